@@ -1,0 +1,108 @@
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { Route53Client } from "@aws-sdk/client-route-53";
+import type { ACMClient } from "@aws-sdk/client-acm";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import type { S3Client } from "@aws-sdk/client-s3";
+
+export interface AwsSettings {
+  region?: string;
+  profile?: string;
+  /** Called once per AWS request, with `Service.Operation`: --debug and the benchmark's call count. */
+  onCall?: (operation: string) => void;
+}
+
+/**
+ * Throttling, 5xx and dropped connections are retried with exponential backoff and jitter.
+ * The SDK default (3 attempts) loses about one call in thirteen at 30% faults; ten attempts
+ * make a command survive that (see test/e2e/faults.e2e.test.ts).
+ */
+export const MAX_ATTEMPTS = 10;
+
+interface ClientShape {
+  middlewareStack: { add: (middleware: never, options: never) => void };
+}
+
+/**
+ * The only place SDK clients are built. Each client's module is imported the first time a
+ * command asks for it, so `racknet rack params` never loads the 2 MB EC2 client.
+ */
+export class AwsClients {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(readonly settings: AwsSettings) {}
+
+  cloudFormation(): Promise<CloudFormationClient> {
+    return this.client("CloudFormation", async () => new (await import("@aws-sdk/client-cloudformation")).CloudFormationClient(this.config()));
+  }
+
+  ec2(): Promise<EC2Client> {
+    return this.client("EC2", async () => new (await import("@aws-sdk/client-ec2")).EC2Client(this.config()));
+  }
+
+  elbv2(): Promise<ElasticLoadBalancingV2Client> {
+    return this.client("ELBv2", async () => new (await import("@aws-sdk/client-elastic-load-balancing-v2")).ElasticLoadBalancingV2Client(this.config()));
+  }
+
+  route53(): Promise<Route53Client> {
+    return this.client("Route53", async () => new (await import("@aws-sdk/client-route-53")).Route53Client(this.config()));
+  }
+
+  acm(): Promise<ACMClient> {
+    return this.client("ACM", async () => new (await import("@aws-sdk/client-acm")).ACMClient(this.config()));
+  }
+
+  ssm(): Promise<SSMClient> {
+    return this.client("SSM", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(this.config()));
+  }
+
+  ecs(): Promise<ECSClient> {
+    return this.client("ECS", async () => new (await import("@aws-sdk/client-ecs")).ECSClient(this.config()));
+  }
+
+  s3(): Promise<S3Client> {
+    // moto and other emulators serve S3 on one host name: virtual-hosted buckets would not resolve.
+    const forcePathStyle = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
+    return this.client("S3", async () => new (await import("@aws-sdk/client-s3")).S3Client({ ...this.config(), forcePathStyle }));
+  }
+
+  /** The region every client uses, resolved the SDK's way; throws if there is none. */
+  async region(): Promise<string> {
+    const client = await this.cloudFormation();
+    return client.config.region();
+  }
+
+  private config() {
+    return {
+      region: this.settings.region,
+      profile: this.settings.profile,
+      maxAttempts: MAX_ATTEMPTS,
+      retryMode: "standard",
+    };
+  }
+
+  private client<T>(service: string, build: () => Promise<T>): Promise<T> {
+    let client = this.cache.get(service) as Promise<T> | undefined;
+    if (!client) {
+      client = build().then((built) => {
+        this.observe(service, built as unknown as ClientShape);
+        return built;
+      });
+      this.cache.set(service, client);
+    }
+    return client;
+  }
+
+  private observe(service: string, client: ClientShape): void {
+    const onCall = this.settings.onCall;
+    if (!onCall) return;
+    const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+      (args: unknown) => {
+        onCall(`${service}.${(context.commandName ?? "?").replace(/Command$/, "")}`);
+        return next(args);
+      };
+    client.middlewareStack.add(middleware as never, { step: "initialize", name: "racknetCallCounter" } as never);
+  }
+}

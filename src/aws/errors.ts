@@ -1,0 +1,58 @@
+import { ExitCode } from "../core/errors.js";
+
+export interface DescribedAwsError {
+  message: string;
+  fix?: string;
+  exitCode: ExitCode;
+}
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Errors from the SDK that are not bugs: missing credentials or region, access denied,
+ * an endpoint that does not answer. Returns undefined for anything else.
+ */
+export function describeAwsError(error: unknown): DescribedAwsError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const shaped = error as Error & SdkErrorShape;
+  const name = shaped.name ?? "";
+  const message = shaped.message ?? "";
+  if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
+    return {
+      message: "no AWS credentials found.",
+      fix: "set AWS_PROFILE or pass --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (run `aws sso login` for SSO profiles)",
+      exitCode: ExitCode.refused,
+    };
+  }
+  if (/Region is missing/i.test(message)) {
+    return {
+      message: "no AWS region set.",
+      fix: "pass --region REGION, or set AWS_REGION, or set a region in your AWS profile",
+      exitCode: ExitCode.refused,
+    };
+  }
+  if (["ExpiredToken", "ExpiredTokenException", "RequestExpired"].includes(name)) {
+    return { message: "your AWS credentials have expired.", fix: "refresh them (for SSO: `aws sso login`) and run the command again", exitCode: ExitCode.refused };
+  }
+  if (["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "UnrecognizedClientException"].includes(name)) {
+    return { message: `AWS refused the request: ${message}`, fix: "check that your credentials allow this action in this account and region", exitCode: ExitCode.refused };
+  }
+  const code = (shaped as { code?: string }).code;
+  if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT"].includes(code)) {
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    return {
+      message: `could not reach AWS${endpoint ? ` at ${endpoint} (AWS_ENDPOINT_URL)` : ""}: ${message || code}`,
+      fix: endpoint ? "start the emulator or unset AWS_ENDPOINT_URL" : "check your network connection and try again",
+      exitCode: ExitCode.refused,
+    };
+  }
+  if (shaped.$metadata !== undefined) {
+    return { message: `AWS error ${name}: ${message}`, exitCode: ExitCode.awsFailed };
+  }
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import { AwsClients } from "../aws/clients.js";
+import { Printer } from "../ui/printer.js";
+import { colorWanted } from "../ui/paint.js";
+import { UserError } from "./errors.js";
+
+/** Flags every command accepts (SPEC section 1, "Global"). */
+export interface GlobalOptions {
+  json: boolean;
+  color: boolean;
+  debug: boolean;
+  profile?: string;
+  region?: string;
+  rack?: string;
+  app?: string;
+  yes: boolean;
+  dryRun: boolean;
+}
+
+/** What a command handler gets: how to print, how to reach AWS, and the user's global choices. */
+export interface Context {
+  options: GlobalOptions;
+  printer: Printer;
+  aws: AwsClients;
+  /** True when racknet may ask the user a question (stdin and stderr are terminals). */
+  canPrompt: boolean;
+  /** Number of AWS requests made so far (for --debug and the benchmark). */
+  awsCalls(): number;
+}
+
+export function createContext(options: GlobalOptions): Context {
+  const printer = new Printer({
+    json: options.json,
+    color: colorWanted(options.color, process.stderr),
+    debug: options.debug,
+  });
+  let calls = 0;
+  const aws = new AwsClients({
+    region: options.region,
+    profile: options.profile,
+    onCall: (operation) => {
+      calls += 1;
+      printer.debug(`aws ${operation}`);
+    },
+  });
+  return {
+    options,
+    printer,
+    aws,
+    canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    awsCalls: () => calls,
+  };
+}
+
+/** The app name: -a, else the current directory's name, as Convox does. */
+export function appName(options: GlobalOptions, cwd = process.cwd()): string {
+  if (options.app) return options.app;
+  const base = cwd.split(/[\\/]/).filter(Boolean).at(-1) ?? "";
+  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  if (!/^[a-z]/.test(name)) {
+    throw new UserError(`cannot derive an app name from the directory "${base}"`, { fix: "pass -a APP" });
+  }
+  return name;
+}

@@ -1,0 +1,85 @@
+/**
+ * The typed model of a convox.yml, with defaults applied. Produced by the parser
+ * (src/manifest/parse.ts), consumed by the rules, the app template and `manifest check`.
+ */
+
+export type Scheme = "http" | "https";
+
+export interface ServicePort {
+  port: number;
+  /** The protocol the container speaks on `port` (the load balancer always speaks HTTPS to clients). */
+  scheme: Scheme;
+}
+
+/**
+ * How a service is exposed:
+ * - `external`: the external load balancer (a port, no flag);
+ * - `internal`: the internal load balancer only (`internal: true`);
+ * - `internal-and-external`: both (`internalAndExternal: true`);
+ * - `internal-router`: the rack-to-rack internal router (`internalRouter: true`);
+ * - `private`: no port, reachable only on the private network.
+ */
+export type Visibility = "external" | "internal" | "internal-and-external" | "internal-router" | "private";
+
+export type EndpointKind = "external" | "internal" | "router";
+
+export interface EnvironmentEntry {
+  key: string;
+  /** Absent for `- LOG_LEVEL` (a value the user sets later); racknet passes it as empty. */
+  value?: string;
+}
+
+export interface Service {
+  name: string;
+  image?: string;
+  build?: string;
+  command?: string;
+  port?: ServicePort;
+  internal: boolean;
+  internalAndExternal: boolean;
+  internalRouter: boolean;
+  links: string[];
+  environment: EnvironmentEntry[];
+  /** Desired task count (`scale.count`, default 1). */
+  count: number;
+  /** `scale.cpu` / `scale.memory` in Fargate units, defaults 256 / 512. */
+  cpu: number;
+  memory: number;
+  /** Health-check path on the service's port (`health` or `health.path`, default `/`). */
+  healthPath: string;
+}
+
+export interface Manifest {
+  /** The file it came from, as the user named it. */
+  file: string;
+  services: Service[];
+}
+
+export function visibility(service: Service): Visibility {
+  if (service.internalRouter) return "internal-router";
+  if (service.internalAndExternal) return "internal-and-external";
+  if (service.internal) return "internal";
+  if (service.port) return "external";
+  return "private";
+}
+
+/** The load balancers a service is served by, most private first. */
+export function endpointKinds(service: Service): EndpointKind[] {
+  switch (visibility(service)) {
+    case "internal-router":
+      return ["router"];
+    case "internal-and-external":
+      return ["internal", "external"];
+    case "internal":
+      return ["internal"];
+    case "external":
+      return ["external"];
+    case "private":
+      return [];
+  }
+}
+
+/** True when the service needs the internal ALB (`Internal=Yes`). */
+export function isInternal(service: Service): boolean {
+  return service.internal || service.internalAndExternal;
+}

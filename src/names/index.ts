@@ -1,0 +1,137 @@
+/**
+ * Every name and id the SPEC defines, in one place. Pure: no AWS, no I/O.
+ * DNS names are returned without the trailing dot unless the function says otherwise.
+ */
+
+export const RACK_TAG = "racknet:rack";
+export const APP_TAG = "racknet:app";
+export const KIND_TAG = "racknet:kind";
+export const VERSION_TAG = "racknet:version";
+
+export const DNS_LABEL_MAX = 63;
+export const DNS_NAME_MAX = 253;
+
+/** The rack's stack is named after the rack, as Convox does. */
+export function rackStackName(rack: string): string {
+  return rack;
+}
+
+export function appStackName(rack: string, app: string): string {
+  return `${rack}-${app}`;
+}
+
+/** The rack's private hosted zone: `<rack>.convox`. */
+export function rackZoneName(rack: string): string {
+  return `${rack}.convox`;
+}
+
+/** The internal router's private hosted zone: `<rack>.router.convox`. */
+export function routerZoneName(rack: string): string {
+  return `${rack}.router.convox`;
+}
+
+export function internalHost(service: string, app: string, rack: string): string {
+  return `${service}.${app}.${rackZoneName(rack)}`;
+}
+
+export function routerHost(service: string, app: string, rack: string): string {
+  return `${service}.${app}.${routerZoneName(rack)}`;
+}
+
+/**
+ * External host: `<service>.<app>.<Domain>`. Without a Domain the host is built on the
+ * external load balancer's own DNS name, so it is still unique and routable by Host header.
+ */
+export function externalHost(service: string, app: string, domain: string): string {
+  return `${service}.${app}.${domain}`;
+}
+
+/** The wildcard the app's certificate covers on the internal listener. */
+export function appCertificateNames(app: string, rack: string, withRouter: boolean): string[] {
+  const names = [`*.${app}.${rackZoneName(rack)}`];
+  if (withRouter) names.push(`*.${app}.${routerZoneName(rack)}`);
+  return names;
+}
+
+/** `API_URL` for a link to `api`; `-` becomes `_`. */
+export function linkVariable(service: string): string {
+  return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+/** The UUID at the end of a CloudFormation stack id (`arn:...:stack/name/<uuid>`). */
+export function stackUuid(stackId: string): string {
+  const uuid = stackId.split("/").at(-1) ?? "";
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) {
+    throw new Error(`not a CloudFormation stack id: ${stackId}`);
+  }
+  return uuid.toLowerCase();
+}
+
+/** `pn-<uuid of the rack stack>` */
+export function privateNetworkId(rackStackId: string): string {
+  return `pn-${stackUuid(rackStackId)}`;
+}
+
+/** `ap-<uuid of the app stack>` */
+export function appId(appStackId: string): string {
+  return `ap-${stackUuid(appStackId)}`;
+}
+
+export const PRIVATE_NETWORK_DOMAIN = "private-network.internal";
+
+/** `<pn-id>.private-network.internal`: the zone holding every container name of the rack. */
+export function privateNetworkZoneName(pnId: string): string {
+  return `${pnId}.${PRIVATE_NETWORK_DOMAIN}`;
+}
+
+/** `<app-id>.<pn-id>.private-network.internal.`: the web containers. */
+export function privateNetworkAppName(appIdValue: string, pnId: string): string {
+  return `${appIdValue}.${privateNetworkZoneName(pnId)}.`;
+}
+
+/** `<service>.<app-id>.<pn-id>.private-network.internal.`: every container of the service. */
+export function privateNetworkServiceName(service: string, appIdValue: string, pnId: string): string {
+  return `${service}.${privateNetworkAppName(appIdValue, pnId)}`;
+}
+
+/** `<N>.<service>.<app-id>.<pn-id>.private-network.internal.`: the Nth container, N from 1. */
+export function privateNetworkContainerName(index: number, service: string, appIdValue: string, pnId: string): string {
+  return `${index}.${privateNetworkServiceName(service, appIdValue, pnId)}`;
+}
+
+/** The longest name a service of this app produces, for the DNS-limit check before deploy. */
+export function longestDerivedNames(service: string, app: string, rack: string): string[] {
+  const exampleUuid = "00000000-0000-0000-0000-000000000000";
+  const pn = `pn-${exampleUuid}`;
+  const ap = `ap-${exampleUuid}`;
+  return [
+    internalHost(service, app, rack),
+    routerHost(service, app, rack),
+    privateNetworkContainerName(9999, service, ap, pn).replace(/\.$/, ""),
+  ];
+}
+
+/** Problems with a DNS name: labels over 63 characters, names over 253. */
+export function dnsNameProblems(name: string): string[] {
+  const problems: string[] = [];
+  if (name.length > DNS_NAME_MAX) problems.push(`${name} is ${name.length} characters long; DNS names are limited to ${DNS_NAME_MAX}`);
+  for (const label of name.split(".")) {
+    if (label.length > DNS_LABEL_MAX) problems.push(`the label "${label}" is ${label.length} characters long; DNS labels are limited to ${DNS_LABEL_MAX}`);
+  }
+  return problems;
+}
+
+/** Rack, app and service names: lowercase letters, digits and dashes, starting with a letter. */
+export const RESOURCE_NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+export function nameProblem(kind: "rack" | "app" | "service", name: string, maxLength: number): string | undefined {
+  if (!RESOURCE_NAME_PATTERN.test(name)) {
+    return `${kind} name "${name}" must be lowercase letters, digits and dashes, starting with a letter`;
+  }
+  if (name.endsWith("-") || name.includes("--")) return `${kind} name "${name}" must not end with a dash or contain two dashes in a row`;
+  if (name.length > maxLength) return `${kind} name "${name}" is ${name.length} characters long; the limit is ${maxLength}`;
+  return undefined;
+}
+
+export const RACK_NAME_MAX = 24;
+export const APP_NAME_MAX = 30;

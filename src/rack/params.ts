@@ -1,0 +1,282 @@
+import { closest, distance } from "fastest-levenshtein";
+
+/**
+ * The rack parameters of SPEC section 2: their names on the command line, their
+ * CloudFormation parameter names, values, defaults, and how values are normalised.
+ * Pure: no AWS, no printing.
+ */
+
+export type ParamName =
+  | "Private"
+  | "Internal"
+  | "InternalOnly"
+  | "internal_router"
+  | "internal_router_cidrs"
+  | "internal_router_vpcs"
+  | "Domain"
+  | "VPCCIDR";
+
+type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname";
+
+export interface ParamSpec {
+  name: ParamName;
+  /** The template's parameter (CloudFormation allows only letters and digits). */
+  cfnName: string;
+  kind: ValueKind;
+  default: string;
+  installOnly: boolean;
+  description: string;
+}
+
+/** Lists (CIDRs, VPCs) are capped so the template can give each entry its own resource. */
+export const LIST_MAX = 5;
+
+export const PARAMS: readonly ParamSpec[] = [
+  { name: "Private", cfnName: "Private", kind: "yes-no", default: "No", installOnly: false, description: "private subnets and one NAT gateway per AZ; services get no public IP" },
+  { name: "Internal", cfnName: "Internal", kind: "yes-no", default: "No", installOnly: false, description: "internal load balancer reachable only from the VPC, HTTPS with the rack CA" },
+  { name: "InternalOnly", cfnName: "InternalOnly", kind: "yes-no", default: "No", installOnly: false, description: "no external load balancer; every service must be internal (needs Internal=Yes)" },
+  { name: "internal_router", cfnName: "InternalRouter", kind: "true-false", default: "false", installOnly: false, description: "internal load balancer for rack-to-rack traffic over VPC peering" },
+  { name: "internal_router_cidrs", cfnName: "InternalRouterCidrs", kind: "cidr-list", default: "", installOnly: false, description: `CIDRs allowed to reach the internal router (default: the VPC CIDR; up to ${LIST_MAX})` },
+  { name: "internal_router_vpcs", cfnName: "InternalRouterVpcs", kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names (up to ${LIST_MAX})` },
+  { name: "Domain", cfnName: "Domain", kind: "hostname", default: "", installOnly: false, description: "external services answer at <service>.<app>.<Domain>" },
+  { name: "VPCCIDR", cfnName: "VPCCIDR", kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
+];
+
+export type RackParams = Record<ParamName, string>;
+
+export function defaultParams(): RackParams {
+  return Object.fromEntries(PARAMS.map((spec) => [spec.name, spec.default])) as RackParams;
+}
+
+export function specFor(name: ParamName): ParamSpec {
+  const spec = PARAMS.find((candidate) => candidate.name === name);
+  if (!spec) throw new Error(`unknown parameter ${name}`);
+  return spec;
+}
+
+export interface Assignment {
+  /** As typed. */
+  raw: string;
+  name: string;
+  value: string;
+}
+
+/** A problem with one assignment; the command turns a list of them into one error. */
+export interface ParamProblem {
+  param: string;
+  message: string;
+  fix?: string;
+}
+
+export function parseAssignments(args: readonly string[]): { assignments: Assignment[]; problems: ParamProblem[] } {
+  const assignments: Assignment[] = [];
+  const problems: ParamProblem[] = [];
+  for (const raw of args) {
+    const at = raw.indexOf("=");
+    if (at <= 0) {
+      problems.push({ param: raw, message: `"${raw}" is not a parameter assignment`, fix: "write NAME=VALUE, for example Private=Yes" });
+      continue;
+    }
+    assignments.push({ raw, name: raw.slice(0, at).trim(), value: raw.slice(at + 1).trim() });
+  }
+  return { assignments, problems };
+}
+
+/** Case-insensitive lookup; undefined when no parameter has that name. */
+export function findParam(name: string): ParamSpec | undefined {
+  const wanted = canonicalKey(name);
+  return PARAMS.find((spec) => canonicalKey(spec.name) === wanted || canonicalKey(spec.cfnName) === wanted);
+}
+
+function canonicalKey(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, "");
+}
+
+/** The closest known name, when it is close enough to be what the user meant. */
+export function suggestParam(name: string): ParamName | undefined {
+  const names = PARAMS.map((spec) => spec.name);
+  const lower = name.toLowerCase();
+  const best = closest(lower, names.map((candidate) => candidate.toLowerCase()));
+  const index = names.findIndex((candidate) => candidate.toLowerCase() === best);
+  const found = names[index];
+  if (!found) return undefined;
+  const budget = Math.max(2, Math.floor(found.length / 3));
+  return distance(lower, best) <= budget || best.includes(lower) || lower.includes(best) ? found : undefined;
+}
+
+const YES = new Set(["yes", "true", "y", "on", "1"]);
+const NO = new Set(["no", "false", "n", "off", "0"]);
+
+/** Normalise a value to its canonical spelling, or explain why it is not valid. */
+export function normaliseValue(spec: ParamSpec, raw: string): { value: string } | { problem: string; fix: string } {
+  const value = raw.trim();
+  switch (spec.kind) {
+    case "yes-no":
+    case "true-false": {
+      const lower = value.toLowerCase();
+      const [on, off] = spec.kind === "yes-no" ? ["Yes", "No"] : ["true", "false"];
+      if (YES.has(lower)) return { value: on };
+      if (NO.has(lower)) return { value: off };
+      return { problem: `${spec.name} must be ${on} or ${off}, not "${raw}"`, fix: `${spec.name}=${on} or ${spec.name}=${off}` };
+    }
+    case "cidr": {
+      const problem = cidrProblem(value, { minPrefix: 16, maxPrefix: 24 });
+      return problem ? { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.0.0.0/16` } : { value: normaliseCidr(value) };
+    }
+    case "cidr-list": {
+      const items = splitList(value);
+      if (items.length > LIST_MAX) return { problem: `${spec.name} takes at most ${LIST_MAX} CIDRs, got ${items.length}`, fix: "merge ranges into fewer, larger CIDRs" };
+      for (const item of items) {
+        const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 });
+        if (problem) return { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.1.0.0/16,10.2.0.0/16` };
+      }
+      return { value: items.map(normaliseCidr).join(",") };
+    }
+    case "vpc-list": {
+      const items = splitList(value).map((item) => item.toLowerCase());
+      if (items.length > LIST_MAX) return { problem: `${spec.name} takes at most ${LIST_MAX} VPC ids, got ${items.length}`, fix: "associate the remaining VPCs with the zone by hand" };
+      const bad = items.find((item) => !/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(item));
+      if (bad) return { problem: `${spec.name}: "${bad}" is not a VPC id`, fix: `${spec.name}=vpc-0123456789abcdef0` };
+      return { value: items.join(",") };
+    }
+    case "hostname": {
+      const lower = value.toLowerCase().replace(/\.$/, "");
+      if (lower === "") return { value: "" };
+      const labels = lower.split(".");
+      const valid = lower.length <= 200 && labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
+      return valid ? { value: lower } : { problem: `${spec.name}: "${raw}" is not a host name`, fix: `${spec.name}=apps.example.com` };
+    }
+  }
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+export function cidrProblem(value: string, bounds: { minPrefix: number; maxPrefix: number }): string | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return `"${value}" is not an IPv4 CIDR such as 10.0.0.0/16`;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((octet) => octet > 255)) return `"${value}" has an octet above 255`;
+  if (prefix < bounds.minPrefix || prefix > bounds.maxPrefix) {
+    return `"${value}" has prefix /${prefix}; it must be between /${bounds.minPrefix} and /${bounds.maxPrefix}`;
+  }
+  return undefined;
+}
+
+/** `10.0.3.7/16` becomes `10.0.0.0/16`: the network address. */
+export function normaliseCidr(value: string): string {
+  const [address = "", prefixText = "0"] = value.split("/");
+  const prefix = Number(prefixText);
+  const number = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  const network = (number & mask) >>> 0;
+  return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join(".")}/${prefix}`;
+}
+
+export interface ParamChange {
+  name: ParamName;
+  from: string;
+  to: string;
+}
+
+/**
+ * Apply `K=V` assignments to the current parameters, checking every rule of SPEC
+ * section 2 that needs no AWS call. Returns all problems, never the first only.
+ */
+export function applyAssignments(
+  current: RackParams,
+  args: readonly string[],
+  mode: "install" | "update",
+): { params: RackParams; changes: ParamChange[]; problems: ParamProblem[] } {
+  const { assignments, problems } = parseAssignments(args);
+  const params: RackParams = { ...current };
+  const seen = new Map<ParamName, string>();
+  for (const assignment of assignments) {
+    const spec = findParam(assignment.name);
+    if (!spec) {
+      const suggestion = suggestParam(assignment.name);
+      problems.push({
+        param: assignment.name,
+        message: `unknown parameter "${assignment.name}"${suggestion ? `; did you mean ${suggestion}?` : ""}`,
+        fix: suggestion ? `${suggestion}=${assignment.value}` : `known parameters: ${PARAMS.map((candidate) => candidate.name).join(", ")}`,
+      });
+      continue;
+    }
+    if (spec.installOnly && mode === "update") {
+      problems.push({ param: spec.name, message: `${spec.name} can only be set at install; it cannot change on a running rack`, fix: `install a new rack with ${spec.name}=${assignment.value}` });
+      continue;
+    }
+    const normalised = normaliseValue(spec, assignment.value);
+    if ("problem" in normalised) {
+      problems.push({ param: spec.name, message: normalised.problem, fix: normalised.fix });
+      continue;
+    }
+    const earlier = seen.get(spec.name);
+    if (earlier !== undefined && earlier !== normalised.value) {
+      problems.push({ param: spec.name, message: `${spec.name} is given twice, as ${earlier} and ${normalised.value}`, fix: `give ${spec.name} once` });
+      continue;
+    }
+    seen.set(spec.name, normalised.value);
+    params[spec.name] = normalised.value;
+  }
+  problems.push(...ruleProblems(params));
+  const changes = PARAMS.filter((spec) => params[spec.name] !== current[spec.name]).map((spec) => ({
+    name: spec.name,
+    from: current[spec.name],
+    to: params[spec.name],
+  }));
+  return { params, changes, problems };
+}
+
+/** Rules between parameters. */
+export function ruleProblems(params: RackParams): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  if (params.InternalOnly === "Yes" && params.Internal !== "Yes") {
+    problems.push({
+      param: "InternalOnly",
+      message: "InternalOnly=Yes removes the external load balancer and needs the internal one",
+      fix: "set both: InternalOnly=Yes Internal=Yes",
+    });
+  }
+  return problems;
+}
+
+/** Facts the template needs that the user does not set; racknet derives them. */
+export interface DerivedParams {
+  availabilityZoneCount: 2 | 3;
+  /** ARN of the rack's certificate in ACM (signed by the rack CA), the default certificate of every HTTPS listener. */
+  rackCertificateArn: string;
+}
+
+/** The CloudFormation parameters for a rack: the user's, then the derived ones. */
+export function toCfnParameters(params: RackParams, derived: DerivedParams): Record<string, string> {
+  const cfn: Record<string, string> = {};
+  for (const spec of PARAMS) cfn[spec.cfnName] = params[spec.name];
+  const prefix = Number(params.VPCCIDR.split("/")[1] ?? 16);
+  cfn.AvailabilityZoneCount = String(derived.availabilityZoneCount);
+  // Eight equal subnets: public and private for up to three AZs, two spare.
+  cfn.SubnetBits = String(32 - prefix - 3);
+  cfn.InternalRouterCidrCount = String(splitList(params.internal_router_cidrs).length);
+  cfn.InternalRouterVpcCount = String(splitList(params.internal_router_vpcs).length);
+  cfn.RackCertificateArn = derived.rackCertificateArn;
+  return cfn;
+}
+
+/** Read the user's parameters back from a stack's parameters (hidden ones are ignored). */
+export function fromCfnParameters(cfn: Readonly<Record<string, string | undefined>>): RackParams {
+  const params = defaultParams();
+  for (const spec of PARAMS) {
+    const value = cfn[spec.cfnName];
+    if (value !== undefined) params[spec.name] = value;
+  }
+  return params;
+}
+
+/** The names of the derived (hidden) template parameters, so `rack params` can leave them out. */
+export const DERIVED_CFN_PARAMETERS = ["AvailabilityZoneCount", "SubnetBits", "InternalRouterCidrCount", "InternalRouterVpcCount", "RackCertificateArn"] as const;
+

@@ -1,0 +1,43 @@
+/**
+ * What the rack stack offers the rest of racknet: its Outputs (read by `racknet rack`,
+ * passed to every app stack as parameters) and the app-stack parameters they feed.
+ * The rack template (rack.ts) must define every output here; cfn-lint tests and the
+ * app template both rely on these names.
+ */
+export const RackOutput = {
+  VpcId: "VpcId",
+  VpcCidr: "VpcCidr",
+  PublicSubnets: "PublicSubnets",
+  /** Comma-separated; only when Private=Yes. */
+  PrivateSubnets: "PrivateSubnets",
+  /** Where services run: the private subnets when Private=Yes, else the public ones. */
+  ServiceSubnets: "ServiceSubnets",
+  /** ENABLED on a public rack, DISABLED on a private one. */
+  AssignPublicIp: "AssignPublicIp",
+  /** Comma-separated NAT Elastic IPs; only when Private=Yes. */
+  NatElasticIps: "NatElasticIps",
+  Cluster: "Cluster",
+  NetworkSecurityGroup: "NetworkSecurityGroup",
+  ExecutionRoleArn: "ExecutionRoleArn",
+  LogGroup: "LogGroup",
+  RackZoneId: "RackZoneId",
+  ExternalLoadBalancerDns: "ExternalLoadBalancerDns",
+  ExternalLoadBalancerZoneId: "ExternalLoadBalancerZoneId",
+  ExternalListener: "ExternalListener",
+  ExternalLoadBalancerSecurityGroup: "ExternalLoadBalancerSecurityGroup",
+  InternalLoadBalancerDns: "InternalLoadBalancerDns",
+  InternalLoadBalancerZoneId: "InternalLoadBalancerZoneId",
+  InternalListener: "InternalListener",
+  InternalLoadBalancerSecurityGroup: "InternalLoadBalancerSecurityGroup",
+  RouterLoadBalancerDns: "RouterLoadBalancerDns",
+  RouterLoadBalancerZoneId: "RouterLoadBalancerZoneId",
+  RouterListener: "RouterListener",
+  RouterLoadBalancerSecurityGroup: "RouterLoadBalancerSecurityGroup",
+  RouterZoneId: "RouterZoneId",
+  /** The `<pn-id>.private-network.internal` zone (section 5). */
+  PrivateNetworkZoneId: "PrivateNetworkZoneId",
+  PrivateNetworkZoneName: "PrivateNetworkZoneName",
+} as const;
+
+export type RackOutputName = keyof typeof RackOutput;
+export type RackOutputs = Partial<Record<RackOutputName, string>>;
