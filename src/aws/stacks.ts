@@ -1,0 +1,119 @@
+import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
+import { UserError } from "../core/errors.js";
+import type { Context } from "../core/context.js";
+import { APP_TAG, KIND_TAG, RACK_TAG, appStackName, rackStackName } from "../names/index.js";
+import type { RackOutputs } from "../templates/rack-contract.js";
+
+/** What racknet knows about a deployed stack, as plain maps. */
+export interface StackInfo {
+  name: string;
+  id: string;
+  status: string;
+  statusReason?: string;
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+  tags: Record<string, string>;
+  lastUpdated?: Date;
+}
+
+export interface RackInfo extends StackInfo {
+  rack: string;
+  rackOutputs: RackOutputs;
+}
+
+export interface AppInfo extends StackInfo {
+  rack: string;
+  app: string;
+}
+
+export function toStackInfo(stack: Stack): StackInfo {
+  const pairs = <T>(items: T[] | undefined, key: (item: T) => string | undefined, value: (item: T) => string | undefined) =>
+    Object.fromEntries((items ?? []).map((item) => [key(item) ?? "", value(item) ?? ""]));
+  return {
+    name: stack.StackName ?? "",
+    id: stack.StackId ?? "",
+    status: stack.StackStatus ?? "UNKNOWN",
+    statusReason: stack.StackStatusReason,
+    parameters: pairs(stack.Parameters, (p) => p.ParameterKey, (p) => p.ParameterValue),
+    outputs: pairs(stack.Outputs, (o) => o.OutputKey, (o) => o.OutputValue),
+    tags: pairs(stack.Tags, (t) => t.Key, (t) => t.Value),
+    lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
+  };
+}
+
+/** DescribeStacks for one stack; undefined when it does not exist (or is deleted). */
+export async function describeStack(cfn: CloudFormationClient, name: string): Promise<StackInfo | undefined> {
+  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  try {
+    const result = await cfn.send(new DescribeStacksCommand({ StackName: name }));
+    const stack = result.Stacks?.[0];
+    if (!stack || stack.StackStatus === "DELETE_COMPLETE") return undefined;
+    return toStackInfo(stack);
+  } catch (error) {
+    if (error instanceof Error && /does not exist/.test(error.message)) return undefined;
+    throw error;
+  }
+}
+
+/** Every live racknet stack in the region (racks and apps), from one paginated DescribeStacks. */
+export async function listRacknetStacks(cfn: CloudFormationClient): Promise<StackInfo[]> {
+  const { paginateDescribeStacks } = await import("@aws-sdk/client-cloudformation");
+  const stacks: StackInfo[] = [];
+  for await (const page of paginateDescribeStacks({ client: cfn }, {})) {
+    for (const stack of page.Stacks ?? []) {
+      if (stack.StackStatus === "DELETE_COMPLETE") continue;
+      const info = toStackInfo(stack);
+      if (info.tags[KIND_TAG]) stacks.push(info);
+    }
+  }
+  return stacks;
+}
+
+export async function listRacks(cfn: CloudFormationClient): Promise<StackInfo[]> {
+  return (await listRacknetStacks(cfn)).filter((stack) => stack.tags[KIND_TAG] === "rack");
+}
+
+export async function listApps(cfn: CloudFormationClient, rack: string): Promise<AppInfo[]> {
+  return (await listRacknetStacks(cfn))
+    .filter((stack) => stack.tags[KIND_TAG] === "app" && stack.tags[RACK_TAG] === rack)
+    .map((stack) => ({ ...stack, rack, app: stack.tags[APP_TAG] ?? stack.name }));
+}
+
+/**
+ * The rack a command acts on: -r / RACKNET_RACK, else the region's only rack, else an
+ * error listing them (SPEC section 1).
+ */
+export async function resolveRack(context: Context): Promise<RackInfo> {
+  const cfn = await context.aws.cloudFormation();
+  const wanted = context.options.rack;
+  if (wanted) {
+    const stack = await describeStack(cfn, rackStackName(wanted));
+    if (!stack || stack.tags[KIND_TAG] !== "rack") {
+      throw new UserError(`rack "${wanted}" not found in ${await context.aws.region()}`, {
+        fix: "run `racknet racks` to list racks, or `racknet rack install " + wanted + "` to create it",
+      });
+    }
+    return { ...stack, rack: wanted, rackOutputs: stack.outputs };
+  }
+  const racks = await listRacks(cfn);
+  const only = racks[0];
+  if (racks.length === 1 && only) return { ...only, rack: only.name, rackOutputs: only.outputs };
+  if (racks.length === 0) {
+    throw new UserError(`no racks in ${await context.aws.region()}`, { fix: "run `racknet rack install NAME` to create one" });
+  }
+  throw new UserError(`${racks.length} racks in this region; say which: ${racks.map((rack) => rack.name).join(", ")}`, {
+    fix: "pass -r RACK or set RACKNET_RACK",
+  });
+}
+
+/** The app's stack on the rack; a clear error when there is none. */
+export async function resolveApp(context: Context, rack: RackInfo, app: string): Promise<AppInfo> {
+  const cfn = await context.aws.cloudFormation();
+  const stack = await describeStack(cfn, appStackName(rack.rack, app));
+  if (!stack || stack.tags[KIND_TAG] !== "app") {
+    throw new UserError(`app "${app}" not found on rack ${rack.rack}`, {
+      fix: "run `racknet apps` to list apps, or `racknet deploy -a " + app + "` to create it",
+    });
+  }
+  return { ...stack, rack: rack.rack, app };
+}
