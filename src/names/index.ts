@@ -53,6 +53,11 @@ export function appCertificateNames(app: string, rack: string, withRouter: boole
   return names;
 }
 
+/** The rack's own certificate: the default certificate of every HTTPS listener. */
+export function rackCertificateNames(rack: string): string[] {
+  return [rackZoneName(rack), `*.${rackZoneName(rack)}`, `*.${routerZoneName(rack)}`];
+}
+
 /** `API_URL` for a link to `api`; `-` becomes `_`. */
 export function linkVariable(service: string): string {
   return `${service.toUpperCase().replace(/-/g, "_")}_URL`;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { appRuleProblems } from "../../src/rack/app-rules.js";
+import { defaultParams, type RackParams } from "../../src/rack/params.js";
+
+const params = (overrides: Partial<RackParams>): RackParams => ({ ...defaultParams(), ...overrides });
+const apps = [
+  { app: "shop", services: [{ name: "web", visibility: "external" as const }, { name: "api", visibility: "internal" as const }] },
+  { app: "peer", services: [{ name: "sync", visibility: "internal-router" as const }, { name: "worker", visibility: "private" as const }] },
+];
+
+describe("rack changes never break a running app", () => {
+  it("InternalOnly=Yes is refused while web is external, naming app and service", () => {
+    const problems = appRuleProblems(params({ Internal: "Yes", InternalOnly: "Yes", internal_router: "true" }), apps);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain("shop/web");
+    expect(problems[0]?.message).not.toContain("shop/api");
+  });
+
+  it("Internal=No is refused while api is internal", () => {
+    const problems = appRuleProblems(params({ internal_router: "true" }), apps);
+    expect(problems.map((problem) => problem.param)).toEqual(["Internal"]);
+    expect(problems[0]?.message).toContain("shop/api");
+  });
+
+  it("internal_router=false is refused while a service uses the router", () => {
+    const problems = appRuleProblems(params({ Internal: "Yes" }), apps);
+    expect(problems.map((problem) => problem.param)).toEqual(["internal_router"]);
+    expect(problems[0]?.message).toContain("peer/sync");
+  });
+
+  it("accepts changes no app depends on", () => {
+    expect(appRuleProblems(params({ Internal: "Yes", internal_router: "true", Private: "Yes" }), apps)).toEqual([]);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { applyAssignments, defaultParams, fromCfnParameters, normaliseCidr, suggestParam, toCfnParameters } from "../../src/rack/params.js";
+
+const install = (...args: string[]) => applyAssignments(defaultParams(), args, "install");
+const update = (...args: string[]) => applyAssignments(defaultParams(), args, "update");
+
+describe("rack parameters (SPEC section 2)", () => {
+  it("match names case-insensitively and store the canonical spelling", () => {
+    const { params, problems } = install("private=yes", "INTERNAL=TRUE", "Internal_Router=YES", "domain=Apps.Example.COM");
+    expect(problems).toEqual([]);
+    expect(params.Private).toBe("Yes");
+    expect(params.Internal).toBe("Yes");
+    expect(params.internal_router).toBe("true");
+    expect(params.Domain).toBe("apps.example.com");
+  });
+
+  it("accept the CloudFormation spelling of internal_router too", () => {
+    expect(install("InternalRouter=true").params.internal_router).toBe("true");
+  });
+
+  it("refuse an unknown name and suggest the closest", () => {
+    const { problems } = install("Privat=Yes");
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain('unknown parameter "Privat"; did you mean Private?');
+    expect(problems[0]?.fix).toBe("Private=Yes");
+  });
+
+  it("list the known names when nothing is close", () => {
+    const { problems } = install("Zzzzzzzzzzzz=1");
+    expect(problems[0]?.fix).toContain("known parameters: Private, Internal");
+  });
+
+  it("refuse values that are not Yes/No, naming both", () => {
+    const { problems } = install("Private=maybe");
+    expect(problems[0]?.message).toBe('Private must be Yes or No, not "maybe"');
+  });
+
+  it("refuse an assignment without =", () => {
+    expect(install("Private").problems[0]?.message).toContain("is not a parameter assignment");
+  });
+
+  it("refuse install-only parameters in params set, naming the parameter", () => {
+    const { problems } = update("VPCCIDR=10.1.0.0/16");
+    expect(problems[0]?.param).toBe("VPCCIDR");
+    expect(problems[0]?.message).toContain("VPCCIDR can only be set at install");
+  });
+
+  it("refuse InternalOnly=Yes without the internal load balancer", () => {
+    const { problems } = install("InternalOnly=Yes");
+    expect(problems.map((problem) => problem.param)).toEqual(["InternalOnly"]);
+    expect(problems[0]?.fix).toContain("Internal=Yes");
+    expect(install("InternalOnly=Yes", "Internal=Yes").problems).toEqual([]);
+  });
+
+  it("report every problem at once", () => {
+    const { problems } = install("Privat=Yes", "Internal=nah", "VPCCIDR=10.0.0.0/8", "Domain=-bad-");
+    expect(problems).toHaveLength(4);
+  });
+
+  it("validate CIDRs and VPC ids, and normalise them", () => {
+    expect(install("VPCCIDR=10.20.3.4/16").params.VPCCIDR).toBe("10.20.0.0/16");
+    expect(install("VPCCIDR=300.0.0.0/16").problems[0]?.message).toContain("octet above 255");
+    expect(install("VPCCIDR=10.0.0.0/28").problems[0]?.message).toContain("between /16 and /24");
+    expect(install("internal_router_cidrs=10.1.0.0/16, 10.2.0.0/16").params.internal_router_cidrs).toBe("10.1.0.0/16,10.2.0.0/16");
+    expect(install("internal_router_cidrs=10.1.0.0/16,nope").problems).toHaveLength(1);
+    expect(install("internal_router_vpcs=vpc-0123456789ABCDEF0").params.internal_router_vpcs).toBe("vpc-0123456789abcdef0");
+    expect(install("internal_router_vpcs=vpc-xyz").problems[0]?.message).toContain("is not a VPC id");
+    expect(install(`internal_router_cidrs=${Array.from({ length: 6 }, (_, i) => `10.${i}.0.0/16`).join(",")}`).problems[0]?.message).toContain("at most 5");
+  });
+
+  it("refuse the same parameter given twice with different values", () => {
+    expect(install("Private=Yes", "private=No").problems[0]?.message).toContain("given twice");
+  });
+
+  it("report what changes", () => {
+    expect(update("Private=Yes", "Internal=No").changes).toEqual([{ name: "Private", from: "No", to: "Yes" }]);
+  });
+
+  it("derive the hidden template parameters", () => {
+    const { params } = install("VPCCIDR=10.0.0.0/20", "internal_router_cidrs=10.1.0.0/16,10.2.0.0/16");
+    const cfn = toCfnParameters(params, { availabilityZoneCount: 2, rackCertificateArn: "arn:cert" });
+    expect(cfn).toMatchObject({ VPCCIDR: "10.0.0.0/20", SubnetBits: "9", AvailabilityZoneCount: "2", InternalRouterCidrCount: "2", InternalRouterVpcCount: "0", RackCertificateArn: "arn:cert", InternalRouter: "false" });
+    expect(fromCfnParameters(cfn)).toEqual(params);
+  });
+
+  it("suggests only close names", () => {
+    expect(suggestParam("internal_routr")).toBe("internal_router");
+    expect(suggestParam("qqqq")).toBeUndefined();
+    expect(normaliseCidr("192.168.7.9/24")).toBe("192.168.7.0/24");
+  });
+});
