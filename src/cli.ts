@@ -1,6 +1,6 @@
-import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import type { Context, GlobalOptions } from "./core/context.js";
+import { racknetVersion } from "./version.js";
 
 /**
  * The command line. Every command's module is imported only when that command runs,
@@ -123,15 +123,10 @@ const COMMANDS: CommandSpec[] = [
 
 const GROUPS: Record<string, string> = { manifest: "convox.yml tools: check" };
 
-function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require("../package.json") as { version: string }).version;
-}
-
 export function buildProgram(run: (load: Loader, args: string[], options: Record<string, unknown>, command: Command) => Promise<void>): Command {
   const program = new Command("racknet")
     .description("Convox-style racks with private networking on AWS; every change goes through a CloudFormation change set you see first.")
-    .version(version(), "-v, --version")
+    .version(racknetVersion(), "-v, --version")
     .option("--json", "machine-readable output on stdout")
     .option("--no-color", "no colour (also NO_COLOR)")
     .option("--debug", "log every AWS call (never credentials)")

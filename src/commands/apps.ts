@@ -1,8 +1,22 @@
 import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { listApps, resolveRack } from "../aws/stacks.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("apps is not built yet: " + args.join(" "));
+export async function run(context: Context): Promise<void> {
+  const rack = await resolveRack(context);
+  const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
+  const rows = apps.map((app) => ({ name: app.app, status: app.status, updated: app.lastUpdated?.toISOString() ?? "" }));
+  context.printer.result(rows, () => {
+    if (rows.length === 0) {
+      context.printer.info(`no apps on rack ${rack.rack}; deploy one with \`racknet deploy -a APP\``);
+      return;
+    }
+    context.printer.table(
+      [
+        { header: "APP", key: "name" },
+        { header: "STATUS", key: "status" },
+        { header: "UPDATED", key: "updated" },
+      ],
+      rows,
+    );
+  });
 }

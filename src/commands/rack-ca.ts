@@ -1,8 +1,9 @@
 import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { resolveRack } from "../aws/stacks.js";
+import { readRackCaCertificate } from "../aws/certificates.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("rack-ca is not built yet: " + args.join(" "));
+export async function run(context: Context): Promise<void> {
+  const rack = await resolveRack(context);
+  const pem = await readRackCaCertificate(context, rack.rack);
+  context.printer.result({ rack: rack.rack, certificate: pem }, () => context.printer.out(pem));
 }

@@ -1,8 +1,9 @@
 import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { setRackParams } from "../operations/rack-update.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("rack-params-set is not built yet: " + args.join(" "));
+export async function run(context: Context, args: string[]): Promise<void> {
+  const result = await setRackParams(context, args);
+  const { printer } = context;
+  if (result.outcome === "applied") printer.success(`rack ${result.rack} updated: ${result.changes.map((change) => `${change.name}=${change.to}`).join(" ")}`);
+  printer.result(result, () => undefined);
 }

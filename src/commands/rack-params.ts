@@ -1,8 +1,11 @@
 import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { resolveRack } from "../aws/stacks.js";
+import { PARAMS, fromCfnParameters } from "../rack/params.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("rack-params is not built yet: " + args.join(" "));
+export async function run(context: Context): Promise<void> {
+  const rack = await resolveRack(context);
+  const params = fromCfnParameters(rack.parameters);
+  context.printer.result(params, () =>
+    context.printer.keyValues(PARAMS.map((spec) => [spec.name, params[spec.name] === "" ? "(empty)" : params[spec.name]])),
+  );
 }

@@ -1,8 +1,9 @@
 import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { resolveRack } from "../aws/stacks.js";
+import { printRackSummary, rackSummary } from "../operations/rack-summary.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("rack-show is not built yet: " + args.join(" "));
+export async function run(context: Context): Promise<void> {
+  const rack = await resolveRack(context);
+  const summary = rackSummary(rack, await context.aws.region());
+  context.printer.result(summary, () => printRackSummary(context.printer, summary));
 }

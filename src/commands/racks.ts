@@ -1,8 +1,30 @@
 import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { listRacks } from "../aws/stacks.js";
+import { VERSION_TAG } from "../names/index.js";
+import { fromCfnParameters } from "../rack/params.js";
+import { shortParameters } from "../operations/rack-summary.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("racks is not built yet: " + args.join(" "));
+export async function run(context: Context): Promise<void> {
+  const racks = await listRacks(await context.aws.cloudFormation());
+  const rows = racks.map((rack) => ({
+    name: rack.name,
+    status: rack.status,
+    version: rack.tags[VERSION_TAG] ?? "",
+    parameters: shortParameters(fromCfnParameters(rack.parameters)),
+  }));
+  context.printer.result(rows, () => {
+    if (rows.length === 0) {
+      context.printer.info("no racks in this region; create one with `racknet rack install NAME`");
+      return;
+    }
+    context.printer.table(
+      [
+        { header: "NAME", key: "name" },
+        { header: "STATUS", key: "status" },
+        { header: "VERSION", key: "version" },
+        { header: "PARAMETERS", key: "parameters" },
+      ],
+      rows,
+    );
+  });
 }

@@ -1,0 +1,63 @@
+import type { Context } from "../core/context.js";
+import type { AppInfo, RackInfo } from "../aws/stacks.js";
+import { deployStack } from "../aws/changeset/deploy.js";
+import { fromCfnParameters } from "../rack/params.js";
+
+/**
+ * The rack facts an app stack takes as parameters, by parameter name: the rack's Outputs
+ * (the app template names its parameters after them) and the Domain parameter.
+ */
+export function rackFacts(rack: RackInfo): Record<string, string> {
+  return { ...rack.outputs, Domain: fromCfnParameters(rack.parameters).Domain };
+}
+
+/** The app's parameters with every rack fact it takes replaced by the rack's current value. */
+export function parametersAfterRackChange(app: AppInfo, facts: Readonly<Record<string, string>>): Record<string, string> {
+  const next: Record<string, string> = {};
+  for (const [key, value] of Object.entries(app.parameters)) next[key] = facts[key] ?? value;
+  return next;
+}
+
+export interface AppSyncReport {
+  app: string;
+  outcome: "updated" | "unchanged";
+  changed: string[];
+}
+
+/**
+ * Roll each app onto the rack's current facts (subnets, public IP, listeners, zones) with
+ * the app's own template and a rolling ECS deployment: how Private=Yes/No moves services.
+ */
+export async function syncAppsWithRack(
+  context: Context,
+  rack: RackInfo,
+  apps: readonly AppInfo[],
+  overrides: Readonly<Record<string, string>> = {},
+): Promise<AppSyncReport[]> {
+  const facts = { ...rackFacts(rack), ...overrides };
+  const reports: AppSyncReport[] = [];
+  for (const app of apps) {
+    const parameters = parametersAfterRackChange(app, facts);
+    const changed = Object.keys(parameters).filter((key) => parameters[key] !== app.parameters[key]);
+    if (changed.length === 0) {
+      reports.push({ app: app.app, outcome: "unchanged", changed });
+      continue;
+    }
+    context.printer.step(`app ${app.app}: updating ${changed.join(", ")}`);
+    await deployStack(
+      context,
+      { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: movedNotes(changed, parameters) },
+      { dryRun: false, yes: true, canPrompt: false, followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+    );
+    reports.push({ app: app.app, outcome: "updated", changed });
+    context.printer.success(`app ${app.app}: ${movedNotes(changed, parameters)[0] ?? "updated"}`);
+  }
+  return reports;
+}
+
+function movedNotes(changed: readonly string[], parameters: Readonly<Record<string, string>>): string[] {
+  if (!changed.includes("ServiceSubnets") && !changed.includes("AssignPublicIp")) return [`services take the rack's new ${changed.join(", ")}`];
+  return parameters.AssignPublicIp === "DISABLED"
+    ? ["services moved to the private subnets, without public IPs (rolling deployment)"]
+    : ["services moved to the public subnets, with public IPs (rolling deployment)"];
+}

@@ -1,0 +1,88 @@
+import type { Context } from "../core/context.js";
+import { describeStack, listApps, resolveRack, type AppInfo, type RackInfo } from "../aws/stacks.js";
+import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
+import { applyAssignments, fromCfnParameters, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
+import { appRuleProblems } from "../rack/app-rules.js";
+import { rackParameterNotes } from "../plan/rack-notes.js";
+import { assertNoParamProblems } from "./param-problems.js";
+import { readAppMetadata } from "./app-metadata.js";
+import { syncAppsWithRack, type AppSyncReport } from "./apps-sync.js";
+
+export interface RackUpdateResult {
+  rack: string;
+  changes: ParamChange[];
+  outcome: DeployOutcome["kind"];
+  apps: AppSyncReport[];
+}
+
+/**
+ * `racknet rack params set`: validate (names, values, rules, running apps), then one
+ * change set on the rack's deployed template with the new values, then move each app
+ * onto the rack's new facts. Private=No moves the apps to the public subnets first, so
+ * the NAT gateways are released last and no service loses its way out.
+ */
+export async function setRackParams(context: Context, args: readonly string[]): Promise<RackUpdateResult> {
+  const rack = await resolveRack(context);
+  const current = fromCfnParameters(rack.parameters);
+  const { params, changes, problems } = applyAssignments(current, args, "update");
+  assertNoParamProblems(problems);
+  if (changes.length === 0) {
+    context.printer.info(`no changes: rack ${rack.rack} already has ${args.join(" ")}`);
+    return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
+  }
+  const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
+  const deployed = await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
+  assertNoParamProblems(appRuleProblems(params, deployed));
+
+  const leavingPrivate = current.Private === "Yes" && params.Private === "No";
+  const outcome = await deployStack(
+    context,
+    {
+      stackName: rack.name,
+      template: { usePrevious: true },
+      parameters: rackParameters(rack, params),
+      tags: rack.tags,
+      capabilities: ["CAPABILITY_IAM"],
+      notes: [...rackParameterNotes(changes, azCount(rack), await context.aws.region()), ...appNotes(apps, changes)],
+    },
+    {
+      dryRun: context.options.dryRun,
+      yes: context.options.yes,
+      canPrompt: context.canPrompt,
+      followCommand: `racknet rack -r ${rack.rack}`,
+      what: `rack ${rack.rack}`,
+      beforeExecute: leavingPrivate && apps.length > 0 ? () => moveAppsToPublicSubnets(context, rack, apps).then(() => undefined) : undefined,
+    },
+  );
+  if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [] };
+  const updated = (await describeStack(await context.aws.cloudFormation(), rack.name)) ?? outcome.stack;
+  const refreshedApps = await listApps(await context.aws.cloudFormation(), rack.rack);
+  const reports = await syncAppsWithRack(context, { ...updated, rack: rack.rack, rackOutputs: updated.outputs }, refreshedApps);
+  return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports };
+}
+
+function rackParameters(rack: RackInfo, params: RackParams): Record<string, string> {
+  return toCfnParameters(params, {
+    availabilityZoneCount: azCount(rack),
+    rackCertificateArn: rack.parameters.RackCertificateArn ?? "",
+  });
+}
+
+function azCount(rack: RackInfo): 2 | 3 {
+  return rack.parameters.AvailabilityZoneCount === "2" ? 2 : 3;
+}
+
+function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): string[] {
+  if (apps.length === 0 || !changes.some((change) => change.name === "Private")) return [];
+  const names = apps.map((app) => app.app).join(", ");
+  const toPrivate = changes.some((change) => change.name === "Private" && change.to === "Yes");
+  return [
+    toPrivate
+      ? `then the services of ${apps.length} app(s) (${names}) move to the private subnets by a rolling deployment`
+      : `first the services of ${apps.length} app(s) (${names}) move to the public subnets by a rolling deployment; the NAT gateways are released after`,
+  ];
+}
+
+async function moveAppsToPublicSubnets(context: Context, rack: RackInfo, apps: readonly AppInfo[]): Promise<AppSyncReport[]> {
+  return syncAppsWithRack(context, rack, apps, { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" });
+}
