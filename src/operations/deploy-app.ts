@@ -1,0 +1,121 @@
+import type { Context } from "../core/context.js";
+import { UserError, ValidationErrors } from "../core/errors.js";
+import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appCertificateNames, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
+import { endpointKinds, visibility, type EndpointKind, type Manifest } from "../manifest/model.js";
+import { loadManifest, checkManifest } from "../manifest/index.js";
+import { fromCfnParameters } from "../rack/params.js";
+import { appTemplate, appParameters } from "../templates/app.js";
+import { renderTemplate, type Json } from "../templates/cfn.js";
+import { racknetVersion } from "../version.js";
+import { describeStack, resolveRack, type RackInfo } from "../aws/stacks.js";
+import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
+import { ensureCertificate, readRackCaCertificate } from "../aws/certificates.js";
+import { listenerPriorities } from "../aws/listener-rules.js";
+import { reconcilePrivateNetwork } from "../aws/privnet.js";
+import { METADATA_KEY, type AppMetadata } from "./app-metadata.js";
+
+export interface DeployRequest {
+  app: string;
+  file: string;
+}
+
+export interface DeployResult {
+  app: string;
+  rack: string;
+  outcome: DeployOutcome["kind"];
+}
+
+/**
+ * `racknet deploy`: the manifest is checked on its own, then against the rack, before
+ * anything is written; then the app's certificate, then one change set for the app stack,
+ * then the private network names are brought up to date.
+ */
+export async function deployApp(context: Context, request: DeployRequest): Promise<DeployResult> {
+  const problem = nameProblem("app", request.app, APP_NAME_MAX);
+  if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
+  const { manifest, warnings } = await loadManifest(request.file);
+  for (const warning of warnings) context.printer.warn(`${warning.where ?? ""} ${warning.path ?? ""}: ${warning.message}`.trim());
+
+  const rack = await resolveRack(context);
+  const params = fromCfnParameters(rack.parameters);
+  const rackProblems = checkManifest(manifest, { app: request.app, rack: rack.rack, params });
+  if (rackProblems.length > 0) {
+    throw new ValidationErrors(`${request.file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
+  }
+
+  const stackName = appStackName(rack.rack, request.app);
+  const cfn = await context.aws.cloudFormation();
+  const existing = await describeStack(cfn, stackName);
+  if (existing && existing.tags[KIND_TAG] !== "app") {
+    throw new UserError(`a stack named ${stackName} exists and is not a racknet app`, { fix: "choose another app name with -a" });
+  }
+
+  const kinds = usedKinds(manifest);
+  const priorities = await listenerPriorities(context, rack, request.app, manifest);
+  const needsAppCertificate = kinds.has("internal") || kinds.has("router");
+  const certificateArn = needsAppCertificate ? await appCertificate(context, rack, request.app, kinds.has("router")) : "";
+  const caCertPem = await readRackCaCertificate(context, rack.rack);
+
+  const template = appTemplate({
+    rack: rack.rack,
+    app: request.app,
+    manifest,
+    version: racknetVersion(),
+    priorities,
+    extraEnvironment: privateNetworkEnvironment(rack),
+  });
+  template.Metadata = { ...(template.Metadata ?? {}), [METADATA_KEY]: appMetadata(rack, request.app, manifest) as unknown as Json };
+
+  const outcome = await deployStack(
+    context,
+    {
+      stackName,
+      template: { body: renderTemplate(template) },
+      parameters: appParameters(rack.rackOutputs, { Domain: params.Domain, AppCertificateArn: certificateArn, RackCaCert: caCertPem }, template),
+      tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: request.app, [VERSION_TAG]: racknetVersion() },
+      capabilities: ["CAPABILITY_IAM"],
+      templateBucket: rack.outputs.TemplateBucket,
+    },
+    {
+      dryRun: context.options.dryRun,
+      yes: context.options.yes,
+      canPrompt: context.canPrompt,
+      followCommand: `racknet services -a ${request.app} -r ${rack.rack}`,
+      what: `app ${request.app} on rack ${rack.rack}`,
+    },
+  );
+  if (outcome.kind === "applied") {
+    await reconcilePrivateNetwork(context, rack, [{ ...outcome.stack, rack: rack.rack, app: request.app }]);
+  }
+  return { app: request.app, rack: rack.rack, outcome: outcome.kind };
+}
+
+function usedKinds(manifest: Manifest): Set<EndpointKind> {
+  return new Set(manifest.services.flatMap((service) => endpointKinds(service)));
+}
+
+async function appCertificate(context: Context, rack: RackInfo, app: string, withRouter: boolean): Promise<string> {
+  if (context.options.dryRun) return `arn:aws:acm:${await context.aws.region()}:000000000000:certificate/racknet-dry-run`;
+  return ensureCertificate(context, { rack: rack.rack, app, dnsNames: appCertificateNames(app, rack.rack, withRouter) });
+}
+
+/** RACKNET_APP_ID comes from the app stack's own id, known to CloudFormation only: an intrinsic. */
+function privateNetworkEnvironment(rack: RackInfo): Record<string, Json> {
+  return {
+    RACKNET_APP_ID: { "Fn::Join": ["", ["ap-", { "Fn::Select": ["2", { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }]] },
+    RACKNET_PRIVATE_NETWORK_ID: privateNetworkId(rack.id),
+  };
+}
+
+function appMetadata(rack: RackInfo, app: string, manifest: Manifest): AppMetadata {
+  return {
+    app,
+    rack: rack.rack,
+    version: racknetVersion(),
+    services: manifest.services.map((service) => ({
+      name: service.name,
+      visibility: visibility(service),
+      ...(service.port ? { port: service.port.port } : {}),
+    })),
+  };
+}
