@@ -20,6 +20,8 @@ export const RackOutput = {
   NetworkSecurityGroup: "NetworkSecurityGroup",
   ExecutionRoleArn: "ExecutionRoleArn",
   LogGroup: "LogGroup",
+  /** The rack's S3 bucket for templates over CloudFormation's inline limit (51,200 bytes). */
+  TemplateBucket: "TemplateBucket",
   RackZoneId: "RackZoneId",
   ExternalLoadBalancerDns: "ExternalLoadBalancerDns",
   ExternalLoadBalancerZoneId: "ExternalLoadBalancerZoneId",

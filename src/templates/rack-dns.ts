@@ -1,0 +1,53 @@
+import { iff, noValue, ref, select, split, sub, tags, type Json, type Resource, type TemplateFragment } from "./cfn.js";
+import { PRIVATE_NETWORK_DOMAIN, RACK_TAG } from "../names/index.js";
+import { LIST_SLOTS, RackCondition, RackResource, routerVpcCondition } from "./rack-ids.js";
+
+/**
+ * The rack's private hosted zones, all on the rack's VPC: `<rack>.convox` (internal
+ * services), `<rack>.router.convox` (internal router, also on each peered VPC of
+ * InternalRouterVpcs) and `pn-<uuid>.private-network.internal` (SPEC section 5).
+ * The stack name is the rack name.
+ */
+
+const rackVpc: Json = { VPCId: ref(RackResource.Vpc), VPCRegion: ref("AWS::Region") };
+
+/** The UUID at the end of the rack stack's id: `arn:...:stack/<name>/<uuid>`. */
+const stackUuid: Json = select(2, split("/", ref("AWS::StackId")));
+
+/** `pn-<uuid>.private-network.internal`, without the trailing dot. */
+export const privateNetworkZoneName: Json = sub(`pn-\${Uuid}.${PRIVATE_NETWORK_DOMAIN}`, { Uuid: stackUuid });
+
+function privateZone(name: Json, comment: string, vpcs: Json[], condition?: string): Resource {
+  return {
+    Type: "AWS::Route53::HostedZone",
+    ...(condition ? { Condition: condition } : {}),
+    Properties: {
+      Name: name,
+      HostedZoneConfig: { Comment: comment },
+      VPCs: vpcs,
+      HostedZoneTags: tags({ [RACK_TAG]: ref("AWS::StackName") }),
+    },
+  };
+}
+
+/** Each InternalRouterVpcs entry is a list slot, present only when the list is that long. */
+function peeredRouterVpcs(): Json[] {
+  return LIST_SLOTS.map((slot) =>
+    iff(routerVpcCondition(slot), { VPCId: select(slot - 1, split(",", ref("InternalRouterVpcs"))), VPCRegion: ref("AWS::Region") }, noValue),
+  );
+}
+
+export function dnsFragment(): TemplateFragment {
+  return {
+    Resources: {
+      [RackResource.RackZone]: privateZone(sub("${AWS::StackName}.convox"), "racknet: internal services of the rack", [rackVpc]),
+      [RackResource.RouterZone]: privateZone(
+        sub("${AWS::StackName}.router.convox"),
+        "racknet: internal router names, also resolved by peered VPCs",
+        [rackVpc, ...peeredRouterVpcs()],
+        RackCondition.Router,
+      ),
+      [RackResource.PrivateNetworkZone]: privateZone(privateNetworkZoneName, "racknet: private network names of every container", [rackVpc]),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { ref, sub, tags, type Json } from "./cfn.js";
+import { RACK_TAG } from "../names/index.js";
+
+/**
+ * Logical ids and condition names of the rack template, shared by its pieces and by
+ * the fragments other modules merge into it (they reference the VPC, the zones, ...).
+ */
+
+export const RackCondition = {
+  Private: "IsPrivate",
+  ThreeAzs: "HasThreeAzs",
+  PrivateThirdAz: "IsPrivateWithThreeAzs",
+  External: "HasExternalBalancer",
+  Internal: "HasInternalBalancer",
+  Router: "HasRouter",
+  /** The router admits the VPC CIDR when no InternalRouterCidrs are given. */
+  RouterAdmitsVpcCidr: "RouterAdmitsVpcCidr",
+} as const;
+
+export const RackResource = {
+  Vpc: "Vpc",
+  InternetGateway: "InternetGateway",
+  InternetGatewayAttachment: "InternetGatewayAttachment",
+  PublicRouteTable: "PublicRouteTable",
+  NetworkSecurityGroup: "NetworkSecurityGroup",
+  Cluster: "Cluster",
+  ExecutionRole: "ExecutionRole",
+  LogGroup: "LogGroup",
+  TemplateBucket: "TemplateBucket",
+  RackZone: "RackZone",
+  RouterZone: "RouterZone",
+  PrivateNetworkZone: "PrivateNetworkZone",
+} as const;
+
+/** Availability zones by index: the first two always exist, the third under HasThreeAzs. */
+export const AZ_INDEXES = [0, 1, 2] as const;
+export type AzIndex = (typeof AZ_INDEXES)[number];
+
+/** Ids per AZ are numbered from 1, as people count zones. */
+export const AzResource = {
+  publicSubnet: (az: AzIndex) => `PublicSubnet${az + 1}`,
+  publicSubnetRoutes: (az: AzIndex) => `PublicSubnet${az + 1}Routes`,
+  privateSubnet: (az: AzIndex) => `PrivateSubnet${az + 1}`,
+  privateSubnetRoutes: (az: AzIndex) => `PrivateSubnet${az + 1}Routes`,
+  privateRouteTable: (az: AzIndex) => `PrivateRouteTable${az + 1}`,
+  privateDefaultRoute: (az: AzIndex) => `PrivateDefaultRoute${az + 1}`,
+  natAddress: (az: AzIndex) => `NatAddress${az + 1}`,
+  natGateway: (az: AzIndex) => `NatGateway${az + 1}`,
+} as const;
+
+export type BalancerKind = "External" | "Internal" | "Router";
+
+export function balancerIds(kind: BalancerKind) {
+  return {
+    balancer: `${kind}Balancer`,
+    securityGroup: `${kind}BalancerSecurityGroup`,
+    httpListener: `${kind}HttpListener`,
+    httpsListener: `${kind}HttpsListener`,
+  };
+}
+
+/** List parameters have this many slots, each its own resource or list entry under a condition. */
+export const LIST_SLOTS = [1, 2, 3, 4, 5] as const;
+export type ListSlot = (typeof LIST_SLOTS)[number];
+export const routerCidrCondition = (slot: ListSlot) => `HasRouterCidr${slot}`;
+export const routerVpcCondition = (slot: ListSlot) => `HasRouterVpc${slot}`;
+
+/** `racknet:rack` plus a Name the console shows, e.g. `production-public-1`. */
+export function rackTags(name?: string): Json[] {
+  return tags({
+    ...(name ? { Name: sub(`\${AWS::StackName}-${name}`) } : {}),
+    [RACK_TAG]: ref("AWS::StackName"),
+  });
+}

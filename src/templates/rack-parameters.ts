@@ -1,0 +1,90 @@
+import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
+import { LIST_MAX, PARAMS, type ParamSpec } from "../rack/params.js";
+import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, type ListSlot } from "./rack-ids.js";
+
+/**
+ * The rack template's Parameters and Conditions. Every parameter is here, so that
+ * `rack params set` can reuse the deployed template with new values; what a value
+ * implies is a Condition, never a different template.
+ */
+
+const VPC_CIDR_PATTERN = "^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-4])$";
+const COUNTS = ["0", ...LIST_SLOTS.map(String)];
+
+function userParameter(spec: ParamSpec): Record<string, Json> {
+  const base = { Type: "String", Default: spec.default, Description: spec.description };
+  switch (spec.kind) {
+    case "yes-no":
+      return { ...base, AllowedValues: ["Yes", "No"] };
+    case "true-false":
+      return { ...base, AllowedValues: ["true", "false"] };
+    case "cidr":
+      return { ...base, AllowedPattern: VPC_CIDR_PATTERN, ConstraintDescription: "an IPv4 CIDR from /16 to /24" };
+    case "cidr-list":
+    case "vpc-list":
+    case "hostname":
+      return base;
+  }
+}
+
+/** Parameters racknet computes; `racknet rack params` does not show them. */
+const derivedParameters: Record<string, Record<string, Json>> = {
+  AvailabilityZoneCount: {
+    Type: "String",
+    Default: "2",
+    AllowedValues: ["2", "3"],
+    Description: "derived: availability zones the rack spans (3 where the region has them)",
+  },
+  SubnetBits: {
+    Type: "Number",
+    Default: 13,
+    MinValue: 5,
+    MaxValue: 13,
+    Description: "derived: host bits of each subnet; the VPC is cut into eight equal subnets",
+  },
+  InternalRouterCidrCount: {
+    Type: "String",
+    Default: "0",
+    AllowedValues: COUNTS,
+    Description: `derived: number of entries in InternalRouterCidrs (0 to ${LIST_MAX})`,
+  },
+  InternalRouterVpcCount: {
+    Type: "String",
+    Default: "0",
+    AllowedValues: COUNTS,
+    Description: `derived: number of entries in InternalRouterVpcs (0 to ${LIST_MAX})`,
+  },
+  RackCertificateArn: {
+    Type: "String",
+    AllowedPattern: "^arn:aws[a-z-]*:acm:.+",
+    Description: "derived: ACM certificate signed by the rack CA, the default certificate of every HTTPS listener",
+  },
+};
+
+/** `HasRouterCidr<n>`: the router exists and the list has at least n entries. */
+function slotConditions(countParameter: string, name: (slot: ListSlot) => string): Record<string, Json> {
+  const conditions: Record<string, Json> = {};
+  for (const slot of LIST_SLOTS) {
+    const exactly = equals(ref(countParameter), String(slot));
+    const next = LIST_SLOTS.find((candidate) => candidate === slot + 1);
+    conditions[name(slot)] = and(condition(RackCondition.Router), next ? or(exactly, condition(name(next))) : exactly);
+  }
+  return conditions;
+}
+
+export function rackParametersFragment(): TemplateFragment {
+  const Parameters = Object.fromEntries(PARAMS.map((spec) => [spec.cfnName, userParameter(spec)]));
+  const isYes = (parameter: string) => equals(ref(parameter), "Yes");
+  const Conditions: Record<string, Json> = {
+    [RackCondition.Private]: isYes("Private"),
+    [RackCondition.ThreeAzs]: equals(ref("AvailabilityZoneCount"), "3"),
+    [RackCondition.PrivateThirdAz]: and(condition(RackCondition.Private), condition(RackCondition.ThreeAzs)),
+    [RackCondition.External]: not(isYes("InternalOnly")),
+    [RackCondition.Internal]: isYes("Internal"),
+    [RackCondition.Router]: equals(ref("InternalRouter"), "true"),
+    [RackCondition.RouterAdmitsVpcCidr]: and(condition(RackCondition.Router), equals(ref("InternalRouterCidrCount"), "0")),
+    ...slotConditions("InternalRouterCidrCount", routerCidrCondition),
+    ...slotConditions("InternalRouterVpcCount", routerVpcCondition),
+  };
+  return { Parameters: { ...Parameters, ...derivedParameters }, Conditions };
+}

@@ -1,0 +1,40 @@
+import { merge, type Template, type TemplateFragment } from "./cfn.js";
+import { rackParametersFragment } from "./rack-parameters.js";
+import { networkFragment } from "./rack-network.js";
+import { balancersFragment } from "./rack-balancers.js";
+import { dnsFragment } from "./rack-dns.js";
+import { clusterFragment } from "./rack-cluster.js";
+import { rackOutputs } from "./rack-outputs.js";
+
+export { RackCondition, RackResource } from "./rack-ids.js";
+
+export interface RackTemplateOptions {
+  version: string;
+  /** Fragments other modules contribute to the rack stack (the private-network sync function, ...). */
+  extra?: TemplateFragment[];
+}
+
+/**
+ * The rack's one template. Every parameter value is expressed through Conditions, so
+ * `rack params set` reuses the deployed template with new values. See docs/rack-template.md.
+ */
+export function rackTemplate(options: RackTemplateOptions): Template {
+  const template: Template = {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `racknet rack ${options.version}: VPC, Fargate cluster, load balancers, private DNS`,
+    Metadata: { RacknetVersion: options.version },
+    Parameters: {},
+    Conditions: {},
+    Resources: {},
+    Outputs: rackOutputs(),
+  };
+  return merge(
+    template,
+    rackParametersFragment(),
+    networkFragment(),
+    balancersFragment(),
+    dnsFragment(),
+    clusterFragment(),
+    ...(options.extra ?? []),
+  );
+}

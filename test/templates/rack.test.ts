@@ -1,0 +1,375 @@
+import { describe, expect, it } from "vitest";
+import { getAtt, ref, renderTemplate, type Json, type Template } from "../../src/templates/cfn.js";
+import { RackOutput } from "../../src/templates/rack-contract.js";
+import { rackTemplate } from "../../src/templates/rack.js";
+import { defaultParams, toCfnParameters, PARAMS, type RackParams } from "../../src/rack/params.js";
+import { privateNetworkId, privateNetworkZoneName } from "../../src/names/index.js";
+import { evaluate, type EvaluatedStack } from "../support/cfn-eval.js";
+import { cfnLint } from "../support/cfn-lint.js";
+
+const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/prod/6f1c2a4e-0b7d-4c3e-9a51-2d8e7f6a9b10";
+const template = rackTemplate({ version: "0.0.0-test" });
+
+function cfnParameters(params: Partial<RackParams>, azCount: 2 | 3 = 3): Record<string, string> {
+  return toCfnParameters({ ...defaultParams(), ...params }, { availabilityZoneCount: azCount, rackCertificateArn: CERTIFICATE });
+}
+
+/** The rack named `prod` as CloudFormation would create it from these parameters. */
+function rack(params: Partial<RackParams> = {}, azCount: 2 | 3 = 3): EvaluatedStack {
+  return evaluate(template, cfnParameters(params, azCount), { stackName: "prod", stackId: STACK_ID });
+}
+
+function propertiesOf(stack: EvaluatedStack, id: string): Record<string, Json> {
+  const resource = stack.resources[id];
+  if (!resource) throw new Error(`${id} does not exist; resources: ${Object.keys(stack.resources).join(", ")}`);
+  return resource.Properties ?? {};
+}
+
+function idsOfType(stack: EvaluatedStack, type: string): string[] {
+  return Object.entries(stack.resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([id]) => id);
+}
+
+const pointsTo = (value: Json | undefined, id: string) =>
+  JSON.stringify(value) === JSON.stringify(ref(id)) || JSON.stringify(value) === JSON.stringify(getAtt(id, "GroupId"));
+
+/** Every ingress rule of a security group, inline or as its own resource, in one shape. */
+function ingressOf(stack: EvaluatedStack, group: string): string[] {
+  const inline = (propertiesOf(stack, group).SecurityGroupIngress ?? []) as Record<string, Json>[];
+  const separate = Object.values(stack.resources)
+    .filter((resource) => resource.Type === "AWS::EC2::SecurityGroupIngress" && pointsTo(resource.Properties?.GroupId, group))
+    .map((resource) => resource.Properties ?? {});
+  return [...inline, ...separate]
+    .map((rule) => {
+      const source = rule.CidrIp ?? (pointsTo(rule.SourceSecurityGroupId, group) ? "itself" : JSON.stringify(rule.SourceSecurityGroupId));
+      return `${String(rule.IpProtocol)} ${String(rule.FromPort)}-${String(rule.ToPort)} from ${String(source)}`;
+    })
+    .sort();
+}
+
+const subnetIds = (stack: EvaluatedStack, visibility: "Public" | "Private") =>
+  idsOfType(stack, "AWS::EC2::Subnet").filter((id) => id.startsWith(visibility));
+
+describe("rack template: parameters", () => {
+  it("declares exactly the parameters racknet passes, each with a Description", () => {
+    expect(Object.keys(template.Parameters).sort()).toEqual(Object.keys(cfnParameters({})).sort());
+    for (const [name, declaration] of Object.entries(template.Parameters)) {
+      expect(declaration.Description, name).toEqual(expect.any(String));
+    }
+  });
+
+  it("defaults the user's parameters as params.ts does", () => {
+    for (const spec of PARAMS) expect(template.Parameters[spec.cfnName]?.Default, spec.name).toBe(spec.default);
+    expect(template.Parameters.Private?.AllowedValues).toEqual(["Yes", "No"]);
+    expect(template.Parameters.InternalRouter?.AllowedValues).toEqual(["true", "false"]);
+  });
+
+  it("shares no logical id between a parameter and a resource", () => {
+    expect(Object.keys(template.Parameters).filter((name) => name in template.Resources)).toEqual([]);
+  });
+
+  it("stays well under the 51,200-byte inline limit, leaving room for merged fragments", () => {
+    expect(renderTemplate(template).length).toBeLessThan(34_000);
+  });
+
+  it("merges extra fragments, and refuses a logical id defined twice", () => {
+    const extra = { Resources: { SyncQueue: { Type: "AWS::SQS::Queue", Properties: {} } } };
+    expect(rackTemplate({ version: "1", extra: [extra] }).Resources.SyncQueue).toBeDefined();
+    expect(() => rackTemplate({ version: "1", extra: [{ Resources: { Vpc: { Type: "AWS::EC2::VPC" } } }] })).toThrow(/Resources.Vpc is defined twice/);
+  });
+});
+
+describe("rack template: network", () => {
+  it("has a VPC with DNS support and host names on VPCCIDR", () => {
+    expect(propertiesOf(rack(), "Vpc")).toMatchObject({ CidrBlock: "10.0.0.0/16", EnableDnsSupport: true, EnableDnsHostnames: true });
+  });
+
+  it("spans 3 AZs when AvailabilityZoneCount=3 and 2 when it is 2", () => {
+    expect(subnetIds(rack({ Private: "Yes" }), "Public")).toHaveLength(3);
+    expect(subnetIds(rack({ Private: "Yes" }, 2), "Public")).toEqual(["PublicSubnet1", "PublicSubnet2"]);
+    expect(subnetIds(rack({ Private: "Yes" }, 2), "Private")).toEqual(["PrivateSubnet1", "PrivateSubnet2"]);
+    expect(idsOfType(rack({ Private: "Yes" }, 2), "AWS::EC2::NatGateway")).toHaveLength(2);
+    expect(rack({}, 2).outputs.PublicSubnets).toEqual({ "Fn::Join": [",", [ref("PublicSubnet1"), ref("PublicSubnet2")]] });
+  });
+
+  it("puts subnet N in the Nth AZ and cuts the VPC into eight equal blocks: public first, private next", () => {
+    const stack = rack({ Private: "Yes", VPCCIDR: "10.20.0.0/20" });
+    const layout = [...subnetIds(stack, "Public"), ...subnetIds(stack, "Private")].map((id) => {
+      const properties = propertiesOf(stack, id);
+      return `${id} ${JSON.stringify(properties.AvailabilityZone)} ${String(properties.CidrBlock)}`;
+    });
+    const az = (index: number) => JSON.stringify({ "Fn::Select": [String(index), { "Fn::GetAZs": "" }] });
+    expect(layout).toEqual([
+      `PublicSubnet1 ${az(0)} 10.20.0.0/23`,
+      `PublicSubnet2 ${az(1)} 10.20.2.0/23`,
+      `PublicSubnet3 ${az(2)} 10.20.4.0/23`,
+      `PrivateSubnet1 ${az(0)} 10.20.6.0/23`,
+      `PrivateSubnet2 ${az(1)} 10.20.8.0/23`,
+      `PrivateSubnet3 ${az(2)} 10.20.10.0/23`,
+    ]);
+  });
+
+  it("maps public IPs in public subnets, which route 0.0.0.0/0 to the internet gateway", () => {
+    const stack = rack();
+    for (const id of subnetIds(stack, "Public")) expect(propertiesOf(stack, id).MapPublicIpOnLaunch, id).toBe(true);
+    expect(propertiesOf(stack, "PublicDefaultRoute")).toMatchObject({ DestinationCidrBlock: "0.0.0.0/0", GatewayId: ref("InternetGateway") });
+    const associated = idsOfType(stack, "AWS::EC2::SubnetRouteTableAssociation").map((id) => propertiesOf(stack, id));
+    expect(associated).toEqual(subnetIds(stack, "Public").map((id) => ({ SubnetId: ref(id), RouteTableId: ref("PublicRouteTable") })));
+  });
+
+  it("Private=No has no private subnet, NAT gateway or Elastic IP", () => {
+    const stack = rack({ Private: "No" });
+    expect(subnetIds(stack, "Private")).toEqual([]);
+    expect(idsOfType(stack, "AWS::EC2::NatGateway")).toEqual([]);
+    expect(idsOfType(stack, "AWS::EC2::EIP")).toEqual([]);
+  });
+
+  for (const azCount of [2, 3] as const) {
+    it(`Private=Yes has one NAT gateway and one Elastic IP per AZ, each in that AZ's public subnet (${azCount} AZs)`, () => {
+      const stack = rack({ Private: "Yes" }, azCount);
+      const nats = idsOfType(stack, "AWS::EC2::NatGateway");
+      expect(nats).toHaveLength(azCount);
+      expect(idsOfType(stack, "AWS::EC2::EIP")).toHaveLength(azCount);
+      nats.forEach((nat, az) => {
+        const properties = propertiesOf(stack, nat);
+        expect(properties.SubnetId).toEqual(ref(`PublicSubnet${az + 1}`));
+        expect(properties.AllocationId).toEqual(getAtt(`NatAddress${az + 1}`, "AllocationId"));
+        expect(propertiesOf(stack, `PublicSubnet${az + 1}`).AvailabilityZone).toEqual(propertiesOf(stack, `PrivateSubnet${az + 1}`).AvailabilityZone);
+      });
+    });
+
+    it(`each private route table's default route goes to its own AZ's NAT (${azCount} AZs)`, () => {
+      const stack = rack({ Private: "Yes" }, azCount);
+      const routes = idsOfType(stack, "AWS::EC2::Route").map((id) => propertiesOf(stack, id));
+      const associations = idsOfType(stack, "AWS::EC2::SubnetRouteTableAssociation").map((id) => propertiesOf(stack, id));
+      for (let az = 1; az <= azCount; az++) {
+        const table = ref(`PrivateRouteTable${az}`);
+        expect(routes.filter((route) => JSON.stringify(route.RouteTableId) === JSON.stringify(table))).toEqual([
+          { RouteTableId: table, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: ref(`NatGateway${az}`) },
+        ]);
+        expect(associations.filter((association) => JSON.stringify(association.RouteTableId) === JSON.stringify(table))).toEqual([
+          { SubnetId: ref(`PrivateSubnet${az}`), RouteTableId: table },
+        ]);
+      }
+    });
+  }
+
+  it("private subnets do not map public IPs", () => {
+    const stack = rack({ Private: "Yes" });
+    for (const id of subnetIds(stack, "Private")) expect(propertiesOf(stack, id).MapPublicIpOnLaunch, id).toBe(false);
+  });
+
+  it("the network security group admits its own members on all TCP and UDP ports and nothing else", () => {
+    expect(ingressOf(rack({ Private: "Yes", Internal: "Yes", internal_router: "true" }), "NetworkSecurityGroup")).toEqual([
+      "tcp 0-65535 from itself",
+      "udp 0-65535 from itself",
+    ]);
+  });
+});
+
+describe("rack template: load balancers", () => {
+  const balancers = (stack: EvaluatedStack) => idsOfType(stack, "AWS::ElasticLoadBalancingV2::LoadBalancer");
+
+  it("a default rack has only the external ALB: internet-facing, in the public subnets, open on 80 and 443", () => {
+    const stack = rack();
+    expect(balancers(stack)).toEqual(["ExternalBalancer"]);
+    expect(propertiesOf(stack, "ExternalBalancer")).toMatchObject({ Scheme: "internet-facing", Subnets: subnetIds(stack, "Public").map(ref) });
+    expect(ingressOf(stack, "ExternalBalancerSecurityGroup")).toEqual(["tcp 443-443 from 0.0.0.0/0", "tcp 80-80 from 0.0.0.0/0"]);
+  });
+
+  it("InternalOnly=Yes has no external load balancer", () => {
+    const stack = rack({ Internal: "Yes", InternalOnly: "Yes" });
+    expect(balancers(stack)).toEqual(["InternalBalancer"]);
+    expect(Object.keys(stack.resources).filter((id) => id.startsWith("External"))).toEqual([]);
+    expect(Object.keys(stack.outputs).filter((name) => name.startsWith("External"))).toEqual([]);
+  });
+
+  it("Internal=Yes puts the internal ALB in the public subnets of a public rack and the private subnets of a private rack", () => {
+    const publicRack = rack({ Internal: "Yes" });
+    const privateRack = rack({ Internal: "Yes", Private: "Yes" });
+    expect(propertiesOf(publicRack, "InternalBalancer")).toMatchObject({ Scheme: "internal", Subnets: subnetIds(publicRack, "Public").map(ref) });
+    expect(propertiesOf(privateRack, "InternalBalancer")).toMatchObject({ Scheme: "internal", Subnets: subnetIds(privateRack, "Private").map(ref) });
+  });
+
+  it("the internal ALB's security group admits only the VPC CIDR on 80 and 443", () => {
+    const stack = rack({ Internal: "Yes", VPCCIDR: "10.8.0.0/16" });
+    expect(ingressOf(stack, "InternalBalancerSecurityGroup")).toEqual(["tcp 443-443 from 10.8.0.0/16", "tcp 80-80 from 10.8.0.0/16"]);
+  });
+
+  it("on every load balancer 80 redirects to 443, and 443 serves HTTPS with the rack certificate and a 404 default", () => {
+    const stack = rack({ Internal: "Yes", internal_router: "true" });
+    expect(balancers(stack)).toEqual(["ExternalBalancer", "InternalBalancer", "RouterBalancer"]);
+    for (const kind of ["External", "Internal", "Router"]) {
+      expect(propertiesOf(stack, `${kind}HttpListener`), kind).toEqual({
+        LoadBalancerArn: ref(`${kind}Balancer`),
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [{ Type: "redirect", RedirectConfig: { Protocol: "HTTPS", Port: "443", StatusCode: "HTTP_301" } }],
+      });
+      expect(propertiesOf(stack, `${kind}HttpsListener`), kind).toMatchObject({
+        LoadBalancerArn: ref(`${kind}Balancer`),
+        Protocol: "HTTPS",
+        Port: 443,
+        SslPolicy: expect.stringMatching(/^ELBSecurityPolicy-TLS13-/),
+        Certificates: [{ CertificateArn: CERTIFICATE }],
+        DefaultActions: [{ Type: "fixed-response", FixedResponseConfig: expect.objectContaining({ StatusCode: "404" }) }],
+      });
+    }
+  });
+
+  it("internal_router adds the router ALB and zone", () => {
+    expect(balancers(rack())).not.toContain("RouterBalancer");
+    expect(rack().resources.RouterZone).toBeUndefined();
+    const stack = rack({ internal_router: "true", Private: "Yes" });
+    expect(propertiesOf(stack, "RouterBalancer")).toMatchObject({ Scheme: "internal", Subnets: subnetIds(stack, "Private").map(ref) });
+    expect(propertiesOf(stack, "RouterZone").Name).toBe("prod.router.convox");
+  });
+
+  it("the router admits the VPC CIDR when internal_router_cidrs is empty", () => {
+    expect(ingressOf(rack({ internal_router: "true" }), "RouterBalancerSecurityGroup")).toEqual([
+      "tcp 443-443 from 10.0.0.0/16",
+      "tcp 80-80 from 10.0.0.0/16",
+    ]);
+  });
+
+  it("the router admits exactly the internal_router_cidrs, from one to five, on 80 and 443", () => {
+    const all = ["10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16", "10.4.0.0/16", "172.16.0.0/12"];
+    for (let count = 1; count <= all.length; count++) {
+      const cidrs = all.slice(0, count);
+      const stack = rack({ internal_router: "true", internal_router_cidrs: cidrs.join(",") });
+      const expected = cidrs.flatMap((cidr) => [`tcp 443-443 from ${cidr}`, `tcp 80-80 from ${cidr}`]).sort();
+      expect(ingressOf(stack, "RouterBalancerSecurityGroup"), `${count} CIDRs`).toEqual(expected);
+    }
+  });
+});
+
+describe("rack template: DNS", () => {
+  const vpcsOf = (stack: EvaluatedStack, zone: string) => propertiesOf(stack, zone).VPCs;
+  const rackVpc = { VPCId: ref("Vpc"), VPCRegion: "us-east-1" };
+
+  it("always has the private zone <rack>.convox on the rack's VPC", () => {
+    const stack = rack();
+    expect(propertiesOf(stack, "RackZone").Name).toBe("prod.convox");
+    expect(vpcsOf(stack, "RackZone")).toEqual([rackVpc]);
+  });
+
+  it("has the private-network zone pn-<uuid of the rack stack>.private-network.internal on the VPC", () => {
+    const stack = rack();
+    const name = privateNetworkZoneName(privateNetworkId(STACK_ID));
+    expect(propertiesOf(stack, "PrivateNetworkZone").Name).toBe(name);
+    expect(vpcsOf(stack, "PrivateNetworkZone")).toEqual([rackVpc]);
+    expect(stack.outputs.PrivateNetworkZoneName).toBe(name);
+  });
+
+  it("associates the router zone with the rack's VPC and each internal_router_vpcs VPC", () => {
+    expect(vpcsOf(rack({ internal_router: "true" }), "RouterZone")).toEqual([rackVpc]);
+    const peers = ["vpc-0a1b2c3d4e5f60718", "vpc-11111111", "vpc-22222222", "vpc-33333333", "vpc-44444444"];
+    for (let count = 1; count <= peers.length; count++) {
+      const stack = rack({ internal_router: "true", internal_router_vpcs: peers.slice(0, count).join(",") });
+      expect(vpcsOf(stack, "RouterZone"), `${count} VPCs`).toEqual([rackVpc, ...peers.slice(0, count).map((VPCId) => ({ VPCId, VPCRegion: "us-east-1" }))]);
+    }
+  });
+});
+
+describe("rack template: outputs", () => {
+  it("a private rack with every load balancer has every output of the contract", () => {
+    const stack = rack({ Private: "Yes", Internal: "Yes", internal_router: "true" });
+    expect(Object.keys(stack.outputs).sort()).toEqual(Object.values(RackOutput).sort());
+  });
+
+  it("a default rack has no private, internal or router outputs", () => {
+    expect(Object.keys(rack().outputs).filter((name) => /^(Private(Subnets)?$|NatElasticIps|Internal|Router)/.test(name))).toEqual([]);
+  });
+
+  it("ServiceSubnets and AssignPublicIp follow Private", () => {
+    const publicRack = rack({}, 2);
+    const privateRack = rack({ Private: "Yes" }, 2);
+    expect(publicRack.outputs.ServiceSubnets).toEqual(publicRack.outputs.PublicSubnets);
+    expect(publicRack.outputs.AssignPublicIp).toBe("ENABLED");
+    expect(privateRack.outputs.ServiceSubnets).toEqual({ "Fn::Join": [",", [ref("PrivateSubnet1"), ref("PrivateSubnet2")]] });
+    expect(privateRack.outputs.AssignPublicIp).toBe("DISABLED");
+  });
+
+  it("NatElasticIps joins each AZ's NAT address", () => {
+    expect(rack({ Private: "Yes" }).outputs.NatElasticIps).toEqual({ "Fn::Join": [",", [ref("NatAddress1"), ref("NatAddress2"), ref("NatAddress3")]] });
+  });
+
+  it("in every combination, each Ref and GetAtt points to a resource or parameter that exists", () => {
+    for (const { params } of combinations()) {
+      for (const azCount of [2, 3] as const) {
+        const stack = rack(params, azCount);
+        const dangling = references([stack.resources, stack.outputs] as unknown as Json).filter(
+          (id) => !(id in stack.resources) && !(id in stack.parameters) && !id.startsWith("AWS::"),
+        );
+        expect(dangling, JSON.stringify({ ...params, azCount })).toEqual([]);
+      }
+    }
+  });
+});
+
+/** The 16 combinations of SPEC section 2's switches; InternalOnly=Yes brings Internal=Yes, as racknet requires. */
+function combinations(): { label: string; params: Partial<RackParams> }[] {
+  const result: { label: string; params: Partial<RackParams> }[] = [];
+  for (const Private of ["No", "Yes"])
+    for (const Internal of ["No", "Yes"])
+      for (const InternalOnly of ["No", "Yes"])
+        for (const internal_router of ["false", "true"]) {
+          const label = `private-${Private}-internal-${Internal}-only-${InternalOnly}-router-${internal_router}`;
+          result.push({ label, params: { Private, Internal: InternalOnly === "Yes" ? "Yes" : Internal, InternalOnly, internal_router } });
+        }
+  return result;
+}
+
+function references(value: Json): string[] {
+  if (Array.isArray(value)) return value.flatMap(references);
+  if (value === null || typeof value !== "object") return [];
+  const found: string[] = [];
+  if (typeof value.Ref === "string") found.push(value.Ref);
+  const getAttTarget = value["Fn::GetAtt"];
+  if (Array.isArray(getAttTarget) && typeof getAttTarget[0] === "string") found.push(getAttTarget[0]);
+  const dependsOn = value.DependsOn;
+  if (typeof dependsOn === "string") found.push(dependsOn);
+  return [...found, ...Object.values(value).flatMap(references)];
+}
+
+/** A copy of the template whose parameter Defaults are this rack's values, for cfn-lint. */
+function withDefaults(params: Partial<RackParams>, azCount: 2 | 3 = 3): Template {
+  const copy = structuredClone(template);
+  for (const [name, value] of Object.entries(cfnParameters(params, azCount))) {
+    const declaration = copy.Parameters[name];
+    if (declaration) declaration.Default = declaration.Type === "Number" ? Number(value) : value;
+  }
+  return copy;
+}
+
+/** Warnings cfn-lint reports that are not problems; anything else fails the test so it gets looked at. */
+const KNOWN_WARNINGS: Record<string, RegExp> = {
+  // Domain is a rack parameter that app stacks read; the rack's own resources do not use it.
+  W2001: /Parameter Domain not used/,
+  // cfn-lint resolves the list slots with the empty default; a slot only exists when its list is that long.
+  W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
+};
+
+describe("rack template: cfn-lint", () => {
+  it("finds no errors in any combination of Private, Internal, InternalOnly and internal_router, with 2 AZs, and with 0 and 5 router CIDRs and VPCs", async () => {
+    const variants: Record<string, Template> = {};
+    for (const { label, params } of combinations()) variants[label] = withDefaults(params);
+    expect(Object.keys(variants)).toHaveLength(16);
+    variants["two-azs-private-internal-router"] = withDefaults({ Private: "Yes", Internal: "Yes", internal_router: "true" }, 2);
+    variants["router-lists-of-five"] = withDefaults({
+      internal_router: "true",
+      internal_router_cidrs: "10.1.0.0/16,10.2.0.0/16,10.3.0.0/16,10.4.0.0/16,10.5.0.0/16",
+      internal_router_vpcs: "vpc-11111111,vpc-22222222,vpc-33333333,vpc-44444444,vpc-55555555",
+    });
+    variants["small-vpc-domain"] = withDefaults({ VPCCIDR: "10.9.8.0/24", Domain: "apps.example.com", Private: "Yes" });
+    variants.shipped = template;
+
+    const findings = await cfnLint(variants, { includeWarnings: true });
+    const all = Object.values(findings).flat();
+    expect(all.filter((finding) => finding.level === "Error")).toEqual([]);
+    const unexpected = all.filter((finding) => finding.level !== "Error" && !KNOWN_WARNINGS[finding.rule]?.test(finding.message));
+    expect(unexpected).toEqual([]);
+  }, 120_000);
+});
