@@ -1,0 +1,78 @@
+/**
+ * What an app stack offers the rest of racknet: the names of its Outputs (read by
+ * `racknet services`) and of the parameters that carry the rack's facts. The app
+ * template (app.ts) defines them from here; nothing else spells them.
+ */
+import type { EndpointKind } from "../manifest/model.js";
+
+/** Parameters of every app stack. */
+export const AppParameter = {
+  Cluster: "Cluster",
+  ServiceSubnets: "ServiceSubnets",
+  AssignPublicIp: "AssignPublicIp",
+  VpcId: "VpcId",
+  NetworkSecurityGroup: "NetworkSecurityGroup",
+  ExecutionRoleArn: "ExecutionRoleArn",
+  LogGroup: "LogGroup",
+  /** The rack CA's certificate (PEM), given to every service as RACKNET_CA_CERT. */
+  RackCaCert: "RackCaCert",
+  /** The rack's Domain parameter: external services answer at `<service>.<app>.<Domain>`. */
+  Domain: "Domain",
+  /** The app's CA-signed certificate, attached to the internal and router listeners. */
+  AppCertificateArn: "AppCertificateArn",
+} as const;
+
+/** Parameters an app stack declares for each load balancer it uses. */
+export const KindParameters: Record<EndpointKind, { listener: string; securityGroup: string; dns: string; zoneId: string; hostedZone?: string }> = {
+  external: {
+    listener: "ExternalListener",
+    securityGroup: "ExternalLoadBalancerSecurityGroup",
+    dns: "ExternalLoadBalancerDns",
+    zoneId: "ExternalLoadBalancerZoneId",
+  },
+  internal: {
+    listener: "InternalListener",
+    securityGroup: "InternalLoadBalancerSecurityGroup",
+    dns: "InternalLoadBalancerDns",
+    zoneId: "InternalLoadBalancerZoneId",
+    hostedZone: "RackZoneId",
+  },
+  router: {
+    listener: "RouterListener",
+    securityGroup: "RouterLoadBalancerSecurityGroup",
+    dns: "RouterLoadBalancerDns",
+    zoneId: "RouterLoadBalancerZoneId",
+    hostedZone: "RouterZoneId",
+  },
+};
+
+/** Parameter values that do not come from the rack's Outputs. */
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.AppCertificateArn] as const;
+
+/** `my-api` → `MyApi`: the service's part of every logical id and output name. */
+export function logicalName(service: string): string {
+  return service
+    .split("-")
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+export function kindName(kind: EndpointKind): "External" | "Internal" | "Router" {
+  return kind === "external" ? "External" : kind === "internal" ? "Internal" : "Router";
+}
+
+/** Output: the service's URL on that load balancer (`https://api.shop.prod.convox`). */
+export function endpointOutput(service: string, kind: EndpointKind): string {
+  return `Endpoint${logicalName(service)}${kindName(kind)}`;
+}
+
+/** Output: the ECS service's ARN. */
+export function serviceArnOutput(service: string): string {
+  return `Service${logicalName(service)}Arn`;
+}
+
+/** Output: the ECS service's name (CloudFormation generates it). */
+export function serviceNameOutput(service: string): string {
+  return `Service${logicalName(service)}Name`;
+}

@@ -1,0 +1,75 @@
+/**
+ * The app stack's Parameters: the rack's facts, so that a rack change (private subnets,
+ * a new listener) is an app-stack update with new values and the same template.
+ */
+import { UserError } from "../core/errors.js";
+import type { EndpointKind } from "../manifest/model.js";
+import { AppParameter, KindParameters, NON_RACK_OUTPUT_PARAMETERS } from "./app-contract.js";
+import type { Json, Template } from "./cfn.js";
+import type { RackOutputName, RackOutputs } from "./rack-contract.js";
+
+/** CloudFormation's limit on one parameter value. */
+export const PARAMETER_VALUE_MAX_BYTES = 4096;
+
+const text = (description: string, extra: Record<string, Json> = {}): Record<string, Json> => ({ Type: "String", Description: description, ...extra });
+
+export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Parameters"] {
+  const parameters: Template["Parameters"] = {
+    [AppParameter.Cluster]: text("The rack's ECS cluster"),
+    // A comma-separated String, split where used: the same value the rack outputs, shown as given.
+    [AppParameter.ServiceSubnets]: text("Comma-separated subnets the services run in (the private ones on a private rack)"),
+    [AppParameter.AssignPublicIp]: text("ENABLED on a public rack, DISABLED on a private one", { AllowedValues: ["ENABLED", "DISABLED"] }),
+    [AppParameter.VpcId]: text("The rack's VPC"),
+    [AppParameter.NetworkSecurityGroup]: text("The rack's private-network security group"),
+    [AppParameter.ExecutionRoleArn]: text("The ECS task execution role"),
+    [AppParameter.LogGroup]: text("The rack's CloudWatch log group"),
+    [AppParameter.RackCaCert]: text("The rack CA's certificate (PEM), given to every service as RACKNET_CA_CERT", { MaxLength: PARAMETER_VALUE_MAX_BYTES }),
+  };
+  for (const kind of (["external", "internal", "router"] as const).filter((used) => kinds.has(used))) {
+    const names = KindParameters[kind];
+    parameters[names.listener] = text(`The ${kind} load balancer's HTTPS listener`);
+    parameters[names.securityGroup] = text(`The ${kind} load balancer's security group`);
+    parameters[names.dns] = text(`The ${kind} load balancer's DNS name`);
+    // Only private names get records (external ones live in zones racknet does not own).
+    if (names.hostedZone) {
+      parameters[names.zoneId] = text(`The ${kind} load balancer's canonical hosted zone`);
+      parameters[names.hostedZone] = text(`The private hosted zone of the ${kind} names`);
+    }
+  }
+  if (kinds.has("external")) parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
+  if (kinds.has("internal") || kinds.has("router")) parameters[AppParameter.AppCertificateArn] = text("The app's certificate, signed by the rack CA");
+  return parameters;
+}
+
+export type AppParameterExtras = Partial<Record<(typeof NON_RACK_OUTPUT_PARAMETERS)[number], string>>;
+
+/**
+ * Values for the parameters `template` declares: the rack's Outputs by the same names,
+ * plus Domain, AppCertificateArn and RackCaCert. A value the template needs and the rack
+ * does not offer, or one over CloudFormation's 4,096 bytes, is refused before any change.
+ */
+export function appParameters(rackOutputs: RackOutputs, extras: AppParameterExtras, template: Pick<Template, "Parameters">): Record<string, string> {
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const [name, declaration] of Object.entries(template.Parameters)) {
+    const value = isExtra(name) ? extras[name] : rackOutputs[name as RackOutputName];
+    if (value !== undefined) values[name] = value;
+    else if (declaration.Default === undefined) missing.push(name);
+  }
+  if (missing.length > 0) {
+    throw new UserError(`the rack does not provide ${missing.join(", ")}, which this app needs`, {
+      fix: "check the rack's parameters with `racknet rack params` (Internal, internal_router) and update the rack",
+    });
+  }
+  for (const [name, value] of Object.entries(values)) {
+    const bytes = Buffer.byteLength(value);
+    if (bytes > PARAMETER_VALUE_MAX_BYTES) {
+      throw new UserError(`the app stack's ${name} parameter would be ${bytes} bytes; CloudFormation allows ${PARAMETER_VALUE_MAX_BYTES}`);
+    }
+  }
+  return values;
+}
+
+function isExtra(name: string): name is keyof AppParameterExtras {
+  return (NON_RACK_OUTPUT_PARAMETERS as readonly string[]).includes(name);
+}

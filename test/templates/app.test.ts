@@ -1,0 +1,272 @@
+import { describe, expect, it } from "vitest";
+import type { Manifest, Service } from "../../src/manifest/model.js";
+import { appParameters, appTemplate, type AppTemplateInput } from "../../src/templates/app.js";
+import { endpointOutput, serviceArnOutput, serviceNameOutput } from "../../src/templates/app-contract.js";
+import type { Json, Resource, Template } from "../../src/templates/cfn.js";
+import { createCa } from "../../src/ca/index.js";
+import { UserError } from "../../src/core/errors.js";
+import { cfnLint } from "../support/cfn-lint.js";
+
+function service(name: string, extra: Partial<Service> = {}): Service {
+  return {
+    name,
+    image: `example/${name}:1`,
+    internal: false,
+    internalAndExternal: false,
+    internalRouter: false,
+    links: [],
+    environment: [],
+    count: 1,
+    cpu: 256,
+    memory: 512,
+    healthPath: "/",
+    ...extra,
+  };
+}
+
+const everyKind: Service[] = [
+  service("web", { port: { port: 3000, scheme: "http" }, links: ["api", "peer", "admin", "site"], environment: [{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }], count: 2 }),
+  service("api", { port: { port: 4000, scheme: "https" }, internal: true, healthPath: "/health", command: "bin/api --serve" }),
+  service("admin", { port: { port: 8080, scheme: "http" }, internal: true, internalAndExternal: true }),
+  service("peer", { port: { port: 9000, scheme: "http" }, internalRouter: true }),
+  service("site", { port: { port: 80, scheme: "http" } }),
+  service("worker", { links: ["api"] }),
+];
+
+function input(services: Service[], app = "myapp"): AppTemplateInput {
+  const priorities: Record<string, number> = {};
+  let next = 10;
+  for (const s of services) {
+    const kinds = s.internalRouter ? ["router"] : s.internalAndExternal ? ["internal", "external"] : s.internal ? ["internal"] : s.port ? ["external"] : [];
+    for (const kind of kinds) priorities[`${s.name}:${kind}`] = next++;
+  }
+  return { rack: "prod", app, manifest: { file: "convox.yml", services } satisfies Manifest, version: "0.1.0", priorities };
+}
+
+const variants: Record<string, Template> = {
+  everyKind: appTemplate(input(everyKind)),
+  externalOnly: appTemplate(input([service("web", { port: { port: 80, scheme: "http" } })])),
+  internalHttps: appTemplate(input([service("api", { port: { port: 8443, scheme: "https" }, internal: true }), service("cron", { links: ["api"] })])),
+  routerOnly: appTemplate(input([service("peer", { port: { port: 9000, scheme: "http" }, internalRouter: true })])),
+  workerOnly: appTemplate(input([service("worker", { command: "bin/work" })])),
+};
+const template = variants.everyKind!;
+
+const resourcesOfType = (t: Template, type: string): [string, Resource][] => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+const containerOf = (t: Template, id: string) => (t.Resources[`${id}TaskDefinition`]?.Properties?.ContainerDefinitions as Json[])[0] as Record<string, Json>;
+const environmentOf = (t: Template, id: string) =>
+  Object.fromEntries((containerOf(t, id).Environment as { Name: string; Value: Json }[]).map((e) => [e.Name, e.Value]));
+
+describe("the app template", () => {
+  it("passes cfn-lint for every kind of service", async () => {
+    const findings = await cfnLint(variants);
+    expect(findings).toEqual(Object.fromEntries(Object.keys(variants).map((name) => [name, []])));
+  }, 120_000);
+
+  it("gives web the most private URL of each service it links", () => {
+    const environment = environmentOf(template, "Web");
+    expect(environment.API_URL).toBe("https://api.myapp.prod.convox");
+    expect(environment.ADMIN_URL).toBe("https://admin.myapp.prod.convox");
+    expect(environment.PEER_URL).toBe("https://peer.myapp.prod.router.convox");
+    expect(JSON.stringify(environment.SITE_URL)).toContain("site.myapp.${Domain}");
+    expect(environment.PORT).toBe("3000");
+    expect(environment.LOG_LEVEL).toBe("");
+  });
+
+  it("gives every service the rack CA and its own names", () => {
+    for (const id of ["Web", "Api", "Admin", "Peer", "Site", "Worker"]) {
+      const environment = environmentOf(template, id);
+      expect(environment.RACKNET_CA_CERT).toEqual({ Ref: "RackCaCert" });
+      expect(environment.RACKNET_RACK).toBe("prod");
+      expect(environment.RACKNET_APP).toBe("myapp");
+      expect(environment.RACKNET_SERVICE).toBe(id.toLowerCase());
+    }
+  });
+
+  it("lets only the load balancers' security groups reach the services, each on its service's port", () => {
+    const group = template.Resources.ServiceSecurityGroup?.Properties ?? {};
+    expect(group.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ FromPort: 3000, ToPort: 3000, SourceSecurityGroupId: { Ref: "ExternalLoadBalancerSecurityGroup" } }),
+      expect.objectContaining({ FromPort: 4000, ToPort: 4000, SourceSecurityGroupId: { Ref: "InternalLoadBalancerSecurityGroup" } }),
+      expect.objectContaining({ FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: { Ref: "InternalLoadBalancerSecurityGroup" } }),
+      expect.objectContaining({ FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: { Ref: "ExternalLoadBalancerSecurityGroup" } }),
+      expect.objectContaining({ FromPort: 9000, ToPort: 9000, SourceSecurityGroupId: { Ref: "RouterLoadBalancerSecurityGroup" } }),
+      expect.objectContaining({ FromPort: 80, ToPort: 80, SourceSecurityGroupId: { Ref: "ExternalLoadBalancerSecurityGroup" } }),
+    ]);
+    const text = JSON.stringify(template);
+    expect(text).not.toMatch(/CidrIp|0\.0\.0\.0\/0|VpcCidr/);
+  });
+
+  it("runs every service on Fargate in the rack's service subnets with rolling deployments", () => {
+    for (const [, resource] of resourcesOfType(template, "AWS::ECS::Service")) {
+      const properties = resource.Properties ?? {};
+      expect(properties.LaunchType).toBe("FARGATE");
+      expect(properties.DeploymentConfiguration).toEqual({ MinimumHealthyPercent: 100, MaximumPercent: 200 });
+      expect(properties.NetworkConfiguration).toEqual({
+        AwsvpcConfiguration: {
+          Subnets: { "Fn::Split": [",", { Ref: "ServiceSubnets" }] },
+          AssignPublicIp: { Ref: "AssignPublicIp" },
+          SecurityGroups: [{ Ref: "NetworkSecurityGroup" }, { "Fn::GetAtt": ["ServiceSecurityGroup", "GroupId"] }],
+        },
+      });
+    }
+    expect(template.Resources.WebService?.Properties?.DesiredCount).toBe(2);
+    expect(containerOf(template, "Api").Command).toEqual(["sh", "-c", "bin/api --serve"]);
+    expect(containerOf(template, "Api").LogConfiguration).toEqual({
+      LogDriver: "awslogs",
+      Options: { "awslogs-group": { Ref: "LogGroup" }, "awslogs-region": { Ref: "AWS::Region" }, "awslogs-stream-prefix": "myapp" },
+    });
+  });
+
+  it("gives a private worker no target group, rule, record or load balancer", () => {
+    expect(Object.keys(template.Resources).filter((id) => id.startsWith("Worker"))).toEqual(["WorkerTaskDefinition", "WorkerService"]);
+    expect(template.Resources.WorkerService?.Properties?.LoadBalancers).toBeUndefined();
+    expect(containerOf(template, "Worker").PortMappings).toBeUndefined();
+  });
+
+  it("serves internalAndExternal on both load balancers: two target groups, two rules, the private name in the rack zone", () => {
+    const ids = Object.keys(template.Resources).filter((id) => id.startsWith("Admin"));
+    expect(ids.sort()).toEqual([
+      "AdminExternalListenerRule",
+      "AdminExternalTargetGroup",
+      "AdminInternalListenerRule",
+      "AdminInternalRecord",
+      "AdminInternalTargetGroup",
+      "AdminService",
+      "AdminTaskDefinition",
+    ]);
+    expect(template.Resources.AdminInternalListenerRule?.Properties).toMatchObject({
+      ListenerArn: { Ref: "InternalListener" },
+      Priority: expect.any(Number),
+      Conditions: [{ Field: "host-header", HostHeaderConfig: { Values: ["admin.myapp.prod.convox"] } }],
+    });
+    expect(template.Resources.AdminService?.Properties?.LoadBalancers).toHaveLength(2);
+  });
+
+  it("puts internal and router names in the rack's private zones as aliases of their load balancers", () => {
+    expect(template.Resources.ApiInternalRecord?.Properties).toEqual({
+      HostedZoneId: { Ref: "RackZoneId" },
+      Name: "api.myapp.prod.convox.",
+      Type: "A",
+      AliasTarget: { DNSName: { Ref: "InternalLoadBalancerDns" }, HostedZoneId: { Ref: "InternalLoadBalancerZoneId" }, EvaluateTargetHealth: false },
+    });
+    expect(template.Resources.PeerRouterRecord?.Properties).toMatchObject({ HostedZoneId: { Ref: "RouterZoneId" }, Name: "peer.myapp.prod.router.convox." });
+  });
+
+  it("writes no record for external names: racknet owns no public zone", () => {
+    expect(resourcesOfType(template, "AWS::Route53::RecordSet").map(([id]) => id).sort()).toEqual(["AdminInternalRecord", "ApiInternalRecord", "PeerRouterRecord"]);
+  });
+
+  it("routes external names by <service>.<app>.<Domain>, or on the load balancer's DNS name without a Domain", () => {
+    expect(template.Conditions.HasDomain).toEqual({ "Fn::Not": [{ "Fn::Equals": [{ Ref: "Domain" }, ""] }] });
+    expect(template.Resources.SiteExternalListenerRule?.Properties?.Conditions).toEqual([
+      {
+        Field: "host-header",
+        HostHeaderConfig: {
+          Values: [{ "Fn::Sub": ["site.myapp.${Domain}", { Domain: { "Fn::If": ["HasDomain", { Ref: "Domain" }, { Ref: "ExternalLoadBalancerDns" }] } }] }],
+        },
+      },
+    ]);
+  });
+
+  it("health-checks each target group on the service's port and path, over HTTPS for an https port", () => {
+    expect(template.Resources.ApiInternalTargetGroup?.Properties).toMatchObject({
+      TargetType: "ip",
+      VpcId: { Ref: "VpcId" },
+      Port: 4000,
+      Protocol: "HTTPS",
+      HealthCheckProtocol: "HTTPS",
+      HealthCheckPath: "/health",
+    });
+    expect(template.Resources.WebExternalTargetGroup?.Properties).toMatchObject({ Protocol: "HTTP", Port: 3000 });
+  });
+
+  it("uses the priorities it is given", () => {
+    const priorities = Object.fromEntries(
+      resourcesOfType(template, "AWS::ElasticLoadBalancingV2::ListenerRule").map(([id, rule]) => [id, rule.Properties?.Priority]),
+    );
+    expect(priorities).toMatchObject({ WebExternalListenerRule: 10, ApiInternalListenerRule: 11, AdminInternalListenerRule: 12, AdminExternalListenerRule: 13 });
+    expect(() => appTemplate({ ...input(everyKind), priorities: {} })).toThrow(/no listener rule priority for web:external/);
+  });
+
+  it("attaches the app's certificate to the internal and router listeners it uses", () => {
+    expect(resourcesOfType(template, "AWS::ElasticLoadBalancingV2::ListenerCertificate").map(([id, r]) => [id, r.Properties])).toEqual([
+      ["InternalListenerCertificate", { ListenerArn: { Ref: "InternalListener" }, Certificates: [{ CertificateArn: { Ref: "AppCertificateArn" } }] }],
+      ["RouterListenerCertificate", { ListenerArn: { Ref: "RouterListener" }, Certificates: [{ CertificateArn: { Ref: "AppCertificateArn" } }] }],
+    ]);
+    expect(resourcesOfType(variants.externalOnly!, "AWS::ElasticLoadBalancingV2::ListenerCertificate")).toEqual([]);
+  });
+
+  it("outputs each service's endpoints and ECS service", () => {
+    expect(template.Outputs[endpointOutput("api", "internal")]?.Value).toBe("https://api.myapp.prod.convox");
+    expect(template.Outputs[endpointOutput("peer", "router")]?.Value).toBe("https://peer.myapp.prod.router.convox");
+    expect(template.Outputs[endpointOutput("admin", "external")]).toBeDefined();
+    expect(template.Outputs[endpointOutput("worker", "internal")]).toBeUndefined();
+    expect(template.Outputs[serviceArnOutput("worker")]?.Value).toEqual({ Ref: "WorkerService" });
+    expect(template.Outputs[serviceNameOutput("worker")]?.Value).toEqual({ "Fn::GetAtt": ["WorkerService", "Name"] });
+  });
+
+  it("declares only the parameters of the load balancers it uses", () => {
+    expect(Object.keys(variants.workerOnly!.Parameters).sort()).toEqual(
+      ["AssignPublicIp", "Cluster", "ExecutionRoleArn", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
+    );
+    expect(Object.keys(variants.externalOnly!.Parameters)).toEqual(expect.arrayContaining(["ExternalListener", "Domain"]));
+    expect(Object.keys(variants.externalOnly!.Parameters)).not.toContain("AppCertificateArn");
+    expect(Object.keys(variants.routerOnly!.Parameters)).toEqual(expect.arrayContaining(["RouterListener", "RouterZoneId", "AppCertificateArn"]));
+    expect(Object.keys(variants.routerOnly!.Parameters)).not.toContain("InternalListener");
+  });
+
+  it("refuses services that would share a logical id, and services without an image", () => {
+    expect(() => appTemplate(input([service("a-1b"), service("a1b")]))).toThrow(UserError);
+    expect(() => appTemplate(input([service("web", { image: undefined, build: "." })]))).toThrow(/has no image/);
+  });
+});
+
+describe("the app stack's parameter values", () => {
+  const rackOutputs = {
+    Cluster: "prod-cluster",
+    ServiceSubnets: "subnet-a,subnet-b",
+    AssignPublicIp: "DISABLED",
+    VpcId: "vpc-1",
+    NetworkSecurityGroup: "sg-net",
+    ExecutionRoleArn: "arn:aws:iam::1:role/exec",
+    LogGroup: "prod",
+    ExternalListener: "arn:listener/ext",
+    ExternalLoadBalancerSecurityGroup: "sg-ext",
+    ExternalLoadBalancerDns: "ext.elb.amazonaws.com",
+    ExternalLoadBalancerZoneId: "Z1",
+    InternalListener: "arn:listener/int",
+    InternalLoadBalancerSecurityGroup: "sg-int",
+    InternalLoadBalancerDns: "internal-int.elb.amazonaws.com",
+    InternalLoadBalancerZoneId: "Z2",
+    RackZoneId: "Z3",
+    VpcCidr: "10.0.0.0/16",
+  };
+
+  it("come from the rack's outputs and the extras, for the parameters the template declares only", async () => {
+    const ca = await createCa("prod");
+    const values = appParameters(rackOutputs, { RackCaCert: ca.certPem, Domain: "", AppCertificateArn: "arn:cert" }, variants.internalHttps!);
+    expect(values).toEqual({
+      Cluster: "prod-cluster",
+      ServiceSubnets: "subnet-a,subnet-b",
+      AssignPublicIp: "DISABLED",
+      VpcId: "vpc-1",
+      NetworkSecurityGroup: "sg-net",
+      ExecutionRoleArn: "arn:aws:iam::1:role/exec",
+      LogGroup: "prod",
+      RackCaCert: ca.certPem,
+      InternalListener: "arn:listener/int",
+      InternalLoadBalancerSecurityGroup: "sg-int",
+      InternalLoadBalancerDns: "internal-int.elb.amazonaws.com",
+      InternalLoadBalancerZoneId: "Z2",
+      RackZoneId: "Z3",
+      AppCertificateArn: "arn:cert",
+    });
+    expect(Buffer.byteLength(ca.certPem)).toBeLessThan(1024);
+  });
+
+  it("refuse a rack that lacks what the app needs, and values over 4,096 bytes", () => {
+    expect(() => appParameters(rackOutputs, { RackCaCert: "pem" }, variants.routerOnly!)).toThrow(/does not provide RouterListener/);
+    expect(() => appParameters(rackOutputs, { RackCaCert: "x".repeat(4097) }, variants.workerOnly!)).toThrow(/4097 bytes/);
+  });
+});
