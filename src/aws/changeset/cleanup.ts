@@ -1,0 +1,36 @@
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { Printer } from "../../ui/printer.js";
+import type { ChangeSetRef } from "./create.js";
+import { readStackStatus } from "./monitor.js";
+import type { Pacing } from "./pacing.js";
+
+/**
+ * Remove a change set that will not run (dry run, declined, refused, Ctrl-C, empty,
+ * failed), so nothing is left behind. A CREATE change set also leaves an empty stack in
+ * REVIEW_IN_PROGRESS: that is deleted too, and racknet waits (briefly) until it is gone,
+ * so `racknet racks` and a retry do not trip over it. Best effort: a failure here is a
+ * warning with the command to finish the job, never the error the user sees.
+ */
+export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSetRef, printer: Printer, pacing: Pacing): Promise<void> {
+  const { DeleteChangeSetCommand, DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
+  try {
+    await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
+  } catch (error) {
+    printer.warn(`could not delete change set ${ref.name}: ${message(error)}; delete it with \`aws cloudformation delete-change-set --stack-name ${ref.stackName} --change-set-name ${ref.name}\``);
+  }
+  if (ref.type !== "CREATE") return;
+  try {
+    if ((await readStackStatus(cfn, ref.stackId)).status !== "REVIEW_IN_PROGRESS") return;
+    await cfn.send(new DeleteStackCommand({ StackName: ref.stackId }));
+    for (let attempt = 0; attempt < 15; attempt += 1) {
+      if ((await readStackStatus(cfn, ref.stackId)).status === "DELETE_COMPLETE") return;
+      await pacing.sleep(1000);
+    }
+  } catch (error) {
+    printer.warn(`could not delete the empty stack ${ref.stackName}: ${message(error)}; delete it with \`aws cloudformation delete-stack --stack-name ${ref.stackName}\``);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

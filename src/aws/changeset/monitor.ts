@@ -1,0 +1,78 @@
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { StackEventPoller, type StackActivity } from "../stack-events.js";
+import { Backoff, isThrottling, type Pacing } from "./pacing.js";
+
+export const SUCCESS_STATUSES = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE", "DELETE_COMPLETE"]);
+
+export function isInProgress(status: string): boolean {
+  return status.endsWith("_IN_PROGRESS");
+}
+
+export interface StackStatus {
+  status: string;
+  statusReason?: string;
+}
+
+export interface WatchRequest {
+  stackId: string;
+  stackName: string;
+  poller: StackEventPoller;
+  pacing: Pacing;
+  signal: AbortSignal;
+  onActivity: (activity: StackActivity) => void;
+  /** For a delete: only DELETE_COMPLETE or DELETE_FAILED end the watch. */
+  endsWith?: (status: string) => boolean;
+}
+
+export interface WatchResult extends StackStatus {
+  activities: StackActivity[];
+}
+
+/**
+ * Poll the stack's status and new events until the operation ends. The status is read
+ * before the events, so the events read after a final status include the last ones
+ * (the final poll). Right after ExecuteChangeSet the stack may still show its previous
+ * final status: the watch ends only once the operation was seen running, or its own
+ * stack event for that status arrived, or a few polls passed without either.
+ */
+export async function watchStack(cfn: CloudFormationClient, request: WatchRequest): Promise<WatchResult> {
+  const { pacing, signal } = request;
+  const backoff = new Backoff(pacing.events, pacing.throttledMs);
+  const ends = request.endsWith ?? ((status: string) => !isInProgress(status));
+  const activities: StackActivity[] = [];
+  let sawRunning = false;
+  let settledPolls = 0;
+  for (;;) {
+    let wait: number;
+    try {
+      const current = await readStackStatus(cfn, request.stackId, signal);
+      const fresh = await request.poller.poll(signal);
+      for (const activity of fresh) request.onActivity(activity);
+      activities.push(...fresh);
+      if (isInProgress(current.status) && current.status !== "REVIEW_IN_PROGRESS") sawRunning = true;
+      if (ends(current.status)) {
+        settledPolls += 1;
+        const announced = activities.some((activity) => activity.isStack && activity.status === current.status);
+        if (sawRunning || announced || settledPolls >= 5) return { ...current, activities };
+      }
+      wait = backoff.next();
+    } catch (error) {
+      if (!isThrottling(error)) throw error;
+      wait = backoff.throttled();
+    }
+    await pacing.sleep(wait, signal);
+  }
+}
+
+/** DescribeStacks by stack id: a deleted stack is still found (DELETE_COMPLETE) by its id. */
+export async function readStackStatus(cfn: CloudFormationClient, stackId: string, signal?: AbortSignal): Promise<StackStatus> {
+  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  try {
+    const result = await cfn.send(new DescribeStacksCommand({ StackName: stackId }), { abortSignal: signal });
+    const stack = result.Stacks?.[0];
+    return { status: stack?.StackStatus ?? "DELETE_COMPLETE", statusReason: stack?.StackStatusReason };
+  } catch (error) {
+    if (error instanceof Error && /does not exist/.test(error.message)) return { status: "DELETE_COMPLETE" };
+    throw error;
+  }
+}

@@ -1,0 +1,74 @@
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { UserError } from "../../core/errors.js";
+import type { StackInfo } from "../stacks.js";
+import { recoveryFor } from "../diagnose.js";
+import { isInProgress } from "./monitor.js";
+
+export type ChangeSetType = "CREATE" | "UPDATE";
+
+/** Change sets racknet creates are named `racknet-<timestamp>`. */
+export const CHANGE_SET_PREFIX = "racknet-";
+
+/** A pending racknet change set older than this was left by a process that died: ignored. */
+export const STALE_CHANGE_SET_MS = 60 * 60 * 1000;
+
+const RUNNING: Readonly<Record<string, string>> = {
+  CREATE_IN_PROGRESS: "it is being created",
+  UPDATE_IN_PROGRESS: "an update is running",
+  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: "an update is finishing (removing replaced resources)",
+  ROLLBACK_IN_PROGRESS: "a failed creation is rolling back",
+  UPDATE_ROLLBACK_IN_PROGRESS: "a failed update is rolling back",
+  UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: "a rolled-back update is finishing",
+  DELETE_IN_PROGRESS: "it is being deleted",
+  IMPORT_IN_PROGRESS: "resources are being imported",
+  IMPORT_ROLLBACK_IN_PROGRESS: "a failed import is rolling back",
+};
+
+/** Stuck statuses: CloudFormation refuses change sets until someone acts. */
+const STUCK = new Set(["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_FAILED"]);
+
+/**
+ * Create or update, from the stack's status; a clear refusal when neither may run now.
+ * REVIEW_IN_PROGRESS is a stack that was never created (an abandoned CREATE change
+ * set leaves it, with no resources): it gets a CREATE change set again.
+ */
+export function changeSetTypeFor(stack: StackInfo | undefined, stackName: string, what: string, followCommand: string): ChangeSetType {
+  if (!stack || stack.status === "REVIEW_IN_PROGRESS") return "CREATE";
+  if (isInProgress(stack.status)) {
+    throw new UserError(`${what} is busy: stack ${stackName} is ${stack.status} (${RUNNING[stack.status] ?? "an operation is running"}); nothing was changed`, {
+      fix: `wait for it to finish (follow it with \`${followCommand}\` or \`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
+    });
+  }
+  if (STUCK.has(stack.status)) {
+    const { state, recovery } = recoveryFor(stack.status, stackName);
+    throw new UserError(`${what} cannot be changed: ${state}; nothing was changed`, { fix: recovery });
+  }
+  return "UPDATE";
+}
+
+/**
+ * Two racknet processes on one stack would each show a plan the other invalidates:
+ * refuse while another racknet change set is pending (less than an hour old).
+ */
+export async function refuseConcurrentChangeSet(cfn: CloudFormationClient, stack: StackInfo, what: string, now = Date.now()): Promise<void> {
+  const { ListChangeSetsCommand } = await import("@aws-sdk/client-cloudformation");
+  let nextToken: string | undefined;
+  do {
+    const page = await cfn.send(new ListChangeSetsCommand({ StackName: stack.id || stack.name, NextToken: nextToken }));
+    for (const summary of page.Summaries ?? []) {
+      // moto lists every stack's change sets whatever StackName says: check the stack.
+      const ours = summary.StackId === stack.id || (summary.StackId === undefined && summary.StackName === stack.name);
+      const pending = ["CREATE_PENDING", "CREATE_IN_PROGRESS", "CREATE_COMPLETE"].includes(summary.Status ?? "")
+        && ["AVAILABLE", "UNAVAILABLE"].includes(summary.ExecutionStatus ?? "");
+      const name = summary.ChangeSetName ?? "";
+      const age = now - (summary.CreationTime?.getTime() ?? now);
+      if (ours && pending && name.startsWith(CHANGE_SET_PREFIX) && age < STALE_CHANGE_SET_MS) {
+        throw new UserError(
+          `${what} has a pending racknet change set, ${name}, created ${Math.max(0, Math.round(age / 60_000))} min ago: another racknet is working on stack ${stack.name}; nothing was changed`,
+          { fix: `let the other run finish, or if none is running: \`aws cloudformation delete-change-set --stack-name ${stack.name} --change-set-name ${name}\`` },
+        );
+      }
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+}

@@ -1,0 +1,75 @@
+import type { Context } from "../core/context.js";
+import { Interrupted, UserError } from "../core/errors.js";
+import type { Plan, ResourceChange } from "../plan/model.js";
+import { buildPlan } from "../plan/plan.js";
+import { approve } from "./changeset/approve.js";
+import { failed, followOperation } from "./changeset/execute.js";
+import { interruptible } from "./changeset/interrupt.js";
+import { isInProgress } from "./changeset/monitor.js";
+import { startRun, type Run } from "./changeset/run.js";
+import type { DeployOptions } from "./changeset/types.js";
+import { StackEventPoller } from "./stack-events.js";
+import { describeStack, type StackInfo } from "./stacks.js";
+
+export type DeleteOptions = DeployOptions & {
+  /** A sentence about what outlives the stack (e.g. "the rack's CA is removed after"), shown with the plan. */
+  retainNote?: string;
+};
+
+/**
+ * Delete a stack the way deployStack changes one: show what goes (every resource, as
+ * Remove rows), get the go-ahead (--dry-run, --yes, a terminal), delete, follow the
+ * events until DELETE_COMPLETE (by stack id: by name the stack disappears), and on
+ * DELETE_FAILED say which resource held it and what to do.
+ */
+export async function deleteStack(context: Context, stackName: string, options: DeleteOptions): Promise<void> {
+  const run = await startRun(context, options);
+  const stack = await describeStack(run.cfn, stackName);
+  if (!stack) {
+    context.printer.info(`nothing to delete: stack ${stackName} does not exist`);
+    return;
+  }
+  if (isInProgress(stack.status) && stack.status !== "REVIEW_IN_PROGRESS") {
+    throw new UserError(`${options.what} is busy: stack ${stackName} is ${stack.status}; nothing was deleted`, {
+      fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
+    });
+  }
+
+  const plan = await deletionPlan(run, stack, options.retainNote);
+  run.emit({ type: "plan", what: options.what, operation: "delete", stackName, plan });
+  const verdict = await interruptible(
+    (signal) => approve(options, plan, "Delete", signal),
+    async () => {
+      throw new Interrupted("cancelled; nothing changed");
+    },
+  );
+  if (verdict === "dry-run") {
+    run.emit({ type: "dry-run", what: options.what, operation: "delete" });
+    return;
+  }
+
+  const { DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
+  const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
+  await poller.prime();
+  const startedAt = Date.now();
+  await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
+  run.emit({ type: "started", what: options.what, operation: "delete", stackName });
+  const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
+  if (result.status !== "DELETE_COMPLETE") throw failed(run, stackName, "deletion", result);
+  run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+}
+
+async function deletionPlan(run: Run, stack: StackInfo, retainNote: string | undefined): Promise<Plan> {
+  const { ListStackResourcesCommand } = await import("@aws-sdk/client-cloudformation");
+  const removed: ResourceChange[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await run.cfn.send(new ListStackResourcesCommand({ StackName: stack.id, NextToken: nextToken }));
+    for (const resource of page.StackResourceSummaries ?? []) {
+      if (resource.ResourceStatus === "DELETE_COMPLETE") continue;
+      removed.push({ action: "Remove", logicalId: resource.LogicalResourceId ?? "", resourceType: resource.ResourceType ?? "", physicalId: resource.PhysicalResourceId });
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return buildPlan(removed, { region: await run.context.aws.region(), notes: retainNote ? [retainNote] : [] });
+}

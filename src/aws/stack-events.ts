@@ -1,0 +1,79 @@
+import type { CloudFormationClient, StackEvent } from "@aws-sdk/client-cloudformation";
+
+/** One stack event, as racknet prints and diagnoses it. */
+export interface StackActivity {
+  id: string;
+  timestamp: Date;
+  logicalId: string;
+  physicalId?: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+  /** True for the stack's own events (its status), false for its resources'. */
+  isStack: boolean;
+}
+
+export interface PollerOptions {
+  /** The stack's id (events of a deleted stack are only found by id). */
+  stackId: string;
+  /** Ignore events older than this (the change set's creation time). */
+  since?: Date;
+}
+
+/**
+ * Reads a stack's new events. DescribeStackEvents pages newest first; each poll pages
+ * back until it meets an event it has already returned (or one older than `since`),
+ * and returns what is new oldest first. It does not print and does not wait: the
+ * engine decides when to poll and the deploy printer renders what comes back.
+ */
+export class StackEventPoller {
+  private readonly seen = new Set<string>();
+  private since?: Date;
+
+  constructor(
+    private readonly cfn: CloudFormationClient,
+    private readonly options: PollerOptions,
+  ) {
+    this.since = options.since;
+  }
+
+  /** Mark every event already there as seen: for operations with no change set to date them (delete). */
+  async prime(signal?: AbortSignal): Promise<void> {
+    const events = await this.poll(signal);
+    const newest = events.at(-1);
+    if (newest) this.since = newest.timestamp;
+  }
+
+  async poll(signal?: AbortSignal): Promise<StackActivity[]> {
+    const { DescribeStackEventsCommand } = await import("@aws-sdk/client-cloudformation");
+    const fresh: StackActivity[] = [];
+    let nextToken: string | undefined;
+    pages: do {
+      const page = await this.cfn.send(new DescribeStackEventsCommand({ StackName: this.options.stackId, NextToken: nextToken }), { abortSignal: signal });
+      for (const event of page.StackEvents ?? []) {
+        const activity = toActivity(event);
+        if (this.seen.has(activity.id)) break pages;
+        if (this.since && activity.timestamp.getTime() < this.since.getTime()) break pages;
+        fresh.push(activity);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    for (const activity of fresh) this.seen.add(activity.id);
+    // REVIEW_IN_PROGRESS is the CREATE change set's mark on a new stack, not part of the operation.
+    return fresh.reverse().filter((activity) => activity.status !== "REVIEW_IN_PROGRESS");
+  }
+}
+
+export function toActivity(event: StackEvent): StackActivity {
+  const isStack = event.ResourceType === "AWS::CloudFormation::Stack" && (event.PhysicalResourceId === event.StackId || event.LogicalResourceId === event.StackName);
+  return {
+    id: event.EventId ?? `${event.LogicalResourceId}-${event.Timestamp?.toISOString()}-${event.ResourceStatus}`,
+    timestamp: event.Timestamp ?? new Date(0),
+    logicalId: event.LogicalResourceId ?? "",
+    physicalId: event.PhysicalResourceId,
+    resourceType: event.ResourceType ?? "",
+    status: event.ResourceStatus ?? "",
+    reason: event.ResourceStatusReason,
+    isStack,
+  };
+}

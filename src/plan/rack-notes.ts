@@ -1,0 +1,60 @@
+import type { ParamChange, ParamName } from "../rack/params.js";
+import { natCostPhrase, natCreatedSentence } from "./nat-cost.js";
+
+/**
+ * What a change of rack parameters means, in words. The caller adds these to the
+ * plan: a change set on the rack's own template (UsePreviousTemplate) often lists
+ * its resource changes poorly (moto lists none), and these sentences say the
+ * same thing from the parameters alone.
+ */
+export function rackParameterNotes(changes: readonly ParamChange[], azCount: number, region: string): string[] {
+  return changes.flatMap((change) => notesFor(change, azCount, region));
+}
+
+type Describe = (change: ParamChange, azCount: number, region: string) => string[];
+
+const ON = new Set(["Yes", "true"]);
+
+const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
+  Private: (change, azCount, region) =>
+    ON.has(change.to)
+      ? [
+          natCreatedSentence(azCount, region),
+          "services run in the private subnets, without public IPs; their outbound traffic leaves through the NAT gateways' Elastic IPs",
+        ]
+      : [
+          "services move back to the public subnets, with public IPs",
+          `then the ${azCount} NAT gateways and their Elastic IPs are released, last (saving ${natCostPhrase(azCount, region)})`,
+        ],
+  Internal: (change) =>
+    ON.has(change.to)
+      ? ["an internal load balancer will be created, reachable only from inside the VPC on 80 and 443 (80 redirects to 443)"]
+      : ["the internal load balancer will be deleted: internal services lose their <service>.<app>.<rack>.convox names"],
+  InternalOnly: (change) =>
+    ON.has(change.to)
+      ? ["the external load balancer will be deleted: nothing on the rack is reachable from the internet"]
+      : ["an external load balancer will be created: external services become reachable from the internet"],
+  internal_router: (change) =>
+    ON.has(change.to)
+      ? ["an internal router load balancer will be created for rack-to-rack traffic over VPC peering, with a private zone <rack>.router.convox"]
+      : ["the internal router load balancer and its private zone will be deleted: peered racks lose the router names"],
+  internal_router_cidrs: (change) => [
+    `the internal router will accept traffic from ${listOr(change.to, "the VPC CIDR")} (was ${listOr(change.from, "the VPC CIDR")})`,
+  ],
+  internal_router_vpcs: (change) => [
+    `the router names will resolve in ${listOr(change.to, "the rack's VPC only")} (was ${listOr(change.from, "the rack's VPC only")})`,
+  ],
+  Domain: (change) =>
+    change.to === ""
+      ? [`external services stop answering at <service>.<app>.${change.from}`]
+      : [`external services will answer at <service>.<app>.${change.to}`],
+  VPCCIDR: (change) => [`the VPC will use ${change.to}`],
+};
+
+function notesFor(change: ParamChange, azCount: number, region: string): string[] {
+  return DESCRIBE[change.name](change, azCount, region);
+}
+
+function listOr(value: string, empty: string): string {
+  return value.trim() === "" ? empty : value.split(",").join(", ");
+}

@@ -1,0 +1,126 @@
+/** Shared set-up for the change-set engine's tests: a Context on in-memory streams, mocked clients, instant sleeps. */
+import { Writable } from "node:stream";
+import { mockClient } from "aws-sdk-client-mock";
+import { CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
+import { S3Client } from "@aws-sdk/client-s3";
+import { AwsClients } from "../../src/aws/clients.js";
+import type { Context, GlobalOptions } from "../../src/core/context.js";
+import { Printer } from "../../src/ui/printer.js";
+import { defaultPacing, type Pacing } from "../../src/aws/changeset/pacing.js";
+import type { DeployOptions } from "../../src/aws/changeset/deploy.js";
+
+export const STACK = "racknet-prod";
+export const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/racknet-prod/1b2c3d4e";
+export const CHANGE_SET_ID = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/racknet-x/5f6a";
+
+class Memory extends Writable {
+  text = "";
+  isTTY = false;
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+function mocks() {
+  return { cfn: mockClient(CloudFormationClient), s3: mockClient(S3Client) };
+}
+
+export interface Harness {
+  context: Context;
+  cfn: ReturnType<typeof mocks>["cfn"];
+  s3: ReturnType<typeof mocks>["s3"];
+  stderr: () => string;
+  stdout: () => string;
+  /** Every wait the engine asked for, in ms. */
+  sleeps: number[];
+  pacing: Pacing;
+  options: (overrides?: Partial<DeployOptions>) => DeployOptions;
+}
+
+/** Unmocked AWS calls fail loudly instead of resolving {}. */
+export function harness(settings: { interactive?: boolean } = {}): Harness {
+  const { cfn, s3 } = mocks();
+  cfn.onAnyCommand().rejects(new Error("unmocked CloudFormation call"));
+  s3.onAnyCommand().rejects(new Error("unmocked S3 call"));
+  const stdout = new Memory();
+  const stderr = new Memory();
+  stderr.isTTY = settings.interactive ?? false;
+  const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
+  const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: "us-east-1" };
+  const context: Context = {
+    options,
+    printer,
+    aws: new AwsClients({ region: "us-east-1" }),
+    canPrompt: settings.interactive ?? false,
+    awsCalls: () => 0,
+  };
+  const sleeps: number[] = [];
+  const pacing: Pacing = {
+    ...defaultPacing,
+    sleep: async (ms, signal) => {
+      sleeps.push(ms);
+      signal?.throwIfAborted();
+      await Promise.resolve();
+      signal?.throwIfAborted();
+    },
+  };
+  return {
+    context,
+    cfn,
+    s3,
+    stderr: () => stderr.text,
+    stdout: () => stdout.text,
+    sleeps,
+    pacing,
+    options: (overrides = {}) => ({
+      dryRun: false,
+      yes: true,
+      canPrompt: settings.interactive ?? false,
+      followCommand: "racknet rack -r prod",
+      what: "rack prod",
+      pacing,
+      ...overrides,
+    }),
+  };
+}
+
+let clock = Date.parse("2025-03-01T10:00:00Z");
+
+/** A recorded-style stack event; timestamps increase in the order events are made. */
+export function event(logicalId: string, status: string, resourceType: string, reason?: string): StackEvent {
+  clock += 1000;
+  const isStack = resourceType === "AWS::CloudFormation::Stack";
+  return {
+    EventId: `${logicalId}-${status}-${clock}`,
+    StackId: STACK_ID,
+    StackName: STACK,
+    LogicalResourceId: logicalId,
+    PhysicalResourceId: isStack ? STACK_ID : `${logicalId.toLowerCase()}-id`,
+    ResourceType: resourceType,
+    ResourceStatus: status as StackEvent["ResourceStatus"],
+    ResourceStatusReason: reason,
+    Timestamp: new Date(clock),
+  };
+}
+
+export function stackEvent(status: string, reason?: string): StackEvent {
+  return event(STACK, status, "AWS::CloudFormation::Stack", reason);
+}
+
+/** DescribeStackEvents answers newest first. */
+export function newestFirst(events: StackEvent[]): { StackEvents: StackEvent[] } {
+  return { StackEvents: [...events].reverse() };
+}
+
+export function stack(status: string, extra: Record<string, unknown> = {}) {
+  return { Stacks: [{ StackName: STACK, StackId: STACK_ID, StackStatus: status, CreationTime: new Date("2025-01-01T00:00:00Z"), ...extra }] } as never;
+}
+
+export function notFound(name = STACK): Error {
+  return Object.assign(new Error(`Stack with id ${name} does not exist`), { name: "ValidationError", $metadata: { httpStatusCode: 400 } });
+}
+
+export function throttled(): Error {
+  return Object.assign(new Error("Rate exceeded"), { name: "Throttling", $metadata: { httpStatusCode: 400 } });
+}
