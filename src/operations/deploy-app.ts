@@ -2,7 +2,7 @@ import type { Context } from "../core/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appCertificateNames, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, visibility, type EndpointKind, type Manifest } from "../manifest/model.js";
-import { loadManifest, checkManifest } from "../manifest/index.js";
+import { loadManifest, deploymentRules } from "../manifest/index.js";
 import { fromCfnParameters } from "../rack/params.js";
 import { appTemplate, appParameters } from "../templates/app.js";
 import { renderTemplate, type Json } from "../templates/cfn.js";
@@ -38,7 +38,7 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
 
   const rack = await resolveRack(context);
   const params = fromCfnParameters(rack.parameters);
-  const rackProblems = checkManifest(manifest, { app: request.app, rack: rack.rack, params });
+  const rackProblems = deploymentRules(manifest, { app: request.app, rack: rack.rack, params });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${request.file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
   }
