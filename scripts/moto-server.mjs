@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// Starts moto_server on 127.0.0.1 through scripts/moto/launch.py, which patches moto where it
+// departs from AWS (see that file and ../shared/MOTO.md). Used by the e2e tests, the demo and
+// the benchmark; run directly (`node scripts/moto-server.mjs [--port N]`) to keep one up until Ctrl-C.
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const launcher = join(here, "moto", "launch.py");
+const HOST = "127.0.0.1";
+const READY_TIMEOUT_MS = 20_000;
+const POLL_INTERVAL_MS = 100;
+
+/** A port the OS says is free on 127.0.0.1 right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True once moto answers any HTTP request (it serves a dashboard and 404s alike). */
+async function answers(endpoint) {
+  try {
+    const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
+    await response.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a patched moto_server and resolves once it answers HTTP.
+ * @param {{ port?: number, python?: string }} [options]
+ * @returns {Promise<{ endpoint: string, port: number, stop: () => Promise<void> }>}
+ */
+export async function startMoto({ port, python = process.env.PYTHON ?? "python3" } = {}) {
+  const chosen = port ?? (await freePort());
+  const endpoint = `http://${HOST}:${chosen}`;
+  const child = spawn(python, [launcher, "--host", HOST, "--port", String(chosen)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONWARNINGS: process.env.PYTHONWARNINGS ?? "ignore" },
+  });
+  let output = "";
+  const keep = (chunk) => {
+    // Only the tail matters for an error message; moto logs every request.
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+
+  let exited = null;
+  const exit = new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+    child.once("error", (error) => {
+      exited = { code: null, signal: null, error };
+      resolve(exited);
+    });
+  });
+
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exited) {
+      const how = exited.error ? `could not run ${python}: ${exited.error.message}` : `exited with code ${exited.code}${exited.signal ? ` (${exited.signal})` : ""}`;
+      throw new Error(`moto_server on ${endpoint} ${how} before it answered.\n--- its output ---\n${output.trim()}`);
+    }
+    if (await answers(endpoint)) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await exit;
+      throw new Error(`moto_server on ${endpoint} did not answer within ${READY_TIMEOUT_MS / 1000} s.\n--- its output ---\n${output.trim()}`);
+    }
+    await sleep(POLL_INTERVAL_MS);
+  }
+
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (exited) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exit;
+      clearTimeout(killer);
+    })();
+    return stopping;
+  };
+  return { endpoint, port: chosen, stop, output: () => output };
+}
+
+const runDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];
+if (runDirectly) {
+  const flag = process.argv.indexOf("--port");
+  const port = flag > 0 ? Number(process.argv[flag + 1]) : undefined;
+  const moto = await startMoto({ port });
+  process.stdout.write(`${moto.endpoint}\n`);
+  process.stderr.write("moto_server (patched, see scripts/moto/launch.py) is up; Ctrl-C stops it\n");
+  const shutdown = async () => {
+    await moto.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The built CLI (`npm run build` first), run as a user would: a subprocess whose stdin is not a TTY. */
+export const racknetBin = fileURLToPath(new URL("../../bin/racknet", import.meta.url));
+
+export interface CliOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Written to stdin, then stdin is closed. Without it stdin is closed at once. */
+  input?: string;
+  /** Kill the process (SIGKILL) and fail after this long; default 60 s. */
+  timeoutMs?: number;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A line of a Node/V8 stack trace: what a user must never see for an error they can fix. */
+export function hasStackTrace(text: string): boolean {
+  return /^\s{4}at \S/m.test(text);
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stderr (so far) matches; rejects if the process exits first or on timeout. */
+  waitForStderr(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Ctrl-C: SIGINT to the process. */
+  interrupt(): void;
+  /** Resolves when the process has exited. */
+  done: Promise<CliResult>;
+}
+
+/** Starts racknet ARGS and hands back the running process (for Ctrl-C and streaming tests). */
+export function spawnCli(args: string[], options: CliOptions): CliProcess {
+  const child = spawn(process.execPath, [racknetBin, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const listeners = new Set<() => void>();
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  child.stdin?.on("error", () => {
+    // The CLI may exit before reading its input; that is its business, not a test failure.
+  });
+  child.stdin?.end(options.input ?? "");
+
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const done = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`racknet ${args.join(" ")} did not finish within ${timeoutMs} ms\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`));
+    }, timeoutMs);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      for (const listener of listeners) listener();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  // An unobserved timeout rejection must not crash the test run; callers see it through `done`.
+  done.catch(() => undefined);
+
+  const waitForStderr = (pattern: RegExp | string, waitMs = 30_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const matches = () => (typeof pattern === "string" ? stderr.includes(pattern) : pattern.test(stderr));
+      let timer: NodeJS.Timeout | undefined;
+      const check = () => {
+        if (matches()) {
+          finish();
+          resolve(stderr);
+        } else if (child.exitCode !== null || child.signalCode !== null) {
+          finish();
+          reject(new Error(`racknet exited (${child.exitCode ?? child.signalCode}) before stderr matched ${String(pattern)}\n--- stderr ---\n${stderr}`));
+        }
+      };
+      const finish = () => {
+        listeners.delete(check);
+        if (timer) clearTimeout(timer);
+      };
+      timer = setTimeout(() => {
+        finish();
+        reject(new Error(`stderr did not match ${String(pattern)} within ${waitMs} ms\n--- stderr ---\n${stderr}`));
+      }, waitMs);
+      listeners.add(check);
+      check();
+    });
+
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    waitForStderr,
+    interrupt: () => {
+      child.kill("SIGINT");
+    },
+    done,
+  };
+}
+
+/** Runs racknet ARGS to completion: exit code and everything it printed. */
+export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  return spawnCli(args, options).done;
+}

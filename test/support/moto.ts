@@ -1,0 +1,95 @@
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { ACMClient } from "@aws-sdk/client-acm";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { S3Client } from "@aws-sdk/client-s3";
+
+/**
+ * moto_server for the e2e tests: the launcher in scripts/ (patched to behave like AWS, see
+ * scripts/moto/launch.py), the environment a racknet subprocess needs to reach it, and SDK
+ * clients for asserting on what exists afterwards.
+ */
+export interface MotoServer {
+  /** `http://127.0.0.1:PORT` */
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface MotoLauncher {
+  startMoto(options?: { port?: number }): Promise<MotoServer>;
+}
+
+const REGION = "us-east-1";
+const launcherUrl = new URL("../../scripts/moto-server.mjs", import.meta.url).href;
+
+/** Starts a patched moto_server on a free port of 127.0.0.1; resolves once it answers. */
+export async function startMoto(options: { port?: number } = {}): Promise<MotoServer> {
+  const launcher = (await import(launcherUrl)) as MotoLauncher;
+  return launcher.startMoto(options);
+}
+
+/**
+ * The environment of a racknet subprocess pointed at moto: the caller's environment without
+ * any AWS profile or credentials of its own, plus fake credentials and the endpoint.
+ */
+export function awsEnv(endpoint: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith("AWS_") || key === "RACKNET_RACK" || key === "FORCE_COLOR") continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: "testing",
+    AWS_SECRET_ACCESS_KEY: "testing",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    // No shared config or credentials file from the machine running the tests.
+    AWS_CONFIG_FILE: "/nonexistent/racknet-test-aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/racknet-test-aws-credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_COLOR: "1",
+    ...extra,
+  };
+}
+
+export interface AwsTestClients {
+  cloudFormation: CloudFormationClient;
+  ec2: EC2Client;
+  elbv2: ElasticLoadBalancingV2Client;
+  route53: Route53Client;
+  acm: ACMClient;
+  ssm: SSMClient;
+  ecs: ECSClient;
+  s3: S3Client;
+}
+
+export interface ClientOptions {
+  /** The SDK's retry budget; raise it when talking through the fault proxy. */
+  maxAttempts?: number;
+}
+
+/** SDK v3 clients for assertions, pointed at the endpoint with fake credentials. */
+export function awsClients(endpoint: string, options: ClientOptions = {}): AwsTestClients {
+  const config = {
+    endpoint,
+    region: REGION,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    maxAttempts: options.maxAttempts ?? 3,
+  };
+  return {
+    cloudFormation: new CloudFormationClient(config),
+    ec2: new EC2Client(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    route53: new Route53Client(config),
+    acm: new ACMClient(config),
+    ssm: new SSMClient(config),
+    ecs: new ECSClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+  };
+}
