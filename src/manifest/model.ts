@@ -47,12 +47,29 @@ export interface Service {
   memory: number;
   /** Health-check path on the service's port (`health` or `health.path`, default `/`). */
   healthPath: string;
+  /** `command:` given as a list: the exact argv (then `command` is the same words joined by spaces, for display). */
+  commandArgv?: string[];
+  /** `health.grace`, `health.interval`, `health.timeout` in seconds (Convox defaults: interval 5, grace = interval, timeout = interval - 1). */
+  healthGraceSeconds?: number;
+  healthIntervalSeconds?: number;
+  healthTimeoutSeconds?: number;
+}
+
+/** Where a key sits in the file the user wrote, as the editor shows it (1-based). */
+export interface SourcePosition {
+  line: number;
+  column: number;
 }
 
 export interface Manifest {
   /** The file it came from, as the user named it. */
   file: string;
   services: Service[];
+  /**
+   * Where each key of the file starts, by key path (`services.api.port`, `services.web.links[0]`),
+   * so a rule can name the line. Absent for a model built by hand (tests, templates).
+   */
+  positions?: ReadonlyMap<string, SourcePosition>;
 }
 
 export function visibility(service: Service): Visibility {

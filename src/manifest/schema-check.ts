@@ -1,0 +1,187 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Problem } from "../core/errors.js";
+import { convoxSchema } from "./schema.js";
+import { formatPath, keyOffset, valueOffset, where, type ManifestSource, type PathSegment } from "./source.js";
+import { didYouMean } from "./suggest.js";
+
+/**
+ * Validate the parsed YAML against the JSON Schema with Ajv and turn Ajv's errors into
+ * problems a person can act on: the line and column of the value, the key path, one plain
+ * sentence, and a fix.
+ */
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
+    compiled = ajv.compile(convoxSchema);
+  }
+  return compiled;
+}
+
+export function schemaProblems(value: unknown, source: ManifestSource): Problem[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  const problems = new Map<string, Problem>();
+  for (const error of relevantErrors(validate.errors ?? [])) {
+    const problem = toProblem(error, value, source);
+    const id = `${problem.where} ${problem.path}`;
+    if (!problems.has(id)) problems.set(id, problem);
+  }
+  return [...problems.values()];
+}
+
+const COMPOSITE = new Set(["anyOf", "oneOf"]);
+
+/**
+ * Ajv reports every branch of a union that failed. When exactly one branch has the right
+ * type (the user wrote a map for `port`, so the map form was meant), its errors are the
+ * ones that matter; otherwise the union's own message ("must be a number, ... or ...") is.
+ */
+function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  let remaining = [...errors];
+  const composites = errors.filter((error) => COMPOSITE.has(error.keyword)).sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  for (const composite of composites) {
+    if (!remaining.includes(composite)) continue;
+    const prefix = `${composite.schemaPath}/`;
+    const within = (error: ErrorObject) => error.instancePath === composite.instancePath || error.instancePath.startsWith(`${composite.instancePath}/`);
+    const inside = remaining.filter((error) => error.schemaPath.startsWith(prefix) && within(error));
+    const branchOf = (error: ErrorObject) => error.schemaPath.slice(prefix.length).split("/")[0];
+    const branchCount = Array.isArray(composite.schema) ? composite.schema.length : 0;
+    const wrongType = new Set(inside.filter((error) => error.keyword === "type" && error.instancePath === composite.instancePath && error.schemaPath === `${prefix}${branchOf(error)}/type`).map(branchOf));
+    const rightType = Array.from({ length: branchCount }, (_, index) => String(index)).filter((branch) => !wrongType.has(branch));
+    const [meant] = rightType;
+    if (rightType.length === 1 && inside.some((error) => branchOf(error) === meant)) {
+      remaining = remaining.filter((error) => error !== composite && !(inside.includes(error) && branchOf(error) !== meant));
+    } else {
+      remaining = remaining.filter((error) => !inside.includes(error));
+    }
+  }
+  // `propertyNames` reports the name's own error as well; one problem per name is enough.
+  return remaining.filter((error) => !(error.keyword === "pattern" && error.propertyName !== undefined));
+}
+
+function toProblem(error: ErrorObject, root: unknown, source: ManifestSource): Problem {
+  const segments = pathSegments(error.instancePath, root);
+  if (error.keyword === "additionalProperties") return unknownKeyProblem(error, segments, source);
+  if (error.keyword === "propertyNames") return badNameProblem(error, segments, source);
+  const path = formatPath(segments);
+  const sentence = messageFor(error);
+  return {
+    where: where(source.file, source.positionOf(valueOffset(source.document, segments))),
+    path: path || undefined,
+    message: `${path || source.file} ${sentence} (got ${describe(error.data)})`,
+    fix: fixFor(segments),
+  };
+}
+
+function unknownKeyProblem(error: ErrorObject, parent: PathSegment[], source: ManifestSource): Problem {
+  const key = String((error.params as { additionalProperty?: unknown }).additionalProperty);
+  const segments = [...parent, key];
+  const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
+  const suggestion = didYouMean(key, known);
+  const place = parent.length === 0 ? "at the top level" : `in ${formatPath(parent)}`;
+  return {
+    where: where(source.file, source.positionOf(keyOffset(source.document, segments))),
+    path: formatPath(segments),
+    message: `unknown key "${key}" ${place}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+    fix: suggestion ? `rename ${key}: to ${suggestion}:` : `remove it; keys accepted here: ${known.join(", ")}`,
+  };
+}
+
+function badNameProblem(error: ErrorObject, parent: PathSegment[], source: ManifestSource): Problem {
+  const name = String((error.params as { propertyName?: unknown }).propertyName);
+  const segments = [...parent, name];
+  return {
+    where: where(source.file, source.positionOf(keyOffset(source.document, segments))),
+    path: formatPath(segments),
+    message: `"${name}" is not an environment variable name: use letters, digits and underscores, not starting with a digit`,
+    fix: `rename it, for example ${name.toUpperCase().replace(/[^A-Z0-9_]/g, "_").replace(/^(\d)/, "_$1")}`,
+  };
+}
+
+function messageFor(error: ErrorObject): string {
+  const own = error.parentSchema?.errorMessage;
+  if (typeof own === "string") return own;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "type":
+      return `must be ${typeName(String(params.type))}`;
+    case "enum":
+      return `must be one of ${(params.allowedValues as unknown[]).map(String).join(", ")}`;
+    case "required":
+      return `needs ${String(params.missingProperty)}:`;
+    default:
+      return error.message ?? "is not valid";
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  integer: "a whole number",
+  number: "a number",
+  string: "text",
+  boolean: "true or false",
+  array: "a list",
+  object: "a map",
+  null: "empty",
+};
+
+function typeName(type: string): string {
+  return type
+    .split(",")
+    .map((name) => TYPE_NAMES[name] ?? name)
+    .join(" or ");
+}
+
+const FIXES: Record<string, string> = {
+  port: 'write port: 3000, port: "https:3000" or port: {port: 3000, scheme: https}',
+  scheme: "write scheme: http or scheme: https",
+  internal: "write internal: true or internal: false",
+  internalAndExternal: "write internalAndExternal: true or internalAndExternal: false",
+  internalRouter: "write internalRouter: true or internalRouter: false",
+  image: "write image: nginx:1.27 (any image your account can pull)",
+  links: "write links: [api, billing]",
+  environment: "write environment: [PORT=3000, LOG_LEVEL] or environment: {PORT: 3000}",
+  scale: "write scale: 2 or scale: {count: 2, cpu: 256, memory: 512}",
+  count: "write count: 2",
+  cpu: "write cpu: 256 (or 512, 1024, 2048, 4096, 8192, 16384)",
+  memory: "write memory: 512 (MiB)",
+  health: "write health: /health or health: {path: /health, interval: 10}",
+  command: 'write command: bin/web or command: ["bin/web", "--port", "3000"]',
+  build: "write build: . (racknet does not run docker: prefer image:)",
+  services: "write services:, then each service indented under it, for example\n      services:\n        web:\n          image: nginx:1.27\n          port: 80",
+};
+
+function fixFor(segments: readonly PathSegment[]): string {
+  const keys = segments.filter((segment): segment is string => typeof segment === "string");
+  for (let index = keys.length - 1; index >= 0; index -= 1) {
+    const fix = FIXES[keys[index] ?? ""];
+    if (fix) return fix;
+  }
+  if (segments.length === 2 && segments[0] === "services") return "give the service a map of keys, for example\n      image: nginx:1.27\n      port: 80";
+  return "see docs/manifest.md for the keys and their forms";
+}
+
+/** JSON pointer → key path; numeric segments become list indexes where the value is a list. */
+function pathSegments(pointer: string, root: unknown): PathSegment[] {
+  if (pointer === "") return [];
+  const segments: PathSegment[] = [];
+  let current: unknown = root;
+  for (const raw of pointer.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    const segment: PathSegment = Array.isArray(current) && /^\d+$/.test(key) ? Number(key) : key;
+    segments.push(segment);
+    current = current !== null && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined;
+  }
+  return segments;
+}
+
+function describe(data: unknown): string {
+  if (data === null || data === undefined) return "nothing";
+  if (Array.isArray(data)) return "a list";
+  if (typeof data === "object") return "a map";
+  if (typeof data === "string") return JSON.stringify(data);
+  return String(data);
+}

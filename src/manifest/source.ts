@@ -1,0 +1,170 @@
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLError } from "yaml";
+import type { Problem } from "../core/errors.js";
+import type { SourcePosition } from "./model.js";
+
+/**
+ * convox.yml as YAML with source positions: the parsed document, its syntax problems,
+ * and a way to find the line and column of any key path.
+ */
+
+export type PathSegment = string | number;
+
+export interface ManifestSource {
+  file: string;
+  document: Document.Parsed;
+  /** Syntax problems: when there are any, nothing else about the file can be trusted. */
+  syntaxProblems: Problem[];
+  /** Keys given twice (reported, but the rest of the file is still checked). */
+  duplicateKeyProblems: Problem[];
+  /** Where every key and list item starts, by key path (`services.web.links[0]`). */
+  positions: Map<string, SourcePosition>;
+  positionOf(offset: number): SourcePosition;
+}
+
+export function readSource(text: string, file: string): ManifestSource {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const positionOf = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const syntaxProblems = firstPerLine([...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf)));
+  const { positions, duplicates } = indexKeys(document.contents, file, positionOf);
+  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
+}
+
+export function where(file: string, position: SourcePosition): string {
+  return `${file}:${position.line}:${position.column}`;
+}
+
+/** `services.web.links[0]` */
+export function formatPath(segments: readonly PathSegment[]): string {
+  return segments.reduce<string>((text, segment) => (typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${segment}` : segment), "");
+}
+
+const SYNTAX_FIXES: Record<string, string> = {
+  TAB_AS_INDENT: "indent with spaces; YAML does not allow tabs for indentation",
+  BAD_INDENT: "line the keys of one map up in the same column, with spaces",
+  MISSING_CHAR: "close the bracket or quote that is still open",
+  MULTIPLE_DOCS: "keep one document in convox.yml: remove the `---` separator and what follows",
+  BLOCK_AS_IMPLICIT_KEY: "put a space after each `:` and check the indentation of the line above",
+  MULTILINE_IMPLICIT_KEY: "a key must fit on one line; check for a missing `:` or a missing quote",
+  UNEXPECTED_TOKEN: "check this line for a stray character or a missing `:`",
+  BAD_SCALAR_START: "quote the value (values starting with @ or ` must be quoted)",
+  BAD_ALIAS: "define the anchor (&name) before the alias (*name)",
+};
+
+function syntaxProblem(error: YAMLError, file: string, positionOf: (offset: number) => SourcePosition): Problem {
+  const message = (error.message.split("\n")[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, "");
+  return {
+    where: where(file, positionOf(error.pos[0])),
+    message: `YAML syntax: ${lowerFirst(message)}`,
+    fix: SYNTAX_FIXES[error.code] ?? "fix the YAML syntax on this line (a linter such as yamllint shows more)",
+  };
+}
+
+/** One syntax error leads the parser into others on the same line; the first one is the one to fix. */
+function firstPerLine(problems: readonly Problem[]): Problem[] {
+  const lines = new Set<string>();
+  return problems.filter((problem) => {
+    const line = (problem.where ?? "").replace(/:\d+$/, "");
+    if (lines.has(line)) return false;
+    lines.add(line);
+    return true;
+  });
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/**
+ * One walk over the document: the position of every key and list item by key path, and the
+ * keys given twice (YAML keeps the last; the user meant one of them).
+ */
+function indexKeys(root: unknown, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[] } {
+  const positions = new Map<string, SourcePosition>();
+  const duplicates: Problem[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (isMap(node)) {
+      const firstLines = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const key = String(pair.key.value);
+        const childPath = path ? `${path}.${key}` : key;
+        const position = positionOf(pair.key.range[0]);
+        const first = firstLines.get(key);
+        if (first !== undefined) {
+          duplicates.push({ where: where(file, position), path: childPath, message: `${childPath} is given twice (first on line ${first}); YAML keeps only the last one`, fix: `keep one ${key}: and remove the other` });
+        } else {
+          firstLines.set(key, position.line);
+        }
+        positions.set(childPath, position);
+        visit(pair.value, childPath);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        const childPath = `${path}[${index}]`;
+        if ((isScalar(item) || isMap(item) || isSeq(item)) && item.range) positions.set(childPath, positionOf(item.range[0]));
+        visit(item, childPath);
+      });
+    }
+  };
+  visit(root, "");
+  return { positions, duplicates };
+}
+
+export interface Located {
+  /** The key's node, for a map entry. */
+  key?: Node;
+  /** The value's node (absent for `key:` with nothing after it). */
+  value?: Node;
+}
+
+/** The nodes at a key path, or undefined when the path is not in the file. */
+export function locate(document: Document.Parsed, segments: readonly PathSegment[]): Located | undefined {
+  let current: Located = { value: document.contents ?? undefined };
+  for (const segment of segments) {
+    const node = current.value;
+    if (isMap(node)) {
+      const pair = lastPairWithKey(node.items, String(segment));
+      if (!pair) return undefined;
+      current = { key: pair.key as Node, value: (pair.value as Node | null) ?? undefined };
+    } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
+      const item = node.items[Number(segment)];
+      if (!item) return undefined;
+      current = { value: item as Node };
+    } else {
+      return undefined;
+    }
+  }
+  return current;
+}
+
+/** The start of a key (or of a list item) on the path, else of the closest enclosing key that exists. */
+export function keyOffset(document: Document.Parsed, segments: readonly PathSegment[]): number {
+  for (let length = segments.length; length >= 0; length -= 1) {
+    const located = locate(document, segments.slice(0, length));
+    const node = located?.key ?? located?.value;
+    if (node?.range) return node.range[0];
+  }
+  return 0;
+}
+
+/** The start of a value on the path (of its key when the value is empty: `services:` and nothing), else as keyOffset. */
+export function valueOffset(document: Document.Parsed, segments: readonly PathSegment[]): number {
+  const located = locate(document, segments);
+  const range = located?.value?.range;
+  const empty = range ? range[0] === range[1] : false;
+  const node = (empty ? undefined : located?.value) ?? located?.key;
+  return node?.range ? node.range[0] : keyOffset(document, segments);
+}
+
+/** The last one wins, as in the value YAML produces when a key is given twice. */
+function lastPairWithKey<Pair extends { key: unknown }>(items: readonly Pair[], key: string): Pair | undefined {
+  for (let index = items.length - 1; index >= 0; index -= 1) {
+    const item = items[index];
+    if (item && isScalar(item.key) && String(item.key.value) === key) return item;
+  }
+  return undefined;
+}
