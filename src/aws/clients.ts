@@ -6,6 +6,7 @@ import type { ACMClient } from "@aws-sdk/client-acm";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 
 export interface AwsSettings {
   region?: string;
@@ -15,11 +16,11 @@ export interface AwsSettings {
 }
 
 /**
- * Throttling, 5xx and dropped connections are retried with exponential backoff and jitter.
- * The SDK default (3 attempts) loses about one call in thirteen at 30% faults; ten attempts
- * make a command survive that (see test/e2e/faults.e2e.test.ts).
+ * Throttling, 5xx and dropped connections are retried with exponential backoff and jitter
+ * (src/aws/retry.ts). The SDK default (3 attempts, a shared retry quota) loses about one
+ * call in thirteen at 30% faults; ten attempts without a quota survive it.
  */
-export const MAX_ATTEMPTS = 10;
+export const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
 
 interface ClientShape {
   middlewareStack: { add: (middleware: never, options: never) => void };
@@ -31,6 +32,7 @@ interface ClientShape {
  */
 export class AwsClients {
   private readonly cache = new Map<string, Promise<unknown>>();
+  private readonly retryStrategy = new RacknetRetryStrategy();
 
   constructor(readonly settings: AwsSettings) {}
 
@@ -78,8 +80,7 @@ export class AwsClients {
     return {
       region: this.settings.region,
       profile: this.settings.profile,
-      maxAttempts: MAX_ATTEMPTS,
-      retryMode: "standard",
+      retryStrategy: this.retryStrategy,
     };
   }
 

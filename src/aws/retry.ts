@@ -1,0 +1,57 @@
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+
+/**
+ * Retries throttling, 5xx and dropped connections with capped exponential backoff and
+ * full jitter, without the SDK's shared retry quota: a long command through a bad
+ * minute of throttling must not run out of retries because earlier calls used them.
+ */
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 5_000 };
+
+const RETRYABLE = new Set<RetryErrorInfo["errorType"]>(["THROTTLING", "TRANSIENT", "SERVER_ERROR"]);
+
+class Token implements RetryToken {
+  constructor(
+    private readonly count: number,
+    private readonly delay: number,
+  ) {}
+  getRetryCount(): number {
+    return this.count;
+  }
+  getRetryDelay(): number {
+    return this.delay;
+  }
+}
+
+export class RacknetRetryStrategy implements RetryStrategyV2 {
+  constructor(private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY) {}
+
+  async acquireInitialRetryToken(): Promise<RetryToken> {
+    return new Token(0, 0);
+  }
+
+  async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
+    const attempt = token.getRetryCount() + 1;
+    if (!RETRYABLE.has(errorInfo.errorType) || attempt >= this.policy.maxAttempts) {
+      throw errorInfo.error ?? new Error(`AWS request failed (${errorInfo.errorType})`);
+    }
+    return new Token(attempt, this.delayFor(attempt, errorInfo));
+  }
+
+  recordSuccess(): void {}
+
+  /** Full jitter over base × 2^attempt, capped; a server's Retry-After hint wins when later. */
+  delayFor(attempt: number, errorInfo: RetryErrorInfo): number {
+    const random = this.policy.random ?? Math.random;
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
+    const jittered = Math.floor(random() * ceiling);
+    const hint = errorInfo.retryAfterHint ? errorInfo.retryAfterHint.getTime() - Date.now() : 0;
+    return Math.max(jittered, Math.min(hint, this.policy.maxDelayMs));
+  }
+}
