@@ -52,7 +52,16 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
     };
   }
   if (shaped.$metadata !== undefined) {
-    return { message: `AWS error ${name}: ${message}`, exitCode: ExitCode.awsFailed };
+    const status = shaped.$metadata.httpStatusCode;
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    if (status !== undefined && status >= 500) {
+      return {
+        message: `AWS${endpoint ? ` (${endpoint})` : ""} kept failing with HTTP ${status} after every retry${name && name !== "Error" ? ` (${name})` : ""}`,
+        fix: "try again in a minute; run with --debug to see each call",
+        exitCode: ExitCode.awsFailed,
+      };
+    }
+    return { message: `AWS refused a request${name && name !== "Error" ? ` (${name})` : ""}: ${message}`, exitCode: ExitCode.awsFailed };
   }
   return undefined;
 }
