@@ -1,8 +1,76 @@
-import type { Context } from "../core/context.js";
-import { UserError } from "../core/errors.js";
+import { privateNetworkNames } from "../aws/privnet.js";
+import { resolveApp, resolveRack } from "../aws/stacks.js";
+import { appName, type Context } from "../core/context.js";
+import { UsageError } from "../core/errors.js";
+import type { ContainerName } from "../privnet/records.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  void context;
-  void options;
-  throw new UserError("private-networks is not built yet: " + args.join(" "));
+/**
+ * `racknet private-networks-domain-names`: the private DNS names of the app's containers
+ * (SPEC section 5), as Scalingo's CLI lists them. The names are computed from the tasks
+ * running now and the numbers the zone already gives them, by the same function the rack's
+ * sync function applies, so the list is the current formation even in the seconds before
+ * the zone catches up. Read-only: it never writes records.
+ */
+
+interface Row extends Record<string, string> {
+  type: string;
+  domainName: string;
+}
+
+export interface Paging {
+  page: number;
+  perPage: number;
+}
+
+export async function run(context: Context, _args: string[], options: Record<string, unknown>): Promise<void> {
+  const paging = parsePaging(options);
+  const rack = await resolveRack(context);
+  const app = await resolveApp(context, rack, appName(context.options));
+  const plan = await privateNetworkNames(context, rack, app);
+  for (const problem of plan.problems) context.printer.warn(problem);
+
+  const { rows, meta } = paginate(plan.names, paging);
+  if (paging.page > meta.total_pages) {
+    throw new UsageError(`--page ${paging.page} is past the last page (${meta.total_pages} of ${meta.total_count} names, ${paging.perPage} per page)`, {
+      fix: `pass --page ${meta.total_pages} or less`,
+    });
+  }
+  context.printer.result({ data: rows.map((row) => ({ type: row.type, domain_name: row.domainName })), meta }, () => {
+    if (meta.total_count === 0) {
+      context.printer.info(`app ${app.app} has no running containers on rack ${rack.rack}, so no private network names`);
+      return;
+    }
+    context.printer.table<Row>(
+      [
+        { header: "CONTAINER TYPE", key: "type" },
+        { header: "DOMAIN NAME", key: "domainName" },
+      ],
+      rows,
+    );
+    context.printer.out(`Page ${meta.current_page}/${meta.total_pages}\nTotal number of domains ${meta.total_count}`);
+  });
+  if (plan.changes.length > 0) {
+    context.printer.info(`${plan.changes.length} record change(s) pending: the rack's sync function applies them within seconds`);
+  }
+}
+
+export function parsePaging(options: Record<string, unknown>): Paging {
+  const positive = (flag: string, value: unknown): number => {
+    const text = String(value ?? "");
+    if (!/^[1-9][0-9]{0,5}$/.test(text)) {
+      throw new UsageError(`${flag} must be a positive whole number, not "${text}"`, { fix: `pass ${flag} 1 (or 2, 3, ...)` });
+    }
+    return Number(text);
+  };
+  return { page: positive("--page", options.page ?? "1"), perPage: positive("--per-page", options.perPage ?? "20") };
+}
+
+export function paginate(names: readonly ContainerName[], paging: Paging) {
+  const totalPages = Math.max(1, Math.ceil(names.length / paging.perPage));
+  const start = (paging.page - 1) * paging.perPage;
+  const rows: Row[] = names.slice(start, start + paging.perPage).map((name) => ({ type: name.service, domainName: name.domainName }));
+  return {
+    rows,
+    meta: { current_page: paging.page, per_page: paging.perPage, total_pages: totalPages, total_count: names.length },
+  };
 }

@@ -1,0 +1,120 @@
+/**
+ * The rack's private-network sync function: EventBridge sends each ECS task state change of
+ * the rack's cluster to a small Lambda function that rewrites the `pn-<uuid>` zone's records
+ * (src/privnet/sync-function/handler.ts). Pure: the function's code comes in as a string.
+ *
+ * References the rack template's `Cluster` (AWS::ECS::Cluster) and `PrivateNetworkZone`
+ * (AWS::Route53::HostedZone) by logical id.
+ */
+import { PRIVATE_NETWORK_DOMAIN } from "../names/index.js";
+import { getAtt, join, ref, select, split, sub, type Json, type TemplateFragment } from "./cfn.js";
+
+export const SYNC_CLUSTER = "Cluster";
+export const SYNC_ZONE = "PrivateNetworkZone";
+
+/**
+ * Lambda blocked creating nodejs20.x functions on 2026-06-01 (cfn-lint E2533); nodejs24.x is
+ * its successor and ships the same SDK v3. The bundle targets Node 20 syntax, so it runs on both.
+ */
+export const SYNC_RUNTIME = "nodejs24.x";
+
+const ROLE = "PrivateNetworkSyncRole";
+const LOGS = "PrivateNetworkSyncLogGroup";
+const FUNCTION = "PrivateNetworkSyncFunction";
+const ON_TASK_CHANGE = "PrivateNetworkSyncRule";
+const EVERY_FEW_MINUTES = "PrivateNetworkSyncSchedule";
+
+/** Task states that change who answers: RUNNING adds (and, with desired STOPPED, removes); the rest remove. */
+const RELEVANT_STATUSES = ["RUNNING", "DEACTIVATING", "STOPPING", "STOPPED"];
+
+const functionName = sub("${AWS::StackName}-privnet-sync");
+const clusterArn = getAtt(SYNC_CLUSTER, "Arn");
+const zoneArn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/\${${SYNC_ZONE}}`);
+/** `pn-<uuid of this stack>.private-network.internal`, the name the rack gives the zone. */
+const zoneName = join("", ["pn-", select(2, split("/", ref("AWS::StackId"))), `.${PRIVATE_NETWORK_DOMAIN}`]);
+
+export function privateNetworkSyncFragment(code: string): TemplateFragment {
+  return {
+    Resources: {
+      [LOGS]: {
+        Type: "AWS::Logs::LogGroup",
+        DeletionPolicy: "Delete",
+        UpdateReplacePolicy: "Delete",
+        Properties: { LogGroupName: sub("/aws/lambda/${AWS::StackName}-privnet-sync"), RetentionInDays: 14 },
+      },
+      [ROLE]: { Type: "AWS::IAM::Role", Properties: roleProperties() },
+      [FUNCTION]: {
+        Type: "AWS::Lambda::Function",
+        DependsOn: LOGS,
+        Properties: {
+          FunctionName: functionName,
+          Description: "racknet: keeps the private network's DNS names on the running containers",
+          Runtime: SYNC_RUNTIME,
+          Handler: "index.handler",
+          Code: { ZipFile: code },
+          Role: getAtt(ROLE, "Arn"),
+          Timeout: 60,
+          MemorySize: 256,
+          Environment: { Variables: { CLUSTER: ref(SYNC_CLUSTER), ZONE_ID: ref(SYNC_ZONE), ZONE_NAME: zoneName } },
+        },
+      },
+      [ON_TASK_CHANGE]: {
+        Type: "AWS::Events::Rule",
+        Properties: {
+          Description: "racknet: task state changes of the rack's cluster",
+          State: "ENABLED",
+          EventPattern: {
+            source: ["aws.ecs"],
+            "detail-type": ["ECS Task State Change"],
+            detail: { clusterArn: [clusterArn], lastStatus: RELEVANT_STATUSES },
+          },
+          Targets: [{ Id: "privnet-sync", Arn: getAtt(FUNCTION, "Arn") }],
+        },
+      },
+      // A missed event (the function failed every retry) is healed within minutes.
+      [EVERY_FEW_MINUTES]: {
+        Type: "AWS::Events::Rule",
+        Properties: {
+          Description: "racknet: periodic private network sync",
+          State: "ENABLED",
+          ScheduleExpression: "rate(10 minutes)",
+          Targets: [{ Id: "privnet-sync", Arn: getAtt(FUNCTION, "Arn") }],
+        },
+      },
+      [`${ON_TASK_CHANGE}Permission`]: invokePermission(ON_TASK_CHANGE),
+      [`${EVERY_FEW_MINUTES}Permission`]: invokePermission(EVERY_FEW_MINUTES),
+    },
+  };
+}
+
+function invokePermission(rule: string) {
+  return {
+    Type: "AWS::Lambda::Permission",
+    Properties: { Action: "lambda:InvokeFunction", FunctionName: ref(FUNCTION), Principal: "events.amazonaws.com", SourceArn: getAtt(rule, "Arn") },
+  };
+}
+
+function roleProperties(): Record<string, Json> {
+  const statement = (Action: string[], Resource: Json, Condition?: Json): Json => ({ Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) });
+  return {
+    AssumeRolePolicyDocument: {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    },
+    Policies: [
+      {
+        PolicyName: "privnet-sync",
+        PolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            // ListTasks is scoped by its ecs:cluster condition, DescribeTasks by the task ARNs.
+            statement(["ecs:ListTasks"], "*", { ArnEquals: { "ecs:cluster": clusterArn } }),
+            statement(["ecs:DescribeTasks"], sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/\${${SYNC_CLUSTER}}/*`)),
+            statement(["route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"], zoneArn),
+            statement(["logs:CreateLogStream", "logs:PutLogEvents"], getAtt(LOGS, "Arn")),
+          ],
+        },
+      },
+    ],
+  };
+}
