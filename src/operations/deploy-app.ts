@@ -5,6 +5,7 @@ import { endpointKinds, visibility, type EndpointKind, type Manifest } from "../
 import { loadManifest, deploymentRules } from "../manifest/index.js";
 import { fromCfnParameters } from "../rack/params.js";
 import { appTemplate, appParameters } from "../templates/app.js";
+import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
 import { renderTemplate, type Json } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack, resolveRack, type RackInfo } from "../aws/stacks.js";
@@ -102,7 +103,7 @@ async function appCertificate(context: Context, rack: RackInfo, app: string, wit
 /** RACKNET_APP_ID comes from the app stack's own id, known to CloudFormation only: an intrinsic. */
 function privateNetworkEnvironment(rack: RackInfo): Record<string, Json> {
   return {
-    RACKNET_APP_ID: { "Fn::Join": ["", ["ap-", { "Fn::Select": ["2", { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }]] },
+    RACKNET_APP_ID: APP_ID_EXPRESSION,
     RACKNET_PRIVATE_NETWORK_ID: privateNetworkId(rack.id),
   };
 }

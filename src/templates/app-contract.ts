@@ -4,6 +4,7 @@
  * template (app.ts) defines them from here; nothing else spells them.
  */
 import type { EndpointKind } from "../manifest/model.js";
+import type { Json } from "./cfn.js";
 
 /** Parameters of every app stack. */
 export const AppParameter = {
@@ -76,3 +77,8 @@ export function serviceArnOutput(service: string): string {
 export function serviceNameOutput(service: string): string {
   return `Service${logicalName(service)}Name`;
 }
+
+/** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */
+export const APP_ID_EXPRESSION: Json = {
+  "Fn::Join": ["", ["ap-", { "Fn::Select": ["2", { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }]],
+};

@@ -2,7 +2,8 @@
  * One service's Fargate task definition and ECS service. Pure.
  */
 import { endpointKinds, type Service } from "../manifest/model.js";
-import { AppParameter } from "./app-contract.js";
+import { APP_ID_EXPRESSION, AppParameter } from "./app-contract.js";
+import { APP_ID_TAG, SERVICE_TAG } from "../privnet/aws-shapes.js";
 import { type Json, type Resource, ref, split } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
 
@@ -52,6 +53,12 @@ export function ecsService({ service, id }: ServiceResourcesInput): Resource {
     LaunchType: "FARGATE",
     TaskDefinition: ref(`${id}TaskDefinition`),
     DesiredCount: service.count,
+    // The private network sync finds a task's app and service by these tags (DescribeTasks has no environment).
+    PropagateTags: "SERVICE",
+    Tags: [
+      { Key: APP_ID_TAG, Value: APP_ID_EXPRESSION },
+      { Key: SERVICE_TAG, Value: service.name },
+    ],
     DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200 },
     NetworkConfiguration: {
       AwsvpcConfiguration: {
