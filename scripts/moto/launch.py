@@ -725,7 +725,31 @@ def restore_deletion_of_stack_resources() -> None:
         model.delete = _deleting(action)
 
 
+# --- EC2: network interfaces of Fargate tasks --------------------------------------------
+
+
+def restore_eni_private_dns_name() -> None:
+    """AWS gives every network interface a private DNS name (ip-10-0-1-5.ec2.internal).
+
+    moto sets one only when the VPC has DNS host names enabled through the EC2 API, so an
+    ECS RunTask in awsvpc mode (which reports the name) fails with a 500 for a VPC made by
+    CloudFormation. The name is derived from the interface's private IP when unset.
+    """
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+    from moto.ec2.utils import generate_dns_from_ip
+
+    def get(self: Any) -> str:
+        stored = self.__dict__.get("_private_dns_name")
+        return stored if stored is not None else generate_dns_from_ip(self.private_ip_address)
+
+    def set_(self: Any, value: str) -> None:
+        self.__dict__["_private_dns_name"] = value
+
+    NetworkInterface.private_dns_name = property(get, set_)  # type: ignore[attr-defined]
+
+
 PATCHES = [
+    restore_eni_private_dns_name,
     restore_deletion_of_stack_resources,
     restore_ssm_parameter_attributes,
     restore_load_balancer_attributes,

@@ -85,9 +85,9 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
       what: `app ${request.app} on rack ${rack.rack}`,
     },
   );
-  if (outcome.kind === "applied") {
-    await reconcilePrivateNetwork(context, rack, [{ ...outcome.stack, rack: rack.rack, app: request.app }]);
-  }
+  // Names follow the running containers; a deploy that changed nothing still heals them.
+  const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
+  if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app: request.app }]);
   return { app: request.app, rack: rack.rack, outcome: outcome.kind };
 }
 
