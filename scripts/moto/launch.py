@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from pathlib import Path
 from typing import Any
 
 from moto.cloudformation import models as cfn_models
@@ -765,9 +766,17 @@ PATCHES = [
 ]
 
 
+def all_patches() -> list[Any]:
+    """This file's patches, then those of aws_gaps.py for the gaps this file leaves open."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import aws_gaps
+
+    return [*PATCHES, *aws_gaps.COMPLEMENTS_OF_LAUNCH]
+
+
 def main() -> None:
     warnings.filterwarnings("ignore")
-    for patch in PATCHES:
+    for patch in all_patches():
         patch()
     from moto.server import main as moto_server_main
 
