@@ -295,11 +295,10 @@ def _uses_any(node: Any, names: set[str]) -> bool:
     if not isinstance(node, dict):
         return False
     for key, value in node.items():
-        if key == "Ref" and value in names:
+        # Only strings name parameters or conditions: an IAM policy's "Condition" is a map.
+        if key in ("Ref", "Condition") and isinstance(value, str) and value in names:
             return True
-        if key == "Fn::If" and isinstance(value, list) and value and value[0] in names:
-            return True
-        if key == "Condition" and value in names:
+        if key == "Fn::If" and isinstance(value, list) and value and isinstance(value[0], str) and value[0] in names:
             return True
         if key == "Fn::Sub":
             text = value[0] if isinstance(value, list) and value else value
