@@ -406,7 +406,8 @@ def restore_private_hosted_zones() -> None:
         return name if name.endswith(".") else name + "."
 
     def vpcs_of(properties: dict[str, Any], region_name: str) -> list[tuple[str, str]]:
-        return [(vpc["VPCId"], vpc.get("VPCRegion", region_name)) for vpc in properties.get("VPCs") or []]
+        # AWS::NoValue inside a list drops the item in AWS; moto leaves a None there.
+        return [(vpc["VPCId"], vpc.get("VPCRegion", region_name)) for vpc in properties.get("VPCs") or [] if vpc]
 
     def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
         properties = cloudformation_json.get("Properties", {})
