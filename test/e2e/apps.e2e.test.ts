@@ -77,7 +77,8 @@ describe("deploy on a private rack with Internal=Yes", () => {
     expect(listener?.Protocol).toBe("HTTPS");
 
     const services = await activeServices(rack.Cluster ?? "");
-    const web = services.find((service) => service.serviceName?.includes("web"));
+    const app = await outputs("corp-shop");
+    const web = services.find((service) => service.serviceName === app.ServiceWebName);
     const definition = (await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: web?.taskDefinition ?? "" }))).taskDefinition;
     const environment = definition?.containerDefinitions?.[0]?.environment ?? [];
     expect(environment).toContainEqual({ name: "API_URL", value: "https://api.shop.corp.convox" });

@@ -69,7 +69,8 @@ describe("private network names", () => {
     const cluster = rack.outputs.Cluster ?? "";
     const serviceArns = (await aws.ecs.send(new ListServicesCommand({ cluster }))).serviceArns ?? [];
     const services = (await aws.ecs.send(new DescribeServicesCommand({ cluster, services: serviceArns }))).services ?? [];
-    const taskDefinition = (name: string) => services.find((service) => service.status === "ACTIVE" && service.serviceName?.includes(name))?.taskDefinition ?? "";
+    const serviceName = { web: app.outputs.ServiceWebName, worker: app.outputs.ServiceWorkerName };
+    const taskDefinition = (name: "web" | "worker") => services.find((service) => service.status === "ACTIVE" && service.serviceName === serviceName[name])?.taskDefinition ?? "";
 
     // moto's ECS services start no tasks: start them as the services would, with the tags ECS propagates.
     const started: Record<string, string[]> = { web: [], worker: [] };
