@@ -52,7 +52,7 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
     ["Region", summary.region],
     ["Version", summary.version],
     ["Parameters", shortParameters(summary.parameters)],
-    ["Router", summary.endpoints.external ?? "(none: InternalOnly=Yes)"],
+    ["External", summary.endpoints.external ?? "(none: InternalOnly=Yes)"],
     ...(summary.endpoints.internal ? [["Internal", summary.endpoints.internal] as const] : []),
     ...(summary.endpoints.router ? [["Internal router", summary.endpoints.router] as const] : []),
     ["Outbound IPs", summary.outboundIps.length > 0 ? summary.outboundIps.join(", ") : "dynamic"],
