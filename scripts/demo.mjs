@@ -10,16 +10,59 @@ import { startMoto } from "./moto-server.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const racknet = join(root, "bin", "racknet");
 
+const manifest = join("examples", "shop", "convox.yml");
 const steps = [
   ["rack", "install", "demo", "--private", "Internal=Yes", "--yes"],
   ["rack", "-r", "demo"],
-  ["deploy", "-a", "shop", "-f", join("examples", "shop", "convox.yml"), "-r", "demo", "--yes"],
+  ["deploy", "-a", "shop", "-f", manifest, "-r", "demo", "--yes"],
   ["services", "-a", "shop", "-r", "demo"],
+  startContainers,
+  ["deploy", "-a", "shop", "-f", manifest, "-r", "demo", "--yes"],
   ["private-networks-domain-names", "-a", "shop", "-r", "demo"],
   ["apps", "-r", "demo"],
 ];
 
-function run(args, env) {
+/**
+ * On AWS, ECS starts each service's tasks; moto's ECS starts none. The demo starts them as
+ * ECS would (RunTask in the service's subnets, with the tags ECS propagates from the
+ * service), so the private network has containers to name.
+ */
+async function startContainers(env) {
+  process.stdout.write("\n# moto starts no ECS tasks for services: starting them as ECS would\n");
+  const { CloudFormationClient, DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  const { ECSClient, DescribeServicesCommand, RunTaskCommand, ListTagsForResourceCommand } = await import("@aws-sdk/client-ecs");
+  const config = { endpoint: env.AWS_ENDPOINT_URL, region: env.AWS_REGION, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
+  const cfn = new CloudFormationClient(config);
+  const ecs = new ECSClient(config);
+  const outputs = async (name) =>
+    Object.fromEntries(((await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  const rack = await outputs("demo");
+  const app = await outputs("demo-shop");
+  const names = Object.entries(app).filter(([key]) => /^Service\w+Name$/.test(key)).map(([, value]) => value);
+  const { services = [] } = await ecs.send(new DescribeServicesCommand({ cluster: rack.Cluster, services: names }));
+  for (const service of services) {
+    const { tags = [] } = await ecs.send(new ListTagsForResourceCommand({ resourceArn: service.serviceArn }));
+    await ecs.send(
+      new RunTaskCommand({
+        cluster: rack.Cluster,
+        taskDefinition: service.taskDefinition,
+        count: service.desiredCount,
+        launchType: "FARGATE",
+        networkConfiguration: service.networkConfiguration,
+        tags,
+      }),
+    );
+    process.stdout.write(`started ${service.desiredCount} task(s) of ${service.serviceName}\n`);
+  }
+  return 0;
+}
+
+function run(step, env) {
+  if (typeof step === "function") return step(env).catch((error) => {
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  });
+  const args = step;
   process.stdout.write(`\n$ racknet ${args.join(" ")}\n`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [racknet, ...args], { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
@@ -40,10 +83,15 @@ try {
     AWS_PROFILE: "",
   };
   delete env.AWS_PROFILE;
+  // moto moves a task one state on at every read; on AWS a task stays RUNNING until it stops.
+  await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
+    method: "POST",
+    body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }),
+  });
   for (const step of steps) {
     const code = await run(step, env);
     if (code !== 0) {
-      process.stderr.write(`\nstep failed with exit code ${code}: racknet ${step.join(" ")}\n`);
+      process.stderr.write(`\nstep failed with exit code ${code}: ${typeof step === "function" ? step.name : `racknet ${step.join(" ")}`}\n`);
       failed = code;
       break;
     }
