@@ -86,7 +86,8 @@ try {
       certificateArn = stack.Stacks[0].Parameters.find((p) => p.ParameterKey === "RackCertificateArn").ParameterValue;
     }
     const templateFile = join(work, "rack.json");
-    writeFileSync(templateFile, timed(process.execPath, [racknet, "rack", "template"], env).stdout);
+    // Minified, as racknet sends it: the pretty-printed file is over aws's 51,200-byte inline limit.
+    writeFileSync(templateFile, JSON.stringify(JSON.parse(timed(process.execPath, [racknet, "rack", "template"], env).stdout)));
     deploys.push(
       timed("aws", ["cloudformation", "deploy", "--template-file", templateFile, "--stack-name", `bench-aws-${round}`, "--capabilities", "CAPABILITY_IAM", "--parameter-overrides", `RackCertificateArn=${certificateArn}`, "--endpoint-url", moto.endpoint], env),
     );

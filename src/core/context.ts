@@ -39,7 +39,7 @@ export function createContext(options: GlobalOptions): Context {
     profile: options.profile,
     onCall: (operation) => {
       calls += 1;
-      printer.debug(`aws ${operation}`);
+      printer.debug(`aws ${operation} (+${Math.round(performance.now())} ms)`);
     },
   });
   return {

@@ -43,13 +43,13 @@ export async function installRack(context: Context, request: InstallRequest): Pr
   const params = validateInstall(request);
   const stackName = rackStackName(request.name);
   const cfn = await context.aws.cloudFormation();
-  const existing = await describeStack(cfn, stackName);
+  // Reads only, side by side: the EC2 client alone takes a while to load.
+  const [existing, azCount, region] = await Promise.all([describeStack(cfn, stackName), availabilityZoneCount(context), context.aws.region()]);
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${request.name} already exists (${existing.status})`, {
       fix: `change it with \`racknet rack params set K=V -r ${request.name}\`, or pick another name`,
     });
   }
-  const [azCount, region] = await Promise.all([availabilityZoneCount(context), context.aws.region()]);
   const certificate = context.options.dryRun
     ? { arn: `arn:aws:acm:${region}:000000000000:certificate/racknet-dry-run`, created: false }
     : await createRackCertificate(context, request.name);
