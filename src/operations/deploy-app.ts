@@ -7,6 +7,7 @@ import { fromCfnParameters } from "../rack/params.js";
 import { appTemplate, appParameters } from "../templates/app.js";
 import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
 import { renderTemplate, type Json } from "../templates/cfn.js";
+import { checkAppQuotas } from "../templates/app-quotas.js";
 import { racknetVersion } from "../version.js";
 import { describeStack, resolveRack, type RackInfo } from "../aws/stacks.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
@@ -27,9 +28,9 @@ export interface DeployResult {
 }
 
 /**
- * `racknet deploy`: the manifest is checked on its own, then against the rack, before
- * anything is written; then the app's certificate, then one change set for the app stack,
- * then the private network names are brought up to date.
+ * `racknet deploy`: the manifest is checked on its own, then against the rack (listener
+ * rules, CloudFormation's quotas) before anything is written; then the app's certificate,
+ * then one change set for the app stack, then the private network names are brought up to date.
  */
 export async function deployApp(context: Context, request: DeployRequest): Promise<DeployResult> {
   const problem = nameProblem("app", request.app, APP_NAME_MAX);
@@ -51,27 +52,32 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
     throw new UserError(`a stack named ${stackName} exists and is not a racknet app`, { fix: "choose another app name with -a" });
   }
 
-  const kinds = usedKinds(manifest);
+  // Everything up to here only read AWS: the template is rendered and measured against
+  // CloudFormation's quotas before the first write (the app's certificate).
   const priorities = await listenerPriorities(context, rack, request.app, manifest);
-  const needsAppCertificate = kinds.has("internal") || kinds.has("router");
-  const certificateArn = needsAppCertificate ? await appCertificate(context, rack, request.app, kinds.has("router")) : "";
   const caCertPem = await readRackCaCertificate(context, rack.rack);
-
   const template = appTemplate({
     rack: rack.rack,
     app: request.app,
     manifest,
     version: racknetVersion(),
     priorities,
+    caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
   });
   template.Metadata = { ...(template.Metadata ?? {}), [METADATA_KEY]: appMetadata(rack, request.app, manifest) as unknown as Json };
+  const body = renderTemplate(template);
+  checkAppQuotas(request.app, manifest, template, body);
+
+  const kinds = usedKinds(manifest);
+  const needsAppCertificate = kinds.has("internal") || kinds.has("router");
+  const certificateArn = needsAppCertificate ? await appCertificate(context, rack, request.app, kinds.has("router")) : "";
 
   const outcome = await deployStack(
     context,
     {
       stackName,
-      template: { body: renderTemplate(template) },
+      template: { body },
       parameters: appParameters(rack.rackOutputs, { Domain: params.Domain, AppCertificateArn: certificateArn, RackCaCert: caCertPem }, template),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: request.app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],

@@ -1,7 +1,7 @@
 import type { Context } from "../core/context.js";
 import { resolveApp, resolveRack } from "../aws/stacks.js";
 import { readAppMetadata } from "./app-metadata.js";
-import { endpointOutput } from "../templates/app-contract.js";
+import { deployedEndpointUrl } from "../templates/app-endpoints.js";
 import type { EndpointKind, Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
 
@@ -21,8 +21,10 @@ const KINDS: Record<Visibility, EndpointKind[]> = {
 };
 
 /**
- * `racknet services`: the services the app's stack records, with the endpoints its
- * Outputs give. DescribeStacks twice and one GetTemplate, however many services.
+ * `racknet services`: the services the app's stack records in its Metadata, with the
+ * endpoints its parameters resolve to (the same names its listener rules match). Three AWS
+ * calls however many services: DescribeStacks for the rack and the app, one GetTemplate
+ * (plus a paginated DescribeStacks instead of the first when no rack is named).
  */
 export async function listServices(context: Context, app: string): Promise<ServiceRow[]> {
   const rack = await resolveRack(context);
@@ -32,7 +34,7 @@ export async function listServices(context: Context, app: string): Promise<Servi
     service: service.name,
     visibility: service.visibility,
     endpoints: KINDS[service.visibility].flatMap((kind) => {
-      const url = stack.outputs[endpointOutput(service.name, kind)];
+      const url = deployedEndpointUrl(service.name, kind, app, rack.rack, stack.parameters);
       return url ? [{ kind, url }] : [];
     }),
     ports: service.port ? [{ listener: LISTENER_PORT, container: service.port }] : [],

@@ -1,6 +1,6 @@
 /**
- * What an app stack offers the rest of racknet: the names of its Outputs (read by
- * `racknet services`) and of the parameters that carry the rack's facts. The app
+ * What an app stack offers the rest of racknet: the names of its Outputs and of the
+ * parameters that carry the rack's facts. The app
  * template (app.ts) defines them from here; nothing else spells them.
  */
 import type { EndpointKind } from "../manifest/model.js";
@@ -63,17 +63,11 @@ export function kindName(kind: EndpointKind): "External" | "Internal" | "Router"
   return kind === "external" ? "External" : kind === "internal" ? "Internal" : "Router";
 }
 
-/** Output: the service's URL on that load balancer (`https://api.shop.prod.convox`). */
-export function endpointOutput(service: string, kind: EndpointKind): string {
-  return `Endpoint${logicalName(service)}${kindName(kind)}`;
-}
-
-/** Output: the ECS service's ARN. */
-export function serviceArnOutput(service: string): string {
-  return `Service${logicalName(service)}Arn`;
-}
-
-/** Output: the ECS service's name (CloudFormation generates it). */
+/**
+ * Output: the ECS service's name (CloudFormation generates it). The only output per service:
+ * a stack holds 200 outputs, and endpoints are known without one (app-endpoints.ts,
+ * `deployedEndpointUrl`), so an app of up to 200 services fits.
+ */
 export function serviceNameOutput(service: string): string {
   return `Service${logicalName(service)}Name`;
 }

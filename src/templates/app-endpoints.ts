@@ -31,6 +31,23 @@ export function endpointUrl(service: string, kind: EndpointKind, app: string, ra
   return typeof host === "string" ? `https://${host}` : { "Fn::Join": ["", ["https://", host]] };
 }
 
+/**
+ * The URL `endpointUrl` resolves to in a deployed stack, from that stack's parameter values
+ * (DescribeStacks): how `racknet services` reads endpoints without an output per endpoint.
+ */
+export function deployedEndpointUrl(service: string, kind: EndpointKind, app: string, rack: string, parameters: Readonly<Record<string, string>>): string | undefined {
+  switch (kind) {
+    case "internal":
+      return `https://${internalHost(service, app, rack)}`;
+    case "router":
+      return `https://${routerHost(service, app, rack)}`;
+    case "external": {
+      const domain = parameters[AppParameter.Domain] || parameters[KindParameters.external.dns];
+      return domain ? `https://${externalHost(service, app, domain)}` : undefined;
+    }
+  }
+}
+
 /** The most private endpoint first: internal, then the internal router, then external. */
 const PRIVACY: EndpointKind[] = ["internal", "router", "external"];
 

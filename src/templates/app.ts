@@ -5,8 +5,8 @@
  */
 import { UserError } from "../core/errors.js";
 import { endpointKinds, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
-import { AppParameter, endpointOutput, logicalName, serviceArnOutput, serviceNameOutput } from "./app-contract.js";
-import { HAS_DOMAIN, endpointUrl, linkEnvironment } from "./app-endpoints.js";
+import { AppParameter, logicalName, serviceNameOutput } from "./app-contract.js";
+import { HAS_DOMAIN, linkEnvironment } from "./app-endpoints.js";
 import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations } from "./app-parameters.js";
 import { SERVICE_SECURITY_GROUP, listenerCertificates, serviceRoute, serviceSecurityGroup } from "./app-routing.js";
 import { ecsService, taskDefinition } from "./app-service.js";
@@ -59,14 +59,11 @@ function serviceFragment(input: AppTemplateInput, service: Service) {
     ...(input.extraEnvironment ?? {}),
   };
   const resourceInput = { rack, app, service, id, environment };
+  // One output per service (a stack holds 200): see serviceNameOutput.
   const outputs: Template["Outputs"] = {
-    [serviceArnOutput(service.name)]: { Description: `${service.name}: ECS service ARN`, Value: ref(`${id}Service`) },
     [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
   };
-  const fragments = endpointKinds(service).map((kind) => {
-    outputs[endpointOutput(service.name, kind)] = { Description: `${service.name}: ${kind} endpoint`, Value: endpointUrl(service.name, kind, app, rack) };
-    return serviceRoute({ rack, app, service, id, kind, priority: priorityFor(input, service.name, kind) });
-  });
+  const fragments = endpointKinds(service).map((kind) => serviceRoute({ rack, app, service, id, kind, priority: priorityFor(input, service.name, kind) }));
   return {
     Resources: {
       [`${id}TaskDefinition`]: taskDefinition(resourceInput),

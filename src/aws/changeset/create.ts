@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CloudFormationClient, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../../core/context.js";
 import { UserError } from "../../core/errors.js";
@@ -25,12 +26,13 @@ export function changeSetName(now: Date): string {
 export async function createChangeSet(context: Context, cfn: CloudFormationClient, request: StackRequest, type: ChangeSetType, what: string): Promise<Created> {
   const { CreateChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
   const name = changeSetName(new Date());
+  const source = await templateSource(context, request);
   const input: CreateChangeSetCommandInput = {
     StackName: request.stackName,
     ChangeSetName: name,
     ChangeSetType: type,
     Description: `racknet: ${what}`.slice(0, 1024),
-    ...(await templateSource(context, request, name)),
+    ...source.input,
     Parameters: Object.entries(request.parameters).map(([key, value]) => ({ ParameterKey: key, ParameterValue: value })),
     Tags: Object.entries(request.tags).map(([key, value]) => ({ Key: key, Value: value })),
     Capabilities: request.capabilities,
@@ -45,6 +47,8 @@ export async function createChangeSet(context: Context, cfn: CloudFormationClien
     // moto (and old CloudFormation) refuse an empty update outright instead of a FAILED change set.
     if (error instanceof Error && isNoUpdatesMessage(error.message)) return { kind: "no-changes" };
     throw error;
+  } finally {
+    await source.cleanup();
   }
 }
 
@@ -53,21 +57,46 @@ export function isNoUpdatesMessage(text: string): boolean {
   return /didn't contain changes|No updates are to be performed/i.test(text);
 }
 
-async function templateSource(context: Context, request: StackRequest, name: string): Promise<Pick<CreateChangeSetCommandInput, "TemplateBody" | "TemplateURL" | "UsePreviousTemplate">> {
-  if ("usePrevious" in request.template) return { UsePreviousTemplate: true };
+interface TemplateSource {
+  input: Pick<CreateChangeSetCommandInput, "TemplateBody" | "TemplateURL" | "UsePreviousTemplate">;
+  /** Removes what was uploaded: CloudFormation keeps its own copy once CreateChangeSet returns. */
+  cleanup: () => Promise<void>;
+}
+
+const nothingToClean = async (): Promise<void> => undefined;
+
+async function templateSource(context: Context, request: StackRequest): Promise<TemplateSource> {
+  if ("usePrevious" in request.template) return { input: { UsePreviousTemplate: true }, cleanup: nothingToClean };
   const body = request.template.body;
   const bytes = Buffer.byteLength(body, "utf8");
-  if (bytes <= MAX_TEMPLATE_BODY_BYTES) return { TemplateBody: body };
+  if (bytes <= MAX_TEMPLATE_BODY_BYTES) return { input: { TemplateBody: body }, cleanup: nothingToClean };
   if (!request.templateBucket) {
     throw new UserError(`the template of stack ${request.stackName} is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte limit, and there is no bucket to upload it to; nothing was changed`);
   }
-  return { TemplateURL: await uploadTemplate(context, request.templateBucket, `racknet/templates/${request.stackName}/${name}.json`, body) };
+  return uploadTemplate(context, request.templateBucket, templateKey(request.stackName, body), body);
 }
 
-async function uploadTemplate(context: Context, bucket: string, key: string, body: string): Promise<string> {
-  const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+/** `racknet/templates/<stack>/<sha256 of the body>.json`: named after the app, never reused for other content. */
+export function templateKey(stackName: string, body: string): string {
+  return `racknet/templates/${stackName}/${createHash("sha256").update(body).digest("hex")}.json`;
+}
+
+/**
+ * The S3 URL CloudFormation reads (virtual-hosted, the form AWS documents). The object is
+ * deleted as soon as CreateChangeSet has answered, so the rack's bucket stays empty and
+ * `rack uninstall` can delete it.
+ */
+async function uploadTemplate(context: Context, bucket: string, key: string, body: string): Promise<TemplateSource> {
+  const { PutObjectCommand, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
   const s3 = await context.aws.s3();
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }));
   const region = await context.aws.region();
-  return `https://${bucket}.s3.${region}.amazonaws.com/${key.split("/").map(encodeURIComponent).join("/")}`;
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }));
+  const cleanup = async (): Promise<void> => {
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      context.printer.warn(`could not delete the uploaded template s3://${bucket}/${key}: ${error instanceof Error ? error.message : String(error)}; delete it with \`aws s3 rm s3://${bucket}/${key}\``);
+    }
+  };
+  return { input: { TemplateURL: `https://${bucket}.s3.${region}.amazonaws.com/${key}` }, cleanup };
 }

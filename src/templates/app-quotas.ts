@@ -1,0 +1,69 @@
+/**
+ * CloudFormation's per-stack quotas, checked on the rendered app template before racknet
+ * writes anything to AWS: an app that does not fit is refused with what it needs, never
+ * discovered by a failed stack. Pure.
+ */
+import { UserError } from "../core/errors.js";
+import { endpointKinds, type Manifest } from "../manifest/model.js";
+import { renderTemplate, type Template } from "./cfn.js";
+
+/** CloudFormation quotas per stack (not adjustable, except resources on request). */
+export const STACK_QUOTAS = {
+  resources: 500,
+  outputs: 200,
+  parameters: 200,
+  /** A template read from S3 (TemplateURL); inline bodies are uploaded above 51,200 bytes. */
+  templateBytes: 1_048_576,
+} as const;
+
+export type QuotaName = keyof typeof STACK_QUOTAS;
+
+export interface QuotaUse {
+  quota: QuotaName;
+  used: number;
+  limit: number;
+}
+
+/** What the template uses of each quota. */
+export function quotaUse(template: Template, body = renderTemplate(template)): QuotaUse[] {
+  const used: Record<QuotaName, number> = {
+    resources: Object.keys(template.Resources).length,
+    outputs: Object.keys(template.Outputs).length,
+    parameters: Object.keys(template.Parameters).length,
+    templateBytes: Buffer.byteLength(body, "utf8"),
+  };
+  return (Object.keys(STACK_QUOTAS) as QuotaName[]).map((quota) => ({ quota, used: used[quota], limit: STACK_QUOTAS[quota] }));
+}
+
+const WHAT: Record<QuotaName, string> = {
+  resources: "CloudFormation resources",
+  outputs: "stack outputs",
+  parameters: "stack parameters",
+  templateBytes: "bytes of template",
+};
+
+/**
+ * Refuses an app whose stack would exceed a quota, naming each quota it exceeds (needed and
+ * limit) and how the app's services spend resources, so the user can see what to change.
+ */
+export function checkAppQuotas(app: string, manifest: Manifest, template: Template, body = renderTemplate(template)): QuotaUse[] {
+  const use = quotaUse(template, body);
+  const over = use.filter((entry) => entry.used > entry.limit);
+  if (over.length === 0) return use;
+  const needs = over.map((entry) => `${entry.used} ${WHAT[entry.quota]} (a stack allows ${entry.limit})`).join(", ");
+  const fewerPorts = over.some((entry) => entry.quota === "resources") ? ", or give fewer services a port" : "";
+  throw new UserError(`app ${app} needs ${needs}; nothing was changed. ${resourceBreakdown(manifest)}`, {
+    fix: `split ${app} into smaller apps (each its own convox.yml and -a name)${fewerPorts}`,
+  });
+}
+
+/** "150 services: 2 resources each (task definition, ECS service), plus 45 internal endpoints at 3 ..." */
+export function resourceBreakdown(manifest: Manifest): string {
+  const endpoints = { external: 0, internal: 0, router: 0 };
+  for (const service of manifest.services) for (const kind of endpointKinds(service)) endpoints[kind] += 1;
+  const parts = [`${manifest.services.length} services at 2 resources and 1 output each (task definition, ECS service)`];
+  if (endpoints.internal > 0) parts.push(`${endpoints.internal} internal endpoints at 3 resources (target group, listener rule, DNS record)`);
+  if (endpoints.router > 0) parts.push(`${endpoints.router} internal-router endpoints at 3 resources (target group, listener rule, DNS record)`);
+  if (endpoints.external > 0) parts.push(`${endpoints.external} external endpoints at 2 resources (target group, listener rule)`);
+  return `It has ${parts.join(", ")}.`;
+}
