@@ -6,7 +6,7 @@ import { approve } from "./changeset/approve.js";
 import { failed, followOperation } from "./changeset/execute.js";
 import { interruptible } from "./changeset/interrupt.js";
 import { isInProgress } from "./changeset/monitor.js";
-import { startRun, type Run } from "./changeset/run.js";
+import { withRun, type Run } from "./changeset/run.js";
 import type { DeployOptions } from "./changeset/types.js";
 import { StackEventPoller } from "./stack-events.js";
 import { describeStack, type StackInfo } from "./stacks.js";
@@ -23,40 +23,41 @@ export type DeleteOptions = DeployOptions & {
  * DELETE_FAILED say which resource held it and what to do.
  */
 export async function deleteStack(context: Context, stackName: string, options: DeleteOptions): Promise<void> {
-  const run = await startRun(context, options);
-  const stack = await describeStack(run.cfn, stackName);
-  if (!stack) {
-    context.printer.info(`nothing to delete: stack ${stackName} does not exist`);
-    return;
-  }
-  if (isInProgress(stack.status) && stack.status !== "REVIEW_IN_PROGRESS") {
-    throw new UserError(`${options.what} is busy: stack ${stackName} is ${stack.status}; nothing was deleted`, {
-      fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
-    });
-  }
+  await withRun(context, options, async (run) => {
+    const stack = await describeStack(run.cfn, stackName);
+    if (!stack) {
+      context.printer.info(`nothing to delete: stack ${stackName} does not exist`);
+      return;
+    }
+    if (isInProgress(stack.status) && stack.status !== "REVIEW_IN_PROGRESS") {
+      throw new UserError(`${options.what} is busy: stack ${stackName} is ${stack.status}; nothing was deleted`, {
+        fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
+      });
+    }
 
-  const plan = await deletionPlan(run, stack, options.retainNote);
-  run.emit({ type: "plan", what: options.what, operation: "delete", stackName, plan });
-  const verdict = await interruptible(
-    (signal) => approve(options, plan, "Delete", signal),
-    async () => {
+    const plan = await deletionPlan(run, stack, options.retainNote);
+    run.emit({ type: "plan", what: options.what, operation: "delete", stackName, plan });
+    const cancelled = async (): Promise<never> => {
       throw new Interrupted("cancelled; nothing changed");
-    },
-  );
-  if (verdict === "dry-run") {
-    run.emit({ type: "dry-run", what: options.what, operation: "delete" });
-    return;
-  }
+    };
+    const verdict = await interruptible((signal) => approve(options, plan, "Delete", signal), cancelled, run.ctrlC);
+    if (verdict === "dry-run") {
+      run.emit({ type: "dry-run", what: options.what, operation: "delete" });
+      return;
+    }
 
-  const { DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
-  const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
-  await poller.prime();
-  const startedAt = Date.now();
-  await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
-  run.emit({ type: "started", what: options.what, operation: "delete", stackName });
-  const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
-  if (result.status !== "DELETE_COMPLETE") throw failed(run, stackName, "deletion", result);
-  run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    const { DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
+    const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
+    await interruptible((signal) => poller.prime(signal), cancelled, run.ctrlC);
+    if (run.ctrlC.pressed) await cancelled();
+    const startedAt = Date.now();
+    // Not cut off by Ctrl-C: once sent, the deletion runs, and the user is told so.
+    await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
+    run.emit({ type: "started", what: options.what, operation: "delete", stackName });
+    const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
+    if (result.status !== "DELETE_COMPLETE") throw failed(run, stackName, "deletion", result);
+    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+  });
 }
 
 async function deletionPlan(run: Run, stack: StackInfo, retainNote: string | undefined): Promise<Plan> {

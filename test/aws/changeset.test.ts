@@ -72,6 +72,7 @@ describe("deployStack: create and update", () => {
   it("creates a stack that does not exist through a CREATE change set, then follows its events", async () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).rejects(notFound());
     h.cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    h.cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
     h.cfn.on(DescribeChangeSetCommand).resolves({ Status: "CREATE_COMPLETE", CreationTime: CREATED_AT, Changes: [resource("Add", "Vpc", "AWS::EC2::VPC")] });
     h.cfn.on(ExecuteChangeSetCommand).resolves({});
     const events = [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), event("Vpc", "CREATE_IN_PROGRESS", "AWS::EC2::VPC"), event("Vpc", "CREATE_COMPLETE", "AWS::EC2::VPC"), stackEvent("CREATE_COMPLETE")];
@@ -169,7 +170,7 @@ describe("deployStack: create and update", () => {
     expect(h.s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: "rack-templates", Body: body });
     const input = h.cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
     expect(input?.TemplateBody).toBeUndefined();
-    expect(input?.TemplateURL).toMatch(/^https:\/\/rack-templates\.s3\.us-east-1\.amazonaws\.com\/racknet\/templates\/racknet-prod\/racknet-.*\.json$/);
+    expect(input?.TemplateURL).toMatch(/^https:\/\/rack-templates\.s3\.us-east-1\.amazonaws\.com\/racknet\/templates\/racknet-prod\/[0-9a-f]{64}\.json$/);
   });
 });
 

@@ -11,6 +11,12 @@ export interface CliOptions {
   input?: string;
   /** Kill the process (SIGKILL) and fail after this long; default 60 s. */
   timeoutMs?: number;
+  /**
+   * Run racknet on a pseudo-terminal (util-linux `script`), as a person at a terminal does:
+   * stdin and stderr are TTYs, so it may ask. stdout and stderr then arrive mixed, in `stderr()`
+   * and `stdout()` alike; `interrupt()` types Ctrl-C and `type()` types keys. `input` is ignored.
+   */
+  tty?: boolean;
 }
 
 export interface CliResult {
@@ -31,24 +37,29 @@ export interface CliProcess {
   stderr(): string;
   /** Resolves once stderr (so far) matches; rejects if the process exits first or on timeout. */
   waitForStderr(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
-  /** Ctrl-C: SIGINT to the process. */
+  /** Ctrl-C: SIGINT to the process (on a terminal: the Ctrl-C key, as a person presses it). */
   interrupt(): void;
+  /** Keys typed on the terminal (only with `tty`). */
+  type(keys: string): void;
   /** Resolves when the process has exited. */
   done: Promise<CliResult>;
 }
 
 /** Starts racknet ARGS and hands back the running process (for Ctrl-C and streaming tests). */
 export function spawnCli(args: string[], options: CliOptions): CliProcess {
-  const child = spawn(process.execPath, [racknetBin, ...args], {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const command = [process.execPath, racknetBin, ...args];
+  const child = options.tty
+    ? spawn("script", ["-q", "-e", "-c", command.map(shellQuote).join(" "), "/dev/null"], { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] })
+    : spawn(command[0] ?? "node", command.slice(1), { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const listeners = new Set<() => void>();
   child.stdout?.on("data", (chunk: Buffer) => {
     stdout += chunk.toString();
+    if (!options.tty) return;
+    // On a terminal both streams are the terminal's output.
+    stderr += chunk.toString();
+    for (const listener of listeners) listener();
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -57,7 +68,7 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
   child.stdin?.on("error", () => {
     // The CLI may exit before reading its input; that is its business, not a test failure.
   });
-  child.stdin?.end(options.input ?? "");
+  if (!options.tty) child.stdin?.end(options.input ?? "");
 
   const timeoutMs = options.timeoutMs ?? 60_000;
   const done = new Promise<CliResult>((resolve, reject) => {
@@ -71,6 +82,7 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
     });
     child.once("close", (code, signal) => {
       clearTimeout(timer);
+      child.stdin?.destroy();
       for (const listener of listeners) listener();
       resolve({ code, signal, stdout, stderr });
     });
@@ -109,7 +121,12 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
     stderr: () => stderr,
     waitForStderr,
     interrupt: () => {
-      child.kill("SIGINT");
+      if (options.tty) child.stdin?.write("\x03");
+      else child.kill("SIGINT");
+    },
+    type: (keys) => {
+      if (!options.tty) throw new Error("type() needs spawnCli(..., { tty: true })");
+      child.stdin?.write(keys);
     },
     done,
   };
@@ -118,4 +135,8 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
 /** Runs racknet ARGS to completion: exit code and everything it printed. */
 export async function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   return spawnCli(args, options).done;
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -20,6 +20,15 @@ export interface FaultProxyOptions {
   rate: number;
   seed?: number;
   kinds?: readonly FaultKind[];
+  /** Slow every request down by this long before it reaches moto (moto answers at once; AWS does not). */
+  delayMs?: number;
+  /** Slow these operations (`CreateChangeSet`, `ExecuteChangeSet`, ...) down by this long, instead of `delayMs`. */
+  delays?: Readonly<Record<string, number>>;
+  /**
+   * Called with each request's operation before it is forwarded; a returned promise holds the
+   * request until it settles (a test does something "meanwhile", then lets racknet's call through).
+   */
+  hold?: (operation: string) => Promise<void> | undefined;
 }
 
 export interface FaultStats {
@@ -130,6 +139,16 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * The API operation a request calls: the `Action=` of a query/EC2 request, the part after
+ * the dot of a JSON request's X-Amz-Target; "" for REST services (Route 53, S3).
+ */
+export function operationOf(headers: IncomingMessage["headers"], body: string): string {
+  const target = headers["x-amz-target"];
+  if (typeof target === "string") return target.slice(target.lastIndexOf(".") + 1);
+  return /(?:^|&)Action=([A-Za-z0-9]+)/.exec(body)?.[1] ?? "";
+}
+
 /** Starts the proxy on a free port of 127.0.0.1. */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
@@ -167,8 +186,18 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     upstream.end(body);
   };
 
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const slowDown = async (body: Buffer, request: IncomingMessage): Promise<void> => {
+    if (!options.delayMs && !options.delays && !options.hold) return;
+    const operation = operationOf(request.headers, body.toString("utf8"));
+    const delay = options.delays?.[operation] ?? options.delayMs ?? 0;
+    if (delay > 0) await sleep(delay);
+    await options.hold?.(operation);
+  };
+
   const server = createServer((request, response) => {
-    void readBody(request).then((body) => {
+    void readBody(request).then(async (body) => {
+      await slowDown(body, request);
       requests += 1;
       if (random() >= rate) {
         forward(request, response, body);

@@ -1,24 +1,27 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { Interrupted } from "../../core/errors.js";
 import type { Printer } from "../../ui/printer.js";
 import type { ChangeSetRef } from "./create.js";
 import { readStackStatus } from "./monitor.js";
 import type { Pacing } from "./pacing.js";
+import type { Run } from "./run.js";
 
 /**
  * Remove a change set that will not run (dry run, declined, refused, Ctrl-C, empty,
  * failed), so nothing is left behind. A CREATE change set also leaves an empty stack in
- * REVIEW_IN_PROGRESS: that is deleted too, and racknet waits (briefly) until it is gone,
- * so `racknet racks` and a retry do not trip over it. Best effort: a failure here is a
+ * REVIEW_IN_PROGRESS: that is deleted too (unless `keepEmptyStack`: another racknet's
+ * CREATE change set is on it), and racknet waits (briefly) until it is gone, so
+ * `racknet racks` and a retry do not trip over it. Best effort: a failure here is a
  * warning with the command to finish the job, never the error the user sees.
  */
-export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSetRef, printer: Printer, pacing: Pacing): Promise<void> {
+export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSetRef, printer: Printer, pacing: Pacing, settings: { keepEmptyStack?: boolean } = {}): Promise<void> {
   const { DeleteChangeSetCommand, DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
   try {
     await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
   } catch (error) {
     printer.warn(`could not delete change set ${ref.name}: ${message(error)}; delete it with \`aws cloudformation delete-change-set --stack-name ${ref.stackName} --change-set-name ${ref.name}\``);
   }
-  if (ref.type !== "CREATE") return;
+  if (ref.type !== "CREATE" || settings.keepEmptyStack) return;
   try {
     if ((await readStackStatus(cfn, ref.stackId)).status !== "REVIEW_IN_PROGRESS") return;
     await cfn.send(new DeleteStackCommand({ StackName: ref.stackId }));
@@ -29,6 +32,12 @@ export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSet
   } catch (error) {
     printer.warn(`could not delete the empty stack ${ref.stackName}: ${message(error)}; delete it with \`aws cloudformation delete-stack --stack-name ${ref.stackName}\``);
   }
+}
+
+/** Ctrl-C before the change set ran: delete it and say nothing changed (exit 130). */
+export async function cancelBeforeExecution(run: Run, ref: ChangeSetRef): Promise<never> {
+  await discardChangeSet(run.cfn, ref, run.context.printer, run.pacing);
+  throw new Interrupted("cancelled; nothing changed", { fix: `the change set was deleted; ${run.options.what} is as it was` });
 }
 
 function message(error: unknown): string {

@@ -1,11 +1,12 @@
 import type { Context } from "../../core/context.js";
+import { Interrupted } from "../../core/errors.js";
 import { describeStack } from "../stacks.js";
-import { discardChangeSet } from "./cleanup.js";
-import { createChangeSet } from "./create.js";
+import { cancelBeforeExecution, discardChangeSet } from "./cleanup.js";
+import { createChangeSet, type ChangeSetRef } from "./create.js";
 import { applyChangeSet } from "./execute.js";
-import { changeSetTypeFor, refuseConcurrentChangeSet } from "./preflight.js";
+import { changeSetTypeFor, refuseConcurrentChangeSet, refuseEarlierChangeSet } from "./preflight.js";
 import { reviewChangeSet } from "./review.js";
-import { startRun } from "./run.js";
+import { withRun, type Run } from "./run.js";
 import type { DeployOptions, DeployOutcome, StackRequest } from "./types.js";
 
 export type { DeployOptions, DeployOutcome, StackRequest } from "./types.js";
@@ -13,33 +14,51 @@ export type { DeployOptions, DeployOutcome, StackRequest } from "./types.js";
 /**
  * Create or update a stack through a change set the user sees first (SPEC section 4):
  *
- *   look up the stack → create or update? → create the change set → wait for it and
- *   show the plan → go-ahead → execute → follow the stack events → done, or diagnose.
+ *   look up the stack → create or update? → create the change set → is another racknet
+ *   at it? → wait for it and show the plan → go-ahead → execute → follow the stack
+ *   events → done, or diagnose.
  *
- * Each step is a function of its own; this one only puts them in order.
+ * Each step is a function of its own; this one only puts them in order. Ctrl-C at any
+ * point is answered (see interrupt.ts): before execution the change set is deleted.
  */
 export async function deployStack(context: Context, request: StackRequest, options: DeployOptions): Promise<DeployOutcome> {
-  const run = await startRun(context, options);
-  const existing = await describeStack(run.cfn, request.stackName);
-  const type = changeSetTypeFor(existing, request.stackName, options.what, options.followCommand);
-  if (existing) await refuseConcurrentChangeSet(run.cfn, existing, options.what);
+  return withRun(context, options, async (run) => {
+    const existing = await describeStack(run.cfn, request.stackName);
+    const type = changeSetTypeFor(existing, request.stackName, options.what, options.followCommand);
+    if (existing) await refuseConcurrentChangeSet(run.cfn, existing, options.what);
+    if (run.ctrlC.pressed) throw new Interrupted("cancelled; nothing changed");
 
-  const created = await createChangeSet(context, run.cfn, request, type, options.what);
-  if (created.kind === "no-changes") {
-    run.emit({ type: "no-changes", what: options.what });
-    return { kind: "no-changes" };
-  }
-  const changeSet = created.changeSet;
+    // Not cut off by Ctrl-C: a change set that was made must be found and deleted.
+    const created = await createChangeSet(context, run.cfn, request, type, options.what);
+    if (created.kind === "no-changes") {
+      run.emit({ type: "no-changes", what: options.what });
+      return { kind: "no-changes" };
+    }
+    const changeSet = created.changeSet;
+    if (run.ctrlC.pressed) return cancelBeforeExecution(run, changeSet);
+    await giveWayToAnotherRacknet(run, changeSet);
 
-  const review = await reviewChangeSet(run, changeSet, request);
-  if (review.kind !== "approved") return review;
+    const review = await reviewChangeSet(run, changeSet, request);
+    if (review.kind !== "approved") return review;
 
+    try {
+      await options.beforeExecute?.();
+    } catch (error) {
+      await discardChangeSet(run.cfn, changeSet, context.printer, run.pacing);
+      throw error;
+    }
+    const stack = await applyChangeSet(run, changeSet, review.since);
+    return { kind: "applied", stack, plan: review.plan };
+  });
+}
+
+/** Two racknets that started together: the one with the later change set deletes it and refuses. */
+async function giveWayToAnotherRacknet(run: Run, changeSet: ChangeSetRef): Promise<void> {
   try {
-    await options.beforeExecute?.();
+    await refuseEarlierChangeSet(run.cfn, changeSet, run.options.what);
   } catch (error) {
-    await discardChangeSet(run.cfn, changeSet, context.printer, run.pacing);
+    // The other racknet's CREATE change set is on the same new stack: leave the stack to it.
+    await discardChangeSet(run.cfn, changeSet, run.context.printer, run.pacing, { keepEmptyStack: true });
     throw error;
   }
-  const stack = await applyChangeSet(run, changeSet, review.since);
-  return { kind: "applied", stack, plan: review.plan };
 }

@@ -1,7 +1,8 @@
-import { AwsOperationFailed, Interrupted } from "../../core/errors.js";
+import { AwsOperationFailed, Interrupted, UserError } from "../../core/errors.js";
 import { describeStack, type StackInfo } from "../stacks.js";
 import { diagnose } from "../diagnose.js";
 import { StackEventPoller } from "../stack-events.js";
+import { cancelBeforeExecution, discardChangeSet } from "./cleanup.js";
 import type { ChangeSetRef } from "./create.js";
 import { interruptible } from "./interrupt.js";
 import { SUCCESS_STATUSES, watchStack, type WatchResult } from "./monitor.js";
@@ -9,16 +10,18 @@ import type { Run } from "./run.js";
 
 /**
  * Execute the approved change set and follow the stack's events until the operation
- * ends. From here on Ctrl-C stops racknet watching, not CloudFormation: the user is
- * told the operation continues and how to follow it.
+ * ends. Ctrl-C before ExecuteChangeSet is sent deletes the change set; during the call
+ * racknet lets it finish (it cannot know otherwise whether AWS started); from then on
+ * Ctrl-C stops racknet watching, not CloudFormation: the user is told the operation
+ * continues and how to follow it.
  */
 export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | undefined): Promise<StackInfo> {
-  const { ExecuteChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
   const operation = ref.type === "CREATE" ? "create" : "update";
   const poller = new StackEventPoller(run.cfn, { stackId: ref.stackId, since });
-  if (!since) await poller.prime();
+  if (!since) await interruptible((signal) => poller.prime(signal), () => cancelBeforeExecution(run, ref), run.ctrlC);
+  if (run.ctrlC.pressed) return cancelBeforeExecution(run, ref);
   const startedAt = Date.now();
-  await run.cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
+  await executeChangeSet(run, ref);
   run.emit({ type: "started", what: run.options.what, operation, stackName: ref.stackName });
   const result = await followOperation(run, ref.stackId, ref.stackName, poller, operation);
   if (!SUCCESS_STATUSES.has(result.status)) throw failed(run, ref.stackName, operation, result);
@@ -26,6 +29,31 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
   const stack = await describeStack(run.cfn, ref.stackId);
   if (!stack) throw new AwsOperationFailed(`stack ${ref.stackName} reported ${result.status} but cannot be found`);
   return stack;
+}
+
+/**
+ * ExecuteChangeSet. A change set that can no longer run (deleted, or the stack busy: another
+ * racknet or a person changed the stack since it was made) is a refusal, nothing changed.
+ */
+async function executeChangeSet(run: Run, ref: ChangeSetRef): Promise<void> {
+  const { ExecuteChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
+  try {
+    await run.cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
+  } catch (error) {
+    if (!isStaleChangeSet(error)) throw error;
+    await discardChangeSet(run.cfn, ref, run.context.printer, run.pacing, { keepEmptyStack: true });
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UserError(`${run.options.what} was not changed: change set ${ref.name} can no longer run (${reason}); another racknet or a person changed stack ${ref.stackName} since it was made`, {
+      fix: `see where it is with \`${run.options.followCommand}\`, then run the command again`,
+    });
+  }
+}
+
+/** CloudFormation's ways of saying a change set is gone or the stack is busy with something else. */
+export function isStaleChangeSet(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const text = `${error.name} ${error.message}`;
+  return /ChangeSetNotFound|InvalidChangeSetStatus|OperationInProgress|does not exist|cannot be executed in its current|_IN_PROGRESS state/i.test(text);
 }
 
 /** Watch with Ctrl-C meaning "stop watching": shared by deploy and delete. */
@@ -45,6 +73,7 @@ export function followOperation(
         fix: `follow it with \`${options.followCommand}\` or \`aws cloudformation describe-stack-events --stack-name ${stackName}\``,
       });
     },
+    run.ctrlC,
   );
 }
 

@@ -7,15 +7,44 @@ export class CtrlC extends Error {
 }
 
 /**
+ * Ctrl-C for the whole of one deploy or delete. Without a SIGINT listener Node ends the
+ * process on the spot: between the engine's waits, or during a call that must not be cut
+ * off half way (CreateChangeSet, ExecuteChangeSet, DeleteStack), that would leave a change
+ * set behind or an operation running that nobody was told about. While the guard is on, a
+ * Ctrl-C is remembered and the engine acts on it at its next step. Release it when done.
+ */
+export class CtrlCGuard {
+  #pressed = false;
+  readonly #onSigint = () => {
+    this.#pressed = true;
+  };
+
+  constructor() {
+    process.on("SIGINT", this.#onSigint);
+  }
+
+  get pressed(): boolean {
+    return this.#pressed;
+  }
+
+  release(): void {
+    process.off("SIGINT", this.#onSigint);
+  }
+}
+
+/**
  * Run `work` with a SIGINT handler installed only for its duration. Ctrl-C aborts the
  * signal `work` passes to its sleeps and AWS calls, so it stops at once; then
  * `onInterrupt` decides what the user is told (and cleans up). The handler is always
  * removed afterwards, so Ctrl-C outside the engine's waits keeps its usual meaning.
+ * With a guard whose Ctrl-C was already pressed, `work` does not start.
  */
 export async function interruptible<T>(
   work: (signal: AbortSignal) => Promise<T>,
   onInterrupt: () => Promise<never>,
+  guard?: CtrlCGuard,
 ): Promise<T> {
+  if (guard?.pressed) return await onInterrupt();
   const controller = new AbortController();
   const onSigint = () => controller.abort(new CtrlC());
   process.on("SIGINT", onSigint);

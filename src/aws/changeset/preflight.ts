@@ -46,29 +46,62 @@ export function changeSetTypeFor(stack: StackInfo | undefined, stackName: string
   return "UPDATE";
 }
 
+/** A racknet change set that has not run yet, on one stack. */
+export interface PendingChangeSet {
+  id: string;
+  name: string;
+  createdAt: number;
+}
+
 /**
  * Two racknet processes on one stack would each show a plan the other invalidates:
  * refuse while another racknet change set is pending (less than an hour old).
  */
 export async function refuseConcurrentChangeSet(cfn: CloudFormationClient, stack: StackInfo, what: string, now = Date.now()): Promise<void> {
+  const other = (await pendingChangeSets(cfn, stack.id, stack.name, now))[0];
+  if (other) throw anotherRacknet(other, stack.name, what, now);
+}
+
+/**
+ * The same check once our own change set exists, for two racknets that passed the first
+ * check together: each sees the other's change set, and the later one (by creation time,
+ * then id) gives way, so exactly one goes on. The caller deletes the refused change set.
+ */
+export async function refuseEarlierChangeSet(cfn: CloudFormationClient, ours: { id: string; stackId: string; stackName: string }, what: string, now = Date.now()): Promise<void> {
+  const pending = await pendingChangeSets(cfn, ours.stackId, ours.stackName, now);
+  const mine = pending.find((summary) => summary.id === ours.id);
+  if (!mine) return;
+  const earlier = pending.find((other) => other.id !== ours.id && (other.createdAt < mine.createdAt || (other.createdAt === mine.createdAt && other.id < mine.id)));
+  if (earlier) throw anotherRacknet(earlier, ours.stackName, what, now);
+}
+
+function anotherRacknet(other: PendingChangeSet, stackName: string, what: string, now: number): UserError {
+  const minutes = Math.max(0, Math.round((now - other.createdAt) / 60_000));
+  return new UserError(
+    `${what} has a pending racknet change set, ${other.name}, created ${minutes} min ago: another racknet is working on stack ${stackName}; nothing was changed`,
+    { fix: `let the other run finish, or if none is running: \`aws cloudformation delete-change-set --stack-name ${stackName} --change-set-name ${other.name}\`` },
+  );
+}
+
+/** The stack's racknet change sets that have not run, oldest first; stale ones (a dead process's) left out. */
+async function pendingChangeSets(cfn: CloudFormationClient, stackId: string, stackName: string, now: number): Promise<PendingChangeSet[]> {
   const { ListChangeSetsCommand } = await import("@aws-sdk/client-cloudformation");
+  const pending: PendingChangeSet[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await cfn.send(new ListChangeSetsCommand({ StackName: stack.id || stack.name, NextToken: nextToken }));
+    const page = await cfn.send(new ListChangeSetsCommand({ StackName: stackId || stackName, NextToken: nextToken }));
     for (const summary of page.Summaries ?? []) {
       // moto lists every stack's change sets whatever StackName says: check the stack.
-      const ours = summary.StackId === stack.id || (summary.StackId === undefined && summary.StackName === stack.name);
-      const pending = ["CREATE_PENDING", "CREATE_IN_PROGRESS", "CREATE_COMPLETE"].includes(summary.Status ?? "")
+      const ours = summary.StackId === stackId || (summary.StackId === undefined && summary.StackName === stackName);
+      const waiting = ["CREATE_PENDING", "CREATE_IN_PROGRESS", "CREATE_COMPLETE"].includes(summary.Status ?? "")
         && ["AVAILABLE", "UNAVAILABLE"].includes(summary.ExecutionStatus ?? "");
       const name = summary.ChangeSetName ?? "";
-      const age = now - (summary.CreationTime?.getTime() ?? now);
-      if (ours && pending && name.startsWith(CHANGE_SET_PREFIX) && age < STALE_CHANGE_SET_MS) {
-        throw new UserError(
-          `${what} has a pending racknet change set, ${name}, created ${Math.max(0, Math.round(age / 60_000))} min ago: another racknet is working on stack ${stack.name}; nothing was changed`,
-          { fix: `let the other run finish, or if none is running: \`aws cloudformation delete-change-set --stack-name ${stack.name} --change-set-name ${name}\`` },
-        );
+      const createdAt = summary.CreationTime?.getTime() ?? now;
+      if (ours && waiting && name.startsWith(CHANGE_SET_PREFIX) && now - createdAt < STALE_CHANGE_SET_MS) {
+        pending.push({ id: summary.ChangeSetId ?? name, name, createdAt });
       }
     }
     nextToken = page.NextToken;
   } while (nextToken);
+  return pending.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

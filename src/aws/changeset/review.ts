@@ -37,6 +37,7 @@ export async function reviewChangeSet(run: Run, ref: ChangeSetRef, request: Stac
       async () => {
         throw new Interrupted("cancelled; nothing changed", { fix: `the change set was deleted; ${options.what} is as it was` });
       },
+      run.ctrlC,
     );
   } catch (error) {
     await discard();

@@ -2,6 +2,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../../core/context.js";
 import { DeployPrinter } from "../../ui/deploy-printer.js";
 import type { DeployEvent } from "./events.js";
+import { CtrlCGuard } from "./interrupt.js";
 import { defaultPacing, type Pacing } from "./pacing.js";
 import type { DeployOptions } from "./types.js";
 
@@ -12,15 +13,28 @@ export interface Run {
   pacing: Pacing;
   options: DeployOptions;
   emit: (event: DeployEvent) => void;
+  /** Ctrl-C pressed between the waits (or during a call that is not cut off); see `withRun`. */
+  ctrlC: CtrlCGuard;
 }
 
-export async function startRun(context: Context, options: DeployOptions): Promise<Run> {
+/**
+ * Start a deploy or delete, run `steps`, and always release its Ctrl-C guard: from the
+ * first AWS call to the last, Ctrl-C never ends racknet without a word.
+ */
+export async function withRun<T>(context: Context, options: DeployOptions, steps: (run: Run) => Promise<T>): Promise<T> {
   const listener = options.listener ?? new DeployPrinter(context.printer).listener;
-  return {
-    context,
-    cfn: await context.aws.cloudFormation(),
-    pacing: options.pacing ?? defaultPacing,
-    options,
-    emit: listener,
-  };
+  const ctrlC = new CtrlCGuard();
+  try {
+    const run: Run = {
+      context,
+      cfn: await context.aws.cloudFormation(),
+      pacing: options.pacing ?? defaultPacing,
+      options,
+      emit: listener,
+      ctrlC,
+    };
+    return await steps(run);
+  } finally {
+    ctrlC.release();
+  }
 }
