@@ -45,6 +45,11 @@ export async function installRack(context: Context, request: InstallRequest): Pr
   const cfn = await context.aws.cloudFormation();
   // Reads only, side by side: the EC2 client alone takes a while to load.
   const [existing, azCount, region] = await Promise.all([describeStack(cfn, stackName), availabilityZoneCount(context), context.aws.region()]);
+  if (existing?.status === "ROLLBACK_COMPLETE") {
+    throw new UserError(`rack ${request.name} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
+      fix: `delete it with \`racknet rack uninstall ${request.name}\`, then install again`,
+    });
+  }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${request.name} already exists (${existing.status})`, {
       fix: `change it with \`racknet rack params set K=V -r ${request.name}\`, or pick another name`,

@@ -196,6 +196,12 @@ describe("a rack whose creation rolled back (ROLLBACK_COMPLETE)", () => {
     expect(result.stdout + result.stderr).toContain("ROLLBACK_COMPLETE");
   });
 
+  it("installing it again says to uninstall it first (exit 1)", async () => {
+    const result = await cli("rack", "install", "broken", "--yes");
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toContain("racknet rack uninstall broken");
+  });
+
   it("uninstall removes it", async () => {
     const result = await cli("rack", "uninstall", "broken", "--yes");
     expect(result.code, result.stderr).toBe(0);
