@@ -7,6 +7,7 @@ import type { Context } from "../core/context.js";
 import { UserError } from "../core/errors.js";
 import { APP_TAG, RACK_TAG, rackZoneName } from "../names/index.js";
 import { createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
+import { sdk } from "./sdk.js";
 
 /** `rack` on the rack's own certificate, `app` on an app's. */
 export const CERT_TAG = "racknet:cert";
@@ -29,7 +30,7 @@ export async function ensureRackCa(context: Context, rack: string): Promise<Rack
   const existing = await readRackCa(context, rack);
   if (existing) return { ...existing, created: false };
   const ca = await createCa(rack);
-  const { PutParameterCommand } = await import("@aws-sdk/client-ssm");
+  const { PutParameterCommand } = sdk.ssm();
   const ssm = await context.aws.ssm();
   const tags = [{ Key: RACK_TAG, Value: rack }];
   await ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", Tags: tags, Description: `racknet ${rack} CA private key` }));
@@ -39,7 +40,7 @@ export async function ensureRackCa(context: Context, rack: string): Promise<Rack
 
 /** The CA certificate (PEM), for `racknet rack ca` and the app stacks' RackCaCert. */
 export async function readRackCaCertificate(context: Context, rack: string): Promise<string> {
-  const { GetParameterCommand } = await import("@aws-sdk/client-ssm");
+  const { GetParameterCommand } = sdk.ssm();
   const ssm = await context.aws.ssm();
   try {
     const result = await ssm.send(new GetParameterCommand({ Name: caCertParameter(rack) }));
@@ -71,7 +72,7 @@ export async function ensureCertificate(context: Context, request: CertificateRe
 
   const [commonName = request.rack] = request.dnsNames;
   const issued = await issueServerCertificate(ca, { commonName, dnsNames: request.dnsNames });
-  const { ImportCertificateCommand } = await import("@aws-sdk/client-acm");
+  const { ImportCertificateCommand } = sdk.acm();
   const material = {
     Certificate: Buffer.from(issued.certPem),
     PrivateKey: Buffer.from(issued.keyPem),
@@ -88,7 +89,7 @@ export async function ensureCertificate(context: Context, request: CertificateRe
 /** Every certificate racknet imported for the rack (its own and its apps'); uninstall only. */
 export async function deleteRackCertificates(context: Context, rack: string): Promise<void> {
   const acm = await context.aws.acm();
-  const { DeleteCertificateCommand } = await import("@aws-sdk/client-acm");
+  const { DeleteCertificateCommand } = sdk.acm();
   for (const { arn } of await racknetCertificates(acm, rack)) {
     await acm.send(new DeleteCertificateCommand({ CertificateArn: arn }));
   }
@@ -96,13 +97,13 @@ export async function deleteRackCertificates(context: Context, rack: string): Pr
 
 /** Removes the CA's key and certificate; absent parameters are not an error. */
 export async function deleteRackCa(context: Context, rack: string): Promise<void> {
-  const { DeleteParametersCommand } = await import("@aws-sdk/client-ssm");
+  const { DeleteParametersCommand } = sdk.ssm();
   const ssm = await context.aws.ssm();
   await ssm.send(new DeleteParametersCommand({ Names: [caKeyParameter(rack), caCertParameter(rack)] }));
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {
-  const { GetParametersCommand } = await import("@aws-sdk/client-ssm");
+  const { GetParametersCommand } = sdk.ssm();
   const ssm = await context.aws.ssm();
   const result = await ssm.send(new GetParametersCommand({ Names: [caKeyParameter(rack), caCertParameter(rack)], WithDecryption: true }));
   const value = (name: string) => result.Parameters?.find((parameter) => parameter.Name === name)?.Value;
@@ -136,7 +137,7 @@ async function findCertificate(acm: ACMClient, request: CertificateRequest): Pro
 }
 
 async function stillGood(acm: ACMClient, arn: string, dnsNames: string[], caCertPem: string): Promise<boolean> {
-  const { GetCertificateCommand } = await import("@aws-sdk/client-acm");
+  const { GetCertificateCommand } = sdk.acm();
   const { Certificate } = await acm.send(new GetCertificateCommand({ CertificateArn: arn }));
   if (!Certificate) return false;
   return !needsRenewal(Certificate, dnsNames, new Date()) && (await isIssuedBy(Certificate, caCertPem));
@@ -147,7 +148,7 @@ async function stillGood(acm: ACMClient, arn: string, dnsNames: string[], caCert
  * only those are asked for their tags. ACM lists RSA keys unless asked for others.
  */
 async function racknetCertificates(acm: ACMClient, rack: string): Promise<{ arn: string; tags: Record<string, string> }[]> {
-  const { paginateListCertificates, ListTagsForCertificateCommand } = await import("@aws-sdk/client-acm");
+  const { paginateListCertificates, ListTagsForCertificateCommand } = sdk.acm();
   const suffix = rackZoneName(rack);
   const candidates: CertificateSummary[] = [];
   for await (const page of paginateListCertificates({ client: acm }, { Includes: { keyTypes: ["EC_prime256v1"] } })) {

@@ -7,6 +7,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
+import { sdk } from "./sdk.js";
 
 export interface AwsSettings {
   region?: string;
@@ -37,37 +38,37 @@ export class AwsClients {
   constructor(readonly settings: AwsSettings) {}
 
   cloudFormation(): Promise<CloudFormationClient> {
-    return this.client("CloudFormation", async () => new (await import("@aws-sdk/client-cloudformation")).CloudFormationClient(this.config()));
+    return this.client("CloudFormation", async () => new (sdk.cloudFormation()).CloudFormationClient(this.config()));
   }
 
   ec2(): Promise<EC2Client> {
-    return this.client("EC2", async () => new (await import("@aws-sdk/client-ec2")).EC2Client(this.config()));
+    return this.client("EC2", async () => new (sdk.ec2()).EC2Client(this.config()));
   }
 
   elbv2(): Promise<ElasticLoadBalancingV2Client> {
-    return this.client("ELBv2", async () => new (await import("@aws-sdk/client-elastic-load-balancing-v2")).ElasticLoadBalancingV2Client(this.config()));
+    return this.client("ELBv2", async () => new (sdk.elbv2()).ElasticLoadBalancingV2Client(this.config()));
   }
 
   route53(): Promise<Route53Client> {
-    return this.client("Route53", async () => new (await import("@aws-sdk/client-route-53")).Route53Client(this.config()));
+    return this.client("Route53", async () => new (sdk.route53()).Route53Client(this.config()));
   }
 
   acm(): Promise<ACMClient> {
-    return this.client("ACM", async () => new (await import("@aws-sdk/client-acm")).ACMClient(this.config()));
+    return this.client("ACM", async () => new (sdk.acm()).ACMClient(this.config()));
   }
 
   ssm(): Promise<SSMClient> {
-    return this.client("SSM", async () => new (await import("@aws-sdk/client-ssm")).SSMClient(this.config()));
+    return this.client("SSM", async () => new (sdk.ssm()).SSMClient(this.config()));
   }
 
   ecs(): Promise<ECSClient> {
-    return this.client("ECS", async () => new (await import("@aws-sdk/client-ecs")).ECSClient(this.config()));
+    return this.client("ECS", async () => new (sdk.ecs()).ECSClient(this.config()));
   }
 
   s3(): Promise<S3Client> {
     // moto and other emulators serve S3 on one host name: virtual-hosted buckets would not resolve.
     const forcePathStyle = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
-    return this.client("S3", async () => new (await import("@aws-sdk/client-s3")).S3Client({ ...this.config(), forcePathStyle }));
+    return this.client("S3", async () => new (sdk.s3()).S3Client({ ...this.config(), forcePathStyle }));
   }
 
   /** The region every client uses, resolved the SDK's way; throws if there is none. */

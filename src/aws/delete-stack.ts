@@ -10,6 +10,7 @@ import { withRun, type Run } from "./changeset/run.js";
 import type { DeployOptions } from "./changeset/types.js";
 import { StackEventPoller } from "./stack-events.js";
 import { describeStack, type StackInfo } from "./stacks.js";
+import { sdk } from "./sdk.js";
 
 export type DeleteOptions = DeployOptions & {
   /** A sentence about what outlives the stack (e.g. "the rack's CA is removed after"), shown with the plan. */
@@ -46,7 +47,7 @@ export async function deleteStack(context: Context, stackName: string, options: 
       return;
     }
 
-    const { DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
+    const { DeleteStackCommand } = sdk.cloudFormation();
     const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
     await interruptible((signal) => poller.prime(signal), cancelled, run.ctrlC);
     if (run.ctrlC.pressed) await cancelled();
@@ -61,7 +62,7 @@ export async function deleteStack(context: Context, stackName: string, options: 
 }
 
 async function deletionPlan(run: Run, stack: StackInfo, retainNote: string | undefined): Promise<Plan> {
-  const { ListStackResourcesCommand } = await import("@aws-sdk/client-cloudformation");
+  const { ListStackResourcesCommand } = sdk.cloudFormation();
   const removed: ResourceChange[] = [];
   let nextToken: string | undefined;
   do {

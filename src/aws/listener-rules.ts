@@ -3,6 +3,7 @@ import type { RackInfo } from "./stacks.js";
 import { assignPriorities, type ExistingRule, type ExistingRules } from "../apps/priorities.js";
 import { endpointKinds, type EndpointKind, type Manifest } from "../manifest/model.js";
 import { RackOutput } from "../templates/rack-contract.js";
+import { sdk } from "./sdk.js";
 
 const LISTENER_OUTPUT: Record<EndpointKind, keyof typeof RackOutput> = {
   external: "ExternalListener",
@@ -26,7 +27,7 @@ export async function listenerPriorities(context: Context, rack: RackInfo, app: 
 }
 
 async function listenerRules(context: Context, listenerArn: string, rack: string): Promise<ExistingRule[]> {
-  const { DescribeRulesCommand } = await import("@aws-sdk/client-elastic-load-balancing-v2");
+  const { DescribeRulesCommand } = sdk.elbv2();
   const elbv2 = await context.aws.elbv2();
   const rules: ExistingRule[] = [];
   let marker: string | undefined;

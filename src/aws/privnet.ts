@@ -5,6 +5,7 @@ import { planPrivateNetworkRecords, type PrivateNetworkPlan } from "../privnet/r
 import { readPrivateNetworkState, syncPrivateNetwork, type PrivateNetworkIo, type SyncResult } from "../privnet/sync.js";
 import { privateNetworkIo, type PrivateNetworkTarget } from "../privnet/sync-io.js";
 import type { AppInfo, RackInfo } from "./stacks.js";
+import { sdk } from "./sdk.js";
 
 export type { PrivateNetworkTarget } from "../privnet/sync-io.js";
 
@@ -46,11 +47,6 @@ export async function privateNetworkNames(context: Context, rack: RackInfo, app:
 }
 
 async function cliIo(context: Context, target: PrivateNetworkTarget): Promise<PrivateNetworkIo> {
-  const [ecs, route53, ecsModule, route53Module] = await Promise.all([
-    context.aws.ecs(),
-    context.aws.route53(),
-    import("@aws-sdk/client-ecs"),
-    import("@aws-sdk/client-route-53"),
-  ]);
-  return privateNetworkIo({ ecs, route53, ecsModule, route53Module }, target);
+  const [ecs, route53] = await Promise.all([context.aws.ecs(), context.aws.route53()]);
+  return privateNetworkIo({ ecs, route53, ecsModule: sdk.ecs(), route53Module: sdk.route53() }, target);
 }

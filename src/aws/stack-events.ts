@@ -1,4 +1,5 @@
 import type { CloudFormationClient, StackEvent } from "@aws-sdk/client-cloudformation";
+import { sdk } from "./sdk.js";
 
 /** One stack event, as racknet prints and diagnoses it. */
 export interface StackActivity {
@@ -45,7 +46,7 @@ export class StackEventPoller {
   }
 
   async poll(signal?: AbortSignal): Promise<StackActivity[]> {
-    const { DescribeStackEventsCommand } = await import("@aws-sdk/client-cloudformation");
+    const { DescribeStackEventsCommand } = sdk.cloudFormation();
     const fresh: StackActivity[] = [];
     let nextToken: string | undefined;
     pages: do {

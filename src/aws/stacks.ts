@@ -3,6 +3,7 @@ import { UserError } from "../core/errors.js";
 import type { Context } from "../core/context.js";
 import { APP_TAG, KIND_TAG, RACK_TAG, appStackName, rackStackName } from "../names/index.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
+import { sdk } from "./sdk.js";
 
 /** What racknet knows about a deployed stack, as plain maps. */
 export interface StackInfo {
@@ -43,7 +44,7 @@ export function toStackInfo(stack: Stack): StackInfo {
 
 /** DescribeStacks for one stack; undefined when it does not exist (or is deleted). */
 export async function describeStack(cfn: CloudFormationClient, name: string): Promise<StackInfo | undefined> {
-  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  const { DescribeStacksCommand } = sdk.cloudFormation();
   try {
     const result = await cfn.send(new DescribeStacksCommand({ StackName: name }));
     const stack = result.Stacks?.[0];
@@ -57,7 +58,7 @@ export async function describeStack(cfn: CloudFormationClient, name: string): Pr
 
 /** Every live racknet stack in the region (racks and apps), from one paginated DescribeStacks. */
 export async function listRacknetStacks(cfn: CloudFormationClient): Promise<StackInfo[]> {
-  const { paginateDescribeStacks } = await import("@aws-sdk/client-cloudformation");
+  const { paginateDescribeStacks } = sdk.cloudFormation();
   const stacks: StackInfo[] = [];
   for await (const page of paginateDescribeStacks({ client: cfn }, {})) {
     for (const stack of page.Stacks ?? []) {

@@ -1,12 +1,13 @@
 import { UserError } from "../core/errors.js";
 import type { Context } from "../core/context.js";
+import { sdk } from "./sdk.js";
 
 /**
  * How many AZs a new rack spans: three where the region offers them, else two.
  * Asked once, at install (the only command that loads the EC2 client for it).
  */
 export async function availabilityZoneCount(context: Context): Promise<2 | 3> {
-  const { DescribeAvailabilityZonesCommand } = await import("@aws-sdk/client-ec2");
+  const { DescribeAvailabilityZonesCommand } = sdk.ec2();
   const ec2 = await context.aws.ec2();
   const result = await ec2.send(
     new DescribeAvailabilityZonesCommand({

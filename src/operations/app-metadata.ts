@@ -1,6 +1,7 @@
 import type { Context } from "../core/context.js";
 import type { AppInfo } from "../aws/stacks.js";
 import type { Visibility } from "../manifest/model.js";
+import { sdk } from "../aws/sdk.js";
 
 /**
  * What an app stack records about its services in its template's Metadata, so rack
@@ -17,7 +18,7 @@ export const METADATA_KEY = "Racknet";
 
 /** One GetTemplate per app. */
 export async function readAppMetadata(context: Context, app: AppInfo): Promise<AppMetadata> {
-  const { GetTemplateCommand } = await import("@aws-sdk/client-cloudformation");
+  const { GetTemplateCommand } = sdk.cloudFormation();
   const cfn = await context.aws.cloudFormation();
   const result = await cfn.send(new GetTemplateCommand({ StackName: app.id || app.name }));
   const body = JSON.parse(result.TemplateBody ?? "{}") as { Metadata?: Record<string, unknown> };

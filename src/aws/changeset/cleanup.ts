@@ -5,6 +5,7 @@ import type { ChangeSetRef } from "./create.js";
 import { readStackStatus } from "./monitor.js";
 import type { Pacing } from "./pacing.js";
 import type { Run } from "./run.js";
+import { sdk } from "../sdk.js";
 
 /**
  * Remove a change set that will not run (dry run, declined, refused, Ctrl-C, empty,
@@ -15,7 +16,7 @@ import type { Run } from "./run.js";
  * warning with the command to finish the job, never the error the user sees.
  */
 export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSetRef, printer: Printer, pacing: Pacing, settings: { keepEmptyStack?: boolean } = {}): Promise<void> {
-  const { DeleteChangeSetCommand, DeleteStackCommand } = await import("@aws-sdk/client-cloudformation");
+  const { DeleteChangeSetCommand, DeleteStackCommand } = sdk.cloudFormation();
   try {
     await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
   } catch (error) {

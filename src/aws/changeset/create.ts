@@ -4,6 +4,7 @@ import type { Context } from "../../core/context.js";
 import { UserError } from "../../core/errors.js";
 import type { StackRequest } from "./types.js";
 import { CHANGE_SET_PREFIX, type ChangeSetType } from "./preflight.js";
+import { sdk } from "../sdk.js";
 
 /** CloudFormation's limit for TemplateBody; larger templates go through S3 (TemplateURL). */
 export const MAX_TEMPLATE_BODY_BYTES = 51_200;
@@ -24,7 +25,7 @@ export function changeSetName(now: Date): string {
 }
 
 export async function createChangeSet(context: Context, cfn: CloudFormationClient, request: StackRequest, type: ChangeSetType, what: string): Promise<Created> {
-  const { CreateChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
+  const { CreateChangeSetCommand } = sdk.cloudFormation();
   const name = changeSetName(new Date());
   const source = await templateSource(context, request);
   const input: CreateChangeSetCommandInput = {
@@ -87,7 +88,7 @@ export function templateKey(stackName: string, body: string): string {
  * `rack uninstall` can delete it.
  */
 async function uploadTemplate(context: Context, bucket: string, key: string, body: string): Promise<TemplateSource> {
-  const { PutObjectCommand, DeleteObjectCommand } = await import("@aws-sdk/client-s3");
+  const { PutObjectCommand, DeleteObjectCommand } = sdk.s3();
   const s3 = await context.aws.s3();
   const region = await context.aws.region();
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }));

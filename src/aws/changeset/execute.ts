@@ -7,6 +7,7 @@ import type { ChangeSetRef } from "./create.js";
 import { interruptible } from "./interrupt.js";
 import { SUCCESS_STATUSES, watchStack, type WatchResult } from "./monitor.js";
 import type { Run } from "./run.js";
+import { sdk } from "../sdk.js";
 
 /**
  * Execute the approved change set and follow the stack's events until the operation
@@ -36,7 +37,7 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
  * racknet or a person changed the stack since it was made) is a refusal, nothing changed.
  */
 async function executeChangeSet(run: Run, ref: ChangeSetRef): Promise<void> {
-  const { ExecuteChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
+  const { ExecuteChangeSetCommand } = sdk.cloudFormation();
   try {
     await run.cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
   } catch (error) {

@@ -1,6 +1,7 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { StackEventPoller, type StackActivity } from "../stack-events.js";
 import { Backoff, isThrottling, type Pacing } from "./pacing.js";
+import { sdk } from "../sdk.js";
 
 export const SUCCESS_STATUSES = new Set(["CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE", "DELETE_COMPLETE"]);
 
@@ -66,7 +67,7 @@ export async function watchStack(cfn: CloudFormationClient, request: WatchReques
 
 /** DescribeStacks by stack id: a deleted stack is still found (DELETE_COMPLETE) by its id. */
 export async function readStackStatus(cfn: CloudFormationClient, stackId: string, signal?: AbortSignal): Promise<StackStatus> {
-  const { DescribeStacksCommand } = await import("@aws-sdk/client-cloudformation");
+  const { DescribeStacksCommand } = sdk.cloudFormation();
   try {
     const result = await cfn.send(new DescribeStacksCommand({ StackName: stackId }), { abortSignal: signal });
     const stack = result.Stacks?.[0];

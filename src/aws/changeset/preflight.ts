@@ -3,6 +3,7 @@ import { UserError } from "../../core/errors.js";
 import type { StackInfo } from "../stacks.js";
 import { recoveryFor } from "../diagnose.js";
 import { isInProgress } from "./monitor.js";
+import { sdk } from "../sdk.js";
 
 export type ChangeSetType = "CREATE" | "UPDATE";
 
@@ -85,7 +86,7 @@ function anotherRacknet(other: PendingChangeSet, stackName: string, what: string
 
 /** The stack's racknet change sets that have not run, oldest first; stale ones (a dead process's) left out. */
 async function pendingChangeSets(cfn: CloudFormationClient, stackId: string, stackName: string, now: number): Promise<PendingChangeSet[]> {
-  const { ListChangeSetsCommand } = await import("@aws-sdk/client-cloudformation");
+  const { ListChangeSetsCommand } = sdk.cloudFormation();
   const pending: PendingChangeSet[] = [];
   let nextToken: string | undefined;
   do {

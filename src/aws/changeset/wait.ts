@@ -4,6 +4,7 @@ import type { ResourceChange } from "../../plan/model.js";
 import type { ChangeSetRef } from "./create.js";
 import { isNoUpdatesMessage } from "./create.js";
 import { Backoff, isThrottling, type Pacing } from "./pacing.js";
+import { sdk } from "../sdk.js";
 
 export type Described =
   | { kind: "ready"; changes: ResourceChange[]; creationTime?: Date }
@@ -44,7 +45,7 @@ export async function waitForChangeSet(cfn: CloudFormationClient, ref: ChangeSet
 }
 
 async function describePage(cfn: CloudFormationClient, ref: ChangeSetRef, nextToken: string | undefined, signal: AbortSignal): Promise<DescribeChangeSetOutput> {
-  const { DescribeChangeSetCommand } = await import("@aws-sdk/client-cloudformation");
+  const { DescribeChangeSetCommand } = sdk.cloudFormation();
   return cfn.send(new DescribeChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId, NextToken: nextToken }), { abortSignal: signal });
 }
 

@@ -1,0 +1,19 @@
+import { createRequire } from "node:module";
+
+/**
+ * The AWS SDK v3 packages, loaded the first time a command needs each. They are CommonJS:
+ * require() loads them about 1.5x faster than import() from ESM (which must scan a 2 MB
+ * bundle for its exports), and start-up is most of a short command's time.
+ */
+const require = createRequire(import.meta.url);
+
+export const sdk = {
+  cloudFormation: () => require("@aws-sdk/client-cloudformation") as typeof import("@aws-sdk/client-cloudformation"),
+  ec2: () => require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2"),
+  elbv2: () => require("@aws-sdk/client-elastic-load-balancing-v2") as typeof import("@aws-sdk/client-elastic-load-balancing-v2"),
+  route53: () => require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53"),
+  acm: () => require("@aws-sdk/client-acm") as typeof import("@aws-sdk/client-acm"),
+  ssm: () => require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm"),
+  ecs: () => require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs"),
+  s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
+};
