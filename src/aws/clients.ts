@@ -100,11 +100,17 @@ export class AwsClients {
   private observe(service: string, client: ClientShape): void {
     const onCall = this.settings.onCall;
     if (!onCall) return;
-    const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    // Only the operation's name is logged: never the request (its parameters) nor the context (it may hold credentials).
+    const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: unknown }) =>
       (args: unknown) => {
-        onCall(`${service}.${(context.commandName ?? "?").replace(/Command$/, "")}`);
+        onCall(`${service}.${operationName(context.commandName)}`);
         return next(args);
       };
     client.middlewareStack.add(middleware as never, { step: "initialize", name: "racknetCallCounter" } as never);
   }
+}
+
+/** `DescribeStacksCommand` → `DescribeStacks`; anything that is not a plain command name → `?`. */
+export function operationName(commandName: unknown): string {
+  return typeof commandName === "string" && /^[A-Za-z0-9]{1,100}$/.test(commandName) ? commandName.replace(/Command$/, "") : "?";
 }

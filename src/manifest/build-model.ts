@@ -53,7 +53,10 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     const service = readService(name, fields, source);
     if (isRecord(raw)) checkImage(service, fields, note, problems, warnings);
     const range = countRange(fields.scale);
-    if (range) {
+    const [min = 0, max = 0] = range?.split("-").map(Number) ?? [];
+    if (range && (min > max || max > COUNT_MAX)) {
+      note(problems, ["services", name, "scale", "count"], `services.${name}.scale.count ${range} must be a range from 0 to ${COUNT_MAX} tasks, the smaller number first`, `write count: ${Math.min(min, max, COUNT_MAX)}-${Math.min(Math.max(min, max), COUNT_MAX)}`);
+    } else if (range) {
       note(warnings, ["services", name, "scale", "count"], `services.${name}.scale.count ${range} asks for autoscaling, which racknet does not do; it runs ${service.count}`, `write count: ${service.count} (or the count you want) to silence this warning`);
     }
     return service;
@@ -160,6 +163,9 @@ function readScale(scale: unknown): Pick<Service, "count" | "cpu" | "memory"> {
   const memory = typeof fields.memory === "number" ? fields.memory : defaultMemory(cpu);
   return { count: readCount(fields.count), cpu, memory };
 }
+
+/** The schema's limit on scale.count, which a range cannot state in JSON Schema. */
+const COUNT_MAX = 1000;
 
 function readCount(count: unknown): number {
   if (typeof count === "number") return count;

@@ -100,3 +100,8 @@ export function endpointKinds(service: Service): EndpointKind[] {
 export function isInternal(service: Service): boolean {
   return service.internal || service.internalAndExternal;
 }
+
+/** Every environment value the manifest sets: what output must never show (they are often secrets). */
+export function environmentValues(manifest: Manifest): string[] {
+  return manifest.services.flatMap((service) => service.environment.flatMap((entry) => (entry.value ? [entry.value] : [])));
+}

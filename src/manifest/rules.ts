@@ -53,10 +53,13 @@ type Place = (path: string) => string | undefined;
 /** `file:line:col` of a key path, else of the closest enclosing key the file has. */
 function locator(manifest: Manifest): Place {
   return (path) => {
-    for (let current = path; current !== ""; current = current.replace(/(\[\d+\]|\.[^.[]*)$/, "")) {
+    for (let current = path; current !== ""; ) {
       const position = manifest.positions?.get(current);
       if (position) return `${manifest.file}:${position.line}:${position.column}`;
-      if (!/[.[]/.test(current)) break;
+      // A key may itself hold `[` or `.` (`services.a[b`): stop when nothing more can be cut.
+      const parent = current.replace(/(\[\d+\]|\.[^.[]*)$/, "");
+      if (parent === current || !/[.[]/.test(current)) break;
+      current = parent;
     }
     return manifest.positions ? `${manifest.file}:1:1` : manifest.file;
   };

@@ -72,7 +72,7 @@ function toProblem(error: ErrorObject, root: unknown, source: ManifestSource): P
   return {
     where: where(source.file, source.positionOf(valueOffset(source.document, segments))),
     path: path || undefined,
-    message: `${path || source.file} ${sentence} (got ${describe(error.data)})`,
+    message: `${path || source.file} ${sentence} (got ${segments[2] === "environment" ? describeSecret(error.data) : describe(error.data)})`,
     fix: fixFor(segments),
   };
 }
@@ -176,6 +176,13 @@ function pathSegments(pointer: string, root: unknown): PathSegment[] {
     current = current !== null && typeof current === "object" ? (current as Record<string, unknown>)[key] : undefined;
   }
   return segments;
+}
+
+/** Environment values are often secrets: a problem names the variable, never its value. */
+function describeSecret(data: unknown): string {
+  if (typeof data === "string") return data.includes("=") ? JSON.stringify(`${data.slice(0, data.indexOf("="))}=****`) : JSON.stringify(data);
+  if (typeof data === "number" || typeof data === "boolean") return "****";
+  return describe(data);
 }
 
 function describe(data: unknown): string {

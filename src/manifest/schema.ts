@@ -57,7 +57,7 @@ const environment: JsonSchema = {
   anyOf: [
     {
       type: "array",
-      items: { type: "string", pattern: `${ENV_NAME.slice(0, -1)}(=.*)?$`, errorMessage: 'must be NAME=value or NAME, where NAME is letters, digits and underscores, for example "LOG_LEVEL=info"' },
+      items: { type: "string", pattern: `${ENV_NAME.slice(0, -1)}(=[\\s\\S]*)?$`, errorMessage: 'must be NAME=value or NAME, where NAME is letters, digits and underscores, for example "LOG_LEVEL=info"' },
     },
     {
       type: "object",

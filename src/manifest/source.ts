@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type YAMLError } from "yaml";
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
 import type { Problem } from "../core/errors.js";
 import type { SourcePosition } from "./model.js";
 
@@ -28,8 +28,9 @@ export function readSource(text: string, file: string): ManifestSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const syntaxProblems = firstPerLine([...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf)));
-  const { positions, duplicates } = indexKeys(document.contents, file, positionOf);
+  const { positions, duplicates, complexKeys } = indexKeys(document.contents, file, positionOf);
+  const yamlProblems = [...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf));
+  const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf)]);
   return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
 }
 
@@ -55,7 +56,8 @@ const SYNTAX_FIXES: Record<string, string> = {
 };
 
 function syntaxProblem(error: YAMLError, file: string, positionOf: (offset: number) => SourcePosition): Problem {
-  const message = (error.message.split("\n")[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, "");
+  // The parser may quote the offending source (`Unexpected scalar: "TOKEN=..."`); the position says where, and a line of convox.yml can hold a secret.
+  const message = (error.message.split("\n")[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, "").replace(/: ".*"$/, "");
   return {
     where: where(file, positionOf(error.pos[0])),
     message: `YAML syntax: ${lowerFirst(message)}`,
@@ -74,6 +76,20 @@ function firstPerLine(problems: readonly Problem[]): Problem[] {
   });
 }
 
+/** `*name` with no `&name` before it: the parser accepts it, and reading the value would throw. */
+function unresolvedAliases(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): Problem[] {
+  const problems: Problem[] = [];
+  visit(document, {
+    Alias(_key, alias) {
+      if (alias.resolve(document) === undefined) {
+        const position = positionOf(alias.range?.[0] ?? 0);
+        problems.push({ where: where(file, position), message: `YAML syntax: the alias *${alias.source} has no anchor &${alias.source} before it`, fix: SYNTAX_FIXES.BAD_ALIAS ?? "" });
+      }
+    },
+  });
+  return problems;
+}
+
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -82,13 +98,18 @@ function lowerFirst(text: string): string {
  * One walk over the document: the position of every key and list item by key path, and the
  * keys given twice (YAML keeps the last; the user meant one of them).
  */
-function indexKeys(root: unknown, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[] } {
+function indexKeys(root: unknown, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[]; complexKeys: Problem[] } {
   const positions = new Map<string, SourcePosition>();
   const duplicates: Problem[] = [];
+  const complexKeys: Problem[] = [];
   const visit = (node: unknown, path: string): void => {
     if (isMap(node)) {
       const firstLines = new Map<string, number>();
       for (const pair of node.items) {
+        if ((isMap(pair.key) || isSeq(pair.key)) && pair.key.range) {
+          // `? [a]` or `{a: 1}: x`: YAML allows it, no convox.yml key is one, and JavaScript would turn it into text.
+          complexKeys.push({ where: where(file, positionOf(pair.key.range[0])), message: "YAML syntax: a key must be a name, not a list or a map", fix: "write the key as plain text, for example web:" });
+        }
         if (!isScalar(pair.key) || !pair.key.range) continue;
         const key = String(pair.key.value);
         const childPath = path ? `${path}.${key}` : key;
@@ -111,7 +132,7 @@ function indexKeys(root: unknown, file: string, positionOf: (offset: number) => 
     }
   };
   visit(root, "");
-  return { positions, duplicates };
+  return { positions, duplicates, complexKeys };
 }
 
 export interface Located {

@@ -2,7 +2,7 @@ import type { Context } from "../core/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appCertificateNames, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, visibility, type EndpointKind, type Manifest } from "../manifest/model.js";
-import { loadManifest, deploymentRules } from "../manifest/index.js";
+import { deploymentRules, environmentValues, loadManifest } from "../manifest/index.js";
 import { fromCfnParameters } from "../rack/params.js";
 import { appTemplate, appParameters } from "../templates/app.js";
 import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
@@ -36,6 +36,8 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
   const problem = nameProblem("app", request.app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
   const { manifest, warnings } = await loadManifest(request.file);
+  // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
+  context.printer.conceal(environmentValues(manifest));
   for (const warning of warnings) context.printer.warn(`${warning.where ?? ""} ${warning.path ?? ""}: ${warning.message}`.trim());
 
   const rack = await resolveRack(context);

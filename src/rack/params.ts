@@ -73,7 +73,7 @@ export function parseAssignments(args: readonly string[]): { assignments: Assign
   const problems: ParamProblem[] = [];
   for (const raw of args) {
     const at = raw.indexOf("=");
-    if (at <= 0) {
+    if (at <= 0 || raw.slice(0, at).trim() === "") {
       problems.push({ param: raw, message: `"${raw}" is not a parameter assignment`, fix: "write NAME=VALUE, for example Private=Yes" });
       continue;
     }
@@ -101,7 +101,9 @@ export function suggestParam(name: string): ParamName | undefined {
   const found = names[index];
   if (!found) return undefined;
   const budget = Math.max(2, Math.floor(found.length / 3));
-  return distance(lower, best) <= budget || best.includes(lower) || lower.includes(best) ? found : undefined;
+  // A letter or two is contained in many names; only a real fragment ("router") is worth suggesting from.
+  const fragment = lower.length >= 3 && (best.includes(lower) || lower.includes(best));
+  return distance(lower, best) <= budget || fragment ? found : undefined;
 }
 
 const YES = new Set(["yes", "true", "y", "on", "1"]);
@@ -140,8 +142,8 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       return { value: items.join(",") };
     }
     case "hostname": {
+      if (value === "") return { value: "" };
       const lower = value.toLowerCase().replace(/\.$/, "");
-      if (lower === "") return { value: "" };
       const labels = lower.split(".");
       const valid = lower.length <= 200 && labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
       return valid ? { value: lower } : { problem: `${spec.name}: "${raw}" is not a host name`, fix: `${spec.name}=apps.example.com` };

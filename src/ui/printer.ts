@@ -28,6 +28,10 @@ export class Printer {
   readonly paint: Paint;
   private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Credentials from the environment: never printed, on either stream. */
+  private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]);
+  /** Values the command registered (environment values of a manifest): never on stderr, where AWS's own messages are shown. */
+  private readonly concealed = new Set<string>();
 
   constructor(options: PrinterOptions) {
     this.json = options.json;
@@ -37,29 +41,38 @@ export class Printer {
     this.paint = paint(options.color);
   }
 
+  /**
+   * Mask these values (a manifest's environment values) wherever AWS might echo them: in
+   * stack-event reasons, errors and --debug lines. Short values are left alone: masking "1"
+   * or "true" would hide the rest of the message and protect nothing.
+   */
+  conceal(values: Iterable<string>): void {
+    for (const value of secretsFrom(values)) this.concealed.add(value);
+  }
+
   /** True when a person is watching stderr (spinners, prompts). */
   get interactive(): boolean {
     return Boolean(this.stderr.isTTY);
   }
 
   info(line: string): void {
-    this.stderr.write(`${line}\n`);
+    this.writeErr(`${line}\n`);
   }
 
   step(line: string): void {
-    this.stderr.write(`${this.paint.dim("•")} ${line}\n`);
+    this.writeErr(`${this.paint.dim("•")} ${line}\n`);
   }
 
   success(line: string): void {
-    this.stderr.write(`${this.paint.green("✔")} ${line}\n`);
+    this.writeErr(`${this.paint.green("✔")} ${line}\n`);
   }
 
   warn(line: string): void {
-    this.stderr.write(`${this.paint.yellow("warning:")} ${line}\n`);
+    this.writeErr(`${this.paint.yellow("warning:")} ${line}\n`);
   }
 
   debug(line: string): void {
-    if (this.debugEnabled) this.stderr.write(`${this.paint.dim(`debug: ${line}`)}\n`);
+    if (this.debugEnabled) this.writeErr(`${this.paint.dim(`debug: ${line}`)}\n`);
   }
 
   error(message: string, details: ErrorDetails = {}): void {
@@ -71,27 +84,48 @@ export class Printer {
     }
     if (details.fix) lines.push(`${this.paint.cyan("fix:")} ${details.fix}`);
     if (details.debug && this.debugEnabled) lines.push(this.paint.dim(details.debug));
-    this.stderr.write(`${lines.join("\n")}\n`);
+    this.writeErr(`${lines.join("\n")}\n`);
   }
 
   /** A command's result: JSON on stdout with --json, else whatever `human` prints. */
   result(value: unknown, human: () => void): void {
-    if (this.json) this.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    if (this.json) this.writeOut(`${JSON.stringify(value, null, 2)}\n`);
     else human();
   }
 
   table<Row extends Record<string, string>>(columns: readonly Column<Row>[], rows: readonly Row[]): void {
-    this.stdout.write(renderTable(columns, rows, this.paint));
+    this.writeOut(renderTable(columns, rows, this.paint));
   }
 
   /** `Name    value` lines, the `convox rack` look. */
   keyValues(pairs: ReadonlyArray<readonly [string, string]>): void {
     const width = Math.max(0, ...pairs.map(([key]) => key.length));
-    for (const [key, value] of pairs) this.stdout.write(`${this.paint.bold(key.padEnd(width))}  ${value}\n`);
+    for (const [key, value] of pairs) this.writeOut(`${this.paint.bold(key.padEnd(width))}  ${value}\n`);
+  }
+
+  private writeErr(text: string): void {
+    this.stderr.write(mask(text, [...this.credentials, ...this.concealed]));
+  }
+
+  private writeOut(text: string): void {
+    this.stdout.write(mask(text, this.credentials));
   }
 
   /** Raw text on stdout (a template, a PEM). */
   out(text: string): void {
-    this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    this.writeOut(text.endsWith("\n") ? text : `${text}\n`);
   }
+}
+
+/** The shortest value worth masking: shorter ones are words and numbers found in any message. */
+const SECRET_MIN_LENGTH = 6;
+
+function secretsFrom(values: Iterable<string | undefined>): string[] {
+  return [...values].filter((value): value is string => value !== undefined && value.trim().length >= SECRET_MIN_LENGTH);
+}
+
+function mask(text: string, secrets: Iterable<string>): string {
+  let masked = text;
+  for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join("****");
+  return masked;
 }

@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { runCli, hasStackTrace, type CliResult } from "../support/cli.js";
+
+/**
+ * Secrets stay secret (docs/decisions.md, "Input hardening"): environment values are never
+ * printed by plans, services, logs or --debug (keys may be), and the AWS credentials never are.
+ */
+
+const SECRETS = {
+  listed: "listed-s3cr3t-Q7v9",
+  withEquals: "postgres://app:pa55=word@db.internal:5432/shop",
+  mapped: "mapped-s3cr3t-Zk42",
+  token: "tok_live_9f8e7d6c5b4a",
+};
+const SECRET_ACCESS_KEY = "e2e-secret-access-key-DO-NOT-PRINT-1234567890";
+const SESSION_TOKEN = "e2e-session-token-DO-NOT-PRINT-abcdefghijklmnop";
+
+const MANIFEST = `services:
+  web:
+    image: nginx:1.27
+    port: 3000
+    links: [api]
+    environment:
+      - API_KEY=${SECRETS.listed}
+      - DATABASE_URL=${SECRETS.withEquals}
+      - LOG_LEVEL
+  api:
+    image: example/api:1.4
+    port: 4000
+    environment:
+      STRIPE_TOKEN: ${SECRETS.mapped}
+      SESSION_SECRET: "${SECRETS.token}"
+  worker:
+    image: example/worker:3
+    environment: [QUEUE_PASSWORD=${SECRETS.token}]
+`;
+
+/** An environment entry the schema refuses: the problem names it, never its value. */
+const BAD_MANIFEST = `services:
+  web:
+    image: nginx:1.27
+    environment:
+      - 9API_KEY=${SECRETS.listed}
+      - OK=1
+    port: 80
+`;
+
+const dir = mkdtempSync(join(tmpdir(), "racknet-secrets-"));
+const manifest = join(dir, "convox.yml");
+const badManifest = join(dir, "bad.yml");
+
+let moto: Awaited<ReturnType<typeof startMoto>>;
+let env: NodeJS.ProcessEnv;
+const cli = (...args: string[]) => runCli(args, { env, cwd: dir, timeoutMs: 120_000 });
+
+function expectNoSecrets(result: CliResult, what: string): void {
+  const output = `${result.stdout}\n${result.stderr}`;
+  expect(output, what).not.toSatisfy(hasStackTrace);
+  for (const secret of [...Object.values(SECRETS), SECRET_ACCESS_KEY, SESSION_TOKEN]) {
+    expect(output.includes(secret), `${what} printed ${secret}`).toBe(false);
+  }
+}
+
+beforeAll(async () => {
+  writeFileSync(manifest, MANIFEST);
+  writeFileSync(badManifest, BAD_MANIFEST);
+  moto = await startMoto();
+  env = awsEnv(moto.endpoint, { AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: SESSION_TOKEN });
+  const install = await runCli(["rack", "install", "vault", "--yes", "--debug"], { env, timeoutMs: 120_000 });
+  expectNoSecrets(install, "rack install --debug");
+  if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
+}, 240_000);
+
+afterAll(async () => {
+  await moto?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("environment values and credentials are never printed", () => {
+  it("deploy --dry-run shows the plan without the values", async () => {
+    const result = await cli("deploy", "-a", "vault-app", "-f", manifest, "-r", "vault", "--dry-run", "--debug");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("Plan to create");
+    expectNoSecrets(result, "deploy --dry-run --debug");
+  });
+
+  it("deploy --debug logs every AWS call without the values, and the values did reach the task definitions", async () => {
+    const result = await cli("deploy", "-a", "vault-app", "-f", manifest, "-r", "vault", "--yes", "--debug");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("debug: aws CloudFormation.");
+    expectNoSecrets(result, "deploy --yes --debug");
+
+    const ecs = awsClients(moto.endpoint).ecs;
+    const arns = (await ecs.send(new ListTaskDefinitionsCommand({}))).taskDefinitionArns ?? [];
+    const environments = await Promise.all(arns.map(async (arn) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.containerDefinitions?.[0]?.environment ?? []));
+    expect(environments.flat()).toContainEqual({ name: "API_KEY", value: SECRETS.listed });
+    expect(environments.flat()).toContainEqual({ name: "STRIPE_TOKEN", value: SECRETS.mapped });
+  });
+
+  it("a deploy with no changes, without --debug, prints none either", async () => {
+    const result = await cli("deploy", "-a", "vault-app", "-f", manifest, "-r", "vault", "--yes");
+    expect(result.code, result.stderr).toBe(0);
+    expectNoSecrets(result, "deploy --yes");
+  });
+
+  it("services, services --json, private-networks-domain-names and rack print none", async () => {
+    for (const args of [
+      ["services", "-a", "vault-app", "-r", "vault"],
+      ["services", "-a", "vault-app", "-r", "vault", "--json", "--debug"],
+      ["private-networks-domain-names", "-a", "vault-app", "-r", "vault", "--debug"],
+      ["rack", "-r", "vault", "--debug"],
+      ["rack", "params", "-r", "vault"],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+      expectNoSecrets(result, args.join(" "));
+    }
+  });
+
+  it("manifest check prints none, valid or not; a problem names the variable", async () => {
+    for (const args of [["manifest", "check", "-f", manifest, "-a", "vault-app"], ["manifest", "check", "-f", manifest, "-a", "vault-app", "--json", "--debug"]]) {
+      const result = await cli(...args);
+      expect(result.code, result.stderr).toBe(0);
+      expectNoSecrets(result, args.join(" "));
+    }
+    const bad = await cli("manifest", "check", "-f", badManifest, "-a", "vault-app");
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('(got "9API_KEY=****")');
+    expectNoSecrets(bad, "manifest check of a bad environment");
+  });
+});

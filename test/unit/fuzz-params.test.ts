@@ -1,0 +1,210 @@
+import fc from "fast-check";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { AwsClients } from "../../src/aws/clients.js";
+import type { Context } from "../../src/core/context.js";
+import { ValidationErrors } from "../../src/core/errors.js";
+import { run as rackTemplate } from "../../src/commands/rack-template.js";
+import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
+import { Printer } from "../../src/ui/printer.js";
+import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
+
+/**
+ * Fuzzing `K=V` rack parameters (SPEC section 2) through applyAssignments and `racknet rack
+ * template`: every invalid assignment is a problem that names the parameter, every valid list
+ * normalises to canonical values that normalise to themselves.
+ */
+
+/** A generated piece of input and what SPEC section 2 says of it: valid, invalid, or not stated. */
+interface Labelled {
+  text: string;
+  valid: boolean | undefined;
+}
+
+const good = (text: string): Labelled => ({ text, valid: true });
+const bad = (text: string): Labelled => ({ text, valid: false });
+
+const randomCase = (text: string) => fc.array(fc.boolean(), { minLength: text.length, maxLength: text.length }).map((upper) => [...text].map((char, index) => (upper[index] ? char.toUpperCase() : char.toLowerCase())).join(""));
+const spaced = (text: fc.Arbitrary<string>) => fc.tuple(fc.constantFrom("", " ", "  "), text, fc.constantFrom("", " ")).map(([before, middle, after]) => `${before}${middle}${after}`);
+
+const octet = fc.integer({ min: 0, max: 255 });
+const ip = fc.tuple(octet, octet, octet, octet).map((parts) => parts.join("."));
+const cidr = (min: number, max: number): fc.Arbitrary<Labelled> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(ip, fc.integer({ min, max })).map(([address, prefix]) => good(`${address}/${prefix}`)) },
+    { weight: 1, arbitrary: fc.tuple(ip, fc.integer({ min: 0, max: 99 }).filter((prefix) => prefix < min || prefix > max)).map(([address, prefix]) => bad(`${address}/${prefix}`)) },
+    { weight: 1, arbitrary: fc.constantFrom("10.0.0.0", "10.0.0/16", "256.0.0.0/16", "10.0.0.0/", "10.0.0.0/1a", "a.b.c.d/16", "10.0.0.0/16/1", "::/0", "１０.0.0.0/16").map(bad) },
+  );
+
+const hex = (length: number) => fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: length, maxLength: length });
+const vpcId = fc.oneof(
+  { weight: 4, arbitrary: fc.oneof(hex(8), hex(17)).chain((hex) => randomCase(`vpc-${hex}`)).map(good) },
+  { weight: 1, arbitrary: fc.constantFrom("vpc-123", "vpc-0123456789abcdefg", "subnet-01234567", "vpc_01234567", "", "vpc-012345678").filter((text) => text !== "").map(bad) },
+);
+
+const list = (item: fc.Arbitrary<Labelled>): fc.Arbitrary<Labelled> =>
+  fc.array(fc.tuple(item, fc.constantFrom(",", ", ", " ,")), { maxLength: 7 }).map((items) => ({
+    text: items.map(([entry, comma], index) => (index === 0 ? entry.text : `${comma}${entry.text}`)).join(""),
+    valid: items.length <= 5 && items.every(([entry]) => entry.valid === true) ? true : items.length > 5 || items.some(([entry]) => entry.valid === false) ? false : undefined,
+  }));
+
+const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
+const hostname = fc.oneof(
+  { weight: 4, arbitrary: fc.array(label, { minLength: 2, maxLength: 4 }).chain((labels) => fc.tuple(randomCase(labels.join(".")), fc.constantFrom("", "."))).map(([host, dot]) => good(`${host}${dot}`)) },
+  { weight: 1, arbitrary: fc.constantFrom("-a.com", "a..com", "localhost", "a_b.com", "bücher.de", `${"a".repeat(64)}.com`, "a.com/x", "http://a.com", "a.com:443", "*.a.com", ".", "..").map(bad) },
+);
+
+const YES_NO = ["yes", "no", "true", "false", "y", "n", "on", "off", "1", "0"];
+const flagValue = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...YES_NO).chain(randomCase).map(good) }, { weight: 1, arbitrary: fc.constantFrom("maybe", "", "yess", "2", "ja", "Yes!", "Ｙｅｓ", "nope", "-1").map(bad) });
+
+const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
+  Private: flagValue,
+  Internal: flagValue,
+  InternalOnly: flagValue,
+  internal_router: flagValue,
+  internal_router_cidrs: list(cidr(0, 32)),
+  internal_router_vpcs: list(vpcId),
+  Domain: fc.oneof({ weight: 5, arbitrary: hostname }, { weight: 1, arbitrary: fc.constant(good("")) }),
+  VPCCIDR: cidr(16, 24),
+};
+
+interface Name {
+  text: string;
+  /** The parameter it means, or undefined for a name no parameter has. */
+  param: ParamName | undefined;
+}
+
+const knownName: fc.Arbitrary<Name> = fc.constantFrom(...PARAMS).chain((spec) =>
+  fc.oneof(randomCase(spec.name), randomCase(spec.cfnName), fc.constant(spec.name.replace("_", "-"))).map((text) => ({ text, param: spec.name })),
+);
+const unknownName: fc.Arbitrary<Name> = fc.oneof(fc.constantFrom("Privat", "Internl", "InternalOnlyy", "Prіvate", "internal_routers", "Domian", "VPC", "Region", "ÉTÉ", "🚀", "Private Internal"), fc.stringMatching(/^[A-Za-z][A-Za-z_]{0,10}$/).filter((text) => !PARAMS.some((spec) => [spec.name, spec.cfnName].some((known) => known.toLowerCase().replace(/[_-]/g, "") === text.toLowerCase().replace(/[_-]/g, ""))))).map((text) => ({ text, param: undefined }));
+
+interface Assignment {
+  text: string;
+  param: ParamName | undefined;
+  value: Labelled;
+}
+
+const assignment: fc.Arbitrary<Assignment> = fc.oneof(
+  { weight: 8, arbitrary: knownName.chain((name) => (name.param ? VALUES[name.param] : fc.constant(bad(""))).chain((value) => spaced(fc.constant(name.text)).map((text) => ({ text: `${text}=${value.text}`, param: name.param, value })))) },
+  { weight: 1, arbitrary: unknownName.map((name) => ({ text: `${name.text}=Yes`, param: undefined, value: bad("Yes") })) },
+  { weight: 1, arbitrary: fc.constantFrom("", "=", "=Yes", "Private", " =Yes", "Private=Yes=No", "Domain=a=b").map((text) => ({ text, param: undefined, value: bad(text) })) },
+);
+
+/** Every parameter as `K=V`: what normalised values look like as input. */
+function asAssignments(params: RackParams): string[] {
+  return PARAMS.map((spec) => `${spec.name}=${params[spec.name]}`);
+}
+
+describe("fuzzing rack parameters", () => {
+  it("never throws; every invalid assignment gives a problem naming the parameter, with a message", () => {
+    fc.assert(
+      fc.property(fc.array(assignment, { maxLength: 5 }), fc.constantFrom("install" as const, "update" as const), (assignments, mode) => {
+        const { params, problems } = applyAssignments(defaultParams(), assignments.map((one) => one.text), mode);
+        for (const problem of problems) {
+          expect(problem.message.trim()).not.toBe("");
+          // Only an empty argument has an empty name; the message then quotes it ("").
+          if (!problem.message.endsWith("is not a parameter assignment")) expect(problem.param.trim(), problem.message).not.toBe("");
+          expect(problem.message).toContain(problem.param);
+        }
+        const named = new Set(problems.map((problem) => problem.param.toLowerCase().replace(/[_-]/g, "")));
+        for (const one of assignments) {
+          const refused = one.param === undefined || one.value.valid === false || (one.param === "VPCCIDR" && mode === "update");
+          if (one.param && refused) expect(named, `${one.text} (${mode})`).toContain(one.param.toLowerCase().replace(/[_-]/g, ""));
+          if (refused) expect(problems.length, `${one.text} (${mode})`).toBeGreaterThan(0);
+        }
+        if (problems.length === 0) expect(Object.keys(params).sort()).toEqual(PARAMS.map((spec) => spec.name).sort());
+      }),
+      fuzzOptions(3000),
+    );
+  });
+
+  it("accepts every list of valid assignments that agree and keep InternalOnly's rule", () => {
+    fc.assert(
+      fc.property(fc.array(assignment.filter((one) => one.param !== undefined && one.value.valid === true && one.param !== "InternalOnly"), { maxLength: 5 }), (assignments) => {
+        const distinct = new Map(assignments.map((one) => [one.param, one]));
+        const { problems } = applyAssignments(defaultParams(), [...distinct.values()].map((one) => one.text), "install");
+        expect(problems, [...distinct.values()].map((one) => one.text).join(" ")).toEqual([]);
+      }),
+      fuzzOptions(2000),
+    );
+  });
+
+  it("normalises idempotently: the canonical values, given again, change nothing", () => {
+    fc.assert(
+      fc.property(fc.array(assignment, { maxLength: 5 }), (assignments) => {
+        const first = applyAssignments(defaultParams(), assignments.map((one) => one.text), "install");
+        fc.pre(first.problems.length === 0);
+        const again = applyAssignments(first.params, asAssignments(first.params), "install");
+        expect(again.problems).toEqual([]);
+        expect(again.params).toEqual(first.params);
+        expect(again.changes).toEqual([]);
+        const update = applyAssignments(first.params, asAssignments(first.params).filter((text) => !text.startsWith("VPCCIDR=")), "update");
+        expect(update.changes).toEqual([]);
+      }),
+      fuzzOptions(2000),
+    );
+  });
+});
+
+class Capture extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+const noAws = new Proxy({}, {
+  get(_target, property) {
+    throw new Error(`rack template touched AWS (${String(property)})`);
+  },
+}) as unknown as AwsClients;
+
+describe("fuzzing racknet rack template K=V...", () => {
+  it("prints a template whose defaults are the normalised values, or refuses naming each parameter; nothing else", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(assignment, { maxLength: 4 }), async (assignments) => {
+        const args = assignments.map((one) => one.text);
+        const stdout = new Capture();
+        const stderr = new Capture();
+        const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
+        const context: Context = { options: { json: false, color: false, debug: false, yes: false, dryRun: false }, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
+        const expected = applyAssignments(defaultParams(), args, "install");
+        const error = await rackTemplate(context, args).then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
+        if (error === undefined) {
+          const template = JSON.parse(stdout.text) as { Parameters: Record<string, { Default?: string }> };
+          for (const spec of PARAMS) {
+            if (expected.params[spec.name] !== "") expect(template.Parameters[spec.cfnName]?.Default, spec.name).toBe(expected.params[spec.name]);
+          }
+          return;
+        }
+        expect(error, String((error as Error).stack)).toBeInstanceOf(ValidationErrors);
+        expect(stdout.text).toBe("");
+        expect((error as ValidationErrors).problems.map((problem) => problem.where)).toEqual(expected.problems.map((problem) => problem.param));
+      }),
+      fuzzOptions(300),
+    );
+  });
+});
+
+describe("found by fuzzing rack parameters", () => {
+  const install = (...args: string[]) => applyAssignments(defaultParams(), args, "install");
+
+  it("a blank name is not an assignment, and no name is suggested for it", () => {
+    expect(install(" =Yes").problems).toEqual([{ param: " =Yes", message: '" =Yes" is not a parameter assignment', fix: "write NAME=VALUE, for example Private=Yes" }]);
+  });
+
+  it("a letter or two is not enough to suggest a name", () => {
+    expect(install("i=1").problems[0]?.message).toBe('unknown parameter "i"');
+    expect(install("Privat=Yes").problems[0]?.message).toContain("did you mean Private?");
+  });
+
+  it('Domain="." is not a host name (only an empty value unsets the Domain)', () => {
+    expect(install("Domain=.").problems[0]?.message).toBe('Domain: "." is not a host name');
+    expect(install("Domain=").problems).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+import { memoryChoices, FARGATE_CPUS } from "../../../src/manifest/fargate.js";
+
+/**
+ * An oracle written from docs/manifest.md, independently of the parser: given a manifest
+ * value the fuzzer built, the first reason it must be refused, or undefined when every key
+ * has one of its documented forms and every rule holds (then it must be accepted).
+ */
+
+type Fields = Record<string, unknown>;
+
+const isMap = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
+const isInt = (value: unknown, min: number, max: number): value is number => typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+const own = (fields: Fields, key: string) => Object.prototype.hasOwnProperty.call(fields, key);
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TOP_KEYS = new Set(["services", "environment", "resources", "timers", "balancers", "params", "appSettings", "configs"]);
+const SERVICE_KEYS = new Set(["image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "volumes", "resources", "agent"]);
+
+export function validServiceName(name: string): boolean {
+  return /^[a-z][a-z0-9-]*$/.test(name) && !name.endsWith("-") && !name.includes("--") && name.length <= 63;
+}
+
+export function validPort(port: unknown): boolean {
+  if (typeof port === "number") return isInt(port, 1, 65535);
+  if (typeof port === "string") {
+    const match = /^(?:https?:)?([1-9][0-9]*)$/.exec(port);
+    return match !== null && isInt(Number(match[1]), 1, 65535);
+  }
+  if (!isMap(port)) return false;
+  const extra = Object.keys(port).filter((key) => key !== "port" && key !== "scheme");
+  return extra.length === 0 && isInt(port.port, 1, 65535) && (!own(port, "scheme") || port.scheme === "http" || port.scheme === "https");
+}
+
+function validEnvironment(environment: unknown): boolean {
+  if (Array.isArray(environment)) return environment.every((entry) => typeof entry === "string" && ENV_NAME.test(entry.split("=")[0] ?? ""));
+  if (!isMap(environment)) return false;
+  return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
+}
+
+function scaleProblem(scale: unknown): string | undefined {
+  if (typeof scale === "number") return isInt(scale, 0, 1000) ? undefined : "scale out of range";
+  if (!isMap(scale)) return "scale is not a count or a map";
+  if (Object.keys(scale).some((key) => !["count", "cpu", "memory", "targets", "limit"].includes(key))) return "unknown scale key";
+  if (own(scale, "count")) {
+    const range = typeof scale.count === "string" ? /^(\d+)-(\d+)$/.exec(scale.count) : null;
+    const countOk = isInt(scale.count, 0, 1000) || (range !== null && Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 1000);
+    if (!countOk) return "bad count";
+  }
+  if (own(scale, "cpu") && !(typeof scale.cpu === "number" && FARGATE_CPUS.includes(scale.cpu))) return "bad cpu";
+  const cpu = typeof scale.cpu === "number" ? scale.cpu : 256;
+  if (own(scale, "memory") && !(typeof scale.memory === "number" && memoryChoices(cpu).includes(scale.memory))) return "bad memory";
+  return undefined;
+}
+
+function healthProblem(health: unknown): string | undefined {
+  if (typeof health === "string") return health.startsWith("/") ? undefined : "health path without /";
+  if (!isMap(health)) return "health is not a path or a map";
+  if (Object.keys(health).some((key) => !["path", "grace", "interval", "timeout"].includes(key))) return "unknown health key";
+  if (own(health, "path") && !(typeof health.path === "string" && health.path.startsWith("/"))) return "bad health.path";
+  if (own(health, "grace") && !isInt(health.grace, 0, 7200)) return "bad grace";
+  if (own(health, "interval") && !isInt(health.interval, 5, 300)) return "bad interval";
+  if (own(health, "timeout") && !isInt(health.timeout, 2, 120)) return "bad timeout";
+  const interval = typeof health.interval === "number" ? health.interval : 5;
+  const timeout = typeof health.timeout === "number" ? health.timeout : Math.max(2, interval - 1);
+  return timeout < interval ? undefined : "timeout not shorter than interval";
+}
+
+function serviceProblem(name: string, body: unknown, services: Fields): string | undefined {
+  if (!validServiceName(name)) return `bad service name ${JSON.stringify(name)}`;
+  if (!isMap(body)) return "service is not a map";
+  const unknown = Object.keys(body).find((key) => !SERVICE_KEYS.has(key));
+  if (unknown !== undefined) return `unknown key ${JSON.stringify(unknown)}`;
+  if (!(typeof body.image === "string" && body.image !== "")) return "no usable image";
+  if (own(body, "build") && !(typeof body.build === "string" || (isMap(body.build) && Object.keys(body.build).every((key) => ["path", "manifest", "args"].includes(key)) && (!own(body.build, "path") || typeof body.build.path === "string")))) return "bad build";
+  if (own(body, "command") && !(typeof body.command === "string" || (Array.isArray(body.command) && body.command.every((word) => typeof word === "string")))) return "bad command";
+  if (own(body, "port") && !validPort(body.port)) return "bad port";
+  for (const flag of ["internal", "internalAndExternal", "internalRouter"]) {
+    if (own(body, flag) && typeof body[flag] !== "boolean") return `${flag} is not a boolean`;
+    if (body[flag] === true && !own(body, "port")) return `${flag} without a port`;
+  }
+  if (body.internalRouter === true && (body.internal === true || body.internalAndExternal === true)) return "internal and internalRouter";
+  if (own(body, "links")) {
+    if (!Array.isArray(body.links)) return "links is not a list";
+    for (const link of body.links) {
+      if (typeof link !== "string") return "a link is not a name";
+      if (link === name) return "links to itself";
+      const target = services[link];
+      if (!own(services, link) || !isMap(target) || !own(target, "port")) return `link to ${link} without an endpoint`;
+    }
+  }
+  if (own(body, "environment") && !validEnvironment(body.environment)) return "bad environment";
+  return (own(body, "scale") ? scaleProblem(body.scale) : undefined) ?? (own(body, "health") ? healthProblem(body.health) : undefined);
+}
+
+export function refusalReason(value: unknown): string | undefined {
+  if (!isMap(value)) return "not a map";
+  const unknown = Object.keys(value).find((key) => !TOP_KEYS.has(key));
+  if (unknown !== undefined) return `unknown top-level key ${unknown}`;
+  const services = value.services;
+  if (!isMap(services)) return "services is not a map";
+  const entries = Object.entries(services);
+  if (entries.length === 0) return "no services";
+  for (const [name, body] of entries) {
+    const reason = serviceProblem(name, body, services);
+    if (reason) return `services.${name}: ${reason}`;
+  }
+  return undefined;
+}
