@@ -3,8 +3,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Writable } from "node:stream";
-import type { AwsClients } from "../../src/aws/clients.js";
 import type { Context, GlobalOptions } from "../../src/core/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
 import { run } from "../../src/commands/manifest-check.js";
@@ -13,6 +11,7 @@ import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
 import { SECRET, fuzzOptions, manifestValue, mutated, toYaml } from "./fuzz/manifest-arbitraries.js";
 import { refusalReason, validServiceName } from "./fuzz/manifest-oracle.js";
+import { Capture, noAws as offlineAws } from "../support/offline.js";
 
 /**
  * Fuzzing convox.yml through the real entry points (docs/decisions.md, "Input hardening"):
@@ -126,19 +125,8 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
   });
 });
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
-const noAws = new Proxy({}, {
-  get(_target, property) {
-    throw new Error(`manifest check touched AWS (${String(property)})`);
-  },
-}) as unknown as AwsClients;
+const noAws = offlineAws("manifest check");
 
 describe("fuzzing racknet manifest check", () => {
   const dir = mkdtempSync(join(tmpdir(), "racknet-fuzz-"));

@@ -1,13 +1,12 @@
 import fc from "fast-check";
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { AwsClients } from "../../src/aws/clients.js";
 import type { Context } from "../../src/core/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
 import { run as rackTemplate } from "../../src/commands/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
 import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
+import { Capture, noAws as offlineAws } from "../support/offline.js";
 
 /**
  * Fuzzing `K=V` rack parameters (SPEC section 2) through applyAssignments and `racknet rack
@@ -147,19 +146,8 @@ describe("fuzzing rack parameters", () => {
   });
 });
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
-const noAws = new Proxy({}, {
-  get(_target, property) {
-    throw new Error(`rack template touched AWS (${String(property)})`);
-  },
-}) as unknown as AwsClients;
+const noAws = offlineAws("rack template");
 
 describe("fuzzing racknet rack template K=V...", () => {
   it("prints a template whose defaults are the normalised values, or refuses naming each parameter; nothing else", async () => {

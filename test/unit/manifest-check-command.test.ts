@@ -1,7 +1,5 @@
-import { Writable } from "node:stream";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { AwsClients } from "../../src/aws/clients.js";
 import type { Context, GlobalOptions } from "../../src/core/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
 import { run, splitRackParams } from "../../src/commands/manifest-check.js";
@@ -9,23 +7,12 @@ import { buildProgram } from "../../src/cli.js";
 import { checkManifest, parseManifest } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
+import { Capture, noAws as offlineAws } from "../support/offline.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures/manifests");
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
-/** Any use of AWS fails the test: `manifest check` is offline. */
-const noAws = new Proxy({}, {
-  get(_target, property) {
-    throw new Error(`manifest check touched AWS (${String(property)})`);
-  },
-}) as unknown as AwsClients;
+const noAws = offlineAws("manifest check");
 
 function context(options: Partial<GlobalOptions> = {}): { context: Context; stdout: Capture; stderr: Capture } {
   const stdout = new Capture();
