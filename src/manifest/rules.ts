@@ -45,7 +45,22 @@ export function manifestRules(manifest: Manifest): Problem[] {
     ...exposureProblems(service, manifest, place),
     ...linkProblems(service, byName, manifest, place),
     ...sizeProblems(service, place),
+    ...environmentProblems(service, place),
   ]);
+}
+
+/** `- A=1` then `- A=2`: the map form's duplicate keys are YAML errors; the list form's are ours. */
+function environmentProblems(service: Service, place: Place): Problem[] {
+  const first = new Map<string, number>();
+  return service.environment.flatMap((entry, index) => {
+    const earlier = first.get(entry.key);
+    if (earlier === undefined) {
+      first.set(entry.key, index);
+      return [];
+    }
+    const path = `services.${service.name}.environment[${index}]`;
+    return [problem(place, path, `services.${service.name}.environment sets ${entry.key} twice (entries ${earlier + 1} and ${index + 1}); only one value can reach the container`, `keep one ${entry.key}`)];
+  });
 }
 
 type Place = (path: string) => string | undefined;

@@ -96,3 +96,15 @@ describe("exposure summary and link variables", () => {
     expect(billing?.ports).toBe("443:443 (https)");
   });
 });
+
+describe("environment in list form", () => {
+  it("a variable set twice is refused at the second entry's line", async () => {
+    const { parseManifest } = await import("../../src/manifest/index.js");
+    const text = "services:\n  web:\n    image: nginx:1.27\n    environment:\n      - A=1\n      - B=2\n      - A=3\n";
+    const { problems } = parseManifest(text, "convox.yml");
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.where).toBe("convox.yml:7:9");
+    expect(problems[0]?.message).toContain("sets A twice (entries 1 and 3)");
+    expect(problems[0]?.message).not.toContain("A=3");
+  });
+});

@@ -32,7 +32,11 @@ export function validPort(port: unknown): boolean {
 }
 
 function validEnvironment(environment: unknown): boolean {
-  if (Array.isArray(environment)) return environment.every((entry) => typeof entry === "string" && ENV_NAME.test(entry.split("=")[0] ?? ""));
+  if (Array.isArray(environment)) {
+    const names = environment.map((entry) => (typeof entry === "string" ? (entry.split("=")[0] ?? "") : ""));
+    // A name set twice in the list form is refused (the map form's twice is a YAML error).
+    return names.every((name) => ENV_NAME.test(name)) && new Set(names).size === names.length;
+  }
   if (!isMap(environment)) return false;
   return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
 }
