@@ -1,4 +1,5 @@
 import type { Context } from "../core/context.js";
+import { UserError } from "../core/errors.js";
 import { describeStack, listApps, resolveRack, type AppInfo, type RackInfo } from "../aws/stacks.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { applyAssignments, fromCfnParameters, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
@@ -35,6 +36,13 @@ export async function setRackParams(context: Context, args: readonly string[]): 
   assertNoParamProblems(appRuleProblems(params, deployed));
 
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
+  let movedApps: AppSyncReport[] = [];
+  const moveFirst =
+    leavingPrivate && apps.length > 0
+      ? async () => {
+          movedApps = await moveAppsToPublicSubnets(context, rack, apps);
+        }
+      : undefined;
   const outcome = await deployStack(
     context,
     {
@@ -51,14 +59,26 @@ export async function setRackParams(context: Context, args: readonly string[]): 
       canPrompt: context.canPrompt,
       followCommand: `racknet rack -r ${rack.rack}`,
       what: `rack ${rack.rack}`,
-      beforeExecute: leavingPrivate && apps.length > 0 ? () => moveAppsToPublicSubnets(context, rack, apps).then(() => undefined) : undefined,
+      beforeExecute: moveFirst,
     },
-  );
+  ).catch((error: unknown) => {
+    throw movedApps.some((report) => report.outcome === "updated") ? appsAlreadyMoved(error, rack.rack, movedApps) : error;
+  });
   if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [] };
   const updated = (await describeStack(await context.aws.cloudFormation(), rack.name)) ?? outcome.stack;
   const refreshedApps = await listApps(await context.aws.cloudFormation(), rack.rack);
   const reports = await syncAppsWithRack(context, { ...updated, rack: rack.rack, rackOutputs: updated.outputs }, refreshedApps);
   return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports };
+}
+
+/** The rack change did not happen, but the apps' first step (to the public subnets) did: say so. */
+export function appsAlreadyMoved(error: unknown, rack: string, moved: readonly AppSyncReport[]): unknown {
+  if (!(error instanceof UserError)) return error;
+  const apps = moved.filter((report) => report.outcome === "updated").map((report) => report.app).join(", ");
+  const message = `${error.message.replace(/; nothing (was )?changed$/, "")}; the rack is unchanged, but ${apps} already moved to the public subnets (with public IPs; they keep running)`;
+  const fix = `run \`racknet rack params set Private=No -r ${rack}\` again to release the NAT gateways`;
+  const Kind = error.constructor as new (message: string, options: { fix?: string }) => UserError;
+  return new Kind(message, { fix });
 }
 
 function rackParameters(rack: RackInfo, params: RackParams): Record<string, string> {
