@@ -4,6 +4,7 @@ import { describeStack, listApps } from "../aws/stacks.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { KIND_TAG, RACK_NAME_MAX, appStackName, nameProblem, rackStackName } from "../names/index.js";
 import { removeRackCa } from "../operations/rack-install.js";
+import { removeTemplateUploads } from "../aws/template-bucket.js";
 
 export async function run(context: Context, args: string[]): Promise<void> {
   const [name = ""] = args;
@@ -27,6 +28,11 @@ export async function run(context: Context, args: string[]): Promise<void> {
     followCommand: `racknet racks`,
     what: `rack ${name}`,
   };
+  const bucket = stack.outputs.TemplateBucket;
+  if (bucket && !context.options.dryRun && (context.options.yes || context.canPrompt)) {
+    const removed = await removeTemplateUploads(context, bucket);
+    if (removed > 0) context.printer.step(`removed ${removed} leftover template upload(s) from ${bucket}`);
+  }
   await deleteStack(context, rackStackName(name), options);
   if (context.options.dryRun) return;
   await removeRackCa(context, name);

@@ -10,6 +10,7 @@ import { DescribeLoadBalancersCommand, DescribeListenersCommand } from "@aws-sdk
 import { DescribeStacksCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 
@@ -204,12 +205,15 @@ describe("rack params set", () => {
 });
 
 describe("rack uninstall", () => {
-  it("deletes a rack and its CA", async () => {
+  it("deletes a rack, its CA, and its bucket even with a template upload left in it", async () => {
+    const bucket = (await stackOutputs("priv")).TemplateBucket ?? "";
+    await aws.s3.send(new PutObjectCommand({ Bucket: bucket, Key: "racknet/templates/priv-app/leftover.json", Body: "{}" }));
     const result = await cli("rack", "uninstall", "priv", "--yes");
     expect(result.code, result.stderr).toBe(0);
     const racks = JSON.parse((await cli("racks", "--json")).stdout) as { name: string }[];
     expect(racks.map((rack) => rack.name)).toEqual(["pub"]);
     await expect(aws.ssm.send(new GetParameterCommand({ Name: "/racknet/priv/ca/cert" }))).rejects.toThrow();
+    await expect(aws.s3.send(new HeadBucketCommand({ Bucket: bucket }))).rejects.toThrow();
   });
 
   it("a rack that does not exist is a clear error", async () => {

@@ -77,9 +77,12 @@ async function templateSource(context: Context, request: StackRequest): Promise<
   return uploadTemplate(context, request.templateBucket, templateKey(request.stackName, body), body);
 }
 
+/** Where racknet uploads templates in the rack's bucket. */
+export const TEMPLATE_PREFIX = "racknet/templates/";
+
 /** `racknet/templates/<stack>/<sha256 of the body>.json`: named after the app, never reused for other content. */
 export function templateKey(stackName: string, body: string): string {
-  return `racknet/templates/${stackName}/${createHash("sha256").update(body).digest("hex")}.json`;
+  return `${TEMPLATE_PREFIX}${stackName}/${createHash("sha256").update(body).digest("hex")}.json`;
 }
 
 /**
