@@ -1,6 +1,6 @@
 """Patches that make moto 5.2 behave like AWS where racknet's templates found it departs.
 
-Call `apply_all()` before moto's server starts (launch.py does). One function per gap; each
+launch.py applies `PATCHES` after its own, before moto's server starts. One function per gap; each
 docstring names the AWS behaviour it restores (see ../../shared/MOTO.md for the rule: patch
 moto to behave like AWS, never to make racknet pass).
 
@@ -29,10 +29,6 @@ def _once(patch: Callable[[], None]) -> Callable[[], None]:
     return apply
 
 
-def _missing(error: Exception) -> bool:
-    """Whether a moto error says the thing is already gone (so deleting it is done)."""
-    text = f"{type(error).__name__} {getattr(error, 'error_type', '')} {getattr(error, 'code', '')} {error}"
-    return any(word in text for word in ("NotFound", "NotAttached", "does not exist", "InvalidAddress"))
 
 
 def _true(value: Any) -> bool:
@@ -136,136 +132,6 @@ def restore_list_parameter_values() -> None:
     CloudFormationBackend._resolve_update_parameters = resolve_update_parameters
 
 
-# --- 3. DeleteStack deletes the network ---------------------------------------------------------
-
-
-@_once
-def restore_network_deletion() -> None:
-    """AWS: deleting a stack (or removing a resource from it) deletes its NAT gateways (with
-    their network interfaces), Elastic IPs, routes, route tables, internet gateway attachments
-    and internet gateways, so the VPC can be deleted and the stack ends DELETE_COMPLETE. moto
-    has no delete for these types: they outlived the stack and the VPC delete failed with
-    DependencyViolation. (A type that already has a delete, say from launch.py, keeps it.)"""
-    from moto.ec2.models import ec2_backends
-    from moto.ec2.models.elastic_ip_addresses import ElasticAddress
-    from moto.ec2.models.internet_gateways import InternetGateway
-    from moto.ec2.models.nat_gateways import NatGateway
-    from moto.ec2.models.route_tables import Route, RouteTable
-    from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
-
-    def ec2(account_id: str, region_name: str) -> Any:
-        return ec2_backends[account_id][region_name]
-
-    def delete_nat_gateway(self: Any, backend: Any) -> None:
-        if self.state == "deleted":
-            return
-        for address in backend.describe_addresses():
-            if address.eni is not None and address.eni is self._eni:
-                backend.disassociate_address(address=address.public_ip)
-        try:
-            backend.delete_network_interface(self._eni.id)
-        except Exception as error:
-            if not _missing(error):
-                raise
-        backend.delete_nat_gateway(self.id)
-
-    def detach(self: Any, backend: Any) -> None:
-        gateway = self.gateway_id or ""
-        if gateway.startswith("igw-"):
-            backend.detach_internet_gateway(gateway, self.vpc_id)
-        elif gateway.startswith("vgw-"):
-            backend.detach_vpn_gateway(gateway, self.vpc_id)
-
-    actions: dict[type, Callable[[Any, Any], None]] = {
-        NatGateway: delete_nat_gateway,
-        ElasticAddress: lambda self, backend: backend.release_address(address=self.public_ip),
-        Route: lambda self, backend: backend.delete_route(self.route_table.id, self.destination_cidr_block, self.destination_ipv6_cidr_block),
-        RouteTable: lambda self, backend: backend.delete_route_table(self.id),
-        VPCGatewayAttachment: detach,
-        InternetGateway: lambda self, backend: backend.delete_internet_gateway(self.id),
-    }
-
-    def deleting(action: Callable[[Any, Any], None]) -> Callable[[Any, str, str], None]:
-        def delete(self: Any, account_id: str, region_name: str) -> None:
-            try:
-                action(self, ec2(account_id, region_name))
-            except Exception as error:  # already gone counts as deleted; dependencies are retried by moto
-                if not _missing(error):
-                    raise
-
-        return delete
-
-    for model, action in actions.items():
-        if "delete" not in vars(model):
-            model.delete = deleting(action)
-
-
-# --- 4. Conditions that change on update ---------------------------------------------------------
-
-
-def _conditions(resource_map: Any, template: dict[str, Any], parameters: dict[str, Any]) -> dict[str, bool]:
-    """The template's conditions evaluated with these parameters (as the stack would resolve them)."""
-    from moto.cloudformation.parsing import ResourceMap
-
-    if not template.get("Conditions"):
-        return {}
-    scratch = ResourceMap(
-        resource_map.stack_id,
-        resource_map["AWS::StackName"],
-        parameters,
-        {},
-        region_name=resource_map._region_name,
-        account_id=resource_map._account_id,
-        template=template,
-        cross_stack_resources=resource_map.cross_stack_resources,
-    )
-    scratch.load_mapping()
-    scratch.load_parameters()
-    scratch.load_conditions()
-    return {name: bool(scratch.lazy_condition_map[name]) for name in template["Conditions"]}
-
-
-@_once
-def restore_condition_changes_on_update() -> None:
-    """AWS: an update (UpdateStack or an executed change set) deletes the resources whose
-    Condition became false and creates those whose Condition became true; the deleted ones
-    leave the stack. moto only diffed the template text, so a parameter that flips a condition
-    (Private Yes->No, InternalOnly No->Yes) kept the NAT gateways or the balancer."""
-    from moto.cloudformation.parsing import ResourceMap
-
-    previous_diff = ResourceMap.build_resource_diff
-    previous_update = ResourceMap.update
-
-    def build_resource_diff(self: Any, other_template: dict[str, Any], parameters: dict[str, Any] | None = None) -> dict[str, Any]:
-        result = previous_diff(self, other_template, parameters)
-        new = other_template.get("Resources") or {}
-        # Like moto's update: no parameters passed means the stack's current ones.
-        conditions = _conditions(self, other_template, parameters or self.input_parameters)
-
-        def wanted(name: str) -> bool:
-            condition = new[name].get("Condition")
-            return not condition or conditions.get(condition, False)
-
-        def exists(name: str) -> bool:
-            return name in self._resource_json_map and self._parsed_resources.get(name) is not None
-
-        add = [name for name in result["Add"] if wanted(name)]
-        add += [name for name in new if wanted(name) and not exists(name) and name not in add]
-        modify = [name for name in result["Modify"] if wanted(name) and exists(name)]
-        remove = list(result["Remove"])
-        remove += [name for name in new if not wanted(name) and exists(name) and name not in remove]
-        return {**result, "Add": add, "Modify": modify, "Remove": remove}
-
-    def update(self: Any, template: dict[str, Any], parameters: dict[str, Any] | None = None) -> None:
-        removed = self.build_resource_diff(template, parameters)["Remove"]
-        previous_update(self, template, parameters)
-        for name in removed:  # deleted: not part of the stack any more
-            self._parsed_resources.pop(name, None)
-
-    ResourceMap.build_resource_diff = build_resource_diff
-    ResourceMap.update = update
-
-
 # --- 6. MapPublicIpOnLaunch --------------------------------------------------------------------
 
 
@@ -305,103 +171,6 @@ def restore_subnet_map_public_ip_on_launch() -> None:
     Subnet.create_from_cloudformation_json = classmethod(create)
     if "update_from_cloudformation_json" not in vars(Subnet):
         Subnet.update_from_cloudformation_json = classmethod(update)
-
-
-# --- 2. CanonicalHostedZoneID ------------------------------------------------------------------
-
-
-@_once
-def restore_load_balancer_canonical_hosted_zone_id() -> None:
-    """AWS: Fn::GetAtt [LoadBalancer, CanonicalHostedZoneID] of an
-    AWS::ElasticLoadBalancingV2::LoadBalancer is the balancer's canonical hosted zone id, the
-    one DescribeLoadBalancers shows as CanonicalHostedZoneId. moto left the GetAtt unresolved."""
-    from moto.elbv2.models import FakeLoadBalancer
-
-    previous = FakeLoadBalancer.get_cfn_attribute
-
-    def get_cfn_attribute(self: Any, attribute_name: str) -> Any:
-        if attribute_name == "CanonicalHostedZoneID":
-            return self.canonical_hosted_zone_id
-        return previous(self, attribute_name)
-
-    FakeLoadBalancer.get_cfn_attribute = get_cfn_attribute
-
-
-# --- 7. ListenerCertificate --------------------------------------------------------------------
-
-LISTENER_CERTIFICATE = "AWS::ElasticLoadBalancingV2::ListenerCertificate"
-
-
-@_once
-def restore_listener_certificate() -> None:
-    """AWS: an AWS::ElasticLoadBalancingV2::ListenerCertificate adds its Certificates to the
-    listener (DescribeListenerCertificates lists them), an update replaces them with the new
-    ones, and deleting it removes them from the listener. moto had no such resource type
-    ("No Moto CloudFormation support"). (If a ListenerCertificate model is already registered,
-    say by launch.py, it is kept.)"""
-    from moto.cloudformation import parsing
-    from moto.core.common_models import CloudFormationModel
-    from moto.elbv2.models import elbv2_backends
-
-    def refresh() -> None:
-        parsing.get_model_list.cache_clear()
-        parsing.get_model_map.cache_clear()
-        parsing.get_name_type_map.cache_clear()
-
-    refresh()
-    if LISTENER_CERTIFICATE in parsing.get_model_map():
-        return
-
-    class GapListenerCertificate(CloudFormationModel):
-        # moto files a model under the service named by its module: moto.<service>....
-        __module__ = "moto.elbv2.aws_gaps"
-
-        def __init__(self, listener_arn: str, certificate_arns: list[str]):
-            self.listener_arn = listener_arn
-            self.certificate_arns = certificate_arns
-
-        @staticmethod
-        def cloudformation_name_type() -> str:
-            return ""
-
-        @staticmethod
-        def cloudformation_type() -> str:
-            return LISTENER_CERTIFICATE
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return False
-
-        @property
-        def physical_resource_id(self) -> str:
-            return f"{self.listener_arn}|{','.join(self.certificate_arns)}"
-
-        @classmethod
-        def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:  # type: ignore[override]
-            properties = cloudformation_json["Properties"]
-            arns = [certificate["CertificateArn"] for certificate in properties.get("Certificates", [])]
-            elbv2_backends[account_id][region_name].add_listener_certificates(
-                properties["ListenerArn"], [{"CertificateArn": arn} for arn in arns]
-            )
-            return cls(properties["ListenerArn"], arns)
-
-        @classmethod
-        def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:  # type: ignore[override]
-            if original_resource is not None:
-                original_resource.delete(account_id, region_name)
-            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
-
-        def delete(self, account_id: str, region_name: str) -> None:
-            try:
-                elbv2_backends[account_id][region_name].remove_listener_certificates(
-                    self.listener_arn, [{"CertificateArn": arn} for arn in self.certificate_arns]
-                )
-            except Exception as error:  # the listener is gone already
-                if not _missing(error) and not isinstance(error, IndexError):
-                    raise
-
-    refresh()
-    assert parsing.get_model_map()[LISTENER_CERTIFICATE] is GapListenerCertificate
 
 
 # --- 10. ECS service LoadBalancers and DeploymentConfiguration -----------------------------------
@@ -523,23 +292,10 @@ def restore_stack_resources_exist() -> None:
     Stack.stack_resources = property(stack_resources)
 
 
+# The gaps scripts/moto/launch.py does not close itself (it closes 2, 3, 4 and 7, and the
+# load balancers of 10): the launcher applies these after its own patches, so every gap has
+# one patch in the running server.
 PATCHES = [
-    restore_fn_cidr,
-    restore_list_parameter_values,
-    restore_network_deletion,
-    restore_condition_changes_on_update,
-    restore_subnet_map_public_ip_on_launch,
-    restore_load_balancer_canonical_hosted_zone_id,
-    restore_listener_certificate,
-    restore_ecs_service_load_balancers_and_deployment_configuration,
-    restore_acm_reimport_tags,
-    restore_stack_resources_exist,
-]
-
-
-# The gaps scripts/moto/launch.py does not close itself: the launcher applies these after its
-# own patches, so every gap has one patch in the running server.
-COMPLEMENTS_OF_LAUNCH = [
     restore_fn_cidr,
     restore_list_parameter_values,
     restore_subnet_map_public_ip_on_launch,

@@ -1119,7 +1119,7 @@ def all_patches() -> list[Any]:
     sys.path.insert(0, str(Path(__file__).parent))
     import aws_gaps
 
-    return [*PATCHES, *aws_gaps.COMPLEMENTS_OF_LAUNCH]
+    return [*PATCHES, *aws_gaps.PATCHES]
 
 
 def main() -> None:

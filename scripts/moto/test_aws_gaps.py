@@ -1,8 +1,7 @@
-"""Self-test for aws_gaps.py: one reproduction per gap, run against an in-process moto server.
+"""Self-test of the moto gaps (aws_gaps.py and the launcher's own patches): one reproduction
+per gap, run against an in-process moto server patched exactly as launch.py patches it.
 
-    python3 scripts/moto/test_aws_gaps.py                # stock moto + aws_gaps.apply_all()
-    python3 scripts/moto/test_aws_gaps.py --with-launch  # launch.py's PATCHES first, then apply_all()
-    python3 scripts/moto/test_aws_gaps.py --launch-after # apply_all(), then launch.py's PATCHES
+    python3 scripts/moto/test_aws_gaps.py                # as the launcher runs it
     python3 scripts/moto/test_aws_gaps.py --stock        # no patches: shows which gaps stock moto has
     python3 scripts/moto/test_aws_gaps.py cidr acm       # only the tests whose name contains a word
 
@@ -651,21 +650,10 @@ def main(argv: list[str]) -> int:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
     words = [a for a in argv if not a.startswith("-")]
-    if "--with-launch" in argv:
-        # Exactly what the launcher runs: its own patches, then aws_gaps' complements.
+    if "--stock" not in argv:
         import launch
 
         for patch in launch.all_patches():
-            patch()
-    elif "--stock" not in argv:
-        import aws_gaps
-
-        aws_gaps.apply_all()
-        aws_gaps.apply_all()  # applying twice must be harmless
-    if "--launch-after" in argv:
-        import launch
-
-        for patch in launch.PATCHES:
             patch()
 
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
