@@ -14,6 +14,12 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 5_000 };
 
+/**
+ * Nothing listening (a wrong AWS_ENDPOINT_URL, an emulator not started) is not a passing
+ * fault: try a few times, not ten, so the user hears about it in about a second.
+ */
+const REFUSED_MAX_ATTEMPTS = 3;
+
 const RETRYABLE = new Set<RetryErrorInfo["errorType"]>(["THROTTLING", "TRANSIENT", "SERVER_ERROR"]);
 
 class Token implements RetryToken {
@@ -38,7 +44,8 @@ export class RacknetRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const attempt = token.getRetryCount() + 1;
-    if (!RETRYABLE.has(errorInfo.errorType) || attempt >= this.policy.maxAttempts) {
+    const budget = isConnectionRefused(errorInfo.error) ? Math.min(REFUSED_MAX_ATTEMPTS, this.policy.maxAttempts) : this.policy.maxAttempts;
+    if (!RETRYABLE.has(errorInfo.errorType) || attempt >= budget) {
       throw errorInfo.error ?? new Error(`AWS request failed (${errorInfo.errorType})`);
     }
     return new Token(attempt, this.delayFor(attempt, errorInfo));
@@ -54,4 +61,8 @@ export class RacknetRetryStrategy implements RetryStrategyV2 {
     const hint = errorInfo.retryAfterHint ? errorInfo.retryAfterHint.getTime() - Date.now() : 0;
     return Math.max(jittered, Math.min(hint, this.policy.maxDelayMs));
   }
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ECONNREFUSED";
 }

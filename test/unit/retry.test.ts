@@ -31,3 +31,22 @@ describe("retry strategy", () => {
     }
   });
 });
+
+describe("nothing listening at the endpoint", () => {
+  it("is tried three times, not ten, so the user hears about it at once", async () => {
+    const strategy = new RacknetRetryStrategy({ ...policy, maxAttempts: 10 });
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+    let token = await strategy.acquireInitialRetryToken();
+    token = await strategy.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT", error: refused } as never);
+    token = await strategy.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT", error: refused } as never);
+    await expect(strategy.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT", error: refused } as never)).rejects.toThrow("ECONNREFUSED");
+  });
+
+  it("a dropped connection still gets the full budget", async () => {
+    const strategy = new RacknetRetryStrategy({ ...policy, maxAttempts: 10 });
+    const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
+    let token = await strategy.acquireInitialRetryToken();
+    for (let attempt = 1; attempt < 10; attempt += 1) token = await strategy.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT", error: reset } as never);
+    expect(token.getRetryCount()).toBe(9);
+  });
+});
