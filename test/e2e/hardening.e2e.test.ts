@@ -30,6 +30,16 @@ function holdNext(operation: string): { reached: Promise<void>; release: () => v
   return { reached: reachedPromise, release };
 }
 
+/** Ctrl-C while racknet waits on `operation` (held at the proxy), then let the call finish. */
+async function interruptDuring(operation: string, args: string[]) {
+  const held = holdNext(operation);
+  const run = spawn(args);
+  await held.reached;
+  run.interrupt();
+  held.release();
+  return run.done;
+}
+
 const RACK = "hr";
 const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 60_000 });
 const spawn = (args: string[], tty = false): CliProcess => spawnCli(args, { env, tty, timeoutMs: 60_000 });
@@ -86,12 +96,7 @@ afterAll(async () => {
 
 describe("Ctrl-C before the change set runs: cancelled, nothing changed, exit 130, no change set left", () => {
   it("while CreateChangeSet is in flight: racknet lets it finish, then deletes the change set", async () => {
-    const held = holdNext("CreateChangeSet");
-    const run = spawn(["rack", "params", "set", "Domain=ctrl-c.example.com", "-r", RACK, "--yes"]);
-    await held.reached;
-    run.interrupt();
-    held.release();
-    const result = await run.done;
+    const result = await interruptDuring("CreateChangeSet", ["rack", "params", "set", "Domain=ctrl-c.example.com", "-r", RACK, "--yes"]);
     expect(result.stderr).toContain("cancelled; nothing changed");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code).toBe(130);
@@ -100,12 +105,7 @@ describe("Ctrl-C before the change set runs: cancelled, nothing changed, exit 13
   });
 
   it("while the change set is polled: the change set is deleted", async () => {
-    const held = holdNext("DescribeChangeSet");
-    const run = spawn(["rack", "params", "set", "Domain=ctrl-c.example.com", "-r", RACK, "--yes"]);
-    await held.reached;
-    run.interrupt();
-    held.release();
-    const result = await run.done;
+    const result = await interruptDuring("DescribeChangeSet", ["rack", "params", "set", "Domain=ctrl-c.example.com", "-r", RACK, "--yes"]);
     expect(result.stderr).toContain("cancelled; nothing changed");
     expect(result.stderr).toContain("the change set was deleted");
     expect(result.code).toBe(130);
@@ -114,12 +114,7 @@ describe("Ctrl-C before the change set runs: cancelled, nothing changed, exit 13
   });
 
   it("during an install: no change set, no REVIEW_IN_PROGRESS stack and no CA are left", async () => {
-    const held = holdNext("DescribeChangeSet");
-    const run = spawn(["rack", "install", "half", "--yes"]);
-    await held.reached;
-    run.interrupt();
-    held.release();
-    const result = await run.done;
+    const result = await interruptDuring("DescribeChangeSet", ["rack", "install", "half", "--yes"]);
     expect(result.stderr).toContain("cancelled; nothing changed");
     expect(result.code).toBe(130);
     expect((await liveStacks()).map((s) => s.name)).not.toContain("half");
@@ -151,12 +146,7 @@ describe("Ctrl-C before the change set runs: cancelled, nothing changed, exit 13
 
 describe("Ctrl-C once the change set runs: it continues in AWS, racknet says how to follow it, exit 130", () => {
   it("while ExecuteChangeSet is in flight: the call completes and the update goes on", async () => {
-    const held = holdNext("ExecuteChangeSet");
-    const run = spawn(["rack", "params", "set", "Domain=exec.example.com", "-r", RACK, "--yes"]);
-    await held.reached;
-    run.interrupt();
-    held.release();
-    const result = await run.done;
+    const result = await interruptDuring("ExecuteChangeSet", ["rack", "params", "set", "Domain=exec.example.com", "-r", RACK, "--yes"]);
     expect(result.stderr).toMatch(/stopped watching: the update of rack hr continues in AWS/);
     expect(result.stderr).toContain(`racknet rack -r ${RACK}`);
     expect(result.stderr).toContain(`aws cloudformation describe-stack-events --stack-name ${RACK}`);
