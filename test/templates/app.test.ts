@@ -8,23 +8,8 @@ import type { Json, Resource, Template } from "../../src/templates/cfn.js";
 import { createCa } from "../../src/ca/index.js";
 import { UserError } from "../../src/core/errors.js";
 import { cfnLint } from "../support/cfn-lint.js";
+import { service } from "../support/service.js";
 
-function service(name: string, extra: Partial<Service> = {}): Service {
-  return {
-    name,
-    image: `example/${name}:1`,
-    internal: false,
-    internalAndExternal: false,
-    internalRouter: false,
-    links: [],
-    environment: [],
-    count: 1,
-    cpu: 256,
-    memory: 512,
-    healthPath: "/",
-    ...extra,
-  };
-}
 
 const everyKind: Service[] = [
   service("web", { port: { port: 3000, scheme: "http" }, links: ["api", "peer", "admin", "site"], environment: [{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }], count: 2 }),

@@ -4,24 +4,12 @@ import { appTemplate } from "../../src/templates/app.js";
 import { STACK_QUOTAS, checkAppQuotas, quotaUse } from "../../src/templates/app-quotas.js";
 import { renderTemplate } from "../../src/templates/cfn.js";
 import { UserError } from "../../src/core/errors.js";
+import { service } from "../support/service.js";
 
 /** An app stack must fit CloudFormation's quotas; one that does not is refused before any AWS write. */
 
 function services(count: number, prefix: string, extra: Partial<Service> = {}): Service[] {
-  return Array.from({ length: count }, (_, index) => ({
-    name: `${prefix}${index + 1}`,
-    image: "example/app:1",
-    internal: false,
-    internalAndExternal: false,
-    internalRouter: false,
-    links: [],
-    environment: [],
-    count: 1,
-    cpu: 256,
-    memory: 512,
-    healthPath: "/",
-    ...extra,
-  }));
+  return Array.from({ length: count }, (_, index) => service(`${prefix}${index + 1}`, { image: "example/app:1", ...extra }));
 }
 
 const internal = (count: number) => services(count, "api", { port: { port: 8080, scheme: "http" }, internal: true });

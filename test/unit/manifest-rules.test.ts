@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkManifest, exposureSummary, parseManifest, type Manifest, type Service } from "../../src/manifest/index.js";
+import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams, type RackParams } from "../../src/rack/params.js";
+import { service } from "../support/service.js";
 
 const everyKindText = readFileSync(join(import.meta.dirname, "../fixtures/manifests/good/every-kind.yml"), "utf8");
 
@@ -16,10 +17,6 @@ function params(...assignments: string[]): RackParams {
   const result = applyAssignments(defaultParams(), assignments, "install");
   expect(result.problems).toEqual([]);
   return result.params;
-}
-
-function service(name: string, fields: Partial<Service> = {}): Service {
-  return { name, image: "example/x:1", internal: false, internalAndExternal: false, internalRouter: false, links: [], environment: [], count: 1, cpu: 256, memory: 512, healthPath: "/", ...fields };
 }
 
 describe("rack-aware rules (SPEC section 3)", () => {
