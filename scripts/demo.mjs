@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMoto } from "./moto-server.mjs";
+import { keepEcsTasksRunning, startMoto } from "./moto-server.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const racknet = join(root, "bin", "racknet");
@@ -83,11 +83,7 @@ try {
     AWS_PROFILE: "",
   };
   delete env.AWS_PROFILE;
-  // moto moves a task one state on at every read; on AWS a task stays RUNNING until it stops.
-  await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
-    method: "POST",
-    body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }),
-  });
+  await keepEcsTasksRunning(moto.endpoint);
   for (const step of steps) {
     const code = await run(step, env);
     if (code !== 0) {

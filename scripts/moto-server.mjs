@@ -115,3 +115,11 @@ if (runDirectly) {
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
 }
+
+/** moto moves an ECS task one state on at every read; on AWS a task stays RUNNING until it stops. */
+export async function keepEcsTasksRunning(endpoint) {
+  await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+    method: "POST",
+    body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }),
+  });
+}

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { DescribeStacksCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
+import { ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { DescribeListenersCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
-import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 
 /** Apps on racks (SPEC section 3), end to end on moto: what the built CLI leaves in AWS. */
@@ -19,8 +19,7 @@ let aws: ReturnType<typeof awsClients>;
 const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
 
 async function outputs(stack: string): Promise<Record<string, string>> {
-  const result = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
-  return Object.fromEntries((result.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
+  return (await describeTestStack(aws.cloudFormation, stack)).outputs;
 }
 
 async function activeServices(cluster: string) {

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DescribeStacksCommand, ListStacksCommand, paginateListStackResources } from "@aws-sdk/client-cloudformation";
+import { ListStacksCommand, paginateListStackResources } from "@aws-sdk/client-cloudformation";
 import { ListCertificatesCommand } from "@aws-sdk/client-acm";
 import { DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RunTaskCommand } from "@aws-sdk/client-ecs";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, keepEcsTasksRunning } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 
 /**
@@ -38,10 +38,8 @@ async function manifest(name: string, counts: { internal?: number; external?: nu
   return file;
 }
 
-async function stack(name: string) {
-  const found = (await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-  const outputs = Object.fromEntries((found?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
-  return { id: found?.StackId ?? "", status: found?.StackStatus, outputs };
+function stack(name: string) {
+  return describeTestStack(aws.cloudFormation, name);
 }
 
 async function resourceCount(name: string): Promise<number> {
@@ -78,11 +76,7 @@ beforeAll(async () => {
   moto = await startMoto();
   env = awsEnv(moto.endpoint);
   aws = awsClients(moto.endpoint);
-  // moto moves a task one state on at every read; AWS keeps it RUNNING until it stops.
-  await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
-    method: "POST",
-    body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }),
-  });
+  await keepEcsTasksRunning(moto.endpoint);
   const install = await cli("rack", "install", RACK, "Internal=Yes", "--yes");
   if (install.code !== 0) throw new Error(`rack install failed: ${install.stderr}`);
 }, 120_000);

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateChangeSetCommand, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ExecuteChangeSetCommand, ListChangeSetsCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CreateChangeSetCommand, CreateStackCommand, DescribeStackEventsCommand, ExecuteChangeSetCommand, ListChangeSetsCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { CreateRuleCommand, DeleteRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
-import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 import { startSlot } from "../../src/apps/priorities.js";
@@ -40,12 +40,8 @@ function manifest(name: string, text: string): string {
 const V1 = manifest("v1", "services:\n  web:\n    image: nginx:1.27\n    port: 80\n");
 const V2 = manifest("v2", "services:\n  web:\n    image: nginx:1.28\n    port: 80\n  admin:\n    image: example/admin:2\n    port: 8080\n");
 
-async function stackOf(name: string) {
-  const found = (await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-  return {
-    status: found?.StackStatus ?? "",
-    outputs: Object.fromEntries((found?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""])),
-  };
+function stackOf(name: string) {
+  return describeTestStack(aws.cloudFormation, name);
 }
 
 async function pendingChangeSets(name: string): Promise<string[]> {

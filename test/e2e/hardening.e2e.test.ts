@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DescribeStacksCommand, ListChangeSetsCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
+import { ListChangeSetsCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
-import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { runCli, spawnCli, hasStackTrace, type CliProcess } from "../support/cli.js";
 
@@ -44,13 +44,8 @@ const RACK = "hr";
 const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 60_000 });
 const spawn = (args: string[], tty = false): CliProcess => spawnCli(args, { env, tty, timeoutMs: 60_000 });
 
-async function stack(name: string) {
-  const result = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
-  const found = result.Stacks?.[0];
-  return {
-    status: found?.StackStatus,
-    parameters: Object.fromEntries((found?.Parameters ?? []).map((p) => [p.ParameterKey ?? "", p.ParameterValue ?? ""])),
-  };
+function stack(name: string) {
+  return describeTestStack(aws.cloudFormation, name);
 }
 
 /** Change sets of the stack that have not run (moto keeps executed ones listed). */

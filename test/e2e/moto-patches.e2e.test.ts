@@ -15,7 +15,7 @@ import { DescribeListenerCertificatesCommand, DescribeLoadBalancersCommand } fro
 import { GetHostedZoneCommand, ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";
 import { RequestCertificateCommand } from "@aws-sdk/client-acm";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
-import { awsClients, startMoto, type AwsTestClients, type MotoServer } from "../support/moto.js";
+import { awsClients, startMoto, type AwsTestClients, type MotoServer, describeTestStack } from "../support/moto.js";
 import { startFaultProxy, type FaultKind } from "../support/fault-proxy.js";
 
 /**
@@ -56,8 +56,7 @@ async function deploy(stack: string, template: Template | undefined, parameters:
 }
 
 async function outputsOf(stack: string): Promise<Record<string, string>> {
-  const result = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
-  return Object.fromEntries((result.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
+  return (await describeTestStack(aws.cloudFormation, stack)).outputs;
 }
 
 const ref = (name: string) => ({ Ref: name });

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetHostedZoneCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { DescribeServicesCommand, DescribeTasksCommand, ListServicesCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
-import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, keepEcsTasksRunning } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
 
 /**
@@ -18,12 +17,8 @@ let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
 const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
 
-async function stack(name: string) {
-  const found = (await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-  return {
-    id: found?.StackId ?? "",
-    outputs: Object.fromEntries((found?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""])),
-  };
+function stack(name: string) {
+  return describeTestStack(aws.cloudFormation, name);
 }
 
 const uuidOf = (stackId: string) => stackId.split("/").at(-1) ?? "";
@@ -32,11 +27,7 @@ beforeAll(async () => {
   moto = await startMoto();
   env = awsEnv(moto.endpoint);
   aws = awsClients(moto.endpoint);
-  // moto moves a task one state on at every read; AWS keeps it RUNNING until it stops.
-  await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
-    method: "POST",
-    body: JSON.stringify({ model_name: "ecs::task", transition: { progression: "manual", times: 1_000_000 } }),
-  });
+  await keepEcsTasksRunning(moto.endpoint);
   for (const args of [
     ["rack", "install", "net", "--private", "Internal=Yes", "--yes"],
     ["deploy", "-a", "shop", "-f", join(root, "examples", "shop", "convox.yml"), "-r", "net", "--yes"],

@@ -7,11 +7,11 @@ import {
   DescribeAddressesCommand,
 } from "@aws-sdk/client-ec2";
 import { DescribeLoadBalancersCommand, DescribeListenersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { DescribeStacksCommand, ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
+import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startMoto, awsEnv, awsClients } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 
 /**
@@ -24,13 +24,11 @@ let aws: ReturnType<typeof awsClients>;
 const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
 
 async function stackParameters(name: string): Promise<Record<string, string>> {
-  const result = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
-  return Object.fromEntries((result.Stacks?.[0]?.Parameters ?? []).map((p) => [p.ParameterKey ?? "", p.ParameterValue ?? ""]));
+  return (await describeTestStack(aws.cloudFormation, name)).parameters;
 }
 
 async function stackOutputs(name: string): Promise<Record<string, string>> {
-  const result = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
-  return Object.fromEntries((result.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
+  return (await describeTestStack(aws.cloudFormation, name)).outputs;
 }
 
 async function changeSetsOf(name: string): Promise<string[]> {

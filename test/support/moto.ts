@@ -1,4 +1,4 @@
-import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
@@ -20,6 +20,7 @@ export interface MotoServer {
 }
 
 interface MotoLauncher {
+  keepEcsTasksRunning(endpoint: string): Promise<void>;
   startMoto(options?: { port?: number }): Promise<MotoServer>;
 }
 
@@ -92,4 +93,28 @@ export function awsClients(endpoint: string, options: ClientOptions = {}): AwsTe
     ecs: new ECSClient(config),
     s3: new S3Client({ ...config, forcePathStyle: true }),
   };
+}
+
+export interface TestStack {
+  id: string;
+  status: string;
+  parameters: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+/** A stack as the tests look at it: its id, status, and parameters and outputs as maps. */
+export async function describeTestStack(cfn: CloudFormationClient, name: string): Promise<TestStack> {
+  const found = (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
+  return {
+    id: found?.StackId ?? "",
+    status: found?.StackStatus ?? "",
+    parameters: Object.fromEntries((found?.Parameters ?? []).map((p) => [p.ParameterKey ?? "", p.ParameterValue ?? ""])),
+    outputs: Object.fromEntries((found?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""])),
+  };
+}
+
+/** moto moves an ECS task one state on at every read; on AWS a task stays RUNNING until it stops. */
+export async function keepEcsTasksRunning(endpoint: string): Promise<void> {
+  const launcher = (await import(launcherUrl)) as MotoLauncher;
+  await launcher.keepEcsTasksRunning(endpoint);
 }
