@@ -1,8 +1,6 @@
 import type { Context } from "../core/context.js";
 import type { DeployOutcome } from "../aws/changeset/deploy.js";
 import { rackSummary, printRackSummary } from "../operations/rack-summary.js";
-import { describeStack } from "../aws/stacks.js";
-import { rackStackName } from "../names/index.js";
 
 /** What install and params set print when they end: the outcome, then the rack as `racknet rack` shows it. */
 export async function printRackOutcome(context: Context, rack: string, outcome: DeployOutcome, verb: string): Promise<void> {
@@ -12,7 +10,6 @@ export async function printRackOutcome(context: Context, rack: string, outcome: 
     return;
   }
   printer.success(`rack ${rack} ${verb}`);
-  const stack = (await describeStack(await context.aws.cloudFormation(), rackStackName(rack))) ?? outcome.stack;
-  const summary = rackSummary({ ...stack, rack, rackOutputs: stack.outputs }, await context.aws.region());
+  const summary = rackSummary({ ...outcome.stack, rack, rackOutputs: outcome.stack.outputs }, await context.aws.region());
   printer.result({ outcome: outcome.kind, ...summary }, () => printRackSummary(printer, summary));
 }

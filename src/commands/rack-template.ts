@@ -10,7 +10,7 @@ import { fullRackTemplate } from "../operations/rack-install.js";
 export async function run(context: Context, args: string[]): Promise<void> {
   const { params, problems } = applyAssignments(defaultParams(), args, "install");
   assertNoParamProblems(problems);
-  const template = JSON.parse(fullRackTemplate()) as { Parameters: Record<string, { Default?: string }> };
+  const template = fullRackTemplate();
   const values = toCfnParameters(params, { availabilityZoneCount: 3, rackCertificateArn: "" });
   for (const [name, value] of Object.entries(values)) {
     const parameter = template.Parameters[name];

@@ -4,7 +4,7 @@ import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, nameProblem, rackCertif
 import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { rackTemplate } from "../templates/rack.js";
-import { renderTemplate } from "../templates/cfn.js";
+import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack } from "../aws/stacks.js";
 import { availabilityZoneCount } from "../aws/zones.js";
@@ -30,8 +30,8 @@ export function validateInstall(request: InstallRequest): RackParams {
 }
 
 /** The rack's full template as racknet deploys it (also what `racknet rack template` prints). */
-export function fullRackTemplate(): string {
-  return renderTemplate(rackTemplate({ version: racknetVersion(), extra: syncFunctionFragments() }));
+export function fullRackTemplate(): Template {
+  return rackTemplate({ version: racknetVersion(), extra: syncFunctionFragments() });
 }
 
 /**
@@ -67,7 +67,7 @@ export async function installRack(context: Context, request: InstallRequest): Pr
       context,
       {
         stackName,
-        template: { body: fullRackTemplate() },
+        template: { body: renderTemplate(fullRackTemplate()) },
         parameters: toCfnParameters(params, { availabilityZoneCount: azCount, rackCertificateArn: certificate.arn }),
         tags: { [KIND_TAG]: "rack", [RACK_TAG]: request.name, [VERSION_TAG]: racknetVersion() },
         capabilities: ["CAPABILITY_IAM"],

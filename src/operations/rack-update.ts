@@ -1,6 +1,6 @@
 import type { Context } from "../core/context.js";
 import { UserError } from "../core/errors.js";
-import { describeStack, listApps, resolveRack, type AppInfo, type RackInfo } from "../aws/stacks.js";
+import { listApps, resolveRack, type AppInfo, type RackInfo } from "../aws/stacks.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { applyAssignments, fromCfnParameters, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
@@ -65,7 +65,7 @@ export async function setRackParams(context: Context, args: readonly string[]): 
     throw movedApps.some((report) => report.outcome === "updated") ? appsAlreadyMoved(error, rack.rack, movedApps) : error;
   });
   if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [] };
-  const updated = (await describeStack(await context.aws.cloudFormation(), rack.name)) ?? outcome.stack;
+  const updated = outcome.stack;
   const refreshedApps = await listApps(await context.aws.cloudFormation(), rack.rack);
   const reports = await syncAppsWithRack(context, { ...updated, rack: rack.rack, rackOutputs: updated.outputs }, refreshedApps);
   return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports };
