@@ -44,20 +44,21 @@ export async function syncAppsWithRack(
       continue;
     }
     context.printer.step(`app ${app.app}: updating ${changed.join(", ")}`);
+    const note = movedNote(changed, parameters);
     await deployStack(
       context,
-      { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: movedNotes(changed, parameters) },
+      { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
       { dryRun: false, yes: true, canPrompt: false, followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
     );
     reports.push({ app: app.app, outcome: "updated", changed });
-    context.printer.success(`app ${app.app}: ${movedNotes(changed, parameters)[0] ?? "updated"}`);
+    context.printer.success(`app ${app.app}: ${note}`);
   }
   return reports;
 }
 
-function movedNotes(changed: readonly string[], parameters: Readonly<Record<string, string>>): string[] {
-  if (!changed.includes("ServiceSubnets") && !changed.includes("AssignPublicIp")) return [`services take the rack's new ${changed.join(", ")}`];
+function movedNote(changed: readonly string[], parameters: Readonly<Record<string, string>>): string {
+  if (!changed.includes("ServiceSubnets") && !changed.includes("AssignPublicIp")) return `services take the rack's new ${changed.join(", ")}`;
   return parameters.AssignPublicIp === "DISABLED"
-    ? ["services moved to the private subnets, without public IPs (rolling deployment)"]
-    : ["services moved to the public subnets, with public IPs (rolling deployment)"];
+    ? "services moved to the private subnets, without public IPs (rolling deployment)"
+    : "services moved to the public subnets, with public IPs (rolling deployment)";
 }
