@@ -99,3 +99,14 @@ function checkLimit(app: string, kind: EndpointKind, needed: number, rules: Exis
     { fix: `serve fewer services of ${app} on the ${LISTENER_NAMES[kind]}, remove apps you no longer need, or ask AWS to raise the "Rules per Application Load Balancer" quota` },
   );
 }
+
+/** racknet hosts are `<service>.<app>.<rack>.convox`, `...router.convox` or `<service>.<app>.<domain>`: the app is the second label. */
+export function ruleOwner(hosts: readonly string[], rack: string): { app?: string } {
+  for (const host of hosts) {
+    const labels = host.toLowerCase().split(".");
+    if (labels.length >= 3 && (host.endsWith(`.${rack}.convox`) || host.endsWith(`.${rack}.router.convox`) || labels.length >= 4)) {
+      return { app: labels[1] };
+    }
+  }
+  return {};
+}

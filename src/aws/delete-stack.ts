@@ -1,52 +1,49 @@
-import type { Context } from "../core/context.js";
 import { Interrupted, UserError } from "../core/errors.js";
-import type { Plan, ResourceChange } from "../plan/model.js";
-import { buildPlan } from "../plan/plan.js";
-import { approve } from "./changeset/approve.js";
+import type { ResourceChange } from "../plan/model.js";
 import { failed, followOperation } from "./changeset/execute.js";
 import { interruptible } from "./changeset/interrupt.js";
 import { isInProgress } from "./changeset/monitor.js";
 import { withRun, type Run } from "./changeset/run.js";
-import type { DeployOptions } from "./changeset/types.js";
+import type { DeployOptions, EngineAws } from "./changeset/types.js";
 import { StackEventPoller } from "./stack-events.js";
 import { describeStack, type StackInfo } from "./stacks.js";
 import { sdk } from "./sdk.js";
 
 export type DeleteOptions = DeployOptions & {
-  /** A sentence about what outlives the stack (e.g. "the rack's CA is removed after"), shown with the plan. */
+  /** A sentence about what outlives the stack (e.g. "the rack's CA is removed after"), handed to the review. */
   retainNote?: string;
 };
 
+export type DeleteOutcome = { kind: "absent" } | { kind: "dry-run" } | { kind: "deleted" };
+
 /**
- * Delete a stack the way deployStack changes one: show what goes (every resource, as
- * Remove rows), get the go-ahead (--dry-run, --yes, a terminal), delete, follow the
- * events until DELETE_COMPLETE (by stack id: by name the stack disappears), and on
- * DELETE_FAILED say which resource held it and what to do.
+ * Delete a stack the way deployStack changes one: have what goes reviewed (every
+ * resource, as Remove changes), delete, follow the events until DELETE_COMPLETE (by
+ * stack id: by name the stack disappears), and on DELETE_FAILED say which resource held
+ * it and what to do.
  */
-export async function deleteStack(context: Context, stackName: string, options: DeleteOptions): Promise<void> {
-  await withRun(context, options, async (run) => {
+export async function deleteStack(aws: EngineAws, stackName: string, options: DeleteOptions): Promise<DeleteOutcome> {
+  return withRun(aws, options, async (run) => {
     const stack = await describeStack(run.cfn, stackName);
-    if (!stack) {
-      context.printer.info(`nothing to delete: stack ${stackName} does not exist`);
-      return;
-    }
+    if (!stack) return { kind: "absent" };
     if (isInProgress(stack.status) && stack.status !== "REVIEW_IN_PROGRESS") {
       throw new UserError(`${options.what} is busy: stack ${stackName} is ${stack.status}; nothing was deleted`, {
         fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
       });
     }
 
-    const plan = await deletionPlan(run, stack, options.retainNote);
-    run.emit({ type: "plan", what: options.what, operation: "delete", stackName, plan });
+    const changes = await removals(run, stack);
     const cancelled = async (): Promise<never> => {
       throw new Interrupted("cancelled; nothing changed");
     };
-    const verdict = await interruptible((signal) => approve(options, plan, "Delete", signal), cancelled, run.ctrlC);
+    const request = { what: options.what, operation: "delete" as const, stackName, changes, notes: options.retainNote ? [options.retainNote] : [] };
+    const verdict = await interruptible((signal) => options.port.review(request, signal), cancelled, run.ctrlC);
     if (verdict === "dry-run") {
       run.emit({ type: "dry-run", what: options.what, operation: "delete" });
-      return;
+      return { kind: "dry-run" };
     }
 
+    await options.beforeExecute?.();
     const { DeleteStackCommand } = sdk.cloudFormation();
     const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
     await interruptible((signal) => poller.prime(signal), cancelled, run.ctrlC);
@@ -58,10 +55,12 @@ export async function deleteStack(context: Context, stackName: string, options: 
     const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
     if (result.status !== "DELETE_COMPLETE") throw failed(run, stackName, "deletion", result);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    return { kind: "deleted" };
   });
 }
 
-async function deletionPlan(run: Run, stack: StackInfo, retainNote: string | undefined): Promise<Plan> {
+/** Every resource of the stack, as the Remove changes a deletion makes. */
+async function removals(run: Run, stack: StackInfo): Promise<ResourceChange[]> {
   const { ListStackResourcesCommand } = sdk.cloudFormation();
   const removed: ResourceChange[] = [];
   let nextToken: string | undefined;
@@ -73,5 +72,5 @@ async function deletionPlan(run: Run, stack: StackInfo, retainNote: string | und
     }
     nextToken = page.NextToken;
   } while (nextToken);
-  return buildPlan(removed, { region: await run.context.aws.region(), notes: retainNote ? [retainNote] : [] });
+  return removed;
 }

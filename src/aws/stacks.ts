@@ -1,7 +1,5 @@
 import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
-import { UserError } from "../core/errors.js";
-import type { Context } from "../core/context.js";
-import { APP_TAG, KIND_TAG, RACK_TAG, appStackName, rackStackName } from "../names/index.js";
+import { APP_TAG, KIND_TAG, RACK_TAG } from "../names/index.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
 import { sdk } from "./sdk.js";
 
@@ -80,41 +78,9 @@ export async function listApps(cfn: CloudFormationClient, rack: string): Promise
     .map((stack) => ({ ...stack, rack, app: stack.tags[APP_TAG] ?? stack.name }));
 }
 
-/**
- * The rack a command acts on: -r / RACKNET_RACK, else the region's only rack, else an
- * error listing them (SPEC section 1).
- */
-export async function resolveRack(context: Context): Promise<RackInfo> {
-  const cfn = await context.aws.cloudFormation();
-  const wanted = context.options.rack;
-  if (wanted) {
-    const stack = await describeStack(cfn, rackStackName(wanted));
-    if (!stack || stack.tags[KIND_TAG] !== "rack") {
-      throw new UserError(`rack "${wanted}" not found in ${await context.aws.region()}`, {
-        fix: "run `racknet racks` to list racks, or `racknet rack install " + wanted + "` to create it",
-      });
-    }
-    return { ...stack, rack: wanted, rackOutputs: stack.outputs };
-  }
-  const racks = await listRacks(cfn);
-  const only = racks[0];
-  if (racks.length === 1 && only) return { ...only, rack: only.name, rackOutputs: only.outputs };
-  if (racks.length === 0) {
-    throw new UserError(`no racks in ${await context.aws.region()}`, { fix: "run `racknet rack install NAME` to create one" });
-  }
-  throw new UserError(`${racks.length} racks in this region; say which: ${racks.map((rack) => rack.name).join(", ")}`, {
-    fix: "pass -r RACK or set RACKNET_RACK",
-  });
-}
-
-/** The app's stack on the rack; a clear error when there is none. */
-export async function resolveApp(context: Context, rack: RackInfo, app: string): Promise<AppInfo> {
-  const cfn = await context.aws.cloudFormation();
-  const stack = await describeStack(cfn, appStackName(rack.rack, app));
-  if (!stack || stack.tags[KIND_TAG] !== "app") {
-    throw new UserError(`app "${app}" not found on rack ${rack.rack}`, {
-      fix: "run `racknet apps` to list apps, or `racknet deploy -a " + app + "` to create it",
-    });
-  }
-  return { ...stack, rack: rack.rack, app };
+/** The stack's template as deployed (GetTemplate), parsed. */
+export async function deployedTemplate(cfn: CloudFormationClient, stackId: string): Promise<Record<string, unknown>> {
+  const { GetTemplateCommand } = sdk.cloudFormation();
+  const result = await cfn.send(new GetTemplateCommand({ StackName: stackId }));
+  return JSON.parse(result.TemplateBody ?? "{}") as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
-import type { Context } from "../core/context.js";
-import { TEMPLATE_PREFIX } from "./changeset/create.js";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { TEMPLATE_PREFIX } from "../names/index.js";
 import { sdk } from "./sdk.js";
 
 /**
@@ -7,9 +7,8 @@ import { sdk } from "./sdk.js";
  * CreateChangeSet leaves one): CloudFormation cannot delete a bucket that is not empty.
  * Returns how many were removed.
  */
-export async function removeTemplateUploads(context: Context, bucket: string): Promise<number> {
+export async function removeTemplateUploads(s3: S3Client, bucket: string): Promise<number> {
   const { ListObjectsV2Command, DeleteObjectsCommand } = sdk.s3();
-  const s3 = await context.aws.s3();
   let removed = 0;
   let token: string | undefined;
   do {

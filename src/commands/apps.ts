@@ -1,22 +1,9 @@
-import type { Context } from "../core/context.js";
-import { listApps, resolveRack } from "../aws/stacks.js";
+import { defineCommand } from "./define.js";
 
-export async function run(context: Context): Promise<void> {
-  const rack = await resolveRack(context);
-  const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const rows = apps.map((app) => ({ name: app.app, status: app.status, updated: app.lastUpdated?.toISOString() ?? "" }));
-  context.printer.result(rows, () => {
-    if (rows.length === 0) {
-      context.printer.info(`no apps on rack ${rack.rack}; deploy one with \`racknet deploy -a APP\``);
-      return;
-    }
-    context.printer.table(
-      [
-        { header: "APP", key: "name" },
-        { header: "STATUS", key: "status" },
-        { header: "UPDATED", key: "updated" },
-      ],
-      rows,
-    );
-  });
-}
+export default defineCommand({
+  path: ["apps"],
+  summary: "apps on the rack",
+  example: "racknet apps -r production",
+  uses: ["rack", "json"],
+  load: () => import("../operations/apps.js"),
+});

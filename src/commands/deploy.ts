@@ -1,9 +1,11 @@
-import { appName, type Context } from "../core/context.js";
-import { deployApp } from "../operations/deploy-app.js";
+import { defineCommand, option } from "./define.js";
 
-export async function run(context: Context, _args: string[], options: Record<string, unknown>): Promise<void> {
-  const file = typeof options.file === "string" ? options.file : "convox.yml";
-  const result = await deployApp(context, { app: appName(context.options), file });
-  if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\``);
-  context.printer.result(result, () => undefined);
-}
+export default defineCommand({
+  path: ["deploy"],
+  summary: "validate convox.yml against the rack, then create or update the app",
+  example: "racknet deploy -a myapp -f convox.yml --yes",
+  options: { file: option.text("-f, --file <file>", "manifest file", "convox.yml") },
+  changesAws: true,
+  uses: ["app", "rack", "json"],
+  load: () => import("../operations/deploy.js"),
+});

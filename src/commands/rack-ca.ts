@@ -1,9 +1,9 @@
-import type { Context } from "../core/context.js";
-import { resolveRack } from "../aws/stacks.js";
-import { readRackCaCertificate } from "../aws/certificates.js";
+import { defineCommand } from "./define.js";
 
-export async function run(context: Context): Promise<void> {
-  const rack = await resolveRack(context);
-  const pem = await readRackCaCertificate(context, rack.rack);
-  context.printer.result({ rack: rack.rack, certificate: pem }, () => context.printer.out(pem));
-}
+export default defineCommand({
+  path: ["rack", "ca"],
+  summary: "print the rack's CA certificate (PEM)",
+  example: "racknet rack ca -r production > rack-ca.pem",
+  uses: ["rack", "json"],
+  load: () => import("../operations/rack-ca.js"),
+});

@@ -1,9 +1,12 @@
-import type { Context } from "../core/context.js";
-import { installRack } from "../operations/rack-install.js";
-import { printRackOutcome } from "./rack-output.js";
+import { argument, defineCommand, option } from "./define.js";
 
-export async function run(context: Context, args: string[], options: Record<string, unknown>): Promise<void> {
-  const [name = "", ...params] = args;
-  const outcome = await installRack(context, { name, args: params, private: options.private === true });
-  await printRackOutcome(context, name, outcome, "installed");
-}
+export default defineCommand({
+  path: ["rack", "install"],
+  summary: "create a rack (Param=Value ...; --private is Private=Yes)",
+  example: "racknet rack install production --private Internal=Yes",
+  arguments: [argument.required("name", "the rack's name"), argument.variadic("params", "rack parameters, K=V")],
+  options: { private: option.flag("--private", "install with Private=Yes") },
+  changesAws: true,
+  uses: ["json"],
+  load: () => import("../operations/rack-install.js"),
+});

@@ -1,9 +1,11 @@
-import type { Context } from "../core/context.js";
-import { setRackParams } from "../operations/rack-update.js";
+import { argument, defineCommand } from "./define.js";
 
-export async function run(context: Context, args: string[]): Promise<void> {
-  const result = await setRackParams(context, args);
-  const { printer } = context;
-  if (result.outcome === "applied") printer.success(`rack ${result.rack} updated: ${result.changes.map((change) => `${change.name}=${change.to}`).join(" ")}`);
-  printer.result(result, () => undefined);
-}
+export default defineCommand({
+  path: ["rack", "params", "set"],
+  summary: "change rack parameters through a change set",
+  example: "racknet rack params set Internal=Yes -r production",
+  arguments: [argument.some("params", "rack parameters, K=V")],
+  changesAws: true,
+  uses: ["rack", "json"],
+  load: () => import("../operations/rack-params-set.js"),
+});

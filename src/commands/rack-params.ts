@@ -1,11 +1,9 @@
-import type { Context } from "../core/context.js";
-import { resolveRack } from "../aws/stacks.js";
-import { PARAMS, fromCfnParameters } from "../rack/params.js";
+import { defineCommand } from "./define.js";
 
-export async function run(context: Context): Promise<void> {
-  const rack = await resolveRack(context);
-  const params = fromCfnParameters(rack.parameters);
-  context.printer.result(params, () =>
-    context.printer.keyValues(PARAMS.map((spec) => [spec.name, params[spec.name] === "" ? "(empty)" : params[spec.name]])),
-  );
-}
+export default defineCommand({
+  path: ["rack", "params"],
+  summary: "every rack parameter and its value",
+  example: "racknet rack params -r production",
+  uses: ["rack", "json"],
+  load: () => import("../operations/rack-params.js"),
+});

@@ -1,9 +1,9 @@
-import type { Context } from "../core/context.js";
-import { resolveRack } from "../aws/stacks.js";
-import { printRackSummary, rackSummary } from "../operations/rack-summary.js";
+import { defineCommand } from "./define.js";
 
-export async function run(context: Context): Promise<void> {
-  const rack = await resolveRack(context);
-  const summary = rackSummary(rack, await context.aws.region());
-  context.printer.result(summary, () => printRackSummary(context.printer, summary));
-}
+export default defineCommand({
+  path: ["rack"],
+  summary: "show the rack: status, region, parameters, load balancers, outbound IPs",
+  example: "racknet rack -r production",
+  uses: ["rack", "json"],
+  load: () => import("../operations/rack-show.js"),
+});

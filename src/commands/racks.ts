@@ -1,30 +1,9 @@
-import type { Context } from "../core/context.js";
-import { listRacks } from "../aws/stacks.js";
-import { VERSION_TAG } from "../names/index.js";
-import { fromCfnParameters } from "../rack/params.js";
-import { shortParameters } from "../operations/rack-summary.js";
+import { defineCommand } from "./define.js";
 
-export async function run(context: Context): Promise<void> {
-  const racks = await listRacks(await context.aws.cloudFormation());
-  const rows = racks.map((rack) => ({
-    name: rack.name,
-    status: rack.status,
-    version: rack.tags[VERSION_TAG] ?? "",
-    parameters: shortParameters(fromCfnParameters(rack.parameters)),
-  }));
-  context.printer.result(rows, () => {
-    if (rows.length === 0) {
-      context.printer.info("no racks in this region; create one with `racknet rack install NAME`");
-      return;
-    }
-    context.printer.table(
-      [
-        { header: "NAME", key: "name" },
-        { header: "STATUS", key: "status" },
-        { header: "VERSION", key: "version" },
-        { header: "PARAMETERS", key: "parameters" },
-      ],
-      rows,
-    );
-  });
-}
+export default defineCommand({
+  path: ["racks"],
+  summary: "racks in the region",
+  example: "racknet racks --region eu-west-1",
+  uses: ["json"],
+  load: () => import("../operations/racks.js"),
+});

@@ -8,6 +8,22 @@ export const APP_TAG = "racknet:app";
 export const KIND_TAG = "racknet:kind";
 export const VERSION_TAG = "racknet:version";
 
+/** On an ACM certificate racknet imported: `rack` for the rack's own, `app` for an app's. */
+export const CERT_TAG = "racknet:cert";
+
+/** Where racknet uploads templates over CloudFormation's inline limit, in the rack's bucket. */
+export const TEMPLATE_PREFIX = "racknet/templates/";
+
+/** The rack CA's private key (SecureString) in SSM Parameter Store. */
+export function caKeyParameter(rack: string): string {
+  return `/racknet/${rack}/ca/key`;
+}
+
+/** The rack CA's certificate (String) in SSM Parameter Store. */
+export function caCertParameter(rack: string): string {
+  return `/racknet/${rack}/ca/cert`;
+}
+
 export const DNS_LABEL_MAX = 63;
 export const DNS_NAME_MAX = 253;
 

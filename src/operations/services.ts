@@ -1,6 +1,7 @@
-import type { Context } from "../core/context.js";
-import { resolveApp, resolveRack } from "../aws/stacks.js";
-import { readAppMetadata } from "./app-metadata.js";
+import type { Context } from "../runtime/context.js";
+import { appName } from "../runtime/context.js";
+import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { readAppMetadata } from "../steps/app-metadata.js";
 import { deployedEndpointUrl } from "../templates/app-endpoints.js";
 import type { EndpointKind, Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
@@ -26,7 +27,27 @@ const KINDS: Record<Visibility, EndpointKind[]> = {
  * calls however many services: DescribeStacks for the rack and the app, one GetTemplate
  * (plus a paginated DescribeStacks instead of the first when no rack is named).
  */
-export async function listServices(context: Context, app: string): Promise<ServiceRow[]> {
+export async function run(context: Context): Promise<void> {
+  const rows = await listServices(context, appName(context.options));
+  context.printer.result(rows, () =>
+    context.printer.table(
+      [
+        { header: "SERVICE", key: "service" },
+        { header: "VISIBILITY", key: "visibility" },
+        { header: "DOMAIN", key: "domain" },
+        { header: "PORTS", key: "ports" },
+      ],
+      rows.map((row) => ({
+        service: row.service,
+        visibility: row.visibility,
+        domain: row.endpoints.map((endpoint) => endpoint.url.replace(/^https:\/\//, "")).join(" "),
+        ports: row.ports.map((port) => `${port.listener}:${port.container}`).join(" "),
+      })),
+    ),
+  );
+}
+
+async function listServices(context: Context, app: string): Promise<ServiceRow[]> {
   const rack = await resolveRack(context);
   const stack = await resolveApp(context, rack, app);
   const metadata = await readAppMetadata(context, stack);

@@ -39,6 +39,8 @@ export class DeployPrinter {
         return this.printer.success(`${event.what}: ${event.status} in ${Math.round(event.elapsedMs / 1000)}s`);
       case "failed":
         return this.failure(event.diagnosis);
+      case "warning":
+        return this.printer.warn(event.message);
     }
   }
 

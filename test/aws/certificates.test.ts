@@ -9,10 +9,10 @@ import {
 } from "@aws-sdk/client-acm";
 import { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createContext, type Context } from "../../src/core/context.js";
+import { createContext, type Context } from "../../src/runtime/context.js";
 import { UserError } from "../../src/core/errors.js";
 import { createCa, issueServerCertificate, type CertificateAuthority } from "../../src/ca/index.js";
-import { deleteRackCa, deleteRackCertificates, ensureCertificate, ensureRackCa, readRackCaCertificate } from "../../src/aws/certificates.js";
+import { ensureCertificate, ensureRackCa, readRackCaCertificate, removeRackCa } from "../../src/steps/certificates.js";
 
 const acm = mockClient(ACMClient);
 const ssm = mockClient(SSMClient);
@@ -90,7 +90,8 @@ describe("the rack CA in Parameter Store", () => {
 
   it("is removed on uninstall", async () => {
     ssm.on(DeleteParametersCommand).resolves({});
-    await deleteRackCa(context, "prod");
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [] });
+    await removeRackCa(context, "prod");
     expect(ssm.commandCalls(DeleteParametersCommand)[0]?.args[0].input.Names).toEqual(["/racknet/prod/ca/key", "/racknet/prod/ca/cert"]);
   });
 });
@@ -160,7 +161,8 @@ describe("certificates in ACM", () => {
     acm.on(ListTagsForCertificateCommand, { CertificateArn: arn }).resolves({ Tags: [{ Key: "racknet:rack", Value: "prod" }] });
     acm.on(ListTagsForCertificateCommand, { CertificateArn: other }).resolves({ Tags: [{ Key: "racknet:rack", Value: "xprod" }] });
     acm.on(DeleteCertificateCommand).resolves({});
-    await deleteRackCertificates(context, "prod");
+    ssm.on(DeleteParametersCommand).resolves({});
+    await removeRackCa(context, "prod");
     expect(acm.commandCalls(DeleteCertificateCommand).map((call) => call.args[0].input.CertificateArn)).toEqual([arn]);
     expect(acm.commandCalls(ListTagsForCertificateCommand).map((call) => call.args[0].input.CertificateArn)).toEqual([arn, other]);
   });

@@ -61,7 +61,7 @@ describe("Ctrl-C where Node's default would end racknet without a word", () => {
       process.emit("SIGINT");
       return { Id: CHANGE_SET_ID, StackId: STACK_ID };
     });
-    const error = await failure(deployStack(h.context, request, h.options()));
+    const error = await failure(deployStack(h.context.aws, request, h.options()));
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.message).toBe("cancelled; nothing changed");
     expect(h.cfn).toHaveReceivedCommandWith(DeleteChangeSetCommand, { ChangeSetName: CHANGE_SET_ID });
@@ -75,7 +75,7 @@ describe("Ctrl-C where Node's default would end racknet without a word", () => {
       process.emit("SIGINT");
       return newestFirst([]);
     });
-    const error = await failure(deployStack(h.context, request, h.options()));
+    const error = await failure(deployStack(h.context.aws, request, h.options()));
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.message).toBe("cancelled; nothing changed");
     expect(h.cfn).toHaveReceivedCommand(DeleteChangeSetCommand);
@@ -88,7 +88,7 @@ describe("Ctrl-C where Node's default would end racknet without a word", () => {
       process.emit("SIGINT");
       return {};
     });
-    const error = await failure(deployStack(h.context, request, h.options()));
+    const error = await failure(deployStack(h.context.aws, request, h.options()));
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.exitCode).toBe(ExitCode.interrupted);
     expect(error.message).toContain("continues in AWS");
@@ -104,7 +104,7 @@ describe("Ctrl-C where Node's default would end racknet without a word", () => {
       process.emit("SIGINT");
       return {};
     });
-    const error = await failure(deleteStack(h.context, STACK, h.options()));
+    const error = await failure(deleteStack(h.context.aws, STACK, h.options()));
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.message).toContain("the delete of rack prod continues in AWS");
   });
@@ -116,7 +116,7 @@ describe("two racknets on one stack", () => {
     h.cfn.on(ListChangeSetsCommand).resolvesOnce({ Summaries: [] }).resolves({
       Summaries: [summary(CHANGE_SET_ID, new Date(NOW)), summary(OTHER_ID, new Date(NOW - 1000))],
     });
-    const error = await failure(deployStack(h.context, request, h.options()));
+    const error = await failure(deployStack(h.context.aws, request, h.options()));
     expect(error.exitCode).toBe(ExitCode.refused);
     expect(error.message).toContain("has a pending racknet change set, racknet-20250301T095959000Z");
     expect(error.message).toContain("another racknet is working on stack");
@@ -130,14 +130,14 @@ describe("two racknets on one stack", () => {
     h.cfn.on(ListChangeSetsCommand).resolvesOnce({ Summaries: [] }).resolves({
       Summaries: [summary(CHANGE_SET_ID, new Date(NOW)), summary(OTHER_ID, new Date(NOW + 1000))],
     });
-    const outcome = await deployStack(h.context, request, h.options());
+    const outcome = await deployStack(h.context.aws, request, h.options());
     expect(outcome.kind).toBe("applied");
   });
 
   it("a change set that can no longer run (the other racknet's update ran first) is a refusal, exit 1", async () => {
     updatable();
     h.cfn.on(ExecuteChangeSetCommand).rejects(Object.assign(new Error(`ChangeSet [${CHANGE_SET_ID}] does not exist`), { name: "ChangeSetNotFoundException", $metadata: { httpStatusCode: 404 } }));
-    const error = await failure(deployStack(h.context, request, h.options()));
+    const error = await failure(deployStack(h.context.aws, request, h.options()));
     expect(error.exitCode).toBe(ExitCode.refused);
     expect(error.message).toContain("was not changed: change set");
     expect(error.message).toContain("can no longer run");

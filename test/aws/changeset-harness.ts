@@ -4,7 +4,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import { AwsClients } from "../../src/aws/clients.js";
-import type { Context, GlobalOptions } from "../../src/core/context.js";
+import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import { operationPort, type Approval } from "../../src/steps/review.js";
 import { Printer } from "../../src/ui/printer.js";
 import { defaultPacing, type Pacing } from "../../src/aws/changeset/pacing.js";
 import type { DeployOptions } from "../../src/aws/changeset/deploy.js";
@@ -35,7 +36,8 @@ export interface Harness {
   /** Every wait the engine asked for, in ms. */
   sleeps: number[];
   pacing: Pacing;
-  options: (overrides?: Partial<DeployOptions>) => DeployOptions;
+  /** The engine options, with a port that renders on the harness's printer and approves as told. */
+  options: (overrides?: Partial<DeployOptions & Approval>) => DeployOptions;
 }
 
 /** Unmocked AWS calls fail loudly instead of resolving {}. */
@@ -73,10 +75,8 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
     stdout: () => stdout.text,
     sleeps,
     pacing,
-    options: (overrides = {}) => ({
-      dryRun: false,
-      yes: true,
-      canPrompt: settings.interactive ?? false,
+    options: ({ dryRun = false, yes = true, canPrompt = settings.interactive ?? false, ...overrides } = {}) => ({
+      port: operationPort(context, { dryRun, yes, canPrompt }),
       followCommand: "racknet rack -r prod",
       what: "rack prod",
       pacing,

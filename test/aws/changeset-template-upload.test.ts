@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CreateChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { MAX_TEMPLATE_BODY_BYTES, createChangeSet } from "../../src/aws/changeset/create.js";
+import { withRun } from "../../src/aws/changeset/run.js";
 import type { StackRequest } from "../../src/aws/changeset/types.js";
 import { UserError } from "../../src/core/errors.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, harness, type Harness } from "./changeset-harness.js";
@@ -34,7 +35,8 @@ afterEach(() => {
   h.s3.restore();
 });
 
-const create = async (body: string, templateBucket?: string) => createChangeSet(h.context, await h.context.aws.cloudFormation(), request(body, templateBucket), "CREATE", "app big on rack prod");
+const create = async (body: string, templateBucket?: string) =>
+  withRun(h.context.aws, h.options({ what: "app big on rack prod" }), (run) => createChangeSet(run, request(body, templateBucket), "CREATE"));
 
 describe("the template of a change set", () => {
   it("up to 51,200 bytes goes inline as TemplateBody; S3 is not touched", async () => {

@@ -79,7 +79,7 @@ describe("deployStack: create and update", () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolvesOnce(stack("CREATE_IN_PROGRESS")).resolves(stack("CREATE_COMPLETE"));
     h.cfn.on(DescribeStackEventsCommand).resolves(newestFirst(events));
 
-    const outcome = await deployStack(h.context, request, h.options());
+    const outcome = await deployStack(h.context.aws, request, h.options());
 
     expect(outcome.kind).toBe("applied");
     expect(outcome.kind === "applied" && outcome.stack.status).toBe("CREATE_COMPLETE");
@@ -104,7 +104,7 @@ describe("deployStack: create and update", () => {
   it("on a terminal, progress is compact: resources that finished or failed, with a count; no IN_PROGRESS lines", async () => {
     const tty = harness({ interactive: true });
     updatable(tty);
-    await deployStack(tty.context, request, tty.options({ yes: true }));
+    await deployStack(tty.context.aws, request, tty.options({ yes: true }));
     const err = tty.stderr();
     expect(err).toMatch(/\[1\] UPDATE_COMPLETE\s+AWS::ECS::Service\s+WebService/);
     expect(err).not.toMatch(/UPDATE_IN_PROGRESS\s+AWS::ECS::Service/);
@@ -115,17 +115,17 @@ describe("deployStack: create and update", () => {
   it("a REVIEW_IN_PROGRESS stack (an abandoned create) gets a CREATE change set again", async () => {
     updatable(h);
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack("REVIEW_IN_PROGRESS"));
-    await deployStack(h.context, request, h.options({ dryRun: true }));
+    await deployStack(h.context.aws, request, h.options({ dryRun: true }));
     expect(h.cfn).toHaveReceivedCommandWith(CreateChangeSetCommand, { ChangeSetType: "CREATE" });
   });
 
   it("updates an existing stack: the plan shows each change, the NAT cost and the caller's notes, then applies", async () => {
     updatable(h);
-    const outcome = await deployStack(h.context, { ...request, template: { usePrevious: true } }, h.options());
+    const outcome = await deployStack(h.context.aws, { ...request, template: { usePrevious: true } }, h.options());
 
     expect(outcome.kind).toBe("applied");
     if (outcome.kind !== "applied") return;
-    expect(outcome.plan.rows).toHaveLength(4);
+    expect(outcome.changes).toHaveLength(4);
     expect(h.cfn).toHaveReceivedCommandWith(CreateChangeSetCommand, { ChangeSetType: "UPDATE", UsePreviousTemplate: true });
     const err = h.stderr();
     expect(err).toMatch(/ACTION\s+RESOURCE\s+TYPE\s+REPLACEMENT/);
@@ -147,7 +147,7 @@ describe("deployStack: create and update", () => {
       .resolvesOnce({ Status: "CREATE_IN_PROGRESS" })
       .resolvesOnce({ Status: "CREATE_IN_PROGRESS" })
       .resolves({ Status: "CREATE_COMPLETE", CreationTime: CREATED_AT, Changes: NAT_CHANGES });
-    await deployStack(h.context, request, h.options({ dryRun: true }));
+    await deployStack(h.context.aws, request, h.options({ dryRun: true }));
     expect(h.sleeps).toEqual([1000, 1500, 2250, 3375, 5000, 5000]);
   });
 
@@ -158,7 +158,7 @@ describe("deployStack: create and update", () => {
       order.push("execute");
       return {};
     });
-    await deployStack(h.context, request, h.options({ beforeExecute: async () => void order.push("before") }));
+    await deployStack(h.context.aws, request, h.options({ beforeExecute: async () => void order.push("before") }));
     expect(order).toEqual(["before", "execute"]);
   });
 
@@ -166,7 +166,7 @@ describe("deployStack: create and update", () => {
     updatable(h);
     h.s3.on(PutObjectCommand).resolves({});
     const body = JSON.stringify({ Description: "x".repeat(60_000) });
-    await deployStack(h.context, { ...request, template: { body }, templateBucket: "rack-templates" }, h.options({ dryRun: true }));
+    await deployStack(h.context.aws, { ...request, template: { body }, templateBucket: "rack-templates" }, h.options({ dryRun: true }));
     expect(h.s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: "rack-templates", Body: body });
     const input = h.cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input;
     expect(input?.TemplateBody).toBeUndefined();
@@ -181,7 +181,7 @@ describe("deployStack: an empty change set is success", () => {
       Status: "FAILED",
       StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
     });
-    const outcome = await deployStack(h.context, request, h.options());
+    const outcome = await deployStack(h.context.aws, request, h.options());
     expect(outcome).toEqual({ kind: "no-changes" });
     expect(h.cfn).toHaveReceivedCommandWith(DeleteChangeSetCommand, { ChangeSetName: CHANGE_SET_ID });
     expect(h.cfn).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
@@ -191,7 +191,7 @@ describe("deployStack: an empty change set is success", () => {
   it("moto's variant, CreateChangeSet failing with 'No updates are to be performed.': no-changes", async () => {
     updatable(h);
     h.cfn.on(CreateChangeSetCommand).rejects(Object.assign(new Error("No updates are to be performed."), { name: "ValidationError" }));
-    const outcome = await deployStack(h.context, request, h.options());
+    const outcome = await deployStack(h.context.aws, request, h.options());
     expect(outcome).toEqual({ kind: "no-changes" });
     expect(h.cfn).not.toHaveReceivedCommand(DeleteChangeSetCommand);
     expect(h.stderr()).toContain("no changes");
@@ -200,7 +200,7 @@ describe("deployStack: an empty change set is success", () => {
   it("any other FAILED change set is an AWS failure (exit 3) with the reason, and is deleted", async () => {
     updatable(h);
     h.cfn.on(DescribeChangeSetCommand).resolves({ Status: "FAILED", StatusReason: "Template error: unresolved resource dependencies [Nope]" });
-    const error = await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught);
+    const error = await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AwsOperationFailed);
     expect((error as AwsOperationFailed).exitCode).toBe(ExitCode.awsFailed);
     expect((error as Error).message).toContain("unresolved resource dependencies [Nope]");
@@ -211,7 +211,7 @@ describe("deployStack: an empty change set is success", () => {
 describe("deployStack: the go-ahead", () => {
   it("--dry-run shows the plan, deletes the change set and does not prompt", async () => {
     updatable(h);
-    const outcome = await deployStack(h.context, request, h.options({ dryRun: true, yes: false, canPrompt: true }));
+    const outcome = await deployStack(h.context.aws, request, h.options({ dryRun: true, yes: false, canPrompt: true }));
     expect(outcome.kind).toBe("dry-run");
     expect(h.cfn).toHaveReceivedCommandWith(DeleteChangeSetCommand, { ChangeSetName: CHANGE_SET_ID });
     expect(h.cfn).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
@@ -224,13 +224,13 @@ describe("deployStack: the go-ahead", () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).rejects(notFound());
     h.cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolvesOnce(stack("REVIEW_IN_PROGRESS")).rejects(notFound(STACK_ID));
     h.cfn.on(DeleteStackCommand).resolves({});
-    await deployStack(h.context, request, h.options({ dryRun: true }));
+    await deployStack(h.context.aws, request, h.options({ dryRun: true }));
     expect(h.cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: STACK_ID });
   });
 
   it("without a terminal and without --yes: refused (exit 1) naming --yes, the change set deleted", async () => {
     updatable(h);
-    const error = await deployStack(h.context, request, h.options({ yes: false, canPrompt: false })).catch((caught: unknown) => caught);
+    const error = await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: false })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(ExitCode.refused);
     expect(`${(error as UserError).message} ${(error as UserError).fix}`).toContain("--yes");
@@ -241,7 +241,7 @@ describe("deployStack: the go-ahead", () => {
   it("on a terminal, asks; dangerous items are repeated in the question", async () => {
     updatable(h, [resource("Remove", "ExternalBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer"), ...NAT_CHANGES]);
     vi.mocked(confirm).mockResolvedValue(true);
-    const outcome = await deployStack(h.context, request, h.options({ yes: false, canPrompt: true }));
+    const outcome = await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: true }));
     expect(outcome.kind).toBe("applied");
     const [question, settings] = vi.mocked(confirm).mock.calls[0] ?? [];
     expect(question).toContain("load balancer ExternalBalancer will be deleted");
@@ -252,7 +252,7 @@ describe("deployStack: the go-ahead", () => {
   it("declined at the prompt: 'cancelled; nothing changed' (exit 1), the change set deleted", async () => {
     updatable(h);
     vi.mocked(confirm).mockResolvedValue(false);
-    const error = await deployStack(h.context, request, h.options({ yes: false, canPrompt: true })).catch((caught: unknown) => caught);
+    const error = await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: true })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(ExitCode.refused);
     expect((error as Error).message).toBe("cancelled; nothing changed");
@@ -264,7 +264,7 @@ describe("deployStack: the go-ahead", () => {
 describe("deployStack: refusals before any change set", () => {
   it("refuses a stack with an operation in progress, saying what runs and how to follow it", async () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack("UPDATE_IN_PROGRESS"));
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as UserError;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as UserError;
     expect(error).toBeInstanceOf(UserError);
     expect(error.exitCode).toBe(ExitCode.refused);
     expect(error.message).toContain("UPDATE_IN_PROGRESS");
@@ -275,7 +275,7 @@ describe("deployStack: refusals before any change set", () => {
 
   it("explains ROLLBACK_COMPLETE (a failed create) and gives the delete command", async () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack("ROLLBACK_COMPLETE"));
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as UserError;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as UserError;
     expect(error.exitCode).toBe(ExitCode.refused);
     expect(error.message).toContain("creation failed and was rolled back");
     expect(error.fix).toContain(`aws cloudformation delete-stack --stack-name ${STACK}`);
@@ -284,7 +284,7 @@ describe("deployStack: refusals before any change set", () => {
 
   it("explains UPDATE_ROLLBACK_FAILED and gives continue-update-rollback", async () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack("UPDATE_ROLLBACK_FAILED"));
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as UserError;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as UserError;
     expect(error.fix).toContain(`aws cloudformation continue-update-rollback --stack-name ${STACK}`);
   });
 
@@ -299,7 +299,7 @@ describe("deployStack: refusals before any change set", () => {
         { StackId: STACK_ID, StackName: STACK, ChangeSetName: "racknet-20250301T095930000Z", Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", CreationTime: new Date(Date.now() - 120_000) },
       ],
     });
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as UserError;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as UserError;
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain("racknet-20250301T095930000Z");
     expect(error.message).toContain("another racknet");
@@ -311,7 +311,7 @@ describe("deployStack: refusals before any change set", () => {
     h.cfn.on(ListChangeSetsCommand).resolves({
       Summaries: [{ StackId: STACK_ID, StackName: STACK, ChangeSetName: "racknet-old", Status: "CREATE_COMPLETE", ExecutionStatus: "AVAILABLE", CreationTime: new Date(Date.now() - 2 * 3600_000) }],
     });
-    const outcome = await deployStack(h.context, request, h.options());
+    const outcome = await deployStack(h.context.aws, request, h.options());
     expect(outcome.kind).toBe("applied");
   });
 });
@@ -332,7 +332,7 @@ describe("deployStack: a failed operation", () => {
     h.cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).resolvesOnce(stack("UPDATE_IN_PROGRESS")).resolves(stack("UPDATE_ROLLBACK_COMPLETE"));
     h.cfn.on(DescribeStackEventsCommand).resolves(newestFirst(events));
 
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as AwsOperationFailed;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as AwsOperationFailed;
 
     expect(error).toBeInstanceOf(AwsOperationFailed);
     expect(error.exitCode).toBe(ExitCode.awsFailed);
@@ -357,7 +357,7 @@ describe("deployStack: throttling", () => {
       .rejectsOnce(throttling)
       .rejectsOnce(throttling)
       .resolves({ Status: "CREATE_COMPLETE", CreationTime: CREATED_AT, Changes: NAT_CHANGES });
-    const outcome = await deployStack(h.context, request, h.options({ dryRun: true }));
+    const outcome = await deployStack(h.context.aws, request, h.options({ dryRun: true }));
     expect(outcome.kind).toBe("dry-run");
     expect(h.sleeps.slice(0, 2)).toEqual([2000, 4000]);
   });
@@ -369,7 +369,7 @@ describe("deployStack: throttling", () => {
       .on(DescribeStackEventsCommand)
       .rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } }))
       .resolves(newestFirst(events));
-    const outcome = await deployStack(h.context, request, h.options());
+    const outcome = await deployStack(h.context.aws, request, h.options());
     expect(outcome.kind).toBe("applied");
   });
 });
@@ -382,7 +382,7 @@ describe("deployStack: Ctrl-C", () => {
       process.emit("SIGINT");
       return { Status: "CREATE_IN_PROGRESS" };
     });
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as Interrupted;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as Interrupted;
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.exitCode).toBe(ExitCode.interrupted);
     expect(error.message).toBe("cancelled; nothing changed");
@@ -394,7 +394,7 @@ describe("deployStack: Ctrl-C", () => {
   it("Ctrl-C at the prompt (@inquirer's ExitPromptError): the change set is deleted, exit 130", async () => {
     updatable(h);
     vi.mocked(confirm).mockRejectedValue(Object.assign(new Error("User force closed the prompt with SIGINT"), { name: "ExitPromptError" }));
-    const error = (await deployStack(h.context, request, h.options({ yes: false, canPrompt: true })).catch((caught: unknown) => caught)) as Interrupted;
+    const error = (await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: true })).catch((caught: unknown) => caught)) as Interrupted;
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.message).toBe("cancelled; nothing changed");
     expect(h.cfn).toHaveReceivedCommand(DeleteChangeSetCommand);
@@ -408,7 +408,7 @@ describe("deployStack: Ctrl-C", () => {
       process.emit("SIGINT");
       return stack("UPDATE_IN_PROGRESS");
     });
-    const error = (await deployStack(h.context, request, h.options()).catch((caught: unknown) => caught)) as Interrupted;
+    const error = (await deployStack(h.context.aws, request, h.options()).catch((caught: unknown) => caught)) as Interrupted;
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.exitCode).toBe(ExitCode.interrupted);
     expect(error.message).toContain("continues in AWS");

@@ -12,11 +12,11 @@ import { CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommand
 import { PassThrough } from "node:stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AwsClients } from "../../src/aws/clients.js";
-import { privateNetworkNames, reconcilePrivateNetwork } from "../../src/aws/privnet.js";
+import { privateNetworkNames, reconcilePrivateNetwork } from "../../src/steps/private-network.js";
 import type { AppInfo, RackInfo } from "../../src/aws/stacks.js";
-import type { Context } from "../../src/core/context.js";
+import type { Context } from "../../src/runtime/context.js";
 import { UsageError } from "../../src/core/errors.js";
-import { run as privateNetworksDomainNames } from "../../src/commands/private-networks.js";
+import { run as privateNetworksDomainNames } from "../../src/operations/private-networks-domain-names.js";
 import { Printer } from "../../src/ui/printer.js";
 
 const ecs = mockClient(ECSClient);
@@ -235,7 +235,7 @@ describe("racknet private-networks-domain-names", () => {
   });
 
   it("lists the web alias, each service and each container, as Scalingo does", async () => {
-    await privateNetworksDomainNames(testContext(), [], { page: "1", perPage: "20" });
+    await privateNetworksDomainNames(testContext(), { page: "1", perPage: "20" });
     expect(stdout.split("\n")).toEqual([
       "CONTAINER TYPE  DOMAIN NAME",
       `web             ap-${shopUuid}.${zoneName}.`,
@@ -253,7 +253,7 @@ describe("racknet private-networks-domain-names", () => {
   });
 
   it("--json: the page's names and the paging facts, nothing else on stdout", async () => {
-    await privateNetworksDomainNames(testContext(true), [], { page: "2", perPage: "4" });
+    await privateNetworksDomainNames(testContext(true), { page: "2", perPage: "4" });
     expect(JSON.parse(stdout)).toEqual({
       data: [
         { type: "web", domain_name: `web.ap-${shopUuid}.${zoneName}.` },
@@ -268,18 +268,18 @@ describe("racknet private-networks-domain-names", () => {
     [{ page: "1", perPage: "-5" }, "--per-page must be a positive whole number"],
     [{ page: "two", perPage: "20" }, "--page must be a positive whole number"],
   ])("refuses bad paging %o before any AWS call (exit 2)", async (options, message) => {
-    const failure = privateNetworksDomainNames(testContext(), [], options);
+    const failure = privateNetworksDomainNames(testContext(), options);
     await expect(failure).rejects.toThrow(message);
     await expect(failure).rejects.toBeInstanceOf(UsageError);
     expect(cfn.calls()).toHaveLength(0);
   });
 
   it("a page past the last is a usage error that names the last page", async () => {
-    await expect(privateNetworksDomainNames(testContext(), [], { page: "3", perPage: "4" })).rejects.toThrow("past the last page (2");
+    await expect(privateNetworksDomainNames(testContext(), { page: "3", perPage: "4" })).rejects.toThrow("past the last page (2");
   });
 
   it("an app that is not on the rack: resolveApp's error", async () => {
     cfn.on(DescribeStacksCommand, { StackName: "prod-shop" }).rejects(Object.assign(new Error("Stack with id prod-shop does not exist"), { name: "ValidationError" }));
-    await expect(privateNetworksDomainNames(testContext(), [], {})).rejects.toThrow('app "shop" not found on rack prod');
+    await expect(privateNetworksDomainNames(testContext(), { page: "1", perPage: "20" })).rejects.toThrow('app "shop" not found on rack prod');
   });
 });

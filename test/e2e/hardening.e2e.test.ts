@@ -36,6 +36,9 @@ async function interruptDuring(operation: string, args: string[]) {
   const run = spawn(args);
   await held.reached;
   run.interrupt();
+  // Let racknet take the signal before the held answer arrives: released at once, the answer
+  // and the signal reach its event loop together, and either may come first.
+  await new Promise((resolve) => setTimeout(resolve, 300));
   held.release();
   return run.done;
 }

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Context, GlobalOptions } from "../../src/core/context.js";
+import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
-import { run } from "../../src/commands/manifest-check.js";
+import { run } from "../../src/operations/manifest-check.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
@@ -145,7 +145,7 @@ describe("fuzzing racknet manifest check", () => {
         const options: GlobalOptions = { json, color: false, debug: false, yes: false, dryRun: false, app, rack };
         const printer = new Printer({ json, color: false, debug: false, stdout, stderr });
         const ctx: Context = { options, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
-        const error = await run(ctx, [], { file, ...(params === null ? {} : { rackParams: params }) }).then(
+        const error = await run(ctx, { file, rackParams: params === null ? undefined : params }).then(
           () => undefined,
           (caught: unknown) => caught,
         );

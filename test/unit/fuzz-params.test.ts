@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Context } from "../../src/core/context.js";
+import type { Context } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
-import { run as rackTemplate } from "../../src/commands/rack-template.js";
+import { run as rackTemplate } from "../../src/operations/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
 import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
@@ -159,7 +159,7 @@ describe("fuzzing racknet rack template K=V...", () => {
         const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
         const context: Context = { options: { json: false, color: false, debug: false, yes: false, dryRun: false }, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
         const expected = applyAssignments(defaultParams(), args, "install");
-        const error = await rackTemplate(context, args).then(
+        const error = await rackTemplate(context, { params: args }).then(
           () => undefined,
           (caught: unknown) => caught,
         );

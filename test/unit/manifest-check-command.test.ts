@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Context, GlobalOptions } from "../../src/core/context.js";
+import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
-import { run, splitRackParams } from "../../src/commands/manifest-check.js";
+import { run } from "../../src/operations/manifest-check.js";
+import { splitRackParams } from "../../src/rack/param-list.js";
 import { buildProgram } from "../../src/cli.js";
 import { checkManifest, parseManifest } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams } from "../../src/rack/params.js";
@@ -25,11 +26,11 @@ function context(options: Partial<GlobalOptions> = {}): { context: Context; stdo
 describe("racknet manifest check", () => {
   it("runs through the real command line: -f, --rack-params, -a, -r and --json reach the command", async () => {
     let stdout: Capture | undefined;
-    const program = buildProgram(async (load, args, options) => {
-      const made = context({ json: options.json === true, app: String(options.app), rack: String(options.rack) });
+    const program = buildProgram(async (declaration, args, globals) => {
+      const made = context({ json: globals.json, app: globals.app, rack: globals.rack });
       stdout = made.stdout;
-      const command = await load();
-      await command.run(made.context, args, options);
+      const workflow = await declaration.load();
+      await workflow(made.context, args);
     });
     await program.parseAsync(["manifest", "check", "-f", join(fixtures, "good/every-kind.yml"), "--rack-params", "Internal=Yes,internal_router=true", "-a", "shop", "-r", "prod", "--json"], { from: "user" });
     const result = JSON.parse(stdout?.text ?? "") as { app: string; rack: string; params: { Internal: string }; services: { service: string; links: { name: string; value: string }[] }[] };
@@ -39,7 +40,7 @@ describe("racknet manifest check", () => {
 
   it("prints each service's visibility, endpoints, ports and link variables", async () => {
     const { context: ctx, stdout, stderr } = context({ rack: "prod" });
-    await run(ctx, [], { file: join(fixtures, "good/every-kind.yml"), rackParams: "Internal=Yes,internal_router=true,Domain=example.com" });
+    await run(ctx, { file: join(fixtures, "good/every-kind.yml"), rackParams: "Internal=Yes,internal_router=true,Domain=example.com" });
     expect(stdout.text).toContain("SERVICE  VISIBILITY");
     expect(stdout.text).toMatch(/web\s+external\s+https:\/\/web\.shop\.example\.com\s+443:3000\s+API_URL=https:\/\/api\.shop\.prod\.convox PEER_URL=/);
     expect(stdout.text).toMatch(/worker\s+private\s+private network only/);
@@ -48,7 +49,7 @@ describe("racknet manifest check", () => {
 
   it("--json gives the summary on stdout and nothing else", async () => {
     const { context: ctx, stdout } = context({ json: true });
-    await run(ctx, [], { file: join(fixtures, "good/ignored-keys.yml") });
+    await run(ctx, { file: join(fixtures, "good/ignored-keys.yml"), rackParams: undefined });
     const result = JSON.parse(stdout.text) as { rack: string; services: { service: string; endpoints: { url: string; needsDomain: boolean }[] }[]; warnings: unknown[] };
     expect(result.rack).toBe("rack");
     expect(result.services[0]?.endpoints[0]).toMatchObject({ url: "https://web.shop.<Domain>", needsDomain: true });
@@ -57,13 +58,13 @@ describe("racknet manifest check", () => {
 
   it("prints warnings with file:line and key path", async () => {
     const { context: ctx, stderr } = context();
-    await run(ctx, [], { file: join(fixtures, "good/ignored-keys.yml") });
+    await run(ctx, { file: join(fixtures, "good/ignored-keys.yml"), rackParams: undefined });
     expect(stderr.text).toMatch(/warning: .*ignored-keys\.yml:10:5 services\.web\.domain: racknet does not act on services\.web\.domain/);
   });
 
   it("fails with every problem: the rack-aware rules run with --rack-params", async () => {
     const { context: ctx } = context();
-    const error = await run(ctx, [], { file: join(fixtures, "good/every-kind.yml"), rackParams: "InternalOnly=Yes,Internal=Yes" }).catch((caught: unknown) => caught);
+    const error = await run(ctx, { file: join(fixtures, "good/every-kind.yml"), rackParams: "InternalOnly=Yes,Internal=Yes" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationErrors);
     expect((error as ValidationErrors).message).toMatch(/every-kind\.yml has 3 problems$/);
     expect((error as ValidationErrors).problems.map((problem) => problem.path)).toEqual(["services.web.port", "services.admin.internalAndExternal", "services.peer.internalRouter"]);
@@ -71,7 +72,7 @@ describe("racknet manifest check", () => {
 
   it("rejects bad --rack-params through the rack's own rules", async () => {
     const { context: ctx } = context();
-    const error = await run(ctx, [], { file: join(fixtures, "good/every-kind.yml"), rackParams: "Internl=Yes,InternalOnly=Yes" }).catch((caught: unknown) => caught);
+    const error = await run(ctx, { file: join(fixtures, "good/every-kind.yml"), rackParams: "Internl=Yes,InternalOnly=Yes" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationErrors);
     expect((error as ValidationErrors).problems.map((problem) => problem.message)).toEqual([
       'unknown parameter "Internl"; did you mean Internal?',
@@ -85,7 +86,7 @@ describe("racknet manifest check", () => {
 
   it("a missing file names the path and -f", async () => {
     const { context: ctx } = context();
-    const error = (await run(ctx, [], { file: "nowhere/convox.yml" }).catch((caught: unknown) => caught)) as Error & { fix?: string };
+    const error = (await run(ctx, { file: "nowhere/convox.yml", rackParams: undefined }).catch((caught: unknown) => caught)) as Error & { fix?: string };
     expect(error.message).toBe("nowhere/convox.yml not found");
     expect(error.fix).toContain("-f");
   });

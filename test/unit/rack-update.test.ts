@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Interrupted, UserError } from "../../src/core/errors.js";
-import { appsAlreadyMoved } from "../../src/operations/rack-update.js";
+import { appsAlreadyMoved } from "../../src/operations/rack-params-set.js";
 
 describe("Private=No stopped after the apps moved", () => {
   const moved = [

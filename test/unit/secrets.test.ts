@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createContext } from "../../src/core/context.js";
+import { createContext } from "../../src/runtime/context.js";
 import { Printer } from "../../src/ui/printer.js";
 
 /** Secrets never reach the terminal: credentials nowhere, a manifest's environment values not where AWS may echo them. */

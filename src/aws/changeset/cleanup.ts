@@ -1,7 +1,7 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { Interrupted } from "../../core/errors.js";
-import type { Printer } from "../../ui/printer.js";
 import type { ChangeSetRef } from "./create.js";
+import type { DeployEvent } from "./events.js";
 import { readStackStatus } from "./monitor.js";
 import type { Pacing } from "./pacing.js";
 import type { Run } from "./run.js";
@@ -15,12 +15,18 @@ import { sdk } from "../sdk.js";
  * `racknet racks` and a retry do not trip over it. Best effort: a failure here is a
  * warning with the command to finish the job, never the error the user sees.
  */
-export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSetRef, printer: Printer, pacing: Pacing, settings: { keepEmptyStack?: boolean } = {}): Promise<void> {
+export async function discardChangeSet(
+  cfn: CloudFormationClient,
+  ref: ChangeSetRef,
+  emit: (event: DeployEvent) => void,
+  pacing: Pacing,
+  settings: { keepEmptyStack?: boolean } = {},
+): Promise<void> {
   const { DeleteChangeSetCommand, DeleteStackCommand } = sdk.cloudFormation();
   try {
     await cfn.send(new DeleteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
   } catch (error) {
-    printer.warn(`could not delete change set ${ref.name}: ${message(error)}; delete it with \`aws cloudformation delete-change-set --stack-name ${ref.stackName} --change-set-name ${ref.name}\``);
+    emit({ type: "warning", message: `could not delete change set ${ref.name}: ${message(error)}; delete it with \`aws cloudformation delete-change-set --stack-name ${ref.stackName} --change-set-name ${ref.name}\`` });
   }
   if (ref.type !== "CREATE" || settings.keepEmptyStack) return;
   try {
@@ -31,13 +37,18 @@ export async function discardChangeSet(cfn: CloudFormationClient, ref: ChangeSet
       await pacing.sleep(1000);
     }
   } catch (error) {
-    printer.warn(`could not delete the empty stack ${ref.stackName}: ${message(error)}; delete it with \`aws cloudformation delete-stack --stack-name ${ref.stackName}\``);
+    emit({ type: "warning", message: `could not delete the empty stack ${ref.stackName}: ${message(error)}; delete it with \`aws cloudformation delete-stack --stack-name ${ref.stackName}\`` });
   }
+}
+
+/** The change set of this run, discarded. */
+export function discardOwn(run: Run, ref: ChangeSetRef, settings: { keepEmptyStack?: boolean } = {}): Promise<void> {
+  return discardChangeSet(run.cfn, ref, run.emit, run.pacing, settings);
 }
 
 /** Ctrl-C before the change set ran: delete it and say nothing changed (exit 130). */
 export async function cancelBeforeExecution(run: Run, ref: ChangeSetRef): Promise<never> {
-  await discardChangeSet(run.cfn, ref, run.context.printer, run.pacing);
+  await discardOwn(run, ref);
   throw new Interrupted("cancelled; nothing changed", { fix: `the change set was deleted; ${run.options.what} is as it was` });
 }
 

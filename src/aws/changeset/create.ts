@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import type { CloudFormationClient, CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
-import type { Context } from "../../core/context.js";
+import type { CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import { UserError } from "../../core/errors.js";
+import type { Run } from "./run.js";
 import type { StackRequest } from "./types.js";
 import { CHANGE_SET_PREFIX, type ChangeSetType } from "./preflight.js";
+import { TEMPLATE_PREFIX } from "../../names/index.js";
 import { sdk } from "../sdk.js";
 
 /** CloudFormation's limit for TemplateBody; larger templates go through S3 (TemplateURL). */
@@ -24,10 +25,11 @@ export function changeSetName(now: Date): string {
   return `${CHANGE_SET_PREFIX}${now.toISOString().replace(/[-:.]/g, "")}`;
 }
 
-export async function createChangeSet(context: Context, cfn: CloudFormationClient, request: StackRequest, type: ChangeSetType, what: string): Promise<Created> {
+export async function createChangeSet(run: Run, request: StackRequest, type: ChangeSetType): Promise<Created> {
   const { CreateChangeSetCommand } = sdk.cloudFormation();
+  const what = run.options.what;
   const name = changeSetName(new Date());
-  const source = await templateSource(context, request);
+  const source = await templateSource(run, request);
   const input: CreateChangeSetCommandInput = {
     StackName: request.stackName,
     ChangeSetName: name,
@@ -39,7 +41,7 @@ export async function createChangeSet(context: Context, cfn: CloudFormationClien
     Capabilities: request.capabilities,
   };
   try {
-    const created = await cfn.send(new CreateChangeSetCommand(input));
+    const created = await run.cfn.send(new CreateChangeSetCommand(input));
     return {
       kind: "created",
       changeSet: { id: created.Id ?? name, name, stackId: created.StackId ?? request.stackName, stackName: request.stackName, type },
@@ -66,7 +68,7 @@ interface TemplateSource {
 
 const nothingToClean = async (): Promise<void> => undefined;
 
-async function templateSource(context: Context, request: StackRequest): Promise<TemplateSource> {
+async function templateSource(run: Run, request: StackRequest): Promise<TemplateSource> {
   if ("usePrevious" in request.template) return { input: { UsePreviousTemplate: true }, cleanup: nothingToClean };
   const body = request.template.body;
   const bytes = Buffer.byteLength(body, "utf8");
@@ -74,11 +76,8 @@ async function templateSource(context: Context, request: StackRequest): Promise<
   if (!request.templateBucket) {
     throw new UserError(`the template of stack ${request.stackName} is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte limit, and there is no bucket to upload it to; nothing was changed`);
   }
-  return uploadTemplate(context, request.templateBucket, templateKey(request.stackName, body), body);
+  return uploadTemplate(run, request.templateBucket, templateKey(request.stackName, body), body);
 }
-
-/** Where racknet uploads templates in the rack's bucket. */
-export const TEMPLATE_PREFIX = "racknet/templates/";
 
 /** `racknet/templates/<stack>/<sha256 of the body>.json`: named after the app, never reused for other content. */
 export function templateKey(stackName: string, body: string): string {
@@ -90,16 +89,16 @@ export function templateKey(stackName: string, body: string): string {
  * deleted as soon as CreateChangeSet has answered, so the rack's bucket stays empty and
  * `rack uninstall` can delete it.
  */
-async function uploadTemplate(context: Context, bucket: string, key: string, body: string): Promise<TemplateSource> {
+async function uploadTemplate(run: Run, bucket: string, key: string, body: string): Promise<TemplateSource> {
   const { PutObjectCommand, DeleteObjectCommand } = sdk.s3();
-  const s3 = await context.aws.s3();
-  const region = await context.aws.region();
+  const s3 = await run.aws.s3();
+  const region = await s3.config.region();
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }));
   const cleanup = async (): Promise<void> => {
     try {
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {
-      context.printer.warn(`could not delete the uploaded template s3://${bucket}/${key}: ${error instanceof Error ? error.message : String(error)}; delete it with \`aws s3 rm s3://${bucket}/${key}\``);
+      run.emit({ type: "warning", message: `could not delete the uploaded template s3://${bucket}/${key}: ${error instanceof Error ? error.message : String(error)}; delete it with \`aws s3 rm s3://${bucket}/${key}\`` });
     }
   };
   return { input: { TemplateURL: `https://${bucket}.s3.${region}.amazonaws.com/${key}` }, cleanup };

@@ -1,35 +1,34 @@
-import type { Context } from "../../core/context.js";
 import { Interrupted } from "../../core/errors.js";
 import { describeStack } from "../stacks.js";
-import { cancelBeforeExecution, discardChangeSet } from "./cleanup.js";
+import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
 import { createChangeSet, type ChangeSetRef } from "./create.js";
 import { applyChangeSet } from "./execute.js";
 import { changeSetTypeFor, refuseConcurrentChangeSet, refuseEarlierChangeSet } from "./preflight.js";
 import { reviewChangeSet } from "./review.js";
 import { withRun, type Run } from "./run.js";
-import type { DeployOptions, DeployOutcome, StackRequest } from "./types.js";
+import type { DeployOptions, DeployOutcome, EngineAws, StackRequest } from "./types.js";
 
-export type { DeployOptions, DeployOutcome, StackRequest } from "./types.js";
+export type { DeployOptions, DeployOutcome, EngineAws, OperationPort, ReviewRequest, StackRequest, Verdict } from "./types.js";
 
 /**
  * Create or update a stack through a change set the user sees first (SPEC section 4):
  *
  *   look up the stack → create or update? → create the change set → is another racknet
- *   at it? → wait for it and show the plan → go-ahead → execute → follow the stack
- *   events → done, or diagnose.
+ *   at it? → wait for it and have it reviewed → execute → follow the stack events →
+ *   done, or diagnose.
  *
  * Each step is a function of its own; this one only puts them in order. Ctrl-C at any
  * point is answered (see interrupt.ts): before execution the change set is deleted.
  */
-export async function deployStack(context: Context, request: StackRequest, options: DeployOptions): Promise<DeployOutcome> {
-  return withRun(context, options, async (run) => {
+export async function deployStack(aws: EngineAws, request: StackRequest, options: DeployOptions): Promise<DeployOutcome> {
+  return withRun(aws, options, async (run) => {
     const existing = await describeStack(run.cfn, request.stackName);
     const type = changeSetTypeFor(existing, request.stackName, options.what, options.followCommand);
     if (existing) await refuseConcurrentChangeSet(run.cfn, existing, options.what);
     if (run.ctrlC.pressed) throw new Interrupted("cancelled; nothing changed");
 
     // Not cut off by Ctrl-C: a change set that was made must be found and deleted.
-    const created = await createChangeSet(context, run.cfn, request, type, options.what);
+    const created = await createChangeSet(run, request, type);
     if (created.kind === "no-changes") {
       run.emit({ type: "no-changes", what: options.what });
       return { kind: "no-changes" };
@@ -44,11 +43,11 @@ export async function deployStack(context: Context, request: StackRequest, optio
     try {
       await options.beforeExecute?.();
     } catch (error) {
-      await discardChangeSet(run.cfn, changeSet, context.printer, run.pacing);
+      await discardOwn(run, changeSet);
       throw error;
     }
     const stack = await applyChangeSet(run, changeSet, review.since);
-    return { kind: "applied", stack, plan: review.plan };
+    return { kind: "applied", stack, changes: review.changes };
   });
 }
 
@@ -58,7 +57,7 @@ async function giveWayToAnotherRacknet(run: Run, changeSet: ChangeSetRef): Promi
     await refuseEarlierChangeSet(run.cfn, changeSet, run.options.what);
   } catch (error) {
     // The other racknet's CREATE change set is on the same new stack: leave the stack to it.
-    await discardChangeSet(run.cfn, changeSet, run.context.printer, run.pacing, { keepEmptyStack: true });
+    await discardOwn(run, changeSet, { keepEmptyStack: true });
     throw error;
   }
 }

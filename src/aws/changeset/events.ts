@@ -1,18 +1,21 @@
 import type { Plan } from "../../plan/model.js";
 import type { Diagnosis } from "../diagnose.js";
 import type { StackActivity } from "../stack-events.js";
+import type { Operation } from "./types.js";
 
 /**
- * What the engine reports while it works. The engine emits these and never formats
- * them; src/ui/deploy-printer.ts renders them (lines in CI, compact on a terminal).
+ * What a stack operation reports while it works. The engine emits these (and the review
+ * above it emits `plan`) and never formats them; src/ui/deploy-printer.ts renders them.
  */
 export type DeployEvent =
-  | { type: "plan"; what: string; operation: "create" | "update" | "delete"; stackName: string; plan: Plan }
+  | { type: "plan"; what: string; operation: Operation; stackName: string; plan: Plan }
   | { type: "no-changes"; what: string }
-  | { type: "dry-run"; what: string; operation: "create" | "update" | "delete" }
-  | { type: "started"; what: string; operation: "create" | "update" | "delete"; stackName: string }
+  | { type: "dry-run"; what: string; operation: Operation }
+  | { type: "started"; what: string; operation: Operation; stackName: string }
   | { type: "activity"; activity: StackActivity }
   | { type: "finished"; what: string; status: string; elapsedMs: number }
-  | { type: "failed"; what: string; diagnosis: Diagnosis };
+  | { type: "failed"; what: string; diagnosis: Diagnosis }
+  /** Something left behind that the user may want to remove by hand (a change set, an upload). */
+  | { type: "warning"; message: string };
 
 export type DeployListener = (event: DeployEvent) => void;

@@ -2,7 +2,7 @@ import { AwsOperationFailed, Interrupted, UserError } from "../../core/errors.js
 import { describeStack, type StackInfo } from "../stacks.js";
 import { diagnose } from "../diagnose.js";
 import { StackEventPoller } from "../stack-events.js";
-import { cancelBeforeExecution, discardChangeSet } from "./cleanup.js";
+import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
 import type { ChangeSetRef } from "./create.js";
 import { interruptible } from "./interrupt.js";
 import { SUCCESS_STATUSES, watchStack, type WatchResult } from "./monitor.js";
@@ -42,7 +42,7 @@ async function executeChangeSet(run: Run, ref: ChangeSetRef): Promise<void> {
     await run.cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId }));
   } catch (error) {
     if (!isStaleChangeSet(error)) throw error;
-    await discardChangeSet(run.cfn, ref, run.context.printer, run.pacing, { keepEmptyStack: true });
+    await discardOwn(run, ref, { keepEmptyStack: true });
     const reason = error instanceof Error ? error.message : String(error);
     throw new UserError(`${run.options.what} was not changed: change set ${ref.name} can no longer run (${reason}); another racknet or a person changed stack ${ref.stackName} since it was made`, {
       fix: `see where it is with \`${run.options.followCommand}\`, then run the command again`,

@@ -1,8 +1,6 @@
 import { Interrupted } from "../../core/errors.js";
-import { buildPlan } from "../../plan/plan.js";
-import type { Plan } from "../../plan/model.js";
-import { approve } from "./approve.js";
-import { discardChangeSet } from "./cleanup.js";
+import type { ResourceChange } from "../../plan/model.js";
+import { discardOwn } from "./cleanup.js";
 import type { ChangeSetRef } from "./create.js";
 import { interruptible } from "./interrupt.js";
 import type { Run } from "./run.js";
@@ -10,29 +8,32 @@ import type { StackRequest } from "./types.js";
 import { waitForChangeSet } from "./wait.js";
 
 export type Review =
-  | { kind: "approved"; plan: Plan; since?: Date }
-  | { kind: "dry-run"; plan: Plan }
+  | { kind: "approved"; changes: readonly ResourceChange[]; since?: Date }
+  | { kind: "dry-run"; changes: readonly ResourceChange[] }
   | { kind: "no-changes" };
 
 /**
- * Everything between creating the change set and executing it: wait for it, show the
- * plan, get the go-ahead. Nothing has changed yet, so every way out but "approved"
- * (empty, dry run, declined, refused, failed, Ctrl-C) deletes the change set.
+ * Everything between creating the change set and executing it: wait for it, hand its
+ * changes to the port's review (which shows the plan and gets the go-ahead). Nothing has
+ * changed yet, so every way out but "approved" (empty, dry run, declined, refused,
+ * failed, Ctrl-C) deletes the change set.
  */
 export async function reviewChangeSet(run: Run, ref: ChangeSetRef, request: StackRequest): Promise<Review> {
   const { options } = run;
-  const discard = () => discardChangeSet(run.cfn, ref, run.context.printer, run.pacing);
+  const operation = ref.type === "CREATE" ? "create" : "update";
   let review: Review;
   try {
     review = await interruptible(
       async (signal) => {
         const described = await waitForChangeSet(run.cfn, ref, run.pacing, signal);
         if (described.kind === "no-changes") return described;
-        const plan = buildPlan(described.changes, { region: await run.context.aws.region(), notes: request.notes });
-        const operation = ref.type === "CREATE" ? "create" : "update";
-        run.emit({ type: "plan", what: options.what, operation, stackName: ref.stackName, plan });
-        const verdict = await approve(options, plan, ref.type === "CREATE" ? "Create" : "Apply these changes to", signal);
-        return verdict === "dry-run" ? { kind: "dry-run", plan } : { kind: "approved", plan, since: described.creationTime };
+        const verdict = await options.port.review(
+          { what: options.what, operation, stackName: ref.stackName, changes: described.changes, notes: request.notes ?? [] },
+          signal,
+        );
+        return verdict === "dry-run"
+          ? { kind: "dry-run", changes: described.changes }
+          : { kind: "approved", changes: described.changes, since: described.creationTime };
       },
       async () => {
         throw new Interrupted("cancelled; nothing changed", { fix: `the change set was deleted; ${options.what} is as it was` });
@@ -40,15 +41,15 @@ export async function reviewChangeSet(run: Run, ref: ChangeSetRef, request: Stac
       run.ctrlC,
     );
   } catch (error) {
-    await discard();
+    await discardOwn(run, ref);
     throw error;
   }
   if (review.kind === "no-changes") {
-    await discard();
+    await discardOwn(run, ref);
     run.emit({ type: "no-changes", what: options.what });
   } else if (review.kind === "dry-run") {
-    await discard();
-    run.emit({ type: "dry-run", what: options.what, operation: ref.type === "CREATE" ? "create" : "update" });
+    await discardOwn(run, ref);
+    run.emit({ type: "dry-run", what: options.what, operation });
   }
   return review;
 }

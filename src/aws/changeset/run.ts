@@ -1,14 +1,12 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import type { Context } from "../../core/context.js";
-import { DeployPrinter } from "../../ui/deploy-printer.js";
 import type { DeployEvent } from "./events.js";
 import { CtrlCGuard } from "./interrupt.js";
 import { defaultPacing, type Pacing } from "./pacing.js";
-import type { DeployOptions } from "./types.js";
+import type { DeployOptions, EngineAws } from "./types.js";
 
 /** What every step of one deploy or delete shares. */
 export interface Run {
-  context: Context;
+  aws: EngineAws;
   cfn: CloudFormationClient;
   pacing: Pacing;
   options: DeployOptions;
@@ -21,16 +19,15 @@ export interface Run {
  * Start a deploy or delete, run `steps`, and always release its Ctrl-C guard: from the
  * first AWS call to the last, Ctrl-C never ends racknet without a word.
  */
-export async function withRun<T>(context: Context, options: DeployOptions, steps: (run: Run) => Promise<T>): Promise<T> {
-  const listener = options.listener ?? new DeployPrinter(context.printer).listener;
+export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: (run: Run) => Promise<T>): Promise<T> {
   const ctrlC = new CtrlCGuard();
   try {
     const run: Run = {
-      context,
-      cfn: await context.aws.cloudFormation(),
+      aws,
+      cfn: await aws.cloudFormation(),
       pacing: options.pacing ?? defaultPacing,
       options,
-      emit: listener,
+      emit: (event) => options.port.emit(event),
       ctrlC,
     };
     return await steps(run);

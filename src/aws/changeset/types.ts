@@ -1,7 +1,15 @@
-import type { Plan } from "../../plan/model.js";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { ResourceChange } from "../../plan/model.js";
 import type { StackInfo } from "../stacks.js";
-import type { DeployListener } from "./events.js";
+import type { DeployEvent } from "./events.js";
 import type { Pacing } from "./pacing.js";
+
+/** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
+export interface EngineAws {
+  cloudFormation(): Promise<CloudFormationClient>;
+  s3(): Promise<S3Client>;
+}
 
 export interface StackRequest {
   stackName: string;
@@ -10,16 +18,37 @@ export interface StackRequest {
   parameters: Record<string, string>;
   tags: Record<string, string>;
   capabilities?: ("CAPABILITY_IAM" | "CAPABILITY_NAMED_IAM")[];
-  /** Sentences from the caller (what rack parameters mean, app moves), shown with the plan. */
+  /** Sentences from the caller (what rack parameters mean, app moves), handed to the review with the changes. */
   notes?: string[];
   /** S3 bucket for template bodies over 51,200 bytes (uploaded, then passed as TemplateURL). */
   templateBucket?: string;
 }
 
+export type Operation = "create" | "update" | "delete";
+
+/** What the engine asks about before it changes anything: the change set's changes, in CloudFormation's words. */
+export interface ReviewRequest {
+  what: string;
+  operation: Operation;
+  stackName: string;
+  changes: readonly ResourceChange[];
+  notes: readonly string[];
+}
+
+/** Go ahead, or stop here with nothing changed (the engine deletes the change set). A refusal is thrown. */
+export type Verdict = "apply" | "dry-run";
+
+/**
+ * How the engine talks to the rest of racknet: it emits what happens and asks for a
+ * verdict on the changes. Printing, prompting and the approval policy live behind it.
+ */
+export interface OperationPort {
+  emit(event: DeployEvent): void;
+  review(request: ReviewRequest, signal: AbortSignal): Promise<Verdict>;
+}
+
 export interface DeployOptions {
-  dryRun: boolean;
-  yes: boolean;
-  canPrompt: boolean;
+  port: OperationPort;
   /** How to watch the stack, e.g. "racknet rack -r prod": given on Ctrl-C and failure. */
   followCommand: string;
   /** What changes, for messages: "rack prod", "app web on rack prod". */
@@ -28,11 +57,9 @@ export interface DeployOptions {
   beforeExecute?: () => Promise<void>;
   /** Poll intervals and the sleep (tests pass an instant one). */
   pacing?: Pacing;
-  /** Who renders the engine's events; default: the deploy printer on context.printer. */
-  listener?: DeployListener;
 }
 
 export type DeployOutcome =
   | { kind: "no-changes" }
-  | { kind: "dry-run"; plan: Plan }
-  | { kind: "applied"; stack: StackInfo; plan: Plan };
+  | { kind: "dry-run"; changes: readonly ResourceChange[] }
+  | { kind: "applied"; stack: StackInfo; changes: readonly ResourceChange[] };

@@ -1,13 +1,15 @@
-import type { Context } from "../core/context.js";
+import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
-import { listApps, resolveRack, type AppInfo, type RackInfo } from "../aws/stacks.js";
+import { listApps, type AppInfo, type RackInfo } from "../aws/stacks.js";
+import { resolveRack } from "../steps/resolve.js";
+import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { applyAssignments, fromCfnParameters, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
-import { assertNoParamProblems } from "./param-problems.js";
-import { readAppMetadata } from "./app-metadata.js";
-import { syncAppsWithRack, type AppSyncReport } from "./apps-sync.js";
+import { assertNoParamProblems } from "../rack/param-problems.js";
+import { readAppMetadata } from "../steps/app-metadata.js";
+import { syncAppsWithRack, type AppSyncReport } from "../steps/apps-sync.js";
 
 export interface RackUpdateResult {
   rack: string;
@@ -22,13 +24,20 @@ export interface RackUpdateResult {
  * onto the rack's new facts. Private=No moves the apps to the public subnets first, so
  * the NAT gateways are released last and no service loses its way out.
  */
-export async function setRackParams(context: Context, args: readonly string[]): Promise<RackUpdateResult> {
+export async function run(context: Context, args: { params: string[] }): Promise<void> {
+  const result = await setRackParams(context, args.params);
+  const { printer } = context;
+  if (result.outcome === "applied") printer.success(`rack ${result.rack} updated: ${result.changes.map((change) => `${change.name}=${change.to}`).join(" ")}`);
+  printer.result(result, () => undefined);
+}
+
+async function setRackParams(context: Context, assignments: readonly string[]): Promise<RackUpdateResult> {
   const rack = await resolveRack(context);
   const current = fromCfnParameters(rack.parameters);
-  const { params, changes, problems } = applyAssignments(current, args, "update");
+  const { params, changes, problems } = applyAssignments(current, assignments, "update");
   assertNoParamProblems(problems);
   if (changes.length === 0) {
-    context.printer.info(`no changes: rack ${rack.rack} already has ${args.join(" ")}`);
+    context.printer.info(`no changes: rack ${rack.rack} already has ${assignments.join(" ")}`);
     return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
   }
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
@@ -44,7 +53,7 @@ export async function setRackParams(context: Context, args: readonly string[]): 
         }
       : undefined;
   const outcome = await deployStack(
-    context,
+    context.aws,
     {
       stackName: rack.name,
       template: { usePrevious: true },
@@ -54,9 +63,7 @@ export async function setRackParams(context: Context, args: readonly string[]): 
       notes: [...rackParameterNotes(changes, azCount(rack), await context.aws.region()), ...appNotes(apps, changes)],
     },
     {
-      dryRun: context.options.dryRun,
-      yes: context.options.yes,
-      canPrompt: context.canPrompt,
+      port: operationPort(context),
       followCommand: `racknet rack -r ${rack.rack}`,
       what: `rack ${rack.rack}`,
       beforeExecute: moveFirst,

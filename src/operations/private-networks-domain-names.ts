@@ -1,6 +1,6 @@
-import { privateNetworkNames } from "../aws/privnet.js";
-import { resolveApp, resolveRack } from "../aws/stacks.js";
-import { appName, type Context } from "../core/context.js";
+import { privateNetworkNames } from "../steps/private-network.js";
+import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { appName, type Context } from "../runtime/context.js";
 import { UsageError } from "../core/errors.js";
 import type { ContainerName } from "../privnet/records.js";
 
@@ -22,8 +22,8 @@ export interface Paging {
   perPage: number;
 }
 
-export async function run(context: Context, _args: string[], options: Record<string, unknown>): Promise<void> {
-  const paging = parsePaging(options);
+export async function run(context: Context, args: { page: string; perPage: string }): Promise<void> {
+  const paging = parsePaging(args);
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, appName(context.options));
   const plan = await privateNetworkNames(context, rack, app);
@@ -54,7 +54,7 @@ export async function run(context: Context, _args: string[], options: Record<str
   }
 }
 
-export function parsePaging(options: Record<string, unknown>): Paging {
+export function parsePaging(options: { page?: string; perPage?: string }): Paging {
   const positive = (flag: string, value: unknown): number => {
     const text = String(value ?? "");
     if (!/^[1-9][0-9]{0,5}$/.test(text)) {

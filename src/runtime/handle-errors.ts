@@ -1,4 +1,4 @@
-import { ExitCode, UserError, ValidationErrors } from "./errors.js";
+import { ExitCode, UserError, ValidationErrors } from "../core/errors.js";
 import { describeAwsError } from "../aws/errors.js";
 import type { Printer } from "../ui/printer.js";
 

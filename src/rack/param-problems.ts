@@ -1,5 +1,5 @@
 import { ValidationErrors, type Problem } from "../core/errors.js";
-import type { ParamProblem } from "../rack/params.js";
+import type { ParamProblem } from "./params.js";
 
 /** Refuse with every parameter problem at once (exit 1, before any AWS call). */
 export function assertNoParamProblems(problems: readonly ParamProblem[]): void {

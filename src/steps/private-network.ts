@@ -1,13 +1,11 @@
-import type { Context } from "../core/context.js";
 import { UserError } from "../core/errors.js";
+import type { AppInfo, RackInfo } from "../aws/stacks.js";
+import { sdk } from "../aws/sdk.js";
 import { appId, privateNetworkId, privateNetworkZoneName } from "../names/index.js";
 import { planPrivateNetworkRecords, type PrivateNetworkPlan } from "../privnet/records.js";
 import { readPrivateNetworkState, syncPrivateNetwork, type PrivateNetworkIo, type SyncResult } from "../privnet/sync.js";
 import { privateNetworkIo, type PrivateNetworkTarget } from "../privnet/sync-io.js";
-import type { AppInfo, RackInfo } from "./stacks.js";
-import { sdk } from "./sdk.js";
-
-export type { PrivateNetworkTarget } from "../privnet/sync-io.js";
+import type { Context } from "../runtime/context.js";
 
 export function privateNetworkTarget(rack: RackInfo): PrivateNetworkTarget {
   const { Cluster: cluster, PrivateNetworkZoneId: zoneId, PrivateNetworkZoneName: zoneName } = rack.rackOutputs;

@@ -1,7 +1,7 @@
 import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
-import { UserError } from "./errors.js";
+import { UserError } from "../core/errors.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
 export interface GlobalOptions {

@@ -1,4 +1,4 @@
-import type { Context } from "../core/context.js";
+import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appCertificateNames, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, visibility, type EndpointKind, type Manifest } from "../manifest/model.js";
@@ -9,16 +9,25 @@ import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
 import { renderTemplate, type Json } from "../templates/cfn.js";
 import { checkAppQuotas } from "../templates/app-quotas.js";
 import { racknetVersion } from "../version.js";
-import { describeStack, resolveRack, type RackInfo } from "../aws/stacks.js";
+import { describeStack, type RackInfo } from "../aws/stacks.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { ensureCertificate, readRackCaCertificate } from "../aws/certificates.js";
-import { listenerPriorities } from "../aws/listener-rules.js";
-import { reconcilePrivateNetwork } from "../aws/privnet.js";
-import { METADATA_KEY, type AppMetadata } from "./app-metadata.js";
+import { resolveRack } from "../steps/resolve.js";
+import { operationPort } from "../steps/review.js";
+import { ensureCertificate, readRackCaCertificate } from "../steps/certificates.js";
+import { listenerPriorities } from "../steps/listener-priorities.js";
+import { reconcilePrivateNetwork } from "../steps/private-network.js";
+import { METADATA_KEY, type AppMetadata } from "../steps/app-metadata.js";
 
 export interface DeployRequest {
   app: string;
   file: string;
+}
+
+/** `racknet deploy [-f convox.yml]`: the app named by -a (or the directory), from the manifest. */
+export async function run(context: Context, args: { file: string }): Promise<void> {
+  const result = await deployApp(context, { app: appName(context.options), file: args.file });
+  if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\``);
+  context.printer.result(result, () => undefined);
 }
 
 export interface DeployResult {
@@ -32,7 +41,7 @@ export interface DeployResult {
  * rules, CloudFormation's quotas) before anything is written; then the app's certificate,
  * then one change set for the app stack, then the private network names are brought up to date.
  */
-export async function deployApp(context: Context, request: DeployRequest): Promise<DeployResult> {
+async function deployApp(context: Context, request: DeployRequest): Promise<DeployResult> {
   const problem = nameProblem("app", request.app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
   const { manifest, warnings } = await loadManifest(request.file);
@@ -76,7 +85,7 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
   const certificateArn = needsAppCertificate ? await appCertificate(context, rack, request.app, kinds.has("router")) : "";
 
   const outcome = await deployStack(
-    context,
+    context.aws,
     {
       stackName,
       template: { body },
@@ -86,9 +95,7 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
       templateBucket: rack.outputs.TemplateBucket,
     },
     {
-      dryRun: context.options.dryRun,
-      yes: context.options.yes,
-      canPrompt: context.canPrompt,
+      port: operationPort(context),
       followCommand: `racknet services -a ${request.app} -r ${rack.rack}`,
       what: `app ${request.app} on rack ${rack.rack}`,
     },

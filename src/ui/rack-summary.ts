@@ -1,7 +1,8 @@
 import type { RackInfo } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
 import { PARAMS, defaultParams, fromCfnParameters, type RackParams } from "../rack/params.js";
-import type { Printer } from "../ui/printer.js";
+import type { Printer } from "./printer.js";
+import type { DeployOutcome } from "../aws/changeset/types.js";
 
 export interface RackSummary {
   name: string;
@@ -58,4 +59,15 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
     ["Outbound IPs", summary.outboundIps.length > 0 ? summary.outboundIps.join(", ") : "dynamic"],
   ]);
   printer.info(summary.outboundNote);
+}
+
+/** What install and params set print when they end: the outcome, then the rack as `racknet rack` shows it. */
+export function printRackOutcome(printer: Printer, region: string, rack: string, outcome: DeployOutcome, verb: string): void {
+  if (outcome.kind !== "applied") {
+    printer.result({ rack, outcome: outcome.kind }, () => undefined);
+    return;
+  }
+  printer.success(`rack ${rack} ${verb}`);
+  const summary = rackSummary({ ...outcome.stack, rack, rackOutputs: outcome.stack.outputs }, region);
+  printer.result({ outcome: outcome.kind, ...summary }, () => printRackSummary(printer, summary));
 }

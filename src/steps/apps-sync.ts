@@ -1,4 +1,5 @@
-import type { Context } from "../core/context.js";
+import type { Context } from "../runtime/context.js";
+import { operationPort } from "./review.js";
 import type { AppInfo, RackInfo } from "../aws/stacks.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { fromCfnParameters } from "../rack/params.js";
@@ -46,9 +47,9 @@ export async function syncAppsWithRack(
     context.printer.step(`app ${app.app}: updating ${changed.join(", ")}`);
     const note = movedNote(changed, parameters);
     await deployStack(
-      context,
+      context.aws,
       { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-      { dryRun: false, yes: true, canPrompt: false, followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+      { port: operationPort(context, { dryRun: false, yes: true, canPrompt: false }), followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
     );
     reports.push({ app: app.app, outcome: "updated", changed });
     context.printer.success(`app ${app.app}: ${note}`);

@@ -1,0 +1,43 @@
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
+import { sdk } from "./sdk.js";
+
+/** The rack CA's two parameters as Parameter Store holds them; either may be missing. */
+export interface StoredCa {
+  keyPem?: string;
+  certPem?: string;
+}
+
+/** Both parameters in one call, the key decrypted. */
+export async function readStoredCa(ssm: SSMClient, rack: string): Promise<StoredCa> {
+  const { GetParametersCommand } = sdk.ssm();
+  const result = await ssm.send(new GetParametersCommand({ Names: [caKeyParameter(rack), caCertParameter(rack)], WithDecryption: true }));
+  const value = (name: string) => result.Parameters?.find((parameter) => parameter.Name === name)?.Value;
+  return { keyPem: value(caKeyParameter(rack)), certPem: value(caCertParameter(rack)) };
+}
+
+/** The CA certificate alone: no decryption, so no access to the key is needed. */
+export async function readStoredCaCertificate(ssm: SSMClient, rack: string): Promise<string | undefined> {
+  const { GetParameterCommand } = sdk.ssm();
+  try {
+    const result = await ssm.send(new GetParameterCommand({ Name: caCertParameter(rack) }));
+    return result.Parameter?.Value || undefined;
+  } catch (error) {
+    if (error instanceof Error && error.name === "ParameterNotFound") return undefined;
+    throw error;
+  }
+}
+
+/** The key as a SecureString, the certificate as a String, both tagged for the rack. */
+export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }): Promise<void> {
+  const { PutParameterCommand } = sdk.ssm();
+  const tags = [{ Key: RACK_TAG, Value: rack }];
+  await ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", Tags: tags, Description: `racknet ${rack} CA private key` }));
+  await ssm.send(new PutParameterCommand({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` }));
+}
+
+/** Removes both parameters; absent ones are not an error. */
+export async function deleteStoredCa(ssm: SSMClient, rack: string): Promise<void> {
+  const { DeleteParametersCommand } = sdk.ssm();
+  await ssm.send(new DeleteParametersCommand({ Names: [caKeyParameter(rack), caCertParameter(rack)] }));
+}

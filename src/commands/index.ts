@@ -1,0 +1,34 @@
+/** Every command, in the order `racknet --help` lists them. */
+import apps from "./apps.js";
+import deploy from "./deploy.js";
+import type { CommandDeclaration } from "./define.js";
+import manifestCheck from "./manifest-check.js";
+import privateNetworksDomainNames from "./private-networks-domain-names.js";
+import rackCa from "./rack-ca.js";
+import rackInstall from "./rack-install.js";
+import rackParams from "./rack-params.js";
+import rackParamsSet from "./rack-params-set.js";
+import rackShow from "./rack-show.js";
+import rackTemplate from "./rack-template.js";
+import rackUninstall from "./rack-uninstall.js";
+import racks from "./racks.js";
+import services from "./services.js";
+
+export const COMMANDS: readonly CommandDeclaration[] = [
+  rackShow,
+  rackInstall,
+  rackParams,
+  rackParamsSet,
+  rackTemplate,
+  rackCa,
+  rackUninstall,
+  racks,
+  deploy,
+  services,
+  apps,
+  privateNetworksDomainNames,
+  manifestCheck,
+];
+
+/** Commands that only hold subcommands: without one they print their help. */
+export const GROUPS: Readonly<Record<string, string>> = { manifest: "convox.yml tools: check" };

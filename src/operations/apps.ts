@@ -1,0 +1,23 @@
+import type { Context } from "../runtime/context.js";
+import { listApps } from "../aws/stacks.js";
+import { resolveRack } from "../steps/resolve.js";
+
+export async function run(context: Context): Promise<void> {
+  const rack = await resolveRack(context);
+  const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
+  const rows = apps.map((app) => ({ name: app.app, status: app.status, updated: app.lastUpdated?.toISOString() ?? "" }));
+  context.printer.result(rows, () => {
+    if (rows.length === 0) {
+      context.printer.info(`no apps on rack ${rack.rack}; deploy one with \`racknet deploy -a APP\``);
+      return;
+    }
+    context.printer.table(
+      [
+        { header: "APP", key: "name" },
+        { header: "STATUS", key: "status" },
+        { header: "UPDATED", key: "updated" },
+      ],
+      rows,
+    );
+  });
+}

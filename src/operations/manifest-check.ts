@@ -1,0 +1,87 @@
+import { appName, type Context } from "../runtime/context.js";
+import { ValidationErrors, type Problem } from "../core/errors.js";
+import { exposureSummary, parseManifest, readManifestText, type ServiceExposure } from "../manifest/index.js";
+import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
+import { applyAssignments, defaultParams, type RackParams } from "../rack/params.js";
+import { splitRackParams } from "../rack/param-list.js";
+
+/**
+ * `racknet manifest check [-f convox.yml] [--rack-params K=V,...]`: every problem in the
+ * manifest, offline (no AWS call), then what a deploy would expose. With --rack-params the
+ * rack-aware rules run against those parameters (the rest keep their defaults).
+ */
+
+/** Stands for the rack's name when -r is not given; only the DNS names shown depend on it. */
+const RACK_PLACEHOLDER = "rack";
+
+export async function run(context: Context, args: { file: string; rackParams: string | undefined }): Promise<void> {
+  const { file } = args;
+  const rack = context.options.rack ?? RACK_PLACEHOLDER;
+  const app = appName(context.options);
+  const params = args.rackParams === undefined ? undefined : rackParams(args.rackParams);
+  const names = nameProblems(app, rack);
+  if (names.length > 0) throw new ValidationErrors(`cannot check ${file} for this app and rack`, names);
+
+  const text = await readManifestText(file);
+  const { manifest, problems, warnings } = parseManifest(text, file, { app, rack, ...(params ? { params } : {}) });
+  for (const warning of warnings) context.printer.warn(`${[warning.where, warning.path].filter(Boolean).join(" ")}: ${warning.message}`);
+  if (!manifest || problems.length > 0) {
+    throw new ValidationErrors(`${file} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);
+  }
+
+  const services = exposureSummary(manifest, { app, rack, domain: params?.Domain ?? "" });
+  context.printer.result({ file, app, rack, ...(params ? { params } : {}), valid: true, warnings, services }, () => {
+    context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${params ? "" : "; add --rack-params to check against a rack's parameters"})`);
+    context.printer.table(COLUMNS, services.map(row));
+    if (services.some((service) => service.endpoints.some((endpoint) => endpoint.needsDomain) || service.links.some((link) => link.needsDomain))) {
+      context.printer.info(`external names need the rack's Domain: racknet rack params set Domain=example.com (names marked "needs Domain")`);
+    }
+  });
+}
+
+function rackParams(text: string): RackParams {
+  const { params, problems } = applyAssignments(defaultParams(), splitRackParams(text), "install");
+  if (problems.length > 0) {
+    throw new ValidationErrors(
+      `--rack-params has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`,
+      problems.map((problem) => ({ where: "--rack-params", path: problem.param, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) })),
+    );
+  }
+  return params;
+}
+
+function nameProblems(app: string, rack: string): Problem[] {
+  const problems: Problem[] = [];
+  const appProblem = nameProblem("app", app, APP_NAME_MAX);
+  if (appProblem) problems.push({ where: "-a", message: appProblem, fix: "pass -a APP with a valid name" });
+  const rackProblem = nameProblem("rack", rack, RACK_NAME_MAX);
+  if (rackProblem) problems.push({ where: "-r", message: rackProblem, fix: "pass -r RACK with a valid name" });
+  return problems;
+}
+
+interface Row extends Record<string, string> {
+  service: string;
+  visibility: string;
+  endpoints: string;
+  ports: string;
+  links: string;
+}
+
+const COLUMNS = [
+  { header: "SERVICE", key: "service" },
+  { header: "VISIBILITY", key: "visibility" },
+  { header: "ENDPOINTS", key: "endpoints" },
+  { header: "PORTS", key: "ports" },
+  { header: "LINKS", key: "links" },
+] as const;
+
+function row(service: ServiceExposure): Row {
+  const needsDomain = (needs: boolean) => (needs ? " (needs Domain)" : "");
+  return {
+    service: service.service,
+    visibility: service.visibility,
+    endpoints: service.endpoints.length === 0 ? "private network only" : service.endpoints.map((endpoint) => `${endpoint.url}${needsDomain(endpoint.needsDomain)}`).join(" "),
+    ports: service.ports || "-",
+    links: service.links.map((link) => `${link.name}=${link.value}${needsDomain(link.needsDomain)}`).join(" ") || "-",
+  };
+}

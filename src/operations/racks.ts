@@ -1,0 +1,30 @@
+import type { Context } from "../runtime/context.js";
+import { listRacks } from "../aws/stacks.js";
+import { VERSION_TAG } from "../names/index.js";
+import { fromCfnParameters } from "../rack/params.js";
+import { shortParameters } from "../ui/rack-summary.js";
+
+export async function run(context: Context): Promise<void> {
+  const racks = await listRacks(await context.aws.cloudFormation());
+  const rows = racks.map((rack) => ({
+    name: rack.name,
+    status: rack.status,
+    version: rack.tags[VERSION_TAG] ?? "",
+    parameters: shortParameters(fromCfnParameters(rack.parameters)),
+  }));
+  context.printer.result(rows, () => {
+    if (rows.length === 0) {
+      context.printer.info("no racks in this region; create one with `racknet rack install NAME`");
+      return;
+    }
+    context.printer.table(
+      [
+        { header: "NAME", key: "name" },
+        { header: "STATUS", key: "status" },
+        { header: "VERSION", key: "version" },
+        { header: "PARAMETERS", key: "parameters" },
+      ],
+      rows,
+    );
+  });
+}

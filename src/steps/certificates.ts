@@ -1,0 +1,89 @@
+/**
+ * The rack's certificate authority (Parameter Store) and the certificates it signs (ACM):
+ * created once, reused while valid, re-imported in place when they need renewal.
+ */
+import { UserError } from "../core/errors.js";
+import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
+import { createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
+import { certificatePem, deleteCertificate, importCertificate, rackCertificates } from "../aws/acm.js";
+import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "../aws/ssm-ca.js";
+import type { Context } from "../runtime/context.js";
+
+export interface RackCa extends CertificateAuthority {
+  /** True when this call created the CA (an install that fails removes it again). */
+  created: boolean;
+}
+
+/** The rack's CA from Parameter Store, created (key as a SecureString) when absent. */
+export async function ensureRackCa(context: Context, rack: string): Promise<RackCa> {
+  const existing = await readRackCa(context, rack);
+  if (existing) return { ...existing, created: false };
+  const ca = await createCa(rack);
+  await storeCa(await context.aws.ssm(), rack, ca);
+  return { ...ca, created: true };
+}
+
+/** The CA certificate (PEM), for `racknet rack ca` and the app stacks' RackCaCert. */
+export async function readRackCaCertificate(context: Context, rack: string): Promise<string> {
+  const pem = await readStoredCaCertificate(await context.aws.ssm(), rack);
+  if (!pem) throw noCa(rack);
+  return pem;
+}
+
+export interface CertificateRequest {
+  rack: string;
+  /** Absent for the rack's own certificate. */
+  app?: string;
+  dnsNames: string[];
+}
+
+/**
+ * The ACM ARN of a CA-signed certificate for `dnsNames`: the racknet certificate tagged
+ * for this rack (and app) while it is valid, covers the names and was signed by the
+ * current CA; re-imported under the same ARN when not; imported new when there is none.
+ */
+export async function ensureCertificate(context: Context, request: CertificateRequest): Promise<string> {
+  const acm = await context.aws.acm();
+  const ca = await readRackCa(context, request.rack);
+  if (!ca) throw noCa(request.rack);
+  const owned = await rackCertificates(acm, request.rack);
+  const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === "rack" && !tags[APP_TAG]))?.arn;
+  if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, ca.certPem))) return found;
+
+  const [commonName = request.rack] = request.dnsNames;
+  const issued = await issueServerCertificate(ca, { commonName, dnsNames: request.dnsNames });
+  return importCertificate(acm, issued, found ? { arn: found } : { tags: certificateTags(request) });
+}
+
+/** Every certificate racknet imported for the rack (its own and its apps'), then the CA: uninstall, or an install that made no stack. */
+export async function removeRackCa(context: Context, rack: string): Promise<void> {
+  const acm = await context.aws.acm();
+  for (const { arn } of await rackCertificates(acm, rack)) await deleteCertificate(acm, arn);
+  await deleteStoredCa(await context.aws.ssm(), rack);
+}
+
+async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {
+  const { keyPem, certPem } = await readStoredCa(await context.aws.ssm(), rack);
+  if (keyPem && certPem) return { keyPem, certPem };
+  if (keyPem || certPem) {
+    throw new UserError(`rack ${rack}'s certificate authority is incomplete: ${keyPem ? caCertParameter(rack) : caKeyParameter(rack)} is missing from SSM Parameter Store`, {
+      fix: `delete ${caKeyParameter(rack)} and ${caCertParameter(rack)} (racknet then creates a new CA and re-issues every certificate), or restore the missing parameter`,
+    });
+  }
+  return undefined;
+}
+
+async function stillGood(certPem: string | undefined, dnsNames: string[], caCertPem: string): Promise<boolean> {
+  if (!certPem) return false;
+  return !needsRenewal(certPem, dnsNames, new Date()) && (await isIssuedBy(certPem, caCertPem));
+}
+
+function noCa(rack: string): UserError {
+  return new UserError(`rack ${rack} has no certificate authority (${caCertParameter(rack)} is not in SSM Parameter Store)`, {
+    fix: `check the region and rack name (racknet racks); racknet creates the CA with \`racknet rack install ${rack}\``,
+  });
+}
+
+function certificateTags(request: CertificateRequest): Record<string, string> {
+  return request.app ? { [RACK_TAG]: request.rack, [APP_TAG]: request.app, [CERT_TAG]: "app" } : { [RACK_TAG]: request.rack, [CERT_TAG]: "rack" };
+}

@@ -1,0 +1,43 @@
+import { UserError } from "../core/errors.js";
+import { KIND_TAG, appStackName, rackStackName } from "../names/index.js";
+import { describeStack, listRacks, type AppInfo, type RackInfo } from "../aws/stacks.js";
+import type { Context } from "../runtime/context.js";
+
+/**
+ * The rack a command acts on: -r / RACKNET_RACK, else the region's only rack, else an
+ * error listing them (SPEC section 1).
+ */
+export async function resolveRack(context: Context): Promise<RackInfo> {
+  const cfn = await context.aws.cloudFormation();
+  const wanted = context.options.rack;
+  if (wanted) {
+    const stack = await describeStack(cfn, rackStackName(wanted));
+    if (!stack || stack.tags[KIND_TAG] !== "rack") {
+      throw new UserError(`rack "${wanted}" not found in ${await context.aws.region()}`, {
+        fix: "run `racknet racks` to list racks, or `racknet rack install " + wanted + "` to create it",
+      });
+    }
+    return { ...stack, rack: wanted, rackOutputs: stack.outputs };
+  }
+  const racks = await listRacks(cfn);
+  const only = racks[0];
+  if (racks.length === 1 && only) return { ...only, rack: only.name, rackOutputs: only.outputs };
+  if (racks.length === 0) {
+    throw new UserError(`no racks in ${await context.aws.region()}`, { fix: "run `racknet rack install NAME` to create one" });
+  }
+  throw new UserError(`${racks.length} racks in this region; say which: ${racks.map((rack) => rack.name).join(", ")}`, {
+    fix: "pass -r RACK or set RACKNET_RACK",
+  });
+}
+
+/** The app's stack on the rack; a clear error when there is none. */
+export async function resolveApp(context: Context, rack: RackInfo, app: string): Promise<AppInfo> {
+  const cfn = await context.aws.cloudFormation();
+  const stack = await describeStack(cfn, appStackName(rack.rack, app));
+  if (!stack || stack.tags[KIND_TAG] !== "app") {
+    throw new UserError(`app "${app}" not found on rack ${rack.rack}`, {
+      fix: "run `racknet apps` to list apps, or `racknet deploy -a " + app + "` to create it",
+    });
+  }
+  return { ...stack, rack: rack.rack, app };
+}
