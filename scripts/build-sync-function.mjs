@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the rack's private-network sync function (src/privnet/sync-function/handler.ts)
+// Bundles the rack's private-network sync function (src/functions/privnet-sync/handler.ts)
 // into dist/privnet-sync.js: one CommonJS file, minified, the AWS SDK left to the Lambda
 // runtime. The rack template inlines it (Code.ZipFile), so `racknet rack template` stays
 // offline and only reads a file. `--stdout` prints the bundle instead of writing it.
@@ -14,7 +14,7 @@ const outfile = join(root, "dist", "privnet-sync.js");
 const BUDGET_BYTES = 12 * 1024;
 
 const result = await build({
-  entryPoints: [join(root, "src/privnet/sync-function/handler.ts")],
+  entryPoints: [join(root, "src/functions/privnet-sync/handler.ts")],
   bundle: true,
   platform: "node",
   format: "cjs",

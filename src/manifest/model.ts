@@ -11,15 +11,9 @@ export interface ServicePort {
   scheme: Scheme;
 }
 
-/**
- * How a service is exposed:
- * - `external`: the external load balancer (a port, no flag);
- * - `internal`: the internal load balancer only (`internal: true`);
- * - `internal-and-external`: both (`internalAndExternal: true`);
- * - `internal-router`: the rack-to-rack internal router (`internalRouter: true`);
- * - `private`: no port, reachable only on the private network.
- */
-export type Visibility = "external" | "internal" | "internal-and-external" | "internal-router" | "private";
+import type { Visibility } from "../rack/visibility.js";
+
+export type { Visibility };
 
 export type EndpointKind = "external" | "internal" | "router";
 

@@ -1,5 +1,5 @@
 import type { ParamProblem, RackParams } from "./params.js";
-import type { Visibility } from "../manifest/model.js";
+import type { Visibility } from "./visibility.js";
 
 export interface DeployedApp {
   app: string;

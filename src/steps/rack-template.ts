@@ -2,7 +2,7 @@ import { racknetVersion } from "../version.js";
 import { privateNetworkSyncFragment } from "../templates/rack-privnet-sync.js";
 import { rackTemplate } from "../templates/rack.js";
 import type { Template } from "../templates/cfn.js";
-import { syncFunctionCode } from "../privnet/sync-function/code.js";
+import { syncFunctionCode } from "../functions/privnet-sync/bundle.js";
 
 /**
  * The rack's full template as racknet deploys it: the rack's resources and the in-rack

@@ -1,7 +1,7 @@
 /**
  * The rack's private-network sync function: EventBridge sends each ECS task state change of
  * the rack's cluster to a small Lambda function that rewrites the `pn-<uuid>` zone's records
- * (src/privnet/sync-function/handler.ts). Pure: the function's code comes in as a string.
+ * (src/functions/privnet-sync/handler.ts). Pure: the function's code comes in as a string.
  *
  * References the rack template's `Cluster` (AWS::ECS::Cluster) and `PrivateNetworkZone`
  * (AWS::Route53::HostedZone) by logical id.

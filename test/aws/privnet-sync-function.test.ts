@@ -2,7 +2,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { handler } from "../../src/privnet/sync-function/handler.js";
+import { handler } from "../../src/functions/privnet-sync/handler.js";
 
 const ecs = mockClient(ECSClient);
 const route53 = mockClient(Route53Client);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { merge, type Template } from "../../src/templates/cfn.js";
 import { SYNC_CLUSTER, SYNC_ZONE, privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
-import { syncFunctionCode } from "../../src/privnet/sync-function/code.js";
+import { syncFunctionCode } from "../../src/functions/privnet-sync/bundle.js";
 import { cfnLint } from "../support/cfn-lint.js";
 
 /** Just what the fragment references: the rack's cluster and its private network zone. */

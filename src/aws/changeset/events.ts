@@ -1,12 +1,13 @@
 import type { Plan } from "../../plan/model.js";
 import type { Diagnosis } from "../diagnose.js";
 import type { StackActivity } from "../stack-events.js";
-import type { Operation } from "./types.js";
 
 /**
  * What a stack operation reports while it works. The engine emits these (and the review
  * above it emits `plan`) and never formats them; src/ui/deploy-printer.ts renders them.
  */
+export type Operation = "create" | "update" | "delete";
+
 export type DeployEvent =
   | { type: "plan"; what: string; operation: Operation; stackName: string; plan: Plan }
   | { type: "no-changes"; what: string }

@@ -2,7 +2,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ResourceChange } from "../../plan/model.js";
 import type { StackInfo } from "../stacks.js";
-import type { DeployEvent } from "./events.js";
+import type { DeployEvent, Operation } from "./events.js";
 import type { Pacing } from "./pacing.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
@@ -24,7 +24,7 @@ export interface StackRequest {
   templateBucket?: string;
 }
 
-export type Operation = "create" | "update" | "delete";
+export type { Operation };
 
 /** What the engine asks about before it changes anything: the change set's changes, in CloudFormation's words. */
 export interface ReviewRequest {

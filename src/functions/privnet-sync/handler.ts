@@ -7,8 +7,8 @@
  */
 import { DescribeTasksCommand, ECSClient, paginateListTasks } from "@aws-sdk/client-ecs";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { syncPrivateNetwork } from "../sync.js";
-import { privateNetworkIo } from "../sync-io.js";
+import { syncPrivateNetwork } from "../../privnet/sync.js";
+import { privateNetworkIo } from "../../privnet/sync-io.js";
 
 export interface TaskStateChangeEvent {
   "detail-type"?: string;

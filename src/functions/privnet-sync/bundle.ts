@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** From dist/privnet/sync-function/code.js. */
+/** From dist/functions/privnet-sync/bundle.js. */
 const BUNDLE = "../../privnet-sync.js";
 /** From either src/ or dist/: the checkout's scripts/. */
 const BUILD_SCRIPT = "../../../scripts/build-sync-function.mjs";

@@ -1,0 +1,71 @@
+/**
+ * The house plan (docs/architecture.md) as rules: which folder of src/ may import which.
+ * Checked by test/architecture.test.ts; `npx depcruise src` prints the same verdict.
+ * Data flows one way: command line → model → template → change set → AWS, and results
+ * come back as typed events that the printer renders.
+ */
+const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "build"];
+const under = (folders) => `^src/(${folders.join("|")})/`;
+
+/** Each room and the rooms it may import (besides itself, node: builtins and packages). */
+const ROOMS = {
+  // the composition root and the command line
+  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "version.ts"] },
+  commands: { may: ["runtime", "operations"] },
+  operations: { may: ["steps", "runtime", "ui", "aws", "version.ts", ...PURE] },
+  steps: { may: ["runtime", "ui", "aws", "functions", "version.ts", ...PURE] },
+  runtime: { may: ["ui", "aws", "core"] },
+  // the edges: output and AWS
+  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws"] },
+  aws: { may: ["core", "names"], typesFrom: ["plan", "templates", "privnet"] },
+  functions: { may: ["core", "names", "privnet", "aws"] },
+  // pure rooms, top to bottom
+  templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "build", "privnet", "version.ts"] },
+  apps: { may: ["manifest", "names", "core"] },
+  manifest: { may: ["rack", "names", "core"] },
+  plan: { may: ["rack", "names", "core", "cost"] },
+  cost: { may: ["rack", "names", "core"] },
+  build: { may: ["core", "names"] },
+  rack: { may: ["names", "core"] },
+  privnet: { may: ["names", "core"] },
+  ca: { may: ["core", "names"] },
+  names: { may: ["core"] },
+  core: { may: [] },
+};
+
+function target(room) {
+  return room.endsWith(".ts") ? `^src/${room.replace(".", "\\.")}$` : `^src/${room}/`;
+}
+
+const allowed = Object.entries(ROOMS).flatMap(([room, rule]) => {
+  const from = { path: rule.path ?? target(room) };
+  const own = room.endsWith(".ts") ? [] : [target(room)];
+  const rules = [{ from, to: { path: [...own, ...rule.may.map(target)] } }];
+  if (rule.typesFrom) rules.push({ from, to: { path: rule.typesFrom.map(target), dependencyTypes: ["type-only"] } });
+  return rules;
+});
+
+module.exports = {
+  forbidden: [
+    { name: "no-cycle", comment: "no import cycles, file to file", severity: "error", from: {}, to: { circular: true } },
+    {
+      name: "pure-rooms-stay-pure",
+      comment: "pure rooms never reach AWS, the terminal or the process's context",
+      severity: "error",
+      from: { path: under(PURE) },
+      to: { path: ["^src/(aws|ui|runtime|steps|operations|commands)/", "(^|/)@aws-sdk/"], dependencyTypesNot: ["type-only"] },
+    },
+  ],
+  allowed: [
+    ...allowed,
+    { from: { path: "^src/" }, to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"] } },
+    { from: { path: "^src/version\\.ts$" }, to: { path: "^package\\.json$" } },
+  ],
+  allowedSeverity: "error",
+  options: {
+    doNotFollow: { path: "node_modules" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".js", ".json"] },
+  },
+};
