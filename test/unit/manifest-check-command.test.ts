@@ -92,8 +92,8 @@ describe("racknet manifest check", () => {
   });
 });
 
-describe("speed", () => {
-  it("a 500-service manifest parses and checks in well under 0.5 s", () => {
+describe("big manifests (their speed is measured by npm run bench)", () => {
+  it("a 500-service manifest parses and checks without problems", () => {
     const lines = ["services:"];
     for (let index = 0; index < 500; index += 1) {
       lines.push(`  service-${index}:`, `    image: example/service:${index}`, `    port: ${3000 + index}`, `    environment: [INDEX=${index}, LOG_LEVEL]`);
@@ -102,15 +102,10 @@ describe("speed", () => {
     }
     const text = `${lines.join("\n")}\n`;
     const params = applyAssignments(defaultParams(), ["Internal=Yes"], "install").params;
-    parseManifest("services:\n  warm:\n    image: a:1\n", "warm.yml"); // compile the schema once, as a real run does before timing matters
-    const started = performance.now();
     const { manifest, problems } = parseManifest(text, "convox.yml", { app: "shop", rack: "prod", params });
     const rackProblems = manifest ? checkManifest(manifest, { app: "shop", rack: "prod", params }) : [];
-    const elapsed = performance.now() - started;
-    console.log(`500 services parsed and checked in ${elapsed.toFixed(1)} ms`);
     expect(problems).toEqual([]);
     expect(rackProblems).toEqual([]);
     expect(manifest?.services).toHaveLength(500);
-    expect(elapsed).toBeLessThan(500);
   });
 });
