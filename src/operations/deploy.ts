@@ -47,7 +47,7 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
   const { manifest, warnings } = await loadManifest(request.file);
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environmentValues(manifest));
-  for (const warning of warnings) context.printer.warn(`${warning.where ?? ""} ${warning.path ?? ""}: ${warning.message}`.trim());
+  for (const warning of warnings) context.printer.warnProblem(warning);
 
   const rack = await resolveRack(context);
   const params = fromCfnParameters(rack.parameters);

@@ -24,7 +24,7 @@ export async function run(context: Context, args: { file: string; rackParams: st
 
   const text = await readManifestText(file);
   const { manifest, problems, warnings } = parseManifest(text, file, { app, rack, ...(params ? { params } : {}) });
-  for (const warning of warnings) context.printer.warn(`${[warning.where, warning.path].filter(Boolean).join(" ")}: ${warning.message}`);
+  for (const warning of warnings) context.printer.warnProblem(warning);
   if (!manifest || problems.length > 0) {
     throw new ValidationErrors(`${file} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);
   }

@@ -71,6 +71,12 @@ export class Printer {
     this.writeErr(`${this.paint.yellow("warning:")} ${line}\n`);
   }
 
+  /** A problem that does not stop the command (a manifest key racknet ignores), placed as errors place theirs. */
+  warnProblem(problem: Problem): void {
+    const where = placeOf(problem);
+    this.warn(`${where ? `${where}: ` : ""}${problem.message}`);
+  }
+
   debug(line: string): void {
     if (this.debugEnabled) this.writeErr(`${this.paint.dim(`debug: ${line}`)}\n`);
   }
@@ -78,7 +84,7 @@ export class Printer {
   error(message: string, details: ErrorDetails = {}): void {
     const lines = [`${this.paint.red("error:")} ${message}`];
     for (const problem of details.problems ?? []) {
-      const where = [problem.where, problem.path].filter(Boolean).join(" ");
+      const where = placeOf(problem);
       lines.push(`  ${where ? `${this.paint.bold(where)}: ` : ""}${problem.message}`);
       if (problem.fix) lines.push(`    ${this.paint.cyan("fix:")} ${problem.fix}`);
     }
@@ -115,6 +121,11 @@ export class Printer {
   out(text: string): void {
     this.writeOut(text.endsWith("\n") ? text : `${text}\n`);
   }
+}
+
+/** `convox.yml:12:5 services.api.port`: where a problem is, as far as it says. */
+function placeOf(problem: Problem): string {
+  return [problem.where, problem.path].filter(Boolean).join(" ");
 }
 
 /** The shortest value worth masking: shorter ones are words and numbers found in any message. */
