@@ -1,12 +1,30 @@
 #!/usr/bin/env node
-// Writes dist/help.txt: `racknet --help` as commander prints it at 80 columns, so the
-// launcher can answer --help without loading the CLI (see bin/racknet).
-import { writeFileSync } from "node:fs";
+// Writes `racknet --help` and every command's `--help`, as commander prints them at 80
+// columns, into dist/help/ (help.json: command path → text), so the launcher answers them
+// without loading the CLI (see bin/racknet).
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "..", "dist");
 const { buildProgram } = await import(join(dist, "cli.js"));
 const program = buildProgram(async () => undefined);
-program.configureOutput({ getOutHelpWidth: () => 80 });
-writeFileSync(join(dist, "help.txt"), program.helpInformation());
+
+const texts = {};
+function collect(command, path) {
+  command.configureOutput({ getOutHelpWidth: () => 80 });
+  texts[path.join(" ")] = command.helpInformation() + helpAfter(command);
+  for (const sub of command.commands) if (sub.name() !== "help") collect(sub, [...path, sub.name()]);
+}
+
+/** The text added with addHelpText("after"), which helpInformation() leaves out. */
+function helpAfter(command) {
+  let after = "";
+  command.configureOutput({ writeOut: (text) => (after += text), getOutHelpWidth: () => 80 });
+  command.emit("afterHelp", { error: false, command, write: (text) => (after += text) });
+  return after;
+}
+
+collect(program, []);
+mkdirSync(join(dist, "help"), { recursive: true });
+writeFileSync(join(dist, "help", "help.json"), JSON.stringify(texts));

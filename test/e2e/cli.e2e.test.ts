@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { runCli, hasStackTrace } from "../support/cli.js";
+import { COMMANDS } from "../../src/commands/index.js";
 
 /** The launcher and command line, offline (no AWS endpoint answers on port 9). */
 const base = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("AWS_")));
@@ -29,11 +30,14 @@ describe("racknet's command line", () => {
     expect((await cli("-v")).stdout.trim()).toBe(version);
   });
 
-  it("every command has help with an example", async () => {
-    for (const command of [["rack", "install"], ["rack", "params", "set"], ["deploy"], ["services"], ["private-networks-domain-names"], ["manifest", "check"]]) {
+  it("every command has help with an example, and the fast path's help is exactly commander's", async () => {
+    for (const declaration of COMMANDS) {
+      const command = [...declaration.path];
       const result = await cli(...command, "--help");
       expect(result.code, command.join(" ")).toBe(0);
-      expect(result.stdout, command.join(" ")).toContain("Example:");
+      expect(result.stdout, command.join(" ")).toContain(`Example:\n  ${declaration.example}`);
+      // A global flag first makes the launcher load the CLI, so commander itself answers.
+      expect(result.stdout, command.join(" ")).toBe((await cli("--no-color", ...command, "--help")).stdout);
     }
   });
 
