@@ -16,7 +16,7 @@ const ROOMS = {
   steps: { may: ["runtime", "ui", "aws", "functions", "version.ts", ...PURE] },
   runtime: { may: ["ui", "aws", "core"] },
   // the edges: output and AWS
-  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws"] },
+  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates"] },
   aws: { may: ["core", "names"], typesFrom: ["plan", "templates", "privnet"] },
   functions: { may: ["core", "names", "privnet", "aws"] },
   // pure rooms, top to bottom

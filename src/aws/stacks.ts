@@ -1,6 +1,5 @@
 import type { CloudFormationClient, Stack } from "@aws-sdk/client-cloudformation";
 import { APP_TAG, KIND_TAG, RACK_TAG } from "../names/index.js";
-import type { RackOutputs } from "../templates/rack-contract.js";
 import { sdk } from "./sdk.js";
 
 /** What racknet knows about a deployed stack, as plain maps. */
@@ -13,11 +12,6 @@ export interface StackInfo {
   outputs: Record<string, string>;
   tags: Record<string, string>;
   lastUpdated?: Date;
-}
-
-export interface RackInfo extends StackInfo {
-  rack: string;
-  rackOutputs: RackOutputs;
 }
 
 export interface AppInfo extends StackInfo {

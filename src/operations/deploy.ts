@@ -3,13 +3,13 @@ import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appCertificateNames, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, visibility, type EndpointKind, type Manifest } from "../manifest/model.js";
 import { deploymentRules, environmentValues, loadManifest } from "../manifest/index.js";
-import { fromCfnParameters } from "../rack/params.js";
 import { appTemplate, appParameters } from "../templates/app.js";
 import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
 import { renderTemplate, type Json } from "../templates/cfn.js";
 import { checkAppQuotas } from "../templates/app-quotas.js";
 import { racknetVersion } from "../version.js";
-import { describeStack, type RackInfo } from "../aws/stacks.js";
+import { describeStack } from "../aws/stacks.js";
+import type { RackInfo } from "../steps/resolve.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { resolveRack } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
@@ -50,7 +50,7 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
   for (const warning of warnings) context.printer.warnProblem(warning);
 
   const rack = await resolveRack(context);
-  const params = fromCfnParameters(rack.parameters);
+  const params = rack.params;
   const rackProblems = deploymentRules(manifest, { app: request.app, rack: rack.rack, params });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${request.file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);

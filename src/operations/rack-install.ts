@@ -11,6 +11,7 @@ import { availableZoneNames } from "../aws/zones.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
 import { operationPort } from "../steps/review.js";
+import { rackInfo } from "../steps/resolve.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 
@@ -72,7 +73,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       { port: operationPort(context), followCommand: `racknet rack -r ${args.name}`, what: `rack ${args.name}` },
     );
     if (outcome.kind !== "applied" && certificate.created) await removeRackCa(context, args.name);
-    printRackOutcome(context.printer, region, args.name, outcome, "installed");
+    printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
   } catch (error) {
     if (certificate.created && !(await describeStack(cfn, stackName).catch(() => undefined))) {
       await removeRackCa(context, args.name).catch(() => undefined);

@@ -1,10 +1,10 @@
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
-import { listApps, type AppInfo, type RackInfo } from "../aws/stacks.js";
-import { resolveRack } from "../steps/resolve.js";
+import { listApps, type AppInfo } from "../aws/stacks.js";
+import { rackInfo, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { applyAssignments, fromCfnParameters, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
+import { applyAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
@@ -33,7 +33,7 @@ export async function run(context: Context, args: { params: string[] }): Promise
 
 async function setRackParams(context: Context, assignments: readonly string[]): Promise<RackUpdateResult> {
   const rack = await resolveRack(context);
-  const current = fromCfnParameters(rack.parameters);
+  const current = rack.params;
   const { params, changes, problems } = applyAssignments(current, assignments, "update");
   assertNoParamProblems(problems);
   if (changes.length === 0) {
@@ -74,7 +74,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [] };
   const updated = outcome.stack;
   const refreshedApps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const reports = await syncAppsWithRack(context, { ...updated, rack: rack.rack, rackOutputs: updated.outputs }, refreshedApps);
+  const reports = await syncAppsWithRack(context, rackInfo(updated, rack.rack), refreshedApps);
   return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports };
 }
 

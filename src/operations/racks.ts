@@ -1,7 +1,7 @@
 import type { Context } from "../runtime/context.js";
 import { listRacks } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
-import { fromCfnParameters } from "../rack/params.js";
+import { rackInfo } from "../steps/resolve.js";
 import { shortParameters } from "../ui/rack-summary.js";
 
 export async function run(context: Context): Promise<void> {
@@ -10,7 +10,7 @@ export async function run(context: Context): Promise<void> {
     name: rack.name,
     status: rack.status,
     version: rack.tags[VERSION_TAG] ?? "",
-    parameters: shortParameters(fromCfnParameters(rack.parameters)),
+    parameters: shortParameters(rackInfo(rack, rack.name).params),
   }));
   context.printer.result(rows, () => {
     if (rows.length === 0) {

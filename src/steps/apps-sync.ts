@@ -1,15 +1,15 @@
 import type { Context } from "../runtime/context.js";
 import { operationPort } from "./review.js";
-import type { AppInfo, RackInfo } from "../aws/stacks.js";
+import type { AppInfo } from "../aws/stacks.js";
+import type { RackInfo } from "./resolve.js";
 import { deployStack } from "../aws/changeset/deploy.js";
-import { fromCfnParameters } from "../rack/params.js";
 
 /**
  * The rack facts an app stack takes as parameters, by parameter name: the rack's Outputs
  * (the app template names its parameters after them) and the Domain parameter.
  */
 export function rackFacts(rack: RackInfo): Record<string, string> {
-  return { ...rack.outputs, Domain: fromCfnParameters(rack.parameters).Domain };
+  return { ...rack.outputs, Domain: rack.params.Domain };
 }
 
 /** The app's parameters with every rack fact it takes replaced by the rack's current value. */

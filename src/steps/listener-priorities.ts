@@ -1,6 +1,6 @@
 import { assignPriorities, ruleOwner, type ExistingRules } from "../apps/priorities.js";
 import { listenerRules } from "../aws/elbv2.js";
-import type { RackInfo } from "../aws/stacks.js";
+import type { RackInfo } from "./resolve.js";
 import { endpointKinds, type EndpointKind, type Manifest } from "../manifest/model.js";
 import type { Context } from "../runtime/context.js";
 import { RackOutput } from "../templates/rack-contract.js";

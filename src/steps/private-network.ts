@@ -1,5 +1,6 @@
 import { UserError } from "../core/errors.js";
-import type { AppInfo, RackInfo } from "../aws/stacks.js";
+import type { AppInfo } from "../aws/stacks.js";
+import type { RackInfo } from "./resolve.js";
 import { sdk } from "../aws/sdk.js";
 import { appId, privateNetworkId, privateNetworkZoneName } from "../names/index.js";
 import { planPrivateNetworkRecords, type PrivateNetworkPlan } from "../privnet/records.js";

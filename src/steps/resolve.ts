@@ -1,7 +1,21 @@
 import { UserError } from "../core/errors.js";
 import { KIND_TAG, appStackName, rackStackName } from "../names/index.js";
-import { describeStack, listRacks, type AppInfo, type RackInfo } from "../aws/stacks.js";
+import { describeStack, listRacks, type AppInfo, type StackInfo } from "../aws/stacks.js";
+import { fromCfnParameters, type RackParams } from "../rack/params.js";
+import type { RackOutputs } from "../templates/rack-contract.js";
 import type { Context } from "../runtime/context.js";
+
+/** A deployed rack: its stack, its outputs by name, and its parameters read back once. */
+export interface RackInfo extends StackInfo {
+  rack: string;
+  rackOutputs: RackOutputs;
+  params: RackParams;
+}
+
+/** The rack that `stack` holds, its parameters parsed from the stack's (the one place they are). */
+export function rackInfo(stack: StackInfo, rack: string): RackInfo {
+  return { ...stack, rack, rackOutputs: stack.outputs, params: fromCfnParameters(stack.parameters) };
+}
 
 /**
  * The rack a command acts on: -r / RACKNET_RACK, else the region's only rack, else an
@@ -17,11 +31,11 @@ export async function resolveRack(context: Context): Promise<RackInfo> {
         fix: "run `racknet racks` to list racks, or `racknet rack install " + wanted + "` to create it",
       });
     }
-    return { ...stack, rack: wanted, rackOutputs: stack.outputs };
+    return rackInfo(stack, wanted);
   }
   const racks = await listRacks(cfn);
   const only = racks[0];
-  if (racks.length === 1 && only) return { ...only, rack: only.name, rackOutputs: only.outputs };
+  if (racks.length === 1 && only) return rackInfo(only, only.name);
   if (racks.length === 0) {
     throw new UserError(`no racks in ${await context.aws.region()}`, { fix: "run `racknet rack install NAME` to create one" });
   }

@@ -1,8 +1,8 @@
-import type { RackInfo } from "../aws/stacks.js";
+import type { StackInfo } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
-import { PARAMS, defaultParams, fromCfnParameters, type RackParams } from "../rack/params.js";
+import { PARAMS, defaultParams, type RackParams } from "../rack/params.js";
+import type { RackOutputs } from "../templates/rack-contract.js";
 import type { Printer } from "./printer.js";
-import type { DeployOutcome } from "../aws/changeset/types.js";
 
 export interface RackSummary {
   name: string;
@@ -16,8 +16,11 @@ export interface RackSummary {
 }
 
 /** `racknet rack`: what a user wants to know about the rack, from one DescribeStacks. */
-export function rackSummary(rack: RackInfo, region: string): RackSummary {
-  const parameters = fromCfnParameters(rack.parameters);
+/** What the summary reads of a deployed rack. */
+export type RackView = Pick<StackInfo, "status" | "tags"> & { rack: string; rackOutputs: RackOutputs; params: RackParams };
+
+export function rackSummary(rack: RackView, region: string): RackSummary {
+  const parameters = rack.params;
   const outputs = rack.rackOutputs;
   const nat = (outputs.NatElasticIps ?? "").split(",").filter(Boolean);
   const isPrivate = parameters.Private === "Yes";
@@ -61,13 +64,13 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
   printer.info(summary.outboundNote);
 }
 
-/** What install and params set print when they end: the outcome, then the rack as `racknet rack` shows it. */
-export function printRackOutcome(printer: Printer, region: string, rack: string, outcome: DeployOutcome, verb: string): void {
+/** What install prints when it ends: the outcome, then (when applied) the rack as `racknet rack` shows it. */
+export function printRackOutcome(printer: Printer, region: string, name: string, verb: string, outcome: { kind: "no-changes" | "dry-run" } | { kind: "applied"; rack: RackView }): void {
   if (outcome.kind !== "applied") {
-    printer.result({ rack, outcome: outcome.kind }, () => undefined);
+    printer.result({ rack: name, outcome: outcome.kind }, () => undefined);
     return;
   }
-  printer.success(`rack ${rack} ${verb}`);
-  const summary = rackSummary({ ...outcome.stack, rack, rackOutputs: outcome.stack.outputs }, region);
+  printer.success(`rack ${name} ${verb}`);
+  const summary = rackSummary(outcome.rack, region);
   printer.result({ outcome: outcome.kind, ...summary }, () => printRackSummary(printer, summary));
 }

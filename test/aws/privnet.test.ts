@@ -13,7 +13,9 @@ import { PassThrough } from "node:stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AwsClients } from "../../src/aws/clients.js";
 import { privateNetworkNames, reconcilePrivateNetwork } from "../../src/steps/private-network.js";
-import type { AppInfo, RackInfo } from "../../src/aws/stacks.js";
+import type { AppInfo } from "../../src/aws/stacks.js";
+import type { RackInfo } from "../../src/steps/resolve.js";
+import { defaultParams } from "../../src/rack/params.js";
 import type { Context } from "../../src/runtime/context.js";
 import { UsageError } from "../../src/core/errors.js";
 import { run as privateNetworksDomainNames } from "../../src/operations/private-networks-domain-names.js";
@@ -38,6 +40,7 @@ const rack: RackInfo = {
   tags: {},
   rack: "prod",
   rackOutputs: { Cluster: cluster, PrivateNetworkZoneId: "Z0PN", PrivateNetworkZoneName: zoneName },
+  params: defaultParams(),
 };
 const app = (name: string, uuid: string): AppInfo => ({
   name: `prod-${name}`,
