@@ -12,6 +12,8 @@ import { sdk } from "./sdk.js";
 export interface AwsSettings {
   region?: string;
   profile?: string;
+  /** How long to wait for a connection and for an answer (idle socket); tests shorten them. */
+  timeouts?: { connectMs: number; responseMs: number };
   /** Called once per AWS request, with `Service.Operation`: --debug and the benchmark's call count. */
   onCall?: (operation: string) => void;
 }
@@ -22,6 +24,13 @@ export interface AwsSettings {
  * call in thirteen at 30% faults; ten attempts without a quota survive it.
  */
 export const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
+
+/**
+ * Every call has a deadline: a TCP connection within 3 s, then no more than 20 s without a
+ * byte of the answer (an endpoint that accepts and never answers would otherwise hold
+ * racknet forever). A timed-out call is tried once more (src/aws/retry.ts), then reported.
+ */
+export const DEFAULT_TIMEOUTS = { connectMs: 3_000, responseMs: 20_000 };
 
 interface ClientShape {
   middlewareStack: { add: (middleware: never, options: never) => void };
@@ -78,10 +87,12 @@ export class AwsClients {
   }
 
   private config() {
+    const timeouts = this.settings.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region: this.settings.region,
       profile: this.settings.profile,
       retryStrategy: this.retryStrategy,
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.responseMs },
     };
   }
 
