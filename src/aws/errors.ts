@@ -2,6 +2,8 @@ import { ExitCode } from "../core/errors.js";
 import { isTimeout } from "./retry.js";
 
 export interface DescribedAwsError {
+  /** Set where the caller may say more (a named profile that does not exist). */
+  kind?: "no-credentials";
   message: string;
   fix?: string;
   exitCode: ExitCode;
@@ -25,6 +27,7 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
   const message = shaped.message ?? "";
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return {
+      kind: "no-credentials",
       message: "no AWS credentials found.",
       fix: "set AWS_PROFILE or pass --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (run `aws sso login` for SSO profiles)",
       exitCode: ExitCode.refused,

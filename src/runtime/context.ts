@@ -14,6 +14,8 @@ export interface GlobalOptions {
   app?: string;
   yes: boolean;
   dryRun: boolean;
+  /** With --dry-run: exit 4 when the change set has changes (for CI diff steps). */
+  exitCode?: boolean;
 }
 
 /** What a command handler gets: how to print, how to reach AWS, and the user's global choices. */
@@ -25,6 +27,8 @@ export interface Context {
   canPrompt: boolean;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
+  /** Set when a dry run found changes: with --exit-code the command exits 4. */
+  changesPending?: boolean;
 }
 
 export function createContext(options: GlobalOptions): Context {

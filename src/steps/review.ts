@@ -23,7 +23,10 @@ export function operationPort(context: Context, approval: Approval = approvalOf(
     review: async (request, signal) => {
       const plan = buildPlan(request.changes, { region: await context.aws.region(), notes: request.notes });
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
-      return approve(approval, plan, request, signal);
+      const verdict = await approve(approval, plan, request, signal);
+      // A change set was made (an empty one never reaches the review): something would change.
+      if (verdict === "dry-run") context.changesPending = true;
+      return verdict;
     },
   };
 }
