@@ -1,5 +1,5 @@
 import type { Plan, PlanRow, ResourceChange } from "./model.js";
-import { natCreatedSentence, natMonthlyCost } from "./nat-cost.js";
+import { natCostPhrase, natCreatedSentence, natMonthlyCost, natNoun } from "./nat-cost.js";
 
 /**
  * Resources whose replacement or removal breaks what users reach: names change,
@@ -67,8 +67,8 @@ function natSentences(changes: readonly ResourceChange[], region: string): strin
   const sentences: string[] = [];
   if (added > 0) sentences.push(natCreatedSentence(added, region));
   if (removed > 0) {
-    const noun = removed === 1 ? "1 NAT gateway" : `${removed} NAT gateways`;
-    sentences.push(`${noun} will be deleted, saving about $${natMonthlyCost(removed, region).toFixed(2)}/month`);
+    const saving = natMonthlyCost(removed, region);
+    sentences.push(`${natNoun(removed)} will be deleted, ${saving === undefined ? natCostPhrase(removed, region) : `saving about $${saving.toFixed(2)}/month`}`);
   }
   return sentences;
 }

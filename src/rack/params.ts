@@ -16,6 +16,18 @@ export type ParamName =
   | "Domain"
   | "VPCCIDR";
 
+/** Parameter names as constants, so code never spells them as string literals. */
+export const RackParam = {
+  Private: "Private",
+  Internal: "Internal",
+  InternalOnly: "InternalOnly",
+  InternalRouter: "internal_router",
+  InternalRouterCidrs: "internal_router_cidrs",
+  InternalRouterVpcs: "internal_router_vpcs",
+  Domain: "Domain",
+  VPCCIDR: "VPCCIDR",
+} as const satisfies Record<string, ParamName>;
+
 type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname";
 
 export interface ParamSpec {
@@ -43,6 +55,14 @@ export const PARAMS: readonly ParamSpec[] = [
 ];
 
 export type RackParams = Record<ParamName, string>;
+
+/** The canonical "on" of a Yes/No or true/false parameter (values are stored canonical). */
+const ON_VALUES: ReadonlySet<string> = new Set(["Yes", "true"]);
+
+/** True when a Yes/No or true/false parameter is on: `isOn(params, RackParam.Private)`. */
+export function isOn(params: Readonly<RackParams>, name: ParamName): boolean {
+  return ON_VALUES.has(params[name]);
+}
 
 export function defaultParams(): RackParams {
   return Object.fromEntries(PARAMS.map((spec) => [spec.name, spec.default])) as RackParams;
