@@ -13,6 +13,13 @@ export interface ResourceChange {
   /** "True", "False", "Conditional"; absent for Add and Remove. */
   replacement?: string;
   physicalId?: string;
+  /**
+   * DescribeChangeSet's BeforeContext / AfterContext (with IncludePropertyValues): the
+   * resource's properties before and after, as the encoded JSON CloudFormation returns.
+   * Absent where the engine does not give them (moto): classifiers then rely on the models.
+   */
+  beforeContext?: string;
+  afterContext?: string;
 }
 
 export interface PlanRow {
