@@ -1,15 +1,9 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { classifyBroadening } from "../../src/plan/broadening.js";
-import { resourceChangesOf, type DescribedChange } from "../../src/plan/change-set.js";
 import type { ExposedService, ExposureModel } from "../../src/plan/exposure-model.js";
 import { defaultParams, type RackParams } from "../../src/rack/params.js";
+import { changeSet } from "../support/change-sets.js";
 
-/** Change sets in DescribeChangeSet's shape (IncludePropertyValues), under test/fixtures/change-sets. */
-export function changeSet(name: string) {
-  const described = JSON.parse(readFileSync(new URL(`../fixtures/change-sets/${name}`, import.meta.url), "utf8")) as { Changes: DescribedChange[] };
-  return resourceChangesOf(described.Changes);
-}
 
 const rack = (changes: Partial<RackParams> = {}): RackParams => ({ ...defaultParams(), ...changes });
 const web = (changes: Partial<ExposedService> = {}): ExposedService => ({ name: "web", reach: "internal", publicIp: false, ...changes });
