@@ -1,4 +1,5 @@
-import { closest, distance } from "fastest-levenshtein";
+import { formatBlock, parseCidr, RESERVED_RANGES, reservedRangeOf, blockContains } from "./cidr.js";
+import { closestName } from "./closest-name.js";
 
 /**
  * The rack parameters of SPEC section 2: their names on the command line, their
@@ -114,16 +115,8 @@ function canonicalKey(name: string): string {
 
 /** The closest known name, when it is close enough to be what the user meant. */
 export function suggestParam(name: string): ParamName | undefined {
-  const names = PARAMS.map((spec) => spec.name);
-  const lower = name.toLowerCase();
-  const best = closest(lower, names.map((candidate) => candidate.toLowerCase()));
-  const index = names.findIndex((candidate) => candidate.toLowerCase() === best);
-  const found = names[index];
-  if (!found) return undefined;
-  const budget = Math.max(2, Math.floor(found.length / 3));
-  // A letter or two is contained in many names; only a real fragment ("router") is worth suggesting from.
-  const fragment = lower.length >= 3 && (best.includes(lower) || lower.includes(best));
-  return distance(lower, best) <= budget || fragment ? found : undefined;
+  const found = closestName(name, PARAMS.map((spec) => spec.name), { fragments: true });
+  return PARAMS.find((spec) => spec.name === found)?.name;
 }
 
 const YES = new Set(["yes", "true", "y", "on", "1"]);
@@ -142,14 +135,14 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       return { problem: `${spec.name} must be ${on} or ${off}, not "${raw}"`, fix: `${spec.name}=${on} or ${spec.name}=${off}` };
     }
     case "cidr": {
-      const problem = cidrProblem(value, { minPrefix: 16, maxPrefix: 24 });
-      return problem ? { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.0.0.0/16` } : { value: normaliseCidr(value) };
+      const problem = cidrProblem(value, { minPrefix: 16, maxPrefix: 24 }) ?? vpcRangeProblem(value);
+      return problem ? { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.0.0.0/16 (a private range, RFC 1918)` } : { value: normaliseCidr(value) };
     }
     case "cidr-list": {
       const items = splitList(value);
       if (items.length > LIST_MAX) return { problem: `${spec.name} takes at most ${LIST_MAX} CIDRs, got ${items.length}`, fix: "merge ranges into fewer, larger CIDRs" };
       for (const item of items) {
-        const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 });
+        const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 }) ?? peerRangeProblem(item);
         if (problem) return { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.1.0.0/16,10.2.0.0/16` };
       }
       return { value: items.map(normaliseCidr).join(",") };
@@ -188,6 +181,25 @@ export function cidrProblem(value: string, bounds: { minPrefix: number; maxPrefi
     return `"${value}" has prefix /${prefix}; it must be between /${bounds.minPrefix} and /${bounds.maxPrefix}`;
   }
   return undefined;
+}
+
+/**
+ * A VPC range AWS refuses (0.0.0.0/8, loopback, link-local, multicast: VPC User Guide, "VPC
+ * CIDR blocks") or another special-purpose range (RFC 6890) that is not ordinary unicast.
+ */
+function vpcRangeProblem(value: string): string | undefined {
+  const block = parseCidr(value);
+  const reserved = block ? reservedRangeOf(block) : undefined;
+  if (!block || !reserved) return undefined;
+  const where = blockContains(reserved.block, block) ? "is in" : "overlaps";
+  return `"${value}" (${formatBlock(block)}) ${where} ${reserved.name}`;
+}
+
+/** A peer CIDR wholly inside a reserved range admits no real network (0.0.0.0/0 contains them and is accepted). */
+function peerRangeProblem(value: string): string | undefined {
+  const block = parseCidr(value);
+  const reserved = block ? RESERVED_RANGES.find((range) => blockContains(range.block, block)) : undefined;
+  return block && reserved ? `"${value}" is in ${reserved.name}: no peered network has such addresses` : undefined;
 }
 
 /** `10.0.3.7/16` becomes `10.0.0.0/16`: the network address. */
