@@ -98,3 +98,22 @@ export function isAnywhere(cidr: string): boolean {
   const text = cidr.trim();
   return text === "0.0.0.0/0" || /^(::|0:0:0:0:0:0:0:0)\/0$/.test(text);
 }
+
+/**
+ * A VPC range AWS refuses (0.0.0.0/8, loopback, link-local, multicast: VPC User Guide, "VPC
+ * CIDR blocks") or another special-purpose range (RFC 6890) that is not ordinary unicast.
+ */
+export function vpcRangeProblem(value: string): string | undefined {
+  const block = parseCidr(value);
+  const reserved = block ? reservedRangeOf(block) : undefined;
+  if (!block || !reserved) return undefined;
+  const where = blockContains(reserved.block, block) ? "is in" : "overlaps";
+  return `"${value}" (${formatBlock(block)}) ${where} ${reserved.name}`;
+}
+
+/** A peer CIDR wholly inside a reserved range admits no real network (0.0.0.0/0 contains them and is accepted). */
+export function peerRangeProblem(value: string): string | undefined {
+  const block = parseCidr(value);
+  const reserved = block ? RESERVED_RANGES.find((range) => blockContains(range.block, block)) : undefined;
+  return block && reserved ? `"${value}" is in ${reserved.name}: no peered network has such addresses` : undefined;
+}

@@ -1,4 +1,4 @@
-import { formatBlock, parseCidr, RESERVED_RANGES, reservedRangeOf, blockContains } from "./cidr.js";
+import { peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
 
 /**
@@ -181,25 +181,6 @@ export function cidrProblem(value: string, bounds: { minPrefix: number; maxPrefi
     return `"${value}" has prefix /${prefix}; it must be between /${bounds.minPrefix} and /${bounds.maxPrefix}`;
   }
   return undefined;
-}
-
-/**
- * A VPC range AWS refuses (0.0.0.0/8, loopback, link-local, multicast: VPC User Guide, "VPC
- * CIDR blocks") or another special-purpose range (RFC 6890) that is not ordinary unicast.
- */
-function vpcRangeProblem(value: string): string | undefined {
-  const block = parseCidr(value);
-  const reserved = block ? reservedRangeOf(block) : undefined;
-  if (!block || !reserved) return undefined;
-  const where = blockContains(reserved.block, block) ? "is in" : "overlaps";
-  return `"${value}" (${formatBlock(block)}) ${where} ${reserved.name}`;
-}
-
-/** A peer CIDR wholly inside a reserved range admits no real network (0.0.0.0/0 contains them and is accepted). */
-function peerRangeProblem(value: string): string | undefined {
-  const block = parseCidr(value);
-  const reserved = block ? RESERVED_RANGES.find((range) => blockContains(range.block, block)) : undefined;
-  return block && reserved ? `"${value}" is in ${reserved.name}: no peered network has such addresses` : undefined;
 }
 
 /** `10.0.3.7/16` becomes `10.0.0.0/16`: the network address. */
