@@ -3,6 +3,7 @@ import { COMMANDS, GROUPS } from "./commands/index.js";
 import type { ArgumentSpec, CommandDeclaration, GlobalFlag } from "./commands/define.js";
 import type { GlobalOptions } from "./runtime/context.js";
 import { ERROR_CODES, ExitCode } from "./core/errors.js";
+import { REQUIRE_APPROVAL_VALUES } from "./plan/approval.js";
 import { racknetVersion } from "./version.js";
 
 /**
@@ -47,7 +48,9 @@ export function buildProgram(run: Runner): Command {
       command
         .option("-y, --yes", "do not ask; apply the change set")
         .option("--dry-run", "create the change set, show it, delete it")
-        .option("--exit-code", "with --dry-run: exit 4 when there are changes, 0 when none");
+        .option("--exit-code", "with --dry-run: exit 4 when there are changes, 0 when none")
+        .option("--allow-destroy", "apply a change that destroys or replaces what holds data, identity or running work")
+        .addOption(new Option("--require-approval <level>", "changes that need their own approval").choices(REQUIRE_APPROVAL_VALUES).default("broadening"));
     }
     command.addHelpText("after", helpFooter(declaration));
     command.action(async (...received: unknown[]) => {
@@ -98,6 +101,8 @@ function globalOptions(options: Record<string, unknown>): GlobalOptions {
     yes: options.yes === true,
     dryRun: options.dryRun === true,
     exitCode: options.exitCode === true,
+    allowDestroy: options.allowDestroy === true,
+    requireApproval: REQUIRE_APPROVAL_VALUES.find((value) => value === options.requireApproval) ?? "broadening",
   };
 }
 

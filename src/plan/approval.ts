@@ -59,7 +59,13 @@ export function decideApproval(input: ApprovalInput): ApprovalDecision {
   const questions: ApprovalQuestion[] = [];
   if (widensGate) questions.push({ topic: "widens", question: `This widens who can reach what already exists: ${input.widens.join("; ")}. Apply that?`, defaultNo: true });
   if (destroysGate) questions.push({ topic: "destroys", question: `This destroys or replaces: ${input.destroys.join("; ")}. Apply that?`, defaultNo: true });
-  questions.push({ topic: "change", question: input.question, defaultNo: false });
+  // Deleting by name destroys by design: the one question says what goes, and its safe answer is No.
+  const destroysByName = input.destructiveByName === true && input.destroys.length > 0;
+  questions.push({
+    topic: "change",
+    question: destroysByName ? `${input.question} This destroys: ${input.destroys.join("; ")}.` : input.question,
+    defaultNo: destroysByName,
+  });
   return { kind: "ask", questions };
 }
 

@@ -2,6 +2,7 @@ import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
 import { UserError } from "../core/errors.js";
+import type { RequireApproval } from "../plan/approval.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
 export interface GlobalOptions {
@@ -16,6 +17,10 @@ export interface GlobalOptions {
   dryRun: boolean;
   /** With --dry-run: exit 4 when the change set has changes (for CI diff steps). */
   exitCode?: boolean;
+  /** Apply a change that destroys or replaces what holds data, identity or running work. */
+  allowDestroy?: boolean;
+  /** Which changes need their own approval (src/plan/approval.ts); default broadening. */
+  requireApproval?: RequireApproval;
 }
 
 /** What a command handler gets: how to print, how to reach AWS, and the user's global choices. */

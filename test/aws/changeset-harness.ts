@@ -37,7 +37,7 @@ export interface Harness {
   sleeps: number[];
   pacing: Pacing;
   /** The engine options, with a port that renders on the harness's printer and approves as told. */
-  options: (overrides?: Partial<DeployOptions & Approval>) => DeployOptions;
+  options: (overrides?: Partial<DeployOptions & Approval & { destructiveByName: boolean }>) => DeployOptions;
 }
 
 /** Unmocked AWS calls fail loudly instead of resolving {}. */
@@ -75,8 +75,8 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
     stdout: () => stdout.text,
     sleeps,
     pacing,
-    options: ({ dryRun = false, yes = true, canPrompt = settings.interactive ?? false, ...overrides } = {}) => ({
-      port: operationPort(context, { dryRun, yes, canPrompt }),
+    options: ({ dryRun = false, yes = true, canPrompt = settings.interactive ?? false, destructiveByName = false, ...overrides } = {}) => ({
+      port: operationPort(context, { approval: { dryRun, yes, canPrompt }, destructiveByName }),
       followCommand: "racknet rack -r prod",
       what: "rack prod",
       pacing,

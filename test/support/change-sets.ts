@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { resourceChangesOf, type DescribedChange } from "../../src/plan/change-set.js";
+import { resourceChangesOf, type DescribedChange } from "../../src/aws/changeset/changes.js";
 import type { ResourceChange } from "../../src/plan/model.js";
 
 /** A change set in DescribeChangeSet's shape (IncludePropertyValues) from test/fixtures/change-sets, as racknet's ResourceChanges. */

@@ -56,9 +56,11 @@ describe("decideApproval", () => {
     expect(topics(decideApproval(input({ destroys, allowDestroy: true })))).toEqual([["change", false]]);
   });
 
-  it("apps delete and rack uninstall destroy by name: their own question or --yes suffices", () => {
+  it("apps delete and rack uninstall destroy by name: their own question (naming what goes, default No) or --yes suffices", () => {
     expect(decideApproval(input({ destroys, yes: true, tty: false, destructiveByName: true }))).toEqual({ kind: "proceed" });
-    expect(topics(decideApproval(input({ destroys, destructiveByName: true })))).toEqual([["change", false]]);
+    const asked = decideApproval(input({ destroys, destructiveByName: true }));
+    expect(topics(asked)).toEqual([["change", true]]);
+    expect(asked.kind === "ask" && asked.questions[0]?.question).toContain(`This destroys: ${destroys.join("; ")}.`);
   });
 
   it("both at once, without a terminal: one refusal naming every flag it takes", () => {

@@ -1,8 +1,8 @@
-import type { ResourceChange } from "./model.js";
+import type { ResourceChange } from "../../plan/model.js";
 
 /**
  * DescribeChangeSet's `Changes`, in the API's own spelling, to racknet's ResourceChange.
- * Structural types, so this pure room needs no SDK; the SDK's `Change` fits them.
+ * Structural types: the SDK's `Change` fits them, and recorded change sets (tests) too.
  */
 export interface DescribedChange {
   ResourceChange?: {
