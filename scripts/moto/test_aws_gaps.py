@@ -1,5 +1,5 @@
-"""Self-test of the moto gaps (aws_gaps.py and the launcher's own patches): one reproduction
-per gap, run against an in-process moto server patched exactly as launch.py patches it.
+"""Self-test of the moto patches (patches/, applied by launch.py): one reproduction per gap, run
+against an in-process moto server patched exactly as launch.py patches it.
 
     python3 scripts/moto/test_aws_gaps.py                # as the launcher runs it
     python3 scripts/moto/test_aws_gaps.py --stock        # no patches: shows which gaps stock moto has
