@@ -23,6 +23,8 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     cloudformation_rollback,
     cloudformation_stacks,
     cloudformation_updates,
+    codebuild,
+    codebuild_builds,
     ec2,
     ecs_services,
     ecs_task_definitions,
@@ -65,6 +67,8 @@ PATCHES: list[Callable[[], None]] = [
     ecs_services.restore_ecs_service_load_balancers_and_deployment_configuration,
     acm.restore_acm_reimport_tags,
     cloudformation_stacks.restore_stack_resources_exist,
+    codebuild.restore_codebuild_project_resource,
+    codebuild_builds.restore_codebuild_builds,
 ]
 
 
