@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from patches import (  # noqa: E402  (the folder above must be on the path first)
     acm,
+    application_autoscaling,
     cloudformation_change_sets,
     cloudformation_rollback,
     cloudformation_stacks,
@@ -26,10 +27,13 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     codebuild,
     codebuild_builds,
     ec2,
+    ecr,
     ecs_services,
     ecs_task_definitions,
     elbv2,
+    kms,
     route53,
+    scheduler,
     ssm,
 )
 
@@ -69,6 +73,15 @@ PATCHES: list[Callable[[], None]] = [
     cloudformation_stacks.restore_stack_resources_exist,
     codebuild.restore_codebuild_project_resource,
     codebuild_builds.restore_codebuild_builds,
+    ecr.restore_ecr_repository_properties,
+    kms.restore_kms_key_properties,
+    application_autoscaling.restore_application_autoscaling_resources,
+    scheduler.restore_scheduler_schedule_resource,
+    scheduler.restore_events_rule_ecs_network_configuration,
+    # Wraps the service's create/update as the patches above leave them.
+    ecs_services.restore_ecs_service_health_check_grace_period,
+    elbv2.restore_target_group_attributes_and_updates,
+    ssm.restore_ssm_parameter_tags_and_names,
 ]
 
 

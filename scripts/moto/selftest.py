@@ -29,6 +29,10 @@ class Clients:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        return self.named(name)
+
+    def named(self, name: str) -> Any:
+        """The client of a service whose name is not an identifier ("application-autoscaling")."""
         if name not in self._clients:
             self._clients[name] = self._make(name)
         return self._clients[name]

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cloudformation import parsing as cfn_parsing
 from moto.codebuild.models import CodeBuild, codebuild_backends
-from moto.core.common_models import CloudFormationModel
 
-from .resource_models import is_true, register_new_models
+from .resource_models import is_true, register_model
 
 
 def _camel(node: Any) -> Any:
@@ -48,7 +46,7 @@ def _logs_config(properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class CodeBuildProject(CloudFormationModel):
+class CodeBuildProject:
     """An AWS::CodeBuild::Project: Ref is the project's name, GetAtt Arn its ARN."""
 
     # moto files every model under the service named by its module (moto.<service>.models).
@@ -139,5 +137,4 @@ def restore_codebuild_project_resource() -> None:
     EnvironmentVariables, Source with its type, location and buildspec, Artifacts, VpcConfig,
     LogsConfig, TimeoutInMinutes, Tags), updates it in place (a new Name replaces it), deletes
     it with the stack, and gives Ref (the name) and Fn::GetAtt Arn. moto skipped the resource."""
-    register_new_models()
-    assert CodeBuildProject in cfn_parsing.get_model_list()
+    register_model(CodeBuildProject)

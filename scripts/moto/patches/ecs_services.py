@@ -194,3 +194,25 @@ def restore_deletion_of_services_and_clusters() -> None:
 
     ecs_models.Service.delete = deleting(delete_service)
     ecs_models.Cluster.delete = deleting(lambda self, a, r: ecs(a, r).delete_cluster(self.name))
+
+
+def restore_ecs_service_health_check_grace_period() -> None:
+    """AWS: an AWS::ECS::Service keeps HealthCheckGracePeriodSeconds (DescribeServices shows
+    healthCheckGracePeriodSeconds), also after an update in place. moto dropped it."""
+    Service = ecs_models.Service
+    previous_create = Service.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    previous_update = Service.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def keep(service: Any, cloudformation_json: Any) -> Any:
+        grace = cloudformation_json.get("Properties", {}).get("HealthCheckGracePeriodSeconds")
+        service.health_check_grace_period_seconds = int(grace) if grace is not None else None
+        return service
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        return keep(previous_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs), cloudformation_json)
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        return keep(previous_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name), cloudformation_json)
+
+    Service.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
+    Service.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]

@@ -3,9 +3,11 @@ its delete contract, and CloudFormation's booleans."""
 
 from __future__ import annotations
 
+import types
 from typing import Any, Callable
 
 from moto.cloudformation import parsing as cfn_parsing
+from moto.core.common_models import CloudFormationModel
 
 
 def is_true(value: Any) -> bool:
@@ -13,12 +15,18 @@ def is_true(value: Any) -> bool:
     return str(value).lower() == "true"
 
 
-def register_new_models() -> None:
-    """Make moto's CloudFormation see the CloudFormationModel subclasses defined since it first
-    listed them (it caches the list of resource types on first use)."""
-    cfn_parsing.get_model_list.cache_clear()
-    cfn_parsing.get_model_map.cache_clear()
-    cfn_parsing.get_name_type_map.cache_clear()
+def register_model(model: type) -> type:
+    """Make moto's CloudFormation create resources of `model`'s type (a class with
+    CloudFormationModel's methods): moto knows a resource type by the subclasses of
+    CloudFormationModel, so until a patch registers it, moto skips the type as stock moto does.
+    Returns the registered class. The model's __module__ must be moto.SERVICE.something: moto
+    files every model under the service named by its module."""
+    registered = types.new_class(model.__name__, (model, CloudFormationModel), exec_body=lambda namespace: namespace.update({"__module__": model.__module__}))
+    for cached in (cfn_parsing.get_model_list, cfn_parsing.get_model_map, cfn_parsing.get_name_type_map):
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+    assert registered in cfn_parsing.get_model_list()
+    return registered
 
 
 def deleting(action: Callable[[Any, str, str], Any]) -> Callable[[Any, str, str], None]:
