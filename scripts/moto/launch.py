@@ -21,6 +21,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     acm,
     application_autoscaling,
     cloudformation_change_sets,
+    cloudformation_replacement,
     cloudformation_rollback,
     cloudformation_stacks,
     cloudformation_updates,
@@ -82,6 +83,8 @@ PATCHES: list[Callable[[], None]] = [
     ecs_services.restore_ecs_service_health_check_grace_period,
     elbv2.restore_target_group_attributes_and_updates,
     ssm.restore_ssm_parameter_tags_and_names,
+    # Describes the changes the condition-aware diff and its dependents' extension found.
+    cloudformation_replacement.restore_change_set_replacement,
 ]
 
 

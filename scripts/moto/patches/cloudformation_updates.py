@@ -47,7 +47,7 @@ def restore_condition_aware_updates() -> None:
         modify = [
             name
             for name in new
-            if name in existed and name in wanted and (not same(name) or _uses_any(new[name], changed))
+            if name in existed and name in wanted and (not same(name) or uses_any(new[name], changed))
         ]
         return {
             "Add": [name for name in new if name in wanted and name not in existed],
@@ -103,7 +103,7 @@ def _change_set_actions(resource_map: Any, template: dict[str, Any], parameters:
     return result
 
 
-def _scratch_map(resource_map: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:
+def scratch_map(resource_map: Any, template: dict[str, Any], parameters: dict[str, Any]) -> Any:
     scratch = ResourceMap(
         resource_map.stack_id,
         resource_map["AWS::StackName"],
@@ -123,23 +123,23 @@ def _scratch_map(resource_map: Any, template: dict[str, Any], parameters: dict[s
 def _conditions_of(resource_map: Any, template: dict[str, Any], parameters: dict[str, Any]) -> dict[str, bool]:
     if not template or not template.get("Conditions"):
         return {}
-    scratch = _scratch_map(resource_map, template, parameters)
+    scratch = scratch_map(resource_map, template, parameters)
     return {name: bool(scratch.lazy_condition_map[name]) for name in template["Conditions"]}
 
 
 def _resolved_values(resource_map: Any, template: dict[str, Any], parameters: dict[str, Any]) -> dict[str, str]:
     if not template:
         return {}
-    scratch = _scratch_map(resource_map, template, parameters)
+    scratch = scratch_map(resource_map, template, parameters)
     return {key: as_text(value) for key, value in scratch.resolved_parameters.items()}
 
 
-def _uses_any(node: Any, names: set[str]) -> bool:
+def uses_any(node: Any, names: set[str]) -> bool:
     """Whether a resource's JSON refers (Ref, Fn::Sub, Fn::If) to any of these parameters/conditions."""
     if not names:
         return False
     if isinstance(node, list):
-        return any(_uses_any(item, names) for item in node)
+        return any(uses_any(item, names) for item in node)
     if not isinstance(node, dict):
         return False
     for key, value in node.items():
@@ -152,7 +152,7 @@ def _uses_any(node: Any, names: set[str]) -> bool:
             text = value[0] if isinstance(value, list) and value else value
             if isinstance(text, str) and any("${" + name + "}" in text for name in names):
                 return True
-        if _uses_any(value, names):
+        if uses_any(value, names):
             return True
     return False
 

@@ -137,3 +137,4 @@ def restore_deletion_of_network_resources() -> None:
     }
     for model, action in deletions.items():
         model.delete = deleting(action)
+
