@@ -21,6 +21,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     acm,
     application_autoscaling,
     cloudformation_change_sets,
+    cloudformation_drift,
     cloudformation_replacement,
     cloudformation_rollback,
     cloudformation_stacks,
@@ -85,6 +86,9 @@ PATCHES: list[Callable[[], None]] = [
     ssm.restore_ssm_parameter_tags_and_names,
     # Describes the changes the condition-aware diff and its dependents' extension found.
     cloudformation_replacement.restore_change_set_replacement,
+    ec2.restore_security_group_inline_rules,
+    # Replaces ListStackResources' answer (restore_stack_resources_exist still decides what it lists).
+    cloudformation_drift.restore_drift_detection,
 ]
 
 

@@ -138,3 +138,84 @@ def restore_deletion_of_network_resources() -> None:
     for model, action in deletions.items():
         model.delete = deleting(action)
 
+
+def _rule_arguments(rule: dict[str, Any], is_ingress: bool) -> dict[str, Any]:
+    """A template rule as moto's authorize/revoke calls take it."""
+    description = rule.get("Description")
+    with_description = (lambda entry: {**entry, "Description": description}) if description else (lambda entry: entry)
+    group_key, prefix_key = ("SourceSecurityGroupId", "SourcePrefixListId") if is_ingress else ("DestinationSecurityGroupId", "DestinationPrefixListId")
+    ip_ranges = [with_description({"CidrIp": rule["CidrIp"]})] if rule.get("CidrIp") else []
+    ip_ranges += [with_description({"CidrIpv6": rule["CidrIpv6"]})] if rule.get("CidrIpv6") else []
+    return {
+        "ip_protocol": str(rule["IpProtocol"]),
+        "from_port": rule.get("FromPort", -1),
+        "to_port": rule.get("ToPort", -1),
+        "ip_ranges": ip_ranges,
+        "source_groups": [with_description({"GroupId": rule[group_key]})] if rule.get(group_key) else [],
+        "prefix_list_ids": [with_description({"PrefixListId": rule[prefix_key]})] if rule.get(prefix_key) else [],
+    }
+
+
+def restore_security_group_inline_rules() -> None:
+    """AWS: an AWS::EC2::SecurityGroup's inline SecurityGroupIngress and SecurityGroupEgress
+    rules keep their Description, CidrIpv6, source or destination group and prefix list
+    (DescribeSecurityGroups shows them); SecurityGroupEgress replaces the default allow-all
+    egress rule; an update that changes only the rules or tags applies them to the same group
+    (rules gone from the list are revoked, new ones authorized); a new GroupDescription,
+    GroupName or VpcId replaces the group. moto dropped rule descriptions and egress rules, and
+    replaced the group (a new id) on every update."""
+    from moto.ec2.models.security_groups import SecurityGroup
+
+    def backend_of(account_id: str, region_name: str) -> Any:
+        return ec2_backends[account_id][region_name]
+
+    def apply_rules(group: Any, properties: dict[str, Any], previous: dict[str, list[Any]], account_id: str, region_name: str) -> None:
+        backend = backend_of(account_id, region_name)
+        wanted = {"ingress": [rule for rule in properties.get("SecurityGroupIngress") or [] if rule], "egress": [rule for rule in properties.get("SecurityGroupEgress") or [] if rule]}
+        for direction, authorize, revoke in (("ingress", backend.authorize_security_group_ingress, backend.revoke_security_group_ingress), ("egress", backend.authorize_security_group_egress, backend.revoke_security_group_egress)):
+            is_ingress = direction == "ingress"
+            before, after = previous.get(direction, []), wanted[direction]
+            if direction == "egress" and not before and after:
+                # Rules of its own replace the default allow-all egress rule.
+                revoke(group.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}], vpc_id=group.vpc_id)
+            for rule in [rule for rule in before if rule not in after]:
+                revoke(group.id, vpc_id=group.vpc_id, **_rule_arguments(rule, is_ingress))
+            for rule in [rule for rule in after if rule not in before]:
+                authorize(group.id, vpc_id=group.vpc_id, **_rule_arguments(rule, is_ingress))
+            if direction == "egress" and before and not after:
+                authorize(group.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}], vpc_id=group.vpc_id)
+        group._racknet_inline_rules = wanted
+
+    def apply_tags(group: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+        backend = backend_of(account_id, region_name)
+        current = {tag["key"] if "key" in tag else tag["Key"]: None for tag in group.get_tags()}
+        stale = [key for key in current if not str(key).startswith("aws:") and key not in {tag["Key"] for tag in properties.get("Tags") or []}]
+        if stale:
+            backend.delete_tags([group.id], {key: None for key in stale})
+        for tag in properties.get("Tags") or []:
+            group.add_tag(tag["Key"], tag["Value"])
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        group = backend_of(account_id, region_name).create_security_group(name=resource_name, description=properties.get("GroupDescription"), vpc_id=properties.get("VpcId"))
+        apply_tags(group, properties, account_id, region_name)
+        apply_rules(group, properties, {}, account_id, region_name)
+        return group
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        same = original_resource is not None and (
+            properties.get("GroupDescription") == original_resource.description
+            and properties.get("VpcId") == original_resource.vpc_id
+            and properties.get("GroupName", original_resource.name) == original_resource.name
+        )
+        if not same:
+            if original_resource is not None:
+                original_resource.delete(account_id, region_name)
+            return create(cls, new_resource_name, cloudformation_json, account_id, region_name)
+        apply_tags(original_resource, properties, account_id, region_name)
+        apply_rules(original_resource, properties, getattr(original_resource, "_racknet_inline_rules", {}), account_id, region_name)
+        return original_resource
+
+    SecurityGroup.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
+    SecurityGroup.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]
