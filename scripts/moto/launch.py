@@ -34,6 +34,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     ecs_task_definitions,
     elbv2,
     kms,
+    logs,
     route53,
     scheduler,
     ssm,
@@ -89,6 +90,7 @@ PATCHES: list[Callable[[], None]] = [
     ec2.restore_security_group_inline_rules,
     # Replaces ListStackResources' answer (restore_stack_resources_exist still decides what it lists).
     cloudformation_drift.restore_drift_detection,
+    logs.restore_filter_log_events_stream_prefix_and_order,
 ]
 
 
