@@ -92,13 +92,13 @@ def requires_recreation(resource_type: str, property_name: str) -> str:
     return "Always" if property_name in replaced_by else "Never"
 
 
-def _normal(value: Any) -> Any:
+def comparable(value: Any) -> Any:
     """A resolved value as CloudFormation compares it: 80 and "80", true and "true" are equal;
     an AWS::NoValue is no value."""
     if isinstance(value, dict):
-        return {key: _normal(item) for key, item in value.items() if item is not None}
+        return {key: comparable(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
-        return [_normal(item) for item in value if item is not None]
+        return [comparable(item) for item in value if item is not None]
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
@@ -116,7 +116,7 @@ def _resolver(resource_map: Any, template: dict[str, Any], parameters: dict[str,
 
     def resolve(value: Any) -> Any:
         try:
-            return _normal(cfn_parsing.clean_json(copy.deepcopy(value), scratch))
+            return comparable(cfn_parsing.clean_json(copy.deepcopy(value), scratch))
         except Exception:  # refers to something only the update will make
             return _UNRESOLVED
 

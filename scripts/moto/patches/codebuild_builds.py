@@ -3,13 +3,10 @@ CloudWatch Logs, a Dockerfile that fails, and `docker push` to the account's ECR
 
 from __future__ import annotations
 
-import copy
-import io
 import json
 import os
 import threading
 import time
-import zipfile
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,90 +15,13 @@ from moto.codebuild import responses as codebuild_responses
 from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
+from .codebuild_inputs import SourceError, effective_environment, effective_source, manifest, push_refusal, s3_files, s3_object_text, variables
 from .codebuild_runner import SRC_DIR, PhaseRun, Shell, buildspec_of, run_phases
 
 # Each phase of an emulated build lasts this long (AWS: seconds to minutes).
 PHASE_SECONDS = float(os.environ.get("MOTO_CODEBUILD_PHASE_SECONDS", "0.2"))
 _LOCK = threading.RLock()
 _PHASE_ORDER = ["SUBMITTED", "QUEUED", "PROVISIONING", "DOWNLOAD_SOURCE", "INSTALL", "PRE_BUILD", "BUILD", "POST_BUILD"]
-
-
-class SourceError(Exception):
-    def __init__(self, status_code: str, message: str):
-        super().__init__(message)
-        self.status_code = status_code
-        self.message = message
-
-
-def _s3_files(account_id: str, region: str, location: str) -> dict[str, bytes]:
-    """The files of an S3 source: a ZIP object, or every object under a folder (AWS reads no other archive)."""
-    from moto.s3.models import s3_backends
-
-    bucket_name, _, key = location.removeprefix(f"arn:{get_partition(region)}:s3:::").partition("/")
-    backend = s3_backends[account_id][get_partition(region)]
-    try:
-        bucket = backend.get_bucket(bucket_name)
-    except Exception:
-        raise SourceError("CLIENT_ERROR", f"NoSuchBucket: The specified bucket does not exist for primary source {location}")
-    if not key or key.endswith("/"):
-        return {name[len(key):]: stored.value for name, stored in bucket.keys.items() if name.startswith(key) and not name.endswith("/")}
-    stored = backend.get_object(bucket_name, key)
-    if stored is None:
-        raise SourceError("CLIENT_ERROR", f"NoSuchKey: The specified key does not exist. for primary source {location}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(stored.value)) as archive:
-            return {item.filename: archive.read(item) for item in archive.infolist() if not item.is_dir()}
-    except zipfile.BadZipFile:
-        raise SourceError("CLIENT_ERROR", f"zip: not a valid zip file for primary source {location}")
-
-
-def _variables(account_id: str, region: str, given: list[dict[str, Any]]) -> dict[str, str]:
-    from moto.ssm.models import ssm_backends
-
-    values: dict[str, str] = {}
-    for variable in given:
-        kind, value = variable.get("type", "PLAINTEXT"), str(variable.get("value", ""))
-        if kind == "PARAMETER_STORE":
-            parameter = ssm_backends[account_id][region].get_parameter(value)
-            if parameter is None:
-                raise SourceError("CLIENT_ERROR", f"Parameter Store parameter {value} for environment variable {variable['name']} does not exist")
-            value = parameter.value
-        elif kind != "PLAINTEXT":
-            raise SourceError("CLIENT_ERROR", f"environment variables of type {kind} are not emulated by moto")
-        values[variable["name"]] = value
-    return values
-
-
-def _merge_variables(project: list[dict[str, Any]], override: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    merged = {variable["name"]: {"type": "PLAINTEXT", **variable} for variable in project}
-    for variable in override or []:
-        merged[variable["name"]] = {"type": "PLAINTEXT", **variable}
-    return list(merged.values())
-
-
-def _push_refusal(account_id: str, region: str) -> Any:
-    from moto.ecr.models import ecr_backends
-
-    def refusal(repository: str, tag: str, image_id: str) -> str | None:
-        found = ecr_backends[account_id][region].repositories.get(repository)
-        if found is None:
-            return f"name unknown: The repository with name '{repository}' does not exist in the registry with id '{account_id}'"
-        if found.image_tag_mutability == "IMMUTABLE" and any(tag in (image.image_tags or [image.image_tag]) and _manifest(image_id) != image.image_manifest for image in found.images):
-            return f"tag invalid: The image tag '{tag}' already exists in the '{repository}' repository and cannot be overwritten because the repository is immutable."
-        return None
-
-    return refusal
-
-
-def _manifest(image_id: str) -> str:
-    return json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 1570, "digest": f"sha256:{image_id}"},
-            "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1024, "digest": f"sha256:{image_id}"}],
-        }
-    )
 
 
 class EmulatedBuild:
@@ -116,18 +36,7 @@ class EmulatedBuild:
         self.started = time.time()
         self.stopped = False
         self.applied = 0
-        source = dict(metadata["source"])
-        if overrides.get("sourceTypeOverride"):
-            source["type"] = overrides["sourceTypeOverride"]
-        if overrides.get("sourceLocationOverride"):
-            source["location"] = overrides["sourceLocationOverride"]
-        if overrides.get("buildspecOverride"):
-            source["buildspec"] = overrides["buildspecOverride"]
-        environment = copy.deepcopy(metadata["environment"])
-        environment["environmentVariables"] = _merge_variables(environment.get("environmentVariables") or [], overrides.get("environmentVariablesOverride"))
-        for key, override in (("privilegedMode", "privilegedModeOverride"), ("computeType", "computeTypeOverride"), ("image", "imageOverride")):
-            if overrides.get(override) is not None:
-                environment[key] = overrides[override]
+        source, environment = effective_source(metadata, overrides), effective_environment(metadata, overrides)
         logs_config = overrides.get("logsConfigOverride") or metadata.get("logsConfig") or {"cloudWatchLogs": {"status": "ENABLED"}}
         cloud_watch = logs_config.get("cloudWatchLogs") or {"status": "ENABLED"}
         self.log_group = cloud_watch.get("groupName") or f"/aws/codebuild/{name}"
@@ -193,7 +102,7 @@ class EmulatedBuild:
         add(download)
         runs: list[PhaseRun] = []
         try:
-            variables = _variables(self.account_id, self.region, environment["environmentVariables"])
+            given = variables(self.account_id, self.region, environment["environmentVariables"])
             files = self._files(source)
             spec = self._buildspec(source, files)
         except SourceError as error:
@@ -211,9 +120,9 @@ class EmulatedBuild:
                 "CODEBUILD_INITIATOR": self.record["initiator"],
                 "CODEBUILD_SRC_DIR": SRC_DIR,
                 "CODEBUILD_RESOLVED_SOURCE_VERSION": self.record.get("sourceVersion", ""),
-                **variables,
+                **given,
             }
-            shell = Shell(env, files, self.account_id, self.region, _push_refusal(self.account_id, self.region))
+            shell = Shell(env, files, self.account_id, self.region, push_refusal(self.account_id, self.region))
             runs = run_phases(spec, shell, stamp)
         for run in runs:
             add(run)
@@ -228,7 +137,7 @@ class EmulatedBuild:
         if kind == "NO_SOURCE":
             return {}
         if kind == "S3":
-            return _s3_files(self.account_id, self.region, source.get("location", ""))
+            return s3_files(self.account_id, self.region, source.get("location", ""))
         raise SourceError("CLIENT_ERROR", f"source type {kind} is not emulated by moto (S3 and NO_SOURCE are)")
 
     def _buildspec(self, source: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
@@ -238,7 +147,7 @@ class EmulatedBuild:
                 return buildspec_of(given)
             path = given or "buildspec.yml"
             if path.startswith("arn:"):
-                text = _s3_object_text(self.account_id, self.region, path)
+                text = s3_object_text(self.account_id, self.region, path)
             elif path in files:
                 text = files[path].decode("utf-8", "replace")
             else:
@@ -260,7 +169,7 @@ class EmulatedBuild:
                 for push in run.pushes:
                     from moto.ecr.models import ecr_backends
 
-                    ecr_backends[self.account_id][self.region].put_image(push.repository, _manifest(push.image_id), push.tag)
+                    ecr_backends[self.account_id][self.region].put_image(push.repository, manifest(push.image_id), push.tag)
                 self.applied += 1
 
     def _log(self, lines: list[str], at: float) -> None:
@@ -318,16 +227,6 @@ class EmulatedBuild:
             kept.append({"run": PhaseRun("FINALIZING"), "start": now, "end": now + PHASE_SECONDS})
             kept.append({"run": PhaseRun("COMPLETED"), "start": now + PHASE_SECONDS, "end": now + PHASE_SECONDS})
             self.phases = kept
-
-
-def _s3_object_text(account_id: str, region: str, arn: str) -> str:
-    from moto.s3.models import s3_backends
-
-    bucket, _, key = arn.removeprefix(f"arn:{get_partition(region)}:s3:::").partition("/")
-    stored = s3_backends[account_id][get_partition(region)].get_object(bucket, key)
-    if stored is None:
-        raise SourceError("YAML_FILE_ERROR", f"the buildspec {arn} does not exist")
-    return stored.value.decode("utf-8", "replace")
 
 
 def _builds(backend: Any) -> dict[str, EmulatedBuild]:

@@ -8,13 +8,14 @@ them. What it emulates, and what not, is listed in docs/moto.md (CodeBuild build
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import yaml
+
+from .codebuild_dockerfile import dockerfile_instructions, run_instruction_status
 
 COMMAND_PHASES = ("install", "pre_build", "build", "post_build")
 SRC_DIR = "/codebuild/output/src1234567/src"
@@ -56,55 +57,6 @@ def expand(text: str, env: dict[str, str]) -> str:
         return found if found or default is None else default
 
     return re.sub(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\})", value, text)
-
-
-def failing_status(shell: str) -> int | None:
-    """The exit status of a shell command that visibly fails (`exit N`, `false`), else None.
-    Anything else is taken to succeed: it cannot be run here."""
-    if "||" in shell:
-        return None
-    for part in re.split(r"&&|;|\n", shell):
-        words = part.strip().split()
-        if words in (["false"], ["/bin/false"]):
-            return 1
-        if len(words) == 2 and words[0] == "exit" and words[1].isdigit() and int(words[1]) != 0:
-            return int(words[1])
-    return None
-
-
-def _run_instruction_status(arguments: str) -> int | None:
-    arguments = re.sub(r"^(--\S+\s+)+", "", arguments.strip())
-    if arguments.startswith("["):
-        try:
-            argv = json.loads(arguments)
-        except ValueError:
-            return None
-        if argv and argv[0] in ("false", "/bin/false"):
-            return 1
-        if len(argv) >= 3 and argv[0] in ("sh", "/bin/sh", "bash", "/bin/bash") and argv[1] == "-c":
-            return failing_status(argv[2])
-        return None
-    return failing_status(arguments)
-
-
-def dockerfile_instructions(text: str) -> list[str]:
-    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
-    instructions: list[str] = []
-    current = ""
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        if not line.strip() or line.strip().startswith("#"):
-            continue
-        # Docker keeps the continuation line's own indentation: "RUN a && \\" + "    b".
-        if line.endswith("\\"):
-            current += line[:-1]
-            continue
-        current += line
-        instructions.append(current.strip())
-        current = ""
-    if current.strip():
-        instructions.append(current.strip())
-    return instructions
 
 
 class Shell:
@@ -245,7 +197,7 @@ class Shell:
             layer = digest.hexdigest()[:12]
             if keyword.upper() == "RUN":
                 output.append(f" ---> Running in {hashlib.sha256(layer.encode()).hexdigest()[:12]}")
-                status = _run_instruction_status(rest)
+                status = run_instruction_status(rest)
                 if status is not None:
                     shell_form = rest.strip() if not rest.strip().startswith("[") else rest.strip()
                     output.append(f"The command '/bin/sh -c {shell_form}' returned a non-zero code: {status}")
