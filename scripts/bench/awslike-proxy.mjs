@@ -46,6 +46,25 @@ function readBody(request) {
   });
 }
 
+/** REST operations (Route 53, S3) by method and path, so that the log names them as the others. */
+const REST_OPERATIONS = [
+  ["route53", "GET", /^\/2013-04-01\/hostedzone\/[^/]+\/rrset\/?$/, "ListResourceRecordSets"],
+  ["route53", "POST", /^\/2013-04-01\/hostedzone\/[^/]+\/rrset\/?$/, "ChangeResourceRecordSets"],
+  ["route53", "GET", /^\/2013-04-01\/hostedzone\/[^/]+$/, "GetHostedZone"],
+  ["route53", "GET", /^\/2013-04-01\/hostedzone\/?$/, "ListHostedZones"],
+  ["route53", "GET", /^\/2013-04-01\/hostedzonesbyname$/, "ListHostedZonesByName"],
+  ["route53", "GET", /^\/2013-04-01\/change\/[^/]+$/, "GetChange"],
+  ["s3", "PUT", /^\/[^/]+\/.+/, "PutObject"],
+  ["s3", "GET", /^\/[^/]+\/.+/, "GetObject"],
+  ["s3", "HEAD", /^\/[^/]+\/.+/, "HeadObject"],
+  ["s3", "PUT", /^\/[^/]+\/?$/, "CreateBucket"],
+  ["s3", "HEAD", /^\/[^/]+\/?$/, "HeadBucket"],
+];
+
+function restOperation(service, method, path) {
+  return REST_OPERATIONS.find(([s, m, pattern]) => s === service && m === method && pattern.test(path))?.[3] ?? `${method} ${path}`;
+}
+
 /** The request's action, service (from the SigV4 credential scope) and string parameters. */
 export function describeRequest(method, url, headers, body) {
   const service = /Credential=[^/]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ""))?.[1] ?? null;
@@ -66,7 +85,7 @@ export function describeRequest(method, url, headers, body) {
     for (const [key, value] of new URLSearchParams(body.toString("utf8"))) params[key] ??= value;
   }
   for (const [key, value] of parsed.searchParams) params[key] ??= value;
-  return { action: params.Action ?? `${method} ${parsed.pathname}`, service, params: params.Action ? params : {} };
+  return { action: params.Action ?? restOperation(service, method, parsed.pathname), service, params: params.Action ? params : {} };
 }
 
 function forward(upstream, request, body) {

@@ -40,14 +40,26 @@ export function describeSequence(calls) {
       steps.push({ names: [call.action], end: call.end });
     }
   }
-  const labels = steps.map((step) => step.names.join(" ‖ "));
-  const collapsed = [];
-  for (const label of labels) {
-    const last = collapsed.at(-1);
-    if (last?.label === label) last.count += 1;
-    else collapsed.push({ label, count: 1 });
+  return collapseRepeats(steps.map((step) => step.names.join(" ‖ "))).join(" → ");
+}
+
+/** A run of the same step, or of the same two or three steps (a poll), is written once with ×N. */
+function collapseRepeats(labels) {
+  const out = [];
+  let index = 0;
+  while (index < labels.length) {
+    let best = { period: 1, times: 1 };
+    for (let period = 1; period <= 3; period += 1) {
+      const cycle = labels.slice(index, index + period);
+      let times = 1;
+      while (cycle.length === period && cycle.every((label, offset) => labels[index + times * period + offset] === label)) times += 1;
+      if (times > 1 && times * period > best.times * best.period) best = { period, times };
+    }
+    const cycle = labels.slice(index, index + best.period).join(" → ");
+    out.push(best.times === 1 ? cycle : best.period === 1 ? `${cycle} ×${best.times}` : `(${cycle}) ×${best.times}`);
+    index += best.period * best.times;
   }
-  return collapsed.map(({ label, count }) => (count > 1 ? `${label} ×${count}` : label)).join(" → ");
+  return out;
 }
 
 /**
