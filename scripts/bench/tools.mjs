@@ -8,7 +8,8 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { clock } from "./awslike-proxy.mjs";
 
 const REGION = "us-east-1";
-/** CloudFormation takes a template body up to 51,200 bytes inline; larger ones go through S3. */
+/** CloudFormation takes a template body up to 51,200 bytes inline; larger ones go through S3
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html, TemplateBody). */
 const INLINE_TEMPLATE_LIMIT = 51_200;
 const TEMPLATE_BUCKET = "racknet-bench-templates";
 
