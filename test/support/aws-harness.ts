@@ -157,21 +157,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(ChangeResourceRecordSetsCommand, (input) => privateNetwork.changeResourceRecordSets(input)),
   ]);
 
-  const stdout = new Memory();
-  const stderr = new Memory();
-  stderr.isTTY = settings.interactive ?? false;
-  const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
-  const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: REGION };
-  const context: Context = {
-    options,
-    // The printer reads --json when it is made: follow the option as tests set it.
-    get printer() {
-      return Object.assign(printer, { json: options.json });
-    },
-    aws: new AwsClients({ region: REGION }),
-    canPrompt: settings.interactive ?? false,
-    awsCalls: () => calls().length,
-  };
+  const { context, options, stdout, stderr } = memoryContext({ ...settings, awsCalls: () => calls().length });
 
   const calls = (): AwsCall[] =>
     Object.entries(stubs)
@@ -219,6 +205,37 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
       for (const mock of Object.values(stubs)) mock.restore();
     },
   };
+}
+
+export interface MemoryContext {
+  context: Context;
+  /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
+  options: GlobalOptions;
+  stdout: { text: string };
+  stderr: { text: string };
+}
+
+/**
+ * A Context as the CLI builds it (runtime/context.ts), printing to memory: stdout and
+ * stderr are not terminals unless `interactive` (then stderr is, and racknet may prompt).
+ */
+export function memoryContext(settings: { interactive?: boolean; awsCalls?: () => number } = {}): MemoryContext {
+  const stdout = new Memory();
+  const stderr = new Memory();
+  stderr.isTTY = settings.interactive ?? false;
+  const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
+  const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: REGION };
+  const context: Context = {
+    options,
+    // The CLI makes the printer after reading --json; tests set the option later, so follow it.
+    get printer() {
+      return Object.assign(printer, { json: options.json });
+    },
+    aws: new AwsClients({ region: REGION }),
+    canPrompt: settings.interactive ?? false,
+    awsCalls: settings.awsCalls ?? (() => 0),
+  };
+  return { context, options, stdout, stderr };
 }
 
 function operationOf(command: object): string {
