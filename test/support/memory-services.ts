@@ -51,7 +51,8 @@ export class MemoryCertificates {
   private counter = 0;
 
   listCertificates(input: { Includes?: { keyTypes?: string[] } }) {
-    // ACM lists RSA_2048 certificates only unless asked for other key types; racknet's are EC.
+    // ACM lists RSA certificates only unless asked for other key types; racknet's are EC.
+    // https://docs.aws.amazon.com/acm/latest/APIReference/API_Filters.html (keyTypes)
     const ecAsked = (input.Includes?.keyTypes ?? []).includes("EC_prime256v1");
     return {
       CertificateSummaryList: ecAsked ? [...this.certificates].map(([arn, certificate]) => ({ CertificateArn: arn, DomainName: certificate.domainName })) : [],
@@ -72,7 +73,8 @@ export class MemoryCertificates {
     const chainPem = Buffer.from(input.CertificateChain ?? []).toString();
     const domainName = /CN=([^\n,]+)/.exec(new X509Certificate(certPem).subject)?.[1] ?? "";
     if (input.CertificateArn) {
-      if (input.Tags) throw awsError("ValidationException", "You cannot specify tags when reimporting a certificate.");
+      // "You cannot apply resource tags when reimporting a certificate": https://docs.aws.amazon.com/acm/latest/userguide/import-reimport.html
+      if (input.Tags) throw awsError("ValidationException", "Tagging is not permitted on re-import.");
       const existing = this.get(input.CertificateArn);
       this.certificates.set(input.CertificateArn, { ...existing, certPem, chainPem, domainName });
       return { CertificateArn: input.CertificateArn };

@@ -108,7 +108,10 @@ export class StackStore {
     return { TemplateBody: this.find(input.StackName ?? "").templateBody };
   }
 
-  /** By id, any stack (deleted ones too); by name, the live one. */
+  /**
+   * By id, any stack (deleted ones too); by name, the live one: "Deleted stacks: You must specify
+   * the unique stack ID" (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html).
+   */
   /** A deleted stack's change sets are gone with it. */
   protected forgetChangeSets(_stackId: string): void {}
 

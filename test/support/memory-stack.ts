@@ -102,7 +102,7 @@ export function resourceChanges(before: Record<string, Resource>, after: Record<
   return changes;
 }
 
-/** IAM resources need CAPABILITY_IAM (or NAMED_IAM), as CloudFormation insists. */
+/** IAM resources need CAPABILITY_IAM (or NAMED_IAM): https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html (Capabilities). */
 export function requireCapabilities(resources: Record<string, Resource>, capabilities: readonly string[]): void {
   const iam = Object.values(resources).some((resource) => resource.Type.startsWith("AWS::IAM::"));
   if (iam && !capabilities.some((capability) => capability === "CAPABILITY_IAM" || capability === "CAPABILITY_NAMED_IAM")) {
