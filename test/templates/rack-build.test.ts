@@ -27,7 +27,7 @@ interface Statement {
 }
 
 function statements(stack: EvaluatedStack): Statement[] {
-  const policies = properties(stack, BuildResource.role).Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+  const policies = properties(stack, BuildResource.role).Policies as unknown as Array<{ PolicyDocument: { Statement: Statement[] } }>;
   return policies.flatMap((policy) => policy.PolicyDocument.Statement);
 }
 
