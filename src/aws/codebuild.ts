@@ -10,7 +10,7 @@ import { buildEnvironment, renderBuildspec } from "../build/buildspec.js";
 import type { BuildListener } from "../build/events.js";
 import { failingLines } from "../build/failure.js";
 import type { PlannedImage } from "../build/plan.js";
-import { BUILD_SOURCE_PREFIX } from "../templates/rack-build.js";
+import { buildSourceKey } from "../build/locations.js";
 import { abortableSleep, type Sleep } from "./changeset/pacing.js";
 import type { AppRepository } from "./ecr.js";
 import { imageExists } from "./ecr.js";
@@ -81,10 +81,6 @@ const POLL_MS = 3000;
 /** CloudWatch Logs may deliver the last lines a few seconds after the build ends. */
 const FINAL_LOG_READS = 3;
 
-export function sourceKey(app: string, archive: ContextArchive): string {
-  return `${BUILD_SOURCE_PREFIX}${app}/${archive.sha256}.zip`;
-}
-
 export async function buildImage(clients: BuildClients, request: ImageBuildRequest, options: BuildOptions): Promise<BuiltImage> {
   const imageUri = `${request.repository.uri}:${request.image.tag}`;
   const services = request.image.services;
@@ -93,7 +89,7 @@ export async function buildImage(clients: BuildClients, request: ImageBuildReque
     return { imageUri, services, built: false };
   }
   const archive = await request.archive();
-  const key = sourceKey(request.app, archive);
+  const key = buildSourceKey(request.app, archive.sha256);
   options.emit({ type: "context-uploading", imageUri, bytes: archive.bytes, bucket: request.bucket, key });
   await upload(clients.s3, request.bucket, key, archive, options.signal).catch((error: unknown) => {
     if (options.signal?.aborted) throw new Interrupted("Ctrl-C: the upload was cancelled; no build was started");

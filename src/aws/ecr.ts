@@ -2,6 +2,7 @@ import type { ECRClient, Repository } from "@aws-sdk/client-ecr";
 import { APP_TAG, RACK_TAG } from "../names/index.js";
 import { UserError } from "../core/errors.js";
 import type { BuildListener } from "../build/events.js";
+import { repositoryName } from "../build/locations.js";
 import { sdk } from "./sdk.js";
 
 /**
@@ -18,10 +19,6 @@ export interface AppRepository {
   name: string;
   /** `<account>.dkr.ecr.<region>.amazonaws.com/<rack>/<app>` */
   uri: string;
-}
-
-export function repositoryName(rack: string, app: string): string {
-  return `${rack}/${app}`;
 }
 
 export function lifecyclePolicy(keep: number = KEEP_IMAGES): string {

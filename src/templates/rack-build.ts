@@ -1,6 +1,7 @@
 import { getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from "./cfn.js";
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
 import { subnetList } from "./rack-network.js";
+import { BUILD_SOURCE_PREFIX } from "../build/locations.js";
 
 /**
  * What the rack needs to build apps from source (docs/build.md): an AWS CodeBuild project
@@ -29,8 +30,6 @@ export type BuildInstance = (typeof BUILD_INSTANCES)[number];
 
 /** CodeBuild's current Ubuntu standard image (Ubuntu 24.04, with docker). */
 export const BUILD_IMAGE = "aws/codebuild/standard:8.0";
-/** Where racknet uploads build contexts in the rack's bucket. */
-export const BUILD_SOURCE_PREFIX = "builds/";
 /** Where an app's environment keeps its values in SSM, for build args taken from it. */
 export const APP_ENVIRONMENT_PARAMETERS = "racknet/${AWS::StackName}/apps/*/env/*";
 
