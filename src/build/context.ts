@@ -37,6 +37,8 @@ export interface BuildContext {
   entries: ContextEntry[];
   /** Sum of the files' sizes. */
   fileBytes: number;
+  /** Names the Dockerfile declares with ARG, in order (Convox passes the app's environment to these). */
+  dockerfileArgs: string[];
 }
 
 /** A context racknet will not upload; `problem` says why and what to do. */
@@ -70,7 +72,7 @@ export async function readBuildContext(request: ContextRequest): Promise<BuildCo
   }
   if (!(await stat(root)).isDirectory()) return refuse(`build path ${request.path} is not a folder`, "set build.path to the folder the Dockerfile builds from");
 
-  const dockerfile = await findDockerfile(root, request, refuse);
+  const { dockerfile, args: dockerfileArgs } = await findDockerfile(root, request, refuse);
   const ignoreFile = await chooseIgnoreFile(root, dockerfile);
   const patterns = ignoreFile ? await readFile(join(root, ignoreFile), "utf8") : "";
   // Docker matches case-sensitively; the library's default follows node-ignore's case-insensitive API.
@@ -115,10 +117,10 @@ export async function readBuildContext(request: ContextRequest): Promise<BuildCo
   await walk("");
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const entry of entries) if (entry.kind === "file") entry.sha256 = await fileSha256(join(root, entry.path));
-  return { root, dockerfile, ...(ignoreFile ? { ignoreFile } : {}), entries, fileBytes };
+  return { root, dockerfile, ...(ignoreFile ? { ignoreFile } : {}), entries, fileBytes, dockerfileArgs };
 }
 
-async function findDockerfile(root: string, request: ContextRequest, refuse: (message: string, fix: string) => never): Promise<string> {
+async function findDockerfile(root: string, request: ContextRequest, refuse: (message: string, fix: string) => never): Promise<{ dockerfile: string; args: string[] }> {
   const shown = `${request.path.replace(/\/$/, "")}/${request.dockerfile}`;
   const real = await realpathOrUndefined(resolve(root, request.dockerfile));
   if (!real) {
@@ -131,7 +133,18 @@ async function findDockerfile(root: string, request: ContextRequest, refuse: (me
   const text = await readFile(real, "utf8");
   const instructions = text.split(/\r?\n/).filter((line) => line.trim() !== "" && !line.trim().startsWith("#"));
   if (instructions.length === 0) return refuse(`the Dockerfile ${shown} is empty`, "write its instructions, starting with FROM");
-  return toContextPath(relative(root, resolve(root, request.dockerfile)));
+  return { dockerfile: toContextPath(relative(root, resolve(root, request.dockerfile))), args: declaredArgs(instructions) };
+}
+
+/** `ARG NAME` and `ARG NAME=default` lines, read as Convox reads them (the first word after ARG). */
+function declaredArgs(lines: readonly string[]): string[] {
+  const names: string[] = [];
+  for (const line of lines) {
+    const [keyword, declaration] = line.trim().split(/\s+/);
+    const name = declaration?.split("=")[0];
+    if (keyword === "ARG" && name && !names.includes(name)) names.push(name);
+  }
+  return names;
 }
 
 /** Docker reads `<Dockerfile>.dockerignore` beside the Dockerfile in preference to the context's `.dockerignore`. */

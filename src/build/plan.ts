@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ValidationErrors, type Problem } from "../core/errors.js";
-import { parseBuildArgs, resolveBuildArgs, type EnvironmentArgResolver, type ResolvedBuildArg } from "./args.js";
+import { parseBuildArgs, resolveBuildArgs, type BuildArgSpec, type EnvironmentArgResolver, type ResolvedBuildArg } from "./args.js";
 import { ContextRefused, readBuildContext, type BuildContext } from "./context.js";
 import type { ServiceBuildInput } from "./input.js";
 import { contentTag } from "./tag.js";
@@ -62,6 +62,7 @@ export async function planBuilds(request: PlanRequest): Promise<BuildPlan> {
       continue;
     }
     if (argProblems.length > 0 || valueProblems.length > 0) continue;
+    resolved.push(...argsFromEnvironment(context, args, request.resolveFromEnvironment));
     const tag = contentTag(context, resolved);
     tagOf[service.service] = tag;
     const known = images.get(tag);
@@ -74,4 +75,19 @@ export async function planBuilds(request: PlanRequest): Promise<BuildPlan> {
     throw new ValidationErrors(`the build has ${count}; nothing was uploaded`, problems);
   }
   return { images: [...images.values()], tagOf };
+}
+
+/**
+ * As Convox does, an ARG the Dockerfile declares gets the app's environment value of that
+ * name when there is one, without being listed in build.args; one not set keeps the
+ * Dockerfile's default. Names the build environment reserves are left alone.
+ */
+function argsFromEnvironment(context: BuildContext, listed: readonly BuildArgSpec[], resolveFromEnvironment: EnvironmentArgResolver): ResolvedBuildArg[] {
+  const found: ResolvedBuildArg[] = [];
+  for (const name of context.dockerfileArgs) {
+    if (listed.some((arg) => arg.name === name) || parseBuildArgs([name]).problems.length > 0) continue;
+    const parameter = resolveFromEnvironment(name);
+    if (parameter) found.push({ name, kind: "parameter", ...parameter });
+  }
+  return found;
 }

@@ -30,7 +30,7 @@ function image(tag: string, services: string[]): PlannedImage {
   return {
     tag,
     services,
-    context: { root: folder, dockerfile: "Dockerfile", entries: [], fileBytes: 0 },
+    context: { root: folder, dockerfile: "Dockerfile", entries: [], fileBytes: 0, dockerfileArgs: [] },
     args: [
       { name: "MODE", kind: "literal", value: "production" },
       { name: "NPM_TOKEN", kind: "parameter", parameterName: SECRET_PARAMETER, fingerprint: "7" },
