@@ -56,7 +56,7 @@ describe("build plan", () => {
   });
 
   it("passes the app's environment to an ARG the Dockerfile declares, as Convox does; an unset one keeps its default", async () => {
-    const dockerfile = "FROM node:22\nARG NPM_TOKEN\nARG NODE_ENV=production\nARG UNSET\n# ARG COMMENTED\nRUN npm ci\n";
+    const dockerfile = "FROM node:22\nARG NPM_TOKEN\nARG NODE_ENV=production\nARG UNSET\n# ARG COMMENTED\nLABEL COMMENTED=yes\nRUN npm ci\n";
     const appDir = appFolder({ Dockerfile: dockerfile });
     const environment = (name: string) => (["NPM_TOKEN", "NODE_ENV", "COMMENTED"].includes(name) ? { parameterName: `/racknet/prod/apps/shop/env/${name}`, fingerprint: "1" } : undefined);
     const plan = await planBuilds({ appDir, services: [service("web", { args: ["NODE_ENV=development"] })], resolveFromEnvironment: environment });
