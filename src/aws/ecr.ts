@@ -34,6 +34,12 @@ export function lifecyclePolicy(keep: number = KEEP_IMAGES): string {
   });
 }
 
+/** The app's repository if it exists (for the plan and dry runs: creates nothing); someone else's is refused. */
+export async function findRepository(ecr: ECRClient, app: { rack: string; app: string }): Promise<AppRepository | undefined> {
+  const existing = await describeRepository(ecr, repositoryName(app.rack, app.app));
+  return existing ? await ownRepository(ecr, existing, app) : undefined;
+}
+
 export async function ensureRepository(ecr: ECRClient, app: { rack: string; app: string }, emit: BuildListener): Promise<AppRepository> {
   const name = repositoryName(app.rack, app.app);
   const existing = await describeRepository(ecr, name);

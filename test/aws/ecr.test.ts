@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-ecr";
 import { UserError } from "../../src/core/errors.js";
 import type { BuildEvent } from "../../src/build/events.js";
-import { deleteRepository, ensureRepository, imageExists, lifecyclePolicy } from "../../src/aws/ecr.js";
+import { deleteRepository, ensureRepository, findRepository, imageExists, lifecyclePolicy } from "../../src/aws/ecr.js";
 
 const ecrMock = mockClient(ECRClient);
 const ecr = new ECRClient({ region: "us-east-1" });
@@ -56,6 +56,15 @@ describe("ECR repository of an app", () => {
     expect(await ensureRepository(ecr, APP, emit)).toEqual({ name: "prod/shop", uri: URI });
     expect(ecrMock.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
     expect(events).toEqual([]);
+  });
+
+  it("finds the repository for the plan without creating one", async () => {
+    ecrMock.on(DescribeRepositoriesCommand).rejects(awsError("RepositoryNotFoundException"));
+    expect(await findRepository(ecr, APP)).toBeUndefined();
+    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [REPOSITORY] });
+    ecrMock.on(ListTagsForResourceCommand).resolves(OURS);
+    expect(await findRepository(ecr, APP)).toEqual({ name: "prod/shop", uri: URI });
+    expect(ecrMock.commandCalls(CreateRepositoryCommand)).toHaveLength(0);
   });
 
   it("refuses a repository of that name that is not racknet's, for use and for deletion", async () => {
