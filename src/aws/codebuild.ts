@@ -117,7 +117,7 @@ export async function buildImage(clients: BuildClients, request: ImageBuildReque
   const finished = await follow(clients, build.id, imageUri, options).catch(async (error: unknown) => {
     if (!options.signal?.aborted) throw error;
     await stop(clients.codeBuild, build.id ?? "", imageUri, options);
-    throw new Interrupted(`Ctrl-C: the build ${build.id} was stopped; nothing was pushed`);
+    throw new Interrupted(`Ctrl-C: the build ${build.id} was stopped (StopBuild); nothing was deployed`);
   });
   if (finished.status !== "SUCCEEDED") {
     options.emit({ type: "build-failed", imageUri, buildId: build.id, status: finished.status, phase: finished.phase, failingLines: finished.failingLines });
@@ -134,7 +134,8 @@ export async function buildImage(clients: BuildClients, request: ImageBuildReque
 export async function buildImages(clients: BuildClients, requests: readonly ImageBuildRequest[], options: BuildOptions): Promise<BuiltImage[]> {
   const siblings = new AbortController();
   const onAbort = () => siblings.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
   let firstFailure: unknown;
   try {
     const results = await Promise.allSettled(

@@ -204,7 +204,7 @@ describe("building an image on CodeBuild", () => {
     const error = await buildImage(clients, request(), options(controller.signal)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Interrupted);
     expect((error as Interrupted).exitCode).toBe(ExitCode.interrupted);
-    expect((error as Interrupted).message).toBe(`Ctrl-C: the build ${BUILD_ID} was stopped; nothing was pushed`);
+    expect((error as Interrupted).message).toBe(`Ctrl-C: the build ${BUILD_ID} was stopped (StopBuild); nothing was deployed`);
     expect(mocks.codeBuild.commandCalls(StopBuildCommand).map((call) => call.args[0].input)).toEqual([{ id: BUILD_ID }]);
     expect(events.at(-1)).toEqual({ type: "build-stopped", imageUri: IMAGE_URI, buildId: BUILD_ID });
   });
