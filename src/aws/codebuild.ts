@@ -6,11 +6,11 @@ import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AwsOperationFailed, Interrupted } from "../core/errors.js";
 import type { ContextArchive } from "../build/archive.js";
-import { buildEnvironment, renderBuildspec } from "../build/buildspec.js";
+import type { BuildEnvironmentVariable } from "../build/buildspec.js";
 import type { BuildListener } from "../build/events.js";
-import { failingLines } from "../build/failure.js";
+import { failingLines } from "./build-failure.js";
 import type { PlannedImage } from "../build/plan.js";
-import { buildSourceKey } from "../build/locations.js";
+import { buildSourceKey } from "../names/index.js";
 import { abortableSleep, type Sleep } from "./changeset/pacing.js";
 import type { AppRepository } from "./ecr.js";
 import { imageExists } from "./ecr.js";
@@ -38,6 +38,8 @@ export interface ImageBuildRequest {
   app: string;
   repository: AppRepository;
   image: PlannedImage;
+  /** What the build runs (src/build/buildspec.ts), rendered by the caller for `<repository.uri>:<image.tag>`. */
+  instructions: { buildspec: string; environment: BuildEnvironmentVariable[] };
   /** Packs the context (src/build/archive.ts); called only when the image must be built. */
   archive: () => Promise<ContextArchive>;
 }
@@ -98,15 +100,14 @@ export async function buildImage(clients: BuildClients, request: ImageBuildReque
   if (options.signal?.aborted) throw new Interrupted("Ctrl-C: the context was uploaded; no build was started");
 
   const { StartBuildCommand } = sdk.codeBuild();
-  const spec = { imageUri, dockerfile: request.image.context.dockerfile, args: request.image.args };
   // Not abortable: once sent, a build may exist, and only its id lets us stop it.
   const { build } = await clients.codeBuild.send(
     new StartBuildCommand({
       projectName: request.project,
       sourceTypeOverride: "S3",
       sourceLocationOverride: `${request.bucket}/${key}`,
-      buildspecOverride: renderBuildspec(spec),
-      environmentVariablesOverride: buildEnvironment(spec),
+      buildspecOverride: request.instructions.buildspec,
+      environmentVariablesOverride: request.instructions.environment,
       // The SDK may resend StartBuild after a dropped connection: the token keeps it to one build.
       idempotencyToken: randomUUID(),
     }),

@@ -2,7 +2,7 @@ import type { ECRClient, Repository } from "@aws-sdk/client-ecr";
 import { APP_TAG, RACK_TAG } from "../names/index.js";
 import { UserError } from "../core/errors.js";
 import type { BuildListener } from "../build/events.js";
-import { repositoryName } from "../build/locations.js";
+import { repositoryName } from "../names/index.js";
 import { sdk } from "./sdk.js";
 
 /**

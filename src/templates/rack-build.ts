@@ -1,7 +1,7 @@
 import { getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from "./cfn.js";
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
 import { subnetList } from "./rack-network.js";
-import { BUILD_SOURCE_PREFIX } from "../build/locations.js";
+import { BUILD_SOURCE_PREFIX } from "../names/index.js";
 
 /**
  * What the rack needs to build apps from source (docs/build.md): an AWS CodeBuild project

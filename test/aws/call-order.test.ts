@@ -128,7 +128,7 @@ describe("recordCallOrder on the change-set engine", () => {
     h.cfn.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
     const order = recordCallOrder([CloudFormationClient], { latencyMs: 2 });
     try {
-      await deployStack(h.context, { stackName: STACK, template: { body: "{}" }, parameters: {}, tags: {}, capabilities: [], notes: [] }, h.options());
+      await deployStack(h.context.aws, { stackName: STACK, template: { body: "{}" }, parameters: {}, tags: {}, capabilities: [], notes: [] }, h.options());
       expect(order.describeBefore("CreateChangeSet")).toBe("DescribeStacks → ListChangeSets");
       expect(order.roundTripsBefore("CreateChangeSet")).toBeLessThanOrEqual(2);
     } finally {

@@ -10,6 +10,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ExitCode, Interrupted } from "../../src/core/errors.js";
 import type { BuildEvent } from "../../src/build/events.js";
 import type { PlannedImage } from "../../src/build/plan.js";
+import { buildEnvironment, renderBuildspec } from "../../src/build/buildspec.js";
 import { BuildFailed, buildImage, buildImages, type BuildClients, type ImageBuildRequest } from "../../src/aws/codebuild.js";
 
 const mocks = { s3: mockClient(S3Client), codeBuild: mockClient(CodeBuildClient), logs: mockClient(CloudWatchLogsClient), ecr: mockClient(ECRClient) };
@@ -39,6 +40,13 @@ function image(tag: string, services: string[]): PlannedImage {
 }
 
 let packed: number;
+
+/** What the build step renders for the image (src/build/buildspec.ts). */
+function instructionsFor(planned: PlannedImage) {
+  const build = { imageUri: `${REPOSITORY.uri}:${planned.tag}`, dockerfile: planned.context.dockerfile, args: planned.args };
+  return { buildspec: renderBuildspec(build), environment: buildEnvironment(build) };
+}
+
 function request(tag = "src-1", services = ["web", "worker"]): ImageBuildRequest {
   return {
     project: "prod-build",
@@ -46,6 +54,7 @@ function request(tag = "src-1", services = ["web", "worker"]): ImageBuildRequest
     app: "shop",
     repository: REPOSITORY,
     image: image(tag, services),
+    instructions: instructionsFor(image(tag, services)),
     archive: async () => {
       packed++;
       const path = join(folder, `${tag}.zip`);

@@ -62,6 +62,7 @@ describe("racknet rack params set: changes", () => {
   it("InternalOnly=Yes once every service is internal: the rack's external load balancer goes, after the plan shows it", async () => {
     await installedRack(h, "prod", ["Internal=Yes"]);
     await deployedApp(h, "prod", "billing", INTERNAL_API);
+    h.options.allowDestroy = true;
     const result = await set("InternalOnly=Yes");
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/Remove !\s+ExternalBalancer\s+AWS::ElasticLoadBalancingV2::LoadBalancer/);
@@ -87,9 +88,32 @@ describe("racknet rack params set: changes", () => {
     expect(result.stderr).toContain("rack prod updated: Private=Yes");
   });
 
+  it("--yes alone does not remove the external load balancer: refused naming --allow-destroy, nothing changed", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    const result = await set("InternalOnly=Yes");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("Destroys or replaces");
+    expect(result.stderr).toContain("--allow-destroy");
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod")?.parameters.InternalOnly).toBe("No");
+  });
+
+  it("--yes alone does not take a rack out of private mode (NAT IPs released, tasks get public IPs): refused naming both flags, no app moved", async () => {
+    await installedRack(h, "prod", ["Private=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const result = await set("Private=No");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("--require-approval never --allow-destroy");
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
+  });
+
   it("Private=No: the apps move to the public subnets first, then the rack releases its NAT gateways", async () => {
     await installedRack(h, "prod", ["Private=Yes"]);
     await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    h.options.allowDestroy = true;
+    h.options.requireApproval = "never";
     const result = await set("Private=No");
 
     expect(result.exitCode).toBe(0);

@@ -189,7 +189,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
         await workflow(context, args);
       } catch (caught) {
         error = caught;
-        exitCode = handleError(caught, context.printer);
+        exitCode = await handleError(caught, context.printer);
       }
       const made = calls().slice(before.calls);
       return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { failingLines } from "../../src/build/failure.js";
+import { failingLines } from "../../src/aws/build-failure.js";
 
 /** A BuildKit failure as CodeBuild logs it (shape of real logs; paths and times made up). */
 const LOG = [
