@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/templates/cfn.js";
 import type { RackParams } from "../../src/rack/params.js";
+import { chooseAvailabilityZones, type ZoneShape } from "../../src/rack/zones.js";
 import { fullTemplate, idsOfType, propertiesOf, rack, template } from "./rack-fixture.js";
 
 function findGetAZs(value: Json, path: string): string[] {
@@ -63,5 +64,31 @@ describe("Availability Zones (Fn::GetAZs lists only zones with a default subnet,
     expect(pattern.test("us-east-1a")).toBe(false);
     expect(pattern.test("")).toBe(false);
     expect(pattern.test("us-east-1a,us-east-1b,us-east-1c,us-east-1d")).toBe(false);
+  });
+});
+
+describe("choosing the zones at install (available, no opt-in, Fargate runs there)", () => {
+  const zone = (ZoneName: string, ZoneId: string, extra: Partial<ZoneShape> = {}): ZoneShape => ({ ZoneName, ZoneId, State: "available", OptInStatus: "opt-in-not-required", ZoneType: "availability-zone", ...extra });
+
+  it("takes three zones in name order, skipping unavailable, opt-in and Local Zones", () => {
+    const zones = [
+      zone("us-east-1f", "use1-az5"),
+      zone("us-east-1b", "use1-az1"),
+      zone("us-east-1a", "use1-az6", { State: "impaired" }),
+      zone("us-east-1-bos-1a", "use1-bos1-az1", { ZoneType: "local-zone", OptInStatus: "opted-in" }),
+      zone("us-east-1c", "use1-az2"),
+      zone("us-east-1d", "use1-az4"),
+    ];
+    expect(chooseAvailabilityZones("us-east-1", zones)).toEqual({ zones: ["us-east-1b", "us-east-1c", "us-east-1d"] });
+  });
+
+  it("keeps to the zone ids Fargate supports where it runs in some zones only", () => {
+    const zones = [zone("ap-northeast-1a", "apne1-az4"), zone("ap-northeast-1b", "apne1-az3"), zone("ap-northeast-1c", "apne1-az1"), zone("ap-northeast-1d", "apne1-az2")];
+    expect(chooseAvailabilityZones("ap-northeast-1", zones)).toEqual({ zones: ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"] });
+    expect(chooseAvailabilityZones("us-west-1", [zone("us-west-1a", "usw1-az1"), zone("us-west-1b", "usw1-az3")])).toEqual({ zones: ["us-west-1a", "us-west-1b"] });
+  });
+
+  it("refuses a region with fewer than two usable zones", () => {
+    expect(chooseAvailabilityZones("us-west-1", [zone("us-west-1a", "usw1-az1"), zone("us-west-1c", "usw1-az2")])).toMatchObject({ problem: expect.stringContaining("a rack needs at least two") });
   });
 });
