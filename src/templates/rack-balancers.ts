@@ -1,6 +1,6 @@
-import { getAtt, iff, noValue, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
+import { getAtt, iff, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { serviceSubnetList, subnetList } from "./rack-network.js";
-import { LIST_SLOTS, RackCondition, RackResource, balancerIds, rackTags, routerCidrCondition, type BalancerKind } from "./rack-ids.js";
+import { LIST_SLOTS, RackCondition, RackResource, balancerIds, rackTags, routerCidrCondition, type BalancerKind, type ListSlot } from "./rack-ids.js";
 
 /**
  * The rack's application load balancers: external (internet-facing, unless
@@ -22,8 +22,8 @@ interface BalancerSpec {
   scheme: "internet-facing" | "internal";
   subnets: Json;
   purpose: string;
-  /** Inline ingress of the balancer's security group. */
-  ingress: Json[];
+  /** Inline ingress of the balancer's security group: a list, or an Fn::If choosing one. */
+  ingress: Json;
   dependsOn?: string;
   /** The certificate of the apps' wildcard names, when the listener has one. */
   appsCertificate?: { parameter: string; condition: string };
@@ -111,14 +111,14 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
  * InvalidPermission.Duplicate) and the old one revoked afterwards for every holder.
  * The description names no slot, so the same CIDR is the same rule wherever it is listed.
  */
-function routerIngress(): Json[] {
-  const rules = (cidrIp: Json) => webIngress(cidrIp, "internal router clients");
-  const entries: Json[] = rules(ref("VPCCIDR")).map((rule) => iff(RackCondition.RouterAdmitsVpcCidr, rule, noValue));
-  for (const slot of LIST_SLOTS) {
-    const cidrIp = select(slot - 1, split(",", ref("InternalRouterCidrs")));
-    entries.push(...rules(cidrIp).map((rule) => iff(routerCidrCondition(slot), rule, noValue)));
-  }
-  return entries;
+function routerIngress(): Json {
+  const rules = (cidrIp: Json) => webIngress(cidrIp, "router clients");
+  const entry = (slot: ListSlot) => rules(select(slot - 1, split(",", ref("InternalRouterCidrs"))));
+  // The whole list chosen by its length, never AWS::NoValue inside a list: emulators keep
+  // the removed element (see docs/rack-template.md, "Decisions").
+  let chosen: Json = rules(ref("VPCCIDR"));
+  for (const count of LIST_SLOTS) chosen = iff(routerCidrCondition(count), LIST_SLOTS.filter((slot) => slot <= count).flatMap(entry), chosen);
+  return chosen;
 }
 
 export function balancersFragment(): TemplateFragment {

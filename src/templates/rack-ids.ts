@@ -13,8 +13,6 @@ export const RackCondition = {
   External: "HasExternalBalancer",
   Internal: "HasInternalBalancer",
   Router: "HasRouter",
-  /** The router admits the VPC CIDR when no InternalRouterCidrs are given. */
-  RouterAdmitsVpcCidr: "RouterAdmitsVpcCidr",
   /** The listener carries the certificate of the apps' wildcard names (see balancers). */
   InternalAppsCertificate: "HasInternalAppsCertificate",
   RouterAppsCertificate: "HasRouterAppsCertificate",

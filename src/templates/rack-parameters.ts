@@ -103,7 +103,6 @@ export function rackParametersFragment(): TemplateFragment {
     [RackCondition.External]: not(isYes("InternalOnly")),
     [RackCondition.Internal]: isYes("Internal"),
     [RackCondition.Router]: equals(ref("InternalRouter"), "true"),
-    [RackCondition.RouterAdmitsVpcCidr]: and(condition(RackCondition.Router), equals(ref("InternalRouterCidrCount"), "0")),
     [RackCondition.InternalAppsCertificate]: and(condition(RackCondition.Internal), not(equals(ref("InternalAppsCertificateArn"), ""))),
     [RackCondition.RouterAppsCertificate]: and(condition(RackCondition.Router), not(equals(ref("RouterAppsCertificateArn"), ""))),
     ...slotConditions("InternalRouterCidrCount", routerCidrCondition),
