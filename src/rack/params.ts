@@ -171,7 +171,7 @@ function normaliseVpcList(name: string, value: string): { value: string } | { pr
     }
     const wellFormed = VPC_ID.test(vpc) && (parts.length === 1 || (parts.length === 2 && REGION.test(parts[0] ?? "")));
     if (!wellFormed) {
-      return { problem: `${name}: "${item}" is neither a VPC id nor <region>:<VPC id>`, fix: `${name}=vpc-0123456789abcdef0 or ${name}=eu-west-1:vpc-0123456789abcdef0` };
+      return { problem: `${name}: "${item}" is not a VPC id, nor <region>:<VPC id>`, fix: `${name}=vpc-0123456789abcdef0 or ${name}=eu-west-1:vpc-0123456789abcdef0` };
     }
     if (seen.has(vpc)) return { problem: `${name} lists ${vpc} twice`, fix: `list each VPC once` };
     seen.add(vpc);

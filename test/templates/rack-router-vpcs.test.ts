@@ -43,7 +43,7 @@ describe("internal_router_vpcs (another account's VPC needs an association autho
 
   it("refuses malformed entries and a VPC listed twice", () => {
     for (const value of ["vpc-1", "eu-west-1:", "eu-west-1:vpc-11111111:x", "nowhere:vpc-11111111", "subnet-11111111"]) {
-      expect(normaliseValue(spec, value), value).toMatchObject({ problem: expect.stringContaining("neither a VPC id nor <region>:<VPC id>") });
+      expect(normaliseValue(spec, value), value).toMatchObject({ problem: expect.stringContaining("is not a VPC id, nor <region>:<VPC id>") });
     }
     expect(normaliseValue(spec, "vpc-11111111,eu-west-1:vpc-11111111")).toMatchObject({ problem: expect.stringContaining("lists vpc-11111111 twice") });
   });
