@@ -21,7 +21,21 @@ export interface SyncOptions {
   appIds?: readonly string[];
   /** Plans tried when a batch is refused because someone else changed the zone meanwhile. */
   attempts?: number;
+  /** Waits between attempts (tests pass a recorder); defaults to a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter of each wait; defaults to Math.random. */
+  random?: () => number;
 }
+
+/** Waits before plan N+1: 200 ms, 400 ms, 800 ms … up to 3.2 s, each jittered to half to all of it. */
+export const CONFLICT_BACKOFF_MS = { base: 200, cap: 3_200 } as const;
+
+export function conflictDelay(attempt: number, random: () => number): number {
+  const full = Math.min(CONFLICT_BACKOFF_MS.cap, CONFLICT_BACKOFF_MS.base * 2 ** (attempt - 1));
+  return Math.round(full * (0.5 + random() / 2));
+}
+
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface SyncResult {
   plan: PrivateNetworkPlan;
@@ -46,7 +60,9 @@ export async function readPrivateNetworkState(io: PrivateNetworkIo): Promise<Pri
 /**
  * Changes replace records by DELETE of their exact old values, so a batch fails as a whole
  * (InvalidChangeBatch) when another run changed one of its records since we read it; then
- * we read again and plan again, rather than overwrite a newer state.
+ * we wait (exponential backoff with jitter, so racing runs do not collide again and Route 53's
+ * five requests a second per account are not spent on retries) and read and plan again,
+ * rather than overwrite a newer state.
  */
 export async function syncPrivateNetwork(io: PrivateNetworkIo, options: SyncOptions): Promise<SyncResult> {
   const attempts = options.attempts ?? 3;
@@ -62,6 +78,7 @@ export async function syncPrivateNetwork(io: PrivateNetworkIo, options: SyncOpti
       return { plan, applied, attempts: attempt };
     } catch (error) {
       if (attempt >= attempts || !isConflict(error)) throw error;
+      await (options.sleep ?? timer)(conflictDelay(attempt, options.random ?? Math.random));
     }
   }
 }

@@ -50,7 +50,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: "InternalOnly", cfnName: "InternalOnly", kind: "yes-no", default: "No", installOnly: false, description: "no external load balancer; every service must be internal (needs Internal=Yes)" },
   { name: "internal_router", cfnName: "InternalRouter", kind: "true-false", default: "false", installOnly: false, description: "internal load balancer for rack-to-rack traffic over VPC peering" },
   { name: "internal_router_cidrs", cfnName: "InternalRouterCidrs", kind: "cidr-list", default: "", installOnly: false, description: `CIDRs allowed to reach the internal router (default: the VPC CIDR; up to ${LIST_MAX})` },
-  { name: "internal_router_vpcs", cfnName: "InternalRouterVpcs", kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names (up to ${LIST_MAX})` },
+  { name: "internal_router_vpcs", cfnName: "InternalRouterVpcs", kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names: vpc-id, or region:vpc-id for another region (up to ${LIST_MAX})` },
   { name: "Domain", cfnName: "Domain", kind: "hostname", default: "", installOnly: false, description: "external services answer at <service>.<app>.<Domain>" },
   { name: "VPCCIDR", cfnName: "VPCCIDR", kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
 ];
@@ -147,13 +147,8 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       }
       return { value: items.map(normaliseCidr).join(",") };
     }
-    case "vpc-list": {
-      const items = splitList(value).map((item) => item.toLowerCase());
-      if (items.length > LIST_MAX) return { problem: `${spec.name} takes at most ${LIST_MAX} VPC ids, got ${items.length}`, fix: "associate the remaining VPCs with the zone by hand" };
-      const bad = items.find((item) => !/^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/.test(item));
-      if (bad) return { problem: `${spec.name}: "${bad}" is not a VPC id`, fix: `${spec.name}=vpc-0123456789abcdef0` };
-      return { value: items.join(",") };
-    }
+    case "vpc-list":
+      return normaliseVpcList(spec.name, value);
     case "hostname": {
       if (value === "") return { value: "" };
       const lower = value.toLowerCase().replace(/\.$/, "");
@@ -162,6 +157,39 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       return valid ? { value: lower } : { problem: `${spec.name}: "${raw}" is not a host name`, fix: `${spec.name}=apps.example.com` };
     }
   }
+}
+
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT = /^\d{12}$/;
+
+/**
+ * internal_router_vpcs entries: `vpc-…` (a VPC of the rack's account and region) or
+ * `<region>:vpc-…` (the rack's account, another region). A VPC of another account is refused:
+ * associating it needs a Route 53 VPC association authorization from this account and an
+ * association made from the other one, which CloudFormation cannot do (docs/rack-template.md).
+ */
+function normaliseVpcList(name: string, value: string): { value: string } | { problem: string; fix: string } {
+  const items = splitList(value).map((item) => item.toLowerCase());
+  if (items.length > LIST_MAX) return { problem: `${name} takes at most ${LIST_MAX} VPCs, got ${items.length}`, fix: "associate the remaining VPCs with the zone by hand" };
+  const seen = new Set<string>();
+  for (const item of items) {
+    const parts = item.split(":");
+    const vpc = parts.at(-1) ?? "";
+    if (parts.length >= 2 && ACCOUNT.test(parts[0] ?? "")) {
+      return {
+        problem: `${name}: "${item}" names a VPC of another AWS account; its association with the router zone needs a Route 53 VPC association authorization from this account and an association made from that account, which CloudFormation cannot make`,
+        fix: `list VPCs of this account only (vpc-… in the rack's region, <region>:vpc-… in another); see "internal_router_vpcs" in docs/rack-template.md for another account's VPC`,
+      };
+    }
+    const wellFormed = VPC_ID.test(vpc) && (parts.length === 1 || (parts.length === 2 && REGION.test(parts[0] ?? "")));
+    if (!wellFormed) {
+      return { problem: `${name}: "${item}" is not a VPC id, nor <region>:<VPC id>`, fix: `${name}=vpc-0123456789abcdef0 or ${name}=eu-west-1:vpc-0123456789abcdef0` };
+    }
+    if (seen.has(vpc)) return { problem: `${name} lists ${vpc} twice`, fix: `list each VPC once` };
+    seen.add(vpc);
+  }
+  return { value: items.join(",") };
 }
 
 function splitList(value: string): string[] {

@@ -46,7 +46,6 @@ export const and = (...conditions: Json[]): Json => ({ "Fn::And": conditions });
 export const or = (...conditions: Json[]): Json => ({ "Fn::Or": conditions });
 export const condition = (name: string): Json => ({ Condition: name });
 export const noValue: Json = { Ref: "AWS::NoValue" };
-export const getAZs: Json = { "Fn::GetAZs": "" };
 export const cidr = (block: Json, count: number, bits: Json): Json => ({ "Fn::Cidr": [block, count, bits] });
 
 export function tags(values: Record<string, Json>): Json[] {

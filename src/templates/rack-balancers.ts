@@ -1,13 +1,16 @@
-import { getAtt, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
+import { getAtt, iff, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { serviceSubnetList, subnetList } from "./rack-network.js";
-import { LIST_SLOTS, RackCondition, RackResource, balancerIds, rackTags, routerCidrCondition, type BalancerKind } from "./rack-ids.js";
+import { LIST_SLOTS, RackCondition, RackResource, balancerIds, rackTags, routerCidrCondition, type BalancerKind, type ListSlot } from "./rack-ids.js";
 
 /**
  * The rack's application load balancers: external (internet-facing, unless
  * InternalOnly=Yes), internal (Internal=Yes, reachable from the VPC only) and the
  * internal router (InternalRouter=true, reachable from the peered CIDRs). Each has the
  * same two listeners: 80 redirects to 443; 443 is HTTPS with the rack's certificate
- * and answers 404 until an app adds a rule for its host.
+ * and answers 404 until an app adds a rule for its host. The internal and router HTTPS
+ * listeners also carry one certificate holding every app's wildcard name on them, so the
+ * number of apps is bound by the listener's rules and target groups, never by the 25
+ * certificates an ALB takes (docs/rack-template.md, "Certificates").
  */
 
 const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -19,9 +22,11 @@ interface BalancerSpec {
   scheme: "internet-facing" | "internal";
   subnets: Json;
   purpose: string;
-  /** Inline ingress of the balancer's security group; the router adds its own per CIDR slot. */
-  ingress: Json[];
+  /** Inline ingress of the balancer's security group: a list, or an Fn::If choosing one. */
+  ingress: Json;
   dependsOn?: string;
+  /** The certificate of the apps' wildcard names, when the listener has one. */
+  appsCertificate?: { parameter: string; condition: string };
 }
 
 function ingressRule(port: number, cidrIp: Json, source: string): Record<string, Json> {
@@ -35,14 +40,24 @@ function webIngress(cidrIp: Json, source: string): Json[] {
 function balancer(spec: BalancerSpec): Record<string, Resource> {
   const ids = balancerIds(spec.kind);
   const when = { Condition: spec.condition };
+  const appsCertificate: Record<string, Resource> = spec.appsCertificate
+    ? {
+        [ids.appsCertificate]: {
+          Type: "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+          Condition: spec.appsCertificate.condition,
+          Properties: { ListenerArn: ref(ids.httpsListener), Certificates: [{ CertificateArn: ref(spec.appsCertificate.parameter) }] },
+        },
+      }
+    : {};
   return {
+    ...appsCertificate,
     [ids.securityGroup]: {
       Type: "AWS::EC2::SecurityGroup",
       ...when,
       Properties: {
         GroupDescription: `racknet ${spec.purpose} load balancer`,
         VpcId: ref(RackResource.Vpc),
-        ...(spec.ingress.length > 0 ? { SecurityGroupIngress: spec.ingress } : {}),
+        SecurityGroupIngress: spec.ingress,
         Tags: rackTags(`${spec.kind.toLowerCase()}-lb`),
       },
     },
@@ -86,26 +101,24 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
   };
 }
 
-function routerIngress(name: string, condition: string, cidrIp: Json, source: string): Record<string, Resource> {
-  const resources: Record<string, Resource> = {};
-  for (const port of WEB_PORTS) {
-    resources[`${name}Port${port}`] = {
-      Type: "AWS::EC2::SecurityGroupIngress",
-      Condition: condition,
-      Properties: { GroupId: getAtt(balancerIds("Router").securityGroup, "GroupId"), ...ingressRule(port, cidrIp, source) },
-    };
-  }
-  return resources;
-}
-
-/** One ingress pair per InternalRouterCidrs slot; the VPC CIDR when the list is empty. */
-function routerCidrSlots(): Record<string, Resource> {
-  const resources = routerIngress("RouterFromVpc", RackCondition.RouterAdmitsVpcCidr, ref("VPCCIDR"), "the rack VPC");
-  for (const slot of LIST_SLOTS) {
-    const cidrIp = select(slot - 1, split(",", ref("InternalRouterCidrs")));
-    Object.assign(resources, routerIngress(`RouterFromCidr${slot}`, routerCidrCondition(slot), cidrIp, `internal_router_cidrs entry ${slot}`));
-  }
-  return resources;
+/**
+ * The router's ingress: each InternalRouterCidrs entry, or the VPC CIDR when the list is
+ * empty, on 80 and 443. Inline rules are one set that CloudFormation updates by content
+ * (it revokes the rules no longer listed and authorizes the new ones), so removing,
+ * reordering or re-listing entries never creates a rule that already exists nor revokes
+ * one still listed. Separate ingress resources per list slot did both: a slot whose CIDR
+ * changes is replaced, its new rule created while another slot still holds it (EC2:
+ * InvalidPermission.Duplicate) and the old one revoked afterwards for every holder.
+ * The description names no slot, so the same CIDR is the same rule wherever it is listed.
+ */
+function routerIngress(): Json {
+  const rules = (cidrIp: Json) => webIngress(cidrIp, "router clients");
+  const entry = (slot: ListSlot) => rules(select(slot - 1, split(",", ref("InternalRouterCidrs"))));
+  // The whole list chosen by its length, never AWS::NoValue inside a list: emulators keep
+  // the removed element (see docs/rack-template.md, "Decisions").
+  let chosen: Json = rules(ref("VPCCIDR"));
+  for (const count of LIST_SLOTS) chosen = iff(routerCidrCondition(count), LIST_SLOTS.filter((slot) => slot <= count).flatMap(entry), chosen);
+  return chosen;
 }
 
 export function balancersFragment(): TemplateFragment {
@@ -127,6 +140,7 @@ export function balancersFragment(): TemplateFragment {
         subnets: serviceSubnetList(),
         purpose: "internal",
         ingress: webIngress(ref("VPCCIDR"), "the rack VPC"),
+        appsCertificate: { parameter: "InternalAppsCertificateArn", condition: RackCondition.InternalAppsCertificate },
       }),
       ...balancer({
         kind: "Router",
@@ -134,9 +148,9 @@ export function balancersFragment(): TemplateFragment {
         scheme: "internal",
         subnets: serviceSubnetList(),
         purpose: "internal router",
-        ingress: [],
+        ingress: routerIngress(),
+        appsCertificate: { parameter: "RouterAppsCertificateArn", condition: RackCondition.RouterAppsCertificate },
       }),
-      ...routerCidrSlots(),
     },
   };
 }

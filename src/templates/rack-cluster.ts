@@ -5,6 +5,14 @@ import { RackResource, rackTags } from "./rack-ids.js";
  * What apps share besides the network: the Fargate cluster, the role ECS uses to pull
  * images and write logs, the log group, and a bucket for templates over the 51,200-byte
  * inline limit (CloudFormation copies a template when it reads it, so uploads expire).
+ *
+ * The cluster names no capacity provider: associating FARGATE or FARGATE_SPOT needs the ECS
+ * service-linked role to exist already, and CreateCluster only starts creating it, so the
+ * first install in an account that never used ECS failed ("Unable to assume the service
+ * linked role"). Services name LaunchType FARGATE instead (docs/rack-template.md).
+ *
+ * The bucket and the log group are deleted with the stack, as uninstall means: it empties
+ * the bucket first (S3 refuses to delete a bucket that holds objects).
  */
 
 const LOG_RETENTION_DAYS = 30;
@@ -17,7 +25,6 @@ export function clusterFragment(): TemplateFragment {
       [RackResource.Cluster]: {
         Type: "AWS::ECS::Cluster",
         Properties: {
-          CapacityProviders: ["FARGATE", "FARGATE_SPOT"],
           ClusterSettings: [{ Name: "containerInsights", Value: "enabled" }],
           Tags: rackTags(),
         },
@@ -35,10 +42,14 @@ export function clusterFragment(): TemplateFragment {
       },
       [RackResource.LogGroup]: {
         Type: "AWS::Logs::LogGroup",
+        DeletionPolicy: "Delete",
+        UpdateReplacePolicy: "Delete",
         Properties: { LogGroupName: sub("/racknet/${AWS::StackName}"), RetentionInDays: LOG_RETENTION_DAYS, Tags: rackTags() },
       },
       [RackResource.TemplateBucket]: {
         Type: "AWS::S3::Bucket",
+        DeletionPolicy: "Delete",
+        UpdateReplacePolicy: "Delete",
         Properties: {
           BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
           PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },

@@ -1,4 +1,4 @@
-import { iff, noValue, ref, select, split, sub, tags, type Json, type Resource, type TemplateFragment } from "./cfn.js";
+import { iff, join, noValue, ref, select, split, sub, tags, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { PRIVATE_NETWORK_DOMAIN, RACK_TAG } from "../names/index.js";
 import { LIST_SLOTS, RackCondition, RackResource, routerVpcCondition } from "./rack-ids.js";
 
@@ -30,11 +30,23 @@ function privateZone(name: Json, comment: string, vpcs: Json[], condition?: stri
   };
 }
 
+/**
+ * An InternalRouterVpcs entry is `vpc-…` (the rack's region) or `<region>:vpc-…`. CloudFormation
+ * has no conditional on text, so both forms are taken apart the same way: `:` + entry split
+ * on `:vpc-` gives `["", id]` or `[":<region>", id]`; that first part + `:` + the stack's
+ * region, split on `:`, has the entry's region, else the stack's, at index 1.
+ */
+export function routerVpc(entry: Json): Json {
+  const parts = split(":vpc-", join("", [":", entry]));
+  return {
+    VPCId: join("", ["vpc-", select(1, parts)]),
+    VPCRegion: select(1, split(":", join("", [select(0, parts), ":", ref("AWS::Region")]))),
+  };
+}
+
 /** Each InternalRouterVpcs entry is a list slot, present only when the list is that long. */
 function peeredRouterVpcs(): Json[] {
-  return LIST_SLOTS.map((slot) =>
-    iff(routerVpcCondition(slot), { VPCId: select(slot - 1, split(",", ref("InternalRouterVpcs"))), VPCRegion: ref("AWS::Region") }, noValue),
-  );
+  return LIST_SLOTS.map((slot) => iff(routerVpcCondition(slot), routerVpc(select(slot - 1, split(",", ref("InternalRouterVpcs")))), noValue));
 }
 
 export function dnsFragment(): TemplateFragment {

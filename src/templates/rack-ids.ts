@@ -13,8 +13,9 @@ export const RackCondition = {
   External: "HasExternalBalancer",
   Internal: "HasInternalBalancer",
   Router: "HasRouter",
-  /** The router admits the VPC CIDR when no InternalRouterCidrs are given. */
-  RouterAdmitsVpcCidr: "RouterAdmitsVpcCidr",
+  /** The listener carries the certificate of the apps' wildcard names (see balancers). */
+  InternalAppsCertificate: "HasInternalAppsCertificate",
+  RouterAppsCertificate: "HasRouterAppsCertificate",
 } as const;
 
 export const RackResource = {
@@ -56,6 +57,7 @@ export function balancerIds(kind: BalancerKind) {
     securityGroup: `${kind}BalancerSecurityGroup`,
     httpListener: `${kind}HttpListener`,
     httpsListener: `${kind}HttpsListener`,
+    appsCertificate: `${kind}AppsCertificate`,
   };
 }
 

@@ -1,4 +1,4 @@
-import { cidr, getAZs, getAtt, iff, join, ref, select, type Json, type Resource, type TemplateFragment } from "./cfn.js";
+import { cidr, getAtt, iff, join, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { AZ_INDEXES, AzResource, RackCondition, RackResource, rackTags, type AzIndex } from "./rack-ids.js";
 
 /**
@@ -9,6 +9,11 @@ import { AZ_INDEXES, AzResource, RackCondition, RackResource, rackTags, type AzI
  * The VPC is cut into eight equal subnets (`Fn::Cidr [VPCCIDR, 8, SubnetBits]`):
  * 0-2 public, 3-5 private, 6-7 spare. Fixed slots keep every subnet's CIDR stable when
  * Private or the AZ count changes, so no subnet is ever replaced by a parameter change.
+ *
+ * Each subnet's zone is the AZ-th entry of the AvailabilityZones parameter, chosen once at
+ * install and passed unchanged on every update. Never Fn::GetAZs: it lists only the zones
+ * that have a default subnet and its order may change (docs/rack-template.md, "Zones"),
+ * and a subnet whose zone changes is replaced.
  */
 
 const PRIVATE_SLOT_OFFSET = 3;
@@ -30,7 +35,7 @@ function subnet(az: AzIndex, visibility: "public" | "private"): Resource {
     Type: "AWS::EC2::Subnet",
     Properties: {
       VpcId: ref(RackResource.Vpc),
-      AvailabilityZone: select(az, getAZs),
+      AvailabilityZone: select(az, split(",", ref("AvailabilityZones"))),
       CidrBlock: select(slot, cidr(ref("VPCCIDR"), 8, ref("SubnetBits"))),
       MapPublicIpOnLaunch: visibility === "public",
       Tags: rackTags(`${visibility}-${az + 1}`),

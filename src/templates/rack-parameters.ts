@@ -9,6 +9,9 @@ import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, typ
  */
 
 const VPC_CIDR_PATTERN = "^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-4])$";
+/** Two or three zone names, comma-separated, as DescribeAvailabilityZones spells them. */
+const ZONES_PATTERN = "^[a-z0-9-]+,[a-z0-9-]+(,[a-z0-9-]+)?$";
+const ACM_ARN = "arn:aws[a-z-]*:acm:.+";
 const COUNTS = ["0", ...LIST_SLOTS.map(String)];
 
 function userParameter(spec: ParamSpec): Record<string, Json> {
@@ -29,11 +32,17 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
 
 /** Parameters racknet computes; `racknet rack params` does not show them. */
 const derivedParameters: Record<string, Record<string, Json>> = {
+  AvailabilityZones: {
+    Type: "String",
+    AllowedPattern: ZONES_PATTERN,
+    ConstraintDescription: "two or three zone names separated by commas, such as us-east-1a,us-east-1b,us-east-1c",
+    Description: "derived: the zones the rack's subnets are in, chosen once at install and passed unchanged on every update",
+  },
   AvailabilityZoneCount: {
     Type: "String",
     Default: "2",
     AllowedValues: ["2", "3"],
-    Description: "derived: availability zones the rack spans (3 where the region has them)",
+    Description: "derived: the number of entries in AvailabilityZones",
   },
   SubnetBits: {
     Type: "Number",
@@ -56,10 +65,22 @@ const derivedParameters: Record<string, Record<string, Json>> = {
   },
   RackCertificateArn: {
     Type: "String",
-    AllowedPattern: "^arn:aws[a-z-]*:acm:.+",
+    AllowedPattern: `^${ACM_ARN}`,
     Description: "derived: ACM certificate signed by the rack CA, the default certificate of every HTTPS listener",
   },
+  InternalAppsCertificateArn: appsCertificate("internal"),
+  RouterAppsCertificateArn: appsCertificate("internal router"),
 };
+
+/** The rack-CA certificate holding every app's wildcard on one listener (docs/rack-template.md, "Certificates"). */
+function appsCertificate(listener: string): Record<string, Json> {
+  return {
+    Type: "String",
+    Default: "",
+    AllowedPattern: `^(${ACM_ARN})?$`,
+    Description: `derived: ACM certificate with every app's wildcard name on the ${listener} listener (empty: none yet)`,
+  };
+}
 
 /** `HasRouterCidr<n>`: the router exists and the list has at least n entries. */
 function slotConditions(countParameter: string, name: (slot: ListSlot) => string): Record<string, Json> {
@@ -82,7 +103,8 @@ export function rackParametersFragment(): TemplateFragment {
     [RackCondition.External]: not(isYes("InternalOnly")),
     [RackCondition.Internal]: isYes("Internal"),
     [RackCondition.Router]: equals(ref("InternalRouter"), "true"),
-    [RackCondition.RouterAdmitsVpcCidr]: and(condition(RackCondition.Router), equals(ref("InternalRouterCidrCount"), "0")),
+    [RackCondition.InternalAppsCertificate]: and(condition(RackCondition.Internal), not(equals(ref("InternalAppsCertificateArn"), ""))),
+    [RackCondition.RouterAppsCertificate]: and(condition(RackCondition.Router), not(equals(ref("RouterAppsCertificateArn"), ""))),
     ...slotConditions("InternalRouterCidrCount", routerCidrCondition),
     ...slotConditions("InternalRouterVpcCount", routerVpcCondition),
   };

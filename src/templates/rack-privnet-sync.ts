@@ -7,10 +7,16 @@
  * (AWS::Route53::HostedZone) by logical id.
  */
 import { PRIVATE_NETWORK_DOMAIN } from "../names/index.js";
-import { getAtt, join, ref, select, split, sub, type Json, type TemplateFragment } from "./cfn.js";
+import { equals, getAtt, iff, join, noValue, ref, select, split, sub, type Json, type TemplateFragment } from "./cfn.js";
 
 export const SYNC_CLUSTER = "Cluster";
 export const SYNC_ZONE = "PrivateNetworkZone";
+/**
+ * `1` reserves one concurrent execution for the function; `none` where the account cannot
+ * reserve any (Lambda keeps 100 of the account's concurrency unreserved): see rack-quotas.ts.
+ */
+export const SYNC_CONCURRENCY_PARAMETER = "SyncReservedConcurrency";
+const RESERVES_CONCURRENCY = "ReservesSyncConcurrency";
 
 /**
  * Lambda blocked creating nodejs20.x functions on 2026-06-01 (cfn-lint E2533); nodejs24.x is
@@ -35,6 +41,15 @@ const zoneName = join("", ["pn-", select(2, split("/", ref("AWS::StackId"))), `.
 
 export function privateNetworkSyncFragment(code: string): TemplateFragment {
   return {
+    Parameters: {
+      [SYNC_CONCURRENCY_PARAMETER]: {
+        Type: "String",
+        Default: "1",
+        AllowedValues: ["1", "none"],
+        Description: "derived: 1 runs the private-network sync function one at a time; none where the account cannot reserve concurrency",
+      },
+    },
+    Conditions: { [RESERVES_CONCURRENCY]: equals(ref(SYNC_CONCURRENCY_PARAMETER), "1") },
     Resources: {
       [LOGS]: {
         Type: "AWS::Logs::LogGroup",
@@ -55,6 +70,10 @@ export function privateNetworkSyncFragment(code: string): TemplateFragment {
           Role: getAtt(ROLE, "Arn"),
           Timeout: 60,
           MemorySize: 256,
+          // One run at a time: runs never race each other, and Route 53's per-account request
+          // rate (5 a second) is shared with the CLI and every other client of the account.
+          // Events that arrive meanwhile are retried by Lambda's asynchronous invocation.
+          ReservedConcurrentExecutions: iff(RESERVES_CONCURRENCY, 1, noValue),
           Environment: { Variables: { CLUSTER: ref(SYNC_CLUSTER), ZONE_ID: ref(SYNC_ZONE), ZONE_NAME: zoneName } },
         },
       },

@@ -17,11 +17,12 @@ export interface LintFinding {
 
 /**
  * Lint many templates in one cfn-lint process (it starts slowly). Returns findings by
- * template name; only errors unless `includeWarnings`.
+ * template name; only errors unless `includeWarnings` (informational findings come only
+ * with `includeInformational`, and are kept with the warnings).
  */
 export async function cfnLint(
   templates: Record<string, Template>,
-  options: { includeWarnings?: boolean; region?: string } = {},
+  options: { includeWarnings?: boolean; includeInformational?: boolean; region?: string } = {},
 ): Promise<Record<string, LintFinding[]>> {
   const dir = mkdtempSync(join(tmpdir(), "racknet-lint-"));
   try {
@@ -30,7 +31,9 @@ export async function cfnLint(
       writeFileSync(file, JSON.stringify(template, null, 2));
       return { name, file };
     });
-    const args = ["--format", "json", "--regions", options.region ?? "us-east-1", "--", ...files.map((f) => f.file)];
+    // `-c I` adds the informational rules, which cfn-lint leaves out by default.
+    const informational = options.includeInformational ? ["--include-checks", "I"] : [];
+    const args = ["--format", "json", "--regions", options.region ?? "us-east-1", ...informational, "--", ...files.map((f) => f.file)];
     let stdout = "";
     try {
       ({ stdout } = await run("cfn-lint", args, { maxBuffer: 64 * 1024 * 1024 }));

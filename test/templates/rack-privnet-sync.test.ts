@@ -3,6 +3,7 @@ import { merge, type Template } from "../../src/templates/cfn.js";
 import { SYNC_CLUSTER, SYNC_ZONE, privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
 import { syncFunctionCode } from "../../src/functions/privnet-sync/bundle.js";
 import { cfnLint } from "../support/cfn-lint.js";
+import { evaluate } from "../support/cfn-eval.js";
 
 /** Just what the fragment references: the rack's cluster and its private network zone. */
 function minimalRack(): Template {
@@ -29,9 +30,9 @@ function minimalRack(): Template {
 describe("the private network sync function in the rack template", () => {
   const code = syncFunctionCode();
 
-  it("passes cfn-lint merged into a rack, warnings included", async () => {
+  it("passes cfn-lint merged into a rack, warnings and informational rules included", async () => {
     const template = merge(minimalRack(), privateNetworkSyncFragment(code));
-    const findings = await cfnLint({ privnet: template }, { includeWarnings: true });
+    const findings = await cfnLint({ privnet: template }, { includeWarnings: true, includeInformational: true });
     expect(findings.privnet).toEqual([]);
   }, 60_000);
 
@@ -45,6 +46,16 @@ describe("the private network sync function in the rack template", () => {
       { "Fn::GetAtt": ["PrivateNetworkSyncSchedule", "Arn"] },
     ]);
     expect(resources.PrivateNetworkSyncFunction?.Properties).toMatchObject({ Runtime: "nodejs24.x", Handler: "index.handler", Code: { ZipFile: code } });
+  });
+
+  it("runs one at a time where the account can reserve concurrency (Route 53: five requests a second per account), unreserved where it cannot", () => {
+    const template = merge(minimalRack(), privateNetworkSyncFragment(code));
+    const reserved = (value?: string) =>
+      evaluate(template, value ? { SyncReservedConcurrency: value } : {}).resources.PrivateNetworkSyncFunction?.Properties?.ReservedConcurrentExecutions;
+    expect(reserved()).toBe(1);
+    expect(reserved("1")).toBe(1);
+    expect(reserved("none")).toBeUndefined();
+    expect(template.Parameters.SyncReservedConcurrency?.AllowedValues).toEqual(["1", "none"]);
   });
 
   it("the role reaches only the rack's cluster and zone", () => {

@@ -15,8 +15,12 @@ export interface TaskStateChangeEvent {
   detail?: { clusterArn?: string; taskArn?: string; lastStatus?: string };
 }
 
-/** Route 53 answers PriorRequestNotComplete and throttles at five requests a second: retry long. */
-const clientConfig = { maxAttempts: 10 };
+/**
+ * Route 53 allows five requests a second per account and answers Throttling or
+ * PriorRequestNotComplete beyond that: retry long, and let the SDK's adaptive mode slow the
+ * client's own sending once it is throttled (exponential backoff plus a client-side rate limit).
+ */
+export const SYNC_CLIENT_CONFIG = { maxAttempts: 10, retryMode: "adaptive" } as const;
 let clients: { ecs: ECSClient; route53: Route53Client } | undefined;
 
 export async function handler(event: TaskStateChangeEvent): Promise<{ changes: number; names: number; problems: string[] }> {
@@ -26,7 +30,7 @@ export async function handler(event: TaskStateChangeEvent): Promise<{ changes: n
     return value;
   };
   const target = { cluster: setting("CLUSTER"), zoneId: setting("ZONE_ID"), zoneName: setting("ZONE_NAME") };
-  clients ??= { ecs: new ECSClient(clientConfig), route53: new Route53Client(clientConfig) };
+  clients ??= { ecs: new ECSClient(SYNC_CLIENT_CONFIG), route53: new Route53Client(SYNC_CLIENT_CONFIG) };
   const io = privateNetworkIo(
     { ...clients, ecsModule: { paginateListTasks, DescribeTasksCommand }, route53Module: { ListResourceRecordSetsCommand, ChangeResourceRecordSetsCommand } },
     target,
