@@ -17,7 +17,7 @@ const ROOMS = {
   runtime: { may: ["ui", "aws", "core"], typesFrom: ["plan"] },
   // the edges: output and AWS
   ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates"] },
-  aws: { may: ["core", "names"], typesFrom: ["plan", "templates", "privnet", "build"] },
+  aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "build"] },
   functions: { may: ["core", "names", "privnet", "aws"] },
   // pure rooms, top to bottom
   templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "build", "privnet", "version.ts"] },

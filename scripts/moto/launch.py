@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from patches import (  # noqa: E402  (the folder above must be on the path first)
     acm,
     application_autoscaling,
+    awslambda,
     cloudformation_change_sets,
     cloudformation_drift,
     cloudformation_replacement,
@@ -91,6 +92,7 @@ PATCHES: list[Callable[[], None]] = [
     # Replaces ListStackResources' answer (restore_stack_resources_exist still decides what it lists).
     cloudformation_drift.restore_drift_detection,
     logs.restore_filter_log_events_stream_prefix_and_order,
+    awslambda.restore_get_account_settings,
 ]
 
 

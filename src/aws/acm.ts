@@ -1,5 +1,5 @@
 import type { ACMClient, CertificateSummary } from "@aws-sdk/client-acm";
-import { RACK_TAG, rackZoneName } from "../names/index.js";
+import { RACK_TAG, rackZoneName, routerZoneName } from "../names/index.js";
 import { sdk } from "./sdk.js";
 
 /** A certificate racknet imported, with its tags. */
@@ -15,16 +15,18 @@ export interface CertificateMaterial {
 }
 
 /**
- * Certificates tagged for the rack. Every name racknet issues ends in `<rack>.convox`, so
- * only those are asked for their tags. ACM lists RSA keys unless asked for others.
+ * Certificates tagged for the rack. Every name racknet issues ends in `<rack>.convox` or
+ * `<rack>.router.convox`, so only those are asked for their tags. ACM lists RSA keys unless
+ * asked for others.
  */
 export async function rackCertificates(acm: ACMClient, rack: string): Promise<OwnedCertificate[]> {
   const { paginateListCertificates, ListTagsForCertificateCommand } = sdk.acm();
-  const suffix = rackZoneName(rack);
+  const suffixes = [rackZoneName(rack), routerZoneName(rack)];
   const candidates: CertificateSummary[] = [];
   for await (const page of paginateListCertificates({ client: acm }, { Includes: { keyTypes: ["EC_prime256v1"] } })) {
     for (const summary of page.CertificateSummaryList ?? []) {
-      if (summary.CertificateArn && summary.DomainName?.endsWith(suffix)) candidates.push(summary);
+      const domain = summary.DomainName ?? "";
+      if (summary.CertificateArn && suffixes.some((suffix) => domain === suffix || domain.endsWith(`.${suffix}`))) candidates.push(summary);
     }
   }
   const owned: OwnedCertificate[] = [];

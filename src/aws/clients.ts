@@ -8,6 +8,7 @@ import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
@@ -89,6 +90,10 @@ export class AwsClients {
 
   ecr(): Promise<ECRClient> {
     return this.client("ECR", async () => new (sdk.ecr()).ECRClient(this.config()));
+  }
+
+  lambda(): Promise<LambdaClient> {
+    return this.client("Lambda", async () => new (sdk.lambda()).LambdaClient(this.config()));
   }
 
   cloudWatchLogs(): Promise<CloudWatchLogsClient> {

@@ -7,7 +7,11 @@ import { rackParameterNotes } from "../plan/rack-notes.js";
 import { renderTemplate } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack } from "../aws/stacks.js";
-import { availableZoneNames } from "../aws/zones.js";
+import { describeZones } from "../aws/zones.js";
+import { unreservedConcurrency } from "../aws/lambda.js";
+import { chooseAvailabilityZones } from "../rack/zones.js";
+import { appsCertificateNames } from "../templates/rack-certificates.js";
+import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
 import { operationPort } from "../steps/review.js";
@@ -33,7 +37,12 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const stackName = rackStackName(args.name);
   const cfn = await context.aws.cloudFormation();
   // Reads only, side by side: the EC2 client alone takes a while to load.
-  const [existing, zones, region] = await Promise.all([describeStack(cfn, stackName), context.aws.ec2().then(availableZoneNames), context.aws.region()]);
+  const [existing, zoneList, region, unreserved] = await Promise.all([
+    describeStack(cfn, stackName),
+    context.aws.ec2().then(describeZones),
+    context.aws.region(),
+    context.aws.lambda().then(unreservedConcurrency),
+  ]);
   if (existing?.status === "ROLLBACK_COMPLETE") {
     throw new UserError(`rack ${args.name} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
       fix: `delete it with \`racknet rack uninstall ${args.name}\`, then install again`,
@@ -44,15 +53,10 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       fix: `change it with \`racknet rack params set K=V -r ${args.name}\`, or pick another name`,
     });
   }
-  if (zones.length < 2) {
-    throw new UserError(`region ${region} offers ${zones.length} availability zone(s); a rack needs at least two`, {
-      fix: "install the rack in another region with --region",
-    });
-  }
-  const azCount = zones.length >= 3 ? 3 : 2;
-  const certificate = context.options.dryRun
-    ? { arn: `arn:aws:acm:${region}:000000000000:certificate/racknet-dry-run`, created: false }
-    : await createRackCertificate(context, args.name);
+  const chosen = chooseAvailabilityZones(region, zoneList);
+  if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
+  const azCount = chosen.zones.length;
+  const certificates = context.options.dryRun ? dryRunCertificates(region) : await createRackCertificates(context, args.name);
   const defaults = defaultParams();
   const changes = (Object.keys(params) as (keyof RackParams)[])
     .filter((name) => params[name] !== defaults[name])
@@ -63,7 +67,13 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       {
         stackName,
         template: { body: renderTemplate(fullRackTemplate()) },
-        parameters: toCfnParameters(params, { availabilityZoneCount: azCount, rackCertificateArn: certificate.arn }),
+        parameters: toCfnParameters(params, {
+          availabilityZones: chosen.zones,
+          rackCertificateArn: certificates.rack,
+          internalAppsCertificateArn: certificates.internalApps,
+          routerAppsCertificateArn: certificates.routerApps,
+          syncReservedConcurrency: syncReservedConcurrency(unreserved),
+        }),
         tags: { [KIND_TAG]: "rack", [RACK_TAG]: args.name, [VERSION_TAG]: racknetVersion() },
         capabilities: ["CAPABILITY_IAM"],
         notes: [
@@ -80,10 +90,10 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         what: `rack ${args.name}`,
       },
     );
-    if (outcome.kind !== "applied" && certificate.created) await removeRackCa(context, args.name);
+    if (outcome.kind !== "applied" && certificates.created) await removeRackCa(context, args.name);
     printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
   } catch (error) {
-    if (certificate.created && !(await describeStack(cfn, stackName).catch(() => undefined))) {
+    if (certificates.created && !(await describeStack(cfn, stackName).catch(() => undefined))) {
       await removeRackCa(context, args.name).catch(() => undefined);
     }
     throw error;
@@ -100,8 +110,30 @@ export function validateInstall(args: InstallArgs): RackParams {
   return params;
 }
 
-async function createRackCertificate(context: Context, rack: string): Promise<{ arn: string; created: boolean }> {
+interface RackCertificates {
+  rack: string;
+  internalApps: string;
+  routerApps: string;
+  /** True when this install made the CA (a run that ends without a stack removes it). */
+  created: boolean;
+}
+
+/**
+ * The CA, the rack's default certificate, and the two listeners' apps certificates (their
+ * first name only until an app comes: docs/rack-template.md, "Certificates").
+ */
+async function createRackCertificates(context: Context, rack: string): Promise<RackCertificates> {
   const ca = await ensureRackCa(context, rack);
-  const arn = await ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) });
-  return { arn, created: ca.created };
+  const [rackArn, internalApps, routerApps] = await Promise.all([
+    ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }),
+    ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }),
+    ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }),
+  ]);
+  return { rack: rackArn, internalApps, routerApps, created: ca.created };
+}
+
+/** A dry run makes nothing: the plan is computed with placeholders where the certificates will be. */
+function dryRunCertificates(region: string): RackCertificates {
+  const arn = (name: string) => `arn:aws:acm:${region}:000000000000:certificate/racknet-dry-run-${name}`;
+  return { rack: arn("rack"), internalApps: arn("internal-apps"), routerApps: arn("router-apps"), created: false };
 }

@@ -1,12 +1,12 @@
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { listApps, type AppInfo } from "../aws/stacks.js";
-import { azCountOf, rackInfo, resolveRack, type RackInfo } from "../steps/resolve.js";
+import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { applyAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
+import { applyAssignments, toCfnParameters, type DerivedParams, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
@@ -45,7 +45,11 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
   }
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const [deployed, region] = await Promise.all([Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }))), context.aws.region()]);
+  const [deployed, region, derived] = await Promise.all([
+    Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }))),
+    context.aws.region(),
+    storedDerivedParams(context, rack),
+  ]);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   assertNoParamProblems(appRuleProblems(params, deployed));
 
@@ -66,7 +70,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     {
       stackName: rack.name,
       template: { usePrevious: true },
-      parameters: rackParameters(rack, params),
+      parameters: rackParameters(rack, params, derived),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
       notes: [...rackParameterNotes(changes, azCountOf(rack), region), ...appNotes(apps, changes)],
@@ -98,11 +102,8 @@ export function appsAlreadyMoved(error: unknown, rack: string, moved: readonly A
   return new Kind(message, { fix });
 }
 
-function rackParameters(rack: RackInfo, params: RackParams): Record<string, string> {
-  return toCfnParameters(params, {
-    availabilityZoneCount: azCountOf(rack),
-    rackCertificateArn: rack.parameters.RackCertificateArn ?? "",
-  });
+function rackParameters(rack: RackInfo, params: RackParams, derived: DerivedParams): Record<string, string> {
+  return toCfnParameters(params, derived);
 }
 
 function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): string[] {

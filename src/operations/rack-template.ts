@@ -10,6 +10,9 @@ import { fullRackTemplate } from "../steps/rack-template.js";
 export async function run(context: Context, args: { params: string[] }): Promise<void> {
   const { params, problems } = applyAssignments(defaultParams(), args.params, "install");
   assertNoParamProblems(problems);
-  const template = fullRackTemplate(toCfnParameters(params, { availabilityZoneCount: 3, rackCertificateArn: "" }));
+  // The zones, the certificates and the sync function's concurrency are chosen at install,
+  // against the account: the template leaves them to whoever deploys it.
+  const { AvailabilityZones: _zones, AvailabilityZoneCount: _count, SyncReservedConcurrency: _sync, ...defaults } = toCfnParameters(params, { availabilityZones: [], rackCertificateArn: "" });
+  const template = fullRackTemplate(defaults);
   context.printer.out(JSON.stringify(template, null, 2));
 }

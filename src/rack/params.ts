@@ -291,9 +291,15 @@ export function ruleProblems(params: RackParams): ParamProblem[] {
 
 /** Facts the template needs that the user does not set; racknet derives them. */
 export interface DerivedParams {
-  availabilityZoneCount: 2 | 3;
+  /** The zones chosen at install (src/rack/zones.ts), stored in the stack and passed unchanged on every update. */
+  availabilityZones: readonly string[];
   /** ARN of the rack's certificate in ACM (signed by the rack CA), the default certificate of every HTTPS listener. */
   rackCertificateArn: string;
+  /** The certificates holding every app's wildcard on the internal and router listeners (docs/rack-template.md, "Certificates"). */
+  internalAppsCertificateArn?: string;
+  routerAppsCertificateArn?: string;
+  /** `1` to cap the sync function's concurrency, `none` where the account cannot spare it. */
+  syncReservedConcurrency?: "1" | "none";
 }
 
 /** The CloudFormation parameters for a rack: the user's, then the derived ones. */
@@ -301,12 +307,16 @@ export function toCfnParameters(params: RackParams, derived: DerivedParams): Rec
   const cfn: Record<string, string> = {};
   for (const spec of PARAMS) cfn[spec.cfnName] = params[spec.name];
   const prefix = Number(params.VPCCIDR.split("/")[1] ?? 16);
-  cfn.AvailabilityZoneCount = String(derived.availabilityZoneCount);
+  cfn.AvailabilityZones = derived.availabilityZones.join(",");
+  cfn.AvailabilityZoneCount = String(derived.availabilityZones.length);
   // Eight equal subnets: public and private for up to three AZs, two spare.
   cfn.SubnetBits = String(32 - prefix - 3);
   cfn.InternalRouterCidrCount = String(splitList(params.internal_router_cidrs).length);
   cfn.InternalRouterVpcCount = String(splitList(params.internal_router_vpcs).length);
   cfn.RackCertificateArn = derived.rackCertificateArn;
+  cfn.InternalAppsCertificateArn = derived.internalAppsCertificateArn ?? "";
+  cfn.RouterAppsCertificateArn = derived.routerAppsCertificateArn ?? "";
+  cfn.SyncReservedConcurrency = derived.syncReservedConcurrency ?? "1";
   return cfn;
 }
 

@@ -32,8 +32,10 @@ export async function readRackCaCertificate(context: Context, rack: string): Pro
 
 export interface CertificateRequest {
   rack: string;
-  /** Absent for the rack's own certificate. */
+  /** An app's own certificate; absent for the rack's certificates. */
   app?: string;
+  /** Which of the rack's certificates (its `racknet:cert` tag): the rack's default one, or a listener's apps certificate. */
+  kind?: "rack" | "internal-apps" | "router-apps";
   dnsNames: string[];
 }
 
@@ -47,7 +49,7 @@ export async function ensureCertificate(context: Context, request: CertificateRe
   const ca = await readRackCa(context, request.rack);
   if (!ca) throw noCa(request.rack);
   const owned = await rackCertificates(acm, request.rack);
-  const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === "rack" && !tags[APP_TAG]))?.arn;
+  const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === (request.kind ?? "rack") && !tags[APP_TAG]))?.arn;
   if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, ca.certPem))) return found;
 
   const [commonName = request.rack] = request.dnsNames;
@@ -85,5 +87,5 @@ function noCa(rack: string): UserError {
 }
 
 function certificateTags(request: CertificateRequest): Record<string, string> {
-  return request.app ? { [RACK_TAG]: request.rack, [APP_TAG]: request.app, [CERT_TAG]: "app" } : { [RACK_TAG]: request.rack, [CERT_TAG]: "rack" };
+  return request.app ? { [RACK_TAG]: request.rack, [APP_TAG]: request.app, [CERT_TAG]: "app" } : { [RACK_TAG]: request.rack, [CERT_TAG]: request.kind ?? "rack" };
 }

@@ -1,7 +1,8 @@
 import { UserError } from "../core/errors.js";
 import { KIND_TAG, appStackName, rackStackName } from "../names/index.js";
 import { describeStack, listRacks, type AppInfo, type StackInfo } from "../aws/stacks.js";
-import { fromCfnParameters, type RackParams } from "../rack/params.js";
+import { fromCfnParameters, type DerivedParams, type RackParams } from "../rack/params.js";
+import { subnetZones } from "../aws/zones.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
 import type { Context } from "../runtime/context.js";
 
@@ -15,6 +16,23 @@ export interface RackInfo extends StackInfo {
 /** The rack that `stack` holds, its parameters parsed from the stack's (the one place they are). */
 export function rackInfo(stack: StackInfo, rack: string): RackInfo {
   return { ...stack, rack, rackOutputs: stack.outputs, params: fromCfnParameters(stack.parameters) };
+}
+
+/**
+ * The parameters racknet derived at install, as the stack holds them: an update passes them
+ * unchanged (the zones above all: new ones would replace every subnet). A rack installed
+ * before its zones were stored gets them from its subnets.
+ */
+export async function storedDerivedParams(context: Context, rack: RackInfo): Promise<DerivedParams> {
+  const stored = rack.parameters;
+  const zones = stored.AvailabilityZones ? stored.AvailabilityZones.split(",") : await subnetZones(await context.aws.ec2(), (rack.outputs.PublicSubnets ?? "").split(",").filter(Boolean));
+  return {
+    availabilityZones: zones,
+    rackCertificateArn: stored.RackCertificateArn ?? "",
+    internalAppsCertificateArn: stored.InternalAppsCertificateArn ?? "",
+    routerAppsCertificateArn: stored.RouterAppsCertificateArn ?? "",
+    syncReservedConcurrency: stored.SyncReservedConcurrency === "none" ? "none" : "1",
+  };
 }
 
 /** How many Availability Zones the rack spans, as its stack records it. */

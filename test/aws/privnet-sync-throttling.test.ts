@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { SYNC_CLIENT_CONFIG } from "../../src/privnet/sync-function/handler.js";
+import { SYNC_CLIENT_CONFIG } from "../../src/functions/privnet-sync/handler.js";
 
 const NS = "https://route53.amazonaws.com/doc/2013-04-01/";
 const error = (code: string, message: string) =>

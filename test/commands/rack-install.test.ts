@@ -19,7 +19,7 @@ describe("racknet rack install", () => {
     const result = await h.run(install, args("prod", ["Internal=Yes"]));
 
     expect(result.exitCode).toBe(0);
-    expect(result.writes).toEqual(["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"]);
+    expect(result.writes).toEqual(["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "ACM.ImportCertificate", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"]);
     expect(h.parameters.values.get(CA[0] ?? "")?.type).toBe("SecureString");
     expect(h.parameters.values.get(CA[1] ?? "")?.type).toBe("String");
     const [certificateArn, certificate] = [...h.certificates.certificates][0] ?? [];
@@ -115,7 +115,7 @@ describe("racknet rack install", () => {
     h.zones = ["us-east-1a"];
     const result = await h.run(install, args("prod"));
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("region us-east-1 offers 1 availability zone(s); a rack needs at least two");
+    expect(result.stderr).toContain("region us-east-1 offers 1 Availability Zone(s) that are available, need no opt-in and run Fargate; a rack needs at least two");
     expect(result.writes).toEqual([]);
   });
 

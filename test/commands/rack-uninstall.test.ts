@@ -39,7 +39,7 @@ describe("racknet rack uninstall", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/Remove !\s+ExternalBalancer\s+AWS::ElasticLoadBalancingV2::LoadBalancer/);
     expect(result.stderr).toContain("✔ rack prod uninstalled");
-    expect(result.writes).toEqual(["CloudFormation.DeleteStack", "ACM.DeleteCertificate", "SSM.DeleteParameters"]);
+    expect(result.writes).toEqual(["CloudFormation.DeleteStack", "ACM.DeleteCertificate", "ACM.DeleteCertificate", "ACM.DeleteCertificate", "SSM.DeleteParameters"]);
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
     expect(h.certificates.certificates.size).toBe(0);

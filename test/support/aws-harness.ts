@@ -25,6 +25,10 @@ import {
   ListStackResourcesCommand,
 } from "@aws-sdk/client-cloudformation";
 import { DescribeAvailabilityZonesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CodeBuildClient } from "@aws-sdk/client-codebuild";
+import { ECRClient } from "@aws-sdk/client-ecr";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
@@ -146,7 +150,13 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(ListObjectsV2Command, (input) => objects.listObjectsV2(input)),
     handle(DeleteObjectsCommand, (input) => objects.deleteObjects(input)),
   ]);
-  stub("EC2", EC2Client, [handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available" })) }))]);
+  stub("EC2", EC2Client, [handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available", ZoneType: "availability-zone", OptInStatus: "opt-in-not-required" })) }))]);
+  // The account's default concurrency (1,000, nothing reserved): the sync function may reserve one.
+  stub("Lambda", LambdaClient, [handle(GetAccountSettingsCommand, () => ({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } }))]);
+  // Clients no workflow under test should use: any call fails loudly.
+  stub("CodeBuild", CodeBuildClient, []);
+  stub("ECR", ECRClient, []);
+  stub("CloudWatchLogs", CloudWatchLogsClient, []);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
     handle(ListTasksCommand, () => privateNetwork.listTasks()),

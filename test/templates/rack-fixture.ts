@@ -31,12 +31,17 @@ export interface Derived {
  */
 export function cfnParameters(params: Partial<RackParams>, azCount: 2 | 3 = 3, derived: Derived = {}): Record<string, string> {
   const zones = derived.zones ?? ZONES.slice(0, azCount);
-  return {
-    ...toCfnParameters({ ...defaultParams(), ...params }, { availabilityZoneCount: azCount, rackCertificateArn: CERTIFICATE }),
-    AvailabilityZones: zones.join(","),
-    InternalAppsCertificateArn: derived.internalAppsCertificate ?? INTERNAL_APPS_CERTIFICATE,
-    RouterAppsCertificateArn: derived.routerAppsCertificate ?? ROUTER_APPS_CERTIFICATE,
-  };
+  // The sync function's own parameter belongs to its fragment (rack-privnet-sync.test.ts), not rendered here.
+  const { SyncReservedConcurrency: _sync, ...parameters } = toCfnParameters(
+    { ...defaultParams(), ...params },
+    {
+      availabilityZones: zones,
+      rackCertificateArn: CERTIFICATE,
+      internalAppsCertificateArn: derived.internalAppsCertificate ?? INTERNAL_APPS_CERTIFICATE,
+      routerAppsCertificateArn: derived.routerAppsCertificate ?? ROUTER_APPS_CERTIFICATE,
+    },
+  );
+  return parameters;
 }
 
 /** The rack named `prod` as CloudFormation would create it from these parameters. */

@@ -3,7 +3,7 @@ import { getAtt, ref, renderTemplate, type Json, type Template } from "../../src
 import { RackOutput } from "../../src/templates/rack-contract.js";
 import { rackTemplate } from "../../src/templates/rack.js";
 import { privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
-import { syncFunctionCode } from "../../src/privnet/sync-function/code.js";
+import { syncFunctionCode } from "../../src/functions/privnet-sync/bundle.js";
 import { PARAMS } from "../../src/rack/params.js";
 import { privateNetworkId, privateNetworkZoneName } from "../../src/names/index.js";
 import type { EvaluatedStack } from "../support/cfn-eval.js";

@@ -104,8 +104,8 @@ describe("rack parameters (SPEC section 2)", () => {
 
   it("derive the hidden template parameters", () => {
     const { params } = install("VPCCIDR=10.0.0.0/20", "internal_router_cidrs=10.1.0.0/16,10.2.0.0/16");
-    const cfn = toCfnParameters(params, { availabilityZoneCount: 2, rackCertificateArn: "arn:cert" });
-    expect(cfn).toMatchObject({ VPCCIDR: "10.0.0.0/20", SubnetBits: "9", AvailabilityZoneCount: "2", InternalRouterCidrCount: "2", InternalRouterVpcCount: "0", RackCertificateArn: "arn:cert", InternalRouter: "false" });
+    const cfn = toCfnParameters(params, { availabilityZones: ["us-east-1a", "us-east-1b"], rackCertificateArn: "arn:cert" });
+    expect(cfn).toMatchObject({ VPCCIDR: "10.0.0.0/20", SubnetBits: "9", AvailabilityZones: "us-east-1a,us-east-1b", AvailabilityZoneCount: "2", InternalRouterCidrCount: "2", InternalRouterVpcCount: "0", RackCertificateArn: "arn:cert", InternalRouter: "false" });
     expect(fromCfnParameters(cfn)).toEqual(params);
   });
 
