@@ -23,7 +23,8 @@ export interface ManifestSource {
 
 export function readSource(text: string, file: string): ManifestSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // `merge`: `<<: *base` merges as in Convox's YAML 1.1 reader (yaml-compat.ts does the rest).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
   const positionOf = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };

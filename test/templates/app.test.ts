@@ -12,8 +12,8 @@ import { service } from "../support/service.js";
 
 
 const everyKind: Service[] = [
-  service("web", { port: { port: 3000, scheme: "http" }, links: ["api", "peer", "admin", "site"], environment: [{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }], count: 2 }),
-  service("api", { port: { port: 4000, scheme: "https" }, internal: true, healthPath: "/health", command: "bin/api --serve" }),
+  service("web", { port: { port: 3000, scheme: "http" }, links: ["api", "peer", "admin", "site"], environment: [{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }], scale: { ...service("web").scale, min: 2, max: 2 } }),
+  service("api", { port: { port: 4000, scheme: "https" }, internal: true, health: { path: "/health", grace: 5, interval: 5, timeout: 4 }, command: { text: "bin/api --serve", argv: ["bin/api", "--serve"], shell: false } }),
   service("admin", { port: { port: 8080, scheme: "http" }, internal: true, internalAndExternal: true }),
   service("peer", { port: { port: 9000, scheme: "http" }, internalRouter: true }),
   service("site", { port: { port: 80, scheme: "http" } }),
@@ -27,7 +27,7 @@ function input(services: Service[], app = "myapp"): AppTemplateInput {
     const kinds = s.internalRouter ? ["router"] : s.internalAndExternal ? ["internal", "external"] : s.internal ? ["internal"] : s.port ? ["external"] : [];
     for (const kind of kinds) priorities[`${s.name}:${kind}`] = next++;
   }
-  return { rack: "prod", app, manifest: { file: "convox.yml", services } satisfies Manifest, version: "0.1.0", priorities };
+  return { rack: "prod", app, manifest: { file: "convox.yml", services, timers: [] } satisfies Manifest, version: "0.1.0", priorities };
 }
 
 const variants: Record<string, Template> = {
@@ -35,7 +35,7 @@ const variants: Record<string, Template> = {
   externalOnly: appTemplate(input([service("web", { port: { port: 80, scheme: "http" } })])),
   internalHttps: appTemplate(input([service("api", { port: { port: 8443, scheme: "https" }, internal: true }), service("cron", { links: ["api"] })])),
   routerOnly: appTemplate(input([service("peer", { port: { port: 9000, scheme: "http" }, internalRouter: true })])),
-  workerOnly: appTemplate(input([service("worker", { command: "bin/work" })])),
+  workerOnly: appTemplate(input([service("worker", { command: { text: "bin/work", argv: ["bin/work"], shell: false } })])),
 };
 const template = variants.everyKind!;
 
@@ -88,7 +88,7 @@ describe("the app template", () => {
     for (const [, resource] of resourcesOfType(template, "AWS::ECS::Service")) {
       const properties = resource.Properties ?? {};
       expect(properties.LaunchType).toBe("FARGATE");
-      expect(properties.DeploymentConfiguration).toEqual({ MinimumHealthyPercent: 100, MaximumPercent: 200 });
+      expect(properties.DeploymentConfiguration).toEqual({ MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
       expect(properties.NetworkConfiguration).toEqual({
         AwsvpcConfiguration: {
           Subnets: { "Fn::Split": [",", { Ref: "ServiceSubnets" }] },
@@ -98,7 +98,7 @@ describe("the app template", () => {
       });
     }
     expect(template.Resources.WebService?.Properties?.DesiredCount).toBe(2);
-    expect(containerOf(template, "Api").Command).toEqual(["sh", "-c", "bin/api --serve"]);
+    expect(containerOf(template, "Api").Command).toEqual(["bin/api", "--serve"]);
     expect(containerOf(template, "Api").LogConfiguration).toEqual({
       LogDriver: "awslogs",
       Options: { "awslogs-group": { Ref: "LogGroup" }, "awslogs-region": { Ref: "AWS::Region" }, "awslogs-stream-prefix": "myapp" },
@@ -212,7 +212,7 @@ describe("the app template", () => {
 
   it("declares only the parameters of the load balancers it uses", () => {
     expect(Object.keys(variants.workerOnly!.Parameters).sort()).toEqual(
-      ["AssignPublicIp", "Cluster", "ExecutionRoleArn", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
+      ["AssignPublicIp", "Cluster", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
     );
     expect(Object.keys(variants.externalOnly!.Parameters)).toEqual(expect.arrayContaining(["ExternalListener", "Domain"]));
     expect(Object.keys(variants.externalOnly!.Parameters)).not.toContain("AppCertificateArn");
@@ -220,9 +220,9 @@ describe("the app template", () => {
     expect(Object.keys(variants.routerOnly!.Parameters)).not.toContain("InternalListener");
   });
 
-  it("refuses services that would share a logical id, and services without an image", () => {
+  it("refuses services that would share a logical id, and built services without an image", () => {
     expect(() => appTemplate(input([service("a-1b"), service("a1b")]))).toThrow(UserError);
-    expect(() => appTemplate(input([service("web", { image: undefined, build: "." })]))).toThrow(/has no image/);
+    expect(() => appTemplate(input([service("web", { image: undefined, build: { path: ".", dockerfile: "Dockerfile", args: [] } })]))).toThrow(/no image was built for it/);
   });
 });
 
@@ -256,7 +256,6 @@ describe("the app stack's parameter values", () => {
       AssignPublicIp: "DISABLED",
       VpcId: "vpc-1",
       NetworkSecurityGroup: "sg-net",
-      ExecutionRoleArn: "arn:aws:iam::1:role/exec",
       LogGroup: "prod",
       RackCaCert: ca.certPem,
       InternalListener: "arn:listener/int",
