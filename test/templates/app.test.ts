@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Manifest, Service } from "../../src/manifest/model.js";
-import { appParameters, appTemplate, type AppTemplateInput } from "../../src/templates/app.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseManifest, resolveEnvironment } from "../../src/manifest/index.js";
+import { appParameters, appTemplate, renderAppStack, type AppTemplateInput } from "../../src/templates/app.js";
 import { serviceNameOutput } from "../../src/templates/app-contract.js";
 import { deployedEndpointUrl } from "../../src/templates/app-endpoints.js";
 import { evaluate } from "../support/cfn-eval.js";
@@ -30,7 +33,22 @@ function input(services: Service[], app = "myapp"): AppTemplateInput {
   return { rack: "prod", app, manifest: { file: "convox.yml", services, timers: [] } satisfies Manifest, version: "0.1.0", priorities };
 }
 
+/** An app of a fixture, rendered as the deploy will: the environment in SSM, built images as inputs. */
+function rendered(fixture: string, stored: Record<string, string>): Template {
+  const { manifest } = parseManifest(readFileSync(join(import.meta.dirname, "../fixtures/manifests/good", fixture), "utf8"), "convox.yml");
+  if (!manifest) throw new Error(`${fixture} has problems`);
+  const base = input(manifest.services);
+  const images = Object.fromEntries(manifest.services.filter((s) => s.build).map((s) => [s.name, `123456789012.dkr.ecr.us-east-1.amazonaws.com/prod/myapp:${s.name}`]));
+  const environment = resolveEnvironment(manifest, { rack: "prod", app: "myapp", stored }).services;
+  return renderAppStack({ ...base, manifest, images, environment }).template;
+}
+
 const variants: Record<string, Template> = {
+  everyKey: rendered("every-key.yml", { SESSION_SECRET: "a", API_TOKEN: "b" }),
+  timers: rendered("timers.yml", {}),
+  scaled: rendered("scale-forms.yml", {}),
+  built: rendered("build-forms.yml", { NPM_TOKEN: "n" }),
+  yamlCompat: rendered("yaml-compat.yml", {}),
   everyKind: appTemplate(input(everyKind)),
   externalOnly: appTemplate(input([service("web", { port: { port: 80, scheme: "http" } })])),
   internalHttps: appTemplate(input([service("api", { port: { port: 8443, scheme: "https" }, internal: true }), service("cron", { links: ["api"] })])),
@@ -45,7 +63,7 @@ const environmentOf = (t: Template, id: string) =>
   Object.fromEntries((containerOf(t, id).Environment as { Name: string; Value: Json }[]).map((e) => [e.Name, e.Value]));
 
 describe("the app template", () => {
-  it("passes cfn-lint for every kind of service", async () => {
+  it("passes cfn-lint for every kind of service and app: autoscaled, timers, built images, secrets, whitelists", async () => {
     const findings = await cfnLint(variants);
     expect(findings).toEqual(Object.fromEntries(Object.keys(variants).map((name) => [name, []])));
   }, 120_000);
