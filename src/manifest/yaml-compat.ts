@@ -39,14 +39,23 @@ function mergeQuotedKeys(value: unknown, depth = 0): unknown {
   return { ...merged, ...own };
 }
 
+/** True when a `"<<"` key is left anywhere: most files have none, and are not copied. */
+function hasQuotedMergeKey(value: unknown, seen = new Set<unknown>()): boolean {
+  if (value === null || typeof value !== "object" || seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) return value.some((item) => hasQuotedMergeKey(item, seen));
+  return "<<" in value || Object.values(value).some((item) => hasQuotedMergeKey(item, seen));
+}
+
 /** The parsed YAML, read as Convox reads it. */
 export function asConvoxReadsIt(value: unknown): unknown {
-  const merged = mergeQuotedKeys(value);
+  const merged = hasQuotedMergeKey(value) ? mergeQuotedKeys(value) : value;
   if (!isRecord(merged) || !isRecord(merged.services)) return merged;
   // Built with fromEntries: a service named `__proto__` stays a key (an assignment would set the prototype).
   const services: Fields = Object.fromEntries(
     Object.entries(merged.services).map(([name, service]) => {
-      if (!isRecord(service)) return [name, service];
+      const yamlBooleans = isRecord(service) && (BOOLEAN_SERVICE_KEYS.some((key) => typeof service[key] === "string") || (isRecord(service.tls) && typeof service.tls.redirect === "string"));
+      if (!isRecord(service) || !yamlBooleans) return [name, service];
       const fields: Fields = { ...service };
       for (const key of BOOLEAN_SERVICE_KEYS) if (key in fields) fields[key] = yamlBoolean(fields[key]);
       if (isRecord(fields.tls) && "redirect" in fields.tls) fields.tls = { ...fields.tls, redirect: yamlBoolean(fields.tls.redirect) };
