@@ -70,9 +70,13 @@ function isConnectionRefused(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ECONNREFUSED";
 }
 
-/** The request handler's connection or response deadline passed. */
+/**
+ * The request handler's connection or response deadline passed. The SDK also names a dropped
+ * connection (ECONNRESET, EPIPE) a TimeoutError: that is a passing fault, retried in full.
+ */
 export function isTimeout(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return name === "TimeoutError" || code === "ETIMEDOUT" || code === "ECONNRESET_TIMEOUT";
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  if (code === "ECONNRESET" || code === "EPIPE") return false;
+  return code === "ETIMEDOUT" || (name === "TimeoutError" && typeof message === "string" && /timed out/i.test(message));
 }

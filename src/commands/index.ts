@@ -1,6 +1,10 @@
 /** Every command, in the order `racknet --help` lists them. */
 import apps from "./apps.js";
 import deploy from "./deploy.js";
+import env from "./env.js";
+import envGet from "./env-get.js";
+import envSet from "./env-set.js";
+import envUnset from "./env-unset.js";
 import type { CommandDeclaration } from "./define.js";
 import manifestCheck from "./manifest-check.js";
 import privateNetworksDomainNames from "./private-networks-domain-names.js";
@@ -24,6 +28,10 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackUninstall,
   racks,
   deploy,
+  env,
+  envSet,
+  envUnset,
+  envGet,
   services,
   apps,
   privateNetworksDomainNames,

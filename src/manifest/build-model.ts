@@ -1,15 +1,28 @@
 import { isScalar } from "yaml";
 import type { Problem } from "../core/errors.js";
-import { DEFAULT_CPU, defaultMemory } from "./fargate.js";
-import { IGNORED_SCALE_KEYS, IGNORED_SERVICE_KEYS, IGNORED_TOP_LEVEL_KEYS, ignoredKey, type IgnoredKey } from "./keys.js";
-import type { EnvironmentEntry, Manifest, Service, ServicePort, SourcePosition } from "./model.js";
-import { didYouMean } from "./suggest.js";
+import {
+  IGNORED_SERVICE_KEYS,
+  IGNORED_TOP_LEVEL_KEYS,
+  REFUSED_SCALE_KEYS,
+  REFUSED_SERVICE_KEYS,
+  REFUSED_TARGET_KEYS,
+  REFUSED_TOP_LEVEL_KEYS,
+  findKey,
+  type IgnoredKey,
+  type RefusedKey,
+} from "./keys.js";
+import type { EnvironmentEntry, Manifest, Service, SourcePosition, Timer } from "./model.js";
+import { readCommand } from "./command.js";
+import { readEnvironment, readService } from "./read-service.js";
+import { awsCron } from "./schedule.js";
+import { valueRules } from "./value-rules.js";
 import { formatPath, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 
 /**
- * The typed model from the parsed YAML, with Convox's defaults applied in this one place.
- * It tolerates values the schema rejected (those are already reported): it keeps what it
- * can read so the rules can still report every other problem in the same run.
+ * The typed model from the parsed YAML (read as Convox reads it, yaml-compat.ts), with the
+ * problems and warnings only the reader sees: ignored and refused keys, values that only
+ * make sense in context. It tolerates values the schema rejected (those are already
+ * reported) and keeps what it can read, so the rules still report every other problem.
  */
 
 type Fields = Record<string, unknown>;
@@ -20,172 +33,89 @@ export interface BuiltManifest {
   warnings: Problem[];
 }
 
+export type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
+
 export function buildManifest(value: unknown, source: ManifestSource, positions: ReadonlyMap<string, SourcePosition>): BuiltManifest {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const at = (segments: readonly PathSegment[]) => {
-    const position = positions.get(formatPath(segments)) ?? { line: 1, column: 1 };
-    return where(source.file, position);
+  const at = (segments: readonly PathSegment[]) => where(source.file, positions.get(formatPath(segments)) ?? nearestPosition(positions, segments));
+  const note: Note = (list, segments, message, fix) => list.push({ where: at(segments), path: formatPath(segments), message, ...(fix ? { fix } : {}) });
+  const keyPolicies = (fields: Fields, path: PathSegment[], ignoredList: readonly IgnoredKey[], refusedList: readonly RefusedKey[]) => {
+    for (const key of Object.keys(fields)) {
+      const segments = [...path, key];
+      const ignored = findKey(ignoredList, key);
+      if (ignored) note(warnings, segments, `racknet does not act on ${formatPath(segments)} (Convox: ${ignored.convox}); it is ignored: ${ignored.safe}`, `remove ${key}: to silence this warning`);
+      const refused = findKey(refusedList, key);
+      if (refused) note(problems, segments, `racknet cannot do ${formatPath(segments)} (Convox: ${refused.convox}): ${refused.reason}`, refused.fix);
+    }
   };
-  const note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) =>
-    list.push({ where: at(segments), path: formatPath(segments), message, ...(fix ? { fix } : {}) });
-  const warnIgnored = (segments: readonly PathSegment[], ignored: IgnoredKey) =>
-    note(warnings, segments, `racknet does not act on ${formatPath(segments)} (Convox: ${ignored.convox}); it is ignored`, ignored.racknet ?? `remove ${ignored.key}: to silence this warning`);
 
   const top = isRecord(value) ? value : {};
-  for (const key of Object.keys(top)) {
-    const ignored = ignoredKey(IGNORED_TOP_LEVEL_KEYS, key);
-    if (ignored) warnIgnored([key], ignored);
-  }
+  keyPolicies(top, [], IGNORED_TOP_LEVEL_KEYS, REFUSED_TOP_LEVEL_KEYS);
+  const appEnvironment = readEnvironment(top.environment, (key) => scalarSource(source, ["environment", key]));
+  duplicateEnvironmentProblems(top.environment, ["environment"], note, problems);
   const servicesValue = isRecord(top.services) ? top.services : {};
-  const services = Object.entries(servicesValue).map(([name, raw]) => {
+  const services: Service[] = Object.entries(servicesValue).map(([name, raw]) => {
+    // `web:` with nothing: Convox's defaults (build: .).
     const fields = isRecord(raw) ? raw : {};
-    for (const key of Object.keys(fields)) {
-      const ignored = ignoredKey(IGNORED_SERVICE_KEYS, key);
-      if (ignored) warnIgnored(["services", name, key], ignored);
-    }
+    const path = ["services", name];
+    keyPolicies(fields, path, IGNORED_SERVICE_KEYS, REFUSED_SERVICE_KEYS);
     if (isRecord(fields.scale)) {
-      for (const key of Object.keys(fields.scale)) {
-        const ignored = ignoredKey(IGNORED_SCALE_KEYS, key);
-        if (ignored) warnIgnored(["services", name, "scale", key], ignored);
-      }
+      keyPolicies(fields.scale, [...path, "scale"], [], REFUSED_SCALE_KEYS);
+      if (isRecord(fields.scale.targets)) keyPolicies(fields.scale.targets, [...path, "scale", "targets"], [], REFUSED_TARGET_KEYS);
     }
-    const service = readService(name, fields, source);
-    if (isRecord(raw)) checkImage(service, fields, note, problems, warnings);
-    const range = countRange(fields.scale);
-    const [min = 0, max = 0] = range?.split("-").map(Number) ?? [];
-    if (range && (min > max || max > COUNT_MAX)) {
-      note(problems, ["services", name, "scale", "count"], `services.${name}.scale.count ${range} must be a range from 0 to ${COUNT_MAX} tasks, the smaller number first`, `write count: ${Math.min(min, max, COUNT_MAX)}-${Math.min(Math.max(min, max), COUNT_MAX)}`);
-    } else if (range) {
-      note(warnings, ["services", name, "scale", "count"], `services.${name}.scale.count ${range} asks for autoscaling, which racknet does not do; it runs ${service.count}`, `write count: ${service.count} (or the count you want) to silence this warning`);
-    }
+    duplicateEnvironmentProblems(fields.environment, [...path, "environment"], note, problems);
+    const service = readService({ name, fields, appEnvironment, sourceText: (key) => scalarSource(source, [...path, "environment", key]) });
+    valueRules(service, fields, note, problems, warnings);
     return service;
   });
-  return { manifest: { file: source.file, services, positions }, problems, warnings };
+  const timers = readTimers(top.timers, note, problems);
+  return { manifest: { file: source.file, services, timers, positions }, problems, warnings };
 }
 
-function readService(name: string, fields: Fields, source: ManifestSource): Service {
-  const command = readCommand(fields.command);
-  const scale = readScale(fields.scale);
-  const health = readHealth(fields.health);
-  return {
-    name,
-    ...(typeof fields.image === "string" && fields.image !== "" ? { image: fields.image } : {}),
-    ...(fields.build !== undefined ? { build: buildPath(fields.build) } : {}),
-    ...command,
-    ...(readPort(fields.port) ? { port: readPort(fields.port) } : {}),
-    internal: fields.internal === true,
-    internalAndExternal: fields.internalAndExternal === true,
-    internalRouter: fields.internalRouter === true,
-    links: Array.isArray(fields.links) ? fields.links.filter((link): link is string => typeof link === "string") : [],
-    environment: readEnvironment(fields.environment, (key) => scalarSource(source, ["services", name, "environment", key])),
-    ...scale,
-    ...health,
-  };
+function readTimers(value: unknown, note: Note, problems: Problem[]): Timer[] {
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([name, raw]): Timer[] => {
+    const fields = isRecord(raw) ? raw : {};
+    const path = ["timers", name];
+    if ("policies" in fields) note(problems, [...path, "policies"], `racknet cannot do timers.${name}.policies (Convox: IAM policies for the timer's task): racknet's tasks have no task role`, "remove policies:");
+    const command = readCommand(fields.command);
+    if (typeof fields.schedule !== "string" || typeof fields.service !== "string" || !command) return [];
+    const schedule = awsCron(fields.schedule);
+    if ("problem" in schedule) {
+      note(problems, [...path, "schedule"], `timers.${name}.schedule ${schedule.problem}`, schedule.fix);
+      return [];
+    }
+    return [{ name, schedule: fields.schedule, cron: schedule.cron, service: fields.service, command }];
+  });
 }
 
-type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
+/** `- A=1` then `- A=2` in one list: the map form's duplicate keys are YAML errors; the list form's are ours. */
+function duplicateEnvironmentProblems(environment: unknown, path: string[], note: Note, problems: Problem[]): void {
+  if (!Array.isArray(environment)) return;
+  const first = new Map<string, number>();
+  readEnvironment(environment, () => undefined).forEach((entry: EnvironmentEntry, index) => {
+    const earlier = first.get(entry.key);
+    if (earlier === undefined) {
+      first.set(entry.key, index);
+      return;
+    }
+    note(problems, [...path, index], `${formatPath(path)} sets ${entry.key} twice (entries ${earlier + 1} and ${index + 1}); only one value can reach the container`, `keep one ${entry.key}`);
+  });
+}
 
-function checkImage(service: Service, fields: Fields, note: Note, problems: Problem[], warnings: Problem[]): void {
-  const path = ["services", service.name];
-  // A misspelt image: is already reported as an unknown key with its suggestion; once is enough.
-  const misspeltImage = Object.keys(fields).some((key) => key !== "image" && didYouMean(key, ["image"]) === "image");
-  if (fields.build !== undefined && service.image) {
-    note(warnings, [...path, "build"], `services.${service.name}.build is ignored: racknet does not run docker and deploys image: ${service.image}`, "remove build: to silence this warning");
-  } else if (fields.build !== undefined) {
-    note(
-      problems,
-      [...path, "build"],
-      `services.${service.name}.build needs docker to build an image, and racknet does not run docker`,
-      `build and push the image yourself (docker build, docker push), then replace build: with image:, for example\n      image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/${service.name}:1.0`,
-    );
-  } else if (!service.image && fields.image === undefined && !misspeltImage) {
-    note(problems, path, `services.${service.name} has no image:; racknet deploys images and does not build them`, `add image:, for example image: nginx:1.27`);
+/** The position of the closest enclosing key the file has (a key merged in with `<<` has none of its own). */
+function nearestPosition(positions: ReadonlyMap<string, SourcePosition>, segments: readonly PathSegment[]): SourcePosition {
+  for (let length = segments.length - 1; length > 0; length -= 1) {
+    const position = positions.get(formatPath(segments.slice(0, length)));
+    if (position) return position;
   }
-}
-
-function buildPath(build: unknown): string {
-  if (typeof build === "string") return build;
-  if (isRecord(build) && typeof build.path === "string") return build.path;
-  return ".";
-}
-
-function readCommand(command: unknown): Pick<Service, "command" | "commandArgv"> {
-  if (typeof command === "string") return { command };
-  if (Array.isArray(command) && command.every((word) => typeof word === "string")) return { command: command.join(" "), commandArgv: command };
-  return {};
-}
-
-const PORT_TEXT = /^(?:(https?):)?(\d+)$/;
-
-export function readPort(port: unknown): ServicePort | undefined {
-  const valid = (value: number) => Number.isInteger(value) && value >= 1 && value <= 65535;
-  if (typeof port === "number") return valid(port) ? { port, scheme: "http" } : undefined;
-  if (typeof port === "string") {
-    const match = PORT_TEXT.exec(port);
-    const number = Number(match?.[2]);
-    return match && valid(number) ? { port: number, scheme: match[1] === "https" ? "https" : "http" } : undefined;
-  }
-  if (isRecord(port) && typeof port.port === "number" && valid(port.port)) {
-    return { port: port.port, scheme: port.scheme === "https" ? "https" : "http" };
-  }
-  return undefined;
-}
-
-function readEnvironment(environment: unknown, sourceText: (key: string) => string | undefined): EnvironmentEntry[] {
-  if (Array.isArray(environment)) {
-    return environment
-      .filter((entry): entry is string => typeof entry === "string")
-      .map((entry) => {
-        const at = entry.indexOf("=");
-        return at < 0 ? { key: entry } : { key: entry.slice(0, at), value: entry.slice(at + 1) };
-      });
-  }
-  if (isRecord(environment)) {
-    return Object.entries(environment).map(([key, value]) => {
-      if (value === null || value === undefined) return { key };
-      // `PORT: 3000` is the text 3000, as written (not the number YAML read).
-      return { key, value: typeof value === "string" ? value : (sourceText(key) ?? String(value)) };
-    });
-  }
-  return [];
+  return { line: 1, column: 1 };
 }
 
 function scalarSource(source: ManifestSource, segments: readonly PathSegment[]): string | undefined {
   const node = locate(source.document, segments)?.value;
   return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
-}
-
-function readScale(scale: unknown): Pick<Service, "count" | "cpu" | "memory"> {
-  if (typeof scale === "number") return { count: scale, cpu: DEFAULT_CPU, memory: defaultMemory(DEFAULT_CPU) };
-  const fields = isRecord(scale) ? scale : {};
-  const cpu = typeof fields.cpu === "number" ? fields.cpu : DEFAULT_CPU;
-  const memory = typeof fields.memory === "number" ? fields.memory : defaultMemory(cpu);
-  return { count: readCount(fields.count), cpu, memory };
-}
-
-/** The schema's limit on scale.count, which a range cannot state in JSON Schema. */
-const COUNT_MAX = 1000;
-
-function readCount(count: unknown): number {
-  if (typeof count === "number") return count;
-  if (typeof count === "string" && /^\d+-\d+$/.test(count)) return Number(count.split("-")[0]);
-  return 1;
-}
-
-function countRange(scale: unknown): string | undefined {
-  return isRecord(scale) && typeof scale.count === "string" && /^\d+-\d+$/.test(scale.count) ? scale.count : undefined;
-}
-
-const DEFAULT_HEALTH_INTERVAL = 5;
-
-function readHealth(health: unknown): Pick<Service, "healthPath" | "healthGraceSeconds" | "healthIntervalSeconds" | "healthTimeoutSeconds"> {
-  const fields = isRecord(health) ? health : {};
-  const path = typeof health === "string" ? health : typeof fields.path === "string" ? fields.path : "/";
-  const interval = typeof fields.interval === "number" ? fields.interval : DEFAULT_HEALTH_INTERVAL;
-  const grace = typeof fields.grace === "number" ? fields.grace : interval;
-  const timeout = typeof fields.timeout === "number" ? fields.timeout : Math.max(2, interval - 1);
-  return { healthPath: path, healthGraceSeconds: grace, healthIntervalSeconds: interval, healthTimeoutSeconds: timeout };
 }
 
 function isRecord(value: unknown): value is Fields {

@@ -1,4 +1,5 @@
-import { externalHost, internalHost, linkVariable, routerHost } from "../names/index.js";
+import { DOMAIN_PLACEHOLDER, LISTENER_PORT, endpointName, linkVariable, type EndpointName } from "../names/index.js";
+import { mostPrivate } from "../rack/load-balancers.js";
 import { endpointKinds, visibility, type EndpointKind, type Manifest, type Service, type ServicePort, type Visibility } from "./model.js";
 
 /**
@@ -6,6 +7,8 @@ import { endpointKinds, visibility, type EndpointKind, type Manifest, type Servi
  * which ports, and the `<NAME>_URL` variables its links give it. Pure: `manifest check`
  * prints it offline, `services` prints it for a deployed app.
  */
+
+export { DOMAIN_PLACEHOLDER, LISTENER_PORT };
 
 export interface ExposureContext {
   app: string;
@@ -17,19 +20,7 @@ export interface ExposureContext {
   domain?: string;
 }
 
-/** Stands for the rack's Domain when it has none. */
-export const DOMAIN_PLACEHOLDER = "<Domain>";
-
-/** Load balancers answer HTTPS on 443 whatever the container's port. */
-export const LISTENER_PORT = 443;
-
-export interface Endpoint {
-  kind: EndpointKind;
-  host: string;
-  url: string;
-  /** True when the host contains DOMAIN_PLACEHOLDER (an external endpoint on a rack without Domain). */
-  needsDomain: boolean;
-}
+export type Endpoint = EndpointName;
 
 export interface LinkVariable {
   /** `API_URL` */
@@ -70,18 +61,16 @@ export function serviceEndpoints(service: Service, context: ExposureContext): En
 }
 
 export function endpoint(kind: EndpointKind, service: string, context: ExposureContext): Endpoint {
-  const domain = context.domain || DOMAIN_PLACEHOLDER;
-  const host =
-    kind === "internal" ? internalHost(service, context.app, context.rack) : kind === "router" ? routerHost(service, context.app, context.rack) : externalHost(service, context.app, domain);
-  return { kind, host, url: `https://${host}`, needsDomain: kind === "external" && !context.domain };
+  return endpointName(kind, service, context.app, context.rack, context.domain);
 }
 
 /** The `<NAME>_URL` of each link whose target has an endpoint; links to unknown or portless services give none. */
 export function linkVariables(service: Service, services: ReadonlyMap<string, Service>, context: ExposureContext): LinkVariable[] {
   return service.links.flatMap((link) => {
     const target = services.get(link);
-    const [mostPrivate] = target ? serviceEndpoints(target, context) : [];
-    if (!mostPrivate) return [];
-    return [{ name: linkVariable(link), target: link, kind: mostPrivate.kind, value: mostPrivate.url, needsDomain: mostPrivate.needsDomain }];
+    const kind = target ? mostPrivate(endpointKinds(target)) : undefined;
+    if (!kind) return [];
+    const { url, needsDomain } = endpoint(kind, link, context);
+    return [{ name: linkVariable(link), target: link, kind, value: url, needsDomain }];
   });
 }

@@ -1,67 +1,89 @@
 /**
- * The convox.yml keys Convox accepts that racknet reads but does not act on. They parse
- * without error (a Convox user's manifest keeps working) and each one produces a warning
- * naming the key and its line. The schema (schema.ts) is built from these lists.
+ * The convox.yml keys Convox accepts that racknet does not act on, in two kinds:
+ * - ignored: parsed, a warning names the key and its line. Allowed only where ignoring the
+ *   key cannot change who can reach the app, what runs, or whether it stays up; `safe` says why.
+ * - refused: the file is refused (exit 1) with `reason` and `fix`: the key changes one of
+ *   those three, and racknet cannot do what it asks on Fargate.
+ * The schema (schema.ts) and docs/manifest.md are built from these lists.
  */
 
 export interface IgnoredKey {
   key: string;
   /** What Convox does with it; shown in editors and in the warning. */
   convox: string;
-  /** What to do instead with racknet, when there is something; the warning's fix. */
-  racknet?: string;
+  /** Why ignoring it changes neither who reaches the app, what runs, nor whether it stays up. */
+  safe: string;
+}
+
+export interface RefusedKey {
+  key: string;
+  convox: string;
+  /** Why racknet cannot do it. */
+  reason: string;
+  fix: string;
 }
 
 export const IGNORED_TOP_LEVEL_KEYS: readonly IgnoredKey[] = [
-  { key: "environment", convox: "variables given to every service", racknet: "put the variables in each service's environment:" },
-  { key: "resources", convox: "databases and caches (postgres, redis, ...) Convox creates for the app", racknet: "create the database yourself and pass its URL in the services' environment:" },
-  { key: "timers", convox: "scheduled commands", racknet: "run scheduled work from a service of its own, or an EventBridge schedule outside racknet" },
-  { key: "balancers", convox: "custom TCP load balancers" },
-  { key: "params", convox: "app parameters" },
-  { key: "appSettings", convox: "app-wide settings such as log retention" },
-  { key: "configs", convox: "configuration files mounted into services" },
+  { key: "appSettings", convox: "app-wide settings such as log retention", safe: "log retention and similar settings change no traffic, command or task count; the rack's log group keeps its own retention" },
+  { key: "budget", convox: "a spending budget and alerts for the app", safe: "a budget only reports cost; racknet runs the same tasks either way" },
+  { key: "labels", convox: "Kubernetes labels on every resource", safe: "labels are metadata; racknet tags its resources itself" },
+  { key: "params", convox: "provider parameters of the app (Kubernetes racks)", safe: "these tune Convox's own Kubernetes objects, which racknet does not create" },
+];
+
+export const REFUSED_TOP_LEVEL_KEYS: readonly RefusedKey[] = [
+  {
+    key: "resources",
+    convox: "databases and caches (postgres, redis, ...) Convox creates for the app",
+    reason: "racknet creates no databases, and a service that links a resource would start without it",
+    fix: "create the database yourself, store its URL with racknet env set DATABASE_URL=..., list DATABASE_URL under the service's environment: and remove resources:",
+  },
+  { key: "balancers", convox: "custom TCP load balancers", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove balancers:" },
+  { key: "configs", convox: "configuration files mounted into services", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
 ];
 
 export const IGNORED_SERVICE_KEYS: readonly IgnoredKey[] = [
-  { key: "accessControl", convox: "access control settings" },
-  { key: "agent", convox: "runs one process per instance (an agent)" },
-  { key: "annotations", convox: "Kubernetes annotations" },
-  { key: "certificate", convox: "the duration of the service's certificate" },
-  { key: "configMounts", convox: "configuration files mounted into the service" },
-  { key: "deployment", convox: "minimum and maximum healthy percentage during a deployment" },
-  { key: "dnsConfig", convox: "the resolver's ndots setting" },
-  { key: "domain", convox: "custom domains for the service", racknet: "external services answer at <service>.<app>.<Domain>: set the rack's Domain (racknet rack params set Domain=example.com) and point a CNAME at it" },
-  { key: "drain", convox: "seconds to drain connections before a process stops" },
-  { key: "grpcHealthEnabled", convox: "gRPC health checks" },
-  { key: "ingressAnnotations", convox: "ingress annotations" },
-  { key: "init", convox: "an init process in the container" },
-  { key: "labels", convox: "labels on the service's resources" },
-  { key: "lifecycle", convox: "preStop and postStart hooks" },
-  { key: "liveness", convox: "a liveness check" },
-  { key: "nlb", convox: "network load balancer ports" },
-  { key: "ports", convox: "extra ports reachable inside the rack" },
-  { key: "privileged", convox: "privileged containers" },
-  { key: "resources", convox: "links to the app's resources", racknet: "pass the resource's URL in environment:" },
-  { key: "singleton", convox: "at most one process during deployments" },
-  { key: "sticky", convox: "sticky load-balancer sessions" },
-  { key: "termination", convox: "the grace period before a stopped process is killed" },
-  { key: "test", convox: "the command `convox test` runs" },
-  { key: "timeout", convox: "the load balancer's request timeout" },
-  { key: "tls", convox: "TLS redirect settings" },
-  { key: "volumeOptions", convox: "volume settings" },
-  { key: "volumes", convox: "volumes mounted into the service" },
-  { key: "whitelist", convox: "CIDRs allowed to reach the service" },
+  { key: "annotations", convox: "Kubernetes annotations", safe: "annotations are metadata for Kubernetes objects racknet does not create" },
+  { key: "ingressAnnotations", convox: "Kubernetes ingress annotations", safe: "racknet uses no Kubernetes ingress; routing comes from port: and the visibility keys" },
+  { key: "labels", convox: "Kubernetes labels", safe: "labels are metadata; racknet tags its resources itself" },
+  { key: "certificate", convox: "the duration of the service's certificate", safe: "racknet's certificates come from the rack (the rack CA, or your own for Domain); the duration changes no access" },
+  { key: "dnsConfig", convox: "the resolver's ndots setting", safe: "Fargate tasks use the VPC resolver, which answers every racknet name fully qualified" },
+  {
+    key: "domain",
+    convox: "custom domains for the service",
+    safe: "the service still answers at <service>.<app>.<Domain> only: nobody gains access; point a CNAME at that name to use your own",
+  },
+  { key: "ports", convox: "extra ports reachable inside the rack", safe: "every port of every container is already reachable from the rack's private network, and from nowhere else" },
+  { key: "test", convox: "the command `convox test` runs", safe: "it is never run by a deploy" },
 ];
 
-/** Keys under `scale:` that racknet does not act on (autoscaling). */
-export const IGNORED_SCALE_KEYS: readonly IgnoredKey[] = [
-  { key: "targets", convox: "autoscaling targets" },
-  { key: "limit", convox: "CPU and memory limits above the reservation" },
+export const REFUSED_SERVICE_KEYS: readonly RefusedKey[] = [
+  { key: "accessControl", convox: "access control for the service", reason: "racknet cannot tell who it would let in or keep out", fix: "restrict sources with whitelist:, or remove accessControl:" },
+  { key: "configMounts", convox: "configuration files mounted into the service", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
+  { key: "lifecycle", convox: "preStop and postStart hooks", reason: "ECS runs no hooks around a container's start and stop", fix: "run the work in the container's own start-up and signal handling, or remove lifecycle:" },
+  { key: "liveness", convox: "a liveness check that restarts the process", reason: "racknet has no container-level liveness check", fix: "use health: (the load balancer's check replaces failing tasks), or remove liveness:" },
+  { key: "nlb", convox: "network load balancer ports", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove nlb:" },
+  { key: "resources", convox: "the app's resources this service uses", reason: "racknet creates no databases, and the service would start without them", fix: "store each resource's URL with racknet env set, list it under environment: and remove resources:" },
+  { key: "volumes", convox: "volumes mounted into the service", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "keep state in a database or S3, or remove volumes:" },
+  { key: "volumeOptions", convox: "volume settings", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "remove volumeOptions:" },
 ];
 
-/** Keys under `build:` besides `path` and `manifest`. */
-export const IGNORED_BUILD_KEYS: readonly IgnoredKey[] = [{ key: "args", convox: "docker build arguments" }];
+/** Keys under `scale:` that racknet refuses. */
+export const REFUSED_SCALE_KEYS: readonly RefusedKey[] = [
+  { key: "gpu", convox: "GPUs for the service", reason: "Fargate has no GPUs", fix: "remove gpu:" },
+  {
+    key: "limit",
+    convox: "CPU and memory limits above the reservation",
+    reason: "a Fargate task gets exactly its size; there is nothing to burst into",
+    fix: "set scale.cpu and scale.memory to the size the service needs, and remove limit:",
+  },
+];
 
-export function ignoredKey(list: readonly IgnoredKey[], key: string): IgnoredKey | undefined {
+/** Keys under `scale.targets:` that racknet refuses. */
+export const REFUSED_TARGET_KEYS: readonly RefusedKey[] = [
+  { key: "custom", convox: "scaling on a CloudWatch metric", reason: "racknet scales on cpu, memory and requests only", fix: "use targets.cpu, targets.memory or targets.requests" },
+  { key: "external", convox: "scaling on an external metric (KEDA)", reason: "racknet scales on cpu, memory and requests only", fix: "use targets.cpu, targets.memory or targets.requests" },
+];
+
+export function findKey<Key extends { key: string }>(list: readonly Key[], key: string): Key | undefined {
   return list.find((candidate) => candidate.key === key);
 }

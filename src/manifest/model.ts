@@ -1,7 +1,13 @@
 /**
- * The typed model of a convox.yml, with defaults applied. Produced by the parser
+ * The typed model of a convox.yml, with Convox's defaults applied. Produced by the parser
  * (src/manifest/parse.ts), consumed by the rules, the app template and `manifest check`.
+ * Every field here reaches the app template or is listed, with the reason, in
+ * src/templates/app-contract-fields.ts (a test keeps the two honest).
  */
+import { VISIBILITY_KINDS, type EndpointKind, type Visibility } from "../rack/load-balancers.js";
+import type { RackParams } from "../rack/params.js";
+
+export type { EndpointKind, Visibility } from "../rack/load-balancers.js";
 
 export type Scheme = "http" | "https";
 
@@ -11,42 +17,122 @@ export interface ServicePort {
   scheme: Scheme;
 }
 
-import type { Visibility } from "../rack/visibility.js";
-
-export type { Visibility };
-
-export type EndpointKind = "external" | "internal" | "router";
-
 export interface EnvironmentEntry {
   key: string;
-  /** Absent for `- LOG_LEVEL` (a value the user sets later); racknet passes it as empty. */
+  /** The default (`NAME=value`); absent for `NAME` alone, which the app environment must set. */
   value?: string;
+}
+
+/** How the container is started, from `command:`. */
+export interface ServiceCommand {
+  /** As written (the list form joined by spaces), for display. */
+  text: string;
+  /** Exactly what ECS runs as the container's command (CMD; the image's ENTRYPOINT stays). */
+  argv: string[];
+  /** True when the string form needs a shell (`&&`, `|`, `$VAR`, ...) and runs as `sh -c TEXT`. */
+  shell: boolean;
+}
+
+export interface BuildArg {
+  name: string;
+  /** Absent for `NAME` alone: the value comes from the app environment at build time. */
+  value?: string;
+}
+
+/** `build:` (issue 10): the context, the Dockerfile and the build arguments. */
+export interface ServiceBuild {
+  /** The context, relative to the manifest's folder (`.` by default); never outside it. */
+  path: string;
+  /** The Dockerfile, relative to the context (`build.manifest`, default `Dockerfile`). */
+  dockerfile: string;
+  args: BuildArg[];
+}
+
+export interface ScaleTargets {
+  /** Average CPU utilisation, percent. */
+  cpu?: number;
+  /** Average memory utilisation, percent. */
+  memory?: number;
+  /** Requests per target per minute on the service's load balancer. */
+  requests?: number;
+}
+
+export interface ServiceScale {
+  /** Tasks at least (and the desired count of a service that does not autoscale). */
+  min: number;
+  /** Tasks at most; above `min` with a target, the service autoscales. */
+  max: number;
+  /** CPU units (1024 = one vCPU) and memory in MiB, a Fargate size. */
+  cpu: number;
+  memory: number;
+  targets: ScaleTargets;
+  /** Seconds between scaling activities (Convox `cooldown`; default 60 both ways, as Convox). */
+  cooldown: { up: number; down: number };
+}
+
+export interface ServiceHealth {
+  path: string;
+  /** Seconds ECS ignores failing load-balancer checks after a task starts. */
+  grace: number;
+  interval: number;
+  timeout: number;
 }
 
 export interface Service {
   name: string;
+  /** `image:` as written; a service with `build` gets its image from the build (an input of the template). */
   image?: string;
-  build?: string;
-  command?: string;
+  build?: ServiceBuild;
+  command?: ServiceCommand;
   port?: ServicePort;
   internal: boolean;
   internalAndExternal: boolean;
   internalRouter: boolean;
   links: string[];
+  /** The top-level `environment:` entries, then the service's own (a later entry wins, as in Convox). */
   environment: EnvironmentEntry[];
-  /** Desired task count (`scale.count`, default 1). */
-  count: number;
-  /** `scale.cpu` / `scale.memory` in Fargate units, defaults 256 / 512. */
-  cpu: number;
-  memory: number;
-  /** Health-check path on the service's port (`health` or `health.path`, default `/`). */
-  healthPath: string;
-  /** `command:` given as a list: the exact argv (then `command` is the same words joined by spaces, for display). */
-  commandArgv?: string[];
-  /** `health.grace`, `health.interval`, `health.timeout` in seconds (Convox defaults: interval 5, grace = interval, timeout = interval - 1). */
-  healthGraceSeconds?: number;
-  healthIntervalSeconds?: number;
-  healthTimeoutSeconds?: number;
+  /** `environment: ["*"]`: every variable of the app environment. */
+  environmentAll: boolean;
+  scale: ServiceScale;
+  health: ServiceHealth;
+  /** ECS deployment configuration: healthy percent kept, percent run at most during a deployment. */
+  deployment: { minimum: number; maximum: number };
+  /** `drain`: seconds the load balancer lets requests finish (target group deregistration delay). */
+  drain: number;
+  /** `termination.grace`: seconds between SIGTERM and SIGKILL (container stop timeout); absent: ECS's 30. */
+  terminationGrace?: number;
+  /** Load-balancer cookie stickiness (Convox default: on). */
+  sticky: boolean;
+  /** `whitelist`: the only source CIDRs its load balancers forward; empty for everyone. */
+  whitelist: string[];
+  /** `init: true`: an init process as PID 1 (reaps zombies, forwards signals). */
+  init: boolean;
+}
+
+export interface Timer {
+  name: string;
+  /** The schedule as written. */
+  schedule: string;
+  /** The same schedule as an AWS cron expression (six fields), for EventBridge Scheduler. */
+  cron: string;
+  /** The service whose task definition (image, environment, size) runs the command. */
+  service: string;
+  command: ServiceCommand;
+}
+
+/** What the rules need besides the file: the app, the rack, and what is known of the rack. */
+export interface ManifestContext {
+  app: string;
+  /** The rack's name; "rack" stands in when it is not known (offline checks). */
+  rack?: string;
+  /** The rack's parameters: given, the rack-aware rules run too. */
+  params?: RackParams;
+  /**
+   * The external load balancer's DNS name (the rack's output), when known: without a Domain
+   * the external listener rule matches `<service>.<app>.<this name>`, which must fit ALB's
+   * 128-character host condition.
+   */
+  externalLoadBalancerDns?: string;
 }
 
 /** Where a key sits in the file the user wrote, as the editor shows it (1-based). */
@@ -59,6 +145,7 @@ export interface Manifest {
   /** The file it came from, as the user named it. */
   file: string;
   services: Service[];
+  timers: Timer[];
   /**
    * Where each key of the file starts, by key path (`services.api.port`, `services.web.links[0]`),
    * so a rule can name the line. Absent for a model built by hand (tests, templates).
@@ -76,18 +163,7 @@ export function visibility(service: Service): Visibility {
 
 /** The load balancers a service is served by, most private first. */
 export function endpointKinds(service: Service): EndpointKind[] {
-  switch (visibility(service)) {
-    case "internal-router":
-      return ["router"];
-    case "internal-and-external":
-      return ["internal", "external"];
-    case "internal":
-      return ["internal"];
-    case "external":
-      return ["external"];
-    case "private":
-      return [];
-  }
+  return [...VISIBILITY_KINDS[visibility(service)]];
 }
 
 /** True when the service needs the internal ALB (`Internal=Yes`). */
@@ -95,7 +171,16 @@ export function isInternal(service: Service): boolean {
   return service.internal || service.internalAndExternal;
 }
 
-/** Every environment value the manifest sets: what output must never show (they are often secrets). */
+/**
+ * True when the service's task count follows its targets (Application Auto Scaling): a range
+ * of counts. A range without targets tracks 80% CPU (the parser fills it in), as Convox's
+ * Kubernetes autoscaler does when no metric is named.
+ */
+export function autoscales(service: Service): boolean {
+  return service.scale.max > service.scale.min;
+}
+
+/** Every environment default the manifest sets: what output must never show (they are often secrets). */
 export function environmentValues(manifest: Manifest): string[] {
-  return manifest.services.flatMap((service) => service.environment.flatMap((entry) => (entry.value ? [entry.value] : [])));
+  return [...new Set(manifest.services.flatMap((service) => service.environment.flatMap((entry) => (entry.value ? [entry.value] : []))))];
 }

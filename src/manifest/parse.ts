@@ -4,6 +4,8 @@ import type { Manifest } from "./model.js";
 import { deploymentRules, manifestRules, type ManifestContext } from "./rules.js";
 import { schemaProblems } from "./schema-check.js";
 import { readSource } from "./source.js";
+import { notTextProblem, notAManifestProblem } from "./not-a-manifest.js";
+import { asConvoxReadsIt } from "./yaml-compat.js";
 
 export interface ParsedManifest {
   /** Present only when the file has no problems. */
@@ -20,11 +22,15 @@ export interface ParsedManifest {
  * Syntax errors stop the checks after them: the rest of the file cannot be read reliably.
  */
 export function parseManifest(text: string, file: string, context?: ManifestContext): ParsedManifest {
+  // A binary or UTF-16 file would come back from the parser as problems quoting its bytes.
+  const notText = notTextProblem(text, file);
+  if (notText) return { problems: [notText], warnings: [] };
   const source = readSource(text, file);
   if (source.syntaxProblems.length > 0) {
     return { problems: byLine([...source.syntaxProblems, ...source.duplicateKeyProblems]), warnings: [] };
   }
-  const value = readValue(source.document);
+  const read = readValue(source.document);
+  const value = read instanceof ReferenceError ? read : asConvoxReadsIt(read);
   if (value instanceof ReferenceError) {
     return { problems: [{ where: `${file}:1:1`, message: `YAML: ${value.message}`, fix: "write the repeated values out instead of aliases (*name)" }], warnings: [] };
   }
@@ -34,6 +40,9 @@ export function parseManifest(text: string, file: string, context?: ManifestCont
       warnings: [],
     };
   }
+  // A .env file or a scalar `services:` is one piece of text: say what it is without repeating it.
+  const notManifest = notAManifestProblem(value, source);
+  if (notManifest) return { problems: [notManifest], warnings: [] };
   const built = buildManifest(value, source, source.positions);
   const typeProblems = schemaProblems(value, source);
   const problems = [...source.duplicateKeyProblems, ...typeProblems, ...built.problems];

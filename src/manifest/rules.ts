@@ -1,22 +1,19 @@
 import type { Problem } from "../core/errors.js";
 import { DNS_LABEL_MAX, dnsNameProblems, externalHost, longestDerivedNames, nameProblem } from "../names/index.js";
+import { LOAD_BALANCERS, VISIBILITY_KINDS } from "../rack/load-balancers.js";
 import type { RackParams } from "../rack/params.js";
 import { FARGATE_CPUS, describeMemoryChoices, memoryChoices } from "./fargate.js";
-import { isInternal, visibility, type Manifest, type Service } from "./model.js";
+import { hostConditionProblems, limitProblems } from "./limits.js";
+import { locator, problem, type Place } from "./place.js";
+import { visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
+
+export type { ManifestContext } from "./model.js";
 import { didYouMean } from "./suggest.js";
 
 /**
  * The rules of SPEC section 3. Each returns every problem it finds, with the line, the key
  * path, a message and a fix; none stops at the first. Pure.
  */
-
-export interface ManifestContext {
-  app: string;
-  /** The rack's name; "rack" stands in when it is not known (offline checks). */
-  rack?: string;
-  /** The rack's parameters: given, the rack-aware rules run too. */
-  params?: RackParams;
-}
 
 /** A service name is one DNS label of every name derived from it. */
 export const SERVICE_NAME_MAX = DNS_LABEL_MAX;
@@ -40,48 +37,16 @@ export function manifestRules(manifest: Manifest): Problem[] {
       },
     ];
   }
-  return manifest.services.flatMap((service) => [
-    ...serviceNameProblems(service, place),
-    ...exposureProblems(service, manifest, place),
-    ...linkProblems(service, byName, manifest, place),
-    ...sizeProblems(service, place),
-    ...environmentProblems(service, place),
-  ]);
-}
-
-/** `- A=1` then `- A=2`: the map form's duplicate keys are YAML errors; the list form's are ours. */
-function environmentProblems(service: Service, place: Place): Problem[] {
-  const first = new Map<string, number>();
-  return service.environment.flatMap((entry, index) => {
-    const earlier = first.get(entry.key);
-    if (earlier === undefined) {
-      first.set(entry.key, index);
-      return [];
-    }
-    const path = `services.${service.name}.environment[${index}]`;
-    return [problem(place, path, `services.${service.name}.environment sets ${entry.key} twice (entries ${earlier + 1} and ${index + 1}); only one value can reach the container`, `keep one ${entry.key}`)];
-  });
-}
-
-type Place = (path: string) => string | undefined;
-
-/** `file:line:col` of a key path, else of the closest enclosing key the file has. */
-function locator(manifest: Manifest): Place {
-  return (path) => {
-    for (let current = path; current !== ""; ) {
-      const position = manifest.positions?.get(current);
-      if (position) return `${manifest.file}:${position.line}:${position.column}`;
-      // A key may itself hold `[` or `.` (`services.a[b`): stop when nothing more can be cut.
-      const parent = current.replace(/(\[\d+\]|\.[^.[]*)$/, "");
-      if (parent === current || !/[.[]/.test(current)) break;
-      current = parent;
-    }
-    return manifest.positions ? `${manifest.file}:1:1` : manifest.file;
-  };
-}
-
-function problem(place: Place, path: string, message: string, fix: string): Problem {
-  return { where: place(path), path, message, fix };
+  return [
+    ...manifest.services.flatMap((service) => [
+      ...serviceNameProblems(service, place),
+      ...exposureProblems(service, manifest, place),
+      ...linkProblems(service, byName, manifest, place),
+      ...sizeProblems(service, place),
+      ...limitProblems(service, place),
+    ]),
+    ...timerProblems(manifest, byName, place),
+  ];
 }
 
 function serviceNameProblems(service: Service, place: Place): Problem[] {
@@ -162,23 +127,36 @@ function linkProblems(service: Service, byName: ReadonlyMap<string, Service>, ma
 function sizeProblems(service: Service, place: Place): Problem[] {
   const problems: Problem[] = [];
   const base = `services.${service.name}.scale`;
-  if (!FARGATE_CPUS.includes(service.cpu)) {
-    problems.push(problem(place, `${base}.cpu`, `${base}.cpu is ${service.cpu}; Fargate runs ${FARGATE_CPUS.join(", ")} CPU units (1024 = one vCPU)`, `write cpu: ${nearest(service.cpu, FARGATE_CPUS)}`));
-  } else if (!memoryChoices(service.cpu).includes(service.memory)) {
+  const { cpu, memory } = service.scale;
+  if (!FARGATE_CPUS.includes(cpu)) {
+    problems.push(problem(place, `${base}.cpu`, `${base}.cpu is ${cpu}; Fargate runs ${FARGATE_CPUS.join(", ")} CPU units (1024 = one vCPU)`, `write cpu: ${nearest(cpu, FARGATE_CPUS)}`));
+  } else if (!memoryChoices(cpu).includes(memory)) {
     problems.push(
-      problem(
-        place,
-        `${base}.memory`,
-        `${base}.memory is ${service.memory} MiB; with cpu ${service.cpu} Fargate allows ${describeMemoryChoices(service.cpu)} MiB`,
-        `write memory: ${nearest(service.memory, memoryChoices(service.cpu))}, or change cpu`,
-      ),
+      problem(place, `${base}.memory`, `${base}.memory is ${memory} MiB; with cpu ${cpu} Fargate allows ${describeMemoryChoices(cpu)} MiB`, `write memory: ${nearest(memory, memoryChoices(cpu))}, or change cpu`),
     );
   }
-  if ((service.healthTimeoutSeconds ?? 0) >= (service.healthIntervalSeconds ?? Number.POSITIVE_INFINITY)) {
+  const { interval, timeout } = service.health;
+  if (timeout >= interval) {
     const health = `services.${service.name}.health`;
-    problems.push(problem(place, `${health}.timeout`, `${health}.timeout (${service.healthTimeoutSeconds ?? 0}) must be shorter than health.interval (${service.healthIntervalSeconds ?? 0})`, `write timeout: ${Math.max(2, (service.healthIntervalSeconds ?? 5) - 1)}`));
+    problems.push(problem(place, `${health}.timeout`, `${health}.timeout (${timeout}) must be shorter than health.interval (${interval})`, `write timeout: ${Math.max(2, interval - 1)}`));
   }
   return problems;
+}
+
+function timerProblems(manifest: Manifest, byName: ReadonlyMap<string, Service>, place: Place): Problem[] {
+  return manifest.timers.flatMap((timer) => {
+    const base = `timers.${timer.name}`;
+    const problems: Problem[] = [];
+    const nameIssue = nameProblem("service", timer.name, SERVICE_NAME_MAX);
+    if (nameIssue) problems.push(problem(place, base, nameIssue.replace("service name", "timer name"), "rename it: lowercase letters, digits and dashes"));
+    if (!byName.has(timer.service)) {
+      const suggestion = didYouMean(timer.service, [...byName.keys()]);
+      problems.push(
+        problem(place, `${base}.service`, `${base}.service is "${timer.service}", which is not a service in this file${suggestion ? `; did you mean "${suggestion}"?` : ""}`, suggestion ? `write service: ${suggestion}` : `services here: ${[...byName.keys()].join(", ")}`),
+      );
+    }
+    return problems;
+  });
 }
 
 function nearest(value: number, choices: readonly number[]): number {
@@ -188,7 +166,7 @@ function nearest(value: number, choices: readonly number[]): number {
 /** The rules that need the app's name, the rack's name and (optionally) its parameters. */
 export function deploymentRules(manifest: Manifest, context: ManifestContext): Problem[] {
   const place = locator(manifest);
-  const problems = manifest.services.flatMap((service) => dnsProblems(service, context, place));
+  const problems = manifest.services.flatMap((service) => [...dnsProblems(service, context, place), ...hostConditionProblems(service, context, place)]);
   if (context.params) problems.push(...rackProblems(manifest, context.params, place));
   return problems;
 }
@@ -203,27 +181,19 @@ function dnsProblems(service: Service, context: ManifestContext, place: Place): 
   return messages.map((message) => problem(place, path, `${path}: ${message}`, `shorten the service name (or the app or rack name); DNS allows ${DNS_LABEL_MAX} characters per label and 253 per name`));
 }
 
+/** Each load balancer a service's visibility needs (load-balancers.ts) must exist on the rack. */
 function rackProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
-  const problems: Problem[] = [];
-  for (const service of manifest.services) {
+  return manifest.services.flatMap((service) => {
     const base = `services.${service.name}`;
     const kind = visibility(service);
-    if (isInternal(service) && params.Internal !== "Yes") {
-      const flag = service.internal ? "internal" : "internalAndExternal";
-      problems.push(
-        problem(place, `${base}.${flag}`, `${base} is ${flag}, and the rack has no internal load balancer (Internal=No)`, "racknet rack params set Internal=Yes"),
-      );
-    }
-    if (params.InternalOnly === "Yes" && (kind === "external" || kind === "internal-and-external")) {
-      const path = kind === "external" ? `${base}.port` : `${base}.internalAndExternal`;
-      const fix = kind === "external" ? `mark it internal: true under services.${service.name}` : `replace internalAndExternal: true with internal: true under services.${service.name}`;
-      problems.push(problem(place, path, `${base} is ${kind === "external" ? "external" : "internal and external"}, and the rack is InternalOnly=Yes: it has no external load balancer`, fix));
-    }
-    if (service.internalRouter && params.internal_router !== "true") {
-      problems.push(
-        problem(place, `${base}.internalRouter`, `${base} is internalRouter, and the rack has no internal router (internal_router=false)`, "racknet rack params set internal_router=true"),
-      );
-    }
-  }
-  return problems;
+    return VISIBILITY_KINDS[kind].map((endpointKind) => LOAD_BALANCERS[endpointKind]).filter((balancer) => !balancer.provides(params)).map((balancer) => {
+      if (balancer.kind === "external") {
+        const path = kind === "external" ? `${base}.port` : `${base}.internalAndExternal`;
+        const fix = kind === "external" ? `mark it internal: true under services.${service.name}` : `replace internalAndExternal: true with internal: true under services.${service.name}`;
+        return problem(place, path, `${base} is ${kind === "external" ? "external" : "internal and external"}, and the rack is ${balancer.absentBecause}: it has no external load balancer`, fix);
+      }
+      const flag = balancer.kind === "router" ? "internalRouter" : service.internal ? "internal" : "internalAndExternal";
+      return problem(place, `${base}.${flag}`, `${base} is ${flag}, and the rack has no ${balancer.title.replace(/^the /, "")} (${balancer.absentBecause})`, balancer.enable);
+    });
+  });
 }

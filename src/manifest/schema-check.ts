@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { ErrorObject } from "ajv";
 import type { Problem } from "../core/errors.js";
 import { convoxSchema } from "./schema.js";
 import { formatPath, keyOffset, valueOffset, where, type ManifestSource, type PathSegment } from "./source.js";
@@ -8,13 +9,33 @@ import { didYouMean } from "./suggest.js";
  * Validate the parsed YAML against the JSON Schema with Ajv and turn Ajv's errors into
  * problems a person can act on: the line and column of the value, the key path, one plain
  * sentence, and a fix.
+ *
+ * The built CLI loads the validator compiled at build time (scripts/build-schema.mjs
+ * writes it beside this file as Ajv standalone code): compiling the schema at run time
+ * took most of `manifest check`'s start-up. From the sources (tests), it is compiled here.
  */
 
-let compiled: ValidateFunction | undefined;
+interface Validate {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true });
+/** The file scripts/build-schema.mjs writes next to the compiled schema-check.js. */
+export const PRECOMPILED_VALIDATOR = "./convox-schema.validate.cjs";
+
+/** The options the validator is compiled with, here and in the build script. */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true } as const;
+
+let compiled: Validate | undefined;
+
+function validator(): Validate {
+  if (compiled) return compiled;
+  const require = createRequire(import.meta.url);
+  try {
+    compiled = require(PRECOMPILED_VALIDATOR) as Validate;
+  } catch {
+    const { Ajv } = require("ajv") as typeof import("ajv");
+    const ajv = new Ajv(AJV_OPTIONS);
     ajv.addKeyword({ keyword: "errorMessage", schemaType: "string" });
     compiled = ajv.compile(convoxSchema);
   }
@@ -72,7 +93,7 @@ function toProblem(error: ErrorObject, root: unknown, source: ManifestSource): P
   return {
     where: where(source.file, source.positionOf(valueOffset(source.document, segments))),
     path: path || undefined,
-    message: `${path || source.file} ${sentence} (got ${segments[2] === "environment" ? describeSecret(error.data) : describe(error.data)})`,
+    message: error.keyword === "required" ? `${path || source.file} ${sentence}` : `${path || source.file} ${sentence} (got ${holdsValues(segments) ? describeSecret(error.data) : describe(error.data)})`,
     fix: fixFor(segments),
   };
 }
@@ -103,6 +124,8 @@ function badNameProblem(error: ErrorObject, parent: PathSegment[], source: Manif
 }
 
 function messageFor(error: ErrorObject): string {
+  // A missing key is named, whatever the map's own message says.
+  if (error.keyword === "required") return `needs ${String((error.params as { missingProperty?: unknown }).missingProperty)}:`;
   const own = error.parentSchema?.errorMessage;
   if (typeof own === "string") return own;
   const params = error.params as Record<string, unknown>;
@@ -150,7 +173,15 @@ const FIXES: Record<string, string> = {
   memory: "write memory: 512 (MiB)",
   health: "write health: /health or health: {path: /health, interval: 10}",
   command: 'write command: bin/web or command: ["bin/web", "--port", "3000"]',
-  build: "write build: . (racknet does not run docker: prefer image:)",
+  build: "write build: . or build: {path: ., manifest: Dockerfile, args: [VERSION=1.2]}",
+  timers: 'write timers: {cleanup: {schedule: "0 3 * * ?", command: bin/cleanup, service: worker}}',
+  schedule: 'write schedule: "0 3 * * ?" (minute hour day month weekday, UTC)',
+  whitelist: "write whitelist: 10.0.0.0/8,192.0.2.0/24",
+  deployment: "write deployment: {minimum: 50, maximum: 200}",
+  termination: "write termination: {grace: 30}",
+  drain: "write drain: 30 (seconds)",
+  targets: "write targets: {cpu: 70, memory: 80, requests: 600}",
+  cooldown: "write cooldown: 60 or cooldown: {up: 60, down: 300}",
   services: "write services:, then each service indented under it, for example\n      services:\n        web:\n          image: nginx:1.27\n          port: 80",
 };
 
@@ -178,6 +209,11 @@ function pathSegments(pointer: string, root: unknown): PathSegment[] {
   return segments;
 }
 
+/** Environment values and build arguments (app-wide, per service, per build) are often secrets. */
+function holdsValues(segments: readonly PathSegment[]): boolean {
+  return segments.includes("environment") || segments.includes("args");
+}
+
 /** Environment values are often secrets: a problem names the variable, never its value. */
 function describeSecret(data: unknown): string {
   if (typeof data === "string") return data.includes("=") ? JSON.stringify(`${data.slice(0, data.indexOf("="))}=****`) : JSON.stringify(data);
@@ -185,10 +221,13 @@ function describeSecret(data: unknown): string {
   return describe(data);
 }
 
+/** Short single-line text is quoted (the user sees which value); longer text is only measured: it may be a secret or a whole file. */
+const QUOTE_MAX = 40;
+
 function describe(data: unknown): string {
   if (data === null || data === undefined) return "nothing";
   if (Array.isArray(data)) return "a list";
   if (typeof data === "object") return "a map";
-  if (typeof data === "string") return JSON.stringify(data);
+  if (typeof data === "string") return data.length <= QUOTE_MAX && !/[\r\n]/.test(data) ? JSON.stringify(data) : `text of ${data.length} characters`;
   return String(data);
 }

@@ -1,4 +1,13 @@
-import { IGNORED_BUILD_KEYS, IGNORED_SCALE_KEYS, IGNORED_SERVICE_KEYS, IGNORED_TOP_LEVEL_KEYS, type IgnoredKey } from "./keys.js";
+import {
+  IGNORED_SERVICE_KEYS,
+  IGNORED_TOP_LEVEL_KEYS,
+  REFUSED_SCALE_KEYS,
+  REFUSED_SERVICE_KEYS,
+  REFUSED_TARGET_KEYS,
+  REFUSED_TOP_LEVEL_KEYS,
+  type IgnoredKey,
+  type RefusedKey,
+} from "./keys.js";
 
 /**
  * The JSON Schema of convox.yml (draft-07). It is the source of schemas/convox.schema.json,
@@ -21,7 +30,19 @@ const ENV_NAME = "^[A-Za-z_][A-Za-z0-9_]*$";
 const PORT_TEXT = "^(https?:)?([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$";
 
 function ignored(list: readonly IgnoredKey[]): Record<string, JsonSchema> {
-  return Object.fromEntries(list.map(({ key, convox }) => [key, { description: `Convox: ${convox}. Accepted for compatibility; racknet does not act on it (a warning names it).` }]));
+  return Object.fromEntries(list.map(({ key, convox, safe }) => [key, { description: `Convox: ${convox}. racknet ignores it with a warning: ${safe}.` }]));
+}
+
+function refused(list: readonly RefusedKey[]): Record<string, JsonSchema> {
+  return Object.fromEntries(list.map(({ key, convox, reason }) => [key, { description: `Convox: ${convox}. racknet refuses it: ${reason}.` }]));
+}
+
+function seconds(description: string, minimum: number, maximum: number): JsonSchema {
+  return { type: "integer", minimum, maximum, description, errorMessage: `must be a whole number of seconds, ${minimum}–${maximum}` };
+}
+
+function percent(description: string, minimum: number, maximum: number): JsonSchema {
+  return { type: "integer", minimum, maximum, description, errorMessage: `must be a whole number from ${minimum} to ${maximum}` };
 }
 
 function flag(description: string): JsonSchema {
@@ -52,12 +73,12 @@ const port: JsonSchema = {
 };
 
 const environment: JsonSchema = {
-  description: "Environment variables: a list of NAME=value (or NAME alone, set later) or a map NAME: value.",
+  description: "Environment variables: a list of NAME=default, NAME (required: set it with racknet env set) and * (every variable of the app environment), or a map NAME: default.",
   errorMessage: "must be a list such as [PORT=3000, LOG_LEVEL] or a map such as {PORT: 3000}",
   anyOf: [
     {
       type: "array",
-      items: { type: "string", pattern: `${ENV_NAME.slice(0, -1)}(=[\\s\\S]*)?$`, errorMessage: 'must be NAME=value or NAME, where NAME is letters, digits and underscores, for example "LOG_LEVEL=info"' },
+      items: { type: "string", pattern: `^(\\*|${ENV_NAME.slice(1, -1)}(=[\\s\\S]*)?)$`, errorMessage: 'must be NAME=value, NAME or *, where NAME is letters, digits and underscores, for example "LOG_LEVEL=info"' },
     },
     {
       type: "object",
@@ -68,17 +89,22 @@ const environment: JsonSchema = {
 };
 
 const build: JsonSchema = {
-  description: "Build an image from a Dockerfile. racknet does not run docker: use image: (a warning when both are given, an error when build: is alone).",
-  errorMessage: 'must be a path such as "." or {path, manifest}',
+  description: "Build the image from source (the rack builds it; see docs/manifest.md): a context path, or {path, manifest, args}. With image:, the build is tagged as that image.",
+  errorMessage: 'must be a path such as "." or {path, manifest, args}',
   anyOf: [
     { type: "string" },
     {
       type: "object",
       additionalProperties: false,
       properties: {
-        path: { type: "string", description: "The build context." },
-        manifest: { type: "string", description: "The Dockerfile, relative to path." },
-        ...ignored(IGNORED_BUILD_KEYS),
+        path: { type: "string", description: "The build context, relative to the manifest's folder (default .).", errorMessage: 'must be a path such as "."' },
+        manifest: { type: "string", description: "The Dockerfile, relative to the context (default Dockerfile).", errorMessage: "must be a file name such as Dockerfile" },
+        args: {
+          type: "array",
+          description: "Build arguments: NAME=VALUE, or NAME to take the value from the app environment.",
+          errorMessage: "must be a list such as [VERSION=1.2, NPM_TOKEN]",
+          items: { type: "string", pattern: `${ENV_NAME.slice(0, -1)}(=[\\s\\S]*)?$`, errorMessage: 'must be NAME=VALUE or NAME, for example "VERSION=1.2"' },
+        },
       },
     },
   ],
@@ -94,28 +120,61 @@ const health: JsonSchema = {
       additionalProperties: false,
       properties: {
         path: { type: "string", pattern: "^/", description: "The path the load balancer requests (default /).", errorMessage: 'must be a path starting with "/", such as "/health"' },
-        grace: { type: "integer", minimum: 0, maximum: 7200, description: "Seconds after start before failed checks count.", errorMessage: "must be a whole number of seconds, 0–7200" },
-        interval: { type: "integer", minimum: 5, maximum: 300, description: "Seconds between checks (default 5).", errorMessage: "must be a whole number of seconds, 5–300" },
-        timeout: { type: "integer", minimum: 2, maximum: 120, description: "Seconds before a check fails (default interval - 1).", errorMessage: "must be a whole number of seconds, 2–120" },
+        grace: seconds("Seconds after a task starts before failed checks count (ECS health check grace period; default = interval).", 0, 7200),
+        interval: seconds("Seconds between checks (default 5).", 5, 300),
+        timeout: seconds("Seconds before a check fails (default interval - 1).", 2, 120),
       },
     },
   ],
 };
 
+const COUNT_TEXT = "^[0-9]+(-[0-9]+)?$";
+
 const count: JsonSchema = {
-  description: "How many tasks run. A range (1-3) is Convox autoscaling: racknet runs the minimum and warns.",
-  errorMessage: 'must be a whole number such as 2, or a range such as "1-3"',
+  description: 'How many tasks run: 2, a range "1-3" (autoscaling between them), or {min, max}.',
+  errorMessage: 'must be a whole number such as 2, a range such as "1-3", or {min, max}',
   anyOf: [
     { type: "integer", minimum: 0, maximum: 1000 },
-    { type: "string", pattern: "^[0-9]+-[0-9]+$" },
+    { type: "string", pattern: COUNT_TEXT },
+    {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        min: { type: "integer", minimum: 0, maximum: 1000, description: "Tasks at least.", errorMessage: "must be a whole number from 0 to 1000" },
+        max: { type: "integer", minimum: 0, maximum: 1000, description: "Tasks at most.", errorMessage: "must be a whole number from 0 to 1000" },
+      },
+    },
+  ],
+};
+
+const targets: JsonSchema = {
+  type: "object",
+  description: "Autoscaling targets (Application Auto Scaling target tracking), used when count is a range.",
+  errorMessage: "must be a map such as {cpu: 70}",
+  additionalProperties: false,
+  properties: {
+    cpu: percent("Average CPU utilisation to keep, percent.", 1, 100),
+    memory: percent("Average memory utilisation to keep, percent.", 1, 100),
+    requests: { type: "integer", minimum: 1, description: "Requests per task per minute to keep (needs a port).", errorMessage: "must be a whole number of requests, at least 1" },
+    ...refused(REFUSED_TARGET_KEYS),
+  },
+};
+
+const cooldown: JsonSchema = {
+  description: "Seconds between scaling activities: one number for both, or {up, down} (default 60).",
+  errorMessage: "must be a number of seconds such as 60, or {up, down}",
+  anyOf: [
+    { type: "integer", minimum: 0, maximum: 3600, errorMessage: "must be a whole number of seconds, 0–3600" },
+    { type: "object", additionalProperties: false, properties: { up: seconds("Seconds after scaling out.", 0, 3600), down: seconds("Seconds after scaling in.", 0, 3600) } },
   ],
 };
 
 const scale: JsonSchema = {
-  description: "A task count, or {count, cpu, memory}.",
-  errorMessage: "must be a count such as 2 or {count, cpu, memory}",
+  description: 'A task count (2, "1-3"), or {count, cpu, memory, targets, cooldown}.',
+  errorMessage: 'must be a count such as 2 or "1-3", or {count, cpu, memory, targets}',
   anyOf: [
     { type: "integer", minimum: 0, maximum: 1000, errorMessage: "must be a whole number from 0 to 1000" },
+    { type: "string", pattern: COUNT_TEXT, errorMessage: 'must be a count such as "2" or a range such as "1-3"' },
     {
       type: "object",
       additionalProperties: false,
@@ -123,15 +182,27 @@ const scale: JsonSchema = {
         count,
         cpu: { type: "integer", description: "CPU units (1024 = one vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384 (default 256).", errorMessage: "must be a whole number of CPU units such as 256 or 1024" },
         memory: { type: "integer", description: "Memory in MiB, within what Fargate allows for the cpu (default 512).", errorMessage: "must be a whole number of MiB such as 512 or 2048" },
-        ...ignored(IGNORED_SCALE_KEYS),
+        targets,
+        cooldown,
+        ...refused(REFUSED_SCALE_KEYS),
       },
     },
   ],
 };
 
 const command: JsonSchema = {
-  description: "The command the container runs instead of the image's default.",
+  description:
+    "The command the container runs instead of the image's CMD. A list is passed exactly; a string is split into words like a shell does and passed without one, unless it needs a shell (&&, |, $VAR, ...): then it runs as sh -c.",
   errorMessage: 'must be a command line such as "bin/web" or a list such as ["bin/web", "--port", "3000"]',
+  anyOf: [
+    { type: "string", minLength: 1 },
+    { type: "array", minItems: 1, items: { type: "string" } },
+  ],
+};
+
+const whitelist: JsonSchema = {
+  description: "The only source addresses the service's load balancers forward (CIDRs, comma-separated or a list); anyone else gets 404.",
+  errorMessage: 'must be CIDRs such as "10.0.0.0/8,192.0.2.0/24" or a list of them',
   anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
 };
 
@@ -157,7 +228,59 @@ const service: JsonSchema = {
     environment,
     scale,
     health,
+    deployment: {
+      type: "object",
+      description: "During a deployment: the percent of tasks kept healthy (minimum, default 50) and run at most (maximum, default 200).",
+      errorMessage: "must be a map such as {minimum: 50, maximum: 200}",
+      additionalProperties: false,
+      properties: {
+        minimum: percent("Percent of the desired tasks kept running and healthy (default 50; 0 for a singleton).", 0, 100),
+        maximum: percent("Percent of the desired tasks allowed to run at once (default 200; 100 for a singleton).", 100, 200),
+      },
+    },
+    drain: seconds("Seconds the load balancer lets in-flight requests finish before a task is stopped (default 30).", 0, 3600),
+    termination: {
+      type: "object",
+      description: "How a task stops.",
+      errorMessage: "must be a map such as {grace: 30}",
+      additionalProperties: false,
+      properties: { grace: seconds("Seconds between SIGTERM and SIGKILL (Fargate allows at most 120; default 30).", 0, 120) },
+    },
+    sticky: flag("Load-balancer cookie stickiness: a client keeps reaching the same task (default true, as Convox)."),
+    whitelist,
+    singleton: flag("At most one task during a deployment: the old one stops before the new one starts (deployment 0/100)."),
+    init: flag("Run an init process as PID 1 in the container (reaps zombies, forwards signals)."),
+    agent: {
+      description: "Convox: one process per instance. Fargate has no instances: agent: true is refused.",
+      errorMessage: "must be true, false or {enabled: true, ...}",
+      anyOf: [{ type: "boolean" }, { type: "object" }],
+    },
+    privileged: flag("Convox: a privileged container. Fargate refuses privileged containers: only false is accepted."),
+    grpcHealthEnabled: flag("Convox: gRPC health checks. racknet checks health over HTTP: only false is accepted."),
+    timeout: seconds("Convox: the request timeout. The rack's load balancers allow 60 seconds; more is refused.", 1, 3600),
+    tls: {
+      type: "object",
+      description: "TLS settings: redirect (HTTP to HTTPS) is always on with racknet.",
+      errorMessage: "must be a map such as {redirect: true}",
+      additionalProperties: false,
+      properties: { redirect: flag("Redirect HTTP to HTTPS. racknet's load balancers always do: only true is accepted.") },
+    },
     ...ignored(IGNORED_SERVICE_KEYS),
+    ...refused(REFUSED_SERVICE_KEYS),
+  },
+};
+
+const timer: JsonSchema = {
+  type: "object",
+  description: "A scheduled command: run in a new task of a service (its image, environment and size).",
+  errorMessage: "must be a map such as {schedule: \"0 3 * * ?\", command: bin/cleanup, service: web}",
+  additionalProperties: false,
+  required: ["schedule", "command", "service"],
+  properties: {
+    schedule: { type: "string", description: 'A cron schedule in UTC: 5 fields ("0 3 * * ?") or AWS\'s 6 ("0 3 * * ? *").', errorMessage: 'must be a cron schedule such as "0 3 * * ?"' },
+    command,
+    service: { type: "string", description: "The service whose task definition runs the command.", errorMessage: "must be a service name" },
+    policies: { description: "Convox: IAM policies for the timer's task. racknet refuses it: its tasks have no task role." },
   },
 };
 
@@ -168,13 +291,23 @@ export const convoxSchema: JsonSchema = {
   type: "object",
   errorMessage: "must be a map with a services: key",
   additionalProperties: false,
+  // `x-base: &base ...`: a place for anchors, as in Compose files; racknet reads nothing else from it.
+  patternProperties: { "^x-": { description: "An extension field: a place for YAML anchors (x-base: &base). Not read otherwise." } },
   properties: {
     services: {
       type: "object",
       description: "The app's services, by name (lowercase letters, digits and dashes, starting with a letter).",
       errorMessage: "must be a map of service names to services, for example services: {web: {image: nginx:1.27, port: 80}}",
-      additionalProperties: service,
+      additionalProperties: { anyOf: [service, { type: "null", description: "A service with Convox's defaults: build: ." }], errorMessage: "must be a map of keys such as image: and port:" },
+    },
+    environment: { ...environment, description: "Variables of every service: NAME (set with racknet env set) or NAME=default." },
+    timers: {
+      type: "object",
+      description: "Scheduled commands, by name.",
+      errorMessage: "must be a map of timer names to timers",
+      additionalProperties: timer,
     },
     ...ignored(IGNORED_TOP_LEVEL_KEYS),
+    ...refused(REFUSED_TOP_LEVEL_KEYS),
   },
 };

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
 import type { Problem } from "../core/errors.js";
 import type { SourcePosition } from "./model.js";
 
@@ -23,14 +23,15 @@ export interface ManifestSource {
 
 export function readSource(text: string, file: string): ManifestSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  // `merge`: `<<: *base` merges as in Convox's YAML 1.1 reader (yaml-compat.ts does the rest).
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
   const positionOf = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   const { positions, duplicates, complexKeys } = indexKeys(document.contents, file, positionOf);
   const yamlProblems = [...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf));
-  const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf)]);
+  const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
   return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
 }
 
@@ -85,6 +86,22 @@ function unresolvedAliases(document: Document.Parsed, file: string, positionOf: 
         const position = positionOf(alias.range?.[0] ?? 0);
         problems.push({ where: where(file, position), message: `YAML syntax: the alias *${alias.source} has no anchor &${alias.source} before it`, fix: SYNTAX_FIXES.BAD_ALIAS ?? "" });
       }
+    },
+  });
+  return problems;
+}
+
+/** `<<: 5`: a merge key takes a map (or an alias of one, or a list of them); the library would throw reading it. */
+function badMergeSources(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): Problem[] {
+  const problems: Problem[] = [];
+  const mergeable = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(document)));
+  visit(document, {
+    Pair(_key, pair) {
+      // With `merge`, the library reads a plain `<<` as a merge key (its value a symbol); `source` is what the user wrote.
+      if (!isScalar(pair.key) || pair.key.source !== "<<" || pair.key.type !== "PLAIN") return;
+      const value = pair.value;
+      if (mergeable(value) || (isSeq(value) && value.items.every(mergeable))) return;
+      problems.push({ where: where(file, positionOf(pair.key.range?.[0] ?? 0)), message: "YAML syntax: a merge key (<<) takes a map, an alias of one (*base), or a list of them", fix: "merge a map: <<: *base, where base: &base {image: nginx:1.27}" });
     },
   });
   return problems;

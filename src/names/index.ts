@@ -75,6 +75,56 @@ export function externalHost(service: string, app: string, domain: string): stri
   return `${service}.${app}.${domain}`;
 }
 
+/** The load balancer an endpoint is served by: the external one, the internal one, or the rack-to-rack internal router. */
+export type EndpointKind = "external" | "internal" | "router";
+
+/** Stands for the rack's Domain in an external name when the rack has none: such a name does not resolve. */
+export const DOMAIN_PLACEHOLDER = "<Domain>";
+
+/** Load balancers answer HTTPS on 443 whatever the container's port. */
+export const LISTENER_PORT = 443;
+
+export interface EndpointName {
+  kind: EndpointKind;
+  host: string;
+  url: string;
+  /** An external name on a rack without Domain: `host` holds DOMAIN_PLACEHOLDER and nothing answers at it. */
+  needsDomain: boolean;
+}
+
+/**
+ * The one place a service's endpoint is named, for every caller: `manifest check`, the
+ * app template (which passes `${Domain}` to substitute), and `racknet services` (which
+ * passes the deployed stack's Domain parameter). Without a domain an external endpoint is
+ * `<service>.<app>.<Domain>` and `needsDomain`: never a URL that looks usable and is not.
+ */
+export function endpointName(kind: EndpointKind, service: string, app: string, rack: string, domain = ""): EndpointName {
+  const host = kind === "internal" ? internalHost(service, app, rack) : kind === "router" ? routerHost(service, app, rack) : externalHost(service, app, domain || DOMAIN_PLACEHOLDER);
+  return { kind, host, url: `https://${host}`, needsDomain: kind === "external" && !domain };
+}
+
+/**
+ * The app's environment in SSM Parameter Store: everything under this path belongs to one
+ * app of one rack, so the app's task execution role is granted exactly this path.
+ */
+export function appEnvironmentPath(rack: string, app: string): string {
+  return `/racknet/${rack}/apps/${app}/`;
+}
+
+/** A variable set with `racknet env set`: `/racknet/<rack>/apps/<app>/env/<NAME>`. */
+export function appEnvironmentParameter(rack: string, app: string, name: string): string {
+  return `${appEnvironmentPath(rack, app)}env/${name}`;
+}
+
+/**
+ * A default from convox.yml (`NAME=value`) for a variable the app environment does not set,
+ * per service (two services may give the same name different defaults). Kept apart from
+ * `env/` so that `racknet env` shows only what the user set, and a changed default applies.
+ */
+export function serviceDefaultParameter(rack: string, app: string, service: string, name: string): string {
+  return `${appEnvironmentPath(rack, app)}defaults/${service}/${name}`;
+}
+
 /** The wildcard the app's certificate covers on the internal listener. */
 export function appCertificateNames(app: string, rack: string, withRouter: boolean): string[] {
   const names = [`*.${app}.${rackZoneName(rack)}`];

@@ -4,7 +4,9 @@
  */
 import { UserError } from "../core/errors.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
-import { createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
+import { certificateInfo, createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
+import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
+import type { RackInfo } from "./resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates } from "../aws/acm.js";
 import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "../aws/ssm-ca.js";
 import type { Context } from "../runtime/context.js";
@@ -88,4 +90,56 @@ function noCa(rack: string): UserError {
 
 function certificateTags(request: CertificateRequest): Record<string, string> {
   return request.app ? { [RACK_TAG]: request.rack, [APP_TAG]: request.app, [CERT_TAG]: "app" } : { [RACK_TAG]: request.rack, [CERT_TAG]: request.kind ?? "rack" };
+}
+
+/**
+ * Make the listener's apps certificate name this app (`*.<app>.<rack>.convox`), before the
+ * app stack changes: re-issued with every app it names plus this one and re-imported under
+ * the same ARN, so the listener serves the new name without a certificate of its own (an ALB
+ * takes 25; docs/rack-template.md, "Certificates"). Read back afterwards: two deploys that
+ * re-import at once may drop each other's name, and the one that finds its name gone adds it again.
+ */
+export async function admitToAppsCertificates(context: Context, rack: RackInfo, app: string, listeners: readonly AppsListener[]): Promise<void> {
+  for (const listener of listeners) await updateAppsCertificate(context, rack, listener, (apps) => (apps.includes(app) ? apps : [...apps, app]), (apps) => apps.includes(app));
+}
+
+/** Take the app's name out of the listeners' apps certificates (after its stack is gone). */
+export async function releaseFromAppsCertificates(context: Context, rack: RackInfo, app: string): Promise<void> {
+  for (const listener of ["internal", "router"] as const) {
+    if (!rack.parameters[APPS_CERTIFICATE_PARAMETER[listener]]) continue;
+    await updateAppsCertificate(context, rack, listener, (apps) => apps.filter((other) => other !== app), (apps) => !apps.includes(app));
+  }
+}
+
+const APPS_CERTIFICATE_ATTEMPTS = 3;
+
+async function updateAppsCertificate(
+  context: Context,
+  rack: RackInfo,
+  listener: AppsListener,
+  change: (apps: string[]) => string[],
+  done: (apps: string[]) => boolean,
+): Promise<void> {
+  const arn = rack.parameters[APPS_CERTIFICATE_PARAMETER[listener]];
+  if (!arn) {
+    throw new UserError(`rack ${rack.rack} has no apps certificate on its ${listener} listener (it was installed by an older racknet); nothing was changed`, {
+      fix: `reinstall the rack with this racknet (\`racknet rack uninstall ${rack.rack}\`, then \`racknet rack install ${rack.rack}\`)`,
+    });
+  }
+  const acm = await context.aws.acm();
+  for (let attempt = 1; attempt <= APPS_CERTIFICATE_ATTEMPTS; attempt += 1) {
+    const [pem, ca] = await Promise.all([certificatePem(acm, arn), readRackCa(context, rack.rack)]);
+    if (!ca) throw noCa(rack.rack);
+    const apps = pem ? appsInCertificate(listener, rack.rack, certificateInfo(pem).dnsNames) : [];
+    const wanted = change(apps);
+    const names = appsCertificateNames(listener, rack.rack, wanted);
+    if (pem && done(apps) && (await stillGood(pem, names, ca.certPem))) return;
+    const [commonName = rack.rack] = names;
+    await importCertificate(acm, await issueServerCertificate(ca, { commonName, dnsNames: names }), { arn });
+    const after = await certificatePem(acm, arn);
+    if (after && done(appsInCertificate(listener, rack.rack, certificateInfo(after).dnsNames))) return;
+  }
+  throw new UserError(`the ${listener} listener's apps certificate of rack ${rack.rack} kept changing under racknet (another deploy at the same time?); the app stack was not changed`, {
+    fix: "run the command again",
+  });
 }

@@ -3,8 +3,9 @@
  * parameters that carry the rack's facts. The app
  * template (app.ts) defines them from here; nothing else spells them.
  */
-import type { EndpointKind } from "../manifest/model.js";
+import { LOAD_BALANCERS, type EndpointKind, type LoadBalancerOutputs, type Visibility } from "../rack/load-balancers.js";
 import type { Json } from "./cfn.js";
+import type { RackOutputName } from "./rack-contract.js";
 
 /** Parameters of every app stack. */
 export const AppParameter = {
@@ -13,42 +14,34 @@ export const AppParameter = {
   AssignPublicIp: "AssignPublicIp",
   VpcId: "VpcId",
   NetworkSecurityGroup: "NetworkSecurityGroup",
-  ExecutionRoleArn: "ExecutionRoleArn",
   LogGroup: "LogGroup",
   /** The rack CA's certificate (PEM), given to every service as RACKNET_CA_CERT. */
   RackCaCert: "RackCaCert",
   /** The rack's Domain parameter: external services answer at `<service>.<app>.<Domain>`. */
   Domain: "Domain",
-  /** The app's CA-signed certificate, attached to the internal and router listeners. */
-  AppCertificateArn: "AppCertificateArn",
+  /**
+   * A digest of the names and versions of the SSM parameters the containers read (never their
+   * values): a new value makes a new task definition, so `racknet env set` rolls it out.
+   */
+  EnvironmentVersion: "EnvironmentVersion",
 } as const;
 
-/** Parameters an app stack declares for each load balancer it uses. */
-export const KindParameters: Record<EndpointKind, { listener: string; securityGroup: string; dns: string; zoneId: string; hostedZone?: string }> = {
-  external: {
-    listener: "ExternalListener",
-    securityGroup: "ExternalLoadBalancerSecurityGroup",
-    dns: "ExternalLoadBalancerDns",
-    zoneId: "ExternalLoadBalancerZoneId",
-  },
-  internal: {
-    listener: "InternalListener",
-    securityGroup: "InternalLoadBalancerSecurityGroup",
-    dns: "InternalLoadBalancerDns",
-    zoneId: "InternalLoadBalancerZoneId",
-    hostedZone: "RackZoneId",
-  },
-  router: {
-    listener: "RouterListener",
-    securityGroup: "RouterLoadBalancerSecurityGroup",
-    dns: "RouterLoadBalancerDns",
-    zoneId: "RouterLoadBalancerZoneId",
-    hostedZone: "RouterZoneId",
-  },
+/**
+ * Parameters an app stack declares for each load balancer it uses: the rack's outputs of the
+ * same names (src/rack/load-balancers.ts holds them; the type below proves each is a rack output).
+ */
+export const KindParameters: Record<EndpointKind, LoadBalancerOutputs> = {
+  external: LOAD_BALANCERS.external.outputs,
+  internal: LOAD_BALANCERS.internal.outputs,
+  router: LOAD_BALANCERS.router.outputs,
 };
 
+/** Every load-balancer output name the table uses, checked against the rack's outputs at compile time. */
+const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurityGroup", "ExternalLoadBalancerDns", "ExternalLoadBalancerZoneId", "InternalListener", "InternalLoadBalancerSecurityGroup", "InternalLoadBalancerDns", "InternalLoadBalancerZoneId", "RackZoneId", "RouterListener", "RouterLoadBalancerSecurityGroup", "RouterLoadBalancerDns", "RouterLoadBalancerZoneId", "RouterZoneId"] as const satisfies readonly RackOutputName[];
+export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
+
 /** Parameter values that do not come from the rack's Outputs. */
-export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.AppCertificateArn] as const;
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.EnvironmentVersion] as const;
 
 /** `my-api` → `MyApi`: the service's part of every logical id and output name. */
 export function logicalName(service: string): string {
@@ -70,6 +63,31 @@ export function kindName(kind: EndpointKind): "External" | "Internal" | "Router"
  */
 export function serviceNameOutput(service: string): string {
   return `Service${logicalName(service)}Name`;
+}
+
+/** The key of the app template's Metadata that records its services (read by rack changes and `racknet services`). */
+export const METADATA_KEY = "Racknet";
+
+/** What an app stack records about itself in its template's Metadata, so rack changes can check running apps without their convox.yml. */
+export interface AppStackMetadata {
+  app: string;
+  rack: string;
+  version: string;
+  services: ServiceRecord[];
+}
+
+/** One service as deployed: how it is reached and what it runs (sizes absent in apps deployed by older racknet). */
+export interface ServiceRecord {
+  name: string;
+  visibility: Visibility;
+  port?: number;
+  /** Fargate CPU units and MiB per task. */
+  cpu?: number;
+  memory?: number;
+  /** Desired tasks; min < max when it autoscales. */
+  count?: { min: number; max: number };
+  /** CIDRs its endpoints admit; absent: whoever its load balancers admit. */
+  whitelist?: string[];
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */

@@ -3,7 +3,7 @@
  * a new listener) is an app-stack update with new values and the same template.
  */
 import { UserError } from "../core/errors.js";
-import type { EndpointKind } from "../manifest/model.js";
+import type { EndpointKind } from "../rack/load-balancers.js";
 import { AppParameter, KindParameters, NON_RACK_OUTPUT_PARAMETERS } from "./app-contract.js";
 import type { Json, Template } from "./cfn.js";
 import type { RackOutputName, RackOutputs } from "./rack-contract.js";
@@ -21,7 +21,6 @@ export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Pa
     [AppParameter.AssignPublicIp]: text("ENABLED on a public rack, DISABLED on a private one", { AllowedValues: ["ENABLED", "DISABLED"] }),
     [AppParameter.VpcId]: text("The rack's VPC"),
     [AppParameter.NetworkSecurityGroup]: text("The rack's private-network security group"),
-    [AppParameter.ExecutionRoleArn]: text("The ECS task execution role"),
     [AppParameter.LogGroup]: text("The rack's CloudWatch log group"),
     [AppParameter.RackCaCert]: text("The rack CA's certificate (PEM), given to every service as RACKNET_CA_CERT", { MaxLength: PARAMETER_VALUE_MAX_BYTES }),
   };
@@ -37,7 +36,7 @@ export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Pa
     }
   }
   if (kinds.has("external")) parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
-  if (kinds.has("internal") || kinds.has("router")) parameters[AppParameter.AppCertificateArn] = text("The app's certificate, signed by the rack CA");
+  parameters[AppParameter.EnvironmentVersion] = text("Names and versions of the SSM parameters the containers read, as a digest (never their values)", { Default: "" });
   return parameters;
 }
 

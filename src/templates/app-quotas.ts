@@ -4,7 +4,7 @@
  * discovered by a failed stack. Pure.
  */
 import { UserError } from "../core/errors.js";
-import { endpointKinds, type Manifest } from "../manifest/model.js";
+import { autoscales, endpointKinds, type Manifest } from "../manifest/model.js";
 import { renderTemplate, type Template } from "./cfn.js";
 
 /** CloudFormation quotas per stack (not adjustable, except resources on request). */
@@ -65,5 +65,8 @@ export function resourceBreakdown(manifest: Manifest): string {
   if (endpoints.internal > 0) parts.push(`${endpoints.internal} internal endpoints at 3 resources (target group, listener rule, DNS record)`);
   if (endpoints.router > 0) parts.push(`${endpoints.router} internal-router endpoints at 3 resources (target group, listener rule, DNS record)`);
   if (endpoints.external > 0) parts.push(`${endpoints.external} external endpoints at 2 resources (target group, listener rule)`);
+  const scaled = manifest.services.filter(autoscales);
+  if (scaled.length > 0) parts.push(`${scaled.length} autoscaled services at 2 to 4 resources (scalable target, a policy per target)`);
+  if (manifest.timers.length > 0) parts.push(`${manifest.timers.length} timers at 2 resources (task definition, schedule)`);
   return `It has ${parts.join(", ")}.`;
 }

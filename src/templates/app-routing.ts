@@ -42,11 +42,14 @@ export function serviceRoute({ rack, app, service, id, kind, priority }: RouteIn
         Protocol: protocol,
         HealthCheckProtocol: protocol,
         HealthCheckPort: "traffic-port",
-        HealthCheckPath: service.healthPath,
-        HealthCheckIntervalSeconds: 15,
+        HealthCheckPath: service.health.path,
+        HealthCheckIntervalSeconds: service.health.interval,
+        HealthCheckTimeoutSeconds: service.health.timeout,
         HealthyThresholdCount: 2,
-        Matcher: { HttpCode: "200-399" },
-        TargetGroupAttributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "30" }],
+        UnhealthyThresholdCount: 2,
+        // Convox counts 401 as alive too: a service behind authentication answers its health path with it.
+        Matcher: { HttpCode: "200-399,401" },
+        TargetGroupAttributes: targetGroupAttributes(service),
       },
     },
     [ids.rule]: {
@@ -54,7 +57,7 @@ export function serviceRoute({ rack, app, service, id, kind, priority }: RouteIn
       Properties: {
         ListenerArn: ref(KindParameters[kind].listener),
         Priority: priority,
-        Conditions: [{ Field: "host-header", HostHeaderConfig: { Values: [host] } }],
+        Conditions: ruleConditions(host, service.whitelist),
         Actions: [{ Type: "forward", TargetGroupArn: ref(ids.targetGroup) }],
       },
     },
@@ -72,6 +75,26 @@ export function serviceRoute({ rack, app, service, id, kind, priority }: RouteIn
     };
   }
   return { Resources: resources };
+}
+
+/** `drain` and `sticky` as target group attributes (Convox's cookie stickiness: the load balancer's own cookie, one day). */
+function targetGroupAttributes(service: Service): Json[] {
+  return [
+    { Key: "deregistration_delay.timeout_seconds", Value: String(service.drain) },
+    { Key: "stickiness.enabled", Value: String(service.sticky) },
+    ...(service.sticky ? [{ Key: "stickiness.type", Value: "lb_cookie" }, { Key: "stickiness.lb_cookie.duration_seconds", Value: "86400" }] : []),
+  ];
+}
+
+/**
+ * The host, and with a whitelist the source ranges: a request from anywhere else matches no
+ * rule and gets the listener's 404. The manifest rules keep the whitelist within ALB's
+ * limits (3 values per condition, 5 per rule), so it is never dropped here.
+ */
+function ruleConditions(host: Json, whitelist: readonly string[]): Json[] {
+  const conditions: Json[] = [{ Field: "host-header", HostHeaderConfig: { Values: [host] } }];
+  if (whitelist.length > 0) conditions.push({ Field: "source-ip", SourceIpConfig: { Values: [...whitelist] } });
+  return conditions;
 }
 
 /** The app's security group: each load balancer may reach the ports of the services it serves, nothing else may. */
@@ -99,21 +122,6 @@ export function serviceSecurityGroup(rack: string, app: string, served: { port: 
       Tags: [{ Key: "Name", Value: `${rack}-${app}-services` }],
     },
   };
-}
-
-/** The app's certificate on the internal and router listeners, beside the rack's default one. */
-export function listenerCertificates(kinds: Set<EndpointKind>): TemplateFragment {
-  const resources: Record<string, Resource> = {};
-  for (const kind of (["internal", "router"] as const).filter((used) => kinds.has(used))) {
-    resources[`${kindName(kind)}ListenerCertificate`] = {
-      Type: "AWS::ElasticLoadBalancingV2::ListenerCertificate",
-      Properties: {
-        ListenerArn: ref(KindParameters[kind].listener),
-        Certificates: [{ CertificateArn: ref(AppParameter.AppCertificateArn) }],
-      },
-    };
-  }
-  return { Resources: resources };
 }
 
 export const SERVICE_SECURITY_GROUP = "ServiceSecurityGroup";

@@ -2,10 +2,12 @@
  * One service's Fargate task definition and ECS service. Pure.
  */
 import { endpointKinds, type Service } from "../manifest/model.js";
+import type { ServiceEnvironment } from "../manifest/environment.js";
 import { APP_ID_EXPRESSION, AppParameter } from "./app-contract.js";
 import { APP_ID_TAG, SERVICE_TAG } from "../privnet/aws-shapes.js";
-import { type Json, type Resource, ref, split } from "./cfn.js";
+import { type Json, type Resource, getAtt, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
+import { EXECUTION_ROLE } from "./app-iam.js";
 
 export interface ServiceResourcesInput {
   rack: string;
@@ -13,38 +15,68 @@ export interface ServiceResourcesInput {
   service: Service;
   /** Logical-id prefix of the service (`MyApi`). */
   id: string;
+  /** The image the task runs: `image:`, or the build's (an input of the template, never the manifest's guess). */
+  image: string;
+  /** Variables racknet sets itself (links, RACKNET_*): names and values that are no secret. */
   environment: Record<string, Json>;
+  /** The app environment: which SSM parameter holds each variable (values never reach the template). */
+  secrets: ServiceEnvironment;
 }
 
-export function taskDefinition({ rack, app, service, environment }: ServiceResourcesInput): Resource {
+/** `arn:...:parameter/racknet/...` for a parameter name (which starts with `/`). */
+export function parameterArn(name: string): Json {
+  return sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`);
+}
+
+export function taskDefinition({ rack, app, service, image, environment, secrets }: ServiceResourcesInput): Resource {
+  const plain = { ...Object.fromEntries(secrets.empty.map((name) => [name, ""])), ...environment };
   const container: Record<string, Json> = {
     Name: service.name,
-    Image: service.image ?? "",
+    Image: image,
     Essential: true,
-    Environment: Object.entries(environment).map(([Name, Value]) => ({ Name, Value })),
+    Environment: Object.entries(plain).map(([Name, Value]) => ({ Name, Value })),
+    // A new environment value is a new task definition, so the service rolls to it.
+    DockerLabels: { "racknet.environment-version": ref(AppParameter.EnvironmentVersion) },
     LogConfiguration: {
       LogDriver: "awslogs",
       Options: { "awslogs-group": ref(AppParameter.LogGroup), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": app },
     },
   };
-  // As Convox does: the manifest's command is a shell command line.
-  if (service.command) container.Command = ["sh", "-c", service.command];
+  const secretEntries = Object.entries(secrets.secrets);
+  if (secretEntries.length > 0) container.Secrets = secretEntries.map(([Name, parameter]) => ({ Name, ValueFrom: parameterArn(parameter) }));
+  // The argv exactly (command.ts decides when a string needs `sh -c`).
+  if (service.command) container.Command = [...service.command.argv];
   if (service.port) container.PortMappings = [{ ContainerPort: service.port.port, Protocol: "tcp" }];
+  if (service.terminationGrace !== undefined) container.StopTimeout = service.terminationGrace;
+  if (service.init) container.LinuxParameters = { InitProcessEnabled: true };
   return {
     Type: "AWS::ECS::TaskDefinition",
     Properties: {
       Family: `${rack}-${app}-${service.name}`,
       RequiresCompatibilities: ["FARGATE"],
       NetworkMode: "awsvpc",
-      Cpu: String(service.cpu),
-      Memory: String(service.memory),
-      ExecutionRoleArn: ref(AppParameter.ExecutionRoleArn),
+      Cpu: String(service.scale.cpu),
+      Memory: String(service.scale.memory),
+      ExecutionRoleArn: getAtt(EXECUTION_ROLE, "Arn"),
       ContainerDefinitions: [container],
     },
   };
 }
 
-/** Rolling deployments that never go below the desired count: how a rack moves subnets safely. */
+/** The rack's network for a task: its service subnets, its security groups (Fargate `awsvpc`). */
+export function taskNetwork(): Json {
+  return {
+    Subnets: split(",", ref(AppParameter.ServiceSubnets)),
+    AssignPublicIp: ref(AppParameter.AssignPublicIp),
+    SecurityGroups: [ref(AppParameter.NetworkSecurityGroup), serviceSecurityGroupId],
+  };
+}
+
+/**
+ * Rolling deployments as the manifest's `deployment` says (racknet's default never goes below
+ * the desired count), and the circuit breaker: a deployment whose tasks keep failing is rolled
+ * back by ECS instead of holding the stack in progress for hours (issue 9 item 11).
+ */
 export function ecsService({ service, id }: ServiceResourcesInput): Resource {
   const kinds = endpointKinds(service);
   const port = service.port?.port;
@@ -52,25 +84,24 @@ export function ecsService({ service, id }: ServiceResourcesInput): Resource {
     Cluster: ref(AppParameter.Cluster),
     LaunchType: "FARGATE",
     TaskDefinition: ref(`${id}TaskDefinition`),
-    DesiredCount: service.count,
+    // Autoscaled or not, a service starts at its minimum; Application Auto Scaling moves it from there.
+    DesiredCount: service.scale.min,
     // The private network sync finds a task's app and service by these tags (DescribeTasks has no environment).
     PropagateTags: "SERVICE",
     Tags: [
       { Key: APP_ID_TAG, Value: APP_ID_EXPRESSION },
       { Key: SERVICE_TAG, Value: service.name },
     ],
-    DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200 },
-    NetworkConfiguration: {
-      AwsvpcConfiguration: {
-        Subnets: split(",", ref(AppParameter.ServiceSubnets)),
-        AssignPublicIp: ref(AppParameter.AssignPublicIp),
-        SecurityGroups: [ref(AppParameter.NetworkSecurityGroup), serviceSecurityGroupId],
-      },
+    DeploymentConfiguration: {
+      MinimumHealthyPercent: service.deployment.minimum,
+      MaximumPercent: service.deployment.maximum,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
     },
+    NetworkConfiguration: { AwsvpcConfiguration: taskNetwork() },
   };
   if (port !== undefined && kinds.length > 0) {
     properties.LoadBalancers = kinds.map((kind) => ({ ContainerName: service.name, ContainerPort: port, TargetGroupArn: ref(routingIds(id, kind).targetGroup) }));
-    properties.HealthCheckGracePeriodSeconds = 60;
+    properties.HealthCheckGracePeriodSeconds = service.health.grace;
   }
   return {
     Type: "AWS::ECS::Service",

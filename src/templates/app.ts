@@ -1,64 +1,135 @@
 /**
  * The app stack: one Fargate service per manifest service, routed through the rack's
  * load balancers, with the rack's facts as parameters (app-parameters.ts) so that a rack
- * change is an app update with new values and the same template. Pure.
+ * change is an app update with new values and the same template; its timers, its
+ * autoscaling and its execution role. `renderAppStack` makes it in one call, with the
+ * stack's Metadata, measured against CloudFormation's quotas. Pure.
  */
 import { UserError } from "../core/errors.js";
-import { endpointKinds, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
-import { AppParameter, logicalName, serviceNameOutput } from "./app-contract.js";
+import type { ServiceEnvironment } from "../manifest/environment.js";
+import { endpointKinds, visibility, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
+import { AppParameter, METADATA_KEY, logicalName, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
 import { HAS_DOMAIN, linkEnvironment } from "./app-endpoints.js";
-import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations } from "./app-parameters.js";
-import { SERVICE_SECURITY_GROUP, listenerCertificates, serviceRoute, serviceSecurityGroup } from "./app-routing.js";
+import { EXECUTION_ROLE, executionRole } from "./app-iam.js";
+import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations, appParameters, type AppParameterExtras } from "./app-parameters.js";
+import { checkAppQuotas, type QuotaUse } from "./app-quotas.js";
+import { SERVICE_SECURITY_GROUP, serviceRoute, serviceSecurityGroup } from "./app-routing.js";
+import { scalingResources } from "./app-scaling.js";
 import { ecsService, taskDefinition } from "./app-service.js";
-import { type Json, type Template, equals, getAtt, merge, not, ref } from "./cfn.js";
+import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefinition } from "./app-timers.js";
+import { type Json, type Template, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
+import type { RackOutputs } from "./rack-contract.js";
 
 export { appParameters, type AppParameterExtras } from "./app-parameters.js";
 
-export interface AppTemplateInput {
+export interface AppStackInput {
   rack: string;
   app: string;
   manifest: Manifest;
   version: string;
   /** Listener rule priority per `"<service>:<kind>"` (src/apps/priorities.ts). */
   priorities: Record<string, number>;
+  /** The image of each service that is built (`build:`), by service name: the build's URI, never the manifest's. */
+  images?: Readonly<Record<string, string>>;
+  /** Which SSM parameter holds each variable of each service (`resolveEnvironment(...).services`); a service absent here gets none. */
+  environment?: Readonly<Record<string, ServiceEnvironment>>;
   /** When given, checked against CloudFormation's parameter size limit (it travels as RackCaCert). */
   caCertPem?: string;
-  /** More variables for every container (values may be intrinsics such as the stack id). */
+  /** More variables for every container (values may be intrinsics such as the stack id); never secrets. */
   extraEnvironment?: Record<string, Json>;
 }
 
-export function appTemplate(input: AppTemplateInput): Template {
+export interface RenderedAppStack {
+  template: Template;
+  /** The template as sent to CloudFormation (minified JSON). */
+  body: string;
+  /** What the stack uses of CloudFormation's quotas; over any, `renderAppStack` has already refused. */
+  quotas: QuotaUse[];
+  /** What the stack records about itself (its Metadata): read back by rack changes, `services`, the plan. */
+  metadata: AppStackMetadata;
+  /** The parameter values, from the rack's outputs and what comes from elsewhere (the CA, the Domain, the environment's version). */
+  parameters(rackOutputs: RackOutputs, extras: AppParameterExtras): Record<string, string>;
+}
+
+/**
+ * The whole app stack from the model in one call: template, Metadata, quotas checked
+ * (a UserError names what does not fit, before anything is written).
+ */
+export function renderAppStack(input: AppStackInput): RenderedAppStack {
+  const template = appTemplate(input);
+  const body = renderTemplate(template);
+  const quotas = checkAppQuotas(input.app, input.manifest, template, body);
+  return { template, body, quotas, metadata: metadata(input), parameters: (rackOutputs, extras) => appParameters(rackOutputs, extras, template) };
+}
+
+/** The app template alone (what `renderAppStack` renders and measures). */
+export function appTemplate(input: AppStackInput): Template {
+  return buildTemplate(input);
+}
+
+function usedKinds(manifest: Manifest): Set<EndpointKind> {
+  return new Set(manifest.services.flatMap((service) => endpointKinds(service)));
+}
+
+function buildTemplate(input: AppStackInput): Template {
   const { rack, app, manifest } = input;
   checkInput(input);
-  const kinds = new Set(manifest.services.flatMap((service) => endpointKinds(service)));
+  const kinds = usedKinds(manifest);
   const template: Template = {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `racknet app ${app} on rack ${rack} (racknet ${input.version})`,
+    Metadata: { [METADATA_KEY]: metadata(input) as unknown as Json },
     Parameters: appParameterDeclarations(kinds),
     Conditions: kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")) } : {},
     Resources: {
       [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services)),
+      [EXECUTION_ROLE]: executionRole(rack, app),
     },
     Outputs: {},
   };
-  merge(template, listenerCertificates(kinds));
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
+  if (manifest.timers.length > 0) {
+    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app);
+    for (const timer of manifest.timers) {
+      const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
+      if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);
+      const ids = timerIds(timer.name);
+      merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer) } });
+    }
+  }
   return template;
 }
 
-function serviceFragment(input: AppTemplateInput, service: Service) {
+function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMetadata {
+  return {
+    app,
+    rack,
+    version,
+    services: manifest.services.map((service) => ({
+      name: service.name,
+      visibility: visibility(service),
+      ...(service.port ? { port: service.port.port } : {}),
+      cpu: service.scale.cpu,
+      memory: service.scale.memory,
+      count: { min: service.scale.min, max: service.scale.max },
+      ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
+    })),
+  };
+}
+
+function serviceFragment(input: AppStackInput, service: Service) {
   const { rack, app, manifest } = input;
   const id = logicalName(service.name);
   const environment: Record<string, Json> = {
     ...linkEnvironment(service, manifest.services, app, rack),
-    ...Object.fromEntries(service.environment.map((entry) => [entry.key, entry.value ?? ""])),
     RACKNET_RACK: rack,
     RACKNET_APP: app,
     RACKNET_SERVICE: service.name,
     RACKNET_CA_CERT: ref(AppParameter.RackCaCert),
     ...(input.extraEnvironment ?? {}),
   };
-  const resourceInput = { rack, app, service, id, environment };
+  const secrets = input.environment?.[service.name] ?? { secrets: {}, empty: [] };
+  const resourceInput = { rack, app, service, id, image: imageOf(input, service), environment, secrets };
   // One output per service (a stack holds 200): see serviceNameOutput.
   const outputs: Template["Outputs"] = {
     [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
@@ -68,33 +139,43 @@ function serviceFragment(input: AppTemplateInput, service: Service) {
     Resources: {
       [`${id}TaskDefinition`]: taskDefinition(resourceInput),
       [`${id}Service`]: ecsService(resourceInput),
+      ...scalingResources(service, id),
       ...Object.assign({}, ...fragments.map((fragment) => fragment.Resources)),
     },
     Outputs: outputs,
   };
 }
 
+/** A built service runs its build's image; `image:` alone is run as written. */
+function imageOf(input: AppStackInput, service: Service): string {
+  const built = input.images?.[service.name];
+  if (built) return built;
+  if (service.build) {
+    throw new UserError(`service ${service.name} is built from ${service.build.path}, and no image was built for it`, {
+      fix: `build and push the image, then deploy with its URI (or set services.${service.name}.image in ${input.manifest.file})`,
+    });
+  }
+  return service.image ?? "";
+}
+
 function servedPorts(services: Service[]): { port: number; kind: EndpointKind }[] {
   return services.flatMap((service) => (service.port ? endpointKinds(service).map((kind) => ({ port: service.port?.port ?? 0, kind })) : []));
 }
 
-function priorityFor(input: AppTemplateInput, service: string, kind: EndpointKind): number {
+function priorityFor(input: AppStackInput, service: string, kind: EndpointKind): number {
   const priority = input.priorities[`${service}:${kind}`];
   if (priority === undefined) throw new Error(`no listener rule priority for ${service}:${kind}`);
   return priority;
 }
 
-/** Problems the manifest rules do not see: logical-id clashes, images, the CA's size. */
-function checkInput(input: AppTemplateInput): void {
+/** Problems the manifest rules do not see: logical-id clashes, the CA's size. */
+function checkInput(input: AppStackInput): void {
   const byId = new Map<string, string>();
-  for (const service of input.manifest.services) {
-    const id = logicalName(service.name);
+  for (const name of [...input.manifest.services.map((service) => service.name), ...input.manifest.timers.map((timer) => `timer ${timer.name}`)]) {
+    const id = logicalName(name.replace(/^timer /, "timer-"));
     const clash = byId.get(id);
-    if (clash) throw new UserError(`services ${clash} and ${service.name} would share the CloudFormation name ${id}`, { fix: `rename one of them in ${input.manifest.file}` });
-    byId.set(id, service.name);
-    if (!service.image) {
-      throw new UserError(`service ${service.name} has no image`, { fix: `set services.${service.name}.image in ${input.manifest.file} (racknet does not build images)` });
-    }
+    if (clash) throw new UserError(`${clash} and ${name} would share the CloudFormation name ${id}`, { fix: `rename one of them in ${input.manifest.file}` });
+    byId.set(id, name);
   }
   if (input.caCertPem && Buffer.byteLength(input.caCertPem) > PARAMETER_VALUE_MAX_BYTES) {
     throw new UserError(`the rack's CA certificate is ${Buffer.byteLength(input.caCertPem)} bytes; a CloudFormation parameter holds ${PARAMETER_VALUE_MAX_BYTES}`);

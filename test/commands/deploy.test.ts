@@ -43,33 +43,62 @@ describe("racknet deploy: refused before any AWS write", () => {
     h.cloudFormation.putStack({ name: "prod-shop", template: { AWSTemplateFormatVersion: "2010-09-09", Description: "someone else's", Parameters: {}, Conditions: {}, Resources: { Queue: { Type: "AWS::SQS::Queue" } }, Outputs: {} } });
     const result = await deployAs("shop", PUBLIC_WEB);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("error: a stack named prod-shop exists and is not a racknet app");
+    expect(result.stderr).toContain("error: a stack named prod-shop exists and is not racknet app shop of rack prod");
     expect(result.stderr).toContain("fix: choose another app name with -a");
     expect(result.writes).toEqual([]);
   });
+
+  it("app x-c of rack prod and app c of rack prod-x would share stack prod-x-c: the second is refused, the first's stack untouched", async () => {
+    await installedRack(h, "prod-x");
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod-x", "c", PUBLIC_WEB);
+    const result = await deployAs("x-c", PUBLIC_WEB);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("a stack named prod-x-c exists and is not racknet app x-c of rack prod");
+    expect(result.writes).toEqual([]);
+    expect(h.cloudFormation.stack("prod-x-c")?.tags).toMatchObject({ "racknet:rack": "prod-x", "racknet:app": "c" });
+  });
 });
 
+/** The DNS names a certificate covers, in its order. */
+function sanNames(pem: string): string[] {
+  return (new X509Certificate(pem).subjectAltName ?? "").split(", ").map((entry) => entry.replace(/^DNS:/, ""));
+}
+
 describe("racknet deploy: creates and updates the app", () => {
-  it("creates the app stack, with the app's certificate signed by the rack CA on the internal listener", async () => {
+  it("creates the app stack; its name joins the internal listener's apps certificate, signed by the rack CA, before the stack runs", async () => {
     await installedRack(h, "prod", ["Internal=Yes"]);
-    const before = new Set(h.certificates.certificates.keys());
+    const appsCertificate = h.cloudFormation.stack("prod")?.parameters.InternalAppsCertificateArn ?? "";
     const result = await deployAs("shop", INTERNAL_API);
 
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("app shop deployed to rack prod; see `racknet services -a shop`");
-    const appCertificate = [...h.certificates.certificates].find(([arn]) => !before.has(arn));
-    expect(appCertificate?.[1].tags).toEqual({ "racknet:rack": "prod", "racknet:app": "shop", "racknet:cert": "app" });
-    expect(appCertificate?.[1].domainName).toBe("*.shop.prod.convox");
+    const certificate = h.certificates.certificates.get(appsCertificate);
+    expect(certificate?.tags).toEqual({ "racknet:rack": "prod", "racknet:cert": "internal-apps" });
+    const names = sanNames(certificate?.certPem ?? "");
+    expect(names).toEqual(["prod.convox", "*.shop.prod.convox"]);
     const caPem = h.parameters.values.get("/racknet/prod/ca/cert")?.value ?? "";
-    expect(new X509Certificate(appCertificate?.[1].certPem ?? "").verify(new X509Certificate(caPem).publicKey)).toBe(true);
-    // The certificate is imported before the change set that uses it.
+    expect(new X509Certificate(certificate?.certPem ?? "").verify(new X509Certificate(caPem).publicKey)).toBe(true);
+    // Re-imported in place after the go-ahead, before the change set runs; no certificate of the app's own.
     const operations = result.calls.map((call) => call.operation);
-    expect(operations.indexOf("ACM.ImportCertificate")).toBeLessThan(operations.indexOf("CloudFormation.CreateChangeSet"));
+    expect(operations.indexOf("ACM.ImportCertificate")).toBeGreaterThan(operations.indexOf("CloudFormation.CreateChangeSet"));
+    expect(operations.indexOf("ACM.ImportCertificate")).toBeLessThan(operations.indexOf("CloudFormation.ExecuteChangeSet"));
+    expect(result.calls.find((call) => call.operation === "ACM.ImportCertificate")?.input).toMatchObject({ CertificateArn: appsCertificate });
     const stack = h.cloudFormation.stack("prod-shop");
     expect(stack?.status).toBe("CREATE_COMPLETE");
     expect(stack?.tags).toMatchObject({ "racknet:kind": "app", "racknet:rack": "prod", "racknet:app": "shop" });
-    expect(stack?.parameters.AppCertificateArn).toBe(appCertificate?.[0]);
+    expect(stack?.parameters.AppCertificateArn).toBeUndefined();
     expect(stack?.parameters.RackCaCert).toBe(caPem);
+  });
+
+  it("a second app joins the same certificate: the listener still carries one for every app", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployAs("shop", INTERNAL_API);
+    const result = await deployAs("blog", INTERNAL_API);
+    expect(result.exitCode).toBe(0);
+    const certificate = h.certificates.certificates.get(h.cloudFormation.stack("prod")?.parameters.InternalAppsCertificateArn ?? "");
+    const names = sanNames(certificate?.certPem ?? "");
+    expect(names).toEqual(["prod.convox", "*.blog.prod.convox", "*.shop.prod.convox"]);
   });
 
   it("a public app needs no app certificate", async () => {

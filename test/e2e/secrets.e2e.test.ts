@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { GetParameterCommand } from "@aws-sdk/client-ssm";
+import { DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
 import { runCli, hasStackTrace, type CliResult } from "../support/cli.js";
 
@@ -16,6 +18,7 @@ const SECRETS = {
   withEquals: "postgres://app:pa55=word@db.internal:5432/shop",
   mapped: "mapped-s3cr3t-Zk42",
   token: "tok_live_9f8e7d6c5b4a",
+  logLevel: "debug-s3cr3t-level-77",
 };
 const SECRET_ACCESS_KEY = "e2e-secret-access-key-DO-NOT-PRINT-1234567890";
 const SESSION_TOKEN = "e2e-session-token-DO-NOT-PRINT-abcdefghijklmnop";
@@ -74,6 +77,10 @@ beforeAll(async () => {
   const install = await runCli(["rack", "install", "vault", "--yes", "--debug"], { env, timeoutMs: 120_000 });
   expectNoSecrets(install, "rack install --debug");
   if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
+  // LOG_LEVEL is required (no default in the manifest): the app environment holds it.
+  const set = await runCli(["env", "set", `LOG_LEVEL=${SECRETS.logLevel}`, "-a", "vault-app", "-r", "vault", "--yes"], { env, timeoutMs: 120_000 });
+  expectNoSecrets(set, "env set");
+  if (set.code !== 0) throw new Error(`setup env set failed: ${set.stderr}`);
 }, 240_000);
 
 afterAll(async () => {
@@ -95,11 +102,27 @@ describe("environment values and credentials are never printed", () => {
     expect(result.stderr).toContain("debug: aws CloudFormation.");
     expectNoSecrets(result, "deploy --yes --debug");
 
-    const ecs = awsClients(moto.endpoint).ecs;
+    // The task definitions name SSM parameters (Secrets); the values are there, encrypted, and nowhere else.
+    const { ecs, ssm, cloudFormation } = awsClients(moto.endpoint);
     const arns = (await ecs.send(new ListTaskDefinitionsCommand({}))).taskDefinitionArns ?? [];
-    const environments = await Promise.all(arns.map(async (arn) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.containerDefinitions?.[0]?.environment ?? []));
-    expect(environments.flat()).toContainEqual({ name: "API_KEY", value: SECRETS.listed });
-    expect(environments.flat()).toContainEqual({ name: "STRIPE_TOKEN", value: SECRETS.mapped });
+    const containers = await Promise.all(arns.map(async (arn) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.containerDefinitions?.[0]));
+    const secrets = containers.flatMap((container) => container?.secrets ?? []);
+    const valueOf = async (name: string) => {
+      const from = secrets.find((secret) => secret.name === name)?.valueFrom ?? "";
+      const parameter = await ssm.send(new GetParameterCommand({ Name: from.slice(from.indexOf(":parameter") + ":parameter".length), WithDecryption: true }));
+      return { type: parameter.Parameter?.Type, value: parameter.Parameter?.Value };
+    };
+    expect(await valueOf("API_KEY")).toEqual({ type: "SecureString", value: SECRETS.listed });
+    expect(await valueOf("STRIPE_TOKEN")).toEqual({ type: "SecureString", value: SECRETS.mapped });
+    expect(await valueOf("LOG_LEVEL")).toEqual({ type: "SecureString", value: SECRETS.logLevel });
+    const environments = containers.flatMap((container) => container?.environment ?? []).map((variable) => variable.value ?? "");
+    const template = (await cloudFormation.send(new GetTemplateCommand({ StackName: "vault-vault-app" }))).TemplateBody ?? "";
+    const parameters = JSON.stringify((await cloudFormation.send(new DescribeStacksCommand({ StackName: "vault-vault-app" }))).Stacks?.[0]?.Parameters ?? []);
+    for (const secret of Object.values(SECRETS)) {
+      expect(environments.join("\n").includes(secret), `a task definition's environment holds ${secret}`).toBe(false);
+      expect(template.includes(secret), `the template holds ${secret}`).toBe(false);
+      expect(parameters.includes(secret), `a stack parameter holds ${secret}`).toBe(false);
+    }
   });
 
   it("a deploy with no changes, without --debug, prints none either", async () => {

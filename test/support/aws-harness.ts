@@ -33,7 +33,7 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/clie
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AwsClients } from "../../src/aws/clients.js";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { handleError } from "../../src/runtime/handle-errors.js";
@@ -132,6 +132,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetTemplateCommand, (input) => cloudFormation.getTemplate(input)),
   ]);
   stub("SSM", SSMClient, [
+    handle(GetParametersByPathCommand, (input) => parameters.getParametersByPath(input)),
     handle(GetParametersCommand, (input) => parameters.getParameters(input)),
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),

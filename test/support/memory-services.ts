@@ -8,7 +8,14 @@ import { ACCOUNT, REGION } from "./physical-ids.js";
 
 /** SSM Parameter Store: names, values, types and tags. */
 export class MemoryParameters {
-  readonly values = new Map<string, { value: string; type: string; tags: Record<string, string> }>();
+  readonly values = new Map<string, { value: string; type: string; tags: Record<string, string>; version: number }>();
+
+  /** Every parameter under the path (Recursive: at any depth), one page. */
+  getParametersByPath(input: { Path?: string; Recursive?: boolean }) {
+    const prefix = `${(input.Path ?? "/").replace(/\/$/, "")}/`;
+    const names = [...this.values.keys()].filter((name) => name.startsWith(prefix) && (input.Recursive || !name.slice(prefix.length).includes("/")));
+    return { Parameters: names.map((name) => ({ Name: name, Value: this.values.get(name)?.value, Type: this.values.get(name)?.type as "String", Version: this.values.get(name)?.version })) };
+  }
 
   getParameters(input: { Names?: string[] }) {
     const names = input.Names ?? [];
@@ -26,9 +33,13 @@ export class MemoryParameters {
 
   putParameter(input: { Name?: string; Value?: string; Type?: string; Overwrite?: boolean; Tags?: { Key?: string; Value?: string }[] }) {
     const name = input.Name ?? "";
-    if (this.values.has(name) && !input.Overwrite) throw awsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
-    this.values.set(name, { value: input.Value ?? "", type: input.Type ?? "String", tags: Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])) });
-    return { Version: 1 };
+    const existing = this.values.get(name);
+    if (existing && !input.Overwrite) throw awsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+    // Every write is a new version; an overwrite keeps the tags (PutParameter refuses Tags with Overwrite).
+    const version = (existing?.version ?? 0) + 1;
+    const tags = existing ? existing.tags : Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
+    this.values.set(name, { value: input.Value ?? "", type: input.Type ?? "String", tags, version });
+    return { Version: version };
   }
 
   deleteParameters(input: { Names?: string[] }) {

@@ -10,10 +10,14 @@ export function service(name: string, fields: Partial<Service> = {}): Service {
     internalRouter: false,
     links: [],
     environment: [],
-    count: 1,
-    cpu: 256,
-    memory: 512,
-    healthPath: "/",
+    environmentAll: false,
+    scale: { min: 1, max: 1, cpu: 256, memory: 512, targets: {}, cooldown: { up: 60, down: 60 } },
+    health: { path: "/", grace: 5, interval: 5, timeout: 4 },
+    deployment: { minimum: 100, maximum: 200 },
+    drain: 30,
+    sticky: true,
+    whitelist: [],
+    init: false,
     ...fields,
   };
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Manifest, Service } from "../../src/manifest/model.js";
-import { appParameters, appTemplate, type AppTemplateInput } from "../../src/templates/app.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseManifest, resolveEnvironment } from "../../src/manifest/index.js";
+import { appParameters, appTemplate, renderAppStack, type AppStackInput } from "../../src/templates/app.js";
 import { serviceNameOutput } from "../../src/templates/app-contract.js";
 import { deployedEndpointUrl } from "../../src/templates/app-endpoints.js";
 import { evaluate } from "../support/cfn-eval.js";
@@ -12,30 +15,45 @@ import { service } from "../support/service.js";
 
 
 const everyKind: Service[] = [
-  service("web", { port: { port: 3000, scheme: "http" }, links: ["api", "peer", "admin", "site"], environment: [{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }], count: 2 }),
-  service("api", { port: { port: 4000, scheme: "https" }, internal: true, healthPath: "/health", command: "bin/api --serve" }),
+  service("web", { port: { port: 3000, scheme: "http" }, links: ["api", "peer", "admin", "site"], environment: [{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }], scale: { ...service("web").scale, min: 2, max: 2 } }),
+  service("api", { port: { port: 4000, scheme: "https" }, internal: true, health: { path: "/health", grace: 5, interval: 5, timeout: 4 }, command: { text: "bin/api --serve", argv: ["bin/api", "--serve"], shell: false } }),
   service("admin", { port: { port: 8080, scheme: "http" }, internal: true, internalAndExternal: true }),
   service("peer", { port: { port: 9000, scheme: "http" }, internalRouter: true }),
   service("site", { port: { port: 80, scheme: "http" } }),
   service("worker", { links: ["api"] }),
 ];
 
-function input(services: Service[], app = "myapp"): AppTemplateInput {
+function input(services: Service[], app = "myapp"): AppStackInput {
   const priorities: Record<string, number> = {};
   let next = 10;
   for (const s of services) {
     const kinds = s.internalRouter ? ["router"] : s.internalAndExternal ? ["internal", "external"] : s.internal ? ["internal"] : s.port ? ["external"] : [];
     for (const kind of kinds) priorities[`${s.name}:${kind}`] = next++;
   }
-  return { rack: "prod", app, manifest: { file: "convox.yml", services } satisfies Manifest, version: "0.1.0", priorities };
+  return { rack: "prod", app, manifest: { file: "convox.yml", services, timers: [] } satisfies Manifest, version: "0.1.0", priorities };
+}
+
+/** An app of a fixture, rendered as the deploy will: the environment in SSM, built images as inputs. */
+function rendered(fixture: string, stored: Record<string, string>): Template {
+  const { manifest } = parseManifest(readFileSync(join(import.meta.dirname, "../fixtures/manifests/good", fixture), "utf8"), "convox.yml");
+  if (!manifest) throw new Error(`${fixture} has problems`);
+  const base = input(manifest.services);
+  const images = Object.fromEntries(manifest.services.filter((s) => s.build).map((s) => [s.name, `123456789012.dkr.ecr.us-east-1.amazonaws.com/prod/myapp:${s.name}`]));
+  const environment = resolveEnvironment(manifest, { rack: "prod", app: "myapp", stored }).services;
+  return renderAppStack({ ...base, manifest, images, environment }).template;
 }
 
 const variants: Record<string, Template> = {
+  everyKey: rendered("every-key.yml", { SESSION_SECRET: "a", API_TOKEN: "b" }),
+  timers: rendered("timers.yml", {}),
+  scaled: rendered("scale-forms.yml", {}),
+  built: rendered("build-forms.yml", { NPM_TOKEN: "n" }),
+  yamlCompat: rendered("yaml-compat.yml", {}),
   everyKind: appTemplate(input(everyKind)),
   externalOnly: appTemplate(input([service("web", { port: { port: 80, scheme: "http" } })])),
   internalHttps: appTemplate(input([service("api", { port: { port: 8443, scheme: "https" }, internal: true }), service("cron", { links: ["api"] })])),
   routerOnly: appTemplate(input([service("peer", { port: { port: 9000, scheme: "http" }, internalRouter: true })])),
-  workerOnly: appTemplate(input([service("worker", { command: "bin/work" })])),
+  workerOnly: appTemplate(input([service("worker", { command: { text: "bin/work", argv: ["bin/work"], shell: false } })])),
 };
 const template = variants.everyKind!;
 
@@ -45,7 +63,7 @@ const environmentOf = (t: Template, id: string) =>
   Object.fromEntries((containerOf(t, id).Environment as { Name: string; Value: Json }[]).map((e) => [e.Name, e.Value]));
 
 describe("the app template", () => {
-  it("passes cfn-lint for every kind of service", async () => {
+  it("passes cfn-lint for every kind of service and app: autoscaled, timers, built images, secrets, whitelists", async () => {
     const findings = await cfnLint(variants);
     expect(findings).toEqual(Object.fromEntries(Object.keys(variants).map((name) => [name, []])));
   }, 120_000);
@@ -56,8 +74,8 @@ describe("the app template", () => {
     expect(environment.ADMIN_URL).toBe("https://admin.myapp.prod.convox");
     expect(environment.PEER_URL).toBe("https://peer.myapp.prod.router.convox");
     expect(JSON.stringify(environment.SITE_URL)).toContain("site.myapp.${Domain}");
-    expect(environment.PORT).toBe("3000");
-    expect(environment.LOG_LEVEL).toBe("");
+    // PORT and LOG_LEVEL are the app environment's: Secrets from SSM (app-keys.test.ts), never here.
+    expect(environment.PORT).toBeUndefined();
   });
 
   it("gives every service the rack CA and its own names", () => {
@@ -88,7 +106,7 @@ describe("the app template", () => {
     for (const [, resource] of resourcesOfType(template, "AWS::ECS::Service")) {
       const properties = resource.Properties ?? {};
       expect(properties.LaunchType).toBe("FARGATE");
-      expect(properties.DeploymentConfiguration).toEqual({ MinimumHealthyPercent: 100, MaximumPercent: 200 });
+      expect(properties.DeploymentConfiguration).toEqual({ MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } });
       expect(properties.NetworkConfiguration).toEqual({
         AwsvpcConfiguration: {
           Subnets: { "Fn::Split": [",", { Ref: "ServiceSubnets" }] },
@@ -98,7 +116,7 @@ describe("the app template", () => {
       });
     }
     expect(template.Resources.WebService?.Properties?.DesiredCount).toBe(2);
-    expect(containerOf(template, "Api").Command).toEqual(["sh", "-c", "bin/api --serve"]);
+    expect(containerOf(template, "Api").Command).toEqual(["bin/api", "--serve"]);
     expect(containerOf(template, "Api").LogConfiguration).toEqual({
       LogDriver: "awslogs",
       Options: { "awslogs-group": { Ref: "LogGroup" }, "awslogs-region": { Ref: "AWS::Region" }, "awslogs-stream-prefix": "myapp" },
@@ -176,12 +194,15 @@ describe("the app template", () => {
     expect(() => appTemplate({ ...input(everyKind), priorities: {} })).toThrow(/no listener rule priority for web:external/);
   });
 
-  it("attaches the app's certificate to the internal and router listeners it uses", () => {
-    expect(resourcesOfType(template, "AWS::ElasticLoadBalancingV2::ListenerCertificate").map(([id, r]) => [id, r.Properties])).toEqual([
-      ["InternalListenerCertificate", { ListenerArn: { Ref: "InternalListener" }, Certificates: [{ CertificateArn: { Ref: "AppCertificateArn" } }] }],
-      ["RouterListenerCertificate", { ListenerArn: { Ref: "RouterListener" }, Certificates: [{ CertificateArn: { Ref: "AppCertificateArn" } }] }],
-    ]);
-    expect(resourcesOfType(variants.externalOnly!, "AWS::ElasticLoadBalancingV2::ListenerCertificate")).toEqual([]);
+  it("attaches no certificate of its own: the rack's listeners carry one apps certificate for every app (an ALB takes 25)", () => {
+    for (const variant of Object.values(variants)) expect(resourcesOfType(variant!, "AWS::ElasticLoadBalancingV2::ListenerCertificate")).toEqual([]);
+  });
+
+  it("labels every container with the environment's version, so a new value rolls out as a new task definition", () => {
+    for (const [, task] of resourcesOfType(template, "AWS::ECS::TaskDefinition")) {
+      const [container] = task.Properties?.ContainerDefinitions as { DockerLabels?: Record<string, unknown> }[];
+      expect(container?.DockerLabels).toEqual({ "racknet.environment-version": { Ref: "EnvironmentVersion" } });
+    }
   });
 
   it("outputs one value per service, its ECS service name (a stack holds 200 outputs)", () => {
@@ -212,17 +233,16 @@ describe("the app template", () => {
 
   it("declares only the parameters of the load balancers it uses", () => {
     expect(Object.keys(variants.workerOnly!.Parameters).sort()).toEqual(
-      ["AssignPublicIp", "Cluster", "ExecutionRoleArn", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
+      ["AssignPublicIp", "Cluster", "EnvironmentVersion", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
     );
     expect(Object.keys(variants.externalOnly!.Parameters)).toEqual(expect.arrayContaining(["ExternalListener", "Domain"]));
-    expect(Object.keys(variants.externalOnly!.Parameters)).not.toContain("AppCertificateArn");
-    expect(Object.keys(variants.routerOnly!.Parameters)).toEqual(expect.arrayContaining(["RouterListener", "RouterZoneId", "AppCertificateArn"]));
+    expect(Object.keys(variants.routerOnly!.Parameters)).toEqual(expect.arrayContaining(["RouterListener", "RouterZoneId"]));
     expect(Object.keys(variants.routerOnly!.Parameters)).not.toContain("InternalListener");
   });
 
-  it("refuses services that would share a logical id, and services without an image", () => {
+  it("refuses services that would share a logical id, and built services without an image", () => {
     expect(() => appTemplate(input([service("a-1b"), service("a1b")]))).toThrow(UserError);
-    expect(() => appTemplate(input([service("web", { image: undefined, build: "." })]))).toThrow(/has no image/);
+    expect(() => appTemplate(input([service("web", { image: undefined, build: { path: ".", dockerfile: "Dockerfile", args: [] } })]))).toThrow(/no image was built for it/);
   });
 });
 
@@ -249,14 +269,13 @@ describe("the app stack's parameter values", () => {
 
   it("come from the rack's outputs and the extras, for the parameters the template declares only", async () => {
     const ca = await createCa("prod");
-    const values = appParameters(rackOutputs, { RackCaCert: ca.certPem, Domain: "", AppCertificateArn: "arn:cert" }, variants.internalHttps!);
+    const values = appParameters(rackOutputs, { RackCaCert: ca.certPem, Domain: "", EnvironmentVersion: "0f1e2d3c" }, variants.internalHttps!);
     expect(values).toEqual({
       Cluster: "prod-cluster",
       ServiceSubnets: "subnet-a,subnet-b",
       AssignPublicIp: "DISABLED",
       VpcId: "vpc-1",
       NetworkSecurityGroup: "sg-net",
-      ExecutionRoleArn: "arn:aws:iam::1:role/exec",
       LogGroup: "prod",
       RackCaCert: ca.certPem,
       InternalListener: "arn:listener/int",
@@ -264,7 +283,7 @@ describe("the app stack's parameter values", () => {
       InternalLoadBalancerDns: "internal-int.elb.amazonaws.com",
       InternalLoadBalancerZoneId: "Z2",
       RackZoneId: "Z3",
-      AppCertificateArn: "arn:cert",
+      EnvironmentVersion: "0f1e2d3c",
     });
     expect(Buffer.byteLength(ca.certPem)).toBeLessThan(1024);
   });

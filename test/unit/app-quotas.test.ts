@@ -22,7 +22,7 @@ function app(list: Service[]) {
     priorities[`${service.name}:internal`] = index + 1;
     priorities[`${service.name}:external`] = index + 1;
   });
-  const manifest = { file: "convox.yml", services: list };
+  const manifest = { file: "convox.yml", services: list, timers: [] };
   const template = appTemplate({ rack: "prod", app: "big", manifest, version: "0.1.0", priorities });
   return { manifest, template, check: () => checkAppQuotas("big", manifest, template) };
 }
@@ -40,10 +40,10 @@ function refusal(list: Service[]): UserError {
 }
 
 describe("CloudFormation quotas of an app stack", () => {
-  it("a service costs 2 resources and 1 output; an internal endpoint 3 more resources, an external one 2", () => {
-    expect(used(workers(1))).toMatchObject({ resources: 1 + 2, outputs: 1 });
-    expect(used(internal(1))).toMatchObject({ resources: 1 + 1 + 5, outputs: 1 });
-    expect(used(external(1))).toMatchObject({ resources: 1 + 4, outputs: 1 });
+  it("an app costs 2 resources (security group, execution role); a service 2 and 1 output; an internal endpoint 3 more, an external one 2", () => {
+    expect(used(workers(1))).toMatchObject({ resources: 2 + 2, outputs: 1 });
+    expect(used(internal(1))).toMatchObject({ resources: 2 + 5, outputs: 1 });
+    expect(used(external(1))).toMatchObject({ resources: 2 + 4, outputs: 1 });
   });
 
   it("150 services (45 internal, 20 external, 85 private workers) fit every quota", () => {
@@ -83,11 +83,13 @@ describe("CloudFormation quotas of an app stack", () => {
 
   it("names every quota an app exceeds", () => {
     const error = refusal(workers(251));
-    expect(error.message).toContain("503 CloudFormation resources (a stack allows 500), 251 stack outputs (a stack allows 200)");
+    expect(error.message).toContain("504 CloudFormation resources (a stack allows 500), 251 stack outputs (a stack allows 200)");
   });
 
   it("a template over 1 MB, even through S3, is refused with its size", () => {
-    const heavy = services(9, "fat", { environment: [{ key: "BLOB", value: "x".repeat(120_000) }] });
+    // Environment values live in SSM, not the template: long commands make it heavy instead.
+    const argument = "x".repeat(120_000);
+    const heavy = services(9, "fat", { command: { text: argument, argv: [argument], shell: false } });
     const { template } = app(heavy);
     const bytes = Buffer.byteLength(renderTemplate(template));
     expect(bytes).toBeGreaterThan(STACK_QUOTAS.templateBytes);

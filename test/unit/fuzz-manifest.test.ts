@@ -55,7 +55,7 @@ function expectSound(manifest: Manifest): void {
   expect(manifest.services.length).toBeGreaterThan(0);
   for (const service of manifest.services) {
     expect(validServiceName(service.name), service.name).toBe(true);
-    expect(service.image ?? "").not.toBe("");
+    expect(service.image !== undefined || service.build !== undefined, `${service.name} has an image or a build`).toBe(true);
     if (service.port) {
       expect(Number.isInteger(service.port.port) && service.port.port >= 1 && service.port.port <= 65535).toBe(true);
       expect(["http", "https"]).toContain(service.port.scheme);
@@ -67,10 +67,11 @@ function expectSound(manifest: Manifest): void {
       expect(byName.get(link)?.port, `${service.name} links to ${link}`).toBeDefined();
     }
     for (const entry of service.environment) expect(entry.key).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
-    expect(Number.isInteger(service.count) && service.count >= 0 && service.count <= 1000, `count ${service.count}`).toBe(true);
-    expect(FARGATE_CPUS).toContain(service.cpu);
-    expect(memoryChoices(service.cpu)).toContain(service.memory);
-    expect(service.healthTimeoutSeconds ?? 0).toBeLessThan(service.healthIntervalSeconds ?? Infinity);
+    const { min, max, cpu, memory } = service.scale;
+    expect(Number.isInteger(min) && min >= 0 && min <= max && max <= 1000, `count ${min}-${max}`).toBe(true);
+    expect(FARGATE_CPUS).toContain(cpu);
+    expect(memoryChoices(cpu)).toContain(memory);
+    expect(service.health.timeout).toBeLessThan(service.health.interval);
   }
   expect(checkManifest(manifest, context)).toEqual([]);
   for (const exposure of exposureSummary(manifest, context)) {

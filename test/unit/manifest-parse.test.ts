@@ -33,8 +33,12 @@ describe("parseManifest: the typed model", () => {
 
   it("reads environment as a list and as a map, values as written", () => {
     const manifest = parsed(readFileSync(join(fixtures, "good/environment-forms.yml"), "utf8"));
-    expect(service(manifest, "listed").environment).toEqual([{ key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }, { key: "GREETING", value: "a=b" }]);
+    // The top-level entries first (every service gets them), then the service's own.
+    const app = [{ key: "COMPANY", value: "Convox" }, { key: "SESSION_SECRET" }];
+    expect(service(manifest, "listed").environment).toEqual([...app, { key: "PORT", value: "3000" }, { key: "LOG_LEVEL" }, { key: "GREETING", value: "a=b" }, { key: "DATABASE_URL", value: "postgres://${DB_HOST}/shop" }]);
+    expect(service(manifest, "everything")).toMatchObject({ environment: app, environmentAll: true });
     expect(service(manifest, "mapped").environment).toEqual([
+      ...app,
       { key: "PORT", value: "3000" },
       { key: "RATIO", value: "1.50" },
       { key: "DEBUG", value: "false" },
@@ -45,7 +49,20 @@ describe("parseManifest: the typed model", () => {
 
   it("applies Convox's defaults in one place", () => {
     const web = service(parsed("services:\n  web:\n    image: nginx:1.27\n"), "web");
-    expect(web).toMatchObject({ count: 1, cpu: 256, memory: 512, healthPath: "/", healthIntervalSeconds: 5, healthGraceSeconds: 5, healthTimeoutSeconds: 4, links: [], environment: [] });
+    expect(web).toMatchObject({
+      scale: { min: 1, max: 1, cpu: 256, memory: 512, targets: {}, cooldown: { up: 60, down: 60 } },
+      health: { path: "/", interval: 5, grace: 5, timeout: 4 },
+      deployment: { minimum: 100, maximum: 200 },
+      drain: 30,
+      sticky: true,
+      whitelist: [],
+      init: false,
+      links: [],
+      environment: [],
+      environmentAll: false,
+    });
+    expect(web.terminationGrace).toBeUndefined();
+    expect(web.build).toBeUndefined();
     expect(web.port).toBeUndefined();
     expect(web.internal || web.internalAndExternal || web.internalRouter).toBe(false);
   });
@@ -63,11 +80,11 @@ describe("parseManifest: the typed model", () => {
     health: {path: /health, interval: 10, grace: 30}
     command: ["bin/web", "--name", "two words"]
 `);
-    expect(service(manifest, "a")).toMatchObject({ count: 3, cpu: 256, memory: 512, healthPath: "/ready", command: "bin/web --port 3000" });
-    expect(service(manifest, "a").commandArgv).toBeUndefined();
+    expect(service(manifest, "a")).toMatchObject({ scale: { min: 3, max: 3, cpu: 256, memory: 512 }, health: { path: "/ready" } });
+    expect(service(manifest, "a").command).toEqual({ text: "bin/web --port 3000", argv: ["bin/web", "--port", "3000"], shell: false });
     // cpu 1024 without memory: the smallest memory Fargate allows with it, not Convox's 512.
-    expect(service(manifest, "b")).toMatchObject({ count: 2, cpu: 1024, memory: 2048, healthPath: "/health", healthIntervalSeconds: 10, healthGraceSeconds: 30, healthTimeoutSeconds: 9 });
-    expect(service(manifest, "b").commandArgv).toEqual(["bin/web", "--name", "two words"]);
+    expect(service(manifest, "b")).toMatchObject({ scale: { min: 2, max: 2, cpu: 1024, memory: 2048 }, health: { path: "/health", interval: 10, grace: 30, timeout: 9 } });
+    expect(service(manifest, "b").command?.argv).toEqual(["bin/web", "--name", "two words"]);
   });
 
   it("keeps services in file order, with the positions of their keys", () => {
@@ -111,7 +128,7 @@ describe("loadManifest", () => {
 
   it("returns the model and its warnings", async () => {
     const { manifest, warnings } = await loadManifest(join(fixtures, "good/ignored-keys.yml"));
-    expect(manifest.services.map((entry) => entry.name)).toEqual(["web"]);
+    expect(manifest.services.map((entry) => entry.name)).toEqual(["web", "worker"]);
     expect(warnings.map((warning) => warning.path)).toContain("services.web.domain");
   });
 

@@ -50,7 +50,7 @@ describe("rack-aware rules (SPEC section 3)", () => {
   });
 
   it("DNS limits use the app and rack names", () => {
-    const manifest: Manifest = { file: "convox.yml", services: [service("api", { port: { port: 80, scheme: "http" }, internal: true })] };
+    const manifest: Manifest = { file: "convox.yml", timers: [], services: [service("api", { port: { port: 80, scheme: "http" }, internal: true })] };
     const app = "a".repeat(30);
     expect(checkManifest(manifest, { app, rack: "prod" })).toEqual([]);
     const problems = checkManifest(manifest, { app: `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}`, rack: "prod" });
@@ -59,7 +59,7 @@ describe("rack-aware rules (SPEC section 3)", () => {
   });
 
   it("works on a model built by hand (no positions): problems name the file", () => {
-    const manifest: Manifest = { file: "convox.yml", services: [service("web", { links: ["worker"] }), service("worker")] };
+    const manifest: Manifest = { file: "convox.yml", timers: [], services: [service("web", { links: ["worker"] }), service("worker")] };
     expect(checkManifest(manifest, { app: "shop" })).toEqual([expect.objectContaining({ where: "convox.yml", path: "services.web.links[0]" })]);
   });
 });
@@ -86,7 +86,7 @@ describe("exposure summary and link variables", () => {
   });
 
   it("without a Domain, external names show <Domain> and say they need it", () => {
-    const manifest: Manifest = { file: "convox.yml", services: [service("web", { port: { port: 80, scheme: "http" }, links: ["billing-api"] }), service("billing-api", { port: { port: 443, scheme: "https" } })] };
+    const manifest: Manifest = { file: "convox.yml", timers: [], services: [service("web", { port: { port: 80, scheme: "http" }, links: ["billing-api"] }), service("billing-api", { port: { port: 443, scheme: "https" } })] };
     const [web, billing] = exposureSummary(manifest, { app: "shop", rack: "prod" });
     expect(web?.endpoints).toEqual([{ kind: "external", host: "web.shop.<Domain>", url: "https://web.shop.<Domain>", needsDomain: true }]);
     expect(web?.links).toEqual([{ name: "BILLING_API_URL", target: "billing-api", kind: "external", value: "https://billing-api.shop.<Domain>", needsDomain: true }]);

@@ -26,3 +26,24 @@ describe("schemas/convox.schema.json", () => {
     }
   });
 });
+
+describe("docs/manifest.md", () => {
+  const doc = readFileSync(join(import.meta.dirname, "../../docs/manifest.md"), "utf8");
+  type Node = { properties?: Record<string, Node>; additionalProperties?: Node | boolean; anyOf?: Node[] };
+  /** Every key the schema knows, with its parent: `services.*.scale.targets.cpu` as `cpu`. */
+  function keys(node: Node | boolean | undefined, into = new Set<string>()): Set<string> {
+    if (!node || typeof node === "boolean") return into;
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      into.add(key);
+      keys(child, into);
+    }
+    keys(node.additionalProperties, into);
+    for (const branch of node.anyOf ?? []) keys(branch, into);
+    return into;
+  }
+
+  it("names every key of the schema", () => {
+    const missing = [...keys(convoxSchema as unknown as Node)].filter((key) => !doc.includes(`\`${key}`) && !doc.includes(`.${key}\``));
+    expect(missing).toEqual([]);
+  });
+});

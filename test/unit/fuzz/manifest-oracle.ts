@@ -13,8 +13,13 @@ const isInt = (value: unknown, min: number, max: number): value is number => typ
 const own = (fields: Fields, key: string) => Object.prototype.hasOwnProperty.call(fields, key);
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_KEYS = new Set(["services", "environment", "resources", "timers", "balancers", "params", "appSettings", "configs"]);
-const SERVICE_KEYS = new Set(["image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "volumes", "resources", "agent"]);
+const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "budget", "labels"]);
+const SERVICE_KEYS = new Set(["image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent"]);
+/** Keys racknet refuses whatever their value (docs/manifest.md, "Refused"). */
+const REFUSED_SERVICE_KEYS = new Set(["volumes", "resources"]);
+const YES_NO = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
+const isFlag = (value: unknown) => typeof value === "boolean" || (typeof value === "string" && YES_NO.has(value));
+const isTrue = (value: unknown) => value === true || (typeof value === "string" && YES_NO.has(value) && /^[yo]/i.test(value) && !/^off$/i.test(value));
 
 export function validServiceName(name: string): boolean {
   return /^[a-z][a-z0-9-]*$/.test(name) && !name.endsWith("-") && !name.includes("--") && name.length <= 63;
@@ -34,25 +39,53 @@ export function validPort(port: unknown): boolean {
 function validEnvironment(environment: unknown): boolean {
   if (Array.isArray(environment)) {
     const names = environment.map((entry) => (typeof entry === "string" ? (entry.split("=")[0] ?? "") : ""));
-    // A name set twice in the list form is refused (the map form's twice is a YAML error).
-    return names.every((name) => ENV_NAME.test(name)) && new Set(names).size === names.length;
+    // A name set twice in the list form is refused (the map form's twice is a YAML error); `*` is the whole app environment.
+    return names.every((name) => ENV_NAME.test(name) || name === "*") && new Set(names).size === names.length;
   }
   if (!isMap(environment)) return false;
   return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
 }
 
+function environmentNames(environment: unknown): string[] {
+  if (Array.isArray(environment)) return environment.filter((entry): entry is string => typeof entry === "string").map((entry) => entry.split("=")[0] ?? "");
+  return isMap(environment) ? Object.keys(environment) : [];
+}
+
+/** `${...}` anywhere in the value (aliases can make it circular). */
+function holdsVariable(value: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof value === "string") return /\$\{[^}]*\}/.test(value);
+  if (value === null || typeof value !== "object" || seen.has(value)) return false;
+  seen.add(value);
+  return (Array.isArray(value) ? value : Object.values(value)).some((item) => holdsVariable(item, seen));
+}
+
+function countRange(count: unknown): [number, number] | undefined {
+  if (isInt(count, 0, Number.MAX_SAFE_INTEGER)) return [count, count];
+  if (typeof count === "string") {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(count);
+    return match ? [Number(match[1]), Number(match[2] ?? match[1])] : undefined;
+  }
+  return undefined;
+}
+
 function scaleProblem(scale: unknown): string | undefined {
   if (typeof scale === "number") return isInt(scale, 0, 1000) ? undefined : "scale out of range";
+  if (typeof scale === "string") {
+    const range = countRange(scale);
+    return range && range[0] <= range[1] && range[1] <= 1000 ? undefined : "bad scale";
+  }
   if (!isMap(scale)) return "scale is not a count or a map";
-  if (Object.keys(scale).some((key) => !["count", "cpu", "memory", "targets", "limit"].includes(key))) return "unknown scale key";
+  if (Object.keys(scale).some((key) => !["count", "cpu", "memory", "targets", "cooldown"].includes(key))) return "unknown or refused scale key";
   if (own(scale, "count")) {
-    const range = typeof scale.count === "string" ? /^(\d+)-(\d+)$/.exec(scale.count) : null;
-    const countOk = isInt(scale.count, 0, 1000) || (range !== null && Number(range[1]) <= Number(range[2]) && Number(range[2]) <= 1000);
-    if (!countOk) return "bad count";
+    const range = countRange(scale.count);
+    if (!(range && range[0] <= range[1] && range[1] <= 1000 && (typeof scale.count !== "number" || scale.count <= 1000))) return "bad count";
   }
   if (own(scale, "cpu") && !(typeof scale.cpu === "number" && FARGATE_CPUS.includes(scale.cpu))) return "bad cpu";
   const cpu = typeof scale.cpu === "number" ? scale.cpu : 256;
   if (own(scale, "memory") && !(typeof scale.memory === "number" && memoryChoices(cpu).includes(scale.memory))) return "bad memory";
+  if (own(scale, "targets")) {
+    if (!isMap(scale.targets) || Object.entries(scale.targets).some(([key, value]) => !["cpu", "memory", "requests"].includes(key) || !isInt(value, 1, key === "requests" ? Number.MAX_SAFE_INTEGER : 100))) return "bad targets";
+  }
   return undefined;
 }
 
@@ -69,20 +102,29 @@ function healthProblem(health: unknown): string | undefined {
   return timeout < interval ? undefined : "timeout not shorter than interval";
 }
 
-function serviceProblem(name: string, body: unknown, services: Fields): string | undefined {
+function serviceProblem(name: string, body: unknown, services: Fields, app: Fields): string | undefined {
   if (!validServiceName(name)) return `bad service name ${JSON.stringify(name)}`;
+  // `web:` with nothing is a service with Convox's defaults (build: .).
+  if (body === null) return undefined;
   if (!isMap(body)) return "service is not a map";
   const unknown = Object.keys(body).find((key) => !SERVICE_KEYS.has(key));
   if (unknown !== undefined) return `unknown key ${JSON.stringify(unknown)}`;
-  if (!(typeof body.image === "string" && body.image !== "")) return "no usable image";
+  const refused = Object.keys(body).find((key) => REFUSED_SERVICE_KEYS.has(key));
+  if (refused !== undefined) return `refused key ${refused}`;
+  if (own(body, "image") && !(typeof body.image === "string" && body.image !== "" && body.image.length <= 255 && !/[\u0000-\u0020\u007f]/.test(body.image))) return "no usable image";
+  if (own(body, "agent") && !(isFlag(body.agent) && !isTrue(body.agent))) return "agent";
+  const interpolated = Object.entries(body).find(([key, value]) => !["environment", "command", "domain"].includes(key) && holdsVariable(value));
+  if (interpolated) return `\${...} in ${interpolated[0]}`;
+  if (Array.isArray(body.command) && holdsVariable(body.command)) return "${...} in a list command";
   if (own(body, "build") && !(typeof body.build === "string" || (isMap(body.build) && Object.keys(body.build).every((key) => ["path", "manifest", "args"].includes(key)) && (!own(body.build, "path") || typeof body.build.path === "string")))) return "bad build";
-  if (own(body, "command") && !(typeof body.command === "string" || (Array.isArray(body.command) && body.command.every((word) => typeof word === "string")))) return "bad command";
+  if (isMap(body.build) && own(body.build, "args") && !(Array.isArray(body.build.args) && body.build.args.every((arg) => typeof arg === "string" && /^[A-Za-z_][A-Za-z0-9_]*(=[\s\S]*)?$/.test(arg)))) return "bad build args";
+  if (own(body, "command") && !((typeof body.command === "string" && body.command.trim() !== "") || (Array.isArray(body.command) && body.command.length > 0 && body.command.every((word) => typeof word === "string")))) return "bad command";
   if (own(body, "port") && !validPort(body.port)) return "bad port";
   for (const flag of ["internal", "internalAndExternal", "internalRouter"]) {
-    if (own(body, flag) && typeof body[flag] !== "boolean") return `${flag} is not a boolean`;
-    if (body[flag] === true && !own(body, "port")) return `${flag} without a port`;
+    if (own(body, flag) && !isFlag(body[flag])) return `${flag} is not a boolean`;
+    if (isTrue(body[flag]) && !own(body, "port")) return `${flag} without a port`;
   }
-  if (body.internalRouter === true && (body.internal === true || body.internalAndExternal === true)) return "internal and internalRouter";
+  if (isTrue(body.internalRouter) && (isTrue(body.internal) || isTrue(body.internalAndExternal))) return "internal and internalRouter";
   if (own(body, "links")) {
     if (!Array.isArray(body.links)) return "links is not a list";
     for (const link of body.links) {
@@ -93,19 +135,25 @@ function serviceProblem(name: string, body: unknown, services: Fields): string |
     }
   }
   if (own(body, "environment") && !validEnvironment(body.environment)) return "bad environment";
+  if (typeof body.command === "string" && /[$`]|&&|\|\||[;|<>*?~#]/.test(body.command)) {
+    const declared = new Set([...environmentNames(app.environment), ...environmentNames(body.environment), ...(Array.isArray(body.links) ? body.links.map((link) => `${String(link).toUpperCase().replace(/-/g, "_")}_URL`) : [])]);
+    const used = [...body.command.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
+    if (used.some((name) => !declared.has(name) && !declared.has("*") && !name.startsWith("RACKNET_"))) return "a command variable not in the environment";
+  }
   return (own(body, "scale") ? scaleProblem(body.scale) : undefined) ?? (own(body, "health") ? healthProblem(body.health) : undefined);
 }
 
 export function refusalReason(value: unknown): string | undefined {
   if (!isMap(value)) return "not a map";
-  const unknown = Object.keys(value).find((key) => !TOP_KEYS.has(key));
+  const unknown = Object.keys(value).find((key) => !TOP_KEYS.has(key) && !key.startsWith("x-"));
   if (unknown !== undefined) return `unknown top-level key ${unknown}`;
+  if (own(value, "environment") && !validEnvironment(value.environment)) return "bad top-level environment";
   const services = value.services;
   if (!isMap(services)) return "services is not a map";
   const entries = Object.entries(services);
   if (entries.length === 0) return "no services";
   for (const [name, body] of entries) {
-    const reason = serviceProblem(name, body, services);
+    const reason = serviceProblem(name, body, services, value);
     if (reason) return `services.${name}: ${reason}`;
   }
   return undefined;

@@ -1,0 +1,51 @@
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { APP_TAG, RACK_TAG, appEnvironmentPath } from "../names/index.js";
+import { sdk } from "./sdk.js";
+
+/** A stored parameter: its value (decrypted) and its version, which changes with every write. */
+export interface StoredParameter {
+  value: string;
+  version: number;
+}
+
+/** Every parameter under `path` (and below), by full name, decrypted. */
+export async function readParametersUnder(ssm: SSMClient, path: string): Promise<Map<string, StoredParameter>> {
+  const { paginateGetParametersByPath } = sdk.ssm();
+  const found = new Map<string, StoredParameter>();
+  for await (const page of paginateGetParametersByPath({ client: ssm }, { Path: path, Recursive: true, WithDecryption: true })) {
+    for (const parameter of page.Parameters ?? []) {
+      if (parameter.Name) found.set(parameter.Name, { value: parameter.Value ?? "", version: parameter.Version ?? 0 });
+    }
+  }
+  return found;
+}
+
+/** Everything the app keeps in Parameter Store: its environment and its manifest defaults. */
+export function readAppParameters(ssm: SSMClient, rack: string, app: string): Promise<Map<string, StoredParameter>> {
+  return readParametersUnder(ssm, appEnvironmentPath(rack, app).replace(/\/$/, ""));
+}
+
+/**
+ * Write a value as a SecureString (encrypted with the account's aws/ssm key), tagged when it
+ * is created (PutParameter refuses Tags with Overwrite); returns its new version.
+ */
+export async function writeSecret(ssm: SSMClient, name: string, value: string, owner: { rack: string; app: string }, exists: boolean): Promise<number> {
+  const { PutParameterCommand } = sdk.ssm();
+  const result = await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "SecureString", Overwrite: exists, ...(exists ? {} : { Tags: ownerTags(owner) }) }));
+  return result.Version ?? 0;
+}
+
+/** Delete parameters, ten per call (DeleteParameters' limit); absent ones are not an error. */
+export async function deleteParameters(ssm: SSMClient, names: readonly string[]): Promise<void> {
+  const { DeleteParametersCommand } = sdk.ssm();
+  for (let start = 0; start < names.length; start += 10) {
+    await ssm.send(new DeleteParametersCommand({ Names: names.slice(start, start + 10) }));
+  }
+}
+
+function ownerTags(owner: { rack: string; app: string }) {
+  return [
+    { Key: RACK_TAG, Value: owner.rack },
+    { Key: APP_TAG, Value: owner.app },
+  ];
+}

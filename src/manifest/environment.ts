@@ -1,0 +1,106 @@
+/**
+ * The app environment, as `convox env` keeps it: which variable each container gets, and
+ * from where. Convox's rules (its manifest package, ServiceEnvironment): a service gets the
+ * top-level `environment:` entries, then its own; `NAME` is required (the app environment
+ * must set it), `NAME=default` applies when the app environment does not, `*` gives every
+ * variable of the app environment; a value set with `env set` always wins over a default.
+ *
+ * Values never reach a template: the deploy stores them in SSM Parameter Store and the task
+ * definition names the parameter (`Secrets`, `valueFrom`). Pure: the deploy workflow reads
+ * the stored values, calls `resolveEnvironment`, writes `defaults`, and hands `services` to
+ * the app template.
+ */
+import type { Problem } from "../core/errors.js";
+import { appEnvironmentParameter, serviceDefaultParameter } from "../names/index.js";
+import { ENVIRONMENT_VALUE_MAX_BYTES } from "./limits.js";
+import type { Manifest } from "./model.js";
+
+export interface EnvironmentInput {
+  rack: string;
+  app: string;
+  /** The app environment as stored (`racknet env set`): NAME → value. */
+  stored: Readonly<Record<string, string>>;
+}
+
+/** What one service's containers get. */
+export interface ServiceEnvironment {
+  /** NAME → the SSM parameter holding its value (task definition `Secrets`). */
+  secrets: Record<string, string>;
+  /** Variables whose value is empty: an SSM parameter cannot hold "", and an empty value is no secret. */
+  empty: string[];
+}
+
+export interface ResolvedEnvironment {
+  /** A required variable the app environment does not set (one problem per variable, naming its services), or a value too large. */
+  problems: Problem[];
+  /** Per service. Timers run with their service's. */
+  services: Record<string, ServiceEnvironment>;
+  /** The defaults to store before the deploy: SSM parameter name → value (convox.yml's `NAME=value`, interpolated). */
+  defaults: Record<string, string>;
+  /** Every value a container gets, to mask in any output. */
+  values: string[];
+}
+
+/** Convox's interpolation: `${NAME}` becomes the app environment's value, or nothing when it has none. */
+export function interpolate(text: string, stored: Readonly<Record<string, string>>): string {
+  return text.replace(/\$\{([^}]*?)\}/g, (_match, name: string) => stored[name] ?? "");
+}
+
+/** A value an SSM parameter cannot hold; the problem names the variable, never the value. */
+export function environmentValueProblem(name: string, value: string): Problem | undefined {
+  const bytes = Buffer.byteLength(value);
+  if (bytes <= ENVIRONMENT_VALUE_MAX_BYTES) return undefined;
+  return { path: name, message: `${name}=**** is ${bytes} bytes; an SSM parameter holds ${ENVIRONMENT_VALUE_MAX_BYTES}`, fix: "keep large values in S3 and pass their location, or split them" };
+}
+
+export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: EnvironmentInput): ResolvedEnvironment {
+  const services: Record<string, ServiceEnvironment> = {};
+  const defaults: Record<string, string> = {};
+  const values = new Set<string>();
+  const missing = new Map<string, string[]>();
+  const problems: Problem[] = [];
+  const tooLarge = new Set<string>();
+  const take = (name: string, value: string, parameter: string, into: ServiceEnvironment) => {
+    const problem = environmentValueProblem(name, value);
+    if (problem && !tooLarge.has(name)) {
+      tooLarge.add(name);
+      problems.push(problem);
+    }
+    if (value === "") {
+      into.empty.push(name);
+      return;
+    }
+    into.secrets[name] = parameter;
+    values.add(value);
+  };
+  for (const service of manifest.services) {
+    const environment: ServiceEnvironment = { secrets: {}, empty: [] };
+    const names = new Set<string>();
+    for (const entry of service.environment) {
+      names.add(entry.key);
+      const value = stored[entry.key];
+      if (value !== undefined) {
+        take(entry.key, value, appEnvironmentParameter(rack, app, entry.key), environment);
+      } else if (entry.value !== undefined) {
+        const parameter = serviceDefaultParameter(rack, app, service.name, entry.key);
+        const resolved = interpolate(entry.value, stored);
+        if (resolved !== "") defaults[parameter] = resolved;
+        take(entry.key, resolved, parameter, environment);
+      } else {
+        missing.set(entry.key, [...(missing.get(entry.key) ?? []), service.name]);
+      }
+    }
+    if (service.environmentAll) {
+      for (const [name, value] of Object.entries(stored)) if (!names.has(name)) take(name, value, appEnvironmentParameter(rack, app, name), environment);
+    }
+    services[service.name] = environment;
+  }
+  for (const [name, needers] of [...missing].sort(([a], [b]) => a.localeCompare(b))) {
+    problems.push({
+      path: name,
+      message: `${name} is required by ${needers.length === 1 ? "service" : "services"} ${needers.join(", ")} and the app environment does not set it`,
+      fix: `racknet env set ${name}=... -a ${app}`,
+    });
+  }
+  return { problems, services, defaults, values: [...values] };
+}

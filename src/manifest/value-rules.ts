@@ -1,0 +1,120 @@
+/**
+ * Rules on a service's values that the schema accepts in general but racknet cannot honour
+ * in a particular case: a flag Fargate refuses when true, a context path outside the app,
+ * `${NAME}` where the app environment would be written into the template, an image name
+ * ECS would refuse. Each problem names its key (file:line) and never quotes a value that
+ * may be a secret. Pure.
+ */
+import { posix } from "node:path";
+import type { Problem } from "../core/errors.js";
+import type { Service } from "./model.js";
+import type { PathSegment } from "./source.js";
+import { linkVariable } from "../names/index.js";
+
+type Fields = Record<string, unknown>;
+type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
+
+const isRecord = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The rack's load balancers close a connection idle this long (the ALB default, which the rack keeps). */
+export const LOAD_BALANCER_IDLE_SECONDS = 60;
+/** ECS: an image reference of at most 255 characters, no whitespace or control characters. */
+export const IMAGE_MAX = 255;
+
+/** Keys whose value may hold `${NAME}`: environment defaults (interpolated into SSM) and string commands (a shell expands them). */
+const INTERPOLATED_KEYS = new Set(["environment", "command", "annotations", "ingressAnnotations", "labels", "certificate", "dnsConfig", "domain", "ports", "test"]);
+
+export function valueRules(service: Service, fields: Fields, note: Note, problems: Problem[], warnings: Problem[]): void {
+  const path = ["services", service.name];
+  const base = `services.${service.name}`;
+  const agent = fields.agent === true || (isRecord(fields.agent) && fields.agent.enabled !== false);
+  if (agent) note(problems, [...path, "agent"], `${base}.agent asks for one task per instance, and Fargate has no instances: ECS runs daemon services on EC2 only`, "remove agent: (or run the agent as a sidecar in each task's image)");
+  if (fields.privileged === true) note(problems, [...path, "privileged"], `${base}.privileged: Fargate does not run privileged containers`, "remove privileged: true");
+  if (fields.grpcHealthEnabled === true) note(problems, [...path, "grpcHealthEnabled"], `${base}.grpcHealthEnabled: racknet checks health over HTTP(S) on health.path`, "serve an HTTP health path and remove grpcHealthEnabled:");
+  if (isRecord(fields.tls) && fields.tls.redirect === false) {
+    note(problems, [...path, "tls", "redirect"], `${base}.tls.redirect: false asks for plain HTTP, and racknet's load balancers answer HTTP only with a redirect to HTTPS`, "remove tls: (clients must use HTTPS)");
+  }
+  if (typeof fields.timeout === "number" && fields.timeout > LOAD_BALANCER_IDLE_SECONDS) {
+    note(problems, [...path, "timeout"], `${base}.timeout is ${fields.timeout} seconds; the rack's load balancers close a connection idle for ${LOAD_BALANCER_IDLE_SECONDS}`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} or less, or stream a response to keep the connection busy`);
+  } else if (typeof fields.timeout === "number" && fields.timeout < LOAD_BALANCER_IDLE_SECONDS) {
+    note(warnings, [...path, "timeout"], `${base}.timeout is ${fields.timeout} seconds; the rack's load balancers let a request idle for ${LOAD_BALANCER_IDLE_SECONDS}, longer than asked (nothing is cut short)`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} to silence this warning`);
+  }
+  countRules(service, fields, path, note, problems);
+  imageRules(service, path, note, problems);
+  buildRules(service, path, note, problems);
+  interpolationRules(service, fields, path, note, problems);
+  if (service.whitelist.length > 0 && !service.port) {
+    note(warnings, [...path, "whitelist"], `${base} has no port, so no load balancer reaches it and whitelist restricts nothing (its private-network callers are rack members)`, "remove whitelist:, or give the service a port");
+  }
+}
+
+/** The schema's limit on a count, which a range (text) cannot state in JSON Schema. */
+export const COUNT_MAX = 1000;
+
+function countRules(service: Service, fields: Fields, path: string[], note: Note, problems: Problem[]): void {
+  const { min, max } = service.scale;
+  if (min <= max && max <= COUNT_MAX) return;
+  const scale = fields.scale;
+  const [segments, raw] = isRecord(scale) ? [[...path, "scale", "count"], scale.count] : [[...path, "scale"], scale];
+  const written = typeof raw === "string" ? raw.trim() : `${min}-${max}`;
+  const [low, high] = [Math.min(min, max, COUNT_MAX), Math.min(Math.max(min, max), COUNT_MAX)];
+  note(problems, segments, `services.${service.name}.${isRecord(scale) ? "scale.count" : "scale"} ${written} must be a range from 0 to ${COUNT_MAX} tasks, the smaller number first`, `write count: ${low}-${high}`);
+}
+
+function imageRules(service: Service, path: string[], note: Note, problems: Problem[]): void {
+  const image = service.image;
+  if (image === undefined) return;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f]/.test(image)) {
+    note(problems, [...path, "image"], `services.${service.name}.image holds a space or a control character, which no image name has`, "write the image as registry/name:tag, for example nginx:1.27");
+  } else if (image.length > IMAGE_MAX) {
+    note(problems, [...path, "image"], `services.${service.name}.image is ${image.length} characters long; ECS takes at most ${IMAGE_MAX}`, "use a shorter repository name or a tag instead of a digest");
+  }
+}
+
+/** A context or Dockerfile outside the app's folder would send files the app does not own to the build. */
+function buildRules(service: Service, path: string[], note: Note, problems: Problem[]): void {
+  const build = service.build;
+  if (!build) return;
+  const escapes = (relative: string) => posix.isAbsolute(relative) || /^[A-Za-z]:[\\/]/.test(relative) || posix.normalize(relative.replace(/\\/g, "/")).split("/")[0] === "..";
+  if (escapes(build.path)) {
+    note(problems, [...path, "build"], `services.${service.name}.build: the context ${build.path} is outside the app's folder`, "move the context into the folder of convox.yml (build: . or build: ./api)");
+  } else if (escapes(posix.join(build.path.replace(/\\/g, "/"), build.dockerfile.replace(/\\/g, "/")))) {
+    note(problems, [...path, "build", "manifest"], `services.${service.name}.build.manifest: the Dockerfile ${build.dockerfile} is outside the app's folder`, "keep the Dockerfile inside the build context");
+  }
+}
+
+const VARIABLE = /\$\{([^}]*)\}/;
+
+/**
+ * Convox replaces `${NAME}` anywhere in convox.yml with the app environment's value. racknet
+ * writes no app environment value into a template, so it interpolates only where the value
+ * stays out of it: environment defaults (stored in SSM) and string commands (run by a shell,
+ * which expands the variable from the container's own environment).
+ */
+function interpolationRules(service: Service, fields: Fields, path: string[], note: Note, problems: Problem[]): void {
+  const base = `services.${service.name}`;
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === "command" && Array.isArray(value) && value.some((word) => typeof word === "string" && VARIABLE.test(word))) {
+      note(problems, [...path, "command"], `${base}.command is a list, which runs without a shell, so \${...} in it would reach the process as written`, 'write the command as a string (command: "bin/web --token ${TOKEN}"): a shell expands it from the container\'s environment');
+    } else if (!INTERPOLATED_KEYS.has(key) && holdsVariable(value)) {
+      note(problems, [...path, key], `${base}.${key} uses \${...}; racknet does not put app environment values into the CloudFormation template`, `write the value itself in convox.yml; \${NAME} works in environment: defaults and in a string command`);
+    }
+  }
+  if (service.command?.shell) {
+    const declared = new Set([...service.environment.map((entry) => entry.key), ...service.links.map(linkVariable)]);
+    const names = [...service.command.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
+    const unknown = [...new Set(names)].filter((name) => !declared.has(name) && !service.environmentAll && !name.startsWith("RACKNET_"));
+    for (const name of unknown) {
+      note(problems, [...path, "command"], `${base}.command uses \${${name}}, which is not in ${base}.environment, so the container would not have it`, `add ${name} to ${base}.environment (the value comes from racknet env set ${name}=...)`);
+    }
+  }
+}
+
+/** True when a string anywhere in the value holds `${...}` (aliases can make the value circular: each node is seen once). */
+function holdsVariable(value: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof value === "string") return VARIABLE.test(value);
+  if (value === null || typeof value !== "object" || seen.has(value)) return false;
+  seen.add(value);
+  return (Array.isArray(value) ? value : Object.values(value)).some((item) => holdsVariable(item, seen));
+}

@@ -1,0 +1,60 @@
+import { ValidationErrors, type Problem } from "../core/errors.js";
+import { appName, type Context } from "../runtime/context.js";
+import { readAppParameters, writeSecret } from "../aws/app-environment.js";
+import { environmentValueProblem } from "../manifest/environment.js";
+import { appEnvironmentParameter } from "../names/index.js";
+import { describeApp, rollOut } from "../steps/environment-change.js";
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `racknet env set NAME=value ...`: the values stored encrypted (SSM SecureString), then the
+ * app rolled onto them through a change set (its task definitions read them as `Secrets`).
+ * A dry run stores nothing.
+ */
+export async function run(context: Context, args: { assignments: string[] }): Promise<void> {
+  const values = parseAssignments(args.assignments);
+  const app = appName(context.options);
+  const target = await describeApp(context, app);
+  context.printer.conceal(Object.values(values));
+  const ssm = await context.aws.ssm();
+  const existing = await readAppParameters(ssm, target.rack.rack, app);
+  const changed = Object.entries(values).filter(([name, value]) => existing.get(appEnvironmentParameter(target.rack.rack, app, name))?.value !== value);
+  const versions = new Map([...existing].map(([name, parameter]) => [name, parameter.version]));
+  for (const [name] of changed) {
+    const parameter = appEnvironmentParameter(target.rack.rack, app, name);
+    versions.set(parameter, (versions.get(parameter) ?? 0) + 1);
+  }
+  await rollOut(context, target, {
+    changed: changed.map(([name]) => name),
+    versions,
+    verb: "set",
+    apply: async () => {
+      for (const [name, value] of changed) {
+        const parameter = appEnvironmentParameter(target.rack.rack, app, name);
+        await writeSecret(ssm, parameter, value, { rack: target.rack.rack, app }, existing.has(parameter));
+      }
+    },
+  });
+}
+
+/** `NAME=value` pairs (a value may hold `=`); every problem at once, values never quoted. */
+export function parseAssignments(assignments: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  const problems: Problem[] = [];
+  for (const assignment of assignments) {
+    const at = assignment.indexOf("=");
+    const name = at < 0 ? assignment : assignment.slice(0, at);
+    if (at < 0 || !NAME.test(name)) {
+      problems.push({ where: name.slice(0, 64) || "(empty)", message: at < 0 ? `"${name.slice(0, 64)}" is not NAME=value` : `"${name.slice(0, 64)}" is not a variable name (letters, digits and _, not starting with a digit)`, fix: "write each as NAME=value, e.g. `racknet env set LOG_LEVEL=debug`" });
+      continue;
+    }
+    const value = assignment.slice(at + 1);
+    const tooLarge = environmentValueProblem(name, value);
+    if (tooLarge) problems.push({ where: name, message: tooLarge.message, ...(tooLarge.fix ? { fix: tooLarge.fix } : {}) });
+    else if (value === "") problems.push({ where: name, message: `${name} has an empty value; SSM Parameter Store holds no empty values`, fix: `remove it with \`racknet env unset ${name}\`` });
+    else values[name] = value;
+  }
+  if (problems.length > 0) throw new ValidationErrors(`${problems.length === 1 ? "an assignment is" : `${problems.length} assignments are`} invalid; nothing was changed`, problems);
+  return values;
+}

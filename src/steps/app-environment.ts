@@ -1,0 +1,70 @@
+/**
+ * The app environment at deploy: what `racknet env set` stored, convox.yml's defaults, and
+ * which SSM parameter each container reads. Values never reach a template; the template
+ * gets the parameters' names and an `EnvironmentVersion` that changes whenever a value a
+ * container reads changes (so a new value rolls out as a new task definition).
+ */
+import { createHash } from "node:crypto";
+import { ValidationErrors } from "../core/errors.js";
+import { deleteParameters, readAppParameters, writeSecret, type StoredParameter } from "../aws/app-environment.js";
+import { resolveEnvironment, type ResolvedEnvironment } from "../manifest/environment.js";
+import type { Manifest } from "../manifest/model.js";
+import { appEnvironmentParameter, appEnvironmentPath } from "../names/index.js";
+import type { Context } from "../runtime/context.js";
+
+export interface PreparedEnvironment {
+  resolved: ResolvedEnvironment;
+  /** A digest of the names and versions (never the values) of every parameter a container reads, as they will be. */
+  version: string;
+  /** How many defaults the deploy writes, and how many stale ones it removes. */
+  writes: number;
+  deletes: number;
+  /** Store the defaults, remove the stale ones (not on a dry run). */
+  apply(): Promise<void>;
+}
+
+/** Read the app's parameters once, resolve the manifest's environment against them, and say what must be written. */
+export async function prepareEnvironment(context: Context, rack: string, app: string, manifest: Manifest): Promise<PreparedEnvironment> {
+  const ssm = await context.aws.ssm();
+  const existing = await readAppParameters(ssm, rack, app);
+  const stored = storedEnvironment(existing, rack, app);
+  const resolved = resolveEnvironment(manifest, { rack, app, stored });
+  if (resolved.problems.length > 0) {
+    throw new ValidationErrors(`${manifest.file} needs the app environment; nothing was changed`, resolved.problems);
+  }
+  const defaultsPrefix = `${appEnvironmentPath(rack, app)}defaults/`;
+  const toWrite = Object.entries(resolved.defaults).filter(([name, value]) => existing.get(name)?.value !== value);
+  const toDelete = [...existing.keys()].filter((name) => name.startsWith(defaultsPrefix) && resolved.defaults[name] === undefined);
+  // A write makes the next version: known before it happens, so a dry run shows the same plan.
+  const versions = new Map([...existing].map(([name, parameter]) => [name, parameter.version]));
+  for (const [name] of toWrite) versions.set(name, (versions.get(name) ?? 0) + 1);
+  return {
+    resolved,
+    version: environmentVersion(resolved, versions),
+    writes: toWrite.length,
+    deletes: toDelete.length,
+    apply: async () => {
+      for (const [name, value] of toWrite) await writeSecret(ssm, name, value, { rack, app }, existing.has(name));
+      if (toDelete.length > 0) await deleteParameters(ssm, toDelete);
+    },
+  };
+}
+
+/** `racknet env set` values: NAME → value, from the parameters under the app's env path. */
+export function storedEnvironment(parameters: ReadonlyMap<string, StoredParameter>, rack: string, app: string): Record<string, string> {
+  const prefix = appEnvironmentParameter(rack, app, "");
+  const stored: Record<string, string> = {};
+  for (const [name, parameter] of parameters) if (name.startsWith(prefix)) stored[name.slice(prefix.length)] = parameter.value;
+  return stored;
+}
+
+/** The digest the template carries: the parameter names each service reads and their versions, sorted. */
+export function environmentVersion(resolved: ResolvedEnvironment, versions: ReadonlyMap<string, number>): string {
+  return versionOf(Object.values(resolved.services).flatMap((service) => Object.values(service.secrets)), versions);
+}
+
+/** Names and versions of the parameters read, never their values: a digest that changes when any read value does. */
+export function versionOf(read: readonly string[], versions: ReadonlyMap<string, number>): string {
+  const lines = [...new Set(read)].sort().map((name) => `${name}@${versions.get(name) ?? 0}`);
+  return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16);
+}

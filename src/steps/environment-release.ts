@@ -1,0 +1,37 @@
+/**
+ * Rolling a changed app environment out to the running app: the deployed template is kept
+ * (UsePreviousTemplate) and only `EnvironmentVersion` changes, so every task definition that
+ * reads the environment gets a new revision and its service rolls to it, through the usual
+ * change set and go-ahead.
+ */
+import type { AppInfo } from "../aws/stacks.js";
+import { deployedTemplate } from "../aws/stacks.js";
+import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
+import { AppParameter } from "../templates/app-contract.js";
+import type { Context } from "../runtime/context.js";
+import type { RackInfo } from "./resolve.js";
+import type { ReviewPort } from "./review.js";
+
+/** The SSM parameters the deployed app's containers read (their task definitions' `Secrets`). */
+export async function parametersRead(context: Context, app: AppInfo): Promise<string[]> {
+  const template = JSON.stringify(await deployedTemplate(await context.aws.cloudFormation(), app.id || app.name));
+  const names = new Set<string>();
+  for (const match of template.matchAll(/:parameter(\/racknet\/[^"}\s]+)/g)) if (match[1]) names.add(match[1]);
+  return [...names].sort();
+}
+
+export async function releaseEnvironment(context: Context, rack: RackInfo, app: AppInfo, version: string, port: ReviewPort, notes: string[], beforeExecute: () => Promise<void>): Promise<DeployOutcome> {
+  return deployStack(
+    context.aws,
+    {
+      stackName: app.name,
+      template: { usePrevious: true },
+      parameters: { ...app.parameters, [AppParameter.EnvironmentVersion]: version },
+      tags: app.tags,
+      capabilities: ["CAPABILITY_IAM"],
+      notes,
+    },
+    // The new values are stored once the change is approved, right before it runs.
+    { port, followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}`, beforeExecute },
+  );
+}

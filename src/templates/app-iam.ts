@@ -1,0 +1,36 @@
+/**
+ * The app's task execution role: what ECS uses to pull the image, write the logs and read
+ * the app environment for the containers. It may read exactly this app's SSM path
+ * (`/racknet/<rack>/apps/<app>/`), and decrypt only through SSM. Pure.
+ */
+import { appEnvironmentPath } from "../names/index.js";
+import { type Resource, sub } from "./cfn.js";
+
+export const EXECUTION_ROLE = "ExecutionRole";
+
+export function executionRole(rack: string, app: string): Resource {
+  return {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      Description: `racknet ${rack}/${app}: ECS pulls images, writes logs and reads this app's environment`,
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      },
+      ManagedPolicyArns: [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")],
+      Policies: [
+        {
+          PolicyName: "app-environment",
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              { Effect: "Allow", Action: "ssm:GetParameters", Resource: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${appEnvironmentPath(rack, app)}*`) },
+              // SecureString values are decrypted by SSM on the role's behalf; no other use of the key.
+              { Effect: "Allow", Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": sub("ssm.${AWS::Region}.amazonaws.com") } } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { needsShell, readCommand } from "../../src/manifest/command.js";
+import { awsCron } from "../../src/manifest/schedule.js";
+
+describe("command: as ECS runs it", () => {
+  it("passes the list form exactly", () => {
+    expect(readCommand(["bin/web", "--name", "two words", "$HOME", "a && b"])).toEqual({ text: "bin/web --name two words $HOME a && b", argv: ["bin/web", "--name", "two words", "$HOME", "a && b"], shell: false });
+  });
+
+  it("splits a line without shell syntax into words, quotes respected, and runs it without a shell (Convox 3)", () => {
+    expect(readCommand("-listen=:5678 -text=hello")?.argv).toEqual(["-listen=:5678", "-text=hello"]);
+    expect(readCommand(`sh -c "while true; do sleep 60; done"`)?.argv).toEqual(["sh", "-c", "while true; do sleep 60; done"]);
+    expect(readCommand(`bin/web --greeting 'hello world' --path a\\ b`)?.argv).toEqual(["bin/web", "--greeting", "hello world", "--path", "a b"]);
+  });
+
+  it("runs a line that needs a shell as sh -c, unchanged (Convox 2)", () => {
+    for (const line of ["bin/migrate && bin/web", "bin/a | bin/b", "bin/a; bin/b", "bin/a > log", "bin/web --port $PORT", "bin/web --token ${TOKEN}", "ls *.js", "echo `date`", "echo $(date)", "RAILS_ENV=production bin/web", "cd ~/app", "bin/a # comment"]) {
+      expect(needsShell(line), line).toBe(true);
+      expect(readCommand(line), line).toEqual({ text: line, argv: ["sh", "-c", line], shell: true });
+    }
+  });
+
+  it("reads nothing from an empty line or a list of non-words", () => {
+    expect(readCommand("   ")).toBeUndefined();
+    expect(readCommand([])).toBeUndefined();
+    expect(readCommand([1, 2])).toBeUndefined();
+  });
+});
+
+describe("timer schedules as AWS cron expressions", () => {
+  it("keeps Convox 2's 6-field AWS form and completes 5 fields with the year", () => {
+    expect(awsCron("0 3 * * ? *")).toEqual({ cron: "0 3 * * ? *" });
+    expect(awsCron("0 3 * * ?")).toEqual({ cron: "0 3 * * ? *" });
+  });
+
+  it("turns Convox 3's * in both day fields into AWS's ? in one of them", () => {
+    expect(awsCron("*/15 * * * *")).toEqual({ cron: "*/15 * * * ? *" });
+    expect(awsCron("0 0 1 * *")).toEqual({ cron: "0 0 1 * ? *" });
+    expect(awsCron("30 8 * * MON-FRI")).toEqual({ cron: "30 8 ? * MON-FRI *" });
+    expect(awsCron("0 0 ? * *")).toEqual({ cron: "0 0 * * ? *" });
+  });
+
+  it("refuses what AWS cannot run or the two generations read differently", () => {
+    expect(awsCron("0 3 * *")).toMatchObject({ problem: expect.stringContaining("has 4 fields") });
+    expect(awsCron("0 3 1 * MON")).toMatchObject({ problem: expect.stringContaining("cannot combine") });
+    expect(awsCron("0 3 * * 1-5")).toMatchObject({ problem: expect.stringContaining("read differently") });
+    expect(awsCron("0 3 * * 1-5 *")).toEqual({ cron: "0 3 ? * 1-5 *" });
+    expect(awsCron("0 3 * * % *")).toMatchObject({ problem: '"%" is not a cron field' });
+  });
+});
