@@ -6,6 +6,8 @@ import type { ACMClient } from "@aws-sdk/client-acm";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 
@@ -69,6 +71,14 @@ export class AwsClients {
     // moto and other emulators serve S3 on one host name: virtual-hosted buckets would not resolve.
     const forcePathStyle = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
     return this.client("S3", async () => new (sdk.s3()).S3Client({ ...this.config(), forcePathStyle }));
+  }
+
+  ecr(): Promise<ECRClient> {
+    return this.client("ECR", async () => new (sdk.ecr()).ECRClient(this.config()));
+  }
+
+  cloudWatchLogs(): Promise<CloudWatchLogsClient> {
+    return this.client("CloudWatchLogs", async () => new (sdk.cloudWatchLogs()).CloudWatchLogsClient(this.config()));
   }
 
   /** The region every client uses, resolved the SDK's way; throws if there is none. */
