@@ -4,7 +4,7 @@
  * `apps delete`, `logs` and `ps`. Unmocked calls fail, naming themselves.
  */
 import { mockClient } from "aws-sdk-client-mock";
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, type Stack } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, type Stack, type StackStatus } from "@aws-sdk/client-cloudformation";
 import type { Task } from "@aws-sdk/client-ecs";
 import { AwsClients } from "../../src/aws/clients.js";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
@@ -47,7 +47,7 @@ export function appStack(status = "UPDATE_COMPLETE"): Stack {
   return {
     StackName: "prod-shop",
     StackId: APP_ID,
-    StackStatus: status,
+    StackStatus: status as StackStatus,
     CreationTime: new Date("2025-02-01T00:00:00Z"),
     LastUpdatedTime: DEPLOYED_AT,
     Tags: [
