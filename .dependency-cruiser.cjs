@@ -10,14 +10,14 @@ const under = (folders) => `^src/(${folders.join("|")})/`;
 /** Each room and the rooms it may import (besides itself, node: builtins and packages). */
 const ROOMS = {
   // the composition root and the command line
-  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "version.ts"] },
+  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "version.ts"] },
   commands: { may: ["runtime", "operations"] },
   operations: { may: ["steps", "runtime", "ui", "aws", "version.ts", ...PURE] },
   steps: { may: ["runtime", "ui", "aws", "functions", "version.ts", ...PURE] },
-  runtime: { may: ["ui", "aws", "core"] },
+  runtime: { may: ["ui", "aws", "core"], typesFrom: ["plan"] },
   // the edges: output and AWS
   ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates"] },
-  aws: { may: ["core", "names"], typesFrom: ["plan", "templates", "privnet"] },
+  aws: { may: ["core", "names"], typesFrom: ["plan", "templates", "privnet", "build"] },
   functions: { may: ["core", "names", "privnet", "aws"] },
   // pure rooms, top to bottom
   templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "build", "privnet", "version.ts"] },
@@ -60,6 +60,7 @@ module.exports = {
     ...allowed,
     { from: { path: "^src/" }, to: { dependencyTypes: ["core", "npm", "npm-dev", "npm-optional", "npm-peer", "npm-no-pkg", "npm-unknown"] } },
     { from: { path: "^src/version\\.ts$" }, to: { path: "^package\\.json$" } },
+    { from: { path: "^src/cost/" }, to: { path: "^data/prices\\.json$" } },
   ],
   allowedSeverity: "error",
   options: {

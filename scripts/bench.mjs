@@ -1,120 +1,93 @@
 #!/usr/bin/env node
-// Speed and AWS-call counts, measured from one run on this machine (numbers go to BENCHMARKS.md).
-// `npm run bench` builds first. Starts its own moto_server; needs the AWS CLI for the comparison.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+// racknet's benchmark (numbers go to BENCHMARKS.md). `npm run bench` builds first; then:
+//   1. start-up against bare Node and `manifest check` of 500 services, whole process;
+//   2. racknet against `aws cloudformation deploy` under AWS's timing (scripts/bench/), through
+//      a proxy in front of a moto_server that this script starts and stops. Needs the AWS CLI.
+// Flags: --runs N (rounds of step 2, default 3: about 8 minutes), --seed N, --latency-ms N,
+// --hold-s 17-23 (stack operations), --changeset-s 2-4, --startup-rounds N, --log-dir DIR
+// (keeps each lane's JSON-lines call log), --json FILE (every run's measures), --skip-startup,
+// --skip-aws.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { startMoto } from "./moto-server.mjs";
+import { runAwsTiming } from "./bench/aws-timing.mjs";
+import { measureStartup } from "./bench/startup.mjs";
+import { callTable, readCallTable, sequences, startupTable, timingTable } from "./bench/report.mjs";
+
+// The benchmark's own SDK clients (reading moto) need not warn about the Node version.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const racknet = join(root, "bin", "racknet");
+const manifest = join("examples", "shop", "convox.yml");
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    seed: { type: "string", default: "13" },
+    "latency-ms": { type: "string", default: "80" },
+    "hold-s": { type: "string", default: "17-23" },
+    "changeset-s": { type: "string", default: "2-4" },
+    "startup-rounds": { type: "string", default: "15" },
+    "log-dir": { type: "string" },
+    json: { type: "string" },
+    "skip-startup": { type: "boolean", default: false },
+    "skip-aws": { type: "boolean", default: false },
+  },
+});
+
+/** "17-23" -> [17, 23]; "20" -> [20, 20]. */
+function range(text, flag) {
+  const [low, high = low] = text.split("-").map(Number);
+  if (!(low > 0 && high >= low)) throw new Error(`${flag}: expected seconds like 20 or 17-23, got ${text}`);
+  return [low, high];
+}
+
+const out = (line = "") => process.stdout.write(`${line}\n`);
+// Other work on the machine slows every process alike; the load says how busy it was.
+const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
+const progress = (line) => process.stderr.write(`${line}\n`);
 const work = mkdtempSync(join(tmpdir(), "racknet-bench-"));
-const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-
-function timed(command, args, env = process.env) {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { env, encoding: "utf8", cwd: root, maxBuffer: 256 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
-  return { ms, stdout: result.stdout, stderr: result.stderr };
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-
-/** Alternate the commands round by round so machine noise hits both alike. */
-function compare(label, variants, count = rounds) {
-  const times = variants.map(() => []);
-  for (let round = 0; round < count; round += 1) {
-    variants.forEach((variant, index) => times[index].push(variant().ms));
-  }
-  const medians = times.map(median);
-  return { label, medians, ratio: medians[0] / medians[1] };
-}
-
-const lines = [];
-const report = (line) => {
-  lines.push(line);
-  process.stdout.write(`${line}\n`);
-};
-
-report(`racknet benchmark, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
-report("");
-
-// 1. Start-up.
-const bare = () => timed(process.execPath, ["-e", ""]);
-const help = compare("racknet --help vs node -e ''", [() => timed(process.execPath, [racknet, "--help"]), bare]);
-const version = compare("racknet --version vs node -e ''", [() => timed(process.execPath, [racknet, "--version"]), bare]);
-for (const result of [help, version]) {
-  report(`${result.label}: ${result.medians[0].toFixed(0)} ms vs ${result.medians[1].toFixed(0)} ms = ${result.ratio.toFixed(2)}x (medians of ${rounds})`);
-}
-
-// 2. manifest check of a 500-service manifest (whole process, offline).
-const big = join(work, "convox.yml");
-writeFileSync(
-  big,
-  `services:\n${Array.from({ length: 500 }, (_, i) => `  svc-${i}:\n    image: example/svc:${i}\n    port: ${3000 + (i % 1000)}\n    internal: ${i % 2 === 0}\n${i > 0 ? `    links: [svc-${i - 1}]\n` : ""}`).join("")}`,
-);
-const check = compare("manifest check, 500 services vs node -e ''", [
-  () => timed(process.execPath, [racknet, "manifest", "check", "-f", big, "--rack-params", "Internal=Yes", "-a", "big", "-r", "bench", "--json"]),
-  bare,
-], 7);
-report(`racknet manifest check (500 services): ${check.medians[0].toFixed(0)} ms (median of 7, whole process; node alone ${check.medians[1].toFixed(0)} ms)`);
-
-// 3. rack install vs aws cloudformation deploy of the same template, on moto.
-const moto = await startMoto();
+const began = Date.now();
+const record = {};
 try {
-  const env = { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: "us-east-1", AWS_DEFAULT_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "bench", AWS_SECRET_ACCESS_KEY: "bench" };
-  delete env.AWS_PROFILE;
-  const calls = (args) => {
-    const result = timed(process.execPath, [racknet, ...args, "--debug"], env);
-    return { ms: result.ms, calls: result.stderr.split("\n").filter((line) => line.includes("debug: aws ")).length };
-  };
-  const installs = [];
-  const deploys = [];
-  const installRounds = Number(process.env.BENCH_INSTALL_ROUNDS ?? 3);
-  let certificateArn = "";
-  for (let round = 0; round < installRounds; round += 1) {
-    const install = calls(["rack", "install", `bench-rn-${round}`, "--yes"]);
-    installs.push(install);
-    if (!certificateArn) {
-      const stack = JSON.parse(execFileSync("aws", ["cloudformation", "describe-stacks", "--stack-name", "bench-rn-0", "--endpoint-url", moto.endpoint, "--output", "json"], { env, encoding: "utf8" }));
-      certificateArn = stack.Stacks[0].Parameters.find((p) => p.ParameterKey === "RackCertificateArn").ParameterValue;
+  out(`racknet benchmark, node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${load()}`);
+  if (!values["skip-startup"]) {
+    record.startup = measureStartup({ root, racknet, work, rounds: Number(values["startup-rounds"]) });
+    out();
+    startupTable(record.startup).forEach((line) => out(line));
+  }
+  if (!values["skip-aws"]) {
+    const runs = Number(values.runs);
+    const latencyMs = Number(values["latency-ms"]);
+    const holdSeconds = range(values["hold-s"], "--hold-s");
+    const changeSetSeconds = range(values["changeset-s"], "--changeset-s");
+    const logDir = values["log-dir"] ? resolve(values["log-dir"]) : undefined;
+    if (logDir) mkdirSync(logDir, { recursive: true });
+    const moto = await startMoto();
+    try {
+      Object.assign(record, await runAwsTiming({ root, racknet, manifest, motoEndpoint: moto.endpoint, work, runs, seed: Number(values.seed), latencyMs, holdSeconds, changeSetSeconds, logDir, progress }));
+    } finally {
+      await moto.stop();
     }
-    const templateFile = join(work, "rack.json");
-    // Minified, as racknet sends it: the pretty-printed file is over aws's 51,200-byte inline limit.
-    writeFileSync(templateFile, JSON.stringify(JSON.parse(timed(process.execPath, [racknet, "rack", "template"], env).stdout)));
-    deploys.push(
-      timed("aws", ["cloudformation", "deploy", "--template-file", templateFile, "--stack-name", `bench-aws-${round}`, "--capabilities", "CAPABILITY_IAM", "--parameter-overrides", `RackCertificateArn=${certificateArn}`, "--endpoint-url", moto.endpoint], env),
-    );
+    out();
+    out(`Under AWS's timing: ${latencyMs} ms a call, stack operations ${holdSeconds.join("–")} s and change sets ${changeSetSeconds.join("–")} s (seeded draws, the same for both tools in a round); medians of ${runs}.`);
+    out();
+    timingTable(record.results).forEach((line) => out(line));
+    out();
+    callTable(record.results).forEach((line) => out(line));
+    out();
+    out("Calls of the first round (‖ overlapping, → one after another):");
+    sequences(record.results).forEach((line) => out(line));
+    out();
+    readCallTable(record.readCalls).forEach((line) => out(line));
   }
-  const installMs = median(installs.map((i) => i.ms));
-  const deployMs = median(deploys.map((d) => d.ms));
-  report(`racknet rack install vs aws cloudformation deploy (same template, moto): ${installMs.toFixed(0)} ms vs ${deployMs.toFixed(0)} ms = aws takes ${(deployMs / installMs).toFixed(1)}x as long (medians of ${installRounds})`);
-
-  // 4. AWS calls per command.
-  report("");
-  report("AWS calls per command (from --debug):");
-  report(`  rack install: ${installs[0].calls}`);
-  const perCommand = [
-    ["rack", "-r", "bench-rn-0"],
-    ["rack", "params", "-r", "bench-rn-0"],
-    ["rack", "params", "set", "Internal=Yes", "-r", "bench-rn-0", "--yes"],
-  ];
-  for (const args of perCommand) report(`  ${args.slice(0, args.indexOf("-r")).join(" ")}: ${calls(args).calls}`);
-  for (const size of [3, 30]) {
-    const file = join(work, `app-${size}.yml`);
-    writeFileSync(file, `services:\n${Array.from({ length: size }, (_, i) => `  s${i}:\n    image: example/s:${i}\n    port: ${4000 + i}\n    internal: true\n`).join("")}`);
-    const deploy = calls(["deploy", "-a", `app${size}`, "-f", file, "-r", "bench-rn-0", "--yes"]);
-    const services = calls(["services", "-a", `app${size}`, "-r", "bench-rn-0"]);
-    const names = calls(["private-networks-domain-names", "-a", `app${size}`, "-r", "bench-rn-0"]);
-    report(`  app with ${size} services: deploy ${deploy.calls}, services ${services.calls}, private-networks-domain-names ${names.calls}`);
-  }
+  out();
+  out(`benchmark took ${((Date.now() - began) / 60_000).toFixed(1)} min; load average at the end ${load()}`);
+  if (values.json) writeFileSync(values.json, `${JSON.stringify(record, null, 2)}\n`);
 } finally {
-  await moto.stop();
   rmSync(work, { recursive: true, force: true });
 }

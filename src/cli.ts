@@ -2,6 +2,8 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { COMMANDS, GROUPS } from "./commands/index.js";
 import type { ArgumentSpec, CommandDeclaration, GlobalFlag } from "./commands/define.js";
 import type { GlobalOptions } from "./runtime/context.js";
+import { ERROR_CODES, ExitCode } from "./core/errors.js";
+import { REQUIRE_APPROVAL_VALUES } from "./plan/approval.js";
 import { racknetVersion } from "./version.js";
 
 /**
@@ -43,7 +45,12 @@ export function buildProgram(run: Runner): Command {
       command.addOption(added);
     }
     if (declaration.changesAws) {
-      command.option("-y, --yes", "do not ask; apply the change set").option("--dry-run", "create the change set, show it, delete it");
+      command
+        .option("-y, --yes", "do not ask; apply the change set")
+        .option("--dry-run", "create the change set, show it, delete it")
+        .option("--exit-code", "with --dry-run: exit 4 when there are changes, 0 when none")
+        .option("--allow-destroy", "apply a change that destroys or replaces what holds data, identity or running work")
+        .addOption(new Option("--require-approval <level>", "changes that need their own approval").choices(REQUIRE_APPROVAL_VALUES).default("broadening"));
     }
     command.addHelpText("after", helpFooter(declaration));
     command.action(async (...received: unknown[]) => {
@@ -93,19 +100,25 @@ function globalOptions(options: Record<string, unknown>): GlobalOptions {
     app: text("app"),
     yes: options.yes === true,
     dryRun: options.dryRun === true,
+    exitCode: options.exitCode === true,
+    allowDestroy: options.allowDestroy === true,
+    requireApproval: REQUIRE_APPROVAL_VALUES.find((value) => value === options.requireApproval) ?? "broadening",
   };
 }
 
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
+    if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", "error: --exit-code goes with --dry-run");
     const [{ createContext }, { handleError }] = await Promise.all([import("./runtime/context.js"), import("./runtime/handle-errors.js")]);
     const context = createContext(globals);
     try {
       const workflow = await declaration.load();
       await workflow(context, args);
+      if (globals.exitCode && context.changesPending) exitCode = ExitCode.changesPending;
     } catch (error) {
-      exitCode = handleError(error, context.printer);
+      exitCode = await handleError(error, context.printer, { profile: globals.profile });
     }
   });
   try {
@@ -113,9 +126,22 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version exit 0; every other commander error is a usage error (exit 2).
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: error.message.replace(/^error: /, "") } }, null, 2)}\n`);
+      if (error.code === "racknet.exitCode") process.stderr.write(`${error.message}\n`);
+      return ExitCode.usage;
     }
     throw error;
   }
   return exitCode;
+}
+
+/** `racknet rack template | head -1`: the reader went away; that is not an error. */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
 }

@@ -6,6 +6,7 @@ import type { ACMClient } from "@aws-sdk/client-acm";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
@@ -14,6 +15,8 @@ import { sdk } from "./sdk.js";
 export interface AwsSettings {
   region?: string;
   profile?: string;
+  /** How long to wait for a connection and for an answer (idle socket); tests shorten them. */
+  timeouts?: { connectMs: number; responseMs: number };
   /** Called once per AWS request, with `Service.Operation`: --debug and the benchmark's call count. */
   onCall?: (operation: string) => void;
 }
@@ -24,6 +27,13 @@ export interface AwsSettings {
  * call in thirteen at 30% faults; ten attempts without a quota survive it.
  */
 export const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
+
+/**
+ * Every call has a deadline: a TCP connection within 3 s, then no more than 20 s without a
+ * byte of the answer (an endpoint that accepts and never answers would otherwise hold
+ * racknet forever). A timed-out call is tried once more (src/aws/retry.ts), then reported.
+ */
+export const DEFAULT_TIMEOUTS = { connectMs: 3_000, responseMs: 20_000 };
 
 interface ClientShape {
   middlewareStack: { add: (middleware: never, options: never) => void };
@@ -73,6 +83,10 @@ export class AwsClients {
     return this.client("S3", async () => new (sdk.s3()).S3Client({ ...this.config(), forcePathStyle }));
   }
 
+  codeBuild(): Promise<CodeBuildClient> {
+    return this.client("CodeBuild", async () => new (sdk.codeBuild()).CodeBuildClient(this.config()));
+  }
+
   ecr(): Promise<ECRClient> {
     return this.client("ECR", async () => new (sdk.ecr()).ECRClient(this.config()));
   }
@@ -88,10 +102,12 @@ export class AwsClients {
   }
 
   private config() {
+    const timeouts = this.settings.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region: this.settings.region,
       profile: this.settings.profile,
       retryStrategy: this.retryStrategy,
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.responseMs },
     };
   }
 

@@ -1,6 +1,9 @@
 import { ExitCode } from "../core/errors.js";
+import { isTimeout } from "./retry.js";
 
 export interface DescribedAwsError {
+  /** Set where the caller may say more (a named profile that does not exist). */
+  kind?: "no-credentials";
   message: string;
   fix?: string;
   exitCode: ExitCode;
@@ -24,6 +27,7 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
   const message = shaped.message ?? "";
   if (name === "CredentialsProviderError" || /Could not load credentials/i.test(message)) {
     return {
+      kind: "no-credentials",
       message: "no AWS credentials found.",
       fix: "set AWS_PROFILE or pass --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (run `aws sso login` for SSO profiles)",
       exitCode: ExitCode.refused,
@@ -41,6 +45,16 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
   }
   if (["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "UnrecognizedClientException"].includes(name)) {
     return { message: `AWS refused the request: ${message}`, fix: "check that your credentials allow this action in this account and region", exitCode: ExitCode.refused };
+  }
+  if (isTimeout(error)) {
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    return {
+      message: `AWS${endpoint ? ` at ${endpoint} (AWS_ENDPOINT_URL)` : ""} took the request but did not answer in time, twice: ${message}`,
+      fix: endpoint
+        ? "check that the emulator at AWS_ENDPOINT_URL is healthy, or unset AWS_ENDPOINT_URL; then run the command again"
+        : "check your network (a proxy or firewall that holds connections open?), then run the command again: if it changed AWS, racknet says where things stand",
+      exitCode: ExitCode.awsFailed,
+    };
   }
   const code = (shaped as { code?: string }).code;
   if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT"].includes(code)) {

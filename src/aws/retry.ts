@@ -20,6 +20,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, baseDelayMs:
  */
 const REFUSED_MAX_ATTEMPTS = 3;
 
+/** An endpoint that took the connection and never answered: once more, then tell the user. */
+const TIMEOUT_MAX_ATTEMPTS = 2;
+
 const RETRYABLE = new Set<RetryErrorInfo["errorType"]>(["THROTTLING", "TRANSIENT", "SERVER_ERROR"]);
 
 class Token implements RetryToken {
@@ -44,7 +47,7 @@ export class RacknetRetryStrategy implements RetryStrategyV2 {
 
   async refreshRetryTokenForRetry(token: RetryToken, errorInfo: RetryErrorInfo): Promise<RetryToken> {
     const attempt = token.getRetryCount() + 1;
-    const budget = isConnectionRefused(errorInfo.error) ? Math.min(REFUSED_MAX_ATTEMPTS, this.policy.maxAttempts) : this.policy.maxAttempts;
+    const budget = Math.min(this.policy.maxAttempts, isConnectionRefused(errorInfo.error) ? REFUSED_MAX_ATTEMPTS : isTimeout(errorInfo.error) ? TIMEOUT_MAX_ATTEMPTS : Infinity);
     if (!RETRYABLE.has(errorInfo.errorType) || attempt >= budget) {
       throw errorInfo.error ?? new Error(`AWS request failed (${errorInfo.errorType})`);
     }
@@ -65,4 +68,11 @@ export class RacknetRetryStrategy implements RetryStrategyV2 {
 
 function isConnectionRefused(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "ECONNREFUSED";
+}
+
+/** The request handler's connection or response deadline passed. */
+export function isTimeout(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  return name === "TimeoutError" || code === "ETIMEDOUT" || code === "ECONNRESET_TIMEOUT";
 }

@@ -16,6 +16,7 @@ export const sdk = {
   ssm: () => require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm"),
   ecs: () => require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs"),
   s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
+  codeBuild: () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild"),
   ecr: () => require("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr"),
   cloudWatchLogs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),
 };

@@ -4,6 +4,7 @@
  */
 import { x509 } from "./x509.js";
 import { SIGNING_ALGORITHM, generateKeyPair, privateKeyToPem, randomSerialNumber, signingKeyFromPem, toSec1Pem } from "./keys.js";
+import { caConstraints, nameConstraintsExtension, permitsName, rackCaConstraints } from "./constraints.js";
 
 export interface CertificateAuthority {
   keyPem: string;
@@ -35,7 +36,10 @@ export function caCommonName(rack: string): string {
   return `racknet ${rack} CA`;
 }
 
-/** A new CA for the rack: CN "racknet <rack> CA", valid 10 years, may sign certificates only. */
+/**
+ * A new CA for the rack: CN "racknet <rack> CA", valid 10 years, may sign certificates only,
+ * and only for the rack's own names (critical name constraints, constraints.ts).
+ */
 export async function createCa(rack: string, now = new Date()): Promise<CertificateAuthority> {
   const keys = await generateKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -48,6 +52,7 @@ export async function createCa(rack: string, now = new Date()): Promise<Certific
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      nameConstraintsExtension(rackCaConstraints(rack)),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -61,6 +66,10 @@ export async function issueServerCertificate(
   now = new Date(),
 ): Promise<ServerCertificate> {
   const caCert = new x509.X509Certificate(ca.certPem);
+  // The CA's key is used for the rack's own names only; asking for another is a bug.
+  const constraints = caConstraints(ca.certPem);
+  const outside = constraints ? request.dnsNames.filter((name) => !permitsName(constraints, name)) : [];
+  if (outside.length > 0) throw new Error(`the rack CA may not sign ${outside.join(", ")}: outside its names ${constraints?.permittedDns.join(", ")}`);
   const keys = await generateKeyPair();
   const days = request.days ?? SERVER_VALIDITY_DAYS;
   const cert = await x509.X509CertificateGenerator.create({

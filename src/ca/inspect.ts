@@ -20,11 +20,26 @@ export function certificateInfo(certPem: string): CertificateInfo {
   return { notAfter: cert.notAfter, dnsNames };
 }
 
+export interface CertificateExpiry {
+  notAfter: Date;
+  /** Whole days left from `now`; negative once expired. */
+  daysLeft: number;
+  /** Under RENEW_BEFORE_DAYS left: renew now, and warn. */
+  renewDue: boolean;
+  expired: boolean;
+}
+
+/** When a certificate (the rack's, an app's, or the CA itself) expires, for `rack`, `rack ca` and renewal. */
+export function certificateExpiry(certPem: string, now = new Date()): CertificateExpiry {
+  const { notAfter } = certificateInfo(certPem);
+  const left = notAfter.getTime() - now.getTime();
+  return { notAfter, daysLeft: Math.floor(left / DAY_MS), renewDue: left < RENEW_BEFORE_DAYS * DAY_MS, expired: left <= 0 };
+}
+
 /** True when the certificate expires within 30 days of `now` or covers other names than `names`. */
 export function needsRenewal(certPem: string, names: string[], now = new Date()): boolean {
-  const info = certificateInfo(certPem);
-  if (info.notAfter.getTime() - now.getTime() < RENEW_BEFORE_DAYS * DAY_MS) return true;
-  return !sameNames(info.dnsNames, names);
+  if (certificateExpiry(certPem, now).renewDue) return true;
+  return !sameNames(certificateInfo(certPem).dnsNames, names);
 }
 
 /** True when `certPem` carries a valid signature by the CA in `caCertPem`. */

@@ -7,12 +7,25 @@ export const ExitCode = {
   refused: 1,
   usage: 2,
   awsFailed: 3,
+  /** `--dry-run --exit-code` found changes; `rack drift` found drift. */
+  changesPending: 4,
   /** An internal error: a bug in racknet, not the user's input nor AWS. */
   bug: 70,
   /** Ctrl-C, as shells report SIGINT. */
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The `code` of the JSON error object, by exit code: what a script branches on. */
+export const ERROR_CODES: Readonly<Record<ExitCode, string>> = {
+  0: "ok",
+  1: "refused",
+  2: "usage",
+  3: "aws-operation-failed",
+  4: "changes-pending",
+  70: "bug",
+  130: "interrupted",
+};
 
 export class UserError extends Error {
   readonly exitCode: ExitCode = ExitCode.refused;

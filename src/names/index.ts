@@ -14,6 +14,19 @@ export const CERT_TAG = "racknet:cert";
 /** Where racknet uploads templates over CloudFormation's inline limit, in the rack's bucket. */
 export const TEMPLATE_PREFIX = "racknet/templates/";
 
+/** The rack bucket's prefix for build contexts; the rack's CodeBuild role may read only this. */
+export const BUILD_SOURCE_PREFIX = "builds/";
+
+/** A packed build context's key: content-addressed, so one context is one object. */
+export function buildSourceKey(app: string, archiveSha256: string): string {
+  return `${BUILD_SOURCE_PREFIX}${app}/${archiveSha256}.zip`;
+}
+
+/** The app's ECR repository. */
+export function repositoryName(rack: string, app: string): string {
+  return `${rack}/${app}`;
+}
+
 /** The rack CA's private key (SecureString) in SSM Parameter Store. */
 export function caKeyParameter(rack: string): string {
   return `/racknet/${rack}/ca/key`;

@@ -4,6 +4,8 @@ import { refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, nameProblem } from "../names/index.js";
+import { readAppMetadata } from "../steps/app-metadata.js";
+import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
@@ -34,9 +36,11 @@ export async function run(context: Context, args: { app: string }): Promise<void
   const app = await resolveApp(context, rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
   await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
+  const metadata = await readAppMetadata(context, app);
 
   const outcome = await deleteStack(context.aws, app.name, {
-    port: operationPort(context),
+    // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
+    port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, plannedApp(metadata), undefined) }),
     followCommand: `racknet apps -r ${rack.rack}`,
     what,
     retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${appRepositoryName(app)} and its environment under ${appEnvironmentPath(app)}/`,

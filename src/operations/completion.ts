@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import { REQUIRE_APPROVAL_VALUES } from "../plan/approval.js";
 import type { Context } from "../runtime/context.js";
 
 /**
@@ -32,9 +33,13 @@ export const GLOBAL_FLAGS: readonly { flags: string; description: string }[] = [
   { flags: "-a, --app <app>", description: "app name (default: the current directory's name)" },
   { flags: "-h, --help", description: "display help for command" },
 ];
+/** The flags src/cli.ts gives every command that changes AWS (checked against commander by the same test). */
 const CHANGE_FLAGS = [
   { flags: "-y, --yes", description: "do not ask; apply the change set" },
   { flags: "--dry-run", description: "create the change set, show it, delete it" },
+  { flags: "--exit-code", description: "with --dry-run: exit 4 when there are changes, 0 when none" },
+  { flags: "--allow-destroy", description: "apply a change that destroys or replaces what holds data, identity or running work" },
+  { flags: "--require-approval <level>", description: "changes that need their own approval", choices: REQUIRE_APPROVAL_VALUES },
 ];
 /** Values an argument takes, by argument name, where racknet knows them. */
 const ARGUMENT_VALUES: Readonly<Record<string, readonly string[]>> = { shell: SHELLS };
@@ -45,6 +50,8 @@ export interface Flag {
   takesValue: boolean;
   /** The value is a file name (`<file>`). */
   file: boolean;
+  /** The values it takes, when they are a fixed list. */
+  choices: readonly string[];
   description: string;
 }
 
@@ -71,12 +78,12 @@ export function completionScript(shell: Shell, nodes: readonly CompletionNode[])
   return shell === "bash" ? bash : `# zsh: load with \`source <(racknet completion zsh)\` in ~/.zshrc, after compinit;\n# it runs racknet's bash completion through bashcompinit.\nautoload -U +X bashcompinit && bashcompinit\n${bash}`;
 }
 
-export function parseFlag(spec: { flags: string; description: string }): Flag {
+export function parseFlag(spec: { flags: string; description: string; choices?: readonly string[] }): Flag {
   const words = spec.flags.split(/[ ,]+/).filter(Boolean);
   const short = words.find((word) => /^-[A-Za-z]$/.test(word));
   const long = words.find((word) => word.startsWith("--")) ?? short ?? "";
   const value = words.find((word) => /^[<[]/.test(word));
-  return { short, long, takesValue: value !== undefined, file: value === "<file>", description: spec.description };
+  return { short, long, takesValue: value !== undefined, file: value === "<file>", choices: spec.choices ?? [], description: spec.description };
 }
 
 /** Every command path, with its subcommands, options and argument values. */
@@ -113,6 +120,9 @@ function bashScript(nodes: readonly CompletionNode[]): string {
   const valued = flagNames(allFlags, (flag) => flag.takesValue).join("|");
   const files = flagNames(allFlags, (flag) => flag.file).join("|");
   const children = nodes.flatMap((one) => one.subcommands.map((sub) => `"${one.path}:${sub}"`)).join("|");
+  const choiceCases = uniqueFlags(allFlags.filter((flag) => flag.choices.length > 0))
+    .map((flag) => `    ${flagNames([flag], () => true).join("|")}) COMPREPLY=( $(compgen -W "${flag.choices.join(" ")}" -- "$cur") ); return 0 ;;\n`)
+    .join("");
   const cases = nodes
     .map((one) => `    "${one.path}") words="${[...one.subcommands, ...one.values].join(" ")}"; flags="${flagWords(one.flags)}" ;;`)
     .join("\n");
@@ -131,7 +141,7 @@ _racknet() {
     esac
   done
   case "$prev" in
-    ${files || "--"}) COMPREPLY=( $(compgen -f -- "$cur") ); return 0 ;;
+${choiceCases}    ${files || "--"}) COMPREPLY=( $(compgen -f -- "$cur") ); return 0 ;;
     ${valued || "--"}) COMPREPLY=(); return 0 ;;
   esac
   case "$path" in
@@ -190,7 +200,7 @@ function fishScript(nodes: readonly CompletionNode[]): string {
     for (const value of one.values) lines.push(`complete -c racknet ${at} -a ${quote(value)}`);
     for (const flag of one.flags) {
       const short = flag.short ? ` -s ${flag.short.slice(1)}` : "";
-      const kind = flag.file ? " -F -r" : flag.takesValue ? " -x" : "";
+      const kind = flag.file ? " -F -r" : flag.choices.length > 0 ? ` -x -a ${quote(flag.choices.join(" "))}` : flag.takesValue ? " -x" : "";
       lines.push(`complete -c racknet ${at}${short} -l ${flag.long.slice(2)}${kind} -d ${quote(flag.description)}`);
     }
   }
@@ -200,4 +210,9 @@ function fishScript(nodes: readonly CompletionNode[]): string {
 /** Every spelling (-f, --file) of the flags that match, once each. */
 function flagNames(flags: readonly Flag[], matches: (flag: Flag) => boolean): string[] {
   return [...new Set(flags.filter(matches).flatMap((flag) => (flag.short ? [flag.short, flag.long] : [flag.long])))];
+}
+
+/** One of each flag, by its long name. */
+function uniqueFlags(flags: readonly Flag[]): Flag[] {
+  return [...new Map(flags.map((flag) => [flag.long, flag])).values()];
 }

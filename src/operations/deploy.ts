@@ -16,7 +16,9 @@ import { operationPort } from "../steps/review.js";
 import { ensureCertificate, readRackCaCertificate } from "../steps/certificates.js";
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
-import { METADATA_KEY, type AppMetadata } from "../steps/app-metadata.js";
+import { METADATA_KEY, readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
+import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
+import { planJson, type PlanJson } from "../plan/plan.js";
 
 export interface DeployRequest {
   app: string;
@@ -34,6 +36,8 @@ export interface DeployResult {
   app: string;
   rack: string;
   outcome: DeployOutcome["kind"];
+  /** The plan that was shown (a dry run's too), under its section names. */
+  plan?: PlanJson;
 }
 
 /**
@@ -65,8 +69,13 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
 
   // Everything up to here only read AWS: the template is rendered and measured against
   // CloudFormation's quotas before the first write (the app's certificate).
-  const priorities = await listenerPriorities(context, rack, request.app, manifest);
-  const caCertPem = await readRackCaCertificate(context, rack.rack);
+  const [priorities, caCertPem, previous, region] = await Promise.all([
+    listenerPriorities(context, rack, request.app, manifest),
+    readRackCaCertificate(context, rack.rack),
+    existing ? readAppMetadata(context, { ...existing, rack: rack.rack, app: request.app }) : undefined,
+    context.aws.region(),
+  ]);
+  const metadata = appMetadata(rack, request.app, manifest);
   const template = appTemplate({
     rack: rack.rack,
     app: request.app,
@@ -76,7 +85,7 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
   });
-  template.Metadata = { ...(template.Metadata ?? {}), [METADATA_KEY]: appMetadata(rack, request.app, manifest) as unknown as Json };
+  template.Metadata = { ...(template.Metadata ?? {}), [METADATA_KEY]: metadata as unknown as Json };
   const body = renderTemplate(template);
   checkAppQuotas(request.app, manifest, template, body);
 
@@ -84,6 +93,12 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
   const needsAppCertificate = kinds.has("internal") || kinds.has("router");
   const certificateArn = needsAppCertificate ? await appCertificate(context, rack, request.app, kinds.has("router")) : "";
 
+  const before = previous ? plannedApp(previous) : undefined;
+  const after = plannedApp(metadata);
+  const port = operationPort(context, {
+    exposure: { before: exposure(params, before ? [before] : []), after: exposure(params, [after]), stackExists: existing !== undefined },
+    cost: appCostOfChange(region, params, before, after),
+  });
   const outcome = await deployStack(
     context.aws,
     {
@@ -95,7 +110,7 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
       templateBucket: rack.outputs.TemplateBucket,
     },
     {
-      port: operationPort(context),
+      port,
       followCommand: `racknet services -a ${request.app} -r ${rack.rack}`,
       what: `app ${request.app} on rack ${rack.rack}`,
     },
@@ -103,7 +118,7 @@ async function deployApp(context: Context, request: DeployRequest): Promise<Depl
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app: request.app }]);
-  return { app: request.app, rack: rack.rack, outcome: outcome.kind };
+  return { app: request.app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 
 function usedKinds(manifest: Manifest): Set<EndpointKind> {
@@ -132,6 +147,9 @@ function appMetadata(rack: RackInfo, app: string, manifest: Manifest): AppMetada
       name: service.name,
       visibility: visibility(service),
       ...(service.port ? { port: service.port.port } : {}),
+      cpu: service.cpu,
+      memory: service.memory,
+      count: { min: service.count, max: service.count },
     })),
   };
 }

@@ -12,6 +12,7 @@ import { deployStack } from "../aws/changeset/deploy.js";
 import { ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
 import { operationPort } from "../steps/review.js";
 import { rackInfo } from "../steps/resolve.js";
+import { costOfChange, exposure } from "../steps/plan-context.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 
@@ -70,7 +71,14 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           ...rackParameterNotes(changes, azCount, region),
         ],
       },
-      { port: operationPort(context), followCommand: `racknet rack -r ${args.name}`, what: `rack ${args.name}` },
+      {
+        port: operationPort(context, {
+          exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
+          cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
+        }),
+        followCommand: `racknet rack -r ${args.name}`,
+        what: `rack ${args.name}`,
+      },
     );
     if (outcome.kind !== "applied" && certificate.created) await removeRackCa(context, args.name);
     printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);

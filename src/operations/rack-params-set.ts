@@ -1,7 +1,9 @@
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { listApps, type AppInfo } from "../aws/stacks.js";
-import { rackInfo, resolveRack, type RackInfo } from "../steps/resolve.js";
+import { azCountOf, rackInfo, resolveRack, type RackInfo } from "../steps/resolve.js";
+import { costOfChange, exposure } from "../steps/plan-context.js";
+import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { applyAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
@@ -16,6 +18,8 @@ export interface RackUpdateResult {
   changes: ParamChange[];
   outcome: DeployOutcome["kind"];
   apps: AppSyncReport[];
+  /** The plan that was shown (a dry run's too), under its section names. */
+  plan?: PlanJson;
 }
 
 /**
@@ -41,7 +45,8 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
   }
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const deployed = await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
+  const [deployed, region] = await Promise.all([Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }))), context.aws.region()]);
+  const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   assertNoParamProblems(appRuleProblems(params, deployed));
 
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
@@ -52,6 +57,10 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
           movedApps = await moveAppsToPublicSubnets(context, rack, apps);
         }
       : undefined;
+  const port = operationPort(context, {
+    exposure: { before: exposure(current, planned), after: exposure(params, planned) },
+    cost: costOfChange(region, { params: current, azCount: azCountOf(rack), apps: planned }, { params, azCount: azCountOf(rack), apps: planned }),
+  });
   const outcome = await deployStack(
     context.aws,
     {
@@ -60,10 +69,10 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
       parameters: rackParameters(rack, params),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
-      notes: [...rackParameterNotes(changes, azCount(rack), await context.aws.region()), ...appNotes(apps, changes)],
+      notes: [...rackParameterNotes(changes, azCountOf(rack), region), ...appNotes(apps, changes)],
     },
     {
-      port: operationPort(context),
+      port,
       followCommand: `racknet rack -r ${rack.rack}`,
       what: `rack ${rack.rack}`,
       beforeExecute: moveFirst,
@@ -71,11 +80,12 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   ).catch((error: unknown) => {
     throw movedApps.some((report) => report.outcome === "updated") ? appsAlreadyMoved(error, rack.rack, movedApps) : error;
   });
-  if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [] };
+  const plan = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
+  if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [], ...plan };
   const updated = outcome.stack;
   const refreshedApps = await listApps(await context.aws.cloudFormation(), rack.rack);
   const reports = await syncAppsWithRack(context, rackInfo(updated, rack.rack), refreshedApps);
-  return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports };
+  return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports, ...plan };
 }
 
 /** The rack change did not happen, but the apps' first step (to the public subnets) did: say so. */
@@ -90,13 +100,9 @@ export function appsAlreadyMoved(error: unknown, rack: string, moved: readonly A
 
 function rackParameters(rack: RackInfo, params: RackParams): Record<string, string> {
   return toCfnParameters(params, {
-    availabilityZoneCount: azCount(rack),
+    availabilityZoneCount: azCountOf(rack),
     rackCertificateArn: rack.parameters.RackCertificateArn ?? "",
   });
-}
-
-function azCount(rack: RackInfo): 2 | 3 {
-  return rack.parameters.AvailabilityZoneCount === "2" ? 2 : 3;
 }
 
 function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): string[] {

@@ -6,6 +6,8 @@ import { removeTemplateUploads } from "../aws/template-bucket.js";
 import { KIND_TAG, RACK_NAME_MAX, appStackName, nameProblem, rackStackName } from "../names/index.js";
 import { removeRackCa } from "../steps/certificates.js";
 import { operationPort } from "../steps/review.js";
+import { azCountOf, rackInfo } from "../steps/resolve.js";
+import { costOfChange } from "../steps/plan-context.js";
 
 /**
  * `racknet rack uninstall NAME`: refused while the rack has apps; otherwise the plan (every
@@ -28,8 +30,12 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     });
   }
   const bucket = stack.outputs.TemplateBucket;
+  const rack = rackInfo(stack, name);
   const outcome = await deleteStack(context.aws, rackStackName(name), {
-    port: operationPort(context),
+    port: operationPort(context, {
+      destructiveByName: true,
+      cost: costOfChange(await context.aws.region(), { params: rack.params, azCount: azCountOf(rack), apps: [] }, undefined),
+    }),
     followCommand: "racknet racks",
     what: `rack ${name}`,
     beforeExecute: async () => {

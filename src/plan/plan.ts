@@ -1,43 +1,60 @@
-import type { Plan, PlanRow, ResourceChange } from "./model.js";
-import { natCreatedSentence, natMonthlyCost } from "./nat-cost.js";
-
-/**
- * Resources whose replacement or removal breaks what users reach: names change,
- * addresses change, records vanish. SPEC section 4: shown, and only applied with a yes.
- */
-const GUARDED: Readonly<Record<string, string>> = {
-  "AWS::ElasticLoadBalancingV2::LoadBalancer": "load balancer",
-  "AWS::ElasticLoadBalancing::LoadBalancer": "load balancer",
-  "AWS::EC2::Subnet": "subnet",
-  "AWS::EC2::VPC": "VPC",
-  "AWS::Route53::HostedZone": "hosted zone",
-};
-
-const CONSEQUENCE: Readonly<Record<string, string>> = {
-  "load balancer": "its DNS name and addresses change",
-  subnet: "anything running in it is moved or stopped",
-  VPC: "every resource in it is recreated",
-  "hosted zone": "its DNS records stop resolving until recreated",
-};
+import type { PlanCost } from "../cost/model.js";
+import { classifyBroadening } from "./broadening.js";
+import { destroysOrReplaces } from "./destructive.js";
+import type { ExposureModel, Widening } from "./exposure-model.js";
+import type { DestroyItem, Plan, PlanRow, ResourceChange } from "./model.js";
+import { natCostPhrase, natCreatedSentence, natMonthlyCost, natNoun } from "./nat-cost.js";
 
 export interface PlanInput {
   region: string;
   /** The caller's sentences (rack parameter meaning, app moves), shown after racknet's own. */
   notes?: readonly string[];
+  /**
+   * Who can reach what before and after (the rack's parameters, the apps' services), for the
+   * "widens exposure" section. `stackExists: false` when the change set creates the stack.
+   */
+  exposure?: { before: ExposureModel; after: ExposureModel; stackExists?: boolean };
+  /** The plan's monthly cost before and after (src/cost), for the "cost" section. */
+  cost?: PlanCost;
 }
 
 export function buildPlan(changes: readonly ResourceChange[], input: PlanInput): Plan {
-  const rows = changes.map(toRow);
-  const dangers = rows.filter((row) => row.dangerous).map(dangerSentence);
+  const destroys = destroysOrReplaces(changes);
+  const dangerous = new Set(destroys.map((item) => item.logicalId));
+  const rows = changes.map((change) => toRow(change, dangerous));
+  const widens = input.exposure ? classifyBroadening(input.exposure.before, input.exposure.after, changes, { stackExists: input.exposure.stackExists ?? true }) : [];
   const sentences = [...natSentences(changes, input.region), ...serviceSentences(changes), ...(input.notes ?? [])];
-  return { rows, sentences: unique(sentences), dangers };
+  return {
+    rows,
+    destroysOrReplaces: destroys,
+    widensExposure: widens,
+    ...(input.cost ? { cost: input.cost } : {}),
+    sentences: unique(sentences),
+    dangers: destroys.map((item) => item.sentence),
+  };
 }
 
-function toRow(change: ResourceChange): PlanRow {
-  const replacement = replacementWord(change);
-  const guarded = GUARDED[change.resourceType] !== undefined;
-  const dangerous = guarded && (change.action === "Remove" || replacement === "yes" || replacement === "maybe");
-  return { action: change.action, logicalId: change.logicalId, resourceType: change.resourceType, replacement, dangerous };
+/** The plan under its section names, for `--json`. */
+export interface PlanJson {
+  changes: PlanRow[];
+  destroysOrReplaces: DestroyItem[];
+  widensExposure: Widening[];
+  cost?: PlanCost;
+  notes: string[];
+}
+
+export function planJson(plan: Plan): PlanJson {
+  return {
+    changes: plan.rows,
+    destroysOrReplaces: plan.destroysOrReplaces,
+    widensExposure: plan.widensExposure,
+    ...(plan.cost ? { cost: plan.cost } : {}),
+    notes: plan.sentences,
+  };
+}
+
+function toRow(change: ResourceChange, dangerous: ReadonlySet<string>): PlanRow {
+  return { action: change.action, logicalId: change.logicalId, resourceType: change.resourceType, replacement: replacementWord(change), dangerous: dangerous.has(change.logicalId) };
 }
 
 function replacementWord(change: ResourceChange): string {
@@ -54,12 +71,6 @@ function replacementWord(change: ResourceChange): string {
   }
 }
 
-function dangerSentence(row: PlanRow): string {
-  const noun = GUARDED[row.resourceType] ?? row.resourceType;
-  const verb = row.action === "Remove" ? "will be deleted" : row.replacement === "maybe" ? "may be replaced" : "will be replaced";
-  return `${noun} ${row.logicalId} ${verb}: ${CONSEQUENCE[noun] ?? "it is recreated"}`;
-}
-
 function natSentences(changes: readonly ResourceChange[], region: string): string[] {
   const nat = (action: string) => changes.filter((change) => change.resourceType === "AWS::EC2::NatGateway" && change.action === action).length;
   const added = nat("Add");
@@ -67,8 +78,8 @@ function natSentences(changes: readonly ResourceChange[], region: string): strin
   const sentences: string[] = [];
   if (added > 0) sentences.push(natCreatedSentence(added, region));
   if (removed > 0) {
-    const noun = removed === 1 ? "1 NAT gateway" : `${removed} NAT gateways`;
-    sentences.push(`${noun} will be deleted, saving about $${natMonthlyCost(removed, region).toFixed(2)}/month`);
+    const saving = natMonthlyCost(removed, region);
+    sentences.push(`${natNoun(removed)} will be deleted, ${saving === undefined ? natCostPhrase(removed, region) : `saving about $${saving.toFixed(2)}/month`}`);
   }
   return sentences;
 }

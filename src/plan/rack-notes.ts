@@ -1,3 +1,4 @@
+import { blocksOverlap, isPublicRange, parseCidr } from "../rack/cidr.js";
 import type { ParamChange, ParamName } from "../rack/params.js";
 import { natCostPhrase, natCreatedSentence } from "./nat-cost.js";
 
@@ -40,6 +41,7 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
       : ["the internal router load balancer and its private zone will be deleted: peered racks lose the router names"],
   internal_router_cidrs: (change) => [
     `the internal router will accept traffic from ${listOr(change.to, "the VPC CIDR")} (was ${listOr(change.from, "the VPC CIDR")})`,
+    ...publicPeers(change.to),
   ],
   internal_router_vpcs: (change) => [
     `the router names will resolve in ${listOr(change.to, "the rack's VPC only")} (was ${listOr(change.from, "the rack's VPC only")})`,
@@ -48,11 +50,32 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
     change.to === ""
       ? [`external services stop answering at <service>.<app>.${change.from}`]
       : [`external services will answer at <service>.<app>.${change.to}`],
-  VPCCIDR: (change) => [`the VPC will use ${change.to}`],
+  VPCCIDR: (change) => [`the VPC will use ${change.to}`, ...vpcCidrWarnings(change.to)],
 };
 
 function notesFor(change: ParamChange, azCount: number, region: string): string[] {
   return DESCRIBE[change.name](change, azCount, region);
+}
+
+/** Entries outside the private ranges: accepted, but never silently (they are also listed under "widens exposure"). */
+function publicPeers(list: string): string[] {
+  const outside = list.split(",").map((item) => item.trim()).filter((item) => item !== "" && isPublicRange(item));
+  return outside.length === 0 ? [] : [`${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} outside the private ranges: anything routed to the VPC from there reaches the internal router`];
+}
+
+const DOCKER_BRIDGE = parseCidr("172.17.0.0/16");
+
+/**
+ * What AWS allows in a VPC but advises against (VPC User Guide, "VPC CIDR blocks"): a
+ * publicly routable range, and 172.17.0.0/16, which some AWS services use.
+ */
+export function vpcCidrWarnings(cidr: string): string[] {
+  const block = parseCidr(cidr);
+  if (!block) return [];
+  const warnings: string[] = [];
+  if (isPublicRange(cidr)) warnings.push(`${cidr} is publicly routable (outside RFC 1918): hosts on the internet with those addresses cannot be reached from the rack; AWS recommends a private range`);
+  if (DOCKER_BRIDGE && blocksOverlap(block, DOCKER_BRIDGE)) warnings.push(`${cidr} overlaps 172.17.0.0/16, which some AWS services use (AWS Cloud9, SageMaker AI): AWS advises against it`);
+  return warnings;
 }
 
 function listOr(value: string, empty: string): string {

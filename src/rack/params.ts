@@ -1,4 +1,5 @@
-import { closest, distance } from "fastest-levenshtein";
+import { peerRangeProblem, vpcRangeProblem } from "./cidr.js";
+import { closestName } from "./closest-name.js";
 
 /**
  * The rack parameters of SPEC section 2: their names on the command line, their
@@ -15,6 +16,18 @@ export type ParamName =
   | "internal_router_vpcs"
   | "Domain"
   | "VPCCIDR";
+
+/** Parameter names as constants, so code never spells them as string literals. */
+export const RackParam = {
+  Private: "Private",
+  Internal: "Internal",
+  InternalOnly: "InternalOnly",
+  InternalRouter: "internal_router",
+  InternalRouterCidrs: "internal_router_cidrs",
+  InternalRouterVpcs: "internal_router_vpcs",
+  Domain: "Domain",
+  VPCCIDR: "VPCCIDR",
+} as const satisfies Record<string, ParamName>;
 
 type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname";
 
@@ -43,6 +56,14 @@ export const PARAMS: readonly ParamSpec[] = [
 ];
 
 export type RackParams = Record<ParamName, string>;
+
+/** The canonical "on" of a Yes/No or true/false parameter (values are stored canonical). */
+const ON_VALUES: ReadonlySet<string> = new Set(["Yes", "true"]);
+
+/** True when a Yes/No or true/false parameter is on: `isOn(params, RackParam.Private)`. */
+export function isOn(params: Readonly<RackParams>, name: ParamName): boolean {
+  return ON_VALUES.has(params[name]);
+}
 
 export function defaultParams(): RackParams {
   return Object.fromEntries(PARAMS.map((spec) => [spec.name, spec.default])) as RackParams;
@@ -94,16 +115,8 @@ function canonicalKey(name: string): string {
 
 /** The closest known name, when it is close enough to be what the user meant. */
 export function suggestParam(name: string): ParamName | undefined {
-  const names = PARAMS.map((spec) => spec.name);
-  const lower = name.toLowerCase();
-  const best = closest(lower, names.map((candidate) => candidate.toLowerCase()));
-  const index = names.findIndex((candidate) => candidate.toLowerCase() === best);
-  const found = names[index];
-  if (!found) return undefined;
-  const budget = Math.max(2, Math.floor(found.length / 3));
-  // A letter or two is contained in many names; only a real fragment ("router") is worth suggesting from.
-  const fragment = lower.length >= 3 && (best.includes(lower) || lower.includes(best));
-  return distance(lower, best) <= budget || fragment ? found : undefined;
+  const found = closestName(name, PARAMS.map((spec) => spec.name), { fragments: true });
+  return PARAMS.find((spec) => spec.name === found)?.name;
 }
 
 const YES = new Set(["yes", "true", "y", "on", "1"]);
@@ -122,14 +135,14 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       return { problem: `${spec.name} must be ${on} or ${off}, not "${raw}"`, fix: `${spec.name}=${on} or ${spec.name}=${off}` };
     }
     case "cidr": {
-      const problem = cidrProblem(value, { minPrefix: 16, maxPrefix: 24 });
-      return problem ? { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.0.0.0/16` } : { value: normaliseCidr(value) };
+      const problem = cidrProblem(value, { minPrefix: 16, maxPrefix: 24 }) ?? vpcRangeProblem(value);
+      return problem ? { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.0.0.0/16 (a private range, RFC 1918)` } : { value: normaliseCidr(value) };
     }
     case "cidr-list": {
       const items = splitList(value);
       if (items.length > LIST_MAX) return { problem: `${spec.name} takes at most ${LIST_MAX} CIDRs, got ${items.length}`, fix: "merge ranges into fewer, larger CIDRs" };
       for (const item of items) {
-        const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 });
+        const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 }) ?? peerRangeProblem(item);
         if (problem) return { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.1.0.0/16,10.2.0.0/16` };
       }
       return { value: items.map(normaliseCidr).join(",") };

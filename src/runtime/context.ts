@@ -2,6 +2,7 @@ import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
 import { UserError } from "../core/errors.js";
+import type { RequireApproval } from "../plan/approval.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
 export interface GlobalOptions {
@@ -14,6 +15,12 @@ export interface GlobalOptions {
   app?: string;
   yes: boolean;
   dryRun: boolean;
+  /** With --dry-run: exit 4 when the change set has changes (for CI diff steps). */
+  exitCode?: boolean;
+  /** Apply a change that destroys or replaces what holds data, identity or running work. */
+  allowDestroy?: boolean;
+  /** Which changes need their own approval (src/plan/approval.ts); default broadening. */
+  requireApproval?: RequireApproval;
 }
 
 /** What a command handler gets: how to print, how to reach AWS, and the user's global choices. */
@@ -25,6 +32,8 @@ export interface Context {
   canPrompt: boolean;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
+  /** Set when a dry run found changes: with --exit-code the command exits 4. */
+  changesPending?: boolean;
 }
 
 export function createContext(options: GlobalOptions): Context {

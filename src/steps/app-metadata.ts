@@ -11,7 +11,21 @@ export interface AppMetadata {
   app: string;
   rack: string;
   version: string;
-  services: { name: string; visibility: Visibility; port?: number }[];
+  services: ServiceRecord[];
+}
+
+/** One service as deployed: how it is reached and what it runs (sizes absent in apps deployed by older racknet). */
+export interface ServiceRecord {
+  name: string;
+  visibility: Visibility;
+  port?: number;
+  /** Fargate CPU units and MiB per task. */
+  cpu?: number;
+  memory?: number;
+  /** Desired tasks; min < max when it autoscales. */
+  count?: { min: number; max: number };
+  /** CIDRs its endpoints admit; absent: whoever its load balancers admit. */
+  whitelist?: string[];
 }
 
 export const METADATA_KEY = "Racknet";

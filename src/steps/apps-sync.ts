@@ -19,6 +19,13 @@ export function parametersAfterRackChange(app: AppInfo, facts: Readonly<Record<s
   return next;
 }
 
+/**
+ * Moving an app onto the rack's new facts is the second half of a rack change the user
+ * already approved (its plan named each app that moves and what that opens up): it is not
+ * asked about again. A move never destroys: it is a rolling deployment of the same services.
+ */
+const MOVE_APPROVED = { dryRun: false, yes: true, canPrompt: false, allowDestroy: false, requireApproval: "never" } as const;
+
 export interface AppSyncReport {
   app: string;
   outcome: "updated" | "unchanged";
@@ -49,7 +56,7 @@ export async function syncAppsWithRack(
     await deployStack(
       context.aws,
       { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-      { port: operationPort(context, { dryRun: false, yes: true, canPrompt: false }), followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+      { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
     );
     reports.push({ app: app.app, outcome: "updated", changed });
     context.printer.success(`app ${app.app}: ${note}`);

@@ -17,6 +17,11 @@ export function rackInfo(stack: StackInfo, rack: string): RackInfo {
   return { ...stack, rack, rackOutputs: stack.outputs, params: fromCfnParameters(stack.parameters) };
 }
 
+/** How many Availability Zones the rack spans, as its stack records it. */
+export function azCountOf(rack: RackInfo): 2 | 3 {
+  return rack.parameters.AvailabilityZoneCount === "2" ? 2 : 3;
+}
+
 /**
  * The rack a command acts on: -r / RACKNET_RACK, else the region's only rack, else an
  * error listing them (SPEC section 1).

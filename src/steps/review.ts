@@ -1,54 +1,95 @@
 import { UserError } from "../core/errors.js";
 import type { OperationPort, ReviewRequest, Verdict } from "../aws/changeset/types.js";
-import { buildPlan } from "../plan/plan.js";
+import { decideApproval, type RequireApproval } from "../plan/approval.js";
+import { buildPlan, type PlanInput } from "../plan/plan.js";
 import type { Plan } from "../plan/model.js";
+import type { PlanCost } from "../cost/index.js";
 import type { Context } from "../runtime/context.js";
 import { DeployPrinter } from "../ui/deploy-printer.js";
 
-/** The user's standing answers: --dry-run, --yes, and whether a terminal can ask. */
+/** The user's standing answers: --dry-run, --yes, --allow-destroy, --require-approval, and whether a terminal can ask. */
 export interface Approval {
   dryRun: boolean;
   yes: boolean;
   canPrompt: boolean;
+  allowDestroy?: boolean;
+  requireApproval?: RequireApproval;
+}
+
+/** What the workflow knows beyond the change set: who can reach what, and what it costs. */
+export interface ReviewExtras {
+  exposure?: PlanInput["exposure"];
+  cost?: PlanCost;
+  /** `apps delete`, `rack uninstall`: destroying is what was asked for, so their own yes is enough. */
+  destructiveByName?: boolean;
+  approval?: Approval;
+}
+
+/** The port, and the plans it showed (a workflow puts them in its --json result). */
+export interface ReviewPort extends OperationPort {
+  readonly plans: Plan[];
 }
 
 /**
  * The port every stack operation of a command goes through: its events rendered by the
- * deploy printer, its changes turned into the plan the user reads, then the go-ahead.
+ * deploy printer, its changes turned into the plan the user reads (changes, what it
+ * destroys, what it opens up, what it costs), then the go-ahead under the approval policy
+ * (src/plan/approval.ts).
  */
-export function operationPort(context: Context, approval: Approval = approvalOf(context)): OperationPort {
+export function operationPort(context: Context, extras: ReviewExtras = {}): ReviewPort {
+  const approval = extras.approval ?? approvalOf(context);
   const emit = new DeployPrinter(context.printer).listener;
+  const plans: Plan[] = [];
   return {
+    plans,
     emit,
     review: async (request, signal) => {
-      const plan = buildPlan(request.changes, { region: await context.aws.region(), notes: request.notes });
+      const plan = buildPlan(request.changes, {
+        region: await context.aws.region(),
+        notes: request.notes,
+        ...(extras.exposure ? { exposure: extras.exposure } : {}),
+        ...(extras.cost ? { cost: extras.cost } : {}),
+      });
+      plans.push(plan);
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
-      return approve(approval, plan, request, signal);
+      const verdict = await approve(approval, plan, request, extras.destructiveByName ?? false, signal);
+      // A change set was made (an empty one never reaches the review): something would change.
+      if (verdict === "dry-run") context.changesPending = true;
+      return verdict;
     },
   };
 }
 
 export function approvalOf(context: Context): Approval {
-  return { dryRun: context.options.dryRun, yes: context.options.yes, canPrompt: context.canPrompt };
+  const { dryRun, yes, allowDestroy, requireApproval } = context.options;
+  return { dryRun, yes, canPrompt: context.canPrompt, allowDestroy: allowDestroy ?? false, requireApproval: requireApproval ?? "broadening" };
 }
 
 /**
- * The go-ahead, after the plan was shown: --dry-run stops here, --yes goes on, a terminal
- * asks (dangerous items repeated in the question), and without either a terminal or
- * --yes racknet refuses, naming --yes. Throws when the answer is no.
+ * The go-ahead, after the plan was shown: --dry-run stops here; otherwise the approval
+ * policy decides to go on, to ask (each question in turn; any no stops, nothing changed),
+ * or to refuse with what would let it through.
  */
-async function approve(approval: Approval, plan: Plan, request: ReviewRequest, signal: AbortSignal): Promise<Verdict> {
+async function approve(approval: Approval, plan: Plan, request: ReviewRequest, destructiveByName: boolean, signal: AbortSignal): Promise<Verdict> {
   if (approval.dryRun) return "dry-run";
-  if (approval.yes) return "apply";
-  if (!approval.canPrompt) {
-    throw new UserError(`not applied: ${request.what} would change, and without a terminal racknet applies changes only with --yes; nothing was changed`, {
-      fix: "review the plan above, then run the command again with --yes (or with --dry-run to only see the plan)",
-    });
-  }
+  const decision = decideApproval({
+    widens: plan.widensExposure.map((widening) => widening.sentence),
+    destroys: plan.dangers,
+    hasChanges: true,
+    destructiveByName,
+    yes: approval.yes,
+    allowDestroy: approval.allowDestroy ?? false,
+    requireApproval: approval.requireApproval ?? "broadening",
+    tty: approval.canPrompt,
+    question: `${verb(request)} ${request.what}?`,
+  });
+  if (decision.kind === "proceed") return "apply";
+  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, `not applied to ${request.what}: `), { fix: decision.fix });
   const { confirm } = await import("../ui/confirm.js");
-  const warning = plan.dangers.length > 0 ? ` This is destructive: ${plan.dangers.join("; ")}.` : "";
-  const yes = await confirm(`${verb(request)} ${request.what}?${warning}`, { defaultYes: plan.dangers.length === 0, signal });
-  if (!yes) throw new UserError("cancelled; nothing changed");
+  for (const question of decision.questions) {
+    const yes = await confirm(question.question, { defaultYes: !question.defaultNo, signal });
+    if (!yes) throw new UserError("cancelled; nothing changed");
+  }
   return "apply";
 }
 

@@ -3,6 +3,7 @@ import type { Diagnosis } from "../aws/diagnose.js";
 import type { StackActivity } from "../aws/stack-events.js";
 import type { Plan, PlanRow } from "../plan/model.js";
 import { planSummary } from "../plan/plan.js";
+import { costView, type CostRow, type PlanCost } from "../cost/index.js";
 import type { Printer } from "./printer.js";
 import { renderTable } from "./table.js";
 
@@ -59,7 +60,32 @@ export class DeployPrinter {
       this.printer.info(paint.dim("CloudFormation lists no resource changes for this change set (it may not, for a parameter change)."));
     }
     for (const sentence of plan.sentences) this.printer.info(`  • ${sentence}`);
-    for (const danger of plan.dangers) this.printer.info(`  ${paint.red("!")} ${paint.yellow(danger)}`);
+    if (plan.destroysOrReplaces.length > 0) {
+      this.printer.info(paint.red(paint.bold("Destroys or replaces (needs --allow-destroy, or your own yes on a terminal):")));
+      for (const item of plan.destroysOrReplaces) this.printer.info(`  ${paint.red("!")} ${paint.yellow(item.sentence)}`);
+    }
+    if (plan.widensExposure.length > 0) {
+      this.printer.info(paint.red(paint.bold("Widens exposure (needs its own approval; --yes alone does not give it):")));
+      for (const widening of plan.widensExposure) this.printer.info(`  ${paint.red("!")} ${paint.yellow(widening.sentence)}`);
+    }
+    if (plan.cost) this.cost(plan.cost);
+  }
+
+  private cost(cost: PlanCost): void {
+    const view = costView(cost);
+    this.printer.info(this.printer.paint.bold(view.headline.replace(/^monthly cost/, "Monthly cost")));
+    if (view.rows.length > 0) {
+      const columns = [
+        { header: "ITEM", key: "item" },
+        { header: "QUANTITY", key: "quantity" },
+        { header: "UNIT PRICE", key: "unitPrice" },
+        { header: "BEFORE", key: "before" },
+        { header: "AFTER", key: "after" },
+        { header: "CHANGE", key: "difference" },
+      ] as const;
+      this.printer.info(renderTable<CostRow & Record<string, string>>(columns, view.rows.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
+    }
+    for (const usage of view.usage) this.printer.info(`  + ${usage}`);
   }
 
   private row(row: PlanRow): Row {

@@ -93,6 +93,11 @@ export class Printer {
     this.writeErr(`${lines.join("\n")}\n`);
   }
 
+  /** With --json, a failure as one JSON object on stdout (the human message is on stderr). */
+  jsonError(error: { code: string; exitCode: number; message: string; fix?: string; problems?: readonly Problem[] }): void {
+    if (this.json) this.writeOut(`${JSON.stringify({ error }, null, 2)}\n`);
+  }
+
   /** A command's result: JSON on stdout with --json, else whatever `human` prints. */
   result(value: unknown, human: () => void): void {
     if (this.json) this.writeOut(`${JSON.stringify(value, null, 2)}\n`);

@@ -1,27 +1,16 @@
-/** Shared set-up for the change-set engine's tests: a Context on in-memory streams, mocked clients, instant sleeps. */
-import { Writable } from "node:stream";
+/** Shared set-up for the change-set engine's tests: a Context on in-memory streams (test/support/aws-harness.ts), scripted CloudFormation and S3 mocks, instant sleeps. */
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
-import { AwsClients } from "../../src/aws/clients.js";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { Context } from "../../src/runtime/context.js";
 import { operationPort, type Approval } from "../../src/steps/review.js";
-import { Printer } from "../../src/ui/printer.js";
 import { defaultPacing, type Pacing } from "../../src/aws/changeset/pacing.js";
 import type { DeployOptions } from "../../src/aws/changeset/deploy.js";
+import { memoryContext } from "../support/aws-harness.js";
 
 export const STACK = "racknet-prod";
 export const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/racknet-prod/1b2c3d4e";
 export const CHANGE_SET_ID = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/racknet-x/5f6a";
-
-class Memory extends Writable {
-  text = "";
-  isTTY = false;
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 function mocks() {
   return { cfn: mockClient(CloudFormationClient), s3: mockClient(S3Client) };
@@ -37,7 +26,7 @@ export interface Harness {
   sleeps: number[];
   pacing: Pacing;
   /** The engine options, with a port that renders on the harness's printer and approves as told. */
-  options: (overrides?: Partial<DeployOptions & Approval>) => DeployOptions;
+  options: (overrides?: Partial<DeployOptions & Approval & { destructiveByName: boolean }>) => DeployOptions;
 }
 
 /** Unmocked AWS calls fail loudly instead of resolving {}. */
@@ -45,18 +34,7 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
   const { cfn, s3 } = mocks();
   cfn.onAnyCommand().rejects(new Error("unmocked CloudFormation call"));
   s3.onAnyCommand().rejects(new Error("unmocked S3 call"));
-  const stdout = new Memory();
-  const stderr = new Memory();
-  stderr.isTTY = settings.interactive ?? false;
-  const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
-  const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: "us-east-1" };
-  const context: Context = {
-    options,
-    printer,
-    aws: new AwsClients({ region: "us-east-1" }),
-    canPrompt: settings.interactive ?? false,
-    awsCalls: () => 0,
-  };
+  const { context, stdout, stderr } = memoryContext(settings);
   const sleeps: number[] = [];
   const pacing: Pacing = {
     ...defaultPacing,
@@ -75,8 +53,8 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
     stdout: () => stdout.text,
     sleeps,
     pacing,
-    options: ({ dryRun = false, yes = true, canPrompt = settings.interactive ?? false, ...overrides } = {}) => ({
-      port: operationPort(context, { dryRun, yes, canPrompt }),
+    options: ({ dryRun = false, yes = true, canPrompt = settings.interactive ?? false, destructiveByName = false, ...overrides } = {}) => ({
+      port: operationPort(context, { approval: { dryRun, yes, canPrompt }, destructiveByName }),
       followCommand: "racknet rack -r prod",
       what: "rack prod",
       pacing,

@@ -6,6 +6,7 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ListChangeSetsCommand,
+  GetTemplateCommand,
   ListStackResourcesCommand,
   type StackEvent,
 } from "@aws-sdk/client-cloudformation";
@@ -47,6 +48,9 @@ function appOnRack(options: { appStatus?: string; pendingChangeSet?: boolean } =
     if (input.StackName === APP_ID && deleted) return { Stacks: [{ ...appStack(), StackStatus: "DELETE_COMPLETE" }] };
     if (!deleted && (input.StackName === "prod-shop" || input.StackName === APP_ID)) return { Stacks: [appStack(options.appStatus)] };
     throw Object.assign(new Error(`Stack with id ${input.StackName} does not exist`), { name: "ValidationError" });
+  });
+  cfn.on(GetTemplateCommand).resolves({
+    TemplateBody: JSON.stringify({ Metadata: { Racknet: { app: "shop", rack: "prod", version: "0.1.0", services: [{ name: "web", visibility: "external", port: 80, cpu: 256, memory: 512, count: { min: 2, max: 2 } }] } } }),
   });
   cfn.on(ListChangeSetsCommand).resolves({
     Summaries: options.pendingChangeSet
@@ -125,8 +129,10 @@ describe("racknet apps delete", () => {
     const day = dayContext({ yes: true, json: true });
     await run(day.context, { app: "shop" });
     expect(cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: APP_ID });
-    expect(day.stderr()).toMatch(/Remove\s+WebService\s+AWS::ECS::Service/);
+    expect(day.stderr()).toMatch(/Remove !?\s+WebService\s+AWS::ECS::Service/);
     expect(day.stderr()).toContain("ECR repository prod/shop");
+    // What the app costs now, and nothing after.
+    expect(day.stderr()).toMatch(/Monthly cost: \$[\d.]+ -> \$0\.00/);
     // Only the app's certificate: not another app's, not the rack's.
     expect(acm.commandCalls(DeleteCertificateCommand).map((call) => call.args[0].input.CertificateArn)).toEqual([shopCert]);
     const change = route53.commandCalls(ChangeResourceRecordSetsCommand)[0]?.args[0].input.ChangeBatch?.Changes ?? [];
@@ -152,7 +158,7 @@ describe("racknet apps delete", () => {
   it("--dry-run shows the plan and deletes nothing", async () => {
     const day = dayContext({ dryRun: true });
     await run(day.context, { app: "shop" });
-    expect(day.stderr()).toMatch(/Remove\s+WebService/);
+    expect(day.stderr()).toMatch(/Remove !?\s+WebService/);
     expect(cfn).not.toHaveReceivedCommand(DeleteStackCommand);
     for (const client of [acm, ecr, ssm, route53]) expect(client.calls().filter((call) => /Delete|Change/.test((call.args[0] as { constructor: { name: string } }).constructor.name))).toEqual([]);
   });

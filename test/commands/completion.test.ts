@@ -44,6 +44,8 @@ describe("racknet completion bash: the function completes partial command lines"
     // An option's value is skipped even when it spells a command (an app named "rack").
     ["racknet -a rack apps i", ["info"]],
     ["racknet apps delete --d", ["--debug", "--dry-run"]],
+    ["racknet deploy --require-approval ", ["any-change", "broadening", "never"]],
+    ["racknet rack params set --require-approval n", ["never"]],
     ["racknet logs --s", ["--service", "--since"]],
     ["racknet deploy --f", ["--file"]],
     ["racknet ps --f", []],

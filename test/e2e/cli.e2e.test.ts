@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { runCli, hasStackTrace } from "../support/cli.js";
+import { execFile } from "node:child_process";
+import { runCli, hasStackTrace, racknetBin } from "../support/cli.js";
 import { COMMANDS } from "../../src/commands/index.js";
 
 /** The launcher and command line, offline (no AWS endpoint answers on port 9). */
@@ -14,6 +15,11 @@ const env = {
   NO_COLOR: "1",
 };
 const cli = (...args: string[]) => runCli(args, { env });
+
+/** A shell pipeline, for what only a pipe shows (a reader that closes early). */
+function runShell(command: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve) => execFile("bash", ["-o", "pipefail", "-c", command], { env }, (_error, stdout, stderr) => resolve({ stdout, stderr })));
+}
 
 describe("racknet's command line", () => {
   it("--help from the launcher's fast path is exactly commander's help", async () => {
@@ -47,6 +53,40 @@ describe("racknet's command line", () => {
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).not.toSatisfy(hasStackTrace);
     }
+  });
+
+  it("a usage error under --json is also one JSON error object on stdout", async () => {
+    const result = await cli("rack", "install", "--json");
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: "usage", exitCode: 2, message: expect.stringContaining("missing required argument") } });
+  });
+
+  it("a failure under --json: the human message on stderr, one JSON error object (code, message, fix) on stdout", async () => {
+    const result = await cli("racks", "--json");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("no AWS credentials found");
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { code: "refused", exitCode: 1, message: "no AWS credentials found.", fix: expect.stringContaining("--profile") },
+    });
+  }, 60_000);
+
+  it("a profile that does not exist is named as such, not as missing credentials", async () => {
+    const result = await cli("racks", "--profile", "nosuch");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('AWS profile "nosuch" is not in your AWS config or credentials file');
+    expect(result.stderr).toContain("aws configure list-profiles");
+  }, 60_000);
+
+  it("a reader that goes away (| head -1) is a quiet exit, not a stack trace", async () => {
+    const result = await runShell(`"${process.execPath}" "${racknetBin}" rack template | head -1`);
+    expect(result.stdout).toBe("{\n");
+    expect(result.stderr).toBe("");
+  });
+
+  it("--exit-code without --dry-run is a usage error", async () => {
+    const result = await cli("deploy", "--exit-code", "--yes");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--exit-code goes with --dry-run");
   });
 
   it("no credentials is a clear error saying how to provide them, exit 1", async () => {

@@ -17,7 +17,7 @@ import { startSlot } from "../../src/apps/priorities.js";
  * left in ROLLBACK_COMPLETE, which the next command explains instead of failing on. The
  * failures are real conflicts made from outside racknet (a listener rule that takes the
  * priority racknet chose, a log group that already has the rack's name); the patched moto
- * rolls back as CloudFormation does (scripts/moto/launch.py, restore_rollback_on_resource_failure).
+ * rolls back as CloudFormation does (scripts/moto/patches/cloudformation_rollback.py, restore_rollback_on_resource_failure).
  */
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: FaultProxy;

@@ -196,6 +196,14 @@ describe("rack params set", () => {
     expect(await stackParameters("pub")).toEqual(before);
   });
 
+  it("--dry-run --exit-code exits 4 when changes are pending and 0 when there are none, for CI diff steps", async () => {
+    const pending = await cli("rack", "params", "set", "Domain=diff.example.com", "-r", "pub", "--dry-run", "--exit-code");
+    expect(pending.code, pending.stderr).toBe(4);
+    expect(await changeSetsOf("pub")).toEqual([]);
+    const none = await cli("rack", "params", "set", "Internal=Yes", "-r", "pub", "--dry-run", "--exit-code");
+    expect(none.code, none.stderr).toBe(0);
+  });
+
   it("a usage error exits 2", async () => {
     const result = await cli("rack", "params", "set");
     expect(result.code).toBe(2);

@@ -2,9 +2,12 @@ import fc from "fast-check";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { hasStackTrace, runCli, type CliResult } from "../support/cli.js";
 import { fuzzOptions, mutated } from "./fuzz/manifest-arbitraries.js";
+
+// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * The whole CLI, fuzzed a little: the built racknet (`npm run build` first) on seeded random

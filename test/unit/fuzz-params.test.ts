@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Context } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
 import { run as rackTemplate } from "../../src/operations/rack-template.js";
@@ -7,6 +7,9 @@ import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParam
 import { Printer } from "../../src/ui/printer.js";
 import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+
+// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
+vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Fuzzing `K=V` rack parameters (SPEC section 2) through applyAssignments and `racknet rack
@@ -28,9 +31,32 @@ const spaced = (text: fc.Arbitrary<string>) => fc.tuple(fc.constantFrom("", " ",
 
 const octet = fc.integer({ min: 0, max: 255 });
 const ip = fc.tuple(octet, octet, octet, octet).map((parts) => parts.join("."));
-const cidr = (min: number, max: number): fc.Arbitrary<Labelled> =>
+
+/**
+ * The oracle's own table of ranges a VPC may not use: the four the VPC User Guide ("VPC CIDR
+ * blocks") says AWS refuses, and RFC 6890's special-purpose ranges that are not unicast.
+ */
+const RESERVED: readonly [string, number][] = [["0.0.0.0", 8], ["127.0.0.0", 8], ["169.254.0.0", 16], ["224.0.0.0", 4], ["240.0.0.0", 4], ["192.0.0.0", 24], ["192.0.2.0", 24], ["198.51.100.0", 24], ["203.0.113.0", 24], ["198.18.0.0", 15]];
+const toNumber = (address: string) => address.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
+const span = (address: string, prefix: number): [number, number] => {
+  const size = 2 ** (32 - prefix);
+  const start = Math.floor(toNumber(address) / size) * size;
+  return [start, start + size - 1];
+};
+const reservedSpans = RESERVED.map(([address, prefix]) => span(address, prefix));
+const overlapsReserved = (address: string, prefix: number) => {
+  const [start, end] = span(address, prefix);
+  return reservedSpans.some(([from, to]) => start <= to && from <= end);
+};
+const insideReserved = (address: string, prefix: number) => {
+  const [start, end] = span(address, prefix);
+  return reservedSpans.some(([from, to]) => from <= start && end <= to);
+};
+
+/** Well-formed CIDRs with a prefix in [min, max], judged by `refused` (a VPC must avoid reserved ranges; a peer must not lie inside one). */
+const cidr = (min: number, max: number, refused: (address: string, prefix: number) => boolean): fc.Arbitrary<Labelled> =>
   fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(ip, fc.integer({ min, max })).map(([address, prefix]) => good(`${address}/${prefix}`)) },
+    { weight: 4, arbitrary: fc.tuple(ip, fc.integer({ min, max })).map(([address, prefix]) => ({ text: `${address}/${prefix}`, valid: !refused(address, prefix) })) },
     { weight: 1, arbitrary: fc.tuple(ip, fc.integer({ min: 0, max: 99 }).filter((prefix) => prefix < min || prefix > max)).map(([address, prefix]) => bad(`${address}/${prefix}`)) },
     { weight: 1, arbitrary: fc.constantFrom("10.0.0.0", "10.0.0/16", "256.0.0.0/16", "10.0.0.0/", "10.0.0.0/1a", "a.b.c.d/16", "10.0.0.0/16/1", "::/0", "１０.0.0.0/16").map(bad) },
   );
@@ -61,10 +87,10 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
   Internal: flagValue,
   InternalOnly: flagValue,
   internal_router: flagValue,
-  internal_router_cidrs: list(cidr(0, 32)),
+  internal_router_cidrs: list(cidr(0, 32, insideReserved)),
   internal_router_vpcs: list(vpcId),
   Domain: fc.oneof({ weight: 5, arbitrary: hostname }, { weight: 1, arbitrary: fc.constant(good("")) }),
-  VPCCIDR: cidr(16, 24),
+  VPCCIDR: cidr(16, 24, overlapsReserved),
 };
 
 interface Name {

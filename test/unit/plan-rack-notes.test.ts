@@ -43,4 +43,18 @@ describe("rackParameterNotes", () => {
     );
     expect(notes).toHaveLength(2);
   });
+
+  it("VPCCIDR: AWS's advice in words, for a publicly routable range or one overlapping 172.17.0.0/16", () => {
+    expect(rackParameterNotes([{ name: "VPCCIDR", from: "10.0.0.0/16", to: "10.9.0.0/16" }], 3, "us-east-1")).toEqual(["the VPC will use 10.9.0.0/16"]);
+    const publicRange = rackParameterNotes([{ name: "VPCCIDR", from: "10.0.0.0/16", to: "52.10.0.0/16" }], 3, "us-east-1");
+    expect(publicRange[1]).toMatch(/^52\.10\.0\.0\/16 is publicly routable \(outside RFC 1918\)/);
+    expect(rackParameterNotes([{ name: "VPCCIDR", from: "10.0.0.0/16", to: "172.17.0.0/16" }], 3, "us-east-1")[1]).toContain("overlaps 172.17.0.0/16");
+  });
+
+  it("internal_router_cidrs outside the private ranges are said, never silent", () => {
+    expect(rackParameterNotes([{ name: "internal_router_cidrs", from: "", to: "10.1.0.0/16,0.0.0.0/0" }], 3, "us-east-1")).toEqual([
+      "the internal router will accept traffic from 10.1.0.0/16, 0.0.0.0/0 (was the VPC CIDR)",
+      "0.0.0.0/0 is outside the private ranges: anything routed to the VPC from there reaches the internal router",
+    ]);
+  });
 });

@@ -11,9 +11,10 @@ describe("NAT gateway cost", () => {
     expect(natCreatedSentence(3, "us-east-1")).toBe("3 NAT gateways will be created: about $98.55/month plus $0.045/GB processed");
   });
 
-  it("uses the region's price, and a typical price (said so) for a region it does not know", () => {
-    expect(natCreatedSentence(1, "eu-central-1")).toBe("1 NAT gateway will be created: about $37.96/month plus $0.052/GB processed");
-    expect(natCostPhrase(2, "xx-nowhere-9")).toBe("about $87.60/month plus $0.060/GB processed (a typical region's price; xx-nowhere-9 may differ)");
+  it("uses the region's price from the price book, and says when a region has none instead of guessing", () => {
+    expect(natCreatedSentence(1, "eu-west-1")).toBe("1 NAT gateway will be created: about $35.04/month plus $0.048/GB processed");
+    expect(natCostPhrase(2, "xx-nowhere-9")).toBe("no prices for xx-nowhere-9: cost not estimated");
+    expect(natMonthlyCost(2, "xx-nowhere-9")).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyAssignments, defaultParams, fromCfnParameters, normaliseCidr, suggestParam, toCfnParameters } from "../../src/rack/params.js";
+import { PARAMS, RackParam, applyAssignments, defaultParams, fromCfnParameters, isOn, normaliseCidr, suggestParam, toCfnParameters } from "../../src/rack/params.js";
 
 const install = (...args: string[]) => applyAssignments(defaultParams(), args, "install");
 const update = (...args: string[]) => applyAssignments(defaultParams(), args, "update");
@@ -66,6 +66,32 @@ describe("rack parameters (SPEC section 2)", () => {
     expect(install("internal_router_vpcs=vpc-0123456789ABCDEF0").params.internal_router_vpcs).toBe("vpc-0123456789abcdef0");
     expect(install("internal_router_vpcs=vpc-xyz").problems[0]?.message).toContain("is not a VPC id");
     expect(install(`internal_router_cidrs=${Array.from({ length: 6 }, (_, i) => `10.${i}.0.0/16`).join(",")}`).problems[0]?.message).toContain("at most 5");
+  });
+
+  it("refuse VPC CIDRs AWS refuses and other reserved ranges, naming the range", () => {
+    const refused = (cidr: string) => install(`VPCCIDR=${cidr}`).problems.map((problem) => problem.message).join("; ");
+    expect(refused("169.254.0.0/16")).toBe('VPCCIDR: "169.254.0.0/16" (169.254.0.0/16) is in the link-local range (169.254.0.0/16), which AWS does not allow for a VPC');
+    expect(refused("224.1.0.0/16")).toContain("is in the multicast range (224.0.0.0/4), which AWS does not allow for a VPC");
+    expect(refused("127.0.0.0/16")).toContain("loopback");
+    expect(refused("0.0.0.0/16")).toContain('"this network" (0.0.0.0/8)');
+    expect(refused("240.0.0.0/16")).toContain("240.0.0.0/4");
+    expect(refused("192.0.0.0/16")).toContain("overlaps the IETF protocol assignments range (192.0.0.0/24)");
+    expect(install("VPCCIDR=169.254.0.0/16").problems[0]?.fix).toContain("VPCCIDR=10.0.0.0/16");
+    // AWS allows publicly routable and shared-address VPCs: accepted (the plan warns).
+    for (const cidr of ["172.16.0.0/16", "192.168.0.0/20", "100.64.0.0/16", "52.10.0.0/16"]) expect(install(`VPCCIDR=${cidr}`).problems, cidr).toEqual([]);
+  });
+
+  it("accept internal_router_cidrs outside the private ranges (the plan lists them as widening), refuse ones inside a reserved range", () => {
+    expect(install("internal_router_cidrs=0.0.0.0/0").problems).toEqual([]);
+    expect(install("internal_router_cidrs=0.0.0.0/0").params.internal_router_cidrs).toBe("0.0.0.0/0");
+    expect(install("internal_router_cidrs=10.1.0.0/16,127.0.0.1/32").problems[0]?.message).toBe('internal_router_cidrs: "127.0.0.1/32" is in the loopback range (127.0.0.0/8), which AWS does not allow for a VPC: no peered network has such addresses');
+  });
+
+  it("name constants match the parameters", () => {
+    expect(Object.values(RackParam).sort()).toEqual(PARAMS.map((spec) => spec.name).sort());
+    expect(isOn(install("Private=on").params, RackParam.Private)).toBe(true);
+    expect(isOn(install("internal_router=1").params, RackParam.InternalRouter)).toBe(true);
+    expect(isOn(defaultParams(), RackParam.InternalOnly)).toBe(false);
   });
 
   it("refuse the same parameter given twice with different values", () => {

@@ -3,6 +3,7 @@ import { AwsOperationFailed } from "../../core/errors.js";
 import type { ResourceChange } from "../../plan/model.js";
 import type { ChangeSetRef } from "./create.js";
 import { isNoUpdatesMessage } from "./create.js";
+import { resourceChangesOf } from "./changes.js";
 import { Backoff, isThrottling, type Pacing } from "./pacing.js";
 import { sdk } from "../sdk.js";
 
@@ -46,7 +47,8 @@ export async function waitForChangeSet(cfn: CloudFormationClient, ref: ChangeSet
 
 async function describePage(cfn: CloudFormationClient, ref: ChangeSetRef, nextToken: string | undefined, signal: AbortSignal): Promise<DescribeChangeSetOutput> {
   const { DescribeChangeSetCommand } = sdk.cloudFormation();
-  return cfn.send(new DescribeChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId, NextToken: nextToken }), { abortSignal: signal });
+  // With the properties before and after, so the plan can tell what a change opens up.
+  return cfn.send(new DescribeChangeSetCommand({ ChangeSetName: ref.id, StackName: ref.stackId, NextToken: nextToken, IncludePropertyValues: true }), { abortSignal: signal });
 }
 
 async function allChanges(cfn: CloudFormationClient, ref: ChangeSetRef, first: DescribeChangeSetOutput, signal: AbortSignal): Promise<ResourceChange[]> {
@@ -61,15 +63,5 @@ async function allChanges(cfn: CloudFormationClient, ref: ChangeSetRef, first: D
 }
 
 function toChanges(output: DescribeChangeSetOutput): ResourceChange[] {
-  return (output.Changes ?? []).flatMap((change) => {
-    const resource = change.ResourceChange;
-    if (!resource) return [];
-    return [{
-      action: resource.Action ?? "Modify",
-      logicalId: resource.LogicalResourceId ?? "",
-      resourceType: resource.ResourceType ?? "",
-      replacement: resource.Replacement,
-      physicalId: resource.PhysicalResourceId,
-    }];
-  });
+  return resourceChangesOf(output.Changes ?? []);
 }

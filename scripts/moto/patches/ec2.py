@@ -1,0 +1,221 @@
+"""EC2 resources made by CloudFormation: route table associations, subnets, network interfaces,
+and deleting the network resources of a stack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.subnets import SubnetRouteTableAssociation
+
+from .resource_models import deleting, is_true
+
+
+def restore_subnet_route_table_association() -> None:
+    """AWS: an AWS::EC2::SubnetRouteTableAssociation made by CloudFormation is a real
+    association: DescribeRouteTables lists it under Associations and finds the table with the
+    association.subnet-id filter; Ref gives the association id; changing RouteTableId moves the
+    subnet to the new table; deleting the resource disassociates the subnet."""
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        route_table_id, subnet_id = properties["RouteTableId"], properties["SubnetId"]
+        backend.get_route_table(route_table_id)
+        association_id = backend.associate_route_table(route_table_id, subnet_id=subnet_id)
+        association = cls(route_table_id, subnet_id)
+        association.association_id = association_id
+        return association
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        if original_resource is not None and properties["SubnetId"] == original_resource.subnet_id:
+            new_id = backend.replace_route_table_association(original_resource.association_id, properties["RouteTableId"])
+            association = cls(properties["RouteTableId"], properties["SubnetId"])
+            association.association_id = new_id
+            return association
+        if original_resource is not None:
+            original_resource.delete(account_id, region_name)
+        return create(cls, new_resource_name, cloudformation_json, account_id, region_name)
+
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        backend = ec2_backends[account_id][region_name]
+        try:
+            backend.disassociate_route_table(self.association_id)
+        except Exception:  # already gone with its route table or subnet
+            pass
+
+    SubnetRouteTableAssociation.create_from_cloudformation_json = classmethod(create)
+    SubnetRouteTableAssociation.update_from_cloudformation_json = classmethod(update)
+    SubnetRouteTableAssociation.delete = delete
+    SubnetRouteTableAssociation.physical_resource_id = property(lambda self: getattr(self, "association_id", self.route_table_id))
+    SubnetRouteTableAssociation.association_id = None
+
+
+def restore_eni_private_dns_name() -> None:
+    """AWS gives every network interface a private DNS name (ip-10-0-1-5.ec2.internal).
+
+    moto sets one only when the VPC has DNS host names enabled through the EC2 API, so an
+    ECS RunTask in awsvpc mode (which reports the name) fails with a 500 for a VPC made by
+    CloudFormation. The name is derived from the interface's private IP when unset.
+    """
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+    from moto.ec2.utils import generate_dns_from_ip
+
+    def get(self: Any) -> str:
+        stored = self.__dict__.get("_private_dns_name")
+        return stored if stored is not None else generate_dns_from_ip(self.private_ip_address)
+
+    def set_(self: Any, value: str) -> None:
+        self.__dict__["_private_dns_name"] = value
+
+    NetworkInterface.private_dns_name = property(get, set_)  # type: ignore[attr-defined]
+
+
+def restore_subnet_map_public_ip_on_launch() -> None:
+    """AWS: an AWS::EC2::Subnet with MapPublicIpOnLaunch true maps public IPs on launch
+    (DescribeSubnets shows MapPublicIpOnLaunch true), and an update that changes only
+    MapPublicIpOnLaunch applies it to the same subnet (VpcId, CidrBlock or AvailabilityZone
+    changes replace the subnet). moto ignored the property and could not update a subnet."""
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models.subnets import Subnet
+
+    previous_create = Subnet.create_from_cloudformation_json.__func__
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        subnet = previous_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        mapped = is_true(cloudformation_json.get("Properties", {}).get("MapPublicIpOnLaunch", False))
+        ec2_backends[account_id][region_name].modify_subnet_attribute(subnet.id, "map_public_ip_on_launch", mapped)
+        return subnet
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        backend = ec2_backends[account_id][region_name]
+        same = original_resource is not None and (
+            properties.get("VpcId") == original_resource.vpc_id
+            and properties.get("CidrBlock") == original_resource.cidr_block
+            and properties.get("AvailabilityZone", original_resource.availability_zone) == original_resource.availability_zone
+        )
+        if not same:
+            if original_resource is not None:
+                backend.delete_subnet(original_resource.id)
+            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        mapped = is_true(properties.get("MapPublicIpOnLaunch", False))
+        backend.modify_subnet_attribute(original_resource.id, "map_public_ip_on_launch", mapped)
+        return original_resource
+
+    Subnet.create_from_cloudformation_json = classmethod(create)
+    if "update_from_cloudformation_json" not in vars(Subnet):
+        Subnet.update_from_cloudformation_json = classmethod(update)
+
+
+def restore_deletion_of_network_resources() -> None:
+    """AWS: deleting a stack (or removing a resource in an update, as Private=No removes the
+    NAT gateways) deletes NAT gateways, Elastic IPs, routes, route tables, internet gateways and
+    their attachments. moto has no delete for these types, so they outlived their stack."""
+    from moto.ec2.models.elastic_ip_addresses import ElasticAddress
+    from moto.ec2.models.internet_gateways import InternetGateway
+    from moto.ec2.models.nat_gateways import NatGateway
+    from moto.ec2.models.route_tables import Route, RouteTable
+    from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
+
+    def ec2(account_id: str, region_name: str) -> Any:
+        return ec2_backends[account_id][region_name]
+
+    def detach(self: Any, account_id: str, region_name: str) -> None:
+        if self.gateway_id and self.gateway_id.startswith("igw-"):
+            ec2(account_id, region_name).detach_internet_gateway(self.gateway_id, self.vpc_id)
+
+    deletions = {
+        NatGateway: lambda self, a, r: ec2(a, r).delete_nat_gateway(self.id),
+        ElasticAddress: lambda self, a, r: ec2(a, r).release_address(allocation_id=self.allocation_id) if self.allocation_id else ec2(a, r).release_address(address=self.public_ip),
+        Route: lambda self, a, r: ec2(a, r).delete_route(self.route_table.id, self.destination_cidr_block, self.destination_ipv6_cidr_block),
+        RouteTable: lambda self, a, r: ec2(a, r).delete_route_table(self.id),
+        VPCGatewayAttachment: detach,
+        InternetGateway: lambda self, a, r: ec2(a, r).delete_internet_gateway(self.id),
+    }
+    for model, action in deletions.items():
+        model.delete = deleting(action)
+
+
+def _rule_arguments(rule: dict[str, Any], is_ingress: bool) -> dict[str, Any]:
+    """A template rule as moto's authorize/revoke calls take it."""
+    description = rule.get("Description")
+    with_description = (lambda entry: {**entry, "Description": description}) if description else (lambda entry: entry)
+    group_key, prefix_key = ("SourceSecurityGroupId", "SourcePrefixListId") if is_ingress else ("DestinationSecurityGroupId", "DestinationPrefixListId")
+    ip_ranges = [with_description({"CidrIp": rule["CidrIp"]})] if rule.get("CidrIp") else []
+    ip_ranges += [with_description({"CidrIpv6": rule["CidrIpv6"]})] if rule.get("CidrIpv6") else []
+    return {
+        "ip_protocol": str(rule["IpProtocol"]),
+        "from_port": rule.get("FromPort", -1),
+        "to_port": rule.get("ToPort", -1),
+        "ip_ranges": ip_ranges,
+        "source_groups": [with_description({"GroupId": rule[group_key]})] if rule.get(group_key) else [],
+        "prefix_list_ids": [with_description({"PrefixListId": rule[prefix_key]})] if rule.get(prefix_key) else [],
+    }
+
+
+def restore_security_group_inline_rules() -> None:
+    """AWS: an AWS::EC2::SecurityGroup's inline SecurityGroupIngress and SecurityGroupEgress
+    rules keep their Description, CidrIpv6, source or destination group and prefix list
+    (DescribeSecurityGroups shows them); SecurityGroupEgress replaces the default allow-all
+    egress rule; an update that changes only the rules or tags applies them to the same group
+    (rules gone from the list are revoked, new ones authorized); a new GroupDescription,
+    GroupName or VpcId replaces the group. moto dropped rule descriptions and egress rules, and
+    replaced the group (a new id) on every update."""
+    from moto.ec2.models.security_groups import SecurityGroup
+
+    def backend_of(account_id: str, region_name: str) -> Any:
+        return ec2_backends[account_id][region_name]
+
+    def apply_rules(group: Any, properties: dict[str, Any], previous: dict[str, list[Any]], account_id: str, region_name: str) -> None:
+        backend = backend_of(account_id, region_name)
+        wanted = {"ingress": [rule for rule in properties.get("SecurityGroupIngress") or [] if rule], "egress": [rule for rule in properties.get("SecurityGroupEgress") or [] if rule]}
+        for direction, authorize, revoke in (("ingress", backend.authorize_security_group_ingress, backend.revoke_security_group_ingress), ("egress", backend.authorize_security_group_egress, backend.revoke_security_group_egress)):
+            is_ingress = direction == "ingress"
+            before, after = previous.get(direction, []), wanted[direction]
+            if direction == "egress" and not before and after:
+                # Rules of its own replace the default allow-all egress rule.
+                revoke(group.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}], vpc_id=group.vpc_id)
+            for rule in [rule for rule in before if rule not in after]:
+                revoke(group.id, vpc_id=group.vpc_id, **_rule_arguments(rule, is_ingress))
+            for rule in [rule for rule in after if rule not in before]:
+                authorize(group.id, vpc_id=group.vpc_id, **_rule_arguments(rule, is_ingress))
+            if direction == "egress" and before and not after:
+                authorize(group.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}], vpc_id=group.vpc_id)
+        group._racknet_inline_rules = wanted
+
+    def apply_tags(group: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+        backend = backend_of(account_id, region_name)
+        current = {tag["key"] if "key" in tag else tag["Key"]: None for tag in group.get_tags()}
+        stale = [key for key in current if not str(key).startswith("aws:") and key not in {tag["Key"] for tag in properties.get("Tags") or []}]
+        if stale:
+            backend.delete_tags([group.id], {key: None for key in stale})
+        for tag in properties.get("Tags") or []:
+            group.add_tag(tag["Key"], tag["Value"])
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        group = backend_of(account_id, region_name).create_security_group(name=resource_name, description=properties.get("GroupDescription"), vpc_id=properties.get("VpcId"))
+        apply_tags(group, properties, account_id, region_name)
+        apply_rules(group, properties, {}, account_id, region_name)
+        return group
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        properties = cloudformation_json.get("Properties", {})
+        same = original_resource is not None and (
+            properties.get("GroupDescription") == original_resource.description
+            and properties.get("VpcId") == original_resource.vpc_id
+            and properties.get("GroupName", original_resource.name) == original_resource.name
+        )
+        if not same:
+            if original_resource is not None:
+                original_resource.delete(account_id, region_name)
+            return create(cls, new_resource_name, cloudformation_json, account_id, region_name)
+        apply_tags(original_resource, properties, account_id, region_name)
+        apply_rules(original_resource, properties, getattr(original_resource, "_racknet_inline_rules", {}), account_id, region_name)
+        return original_resource
+
+    SecurityGroup.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
+    SecurityGroup.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import type { ResolvedBuildArg } from "./args.js";
+import type { BuildContext } from "./context.js";
+
+/**
+ * The image tag of a build: a digest of everything that makes the image, so the same
+ * source builds once (the second deploy finds the tag in ECR) and one changed byte, mode,
+ * Dockerfile name or build arg gives a new tag. Pure.
+ *
+ * A build arg from the app's environment enters by its parameter's name and fingerprint
+ * (the SSM parameter version), never by its value: a tag is public to anyone who can list
+ * the repository, and a digest of a short secret can be guessed.
+ */
+
+const TAG_PREFIX = "src-";
+/** 128 bits of the digest: collisions are out of reach, and the tag stays readable. */
+const TAG_HEX_LENGTH = 32;
+/** Bump when the digest's input changes shape, so old tags are not taken for new ones. */
+const DIGEST_VERSION = "racknet-build-tag 1";
+
+export function contentTag(context: BuildContext, args: readonly ResolvedBuildArg[]): string {
+  return `${TAG_PREFIX}${digest(describe(context, args)).slice(0, TAG_HEX_LENGTH)}`;
+}
+
+/** One line per input, in a fixed order; JSON quoting keeps names with spaces or newlines apart. */
+function describe(context: BuildContext, args: readonly ResolvedBuildArg[]): string[] {
+  const lines = [DIGEST_VERSION, `dockerfile ${JSON.stringify(context.dockerfile)}`];
+  for (const arg of [...args].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    lines.push(
+      arg.kind === "literal"
+        ? `arg ${arg.name} literal ${digest([arg.value])}`
+        : `arg ${arg.name} parameter ${JSON.stringify(arg.parameterName)} ${JSON.stringify(arg.fingerprint)}`,
+    );
+  }
+  for (const entry of context.entries) {
+    const content = entry.kind === "file" ? entry.sha256 : entry.kind === "symlink" ? JSON.stringify(entry.linkTarget) : "-";
+    lines.push(`${entry.kind} ${entry.mode.toString(8)} ${JSON.stringify(entry.path)} ${content ?? "unhashed"}`);
+  }
+  return lines;
+}
+
+function digest(lines: readonly string[]): string {
+  return createHash("sha256").update(lines.join("\n")).digest("hex");
+}

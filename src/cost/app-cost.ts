@@ -1,0 +1,72 @@
+import { cents, hourlyLine, priced, range, unpriced } from "./lines.js";
+import type { CostEstimate, CostLine, Range, UsageItem } from "./model.js";
+import { pricesFor, type CodeBuildComputeType, type Prices } from "./prices.js";
+import { logsUsage } from "./rack-cost.js";
+
+/**
+ * What an app's services cost a month on Fargate (Linux/x86): vCPU and memory of each task
+ * times its count, a range when the service autoscales, plus a public IPv4 address per
+ * task on a public rack. Pure.
+ */
+
+export interface CostService {
+  name: string;
+  /** Fargate CPU units: 256 is 0.25 vCPU. */
+  cpu: number;
+  /** MiB: 512 is 0.5 GB. */
+  memory: number;
+  /** Desired tasks; min < max when the service autoscales. */
+  count: Range;
+  /** Tasks get a public IPv4 address (the rack is not Private). */
+  publicIp: boolean;
+  /** The image is built by CodeBuild, with this compute type. */
+  build?: CodeBuildComputeType;
+}
+
+export interface AppCostOptions {
+  region: string;
+  /** The app's name, to keep line keys apart when apps are combined. */
+  app?: string;
+}
+
+export function appCost(services: readonly CostService[], options: AppCostOptions): CostEstimate {
+  const prices = pricesFor(options.region);
+  if (!prices) return unpriced(options.region);
+  const lines = services.flatMap((service) => serviceLines(service, options.app ?? "", prices));
+  return priced(prices, lines, appUsage(services, prices));
+}
+
+function serviceLines(service: CostService, app: string, prices: Prices): CostLine[] {
+  const id = app === "" ? service.name : `${app}/${service.name}`;
+  const vcpu = service.cpu / 1024;
+  const gb = service.memory / 1024;
+  const tasks = countText(service.count);
+  const times = (each: number): Range => range(cents4(each * service.count.min), cents4(each * service.count.max));
+  const { regional, global } = prices;
+  return [
+    hourlyLine(prices, `fargate-vcpu:${id}`, `Fargate vCPU, ${id} (${vcpu} vCPU × ${tasks})`, times(vcpu), "vCPU", regional.fargateVcpuHour),
+    hourlyLine(prices, `fargate-memory:${id}`, `Fargate memory, ${id} (${gb} GB × ${tasks})`, times(gb), "GB", regional.fargateGbHour),
+    hourlyLine(prices, `task-public-ipv4:${id}`, `Public IPv4 addresses of ${id}'s tasks`, service.publicIp ? service.count : range(0), "address", global.publicIpv4Hour),
+  ];
+}
+
+/** Quantities like 0.25 × 3 stay exact to four places, so lines never show 0.7500000001. */
+function cents4(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+function countText(count: Range): string {
+  const noun = (n: number) => (n === 1 ? "task" : "tasks");
+  return count.min === count.max ? `${count.min} ${noun(count.min)}` : `${count.min}..${count.max} tasks`;
+}
+
+function appUsage(services: readonly CostService[], prices: Prices): UsageItem[] {
+  const usage: UsageItem[] = [logsUsage(prices)];
+  const computeTypes = [...new Set(services.flatMap((service) => (service.build ? [service.build] : [])))];
+  for (const computeType of computeTypes) {
+    const rate = prices.regional.codebuildMinute?.[computeType];
+    const item = `CodeBuild build minutes (${computeType})`;
+    usage.push(rate === undefined ? { key: `codebuild:${computeType}`, item, source: "https://aws.amazon.com/codebuild/pricing/" } : { key: `codebuild:${computeType}`, item, unitPrice: rate, unit: "build minute" });
+  }
+  return usage;
+}

@@ -1,0 +1,69 @@
+/**
+ * What the plan needs beyond the change set, from the models racknet already holds: who
+ * can reach what (the broadening check) and what runs (the cost). Pure mapping.
+ */
+import type { ExposedApp, ExposureModel } from "../plan/exposure-model.js";
+import { appCost, combineCosts, nothing, planCost, rackCost, type CostService, type PlanCost } from "../cost/index.js";
+import { RackParam, isOn, type RackParams } from "../rack/params.js";
+import type { AppMetadata, ServiceRecord } from "./app-metadata.js";
+
+/** An app as the plan sees it: its name and its services' records (from the manifest or the stack's metadata). */
+export interface PlannedApp {
+  name: string;
+  services: readonly ServiceRecord[];
+}
+
+export function exposedApp(app: PlannedApp, rack: Readonly<RackParams>): ExposedApp {
+  const publicIp = !isOn(rack, RackParam.Private);
+  return {
+    name: app.name,
+    services: app.services.map((service) => ({
+      name: service.name,
+      reach: service.visibility,
+      publicIp,
+      ...(service.whitelist ? { whitelist: service.whitelist } : {}),
+    })),
+  };
+}
+
+export function exposure(rack: Readonly<RackParams> | undefined, apps: readonly PlannedApp[]): ExposureModel {
+  return { ...(rack ? { rack } : {}), apps: rack ? apps.map((app) => exposedApp(app, rack)) : [] };
+}
+
+/** The app's Fargate tasks as the cost model counts them; services recorded without sizes (older racknet) are left out. */
+export function costServices(app: PlannedApp, rack: Readonly<RackParams>): CostService[] {
+  const publicIp = !isOn(rack, RackParam.Private);
+  return app.services.flatMap((service) =>
+    service.cpu && service.memory && service.count ? [{ name: service.name, cpu: service.cpu, memory: service.memory, count: service.count, publicIp }] : [],
+  );
+}
+
+export interface RackCostInput {
+  params: Readonly<RackParams>;
+  azCount: number;
+  apps: readonly PlannedApp[];
+}
+
+/** The monthly cost of a rack and the apps on it. */
+export function rackAndAppsCost(input: RackCostInput, region: string) {
+  return combineCosts(region, [
+    rackCost(input.params, { region, azCount: input.azCount }),
+    ...input.apps.map((app) => appCost(costServices(app, input.params), { region, app: app.name })),
+  ]);
+}
+
+/** Before and after, either side absent when the thing does not exist on it. */
+export function costOfChange(region: string, before: RackCostInput | undefined, after: RackCostInput | undefined): PlanCost {
+  return planCost(before ? rackAndAppsCost(before, region) : nothing(region), after ? rackAndAppsCost(after, region) : nothing(region));
+}
+
+/** An app's metadata as a planned app. */
+export function plannedApp(metadata: AppMetadata): PlannedApp {
+  return { name: metadata.app, services: metadata.services };
+}
+
+/** The monthly cost of one app before and after (the rack's own cost does not change with a deploy). */
+export function appCostOfChange(region: string, rack: Readonly<RackParams>, before: PlannedApp | undefined, after: PlannedApp | undefined): PlanCost {
+  const cost = (app: PlannedApp | undefined) => (app ? appCost(costServices(app, rack), { region, app: app.name }) : nothing(region));
+  return planCost(cost(before), cost(after));
+}

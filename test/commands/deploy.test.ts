@@ -1,0 +1,114 @@
+import { X509Certificate } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run as deploy } from "../../src/operations/deploy.js";
+import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
+import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack, manifestFile } from "../support/workflows.js";
+
+/** `racknet deploy` (SPEC sections 1, 3 and 4), on the in-memory AWS. */
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+});
+afterEach(() => h.restore());
+
+function deployAs(app: string, manifest: string, flags: Partial<AwsHarness["options"]> = { yes: true }) {
+  Object.assign(h.options, { rack: "prod", app, ...flags });
+  return h.run(deploy, { file: manifestFile(manifest) });
+}
+
+describe("racknet deploy: refused before any AWS write", () => {
+  it("a manifest with problems: every problem with its line, exit 1, no AWS call at all", async () => {
+    const result = await deployAs("shop", "services:\n  web:\n    image: nginx\n    port: 80\n    links: [apii]\n  api:\n    image: example/api:1\n    internal: true\n");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("convox.yml has 2 problems");
+    expect(result.stderr).toMatch(/convox\.yml:5:\d+ services\.web\.links\[0\]: services\.web links to "apii", which is not a service in this file; did you mean "api"\?/);
+    expect(result.stderr).toMatch(/convox\.yml:8:\d+ services\.api\.internal: services\.api sets internal: true but has no port/);
+    expect(result.calls).toEqual([]);
+  });
+
+  it("an internal service on a rack without Internal=Yes: names the fix, reads only", async () => {
+    await installedRack(h, "prod");
+    const result = await deployAs("shop", INTERNAL_API);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("cannot be deployed to rack prod; nothing was changed");
+    expect(result.stderr).toContain("services.api is internal, and the rack has no internal load balancer (Internal=No)");
+    expect(result.stderr).toContain("fix: racknet rack params set Internal=Yes");
+    expect(result.writes).toEqual([]);
+    expect(h.cloudFormation.stack("prod-shop")).toBeUndefined();
+  });
+
+  it("a stack of that name that is not a racknet app: refused, nothing written", async () => {
+    await installedRack(h, "prod");
+    h.cloudFormation.putStack({ name: "prod-shop", template: { AWSTemplateFormatVersion: "2010-09-09", Description: "someone else's", Parameters: {}, Conditions: {}, Resources: { Queue: { Type: "AWS::SQS::Queue" } }, Outputs: {} } });
+    const result = await deployAs("shop", PUBLIC_WEB);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("error: a stack named prod-shop exists and is not a racknet app");
+    expect(result.stderr).toContain("fix: choose another app name with -a");
+    expect(result.writes).toEqual([]);
+  });
+});
+
+describe("racknet deploy: creates and updates the app", () => {
+  it("creates the app stack, with the app's certificate signed by the rack CA on the internal listener", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    const before = new Set(h.certificates.certificates.keys());
+    const result = await deployAs("shop", INTERNAL_API);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("app shop deployed to rack prod; see `racknet services -a shop`");
+    const appCertificate = [...h.certificates.certificates].find(([arn]) => !before.has(arn));
+    expect(appCertificate?.[1].tags).toEqual({ "racknet:rack": "prod", "racknet:app": "shop", "racknet:cert": "app" });
+    expect(appCertificate?.[1].domainName).toBe("*.shop.prod.convox");
+    const caPem = h.parameters.values.get("/racknet/prod/ca/cert")?.value ?? "";
+    expect(new X509Certificate(appCertificate?.[1].certPem ?? "").verify(new X509Certificate(caPem).publicKey)).toBe(true);
+    // The certificate is imported before the change set that uses it.
+    const operations = result.calls.map((call) => call.operation);
+    expect(operations.indexOf("ACM.ImportCertificate")).toBeLessThan(operations.indexOf("CloudFormation.CreateChangeSet"));
+    const stack = h.cloudFormation.stack("prod-shop");
+    expect(stack?.status).toBe("CREATE_COMPLETE");
+    expect(stack?.tags).toMatchObject({ "racknet:kind": "app", "racknet:rack": "prod", "racknet:app": "shop" });
+    expect(stack?.parameters.AppCertificateArn).toBe(appCertificate?.[0]);
+    expect(stack?.parameters.RackCaCert).toBe(caPem);
+  });
+
+  it("a public app needs no app certificate", async () => {
+    await installedRack(h, "prod");
+    const result = await deployAs("shop", PUBLIC_WEB);
+    expect(result.exitCode).toBe(0);
+    expect(result.writes).not.toContain("ACM.ImportCertificate");
+    expect(h.cloudFormation.stack("prod-shop")?.status).toBe("CREATE_COMPLETE");
+  });
+
+  it("deployed again unchanged: no changes, exit 0, the change set deleted and nothing executed", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", INTERNAL_API);
+    const result = await deployAs("shop", INTERNAL_API);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("no changes: app shop on rack prod is already up to date");
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(result.writes).not.toContain("ACM.ImportCertificate");
+    expect(result.writes).toContain("CloudFormation.DeleteChangeSet");
+  });
+
+  it("--dry-run shows the plan and leaves no app stack and no certificate", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    const certificates = h.certificates.certificates.size;
+    const result = await deployAs("shop", INTERNAL_API, { dryRun: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Plan to create app shop on rack prod \(stack prod-shop\)/);
+    expect(result.stderr).toMatch(/Add\s+ApiService\s+AWS::ECS::Service/);
+    expect(result.stderr).toContain("dry run: nothing was changed");
+    expect(h.cloudFormation.stack("prod-shop")).toBeUndefined();
+    expect(h.certificates.certificates.size).toBe(certificates);
+  });
+
+  it("without a terminal and without --yes: refused naming --yes, no app stack left", async () => {
+    await installedRack(h, "prod");
+    const result = await deployAs("shop", PUBLIC_WEB, { yes: false });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("--yes");
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod-shop")).toBeUndefined();
+  });
+});

@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run as paramsSet } from "../../src/operations/rack-params-set.js";
+import { awsHarness, type AwsHarness, type Outcome } from "../support/aws-harness.js";
+import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
+
+/** `racknet rack params set K=V ...` (SPEC section 2), on the in-memory AWS. */
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+});
+afterEach(() => h.restore());
+
+function set(...params: string[]) {
+  Object.assign(h.options, { rack: "prod", yes: true });
+  return h.run(paramsSet, { params });
+}
+
+/** The stacks CloudFormation changed, in order. */
+const executed = () => h.cloudFormation.operations.filter((operation) => operation.operation === "execute" && operation.type === "UPDATE").map((operation) => operation.stackName);
+
+describe("racknet rack params set: refusals, nothing written", () => {
+  it("values the rack already has: says so, exit 0, no write", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    const result = await set("Private=no", "internal=YES");
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("no changes: rack prod already has Private=no internal=YES");
+    expect(result.writes).toEqual([]);
+  });
+
+  it("an unknown parameter: the closest known name suggested, exit 1, no write", async () => {
+    await installedRack(h, "prod");
+    const result = await set("Privat=Yes");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('Privat: unknown parameter "Privat"; did you mean Private?');
+    expect(result.stderr).toContain("fix: Private=Yes");
+    expect(result.writes).toEqual([]);
+  });
+
+  it("an install-only parameter: refused naming it", async () => {
+    await installedRack(h, "prod");
+    const result = await set("VPCCIDR=10.1.0.0/16");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("VPCCIDR can only be set at install");
+    expect(result.writes).toEqual([]);
+  });
+
+  it("InternalOnly=Yes while an app's service is external: refused naming each app/service, nothing written", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    const result = await set("InternalOnly=Yes");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("InternalOnly=Yes removes the external load balancer, which these services use: shop/web");
+    expect(result.stderr).not.toContain("billing/api");
+    expect(result.writes).toEqual([]);
+    expect(h.cloudFormation.stack("prod")?.parameters.InternalOnly).toBe("No");
+  });
+});
+
+describe("racknet rack params set: changes", () => {
+  it("InternalOnly=Yes once every service is internal: the rack's external load balancer goes, after the plan shows it", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    h.options.allowDestroy = true;
+    const result = await set("InternalOnly=Yes");
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Remove !\s+ExternalBalancer\s+AWS::ElasticLoadBalancingV2::LoadBalancer/);
+    expect(result.stderr).toContain("rack prod updated: InternalOnly=Yes");
+    expect(h.cloudFormation.stack("prod")?.outputs.ExternalLoadBalancerDns).toBeUndefined();
+  });
+
+  it("Private=Yes: the NAT cost in the plan, the rack updated first, then each app moved to the private subnets", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    const result = await set("Private=Yes");
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/3 NAT gateways will be created: about \$[\d.]+\/month/);
+    expect(result.stderr).toContain("then the services of 2 app(s) (shop, billing) move to the private subnets by a rolling deployment");
+    expect(executed()).toEqual(["prod", "prod-shop", "prod-billing"]);
+    const rack = h.cloudFormation.stack("prod");
+    for (const app of ["prod-shop", "prod-billing"]) {
+      expect(h.cloudFormation.stack(app)?.parameters).toMatchObject({ ServiceSubnets: rack?.outputs.PrivateSubnets, AssignPublicIp: "DISABLED" });
+    }
+    expect(result.stderr).toContain("app shop: services moved to the private subnets, without public IPs (rolling deployment)");
+    expect(result.stderr).toContain("rack prod updated: Private=Yes");
+  });
+
+  it("--yes alone does not remove the external load balancer: refused naming --allow-destroy, nothing changed", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    const result = await set("InternalOnly=Yes");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("Destroys or replaces");
+    expect(result.stderr).toContain("--allow-destroy");
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod")?.parameters.InternalOnly).toBe("No");
+  });
+
+  it("--yes alone does not take a rack out of private mode (NAT IPs released, tasks get public IPs): refused naming both flags, no app moved", async () => {
+    await installedRack(h, "prod", ["Private=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const result = await set("Private=No");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("--require-approval never --allow-destroy");
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
+  });
+
+  it("Private=No: the apps move to the public subnets first, then the rack releases its NAT gateways", async () => {
+    await installedRack(h, "prod", ["Private=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    h.options.allowDestroy = true;
+    h.options.requireApproval = "never";
+    const result = await set("Private=No");
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("first the services of 1 app(s) (shop) move to the public subnets by a rolling deployment; the NAT gateways are released after");
+    expect(executed()).toEqual(["prod-shop", "prod"]);
+    const rack = h.cloudFormation.stack("prod");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters).toMatchObject({ ServiceSubnets: rack?.outputs.PublicSubnets, AssignPublicIp: "ENABLED" });
+    expect(Object.values(rack?.resources ?? {}).filter((resource) => resource.Type === "AWS::EC2::NatGateway")).toEqual([]);
+  });
+
+  it("--dry-run: the plan, and no stack changes", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    h.options.dryRun = true;
+    const result = await set("Private=Yes");
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Add\s+NatGateway1\s+AWS::EC2::NatGateway/);
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("No");
+  });
+
+  /** The rack goes private, then billing moves, shop fails, and zoo is never tried. */
+  async function shopFailsToMove(): Promise<Outcome> {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    await deployedApp(h, "prod", "zoo", PUBLIC_WEB);
+    h.cloudFormation.failNext("prod-shop", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
+    return set("Private=Yes");
+  }
+
+  it("an app that fails to move after the rack changed: the root cause, exit 3; the rack and the apps before it changed, the rest not", async () => {
+    const result = await shopFailsToMove();
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/root cause: WebService \(AWS::ECS::Service\) UPDATE_FAILED/);
+    expect(result.stderr).toContain("ECS Deployment Circuit Breaker was triggered");
+    expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("Yes");
+    expect(h.cloudFormation.stack("prod-billing")?.parameters.AssignPublicIp).toBe("DISABLED");
+    expect(h.cloudFormation.stack("prod-shop")?.status).toBe("UPDATE_ROLLBACK_COMPLETE");
+    expect(h.cloudFormation.stack("prod-zoo")?.parameters.AssignPublicIp).toBe("ENABLED");
+    expect(executed()).toEqual(["prod", "prod-billing", "prod-shop"]);
+  });
+
+  // Known gap (reported to the lead): the error names only shop's failure, and its fix
+  // ("run the command again") answers "no changes" and leaves zoo on the public subnets.
+  // Remove `.fails` once src/operations/rack-params-set.ts says what changed and resumes.
+  it.fails("an app that fails to move after the rack changed: the error says the rack changed, which apps moved and which did not", async () => {
+    const result = await shopFailsToMove();
+    const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));
+    expect(error).toMatch(/rack prod .*Private=Yes/);
+    expect(error).toMatch(/billing/);
+    expect(error).toMatch(/zoo/);
+  });
+
+  it.fails("after an app failed to move, running the command again moves the apps still on the old subnets", async () => {
+    await shopFailsToMove();
+    const again = await set("Private=Yes");
+    expect(again.exitCode).toBe(0);
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
+    expect(h.cloudFormation.stack("prod-zoo")?.parameters.AssignPublicIp).toBe("DISABLED");
+  });
+});

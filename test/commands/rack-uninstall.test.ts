@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run as uninstall } from "../../src/operations/rack-uninstall.js";
+import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
+import { PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
+
+/** `racknet rack uninstall NAME` (SPEC section 1), on the in-memory AWS. */
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+});
+afterEach(() => h.restore());
+
+/** A template upload a killed racknet left in the rack's bucket. */
+function leftoverUpload(): { bucket: string; key: string } {
+  const bucket = h.cloudFormation.stack("prod")?.outputs.TemplateBucket ?? "";
+  const key = "racknet/templates/prod-shop/0123abcd.json";
+  h.objects.putObject({ Bucket: bucket, Key: key, Body: "{}" });
+  return { bucket, key };
+}
+
+describe("racknet rack uninstall", () => {
+  it("refused while the rack has apps, naming each; nothing deleted", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    await deployedApp(h, "prod", "blog", PUBLIC_WEB);
+    h.options.yes = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("error: rack prod still has 2 app(s): shop, blog; nothing was deleted");
+    expect(result.stderr).toContain("aws cloudformation delete-stack --stack-name prod-shop");
+    expect(result.writes).toEqual([]);
+  });
+
+  it("deletes the stack, then the rack's CA and certificates, after showing every resource as removed", async () => {
+    await installedRack(h, "prod");
+    h.options.yes = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Remove !\s+ExternalBalancer\s+AWS::ElasticLoadBalancingV2::LoadBalancer/);
+    expect(result.stderr).toContain("✔ rack prod uninstalled");
+    expect(result.writes).toEqual(["CloudFormation.DeleteStack", "ACM.DeleteCertificate", "SSM.DeleteParameters"]);
+    expect(h.cloudFormation.stack("prod")).toBeUndefined();
+    expect(h.parameters.values.size).toBe(0);
+    expect(h.certificates.certificates.size).toBe(0);
+  });
+
+  it("leftover template uploads are removed after the go-ahead, before the stack", async () => {
+    await installedRack(h, "prod");
+    const { bucket, key } = leftoverUpload();
+    h.options.yes = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(0);
+    expect(h.objects.read(bucket, key)).toBeUndefined();
+    expect(result.stderr).toContain(`removed 1 leftover template upload(s) from ${bucket}`);
+    expect(result.writes.slice(0, 2)).toEqual(["S3.DeleteObjects", "CloudFormation.DeleteStack"]);
+  });
+
+  it("without the go-ahead (no terminal, no --yes): refused naming --yes; the uploads, the stack and the CA stay", async () => {
+    await installedRack(h, "prod");
+    const { bucket, key } = leftoverUpload();
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("--yes");
+    expect(result.writes).toEqual([]);
+    expect(h.objects.read(bucket, key)).toBe("{}");
+    expect(h.cloudFormation.stack("prod")?.status).toBe("CREATE_COMPLETE");
+    expect(h.parameters.values.size).toBe(2);
+  });
+
+  it("--dry-run: the plan, nothing deleted", async () => {
+    await installedRack(h, "prod");
+    leftoverUpload();
+    h.options.dryRun = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain("dry run: nothing was changed");
+    expect(result.writes).toEqual([]);
+  });
+
+  it("a deletion that fails: the root cause, exit 3, and the CA kept for the retry", async () => {
+    await installedRack(h, "prod");
+    h.cloudFormation.failNext("prod", { logicalId: "Vpc", reason: "The vpc 'vpc-1' has dependencies and cannot be deleted." });
+    h.options.yes = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toMatch(/root cause: Vpc \(AWS::EC2::VPC\) DELETE_FAILED/);
+    expect(h.parameters.values.size).toBe(2);
+    expect(result.writes).not.toContain("SSM.DeleteParameters");
+  });
+
+  it("a rack that does not exist: refused, naming `racknet racks`", async () => {
+    h.options.yes = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('rack "prod" not found in us-east-1');
+    expect(result.writes).toEqual([]);
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * One in-memory AWS for workflow tests, at the SDK boundary (aws-sdk-client-mock): every
+ * client racknet builds is mocked, every call it makes is answered by a small in-memory
+ * service that stays consistent (CloudFormation, SSM, ACM, S3, EC2 zones, ELBv2 rules,
+ * ECS tasks, Route 53 records), and any other call fails loudly, naming itself, instead
+ * of resolving `{}`. A workflow runs end to end through `run(context, args)`, on a Context
+ * whose printer writes to memory; `run` turns its error into what the user reads and the
+ * exit code, in the one place the CLI does (runtime/handle-errors.ts).
+ */
+import { Writable } from "node:stream";
+import type { MetadataBearer } from "@smithy/types";
+import { mockClient, type AwsStub } from "aws-sdk-client-mock";
+import { ACMClient, DeleteCertificateCommand, GetCertificateCommand, ImportCertificateCommand, ListCertificatesCommand, ListTagsForCertificateCommand } from "@aws-sdk/client-acm";
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  ListChangeSetsCommand,
+  ListStackResourcesCommand,
+} from "@aws-sdk/client-cloudformation";
+import { DescribeAvailabilityZonesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { AwsClients } from "../../src/aws/clients.js";
+import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import { handleError } from "../../src/runtime/handle-errors.js";
+import { Printer } from "../../src/ui/printer.js";
+import { MemoryCloudFormation } from "./memory-cloudformation.js";
+import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, describeRules } from "./memory-services.js";
+import { REGION } from "./physical-ids.js";
+
+class Memory extends Writable {
+  text = "";
+  isTTY = false;
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+// The SDK's own types for each client differ; the harness only needs what they share.
+type AnyStub = AwsStub<object, MetadataBearer, object>;
+
+/** A command the in-memory AWS answers, and how: the input typed as the SDK types it. */
+type Handler = [command: object, answer: (input: unknown) => unknown];
+
+function handle<I>(command: new (...args: never[]) => { readonly input: I }, answer: (input: I) => unknown): Handler {
+  return [command, answer as (input: unknown) => unknown];
+}
+
+/** One AWS call as the harness saw it: `CloudFormation.CreateChangeSet` and its input. */
+export interface AwsCall {
+  operation: string;
+  input: Record<string, unknown>;
+}
+
+/** What one command run left: the exit code, what it printed, the AWS calls it made. */
+export interface Outcome {
+  exitCode: number;
+  error?: unknown;
+  stdout: string;
+  stderr: string;
+  calls: AwsCall[];
+  /** The calls that change AWS: everything but Describe*, List* and Get*. */
+  writes: string[];
+}
+
+export interface AwsHarness {
+  context: Context;
+  /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
+  options: GlobalOptions;
+  cloudFormation: MemoryCloudFormation;
+  parameters: MemoryParameters;
+  certificates: MemoryCertificates;
+  objects: MemoryObjects;
+  privateNetwork: MemoryPrivateNetwork;
+  /** The region's available Availability Zones (DescribeAvailabilityZones). */
+  zones: string[];
+  /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
+  stubs: Record<string, AnyStub>;
+  /** Run a workflow as the CLI would; never throws. */
+  run<A>(workflow: (context: Context, args: A) => Promise<void>, args: A): Promise<Outcome>;
+  /** Every AWS call since the harness was made, in order. */
+  calls(): AwsCall[];
+  restore(): void;
+}
+
+export function isWrite(operation: string): boolean {
+  return !/\.(Describe|List|Get)/.test(operation);
+}
+
+export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness {
+  const objects = new MemoryObjects();
+  const cloudFormation = new MemoryCloudFormation((bucket, key) => objects.read(bucket, key));
+  const parameters = new MemoryParameters();
+  const certificates = new MemoryCertificates();
+  const privateNetwork = new MemoryPrivateNetwork();
+  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] };
+
+  const stubs: Record<string, AnyStub> = {};
+  const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
+    const mock = mockClient(client) as unknown as AnyStub;
+    mock.send.callsFake(async (command: object) => {
+      throw new Error(`unmocked AWS call: ${service}.${operationOf(command)} (add it to test/support/aws-harness.ts)`);
+    });
+    for (const [command, handler] of handlers) mock.on(command as never).callsFake(async (input: unknown) => handler(input));
+    stubs[service] = mock;
+  };
+  stub("CloudFormation", CloudFormationClient, [
+    handle(DescribeStacksCommand, (input) => cloudFormation.describeStacks(input)),
+    handle(CreateChangeSetCommand, (input) => cloudFormation.createChangeSet(input)),
+    handle(DescribeChangeSetCommand, (input) => cloudFormation.describeChangeSet(input)),
+    handle(ListChangeSetsCommand, (input) => cloudFormation.listChangeSets(input)),
+    handle(DeleteChangeSetCommand, (input) => cloudFormation.deleteChangeSet(input)),
+    handle(ExecuteChangeSetCommand, (input) => cloudFormation.executeChangeSet(input)),
+    handle(DescribeStackEventsCommand, (input) => cloudFormation.describeStackEvents(input)),
+    handle(DeleteStackCommand, (input) => cloudFormation.deleteStack(input)),
+    handle(ListStackResourcesCommand, (input) => cloudFormation.listStackResources(input)),
+    handle(GetTemplateCommand, (input) => cloudFormation.getTemplate(input)),
+  ]);
+  stub("SSM", SSMClient, [
+    handle(GetParametersCommand, (input) => parameters.getParameters(input)),
+    handle(GetParameterCommand, (input) => parameters.getParameter(input)),
+    handle(PutParameterCommand, (input) => parameters.putParameter(input)),
+    handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+  ]);
+  stub("ACM", ACMClient, [
+    handle(ListCertificatesCommand, (input) => certificates.listCertificates(input)),
+    handle(ListTagsForCertificateCommand, (input) => certificates.listTagsForCertificate(input)),
+    handle(GetCertificateCommand, (input) => certificates.getCertificate(input)),
+    handle(ImportCertificateCommand, (input) => certificates.importCertificate(input)),
+    handle(DeleteCertificateCommand, (input) => certificates.deleteCertificate(input)),
+  ]);
+  stub("S3", S3Client, [
+    handle(PutObjectCommand, (input) => objects.putObject(input)),
+    handle(DeleteObjectCommand, (input) => objects.deleteObject(input)),
+    handle(ListObjectsV2Command, (input) => objects.listObjectsV2(input)),
+    handle(DeleteObjectsCommand, (input) => objects.deleteObjects(input)),
+  ]);
+  stub("EC2", EC2Client, [handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available" })) }))]);
+  stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
+  stub("ECS", ECSClient, [
+    handle(ListTasksCommand, () => privateNetwork.listTasks()),
+    handle(DescribeTasksCommand, (input) => privateNetwork.describeTasks(input)),
+  ]);
+  stub("Route53", Route53Client, [
+    handle(ListResourceRecordSetsCommand, () => privateNetwork.listResourceRecordSets()),
+    handle(ChangeResourceRecordSetsCommand, (input) => privateNetwork.changeResourceRecordSets(input)),
+  ]);
+
+  const { context, options, stdout, stderr } = memoryContext({ ...settings, awsCalls: () => calls().length });
+
+  const calls = (): AwsCall[] =>
+    Object.entries(stubs)
+      .flatMap(([service, mock]) => mock.send.getCalls().map((call) => ({ call, service, command: call.args[0] as { input?: Record<string, unknown> } })))
+      .sort((a, b) => (a.call.calledBefore(b.call) ? -1 : 1))
+      .map(({ service, command }) => ({ operation: `${service}.${operationOf(command)}`, input: command.input ?? {} }));
+
+  return {
+    context,
+    options,
+    cloudFormation,
+    parameters,
+    certificates,
+    objects,
+    privateNetwork,
+    get zones() {
+      return harness.zones;
+    },
+    set zones(zones: string[]) {
+      harness.zones = zones;
+    },
+    stubs,
+    calls,
+    async run(workflow, args) {
+      const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
+      let exitCode = 0;
+      let error: unknown;
+      try {
+        await workflow(context, args);
+      } catch (caught) {
+        error = caught;
+        exitCode = await handleError(caught, context.printer);
+      }
+      const made = calls().slice(before.calls);
+      return {
+        exitCode,
+        error,
+        stdout: stdout.text.slice(before.out),
+        stderr: stderr.text.slice(before.err),
+        calls: made,
+        writes: made.map((call) => call.operation).filter(isWrite),
+      };
+    },
+    restore() {
+      for (const mock of Object.values(stubs)) mock.restore();
+    },
+  };
+}
+
+export interface MemoryContext {
+  context: Context;
+  /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
+  options: GlobalOptions;
+  stdout: { text: string };
+  stderr: { text: string };
+}
+
+/**
+ * A Context as the CLI builds it (runtime/context.ts), printing to memory: stdout and
+ * stderr are not terminals unless `interactive` (then stderr is, and racknet may prompt).
+ */
+export function memoryContext(settings: { interactive?: boolean; awsCalls?: () => number } = {}): MemoryContext {
+  const stdout = new Memory();
+  const stderr = new Memory();
+  stderr.isTTY = settings.interactive ?? false;
+  const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
+  const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: REGION };
+  const context: Context = {
+    options,
+    // The CLI makes the printer after reading --json; tests set the option later, so follow it.
+    get printer() {
+      return Object.assign(printer, { json: options.json });
+    },
+    aws: new AwsClients({ region: REGION }),
+    canPrompt: settings.interactive ?? false,
+    awsCalls: settings.awsCalls ?? (() => 0),
+  };
+  return { context, options, stdout, stderr };
+}
+
+function operationOf(command: object): string {
+  return command.constructor.name.replace(/Command$/, "");
+}

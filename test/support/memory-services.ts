@@ -1,0 +1,191 @@
+import { X509Certificate } from "node:crypto";
+import type { Rule } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { Task } from "@aws-sdk/client-ecs";
+import type { Change, ResourceRecordSet } from "@aws-sdk/client-route-53";
+import type { Json } from "../../src/templates/cfn.js";
+import { awsError, type MemoryCloudFormation } from "./memory-cloudformation.js";
+import { ACCOUNT, REGION } from "./physical-ids.js";
+
+/** SSM Parameter Store: names, values, types and tags. */
+export class MemoryParameters {
+  readonly values = new Map<string, { value: string; type: string; tags: Record<string, string> }>();
+
+  getParameters(input: { Names?: string[] }) {
+    const names = input.Names ?? [];
+    return {
+      Parameters: names.filter((name) => this.values.has(name)).map((name) => ({ Name: name, Value: this.values.get(name)?.value, Type: this.values.get(name)?.type as "String" })),
+      InvalidParameters: names.filter((name) => !this.values.has(name)),
+    };
+  }
+
+  getParameter(input: { Name?: string }) {
+    const found = this.values.get(input.Name ?? "");
+    if (!found) throw awsError("ParameterNotFound", "");
+    return { Parameter: { Name: input.Name, Value: found.value, Type: found.type as "String" } };
+  }
+
+  putParameter(input: { Name?: string; Value?: string; Type?: string; Overwrite?: boolean; Tags?: { Key?: string; Value?: string }[] }) {
+    const name = input.Name ?? "";
+    if (this.values.has(name) && !input.Overwrite) throw awsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+    this.values.set(name, { value: input.Value ?? "", type: input.Type ?? "String", tags: Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])) });
+    return { Version: 1 };
+  }
+
+  deleteParameters(input: { Names?: string[] }) {
+    const names = input.Names ?? [];
+    const deleted = names.filter((name) => this.values.delete(name));
+    return { DeletedParameters: deleted, InvalidParameters: names.filter((name) => !deleted.includes(name)) };
+  }
+}
+
+interface StoredCertificate {
+  certPem: string;
+  chainPem: string;
+  domainName: string;
+  tags: Record<string, string>;
+}
+
+/** ACM: imported certificates, their tags and PEMs; the domain name is the certificate's CN, as ACM shows it. */
+export class MemoryCertificates {
+  readonly certificates = new Map<string, StoredCertificate>();
+  private counter = 0;
+
+  listCertificates(input: { Includes?: { keyTypes?: string[] } }) {
+    // ACM lists RSA certificates only unless asked for other key types; racknet's are EC.
+    // https://docs.aws.amazon.com/acm/latest/APIReference/API_Filters.html (keyTypes)
+    const ecAsked = (input.Includes?.keyTypes ?? []).includes("EC_prime256v1");
+    return {
+      CertificateSummaryList: ecAsked ? [...this.certificates].map(([arn, certificate]) => ({ CertificateArn: arn, DomainName: certificate.domainName })) : [],
+    };
+  }
+
+  listTagsForCertificate(input: { CertificateArn?: string }) {
+    return { Tags: Object.entries(this.get(input.CertificateArn).tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  getCertificate(input: { CertificateArn?: string }) {
+    const certificate = this.get(input.CertificateArn);
+    return { Certificate: certificate.certPem, CertificateChain: certificate.chainPem };
+  }
+
+  importCertificate(input: { CertificateArn?: string; Certificate?: Uint8Array; CertificateChain?: Uint8Array; Tags?: { Key?: string; Value?: string }[] }) {
+    const certPem = Buffer.from(input.Certificate ?? []).toString();
+    const chainPem = Buffer.from(input.CertificateChain ?? []).toString();
+    const domainName = /CN=([^\n,]+)/.exec(new X509Certificate(certPem).subject)?.[1] ?? "";
+    if (input.CertificateArn) {
+      // "You cannot apply resource tags when reimporting a certificate": https://docs.aws.amazon.com/acm/latest/userguide/import-reimport.html
+      if (input.Tags) throw awsError("ValidationException", "Tagging is not permitted on re-import.");
+      const existing = this.get(input.CertificateArn);
+      this.certificates.set(input.CertificateArn, { ...existing, certPem, chainPem, domainName });
+      return { CertificateArn: input.CertificateArn };
+    }
+    this.counter += 1;
+    const arn = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/00000000-0000-4000-a000-${String(this.counter).padStart(12, "0")}`;
+    this.certificates.set(arn, { certPem, chainPem, domainName, tags: Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])) });
+    return { CertificateArn: arn };
+  }
+
+  deleteCertificate(input: { CertificateArn?: string }) {
+    this.get(input.CertificateArn);
+    this.certificates.delete(input.CertificateArn ?? "");
+    return {};
+  }
+
+  private get(arn: string | undefined): StoredCertificate {
+    const found = this.certificates.get(arn ?? "");
+    if (!found) throw awsError("ResourceNotFoundException", `Could not find certificate ${arn}.`);
+    return found;
+  }
+}
+
+/** S3: objects by bucket and key (the rack's template bucket). */
+export class MemoryObjects {
+  readonly buckets = new Map<string, Map<string, string>>();
+
+  read(bucket: string, key: string): string | undefined {
+    return this.buckets.get(bucket)?.get(key);
+  }
+
+  putObject(input: { Bucket?: string; Key?: string; Body?: unknown }) {
+    const bucket = this.buckets.get(input.Bucket ?? "") ?? new Map<string, string>();
+    this.buckets.set(input.Bucket ?? "", bucket);
+    bucket.set(input.Key ?? "", String(input.Body ?? ""));
+    return {};
+  }
+
+  deleteObject(input: { Bucket?: string; Key?: string }) {
+    this.buckets.get(input.Bucket ?? "")?.delete(input.Key ?? "");
+    return {};
+  }
+
+  listObjectsV2(input: { Bucket?: string; Prefix?: string }) {
+    const keys = [...(this.buckets.get(input.Bucket ?? "")?.keys() ?? [])].filter((key) => key.startsWith(input.Prefix ?? "")).sort();
+    return { Contents: keys.map((Key) => ({ Key })), IsTruncated: false, KeyCount: keys.length };
+  }
+
+  deleteObjects(input: { Bucket?: string; Delete?: { Objects?: { Key?: string }[] } }) {
+    const keys = (input.Delete?.Objects ?? []).map((object) => object.Key ?? "");
+    for (const key of keys) this.buckets.get(input.Bucket ?? "")?.delete(key);
+    return { Deleted: keys.map((Key) => ({ Key })) };
+  }
+}
+
+/**
+ * ELBv2 listener rules, read from the ListenerRule resources of the stacks CloudFormation
+ * holds: an app deployed in the test owns its rules, as it does in AWS.
+ */
+export function describeRules(cloudFormation: MemoryCloudFormation, input: { ListenerArn?: string }): { Rules: Rule[] } {
+  const rules: Rule[] = [{ RuleArn: `${input.ListenerArn}/default`, Priority: "default", IsDefault: true, Conditions: [] }];
+  for (const stack of cloudFormation.stacks.filter((one) => one.status !== "DELETE_COMPLETE")) {
+    for (const [logicalId, resource] of Object.entries(stack.resources)) {
+      const properties = resource.Properties ?? {};
+      if (resource.Type !== "AWS::ElasticLoadBalancingV2::ListenerRule" || properties.ListenerArn !== input.ListenerArn) continue;
+      rules.push({ RuleArn: stack.physicalIds[logicalId], Priority: String(properties.Priority), IsDefault: false, Conditions: conditions(properties.Conditions) });
+    }
+  }
+  return { Rules: rules };
+}
+
+function conditions(value: Json | undefined): Rule["Conditions"] {
+  if (!Array.isArray(value)) return [];
+  return value.map((condition) => {
+    const fields = condition as { Field?: string; HostHeaderConfig?: { Values?: string[] }; Values?: string[] };
+    return { Field: fields.Field, HostHeaderConfig: fields.HostHeaderConfig, Values: fields.Values };
+  });
+}
+
+/** ECS tasks of the cluster and the Route 53 records of the private network zone. */
+export class MemoryPrivateNetwork {
+  tasks: Task[] = [];
+  readonly records: ResourceRecordSet[] = [];
+  readonly changes: Change[][] = [];
+
+  listTasks() {
+    return { taskArns: this.tasks.flatMap((task) => (task.taskArn ? [task.taskArn] : [])) };
+  }
+
+  describeTasks(input: { tasks?: string[] }) {
+    return { tasks: this.tasks.filter((task) => input.tasks?.includes(task.taskArn ?? "")), failures: [] };
+  }
+
+  listResourceRecordSets() {
+    return { ResourceRecordSets: [...this.records], IsTruncated: false, MaxItems: 300 };
+  }
+
+  changeResourceRecordSets(input: { ChangeBatch?: { Changes?: Change[] } }) {
+    const batch = input.ChangeBatch?.Changes ?? [];
+    for (const change of batch) {
+      const set = change.ResourceRecordSet;
+      const at = this.records.findIndex((record) => record.Name === set?.Name && record.Type === set?.Type);
+      if (change.Action === "DELETE") {
+        if (at < 0) throw awsError("InvalidChangeBatch", `Tried to delete resource record set [name='${set?.Name}', type='${set?.Type}'] but it was not found`);
+        this.records.splice(at, 1);
+      } else if (change.Action === "CREATE") {
+        if (at >= 0) throw awsError("InvalidChangeBatch", `Tried to create resource record set [name='${set?.Name}', type='${set?.Type}'] but it already exists`);
+        if (set) this.records.push(set);
+      }
+    }
+    this.changes.push(batch);
+    return { ChangeInfo: { Id: `/change/C${this.changes.length}`, Status: "PENDING" as const, SubmittedAt: new Date() } };
+  }
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import type { Json, Template } from "../../src/templates/cfn.js";
+import { rackTemplate } from "../../src/templates/rack.js";
+import { BUILD_IMAGE, BUILD_INSTANCES, BuildResource, buildFragment } from "../../src/templates/rack-build.js";
+import { defaultParams, toCfnParameters, type RackParams } from "../../src/rack/params.js";
+import { evaluate, type EvaluatedStack } from "../support/cfn-eval.js";
+import { cfnLint } from "../support/cfn-lint.js";
+
+const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/prod/6f1c2a4e-0b7d-4c3e-9a51-2d8e7f6a9b10";
+const template = rackTemplate({ version: "0.0.0-test", extra: [buildFragment()] });
+
+function cfnParameters(params: Partial<RackParams>, azCount: 2 | 3 = 3): Record<string, string> {
+  return toCfnParameters({ ...defaultParams(), ...params }, { availabilityZoneCount: azCount, rackCertificateArn: CERTIFICATE });
+}
+
+function rack(params: Partial<RackParams> = {}, extra: Record<string, string> = {}, azCount: 2 | 3 = 3): EvaluatedStack {
+  return evaluate(template, { ...cfnParameters(params, azCount), ...extra }, { stackName: "prod", stackId: STACK_ID });
+}
+
+const properties = (stack: EvaluatedStack, id: string): Record<string, Json> => stack.resources[id]?.Properties ?? {};
+
+interface Statement {
+  Action: string[];
+  Resource: Json;
+  Condition?: Json;
+}
+
+function statements(stack: EvaluatedStack): Statement[] {
+  const policies = properties(stack, BuildResource.role).Policies as unknown as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+const resourceOf = (stack: EvaluatedStack, action: string) => statements(stack).find((statement) => statement.Action.includes(action))?.Resource;
+
+describe("rack template: build resources", () => {
+  it("runs privileged docker builds on CodeBuild's standard image, sized by BuildInstance", () => {
+    const environment = properties(rack({}, { BuildInstance: "BUILD_GENERAL1_MEDIUM" }), BuildResource.project).Environment;
+    expect(environment).toEqual({
+      Type: "LINUX_CONTAINER",
+      ComputeType: "BUILD_GENERAL1_MEDIUM",
+      Image: BUILD_IMAGE,
+      ImagePullCredentialsType: "CODEBUILD",
+      PrivilegedMode: true,
+    });
+  });
+
+  it("accepts only small, medium and large compute types, small by default", () => {
+    expect(template.Parameters.BuildInstance).toMatchObject({ Default: "BUILD_GENERAL1_SMALL", AllowedValues: [...BUILD_INSTANCES] });
+    expect(BUILD_INSTANCES).toEqual(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]);
+  });
+
+  it("writes build logs to its own log group, kept 30 days", () => {
+    const stack = rack();
+    expect(properties(stack, BuildResource.logGroup)).toMatchObject({ LogGroupName: "/racknet/prod/builds", RetentionInDays: 30 });
+    expect(properties(stack, BuildResource.project).LogsConfig).toMatchObject({ CloudWatchLogs: { Status: "ENABLED", GroupName: { Ref: BuildResource.logGroup } } });
+  });
+
+  it("on a public rack, runs outside the VPC and has no EC2 permission or security group", () => {
+    const stack = rack({ Private: "No" });
+    expect(properties(stack, BuildResource.project).VpcConfig).toBeUndefined();
+    expect(stack.resources[BuildResource.securityGroup]).toBeUndefined();
+    expect(statements(stack).flatMap((statement) => statement.Action).filter((action) => action.startsWith("ec2:"))).toEqual([]);
+  });
+
+  it("on a private rack, runs in the private subnets with an outbound-only security group", () => {
+    const stack = rack({ Private: "Yes" });
+    expect(properties(stack, BuildResource.project).VpcConfig).toEqual({
+      VpcId: { Ref: "Vpc" },
+      Subnets: [{ Ref: "PrivateSubnet1" }, { Ref: "PrivateSubnet2" }, { Ref: "PrivateSubnet3" }],
+      SecurityGroupIds: [{ "Fn::GetAtt": [BuildResource.securityGroup, "GroupId"] }],
+    });
+    expect(properties(stack, BuildResource.securityGroup).SecurityGroupIngress).toBeUndefined();
+    expect(properties(rack({ Private: "Yes" }, {}, 2), BuildResource.project).VpcConfig).toMatchObject({ Subnets: [{ Ref: "PrivateSubnet1" }, { Ref: "PrivateSubnet2" }] });
+  });
+
+  it("on a private rack, may create network interfaces only for CodeBuild and only in the private subnets", () => {
+    const permission = statements(rack({ Private: "Yes" })).find((statement) => statement.Action.includes("ec2:CreateNetworkInterfacePermission"));
+    expect(permission?.Condition).toMatchObject({
+      StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" },
+      ArnEquals: { "ec2:Subnet": [1, 2, 3].map((az) => ({ "Fn::Sub": `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:subnet/\${PrivateSubnet${az}}` })) },
+    });
+  });
+
+  it("has least privilege: its sources, this rack's repositories, its logs, the apps' environment", () => {
+    const stack = rack();
+    expect(resourceOf(stack, "s3:GetObject")).toEqual({ "Fn::Sub": "${TemplateBucket.Arn}/builds/*" });
+    expect(resourceOf(stack, "ecr:PutImage")).toBe("arn:aws:ecr:us-east-1:123456789012:repository/prod/*");
+    expect(resourceOf(stack, "logs:PutLogEvents")).toEqual({ "Fn::GetAtt": [BuildResource.logGroup, "Arn"] });
+    expect(resourceOf(stack, "ssm:GetParameters")).toBe("arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/apps/*/env/*");
+    // The only unscoped grant is the one ECR cannot scope: its login token.
+    const unscoped = statements(stack).filter((statement) => statement.Resource === "*");
+    expect(unscoped.map((statement) => statement.Action)).toEqual([["ecr:GetAuthorizationToken"]]);
+    for (const statement of statements(stack)) for (const action of statement.Action) expect(action, action).not.toMatch(/\*/);
+  });
+
+  it("never runs the project's own buildspec: racknet brings one with each build", () => {
+    expect(properties(rack(), BuildResource.project).Source).toMatchObject({ Type: "NO_SOURCE", BuildSpec: expect.stringContaining("exit 1") });
+  });
+});
+
+/** A copy of the template whose parameter Defaults are this rack's values, for cfn-lint. */
+function withDefaults(params: Partial<RackParams>, azCount: 2 | 3 = 3): Template {
+  const copy = structuredClone(template);
+  for (const [name, value] of Object.entries(cfnParameters(params, azCount))) {
+    const declaration = copy.Parameters[name];
+    if (declaration) declaration.Default = declaration.Type === "Number" ? Number(value) : value;
+  }
+  return copy;
+}
+
+/** The rack template's own known warnings (test/templates/rack.test.ts says why each is no problem). */
+const KNOWN_WARNINGS: Record<string, RegExp> = {
+  W2001: /Parameter Domain not used/,
+  W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
+};
+
+describe("rack template with build resources: cfn-lint", () => {
+  it("finds no errors in any combination of Private, Internal and InternalOnly, nor with 2 AZs", async () => {
+    const variants: Record<string, Template> = {};
+    for (const Private of ["Yes", "No"])
+      for (const Internal of ["Yes", "No"])
+        for (const InternalOnly of Internal === "Yes" ? ["Yes", "No"] : ["No"]) {
+          variants[`private-${Private}-internal-${Internal}-only-${InternalOnly}`] = withDefaults({ Private, Internal, InternalOnly });
+        }
+    variants["two-azs-private"] = withDefaults({ Private: "Yes" }, 2);
+    const findings = await cfnLint(variants, { includeWarnings: true });
+    expect(Object.values(findings).flat().filter((finding) => !KNOWN_WARNINGS[finding.rule]?.test(finding.message))).toEqual([]);
+  }, 120_000);
+});
