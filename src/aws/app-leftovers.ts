@@ -1,12 +1,11 @@
 /**
  * What an app leaves outside its stack, removed by `apps delete` once the stack is gone:
- * its CA-signed certificate in ACM, its ECR repository `<rack>/<app>` and its stored
- * environment under `/racknet/<rack>/apps/<app>/` in Parameter Store. Each is removed only
- * when its tags say it is this app's (racknet:rack and racknet:app); anything else is
- * reported as kept, never deleted.
+ * its CA-signed certificate in ACM and its stored environment under
+ * `/racknet/<rack>/apps/<app>/` in Parameter Store (the ECR repository goes through
+ * ecr.ts's deleteRepository). Each is removed only when its tags say it is this app's
+ * (racknet:rack and racknet:app); anything else is reported as kept, never deleted.
  */
 import type { ACMClient } from "@aws-sdk/client-acm";
-import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { APP_TAG, CERT_TAG, RACK_TAG } from "../names/index.js";
 import { deleteCertificate, rackCertificates } from "./acm.js";
@@ -17,17 +16,10 @@ export interface AppRef {
   app: string;
 }
 
-/** The app's ECR repository (builds push there). Belongs with the other names once builds are merged. */
-export function appRepositoryName({ rack, app }: AppRef): string {
-  return `${rack}/${app}`;
-}
-
 /** The app's environment in Parameter Store. Belongs with the other names once `racknet env` is merged. */
 export function appEnvironmentPath({ rack, app }: AppRef): string {
   return `/racknet/${rack}/apps/${app}`;
 }
-
-export type RepositoryRemoval = "deleted" | "absent" | "not-ours";
 
 /** DeleteParameters takes at most 10 names per call. */
 export const DELETE_PARAMETERS_MAX = 10;
@@ -72,25 +64,6 @@ export async function deleteAppCertificates(
     }
   }
   return removal;
-}
-
-/** Delete the app's repository with its images; one that is gone is done, one not tagged for this app is left. */
-export async function deleteAppRepository(ecr: ECRClient, ref: AppRef): Promise<RepositoryRemoval> {
-  const { DescribeRepositoriesCommand, ListTagsForResourceCommand, DeleteRepositoryCommand } = sdk.ecr();
-  const name = appRepositoryName(ref);
-  try {
-    const { repositories } = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] }));
-    const repository = repositories?.[0];
-    if (!repository) return "absent";
-    const { tags } = await ecr.send(new ListTagsForResourceCommand({ resourceArn: repository.repositoryArn }));
-    const tag = (key: string) => tags?.find((one) => one.Key === key)?.Value;
-    if (tag(RACK_TAG) !== ref.rack || tag(APP_TAG) !== ref.app) return "not-ours";
-    await ecr.send(new DeleteRepositoryCommand({ repositoryName: name, force: true }));
-    return "deleted";
-  } catch (error) {
-    if (errorName(error) === "RepositoryNotFoundException") return "absent";
-    throw error;
-  }
 }
 
 export interface EnvironmentRemoval {

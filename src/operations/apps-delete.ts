@@ -1,9 +1,10 @@
 import { AwsOperationFailed, UserError } from "../core/errors.js";
-import { appEnvironmentPath, appRepositoryName, deleteAppCertificates, deleteAppEnvironment, deleteAppRepository } from "../aws/app-leftovers.js";
+import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
+import { deleteRepository } from "../aws/ecr.js";
 import { refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import type { AppInfo } from "../aws/stacks.js";
-import { APP_NAME_MAX, nameProblem } from "../names/index.js";
+import { APP_NAME_MAX, nameProblem, repositoryName } from "../names/index.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
@@ -25,7 +26,7 @@ export interface AppDeletion {
   rack: string;
   outcome: "deleted";
   certificates: string[];
-  repository: "deleted" | "absent" | "not-ours";
+  repository: "deleted" | "absent";
   environment: string[];
 }
 
@@ -43,7 +44,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
     port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, plannedApp(metadata), undefined) }),
     followCommand: `racknet apps -r ${rack.rack}`,
     what,
-    retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${appRepositoryName(app)} and its environment under ${appEnvironmentPath(app)}/`,
+    retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
   });
   if (outcome.kind === "dry-run") return;
   if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
@@ -77,9 +78,14 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): 
   // Best effort by design: the rack's sync function removes the names on the tasks' next change anyway.
   await reconcilePrivateNetwork(context, rack, [app]);
 
-  const repository = await attempt(`ECR repository ${appRepositoryName(ref)}`, async () => deleteAppRepository(await context.aws.ecr(), ref), "absent" as const);
-  if (repository === "deleted") context.printer.step(`deleted ECR repository ${appRepositoryName(ref)} and its images`);
-  if (repository === "not-ours") context.printer.warn(`kept ECR repository ${appRepositoryName(ref)}: it is not tagged racknet:rack=${ref.rack}, racknet:app=${ref.app}, so racknet did not make it`);
+  // Someone else's repository of that name is refused by deleteRepository, and so listed below.
+  let repository: AppDeletion["repository"] = "absent";
+  await attempt(`ECR repository ${repositoryName(ref.rack, ref.app)}`, async () =>
+    deleteRepository(await context.aws.ecr(), ref, (event) => {
+      if (event.type !== "repository-deleted") return;
+      repository = "deleted";
+      context.printer.step(`deleted ECR repository ${event.repository} and its images`);
+    }), undefined);
 
   const environment = await attempt(`the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
   if (environment.deleted.length > 0) context.printer.step(`deleted ${environment.deleted.length} stored environment value(s) under ${appEnvironmentPath(ref)}/`);
@@ -87,7 +93,7 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): 
 
   if (remaining.length > 0) {
     throw new AwsOperationFailed(`app ${app.app}'s stack is deleted, but these remain: ${remaining.join("; ")}`, {
-      fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check your permissions for ACM, ECR and SSM, then delete them by hand",
+      fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check each reason above (permissions for ACM, ECR and SSM; a resource racknet did not make), then delete what is the app's by hand",
     });
   }
   return { app: app.app, rack: rack.rack, outcome: "deleted", certificates: certificates.deleted, repository, environment: environment.deleted };

@@ -112,7 +112,7 @@ beforeEach(() => {
   ];
   route53.on(ListResourceRecordSetsCommand).callsFake(() => ({ ResourceRecordSets: zone, IsTruncated: false }));
   route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: "c1", Status: "PENDING", SubmittedAt: new Date() } });
-  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: "prod/shop", repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/prod/shop" }] });
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: "prod/shop", repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/prod/shop", repositoryUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/prod/shop" }] });
   ecr.on(EcrTags).resolves({ tags: [{ Key: "racknet:rack", Value: "prod" }, { Key: "racknet:app", Value: "shop" }] });
   ecr.on(DeleteRepositoryCommand).resolves({});
   ssm.on(GetParametersByPathCommand).resolves({
@@ -196,21 +196,23 @@ describe("racknet apps delete", () => {
     expect(cfn.calls()).toEqual([]);
   });
 
-  it("a repository or environment that is absent is fine; one not tagged as the app's is kept", async () => {
+  it("a repository or environment that is absent is fine", async () => {
     ecr.on(DescribeRepositoriesCommand).rejects(new RepositoryNotFoundException({ message: "not found", $metadata: {} }));
     ssm.on(GetParametersByPathCommand).resolves({ Parameters: [] });
     const day = dayContext({ yes: true, json: true });
     await run(day.context, { app: "shop" });
     expect((JSON.parse(day.stdout()) as AppDeletion).repository).toBe("absent");
     expect(ecr).not.toHaveReceivedCommand(DeleteRepositoryCommand);
+  });
 
-    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: "prod/shop", repositoryArn: "arn:x" }] });
+  it("a repository of that name not tagged as the app's is never deleted: listed at the end (exit 3)", async () => {
     ecr.on(EcrTags).resolves({ tags: [] });
-    appOnRack();
-    const again = dayContext({ yes: true });
-    await run(again.context, { app: "shop" });
-    expect(again.stderr()).toContain("kept ECR repository prod/shop");
+    const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as AwsOperationFailed;
+    expect(error).toBeInstanceOf(AwsOperationFailed);
+    expect(error.message).toContain("ECR repository prod/shop (the ECR repository prod/shop exists and is not racknet's repository of app shop");
     expect(ecr).not.toHaveReceivedCommand(DeleteRepositoryCommand);
+    // The other leftovers were still removed.
+    expect(ssm).toHaveReceivedCommand(DeleteParametersCommand);
   });
 
   it("what could not be removed is listed at the end (exit 3), after trying every other leftover", async () => {
@@ -220,6 +222,7 @@ describe("racknet apps delete", () => {
     expect(error.exitCode).toBe(ExitCode.awsFailed);
     expect(error.message).toContain("ECR repository prod/shop (User is not authorized");
     expect(ssm).toHaveReceivedCommand(DeleteParametersCommand);
+    expect(acm).toHaveReceivedCommand(DeleteCertificateCommand);
   });
 });
 
