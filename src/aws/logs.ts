@@ -85,8 +85,8 @@ async function* eventPages(logs: CloudWatchLogsClient, query: LogQuery): AsyncGe
       if (error instanceof Error && error.name === "ResourceNotFoundException") throw new LogGroupNotFound(query.group);
       throw error;
     }
-    // The prefix is checked here too: moto 5.2's FilterLogEvents ignores logStreamNamePrefix,
-    // and another app's lines must never be shown as this app's.
+    // The prefix is checked here too (stock moto 5.2 ignores logStreamNamePrefix): another
+    // app's lines must never be shown as this app's, whatever the server does.
     yield (page.events ?? []).flatMap(toLogEvent).filter((event) => event.stream.startsWith(query.streamPrefix));
     nextToken = page.nextToken;
   } while (nextToken);
