@@ -1,13 +1,18 @@
 /** Every command, in the order `racknet --help` lists them. */
 import apps from "./apps.js";
+import appsDelete from "./apps-delete.js";
+import appsInfo from "./apps-info.js";
+import { completionCommand } from "./completion.js";
 import deploy from "./deploy.js";
 import env from "./env.js";
 import envGet from "./env-get.js";
 import envSet from "./env-set.js";
 import envUnset from "./env-unset.js";
 import type { CommandDeclaration } from "./define.js";
+import logs from "./logs.js";
 import manifestCheck from "./manifest-check.js";
 import privateNetworksDomainNames from "./private-networks-domain-names.js";
+import ps from "./ps.js";
 import rackCa from "./rack-ca.js";
 import rackInstall from "./rack-install.js";
 import rackParams from "./rack-params.js";
@@ -34,8 +39,13 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   envGet,
   services,
   apps,
+  appsInfo,
+  appsDelete,
+  logs,
+  ps,
   privateNetworksDomainNames,
   manifestCheck,
+  completionCommand(() => COMMANDS),
 ];
 
 /** Commands that only hold subcommands: without one they print their help. */

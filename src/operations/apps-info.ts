@@ -1,0 +1,119 @@
+import type { Service as EcsService } from "@aws-sdk/client-ecs";
+import { UsageError } from "../core/errors.js";
+import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
+import type { EndpointKind, Visibility } from "../manifest/model.js";
+import { serviceNameOutput } from "../templates/app-contract.js";
+import { readAppMetadata } from "../steps/app-metadata.js";
+import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { deployedEndpoints } from "../steps/service-endpoints.js";
+import { appName, type Context } from "../runtime/context.js";
+
+/**
+ * `racknet apps info APP`: what `convox apps info` shows and what racknet knows besides:
+ * the stack's status and last deploy, then per service its visibility, the image its
+ * current task definition runs, desired and running counts, and its endpoints. Reads the
+ * two stacks, the app's template (its Metadata lists the services), one DescribeServices
+ * per 10 services and one DescribeTaskDefinition per release.
+ */
+
+/** `racknet apps info --json`. */
+export interface AppDetails {
+  app: string;
+  rack: string;
+  status: string;
+  statusReason: string | null;
+  lastDeploy: string | null;
+  /** The racknet version that deployed it. */
+  version: string;
+  services: ServiceDetails[];
+}
+
+export interface ServiceDetails {
+  service: string;
+  visibility: Visibility;
+  image: string | null;
+  release: string | null;
+  desired: number | null;
+  running: number | null;
+  pending: number | null;
+  endpoints: { kind: EndpointKind; url: string }[];
+}
+
+export async function run(context: Context, args: { app?: string }): Promise<void> {
+  const details = await appDetails(context, chosenApp(context, args.app));
+  context.printer.result(details, () => {
+    context.printer.keyValues([
+      ["Name", details.app],
+      ["Rack", details.rack],
+      ["Status", details.statusReason ? `${details.status} (${details.statusReason})` : details.status],
+      ["Deployed", details.lastDeploy ?? "never"],
+      ["Version", details.version],
+    ]);
+    if (details.services.length === 0) return;
+    context.printer.out("");
+    const count = (value: number | null) => (value === null ? "?" : String(value));
+    context.printer.table(
+      [
+        { header: "SERVICE", key: "service" },
+        { header: "VISIBILITY", key: "visibility" },
+        { header: "IMAGE", key: "image" },
+        { header: "RELEASE", key: "release" },
+        { header: "DESIRED", key: "desired" },
+        { header: "RUNNING", key: "running" },
+        { header: "ENDPOINTS", key: "endpoints" },
+      ],
+      details.services.map((service) => ({
+        service: service.service,
+        visibility: service.visibility,
+        image: service.image ?? "?",
+        release: service.release ?? "?",
+        desired: count(service.desired),
+        running: count(service.running),
+        endpoints: service.endpoints.map((endpoint) => endpoint.url).join(" "),
+      })),
+    );
+  });
+}
+
+/** APP, else -a, else the directory's name; APP and a different -a together are a usage error. */
+export function chosenApp(context: Context, positional: string | undefined): string {
+  const flag = context.options.app;
+  if (positional && flag && positional !== flag) {
+    throw new UsageError(`two apps named: ${positional} (argument) and ${flag} (-a)`, { fix: "name the app once" });
+  }
+  return positional ?? appName(context.options);
+}
+
+async function appDetails(context: Context, name: string): Promise<AppDetails> {
+  const rack = await resolveRack(context);
+  const app = await resolveApp(context, rack, name);
+  const metadata = await readAppMetadata(context, app);
+  const cluster = rack.rackOutputs.Cluster;
+  const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
+  const ecs = await context.aws.ecs();
+  const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean)) : new Map<string, EcsService>();
+  const images = await taskDefinitionImages(ecs, [...running.values()].map((service) => service.taskDefinition ?? ""));
+  return {
+    app: name,
+    rack: rack.rack,
+    status: app.status,
+    statusReason: app.statusReason ?? null,
+    lastDeploy: app.lastUpdated?.toISOString() ?? null,
+    version: metadata.version,
+    services: metadata.services.map((service, index) => {
+      const ecsService = running.get(ecsNames[index] ?? "");
+      const taskDefinition = ecsService?.taskDefinition;
+      const containerImages = taskDefinition ? images.get(taskDefinition) : undefined;
+      return {
+        service: service.name,
+        visibility: service.visibility,
+        image: containerImages?.[service.name] ?? null,
+        release: taskDefinition ? taskDefinitionRevision(taskDefinition) : null,
+        desired: ecsService?.desiredCount ?? null,
+        running: ecsService?.runningCount ?? null,
+        pending: ecsService?.pendingCount ?? null,
+        endpoints: deployedEndpoints(service.name, service.visibility, name, rack.rack, app.parameters),
+      };
+    }),
+  };
+}
