@@ -7,7 +7,7 @@
  */
 import type { ACMClient } from "@aws-sdk/client-acm";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { APP_TAG, CERT_TAG, RACK_TAG } from "../names/index.js";
+import { APP_TAG, CERT_TAG, RACK_TAG, appEnvironmentPath as environmentPath } from "../names/index.js";
 import { deleteCertificate, rackCertificates } from "./acm.js";
 import { sdk } from "./sdk.js";
 
@@ -16,9 +16,9 @@ export interface AppRef {
   app: string;
 }
 
-/** The app's environment in Parameter Store. Belongs with the other names once `racknet env` is merged. */
+/** The app's environment in Parameter Store, without the trailing slash. */
 export function appEnvironmentPath({ rack, app }: AppRef): string {
-  return `/racknet/${rack}/apps/${app}`;
+  return environmentPath(rack, app).replace(/\/$/, "");
 }
 
 /** DeleteParameters takes at most 10 names per call. */

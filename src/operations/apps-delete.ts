@@ -10,6 +10,7 @@ import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
+import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 
 /**
@@ -68,6 +69,8 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): 
     }
   };
 
+  // Its names leave the listeners' apps certificate; a certificate of its own (racknet before that) goes.
+  await attempt("the app's names in the rack's apps certificates", () => releaseFromAppsCertificates(context, rack, app.app), undefined);
   const certificates = await attempt("the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
   for (const arn of certificates.deleted) context.printer.step(`deleted certificate ${arn}`);
   for (const arn of certificates.inUse) {

@@ -111,6 +111,14 @@ export function completionTree(commands: readonly CompletableCommand[]): Complet
     if (command.changesAws) target.flags.push(...CHANGE_FLAGS.map(parseFlag));
     target.values.push(...command.arguments.flatMap((spec) => ARGUMENT_VALUES[spec.name] ?? []));
   }
+  // Commander also takes a parent command's options after its subcommand (`env set --reveal`).
+  const own = new Map(commands.map((command) => [command.path.join(" "), Object.values(command.options).map(parseFlag)]));
+  for (const command of commands) {
+    const target = node(command.path);
+    for (let depth = 1; depth < command.path.length; depth += 1) {
+      for (const flag of own.get(command.path.slice(0, depth).join(" ")) ?? []) if (!target.flags.some((known) => known.long === flag.long)) target.flags.push(flag);
+    }
+  }
   return [...nodes.values()];
 }
 

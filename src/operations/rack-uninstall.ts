@@ -3,7 +3,7 @@ import { UserError } from "../core/errors.js";
 import { describeStack, listApps } from "../aws/stacks.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";
-import { KIND_TAG, RACK_NAME_MAX, appStackName, nameProblem, rackStackName } from "../names/index.js";
+import { KIND_TAG, RACK_NAME_MAX, nameProblem, rackStackName } from "../names/index.js";
 import { removeRackCa } from "../steps/certificates.js";
 import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
@@ -26,7 +26,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   const apps = await listApps(cfn, name);
   if (apps.length > 0) {
     throw new UserError(`rack ${name} still has ${apps.length} app(s): ${apps.map((app) => app.app).join(", ")}; nothing was deleted`, {
-      fix: `delete each app first, e.g. \`aws cloudformation delete-stack --stack-name ${appStackName(name, apps[0]?.app ?? "APP")}\``,
+      fix: `delete each app first: ${apps.map((app) => `\`racknet apps delete ${app.app} -r ${name}\``).join(", ")}`,
     });
   }
   const bucket = stack.outputs.TemplateBucket;

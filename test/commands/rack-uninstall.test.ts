@@ -28,7 +28,7 @@ describe("racknet rack uninstall", () => {
     const result = await h.run(uninstall, { name: "prod" });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("error: rack prod still has 2 app(s): shop, blog; nothing was deleted");
-    expect(result.stderr).toContain("aws cloudformation delete-stack --stack-name prod-shop");
+    expect(result.stderr).toContain("`racknet apps delete shop -r prod`, `racknet apps delete blog -r prod`");
     expect(result.writes).toEqual([]);
   });
 
