@@ -1,7 +1,7 @@
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
 import { deleteRepository } from "../aws/ecr.js";
-import { refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
+import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, nameProblem, repositoryName } from "../names/index.js";
@@ -37,7 +37,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
-  await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
+  refuseConcurrentChangeSet(await pendingOn(await context.aws.cloudFormation(), app.name), app, what);
   const metadata = await readAppMetadata(context, app);
 
   const outcome = await deleteStack(context.aws, app.name, {

@@ -8,14 +8,15 @@ import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
 import type { Json } from "../templates/cfn.js";
 import type { AppsListener } from "../templates/rack-certificates.js";
 import { racknetVersion } from "../version.js";
-import { describeStack } from "../aws/stacks.js";
+import { deployedTemplateIfAny, describeStack } from "../aws/stacks.js";
+import { pendingOn } from "../aws/changeset/preflight.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
 import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certificates.js";
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
+import { appMetadataOf } from "../steps/app-metadata.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
@@ -45,6 +46,7 @@ export async function run(context: Context, args: { file: string }): Promise<voi
 async function deployApp(context: Context, app: string, file: string): Promise<DeployResult> {
   const problem = nameProblem("app", app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
+  // The manifest's own rules come before any AWS call (SPEC section 3).
   const { manifest, warnings } = await loadManifest(file);
   for (const warning of warnings) context.printer.warnProblem(warning);
 
@@ -55,9 +57,13 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   }
 
   const stackName = appStackName(rack.rack, app);
-  // Reads only, side by side: the app's stack, its listener rules, the CA, its environment.
-  const [existing, priorities, caCertPem, environment, region] = await Promise.all([
-    describeStack(await context.aws.cloudFormation(), stackName),
+  // Reads only, side by side (one round trip): the app's stack, its deployed template, other
+  // racknets' change sets on it, its listener rules, the CA, its environment.
+  const cfn = await context.aws.cloudFormation();
+  const [existing, previousTemplate, pending, priorities, caCertPem, environment, region] = await Promise.all([
+    describeStack(cfn, stackName),
+    deployedTemplateIfAny(cfn, stackName),
+    pendingOn(cfn, stackName),
     listenerPriorities(context, rack, app, manifest),
     readRackCaCertificate(context, rack.rack),
     prepareEnvironment(context, rack.rack, app, manifest),
@@ -71,7 +77,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   }
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environment.resolved.values);
-  const previous = existing ? await readAppMetadata(context, { ...existing, rack: rack.rack, app }) : undefined;
+  const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
 
   // The template is rendered and measured against CloudFormation's quotas before the first write.
   const rendered = renderAppStack({
@@ -102,6 +108,8 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
       notes: environmentNotes(environment.writes, environment.deletes),
+      existing: existing ?? null,
+      pending,
     },
     {
       port,
