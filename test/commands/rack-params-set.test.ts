@@ -157,10 +157,7 @@ describe("racknet rack params set: changes", () => {
     expect(executed()).toEqual(["prod", "prod-billing", "prod-shop"]);
   });
 
-  // Known gap (reported to the lead): the error names only shop's failure, and its fix
-  // ("run the command again") answers "no changes" and leaves zoo on the public subnets.
-  // Remove `.fails` once src/operations/rack-params-set.ts says what changed and resumes.
-  it.fails("an app that fails to move after the rack changed: the error says the rack changed, which apps moved and which did not", async () => {
+  it("an app that fails to move after the rack changed: the error says the rack changed, which apps moved and which did not", async () => {
     const result = await shopFailsToMove();
     const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));
     expect(error).toMatch(/rack prod .*Private=Yes/);
@@ -168,7 +165,7 @@ describe("racknet rack params set: changes", () => {
     expect(error).toMatch(/zoo/);
   });
 
-  it.fails("after an app failed to move, running the command again moves the apps still on the old subnets", async () => {
+  it("after an app failed to move, running the command again moves the apps still on the old subnets", async () => {
     await shopFailsToMove();
     const again = await set("Private=Yes");
     expect(again.exitCode).toBe(0);
