@@ -4,6 +4,7 @@ import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { ACMClient } from "@aws-sdk/client-acm";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
@@ -72,6 +73,10 @@ export class AwsClients {
 
   ssm(): Promise<SSMClient> {
     return this.client("SSM", async () => new (sdk.ssm()).SSMClient(this.config()));
+  }
+
+  kms(): Promise<KMSClient> {
+    return this.client("KMS", async () => new (sdk.kms()).KMSClient(this.config()));
   }
 
   ecs(): Promise<ECSClient> {

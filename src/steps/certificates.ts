@@ -9,6 +9,7 @@ import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, ty
 import type { RackInfo } from "./resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates } from "../aws/acm.js";
 import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "../aws/ssm-ca.js";
+import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
 
 export interface RackCa extends CertificateAuthority {
@@ -16,13 +17,40 @@ export interface RackCa extends CertificateAuthority {
   created: boolean;
 }
 
+export interface RackCaOptions {
+  /** The KMS key that encrypts the CA's private key (the rack's own); absent: Parameter Store's default, aws/ssm. */
+  keyId?: string;
+  /**
+   * A CA with one of its two parameters missing (a run stopped between the two writes) is
+   * made anew instead of refused: only for a rack whose stack does not exist yet, where
+   * nothing can have trusted it.
+   */
+  replaceIncomplete?: boolean;
+}
+
 /** The rack's CA from Parameter Store, created (key as a SecureString) when absent. */
-export async function ensureRackCa(context: Context, rack: string): Promise<RackCa> {
-  const existing = await readRackCa(context, rack);
-  if (existing) return { ...existing, created: false };
+export async function ensureRackCa(context: Context, rack: string, options: RackCaOptions = {}): Promise<RackCa> {
+  const stored = await readStoredCa(await context.aws.ssm(), rack);
+  const incomplete = Boolean(stored.keyPem) !== Boolean(stored.certPem);
+  if (!(incomplete && options.replaceIncomplete)) {
+    const existing = await readRackCa(context, rack);
+    if (existing) return { ...existing, created: false };
+  }
+  if (incomplete) await deleteStoredCa(await context.aws.ssm(), rack);
   const ca = await createCa(rack);
-  await storeCa(await context.aws.ssm(), rack, ca);
+  await storeCa(await context.aws.ssm(), rack, ca, options.keyId);
   return { ...ca, created: true };
+}
+
+/**
+ * The rack CA's own KMS key, adopted when an earlier run made it (found by its alias),
+ * created otherwise: customer managed, rotation on, decrypting only the CA key parameter.
+ */
+export async function ensureCaKey(context: Context, rack: string): Promise<CaKey & { created: boolean }> {
+  const kms = await context.aws.kms();
+  const found = await findCaKey(kms, rack);
+  if (found && found.state === "Enabled") return { ...found, created: false };
+  return { ...(await createCaKey(kms, rack)), created: true };
 }
 
 /** The CA certificate (PEM), for `racknet rack ca` and the app stacks' RackCaCert. */
@@ -48,22 +76,32 @@ export interface CertificateRequest {
  */
 export async function ensureCertificate(context: Context, request: CertificateRequest): Promise<string> {
   const acm = await context.aws.acm();
-  const ca = await readRackCa(context, request.rack);
-  if (!ca) throw noCa(request.rack);
+  // The certificate alone says whether anything must be signed: the key is decrypted only then.
+  const caCertPem = await readRackCaCertificate(context, request.rack);
   const owned = await rackCertificates(acm, request.rack);
   const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === (request.kind ?? "rack") && !tags[APP_TAG]))?.arn;
-  if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, ca.certPem))) return found;
+  if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, caCertPem))) return found;
+  const ca = await readRackCa(context, request.rack);
+  if (!ca) throw noCa(request.rack);
 
   const [commonName = request.rack] = request.dnsNames;
   const issued = await issueServerCertificate(ca, { commonName, dnsNames: request.dnsNames });
   return importCertificate(acm, issued, found ? { arn: found } : { tags: certificateTags(request) });
 }
 
-/** Every certificate racknet imported for the rack (its own and its apps'), then the CA: uninstall, or an install that made no stack. */
-export async function removeRackCa(context: Context, rack: string): Promise<void> {
+/**
+ * Every certificate racknet imported for the rack (its own and its apps'), then the CA, then
+ * the CA's KMS key (its alias at once, the key after KMS's waiting period): uninstall, or an
+ * install that made no stack. Each is found by its tag, name or alias, so a run that never
+ * recorded what it made leaves nothing behind either.
+ */
+export async function removeRackCa(context: Context, rack: string): Promise<{ certificates: number; key: "scheduled" | "absent" }> {
   const acm = await context.aws.acm();
-  for (const { arn } of await rackCertificates(acm, rack)) await deleteCertificate(acm, arn);
+  const certificates = await rackCertificates(acm, rack);
+  for (const { arn } of certificates) await deleteCertificate(acm, arn);
   await deleteStoredCa(await context.aws.ssm(), rack);
+  const key = await scheduleCaKeyDeletion(await context.aws.kms(), rack);
+  return { certificates: certificates.length, key };
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {
@@ -128,12 +166,14 @@ async function updateAppsCertificate(
   }
   const acm = await context.aws.acm();
   for (let attempt = 1; attempt <= APPS_CERTIFICATE_ATTEMPTS; attempt += 1) {
-    const [pem, ca] = await Promise.all([certificatePem(acm, arn), readRackCa(context, rack.rack)]);
-    if (!ca) throw noCa(rack.rack);
+    const [pem, caCertPem] = await Promise.all([certificatePem(acm, arn), readRackCaCertificate(context, rack.rack)]);
     const apps = pem ? appsInCertificate(listener, rack.rack, certificateInfo(pem).dnsNames) : [];
     const wanted = change(apps);
     const names = appsCertificateNames(listener, rack.rack, wanted);
-    if (pem && done(apps) && (await stillGood(pem, names, ca.certPem))) return;
+    if (pem && done(apps) && (await stillGood(pem, names, caCertPem))) return;
+    // Only now is the CA's key needed, and decrypted.
+    const ca = await readRackCa(context, rack.rack);
+    if (!ca) throw noCa(rack.rack);
     const [commonName = rack.rack] = names;
     await importCertificate(acm, await issueServerCertificate(ca, { commonName, dnsNames: names }), { arn });
     const after = await certificatePem(acm, arn);

@@ -156,6 +156,11 @@ export class Journal {
     return this.#set(id, "done", note);
   }
 
+  /** What the step made was removed again: it is as if it never ran. */
+  undo(id: string): Promise<void> {
+    return this.#set(id, "pending", "removed");
+  }
+
   /**
    * The run stops here: the step that was running is marked failed (or, when AWS carries on
    * without racknet, still running), the journal kept. Best effort: the error the user sees

@@ -273,7 +273,9 @@ function refuseOtherUnfinished(scope: JournalScope, previous: JournalRecord, pla
 /** The run stops: keep the journal and say where things stand, or, when nothing was done, leave no trace. */
 async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
   const stillRunning = error instanceof Interrupted && /continues in AWS/.test(error.message);
-  if (!stillRunning && !anythingDone(journal.record)) {
+  // The step that was running when the error came rolled back, unless AWS still carries it on.
+  const changed = journal.record.steps.some((step) => step.state === "done") || (stillRunning && anythingDone(journal.record));
+  if (!changed) {
     await journal.finish().catch(() => undefined);
     return error;
   }
