@@ -3,8 +3,10 @@ import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from 
 import { deleteRepository } from "../aws/ecr.js";
 import { refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
-import type { AppInfo } from "../aws/stacks.js";
-import { APP_NAME_MAX, nameProblem, repositoryName } from "../names/index.js";
+import { describeStack, type AppInfo } from "../aws/stacks.js";
+import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
+import { readJournal } from "../steps/journal.js";
+import { runOperation } from "../steps/lock.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
@@ -14,11 +16,14 @@ import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 
 /**
- * `racknet apps delete APP`: refused while another racknet change set is pending on the
- * app's stack or the stack is busy; otherwise the plan (every resource of the stack goes),
+ * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
+ * racknet change set is pending on the app's stack or the stack is busy; otherwise, journaled,
+ * the plan (every resource of the stack goes),
  * the go-ahead (prompt, --yes, --dry-run), the stack deleted, then what lives outside it:
  * the app's certificate (only once no listener uses it), its private network names (its
- * tasks are gone with its services), its ECR repository and its stored environment.
+ * tasks are gone with its services), its ECR repository and its stored environment. A run
+ * that stops after the stack is gone is finished by running it again (the journal says the
+ * stack went; without it the app would be "not found").
  */
 
 /** `racknet apps delete --json`. */
@@ -31,28 +36,61 @@ export interface AppDeletion {
   environment: string[];
 }
 
+const OPERATION = "apps delete";
+
 export async function run(context: Context, args: { app: string }): Promise<void> {
   const problem = nameProblem("app", args.app, APP_NAME_MAX);
   if (problem) throw new UserError(problem);
   const rack = await resolveRack(context);
-  const app = await resolveApp(context, rack, args.app);
+  const scope = { rack: rack.rack, app: args.app };
+  const previous = await readJournal(context, scope);
+  // A stopped delete whose stack is already gone: only what lives outside it is left to remove.
+  const stackGone = previous?.operation === OPERATION && !(await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, args.app)));
+  const app = stackGone ? goneApp(rack, args.app) : await resolveApp(context, rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
-  await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
-  const metadata = await readAppMetadata(context, app);
+  if (!stackGone) await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
+  const metadata = stackGone ? undefined : await readAppMetadata(context, app);
 
-  const outcome = await deleteStack(context.aws, app.name, {
-    // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
-    port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, plannedApp(metadata), undefined) }),
-    followCommand: `racknet apps -r ${rack.rack}`,
-    what,
-    retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
+  const plan = {
+    operation: OPERATION,
+    key: app.app,
+    command: `racknet apps delete ${app.app} -r ${rack.rack}`,
+    steps: [
+      { id: "stack", what: `stack ${app.name}` },
+      { id: "leftovers", what: `the app's certificate, private network names, ECR repository ${repositoryName(rack.rack, app.app)} and environment under ${appEnvironmentPath(app)}/` },
+    ],
+  };
+  const deletion = await runOperation(context, scope, plan, async ({ journal }) => {
+    if (stackGone && !journal.isDone("stack")) await journal.done("stack", "already gone");
+    if (!journal.isDone("stack")) {
+      const outcome = await deleteStack(context.aws, app.name, {
+        // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
+        port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, metadata ? plannedApp(metadata) : undefined, undefined) }),
+        followCommand: `racknet apps -r ${rack.rack}`,
+        what,
+        retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
+        beforeExecute: () => journal.start("stack"),
+      });
+      if (outcome.kind === "dry-run") return undefined;
+      if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
+      await journal.done("stack");
+    } else if (context.options.dryRun) {
+      context.printer.info(`dry run: stack ${app.name} is already gone; would remove the app's certificate, names, ECR repository and environment`);
+      return undefined;
+    }
+    await journal.start("leftovers");
+    const removed = await removeLeftovers(context, rack, app);
+    await journal.done("leftovers");
+    return removed;
   });
-  if (outcome.kind === "dry-run") return;
-  if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
-
-  const deletion = await removeLeftovers(context, rack, app);
+  if (!deletion) return;
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
   context.printer.result(deletion, () => undefined);
+}
+
+/** The app as racknet knows it once its stack is gone: its names, no stack id. */
+function goneApp(rack: RackInfo, app: string): AppInfo {
+  return { name: appStackName(rack.rack, app), id: "", status: "DELETE_COMPLETE", parameters: {}, outputs: {}, tags: {}, rack: rack.rack, app };
 }
 
 /** Each leftover is tried even when another fails; what could not be removed is one error at the end (exit 3). */
@@ -78,8 +116,9 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): 
     fixes.push(`aws acm delete-certificate --certificate-arn ${arn}`);
   }
 
-  // Best effort by design: the rack's sync function removes the names on the tasks' next change anyway.
-  await reconcilePrivateNetwork(context, rack, [app]);
+  // Best effort by design: the rack's sync function removes the names on the tasks' next change anyway
+  // (and a resumed delete no longer knows the stack's id the names are made of).
+  if (app.id) await reconcilePrivateNetwork(context, rack, [app]);
 
   // Someone else's repository of that name is refused by deleteRepository, and so listed below.
   let repository: AppDeletion["repository"] = "absent";
@@ -96,7 +135,7 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): 
 
   if (remaining.length > 0) {
     throw new AwsOperationFailed(`app ${app.app}'s stack is deleted, but these remain: ${remaining.join("; ")}`, {
-      fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check each reason above (permissions for ACM, ECR and SSM; a resource racknet did not make), then delete what is the app's by hand",
+      fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check each reason above (permissions for ACM, ECR and SSM; a resource racknet did not make, which it leaves alone)",
     });
   }
   return { app: app.app, rack: rack.rack, outcome: "deleted", certificates: certificates.deleted, repository, environment: environment.deleted };

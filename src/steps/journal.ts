@@ -7,7 +7,7 @@
  * (a failure, Ctrl-C) leaves it behind: `racknet rack` shows it, and running the same command
  * again reads it and does only the steps that are not done.
  */
-import { UserError, ExitCode } from "../core/errors.js";
+import { ExitCode, UserError, ValidationErrors } from "../core/errors.js";
 import { RACK_TAG, APP_TAG, journalsPath, operationJournalParameter } from "../names/index.js";
 import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords } from "../aws/operation-records.js";
 import type { Context } from "../runtime/context.js";
@@ -219,7 +219,7 @@ export class OperationStopped extends UserError {
 }
 
 /** What the cause said and its exit code: a UserError's own, an AWS error's as racknet describes it. */
-export function stoppedError(cause: { message: string; exitCode: ExitCode; fix?: string }, record: JournalRecord): OperationStopped {
+export function stoppedError(cause: { message: string; exitCode: ExitCode; fix?: string }, record: JournalRecord, original?: unknown): UserError {
   const lines = progressLines(record);
   // The cause spoke of its own step; the operation did change something before it.
   const said = cause.message.replace(/;? *nothing (was )?changed\.?$/, "");
@@ -228,5 +228,10 @@ export function stoppedError(cause: { message: string; exitCode: ExitCode; fix?:
   // "run the command again" is what finishing means here: said once, with the command.
   const first = cause.fix && cause.exitCode !== ExitCode.interrupted ? cause.fix.replace(/[;,]? *(and |then )?run (the command|this|it) again\.?$/i, "") : "";
   const fix = first ? `${first}; then ${finish}` : finish;
-  return new OperationStopped(message, { fix, exitCode: cause.exitCode, cause });
+  // The same kind of error as the cause (an AWS failure stays one), so callers and exit codes see no difference.
+  if (original instanceof UserError && !(original instanceof ValidationErrors) && original.exitCode === cause.exitCode) {
+    const Kind = original.constructor as new (message: string, options: { fix?: string; cause?: unknown }) => UserError;
+    return new Kind(message, { fix, cause: original });
+  }
+  return new OperationStopped(message, { fix, exitCode: cause.exitCode, cause: original });
 }

@@ -281,5 +281,5 @@ async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
   }
   const failure = await describeFailure(error);
   await journal.stop(failure.message.split("\n")[0]?.slice(0, 300) ?? "stopped", stillRunning ? "running" : "failed");
-  return failure.exitCode === ExitCode.bug ? error : stoppedError(failure, journal.record);
+  return failure.exitCode === ExitCode.bug ? error : stoppedError(failure, journal.record, error);
 }
