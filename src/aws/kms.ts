@@ -1,6 +1,5 @@
 import type { KMSClient } from "@aws-sdk/client-kms";
 import { RACK_TAG, caKeyAlias } from "../names/index.js";
-import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { sdk } from "./sdk.js";
 
 /**
@@ -33,9 +32,10 @@ export async function findCaKey(kms: KMSClient, rack: string): Promise<CaKey | u
 /**
  * A new symmetric key, tagged for the rack, found by its alias, rotated every year, and
  * with a policy that decrypts only the CA's key parameter through Parameter Store
- * (src/ca/key-policy.ts). The caller keeps Ctrl-C off the calls in between.
+ * (src/ca/key-policy.ts, handed in as `policyFor`: the key's ARN says the account and
+ * partition it is written for).
  */
-export async function createCaKey(kms: KMSClient, rack: string): Promise<CaKey> {
+export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyArn: string) => string | undefined): Promise<CaKey> {
   const { CreateKeyCommand, CreateAliasCommand, EnableKeyRotationCommand, PutKeyPolicyCommand } = sdk.kms();
   const created = await kms.send(
     new CreateKeyCommand({
@@ -49,8 +49,8 @@ export async function createCaKey(kms: KMSClient, rack: string): Promise<CaKey> 
   const arn = created.KeyMetadata?.Arn ?? "";
   await kms.send(new CreateAliasCommand({ AliasName: caKeyAlias(rack), TargetKeyId: keyId }));
   await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
-  const facts = arnFacts(arn);
-  if (facts) await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: caKeyPolicy({ rack, ...facts }) }));
+  const policy = policyFor(arn);
+  if (policy) await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: policy }));
   return { keyId, arn, state: "Enabled" };
 }
 

@@ -9,6 +9,7 @@ import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, ty
 import type { RackInfo } from "./resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates } from "../aws/acm.js";
 import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "../aws/ssm-ca.js";
+import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
 
@@ -50,7 +51,11 @@ export async function ensureCaKey(context: Context, rack: string): Promise<CaKey
   const kms = await context.aws.kms();
   const found = await findCaKey(kms, rack);
   if (found && found.state === "Enabled") return { ...found, created: false };
-  return { ...(await createCaKey(kms, rack)), created: true };
+  const policyFor = (keyArn: string) => {
+    const facts = arnFacts(keyArn);
+    return facts ? caKeyPolicy({ rack, ...facts }) : undefined;
+  };
+  return { ...(await createCaKey(kms, rack, policyFor)), created: true };
 }
 
 /** The CA certificate (PEM), for `racknet rack ca` and the app stacks' RackCaCert. */
