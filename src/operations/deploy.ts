@@ -16,6 +16,7 @@ import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certifi
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
+import { withLock } from "../steps/lock.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
@@ -92,7 +93,9 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
     cost: appCostOfChange(region, rack.params, before, after),
   });
   const listeners = appsListeners(manifest);
-  const outcome = await deployStack(
+  // One racknet at a time on the app, and none while a rack operation moves the apps (src/steps/lock.ts).
+  const lock = { operation: "deploy", key: app, command: `racknet deploy -a ${app} -r ${rack.rack}` };
+  const outcome = await withLock(context, { rack: rack.rack, app }, lock, () => deployStack(
     context.aws,
     {
       stackName,
@@ -113,7 +116,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
         if (listeners.length > 0) await admitToAppsCertificates(context, rack, app, listeners);
       },
     },
-  );
+  ));
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);

@@ -283,3 +283,23 @@ async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
   await journal.stop(failure.message.split("\n")[0]?.slice(0, 300) ?? "stopped", stillRunning ? "running" : "failed");
   return failure.exitCode === ExitCode.bug ? error : stoppedError(failure, journal.record, error);
 }
+
+/**
+ * A single-stack operation (`deploy`) under the app's lock: refused while another racknet
+ * holds the app or the rack, or while a stopped operation of another kind waits to be
+ * finished on the app (a half-done `apps delete`). A dry run only checks.
+ */
+export async function withLock<T>(context: Context, scope: JournalScope, spec: LockSpec, work: () => Promise<T>): Promise<T> {
+  if (context.options.dryRun) {
+    await OperationLock.check(context, scope);
+    return work();
+  }
+  const lock = await OperationLock.acquire(context, scope, spec);
+  try {
+    const previous = await readJournal(context, scope);
+    if (previous) refuseOtherUnfinished(scope, previous, { ...spec, steps: [] });
+    return await work();
+  } finally {
+    await lock.release();
+  }
+}
