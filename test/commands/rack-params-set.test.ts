@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
+import { run as rackShow } from "../../src/operations/rack-show.js";
 import { awsHarness, resourceWrites, type AwsHarness, type Outcome } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
@@ -205,6 +206,19 @@ describe("racknet rack params set: one racknet at a time, and where things stand
     h.parameters.putParameter({ Name: "/racknet/prod/locks/rack", Value: lockOf("rack params set", new Date(), hostname(), 2 ** 22 + 17) });
     const result = await set("Domain=example.com");
     expect(result.exitCode, result.stderr).toBe(0);
+  });
+
+  it("`racknet rack` shows the unfinished operation: which apps moved, which did not, and the command that finishes it", async () => {
+    await shopFailsToMove();
+    Object.assign(h.options, { json: false });
+    const shown = await h.run(rackShow, undefined);
+    expect(shown.stderr).toContain("racknet rack params set Private=Yes is not finished");
+    expect(shown.stderr).toContain("done: app billing: onto the rack's new facts");
+    expect(shown.stderr).toContain("not started: app zoo: onto the rack's new facts");
+    expect(shown.stderr).toContain("finish it with `racknet rack params set Private=Yes -r prod`");
+    Object.assign(h.options, { json: true });
+    const json = JSON.parse((await h.run(rackShow, undefined)).stdout) as { unfinished: Array<{ operation: string; command: string }> };
+    expect(json.unfinished).toMatchObject([{ operation: "rack params set", command: "racknet rack params set Private=Yes -r prod" }]);
   });
 
   it("a different operation left unfinished: refused, naming the command that finishes it", async () => {
