@@ -13,6 +13,7 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
+import { assertEndpointSettings, refuseHtmlAnswers } from "./endpoint.js";
 
 export interface AwsSettings {
   region?: string;
@@ -112,6 +113,7 @@ export class AwsClients {
   }
 
   private config() {
+    assertEndpointSettings();
     const timeouts = this.settings.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region: this.settings.region,
@@ -125,6 +127,7 @@ export class AwsClients {
     let client = this.cache.get(service) as Promise<T> | undefined;
     if (!client) {
       client = build().then((built) => {
+        refuseHtmlAnswers(built as unknown as ClientShape);
         this.observe(service, built as unknown as ClientShape);
         return built;
       });

@@ -1,0 +1,81 @@
+import { UsageError, UserError } from "../core/errors.js";
+
+/**
+ * Where AWS is, when the user says: `AWS_ENDPOINT_URL` (and the per-service
+ * `AWS_ENDPOINT_URL_<SERVICE>`, https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ * A value that is not an http(s) URL is a usage error (exit 2), said before any call, instead
+ * of the SDK's TypeError (a bug, exit 70). And an answer that is a web page (an emulator not
+ * started behind a web server, a proxy's login page) is not AWS saying "nothing here": it is
+ * refused instead of being read as an empty list ("no racks", exit 0).
+ */
+
+/** The value as it may be shown: no user:password, no control characters, not a page long. */
+export function shownUrl(value: string): string {
+  const printable = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?").replace(/\/\/[^/@\s]*@/, "//****@");
+  return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
+}
+
+/** The problem with one endpoint setting, if any. */
+export function endpointUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "is not a URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return `uses ${url.protocol.replace(/:$/, "")}, not http or https`;
+  if (!url.hostname) return "has no host";
+  return undefined;
+}
+
+/** Every endpoint setting in the environment checked at once; the first bad one is a usage error. */
+export function assertEndpointSettings(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!/^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(name) || value === undefined || value === "") continue;
+    const problem = endpointUrlProblem(value);
+    if (problem) {
+      throw new UsageError(`${name} ${problem}: "${shownUrl(value)}"`, {
+        fix: `set it to the endpoint's URL, such as http://127.0.0.1:5000 for a local moto_server, or unset it to reach AWS itself (\`unset ${name}\`)`,
+      });
+    }
+  }
+}
+
+interface RawResponse {
+  statusCode?: number;
+  headers?: Record<string, string | undefined>;
+  body?: { destroy?: () => void };
+}
+
+interface MiddlewareStack {
+  add: (middleware: never, options: never) => void;
+}
+
+/**
+ * Refuse an HTML answer before the SDK reads it: AWS's APIs answer XML or JSON, never a web
+ * page. Innermost in the deserialize step, so it sees the raw HTTP response first.
+ */
+export function refuseHtmlAnswers(client: { middlewareStack: MiddlewareStack }): void {
+  const middleware = (next: (args: unknown) => Promise<{ response?: unknown }>) => async (args: unknown) => {
+    const result = await next(args);
+    const response = (result.response ?? {}) as RawResponse;
+    const type = Object.entries(response.headers ?? {}).find(([key]) => key.toLowerCase() === "content-type")?.[1] ?? "";
+    if (/^\s*text\/html/i.test(type)) {
+      // The page is not read: its socket is let go, or it would hold racknet open until the server closes it.
+      response.body?.destroy?.();
+      throw notAws(response.statusCode);
+    }
+    return result;
+  };
+  client.middlewareStack.add(middleware as never, { step: "deserialize", priority: "low", name: "racknetRefuseHtmlAnswers" } as never);
+}
+
+function notAws(status: number | undefined): UserError {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  const where = endpoint ? `the endpoint at ${shownUrl(endpoint)} (AWS_ENDPOINT_URL)` : "the endpoint racknet reached";
+  return new UserError(`${where} answered with a web page (HTTP ${status ?? "?"}, text/html), not an AWS API; nothing was read or changed`, {
+    fix: endpoint
+      ? "point AWS_ENDPOINT_URL at the emulator's API (for moto_server, its http://HOST:PORT), or unset AWS_ENDPOINT_URL to reach AWS"
+      : "a proxy or captive portal may stand in the way: check HTTPS_PROXY and your network, then run the command again",
+  });
+}
