@@ -13,7 +13,7 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
-import { assertEndpointSettings, refuseHtmlAnswers } from "./endpoint.js";
+import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
 
 export interface AwsSettings {
   region?: string;
@@ -114,6 +114,7 @@ export class AwsClients {
 
   private config() {
     assertEndpointSettings();
+    assertRegionSetting(this.settings.region);
     const timeouts = this.settings.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region: this.settings.region,

@@ -41,6 +41,20 @@ export function assertEndpointSettings(env: NodeJS.ProcessEnv = process.env): vo
   }
 }
 
+/**
+ * A region the SDK can put in a host name (it refuses anything else with a plain Error,
+ * which would read as a bug): letters, digits and dashes, as `us-east-1`. From --region or
+ * AWS_REGION / AWS_DEFAULT_REGION; a usage error (exit 2) naming where it came from.
+ */
+export function assertRegionSetting(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): void {
+  const sources: Array<[string, string | undefined]> = [["--region", flag], ["AWS_REGION", env.AWS_REGION], ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION]];
+  for (const [source, value] of sources) {
+    if (value === undefined || value === "") continue;
+    if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(value)) return;
+    throw new UsageError(`${source} "${shownUrl(value)}" is not an AWS region name`, { fix: "give a region such as us-east-1 or eu-west-3 (`aws ec2 describe-regions` lists them)" });
+  }
+}
+
 interface RawResponse {
   statusCode?: number;
   headers?: Record<string, string | undefined>;
