@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { UsageError, UserError } from "../core/errors.js";
 
 /**
@@ -58,30 +59,46 @@ export function assertRegionSetting(flag: string | undefined, env: NodeJS.Proces
 interface RawResponse {
   statusCode?: number;
   headers?: Record<string, string | undefined>;
-  body?: { destroy?: () => void };
+  body?: unknown;
 }
 
 interface MiddlewareStack {
   add: (middleware: never, options: never) => void;
 }
 
+/** What an HTML page starts with (after blanks): AWS's answers are XML (`<?xml`, `<ErrorResponse`) or JSON. */
+export function looksLikeHtml(start: string): boolean {
+  return /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(start);
+}
+
 /**
  * Refuse an HTML answer before the SDK reads it: AWS's APIs answer XML or JSON, never a web
- * page. Innermost in the deserialize step, so it sees the raw HTTP response first.
+ * page. Innermost in the deserialize step, so it sees the raw HTTP response first. Only an
+ * answer labelled text/html is looked into (moto labels its JSON so too): its body is read,
+ * judged by how it starts, and handed on intact to the SDK when it is not a page.
  */
 export function refuseHtmlAnswers(client: { middlewareStack: MiddlewareStack }): void {
   const middleware = (next: (args: unknown) => Promise<{ response?: unknown }>) => async (args: unknown) => {
     const result = await next(args);
     const response = (result.response ?? {}) as RawResponse;
     const type = Object.entries(response.headers ?? {}).find(([key]) => key.toLowerCase() === "content-type")?.[1] ?? "";
-    if (/^\s*text\/html/i.test(type)) {
-      // The page is not read: its socket is let go, or it would hold racknet open until the server closes it.
-      response.body?.destroy?.();
-      throw notAws(response.statusCode);
-    }
+    if (!/^\s*text\/html/i.test(type) || !isReadable(response.body)) return result;
+    const body = await collect(response.body);
+    if (looksLikeHtml(body.subarray(0, 512).toString("utf8"))) throw notAws(response.statusCode);
+    response.body = Readable.from([body]);
     return result;
   };
   client.middlewareStack.add(middleware as never, { step: "deserialize", priority: "low", name: "racknetRefuseHtmlAnswers" } as never);
+}
+
+function isReadable(body: unknown): body is Readable {
+  return body instanceof Readable;
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks);
 }
 
 function notAws(status: number | undefined): UserError {

@@ -106,11 +106,15 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           }),
           followCommand: `racknet rack -r ${args.name}`,
           what: `rack ${args.name}`,
-          beforeExecute: () => journal.start("stack"),
+          // From here the stack exists and its own status tells where it stands (a rolled-back one is
+          // deleted by `rack uninstall`, CA and all): nothing is left for the journal to finish.
+          beforeExecute: async () => {
+            await journal.start("stack");
+            await journal.done("stack", "CloudFormation carries it from here");
+          },
         },
       );
       if (outcome.kind !== "applied") await removeWhatWasMade(context, args.name, journal);
-      else await journal.done("stack");
       printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
     } catch (error) {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).

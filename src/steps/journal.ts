@@ -226,7 +226,7 @@ export function stoppedError(cause: { message: string; exitCode: ExitCode; fix?:
   const message = `${said}\nwhere things stand (${record.operation} ${record.key}):\n${lines.map((line) => `  ${line}`).join("\n")}`;
   const finish = `run \`${record.command}\` again to finish: it does only what is not done`;
   // "run the command again" is what finishing means here: said once, with the command.
-  const first = cause.fix && cause.exitCode !== ExitCode.interrupted ? cause.fix.replace(/[;,]? *(and |then )?run (the command|this|it) again\.?$/i, "") : "";
+  const first = cause.fix ? cause.fix.replace(/[;,]? *(and |then )?run (the command|this|it) again\.?$/i, "") : "";
   const fix = first ? `${first}; then ${finish}` : finish;
   // The same kind of error as the cause (an AWS failure stays one), so callers and exit codes see no difference.
   if (original instanceof UserError && !(original instanceof ValidationErrors) && original.exitCode === cause.exitCode) {

@@ -270,12 +270,18 @@ function refuseOtherUnfinished(scope: JournalScope, previous: JournalRecord, pla
   });
 }
 
-/** The run stops: keep the journal and say where things stand, or, when nothing was done, leave no trace. */
+/**
+ * The run stops. The journal stays when racknet has steps left to do (the user finishes them
+ * by running the command again), and the error says where things stand. When nothing was
+ * changed, or the only step left is the one AWS carries on by itself (Ctrl-C while it runs,
+ * nothing after it), there is nothing to finish: the journal goes and the error is left as it was.
+ */
 async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
   const stillRunning = error instanceof Interrupted && /continues in AWS/.test(error.message);
   // The step that was running when the error came rolled back, unless AWS still carries it on.
   const changed = journal.record.steps.some((step) => step.state === "done") || (stillRunning && anythingDone(journal.record));
-  if (!changed) {
+  const leftForRacknet = journal.record.steps.some((step) => step.state === "pending" || (step.state === "running" && !stillRunning));
+  if (!changed || !leftForRacknet) {
     await journal.finish().catch(() => undefined);
     return error;
   }

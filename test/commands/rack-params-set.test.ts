@@ -246,7 +246,7 @@ describe("racknet rack params set: one racknet at a time, and where things stand
     expect(error).toContain("done: rack prod set to Private=Yes");
     expect(error).toContain("still running in AWS: app billing");
     expect(error).toContain("not started: app shop");
-    expect(error).toContain("fix: run `racknet rack params set Private=Yes -r prod` again to finish");
+    expect(error).toMatch(/fix: follow it with .*; then run `racknet rack params set Private=Yes -r prod` again to finish/);
     expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
 
     const again = await set("private=yes");
