@@ -5,7 +5,7 @@ import { refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { describeStack, type AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
-import { readJournal } from "../steps/journal.js";
+import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/lock.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
@@ -57,7 +57,11 @@ export async function run(context: Context, args: { app: string }): Promise<void
     command: `racknet apps delete ${app.app} -r ${rack.rack}`,
     steps: [
       { id: "stack", what: `stack ${app.name}` },
-      { id: "leftovers", what: `the app's certificate, private network names, ECR repository ${repositoryName(rack.rack, app.app)} and environment under ${appEnvironmentPath(app)}/` },
+      { id: "names", what: "its names in the listeners' apps certificates" },
+      { id: "certificate", what: "its own certificate (racknet before the apps certificates)" },
+      { id: "private-network", what: "its private network names" },
+      { id: "repository", what: `ECR repository ${repositoryName(rack.rack, app.app)}` },
+      { id: "environment", what: `its environment under ${appEnvironmentPath(app)}/` },
     ],
   };
   const deletion = await runOperation(context, scope, plan, async ({ journal }) => {
@@ -78,10 +82,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
       context.printer.info(`dry run: stack ${app.name} is already gone; would remove the app's certificate, names, ECR repository and environment`);
       return undefined;
     }
-    await journal.start("leftovers");
-    const removed = await removeLeftovers(context, rack, app);
-    await journal.done("leftovers");
-    return removed;
+    return removeLeftovers(context, rack, app, journal);
   });
   if (!deletion) return;
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
@@ -94,22 +95,28 @@ function goneApp(rack: RackInfo, app: string): AppInfo {
 }
 
 /** Each leftover is tried even when another fails; what could not be removed is one error at the end (exit 3). */
-async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): Promise<AppDeletion> {
+async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, journal: Journal): Promise<AppDeletion> {
   const ref = { rack: rack.rack, app: app.app };
   const remaining: string[] = [];
   const fixes: string[] = [];
-  const attempt = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+  // Each leftover is a journal step: Ctrl-C stops between them, a rerun skips what is done.
+  const attempt = async <T>(id: string, what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+    if (journal.isDone(id)) return fallback;
+    await journal.start(id);
     try {
-      return await work();
+      const result = await work();
+      await journal.done(id);
+      return result;
     } catch (error) {
       remaining.push(`${what} (${error instanceof Error ? error.message : String(error)})`);
+      await journal.failed(id);
       return fallback;
     }
   };
 
   // Its names leave the listeners' apps certificate; a certificate of its own (racknet before that) goes.
-  await attempt("the app's names in the rack's apps certificates", () => releaseFromAppsCertificates(context, rack, app.app), undefined);
-  const certificates = await attempt("the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
+  await attempt("names", "the app's names in the rack's apps certificates", () => releaseFromAppsCertificates(context, rack, app.app), undefined);
+  const certificates = await attempt("certificate", "the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
   for (const arn of certificates.deleted) context.printer.step(`deleted certificate ${arn}`);
   for (const arn of certificates.inUse) {
     remaining.push(`certificate ${arn} (ACM still reports it in use)`);
@@ -118,18 +125,18 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): 
 
   // Best effort by design: the rack's sync function removes the names on the tasks' next change anyway
   // (and a resumed delete no longer knows the stack's id the names are made of).
-  if (app.id) await reconcilePrivateNetwork(context, rack, [app]);
+  await attempt("private-network", "its private network names", async () => (app.id ? reconcilePrivateNetwork(context, rack, [app]) : undefined), undefined);
 
   // Someone else's repository of that name is refused by deleteRepository, and so listed below.
   let repository: AppDeletion["repository"] = "absent";
-  await attempt(`ECR repository ${repositoryName(ref.rack, ref.app)}`, async () =>
+  await attempt("repository", `ECR repository ${repositoryName(ref.rack, ref.app)}`, async () =>
     deleteRepository(await context.aws.ecr(), ref, (event) => {
       if (event.type !== "repository-deleted") return;
       repository = "deleted";
       context.printer.step(`deleted ECR repository ${event.repository} and its images`);
     }), undefined);
 
-  const environment = await attempt(`the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
+  const environment = await attempt("environment", `the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
   if (environment.deleted.length > 0) context.printer.step(`deleted ${environment.deleted.length} stored environment value(s) under ${appEnvironmentPath(ref)}/`);
   if (environment.kept.length > 0) context.printer.warn(`kept ${environment.kept.join(", ")}: not tagged as this app's, so racknet did not store them`);
 

@@ -6,9 +6,9 @@ import { removeTemplateUploads } from "../aws/template-bucket.js";
 import { findCaKey } from "../aws/kms.js";
 import { rackCertificates } from "../aws/acm.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
-import { KIND_TAG, RACK_NAME_MAX, caKeyAlias, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
+import { KIND_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
 import type { ResourceChange } from "../plan/model.js";
-import { removeRackCa } from "../steps/certificates.js";
+import { rackCaRemovalSteps, removeRackCa } from "../steps/certificates.js";
 import { readJournal } from "../steps/journal.js";
 import { runOperation } from "../steps/lock.js";
 import { operationPort } from "../steps/review.js";
@@ -45,18 +45,13 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     key: name,
     command: `racknet rack uninstall ${name}`,
     supersedes: ["rack install", "rack params set"],
-    steps: [
-      { id: "stack", what: `stack ${rackStackName(name)}` },
-      { id: "ca", what: `the rack's CA, its certificates and its KMS key ${caKeyAlias(name)}` },
-    ],
+    steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, ...rackCaRemovalSteps(name)],
   };
   await runOperation(context, { rack: name }, plan, async ({ journal }) => {
     const outcome = await deleteRackStack(context, name, stack, () => journal.start("stack"));
     if (outcome === "dry-run") return;
     await journal.done("stack");
-    await journal.start("ca");
-    await removeRackCa(context, name);
-    await journal.done("ca");
+    await removeRackCa(context, name, journal);
   });
   if (context.options.dryRun) return;
   context.printer.success(`rack ${name} uninstalled`);
@@ -106,11 +101,9 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
     context.printer.info("dry run: nothing was changed");
     return;
   }
-  const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: [{ id: "ca", what: `the rack's CA, its certificates and its KMS key ${caKeyAlias(name)}` }] };
+  const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: rackCaRemovalSteps(name) };
   await runOperation(context, { rack: name }, plan, async ({ journal: own }) => {
-    await own.start("ca");
-    const removed = await removeRackCa(context, name);
-    await own.done("ca");
+    const removed = await removeRackCa(context, name, own);
     context.printer.step(`removed ${removed.certificates} certificate(s), the CA${removed.key === "scheduled" ? " and its KMS key (deletion scheduled)" : ""}`);
   });
   context.printer.success(`rack ${name} uninstalled (it had no stack: removed what an install left before it)`);

@@ -2,6 +2,7 @@ import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
 import { UserError } from "../core/errors.js";
+import { installInterruptFallback } from "./interrupt.js";
 import type { RequireApproval } from "../plan/approval.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
@@ -42,6 +43,7 @@ export function createContext(options: GlobalOptions): Context {
     color: colorWanted(options.color, process.stderr),
     debug: options.debug,
   });
+  installInterruptFallback(printer);
   let calls = 0;
   const aws = new AwsClients({
     region: options.region,

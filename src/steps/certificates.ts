@@ -3,7 +3,7 @@
  * created once, reused while valid, re-imported in place when they need renewal.
  */
 import { UserError } from "../core/errors.js";
-import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
+import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
 import { certificateInfo, createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
 import type { RackInfo } from "./resolve.js";
@@ -12,6 +12,7 @@ import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
+import type { Journal } from "./journal.js";
 
 export interface RackCa extends CertificateAuthority {
   /** True when this call created the CA (an install that fails removes it again). */
@@ -100,13 +101,33 @@ export async function ensureCertificate(context: Context, request: CertificateRe
  * install that made no stack. Each is found by its tag, name or alias, so a run that never
  * recorded what it made leaves nothing behind either.
  */
-export async function removeRackCa(context: Context, rack: string): Promise<{ certificates: number; key: "scheduled" | "absent" }> {
+export async function removeRackCa(context: Context, rack: string, journal?: Journal): Promise<{ certificates: number; key: "scheduled" | "absent" }> {
+  // With a journal, each part is a step of its own: Ctrl-C stops between them, and a rerun skips what is done.
+  const step = async <T>(id: string, work: () => Promise<T>, done: T): Promise<T> => {
+    if (journal?.isDone(id)) return done;
+    await journal?.start(id);
+    const result = await work();
+    await journal?.done(id);
+    return result;
+  };
   const acm = await context.aws.acm();
-  const certificates = await rackCertificates(acm, rack);
-  for (const { arn } of certificates) await deleteCertificate(acm, arn);
-  await deleteStoredCa(await context.aws.ssm(), rack);
-  const key = await scheduleCaKeyDeletion(await context.aws.kms(), rack);
-  return { certificates: certificates.length, key };
+  const certificates = await step("certificates", async () => {
+    const found = await rackCertificates(acm, rack);
+    for (const { arn } of found) await deleteCertificate(acm, arn);
+    return found.length;
+  }, 0);
+  await step("ca", async () => deleteStoredCa(await context.aws.ssm(), rack), undefined);
+  const key = await step("ca-key", async () => scheduleCaKeyDeletion(await context.aws.kms(), rack), "absent" as const);
+  return { certificates, key };
+}
+
+/** The journal steps of `removeRackCa`, in order, for an operation's plan. */
+export function rackCaRemovalSteps(rack: string): Array<{ id: string; what: string }> {
+  return [
+    { id: "certificates", what: `the rack's certificates in ACM` },
+    { id: "ca", what: `the rack's CA in SSM Parameter Store (${caKeyParameter(rack)}, ${caCertParameter(rack)})` },
+    { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(rack)} (deletion scheduled)` },
+  ];
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {

@@ -156,6 +156,11 @@ export class Journal {
     return this.#set(id, "done", note);
   }
 
+  /** The step failed and the run goes on with the others (a leftover it could not remove). */
+  failed(id: string, note?: string): Promise<void> {
+    return this.#set(id, "failed", note);
+  }
+
   /** What the step made was removed again: it is as if it never ran. */
   undo(id: string): Promise<void> {
     return this.#set(id, "pending", "removed");

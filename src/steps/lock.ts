@@ -251,6 +251,8 @@ export async function runOperation<T>(context: Context, scope: JournalScope, pla
     if (resumed && !dryRun) context.printer.step(`finishing racknet ${plan.operation} ${plan.key}, stopped ${resumed.updatedAt}: ${done} of ${journal.record.steps.length} step(s) were done`);
     const result = await work({ journal, ...(resumed ? { resumed } : {}) });
     await journal.finish();
+    // Ctrl-C during the last step's call: the call had to end, and with it the whole job.
+    if (ctrlC.pressed) context.printer.warn(`Ctrl-C came during the last step, which completed: racknet ${plan.operation} ${plan.key} is done, nothing is left to finish`);
     return result;
   } catch (error) {
     throw journal ? await stopHere(journal, error) : error;
@@ -280,7 +282,7 @@ async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
   const stillRunning = error instanceof Interrupted && /continues in AWS/.test(error.message);
   // The step that was running when the error came rolled back, unless AWS still carries it on.
   const changed = journal.record.steps.some((step) => step.state === "done") || (stillRunning && anythingDone(journal.record));
-  const leftForRacknet = journal.record.steps.some((step) => step.state === "pending" || (step.state === "running" && !stillRunning));
+  const leftForRacknet = journal.record.steps.some((step) => step.state === "pending" || step.state === "failed" || (step.state === "running" && !stillRunning));
   if (!changed || !leftForRacknet) {
     await journal.finish().catch(() => undefined);
     return error;

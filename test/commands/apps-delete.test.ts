@@ -258,7 +258,9 @@ describe("racknet apps delete, stopped half way", () => {
     const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as AwsOperationFailed;
     expect(error.exitCode).toBe(ExitCode.awsFailed);
     expect(error.message).toMatch(/done: stack prod-shop/);
-    expect(error.message).toMatch(/failed: the app's certificate, private network names, ECR repository prod\/shop/);
+    expect(error.message).toMatch(/done: its own certificate/);
+    expect(error.message).toMatch(/failed: ECR repository prod\/shop/);
+    expect(error.message).toMatch(/done: its environment under/);
     expect(error.fix).toContain("racknet apps delete shop -r prod");
     expect(records.has("/racknet/prod/journal/apps/shop")).toBe(true);
     expect(records.has("/racknet/prod/locks/apps/shop")).toBe(false);

@@ -26,7 +26,7 @@ describe("racknet rack install", () => {
     ]);
     expect(h.parameters.values.get(CA[0] ?? "")?.type).toBe("SecureString");
     expect(h.parameters.values.get(CA[1] ?? "")?.type).toBe("String");
-    const [certificateArn, certificate] = [...h.certificates.certificates][0] ?? [];
+    const [certificateArn, certificate] = [...h.certificates.certificates].find(([, stored]) => stored.tags["racknet:cert"] === "rack") ?? [];
     expect(certificate?.tags).toEqual({ "racknet:rack": "prod", "racknet:cert": "rack" });
     const stack = h.cloudFormation.stack("prod");
     expect(stack?.status).toBe("CREATE_COMPLETE");
