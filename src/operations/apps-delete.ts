@@ -48,13 +48,16 @@ export async function run(context: Context, args: { app: string }): Promise<void
   const stackGone = previous?.operation === OPERATION && !(await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, args.app)));
   const app = stackGone ? goneApp(rack, args.app) : await resolveApp(context, rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
-  if (!stackGone) await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
+  // A dry run takes no lock: another racknet's pending change set means one is at work. A real run holds
+  // the app's lock, so a pending racknet change set can only be a dead run's: it is deleted (runOperation).
+  if (!stackGone && context.options.dryRun) await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
   const metadata = stackGone ? undefined : await readAppMetadata(context, app);
 
   const plan = {
     operation: OPERATION,
     key: app.app,
     command: `racknet apps delete ${app.app} -r ${rack.rack}`,
+    stacks: [app.name],
     steps: [
       { id: "stack", what: `stack ${app.name}` },
       { id: "names", what: "its names in the listeners' apps certificates" },

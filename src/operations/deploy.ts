@@ -116,7 +116,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
         if (listeners.length > 0) await admitToAppsCertificates(context, rack, app, listeners);
       },
     },
-  ));
+  ), [stackName]);
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);

@@ -70,6 +70,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
     operation: "rack install",
     key: args.name,
     command: `racknet rack install ${[args.name, ...(args.private ? ["--private"] : []), ...args.params].join(" ")}`,
+    stacks: [stackName],
     steps: [
       { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(args.name)}` },
       { id: "ca", what: `the CA in SSM Parameter Store (${caKeyParameter(args.name)})` },

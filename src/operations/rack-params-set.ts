@@ -68,6 +68,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     operation: OPERATION,
     key,
     command: `racknet rack params set ${key} -r ${rack.rack}`,
+    stacks: [rack.name, ...apps.map((app) => app.name)],
     steps: [
       ...(leavingPrivate ? apps.map((app) => ({ id: `first:${app.app}`, what: `app ${app.app}: to the public subnets, before the NAT gateways go` })) : []),
       { id: "rack", what: `rack ${rack.rack} set to ${key}` },

@@ -14,6 +14,7 @@ import { randomUUID } from "node:crypto";
 import { ExitCode, Interrupted, UserError } from "../core/errors.js";
 import { APP_TAG, RACK_TAG, appLocksPath, operationLockParameter } from "../names/index.js";
 import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords } from "../aws/operation-records.js";
+import { deleteLeftoverChangeSets } from "../aws/leftover-change-sets.js";
 import type { Context } from "../runtime/context.js";
 import { describeFailure } from "../runtime/handle-errors.js";
 import { Journal, anythingDone, readJournal, stoppedError, unfinishedSummary, type JournalPlan, type JournalRecord, type JournalScope } from "./journal.js";
@@ -218,6 +219,8 @@ export class CtrlCWatch {
 }
 
 export interface OperationPlan extends JournalPlan {
+  /** The stacks the operation changes: racknet change sets a dead run left on them are deleted once the lock is held. */
+  stacks?: readonly string[];
   /** Stopped operations this one may take over and finish in its own way (uninstall after a failed install). */
   supersedes?: readonly string[];
 }
@@ -243,6 +246,7 @@ export async function runOperation<T>(context: Context, scope: JournalScope, pla
   const ctrlC = new CtrlCWatch();
   let journal: Journal | undefined;
   try {
+    if (!dryRun) await clearLeftoverChangeSets(context, plan.stacks ?? []);
     const previous = await readJournal(context, scope);
     if (previous) refuseOtherUnfinished(scope, previous, plan);
     const resumed = previous && previous.operation === plan.operation && previous.key === plan.key ? previous : undefined;
@@ -297,17 +301,31 @@ async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
  * holds the app or the rack, or while a stopped operation of another kind waits to be
  * finished on the app (a half-done `apps delete`). A dry run only checks.
  */
-export async function withLock<T>(context: Context, scope: JournalScope, spec: LockSpec, work: () => Promise<T>): Promise<T> {
+export async function withLock<T>(context: Context, scope: JournalScope, spec: LockSpec, work: () => Promise<T>, stacks: readonly string[] = []): Promise<T> {
   if (context.options.dryRun) {
     await OperationLock.check(context, scope);
     return work();
   }
   const lock = await OperationLock.acquire(context, scope, spec);
   try {
+    await clearLeftoverChangeSets(context, stacks);
     const previous = await readJournal(context, scope);
     if (previous) refuseOtherUnfinished(scope, previous, { ...spec, steps: [] });
     return await work();
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * With the lock held no other racknet is reviewing a change set on these stacks: a pending
+ * racknet change set there was left by a run that died before its clean-up. It is deleted
+ * (and said), so it never blocks this run the way another racknet's would (docs/change-sets.md).
+ */
+async function clearLeftoverChangeSets(context: Context, stacks: readonly string[]): Promise<void> {
+  if (stacks.length === 0) return;
+  const cfn = await context.aws.cloudFormation();
+  for (const stack of stacks) {
+    for (const name of await deleteLeftoverChangeSets(cfn, stack)) context.printer.step(`deleted change set ${name} of stack ${stack}, left by a racknet run that stopped before it could`);
   }
 }

@@ -2,6 +2,7 @@ import "aws-sdk-client-mock-vitest/extend";
 import { mockClient } from "aws-sdk-client-mock";
 import { ACMClient, DeleteCertificateCommand, ListCertificatesCommand, ListTagsForCertificateCommand, ResourceInUseException } from "@aws-sdk/client-acm";
 import {
+  DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
@@ -174,9 +175,19 @@ describe("racknet apps delete", () => {
     expect(acm).not.toHaveReceivedCommand(DeleteCertificateCommand);
   });
 
-  it("refused while another racknet change set is pending on the app's stack", async () => {
+  it("a racknet change set left pending on the app's stack by a run that died is deleted, not a blocker (the app's lock is held)", async () => {
     appOnRack({ pendingChangeSet: true });
-    const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as UserError;
+    cfn.on(DeleteChangeSetCommand).resolves({});
+    const day = dayContext({ yes: true });
+    await run(day.context, { app: "shop" });
+    expect(cfn).toHaveReceivedCommandWith(DeleteChangeSetCommand, { ChangeSetName: "cs-1" });
+    expect(day.stderr()).toContain("deleted change set racknet-1740823200000 of stack prod-shop, left by a racknet run that stopped before it could");
+    expect(cfn).toHaveReceivedCommand(DeleteStackCommand);
+  });
+
+  it("--dry-run (no lock taken) is refused while another racknet change set is pending on the app's stack", async () => {
+    appOnRack({ pendingChangeSet: true });
+    const error = (await run(dayContext({ dryRun: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as UserError;
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain("pending racknet change set, racknet-1740823200000");
     expect(cfn).not.toHaveReceivedCommand(DeleteStackCommand);

@@ -208,6 +208,17 @@ describe("racknet rack params set: one racknet at a time, and where things stand
     expect(result.exitCode, result.stderr).toBe(0);
   });
 
+  it("a change set a dead run left on an app's stack is deleted under the lock, not a blocker", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const shop = h.cloudFormation.stack("prod-shop");
+    h.cloudFormation.createChangeSet({ StackName: "prod-shop", ChangeSetName: "racknet-20261201T000000000Z", ChangeSetType: "UPDATE", UsePreviousTemplate: true, Capabilities: ["CAPABILITY_IAM"], Parameters: Object.entries(shop?.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) });
+    const result = await set("Private=Yes");
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("deleted change set racknet-20261201T000000000Z of stack prod-shop, left by a racknet run that stopped before it could");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
+  });
+
   it("`racknet rack` shows the unfinished operation: which apps moved, which did not, and the command that finishes it", async () => {
     await shopFailsToMove();
     Object.assign(h.options, { json: false });
