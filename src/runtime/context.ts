@@ -2,7 +2,6 @@ import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
 import { UserError } from "../core/errors.js";
-import { installInterruptFallback } from "./interrupt.js";
 import type { RequireApproval } from "../plan/approval.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
@@ -43,7 +42,6 @@ export function createContext(options: GlobalOptions): Context {
     color: colorWanted(options.color, process.stderr),
     debug: options.debug,
   });
-  installInterruptFallback(printer);
   let calls = 0;
   const aws = new AwsClients({
     region: options.region,

@@ -267,6 +267,12 @@ describe("two racknets at once: the second is refused (exit 1) naming the first;
     return { first: await running, second: refused };
   }
 
+  it("Ctrl-C while a command that changes AWS only reads: exit 130 with a word, not a silent death", async () => {
+    const result = await world.interruptAt("DescribeStacks", 1, ["rack", "params", "set", "Domain=three.example.com", "-r", "cc", "--yes"]);
+    interrupted(result);
+    expect(result.stderr).toContain("interrupted (Ctrl-C) while racknet was reading or between steps: no stack change was under way");
+  }, 60_000);
+
   it("deploy + deploy of one app", async () => {
     const { first, second } = await whileFirstHeld(["deploy", "-a", "web", "-f", changedWeb(), "-r", "cc", "--yes"], ["deploy", "-a", "web", "-f", changedWeb(), "-r", "cc", "--yes"]);
     expect(second.code, second.stderr).toBe(1);
