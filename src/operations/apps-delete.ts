@@ -6,7 +6,7 @@ import { deleteStack } from "../aws/delete-stack.js";
 import { describeStack, type AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/lock.js";
+import { runOperation } from "../steps/operation.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";

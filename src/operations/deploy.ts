@@ -16,7 +16,7 @@ import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certifi
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { withLock } from "../steps/lock.js";
+import { withLock } from "../steps/operation.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";

@@ -16,7 +16,7 @@ import { deployStack } from "../aws/changeset/deploy.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/lock.js";
+import { runOperation } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";

@@ -12,7 +12,7 @@ import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
 import { readJournal, type Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/lock.js";
+import { runOperation } from "../steps/operation.js";
 
 export interface RackUpdateResult {
   rack: string;

@@ -10,7 +10,7 @@ import { KIND_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } f
 import type { ResourceChange } from "../plan/model.js";
 import { rackCaRemovalSteps, removeRackCa } from "../steps/certificates.js";
 import { readJournal } from "../steps/journal.js";
-import { runOperation } from "../steps/lock.js";
+import { runOperation } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
