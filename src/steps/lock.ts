@@ -100,6 +100,8 @@ export class OperationLock {
   readonly #name: string;
   #record: LockRecord;
   #heartbeat: NodeJS.Timeout | undefined;
+  /** A heartbeat on its way: release waits for it, or its write would bring the lock back after the delete. */
+  #beating: Promise<void> | undefined;
 
   private constructor(context: Context, name: string, record: LockRecord) {
     this.#context = context;
@@ -131,7 +133,9 @@ export class OperationLock {
       await taken.release();
       throw error;
     }
-    taken.#heartbeat = setInterval(() => void taken.#beat(), HEARTBEAT_MS);
+    taken.#heartbeat = setInterval(() => {
+      taken.#beating = taken.#beat();
+    }, HEARTBEAT_MS);
     taken.#heartbeat.unref();
     return taken;
   }
@@ -169,6 +173,7 @@ export class OperationLock {
   /** Best effort, tried twice: a lock that stays behind lapses by itself, and the user is told how to remove it. */
   async release(): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
+    await this.#beating;
     const ssm = await this.#context.aws.ssm();
     for (let attempt = 1; ; attempt += 1) {
       try {
