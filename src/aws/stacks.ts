@@ -78,3 +78,13 @@ export async function deployedTemplate(cfn: CloudFormationClient, stackId: strin
   const result = await cfn.send(new GetTemplateCommand({ StackName: stackId }));
   return JSON.parse(result.TemplateBody ?? "{}") as Record<string, unknown>;
 }
+
+/** The stack's template by name, or undefined when there is no such stack (read beside DescribeStacks, not after it). */
+export async function deployedTemplateIfAny(cfn: CloudFormationClient, stackName: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await deployedTemplate(cfn, stackName);
+  } catch (error) {
+    if (error instanceof Error && /does not exist/i.test(error.message)) return undefined;
+    throw error;
+  }
+}

@@ -8,7 +8,7 @@ import { locator, problem, type Place } from "./place.js";
 import { visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
 
 export type { ManifestContext } from "./model.js";
-import { didYouMean } from "./suggest.js";
+import { closestName } from "../rack/closest-name.js";
 
 /**
  * The rules of SPEC section 3. Each returns every problem it finds, with the line, the key
@@ -100,7 +100,7 @@ function linkProblems(service: Service, byName: ReadonlyMap<string, Service>, ma
     }
     const target = byName.get(link);
     if (!target) {
-      const suggestion = didYouMean(link, [...byName.keys()].filter((name) => name !== service.name));
+      const suggestion = closestName(link, [...byName.keys()].filter((name) => name !== service.name));
       return [
         problem(
           place,
@@ -150,7 +150,7 @@ function timerProblems(manifest: Manifest, byName: ReadonlyMap<string, Service>,
     const nameIssue = nameProblem("service", timer.name, SERVICE_NAME_MAX);
     if (nameIssue) problems.push(problem(place, base, nameIssue.replace("service name", "timer name"), "rename it: lowercase letters, digits and dashes"));
     if (!byName.has(timer.service)) {
-      const suggestion = didYouMean(timer.service, [...byName.keys()]);
+      const suggestion = closestName(timer.service, [...byName.keys()]);
       problems.push(
         problem(place, `${base}.service`, `${base}.service is "${timer.service}", which is not a service in this file${suggestion ? `; did you mean "${suggestion}"?` : ""}`, suggestion ? `write service: ${suggestion}` : `services here: ${[...byName.keys()].join(", ")}`),
       );

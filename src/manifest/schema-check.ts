@@ -3,7 +3,7 @@ import type { ErrorObject } from "ajv";
 import type { Problem } from "../core/errors.js";
 import { convoxSchema } from "./schema.js";
 import { formatPath, keyOffset, valueOffset, where, type ManifestSource, type PathSegment } from "./source.js";
-import { didYouMean } from "./suggest.js";
+import { closestName } from "../rack/closest-name.js";
 
 /**
  * Validate the parsed YAML against the JSON Schema with Ajv and turn Ajv's errors into
@@ -102,7 +102,7 @@ function unknownKeyProblem(error: ErrorObject, parent: PathSegment[], source: Ma
   const key = String((error.params as { additionalProperty?: unknown }).additionalProperty);
   const segments = [...parent, key];
   const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-  const suggestion = didYouMean(key, known);
+  const suggestion = closestName(key, known);
   const place = parent.length === 0 ? "at the top level" : `in ${formatPath(parent)}`;
   return {
     where: where(source.file, source.positionOf(keyOffset(source.document, segments))),

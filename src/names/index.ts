@@ -7,6 +7,9 @@ export const RACK_TAG = "racknet:rack";
 export const APP_TAG = "racknet:app";
 export const KIND_TAG = "racknet:kind";
 export const VERSION_TAG = "racknet:version";
+/** Set on each ECS service by the app template and copied to its tasks (`PropagateTags: SERVICE`): the private network reads them. */
+export const APP_ID_TAG = "racknet:app-id";
+export const SERVICE_TAG = "racknet:service";
 
 /** On an ACM certificate racknet imported: `rack` for the rack's own, `app` for an app's. */
 export const CERT_TAG = "racknet:cert";

@@ -1,7 +1,7 @@
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
 import { deleteRepository } from "../aws/ecr.js";
-import { refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
+import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { describeStack, type AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
@@ -50,7 +50,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
   const what = `app ${app.app} on rack ${rack.rack}`;
   // A dry run takes no lock: another racknet's pending change set means one is at work. A real run holds
   // the app's lock, so a pending racknet change set can only be a dead run's: it is deleted (runOperation).
-  if (!stackGone && context.options.dryRun) await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
+  if (!stackGone && context.options.dryRun) refuseConcurrentChangeSet(await pendingOn(await context.aws.cloudFormation(), app.name), app, what);
   const metadata = stackGone ? undefined : await readAppMetadata(context, app);
 
   const plan = {

@@ -8,15 +8,16 @@ import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
 import type { Json } from "../templates/cfn.js";
 import type { AppsListener } from "../templates/rack-certificates.js";
 import { racknetVersion } from "../version.js";
-import { describeStack } from "../aws/stacks.js";
+import { deployedTemplateIfAny, describeStack } from "../aws/stacks.js";
+import { pendingOn } from "../aws/changeset/preflight.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
 import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certificates.js";
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
-import { withLock } from "../steps/operation.js";
+import { appMetadataOf } from "../steps/app-metadata.js";
+import { claimLock, type LockClaim } from "../steps/operation.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
@@ -46,24 +47,45 @@ export async function run(context: Context, args: { file: string }): Promise<voi
 async function deployApp(context: Context, app: string, file: string): Promise<DeployResult> {
   const problem = nameProblem("app", app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
+  // The manifest's own rules come before any AWS call (SPEC section 3).
   const { manifest, warnings } = await loadManifest(file);
   for (const warning of warnings) context.printer.warnProblem(warning);
 
+  // One racknet at a time on the app, and none while a rack operation moves the apps (src/steps/lock.ts):
+  // the lock's create goes out beside the rack's read, its checks beside the app's reads.
+  const lockSpec = (rack: string) => ({ operation: "deploy", key: app, command: `racknet deploy -a ${app} -r ${rack}` });
+  let claim: LockClaim | undefined = context.options.rack ? claimLock(context, { rack: context.options.rack, app }, lockSpec(context.options.rack)) : undefined;
+  try {
+    return await deployUnderLock(context, app, file, manifest, async (rack) => (claim ??= claimLock(context, { rack, app }, lockSpec(rack))));
+  } finally {
+    await claim?.release();
+  }
+}
+
+async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
   const rack = await resolveRack(context);
+  const claim = await lockOn(rack.rack);
   const rackProblems = deploymentRules(manifest, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
   }
 
   const stackName = appStackName(rack.rack, app);
-  // Reads only, side by side: the app's stack, its listener rules, the CA, its environment.
-  const [existing, priorities, caCertPem, environment, region] = await Promise.all([
-    describeStack(await context.aws.cloudFormation(), stackName),
+  // Reads only, side by side (one round trip): the app's stack, its deployed template, other
+  // racknets' change sets on it, its listener rules, the CA, its environment.
+  const cfn = await context.aws.cloudFormation();
+  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared] = await Promise.all([
+    describeStack(cfn, stackName),
+    deployedTemplateIfAny(cfn, stackName),
+    pendingOn(cfn, stackName),
     listenerPriorities(context, rack, app, manifest),
     readRackCaCertificate(context, rack.rack),
     prepareEnvironment(context, rack.rack, app, manifest),
     context.aws.region(),
+    claim.confirm([stackName]),
   ]);
+  // Change sets a dead run left were deleted under the lock: they are no one's now.
+  const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.
   if (existing && (existing.tags[KIND_TAG] !== "app" || existing.tags[RACK_TAG] !== rack.rack || existing.tags[APP_TAG] !== app)) {
     throw new UserError(`a stack named ${stackName} exists and is not racknet app ${app} of rack ${rack.rack}; nothing was changed`, {
@@ -72,7 +94,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   }
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environment.resolved.values);
-  const previous = existing ? await readAppMetadata(context, { ...existing, rack: rack.rack, app }) : undefined;
+  const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
 
   // The template is rendered and measured against CloudFormation's quotas before the first write.
   const rendered = renderAppStack({
@@ -93,9 +115,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
     cost: appCostOfChange(region, rack.params, before, after),
   });
   const listeners = appsListeners(manifest);
-  // One racknet at a time on the app, and none while a rack operation moves the apps (src/steps/lock.ts).
-  const lock = { operation: "deploy", key: app, command: `racknet deploy -a ${app} -r ${rack.rack}` };
-  const outcome = await withLock(context, { rack: rack.rack, app }, lock, () => deployStack(
+  const outcome = await deployStack(
     context.aws,
     {
       stackName,
@@ -105,6 +125,8 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
       notes: environmentNotes(environment.writes, environment.deletes),
+      existing: existing ?? null,
+      pending,
     },
     {
       port,
@@ -116,7 +138,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
         if (listeners.length > 0) await admitToAppsCertificates(context, rack, app, listeners);
       },
     },
-  ), [stackName]);
+  );
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);

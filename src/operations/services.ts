@@ -2,7 +2,7 @@ import type { Context } from "../runtime/context.js";
 import { appName } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { deployedEndpointUrl } from "../templates/app-endpoints.js";
+import { deployedEndpoints } from "../steps/service-endpoints.js";
 import type { EndpointKind, Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
 
@@ -12,14 +12,6 @@ export interface ServiceRow {
   endpoints: { kind: EndpointKind; url: string }[];
   ports: { listener: number; container: number }[];
 }
-
-const KINDS: Record<Visibility, EndpointKind[]> = {
-  "internal-router": ["router"],
-  "internal-and-external": ["internal", "external"],
-  internal: ["internal"],
-  external: ["external"],
-  private: [],
-};
 
 /**
  * `racknet services`: the services the app's stack records in its Metadata, with the
@@ -54,10 +46,7 @@ async function listServices(context: Context, app: string): Promise<ServiceRow[]
   return metadata.services.map((service) => ({
     service: service.name,
     visibility: service.visibility,
-    endpoints: KINDS[service.visibility].flatMap((kind) => {
-      const url = deployedEndpointUrl(service.name, kind, app, rack.rack, stack.parameters);
-      return url ? [{ kind, url }] : [];
-    }),
+    endpoints: deployedEndpoints(service.name, service.visibility, app, rack.rack, stack.parameters),
     ports: service.port ? [{ listener: LISTENER_PORT, container: service.port }] : [],
   }));
 }

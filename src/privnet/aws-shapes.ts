@@ -5,9 +5,7 @@
 import type { PrivateNetworkTask } from "./records.js";
 import type { RecordChange, ZoneRecord } from "./changes.js";
 
-/** Set on each ECS service by the app template and copied to its tasks (`PropagateTags: SERVICE`). */
-export const APP_ID_TAG = "racknet:app-id";
-export const SERVICE_TAG = "racknet:service";
+import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
 
 export interface EcsTaskShape {
   taskArn?: string;

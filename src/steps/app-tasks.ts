@@ -1,11 +1,10 @@
 import type { Task } from "@aws-sdk/client-ecs";
 import type { AppInfo } from "../aws/stacks.js";
 import { runningTasks, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
-import { sdk } from "../aws/sdk.js";
 import { appId } from "../names/index.js";
 import { privateNetworkTask, zoneRecord } from "../privnet/aws-shapes.js";
 import { fqdn, planPrivateNetworkRecords, taskMarker, type PrivateNetworkPlan, type PrivateNetworkTask, type ZoneRecord } from "../privnet/records.js";
-import { privateNetworkIo } from "../privnet/sync-io.js";
+import { privateNetworkIoFor } from "../aws/privnet-cli.js";
 import type { Context } from "../runtime/context.js";
 import { privateNetworkTarget } from "./private-network.js";
 import type { RackInfo } from "./resolve.js";
@@ -41,7 +40,7 @@ export async function appTasks(context: Context, rack: RackInfo, app: AppInfo): 
   const target = privateNetworkTarget(rack);
   const [ecs, route53] = await Promise.all([context.aws.ecs(), context.aws.route53()]);
   const id = appId(app.id);
-  const io = privateNetworkIo({ ecs, route53, ecsModule: sdk.ecs(), route53Module: sdk.route53() }, target);
+  const io = privateNetworkIoFor({ ecs, route53 }, target);
   const [all, recordSets] = await Promise.all([runningTasks(ecs, target.cluster), io.readRecords()]);
   const mine = all.flatMap((task) => {
     const parsed = privateNetworkTask(task);

@@ -109,8 +109,19 @@ export class OperationLock {
     this.#record = record;
   }
 
-  /** Takes the lock, or refuses naming who holds it. Nothing else is written. */
+  /** Takes the lock, or refuses naming who holds it, then checks the crossing lock (the rack's, or its apps'). */
   static async acquire(context: Context, scope: JournalScope, spec: LockSpec): Promise<OperationLock> {
+    const taken = await OperationLock.take(context, scope, spec);
+    await taken.refuseCrossing(scope);
+    return taken;
+  }
+
+  /**
+   * The first half of `acquire`: the lock's own record, created (or a stale one taken over).
+   * A caller that runs `refuseCrossing` later (alongside reads of its own) must run it before
+   * it changes anything: only create-then-check keeps two racknets from both going on.
+   */
+  static async take(context: Context, scope: JournalScope, spec: LockSpec): Promise<OperationLock> {
     const ssm = await context.aws.ssm();
     const name = operationLockParameter(scope.rack, scope.app);
     const now = new Date().toISOString();
@@ -127,17 +138,21 @@ export class OperationLock {
       if (!(await createRecord(ssm, name, JSON.stringify(record), tags))) throw busy(scope, name, undefined, Date.now());
     }
     const taken = new OperationLock(context, name, record);
-    try {
-      await taken.#refuseCrossingOperation(scope);
-    } catch (error) {
-      await taken.release();
-      throw error;
-    }
     taken.#heartbeat = setInterval(() => {
       taken.#beating = taken.#beat();
     }, HEARTBEAT_MS);
     taken.#heartbeat.unref();
     return taken;
+  }
+
+  /** Refuses (and releases this lock) while a crossing operation holds the rack, or one of its apps. */
+  async refuseCrossing(scope: JournalScope): Promise<void> {
+    try {
+      await this.#refuseCrossingOperation(scope);
+    } catch (error) {
+      await this.release();
+      throw error;
+    }
   }
 
   /** A dry run writes nothing: it only refuses while another racknet holds the lock. */

@@ -90,24 +90,44 @@ async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
 }
 
 /**
- * A single-stack operation (`deploy`) under the app's lock: refused while another racknet
- * holds the app or the rack, or while a stopped operation of another kind waits to be
- * finished on the app (a half-done `apps delete`). A dry run only checks.
+ * The app's lock for a single-stack operation (`deploy`), in two round trips that ride along
+ * with the workflow's own: `claimLock` sends the lock's create at once (beside the rack's
+ * read); `confirm` (beside the workflow's reads, before anything is written) refuses while
+ * the rack's lock is held or a stopped operation of another kind waits on the app (a
+ * half-done `apps delete`), and deletes the change sets a dead run left on the app's stack,
+ * whose names it returns. `release` ends it, however the workflow ended. A dry run only checks.
  */
-export async function withLock<T>(context: Context, scope: JournalScope, spec: LockSpec, work: () => Promise<T>, stacks: readonly string[] = []): Promise<T> {
-  if (context.options.dryRun) {
-    await OperationLock.check(context, scope);
-    return work();
-  }
-  const lock = await OperationLock.acquire(context, scope, spec);
-  try {
-    await clearLeftoverChangeSets(context, stacks);
-    const previous = await readJournal(context, scope);
-    if (previous) refuseOtherUnfinished(scope, previous, { ...spec, steps: [] });
-    return await work();
-  } finally {
-    await lock.release();
-  }
+export interface LockClaim {
+  confirm(stacks: readonly string[]): Promise<ReadonlySet<string>>;
+  release(): Promise<void>;
+}
+
+export function claimLock(context: Context, scope: JournalScope, spec: LockSpec): LockClaim {
+  const dryRun = context.options.dryRun;
+  const taking = dryRun ? Promise.resolve(undefined) : OperationLock.take(context, scope, spec);
+  // A workflow that fails before `confirm` (an invalid manifest) must not leave an unobserved rejection.
+  taking.catch(() => undefined);
+  return {
+    async confirm(stacks) {
+      if (dryRun) {
+        await OperationLock.check(context, scope);
+        return new Set<string>();
+      }
+      const lock = await taking;
+      const [, cleared] = await Promise.all([
+        lock?.refuseCrossing(scope),
+        clearLeftoverChangeSets(context, stacks),
+        readJournal(context, scope).then((previous) => {
+          if (previous) refuseOtherUnfinished(scope, previous, { ...spec, steps: [] });
+        }),
+      ]);
+      return new Set(cleared);
+    },
+    async release() {
+      const lock = await taking.catch(() => undefined);
+      await lock?.release();
+    },
+  };
 }
 
 /**
@@ -115,10 +135,15 @@ export async function withLock<T>(context: Context, scope: JournalScope, spec: L
  * racknet change set there was left by a run that died before its clean-up. It is deleted
  * (and said), so it never blocks this run the way another racknet's would (docs/change-sets.md).
  */
-async function clearLeftoverChangeSets(context: Context, stacks: readonly string[]): Promise<void> {
-  if (stacks.length === 0) return;
+async function clearLeftoverChangeSets(context: Context, stacks: readonly string[]): Promise<string[]> {
+  if (stacks.length === 0) return [];
   const cfn = await context.aws.cloudFormation();
+  const cleared: string[] = [];
   for (const stack of stacks) {
-    for (const name of await deleteLeftoverChangeSets(cfn, stack)) context.printer.step(`deleted change set ${name} of stack ${stack}, left by a racknet run that stopped before it could`);
+    for (const name of await deleteLeftoverChangeSets(cfn, stack)) {
+      context.printer.step(`deleted change set ${name} of stack ${stack}, left by a racknet run that stopped before it could`);
+      cleared.push(name);
+    }
   }
+  return cleared;
 }

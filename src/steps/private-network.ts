@@ -1,11 +1,11 @@
 import { UserError } from "../core/errors.js";
 import type { AppInfo } from "../aws/stacks.js";
 import type { RackInfo } from "./resolve.js";
-import { sdk } from "../aws/sdk.js";
 import { appId, privateNetworkId, privateNetworkZoneName } from "../names/index.js";
 import { planPrivateNetworkRecords, type PrivateNetworkPlan } from "../privnet/records.js";
 import { readPrivateNetworkState, syncPrivateNetwork, type PrivateNetworkIo, type SyncResult } from "../privnet/sync.js";
-import { privateNetworkIo, type PrivateNetworkTarget } from "../privnet/sync-io.js";
+import type { PrivateNetworkTarget } from "../aws/privnet-io.js";
+import { privateNetworkIoFor } from "../aws/privnet-cli.js";
 import type { Context } from "../runtime/context.js";
 
 export function privateNetworkTarget(rack: RackInfo): PrivateNetworkTarget {
@@ -47,5 +47,5 @@ export async function privateNetworkNames(context: Context, rack: RackInfo, app:
 
 async function cliIo(context: Context, target: PrivateNetworkTarget): Promise<PrivateNetworkIo> {
   const [ecs, route53] = await Promise.all([context.aws.ecs(), context.aws.route53()]);
-  return privateNetworkIo({ ecs, route53, ecsModule: sdk.ecs(), route53Module: sdk.route53() }, target);
+  return privateNetworkIoFor({ ecs, route53 }, target);
 }

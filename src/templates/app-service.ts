@@ -4,7 +4,7 @@
 import { endpointKinds, type Service } from "../manifest/model.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
 import { APP_ID_EXPRESSION, AppParameter } from "./app-contract.js";
-import { APP_ID_TAG, SERVICE_TAG } from "../privnet/aws-shapes.js";
+import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
 import { type Json, type Resource, getAtt, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
 import { EXECUTION_ROLE } from "./app-iam.js";

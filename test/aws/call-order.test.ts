@@ -117,7 +117,7 @@ describe("recordCallOrder on mocked clients", () => {
 });
 
 describe("recordCallOrder on the change-set engine", () => {
-  it("sees today's critical path of an update: DescribeStacks, then ListChangeSets, then CreateChangeSet", async () => {
+  it("sees the engine's critical path of an update: DescribeStacks beside ListChangeSets, then CreateChangeSet", async () => {
     const h = harness();
     h.cfn.on(DescribeStacksCommand, { StackName: STACK }).resolves(stack("UPDATE_COMPLETE"));
     h.cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
@@ -129,8 +129,8 @@ describe("recordCallOrder on the change-set engine", () => {
     const order = recordCallOrder([CloudFormationClient], { latencyMs: 2 });
     try {
       await deployStack(h.context.aws, { stackName: STACK, template: { body: "{}" }, parameters: {}, tags: {}, capabilities: [], notes: [] }, h.options());
-      expect(order.describeBefore("CreateChangeSet")).toBe("DescribeStacks → ListChangeSets");
-      expect(order.roundTripsBefore("CreateChangeSet")).toBeLessThanOrEqual(2);
+      expect(order.describeBefore("CreateChangeSet")).toMatch(/^(DescribeStacks ‖ ListChangeSets|ListChangeSets ‖ DescribeStacks)$/);
+      expect(order.roundTripsBefore("CreateChangeSet")).toBe(1);
     } finally {
       order.stop();
       h.cfn.restore();

@@ -1,6 +1,6 @@
 /** Shared set-up for the change-set engine's tests: a Context on in-memory streams (test/support/aws-harness.ts), scripted CloudFormation and S3 mocks, instant sleeps. */
 import { mockClient } from "aws-sdk-client-mock";
-import { CloudFormationClient, type StackEvent } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, ListChangeSetsCommand, type StackEvent } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context } from "../../src/runtime/context.js";
 import { operationPort, type Approval } from "../../src/steps/review.js";
@@ -33,6 +33,8 @@ export interface Harness {
 export function harness(settings: { interactive?: boolean } = {}): Harness {
   const { cfn, s3 } = mocks();
   cfn.onAnyCommand().rejects(new Error("unmocked CloudFormation call"));
+  // No other racknet at work unless a test says so (the engine always asks, beside DescribeStacks).
+  cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
   s3.onAnyCommand().rejects(new Error("unmocked S3 call"));
   const { context, stdout, stderr } = memoryContext(settings);
   const sleeps: number[] = [];

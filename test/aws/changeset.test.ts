@@ -136,7 +136,7 @@ describe("deployStack: create and update", () => {
     expect(h.stdout()).toBe("");
   });
 
-  it("polls DescribeChangeSet from about 1 s, growing to a 5 s cap", async () => {
+  it("polls DescribeChangeSet every half second, easing to a 1 s cap (the plan shows within about half a second)", async () => {
     updatable(h);
     h.cfn
       .on(DescribeChangeSetCommand)
@@ -148,7 +148,27 @@ describe("deployStack: create and update", () => {
       .resolvesOnce({ Status: "CREATE_IN_PROGRESS" })
       .resolves({ Status: "CREATE_COMPLETE", CreationTime: CREATED_AT, Changes: NAT_CHANGES });
     await deployStack(h.context.aws, request, h.options({ dryRun: true }));
-    expect(h.sleeps).toEqual([1000, 1500, 2250, 3375, 5000, 5000]);
+    expect(h.sleeps).toEqual([500, 575, 661, 760, 874, 1000]);
+  });
+
+  it("follows a running stack by its status every second, reads events every third poll and once at the end, and reads nothing after", async () => {
+    updatable(h);
+    const running = stack("UPDATE_IN_PROGRESS");
+    h.cfn
+      .on(DescribeStacksCommand, { StackName: STACK_ID })
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolvesOnce(running)
+      .resolves(stack("UPDATE_COMPLETE", { Outputs: [{ OutputKey: "Cluster", OutputValue: "prod-cluster" }] }));
+    const outcome = await deployStack(h.context.aws, request, h.options());
+    expect(outcome.kind === "applied" && outcome.stack.outputs).toEqual({ Cluster: "prod-cluster" });
+    const afterExecute = h.cfn.calls().map((call) => call.args[0].constructor.name).slice(h.cfn.calls().findIndex((call) => call.args[0] instanceof ExecuteChangeSetCommand) + 1);
+    // Polls 0..4 read the status; polls 0 and 3 the events too; the end (poll 4) reads the last events once.
+    expect(afterExecute.filter((name) => name === "DescribeStacksCommand")).toHaveLength(5);
+    expect(afterExecute.filter((name) => name === "DescribeStackEventsCommand")).toHaveLength(3);
+    expect(afterExecute.at(-1)).toBe("DescribeStackEventsCommand");
+    expect(h.sleeps.slice(-4)).toEqual([1000, 1010, 1020, 1030]);
   });
 
   it("runs beforeExecute after the go-ahead and before ExecuteChangeSet", async () => {

@@ -3,7 +3,7 @@ import { describeStack } from "../stacks.js";
 import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
 import { createChangeSet, type ChangeSetRef } from "./create.js";
 import { applyChangeSet } from "./execute.js";
-import { changeSetTypeFor, refuseConcurrentChangeSet, refuseEarlierChangeSet } from "./preflight.js";
+import { changeSetTypeFor, pendingOn, refuseConcurrentChangeSet, refuseEarlierChangeSet } from "./preflight.js";
 import { reviewChangeSet } from "./review.js";
 import { withRun, type Run } from "./run.js";
 import type { DeployOptions, DeployOutcome, EngineAws, StackRequest } from "./types.js";
@@ -22,9 +22,13 @@ export type { DeployOptions, DeployOutcome, EngineAws, OperationPort, ReviewRequ
  */
 export async function deployStack(aws: EngineAws, request: StackRequest, options: DeployOptions): Promise<DeployOutcome> {
   return withRun(aws, options, async (run) => {
-    const existing = await describeStack(run.cfn, request.stackName);
+    // Side by side: the stack (unless the caller just read it) and any other racknet's pending change set.
+    const [existing, pending] = await Promise.all([
+      request.existing !== undefined ? request.existing ?? undefined : describeStack(run.cfn, request.stackName),
+      request.pending ?? pendingOn(run.cfn, request.stackName),
+    ]);
     const type = changeSetTypeFor(existing, request.stackName, options.what, options.followCommand);
-    if (existing) await refuseConcurrentChangeSet(run.cfn, existing, options.what);
+    if (existing) refuseConcurrentChangeSet(pending, existing, options.what);
     if (run.ctrlC.pressed) throw new Interrupted("cancelled; nothing changed");
 
     // Not cut off by Ctrl-C: a change set that was made must be found and deleted.

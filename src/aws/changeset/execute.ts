@@ -1,5 +1,5 @@
 import { AwsOperationFailed, Interrupted, UserError } from "../../core/errors.js";
-import { describeStack, type StackInfo } from "../stacks.js";
+import type { StackInfo } from "../stacks.js";
 import { diagnose } from "../diagnose.js";
 import { StackEventPoller } from "../stack-events.js";
 import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
@@ -27,9 +27,9 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
   const result = await followOperation(run, ref.stackId, ref.stackName, poller, operation);
   if (!SUCCESS_STATUSES.has(result.status)) throw failed(run, ref.stackName, operation, result);
   run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: Date.now() - startedAt });
-  const stack = await describeStack(run.cfn, ref.stackId);
-  if (!stack) throw new AwsOperationFailed(`stack ${ref.stackName} reported ${result.status} but cannot be found`);
-  return stack;
+  // The poll that saw the end already holds the stack's outputs: nothing is read again.
+  if (!result.stack) throw new AwsOperationFailed(`stack ${ref.stackName} reported ${result.status} but cannot be found`);
+  return result.stack;
 }
 
 /**

@@ -15,10 +15,12 @@ export interface Interval {
 
 export interface Pacing {
   sleep: Sleep;
-  /** DescribeChangeSet: start near 1 s, cap near 5 s (SPEC section 4). */
+  /** DescribeChangeSet: a change set is ready within seconds, and the user is waiting for its plan. */
   changeSet: Interval;
-  /** DescribeStacks + DescribeStackEvents while the stack changes. */
+  /** DescribeStacks while the stack changes (a cheap call: it notices the end within a second). */
   events: Interval;
+  /** DescribeStackEvents once every this many stack polls (and once more at the end): events are for the eye, not the finish line. */
+  eventsEvery: number;
   /** After a throttled call: wait at least this long, doubling while it lasts. */
   throttledMs: number;
 }
@@ -40,10 +42,18 @@ export const abortableSleep: Sleep = (ms, signal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
+/**
+ * The cadence (docs/change-sets.md, "Cadence and its cost"): a change set is polled every
+ * half second, easing to one second, so its plan shows within about half a second of being
+ * ready; a running stack is polled every second for its status (one call), its events read
+ * every third poll, so the end is noticed within a second for about 1.3 calls a second; a
+ * long operation eases to a status poll every 3 s over its first few minutes.
+ */
 export const defaultPacing: Pacing = {
   sleep: abortableSleep,
-  changeSet: { firstMs: 1000, maxMs: 5000, growth: 1.5 },
-  events: { firstMs: 1000, maxMs: 3000, growth: 1.5 },
+  changeSet: { firstMs: 500, maxMs: 1000, growth: 1.15 },
+  events: { firstMs: 1000, maxMs: 3000, growth: 1.01 },
+  eventsEvery: 3,
   throttledMs: 2000,
 };
 

@@ -58,9 +58,19 @@ export interface PendingChangeSet {
  * Two racknet processes on one stack would each show a plan the other invalidates:
  * refuse while another racknet change set is pending (less than an hour old).
  */
-export async function refuseConcurrentChangeSet(cfn: CloudFormationClient, stack: StackInfo, what: string, now = Date.now()): Promise<void> {
-  const other = (await pendingChangeSets(cfn, stack.id, stack.name, now))[0];
+export function refuseConcurrentChangeSet(pending: readonly PendingChangeSet[], stack: StackInfo, what: string, now = Date.now()): void {
+  const other = pending[0];
   if (other) throw anotherRacknet(other, stack.name, what, now);
+}
+
+/** The pending racknet change sets of the stack by name, read before knowing whether it exists (none when it does not). */
+export async function pendingOn(cfn: CloudFormationClient, stackName: string, now = Date.now()): Promise<PendingChangeSet[]> {
+  try {
+    return await pendingChangeSets(cfn, "", stackName, now);
+  } catch (error) {
+    if (error instanceof Error && /does not exist/i.test(error.message)) return [];
+    throw error;
+  }
 }
 
 /**
@@ -93,7 +103,7 @@ async function pendingChangeSets(cfn: CloudFormationClient, stackId: string, sta
     const page = await cfn.send(new ListChangeSetsCommand({ StackName: stackId || stackName, NextToken: nextToken }));
     for (const summary of page.Summaries ?? []) {
       // moto lists every stack's change sets whatever StackName says: check the stack.
-      const ours = summary.StackId === stackId || (summary.StackId === undefined && summary.StackName === stackName);
+      const ours = stackId ? summary.StackId === stackId || (summary.StackId === undefined && summary.StackName === stackName) : summary.StackName === stackName;
       const waiting = ["CREATE_PENDING", "CREATE_IN_PROGRESS", "CREATE_COMPLETE"].includes(summary.Status ?? "")
         && ["AVAILABLE", "UNAVAILABLE"].includes(summary.ExecutionStatus ?? "");
       const name = summary.ChangeSetName ?? "";

@@ -2,6 +2,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ResourceChange } from "../../plan/model.js";
 import type { StackInfo } from "../stacks.js";
+import type { PendingChangeSet } from "./preflight.js";
 import type { DeployEvent, Operation } from "./events.js";
 import type { Pacing } from "./pacing.js";
 
@@ -22,6 +23,13 @@ export interface StackRequest {
   notes?: string[];
   /** S3 bucket for template bodies over 51,200 bytes (uploaded, then passed as TemplateURL). */
   templateBucket?: string;
+  /**
+   * The stack as the caller just read it (null: it does not exist), so the engine does not
+   * read it again; absent: the engine reads it.
+   */
+  existing?: StackInfo | null;
+  /** Other racknets' pending change sets on the stack, as the caller just read them (preflight.ts `pendingOn`); absent: the engine reads them. */
+  pending?: readonly PendingChangeSet[];
 }
 
 export type { Operation };

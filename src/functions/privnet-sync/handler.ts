@@ -8,7 +8,7 @@
 import { DescribeTasksCommand, ECSClient, paginateListTasks } from "@aws-sdk/client-ecs";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { syncPrivateNetwork } from "../../privnet/sync.js";
-import { privateNetworkIo } from "../../privnet/sync-io.js";
+import { privateNetworkIo } from "../../aws/privnet-io.js";
 
 export interface TaskStateChangeEvent {
   "detail-type"?: string;

@@ -6,8 +6,8 @@
  */
 import type * as EcsSdk from "@aws-sdk/client-ecs";
 import type * as Route53Sdk from "@aws-sdk/client-route-53";
-import type { EcsTaskShape, Route53ChangeShape, Route53RecordSetShape } from "./aws-shapes.js";
-import type { PrivateNetworkIo } from "./sync.js";
+import type { EcsTaskShape, Route53ChangeShape, Route53RecordSetShape } from "../privnet/aws-shapes.js";
+import type { PrivateNetworkIo } from "../privnet/sync.js";
 
 export interface PrivateNetworkTarget {
   /** The ECS cluster's name or ARN. */

@@ -1,0 +1,51 @@
+/**
+ * The work before CloudFormation starts is a short critical path (issue 13): independent
+ * reads go out together, nothing is read twice. Each AWS answer is held a few milliseconds,
+ * so calls made one after another show as separate round trips; a regression that adds a
+ * sequential call fails here.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ACMClient } from "@aws-sdk/client-acm";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { run as deploy } from "../../src/operations/deploy.js";
+import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
+import { recordCallOrder } from "../support/call-order.js";
+import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack, manifestFile } from "../support/workflows.js";
+
+const CLIENTS = [CloudFormationClient, SSMClient, ACMClient, EC2Client, ElasticLoadBalancingV2Client];
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+});
+afterEach(() => h.restore());
+
+async function criticalPath(run: () => Promise<unknown>): Promise<{ trips: number; path: string }> {
+  const order = recordCallOrder(CLIENTS, { latencyMs: 5 });
+  try {
+    await run();
+    return { trips: order.roundTripsBefore("CreateChangeSet"), path: order.describeBefore("CreateChangeSet") };
+  } finally {
+    order.stop();
+  }
+}
+
+describe("round trips before CreateChangeSet", () => {
+  it("deploy of a new app: the rack, then every read together, then the change set", async () => {
+    await installedRack(h, "prod");
+    Object.assign(h.options, { rack: "prod", app: "shop", yes: true });
+    const { trips, path } = await criticalPath(() => h.run(deploy, { file: manifestFile(PUBLIC_WEB) }));
+    expect(trips, path).toBeLessThanOrEqual(2);
+  });
+
+  it("deploy of an app already there, with internal endpoints: still 2 before CreateChangeSet", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "api", INTERNAL_API);
+    Object.assign(h.options, { rack: "prod", app: "api", yes: true });
+    const { trips, path } = await criticalPath(() => h.run(deploy, { file: manifestFile(INTERNAL_API.replace("example/api:1", "example/api:2")) }));
+    expect(trips, path).toBeLessThanOrEqual(2);
+  });
+});
