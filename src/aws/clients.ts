@@ -4,6 +4,7 @@ import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { ACMClient } from "@aws-sdk/client-acm";
 import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { KMSClient } from "@aws-sdk/client-kms";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
@@ -12,6 +13,7 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
+import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
 
 export interface AwsSettings {
   region?: string;
@@ -74,6 +76,10 @@ export class AwsClients {
     return this.client("SSM", async () => new (sdk.ssm()).SSMClient(this.config()));
   }
 
+  kms(): Promise<KMSClient> {
+    return this.client("KMS", async () => new (sdk.kms()).KMSClient(this.config()));
+  }
+
   ecs(): Promise<ECSClient> {
     return this.client("ECS", async () => new (sdk.ecs()).ECSClient(this.config()));
   }
@@ -107,6 +113,8 @@ export class AwsClients {
   }
 
   private config() {
+    assertEndpointSettings();
+    assertRegionSetting(this.settings.region);
     const timeouts = this.settings.timeouts ?? DEFAULT_TIMEOUTS;
     return {
       region: this.settings.region,
@@ -120,6 +128,7 @@ export class AwsClients {
     let client = this.cache.get(service) as Promise<T> | undefined;
     if (!client) {
       client = build().then((built) => {
+        refuseHtmlAnswers(built as unknown as ClientShape);
         this.observe(service, built as unknown as ClientShape);
         return built;
       });

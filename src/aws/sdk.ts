@@ -14,6 +14,7 @@ export const sdk = {
   route53: () => require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53"),
   acm: () => require("@aws-sdk/client-acm") as typeof import("@aws-sdk/client-acm"),
   ssm: () => require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm"),
+  kms: () => require("@aws-sdk/client-kms") as typeof import("@aws-sdk/client-kms"),
   ecs: () => require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs"),
   s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
   codeBuild: () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild"),

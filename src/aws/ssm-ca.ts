@@ -28,12 +28,27 @@ export async function readStoredCaCertificate(ssm: SSMClient, rack: string): Pro
   }
 }
 
-/** The key as a SecureString, the certificate as a String, both tagged for the rack. */
-export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }): Promise<void> {
+/**
+ * The key as a SecureString (encrypted with `keyId`, the rack's own KMS key; without it,
+ * Parameter Store's default aws/ssm), the certificate as a String, both tagged for the rack.
+ */
+export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }, keyId?: string): Promise<void> {
   const { PutParameterCommand } = sdk.ssm();
   const tags = [{ Key: RACK_TAG, Value: rack }];
-  await ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", Tags: tags, Description: `racknet ${rack} CA private key` }));
+  await ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` }));
   await ssm.send(new PutParameterCommand({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` }));
+}
+
+/**
+ * The CA's parameters that exist, and the KMS key of the private key's (Parameter Store's
+ * default is aws/ssm): DescribeParameters, which reads no value, so nothing is decrypted.
+ */
+export async function describeStoredCa(ssm: SSMClient, rack: string): Promise<{ names: string[]; keyId?: string }> {
+  const { DescribeParametersCommand } = sdk.ssm();
+  const result = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Option: "Equals", Values: [caKeyParameter(rack), caCertParameter(rack)] }] }));
+  const parameters = result.Parameters ?? [];
+  const key = parameters.find((parameter) => parameter.Name === caKeyParameter(rack));
+  return { names: parameters.flatMap((parameter) => parameter.Name ?? []), ...(key ? { keyId: key.KeyId ?? "alias/aws/ssm" } : {}) };
 }
 
 /** Removes both parameters; absent ones are not an error. */

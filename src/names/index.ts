@@ -40,6 +40,35 @@ export function caCertParameter(rack: string): string {
   return `/racknet/${rack}/ca/cert`;
 }
 
+/** The KMS alias of the rack CA's own key (customer managed): how a retry or uninstall finds the key. */
+export function caKeyAlias(rack: string): string {
+  return `alias/racknet/${rack}/ca`;
+}
+
+/**
+ * A running racknet operation's lock in SSM Parameter Store: one for the rack's operations
+ * (`params set`, `install`, `uninstall`), one per app (`deploy`, `apps delete`). Created only
+ * if absent, so two racknets never hold the same one.
+ */
+export function operationLockParameter(rack: string, app?: string): string {
+  return app ? `/racknet/${rack}/locks/apps/${app}` : `/racknet/${rack}/locks/rack`;
+}
+
+/** Where the app locks of a rack live: a rack operation checks none is held. */
+export function appLocksPath(rack: string): string {
+  return `/racknet/${rack}/locks/apps/`;
+}
+
+/** Where a rack's journals live (its own and its apps'), for `racknet rack`. */
+export function journalsPath(rack: string): string {
+  return `/racknet/${rack}/journal/`;
+}
+
+/** An operation's journal (what was planned, what is done), kept until it finishes. */
+export function operationJournalParameter(rack: string, app?: string): string {
+  return app ? `/racknet/${rack}/journal/apps/${app}` : `/racknet/${rack}/journal/rack`;
+}
+
 export const DNS_LABEL_MAX = 63;
 export const DNS_NAME_MAX = 253;
 

@@ -3,8 +3,10 @@ import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from 
 import { deleteRepository } from "../aws/ecr.js";
 import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
-import type { AppInfo } from "../aws/stacks.js";
-import { APP_NAME_MAX, nameProblem, repositoryName } from "../names/index.js";
+import { describeStack, type AppInfo } from "../aws/stacks.js";
+import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
+import { readJournal, type Journal } from "../steps/journal.js";
+import { runOperation } from "../steps/operation.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
@@ -14,11 +16,14 @@ import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 
 /**
- * `racknet apps delete APP`: refused while another racknet change set is pending on the
- * app's stack or the stack is busy; otherwise the plan (every resource of the stack goes),
+ * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
+ * racknet change set is pending on the app's stack or the stack is busy; otherwise, journaled,
+ * the plan (every resource of the stack goes),
  * the go-ahead (prompt, --yes, --dry-run), the stack deleted, then what lives outside it:
  * the app's certificate (only once no listener uses it), its private network names (its
- * tasks are gone with its services), its ECR repository and its stored environment.
+ * tasks are gone with its services), its ECR repository and its stored environment. A run
+ * that stops after the stack is gone is finished by running it again (the journal says the
+ * stack went; without it the app would be "not found").
  */
 
 /** `racknet apps delete --json`. */
@@ -31,72 +36,116 @@ export interface AppDeletion {
   environment: string[];
 }
 
+const OPERATION = "apps delete";
+
 export async function run(context: Context, args: { app: string }): Promise<void> {
   const problem = nameProblem("app", args.app, APP_NAME_MAX);
   if (problem) throw new UserError(problem);
   const rack = await resolveRack(context);
-  const app = await resolveApp(context, rack, args.app);
+  const scope = { rack: rack.rack, app: args.app };
+  const previous = await readJournal(context, scope);
+  // A stopped delete whose stack is already gone: only what lives outside it is left to remove.
+  const stackGone = previous?.operation === OPERATION && !(await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, args.app)));
+  const app = stackGone ? goneApp(rack, args.app) : await resolveApp(context, rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
-  refuseConcurrentChangeSet(await pendingOn(await context.aws.cloudFormation(), app.name), app, what);
-  const metadata = await readAppMetadata(context, app);
+  // A dry run takes no lock: another racknet's pending change set means one is at work. A real run holds
+  // the app's lock, so a pending racknet change set can only be a dead run's: it is deleted (runOperation).
+  if (!stackGone && context.options.dryRun) refuseConcurrentChangeSet(await pendingOn(await context.aws.cloudFormation(), app.name), app, what);
+  const metadata = stackGone ? undefined : await readAppMetadata(context, app);
 
-  const outcome = await deleteStack(context.aws, app.name, {
-    // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
-    port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, plannedApp(metadata), undefined) }),
-    followCommand: `racknet apps -r ${rack.rack}`,
-    what,
-    retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
+  const plan = {
+    operation: OPERATION,
+    key: app.app,
+    command: `racknet apps delete ${app.app} -r ${rack.rack}`,
+    stacks: [app.name],
+    steps: [
+      { id: "stack", what: `stack ${app.name}` },
+      { id: "names", what: "its names in the listeners' apps certificates" },
+      { id: "certificate", what: "its own certificate (racknet before the apps certificates)" },
+      { id: "private-network", what: "its private network names" },
+      { id: "repository", what: `ECR repository ${repositoryName(rack.rack, app.app)}` },
+      { id: "environment", what: `its environment under ${appEnvironmentPath(app)}/` },
+    ],
+  };
+  const deletion = await runOperation(context, scope, plan, async ({ journal }) => {
+    if (stackGone && !journal.isDone("stack")) await journal.done("stack", "already gone");
+    if (!journal.isDone("stack")) {
+      const outcome = await deleteStack(context.aws, app.name, {
+        // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
+        port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, metadata ? plannedApp(metadata) : undefined, undefined) }),
+        followCommand: `racknet apps -r ${rack.rack}`,
+        what,
+        retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
+        beforeExecute: () => journal.start("stack"),
+      });
+      if (outcome.kind === "dry-run") return undefined;
+      if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
+      await journal.done("stack");
+    } else if (context.options.dryRun) {
+      context.printer.info(`dry run: stack ${app.name} is already gone; would remove the app's certificate, names, ECR repository and environment`);
+      return undefined;
+    }
+    return removeLeftovers(context, rack, app, journal);
   });
-  if (outcome.kind === "dry-run") return;
-  if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
-
-  const deletion = await removeLeftovers(context, rack, app);
+  if (!deletion) return;
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
   context.printer.result(deletion, () => undefined);
 }
 
+/** The app as racknet knows it once its stack is gone: its names, no stack id. */
+function goneApp(rack: RackInfo, app: string): AppInfo {
+  return { name: appStackName(rack.rack, app), id: "", status: "DELETE_COMPLETE", parameters: {}, outputs: {}, tags: {}, rack: rack.rack, app };
+}
+
 /** Each leftover is tried even when another fails; what could not be removed is one error at the end (exit 3). */
-async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo): Promise<AppDeletion> {
+async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, journal: Journal): Promise<AppDeletion> {
   const ref = { rack: rack.rack, app: app.app };
   const remaining: string[] = [];
   const fixes: string[] = [];
-  const attempt = async <T>(what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+  // Each leftover is a journal step: Ctrl-C stops between them, a rerun skips what is done.
+  const attempt = async <T>(id: string, what: string, work: () => Promise<T>, fallback: T): Promise<T> => {
+    if (journal.isDone(id)) return fallback;
+    await journal.start(id);
     try {
-      return await work();
+      const result = await work();
+      await journal.done(id);
+      return result;
     } catch (error) {
       remaining.push(`${what} (${error instanceof Error ? error.message : String(error)})`);
+      await journal.failed(id);
       return fallback;
     }
   };
 
   // Its names leave the listeners' apps certificate; a certificate of its own (racknet before that) goes.
-  await attempt("the app's names in the rack's apps certificates", () => releaseFromAppsCertificates(context, rack, app.app), undefined);
-  const certificates = await attempt("the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
+  await attempt("names", "the app's names in the rack's apps certificates", () => releaseFromAppsCertificates(context, rack, app.app), undefined);
+  const certificates = await attempt("certificate", "the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
   for (const arn of certificates.deleted) context.printer.step(`deleted certificate ${arn}`);
   for (const arn of certificates.inUse) {
     remaining.push(`certificate ${arn} (ACM still reports it in use)`);
     fixes.push(`aws acm delete-certificate --certificate-arn ${arn}`);
   }
 
-  // Best effort by design: the rack's sync function removes the names on the tasks' next change anyway.
-  await reconcilePrivateNetwork(context, rack, [app]);
+  // Best effort by design: the rack's sync function removes the names on the tasks' next change anyway
+  // (and a resumed delete no longer knows the stack's id the names are made of).
+  await attempt("private-network", "its private network names", async () => (app.id ? reconcilePrivateNetwork(context, rack, [app]) : undefined), undefined);
 
   // Someone else's repository of that name is refused by deleteRepository, and so listed below.
   let repository: AppDeletion["repository"] = "absent";
-  await attempt(`ECR repository ${repositoryName(ref.rack, ref.app)}`, async () =>
+  await attempt("repository", `ECR repository ${repositoryName(ref.rack, ref.app)}`, async () =>
     deleteRepository(await context.aws.ecr(), ref, (event) => {
       if (event.type !== "repository-deleted") return;
       repository = "deleted";
       context.printer.step(`deleted ECR repository ${event.repository} and its images`);
     }), undefined);
 
-  const environment = await attempt(`the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
+  const environment = await attempt("environment", `the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
   if (environment.deleted.length > 0) context.printer.step(`deleted ${environment.deleted.length} stored environment value(s) under ${appEnvironmentPath(ref)}/`);
   if (environment.kept.length > 0) context.printer.warn(`kept ${environment.kept.join(", ")}: not tagged as this app's, so racknet did not store them`);
 
   if (remaining.length > 0) {
     throw new AwsOperationFailed(`app ${app.app}'s stack is deleted, but these remain: ${remaining.join("; ")}`, {
-      fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check each reason above (permissions for ACM, ECR and SSM; a resource racknet did not make), then delete what is the app's by hand",
+      fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check each reason above (permissions for ACM, ECR and SSM; a resource racknet did not make, which it leaves alone)",
     });
   }
   return { app: app.app, rack: rack.rack, outcome: "deleted", certificates: certificates.deleted, repository, environment: environment.deleted };

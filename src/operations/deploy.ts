@@ -17,6 +17,7 @@ import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certifi
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { appMetadataOf } from "../steps/app-metadata.js";
+import { claimLock, type LockClaim } from "../steps/operation.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
@@ -50,7 +51,20 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   const { manifest, warnings } = await loadManifest(file);
   for (const warning of warnings) context.printer.warnProblem(warning);
 
+  // One racknet at a time on the app, and none while a rack operation moves the apps (src/steps/lock.ts):
+  // the lock's create goes out beside the rack's read, its checks beside the app's reads.
+  const lockSpec = (rack: string) => ({ operation: "deploy", key: app, command: `racknet deploy -a ${app} -r ${rack}` });
+  let claim: LockClaim | undefined = context.options.rack ? claimLock(context, { rack: context.options.rack, app }, lockSpec(context.options.rack)) : undefined;
+  try {
+    return await deployUnderLock(context, app, file, manifest, async (rack) => (claim ??= claimLock(context, { rack, app }, lockSpec(rack))));
+  } finally {
+    await claim?.release();
+  }
+}
+
+async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
   const rack = await resolveRack(context);
+  const claim = await lockOn(rack.rack);
   const rackProblems = deploymentRules(manifest, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
@@ -60,7 +74,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   // Reads only, side by side (one round trip): the app's stack, its deployed template, other
   // racknets' change sets on it, its listener rules, the CA, its environment.
   const cfn = await context.aws.cloudFormation();
-  const [existing, previousTemplate, pending, priorities, caCertPem, environment, region] = await Promise.all([
+  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared] = await Promise.all([
     describeStack(cfn, stackName),
     deployedTemplateIfAny(cfn, stackName),
     pendingOn(cfn, stackName),
@@ -68,7 +82,10 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
     readRackCaCertificate(context, rack.rack),
     prepareEnvironment(context, rack.rack, app, manifest),
     context.aws.region(),
+    claim.confirm([stackName]),
   ]);
+  // Change sets a dead run left were deleted under the lock: they are no one's now.
+  const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.
   if (existing && (existing.tags[KIND_TAG] !== "app" || existing.tags[RACK_TAG] !== rack.rack || existing.tags[APP_TAG] !== app)) {
     throw new UserError(`a stack named ${stackName} exists and is not racknet app ${app} of rack ${rack.rack}; nothing was changed`, {

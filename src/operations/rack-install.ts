@@ -1,6 +1,6 @@
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
-import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
+import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
 import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
@@ -13,7 +13,10 @@ import { chooseAvailabilityZones } from "../rack/zones.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
-import { ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
+import { ensureCaKey, ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
+import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
+import type { Journal } from "../steps/journal.js";
+import { runOperation } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
@@ -28,9 +31,11 @@ export interface InstallArgs {
 
 /**
  * `racknet rack install NAME [--private] [K=V ...]`: validate, refuse an existing rack,
- * create the rack CA and its certificate (every HTTPS listener needs it), then the stack
- * through a change set. A run that ends without a stack removes the CA it created, so
- * nothing is left behind.
+ * then, under the rack's lock and journal: the CA's own KMS key, the rack CA and its
+ * certificates (every HTTPS listener needs them, and their ARNs are stack parameters), then
+ * the stack through a change set. Each object made before the stack is found again by its
+ * alias, name or tag, so a retry adopts it; a run that ends without a stack removes them,
+ * and when even that is cut short, `racknet rack uninstall NAME` does.
  */
 export async function run(context: Context, args: InstallArgs): Promise<void> {
   const params = validateInstall(args);
@@ -56,48 +61,92 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const chosen = chooseAvailabilityZones(region, zoneList);
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
   const azCount = chosen.zones.length;
-  const certificates = context.options.dryRun ? dryRunCertificates(region) : await createRackCertificates(context, args.name);
   const defaults = defaultParams();
   const changes = (Object.keys(params) as (keyof RackParams)[])
     .filter((name) => params[name] !== defaults[name])
     .map((name) => ({ name, from: defaults[name], to: params[name] }));
-  try {
-    const outcome = await deployStack(
-      context.aws,
-      {
-        stackName,
-        template: { body: renderTemplate(fullRackTemplate()) },
-        parameters: toCfnParameters(params, {
-          availabilityZones: chosen.zones,
-          rackCertificateArn: certificates.rack,
-          internalAppsCertificateArn: certificates.internalApps,
-          routerAppsCertificateArn: certificates.routerApps,
-          syncReservedConcurrency: syncReservedConcurrency(unreserved),
-        }),
-        tags: { [KIND_TAG]: "rack", [RACK_TAG]: args.name, [VERSION_TAG]: racknetVersion() },
-        capabilities: ["CAPABILITY_IAM"],
-        notes: [
-          ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM)"] : []),
-          ...rackParameterNotes(changes, azCount, region),
-        ],
-      },
-      {
-        port: operationPort(context, {
-          exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
-          cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
-        }),
-        followCommand: `racknet rack -r ${args.name}`,
-        what: `rack ${args.name}`,
-      },
-    );
-    if (outcome.kind !== "applied" && certificates.created) await removeRackCa(context, args.name);
-    printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
-  } catch (error) {
-    if (certificates.created && !(await describeStack(cfn, stackName).catch(() => undefined))) {
-      await removeRackCa(context, args.name).catch(() => undefined);
+  const scope = { rack: args.name };
+  const plan = {
+    operation: "rack install",
+    key: args.name,
+    command: `racknet rack install ${[args.name, ...(args.private ? ["--private"] : []), ...args.params].join(" ")}`,
+    stacks: [stackName],
+    steps: [
+      { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(args.name)}` },
+      { id: "ca", what: `the CA in SSM Parameter Store (${caKeyParameter(args.name)})` },
+      { id: "certificates", what: "the rack's certificates in ACM" },
+      { id: "stack", what: `stack ${stackName}` },
+    ],
+  };
+  await runOperation(context, scope, plan, async ({ journal }) => {
+    try {
+      const certificates = context.options.dryRun ? dryRunCertificates(region) : await createRackCertificates(context, args.name, journal);
+      const outcome = await deployStack(
+        context.aws,
+        {
+          stackName,
+          template: { body: renderTemplate(fullRackTemplate()) },
+          parameters: toCfnParameters(params, {
+            availabilityZones: chosen.zones,
+            rackCertificateArn: certificates.rack,
+            internalAppsCertificateArn: certificates.internalApps,
+            routerAppsCertificateArn: certificates.routerApps,
+            syncReservedConcurrency: syncReservedConcurrency(unreserved),
+          }),
+          tags: { [KIND_TAG]: "rack", [RACK_TAG]: args.name, [VERSION_TAG]: racknetVersion() },
+          capabilities: ["CAPABILITY_IAM"],
+          notes: [
+            ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM), its private key encrypted with a KMS key of the rack's own"] : []),
+            ...rackParameterNotes(changes, azCount, region),
+          ],
+        },
+        {
+          port: operationPort(context, {
+            exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
+            cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
+          }),
+          followCommand: `racknet rack -r ${args.name}`,
+          what: `rack ${args.name}`,
+          // From here the stack exists and its own status tells where it stands (a rolled-back one is
+          // deleted by `rack uninstall`, CA and all): nothing is left for the journal to finish.
+          beforeExecute: async () => {
+            await journal.start("stack");
+            await journal.done("stack", "CloudFormation carries it from here");
+          },
+        },
+      );
+      if (outcome.kind !== "applied") await removeWhatWasMade(context, args.name, journal);
+      printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
+    } catch (error) {
+      // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
+      if (!context.options.dryRun && !(await stackExists(context, stackName))) throw await removedAfter(context, args.name, journal, error);
+      throw error;
     }
-    throw error;
+  });
+}
+
+async function stackExists(context: Context, stackName: string): Promise<boolean> {
+  const stack = await describeStack(await context.aws.cloudFormation(), stackName).catch(() => ({ status: "unknown" }));
+  return stack !== undefined && stack.status !== "REVIEW_IN_PROGRESS";
+}
+
+/** The run ends without a stack: what it made before (key, CA, certificates) goes, and the journal says so. */
+async function removeWhatWasMade(context: Context, rack: string, journal: Journal): Promise<void> {
+  if (!journal.record.steps.some((step) => step.state !== "pending")) return;
+  const removed = await removeRackCa(context, rack);
+  for (const id of ["certificates", "ca", "ca-key"]) await journal.undo(id);
+  context.printer.step(`removed what this install made before the stack: ${removed.certificates} certificate(s), the CA${removed.key === "scheduled" ? `, and its KMS key (deletion scheduled in ${KEY_DELETION_WINDOW_DAYS} days)` : ""}`);
+}
+
+/** The error that ended the run, once what it made is removed; when that fails too, the journal keeps the list and uninstall finishes. */
+async function removedAfter(context: Context, rack: string, journal: Journal, error: unknown): Promise<unknown> {
+  try {
+    await removeWhatWasMade(context, rack, journal);
+  } catch (cleanup) {
+    const reason = cleanup instanceof Error ? cleanup.message : String(cleanup);
+    context.printer.warn(`could not remove what this install made (${reason}): \`racknet rack uninstall ${rack}\` removes it`);
   }
+  return error;
 }
 
 /** Everything that needs no AWS call: the rack name and every parameter. */
@@ -122,13 +171,20 @@ interface RackCertificates {
  * The CA, the rack's default certificate, and the two listeners' apps certificates (their
  * first name only until an app comes: docs/rack-template.md, "Certificates").
  */
-async function createRackCertificates(context: Context, rack: string): Promise<RackCertificates> {
-  const ca = await ensureRackCa(context, rack);
+async function createRackCertificates(context: Context, rack: string, journal: Journal): Promise<RackCertificates> {
+  await journal.start("ca-key");
+  const key = await ensureCaKey(context, rack);
+  await journal.done("ca-key", key.created ? "created" : "adopted from an earlier run");
+  await journal.start("ca");
+  const ca = await ensureRackCa(context, rack, { keyId: key.keyId, replaceIncomplete: true });
+  await journal.done("ca", ca.created ? "created" : "adopted from an earlier run");
+  await journal.start("certificates");
   const [rackArn, internalApps, routerApps] = await Promise.all([
     ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }),
     ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }),
     ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }),
   ]);
+  await journal.done("certificates");
   return { rack: rackArn, internalApps, routerApps, created: ca.created };
 }
 

@@ -1,17 +1,18 @@
 import type { Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
 import { listApps, type AppInfo } from "../aws/stacks.js";
-import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
-import { costOfChange, exposure } from "../steps/plan-context.js";
+import { azCountOf, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
+import { costOfChange, exposure, type PlannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { applyAssignments, toCfnParameters, type DerivedParams, type ParamChange, type RackParams } from "../rack/params.js";
+import { PARAMS, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { syncAppsWithRack, type AppSyncReport } from "../steps/apps-sync.js";
+import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
+import { readJournal, type Journal } from "../steps/journal.js";
+import { runOperation } from "../steps/operation.js";
 
 export interface RackUpdateResult {
   rack: string;
@@ -26,7 +27,9 @@ export interface RackUpdateResult {
  * `racknet rack params set`: validate (names, values, rules, running apps), then one
  * change set on the rack's deployed template with the new values, then move each app
  * onto the rack's new facts. Private=No moves the apps to the public subnets first, so
- * the NAT gateways are released last and no service loses its way out.
+ * the NAT gateways are released last and no service loses its way out. Locked and journaled
+ * (src/steps/lock.ts): a run that stops half way says where things stand, and running the
+ * same command again does only what is not done.
  */
 export async function run(context: Context, args: { params: string[] }): Promise<void> {
   const result = await setRackParams(context, args.params);
@@ -35,32 +38,72 @@ export async function run(context: Context, args: { params: string[] }): Promise
   printer.result(result, () => undefined);
 }
 
+const OPERATION = "rack params set";
+
 async function setRackParams(context: Context, assignments: readonly string[]): Promise<RackUpdateResult> {
   const rack = await resolveRack(context);
   const current = rack.params;
   const { params, changes, problems } = applyAssignments(current, assignments, "update");
   assertNoParamProblems(problems);
-  if (changes.length === 0) {
+  const key = canonicalAssignments(assignments, params);
+  const scope = { rack: rack.rack };
+  const [apps, previous] = await Promise.all([listApps(await context.aws.cloudFormation(), rack.rack), readJournal(context, scope)]);
+  const resuming = previous?.operation === OPERATION && previous.key === key;
+  // The rack has the values already: finish what a stopped run left (apps still on the old facts), or say so.
+  const behind = changes.length === 0 ? apps.filter((app) => factsBehind(rack, app).length > 0) : [];
+  if (changes.length === 0 && !resuming && behind.length === 0) {
     context.printer.info(`no changes: rack ${rack.rack} already has ${assignments.join(" ")}`);
     return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
   }
-  const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const [deployed, region, derived] = await Promise.all([
-    Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }))),
-    context.aws.region(),
-    storedDerivedParams(context, rack),
-  ]);
-  const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
+  if (changes.length === 0 && behind.length > 0 && !resuming) {
+    context.printer.step(`rack ${rack.rack} already has ${key}, but ${behind.map((app) => app.app).join(", ")} still run on its old facts: moving them`);
+  }
+  // Never a change that would break a running app: checked before anything is written.
+  const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
   assertNoParamProblems(appRuleProblems(params, deployed));
-
+  const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
-  let movedApps: AppSyncReport[] = [];
-  const moveFirst =
-    leavingPrivate && apps.length > 0
-      ? async () => {
-          movedApps = await moveAppsToPublicSubnets(context, rack, apps);
-        }
-      : undefined;
+  const moving = changes.length === 0 && !resuming ? behind : apps;
+  const plan = {
+    operation: OPERATION,
+    key,
+    command: `racknet rack params set ${key} -r ${rack.rack}`,
+    stacks: [rack.name, ...apps.map((app) => app.name)],
+    steps: [
+      ...(leavingPrivate ? apps.map((app) => ({ id: `first:${app.app}`, what: `app ${app.app}: to the public subnets, before the NAT gateways go` })) : []),
+      { id: "rack", what: `rack ${rack.rack} set to ${key}` },
+      ...moving.map((app) => ({ id: `app:${app.app}`, what: `app ${app.app}: onto the rack's new facts` })),
+    ],
+  };
+  return runOperation(context, scope, plan, async ({ journal }) => {
+    let outcome: DeployOutcome["kind"] = "applied";
+    let shown: { plan?: PlanJson } = {};
+    if (changes.length === 0 && !journal.isDone("rack")) await journal.done("rack", "the rack already had it");
+    if (!journal.isDone("rack")) {
+      const updated = await updateRack(context, rack, apps, { params, changes, planned }, journal);
+      outcome = updated.outcome.kind;
+      shown = updated.plan ? { plan: updated.plan } : {};
+      if (outcome === "dry-run") return { rack: rack.rack, changes, outcome, apps: [], ...shown };
+      await journal.done("rack");
+    }
+    const refreshed = await resolveRack(context);
+    const reports = await moveApps(context, refreshed, await listApps(await context.aws.cloudFormation(), rack.rack), journal);
+    return { rack: rack.rack, changes, outcome, apps: reports, ...shown };
+  });
+}
+
+/** The rack's own change set; Private=No first moves each app to the public subnets (after the go-ahead, before it runs). */
+async function updateRack(
+  context: Context,
+  rack: RackInfo,
+  apps: readonly AppInfo[],
+  wanted: { params: RackParams; changes: ParamChange[]; planned: PlannedApp[] },
+  journal: Journal,
+): Promise<{ outcome: DeployOutcome; plan?: PlanJson }> {
+  const { params, changes, planned } = wanted;
+  const current = rack.params;
+  const [region, derived] = await Promise.all([context.aws.region(), storedDerivedParams(context, rack)]);
+  const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   const port = operationPort(context, {
     exposure: { before: exposure(current, planned), after: exposure(params, planned) },
     cost: costOfChange(region, { params: current, azCount: azCountOf(rack), apps: planned }, { params, azCount: azCountOf(rack), apps: planned }),
@@ -70,7 +113,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     {
       stackName: rack.name,
       template: { usePrevious: true },
-      parameters: rackParameters(rack, params, derived),
+      parameters: toCfnParameters(params, derived),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
       notes: [...rackParameterNotes(changes, azCountOf(rack), region), ...appNotes(apps, changes)],
@@ -79,31 +122,46 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
       port,
       followCommand: `racknet rack -r ${rack.rack}`,
       what: `rack ${rack.rack}`,
-      beforeExecute: moveFirst,
+      // Approved: from here on the journal records what changes.
+      beforeExecute: async () => {
+        if (leavingPrivate) {
+          const toPublic = { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" };
+          for (const app of apps) await journaled(journal, `first:${app.app}`, () => syncAppWithRack(context, rack, app, toPublic));
+        }
+        await journal.start("rack");
+      },
     },
-  ).catch((error: unknown) => {
-    throw movedApps.some((report) => report.outcome === "updated") ? appsAlreadyMoved(error, rack.rack, movedApps) : error;
-  });
-  const plan = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
-  if (outcome.kind !== "applied") return { rack: rack.rack, changes, outcome: outcome.kind, apps: [], ...plan };
-  const updated = outcome.stack;
-  const refreshedApps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const reports = await syncAppsWithRack(context, rackInfo(updated, rack.rack), refreshedApps);
-  return { rack: rack.rack, changes, outcome: outcome.kind, apps: reports, ...plan };
+  );
+  return { outcome, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 
-/** The rack change did not happen, but the apps' first step (to the public subnets) did: say so. */
-export function appsAlreadyMoved(error: unknown, rack: string, moved: readonly AppSyncReport[]): unknown {
-  if (!(error instanceof UserError)) return error;
-  const apps = moved.filter((report) => report.outcome === "updated").map((report) => report.app).join(", ");
-  const message = `${error.message.replace(/; nothing (was )?changed$/, "")}; the rack is unchanged, but ${apps} already moved to the public subnets (with public IPs; they keep running)`;
-  const fix = `run \`racknet rack params set Private=No -r ${rack}\` again to release the NAT gateways`;
-  const Kind = error.constructor as new (message: string, options: { fix?: string }) => UserError;
-  return new Kind(message, { fix });
+/** Each app onto the rack's current facts, in order, each one journaled; the first failure stops the run. */
+async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal): Promise<AppSyncReport[]> {
+  const reports: AppSyncReport[] = [];
+  const present = new Set(apps.map((app) => app.app));
+  for (const step of journal.remaining()) {
+    const name = step.id.startsWith("app:") ? step.id.slice("app:".length) : undefined;
+    if (name !== undefined && !present.has(name)) await journal.done(step.id, "the app is gone");
+  }
+  for (const app of apps) {
+    if (journal.isDone(`app:${app.app}`)) continue;
+    reports.push(await journaled(journal, `app:${app.app}`, () => syncAppWithRack(context, rack, app)));
+  }
+  return reports;
 }
 
-function rackParameters(rack: RackInfo, params: RackParams, derived: DerivedParams): Record<string, string> {
-  return toCfnParameters(params, derived);
+async function journaled(journal: Journal, id: string, step: () => Promise<AppSyncReport>): Promise<AppSyncReport> {
+  if (journal.isDone(id)) return { app: id.replace(/^[a-z]+:/, ""), outcome: "unchanged", changed: [] };
+  await journal.start(id);
+  const report = await step();
+  await journal.done(id, report.outcome === "unchanged" ? "it already had them" : undefined);
+  return report;
+}
+
+/** The assignments in canonical spelling and order (`private=yes internal=TRUE` → `Private=Yes Internal=Yes`): what makes two runs the same. */
+export function canonicalAssignments(assignments: readonly string[], params: RackParams): string {
+  const named = new Set(parseAssignments(assignments).assignments.flatMap((assignment) => findParam(assignment.name)?.name ?? []));
+  return PARAMS.filter((spec) => named.has(spec.name)).map((spec) => `${spec.name}=${params[spec.name]}`).join(" ");
 }
 
 function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): string[] {
@@ -115,8 +173,4 @@ function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): st
       ? `then the services of ${apps.length} app(s) (${names}) move to the private subnets by a rolling deployment`
       : `first the services of ${apps.length} app(s) (${names}) move to the public subnets by a rolling deployment; the NAT gateways are released after`,
   ];
-}
-
-async function moveAppsToPublicSubnets(context: Context, rack: RackInfo, apps: readonly AppInfo[]): Promise<AppSyncReport[]> {
-  return syncAppsWithRack(context, rack, apps, { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" });
 }

@@ -1,9 +1,36 @@
 import type { Context } from "../runtime/context.js";
 import { resolveRack } from "../steps/resolve.js";
+import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../steps/journal.js";
 import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
 
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
-  const summary = rackSummary(rack, await context.aws.region());
-  context.printer.result(summary, () => printRackSummary(context.printer, summary));
+  const [region, journals] = await Promise.all([context.aws.region(), readRackJournals(context, rack.rack)]);
+  const summary = rackSummary(rack, region);
+  const unfinished = journals.map(unfinishedView);
+  context.printer.result({ ...summary, unfinished }, () => {
+    printRackSummary(context.printer, summary);
+    for (const journal of journals) printUnfinished(context, journal);
+  });
+}
+
+/** An operation that stopped half way (or is running now), as `--json` gives it. */
+function unfinishedView(journal: JournalRecord) {
+  return {
+    operation: journal.operation,
+    key: journal.key,
+    state: journal.state,
+    startedAt: journal.startedAt,
+    ...(journal.stoppedBecause ? { stoppedBecause: journal.stoppedBecause } : {}),
+    steps: journal.steps.map((step) => ({ what: step.what, state: step.state })),
+    command: journal.command,
+  };
+}
+
+/** Which stacks changed and which did not, and the command that finishes the job (apps mid-move show here). */
+function printUnfinished(context: Context, journal: JournalRecord): void {
+  const running = journal.state === "running";
+  context.printer.warn(running ? `racknet ${journal.operation} ${journal.key} is running, or the racknet running it was cut off (started ${journal.startedAt})` : unfinishedSummary(journal));
+  for (const line of progressLines(journal)) context.printer.info(`  ${line}`);
+  if (!running) context.printer.info(`  finish it with \`${journal.command}\``);
 }

@@ -1,18 +1,30 @@
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
-import { describeStack, listApps } from "../aws/stacks.js";
+import { describeStack, listApps, type StackInfo } from "../aws/stacks.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";
-import { KIND_TAG, RACK_NAME_MAX, nameProblem, rackStackName } from "../names/index.js";
-import { removeRackCa } from "../steps/certificates.js";
+import { findCaKey } from "../aws/kms.js";
+import { rackCertificates } from "../aws/acm.js";
+import { describeStoredCa } from "../aws/ssm-ca.js";
+import { KIND_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
+import type { ResourceChange } from "../plan/model.js";
+import { rackCaRemovalSteps, removeRackCa } from "../steps/certificates.js";
+import { readJournal } from "../steps/journal.js";
+import { runOperation } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
 
+const OPERATION = "rack uninstall";
+
 /**
- * `racknet rack uninstall NAME`: refused while the rack has apps; otherwise the plan (every
- * resource goes), the go-ahead, leftover template uploads removed (a bucket that is not
- * empty cannot be deleted), the stack deleted, then the rack's CA and certificates.
+ * `racknet rack uninstall NAME`: refused while the rack has apps; otherwise, under the rack's
+ * lock and journal, the plan (every resource goes), the go-ahead, leftover template uploads
+ * removed (a bucket that is not empty cannot be deleted), the stack deleted, then the rack's
+ * CA, certificates and the CA's KMS key. A rack whose stack never got created (an install
+ * stopped before it, or one whose own clean-up was cut short) still has those: they are
+ * found by name, tag and alias and removed the same way. Running it again after a stop
+ * finishes what is left.
  */
 export async function run(context: Context, args: { name: string }): Promise<void> {
   const { name } = args;
@@ -20,15 +32,33 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   if (problem) throw new UserError(problem);
   const cfn = await context.aws.cloudFormation();
   const stack = await describeStack(cfn, rackStackName(name));
-  if (!stack || stack.tags[KIND_TAG] !== "rack") {
-    throw new UserError(`rack "${name}" not found in ${await context.aws.region()}`, { fix: "run `racknet racks` to list racks" });
-  }
+  const isRack = stack !== undefined && (stack.tags[KIND_TAG] === "rack" || stack.status === "REVIEW_IN_PROGRESS");
+  if (!isRack) return removeWithoutStack(context, name);
   const apps = await listApps(cfn, name);
   if (apps.length > 0) {
     throw new UserError(`rack ${name} still has ${apps.length} app(s): ${apps.map((app) => app.app).join(", ")}; nothing was deleted`, {
       fix: `delete each app first: ${apps.map((app) => `\`racknet apps delete ${app.app} -r ${name}\``).join(", ")}`,
     });
   }
+  const plan = {
+    operation: OPERATION,
+    key: name,
+    command: `racknet rack uninstall ${name}`,
+    supersedes: ["rack install", "rack params set"],
+    steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, ...rackCaRemovalSteps(name)],
+  };
+  await runOperation(context, { rack: name }, plan, async ({ journal }) => {
+    const outcome = await deleteRackStack(context, name, stack, () => journal.start("stack"));
+    if (outcome === "dry-run") return;
+    await journal.done("stack");
+    await removeRackCa(context, name, journal);
+  });
+  if (context.options.dryRun) return;
+  context.printer.success(`rack ${name} uninstalled`);
+  context.printer.result({ rack: name, outcome: "deleted" }, () => undefined);
+}
+
+async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<"dry-run" | "deleted"> {
   const bucket = stack.outputs.TemplateBucket;
   const rack = rackInfo(stack, name);
   const outcome = await deleteStack(context.aws, rackStackName(name), {
@@ -39,14 +69,58 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     followCommand: "racknet racks",
     what: `rack ${name}`,
     beforeExecute: async () => {
+      await beforeExecute();
       if (!bucket) return;
       const removed = await removeTemplateUploads(await context.aws.s3(), bucket);
       if (removed > 0) context.printer.step(`removed ${removed} leftover template upload(s) from ${bucket}`);
     },
   });
-  if (outcome.kind === "dry-run") return;
+  if (outcome.kind === "dry-run") return "dry-run";
   if (outcome.kind === "absent") context.printer.info(`nothing to delete: stack ${rackStackName(name)} does not exist`);
-  await removeRackCa(context, name);
-  context.printer.success(`rack ${name} uninstalled`);
+  return "deleted";
+}
+
+/**
+ * No rack stack: what an install makes before it (the KMS key, the CA, the certificates) may
+ * still be there, with or without the journal of the run that made them. Shown as a plan of
+ * removals and removed after the same go-ahead; nothing at all is "not found".
+ */
+async function removeWithoutStack(context: Context, name: string): Promise<void> {
+  const changes = await leftoversOf(context, name);
+  const journal = await readJournal(context, { rack: name });
+  if (changes.length === 0 && !journal) {
+    throw new UserError(`rack "${name}" not found in ${await context.aws.region()}`, { fix: "run `racknet racks` to list racks" });
+  }
+  const what = `rack ${name}`;
+  const port = operationPort(context, { destructiveByName: true });
+  const verdict = await port.review(
+    { what, operation: "delete", stackName: rackStackName(name), changes, notes: [`rack ${name} has no stack: these were made by an install that stopped before it${journal ? ` (${journal.operation}, started ${journal.startedAt})` : ""}`] },
+    new AbortController().signal,
+  );
+  if (verdict === "dry-run") {
+    context.printer.info("dry run: nothing was changed");
+    return;
+  }
+  const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: rackCaRemovalSteps(name) };
+  await runOperation(context, { rack: name }, plan, async ({ journal: own }) => {
+    const removed = await removeRackCa(context, name, own);
+    context.printer.step(`removed ${removed.certificates} certificate(s), the CA${removed.key === "scheduled" ? " and its KMS key (deletion scheduled)" : ""}`);
+  });
+  context.printer.success(`rack ${name} uninstalled (it had no stack: removed what an install left before it)`);
   context.printer.result({ rack: name, outcome: "deleted" }, () => undefined);
+}
+
+/** The objects a stopped install may have left, as the plan's Remove rows. */
+async function leftoversOf(context: Context, name: string): Promise<ResourceChange[]> {
+  const [key, stored, certificates] = await Promise.all([
+    context.aws.kms().then((kms) => findCaKey(kms, name)),
+    context.aws.ssm().then(async (ssm) => (await describeStoredCa(ssm, name)).names),
+    context.aws.acm().then((acm) => rackCertificates(acm, name)),
+  ]);
+  const remove = (logicalId: string, resourceType: string, physicalId: string): ResourceChange => ({ action: "Remove", logicalId, resourceType, physicalId });
+  return [
+    ...certificates.map((certificate, index) => remove(`Certificate${index + 1}`, "AWS::CertificateManager::Certificate", certificate.arn)),
+    ...stored.map((parameter) => remove(parameter === caKeyParameter(name) ? "CaKeyParameter" : "CaCertParameter", "AWS::SSM::Parameter", parameter)),
+    ...(key ? [remove("CaKey", "AWS::KMS::Key", key.arn)] : []),
+  ];
 }

@@ -42,26 +42,33 @@ export async function syncAppsWithRack(
   apps: readonly AppInfo[],
   overrides: Readonly<Record<string, string>> = {},
 ): Promise<AppSyncReport[]> {
-  const facts = { ...rackFacts(rack), ...overrides };
   const reports: AppSyncReport[] = [];
-  for (const app of apps) {
-    const parameters = parametersAfterRackChange(app, facts);
-    const changed = Object.keys(parameters).filter((key) => parameters[key] !== app.parameters[key]);
-    if (changed.length === 0) {
-      reports.push({ app: app.app, outcome: "unchanged", changed });
-      continue;
-    }
-    context.printer.step(`app ${app.app}: updating ${changed.join(", ")}`);
-    const note = movedNote(changed, parameters);
-    await deployStack(
-      context.aws,
-      { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-      { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
-    );
-    reports.push({ app: app.app, outcome: "updated", changed });
-    context.printer.success(`app ${app.app}: ${note}`);
-  }
+  for (const app of apps) reports.push(await syncAppWithRack(context, rack, app, overrides));
   return reports;
+}
+
+/** The rack facts this app does not have yet (none: it is in step with the rack). */
+export function factsBehind(rack: RackInfo, app: AppInfo, overrides: Readonly<Record<string, string>> = {}): string[] {
+  const parameters = parametersAfterRackChange(app, { ...rackFacts(rack), ...overrides });
+  return Object.keys(parameters).filter((key) => parameters[key] !== app.parameters[key]);
+}
+
+/** One app onto the rack's facts (with `overrides`); unchanged when it already has them. */
+export async function syncAppWithRack(context: Context, rack: RackInfo, app: AppInfo, overrides: Readonly<Record<string, string>> = {}): Promise<AppSyncReport> {
+  const parameters = parametersAfterRackChange(app, { ...rackFacts(rack), ...overrides });
+  const changed = Object.keys(parameters).filter((key) => parameters[key] !== app.parameters[key]);
+  if (changed.length === 0) return { app: app.app, outcome: "unchanged", changed };
+  context.printer.step(`app ${app.app}: updating ${changed.join(", ")}`);
+  const note = movedNote(changed, parameters);
+  const outcome = await deployStack(
+    context.aws,
+    { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
+    { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+  );
+  // moto (and a stack someone changed by hand) may answer "no changes": the app has the facts all the same.
+  if (outcome.kind === "no-changes") return { app: app.app, outcome: "unchanged", changed: [] };
+  context.printer.success(`app ${app.app}: ${note}`);
+  return { app: app.app, outcome: "updated", changed };
 }
 
 function movedNote(changed: readonly string[], parameters: Readonly<Record<string, string>>): string {

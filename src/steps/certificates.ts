@@ -3,26 +3,60 @@
  * created once, reused while valid, re-imported in place when they need renewal.
  */
 import { UserError } from "../core/errors.js";
-import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
+import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
 import { certificateInfo, createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
 import type { RackInfo } from "./resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates } from "../aws/acm.js";
 import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "../aws/ssm-ca.js";
+import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
+import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
+import type { Journal } from "./journal.js";
 
 export interface RackCa extends CertificateAuthority {
   /** True when this call created the CA (an install that fails removes it again). */
   created: boolean;
 }
 
+export interface RackCaOptions {
+  /** The KMS key that encrypts the CA's private key (the rack's own); absent: Parameter Store's default, aws/ssm. */
+  keyId?: string;
+  /**
+   * A CA with one of its two parameters missing (a run stopped between the two writes) is
+   * made anew instead of refused: only for a rack whose stack does not exist yet, where
+   * nothing can have trusted it.
+   */
+  replaceIncomplete?: boolean;
+}
+
 /** The rack's CA from Parameter Store, created (key as a SecureString) when absent. */
-export async function ensureRackCa(context: Context, rack: string): Promise<RackCa> {
-  const existing = await readRackCa(context, rack);
-  if (existing) return { ...existing, created: false };
+export async function ensureRackCa(context: Context, rack: string, options: RackCaOptions = {}): Promise<RackCa> {
+  const stored = await readStoredCa(await context.aws.ssm(), rack);
+  const incomplete = Boolean(stored.keyPem) !== Boolean(stored.certPem);
+  if (!(incomplete && options.replaceIncomplete)) {
+    const existing = await readRackCa(context, rack);
+    if (existing) return { ...existing, created: false };
+  }
+  if (incomplete) await deleteStoredCa(await context.aws.ssm(), rack);
   const ca = await createCa(rack);
-  await storeCa(await context.aws.ssm(), rack, ca);
+  await storeCa(await context.aws.ssm(), rack, ca, options.keyId);
   return { ...ca, created: true };
+}
+
+/**
+ * The rack CA's own KMS key, adopted when an earlier run made it (found by its alias),
+ * created otherwise: customer managed, rotation on, decrypting only the CA key parameter.
+ */
+export async function ensureCaKey(context: Context, rack: string): Promise<CaKey & { created: boolean }> {
+  const kms = await context.aws.kms();
+  const found = await findCaKey(kms, rack);
+  if (found && found.state === "Enabled") return { ...found, created: false };
+  const policyFor = (keyArn: string) => {
+    const facts = arnFacts(keyArn);
+    return facts ? caKeyPolicy({ rack, ...facts }) : undefined;
+  };
+  return { ...(await createCaKey(kms, rack, policyFor)), created: true };
 }
 
 /** The CA certificate (PEM), for `racknet rack ca` and the app stacks' RackCaCert. */
@@ -48,22 +82,52 @@ export interface CertificateRequest {
  */
 export async function ensureCertificate(context: Context, request: CertificateRequest): Promise<string> {
   const acm = await context.aws.acm();
-  const ca = await readRackCa(context, request.rack);
-  if (!ca) throw noCa(request.rack);
+  // The certificate alone says whether anything must be signed: the key is decrypted only then.
+  const caCertPem = await readRackCaCertificate(context, request.rack);
   const owned = await rackCertificates(acm, request.rack);
   const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === (request.kind ?? "rack") && !tags[APP_TAG]))?.arn;
-  if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, ca.certPem))) return found;
+  if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, caCertPem))) return found;
+  const ca = await readRackCa(context, request.rack);
+  if (!ca) throw noCa(request.rack);
 
   const [commonName = request.rack] = request.dnsNames;
   const issued = await issueServerCertificate(ca, { commonName, dnsNames: request.dnsNames });
   return importCertificate(acm, issued, found ? { arn: found } : { tags: certificateTags(request) });
 }
 
-/** Every certificate racknet imported for the rack (its own and its apps'), then the CA: uninstall, or an install that made no stack. */
-export async function removeRackCa(context: Context, rack: string): Promise<void> {
+/**
+ * Every certificate racknet imported for the rack (its own and its apps'), then the CA, then
+ * the CA's KMS key (its alias at once, the key after KMS's waiting period): uninstall, or an
+ * install that made no stack. Each is found by its tag, name or alias, so a run that never
+ * recorded what it made leaves nothing behind either.
+ */
+export async function removeRackCa(context: Context, rack: string, journal?: Journal): Promise<{ certificates: number; key: "scheduled" | "absent" }> {
+  // With a journal, each part is a step of its own: Ctrl-C stops between them, and a rerun skips what is done.
+  const step = async <T>(id: string, work: () => Promise<T>, done: T): Promise<T> => {
+    if (journal?.isDone(id)) return done;
+    await journal?.start(id);
+    const result = await work();
+    await journal?.done(id);
+    return result;
+  };
   const acm = await context.aws.acm();
-  for (const { arn } of await rackCertificates(acm, rack)) await deleteCertificate(acm, arn);
-  await deleteStoredCa(await context.aws.ssm(), rack);
+  const certificates = await step("certificates", async () => {
+    const found = await rackCertificates(acm, rack);
+    for (const { arn } of found) await deleteCertificate(acm, arn);
+    return found.length;
+  }, 0);
+  await step("ca", async () => deleteStoredCa(await context.aws.ssm(), rack), undefined);
+  const key = await step("ca-key", async () => scheduleCaKeyDeletion(await context.aws.kms(), rack), "absent" as const);
+  return { certificates, key };
+}
+
+/** The journal steps of `removeRackCa`, in order, for an operation's plan. */
+export function rackCaRemovalSteps(rack: string): Array<{ id: string; what: string }> {
+  return [
+    { id: "certificates", what: `the rack's certificates in ACM` },
+    { id: "ca", what: `the rack's CA in SSM Parameter Store (${caKeyParameter(rack)}, ${caCertParameter(rack)})` },
+    { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(rack)} (deletion scheduled)` },
+  ];
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {
@@ -128,12 +192,14 @@ async function updateAppsCertificate(
   }
   const acm = await context.aws.acm();
   for (let attempt = 1; attempt <= APPS_CERTIFICATE_ATTEMPTS; attempt += 1) {
-    const [pem, ca] = await Promise.all([certificatePem(acm, arn), readRackCa(context, rack.rack)]);
-    if (!ca) throw noCa(rack.rack);
+    const [pem, caCertPem] = await Promise.all([certificatePem(acm, arn), readRackCaCertificate(context, rack.rack)]);
     const apps = pem ? appsInCertificate(listener, rack.rack, certificateInfo(pem).dnsNames) : [];
     const wanted = change(apps);
     const names = appsCertificateNames(listener, rack.rack, wanted);
-    if (pem && done(apps) && (await stillGood(pem, names, ca.certPem))) return;
+    if (pem && done(apps) && (await stillGood(pem, names, caCertPem))) return;
+    // Only now is the CA's key needed, and decrypted.
+    const ca = await readRackCa(context, rack.rack);
+    if (!ca) throw noCa(rack.rack);
     const [commonName = rack.rack] = names;
     await importCertificate(acm, await issueServerCertificate(ca, { commonName, dnsNames: names }), { arn });
     const after = await certificatePem(acm, arn);

@@ -8,6 +8,7 @@ import {
   ListTagsForCertificateCommand,
 } from "@aws-sdk/client-acm";
 import { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createContext, type Context } from "../../src/runtime/context.js";
 import { UserError } from "../../src/core/errors.js";
@@ -16,6 +17,7 @@ import { ensureCertificate, ensureRackCa, readRackCaCertificate, removeRackCa } 
 
 const acm = mockClient(ACMClient);
 const ssm = mockClient(SSMClient);
+const kms = mockClient(KMSClient);
 const names = ["*.shop.prod.convox"];
 const arn = "arn:aws:acm:us-east-1:123456789012:certificate/0b6b1c56-7f1e-4c11-9d53-4a2a7b1b2f10";
 
@@ -32,6 +34,9 @@ function caInSsm(authority: CertificateAuthority | undefined): void {
       : [],
     InvalidParameters: authority ? [] : ["/racknet/prod/ca/key", "/racknet/prod/ca/cert"],
   });
+  // The certificate alone, undecrypted: what tells whether anything must be signed.
+  if (authority) ssm.on(GetParameterCommand, { Name: "/racknet/prod/ca/cert" }).resolves({ Parameter: { Name: "/racknet/prod/ca/cert", Value: authority.certPem } });
+  else ssm.on(GetParameterCommand).rejects(Object.assign(new Error("Parameter not found"), { name: "ParameterNotFound" }));
 }
 
 function certificateInAcm(certPem: string, tags: Record<string, string> = { "racknet:rack": "prod", "racknet:app": "shop", "racknet:cert": "app" }): void {
@@ -48,6 +53,10 @@ beforeAll(async () => {
 beforeEach(() => {
   acm.reset();
   ssm.reset();
+  kms.reset();
+  kms.onAnyCommand().rejects(new Error("unexpected KMS call"));
+  // No CA key of the rack's own (a rack from before it, or already gone).
+  kms.on(DescribeKeyCommand).rejects(Object.assign(new Error("Alias is not found"), { name: "NotFoundException" }));
   // An AWS call a test did not expect fails instead of resolving to {}.
   acm.onAnyCommand().rejects(new Error("unexpected ACM call"));
   ssm.onAnyCommand().rejects(new Error("unexpected SSM call"));
@@ -118,6 +127,8 @@ describe("certificates in ACM", () => {
     certificateInAcm((await issueServerCertificate(ca, { commonName: names[0]!, dnsNames: names })).certPem);
     expect(await ensureCertificate(context, { rack: "prod", app: "shop", dnsNames: names })).toBe(arn);
     expect(acm.commandCalls(ImportCertificateCommand)).toHaveLength(0);
+    // Nothing to sign: the CA's private key is not even read (no decryption).
+    expect(ssm.commandCalls(GetParametersCommand)).toHaveLength(0);
   });
 
   it.each([

@@ -2,6 +2,7 @@ import "aws-sdk-client-mock-vitest/extend";
 import { mockClient } from "aws-sdk-client-mock";
 import { ACMClient, DeleteCertificateCommand, ListCertificatesCommand, ListTagsForCertificateCommand, ResourceInUseException } from "@aws-sdk/client-acm";
 import {
+  DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
@@ -13,7 +14,7 @@ import {
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, ListTagsForResourceCommand as EcrTags, RepositoryNotFoundException } from "@aws-sdk/client-ecr";
 import { ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from "@aws-sdk/client-route-53";
-import { DeleteParametersCommand, GetParametersByPathCommand, ListTagsForResourceCommand as SsmTags, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, ListTagsForResourceCommand as SsmTags, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AwsOperationFailed, ExitCode, UserError } from "../../src/core/errors.js";
 import { deleteAppCertificates } from "../../src/aws/app-leftovers.js";
@@ -122,6 +123,9 @@ beforeEach(() => {
     TagList: input.ResourceId.endsWith("/notes") ? [] : [{ Key: "racknet:rack", Value: "prod" }, { Key: "racknet:app", Value: "shop" }],
   }));
   ssm.on(DeleteParametersCommand).callsFake((input: { Names: string[] }) => ({ DeletedParameters: input.Names }));
+  // The app's lock and journal (src/steps/lock.ts): no other racknet holds it, no stopped run left one.
+  ssm.on(PutParameterCommand).resolves({ Version: 1 });
+  ssm.on(GetParameterCommand).rejects(Object.assign(new Error("Parameter not found"), { name: "ParameterNotFound" }));
 });
 
 describe("racknet apps delete", () => {
@@ -171,9 +175,19 @@ describe("racknet apps delete", () => {
     expect(acm).not.toHaveReceivedCommand(DeleteCertificateCommand);
   });
 
-  it("refused while another racknet change set is pending on the app's stack", async () => {
+  it("a racknet change set left pending on the app's stack by a run that died is deleted, not a blocker (the app's lock is held)", async () => {
     appOnRack({ pendingChangeSet: true });
-    const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as UserError;
+    cfn.on(DeleteChangeSetCommand).resolves({});
+    const day = dayContext({ yes: true });
+    await run(day.context, { app: "shop" });
+    expect(cfn).toHaveReceivedCommandWith(DeleteChangeSetCommand, { ChangeSetName: "cs-1" });
+    expect(day.stderr()).toContain("deleted change set racknet-1740823200000 of stack prod-shop, left by a racknet run that stopped before it could");
+    expect(cfn).toHaveReceivedCommand(DeleteStackCommand);
+  });
+
+  it("--dry-run (no lock taken) is refused while another racknet change set is pending on the app's stack", async () => {
+    appOnRack({ pendingChangeSet: true });
+    const error = (await run(dayContext({ dryRun: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as UserError;
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain("pending racknet change set, racknet-1740823200000");
     expect(cfn).not.toHaveReceivedCommand(DeleteStackCommand);
@@ -223,6 +237,63 @@ describe("racknet apps delete", () => {
     expect(error.message).toContain("ECR repository prod/shop (User is not authorized");
     expect(ssm).toHaveReceivedCommand(DeleteParametersCommand);
     expect(acm).toHaveReceivedCommand(DeleteCertificateCommand);
+  });
+});
+
+describe("racknet apps delete, stopped half way", () => {
+  /** Parameter Store for the lock and the journal: what was put can be read back. */
+  function recordsInSsm(): Map<string, string> {
+    const records = new Map<string, string>();
+    ssm.on(PutParameterCommand).callsFake((input: { Name: string; Value: string; Overwrite?: boolean }) => {
+      if (records.has(input.Name) && !input.Overwrite) throw Object.assign(new Error("exists"), { name: "ParameterAlreadyExists" });
+      records.set(input.Name, input.Value);
+      return { Version: 1 };
+    });
+    ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
+      const value = records.get(input.Name);
+      if (value === undefined) throw Object.assign(new Error("Parameter not found"), { name: "ParameterNotFound" });
+      return { Parameter: { Name: input.Name, Value: value } };
+    });
+    ssm.on(DeleteParametersCommand).callsFake((input: { Names: string[] }) => {
+      for (const name of input.Names) records.delete(name);
+      return { DeletedParameters: input.Names };
+    });
+    return records;
+  }
+
+  it("after the stack is gone and a leftover failed: says so, and running it again removes the rest instead of 'not found'", async () => {
+    const records = recordsInSsm();
+    ecr.on(DescribeRepositoriesCommand)
+      .rejectsOnce(Object.assign(new Error("User is not authorized to perform ecr:DescribeRepositories"), { name: "AccessDeniedException" }))
+      .resolves({ repositories: [{ repositoryName: "prod/shop", repositoryArn: "arn:aws:ecr:us-east-1:123456789012:repository/prod/shop", repositoryUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/prod/shop" }] });
+    const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as AwsOperationFailed;
+    expect(error.exitCode).toBe(ExitCode.awsFailed);
+    expect(error.message).toMatch(/done: stack prod-shop/);
+    expect(error.message).toMatch(/done: its own certificate/);
+    expect(error.message).toMatch(/failed: ECR repository prod\/shop/);
+    expect(error.message).toMatch(/done: its environment under/);
+    expect(error.fix).toContain("racknet apps delete shop -r prod");
+    expect(records.has("/racknet/prod/journal/apps/shop")).toBe(true);
+    expect(records.has("/racknet/prod/locks/apps/shop")).toBe(false);
+
+    const day = dayContext({ yes: true });
+    await run(day.context, { app: "shop" });
+    expect(day.stderr()).toContain("finishing racknet apps delete shop");
+    expect(cfn.commandCalls(DeleteStackCommand)).toHaveLength(1);
+    expect(ecr).toHaveReceivedCommandWith(DeleteRepositoryCommand, { repositoryName: "prod/shop", force: true });
+    expect(day.stderr()).toContain("app shop deleted from rack prod");
+    expect([...records.keys()]).toEqual([]);
+  });
+
+  it("refused while another racknet holds the app (deploy, another delete), naming who", async () => {
+    const records = recordsInSsm();
+    const now = new Date().toISOString();
+    records.set("/racknet/prod/locks/apps/shop", JSON.stringify({ v: 1, operation: "deploy", key: "shop", command: "racknet deploy -a shop", owner: { user: "ci", host: "runner-7", pid: 4242 }, token: "t", startedAt: now, heartbeatAt: now }));
+    const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as UserError;
+    expect(error.exitCode).toBe(ExitCode.refused);
+    expect(error.message).toMatch(/^app shop on rack prod is busy: racknet deploy shop is running \(started 0 min ago by ci on runner-7, pid 4242\); nothing was changed$/);
+    expect(error.fix).toContain("aws ssm delete-parameter --name /racknet/prod/locks/apps/shop");
+    expect(cfn).not.toHaveReceivedCommand(DeleteStackCommand);
   });
 });
 

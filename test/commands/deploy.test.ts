@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run as deploy } from "../../src/operations/deploy.js";
-import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack, manifestFile } from "../support/workflows.js";
 
 /** `racknet deploy` (SPEC sections 1, 3 and 4), on the in-memory AWS. */
@@ -34,7 +34,8 @@ describe("racknet deploy: refused before any AWS write", () => {
     expect(result.stderr).toContain("cannot be deployed to rack prod; nothing was changed");
     expect(result.stderr).toContain("services.api is internal, and the rack has no internal load balancer (Internal=No)");
     expect(result.stderr).toContain("fix: racknet rack params set Internal=Yes");
-    expect(result.writes).toEqual([]);
+    // The app's lock is claimed beside the rack's read (one round trip) and released: nothing else is written.
+    expect(resourceWrites(result)).toEqual([]);
     expect(h.cloudFormation.stack("prod-shop")).toBeUndefined();
   });
 
@@ -45,7 +46,8 @@ describe("racknet deploy: refused before any AWS write", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("error: a stack named prod-shop exists and is not racknet app shop of rack prod");
     expect(result.stderr).toContain("fix: choose another app name with -a");
-    expect(result.writes).toEqual([]);
+    // The app's lock is claimed beside the rack's read (one round trip) and released: nothing else is written.
+    expect(resourceWrites(result)).toEqual([]);
   });
 
   it("app x-c of rack prod and app c of rack prod-x would share stack prod-x-c: the second is refused, the first's stack untouched", async () => {
@@ -55,7 +57,8 @@ describe("racknet deploy: refused before any AWS write", () => {
     const result = await deployAs("x-c", PUBLIC_WEB);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("a stack named prod-x-c exists and is not racknet app x-c of rack prod");
-    expect(result.writes).toEqual([]);
+    // The app's lock is claimed beside the rack's read (one round trip) and released: nothing else is written.
+    expect(resourceWrites(result)).toEqual([]);
     expect(h.cloudFormation.stack("prod-x-c")?.tags).toMatchObject({ "racknet:rack": "prod-x", "racknet:app": "c" });
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DeleteCertificateCommand } from "@aws-sdk/client-acm";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
-import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 
 /** `racknet rack install NAME [--private] [K=V ...]` (SPEC sections 1, 2 and 4), on the in-memory AWS. */
 
@@ -19,10 +20,13 @@ describe("racknet rack install", () => {
     const result = await h.run(install, args("prod", ["Internal=Yes"]));
 
     expect(result.exitCode).toBe(0);
-    expect(result.writes).toEqual(["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "ACM.ImportCertificate", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"]);
+    expect(resourceWrites(result)).toEqual([
+      ...["KMS.CreateKey", "KMS.CreateAlias", "KMS.EnableKeyRotation", "KMS.PutKeyPolicy"],
+      ...["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "ACM.ImportCertificate", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"],
+    ]);
     expect(h.parameters.values.get(CA[0] ?? "")?.type).toBe("SecureString");
     expect(h.parameters.values.get(CA[1] ?? "")?.type).toBe("String");
-    const [certificateArn, certificate] = [...h.certificates.certificates][0] ?? [];
+    const [certificateArn, certificate] = [...h.certificates.certificates].find(([, stored]) => stored.tags["racknet:cert"] === "rack") ?? [];
     expect(certificate?.tags).toEqual({ "racknet:rack": "prod", "racknet:cert": "rack" });
     const stack = h.cloudFormation.stack("prod");
     expect(stack?.status).toBe("CREATE_COMPLETE");
@@ -62,7 +66,7 @@ describe("racknet rack install", () => {
     expect(result.stderr).toMatch(/Add\s+Vpc\s+AWS::EC2::VPC/);
     expect(result.stderr).toContain("the rack's certificate authority and certificate will be created");
     expect(result.stderr).toContain("dry run: nothing was changed");
-    expect(result.writes).toEqual(["CloudFormation.CreateChangeSet", "CloudFormation.DeleteChangeSet", "CloudFormation.DeleteStack"]);
+    expect(resourceWrites(result)).toEqual(["CloudFormation.CreateChangeSet", "CloudFormation.DeleteChangeSet", "CloudFormation.DeleteStack"]);
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
     expect(h.certificates.certificates.size).toBe(0);
@@ -75,6 +79,7 @@ describe("racknet rack install", () => {
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
     expect(h.certificates.certificates.size).toBe(0);
+    expect(h.keys.live()).toEqual([]);
     expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
   });
 
@@ -126,5 +131,59 @@ describe("racknet rack install", () => {
     expect(result.stderr).toContain('unknown parameter "Privat"; did you mean Private?');
     expect(result.stderr).toContain('Internal must be Yes or No, not "maybe"');
     expect(result.calls).toEqual([]);
+  });
+});
+
+describe("racknet rack install: the CA's own KMS key, and nothing left without a stack", () => {
+  it("the CA's private key is encrypted with a KMS key of the rack's own: rotation on, decrypting only that parameter through Parameter Store", async () => {
+    h.options.yes = true;
+    await h.run(install, args("prod"));
+    const [keyId, key] = [...h.keys.keys][0] ?? [];
+    expect(h.keys.aliases.get("alias/racknet/prod/ca")).toBe(keyId);
+    expect(h.parameters.values.get(CA[0] ?? "")?.keyId).toBe(keyId);
+    expect(key?.rotation).toBe(true);
+    expect(key?.tags).toEqual({ "racknet:rack": "prod" });
+    const statements = (JSON.parse(key?.policy ?? "{}") as { Statement: Array<{ Effect: string; Action: string; Condition?: unknown }> }).Statement;
+    expect(statements.filter((statement) => statement.Effect === "Deny").map((statement) => statement.Condition)).toEqual([
+      { StringNotEquals: { "kms:ViaService": "ssm.us-east-1.amazonaws.com" } },
+      { StringNotEquals: { "kms:EncryptionContext:PARAMETER_ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/ca/key" } },
+    ]);
+  });
+
+  it("a run that ends without a stack removes its key (deletion scheduled), CA and certificates, and its lock and journal", async () => {
+    const result = await h.run(install, args("prod"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("removed what this install made before the stack: 3 certificate(s), the CA, and its KMS key (deletion scheduled in 7 days)");
+    expect(h.keys.live()).toEqual([]);
+    expect(h.keys.aliases.size).toBe(0);
+    expect([...h.parameters.values.keys()]).toEqual([]);
+  });
+
+  it("when that clean-up fails too: the journal keeps what is left, a retry adopts the key and the CA, and finishes", async () => {
+    h.stubs.ACM?.on(DeleteCertificateCommand).rejectsOnce(new Error("ACM is having a bad day")).callsFake(async (input: { CertificateArn?: string }) => h.certificates.deleteCertificate(input));
+    const stopped = await h.run(install, args("prod"));
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.stderr).toContain("could not remove what this install made (ACM is having a bad day): `racknet rack uninstall prod` removes it");
+    expect(stopped.stderr).toMatch(/done: the CA's KMS key alias\/racknet\/prod\/ca/);
+    expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(true);
+    const key = h.keys.aliases.get("alias/racknet/prod/ca");
+
+    h.options.yes = true;
+    const again = await h.run(install, args("prod"));
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain("finishing racknet rack install prod");
+    expect(resourceWrites(again)).not.toContain("KMS.CreateKey");
+    expect(h.keys.aliases.get("alias/racknet/prod/ca")).toBe(key);
+    expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+  });
+
+  it("a CA half written (the run stopped between its two parameters) is made anew, not refused, while there is no stack", async () => {
+    h.parameters.putParameter({ Name: CA[0], Value: "-----BEGIN PRIVATE KEY-----\nstale\n-----END PRIVATE KEY-----", Type: "SecureString" });
+    h.options.yes = true;
+    const result = await h.run(install, args("prod"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.parameters.values.get(CA[1] ?? "")?.value).toMatch(/BEGIN CERTIFICATE/);
+    expect(h.parameters.values.get(CA[0] ?? "")?.value).not.toContain("stale");
   });
 });

@@ -1,6 +1,9 @@
+import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
-import { awsHarness, type AwsHarness, type Outcome } from "../support/aws-harness.js";
+import { run as rackShow } from "../../src/operations/rack-show.js";
+import { awsHarness, resourceWrites, type AwsHarness, type Outcome } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
 /** `racknet rack params set K=V ...` (SPEC section 2), on the in-memory AWS. */
@@ -14,6 +17,16 @@ afterEach(() => h.restore());
 function set(...params: string[]) {
   Object.assign(h.options, { rack: "prod", yes: true });
   return h.run(paramsSet, { params });
+}
+
+/** The rack goes private, then billing moves, shop fails, and zoo is never tried. */
+async function shopFailsToMove(): Promise<Outcome> {
+  await installedRack(h, "prod", ["Internal=Yes"]);
+  await deployedApp(h, "prod", "billing", INTERNAL_API);
+  await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+  await deployedApp(h, "prod", "zoo", PUBLIC_WEB);
+  h.cloudFormation.failNext("prod-shop", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
+  return set("Private=Yes");
 }
 
 /** The stacks CloudFormation changed, in order. */
@@ -135,16 +148,6 @@ describe("racknet rack params set: changes", () => {
     expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("No");
   });
 
-  /** The rack goes private, then billing moves, shop fails, and zoo is never tried. */
-  async function shopFailsToMove(): Promise<Outcome> {
-    await installedRack(h, "prod", ["Internal=Yes"]);
-    await deployedApp(h, "prod", "billing", INTERNAL_API);
-    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
-    await deployedApp(h, "prod", "zoo", PUBLIC_WEB);
-    h.cloudFormation.failNext("prod-shop", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
-    return set("Private=Yes");
-  }
-
   it("an app that fails to move after the rack changed: the root cause, exit 3; the rack and the apps before it changed, the rest not", async () => {
     const result = await shopFailsToMove();
     expect(result.exitCode).toBe(3);
@@ -157,10 +160,7 @@ describe("racknet rack params set: changes", () => {
     expect(executed()).toEqual(["prod", "prod-billing", "prod-shop"]);
   });
 
-  // Known gap (reported to the lead): the error names only shop's failure, and its fix
-  // ("run the command again") answers "no changes" and leaves zoo on the public subnets.
-  // Remove `.fails` once src/operations/rack-params-set.ts says what changed and resumes.
-  it.fails("an app that fails to move after the rack changed: the error says the rack changed, which apps moved and which did not", async () => {
+  it("an app that fails to move after the rack changed: the error says the rack changed, which apps moved and which did not", async () => {
     const result = await shopFailsToMove();
     const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));
     expect(error).toMatch(/rack prod .*Private=Yes/);
@@ -168,11 +168,102 @@ describe("racknet rack params set: changes", () => {
     expect(error).toMatch(/zoo/);
   });
 
-  it.fails("after an app failed to move, running the command again moves the apps still on the old subnets", async () => {
+  it("after an app failed to move, running the command again moves the apps still on the old subnets", async () => {
     await shopFailsToMove();
     const again = await set("Private=Yes");
     expect(again.exitCode).toBe(0);
     expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
     expect(h.cloudFormation.stack("prod-zoo")?.parameters.AssignPublicIp).toBe("DISABLED");
+  });
+});
+
+describe("racknet rack params set: one racknet at a time, and where things stand on Ctrl-C", () => {
+  const lockOf = (operation: string, heartbeat: Date, host = "runner-7", pid = 4242) =>
+    JSON.stringify({ v: 1, operation, key: "shop", command: `racknet ${operation}`, owner: { user: "ci", host, pid }, token: "t", startedAt: heartbeat.toISOString(), heartbeatAt: heartbeat.toISOString() });
+
+  it("refused while a deploy holds one of the rack's apps, naming it; nothing changed", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    h.parameters.putParameter({ Name: "/racknet/prod/locks/apps/shop", Value: lockOf("deploy", new Date()) });
+    const result = await set("Private=Yes");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("app shop on rack prod is busy: racknet deploy shop is running");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+  });
+
+  it("a lock whose holder stopped beating more than 5 minutes ago is taken over, with a word", async () => {
+    await installedRack(h, "prod");
+    h.parameters.putParameter({ Name: "/racknet/prod/locks/rack", Value: lockOf("rack params set", new Date(Date.now() - 6 * 60_000)) });
+    const result = await set("Domain=example.com");
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("taking over the lock of rack prod left by racknet rack params set (pid 4242 on runner-7");
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+  });
+
+  it("a fresh lock of a process that is gone from this very host is taken over too", async () => {
+    await installedRack(h, "prod");
+    h.parameters.putParameter({ Name: "/racknet/prod/locks/rack", Value: lockOf("rack params set", new Date(), hostname(), 2 ** 22 + 17) });
+    const result = await set("Domain=example.com");
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
+
+  it("a change set a dead run left on an app's stack is deleted under the lock, not a blocker", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const shop = h.cloudFormation.stack("prod-shop");
+    h.cloudFormation.createChangeSet({ StackName: "prod-shop", ChangeSetName: "racknet-20261201T000000000Z", ChangeSetType: "UPDATE", UsePreviousTemplate: true, Capabilities: ["CAPABILITY_IAM"], Parameters: Object.entries(shop?.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) });
+    const result = await set("Private=Yes");
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("deleted change set racknet-20261201T000000000Z of stack prod-shop, left by a racknet run that stopped before it could");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
+  });
+
+  it("`racknet rack` shows the unfinished operation: which apps moved, which did not, and the command that finishes it", async () => {
+    await shopFailsToMove();
+    Object.assign(h.options, { json: false });
+    const shown = await h.run(rackShow, undefined);
+    expect(shown.stderr).toContain("racknet rack params set Private=Yes is not finished");
+    expect(shown.stderr).toContain("done: app billing: onto the rack's new facts");
+    expect(shown.stderr).toContain("not started: app zoo: onto the rack's new facts");
+    expect(shown.stderr).toContain("finish it with `racknet rack params set Private=Yes -r prod`");
+    Object.assign(h.options, { json: true });
+    const json = JSON.parse((await h.run(rackShow, undefined)).stdout) as { unfinished: Array<{ operation: string; command: string }> };
+    expect(json.unfinished).toMatchObject([{ operation: "rack params set", command: "racknet rack params set Private=Yes -r prod" }]);
+  });
+
+  it("a different operation left unfinished: refused, naming the command that finishes it", async () => {
+    await shopFailsToMove();
+    const result = await set("Domain=example.com");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack prod has an unfinished operation: racknet rack params set Private=Yes is not finished");
+    expect(result.stderr).toContain("finish it first with `racknet rack params set Private=Yes -r prod`");
+  });
+
+  it("Ctrl-C while an app moves: exit 130, the app's update goes on in AWS, the others not started; running it again finishes", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const billing = h.cloudFormation.stack("prod-billing")?.id;
+    h.stubs.CloudFormation?.on(ExecuteChangeSetCommand).callsFake(async (input: { ChangeSetName?: string; StackName?: string }) => {
+      const answer = h.cloudFormation.executeChangeSet(input);
+      if (input.StackName === billing) process.emit("SIGINT");
+      return answer;
+    });
+    const result = await set("Private=Yes");
+    expect(result.exitCode).toBe(130);
+    const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));
+    expect(error).toContain("stopped watching: the update of app billing on rack prod continues in AWS");
+    expect(error).toContain("done: rack prod set to Private=Yes");
+    expect(error).toContain("still running in AWS: app billing");
+    expect(error).toContain("not started: app shop");
+    expect(error).toMatch(/fix: follow it with .*; then run `racknet rack params set Private=Yes -r prod` again to finish/);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+
+    const again = await set("private=yes");
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain("finishing racknet rack params set Private=Yes");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.AssignPublicIp).toBe("DISABLED");
+    expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DeleteCertificateCommand } from "@aws-sdk/client-acm";
+import { run as install } from "../../src/operations/rack-install.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
-import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
 /** `racknet rack uninstall NAME` (SPEC section 1), on the in-memory AWS. */
@@ -39,7 +41,11 @@ describe("racknet rack uninstall", () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/Remove !\s+ExternalBalancer\s+AWS::ElasticLoadBalancingV2::LoadBalancer/);
     expect(result.stderr).toContain("✔ rack prod uninstalled");
-    expect(result.writes).toEqual(["CloudFormation.DeleteStack", "ACM.DeleteCertificate", "ACM.DeleteCertificate", "ACM.DeleteCertificate", "SSM.DeleteParameters"]);
+    expect(resourceWrites(result)).toEqual([
+      ...["CloudFormation.DeleteStack", "ACM.DeleteCertificate", "ACM.DeleteCertificate", "ACM.DeleteCertificate", "SSM.DeleteParameters"],
+      ...["KMS.DeleteAlias", "KMS.ScheduleKeyDeletion"],
+    ]);
+    expect(h.keys.live()).toEqual([]);
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
     expect(h.certificates.certificates.size).toBe(0);
@@ -53,7 +59,7 @@ describe("racknet rack uninstall", () => {
     expect(result.exitCode).toBe(0);
     expect(h.objects.read(bucket, key)).toBeUndefined();
     expect(result.stderr).toContain(`removed 1 leftover template upload(s) from ${bucket}`);
-    expect(result.writes.slice(0, 2)).toEqual(["S3.DeleteObjects", "CloudFormation.DeleteStack"]);
+    expect(resourceWrites(result).slice(0, 2)).toEqual(["S3.DeleteObjects", "CloudFormation.DeleteStack"]);
   });
 
   it("without the go-ahead (no terminal, no --yes): refused naming --yes; the uploads, the stack and the CA stay", async () => {
@@ -62,7 +68,7 @@ describe("racknet rack uninstall", () => {
     const result = await h.run(uninstall, { name: "prod" });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("--yes");
-    expect(result.writes).toEqual([]);
+    expect(resourceWrites(result)).toEqual([]);
     expect(h.objects.read(bucket, key)).toBe("{}");
     expect(h.cloudFormation.stack("prod")?.status).toBe("CREATE_COMPLETE");
     expect(h.parameters.values.size).toBe(2);
@@ -86,7 +92,7 @@ describe("racknet rack uninstall", () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/root cause: Vpc \(AWS::EC2::VPC\) DELETE_FAILED/);
     expect(h.parameters.values.size).toBe(2);
-    expect(result.writes).not.toContain("SSM.DeleteParameters");
+    expect(resourceWrites(result)).not.toContain("SSM.DeleteParameters");
   });
 
   it("a rack that does not exist: refused, naming `racknet racks`", async () => {
@@ -95,5 +101,38 @@ describe("racknet rack uninstall", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('rack "prod" not found in us-east-1');
     expect(result.writes).toEqual([]);
+  });
+});
+
+describe("racknet rack uninstall of a rack whose stack never got created", () => {
+  it("removes the KMS key, the CA and the certificates an install left before its stack, after the same go-ahead", async () => {
+    h.stubs.ACM?.on(DeleteCertificateCommand).rejectsOnce(new Error("ACM is having a bad day")).callsFake(async (input: { CertificateArn?: string }) => h.certificates.deleteCertificate(input));
+    const stopped = await h.run(install, { name: "prod", params: [], private: false });
+    expect(stopped.exitCode).toBe(1);
+    expect(h.certificates.certificates.size).toBeGreaterThan(0);
+
+    const refused = await h.run(uninstall, { name: "prod" });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toMatch(/Remove !?\s+CaKey\s+AWS::KMS::Key/);
+    expect(resourceWrites(refused)).toEqual([]);
+
+    h.options.yes = true;
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode, String((result.error as Error)?.stack)).toBe(0);
+    expect(result.stderr).toContain("rack prod uninstalled (it had no stack: removed what an install left before it)");
+    expect(h.certificates.certificates.size).toBe(0);
+    expect(h.keys.live()).toEqual([]);
+    expect([...h.parameters.values.keys()]).toEqual([]);
+  });
+
+  it("finds them without a journal too (an install killed outright)", async () => {
+    h.options.yes = true;
+    await installedRack(h, "prod");
+    const record = h.cloudFormation.stack("prod");
+    if (record) record.status = "DELETE_COMPLETE";
+    const result = await h.run(uninstall, { name: "prod" });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.keys.live()).toEqual([]);
+    expect(h.parameters.values.size).toBe(0);
   });
 });

@@ -33,12 +33,24 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/clie
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  EnableKeyRotationCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
+} from "@aws-sdk/client-kms";
 import { AwsClients } from "../../src/aws/clients.js";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { handleError } from "../../src/runtime/handle-errors.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
+import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, describeRules } from "./memory-services.js";
 import { REGION } from "./physical-ids.js";
 
@@ -85,6 +97,7 @@ export interface AwsHarness {
   cloudFormation: MemoryCloudFormation;
   parameters: MemoryParameters;
   certificates: MemoryCertificates;
+  keys: MemoryKeys;
   objects: MemoryObjects;
   privateNetwork: MemoryPrivateNetwork;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
@@ -98,6 +111,18 @@ export interface AwsHarness {
   restore(): void;
 }
 
+/**
+ * The writes that change what the user owns: the lock and journal racknet keeps for itself
+ * (SSM parameters under /racknet/<rack>/locks/ and /journal/) left out.
+ */
+export function resourceWrites(outcome: Pick<Outcome, "calls">): string[] {
+  const bookkeeping = (input: Record<string, unknown>) => {
+    const names = [input.Name, ...(Array.isArray(input.Names) ? input.Names : [])].filter((name): name is string => typeof name === "string");
+    return names.length > 0 && names.every((name) => /^\/racknet\/[^/]+\/(locks|journal)\//.test(name));
+  };
+  return outcome.calls.filter((call) => isWrite(call.operation) && !(call.operation.startsWith("SSM.") && bookkeeping(call.input))).map((call) => call.operation);
+}
+
 export function isWrite(operation: string): boolean {
   return !/\.(Describe|List|Get)/.test(operation);
 }
@@ -107,6 +132,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const cloudFormation = new MemoryCloudFormation((bucket, key) => objects.read(bucket, key));
   const parameters = new MemoryParameters();
   const certificates = new MemoryCertificates();
+  const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] };
 
@@ -137,6 +163,17 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),
     handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+    handle(DescribeParametersCommand, (input) => parameters.describeParameters(input)),
+  ]);
+  stub("KMS", KMSClient, [
+    handle(CreateKeyCommand, (input) => keys.createKey(input)),
+    handle(DescribeKeyCommand, (input) => keys.describeKey(input)),
+    handle(CreateAliasCommand, (input) => keys.createAlias(input)),
+    handle(DeleteAliasCommand, (input) => keys.deleteAlias(input)),
+    handle(EnableKeyRotationCommand, (input) => keys.enableKeyRotation(input)),
+    handle(GetKeyRotationStatusCommand, (input) => keys.getKeyRotationStatus(input)),
+    handle(PutKeyPolicyCommand, (input) => keys.putKeyPolicy(input)),
+    handle(ScheduleKeyDeletionCommand, (input) => keys.scheduleKeyDeletion(input)),
   ]);
   stub("ACM", ACMClient, [
     handle(ListCertificatesCommand, (input) => certificates.listCertificates(input)),
@@ -182,6 +219,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     cloudFormation,
     parameters,
     certificates,
+    keys,
     objects,
     privateNetwork,
     get zones() {

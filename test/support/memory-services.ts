@@ -8,7 +8,7 @@ import { ACCOUNT, REGION } from "./physical-ids.js";
 
 /** SSM Parameter Store: names, values, types and tags. */
 export class MemoryParameters {
-  readonly values = new Map<string, { value: string; type: string; tags: Record<string, string>; version: number }>();
+  readonly values = new Map<string, { value: string; type: string; tags: Record<string, string>; version: number; keyId?: string }>();
 
   /** Every parameter under the path (Recursive: at any depth), one page. */
   getParametersByPath(input: { Path?: string; Recursive?: boolean }) {
@@ -31,14 +31,21 @@ export class MemoryParameters {
     return { Parameter: { Name: input.Name, Value: found.value, Type: found.type as "String" } };
   }
 
-  putParameter(input: { Name?: string; Value?: string; Type?: string; Overwrite?: boolean; Tags?: { Key?: string; Value?: string }[] }) {
+  /** DescribeParameters with a Name Equals filter: metadata only, no value. */
+  describeParameters(input: { ParameterFilters?: { Key?: string; Values?: string[] }[] }) {
+    const wanted = input.ParameterFilters?.find((filter) => filter.Key === "Name")?.Values ?? [...this.values.keys()];
+    return { Parameters: wanted.filter((name) => this.values.has(name)).map((name) => ({ Name: name, Type: this.values.get(name)?.type as "String", KeyId: this.values.get(name)?.keyId })) };
+  }
+
+  putParameter(input: { Name?: string; Value?: string; Type?: string; Overwrite?: boolean; KeyId?: string; Tags?: { Key?: string; Value?: string }[] }) {
     const name = input.Name ?? "";
     const existing = this.values.get(name);
     if (existing && !input.Overwrite) throw awsError("ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
     // Every write is a new version; an overwrite keeps the tags (PutParameter refuses Tags with Overwrite).
     const version = (existing?.version ?? 0) + 1;
     const tags = existing ? existing.tags : Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""]));
-    this.values.set(name, { value: input.Value ?? "", type: input.Type ?? "String", tags, version });
+    const keyId = input.Type === "SecureString" ? (input.KeyId ?? "alias/aws/ssm") : undefined;
+    this.values.set(name, { value: input.Value ?? "", type: input.Type ?? "String", tags, version, ...(keyId ? { keyId } : {}) });
     return { Version: version };
   }
 

@@ -1,0 +1,149 @@
+/**
+ * An operation from start to end: the lock taken, the journal opened or resumed, its steps
+ * run with Ctrl-C honoured between them, and, however it ends, the lock released and the
+ * user told where things stand (src/steps/lock.ts holds the lock, src/steps/journal.ts the
+ * record). docs/safety.md, "Locks and journals".
+ */
+import { ExitCode, Interrupted, UserError } from "../core/errors.js";
+import { deleteLeftoverChangeSets } from "../aws/leftover-change-sets.js";
+import type { Context } from "../runtime/context.js";
+import { describeFailure } from "../runtime/handle-errors.js";
+import { Journal, anythingDone, readJournal, stoppedError, unfinishedSummary, type JournalPlan, type JournalRecord, type JournalScope } from "./journal.js";
+import { CtrlCWatch, OperationLock, type LockSpec } from "./lock.js";
+
+export interface OperationPlan extends JournalPlan {
+  /** The stacks the operation changes: racknet change sets a dead run left on them are deleted once the lock is held. */
+  stacks?: readonly string[];
+  /** Stopped operations this one may take over and finish in its own way (uninstall after a failed install). */
+  supersedes?: readonly string[];
+}
+
+export interface OperationRun {
+  journal: Journal;
+  /** The stopped run this one resumes, if any. */
+  resumed?: JournalRecord;
+}
+
+/**
+ * An operation that spans stacks, from start to end: the lock taken (a dry run only checks
+ * it), the journal opened (resuming a stopped run of the same operation; refusing while a
+ * different one is unfinished), the steps run with Ctrl-C honoured between them, and at the
+ * end, however it ends, the lock released. A run that stops after changing something keeps
+ * its journal and ends with where things stand and the command that finishes the job; one
+ * that changed nothing removes it, and its error is left as it was.
+ */
+export async function runOperation<T>(context: Context, scope: JournalScope, plan: OperationPlan, work: (run: OperationRun) => Promise<T>): Promise<T> {
+  const dryRun = context.options.dryRun;
+  const lock = dryRun ? undefined : await OperationLock.acquire(context, scope, plan);
+  if (dryRun) await OperationLock.check(context, scope);
+  const ctrlC = new CtrlCWatch();
+  let journal: Journal | undefined;
+  try {
+    if (!dryRun) await clearLeftoverChangeSets(context, plan.stacks ?? []);
+    const previous = await readJournal(context, scope);
+    if (previous) refuseOtherUnfinished(scope, previous, plan);
+    const resumed = previous && previous.operation === plan.operation && previous.key === plan.key ? previous : undefined;
+    journal = await Journal.open(context, scope, plan, { resumed, persist: !dryRun, beforeStep: (next) => ctrlC.check(next) });
+    const done = journal.record.steps.filter((step) => step.state === "done").length;
+    if (resumed && !dryRun) context.printer.step(`finishing racknet ${plan.operation} ${plan.key}, stopped ${resumed.updatedAt}: ${done} of ${journal.record.steps.length} step(s) were done`);
+    const result = await work({ journal, ...(resumed ? { resumed } : {}) });
+    await journal.finish();
+    // Ctrl-C during the last step's call: the call had to end, and with it the whole job.
+    if (ctrlC.pressed) context.printer.warn(`Ctrl-C came during the last step, which completed: racknet ${plan.operation} ${plan.key} is done, nothing is left to finish`);
+    return result;
+  } catch (error) {
+    throw journal ? await stopHere(journal, error) : error;
+  } finally {
+    ctrlC.dispose();
+    await lock?.release();
+  }
+}
+
+/** Another operation's journal: finish that first (unless this one is made to take it over). */
+function refuseOtherUnfinished(scope: JournalScope, previous: JournalRecord, plan: OperationPlan): void {
+  if (previous.operation === plan.operation && previous.key === plan.key) return;
+  if (plan.supersedes?.includes(previous.operation)) return;
+  const target = scope.app ? `app ${scope.app} on rack ${scope.rack}` : `rack ${scope.rack}`;
+  throw new UserError(`${target} has an unfinished operation: ${unfinishedSummary(previous)}; nothing was changed`, {
+    fix: `finish it first with \`${previous.command}\` (it does only what is not done), then run this again`,
+  });
+}
+
+/**
+ * The run stops. The journal stays when racknet has steps left to do (the user finishes them
+ * by running the command again), and the error says where things stand. When nothing was
+ * changed, or the only step left is the one AWS carries on by itself (Ctrl-C while it runs,
+ * nothing after it), there is nothing to finish: the journal goes and the error is left as it was.
+ */
+async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
+  const stillRunning = error instanceof Interrupted && /continues in AWS/.test(error.message);
+  // The step that was running when the error came rolled back, unless AWS still carries it on.
+  const changed = journal.record.steps.some((step) => step.state === "done") || (stillRunning && anythingDone(journal.record));
+  const leftForRacknet = journal.record.steps.some((step) => step.state === "pending" || step.state === "failed" || (step.state === "running" && !stillRunning));
+  if (!changed || !leftForRacknet) {
+    await journal.finish().catch(() => undefined);
+    return error;
+  }
+  const failure = await describeFailure(error);
+  await journal.stop(failure.message.split("\n")[0]?.slice(0, 300) ?? "stopped", stillRunning ? "running" : "failed");
+  return failure.exitCode === ExitCode.bug ? error : stoppedError(failure, journal.record, error);
+}
+
+/**
+ * The app's lock for a single-stack operation (`deploy`), in two round trips that ride along
+ * with the workflow's own: `claimLock` sends the lock's create at once (beside the rack's
+ * read); `confirm` (beside the workflow's reads, before anything is written) refuses while
+ * the rack's lock is held or a stopped operation of another kind waits on the app (a
+ * half-done `apps delete`), and deletes the change sets a dead run left on the app's stack,
+ * whose names it returns. `release` ends it, however the workflow ended. A dry run only checks.
+ */
+export interface LockClaim {
+  confirm(stacks: readonly string[]): Promise<ReadonlySet<string>>;
+  release(): Promise<void>;
+}
+
+export function claimLock(context: Context, scope: JournalScope, spec: LockSpec): LockClaim {
+  const dryRun = context.options.dryRun;
+  const taking = dryRun ? Promise.resolve(undefined) : OperationLock.take(context, scope, spec);
+  // A workflow that fails before `confirm` (an invalid manifest) must not leave an unobserved rejection.
+  taking.catch(() => undefined);
+  return {
+    async confirm(stacks) {
+      if (dryRun) {
+        await OperationLock.check(context, scope);
+        return new Set<string>();
+      }
+      const lock = await taking;
+      const [, cleared] = await Promise.all([
+        lock?.refuseCrossing(scope),
+        clearLeftoverChangeSets(context, stacks),
+        readJournal(context, scope).then((previous) => {
+          if (previous) refuseOtherUnfinished(scope, previous, { ...spec, steps: [] });
+        }),
+      ]);
+      return new Set(cleared);
+    },
+    async release() {
+      const lock = await taking.catch(() => undefined);
+      await lock?.release();
+    },
+  };
+}
+
+/**
+ * With the lock held no other racknet is reviewing a change set on these stacks: a pending
+ * racknet change set there was left by a run that died before its clean-up. It is deleted
+ * (and said), so it never blocks this run the way another racknet's would (docs/change-sets.md).
+ */
+async function clearLeftoverChangeSets(context: Context, stacks: readonly string[]): Promise<string[]> {
+  if (stacks.length === 0) return [];
+  const cfn = await context.aws.cloudFormation();
+  const cleared: string[] = [];
+  for (const stack of stacks) {
+    for (const name of await deleteLeftoverChangeSets(cfn, stack)) {
+      context.printer.step(`deleted change set ${name} of stack ${stack}, left by a racknet run that stopped before it could`);
+      cleared.push(name);
+    }
+  }
+  return cleared;
+}
