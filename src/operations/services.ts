@@ -2,24 +2,17 @@ import type { Context } from "../runtime/context.js";
 import { appName } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { deployedEndpointUrl } from "../templates/app-endpoints.js";
-import type { EndpointKind, Visibility } from "../manifest/model.js";
+import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
+import type { Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
 
 export interface ServiceRow {
   service: string;
   visibility: Visibility;
-  endpoints: { kind: EndpointKind; url: string }[];
+  /** An external endpoint of a rack without a Domain has no URL: `needsDomain` (docs/endpoints.md). */
+  endpoints: DeployedEndpoint[];
   ports: { listener: number; container: number }[];
 }
-
-const KINDS: Record<Visibility, EndpointKind[]> = {
-  "internal-router": ["router"],
-  "internal-and-external": ["internal", "external"],
-  internal: ["internal"],
-  external: ["external"],
-  private: [],
-};
 
 /**
  * `racknet services`: the services the app's stack records in its Metadata, with the
@@ -40,7 +33,7 @@ export async function run(context: Context): Promise<void> {
       rows.map((row) => ({
         service: row.service,
         visibility: row.visibility,
-        domain: row.endpoints.map((endpoint) => endpoint.url.replace(/^https:\/\//, "")).join(" "),
+        domain: row.endpoints.map(endpointText).join(" "),
         ports: row.ports.map((port) => `${port.listener}:${port.container}`).join(" "),
       })),
     ),
@@ -54,10 +47,7 @@ async function listServices(context: Context, app: string): Promise<ServiceRow[]
   return metadata.services.map((service) => ({
     service: service.name,
     visibility: service.visibility,
-    endpoints: KINDS[service.visibility].flatMap((kind) => {
-      const url = deployedEndpointUrl(service.name, kind, app, rack.rack, stack.parameters);
-      return url ? [{ kind, url }] : [];
-    }),
+    endpoints: deployedEndpoints(service.name, service.visibility, app, rack.rack, stack.parameters),
     ports: service.port ? [{ listener: LISTENER_PORT, container: service.port }] : [],
   }));
 }

@@ -102,7 +102,14 @@ describe("racknet racks and racknet rack", () => {
     const pem = h.parameters.values.get("/racknet/prod/ca/cert")?.value;
     expect((await read(rackCa, undefined)).stdout.trim()).toBe(pem?.trim());
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(JSON.parse((await read(rackCa, undefined, { json: true })).stdout)).toEqual({ rack: "prod", certificate: pem });
+    const json = JSON.parse((await read(rackCa, undefined, { json: true })).stdout) as { rack: string; certificate: string; expiry: { kind: string; daysLeft: number; renewDue: boolean }[] };
+    expect(json).toMatchObject({ rack: "prod", certificate: pem });
+    expect(json.expiry.map((entry) => [entry.kind, entry.renewDue])).toEqual([
+      ["ca", false],
+      ["rack", false],
+      ["internal-apps", false],
+      ["router-apps", false],
+    ]);
   });
 });
 

@@ -196,8 +196,10 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
       const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
       let exitCode = 0;
       let error: unknown;
+      context.resultExitCode = undefined;
       try {
         await workflow(context, args);
+        exitCode = context.resultExitCode ?? 0;
       } catch (caught) {
         error = caught;
         exitCode = await handleError(caught, context.printer);
