@@ -50,5 +50,8 @@ export function describeHolder(holder: SubnetHolder): string {
  * others (Fargate tasks, Lambda functions) belong to no resource of the rack's stack.
  */
 export function ownedByTheStack(holder: SubnetHolder): boolean {
-  return holder.interfaceType === "nat_gateway" || holder.description.startsWith("ELB ");
+  return STACK_OWNED_TYPES.has(holder.interfaceType) || holder.description.startsWith("ELB ");
 }
+
+/** InterfaceType as DescribeNetworkInterfaces answers it (natGateway; the interface-type filter says nat_gateway): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html */
+const STACK_OWNED_TYPES = new Set(["natGateway", "nat_gateway", "load_balancer", "network_load_balancer"]);
