@@ -48,7 +48,8 @@ export async function rackCertificateExpiry(context: Context, rack: RackInfo, op
   const now = options.now ?? new Date();
   const read = await Promise.all(
     rackCertificateArns(rack).map(async ({ kind, arn }) => {
-      const pem = await certificatePem(acm, arn);
+      // A certificate that cannot be read (deleted, not allowed) is left out: these commands only read.
+      const pem = await certificatePem(acm, arn).catch(() => undefined);
       return pem ? [status(kind, certificateExpiry(pem, now), arn)] : [];
     }),
   );
