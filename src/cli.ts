@@ -119,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       const workflow = await declaration.load();
       await workflow(context, args);
       if (globals.exitCode && context.changesPending) exitCode = ExitCode.changesPending;
+      if (context.resultExitCode !== undefined) exitCode = context.resultExitCode;
     } catch (error) {
       exitCode = await handleError(error, context.printer, { profile: globals.profile });
     }

@@ -89,6 +89,7 @@ PATCHES: list[Callable[[], None]] = [
     # Describes the changes the condition-aware diff and its dependents' extension found.
     cloudformation_replacement.restore_change_set_replacement,
     ec2.restore_security_group_inline_rules,
+    ec2.restore_security_group_ingress_description,
     # Replaces ListStackResources' answer (restore_stack_resources_exist still decides what it lists).
     cloudformation_drift.restore_drift_detection,
     logs.restore_filter_log_events_stream_prefix_and_order,

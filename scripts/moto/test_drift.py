@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from selftest import Clients, create_stack, expect_equal, test
+from selftest import Clients, create_stack, expect_equal, test, unique
 
 HTTPS = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "CidrIp": "10.0.0.0/8", "Description": "https from the VPN"}
 
@@ -87,3 +87,26 @@ def a_group_without_inline_rules_is_not_compared_and_updates_keep_the_group(aws:
     expect_equal(after, group, "an update of the rules keeps the group")
     ports = sorted(rule.get("FromPort") for rule in aws.ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["IpPermissions"])
     expect_equal(ports, [22, 80, 443], "the new inline rule is added beside the others")
+
+
+@test
+def stack_tags_and_member_rule_descriptions_are_not_drift(aws: Clients) -> None:
+    ref = lambda name: {"Ref": name}  # noqa: E731
+    group = {"Fn::GetAtt": ["Members", "GroupId"]}
+    member = lambda protocol: {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {"GroupId": group, "SourceSecurityGroupId": group, "IpProtocol": protocol, "FromPort": 0, "ToPort": 65535, "Description": f"every {protocol} port between members"}}  # noqa: E731
+    template = {
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.61.0.0/16"}},
+            "Members": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "members", "VpcId": ref("Vpc"), "Tags": [{"Key": "Name", "Value": "members"}]}},
+            "Tcp": member("tcp"),
+            "Udp": member("udp"),
+        }
+    }
+    name = unique("gap")
+    aws.cloudformation.create_stack(StackName=name, TemplateBody=json.dumps(template), Tags=[{"Key": "team", "Value": "platform"}])
+    physical = {summary["LogicalResourceId"]: summary["PhysicalResourceId"] for summary in aws.cloudformation.list_stack_resources(StackName=name)["StackResourceSummaries"]}
+    pairs = [pair for rule in aws.ec2.describe_security_groups(GroupIds=[physical["Members"]])["SecurityGroups"][0]["IpPermissions"] for pair in rule["UserIdGroupPairs"]]
+    expect_equal(sorted(pair.get("Description", "") for pair in pairs), ["every tcp port between members", "every udp port between members"], "each member rule keeps its own Description")
+    status, drifts = detect(aws, name)
+    expect_equal(status["StackDriftStatus"], "IN_SYNC", "stack-level tags on the group and the rules' descriptions are not drift")
+    assert {"Key": "team", "Value": "platform"} in json.loads(drifts["Members"]["ExpectedProperties"])["Tags"], drifts["Members"]["ExpectedProperties"]

@@ -11,6 +11,7 @@ import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
@@ -104,6 +105,10 @@ export class AwsClients {
 
   cloudWatchLogs(): Promise<CloudWatchLogsClient> {
     return this.client("CloudWatchLogs", async () => new (sdk.cloudWatchLogs()).CloudWatchLogsClient(this.config()));
+  }
+
+  serviceQuotas(): Promise<ServiceQuotasClient> {
+    return this.client("ServiceQuotas", async () => new (sdk.serviceQuotas()).ServiceQuotasClient(this.config()));
   }
 
   /** The region every client uses, resolved the SDK's way; throws if there is none. */

@@ -53,7 +53,7 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
     await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
     run.emit({ type: "started", what: options.what, operation: "delete", stackName });
     const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
-    if (result.status !== "DELETE_COMPLETE") throw failed(run, stackName, "deletion", result);
+    if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     return { kind: "deleted" };
   });

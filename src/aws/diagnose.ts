@@ -21,6 +21,8 @@ export interface Diagnosis {
   state: string;
   /** What to run next. */
   recovery: string;
+  /** What the failed resources' own services say (stopped tasks, container logs, what holds a subnet), root cause first. */
+  details?: string[];
 }
 
 const CASCADE = [

@@ -12,6 +12,15 @@ export interface StackInfo {
   outputs: Record<string, string>;
   tags: Record<string, string>;
   lastUpdated?: Date;
+  /** The last drift detection's verdict (DescribeStacks' DriftInformation); absent when AWS says nothing. */
+  drift?: StackDriftInfo;
+}
+
+export interface StackDriftInfo {
+  /** DRIFTED, IN_SYNC, UNKNOWN or NOT_CHECKED. */
+  status: string;
+  /** When the last detection started; absent when none ever ran. */
+  lastChecked?: Date;
 }
 
 export interface AppInfo extends StackInfo {
@@ -31,6 +40,9 @@ export function toStackInfo(stack: Stack): StackInfo {
     outputs: pairs(stack.Outputs, (o) => o.OutputKey, (o) => o.OutputValue),
     tags: pairs(stack.Tags, (t) => t.Key, (t) => t.Value),
     lastUpdated: stack.LastUpdatedTime ?? stack.CreationTime,
+    ...(stack.DriftInformation?.StackDriftStatus
+      ? { drift: { status: stack.DriftInformation.StackDriftStatus, ...(stack.DriftInformation.LastCheckTimestamp ? { lastChecked: stack.DriftInformation.LastCheckTimestamp } : {}) } }
+      : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import manifestCheck from "./manifest-check.js";
 import privateNetworksDomainNames from "./private-networks-domain-names.js";
 import ps from "./ps.js";
 import rackCa from "./rack-ca.js";
+import rackDrift from "./rack-drift.js";
 import rackInstall from "./rack-install.js";
 import rackParams from "./rack-params.js";
 import rackParamsSet from "./rack-params-set.js";
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackParamsSet,
   rackTemplate,
   rackCa,
+  rackDrift,
   rackUninstall,
   racks,
   deploy,

@@ -1,9 +1,12 @@
-import { argument, defineCommand } from "./define.js";
+import { argument, defineCommand, option } from "./define.js";
 
 export default defineCommand({
   path: ["rack", "template"],
-  summary: "print the rack's CloudFormation template (offline)",
-  example: "racknet rack template Private=Yes > rack.json",
+  summary: "print the CloudFormation template racknet deploys for a rack, for review (offline); deploying it without racknet needs more (docs/rack-template.md)",
+  example: "racknet rack template Private=Yes --minify > rack.json",
   arguments: [argument.variadic("params", "rack parameters, K=V: the template's defaults")],
+  options: {
+    minify: option.flag("--minify", "compact JSON: fits the 51,200 bytes `aws cloudformation deploy --template-file` takes without --s3-bucket"),
+  },
   load: () => import("../operations/rack-template.js"),
 });

@@ -1,11 +1,13 @@
 import type { Service as EcsService } from "@aws-sdk/client-ecs";
 import { UsageError } from "../core/errors.js";
 import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
-import type { EndpointKind, Visibility } from "../manifest/model.js";
+import type { Visibility } from "../manifest/model.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { deployedEndpoints } from "../steps/service-endpoints.js";
+import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
+import { lastDrift } from "../steps/drift.js";
+import { driftLine, type DriftSummary } from "../ui/rack-summary.js";
 import { appName, type Context } from "../runtime/context.js";
 
 /**
@@ -25,6 +27,8 @@ export interface AppDetails {
   lastDeploy: string | null;
   /** The racknet version that deployed it. */
   version: string;
+  /** The last drift detection's verdict on the app's stack (`racknet rack drift` runs one). */
+  drift: DriftSummary;
   services: ServiceDetails[];
 }
 
@@ -36,7 +40,8 @@ export interface ServiceDetails {
   desired: number | null;
   running: number | null;
   pending: number | null;
-  endpoints: { kind: EndpointKind; url: string }[];
+  /** An external endpoint of a rack without a Domain has no URL: `needsDomain`. */
+  endpoints: DeployedEndpoint[];
 }
 
 export async function run(context: Context, args: { app?: string }): Promise<void> {
@@ -48,6 +53,7 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
       ["Status", details.statusReason ? `${details.status} (${details.statusReason})` : details.status],
       ["Deployed", details.lastDeploy ?? "never"],
       ["Version", details.version],
+      ["Drift", driftLine(details.drift)],
     ]);
     if (details.services.length === 0) return;
     context.printer.out("");
@@ -69,7 +75,7 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
         release: service.release ?? "?",
         desired: count(service.desired),
         running: count(service.running),
-        endpoints: service.endpoints.map((endpoint) => endpoint.url).join(" "),
+        endpoints: service.endpoints.map((endpoint) => (endpoint.url === null ? endpointText(endpoint) : endpoint.url)).join(" "),
       })),
     );
   });
@@ -87,7 +93,7 @@ export function chosenApp(context: Context, positional: string | undefined): str
 async function appDetails(context: Context, name: string): Promise<AppDetails> {
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, name);
-  const metadata = await readAppMetadata(context, app);
+  const [metadata, drift] = await Promise.all([readAppMetadata(context, app), lastDrift(context, app)]);
   const cluster = rack.rackOutputs.Cluster;
   const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
   const ecs = await context.aws.ecs();
@@ -100,6 +106,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
     statusReason: app.statusReason ?? null,
     lastDeploy: app.lastUpdated?.toISOString() ?? null,
     version: metadata.version,
+    drift,
     services: metadata.services.map((service, index) => {
       const ecsService = running.get(ecsNames[index] ?? "");
       const taskDefinition = ecsService?.taskDefinition;

@@ -1,26 +1,33 @@
 import type { Context } from "../runtime/context.js";
 import { resolveRack } from "../steps/resolve.js";
 import { readRackCaCertificate } from "../steps/certificates.js";
-import { caConstraintStatus, certificateExpiry } from "../ca/index.js";
+import { caConstraintStatus } from "../ca/index.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
+import { expiryWarnings, rackCertificateExpiry } from "../steps/renewal.js";
+import { certificatesLine } from "../ui/rack-summary.js";
 
 /**
  * `racknet rack ca`: the CA certificate (PEM) on stdout, for peers and clients; on stderr,
- * the names it may sign (its X.509 name constraints), when it expires, and which KMS key
- * encrypts its private key. Nothing here decrypts the key.
+ * the names it may sign (its X.509 name constraints), when it and the certificates it signed
+ * for the rack expire (a warning under 30 days), and which KMS key encrypts its private key.
+ * Nothing here decrypts the key.
  */
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
-  const [pem, stored] = await Promise.all([readRackCaCertificate(context, rack.rack), context.aws.ssm().then((ssm) => describeStoredCa(ssm, rack.rack))]);
+  const [pem, stored, expiry] = await Promise.all([
+    readRackCaCertificate(context, rack.rack),
+    context.aws.ssm().then((ssm) => describeStoredCa(ssm, rack.rack)),
+    rackCertificateExpiry(context, rack, { ca: true }),
+  ]);
   const status = caConstraintStatus(pem, rack.rack);
-  const expiry = certificateExpiry(pem);
   const constraints = status.kind === "unconstrained" ? undefined : status.constraints;
+  for (const warning of expiryWarnings(rack.rack, expiry)) context.printer.warn(warning);
   context.printer.result(
     {
       rack: rack.rack,
       certificate: pem,
       constraints: { status: status.kind, permittedDns: constraints?.permittedDns ?? [], excludedIps: constraints?.excludedIps ?? [] },
-      expires: { notAfter: expiry.notAfter.toISOString(), daysLeft: expiry.daysLeft, renewDue: expiry.renewDue },
+      expiry,
       keyEncryption: stored.keyId ?? null,
     },
     () => {
@@ -28,7 +35,7 @@ export async function run(context: Context): Promise<void> {
       const { printer } = context;
       if (status.kind === "unconstrained") printer.warn("this CA has no name constraints: it can sign any name; rotate it (docs/safety.md, \"The rack CA signs only the rack's names\")");
       else printer.info(`signs only: ${status.constraints.permittedDns.join(", ")} (and names below them); never an IP address${status.kind === "different" ? " — not this rack's names: rotate it" : ""}`);
-      printer.info(`expires ${expiry.notAfter.toISOString().slice(0, 10)} (${expiry.daysLeft} days)${expiry.renewDue ? ": renew it now" : ""}`);
+      if (expiry.length > 0) printer.info(`expires: ${certificatesLine(expiry)}`);
       if (stored.keyId) printer.info(`private key encrypted with ${stored.keyId === "alias/aws/ssm" ? "Parameter Store's default key (aws/ssm)" : `the rack's own KMS key ${stored.keyId}`}`);
     },
   );

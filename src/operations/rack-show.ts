@@ -1,13 +1,21 @@
 import type { Context } from "../runtime/context.js";
+import { lastDrift } from "../steps/drift.js";
+import { expiryWarnings, rackCertificateExpiry } from "../steps/renewal.js";
 import { resolveRack } from "../steps/resolve.js";
 import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../steps/journal.js";
 import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
 
+/**
+ * `racknet rack`: the rack's stack as DescribeStacks shows it, the last drift detection's
+ * verdict (never a new detection: `racknet rack drift` runs one) and when its certificates
+ * expire (a warning under 30 days; this command only reads, the next change renews them).
+ */
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
-  const [region, journals] = await Promise.all([context.aws.region(), readRackJournals(context, rack.rack)]);
-  const summary = rackSummary(rack, region);
+  const [region, journals, drift, certificates] = await Promise.all([context.aws.region(), readRackJournals(context, rack.rack), lastDrift(context, rack), rackCertificateExpiry(context, rack)]);
+  const summary = { ...rackSummary(rack, region), drift, certificates };
   const unfinished = journals.map(unfinishedView);
+  for (const warning of expiryWarnings(rack.rack, certificates)) context.printer.warn(warning);
   context.printer.result({ ...summary, unfinished }, () => {
     printRackSummary(context.printer, summary);
     for (const journal of journals) printUnfinished(context, journal);

@@ -3,16 +3,30 @@ import { applyAssignments, defaultParams, toCfnParameters } from "../rack/params
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 
+/** CloudFormation's limit on a template body passed inline (`--template-file` without `--s3-bucket`). */
+export const INLINE_TEMPLATE_MAX_BYTES = 51_200;
+
 /**
- * `racknet rack template [K=V ...]`, offline: the template racknet deploys, with the given
- * parameters as its defaults.
+ * `racknet rack template [K=V ...] [--minify]`, offline: the template racknet deploys, with the
+ * given parameters as its defaults, on stdout. On stderr, what deploying it without racknet
+ * takes (docs/rack-template.md, "`aws cloudformation deploy` with `racknet rack template`"):
+ * the result is not a rack racknet manages (no CA, no tags).
  */
-export async function run(context: Context, args: { params: string[] }): Promise<void> {
+export async function run(context: Context, args: { params: string[]; minify?: boolean }): Promise<void> {
   const { params, problems } = applyAssignments(defaultParams(), args.params, "install");
   assertNoParamProblems(problems);
   // The zones, the certificates and the sync function's concurrency are chosen at install,
   // against the account: the template leaves them to whoever deploys it.
   const { AvailabilityZones: _zones, AvailabilityZoneCount: _count, SyncReservedConcurrency: _sync, ...defaults } = toCfnParameters(params, { availabilityZones: [], rackCertificateArn: "" });
   const template = fullRackTemplate(defaults);
-  context.printer.out(JSON.stringify(template, null, 2));
+  const body = args.minify ? JSON.stringify(template) : JSON.stringify(template, null, 2);
+  context.printer.out(body);
+  const bytes = Buffer.byteLength(body);
+  const size =
+    bytes <= INLINE_TEMPLATE_MAX_BYTES
+      ? `${bytes} bytes: within the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes`
+      : `${bytes} bytes: over the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes; print it with --minify, or deploy with --s3-bucket`;
+  context.printer.info(
+    `the template racknet deploys, for review (${size}). \`aws cloudformation deploy\` of it also needs --capabilities CAPABILITY_IAM and --parameter-overrides RackCertificateArn=<ACM certificate ARN> AvailabilityZones=<zone>,<zone>[,<zone>] AvailabilityZoneCount=<2|3>; the stack it makes has no rack CA and is not a rack racknet manages (use \`racknet rack install\`)`,
+  );
 }

@@ -2,14 +2,15 @@ import type { Context } from "../runtime/context.js";
 import { appName } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { deployedEndpoints } from "../steps/service-endpoints.js";
-import type { EndpointKind, Visibility } from "../manifest/model.js";
+import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
+import type { Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
 
 export interface ServiceRow {
   service: string;
   visibility: Visibility;
-  endpoints: { kind: EndpointKind; url: string }[];
+  /** An external endpoint of a rack without a Domain has no URL: `needsDomain` (docs/endpoints.md). */
+  endpoints: DeployedEndpoint[];
   ports: { listener: number; container: number }[];
 }
 
@@ -32,7 +33,7 @@ export async function run(context: Context): Promise<void> {
       rows.map((row) => ({
         service: row.service,
         visibility: row.visibility,
-        domain: row.endpoints.map((endpoint) => endpoint.url.replace(/^https:\/\//, "")).join(" "),
+        domain: row.endpoints.map(endpointText).join(" "),
         ports: row.ports.map((port) => `${port.listener}:${port.container}`).join(" "),
       })),
     ),

@@ -1,7 +1,7 @@
 import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
-import { UserError } from "../core/errors.js";
+import { UserError, type ExitCode } from "../core/errors.js";
 import type { RequireApproval } from "../plan/approval.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
@@ -34,6 +34,8 @@ export interface Context {
   awsCalls(): number;
   /** Set when a dry run found changes: with --exit-code the command exits 4. */
   changesPending?: boolean;
+  /** A result a script branches on, set by a workflow that ends normally: `rack drift` found drift (4). */
+  resultExitCode?: ExitCode;
 }
 
 export function createContext(options: GlobalOptions): Context {

@@ -59,7 +59,7 @@ export function kindName(kind: EndpointKind): "External" | "Internal" | "Router"
 /**
  * Output: the ECS service's name (CloudFormation generates it). The only output per service:
  * a stack holds 200 outputs, and endpoints are known without one (app-endpoints.ts,
- * `deployedEndpointUrl`), so an app of up to 200 services fits.
+ * `deployedEndpoint`), so an app of up to 200 services fits.
  */
 export function serviceNameOutput(service: string): string {
   return `Service${logicalName(service)}Name`;

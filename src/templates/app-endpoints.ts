@@ -35,17 +35,6 @@ export function deployedEndpoint(service: string, kind: EndpointKind, app: strin
   return endpointName(kind, service, app, rack, parameters[AppParameter.Domain] ?? "");
 }
 
-/**
- * The URL the listener rule matches in a deployed stack. Without a Domain that is the
- * external load balancer's own name, which does not resolve: callers should move to
- * `deployedEndpoint` and show "needs Domain" instead (issue 9 item 13).
- */
-export function deployedEndpointUrl(service: string, kind: EndpointKind, app: string, rack: string, parameters: Readonly<Record<string, string>>): string | undefined {
-  const domain = parameters[AppParameter.Domain] || parameters[KindParameters.external.dns] || "";
-  const name = endpointName(kind, service, app, rack, domain);
-  return name.needsDomain ? undefined : name.url;
-}
-
 /** `<NAME>_URL` for each link: the most private endpoint the linked service has. */
 export function linkEnvironment(service: Service, all: Service[], app: string, rack: string): Record<string, Json> {
   const environment: Record<string, Json> = {};

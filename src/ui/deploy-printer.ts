@@ -121,6 +121,7 @@ export class DeployPrinter {
     } else {
       this.printer.info(`${paint.red(paint.bold("cause:"))} ${diagnosis.statusReason ?? "CloudFormation gave no reason"}`);
     }
+    for (const line of diagnosis.details ?? []) this.printer.info(`  ${line}`);
     if (diagnosis.otherFailures.length > 0) {
       this.printer.info("other failures:");
       for (const other of diagnosis.otherFailures) this.printer.info(`  ${other.logicalId} (${other.resourceType}) ${other.status}: ${other.reason ?? ""}`);

@@ -13,6 +13,39 @@ export interface RackSummary {
   endpoints: { external?: string; internal?: string; router?: string };
   outboundIps: string[];
   outboundNote: string;
+  /** The last drift detection's verdict (`racknet rack` reads it; `racknet rack drift` runs one). */
+  drift?: DriftSummary;
+  /** When the rack's certificates expire. */
+  certificates?: CertificateExpiryView[];
+}
+
+export interface DriftSummary {
+  /** DRIFTED, IN_SYNC, UNKNOWN or NOT_CHECKED, as the last detection left it. */
+  status: string;
+  lastChecked: string | null;
+  /** `NetworkSecurityGroup (AWS::EC2::SecurityGroup)`, security-relevant first; only when DRIFTED. */
+  drifted: string[];
+}
+
+export interface CertificateExpiryView {
+  kind: string;
+  notAfter: string;
+  daysLeft: number;
+  renewDue: boolean;
+}
+
+/** `DRIFTED at 2026-…: A, B (details: racknet rack drift)`: one line for `rack` and `apps info`. */
+export function driftLine(summary: DriftSummary): string {
+  const when = summary.lastChecked ? ` at ${summary.lastChecked.replace(/\.\d+Z$/, "Z")}` : "";
+  if (summary.status === "NOT_CHECKED") return "not checked (racknet rack drift checks it)";
+  if (summary.status === "DRIFTED") return `DRIFTED${when}: ${summary.drifted.join(", ")} (details: racknet rack drift)`;
+  // CloudFormation's verdict only: `racknet rack drift` also compares the rules it does not.
+  return `${summary.status}${when}, by CloudFormation's last detection (racknet rack drift checks again, security group rules included)`;
+}
+
+/** `rack 2027-03-01 (397 days), internal-apps 2027-03-01 (397 days)`. */
+export function certificatesLine(certificates: readonly CertificateExpiryView[]): string {
+  return certificates.map((entry) => `${entry.kind} ${entry.notAfter.slice(0, 10)} (${entry.daysLeft < 0 ? "expired" : `${entry.daysLeft} days`}${entry.renewDue ? ", renew due" : ""})`).join(", ");
 }
 
 /** `racknet rack`: what a user wants to know about the rack, from one DescribeStacks. */
@@ -60,6 +93,8 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
     ...(summary.endpoints.internal ? [["Internal", summary.endpoints.internal] as const] : []),
     ...(summary.endpoints.router ? [["Internal router", summary.endpoints.router] as const] : []),
     ["Outbound IPs", summary.outboundIps.length > 0 ? summary.outboundIps.join(", ") : "dynamic"],
+    ...(summary.drift ? [["Drift", driftLine(summary.drift)] as const] : []),
+    ...(summary.certificates && summary.certificates.length > 0 ? [["Certificates", certificatesLine(summary.certificates)] as const] : []),
   ]);
   printer.info(summary.outboundNote);
 }

@@ -2,6 +2,9 @@
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudFormationClient, ListChangeSetsCommand, type StackEvent } from "@aws-sdk/client-cloudformation";
 import { S3Client } from "@aws-sdk/client-s3";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECSClient } from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { Context } from "../../src/runtime/context.js";
 import { operationPort, type Approval } from "../../src/steps/review.js";
 import { defaultPacing, type Pacing } from "../../src/aws/changeset/pacing.js";
@@ -13,13 +16,17 @@ export const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/rac
 export const CHANGE_SET_ID = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/racknet-x/5f6a";
 
 function mocks() {
-  return { cfn: mockClient(CloudFormationClient), s3: mockClient(S3Client) };
+  // EC2, ECS and CloudWatch Logs answer the failure path's reads (what holds a subnet, why a service's tasks stopped).
+  return { cfn: mockClient(CloudFormationClient), s3: mockClient(S3Client), ec2: mockClient(EC2Client), ecs: mockClient(ECSClient), logs: mockClient(CloudWatchLogsClient) };
 }
 
 export interface Harness {
   context: Context;
   cfn: ReturnType<typeof mocks>["cfn"];
   s3: ReturnType<typeof mocks>["s3"];
+  ec2: ReturnType<typeof mocks>["ec2"];
+  ecs: ReturnType<typeof mocks>["ecs"];
+  logs: ReturnType<typeof mocks>["logs"];
   stderr: () => string;
   stdout: () => string;
   /** Every wait the engine asked for, in ms. */
@@ -31,11 +38,14 @@ export interface Harness {
 
 /** Unmocked AWS calls fail loudly instead of resolving {}. */
 export function harness(settings: { interactive?: boolean } = {}): Harness {
-  const { cfn, s3 } = mocks();
+  const { cfn, s3, ec2, ecs, logs } = mocks();
   cfn.onAnyCommand().rejects(new Error("unmocked CloudFormation call"));
   // No other racknet at work unless a test says so (the engine always asks, beside DescribeStacks).
   cfn.on(ListChangeSetsCommand).resolves({ Summaries: [] });
   s3.onAnyCommand().rejects(new Error("unmocked S3 call"));
+  ec2.onAnyCommand().rejects(new Error("unmocked EC2 call"));
+  ecs.onAnyCommand().rejects(new Error("unmocked ECS call"));
+  logs.onAnyCommand().rejects(new Error("unmocked CloudWatch Logs call"));
   const { context, stdout, stderr } = memoryContext(settings);
   const sleeps: number[] = [];
   const pacing: Pacing = {
@@ -51,6 +61,9 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
     context,
     cfn,
     s3,
+    ec2,
+    ecs,
+    logs,
     stderr: () => stderr.text,
     stdout: () => stdout.text,
     sleeps,

@@ -1,10 +1,11 @@
 import "aws-sdk-client-mock-vitest/extend";
 import { mockClient } from "aws-sdk-client-mock";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type Service } from "@aws-sdk/client-ecs";
+import { DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand } from "@aws-sdk/client-cloudformation";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExitCode, UserError } from "../../src/core/errors.js";
 import { run, type AppDetails } from "../../src/operations/apps-info.js";
-import { CLUSTER, DEPLOYED_AT, cfn, dayContext, stacks } from "./day-fixtures.js";
+import { APP_ID, CLUSTER, DEPLOYED_AT, appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
 
 const ecs = mockClient(ECSClient);
 const taskDefinition = (service: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/prod-shop-${service}:${revision}`;
@@ -44,6 +45,7 @@ describe("racknet apps info", () => {
       statusReason: null,
       lastDeploy: DEPLOYED_AT.toISOString(),
       version: "0.1.0",
+      drift: { status: "NOT_CHECKED", lastChecked: null, drifted: [] },
       services: [
         { service: "web", visibility: "external", image: "registry.example/web:2.1", release: "prod-shop-web:7", desired: 2, running: 2, pending: 0, endpoints: [{ kind: "external", url: "https://web.shop.example.com" }] },
         { service: "worker", visibility: "private", image: "registry.example/worker:2.1", release: "prod-shop-worker:7", desired: 1, running: 0, pending: 0, endpoints: [] },
@@ -87,5 +89,41 @@ describe("racknet apps info", () => {
     await run(day.context, { app: "shop" });
     expect((JSON.parse(day.stdout()) as AppDetails).status).toBe("UPDATE_ROLLBACK_COMPLETE");
     expect(cfn.calls().length).toBeGreaterThan(0);
+  });
+
+  it("an external endpoint of a rack without a Domain: no URL, `needs Domain`, never the load balancer's unresolvable name", async () => {
+    const app = appStack();
+    app.Parameters = [{ ParameterKey: "Domain", ParameterValue: "" }, { ParameterKey: "ExternalLoadBalancerDns", ParameterValue: "ext-123.us-east-1.elb.amazonaws.com" }];
+    cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => ({ Stacks: [input.StackName === "prod" ? rackStack() : app] }));
+    const json = dayContext({ json: true });
+    await run(json.context, { app: "shop" });
+    const web = (JSON.parse(json.stdout()) as AppDetails).services.find((service) => service.service === "web");
+    expect(web?.endpoints).toEqual([{ kind: "external", url: null, needsDomain: true, host: "web.shop.<Domain>" }]);
+    const human = dayContext();
+    await run(human.context, { app: "shop" });
+    expect(human.stdout()).toMatch(/^web\s+external\s+.*web\.shop\.<Domain> \(needs Domain\)$/m);
+    expect(human.stdout()).not.toContain("elb.amazonaws.com");
+  });
+
+  it("reports the last drift detection's verdict and the drifted resources, without starting a detection", async () => {
+    const app = { ...appStack(), DriftInformation: { StackDriftStatus: "DRIFTED" as const, LastCheckTimestamp: new Date("2025-03-02T08:00:00Z") } };
+    cfn.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => ({ Stacks: [input.StackName === "prod" ? rackStack() : app] }));
+    cfn.on(DescribeStackResourceDriftsCommand, { StackName: "prod-shop" }).resolves({
+      StackResourceDrifts: [
+        { StackId: APP_ID, LogicalResourceId: "WebTargetGroup", PhysicalResourceId: "arn:tg", ResourceType: "AWS::ElasticLoadBalancingV2::TargetGroup", StackResourceDriftStatus: "MODIFIED", Timestamp: new Date(), PropertyDifferences: [{ PropertyPath: "/HealthCheckPath", ExpectedValue: "/", ActualValue: "/x", DifferenceType: "NOT_EQUAL" }] },
+        { StackId: APP_ID, LogicalResourceId: "ServiceSecurityGroup", PhysicalResourceId: "sg-1", ResourceType: "AWS::EC2::SecurityGroup", StackResourceDriftStatus: "MODIFIED", Timestamp: new Date(), PropertyDifferences: [{ PropertyPath: "/SecurityGroupIngress/1", ExpectedValue: "null", ActualValue: '{"CidrIp":"0.0.0.0/0","FromPort":22,"IpProtocol":"tcp","ToPort":22}', DifferenceType: "ADD" }] },
+      ],
+    });
+    const json = dayContext({ json: true });
+    await run(json.context, { app: "shop" });
+    expect((JSON.parse(json.stdout()) as AppDetails).drift).toEqual({
+      status: "DRIFTED",
+      lastChecked: "2025-03-02T08:00:00.000Z",
+      drifted: ["ServiceSecurityGroup (AWS::EC2::SecurityGroup)", "WebTargetGroup (AWS::ElasticLoadBalancingV2::TargetGroup)"],
+    });
+    const human = dayContext();
+    await run(human.context, { app: "shop" });
+    expect(human.stdout()).toMatch(/^Drift\s+DRIFTED at 2025-03-02T08:00:00Z: ServiceSecurityGroup \(AWS::EC2::SecurityGroup\), WebTargetGroup .* \(details: racknet rack drift\)$/m);
+    expect(cfn).not.toHaveReceivedCommand(DetectStackDriftCommand);
   });
 });

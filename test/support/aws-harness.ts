@@ -24,7 +24,15 @@ import {
   ListChangeSetsCommand,
   ListStackResourcesCommand,
 } from "@aws-sdk/client-cloudformation";
-import { DescribeAvailabilityZonesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  DescribeAddressesCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from "@aws-sdk/client-ec2";
+import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import { ECRClient } from "@aws-sdk/client-ecr";
@@ -188,7 +196,15 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(ListObjectsV2Command, (input) => objects.listObjectsV2(input)),
     handle(DeleteObjectsCommand, (input) => objects.deleteObjects(input)),
   ]);
-  stub("EC2", EC2Client, [handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available", ZoneType: "availability-zone", OptInStatus: "opt-in-not-required" })) }))]);
+  stub("EC2", EC2Client, [
+    handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available", ZoneType: "availability-zone", OptInStatus: "opt-in-not-required" })) })),
+    // An account that uses nothing yet, with the default quotas (the quota check before install and Private=Yes).
+    handle(DescribeAddressesCommand, () => ({ Addresses: [] })),
+    handle(DescribeVpcsCommand, () => ({ Vpcs: [] })),
+    handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
+    handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
+  ]);
+  stub("ServiceQuotas", ServiceQuotasClient, [handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: 5 } }))]);
   // The account's default concurrency (1,000, nothing reserved): the sync function may reserve one.
   stub("Lambda", LambdaClient, [handle(GetAccountSettingsCommand, () => ({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } }))]);
   // Clients no workflow under test should use: any call fails loudly.
@@ -234,8 +250,10 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
       const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
       let exitCode = 0;
       let error: unknown;
+      context.resultExitCode = undefined;
       try {
         await workflow(context, args);
+        exitCode = context.resultExitCode ?? 0;
       } catch (caught) {
         error = caught;
         exitCode = await handleError(caught, context.printer);

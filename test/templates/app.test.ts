@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseManifest, resolveEnvironment } from "../../src/manifest/index.js";
 import { appParameters, appTemplate, renderAppStack, type AppStackInput } from "../../src/templates/app.js";
 import { serviceNameOutput } from "../../src/templates/app-contract.js";
-import { deployedEndpointUrl } from "../../src/templates/app-endpoints.js";
+import { deployedEndpoint } from "../../src/templates/app-endpoints.js";
 import { evaluate } from "../support/cfn-eval.js";
 import type { Json, Resource, Template } from "../../src/templates/cfn.js";
 import { createCa } from "../../src/ca/index.js";
@@ -210,7 +210,7 @@ describe("the app template", () => {
     expect(template.Outputs[serviceNameOutput("worker")]?.Value).toEqual({ "Fn::GetAtt": ["WorkerService", "Name"] });
   });
 
-  it("the endpoint `racknet services` reads from the stack's parameters is the host its listener rule matches", () => {
+  it("the endpoint `racknet services` reads from the stack's parameters is the host its listener rule matches; without a Domain an external one needs a Domain", () => {
     const hostOf = (stack: ReturnType<typeof evaluate>, id: string) =>
       ((stack.resources[id]?.Properties?.Conditions as { HostHeaderConfig: { Values: string[] } }[])[0]?.HostHeaderConfig.Values[0]);
     const rules = resourcesOfType(template, "AWS::ElasticLoadBalancingV2::ListenerRule").map(([id]) => id);
@@ -226,7 +226,14 @@ describe("the app template", () => {
       const parameters = { ...placeholders, Domain: domain, ExternalLoadBalancerDns: "ext-123.us-east-1.elb.amazonaws.com" };
       const stack = evaluate(template, parameters);
       for (const [id, name, kind] of cases) {
-        expect(deployedEndpointUrl(name, kind, "myapp", "prod", parameters), `${id} with Domain "${domain}"`).toBe(`https://${hostOf(stack, id)}`);
+        const shown = deployedEndpoint(name, kind, "myapp", "prod", parameters);
+        if (kind === "external" && !domain) {
+          // The rule matches <service>.<app>.<load balancer DNS name>, which does not resolve: shown as needing a Domain, never as a URL.
+          expect(hostOf(stack, id), id).toBe(`${name}.myapp.ext-123.us-east-1.elb.amazonaws.com`);
+          expect(shown, `${id} without Domain`).toMatchObject({ needsDomain: true });
+        } else {
+          expect(shown.url, `${id} with Domain "${domain}"`).toBe(`https://${hostOf(stack, id)}`);
+        }
       }
     }
   });

@@ -3,7 +3,7 @@ import { endpointName } from "../../src/names/index.js";
 import { ENDPOINT_KINDS, LOAD_BALANCERS, VISIBILITY_KINDS, missingLoadBalancers, mostPrivate } from "../../src/rack/load-balancers.js";
 import { defaultParams } from "../../src/rack/params.js";
 import { KindParameters } from "../../src/templates/app-contract.js";
-import { deployedEndpoint, deployedEndpointUrl } from "../../src/templates/app-endpoints.js";
+import { deployedEndpoint } from "../../src/templates/app-endpoints.js";
 import { RackOutput } from "../../src/templates/rack-contract.js";
 
 describe("one endpoint function", () => {
@@ -18,9 +18,6 @@ describe("one endpoint function", () => {
     const parameters = { Domain: "", ExternalLoadBalancerDns: "ext-1.us-east-1.elb.amazonaws.com" };
     expect(deployedEndpoint("web", "external", "shop", "prod", parameters)).toMatchObject({ needsDomain: true, host: "web.shop.<Domain>" });
     expect(deployedEndpoint("web", "external", "shop", "prod", { Domain: "example.com" })).toMatchObject({ needsDomain: false, url: "https://web.shop.example.com" });
-    // The deprecated form `racknet services` still calls: the URL the listener rule matches.
-    expect(deployedEndpointUrl("web", "external", "shop", "prod", parameters)).toBe("https://web.shop.ext-1.us-east-1.elb.amazonaws.com");
-    expect(deployedEndpointUrl("web", "external", "shop", "prod", {})).toBeUndefined();
   });
 });
 

@@ -46,6 +46,11 @@ def expected_properties(stack: Any, logical_id: str) -> dict[str, Any]:
                 resolved.pop(key, None)
             else:
                 resolved[key] = [{**rule, "IpProtocol": protocol(rule.get("IpProtocol"))} for rule in resolved[key]]
+        # Stack-level tags are propagated to the group, and AWS expects them there: they are
+        # not drift (aws-cloudformation/cloudformation-coverage-roadmap#218, #955).
+        stack_tags = [{"Key": key, "Value": value} for key, value in dict(stack.tags or {}).items() if key not in {tag.get("Key") for tag in resolved.get("Tags") or []}]
+        if stack_tags:
+            resolved["Tags"] = [*(resolved.get("Tags") or []), *stack_tags]
     if resource_type == "AWS::EC2::SecurityGroupIngress" and "IpProtocol" in resolved:
         resolved["IpProtocol"] = protocol(resolved["IpProtocol"])
     return resolved
@@ -118,7 +123,8 @@ def _resource_drift_information(backend: Any, stack: Any, logical_id: str) -> di
 
 def restore_drift_detection() -> None:
     """AWS: DetectStackDrift compares each resource of the stack that supports drift detection
-    with its template (the template's properties only; a security group's rules only when the
+    with its template (the template's properties only, a security group's expected Tags
+    including the stack-level tags CloudFormation propagates to it; a security group's rules only when the
     template lists some, and then rules added by separate AWS::EC2::SecurityGroupIngress
     resources count as added, as AWS reports them) and returns a StackDriftDetectionId;
     DescribeStackDriftDetectionStatus gives StackDriftStatus DRIFTED or IN_SYNC,

@@ -219,3 +219,28 @@ def restore_security_group_inline_rules() -> None:
 
     SecurityGroup.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
     SecurityGroup.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]
+
+
+def restore_security_group_ingress_description() -> None:
+    """AWS: an AWS::EC2::SecurityGroupIngress keeps its Description whatever its source (a CIDR,
+    a source security group or a prefix list): DescribeSecurityGroups shows it
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-securitygroupingress.html).
+    moto kept it only on CIDR rules, so a rule from a source group lost it."""
+    from moto.ec2.models.security_groups import SecurityGroupIngress
+
+    original = SecurityGroupIngress.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    protocols = {"6": "tcp", "17": "udp", "1": "icmp", "all": "-1"}
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        created = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        properties = cloudformation_json.get("Properties", {})
+        description, source = properties.get("Description"), properties.get("SourceSecurityGroupId")
+        if description and source and not properties.get("CidrIp"):
+            group = created.security_group
+            for rule in group.ingress_rules:
+                same = (rule.ip_protocol, str(rule.from_port), str(rule.to_port)) == (protocols.get(str(properties.get("IpProtocol")).lower(), str(properties.get("IpProtocol")).lower()), str(properties.get("FromPort")), str(properties.get("ToPort")))
+                if rule.source_group.get("GroupId") == source and same:
+                    rule.source_group = {**rule.source_group, "Description": description}
+        return created
+
+    SecurityGroupIngress.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]

@@ -1,6 +1,7 @@
 import { AwsOperationFailed, Interrupted, UserError } from "../../core/errors.js";
 import type { StackInfo } from "../stacks.js";
 import { diagnose } from "../diagnose.js";
+import { failureDetails } from "../failure-details.js";
 import { StackEventPoller } from "../stack-events.js";
 import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
 import type { ChangeSetRef } from "./create.js";
@@ -25,7 +26,7 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
   await executeChangeSet(run, ref);
   run.emit({ type: "started", what: run.options.what, operation, stackName: ref.stackName });
   const result = await followOperation(run, ref.stackId, ref.stackName, poller, operation);
-  if (!SUCCESS_STATUSES.has(result.status)) throw failed(run, ref.stackName, operation, result);
+  if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, ref.stackName, operation, result);
   run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: Date.now() - startedAt });
   // The poll that saw the end already holds the stack's outputs: nothing is read again.
   if (!result.stack) throw new AwsOperationFailed(`stack ${ref.stackName} reported ${result.status} but cannot be found`);
@@ -78,9 +79,15 @@ export function followOperation(
   );
 }
 
-/** Diagnose, print the root cause first, and build the error (exit 3) with the recovery. */
-export function failed(run: Run, stackName: string, operation: string, result: WatchResult): AwsOperationFailed {
+/**
+ * Diagnose, add what the failed resources' services say (a service's stopped tasks and its
+ * container's last log lines, what holds a subnet: failure-details.ts), print the root cause
+ * first, and build the error (exit 3) with the recovery.
+ */
+export async function failed(run: Run, stackName: string, operation: string, result: WatchResult): Promise<AwsOperationFailed> {
   const diagnosis = diagnose(result.activities, { name: stackName, status: result.status, statusReason: result.statusReason });
+  const details = await failureDetails(run.aws, diagnosis);
+  if (details.length > 0) diagnosis.details = details;
   run.emit({ type: "failed", what: run.options.what, diagnosis });
   const cause = diagnosis.rootCause ? `${diagnosis.rootCause.logicalId}: ${diagnosis.rootCause.reason ?? diagnosis.rootCause.status}` : (diagnosis.statusReason ?? "see the stack events");
   return new AwsOperationFailed(`the ${operation} of ${run.options.what} failed (${result.status}): ${cause}`, { fix: diagnosis.recovery });

@@ -3,11 +3,12 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { ResourceChange } from "../../plan/model.js";
 import type { StackInfo } from "../stacks.js";
 import type { PendingChangeSet } from "./preflight.js";
+import type { FailureDetailClients } from "../failure-details.js";
 import type { DeployEvent, Operation } from "./events.js";
 import type { Pacing } from "./pacing.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
-export interface EngineAws {
+export interface EngineAws extends FailureDetailClients {
   cloudFormation(): Promise<CloudFormationClient>;
   s3(): Promise<S3Client>;
 }

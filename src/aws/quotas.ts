@@ -1,0 +1,89 @@
+/**
+ * What the account uses and may use, for the quota check before install and Private=Yes:
+ * EC2's Describe calls for the usage, Service Quotas for the limits.
+ *
+ * GetServiceQuota answers the applied value; "for some quotas, only the default values are
+ * available. If the applied quota value is not available for a quota, the quota is not
+ * retrieved" (NoSuchResourceException): then GetAWSDefaultServiceQuota
+ * (https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetServiceQuota.html,
+ * https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetAWSDefaultServiceQuota.html).
+ * Where Service Quotas cannot be reached or is not allowed, the limit is left out and the
+ * caller uses the documented default (DEFAULT_LIMITS in src/templates/rack-quotas.ts).
+ */
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { sdk } from "./sdk.js";
+
+export interface NetworkUsage {
+  /** Elastic IP addresses of the region (all of them count toward the VPC Elastic IP quota). */
+  elasticIps: number;
+  vpcs: number;
+  internetGateways: number;
+  /** NAT gateways pending, available or deleting (those count toward the quota), by zone name. */
+  natGateways: Record<string, number>;
+}
+
+/** NAT gateways in these states count toward "NAT gateways per Availability Zone". */
+export const COUNTED_NAT_STATES = ["pending", "available", "deleting"];
+
+export async function networkUsage(ec2: EC2Client): Promise<NetworkUsage> {
+  const { DescribeAddressesCommand, paginateDescribeVpcs, paginateDescribeInternetGateways, paginateDescribeNatGateways } = sdk.ec2();
+  const count = async <T>(pages: AsyncIterable<T>, items: (page: T) => unknown[] | undefined) => {
+    let total = 0;
+    for await (const page of pages) total += items(page)?.length ?? 0;
+    return total;
+  };
+  const natSubnets = async () => {
+    const subnets: string[] = [];
+    for await (const page of paginateDescribeNatGateways({ client: ec2 }, { Filter: [{ Name: "state", Values: COUNTED_NAT_STATES }] })) {
+      for (const gateway of page.NatGateways ?? []) if (gateway.SubnetId) subnets.push(gateway.SubnetId);
+    }
+    return subnets;
+  };
+  const [addresses, vpcs, internetGateways, gatewaySubnets] = await Promise.all([
+    ec2.send(new DescribeAddressesCommand({})),
+    count(paginateDescribeVpcs({ client: ec2 }, {}), (page) => page.Vpcs),
+    count(paginateDescribeInternetGateways({ client: ec2 }, {}), (page) => page.InternetGateways),
+    natSubnets(),
+  ]);
+  return { elasticIps: addresses.Addresses?.length ?? 0, vpcs, internetGateways, natGateways: await zonesOf(ec2, gatewaySubnets) };
+}
+
+/** How many of these subnets (one per NAT gateway) are in each zone. */
+async function zonesOf(ec2: EC2Client, subnetIds: readonly string[]): Promise<Record<string, number>> {
+  if (subnetIds.length === 0) return {};
+  const { paginateDescribeSubnets } = sdk.ec2();
+  const zoneOf = new Map<string, string>();
+  for await (const page of paginateDescribeSubnets({ client: ec2 }, { SubnetIds: [...new Set(subnetIds)] })) {
+    for (const subnet of page.Subnets ?? []) if (subnet.SubnetId && subnet.AvailabilityZone) zoneOf.set(subnet.SubnetId, subnet.AvailabilityZone);
+  }
+  const perZone: Record<string, number> = {};
+  for (const subnet of subnetIds) {
+    const zone = zoneOf.get(subnet) ?? "unknown";
+    perZone[zone] = (perZone[zone] ?? 0) + 1;
+  }
+  return perZone;
+}
+
+export type QuotaLookup = { value: number; source: "applied" | "default" } | { value?: undefined; source: "unavailable"; reason: string };
+
+/** The account's value of one quota: applied, else AWS's default, else unavailable (with why). */
+export async function serviceQuota(client: ServiceQuotasClient, serviceCode: string, quotaCode: string): Promise<QuotaLookup> {
+  const { GetServiceQuotaCommand, GetAWSDefaultServiceQuotaCommand } = sdk.serviceQuotas();
+  try {
+    const { Quota } = await client.send(new GetServiceQuotaCommand({ ServiceCode: serviceCode, QuotaCode: quotaCode }));
+    if (Quota?.Value !== undefined) return { value: Quota.Value, source: "applied" };
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "NoSuchResourceException")) return { source: "unavailable", reason: reasonOf(error) };
+  }
+  try {
+    const { Quota } = await client.send(new GetAWSDefaultServiceQuotaCommand({ ServiceCode: serviceCode, QuotaCode: quotaCode }));
+    return Quota?.Value !== undefined ? { value: Quota.Value, source: "default" } : { source: "unavailable", reason: "Service Quotas returned no value" };
+  } catch (error) {
+    return { source: "unavailable", reason: reasonOf(error) };
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

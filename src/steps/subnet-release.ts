@@ -1,0 +1,62 @@
+/**
+ * Before subnets are deleted (the private ones by Private=No, all of them by uninstall): wait
+ * until no network interface that the rack's stack does not own is left in them. A Fargate
+ * task's interface outlives its stop by a while, and EC2 refuses to delete a subnet that an
+ * interface still uses; the load balancers' and NAT gateways' interfaces are the stack's own
+ * and go first in its deletion order (docs/rack-template.md, "Deletion order").
+ */
+import { UserError } from "../core/errors.js";
+import { describeHolder, networkInterfaces, ownedByTheStack, type SubnetHolder } from "../aws/network-interfaces.js";
+import type { Context } from "../runtime/context.js";
+import type { RackInfo } from "./resolve.js";
+
+export interface ReleasePacing {
+  pollMs: number;
+  timeoutMs: number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const DEFAULT_RELEASE_PACING: ReleasePacing = {
+  pollMs: 5_000,
+  // ECS detaches a stopped task's interface within minutes; past this, something else holds it.
+  timeoutMs: 5 * 60_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** Which subnets are about to go: the private ones (Private=No), or every subnet of the VPC (uninstall). */
+export type ReleaseScope = "private-subnets" | "vpc";
+
+/**
+ * Waits, with a progress line whenever the count changes, until none of those interfaces is
+ * left; past the timeout refuses (nothing deleted) naming each one: id, subnet, description,
+ * requester, status.
+ */
+export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<void> {
+  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
+  if ("vpcId" in where && !where.vpcId) return;
+  const ec2 = await context.aws.ec2();
+  const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
+  let waited = 0;
+  let shown = -1;
+  for (;;) {
+    const holders = (await networkInterfaces(ec2, where)).filter((holder) => !ownedByTheStack(holder));
+    if (holders.length === 0) {
+      if (shown > 0) context.printer.step(`no task's network interface is left in ${subnets}`);
+      return;
+    }
+    if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
+    if (holders.length !== shown) {
+      context.printer.step(`waiting for ${holders.length} network interface(s) to leave ${subnets} (${holders.map((holder) => holder.id).join(", ")}; up to ${Math.round(pacing.timeoutMs / 60_000)} min)`);
+      shown = holders.length;
+    }
+    await pacing.sleep(pacing.pollMs);
+    waited += pacing.pollMs;
+  }
+}
+
+function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder[], timeoutMs: number): UserError {
+  const list = holders.map((holder) => `  ${describeHolder(holder)}`).join("\n");
+  return new UserError(`after ${Math.round(timeoutMs / 60_000)} min, ${holders.length} network interface(s) still use ${subnets} of rack ${rack}, and EC2 would refuse to delete them; nothing was deleted:\n${list}`, {
+    fix: "stop what they belong to (a task of another service, a Lambda function in the VPC), or wait and run the command again; `aws ec2 describe-network-interfaces --network-interface-ids ID` shows each",
+  });
+}

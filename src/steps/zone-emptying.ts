@@ -1,0 +1,39 @@
+/**
+ * Before the rack's stack is deleted: empty its private-network zone. Route 53 deletes a
+ * hosted zone only when it holds nothing but its SOA and NS records (HostedZoneNotEmpty,
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html), and the
+ * sync function that removes the names of stopped containers goes with the stack.
+ */
+import { UserError } from "../core/errors.js";
+import { emptyPrivateNetworkZone, planZoneEmptying } from "../privnet/empty-zone.js";
+import { privateNetworkIoFor } from "../aws/privnet-cli.js";
+import type { Context } from "../runtime/context.js";
+import { privateNetworkTarget } from "./private-network.js";
+import type { RackInfo } from "./resolve.js";
+
+/**
+ * Deletes every A and TXT record racknet wrote in the zone. Records racknet never writes (an
+ * alias, a weighted record, another type) are not touched: uninstall is refused before
+ * anything is deleted, naming each, since CloudFormation could not delete the zone.
+ * A rack without a private network (installed by an older racknet) has nothing to empty.
+ */
+export async function emptyZoneBeforeUninstall(context: Context, rack: RackInfo): Promise<{ deleted: number }> {
+  if (!rack.rackOutputs.PrivateNetworkZoneId || !rack.rackOutputs.Cluster) return { deleted: 0 };
+  const target = privateNetworkTarget(rack);
+  const [ecs, route53] = await Promise.all([context.aws.ecs(), context.aws.route53()]);
+  const io = privateNetworkIoFor({ ecs, route53 }, target);
+  const { foreign } = planZoneEmptying(target.zoneName, await io.readRecords());
+  if (foreign.length > 0) {
+    throw new UserError(`the private-network zone of rack ${rack.rack} (${target.zoneName}, ${target.zoneId}) holds records racknet did not write, so CloudFormation could not delete it; nothing was deleted: ${foreign.join(", ")}`, {
+      fix: `delete them (aws route53 change-resource-record-sets --hosted-zone-id ${target.zoneId} ...), then run \`racknet rack uninstall ${rack.rack}\` again`,
+    });
+  }
+  const { deleted, foreign: left } = await emptyPrivateNetworkZone(io, target.zoneName);
+  if (left.length > 0) {
+    throw new UserError(`records appeared in the private-network zone of rack ${rack.rack} while it was emptied, and racknet cannot delete them: ${left.join(", ")}; the stack was not deleted`, {
+      fix: `delete them (aws route53 change-resource-record-sets --hosted-zone-id ${target.zoneId} ...), then run \`racknet rack uninstall ${rack.rack}\` again`,
+    });
+  }
+  if (deleted > 0) context.printer.step(`removed ${deleted} private-network name(s) from ${target.zoneName}`);
+  return { deleted };
+}
