@@ -1,3 +1,4 @@
+import { renewRackCertificates } from "../steps/renewal.js";
 import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
@@ -83,6 +84,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     prepareEnvironment(context, rack.rack, app, manifest),
     context.aws.region(),
     claim.confirm([stackName]),
+    renewRackCertificates(context, rack),
   ]);
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));

@@ -10,6 +10,7 @@ import { describeStack } from "../aws/stacks.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
+import { refuseOverQuota } from "../steps/quotas.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
@@ -61,6 +62,8 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const chosen = chooseAvailabilityZones(region, zoneList);
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
   const azCount = chosen.zones.length;
+  // Before anything is made: enough Elastic IPs, VPCs, internet gateways and NAT gateways.
+  if (!context.options.dryRun) await refuseOverQuota(context, { zones: chosen.zones, private: params.Private === "Yes", newVpc: true }, `rack ${args.name}`);
   const defaults = defaultParams();
   const changes = (Object.keys(params) as (keyof RackParams)[])
     .filter((name) => params[name] !== defaults[name])

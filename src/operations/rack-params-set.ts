@@ -7,6 +7,9 @@ import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
+import { refuseOverQuota } from "../steps/quotas.js";
+import { renewRackCertificates } from "../steps/renewal.js";
+import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
@@ -102,8 +105,11 @@ async function updateRack(
 ): Promise<{ outcome: DeployOutcome; plan?: PlanJson }> {
   const { params, changes, planned } = wanted;
   const current = rack.params;
-  const [region, derived] = await Promise.all([context.aws.region(), storedDerivedParams(context, rack)]);
+  const [region, derived] = await Promise.all([context.aws.region(), storedDerivedParams(context, rack), renewRackCertificates(context, rack)]);
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
+  if (current.Private === "No" && params.Private === "Yes" && !context.options.dryRun) {
+    await refuseOverQuota(context, { zones: derived.availabilityZones, private: true, newVpc: false }, `rack ${rack.rack}`);
+  }
   const port = operationPort(context, {
     exposure: { before: exposure(current, planned), after: exposure(params, planned) },
     cost: costOfChange(region, { params: current, azCount: azCountOf(rack), apps: planned }, { params, azCount: azCountOf(rack), apps: planned }),
@@ -127,6 +133,8 @@ async function updateRack(
         if (leavingPrivate) {
           const toPublic = { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" };
           for (const app of apps) await journaled(journal, `first:${app.app}`, () => syncAppWithRack(context, rack, app, toPublic));
+          // The private subnets go with the NAT gateways: their tasks' network interfaces must be gone first.
+          await waitForSubnetsToEmpty(context, rack, "private-subnets");
         }
         await journal.start("rack");
       },

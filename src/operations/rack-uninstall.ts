@@ -1,3 +1,5 @@
+import { emptyZoneBeforeUninstall } from "../steps/zone-emptying.js";
+import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { describeStack, listApps, type StackInfo } from "../aws/stacks.js";
@@ -70,6 +72,9 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();
+      // What would stop the deletion half way: records racknet wrote in the private zone, tasks' network interfaces.
+      await emptyZoneBeforeUninstall(context, rack);
+      await waitForSubnetsToEmpty(context, rack, "vpc");
       if (!bucket) return;
       const removed = await removeTemplateUploads(await context.aws.s3(), bucket);
       if (removed > 0) context.printer.step(`removed ${removed} leftover template upload(s) from ${bucket}`);

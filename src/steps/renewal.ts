@@ -86,11 +86,9 @@ export interface RenewalReport {
  */
 export async function renewRackCertificates(context: Context, rack: RackInfo, now = new Date()): Promise<RenewalReport> {
   const acm = await context.aws.acm();
-  const due: { kind: RackCertificateKind; arn: string; pem: string }[] = [];
-  for (const { kind, arn } of rackCertificateArns(rack)) {
-    const pem = await certificatePem(acm, arn);
-    if (pem && certificateExpiry(pem, now).renewDue) due.push({ kind, arn, pem });
-  }
+  // The certificates are read side by side: this runs on every change's critical path.
+  const read = await Promise.all(rackCertificateArns(rack).map(async ({ kind, arn }) => ({ kind, arn, pem: await certificatePem(acm, arn) })));
+  const due = read.flatMap(({ kind, arn, pem }) => (pem && certificateExpiry(pem, now).renewDue ? [{ kind, arn, pem }] : []));
   if (due.length === 0) return { renewed: [], wouldRenew: [] };
   if (context.options.dryRun) {
     for (const { kind } of due) context.printer.info(`the ${kind} certificate of rack ${rack.rack} expires within 30 days: a run without --dry-run renews it`);

@@ -29,8 +29,10 @@ import {
   DescribeAvailabilityZonesCommand,
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeVpcsCommand,
   EC2Client,
+  type NetworkInterface,
 } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -142,7 +144,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const certificates = new MemoryCertificates();
   const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
-  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`] };
+  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
 
   const stubs: Record<string, AnyStub> = {};
   const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
@@ -200,6 +202,8 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available", ZoneType: "availability-zone", OptInStatus: "opt-in-not-required" })) })),
     // An account that uses nothing yet, with the default quotas (the quota check before install and Private=Yes).
     handle(DescribeAddressesCommand, () => ({ Addresses: [] })),
+    // No task's network interface is left in a subnet (their tasks are stopped): Private=No and uninstall go on.
+    handle(DescribeNetworkInterfacesCommand, () => ({ NetworkInterfaces: harness.networkInterfaces })),
     handle(DescribeVpcsCommand, () => ({ Vpcs: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
