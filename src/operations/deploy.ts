@@ -17,6 +17,7 @@ import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
+import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 
@@ -26,11 +27,13 @@ export interface DeployResult {
   outcome: DeployOutcome["kind"];
   /** The plan that was shown (a dry run's too), under its section names. */
   plan?: PlanJson;
+  /** Service → image, for services built from source or given with --image. */
+  images?: Record<string, string>;
 }
 
-/** `racknet deploy [-f convox.yml]`: the app named by -a (or the directory), from the manifest. */
-export async function run(context: Context, args: { file: string }): Promise<void> {
-  const result = await deployApp(context, appName(context.options), args.file);
+/** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
+export async function run(context: Context, args: { file: string; image?: string[] }): Promise<void> {
+  const result = await deployApp(context, appName(context.options), args.file, args.image ?? []);
   if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\``);
   context.printer.result(result, () => undefined);
 }
@@ -42,7 +45,7 @@ export async function run(context: Context, args: { file: string }): Promise<voi
  * listeners' certificates, one change set is made for the app stack, and the private
  * network names are brought up to date.
  */
-async function deployApp(context: Context, app: string, file: string): Promise<DeployResult> {
+async function deployApp(context: Context, app: string, file: string, prebuilt: readonly string[]): Promise<DeployResult> {
   const problem = nameProblem("app", app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
   const { manifest, warnings } = await loadManifest(file);
@@ -72,6 +75,8 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environment.resolved.values);
   const previous = existing ? await readAppMetadata(context, { ...existing, rack: rack.rack, app }) : undefined;
+  // build: services (docs/build.md): planned and named now, built before the change set (which names the images).
+  const builds = await prepareBuilds(context, { rack, app, manifest, prebuilt });
 
   // The template is rendered and measured against CloudFormation's quotas before the first write.
   const rendered = renderAppStack({
@@ -80,6 +85,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
     manifest,
     version: racknetVersion(),
     priorities,
+    images: builds.images,
     environment: environment.resolved.services,
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
@@ -92,6 +98,10 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
     cost: appCostOfChange(region, rack.params, before, after),
   });
   const listeners = appsListeners(manifest);
+  if (builds.pending > 0 && !context.options.dryRun) {
+    refuseUnapprovableBuild(context, `app ${app} on rack ${rack.rack}`);
+    await builds.build();
+  }
   const outcome = await deployStack(
     context.aws,
     {
@@ -101,7 +111,7 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
-      notes: environmentNotes(environment.writes, environment.deletes),
+      notes: [...environmentNotes(environment.writes, environment.deletes), ...builds.notes],
     },
     {
       port,
@@ -117,7 +127,8 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);
-  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
+  const images = Object.keys(builds.images).length > 0 ? { images: builds.images } : {};
+  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
 }
 
 /** The listeners whose apps certificate must name this app: internal and router endpoints are HTTPS with the rack CA. */
