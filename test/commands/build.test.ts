@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run as deploy } from "../../src/operations/deploy.js";
 import { run as build } from "../../src/operations/build.js";
 import { run as manifestCheck } from "../../src/operations/manifest-check.js";
+import { run as rackParams } from "../../src/operations/rack-params.js";
+import { run as rackParamsSet } from "../../src/operations/rack-params-set.js";
 import { buildProgram } from "../../src/cli.js";
 import { removeBuildLeftovers } from "../../src/steps/build-cleanup.js";
 import { awsHarness, type AwsCall, type AwsHarness } from "../support/aws-harness.js";
@@ -248,6 +250,25 @@ describe("racknet build", () => {
     expect(result.stderr).toContain("rack prod cannot build web, worker: it was installed by a racknet without builds");
     expect(result.stderr).toContain("--image SERVICE=URI");
     expect(result.writes).toEqual([]);
+  });
+});
+
+describe("BuildInstance, the rack parameter that sizes builds", () => {
+  it("is set at install in any case, stored as CodeBuild spells it, shown by rack params, changed by rack params set", async () => {
+    await installedRack(h, "big", ["buildinstance=Medium"]);
+    const computeType = () => h.cloudFormation.stack("big")?.resources.BuildProject?.Properties?.Environment as { ComputeType?: string } | undefined;
+    expect(computeType()?.ComputeType).toBe("BUILD_GENERAL1_MEDIUM");
+    Object.assign(h.options, { rack: "big", json: false });
+    expect((await h.run(rackParams, undefined)).stdout).toMatch(/^BuildInstance\s+BUILD_GENERAL1_MEDIUM$/m);
+
+    Object.assign(h.options, { yes: true });
+    const set = await h.run(rackParamsSet, { params: ["BuildInstance=large"] });
+    expect(set.exitCode, set.stderr).toBe(0);
+    expect(set.stderr).toContain("builds of `build:` services will run on BUILD_GENERAL1_LARGE (was BUILD_GENERAL1_MEDIUM)");
+    expect(computeType()?.ComputeType).toBe("BUILD_GENERAL1_LARGE");
+    const refused = await h.run(rackParamsSet, { params: ["BuildInstance=huge"] });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain('BuildInstance must be small, medium or large');
   });
 });
 
