@@ -16,7 +16,7 @@ const ROOMS = {
   steps: { may: ["runtime", "ui", "aws", "functions", "version.ts", ...PURE] },
   runtime: { may: ["ui", "aws", "core"], typesFrom: ["plan"] },
   // the edges: output and AWS
-  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates"] },
+  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "build"] },
   aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "build"] },
   functions: { may: ["core", "names", "privnet", "aws"] },
   // pure rooms, top to bottom

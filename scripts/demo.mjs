@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The main job, end to end, against a local moto_server that this script starts and stops:
 // install a private rack with an internal load balancer, deploy the example app, list its
-// services and private network names. Run with `npm run demo` (it builds first).
+// services and private network names, then deploy an app built from source (the rack builds
+// it on CodeBuild and pushes it to ECR) twice: the second time nothing is built and nothing
+// changes. Run with `npm run demo` (it builds first).
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const racknet = join(root, "bin", "racknet");
 
 const manifest = join("examples", "shop", "convox.yml");
+const builtFromSource = join("examples", "greeter", "convox.yml");
 const steps = [
   ["rack", "install", "demo", "--private", "Internal=Yes", "--yes"],
   ["rack", "-r", "demo"],
@@ -19,6 +22,9 @@ const steps = [
   startContainers,
   ["deploy", "-a", "shop", "-f", manifest, "-r", "demo", "--yes"],
   ["private-networks-domain-names", "-a", "shop", "-r", "demo"],
+  ["deploy", "-a", "greeter", "-f", builtFromSource, "-r", "demo", "--yes"],
+  ["deploy", "-a", "greeter", "-f", builtFromSource, "-r", "demo", "--yes"],
+  ["services", "-a", "greeter", "-r", "demo"],
   ["apps", "-r", "demo"],
 ];
 

@@ -41,7 +41,8 @@ export function buildProgram(run: Runner): Command {
     for (const spec of declaration.arguments) command.addArgument(commanderArgument(spec));
     for (const spec of Object.values(declaration.options)) {
       const added = new Option(spec.flags, spec.description);
-      if (spec.default !== undefined && spec.default !== false) added.default(spec.default);
+      if (spec.repeatable) added.argParser((value: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), value]);
+      else if (spec.default !== undefined && spec.default !== false) added.default(spec.default);
       command.addOption(added);
     }
     if (declaration.changesAws) {

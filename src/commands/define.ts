@@ -22,6 +22,8 @@ export interface OptionSpec<Value = unknown> {
   flags: string;
   description: string;
   default?: Value;
+  /** Given any number of times; the workflow gets every value, in order. */
+  repeatable?: boolean;
   readonly value?: Value;
 }
 
@@ -37,6 +39,8 @@ export const option = {
   flag: (flags: string, description: string): OptionSpec<boolean> => ({ flags, description, default: false }),
   text: (flags: string, description: string, fallback: string): OptionSpec<string> => ({ flags, description, default: fallback }),
   maybeText: (flags: string, description: string): OptionSpec<string | undefined> => ({ flags, description }),
+  /** Repeatable: `--image web=URI --image api=URI`. */
+  list: (flags: string, description: string): OptionSpec<string[]> => ({ flags, description, default: [], repeatable: true }),
 };
 
 type Positionals<A extends readonly ArgumentSpec[]> = { [S in A[number] as S["name"]]: S extends ArgumentSpec<string, infer V> ? V : never };

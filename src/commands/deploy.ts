@@ -4,7 +4,10 @@ export default defineCommand({
   path: ["deploy"],
   summary: "validate convox.yml against the rack, then create or update the app",
   example: "racknet deploy -a myapp -f convox.yml --yes",
-  options: { file: option.text("-f, --file <file>", "manifest file", "convox.yml") },
+  options: {
+    file: option.text("-f, --file <file>", "manifest file", "convox.yml"),
+    image: option.list("--image <SERVICE=URI>", "run this prebuilt image for a build: service instead of building it (repeatable)"),
+  },
   changesAws: true,
   uses: ["app", "rack", "json"],
   load: () => import("../operations/deploy.js"),

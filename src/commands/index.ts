@@ -1,5 +1,6 @@
 /** Every command, in the order `racknet --help` lists them. */
 import apps from "./apps.js";
+import build from "./build.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
 import { completionCommand } from "./completion.js";
@@ -35,6 +36,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackUninstall,
   racks,
   deploy,
+  build,
   env,
   envSet,
   envUnset,

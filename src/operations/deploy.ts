@@ -20,6 +20,7 @@ import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { appMetadataOf } from "../steps/app-metadata.js";
 import { claimLock, type LockClaim } from "../steps/operation.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
+import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 
@@ -29,11 +30,13 @@ export interface DeployResult {
   outcome: DeployOutcome["kind"];
   /** The plan that was shown (a dry run's too), under its section names. */
   plan?: PlanJson;
+  /** Service → image, for services built from source or given with --image. */
+  images?: Record<string, string>;
 }
 
-/** `racknet deploy [-f convox.yml]`: the app named by -a (or the directory), from the manifest. */
-export async function run(context: Context, args: { file: string }): Promise<void> {
-  const result = await deployApp(context, appName(context.options), args.file);
+/** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
+export async function run(context: Context, args: { file: string; image?: string[] }): Promise<void> {
+  const result = await deployApp(context, appName(context.options), args.file, args.image ?? []);
   if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\``);
   context.printer.result(result, () => undefined);
 }
@@ -45,7 +48,7 @@ export async function run(context: Context, args: { file: string }): Promise<voi
  * listeners' certificates, one change set is made for the app stack, and the private
  * network names are brought up to date.
  */
-async function deployApp(context: Context, app: string, file: string): Promise<DeployResult> {
+async function deployApp(context: Context, app: string, file: string, prebuilt: readonly string[]): Promise<DeployResult> {
   const problem = nameProblem("app", app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
   // The manifest's own rules come before any AWS call (SPEC section 3).
@@ -57,13 +60,13 @@ async function deployApp(context: Context, app: string, file: string): Promise<D
   const lockSpec = (rack: string) => ({ operation: "deploy", key: app, command: `racknet deploy -a ${app} -r ${rack}` });
   let claim: LockClaim | undefined = context.options.rack ? claimLock(context, { rack: context.options.rack, app }, lockSpec(context.options.rack)) : undefined;
   try {
-    return await deployUnderLock(context, app, file, manifest, async (rack) => (claim ??= claimLock(context, { rack, app }, lockSpec(rack))));
+    return await deployUnderLock(context, app, file, manifest, prebuilt, async (rack) => (claim ??= claimLock(context, { rack, app }, lockSpec(rack))));
   } finally {
     await claim?.release();
   }
 }
 
-async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
+async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
   const rackProblems = deploymentRules(manifest, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
@@ -97,6 +100,8 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environment.resolved.values);
   const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
+  // build: services (docs/build.md): planned and named now, built before the change set (which names the images).
+  const builds = await prepareBuilds(context, { rack, app, manifest, prebuilt });
 
   // The template is rendered and measured against CloudFormation's quotas before the first write.
   const rendered = renderAppStack({
@@ -105,6 +110,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     manifest,
     version: racknetVersion(),
     priorities,
+    images: builds.images,
     environment: environment.resolved.services,
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
@@ -117,6 +123,10 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     cost: appCostOfChange(region, rack.params, before, after),
   });
   const listeners = appsListeners(manifest);
+  if (builds.pending > 0 && !context.options.dryRun) {
+    refuseUnapprovableBuild(context, `app ${app} on rack ${rack.rack}`);
+    await builds.build();
+  }
   const outcome = await deployStack(
     context.aws,
     {
@@ -126,7 +136,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
-      notes: environmentNotes(environment.writes, environment.deletes),
+      notes: [...environmentNotes(environment.writes, environment.deletes), ...builds.notes],
       existing: existing ?? null,
       pending,
     },
@@ -144,7 +154,8 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);
-  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
+  const images = Object.keys(builds.images).length > 0 ? { images: builds.images } : {};
+  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
 }
 
 /** The listeners whose apps certificate must name this app: internal and router endpoints are HTTPS with the rack CA. */

@@ -1,6 +1,6 @@
 import { appName, type Context } from "../runtime/context.js";
 import { ValidationErrors, type Problem } from "../core/errors.js";
-import { exposureSummary, parseManifest, readManifestText, type ServiceExposure } from "../manifest/index.js";
+import { exposureSummary, parseManifest, readManifestText, type Service, type ServiceExposure } from "../manifest/index.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import { applyAssignments, defaultParams, type RackParams } from "../rack/params.js";
 import { splitRackParams } from "../rack/param-list.js";
@@ -29,7 +29,8 @@ export async function run(context: Context, args: { file: string; rackParams: st
     throw new ValidationErrors(`${file} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);
   }
 
-  const services = exposureSummary(manifest, { app, rack, domain: params?.Domain ?? "" });
+  const byName = new Map(manifest.services.map((service) => [service.name, service]));
+  const services = exposureSummary(manifest, { app, rack, domain: params?.Domain ?? "" }).map((exposure) => ({ ...exposure, ...imageSource(byName.get(exposure.service)) }));
   context.printer.result({ file, app, rack, ...(params ? { params } : {}), valid: true, warnings, services }, () => {
     context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${params ? "" : "; add --rack-params to check against a rack's parameters"})`);
     context.printer.table(COLUMNS, services.map(row));
@@ -59,12 +60,24 @@ function nameProblems(app: string, rack: string): Problem[] {
   return problems;
 }
 
+/** Where a service's image comes from: the manifest's `image:`, or a build (`build:`, or neither key: Convox builds `.`). */
+function imageSource(service: Service | undefined): { image?: string; build?: { path: string; dockerfile: string } } {
+  if (service?.build) return { build: { path: service.build.path, dockerfile: service.build.dockerfile } };
+  return service?.image ? { image: service.image } : {};
+}
+
+function imageText(source: ReturnType<typeof imageSource>): string {
+  if (!source.build) return source.image ?? "-";
+  return `built from ${source.build.path}${source.build.dockerfile === "Dockerfile" ? "" : ` (${source.build.dockerfile})`}`;
+}
+
 interface Row extends Record<string, string> {
   service: string;
   visibility: string;
   endpoints: string;
   ports: string;
   links: string;
+  image: string;
 }
 
 const COLUMNS = [
@@ -73,9 +86,10 @@ const COLUMNS = [
   { header: "ENDPOINTS", key: "endpoints" },
   { header: "PORTS", key: "ports" },
   { header: "LINKS", key: "links" },
+  { header: "IMAGE", key: "image" },
 ] as const;
 
-function row(service: ServiceExposure): Row {
+function row(service: ServiceExposure & ReturnType<typeof imageSource>): Row {
   const needsDomain = (needs: boolean) => (needs ? " (needs Domain)" : "");
   return {
     service: service.service,
@@ -83,5 +97,6 @@ function row(service: ServiceExposure): Row {
     endpoints: service.endpoints.length === 0 ? "private network only" : service.endpoints.map((endpoint) => `${endpoint.url}${needsDomain(endpoint.needsDomain)}`).join(" "),
     ports: service.ports || "-",
     links: service.links.map((link) => `${link.name}=${link.value}${needsDomain(link.needsDomain)}`).join(" ") || "-",
+    image: imageText(service),
   };
 }

@@ -1,3 +1,4 @@
+import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
 import { listApps, type AppInfo } from "../aws/stacks.js";
 import { azCountOf, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
@@ -119,7 +120,7 @@ async function updateRack(
     {
       stackName: rack.name,
       template: { usePrevious: true },
-      parameters: toCfnParameters(params, derived),
+      parameters: parametersTheStackTakes(rack, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
       notes: [...rackParameterNotes(changes, azCountOf(rack), region), ...appNotes(apps, changes)],
@@ -181,4 +182,20 @@ function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): st
       ? `then the services of ${apps.length} app(s) (${names}) move to the private subnets by a rolling deployment`
       : `first the services of ${apps.length} app(s) (${names}) move to the public subnets by a rolling deployment; the NAT gateways are released after`,
   ];
+}
+
+/**
+ * The update reuses the deployed template: a rack installed by an older racknet declares
+ * fewer parameters, and CloudFormation refuses one it does not declare. Those are left out,
+ * unless the user asked to change one: that is refused, never dropped.
+ */
+function parametersTheStackTakes(rack: RackInfo, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
+  const declared = new Set(Object.keys(rack.parameters));
+  const missing = changes.map((change) => PARAMS.find((spec) => spec.name === change.name)?.cfnName ?? change.name).filter((name) => !declared.has(name));
+  if (missing.length > 0) {
+    throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
+      fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,
+    });
+  }
+  return Object.fromEntries(Object.entries(wanted).filter(([name]) => declared.has(name)));
 }

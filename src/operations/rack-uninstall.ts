@@ -1,3 +1,4 @@
+import { removeBuildLeftovers } from "../steps/build-cleanup.js";
 import { emptyZoneBeforeUninstall } from "../steps/zone-emptying.js";
 import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import type { Context } from "../runtime/context.js";
@@ -72,6 +73,7 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();
+      await removeBuildLeftovers(context, name, bucket);
       // What would stop the deletion half way: records racknet wrote in the private zone, tasks' network interfaces.
       await emptyZoneBeforeUninstall(context, rack);
       await waitForSubnetsToEmpty(context, rack, "vpc");

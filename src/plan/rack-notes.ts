@@ -51,6 +51,7 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
       ? [`external services stop answering at <service>.<app>.${change.from}`]
       : [`external services will answer at <service>.<app>.${change.to}`],
   VPCCIDR: (change) => [`the VPC will use ${change.to}`, ...vpcCidrWarnings(change.to)],
+  BuildInstance: (change) => [`builds of \`build:\` services will run on ${change.to} (was ${change.from}); a build already running keeps its machine`],
 };
 
 function notesFor(change: ParamChange, azCount: number, region: string): string[] {

@@ -15,7 +15,8 @@ export type ParamName =
   | "internal_router_cidrs"
   | "internal_router_vpcs"
   | "Domain"
-  | "VPCCIDR";
+  | "VPCCIDR"
+  | "BuildInstance";
 
 /** Parameter names as constants, so code never spells them as string literals. */
 export const RackParam = {
@@ -27,9 +28,10 @@ export const RackParam = {
   InternalRouterVpcs: "internal_router_vpcs",
   Domain: "Domain",
   VPCCIDR: "VPCCIDR",
+  BuildInstance: "BuildInstance",
 } as const satisfies Record<string, ParamName>;
 
-type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname";
+type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "build-instance";
 
 export interface ParamSpec {
   name: ParamName;
@@ -44,6 +46,13 @@ export interface ParamSpec {
 /** Lists (CIDRs, VPCs) are capped so the template can give each entry its own resource. */
 export const LIST_MAX = 5;
 
+/**
+ * CodeBuild's Linux on-demand compute types a rack builds on (docs/build.md): 3 GB and
+ * 2 vCPUs, 7 GB and 4, 15 GB and 8. `small`, `medium` and `large` name them too.
+ */
+export const BUILD_INSTANCES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] as const;
+export type BuildInstance = (typeof BUILD_INSTANCES)[number];
+
 export const PARAMS: readonly ParamSpec[] = [
   { name: "Private", cfnName: "Private", kind: "yes-no", default: "No", installOnly: false, description: "private subnets and one NAT gateway per AZ; services get no public IP" },
   { name: "Internal", cfnName: "Internal", kind: "yes-no", default: "No", installOnly: false, description: "internal load balancer reachable only from the VPC, HTTPS with the rack CA" },
@@ -53,6 +62,7 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: "internal_router_vpcs", cfnName: "InternalRouterVpcs", kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names: vpc-id, or region:vpc-id for another region (up to ${LIST_MAX})` },
   { name: "Domain", cfnName: "Domain", kind: "hostname", default: "", installOnly: false, description: "external services answer at <service>.<app>.<Domain>" },
   { name: "VPCCIDR", cfnName: "VPCCIDR", kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
+  { name: "BuildInstance", cfnName: "BuildInstance", kind: "build-instance", default: "BUILD_GENERAL1_SMALL", installOnly: false, description: "build machine: small, medium or large" },
 ];
 
 export type RackParams = Record<ParamName, string>;
@@ -149,6 +159,8 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
     }
     case "vpc-list":
       return normaliseVpcList(spec.name, value);
+    case "build-instance":
+      return normaliseBuildInstance(spec.name, value);
     case "hostname": {
       if (value === "") return { value: "" };
       const lower = value.toLowerCase().replace(/\.$/, "");
@@ -157,6 +169,14 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       return valid ? { value: lower } : { problem: `${spec.name}: "${raw}" is not a host name`, fix: `${spec.name}=apps.example.com` };
     }
   }
+}
+
+/** `small`, `Medium`, `build_general1_large`: the compute type, spelled as CodeBuild spells it. */
+function normaliseBuildInstance(name: string, value: string): { value: string } | { problem: string; fix: string } {
+  const upper = value.toUpperCase();
+  const found = BUILD_INSTANCES.find((instance) => instance === upper || instance === `BUILD_GENERAL1_${upper}`);
+  if (found) return { value: found };
+  return { problem: `${name} must be small, medium or large (${BUILD_INSTANCES.join(", ")}), not "${value}"`, fix: `${name}=medium` };
 }
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;

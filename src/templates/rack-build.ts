@@ -2,6 +2,7 @@ import { getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
 import { subnetList } from "./rack-network.js";
 import { BUILD_SOURCE_PREFIX } from "../names/index.js";
+import { BUILD_INSTANCES, RackParam, type BuildInstance } from "../rack/params.js";
 
 /**
  * What the rack needs to build apps from source (docs/build.md): an AWS CodeBuild project
@@ -10,7 +11,9 @@ import { BUILD_SOURCE_PREFIX } from "../names/index.js";
  * through the NAT gateways). Sources come from the rack's bucket under `builds/`; racknet
  * passes the buildspec, source and variables with each StartBuild. Pure.
  *
- * References the rack template's Vpc, private subnets, TemplateBucket and IsPrivate.
+ * References the rack template's Vpc, private subnets, TemplateBucket, IsPrivate and the
+ * BuildInstance parameter (a rack parameter: src/rack/params.ts); rack-outputs.ts gives
+ * the project and the log group as the rack's BuildProject and BuildLogGroup outputs.
  */
 
 export const BuildResource = {
@@ -20,13 +23,9 @@ export const BuildResource = {
   securityGroup: "BuildSecurityGroup",
 } as const;
 
-export const BuildOutput = { project: "BuildProject", logGroup: "BuildLogGroup" } as const;
-
-/** The rack parameter that sizes builds. */
-export const BUILD_INSTANCE_PARAMETER = "BuildInstance";
-/** CodeBuild's Linux on-demand compute types: 3 GB/2 vCPU, 7 GB/4 vCPU, 15 GB/8 vCPU (docs/build.md). */
-export const BUILD_INSTANCES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] as const;
-export type BuildInstance = (typeof BUILD_INSTANCES)[number];
+/** The rack parameter that sizes builds; its values are CodeBuild's compute types (src/rack/params.ts). */
+export const BUILD_INSTANCE_PARAMETER = RackParam.BuildInstance;
+export { BUILD_INSTANCES, type BuildInstance };
 
 /** CodeBuild's current Ubuntu standard image (Ubuntu 24.04, with docker). */
 export const BUILD_IMAGE = "aws/codebuild/standard:8.0";
@@ -37,26 +36,14 @@ const BUILD_TIMEOUT_MINUTES = 60;
 const QUEUED_TIMEOUT_MINUTES = 60;
 const LOG_RETENTION_DAYS = 30;
 
-/** The project's own buildspec never runs: every build brings its own (src/build/buildspec.ts). */
-const REFUSING_BUILDSPEC = [
-  "version: 0.2",
-  "phases:",
-  "  build:",
-  "    commands:",
-  '      - echo "racknet passes the buildspec with each build; start builds with racknet build" && exit 1',
-  "",
-].join("\n");
+/**
+ * The project's own buildspec never runs: every build brings its own (src/build/buildspec.ts),
+ * so a build started without one fails at once. Short: the rack template is sent inline.
+ */
+const REFUSING_BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - exit 1\n";
 
 export function buildFragment(): TemplateFragment {
   return {
-    Parameters: {
-      [BUILD_INSTANCE_PARAMETER]: {
-        Type: "String",
-        Default: "BUILD_GENERAL1_SMALL",
-        AllowedValues: [...BUILD_INSTANCES],
-        Description: "compute type of the rack's CodeBuild builds (small: 3 GB, 2 vCPUs; medium: 7 GB, 4; large: 15 GB, 8)",
-      },
-    },
     Resources: {
       [BuildResource.logGroup]: {
         Type: "AWS::Logs::LogGroup",
@@ -70,16 +57,19 @@ export function buildFragment(): TemplateFragment {
         Properties: {
           GroupDescription: "racknet builds: outbound only",
           VpcId: ref(RackResource.Vpc),
-          SecurityGroupEgress: [{ IpProtocol: "-1", CidrIp: "0.0.0.0/0", Description: "registries, package mirrors and ECR" }],
+          // Registries, package mirrors and ECR, through the NAT gateways.
+          SecurityGroupEgress: [{ IpProtocol: "-1", CidrIp: "0.0.0.0/0" }],
           Tags: rackTags("builds"),
         },
       },
       [BuildResource.role]: { Type: "AWS::IAM::Role", Properties: roleProperties() },
+      // CodeBuild's defaults are left out (ImagePullCredentialsType CODEBUILD, S3 logs
+      // disabled), and so is a Name tag beside the Name: the rack template is sent inline,
+      // within CloudFormation's 51,200 bytes.
       [BuildResource.project]: {
         Type: "AWS::CodeBuild::Project",
         Properties: {
           Name: sub("${AWS::StackName}-build"),
-          Description: "racknet: builds the rack's apps from source and pushes them to ECR",
           ServiceRole: getAtt(BuildResource.role, "Arn"),
           Source: { Type: "NO_SOURCE", BuildSpec: REFUSING_BUILDSPEC },
           Artifacts: { Type: "NO_ARTIFACTS" },
@@ -87,14 +77,12 @@ export function buildFragment(): TemplateFragment {
             Type: "LINUX_CONTAINER",
             ComputeType: ref(BUILD_INSTANCE_PARAMETER),
             Image: BUILD_IMAGE,
-            ImagePullCredentialsType: "CODEBUILD",
             // docker build needs its own daemon in the build container.
             PrivilegedMode: true,
           },
           Cache: { Type: "LOCAL", Modes: ["LOCAL_DOCKER_LAYER_CACHE"] },
           LogsConfig: {
             CloudWatchLogs: { Status: "ENABLED", GroupName: ref(BuildResource.logGroup) },
-            S3Logs: { Status: "DISABLED" },
           },
           TimeoutInMinutes: BUILD_TIMEOUT_MINUTES,
           QueuedTimeoutInMinutes: QUEUED_TIMEOUT_MINUTES,
@@ -103,13 +91,9 @@ export function buildFragment(): TemplateFragment {
             { VpcId: ref(RackResource.Vpc), Subnets: subnetList("private"), SecurityGroupIds: [getAtt(BuildResource.securityGroup, "GroupId")] },
             noValue,
           ),
-          Tags: rackTags("build"),
+          Tags: rackTags(),
         },
       },
-    },
-    Outputs: {
-      [BuildOutput.project]: { Value: ref(BuildResource.project) },
-      [BuildOutput.logGroup]: { Value: ref(BuildResource.logGroup) },
     },
   };
 }
@@ -177,11 +161,12 @@ function roleProperties(): Record<string, Json> {
       ],
     },
     Policies: [{ PolicyName: "racknet-build", PolicyDocument: { Version: "2012-10-17", Statement: statements } }],
-    Tags: rackTags("build"),
+    Tags: rackTags(),
   };
 }
 
 function privateSubnetArns(): Json {
   const subnetArn = (index: number) => arn("ec2", `subnet/\${PrivateSubnet${index}}`);
-  return iff(RackCondition.ThreeAzs, [subnetArn(1), subnetArn(2), subnetArn(3)], [subnetArn(1), subnetArn(2)]);
+  // The third only on a three-zone rack; AWS::NoValue drops it from the list on two.
+  return [subnetArn(1), subnetArn(2), iff(RackCondition.ThreeAzs, subnetArn(3), noValue)];
 }

@@ -39,6 +39,10 @@ export const RackOutput = {
   /** The `<pn-id>.private-network.internal` zone (section 5). */
   PrivateNetworkZoneId: "PrivateNetworkZoneId",
   PrivateNetworkZoneName: "PrivateNetworkZoneName",
+  /** The CodeBuild project that builds `build:` services (docs/build.md). */
+  BuildProject: "BuildProject",
+  /** The CloudWatch Logs group of the builds' logs. */
+  BuildLogGroup: "BuildLogGroup",
 } as const;
 
 export type RackOutputName = keyof typeof RackOutput;

@@ -2,6 +2,7 @@ import { getAtt, iff, join, ref, type Json, type Template } from "./cfn.js";
 import type { RackOutputName } from "./rack-contract.js";
 import { joinedSubnets } from "./rack-network.js";
 import { privateNetworkZoneName } from "./rack-dns.js";
+import { BuildResource } from "./rack-build.js";
 import { AzResource, RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
 
 /** The rack's Outputs: every name of rack-contract.ts, each under the condition its resources have. */
@@ -60,6 +61,8 @@ export function rackOutputs(): Outputs {
     RouterZoneId: output(ref(RackResource.RouterZone), RackCondition.Router),
     PrivateNetworkZoneId: output(ref(RackResource.PrivateNetworkZone)),
     PrivateNetworkZoneName: output(privateNetworkZoneName),
+    BuildProject: output(ref(BuildResource.project)),
+    BuildLogGroup: output(ref(BuildResource.logGroup)),
   };
   return outputs;
 }

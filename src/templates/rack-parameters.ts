@@ -1,5 +1,5 @@
 import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
-import { LIST_MAX, PARAMS, type ParamSpec } from "../rack/params.js";
+import { BUILD_INSTANCES, LIST_MAX, PARAMS, type ParamSpec } from "../rack/params.js";
 import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, type ListSlot } from "./rack-ids.js";
 
 /**
@@ -23,6 +23,8 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
       return { ...base, AllowedValues: ["true", "false"] };
     case "cidr":
       return { ...base, AllowedPattern: VPC_CIDR_PATTERN, ConstraintDescription: "an IPv4 CIDR from /16 to /24" };
+    case "build-instance":
+      return { ...base, AllowedValues: [...BUILD_INSTANCES] };
     case "cidr-list":
     case "vpc-list":
     case "hostname":

@@ -5,6 +5,7 @@ import { balancersFragment } from "./rack-balancers.js";
 import { dnsFragment } from "./rack-dns.js";
 import { clusterFragment } from "./rack-cluster.js";
 import { rackOutputs } from "./rack-outputs.js";
+import { buildFragment } from "./rack-build.js";
 
 export { RackCondition, RackResource } from "./rack-ids.js";
 
@@ -35,6 +36,7 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     balancersFragment(),
     dnsFragment(),
     clusterFragment(),
+    buildFragment(),
     ...(options.extra ?? []),
   );
 }

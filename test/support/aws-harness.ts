@@ -2,7 +2,7 @@
  * One in-memory AWS for workflow tests, at the SDK boundary (aws-sdk-client-mock): every
  * client racknet builds is mocked, every call it makes is answered by a small in-memory
  * service that stays consistent (CloudFormation, SSM, ACM, S3, EC2 zones, ELBv2 rules,
- * ECS tasks, Route 53 records), and any other call fails loudly, naming itself, instead
+ * ECS tasks, Route 53 records, ECR, CodeBuild and CloudWatch Logs), and any other call fails loudly, naming itself, instead
  * of resolving `{}`. A workflow runs end to end through `run(context, args)`, on a Context
  * whose printer writes to memory; `run` turns its error into what the user reads and the
  * exit code, in the one place the CLI does (runtime/handle-errors.ts).
@@ -36,9 +36,17 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CodeBuildClient } from "@aws-sdk/client-codebuild";
-import { ECRClient } from "@aws-sdk/client-ecr";
-import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCommand } from "@aws-sdk/client-codebuild";
+import {
+  CreateRepositoryCommand,
+  DeleteRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  ListTagsForResourceCommand,
+  PutLifecyclePolicyCommand,
+} from "@aws-sdk/client-ecr";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
@@ -62,6 +70,7 @@ import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, describeRules } from "./memory-services.js";
+import { MemoryBuilds, MemoryLogs, MemoryRegistry } from "./memory-builds.js";
 import { REGION } from "./physical-ids.js";
 
 class Memory extends Writable {
@@ -96,7 +105,7 @@ export interface Outcome {
   stdout: string;
   stderr: string;
   calls: AwsCall[];
-  /** The calls that change AWS: everything but Describe*, List* and Get*. */
+  /** The calls that change AWS: everything but Describe*, List*, Get* and BatchGet*. */
   writes: string[];
 }
 
@@ -110,6 +119,10 @@ export interface AwsHarness {
   keys: MemoryKeys;
   objects: MemoryObjects;
   privateNetwork: MemoryPrivateNetwork;
+  /** ECR, CodeBuild and CloudWatch Logs, for `build:` services (memory-builds.ts). */
+  registry: MemoryRegistry;
+  builds: MemoryBuilds;
+  logs: MemoryLogs;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
@@ -134,7 +147,7 @@ export function resourceWrites(outcome: Pick<Outcome, "calls">): string[] {
 }
 
 export function isWrite(operation: string): boolean {
-  return !/\.(Describe|List|Get)/.test(operation);
+  return !/\.(Describe|List|Get|BatchGet)/.test(operation);
 }
 
 export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness {
@@ -144,6 +157,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const certificates = new MemoryCertificates();
   const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
+  const registry = new MemoryRegistry();
+  const logs = new MemoryLogs();
+  const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
 
   const stubs: Record<string, AnyStub> = {};
@@ -211,10 +227,20 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   stub("ServiceQuotas", ServiceQuotasClient, [handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: 5 } }))]);
   // The account's default concurrency (1,000, nothing reserved): the sync function may reserve one.
   stub("Lambda", LambdaClient, [handle(GetAccountSettingsCommand, () => ({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } }))]);
-  // Clients no workflow under test should use: any call fails loudly.
-  stub("CodeBuild", CodeBuildClient, []);
-  stub("ECR", ECRClient, []);
-  stub("CloudWatchLogs", CloudWatchLogsClient, []);
+  stub("CodeBuild", CodeBuildClient, [
+    handle(StartBuildCommand, (input) => builds.startBuild(input)),
+    handle(BatchGetBuildsCommand, (input) => builds.batchGetBuilds(input)),
+    handle(StopBuildCommand, (input) => builds.stopBuild(input)),
+  ]);
+  stub("ECR", ECRClient, [
+    handle(CreateRepositoryCommand, (input) => registry.createRepository(input)),
+    handle(DescribeRepositoriesCommand, (input) => registry.describeRepositories(input)),
+    handle(ListTagsForResourceCommand, (input) => registry.listTagsForResource(input)),
+    handle(PutLifecyclePolicyCommand, (input) => registry.putLifecyclePolicy(input)),
+    handle(DescribeImagesCommand, (input) => registry.describeImages(input)),
+    handle(DeleteRepositoryCommand, (input) => registry.deleteRepository(input)),
+  ]);
+  stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
     handle(ListTasksCommand, () => privateNetwork.listTasks()),
@@ -242,6 +268,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     keys,
     objects,
     privateNetwork,
+    registry,
+    builds,
+    logs,
     get zones() {
       return harness.zones;
     },

@@ -124,15 +124,21 @@ export class MemoryObjects {
     return this.buckets.get(bucket)?.get(key);
   }
 
-  putObject(input: { Bucket?: string; Key?: string; Body?: unknown }) {
+  /** Each object's bytes, by `bucket/key` (a build context is a zip, not text). */
+  readonly bytes = new Map<string, Buffer>();
+
+  async putObject(input: { Bucket?: string; Key?: string; Body?: unknown }) {
     const bucket = this.buckets.get(input.Bucket ?? "") ?? new Map<string, string>();
     this.buckets.set(input.Bucket ?? "", bucket);
-    bucket.set(input.Key ?? "", String(input.Body ?? ""));
+    const body = await bodyBytes(input.Body);
+    bucket.set(input.Key ?? "", body.toString());
+    this.bytes.set(`${input.Bucket}/${input.Key}`, body);
     return {};
   }
 
   deleteObject(input: { Bucket?: string; Key?: string }) {
     this.buckets.get(input.Bucket ?? "")?.delete(input.Key ?? "");
+    this.bytes.delete(`${input.Bucket}/${input.Key}`);
     return {};
   }
 
@@ -143,9 +149,25 @@ export class MemoryObjects {
 
   deleteObjects(input: { Bucket?: string; Delete?: { Objects?: { Key?: string }[] } }) {
     const keys = (input.Delete?.Objects ?? []).map((object) => object.Key ?? "");
-    for (const key of keys) this.buckets.get(input.Bucket ?? "")?.delete(key);
+    for (const key of keys) {
+      this.buckets.get(input.Bucket ?? "")?.delete(key);
+      this.bytes.delete(`${input.Bucket}/${key}`);
+    }
     return { Deleted: keys.map((Key) => ({ Key })) };
   }
+}
+
+/** A PutObject body as the SDK takes it: a string, bytes or a readable stream (a file). */
+async function bodyBytes(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (typeof body === "string") return Buffer.from(body);
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  if (typeof body === "object" && Symbol.asyncIterator in body) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks);
+  }
+  return Buffer.from(String(body));
 }
 
 /**

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Json, Template } from "../../src/templates/cfn.js";
 import { rackTemplate } from "../../src/templates/rack.js";
-import { BUILD_IMAGE, BUILD_INSTANCES, BuildResource, buildFragment } from "../../src/templates/rack-build.js";
+import { BUILD_IMAGE, BUILD_INSTANCES, BuildResource } from "../../src/templates/rack-build.js";
 import { defaultParams, toCfnParameters, type RackParams } from "../../src/rack/params.js";
 import { evaluate, type EvaluatedStack } from "../support/cfn-eval.js";
 import { cfnLint } from "../support/cfn-lint.js";
 
 const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/prod/6f1c2a4e-0b7d-4c3e-9a51-2d8e7f6a9b10";
-const template = rackTemplate({ version: "0.0.0-test", extra: [buildFragment()] });
+/** The build resources are part of the rack template itself (src/templates/rack.ts). */
+const template = rackTemplate({ version: "0.0.0-test" });
 
 function cfnParameters(params: Partial<RackParams>, azCount: 2 | 3 = 3): Record<string, string> {
   // Rendered without the sync function, so without its parameter.
@@ -42,7 +43,6 @@ describe("rack template: build resources", () => {
       Type: "LINUX_CONTAINER",
       ComputeType: "BUILD_GENERAL1_MEDIUM",
       Image: BUILD_IMAGE,
-      ImagePullCredentialsType: "CODEBUILD",
       PrivilegedMode: true,
     });
   });
@@ -50,6 +50,14 @@ describe("rack template: build resources", () => {
   it("accepts only small, medium and large compute types, small by default", () => {
     expect(template.Parameters.BuildInstance).toMatchObject({ Default: "BUILD_GENERAL1_SMALL", AllowedValues: [...BUILD_INSTANCES] });
     expect(BUILD_INSTANCES).toEqual(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"]);
+    // A rack parameter like the others: racknet passes the rack's value (the default here).
+    expect(properties(rack(), BuildResource.project).Environment).toMatchObject({ ComputeType: "BUILD_GENERAL1_SMALL" });
+  });
+
+  it("gives its project and log group as the rack's BuildProject and BuildLogGroup outputs", () => {
+    const stack = rack();
+    expect(stack.outputs.BuildProject).toEqual({ Ref: BuildResource.project });
+    expect(stack.outputs.BuildLogGroup).toEqual({ Ref: BuildResource.logGroup });
   });
 
   it("writes build logs to its own log group, kept 30 days", () => {
@@ -82,6 +90,8 @@ describe("rack template: build resources", () => {
       StringEquals: { "ec2:AuthorizedService": "codebuild.amazonaws.com" },
       ArnEquals: { "ec2:Subnet": [1, 2, 3].map((az) => ({ "Fn::Sub": `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:subnet/\${PrivateSubnet${az}}` })) },
     });
+    const twoZones = statements(rack({ Private: "Yes" }, {}, 2)).find((statement) => statement.Action.includes("ec2:CreateNetworkInterfacePermission"));
+    expect(twoZones?.Condition).toMatchObject({ ArnEquals: { "ec2:Subnet": [1, 2].map((az) => ({ "Fn::Sub": `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:subnet/\${PrivateSubnet${az}}` })) } });
   });
 
   it("has least privilege: its sources, this rack's repositories, its logs, the apps' environment", () => {

@@ -36,6 +36,8 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::Lambda::Function": "none",
   "AWS::Lambda::Permission": "none",
   "AWS::Events::Rule": "none",
+  // CodeBuild acts as the project's own service role (BuildRole), also for its network interfaces in a VPC.
+  "AWS::CodeBuild::Project": "none",
 };
 
 /** Properties and types that need a service-linked role to exist before the call is made. */

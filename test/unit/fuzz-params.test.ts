@@ -91,6 +91,10 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
   internal_router_vpcs: list(vpcId),
   Domain: fc.oneof({ weight: 5, arbitrary: hostname }, { weight: 1, arbitrary: fc.constant(good("")) }),
   VPCCIDR: cidr(16, 24, overlapsReserved),
+  BuildInstance: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom("small", "medium", "large", "BUILD_GENERAL1_SMALL", "build_general1_medium", "Build_General1_Large").chain(randomCase).map(good) },
+    { weight: 1, arbitrary: fc.constantFrom("", "xlarge", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL2_SMALL", "huge", "smal", "BUILD_GENERAL1_").map(bad) },
+  ),
 };
 
 interface Name {

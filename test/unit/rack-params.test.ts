@@ -14,6 +14,21 @@ describe("rack parameters (SPEC section 2)", () => {
     expect(params.Domain).toBe("apps.example.com");
   });
 
+  it("BuildInstance: small, medium or large in any case, or CodeBuild's own names, stored as CodeBuild spells them; a rack update may change it", () => {
+    expect(defaultParams().BuildInstance).toBe("BUILD_GENERAL1_SMALL");
+    expect(install("buildinstance=Medium").params.BuildInstance).toBe("BUILD_GENERAL1_MEDIUM");
+    expect(update("BuildInstance=build_general1_large").params.BuildInstance).toBe("BUILD_GENERAL1_LARGE");
+    expect(update("BuildInstance=SMALL").problems).toEqual([]);
+    for (const value of ["xlarge", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL2_SMALL", ""]) {
+      const { problems } = update(`BuildInstance=${value}`);
+      expect(problems.map((problem) => problem.message), value).toEqual([`BuildInstance must be small, medium or large (BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE), not "${value}"`]);
+      expect(problems[0]?.fix).toBe("BuildInstance=medium");
+    }
+    expect(toCfnParameters(install("BuildInstance=large").params, { availabilityZones: ["a", "b"], rackCertificateArn: "arn" }).BuildInstance).toBe("BUILD_GENERAL1_LARGE");
+    // A rack installed before builds existed has no BuildInstance in its stack: the default.
+    expect(fromCfnParameters({ Private: "No" }).BuildInstance).toBe("BUILD_GENERAL1_SMALL");
+  });
+
   it("accept the CloudFormation spelling of internal_router too", () => {
     expect(install("InternalRouter=true").params.internal_router).toBe("true");
   });

@@ -1,0 +1,218 @@
+/**
+ * The images of an app's `build:` services, for `racknet deploy` and `racknet build`
+ * (docs/build.md): plan them offline (every problem at once, before anything is uploaded),
+ * name each one's URI without writing anything (the repository's URI derived from the rack
+ * stack's id, the tag from the content), show the plan, then, only when asked, make the
+ * repository and build and push what ECR does not have yet. Ctrl-C during a build stops it.
+ */
+import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { UserError, ValidationErrors } from "../core/errors.js";
+import type { Manifest } from "../manifest/model.js";
+import { appEnvironmentParameter, repositoryName } from "../names/index.js";
+import { decideApproval } from "../plan/approval.js";
+import { writeContextArchive } from "../build/archive.js";
+import { buildEnvironment, renderBuildspec } from "../build/buildspec.js";
+import { parseImageOverrides } from "../build/image-overrides.js";
+import type { ServiceBuildInput } from "../build/input.js";
+import { planBuilds, type PlannedImage } from "../build/plan.js";
+import { readAppParameters } from "../aws/app-environment.js";
+import { buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
+import { ensureRepository, findRepository, imageExists } from "../aws/ecr.js";
+import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
+import type { Context } from "../runtime/context.js";
+import type { RackInfo } from "./resolve.js";
+
+export interface BuildRequest {
+  rack: RackInfo;
+  app: string;
+  manifest: Manifest;
+  /** `--image SERVICE=URI` entries as typed: those services run the given image and are not built. */
+  prebuilt?: readonly string[];
+}
+
+export interface AppBuilds {
+  /** Service → the image its tasks run: the build's (repository URI and content tag) or the one given with --image. */
+  images: Record<string, string>;
+  /** What the plan showed; undefined when no service is built. */
+  plan?: BuildPlanView;
+  /** Images ECR does not have yet, which `build()` builds. */
+  pending: number;
+  /** Sentences for the change set's plan. */
+  notes: string[];
+  /** Make the repository if it is missing, then build and push every pending image (never on a dry run). */
+  build(): Promise<BuiltImage[]>;
+}
+
+/**
+ * Plan the app's builds and show the plan: local files and reads only (the app's environment
+ * for build args, whether the repository and each image exist). Nothing is created.
+ */
+export async function prepareBuilds(context: Context, request: BuildRequest): Promise<AppBuilds> {
+  const { rack, app, manifest } = request;
+  const overrides = parseImageOverrides(request.prebuilt ?? [], manifest.services);
+  if (overrides.problems.length > 0) throw new ValidationErrors("--image cannot be used as given; nothing was changed", overrides.problems);
+  const inputs = buildInputs(manifest, overrides.images);
+  if (inputs.length === 0) return { images: { ...overrides.images }, pending: 0, notes: [], build: async () => [] };
+
+  const project = rack.outputs.BuildProject;
+  const bucket = rack.outputs.TemplateBucket;
+  if (!project || !bucket) {
+    throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: it was installed by a racknet without builds and has no build project`, {
+      fix: "deploy images built elsewhere with --image SERVICE=URI, or install a new rack for apps built from source",
+    });
+  }
+  const ssm = await context.aws.ssm();
+  const stored = await readAppParameters(ssm, rack.rack, app);
+  const secrets: string[] = [];
+  const appDir = await realpath(dirname(resolve(manifest.file)));
+  const plan = await planBuilds({
+    appDir,
+    services: inputs,
+    resolveFromEnvironment: (name) => {
+      const parameterName = appEnvironmentParameter(rack.rack, app, name);
+      const found = stored.get(parameterName);
+      if (!found) return undefined;
+      secrets.push(found.value);
+      return { parameterName, fingerprint: String(found.version) };
+    },
+  });
+  // A build's log may echo a build arg: never in clear on the terminal.
+  context.printer.conceal(secrets);
+
+  const ecr = await context.aws.ecr();
+  const owner = { rack: rack.rack, app };
+  const existing = await findRepository(ecr, owner);
+  const name = repositoryName(rack.rack, app);
+  const uri = existing?.uri ?? repositoryUri(rack.id, name);
+  const cached = await Promise.all(plan.images.map((image) => (existing ? imageExists(ecr, name, image.tag) : false)));
+  const pending = plan.images.filter((_image, index) => !cached[index]);
+
+  const images: Record<string, string> = { ...overrides.images };
+  for (const [service, tag] of Object.entries(plan.tagOf)) images[service] = `${uri}:${tag}`;
+  const view: BuildPlanView = {
+    app,
+    repository: { name, exists: existing !== undefined },
+    images: plan.images.map((image, index) => ({
+      uri: `${uri}:${image.tag}`,
+      services: image.services,
+      path: contextPath(appDir, image),
+      files: image.context.entries.filter((entry) => entry.kind === "file").length,
+      bytes: image.context.fileBytes,
+      cached: cached[index] ?? false,
+    })),
+    prebuilt: overrides.images,
+  };
+  const printer = new BuildPrinter(context.printer);
+  printer.plan(view);
+
+  return {
+    images,
+    plan: view,
+    pending: pending.length,
+    notes: buildNotes(view, pending.length, context.options.dryRun),
+    build: async () => {
+      const repository = await ensureRepository(ecr, owner, printer.listener);
+      // The plan and a dry run named this URI: the deploy must run what they showed.
+      if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
+      if (pending.length === 0) return [];
+      const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
+      return await buildPending(clients, { project, bucket, app, repository, images: pending }, printer);
+    },
+  };
+}
+
+/**
+ * A deploy that will be refused after its change set whatever the plan says (no terminal and
+ * no --yes, or --require-approval any-change without a terminal) is refused before anything
+ * is built: a build takes minutes, and its image would be deployed by nobody.
+ */
+export function refuseUnapprovableBuild(context: Context, what: string): void {
+  const { yes, allowDestroy, requireApproval } = context.options;
+  const decision = decideApproval({
+    widens: [],
+    destroys: [],
+    hasChanges: true,
+    yes,
+    allowDestroy: allowDestroy ?? false,
+    requireApproval: requireApproval ?? "broadening",
+    tty: context.canPrompt,
+    question: "",
+  });
+  if (decision.kind === "refuse") {
+    throw new UserError(decision.message.replace(/^not applied: /, `not applied to ${what}: `).replace(/; nothing was changed$/, "; nothing was built or changed"), { fix: decision.fix });
+  }
+}
+
+/** `<account>.dkr.ecr.<region>.<domain>/<rack>/<app>`, from `arn:<partition>:cloudformation:<region>:<account>:stack/...`. */
+export function repositoryUri(rackStackId: string, repository: string): string {
+  const [, partition, , region, account] = rackStackId.split(":");
+  if (!partition || !region || !account) throw new Error(`cannot read the account and region of stack ${rackStackId}`);
+  const domain = partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return `${account}.dkr.ecr.${region}.${domain}/${repository}`;
+}
+
+/** The manifest's `build:` services that --image does not cover, as the build plan takes them. */
+export function buildInputs(manifest: Manifest, prebuilt: Readonly<Record<string, string>>): ServiceBuildInput[] {
+  return manifest.services.flatMap((service) => {
+    if (!service.build || prebuilt[service.name] !== undefined) return [];
+    const position = manifest.positions?.get(`services.${service.name}.build`) ?? manifest.positions?.get(`services.${service.name}`);
+    return [
+      {
+        service: service.name,
+        path: service.build.path,
+        dockerfile: service.build.dockerfile,
+        args: service.build.args.map((arg) => (arg.value === undefined ? arg.name : `${arg.name}=${arg.value}`)),
+        ...(position ? { where: `${manifest.file}:${position.line}:${position.column}` } : {}),
+      },
+    ];
+  });
+}
+
+interface PendingBuilds {
+  project: string;
+  bucket: string;
+  app: string;
+  repository: { name: string; uri: string };
+  images: readonly PlannedImage[];
+}
+
+/** Pack, upload and build each image at once; Ctrl-C stops the builds (StopBuild) and says so. */
+async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter): Promise<BuiltImage[]> {
+  const folder = await mkdtemp(join(tmpdir(), "racknet-build-"));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.on("SIGINT", onSigint);
+  try {
+    const requests = pending.images.map((image) => {
+      const build = { imageUri: `${pending.repository.uri}:${image.tag}`, dockerfile: image.context.dockerfile, args: image.args };
+      return {
+        project: pending.project,
+        bucket: pending.bucket,
+        app: pending.app,
+        repository: pending.repository,
+        image,
+        instructions: { buildspec: renderBuildspec(build), environment: buildEnvironment(build) },
+        archive: () => writeContextArchive(image.context, join(folder, `${image.tag}.zip`)),
+      };
+    });
+    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal });
+  } finally {
+    process.off("SIGINT", onSigint);
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function buildNotes(view: BuildPlanView, pending: number, dryRun: boolean): string[] {
+  if (view.images.length === 0) return [];
+  const services = view.images.flatMap((image) => image.services).join(", ");
+  const built = pending === 0 ? "all in it already" : dryRun ? `${pending} to build first; a dry run builds nothing` : `${pending} built and pushed before this change set was made`;
+  return [`${services} run images built from source, from ECR repository ${view.repository.name} (${built})`];
+}
+
+/** The context folder as the manifest names it: `.`, `api`, ... */
+function contextPath(appDir: string, image: PlannedImage): string {
+  const path = relative(appDir, image.context.root).split(sep).join("/");
+  return path === "" ? "." : path;
+}
