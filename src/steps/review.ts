@@ -38,7 +38,7 @@ export interface ReviewPort extends OperationPort {
  */
 export function operationPort(context: Context, extras: ReviewExtras = {}): ReviewPort {
   const approval = extras.approval ?? approvalOf(context);
-  const emit = new DeployPrinter(context.printer).listener;
+  const emit = new DeployPrinter(context.printer, { destructiveByName: extras.destructiveByName ?? false }).listener;
   const plans: Plan[] = [];
   return {
     plans,
