@@ -56,7 +56,7 @@ export async function syncAppsWithRack(
     await deployStack(
       context.aws,
       { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-      { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet services -a ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+      { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
     );
     reports.push({ app: app.app, outcome: "updated", changed });
     context.printer.success(`app ${app.app}: ${note}`);
