@@ -1,5 +1,5 @@
 import type { Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
 import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
@@ -78,7 +78,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         capabilities: ["CAPABILITY_IAM"],
         notes: [
           ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM)"] : []),
-          ...rackParameterNotes(changes, azCount, region),
+          ...rackParameterNotes(changes, azCount, region, args.name),
         ],
       },
       {
@@ -93,11 +93,21 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
     if (outcome.kind !== "applied" && certificates.created) await removeRackCa(context, args.name);
     printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
   } catch (error) {
-    if (certificates.created && !(await describeStack(cfn, stackName).catch(() => undefined))) {
+    const left = await describeStack(cfn, stackName).catch(() => undefined);
+    if (certificates.created && !left) {
       await removeRackCa(context, args.name).catch(() => undefined);
     }
-    throw error;
+    throw left && FAILED_CREATE.has(left.status) ? removeWithUninstall(error, args.name) : error;
   }
+}
+
+/** What a creation that failed leaves: a stack CloudFormation cannot update, only delete. */
+const FAILED_CREATE = new Set(["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED"]);
+
+/** A failed install is undone by `rack uninstall`, which also removes the rack's CA and certificates. */
+function removeWithUninstall(error: unknown, rack: string): unknown {
+  if (!(error instanceof AwsOperationFailed)) return error;
+  return new AwsOperationFailed(error.message, { fix: `remove what is left with \`racknet rack uninstall ${rack}\`, fix the cause, then install again`, cause: error });
 }
 
 /** Everything that needs no AWS call: the rack name and every parameter. */

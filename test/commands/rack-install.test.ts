@@ -96,7 +96,7 @@ describe("racknet rack install", () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/root cause: NetworkSecurityGroup \(AWS::EC2::SecurityGroup\) CREATE_FAILED/);
     expect(result.stderr).toContain("maximum number of security groups");
-    expect(result.stderr).toContain("aws cloudformation delete-stack --stack-name prod");
+    expect(result.stderr).toContain("fix: remove what is left with `racknet rack uninstall prod`, fix the cause, then install again");
     expect(h.cloudFormation.stack("prod")?.status).toBe("ROLLBACK_COMPLETE");
   });
 
