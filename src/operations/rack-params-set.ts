@@ -6,7 +6,7 @@ import { costOfChange, exposure } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { applyAssignments, toCfnParameters, type DerivedParams, type ParamChange, type RackParams } from "../rack/params.js";
+import { applyAssignments, findParam, parseAssignments, toCfnParameters, type DerivedParams, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems } from "../rack/app-rules.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
@@ -41,7 +41,9 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   const { params, changes, problems } = applyAssignments(current, assignments, "update");
   assertNoParamProblems(problems);
   if (changes.length === 0) {
-    context.printer.info(`no changes: rack ${rack.rack} already has ${assignments.join(" ")}`);
+    // Said back in the stored spelling (`private=yes` is Private=Yes).
+    const named = [...new Set(parseAssignments(assignments).assignments.flatMap((assignment) => findParam(assignment.name)?.name ?? []))];
+    context.printer.info(`no changes: rack ${rack.rack} already has ${named.map((name) => `${name}=${params[name]}`).join(" ")}`);
     return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
   }
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
@@ -73,7 +75,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
       parameters: rackParameters(rack, params, derived),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
-      notes: [...rackParameterNotes(changes, azCountOf(rack), region), ...appNotes(apps, changes)],
+      notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
     },
     {
       port,
