@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import type { Problem } from "../core/errors.js";
+import { jsonProblem } from "./json-problem.js";
 import { paint, type Paint } from "./paint.js";
 import { renderTable, type Column } from "./table.js";
 
@@ -44,6 +45,8 @@ export class Printer {
   private readonly stdout: OutputStream;
   private readonly stderr: OutputStream;
   private live?: LiveRegion;
+  /** What a failing command's --json output still carries beside its error (manifest check's verdict). */
+  private failureResult?: Record<string, unknown>;
   /** Credentials from the environment: never printed, on either stream. */
   private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]);
   /** Values the command registered (environment values of a manifest): never on stderr, where AWS's own messages are shown. */
@@ -110,10 +113,22 @@ export class Printer {
     this.writeErr(`${lines.join("\n")}\n`);
   }
 
-  /** With --json, a failure as one JSON object on stdout (the human message is on stderr). */
+  /**
+   * With --json, a failure as one JSON object on stdout (the human message is on stderr):
+   * `{ "error": { code, exitCode, message, fix?, problems? } }`, beside what the command
+   * registered with `resultOnFailure`.
+   */
   jsonError(error: { code: string; exitCode: number; message: string; fix?: string; problems?: readonly Problem[] }): void {
     this.live?.end();
-    if (this.json) this.writeOut(`${JSON.stringify({ error }, null, 2)}\n`);
+    if (!this.json) return;
+    const { problems, fix, ...rest } = error;
+    const shown = { ...rest, ...(fix ? { fix } : {}), ...(problems && problems.length > 0 ? { problems: problems.map(jsonProblem) } : {}) };
+    this.writeOut(`${JSON.stringify({ ...this.failureResult, error: shown }, null, 2)}\n`);
+  }
+
+  /** A command whose failure is still a result (manifest check's verdict): with --json, its fields go out beside the error. */
+  resultOnFailure(value: Record<string, unknown>): void {
+    this.failureResult = value;
   }
 
   /** A command's result: JSON on stdout with --json, else whatever `human` prints. */
