@@ -4,6 +4,7 @@ import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, nameProblem, rackCertif
 import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
+import { planJson } from "../plan/plan.js";
 import { renderTemplate } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack } from "../aws/stacks.js";
@@ -61,6 +62,10 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const changes = (Object.keys(params) as (keyof RackParams)[])
     .filter((name) => params[name] !== defaults[name])
     .map((name) => ({ name, from: defaults[name], to: params[name] }));
+  const port = operationPort(context, {
+    exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
+    cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
+  });
   try {
     const outcome = await deployStack(
       context.aws,
@@ -82,16 +87,14 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         ],
       },
       {
-        port: operationPort(context, {
-          exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
-          cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
-        }),
+        port,
         followCommand: `racknet rack -r ${args.name}`,
         what: `rack ${args.name}`,
       },
     );
     if (outcome.kind !== "applied" && certificates.created) await removeRackCa(context, args.name);
-    printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
+    const plan = port.plans[0] ? planJson(port.plans[0]) : undefined;
+    printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, plan);
   } catch (error) {
     const left = await describeStack(cfn, stackName).catch(() => undefined);
     if (certificates.created && !left) {

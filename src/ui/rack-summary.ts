@@ -2,6 +2,7 @@ import type { StackInfo } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
 import { PARAMS, defaultParams, type RackParams } from "../rack/params.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
+import type { PlanJson } from "../plan/plan.js";
 import type { Printer } from "./printer.js";
 
 /** `racknet rack --json`, and what install prints when it ends. */
@@ -68,13 +69,25 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
   else if (summary.outboundIps.length > 0) printer.info("NAT gateway Elastic IPs: every service's outbound traffic leaves from these");
 }
 
-/** What install prints when it ends: the outcome, then (when applied) the rack as `racknet rack` shows it. */
-export function printRackOutcome(printer: Printer, region: string, name: string, verb: string, outcome: { kind: "no-changes" | "dry-run" } | { kind: "applied"; rack: RackView }): void {
+/**
+ * What install prints when it ends: the outcome, then (when applied) the rack as `racknet rack`
+ * shows it. --json: `{ rack, outcome, plan?, summary? }`, the plan that was shown (a dry run's
+ * too) and, once applied, the summary `racknet rack --json` gives.
+ */
+export function printRackOutcome(
+  printer: Printer,
+  region: string,
+  name: string,
+  verb: string,
+  outcome: { kind: "no-changes" | "dry-run" } | { kind: "applied"; rack: RackView },
+  plan?: PlanJson,
+): void {
+  const shown = { rack: name, outcome: outcome.kind, ...(plan ? { plan } : {}) };
   if (outcome.kind !== "applied") {
-    printer.result({ rack: name, outcome: outcome.kind }, () => undefined);
+    printer.result(shown, () => undefined);
     return;
   }
   printer.success(`rack ${name} ${verb}`);
   const summary = rackSummary(outcome.rack, region);
-  printer.result({ outcome: outcome.kind, ...summary }, () => printRackSummary(printer, summary));
+  printer.result({ ...shown, summary }, () => printRackSummary(printer, summary));
 }

@@ -52,7 +52,7 @@ describe("racknet rack install", () => {
   it("--json: the outcome and the rack, on stdout only", async () => {
     Object.assign(h.options, { yes: true, json: true });
     const result = await h.run(install, args("prod"));
-    expect(JSON.parse(result.stdout)).toMatchObject({ outcome: "applied", name: "prod", status: "CREATE_COMPLETE", region: "us-east-1", parameters: { Private: "No" } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ rack: "prod", outcome: "applied", summary: { name: "prod", status: "CREATE_COMPLETE", region: "us-east-1", parameters: { Private: "No" } } });
   });
 
   it("--dry-run: the plan, then no stack and no CA left behind", async () => {
