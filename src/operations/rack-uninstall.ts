@@ -8,6 +8,7 @@ import { removeRackCa } from "../steps/certificates.js";
 import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
+import { planJson } from "../plan/plan.js";
 
 /**
  * `racknet rack uninstall NAME`: refused while the rack has apps; otherwise the plan (every
@@ -31,11 +32,12 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   }
   const bucket = stack.outputs.TemplateBucket;
   const rack = rackInfo(stack, name);
+  const port = operationPort(context, {
+    destructiveByName: true,
+    cost: costOfChange(await context.aws.region(), { params: rack.params, azCount: azCountOf(rack), apps: [] }, undefined),
+  });
   const outcome = await deleteStack(context.aws, rackStackName(name), {
-    port: operationPort(context, {
-      destructiveByName: true,
-      cost: costOfChange(await context.aws.region(), { params: rack.params, azCount: azCountOf(rack), apps: [] }, undefined),
-    }),
+    port,
     followCommand: "racknet racks",
     what: `rack ${name}`,
     beforeExecute: async () => {
@@ -44,9 +46,13 @@ export async function run(context: Context, args: { name: string }): Promise<voi
       if (removed > 0) context.printer.step(`removed ${removed} leftover template upload(s) from ${bucket}`);
     },
   });
-  if (outcome.kind === "dry-run") return;
+  const plan = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
+  if (outcome.kind === "dry-run") {
+    context.printer.result({ rack: name, outcome: "dry-run", ...plan }, () => undefined);
+    return;
+  }
   if (outcome.kind === "absent") context.printer.info(`nothing to delete: stack ${rackStackName(name)} does not exist`);
   await removeRackCa(context, name);
   context.printer.success(`rack ${name} uninstalled`);
-  context.printer.result({ rack: name, outcome: "deleted" }, () => undefined);
+  context.printer.result({ rack: name, outcome: "deleted", ...plan }, () => undefined);
 }
