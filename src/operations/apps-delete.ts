@@ -12,6 +12,7 @@ import { resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
+import { planJson } from "../plan/plan.js";
 
 /**
  * `racknet apps delete APP`: refused while another racknet change set is pending on the
@@ -40,19 +41,24 @@ export async function run(context: Context, args: { app: string }): Promise<void
   await refuseConcurrentChangeSet(await context.aws.cloudFormation(), app, what);
   const metadata = await readAppMetadata(context, app);
 
+  // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
+  const port = operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, plannedApp(metadata), undefined) });
   const outcome = await deleteStack(context.aws, app.name, {
-    // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
-    port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, plannedApp(metadata), undefined) }),
+    port,
     followCommand: `racknet apps -r ${rack.rack}`,
     what,
     retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
   });
-  if (outcome.kind === "dry-run") return;
+  const plan = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
+  if (outcome.kind === "dry-run") {
+    context.printer.result({ app: app.app, rack: rack.rack, outcome: "dry-run", ...plan }, () => undefined);
+    return;
+  }
   if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
 
   const deletion = await removeLeftovers(context, rack, app);
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
-  context.printer.result(deletion, () => undefined);
+  context.printer.result({ ...deletion, ...plan }, () => undefined);
 }
 
 /** Each leftover is tried even when another fails; what could not be removed is one error at the end (exit 3). */
