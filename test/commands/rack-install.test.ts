@@ -22,8 +22,10 @@ describe("racknet rack install", () => {
     expect(result.writes).toEqual(["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "ACM.ImportCertificate", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"]);
     expect(h.parameters.values.get(CA[0] ?? "")?.type).toBe("SecureString");
     expect(h.parameters.values.get(CA[1] ?? "")?.type).toBe("String");
-    const [certificateArn, certificate] = [...h.certificates.certificates][0] ?? [];
+    // The three certificates are imported side by side: find the rack's by its tag, not by order.
+    const [certificateArn, certificate] = [...h.certificates.certificates].find(([, stored]) => stored.tags["racknet:cert"] === "rack") ?? [];
     expect(certificate?.tags).toEqual({ "racknet:rack": "prod", "racknet:cert": "rack" });
+    expect(h.certificates.certificates.size).toBe(3);
     const stack = h.cloudFormation.stack("prod");
     expect(stack?.status).toBe("CREATE_COMPLETE");
     expect(stack?.tags).toMatchObject({ "racknet:kind": "rack", "racknet:rack": "prod" });
