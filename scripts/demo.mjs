@@ -4,10 +4,27 @@
 // services and private network names, then deploy an app built from source (the rack builds
 // it on CodeBuild and pushes it to ECR) twice: the second time nothing is built and nothing
 // changes. Run with `npm run demo` (it builds first).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { keepEcsTasksRunning, startMoto } from "./moto-server.mjs";
+
+// The demo itself calls ECS (it starts the tasks moto does not): on Node 20 the SDK would print
+// its Node-version notice in the middle of the demo's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+// Without moto the demo cannot run: say what to install, not a stack trace.
+const python = process.env.PYTHON ?? "python3";
+const probe = spawnSync(python, ["-c", "import moto, sys; print(moto.__version__)"], { encoding: "utf8" });
+if (probe.error || probe.status !== 0 || !/^5\.2\./.test(probe.stdout.trim())) {
+  const found = probe.error ? `${python} was not found` : probe.status !== 0 ? `${python} has no moto` : `${python} has moto ${probe.stdout.trim()}`;
+  process.stderr.write(
+    `npm run demo needs moto 5.2 (it runs racknet against a local moto_server), and ${found}.\n` +
+      `Install it with:  ${python} -m pip install "moto[server]==5.2.*"\n` +
+      "(or set PYTHON to an interpreter that has it); see README.md, \"On a machine without moto\".\n",
+  );
+  process.exit(1);
+}
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const racknet = join(root, "bin", "racknet");

@@ -1,4 +1,4 @@
-import { Argument, Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Help, Option } from "commander";
 import { COMMANDS, GROUPS } from "./commands/index.js";
 import type { ArgumentSpec, CommandDeclaration, GlobalFlag } from "./commands/define.js";
 import type { GlobalOptions } from "./runtime/context.js";
@@ -32,6 +32,7 @@ export function buildProgram(run: Runner): Command {
     .option("-r, --rack <rack>", "rack name (also RACKNET_RACK)")
     .option("-a, --app <app>", "app name (default: the current directory's name)")
     .showHelpAfterError("(run with --help for usage)")
+    .configureHelp(EVERY_COMMAND_AT_THE_TOP)
     .exitOverride();
 
   const groups = new Map<string, Command>([["", program]]);
@@ -68,6 +69,40 @@ export function buildProgram(run: Runner): Command {
   }
   return program;
 }
+
+/**
+ * `racknet --help` lists every command, nested ones too (`rack params set`, `env set`,
+ * `apps delete`), each by its whole path and arguments with its summary; a group's help
+ * (`racknet rack --help`) lists its subcommands the same way. Subcommands inherit this
+ * setting, hence the check for the root.
+ */
+const EVERY_COMMAND_AT_THE_TOP: Partial<Help> = {
+  visibleCommands(this: Help, command: Command): Command[] {
+    const listed = Help.prototype.visibleCommands.call(this, command);
+    if (command.parent) return listed;
+    const every: Command[] = [];
+    const visit = (parent: Command) => {
+      for (const sub of parent.commands) {
+        if (sub.name() === "help") continue;
+        every.push(sub);
+        visit(sub);
+      }
+    };
+    visit(command);
+    // commander's own `help [command]`, last as it lists it.
+    return [...every, ...listed.filter((sub) => sub.name() === "help")];
+  },
+  subcommandTerm(this: Help, command: Command): string {
+    const path: string[] = [];
+    for (let at: Command | null = command; at?.parent; at = at.parent) path.unshift(at.name());
+    if (path.length === 0) path.push(command.name());
+    const args = command.registeredArguments.map((argument) => {
+      const name = `${argument.name()}${argument.variadic ? "..." : ""}`;
+      return argument.required ? `<${name}>` : `[${name}]`;
+    });
+    return [...path, ...args].join(" ");
+  },
+};
 
 function commanderArgument(spec: ArgumentSpec): Argument {
   const text = { required: `<${spec.name}>`, optional: `[${spec.name}]`, variadic: `[${spec.name}...]`, some: `<${spec.name}...>` }[spec.shape];

@@ -11,9 +11,10 @@ import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
-import { operationPort } from "../steps/review.js";
+import { operationPort, type ReviewPort } from "../steps/review.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
+import { planJson } from "../plan/plan.js";
 
 /**
  * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
@@ -67,12 +68,14 @@ export async function run(context: Context, args: { app: string }): Promise<void
       { id: "environment", what: `its environment under ${appEnvironmentPath(app)}/` },
     ],
   };
+  let shown: ReviewPort | undefined;
   const deletion = await runOperation(context, scope, plan, async ({ journal }) => {
     if (stackGone && !journal.isDone("stack")) await journal.done("stack", "already gone");
     if (!journal.isDone("stack")) {
+      // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
+      shown = operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, metadata ? plannedApp(metadata) : undefined, undefined) });
       const outcome = await deleteStack(context.aws, app.name, {
-        // Destroying is what was asked for: the command's own go-ahead is enough, as for rack uninstall.
-        port: operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, metadata ? plannedApp(metadata) : undefined, undefined) }),
+        port: shown,
         followCommand: `racknet apps -r ${rack.rack}`,
         what,
         retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
@@ -87,9 +90,14 @@ export async function run(context: Context, args: { app: string }): Promise<void
     }
     return removeLeftovers(context, rack, app, journal);
   });
-  if (!deletion) return;
+  if (!deletion) {
+    // A dry run: the plan it showed is its --json result.
+    const shownPlan = shown?.plans[0];
+    context.printer.result({ app: app.app, rack: rack.rack, outcome: "dry-run", ...(shownPlan ? { plan: planJson(shownPlan) } : {}) }, () => undefined);
+    return;
+  }
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
-  context.printer.result(deletion, () => undefined);
+  context.printer.result({ ...deletion, ...plan }, () => undefined);
 }
 
 /** The app as racknet knows it once its stack is gone: its names, no stack id. */

@@ -5,7 +5,7 @@ import { resolveRack } from "../steps/resolve.js";
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
-  const rows = apps.map((app) => ({ name: app.app, status: app.status, updated: app.lastUpdated?.toISOString() ?? "" }));
+  const rows = apps.map((app) => ({ name: app.app, status: app.status, updated: app.lastUpdated?.toISOString() ?? null }));
   context.printer.result(rows, () => {
     if (rows.length === 0) {
       context.printer.info(`no apps on rack ${rack.rack}; deploy one with \`racknet deploy -a APP\``);
@@ -17,7 +17,7 @@ export async function run(context: Context): Promise<void> {
         { header: "STATUS", key: "status" },
         { header: "UPDATED", key: "updated" },
       ],
-      rows,
+      rows.map((row) => ({ ...row, updated: row.updated ?? "" })),
     );
   });
 }

@@ -68,7 +68,8 @@ export function completionWorkflow(commands: readonly CompletableCommand[]) {
   return async (context: Context, args: { shell: string }): Promise<void> => {
     const shell = SHELLS.find((one) => one === args.shell);
     if (!shell) throw new UsageError(`no completion for shell "${args.shell}"`, { fix: `pass one of: ${SHELLS.join(", ")}` });
-    context.printer.out(completionScript(shell, completionTree(commands)));
+    const script = completionScript(shell, completionTree(commands));
+    context.printer.result({ shell, script }, () => context.printer.out(script));
   };
 }
 

@@ -13,5 +13,5 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   if (value === undefined) {
     throw new UserError(`app ${app} on rack ${rack.rack} has no ${args.name} in its environment`, { fix: `list it with \`racknet env -a ${app}\`, or set it with \`racknet env set ${args.name}=value -a ${app}\`` });
   }
-  context.printer.result({ name: args.name, value }, () => context.printer.out(value));
+  context.printer.result({ app, rack: rack.rack, name: args.name, value }, () => context.printer.out(value));
 }

@@ -4,6 +4,7 @@ import { readAppParameters, writeSecret } from "../aws/app-environment.js";
 import { environmentValueProblem } from "../manifest/environment.js";
 import { appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
+import { planJson } from "../plan/plan.js";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -25,7 +26,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
     const parameter = appEnvironmentParameter(target.rack.rack, app, name);
     versions.set(parameter, (versions.get(parameter) ?? 0) + 1);
   }
-  await rollOut(context, target, {
+  const rolled = await rollOut(context, target, {
     changed: changed.map(([name]) => name),
     versions,
     verb: "set",
@@ -36,6 +37,9 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
       }
     },
   });
+  // A value already stored is no change: none stored is `no-changes`, as deploy says it.
+  const outcome = changed.length === 0 && rolled.outcome === "applied" ? "no-changes" : rolled.outcome;
+  context.printer.result({ app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
 }
 
 /** `NAME=value` pairs (a value may hold `=`); every problem at once, values never quoted. */

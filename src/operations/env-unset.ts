@@ -3,6 +3,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { deleteParameters, readAppParameters } from "../aws/app-environment.js";
 import { appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
+import { planJson } from "../plan/plan.js";
 
 /**
  * `racknet env unset NAME ...`: removed from the app environment. Refused while the deployed
@@ -18,6 +19,7 @@ export async function run(context: Context, args: { names: string[] }): Promise<
   const missing = args.names.filter((_name, index) => !existing.has(parameters[index] ?? ""));
   if (missing.length === args.names.length) {
     context.printer.success(`no changes: app ${app} has no ${missing.join(", ")} in its environment`);
+    context.printer.result({ app, rack: target.rack.rack, outcome: "no-changes", changed: [] }, () => undefined);
     return;
   }
   const read = args.names.filter((_name, index) => target.read.includes(parameters[index] ?? ""));
@@ -26,11 +28,13 @@ export async function run(context: Context, args: { names: string[] }): Promise<
       fix: `remove ${read.join(", ")} from convox.yml (or give ${read.length === 1 ? "it a default" : "them defaults"}), deploy, then unset`,
     });
   }
-  await rollOut(context, target, {
+  const rolled = await rollOut(context, target, {
     changed: [],
     versions: new Map([...existing].map(([name, parameter]) => [name, parameter.version])),
     verb: "unset",
     apply: async () => deleteParameters(ssm, parameters.filter((parameter) => existing.has(parameter))),
   });
-  if (!context.options.dryRun) context.printer.success(`removed ${args.names.filter((name) => !missing.includes(name)).join(", ")} from app ${app}'s environment`);
+  const removed = args.names.filter((name) => !missing.includes(name));
+  if (!context.options.dryRun) context.printer.success(`removed ${removed.join(", ")} from app ${app}'s environment`);
+  context.printer.result({ app, rack: target.rack.rack, outcome: rolled.outcome, changed: removed, ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
 }

@@ -1,6 +1,7 @@
 import { appName, type Context } from "../runtime/context.js";
 import { ValidationErrors, type Problem } from "../core/errors.js";
-import { exposureSummary, parseManifest, readManifestText, type Service, type ServiceExposure } from "../manifest/index.js";
+import { LISTENER_PORT, exposureSummary, parseManifest, readManifestText, type Service, type ServiceExposure } from "../manifest/index.js";
+import { jsonProblem } from "../ui/json-problem.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import { applyAssignments, defaultParams, type RackParams } from "../rack/params.js";
 import { splitRackParams } from "../rack/param-list.js";
@@ -25,13 +26,16 @@ export async function run(context: Context, args: { file: string; rackParams: st
   const text = await readManifestText(file);
   const { manifest, problems, warnings } = parseManifest(text, file, { app, rack, ...(params ? { params } : {}) });
   for (const warning of warnings) context.printer.warnProblem(warning);
+  const verdict = { file, app, rack, ...(params ? { params } : {}), warnings: warnings.map(jsonProblem) };
   if (!manifest || problems.length > 0) {
+    // The verdict is the result, invalid too: --json gives it beside the error (exit 1).
+    context.printer.resultOnFailure({ ...verdict, valid: false, problems: problems.map(jsonProblem), services: [] });
     throw new ValidationErrors(`${file} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);
   }
 
   const byName = new Map(manifest.services.map((service) => [service.name, service]));
   const services = exposureSummary(manifest, { app, rack, domain: params?.Domain ?? "" }).map((exposure) => ({ ...exposure, ...imageSource(byName.get(exposure.service)) }));
-  context.printer.result({ file, app, rack, ...(params ? { params } : {}), valid: true, warnings, services }, () => {
+  context.printer.result({ ...verdict, valid: true, problems: [], services: services.map(serviceJson) }, () => {
     context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${params ? "" : "; add --rack-params to check against a rack's parameters"})`);
     context.printer.table(COLUMNS, services.map(row));
     if (services.some((service) => service.endpoints.some((endpoint) => endpoint.needsDomain) || service.links.some((link) => link.needsDomain))) {
@@ -88,6 +92,18 @@ const COLUMNS = [
   { header: "LINKS", key: "links" },
   { header: "IMAGE", key: "image" },
 ] as const;
+
+/** A service as `manifest check --json` gives it: ports and endpoints in the shape `racknet services --json` uses, and where its image comes from. */
+function serviceJson(service: ServiceExposure & ReturnType<typeof imageSource>) {
+  return {
+    service: service.service,
+    visibility: service.visibility,
+    ...(service.build ? { build: service.build } : service.image ? { image: service.image } : {}),
+    ports: service.port ? [{ listener: LISTENER_PORT, container: service.port.port, scheme: service.port.scheme }] : [],
+    endpoints: service.endpoints.map((endpoint) => ({ kind: endpoint.kind, url: endpoint.url, needsDomain: endpoint.needsDomain })),
+    links: service.links.map((link) => ({ name: link.name, target: link.target, kind: link.kind, value: link.value, needsDomain: link.needsDomain })),
+  };
+}
 
 function row(service: ServiceExposure & ReturnType<typeof imageSource>): Row {
   const needsDomain = (needs: boolean) => (needs ? " (needs Domain)" : "");

@@ -1,9 +1,10 @@
 import type { Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
 import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
+import { planJson } from "../plan/plan.js";
 import { renderTemplate } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack } from "../aws/stacks.js";
@@ -81,6 +82,10 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       { id: "stack", what: `stack ${stackName}` },
     ],
   };
+  const port = operationPort(context, {
+    exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
+    cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
+  });
   await runOperation(context, scope, plan, async ({ journal }) => {
     try {
       const certificates = context.options.dryRun ? dryRunCertificates(region) : await createRackCertificates(context, args.name, journal);
@@ -100,14 +105,11 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           capabilities: ["CAPABILITY_IAM"],
           notes: [
             ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM), its private key encrypted with a KMS key of the rack's own"] : []),
-            ...rackParameterNotes(changes, azCount, region),
+            ...rackParameterNotes(changes, azCount, region, args.name),
           ],
         },
         {
-          port: operationPort(context, {
-            exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
-            cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
-          }),
+          port,
           followCommand: `racknet rack -r ${args.name}`,
           what: `rack ${args.name}`,
           // From here the stack exists and its own status tells where it stands (a rolled-back one is
@@ -119,11 +121,14 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         },
       );
       if (outcome.kind !== "applied") await removeWhatWasMade(context, args.name, journal);
-      printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome);
+      const shown = port.plans[0] ? planJson(port.plans[0]) : undefined;
+      printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, shown);
     } catch (error) {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
       if (!context.options.dryRun && !(await stackExists(context, stackName))) throw await removedAfter(context, args.name, journal, error);
-      throw error;
+      // A creation that failed and rolled back is deleted, CA and all, by `rack uninstall`.
+      const left = await describeStack(await context.aws.cloudFormation(), stackName).catch(() => undefined);
+      throw left && FAILED_CREATE.has(left.status) ? removeWithUninstall(error, args.name) : error;
     }
   });
 }
@@ -150,6 +155,15 @@ async function removedAfter(context: Context, rack: string, journal: Journal, er
     context.printer.warn(`could not remove what this install made (${reason}): \`racknet rack uninstall ${rack}\` removes it`);
   }
   return error;
+}
+
+/** What a creation that failed leaves: a stack CloudFormation cannot update, only delete. */
+const FAILED_CREATE = new Set(["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED"]);
+
+/** A failed install is undone by `rack uninstall`, which also removes the rack's CA and certificates. */
+function removeWithUninstall(error: unknown, rack: string): unknown {
+  if (!(error instanceof AwsOperationFailed)) return error;
+  return new AwsOperationFailed(error.message, { fix: `remove what is left with \`racknet rack uninstall ${rack}\`, fix the cause, then install again`, cause: error });
 }
 
 /** Everything that needs no AWS call: the rack name and every parameter. */

@@ -56,7 +56,9 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   // The rack has the values already: finish what a stopped run left (apps still on the old facts), or say so.
   const behind = changes.length === 0 ? apps.filter((app) => factsBehind(rack, app).length > 0) : [];
   if (changes.length === 0 && !resuming && behind.length === 0) {
-    context.printer.info(`no changes: rack ${rack.rack} already has ${assignments.join(" ")}`);
+    // Said back in the stored spelling (`private=yes` is Private=Yes).
+    const named = [...new Set(parseAssignments(assignments).assignments.flatMap((assignment) => findParam(assignment.name)?.name ?? []))];
+    context.printer.info(`no changes: rack ${rack.rack} already has ${named.map((name) => `${name}=${params[name]}`).join(" ")}`);
     return { rack: rack.rack, changes, outcome: "no-changes", apps: [] };
   }
   if (changes.length === 0 && behind.length > 0 && !resuming) {
@@ -123,7 +125,7 @@ async function updateRack(
       parameters: parametersTheStackTakes(rack, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
-      notes: [...rackParameterNotes(changes, azCountOf(rack), region), ...appNotes(apps, changes)],
+      notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
     },
     {
       port,

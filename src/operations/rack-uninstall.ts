@@ -17,6 +17,7 @@ import { runOperation } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
+import { planJson } from "../plan/plan.js";
 
 const OPERATION = "rack uninstall";
 
@@ -64,11 +65,12 @@ export async function run(context: Context, args: { name: string }): Promise<voi
 async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<"dry-run" | "deleted"> {
   const bucket = stack.outputs.TemplateBucket;
   const rack = rackInfo(stack, name);
+  const port = operationPort(context, {
+    destructiveByName: true,
+    cost: costOfChange(await context.aws.region(), { params: rack.params, azCount: azCountOf(rack), apps: [] }, undefined),
+  });
   const outcome = await deleteStack(context.aws, rackStackName(name), {
-    port: operationPort(context, {
-      destructiveByName: true,
-      cost: costOfChange(await context.aws.region(), { params: rack.params, azCount: azCountOf(rack), apps: [] }, undefined),
-    }),
+    port,
     followCommand: "racknet racks",
     what: `rack ${name}`,
     beforeExecute: async () => {

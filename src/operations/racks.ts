@@ -6,11 +6,12 @@ import { shortParameters } from "../ui/rack-summary.js";
 
 export async function run(context: Context): Promise<void> {
   const racks = await listRacks(await context.aws.cloudFormation());
+  // --json: every parameter by name, the shape `racknet rack` and `rack params` give.
   const rows = racks.map((rack) => ({
     name: rack.name,
     status: rack.status,
-    version: rack.tags[VERSION_TAG] ?? "",
-    parameters: shortParameters(rackInfo(rack, rack.name).params),
+    version: rack.tags[VERSION_TAG] ?? null,
+    parameters: rackInfo(rack, rack.name).params,
   }));
   context.printer.result(rows, () => {
     if (rows.length === 0) {
@@ -24,7 +25,7 @@ export async function run(context: Context): Promise<void> {
         { header: "VERSION", key: "version" },
         { header: "PARAMETERS", key: "parameters" },
       ],
-      rows,
+      rows.map((row) => ({ ...row, version: row.version ?? "", parameters: shortParameters(row.parameters) })),
     );
   });
 }

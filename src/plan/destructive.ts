@@ -12,16 +12,18 @@ import type { DestroyItem, Holds, ResourceChange } from "./model.js";
 interface Guarded {
   noun: string;
   holds: Holds;
-  /** What the user loses, said after the verb. */
+  /** What the user loses when it is replaced (or deleted, unless `deleted` says otherwise), said after the verb. */
   consequence: string;
+  /** What the user loses when it is deleted, where that differs from a replacement. */
+  deleted?: string;
   /** "released" for addresses; "deleted" otherwise. */
   removeVerb?: string;
 }
 
 export const GUARDED_TYPES: Readonly<Record<string, Guarded>> = {
   "AWS::EC2::EIP": { noun: "Elastic IP", holds: "identity", removeVerb: "released", consequence: "its address is gone for good: whoever allow-lists the rack's outbound IPs must be given the new one" },
-  "AWS::EC2::NatGateway": { noun: "NAT gateway", holds: "running work", consequence: "outbound traffic of the private services in its AZ stops until a new one is up" },
-  "AWS::Route53::HostedZone": { noun: "hosted zone", holds: "identity", consequence: "its DNS records stop resolving until recreated" },
+  "AWS::EC2::NatGateway": { noun: "NAT gateway", holds: "running work", consequence: "outbound traffic of the private services in its AZ stops until a new one is up", deleted: "private services in its AZ have no way out through it" },
+  "AWS::Route53::HostedZone": { noun: "hosted zone", holds: "identity", consequence: "its DNS records stop resolving until recreated", deleted: "its DNS records stop resolving" },
   "AWS::Route53::RecordSet": { noun: "DNS record", holds: "identity", consequence: "the name stops resolving" },
   "AWS::Route53::RecordSetGroup": { noun: "DNS records", holds: "identity", consequence: "the names stop resolving" },
   "AWS::S3::Bucket": { noun: "bucket", holds: "data", consequence: "what it stores is lost" },
@@ -37,11 +39,11 @@ export const GUARDED_TYPES: Readonly<Record<string, Guarded>> = {
   "AWS::RDS::DBCluster": { noun: "database cluster", holds: "data", consequence: "its data is deleted unless a snapshot is kept" },
   "AWS::EFS::FileSystem": { noun: "file system", holds: "data", consequence: "its files are deleted" },
   "AWS::ECS::Cluster": { noun: "ECS cluster", holds: "running work", consequence: "every service and task in it stops" },
-  "AWS::ECS::Service": { noun: "ECS service", holds: "running work", consequence: "its tasks stop; a replacement starts new ones under a new service" },
-  "AWS::ElasticLoadBalancingV2::LoadBalancer": { noun: "load balancer", holds: "identity", consequence: "its DNS name and addresses change" },
-  "AWS::ElasticLoadBalancing::LoadBalancer": { noun: "load balancer", holds: "identity", consequence: "its DNS name and addresses change" },
-  "AWS::EC2::Subnet": { noun: "subnet", holds: "running work", consequence: "anything running in it is moved or stopped" },
-  "AWS::EC2::VPC": { noun: "VPC", holds: "running work", consequence: "every resource in it is recreated" },
+  "AWS::ECS::Service": { noun: "ECS service", holds: "running work", consequence: "its tasks stop; a replacement starts new ones under a new service", deleted: "its tasks stop" },
+  "AWS::ElasticLoadBalancingV2::LoadBalancer": { noun: "load balancer", holds: "identity", consequence: "its DNS name and addresses change", deleted: "its DNS name stops answering" },
+  "AWS::ElasticLoadBalancing::LoadBalancer": { noun: "load balancer", holds: "identity", consequence: "its DNS name and addresses change", deleted: "its DNS name stops answering" },
+  "AWS::EC2::Subnet": { noun: "subnet", holds: "running work", consequence: "anything running in it is moved or stopped", deleted: "anything running in it stops" },
+  "AWS::EC2::VPC": { noun: "VPC", holds: "running work", consequence: "every resource in it is recreated", deleted: "the network of everything in it is gone" },
 };
 
 export function destroysOrReplaces(changes: readonly ResourceChange[]): DestroyItem[] {
@@ -51,6 +53,7 @@ export function destroysOrReplaces(changes: readonly ResourceChange[]): DestroyI
     if (!guarded || !action) return [];
     const verb = action === "delete" ? `will be ${guarded.removeVerb ?? "deleted"}` : action === "replace" ? "will be replaced" : "may be replaced";
     const id = change.physicalId ? `${change.logicalId} (${change.physicalId})` : change.logicalId;
+    const consequence = action === "delete" ? (guarded.deleted ?? guarded.consequence) : guarded.consequence;
     return [
       {
         logicalId: change.logicalId,
@@ -59,7 +62,7 @@ export function destroysOrReplaces(changes: readonly ResourceChange[]): DestroyI
         noun: guarded.noun,
         holds: guarded.holds,
         action,
-        sentence: `${guarded.noun} ${id} ${verb}: ${guarded.consequence}`,
+        sentence: `${guarded.noun} ${id} ${verb}: ${consequence}`,
       },
     ];
   });

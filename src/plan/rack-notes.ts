@@ -1,5 +1,6 @@
 import { blocksOverlap, isPublicRange, parseCidr } from "../rack/cidr.js";
 import type { ParamChange, ParamName } from "../rack/params.js";
+import { rackZoneName, routerZoneName } from "../names/index.js";
 import { natCostPhrase, natCreatedSentence } from "./nat-cost.js";
 
 /**
@@ -8,11 +9,12 @@ import { natCostPhrase, natCreatedSentence } from "./nat-cost.js";
  * its resource changes poorly (moto lists none), and these sentences say the
  * same thing from the parameters alone.
  */
-export function rackParameterNotes(changes: readonly ParamChange[], azCount: number, region: string): string[] {
-  return changes.flatMap((change) => notesFor(change, azCount, region));
+export function rackParameterNotes(changes: readonly ParamChange[], azCount: number, region: string, rack = "RACK"): string[] {
+  return changes.flatMap((change) => notesFor(change, azCount, region, rack));
 }
 
-type Describe = (change: ParamChange, azCount: number, region: string) => string[];
+/** `rack` is the rack's name: the notes name its zones as they will be, not a placeholder. */
+type Describe = (change: ParamChange, azCount: number, region: string, rack: string) => string[];
 
 const ON = new Set(["Yes", "true"]);
 
@@ -27,17 +29,17 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
           "services move back to the public subnets, with public IPs",
           `then the ${azCount} NAT gateways and their Elastic IPs are released, last (saving ${natCostPhrase(azCount, region)})`,
         ],
-  Internal: (change) =>
+  Internal: (change, _azCount, _region, rack) =>
     ON.has(change.to)
       ? ["an internal load balancer will be created, reachable only from inside the VPC on 80 and 443 (80 redirects to 443)"]
-      : ["the internal load balancer will be deleted: internal services lose their <service>.<app>.<rack>.convox names"],
+      : [`the internal load balancer will be deleted: internal services lose their <service>.<app>.${rackZoneName(rack)} names`],
   InternalOnly: (change) =>
     ON.has(change.to)
       ? ["the external load balancer will be deleted: nothing on the rack is reachable from the internet"]
       : ["an external load balancer will be created: external services become reachable from the internet"],
-  internal_router: (change) =>
+  internal_router: (change, _azCount, _region, rack) =>
     ON.has(change.to)
-      ? ["an internal router load balancer will be created for rack-to-rack traffic over VPC peering, with a private zone <rack>.router.convox"]
+      ? [`an internal router load balancer will be created for rack-to-rack traffic over VPC peering, with a private zone ${routerZoneName(rack)}`]
       : ["the internal router load balancer and its private zone will be deleted: peered racks lose the router names"],
   internal_router_cidrs: (change) => [
     `the internal router will accept traffic from ${listOr(change.to, "the VPC CIDR")} (was ${listOr(change.from, "the VPC CIDR")})`,
@@ -54,8 +56,8 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
   BuildInstance: (change) => [`builds of \`build:\` services will run on ${change.to} (was ${change.from}); a build already running keeps its machine`],
 };
 
-function notesFor(change: ParamChange, azCount: number, region: string): string[] {
-  return DESCRIBE[change.name](change, azCount, region);
+function notesFor(change: ParamChange, azCount: number, region: string, rack: string): string[] {
+  return DESCRIBE[change.name](change, azCount, region, rack);
 }
 
 /** Entries outside the private ranges: accepted, but never silently (they are also listed under "widens exposure"). */

@@ -44,6 +44,7 @@ export function createContext(options: GlobalOptions): Context {
     color: colorWanted(options.color, process.stderr),
     debug: options.debug,
   });
+  settleCredentialSources(options.profile, printer);
   let calls = 0;
   const aws = new AwsClients({
     region: options.region,
@@ -60,6 +61,21 @@ export function createContext(options: GlobalOptions): Context {
     canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     awsCalls: () => calls,
   };
+}
+
+/**
+ * A profile (--profile or AWS_PROFILE) and keys in the environment both set: the SDK uses the
+ * profile and prints a multi-line warning of its own on the terminal. racknet decides the same
+ * way up front and leaves the unused keys out of the SDK's sight, so no SDK warning reaches the
+ * user; --debug says which source is used.
+ */
+function settleCredentialSources(flagProfile: string | undefined, printer: Printer, env = process.env): void {
+  const profile = flagProfile ?? env.AWS_PROFILE;
+  if (!profile || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return;
+  printer.debug(`credentials: profile ${profile}; AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment are not used`);
+  delete env.AWS_ACCESS_KEY_ID;
+  delete env.AWS_SECRET_ACCESS_KEY;
+  delete env.AWS_SESSION_TOKEN;
 }
 
 /** The app name: -a, else the current directory's name, as Convox does. */

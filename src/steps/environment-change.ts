@@ -10,6 +10,7 @@ import { versionOf } from "./app-environment.js";
 import { parametersRead, releaseEnvironment } from "./environment-release.js";
 import { resolveRack, type RackInfo } from "./resolve.js";
 import { operationPort } from "./review.js";
+import type { Plan } from "../plan/model.js";
 
 export interface EnvironmentTarget {
   rack: RackInfo;
@@ -37,21 +38,27 @@ export interface EnvironmentChange {
   apply: () => Promise<void>;
 }
 
+/** How a change ended, for the command's --json result: the plan when a change set was made. */
+export interface RollOutcome {
+  outcome: "applied" | "dry-run" | "no-changes";
+  plan?: Plan;
+}
+
 /**
  * Store the change; when the running app reads a changed value, roll it out through a change
  * set whose go-ahead comes first (a dry run shows it and writes nothing).
  */
-export async function rollOut(context: Context, target: EnvironmentTarget, change: EnvironmentChange): Promise<void> {
+export async function rollOut(context: Context, target: EnvironmentTarget, change: EnvironmentChange): Promise<RollOutcome> {
   const { app, rack, stack } = target;
   const readNow = stack ? change.changed.filter((name) => target.read.some((parameter) => parameter.endsWith(`/env/${name}`))) : [];
   if (!stack || readNow.length === 0 || !(AppParameter.EnvironmentVersion in stack.parameters)) {
     if (context.options.dryRun) {
       context.printer.info(`dry run: nothing was changed; ${describeLater(target, change)}`);
-      return;
+      return { outcome: "dry-run" };
     }
     await change.apply();
     context.printer.success(`app ${app}'s environment ${change.verb === "set" ? "updated" : "changed"}; ${describeLater(target, change)}`);
-    return;
+    return { outcome: "applied" };
   }
   const port = operationPort(context);
   const outcome = await releaseEnvironment(context, rack, stack, versionOf(target.read, change.versions), port, [
@@ -59,7 +66,7 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
   ], change.apply);
   if (outcome.kind === "no-changes") await change.apply();
   else if (outcome.kind === "applied") context.printer.success(`app ${app} now runs with the new ${readNow.join(", ")}`);
-  context.printer.result({ app, rack: rack.rack, outcome: outcome.kind, changed: change.changed }, () => undefined);
+  return { outcome: outcome.kind, ...(port.plans[0] ? { plan: port.plans[0] } : {}) };
 }
 
 function describeLater(target: EnvironmentTarget, change: EnvironmentChange): string {

@@ -6,6 +6,8 @@ import type { Plan } from "../plan/model.js";
 import type { PlanCost } from "../cost/index.js";
 import type { Context } from "../runtime/context.js";
 import { DeployPrinter } from "../ui/deploy-printer.js";
+import { destroyedSummary } from "../ui/destroy-summary.js";
+import type { Paint } from "../ui/paint.js";
 
 /** The user's standing answers: --dry-run, --yes, --allow-destroy, --require-approval, and whether a terminal can ask. */
 export interface Approval {
@@ -38,7 +40,7 @@ export interface ReviewPort extends OperationPort {
  */
 export function operationPort(context: Context, extras: ReviewExtras = {}): ReviewPort {
   const approval = extras.approval ?? approvalOf(context);
-  const emit = new DeployPrinter(context.printer).listener;
+  const emit = new DeployPrinter(context.printer, { destructiveByName: extras.destructiveByName ?? false }).listener;
   const plans: Plan[] = [];
   return {
     plans,
@@ -52,7 +54,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
       });
       plans.push(plan);
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
-      const verdict = await approve(approval, plan, request, extras.destructiveByName ?? false, signal);
+      const verdict = await approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.printer.paint);
       // A change set was made (an empty one never reaches the review): something would change.
       if (verdict === "dry-run") context.changesPending = true;
       return verdict;
@@ -70,11 +72,12 @@ export function approvalOf(context: Context): Approval {
  * policy decides to go on, to ask (each question in turn; any no stops, nothing changed),
  * or to refuse with what would let it through.
  */
-async function approve(approval: Approval, plan: Plan, request: ReviewRequest, destructiveByName: boolean, signal: AbortSignal): Promise<Verdict> {
+async function approve(approval: Approval, plan: Plan, request: ReviewRequest, destructiveByName: boolean, signal: AbortSignal, paint: Paint): Promise<Verdict> {
   if (approval.dryRun) return "dry-run";
   const decision = decideApproval({
     widens: plan.widensExposure.map((widening) => widening.sentence),
-    destroys: plan.dangers,
+    // Deleting by name: the one question counts what goes (the plan above lists each).
+    destroys: destructiveByName && plan.destroysOrReplaces.length > 0 ? [destroyedSummary(plan.destroysOrReplaces)] : plan.dangers,
     hasChanges: true,
     destructiveByName,
     yes: approval.yes,
@@ -87,7 +90,7 @@ async function approve(approval: Approval, plan: Plan, request: ReviewRequest, d
   if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, `not applied to ${request.what}: `), { fix: decision.fix });
   const { confirm } = await import("../ui/confirm.js");
   for (const question of decision.questions) {
-    const yes = await confirm(question.question, { defaultYes: !question.defaultNo, signal });
+    const yes = await confirm(question.question, { defaultYes: !question.defaultNo, signal, paint });
     if (!yes) throw new UserError("cancelled; nothing changed");
   }
   return "apply";

@@ -1,26 +1,43 @@
-import type { DeployEvent, DeployListener } from "../aws/changeset/events.js";
+import type { DeployEvent, DeployListener, Operation } from "../aws/changeset/events.js";
 import type { Diagnosis } from "../aws/diagnose.js";
-import type { StackActivity } from "../aws/stack-events.js";
 import type { Plan, PlanRow } from "../plan/model.js";
 import { planSummary } from "../plan/plan.js";
 import { costView, type CostRow, type PlanCost } from "../cost/index.js";
+import { formatDuration } from "./activity-board.js";
+import { LiveProgress, loadLiveLibraries } from "./live-progress.js";
+import { PlainProgress } from "./plain-progress.js";
 import type { Printer } from "./printer.js";
+import type { ProgressView } from "./progress-view.js";
 import { renderTable } from "./table.js";
 
 type Row = { action: string; logicalId: string; resourceType: string; replacement: string };
 
+export interface DeployPrinterOptions {
+  /** `apps delete`, `rack uninstall`: what the plan destroys was asked for by name, and needs no --allow-destroy. */
+  destructiveByName?: boolean;
+  /** A live view redrawn in place (default: when stderr is a terminal); else plain lines. */
+  live?: boolean;
+}
+
 /**
- * Renders the change-set engine's events, all on stderr (stdout is for --json results).
- * In CI (stderr not a terminal) every stack event is one line, so logs tell the whole
- * story; on a terminal only what finished or failed is shown, with a running count.
+ * Renders the change-set engine's events, all on stderr (stdout is for --json results):
+ * the plan, then the operation's progress: on a terminal a live view (src/ui/live-progress.ts),
+ * in CI one timestamped line per stack event and a heartbeat while none comes
+ * (src/ui/plain-progress.ts).
  */
 export class DeployPrinter {
-  private finishedResources = 0;
+  private readonly live: boolean;
+  private planned = 0;
+  private progress?: ProgressView;
 
   constructor(
     private readonly printer: Printer,
-    private readonly compact: boolean = printer.interactive,
-  ) {}
+    private readonly options: DeployPrinterOptions = {},
+  ) {
+    this.live = options.live ?? printer.interactive;
+    // Loaded while the change set is made, so the live view is ready when the operation starts.
+    if (this.live) loadLiveLibraries().catch(() => undefined);
+  }
 
   readonly listener: DeployListener = (event) => this.render(event);
 
@@ -33,20 +50,35 @@ export class DeployPrinter {
       case "dry-run":
         return this.printer.info(`dry run: nothing was changed (the change set was deleted); run without --dry-run to ${event.operation} ${event.what}`);
       case "started":
-        return this.printer.step(`${ing(event.operation)} ${event.what} (stack ${event.stackName})`);
+        return this.started(event.operation, event.what, event.stackName);
       case "activity":
-        return this.activity(event.activity);
+        return this.progress?.activity(event.activity);
       case "finished":
-        return this.printer.success(`${event.what}: ${event.status} in ${Math.round(event.elapsedMs / 1000)}s`);
+        this.endProgress();
+        return this.printer.success(`${event.what}: ${event.status} in ${formatDuration(event.elapsedMs)}`);
       case "failed":
+        this.endProgress();
         return this.failure(event.diagnosis);
       case "warning":
         return this.printer.warn(event.message);
     }
   }
 
+  private started(operation: Operation, what: string, stackName: string): void {
+    this.printer.step(`${ing(operation)} ${what} (stack ${stackName})`);
+    const settings = { title: `${ing(operation)} ${what}`, planned: this.planned };
+    this.progress = this.live ? new LiveProgress(this.printer, settings) : new PlainProgress(this.printer, settings);
+    this.progress.start();
+  }
+
+  private endProgress(): void {
+    this.progress?.end();
+    this.progress = undefined;
+  }
+
   private plan(what: string, operation: string, stackName: string, plan: Plan): void {
     const { paint } = this.printer;
+    this.planned = plan.rows.length;
     this.printer.info(`${paint.bold(`Plan to ${operation} ${what}`)} (stack ${stackName}): ${planSummary(plan)}`);
     if (plan.rows.length > 0) {
       const columns = [
@@ -61,7 +93,10 @@ export class DeployPrinter {
     }
     for (const sentence of plan.sentences) this.printer.info(`  • ${sentence}`);
     if (plan.destroysOrReplaces.length > 0) {
-      this.printer.info(paint.red(paint.bold("Destroys or replaces (needs --allow-destroy, or your own yes on a terminal):")));
+      const heading = this.options.destructiveByName
+        ? "Destroys (what this command deletes by name; its own yes, or --yes, is enough):"
+        : "Destroys or replaces (needs --allow-destroy, or your own yes on a terminal):";
+      this.printer.info(paint.red(paint.bold(heading)));
       for (const item of plan.destroysOrReplaces) this.printer.info(`  ${paint.red("!")} ${paint.yellow(item.sentence)}`);
     }
     if (plan.widensExposure.length > 0) {
@@ -91,26 +126,6 @@ export class DeployPrinter {
   private row(row: PlanRow): Row {
     const action = row.dangerous ? this.printer.paint.red(`${row.action} !`) : row.action;
     return { action, logicalId: row.logicalId, resourceType: row.resourceType, replacement: row.replacement };
-  }
-
-  private activity(activity: StackActivity): void {
-    const failed = activity.status.endsWith("_FAILED");
-    if (this.compact) {
-      if (activity.status.endsWith("_IN_PROGRESS") && !activity.isStack) return;
-      if (!activity.isStack && !failed) this.finishedResources += 1;
-      const count = activity.isStack ? "" : this.printer.paint.dim(`[${this.finishedResources}] `);
-      this.printer.info(`${count}${this.describe(activity)}`);
-      return;
-    }
-    const time = activity.timestamp.toISOString().slice(11, 19);
-    this.printer.info(`${time}  ${this.describe(activity)}`);
-  }
-
-  private describe(activity: StackActivity): string {
-    const { paint } = this.printer;
-    const status = activity.status.endsWith("_FAILED") ? paint.red(activity.status) : activity.status.endsWith("_COMPLETE") ? paint.green(activity.status) : activity.status;
-    const reason = activity.reason && activity.reason !== "User Initiated" ? `  ${paint.dim(activity.reason)}` : "";
-    return `${status}  ${activity.resourceType}  ${activity.logicalId}${reason}`;
   }
 
   private failure(diagnosis: Diagnosis): void {

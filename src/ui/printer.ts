@@ -1,13 +1,29 @@
+import { Writable } from "node:stream";
 import type { Problem } from "../core/errors.js";
+import { jsonProblem } from "./json-problem.js";
 import { paint, type Paint } from "./paint.js";
 import { renderTable, type Column } from "./table.js";
+
+/** A stream as racknet writes to it: a terminal tells its size. */
+export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
 
 export interface PrinterOptions {
   json: boolean;
   color: boolean;
   debug: boolean;
-  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout?: OutputStream;
+  stderr?: OutputStream;
+}
+
+/**
+ * Something drawn in place at the bottom of stderr (the live view of a stack operation):
+ * cleared before any other line racknet writes there and drawn again after it, and ended
+ * before an error or a result is written.
+ */
+export interface LiveRegion {
+  clear(): void;
+  redraw(): void;
+  end(): void;
 }
 
 export interface ErrorDetails {
@@ -26,8 +42,11 @@ export class Printer {
   readonly json: boolean;
   readonly debugEnabled: boolean;
   readonly paint: Paint;
-  private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  private readonly stdout: OutputStream;
+  private readonly stderr: OutputStream;
+  private live?: LiveRegion;
+  /** What a failing command's --json output still carries beside its error (manifest check's verdict). */
+  private failureResult?: Record<string, unknown>;
   /** Credentials from the environment: never printed, on either stream. */
   private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]);
   /** Values the command registered (environment values of a manifest): never on stderr, where AWS's own messages are shown. */
@@ -82,6 +101,7 @@ export class Printer {
   }
 
   error(message: string, details: ErrorDetails = {}): void {
+    this.live?.end();
     const lines = [`${this.paint.red("error:")} ${message}`];
     for (const problem of details.problems ?? []) {
       const where = placeOf(problem);
@@ -93,13 +113,27 @@ export class Printer {
     this.writeErr(`${lines.join("\n")}\n`);
   }
 
-  /** With --json, a failure as one JSON object on stdout (the human message is on stderr). */
+  /**
+   * With --json, a failure as one JSON object on stdout (the human message is on stderr):
+   * `{ "error": { code, exitCode, message, fix?, problems? } }`, beside what the command
+   * registered with `resultOnFailure`.
+   */
   jsonError(error: { code: string; exitCode: number; message: string; fix?: string; problems?: readonly Problem[] }): void {
-    if (this.json) this.writeOut(`${JSON.stringify({ error }, null, 2)}\n`);
+    this.live?.end();
+    if (!this.json) return;
+    const { problems, fix, ...rest } = error;
+    const shown = { ...rest, ...(fix ? { fix } : {}), ...(problems && problems.length > 0 ? { problems: problems.map(jsonProblem) } : {}) };
+    this.writeOut(`${JSON.stringify({ ...this.failureResult, error: shown }, null, 2)}\n`);
+  }
+
+  /** A command whose failure is still a result (manifest check's verdict): with --json, its fields go out beside the error. */
+  resultOnFailure(value: Record<string, unknown>): void {
+    this.failureResult = value;
   }
 
   /** A command's result: JSON on stdout with --json, else whatever `human` prints. */
   result(value: unknown, human: () => void): void {
+    this.live?.end();
     if (this.json) this.writeOut(`${JSON.stringify(value, null, 2)}\n`);
     else human();
   }
@@ -114,12 +148,49 @@ export class Printer {
     for (const [key, value] of pairs) this.writeOut(`${this.paint.bold(key.padEnd(width))}  ${value}\n`);
   }
 
+  /** The live view now at the bottom of stderr: lines written meanwhile go above it. */
+  attachLive(region: LiveRegion): void {
+    if (this.live !== region) this.live?.end();
+    this.live = region;
+  }
+
+  detachLive(region: LiveRegion): void {
+    if (this.live === region) this.live = undefined;
+  }
+
+  /**
+   * stderr for a live view to redraw in place: what it writes passes the same masks, and a
+   * terminal that reports no size (a bare pseudo-terminal says 0x0) is taken as 80x24.
+   */
+  liveTerminal(): OutputStream {
+    const stderr = this.stderr;
+    const terminal = new Writable({
+      write: (chunk: Buffer | string, _encoding, done) => {
+        stderr.write(mask(chunk.toString(), [...this.credentials, ...this.concealed]));
+        done();
+      },
+    });
+    Object.defineProperties(terminal, {
+      isTTY: { value: true },
+      columns: { get: () => stderr.columns || 80 },
+      rows: { get: () => stderr.rows || 24 },
+    });
+    return terminal;
+  }
+
   private writeErr(text: string): void {
+    const live = this.live;
+    live?.clear();
     this.stderr.write(mask(text, [...this.credentials, ...this.concealed]));
+    live?.redraw();
   }
 
   private writeOut(text: string): void {
+    // stdout on the same terminal as the live view: the view steps aside for the line.
+    const live = this.stdout.isTTY ? this.live : undefined;
+    live?.clear();
     this.stdout.write(mask(text, this.credentials));
+    live?.redraw();
   }
 
   /** Raw text on stdout (a template, a PEM). */

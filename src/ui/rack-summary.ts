@@ -2,17 +2,21 @@ import type { StackInfo } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
 import { PARAMS, defaultParams, type RackParams } from "../rack/params.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
+import type { PlanJson } from "../plan/plan.js";
 import type { Printer } from "./printer.js";
 
+/** `racknet rack --json`, and what install prints when it ends. */
 export interface RackSummary {
   name: string;
   status: string;
   region: string;
   version: string;
+  /** Every rack parameter by its name, as `racknet rack params` and `racknet racks` give them. */
   parameters: RackParams;
-  endpoints: { external?: string; internal?: string; router?: string };
+  /** Each load balancer's DNS name; null where the rack has none (or its stack reports none). */
+  endpoints: { external: string | null; internal: string | null; router: string | null };
+  /** The NAT gateways' Elastic IPs of a private rack; empty for a public one (each task has its own). */
   outboundIps: string[];
-  outboundNote: string;
   /** The last drift detection's verdict (`racknet rack` reads it; `racknet rack drift` runs one). */
   drift?: DriftSummary;
   /** When the rack's certificates expire. */
@@ -48,15 +52,14 @@ export function certificatesLine(certificates: readonly CertificateExpiryView[])
   return certificates.map((entry) => `${entry.kind} ${entry.notAfter.slice(0, 10)} (${entry.daysLeft < 0 ? "expired" : `${entry.daysLeft} days`}${entry.renewDue ? ", renew due" : ""})`).join(", ");
 }
 
-/** `racknet rack`: what a user wants to know about the rack, from one DescribeStacks. */
 /** What the summary reads of a deployed rack. */
 export type RackView = Pick<StackInfo, "status" | "tags"> & { rack: string; rackOutputs: RackOutputs; params: RackParams };
 
+/** `racknet rack`: what a user wants to know about the rack, from one DescribeStacks. */
 export function rackSummary(rack: RackView, region: string): RackSummary {
   const parameters = rack.params;
   const outputs = rack.rackOutputs;
   const nat = (outputs.NatElasticIps ?? "").split(",").filter(Boolean);
-  const isPrivate = parameters.Private === "Yes";
   return {
     name: rack.rack,
     status: rack.status,
@@ -64,14 +67,11 @@ export function rackSummary(rack: RackView, region: string): RackSummary {
     version: rack.tags[VERSION_TAG] ?? "unknown",
     parameters,
     endpoints: {
-      ...(outputs.ExternalLoadBalancerDns ? { external: outputs.ExternalLoadBalancerDns } : {}),
-      ...(outputs.InternalLoadBalancerDns ? { internal: outputs.InternalLoadBalancerDns } : {}),
-      ...(outputs.RouterLoadBalancerDns ? { router: outputs.RouterLoadBalancerDns } : {}),
+      external: outputs.ExternalLoadBalancerDns || null,
+      internal: outputs.InternalLoadBalancerDns || null,
+      router: outputs.RouterLoadBalancerDns || null,
     },
-    outboundIps: isPrivate ? nat : [],
-    outboundNote: isPrivate
-      ? "NAT gateway Elastic IPs: every service's outbound traffic leaves from these"
-      : "public rack: each task leaves from its own public IP (set Private=Yes for fixed outbound IPs)",
+    outboundIps: parameters.Private === "Yes" ? nat : [],
   };
 }
 
@@ -83,29 +83,46 @@ export function shortParameters(parameters: RackParams): string {
 }
 
 export function printRackSummary(printer: Printer, summary: RackSummary): void {
+  const { parameters, endpoints } = summary;
+  // A stack that failed (ROLLBACK_COMPLETE) has no outputs: say so, not that the parameters took them away.
+  const absent = (expected: boolean, reason: string) => (expected ? `(none: stack ${summary.status} reports none)` : `(none: ${reason})`);
+  const isPrivate = parameters.Private === "Yes";
   printer.keyValues([
     ["Name", summary.name],
     ["Status", summary.status],
     ["Region", summary.region],
     ["Version", summary.version],
-    ["Parameters", shortParameters(summary.parameters)],
-    ["External", summary.endpoints.external ?? "(none: InternalOnly=Yes)"],
-    ...(summary.endpoints.internal ? [["Internal", summary.endpoints.internal] as const] : []),
-    ...(summary.endpoints.router ? [["Internal router", summary.endpoints.router] as const] : []),
-    ["Outbound IPs", summary.outboundIps.length > 0 ? summary.outboundIps.join(", ") : "dynamic"],
+    ["Parameters", shortParameters(parameters)],
+    ["External", endpoints.external ?? absent(parameters.InternalOnly !== "Yes", "InternalOnly=Yes")],
+    ...(endpoints.internal || parameters.Internal === "Yes" ? [["Internal", endpoints.internal ?? absent(true, "")] as const] : []),
+    ...(endpoints.router || parameters.internal_router === "true" ? [["Internal router", endpoints.router ?? absent(true, "")] as const] : []),
+    ["Outbound IPs", summary.outboundIps.length > 0 ? summary.outboundIps.join(", ") : isPrivate ? absent(true, "") : "dynamic"],
     ...(summary.drift ? [["Drift", driftLine(summary.drift)] as const] : []),
     ...(summary.certificates && summary.certificates.length > 0 ? [["Certificates", certificatesLine(summary.certificates)] as const] : []),
   ]);
-  printer.info(summary.outboundNote);
+  if (!isPrivate) printer.info("public rack: each task leaves from its own public IP (set Private=Yes for fixed outbound IPs)");
+  else if (summary.outboundIps.length > 0) printer.info("NAT gateway Elastic IPs: every service's outbound traffic leaves from these");
 }
 
-/** What install prints when it ends: the outcome, then (when applied) the rack as `racknet rack` shows it. */
-export function printRackOutcome(printer: Printer, region: string, name: string, verb: string, outcome: { kind: "no-changes" | "dry-run" } | { kind: "applied"; rack: RackView }): void {
+/**
+ * What install prints when it ends: the outcome, then (when applied) the rack as `racknet rack`
+ * shows it. --json: `{ rack, outcome, plan?, summary? }`, the plan that was shown (a dry run's
+ * too) and, once applied, the summary `racknet rack --json` gives.
+ */
+export function printRackOutcome(
+  printer: Printer,
+  region: string,
+  name: string,
+  verb: string,
+  outcome: { kind: "no-changes" | "dry-run" } | { kind: "applied"; rack: RackView },
+  plan?: PlanJson,
+): void {
+  const shown = { rack: name, outcome: outcome.kind, ...(plan ? { plan } : {}) };
   if (outcome.kind !== "applied") {
-    printer.result({ rack: name, outcome: outcome.kind }, () => undefined);
+    printer.result(shown, () => undefined);
     return;
   }
   printer.success(`rack ${name} ${verb}`);
   const summary = rackSummary(outcome.rack, region);
-  printer.result({ outcome: outcome.kind, ...summary }, () => printRackSummary(printer, summary));
+  printer.result({ ...shown, summary }, () => printRackSummary(printer, summary));
 }

@@ -78,7 +78,7 @@ describe("deleteStack", () => {
     vi.mocked(confirm).mockResolvedValue(false);
     const error = await deleteStack(h.context.aws, STACK, h.options({ destructiveByName: true, yes: false, canPrompt: true })).catch((caught: unknown) => caught);
     expect((error as Error).message).toBe("cancelled; nothing changed");
-    expect(vi.mocked(confirm).mock.calls[0]?.[0]).toContain("load balancer ExternalBalancer will be deleted");
+    expect(vi.mocked(confirm).mock.calls[0]?.[0]).toBe("Delete rack prod? This destroys: 1 VPC, 1 load balancer and 1 NAT gateway.");
     expect(h.cfn).not.toHaveReceivedCommand(DeleteStackCommand);
   });
 

@@ -151,6 +151,7 @@ describe("racknet apps delete", () => {
       certificates: [shopCert],
       repository: "deleted",
       environment: ["/racknet/prod/apps/shop/env/DATABASE_URL", "/racknet/prod/apps/shop/env/API_KEY"],
+      plan: expect.objectContaining({ changes: expect.any(Array) }),
     });
   });
 

@@ -26,8 +26,10 @@ describe("racknet rack install", () => {
     ]);
     expect(h.parameters.values.get(CA[0] ?? "")?.type).toBe("SecureString");
     expect(h.parameters.values.get(CA[1] ?? "")?.type).toBe("String");
+    // The three certificates are imported side by side: find the rack's by its tag, not by order.
     const [certificateArn, certificate] = [...h.certificates.certificates].find(([, stored]) => stored.tags["racknet:cert"] === "rack") ?? [];
     expect(certificate?.tags).toEqual({ "racknet:rack": "prod", "racknet:cert": "rack" });
+    expect(h.certificates.certificates.size).toBe(3);
     const stack = h.cloudFormation.stack("prod");
     expect(stack?.status).toBe("CREATE_COMPLETE");
     expect(stack?.tags).toMatchObject({ "racknet:kind": "rack", "racknet:rack": "prod" });
@@ -56,7 +58,7 @@ describe("racknet rack install", () => {
   it("--json: the outcome and the rack, on stdout only", async () => {
     Object.assign(h.options, { yes: true, json: true });
     const result = await h.run(install, args("prod"));
-    expect(JSON.parse(result.stdout)).toMatchObject({ outcome: "applied", name: "prod", status: "CREATE_COMPLETE", region: "us-east-1", parameters: { Private: "No" } });
+    expect(JSON.parse(result.stdout)).toMatchObject({ rack: "prod", outcome: "applied", summary: { name: "prod", status: "CREATE_COMPLETE", region: "us-east-1", parameters: { Private: "No" } } });
   });
 
   it("--dry-run: the plan, then no stack and no CA left behind", async () => {
@@ -101,7 +103,7 @@ describe("racknet rack install", () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/root cause: NetworkSecurityGroup \(AWS::EC2::SecurityGroup\) CREATE_FAILED/);
     expect(result.stderr).toContain("maximum number of security groups");
-    expect(result.stderr).toContain("aws cloudformation delete-stack --stack-name prod");
+    expect(result.stderr).toContain("fix: remove what is left with `racknet rack uninstall prod`, fix the cause, then install again");
     expect(h.cloudFormation.stack("prod")?.status).toBe("ROLLBACK_COMPLETE");
   });
 

@@ -37,7 +37,7 @@ describe("racknet rack params set: refusals, nothing written", () => {
     await installedRack(h, "prod", ["Internal=Yes"]);
     const result = await set("Private=no", "internal=YES");
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain("no changes: rack prod already has Private=no internal=YES");
+    expect(result.stderr).toContain("no changes: rack prod already has Private=No Internal=Yes");
     expect(result.writes).toEqual([]);
   });
 

@@ -52,8 +52,8 @@ describe("racknet racks and racknet rack", () => {
     expect(human.stdout).toMatch(/^dev\s+CREATE_COMPLETE\s+0\.1\.0\s+defaults$/m);
     const json = await read(racks, undefined, { json: true });
     expect(JSON.parse(json.stdout)).toEqual([
-      { name: "prod", status: "CREATE_COMPLETE", version: "0.1.0", parameters: "Private=Yes Internal=Yes" },
-      { name: "dev", status: "CREATE_COMPLETE", version: "0.1.0", parameters: "defaults" },
+      { name: "prod", status: "CREATE_COMPLETE", version: "0.1.0", parameters: expect.objectContaining({ Private: "Yes", Internal: "Yes", InternalOnly: "No" }) },
+      { name: "dev", status: "CREATE_COMPLETE", version: "0.1.0", parameters: expect.objectContaining({ Private: "No", Internal: "No" }) },
     ]);
   });
 

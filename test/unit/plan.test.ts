@@ -58,10 +58,10 @@ describe("buildPlan", () => {
     );
     expect(plan.rows.map((row) => row.dangerous)).toEqual([true, true, true, true, false, false]);
     expect(plan.dangers).toEqual([
-      "load balancer ExternalBalancer will be deleted: its DNS name and addresses change",
+      "load balancer ExternalBalancer will be deleted: its DNS name stops answering",
       "subnet PublicSubnet0 will be replaced: anything running in it is moved or stopped",
       "VPC Vpc may be replaced: every resource in it is recreated",
-      "hosted zone PrivateZone will be deleted: its DNS records stop resolving until recreated",
+      "hosted zone PrivateZone will be deleted: its DNS records stop resolving",
     ]);
   });
 

@@ -1,0 +1,86 @@
+import type { StackActivity } from "../aws/stack-events.js";
+
+/** A resource of the stack under way, as the progress views show it. */
+export interface ResourceProgress {
+  logicalId: string;
+  resourceType: string;
+  /** Its latest status, CloudFormation's word (CREATE_IN_PROGRESS, DELETE_COMPLETE, ...). */
+  status: string;
+  /**
+   * When racknet first saw it in progress (local clock, ms: AWS's own timestamps may be
+   * skewed); absent when its first event already settled it (its time is not known).
+   */
+  since?: number;
+  /** When racknet saw it settle (complete, failed or skipped). */
+  settledAt?: number;
+}
+
+/**
+ * What one stack operation has done so far, from its events: which resources are in
+ * progress and for how long, how many are done out of how many. The total is the plan's
+ * count of resource changes, or the resources seen when CloudFormation reports more (a
+ * parameter change the change set did not list). Pure: the caller gives the time.
+ */
+export class ActivityBoard {
+  private readonly resources = new Map<string, ResourceProgress>();
+
+  constructor(
+    private readonly planned: number,
+    readonly startedAt: number,
+  ) {}
+
+  /** Record a stack event; returns the resource it is about (undefined for the stack's own events). */
+  record(activity: StackActivity, now: number): ResourceProgress | undefined {
+    if (activity.isStack) return undefined;
+    const known = this.resources.get(activity.logicalId);
+    const settled = isSettled(activity.status);
+    // Still running since it was first seen; or starting again (a rollback deletes what it created).
+    const since = known && !isSettled(known.status) ? known.since : settled ? undefined : now;
+    const state: ResourceProgress = {
+      logicalId: activity.logicalId,
+      resourceType: activity.resourceType,
+      status: activity.status,
+      ...(since !== undefined ? { since } : {}),
+      ...(settled ? { settledAt: now } : {}),
+    };
+    this.resources.set(activity.logicalId, state);
+    return state;
+  }
+
+  get done(): number {
+    return [...this.resources.values()].filter((resource) => isSettled(resource.status)).length;
+  }
+
+  get failed(): number {
+    return [...this.resources.values()].filter((resource) => resource.status.endsWith("_FAILED")).length;
+  }
+
+  get total(): number {
+    return Math.max(this.planned, this.resources.size);
+  }
+
+  /** Resources still in progress, the longest-running first (a NAT gateway stays at the top). */
+  inProgress(): Array<ResourceProgress & { since: number }> {
+    return [...this.resources.values()]
+      .filter((resource): resource is ResourceProgress & { since: number } => !isSettled(resource.status) && resource.since !== undefined)
+      .sort((a, b) => a.since - b.since);
+  }
+}
+
+export function isSettled(status: string): boolean {
+  return status.endsWith("_COMPLETE") || status.endsWith("_FAILED") || status.endsWith("_SKIPPED");
+}
+
+/** `42s`, `4m10s`, `1h02m`: a wait as a person reads it. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+/** `12/44 done` when the total is known, `12 done` otherwise. */
+export function doneOf(board: ActivityBoard): string {
+  return board.total > 0 ? `${board.done}/${board.total} done` : `${board.done} done`;
+}

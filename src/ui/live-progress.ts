@@ -1,0 +1,123 @@
+import type { StackActivity } from "../aws/stack-events.js";
+import { ActivityBoard, doneOf, formatDuration, isSettled } from "./activity-board.js";
+import { activityLine } from "./activity-line.js";
+import type { LiveRegion, Printer } from "./printer.js";
+import type { ProgressSettings, ProgressView } from "./progress-view.js";
+
+/** log-update's redraw-in-place function (its type, without loading it). */
+type Redraw = ReturnType<typeof import("log-update").createLogUpdate>;
+
+export interface LiveLibraries {
+  createLogUpdate: typeof import("log-update").createLogUpdate;
+  spinner: { interval: number; frames: string[] };
+}
+
+let loading: Promise<LiveLibraries> | undefined;
+
+/**
+ * log-update (redraw in place) and cli-spinners, loaded the first time a live view may be
+ * needed, so commands that never show one do not pay for them at start-up.
+ */
+export function loadLiveLibraries(): Promise<LiveLibraries> {
+  loading ??= Promise.all([import("log-update"), import("cli-spinners")]).then(([logUpdate, spinners]) => ({
+    createLogUpdate: logUpdate.createLogUpdate,
+    spinner: spinners.default.dots,
+  }));
+  return loading;
+}
+
+/** The most resources listed under the headline; the rest are counted. */
+const MAX_LISTED = 8;
+
+/**
+ * A stack operation on a terminal, in the CDK and Copilot manner: each resource that
+ * finishes or fails is a line that stays; below them, redrawn in place, a headline with a
+ * spinner (what runs, done/total, elapsed time) and every resource still in progress with
+ * its own time, the longest-running first, so a NAT gateway or a load balancer that takes
+ * minutes is visibly still working. At the end the live part is erased: only lines remain.
+ * Until the libraries are loaded (or if they cannot be) the lines come without the live part.
+ */
+export class LiveProgress implements ProgressView, LiveRegion {
+  private readonly board: ActivityBoard;
+  private readonly now: () => number;
+  private redrawer?: Redraw;
+  private frames: string[] = ["-"];
+  private frame = 0;
+  private timer?: NodeJS.Timeout;
+  private ended = false;
+
+  constructor(
+    private readonly printer: Printer,
+    private readonly settings: ProgressSettings,
+    private readonly libraries: Promise<LiveLibraries> = loadLiveLibraries(),
+  ) {
+    this.now = settings.now ?? Date.now;
+    this.board = new ActivityBoard(settings.planned, this.now());
+  }
+
+  start(): void {
+    this.printer.attachLive(this);
+    this.libraries.then(
+      (libraries) => {
+        if (this.ended) return;
+        this.redrawer = libraries.createLogUpdate(this.printer.liveTerminal());
+        this.frames = libraries.spinner.frames;
+        this.timer = setInterval(() => this.tick(), libraries.spinner.interval);
+        // The spinner never keeps racknet running once the work is done.
+        this.timer.unref();
+        this.redraw();
+      },
+      () => undefined,
+    );
+  }
+
+  activity(activity: StackActivity): void {
+    const resource = this.board.record(activity, this.now());
+    if (resource && !isSettled(resource.status)) {
+      this.redraw();
+      return;
+    }
+    // A resource done (or failed), or the stack's own news: a line that stays.
+    if (activity.isStack && activity.status.endsWith("_IN_PROGRESS") && activity.reason === "User Initiated") return;
+    const count = resource ? this.printer.paint.dim(`[${this.board.done}] `) : "";
+    const took = resource?.since !== undefined && resource.settledAt !== undefined ? `  ${this.printer.paint.dim(formatDuration(resource.settledAt - resource.since))}` : "";
+    this.printer.info(`${count}${activityLine(activity, this.printer.paint)}${took}`);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.timer) clearInterval(this.timer);
+    this.redrawer?.clear();
+    this.redrawer?.done();
+    this.printer.detachLive(this);
+  }
+
+  clear(): void {
+    this.redrawer?.clear();
+  }
+
+  redraw(): void {
+    if (!this.ended) this.redrawer?.(this.render());
+  }
+
+  private tick(): void {
+    this.frame += 1;
+    this.redraw();
+  }
+
+  /** The live part: the headline, then the resources in progress. */
+  render(): string {
+    const { paint } = this.printer;
+    const now = this.now();
+    const spinner = paint.cyan(this.frames[this.frame % this.frames.length] ?? "-");
+    const running = this.board.inProgress();
+    const counts = running.length > 0 ? `${doneOf(this.board)}, ${running.length} in progress` : doneOf(this.board);
+    const headline = `${spinner} ${paint.bold(this.settings.title)}  ${counts}  ${paint.dim(formatDuration(now - this.board.startedAt))}`;
+    const listed = running.slice(0, MAX_LISTED);
+    const width = Math.max(0, ...listed.map((resource) => resource.logicalId.length));
+    const lines = listed.map((resource) => `  ${spinner} ${resource.logicalId.padEnd(width)}  ${paint.dim(resource.resourceType)}  ${formatDuration(now - resource.since)}`);
+    if (running.length > listed.length) lines.push(paint.dim(`  … and ${running.length - listed.length} more in progress`));
+    return [headline, ...lines].join("\n");
+  }
+}

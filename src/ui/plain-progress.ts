@@ -1,0 +1,77 @@
+import type { StackActivity } from "../aws/stack-events.js";
+import { ActivityBoard, formatDuration } from "./activity-board.js";
+import { activityLine, clockTime } from "./activity-line.js";
+import type { LiveRegion, Printer } from "./printer.js";
+import type { ProgressSettings, ProgressView } from "./progress-view.js";
+
+/** How long without a stack event before a CI log says racknet is still waiting, and how often after. */
+export const HEARTBEAT_MS = 60_000;
+/** How often the quiet time is checked: the heartbeat is at most this late. */
+const CHECK_MS = 5_000;
+/** Resources a heartbeat names; the rest are counted. */
+const NAMED = 3;
+
+/**
+ * A stack operation in CI (stderr not a terminal): one timestamped line per stack event,
+ * so the log tells the whole story, and while CloudFormation reports nothing a heartbeat
+ * line at most once a minute, naming what is still in progress, so a long NAT gateway
+ * wait does not look like a hung job.
+ */
+export class PlainProgress implements ProgressView, LiveRegion {
+  private readonly board: ActivityBoard;
+  private readonly now: () => number;
+  /** The last line this view wrote (an event or a heartbeat). */
+  private quietSince: number;
+  private lastEventAt: number;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly printer: Printer,
+    settings: ProgressSettings,
+  ) {
+    this.now = settings.now ?? Date.now;
+    this.board = new ActivityBoard(settings.planned, this.now());
+    this.quietSince = this.now();
+    this.lastEventAt = this.quietSince;
+  }
+
+  start(): void {
+    this.printer.attachLive(this);
+    this.timer = setInterval(() => this.heartbeat(), CHECK_MS);
+    this.timer.unref();
+  }
+
+  activity(activity: StackActivity): void {
+    this.board.record(activity, this.now());
+    this.quietSince = this.now();
+    this.lastEventAt = this.quietSince;
+    this.printer.info(`${clockTime(activity.timestamp)}  ${activityLine(activity, this.printer.paint)}`);
+  }
+
+  /** `still waiting: 3 resources in progress for 4m10s (NatGateway0, NatGateway1, NatGateway2)`, once a quiet minute. */
+  heartbeat(): void {
+    const now = this.now();
+    if (now - this.quietSince < HEARTBEAT_MS) return;
+    this.quietSince = now;
+    const running = this.board.inProgress();
+    const oldest = running[0];
+    if (!oldest) {
+      this.printer.info(`${clockTime(now)}  still waiting: no stack event for ${formatDuration(now - this.lastEventAt)}`);
+      return;
+    }
+    const names = running.slice(0, NAMED).map((resource) => resource.logicalId);
+    const more = running.length > NAMED ? `, and ${running.length - NAMED} more` : "";
+    const noun = running.length === 1 ? "resource" : "resources";
+    this.printer.info(`${clockTime(now)}  still waiting: ${running.length} ${noun} in progress for ${formatDuration(now - oldest.since)} (${names.join(", ")}${more})`);
+  }
+
+  end(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.printer.detachLive(this);
+  }
+
+  // Plain lines are never redrawn: other lines go between them as they come.
+  clear(): void {}
+  redraw(): void {}
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { COMMANDS } from "../../src/commands/index.js";
+import { awsEnv, startMoto, type MotoServer } from "../support/moto.js";
+import { runCli } from "../support/cli.js";
+import { nonCamelKeys, schemaName, violations } from "./schemas.js";
+
+/**
+ * Every command's --json, from the built CLI against moto, checked against its schema in
+ * schemas/json/ (docs/json.md): a success, a dry run for each command that changes AWS, and
+ * a failure. stdout holds one JSON document (JSON lines for `logs`), camelCase throughout
+ * except where the keys are data or the output mirrors another tool on purpose.
+ */
+type Case = "success" | "dry-run" | "error";
+
+const example = join(__dirname, "..", "..", "examples", "shop", "convox.yml");
+const RACK = "js";
+let moto: MotoServer;
+let env: NodeJS.ProcessEnv;
+const checked = new Map<string, Set<Case>>();
+
+/** Outputs whose keys are not racknet's: CloudFormation's template, the parameters by name, Scalingo's list. */
+const NOT_CAMEL: Readonly<Record<string, "skip" | "snake">> = { "rack-template": "skip", "rack-params": "skip", "private-networks-domain-names": "snake" };
+
+/** Run `racknet ...args --json`, check its stdout against the command's schema, and return it parsed. */
+async function check(path: readonly string[], kind: Case, args: string[], exitCode = kind === "error" ? 1 : 0, runEnv = env): Promise<Record<string, unknown>> {
+  const result = await runCli([...args, "--json"], { env: runEnv, timeoutMs: 120_000 });
+  const label = `racknet ${args.join(" ")} --json`;
+  expect(result.code, `${label}\n${result.stderr}`).toBe(exitCode);
+  const name = schemaName(path);
+  const documents = name === "logs" && kind === "success" ? result.stdout.trim().split("\n") : [result.stdout];
+  const parsed = documents.map((text) => JSON.parse(text) as Record<string, unknown>);
+  for (const value of parsed) {
+    expect(violations(name, value), `${label}\n${JSON.stringify(value, null, 2)}`).toBe("");
+    if (NOT_CAMEL[name] === "skip") continue;
+    const keys = NOT_CAMEL[name] === "snake" && !("error" in value) ? snakeViolations(value) : nonCamelKeys(value);
+    expect(keys, label).toEqual([]);
+  }
+  if (!checked.has(name)) checked.set(name, new Set());
+  checked.get(name)?.add(kind);
+  return parsed[0] ?? {};
+}
+
+function snakeViolations(value: unknown, path = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => snakeViolations(item, `${path}[${index}]`));
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, child]) => [...(/^[a-z][a-z0-9_]*$/.test(key) ? [] : [`${path}.${key}`]), ...snakeViolations(child, `${path}.${key}`)]);
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  env = awsEnv(moto.endpoint);
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe("the --json contract, command by command", () => {
+  it("offline: manifest check (valid, invalid with file/line/column, no file), completion, rack template", async () => {
+    const valid = await check(["manifest", "check"], "success", ["manifest", "check", "-f", example, "-a", "shop"]);
+    expect(valid).toMatchObject({ valid: true, problems: [], services: expect.arrayContaining([expect.objectContaining({ service: "api", visibility: "internal" })]) });
+
+    const dir = mkdtempSync(join(tmpdir(), "racknet-json-"));
+    const bad = join(dir, "convox.yml");
+    writeFileSync(bad, "services:\n  web:\n    image: nginx:1.27\n    port: eighty\n");
+    const invalid = await check(["manifest", "check"], "error", ["manifest", "check", "-f", bad, "-a", "shop"]);
+    expect(invalid).toMatchObject({ valid: false, error: { code: "refused", exitCode: 1 } });
+    const portProblem = expect.objectContaining({ file: bad, line: 4, column: 11, path: "services.web.port", message: expect.any(String), fix: expect.any(String) });
+    expect(invalid.problems).toContainEqual(portProblem);
+    expect((invalid.error as { problems: unknown[] }).problems).toContainEqual(portProblem);
+    await check(["manifest", "check"], "error", ["manifest", "check", "-f", join(dir, "missing.yml"), "-a", "shop"]);
+
+    expect(await check(["completion"], "success", ["completion", "bash"])).toMatchObject({ shell: "bash", script: expect.stringContaining("racknet") });
+    await check(["completion"], "error", ["completion", "tcsh"], 2);
+    await check(["rack", "template"], "success", ["rack", "template", "Private=Yes"]);
+    await check(["rack", "template"], "error", ["rack", "template", "Privat=Yes"]);
+  });
+
+  it("rack install: the plan on a dry run, the plan and the rack once applied; a refusal; a usage error", async () => {
+    const dry = await check(["rack", "install"], "dry-run", ["rack", "install", RACK, "Internal=Yes", "--dry-run"]);
+    expect(dry).toMatchObject({ rack: RACK, outcome: "dry-run", plan: { changes: expect.arrayContaining([expect.objectContaining({ action: "Add", logicalId: "Vpc" })]) } });
+    const applied = await check(["rack", "install"], "success", ["rack", "install", RACK, "Internal=Yes", "--yes"]);
+    expect(applied).toMatchObject({ rack: RACK, outcome: "applied", summary: { name: RACK, parameters: { Internal: "Yes" } } });
+    await check(["rack", "install"], "error", ["rack", "install", RACK, "--yes"]);
+    await check(["rack", "install"], "error", ["rack", "install"], 2);
+  });
+
+  it("reading the rack: rack, rack params, racks and rack give parameters one shape; rack ca", async () => {
+    const rack = await check(["rack"], "success", ["rack", "-r", RACK]);
+    const params = await check(["rack", "params"], "success", ["rack", "params", "-r", RACK]);
+    const racks = (await check(["racks"], "success", ["racks"])) as unknown as Array<{ name: string; parameters: unknown }>;
+    expect(rack.parameters).toEqual(params);
+    expect(racks.find((one) => one.name === RACK)?.parameters).toEqual(params);
+    await check(["rack", "ca"], "success", ["rack", "ca", "-r", RACK]);
+    for (const path of [["rack"], ["rack", "params"], ["rack", "ca"]]) await check(path, "error", [...path, "-r", "nosuch"]);
+    const noCredentials: NodeJS.ProcessEnv = { ...env };
+    delete noCredentials.AWS_ACCESS_KEY_ID;
+    delete noCredentials.AWS_SECRET_ACCESS_KEY;
+    await check(["racks"], "error", ["racks"], 1, noCredentials);
+  });
+
+  it("rack params set: a dry run's plan, applied, no changes, a refusal", async () => {
+    const dry = await check(["rack", "params", "set"], "dry-run", ["rack", "params", "set", "internal_router=true", "-r", RACK, "--dry-run"]);
+    expect(dry).toMatchObject({ outcome: "dry-run", changes: [{ name: "internal_router", from: "false", to: "true" }], plan: { notes: expect.arrayContaining([expect.stringContaining(`${RACK}.router.convox`)]) } });
+    await check(["rack", "params", "set"], "success", ["rack", "params", "set", "Domain=example.com", "-r", RACK, "--yes"]);
+    expect(await check(["rack", "params", "set"], "success", ["rack", "params", "set", "domain=example.com", "-r", RACK, "--yes"])).toMatchObject({ outcome: "no-changes", changes: [] });
+    await check(["rack", "params", "set"], "error", ["rack", "params", "set", "Privat=Yes", "-r", RACK, "--yes"]);
+  });
+
+  it("deploy, then what reads the app: services, apps, apps info, ps, private-networks-domain-names, logs", async () => {
+    expect(await check(["deploy"], "dry-run", ["deploy", "-a", "shop", "-f", example, "-r", RACK, "--dry-run"])).toMatchObject({ outcome: "dry-run", plan: { changes: expect.any(Array) } });
+    await check(["deploy"], "success", ["deploy", "-a", "shop", "-f", example, "-r", RACK, "--yes"]);
+    await check(["deploy"], "error", ["deploy", "-a", "shop", "-f", example, "-r", "nosuch", "--yes"]);
+
+    const logs = new CloudWatchLogsClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    await logs.send(new CreateLogStreamCommand({ logGroupName: `/racknet/${RACK}`, logStreamName: "shop/web/0a1b2c3d" }));
+    await logs.send(new PutLogEventsCommand({ logGroupName: `/racknet/${RACK}`, logStreamName: "shop/web/0a1b2c3d", logEvents: [{ timestamp: Date.now(), message: "GET / 200" }, { timestamp: Date.now() + 1, message: "GET /healthz 200" }] }));
+
+    for (const path of [["services"], ["apps"], ["ps"], ["private-networks-domain-names"], ["logs"]]) {
+      await check(path, "success", [...path, "-a", "shop", "-r", RACK]);
+      await check(path, "error", [...path, "-a", "shop", "-r", "nosuch"]);
+    }
+    await check(["apps", "info"], "success", ["apps", "info", "shop", "-r", RACK]);
+    await check(["apps", "info"], "error", ["apps", "info", "nosuch", "-r", RACK]);
+  });
+
+  it("the app environment: env, env get, env set and env unset (dry runs, applied, no changes, refusals)", async () => {
+    await check(["env"], "success", ["env", "-a", "shop", "-r", RACK]);
+    await check(["env"], "error", ["env", "-a", "shop", "-r", "nosuch"]);
+    expect(await check(["env", "set"], "dry-run", ["env", "set", "LOG_LEVEL=debug", "-a", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ outcome: "dry-run", changed: ["LOG_LEVEL"] });
+    expect(await check(["env", "set"], "success", ["env", "set", "LOG_LEVEL=debug", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", changed: ["LOG_LEVEL"] });
+    expect(await check(["env", "set"], "success", ["env", "set", "EXTRA=1", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", changed: ["EXTRA"] });
+    await check(["env", "set"], "error", ["env", "set", "1BAD=x", "-a", "shop", "-r", RACK, "--yes"]);
+    expect(await check(["env", "get"], "success", ["env", "get", "LOG_LEVEL", "-a", "shop", "-r", RACK])).toMatchObject({ app: "shop", rack: RACK, name: "LOG_LEVEL", value: "debug" });
+    await check(["env", "get"], "error", ["env", "get", "NOPE", "-a", "shop", "-r", RACK]);
+
+    expect(await check(["env", "unset"], "dry-run", ["env", "unset", "EXTRA", "-a", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ outcome: "dry-run", changed: ["EXTRA"] });
+    expect(await check(["env", "unset"], "success", ["env", "unset", "EXTRA", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", changed: ["EXTRA"] });
+    expect(await check(["env", "unset"], "success", ["env", "unset", "EXTRA", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "no-changes", changed: [] });
+    await check(["env", "unset"], "error", ["env", "unset", "LOG_LEVEL", "-a", "shop", "-r", "nosuch", "--yes"]);
+  });
+
+  it("deleting: apps delete and rack uninstall, each a dry run's plan, the deletion, a refusal", async () => {
+    expect(await check(["apps", "delete"], "dry-run", ["apps", "delete", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ app: "shop", outcome: "dry-run", plan: expect.any(Object) });
+    await check(["rack", "uninstall"], "error", ["rack", "uninstall", RACK, "--yes"]);
+    expect(await check(["apps", "delete"], "success", ["apps", "delete", "shop", "-r", RACK, "--yes"])).toMatchObject({ app: "shop", outcome: "deleted" });
+    await check(["apps", "delete"], "error", ["apps", "delete", "shop", "-r", RACK, "--yes"]);
+    expect(await check(["rack", "uninstall"], "dry-run", ["rack", "uninstall", RACK, "--dry-run"])).toMatchObject({ rack: RACK, outcome: "dry-run", plan: expect.any(Object) });
+    expect(await check(["rack", "uninstall"], "success", ["rack", "uninstall", RACK, "--yes"])).toMatchObject({ rack: RACK, outcome: "deleted" });
+  });
+
+  it("covered every command: a success and a failure each, and a dry run for each that changes AWS", () => {
+    for (const command of COMMANDS) {
+      const expected: Case[] = command.changesAws ? ["success", "dry-run", "error"] : ["success", "error"];
+      expect([...(checked.get(schemaName(command.path)) ?? [])].sort(), command.path.join(" ")).toEqual([...expected].sort());
+    }
+  });
+});
