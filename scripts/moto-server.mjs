@@ -45,12 +45,21 @@ async function answers(endpoint) {
  * @param {{ port?: number, python?: string }} [options]
  * @returns {Promise<{ endpoint: string, port: number, stop: () => Promise<void> }>}
  */
-export async function startMoto({ port, python = process.env.PYTHON ?? "python3" } = {}) {
+/**
+ * `accountQuotas`: the emulated account's applied Service Quotas (`{"ec2/L-0263D0A3": 50}`,
+ * MOTO_SERVICE_QUOTAS in scripts/moto/patches/servicequotas.py); absent: AWS's defaults.
+ */
+export async function startMoto({ port, python = process.env.PYTHON ?? "python3", accountQuotas } = {}) {
   const chosen = port ?? (await freePort());
   const endpoint = `http://${HOST}:${chosen}`;
   const child = spawn(python, [launcher, "--host", HOST, "--port", String(chosen)], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONWARNINGS: process.env.PYTHONWARNINGS ?? "ignore" },
+    env: {
+      ...process.env,
+      PYTHONUNBUFFERED: "1",
+      PYTHONWARNINGS: process.env.PYTHONWARNINGS ?? "ignore",
+      ...(accountQuotas ? { MOTO_SERVICE_QUOTAS: JSON.stringify(accountQuotas) } : {}),
+    },
   });
   let output = "";
   const keep = (chunk) => {

@@ -38,6 +38,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     logs,
     route53,
     scheduler,
+    servicequotas,
     ssm,
 )
 
@@ -94,6 +95,8 @@ PATCHES: list[Callable[[], None]] = [
     cloudformation_drift.restore_drift_detection,
     logs.restore_filter_log_events_stream_prefix_and_order,
     awslambda.restore_get_account_settings,
+    servicequotas.restore_service_quota_defaults_and_applied_values,
+    ec2.restore_nat_gateway_network_interfaces,
 ]
 
 

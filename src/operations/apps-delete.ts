@@ -97,7 +97,8 @@ export async function run(context: Context, args: { app: string }): Promise<void
     return;
   }
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
-  context.printer.result({ ...deletion, ...plan }, () => undefined);
+  const shownPlan = shown?.plans[0];
+  context.printer.result({ ...deletion, ...(shownPlan ? { plan: planJson(shownPlan) } : {}) }, () => undefined);
 }
 
 /** The app as racknet knows it once its stack is gone: its names, no stack id. */

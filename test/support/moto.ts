@@ -21,16 +21,28 @@ export interface MotoServer {
 
 interface MotoLauncher {
   keepEcsTasksRunning(endpoint: string): Promise<void>;
-  startMoto(options?: { port?: number }): Promise<MotoServer>;
+  startMoto(options?: { port?: number; accountQuotas?: Record<string, number> }): Promise<MotoServer>;
 }
+
+/**
+ * The test account's raised quotas: an e2e file installs several racks in one account, more
+ * than AWS's defaults allow (5 Elastic IPs, 5 VPCs a region). The refusal at the defaults is
+ * tested with `accountQuotas: {}` (test/e2e/quotas.e2e.test.ts).
+ */
+export const TEST_ACCOUNT_QUOTAS: Record<string, number> = {
+  "ec2/L-0263D0A3": 100,
+  "vpc/L-F678F1CE": 50,
+  "vpc/L-A4707A72": 50,
+  "vpc/L-FE5A380F": 50,
+};
 
 const REGION = "us-east-1";
 const launcherUrl = new URL("../../scripts/moto-server.mjs", import.meta.url).href;
 
 /** Starts a patched moto_server on a free port of 127.0.0.1; resolves once it answers. */
-export async function startMoto(options: { port?: number } = {}): Promise<MotoServer> {
+export async function startMoto(options: { port?: number; accountQuotas?: Record<string, number> } = {}): Promise<MotoServer> {
   const launcher = (await import(launcherUrl)) as MotoLauncher;
-  return launcher.startMoto(options);
+  return launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, ...options });
 }
 
 /**

@@ -244,3 +244,22 @@ def restore_security_group_ingress_description() -> None:
         return created
 
     SecurityGroupIngress.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
+
+
+def restore_nat_gateway_network_interfaces() -> None:
+    """AWS: a NAT gateway's network interface is managed by AWS and says whose it is:
+    InterfaceType natGateway, Description "Interface for NAT Gateway nat-...", RequesterManaged
+    true (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html;
+    https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html shows the
+    description). moto gave it InterfaceType interface and no description, like any ENI."""
+    from moto.ec2.models.nat_gateways import NatGateway
+
+    previous_init = NatGateway.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        previous_init(self, *args, **kwargs)
+        self._eni.interface_type = "natGateway"
+        self._eni.description = f"Interface for NAT Gateway {self.id}"
+        self._eni.requester_managed = True
+
+    NatGateway.__init__ = init
