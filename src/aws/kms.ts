@@ -47,10 +47,13 @@ export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyA
   );
   const keyId = created.KeyMetadata?.KeyId ?? "";
   const arn = created.KeyMetadata?.Arn ?? "";
-  await kms.send(new CreateAliasCommand({ AliasName: caKeyAlias(rack), TargetKeyId: keyId }));
-  await kms.send(new EnableKeyRotationCommand({ KeyId: keyId }));
   const policy = policyFor(arn);
-  if (policy) await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: policy }));
+  // Independent of each other once the key exists: side by side.
+  await Promise.all([
+    kms.send(new CreateAliasCommand({ AliasName: caKeyAlias(rack), TargetKeyId: keyId })),
+    kms.send(new EnableKeyRotationCommand({ KeyId: keyId })),
+    ...(policy ? [kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: policy }))] : []),
+  ]);
   return { keyId, arn, state: "Enabled" };
 }
 

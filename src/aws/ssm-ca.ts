@@ -35,8 +35,10 @@ export async function readStoredCaCertificate(ssm: SSMClient, rack: string): Pro
 export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }, keyId?: string): Promise<void> {
   const { PutParameterCommand } = sdk.ssm();
   const tags = [{ Key: RACK_TAG, Value: rack }];
-  await ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` }));
-  await ssm.send(new PutParameterCommand({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` }));
+  await Promise.all([
+    ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` })),
+    ssm.send(new PutParameterCommand({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` })),
+  ]);
 }
 
 /**

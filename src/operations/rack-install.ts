@@ -43,13 +43,19 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const params = validateInstall(args);
   const stackName = rackStackName(args.name);
   const cfn = await context.aws.cloudFormation();
-  // Reads only, side by side: the EC2 client alone takes a while to load.
-  const [existing, zoneList, region, unreserved] = await Promise.all([
-    describeStack(cfn, stackName),
-    context.aws.ec2().then(describeZones),
-    context.aws.region(),
-    context.aws.lambda().then(unreservedConcurrency),
-  ]);
+  // Reads only, side by side (the EC2 client alone takes a while to load); the account's
+  // quotas are read beside them and judged once the zones are chosen.
+  const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
+  const quotaCheck = refuseOverQuota(
+    context,
+    zonesRead.then(([zones, region]) => {
+      const chosen = chooseAvailabilityZones(region, zones);
+      return { zones: "zones" in chosen ? chosen.zones : [], private: params.Private === "Yes", newVpc: true };
+    }),
+    `rack ${args.name}`,
+  );
+  quotaCheck.catch(() => undefined);
+  const [existing, [zoneList, region], unreserved] = await Promise.all([describeStack(cfn, stackName), zonesRead, context.aws.lambda().then(unreservedConcurrency)]);
   if (existing?.status === "ROLLBACK_COMPLETE") {
     throw new UserError(`rack ${args.name} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
       fix: `delete it with \`racknet rack uninstall ${args.name}\`, then install again`,
@@ -64,7 +70,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
   const azCount = chosen.zones.length;
   // Before anything is made: enough Elastic IPs, VPCs, internet gateways and NAT gateways.
-  if (!context.options.dryRun) await refuseOverQuota(context, { zones: chosen.zones, private: params.Private === "Yes", newVpc: true }, `rack ${args.name}`);
+  await quotaCheck;
   const defaults = defaultParams();
   const changes = (Object.keys(params) as (keyof RackParams)[])
     .filter((name) => params[name] !== defaults[name])
@@ -197,9 +203,9 @@ async function createRackCertificates(context: Context, rack: string, journal: J
   await journal.done("ca", ca.created ? "created" : "adopted from an earlier run");
   await journal.start("certificates");
   const [rackArn, internalApps, routerApps] = await Promise.all([
-    ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }),
-    ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }),
-    ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }),
+    ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }, ca),
+    ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }, ca),
+    ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }, ca),
   ]);
   await journal.done("certificates");
   return { rack: rackArn, internalApps, routerApps, created: ca.created };

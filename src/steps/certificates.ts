@@ -35,7 +35,7 @@ export async function ensureRackCa(context: Context, rack: string, options: Rack
   const stored = await readStoredCa(await context.aws.ssm(), rack);
   const incomplete = Boolean(stored.keyPem) !== Boolean(stored.certPem);
   if (!(incomplete && options.replaceIncomplete)) {
-    const existing = await readRackCa(context, rack);
+    const existing = completeCa(stored, rack);
     if (existing) return { ...existing, created: false };
   }
   if (incomplete) await deleteStoredCa(await context.aws.ssm(), rack);
@@ -80,14 +80,14 @@ export interface CertificateRequest {
  * for this rack (and app) while it is valid, covers the names and was signed by the
  * current CA; re-imported under the same ARN when not; imported new when there is none.
  */
-export async function ensureCertificate(context: Context, request: CertificateRequest): Promise<string> {
+export async function ensureCertificate(context: Context, request: CertificateRequest, known?: CertificateAuthority): Promise<string> {
   const acm = await context.aws.acm();
-  // The certificate alone says whether anything must be signed: the key is decrypted only then.
-  const caCertPem = await readRackCaCertificate(context, request.rack);
-  const owned = await rackCertificates(acm, request.rack);
+  // The certificate alone says whether anything must be signed: the key is decrypted only
+  // then (or was already, when the caller holds the CA it just made or read: `known`).
+  const [caCertPem, owned] = await Promise.all([known ? known.certPem : readRackCaCertificate(context, request.rack), rackCertificates(acm, request.rack)]);
   const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === (request.kind ?? "rack") && !tags[APP_TAG]))?.arn;
   if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, caCertPem))) return found;
-  const ca = await readRackCa(context, request.rack);
+  const ca = known ?? (await readRackCa(context, request.rack));
   if (!ca) throw noCa(request.rack);
 
   const [commonName = request.rack] = request.dnsNames;
@@ -131,7 +131,11 @@ export function rackCaRemovalSteps(rack: string): Array<{ id: string; what: stri
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {
-  const { keyPem, certPem } = await readStoredCa(await context.aws.ssm(), rack);
+  return completeCa(await readStoredCa(await context.aws.ssm(), rack), rack);
+}
+
+/** Both halves of the stored CA, nothing when neither is there; refused when one is missing. */
+function completeCa({ keyPem, certPem }: { keyPem?: string; certPem?: string }, rack: string): CertificateAuthority | undefined {
   if (keyPem && certPem) return { keyPem, certPem };
   if (keyPem || certPem) {
     throw new UserError(`rack ${rack}'s certificate authority is incomplete: ${keyPem ? caCertParameter(rack) : caKeyParameter(rack)} is missing from SSM Parameter Store`, {

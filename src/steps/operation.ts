@@ -39,8 +39,7 @@ export async function runOperation<T>(context: Context, scope: JournalScope, pla
   const ctrlC = new CtrlCWatch();
   let journal: Journal | undefined;
   try {
-    if (!dryRun) await clearLeftoverChangeSets(context, plan.stacks ?? []);
-    const previous = await readJournal(context, scope);
+    const [previous] = await Promise.all([readJournal(context, scope), dryRun ? undefined : clearLeftoverChangeSets(context, plan.stacks ?? [])]);
     if (previous) refuseOtherUnfinished(scope, previous, plan);
     const resumed = previous && previous.operation === plan.operation && previous.key === plan.key ? previous : undefined;
     journal = await Journal.open(context, scope, plan, { resumed, persist: !dryRun, beforeStep: (next) => ctrlC.check(next) });

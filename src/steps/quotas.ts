@@ -18,12 +18,16 @@ export interface QuotaCheck {
 
 const QUOTAS = Object.keys(DEFAULT_LIMITS) as RackQuota[];
 
-/** Reads the usage (EC2) and the limits (Service Quotas) side by side; refuses nothing itself. */
-export async function checkRackQuotas(context: Context, needs: RackNeeds): Promise<QuotaCheck> {
-  const [region, usage, lookups] = await Promise.all([
+/**
+ * Reads the usage (EC2) and the limits (Service Quotas) side by side; refuses nothing itself.
+ * `needs` may still be coming (the zones an install chooses): the reads do not wait for it.
+ */
+export async function checkRackQuotas(context: Context, needs: RackNeeds | Promise<RackNeeds>): Promise<QuotaCheck> {
+  const [region, usage, lookups, wanted] = await Promise.all([
     context.aws.region(),
     context.aws.ec2().then(networkUsage),
     context.aws.serviceQuotas().then((client) => Promise.all(QUOTAS.map((quota) => serviceQuota(client, QUOTA_CODES[quota].service, QUOTA_CODES[quota].code)))),
+    needs,
   ]);
   const limits: AccountUsage["limits"] = {};
   const defaulted: QuotaCheck["defaulted"] = [];
@@ -33,7 +37,7 @@ export async function checkRackQuotas(context: Context, needs: RackNeeds): Promi
     else defaulted.push({ quota, reason: lookup?.source === "unavailable" ? lookup.reason : "no answer" });
   });
   const account: AccountUsage = { region, ...usage, limits };
-  return { usage: account, refusals: rackQuotaRefusals(needs, account), defaulted };
+  return { usage: account, refusals: rackQuotaRefusals(wanted, account), defaulted };
 }
 
 /**
@@ -41,7 +45,7 @@ export async function checkRackQuotas(context: Context, needs: RackNeeds): Promi
  * (`newVpc: false`, `private: true`): every quota the change would pass refused at once
  * (exit 1, nothing changed). Also in a dry run: it only reads.
  */
-export async function refuseOverQuota(context: Context, needs: RackNeeds, what: string): Promise<QuotaCheck> {
+export async function refuseOverQuota(context: Context, needs: RackNeeds | Promise<RackNeeds>, what: string): Promise<QuotaCheck> {
   const check = await checkRackQuotas(context, needs);
   if (check.defaulted.length > 0) {
     const names = check.defaulted.map(({ quota }) => `${QUOTA_CODES[quota].name} ${DEFAULT_LIMITS[quota]}`).join(", ");
