@@ -30,8 +30,8 @@ export interface DeployResult {
   outcome: DeployOutcome["kind"];
   /** The plan that was shown (a dry run's too), under its section names. */
   plan?: PlanJson;
-  /** Service → image, for services built from source or given with --image. */
-  images?: Record<string, string>;
+  /** Each service built from source or given with --image, and its image: the shape `racknet build --json` gives. */
+  images?: { service: string; image: string }[];
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
@@ -154,7 +154,8 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // Names follow the running containers; a deploy that changed nothing still heals them.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);
-  const images = Object.keys(builds.images).length > 0 ? { images: builds.images } : {};
+  const built = Object.entries(builds.images).map(([service, image]) => ({ service, image }));
+  const images = built.length > 0 ? { images: built } : {};
   return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
 }
 

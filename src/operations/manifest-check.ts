@@ -100,7 +100,8 @@ function serviceJson(service: ServiceExposure & ReturnType<typeof imageSource>) 
     visibility: service.visibility,
     ...(service.build ? { build: service.build } : service.image ? { image: service.image } : {}),
     ports: service.port ? [{ listener: LISTENER_PORT, container: service.port.port, scheme: service.port.scheme }] : [],
-    endpoints: service.endpoints.map((endpoint) => ({ kind: endpoint.kind, url: endpoint.url, needsDomain: endpoint.needsDomain })),
+    // As `racknet services` gives a deployed endpoint: a name that needs the Domain is a host, never a URL.
+    endpoints: service.endpoints.map((endpoint) => (endpoint.needsDomain ? { kind: endpoint.kind, url: null, needsDomain: true, host: endpoint.host } : { kind: endpoint.kind, url: endpoint.url })),
     links: service.links.map((link) => ({ name: link.name, target: link.target, kind: link.kind, value: link.value, needsDomain: link.needsDomain })),
   };
 }

@@ -9,7 +9,8 @@ import { resolveRack } from "../steps/resolve.js";
 export interface RackDrift {
   rack: string;
   drifted: boolean;
-  stacks: StackDriftReport[];
+  /** The rack's stack first (`app` null), then each app's. */
+  stacks: (StackDriftReport & { app: string | null })[];
 }
 
 /**
@@ -23,19 +24,21 @@ export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
   const targets = [{ stackName: rack.name, what: `rack ${rack.rack}` }, ...apps.map((app) => ({ stackName: app.name, what: `app ${app.app}` }))];
-  const stacks = await detectDrift(context, targets);
+  // Which app a report is about, as a name: `what` is for people, and stack names can be ambiguous.
+  const owners = [null, ...apps.map((app) => app.app)];
+  const stacks = (await detectDrift(context, targets)).map(({ stack, ...report }, index) => ({ stack, app: owners[index] ?? null, ...report }));
   const result: RackDrift = { rack: rack.rack, drifted: stacks.some((stack) => stack.status === "DRIFTED"), stacks };
-  context.printer.result(result, () => printDrift(context, result));
-  if (result.drifted) {
-    context.resultExitCode = ExitCode.changesPending;
-    return;
-  }
   const unknown = stacks.filter((stack) => stack.status === "UNKNOWN");
-  if (unknown.length > 0) {
+  if (!result.drifted && unknown.length > 0) {
+    // The report is still the result: --json gives it beside the error object, as one document (exit 3).
+    context.printer.resultOnFailure({ ...result });
+    if (!context.printer.json) printDrift(context, result);
     throw new AwsOperationFailed(`drift detection did not complete for ${unknown.map((stack) => `${stack.what} (${stack.reason ?? stack.detection})`).join(", ")}; no drift was found in what it checked`, {
       fix: "run `racknet rack drift` again; if it keeps failing, see the reason with `aws cloudformation describe-stack-resource-drifts --stack-name STACK`",
     });
   }
+  context.printer.result(result, () => printDrift(context, result));
+  if (result.drifted) context.resultExitCode = ExitCode.changesPending;
 }
 
 function printDrift(context: Context, result: RackDrift): void {

@@ -30,7 +30,7 @@ function unfinishedView(journal: JournalRecord) {
     state: journal.state,
     startedAt: journal.startedAt,
     ...(journal.stoppedBecause ? { stoppedBecause: journal.stoppedBecause } : {}),
-    steps: journal.steps.map((step) => ({ what: step.what, state: step.state })),
+    steps: journal.steps.map((step) => ({ id: step.id, what: step.what, state: step.state })),
     command: journal.command,
   };
 }

@@ -17,7 +17,7 @@ import { runOperation } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
-import { planJson } from "../plan/plan.js";
+import { planJson, type PlanJson } from "../plan/plan.js";
 
 const OPERATION = "rack uninstall";
 
@@ -51,18 +51,21 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     supersedes: ["rack install", "rack params set"],
     steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, ...rackCaRemovalSteps(name)],
   };
+  // The plan that was shown goes in the --json result, a dry run's too.
+  let shown: PlanJson | undefined;
   await runOperation(context, { rack: name }, plan, async ({ journal }) => {
-    const outcome = await deleteRackStack(context, name, stack, () => journal.start("stack"));
-    if (outcome === "dry-run") return;
+    const deletion = await deleteRackStack(context, name, stack, () => journal.start("stack"));
+    shown = deletion.plan;
+    if (deletion.outcome === "dry-run") return;
     await journal.done("stack");
     await removeRackCa(context, name, journal);
   });
-  if (context.options.dryRun) return;
-  context.printer.success(`rack ${name} uninstalled`);
-  context.printer.result({ rack: name, outcome: "deleted" }, () => undefined);
+  const result = { rack: name, outcome: context.options.dryRun ? "dry-run" : "deleted", ...(shown ? { plan: shown } : {}) };
+  if (!context.options.dryRun) context.printer.success(`rack ${name} uninstalled`);
+  context.printer.result(result, () => undefined);
 }
 
-async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<"dry-run" | "deleted"> {
+async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<{ outcome: "dry-run" | "deleted"; plan?: PlanJson }> {
   const bucket = stack.outputs.TemplateBucket;
   const rack = rackInfo(stack, name);
   const port = operationPort(context, {
@@ -84,9 +87,10 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
       if (removed > 0) context.printer.step(`removed ${removed} leftover template upload(s) from ${bucket}`);
     },
   });
-  if (outcome.kind === "dry-run") return "dry-run";
+  const plan = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
+  if (outcome.kind === "dry-run") return { outcome: "dry-run", ...plan };
   if (outcome.kind === "absent") context.printer.info(`nothing to delete: stack ${rackStackName(name)} does not exist`);
-  return "deleted";
+  return { outcome: "deleted", ...plan };
 }
 
 /**
@@ -106,8 +110,10 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
     { what, operation: "delete", stackName: rackStackName(name), changes, notes: [`rack ${name} has no stack: these were made by an install that stopped before it${journal ? ` (${journal.operation}, started ${journal.startedAt})` : ""}`] },
     new AbortController().signal,
   );
+  const shown = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
   if (verdict === "dry-run") {
     context.printer.info("dry run: nothing was changed");
+    context.printer.result({ rack: name, outcome: "dry-run", ...shown }, () => undefined);
     return;
   }
   const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: rackCaRemovalSteps(name) };
@@ -116,7 +122,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
     context.printer.step(`removed ${removed.certificates} certificate(s), the CA${removed.key === "scheduled" ? " and its KMS key (deletion scheduled)" : ""}`);
   });
   context.printer.success(`rack ${name} uninstalled (it had no stack: removed what an install left before it)`);
-  context.printer.result({ rack: name, outcome: "deleted" }, () => undefined);
+  context.printer.result({ rack: name, outcome: "deleted", ...shown }, () => undefined);
 }
 
 /** The objects a stopped install may have left, as the plan's Remove rows. */

@@ -93,5 +93,5 @@ export async function lastDrift(context: Context, stack: StackInfo): Promise<Dri
   // Unfiltered: the in-sync rule resources are what excuse a group's false ADDs.
   const drifts = await resourceDrifts(await context.aws.cloudFormation(), stack.name);
   const { resources } = analyzeDrift(drifts, []);
-  return { status: resources.length > 0 ? status : "IN_SYNC", lastChecked, drifted: resources.map((resource) => `${resource.logicalId} (${resource.type}${resource.status === "DELETED" ? ", deleted" : ""})`) };
+  return { status: resources.length > 0 ? status : "IN_SYNC", lastChecked, drifted: resources.map(({ logicalId, type, status: drift }) => ({ logicalId, type, status: drift })) };
 }

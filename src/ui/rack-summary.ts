@@ -27,8 +27,8 @@ export interface DriftSummary {
   /** DRIFTED, IN_SYNC, UNKNOWN or NOT_CHECKED, as the last detection left it. */
   status: string;
   lastChecked: string | null;
-  /** `NetworkSecurityGroup (AWS::EC2::SecurityGroup)`, security-relevant first; only when DRIFTED. */
-  drifted: string[];
+  /** The drifted resources, security-relevant first, as `racknet rack drift` names them; only when DRIFTED. */
+  drifted: { logicalId: string; type: string; status: "MODIFIED" | "DELETED" }[];
 }
 
 export interface CertificateExpiryView {
@@ -42,7 +42,8 @@ export interface CertificateExpiryView {
 export function driftLine(summary: DriftSummary): string {
   const when = summary.lastChecked ? ` at ${summary.lastChecked.replace(/\.\d+Z$/, "Z")}` : "";
   if (summary.status === "NOT_CHECKED") return "not checked (racknet rack drift checks it)";
-  if (summary.status === "DRIFTED") return `DRIFTED${when}: ${summary.drifted.join(", ")} (details: racknet rack drift)`;
+  const drifted = summary.drifted.map((resource) => `${resource.logicalId} (${resource.type}${resource.status === "DELETED" ? ", deleted" : ""})`);
+  if (summary.status === "DRIFTED") return `DRIFTED${when}: ${drifted.join(", ")} (details: racknet rack drift)`;
   // CloudFormation's verdict only: `racknet rack drift` also compares the rules it does not.
   return `${summary.status}${when}, by CloudFormation's last detection (racknet rack drift checks again, security group rules included)`;
 }

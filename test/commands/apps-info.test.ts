@@ -119,7 +119,10 @@ describe("racknet apps info", () => {
     expect((JSON.parse(json.stdout()) as AppDetails).drift).toEqual({
       status: "DRIFTED",
       lastChecked: "2025-03-02T08:00:00.000Z",
-      drifted: ["ServiceSecurityGroup (AWS::EC2::SecurityGroup)", "WebTargetGroup (AWS::ElasticLoadBalancingV2::TargetGroup)"],
+      drifted: [
+        { logicalId: "ServiceSecurityGroup", type: "AWS::EC2::SecurityGroup", status: "MODIFIED" },
+        { logicalId: "WebTargetGroup", type: "AWS::ElasticLoadBalancingV2::TargetGroup", status: "MODIFIED" },
+      ],
     });
     const human = dayContext();
     await run(human.context, { app: "shop" });

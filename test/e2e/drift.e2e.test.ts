@@ -89,8 +89,8 @@ describe("racknet rack drift", () => {
   it("racknet rack shows the last detection's verdict without starting one", async () => {
     const result = await cli("rack", "-r", "dr", "--json");
     expect(result.code, result.stderr).toBe(0);
-    const rack = JSON.parse(result.stdout) as { drift: { status: string; drifted: string[] } };
+    const rack = JSON.parse(result.stdout) as { drift: { status: string; drifted: { logicalId: string; type: string; status: string }[] } };
     expect(rack.drift.status).toBe("DRIFTED");
-    expect(rack.drift.drifted).toEqual(["ExternalBalancerSecurityGroup (AWS::EC2::SecurityGroup)"]);
+    expect(rack.drift.drifted).toEqual([{ logicalId: "ExternalBalancerSecurityGroup", type: "AWS::EC2::SecurityGroup", status: "MODIFIED" }]);
   });
 });

@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
+import { AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import { DeleteParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { COMMANDS } from "../../src/commands/index.js";
-import { awsEnv, startMoto, type MotoServer } from "../support/moto.js";
+import { operationJournalParameter } from "../../src/names/index.js";
+import { awsClients, awsEnv, startMoto, type MotoServer } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
 import { nonCamelKeys, schemaName, violations } from "./schemas.js";
 
@@ -20,6 +24,14 @@ const example = join(__dirname, "..", "..", "examples", "shop", "convox.yml");
 const RACK = "js";
 let moto: MotoServer;
 let env: NodeJS.ProcessEnv;
+let aws: ReturnType<typeof awsClients>;
+
+/** An app built from source (`racknet build`, deploy's `images`), with an external service: it needs the rack's Domain. */
+const forgeDir = mkdtempSync(join(tmpdir(), "racknet-json-forge-"));
+const forge = join(forgeDir, "convox.yml");
+writeFileSync(forge, "services:\n  web:\n    build: .\n    port: 3000\n");
+writeFileSync(join(forgeDir, "Dockerfile"), 'FROM busybox:1.36\nCOPY . /www\nCMD ["httpd", "-f", "-p", "3000", "-h", "/www"]\n');
+const NEEDS_DOMAIN = { kind: "external", url: null, needsDomain: true, host: "web.forge.<Domain>" };
 const checked = new Map<string, Set<Case>>();
 
 /** Outputs whose keys are not racknet's: CloudFormation's template, the parameters by name, Scalingo's list. */
@@ -53,6 +65,7 @@ function snakeViolations(value: unknown, path = ""): string[] {
 beforeAll(async () => {
   moto = await startMoto();
   env = awsEnv(moto.endpoint);
+  aws = awsClients(moto.endpoint);
 });
 
 afterAll(async () => {
@@ -73,6 +86,8 @@ describe("the --json contract, command by command", () => {
     expect(invalid.problems).toContainEqual(portProblem);
     expect((invalid.error as { problems: unknown[] }).problems).toContainEqual(portProblem);
     await check(["manifest", "check"], "error", ["manifest", "check", "-f", join(dir, "missing.yml"), "-a", "shop"]);
+    const built = await check(["manifest", "check"], "success", ["manifest", "check", "-f", forge, "-a", "forge"]);
+    expect(built.services).toEqual([expect.objectContaining({ service: "web", build: { path: ".", dockerfile: "Dockerfile" }, endpoints: [NEEDS_DOMAIN] })]);
 
     expect(await check(["completion"], "success", ["completion", "bash"])).toMatchObject({ shell: "bash", script: expect.stringContaining("racknet") });
     await check(["completion"], "error", ["completion", "tcsh"], 2);
@@ -91,11 +106,13 @@ describe("the --json contract, command by command", () => {
 
   it("reading the rack: rack, rack params, racks and rack give parameters one shape; rack ca", async () => {
     const rack = await check(["rack"], "success", ["rack", "-r", RACK]);
+    expect(rack).toMatchObject({ drift: { status: "NOT_CHECKED", lastChecked: null, drifted: [] }, certificates: expect.arrayContaining([expect.objectContaining({ kind: "rack", renewDue: false })]), unfinished: [] });
     const params = await check(["rack", "params"], "success", ["rack", "params", "-r", RACK]);
     const racks = (await check(["racks"], "success", ["racks"])) as unknown as Array<{ name: string; parameters: unknown }>;
     expect(rack.parameters).toEqual(params);
     expect(racks.find((one) => one.name === RACK)?.parameters).toEqual(params);
-    await check(["rack", "ca"], "success", ["rack", "ca", "-r", RACK]);
+    const ca = await check(["rack", "ca"], "success", ["rack", "ca", "-r", RACK]);
+    expect(ca).toMatchObject({ constraints: { status: "constrained", permittedDns: expect.arrayContaining([`${RACK}.convox`]) }, expiry: expect.arrayContaining([expect.objectContaining({ kind: "ca" })]), keyEncryption: expect.any(String) });
     for (const path of [["rack"], ["rack", "params"], ["rack", "ca"]]) await check(path, "error", [...path, "-r", "nosuch"]);
     const noCredentials: NodeJS.ProcessEnv = { ...env };
     delete noCredentials.AWS_ACCESS_KEY_ID;
@@ -103,10 +120,35 @@ describe("the --json contract, command by command", () => {
     await check(["racks"], "error", ["racks"], 1, noCredentials);
   });
 
+  it("rack: an operation a stopped run left shows under unfinished, each step with its id and state", async () => {
+    const name = operationJournalParameter(RACK, "ghost");
+    const steps = [{ id: "stack", what: `stack ${RACK}-ghost`, state: "done" }, { id: "repository", what: `ECR repository ${RACK}/ghost`, state: "failed", note: "AccessDenied" }];
+    const journal = { v: 1, operation: "apps delete", key: "ghost", command: `racknet apps delete ghost -r ${RACK}`, startedAt: "2026-12-01T09:00:00.000Z", updatedAt: "2026-12-01T09:01:00.000Z", state: "stopped", stoppedBecause: "AccessDenied on ecr:DeleteRepository", steps };
+    await aws.ssm.send(new PutParameterCommand({ Name: name, Type: "String", Value: JSON.stringify(journal) }));
+    try {
+      expect((await check(["rack"], "success", ["rack", "-r", RACK])).unfinished).toEqual([
+        { operation: "apps delete", key: "ghost", state: "stopped", startedAt: journal.startedAt, stoppedBecause: journal.stoppedBecause, steps: steps.map(({ id, what, state }) => ({ id, what, state })), command: journal.command },
+      ]);
+    } finally {
+      await aws.ssm.send(new DeleteParameterCommand({ Name: name }));
+    }
+  });
+
+  it("build, then a deploy of what it built before the rack has a Domain: images, and an endpoint that needs the Domain", async () => {
+    const built = await check(["build"], "success", ["build", "-a", "forge", "-f", forge, "-r", RACK]);
+    expect(built).toMatchObject({ app: "forge", rack: RACK, images: [{ service: "web", built: true }] });
+    const image = (built.images as { image: string }[])[0]?.image;
+    await check(["build"], "error", ["build", "-a", "shop", "-f", example, "-r", RACK]);
+    expect(await check(["deploy"], "success", ["deploy", "-a", "forge", "-f", forge, "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", images: [{ service: "web", image }] });
+    expect(await check(["services"], "success", ["services", "-a", "forge", "-r", RACK])).toEqual([expect.objectContaining({ service: "web", endpoints: [NEEDS_DOMAIN] })]);
+    expect(await check(["apps", "info"], "success", ["apps", "info", "forge", "-r", RACK])).toMatchObject({ drift: { status: "NOT_CHECKED" }, services: [{ service: "web", image, endpoints: [NEEDS_DOMAIN] }] });
+  }, 180_000);
+
   it("rack params set: a dry run's plan, applied, no changes, a refusal", async () => {
     const dry = await check(["rack", "params", "set"], "dry-run", ["rack", "params", "set", "internal_router=true", "-r", RACK, "--dry-run"]);
     expect(dry).toMatchObject({ outcome: "dry-run", changes: [{ name: "internal_router", from: "false", to: "true" }], plan: { notes: expect.arrayContaining([expect.stringContaining(`${RACK}.router.convox`)]) } });
-    await check(["rack", "params", "set"], "success", ["rack", "params", "set", "Domain=example.com", "-r", RACK, "--yes"]);
+    // The app deployed without a Domain is moved onto it.
+    expect(await check(["rack", "params", "set"], "success", ["rack", "params", "set", "Domain=example.com", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", apps: [{ app: "forge", outcome: "updated", changed: expect.arrayContaining(["Domain"]) }] });
     expect(await check(["rack", "params", "set"], "success", ["rack", "params", "set", "domain=example.com", "-r", RACK, "--yes"])).toMatchObject({ outcome: "no-changes", changes: [] });
     await check(["rack", "params", "set"], "error", ["rack", "params", "set", "Privat=Yes", "-r", RACK, "--yes"]);
   });
@@ -144,13 +186,37 @@ describe("the --json contract, command by command", () => {
     await check(["env", "unset"], "error", ["env", "unset", "LOG_LEVEL", "-a", "shop", "-r", "nosuch", "--yes"]);
   });
 
+  it("rack drift: nothing drifted (exit 0); a port opened by hand (exit 4, still a result, and rack shows the verdict); a refusal", async () => {
+    const clean = await check(["rack", "drift"], "success", ["rack", "drift", "-r", RACK]);
+    expect(clean).toMatchObject({ rack: RACK, drifted: false });
+    // The rack's stack first (no app), then each app's.
+    const [rackStack, ...appStacks] = (clean.stacks as { app: string | null }[]).map((stack) => stack.app);
+    expect([rackStack, appStacks.sort()]).toEqual([null, ["forge", "shop"]]);
+
+    const resources = (await aws.cloudFormation.send(new ListStackResourcesCommand({ StackName: RACK }))).StackResourceSummaries ?? [];
+    const group = resources.find((resource) => resource.LogicalResourceId === "ExternalBalancerSecurityGroup")?.PhysicalResourceId;
+    const opened = { GroupId: group, IpPermissions: [{ IpProtocol: "tcp", FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }] };
+    await aws.ec2.send(new AuthorizeSecurityGroupIngressCommand(opened));
+    try {
+      const drifted = await check(["rack", "drift"], "success", ["rack", "drift", "-r", RACK], 4);
+      const difference = { path: expect.any(String), difference: "ADD", rule: "tcp 8080 from 0.0.0.0/0", openToTheWorld: true };
+      const resource = { logicalId: "ExternalBalancerSecurityGroup", type: "AWS::EC2::SecurityGroup", status: "MODIFIED", security: true, foundBy: "cloudformation", differences: [expect.objectContaining(difference)] };
+      expect(drifted).toMatchObject({ drifted: true, stacks: expect.arrayContaining([expect.objectContaining({ app: null, status: "DRIFTED", resources: [expect.objectContaining(resource)] })]) });
+      expect(await check(["rack"], "success", ["rack", "-r", RACK])).toMatchObject({ drift: { status: "DRIFTED", drifted: [{ logicalId: "ExternalBalancerSecurityGroup", type: "AWS::EC2::SecurityGroup", status: "MODIFIED" }] } });
+    } finally {
+      await aws.ec2.send(new RevokeSecurityGroupIngressCommand(opened));
+    }
+    await check(["rack", "drift"], "error", ["rack", "drift", "-r", "nosuch"]);
+  }, 180_000);
+
   it("deleting: apps delete and rack uninstall, each a dry run's plan, the deletion, a refusal", async () => {
     expect(await check(["apps", "delete"], "dry-run", ["apps", "delete", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ app: "shop", outcome: "dry-run", plan: expect.any(Object) });
     await check(["rack", "uninstall"], "error", ["rack", "uninstall", RACK, "--yes"]);
     expect(await check(["apps", "delete"], "success", ["apps", "delete", "shop", "-r", RACK, "--yes"])).toMatchObject({ app: "shop", outcome: "deleted" });
     await check(["apps", "delete"], "error", ["apps", "delete", "shop", "-r", RACK, "--yes"]);
+    expect(await check(["apps", "delete"], "success", ["apps", "delete", "forge", "-r", RACK, "--yes"])).toMatchObject({ app: "forge", outcome: "deleted", repository: "deleted", plan: expect.any(Object) });
     expect(await check(["rack", "uninstall"], "dry-run", ["rack", "uninstall", RACK, "--dry-run"])).toMatchObject({ rack: RACK, outcome: "dry-run", plan: expect.any(Object) });
-    expect(await check(["rack", "uninstall"], "success", ["rack", "uninstall", RACK, "--yes"])).toMatchObject({ rack: RACK, outcome: "deleted" });
+    expect(await check(["rack", "uninstall"], "success", ["rack", "uninstall", RACK, "--yes"])).toMatchObject({ rack: RACK, outcome: "deleted", plan: expect.any(Object) });
   });
 
   it("covered every command: a success and a failure each, and a dry run for each that changes AWS", () => {

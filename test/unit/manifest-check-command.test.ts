@@ -50,9 +50,9 @@ describe("racknet manifest check", () => {
   it("--json gives the summary on stdout and nothing else", async () => {
     const { context: ctx, stdout } = context({ json: true });
     await run(ctx, { file: join(fixtures, "good/ignored-keys.yml"), rackParams: undefined });
-    const result = JSON.parse(stdout.text) as { rack: string; services: { service: string; endpoints: { url: string; needsDomain: boolean }[] }[]; warnings: unknown[] };
+    const result = JSON.parse(stdout.text) as { rack: string; services: { service: string; endpoints: { url: string | null; needsDomain?: boolean; host?: string }[] }[]; warnings: unknown[] };
     expect(result.rack).toBe("rack");
-    expect(result.services[0]?.endpoints[0]).toMatchObject({ url: "https://web.shop.<Domain>", needsDomain: true });
+    expect(result.services[0]?.endpoints[0]).toEqual({ kind: "external", url: null, needsDomain: true, host: "web.shop.<Domain>" });
     expect(result.warnings).toHaveLength(8);
   });
 
