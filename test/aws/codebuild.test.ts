@@ -229,9 +229,18 @@ describe("building an image on CodeBuild", () => {
   });
 
   it("building several images, the first failure stops the others", async () => {
-    mocks.codeBuild.on(StartBuildCommand).callsFake((input: { sourceLocationOverride: string; environmentVariablesOverride: Array<{ name: string; value: string }> }) => {
+    // The bad build starts only once the slow one has: the failure then has a running build to stop
+    // (whichever upload ends first; without this the test depended on that race).
+    let slowStarted!: () => void;
+    const slowStarting = new Promise<void>((resolve) => (slowStarted = resolve));
+    mocks.codeBuild.on(StartBuildCommand).callsFake(async (input: { sourceLocationOverride: string; environmentVariablesOverride: Array<{ name: string; value: string }> }) => {
       const image = input.environmentVariablesOverride.find((variable) => variable.name === "RACKNET_IMAGE")?.value ?? "";
-      return { build: { id: image.endsWith("src-bad") ? "prod-build:bad" : "prod-build:slow" } };
+      if (!image.endsWith("src-bad")) {
+        slowStarted();
+        return { build: { id: "prod-build:slow" } };
+      }
+      await slowStarting;
+      return { build: { id: "prod-build:bad" } };
     });
     mocks.codeBuild.on(StopBuildCommand).resolves({});
     scriptBuild("prod-build:bad", [{ build: { buildStatus: "FAILED", currentPhase: "COMPLETED", buildComplete: true } }]);
