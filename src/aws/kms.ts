@@ -33,9 +33,11 @@ export async function findCaKey(kms: KMSClient, rack: string): Promise<CaKey | u
  * A new symmetric key, tagged for the rack, found by its alias, rotated every year, and
  * with a policy that decrypts only the CA's key parameter through Parameter Store
  * (src/ca/key-policy.ts, handed in as `policyFor`: the key's ARN says the account and
- * partition it is written for).
+ * partition it is written for). It is returned once it exists; `ready` settles when its
+ * alias, rotation and policy are set, so the caller can encrypt with it meanwhile (the key's
+ * default policy lets the account's IAM policies decide until then).
  */
-export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyArn: string) => string | undefined): Promise<CaKey> {
+export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyArn: string) => string | undefined): Promise<CaKey & { ready: Promise<void> }> {
   const { CreateKeyCommand, CreateAliasCommand, EnableKeyRotationCommand, PutKeyPolicyCommand } = sdk.kms();
   const created = await kms.send(
     new CreateKeyCommand({
@@ -49,12 +51,14 @@ export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyA
   const arn = created.KeyMetadata?.Arn ?? "";
   const policy = policyFor(arn);
   // Independent of each other once the key exists: side by side.
-  await Promise.all([
+  const ready = Promise.all([
     kms.send(new CreateAliasCommand({ AliasName: caKeyAlias(rack), TargetKeyId: keyId })),
     kms.send(new EnableKeyRotationCommand({ KeyId: keyId })),
     ...(policy ? [kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: policy }))] : []),
-  ]);
-  return { keyId, arn, state: "Enabled" };
+  ]).then(() => undefined);
+  // Observed by the caller's await; this keeps a failure from being reported unhandled before then.
+  ready.catch(() => undefined);
+  return { keyId, arn, state: "Enabled", ready };
 }
 
 /** Whether the key rotates its material every year (for `rack ca`). */

@@ -1,3 +1,4 @@
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
@@ -15,10 +16,10 @@ import { refuseOverQuota } from "../steps/quotas.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
-import { ensureCaKey, ensureCertificate, ensureRackCa, removeRackCa } from "../steps/certificates.js";
+import { ensureCaKey, ensureCertificate, ensureRackCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/operation.js";
+import { runOperation, takeLock } from "../steps/operation.js";
 import { operationPort } from "../steps/review.js";
 import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
@@ -42,39 +43,6 @@ export interface InstallArgs {
 export async function run(context: Context, args: InstallArgs): Promise<void> {
   const params = validateInstall(args);
   const stackName = rackStackName(args.name);
-  const cfn = await context.aws.cloudFormation();
-  // Reads only, side by side (the EC2 client alone takes a while to load); the account's
-  // quotas are read beside them and judged once the zones are chosen.
-  const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
-  const quotaCheck = refuseOverQuota(
-    context,
-    zonesRead.then(([zones, region]) => {
-      const chosen = chooseAvailabilityZones(region, zones);
-      return { zones: "zones" in chosen ? chosen.zones : [], private: params.Private === "Yes", newVpc: true };
-    }),
-    `rack ${args.name}`,
-  );
-  quotaCheck.catch(() => undefined);
-  const [existing, [zoneList, region], unreserved] = await Promise.all([describeStack(cfn, stackName), zonesRead, context.aws.lambda().then(unreservedConcurrency)]);
-  if (existing?.status === "ROLLBACK_COMPLETE") {
-    throw new UserError(`rack ${args.name} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
-      fix: `delete it with \`racknet rack uninstall ${args.name}\`, then install again`,
-    });
-  }
-  if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
-    throw new UserError(`rack ${args.name} already exists (${existing.status})`, {
-      fix: `change it with \`racknet rack params set K=V -r ${args.name}\`, or pick another name`,
-    });
-  }
-  const chosen = chooseAvailabilityZones(region, zoneList);
-  if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
-  const azCount = chosen.zones.length;
-  // Before anything is made: enough Elastic IPs, VPCs, internet gateways and NAT gateways.
-  await quotaCheck;
-  const defaults = defaultParams();
-  const changes = (Object.keys(params) as (keyof RackParams)[])
-    .filter((name) => params[name] !== defaults[name])
-    .map((name) => ({ name, from: defaults[name], to: params[name] }));
   const scope = { rack: args.name };
   const plan = {
     operation: "rack install",
@@ -88,20 +56,42 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       { id: "stack", what: `stack ${stackName}` },
     ],
   };
+  // The lock's create goes out beside the first reads (one round trip for both); a refusal
+  // from those reads releases it again.
+  const lock = takeLock(context, scope, plan);
+  const cfn = await context.aws.cloudFormation();
+  let facts: AccountFacts;
+  try {
+    facts = await accountFacts(context, cfn, args.name, params);
+  } catch (error) {
+    await (await lock.catch(() => undefined))?.release();
+    throw error;
+  }
+  const { region, zones, unreserved } = facts;
+  const azCount = zones.length;
+  const defaults = defaultParams();
+  const changes = (Object.keys(params) as (keyof RackParams)[])
+    .filter((name) => params[name] !== defaults[name])
+    .map((name) => ({ name, from: defaults[name], to: params[name] }));
   const port = operationPort(context, {
     exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
     cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
   });
-  await runOperation(context, scope, plan, async ({ journal }) => {
+  // Under the lock no other racknet can change them: the stack and the CA's objects are read
+  // once, beside the lock's own checks, and not again (docs/change-sets.md, "Critical path").
+  const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name)] as const);
+  await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects] }) => {
     try {
-      const certificates = context.options.dryRun ? dryRunCertificates(region) : await createRackCertificates(context, args.name, journal);
+      const certificates = caObjects ? await createRackCertificates(context, args.name, journal, caObjects) : dryRunCertificates(region);
       const outcome = await deployStack(
         context.aws,
         {
           stackName,
+          // No stack yet: nothing to read again, and no change set can be pending on it.
+          ...(stackNow ? {} : { existing: null, pending: [] }),
           template: { body: renderTemplate(fullRackTemplate()) },
           parameters: toCfnParameters(params, {
-            availabilityZones: chosen.zones,
+            availabilityZones: zones,
             rackCertificateArn: certificates.rack,
             internalAppsCertificateArn: certificates.internalApps,
             routerAppsCertificateArn: certificates.routerApps,
@@ -136,7 +126,49 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       const left = await describeStack(await context.aws.cloudFormation(), stackName).catch(() => undefined);
       throw left && FAILED_CREATE.has(left.status) ? removeWithUninstall(error, args.name) : error;
     }
-  });
+  }, { alongside: underLock, lock });
+}
+
+interface AccountFacts {
+  region: string;
+  /** The Availability Zones chosen for the rack. */
+  zones: string[];
+  /** The account's unreserved Lambda concurrency (the sync function reserves part of it). */
+  unreserved: number;
+}
+
+/**
+ * Reads only, side by side (the EC2 client alone takes a while to load): the stack (refused
+ * when it exists), the zones (chosen once, here), the Lambda settings, and the account's
+ * quotas, judged once the zones are chosen, before anything is made: enough Elastic IPs,
+ * VPCs, internet gateways and NAT gateways.
+ */
+async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams): Promise<AccountFacts> {
+  const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
+  const quotaCheck = refuseOverQuota(
+    context,
+    zonesRead.then(([zones, region]) => {
+      const chosen = chooseAvailabilityZones(region, zones);
+      return { zones: "zones" in chosen ? chosen.zones : [], private: params.Private === "Yes", newVpc: true };
+    }),
+    `rack ${rack}`,
+  );
+  quotaCheck.catch(() => undefined);
+  const [existing, [zoneList, region], unreserved] = await Promise.all([describeStack(cfn, rackStackName(rack)), zonesRead, context.aws.lambda().then(unreservedConcurrency)]);
+  if (existing?.status === "ROLLBACK_COMPLETE") {
+    throw new UserError(`rack ${rack} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
+      fix: `delete it with \`racknet rack uninstall ${rack}\`, then install again`,
+    });
+  }
+  if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
+    throw new UserError(`rack ${rack} already exists (${existing.status})`, {
+      fix: `change it with \`racknet rack params set K=V -r ${rack}\`, or pick another name`,
+    });
+  }
+  const chosen = chooseAvailabilityZones(region, zoneList);
+  if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
+  await quotaCheck;
+  return { region, zones: chosen.zones, unreserved };
 }
 
 async function stackExists(context: Context, stackName: string): Promise<boolean> {
@@ -192,21 +224,24 @@ interface RackCertificates {
 
 /**
  * The CA, the rack's default certificate, and the two listeners' apps certificates (their
- * first name only until an app comes: docs/rack-template.md, "Certificates").
+ * first name only until an app comes: docs/rack-template.md, "Certificates"). The three steps
+ * start together: once the KMS key exists, its alias, rotation and policy, the CA's two
+ * parameters and the three certificate imports go out side by side (each certificate needs
+ * only the CA in memory), so the whole is two round trips after the journal's write.
  */
-async function createRackCertificates(context: Context, rack: string, journal: Journal): Promise<RackCertificates> {
-  await journal.start("ca-key");
-  const key = await ensureCaKey(context, rack);
-  await journal.done("ca-key", key.created ? "created" : "adopted from an earlier run");
-  await journal.start("ca");
-  const ca = await ensureRackCa(context, rack, { keyId: key.keyId, replaceIncomplete: true });
-  await journal.done("ca", ca.created ? "created" : "adopted from an earlier run");
-  await journal.start("certificates");
-  const [rackArn, internalApps, routerApps] = await Promise.all([
-    ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }, ca),
-    ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }, ca),
-    ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }, ca),
+async function createRackCertificates(context: Context, rack: string, journal: Journal, read: CaObjects): Promise<RackCertificates> {
+  await journal.startTogether(["ca-key", "ca", "certificates"]);
+  const key = await ensureCaKey(context, rack, read);
+  const { ca, saved } = await ensureRackCa(context, rack, { keyId: key.keyId, replaceIncomplete: true, stored: read.stored });
+  const [, , rackArn, internalApps, routerApps] = await Promise.all([
+    key.ready,
+    saved,
+    ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }, ca, read.certificates),
+    ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }, ca, read.certificates),
+    ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }, ca, read.certificates),
   ]);
+  await journal.done("ca-key", key.created ? "created" : "adopted from an earlier run");
+  await journal.done("ca", ca.created ? "created" : "adopted from an earlier run");
   await journal.done("certificates");
   return { rack: rackArn, internalApps, routerApps, created: ca.created };
 }

@@ -7,8 +7,8 @@ import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParamete
 import { certificateInfo, createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
 import type { RackInfo } from "./resolve.js";
-import { certificatePem, deleteCertificate, importCertificate, rackCertificates } from "../aws/acm.js";
-import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa } from "../aws/ssm-ca.js";
+import { certificatePem, deleteCertificate, importCertificate, rackCertificates, type OwnedCertificate } from "../aws/acm.js";
+import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type StoredCa } from "../aws/ssm-ca.js";
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
@@ -28,30 +28,61 @@ export interface RackCaOptions {
    * nothing can have trusted it.
    */
   replaceIncomplete?: boolean;
+  /** The CA's parameters as the caller already read them (under the rack's lock): not read again. */
+  stored?: StoredCa;
 }
 
-/** The rack's CA from Parameter Store, created (key as a SecureString) when absent. */
-export async function ensureRackCa(context: Context, rack: string, options: RackCaOptions = {}): Promise<RackCa> {
-  const stored = await readStoredCa(await context.aws.ssm(), rack);
+/**
+ * The rack's CA objects as they stand (its KMS key, its two parameters, the certificates it
+ * signed), read together: an install reads them beside its other reads once it holds the
+ * rack's lock, and hands them to the `ensure*` steps below, which then read nothing again.
+ */
+export interface CaObjects {
+  key: CaKey | undefined;
+  stored: StoredCa;
+  certificates: OwnedCertificate[];
+}
+
+export async function readCaObjects(context: Context, rack: string): Promise<CaObjects> {
+  const [key, stored, certificates] = await Promise.all([
+    context.aws.kms().then((kms) => findCaKey(kms, rack)),
+    context.aws.ssm().then((ssm) => readStoredCa(ssm, rack)),
+    context.aws.acm().then((acm) => rackCertificates(acm, rack)),
+  ]);
+  return { key, stored, certificates };
+}
+
+/**
+ * The rack's CA from Parameter Store, created (key as a SecureString) when absent. It is
+ * returned as soon as it is known; `saved` settles when a new one is written to Parameter
+ * Store, so the caller can sign with it meanwhile and awaits `saved` before it goes on.
+ */
+export async function ensureRackCa(context: Context, rack: string, options: RackCaOptions = {}): Promise<{ ca: RackCa; saved: Promise<void> }> {
+  const stored = options.stored ?? (await readStoredCa(await context.aws.ssm(), rack));
   const incomplete = Boolean(stored.keyPem) !== Boolean(stored.certPem);
   if (!(incomplete && options.replaceIncomplete)) {
     const existing = completeCa(stored, rack);
-    if (existing) return { ...existing, created: false };
+    if (existing) return { ca: { ...existing, created: false }, saved: Promise.resolve() };
   }
-  if (incomplete) await deleteStoredCa(await context.aws.ssm(), rack);
   const ca = await createCa(rack);
-  await storeCa(await context.aws.ssm(), rack, ca, options.keyId);
-  return { ...ca, created: true };
+  const saved = (async () => {
+    const ssm = await context.aws.ssm();
+    if (incomplete) await deleteStoredCa(ssm, rack);
+    await storeCa(ssm, rack, ca, options.keyId);
+  })();
+  // Observed by the caller's await; this keeps a failure from being reported unhandled before then.
+  saved.catch(() => undefined);
+  return { ca: { ...ca, created: true }, saved };
 }
 
 /**
  * The rack CA's own KMS key, adopted when an earlier run made it (found by its alias),
  * created otherwise: customer managed, rotation on, decrypting only the CA key parameter.
  */
-export async function ensureCaKey(context: Context, rack: string): Promise<CaKey & { created: boolean }> {
+export async function ensureCaKey(context: Context, rack: string, known?: Pick<CaObjects, "key">): Promise<CaKey & { created: boolean; ready: Promise<void> }> {
   const kms = await context.aws.kms();
-  const found = await findCaKey(kms, rack);
-  if (found && found.state === "Enabled") return { ...found, created: false };
+  const found = known ? known.key : await findCaKey(kms, rack);
+  if (found && found.state === "Enabled") return { ...found, created: false, ready: Promise.resolve() };
   const policyFor = (keyArn: string) => {
     const facts = arnFacts(keyArn);
     return facts ? caKeyPolicy({ rack, ...facts }) : undefined;
@@ -80,11 +111,12 @@ export interface CertificateRequest {
  * for this rack (and app) while it is valid, covers the names and was signed by the
  * current CA; re-imported under the same ARN when not; imported new when there is none.
  */
-export async function ensureCertificate(context: Context, request: CertificateRequest, known?: CertificateAuthority): Promise<string> {
+export async function ensureCertificate(context: Context, request: CertificateRequest, known?: CertificateAuthority, certificates?: readonly OwnedCertificate[]): Promise<string> {
   const acm = await context.aws.acm();
   // The certificate alone says whether anything must be signed: the key is decrypted only
-  // then (or was already, when the caller holds the CA it just made or read: `known`).
-  const [caCertPem, owned] = await Promise.all([known ? known.certPem : readRackCaCertificate(context, request.rack), rackCertificates(acm, request.rack)]);
+  // then (or was already, when the caller holds the CA it just made or read: `known`). The
+  // rack's certificates too may come read already (`certificates`, under the rack's lock).
+  const [caCertPem, owned] = await Promise.all([known ? known.certPem : readRackCaCertificate(context, request.rack), certificates ?? rackCertificates(acm, request.rack)]);
   const found = owned.find(({ tags }) => (request.app ? tags[APP_TAG] === request.app : tags[CERT_TAG] === (request.kind ?? "rack") && !tags[APP_TAG]))?.arn;
   if (found && (await stillGood(await certificatePem(acm, found), request.dnsNames, caCertPem))) return found;
   const ca = known ?? (await readRackCa(context, request.rack));

@@ -51,6 +51,8 @@ export interface JournalPlan {
 export interface JournalOptions {
   /** The stopped run this one finishes: its done steps stay done. */
   resumed?: JournalRecord;
+  /** A record is stored under this journal's name already (the run resumed, or one this run takes over). */
+  existing?: boolean;
   /** False for a dry run: nothing is written. */
   persist?: boolean;
   beforeStep?: (what: string) => void;
@@ -105,18 +107,27 @@ export class Journal {
   readonly #persist: boolean;
   /** Called before each step starts: throws to stop there (Ctrl-C). */
   readonly #beforeStep: (what: string) => void;
+  readonly #tags: Record<string, string>;
+  /** A record is stored under the journal's name: one was there before, or this run wrote it. */
+  #stored: boolean;
   #record: JournalRecord;
 
-  private constructor(context: Context, name: string, record: JournalRecord, options: JournalOptions) {
+  private constructor(context: Context, scope: JournalScope, record: JournalRecord, options: JournalOptions) {
     this.#context = context;
-    this.#name = name;
+    this.#name = operationJournalParameter(scope.rack, scope.app);
+    this.#tags = tagsOf(scope);
     this.#record = record;
     this.#persist = options.persist ?? true;
     this.#beforeStep = options.beforeStep ?? (() => undefined);
+    this.#stored = options.existing ?? options.resumed !== undefined;
   }
 
-  /** The journal of a new run, or of the stopped run it resumes (its done steps stay done). */
-  static async open(context: Context, scope: JournalScope, plan: JournalPlan, options: JournalOptions = {}): Promise<Journal> {
+  /**
+   * The journal of a new run, or of the stopped run it resumes (its done steps stay done).
+   * Nothing is written yet: the record goes to SSM with the first step's start, since until a
+   * step starts the run has changed nothing and has nothing to finish (one round trip saved).
+   */
+  static open(context: Context, scope: JournalScope, plan: JournalPlan, options: JournalOptions = {}): Journal {
     const resumed = options.resumed;
     const now = new Date().toISOString();
     const previous = new Map((resumed?.steps ?? []).map((step) => [step.id, step]));
@@ -125,12 +136,7 @@ export class Journal {
       return { id: step.id, what: step.what, state: before?.state === "done" ? ("done" as const) : ("pending" as const) };
     });
     const record: JournalRecord = { v: 1, operation: plan.operation, key: plan.key, command: plan.command, startedAt: resumed?.startedAt ?? now, updatedAt: now, state: "running", steps };
-    const journal = new Journal(context, operationJournalParameter(scope.rack, scope.app), record, options);
-    if (!journal.#persist) return journal;
-    const ssm = await context.aws.ssm();
-    const text = JSON.stringify(record);
-    if (!(await createRecord(ssm, journal.#name, text, tagsOf(scope)))) await overwriteRecord(ssm, journal.#name, text);
-    return journal;
+    return new Journal(context, scope, record, options);
   }
 
   get record(): JournalRecord {
@@ -148,8 +154,18 @@ export class Journal {
 
   /** Marks the step running (Ctrl-C pressed before it: stops here instead). */
   start(id: string): Promise<void> {
-    this.#beforeStep(this.#record.steps.find((step) => step.id === id)?.what ?? id);
-    return this.#set(id, "running");
+    return this.startTogether([id]);
+  }
+
+  /**
+   * Marks steps that run side by side running, in one write: the work of each may go out
+   * before the others are done (Ctrl-C pressed before the first: stops here instead).
+   */
+  async startTogether(ids: readonly string[]): Promise<void> {
+    const [first = ""] = ids;
+    this.#beforeStep(this.#record.steps.find((step) => step.id === first)?.what ?? first);
+    for (const id of ids) this.#mark(id, "running");
+    await this.#write();
   }
 
   /**
@@ -185,7 +201,7 @@ export class Journal {
 
   /** Every step done (or nothing was): the journal goes. */
   async finish(): Promise<void> {
-    if (this.#persist) await deleteRecords(await this.#context.aws.ssm(), [this.#name]);
+    if (this.#persist && this.#stored) await deleteRecords(await this.#context.aws.ssm(), [this.#name]);
   }
 
   async #set(id: string, state: StepState, note?: string): Promise<void> {
@@ -199,7 +215,12 @@ export class Journal {
   }
 
   async #write(): Promise<void> {
-    if (this.#persist) await overwriteRecord(await this.#context.aws.ssm(), this.#name, JSON.stringify(this.#record));
+    if (!this.#persist) return;
+    const ssm = await this.#context.aws.ssm();
+    const text = JSON.stringify(this.#record);
+    // The first write creates the record with the rack's tags; one that is there already is overwritten.
+    if (this.#stored || !(await createRecord(ssm, this.#name, text, this.#tags))) await overwriteRecord(ssm, this.#name, text);
+    this.#stored = true;
   }
 }
 

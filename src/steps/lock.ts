@@ -102,6 +102,7 @@ export class OperationLock {
   #heartbeat: NodeJS.Timeout | undefined;
   /** A heartbeat on its way: release waits for it, or its write would bring the lock back after the delete. */
   #beating: Promise<void> | undefined;
+  #released: Promise<void> | undefined;
 
   private constructor(context: Context, name: string, record: LockRecord) {
     this.#context = context;
@@ -109,17 +110,10 @@ export class OperationLock {
     this.#record = record;
   }
 
-  /** Takes the lock, or refuses naming who holds it, then checks the crossing lock (the rack's, or its apps'). */
-  static async acquire(context: Context, scope: JournalScope, spec: LockSpec): Promise<OperationLock> {
-    const taken = await OperationLock.take(context, scope, spec);
-    await taken.refuseCrossing(scope);
-    return taken;
-  }
-
   /**
-   * The first half of `acquire`: the lock's own record, created (or a stale one taken over).
-   * A caller that runs `refuseCrossing` later (alongside reads of its own) must run it before
-   * it changes anything: only create-then-check keeps two racknets from both going on.
+   * The lock's own record, created (or a stale one taken over), or a refusal naming who holds
+   * it. The caller runs `refuseCrossing` next (alongside reads of its own) and before it
+   * changes anything: only create-then-check keeps two racknets from both going on.
    */
   static async take(context: Context, scope: JournalScope, spec: LockSpec): Promise<OperationLock> {
     const ssm = await context.aws.ssm();
@@ -185,8 +179,13 @@ export class OperationLock {
     await overwriteRecord(await this.#context.aws.ssm(), this.#name, JSON.stringify(this.#record)).catch(() => undefined);
   }
 
-  /** Best effort, tried twice: a lock that stays behind lapses by itself, and the user is told how to remove it. */
-  async release(): Promise<void> {
+  /** Best effort, tried twice: a lock that stays behind lapses by itself, and the user is told how to remove it. Once only. */
+  release(): Promise<void> {
+    this.#released ??= this.#release();
+    return this.#released;
+  }
+
+  async #release(): Promise<void> {
     if (this.#heartbeat) clearInterval(this.#heartbeat);
     await this.#beating;
     const ssm = await this.#context.aws.ssm();

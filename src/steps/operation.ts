@@ -5,7 +5,7 @@
  * record). docs/safety.md, "Locks and journals".
  */
 import { ExitCode, Interrupted, UserError } from "../core/errors.js";
-import { deleteLeftoverChangeSets } from "../aws/leftover-change-sets.js";
+import { deleteChangeSets, findLeftoverChangeSets, type LeftoverChangeSet } from "../aws/leftover-change-sets.js";
 import type { Context } from "../runtime/context.js";
 import { describeFailure } from "../runtime/handle-errors.js";
 import { Journal, anythingDone, readJournal, stoppedError, unfinishedSummary, type JournalPlan, type JournalRecord, type JournalScope } from "./journal.js";
@@ -18,10 +18,12 @@ export interface OperationPlan extends JournalPlan {
   supersedes?: readonly string[];
 }
 
-export interface OperationRun {
+export interface OperationRun<R = undefined> {
   journal: Journal;
   /** The stopped run this one resumes, if any. */
   resumed?: JournalRecord;
+  /** What `alongside` read, once the lock was held. */
+  read: R;
 }
 
 /**
@@ -32,20 +34,47 @@ export interface OperationRun {
  * its journal and ends with where things stand and the command that finishes the job; one
  * that changed nothing removes it, and its error is left as it was.
  */
-export async function runOperation<T>(context: Context, scope: JournalScope, plan: OperationPlan, work: (run: OperationRun) => Promise<T>): Promise<T> {
+export interface OperationOptions<R> {
+  /** Reads of the caller's own, made beside the lock's checks, that no other racknet can change from then on. */
+  alongside?: () => Promise<R>;
+  /** The lock, already on its way (`takeLock`, sent beside the caller's first reads); absent: taken here. */
+  lock?: Promise<OperationLock | undefined>;
+}
+
+/**
+ * The lock's create, sent at once so that it rides along with the caller's first reads (a
+ * dry run takes none). A caller that stops before `runOperation` releases it itself.
+ */
+export function takeLock(context: Context, scope: JournalScope, spec: LockSpec): Promise<OperationLock | undefined> {
+  const taking = context.options.dryRun ? Promise.resolve(undefined) : OperationLock.take(context, scope, spec);
+  // A caller that fails before awaiting it must not leave an unobserved rejection.
+  taking.catch(() => undefined);
+  return taking;
+}
+
+export async function runOperation<T, R = undefined>(context: Context, scope: JournalScope, plan: OperationPlan, work: (run: OperationRun<R>) => Promise<T>, options: OperationOptions<R> = {}): Promise<T> {
   const dryRun = context.options.dryRun;
-  const lock = dryRun ? undefined : await OperationLock.acquire(context, scope, plan);
-  if (dryRun) await OperationLock.check(context, scope);
+  const { alongside } = options;
+  const lock = await (options.lock ?? takeLock(context, scope, plan));
   const ctrlC = new CtrlCWatch();
   let journal: Journal | undefined;
   try {
-    const [previous] = await Promise.all([readJournal(context, scope), dryRun ? undefined : clearLeftoverChangeSets(context, plan.stacks ?? [])]);
+    // With the lock taken, one round trip: the crossing lock, the journal, the change sets a
+    // dead run may have left (found now, deleted only once no crossing operation holds them),
+    // and the caller's own reads (`alongside`), which no other racknet can change from now on.
+    const [, previous, leftovers, read] = await Promise.all([
+      lock ? lock.refuseCrossing(scope) : OperationLock.check(context, scope),
+      readJournal(context, scope),
+      dryRun ? [] : findLeftovers(context, plan.stacks ?? []),
+      alongside ? alongside() : (undefined as R),
+    ]);
     if (previous) refuseOtherUnfinished(scope, previous, plan);
+    await clearLeftovers(context, leftovers);
     const resumed = previous && previous.operation === plan.operation && previous.key === plan.key ? previous : undefined;
-    journal = await Journal.open(context, scope, plan, { resumed, persist: !dryRun, beforeStep: (next) => ctrlC.check(next) });
+    journal = Journal.open(context, scope, plan, { resumed, existing: previous !== undefined, persist: !dryRun, beforeStep: (next) => ctrlC.check(next) });
     const done = journal.record.steps.filter((step) => step.state === "done").length;
     if (resumed && !dryRun) context.printer.step(`finishing racknet ${plan.operation} ${plan.key}, stopped ${resumed.updatedAt}: ${done} of ${journal.record.steps.length} step(s) were done`);
-    const result = await work({ journal, ...(resumed ? { resumed } : {}) });
+    const result = await work({ journal, read, ...(resumed ? { resumed } : {}) });
     await journal.finish();
     // Ctrl-C during the last step's call: the call had to end, and with it the whole job.
     if (ctrlC.pressed) context.printer.warn(`Ctrl-C came during the last step, which completed: racknet ${plan.operation} ${plan.key} is done, nothing is left to finish`);
@@ -103,9 +132,7 @@ export interface LockClaim {
 
 export function claimLock(context: Context, scope: JournalScope, spec: LockSpec): LockClaim {
   const dryRun = context.options.dryRun;
-  const taking = dryRun ? Promise.resolve(undefined) : OperationLock.take(context, scope, spec);
-  // A workflow that fails before `confirm` (an invalid manifest) must not leave an unobserved rejection.
-  taking.catch(() => undefined);
+  const taking = takeLock(context, scope, spec);
   return {
     async confirm(stacks) {
       if (dryRun) {
@@ -113,14 +140,17 @@ export function claimLock(context: Context, scope: JournalScope, spec: LockSpec)
         return new Set<string>();
       }
       const lock = await taking;
-      const [, cleared] = await Promise.all([
+      // A rack operation that moves apps reviews change sets on their stacks under the rack's
+      // lock alone: what is found here is deleted only once that lock is known to be free.
+      const [, leftovers] = await Promise.all([
         lock?.refuseCrossing(scope),
-        clearLeftoverChangeSets(context, stacks),
+        findLeftovers(context, stacks),
         readJournal(context, scope).then((previous) => {
           if (previous) refuseOtherUnfinished(scope, previous, { ...spec, steps: [] });
         }),
       ]);
-      return new Set(cleared);
+      await clearLeftovers(context, leftovers);
+      return new Set(leftovers.map((changeSet) => changeSet.name));
     },
     async release() {
       const lock = await taking.catch(() => undefined);
@@ -129,20 +159,21 @@ export function claimLock(context: Context, scope: JournalScope, spec: LockSpec)
   };
 }
 
-/**
- * With the lock held no other racknet is reviewing a change set on these stacks: a pending
- * racknet change set there was left by a run that died before its clean-up. It is deleted
- * (and said), so it never blocks this run the way another racknet's would (docs/change-sets.md).
- */
-async function clearLeftoverChangeSets(context: Context, stacks: readonly string[]): Promise<string[]> {
+/** racknet change sets not executed on these stacks: leftovers, if this run holds their locks (a read). */
+async function findLeftovers(context: Context, stacks: readonly string[]): Promise<LeftoverChangeSet[]> {
   if (stacks.length === 0) return [];
   const cfn = await context.aws.cloudFormation();
-  const cleared: string[] = [];
-  for (const stack of stacks) {
-    for (const name of await deleteLeftoverChangeSets(cfn, stack)) {
-      context.printer.step(`deleted change set ${name} of stack ${stack}, left by a racknet run that stopped before it could`);
-      cleared.push(name);
-    }
-  }
-  return cleared;
+  return (await Promise.all(stacks.map((stack) => findLeftoverChangeSets(cfn, stack)))).flat();
+}
+
+/**
+ * With the lock held and no crossing operation running, no other racknet is reviewing a
+ * change set on these stacks: a pending racknet change set there was left by a run that died
+ * before its clean-up. It is deleted (and said), so it never blocks this run the way another
+ * racknet's would (docs/change-sets.md).
+ */
+async function clearLeftovers(context: Context, leftovers: readonly LeftoverChangeSet[]): Promise<void> {
+  if (leftovers.length === 0) return;
+  await deleteChangeSets(await context.aws.cloudFormation(), leftovers);
+  for (const changeSet of leftovers) context.printer.step(`deleted change set ${changeSet.name} of stack ${changeSet.stackName}, left by a racknet run that stopped before it could`);
 }

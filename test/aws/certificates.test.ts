@@ -67,7 +67,8 @@ describe("the rack CA in Parameter Store", () => {
   it("is created when absent: the key as a SecureString, the certificate as a String", async () => {
     caInSsm(undefined);
     ssm.on(PutParameterCommand).resolves({ Version: 1 });
-    const created = await ensureRackCa(context, "prod");
+    const { ca: created, saved } = await ensureRackCa(context, "prod");
+    await saved;
     expect(created.created).toBe(true);
     const puts = ssm.commandCalls(PutParameterCommand).map((call) => call.args[0].input);
     expect(puts.map(({ Name, Type, Value }) => ({ Name, Type, Value }))).toEqual([
@@ -79,7 +80,8 @@ describe("the rack CA in Parameter Store", () => {
 
   it("is reused when present", async () => {
     caInSsm(ca);
-    const existing = await ensureRackCa(context, "prod");
+    const { ca: existing, saved } = await ensureRackCa(context, "prod");
+    await saved;
     expect(existing).toEqual({ ...ca, created: false });
     expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
   });

@@ -68,6 +68,27 @@ function sanNames(pem: string): string[] {
   return (new X509Certificate(pem).subjectAltName ?? "").split(", ").map((entry) => entry.replace(/^DNS:/, ""));
 }
 
+describe("racknet deploy: while a rack operation holds the rack", () => {
+  it("refused, and the change set that operation is reviewing on the app's stack is left alone", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    // `rack params set` moves the app: it holds the rack's lock and has a change set on the app's stack.
+    const now = new Date().toISOString();
+    h.parameters.putParameter({
+      Name: "/racknet/prod/locks/rack",
+      Value: JSON.stringify({ v: 1, operation: "rack params set", key: "prod", command: "racknet rack params set Private=Yes -r prod", owner: { user: "ci", host: "runner-7", pid: 4242 }, token: "t", startedAt: now, heartbeatAt: now }),
+    });
+    const shop = h.cloudFormation.stack("prod-shop");
+    const parameters = Object.entries(shop?.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+    h.cloudFormation.createChangeSet({ StackName: "prod-shop", ChangeSetName: "racknet-20261201T000000000Z", ChangeSetType: "UPDATE", UsePreviousTemplate: true, Capabilities: ["CAPABILITY_IAM"], Parameters: parameters });
+    const result = await deployAs("shop", PUBLIC_WEB.replace("nginx:1.27", "nginx:1.28"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("racknet rack params set");
+    expect(result.writes).not.toContain("CloudFormation.DeleteChangeSet");
+    expect(resourceWrites(result)).toEqual([]);
+  });
+});
+
 describe("racknet deploy: creates and updates the app", () => {
   it("creates the app stack; its name joins the internal listener's apps certificate, signed by the rack CA, before the stack runs", async () => {
     await installedRack(h, "prod", ["Internal=Yes"]);

@@ -114,7 +114,9 @@ describe("racknet rack install", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("error: rack prod already exists (CREATE_COMPLETE)");
     expect(result.stderr).toContain("racknet rack params set K=V -r prod");
-    expect(result.writes).toEqual([]);
+    // The rack's lock is taken beside the first reads (one round trip) and released: nothing else is written.
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
   });
 
   it("a region with fewer than two Availability Zones: refused, nothing written", async () => {
@@ -123,7 +125,8 @@ describe("racknet rack install", () => {
     const result = await h.run(install, args("prod"));
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("region us-east-1 offers 1 Availability Zone(s) that are available, need no opt-in and run Fargate; a rack needs at least two");
-    expect(result.writes).toEqual([]);
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
   });
 
   it("invalid parameters: every problem, the closest name suggested, no AWS call", async () => {

@@ -97,8 +97,9 @@ describe("rack install, then rack uninstall: Ctrl-C at each step, run again, not
 
   const installSteps: Point[] = [
     { name: "while the CA's KMS key is made", operation: "CreateKey", nth: 1 },
-    // PutParameter 1 is the lock, 2 to 5 the journal: 6 is the CA's private key.
-    { name: "while the CA's private key is stored", operation: "PutParameter", nth: 6 },
+    // PutParameter 1 is the lock, 2 the journal (the CA's three steps start together): 3 and 4
+    // are the CA's two parameters, side by side with the key's alias and the certificates.
+    { name: "while the CA's parameters are stored", operation: "PutParameter", nth: 3 },
     { name: "while the first certificate is imported", operation: "ImportCertificate", nth: 1 },
     { name: "while the change set is made", operation: "CreateChangeSet", nth: 1 },
     { name: "while the plan is read", operation: "DescribeChangeSet", nth: 1 },
