@@ -39,11 +39,11 @@ function isFailure(activity: StackActivity): boolean {
 }
 
 /** `activities` oldest first, as the poller returns them. */
-export function diagnose(activities: readonly StackActivity[], stack: { name: string; status: string; statusReason?: string }): Diagnosis {
+export function diagnose(activities: readonly StackActivity[], stack: { name: string; status: string; statusReason?: string }, removeCommand?: string): Diagnosis {
   const failures = activities.filter(isFailure);
   const real = failures.filter((activity) => !isCascade(activity));
   const rootCause = real.find((activity) => !activity.isStack) ?? real[0];
-  const { state, recovery } = recoveryFor(stack.status, stack.name);
+  const { state, recovery } = recoveryFor(stack.status, stack.name, removeCommand);
   return {
     stackName: stack.name,
     finalStatus: stack.status,
@@ -60,9 +60,13 @@ function lastStackReason(activities: readonly StackActivity[]): string | undefin
   return activities.filter((activity) => activity.isStack && activity.reason && activity.reason !== "User Initiated").at(-1)?.reason;
 }
 
-/** What a failed or stuck stack status means, and what gets it moving again. */
-export function recoveryFor(status: string, stackName: string): { state: string; recovery: string } {
-  const deleteIt = `delete it with \`aws cloudformation delete-stack --stack-name ${stackName}\`, fix the cause, then run the command again`;
+/**
+ * What a failed or stuck stack status means, and what gets it moving again. A stack that
+ * must go is deleted with `removeCommand` where racknet has one (it also removes what racknet
+ * made beside the stack: certificates, records, the CA); CloudFormation's delete-stack otherwise.
+ */
+export function recoveryFor(status: string, stackName: string, removeCommand?: string): { state: string; recovery: string } {
+  const deleteIt = `delete it with \`${removeCommand ?? `aws cloudformation delete-stack --stack-name ${stackName}`}\`, fix the cause, then run the command again`;
   switch (status) {
     case "ROLLBACK_COMPLETE":
     case "ROLLBACK_FAILED":

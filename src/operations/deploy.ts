@@ -143,17 +143,20 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     {
       port,
       followCommand: `racknet services -a ${app} -r ${rack.rack}`,
+      removeCommand: `racknet apps delete ${app} -r ${rack.rack}`,
       what: `app ${app} on rack ${rack.rack}`,
       // Approved: what the new containers read must exist before they start.
       beforeExecute: async () => {
-        await environment.apply();
-        if (listeners.length > 0) await admitToAppsCertificates(context, rack, app, listeners);
+        // Independent of each other: side by side.
+        await Promise.all([environment.apply(), listeners.length > 0 ? admitToAppsCertificates(context, rack, app, listeners) : undefined]);
       },
     },
   );
-  // Names follow the running containers; a deploy that changed nothing still heals them.
+  // Names follow the running containers; a deploy that changed nothing still heals them. The
+  // app's stack is done with, so its lock goes meanwhile: the names are the rack's sync
+  // function's to keep too, which reconciles them at any time, lock or not.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
-  if (deployed) await reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]);
+  await Promise.all([deployed ? reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]) : undefined, claim.release()]);
   const built = Object.entries(builds.images).map(([service, image]) => ({ service, image }));
   const images = built.length > 0 ? { images: built } : {};
   return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };

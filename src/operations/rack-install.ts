@@ -107,6 +107,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         {
           port,
           followCommand: `racknet rack -r ${args.name}`,
+          removeCommand: `racknet rack uninstall ${args.name}`,
           what: `rack ${args.name}`,
           // From here the stack exists and its own status tells where it stands (a rolled-back one is
           // deleted by `rack uninstall`, CA and all): nothing is left for the journal to finish.

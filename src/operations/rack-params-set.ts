@@ -130,6 +130,7 @@ async function updateRack(
     {
       port,
       followCommand: `racknet rack -r ${rack.rack}`,
+      removeCommand: `racknet rack uninstall ${rack.rack}`,
       what: `rack ${rack.rack}`,
       // Approved: from here on the journal records what changes.
       beforeExecute: async () => {

@@ -76,7 +76,7 @@ function routerVpcWidenings(before: Readonly<RackParams> | undefined, after: Rea
   const was = new Set(splitList(before[RackParam.InternalRouterVpcs]));
   return splitList(after[RackParam.InternalRouterVpcs])
     .filter((vpc) => !was.has(vpc))
-    .map((vpc) => ({ kind: "router-vpcs" as const, subject: "rack", sentence: `internal_router_vpcs: ${vpc} resolves the router names <service>.<app>.<rack>.router.convox` }));
+    .map((vpc) => ({ kind: "router-vpcs" as const, subject: "rack", sentence: `internal_router_vpcs: VPC ${vpc} is associated with the rack's router zone and resolves the names of its internal-router services` }));
 }
 
 const CHANNELS: Readonly<Record<ServiceReach, readonly string[]>> = {

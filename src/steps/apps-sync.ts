@@ -63,7 +63,7 @@ export async function syncAppWithRack(context: Context, rack: RackInfo, app: App
   const outcome = await deployStack(
     context.aws,
     { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-    { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+    { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
   );
   // moto (and a stack someone changed by hand) may answer "no changes": the app has the facts all the same.
   if (outcome.kind === "no-changes") return { app: app.app, outcome: "unchanged", changed: [] };

@@ -32,6 +32,6 @@ export async function releaseEnvironment(context: Context, rack: RackInfo, app: 
       notes,
     },
     // The new values are stored once the change is approved, right before it runs.
-    { port, followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}`, beforeExecute },
+    { port, followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}`, beforeExecute },
   );
 }

@@ -154,7 +154,8 @@ describe("an app whose creation rolled back (ROLLBACK_COMPLETE)", () => {
     const result = await cli("deploy", "-a", "blog", "-f", V1, "-r", RACK, "--yes");
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toContain("root cause: WebExternalListenerRule (AWS::ElasticLoadBalancingV2::ListenerRule) CREATE_FAILED: The specified priority is in use.");
-    expect(result.stderr).toContain(`aws cloudformation delete-stack --stack-name ${RACK}-blog`);
+    expect(result.stderr).toContain(`delete it with \`racknet apps delete blog -r ${RACK}\``);
+    expect(result.stderr).not.toContain("aws cloudformation delete-stack");
     expect((await stackOf(`${RACK}-blog`)).status).toBe("ROLLBACK_COMPLETE");
   });
 
@@ -163,8 +164,16 @@ describe("an app whose creation rolled back (ROLLBACK_COMPLETE)", () => {
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain("the stack's creation failed and was rolled back (ROLLBACK_COMPLETE); CloudFormation cannot update it; nothing was changed");
-    expect(result.stderr).toContain(`delete it with \`aws cloudformation delete-stack --stack-name ${RACK}-blog\``);
+    expect(result.stderr).toContain(`delete it with \`racknet apps delete blog -r ${RACK}\``);
     expect(await pendingChangeSets(`${RACK}-blog`)).toEqual([]);
+  });
+
+  it("the way out it names works: apps delete removes the rolled-back app, and the app deploys again", async () => {
+    const deleted = await cli("apps", "delete", "blog", "-r", RACK, "--yes");
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const again = await cli("deploy", "-a", "blog", "-f", V1, "-r", RACK, "--yes");
+    expect(again.code, again.stderr).toBe(0);
+    expect((await stackOf(`${RACK}-blog`)).status).toBe("CREATE_COMPLETE");
   });
 });
 
@@ -183,7 +192,7 @@ describe("a rack whose creation rolled back (ROLLBACK_COMPLETE)", () => {
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain("rolled back (ROLLBACK_COMPLETE)");
-    expect(result.stderr).toContain("aws cloudformation delete-stack --stack-name broken");
+    expect(result.stderr).toContain("delete it with `racknet rack uninstall broken`");
   });
 
   it("rack shows the state", async () => {

@@ -42,6 +42,9 @@ describe("diagnose", () => {
     expect(diagnosis.otherFailures).toEqual([]);
     expect(diagnosis.cancelled).toBe(2);
     expect(diagnosis.recovery).toContain("aws cloudformation delete-stack --stack-name racknet-prod");
+    // Where racknet has the command that removes the stack with what it made around it, that is named instead.
+    const withCommand = diagnose(events, { name: "racknet-prod", status: "ROLLBACK_COMPLETE" }, "racknet rack uninstall prod");
+    expect(withCommand.recovery).toBe("delete it with `racknet rack uninstall prod`, fix the cause, then run the command again");
   });
 
   it("a failed update: root cause first, other real failures after, 'update cancelled' ignored", () => {

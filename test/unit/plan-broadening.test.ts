@@ -82,6 +82,10 @@ describe("classifyBroadening: the rack", () => {
     expect(kinds(model(router("10.1.0.0/16,10.2.0.0/16"), []), model(router("10.1.0.0/16"), []))).toEqual([]);
     expect(kinds(model(router("10.0.0.0/8"), []), model(router("10.3.0.0/16"), []))).toEqual([]);
     expect(kinds(model(router("", "vpc-0123456789abcdef0"), []), model(router("", "vpc-0123456789abcdef0,vpc-0fedcba9876543210"), []))).toEqual(["router-vpcs"]);
+    // Said in words that are true as printed: no placeholder such as <rack> (issue 12).
+    const [widening] = classifyBroadening(model(router("", "vpc-0123456789abcdef0"), []), model(router("", "vpc-0123456789abcdef0,vpc-0fedcba9876543210"), []));
+    expect(widening?.sentence).toBe("internal_router_vpcs: VPC vpc-0fedcba9876543210 is associated with the rack's router zone and resolves the names of its internal-router services");
+    expect(widening?.sentence).not.toMatch(/<\w+>/);
   });
 
   it("creating a rack or a router with private CIDRs is not broadening; a public CIDR is listed even then", () => {

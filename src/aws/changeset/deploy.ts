@@ -27,7 +27,7 @@ export async function deployStack(aws: EngineAws, request: StackRequest, options
       request.existing !== undefined ? request.existing ?? undefined : describeStack(run.cfn, request.stackName),
       request.pending ?? pendingOn(run.cfn, request.stackName),
     ]);
-    const type = changeSetTypeFor(existing, request.stackName, options.what, options.followCommand);
+    const type = changeSetTypeFor(existing, request.stackName, options.what, options.followCommand, options.removeCommand);
     if (existing) refuseConcurrentChangeSet(pending, existing, options.what);
     if (run.ctrlC.pressed) throw new Interrupted("cancelled; nothing changed");
 

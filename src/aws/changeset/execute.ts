@@ -85,7 +85,7 @@ export function followOperation(
  * first, and build the error (exit 3) with the recovery.
  */
 export async function failed(run: Run, stackName: string, operation: string, result: WatchResult): Promise<AwsOperationFailed> {
-  const diagnosis = diagnose(result.activities, { name: stackName, status: result.status, statusReason: result.statusReason });
+  const diagnosis = diagnose(result.activities, { name: stackName, status: result.status, statusReason: result.statusReason }, run.options.removeCommand);
   const details = await failureDetails(run.aws, diagnosis);
   if (details.length > 0) diagnosis.details = details;
   run.emit({ type: "failed", what: run.options.what, diagnosis });

@@ -33,7 +33,7 @@ const STUCK = new Set(["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", 
  * REVIEW_IN_PROGRESS is a stack that was never created (an abandoned CREATE change
  * set leaves it, with no resources): it gets a CREATE change set again.
  */
-export function changeSetTypeFor(stack: StackInfo | undefined, stackName: string, what: string, followCommand: string): ChangeSetType {
+export function changeSetTypeFor(stack: StackInfo | undefined, stackName: string, what: string, followCommand: string, removeCommand?: string): ChangeSetType {
   if (!stack || stack.status === "REVIEW_IN_PROGRESS") return "CREATE";
   if (isInProgress(stack.status)) {
     throw new UserError(`${what} is busy: stack ${stackName} is ${stack.status} (${RUNNING[stack.status] ?? "an operation is running"}); nothing was changed`, {
@@ -41,7 +41,7 @@ export function changeSetTypeFor(stack: StackInfo | undefined, stackName: string
     });
   }
   if (STUCK.has(stack.status)) {
-    const { state, recovery } = recoveryFor(stack.status, stackName);
+    const { state, recovery } = recoveryFor(stack.status, stackName, removeCommand);
     throw new UserError(`${what} cannot be changed: ${state}; nothing was changed`, { fix: recovery });
   }
   return "UPDATE";

@@ -62,6 +62,12 @@ export interface DeployOptions {
   followCommand: string;
   /** What changes, for messages: "rack prod", "app web on rack prod". */
   what: string;
+  /**
+   * The racknet command that deletes the stack with what racknet made around it (`racknet apps
+   * delete shop -r prod`, `racknet rack uninstall prod`): the way out of a creation that rolled
+   * back. Absent: CloudFormation's own delete-stack is named.
+   */
+  removeCommand?: string;
   /** Runs after the change set is approved, before it executes (e.g. move apps off the NAT gateways first). */
   beforeExecute?: () => Promise<void>;
   /** Poll intervals and the sleep (tests pass an instant one). */
