@@ -151,7 +151,7 @@ describe("deployStack: create and update", () => {
     expect(h.sleeps).toEqual([500, 575, 661, 760, 874, 1000]);
   });
 
-  it("follows a running stack by its status every second, reads events every third poll and once at the end, and reads nothing after", async () => {
+  it("follows a running stack by its status every 0.8 s, reads events every third poll and once at the end, and reads nothing after", async () => {
     updatable(h);
     const running = stack("UPDATE_IN_PROGRESS");
     h.cfn
@@ -168,7 +168,7 @@ describe("deployStack: create and update", () => {
     expect(afterExecute.filter((name) => name === "DescribeStacksCommand")).toHaveLength(5);
     expect(afterExecute.filter((name) => name === "DescribeStackEventsCommand")).toHaveLength(3);
     expect(afterExecute.at(-1)).toBe("DescribeStackEventsCommand");
-    expect(h.sleeps.slice(-4)).toEqual([1000, 1010, 1020, 1030]);
+    expect(h.sleeps.slice(-4)).toEqual([800, 808, 816, 824]);
   });
 
   it("runs beforeExecute after the go-ahead and before ExecuteChangeSet", async () => {

@@ -45,14 +45,15 @@ export const abortableSleep: Sleep = (ms, signal) =>
 /**
  * The cadence (docs/change-sets.md, "Cadence and its cost"): a change set is polled every
  * half second, easing to one second, so its plan shows within about half a second of being
- * ready; a running stack is polled every second for its status (one call), its events read
- * every third poll, so the end is noticed within a second for about 1.3 calls a second; a
- * long operation eases to a status poll every 3 s over its first few minutes.
+ * ready; a running stack is polled every 0.8 s for its status (one call), its events read
+ * every third poll, so the end is noticed within a second, half a second on average, for
+ * about 1.5 calls a second; a long operation eases to a status poll every 3 s over its first
+ * minutes.
  */
 export const defaultPacing: Pacing = {
   sleep: abortableSleep,
   changeSet: { firstMs: 500, maxMs: 1000, growth: 1.15 },
-  events: { firstMs: 1000, maxMs: 3000, growth: 1.01 },
+  events: { firstMs: 800, maxMs: 3000, growth: 1.01 },
   eventsEvery: 3,
   throttledMs: 2000,
 };
