@@ -67,7 +67,10 @@ try {
     const changeSetSeconds = range(values["changeset-s"], "--changeset-s");
     const logDir = values["log-dir"] ? resolve(values["log-dir"]) : undefined;
     if (logDir) mkdirSync(logDir, { recursive: true });
-    const moto = await startMoto();
+    // Each round installs a rack for racknet and its twin for the AWS CLI, all in one emulated
+    // account: more VPCs, internet gateways and Elastic IPs than AWS's defaults (5 a region),
+    // so the account is given raised quotas, as the e2e tests' account is (test/support/moto.ts).
+    const moto = await startMoto({ accountQuotas: { "ec2/L-0263D0A3": 100, "vpc/L-F678F1CE": 50, "vpc/L-A4707A72": 50, "vpc/L-FE5A380F": 50 } });
     try {
       Object.assign(record, await runAwsTiming({ root, racknet, manifest, motoEndpoint: moto.endpoint, work, runs, seed: Number(values.seed), latencyMs, holdSeconds, changeSetSeconds, logDir, progress }));
     } finally {
