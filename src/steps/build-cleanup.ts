@@ -6,7 +6,8 @@
  * so `apps delete` never sees it). A repository of that name that is not tagged as the
  * rack's is left alone.
  */
-import { removeObjectsUnder, rackRepositoryApps } from "../aws/build-leftovers.js";
+import { rackRepositoryApps } from "../aws/build-leftovers.js";
+import { removeObjectsUnder } from "../aws/template-bucket.js";
 import { deleteRepository } from "../aws/ecr.js";
 import { BUILD_SOURCE_PREFIX } from "../names/index.js";
 import { BuildPrinter } from "../ui/build-printer.js";
