@@ -1,7 +1,8 @@
 import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
 import { listApps, type AppInfo } from "../aws/stacks.js";
-import { azCountOf, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
+import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
+import type { StackInfo } from "../aws/stacks.js";
 import { costOfChange, exposure, type PlannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
@@ -84,16 +85,19 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   return runOperation(context, scope, plan, async ({ journal }) => {
     let outcome: DeployOutcome["kind"] = "applied";
     let shown: { plan?: PlanJson } = {};
+    let updatedStack: StackInfo | undefined;
     if (changes.length === 0 && !journal.isDone("rack")) await journal.done("rack", "the rack already had it");
     if (!journal.isDone("rack")) {
       const updated = await updateRack(context, rack, apps, { params, changes, planned }, journal);
       outcome = updated.outcome.kind;
       shown = updated.plan ? { plan: updated.plan } : {};
+      if (updated.outcome.kind === "applied") updatedStack = updated.outcome.stack;
       if (outcome === "dry-run") return { rack: rack.rack, changes, outcome, apps: [], ...shown };
       await journal.done("rack");
     }
-    const refreshed = await resolveRack(context);
-    const reports = await moveApps(context, refreshed, await listApps(await context.aws.cloudFormation(), rack.rack), journal);
+    // The rack as its update left it (the engine's last read), else read again; its apps beside it.
+    const [refreshed, current] = await Promise.all([updatedStack ? rackInfo(updatedStack, rack.rack) : resolveRack(context), context.aws.cloudFormation().then((cfn) => listApps(cfn, rack.rack))]);
+    const reports = await moveApps(context, refreshed, current, journal);
     return { rack: rack.rack, changes, outcome, apps: reports, ...shown };
   });
 }
