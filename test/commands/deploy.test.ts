@@ -125,6 +125,26 @@ describe("racknet deploy: creates and updates the app", () => {
     expect(names).toEqual(["prod.convox", "*.blog.prod.convox", "*.shop.prod.convox"]);
   });
 
+  it("26 apps with internal endpoints, one more than an ALB takes certificates (25): all deploy, on the one apps certificate", async () => {
+    await installedRack(h, "prod", ["Internal=Yes"]);
+    const certificatesBefore = h.certificates.certificates.size;
+    const apps = Array.from({ length: 26 }, (_, index) => `app${String(index).padStart(2, "0")}`);
+    for (const app of apps) {
+      const result = await deployAs(app, INTERNAL_API);
+      expect(result.exitCode, `${app}: ${result.stderr}`).toBe(0);
+    }
+    for (const app of apps) expect(h.cloudFormation.stack(`prod-${app}`)?.status).toBe("CREATE_COMPLETE");
+    // No certificate per app: the listener carries its default and the one apps certificate.
+    expect(h.certificates.certificates.size).toBe(certificatesBefore);
+    const certificate = h.certificates.certificates.get(h.cloudFormation.stack("prod")?.parameters.InternalAppsCertificateArn ?? "");
+    expect(sanNames(certificate?.certPem ?? "")).toEqual(["prod.convox", ...apps.map((app) => `*.${app}.prod.convox`)]);
+    for (const app of apps) {
+      const template = h.cloudFormation.stack(`prod-${app}`)?.templateBody ?? "";
+      expect(template).toContain("AWS::ElasticLoadBalancingV2::ListenerRule");
+      expect(template).not.toContain("AWS::ElasticLoadBalancingV2::ListenerCertificate");
+    }
+  }, 60_000);
+
   it("a public app needs no app certificate", async () => {
     await installedRack(h, "prod");
     const result = await deployAs("shop", PUBLIC_WEB);
