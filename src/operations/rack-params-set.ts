@@ -1,8 +1,7 @@
 import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
-import { listApps, type AppInfo } from "../aws/stacks.js";
+import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
-import type { StackInfo } from "../aws/stacks.js";
 import { costOfChange, exposure, type PlannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";

@@ -26,14 +26,6 @@ export interface OperationRun<R = undefined> {
   read: R;
 }
 
-/**
- * An operation that spans stacks, from start to end: the lock taken (a dry run only checks
- * it), the journal opened (resuming a stopped run of the same operation; refusing while a
- * different one is unfinished), the steps run with Ctrl-C honoured between them, and at the
- * end, however it ends, the lock released. A run that stops after changing something keeps
- * its journal and ends with where things stand and the command that finishes the job; one
- * that changed nothing removes it, and its error is left as it was.
- */
 export interface OperationOptions<R> {
   /** Reads of the caller's own, made beside the lock's checks, that no other racknet can change from then on. */
   alongside?: () => Promise<R>;
@@ -52,6 +44,14 @@ export function takeLock(context: Context, scope: JournalScope, spec: LockSpec):
   return taking;
 }
 
+/**
+ * An operation that spans stacks, from start to end: the lock taken (a dry run only checks
+ * it), the journal opened (resuming a stopped run of the same operation; refusing while a
+ * different one is unfinished), the steps run with Ctrl-C honoured between them, and at the
+ * end, however it ends, the lock released. A run that stops after changing something keeps
+ * its journal and ends with where things stand and the command that finishes the job; one
+ * that changed nothing removes it, and its error is left as it was.
+ */
 export async function runOperation<T, R = undefined>(context: Context, scope: JournalScope, plan: OperationPlan, work: (run: OperationRun<R>) => Promise<T>, options: OperationOptions<R> = {}): Promise<T> {
   const dryRun = context.options.dryRun;
   const { alongside } = options;
