@@ -2,19 +2,18 @@ import fc from "fast-check";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
 import { run } from "../../src/operations/manifest-check.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
-import { SECRET, fuzzOptions, manifestValue, mutated, toYaml } from "./fuzz/manifest-arbitraries.js";
-import { refusalReason, validServiceName } from "./fuzz/manifest-oracle.js";
+import { fuzzOptions } from "./budget.js";
+import { SECRET, manifestValue, mutated, toYaml } from "./manifest-arbitraries.js";
+import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 
-// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
-vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Fuzzing convox.yml through the real entry points (docs/decisions.md, "Input hardening"):

@@ -1,15 +1,13 @@
 import fc from "fast-check";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Context } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
 import { run as rackTemplate } from "../../src/operations/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
-import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
+import { fuzzOptions } from "./budget.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 
-// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
-vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Fuzzing `K=V` rack parameters (SPEC section 2) through applyAssignments and `racknet rack
