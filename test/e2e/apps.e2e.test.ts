@@ -16,7 +16,7 @@ const fixture = (name: string) => join(root, "test", "fixtures", "apps", name);
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 async function outputs(stack: string): Promise<Record<string, string>> {
   return (await describeTestStack(aws.cloudFormation, stack)).outputs;
@@ -49,10 +49,10 @@ beforeAll(async () => {
     ["rack", "install", "corp", "--private", "Internal=Yes", "internal_router=true", "--yes"],
     ["rack", "install", "open", "--yes"],
   ]) {
-    const result = await runCli(args, { env, timeoutMs: 120_000 });
+    const result = await runCli(args, { env });
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

@@ -62,11 +62,11 @@ export async function startWorld(): Promise<World> {
     env,
     aws: awsClients(moto.endpoint, { maxAttempts: 10 }),
     kms: new KMSClient(config),
-    cli: (...args) => runCli(args, { env, timeoutMs: 240_000 }),
+    cli: (...args) => runCli(args, { env }),
     hold,
     async interruptAt(operation, nth, args) {
       const held = hold(operation, nth);
-      const run = spawnCli(args, { env, timeoutMs: 240_000 });
+      const run = spawnCli(args, { env });
       // The held call is never reached when the command ends before it: the test sees that run's end.
       const reachedOrDone = await Promise.race([held.reached.then(() => "reached" as const), run.done.then(() => "done" as const)]);
       if (reachedOrDone === "reached") {

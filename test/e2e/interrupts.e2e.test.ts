@@ -61,7 +61,7 @@ async function ok(...args: string[]): Promise<CliResult> {
 
 beforeAll(async () => {
   world = await startWorld();
-}, 60_000);
+});
 
 afterAll(async () => {
   await world?.stop();
@@ -93,7 +93,7 @@ describe("rack install, then rack uninstall: Ctrl-C at each step, run again, not
     installed = await endState(world, "base");
     await ok("rack", "uninstall", "base", "--yes");
     expect(await leftovers(world, "base")).toEqual([]);
-  }, 120_000);
+  });
 
   const installSteps: Point[] = [
     { name: "while the CA's KMS key is made", operation: "CreateKey", nth: 1 },
@@ -120,7 +120,7 @@ describe("rack install, then rack uninstall: Ctrl-C at each step, run again, not
       expect(await endState(world, rack)).toEqual(installed);
       await ok("rack", "uninstall", rack, "--yes");
       expect(await leftovers(world, rack)).toEqual([]);
-    }, 120_000);
+    });
   }
 
   const uninstallSteps: Point[] = [
@@ -140,7 +140,7 @@ describe("rack install, then rack uninstall: Ctrl-C at each step, run again, not
       }
       if (result.code === 130) await ok("rack", "uninstall", rack, "--yes");
       expect(await leftovers(world, rack)).toEqual([]);
-    }, 120_000);
+    });
   }
 });
 
@@ -158,7 +158,7 @@ describe("rack params set Private=Yes moving two apps: Ctrl-C at each step, run 
     await ok("rack", "params", "set", "Private=Yes", "-r", "pm", "--yes");
     baseline = await endState(world, "pm");
     expect(baseline).toContain("stack <rack>-web COMPLETE subnets=private AssignPublicIp=DISABLED");
-  }, 180_000);
+  });
 
   const steps: Point[] = [
     { name: "while the rack's change runs", operation: "ExecuteChangeSet", nth: 1 },
@@ -178,7 +178,7 @@ describe("rack params set Private=Yes moving two apps: Ctrl-C at each step, run 
       const again = await ok("rack", "params", "set", "Private=Yes", "-r", rack, "--yes");
       expect(again.stderr).toContain("finishing racknet rack params set Private=Yes");
       expect(await endState(world, rack)).toEqual(baseline);
-    }, 180_000);
+    });
   }
 });
 
@@ -195,7 +195,7 @@ describe("apps delete: Ctrl-C at each step, run again, nothing of the app left",
   beforeAll(async () => {
     await ok("rack", "install", "ad", "Internal=Yes", "--yes");
     withoutApp = await endState(world, "ad");
-  }, 120_000);
+  });
 
   for (const point of pick(steps, 2, 4)) {
     it(`Ctrl-C ${point.name}: exit 130; apps delete again ends with the rack as before the app`, async () => {
@@ -205,7 +205,7 @@ describe("apps delete: Ctrl-C at each step, run again, nothing of the app left",
       interruptedAt(point, result);
       if (result.code === 130) await ok("apps", "delete", app.name, "-r", "ad", "--yes");
       expect(await endState(world, "ad")).toEqual(withoutApp);
-    }, 120_000);
+    });
   }
 });
 
@@ -219,7 +219,7 @@ describe("through injected faults (seeded): whatever a faulted run ends with, ru
     world.proxy.setRate(rate);
     let result: CliResult;
     try {
-      const run = spawnCli(args, { env: world.env, timeoutMs: 240_000 });
+      const run = spawnCli(args, { env: world.env });
       const timer = setTimeout(() => run.interrupt(), patienceMs);
       result = await run.done;
       clearTimeout(timer);
@@ -248,7 +248,7 @@ describe("through injected faults (seeded): whatever a faulted run ends with, ru
     await throughFaults(0.3, 10_000, "rack", "uninstall", "ft", "--yes");
     expect(await leftovers(world, "ft")).toEqual([]);
     expect(world.proxy.stats().faulted).toBeGreaterThan(before);
-  }, 400_000);
+  });
 });
 
 describe("two racknets at once: the second is refused (exit 1) naming the first; the first finishes", () => {
@@ -256,7 +256,7 @@ describe("two racknets at once: the second is refused (exit 1) naming the first;
     await ok("rack", "install", "cc", "--yes");
     // Only the image changes from one deploy to the next: nothing is destroyed, every run executes a change set.
     await ok("deploy", "-a", "web", "-f", changedWeb(), "-r", "cc", "--yes");
-  }, 120_000);
+  });
 
   async function whileFirstHeld(first: string[], second: string[]): Promise<{ first: CliResult; second: CliResult }> {
     const held = world.hold("ExecuteChangeSet", 1);
@@ -272,7 +272,7 @@ describe("two racknets at once: the second is refused (exit 1) naming the first;
     const result = await world.interruptAt("DescribeStacks", 1, ["rack", "params", "set", "Domain=three.example.com", "-r", "cc", "--yes"]);
     interrupted(result);
     expect(result.stderr).toContain("interrupted (Ctrl-C) while racknet was reading or between steps: no stack change was under way");
-  }, 60_000);
+  });
 
   it("deploy + deploy of one app", async () => {
     const { first, second } = await whileFirstHeld(["deploy", "-a", "web", "-f", changedWeb(), "-r", "cc", "--yes"], ["deploy", "-a", "web", "-f", changedWeb(), "-r", "cc", "--yes"]);
@@ -280,7 +280,7 @@ describe("two racknets at once: the second is refused (exit 1) naming the first;
     expect(second.stderr).toMatch(/app web on rack cc is busy: racknet deploy web is running \(started \d+ min ago by .*\); nothing was changed/);
     expect(second.stderr).not.toSatisfy(hasStackTrace);
     expect(first.code, first.stderr).toBe(0);
-  }, 120_000);
+  });
 
   it("params set while a deploy runs, and a deploy while params set runs", async () => {
     const duringDeploy = await whileFirstHeld(["deploy", "-a", "web", "-f", changedWeb(), "-r", "cc", "--yes"], ["rack", "params", "set", "Domain=one.example.com", "-r", "cc", "--yes"]);
@@ -293,5 +293,5 @@ describe("two racknets at once: the second is refused (exit 1) naming the first;
     expect(duringSet.first.code, duringSet.first.stderr).toBe(0);
     const state = await endState(world, "cc");
     expect(state.filter((line) => /journal|locks|pending change set/.test(line))).toEqual([]);
-  }, 120_000);
+  });
 });

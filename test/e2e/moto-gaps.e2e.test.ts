@@ -9,5 +9,5 @@ describe("moto behaves like AWS where racknet's tests rely on it", () => {
     const { stdout } = await promisify(execFile)("python3", [script], { timeout: 180_000 });
     expect(stdout).toContain("all passed");
     expect(stdout).not.toMatch(/^FAIL/m);
-  }, 200_000);
+  });
 });
