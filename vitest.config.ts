@@ -1,11 +1,16 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { join, relative } from "node:path";
 import { defineConfig } from "vitest/config";
 
 /**
  * Three projects (docs/decisions.md, "The test bench"):
  * - unit: pure, client-mock (test/support/aws-harness.ts) and template tests against src/,
  *   many files to a worker without per-file isolation (each file leaves the process as it
- *   found it: env stubs, fake timers and mocks are undone in its own hooks);
+ *   found it: env stubs, fake timers and spies are undone in its own hooks);
+ * - unit-isolated: the unit files that mock a module (vi.mock), each in a fresh module graph:
+ *   without isolation a module mock would outlive its file, or come too late for a module
+ *   another file already loaded;
  * - fuzz: the seeded fuzzers, a fixed budget (test/fuzz/budget.ts; `npm run fuzz` for more);
  * - e2e: the built CLI (dist/, built by `npm test`) as a subprocess, most files against one
  *   moto_server per worker (test/support/moto.ts), each test on its own rack and app names.
@@ -13,6 +18,18 @@ import { defineConfig } from "vitest/config";
  */
 const E2E = ["test/**/*.e2e.test.ts"];
 const FUZZ = ["test/fuzz/**/*.test.ts"];
+const root = import.meta.dirname;
+
+/** Test files that mock a module, found by reading them, so a new one is isolated too. */
+function mockingFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return mockingFiles(path);
+    const mocks = entry.name.endsWith(".test.ts") && /\bvi\.(?:do)?[mM]ock\(/.test(readFileSync(path, "utf8"));
+    return mocks ? [relative(root, path)] : [];
+  });
+}
+const MOCKING = mockingFiles(join(root, "test"));
 
 // On a 2-core machine the e2e workers spend much of their time waiting on moto and on the
 // CLI subprocesses they start, so one worker more than cores keeps both cores busy.
@@ -30,7 +47,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...FUZZ], isolate: false },
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...FUZZ, ...MOCKING], isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: "unit-isolated", include: MOCKING, exclude: [...E2E, ...FUZZ], isolate: true },
       },
       {
         extends: true,
