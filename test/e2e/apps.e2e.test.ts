@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { ListStacksCommand } from "@aws-sdk/client-cloudformation";
-import { ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { DescribeListenersCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
@@ -30,7 +30,8 @@ async function activeServices(cluster: string) {
 }
 
 async function zoneRecords(zoneName: string) {
-  const zones = (await aws.route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
+  // By name: the shared account holds other files' zones, more than one page of ListHostedZones.
+  const zones = (await aws.route53.send(new ListHostedZonesByNameCommand({ DNSName: zoneName }))).HostedZones ?? [];
   const zone = zones.find((candidate) => candidate.Name?.replace(/\.$/, "") === zoneName);
   expect(zone, `zone ${zoneName}`).toBeDefined();
   return (await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone?.Id ?? "" }))).ResourceRecordSets ?? [];

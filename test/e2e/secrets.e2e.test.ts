@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand, paginateListTaskDefinitions } from "@aws-sdk/client-ecs";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
@@ -105,7 +105,8 @@ describe("environment values and credentials are never printed", () => {
     // The task definitions name SSM parameters (Secrets); the values are there, encrypted, and nowhere else.
     const { ecs, ssm, cloudFormation } = awsClients(moto.endpoint);
     // This app's task definitions (families `<rack>-<app>-<service>`): the account holds other files' apps too.
-    const arns = (await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: "vault-vault-app-" }))).taskDefinitionArns ?? [];
+    const arns: string[] = [];
+    for await (const page of paginateListTaskDefinitions({ client: ecs }, {})) arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => arn.includes(":task-definition/vault-vault-app-")));
     const containers = await Promise.all(arns.map(async (arn) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.containerDefinitions?.[0]));
     const secrets = containers.flatMap((container) => container?.secrets ?? []);
     const valueOf = async (name: string) => {

