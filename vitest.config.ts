@@ -59,8 +59,8 @@ export default defineConfig({
           name: "fuzz",
           include: FUZZ,
           isolate: false,
-          // A hang guard scaled to the budget: `npm run fuzz` runs ten times the cases.
-          testTimeout: process.env.RACKNET_FUZZ === "long" ? 1_200_000 : 120_000,
+          // A hang guard scaled to the budget: `npm run fuzz` runs twenty times the cases.
+          testTimeout: process.env.RACKNET_FUZZ === "long" ? 2_400_000 : 120_000,
         },
       },
       {

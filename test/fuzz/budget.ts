@@ -1,12 +1,12 @@
 /**
  * The fuzzers' budget. Every run is seeded, so a failure can be replayed: seed 42 and the
  * case counts the tests name, in `npm test` and CI; `npm run fuzz` (RACKNET_FUZZ=long) runs
- * ten times as many cases from a fresh seed, printed first, to look further.
+ * twenty times as many cases from a fresh seed, printed first, to look further.
  *
  * FC_SEED=<n> replays a seed; FC_RUNS=<n> sets every property's case count:
  * `FC_SEED=1234 FC_RUNS=20000 npx vitest run test/fuzz/manifest.test.ts`.
  */
-const LONG_FACTOR = 10;
+const LONG_FACTOR = 20;
 
 const long = process.env.RACKNET_FUZZ === "long";
 const seed = chooseSeed();

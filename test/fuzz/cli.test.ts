@@ -104,7 +104,7 @@ describe("fuzzing the racknet command line (offline commands, no AWS reachable)"
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("exits 0, 1 or 2, explains failures on stderr, never shows a stack trace, keeps --json clean", async () => {
-    const { seed, numRuns } = fuzzOptions(100);
+    const { seed, numRuns } = fuzzOptions(25);
     const cases = fc.sample(argv, { seed, numRuns }).map(materialise);
     const failures: string[] = [];
     const queue = [...cases];

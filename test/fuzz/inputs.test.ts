@@ -63,7 +63,7 @@ function textOf(error: unknown): string {
 
 describe("fuzzing the files racknet reads", () => {
   it("a manifest of random bytes, odd encodings or huge values: a manifest or a user error, never the planted secret", async () => {
-    const { seed, numRuns } = fuzzOptions(60);
+    const { seed, numRuns } = fuzzOptions(15);
     let index = 0;
     await fc.assert(
       fc.asyncProperty(manifestBytes, async (bytes) => {
@@ -83,7 +83,7 @@ describe("fuzzing the files racknet reads", () => {
   });
 
   it("the lock and journal records read back from Parameter Store: random text is no record, never a crash", () => {
-    const { seed, numRuns } = fuzzOptions(300);
+    const { seed, numRuns } = fuzzOptions(75);
     const recordish = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.json({ maxDepth: 3 }),
@@ -103,7 +103,7 @@ describe("fuzzing the files racknet reads", () => {
 
 describe("fuzzing the settings racknet reads", () => {
   it("AWS_ENDPOINT_URL of any text: accepted as an http(s) URL or a usage error that shows it safely", () => {
-    const { seed, numRuns } = fuzzOptions(500);
+    const { seed, numRuns } = fuzzOptions(125);
     const value = fc.oneof(fc.string({ maxLength: 300 }), fc.webUrl(), fc.constantFrom("http://u:p4ss@h:1", "https://[::1]:5000", "http://\u0000x", `http://${"a".repeat(500)}`, "HTTP://MOTO:5000", "moto:5000"));
     fc.assert(
       fc.property(value, (url) => {
@@ -152,7 +152,7 @@ describe("fuzzing the flags of the commands that reach AWS (built CLI, nothing l
   );
 
   it("exits 1 or 2 (no AWS), explains the failure, never a stack trace", async () => {
-    const { seed, numRuns } = fuzzOptions(24);
+    const { seed, numRuns } = fuzzOptions(8);
     const cases = fc.sample(fc.tuple(command, odd), { seed, numRuns });
     const failures: string[] = [];
     const queue = [...cases];

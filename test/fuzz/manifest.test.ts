@@ -102,7 +102,7 @@ describe("fuzzing convox.yml (structured manifests)", () => {
         else expect(parsed.problems, `accepted by the reference:\n${text}`).toEqual([]);
         expect(JSON.stringify([parsed.problems, parsed.warnings]), "an environment value in a problem").not.toContain(SECRET.slice(0, 6));
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 });
@@ -114,7 +114,7 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
       fc.property(mutated(goodCorpus), (text) => {
         expectAnswered(text);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 
@@ -123,7 +123,7 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
       fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: "binary", maxLength: 60 }), fc.constantFrom(...ODD_YAML)), (text) => {
         expectAnswered(text);
       }),
-      fuzzOptions(1000),
+      fuzzOptions(250),
     );
   });
 });
@@ -164,7 +164,7 @@ describe("fuzzing racknet manifest check", () => {
           for (const problem of error.problems) expect(problem.message).not.toBe("");
         }
       }),
-      fuzzOptions(400),
+      fuzzOptions(100),
     );
   });
 });

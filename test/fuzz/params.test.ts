@@ -142,7 +142,7 @@ describe("fuzzing rack parameters", () => {
         }
         if (problems.length === 0) expect(Object.keys(params).sort()).toEqual(PARAMS.map((spec) => spec.name).sort());
       }),
-      fuzzOptions(3000),
+      fuzzOptions(750),
     );
   });
 
@@ -153,7 +153,7 @@ describe("fuzzing rack parameters", () => {
         const { problems } = applyAssignments(defaultParams(), [...distinct.values()].map((one) => one.text), "install");
         expect(problems, [...distinct.values()].map((one) => one.text).join(" ")).toEqual([]);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 
@@ -169,7 +169,7 @@ describe("fuzzing rack parameters", () => {
         const update = applyAssignments(first.params, asAssignments(first.params).filter((text) => !text.startsWith("VPCCIDR=")), "update");
         expect(update.changes).toEqual([]);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 });
@@ -202,7 +202,7 @@ describe("fuzzing racknet rack template K=V...", () => {
         expect(stdout.text).toBe("");
         expect((error as ValidationErrors).problems.map((problem) => problem.where)).toEqual(expected.problems.map((problem) => problem.param));
       }),
-      fuzzOptions(300),
+      fuzzOptions(75),
     );
   });
 });
