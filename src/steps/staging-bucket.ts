@@ -41,8 +41,9 @@ export async function releaseStagingBucket(context: Context): Promise<void> {
   try {
     const [found, s3] = await Promise.all([stagingBucketOfAccount(context), context.aws.s3()]);
     bucket = found;
-    const [exists, racks] = await Promise.all([stagingBucketExists(s3, bucket), context.aws.cloudFormation().then(listRacks)]);
-    if (!exists) return;
+    // Most accounts never need it: one HeadBucket, and the region's racks are listed only when it is there.
+    if (!(await stagingBucketExists(s3, bucket))) return;
+    const racks = await context.aws.cloudFormation().then(listRacks);
     if (racks.length > 0) {
       context.printer.info(`the template staging bucket ${bucket.name} stays: ${racks.length} other rack(s) in ${bucket.region} use it (${racks.map((rack) => rack.name).join(", ")}); the last rack's uninstall removes it`);
       return;
