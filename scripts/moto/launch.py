@@ -111,7 +111,7 @@ def all_patches() -> list[Any]:
 def main() -> None:
     warnings.filterwarnings("ignore")
     # Before the patches, so that any of them wrapping the template parse wraps the fast one.
-    speed.parse_templates_with_libyaml()
+    speed.parse_templates_fast()
     for patch in PATCHES:
         patch()
     from moto.server import main as moto_server_main

@@ -14,25 +14,32 @@ from yaml.parser import ParserError
 from yaml.scanner import ScannerError
 
 
-def parse_templates_with_libyaml() -> None:
-    """Parse CloudFormation templates with PyYAML's libyaml parser, not its pure-Python one.
+def parse_templates_fast() -> None:
+    """Parse a JSON template with json, and a YAML one with PyYAML's libyaml parser.
 
     moto parses a stack's template with `yaml.load(..., Loader=yaml.Loader)` several times an
     operation (creating the change set, comparing templates, executing); on a rack template
     (about 110 kB) that is about 0.2 s of CPU each time, most of moto's work in the e2e tests.
-    `yaml.CLoader` has the same constructors and resolver with libyaml's scanner and parser:
-    the same dict, about ten times faster. Without libyaml, nothing changes.
+    json reads a JSON template into the same dict about a hundred times faster (and reads it
+    as CloudFormation does, as JSON); `yaml.CLoader` has the same constructors and resolver as
+    `yaml.Loader` with libyaml's scanner and parser, about ten times faster. Without libyaml,
+    YAML templates are parsed as before.
     """
-    if not getattr(yaml, "__with_libyaml__", False):
-        return
+    loader = yaml.CLoader if getattr(yaml, "__with_libyaml__", False) else yaml.Loader
     from moto.cloudformation.models import ChangeSet, Stack
     from moto.cloudformation.utils import yaml_tag_constructor
 
-    yaml.add_multi_constructor("", yaml_tag_constructor, Loader=yaml.CLoader)
+    yaml.add_multi_constructor("", yaml_tag_constructor, Loader=loader)
 
     def parse_template(template: str) -> dict[str, Any]:
+        # A JSON template is read as JSON, as CloudFormation reads it (racknet sends JSON).
+        if template.lstrip().startswith("{"):
+            try:
+                return json.loads(template)
+            except ValueError:
+                pass
         try:
-            return yaml.load(template, Loader=yaml.CLoader)
+            return yaml.load(template, Loader=loader)
         except (ParserError, ScannerError):
             return json.loads(template)
 
