@@ -37,8 +37,10 @@ const workers = Math.max(2, availableParallelism() + 1);
 
 export default defineConfig({
   test: {
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // Hang guards: a unit test takes milliseconds to seconds, ten times that on a loaded
+    // machine; a test that times itself scales to the work it measures.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: "forks",
     maxWorkers: workers,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
