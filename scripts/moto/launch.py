@@ -97,6 +97,12 @@ PATCHES: list[Callable[[], None]] = [
     awslambda.restore_get_account_settings,
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
+    # Reads the applied values restore_service_quota_defaults_and_applied_values answers.
+    ec2.restore_network_quotas,
+    # Replaces the cluster's delete that restore_deletion_of_services_and_clusters installed.
+    ecs_services.restore_cluster_deletion_refused_while_in_use,
+    # Replaces ResourceMap.delete and Stack.delete; each resource's delete is the patched one above.
+    cloudformation_rollback.restore_stack_deletion_failure,
 ]
 
 
