@@ -101,6 +101,7 @@ PATCHES: list[Callable[[], None]] = [
     ec2.restore_network_quotas,
     # Replaces the cluster's delete that restore_deletion_of_services_and_clusters installed.
     ecs_services.restore_cluster_deletion_refused_while_in_use,
+    ecs_services.restore_stopped_task_network_interface_release,
     # Replaces ResourceMap.delete and Stack.delete; each resource's delete is the patched one above.
     cloudformation_rollback.restore_stack_deletion_failure,
 ]

@@ -121,7 +121,10 @@ def a_cluster_with_tasks_or_services_is_not_deleted(aws: Clients) -> None:
     cluster = aws.ecs.create_cluster(clusterName=unique("cluster"))["cluster"]["clusterName"]
     task = run_task(aws, cluster, network)
     expect_equal(error_code(lambda: aws.ecs.delete_cluster(cluster=cluster)), "ClusterContainsTasksException", "a running task")
+    interfaces = lambda: aws.ec2.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [network[0]]}])["NetworkInterfaces"]  # noqa: E731
+    expect_equal(len(interfaces()), 1, "the task's network interface")
     aws.ecs.stop_task(cluster=cluster, task=task, reason="test")
+    expect_equal(interfaces(), [], "a stopped task's network interface is deleted")
     service = aws.ecs.create_service(cluster=cluster, serviceName="web", taskDefinition=fargate_task_definition(aws), desiredCount=0)["service"]["serviceName"]
     expect_equal(error_code(lambda: aws.ecs.delete_cluster(cluster=cluster)), "ClusterContainsServicesException", "an active service")
     aws.ecs.delete_service(cluster=cluster, service=service, force=True)

@@ -47,7 +47,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -157,6 +157,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const certificates = new MemoryCertificates();
   const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
+  // As ECS and Route 53 refuse: the rack's cluster while tasks run, its private zone while it holds records.
+  cloudFormation.refuseDeletion("AWS::ECS::Cluster", () => privateNetwork.clusterRefusal());
+  cloudFormation.refuseDeletion("AWS::Route53::HostedZone", () => privateNetwork.zoneRefusal());
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
@@ -243,8 +246,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
-    handle(ListTasksCommand, () => privateNetwork.listTasks()),
+    handle(ListTasksCommand, (input) => privateNetwork.listTasks(input)),
     handle(DescribeTasksCommand, (input) => privateNetwork.describeTasks(input)),
+    handle(StopTaskCommand, (input) => privateNetwork.stopTask(input)),
   ]);
   stub("Route53", Route53Client, [
     handle(ListResourceRecordSetsCommand, () => privateNetwork.listResourceRecordSets()),

@@ -200,12 +200,36 @@ export class MemoryPrivateNetwork {
   readonly records: ResourceRecordSet[] = [];
   readonly changes: Change[][] = [];
 
-  listTasks() {
-    return { taskArns: this.tasks.flatMap((task) => (task.taskArn ? [task.taskArn] : [])) };
+  /** ListTasks: the tasks whose desired status is the one asked (RUNNING when not given). */
+  listTasks(input: { desiredStatus?: string } = {}) {
+    const wanted = input.desiredStatus ?? "RUNNING";
+    return { taskArns: this.tasks.flatMap((task) => (task.taskArn && (task.desiredStatus ?? "RUNNING") === wanted ? [task.taskArn] : [])) };
   }
 
+  /** DescribeTasks; a task told to stop is STOPPING at the first read after StopTask, STOPPED from the next. */
   describeTasks(input: { tasks?: string[] }) {
-    return { tasks: this.tasks.filter((task) => input.tasks?.includes(task.taskArn ?? "")), failures: [] };
+    const described = this.tasks.filter((task) => input.tasks?.includes(task.taskArn ?? "")).map((task) => ({ ...task }));
+    for (const task of this.tasks) if (task.desiredStatus === "STOPPED" && task.lastStatus === "STOPPING") task.lastStatus = "STOPPED";
+    return { tasks: described, failures: [] };
+  }
+
+  stopTask(input: { task?: string; reason?: string }) {
+    const task = this.tasks.find((candidate) => candidate.taskArn === input.task);
+    if (!task) throw awsError("InvalidParameterException", "The referenced task was not found.");
+    if (task.lastStatus !== "STOPPED") Object.assign(task, { desiredStatus: "STOPPED", lastStatus: "STOPPING", stoppedReason: input.reason });
+    return { task: { ...task } };
+  }
+
+  /** DeleteCluster's refusal while any task is active (ClusterContainsTasksException). */
+  clusterRefusal(): string | undefined {
+    const active = this.tasks.filter((task) => task.lastStatus !== "STOPPED").length;
+    return active > 0 ? "The Cluster cannot be deleted while Tasks are active. (Service: AmazonECS; Status Code: 400; Error Code: ClusterContainsTasksException)" : undefined;
+  }
+
+  /** DeleteHostedZone's refusal while the zone holds records other than its SOA and NS (HostedZoneNotEmpty). */
+  zoneRefusal(): string | undefined {
+    const held = this.records.filter((record) => record.Type !== "SOA" && record.Type !== "NS").length;
+    return held > 0 ? "The specified hosted zone contains non-required resource record sets and so cannot be deleted. (Service: AmazonRoute53; Status Code: 400; Error Code: HostedZoneNotEmpty)" : undefined;
   }
 
   listResourceRecordSets() {

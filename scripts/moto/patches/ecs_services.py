@@ -1,4 +1,4 @@
-"""ECS services and clusters made by CloudFormation."""
+"""ECS services and clusters made by CloudFormation, and what a stopped task releases."""
 
 from __future__ import annotations
 
@@ -253,3 +253,40 @@ def restore_cluster_deletion_refused_while_in_use() -> None:
 
     backend_class.delete_cluster = delete_cluster
     ecs_models.Cluster.delete = delete
+
+
+def restore_stopped_task_network_interface_release() -> None:
+    """AWS: a task in the awsvpc network mode (every Fargate task) has its own network interface,
+    which ECS detaches and deletes before the task reaches STOPPED ("DEPROVISIONING ... for tasks
+    that use the awsvpc network mode, the elastic network interface needs to be detached and
+    deleted", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html),
+    so a stopped task no longer holds its subnet or security groups. moto kept the interface
+    after StopTask (and once the task moved on to STOPPED by itself), so the subnet could never
+    be deleted."""
+    from moto.ec2.models import ec2_backends
+
+    Task = ecs_models.Task
+    status_property = Task.last_status
+
+    def release(task: Any) -> None:
+        backend = ec2_backends[task._account_id][task.region_name]
+        for attachment in task.attachments:
+            if attachment.get("type") != "ElasticNetworkInterface" or attachment.get("status") == "DELETED":
+                continue
+            eni = next((detail["value"] for detail in attachment.get("details", []) if detail.get("name") == "networkInterfaceId"), None)
+            if eni:
+                backend.enis.pop(eni, None)
+            attachment["status"] = "DELETED"
+
+    def get_status(self: Any) -> str:
+        value = status_property.fget(self)
+        if value == "STOPPED":
+            release(self)
+        return value
+
+    def set_status(self: Any, value: str) -> None:
+        status_property.fset(self, value)
+        if value == "STOPPED":
+            release(self)
+
+    Task.last_status = property(get_status, set_status)
