@@ -68,6 +68,8 @@ def deleting_a_stack_whose_zone_holds_foreign_records_fails(aws: Clients) -> Non
     expect_equal(sorted(failed), ["Zone"], "the zone is the resource that failed")
     assert "HostedZoneNotEmpty" in failed["Zone"], failed
     expect_equal(sorted(stack_resources(aws, stack_id)), ["Vpc", "Zone"], "the zone and what it depends on are kept; its own record went")
+    statuses = {s["LogicalResourceId"]: s["ResourceStatus"] for s in aws.cloudformation.list_stack_resources(StackName=stack_id)["StackResourceSummaries"]}
+    expect_equal(statuses, {"Vpc": "CREATE_COMPLETE", "Zone": "DELETE_FAILED"}, "ListStackResources' statuses")
     names = [record["Name"] for record in aws.route53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]]
     assert f"own.{zone}." not in names and f"1.web.{zone}." in names, names
     assert aws.ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [outputs["Vpc"]]}])["Vpcs"], "the VPC the zone depends on is kept"

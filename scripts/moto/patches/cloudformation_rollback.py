@@ -232,7 +232,8 @@ def restore_stack_deletion_failure() -> None:
     ClusterContainsTasksException) it is DELETE_FAILED with the service's error as
     ResourceStatusReason, the resources it depends on are kept, the rest goes, and the stack ends
     DELETE_FAILED ("The following resource(s) failed to delete: [...]"); DescribeStacks and
-    ListStackResources still show it with what is left, and a new DeleteStack tries again
+    ListStackResources still show it with what is left (the failed resource DELETE_FAILED),
+    and a new DeleteStack tries again
     (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-delete-stack-fails,
     https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html:
     RetainResources "For stacks in the DELETE_FAILED state"). moto tried every resource in any
@@ -281,6 +282,7 @@ def restore_stack_deletion_failure() -> None:
             for logical_id, error in failed.items():
                 resource_type = resource_map._resource_json_map.get(logical_id, {}).get("Type", "")
                 _resource_event(self, logical_id, resource_type, "DELETE_FAILED", _physical_id(resource_map._parsed_resources.get(logical_id)), _error_text(error))
+            self._racknet_resource_statuses = {logical_id: "DELETE_FAILED" for logical_id in failed}
             self.status = "DELETE_FAILED"
             self._add_stack_event("DELETE_FAILED", resource_status_reason=f"The following resource(s) failed to delete: [{', '.join(failed)}]. ")
             return
