@@ -1,5 +1,5 @@
 import { removeBuildLeftovers } from "../steps/build-cleanup.js";
-import { emptyZoneBeforeUninstall } from "../steps/zone-emptying.js";
+import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../steps/zone-emptying.js";
 import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { stopOwnedTasks } from "../steps/task-stopping.js";
 import type { Context } from "../runtime/context.js";
@@ -83,8 +83,10 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();
-      // What would stop the deletion half way: tasks still running in the cluster (ECS refuses
-      // to delete it), records racknet wrote in the private zone, tasks' network interfaces.
+      // What would stop the deletion half way: records someone else wrote in the rack's zones
+      // (refused before anything changes), tasks still running in the cluster (ECS refuses to
+      // delete it), records racknet wrote in the private zone, tasks' network interfaces.
+      await refuseZonesHeldByOthers(context, rack);
       await stopOwnedTasks(context, rack, { kind: "rack" }, `racknet rack uninstall ${name}`);
       await removeBuildLeftovers(context, name, bucket);
       await emptyZoneBeforeUninstall(context, rack);

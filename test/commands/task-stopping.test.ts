@@ -93,6 +93,40 @@ describe("rack uninstall stops what still runs in the rack's cluster", () => {
   });
 });
 
+describe("rack uninstall and the rack's hosted zones", () => {
+  it("racknet's own names in the private-network zone are emptied after the tasks stop, and the stack goes", async () => {
+    await installedRack(h, "prod");
+    const zone = h.cloudFormation.stack("prod")?.outputs.PrivateNetworkZoneName ?? "";
+    h.privateNetwork.records.push({ Name: `1.web.ap-gone.${zone}.`, Type: "A", TTL: 5, ResourceRecords: [{ Value: "10.0.1.5" }] });
+    h.privateNetwork.tasks = [task("oneoff1")];
+    const result = await withOptions(h, { yes: true }, () => h.run(uninstall, { name: "prod" }));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const writes = resourceWrites(result);
+    expect(writes.indexOf("ECS.StopTask")).toBeLessThan(writes.indexOf("Route53.ChangeResourceRecordSets"));
+    expect(writes.indexOf("Route53.ChangeResourceRecordSets")).toBeLessThan(writes.indexOf("CloudFormation.DeleteStack"));
+    expect(h.privateNetwork.records).toEqual([]);
+    expect(h.cloudFormation.stack("prod")).toBeUndefined();
+  });
+
+  it("a record written by hand in <rack>.convox refuses before any task is stopped or anything deleted, naming it", async () => {
+    await installedRack(h, "prod");
+    const rackZone = h.cloudFormation.stack("prod")?.outputs.RackZoneId ?? "";
+    h.privateNetwork.otherZones.set(rackZone, [
+      { Name: "prod.convox.", Type: "SOA", TTL: 900, ResourceRecords: [{ Value: "ns-1. hostmaster. 1 7200 900 1209600 86400" }] },
+      { Name: "prod.convox.", Type: "NS", TTL: 172800, ResourceRecords: [{ Value: "ns-1." }] },
+      { Name: "db.prod.convox.", Type: "CNAME", TTL: 60, ResourceRecords: [{ Value: "db.example.com" }] },
+    ]);
+    h.privateNetwork.tasks = [task("oneoff1")];
+    const result = await withOptions(h, { yes: true }, () => h.run(uninstall, { name: "prod" }));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`the hosted zones of rack prod hold records racknet did not write, so CloudFormation could not delete them; nothing was stopped or deleted: db.prod.convox. CNAME (zone ${rackZone})`);
+    expect(result.stderr).toContain("then run `racknet rack uninstall prod` again");
+    expect(resourceWrites(result).filter((write) => !write.startsWith("SSM."))).toEqual([]);
+    expect(stopped()).toEqual([]);
+    expect(h.cloudFormation.stack("prod")).toBeDefined();
+  });
+});
+
 describe("apps delete stops the app's one-off and timer tasks", () => {
   it("the app's tagged and timer tasks; not its services' tasks, not another app's; then the stack, and the rack can go", async () => {
     await installedRack(h, "prod");

@@ -175,6 +175,14 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   // As ECS and Route 53 refuse: the rack's cluster while tasks run, its private zone while it holds records.
   cloudFormation.refuseDeletion("AWS::ECS::Cluster", () => privateNetwork.clusterRefusal());
   cloudFormation.refuseDeletion("AWS::Route53::HostedZone", () => privateNetwork.zoneRefusal());
+  privateNetwork.zoneNameOf = (zoneId) => {
+    for (const stack of cloudFormation.stacks) {
+      for (const [logicalId, resource] of Object.entries(stack.resources)) {
+        if (resource.Type === "AWS::Route53::HostedZone" && stack.physicalIds[logicalId] === zoneId) return String(resource.Properties?.Name ?? "");
+      }
+    }
+    return undefined;
+  };
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
@@ -275,7 +283,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(StopTaskCommand, (input) => privateNetwork.stopTask(input)),
   ]);
   stub("Route53", Route53Client, [
-    handle(ListResourceRecordSetsCommand, () => privateNetwork.listResourceRecordSets()),
+    handle(ListResourceRecordSetsCommand, (input) => privateNetwork.listResourceRecordSets(input)),
     handle(ChangeResourceRecordSetsCommand, (input) => privateNetwork.changeResourceRecordSets(input)),
   ]);
 

@@ -288,12 +288,21 @@ export class MemoryPrivateNetwork {
 
   /** DeleteHostedZone's refusal while the zone holds records other than its SOA and NS (HostedZoneNotEmpty). */
   zoneRefusal(): string | undefined {
-    const held = this.records.filter((record) => record.Type !== "SOA" && record.Type !== "NS").length;
+    const held = [this.records, ...this.otherZones.values()].flat().filter((record) => record.Type !== "SOA" && record.Type !== "NS").length;
     return held > 0 ? "The specified hosted zone contains non-required resource record sets and so cannot be deleted. (Service: AmazonRoute53; Status Code: 400; Error Code: HostedZoneNotEmpty)" : undefined;
   }
 
-  listResourceRecordSets() {
-    return { ResourceRecordSets: [...this.records], IsTruncated: false, MaxItems: 300 };
+  /** The rack's other hosted zones (`<rack>.convox`, the router's) by id, with what a test writes in them; `records` is the private-network zone's. */
+  readonly otherZones = new Map<string, ResourceRecordSet[]>();
+  /** A zone's name from its id (the stacks' AWS::Route53::HostedZone resources), when the harness knows it. */
+  zoneNameOf: (zoneId: string) => string | undefined = () => undefined;
+
+  listResourceRecordSets(input: { HostedZoneId?: string } = {}) {
+    const zoneId = input.HostedZoneId ?? "";
+    const name = this.zoneNameOf(zoneId)?.replace(/\.?$/, ".");
+    // `records` are the private-network zone's: another zone of the rack holds none of them.
+    const records = this.otherZones.get(zoneId) ?? (name ? this.records.filter((record) => record.Name === name || record.Name?.endsWith(`.${name}`)) : this.records);
+    return { ResourceRecordSets: [...records], IsTruncated: false, MaxItems: 300 };
   }
 
   changeResourceRecordSets(input: { ChangeBatch?: { Changes?: Change[] } }) {
