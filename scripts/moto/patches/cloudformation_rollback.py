@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from moto.cloudformation import models as cfn_models
@@ -215,13 +216,30 @@ def restore_rollback_on_resource_failure() -> None:
     cfn_models.Stack.update = stack_update
 
 
+def _referenced_names(node: Any) -> set[str]:
+    """Every name a resource's JSON takes a value from (Ref, Fn::GetAtt, Fn::Sub), in one walk."""
+    found: set[str] = set()
+    if isinstance(node, list):
+        for item in node:
+            found |= _referenced_names(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) and value else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) and value else value
+                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text if isinstance(text, str) else "")}
+            found |= _referenced_names(value)
+    return found
+
+
 def _dependencies(resource_json: dict[str, Any], names: set[str]) -> set[str]:
     """The resources this one takes a value from (Ref, Fn::GetAtt, Fn::Sub) or names in DependsOn."""
-    from .cloudformation_updates import _refers_to
-
     depends_on = resource_json.get("DependsOn") or []
     explicit = {depends_on} if isinstance(depends_on, str) else set(depends_on)
-    return {name for name in names if name in explicit or _refers_to(resource_json, name)}
+    return (explicit | _referenced_names(resource_json)) & names
 
 
 def restore_stack_deletion_failure() -> None:
