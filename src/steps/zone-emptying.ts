@@ -65,6 +65,6 @@ export async function refuseZonesHeldByOthers(context: Context, rack: RackInfo):
   }
   if (foreign.length === 0) return;
   throw new UserError(`the hosted zones of rack ${rack.rack} hold records racknet did not write, so CloudFormation could not delete them; nothing was stopped or deleted: ${foreign.join(", ")}`, {
-    fix: "delete them (aws route53 change-resource-record-sets --hosted-zone-id ZONE ...), then run `racknet rack uninstall " + rack.rack + "` again",
+    fix: `delete them (aws route53 change-resource-record-sets --hosted-zone-id ZONE ...), then run \`racknet rack uninstall ${rack.rack}\` again`,
   });
 }
