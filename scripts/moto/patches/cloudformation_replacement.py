@@ -4,6 +4,7 @@ change, as DescribeChangeSet reports them (Replacement, Scope, Details)."""
 from __future__ import annotations
 
 import copy
+import functools
 import importlib.util
 import json
 import re
@@ -77,6 +78,7 @@ _UNRESOLVED = object()
 _IMPACT = {"Never": 0, "Conditionally": 1, "Always": 2}
 
 
+@functools.lru_cache(maxsize=None)
 def _schema_replaced_by(resource_type: str, key: str = "createOnlyProperties") -> tuple[str, ...] | None:
     """createOnlyProperties (or conditionalCreateOnlyProperties) from the resource provider
     schemas cfn-lint ships, for the types the tables above leave out (None when cfn-lint is not
