@@ -12,7 +12,7 @@ import { racknetVersion } from "../version.js";
 import { deployedTemplateIfAny, describeStack } from "../aws/stacks.js";
 import { pendingOn } from "../aws/changeset/preflight.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { resolveRack, type RackInfo } from "../steps/resolve.js";
+import { ownedApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort } from "../steps/review.js";
 import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certificates.js";
 import { listenerPriorities } from "../steps/listener-priorities.js";
@@ -92,11 +92,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.
-  if (existing && (existing.tags[KIND_TAG] !== "app" || existing.tags[RACK_TAG] !== rack.rack || existing.tags[APP_TAG] !== app)) {
-    throw new UserError(`a stack named ${stackName} exists and is not racknet app ${app} of rack ${rack.rack}; nothing was changed`, {
-      fix: "choose another app name with -a",
-    });
-  }
+  ownedApp(existing, rack.rack, app);
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environment.resolved.values);
   const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
