@@ -8,7 +8,7 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { UserError, ValidationErrors } from "../core/errors.js";
+import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
 import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, repositoryName } from "../names/index.js";
 import { decideApproval } from "../plan/approval.js";
@@ -18,7 +18,9 @@ import { parseImageOverrides } from "../build/image-overrides.js";
 import type { ServiceBuildInput } from "../build/input.js";
 import { planBuilds, type PlannedImage } from "../build/plan.js";
 import { readAppParameters } from "../aws/app-environment.js";
-import { buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
+import { BuildLimitReached, buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
+import { serviceQuota } from "../aws/quotas.js";
+import { CODEBUILD_SERVICE_CODE, concurrentBuildQuota, raiseConcurrentBuilds, type ConcurrentBuildQuota } from "../build/limits.js";
 import { ensureRepository, findRepository, imageExists } from "../aws/ecr.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
@@ -83,7 +85,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
 
   const ecr = await context.aws.ecr();
   const owner = { rack: rack.rack, app };
-  const existing = await findRepository(ecr, owner);
+  const [existing, slots] = await Promise.all([findRepository(ecr, owner), buildSlots(context, rack)]);
   const name = repositoryName(rack.rack, app);
   const uri = existing?.uri ?? repositoryUri(rack.id, name);
   const cached = await Promise.all(plan.images.map((image) => (existing ? imageExists(ecr, name, image.tag) : false)));
@@ -106,6 +108,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   };
   const printer = new BuildPrinter(context.printer);
   printer.plan(view);
+  const concurrency = limitBuilds(context, slots, pending.length);
 
   return {
     images,
@@ -118,9 +121,59 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
       if (pending.length === 0) return [];
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
-      return await buildPending(clients, { project, bucket, app, repository, images: pending }, printer);
+      return await buildPending(clients, { project, bucket, app, repository, images: pending, concurrency }, printer).catch((error: unknown) => {
+        if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
+        throw error;
+      });
     },
   };
+}
+
+/** The account's quota on builds running at once for the rack's build size, as Service Quotas reads it. */
+interface BuildSlots {
+  quota: ConcurrentBuildQuota;
+  region: string;
+  /** Undefined when Service Quotas did not answer (then `reason`). */
+  value?: number;
+  reason?: string;
+}
+
+async function buildSlots(context: Context, rack: RackInfo): Promise<BuildSlots> {
+  const quota = concurrentBuildQuota(rack.params.BuildInstance);
+  const [region, lookup] = await Promise.all([context.aws.region(), context.aws.serviceQuotas().then((client) => serviceQuota(client, CODEBUILD_SERVICE_CODE, quota.code))]);
+  return lookup.value !== undefined ? { quota, region, value: lookup.value } : { quota, region, reason: lookup.reason };
+}
+
+/**
+ * How many builds run at once: at most the account's quota, so that a new account's (1, or
+ * 0 in the queue) does not refuse the second build; one at a time when the quota cannot be
+ * read. A quota of 0 is refused before anything is built (also on a dry run: it only reads).
+ */
+function limitBuilds(context: Context, slots: BuildSlots, pending: number): number {
+  const { quota, region, value } = slots;
+  if (pending === 0) return 1;
+  if (value === undefined) {
+    if (pending > 1) context.printer.info(`Service Quotas did not answer (${slots.reason ?? "no answer"}); building the ${pending} images one at a time`);
+    return 1;
+  }
+  const named = `${quota.name}, ${quota.code}`;
+  if (value < 1) {
+    throw new UserError(`this account may run no CodeBuild builds of the rack's size in ${region} (${named}: ${value}); nothing was built or changed`, {
+      fix: `raise the quota: ${raiseConcurrentBuilds(quota, region, pending)}; or deploy images built elsewhere with --image SERVICE=URI`,
+    });
+  }
+  if (pending > value) context.printer.info(`CodeBuild runs at most ${value} build(s) at once in this account (${named}): building the ${pending} images ${value} at a time`);
+  return Math.floor(value);
+}
+
+/** CodeBuild kept refusing to start a build for the account's limit: the quota to raise, by name. */
+function limitReached(error: BuildLimitReached, slots: BuildSlots, pending: number): AwsOperationFailed {
+  const { quota, region, value } = slots;
+  const used = value === undefined ? "" : `: ${value}`;
+  return new AwsOperationFailed(
+    `CodeBuild refused for ${Math.round(error.waitedMs / 60_000)} minutes to start the build of ${error.imageUri}: the account's concurrent builds of the rack's size in ${region} are in use (${quota.name}, ${quota.code}${used}; CodeBuild said: ${error.awsMessage}); nothing was deployed`,
+    { fix: `wait for the account's other builds to end and deploy again, or raise the quota: ${raiseConcurrentBuilds(quota, region, Math.max(pending, (value ?? 0) + pending))}` },
+  );
 }
 
 /**
@@ -176,9 +229,11 @@ interface PendingBuilds {
   app: string;
   repository: { name: string; uri: string };
   images: readonly PlannedImage[];
+  /** At most this many builds at once (the account's quota). */
+  concurrency: number;
 }
 
-/** Pack, upload and build each image at once; Ctrl-C stops the builds (StopBuild) and says so. */
+/** Pack, upload and build the images, `concurrency` at once; Ctrl-C stops the builds (StopBuild) and says so. */
 async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter): Promise<BuiltImage[]> {
   const folder = await mkdtemp(join(tmpdir(), "racknet-build-"));
   const controller = new AbortController();
@@ -197,7 +252,7 @@ async function buildPending(clients: BuildClients, pending: PendingBuilds, print
         archive: () => writeContextArchive(image.context, join(folder, `${image.tag}.zip`)),
       };
     });
-    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal });
+    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency });
   } finally {
     process.off("SIGINT", onSigint);
     await rm(folder, { recursive: true, force: true });

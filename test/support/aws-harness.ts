@@ -125,6 +125,8 @@ export interface AwsHarness {
   logs: MemoryLogs;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
+  /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
+  quotas: Record<string, number>;
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
   /** Run a workflow as the CLI would; never throws. */
@@ -161,6 +163,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
+  const quotas: Record<string, number> = {};
 
   const stubs: Record<string, AnyStub> = {};
   const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
@@ -224,7 +227,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
   ]);
-  stub("ServiceQuotas", ServiceQuotasClient, [handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: 5 } }))]);
+  stub("ServiceQuotas", ServiceQuotasClient, [
+    handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: quotas[`${input.ServiceCode}/${input.QuotaCode}`] ?? 5 } })),
+  ]);
   // The account's default concurrency (1,000, nothing reserved): the sync function may reserve one.
   stub("Lambda", LambdaClient, [handle(GetAccountSettingsCommand, () => ({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } }))]);
   stub("CodeBuild", CodeBuildClient, [
@@ -271,6 +276,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     registry,
     builds,
     logs,
+    quotas,
     get zones() {
       return harness.zones;
     },
