@@ -8,6 +8,7 @@ import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { appRuleProblems, externalHostProblems } from "../rack/app-rules.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
 import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
@@ -126,7 +127,7 @@ async function updateRack(
     {
       stackName: rack.name,
       template: { usePrevious: true },
-      parameters: parametersTheStackTakes(rack, toCfnParameters(params, derived), changes),
+      parameters: parametersTheStackTakes(rack, region, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
       notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
@@ -196,9 +197,14 @@ function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): st
  * fewer parameters, and CloudFormation refuses one it does not declare. Those are left out,
  * unless the user asked to change one: that is refused, never dropped.
  */
-function parametersTheStackTakes(rack: RackInfo, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
+function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
   const declared = new Set(Object.keys(rack.parameters));
   const missing = changes.map((change) => PARAMS.find((spec) => spec.name === change.name)?.cfnName ?? change.name).filter((name) => !declared.has(name));
+  if (missing.includes(RackParam.BuildInstance) && !offersCodeBuild(region)) {
+    throw new UserError(`BuildInstance cannot be set on rack ${rack.rack}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
+      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+    });
+  }
   if (missing.length > 0) {
     throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
       fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,

@@ -20,6 +20,7 @@ import { planBuilds, type PlannedImage } from "../build/plan.js";
 import { readAppParameters } from "../aws/app-environment.js";
 import { BuildLimitReached, buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
 import { serviceQuota } from "../aws/quotas.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { CODEBUILD_SERVICE_CODE, concurrentBuildQuota, raiseConcurrentBuilds, type ConcurrentBuildQuota } from "../build/limits.js";
 import { ensureRepository, findRepository, imageExists } from "../aws/ecr.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
@@ -61,6 +62,12 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   const project = rack.outputs.BuildProject;
   const bucket = rack.outputs.TemplateBucket;
   if (!project || !bucket) {
+    const region = await context.aws.region();
+    if (!offersCodeBuild(region)) {
+      throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
+        fix: "build the images elsewhere and deploy them with --image SERVICE=URI, or name them with image: in convox.yml",
+      });
+    }
     throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: it was installed by a racknet without builds and has no build project`, {
       fix: "deploy images built elsewhere with --image SERVICE=URI, or install a new rack for apps built from source",
     });

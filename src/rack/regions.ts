@@ -1,0 +1,14 @@
+/**
+ * What some AWS Regions lack that a rack uses. Pure.
+ *
+ * AWS CodeBuild has no endpoint in these Regions (AWS's endpoint data, botocore's
+ * endpoints.json 1.43; cfn-lint 1.51's region schemas lack AWS::CodeBuild::Project in the
+ * first three as well): a rack there is installed without its build project, runs images
+ * (`image:`, `deploy --image`), and refuses `build:` (docs/decisions.md, "Regions without
+ * CodeBuild"; docs/aws-limits.md).
+ */
+export const REGIONS_WITHOUT_CODEBUILD: readonly string[] = ["ap-east-2", "ca-west-1", "mx-central-1", "us-isob-west-1", "eu-isoe-west-1", "eusc-de-east-1"];
+
+export function offersCodeBuild(region: string): boolean {
+  return !REGIONS_WITHOUT_CODEBUILD.includes(region);
+}
