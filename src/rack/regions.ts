@@ -12,3 +12,14 @@ export const REGIONS_WITHOUT_CODEBUILD: readonly string[] = ["ap-east-2", "ca-we
 export function offersCodeBuild(region: string): boolean {
   return !REGIONS_WITHOUT_CODEBUILD.includes(region);
 }
+
+/**
+ * ECR pull-through cache rules are not offered in these Regions (cfn-lint 1.51's region
+ * schemas lack AWS::ECR::PullThroughCacheRule there): builds there pull their base images as
+ * their Dockerfiles name them.
+ */
+export const REGIONS_WITHOUT_PULL_THROUGH_CACHE: readonly string[] = ["cn-north-1", "cn-northwest-1", "us-gov-east-1", "us-gov-west-1"];
+
+export function offersPullThroughCache(region: string): boolean {
+  return !REGIONS_WITHOUT_PULL_THROUGH_CACHE.includes(region);
+}

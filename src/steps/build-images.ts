@@ -5,7 +5,7 @@
  * stack's id, the tag from the content), show the plan, then, only when asked, make the
  * repository and build and push what ECR does not have yet. Ctrl-C during a build stops it.
  */
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
@@ -13,7 +13,8 @@ import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, repositoryName } from "../names/index.js";
 import { decideApproval } from "../plan/approval.js";
 import { writeContextArchive } from "../build/archive.js";
-import { buildEnvironment, renderBuildspec } from "../build/buildspec.js";
+import { buildEnvironment, registryOf, renderBuildspec } from "../build/buildspec.js";
+import { rewriteBaseImages } from "../build/base-images.js";
 import { parseImageOverrides } from "../build/image-overrides.js";
 import type { ServiceBuildInput } from "../build/input.js";
 import { planBuilds, type PlannedImage } from "../build/plan.js";
@@ -116,6 +117,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   const printer = new BuildPrinter(context.printer);
   printer.plan(view);
   const concurrency = limitBuilds(context, slots, pending.length);
+  const dockerfiles = await baseImageDockerfiles(context, rack, registryOf(uri), pending);
 
   return {
     images,
@@ -128,12 +130,44 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
       if (pending.length === 0) return [];
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
-      return await buildPending(clients, { project, bucket, app, repository, images: pending, concurrency }, printer).catch((error: unknown) => {
+      return await buildPending(clients, { project, bucket, app, repository, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
         if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
         throw error;
       });
     },
   };
+}
+
+/**
+ * Each pending image's Dockerfile with its Docker Hub official base images pulled through the
+ * rack's cache of ECR Public (rack output BaseImageCache), said image by image. A rack
+ * without the cache (an older racknet's, or a Region where ECR has none) pulls them from
+ * Docker Hub as written, and the output says how to avoid Docker Hub's anonymous limit.
+ */
+async function baseImageDockerfiles(context: Context, rack: RackInfo, registry: string, pending: readonly PlannedImage[]): Promise<Map<string, Buffer>> {
+  const prefix = rack.outputs.BaseImageCache;
+  const dockerfiles = new Map<string, Buffer>();
+  const fromDockerHub = new Set<string>();
+  for (const image of pending) {
+    const text = await readFile(join(image.context.root, image.context.dockerfile), "utf8");
+    const rewritten = rewriteBaseImages(text, prefix ? `${registry}/${prefix}` : "");
+    if (rewritten.rewrites.length === 0) continue;
+    if (!prefix) {
+      for (const rewrite of rewritten.rewrites) fromDockerHub.add(rewrite.from);
+      continue;
+    }
+    dockerfiles.set(image.tag, Buffer.from(rewritten.text));
+    for (const rewrite of rewritten.rewrites) {
+      context.printer.info(`  ${image.services.join(", ")}: FROM ${rewrite.from} (${image.context.dockerfile}:${rewrite.line}) is pulled through the rack's cache of ECR Public, ${rewrite.to}`);
+    }
+  }
+  if (fromDockerHub.size > 0) {
+    const named = [...fromDockerHub].join(", ");
+    context.printer.info(
+      `rack ${rack.rack} has no cache of ECR Public for base images (installed by an older racknet, or ECR has none in this Region): ${named} come from Docker Hub, whose anonymous pulls are limited per address and CodeBuild's addresses are shared; to avoid the limit, name them on ECR Public (public.ecr.aws/docker/library/<image>:<tag>)`,
+    );
+  }
+  return dockerfiles;
 }
 
 /** The account's quota on builds running at once for the rack's build size, as Service Quotas reads it. */
@@ -238,6 +272,8 @@ interface PendingBuilds {
   images: readonly PlannedImage[];
   /** At most this many builds at once (the account's quota). */
   concurrency: number;
+  /** By image tag: the Dockerfile sent instead of the context's (its base images through the rack's cache). */
+  dockerfiles: ReadonlyMap<string, Buffer>;
 }
 
 /** Pack, upload and build the images, `concurrency` at once; Ctrl-C stops the builds (StopBuild) and says so. */
@@ -256,7 +292,10 @@ async function buildPending(clients: BuildClients, pending: PendingBuilds, print
         repository: pending.repository,
         image,
         instructions: { buildspec: renderBuildspec(build), environment: buildEnvironment(build) },
-        archive: () => writeContextArchive(image.context, join(folder, `${image.tag}.zip`)),
+        archive: () => {
+          const dockerfile = pending.dockerfiles.get(image.tag);
+          return writeContextArchive(image.context, join(folder, `${image.tag}.zip`), dockerfile ? new Map([[image.context.dockerfile, dockerfile]]) : undefined);
+        },
       };
     });
     return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency });

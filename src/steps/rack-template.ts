@@ -1,7 +1,7 @@
 import { racknetVersion } from "../version.js";
 import { privateNetworkSyncFragment } from "../templates/rack-privnet-sync.js";
 import { rackTemplate } from "../templates/rack.js";
-import { offersCodeBuild } from "../rack/regions.js";
+import { offersCodeBuild, offersPullThroughCache } from "../rack/regions.js";
 import type { Template } from "../templates/cfn.js";
 import { syncFunctionCode } from "../functions/privnet-sync/bundle.js";
 
@@ -13,7 +13,8 @@ import { syncFunctionCode } from "../functions/privnet-sync/bundle.js";
  */
 export function fullRackTemplate(defaults: Readonly<Record<string, string>> = {}, options: { region?: string } = {}): Template {
   const builds = options.region === undefined || offersCodeBuild(options.region);
-  const template = rackTemplate({ version: racknetVersion(), builds, extra: [privateNetworkSyncFragment(syncFunctionCode())] });
+  const baseImageCache = options.region === undefined || offersPullThroughCache(options.region);
+  const template = rackTemplate({ version: racknetVersion(), builds, baseImageCache, extra: [privateNetworkSyncFragment(syncFunctionCode())] });
   for (const [name, value] of Object.entries(defaults)) {
     const parameter = template.Parameters[name];
     if (parameter && value !== "") parameter.Default = value;

@@ -18,6 +18,8 @@ export interface RackTemplateOptions {
    * Region without CodeBuild (src/rack/regions.ts), where the rack runs images only.
    */
   builds?: boolean;
+  /** The builds' pull-through cache of ECR Public; false where ECR has no pull-through cache (src/rack/regions.ts). */
+  baseImageCache?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     balancersFragment(),
     dnsFragment(),
     clusterFragment(),
-    ...(builds ? [buildFragment()] : []),
+    ...(builds ? [buildFragment({ baseImageCache: options.baseImageCache ?? true })] : []),
     ...(options.extra ?? []),
   );
   if (!builds) {
@@ -50,5 +52,6 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     delete merged.Outputs.BuildProject;
     delete merged.Outputs.BuildLogGroup;
   }
+  if (!builds || options.baseImageCache === false) delete merged.Outputs.BaseImageCache;
   return merged;
 }
