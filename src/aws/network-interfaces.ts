@@ -83,3 +83,19 @@ export function holderName(holder: SubnetHolder): string {
   if (holder.loadBalancer) return `${holder.id} (load balancer ${holder.loadBalancer}, released by ELB after it is deleted or leaves the subnet)`;
   return `${holder.id} (${holder.description || holder.interfaceType})`;
 }
+
+/** Which of these subnets still exist (DescribeSubnets by filter: a missing one is left out, not an error). */
+export async function existingSubnets(ec2: EC2Client, subnetIds: readonly string[]): Promise<string[]> {
+  if (subnetIds.length === 0) return [];
+  const { paginateDescribeSubnets } = sdk.ec2();
+  const found: string[] = [];
+  for await (const page of paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: "subnet-id", Values: [...subnetIds] }] })) {
+    for (const subnet of page.Subnets ?? []) if (subnet.SubnetId) found.push(subnet.SubnetId);
+  }
+  return found;
+}
+
+export async function deleteSubnet(ec2: EC2Client, subnetId: string): Promise<void> {
+  const { DeleteSubnetCommand } = sdk.ec2();
+  await ec2.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
+}

@@ -11,7 +11,7 @@ import { appRuleProblems, externalHostProblems } from "../rack/app-rules.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
-import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
@@ -149,6 +149,7 @@ async function updateRack(
       },
     },
   );
+  if (leavingPrivate && outcome.kind === "applied") await removeLeftoverPrivateSubnets(context, rack);
   return { outcome, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 

@@ -7,7 +7,7 @@
  * (docs/rack-template.md, "Deletion order").
  */
 import { UserError } from "../core/errors.js";
-import { describeHolder, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type SubnetHolder } from "../aws/network-interfaces.js";
+import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 
@@ -36,8 +36,8 @@ export type ReleaseScope = "private-subnets" | "vpc";
  * `afterDeletion`: the stack's deletion already removed its load balancers and NAT gateways,
  * so every interface left is waited for.
  */
-export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING, afterDeletion = false): Promise<void> {
-  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
+export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING, afterDeletion = false, only?: readonly string[]): Promise<void> {
+  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: only ?? (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
   if ("vpcId" in where && !where.vpcId) return;
   const [ec2, balancers] = await Promise.all([context.aws.ec2(), afterDeletion ? new Set<string>() : context.aws.cloudFormation().then((cfn) => stackLoadBalancers(cfn, rack.id))]);
   const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
@@ -66,4 +66,23 @@ function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder
   return new UserError(`after ${Math.round(timeoutMs / 60_000)} min, ${holders.length} network interface(s) still use ${subnets} of rack ${rack}, and EC2 would refuse to delete them; nothing was deleted:\n${list}`, {
     fix: "stop what they belong to (a task of another service, a Lambda function in the VPC, a load balancer made outside racknet), or wait and run the command again; `aws ec2 describe-network-interfaces --network-interface-ids ID` shows each",
   });
+}
+
+/**
+ * After Private=No. The same update moves the rack's internal and router load balancers off
+ * the private subnets and deletes those subnets in its clean-up phase; ELB releases the old
+ * subnets' interfaces asynchronously, and a subnet EC2 refuses then is left outside the stack
+ * (CloudFormation: "Update successful. One or more resources could not be deleted"). Each
+ * private subnet of the rack as it was that still exists: wait for its interfaces to go (the
+ * progress line naming them), then delete it.
+ */
+export async function removeLeftoverPrivateSubnets(context: Context, before: RackInfo, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<string[]> {
+  const ec2 = await context.aws.ec2();
+  const left = await existingSubnets(ec2, (before.outputs.PrivateSubnets ?? "").split(",").filter(Boolean));
+  if (left.length === 0) return [];
+  context.printer.step(`CloudFormation left ${left.join(", ")} of rack ${before.rack} undeleted (network interfaces still held them): waiting for them to be released, then deleting them`);
+  await waitForSubnetsToEmpty(context, before, "private-subnets", pacing, true, left);
+  for (const subnet of left) await deleteSubnet(ec2, subnet);
+  context.printer.step(`deleted ${left.join(", ")}`);
+  return left;
 }

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DescribeNetworkInterfacesCommand, type NetworkInterface } from "@aws-sdk/client-ec2";
+import { DeleteSubnetCommand, DescribeNetworkInterfacesCommand, DescribeSubnetsCommand, type NetworkInterface } from "@aws-sdk/client-ec2";
 import { UserError } from "../../src/core/errors.js";
 import { resolveRack, type RackInfo } from "../../src/steps/resolve.js";
 import { waitForSubnetsToEmpty } from "../../src/steps/subnet-release.js";
 import { emptyZoneBeforeUninstall } from "../../src/steps/zone-emptying.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
+import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { awsHarness, type AwsHarness, type Outcome } from "../support/aws-harness.js";
 import { installedRack } from "../support/workflows.js";
 
@@ -95,8 +96,45 @@ describe("load balancers' own interfaces (ELB releases them asynchronously after
   });
 });
 
-function withYes(step: () => Promise<Outcome>): Promise<Outcome> {
-  Object.assign(h.options, { yes: true });
+describe("Private=No: a private subnet CloudFormation's clean-up could not delete", () => {
+  it("is waited for until the load balancer's interface is released, named in the progress line, then deleted", async () => {
+    const left = (rack.outputs.PrivateSubnets ?? "").split(",")[0] ?? "";
+    let cleanedUp = false;
+    let looksAfter = 0;
+    h.stubs.EC2?.on(DescribeSubnetsCommand).callsFake(() => {
+      cleanedUp = true;
+      return { Subnets: [{ SubnetId: left }] };
+    });
+    h.stubs.EC2?.on(DescribeNetworkInterfacesCommand).callsFake(() => {
+      if (!cleanedUp) return { NetworkInterfaces: [] };
+      looksAfter++;
+      return { NetworkInterfaces: looksAfter <= 2 ? [{ ...GONE_BALANCER, SubnetId: left }] : [] };
+    });
+    const deleted: string[] = [];
+    h.stubs.EC2?.on(DeleteSubnetCommand).callsFake((input: { SubnetId: string }) => {
+      deleted.push(input.SubnetId);
+      return {};
+    });
+    const result = await runWithFakeClock(() => withYes(() => h.run(paramsSet, { params: ["Private=No"] }), { requireApproval: "never", allowDestroy: true }));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`CloudFormation left ${left} of rack prod undeleted (network interfaces still held them): waiting for them to be released, then deleting them`);
+    expect(result.stderr).toContain("eni-gone (load balancer net/prod-shop-nlb/0f1e2d3c4b5a6978, released by ELB after it is deleted or leaves the subnet)");
+    expect(deleted).toEqual([left]);
+    expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("No");
+  });
+
+  it("none left: nothing is deleted", async () => {
+    const deleted: string[] = [];
+    h.stubs.EC2?.on(DeleteSubnetCommand).callsFake((input: { SubnetId: string }) => void deleted.push(input.SubnetId));
+    const result = await withYes(() => h.run(paramsSet, { params: ["Private=No"] }), { requireApproval: "never", allowDestroy: true });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(deleted).toEqual([]);
+    expect(result.calls.filter((call) => call.operation === "EC2.DescribeSubnets")).toHaveLength(1);
+  });
+});
+
+function withYes(step: () => Promise<Outcome>, more: Partial<AwsHarness["options"]> = {}): Promise<Outcome> {
+  Object.assign(h.options, { yes: true, ...more });
   return step();
 }
 

@@ -30,6 +30,7 @@ import {
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
   type NetworkInterface,
@@ -250,6 +251,14 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeVpcsCommand, () => ({ Vpcs: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
+    // The subnets the live stacks hold (CloudFormation deleted the rest).
+    handle(DescribeSubnetsCommand, (input) => {
+      const wanted = new Set(input.Filters?.find((filter) => filter.Name === "subnet-id")?.Values ?? input.SubnetIds ?? []);
+      const held = cloudFormation.stacks
+        .filter((stack) => stack.status !== "DELETE_COMPLETE")
+        .flatMap((stack) => Object.entries(stack.resources).flatMap(([logicalId, resource]) => (resource.Type === "AWS::EC2::Subnet" ? [stack.physicalIds[logicalId] ?? ""] : [])));
+      return { Subnets: held.filter((id) => wanted.has(id)).map((SubnetId) => ({ SubnetId })) };
+    }),
   ]);
   stub("ServiceQuotas", ServiceQuotasClient, [
     handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: quotas[`${input.ServiceCode}/${input.QuotaCode}`] ?? 5 } })),
