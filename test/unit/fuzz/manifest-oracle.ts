@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { memoryChoices, FARGATE_CPUS } from "../../../src/manifest/fargate.js";
 
 /**
@@ -14,7 +15,7 @@ const own = (fields: Fields, key: string) => Object.prototype.hasOwnProperty.cal
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "budget", "labels"]);
-const SERVICE_KEYS = new Set(["image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent"]);
+const SERVICE_KEYS = new Set(["whitelist", "image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent"]);
 /** Keys racknet refuses whatever their value (docs/manifest.md, "Refused"). */
 const REFUSED_SERVICE_KEYS = new Set(["volumes", "resources"]);
 const YES_NO = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
@@ -34,6 +35,15 @@ export function validPort(port: unknown): boolean {
   if (!isMap(port)) return false;
   const extra = Object.keys(port).filter((key) => key !== "port" && key !== "scheme");
   return extra.length === 0 && isInt(port.port, 1, 65535) && (!own(port, "scheme") || port.scheme === "http" || port.scheme === "https");
+}
+
+/** Comma-separated text or a list; at least one range (an empty one would admit everybody); at most 3 (ALB). */
+function validWhitelist(whitelist: unknown): boolean {
+  const items = typeof whitelist === "string" ? whitelist.split(",") : Array.isArray(whitelist) && whitelist.every((item) => typeof item === "string") ? (whitelist as string[]) : undefined;
+  if (items === undefined) return false;
+  const ranges = items.map((item) => item.trim()).filter((item) => item !== "");
+  const isRange = (text: string) => { const [address = "", prefix] = text.split("/"); const version = isIP(address); return version !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))); };
+  return ranges.length >= 1 && ranges.length <= 3 && ranges.every(isRange);
 }
 
 function validEnvironment(environment: unknown): boolean {
@@ -112,6 +122,9 @@ function serviceProblem(name: string, body: unknown, services: Fields, app: Fiel
   const refused = Object.keys(body).find((key) => REFUSED_SERVICE_KEYS.has(key));
   if (refused !== undefined) return `refused key ${refused}`;
   if (own(body, "image") && !(typeof body.image === "string" && body.image !== "" && body.image.length <= 255 && !/[\u0000-\u0020\u007f]/.test(body.image))) return "no usable image";
+  // Docker's grammar, as far as the fuzzer's images go: lowercase, no scheme, no user@, a tag or a full digest.
+  if (typeof body.image === "string" && (/[A-Z]|:\/\/|@(?!sha256:)|:$|@sha256:(?![0-9a-f]{64}$)/.test(body.image))) return "not an image reference";
+  if (own(body, "whitelist") && !validWhitelist(body.whitelist)) return "bad whitelist";
   if (own(body, "agent") && !(isFlag(body.agent) && !isTrue(body.agent))) return "agent";
   const interpolated = Object.entries(body).find(([key, value]) => !["environment", "command", "domain"].includes(key) && holdsVariable(value));
   if (interpolated) return `\${...} in ${interpolated[0]}`;
