@@ -2,7 +2,7 @@ import { ValidationErrors, type Problem } from "../core/errors.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
 import { environmentValueProblem } from "../manifest/environment.js";
-import { appEnvironmentParameter } from "../names/index.js";
+import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
 
@@ -51,6 +51,10 @@ export function parseAssignments(assignments: readonly string[]): Record<string,
     const name = at < 0 ? assignment : assignment.slice(0, at);
     if (at < 0 || !NAME.test(name)) {
       problems.push({ where: name.slice(0, 64) || "(empty)", message: at < 0 ? `"${name.slice(0, 64)}" is not NAME=value` : `"${name.slice(0, 64)}" is not a variable name (letters, digits and _, not starting with a digit)`, fix: "write each as NAME=value, e.g. `racknet env set LOG_LEVEL=debug`" });
+      continue;
+    }
+    if (name.startsWith(RACKNET_VARIABLE_PREFIX)) {
+      problems.push({ where: name, message: `${name} is a name racknet sets itself (every ${RACKNET_VARIABLE_PREFIX}* name is racknet's); the container would get it twice`, fix: `pick another name for it` });
       continue;
     }
     const value = assignment.slice(at + 1);

@@ -50,7 +50,8 @@ const port = mostly(
 );
 
 const goodEnvName = fc.constantFrom("PORT", "LOG_LEVEL", "_X", "a1", "SECRET_TOKEN");
-const envName = mostly(goodEnvName, fc.oneof(fc.constantFrom("9BAD", "", "BAD-NAME", "BAD NAME", "ÉTÉ", "__proto__"), fc.string({ maxLength: 6 })));
+// RACKNET_* and a link's <NAME>_URL are racknet's own (issue 21, item 11).
+const envName = mostly(goodEnvName, fc.oneof(fc.constantFrom("9BAD", "", "BAD-NAME", "BAD NAME", "ÉTÉ", "__proto__", "RACKNET_APP", "RACKNET_CA_CERT", "API_URL", "WEB_URL"), fc.string({ maxLength: 6 })));
 const envValue = fc.oneof(fc.constantFrom("3000", "", "a=b", "s3cr3t", "multi\nline", "#hash", "'quote", "- dash", "yes", "1.50", SECRET, `multi\n${SECRET}`, `${SECRET}=x`), fc.string({ maxLength: 10 }));
 
 const environment = mostly(

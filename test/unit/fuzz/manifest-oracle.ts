@@ -46,15 +46,19 @@ function validWhitelist(whitelist: unknown): boolean {
   return ranges.length >= 1 && ranges.length <= 3 && ranges.every(isRange);
 }
 
-function validEnvironment(environment: unknown): boolean {
+/** `reserved`: the <LINK>_URL names racknet sets where this environment applies; every RACKNET_* name is racknet's too. */
+function validEnvironment(environment: unknown, reserved: ReadonlySet<string> = new Set()): boolean {
+  const ours = (name: string) => name.startsWith("RACKNET_") || reserved.has(name);
   if (Array.isArray(environment)) {
     const names = environment.map((entry) => (typeof entry === "string" ? (entry.split("=")[0] ?? "") : ""));
     // A name set twice in the list form is refused (the map form's twice is a YAML error); `*` is the whole app environment.
-    return names.every((name) => ENV_NAME.test(name) || name === "*") && new Set(names).size === names.length;
+    return names.every((name) => (ENV_NAME.test(name) && !ours(name)) || name === "*") && new Set(names).size === names.length;
   }
   if (!isMap(environment)) return false;
-  return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
+  return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && !ours(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
 }
+
+const linkNames = (links: unknown): string[] => (Array.isArray(links) ? links.filter((link): link is string => typeof link === "string").map((link) => `${link.toUpperCase().replace(/-/g, "_")}_URL`) : []);
 
 function environmentNames(environment: unknown): string[] {
   if (Array.isArray(environment)) return environment.filter((entry): entry is string => typeof entry === "string").map((entry) => entry.split("=")[0] ?? "");
@@ -147,7 +151,7 @@ function serviceProblem(name: string, body: unknown, services: Fields, app: Fiel
       if (!own(services, link) || !isMap(target) || !own(target, "port")) return `link to ${link} without an endpoint`;
     }
   }
-  if (own(body, "environment") && !validEnvironment(body.environment)) return "bad environment";
+  if (own(body, "environment") && !validEnvironment(body.environment, new Set(linkNames(body.links)))) return "bad environment";
   if (typeof body.command === "string" && /[$`]|&&|\|\||[;|<>*?~#]/.test(body.command)) {
     const declared = new Set([...environmentNames(app.environment), ...environmentNames(body.environment), ...(Array.isArray(body.links) ? body.links.map((link) => `${String(link).toUpperCase().replace(/-/g, "_")}_URL`) : [])]);
     const used = [...body.command.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
@@ -160,8 +164,9 @@ export function refusalReason(value: unknown): string | undefined {
   if (!isMap(value)) return "not a map";
   const unknown = Object.keys(value).find((key) => !TOP_KEYS.has(key) && !key.startsWith("x-"));
   if (unknown !== undefined) return `unknown top-level key ${unknown}`;
-  if (own(value, "environment") && !validEnvironment(value.environment)) return "bad top-level environment";
   const services = value.services;
+  const everyLink = new Set(isMap(services) ? Object.values(services).flatMap((body) => (isMap(body) ? linkNames(body.links) : [])) : []);
+  if (own(value, "environment") && !validEnvironment(value.environment, everyLink)) return "bad top-level environment";
   if (!isMap(services)) return "services is not a map";
   const entries = Object.entries(services);
   if (entries.length === 0) return "no services";
