@@ -9,7 +9,9 @@ import type { Context } from "../runtime/context.js";
 import { versionOf } from "./app-environment.js";
 import { parametersRead, releaseEnvironment } from "./environment-release.js";
 import { resolveRack, type RackInfo } from "./resolve.js";
-import { operationPort } from "./review.js";
+import { approvalOf, operationPort } from "./review.js";
+import { decideApproval } from "../plan/approval.js";
+import { UserError } from "../core/errors.js";
 import type { Plan } from "../plan/model.js";
 
 export interface EnvironmentTarget {
@@ -56,6 +58,8 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
       context.printer.info(`dry run: nothing was changed; ${describeLater(target, change)}`);
       return { outcome: "dry-run" };
     }
+    // A value already stored is no change, and needs no go-ahead.
+    if (change.verb === "unset" || change.changed.length > 0) await goAhead(context, change.verb === "set" ? `Store ${change.changed.join(", ")} in app ${app}'s environment?` : `Remove the variables from app ${app}'s environment?`);
     await change.apply();
     context.printer.success(`app ${app}'s environment ${change.verb === "set" ? "updated" : "changed"}; ${describeLater(target, change)}`);
     return { outcome: "applied" };
@@ -67,6 +71,21 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
   if (outcome.kind === "no-changes") await change.apply();
   else if (outcome.kind === "applied") context.printer.success(`app ${app} now runs with the new ${readNow.join(", ")}`);
   return { outcome: outcome.kind, ...(port.plans[0] ? { plan: port.plans[0] } : {}) };
+}
+
+/**
+ * A change stored without a change set (no running service reads it) needs the same go-ahead
+ * as one with: --yes, or a yes on a terminal; without either it is refused (SPEC section 1).
+ */
+async function goAhead(context: Context, question: string): Promise<void> {
+  const approval = approvalOf(context);
+  const decision = decideApproval({ widens: [], destroys: [], hasChanges: true, yes: approval.yes, allowDestroy: false, requireApproval: approval.requireApproval ?? "broadening", tty: approval.canPrompt, question });
+  if (decision.kind === "proceed") return;
+  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, "not stored: "), { fix: "run the command again with --yes (or with --dry-run to see what it would do)" });
+  const { confirm } = await import("../ui/confirm.js");
+  for (const { question: asked, defaultNo } of decision.questions) {
+    if (!(await confirm(asked, { defaultYes: !defaultNo, paint: context.printer.paint }))) throw new UserError("cancelled; nothing changed");
+  }
 }
 
 function describeLater(target: EnvironmentTarget, change: EnvironmentChange): string {

@@ -1,0 +1,39 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run as envSet } from "../../src/operations/env-set.js";
+import { run as envUnset } from "../../src/operations/env-unset.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
+import { PUBLIC_WEB, deployedApp, installedRack, withOptions } from "../support/workflows.js";
+
+/** `racknet env set` and `env unset` on the in-memory AWS: issue 21's env items. */
+
+let h: AwsHarness;
+beforeEach(async () => {
+  h = awsHarness();
+  await installedRack(h, "prod");
+  await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+});
+afterEach(() => h.restore());
+
+describe("every change to AWS needs --yes off a terminal (issue 21, item 5)", () => {
+  it("env set of a variable no running service reads, without a terminal and without --yes, is refused naming --yes; nothing stored", async () => {
+    const outcome = await withOptions(h, { rack: "prod", app: "shop", yes: false }, () => h.run(envSet, { assignments: ["NEW_SETTING=1"] }));
+    expect(outcome.exitCode, outcome.stderr).toBe(1);
+    expect(outcome.stderr).toContain("--yes");
+    expect(outcome.stderr).toContain("nothing was changed");
+    expect(resourceWrites(outcome)).toEqual([]);
+  });
+
+  it("env unset too", async () => {
+    await withOptions(h, { rack: "prod", app: "shop", yes: true }, () => h.run(envSet, { assignments: ["OLD_SETTING=1"] }));
+    const outcome = await withOptions(h, { rack: "prod", app: "shop", yes: false }, () => h.run(envUnset, { names: ["OLD_SETTING"] }));
+    expect(outcome.exitCode, outcome.stderr).toBe(1);
+    expect(outcome.stderr).toContain("--yes");
+    expect(resourceWrites(outcome)).toEqual([]);
+  });
+
+  it("with --yes it is stored", async () => {
+    const outcome = await withOptions(h, { rack: "prod", app: "shop", yes: true }, () => h.run(envSet, { assignments: ["NEW_SETTING=1"] }));
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(resourceWrites(outcome)).toContain("SSM.PutParameter");
+  });
+});
