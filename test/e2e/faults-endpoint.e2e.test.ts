@@ -40,6 +40,17 @@ describe("AWS_ENDPOINT_URL", () => {
     },
   );
 
+  it.each([["racks"], ["racks", "--debug"], ["rack", "-r", "prod", "--json"]])("a password in an endpoint that cannot be reached is shown as ****: racknet %s (issue 21, item 6)", async (...args) => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const result = await cli(`http://user:pa55word@127.0.0.1:${port}`, ...args);
+    expect(result.code).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).toContain(`http://****@127.0.0.1:${port}`);
+    expect(`${result.stdout}${result.stderr}`).not.toContain("pa55word");
+  });
+
   it.each([["racks"], ["rack", "-r", "prod"], ["apps", "-r", "prod"]])("an endpoint answering a web page (HTTP 200): racknet %s refuses, exit 1, naming AWS_ENDPOINT_URL", async (...args) => {
     const result = await cli(pageUrl, ...args);
     expect(result.code).toBe(1);
