@@ -15,7 +15,7 @@ import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
-import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
+import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers, type AnswerProtocol } from "./endpoint.js";
 
 export interface AwsSettings {
   region?: string;
@@ -52,6 +52,20 @@ export interface Timeouts {
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, responseMs: 20_000, answerMs: 60_000, credentialsMs: 60_000 };
 
 type DefaultProvider = typeof import("@aws-sdk/credential-provider-node").defaultProvider;
+/** How each service answers, for the check of successful answers (src/aws/endpoint.ts). */
+const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
+  CloudFormation: "query",
+  EC2: "query",
+  ELBv2: "query",
+  SSM: "json",
+  KMS: "json",
+  ECS: "json",
+  ACM: "json",
+  ECR: "json",
+  CodeBuild: "json",
+  CloudWatchLogs: "json",
+  ServiceQuotas: "json",
+};
 const DEFAULT_ANSWER_MS = 60_000;
 const DEFAULT_CREDENTIALS_MS = 60_000;
 
@@ -150,7 +164,7 @@ export class AwsClients {
     let client = this.cache.get(service) as Promise<T> | undefined;
     if (!client) {
       client = build().then((built) => {
-        refuseHtmlAnswers(built as unknown as ClientShape);
+        refuseHtmlAnswers(built as unknown as ClientShape, ANSWER_PROTOCOLS[service] ?? "rest");
         limitAnswerTime(built as unknown as ClientShape, (this.settings.timeouts ?? DEFAULT_TIMEOUTS).answerMs ?? DEFAULT_ANSWER_MS);
         this.observe(service, built as unknown as ClientShape);
         return built;
