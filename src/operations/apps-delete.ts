@@ -80,6 +80,8 @@ export async function run(context: Context, args: { app: string }): Promise<void
         what,
         retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
         beforeExecute: () => journal.start("stack"),
+        // Ctrl-C or kill -9 while the stack was being deleted: this run follows that deletion, then removes the rest.
+        resumesDeletion: previous?.operation === OPERATION && !context.options.dryRun,
       });
       if (outcome.kind === "dry-run") return undefined;
       if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);

@@ -51,7 +51,7 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/clie
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -189,6 +189,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),
     handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+    handle(ListParameterTagsCommand, (input) => parameters.listTagsForResource(input)),
     handle(DescribeParametersCommand, (input) => parameters.describeParameters(input)),
   ]);
   stub("KMS", KMSClient, [
