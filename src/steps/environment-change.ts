@@ -2,7 +2,7 @@
  * What `racknet env set` and `env unset` share: the app as deployed (which parameters its
  * containers read), and the rollout of a change to what they read.
  */
-import { appStackName } from "../names/index.js";
+import { appEnvironmentParameter, appStackName, serviceDefaultParameter } from "../names/index.js";
 import { describeStack, type AppInfo } from "../aws/stacks.js";
 import { AppParameter } from "../templates/app-contract.js";
 import type { Context } from "../runtime/context.js";
@@ -52,7 +52,15 @@ export interface RollOutcome {
  */
 export async function rollOut(context: Context, target: EnvironmentTarget, change: EnvironmentChange): Promise<RollOutcome> {
   const { app, rack, stack } = target;
-  const readNow = stack ? change.changed.filter((name) => target.read.some((parameter) => parameter.endsWith(`/env/${name}`))) : [];
+  // A variable read from its convox.yml default is read too: env set always wins (docs/manifest.md), so the task definitions switch to it.
+  const switches = new Map<string, string>();
+  if (change.verb === "set") {
+    for (const name of change.changed) {
+      for (const parameter of target.read) if (parameter === serviceDefaultParameter(rack.rack, app, parameter.split("/").at(-2) ?? "", name)) switches.set(parameter, appEnvironmentParameter(rack.rack, app, name));
+    }
+  }
+  const readByName = (name: string) => target.read.some((parameter) => parameter.endsWith(`/env/${name}`) || switches.get(parameter) === appEnvironmentParameter(rack.rack, app, name));
+  const readNow = stack ? change.changed.filter(readByName) : [];
   if (!stack || readNow.length === 0 || !(AppParameter.EnvironmentVersion in stack.parameters)) {
     if (context.options.dryRun) {
       context.printer.info(`dry run: nothing was changed; ${describeLater(target, change)}`);
@@ -65,9 +73,10 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
     return { outcome: "applied" };
   }
   const port = operationPort(context);
-  const outcome = await releaseEnvironment(context, rack, stack, versionOf(target.read, change.versions), port, [
+  const read = target.read.map((parameter) => switches.get(parameter) ?? parameter);
+  const outcome = await releaseEnvironment(context, rack, stack, versionOf(read, change.versions), port, [
     `the services reading ${readNow.join(", ")} roll to new tasks with the new value (a rolling deployment)`,
-  ], change.apply);
+  ], change.apply, switches);
   if (outcome.kind === "no-changes") await change.apply();
   else if (outcome.kind === "applied") context.printer.success(`app ${app} now runs with the new ${readNow.join(", ")}`);
   return { outcome: outcome.kind, ...(port.plans[0] ? { plan: port.plans[0] } : {}) };

@@ -37,3 +37,25 @@ describe("every change to AWS needs --yes off a terminal (issue 21, item 5)", ()
     expect(resourceWrites(outcome)).toContain("SSM.PutParameter");
   });
 });
+
+describe("env set always wins over a convox.yml default (issue 21; docs/manifest.md)", () => {
+  const WITH_DEFAULT = `services:
+  web:
+    image: nginx:1.27
+    port: 80
+    environment:
+      - DATABASE_PASSWORD=changeme
+`;
+
+  it("a variable the running app reads from its manifest default: the app is rolled onto the value set, and its task definition reads it", async () => {
+    await deployedApp(h, "prod", "site", WITH_DEFAULT);
+    const outcome = await withOptions(h, { rack: "prod", app: "site", yes: true }, () => h.run(envSet, { assignments: ["DATABASE_PASSWORD=s3cr3t-value"] }));
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outcome.stderr).not.toContain("no running service reads DATABASE_PASSWORD");
+    expect(outcome.stderr).toContain("app site now runs with the new DATABASE_PASSWORD");
+    const template = JSON.stringify(h.cloudFormation.stacks.find((stack) => stack.name === "prod-site" && stack.status !== "DELETE_COMPLETE")?.templateBody);
+    expect(template).toContain(":parameter/racknet/prod/apps/site/env/DATABASE_PASSWORD");
+    expect(template).not.toContain(":parameter/racknet/prod/apps/site/defaults/web/DATABASE_PASSWORD");
+    expect(template).not.toContain("s3cr3t-value");
+  });
+});
