@@ -28,6 +28,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
   }
   const rolled = await rollOut(context, target, {
     changed: changed.map(([name]) => name),
+    names: Object.keys(values),
     versions,
     verb: "set",
     apply: async () => {
@@ -38,7 +39,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
     },
   });
   // A value already stored is no change: none stored is `no-changes`, as deploy says it.
-  const outcome = changed.length === 0 && rolled.outcome === "applied" ? "no-changes" : rolled.outcome;
+  const outcome = changed.length === 0 && rolled.outcome === "applied" && !rolled.plan ? "no-changes" : rolled.outcome;
   context.printer.result({ app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
 }
 

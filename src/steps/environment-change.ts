@@ -33,6 +33,8 @@ export async function describeApp(context: Context, app: string): Promise<Enviro
 export interface EnvironmentChange {
   /** Variables whose value changes. */
   changed: string[];
+  /** Every variable named on the command line (changed or already stored). */
+  names?: string[];
   /** Every parameter's version as it will be after the change. */
   versions: ReadonlyMap<string, number>;
   verb: "set" | "unset";
@@ -61,6 +63,12 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
   }
   const readByName = (name: string) => target.read.some((parameter) => parameter.endsWith(`/env/${name}`) || switches.get(parameter) === appEnvironmentParameter(rack.rack, app, name));
   const readNow = stack ? change.changed.filter(readByName) : [];
+  // The app runs other values than those stored (a release whose change set failed after the
+  // values were stored): a rerun rolls it onto them, even when nothing new is stored now.
+  const read = target.read.map((parameter) => switches.get(parameter) ?? parameter);
+  const version = versionOf(read, change.versions);
+  const behind = stack !== undefined && read.length > 0 && AppParameter.EnvironmentVersion in stack.parameters && stack.parameters[AppParameter.EnvironmentVersion] !== version;
+  if (behind && readNow.length === 0 && change.verb === "set") readNow.push(...(change.changed.length > 0 ? change.changed : [...new Set(read.map((parameter) => parameter.split("/").at(-1) ?? ""))].filter((name) => change.names?.includes(name) ?? true)));
   if (!stack || readNow.length === 0 || !(AppParameter.EnvironmentVersion in stack.parameters)) {
     if (context.options.dryRun) {
       context.printer.info(`dry run: nothing was changed; ${describeLater(target, change)}`);
@@ -73,8 +81,7 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
     return { outcome: "applied" };
   }
   const port = operationPort(context);
-  const read = target.read.map((parameter) => switches.get(parameter) ?? parameter);
-  const outcome = await releaseEnvironment(context, rack, stack, versionOf(read, change.versions), port, [
+  const outcome = await releaseEnvironment(context, rack, stack, version, port, [
     `the services reading ${readNow.join(", ")} roll to new tasks with the new value (a rolling deployment)`,
   ], change.apply, switches);
   if (outcome.kind === "no-changes") await change.apply();

@@ -16,7 +16,8 @@ import type { ReviewPort } from "./review.js";
 export async function parametersRead(context: Context, app: AppInfo): Promise<string[]> {
   const template = JSON.stringify(await deployedTemplate(await context.aws.cloudFormation(), app.id || app.name));
   const names = new Set<string>();
-  for (const match of template.matchAll(/:parameter(\/racknet\/[^"}\s]+)/g)) if (match[1]) names.add(match[1]);
+  // The execution role's `.../apps/<app>/*` is a permission, not a parameter read.
+  for (const match of template.matchAll(/:parameter(\/racknet\/[^"}\s]+)/g)) if (match[1] && !match[1].endsWith("*")) names.add(match[1]);
   return [...names].sort();
 }
 

@@ -59,3 +59,27 @@ describe("env set always wins over a convox.yml default (issue 21; docs/manifest
     expect(template).not.toContain("s3cr3t-value");
   });
 });
+
+describe("a rotation is never lost (issue 21)", () => {
+  const READS_IT = `services:
+  web:
+    image: nginx:1.27
+    port: 80
+    environment:
+      - API_TOKEN
+`;
+
+  it("env set whose update failed after the value was stored: the plain rerun rolls the app onto the stored value, it does not say 'no changes'", async () => {
+    const first = await withOptions(h, { rack: "prod", app: "site", yes: true }, () => h.run(envSet, { assignments: ["API_TOKEN=old-token-1"] }));
+    expect(first.exitCode, first.stderr).toBe(0);
+    await deployedApp(h, "prod", "site", READS_IT);
+    // The new value is stored before the change set runs; the update then fails and rolls back.
+    h.cloudFormation.failNext("prod-site", { logicalId: "WebService", reason: "Resource handler returned message: \"Rate exceeded\"" });
+    const failed = await withOptions(h, { rack: "prod", app: "site", yes: true }, () => h.run(envSet, { assignments: ["API_TOKEN=new-token-2"] }));
+    expect(failed.exitCode, failed.stderr).toBe(3);
+    const rerun = await withOptions(h, { rack: "prod", app: "site", yes: true }, () => h.run(envSet, { assignments: ["API_TOKEN=new-token-2"] }));
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain("app site now runs with the new API_TOKEN");
+    expect(rerun.writes).toContain("CloudFormation.ExecuteChangeSet");
+  });
+});
