@@ -58,6 +58,7 @@ const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
   CloudFormation: "query",
   EC2: "query",
   ELBv2: "query",
+  STS: "query",
   SSM: "json",
   KMS: "json",
   ECS: "json",
