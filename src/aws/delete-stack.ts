@@ -62,6 +62,26 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
   });
 }
 
+/**
+ * A creation a stopped run started (Ctrl-C, kill -9), followed to its end as if this run had
+ * started it: the stack as it ends, or the failure with its root cause.
+ */
+export async function followUnderwayCreation(aws: EngineAws, stackName: string, options: DeployOptions): Promise<StackInfo> {
+  return withRun(aws, options, async (run) => {
+    const stack = await describeStack(run.cfn, stackName);
+    if (!stack) throw new UserError(`${options.what}: stack ${stackName} is gone`, { fix: `run the command again` });
+    const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
+    const startedAt = Date.now();
+    run.emit({ type: "started", what: options.what, operation: "create", stackName });
+    const result = await followOperation(run, stack.id, stackName, poller, "create");
+    if (result.status !== "CREATE_COMPLETE") throw await failed(run, stackName, "creation", result);
+    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    const ended = await describeStack(run.cfn, stack.id);
+    if (!ended) throw new UserError(`${options.what}: stack ${stackName} is gone`);
+    return ended;
+  });
+}
+
 /** The deletion a stopped run sent (Ctrl-C, kill -9), followed to DELETE_COMPLETE as if this run had sent it. */
 async function followStartedDeletion(run: Run, stack: StackInfo, stackName: string, options: DeleteOptions): Promise<DeleteOutcome> {
   const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
