@@ -45,13 +45,13 @@ function cached(key: string): Finding[] | undefined {
  */
 export async function cfnLint(
   templates: Record<string, Template>,
-  options: { includeWarnings?: boolean; includeInformational?: boolean; region?: string } = {},
+  options: { includeWarnings?: boolean; includeInformational?: boolean; region?: string; regions?: readonly string[] } = {},
 ): Promise<Record<string, LintFinding[]>> {
-  const region = options.region ?? "us-east-1";
+  const regions = options.regions ?? [options.region ?? "us-east-1"];
   const informational = options.includeInformational ?? false;
   const keyed = Object.entries(templates).map(([name, template]) => {
     const text = JSON.stringify(template, null, 2);
-    const key = createHash("sha256").update(`${region}\n${informational}\n${text}`).digest("hex");
+    const key = createHash("sha256").update(`${regions.join(",")}\n${informational}\n${text}`).digest("hex");
     return { name, text, key };
   });
   for (const { key } of keyed) {
@@ -64,7 +64,7 @@ export async function cfnLint(
     // and twice the share of a busy one. Each pays cfn-lint's start (about 2 s of CPU).
     const entries = [...fresh];
     const halves = entries.length >= 4 ? [entries.filter((_, index) => index % 2 === 0), entries.filter((_, index) => index % 2 === 1)] : [entries];
-    const run = Promise.all(halves.map((half) => lintFiles(new Map(half), region, informational))).then((maps) => new Map(maps.flatMap((map) => [...map])));
+    const run = Promise.all(halves.map((half) => lintFiles(new Map(half), regions, informational))).then((maps) => new Map(maps.flatMap((map) => [...map])));
     for (const key of fresh.keys()) {
       const findings = run.then((byKey) => {
         const found = byKey.get(key) ?? [];
@@ -88,7 +88,7 @@ export async function cfnLint(
 }
 
 /** One cfn-lint process over these templates (by key); every finding, warnings included. */
-async function lintFiles(texts: Map<string, string>, region: string, informational: boolean): Promise<Map<string, Finding[]>> {
+async function lintFiles(texts: Map<string, string>, regions: readonly string[], informational: boolean): Promise<Map<string, Finding[]>> {
   const dir = mkdtempSync(join(tmpdir(), "racknet-lint-"));
   try {
     const files = [...texts].map(([key, text]) => {
@@ -97,7 +97,7 @@ async function lintFiles(texts: Map<string, string>, region: string, information
       return { key, file };
     });
     // `-c I` adds the informational rules, which cfn-lint leaves out by default.
-    const args = ["--format", "json", "--regions", region, ...(informational ? ["--include-checks", "I"] : []), "--", ...files.map((f) => f.file)];
+    const args = ["--format", "json", "--regions", ...regions, ...(informational ? ["--include-checks", "I"] : []), "--", ...files.map((f) => f.file)];
     let stdout = "";
     try {
       ({ stdout } = await run("cfn-lint", args, { maxBuffer: 64 * 1024 * 1024 }));
