@@ -44,8 +44,8 @@ async function interruptDuring(operation: string, args: string[]) {
 }
 
 const RACK = "hr";
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 60_000 });
-const spawn = (args: string[], tty = false): CliProcess => spawnCli(args, { env, tty, timeoutMs: 60_000 });
+const cli = (...args: string[]) => runCli(args, { env });
+const spawn = (args: string[], tty = false): CliProcess => spawnCli(args, { env, tty });
 
 function stack(name: string) {
   return describeTestStack(aws.cloudFormation, name);
@@ -80,7 +80,7 @@ beforeAll(async () => {
   aws = awsClients(moto.endpoint);
   const installed = await cli("rack", "install", RACK, "--yes");
   if (installed.code !== 0) throw new Error(`setup: rack install failed: ${installed.stderr}`);
-}, 60_000);
+});
 
 beforeEach(() => {
   for (const key of Object.keys(slow)) delete slow[key];

@@ -10,7 +10,7 @@ import { evaluate } from "../support/cfn-eval.js";
 import type { Json, Resource, Template } from "../../src/templates/cfn.js";
 import { createCa } from "../../src/ca/index.js";
 import { UserError } from "../../src/core/errors.js";
-import { cfnLint } from "../support/cfn-lint.js";
+import { cfnLint, distinctTemplates, lintDeadline } from "../support/cfn-lint.js";
 import { service } from "../support/service.js";
 
 
@@ -75,7 +75,7 @@ describe("the app template", () => {
   it("passes cfn-lint for every kind of service and app: autoscaled, timers, built images, secrets, whitelists", async () => {
     const findings = await cfnLint(variants);
     expect(findings).toEqual(Object.fromEntries(Object.keys(variants).map((name) => [name, []])));
-  }, 120_000);
+  }, lintDeadline(distinctTemplates(variants)));
 
   it("gives web the most private URL of each service it links", () => {
     const environment = environmentOf(template, "Web");
