@@ -97,8 +97,6 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
       fix: "choose another app name with -a",
     });
   }
-  // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
-  context.printer.conceal(environment.resolved.values);
   const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
   // build: services (docs/build.md): planned and named now, built before the change set (which names the images).
   const builds = await prepareBuilds(context, { rack, app, manifest, prebuilt });

@@ -17,7 +17,6 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
   const values = parseAssignments(args.assignments);
   const app = appName(context.options);
   const target = await describeApp(context, app);
-  context.printer.conceal(Object.values(values));
   const ssm = await context.aws.ssm();
   const existing = await readAppParameters(ssm, target.rack.rack, app);
   const changed = Object.entries(values).filter(([name, value]) => existing.get(appEnvironmentParameter(target.rack.rack, app, name))?.value !== value);
