@@ -110,6 +110,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     priorities,
     images: builds.images,
     environment: environment.resolved.services,
+    parameterVersions: environment.versions,
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
   });
@@ -130,7 +131,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     {
       stackName,
       template: { body: rendered.body },
-      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, EnvironmentVersion: environment.version }),
+      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,

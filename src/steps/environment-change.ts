@@ -2,12 +2,13 @@
  * What `racknet env set` and `env unset` share: the app as deployed (which parameters its
  * containers read), and the rollout of a change to what they read.
  */
-import { appStackName } from "../names/index.js";
+import { appEnvironmentParameter, appStackName } from "../names/index.js";
 import { describeStack, type AppInfo } from "../aws/stacks.js";
-import { AppParameter } from "../templates/app-contract.js";
+import { METADATA_KEY, logicalName, type AppStackMetadata } from "../templates/app-contract.js";
+import { environmentDigest, withEnvironmentVersions } from "../templates/app-environment.js";
+import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
-import { versionOf } from "./app-environment.js";
-import { parametersRead, releaseEnvironment } from "./environment-release.js";
+import { appTemplateOf, parametersRead, releaseEnvironment } from "./environment-release.js";
 import { resolveRack, type RackInfo } from "./resolve.js";
 import { operationPort } from "./review.js";
 import type { Plan } from "../plan/model.js";
@@ -17,6 +18,8 @@ export interface EnvironmentTarget {
   app: string;
   /** The app's stack; absent before its first deploy (values set then are read by that deploy). */
   stack?: AppInfo;
+  /** The deployed template (absent with the stack). */
+  template?: Template;
   /** The SSM parameters its task definitions read. */
   read: string[];
 }
@@ -24,8 +27,10 @@ export interface EnvironmentTarget {
 export async function describeApp(context: Context, app: string): Promise<EnvironmentTarget> {
   const rack = await resolveRack(context);
   const found = await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, app));
-  const stack = found ? { ...found, rack: rack.rack, app } : undefined;
-  return { rack, app, ...(stack ? { stack } : {}), read: stack ? await parametersRead(context, stack) : [] };
+  if (!found) return { rack, app, read: [] };
+  const stack = { ...found, rack: rack.rack, app };
+  const template = await appTemplateOf(context, stack);
+  return { rack, app, stack, template, read: parametersRead(template) };
 }
 
 export interface EnvironmentChange {
@@ -49,9 +54,12 @@ export interface RollOutcome {
  * set whose go-ahead comes first (a dry run shows it and writes nothing).
  */
 export async function rollOut(context: Context, target: EnvironmentTarget, change: EnvironmentChange): Promise<RollOutcome> {
-  const { app, rack, stack } = target;
-  const readNow = stack ? change.changed.filter((name) => target.read.some((parameter) => parameter.endsWith(`/env/${name}`))) : [];
-  if (!stack || readNow.length === 0 || !(AppParameter.EnvironmentVersion in stack.parameters)) {
+  const { app, rack, stack, template } = target;
+  const changedParameters = change.changed.map((name) => appEnvironmentParameter(rack.rack, app, name));
+  const readNow = change.changed.filter((_name, index) => target.read.includes(changedParameters[index] ?? ""));
+  // Only the task definitions that read a changed value get a new revision: their services roll, no other.
+  const relabelled = template && readNow.length > 0 ? withEnvironmentVersions(template, environmentDigest(change.versions), changedParameters) : undefined;
+  if (!stack || !relabelled || relabelled.changed.length === 0) {
     if (context.options.dryRun) {
       context.printer.info(`dry run: nothing was changed; ${describeLater(target, change)}`);
       return { outcome: "dry-run" };
@@ -61,12 +69,22 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
     return { outcome: "applied" };
   }
   const port = operationPort(context);
-  const outcome = await releaseEnvironment(context, rack, stack, versionOf(target.read, change.versions), port, [
-    `the services reading ${readNow.join(", ")} roll to new tasks with the new value (a rolling deployment)`,
-  ], change.apply);
+  const rolling = servicesOf(relabelled.template, relabelled.changed);
+  const notes = [
+    rolling.length > 0
+      ? `${rolling.length === 1 ? "service" : "services"} ${rolling.join(", ")} ${rolling.length === 1 ? "rolls" : "roll"} to new tasks reading the new ${readNow.join(", ")} (a rolling deployment); no other service changes`
+      : `no service reads ${readNow.join(", ")}: only the timers that read ${readNow.length === 1 ? "it" : "them"} take the new value, from their next run`,
+  ];
+  const outcome = await releaseEnvironment(context, rack, stack, relabelled.template, port, notes, change.apply);
   if (outcome.kind === "no-changes") await change.apply();
   else if (outcome.kind === "applied") context.printer.success(`app ${app} now runs with the new ${readNow.join(", ")}`);
   return { outcome: outcome.kind, ...(port.plans[0] ? { plan: port.plans[0] } : {}) };
+}
+
+/** The services whose task definitions are among `taskDefinitions` (logical ids), by the names the template's Metadata records. */
+function servicesOf(template: Template, taskDefinitions: readonly string[]): string[] {
+  const metadata = template.Metadata?.[METADATA_KEY] as unknown as AppStackMetadata | undefined;
+  return (metadata?.services ?? []).map((service) => service.name).filter((name) => taskDefinitions.includes(`${logicalName(name)}TaskDefinition`));
 }
 
 function describeLater(target: EnvironmentTarget, change: EnvironmentChange): string {

@@ -82,11 +82,12 @@ describe("values equal to names hide no name", () => {
     expectNoUniqueValue(json, "services --json");
   });
 
-  it("the plan of env set names the app and the rack, and no value", async () => {
+  it("the plan of env set names the app, the rack and the services that roll, and no value", async () => {
     await storedAndDeployed();
     const plan = await withOptions(h, { dryRun: true }, () => h.run(envSet, { assignments: ["SERVICE=frontend", "API_TOKEN=tok_live_7c1e9a2c"] }));
     expect(plan.exitCode, plan.stderr).toBe(0);
     expect(plan.stderr).toContain("app shop on rack production");
+    expect(plan.stderr).toContain("services web, backend roll to new tasks reading the new SERVICE, API_TOKEN");
     expect(plan.stderr).not.toContain("frontend");
     expect(plan.stderr).not.toContain("tok_live_7c1e9a2c");
     expectNoUniqueValue(plan, "env set --dry-run");
