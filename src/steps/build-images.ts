@@ -68,6 +68,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   const appDir = await realpath(dirname(resolve(manifest.file)));
   const plan = await planBuilds({
     appDir,
+    manifestFile: await realpath(resolve(manifest.file)),
     services: inputs,
     // The build reads the value from Parameter Store itself, and CodeBuild hides such strings
     // in its logs (docs/build.md): racknet passes only the parameter's name and version.
