@@ -5,7 +5,7 @@ import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, n
 import { endpointKinds, type Manifest } from "../manifest/model.js";
 import { deploymentRules, loadManifest } from "../manifest/index.js";
 import { renderAppStack } from "../templates/app.js";
-import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
+import { APP_ID_EXPRESSION, serviceLogicalIds } from "../templates/app-contract.js";
 import type { Json } from "../templates/cfn.js";
 import type { AppsListener } from "../templates/rack-certificates.js";
 import { racknetVersion } from "../version.js";
@@ -118,6 +118,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   const before = previous ? plannedApp(previous) : undefined;
   const after = plannedApp(rendered.metadata);
   const port = operationPort(context, {
+    services: serviceLogicalIds(manifest.services.map((service) => service.name)),
     exposure: { before: exposure(rack.params, before ? [before] : []), after: exposure(rack.params, [after]), stackExists: existing !== undefined },
     cost: appCostOfChange(region, rack.params, before, after),
   });

@@ -4,7 +4,7 @@
  */
 import { appEnvironmentParameter, appStackName } from "../names/index.js";
 import { describeStack, type AppInfo } from "../aws/stacks.js";
-import { METADATA_KEY, logicalName, type AppStackMetadata } from "../templates/app-contract.js";
+import { METADATA_KEY, logicalName, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "../templates/app-environment.js";
 import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
@@ -68,7 +68,8 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
     context.printer.success(`app ${app}'s environment ${change.verb === "set" ? "updated" : "changed"}; ${describeLater(target, change)}`);
     return { outcome: "applied" };
   }
-  const port = operationPort(context);
+  const metadata = relabelled.template.Metadata?.[METADATA_KEY] as unknown as AppStackMetadata | undefined;
+  const port = operationPort(context, { services: serviceLogicalIds((metadata?.services ?? []).map((service) => service.name)) });
   const rolling = servicesOf(relabelled.template, relabelled.changed);
   const notes = [
     rolling.length > 0

@@ -47,6 +47,11 @@ export function logicalName(service: string): string {
     .join("");
 }
 
+/** Each service's ECS service and task definition, by logical id → the service's name (for the plan's words). */
+export function serviceLogicalIds(services: readonly string[]): Record<string, string> {
+  return Object.fromEntries(services.flatMap((service) => [`${logicalName(service)}Service`, `${logicalName(service)}TaskDefinition`].map((id) => [id, service])));
+}
+
 export function kindName(kind: EndpointKind): "External" | "Internal" | "Router" {
   return kind === "external" ? "External" : kind === "internal" ? "Internal" : "Router";
 }

@@ -10,7 +10,7 @@ import type { Printer } from "./printer.js";
 import type { ProgressView } from "./progress-view.js";
 import { renderTable } from "./table.js";
 
-type Row = { action: string; logicalId: string; resourceType: string; replacement: string };
+type Row = { action: string; logicalId: string; resourceType: string; replacement: string; properties: string };
 
 export interface DeployPrinterOptions {
   /** `apps delete`, `rack uninstall`: what the plan destroys was asked for by name, and needs no --allow-destroy. */
@@ -79,7 +79,7 @@ export class DeployPrinter {
   private plan(what: string, operation: string, stackName: string, plan: Plan): void {
     const { paint } = this.printer;
     this.planned = plan.rows.length;
-    this.printer.info(`${paint.bold(`Plan to ${operation} ${what}`)} (stack ${stackName}): ${planSummary(plan)}`);
+    this.printer.info(`${paint.bold(`Plan to ${operation} ${what}`)} (stack ${stackName}): ${planSummary(plan)}${rollSummary(plan, operation)}`);
     if (plan.rows.length > 0) {
       const columns = [
         { header: "ACTION", key: "action" },
@@ -87,7 +87,9 @@ export class DeployPrinter {
         { header: "TYPE", key: "resourceType" },
         { header: "REPLACEMENT", key: "replacement" },
       ] as const;
-      this.printer.info(renderTable<Row>(columns, plan.rows.map((row) => this.row(row)), paint).trimEnd());
+      // Which properties a Modify changes, where CloudFormation says (its change details).
+      const shown = plan.rows.some((row) => row.properties) ? [...columns, { header: "CHANGES", key: "properties" } as const] : columns;
+      this.printer.info(renderTable<Row>(shown, plan.rows.map((row) => this.row(row)), paint).trimEnd());
     } else if (operation === "update") {
       this.printer.info(paint.dim("CloudFormation lists no resource changes for this change set (it may not, for a parameter change)."));
     }
@@ -125,7 +127,7 @@ export class DeployPrinter {
 
   private row(row: PlanRow): Row {
     const action = row.dangerous ? this.printer.paint.red(`${row.action} !`) : row.action;
-    return { action, logicalId: row.logicalId, resourceType: row.resourceType, replacement: row.replacement };
+    return { action, logicalId: row.logicalId, resourceType: row.resourceType, replacement: row.replacement, properties: row.properties?.join(", ") ?? "" };
   }
 
   private failure(diagnosis: Diagnosis): void {
@@ -148,4 +150,11 @@ export class DeployPrinter {
 
 function ing(operation: string): string {
   return { create: "creating", update: "updating", delete: "deleting" }[operation] ?? operation;
+}
+
+/** The services that roll, named above the table: "; services web, api roll (rolling deployment)". */
+function rollSummary(plan: Plan, operation: string): string {
+  if (!plan.rolls || operation !== "update") return "";
+  if (plan.rolls.length === 0) return "; no service rolls";
+  return `; ${plan.rolls.length === 1 ? "service" : "services"} ${plan.rolls.join(", ")} ${plan.rolls.length === 1 ? "rolls" : "roll"} (a rolling deployment)`;
 }

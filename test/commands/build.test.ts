@@ -214,8 +214,10 @@ describe("a change to scale: alone is no bigger than asked", () => {
     const result = await deployAs(file);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(builds(result)).toBe(0);
-    expect(result.stderr).toMatch(/Modify +WebService/);
+    expect(result.stderr).toMatch(/Modify +WebService +AWS::ECS::Service +no +DesiredCount$/m);
     expect(result.stderr).not.toMatch(/TaskDefinition|WorkerService/);
+    expect(result.stderr).toContain("1 to change; no service rolls");
+    expect(result.stderr).toContain("services will change their number of tasks, without replacing the running ones: WebService");
   });
 });
 

@@ -31,8 +31,9 @@ describe("env set rolls only the services that read the name", () => {
     const before = structuredClone(resources("prod-shop"));
     const outcome = await withOptions(h, { yes: true, rack: "prod", app: "shop" }, () => h.run(envSet, { assignments: ["FLAG=on"] }));
     expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(outcome.stderr).toContain("1 to change; service web rolls (a rolling deployment)");
     expect(outcome.stderr).toContain("service web rolls to new tasks reading the new FLAG (a rolling deployment); no other service changes");
-    expect(outcome.stderr).toMatch(/Modify +WebTaskDefinition/);
+    expect(outcome.stderr).toMatch(/Modify +WebTaskDefinition +AWS::ECS::TaskDefinition +no +ContainerDefinitions$/m);
     expect(outcome.stderr).not.toMatch(/WorkerTaskDefinition|WorkerService/);
     const after = resources("prod-shop");
     expect(after.WorkerTaskDefinition).toEqual(before.WorkerTaskDefinition);
