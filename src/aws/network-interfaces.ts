@@ -45,6 +45,18 @@ export function describeHolder(holder: SubnetHolder): string {
 }
 
 /**
+ * Who holds an interface, in a few words, from what EC2 says of it: ECS writes its task
+ * attachment's ARN as the description, Lambda `AWS Lambda VPC ENI-<function>-<uuid>`.
+ * `an ECS task (eni-0a1)`, `Lambda function resize (eni-0b2)`, else the description itself.
+ */
+export function holderName(holder: SubnetHolder): string {
+  if (/^arn:aws[a-z-]*:ecs:.*:attachment\//.test(holder.description)) return `an ECS task (${holder.id})`;
+  const lambda = /^AWS Lambda VPC ENI-(.+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.exec(holder.description);
+  if (lambda?.[1]) return `Lambda function ${lambda[1]} (${holder.id})`;
+  return holder.description ? `"${holder.description}" (${holder.id})` : holder.id;
+}
+
+/**
  * Interfaces CloudFormation removes itself, in the template's order, when it deletes their
  * owner: a load balancer's (ELB names them `ELB app/<name>/<id>`) and a NAT gateway's. The
  * others (Fargate tasks, Lambda functions) belong to no resource of the rack's stack.

@@ -23,6 +23,7 @@ import { prepareEnvironment } from "../steps/app-environment.js";
 import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { Waiting } from "../ui/waiting.js";
 
 export interface DeployResult {
   app: string;
@@ -67,6 +68,16 @@ async function deployApp(context: Context, app: string, file: string, prebuilt: 
 }
 
 async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
+  // A sign of life from the first call on: the reads before the plan take a round trip or more.
+  const reading = new Waiting(context.printer, `reading the rack and app ${app} before the plan…`).start();
+  try {
+    return await deployReading(context, app, file, manifest, prebuilt, lockOn, reading);
+  } finally {
+    reading.end();
+  }
+}
+
+async function deployReading(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>, reading: Waiting): Promise<DeployResult> {
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
   const rackProblems = deploymentRules(manifest, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
@@ -89,6 +100,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     claim.confirm([stackName]),
     renewRackCertificates(context, rack),
   ]);
+  reading.end();
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.

@@ -6,8 +6,9 @@
  * and go first in its deletion order (docs/rack-template.md, "Deletion order").
  */
 import { UserError } from "../core/errors.js";
-import { describeHolder, networkInterfaces, ownedByTheStack, type SubnetHolder } from "../aws/network-interfaces.js";
+import { describeHolder, holderName, networkInterfaces, ownedByTheStack, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
+import { Waiting } from "../ui/waiting.js";
 import type { RackInfo } from "./resolve.js";
 
 export interface ReleasePacing {
@@ -27,9 +28,9 @@ export const DEFAULT_RELEASE_PACING: ReleasePacing = {
 export type ReleaseScope = "private-subnets" | "vpc";
 
 /**
- * Waits, with a progress line whenever the count changes, until none of those interfaces is
- * left; past the timeout refuses (nothing deleted) naming each one: id, subnet, description,
- * requester, status.
+ * Waits, with a sign of life naming what holds the interfaces (a spinner on a terminal, a
+ * line whenever they change and a heartbeat in CI), until none of them is left; past the
+ * timeout refuses (nothing deleted) naming each one: id, subnet, description, requester, status.
  */
 export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<void> {
   const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
@@ -37,21 +38,30 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
   const ec2 = await context.aws.ec2();
   const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
   let waited = 0;
-  let shown = -1;
-  for (;;) {
-    const holders = (await networkInterfaces(ec2, where)).filter((holder) => !ownedByTheStack(holder));
-    if (holders.length === 0) {
-      if (shown > 0) context.printer.step(`no task's network interface is left in ${subnets}`);
-      return;
+  let waiting: Waiting | undefined;
+  try {
+    for (;;) {
+      const holders = (await networkInterfaces(ec2, where)).filter((holder) => !ownedByTheStack(holder));
+      if (holders.length === 0) {
+        if (waiting) context.printer.step(`no task's network interface is left in ${subnets}`);
+        return;
+      }
+      if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
+      const label = `waiting for ${holders.length === 1 ? "1 network interface" : `${holders.length} network interfaces`} to leave ${subnets}, held by ${holdersInShort(holders)} (ECS releases a stopped task's within minutes; up to ${Math.round(pacing.timeoutMs / 60_000)} min)`;
+      if (waiting) waiting.update(label);
+      else waiting = new Waiting(context.printer, label).start();
+      await pacing.sleep(pacing.pollMs);
+      waited += pacing.pollMs;
     }
-    if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
-    if (holders.length !== shown) {
-      context.printer.step(`waiting for ${holders.length} network interface(s) to leave ${subnets} (${holders.map((holder) => holder.id).join(", ")}; up to ${Math.round(pacing.timeoutMs / 60_000)} min)`);
-      shown = holders.length;
-    }
-    await pacing.sleep(pacing.pollMs);
-    waited += pacing.pollMs;
+  } finally {
+    waiting?.end();
   }
+}
+
+/** The holders by name, the first few: `an ECS task (eni-1), Lambda function resize (eni-2) and 3 more`. */
+function holdersInShort(holders: readonly SubnetHolder[]): string {
+  const named = holders.slice(0, 3).map(holderName).join(", ");
+  return holders.length > 3 ? `${named} and ${holders.length - 3} more` : named;
 }
 
 function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder[], timeoutMs: number): UserError {

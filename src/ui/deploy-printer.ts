@@ -9,6 +9,7 @@ import { PlainProgress } from "./plain-progress.js";
 import type { Printer } from "./printer.js";
 import type { ProgressView } from "./progress-view.js";
 import { renderTable } from "./table.js";
+import { Waiting } from "./waiting.js";
 
 type Row = { action: string; logicalId: string; resourceType: string; replacement: string; properties: string };
 
@@ -29,6 +30,7 @@ export class DeployPrinter {
   private readonly live: boolean;
   private planned = 0;
   private progress?: ProgressView;
+  private waiting?: Waiting;
 
   constructor(
     private readonly printer: Printer,
@@ -42,7 +44,12 @@ export class DeployPrinter {
   readonly listener: DeployListener = (event) => this.render(event);
 
   render(event: DeployEvent): void {
+    if (event.type !== "warning" && event.type !== "creating-change-set") this.endWaiting();
     switch (event.type) {
+      case "creating-change-set":
+        this.endWaiting();
+        this.waiting = new Waiting(this.printer, `creating the change set for ${event.what} (stack ${event.stackName})…`).start();
+        return;
       case "plan":
         return this.plan(event.what, event.operation, event.stackName, event.plan);
       case "no-changes":
@@ -62,6 +69,11 @@ export class DeployPrinter {
       case "warning":
         return this.printer.warn(event.message);
     }
+  }
+
+  private endWaiting(): void {
+    this.waiting?.end();
+    this.waiting = undefined;
   }
 
   private started(operation: Operation, what: string, stackName: string): void {

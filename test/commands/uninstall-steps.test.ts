@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DescribeNetworkInterfacesCommand, type NetworkInterface } from "@aws-sdk/client-ec2";
 import { UserError } from "../../src/core/errors.js";
+import { holderName } from "../../src/aws/network-interfaces.js";
 import { resolveRack, type RackInfo } from "../../src/steps/resolve.js";
 import { waitForSubnetsToEmpty } from "../../src/steps/subnet-release.js";
 import { emptyZoneBeforeUninstall } from "../../src/steps/zone-emptying.js";
@@ -32,8 +33,11 @@ describe("waiting for the subnets to be free", () => {
       .resolvesOnce({ NetworkInterfaces: [TASK, BALANCER] })
       .resolves({ NetworkInterfaces: [BALANCER, NAT] });
     const sleeps: number[] = [];
-    await waitForSubnetsToEmpty(h.context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) });
+    const outcome = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) }), undefined);
     expect(sleeps).toEqual([5_000, 5_000]);
+    // A sign of life from the first look, naming what holds the subnets; in CI, a timestamped line.
+    expect(outcome.stderr).toMatch(/^\d\d:\d\d:\d\d {2}waiting for 1 network interface to leave the rack's private subnets, held by an ECS task \(eni-task\)/);
+    expect(outcome.stderr).toContain("no task's network interface is left in the rack's private subnets");
     const filter = h.stubs.EC2?.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input.Filters;
     expect(filter).toEqual([{ Name: "subnet-id", Values: (rack.outputs.PrivateSubnets ?? "").split(",") }]);
   });
@@ -46,6 +50,15 @@ describe("waiting for the subnets to be free", () => {
     expect(error.message).toContain('eni-task in subnet-priv0: "arn:aws:ecs:us-east-1:123456789012:attachment/9a8b" (requester 578734482556, interface, in-use)');
     expect(error.message).not.toContain("eni-lb");
     expect(h.stubs.EC2?.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input.Filters).toEqual([{ Name: "vpc-id", Values: [rack.outputs.VpcId] }]);
+  });
+});
+
+describe("what holds an interface, in a few words", () => {
+  it("an ECS task, a Lambda function by name, else the description", () => {
+    const holder = (description: string) => ({ id: "eni-1", subnetId: "subnet-1", description, requester: "?", interfaceType: "interface", status: "in-use" });
+    expect(holderName(holder("arn:aws:ecs:us-east-1:123456789012:attachment/9a8b"))).toBe("an ECS task (eni-1)");
+    expect(holderName(holder("AWS Lambda VPC ENI-resize-images-0f8e7d6c-1a2b-3c4d-5e6f-0123456789ab"))).toBe("Lambda function resize-images (eni-1)");
+    expect(holderName(holder("my bastion"))).toBe('"my bastion" (eni-1)');
   });
 });
 

@@ -9,6 +9,8 @@ import type { StackActivity } from "../stack-events.js";
 export type Operation = "create" | "update" | "delete";
 
 export type DeployEvent =
+  /** CreateChangeSet is about to be sent: CloudFormation takes seconds to compute it, and says nothing meanwhile. */
+  | { type: "creating-change-set"; what: string; stackName: string }
   | { type: "plan"; what: string; operation: Operation; stackName: string; plan: Plan }
   | { type: "no-changes"; what: string }
   | { type: "dry-run"; what: string; operation: Operation }
