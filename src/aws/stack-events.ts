@@ -78,3 +78,23 @@ export function toActivity(event: StackEvent): StackActivity {
     isStack,
   };
 }
+
+/** The stack's own statuses that begin an operation (a rollback continues one). */
+const OPERATION_STARTS = new Set(["CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"]);
+
+/**
+ * When the stack's current operation began: its newest stack event that starts one, found
+ * paging back from the newest (at most `maxPages` pages of 100); undefined if none is found.
+ */
+export async function operationStart(cfn: CloudFormationClient, stackId: string, signal?: AbortSignal, maxPages = 10): Promise<Date | undefined> {
+  const { DescribeStackEventsCommand } = sdk.cloudFormation();
+  let nextToken: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const answer = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }), { abortSignal: signal });
+    const start = (answer.StackEvents ?? []).map(toActivity).find((activity) => activity.isStack && OPERATION_STARTS.has(activity.status));
+    if (start) return start.timestamp;
+    nextToken = answer.NextToken;
+    if (!nextToken) return undefined;
+  }
+  return undefined;
+}

@@ -24,6 +24,7 @@ import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { Waiting } from "../ui/waiting.js";
+import { appWaitCommand } from "../steps/wait.js";
 
 export interface DeployResult {
   app: string;
@@ -154,7 +155,7 @@ async function deployReading(context: Context, app: string, file: string, manife
     },
     {
       port,
-      followCommand: `racknet services -a ${app} -r ${rack.rack}`,
+      followCommand: appWaitCommand(app, rack.rack),
       removeCommand: `racknet apps delete ${app} -r ${rack.rack}`,
       what: `app ${app} on rack ${rack.rack}`,
       // Approved: what the new containers read must exist before they start.

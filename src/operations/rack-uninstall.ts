@@ -18,6 +18,7 @@ import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { rackWaitCommand } from "../steps/wait.js";
 
 const OPERATION = "rack uninstall";
 
@@ -74,7 +75,7 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
   });
   const outcome = await deleteStack(context.aws, rackStackName(name), {
     port,
-    followCommand: "racknet racks",
+    followCommand: rackWaitCommand(name),
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();

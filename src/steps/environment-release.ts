@@ -11,6 +11,7 @@ import { renderTemplate, type Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 import type { ReviewPort } from "./review.js";
+import { appWaitCommand } from "./wait.js";
 
 /** The deployed app's template, as racknet rendered it. */
 export async function appTemplateOf(context: Context, app: AppInfo): Promise<Template> {
@@ -37,6 +38,6 @@ export async function releaseEnvironment(context: Context, rack: RackInfo, app: 
       notes,
     },
     // The new values are stored once the change is approved, right before it runs.
-    { port, followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}`, beforeExecute },
+    { port, followCommand: appWaitCommand(app.app, rack.rack), removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}`, beforeExecute },
   );
 }

@@ -257,7 +257,7 @@ describe("racknet rack params set: one racknet at a time, and where things stand
     expect(error).toContain("done: rack prod set to Private=Yes");
     expect(error).toContain("still running in AWS: app billing");
     expect(error).toContain("not started: app shop");
-    expect(error).toMatch(/fix: follow it with .*; then run `racknet rack params set Private=Yes -r prod` again to finish/);
+    expect(error).toContain("fix: follow it to its end with `racknet apps wait billing -r prod`; then run `racknet rack params set Private=Yes -r prod` again to finish");
     expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
 
     const again = await set("private=yes");
