@@ -30,6 +30,8 @@ export interface PollerOptions {
 export class StackEventPoller {
   private readonly seen = new Set<string>();
   private since?: Date;
+  /** The events before `since` on the first page read: the stack's last operation, for the ETA. */
+  private older?: StackActivity[];
 
   constructor(
     private readonly cfn: CloudFormationClient,
@@ -45,16 +47,27 @@ export class StackEventPoller {
     if (newest) this.since = newest.timestamp;
   }
 
+  /** The earlier operation's events the first read came across (once; then empty). */
+  takeHistory(): StackActivity[] {
+    const older = this.older ?? [];
+    this.older = [];
+    return older;
+  }
+
   async poll(signal?: AbortSignal): Promise<StackActivity[]> {
     const { DescribeStackEventsCommand } = sdk.cloudFormation();
     const fresh: StackActivity[] = [];
     let nextToken: string | undefined;
     pages: do {
       const page = await this.cfn.send(new DescribeStackEventsCommand({ StackName: this.options.stackId, NextToken: nextToken }), { abortSignal: signal });
-      for (const event of page.StackEvents ?? []) {
-        const activity = toActivity(event);
+      const events = (page.StackEvents ?? []).map(toActivity);
+      for (const [index, activity] of events.entries()) {
         if (this.seen.has(activity.id)) break pages;
-        if (this.since && activity.timestamp.getTime() < this.since.getTime()) break pages;
+        if (this.since && activity.timestamp.getTime() < this.since.getTime()) {
+          // Read anyway: what came before this operation, kept once for whoever asks.
+          this.older ??= events.slice(index);
+          break pages;
+        }
         fresh.push(activity);
       }
       nextToken = page.NextToken;

@@ -2,6 +2,7 @@ import type { DeployEvent, DeployListener, Operation } from "../aws/changeset/ev
 import type { Diagnosis } from "../aws/diagnose.js";
 import type { Plan, PlanRow } from "../plan/model.js";
 import { planSummary } from "../plan/plan.js";
+import type { PlannedResource } from "../plan/eta.js";
 import { costView, type CostRow, type PlanCost } from "../cost/index.js";
 import { formatDuration } from "./activity-board.js";
 import { LiveProgress, loadLiveLibraries } from "./live-progress.js";
@@ -29,6 +30,7 @@ export interface DeployPrinterOptions {
 export class DeployPrinter {
   private readonly live: boolean;
   private planned = 0;
+  private resources?: PlannedResource[];
   private progress?: ProgressView;
   private waiting?: Waiting;
 
@@ -44,7 +46,7 @@ export class DeployPrinter {
   readonly listener: DeployListener = (event) => this.render(event);
 
   render(event: DeployEvent): void {
-    if (event.type !== "warning" && event.type !== "creating-change-set") this.endWaiting();
+    if (event.type !== "warning" && event.type !== "creating-change-set" && event.type !== "history") this.endWaiting();
     switch (event.type) {
       case "creating-change-set":
         this.endWaiting();
@@ -60,6 +62,8 @@ export class DeployPrinter {
         return this.started(event.operation, event.what, event.stackName);
       case "activity":
         return this.progress?.activity(event.activity);
+      case "history":
+        return this.progress?.history?.(event.activities);
       case "finished":
         this.endProgress();
         return this.printer.success(`${event.what}: ${event.status} in ${formatDuration(event.elapsedMs)}`);
@@ -78,7 +82,7 @@ export class DeployPrinter {
 
   private started(operation: Operation, what: string, stackName: string): void {
     this.printer.step(`${ing(operation)} ${what} (stack ${stackName})`);
-    const settings = { title: `${ing(operation)} ${what}`, planned: this.planned };
+    const settings = { title: `${ing(operation)} ${what}`, planned: this.planned, ...(this.resources ? { resources: this.resources } : {}) };
     this.progress = this.live ? new LiveProgress(this.printer, settings) : new PlainProgress(this.printer, settings);
     this.progress.start();
   }
@@ -91,6 +95,7 @@ export class DeployPrinter {
   private plan(what: string, operation: string, stackName: string, plan: Plan): void {
     const { paint } = this.printer;
     this.planned = plan.rows.length;
+    this.resources = plan.rows.map((row) => ({ logicalId: row.logicalId, resourceType: row.resourceType, action: row.action }));
     this.printer.info(`${paint.bold(`Plan to ${operation} ${what}`)} (stack ${stackName}): ${planSummary(plan)}${rollSummary(plan, operation)}`);
     if (plan.rows.length > 0) {
       const columns = [

@@ -16,6 +16,8 @@ export type DeployEvent =
   | { type: "dry-run"; what: string; operation: Operation }
   | { type: "started"; what: string; operation: Operation; stackName: string }
   | { type: "activity"; activity: StackActivity }
+  /** The stack's previous operation's events (what each resource took then): for the ETA, never printed as lines. */
+  | { type: "history"; activities: StackActivity[] }
   | { type: "finished"; what: string; status: string; elapsedMs: number }
   | { type: "failed"; what: string; diagnosis: Diagnosis }
   /** Something left behind that the user may want to remove by hand (a change set, an upload). */

@@ -69,7 +69,7 @@ export function followOperation(
 ): Promise<WatchResult> {
   const { options } = run;
   return interruptible(
-    (signal) => watchStack(run.cfn, { stackId, stackName, poller, pacing: run.pacing, signal, endsWith, onActivity: (activity) => run.emit({ type: "activity", activity }) }),
+    (signal) => watchStack(run.cfn, { stackId, stackName, poller, pacing: run.pacing, signal, endsWith, onActivity: (activity) => run.emit({ type: "activity", activity }), onHistory: (activities) => run.emit({ type: "history", activities }) }),
     async () => {
       throw new Interrupted(`stopped watching: the ${operation} of ${options.what} continues in AWS (Ctrl-C does not cancel it)`, {
         fix: `follow it to its end with \`${options.followCommand}\``,
