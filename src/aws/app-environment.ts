@@ -20,6 +20,16 @@ export async function readParametersUnder(ssm: SSMClient, path: string): Promise
   return found;
 }
 
+/** The names under `path` (and below), values left encrypted: what is set, without reading what it is. */
+export async function parameterNamesUnder(ssm: SSMClient, path: string): Promise<string[]> {
+  const { paginateGetParametersByPath } = sdk.ssm();
+  const names: string[] = [];
+  for await (const page of paginateGetParametersByPath({ client: ssm }, { Path: path, Recursive: true, WithDecryption: false })) {
+    for (const parameter of page.Parameters ?? []) if (parameter.Name) names.push(parameter.Name);
+  }
+  return names;
+}
+
 /** Everything the app keeps in Parameter Store: its environment and its manifest defaults. */
 export function readAppParameters(ssm: SSMClient, rack: string, app: string): Promise<Map<string, StoredParameter>> {
   return readParametersUnder(ssm, appEnvironmentPath(rack, app).replace(/\/$/, ""));

@@ -56,3 +56,23 @@ export function storedEnvironment(parameters: ReadonlyMap<string, StoredParamete
   for (const [name, parameter] of parameters) if (name.startsWith(prefix)) stored[name.slice(prefix.length)] = parameter.value;
   return stored;
 }
+
+/** A default from convox.yml (`NAME=value`), as the last deploy stored it for a service. */
+export interface StoredDefault {
+  name: string;
+  service: string;
+  value: string;
+}
+
+/** The manifest's defaults the last deploy stored, for the names the app environment does not set (a set value wins). */
+export function storedDefaults(parameters: ReadonlyMap<string, StoredParameter>, rack: string, app: string): StoredDefault[] {
+  const prefix = `${appEnvironmentPath(rack, app)}defaults/`;
+  const set = storedEnvironment(parameters, rack, app);
+  const defaults: StoredDefault[] = [];
+  for (const [name, parameter] of parameters) {
+    if (!name.startsWith(prefix)) continue;
+    const [service, variable] = name.slice(prefix.length).split("/");
+    if (service && variable && set[variable] === undefined) defaults.push({ name: variable, service, value: parameter.value });
+  }
+  return defaults.sort((a, b) => a.name.localeCompare(b.name) || a.service.localeCompare(b.service));
+}
