@@ -160,6 +160,12 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await handleError(error, context.printer, { profile: globals.profile });
     }
   });
+  const mistyped = await unknownSubcommand(program, argv.slice(2));
+  if (mistyped) {
+    process.stderr.write(`error: ${mistyped}\n(run with --help for usage)\n`);
+    if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: mistyped } }, null, 2)}\n`);
+    return ExitCode.usage;
+  }
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -173,6 +179,39 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   return exitCode;
+}
+
+/**
+ * `racknet rack paramz`: `rack` is a command of its own and takes no argument, so commander
+ * would only say "too many arguments". A word after a command that has subcommands and takes
+ * no argument of its own is a mistyped subcommand: say which one was probably meant.
+ */
+async function unknownSubcommand(program: Command, words: readonly string[]): Promise<string | undefined> {
+  let command = program;
+  const path: string[] = [];
+  for (let index = 0; index < words.length; index += 1) {
+    const word = words[index] ?? "";
+    if (word === "--") return undefined;
+    if (word.startsWith("-")) {
+      // An option that takes a value (`-r prod`, `--region x`) skips it.
+      const option = [...command.options, ...program.options].find((candidate) => candidate.short === word || candidate.long === word);
+      if (option?.required && !word.includes("=")) index += 1;
+      continue;
+    }
+    const sub = command.commands.find((candidate) => candidate.name() === word);
+    if (sub) {
+      command = sub;
+      path.push(word);
+      continue;
+    }
+    if (command === program || command.commands.length === 0 || command.registeredArguments.length > 0) return undefined;
+    const { closest, distance } = await import("fastest-levenshtein");
+    const names = command.commands.map((candidate) => candidate.name());
+    const best = closest(word, names);
+    const near = distance(word, best) <= Math.max(2, Math.floor(best.length / 3));
+    return `unknown command '${[...path, word].join(" ")}'${near ? `; did you mean '${[...path, best].join(" ")}'?` : `; \`racknet ${path.join(" ")}\` has: ${names.join(", ")}`}`;
+  }
+  return undefined;
 }
 
 /** `racknet rack template | head -1`: the reader went away; that is not an error. */

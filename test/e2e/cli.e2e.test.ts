@@ -45,7 +45,7 @@ describe("racknet's command line", () => {
       // A global flag first makes the launcher load the CLI, so commander itself answers.
       expect(result.stdout, command.join(" ")).toBe((await cli("--no-color", ...command, "--help")).stdout);
     }
-  });
+  }, 60_000);
 
   it("usage errors exit 2 without a stack trace", async () => {
     for (const args of [["--bogus"], ["rack", "install"], ["nope"], ["rack", "params", "set"]]) {
@@ -103,4 +103,13 @@ describe("racknet's command line", () => {
     expect(result.stderr).toContain("AWS_ENDPOINT_URL");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
   }, 60_000);
+});
+
+describe("small things a user trips on", () => {
+  it("a mistyped subcommand gets a did-you-mean, exit 2", async () => {
+    const result = await cli("rack", "paramz", "-r", "prod");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unknown command 'rack paramz'; did you mean 'rack params'?");
+    expect(result.stderr).not.toSatisfy(hasStackTrace);
+  });
 });
