@@ -128,7 +128,10 @@ export class DeployPrinter {
   private cost(cost: PlanCost): void {
     const view = costView(cost);
     this.printer.info(this.printer.paint.bold(view.headline.replace(/^monthly cost/, "Monthly cost")));
-    if (view.rows.length > 0) {
+    // What the change changes: an unchanged item (an app's tasks under a rack parameter) is counted, not listed.
+    const changed = view.rows.filter((row) => row.difference !== "");
+    const unchanged = view.rows.length - changed.length;
+    if (changed.length > 0) {
       const columns = [
         { header: "ITEM", key: "item" },
         { header: "QUANTITY", key: "quantity" },
@@ -137,8 +140,9 @@ export class DeployPrinter {
         { header: "AFTER", key: "after" },
         { header: "CHANGE", key: "difference" },
       ] as const;
-      this.printer.info(renderTable<CostRow & Record<string, string>>(columns, view.rows.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
+      this.printer.info(renderTable<CostRow & Record<string, string>>(columns, changed.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
     }
+    if (unchanged > 0) this.printer.info(this.printer.paint.dim(`  (${unchanged} ${unchanged === 1 ? "item" : "items"} unchanged, not listed; --json has every line)`));
     for (const usage of view.usage) this.printer.info(`  + ${usage}`);
   }
 

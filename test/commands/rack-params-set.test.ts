@@ -144,6 +144,11 @@ describe("racknet rack params set: changes", () => {
     const result = await set("Private=Yes");
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/Add\s+NatGateway1\s+AWS::EC2::NatGateway/);
+    // The cost table lists what changes; the app's unchanged tasks are counted, not listed.
+    const costTable = result.stderr.slice(result.stderr.indexOf("Monthly cost"));
+    expect(costTable).toMatch(/NAT gateways/);
+    expect(costTable).not.toMatch(/Fargate vCPU, shop\/web/);
+    expect(costTable).toMatch(/\(\d+ items unchanged, not listed; --json has every line\)/);
     expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
     expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("No");
   });
