@@ -75,3 +75,17 @@ describe("the printer scrubs nothing but credentials", () => {
     expect(`${stdout.text}${stderr.text}`).not.toContain(SECRET_KEY);
   });
 });
+
+describe("--debug shows what was asked, never a value", () => {
+  it("names and ids from an allow-list; a parameter's value, a template's body, tags are never shown", async () => {
+    const { requestSummary } = await import("../../src/aws/clients.js");
+    expect(requestSummary({ Name: "/racknet/prod/apps/shop/env/API_TOKEN", Value: "tok_live_9f8e7d6c5b4a", Type: "SecureString", Overwrite: true, Tags: [{ Key: "racknet:app", Value: "shop" }] })).toBe(
+      "Name=/racknet/prod/apps/shop/env/API_TOKEN Type=SecureString Overwrite=true",
+    );
+    expect(requestSummary({ StackName: "prod-shop", ChangeSetName: "racknet-1", ChangeSetType: "UPDATE", TemplateBody: "{}", Parameters: [{ ParameterKey: "RackCaCert", ParameterValue: "-----BEGIN" }] })).toBe(
+      "StackName=prod-shop ChangeSetName=racknet-1 ChangeSetType=UPDATE TemplateBody=2 bytes Parameters=[RackCaCert]",
+    );
+    expect(requestSummary({ Names: ["a", "b", "c", "d", "e"] })).toBe("Names=[a,b,c,+2]");
+    expect(requestSummary({ PrivateKey: "-----BEGIN PRIVATE KEY-----", SecretString: "x" })).toBe("");
+  });
+});
