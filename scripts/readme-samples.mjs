@@ -41,8 +41,9 @@ export function condense(text) {
   const out = [];
   let rows = -1;
   let skipping = false;
+  // A cut at the very start is the sign of life of a command that took a while: it says nothing here.
   const cut = () => {
-    if (out.at(-1) !== "…") out.push("…");
+    if (out.length > 0 && out.at(-1) !== "…") out.push("…");
   };
   for (const line of text.split("\n")) {
     if (/^ACTION +RESOURCE/.test(line)) {

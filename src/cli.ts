@@ -147,10 +147,16 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
     if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", "error: --exit-code goes with --dry-run");
-    const [{ createContext }, { handleError }, { installInterruptFallback }] = await Promise.all([import("./runtime/context.js"), import("./runtime/handle-errors.js"), import("./runtime/interrupt.js")]);
+    const [{ createContext }, { handleError }, { installInterruptFallback }, { signOfLife }] = await Promise.all([
+      import("./runtime/context.js"),
+      import("./runtime/handle-errors.js"),
+      import("./runtime/interrupt.js"),
+      import("./runtime/sign-of-life.js"),
+    ]);
     const context = createContext(globals);
     // A command that changes AWS never ends on Ctrl-C without a word (read-only ones, `logs --follow`, end quietly).
     if (declaration.changesAws) installInterruptFallback(context.printer);
+    const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" ")) : undefined;
     try {
       const workflow = await declaration.load();
       await workflow(context, args);
@@ -158,6 +164,8 @@ export async function main(argv: string[]): Promise<number> {
       if (context.resultExitCode !== undefined) exitCode = context.resultExitCode;
     } catch (error) {
       exitCode = await handleError(error, context.printer, { profile: globals.profile });
+    } finally {
+      life?.end();
     }
   });
   const mistyped = await unknownSubcommand(program, argv.slice(2));

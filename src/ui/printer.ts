@@ -63,6 +63,11 @@ export class Printer {
     this.paint = paint(options.color);
   }
 
+  /** Whether a view (a spinner, the live progress) is at the bottom of stderr now. */
+  get showingLive(): boolean {
+    return this.live !== undefined;
+  }
+
   /** True when a person is watching stderr (spinners, prompts). */
   get interactive(): boolean {
     return Boolean(this.stderr.isTTY);

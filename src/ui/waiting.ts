@@ -33,6 +33,7 @@ export class Waiting implements LiveRegion {
     this.quietSince = this.startedAt;
   }
 
+
   /** Show it: at once in CI, on a terminal as soon as the spinner is loaded (already, mostly). */
   start(): this {
     this.printer.attachLive(this);
