@@ -2,7 +2,7 @@ import { UserError } from "../core/errors.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters } from "../aws/app-environment.js";
 import { storedDefaults, storedEnvironment } from "../steps/app-environment.js";
-import { resolveRack } from "../steps/resolve.js";
+import { findApp, resolveRack } from "../steps/resolve.js";
 
 /**
  * `racknet env get NAME`: one value, in clear, on stdout (the user asked for it by name): the
@@ -12,7 +12,8 @@ import { resolveRack } from "../steps/resolve.js";
 export async function run(context: Context, args: { name: string }): Promise<void> {
   const app = appName(context.options);
   const rack = await resolveRack(context);
-  const parameters = await readAppParameters(await context.aws.ssm(), rack.rack, app);
+  // Kept by rack and app name, readable before the first deploy; a stack under the app's name must be this app's.
+  const [parameters] = await Promise.all([readAppParameters(await context.aws.ssm(), rack.rack, app), findApp(context, rack, app)]);
   const value = storedEnvironment(parameters, rack.rack, app)[args.name];
   if (value !== undefined) {
     context.printer.result({ app, rack: rack.rack, name: args.name, value, source: "environment" }, () => context.printer.out(value));

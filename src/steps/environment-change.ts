@@ -2,14 +2,14 @@
  * What `racknet env set` and `env unset` share: the app as deployed (which parameters its
  * containers read), and the rollout of a change to what they read.
  */
-import { appEnvironmentParameter, appStackName } from "../names/index.js";
-import { describeStack, type AppInfo } from "../aws/stacks.js";
+import { appEnvironmentParameter } from "../names/index.js";
+import type { AppInfo } from "../aws/stacks.js";
 import { METADATA_KEY, logicalName, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "../templates/app-environment.js";
 import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
 import { appTemplateOf, parametersRead, releaseEnvironment } from "./environment-release.js";
-import { resolveRack, type RackInfo } from "./resolve.js";
+import { findApp, resolveRack, type RackInfo } from "./resolve.js";
 import { operationPort } from "./review.js";
 import type { Plan } from "../plan/model.js";
 
@@ -26,9 +26,8 @@ export interface EnvironmentTarget {
 
 export async function describeApp(context: Context, app: string): Promise<EnvironmentTarget> {
   const rack = await resolveRack(context);
-  const found = await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, app));
-  if (!found) return { rack, app, read: [] };
-  const stack = { ...found, rack: rack.rack, app };
+  const stack = await findApp(context, rack, app);
+  if (!stack) return { rack, app, read: [] };
   const template = await appTemplateOf(context, stack);
   return { rack, app, stack, template, read: parametersRead(template) };
 }

@@ -1,12 +1,13 @@
 /**
  * Before subnets are deleted (the private ones by Private=No, all of them by uninstall): wait
  * until no network interface that the rack's stack does not own is left in them. A Fargate
- * task's interface outlives its stop by a while, and EC2 refuses to delete a subnet that an
- * interface still uses; the load balancers' and NAT gateways' interfaces are the stack's own
- * and go first in its deletion order (docs/rack-template.md, "Deletion order").
+ * task's interface outlives its stop by a while, a deleted load balancer's too (ELB releases
+ * them asynchronously), and EC2 refuses to delete a subnet that an interface still uses; the
+ * stack's own load balancers' and NAT gateways' interfaces go first in its deletion order
+ * (docs/rack-template.md, "Deletion order").
  */
 import { UserError } from "../core/errors.js";
-import { describeHolder, holderName, networkInterfaces, ownedByTheStack, type SubnetHolder } from "../aws/network-interfaces.js";
+import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
 import { Waiting } from "../ui/waiting.js";
 import type { RackInfo } from "./resolve.js";
@@ -28,26 +29,31 @@ export const DEFAULT_RELEASE_PACING: ReleasePacing = {
 export type ReleaseScope = "private-subnets" | "vpc";
 
 /**
- * Waits, with a sign of life naming what holds the interfaces (a spinner on a terminal, a
- * line whenever they change and a heartbeat in CI), until none of them is left; past the
- * timeout refuses (nothing deleted) naming each one: id, subnet, description, requester, status.
+ * Waits, with a sign of life naming what still holds the subnets (a spinner on a terminal; in
+ * CI a line whenever that changes and a heartbeat), until none of those interfaces is left; past the timeout refuses (nothing deleted) naming
+ * each one: id, subnet, description, requester, status. The interfaces of the stack's own
+ * load balancers and NAT gateways go with the stack, in its order; those of a load balancer
+ * that is gone (ELB releases them asynchronously after it is deleted) are waited for.
+ * `afterDeletion`: the stack's deletion already removed its load balancers and NAT gateways,
+ * so every interface left is waited for.
  */
-export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<void> {
-  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
+export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING, afterDeletion = false, only?: readonly string[]): Promise<void> {
+  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: only ?? (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
   if ("vpcId" in where && !where.vpcId) return;
-  const ec2 = await context.aws.ec2();
+  const [ec2, balancers] = await Promise.all([context.aws.ec2(), afterDeletion ? new Set<string>() : context.aws.cloudFormation().then((cfn) => stackLoadBalancers(cfn, rack.id))]);
   const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
+  const stays = (holder: SubnetHolder) => !afterDeletion && goesWithTheStack(holder, balancers);
   let waited = 0;
   let waiting: Waiting | undefined;
   try {
     for (;;) {
-      const holders = (await networkInterfaces(ec2, where)).filter((holder) => !ownedByTheStack(holder));
+      const holders = (await networkInterfaces(ec2, where)).filter((holder) => !stays(holder));
       if (holders.length === 0) {
-        if (waiting) context.printer.step(`no task's network interface is left in ${subnets}`);
+        if (waiting) context.printer.step(`no network interface holds ${subnets} any more`);
         return;
       }
       if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
-      const label = `waiting for ${holders.length === 1 ? "1 network interface" : `${holders.length} network interfaces`} to leave ${subnets}, held by ${holdersInShort(holders)} (ECS releases a stopped task's within minutes; up to ${Math.round(pacing.timeoutMs / 60_000)} min)`;
+      const label = `waiting for ${holders.length === 1 ? "1 network interface" : `${holders.length} network interfaces`} to leave ${subnets}: ${holdersInShort(holders)} (up to ${Math.round(pacing.timeoutMs / 60_000)} min)`;
       if (waiting) waiting.update(label);
       else waiting = new Waiting(context.printer, label).start();
       await pacing.sleep(pacing.pollMs);
@@ -58,7 +64,7 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
   }
 }
 
-/** The holders by name, the first few: `an ECS task (eni-1), Lambda function resize (eni-2) and 3 more`. */
+/** The holders by name, the first few: `eni-1 (an ECS task's), eni-2 (Lambda function resize) and 3 more`. */
 function holdersInShort(holders: readonly SubnetHolder[]): string {
   const named = holders.slice(0, 3).map(holderName).join(", ");
   return holders.length > 3 ? `${named} and ${holders.length - 3} more` : named;
@@ -67,6 +73,25 @@ function holdersInShort(holders: readonly SubnetHolder[]): string {
 function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder[], timeoutMs: number): UserError {
   const list = holders.map((holder) => `  ${describeHolder(holder)}`).join("\n");
   return new UserError(`after ${Math.round(timeoutMs / 60_000)} min, ${holders.length} network interface(s) still use ${subnets} of rack ${rack}, and EC2 would refuse to delete them; nothing was deleted:\n${list}`, {
-    fix: "stop what they belong to (a task of another service, a Lambda function in the VPC), or wait and run the command again; `aws ec2 describe-network-interfaces --network-interface-ids ID` shows each",
+    fix: "stop what they belong to (a task of another service, a Lambda function in the VPC, a load balancer made outside racknet), or wait and run the command again; `aws ec2 describe-network-interfaces --network-interface-ids ID` shows each",
   });
+}
+
+/**
+ * After Private=No. The same update moves the rack's internal and router load balancers off
+ * the private subnets and deletes those subnets in its clean-up phase; ELB releases the old
+ * subnets' interfaces asynchronously, and a subnet EC2 refuses then is left outside the stack
+ * (CloudFormation: "Update successful. One or more resources could not be deleted"). Each
+ * private subnet of the rack as it was that still exists: wait for its interfaces to go (the
+ * progress line naming them), then delete it.
+ */
+export async function removeLeftoverPrivateSubnets(context: Context, before: RackInfo, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<string[]> {
+  const ec2 = await context.aws.ec2();
+  const left = await existingSubnets(ec2, (before.outputs.PrivateSubnets ?? "").split(",").filter(Boolean));
+  if (left.length === 0) return [];
+  context.printer.step(`CloudFormation left ${left.join(", ")} of rack ${before.rack} undeleted (network interfaces still held them): waiting for them to be released, then deleting them`);
+  await waitForSubnetsToEmpty(context, before, "private-subnets", pacing, true, left);
+  for (const subnet of left) await deleteSubnet(ec2, subnet);
+  context.printer.step(`deleted ${left.join(", ")}`);
+  return left;
 }
