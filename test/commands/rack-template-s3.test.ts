@@ -158,7 +158,7 @@ describe("rack params set on a rack whose template is over 51,200 bytes", () => 
     expect(update?.TemplateBody).toBeUndefined();
     expect(callsOf(result, "S3.PutObject")).toEqual([]);
     expect(h.cloudFormation.stack("prod")?.parameters.Internal).toBe("Yes");
-    expect(result.stderr).toMatch(/\$[\d.]+\/month/);
+    expect(result.stderr).toMatch(/Monthly cost: \$[\d.]+ -> \$[\d.]+/);
   });
 });
 
