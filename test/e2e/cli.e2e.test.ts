@@ -51,7 +51,7 @@ describe("racknet's command line", () => {
       expect(fast.stdout, command.join(" ")).toBe(texts[command.join(" ")]);
       expect(fast.stdout, command.join(" ")).toBe((await cli("--no-color", ...command, "--help")).stdout);
     }
-  });
+  }, 60_000);
 
   it("usage errors exit 2 without a stack trace", async () => {
     for (const args of [["--bogus"], ["rack", "install"], ["nope"], ["rack", "params", "set"]]) {
@@ -107,6 +107,15 @@ describe("racknet's command line", () => {
     const result = await runCli(["racks"], { env: { ...env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("AWS_ENDPOINT_URL");
+    expect(result.stderr).not.toSatisfy(hasStackTrace);
+  });
+});
+
+describe("small things a user trips on", () => {
+  it("a mistyped subcommand gets a did-you-mean, exit 2", async () => {
+    const result = await cli("rack", "paramz", "-r", "prod");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unknown command 'rack paramz'; did you mean 'rack params'?");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
   });
 });

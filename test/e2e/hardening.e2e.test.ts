@@ -146,8 +146,7 @@ describe("Ctrl-C once the change set runs: it continues in AWS, racknet says how
   it("while ExecuteChangeSet is in flight: the call completes and the update goes on", async () => {
     const result = await interruptDuring("ExecuteChangeSet", ["rack", "params", "set", "Domain=exec.example.com", "-r", RACK, "--yes"]);
     expect(result.stderr).toMatch(/stopped watching: the update of rack hr continues in AWS/);
-    expect(result.stderr).toContain(`racknet rack -r ${RACK}`);
-    expect(result.stderr).toContain(`aws cloudformation describe-stack-events --stack-name ${RACK}`);
+    expect(result.stderr).toContain(`follow it to its end with \`racknet rack wait -r ${RACK}\``);
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code).toBe(130);
     const after = await stack(RACK);

@@ -159,3 +159,34 @@ describe("environment values and credentials are never printed", () => {
     expectNoSecrets(bad, "manifest check of a bad environment");
   });
 });
+
+describe("values equal to names hide no name (nothing is masked after the fact)", () => {
+  it("with values equal to the rack, the app, a service and a common word stored, every command shows the names whole", async () => {
+    const set = await cli("env", "set", "RACK_NAME=vault", "APP_NAME=vault-app", "SERVICE=worker", "WORD=internal", "-a", "vault-app", "-r", "vault", "--yes");
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toContain("app vault-app");
+    expect(set.stderr).not.toContain("****");
+    for (const args of [
+      ["services", "-a", "vault-app", "-r", "vault"],
+      ["services", "-a", "vault-app", "-r", "vault", "--json"],
+      ["apps", "info", "vault-app", "-r", "vault"],
+      ["apps", "info", "vault-app", "-r", "vault", "--json"],
+      ["env", "-a", "vault-app", "-r", "vault"],
+      ["env", "-a", "vault-app", "-r", "vault", "--json"],
+      ["deploy", "-a", "vault-app", "-f", manifest, "-r", "vault", "--dry-run"],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+      const output = `${result.stdout}\n${result.stderr}`;
+      // `env` shows its placeholders; nothing else has a reason to print one.
+      if (args[0] !== "env") expect(output, args.join(" ")).not.toContain("****");
+      expectNoSecrets(result, args.join(" "));
+      if (args[0] === "services") for (const service of ["web", "api", "worker"]) expect(output).toMatch(new RegExp(`"?${service}"?`));
+      if (args[0] === "apps") expect(output).toContain("vault-app");
+    }
+    const env = await cli("env", "-a", "vault-app", "-r", "vault");
+    expect(env.stdout).toContain("SERVICE=****");
+    const services = await cli("services", "-a", "vault-app", "-r", "vault");
+    expect(services.stdout).toMatch(/^worker +private/m);
+  });
+});

@@ -113,7 +113,8 @@ describe("the --json contract, command by command", () => {
     expect(racks.find((one) => one.name === RACK)?.parameters).toEqual(params);
     const ca = await check(["rack", "ca"], "success", ["rack", "ca", "-r", RACK]);
     expect(ca).toMatchObject({ constraints: { status: "constrained", permittedDns: expect.arrayContaining([`${RACK}.convox`]) }, expiry: expect.arrayContaining([expect.objectContaining({ kind: "ca" })]), keyEncryption: expect.any(String) });
-    for (const path of [["rack"], ["rack", "params"], ["rack", "ca"]]) await check(path, "error", [...path, "-r", "nosuch"]);
+    expect(await check(["rack", "wait"], "success", ["rack", "wait", "-r", RACK])).toMatchObject({ rack: RACK, outcome: "idle" });
+    for (const path of [["rack"], ["rack", "params"], ["rack", "ca"], ["rack", "wait"]]) await check(path, "error", [...path, "-r", "nosuch"]);
     const noCredentials: NodeJS.ProcessEnv = { ...env };
     delete noCredentials.AWS_ACCESS_KEY_ID;
     delete noCredentials.AWS_SECRET_ACCESS_KEY;
@@ -168,7 +169,9 @@ describe("the --json contract, command by command", () => {
     }
     await check(["apps", "info"], "success", ["apps", "info", "shop", "-r", RACK]);
     await check(["apps", "info"], "error", ["apps", "info", "nosuch", "-r", RACK]);
-  });
+    expect(await check(["apps", "wait"], "success", ["apps", "wait", "shop", "-r", RACK])).toMatchObject({ app: "shop", outcome: "idle" });
+    await check(["apps", "wait"], "error", ["apps", "wait", "shop", "-r", "nosuch"]);
+  }, 60_000);
 
   it("the app environment: env, env get, env set and env unset (dry runs, applied, no changes, refusals)", async () => {
     await check(["env"], "success", ["env", "-a", "shop", "-r", RACK]);
