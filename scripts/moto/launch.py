@@ -31,6 +31,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     codebuild_builds,
     ec2,
     ecr,
+    ecs_desired_count,
     ecs_services,
     ecs_task_definitions,
     elbv2,
@@ -97,6 +98,9 @@ PATCHES: list[Callable[[], None]] = [
     awslambda.restore_get_account_settings,
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
+    # Wraps the service's create as the patches above leave it.
+    ecs_desired_count.restore_desired_count_left_out,
+    ecs_desired_count.restore_scalable_target_moves_capacity_into_range,
 ]
 
 
