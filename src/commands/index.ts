@@ -23,6 +23,10 @@ import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
 import racks from "./racks.js";
+import releases from "./releases.js";
+import releasesInfo from "./releases-info.js";
+import releasesRollback from "./releases-rollback.js";
+import scale from "./scale.js";
 import services from "./services.js";
 
 export const COMMANDS: readonly CommandDeclaration[] = [
@@ -45,6 +49,10 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   apps,
   appsInfo,
   appsDelete,
+  releases,
+  releasesInfo,
+  releasesRollback,
+  scale,
   logs,
   ps,
   privateNetworksDomainNames,

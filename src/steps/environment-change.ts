@@ -11,6 +11,8 @@ import { parametersRead, releaseEnvironment } from "./environment-release.js";
 import { resolveRack, type RackInfo } from "./resolve.js";
 import { operationPort } from "./review.js";
 import type { Plan } from "../plan/model.js";
+import { currentRelease } from "../apps/releases.js";
+import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "./releases.js";
 
 export interface EnvironmentTarget {
   rack: RackInfo;
@@ -61,9 +63,26 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
     return { outcome: "applied" };
   }
   const port = operationPort(context);
-  const outcome = await releaseEnvironment(context, rack, stack, versionOf(target.read, change.versions), port, [
-    `the services reading ${readNow.join(", ")} roll to new tasks with the new value (a rolling deployment)`,
-  ], change.apply);
+  const version = versionOf(target.read, change.versions);
+  // The rollout is a release: the current one's manifest, images and scale with the new environment version.
+  const ref = { rack: rack.rack, app };
+  const known = await readAppReleases(context, ref);
+  const base = currentRelease(known);
+  let recorded: RecordedRelease | undefined;
+  const draft = {
+    kind: "env" as const,
+    description: `env ${change.verb} ${change.changed.join(", ")}`,
+    environmentVersion: version,
+    images: base?.images ?? {},
+    scale: base?.scale ?? {},
+    ...(base?.manifest ? { manifest: base.manifest } : {}),
+  };
+  const outcome = await settleRelease(() => recorded, () =>
+    releaseEnvironment(context, rack, stack, version, port, [`the services reading ${readNow.join(", ")} roll to new tasks with the new value (a rolling deployment)`], async () => {
+      await change.apply();
+      recorded = await recordRelease(context, ref, draft, known);
+    }),
+  );
   if (outcome.kind === "no-changes") await change.apply();
   else if (outcome.kind === "applied") context.printer.success(`app ${app} now runs with the new ${readNow.join(", ")}`);
   return { outcome: outcome.kind, ...(port.plans[0] ? { plan: port.plans[0] } : {}) };

@@ -37,7 +37,11 @@ import {
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCommand } from "@aws-sdk/client-codebuild";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import {
+  BatchDeleteImageCommand,
+  BatchGetImageCommand,
+  PutImageCommand,
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
   DescribeImagesCommand,
@@ -239,7 +243,11 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(PutLifecyclePolicyCommand, (input) => registry.putLifecyclePolicy(input)),
     handle(DescribeImagesCommand, (input) => registry.describeImages(input)),
     handle(DeleteRepositoryCommand, (input) => registry.deleteRepository(input)),
+    handle(BatchGetImageCommand, (input) => registry.batchGetImage(input)),
+    handle(PutImageCommand, (input) => registry.putImage(input)),
+    handle(BatchDeleteImageCommand, (input) => registry.batchDeleteImage(input)),
   ]);
+  stub("STS", STSClient, [handle(GetCallerIdentityCommand, () => ({ Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/deployer", UserId: "AIDATESTER" }))]);
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
