@@ -32,6 +32,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     ec2,
     ecr,
     ecs_desired_count,
+    ecs_run_task,
     ecs_services,
     ecs_task_definitions,
     elbv2,
@@ -101,6 +102,7 @@ PATCHES: list[Callable[[], None]] = [
     # Wraps the service's create as the patches above leave it.
     ecs_desired_count.restore_desired_count_left_out,
     ecs_desired_count.restore_scalable_target_moves_capacity_into_range,
+    ecs_run_task.restore_run_task_containers_run_their_command,
 ]
 
 

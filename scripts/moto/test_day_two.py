@@ -59,3 +59,45 @@ def desired_count_left_out_and_scalable_target_range(aws: Clients) -> None:
     expect_equal(_desired(aws, cluster, scaled), 4, "a lower MaxCapacity scales the service in to it")
     run_change_set(aws, scaled, _service_template(cluster, 3, None, "2"), {})
     expect_equal(_desired(aws, cluster, scaled), 3, "a DesiredCount given again is applied")
+
+
+def _run_one(aws: Clients, command: list[str] | None) -> tuple[dict[str, Any], str, str]:
+    cluster = unique("cluster")
+    aws.ecs.create_cluster(clusterName=cluster)
+    group = unique("/racknet/logs")
+    aws.logs.create_log_group(logGroupName=group)
+    vpc = aws.ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = aws.ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+    definition = aws.ecs.register_task_definition(
+        family=unique("web"),
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="256",
+        memory="512",
+        containerDefinitions=[{"name": "web", "image": "nginx:1", "essential": True, "command": ["echo", "from the task definition"], "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "shop"}}}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    overrides = {"containerOverrides": [{"name": "web", "command": command}]} if command else {}
+    task = aws.ecs.run_task(cluster=cluster, taskDefinition=definition, launchType="FARGATE", overrides=overrides, networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [], "assignPublicIp": "DISABLED"}})["tasks"][0]
+    return task, cluster, group
+
+
+@test
+def run_task_runs_the_command_logs_it_and_stops_with_its_exit_code(aws: Clients) -> None:
+    task, cluster, group = _run_one(aws, ["sh", "-c", "echo hi && exit 3"])
+    expect_equal("exitCode" in task["containers"][0], False, "a running container has no exit code")
+    task_id = task["taskArn"].split("/")[-1]
+    for _ in range(10):
+        task = aws.ecs.describe_tasks(cluster=cluster, tasks=[task["taskArn"]])["tasks"][0]
+        if task["lastStatus"] == "STOPPED":
+            break
+    expect_equal(task["lastStatus"], "STOPPED", "the task stops once its container exits")
+    expect_equal(task["containers"][0]["exitCode"], 3, "the container's exit code")
+    expect_equal(task.get("stopCode"), "EssentialContainerExited", "stopCode")
+    events = aws.logs.get_log_events(logGroupName=group, logStreamName=f"shop/web/{task_id}", startFromHead=True)["events"]
+    expect_equal([event["message"] for event in events], ["hi"], "what the container printed, in its awslogs stream")
+
+    default, cluster, group = _run_one(aws, None)
+    stopped = aws.ecs.stop_task(cluster=cluster, task=default["taskArn"], reason="racknet run: Ctrl-C")["task"]
+    expect_equal((stopped.get("stopCode"), stopped.get("stoppedReason")), ("UserInitiated", "racknet run: Ctrl-C"), "StopTask")
+    events = aws.logs.get_log_events(logGroupName=group, logStreamName=f"shop/web/{default['taskArn'].split('/')[-1]}", startFromHead=True)["events"]
+    expect_equal([event["message"] for event in events], ["from the task definition"], "the task definition's command")

@@ -27,6 +27,7 @@ import releases from "./releases.js";
 import releasesInfo from "./releases-info.js";
 import releasesRollback from "./releases-rollback.js";
 import scale from "./scale.js";
+import run from "./run.js";
 import services from "./services.js";
 
 export const COMMANDS: readonly CommandDeclaration[] = [
@@ -53,6 +54,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   releasesInfo,
   releasesRollback,
   scale,
+  run,
   logs,
   ps,
   privateNetworksDomainNames,
