@@ -21,6 +21,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     acm,
     application_autoscaling,
     awslambda,
+    cloudformation_cancel,
     cloudformation_change_sets,
     cloudformation_drift,
     cloudformation_replacement,
@@ -103,6 +104,8 @@ PATCHES: list[Callable[[], None]] = [
     ecs_desired_count.restore_desired_count_left_out,
     ecs_desired_count.restore_scalable_target_moves_capacity_into_range,
     ecs_run_task.restore_run_task_containers_run_their_command,
+    # Outermost: wraps the executed update as every patch above leaves it.
+    cloudformation_cancel.restore_update_duration_and_cancel_update_stack,
 ]
 
 

@@ -101,3 +101,36 @@ def run_task_runs_the_command_logs_it_and_stops_with_its_exit_code(aws: Clients)
     expect_equal((stopped.get("stopCode"), stopped.get("stoppedReason")), ("UserInitiated", "racknet run: Ctrl-C"), "StopTask")
     events = aws.logs.get_log_events(logGroupName=group, logStreamName=f"shop/web/{default['taskArn'].split('/')[-1]}", startFromHead=True)["events"]
     expect_equal([event["message"] for event in events], ["from the task definition"], "the task definition's command")
+
+
+@test
+def update_takes_time_and_cancel_update_stack_rolls_it_back(aws: Clients) -> None:
+    import os
+    import time
+
+    parameter = {"Type": "String"}
+    template = {"Parameters": {"Value": parameter}, "Resources": {"Setting": {"Type": "AWS::SSM::Parameter", "Properties": {"Name": unique("/racknet/cancel"), "Type": "String", "Value": {"Ref": "Value"}}}}}
+    stack = create_stack(aws, template, {"Value": "before"})
+    name = stack_resources(aws, stack)["Setting"]
+    try:
+        aws.cloudformation.cancel_update_stack(StackName=stack)
+        raise AssertionError("CancelUpdateStack on a stack that is not updating must fail")
+    except aws.cloudformation.exceptions.ClientError as error:
+        expect_equal("CancelUpdateStack cannot be called from current stack status" in str(error), True, "CancelUpdateStack outside UPDATE_IN_PROGRESS")
+    os.environ["MOTO_CLOUDFORMATION_UPDATE_SECONDS"] = "2"
+    try:
+        run_change_set(aws, stack, template, {"Value": "after"})
+        expect_equal(aws.cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"], "UPDATE_IN_PROGRESS", "an update runs for a while")
+        aws.cloudformation.cancel_update_stack(StackName=stack)
+        expect_equal(aws.cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"], "UPDATE_ROLLBACK_COMPLETE", "a cancelled update is rolled back")
+        expect_equal(aws.ssm.get_parameter(Name=name)["Parameter"]["Value"], "before", "the resource is updated back")
+        events = aws.cloudformation.describe_stack_events(StackName=stack)["StackEvents"]
+        statuses = [(event["LogicalResourceId"], event["ResourceStatus"], event.get("ResourceStatusReason", "")) for event in reversed(events)]
+        expect_equal(("Setting", "UPDATE_FAILED", "Resource update cancelled") in statuses, True, "the resource in flight is cancelled")
+        expect_equal(any(status == "UPDATE_ROLLBACK_IN_PROGRESS" and "Stack update cancelled" in reason for _, status, reason in statuses), True, "the stack says why it rolls back")
+        run_change_set(aws, stack, template, {"Value": "again"})
+        time.sleep(2.5)
+        expect_equal(aws.cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"], "UPDATE_COMPLETE", "an update not cancelled completes")
+        expect_equal(aws.ssm.get_parameter(Name=name)["Parameter"]["Value"], "again", "and stays")
+    finally:
+        del os.environ["MOTO_CLOUDFORMATION_UPDATE_SECONDS"]
