@@ -3,6 +3,7 @@ import apps from "./apps.js";
 import build from "./build.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
+import appsCancel from "./apps-cancel.js";
 import { completionCommand } from "./completion.js";
 import deploy from "./deploy.js";
 import env from "./env.js";
@@ -50,6 +51,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   apps,
   appsInfo,
   appsDelete,
+  appsCancel,
   releases,
   releasesInfo,
   releasesRollback,

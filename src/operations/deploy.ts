@@ -23,6 +23,7 @@ import { prepareEnvironment } from "../steps/app-environment.js";
 import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { parseTimeout } from "./run.js";
 import { currentRelease, type ReleaseKind } from "../apps/releases.js";
 import { applyScaleOverrides, type ScaleOverrides } from "../apps/scale.js";
 import { pinImages, readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
@@ -40,9 +41,16 @@ export interface DeployResult {
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
-export async function run(context: Context, args: { file: string; image?: string[] }): Promise<void> {
+export async function run(context: Context, args: { file: string; image?: string[]; timeout?: string }): Promise<void> {
   const file = args.file;
-  const result = await deployApp(context, { app: appName(context.options), source: { file, text: await readManifestText(file) }, prebuilt: args.image ?? [], release: { kind: "deploy", description: "deploy", command: "deploy" } });
+  const timeoutMs = args.timeout === undefined ? undefined : parseTimeout(args.timeout);
+  const result = await deployApp(context, {
+    app: appName(context.options),
+    source: { file, text: await readManifestText(file) },
+    prebuilt: args.image ?? [],
+    release: { kind: "deploy", description: "deploy", command: "deploy" },
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
   if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\` (release ${result.release}: \`racknet releases -a ${result.app}\`)`);
   context.printer.result(result, () => undefined);
 }
@@ -64,8 +72,8 @@ export interface DeployRequest {
   /** `SERVICE=URI` for build: services, as `--image` gives them. */
   prebuilt: readonly string[];
   release: ReleaseIntent;
-  /** Called with the stored releases once read, before anything is written: a rollback refuses here. */
-  check?: () => Promise<void>;
+  /** `--timeout`: an update still running after this long is cancelled and rolled back. */
+  timeoutMs?: number;
 }
 
 /**
@@ -120,7 +128,6 @@ async function deployUnderLock(context: Context, request: DeployRequest, written
     readAppReleases(context, { rack: rack.rack, app }),
     renewRackCertificates(context, rack),
   ]);
-  await request.check?.();
   // `racknet scale`'s settings hold until the manifest changes their key (src/apps/scale.ts).
   const scaled = applyScaleOverrides(written, request.release.scale ?? currentRelease(releases)?.scale ?? {});
   const manifest = scaled.manifest;
@@ -152,6 +159,8 @@ async function deployUnderLock(context: Context, request: DeployRequest, written
     extraEnvironment: privateNetworkEnvironment(rack),
   });
 
+  // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.
+  if (request.timeoutMs !== undefined && !existing) context.printer.info("--timeout applies to updates: CloudFormation cannot cancel a stack's creation, so this first deploy runs to its end");
   const before = previous ? plannedApp(previous) : undefined;
   const after = plannedApp(rendered.metadata);
   const port = operationPort(context, {
@@ -183,6 +192,7 @@ async function deployUnderLock(context: Context, request: DeployRequest, written
       followCommand: `racknet services -a ${app} -r ${rack.rack}`,
       removeCommand: `racknet apps delete ${app} -r ${rack.rack}`,
       what: `app ${app} on rack ${rack.rack}`,
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
       // Approved: what the new containers read must exist before they start, and the change is a release.
       beforeExecute: async () => {
         // Independent of each other: side by side.

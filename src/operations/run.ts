@@ -44,7 +44,7 @@ export async function run(context: Context, args: RunArgs): Promise<void> {
 }
 
 export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): Promise<void> {
-  const timeoutMs = args.timeout === undefined ? undefined : timeoutOf(args.timeout);
+  const timeoutMs = args.timeout === undefined ? undefined : parseTimeout(args.timeout);
   const app = appName(context.options);
   const rack = await resolveRack(context);
   const stack = await resolveApp(context, rack, app);
@@ -142,13 +142,14 @@ async function follow(context: Context, run: Following): Promise<RunResult> {
   }
 }
 
-function timeoutOf(text: string): number {
+/** `--timeout D`: a duration as `--since` takes it (30s, 10m, 1h30m), over 0. */
+export function parseTimeout(text: string): number {
   let ms: number;
   try {
     ms = parseSince(text);
   } catch {
     throw new UsageError(`--timeout "${text}" is not a duration`, { fix: "pass a duration: 30s, 10m, 1h30m" });
   }
-  if (ms <= 0) throw new UsageError(`--timeout ${text} would stop the task before it starts`, { fix: "pass a duration over 0, e.g. --timeout 10m" });
+  if (ms <= 0) throw new UsageError(`--timeout ${text} is no time at all`, { fix: "pass a duration over 0, e.g. --timeout 10m" });
   return ms;
 }
