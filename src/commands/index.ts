@@ -4,6 +4,8 @@ import build from "./build.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
 import appsCancel from "./apps-cancel.js";
+import appsParams from "./apps-params.js";
+import appsParamsSet from "./apps-params-set.js";
 import { completionCommand } from "./completion.js";
 import deploy from "./deploy.js";
 import env from "./env.js";
@@ -29,6 +31,7 @@ import releasesInfo from "./releases-info.js";
 import releasesRollback from "./releases-rollback.js";
 import scale from "./scale.js";
 import run from "./run.js";
+import exec from "./exec.js";
 import services from "./services.js";
 
 export const COMMANDS: readonly CommandDeclaration[] = [
@@ -52,11 +55,14 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   appsInfo,
   appsDelete,
   appsCancel,
+  appsParams,
+  appsParamsSet,
   releases,
   releasesInfo,
   releasesRollback,
   scale,
   run,
+  exec,
   logs,
   ps,
   privateNetworksDomainNames,

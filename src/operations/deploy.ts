@@ -179,7 +179,7 @@ async function deployUnderLock(context: Context, request: DeployRequest, written
     {
       stackName,
       template: { body: rendered.body },
-      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, EnvironmentVersion: environment.version }),
+      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, EnvironmentVersion: environment.version, Exec: existing?.parameters.Exec ?? "No" }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,

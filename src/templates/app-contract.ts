@@ -24,7 +24,12 @@ export const AppParameter = {
    * values): a new value makes a new task definition, so `racknet env set` rolls it out.
    */
   EnvironmentVersion: "EnvironmentVersion",
+  /** `racknet apps params set Exec=Yes`: the task role ECS Exec needs, and execute command on every service. */
+  Exec: "Exec",
 } as const;
+
+/** The condition an app's ECS Exec resources and properties hang on. */
+export const EXEC_ENABLED = "ExecEnabled";
 
 /**
  * Parameters an app stack declares for each load balancer it uses: the rack's outputs of the
@@ -41,7 +46,7 @@ const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurity
 export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
-export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.EnvironmentVersion] as const;
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.EnvironmentVersion, AppParameter.Exec] as const;
 
 /** `my-api` → `MyApi`: the service's part of every logical id and output name. */
 export function logicalName(service: string): string {

@@ -3,11 +3,11 @@
  */
 import { autoscales, endpointKinds, type Service } from "../manifest/model.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
-import { APP_ID_EXPRESSION, AppParameter } from "./app-contract.js";
+import { APP_ID_EXPRESSION, AppParameter, EXEC_ENABLED } from "./app-contract.js";
 import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
-import { type Json, type Resource, getAtt, ref, split, sub } from "./cfn.js";
+import { type Json, type Resource, getAtt, iff, noValue, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
-import { EXECUTION_ROLE } from "./app-iam.js";
+import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
 
 export interface ServiceResourcesInput {
   rack: string;
@@ -58,6 +58,8 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
       Cpu: String(service.scale.cpu),
       Memory: String(service.scale.memory),
       ExecutionRoleArn: getAtt(EXECUTION_ROLE, "Arn"),
+      // A task role only for ECS Exec (`Exec=Yes`); without it the containers have no AWS identity.
+      TaskRoleArn: iff(EXEC_ENABLED, getAtt(TASK_ROLE, "Arn"), noValue),
       ContainerDefinitions: [container],
     },
   };
@@ -86,6 +88,7 @@ export function ecsService({ service, id }: ServiceResourcesInput): Resource {
     TaskDefinition: ref(`${id}TaskDefinition`),
     // The private network sync finds a task's app and service by these tags (DescribeTasks has no environment).
     PropagateTags: "SERVICE",
+    EnableExecuteCommand: iff(EXEC_ENABLED, true, false),
     Tags: [
       { Key: APP_ID_TAG, Value: APP_ID_EXPRESSION },
       { Key: SERVICE_TAG, Value: service.name },

@@ -37,7 +37,7 @@ describe("racknet completion bash: the function completes partial command lines"
     ["racknet ra", ["rack", "racks"]],
     ["racknet rack p", ["params"]],
     ["racknet rack params s", ["set"]],
-    ["racknet apps ", ["cancel", "delete", "info"]],
+    ["racknet apps ", ["cancel", "delete", "info", "params"]],
     ["racknet releases ", ["info", "rollback"]],
     ["racknet scale web --c", ["--count", "--cpu"]],
     ["racknet ap", ["apps"]],
@@ -60,7 +60,7 @@ describe("racknet completion bash: the function completes partial command lines"
   });
 
   it("racknet <tab> offers every top-level command, including the new ones", () => {
-    expect(complete("racknet ")).toEqual(["apps", "build", "completion", "deploy", "env", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "releases", "run", "scale", "services"]);
+    expect(complete("racknet ")).toEqual(["apps", "build", "completion", "deploy", "env", "exec", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "releases", "run", "scale", "services"]);
   });
 });
 

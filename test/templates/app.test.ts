@@ -240,7 +240,7 @@ describe("the app template", () => {
 
   it("declares only the parameters of the load balancers it uses", () => {
     expect(Object.keys(variants.workerOnly!.Parameters).sort()).toEqual(
-      ["AssignPublicIp", "Cluster", "EnvironmentVersion", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
+      ["AssignPublicIp", "Cluster", "EnvironmentVersion", "Exec", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
     );
     expect(Object.keys(variants.externalOnly!.Parameters)).toEqual(expect.arrayContaining(["ExternalListener", "Domain"]));
     expect(Object.keys(variants.routerOnly!.Parameters)).toEqual(expect.arrayContaining(["RouterListener", "RouterZoneId"]));
