@@ -40,6 +40,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     kms,
     logs,
     route53,
+    s3,
     scheduler,
     servicequotas,
     ssm,
@@ -100,6 +101,7 @@ PATCHES: list[Callable[[], None]] = [
     awslambda.restore_get_account_settings,
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
+    s3.restore_bucket_policy_conditions,
     # Wraps the service's create as the patches above leave it.
     ecs_desired_count.restore_desired_count_left_out,
     ecs_desired_count.restore_scalable_target_moves_capacity_into_range,

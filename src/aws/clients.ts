@@ -7,6 +7,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { KMSClient } from "@aws-sdk/client-kms";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
 import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
@@ -90,6 +91,10 @@ export class AwsClients {
     // moto and other emulators serve S3 on one host name: virtual-hosted buckets would not resolve.
     const forcePathStyle = Boolean(process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3);
     return this.client("S3", async () => new (sdk.s3()).S3Client({ ...this.config(), forcePathStyle }));
+  }
+
+  sts(): Promise<STSClient> {
+    return this.client("STS", async () => new (sdk.sts()).STSClient(this.config()));
   }
 
   codeBuild(): Promise<CodeBuildClient> {

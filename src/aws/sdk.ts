@@ -17,6 +17,7 @@ export const sdk = {
   kms: () => require("@aws-sdk/client-kms") as typeof import("@aws-sdk/client-kms"),
   ecs: () => require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs"),
   s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
+  sts: () => require("@aws-sdk/client-sts") as typeof import("@aws-sdk/client-sts"),
   codeBuild: () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild"),
   ecr: () => require("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr"),
   lambda: () => require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda"),

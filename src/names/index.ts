@@ -17,6 +17,22 @@ export const CERT_TAG = "racknet:cert";
 /** Where racknet uploads templates over CloudFormation's inline limit, in the rack's bucket. */
 export const TEMPLATE_PREFIX = "racknet/templates/";
 
+/**
+ * The bucket a rack template over CloudFormation's 51,200-byte inline limit goes through when
+ * there is no rack bucket yet (install): one per account and region, shared by its racks,
+ * removed with the last of them (docs/decisions.md, "The rack template through S3"). In the
+ * account regional namespace (the `-<account>-<region>-an` suffix) no other account can create
+ * it; the two regions without that namespace get the global name, and every call names the
+ * expected owner (https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html).
+ */
+export function stagingBucket(account: string, region: string): { name: string; namespace: "account-regional" | "global" } {
+  const base = `racknet-staging-${account}-${region}`;
+  return REGIONS_WITHOUT_ACCOUNT_NAMESPACE.has(region) ? { name: base, namespace: "global" } : { name: `${base}-an`, namespace: "account-regional" };
+}
+
+/** Middle East (Bahrain) and (UAE): S3 has no account regional namespace there (the page above, "Restrictions"). */
+const REGIONS_WITHOUT_ACCOUNT_NAMESPACE: ReadonlySet<string> = new Set(["me-south-1", "me-central-1"]);
+
 /** The rack bucket's prefix for build contexts; the rack's CodeBuild role may read only this. */
 export const BUILD_SOURCE_PREFIX = "builds/";
 

@@ -16,6 +16,8 @@ import { refuseOverQuota } from "../steps/quotas.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
+import { MAX_TEMPLATE_BODY_BYTES } from "../aws/changeset/create.js";
+import { prepareStagingBucket, releaseStagingBucket, type PreparedStaging } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../steps/journal.js";
@@ -80,16 +82,30 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // Under the lock no other racknet can change them: the stack and the CA's objects are read
   // once, beside the lock's own checks, and not again (docs/change-sets.md, "Critical path").
   const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name)] as const);
+  const body = renderTemplate(fullRackTemplate());
+  // Over the inline limit the template goes through S3, and at install the rack has no bucket yet.
+  const throughS3 = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES;
   await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects] }) => {
+    let staging: PreparedStaging | undefined;
     try {
-      const certificates = caObjects ? await createRackCertificates(context, args.name, journal, caObjects) : dryRunCertificates(region);
+      // Side by side, and both settled before going on: a failure of one must not leave the
+      // other still writing while the clean-up below removes what was made.
+      const [madeCertificates, madeStaging] = await Promise.allSettled([
+        caObjects ? createRackCertificates(context, args.name, journal, caObjects) : dryRunCertificates(region),
+        throughS3 ? prepareStagingBucket(context) : undefined,
+      ]);
+      if (madeStaging.status === "fulfilled") staging = madeStaging.value;
+      if (madeCertificates.status === "rejected") throw madeCertificates.reason;
+      if (madeStaging.status === "rejected") throw madeStaging.reason;
+      const certificates = madeCertificates.value;
       const outcome = await deployStack(
         context.aws,
         {
           stackName,
           // No stack yet: nothing to read again, and no change set can be pending on it.
           ...(stackNow ? {} : { existing: null, pending: [] }),
-          template: { body: renderTemplate(fullRackTemplate()) },
+          template: { body },
+          ...(staging ? { templateBucket: staging.target } : {}),
           parameters: toCfnParameters(params, {
             availabilityZones: zones,
             rackCertificateArn: certificates.rack,
@@ -102,6 +118,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           notes: [
             ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM), its private key encrypted with a KMS key of the rack's own"] : []),
             ...rackParameterNotes(changes, azCount, region, args.name),
+            ...(staging?.created ? [stagingNote(staging, region)] : []),
           ],
         },
         {
@@ -117,17 +134,27 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           },
         },
       );
-      if (outcome.kind !== "applied") await removeWhatWasMade(context, args.name, journal);
+      if (outcome.kind !== "applied") {
+        await removeWhatWasMade(context, args.name, journal);
+        if (throughS3) await releaseStagingBucket(context);
+      }
       const shown = port.plans[0] ? planJson(port.plans[0]) : undefined;
       printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, shown);
     } catch (error) {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
-      if (!context.options.dryRun && !(await stackExists(context, stackName))) throw await removedAfter(context, args.name, journal, error);
+      if ((throughS3 || !context.options.dryRun) && !(await stackExists(context, stackName))) {
+        if (throughS3) await releaseStagingBucket(context);
+        if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, error);
+      }
       // A creation that failed and rolled back is deleted, CA and all, by `rack uninstall`.
       const left = await describeStack(await context.aws.cloudFormation(), stackName).catch(() => undefined);
       throw left && FAILED_CREATE.has(left.status) ? removeWithUninstall(error, args.name) : error;
     }
   }, { alongside: underLock, lock });
+}
+
+function stagingNote(staging: PreparedStaging, region: string): string {
+  return `the template (over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte inline limit) goes through S3: the template staging bucket ${staging.bucket.name} was made for it (encrypted, TLS only, public access blocked, uploads expire after a day); it stays while a rack in ${region} uses it, and the last rack's uninstall removes it`;
 }
 
 interface AccountFacts {

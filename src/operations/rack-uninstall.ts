@@ -18,6 +18,7 @@ import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { releaseStagingBucket } from "../steps/staging-bucket.js";
 
 const OPERATION = "rack uninstall";
 
@@ -27,8 +28,9 @@ const OPERATION = "rack uninstall";
  * removed (a bucket that is not empty cannot be deleted), the stack deleted, then the rack's
  * CA, certificates and the CA's KMS key. A rack whose stack never got created (an install
  * stopped before it, or one whose own clean-up was cut short) still has those: they are
- * found by name, tag and alias and removed the same way. Running it again after a stop
- * finishes what is left.
+ * found by name, tag and alias and removed the same way. The last rack of the region also
+ * takes the template staging bucket with it (steps/staging-bucket.ts). Running it again after
+ * a stop finishes what is left.
  */
 export async function run(context: Context, args: { name: string }): Promise<void> {
   const { name } = args;
@@ -59,6 +61,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     if (deletion.outcome === "dry-run") return;
     await journal.done("stack");
     await removeRackCa(context, name, journal);
+    await releaseStagingBucket(context);
   });
   const result = { rack: name, outcome: context.options.dryRun ? "dry-run" : "deleted", ...(shown ? { plan: shown } : {}) };
   if (!context.options.dryRun) context.printer.success(`rack ${name} uninstalled`);
@@ -120,6 +123,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
   await runOperation(context, { rack: name }, plan, async ({ journal: own }) => {
     const removed = await removeRackCa(context, name, own);
     context.printer.step(`removed ${removed.certificates} certificate(s), the CA${removed.key === "scheduled" ? " and its KMS key (deletion scheduled)" : ""}`);
+    await releaseStagingBucket(context);
   });
   context.printer.success(`rack ${name} uninstalled (it had no stack: removed what an install left before it)`);
   context.printer.result({ rack: name, outcome: "deleted", ...shown }, () => undefined);

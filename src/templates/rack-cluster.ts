@@ -1,4 +1,4 @@
-import { sub, type TemplateFragment } from "./cfn.js";
+import { getAtt, ref, sub, type TemplateFragment } from "./cfn.js";
 import { RackResource, rackTags } from "./rack-ids.js";
 
 /**
@@ -13,6 +13,11 @@ import { RackResource, rackTags } from "./rack-ids.js";
  *
  * The bucket and the log group are deleted with the stack, as uninstall means: it empties
  * the bucket first (S3 refuses to delete a bucket that holds objects).
+ *
+ * The bucket holds templates and build sources: its settings are all stated, S3's defaults
+ * for new buckets included (docs/rack-template.md, "The rack bucket"): SSE-S3 encryption,
+ * all four public-access blocks, ACLs disabled, and a policy that denies every request not
+ * made over TLS (aws:SecureTransport false).
  */
 
 const LOG_RETENTION_DAYS = 30;
@@ -58,6 +63,25 @@ export function clusterFragment(): TemplateFragment {
             Rules: [{ Id: "template-uploads", Status: "Enabled", ExpirationInDays: TEMPLATE_UPLOAD_DAYS, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
           },
           Tags: rackTags(),
+        },
+      },
+      [RackResource.TemplateBucketPolicy]: {
+        Type: "AWS::S3::BucketPolicy",
+        Properties: {
+          Bucket: ref(RackResource.TemplateBucket),
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [getAtt(RackResource.TemplateBucket, "Arn"), sub(`\${${RackResource.TemplateBucket}.Arn}/*`)],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          },
         },
       },
     },

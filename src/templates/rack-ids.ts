@@ -28,6 +28,7 @@ export const RackResource = {
   ExecutionRole: "ExecutionRole",
   LogGroup: "LogGroup",
   TemplateBucket: "TemplateBucket",
+  TemplateBucketPolicy: "TemplateBucketPolicy",
   RackZone: "RackZone",
   RouterZone: "RouterZone",
   PrivateNetworkZone: "PrivateNetworkZone",

@@ -5,7 +5,7 @@ import { CreateChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { MAX_TEMPLATE_BODY_BYTES, createChangeSet } from "../../src/aws/changeset/create.js";
 import { withRun } from "../../src/aws/changeset/run.js";
-import type { StackRequest } from "../../src/aws/changeset/types.js";
+import type { StackRequest, TemplateBucket } from "../../src/aws/changeset/types.js";
 import { UserError } from "../../src/core/errors.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, harness, type Harness } from "./changeset-harness.js";
 
@@ -14,7 +14,7 @@ import { CHANGE_SET_ID, STACK, STACK_ID, harness, type Harness } from "./changes
 const BUCKET = "prod-templatebucket-1a2b3c";
 const big = JSON.stringify({ Description: "x".repeat(MAX_TEMPLATE_BODY_BYTES) });
 const key = `racknet/templates/${STACK}/${createHash("sha256").update(big).digest("hex")}.json`;
-const request = (body: string, templateBucket: string | undefined): StackRequest => ({
+const request = (body: string, templateBucket: TemplateBucket | undefined): StackRequest => ({
   stackName: STACK,
   template: { body },
   parameters: {},
@@ -35,7 +35,7 @@ afterEach(() => {
   h.s3.restore();
 });
 
-const create = async (body: string, templateBucket?: string) =>
+const create = async (body: string, templateBucket?: TemplateBucket) =>
   withRun(h.context.aws, h.options({ what: "app big on rack prod" }), (run) => createChangeSet(run, request(body, templateBucket), "CREATE"));
 
 describe("the template of a change set", () => {
@@ -78,6 +78,32 @@ describe("the template of a change set", () => {
     h.s3.on(DeleteObjectCommand).rejects(new Error("Access Denied"));
     expect((await create(big, BUCKET)).kind).toBe("created");
     expect(h.stderr()).toContain(`aws s3 rm s3://${BUCKET}/${key}`);
+  });
+
+  it("through a bucket outside any stack (the staging bucket): every call names the account that must own it", async () => {
+    h.cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    let remade = 0;
+    await create(big, { name: "racknet-staging-123456789012-us-east-1-an", expectedOwner: "123456789012", remake: async () => void (remade += 1) });
+    expect(h.s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: "racknet-staging-123456789012-us-east-1-an", Key: key, ExpectedBucketOwner: "123456789012" });
+    expect(h.s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: "racknet-staging-123456789012-us-east-1-an", Key: key, ExpectedBucketOwner: "123456789012" });
+    expect(h.cfn.commandCalls(CreateChangeSetCommand)[0]?.args[0].input.TemplateURL).toBe(`https://racknet-staging-123456789012-us-east-1-an.s3.us-east-1.amazonaws.com/${key}`);
+    expect(remade).toBe(0);
+  });
+
+  it("a staging bucket gone since it was made (the last rack's uninstall, meanwhile) is made again and the upload tried once more", async () => {
+    h.cfn.on(CreateChangeSetCommand).resolves({ Id: CHANGE_SET_ID, StackId: STACK_ID });
+    h.s3.on(PutObjectCommand).rejectsOnce(Object.assign(new Error("The specified bucket does not exist"), { name: "NoSuchBucket" })).resolves({});
+    let remade = 0;
+    expect((await create(big, { name: "staging", expectedOwner: "123456789012", remake: async () => void (remade += 1) })).kind).toBe("created");
+    expect(remade).toBe(1);
+    expect(h.s3.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+
+  it("the rack's own bucket gone is the error, not a retry", async () => {
+    h.s3.on(PutObjectCommand).rejects(Object.assign(new Error("The specified bucket does not exist"), { name: "NoSuchBucket" }));
+    await expect(create(big, BUCKET)).rejects.toThrow(/does not exist/);
+    expect(h.s3.commandCalls(PutObjectCommand)).toHaveLength(1);
+    expect(h.cfn.commandCalls(CreateChangeSetCommand)).toEqual([]);
   });
 
   it("over 51,200 bytes without a bucket is refused before any call", async () => {

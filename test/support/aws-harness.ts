@@ -54,7 +54,22 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
-import { DeleteObjectCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketPolicyCommand,
+  PutBucketTaggingCommand,
+  PutObjectCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
@@ -75,7 +90,7 @@ import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, describeRules } from "./memory-services.js";
 import { MemoryBuilds, MemoryLogs, MemoryRegistry } from "./memory-builds.js";
-import { REGION } from "./physical-ids.js";
+import { ACCOUNT, REGION } from "./physical-ids.js";
 
 class Memory extends Writable {
   text = "";
@@ -151,7 +166,7 @@ export function resourceWrites(outcome: Pick<Outcome, "calls">): string[] {
 }
 
 export function isWrite(operation: string): boolean {
-  return !/\.(Describe|List|Get|BatchGet)/.test(operation);
+  return !/\.(Describe|List|Get|BatchGet|Head)/.test(operation);
 }
 
 export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness {
@@ -217,7 +232,16 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DeleteObjectCommand, (input) => objects.deleteObject(input)),
     handle(ListObjectsV2Command, (input) => objects.listObjectsV2(input)),
     handle(DeleteObjectsCommand, (input) => objects.deleteObjects(input)),
+    handle(HeadBucketCommand, (input) => objects.headBucket(input)),
+    handle(CreateBucketCommand, (input) => objects.createBucket(input)),
+    handle(PutPublicAccessBlockCommand, (input) => objects.putSetting("PublicAccessBlock", input)),
+    handle(PutBucketEncryptionCommand, (input) => objects.putSetting("Encryption", input)),
+    handle(PutBucketPolicyCommand, (input) => objects.putSetting("Policy", input)),
+    handle(PutBucketLifecycleConfigurationCommand, (input) => objects.putSetting("Lifecycle", input)),
+    handle(PutBucketTaggingCommand, (input) => objects.putSetting("Tagging", input)),
+    handle(DeleteBucketCommand, (input) => objects.deleteBucket(input)),
   ]);
+  stub("STS", STSClient, [handle(GetCallerIdentityCommand, () => ({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/racknet-test` }))]);
   stub("EC2", EC2Client, [
     handle(DescribeAvailabilityZonesCommand, () => ({ AvailabilityZones: harness.zones.map((ZoneName) => ({ ZoneName, State: "available", ZoneType: "availability-zone", OptInStatus: "opt-in-not-required" })) })),
     // An account that uses nothing yet, with the default quotas (the quota check before install and Private=Yes).

@@ -116,9 +116,20 @@ export class MemoryCertificates {
   }
 }
 
-/** S3: objects by bucket and key (the rack's template bucket). */
+/**
+ * S3: objects by bucket and key. A bucket a stack made (the rack's) exists as soon as it is
+ * written to; one made by CreateBucket (the template staging bucket) exists from then until
+ * DeleteBucket, which S3 refuses while it holds objects. Every call that names an
+ * ExpectedBucketOwner other than the owner is refused (403), as S3 does.
+ */
 export class MemoryObjects {
   readonly buckets = new Map<string, Map<string, string>>();
+  /** Buckets made by CreateBucket: their owner, the CreateBucket input and each Put<Setting>'s input by setting. */
+  readonly made = new Map<string, { owner: string; created: Record<string, unknown>; settings: Record<string, Record<string, unknown>> }>();
+  /** Buckets deleted by DeleteBucket: writing to one fails with NoSuchBucket. */
+  readonly removed = new Set<string>();
+  /** Each object's LastModified, by `bucket/key` (a test may age one). */
+  readonly modified = new Map<string, Date>();
 
   read(bucket: string, key: string): string | undefined {
     return this.buckets.get(bucket)?.get(key);
@@ -127,27 +138,33 @@ export class MemoryObjects {
   /** Each object's bytes, by `bucket/key` (a build context is a zip, not text). */
   readonly bytes = new Map<string, Buffer>();
 
-  async putObject(input: { Bucket?: string; Key?: string; Body?: unknown }) {
+  async putObject(input: { Bucket?: string; Key?: string; Body?: unknown; ExpectedBucketOwner?: string }) {
+    this.checkOwner(input);
+    if (this.removed.has(input.Bucket ?? "")) throw s3Error("NoSuchBucket", 404, "The specified bucket does not exist");
     const bucket = this.buckets.get(input.Bucket ?? "") ?? new Map<string, string>();
     this.buckets.set(input.Bucket ?? "", bucket);
     const body = await bodyBytes(input.Body);
     bucket.set(input.Key ?? "", body.toString());
     this.bytes.set(`${input.Bucket}/${input.Key}`, body);
+    this.modified.set(`${input.Bucket}/${input.Key}`, new Date());
     return {};
   }
 
-  deleteObject(input: { Bucket?: string; Key?: string }) {
+  deleteObject(input: { Bucket?: string; Key?: string; ExpectedBucketOwner?: string }) {
+    this.checkOwner(input);
     this.buckets.get(input.Bucket ?? "")?.delete(input.Key ?? "");
     this.bytes.delete(`${input.Bucket}/${input.Key}`);
     return {};
   }
 
-  listObjectsV2(input: { Bucket?: string; Prefix?: string }) {
+  listObjectsV2(input: { Bucket?: string; Prefix?: string; ExpectedBucketOwner?: string }) {
+    this.checkOwner(input);
     const keys = [...(this.buckets.get(input.Bucket ?? "")?.keys() ?? [])].filter((key) => key.startsWith(input.Prefix ?? "")).sort();
-    return { Contents: keys.map((Key) => ({ Key })), IsTruncated: false, KeyCount: keys.length };
+    return { Contents: keys.map((Key) => ({ Key, LastModified: this.modified.get(`${input.Bucket}/${Key}`) ?? new Date() })), IsTruncated: false, KeyCount: keys.length };
   }
 
-  deleteObjects(input: { Bucket?: string; Delete?: { Objects?: { Key?: string }[] } }) {
+  deleteObjects(input: { Bucket?: string; Delete?: { Objects?: { Key?: string }[] }; ExpectedBucketOwner?: string }) {
+    this.checkOwner(input);
     const keys = (input.Delete?.Objects ?? []).map((object) => object.Key ?? "");
     for (const key of keys) {
       this.buckets.get(input.Bucket ?? "")?.delete(key);
@@ -155,6 +172,49 @@ export class MemoryObjects {
     }
     return { Deleted: keys.map((Key) => ({ Key })) };
   }
+
+  headBucket(input: { Bucket?: string; ExpectedBucketOwner?: string }) {
+    if (!this.made.has(input.Bucket ?? "")) throw s3Error("NotFound", 404, "");
+    this.checkOwner(input);
+    return {};
+  }
+
+  createBucket(input: { Bucket?: string }) {
+    const name = input.Bucket ?? "";
+    if (this.made.has(name)) throw s3Error("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.");
+    this.made.set(name, { owner: ACCOUNT, created: input, settings: {} });
+    this.removed.delete(name);
+    return {};
+  }
+
+  /** PutPublicAccessBlock, PutBucketEncryption, PutBucketPolicy, PutBucketLifecycleConfiguration, PutBucketTagging: kept by setting. */
+  putSetting(setting: string, input: { Bucket?: string; ExpectedBucketOwner?: string }) {
+    const bucket = this.made.get(input.Bucket ?? "");
+    if (!bucket) throw s3Error("NoSuchBucket", 404, "The specified bucket does not exist");
+    this.checkOwner(input);
+    bucket.settings[setting] = input;
+    return {};
+  }
+
+  deleteBucket(input: { Bucket?: string; ExpectedBucketOwner?: string }) {
+    const name = input.Bucket ?? "";
+    if (!this.made.has(name)) throw s3Error("NoSuchBucket", 404, "The specified bucket does not exist");
+    this.checkOwner(input);
+    if ((this.buckets.get(name)?.size ?? 0) > 0) throw s3Error("BucketNotEmpty", 409, "The bucket you tried to delete is not empty");
+    this.made.delete(name);
+    this.buckets.delete(name);
+    this.removed.add(name);
+    return {};
+  }
+
+  private checkOwner(input: { Bucket?: string; ExpectedBucketOwner?: string }): void {
+    const owner = this.made.get(input.Bucket ?? "")?.owner ?? ACCOUNT;
+    if (input.ExpectedBucketOwner !== undefined && input.ExpectedBucketOwner !== owner) throw s3Error("AccessDenied", 403, "Access Denied");
+  }
+}
+
+function s3Error(name: string, status: number, message: string): Error {
+  return Object.assign(new Error(message), { name, $fault: "client", $metadata: { httpStatusCode: status } });
 }
 
 /** A PutObject body as the SDK takes it: a string, bytes or a readable stream (a file). */

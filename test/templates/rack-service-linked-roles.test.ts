@@ -33,6 +33,7 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::IAM::Role": "none",
   "AWS::Logs::LogGroup": "none",
   "AWS::S3::Bucket": "none",
+  "AWS::S3::BucketPolicy": "none",
   "AWS::Lambda::Function": "none",
   "AWS::Lambda::Permission": "none",
   "AWS::Events::Rule": "none",

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import { UserError } from "../../core/errors.js";
 import type { Run } from "./run.js";
-import type { StackRequest } from "./types.js";
+import type { StackRequest, TemplateBucket } from "./types.js";
 import { CHANGE_SET_PREFIX, type ChangeSetType } from "./preflight.js";
 import { TEMPLATE_PREFIX } from "../../names/index.js";
 import { sdk } from "../sdk.js";
@@ -86,17 +86,26 @@ export function templateKey(stackName: string, body: string): string {
 
 /**
  * The S3 URL CloudFormation reads (virtual-hosted, the form AWS documents). The object is
- * deleted as soon as CreateChangeSet has answered, so the rack's bucket stays empty and
- * `rack uninstall` can delete it.
+ * deleted as soon as CreateChangeSet has answered, so the bucket stays empty and `rack
+ * uninstall` can delete it.
  */
-async function uploadTemplate(run: Run, bucket: string, key: string, body: string): Promise<TemplateSource> {
+async function uploadTemplate(run: Run, target: TemplateBucket, key: string, body: string): Promise<TemplateSource> {
   const { PutObjectCommand, DeleteObjectCommand } = sdk.s3();
   const s3 = await run.aws.s3();
   const region = await s3.config.region();
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json" }));
+  const bucket = typeof target === "string" ? target : target.name;
+  const owner = typeof target === "string" ? {} : { ExpectedBucketOwner: target.expectedOwner };
+  const put = () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json", ...owner }));
+  try {
+    await put();
+  } catch (error) {
+    if (typeof target === "string" || !(error instanceof Error && error.name === "NoSuchBucket")) throw error;
+    await target.remake();
+    await put();
+  }
   const cleanup = async (): Promise<void> => {
     try {
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...owner }));
     } catch (error) {
       run.emit({ type: "warning", message: `could not delete the uploaded template s3://${bucket}/${key}: ${error instanceof Error ? error.message : String(error)}; delete it with \`aws s3 rm s3://${bucket}/${key}\`` });
     }

@@ -22,8 +22,8 @@ export interface StackRequest {
   capabilities?: ("CAPABILITY_IAM" | "CAPABILITY_NAMED_IAM")[];
   /** Sentences from the caller (what rack parameters mean, app moves), handed to the review with the changes. */
   notes?: string[];
-  /** S3 bucket for template bodies over 51,200 bytes (uploaded, then passed as TemplateURL). */
-  templateBucket?: string;
+  /** Where a template body over 51,200 bytes goes (uploaded, then passed as TemplateURL). */
+  templateBucket?: TemplateBucket;
   /**
    * The stack as the caller just read it (null: it does not exist), so the engine does not
    * read it again; absent: the engine reads it.
@@ -34,6 +34,14 @@ export interface StackRequest {
 }
 
 export type { Operation };
+
+/**
+ * The rack's bucket (its name, from the stack's outputs), or a bucket racknet keeps outside any
+ * stack (the template staging bucket at install): uploads to that one name the account that
+ * must own it, and if it is gone (the last rack's uninstall removed it meanwhile) `remake`
+ * makes it again before the one retry.
+ */
+export type TemplateBucket = string | { name: string; expectedOwner: string; remake: () => Promise<void> };
 
 /** What the engine asks about before it changes anything: the change set's changes, in CloudFormation's words. */
 export interface ReviewRequest {
