@@ -13,7 +13,6 @@ import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import type { STSClient } from "@aws-sdk/client-sts";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
@@ -115,10 +114,6 @@ export class AwsClients {
 
   serviceQuotas(): Promise<ServiceQuotasClient> {
     return this.client("ServiceQuotas", async () => new (sdk.serviceQuotas()).ServiceQuotasClient(this.config()));
-  }
-
-  sts(): Promise<STSClient> {
-    return this.client("STS", async () => new (sdk.sts()).STSClient(this.config()));
   }
 
   /** The region every client uses, resolved the SDK's way; throws if there is none. */

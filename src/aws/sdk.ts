@@ -22,6 +22,5 @@ export const sdk = {
   ecr: () => require("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr"),
   lambda: () => require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda"),
   cloudWatchLogs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),
-  sts: () => require("@aws-sdk/client-sts") as typeof import("@aws-sdk/client-sts"),
   serviceQuotas: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
 };

@@ -44,7 +44,7 @@ describe("racknet releases", () => {
       [2, "deploy", "succeeded", true, "nginx:1.28"],
       [1, "deploy", "succeeded", false, "nginx:1.27"],
     ]);
-    expect(result.releases[0]).toMatchObject({ by: "arn:aws:iam::123456789012:user/deployer", imagesKept: true, manifestKept: true, rollbackOf: null });
+    expect(result.releases[0]).toMatchObject({ by: "arn:aws:iam::123456789012:user/racknet-test", imagesKept: true, manifestKept: true, rollbackOf: null });
     // Stored encrypted, outside the app environment's path (the execution role reads that one).
     const stored = h.parameters.values.get("/racknet/prod/releases/shop/000001");
     expect(stored?.type).toBe("SecureString");

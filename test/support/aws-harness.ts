@@ -69,7 +69,6 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
@@ -271,7 +270,6 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(PutImageCommand, (input) => registry.putImage(input)),
     handle(BatchDeleteImageCommand, (input) => registry.batchDeleteImage(input)),
   ]);
-  stub("STS", STSClient, [handle(GetCallerIdentityCommand, () => ({ Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/deployer", UserId: "AIDATESTER" }))]);
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
