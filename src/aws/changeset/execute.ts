@@ -97,5 +97,11 @@ export async function failed(run: Run, stackName: string, operation: string, res
   if (details.length > 0) diagnosis.details = details;
   run.emit({ type: "failed", what: run.options.what, diagnosis });
   const cause = diagnosis.rootCause ? `${diagnosis.rootCause.logicalId}: ${diagnosis.rootCause.reason ?? diagnosis.rootCause.status}` : (diagnosis.statusReason ?? "see the stack events");
+  // Someone cancelled it (`racknet apps cancel`, or CancelUpdateStack by hand): no failure to fix.
+  if (result.status === "UPDATE_ROLLBACK_COMPLETE" && !diagnosis.rootCause && /update cancelled/i.test(diagnosis.statusReason ?? "")) {
+    return new AwsOperationFailed(`the update of ${run.options.what} was cancelled (CancelUpdateStack: \`racknet apps cancel\` or by hand) and rolled back (UPDATE_ROLLBACK_COMPLETE): the previous version runs`, {
+      fix: "run the command again when the change should go ahead",
+    });
+  }
   return new AwsOperationFailed(`the ${operation} of ${run.options.what} failed (${result.status}): ${cause}`, { fix: diagnosis.recovery });
 }
