@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { awsClients, awsEnv, describeTestStack, startMoto } from "../support/moto.js";
 import { hasStackTrace, runCli, spawnCli } from "../support/cli.js";
+import { violations } from "../json/schemas.js";
 
 /**
  * `racknet apps cancel` and `deploy --timeout` on the patched moto (issue 24), whose updates
@@ -51,8 +52,14 @@ describe("an update that is cancelled is rolled back", () => {
     writeFileSync(manifest, web("nginx:1.28"));
     const deploy = spawnCli(["deploy", "-a", "shop", "-r", "slow", "-f", manifest, "--yes"], { env, timeoutMs: 120_000 });
     await deploy.waitForStderr(/updating app shop/, 60_000);
-    const cancelled = await runCli(["apps", "cancel", "shop", "-r", "slow", "--yes"], { env, timeoutMs: 120_000 });
+    const dry = await runCli(["apps", "cancel", "shop", "-r", "slow", "--dry-run", "--json"], { env, timeoutMs: 60_000 });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(violations("apps-cancel", JSON.parse(dry.stdout))).toBe("");
+    expect(JSON.parse(dry.stdout)).toMatchObject({ outcome: "dry-run", status: "UPDATE_IN_PROGRESS" });
+    const cancelled = await runCli(["apps", "cancel", "shop", "-r", "slow", "--yes", "--json"], { env, timeoutMs: 120_000 });
     expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(violations("apps-cancel", JSON.parse(cancelled.stdout))).toBe("");
+    expect(JSON.parse(cancelled.stdout)).toEqual({ app: "shop", rack: "slow", outcome: "cancelled", status: "UPDATE_ROLLBACK_COMPLETE", stillRunning: expect.arrayContaining(["WebService"]) });
     expect(cancelled.stderr).toContain("the update of app shop on rack slow was cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE): the previous version runs");
     const deployed = await deploy.done;
     expect(deployed.code).toBe(3);
