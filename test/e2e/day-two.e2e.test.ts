@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, StopTaskCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import { awsClients, awsEnv, describeTestStack, startMoto } from "../support/moto.js";
 import { hasStackTrace, runCli } from "../support/cli.js";
@@ -136,9 +136,19 @@ describe("day two on a private rack", () => {
       expect(task.taskDefinitionArn).toBe(found?.taskDefinition);
       const details = Object.fromEntries((task.attachments?.[0]?.details ?? []).map((detail) => [detail.name, detail.value]));
       expect(privateSubnets).toContain(details.subnetId);
-      const eni = (await aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [details.networkInterfaceId ?? ""] }))).NetworkInterfaces?.[0];
-      expect(eni?.Association?.PublicIp).toBeUndefined();
     }
+
+    // A detached task runs on: its network interface, in a private subnet, has no public IP.
+    const detached = await runCli(["run", "web", "-r", "two", "-a", "shop", "--detach", "--json"], { env, timeoutMs: 120_000 });
+    expect(detached.code, detached.stderr).toBe(0);
+    const taskArn = (JSON.parse(detached.stdout) as { taskArn: string }).taskArn;
+    const [running] = (await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks ?? [];
+    const details = Object.fromEntries((running?.attachments?.[0]?.details ?? []).map((detail) => [detail.name, detail.value]));
+    expect(privateSubnets).toContain(details.subnetId);
+    const eni = (await aws.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [details.networkInterfaceId ?? ""] }))).NetworkInterfaces?.[0];
+    expect(eni?.SubnetId).toBe(details.subnetId);
+    expect(eni?.Association?.PublicIp).toBeUndefined();
+    await aws.ecs.send(new StopTaskCommand({ cluster, task: taskArn, reason: "the test is done with it" }));
   });
 
   it("exec on an app without Exec=Yes is refused, naming the command that turns it on; without the plugin, how to install it", async () => {
