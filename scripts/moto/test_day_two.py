@@ -135,13 +135,3 @@ def update_takes_time_and_cancel_update_stack_rolls_it_back(aws: Clients) -> Non
     finally:
         del os.environ["MOTO_CLOUDFORMATION_UPDATE_SECONDS"]
 
-
-@test
-def stopped_task_releases_its_network_interface(aws: Clients) -> None:
-    task, cluster, _ = _run_one(aws, ["echo", "done"])
-    eni = next(detail["value"] for detail in task["attachments"][0]["details"] if detail["name"] == "networkInterfaceId")
-    for _ in range(10):
-        if aws.ecs.describe_tasks(cluster=cluster, tasks=[task["taskArn"]])["tasks"][0]["lastStatus"] == "STOPPED":
-            break
-    remaining = aws.ec2.describe_network_interfaces(Filters=[{"Name": "network-interface-id", "Values": [eni]}])["NetworkInterfaces"]
-    expect_equal(remaining, [], "a stopped task's network interface is deleted")

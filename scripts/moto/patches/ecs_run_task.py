@@ -7,7 +7,6 @@ import shlex
 import time
 from typing import Any
 
-from moto.ec2.models import ec2_backends
 from moto.ecs import models as ecs_models
 from moto.logs.models import logs_backends
 
@@ -70,10 +69,8 @@ def restore_run_task_containers_run_their_command() -> None:
     `exitCode`, the task's `stopCode` EssentialContainerExited, `stoppedReason` "Essential
     container in task exited" and `stoppedAt`; a container has no exitCode before it stops
     (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Container.html). A task
-    stopped by StopTask shows `stopCode` UserInitiated and the given reason. A stopped Fargate
-    task's network interface is detached and deleted (its attachment DELETED). moto ran nothing,
-    wrote no log, showed every container PENDING with exitCode 0, also once STOPPED, and kept
-    the task's network interface in its subnet forever.
+    stopped by StopTask shows `stopCode` UserInitiated and the given reason. moto ran nothing,
+    wrote no log, and showed every container PENDING with exitCode 0, also once STOPPED.
     moto cannot run the container: the command is read as the CodeBuild emulation reads a
     buildspec command (`echo`, `exit N`, `false`, `&&`, `;`, `||`, `$VAR`); `sh -c SCRIPT` runs
     SCRIPT so; anything else is taken to succeed (docs/moto.md, "ECS one-off tasks")."""
@@ -108,16 +105,6 @@ def restore_run_task_containers_run_their_command() -> None:
         for one in task.containers:
             one.last_status = "STOPPED"
             one.exitCode = None if user is not None else getattr(task, "_racknet_exit_code", 0)
-        # Fargate detaches and deletes a stopped task's network interface.
-        ec2 = ec2_backends[task._account_id][task.region_name]
-        for attachment in task.attachments:
-            for detail in attachment.get("details", []):
-                if detail.get("name") == "networkInterfaceId":
-                    try:
-                        ec2.delete_network_interface(detail["value"])
-                    except Exception:  # already gone
-                        pass
-            attachment["status"] = "DELETED"
 
     def describe_tasks(self: Any, cluster_str: str, tasks: list[str]) -> list[Any]:
         found = original_describe(self, cluster_str, tasks)
