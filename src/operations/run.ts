@@ -1,7 +1,7 @@
 import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../core/errors.js";
 import { abortableSleep, type Sleep } from "../aws/changeset/pacing.js";
 import { describeTask, readStream, serviceSetup, startTask, stopTask } from "../aws/run-task.js";
-import { APP_TAG, RACK_TAG, RUN_STARTED_BY, SERVICE_TAG, runTaskGroup } from "../names/index.js";
+import { APP_TAG, RACK_TAG, RUN_STARTED_BY, runTaskGroup } from "../names/index.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
@@ -37,7 +37,8 @@ const POLL_MS = { first: 1_000, max: 3_000 };
  * groups, never with a public IP on a private rack; its log lines printed as they come, and
  * the container's exit code as racknet's. `--detach` prints the task id and exits 0. Ctrl-C
  * and `--timeout` stop the task (StopTask) and say so. Tasks are started by `racknet-run` in
- * group `racknet-run:<app>`, so that they can be found before the app or rack goes.
+ * group `racknet-run:<app>`; `apps delete` and `rack uninstall` stop them first, finding them by
+ * their task definition's family (src/steps/task-stopping.ts).
  */
 export async function run(context: Context, args: RunArgs): Promise<void> {
   await runOneOff(context, args, abortableSleep);
@@ -65,7 +66,8 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
     ...(command ? { command } : {}),
     startedBy: RUN_STARTED_BY,
     group: runTaskGroup(app),
-    tags: { [RACK_TAG]: rack.rack, [APP_TAG]: app, [SERVICE_TAG]: args.service },
+    // Not the service's own tags: the private network would name a one-off task as one of the service's containers.
+    tags: { [RACK_TAG]: rack.rack, [APP_TAG]: app },
   });
   if ("failure" in started) throw new AwsOperationFailed(`ECS did not start a task for ${args.service}: ${started.failure}`, { fix: "check the cluster's capacity and the service's task definition with `racknet apps info`" });
   const taskArn = started.task.taskArn ?? "";

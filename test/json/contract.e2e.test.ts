@@ -6,10 +6,9 @@ import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } fro
 import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { AuthorizeSecurityGroupIngressCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { DeleteParameterCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
-import { StopTaskCommand } from "@aws-sdk/client-ecs";
 import { COMMANDS } from "../../src/commands/index.js";
 import { operationJournalParameter } from "../../src/names/index.js";
-import { awsClients, awsEnv, describeTestStack, startMoto, type MotoServer } from "../support/moto.js";
+import { awsClients, awsEnv, startMoto, type MotoServer } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
 import { nonCamelKeys, schemaName, violations } from "./schemas.js";
 
@@ -235,11 +234,8 @@ describe("the --json contract, command by command", () => {
     expect(await check(["releases", "rollback"], "success", ["releases", "rollback", "1", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", rollbackOf: 1 });
     await check(["releases", "rollback"], "error", ["releases", "rollback", "99", "-a", "shop", "-r", RACK, "--yes"]);
 
-    const detached = await check(["run"], "success", ["run", "web", "-a", "shop", "-r", RACK, "--detach"]);
-    expect(detached).toMatchObject({ service: "web", outcome: "detached", exitCode: null });
-    // A detached task runs on; stopped here so that the rack can go at the end (apps delete does not stop one-off tasks yet).
-    const cluster = (await describeTestStack(aws.cloudFormation, RACK)).outputs.Cluster ?? "";
-    await aws.ecs.send(new StopTaskCommand({ cluster, task: String(detached.taskArn), reason: "the test is done with it" }));
+    // A detached task runs on: `apps delete` stops it before the app goes (below).
+    expect(await check(["run"], "success", ["run", "web", "-a", "shop", "-r", RACK, "--detach"])).toMatchObject({ service: "web", outcome: "detached", exitCode: null });
     expect(await check(["run"], "success", ["run", "worker", "-a", "shop", "-r", RACK, "--json", "--", "echo", "hi"])).toMatchObject({ service: "worker", outcome: "exited", exitCode: 0 });
     await check(["run"], "error", ["run", "nosuch", "-a", "shop", "-r", RACK]);
 
