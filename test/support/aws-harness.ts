@@ -70,7 +70,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -222,6 +222,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),
     handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+    handle(ListParameterTagsCommand, (input) => parameters.listTagsForResource(input)),
     handle(DescribeParametersCommand, (input) => parameters.describeParameters(input)),
   ]);
   stub("KMS", KMSClient, [
