@@ -22,6 +22,7 @@ import rackParamsSet from "./rack-params-set.js";
 import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
+import rackUpdate from "./rack-update.js";
 import racks from "./racks.js";
 import services from "./services.js";
 
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackInstall,
   rackParams,
   rackParamsSet,
+  rackUpdate,
   rackTemplate,
   rackCa,
   rackDrift,

@@ -43,6 +43,8 @@ export const RackOutput = {
   BuildProject: "BuildProject",
   /** The CloudWatch Logs group of the builds' logs. */
   BuildLogGroup: "BuildLogGroup",
+  /** The rack template's version, `<racknet version>+<digest>` (rack-version.ts); absent on racks installed before it was recorded. */
+  TemplateVersion: "TemplateVersion",
 } as const;
 
 export type RackOutputName = keyof typeof RackOutput;

@@ -6,6 +6,7 @@ import { dnsFragment } from "./rack-dns.js";
 import { clusterFragment } from "./rack-cluster.js";
 import { rackOutputs } from "./rack-outputs.js";
 import { buildFragment } from "./rack-build.js";
+import { stampTemplateVersion } from "./rack-version.js";
 
 export { RackCondition, RackResource } from "./rack-ids.js";
 
@@ -29,7 +30,7 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     Resources: {},
     Outputs: rackOutputs(),
   };
-  return merge(
+  const merged = merge(
     template,
     rackParametersFragment(),
     networkFragment(),
@@ -39,4 +40,6 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     buildFragment(),
     ...(options.extra ?? []),
   );
+  // Last: the version is a digest of everything above (rack-version.ts).
+  return stampTemplateVersion(merged, options.version);
 }

@@ -37,6 +37,7 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::Lambda::Function": "none",
   "AWS::Lambda::Permission": "none",
   "AWS::Events::Rule": "none",
+  "AWS::SSM::Parameter": "none",
   // CodeBuild acts as the project's own service role (BuildRole), also for its network interfaces in a VPC.
   "AWS::CodeBuild::Project": "none",
 };

@@ -1,0 +1,233 @@
+import { readFileSync } from "node:fs";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { CreateChangeSetCommand, ExecuteChangeSetCommand, type CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
+import type { Template } from "../../src/templates/cfn.js";
+import { run as rackUpdate } from "../../src/operations/rack-update.js";
+import { run as rackShow } from "../../src/operations/rack-show.js";
+import { run as racks } from "../../src/operations/racks.js";
+import { latestTemplateVersion } from "../../src/steps/rack-template.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
+import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
+
+/**
+ * `racknet rack update` (SPEC section 7) on the in-memory AWS, from racks installed with the
+ * templates earlier racknets deployed (test/fixtures/rack-templates/README.md): 4b80fbc is
+ * the release before the template recorded its version, 8fafb4b the one before BuildInstance.
+ */
+
+/**
+ * While `template` is set, `rack install` deploys it instead of this racknet's (the racknet of
+ * that day); with `padding`, this racknet's template carries that many bytes more (in its
+ * Metadata, as test/support/pad-rack-template.mjs does for the built CLI).
+ */
+const installing = vi.hoisted(() => ({ template: undefined as Template | undefined, padding: 0 }));
+vi.mock("../../src/steps/rack-template.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/steps/rack-template.js")>();
+  const fullRackTemplate = (defaults?: Record<string, string>): Template => {
+    if (installing.template) return structuredClone(installing.template);
+    const template = real.fullRackTemplate(defaults);
+    return installing.padding > 0 ? { ...template, Metadata: { ...template.Metadata, Padding: "x".repeat(installing.padding) } } : template;
+  };
+  return { ...real, fullRackTemplate };
+});
+
+const fixture = (commit: string): Template => JSON.parse(readFileSync(new URL(`../fixtures/rack-templates/${commit}.json`, import.meta.url), "utf8")) as Template;
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+});
+afterEach(() => {
+  installing.template = undefined;
+  installing.padding = 0;
+  h.restore();
+});
+
+/**
+ * `rack install` as the racknet that made `template` did it: its template, and only the
+ * parameters that template declares (an older racknet knew no others).
+ */
+async function installedWith(template: Template, name: string, params: string[] = []): Promise<void> {
+  installing.template = template;
+  answerCreateChangeSet((input) => h.cloudFormation.createChangeSet({ ...input, Parameters: (input.Parameters ?? []).filter((parameter) => (parameter.ParameterKey ?? "") in template.Parameters) }));
+  try {
+    await installedRack(h, name, params);
+  } finally {
+    installing.template = undefined;
+    answerCreateChangeSet((input) => h.cloudFormation.createChangeSet(input));
+  }
+}
+
+function answerCreateChangeSet(answer: (input: CreateChangeSetCommandInput) => unknown): void {
+  h.stubs.CloudFormation?.on(CreateChangeSetCommand).callsFake(async (input: CreateChangeSetCommandInput) => answer(input));
+}
+
+function update(options: { apps?: boolean } = {}) {
+  Object.assign(h.options, { rack: "prod", yes: true });
+  return h.run(rackUpdate, options);
+}
+
+async function shown(): Promise<{ text: string; json: { template: { version: string | null; latest: string; standing: string } } }> {
+  Object.assign(h.options, { rack: "prod", json: false });
+  const text = await h.run(rackShow, undefined);
+  Object.assign(h.options, { json: true });
+  const json = JSON.parse((await h.run(rackShow, undefined)).stdout) as { template: { version: string | null; latest: string; standing: string } };
+  Object.assign(h.options, { json: false });
+  return { text: text.stdout + text.stderr, json };
+}
+
+/** The stacks CloudFormation changed, in order. */
+const executed = () => h.cloudFormation.operations.filter((operation) => operation.operation === "execute" && operation.type === "UPDATE").map((operation) => operation.stackName);
+
+describe("racknet rack update: a rack already on this racknet's template", () => {
+  it("no changes, exit 0, nothing written", async () => {
+    await installedRack(h, "prod");
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`no changes: rack prod already runs this racknet's template ${latestTemplateVersion()}`);
+    expect(result.writes).toEqual([]);
+  });
+
+  it("`racknet rack` and `racknet racks` say it is up to date", async () => {
+    await installedRack(h, "prod");
+    const { text, json } = await shown();
+    expect(text).toMatch(new RegExp(`Template\\s+${latestTemplateVersion().replace("+", "\\+")}, up to date`));
+    expect(json.template).toEqual({ version: latestTemplateVersion(), latest: latestTemplateVersion(), standing: "current" });
+  });
+});
+
+describe("racknet rack update: a rack installed by the previous release", () => {
+  it("`racknet rack` says it is behind, naming the command; `racknet racks` too", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    const { text, json } = await shown();
+    expect(text).toMatch(/Template\s+none recorded, behind this racknet's .*`racknet rack update -r prod` moves it/);
+    expect(json.template).toEqual({ version: null, latest: latestTemplateVersion(), standing: "behind" });
+    Object.assign(h.options, { json: false });
+    const listed = await h.run(racks, undefined);
+    expect(listed.stdout).toMatch(/prod\s+CREATE_COMPLETE\s+0\.1\.0\s+behind: rack update/);
+  });
+
+  it("the plan: what the new template adds, the template versions, priced; --dry-run changes nothing", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    h.options.dryRun = true;
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Add\s+TemplateBucketPolicy\s+AWS::S3::BucketPolicy/);
+    expect(result.stderr).toMatch(/Add\s+RackTemplateVersion\s+AWS::SSM::Parameter/);
+    expect(result.stderr).toContain(`rack prod moves from the rack template none recorded (installed before racknet recorded it) to this racknet's ${latestTemplateVersion()}; every parameter it has keeps its value`);
+    expect(result.stderr).toMatch(/\$[\d.]+\/month/);
+    expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBeUndefined();
+  });
+
+  it("applied: every stored parameter kept, the template and version recorded, `racknet rack` says up to date after", async () => {
+    await installedWith(fixture("4b80fbc"), "prod", ["Internal=Yes", "Domain=apps.example.com", "BuildInstance=medium"]);
+    const before = { ...h.cloudFormation.stack("prod")?.parameters };
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`rack prod updated to racknet's template ${latestTemplateVersion()}`);
+    const stack = h.cloudFormation.stack("prod");
+    expect(stack?.parameters).toEqual(before);
+    expect(stack?.parameters).toMatchObject({ Internal: "Yes", Domain: "apps.example.com", BuildInstance: "BUILD_GENERAL1_MEDIUM" });
+    expect(stack?.outputs.TemplateVersion).toBe(latestTemplateVersion());
+    expect(Object.keys(stack?.resources ?? {})).toContain("TemplateBucketPolicy");
+    expect((await shown()).json.template.standing).toBe("current");
+    // Once more: nothing left to do.
+    const again = await update();
+    expect(again.stderr).toContain("no changes: rack prod already runs this racknet's template");
+  });
+
+  it("a template over 51,200 bytes goes through the rack's own bucket, removed once CloudFormation has it", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    const bucket = h.cloudFormation.stack("prod")?.outputs.TemplateBucket ?? "";
+    installing.padding = 12_000;
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    const create = result.calls.find((call) => call.operation === "CloudFormation.CreateChangeSet");
+    expect(create?.input.TemplateBody).toBeUndefined();
+    expect(String(create?.input.TemplateURL)).toMatch(new RegExp(`^https://${bucket}\\.s3\\.`));
+    expect(result.calls.map((call) => call.operation)).toContain("S3.PutObject");
+    expect(h.objects.buckets.get(bucket)?.size ?? 0).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBe(latestTemplateVersion());
+  });
+
+  it("the apps keep running: each app stack moved only where its rack facts changed, and left UPDATE_COMPLETE or as it was", async () => {
+    await installedWith(fixture("4b80fbc"), "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    await deployedApp(h, "prod", "billing", INTERNAL_API);
+    const apps = { shop: { ...h.cloudFormation.stack("prod-shop")?.parameters }, billing: { ...h.cloudFormation.stack("prod-billing")?.parameters } };
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod-shop")?.parameters).toEqual(apps.shop);
+    expect(h.cloudFormation.stack("prod-billing")?.parameters).toEqual(apps.billing);
+    expect(executed()).toEqual(["prod"]);
+  });
+});
+
+describe("racknet rack update: parameters", () => {
+  it("a parameter the new template adds gets its default, and the plan says so", async () => {
+    await installedWith(fixture("8fafb4b"), "prod", ["Internal=Yes"]);
+    expect(h.cloudFormation.stack("prod")?.parameters.BuildInstance).toBeUndefined();
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("parameters new in this racknet's rack template, given their defaults: BuildInstance=BUILD_GENERAL1_SMALL");
+    expect(result.stderr).toMatch(/Add\s+BuildProject\s+AWS::CodeBuild::Project/);
+    expect(h.cloudFormation.stack("prod")?.parameters).toMatchObject({ BuildInstance: "BUILD_GENERAL1_SMALL", Internal: "Yes" });
+  });
+
+  it("a parameter the new template no longer has is dropped, and the plan says so with its value", async () => {
+    const old = fixture("4b80fbc");
+    old.Parameters.LegacyFlag = { Type: "String", Default: "" };
+    await installedWith(old, "prod");
+    // The racknet of that day gave it a value.
+    const stack = h.cloudFormation.stack("prod");
+    if (stack) stack.parameters.LegacyFlag = "on";
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain("parameters this racknet's rack template no longer has, dropped with their values: LegacyFlag=on");
+    expect(h.cloudFormation.stack("prod")?.parameters.LegacyFlag).toBeUndefined();
+  });
+
+  it("--json: the versions, the parameters added and dropped, the plan", async () => {
+    await installedWith(fixture("8fafb4b"), "prod");
+    Object.assign(h.options, { json: true, dryRun: true });
+    const result = await update();
+    const json = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }], dropped: [] }, apps: [] });
+    expect(json.plan).toBeDefined();
+  });
+});
+
+describe("racknet rack update: refusals, nothing changed", () => {
+  it("refused while an app's stack has an update running, naming it", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const shop = h.cloudFormation.stack("prod-shop");
+    if (shop) shop.status = "UPDATE_IN_PROGRESS";
+    const result = await update();
+    expect(result.exitCode, String((result.error as Error | undefined)?.stack)).toBe(1);
+    expect(result.stderr).toContain("rack prod cannot be updated now: stack prod-shop is UPDATE_IN_PROGRESS; nothing was changed");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBeUndefined();
+  });
+
+  it("refused while the rack's own stack is busy", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    const rack = h.cloudFormation.stack("prod");
+    if (rack) rack.status = "UPDATE_ROLLBACK_IN_PROGRESS";
+    const result = await update();
+    expect(result.exitCode, String((result.error as Error | undefined)?.stack)).toBe(1);
+    expect(result.stderr).toContain("stack prod is UPDATE_ROLLBACK_IN_PROGRESS");
+    expect(resourceWrites(result)).toEqual([]);
+  });
+
+  it("a rack a newer racknet updated is never moved back", async () => {
+    await installedRack(h, "prod");
+    const rack = h.cloudFormation.stack("prod");
+    if (rack) rack.outputs.TemplateVersion = "9.0.0+0123456789ab";
+    const result = await update();
+    expect(result.exitCode, String((result.error as Error | undefined)?.stack)).toBe(1);
+    expect(result.stderr).toContain(`rack prod runs the rack template 9.0.0+0123456789ab, newer than this racknet's ${latestTemplateVersion()}; nothing was changed`);
+    expect(resourceWrites(result)).toEqual([]);
+  });
+});
