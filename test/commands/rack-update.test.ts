@@ -231,3 +231,67 @@ describe("racknet rack update: refusals, nothing changed", () => {
     expect(resourceWrites(result)).toEqual([]);
   });
 });
+
+describe("racknet rack update: the apps after the rack", () => {
+  /** The new template gives the external listener a new ARN (as a replaced listener would): the apps on it must follow. */
+  async function listenerReplaced(): Promise<string> {
+    await installedWith(fixture("4b80fbc"), "prod", ["Internal=Yes"]);
+    await deployedApp(h, "prod", "billing", PUBLIC_WEB);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const replaced = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/prod-External/0123456789abcdef/fedcba9876543210";
+    h.cloudFormation.overrideOutputs("prod", { ExternalListener: replaced });
+    return replaced;
+  }
+
+  it("an app whose rack facts the new template changes moves onto them after the rack, each through its own change set", async () => {
+    const replaced = await listenerReplaced();
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(executed()).toEqual(["prod", "prod-billing", "prod-shop"]);
+    for (const app of ["prod-billing", "prod-shop"]) expect(h.cloudFormation.stack(app)?.parameters.ExternalListener).toBe(replaced);
+    expect(result.stderr).toContain("app shop: services take the rack's new ExternalListener");
+  });
+
+  it("Ctrl-C while an app moves (--apps): exit 130, that app's update goes on in AWS, the others not started; running it again finishes", async () => {
+    const replaced = await listenerReplaced();
+    const billing = h.cloudFormation.stack("prod-billing")?.id;
+    h.stubs.CloudFormation?.on(ExecuteChangeSetCommand).callsFake(async (input: { ChangeSetName?: string; StackName?: string }) => {
+      const answer = h.cloudFormation.executeChangeSet(input);
+      if (input.StackName === billing) process.emit("SIGINT");
+      return answer;
+    });
+    const result = await update({ apps: true });
+    expect(result.exitCode).toBe(130);
+    const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));
+    expect(error).toContain("stopped watching: the update of app billing on rack prod continues in AWS");
+    expect(error).toContain(`done: rack prod to template ${latestTemplateVersion()}`);
+    expect(error).toContain("still running in AWS: app billing");
+    expect(error).toContain("not started: app shop");
+    expect(error).toMatch(/then run `racknet rack update -r prod --apps` again to finish/);
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.ExternalListener).not.toBe(replaced);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+
+    Object.assign(h.options, { json: false });
+    const shown = await h.run(rackShow, undefined);
+    expect(shown.stderr).toContain("finish it with `racknet rack update -r prod --apps`");
+
+    h.stubs.CloudFormation?.on(ExecuteChangeSetCommand).callsFake(async (input: { ChangeSetName?: string; StackName?: string }) => h.cloudFormation.executeChangeSet(input));
+    const again = await update({ apps: true });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toContain("finishing racknet rack update");
+    expect(executed().filter((stack) => stack === "prod")).toHaveLength(1);
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.ExternalListener).toBe(replaced);
+    expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
+  });
+
+  it("another operation left unfinished on the rack: refused, naming the command that finishes it", async () => {
+    await listenerReplaced();
+    h.cloudFormation.failNext("prod-billing", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
+    const failed = await update();
+    expect(failed.exitCode).toBe(3);
+    Object.assign(h.options, { rack: "prod", yes: true });
+    const other = await h.run((await import("../../src/operations/rack-params-set.js")).run, { params: ["Domain=example.com"] });
+    expect(other.exitCode).toBe(1);
+    expect(other.stderr).toContain("finish it first with `racknet rack update -r prod`");
+  });
+});
