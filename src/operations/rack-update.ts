@@ -77,6 +77,8 @@ async function updateRack(context: Context, withApps: boolean): Promise<RackUpgr
     key,
     command,
     stacks: [rack.name, ...apps.map((app) => app.name)],
+    // A stopped update to another racknet's template (or without --apps) is finished by this one, its way.
+    supersedes: [OPERATION],
     steps: [{ id: "rack", what: `rack ${rack.rack} to template ${standing.latest}` }, ...behind.map((app) => ({ id: `app:${app.app}`, what: appStepWords(app, withApps) }))],
   };
   return runOperation(context, scope, plan, async ({ journal }) => {

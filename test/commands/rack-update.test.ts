@@ -295,3 +295,29 @@ describe("racknet rack update: the apps after the rack", () => {
     expect(other.stderr).toContain("finish it first with `racknet rack update -r prod`");
   });
 });
+
+describe("racknet rack update: a stopped update of another racknet", () => {
+  it("is taken over: a later racknet's update finishes the job its own way instead of refusing for ever", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const stopped = {
+      v: 1,
+      operation: "rack update",
+      key: "0.0.9+000000000000",
+      command: "racknet rack update -r prod",
+      startedAt: "2026-12-01T09:00:00.000Z",
+      updatedAt: "2026-12-01T09:05:00.000Z",
+      state: "stopped",
+      stoppedBecause: "interrupted",
+      steps: [
+        { id: "rack", what: "rack prod to template 0.0.9+000000000000", state: "done" },
+        { id: "app:shop", what: "app shop: onto the rack's new facts", state: "pending" },
+      ],
+    };
+    h.parameters.putParameter({ Name: "/racknet/prod/journal/rack", Value: JSON.stringify(stopped) });
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBe(latestTemplateVersion());
+    expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
+  });
+});
