@@ -5,7 +5,7 @@ export default defineCommand({
   summary: "move a rack installed by an older racknet to this racknet's rack template, through a change set, keeping its parameters and apps",
   example: "racknet rack update -r production",
   options: {
-    apps: option.flag("--apps", "also update every app stack now, each through its own change set (otherwise each follows on its next deploy)"),
+    apps: option.flag("--apps", "take every app into the update, each through its own change set onto the rack's facts, whether or not they changed (each app takes this racknet's app template on its next deploy)"),
   },
   changesAws: true,
   uses: ["rack", "json"],

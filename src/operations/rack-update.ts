@@ -123,7 +123,7 @@ function refuseBusy(rack: RackInfo, apps: readonly AppInfo[]): void {
 }
 
 function appStepWords(app: AppInfo, withApps: boolean): string {
-  return withApps ? `app ${app.app}: onto the rack's new facts and this racknet's version` : `app ${app.app}: onto the rack's new facts`;
+  return withApps ? `app ${app.app}: through its own change set onto the rack's facts` : `app ${app.app}: onto the rack's new facts`;
 }
 
 interface StackUpgrade {
@@ -196,9 +196,10 @@ async function templateBucketOf(context: Context, rack: RackInfo): Promise<Templ
 function appNotes(apps: readonly AppInfo[], withApps: boolean): string[] {
   if (apps.length === 0) return [];
   const names = apps.map((app) => app.app).join(", ");
+  const next = "each app takes this racknet's app template on its next `racknet deploy`";
   return withApps
-    ? [`then each of ${apps.length} app(s) (${names}) is updated through its own change set: onto the rack's new facts, and to this racknet's version`]
-    : [`then the app(s) whose rack facts change (of ${names}) move onto them by a rolling deployment; each app takes this racknet's app template on its next deploy (or with --apps)`];
+    ? [`then each of ${apps.length} app(s) (${names}) is updated through its own change set onto the rack's facts; ${next}`]
+    : [`then the app(s) whose rack facts change (of ${names}) move onto them by a rolling deployment; ${next}`];
 }
 
 /** Each app onto the rack's current facts, in order, each one journaled; the first failure stops the run. */
