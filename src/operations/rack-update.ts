@@ -17,7 +17,8 @@ import { costOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { operationPort } from "../steps/review.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { renewRackCertificates } from "../steps/renewal.js";
-import { fullRackTemplate, rackStanding } from "../steps/rack-template.js";
+import { fullRackTemplate } from "../steps/rack-template.js";
+import { rackStanding } from "../steps/rack-standing.js";
 import { prepareStagingBucket } from "../steps/staging-bucket.js";
 import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
 import { readJournal, type Journal } from "../steps/journal.js";
@@ -56,7 +57,7 @@ export async function run(context: Context, args: { apps?: boolean }): Promise<v
 
 async function updateRack(context: Context, withApps: boolean): Promise<RackUpgradeResult> {
   const rack = await resolveRack(context);
-  const standing = rackStanding(rack);
+  const standing = await rackStanding(rack);
   refuseAhead(rack.rack, standing);
   const scope = { rack: rack.rack };
   const [apps, previous] = await Promise.all([listApps(await context.aws.cloudFormation(), rack.rack), readJournal(context, scope)]);

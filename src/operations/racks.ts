@@ -2,7 +2,7 @@ import type { Context } from "../runtime/context.js";
 import { listRacks } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
 import { rackInfo } from "../steps/resolve.js";
-import { rackStanding } from "../steps/rack-template.js";
+import { rackStanding } from "../steps/rack-standing.js";
 import { shortParameters, type TemplateView } from "../ui/rack-summary.js";
 
 /** The TEMPLATE column: where each rack stands against this racknet's template, in a word or two. */
@@ -16,13 +16,15 @@ const STANDING_WORDS: Record<TemplateView["standing"], string> = {
 export async function run(context: Context): Promise<void> {
   const racks = await listRacks(await context.aws.cloudFormation());
   // --json: every parameter by name, the shape `racknet rack` and `rack params` give.
-  const rows = racks.map((rack) => ({
-    name: rack.name,
-    status: rack.status,
-    version: rack.tags[VERSION_TAG] ?? null,
-    template: rackStanding(rack),
-    parameters: rackInfo(rack, rack.name).params,
-  }));
+  const rows = await Promise.all(
+    racks.map(async (rack) => ({
+      name: rack.name,
+      status: rack.status,
+      version: rack.tags[VERSION_TAG] ?? null,
+      template: await rackStanding(rack),
+      parameters: rackInfo(rack, rack.name).params,
+    })),
+  );
   context.printer.result(rows, () => {
     if (rows.length === 0) {
       context.printer.info("no racks in this region; create one with `racknet rack install NAME`");

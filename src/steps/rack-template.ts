@@ -1,8 +1,7 @@
 import { racknetVersion } from "../version.js";
 import { privateNetworkSyncFragment } from "../templates/rack-privnet-sync.js";
 import { rackTemplate } from "../templates/rack.js";
-import { TEMPLATE_VERSION_OUTPUT, templateStanding } from "../templates/rack-version.js";
-import type { TemplateView } from "../ui/rack-summary.js";
+import { TEMPLATE_VERSION_OUTPUT } from "../templates/rack-version.js";
 import type { Template } from "../templates/cfn.js";
 import { syncFunctionCode } from "../functions/privnet-sync/bundle.js";
 
@@ -20,17 +19,7 @@ export function fullRackTemplate(defaults: Readonly<Record<string, string>> = {}
   return template;
 }
 
-/** Where a deployed rack stands against this racknet's template (docs/decisions.md, "Rack updates"). */
-export function rackStanding(rack: { outputs: Readonly<Record<string, string>> }): TemplateView {
-  const version = rack.outputs[TEMPLATE_VERSION_OUTPUT] ?? null;
-  const latest = latestTemplateVersion();
-  return { version, latest, standing: templateStanding(version ?? undefined, latest) };
-}
-
-let latest: string | undefined;
-
-/** This racknet's rack template version, rendered once per process. */
-export function latestTemplateVersion(): string {
-  latest ??= String(fullRackTemplate().Outputs[TEMPLATE_VERSION_OUTPUT]?.Value);
-  return latest;
+/** This racknet's rack template version, rendered (src/steps/rack-standing.ts reads the one written at build time). */
+export function renderedTemplateVersion(): string {
+  return String(fullRackTemplate().Outputs[TEMPLATE_VERSION_OUTPUT]?.Value);
 }

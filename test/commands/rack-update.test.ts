@@ -5,7 +5,7 @@ import type { Template } from "../../src/templates/cfn.js";
 import { run as rackUpdate } from "../../src/operations/rack-update.js";
 import { run as rackShow } from "../../src/operations/rack-show.js";
 import { run as racks } from "../../src/operations/racks.js";
-import { latestTemplateVersion } from "../../src/steps/rack-template.js";
+import { renderedTemplateVersion as latestTemplateVersion } from "../../src/steps/rack-template.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
