@@ -296,6 +296,24 @@ describe("racknet rack update: the apps after the rack", () => {
   });
 });
 
+describe("racknet rack update: a failure", () => {
+  it("the rack's update fails and rolls back: the root cause, exit 3, the rack as it was, no journal left; running it again updates it", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    h.cloudFormation.failNext("prod", { logicalId: "TemplateBucketPolicy", reason: "Access Denied" });
+    const failed = await update();
+    expect(failed.exitCode).toBe(3);
+    expect(failed.stderr).toMatch(/root cause: TemplateBucketPolicy \(AWS::S3::BucketPolicy\) UPDATE_FAILED/);
+    expect(h.cloudFormation.stack("prod")?.status).toBe("UPDATE_ROLLBACK_COMPLETE");
+    expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBeUndefined();
+    expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
+    expect(executed()).toEqual(["prod"]);
+    const again = await update();
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBe(latestTemplateVersion());
+  });
+});
+
 describe("racknet rack update: a stopped update of another racknet", () => {
   it("is taken over: a later racknet's update finishes the job its own way instead of refusing for ever", async () => {
     await installedWith(fixture("4b80fbc"), "prod");
