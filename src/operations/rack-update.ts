@@ -99,6 +99,8 @@ async function updateRack(context: Context, withApps: boolean): Promise<RackUpgr
     }
     // The rack as its update left it (the engine's last read), else read again; its apps beside it.
     const [refreshed, current] = await Promise.all([updatedStack ? rackInfo(updatedStack, rack.rack) : resolveRack(context), context.aws.cloudFormation().then((cfn) => listApps(cfn, rack.rack))]);
+    // A dry run of a rack already on this template: only apps would move, and none is moved.
+    if (context.options.dryRun) return { ...unchanged, outcome: sayWhatWouldMove(context, refreshed, current, journal), parameters, apps: [], ...shown };
     const reports = await moveApps(context, refreshed, current, journal);
     // The rack done before this run (or already current): the outcome is the apps'.
     outcome ??= reports.some((report) => report.outcome === "updated") ? "applied" : "no-changes";
@@ -201,6 +203,22 @@ function appNotes(apps: readonly AppInfo[], withApps: boolean): string[] {
   return withApps
     ? [`then each of ${apps.length} app(s) (${names}) is updated through its own change set onto the rack's facts; ${next}`]
     : [`then the app(s) whose rack facts change (of ${names}) move onto them by a rolling deployment; ${next}`];
+}
+
+/** The apps a run would move onto the rack's facts, named with what they would take; nothing is changed. */
+function sayWhatWouldMove(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal): DeployOutcome["kind"] {
+  const planned = new Set(journal.remaining().map((step) => step.id));
+  const moving = apps.flatMap((app) => {
+    const behind = factsBehind(rack, app);
+    return planned.has(`app:${app.app}`) && behind.length > 0 ? [`${app.app} (${behind.join(", ")})`] : [];
+  });
+  if (moving.length === 0) {
+    context.printer.info(`dry run: rack ${rack.rack} already runs this racknet's template, and every app has its facts: nothing would change`);
+    return "no-changes";
+  }
+  context.changesPending = true;
+  context.printer.info(`dry run: rack ${rack.rack} already runs this racknet's template; these apps would move onto its facts, each through its own change set: ${moving.join(", ")}`);
+  return "dry-run";
 }
 
 /** Each app onto the rack's current facts, in order, each one journaled; the first failure stops the run. */

@@ -284,6 +284,18 @@ describe("racknet rack update: the apps after the rack", () => {
     expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
   });
 
+  it("--dry-run of a stopped update whose rack is done: names the apps that would move and moves none", async () => {
+    const replaced = await listenerReplaced();
+    h.cloudFormation.failNext("prod-billing", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
+    expect((await update()).exitCode).toBe(3);
+    h.options.dryRun = true;
+    const dry = await update();
+    expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain("dry run: rack prod already runs this racknet's template; these apps would move onto its facts, each through its own change set: billing (ExternalListener), shop (ExternalListener)");
+    expect(dry.writes).not.toContain("CloudFormation.ExecuteChangeSet");
+    expect(h.cloudFormation.stack("prod-shop")?.parameters.ExternalListener).not.toBe(replaced);
+  });
+
   it("another operation left unfinished on the rack: refused, naming the command that finishes it", async () => {
     await listenerReplaced();
     h.cloudFormation.failNext("prod-billing", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
