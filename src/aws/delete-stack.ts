@@ -5,13 +5,18 @@ import { interruptible } from "./changeset/interrupt.js";
 import { isInProgress } from "./changeset/monitor.js";
 import { withRun, type Run } from "./changeset/run.js";
 import type { DeployOptions, EngineAws } from "./changeset/types.js";
-import { StackEventPoller } from "./stack-events.js";
+import { StackEventPoller, type StackActivity } from "./stack-events.js";
 import { describeStack, type StackInfo } from "./stacks.js";
 import { sdk } from "./sdk.js";
 
 export type DeleteOptions = DeployOptions & {
   /** A sentence about what outlives the stack (e.g. "the rack's CA is removed after"), handed to the review. */
   retainNote?: string;
+  /**
+   * After DELETE_FAILED, given the resources that failed: settle what held them (wait for
+   * what AWS releases by itself) and answer true to delete the stack once more.
+   */
+  retryAfterFailure?: (failedResources: readonly StackActivity[]) => Promise<boolean>;
 };
 
 export type DeleteOutcome = { kind: "absent" } | { kind: "dry-run" } | { kind: "deleted" };
@@ -52,7 +57,14 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
     // Not cut off by Ctrl-C: once sent, the deletion runs, and the user is told so.
     await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
     run.emit({ type: "started", what: options.what, operation: "delete", stackName });
-    const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
+    const ended = (status: string) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED";
+    let result = await followOperation(run, stack.id, stackName, poller, "delete", ended);
+    const failedResources = result.activities.filter((activity) => !activity.isStack && activity.status === "DELETE_FAILED");
+    if (result.status === "DELETE_FAILED" && options.retryAfterFailure && (await options.retryAfterFailure(failedResources))) {
+      // A stack in DELETE_FAILED is deleted again from where it stopped.
+      await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
+      result = await followOperation(run, stack.id, stackName, poller, "delete", ended);
+    }
     if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     return { kind: "deleted" };

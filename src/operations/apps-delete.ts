@@ -3,14 +3,14 @@ import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from 
 import { deleteRepository } from "../aws/ecr.js";
 import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
-import { describeStack, type AppInfo } from "../aws/stacks.js";
+import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
-import { resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
+import { findApp, resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort, type ReviewPort } from "../steps/review.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
@@ -46,8 +46,9 @@ export async function run(context: Context, args: { app: string }): Promise<void
   const scope = { rack: rack.rack, app: args.app };
   const previous = await readJournal(context, scope);
   // A stopped delete whose stack is already gone: only what lives outside it is left to remove.
-  const stackGone = previous?.operation === OPERATION && !(await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, args.app)));
-  const app = stackGone ? goneApp(rack, args.app) : await resolveApp(context, rack, args.app);
+  const found = previous?.operation === OPERATION ? await findApp(context, rack, args.app) : await resolveApp(context, rack, args.app);
+  const stackGone = !found;
+  const app = found ?? goneApp(rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
   // A dry run takes no lock: another racknet's pending change set means one is at work. A real run holds
   // the app's lock, so a pending racknet change set can only be a dead run's: it is deleted (runOperation).

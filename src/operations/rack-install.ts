@@ -2,11 +2,12 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
-import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
+import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { planJson } from "../plan/plan.js";
-import { renderTemplate } from "../templates/cfn.js";
+import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack } from "../aws/stacks.js";
 import { describeZones } from "../aws/zones.js";
@@ -64,12 +65,16 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const cfn = await context.aws.cloudFormation();
   let facts: AccountFacts;
   try {
-    facts = await accountFacts(context, cfn, args.name, params);
+    facts = await accountFacts(context, cfn, args.name, params, givesBuildInstance(args.params));
   } catch (error) {
     await (await lock.catch(() => undefined))?.release();
     throw error;
   }
   const { region, zones, unreserved } = facts;
+  const template = fullRackTemplate({}, { region });
+  if (!offersCodeBuild(region)) {
+    context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
+  }
   const azCount = zones.length;
   const defaults = defaultParams();
   const changes = (Object.keys(params) as (keyof RackParams)[])
@@ -82,7 +87,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // Under the lock no other racknet can change them: the stack and the CA's objects are read
   // once, beside the lock's own checks, and not again (docs/change-sets.md, "Critical path").
   const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name)] as const);
-  const body = renderTemplate(fullRackTemplate());
+  const body = renderTemplate(template);
   // Over the inline limit the template goes through S3, and at install the rack has no bucket yet.
   const throughS3 = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES;
   await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects] }) => {
@@ -106,13 +111,17 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           ...(stackNow ? {} : { existing: null, pending: [] }),
           template: { body },
           ...(staging ? { templateBucket: staging.target } : {}),
-          parameters: toCfnParameters(params, {
-            availabilityZones: zones,
-            rackCertificateArn: certificates.rack,
-            internalAppsCertificateArn: certificates.internalApps,
-            routerAppsCertificateArn: certificates.routerApps,
-            syncReservedConcurrency: syncReservedConcurrency(unreserved),
-          }),
+          // Only what the template declares: in a Region without CodeBuild it has no BuildInstance.
+          parameters: declaredBy(
+            template,
+            toCfnParameters(params, {
+              availabilityZones: zones,
+              rackCertificateArn: certificates.rack,
+              internalAppsCertificateArn: certificates.internalApps,
+              routerAppsCertificateArn: certificates.routerApps,
+              syncReservedConcurrency: syncReservedConcurrency(unreserved),
+            }),
+          ),
           tags: { [KIND_TAG]: "rack", [RACK_TAG]: args.name, [VERSION_TAG]: racknetVersion() },
           capabilities: ["CAPABILITY_IAM"],
           notes: [
@@ -171,7 +180,7 @@ interface AccountFacts {
  * quotas, judged once the zones are chosen, before anything is made: enough Elastic IPs,
  * VPCs, internet gateways and NAT gateways.
  */
-async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams): Promise<AccountFacts> {
+async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, buildInstanceGiven: boolean): Promise<AccountFacts> {
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
   const quotaCheck = refuseOverQuota(
     context,
@@ -195,8 +204,22 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   }
   const chosen = chooseAvailabilityZones(region, zoneList);
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
+  if (buildInstanceGiven && !offersCodeBuild(region)) {
+    throw new UserError(`BuildInstance cannot be set in ${region}: AWS CodeBuild is not offered there, so the rack has no build project; nothing was changed`, {
+      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+    });
+  }
   await quotaCheck;
   return { region, zones: chosen.zones, unreserved };
+}
+
+/** True when the install's K=V list names BuildInstance (in any spelling). */
+function givesBuildInstance(assignments: readonly string[]): boolean {
+  return parseAssignments(assignments).assignments.some((assignment) => findParam(assignment.name)?.name === RackParam.BuildInstance);
+}
+
+function declaredBy(template: Template, parameters: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(parameters).filter(([name]) => name in template.Parameters));
 }
 
 async function stackExists(context: Context, stackName: string): Promise<boolean> {

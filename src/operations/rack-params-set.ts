@@ -6,11 +6,12 @@ import { costOfChange, exposure, type PlannedApp } from "../steps/plan-context.j
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { PARAMS, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
-import { appRuleProblems } from "../rack/app-rules.js";
+import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
+import { appRuleProblems, externalHostProblems } from "../rack/app-rules.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
-import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
@@ -66,7 +67,8 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   }
   // Never a change that would break a running app: checked before anything is written.
   const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
-  assertNoParamProblems(appRuleProblems(params, deployed));
+  const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
+  assertNoParamProblems([...appRuleProblems(params, deployed), ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : [])]);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   const moving = changes.length === 0 && !resuming ? behind : apps;
@@ -125,7 +127,7 @@ async function updateRack(
     {
       stackName: rack.name,
       template: { usePrevious: true },
-      parameters: parametersTheStackTakes(rack, toCfnParameters(params, derived), changes),
+      parameters: parametersTheStackTakes(rack, region, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
       notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
@@ -147,6 +149,7 @@ async function updateRack(
       },
     },
   );
+  if (leavingPrivate && outcome.kind === "applied") await removeLeftoverPrivateSubnets(context, rack);
   return { outcome, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 
@@ -195,9 +198,14 @@ function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): st
  * fewer parameters, and CloudFormation refuses one it does not declare. Those are left out,
  * unless the user asked to change one: that is refused, never dropped.
  */
-function parametersTheStackTakes(rack: RackInfo, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
+function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
   const declared = new Set(Object.keys(rack.parameters));
   const missing = changes.map((change) => PARAMS.find((spec) => spec.name === change.name)?.cfnName ?? change.name).filter((name) => !declared.has(name));
+  if (missing.includes(RackParam.BuildInstance) && !offersCodeBuild(region)) {
+    throw new UserError(`BuildInstance cannot be set on rack ${rack.rack}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
+      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+    });
+  }
   if (missing.length > 0) {
     throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
       fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,

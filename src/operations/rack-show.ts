@@ -13,7 +13,13 @@ import { rackStanding } from "../steps/rack-standing.js";
  */
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
-  const [region, journals, drift, certificates, template] = await Promise.all([context.aws.region(), readRackJournals(context, rack.rack), lastDrift(context, rack), rackCertificateExpiry(context, rack), rackStanding(rack)]);
+  const [region, journals, drift, certificates, template] = await Promise.all([
+    context.aws.region(),
+    readRackJournals(context, rack.rack),
+    lastDrift(context, rack),
+    rackCertificateExpiry(context, rack),
+    context.aws.region().then((inRegion) => rackStanding(rack, inRegion)),
+  ]);
   const summary = { ...rackSummary(rack, region), drift, certificates, template };
   const unfinished = journals.map(unfinishedView);
   for (const warning of expiryWarnings(rack.rack, certificates)) context.printer.warn(warning);

@@ -1,6 +1,6 @@
 import { removeBuildLeftovers } from "../steps/build-cleanup.js";
 import { emptyZoneBeforeUninstall } from "../steps/zone-emptying.js";
-import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { describeStack, listApps, type StackInfo } from "../aws/stacks.js";
@@ -19,6 +19,9 @@ import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { releaseStagingBucket } from "../steps/staging-bucket.js";
+
+/** What EC2 refuses to delete while network interfaces use it ("has dependencies"). */
+const HELD_TYPES: ReadonlySet<string> = new Set(["AWS::EC2::Subnet", "AWS::EC2::VPC"]);
 
 const OPERATION = "rack uninstall";
 
@@ -88,6 +91,14 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
       if (!bucket) return;
       const removed = await removeTemplateUploads(await context.aws.s3(), bucket);
       if (removed > 0) context.printer.step(`removed ${removed} leftover template upload(s) from ${bucket}`);
+    },
+    retryAfterFailure: async (failedResources) => {
+      // ELB and NAT release their interfaces asynchronously after their deletion: EC2 may refuse a subnet for a while.
+      const held = failedResources.filter((resource) => HELD_TYPES.has(resource.resourceType) && /dependenc/i.test(resource.reason ?? ""));
+      if (held.length === 0) return false;
+      context.printer.step(`EC2 refused to delete ${held.map((resource) => resource.logicalId).join(", ")}: network interfaces still held them; waiting for AWS to release them, then deleting the rack's stack again`);
+      await waitForSubnetsToEmpty(context, rack, "vpc", DEFAULT_RELEASE_PACING, true);
+      return true;
     },
   });
   const plan = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};

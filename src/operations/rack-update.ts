@@ -56,8 +56,8 @@ export async function run(context: Context, args: { apps?: boolean }): Promise<v
 }
 
 async function updateRack(context: Context, withApps: boolean): Promise<RackUpgradeResult> {
-  const rack = await resolveRack(context);
-  const standing = await rackStanding(rack);
+  const [rack, region] = await Promise.all([resolveRack(context), context.aws.region()]);
+  const standing = await rackStanding(rack, region);
   refuseAhead(rack.rack, standing);
   const scope = { rack: rack.rack };
   const [apps, previous] = await Promise.all([listApps(await context.aws.cloudFormation(), rack.rack), readJournal(context, scope)]);
@@ -142,10 +142,11 @@ interface StackUpgrade {
  * the stored parameters carried over, the stack's version tag brought to this racknet's.
  */
 async function upgradeRackStack(context: Context, rack: RackInfo, apps: readonly AppInfo[], withApps: boolean, journal: Journal): Promise<StackUpgrade> {
-  const template = fullRackTemplate();
+  const region = await context.aws.region();
+  // The template the rack's Region gets (one without CodeBuild has no build resources).
+  const template = fullRackTemplate({}, { region });
   const body = renderTemplate(template);
-  const [region, derived, deployed] = await Promise.all([
-    context.aws.region(),
+  const [derived, deployed] = await Promise.all([
     storedDerivedParams(context, rack),
     Promise.all(apps.map(async (app) => plannedApp(await readAppMetadata(context, app)))),
     renewRackCertificates(context, rack),

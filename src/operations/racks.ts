@@ -14,14 +14,14 @@ const STANDING_WORDS: Record<TemplateView["standing"], string> = {
 };
 
 export async function run(context: Context): Promise<void> {
-  const racks = await listRacks(await context.aws.cloudFormation());
+  const [racks, region] = await Promise.all([context.aws.cloudFormation().then(listRacks), context.aws.region()]);
   // --json: every parameter by name, the shape `racknet rack` and `rack params` give.
   const rows = await Promise.all(
     racks.map(async (rack) => ({
       name: rack.name,
       status: rack.status,
       version: rack.tags[VERSION_TAG] ?? null,
-      template: await rackStanding(rack),
+      template: await rackStanding(rack, region),
       parameters: rackInfo(rack, rack.name).params,
     })),
   );

@@ -155,7 +155,15 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
         const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 }) ?? peerRangeProblem(item);
         if (problem) return { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.1.0.0/16,10.2.0.0/16` };
       }
-      return { value: items.map(normaliseCidr).join(",") };
+      const networks = items.map(normaliseCidr);
+      const twice = networks.find((network, index) => networks.indexOf(network) !== index);
+      if (twice) {
+        // One security-group rule per entry: CloudFormation keeps both copies of a rule EC2 stores once (drift), and removing either revokes it.
+        const spellings = [...new Set(items.filter((_item, index) => networks[index] === twice))];
+        const same = spellings.length > 1 ? `: ${spellings.join(" and ")} are the same network` : "";
+        return { problem: `${spec.name} lists ${twice} twice${same}`, fix: `list each network once: ${spec.name}=${[...new Set(networks)].join(",")}` };
+      }
+      return { value: networks.join(",") };
     }
     case "vpc-list":
       return normaliseVpcList(spec.name, value);

@@ -2,13 +2,12 @@
  * What `racknet env set` and `env unset` share: the app as deployed (which parameters its
  * containers read), and the rollout of a change to what they read.
  */
-import { appStackName } from "../names/index.js";
-import { describeStack, type AppInfo } from "../aws/stacks.js";
+import type { AppInfo } from "../aws/stacks.js";
 import { AppParameter } from "../templates/app-contract.js";
 import type { Context } from "../runtime/context.js";
 import { versionOf } from "./app-environment.js";
 import { parametersRead, releaseEnvironment } from "./environment-release.js";
-import { resolveRack, type RackInfo } from "./resolve.js";
+import { findApp, resolveRack, type RackInfo } from "./resolve.js";
 import { operationPort } from "./review.js";
 import type { Plan } from "../plan/model.js";
 
@@ -23,8 +22,7 @@ export interface EnvironmentTarget {
 
 export async function describeApp(context: Context, app: string): Promise<EnvironmentTarget> {
   const rack = await resolveRack(context);
-  const found = await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, app));
-  const stack = found ? { ...found, rack: rack.rack, app } : undefined;
+  const stack = await findApp(context, rack, app);
   return { rack, app, ...(stack ? { stack } : {}), read: stack ? await parametersRead(context, stack) : [] };
 }
 

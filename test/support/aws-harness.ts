@@ -30,6 +30,7 @@ import {
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
   type NetworkInterface,
@@ -47,7 +48,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import {
@@ -140,6 +141,8 @@ export interface AwsHarness {
   logs: MemoryLogs;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
+  /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
+  quotas: Record<string, number>;
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
   /** Run a workflow as the CLI would; never throws. */
@@ -176,6 +179,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
+  const quotas: Record<string, number> = {};
 
   const stubs: Record<string, AnyStub> = {};
   const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
@@ -247,8 +251,18 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeVpcsCommand, () => ({ Vpcs: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
+    // The subnets the live stacks hold (CloudFormation deleted the rest).
+    handle(DescribeSubnetsCommand, (input) => {
+      const wanted = new Set(input.Filters?.find((filter) => filter.Name === "subnet-id")?.Values ?? input.SubnetIds ?? []);
+      const held = cloudFormation.stacks
+        .filter((stack) => stack.status !== "DELETE_COMPLETE")
+        .flatMap((stack) => Object.entries(stack.resources).flatMap(([logicalId, resource]) => (resource.Type === "AWS::EC2::Subnet" ? [stack.physicalIds[logicalId] ?? ""] : [])));
+      return { Subnets: held.filter((id) => wanted.has(id)).map((SubnetId) => ({ SubnetId })) };
+    }),
   ]);
-  stub("ServiceQuotas", ServiceQuotasClient, [handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: 5 } }))]);
+  stub("ServiceQuotas", ServiceQuotasClient, [
+    handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: quotas[`${input.ServiceCode}/${input.QuotaCode}`] ?? 5 } })),
+  ]);
   // The account's default concurrency (1,000, nothing reserved): the sync function may reserve one.
   stub("Lambda", LambdaClient, [handle(GetAccountSettingsCommand, () => ({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } }))]);
   stub("CodeBuild", CodeBuildClient, [
@@ -267,6 +281,8 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
+    // The clusters running the tasks it knows (the Fargate vCPUs in use before a deploy).
+    handle(ListClustersCommand, () => ({ clusterArns: [...new Set(privateNetwork.tasks.flatMap((task) => (task.clusterArn ? [task.clusterArn] : [])))] })),
     handle(ListTasksCommand, () => privateNetwork.listTasks()),
     handle(DescribeTasksCommand, (input) => privateNetwork.describeTasks(input)),
   ]);
@@ -295,6 +311,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     registry,
     builds,
     logs,
+    quotas,
     get zones() {
       return harness.zones;
     },

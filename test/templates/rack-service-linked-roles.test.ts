@@ -38,6 +38,8 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::Lambda::Permission": "none",
   "AWS::Events::Rule": "none",
   "AWS::SSM::Parameter": "none",
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html: "After you configure ... pull through cache ..., a service-linked role is created automatically".
+  "AWS::ECR::PullThroughCacheRule": "CreatePullThroughCacheRule creates AWSServiceRoleForECRPullThroughCache",
   // CodeBuild acts as the project's own service role (BuildRole), also for its network interfaces in a VPC.
   "AWS::CodeBuild::Project": "none",
 };

@@ -67,11 +67,22 @@ const vpcId = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("vpc-123", "vpc-0123456789abcdefg", "subnet-01234567", "vpc_01234567", "", "vpc-012345678").filter((text) => text !== "").map(bad) },
 );
 
-const list = (item: fc.Arbitrary<Labelled>): fc.Arbitrary<Labelled> =>
-  fc.array(fc.tuple(item, fc.constantFrom(",", ", ", " ,")), { maxLength: 7 }).map((items) => ({
-    text: items.map(([entry, comma], index) => (index === 0 ? entry.text : `${comma}${entry.text}`)).join(""),
-    valid: items.length <= 5 && items.every(([entry]) => entry.valid === true) ? true : items.length > 5 || items.some(([entry]) => entry.valid === false) ? false : undefined,
-  }));
+/** A list of entries; two entries that `sameAs` maps to one key name one thing twice, which is refused. */
+const list = (item: fc.Arbitrary<Labelled>, sameAs: (text: string) => string): fc.Arbitrary<Labelled> =>
+  fc.array(fc.tuple(item, fc.constantFrom(",", ", ", " ,")), { maxLength: 7 }).map((items) => {
+    const keys = items.map(([entry]) => sameAs(entry.text));
+    const twice = keys.some((key, index) => keys.indexOf(key) !== index);
+    return {
+      text: items.map(([entry, comma], index) => (index === 0 ? entry.text : `${comma}${entry.text}`)).join(""),
+      valid: items.length <= 5 && !twice && items.every(([entry]) => entry.valid === true) ? true : items.length > 5 || twice || items.some(([entry]) => entry.valid === false) ? false : undefined,
+    };
+  });
+/** The network a CIDR names: `10.1.3.0/16` and `10.1.0.0/16` are one. */
+const network = (text: string) => {
+  const [address = "", prefix = ""] = text.split("/");
+  return /^\d+$/.test(prefix) && /^\d+(\.\d+){3}$/.test(address) ? `${span(address, Number(prefix))[0]}/${prefix}` : text;
+};
+const vpcOf = (text: string) => text.toLowerCase().split(":").at(-1) ?? text;
 
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const hostname = fc.oneof(
@@ -87,8 +98,8 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
   Internal: flagValue,
   InternalOnly: flagValue,
   internal_router: flagValue,
-  internal_router_cidrs: list(cidr(0, 32, insideReserved)),
-  internal_router_vpcs: list(vpcId),
+  internal_router_cidrs: list(cidr(0, 32, insideReserved), network),
+  internal_router_vpcs: list(vpcId, vpcOf),
   Domain: fc.oneof({ weight: 5, arbitrary: hostname }, { weight: 1, arbitrary: fc.constant(good("")) }),
   VPCCIDR: cidr(16, 24, overlapsReserved),
   BuildInstance: fc.oneof(

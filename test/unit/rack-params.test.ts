@@ -102,6 +102,16 @@ describe("rack parameters (SPEC section 2)", () => {
     expect(install("internal_router_cidrs=10.1.0.0/16,127.0.0.1/32").problems[0]?.message).toBe('internal_router_cidrs: "127.0.0.1/32" is in the loopback range (127.0.0.0/8), which AWS does not allow for a VPC: no peered network has such addresses');
   });
 
+  it("refuse internal_router_cidrs that name one network twice once normalised (a duplicate rule drifts, and removing it revokes the real one), as internal_router_vpcs does", () => {
+    expect(install("internal_router_cidrs=10.1.3.0/16,10.1.0.0/16").problems).toEqual([
+      { param: "internal_router_cidrs", message: "internal_router_cidrs lists 10.1.0.0/16 twice: 10.1.3.0/16 and 10.1.0.0/16 are the same network", fix: "list each network once: internal_router_cidrs=10.1.0.0/16" },
+    ]);
+    expect(install("internal_router_cidrs=10.2.0.0/16, 10.1.0.0/16,10.2.0.0/16").problems[0]?.message).toBe("internal_router_cidrs lists 10.2.0.0/16 twice");
+    expect(update("internal_router_cidrs=10.1.0.0/16,10.1.255.255/16").problems[0]?.param).toBe("internal_router_cidrs");
+    // Overlapping but different networks are two rules, not one twice.
+    expect(install("internal_router_cidrs=10.1.0.0/16,10.1.2.0/24").problems).toEqual([]);
+  });
+
   it("name constants match the parameters", () => {
     expect(Object.values(RackParam).sort()).toEqual(PARAMS.map((spec) => spec.name).sort());
     expect(isOn(install("Private=on").params, RackParam.Private)).toBe(true);
