@@ -3,6 +3,8 @@ import type { Context } from "../runtime/context.js";
 import { VERSION_TAG } from "../names/index.js";
 import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { isInProgress } from "../aws/changeset/monitor.js";
+import { isStuck } from "../aws/changeset/preflight.js";
+import { recoveryFor } from "../aws/diagnose.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { MAX_TEMPLATE_BODY_BYTES } from "../aws/changeset/create.js";
 import type { TemplateBucket } from "../aws/changeset/types.js";
@@ -116,13 +118,24 @@ function refuseAhead(rack: string, standing: TemplateView): void {
   });
 }
 
-/** The rack and every app must be at rest: an update now would fail half way, or be refused by CloudFormation after the rack changed. */
+/**
+ * The rack and every app must be at rest, and each app updatable: an update now would fail
+ * half way (an app CloudFormation refuses to change, after the rack changed), or be refused.
+ */
 function refuseBusy(rack: RackInfo, apps: readonly AppInfo[]): void {
   const busy = [rack, ...apps].filter((stack) => isInProgress(stack.status));
-  if (busy.length === 0) return;
-  throw new UserError(`rack ${rack.rack} cannot be updated now: ${busy.map((stack) => `stack ${stack.name} is ${stack.status}`).join(", ")}; nothing was changed`, {
-    fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${busy[0]?.name ?? rack.name}\` follows it), then run this again`,
-  });
+  if (busy.length > 0) {
+    throw new UserError(`rack ${rack.rack} cannot be updated now: ${busy.map((stack) => `stack ${stack.name} is ${stack.status}`).join(", ")}; nothing was changed`, {
+      fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${busy[0]?.name ?? rack.name}\` follows it), then run this again`,
+    });
+  }
+  const stuck = apps.filter((app) => isStuck(app.status));
+  if (stuck.length > 0) {
+    const first = stuck[0] as AppInfo;
+    throw new UserError(`rack ${rack.rack} cannot be updated now: ${stuck.map((app) => `app ${app.app}: ${recoveryFor(app.status, app.name, `racknet apps delete ${app.app} -r ${rack.rack}`).state}`).join("; ")}; nothing was changed`, {
+      fix: recoveryFor(first.status, first.name, `racknet apps delete ${first.app} -r ${rack.rack}`).recovery,
+    });
+  }
 }
 
 function appStepWords(app: AppInfo, withApps: boolean): string {

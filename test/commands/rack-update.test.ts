@@ -211,6 +211,18 @@ describe("racknet rack update: refusals, nothing changed", () => {
     expect(h.cloudFormation.stack("prod")?.outputs.TemplateVersion).toBeUndefined();
   });
 
+  it("refused while an app's stack is stuck (its update failed and so did the rollback), naming the way out", async () => {
+    await installedWith(fixture("4b80fbc"), "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const shop = h.cloudFormation.stack("prod-shop");
+    if (shop) shop.status = "UPDATE_ROLLBACK_FAILED";
+    const result = await update();
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack prod cannot be updated now: app shop: the update failed and so did its rollback (UPDATE_ROLLBACK_FAILED): the stack is stuck; nothing was changed");
+    expect(result.stderr).toContain("aws cloudformation continue-update-rollback --stack-name prod-shop");
+    expect(resourceWrites(result)).toEqual([]);
+  });
+
   it("refused while the rack's own stack is busy", async () => {
     await installedWith(fixture("4b80fbc"), "prod");
     const rack = h.cloudFormation.stack("prod");

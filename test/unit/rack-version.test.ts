@@ -7,7 +7,7 @@ import type { Template } from "../../src/templates/cfn.js";
 
 /** The rack template's version and where a rack stands (docs/decisions.md, "Rack updates"). Pure, but for the rendered template. */
 
-const tiny = (): Template => ({ AWSTemplateFormatVersion: "2010-09-09", Parameters: {}, Conditions: {}, Resources: { Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } } }, Outputs: {} });
+const tiny = (): Template => ({ AWSTemplateFormatVersion: "2010-09-09", Description: "test", Parameters: {}, Conditions: {}, Resources: { Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } } }, Outputs: {} });
 
 describe("the rack template's version", () => {
   it("is racknet's version and a digest of the template, the same for the same template, another for any change", () => {
