@@ -1,6 +1,7 @@
 import { removeBuildLeftovers } from "../steps/build-cleanup.js";
-import { emptyZoneBeforeUninstall } from "../steps/zone-emptying.js";
+import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../steps/zone-emptying.js";
 import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { stopOwnedTasks } from "../steps/task-stopping.js";
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { describeStack, listApps, type StackInfo } from "../aws/stacks.js";
@@ -27,8 +28,9 @@ const OPERATION = "rack uninstall";
 
 /**
  * `racknet rack uninstall NAME`: refused while the rack has apps; otherwise, under the rack's
- * lock and journal, the plan (every resource goes), the go-ahead, leftover template uploads
- * removed (a bucket that is not empty cannot be deleted), the stack deleted, then the rack's
+ * lock and journal, the plan (every resource goes), the go-ahead, the tasks still running in
+ * its cluster stopped, leftover template uploads removed (a bucket that is not empty cannot be
+ * deleted), the stack deleted, then the rack's
  * CA, certificates and the CA's KMS key. A rack whose stack never got created (an install
  * stopped before it, or one whose own clean-up was cut short) still has those: they are
  * found by name, tag and alias and removed the same way. The last rack of the region also
@@ -84,8 +86,12 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();
+      // What would stop the deletion half way: records someone else wrote in the rack's zones
+      // (refused before anything changes), tasks still running in the cluster (ECS refuses to
+      // delete it), records racknet wrote in the private zone, tasks' network interfaces.
+      await refuseZonesHeldByOthers(context, rack);
+      await stopOwnedTasks(context, rack, { kind: "rack" }, `racknet rack uninstall ${name}`);
       await removeBuildLeftovers(context, name, bucket);
-      // What would stop the deletion half way: records racknet wrote in the private zone, tasks' network interfaces.
       await emptyZoneBeforeUninstall(context, rack);
       await waitForSubnetsToEmpty(context, rack, "vpc");
       if (!bucket) return;
