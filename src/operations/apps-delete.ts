@@ -87,6 +87,8 @@ export async function run(context: Context, args: { app: string }): Promise<void
           // Its one-off and timer tasks outlive the stack (which takes their roles) and would hold the rack's cluster.
           await stopOwnedTasks(context, rack, await appTaskOwner(context, app), `racknet apps delete ${app.app}`);
         },
+        // Ctrl-C or kill -9 while the stack was being deleted: this run follows that deletion, then removes the rest.
+        resumesDeletion: previous?.operation === OPERATION && !context.options.dryRun,
       });
       if (outcome.kind === "dry-run") return undefined;
       if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);

@@ -9,6 +9,7 @@ import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";
 import { findCaKey } from "../aws/kms.js";
 import { rackCertificates } from "../aws/acm.js";
+import { deleteRackAppEnvironments } from "../aws/app-leftovers.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
 import { KIND_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
 import type { ResourceChange } from "../plan/model.js";
@@ -56,7 +57,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     key: name,
     command: `racknet rack uninstall ${name}`,
     supersedes: ["rack install", "rack params set"],
-    steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, ...rackCaRemovalSteps(name)],
+    steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, { id: "app-environments", what: `what apps left under /racknet/${name}/apps/ in SSM Parameter Store` }, ...rackCaRemovalSteps(name)],
   };
   // The plan that was shown goes in the --json result, a dry run's too.
   let shown: PlanJson | undefined;
@@ -65,6 +66,13 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     shown = deletion.plan;
     if (deletion.outcome === "dry-run") return;
     await journal.done("stack");
+    if (!journal.isDone("app-environments")) {
+      await journal.start("app-environments");
+      const left = await deleteRackAppEnvironments(await context.aws.ssm(), name);
+      if (left.deleted.length > 0) context.printer.step(`deleted ${left.deleted.length} stored environment value(s) apps left under /racknet/${name}/apps/`);
+      if (left.kept.length > 0) context.printer.warn(`kept ${left.kept.join(", ")}: not tagged as rack ${name}'s, so racknet did not store them`);
+      await journal.done("app-environments");
+    }
     await removeRackCa(context, name, journal);
     await releaseStagingBucket(context);
   });

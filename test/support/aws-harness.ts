@@ -67,7 +67,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -219,6 +219,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),
     handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+    handle(ListParameterTagsCommand, (input) => parameters.listTagsForResource(input)),
     handle(DescribeParametersCommand, (input) => parameters.describeParameters(input)),
   ]);
   stub("KMS", KMSClient, [

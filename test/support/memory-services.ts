@@ -54,6 +54,13 @@ export class MemoryParameters {
     const deleted = names.filter((name) => this.values.delete(name));
     return { DeletedParameters: deleted, InvalidParameters: names.filter((name) => !deleted.includes(name)) };
   }
+
+  /** ListTagsForResource of a parameter (ResourceId is its name). */
+  listTagsForResource(input: { ResourceId?: string }) {
+    const found = this.values.get(input.ResourceId ?? "");
+    if (!found) throw awsError("InvalidResourceId", "");
+    return { TagList: Object.entries(found.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
 }
 
 interface StoredCertificate {

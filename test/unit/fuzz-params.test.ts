@@ -86,8 +86,9 @@ const vpcOf = (text: string) => text.toLowerCase().split(":").at(-1) ?? text;
 
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const hostname = fc.oneof(
-  { weight: 4, arbitrary: fc.array(label, { minLength: 2, maxLength: 4 }).chain((labels) => fc.tuple(randomCase(labels.join(".")), fc.constantFrom("", "."))).map(([host, dot]) => good(`${host}${dot}`)) },
-  { weight: 1, arbitrary: fc.constantFrom("-a.com", "a..com", "localhost", "a_b.com", "bücher.de", `${"a".repeat(64)}.com`, "a.com/x", "http://a.com", "a.com:443", "*.a.com", ".", "..").map(bad) },
+  // No top-level label is all digits (RFC 3696), so an IP address is no Domain either (issue 21, item 11).
+  { weight: 4, arbitrary: fc.array(label, { minLength: 2, maxLength: 4 }).chain((labels) => fc.tuple(randomCase(labels.join(".")), fc.constantFrom("", "."), fc.constant(/^\d+$/.test(labels.at(-1) ?? "")))).map(([host, dot, numericTop]) => (numericTop ? bad : good)(`${host}${dot}`)) },
+  { weight: 1, arbitrary: fc.constantFrom("-a.com", "a..com", "localhost", "a_b.com", "bücher.de", `${"a".repeat(64)}.com`, "a.com/x", "http://a.com", "a.com:443", "*.a.com", ".", "..", "10.0.0.1", "192.168.1.1.", "apps.example.123").map(bad) },
 );
 
 const YES_NO = ["yes", "no", "true", "false", "y", "n", "on", "off", "1", "0"];
