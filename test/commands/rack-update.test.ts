@@ -175,6 +175,19 @@ describe("racknet rack update: parameters", () => {
     expect(h.cloudFormation.stack("prod")?.parameters).toMatchObject({ BuildInstance: "BUILD_GENERAL1_SMALL", Internal: "Yes" });
   });
 
+  it("params set of a parameter the rack's older template lacks names rack update (not a reinstall); after it, the parameter is set", async () => {
+    await installedWith(fixture("8fafb4b"), "prod");
+    Object.assign(h.options, { rack: "prod", yes: true });
+    const { run: paramsSet } = await import("../../src/operations/rack-params-set.js");
+    const refused = await h.run(paramsSet, { params: ["BuildInstance=medium"] });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stderr).toContain("fix: move the rack to this racknet's template with `racknet rack update -r prod` (it keeps every parameter and gives BuildInstance its default), then run this again");
+    expect((await update()).exitCode).toBe(0);
+    const set = await h.run(paramsSet, { params: ["BuildInstance=medium"] });
+    expect(set.exitCode, set.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.parameters.BuildInstance).toBe("BUILD_GENERAL1_MEDIUM");
+  });
+
   it("a parameter the new template no longer has is dropped, and the plan says so with its value", async () => {
     const old = fixture("4b80fbc");
     old.Parameters.LegacyFlag = { Type: "String", Default: "" };
