@@ -19,6 +19,13 @@ export const AppParameter = {
   RackCaCert: "RackCaCert",
   /** The rack's Domain parameter: external services answer at `<service>.<app>.<Domain>`. */
   Domain: "Domain",
+  /** The rack's HostedZoneId: the public zone of the Domain, where the stack validates its certificates and names its services; empty for none. */
+  HostedZoneId: "HostedZoneId",
+  /**
+   * The app's `*.<app>.<Domain>` certificate when racknet requested it outside the stack (a rack
+   * without HostedZoneId), once ACM has issued it; empty while it is pending (docs/decisions.md).
+   */
+  ExternalCertificateArn: "ExternalCertificateArn",
   /**
    * A digest of the names and versions of the SSM parameters the containers read (never their
    * values): a new value makes a new task definition, so `racknet env set` rolls it out.
@@ -41,7 +48,20 @@ const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurity
 export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
-export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.EnvironmentVersion] as const;
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.HostedZoneId, AppParameter.ExternalCertificateArn, AppParameter.EnvironmentVersion] as const;
+
+/**
+ * The certificate of a service's `domain:` names when racknet requested it outside the stack,
+ * once issued (empty while pending): `WebDomainCertificateArn`. Not a rack fact: a deploy sets it.
+ */
+export function domainCertificateParameter(service: string): string {
+  return `${logicalName(service)}DomainCertificateArn`;
+}
+
+/** True for the parameters `domainCertificateParameter` names. */
+export function isDomainCertificateParameter(name: string): boolean {
+  return /^[A-Za-z0-9]+DomainCertificateArn$/.test(name);
+}
 
 /** `my-api` → `MyApi`: the service's part of every logical id and output name. */
 export function logicalName(service: string): string {
