@@ -1,6 +1,7 @@
 /** Every command, in the order `racknet --help` lists them. */
 import apps from "./apps.js";
 import build from "./build.js";
+import certs from "./certs.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
 import { completionCommand } from "./completion.js";
@@ -32,6 +33,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackParamsSet,
   rackTemplate,
   rackCa,
+  certs,
   rackDrift,
   rackUninstall,
   racks,

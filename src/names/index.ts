@@ -18,6 +18,9 @@ export const SERVICE_TAG = "racknet:service";
  */
 export const CERT_TAG = "racknet:cert";
 
+/** On a public certificate racknet requested itself (outside any stack): `racknet`. One CloudFormation made has not this tag. */
+export const REQUESTED_TAG = "racknet:requested-by";
+
 /** The public certificates' kinds (CERT_TAG values). */
 export const PUBLIC_CERT_KINDS = ["external", "domain"] as const;
 export type PublicCertKind = (typeof PUBLIC_CERT_KINDS)[number];

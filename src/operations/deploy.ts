@@ -23,6 +23,8 @@ import { prepareEnvironment } from "../steps/app-environment.js";
 import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { planPublicCertificates, requestPublicCertificates, type CertificateState } from "../steps/public-certificates.js";
+import { removeObsoleteCertificates, reportCertificates, certificateJson, type CertificateJson } from "../steps/certificate-report.js";
 
 export interface DeployResult {
   app: string;
@@ -32,6 +34,8 @@ export interface DeployResult {
   plan?: PlanJson;
   /** Each service built from source or given with --image, and its image: the shape `racknet build --json` gives. */
   images?: { service: string; image: string }[];
+  /** The app's public certificates: status, and the DNS records still to create (the shape `racknet certs --json` gives). */
+  certificates?: CertificateJson[];
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
@@ -78,7 +82,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // Reads only, side by side (one round trip): the app's stack, its deployed template, other
   // racknets' change sets on it, its listener rules, the CA, its environment.
   const cfn = await context.aws.cloudFormation();
-  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared] = await Promise.all([
+  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared, , publicCertificates] = await Promise.all([
     describeStack(cfn, stackName),
     deployedTemplateIfAny(cfn, stackName),
     pendingOn(cfn, stackName),
@@ -88,6 +92,8 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     context.aws.region(),
     claim.confirm([stackName]),
     renewRackCertificates(context, rack),
+    // Names another app serves are refused here, before any write.
+    planPublicCertificates(context, rack, app, manifest),
   ]);
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
@@ -114,6 +120,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     environment: environment.resolved.services,
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
+    domainValidation: publicCertificates.domainValidation,
   });
 
   const before = previous ? plannedApp(previous) : undefined;
@@ -127,12 +134,19 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     refuseUnapprovableBuild(context, `app ${app} on rack ${rack.rack}`);
     await builds.build();
   }
+  let certificates: CertificateState[] = publicCertificates.certificates;
   const outcome = await deployStack(
     context.aws,
     {
       stackName,
       template: { body: rendered.body },
-      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, EnvironmentVersion: environment.version }),
+      parameters: rendered.parameters(rack.rackOutputs, {
+        Domain: rack.params.Domain,
+        HostedZoneId: rack.params.HostedZoneId,
+        RackCaCert: caCertPem,
+        EnvironmentVersion: environment.version,
+        ...publicCertificates.parameters,
+      }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
@@ -148,7 +162,12 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
       // Approved: what the new containers read must exist before they start.
       beforeExecute: async () => {
         // Independent of each other: side by side.
-        await Promise.all([environment.apply(), listeners.length > 0 ? admitToAppsCertificates(context, rack, app, listeners) : undefined]);
+        const [, , requested] = await Promise.all([
+          environment.apply(),
+          listeners.length > 0 ? admitToAppsCertificates(context, rack, app, listeners) : undefined,
+          requestPublicCertificates(context, rack, app, publicCertificates),
+        ]);
+        certificates = requested;
       },
     },
   );
@@ -157,9 +176,12 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // function's to keep too, which reconciles them at any time, lock or not.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   await Promise.all([deployed ? reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]) : undefined, claim.release()]);
+  if (outcome.kind === "applied" || outcome.kind === "no-changes") await removeObsoleteCertificates(context, publicCertificates.obsolete);
+  reportCertificates(context, app, certificates);
   const built = Object.entries(builds.images).map(([service, image]) => ({ service, image }));
   const images = built.length > 0 ? { images: built } : {};
-  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
+  const certificateList = certificates.length > 0 ? { certificates: certificates.map((state) => certificateJson(app, state)) } : {};
+  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images, ...certificateList };
 }
 
 /** The listeners whose apps certificate must name this app: internal and router endpoints are HTTPS with the rack CA. */

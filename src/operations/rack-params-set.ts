@@ -7,7 +7,8 @@ import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
-import { appRuleProblems } from "../rack/app-rules.js";
+import { appRuleProblems, zoneRuleProblems } from "../rack/app-rules.js";
+import { checkedHostedZone } from "../steps/public-certificates.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
 import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
@@ -66,7 +67,8 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   }
   // Never a change that would break a running app: checked before anything is written.
   const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
-  assertNoParamProblems(appRuleProblems(params, deployed));
+  assertNoParamProblems([...appRuleProblems(params, deployed), ...zoneRuleProblems(current, params, deployed)]);
+  if (changes.some((change) => change.name === "HostedZoneId" || change.name === "Domain")) await checkedHostedZone(context, params);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   const moving = changes.length === 0 && !resuming ? behind : apps;

@@ -108,6 +108,8 @@ export interface ServiceRecord {
   count?: { min: number; max: number };
   /** CIDRs its endpoints admit; absent: whoever its load balancers admit. */
   whitelist?: string[];
+  /** Its `domain:` names (absent: none, or deployed by an older racknet). */
+  domains?: string[];
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */

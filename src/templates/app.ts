@@ -122,6 +122,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       memory: service.scale.memory,
       count: { min: service.scale.min, max: service.scale.max },
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
+      ...(service.domains.length > 0 ? { domains: [...service.domains] } : {}),
     })),
   };
 }
