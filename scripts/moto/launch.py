@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from patches import (  # noqa: E402  (the folder above must be on the path first)
     acm,
+    acm_dns_validation,
     application_autoscaling,
     awslambda,
     cloudformation_change_sets,
@@ -99,6 +100,10 @@ PATCHES: list[Callable[[], None]] = [
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
     s3.restore_bucket_policy_conditions,
+    # ACM's DNS validation, then the CloudFormation resource that relies on it (issue 23).
+    acm_dns_validation.restore_dns_validation,
+    acm_dns_validation.restore_list_certificates_names,
+    acm_dns_validation.restore_certificate_resource,
 ]
 
 

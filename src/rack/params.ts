@@ -196,8 +196,8 @@ function normaliseBuildInstance(name: string, value: string): { value: string } 
   return { problem: `${name} must be small, medium or large (${BUILD_INSTANCES.join(", ")}), not "${value}"`, fix: `${name}=medium` };
 }
 
-/** Route 53 hosted zone ids: `Z` and up to 32 upper-case letters and digits. */
-export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+/** Route 53 hosted zone ids: up to 32 upper-case letters and digits (AWS's start with Z; the API documents only the length, 32). */
+export const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

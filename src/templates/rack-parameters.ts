@@ -26,7 +26,7 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
     case "build-instance":
       return { ...base, AllowedValues: [...BUILD_INSTANCES] };
     case "hosted-zone":
-      return { ...base, AllowedPattern: "^(Z[A-Z0-9]{1,32})?$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
+      return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
     case "cidr-list":
     case "vpc-list":
     case "hostname":
