@@ -168,6 +168,16 @@ describe("the --json contract, command by command", () => {
     }
     await check(["apps", "info"], "success", ["apps", "info", "shop", "-r", RACK]);
     await check(["apps", "info"], "error", ["apps", "info", "nosuch", "-r", RACK]);
+
+    // The rack has a Domain and no zone: the deploy requested *.shop.example.com, pending until its records exist.
+    const certs = await check(["certs"], "success", ["certs", "-r", RACK]);
+    expect(certs.certificates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ issuer: "rack-ca", kind: "rack", status: "ISSUED" }),
+        expect.objectContaining({ issuer: "public", app: "shop", kind: "external", names: ["*.shop.example.com"], status: "PENDING_VALIDATION", records: expect.arrayContaining([expect.objectContaining({ type: "CNAME" })]) }),
+      ]),
+    );
+    await check(["certs"], "error", ["certs", "-r", "nosuch"]);
   });
 
   it("the app environment: env, env get, env set and env unset (dry runs, applied, no changes, refusals)", async () => {
