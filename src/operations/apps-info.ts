@@ -99,7 +99,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
   const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
   const ecs = await context.aws.ecs();
   const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean)) : new Map<string, EcsService>();
-  const external = metadata.services.some((service) => service.visibility === "external" || service.visibility === "internal-and-external");
+  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (app.parameters.Domain || service.domains?.length));
   const [images, served] = await Promise.all([
     taskDefinitionImages(ecs, [...running.values()].map((service) => service.taskDefinition ?? "")),
     external ? publiclyServed(context, rack) : () => false,

@@ -21,7 +21,8 @@ export interface ServiceRow {
  * `racknet services`: the services the app's stack records in its Metadata, with the
  * endpoints its parameters resolve to (the same names its listener rules match). Three AWS
  * calls however many services: DescribeStacks for the rack and the app, one GetTemplate
- * (plus a paginated DescribeStacks instead of the first when no rack is named).
+ * (plus a paginated DescribeStacks instead of the first when no rack is named); with public
+ * names, DescribeListenerCertificates and ListCertificates (paginated) say which are served.
  */
 export async function run(context: Context): Promise<void> {
   const rows = await listServices(context, appName(context.options));
@@ -47,7 +48,8 @@ async function listServices(context: Context, app: string): Promise<ServiceRow[]
   const rack = await resolveRack(context);
   const stack = await resolveApp(context, rack, app);
   const metadata = await readAppMetadata(context, stack);
-  const external = metadata.services.some((service) => service.visibility === "external" || service.visibility === "internal-and-external");
+  // Two more calls only when there is a public name to check (an external service on a rack with a Domain, or domain:).
+  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (stack.parameters.Domain || service.domains?.length));
   const served = external ? await publiclyServed(context, rack) : () => false;
   return metadata.services.map((service) => ({
     service: service.name,

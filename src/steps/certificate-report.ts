@@ -68,6 +68,11 @@ export function recordLines(records: readonly DnsRecord[]): string[] {
 /** After a deploy: each certificate not yet issued, with the records to create. */
 export function reportCertificates(context: Context, app: string, states: readonly CertificateState[]): void {
   for (const state of states) {
+    if (state.status === "NOT_REQUESTED") {
+      // A dry run: nothing was requested, so there is no validation record to show yet.
+      context.printer.info(`certificate ${state.names.join(", ")}: a deploy requests it (DNS validation) and prints the records to create`);
+      continue;
+    }
     if (state.status === "ISSUED" || state.validation === "stack" || state.records.length === 0) continue;
     context.printer.warn(`certificate ${state.names.join(", ")}: ${statusText(state.status)}; until it is issued its names are not served with it. Create these DNS records:`);
     for (const line of recordLines(state.records)) context.printer.info(line);

@@ -50,6 +50,15 @@ describe("a rack with a Domain and no HostedZoneId", () => {
     expect(result.stderr).toMatch(/www\.shop\.example\.com\s+CNAME\s+\S+elb\.amazonaws\.com/);
   });
 
+  it("deploy --dry-run requests no certificate, and says the deploy would", async () => {
+    await installedRack(h, "prod", ["Domain=apps.example.com"]);
+    const result = await deployApp("shop", SHOP, { dryRun: true });
+    expect(result.exitCode).toBe(0);
+    expect(requested()).toEqual([]);
+    expect(result.writes.filter((operation) => operation.startsWith("ACM."))).toEqual([]);
+    expect(result.stderr).toContain("certificate *.shop.apps.example.com: a deploy requests it (DNS validation)");
+  });
+
   it("deploy --json gives each certificate with its status and the records to create", async () => {
     await installedRack(h, "prod", ["Domain=apps.example.com"]);
     const result = await deployApp("shop", PUBLIC_WEB, { json: true });

@@ -202,7 +202,8 @@ describe("AWS calls that do not grow with the number of services", () => {
     expect([three.listedServices, three.namedServices, sixty.listedServices, sixty.namedServices]).toEqual([3, 3, 60, 60]);
     expect(sixty.services).toEqual(three.services);
     expect(sixty.privateNames).toEqual(three.privateNames);
-    expect(Object.values(sixty.services).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3);
+    // Three, and two more when the rack has a Domain (which public certificates the external listener serves).
+    expect(Object.values(sixty.services).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5);
     // deploy grows with pages (change set, stack events, zone records), never by a call per service.
     expect(Math.max(...Object.values(sixty.deploy))).toBeLessThan(10);
   });
