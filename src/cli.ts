@@ -147,11 +147,12 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
     if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", "error: --exit-code goes with --dry-run");
-    const [{ createContext }, { handleError }, { installInterruptFallback }] = await Promise.all([import("./runtime/context.js"), import("./runtime/handle-errors.js"), import("./runtime/interrupt.js")]);
+    const [{ createContext, checkNameOptions }, { handleError }, { installInterruptFallback }] = await Promise.all([import("./runtime/context.js"), import("./runtime/handle-errors.js"), import("./runtime/interrupt.js")]);
     const context = createContext(globals);
     // A command that changes AWS never ends on Ctrl-C without a word (read-only ones, `logs --follow`, end quietly).
     if (declaration.changesAws) installInterruptFallback(context.printer);
     try {
+      checkNameOptions(globals);
       const workflow = await declaration.load();
       await workflow(context, args);
       if (globals.exitCode && context.changesPending) exitCode = ExitCode.changesPending;

@@ -100,6 +100,13 @@ PATCHES: list[Callable[[], None]] = [
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
     s3.restore_bucket_policy_conditions,
+    # Reads the applied values restore_service_quota_defaults_and_applied_values answers.
+    ec2.restore_network_quotas,
+    # Replaces the cluster's delete that restore_deletion_of_services_and_clusters installed.
+    ecs_services.restore_cluster_deletion_refused_while_in_use,
+    ecs_services.restore_stopped_task_network_interface_release,
+    # Replaces ResourceMap.delete and Stack.delete; each resource's delete is the patched one above.
+    cloudformation_rollback.restore_stack_deletion_failure,
     # ACM's DNS validation, then the CloudFormation resource that relies on it (issue 23).
     acm_dns_validation.restore_dns_validation,
     acm_dns_validation.restore_list_certificates_names,

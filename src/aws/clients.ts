@@ -15,13 +15,14 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
-import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
+import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
+import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers, type AnswerProtocol } from "./endpoint.js";
 
 export interface AwsSettings {
   region?: string;
   profile?: string;
-  /** How long to wait for a connection and for an answer (idle socket); tests shorten them. */
-  timeouts?: { connectMs: number; responseMs: number };
+  /** How long to wait for a connection, an answer's headers or a silent socket, a whole answer, credentials; tests shorten them. */
+  timeouts?: Timeouts;
   /** Called once per AWS request, with `Service.Operation`: --debug and the benchmark's call count. */
   onCall?: (operation: string) => void;
 }
@@ -36,9 +37,39 @@ export const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
 /**
  * Every call has a deadline: a TCP connection within 3 s, then no more than 20 s without a
  * byte of the answer (an endpoint that accepts and never answers would otherwise hold
- * racknet forever). A timed-out call is tried once more (src/aws/retry.ts), then reported.
+ * racknet forever), 60 s for the whole answer and 60 s for the credentials (src/aws/deadlines.ts).
+ * A timed-out call is tried once more (src/aws/retry.ts), then reported.
  */
-export const DEFAULT_TIMEOUTS = { connectMs: 3_000, responseMs: 20_000 };
+export interface Timeouts {
+  connectMs: number;
+  /** The answer's headers, and any silence on the socket. */
+  responseMs: number;
+  /** The whole answer, body included (an endpoint that trickles passes the idle deadline). */
+  answerMs?: number;
+  /** The credentials (a credential_process, SSO, a role). */
+  credentialsMs?: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, responseMs: 20_000, answerMs: 60_000, credentialsMs: 60_000 };
+
+type DefaultProvider = typeof import("@aws-sdk/credential-provider-node").defaultProvider;
+/** How each service answers, for the check of successful answers (src/aws/endpoint.ts). */
+const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
+  CloudFormation: "query",
+  EC2: "query",
+  ELBv2: "query",
+  STS: "query",
+  SSM: "json",
+  KMS: "json",
+  ECS: "json",
+  ACM: "json",
+  ECR: "json",
+  CodeBuild: "json",
+  CloudWatchLogs: "json",
+  ServiceQuotas: "json",
+};
+const DEFAULT_ANSWER_MS = 60_000;
+const DEFAULT_CREDENTIALS_MS = 60_000;
 
 interface ClientShape {
   middlewareStack: { add: (middleware: never, options: never) => void };
@@ -130,7 +161,8 @@ export class AwsClients {
       region: this.settings.region,
       profile: this.settings.profile,
       retryStrategy: this.retryStrategy,
-      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.responseMs },
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.responseMs, requestTimeout: timeouts.responseMs, throwOnRequestTimeout: true },
+      credentialDefaultProvider: (input: Parameters<DefaultProvider>[0]) => credentialsWithDeadline(sdk.credentials().defaultProvider(input), timeouts.credentialsMs ?? DEFAULT_CREDENTIALS_MS, this.settings.profile ?? process.env.AWS_PROFILE),
     };
   }
 
@@ -138,7 +170,8 @@ export class AwsClients {
     let client = this.cache.get(service) as Promise<T> | undefined;
     if (!client) {
       client = build().then((built) => {
-        refuseHtmlAnswers(built as unknown as ClientShape);
+        refuseHtmlAnswers(built as unknown as ClientShape, ANSWER_PROTOCOLS[service] ?? "rest");
+        limitAnswerTime(built as unknown as ClientShape, (this.settings.timeouts ?? DEFAULT_TIMEOUTS).answerMs ?? DEFAULT_ANSWER_MS);
         this.observe(service, built as unknown as ClientShape);
         return built;
       });

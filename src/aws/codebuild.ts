@@ -52,6 +52,10 @@ export interface BuildOptions {
   /** Between two looks at the build and its log. */
   pollMs?: number;
   now?: () => number;
+  /** At most this many builds at once (buildImages); all of them when absent. */
+  concurrency?: number;
+  /** How long a StartBuild refused for the account's limit (AccountLimitExceededException) is retried before BuildLimitReached. */
+  limitWaitMs?: number;
 }
 
 export interface BuiltImage {
@@ -79,7 +83,27 @@ export class BuildFailed extends AwsOperationFailed {
   }
 }
 
+/**
+ * CodeBuild refused to start the build for the account's limit (AccountLimitExceededException:
+ * "An AWS service limit was exceeded for the calling AWS account") for as long as racknet
+ * waits. Nothing was started for this image; the caller names the quota to raise.
+ */
+export class BuildLimitReached extends Error {
+  constructor(
+    readonly imageUri: string,
+    readonly waitedMs: number,
+    readonly awsMessage: string,
+  ) {
+    super(`CodeBuild refused to start the build of ${imageUri} for the account's limit for ${Math.round(waitedMs / 1000)}s: ${awsMessage}`);
+    this.name = "BuildLimitReached";
+  }
+}
+
 const POLL_MS = 3000;
+/** A StartBuild refused for the account's limit is retried after 5 s, then 10, 20, 40, then every 60 s. */
+const LIMIT_FIRST_WAIT_MS = 5000;
+const LIMIT_MAX_WAIT_MS = 60_000;
+const LIMIT_WAIT_MS = 10 * 60 * 1000;
 /** CloudWatch Logs may deliver the last lines a few seconds after the build ends. */
 const FINAL_LOG_READS = 3;
 
@@ -99,20 +123,7 @@ export async function buildImage(clients: BuildClients, request: ImageBuildReque
   });
   if (options.signal?.aborted) throw new Interrupted("Ctrl-C: the context was uploaded; no build was started");
 
-  const { StartBuildCommand } = sdk.codeBuild();
-  // Not abortable: once sent, a build may exist, and only its id lets us stop it.
-  const { build } = await clients.codeBuild.send(
-    new StartBuildCommand({
-      projectName: request.project,
-      sourceTypeOverride: "S3",
-      sourceLocationOverride: `${request.bucket}/${key}`,
-      buildspecOverride: request.instructions.buildspec,
-      environmentVariablesOverride: request.instructions.environment,
-      // The SDK may resend StartBuild after a dropped connection: the token keeps it to one build.
-      idempotencyToken: randomUUID(),
-    }),
-  );
-  if (!build?.id) throw new Error("StartBuild returned no build id");
+  const build = await startBuild(clients.codeBuild, request, key, imageUri, options);
   options.emit({ type: "build-started", imageUri, buildId: build.id, services });
   const started = (options.now ?? Date.now)();
   const finished = await follow(clients, build.id, imageUri, options).catch(async (error: unknown) => {
@@ -129,8 +140,9 @@ export async function buildImage(clients: BuildClients, request: ImageBuildReque
 }
 
 /**
- * Build several images at once. The first failure stops the others (StopBuild) and is
- * thrown; Ctrl-C stops them all.
+ * Build several images, at most `concurrency` at once (the account's quota on concurrent
+ * builds), the rest starting as slots free up. The first failure stops the others (StopBuild)
+ * and starts no more, and is thrown; Ctrl-C stops them all.
  */
 export async function buildImages(clients: BuildClients, requests: readonly ImageBuildRequest[], options: BuildOptions): Promise<BuiltImage[]> {
   const siblings = new AbortController();
@@ -138,20 +150,64 @@ export async function buildImages(clients: BuildClients, requests: readonly Imag
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
   let firstFailure: unknown;
+  const results: BuiltImage[] = [];
+  let next = 0;
+  const slot = async () => {
+    for (let index = next++; index < requests.length && !siblings.signal.aborted; index = next++) {
+      const request = requests[index];
+      if (!request) continue;
+      try {
+        results[index] = await buildImage(clients, request, { ...options, signal: siblings.signal });
+      } catch (error) {
+        firstFailure ??= error;
+        siblings.abort(error);
+      }
+    }
+  };
   try {
-    const results = await Promise.allSettled(
-      requests.map((request) =>
-        buildImage(clients, request, { ...options, signal: siblings.signal }).catch((error: unknown) => {
-          firstFailure ??= error;
-          siblings.abort(error);
-          throw error;
-        }),
-      ),
-    );
+    const slots = Math.max(1, Math.min(options.concurrency ?? requests.length, requests.length));
+    await Promise.all(Array.from({ length: slots }, slot));
     if (firstFailure !== undefined) throw firstFailure;
-    return results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+    if (siblings.signal.aborted) throw new Interrupted("Ctrl-C: no further build was started; nothing was deployed");
+    return results.filter((result): result is BuiltImage => result !== undefined);
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** StartBuild, retried with a growing wait while CodeBuild refuses it for the account's limit. */
+async function startBuild(codeBuild: CodeBuildClient, request: ImageBuildRequest, key: string, imageUri: string, options: BuildOptions): Promise<{ id: string }> {
+  const { StartBuildCommand } = sdk.codeBuild();
+  const sleep = options.sleep ?? abortableSleep;
+  const limitWaitMs = options.limitWaitMs ?? LIMIT_WAIT_MS;
+  let waitedMs = 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      // Not abortable: once sent, a build may exist, and only its id lets us stop it.
+      const { build } = await codeBuild.send(
+        new StartBuildCommand({
+          projectName: request.project,
+          sourceTypeOverride: "S3",
+          sourceLocationOverride: `${request.bucket}/${key}`,
+          buildspecOverride: request.instructions.buildspec,
+          environmentVariablesOverride: request.instructions.environment,
+          // The SDK may resend StartBuild after a dropped connection: the token keeps it to one
+          // build. A new one per attempt: a refused StartBuild started nothing.
+          idempotencyToken: randomUUID(),
+        }),
+      );
+      if (!build?.id) throw new Error("StartBuild returned no build id");
+      return { id: build.id };
+    } catch (error) {
+      if (!(error instanceof Error && error.name === "AccountLimitExceededException")) throw error;
+      if (waitedMs >= limitWaitMs) throw new BuildLimitReached(imageUri, waitedMs, error.message);
+      const waitMs = Math.min(LIMIT_FIRST_WAIT_MS * 2 ** attempt, LIMIT_MAX_WAIT_MS, limitWaitMs - waitedMs);
+      options.emit({ type: "build-limited", imageUri, waitMs, reason: error.message });
+      await sleep(waitMs, options.signal).catch(() => {
+        throw new Interrupted("Ctrl-C: no build was started");
+      });
+      waitedMs += waitMs;
+    }
   }
 }
 

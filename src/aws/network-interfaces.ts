@@ -5,6 +5,7 @@
  * interfaces of subnets (or of a VPC) and say whose each is (docs/rack-template.md,
  * "Deletion order").
  */
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { EC2Client, NetworkInterface } from "@aws-sdk/client-ec2";
 import { sdk } from "./sdk.js";
 
@@ -17,6 +18,8 @@ export interface SubnetHolder {
   /** interface, lambda, nat_gateway, network_load_balancer, ... */
   interfaceType: string;
   status: string;
+  /** A load balancer's interface: `app/<name>/<id>` or `net/<name>/<id>`, from ELB's description `ELB app/<name>/<id>`. */
+  loadBalancer?: string;
 }
 
 export async function networkInterfaces(ec2: EC2Client, where: { subnetIds: readonly string[] } | { vpcId: string }): Promise<SubnetHolder[]> {
@@ -29,7 +32,9 @@ export async function networkInterfaces(ec2: EC2Client, where: { subnetIds: read
 }
 
 function toHolder(eni: NetworkInterface): SubnetHolder {
+  const balancer = /^ELB ((?:app|net|gwy)\/[^/\s]+\/[^/\s]+)$/.exec(eni.Description ?? "")?.[1];
   return {
+    ...(balancer ? { loadBalancer: balancer } : {}),
     id: eni.NetworkInterfaceId ?? "?",
     subnetId: eni.SubnetId ?? "?",
     description: eni.Description ?? "",
@@ -46,12 +51,51 @@ export function describeHolder(holder: SubnetHolder): string {
 
 /**
  * Interfaces CloudFormation removes itself, in the template's order, when it deletes their
- * owner: a load balancer's (ELB names them `ELB app/<name>/<id>`) and a NAT gateway's. The
- * others (Fargate tasks, Lambda functions) belong to no resource of the rack's stack.
+ * owner: those of the stack's own load balancers (ELB names them `ELB app/<name>/<id>`) and
+ * NAT gateways. Everything else holds the subnet until it goes by itself: Fargate tasks',
+ * Lambda functions', and those of a load balancer that is gone or not the stack's, which ELB
+ * releases asynchronously after the load balancer is deleted (or has left the subnet).
  */
-export function ownedByTheStack(holder: SubnetHolder): boolean {
-  return STACK_OWNED_TYPES.has(holder.interfaceType) || holder.description.startsWith("ELB ");
+export function goesWithTheStack(holder: SubnetHolder, stackBalancers: ReadonlySet<string>): boolean {
+  if (holder.loadBalancer !== undefined) return stackBalancers.has(holder.loadBalancer);
+  return STACK_OWNED_TYPES.has(holder.interfaceType);
 }
 
 /** InterfaceType as DescribeNetworkInterfaces answers it (natGateway; the interface-type filter says nat_gateway): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html */
-const STACK_OWNED_TYPES = new Set(["natGateway", "nat_gateway", "load_balancer", "network_load_balancer"]);
+const STACK_OWNED_TYPES = new Set(["natGateway", "nat_gateway"]);
+
+/** The stack's load balancers as their interfaces name them: `app/<name>/<id>`, from each one's ARN (ListStackResources). */
+export async function stackLoadBalancers(cfn: CloudFormationClient, stackId: string): Promise<Set<string>> {
+  const { paginateListStackResources } = sdk.cloudFormation();
+  const balancers = new Set<string>();
+  for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackId })) {
+    for (const resource of page.StackResourceSummaries ?? []) {
+      if (resource.ResourceType !== "AWS::ElasticLoadBalancingV2::LoadBalancer" || resource.ResourceStatus === "DELETE_COMPLETE") continue;
+      const suffix = resource.PhysicalResourceId?.split(":loadbalancer/")[1];
+      if (suffix) balancers.add(suffix);
+    }
+  }
+  return balancers;
+}
+
+/** What the progress line names for a holder: the load balancer it belonged to, or its description. */
+export function holderName(holder: SubnetHolder): string {
+  if (holder.loadBalancer) return `${holder.id} (load balancer ${holder.loadBalancer}, released by ELB after it is deleted or leaves the subnet)`;
+  return `${holder.id} (${holder.description || holder.interfaceType})`;
+}
+
+/** Which of these subnets still exist (DescribeSubnets by filter: a missing one is left out, not an error). */
+export async function existingSubnets(ec2: EC2Client, subnetIds: readonly string[]): Promise<string[]> {
+  if (subnetIds.length === 0) return [];
+  const { paginateDescribeSubnets } = sdk.ec2();
+  const found: string[] = [];
+  for await (const page of paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: "subnet-id", Values: [...subnetIds] }] })) {
+    for (const subnet of page.Subnets ?? []) if (subnet.SubnetId) found.push(subnet.SubnetId);
+  }
+  return found;
+}
+
+export async function deleteSubnet(ec2: EC2Client, subnetId: string): Promise<void> {
+  const { DeleteSubnetCommand } = sdk.ec2();
+  await ec2.send(new DeleteSubnetCommand({ SubnetId: subnetId }));
+}

@@ -11,6 +11,7 @@
  * caller uses the documented default (DEFAULT_LIMITS in src/templates/rack-quotas.ts).
  */
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ECSClient } from "@aws-sdk/client-ecs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { sdk } from "./sdk.js";
 
@@ -63,6 +64,33 @@ async function zonesOf(ec2: EC2Client, subnetIds: readonly string[]): Promise<Re
     perZone[zone] = (perZone[zone] ?? 0) + 1;
   }
   return perZone;
+}
+
+/**
+ * The vCPUs of the Fargate On-Demand tasks running in the region now, from ECS: every
+ * cluster's running tasks (ListClusters, ListTasks, DescribeTasks by 100), FARGATE_SPOT ones
+ * left out (a quota of their own). EKS pods on Fargate, which count too, are not seen.
+ */
+export async function fargateVcpusRunning(ecs: ECSClient): Promise<number> {
+  const { paginateListClusters, paginateListTasks, DescribeTasksCommand } = sdk.ecs();
+  const clusters: string[] = [];
+  for await (const page of paginateListClusters({ client: ecs }, {})) clusters.push(...(page.clusterArns ?? []));
+  const perCluster = await Promise.all(
+    clusters.map(async (cluster) => {
+      const arns: string[] = [];
+      for await (const page of paginateListTasks({ client: ecs }, { cluster, desiredStatus: "RUNNING" })) arns.push(...(page.taskArns ?? []));
+      let units = 0;
+      for (let start = 0; start < arns.length; start += 100) {
+        const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(start, start + 100) }));
+        for (const task of tasks ?? []) {
+          const onDemand = task.launchType === "FARGATE" || task.capacityProviderName === "FARGATE";
+          if (onDemand) units += Number(task.cpu ?? 0) || 0;
+        }
+      }
+      return units;
+    }),
+  );
+  return perCluster.reduce((sum, units) => sum + units, 0) / 1024;
 }
 
 export type QuotaLookup = { value: number; source: "applied" | "default" } | { value?: undefined; source: "unavailable"; reason: string };

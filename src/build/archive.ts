@@ -27,12 +27,15 @@ export interface ContextArchive {
   sha256: string;
 }
 
-export async function writeContextArchive(context: BuildContext, destination: string): Promise<ContextArchive> {
+/** `replaced`: files of the context sent with other bytes (a Dockerfile whose base images were rewritten: base-images.ts). */
+export async function writeContextArchive(context: BuildContext, destination: string, replaced: ReadonlyMap<string, Buffer> = new Map()): Promise<ContextArchive> {
   const zip = new yazl.ZipFile();
   const common = { mtime: FIXED_MTIME(), forceDosTimestamp: true };
   for (const entry of context.entries) {
     const mode = FILE_TYPE[entry.kind] | entry.mode;
-    if (entry.kind === "directory") zip.addEmptyDirectory(entry.path, { ...common, mode });
+    const replacement = entry.kind === "file" ? replaced.get(entry.path) : undefined;
+    if (replacement) zip.addBuffer(replacement, entry.path, { ...common, mode });
+    else if (entry.kind === "directory") zip.addEmptyDirectory(entry.path, { ...common, mode });
     else if (entry.kind === "symlink") zip.addBuffer(Buffer.from(entry.linkTarget ?? ""), entry.path, { ...common, mode, compress: false });
     else zip.addFile(join(context.root, entry.path), entry.path, { ...common, mode });
   }

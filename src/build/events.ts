@@ -9,6 +9,8 @@ export type BuildEvent =
   /** The image with this content tag is already in ECR: no upload, no build. */
   | { type: "image-cached"; imageUri: string; services: string[] }
   | { type: "context-uploading"; imageUri: string; bytes: number; bucket: string; key: string }
+  /** CodeBuild refused StartBuild for the account's limit (AccountLimitExceededException): racknet tries again after waitMs. */
+  | { type: "build-limited"; imageUri: string; waitMs: number; reason: string }
   | { type: "build-started"; imageUri: string; buildId: string; services: string[] }
   /** CodeBuild's phase: SUBMITTED, QUEUED, PROVISIONING, DOWNLOAD_SOURCE, INSTALL, PRE_BUILD, BUILD, POST_BUILD, ... */
   | { type: "build-phase"; imageUri: string; buildId: string; phase: string }

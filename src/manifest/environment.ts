@@ -11,7 +11,7 @@
  * the app template.
  */
 import type { Problem } from "../core/errors.js";
-import { appEnvironmentParameter, serviceDefaultParameter } from "../names/index.js";
+import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter, linkVariable, serviceDefaultParameter } from "../names/index.js";
 import { ENVIRONMENT_VALUE_MAX_BYTES } from "./limits.js";
 import type { Manifest } from "./model.js";
 
@@ -91,7 +91,21 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       }
     }
     if (service.environmentAll) {
-      for (const [name, value] of Object.entries(stored)) if (!names.has(name)) take(name, value, appEnvironmentParameter(rack, app, name), environment);
+      const linked = new Map(service.links.map((link) => [linkVariable(link), link]));
+      for (const [name, value] of Object.entries(stored)) {
+        if (names.has(name)) continue;
+        const link = linked.get(name);
+        if (link !== undefined || name.startsWith(RACKNET_VARIABLE_PREFIX)) {
+          // The task definition would hold the name twice: racknet's value and the app environment's.
+          problems.push({
+            path: name,
+            message: `the app environment sets ${name}, which racknet sets itself for service ${service.name} (${link !== undefined ? `its link to ${link}` : "a RACKNET_* name"}), and environment: * would give ${service.name} both`,
+            fix: `racknet env unset ${name} -a ${app}, or list ${service.name}'s variables instead of *`,
+          });
+          continue;
+        }
+        take(name, value, appEnvironmentParameter(rack, app, name), environment);
+      }
     }
     services[service.name] = environment;
   }

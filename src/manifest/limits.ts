@@ -6,11 +6,12 @@
 import { isIP } from "node:net";
 import type { Problem } from "../core/errors.js";
 import { endpointName } from "../names/index.js";
+import { HOST_CONDITION_MAX } from "../rack/load-balancers.js";
 import { endpointKinds, type ManifestContext, type Service } from "./model.js";
 import { problem, type Place } from "./place.js";
 
-/** ALB: a host-header condition value is at most 128 characters. */
-export const HOST_CONDITION_MAX = 128;
+export { HOST_CONDITION_MAX };
+
 /** ALB: at most 3 values per condition (match evaluations) and 5 per rule; the host takes 1 of the 5. */
 export const SOURCE_IP_VALUES_MAX = 3;
 /** SSM Parameter Store, standard tier: a parameter value is at most 4 KB. */

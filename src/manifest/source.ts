@@ -29,7 +29,7 @@ export function readSource(text: string, file: string): ManifestSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const { positions, duplicates, complexKeys } = indexKeys(document.contents, file, positionOf);
+  const { positions, duplicates, complexKeys } = indexKeys(document, file, positionOf);
   const yamlProblems = [...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf));
   const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
   return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
@@ -115,7 +115,7 @@ function lowerFirst(text: string): string {
  * One walk over the document: the position of every key and list item by key path, and the
  * keys given twice (YAML keeps the last; the user meant one of them).
  */
-function indexKeys(root: unknown, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[]; complexKeys: Problem[] } {
+function indexKeys(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[]; complexKeys: Problem[] } {
   const positions = new Map<string, SourcePosition>();
   const duplicates: Problem[] = [];
   const complexKeys: Problem[] = [];
@@ -127,8 +127,8 @@ function indexKeys(root: unknown, file: string, positionOf: (offset: number) => 
           // `? [a]` or `{a: 1}: x`: YAML allows it, no convox.yml key is one, and JavaScript would turn it into text.
           complexKeys.push({ where: where(file, positionOf(pair.key.range[0])), message: "YAML syntax: a key must be a name, not a list or a map", fix: "write the key as plain text, for example web:" });
         }
-        if (!isScalar(pair.key) || !pair.key.range) continue;
-        const key = String(pair.key.value);
+        const key = keyName(pair.key, document);
+        if (key === undefined || !isNode(pair.key) || !pair.key.range) continue;
         const childPath = path ? `${path}.${key}` : key;
         const position = positionOf(pair.key.range[0]);
         const first = firstLines.get(key);
@@ -148,8 +148,18 @@ function indexKeys(root: unknown, file: string, positionOf: (offset: number) => 
       });
     }
   };
-  visit(root, "");
+  visit(document.contents, "");
   return { positions, duplicates, complexKeys };
+}
+
+/** A key's text; a key written as an alias (`*k :`) is its anchor's text, so a key given twice that way is found too. */
+function keyName(key: unknown, document: Document.Parsed): string | undefined {
+  const node = isAlias(key) ? key.resolve(document) : key;
+  return isScalar(node) ? String(node.value) : undefined;
+}
+
+function isNode(value: unknown): value is Node {
+  return isScalar(value) || isAlias(value) || isMap(value) || isSeq(value);
 }
 
 export interface Located {
@@ -165,7 +175,7 @@ export function locate(document: Document.Parsed, segments: readonly PathSegment
   for (const segment of segments) {
     const node = current.value;
     if (isMap(node)) {
-      const pair = lastPairWithKey(node.items, String(segment));
+      const pair = lastPairWithKey(node.items, String(segment), document);
       if (!pair) return undefined;
       current = { key: pair.key as Node, value: (pair.value as Node | null) ?? undefined };
     } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
@@ -199,10 +209,10 @@ export function valueOffset(document: Document.Parsed, segments: readonly PathSe
 }
 
 /** The last one wins, as in the value YAML produces when a key is given twice. */
-function lastPairWithKey<Pair extends { key: unknown }>(items: readonly Pair[], key: string): Pair | undefined {
+function lastPairWithKey<Pair extends { key: unknown }>(items: readonly Pair[], key: string, document: Document.Parsed): Pair | undefined {
   for (let index = items.length - 1; index >= 0; index -= 1) {
     const item = items[index];
-    if (item && isScalar(item.key) && String(item.key.value) === key) return item;
+    if (item && keyName(item.key, document) === key) return item;
   }
   return undefined;
 }

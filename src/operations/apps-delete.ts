@@ -3,7 +3,7 @@ import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from 
 import { deleteRepository } from "../aws/ecr.js";
 import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
-import { describeStack, type AppInfo } from "../aws/stacks.js";
+import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
@@ -11,8 +11,9 @@ import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
 import { removePublicCertificates } from "../steps/public-certificates.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
-import { resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
+import { findApp, resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort, type ReviewPort } from "../steps/review.js";
+import { appTaskOwner, stopOwnedTasks } from "../steps/task-stopping.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 import { planJson } from "../plan/plan.js";
@@ -21,7 +22,8 @@ import { planJson } from "../plan/plan.js";
  * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
  * racknet change set is pending on the app's stack or the stack is busy; otherwise, journaled,
  * the plan (every resource of the stack goes),
- * the go-ahead (prompt, --yes, --dry-run), the stack deleted, then what lives outside it:
+ * the go-ahead (prompt, --yes, --dry-run), its one-off and timer tasks stopped, the stack
+ * deleted, then what lives outside it:
  * the app's certificate (only once no listener uses it), its private network names (its
  * tasks are gone with its services), its ECR repository and its stored environment. A run
  * that stops after the stack is gone is finished by running it again (the journal says the
@@ -47,8 +49,9 @@ export async function run(context: Context, args: { app: string }): Promise<void
   const scope = { rack: rack.rack, app: args.app };
   const previous = await readJournal(context, scope);
   // A stopped delete whose stack is already gone: only what lives outside it is left to remove.
-  const stackGone = previous?.operation === OPERATION && !(await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, args.app)));
-  const app = stackGone ? goneApp(rack, args.app) : await resolveApp(context, rack, args.app);
+  const found = previous?.operation === OPERATION ? await findApp(context, rack, args.app) : await resolveApp(context, rack, args.app);
+  const stackGone = !found;
+  const app = found ?? goneApp(rack, args.app);
   const what = `app ${app.app} on rack ${rack.rack}`;
   // A dry run takes no lock: another racknet's pending change set means one is at work. A real run holds
   // the app's lock, so a pending racknet change set can only be a dead run's: it is deleted (runOperation).
@@ -81,7 +84,13 @@ export async function run(context: Context, args: { app: string }): Promise<void
         followCommand: `racknet apps -r ${rack.rack}`,
         what,
         retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
-        beforeExecute: () => journal.start("stack"),
+        beforeExecute: async () => {
+          await journal.start("stack");
+          // Its one-off and timer tasks outlive the stack (which takes their roles) and would hold the rack's cluster.
+          await stopOwnedTasks(context, rack, await appTaskOwner(context, app), `racknet apps delete ${app.app}`);
+        },
+        // Ctrl-C or kill -9 while the stack was being deleted: this run follows that deletion, then removes the rest.
+        resumesDeletion: previous?.operation === OPERATION && !context.options.dryRun,
       });
       if (outcome.kind === "dry-run") return undefined;
       if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);

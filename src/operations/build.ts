@@ -2,7 +2,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { APP_NAME_MAX, nameProblem } from "../names/index.js";
 import { loadManifest } from "../manifest/index.js";
-import { resolveRack } from "../steps/resolve.js";
+import { findApp, resolveRack } from "../steps/resolve.js";
 import { prepareBuilds } from "../steps/build-images.js";
 
 /**
@@ -33,6 +33,8 @@ export async function run(context: Context, args: { file: string }): Promise<voi
   const { manifest, warnings } = await loadManifest(args.file);
   for (const warning of warnings) context.printer.warnProblem(warning);
   const rack = await resolveRack(context);
+  // Built before the first deploy too; a stack under the app's name must be this app's (its deploy would be refused).
+  await findApp(context, rack, app);
 
   const builds = await prepareBuilds(context, { rack, app, manifest });
   const plan = builds.plan;

@@ -12,7 +12,9 @@ import { racknetVersion } from "../version.js";
 import { deployedTemplateIfAny, describeStack } from "../aws/stacks.js";
 import { pendingOn } from "../aws/changeset/preflight.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { resolveRack, type RackInfo } from "../steps/resolve.js";
+import { ownedApp, resolveRack, type RackInfo } from "../steps/resolve.js";
+import { readFargateCapacity, refuseOverFargateQuota } from "../steps/quotas.js";
+import { rolloutPeak } from "../templates/app-rollout.js";
 import { operationPort } from "../steps/review.js";
 import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certificates.js";
 import { listenerPriorities } from "../steps/listener-priorities.js";
@@ -82,6 +84,9 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // Reads only, side by side (one round trip): the app's stack, its deployed template, other
   // racknets' change sets on it, its listener rules, the CA, its environment.
   const cfn = await context.aws.cloudFormation();
+  // Read beside the others, checked once the template is rendered (the rollout's peak needs it).
+  const fargate = readFargateCapacity(context);
+  fargate.catch(() => undefined);
   const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared, , publicCertificates] = await Promise.all([
     describeStack(cfn, stackName),
     deployedTemplateIfAny(cfn, stackName),
@@ -98,11 +103,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.
-  if (existing && (existing.tags[KIND_TAG] !== "app" || existing.tags[RACK_TAG] !== rack.rack || existing.tags[APP_TAG] !== app)) {
-    throw new UserError(`a stack named ${stackName} exists and is not racknet app ${app} of rack ${rack.rack}; nothing was changed`, {
-      fix: "choose another app name with -a",
-    });
-  }
+  ownedApp(existing, rack.rack, app);
   // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
   context.printer.conceal(environment.resolved.values);
   const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
@@ -130,6 +131,8 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     cost: appCostOfChange(region, rack.params, before, after),
   });
   const listeners = appsListeners(manifest);
+  // Before anything is built or changed: the rollout's peak must fit the account's Fargate vCPUs.
+  refuseOverFargateQuota(context, `app ${app} on rack ${rack.rack}`, rolloutPeak(manifest, rendered.template, { ...(previousTemplate ? { template: previousTemplate } : {}), ...(previous ? { metadata: previous } : {}) }), await fargate);
   if (builds.pending > 0 && !context.options.dryRun) {
     refuseUnapprovableBuild(context, `app ${app} on rack ${rack.rack}`);
     await builds.build();

@@ -2,7 +2,7 @@ import { ValidationErrors, type Problem } from "../core/errors.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
 import { environmentValueProblem } from "../manifest/environment.js";
-import { appEnvironmentParameter } from "../names/index.js";
+import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
 
@@ -28,6 +28,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
   }
   const rolled = await rollOut(context, target, {
     changed: changed.map(([name]) => name),
+    names: Object.keys(values),
     versions,
     verb: "set",
     apply: async () => {
@@ -38,7 +39,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
     },
   });
   // A value already stored is no change: none stored is `no-changes`, as deploy says it.
-  const outcome = changed.length === 0 && rolled.outcome === "applied" ? "no-changes" : rolled.outcome;
+  const outcome = changed.length === 0 && rolled.outcome === "applied" && !rolled.plan ? "no-changes" : rolled.outcome;
   context.printer.result({ app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
 }
 
@@ -51,6 +52,10 @@ export function parseAssignments(assignments: readonly string[]): Record<string,
     const name = at < 0 ? assignment : assignment.slice(0, at);
     if (at < 0 || !NAME.test(name)) {
       problems.push({ where: name.slice(0, 64) || "(empty)", message: at < 0 ? `"${name.slice(0, 64)}" is not NAME=value` : `"${name.slice(0, 64)}" is not a variable name (letters, digits and _, not starting with a digit)`, fix: "write each as NAME=value, e.g. `racknet env set LOG_LEVEL=debug`" });
+      continue;
+    }
+    if (name.startsWith(RACKNET_VARIABLE_PREFIX)) {
+      problems.push({ where: name, message: `${name} is a name racknet sets itself (every ${RACKNET_VARIABLE_PREFIX}* name is racknet's); the container would get it twice`, fix: `pick another name for it` });
       continue;
     }
     const value = assignment.slice(at + 1);

@@ -1,7 +1,7 @@
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters } from "../aws/app-environment.js";
 import { storedEnvironment } from "../steps/app-environment.js";
-import { resolveRack } from "../steps/resolve.js";
+import { findApp, resolveRack } from "../steps/resolve.js";
 
 /**
  * `racknet env [-a APP] [--reveal]`: the app environment as `racknet env set` stored it
@@ -10,7 +10,9 @@ import { resolveRack } from "../steps/resolve.js";
 export async function run(context: Context, args: { reveal: boolean }): Promise<void> {
   const app = appName(context.options);
   const rack = await resolveRack(context);
-  const stored = storedEnvironment(await readAppParameters(await context.aws.ssm(), rack.rack, app), rack.rack, app);
+  // Kept by rack and app name, readable before the first deploy; a stack under the app's name must be this app's.
+  const [parameters] = await Promise.all([readAppParameters(await context.aws.ssm(), rack.rack, app), findApp(context, rack, app)]);
+  const stored = storedEnvironment(parameters, rack.rack, app);
   const shown = Object.fromEntries(Object.entries(stored).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => [name, args.reveal ? value : "****"]));
   context.printer.result({ app, rack: rack.rack, environment: shown }, () => {
     if (Object.keys(shown).length === 0) {

@@ -2,12 +2,13 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
-import { applyAssignments, defaultParams, toCfnParameters, type RackParams } from "../rack/params.js";
+import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { checkedHostedZone } from "../steps/public-certificates.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { planJson } from "../plan/plan.js";
-import { renderTemplate } from "../templates/cfn.js";
+import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack } from "../aws/stacks.js";
 import { describeZones } from "../aws/zones.js";
@@ -17,6 +18,7 @@ import { refuseOverQuota } from "../steps/quotas.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
+import { followUnderwayCreation } from "../aws/delete-stack.js";
 import { MAX_TEMPLATE_BODY_BYTES } from "../aws/changeset/create.js";
 import { prepareStagingBucket, releaseStagingBucket, type PreparedStaging } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
@@ -65,12 +67,17 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const cfn = await context.aws.cloudFormation();
   let facts: AccountFacts;
   try {
-    facts = await accountFacts(context, cfn, args.name, params);
+    facts = await accountFacts(context, cfn, args.name, params, givesBuildInstance(args.params));
   } catch (error) {
     await (await lock.catch(() => undefined))?.release();
     throw error;
   }
   const { region, zones, unreserved } = facts;
+  if (facts.underway) return finishUnderway(context, args.name, region, await lock.catch(() => undefined));
+  const template = fullRackTemplate({}, { region });
+  if (!offersCodeBuild(region)) {
+    context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
+  }
   const azCount = zones.length;
   const defaults = defaultParams();
   const changes = (Object.keys(params) as (keyof RackParams)[])
@@ -83,7 +90,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // Under the lock no other racknet can change them: the stack and the CA's objects are read
   // once, beside the lock's own checks, and not again (docs/change-sets.md, "Critical path").
   const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name)] as const);
-  const body = renderTemplate(fullRackTemplate());
+  const body = renderTemplate(template);
   // Over the inline limit the template goes through S3, and at install the rack has no bucket yet.
   const throughS3 = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES;
   await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects] }) => {
@@ -107,13 +114,17 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           ...(stackNow ? {} : { existing: null, pending: [] }),
           template: { body },
           ...(staging ? { templateBucket: staging.target } : {}),
-          parameters: toCfnParameters(params, {
-            availabilityZones: zones,
-            rackCertificateArn: certificates.rack,
-            internalAppsCertificateArn: certificates.internalApps,
-            routerAppsCertificateArn: certificates.routerApps,
-            syncReservedConcurrency: syncReservedConcurrency(unreserved),
-          }),
+          // Only what the template declares: in a Region without CodeBuild it has no BuildInstance.
+          parameters: declaredBy(
+            template,
+            toCfnParameters(params, {
+              availabilityZones: zones,
+              rackCertificateArn: certificates.rack,
+              internalAppsCertificateArn: certificates.internalApps,
+              routerAppsCertificateArn: certificates.routerApps,
+              syncReservedConcurrency: syncReservedConcurrency(unreserved),
+            }),
+          ),
           tags: { [KIND_TAG]: "rack", [RACK_TAG]: args.name, [VERSION_TAG]: racknetVersion() },
           capabilities: ["CAPABILITY_IAM"],
           notes: [
@@ -125,6 +136,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         {
           port,
           followCommand: `racknet rack -r ${args.name}`,
+          rerunCommand: plan.command,
           removeCommand: `racknet rack uninstall ${args.name}`,
           what: `rack ${args.name}`,
           // From here the stack exists and its own status tells where it stands (a rolled-back one is
@@ -158,7 +170,24 @@ function stagingNote(staging: PreparedStaging, region: string): string {
   return `the template (over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte inline limit) goes through S3: the template staging bucket ${staging.bucket.name} was made for it (encrypted, TLS only, public access blocked, uploads expire after a day); it stays while a rack in ${region} uses it, and the last rack's uninstall removes it`;
 }
 
+/**
+ * The stack an earlier run of this install started is still being created (Ctrl-C or kill -9
+ * while CloudFormation worked): running the same command again follows it to its end.
+ */
+async function finishUnderway(context: Context, rack: string, region: string, lock: { release(): Promise<void> } | undefined): Promise<void> {
+  try {
+    context.printer.step(`finishing racknet rack install ${rack}: its stack is still being created by an earlier run; following it`);
+    const port = operationPort(context);
+    const stack = await followUnderwayCreation(context.aws, rackStackName(rack), { port, what: `rack ${rack}`, followCommand: `racknet rack -r ${rack}`, removeCommand: `racknet rack uninstall ${rack}` });
+    printRackOutcome(context.printer, region, rack, "installed", { kind: "applied", rack: rackInfo(stack, rack) });
+  } finally {
+    await lock?.release();
+  }
+}
+
 interface AccountFacts {
+  /** The rack's stack is being created by an earlier run of this install. */
+  underway?: boolean;
   region: string;
   /** The Availability Zones chosen for the rack. */
   zones: string[];
@@ -172,7 +201,7 @@ interface AccountFacts {
  * quotas, judged once the zones are chosen, before anything is made: enough Elastic IPs,
  * VPCs, internet gateways and NAT gateways.
  */
-async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams): Promise<AccountFacts> {
+async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, buildInstanceGiven: boolean): Promise<AccountFacts> {
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
   const quotaCheck = refuseOverQuota(
     context,
@@ -195,6 +224,10 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
       fix: `delete it with \`racknet rack uninstall ${rack}\`, then install again`,
     });
   }
+  const chosenEarly = chooseAvailabilityZones(region, zoneList);
+  if (existing?.status === "CREATE_IN_PROGRESS" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack) {
+    return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved };
+  }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {
       fix: `change it with \`racknet rack params set K=V -r ${rack}\`, or pick another name`,
@@ -202,8 +235,22 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   }
   const chosen = chooseAvailabilityZones(region, zoneList);
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
+  if (buildInstanceGiven && !offersCodeBuild(region)) {
+    throw new UserError(`BuildInstance cannot be set in ${region}: AWS CodeBuild is not offered there, so the rack has no build project; nothing was changed`, {
+      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+    });
+  }
   await quotaCheck;
   return { region, zones: chosen.zones, unreserved };
+}
+
+/** True when the install's K=V list names BuildInstance (in any spelling). */
+function givesBuildInstance(assignments: readonly string[]): boolean {
+  return parseAssignments(assignments).assignments.some((assignment) => findParam(assignment.name)?.name === RackParam.BuildInstance);
+}
+
+function declaredBy(template: Template, parameters: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(parameters).filter(([name]) => name in template.Parameters));
 }
 
 async function stackExists(context: Context, stackName: string): Promise<boolean> {

@@ -6,12 +6,13 @@ import { costOfChange, exposure, type PlannedApp } from "../steps/plan-context.j
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { PARAMS, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
-import { appRuleProblems, zoneRuleProblems } from "../rack/app-rules.js";
+import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
+import { appRuleProblems, externalHostProblems, zoneRuleProblems } from "../rack/app-rules.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { checkedHostedZone } from "../steps/public-certificates.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
-import { waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
@@ -67,8 +68,13 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   }
   // Never a change that would break a running app: checked before anything is written.
   const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
-  assertNoParamProblems([...appRuleProblems(params, deployed), ...zoneRuleProblems(current, params, deployed)]);
-  if (changes.some((change) => change.name === "HostedZoneId" || change.name === "Domain")) await checkedHostedZone(context, params);
+  const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
+  assertNoParamProblems([
+    ...appRuleProblems(params, deployed),
+    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : []),
+    ...zoneRuleProblems(current, params, deployed),
+  ]);
+  if (changes.some((change) => change.name === RackParam.HostedZoneId || change.name === RackParam.Domain)) await checkedHostedZone(context, params);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   const moving = changes.length === 0 && !resuming ? behind : apps;
@@ -127,7 +133,7 @@ async function updateRack(
     {
       stackName: rack.name,
       template: { usePrevious: true },
-      parameters: parametersTheStackTakes(rack, toCfnParameters(params, derived), changes),
+      parameters: parametersTheStackTakes(rack, region, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
       notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
@@ -149,6 +155,7 @@ async function updateRack(
       },
     },
   );
+  if (leavingPrivate && outcome.kind === "applied") await removeLeftoverPrivateSubnets(context, rack);
   return { outcome, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 
@@ -197,9 +204,14 @@ function appNotes(apps: readonly AppInfo[], changes: readonly ParamChange[]): st
  * fewer parameters, and CloudFormation refuses one it does not declare. Those are left out,
  * unless the user asked to change one: that is refused, never dropped.
  */
-function parametersTheStackTakes(rack: RackInfo, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
+function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<string, string>, changes: readonly ParamChange[]): Record<string, string> {
   const declared = new Set(Object.keys(rack.parameters));
   const missing = changes.map((change) => PARAMS.find((spec) => spec.name === change.name)?.cfnName ?? change.name).filter((name) => !declared.has(name));
+  if (missing.includes(RackParam.BuildInstance) && !offersCodeBuild(region)) {
+    throw new UserError(`BuildInstance cannot be set on rack ${rack.rack}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
+      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+    });
+  }
   if (missing.length > 0) {
     throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
       fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,

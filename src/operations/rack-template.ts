@@ -1,5 +1,7 @@
 import type { Context } from "../runtime/context.js";
-import { applyAssignments, defaultParams, toCfnParameters } from "../rack/params.js";
+import { UserError } from "../core/errors.js";
+import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters } from "../rack/params.js";
+import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 
@@ -18,7 +20,12 @@ export async function run(context: Context, args: { params: string[]; minify?: b
   // The zones, the certificates and the sync function's concurrency are chosen at install,
   // against the account: the template leaves them to whoever deploys it.
   const { AvailabilityZones: _zones, AvailabilityZoneCount: _count, SyncReservedConcurrency: _sync, ...defaults } = toCfnParameters(params, { availabilityZones: [], rackCertificateArn: "" });
-  const template = fullRackTemplate(defaults);
+  // A Region given with --region may lack CodeBuild: its template has no build resources, and no BuildInstance to set.
+  const region = context.options.region;
+  if (region && !offersCodeBuild(region) && parseAssignments(args.params).assignments.some((assignment) => findParam(assignment.name)?.name === RackParam.BuildInstance)) {
+    throw new UserError(`BuildInstance cannot be set in ${region}: AWS CodeBuild is not offered there, so the rack's template has no build project`, { fix: "leave BuildInstance out" });
+  }
+  const template = fullRackTemplate(defaults, region ? { region } : {});
   const minified = JSON.stringify(template);
   const body = args.minify ? minified : JSON.stringify(template, null, 2);
   context.printer.out(body);

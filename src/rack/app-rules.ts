@@ -1,5 +1,6 @@
-import { LOAD_BALANCERS, ENDPOINT_KINDS, type LoadBalancerKind, type Visibility } from "./load-balancers.js";
-import type { ParamProblem, RackParams } from "./params.js";
+import { externalHost } from "../names/index.js";
+import { HOST_CONDITION_MAX, LOAD_BALANCERS, ENDPOINT_KINDS, VISIBILITY_KINDS, type LoadBalancerKind, type Visibility } from "./load-balancers.js";
+import { RackParam, type ParamProblem, type RackParams } from "./params.js";
 
 export interface DeployedApp {
   app: string;
@@ -30,6 +31,36 @@ export function appRuleProblems(params: RackParams, apps: readonly DeployedApp[]
       if (services.length === 0) return [];
       return [{ param: balancer.param, message: `${balancer.absentBecause} removes ${balancer.title}, which these services use: ${services.join(", ")}`, fix: BEFORE_REMOVING[balancer.kind] }];
     });
+}
+
+/**
+ * A Domain change renames every external endpoint (`<service>.<app>.<Domain>`; without a
+ * Domain, the external load balancer's own DNS name stands in): each deployed app's new host
+ * names must still fit ALB's host condition, or every later update of that app fails. Pure.
+ */
+export function externalHostProblems(params: RackParams, apps: readonly DeployedApp[], externalLoadBalancerDns: string): ParamProblem[] {
+  const domain = params.Domain || externalLoadBalancerDns;
+  if (!domain) return [];
+  const tooLong = apps.flatMap((app) =>
+    app.services
+      .filter((service) => VISIBILITY_KINDS[service.visibility].includes("external"))
+      .map((service) => ({ name: `${app.app}/${service.name}`, host: externalHost(service.name, app.app, domain), prefix: service.name.length + app.app.length + 2 }))
+      .filter(({ host }) => host.length > HOST_CONDITION_MAX),
+  );
+  if (tooLong.length === 0) return [];
+  const longestPrefix = Math.max(...tooLong.map((entry) => entry.prefix));
+  const named = tooLong.map((entry) => `${entry.name} (${entry.host}, ${entry.host.length})`).join(", ");
+  const what = params.Domain ? `Domain=${params.Domain}` : `without a Domain (external names end in the load balancer's name, ${externalLoadBalancerDns})`;
+  const room = HOST_CONDITION_MAX - longestPrefix;
+  return [
+    {
+      param: RackParam.Domain,
+      message: `${what}, these external names would be longer than the ${HOST_CONDITION_MAX} characters a load balancer rule matches, and those apps could no longer be updated: ${named}`,
+      fix: params.Domain
+        ? `choose a Domain of at most ${room} characters, or shorten those service or app names and deploy them first`
+        : `keep a Domain (at most ${room} characters), or shorten those service or app names and deploy them first`,
+    },
+  ];
 }
 
 /**

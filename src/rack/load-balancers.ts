@@ -9,6 +9,9 @@ import type { ParamName, RackParams } from "./params.js";
 
 export type { EndpointKind } from "../names/index.js";
 
+/** ALB: a host-header condition value is at most 128 characters (docs/aws-limits.md, "Load balancers"). */
+export const HOST_CONDITION_MAX = 128;
+
 /**
  * How a service is exposed:
  * - `external`: the external load balancer (a port, no flag);

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
 
@@ -165,7 +166,15 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
         const problem = cidrProblem(item, { minPrefix: 0, maxPrefix: 32 }) ?? peerRangeProblem(item);
         if (problem) return { problem: `${spec.name}: ${problem}`, fix: `${spec.name}=10.1.0.0/16,10.2.0.0/16` };
       }
-      return { value: items.map(normaliseCidr).join(",") };
+      const networks = items.map(normaliseCidr);
+      const twice = networks.find((network, index) => networks.indexOf(network) !== index);
+      if (twice) {
+        // One security-group rule per entry: CloudFormation keeps both copies of a rule EC2 stores once (drift), and removing either revokes it.
+        const spellings = [...new Set(items.filter((_item, index) => networks[index] === twice))];
+        const same = spellings.length > 1 ? `: ${spellings.join(" and ")} are the same network` : "";
+        return { problem: `${spec.name} lists ${twice} twice${same}`, fix: `list each network once: ${spec.name}=${[...new Set(networks)].join(",")}` };
+      }
+      return { value: networks.join(",") };
     }
     case "vpc-list":
       return normaliseVpcList(spec.name, value);
@@ -183,6 +192,9 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       const lower = value.toLowerCase().replace(/\.$/, "");
       const labels = lower.split(".");
       const valid = lower.length <= 200 && labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
+      if (valid && isIP(lower) !== 0) return { problem: `${spec.name}: "${raw}" is an IP address, not a domain name`, fix: `${spec.name}=apps.example.com (a name you own, for the certificates and DNS records)` };
+      // No top-level domain is all digits (RFC 3696 section 2), so a public certificate could never name it.
+      if (valid && /^\d+$/.test(labels.at(-1) ?? "")) return { problem: `${spec.name}: "${raw}" ends in a top-level label that is a number, which no domain has`, fix: `${spec.name}=apps.example.com` };
       return valid ? { value: lower } : { problem: `${spec.name}: "${raw}" is not a host name`, fix: `${spec.name}=apps.example.com` };
     }
   }

@@ -5,20 +5,24 @@
  * stack's id, the tag from the content), show the plan, then, only when asked, make the
  * repository and build and push what ECR does not have yet. Ctrl-C during a build stops it.
  */
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { UserError, ValidationErrors } from "../core/errors.js";
+import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
 import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, repositoryName } from "../names/index.js";
 import { decideApproval } from "../plan/approval.js";
 import { writeContextArchive } from "../build/archive.js";
-import { buildEnvironment, renderBuildspec } from "../build/buildspec.js";
+import { buildEnvironment, registryOf, renderBuildspec } from "../build/buildspec.js";
+import { rewriteBaseImages } from "../build/base-images.js";
 import { parseImageOverrides } from "../build/image-overrides.js";
 import type { ServiceBuildInput } from "../build/input.js";
 import { planBuilds, type PlannedImage } from "../build/plan.js";
 import { readAppParameters } from "../aws/app-environment.js";
-import { buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
+import { BuildLimitReached, buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
+import { serviceQuota } from "../aws/quotas.js";
+import { offersCodeBuild } from "../rack/regions.js";
+import { CODEBUILD_SERVICE_CODE, concurrentBuildQuota, raiseConcurrentBuilds, type ConcurrentBuildQuota } from "../build/limits.js";
 import { ensureRepository, findRepository, imageExists } from "../aws/ecr.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
@@ -59,6 +63,12 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   const project = rack.outputs.BuildProject;
   const bucket = rack.outputs.TemplateBucket;
   if (!project || !bucket) {
+    const region = await context.aws.region();
+    if (!offersCodeBuild(region)) {
+      throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
+        fix: "build the images elsewhere and deploy them with --image SERVICE=URI, or name them with image: in convox.yml",
+      });
+    }
     throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: it was installed by a racknet without builds and has no build project`, {
       fix: "deploy images built elsewhere with --image SERVICE=URI, or install a new rack for apps built from source",
     });
@@ -83,7 +93,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
 
   const ecr = await context.aws.ecr();
   const owner = { rack: rack.rack, app };
-  const existing = await findRepository(ecr, owner);
+  const [existing, slots] = await Promise.all([findRepository(ecr, owner), buildSlots(context, rack)]);
   const name = repositoryName(rack.rack, app);
   const uri = existing?.uri ?? repositoryUri(rack.id, name);
   const cached = await Promise.all(plan.images.map((image) => (existing ? imageExists(ecr, name, image.tag) : false)));
@@ -106,6 +116,8 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   };
   const printer = new BuildPrinter(context.printer);
   printer.plan(view);
+  const concurrency = limitBuilds(context, slots, pending.length);
+  const dockerfiles = await baseImageDockerfiles(context, rack, registryOf(uri), pending);
 
   return {
     images,
@@ -118,9 +130,91 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
       if (pending.length === 0) return [];
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
-      return await buildPending(clients, { project, bucket, app, repository, images: pending }, printer);
+      return await buildPending(clients, { project, bucket, app, repository, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
+        if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
+        throw error;
+      });
     },
   };
+}
+
+/**
+ * Each pending image's Dockerfile with its Docker Hub official base images pulled through the
+ * rack's cache of ECR Public (rack output BaseImageCache), said image by image. A rack
+ * without the cache (an older racknet's, or a Region where ECR has none) pulls them from
+ * Docker Hub as written, and the output says how to avoid Docker Hub's anonymous limit.
+ */
+async function baseImageDockerfiles(context: Context, rack: RackInfo, registry: string, pending: readonly PlannedImage[]): Promise<Map<string, Buffer>> {
+  const prefix = rack.outputs.BaseImageCache;
+  const dockerfiles = new Map<string, Buffer>();
+  const fromDockerHub = new Set<string>();
+  for (const image of pending) {
+    const text = await readFile(join(image.context.root, image.context.dockerfile), "utf8");
+    const rewritten = rewriteBaseImages(text, prefix ? `${registry}/${prefix}` : "");
+    if (rewritten.rewrites.length === 0) continue;
+    if (!prefix) {
+      for (const rewrite of rewritten.rewrites) fromDockerHub.add(rewrite.from);
+      continue;
+    }
+    dockerfiles.set(image.tag, Buffer.from(rewritten.text));
+    for (const rewrite of rewritten.rewrites) {
+      context.printer.info(`  ${image.services.join(", ")}: FROM ${rewrite.from} (${image.context.dockerfile}:${rewrite.line}) is pulled through the rack's cache of ECR Public, ${rewrite.to}`);
+    }
+  }
+  if (fromDockerHub.size > 0) {
+    const named = [...fromDockerHub].join(", ");
+    context.printer.info(
+      `rack ${rack.rack} has no cache of ECR Public for base images (installed by an older racknet, or ECR has none in this Region): ${named} come from Docker Hub, whose anonymous pulls are limited per address and CodeBuild's addresses are shared; to avoid the limit, name them on ECR Public (public.ecr.aws/docker/library/<image>:<tag>)`,
+    );
+  }
+  return dockerfiles;
+}
+
+/** The account's quota on builds running at once for the rack's build size, as Service Quotas reads it. */
+interface BuildSlots {
+  quota: ConcurrentBuildQuota;
+  region: string;
+  /** Undefined when Service Quotas did not answer (then `reason`). */
+  value?: number;
+  reason?: string;
+}
+
+async function buildSlots(context: Context, rack: RackInfo): Promise<BuildSlots> {
+  const quota = concurrentBuildQuota(rack.params.BuildInstance);
+  const [region, lookup] = await Promise.all([context.aws.region(), context.aws.serviceQuotas().then((client) => serviceQuota(client, CODEBUILD_SERVICE_CODE, quota.code))]);
+  return lookup.value !== undefined ? { quota, region, value: lookup.value } : { quota, region, reason: lookup.reason };
+}
+
+/**
+ * How many builds run at once: at most the account's quota, so that a new account's (1, or
+ * 0 in the queue) does not refuse the second build; one at a time when the quota cannot be
+ * read. A quota of 0 is refused before anything is built (also on a dry run: it only reads).
+ */
+function limitBuilds(context: Context, slots: BuildSlots, pending: number): number {
+  const { quota, region, value } = slots;
+  if (pending === 0) return 1;
+  if (value === undefined) {
+    if (pending > 1) context.printer.info(`Service Quotas did not answer (${slots.reason ?? "no answer"}); building the ${pending} images one at a time`);
+    return 1;
+  }
+  const named = `${quota.name}, ${quota.code}`;
+  if (value < 1) {
+    throw new UserError(`this account may run no CodeBuild builds of the rack's size in ${region} (${named}: ${value}); nothing was built or changed`, {
+      fix: `raise the quota: ${raiseConcurrentBuilds(quota, region, pending)}; or deploy images built elsewhere with --image SERVICE=URI`,
+    });
+  }
+  if (pending > value) context.printer.info(`CodeBuild runs at most ${value} build(s) at once in this account (${named}): building the ${pending} images ${value} at a time`);
+  return Math.floor(value);
+}
+
+/** CodeBuild kept refusing to start a build for the account's limit: the quota to raise, by name. */
+function limitReached(error: BuildLimitReached, slots: BuildSlots, pending: number): AwsOperationFailed {
+  const { quota, region, value } = slots;
+  const used = value === undefined ? "" : `: ${value}`;
+  return new AwsOperationFailed(
+    `CodeBuild refused for ${Math.round(error.waitedMs / 60_000)} minutes to start the build of ${error.imageUri}: the account's concurrent builds of the rack's size in ${region} are in use (${quota.name}, ${quota.code}${used}; CodeBuild said: ${error.awsMessage}); nothing was deployed`,
+    { fix: `wait for the account's other builds to end and deploy again, or raise the quota: ${raiseConcurrentBuilds(quota, region, Math.max(pending, (value ?? 0) + pending))}` },
+  );
 }
 
 /**
@@ -176,9 +270,13 @@ interface PendingBuilds {
   app: string;
   repository: { name: string; uri: string };
   images: readonly PlannedImage[];
+  /** At most this many builds at once (the account's quota). */
+  concurrency: number;
+  /** By image tag: the Dockerfile sent instead of the context's (its base images through the rack's cache). */
+  dockerfiles: ReadonlyMap<string, Buffer>;
 }
 
-/** Pack, upload and build each image at once; Ctrl-C stops the builds (StopBuild) and says so. */
+/** Pack, upload and build the images, `concurrency` at once; Ctrl-C stops the builds (StopBuild) and says so. */
 async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter): Promise<BuiltImage[]> {
   const folder = await mkdtemp(join(tmpdir(), "racknet-build-"));
   const controller = new AbortController();
@@ -194,10 +292,13 @@ async function buildPending(clients: BuildClients, pending: PendingBuilds, print
         repository: pending.repository,
         image,
         instructions: { buildspec: renderBuildspec(build), environment: buildEnvironment(build) },
-        archive: () => writeContextArchive(image.context, join(folder, `${image.tag}.zip`)),
+        archive: () => {
+          const dockerfile = pending.dockerfiles.get(image.tag);
+          return writeContextArchive(image.context, join(folder, `${image.tag}.zip`), dockerfile ? new Map([[image.context.dockerfile, dockerfile]]) : undefined);
+        },
       };
     });
-    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal });
+    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency });
   } finally {
     process.off("SIGINT", onSigint);
     await rm(folder, { recursive: true, force: true });

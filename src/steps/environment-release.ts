@@ -16,16 +16,31 @@ import type { ReviewPort } from "./review.js";
 export async function parametersRead(context: Context, app: AppInfo): Promise<string[]> {
   const template = JSON.stringify(await deployedTemplate(await context.aws.cloudFormation(), app.id || app.name));
   const names = new Set<string>();
-  for (const match of template.matchAll(/:parameter(\/racknet\/[^"}\s]+)/g)) if (match[1]) names.add(match[1]);
+  // The execution role's `.../apps/<app>/*` is a permission, not a parameter read.
+  for (const match of template.matchAll(/:parameter(\/racknet\/[^"}\s]+)/g)) if (match[1] && !match[1].endsWith("*")) names.add(match[1]);
   return [...names].sort();
 }
 
-export async function releaseEnvironment(context: Context, rack: RackInfo, app: AppInfo, version: string, port: ReviewPort, notes: string[], beforeExecute: () => Promise<void>): Promise<DeployOutcome> {
+/**
+ * `switches`: parameters the task definitions read now (a convox.yml default) and the one
+ * they read from this release on (the value `env set` stored, which always wins): the
+ * deployed template with those ARNs changed, nothing else.
+ */
+/** Each `:parameter<old>` ARN ending there becomes `:parameter<new>`. */
+export function switchedTemplate(body: string, switches: ReadonlyMap<string, string>): string {
+  let switched = body;
+  for (const [from, to] of switches) switched = switched.split(`:parameter${from}"`).join(`:parameter${to}"`);
+  return switched;
+}
+
+export async function releaseEnvironment(context: Context, rack: RackInfo, app: AppInfo, version: string, port: ReviewPort, notes: string[], beforeExecute: () => Promise<void>, switches: ReadonlyMap<string, string> = new Map()): Promise<DeployOutcome> {
+  const template = switches.size === 0 ? ({ usePrevious: true } as const) : { body: switchedTemplate(JSON.stringify(await deployedTemplate(await context.aws.cloudFormation(), app.id || app.name)), switches) };
   return deployStack(
     context.aws,
     {
       stackName: app.name,
-      template: { usePrevious: true },
+      template,
+      ...(rack.outputs.TemplateBucket ? { templateBucket: rack.outputs.TemplateBucket } : {}),
       parameters: { ...app.parameters, [AppParameter.EnvironmentVersion]: version },
       tags: app.tags,
       capabilities: ["CAPABILITY_IAM"],

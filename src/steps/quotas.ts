@@ -4,8 +4,9 @@
  * against what the account uses and may use. Every refusal says what is used, the limit, and
  * how to raise it (src/templates/rack-quotas.ts, docs/aws-limits.md).
  */
-import { ValidationErrors } from "../core/errors.js";
-import { networkUsage, serviceQuota, type QuotaLookup } from "../aws/quotas.js";
+import { UserError, ValidationErrors } from "../core/errors.js";
+import { fargateVcpusRunning, networkUsage, serviceQuota, type QuotaLookup } from "../aws/quotas.js";
+import type { RolloutPeak } from "../templates/app-rollout.js";
 import { DEFAULT_LIMITS, QUOTA_CODES, rackQuotaRefusals, type AccountUsage, type QuotaRefusal, type RackNeeds, type RackQuota } from "../templates/rack-quotas.js";
 import type { Context } from "../runtime/context.js";
 
@@ -58,4 +59,62 @@ export async function refuseOverQuota(context: Context, needs: RackNeeds | Promi
     );
   }
   return check;
+}
+
+/** Service Quotas: Fargate On-Demand vCPU resource count (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html). */
+export const FARGATE_VCPU_QUOTA = { service: "fargate", code: "L-3032A538", name: "Fargate On-Demand vCPU resource count" } as const;
+
+/** The quota and what the account runs now; read beside a deploy's other reads (they need no template). */
+export interface FargateCapacity {
+  region: string;
+  quota: QuotaLookup;
+  /** vCPUs of the Fargate tasks running now; undefined when ECS could not be read. */
+  running?: number;
+}
+
+export async function readFargateCapacity(context: Context): Promise<FargateCapacity> {
+  const [region, quota, running] = await Promise.all([
+    context.aws.region(),
+    context.aws.serviceQuotas().then((client) => serviceQuota(client, FARGATE_VCPU_QUOTA.service, FARGATE_VCPU_QUOTA.code)),
+    context.aws
+      .ecs()
+      .then(fargateVcpusRunning)
+      .catch((error: unknown) => {
+        context.printer.debug(`the Fargate vCPUs running now could not be read (${error instanceof Error ? error.message : String(error)}); the rollout alone is checked`);
+        return undefined;
+      }),
+  ]);
+  return { region, quota, ...(running === undefined ? {} : { running }) };
+}
+
+/**
+ * Before a deploy's change set (also a dry run's: it only reads): the vCPUs the rollout runs
+ * at its peak, plus what the account runs now beside the services that roll (when ECS can be
+ * read), against the Fargate On-Demand vCPU quota. Over it, refused with the numbers and the
+ * command that raises the quota: ECS would otherwise start the new tasks slowly or not at all.
+ * Without an answer from Service Quotas nothing is refused (said with --debug).
+ */
+export function refuseOverFargateQuota(context: Context, what: string, peak: RolloutPeak, capacity: FargateCapacity): void {
+  if (peak.peakVcpu === 0) return;
+  const { region, quota, running } = capacity;
+  if (quota.value === undefined) {
+    context.printer.debug(`Service Quotas did not answer for ${FARGATE_VCPU_QUOTA.name} (${quota.reason}); the rollout's vCPUs were not checked`);
+    return;
+  }
+  // What runs beside the rollout: the account's tasks less the rolling services' old tasks (the peak counts those).
+  const beside = running === undefined ? 0 : Math.max(0, running - peak.runningVcpu);
+  const needed = beside + peak.peakVcpu;
+  if (needed <= quota.value) return;
+  const rollout = peak.services.map((service) => `${service.service}: ${service.tasks} task(s) × ${vcpus(service.vcpu)} vCPU at deployment.maximum ${service.maximum}%`).join("; ");
+  const now = running === undefined ? "" : `, beside the ${vcpus(beside)} vCPUs the account runs now in ${region}`;
+  throw new UserError(
+    `${what}: its rollout runs up to ${vcpus(peak.peakVcpu)} vCPUs of Fargate at once (${rollout})${now}: ${vcpus(needed)} in all, over the account's ${vcpus(quota.value)} (${FARGATE_VCPU_QUOTA.name}, ${FARGATE_VCPU_QUOTA.code}); nothing was changed`,
+    {
+      fix: `lower deployment.maximum or the count, stop tasks you no longer need, or raise the quota: aws service-quotas request-service-quota-increase --service-code ${FARGATE_VCPU_QUOTA.service} --quota-code ${FARGATE_VCPU_QUOTA.code} --desired-value ${Math.ceil(needed)} --region ${region}`,
+    },
+  );
+}
+
+function vcpus(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/0+$/, "");
 }

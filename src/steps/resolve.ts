@@ -1,10 +1,10 @@
 import { UserError } from "../core/errors.js";
-import { KIND_TAG, appStackName, rackStackName } from "../names/index.js";
+import { APP_TAG, KIND_TAG, RACK_TAG, appStackName, rackStackName } from "../names/index.js";
 import { describeStack, listRacks, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { fromCfnParameters, type DerivedParams, type RackParams } from "../rack/params.js";
 import { subnetZones } from "../aws/zones.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
-import type { Context } from "../runtime/context.js";
+import { checkedName, type Context } from "../runtime/context.js";
 
 /** A deployed rack: its stack, its outputs by name, and its parameters read back once. */
 export interface RackInfo extends StackInfo {
@@ -67,14 +67,44 @@ export async function resolveRack(context: Context): Promise<RackInfo> {
   });
 }
 
-/** The app's stack on the rack; a clear error when there is none. */
+/** The app's stack on the rack; a clear error when there is none, or when the stack is not this app's. */
 export async function resolveApp(context: Context, rack: RackInfo, app: string): Promise<AppInfo> {
-  const cfn = await context.aws.cloudFormation();
-  const stack = await describeStack(cfn, appStackName(rack.rack, app));
-  if (!stack || stack.tags[KIND_TAG] !== "app") {
+  checkedName("app", app);
+  const found = await findApp(context, rack, app);
+  if (!found) {
     throw new UserError(`app "${app}" not found on rack ${rack.rack}`, {
       fix: "run `racknet apps` to list apps, or `racknet deploy -a " + app + "` to create it",
     });
   }
-  return { ...stack, rack: rack.rack, app };
+  return found;
+}
+
+/**
+ * The app's stack on the rack, or undefined before its first deploy (env set and build may
+ * come first). Every command that acts on an app by name finds it here (or in ownedApp).
+ */
+export async function findApp(context: Context, rack: RackInfo, app: string): Promise<AppInfo | undefined> {
+  return ownedApp(await describeStack(await context.aws.cloudFormation(), appStackName(rack.rack, app)), rack.rack, app);
+}
+
+/**
+ * The stack under the app's name, if it is this rack's app. Stack names join rack and app
+ * with a dash, so rack `r1` with app `x-c` and rack `r1-x` with app `c` share the name
+ * `r1-x-c`: only the stack's tags say whose it is. A stack that is not this app's is refused,
+ * never read as this app's nor acted on.
+ */
+export function ownedApp(stack: StackInfo | undefined, rack: string, app: string): AppInfo | undefined {
+  if (!stack) return undefined;
+  const tags = stack.tags;
+  if (tags[KIND_TAG] === "app" && tags[RACK_TAG] === rack && tags[APP_TAG] === app) return { ...stack, rack, app };
+  const whose =
+    tags[KIND_TAG] === "app" && tags[RACK_TAG] && tags[APP_TAG]
+      ? `is app ${tags[APP_TAG]} of rack ${tags[RACK_TAG]}`
+      : tags[KIND_TAG] === "rack"
+        ? `is the stack of rack ${tags[RACK_TAG] ?? stack.name}`
+        : "is not a racknet app's stack";
+  const other = tags[KIND_TAG] === "app" && tags[RACK_TAG] && tags[APP_TAG] ? `; for that app, pass -r ${tags[RACK_TAG]} -a ${tags[APP_TAG]}` : "";
+  throw new UserError(`app "${app}" of rack ${rack} would be stack ${stack.name}, which ${whose} (stack names join rack and app with a dash); nothing was changed`, {
+    fix: `choose another app name with -a${other}`,
+  });
 }

@@ -1,12 +1,13 @@
 /**
  * Before subnets are deleted (the private ones by Private=No, all of them by uninstall): wait
  * until no network interface that the rack's stack does not own is left in them. A Fargate
- * task's interface outlives its stop by a while, and EC2 refuses to delete a subnet that an
- * interface still uses; the load balancers' and NAT gateways' interfaces are the stack's own
- * and go first in its deletion order (docs/rack-template.md, "Deletion order").
+ * task's interface outlives its stop by a while, a deleted load balancer's too (ELB releases
+ * them asynchronously), and EC2 refuses to delete a subnet that an interface still uses; the
+ * stack's own load balancers' and NAT gateways' interfaces go first in its deletion order
+ * (docs/rack-template.md, "Deletion order").
  */
 import { UserError } from "../core/errors.js";
-import { describeHolder, networkInterfaces, ownedByTheStack, type SubnetHolder } from "../aws/network-interfaces.js";
+import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 
@@ -27,27 +28,33 @@ export const DEFAULT_RELEASE_PACING: ReleasePacing = {
 export type ReleaseScope = "private-subnets" | "vpc";
 
 /**
- * Waits, with a progress line whenever the count changes, until none of those interfaces is
- * left; past the timeout refuses (nothing deleted) naming each one: id, subnet, description,
- * requester, status.
+ * Waits, with a progress line naming what still holds the subnets whenever that changes,
+ * until none of those interfaces is left; past the timeout refuses (nothing deleted) naming
+ * each one: id, subnet, description, requester, status. The interfaces of the stack's own
+ * load balancers and NAT gateways go with the stack, in its order; those of a load balancer
+ * that is gone (ELB releases them asynchronously after it is deleted) are waited for.
+ * `afterDeletion`: the stack's deletion already removed its load balancers and NAT gateways,
+ * so every interface left is waited for.
  */
-export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<void> {
-  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
+export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING, afterDeletion = false, only?: readonly string[]): Promise<void> {
+  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: only ?? (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
   if ("vpcId" in where && !where.vpcId) return;
-  const ec2 = await context.aws.ec2();
+  const [ec2, balancers] = await Promise.all([context.aws.ec2(), afterDeletion ? new Set<string>() : context.aws.cloudFormation().then((cfn) => stackLoadBalancers(cfn, rack.id))]);
   const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
+  const stays = (holder: SubnetHolder) => !afterDeletion && goesWithTheStack(holder, balancers);
   let waited = 0;
-  let shown = -1;
+  let shown = "";
   for (;;) {
-    const holders = (await networkInterfaces(ec2, where)).filter((holder) => !ownedByTheStack(holder));
+    const holders = (await networkInterfaces(ec2, where)).filter((holder) => !stays(holder));
     if (holders.length === 0) {
-      if (shown > 0) context.printer.step(`no task's network interface is left in ${subnets}`);
+      if (shown) context.printer.step(`no network interface holds ${subnets} any more`);
       return;
     }
     if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
-    if (holders.length !== shown) {
-      context.printer.step(`waiting for ${holders.length} network interface(s) to leave ${subnets} (${holders.map((holder) => holder.id).join(", ")}; up to ${Math.round(pacing.timeoutMs / 60_000)} min)`);
-      shown = holders.length;
+    const named = holders.map(holderName).join(", ");
+    if (named !== shown) {
+      context.printer.step(`waiting for ${holders.length} network interface(s) to leave ${subnets}: ${named} (up to ${Math.round(pacing.timeoutMs / 60_000)} min)`);
+      shown = named;
     }
     await pacing.sleep(pacing.pollMs);
     waited += pacing.pollMs;
@@ -57,6 +64,25 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
 function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder[], timeoutMs: number): UserError {
   const list = holders.map((holder) => `  ${describeHolder(holder)}`).join("\n");
   return new UserError(`after ${Math.round(timeoutMs / 60_000)} min, ${holders.length} network interface(s) still use ${subnets} of rack ${rack}, and EC2 would refuse to delete them; nothing was deleted:\n${list}`, {
-    fix: "stop what they belong to (a task of another service, a Lambda function in the VPC), or wait and run the command again; `aws ec2 describe-network-interfaces --network-interface-ids ID` shows each",
+    fix: "stop what they belong to (a task of another service, a Lambda function in the VPC, a load balancer made outside racknet), or wait and run the command again; `aws ec2 describe-network-interfaces --network-interface-ids ID` shows each",
   });
+}
+
+/**
+ * After Private=No. The same update moves the rack's internal and router load balancers off
+ * the private subnets and deletes those subnets in its clean-up phase; ELB releases the old
+ * subnets' interfaces asynchronously, and a subnet EC2 refuses then is left outside the stack
+ * (CloudFormation: "Update successful. One or more resources could not be deleted"). Each
+ * private subnet of the rack as it was that still exists: wait for its interfaces to go (the
+ * progress line naming them), then delete it.
+ */
+export async function removeLeftoverPrivateSubnets(context: Context, before: RackInfo, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<string[]> {
+  const ec2 = await context.aws.ec2();
+  const left = await existingSubnets(ec2, (before.outputs.PrivateSubnets ?? "").split(",").filter(Boolean));
+  if (left.length === 0) return [];
+  context.printer.step(`CloudFormation left ${left.join(", ")} of rack ${before.rack} undeleted (network interfaces still held them): waiting for them to be released, then deleting them`);
+  await waitForSubnetsToEmpty(context, before, "private-subnets", pacing, true, left);
+  for (const subnet of left) await deleteSubnet(ec2, subnet);
+  context.printer.step(`deleted ${left.join(", ")}`);
+  return left;
 }

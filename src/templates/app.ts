@@ -98,7 +98,7 @@ function buildTemplate(input: AppStackInput): Template {
   if (kinds.has("external")) merge(template, externalCertificateFragment(rack, app));
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
   if (manifest.timers.length > 0) {
-    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app);
+    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name));
     for (const timer of manifest.timers) {
       const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
       if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);

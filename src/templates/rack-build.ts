@@ -21,7 +21,19 @@ export const BuildResource = {
   role: "BuildRole",
   logGroup: "BuildLogGroup",
   securityGroup: "BuildSecurityGroup",
+  baseImageCache: "BuildBaseImageCache",
 } as const;
+
+/**
+ * The rack's pull-through cache of ECR Public (where Docker's official images are mirrored
+ * under `docker/library/`): builds pull their base images through the rack's own registry,
+ * not anonymously from Docker Hub, whose pull limit counts CodeBuild's shared addresses
+ * (docs/build.md, "Base images"). ECR reads the prefix as `<prefix>/`; a rack name has no
+ * `_`, so no rack's app repositories (`<rack>/<app>`) fall under another rack's prefix.
+ * `<rack>_pub` is at most 28 of the 30 characters a prefix may have.
+ */
+export const baseImageCachePrefix: Json = sub("${AWS::StackName}_pub");
+const PUBLIC_ECR = "public.ecr.aws";
 
 /** The rack parameter that sizes builds; its values are CodeBuild's compute types (src/rack/params.ts). */
 export const BUILD_INSTANCE_PARAMETER = RackParam.BuildInstance;
@@ -42,9 +54,13 @@ const LOG_RETENTION_DAYS = 30;
  */
 const REFUSING_BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - exit 1\n";
 
-export function buildFragment(): TemplateFragment {
+export function buildFragment(options: { baseImageCache?: boolean } = {}): TemplateFragment {
+  const baseImageCache = options.baseImageCache ?? true;
   return {
     Resources: {
+      ...(baseImageCache
+        ? { [BuildResource.baseImageCache]: { Type: "AWS::ECR::PullThroughCacheRule", Properties: { EcrRepositoryPrefix: baseImageCachePrefix, UpstreamRegistryUrl: PUBLIC_ECR } } }
+        : {}),
       [BuildResource.logGroup]: {
         Type: "AWS::Logs::LogGroup",
         DeletionPolicy: "Delete",
@@ -62,7 +78,7 @@ export function buildFragment(): TemplateFragment {
           Tags: rackTags("builds"),
         },
       },
-      [BuildResource.role]: { Type: "AWS::IAM::Role", Properties: roleProperties() },
+      [BuildResource.role]: { Type: "AWS::IAM::Role", Properties: roleProperties(baseImageCache) },
       // CodeBuild's defaults are left out (ImagePullCredentialsType CODEBUILD, S3 logs
       // disabled), and so is a Name tag beside the Name: the rack template is sent inline,
       // within CloudFormation's 51,200 bytes.
@@ -104,7 +120,7 @@ function allow(Action: string[], Resource: Json, Condition?: Json): Json {
   return { Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) };
 }
 
-function roleProperties(): Record<string, Json> {
+function roleProperties(baseImageCache: boolean): Record<string, Json> {
   const statements: Json[] = [
     allow(["logs:CreateLogStream", "logs:PutLogEvents"], getAtt(BuildResource.logGroup, "Arn")),
     allow(["s3:GetObject", "s3:GetObjectVersion"], sub(`\${${RackResource.TemplateBucket}.Arn}/${BUILD_SOURCE_PREFIX}*`)),
@@ -122,6 +138,15 @@ function roleProperties(): Record<string, Json> {
       ],
       arn("ecr", "repository/${AWS::StackName}/*"),
     ),
+    // The first pull of a base image through the cache makes its repository and imports it (ECR: pull through cache IAM).
+    ...(baseImageCache
+      ? [
+          allow(
+            ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+            arn("ecr", "repository/${AWS::StackName}_pub/*"),
+          ),
+        ]
+      : []),
     allow(["ssm:GetParameters"], arn("ssm", `parameter/${APP_ENVIRONMENT_PARAMETERS}`)),
     // CodeBuild's VPC mode creates and removes the build's network interfaces itself, as this role.
     iff(

@@ -43,6 +43,8 @@ export const RackOutput = {
   BuildProject: "BuildProject",
   /** The CloudWatch Logs group of the builds' logs. */
   BuildLogGroup: "BuildLogGroup",
+  /** The ECR repository prefix of the rack's pull-through cache of ECR Public, for builds' base images (docs/build.md). */
+  BaseImageCache: "BaseImageCache",
 } as const;
 
 export type RackOutputName = keyof typeof RackOutput;

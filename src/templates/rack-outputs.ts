@@ -2,7 +2,7 @@ import { getAtt, iff, join, ref, type Json, type Template } from "./cfn.js";
 import type { RackOutputName } from "./rack-contract.js";
 import { joinedSubnets } from "./rack-network.js";
 import { privateNetworkZoneName } from "./rack-dns.js";
-import { BuildResource } from "./rack-build.js";
+import { BuildResource, baseImageCachePrefix } from "./rack-build.js";
 import { AzResource, RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
 
 /** The rack's Outputs: every name of rack-contract.ts, each under the condition its resources have. */
@@ -63,6 +63,7 @@ export function rackOutputs(): Outputs {
     PrivateNetworkZoneName: output(privateNetworkZoneName),
     BuildProject: output(ref(BuildResource.project)),
     BuildLogGroup: output(ref(BuildResource.logGroup)),
+    BaseImageCache: output(baseImageCachePrefix),
   };
   return outputs;
 }

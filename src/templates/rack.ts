@@ -5,7 +5,7 @@ import { balancersFragment } from "./rack-balancers.js";
 import { dnsFragment } from "./rack-dns.js";
 import { clusterFragment } from "./rack-cluster.js";
 import { rackOutputs } from "./rack-outputs.js";
-import { buildFragment } from "./rack-build.js";
+import { BUILD_INSTANCE_PARAMETER, buildFragment } from "./rack-build.js";
 
 export { RackCondition, RackResource } from "./rack-ids.js";
 
@@ -13,6 +13,13 @@ export interface RackTemplateOptions {
   version: string;
   /** Fragments other modules contribute to the rack stack (the private-network sync function, ...). */
   extra?: TemplateFragment[];
+  /**
+   * The build project, its role and log group, and the BuildInstance parameter; false in a
+   * Region without CodeBuild (src/rack/regions.ts), where the rack runs images only.
+   */
+  builds?: boolean;
+  /** The builds' pull-through cache of ECR Public; false where ECR has no pull-through cache (src/rack/regions.ts). */
+  baseImageCache?: boolean;
 }
 
 /**
@@ -29,14 +36,22 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     Resources: {},
     Outputs: rackOutputs(),
   };
-  return merge(
+  const builds = options.builds ?? true;
+  const merged = merge(
     template,
     rackParametersFragment(),
     networkFragment(),
     balancersFragment(),
     dnsFragment(),
     clusterFragment(),
-    buildFragment(),
+    ...(builds ? [buildFragment({ baseImageCache: options.baseImageCache ?? true })] : []),
     ...(options.extra ?? []),
   );
+  if (!builds) {
+    delete merged.Parameters[BUILD_INSTANCE_PARAMETER];
+    delete merged.Outputs.BuildProject;
+    delete merged.Outputs.BuildLogGroup;
+  }
+  if (!builds || options.baseImageCache === false) delete merged.Outputs.BaseImageCache;
+  return merged;
 }

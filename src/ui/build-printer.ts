@@ -70,6 +70,8 @@ export class BuildPrinter {
         return this.line(`${this.label(event.imageUri)}: ${tagOf(event.imageUri)} is in ECR already; nothing to build`);
       case "context-uploading":
         return this.line(`${this.label(event.imageUri)}: uploading the build context (${size(event.bytes)}) to s3://${event.bucket}/${event.key}`);
+      case "build-limited":
+        return this.line(`${this.label(event.imageUri)}: CodeBuild refused to start the build for the account's limit on builds (${event.reason}); trying again in ${Math.round(event.waitMs / 1000)}s`);
       case "build-started":
         this.labels.set(event.imageUri, event.services.join(", "));
         return this.line(`${this.label(event.imageUri)}: build ${event.buildId} started`);

@@ -48,7 +48,7 @@ export class Printer {
   /** What a failing command's --json output still carries beside its error (manifest check's verdict). */
   private failureResult?: Record<string, unknown>;
   /** Credentials from the environment: never printed, on either stream. */
-  private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]);
+  private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN, ...endpointPasswords(process.env)]);
   /** Values the command registered (environment values of a manifest): never on stderr, where AWS's own messages are shown. */
   private readonly concealed = new Set<string>();
 
@@ -211,8 +211,22 @@ function secretsFrom(values: Iterable<string | undefined>): string[] {
   return [...values].filter((value): value is string => value !== undefined && value.trim().length >= SECRET_MIN_LENGTH);
 }
 
+/** The passwords in AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (`http://user:pass@host`), as written and decoded. */
+function endpointPasswords(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env).flatMap(([name, value]) => {
+    if (!/^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(name) || !value) return [];
+    try {
+      const { password } = new URL(value);
+      return password ? [password, decodeURIComponent(password)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A URL's user:password (`scheme://user:pass@host`) whatever its length, then each secret. */
 function mask(text: string, secrets: Iterable<string>): string {
-  let masked = text;
+  let masked = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1****@");
   for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join("****");
   return masked;
 }

@@ -11,7 +11,7 @@ import { ExitCode, Interrupted } from "../../src/core/errors.js";
 import type { BuildEvent } from "../../src/build/events.js";
 import type { PlannedImage } from "../../src/build/plan.js";
 import { buildEnvironment, renderBuildspec } from "../../src/build/buildspec.js";
-import { BuildFailed, buildImage, buildImages, type BuildClients, type ImageBuildRequest } from "../../src/aws/codebuild.js";
+import { BuildFailed, BuildLimitReached, buildImage, buildImages, type BuildClients, type ImageBuildRequest } from "../../src/aws/codebuild.js";
 
 const mocks = { s3: mockClient(S3Client), codeBuild: mockClient(CodeBuildClient), logs: mockClient(CloudWatchLogsClient), ecr: mockClient(ECRClient) };
 const clients: BuildClients = {
@@ -249,5 +249,67 @@ describe("building an image on CodeBuild", () => {
     expect(error).toBeInstanceOf(BuildFailed);
     expect((error as BuildFailed).imageUri).toBe(`${REPOSITORY.uri}:src-bad`);
     expect(mocks.codeBuild.commandCalls(StopBuildCommand).map((call) => call.args[0].input)).toEqual([{ id: "prod-build:slow" }]);
+  });
+});
+
+/**
+ * CodeBuild's account quota on builds running at once (a new account may have 1, and 0 in
+ * the queue): a StartBuild past it is refused with AccountLimitExceededException ("Cannot
+ * have more than 0 builds in queue for the account"). Issue 20, item 2.
+ */
+describe("the account's limit on builds running at once", () => {
+  /** CodeBuild with room for `limit` builds and none in the queue; `othersFor` StartBuilds find the account's other builds in every slot. */
+  function limitedCodeBuild(limit: number, othersFor = 0) {
+    let running = 0;
+    let most = 0;
+    let attempts = 0;
+    const startedAt = new Map<string, number>();
+    mocks.codeBuild.on(StartBuildCommand).callsFake(() => {
+      attempts++;
+      if (attempts <= othersFor || running >= limit) throw Object.assign(awsError("AccountLimitExceededException"), { message: "Cannot have more than 0 builds in queue for the account" });
+      running++;
+      most = Math.max(most, running);
+      startedAt.set(`prod-build:${attempts}`, Date.now());
+      return { build: { id: `prod-build:${attempts}` } };
+    });
+    // Each build runs for 40 ms: long enough for every other upload to have ended and its StartBuild sent.
+    mocks.codeBuild.on(BatchGetBuildsCommand).callsFake(async (input: { ids: string[] }) => {
+      const id = input.ids[0] ?? "";
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, (startedAt.get(id) ?? 0) + 40 - Date.now())));
+      running--;
+      return { builds: [{ id, buildStatus: "SUCCEEDED", currentPhase: "COMPLETED", buildComplete: true }] };
+    });
+    return { most: () => most, attempts: () => attempts };
+  }
+  const waits: number[] = [];
+  const timedOptions = () => ({ ...options(), sleep: async (ms: number) => void waits.push(ms) });
+  beforeEach(() => void waits.splice(0));
+
+  it("runs at most `concurrency` builds at once, the next starting when one ends", async () => {
+    const codeBuild = limitedCodeBuild(1);
+    const built = await buildImages(clients, [request("src-a", ["a"]), request("src-b", ["b"]), request("src-c", ["c"])], { ...timedOptions(), concurrency: 1 });
+    expect(built.map((image) => image.imageUri)).toEqual(["a", "b", "c"].map((tag) => `${REPOSITORY.uri}:src-${tag}`));
+    expect(codeBuild.most()).toBe(1);
+    expect(events.filter((event) => event.type === "build-limited")).toEqual([]);
+  });
+
+  it("a StartBuild refused for the account's limit is tried again after 5 s, then 10 s, and the build goes on", async () => {
+    const codeBuild = limitedCodeBuild(1, 2);
+    const built = await buildImage(clients, request(), timedOptions());
+    expect(built.built).toBe(true);
+    expect(codeBuild.attempts()).toBe(3);
+    expect(waits).toEqual([5000, 10_000]);
+    expect(events.filter((event) => event.type === "build-limited")).toEqual([
+      { type: "build-limited", imageUri: IMAGE_URI, waitMs: 5000, reason: "Cannot have more than 0 builds in queue for the account" },
+      { type: "build-limited", imageUri: IMAGE_URI, waitMs: 10_000, reason: "Cannot have more than 0 builds in queue for the account" },
+    ]);
+  });
+
+  it("refused for longer than racknet waits: BuildLimitReached, and no build was started", async () => {
+    limitedCodeBuild(1, 1000);
+    const error = await buildImage(clients, request(), { ...timedOptions(), limitWaitMs: 30_000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BuildLimitReached);
+    expect(error).toMatchObject({ imageUri: IMAGE_URI, waitedMs: 30_000, awsMessage: "Cannot have more than 0 builds in queue for the account" });
+    expect(waits).toEqual([5000, 10_000, 15_000]);
   });
 });

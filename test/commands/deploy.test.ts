@@ -44,7 +44,7 @@ describe("racknet deploy: refused before any AWS write", () => {
     h.cloudFormation.putStack({ name: "prod-shop", template: { AWSTemplateFormatVersion: "2010-09-09", Description: "someone else's", Parameters: {}, Conditions: {}, Resources: { Queue: { Type: "AWS::SQS::Queue" } }, Outputs: {} } });
     const result = await deployAs("shop", PUBLIC_WEB);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("error: a stack named prod-shop exists and is not racknet app shop of rack prod");
+    expect(result.stderr).toContain('error: app "shop" of rack prod would be stack prod-shop, which is not a racknet app\'s stack');
     expect(result.stderr).toContain("fix: choose another app name with -a");
     // The app's lock is claimed beside the rack's read (one round trip) and released: nothing else is written.
     expect(resourceWrites(result)).toEqual([]);
@@ -56,7 +56,7 @@ describe("racknet deploy: refused before any AWS write", () => {
     await deployedApp(h, "prod-x", "c", PUBLIC_WEB);
     const result = await deployAs("x-c", PUBLIC_WEB);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("a stack named prod-x-c exists and is not racknet app x-c of rack prod");
+    expect(result.stderr).toContain('app "x-c" of rack prod would be stack prod-x-c, which is app c of rack prod-x');
     // The app's lock is claimed beside the rack's read (one round trip) and released: nothing else is written.
     expect(resourceWrites(result)).toEqual([]);
     expect(h.cloudFormation.stack("prod-x-c")?.tags).toMatchObject({ "racknet:rack": "prod-x", "racknet:app": "c" });

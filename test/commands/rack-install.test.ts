@@ -20,7 +20,8 @@ describe("racknet rack install", () => {
     const result = await h.run(install, args("prod", ["Internal=Yes"]));
 
     expect(result.exitCode).toBe(0);
-    expect(resourceWrites(result)).toEqual([
+    // Besides the template's way through the staging bucket (it is over the inline limit: rack-template-s3.test.ts).
+    expect(resourceWrites(result).filter((write) => !write.startsWith("S3."))).toEqual([
       ...["KMS.CreateKey", "KMS.CreateAlias", "KMS.EnableKeyRotation", "KMS.PutKeyPolicy"],
       ...["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "ACM.ImportCertificate", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"],
     ]);
@@ -68,7 +69,7 @@ describe("racknet rack install", () => {
     expect(result.stderr).toMatch(/Add\s+Vpc\s+AWS::EC2::VPC/);
     expect(result.stderr).toContain("the rack's certificate authority and certificate will be created");
     expect(result.stderr).toContain("dry run: nothing was changed");
-    expect(resourceWrites(result)).toEqual(["CloudFormation.CreateChangeSet", "CloudFormation.DeleteChangeSet", "CloudFormation.DeleteStack"]);
+    expect(resourceWrites(result).filter((write) => !write.startsWith("S3."))).toEqual(["CloudFormation.CreateChangeSet", "CloudFormation.DeleteChangeSet", "CloudFormation.DeleteStack"]);
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
     expect(h.certificates.certificates.size).toBe(0);

@@ -69,6 +69,34 @@ describe("racknet rack params set: refusals, nothing written", () => {
     expect(result.writes).toEqual([]);
     expect(h.cloudFormation.stack("prod")?.parameters.InternalOnly).toBe("No");
   });
+
+  it("a Domain that makes an app's external name longer than ALB's 128-character host condition: refused naming app/service and the longest Domain that fits", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    // web.shop.<domain>: 9 + 120 = 129 characters.
+    const domain = `${"a".repeat(60)}.${"b".repeat(55)}.com`;
+    const result = await set(`Domain=${domain}`);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`Domain=${domain}, these external names would be longer than the 128 characters a load balancer rule matches, and those apps could no longer be updated: shop/web (web.shop.${domain}, 129)`);
+    expect(result.stderr).toContain("choose a Domain of at most 119 characters, or shorten those service or app names and deploy them first");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.cloudFormation.stack("prod")?.parameters.Domain).toBe("");
+  });
+
+  it("removing the Domain: external names fall back to the load balancer's own name, checked the same way", async () => {
+    await installedRack(h, "prod", ["Domain=example.com"]);
+    const dns = h.cloudFormation.stack("prod")?.outputs.ExternalLoadBalancerDns ?? "";
+    // <service>.shop.<load balancer DNS> is 129 characters; <service>.shop.example.com fits.
+    const service = `w${"e".repeat(128 - dns.length - "shop".length - 2)}`;
+    await deployedApp(h, "prod", "shop", `services:\n  ${service}:\n    image: nginx:1.27\n    port: 80\n`);
+    const result = await set("Domain=");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`without a Domain (external names end in the load balancer's name, ${dns}), these external names would be longer than the 128 characters`);
+    expect(result.stderr).toContain(`shop/${service} (${service}.shop.${dns}, 129)`);
+    expect(result.stderr).toContain("keep a Domain");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.cloudFormation.stack("prod")?.parameters.Domain).toBe("example.com");
+  });
 });
 
 describe("racknet rack params set: changes", () => {

@@ -39,6 +39,7 @@ import {
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
   type NetworkInterface,
@@ -56,7 +57,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTasksCommand, ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { DescribeListenerCertificatesCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import {
@@ -75,7 +76,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -151,6 +152,8 @@ export interface AwsHarness {
   logs: MemoryLogs;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
+  /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
+  quotas: Record<string, number>;
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
   /** Run a workflow as the CLI would; never throws. */
@@ -184,10 +187,22 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const publicZones = new MemoryPublicZones();
   const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
+  // As ECS and Route 53 refuse: the rack's cluster while tasks run, its private zone while it holds records.
+  cloudFormation.refuseDeletion("AWS::ECS::Cluster", () => privateNetwork.clusterRefusal());
+  cloudFormation.refuseDeletion("AWS::Route53::HostedZone", () => privateNetwork.zoneRefusal());
+  privateNetwork.zoneNameOf = (zoneId) => {
+    for (const stack of cloudFormation.stacks) {
+      for (const [logicalId, resource] of Object.entries(stack.resources)) {
+        if (resource.Type === "AWS::Route53::HostedZone" && stack.physicalIds[logicalId] === zoneId) return String(resource.Properties?.Name ?? "");
+      }
+    }
+    return undefined;
+  };
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
+  const quotas: Record<string, number> = {};
 
   const stubs: Record<string, AnyStub> = {};
   const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
@@ -216,6 +231,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),
     handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+    handle(ListParameterTagsCommand, (input) => parameters.listTagsForResource(input)),
     handle(DescribeParametersCommand, (input) => parameters.describeParameters(input)),
   ]);
   stub("KMS", KMSClient, [
@@ -261,8 +277,18 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeVpcsCommand, () => ({ Vpcs: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
+    // The subnets the live stacks hold (CloudFormation deleted the rest).
+    handle(DescribeSubnetsCommand, (input) => {
+      const wanted = new Set(input.Filters?.find((filter) => filter.Name === "subnet-id")?.Values ?? input.SubnetIds ?? []);
+      const held = cloudFormation.stacks
+        .filter((stack) => stack.status !== "DELETE_COMPLETE")
+        .flatMap((stack) => Object.entries(stack.resources).flatMap(([logicalId, resource]) => (resource.Type === "AWS::EC2::Subnet" ? [stack.physicalIds[logicalId] ?? ""] : [])));
+      return { Subnets: held.filter((id) => wanted.has(id)).map((SubnetId) => ({ SubnetId })) };
+    }),
   ]);
-  stub("ServiceQuotas", ServiceQuotasClient, [handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: 5 } }))]);
+  stub("ServiceQuotas", ServiceQuotasClient, [
+    handle(GetServiceQuotaCommand, (input) => ({ Quota: { ServiceCode: input.ServiceCode, QuotaCode: input.QuotaCode, Value: quotas[`${input.ServiceCode}/${input.QuotaCode}`] ?? 5 } })),
+  ]);
   // The account's default concurrency (1,000, nothing reserved): the sync function may reserve one.
   stub("Lambda", LambdaClient, [handle(GetAccountSettingsCommand, () => ({ AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 } }))]);
   stub("CodeBuild", CodeBuildClient, [
@@ -284,14 +310,17 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeListenerCertificatesCommand, (input) => describeListenerCertificates(cloudFormation, input)),
   ]);
   stub("ECS", ECSClient, [
-    handle(ListTasksCommand, () => privateNetwork.listTasks()),
+    // The clusters running the tasks it knows (the Fargate vCPUs in use before a deploy).
+    handle(ListClustersCommand, () => ({ clusterArns: [...new Set(privateNetwork.tasks.flatMap((task) => (task.clusterArn ? [task.clusterArn] : [])))] })),
+    handle(ListTasksCommand, (input) => privateNetwork.listTasks(input)),
     handle(DescribeTasksCommand, (input) => privateNetwork.describeTasks(input)),
+    handle(StopTaskCommand, (input) => privateNetwork.stopTask(input)),
   ]);
   stub("Route53", Route53Client, [
     // A public zone's records (HostedZoneId), else the private network's.
     handle(ListResourceRecordSetsCommand, (input) => {
       const records = publicZones.records(input.HostedZoneId ?? "");
-      return records ? { ResourceRecordSets: [...records], IsTruncated: false, MaxItems: 300 } : privateNetwork.listResourceRecordSets();
+      return records ? { ResourceRecordSets: [...records], IsTruncated: false, MaxItems: 300 } : privateNetwork.listResourceRecordSets(input);
     }),
     handle(ChangeResourceRecordSetsCommand, (input) =>
       publicZones.records(input.HostedZoneId ?? "") ? publicZones.change(input.HostedZoneId ?? "", input.ChangeBatch?.Changes ?? []) : privateNetwork.changeResourceRecordSets(input),
@@ -320,6 +349,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     registry,
     builds,
     logs,
+    quotas,
     get zones() {
       return harness.zones;
     },

@@ -22,7 +22,7 @@ export interface LintFinding {
  */
 export async function cfnLint(
   templates: Record<string, Template>,
-  options: { includeWarnings?: boolean; includeInformational?: boolean; region?: string } = {},
+  options: { includeWarnings?: boolean; includeInformational?: boolean; region?: string; regions?: readonly string[] } = {},
 ): Promise<Record<string, LintFinding[]>> {
   const dir = mkdtempSync(join(tmpdir(), "racknet-lint-"));
   try {
@@ -33,7 +33,7 @@ export async function cfnLint(
     });
     // `-c I` adds the informational rules, which cfn-lint leaves out by default.
     const informational = options.includeInformational ? ["--include-checks", "I"] : [];
-    const args = ["--format", "json", "--regions", options.region ?? "us-east-1", ...informational, "--", ...files.map((f) => f.file)];
+    const args = ["--format", "json", "--regions", ...(options.regions ?? [options.region ?? "us-east-1"]), ...informational, "--", ...files.map((f) => f.file)];
     let stdout = "";
     try {
       ({ stdout } = await run("cfn-lint", args, { maxBuffer: 64 * 1024 * 1024 }));

@@ -141,6 +141,16 @@ export class MemoryBuilds {
   script: (input: StartBuildCommandInput) => BuildScript = () => ({ outcome: "SUCCEEDED" });
   /** Called at each BatchGetBuilds of a running build (a test presses Ctrl-C there). */
   onLook: (build: BuildRecord) => void = () => undefined;
+  /**
+   * The account's quota on builds running at once (Service Quotas, codebuild L-9D07B6EF for
+   * the small size), with no room in the queue, as in a new account: a StartBuild past it is
+   * refused with AccountLimitExceededException. Unlimited unless a test sets it.
+   */
+  accountLimit = Number.POSITIVE_INFINITY;
+  /** Builds of the account's other projects running now: they count toward accountLimit. */
+  otherBuildsRunning = 0;
+  /** The most builds of racknet's that ran at once. */
+  mostRunning = 0;
 
   constructor(
     private readonly cloudFormation: MemoryCloudFormation,
@@ -153,6 +163,11 @@ export class MemoryBuilds {
   startBuild(input: StartBuildCommandInput) {
     const project = this.project(input.projectName ?? "");
     if (!project) throw awsError("ResourceNotFoundException", `Project cannot be found: arn:aws:codebuild:${REGION}:${ACCOUNT}:project/${input.projectName}`);
+    const running = this.builds.filter((build) => build.status === "IN_PROGRESS").length;
+    if (running + this.otherBuildsRunning >= this.accountLimit) {
+      throw awsError("AccountLimitExceededException", "Cannot have more than 0 builds in queue for the account");
+    }
+    this.mostRunning = Math.max(this.mostRunning, running + 1);
     const uuid = randomUUID();
     const build: BuildRecord = { id: `${input.projectName}:${uuid}`, input, status: "IN_PROGRESS", phase: "SUBMITTED", phases: [], logGroup: project.logGroup, logStream: uuid, script: this.script(input) };
     this.builds.push(build);

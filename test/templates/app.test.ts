@@ -62,6 +62,15 @@ const containerOf = (t: Template, id: string) => (t.Resources[`${id}TaskDefiniti
 const environmentOf = (t: Template, id: string) =>
   Object.fromEntries((containerOf(t, id).Environment as { Name: string; Value: Json }[]).map((e) => [e.Name, e.Value]));
 
+describe("least privilege (issue 21)", () => {
+  it("the timers' role runs exactly the app's timers' task definitions: an app named <app>-timer-... is not matched", () => {
+    const policy = JSON.stringify(variants.timers?.Resources.TimerSchedulerRole?.Properties?.Policies);
+    const resources = [...policy.matchAll(/task-definition\/([^"]+)"/g)].map((match) => match[1]).sort();
+    expect(resources).toEqual(["prod-myapp-timer-cleanup:*", "prod-myapp-timer-hourly:*", "prod-myapp-timer-monthly:*", "prod-myapp-timer-weekdays:*"]);
+    expect(policy).not.toContain("timer-*");
+  });
+});
+
 describe("the app template", () => {
   it("passes cfn-lint for every kind of service and app: autoscaled, timers, built images, secrets, whitelists", async () => {
     const findings = await cfnLint(variants);

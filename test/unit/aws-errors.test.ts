@@ -30,6 +30,24 @@ describe("AWS errors the user can act on", () => {
     }
   });
 
+  it("an endpoint's password is never shown: not where it cannot be reached, not in a timeout, not in a 5xx (issue 21, item 6)", () => {
+    process.env.AWS_ENDPOINT_URL = "http://user:pa55word@127.0.0.1:1";
+    try {
+      const errors = [
+        Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
+        Object.assign(new Error("Connection timed out after 10000 ms"), { name: "TimeoutError" }),
+        sdkError("Error", "bad gateway", 502),
+      ];
+      for (const error of errors) {
+        const described = describeAwsError(error);
+        expect(described?.message).toContain("http://****@127.0.0.1:1");
+        expect(JSON.stringify(described)).not.toContain("pa55word");
+      }
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL;
+    }
+  });
+
   it("5xx after every retry: exit 3, no raw parser message", () => {
     const described = describeAwsError(sdkError("Error", "@aws-sdk XML parse error: mismatched tags", 500));
     expect(described?.exitCode).toBe(3);

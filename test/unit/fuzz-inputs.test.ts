@@ -138,7 +138,7 @@ describe("fuzzing the flags of the commands that reach AWS (built CLI, nothing l
     NO_COLOR: "1",
   };
   const odd = fc.oneof(
-    fc.constantFrom("", "-", "--", "prod", "x".repeat(300), "caf\u00e9", "a\u0000b", "\u202eevil", "../../etc/passwd", "1e309", "-1", "NaN", "🙂"),
+    fc.constantFrom("", "-", "--", "prod", "a/b", "secapp/env/INJ", "My App", "UPPER", "x".repeat(300), "caf\u00e9", "a\u0000b", "\u202eevil", "../../etc/passwd", "1e309", "-1", "NaN", "🙂"),
     fc.string({ maxLength: 12 }),
     fc.constant("v".repeat(100_000)),
   );

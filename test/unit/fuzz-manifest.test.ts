@@ -33,7 +33,7 @@ const goodCorpus = corpus.filter((text) => parseManifest(text, "convox.yml").pro
 const FILE = "convox.yml";
 
 /** YAML that is legal but no convox.yml looks like: complex keys, aliases as keys, tags, merges. */
-const ODD_YAML = ["", "\n", "---", "~", "[]", "services:", "services: ~", "services: []", "\uFEFF", "? [a]\n: 1", "services:\n  {a: 1}: {image: x}", 'n: &n "b[c"\nservices:\n  *n : {image: nginx}', "services: !!binary aGk=", "services:\n  web: !!set {a}", "services:\n  web:\n    <<: {image: x}", "services:\n  web: &w {image: x, port: 80}\n  api: *w", "*a", "services: &s\n  web:\n    image: x\n    links: *s", "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]"];
+const ODD_YAML = ["", "\n", "---", "~", "[]", "services:", "services: ~", "services: []", "\uFEFF", "? [a]\n: 1", "services:\n  {a: 1}: {image: x}", 'n: &n "b[c"\nservices:\n  *n : {image: nginx}', "services: !!binary aGk=", "services:\n  web: !!set {a}", "services:\n  web:\n    <<: {image: x}", "services:\n  web: &w {image: x, port: 80}\n  api: *w", "services:\n  &k web:\n    port: 80\n  *k :\n    image: x", "*a", "services: &s\n  web:\n    image: x\n    links: *s", "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]"];
 const context = { app: "shop", rack: "prod" };
 
 function expectPlaced(problems: readonly Problem[], text: string): void {

@@ -67,16 +67,28 @@ const vpcId = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("vpc-123", "vpc-0123456789abcdefg", "subnet-01234567", "vpc_01234567", "", "vpc-012345678").filter((text) => text !== "").map(bad) },
 );
 
-const list = (item: fc.Arbitrary<Labelled>): fc.Arbitrary<Labelled> =>
-  fc.array(fc.tuple(item, fc.constantFrom(",", ", ", " ,")), { maxLength: 7 }).map((items) => ({
-    text: items.map(([entry, comma], index) => (index === 0 ? entry.text : `${comma}${entry.text}`)).join(""),
-    valid: items.length <= 5 && items.every(([entry]) => entry.valid === true) ? true : items.length > 5 || items.some(([entry]) => entry.valid === false) ? false : undefined,
-  }));
+/** A list of entries; two entries that `sameAs` maps to one key name one thing twice, which is refused. */
+const list = (item: fc.Arbitrary<Labelled>, sameAs: (text: string) => string): fc.Arbitrary<Labelled> =>
+  fc.array(fc.tuple(item, fc.constantFrom(",", ", ", " ,")), { maxLength: 7 }).map((items) => {
+    const keys = items.map(([entry]) => sameAs(entry.text));
+    const twice = keys.some((key, index) => keys.indexOf(key) !== index);
+    return {
+      text: items.map(([entry, comma], index) => (index === 0 ? entry.text : `${comma}${entry.text}`)).join(""),
+      valid: items.length <= 5 && !twice && items.every(([entry]) => entry.valid === true) ? true : items.length > 5 || twice || items.some(([entry]) => entry.valid === false) ? false : undefined,
+    };
+  });
+/** The network a CIDR names: `10.1.3.0/16` and `10.1.0.0/16` are one. */
+const network = (text: string) => {
+  const [address = "", prefix = ""] = text.split("/");
+  return /^\d+$/.test(prefix) && /^\d+(\.\d+){3}$/.test(address) ? `${span(address, Number(prefix))[0]}/${prefix}` : text;
+};
+const vpcOf = (text: string) => text.toLowerCase().split(":").at(-1) ?? text;
 
 const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,8}[a-z0-9])?$/);
 const hostname = fc.oneof(
-  { weight: 4, arbitrary: fc.array(label, { minLength: 2, maxLength: 4 }).chain((labels) => fc.tuple(randomCase(labels.join(".")), fc.constantFrom("", "."))).map(([host, dot]) => good(`${host}${dot}`)) },
-  { weight: 1, arbitrary: fc.constantFrom("-a.com", "a..com", "localhost", "a_b.com", "bücher.de", `${"a".repeat(64)}.com`, "a.com/x", "http://a.com", "a.com:443", "*.a.com", ".", "..").map(bad) },
+  // No top-level label is all digits (RFC 3696), so an IP address is no Domain either (issue 21, item 11).
+  { weight: 4, arbitrary: fc.array(label, { minLength: 2, maxLength: 4 }).chain((labels) => fc.tuple(randomCase(labels.join(".")), fc.constantFrom("", "."), fc.constant(/^\d+$/.test(labels.at(-1) ?? "")))).map(([host, dot, numericTop]) => (numericTop ? bad : good)(`${host}${dot}`)) },
+  { weight: 1, arbitrary: fc.constantFrom("-a.com", "a..com", "localhost", "a_b.com", "bücher.de", `${"a".repeat(64)}.com`, "a.com/x", "http://a.com", "a.com:443", "*.a.com", ".", "..", "10.0.0.1", "192.168.1.1.", "apps.example.123").map(bad) },
 );
 
 const zoneId = fc.oneof(
@@ -92,8 +104,8 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
   Internal: flagValue,
   InternalOnly: flagValue,
   internal_router: flagValue,
-  internal_router_cidrs: list(cidr(0, 32, insideReserved)),
-  internal_router_vpcs: list(vpcId),
+  internal_router_cidrs: list(cidr(0, 32, insideReserved), network),
+  internal_router_vpcs: list(vpcId, vpcOf),
   Domain: fc.oneof({ weight: 5, arbitrary: hostname }, { weight: 1, arbitrary: fc.constant(good("")) }),
   HostedZoneId: fc.oneof({ weight: 5, arbitrary: zoneId }, { weight: 1, arbitrary: fc.constant(good("")) }),
   VPCCIDR: cidr(16, 24, overlapsReserved),

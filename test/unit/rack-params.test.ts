@@ -72,6 +72,13 @@ describe("rack parameters (SPEC section 2)", () => {
     expect(problems).toHaveLength(4);
   });
 
+  it("refuse an IP address, or a name whose top-level label is a number, as Domain (issue 21, item 11)", () => {
+    expect(install("Domain=10.0.0.1").problems[0]?.message).toBe('Domain: "10.0.0.1" is an IP address, not a domain name');
+    expect(install("Domain=apps.example.123").problems[0]?.message).toContain("top-level label");
+    expect(install("Domain=apps.example.com").problems).toEqual([]);
+    expect(install("Domain=1password.com").problems).toEqual([]);
+  });
+
   it("validate CIDRs and VPC ids, and normalise them", () => {
     expect(install("VPCCIDR=10.20.3.4/16").params.VPCCIDR).toBe("10.20.0.0/16");
     expect(install("VPCCIDR=300.0.0.0/16").problems[0]?.message).toContain("octet above 255");
@@ -100,6 +107,16 @@ describe("rack parameters (SPEC section 2)", () => {
     expect(install("internal_router_cidrs=0.0.0.0/0").problems).toEqual([]);
     expect(install("internal_router_cidrs=0.0.0.0/0").params.internal_router_cidrs).toBe("0.0.0.0/0");
     expect(install("internal_router_cidrs=10.1.0.0/16,127.0.0.1/32").problems[0]?.message).toBe('internal_router_cidrs: "127.0.0.1/32" is in the loopback range (127.0.0.0/8), which AWS does not allow for a VPC: no peered network has such addresses');
+  });
+
+  it("refuse internal_router_cidrs that name one network twice once normalised (a duplicate rule drifts, and removing it revokes the real one), as internal_router_vpcs does", () => {
+    expect(install("internal_router_cidrs=10.1.3.0/16,10.1.0.0/16").problems).toEqual([
+      { param: "internal_router_cidrs", message: "internal_router_cidrs lists 10.1.0.0/16 twice: 10.1.3.0/16 and 10.1.0.0/16 are the same network", fix: "list each network once: internal_router_cidrs=10.1.0.0/16" },
+    ]);
+    expect(install("internal_router_cidrs=10.2.0.0/16, 10.1.0.0/16,10.2.0.0/16").problems[0]?.message).toBe("internal_router_cidrs lists 10.2.0.0/16 twice");
+    expect(update("internal_router_cidrs=10.1.0.0/16,10.1.255.255/16").problems[0]?.param).toBe("internal_router_cidrs");
+    // Overlapping but different networks are two rules, not one twice.
+    expect(install("internal_router_cidrs=10.1.0.0/16,10.1.2.0/24").problems).toEqual([]);
   });
 
   it("name constants match the parameters", () => {

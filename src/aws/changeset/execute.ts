@@ -72,7 +72,7 @@ export function followOperation(
     (signal) => watchStack(run.cfn, { stackId, stackName, poller, pacing: run.pacing, signal, endsWith, onActivity: (activity) => run.emit({ type: "activity", activity }) }),
     async () => {
       throw new Interrupted(`stopped watching: the ${operation} of ${options.what} continues in AWS (Ctrl-C does not cancel it)`, {
-        fix: `follow it with \`${options.followCommand}\` or \`aws cloudformation describe-stack-events --stack-name ${stackName}\``,
+        fix: `${options.rerunCommand ? `run \`${options.rerunCommand}\` again to finish (it follows the ${operation} to its end), or ` : ""}follow it with \`${options.followCommand}\` or \`aws cloudformation describe-stack-events --stack-name ${stackName}\``,
       });
     },
     run.ctrlC,
