@@ -7,8 +7,9 @@ import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
-import { appRuleProblems, externalHostProblems } from "../rack/app-rules.js";
+import { appRuleProblems, externalHostProblems, zoneRuleProblems } from "../rack/app-rules.js";
 import { offersCodeBuild } from "../rack/regions.js";
+import { checkedHostedZone } from "../steps/public-certificates.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
 import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
@@ -69,7 +70,12 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   // Never a change that would break a running app: checked before anything is written.
   const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
-  assertNoParamProblems([...appRuleProblems(params, deployed), ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : [])]);
+  assertNoParamProblems([
+    ...appRuleProblems(params, deployed),
+    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : []),
+    ...zoneRuleProblems(current, params, deployed),
+  ]);
+  if (changes.some((change) => change.name === RackParam.HostedZoneId || change.name === RackParam.Domain)) await checkedHostedZone(context, params);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   const moving = changes.length === 0 && !resuming ? behind : apps;

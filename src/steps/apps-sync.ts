@@ -10,7 +10,7 @@ import { appWaitCommand } from "./wait.js";
  * (the app template names its parameters after them) and the Domain parameter.
  */
 export function rackFacts(rack: RackInfo): Record<string, string> {
-  return { ...rack.outputs, Domain: rack.params.Domain };
+  return { ...rack.outputs, Domain: rack.params.Domain, HostedZoneId: rack.params.HostedZoneId };
 }
 
 /** The app's parameters with every rack fact it takes replaced by the rack's current value. */

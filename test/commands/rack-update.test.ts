@@ -127,7 +127,8 @@ describe("racknet rack update: a rack installed by the previous release", () => 
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain(`rack prod updated to racknet's template ${latestTemplateVersion()}`);
     const stack = h.cloudFormation.stack("prod");
-    expect(stack?.parameters).toEqual(before);
+    // Every parameter as it was; HostedZoneId (issue 23) is new since 4b80fbc, with its default.
+    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "" });
     expect(stack?.parameters).toMatchObject({ Internal: "Yes", Domain: "apps.example.com", BuildInstance: "BUILD_GENERAL1_MEDIUM" });
     expect(stack?.outputs.TemplateVersion).toBe(latestTemplateVersion());
     expect(Object.keys(stack?.resources ?? {})).toContain("TemplateBucketPolicy");
@@ -170,7 +171,7 @@ describe("racknet rack update: parameters", () => {
     expect(h.cloudFormation.stack("prod")?.parameters.BuildInstance).toBeUndefined();
     const result = await update();
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toContain("parameters new in this racknet's rack template, given their defaults: BuildInstance=BUILD_GENERAL1_SMALL");
+    expect(result.stderr).toContain(`parameters new in this racknet's rack template, given their defaults: HostedZoneId="", BuildInstance=BUILD_GENERAL1_SMALL`);
     expect(result.stderr).toMatch(/Add\s+BuildProject\s+AWS::CodeBuild::Project/);
     expect(h.cloudFormation.stack("prod")?.parameters).toMatchObject({ BuildInstance: "BUILD_GENERAL1_SMALL", Internal: "Yes" });
   });
@@ -206,7 +207,7 @@ describe("racknet rack update: parameters", () => {
     Object.assign(h.options, { json: true, dryRun: true });
     const result = await update();
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }], dropped: [] }, apps: [] });
+    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }], dropped: [] }, apps: [] });
     expect(json.plan).toBeDefined();
   });
 });
