@@ -1,6 +1,7 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
 import type { Problem } from "../core/errors.js";
 import type { SourcePosition } from "./model.js";
+import { LazyPositions, fastValue } from "./fast-read.js";
 
 /**
  * convox.yml as YAML with source positions: the parsed document, its syntax problems,
@@ -11,17 +12,57 @@ export type PathSegment = string | number;
 
 export interface ManifestSource {
   file: string;
-  document: Document.Parsed;
+  /** The `yaml` library's document, with every node's place (read on first use on the happy path). */
+  readonly document: Document.Parsed;
   /** Syntax problems: when there are any, nothing else about the file can be trusted. */
   syntaxProblems: Problem[];
   /** Keys given twice (reported, but the rest of the file is still checked). */
   duplicateKeyProblems: Problem[];
   /** Where every key and list item starts, by key path (`services.web.links[0]`). */
-  positions: Map<string, SourcePosition>;
+  positions: ReadonlyMap<string, SourcePosition>;
   positionOf(offset: number): SourcePosition;
+  /** The file's value (a ReferenceError for aliases that expand without end). */
+  read(): unknown;
 }
 
-export function readSource(text: string, file: string): ManifestSource {
+/**
+ * convox.yml read fast when it can be (fast-read.ts: js-yaml, no positions until one is
+ * asked for), else, and for every file with a syntax problem or a key given twice, by the
+ * `yaml` library with the place of everything. `fast: false` always takes the second way.
+ */
+export function readSource(text: string, file: string, options: { fast?: boolean } = {}): ManifestSource {
+  const fast = options.fast === false ? undefined : fastValue(text);
+  if (!fast) return readWithPositions(text, file);
+  let slow: ManifestSource | undefined;
+  const full = () => (slow ??= readWithPositions(text, file));
+  const lineStarts = [0];
+  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) lineStarts.push(index + 1);
+  return {
+    file,
+    get document() {
+      return full().document;
+    },
+    syntaxProblems: [],
+    duplicateKeyProblems: [],
+    positions: new LazyPositions(() => new Map(full().positions), fast.value),
+    positionOf: (offset) => positionIn(lineStarts, offset),
+    read: () => fast.value,
+  };
+}
+
+/** Line and column (1-based) of an offset, from where each line starts. */
+function positionIn(lineStarts: readonly number[], offset: number): SourcePosition {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((lineStarts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+}
+
+function readWithPositions(text: string, file: string): ManifestSource {
   const lineCounter = new LineCounter();
   // `merge`: `<<: *base` merges as in Convox's YAML 1.1 reader (yaml-compat.ts does the rest).
   const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
@@ -33,7 +74,17 @@ export function readSource(text: string, file: string): ManifestSource {
   const lines = text.split(/\r?\n/);
   const yamlProblems = [...document.errors, ...document.warnings].map((error) => overIndentedKey(error, lines, file, positionOf) ?? syntaxProblem(error, file, positionOf));
   const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
-  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
+  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf, read: () => readValue(document) };
+}
+
+/** The YAML library refuses, with a ReferenceError, aliases that expand without end (a "billion laughs" file). */
+function readValue(document: Document.Parsed): unknown {
+  try {
+    return document.toJS() as unknown;
+  } catch (error) {
+    if (error instanceof ReferenceError) return error;
+    throw error;
+  }
 }
 
 export function where(file: string, position: SourcePosition): string {
