@@ -16,7 +16,7 @@ import { rackParameterNotes } from "../plan/rack-notes.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
-import { appsAtOnce, moveAppsTogether } from "../steps/apps-together.js";
+import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import { rackWaitCommand } from "../steps/wait.js";
@@ -69,7 +69,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     context.printer.step(`rack ${rack.rack} already has ${key}, but ${behind.map((app) => app.app).join(", ")} still run on its old facts: moving them`);
   }
   // Never a change that would break a running app: checked before anything is written.
-  const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
+  const deployed = changes.length === 0 ? [] : await eachAtMost(apps, APP_READS_AT_ONCE, async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }));
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
   assertNoParamProblems([...appRuleProblems(params, deployed), ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : [])]);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));

@@ -26,6 +26,9 @@ export const APPS_AT_ONCE = 10;
 /** The most `RACKNET_APPS_AT_ONCE` may ask for: past it the polls alone pass CloudFormation's rate. */
 export const MOST_APPS_AT_ONCE = 20;
 
+/** Reads of every app (their templates, before a rack change): cheap calls, more at once than changes. */
+export const APP_READS_AT_ONCE = 20;
+
 /** The bound: APPS_AT_ONCE, or RACKNET_APPS_AT_ONCE (1 to 20) for an account whose API rate other tools share. */
 export function appsAtOnce(env: NodeJS.ProcessEnv = process.env): number {
   const asked = env.RACKNET_APPS_AT_ONCE;
@@ -37,6 +40,22 @@ export function appsAtOnce(env: NodeJS.ProcessEnv = process.env): number {
     });
   }
   return value;
+}
+
+/** `work` on each item, at most `atOnce` at a time; the results in the items' order. The first failure is thrown once all started have ended. */
+export async function eachAtMost<T, R>(items: readonly T[], atOnce: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  const ended = await Promise.allSettled(Array.from({ length: Math.min(Math.max(1, atOnce), items.length) }, lane));
+  const failed = ended.find((end): end is PromiseRejectedResult => end.status === "rejected");
+  if (failed) throw failed.reason;
+  return results;
 }
 
 /** One app to move: its journal step, and the facts it takes beside the rack's (`overrides`). */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CreateChangeSetCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
+import { eachAtMost } from "../../src/steps/apps-together.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
@@ -135,5 +136,25 @@ describe("racknet rack params set: apps move side by side", () => {
     const executed = h.cloudFormation.operations.filter((operation) => operation.operation === "execute" && operation.type === "UPDATE").map((operation) => operation.stackName);
     expect(executed.at(-1)).toBe("prod");
     expect(executed.slice(0, 3).sort()).toEqual(["prod-alpha", "prod-bravo", "prod-charlie"]);
+  });
+});
+
+describe("eachAtMost", () => {
+  it("runs at most N at a time, keeps the items' order, and throws the first failure once the others ended", async () => {
+    let running = 0;
+    let most = 0;
+    const ended: number[] = [];
+    const work = async (item: number) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5 * (item % 3)));
+      running -= 1;
+      ended.push(item);
+      if (item === 4) throw new Error("four");
+      return item * 10;
+    };
+    await expect(eachAtMost([1, 2, 3], 2, work)).resolves.toEqual([10, 20, 30]);
+    expect(most).toBe(2);
+    await expect(eachAtMost([1, 2, 3, 4, 5, 6], 3, work)).rejects.toThrow("four");
+    expect(running).toBe(0);
   });
 });
