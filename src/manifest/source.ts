@@ -1,7 +1,23 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Alias, Document, Node, Scalar, YAMLError, YAMLMap, YAMLSeq } from "yaml";
 import type { Problem } from "../core/errors.js";
 import type { SourcePosition } from "./model.js";
 import { LazyPositions, fastValue } from "./fast-read.js";
+
+/**
+ * The `yaml` library (about 70 modules), loaded the first time a file is read with positions:
+ * a valid file read the fast way never needs it.
+ */
+let yamlLibrary: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  return (yamlLibrary ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+}
+const isMap = (node: unknown): node is YAMLMap => yamlLibrary !== undefined && yaml().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yamlLibrary !== undefined && yaml().isSeq(node);
+const isAlias = (node: unknown): node is Alias => yamlLibrary !== undefined && yaml().isAlias(node);
+/** A scalar node of the `yaml` library's document. */
+export const isScalar = (node: unknown): node is Scalar => yamlLibrary !== undefined && yaml().isScalar(node);
 
 /**
  * convox.yml as YAML with source positions: the parsed document, its syntax problems,
@@ -63,6 +79,7 @@ function positionIn(lineStarts: readonly number[], offset: number): SourcePositi
 }
 
 function readWithPositions(text: string, file: string): ManifestSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // `merge`: `<<: *base` merges as in Convox's YAML 1.1 reader (yaml-compat.ts does the rest).
   const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
@@ -159,7 +176,7 @@ function firstPerLine(problems: readonly Problem[]): Problem[] {
 /** `*name` with no `&name` before it: the parser accepts it, and reading the value would throw. */
 function unresolvedAliases(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): Problem[] {
   const problems: Problem[] = [];
-  visit(document, {
+  yaml().visit(document, {
     Alias(_key, alias) {
       if (alias.resolve(document) === undefined) {
         const position = positionOf(alias.range?.[0] ?? 0);
@@ -174,7 +191,7 @@ function unresolvedAliases(document: Document.Parsed, file: string, positionOf: 
 function badMergeSources(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): Problem[] {
   const problems: Problem[] = [];
   const mergeable = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(document)));
-  visit(document, {
+  yaml().visit(document, {
     Pair(_key, pair) {
       // With `merge`, the library reads a plain `<<` as a merge key (its value a symbol); `source` is what the user wrote.
       if (!isScalar(pair.key) || pair.key.source !== "<<" || pair.key.type !== "PLAIN") return;
