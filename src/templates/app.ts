@@ -176,6 +176,9 @@ function priorityFor(input: AppStackInput, service: string, kind: EndpointKind):
 
 /** Problems the manifest rules do not see: logical-id clashes, the CA's size. */
 function checkInput(input: AppStackInput): void {
+  if ((input.manifest.resources ?? []).length > 0) {
+    throw new UserError("this racknet reads resources: but does not make them yet", { fix: `remove resources: from ${input.manifest.file}` });
+  }
   const byId = new Map<string, string>();
   for (const name of [...input.manifest.services.map((service) => service.name), ...input.manifest.timers.map((timer) => `timer ${timer.name}`)]) {
     const id = logicalName(name.replace(/^timer /, "timer-"));
