@@ -127,7 +127,7 @@ export interface AppResource {
   /** `type:` as written (`postgres`, `rds-postgres`, ...). */
   type: string;
   engine: ResourceEngine;
-  /** The engine version: a major version (`16`, `8.0`) or an exact one. */
+  /** The exact engine version to create (a line such as `16` is read as its newest version). */
   version: string;
   /** The instance class (`db.t4g.micro`, `cache.t4g.micro`). */
   class: string;

@@ -15,13 +15,14 @@ import {
   DEFAULT_STORAGE,
   ENGINES,
   MEMCACHED_NODES_MAX,
+  defaultVersion,
+  resolveVersion,
   RDS_STORAGE_MAX,
   RDS_STORAGE_MIN,
   REDIS_NODES_MAX,
   REFUSED_RESOURCE_TYPES,
   RESOURCE_NAME_MAX,
   RESOURCE_TYPES,
-  versionLine,
   type ResourceEngine,
 } from "./resource-types.js";
 import { formatPath, type PathSegment } from "./source.js";
@@ -247,19 +248,23 @@ function readResource(name: string, fields: Fields, note: Note, problems: Proble
   return resource;
 }
 
-/** `16`, `"16"`, `16.4`; YAML reads `version: 8.0` as the number 8, which for MySQL means 8.0 (as Convox's own fix does). */
+/** `16`, `"16"`, `16.13`; YAML reads `version: 8.4` as a number, which is the line 8.4 (Convox has the same fix for `8.0`). */
 function readVersion(engine: ResourceEngine, raw: unknown, name: string, type: string, refuse: (segments: readonly PathSegment[], message: string, fix: string) => void, path: PathSegment[]): string {
-  const facts = ENGINES[engine];
-  if (raw === undefined || raw === null) return facts.defaultVersion;
-  let version = typeof raw === "number" || typeof raw === "string" ? String(raw) : "";
-  if (typeof raw === "number" && Number.isInteger(raw) && facts.versions.includes(`${raw}.0`)) version = `${raw}.0`;
-  if (version !== "" && facts.versions.includes(versionLine(engine, version))) return version;
+  if (raw === undefined || raw === null) return defaultVersion(engine);
+  const written = typeof raw === "number" && Number.isInteger(raw) && ENGINES[engine].versions[`${raw}.0`] ? `${raw}.0` : typeof raw === "number" || typeof raw === "string" ? String(raw) : "";
+  const version = written === "" ? undefined : resolveVersion(engine, written);
+  if (version) return version;
+  const lines = Object.keys(ENGINES[engine].versions);
   refuse(
     path,
-    `resources.${name}.options.version ${version === "" ? "must be a version such as " + facts.defaultVersion : `"${version}" is not a ${type} version AWS offers in standard support`}`,
-    `use one of ${facts.versions.join(", ")} (quote it: version: "${facts.defaultVersion}")`,
+    written === ""
+      ? `resources.${name}.options.version must be a version such as ${ENGINES[engine].defaultLine}`
+      : `resources.${name}.options.version "${written}" is not a ${type} version AWS offers for new ${ENGINES[engine].service === "rds" ? "databases" : "caches"} in standard support`,
+    ENGINES[engine].service === "rds"
+      ? `write one of ${lines.join(", ")} (the newest minor version of that line), or an exact version of one (quote it: version: "${ENGINES[engine].defaultLine}")`
+      : `write one of ${lines.join(", ")} (quote it: version: "${ENGINES[engine].defaultLine}")`,
   );
-  return facts.defaultVersion;
+  return defaultVersion(engine);
 }
 
 /** For the plan and messages: `resources.db` (postgres 16, db.t4g.micro, 20 GiB). */

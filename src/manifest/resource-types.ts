@@ -11,24 +11,54 @@ export interface EngineFacts {
   service: ResourceService;
   /** The port the engine listens on (RDS and ElastiCache defaults; racknet never changes it). */
   port: number;
-  /** Major versions (`16`, `8.0`) or, for Memcached, exact versions, that AWS offers in standard support. */
-  versions: readonly string[];
-  defaultVersion: string;
+  /**
+   * The versions AWS lets you create, by major line (RDS: `16`, `8.4`; ElastiCache: each
+   * version is its own line), oldest first: the lines in standard support, and in each the
+   * exact versions DescribeDBEngineVersions offers for new instances (as cfn-lint 1.51's
+   * data has them; docs/aws-limits.md, "Resources").
+   */
+  versions: Readonly<Record<string, readonly string[]>>;
+  /** The line a resource gets when `version` is not given (its newest version). */
+  defaultLine: string;
   defaultClass: string;
   /** The instance-class prefix the service uses (`db.` for RDS, `cache.` for ElastiCache). */
   classPrefix: "db." | "cache.";
-  /** The URL scheme of `<NAME>_URL`. */
-  scheme: string;
 }
 
+const each = (versions: readonly string[]) => Object.fromEntries(versions.map((version) => [version, [version]]));
+
 export const ENGINES: Readonly<Record<ResourceEngine, EngineFacts>> = {
-  postgres: { service: "rds", port: 5432, versions: ["14", "15", "16", "17"], defaultVersion: "16", defaultClass: "db.t4g.micro", classPrefix: "db.", scheme: "postgres" },
-  mysql: { service: "rds", port: 3306, versions: ["8.0", "8.4"], defaultVersion: "8.0", defaultClass: "db.t4g.micro", classPrefix: "db.", scheme: "mysql" },
-  mariadb: { service: "rds", port: 3306, versions: ["10.6", "10.11", "11.4"], defaultVersion: "10.11", defaultClass: "db.t4g.micro", classPrefix: "db.", scheme: "mysql" },
-  // TLS on (TransitEncryptionEnabled): `rediss://`.
-  redis: { service: "elasticache", port: 6379, versions: ["6.2", "7.0", "7.1"], defaultVersion: "7.1", defaultClass: "cache.t4g.micro", classPrefix: "cache.", scheme: "rediss" },
+  postgres: {
+    service: "rds",
+    port: 5432,
+    versions: {
+      "14": ["14.15", "14.17", "14.18", "14.19", "14.20", "14.21", "14.22"],
+      "15": ["15.10", "15.12", "15.13", "15.14", "15.15", "15.16", "15.17"],
+      "16": ["16.6", "16.8", "16.9", "16.10", "16.11", "16.12", "16.13"],
+      "17": ["17.2", "17.4", "17.5", "17.6", "17.7", "17.8", "17.9"],
+      "18": ["18.1", "18.2", "18.3"],
+    },
+    defaultLine: "17",
+    defaultClass: "db.t4g.micro",
+    classPrefix: "db.",
+  },
+  // 8.0 left standard support on 2026-07-31 (RDS Extended Support, billed per vCPU-hour, after that).
+  mysql: { service: "rds", port: 3306, versions: { "8.4": ["8.4.3", "8.4.4", "8.4.5", "8.4.6", "8.4.7", "8.4.8", "8.4.9"] }, defaultLine: "8.4", defaultClass: "db.t4g.micro", classPrefix: "db." },
+  mariadb: {
+    service: "rds",
+    port: 3306,
+    versions: {
+      "10.11": ["10.11.4", "10.11.5", "10.11.6", "10.11.7", "10.11.8", "10.11.9", "10.11.10", "10.11.11", "10.11.13", "10.11.14", "10.11.15", "10.11.16"],
+      "11.4": ["11.4.3", "11.4.4", "11.4.5", "11.4.7", "11.4.8", "11.4.9", "11.4.10"],
+      "11.8": ["11.8.3", "11.8.4", "11.8.5", "11.8.6"],
+    },
+    defaultLine: "11.4",
+    defaultClass: "db.t4g.micro",
+    classPrefix: "db.",
+  },
+  redis: { service: "elasticache", port: 6379, versions: each(["6.2", "7.0", "7.1"]), defaultLine: "7.1", defaultClass: "cache.t4g.micro", classPrefix: "cache." },
   // In-transit encryption needs Memcached 1.6.12 or later: older versions are not offered.
-  memcached: { service: "elasticache", port: 11211, versions: ["1.6.12", "1.6.17", "1.6.22"], defaultVersion: "1.6.22", defaultClass: "cache.t4g.micro", classPrefix: "cache.", scheme: "memcached" },
+  memcached: { service: "elasticache", port: 11211, versions: each(["1.6.12", "1.6.17", "1.6.22"]), defaultLine: "1.6.22", defaultClass: "cache.t4g.micro", classPrefix: "cache." },
 };
 
 /** Each `type:` Convox accepts that racknet makes, and its engine (the containerized and the managed spellings alike). */
@@ -71,14 +101,27 @@ export const MEMCACHED_NODES_MAX = 40;
 /** Convox's limit on a managed resource's name (`RdsNameValidate`), which keeps derived identifiers short. */
 export const RESOURCE_NAME_MAX = 20;
 
-/**
- * The line of `versions` a version belongs to (`16.4` → `16`, `8.0.36` → `8.0`): RDS takes a
- * major version or an exact minor of it; ElastiCache takes only the exact versions it lists.
- */
+/** The line of `versions` a version belongs to (`16.4` → `16`, `8.4.9` → `8.4`); ElastiCache versions are their own line. */
 export function versionLine(engine: ResourceEngine, version: string): string {
   if (ENGINES[engine].service === "elasticache") return version;
   const parts = version.split(".");
   return engine === "postgres" ? (parts[0] ?? version) : parts.slice(0, 2).join(".");
+}
+
+/**
+ * The exact version to create: a line (`16`) is its newest version; an exact version must be
+ * one AWS offers. Undefined when AWS offers neither.
+ */
+export function resolveVersion(engine: ResourceEngine, written: string): string | undefined {
+  const versions = ENGINES[engine].versions;
+  const line = versions[written];
+  if (line) return line[line.length - 1];
+  return versions[versionLine(engine, written)]?.includes(written) ? written : undefined;
+}
+
+export function defaultVersion(engine: ResourceEngine): string {
+  const facts = ENGINES[engine];
+  return resolveVersion(engine, facts.defaultLine) ?? facts.defaultLine;
 }
 
 type JsonSchema = { [key: string]: JsonValue };

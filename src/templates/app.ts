@@ -17,9 +17,10 @@ import { SERVICE_SECURITY_GROUP, serviceRoute, serviceSecurityGroup } from "./ap
 import { scalingResources } from "./app-scaling.js";
 import { ecsService, taskDefinition } from "./app-service.js";
 import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefinition } from "./app-timers.js";
-import { type Json, type Template, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
+import { type Json, type Template, type TemplateFragment, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
 import type { RackOutputs } from "./rack-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
+import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";
 
 export { appParameters, type AppParameterExtras } from "./app-parameters.js";
 
@@ -89,18 +90,19 @@ function buildTemplate(input: AppStackInput): Template {
     Conditions: kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")) } : {},
     Resources: {
       [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services)),
-      [EXECUTION_ROLE]: executionRole(rack, app),
+      [EXECUTION_ROLE]: executionRole(rack, app, resourceSecretArns(manifest)),
     },
     Outputs: {},
   };
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
+  mergeResources(template, resourcesFragment({ rack, app, manifest }), manifest.file);
   if (manifest.timers.length > 0) {
     template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name));
     for (const timer of manifest.timers) {
       const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
       if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);
       const ids = timerIds(timer.name);
-      merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer) } });
+      merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer, resourceClientGroups(manifest, timer.service)) } });
     }
   }
   return template;
@@ -135,7 +137,19 @@ function serviceFragment(input: AppStackInput, service: Service) {
     ...(input.extraEnvironment ?? {}),
   };
   const secrets = input.environment?.[service.name] ?? { secrets: {}, empty: [] };
-  const resourceInput = { rack, app, service, id, image: imageOf(input, service), environment, secrets };
+  const resourceEndpoints = resourceEndpointsLabel(manifest, service.name);
+  const resourceInput = {
+    rack,
+    app,
+    service,
+    id,
+    image: imageOf(input, service),
+    environment,
+    secrets,
+    resourceSecrets: resourceSecrets(manifest, service.name),
+    ...(resourceEndpoints !== undefined ? { resourceEndpoints } : {}),
+    extraGroups: resourceClientGroups(manifest, service.name),
+  };
   // One output per service (a stack holds 200): see serviceNameOutput.
   const outputs: Template["Outputs"] = {
     [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
@@ -150,6 +164,13 @@ function serviceFragment(input: AppStackInput, service: Service) {
     },
     Outputs: outputs,
   };
+}
+
+/** Resource names become logical ids too (`db-url` and `db`'s URL secret would both be ResourceDbUrl): refused, never overwritten. */
+function mergeResources(template: Template, fragment: TemplateFragment, file: string): void {
+  const clash = [...Object.keys(fragment.Resources ?? {}), ...Object.keys(fragment.Outputs ?? {})].find((id) => id in template.Resources || id in template.Outputs);
+  if (clash) throw new UserError(`a resource and a service of ${file} would share the CloudFormation name ${clash}`, { fix: `rename the resource in ${file} (and its entries under services' resources:)` });
+  merge(template, fragment);
 }
 
 /** A built service runs its build's image; `image:` alone is run as written. */
@@ -176,9 +197,6 @@ function priorityFor(input: AppStackInput, service: string, kind: EndpointKind):
 
 /** Problems the manifest rules do not see: logical-id clashes, the CA's size. */
 function checkInput(input: AppStackInput): void {
-  if ((input.manifest.resources ?? []).length > 0) {
-    throw new UserError("this racknet reads resources: but does not make them yet", { fix: `remove resources: from ${input.manifest.file}` });
-  }
   const byId = new Map<string, string>();
   for (const name of [...input.manifest.services.map((service) => service.name), ...input.manifest.timers.map((timer) => `timer ${timer.name}`)]) {
     const id = logicalName(name.replace(/^timer /, "timer-"));

@@ -20,24 +20,29 @@ describe("resources: in convox.yml", () => {
       const { manifest, problems } = parse(convoxFixture(repo));
       expect(problems.filter((problem) => problem.path?.startsWith("resources") || problem.path?.includes(".resources"))).toEqual([]);
       expect(manifest ? resourcesOf(manifest) : []).toEqual([
-        expect.objectContaining({ name: "database", type: "postgres", engine: "postgres", version: "16", class: "db.t2.large", storage: 20, services: ["api"] }),
+        expect.objectContaining({ name: "database", type: "postgres", engine: "postgres", version: "17.9", class: "db.t2.large", storage: 20, services: ["api"] }),
       ]);
     }
   });
 
   it("v3's managed spellings name the same engines, and options written as Convox's strings are read", () => {
     const { manifest, problems } = parse(
-      "services:\n  web:\n    image: nginx:1.27\n    resources: [db, cache]\nresources:\n  db:\n    type: rds-mysql\n    options:\n      version: 8.0\n      storage: \"100\"\n      durable: \"true\"\n  cache:\n    type: elasticache-redis\n    options:\n      durable: true\n",
+      "services:\n  web:\n    image: nginx:1.27\n    resources: [db, cache]\nresources:\n  db:\n    type: rds-mysql\n    options:\n      version: 8.4\n      storage: \"100\"\n      durable: \"true\"\n  cache:\n    type: elasticache-redis\n    options:\n      durable: true\n",
     );
     expect(problems).toEqual([]);
     const [db, cache] = manifest ? resourcesOf(manifest) : [];
-    expect(db).toMatchObject({ engine: "mysql", version: "8.0", storage: 100, durable: true });
+    expect(db).toMatchObject({ engine: "mysql", version: "8.4.9", storage: 100, durable: true });
     expect(cache).toMatchObject({ engine: "redis", durable: true, nodes: 2, class: "cache.t4g.micro" });
   });
 
   it("a version AWS does not offer is refused at its line, with the versions that are", () => {
     const { problems } = parse('services:\n  web:\n    image: nginx:1.27\n    resources: [db]\nresources:\n  db:\n    type: postgres\n    options:\n      version: "11"\n');
-    expect(problems).toEqual([expect.objectContaining({ where: "convox.yml:9:7", path: "resources.db.options.version", fix: expect.stringContaining("14, 15, 16, 17") })]);
+    expect(problems).toEqual([expect.objectContaining({ where: "convox.yml:9:7", path: "resources.db.options.version", fix: expect.stringContaining("14, 15, 16, 17, 18") })]);
+  });
+
+  it("MySQL 8.0, out of standard support, is refused with the line AWS offers", () => {
+    const { problems } = parse("services:\n  web:\n    image: nginx:1.27\n    resources: [db]\nresources:\n  db:\n    type: mysql\n    options:\n      version: 8.0\n");
+    expect(problems).toEqual([expect.objectContaining({ path: "resources.db.options.version", fix: expect.stringContaining("write one of 8.4") })]);
   });
 
   it("encrypted: false is refused, never ignored", () => {
