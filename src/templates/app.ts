@@ -122,6 +122,21 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       count: { min: service.scale.min, max: service.scale.max },
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
     })),
+    ...((manifest.resources ?? []).length > 0
+      ? {
+          resources: (manifest.resources ?? []).map((resource) => ({
+            name: resource.name,
+            type: resource.type,
+            engine: resource.engine,
+            version: resource.version,
+            class: resource.class,
+            storage: resource.storage,
+            durable: resource.durable,
+            nodes: resource.nodes,
+            services: [...resource.services],
+          })),
+        }
+      : {}),
   };
 }
 
