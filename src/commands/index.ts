@@ -25,6 +25,8 @@ import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
 import rackWait from "./rack-wait.js";
 import racks from "./racks.js";
+import resources from "./resources.js";
+import resourcesInfo from "./resources-info.js";
 import services from "./services.js";
 
 export const COMMANDS: readonly CommandDeclaration[] = [
@@ -45,6 +47,8 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   envUnset,
   envGet,
   services,
+  resources,
+  resourcesInfo,
   apps,
   appsInfo,
   appsDelete,

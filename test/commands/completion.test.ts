@@ -58,7 +58,7 @@ describe("racknet completion bash: the function completes partial command lines"
   });
 
   it("racknet <tab> offers every top-level command, including the new ones", () => {
-    expect(complete("racknet ")).toEqual(["apps", "build", "completion", "deploy", "env", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "services"]);
+    expect(complete("racknet ")).toEqual(["apps", "build", "completion", "deploy", "env", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "resources", "services"]);
   });
 });
 
