@@ -12,12 +12,15 @@ export interface PlannedApp {
   name: string;
   services: readonly ServiceRecord[];
   resources?: readonly ResourceRecord[];
+  /** ECS Exec on (`Exec=Yes`). */
+  exec?: boolean;
 }
 
 export function exposedApp(app: PlannedApp, rack: Readonly<RackParams>): ExposedApp {
   const publicIp = !isOn(rack, RackParam.Private);
   return {
     name: app.name,
+    ...(app.exec ? { exec: true } : {}),
     services: app.services.map((service) => ({
       name: service.name,
       reach: service.visibility,
