@@ -57,7 +57,7 @@ export function resourceSecrets(manifest: Manifest, service: string): Record<str
 export function resourceEndpointsLabel(manifest: Manifest, service: string): Json | undefined {
   const linked = resourcesLinkedBy(manifest, service);
   if (linked.length === 0) return undefined;
-  return { "Fn::Join": [",", linked.map((resource) => endpointOf(resource).host)] };
+  return { "Fn::Join": [",", linked.map((resource) => endpointOf(resource).Host)] };
 }
 
 /** The URL secrets, for the execution role's `secretsmanager:GetSecretValue`. */
@@ -112,7 +112,7 @@ export function resourcesFragment({ rack, app, manifest }: ResourcesInput): Temp
     }
     resources[ids.url] = urlSecret(rack, app, resource, tagList(resource));
     const endpoint = endpointOf(resource);
-    outputs[ids.endpointOutput] = { Description: `${resource.name}: the ${resource.engine} endpoint (host:port)`, Value: { "Fn::Join": [":", [endpoint.host, endpoint.port]] } };
+    outputs[ids.endpointOutput] = { Description: `${resource.name}: the ${resource.engine} endpoint (host:port)`, Value: { "Fn::Join": [":", [endpoint.Host, endpoint.Port]] } };
   }
   return { Resources: resources, Outputs: outputs };
 }
@@ -173,27 +173,30 @@ function passwordReference(resource: AppResource): string {
   return `{{resolve:secretsmanager:\${${resourceIds(resource.name).password}}:SecretString}}`;
 }
 
-function endpointOf(resource: AppResource): { host: Json; port: Json } {
+function endpointOf(resource: AppResource): { Host: Json; Port: Json } {
   const main = resourceIds(resource.name).main;
-  if (ENGINES[resource.engine].service === "rds") return { host: getAtt(main, "Endpoint.Address"), port: getAtt(main, "Endpoint.Port") };
-  if (resource.engine === "redis") return { host: getAtt(main, "PrimaryEndPoint.Address"), port: getAtt(main, "PrimaryEndPoint.Port") };
-  return { host: getAtt(main, "ConfigurationEndpoint.Address"), port: getAtt(main, "ConfigurationEndpoint.Port") };
+  if (ENGINES[resource.engine].service === "rds") return { Host: getAtt(main, "Endpoint.Address"), Port: getAtt(main, "Endpoint.Port") };
+  if (resource.engine === "redis") return { Host: getAtt(main, "PrimaryEndPoint.Address"), Port: getAtt(main, "PrimaryEndPoint.Port") };
+  return { Host: getAtt(main, "ConfigurationEndpoint.Address"), Port: getAtt(main, "ConfigurationEndpoint.Port") };
 }
 
-/** The URL, TLS required: `sslmode=require` (libpq), `ssl-mode=REQUIRED` (MySQL), `rediss://`; Memcached has no credentials and TLS on the connection. */
+/**
+ * The URL, TLS required: `sslmode=require` (libpq), `ssl-mode=REQUIRED` (MySQL), `rediss://`;
+ * Memcached has no credentials and TLS on the connection. The endpoint comes in as `${Host}`
+ * and `${Port}` (Fn::Sub's variable map), the password as a dynamic reference.
+ */
 function urlText(resource: AppResource): string {
-  const main = resourceIds(resource.name).main;
   const password = passwordReference(resource);
   switch (resource.engine) {
     case "postgres":
-      return `postgres://${RESOURCE_USER}:${password}@\${${main}.Endpoint.Address}:\${${main}.Endpoint.Port}/${RESOURCE_DATABASE}?sslmode=require`;
+      return `postgres://${RESOURCE_USER}:${password}@\${Host}:\${Port}/${RESOURCE_DATABASE}?sslmode=require`;
     case "mysql":
     case "mariadb":
-      return `mysql://${RESOURCE_USER}:${password}@\${${main}.Endpoint.Address}:\${${main}.Endpoint.Port}/${RESOURCE_DATABASE}?ssl-mode=REQUIRED`;
+      return `mysql://${RESOURCE_USER}:${password}@\${Host}:\${Port}/${RESOURCE_DATABASE}?ssl-mode=REQUIRED`;
     case "redis":
-      return `rediss://:${password}@\${${main}.PrimaryEndPoint.Address}:\${${main}.PrimaryEndPoint.Port}/0`;
+      return `rediss://:${password}@\${Host}:\${Port}/0`;
     case "memcached":
-      return `memcached://\${${main}.ConfigurationEndpoint.Address}:\${${main}.ConfigurationEndpoint.Port}`;
+      return "memcached://${Host}:${Port}";
   }
 }
 
@@ -202,7 +205,7 @@ function urlSecret(rack: string, app: string, resource: AppResource, tagList: Js
     Type: "AWS::SecretsManager::Secret",
     Properties: {
       Description: `racknet ${rack}/${app}: ${linkVariable(resource.name)}, the URL of resource ${resource.name}`,
-      SecretString: sub(urlText(resource)),
+      SecretString: sub(urlText(resource), endpointOf(resource)),
       Tags: tagList,
     },
   };

@@ -73,9 +73,12 @@ describe("resources in the app template", () => {
     expect(container(template, "Web").Secrets).toContainEqual({ Name: "DB_URL", ValueFrom: { Ref: "ResourceDbUrl" } });
     expect(JSON.stringify(container(template, "Web").Environment)).not.toContain("DB_URL");
     expect(container(template, "Worker").Secrets).toBeUndefined();
-    expect((properties(template, "ResourceDbUrl").SecretString as { "Fn::Sub": string })["Fn::Sub"]).toBe(
-      "postgres://app:{{resolve:secretsmanager:${ResourceDbPassword}:SecretString}}@${ResourceDb.Endpoint.Address}:${ResourceDb.Endpoint.Port}/app?sslmode=require",
-    );
+    expect(properties(template, "ResourceDbUrl").SecretString).toEqual({
+      "Fn::Sub": [
+        "postgres://app:{{resolve:secretsmanager:${ResourceDbPassword}:SecretString}}@${Host}:${Port}/app?sslmode=require",
+        { Host: { "Fn::GetAtt": ["ResourceDb", "Endpoint.Address"] }, Port: { "Fn::GetAtt": ["ResourceDb", "Endpoint.Port"] } },
+      ],
+    });
     const policy = JSON.stringify(properties(template, "ExecutionRole").Policies);
     expect(policy).toContain('"Action":"secretsmanager:GetSecretValue","Resource":[{"Ref":"ResourceDbUrl"}]');
   });
