@@ -101,6 +101,20 @@ export async function deployedTemplateIfAny(cfn: CloudFormationClient, stackName
   }
 }
 
+/** The stack's resources of one type, each with its logical and physical id (a rack's route tables, say). */
+export async function stackResourcesOfType(cfn: CloudFormationClient, stackName: string, resourceType: string): Promise<{ logicalId: string; id: string }[]> {
+  const { paginateListStackResources } = sdk.cloudFormation();
+  const found: { logicalId: string; id: string }[] = [];
+  for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
+    for (const resource of page.StackResourceSummaries ?? []) {
+      if (resource.ResourceType === resourceType && resource.LogicalResourceId && resource.PhysicalResourceId && resource.ResourceStatus !== "DELETE_COMPLETE") {
+        found.push({ logicalId: resource.LogicalResourceId, id: resource.PhysicalResourceId });
+      }
+    }
+  }
+  return found.sort((a, b) => a.logicalId.localeCompare(b.logicalId));
+}
+
 /** The physical ids of the stack's resources of one type (the task definitions of an app, say). */
 export async function stackResourceIds(cfn: CloudFormationClient, stackName: string, resourceType: string): Promise<string[]> {
   const { paginateListStackResources } = sdk.cloudFormation();

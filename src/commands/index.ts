@@ -20,6 +20,7 @@ import rackDrift from "./rack-drift.js";
 import rackInstall from "./rack-install.js";
 import rackParams from "./rack-params.js";
 import rackParamsSet from "./rack-params-set.js";
+import rackPeer from "./rack-peer.js";
 import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackDrift,
   rackUninstall,
   rackWait,
+  rackPeer,
   racks,
   deploy,
   build,

@@ -270,8 +270,7 @@ function vpcCidrFor(context: Context, install: { rack: string; region: string; p
       fix: `choose the range yourself with VPCCIDR=<CIDR> (a /16 to /24 no other rack uses)`,
     });
   }
-  const seen = others.racks.length;
-  printer.info(`VPCCIDR=${picked}: chosen to overlap none of the account's ${seen} other rack(s) in any Region nor a VPC of ${install.region} (set VPCCIDR=... to choose)`);
+  printer.info(`VPCCIDR=${picked}: chosen to overlap no other rack of the account (any Region) and no VPC of ${install.region} (set VPCCIDR=... to choose)`);
   if (unread) printer.warn(`racks in these Regions could not be read, so ${picked} may overlap one there: ${unread}; pass VPCCIDR=... to choose a range yourself`);
   return picked;
 }

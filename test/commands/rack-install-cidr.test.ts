@@ -31,13 +31,14 @@ function rackStackElsewhere(rack: string, cidr: string): Stack {
 }
 
 describe("rack install: the VPC's address range", () => {
-  it("two racks installed without VPCCIDR get disjoint ranges; the pick is said", async () => {
+  it("two racks installed without VPCCIDR get disjoint ranges; the pick is said, and `rack` shows it", async () => {
     const first = await h.run(install, args("one"));
     const second = await h.run(install, args("two"));
     expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
     expect(h.cloudFormation.stack("one")?.parameters.VPCCIDR).toBe("10.0.0.0/16");
     expect(h.cloudFormation.stack("two")?.parameters.VPCCIDR).toBe("10.1.0.0/16");
-    expect(second.stderr).toContain("VPCCIDR=10.1.0.0/16: chosen to overlap none of the account's 1 other rack(s)");
+    expect(second.stdout).toMatch(/^VPC range\s+10\.1\.0\.0\/16$/m);
+    expect(second.stderr).toContain("VPCCIDR=10.1.0.0/16: chosen to overlap no other rack of the account (any Region) and no VPC of us-east-1");
   });
 
   it("a rack of another Region and a VPC of this one are left out too", async () => {

@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
+import { run as peer, type PeerArgs } from "../../src/operations/rack-peer.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
+
+/** `racknet rack peer RACK PEER` (SPEC section 7, issue 25), on the in-memory AWS. */
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+  // Peering widens who reaches each router: --yes alone does not approve that (docs/peering.md).
+  Object.assign(h.options, { yes: true, requireApproval: "never" });
+});
+afterEach(() => h.restore());
+
+const args = (name: string, params: string[] = []): InstallArgs => ({ name, params, private: false });
+const peering = (rack: string, other: string, more: Partial<PeerArgs> = {}): PeerArgs => ({ rack, peer: other, ...more });
+
+async function twoRacks(params: string[] = ["internal_router=true"]): Promise<void> {
+  for (const name of ["a", "b"]) expect((await h.run(install, args(name, params))).exitCode).toBe(0);
+}
+
+describe("racknet rack peer", () => {
+  it("two racks of one Region: the connection and both sides' routes, then each router open to the other and its names resolved there", async () => {
+    await twoRacks();
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const mine = h.cloudFormation.stack("a-peering-b");
+    const theirs = h.cloudFormation.stack("b-peering-a");
+    expect(mine?.tags).toMatchObject({ "racknet:kind": "peering", "racknet:rack": "a", "racknet:peer": "b" });
+    expect(theirs?.tags).toMatchObject({ "racknet:kind": "peering", "racknet:rack": "b", "racknet:peer": "a" });
+    const a = h.cloudFormation.stack("a");
+    const b = h.cloudFormation.stack("b");
+    expect(a?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
+    expect(b?.parameters.InternalRouterCidrs).toBe("10.1.0.0/16,10.0.0.0/16");
+    expect(a?.parameters.InternalRouterVpcs).toBe(b?.outputs.VpcId);
+    expect(b?.parameters.InternalRouterVpcs).toBe(a?.outputs.VpcId);
+    expect(result.stderr).toContain("data crossing it is charged per GB");
+    expect(result.stderr).toMatch(/rack a \(us-east-1\) and rack b \(us-east-1\) are peered/);
+  });
+
+  it("with --yes alone: refused at rack a's router (it widens), before anything is made", async () => {
+    await twoRacks();
+    h.options.requireApproval = "broadening";
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("not applied to rack a: it widens who can reach what already exists");
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+
+  it("peering twice: refused, saying all is in place, nothing written", async () => {
+    await twoRacks();
+    await h.run(peer, peering("a", "b"));
+    const again = await h.run(peer, peering("a", "b"));
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("already peered");
+    expect(resourceWrites(again).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("a rack without internal_router: refused before any write, naming the params set that turns it on", async () => {
+    await twoRacks([]);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack a has no internal router");
+    expect(result.stderr).toContain("racknet rack params set internal_router=true -r a");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("overlapping ranges: refused before any write, naming both racks and ranges", async () => {
+    expect((await h.run(install, args("a", ["internal_router=true", "VPCCIDR=10.5.0.0/16"]))).exitCode).toBe(0);
+    expect((await h.run(install, args("b", ["internal_router=true", "VPCCIDR=10.5.128.0/17"]))).exitCode).toBe(0);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack a (10.5.0.0/16) and rack b (10.5.128.0/17) have overlapping address ranges");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("a rack with itself, a peer that does not exist, --peer-profile: refused, nothing written", async () => {
+    await twoRacks();
+    const self = await h.run(peer, peering("a", "a"));
+    expect(self.stderr).toContain("cannot be peered with itself");
+    const missing = await h.run(peer, peering("a", "nosuch"));
+    expect(missing.stderr).toContain('rack "nosuch" not found in us-east-1');
+    const profile = await h.run(peer, peering("a", "b", { peerProfile: "other" }));
+    expect(profile.stderr).toContain("--peer-profile (a rack in another account) is not supported yet");
+    for (const result of [self, missing, profile]) {
+      expect(result.exitCode).toBe(1);
+      expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+    }
+  });
+
+  it("--dry-run: rack a's side is shown, nothing is made", async () => {
+    await twoRacks();
+    h.options.dryRun = true;
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/AWS::EC2::VPCPeeringConnection/);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+});
