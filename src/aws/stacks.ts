@@ -79,9 +79,17 @@ export async function listRacks(cfn: CloudFormationClient): Promise<StackInfo[]>
 }
 
 export async function listApps(cfn: CloudFormationClient, rack: string): Promise<AppInfo[]> {
-  return (await listRacknetStacks(cfn))
-    .filter((stack) => stack.tags[KIND_TAG] === "app" && stack.tags[RACK_TAG] === rack)
-    .map((stack) => ({ ...stack, rack, app: stack.tags[APP_TAG] ?? stack.name }));
+  return appsIn(await listRacknetStacks(cfn), rack);
+}
+
+/** The rack's apps among stacks already listed. */
+export function appsIn(stacks: readonly StackInfo[], rack: string): AppInfo[] {
+  return stacks.filter((stack) => stack.tags[KIND_TAG] === "app" && stack.tags[RACK_TAG] === rack).map((stack) => ({ ...stack, rack, app: stack.tags[APP_TAG] ?? stack.name }));
+}
+
+/** The rack's sides of its peerings among stacks already listed (each is in the rack's Region, whatever the peer's). */
+export function peeringsIn(stacks: readonly StackInfo[], rack: string): StackInfo[] {
+  return stacks.filter((stack) => stack.tags[KIND_TAG] === "peering" && stack.tags[RACK_TAG] === rack);
 }
 
 /** The stack's template as deployed (GetTemplate), parsed. */

@@ -21,6 +21,7 @@ import rackInstall from "./rack-install.js";
 import rackParams from "./rack-params.js";
 import rackParamsSet from "./rack-params-set.js";
 import rackPeer from "./rack-peer.js";
+import rackUnpeer from "./rack-unpeer.js";
 import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackUninstall,
   rackWait,
   rackPeer,
+  rackUnpeer,
   racks,
   deploy,
   build,

@@ -11,16 +11,13 @@
  */
 import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
-import type { AwsClients } from "../aws/clients.js";
-import { describeStack, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
-import { describeFailure } from "../runtime/handle-errors.js";
-import { KIND_TAG, PEER_TAG, RACK_TAG, RACK_NAME_MAX, nameProblem, peeringStackName, rackStackName } from "../names/index.js";
+import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
 import { blocksOverlap, parseCidr } from "../rack/cidr.js";
 import { LIST_MAX } from "../rack/params.js";
 import { peeringTemplate, PeeringOutput, type PeerFacts, type PeeringSide } from "../templates/rack-peering.js";
 import { renderTemplate } from "../templates/cfn.js";
-import { rackInfo, type RackInfo } from "../steps/resolve.js";
+import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
 import { operationPort } from "../steps/review.js";
 import { runOperation } from "../steps/operation.js";
 import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
@@ -41,18 +38,6 @@ export interface PeerResult {
   outcome: "applied" | "dry-run" | "no-changes";
 }
 
-/** A rack as one side of a peering: the rack, its Region and clients, its range and route tables. */
-interface Side {
-  info: RackInfo;
-  region: string;
-  aws: AwsClients;
-  cidr: string;
-  vpcId: string;
-  routeTables: { logicalId: string; id: string }[];
-  /** Its side's peering stack, if one exists. */
-  peering: StackInfo | undefined;
-}
-
 const OPERATION = "rack peer";
 
 /** Data transfer over a peering is charged per GB in each direction (docs/peering.md, "Cost"). */
@@ -66,25 +51,12 @@ export async function run(context: Context, args: PeerArgs): Promise<void> {
 }
 
 async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
-  for (const [what, name] of [["RACK", args.rack], ["PEER", args.peer]] as const) {
-    const problem = nameProblem("rack", name, RACK_NAME_MAX);
-    if (problem) throw new UserError(`${what}: ${problem}`, { fix: "name racks as `racknet racks` lists them" });
-  }
   if (args.peerProfile !== undefined) {
     throw new UserError("--peer-profile (a rack in another account) is not supported yet: nothing was changed", {
       fix: "peer racks of one account (--peer-region for another Region); across accounts, see docs/peering.md, \"Another account\"",
     });
   }
-  const region = await context.aws.region();
-  const peerRegion = args.peerRegion ?? region;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(peerRegion)) {
-    throw new UserError(`--peer-region "${peerRegion}" is not a Region name`, { fix: "give a Region as AWS names it, e.g. --peer-region eu-west-1" });
-  }
-  if (args.rack === args.peer && region === peerRegion) {
-    throw new UserError(`rack ${args.rack} cannot be peered with itself`, { fix: "name two racks: racknet rack peer RACK PEER (--peer-region R for a rack of another Region)" });
-  }
-  const peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
-  const [mine, theirs] = await Promise.all([readSide(context.aws, region, args.rack, args.peer), readSide(peerAws, peerRegion, args.peer, args.rack)]);
+  const { mine, theirs, region, peerRegion } = await readSides(context, args);
   refuseUnpeerable(mine, theirs);
   const toTheirs: RouterPeer = { cidr: theirs.cidr, vpc: vpcEntry(theirs, region) };
   const toMine: RouterPeer = { cidr: mine.cidr, vpc: vpcEntry(mine, peerRegion) };
@@ -117,7 +89,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
         fix: `nothing to do: the connection, the routes (stacks ${peeringStackName(args.rack, args.peer)} and ${peeringStackName(args.peer, args.rack)}) and both routers are in place`,
       });
     }
-    const peerContext: Context = peerRegion === region ? context : { ...context, aws: peerAws };
+    const peerContext = contextFor(context, theirs, region);
     let outcome: PeerResult["outcome"] = "no-changes";
     const note = (result: DeployOutcome) => {
       if (result.kind === "applied") outcome = "applied";
@@ -162,30 +134,6 @@ function dryRunResult(context: Context, args: PeerArgs, region: string, peerRegi
   return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: null, outcome: "dry-run" };
 }
 
-async function readSide(aws: AwsClients, region: string, rack: string, other: string): Promise<Side> {
-  const cfn = await aws.cloudFormation().catch(async (error: unknown) => unreachable(region, rack, error));
-  const [stack, peering] = await Promise.all([
-    describeStack(cfn, rackStackName(rack)).catch(async (error: unknown) => unreachable(region, rack, error)),
-    describeStack(cfn, peeringStackName(rack, other)).catch(() => undefined),
-  ]);
-  if (!stack || stack.tags[KIND_TAG] !== "rack") {
-    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks --region ${region}\` to list the racks there (--peer-region names the peer's Region)` });
-  }
-  if (peering && (peering.tags[KIND_TAG] !== "peering" || peering.tags[RACK_TAG] !== rack || peering.tags[PEER_TAG] !== other)) {
-    throw new UserError(`stack ${peering.name} in ${region} exists and is not rack ${rack}'s peering with ${other}; nothing was changed`, { fix: "rename or delete that stack, or peer under other names" });
-  }
-  const info = rackInfo(stack, rack);
-  const routeTables = await stackResourcesOfType(cfn, stack.name, "AWS::EC2::RouteTable");
-  return { info, region, aws, cidr: info.outputs.VpcCidr || info.params.VPCCIDR, vpcId: info.outputs.VpcId ?? "", routeTables, peering };
-}
-
-async function unreachable(region: string, rack: string, error: unknown): Promise<never> {
-  const reason = (await describeFailure(error)).message.split("\n")[0] ?? "unknown error";
-  throw new UserError(`rack ${rack} could not be read in ${region}: ${reason}; nothing was changed`, {
-    fix: "check the Region's name (--peer-region) and that your credentials may read CloudFormation stacks there",
-  });
-}
-
 function refuseUnpeerable(mine: Side, theirs: Side): void {
   const a = parseCidr(mine.cidr);
   const b = parseCidr(theirs.cidr);
@@ -203,10 +151,6 @@ function refuseUnpeerable(mine: Side, theirs: Side): void {
     }
     if (!side.vpcId || side.routeTables.length === 0) throw new Error(`rack ${side.info.rack} has no VpcId output or no route tables`);
   }
-}
-
-function vpcEntry(side: Side, fromRegion: string): string {
-  return side.region === fromRegion ? side.vpcId : `${side.region}:${side.vpcId}`;
 }
 
 /** Both sides' stacks exist, completed, and route every route table the rack has now. */

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
 import { run as peer, type PeerArgs } from "../../src/operations/rack-peer.js";
+import { run as unpeer } from "../../src/operations/rack-unpeer.js";
+import { run as uninstall } from "../../src/operations/rack-uninstall.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 
 /** `racknet rack peer RACK PEER` (SPEC section 7, issue 25), on the in-memory AWS. */
@@ -98,5 +100,35 @@ describe("racknet rack peer", () => {
     expect(result.stderr).toMatch(/AWS::EC2::VPCPeeringConnection/);
     expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
     expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+});
+
+describe("racknet rack unpeer, and uninstall while peered", () => {
+  it("uninstall is refused while the rack is peered, naming rack unpeer; unpeer leaves both racks as before; then uninstall goes on", async () => {
+    await twoRacks();
+    const before = { a: { ...h.cloudFormation.stack("a")?.parameters }, b: { ...h.cloudFormation.stack("b")?.parameters } };
+    expect((await h.run(peer, peering("a", "b"))).exitCode).toBe(0);
+    for (const name of ["a", "b"]) {
+      const refused = await h.run(uninstall, { name });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain(`rack ${name} is peered with ${name === "a" ? "b" : "a"}`);
+      expect(refused.stderr).toContain(`racknet rack unpeer ${name} ${name === "a" ? "b" : "a"}`);
+      expect(h.cloudFormation.stack(name)?.status).toBe("UPDATE_COMPLETE");
+    }
+    const result = await h.run(unpeer, { rack: "a", peer: "b" });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("b-peering-a")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters).toMatchObject({ InternalRouterCidrs: before.a.InternalRouterCidrs, InternalRouterVpcs: before.a.InternalRouterVpcs });
+    expect(h.cloudFormation.stack("b")?.parameters).toMatchObject({ InternalRouterCidrs: before.b.InternalRouterCidrs, InternalRouterVpcs: before.b.InternalRouterVpcs });
+    expect((await h.run(uninstall, { name: "b" })).exitCode).toBe(0);
+  });
+
+  it("unpeer of racks that are not peered: refused, nothing written", async () => {
+    await twoRacks();
+    const result = await h.run(unpeer, { rack: "a", peer: "b" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("are not peered");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
   });
 });
