@@ -5,7 +5,7 @@
  * it is accepted without a role); the other side routes through it by id. Pure.
  */
 import { KIND_TAG, PEER_TAG, RACK_TAG } from "../names/index.js";
-import { getAtt, ref, tags, type Json, type Resource, type Template } from "./cfn.js";
+import { ref, tags, type Json, type Resource, type Template } from "./cfn.js";
 
 export const PeeringResource = { Connection: "PeeringConnection" } as const;
 export const PeeringOutput = { ConnectionId: "PeeringConnectionId", PeerCidr: "PeerCidr" } as const;
@@ -55,7 +55,7 @@ export function peeringTemplate(side: PeeringSide, peer: PeerFacts, connection: 
     Conditions: {},
     Resources: resources,
     Outputs: {
-      [PeeringOutput.ConnectionId]: { Description: "the VPC peering connection", Value: "id" in connection ? connection.id : getAtt(PeeringResource.Connection, "Id") },
+      [PeeringOutput.ConnectionId]: { Description: "the VPC peering connection", Value: connectionId },
       [PeeringOutput.PeerCidr]: { Description: "the peer's address range, routed through the connection", Value: peer.cidr },
     },
   };
