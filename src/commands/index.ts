@@ -4,6 +4,9 @@ import build from "./build.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
 import appsWait from "./apps-wait.js";
+import appsCancel from "./apps-cancel.js";
+import appsParams from "./apps-params.js";
+import appsParamsSet from "./apps-params-set.js";
 import { completionCommand } from "./completion.js";
 import deploy from "./deploy.js";
 import env from "./env.js";
@@ -27,6 +30,12 @@ import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
 import rackWait from "./rack-wait.js";
 import racks from "./racks.js";
+import releases from "./releases.js";
+import releasesInfo from "./releases-info.js";
+import releasesRollback from "./releases-rollback.js";
+import scale from "./scale.js";
+import run from "./run.js";
+import exec from "./exec.js";
 import services from "./services.js";
 
 export const COMMANDS: readonly CommandDeclaration[] = [
@@ -53,6 +62,15 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   appsInfo,
   appsDelete,
   appsWait,
+  appsCancel,
+  appsParams,
+  appsParamsSet,
+  releases,
+  releasesInfo,
+  releasesRollback,
+  scale,
+  run,
+  exec,
   logs,
   ps,
   privateNetworksDomainNames,

@@ -36,6 +36,7 @@ export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Pa
     }
   }
   if (kinds.has("external")) parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
+  parameters[AppParameter.Exec] = text("Yes: ECS Exec into the app's tasks (racknet apps params set Exec=Yes)", { AllowedValues: ["Yes", "No"], Default: "No" });
   return parameters;
 }
 
