@@ -25,6 +25,7 @@ import rackParams from "./rack-params.js";
 import rackParamsSet from "./rack-params-set.js";
 import rackPeer from "./rack-peer.js";
 import rackUnpeer from "./rack-unpeer.js";
+import rackPeers from "./rack-peers.js";
 import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
@@ -50,6 +51,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackWait,
   rackPeer,
   rackUnpeer,
+  rackPeers,
   racks,
   deploy,
   build,

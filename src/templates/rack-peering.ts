@@ -8,7 +8,7 @@ import { KIND_TAG, PEER_TAG, RACK_TAG } from "../names/index.js";
 import { ref, tags, type Json, type Resource, type Template } from "./cfn.js";
 
 export const PeeringResource = { Connection: "PeeringConnection" } as const;
-export const PeeringOutput = { ConnectionId: "PeeringConnectionId", PeerCidr: "PeerCidr" } as const;
+export const PeeringOutput = { ConnectionId: "PeeringConnectionId", PeerCidr: "PeerCidr", PeerRegion: "PeerRegion", PeerVpc: "PeerVpcId" } as const;
 
 export interface PeeringSide {
   rack: string;
@@ -57,6 +57,8 @@ export function peeringTemplate(side: PeeringSide, peer: PeerFacts, connection: 
     Outputs: {
       [PeeringOutput.ConnectionId]: { Description: "the VPC peering connection", Value: connectionId },
       [PeeringOutput.PeerCidr]: { Description: "the peer's address range, routed through the connection", Value: peer.cidr },
+      [PeeringOutput.PeerRegion]: { Description: "the peer's Region", Value: peer.region },
+      [PeeringOutput.PeerVpc]: { Description: "the peer's VPC", Value: peer.vpcId },
     },
   };
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
 import { run as peer, type PeerArgs } from "../../src/operations/rack-peer.js";
 import { run as unpeer } from "../../src/operations/rack-unpeer.js";
+import { run as peers, type PeeringView } from "../../src/operations/rack-peers.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 
@@ -130,5 +131,27 @@ describe("racknet rack unpeer, and uninstall while peered", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("are not peered");
     expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+});
+
+describe("racknet rack peers", () => {
+  it("each side of a peering: its connection, active and complete; what someone removed by hand is named, with the command that puts it back", async () => {
+    await twoRacks();
+    expect((await h.run(peer, peering("a", "b"))).exitCode).toBe(0);
+    Object.assign(h.options, { json: true });
+    const listed = await h.run(peers, {});
+    const views = JSON.parse(listed.stdout) as PeeringView[];
+    expect(views.map((view) => [view.rack, view.peer, view.peerRegion, view.state, view.complete])).toEqual([
+      ["a", "b", "us-east-1", "active", true],
+      ["b", "a", "us-east-1", "active", true],
+    ]);
+    expect(views[0]?.peeringConnectionId).toBe(views[1]?.peeringConnectionId);
+    // By hand: rack b's router closed to a, and b's side of the peering deleted.
+    Object.assign(h.cloudFormation.stack("b")?.parameters ?? {}, { InternalRouterCidrs: "", InternalRouterVpcs: "" });
+    h.options.rack = "a";
+    const changed = JSON.parse((await h.run(peers, {})).stdout) as PeeringView[];
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.complete).toBe(false);
+    expect(changed[0]?.missing).toEqual([expect.stringMatching(/^rack b's router is not open to a's range.*; racknet rack peer a b puts it back$/)]);
   });
 });

@@ -33,6 +33,7 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
+  DescribeVpcPeeringConnectionsCommand,
   EC2Client,
   DescribeRegionsCommand,
   type NetworkInterface,
@@ -293,6 +294,10 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     // No task's network interface is left in a subnet (their tasks are stopped): Private=No and uninstall go on.
     handle(DescribeNetworkInterfacesCommand, () => ({ NetworkInterfaces: harness.networkInterfaces })),
     handle(DescribeVpcsCommand, () => ({ Vpcs: harness.vpcs })),
+    // Peerings CloudFormation made in one account are active (AWS::EC2::VPCPeeringConnection); a test stubs another state.
+    handle(DescribeVpcPeeringConnectionsCommand, (input: { VpcPeeringConnectionIds?: string[] }) => ({
+      VpcPeeringConnections: (input.VpcPeeringConnectionIds ?? []).map((id) => ({ VpcPeeringConnectionId: id, Status: { Code: "active" } })),
+    })),
     handle(DescribeRegionsCommand, () => ({ Regions: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
