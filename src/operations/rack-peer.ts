@@ -12,6 +12,7 @@
 import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
+import { deleteStack } from "../aws/delete-stack.js";
 import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
 import { blocksOverlap, parseCidr } from "../rack/cidr.js";
 import { LIST_MAX } from "../rack/params.js";
@@ -162,6 +163,13 @@ async function deploySide(context: Context, side: Side, other: Side, connection:
   const self: PeeringSide = { rack: side.info.rack, vpcId: side.vpcId, routeTables: side.routeTables };
   const facts: PeerFacts = { rack: other.info.rack, vpcId: other.vpcId, cidr: other.cidr, region: other.region };
   const stackName = peeringStackName(side.info.rack, other.info.rack);
+  let existing = side.peering ?? null;
+  if (existing?.status === "ROLLBACK_COMPLETE") {
+    // A first creation that failed leaves a stack CloudFormation cannot update; it holds nothing, so it goes first.
+    context.printer.step(`stack ${stackName} is left from a creation that failed (ROLLBACK_COMPLETE) and holds nothing: deleting it, then making it again`);
+    await deleteStack(side.aws, stackName, { port: operationPort(context, { destructiveByName: true }), followCommand: `aws cloudformation describe-stacks --stack-name ${stackName} --region ${side.region}`, what: `rack ${side.info.rack}'s failed side of the peering with ${other.info.rack}` });
+    existing = null;
+  }
   return deployStack(
     side.aws,
     {
@@ -170,7 +178,7 @@ async function deploySide(context: Context, side: Side, other: Side, connection:
       parameters: {},
       tags: { [KIND_TAG]: "peering", [RACK_TAG]: side.info.rack, [PEER_TAG]: other.info.rack },
       notes: [`rack ${side.info.rack}'s traffic to ${other.cidr} (rack ${other.info.rack}, ${other.region}) goes through the peering connection`, ...("make" in connection ? [PEERING_COST_NOTE] : [])],
-      existing: side.peering ?? null,
+      existing,
     },
     {
       port: operationPort(context),

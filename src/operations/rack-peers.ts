@@ -66,7 +66,7 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
   const state = connectionId ? (states.get(connectionId) ?? null) : null;
   const fix = `racknet rack peer ${rackName} ${peerName}${peerRegion === region ? "" : ` --peer-region ${peerRegion}`} puts it back`;
   const missing: string[] = [];
-  if (!/_COMPLETE$/.test(side.status) || /ROLLBACK|DELETE/.test(side.status)) missing.push(`stack ${side.name} is ${side.status}`);
+  if (!settled(side)) missing.push(`stack ${side.name} is ${side.status}`);
   if (state !== "active") missing.push(`the peering connection ${connectionId ?? "(none)"} is ${state ?? "not found"}`);
   const rackStack = racks.get(rackStackName(rackName));
   const peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
@@ -89,8 +89,15 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
     }
   }
   if (!peerRack) missing.push(`rack ${peerName} is not found in ${peerRegion}`);
-  else if (!peerSide) missing.push(`rack ${peerName}'s side (stack ${peeringStackName(peerName, rackName)} in ${peerRegion}) is missing: it has no route back`);
+  else if (!peerSide || !settled(peerSide)) {
+    missing.push(`rack ${peerName}'s side (stack ${peeringStackName(peerName, rackName)} in ${peerRegion}) is ${peerSide ? peerSide.status : "missing"}: it has no route back`);
+  }
   return { rack: rackName, peer: peerName, peerRegion, peeringConnectionId: connectionId, state, complete: missing.length === 0, missing: missing.map((line) => `${line}; ${fix}`) };
+}
+
+/** A stack whose last operation completed (not rolled back, not being deleted). */
+function settled(stack: StackInfo): boolean {
+  return /_COMPLETE$/.test(stack.status) && !/ROLLBACK|DELETE/.test(stack.status);
 }
 
 /** The rack's route tables that have no route of the side's stack (a private one added since, say). */

@@ -155,3 +155,24 @@ describe("racknet rack peers", () => {
     expect(changed[0]?.missing).toEqual([expect.stringMatching(/^rack b's router is not open to a's range.*; racknet rack peer a b puts it back$/)]);
   });
 });
+
+describe("rack peer stopped half way, then run again", () => {
+  it("a failure on the peer's side: exit 3 naming the same command; run again, it finishes what is left and ends as an undisturbed run", async () => {
+    await twoRacks();
+    h.cloudFormation.failNext("b-peering-a", { logicalId: "RouteToPeerFromPublicRouteTable", reason: "Resource handler returned message: \"Rate exceeded\"" });
+    const stopped = await h.run(peer, peering("a", "b"));
+    expect(stopped.exitCode).toBe(3);
+    expect(stopped.stderr).toContain("racknet rack peer a b");
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
+    Object.assign(h.options, { json: true });
+    const listed = JSON.parse((await h.run(peers, {})).stdout) as PeeringView[];
+    expect(listed.find((view) => view.rack === "a")?.missing).toEqual([expect.stringContaining("rack b's side (stack b-peering-a in us-east-1)")]);
+    h.options.json = false;
+    const finished = await h.run(peer, peering("a", "b"));
+    expect(finished.exitCode, finished.stderr).toBe(0);
+    expect(finished.stderr).toContain("finishing racknet rack peer a b@us-east-1");
+    expect(h.cloudFormation.stack("b-peering-a")?.status).toBe("CREATE_COMPLETE");
+    Object.assign(h.options, { json: true });
+    expect((JSON.parse((await h.run(peers, {})).stdout) as PeeringView[]).map((view) => view.complete)).toEqual([true, true]);
+  });
+});
