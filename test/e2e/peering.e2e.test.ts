@@ -99,6 +99,13 @@ describe("rack to rack (issue 25)", () => {
     expect(await zoneVpcs(a)).toContain(`us-east-1:${b.vpcId}`);
     expect(await zoneVpcs(b)).toContain(`us-east-1:${a.vpcId}`);
 
+    const listed = JSON.parse((await cli("rack", "peers", "--json")).stdout) as { rack: string; peer: string; state: string; complete: boolean; missing: string[] }[];
+    const ours = listed.filter((view) => ["pa", "pb"].includes(view.rack));
+    expect(ours.map((view) => [view.rack, view.peer, view.state, view.complete, view.missing])).toEqual([
+      ["pa", "pb", "active", true, []],
+      ["pb", "pa", "active", true, []],
+    ]);
+
     const refused = await cli("rack", "uninstall", "pa", "--yes");
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("racknet rack unpeer pa pb");
@@ -128,6 +135,8 @@ describe("rack to rack (issue 25)", () => {
     expect(await zoneVpcs(a)).toContain(`${OTHER_REGION}:${w.vpcId}`);
     expect(await zoneVpcs(w)).toContain(`us-east-1:${a.vpcId}`);
     expect(a.params.InternalRouterVpcs).toBe(`${OTHER_REGION}:${w.vpcId}`);
+    const listed = JSON.parse((await cli("rack", "peers", "-r", "pa", "--json")).stdout) as { peer: string; peerRegion: string; state: string; complete: boolean; missing: string[] }[];
+    expect(listed.map((view) => [view.peer, view.peerRegion, view.state, view.complete, view.missing])).toEqual([["pw", OTHER_REGION, "active", true, []]]);
     const unpeered = await cli("rack", "unpeer", "pa", "pw", "--peer-region", OTHER_REGION, ...approve);
     expect(unpeered.code, unpeered.stderr).toBe(0);
     expect(await routesTo(await rackFacts("pw", OTHER_REGION), a.cidr, OTHER_REGION)).toEqual(w.routeTables.map(() => undefined));
