@@ -30,6 +30,7 @@ import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
 import rackWait from "./rack-wait.js";
+import rackUpdate from "./rack-update.js";
 import racks from "./racks.js";
 import releases from "./releases.js";
 import releasesInfo from "./releases-info.js";
@@ -44,6 +45,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackInstall,
   rackParams,
   rackParamsSet,
+  rackUpdate,
   rackTemplate,
   rackCa,
   rackDrift,

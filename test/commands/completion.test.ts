@@ -41,7 +41,7 @@ describe("racknet completion bash: the function completes partial command lines"
     ["racknet releases ", ["info", "rollback"]],
     ["racknet scale web --c", ["--count", "--cpu"]],
     ["racknet ap", ["apps"]],
-    ["racknet -r prod rack u", ["uninstall", "unpeer"]],
+    ["racknet -r prod rack u", ["uninstall", "unpeer", "update"]],
     ["racknet --region eu-west-1 apps i", ["info"]],
     // An option's value is skipped even when it spells a command (an app named "rack").
     ["racknet -a rack apps i", ["info"]],

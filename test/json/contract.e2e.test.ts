@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
@@ -253,6 +254,17 @@ describe("the --json contract, command by command", () => {
     // Interactive: without AWS's Session Manager plugin on PATH it is refused before any AWS call.
     await check(["exec"], "error", ["exec", "web", "-a", "shop", "-r", RACK, "--json", "--", "sh"], 1, { ...env, PATH: "/usr/bin:/bin" });
   }, 240_000);
+
+  it("rack update: a rack the previous release installed, a dry run's plan, applied, no changes, a refusal", async () => {
+    const oldRelease = { ...env, NODE_OPTIONS: `--import=${pathToFileURL(join(__dirname, "..", "support", "old-rack-template.mjs")).href}`, RACKNET_TEST_RACK_TEMPLATE: join(__dirname, "..", "fixtures", "rack-templates", "4b80fbc.json") };
+    const installed = await runCli(["rack", "install", "elder", "--yes"], { env: oldRelease, timeoutMs: 180_000 });
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(await check(["rack"], "success", ["rack", "-r", "elder"])).toMatchObject({ template: { version: null, standing: "behind" } });
+    expect(await check(["rack", "update"], "dry-run", ["rack", "update", "-r", "elder", "--dry-run"])).toMatchObject({ rack: "elder", from: null, outcome: "dry-run", plan: { changes: expect.any(Array) } });
+    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: [], dropped: [] }, apps: [] });
+    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ outcome: "no-changes" });
+    await check(["rack", "update"], "error", ["rack", "update", "-r", "nosuch", "--yes"]);
+  }, 300_000);
 
   it("deleting: apps delete and rack uninstall, each a dry run's plan, the deletion, a refusal", async () => {
     expect(await check(["apps", "delete"], "dry-run", ["apps", "delete", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ app: "shop", outcome: "dry-run", plan: expect.any(Object) });
