@@ -55,7 +55,23 @@ export interface ScaleTargets {
   memory?: number;
   /** Requests per target per minute on the service's load balancer. */
   requests?: number;
+  /** Target tracking on CloudWatch metrics (`targets.custom`, `autoscale.queueDepth`, a KEDA `aws-sqs-queue` trigger). */
+  metrics?: ScaleMetric[];
 }
+
+/**
+ * A CloudWatch metric a service's count tracks (Application Auto Scaling target tracking with
+ * a customized metric):
+ * - `cloudwatch`: a metric named in full (`targets.custom`, Convox 2);
+ * - `sqs`: an SQS queue's visible messages per running task (KEDA's `aws-sqs-queue`: queueLength is the messages one task handles);
+ * - `service`: a queue depth the app publishes itself (`autoscale.queueDepth`), in the app's namespace with the service as dimension.
+ */
+export type ScaleMetric =
+  | { source: "cloudwatch"; namespace: string; metric: string; dimensions: Record<string, string>; statistic: MetricStatistic; target: number }
+  | { source: "sqs"; queue: string; region?: string; target: number }
+  | { source: "service"; metric: string; target: number };
+
+export type MetricStatistic = "Average" | "Maximum" | "Minimum" | "Sum";
 
 export interface ServiceScale {
   /** Tasks at least (and the desired count of a service that does not autoscale). */
@@ -76,6 +92,46 @@ export interface ServiceHealth {
   grace: number;
   interval: number;
   timeout: number;
+  /** `health.port`: the port and protocol the load balancer checks, when not the service's own. */
+  port?: ServicePort;
+}
+
+/**
+ * `liveness` and `startupProbe` as one container health check (ECS replaces a task whose
+ * check fails `retries` times in a row). Run by a sidecar that shares the task's network
+ * (src/templates/app-probe.ts), so it needs nothing from the service's image.
+ */
+export interface ServiceProbe {
+  /** The liveness check: an HTTP path on a port; absent with a startup probe alone. */
+  liveness?: { path: string; port: ServicePort };
+  /** The startup check, until it first succeeds: an HTTP path or a TCP port. */
+  startup?: { path: string; port: ServicePort } | { tcpPort: number };
+  /** Seconds between checks, and before one fails. */
+  interval: number;
+  timeout: number;
+  /** Failures in a row that make the task unhealthy. */
+  retries: number;
+  /** Seconds after the task starts during which failures do not count (liveness grace, or the startup probe's whole budget). */
+  startPeriod: number;
+}
+
+export type NlbProtocol = "tcp" | "tls";
+export type NlbScheme = "public" | "internal";
+
+/** One listener of a network load balancer (`nlb:` or a `balancers:` port). */
+export interface NlbPort {
+  port: number;
+  protocol: NlbProtocol;
+  containerPort: number;
+  scheme: NlbScheme;
+  /** An ACM or IAM server-certificate ARN, for `tls`. */
+  certificate?: string;
+  /** Absent: the load balancer's own setting (off for a network load balancer). */
+  crossZone?: boolean;
+  /** The only sources admitted (IPv4 CIDRs); empty: everyone the scheme allows. */
+  allowCidr: string[];
+  /** Absent: AWS's default for an IP target (on for TCP, off for TLS). */
+  preserveClientIp?: boolean;
 }
 
 export interface Service {
@@ -107,6 +163,31 @@ export interface Service {
   whitelist: string[];
   /** `init: true`: an init process as PID 1 (reaps zombies, forwards signals). */
   init: boolean;
+  /** `liveness` and `startupProbe`; absent when neither is set. */
+  probe?: ServiceProbe;
+  /** `nlb:` and the `balancers:` that name this service: network load balancer listeners. */
+  nlb: NlbPort[];
+  /** `timeout`: seconds a request may stay idle on the load balancer (its idle timeout); absent: the rack's. */
+  timeout?: number;
+}
+
+export type AtCapAction = "alert-only" | "block-new-deploys" | "auto-shutdown";
+
+/** `budget:` (Convox 3): a monthly cost budget for the app, its alerts and what happens at the cap. */
+export interface Budget {
+  monthlyCapUsd: number;
+  /** Percent of the cap at which the first alert goes out (default 80). */
+  alertThresholdPercent: number;
+  atCapAction: AtCapAction;
+  atCapWebhookUrl?: string;
+  /** Services auto-shutdown never stops (names that are not services are left out, as Convox does). */
+  neverAutoShutdown: string[];
+  shutdownOrder: "largest-cost" | "newest";
+  /** Minutes between the warning and the shutdown. */
+  notifyBeforeMinutes: number;
+  /** Seconds between SIGTERM and SIGKILL when auto-shutdown stops a task; absent: the task's own stop timeout. */
+  shutdownGraceSeconds?: number;
+  recoveryMode: "auto-on-reset" | "manual";
 }
 
 export interface Timer {
@@ -146,6 +227,8 @@ export interface Manifest {
   file: string;
   services: Service[];
   timers: Timer[];
+  /** `budget:`; absent when the file has none. */
+  budget?: Budget;
   /**
    * Where each key of the file starts, by key path (`services.api.port`, `services.web.links[0]`),
    * so a rule can name the line. Absent for a model built by hand (tests, templates).
@@ -154,6 +237,8 @@ export interface Manifest {
 }
 
 export function visibility(service: Service): Visibility {
+  // A service without a port is on no application load balancer, whatever its flags (an nlb-only service may say internal: true).
+  if (!service.port) return "private";
   if (service.internalRouter) return "internal-router";
   if (service.internalAndExternal) return "internal-and-external";
   if (service.internal) return "internal";

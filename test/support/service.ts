@@ -18,6 +18,7 @@ export function service(name: string, fields: Partial<Service> = {}): Service {
     sticky: true,
     whitelist: [],
     init: false,
+    nlb: [],
     ...fields,
   };
 }
