@@ -42,6 +42,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     servicequotas,
     ssm,
 )
+import speed  # noqa: E402
 
 # The order matters where a patch wraps what an earlier one installed.
 PATCHES: list[Callable[[], None]] = [
@@ -116,6 +117,8 @@ def all_patches() -> list[Any]:
 
 def main() -> None:
     warnings.filterwarnings("ignore")
+    # Before the patches, so that any of them wrapping the template parse wraps the fast one.
+    speed.parse_templates_fast()
     for patch in PATCHES:
         patch()
     from moto.server import main as moto_server_main

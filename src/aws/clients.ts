@@ -23,8 +23,11 @@ export interface AwsSettings {
   profile?: string;
   /** How long to wait for a connection, an answer's headers or a silent socket, a whole answer, credentials; tests shorten them. */
   timeouts?: Timeouts;
-  /** Called once per AWS request, with `Service.Operation`: --debug and the benchmark's call count. */
-  onCall?: (operation: string) => void;
+  /**
+   * Called once per AWS request, with `Service.Operation` and what was asked in short (names
+   * and ids only, `requestSummary`): --debug and the benchmark's call count.
+   */
+  onCall?: (operation: string, asked: string) => void;
 }
 
 /**
@@ -183,14 +186,45 @@ export class AwsClients {
   private observe(service: string, client: ClientShape): void {
     const onCall = this.settings.onCall;
     if (!onCall) return;
-    // Only the operation's name is logged: never the request (its parameters) nor the context (it may hold credentials).
+    // The operation and the names it was asked about (requestSummary), never a value field nor the context (it may hold credentials).
     const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: unknown }) =>
       (args: unknown) => {
-        onCall(`${service}.${operationName(context.commandName)}`);
+        onCall(`${service}.${operationName(context.commandName)}`, requestSummary((args as { input?: unknown }).input));
         return next(args);
       };
     client.middlewareStack.add(middleware as never, { step: "initialize", name: "racknetCallCounter" } as never);
   }
+}
+
+/**
+ * The request's fields that name what is asked about: stacks, change sets, parameters, buckets,
+ * keys, projects, clusters, ids. An allow-list: a field not here (a parameter's Value, a secret,
+ * a template's body, tags' values) is never shown, whatever the operation.
+ */
+const NAMING_FIELDS = new Set([
+  "StackName", "ChangeSetName", "ChangeSetType", "LogicalResourceId", "UsePreviousTemplate",
+  "Name", "Names", "Path", "Recursive", "WithDecryption", "Overwrite", "Type",
+  "Bucket", "Key", "Prefix", "HostedZoneId", "CertificateArn", "KeyId", "AliasName",
+  "repositoryName", "imageIds", "projectName", "ids", "id", "cluster", "services", "tasks", "taskDefinition", "serviceName",
+  "logGroupName", "logStreamName", "NetworkInterfaceIds", "VpcIds", "SubnetIds", "RuleArns", "ListenerArn", "ServiceCode", "QuotaCode",
+]);
+
+/** `StackName=prod ChangeSetType=UPDATE Parameters=[Private,Internal] TemplateBody=48211 bytes`: what a call asked, for --debug. */
+export function requestSummary(input: unknown): string {
+  if (!input || typeof input !== "object") return "";
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(input as Record<string, unknown>)) {
+    if (field === "TemplateBody" && typeof value === "string") parts.push(`TemplateBody=${Buffer.byteLength(value)} bytes`);
+    else if (field === "Parameters" && Array.isArray(value)) parts.push(`Parameters=[${value.map((parameter: { ParameterKey?: unknown }) => String(parameter?.ParameterKey ?? "?")).join(",")}]`);
+    else if (!NAMING_FIELDS.has(field) || value === undefined) continue;
+    else if (Array.isArray(value)) parts.push(`${field}=[${value.slice(0, 3).map((item) => shortText(typeof item === "string" ? item : JSON.stringify(item))).join(",")}${value.length > 3 ? `,+${value.length - 3}` : ""}]`);
+    else if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") parts.push(`${field}=${shortText(String(value))}`);
+  }
+  return parts.join(" ");
+}
+
+function shortText(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 /** `DescribeStacksCommand` → `DescribeStacks`; anything that is not a plain command name → `?`. */

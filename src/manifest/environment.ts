@@ -37,8 +37,6 @@ export interface ResolvedEnvironment {
   services: Record<string, ServiceEnvironment>;
   /** The defaults to store before the deploy: SSM parameter name → value (convox.yml's `NAME=value`, interpolated). */
   defaults: Record<string, string>;
-  /** Every value a container gets, to mask in any output. */
-  values: string[];
 }
 
 /** Convox's interpolation: `${NAME}` becomes the app environment's value, or nothing when it has none. */
@@ -56,7 +54,6 @@ export function environmentValueProblem(name: string, value: string): Problem | 
 export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: EnvironmentInput): ResolvedEnvironment {
   const services: Record<string, ServiceEnvironment> = {};
   const defaults: Record<string, string> = {};
-  const values = new Set<string>();
   const missing = new Map<string, string[]>();
   const problems: Problem[] = [];
   const tooLarge = new Set<string>();
@@ -71,7 +68,6 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       return;
     }
     into.secrets[name] = parameter;
-    values.add(value);
   };
   for (const service of manifest.services) {
     const environment: ServiceEnvironment = { secrets: {}, empty: [] };
@@ -116,5 +112,5 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       fix: `racknet env set ${name}=... -a ${app}`,
     });
   }
-  return { problems, services, defaults, values: [...values] };
+  return { problems, services, defaults };
 }

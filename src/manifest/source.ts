@@ -30,7 +30,8 @@ export function readSource(text: string, file: string): ManifestSource {
     return { line, column: col };
   };
   const { positions, duplicates, complexKeys } = indexKeys(document, file, positionOf);
-  const yamlProblems = [...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf));
+  const lines = text.split(/\r?\n/);
+  const yamlProblems = [...document.errors, ...document.warnings].map((error) => overIndentedKey(error, lines, file, positionOf) ?? syntaxProblem(error, file, positionOf));
   const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
   return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
 }
@@ -64,6 +65,33 @@ function syntaxProblem(error: YAMLError, file: string, positionOf: (offset: numb
     message: `YAML syntax: ${lowerFirst(message)}`,
     fix: SYNTAX_FIXES[error.code] ?? "fix the YAML syntax on this line (a linter such as yamllint shows more)",
   };
+}
+
+/** `  key: value` as it starts a line: its indentation and its key. */
+const KEY_LINE = /^( *)([A-Za-z0-9_.-]+):(\s|$)/;
+
+/**
+ * A key indented deeper than the key above it that has a value (`image: nginx` then
+ * `  port: 80`): YAML reads it as part of the value above and reports the line above. The
+ * problem is the deeper line: say so there, with the column it belongs in.
+ */
+function overIndentedKey(error: YAMLError, lines: readonly string[], file: string, positionOf: (offset: number) => SourcePosition): Problem | undefined {
+  if (!["BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "BAD_INDENT"].includes(error.code)) return undefined;
+  const at = positionOf(error.pos[0]).line;
+  for (let index = at - 1; index >= Math.max(0, at - 3); index -= 1) {
+    const above = KEY_LINE.exec(lines[index] ?? "");
+    const next = lines.slice(index + 1).findIndex((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+    const below = next < 0 ? undefined : KEY_LINE.exec(lines[index + 1 + next] ?? "");
+    if (!above || !below || (above[1] ?? "").length >= (below[1] ?? "").length || !(lines[index] ?? "").slice(above[0].length).trim()) continue;
+    const line = index + 2 + next;
+    const indent = (above[1] ?? "").length;
+    return {
+      where: `${file}:${line}:${(below[1] ?? "").length + 1}`,
+      message: `YAML syntax: ${below[2]}: is indented more than ${above[2]}: on line ${index + 1}, which has a value, so YAML cannot read it`,
+      fix: `indent ${below[2]}: with ${indent} spaces, as ${above[2]}: above it`,
+    };
+  }
+  return undefined;
 }
 
 /** One syntax error leads the parser into others on the same line; the first one is the one to fix. */

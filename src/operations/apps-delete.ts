@@ -16,6 +16,7 @@ import { appTaskOwner, stopOwnedTasks } from "../steps/task-stopping.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 import { planJson } from "../plan/plan.js";
+import { appWaitCommand } from "../steps/wait.js";
 
 /**
  * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
@@ -79,7 +80,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
       shown = operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, metadata ? plannedApp(metadata) : undefined, undefined) });
       const outcome = await deleteStack(context.aws, app.name, {
         port: shown,
-        followCommand: `racknet apps -r ${rack.rack}`,
+        followCommand: appWaitCommand(app.app, rack.rack),
         what,
         retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
         beforeExecute: async () => {

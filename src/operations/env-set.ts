@@ -1,4 +1,5 @@
-import { ValidationErrors, type Problem } from "../core/errors.js";
+import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
+import { assignmentsWithValues, readAllStdin } from "../steps/env-input.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
 import { environmentValueProblem } from "../manifest/environment.js";
@@ -13,11 +14,12 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * app rolled onto them through a change set (its task definitions read them as `Secrets`).
  * A dry run stores nothing.
  */
-export async function run(context: Context, args: { assignments: string[] }): Promise<void> {
-  const values = parseAssignments(args.assignments);
+export async function run(context: Context, args: { assignments: string[]; fromFile?: string[] }): Promise<void> {
+  const assignments = await assignmentsWithValues({ assignments: args.assignments, fromFiles: args.fromFile ?? [], readStdin: () => readAllStdin(), stdinIsTerminal: Boolean(process.stdin.isTTY) });
+  if (assignments.length === 0) throw new UsageError("no variable to set", { fix: "pass NAME=value, NAME=- (value from stdin) or --from-file NAME=PATH" });
+  const values = parseAssignments(assignments);
   const app = appName(context.options);
   const target = await describeApp(context, app);
-  context.printer.conceal(Object.values(values));
   const ssm = await context.aws.ssm();
   const existing = await readAppParameters(ssm, target.rack.rack, app);
   const changed = Object.entries(values).filter(([name, value]) => existing.get(appEnvironmentParameter(target.rack.rack, app, name))?.value !== value);

@@ -29,6 +29,7 @@ import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
+import { rackWaitCommand } from "../steps/wait.js";
 
 export interface InstallArgs {
   name: string;
@@ -134,7 +135,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         },
         {
           port,
-          followCommand: `racknet rack -r ${args.name}`,
+          followCommand: rackWaitCommand(args.name),
           rerunCommand: plan.command,
           removeCommand: `racknet rack uninstall ${args.name}`,
           what: `rack ${args.name}`,

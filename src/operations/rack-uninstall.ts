@@ -20,6 +20,7 @@ import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { rackWaitCommand } from "../steps/wait.js";
 import { releaseStagingBucket } from "../steps/staging-bucket.js";
 
 /** What EC2 refuses to delete while network interfaces use it ("has dependencies"). */
@@ -90,7 +91,7 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
   });
   const outcome = await deleteStack(context.aws, rackStackName(name), {
     port,
-    followCommand: "racknet racks",
+    followCommand: rackWaitCommand(name),
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();

@@ -50,9 +50,9 @@ export function createContext(options: GlobalOptions): Context {
   const aws = new AwsClients({
     region: options.region,
     profile: options.profile,
-    onCall: (operation) => {
+    onCall: (operation, asked) => {
       calls += 1;
-      printer.debug(`aws ${operation} (+${Math.round(performance.now())} ms)`);
+      printer.debug(`aws ${operation}${asked ? ` ${asked}` : ""} (+${Math.round(performance.now())} ms)`);
     },
   });
   return {

@@ -27,7 +27,7 @@ let aws: ReturnType<typeof awsClients>;
 let logs: CloudWatchLogsClient;
 let ecr: ECRClient;
 const started: Record<string, string[]> = {};
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 const taskId = (arn: string) => arn.split("/").at(-1) ?? "";
 
@@ -77,7 +77,7 @@ beforeAll(async () => {
     );
     started[service] = (run.tasks ?? []).map((task) => taskId(task.taskArn ?? ""));
   }
-}, 300_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -145,7 +145,7 @@ describe("racknet logs", () => {
 
   it("--follow prints new lines as they arrive; Ctrl-C ends it quietly, as SIGINT does (the shell's 130)", async () => {
     const web = started.web?.[0] ?? "";
-    const follow = spawnCli(["logs", "-a", "shop", "-r", "day", "--since", "10m", "--follow"], { env, timeoutMs: 60_000 });
+    const follow = spawnCli(["logs", "-a", "shop", "-r", "day", "--since", "10m", "--follow"], { env });
     const waitForStdout = async (text: string) => {
       for (let waited = 0; !follow.stdout().includes(text); waited += 200) {
         if (waited > 30_000) throw new Error(`stdout never showed ${text}:\n${follow.stdout()}\n${follow.stderr()}`);

@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => page.close(() => resolve())));
 
-const cli = (endpoint: string, ...args: string[]) => runCli(args, { env: awsEnv(endpoint), timeoutMs: 30_000 });
+const cli = (endpoint: string, ...args: string[]) => runCli(args, { env: awsEnv(endpoint) });
 
 describe("AWS_ENDPOINT_URL", () => {
   it.each([["not-a-url", "is not a URL"], ["http://", "is not a URL"], ["ftp://moto:5000", "uses ftp, not http or https"], ["http://user:secret@exa mple", "is not a URL"]])(

@@ -15,13 +15,13 @@ import { runCli } from "../support/cli.js";
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 beforeAll(async () => {
   moto = await startMoto({ accountQuotas: {} });
   env = awsEnv(moto.endpoint);
   aws = awsClients(moto.endpoint);
-}, 60_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

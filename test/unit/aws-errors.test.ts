@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { describeAwsError } from "../../src/aws/errors.js";
 
 const sdkError = (name: string, message: string, status?: number) =>
@@ -20,13 +20,14 @@ describe("AWS errors the user can act on", () => {
   });
 
   it("an endpoint that refuses connections names AWS_ENDPOINT_URL", () => {
-    process.env.AWS_ENDPOINT_URL = "http://127.0.0.1:1";
+    // Stubbed, so the next test file of this worker sees the environment as it was.
+    vi.stubEnv("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
     try {
       const described = describeAwsError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
       expect(described?.message).toContain("AWS_ENDPOINT_URL");
       expect(described?.exitCode).toBe(1);
     } finally {
-      delete process.env.AWS_ENDPOINT_URL;
+      vi.unstubAllEnvs();
     }
   });
 

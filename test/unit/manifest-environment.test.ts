@@ -75,11 +75,6 @@ describe("the app environment, as convox env keeps it", () => {
     expect(Object.keys(services.web?.secrets ?? {})).toEqual(["OTHER"]);
   });
 
-  it("lists every value a container gets, for masking", () => {
-    const { values } = resolveEnvironment(app, { rack: "prod", app: "shop", stored: { SESSION_SECRET: "s3cr3t", API_TOKEN: "t0k3n" } });
-    expect(values).toEqual(expect.arrayContaining(["s3cr3t", "t0k3n", "Racknet", "Convox", "info", "https:///x"]));
-  });
-
   it("interpolates ${NAME} as Convox does: unset is empty, nothing else is touched", () => {
     expect(interpolate("a ${X} b ${Y} $Z ${}", { X: "1" })).toBe("a 1 b  $Z ");
   });

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
+import { fuzzOptions } from "../fuzz/budget.js";
 import { classifyBroadening } from "../../src/plan/broadening.js";
 import type { ExposedService, ExposureModel } from "../../src/plan/exposure-model.js";
 import { defaultParams, type RackParams } from "../../src/rack/params.js";

@@ -1,15 +1,13 @@
 import fc from "fast-check";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Context } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
 import { run as rackTemplate } from "../../src/operations/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
-import { fuzzOptions } from "./fuzz/manifest-arbitraries.js";
+import { fuzzOptions } from "./budget.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 
-// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
-vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Fuzzing `K=V` rack parameters (SPEC section 2) through applyAssignments and `racknet rack
@@ -156,7 +154,7 @@ describe("fuzzing rack parameters", () => {
         }
         if (problems.length === 0) expect(Object.keys(params).sort()).toEqual(PARAMS.map((spec) => spec.name).sort());
       }),
-      fuzzOptions(3000),
+      fuzzOptions(750),
     );
   });
 
@@ -167,7 +165,7 @@ describe("fuzzing rack parameters", () => {
         const { problems } = applyAssignments(defaultParams(), [...distinct.values()].map((one) => one.text), "install");
         expect(problems, [...distinct.values()].map((one) => one.text).join(" ")).toEqual([]);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 
@@ -183,7 +181,7 @@ describe("fuzzing rack parameters", () => {
         const update = applyAssignments(first.params, asAssignments(first.params).filter((text) => !text.startsWith("VPCCIDR=")), "update");
         expect(update.changes).toEqual([]);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 });
@@ -216,7 +214,7 @@ describe("fuzzing racknet rack template K=V...", () => {
         expect(stdout.text).toBe("");
         expect((error as ValidationErrors).problems.map((problem) => problem.where)).toEqual(expected.problems.map((problem) => problem.param));
       }),
-      fuzzOptions(300),
+      fuzzOptions(75),
     );
   });
 });

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { memoryChoices, FARGATE_CPUS } from "../../../src/manifest/fargate.js";
+import { memoryChoices, FARGATE_CPUS } from "../../src/manifest/fargate.js";
 
 /**
  * An oracle written from docs/manifest.md, independently of the parser: given a manifest

@@ -6,13 +6,6 @@ import { stringify } from "yaml";
  * values for every key, and byte- and line-level mutations of good manifests.
  */
 
-/** FC_SEED and FC_RUNS reproduce or widen a run: `FC_SEED=1234 FC_RUNS=20000 npx vitest run test/unit/fuzz-manifest.test.ts`. */
-export function fuzzOptions(defaultRuns: number): { seed: number; numRuns: number } {
-  const seed = Number(process.env.FC_SEED ?? 42);
-  const runs = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : defaultRuns;
-  return { seed: Number.isFinite(seed) ? seed : 42, numRuns: Number.isFinite(runs) && runs > 0 ? runs : defaultRuns };
-}
-
 /** Environment values carry this marker: no problem, warning or output may ever show it. */
 export const SECRET = "s3cr3t-7f1d";
 

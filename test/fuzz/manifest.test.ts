@@ -2,19 +2,18 @@ import fc from "fast-check";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
 import { run } from "../../src/operations/manifest-check.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
-import { SECRET, fuzzOptions, manifestValue, mutated, toYaml } from "./fuzz/manifest-arbitraries.js";
-import { refusalReason, validServiceName } from "./fuzz/manifest-oracle.js";
+import { fuzzOptions } from "./budget.js";
+import { SECRET, manifestValue, mutated, toYaml } from "./manifest-arbitraries.js";
+import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 
-// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
-vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Fuzzing convox.yml through the real entry points (docs/decisions.md, "Input hardening"):
@@ -103,7 +102,7 @@ describe("fuzzing convox.yml (structured manifests)", () => {
         else expect(parsed.problems, `accepted by the reference:\n${text}`).toEqual([]);
         expect(JSON.stringify([parsed.problems, parsed.warnings]), "an environment value in a problem").not.toContain(SECRET.slice(0, 6));
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 });
@@ -115,7 +114,7 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
       fc.property(mutated(goodCorpus), (text) => {
         expectAnswered(text);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 
@@ -124,7 +123,7 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
       fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: "binary", maxLength: 60 }), fc.constantFrom(...ODD_YAML)), (text) => {
         expectAnswered(text);
       }),
-      fuzzOptions(1000),
+      fuzzOptions(250),
     );
   });
 });
@@ -165,7 +164,7 @@ describe("fuzzing racknet manifest check", () => {
           for (const problem of error.problems) expect(problem.message).not.toBe("");
         }
       }),
-      fuzzOptions(400),
+      fuzzOptions(100),
     );
   });
 });
