@@ -1,8 +1,11 @@
 import { isScalar } from "yaml";
 import type { Problem } from "../core/errors.js";
 import {
+  IGNORED_SCALING_KEYS,
   IGNORED_SERVICE_KEYS,
   IGNORED_TOP_LEVEL_KEYS,
+  REFUSED_AUTOSCALE_KEYS,
+  REFUSED_KEDA_KEYS,
   REFUSED_SCALE_KEYS,
   REFUSED_SERVICE_KEYS,
   REFUSED_TARGET_KEYS,
@@ -67,6 +70,8 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     if (isRecord(fields.scale)) {
       keyPolicies(fields.scale, [...path, "scale"], [], REFUSED_SCALE_KEYS);
       if (isRecord(fields.scale.targets)) keyPolicies(fields.scale.targets, [...path, "scale", "targets"], [], REFUSED_TARGET_KEYS);
+      if (isRecord(fields.scale.autoscale)) keyPolicies(fields.scale.autoscale, [...path, "scale", "autoscale"], IGNORED_SCALING_KEYS, REFUSED_AUTOSCALE_KEYS);
+      if (isRecord(fields.scale.keda)) keyPolicies(fields.scale.keda, [...path, "scale", "keda"], IGNORED_SCALING_KEYS, REFUSED_KEDA_KEYS);
     }
     duplicateEnvironmentProblems(fields.environment, [...path, "environment"], note, problems);
     reservedEnvironmentProblems(fields.environment, [...path, "environment"], linksOf(fields).map((link) => ({ from: "the", link })), note, problems);

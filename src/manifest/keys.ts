@@ -80,8 +80,34 @@ export const REFUSED_SCALE_KEYS: readonly RefusedKey[] = [
 
 /** Keys under `scale.targets:` that racknet refuses. */
 export const REFUSED_TARGET_KEYS: readonly RefusedKey[] = [
-  { key: "custom", convox: "scaling on a CloudWatch metric", reason: "racknet scales on cpu, memory and requests only", fix: "use targets.cpu, targets.memory or targets.requests" },
-  { key: "external", convox: "scaling on an external metric (KEDA)", reason: "racknet scales on cpu, memory and requests only", fix: "use targets.cpu, targets.memory or targets.requests" },
+  { key: "external", convox: "scaling on an external metric (KEDA)", reason: "racknet scales on CloudWatch metrics only (cpu, memory, requests, custom)", fix: "name the metric under targets.custom (Namespace/MetricName: {aggregate, value}), or use targets.cpu, targets.memory or targets.requests" },
+];
+
+/** Keys under `scale.autoscale:` (Convox 3) that racknet refuses. */
+export const REFUSED_AUTOSCALE_KEYS: readonly RefusedKey[] = [
+  { key: "gpuUtilization", convox: "scaling on GPU utilisation", reason: "Fargate has no GPUs", fix: "remove gpuUtilization:" },
+  {
+    key: "queueDepth",
+    convox: "scaling on a queue depth read from Prometheus (vLLM's waiting requests by default)",
+    reason: "racknet's racks have no Prometheus, and its tasks have no role to publish the metric to CloudWatch",
+    fix: "for an SQS queue, scale on it with scale.autoscale.custom: [{type: aws-sqs-queue, metadata: {queueURL: ..., queueLength: \"5\"}}]; for a CloudWatch metric, use scale.targets.custom",
+  },
+];
+
+/** KEDA keys under `scale.keda:` (Convox 3) that have no Application Auto Scaling equivalent. */
+export const REFUSED_KEDA_KEYS: readonly RefusedKey[] = [
+  { key: "idleReplicaCount", convox: "KEDA's task count while no trigger is active", reason: "Application Auto Scaling keeps a service between its min and max only", fix: "set scale.min instead, and remove idleReplicaCount:" },
+  { key: "initialCooldownPeriod", convox: "KEDA's delay before the first scale-in", reason: "Application Auto Scaling has one scale-in cooldown, which is keda.cooldownPeriod", fix: "use keda.cooldownPeriod, and remove initialCooldownPeriod:" },
+  { key: "advanced", convox: "KEDA's HPA behaviour and scaling modifiers", reason: "Application Auto Scaling's target tracking has no such settings", fix: "remove advanced:" },
+  { key: "fallback", convox: "KEDA's replica count when a trigger fails", reason: "target tracking neither scales in nor out without data; it has no fallback count", fix: "remove fallback:" },
+];
+
+/**
+ * Keys under `scale.autoscale:` and `scale.keda:` ignored with a warning: how often KEDA polls its triggers.
+ * Application Auto Scaling's alarms evaluate one-minute data points and cannot be told otherwise.
+ */
+export const IGNORED_SCALING_KEYS: readonly IgnoredKey[] = [
+  { key: "pollingInterval", convox: "how often KEDA reads the trigger's metric (default 30 s)", safe: "Application Auto Scaling's alarms read one-minute data points; the service still scales on the same metric, between the same bounds" },
 ];
 
 export function findKey<Key extends { key: string }>(list: readonly Key[], key: string): Key | undefined {

@@ -55,7 +55,7 @@ export interface ScaleTargets {
   memory?: number;
   /** Requests per target per minute on the service's load balancer. */
   requests?: number;
-  /** Target tracking on CloudWatch metrics (`targets.custom`, `autoscale.queueDepth`, a KEDA `aws-sqs-queue` trigger). */
+  /** Target tracking on CloudWatch metrics (`targets.custom`, a KEDA `aws-sqs-queue` trigger). */
   metrics?: ScaleMetric[];
 }
 
@@ -63,13 +63,12 @@ export interface ScaleTargets {
  * A CloudWatch metric a service's count tracks (Application Auto Scaling target tracking with
  * a customized metric):
  * - `cloudwatch`: a metric named in full (`targets.custom`, Convox 2);
- * - `sqs`: an SQS queue's visible messages per running task (KEDA's `aws-sqs-queue`: queueLength is the messages one task handles);
- * - `service`: a queue depth the app publishes itself (`autoscale.queueDepth`), in the app's namespace with the service as dimension.
+ * - `sqs`: an SQS queue's backlog per running task (KEDA's `aws-sqs-queue`: queueLength is the messages one task handles;
+ *   in-flight messages count unless `scaleOnInFlight: "false"`, as in KEDA).
  */
 export type ScaleMetric =
   | { source: "cloudwatch"; namespace: string; metric: string; dimensions: Record<string, string>; statistic: MetricStatistic; target: number }
-  | { source: "sqs"; queue: string; region?: string; target: number }
-  | { source: "service"; metric: string; target: number };
+  | { source: "sqs"; queue: string; region?: string; inFlight: boolean; target: number };
 
 export type MetricStatistic = "Average" | "Maximum" | "Minimum" | "Sum";
 

@@ -34,8 +34,6 @@ export function readCount(count: unknown): { min: number; max: number } | undefi
 export const DEFAULT_AUTOSCALE_MAX = 10;
 /** KEDA's `aws-sqs-queue` default queueLength: messages one task handles. */
 export const DEFAULT_QUEUE_LENGTH = 5;
-/** Convox 3's default queue-depth metric (vLLM's waiting requests). */
-export const DEFAULT_QUEUE_METRIC = "vllm:num_requests_waiting";
 
 const number = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : undefined);
 
@@ -74,7 +72,7 @@ export function readScale(scale: unknown): ServiceScale {
   const threshold = (key: string) => (isRecord(autoscale[key]) ? number(autoscale[key].threshold) : undefined);
   const cpuTarget = threshold("cpu") ?? integer(targetFields.cpu);
   const memoryTarget = threshold("memory") ?? integer(targetFields.memory);
-  const metrics = [...customMetrics(targetFields.custom), ...queueDepthMetric(autoscale.queueDepth), ...sqsMetrics(isRecord(fields.keda) ? fields.keda.triggers : undefined)];
+  const metrics = [...customMetrics(targetFields.custom), ...sqsMetrics(autoscale.custom), ...sqsMetrics(isRecord(fields.keda) ? fields.keda.triggers : undefined)];
   const targets = {
     ...(cpuTarget !== undefined ? { cpu: cpuTarget } : {}),
     ...(memoryTarget !== undefined ? { memory: memoryTarget } : {}),
@@ -113,14 +111,7 @@ function customMetrics(custom: unknown): ScaleMetric[] {
   });
 }
 
-function queueDepthMetric(queueDepth: unknown): ScaleMetric[] {
-  if (!isRecord(queueDepth)) return [];
-  const target = number(queueDepth.threshold);
-  if (target === undefined) return [];
-  return [{ source: "service", metric: typeof queueDepth.metricName === "string" && queueDepth.metricName !== "" ? queueDepth.metricName : DEFAULT_QUEUE_METRIC, target }];
-}
-
-/** `scale.keda.triggers` of type `aws-sqs-queue`; other types are refused by the rules. */
+/** `scale.keda.triggers` and `scale.autoscale.custom` of type `aws-sqs-queue`; other types are refused by the rules. */
 function sqsMetrics(triggers: unknown): ScaleMetric[] {
   if (!Array.isArray(triggers)) return [];
   return triggers.flatMap((trigger): ScaleMetric[] => {
@@ -128,15 +119,16 @@ function sqsMetrics(triggers: unknown): ScaleMetric[] {
     const queue = sqsQueueName(trigger.metadata.queueURL);
     if (!queue) return [];
     const region = typeof trigger.metadata.awsRegion === "string" && trigger.metadata.awsRegion !== "" ? trigger.metadata.awsRegion : undefined;
-    return [{ source: "sqs", queue, ...(region ? { region } : {}), target: number(trigger.metadata.queueLength) ?? DEFAULT_QUEUE_LENGTH }];
+    const inFlight = String(trigger.metadata.scaleOnInFlight ?? "true") !== "false";
+    return [{ source: "sqs", queue, ...(region ? { region } : {}), inFlight, target: number(trigger.metadata.queueLength) ?? DEFAULT_QUEUE_LENGTH }];
   });
 }
 
-/** The queue's name: the last part of its URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`), or the name itself. */
+/** The queue's name as KEDA reads it: the last part of its URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`). */
 export function sqsQueueName(url: unknown): string | undefined {
   if (typeof url !== "string" || url.trim() === "") return undefined;
   const name = url.trim().replace(/\/+$/, "").split("/").pop() ?? "";
-  return /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/.test(name) ? name : undefined;
+  return name === "" ? undefined : name;
 }
 
 function readCooldown(cooldown: unknown, scaleIn: unknown): ServiceScale["cooldown"] {
