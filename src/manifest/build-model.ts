@@ -19,6 +19,7 @@ import { readCommand } from "./command.js";
 import { readEnvironment, readService } from "./read-service.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
+import { nlbRules } from "./nlb-rules.js";
 import { formatPath, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
@@ -62,6 +63,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
   const linksOf = (raw: unknown): string[] => (isRecord(raw) && Array.isArray(raw.links) ? raw.links.filter((link): link is string => typeof link === "string") : []);
   const everyLink = Object.entries(servicesValue).flatMap(([name, raw]) => linksOf(raw).map((link) => ({ from: `services.${name}'s`, link })));
   reservedEnvironmentProblems(top.environment, ["environment"], everyLink, note, problems);
+  const nlbOwners = new Map<number, string>();
   const services: Service[] = Object.entries(servicesValue).map(([name, raw]) => {
     // `web:` with nothing: Convox's defaults (build: .).
     const fields = isRecord(raw) ? raw : {};
@@ -77,6 +79,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     reservedEnvironmentProblems(fields.environment, [...path, "environment"], linksOf(fields).map((link) => ({ from: "the", link })), note, problems);
     const service = readService({ name, fields, appEnvironment, sourceText: (key) => scalarSource(source, [...path, "environment", key]) });
     valueRules(service, fields, note, problems, warnings);
+    nlbRules(name, fields.nlb, nlbOwners, note, problems);
     return service;
   });
   const timers = readTimers(top.timers, note, problems);
