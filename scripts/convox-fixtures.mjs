@@ -50,7 +50,7 @@ const FIXTURES = {
     "autoscale-combined": { valid: true, test: "TestScaleMinMaxYaml_Combined", expected: "scale.gpu and autoscale.gpuUtilization need GPUs, which Fargate does not have" },
     "autoscale-gpu": { valid: true, test: "TestScaleMinMaxYaml_GpuUtilization", expected: "scale.gpu and autoscale.gpuUtilization need GPUs, which Fargate does not have" },
     "autoscale-min-zero": { valid: true, test: "TestScaleMinMaxYaml_MinZeroNoAutoscale" },
-    "autoscale-queue": { valid: true, test: "TestScaleMinMaxYaml_QueueDepth" },
+    "autoscale-queue": { valid: true, test: "TestScaleMinMaxYaml_QueueDepth", expected: "autoscale.queueDepth is read from Prometheus, which racknet's racks do not have, and min: 0 with autoscale never scales out on Application Auto Scaling" },
     env: { valid: true, test: "TestManifestEnvManipulation" },
     full: { valid: true, test: "TestManifestLoad (with FOO, SECRET, OTHERGLOBAL set)", expected: "gpu, agent, udp ports, resources and securityContext need EC2 instances or Kubernetes" },
     "invalid.1": { valid: false, path: /^(|services)$/, test: "TestManifestLoadInvalid: not YAML" },

@@ -20,6 +20,7 @@ import { readEnvironment, readService } from "./read-service.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
 import { nlbRules } from "./nlb-rules.js";
+import { budgetRules } from "./budget-rules.js";
 import { formatPath, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
@@ -82,6 +83,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     nlbRules(name, fields.nlb, nlbOwners, note, problems);
     return service;
   });
+  budgetRules(top.budget, services.map((service) => service.name), note, problems);
   const timers = readTimers(top.timers, note, problems);
   return { manifest: { file: source.file, services, timers, positions }, problems, warnings };
 }

@@ -25,7 +25,6 @@ export interface RefusedKey {
 
 export const IGNORED_TOP_LEVEL_KEYS: readonly IgnoredKey[] = [
   { key: "appSettings", convox: "app-wide settings such as log retention", safe: "log retention and similar settings change no traffic, command or task count; the rack's log group keeps its own retention" },
-  { key: "budget", convox: "a spending budget and alerts for the app", safe: "a budget only reports cost; racknet runs the same tasks either way" },
   { key: "labels", convox: "Kubernetes labels on every resource", safe: "labels are metadata; racknet tags its resources itself" },
   { key: "params", convox: "provider parameters of the app (Kubernetes racks)", safe: "these tune Convox's own Kubernetes objects, which racknet does not create" },
 ];
@@ -36,6 +35,12 @@ export const REFUSED_TOP_LEVEL_KEYS: readonly RefusedKey[] = [
     convox: "databases and caches (postgres, redis, ...) Convox creates for the app",
     reason: "racknet creates no databases, and a service that links a resource would start without it",
     fix: "create the database yourself, store its URL with racknet env set DATABASE_URL=..., list DATABASE_URL under the service's environment: and remove resources:",
+  },
+  {
+    key: "budget",
+    convox: "a monthly cost budget for the app: alerts, and at the cap alert-only, block-new-deploys or auto-shutdown",
+    reason: "racknet builds no budget yet, so the alerts would never go out and auto-shutdown would never stop a service",
+    fix: "remove budget: and set a budget for the account in AWS Budgets (aws budgets create-budget), with its alerts",
   },
   { key: "balancers", convox: "custom TCP load balancers", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove balancers:" },
   { key: "configs", convox: "configuration files mounted into services", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
