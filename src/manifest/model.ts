@@ -91,8 +91,8 @@ export interface ServiceHealth {
   grace: number;
   interval: number;
   timeout: number;
-  /** `health.port`: the port and protocol the load balancer checks, when not the service's own. */
-  port?: ServicePort;
+  /** `health.port`: the port the load balancer checks, when not the service's own; its scheme when written (else the service's). */
+  port?: { port: number; scheme?: ServicePort["scheme"] };
 }
 
 /**

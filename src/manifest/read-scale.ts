@@ -146,7 +146,10 @@ export function readHealth(health: unknown): ServiceHealth {
   const fields = isRecord(health) ? health : {};
   const path = typeof health === "string" ? health : typeof fields.path === "string" ? fields.path : "/";
   const interval = integer(fields.interval) ?? DEFAULT_HEALTH_INTERVAL;
-  const port = readPort(fields.port);
+  const read = readPort(fields.port);
+  // Convox 3: the check's scheme is health.port's when written, else the service's port's.
+  const written = (typeof fields.port === "string" && /^https?:/.test(fields.port)) || (isRecord(fields.port) && typeof fields.port.scheme === "string");
+  const port = read ? { port: read.port, ...(written ? { scheme: read.scheme } : {}) } : undefined;
   return {
     path,
     interval,

@@ -114,8 +114,8 @@ const build: JsonSchema = {
 };
 
 const health: JsonSchema = {
-  description: "The load balancer's health check: a path, or {path, grace, interval, timeout} (seconds).",
-  errorMessage: 'must be a path such as "/health" or {path, grace, interval, timeout}',
+  description: "The load balancer's health check: a path, or {path, port, grace, interval, timeout} (seconds).",
+  errorMessage: 'must be a path such as "/health" or {path, port, grace, interval, timeout}',
   anyOf: [
     { type: "string", pattern: "^/", errorMessage: 'must be a path starting with "/", such as "/health"' },
     {
@@ -126,6 +126,7 @@ const health: JsonSchema = {
         grace: seconds("Seconds after a task starts before failed checks count (ECS health check grace period; default = interval).", 0, 7200),
         interval: seconds("Seconds between checks (default 5).", 5, 300),
         timeout: seconds("Seconds before a check fails (default interval - 1).", 2, 120),
+        port: { ...port, description: "The port the load balancer checks, when not the service's port (a separate health or admin listener); its scheme defaults to the service port's." },
       },
     },
   ],
