@@ -95,23 +95,22 @@ export interface ServiceHealth {
   port?: { port: number; scheme?: ServicePort["scheme"] };
 }
 
+/** What one probe requests: an HTTP path on a port of the task, or a TCP connection to a port. */
+export type ProbeCheck = { path: string; port: number } | { tcpPort: number };
+
 /**
- * `liveness` and `startupProbe` as one container health check (ECS replaces a task whose
- * check fails `retries` times in a row). Run by a sidecar that shares the task's network
- * (src/templates/app-probe.ts), so it needs nothing from the service's image.
+ * `liveness` and `startupProbe` (Convox 3) as one ECS container health check that replaces an
+ * unhealthy task. It runs in a sidecar that shares the task's network (src/templates/app-probe.ts),
+ * so it needs nothing from the service's image, and keeps Kubernetes' semantics itself: the
+ * startup check until it first succeeds (failing only once its budget is spent), then the
+ * liveness check after its grace, failing after `failureThreshold` failures in a row.
  */
 export interface ServiceProbe {
-  /** The liveness check: an HTTP path on a port; absent with a startup probe alone. */
-  liveness?: { path: string; port: ServicePort };
-  /** The startup check, until it first succeeds: an HTTP path or a TCP port. */
-  startup?: { path: string; port: ServicePort } | { tcpPort: number };
-  /** Seconds between checks, and before one fails. */
+  /** Seconds between checks: the liveness check's (the startup probe's when there is no liveness check). */
   interval: number;
-  timeout: number;
-  /** Failures in a row that make the task unhealthy. */
-  retries: number;
-  /** Seconds after the task starts during which failures do not count (liveness grace, or the startup probe's whole budget). */
-  startPeriod: number;
+  liveness?: { check: ProbeCheck; grace: number; timeout: number; failureThreshold: number };
+  /** `budget`: seconds from the task's start before a startup check that has never succeeded fails (grace + interval × failureThreshold). */
+  startup?: { check: ProbeCheck; timeout: number; budget: number };
 }
 
 export type NlbProtocol = "tcp" | "tls";

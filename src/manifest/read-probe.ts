@@ -1,10 +1,10 @@
 /**
- * `liveness` and `startupProbe` (Convox 3) as one container health check, with Convox's
- * defaults (its ApplyDefaults): liveness grace 10, interval 5, timeout 5, thresholds 1 and 3;
- * a startup probe takes what it does not say from the liveness check. Tolerant: what the
- * schema or the rules refuse keeps its default. Pure.
+ * `liveness` and `startupProbe` (Convox 3) with Convox's defaults (convox/convox
+ * pkg/manifest/manifest.go, ApplyDefaults): liveness grace 10, interval 5, timeout 5,
+ * thresholds 1 and 3; a startup probe takes what it does not say from the liveness check.
+ * Tolerant: what the schema or the rules refuse keeps its default. Pure.
  */
-import type { ServicePort, ServiceProbe } from "./model.js";
+import type { ProbeCheck, ServicePort, ServiceProbe } from "./model.js";
 import { readPort } from "./read-port.js";
 
 type Fields = Record<string, unknown>;
@@ -22,20 +22,7 @@ export interface ProbeSettings {
   failureThreshold: number;
 }
 
-/** The liveness check's settings with Convox's defaults (absent when there is no path). */
-export function livenessSettings(liveness: unknown): ProbeSettings | undefined {
-  if (!isRecord(liveness) || typeof liveness.path !== "string" || liveness.path.trim() === "") return undefined;
-  return settings(liveness, LIVENESS_DEFAULTS);
-}
-
-/** The startup probe's settings: what it does not say comes from the liveness check (or Convox's liveness defaults). */
-export function startupSettings(startup: unknown, liveness: ProbeSettings | undefined): ProbeSettings | undefined {
-  if (!isRecord(startup)) return undefined;
-  const hasPath = typeof startup.path === "string" && startup.path.trim() !== "";
-  const hasPort = startupTcpPort(startup.tcpSocketPort) !== undefined;
-  if (!hasPath && !hasPort) return undefined;
-  return settings(startup, liveness ?? LIVENESS_DEFAULTS);
-}
+const text = (value: unknown): string => (typeof value === "string" ? value.trim() : "");
 
 /** `tcpSocketPort: "8080"` (Convox writes it as text) or 8080. */
 export function startupTcpPort(value: unknown): number | undefined {
@@ -58,29 +45,22 @@ function settings(fields: Fields, defaults: ProbeSettings): ProbeSettings {
 }
 
 /**
- * ECS runs one check: the startup probe's until it first succeeds, then the liveness check's.
- * Its interval, timeout and retries are the liveness check's (the startup probe's alone); the
- * start period gives the startup probe its whole budget (grace + interval × failures), as a
- * Kubernetes startup probe has before the container is restarted.
+ * The probe, or undefined when neither check is set (a liveness check needs a path, a startup
+ * probe a path or a TCP port). An HTTP check without a port to request is left out here and
+ * refused by the rules (probeRules).
  */
 export function readProbe(liveness: unknown, startup: unknown, servicePort: ServicePort | undefined): ServiceProbe | undefined {
-  const live = livenessSettings(liveness);
-  const start = startupSettings(startup, live);
-  if (!live && !start) return undefined;
   const livenessFields = isRecord(liveness) ? liveness : {};
   const startupFields = isRecord(startup) ? startup : {};
-  const port = readPort(livenessFields.port) ?? servicePort;
-  const main = live ?? start;
-  if (!main) return undefined;
-  const startPeriod = start ? start.grace + start.interval * start.failureThreshold : main.grace;
+  const livePath = text(livenessFields.path);
+  const startPath = text(startupFields.path);
   const tcpPort = startupTcpPort(startupFields.tcpSocketPort);
-  const startupPath = typeof startupFields.path === "string" ? startupFields.path.trim() : "";
-  return {
-    ...(live && port ? { liveness: { path: String(livenessFields.path).trim(), port } } : {}),
-    ...(start ? { startup: startupPath !== "" && servicePort ? { path: startupPath, port: servicePort } : { tcpPort: tcpPort ?? servicePort?.port ?? 0 } } : {}),
-    interval: main.interval,
-    timeout: main.timeout,
-    retries: main.failureThreshold,
-    startPeriod,
-  };
+  const live = livePath !== "" ? settings(livenessFields, LIVENESS_DEFAULTS) : undefined;
+  const start = startPath !== "" || tcpPort !== undefined ? settings(startupFields, live ?? LIVENESS_DEFAULTS) : undefined;
+  const livePort = readPort(livenessFields.port)?.port ?? servicePort?.port;
+  const startCheck: ProbeCheck | undefined = startPath !== "" ? (servicePort ? { path: startPath, port: servicePort.port } : undefined) : tcpPort !== undefined ? { tcpPort } : undefined;
+  const livenessCheck = live && livePort !== undefined ? { check: { path: livePath, port: livePort }, grace: live.grace, timeout: live.timeout, failureThreshold: live.failureThreshold } : undefined;
+  const startupCheck = start && startCheck ? { check: startCheck, timeout: start.timeout, budget: start.grace + start.interval * start.failureThreshold } : undefined;
+  if (!livenessCheck && !startupCheck) return undefined;
+  return { interval: (live ?? start ?? LIVENESS_DEFAULTS).interval, ...(livenessCheck ? { liveness: livenessCheck } : {}), ...(startupCheck ? { startup: startupCheck } : {}) };
 }

@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import { readCommand } from "./command.js";
 import type { BuildArg, EnvironmentEntry, Service, ServiceBuild, ServicePort } from "./model.js";
 import { readNlb } from "./read-nlb.js";
+import { readProbe } from "./read-probe.js";
 import { readHealth, readScale } from "./read-scale.js";
 import { readPort } from "./read-port.js";
 
@@ -67,6 +68,7 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
     whitelist: readWhitelist(fields.whitelist),
     init: fields.init === true,
     nlb: readNlb(fields.nlb),
+    ...(readProbe(fields.liveness, fields.startupProbe, port) ? { probe: readProbe(fields.liveness, fields.startupProbe, port) } : {}),
   };
 }
 

@@ -132,6 +132,40 @@ const health: JsonSchema = {
   ],
 };
 
+/** The settings Convox 3's liveness and startup probes share (Kubernetes' probe fields). */
+const probeSettings: Record<string, JsonSchema> = {
+  grace: seconds("Seconds after the task starts before the check counts (default 10; a startup probe's defaults are the liveness check's).", 0, 86400),
+  interval: seconds("Seconds between checks (default 5; ECS runs container checks every 5 to 300 seconds).", 5, 300),
+  timeout: seconds("Seconds before one check fails (default 5; at most 59, inside ECS's 60-second limit).", 1, 59),
+  successThreshold: { type: "integer", minimum: 1, maximum: 1, description: "Successes that make the check pass again: 1 (Kubernetes requires 1 for liveness and startup probes).", errorMessage: "must be 1 (Kubernetes requires 1 for liveness and startup probes)" },
+  failureThreshold: { type: "integer", minimum: 1, maximum: 10000, description: "Failures in a row that make the task unhealthy (default 3).", errorMessage: "must be a whole number of failures, at least 1" },
+};
+
+const liveness: JsonSchema = {
+  type: "object",
+  description: "A liveness check: an HTTP path on the service's port (or liveness.port); a task failing it failureThreshold times in a row is replaced (an ECS container health check, run from a sidecar).",
+  errorMessage: "must be a map such as {path: /live, interval: 5}",
+  required: ["path"],
+  additionalProperties: false,
+  properties: {
+    path: { type: "string", pattern: "^/", description: "The path requested over HTTP.", errorMessage: 'must be a path starting with "/", such as "/live"' },
+    port: { ...port, description: "The port checked, when not the service's." },
+    ...probeSettings,
+  },
+};
+
+const startupProbe: JsonSchema = {
+  type: "object",
+  description: "A startup probe: an HTTP path on the service's port, or a TCP port; until it first succeeds the liveness check waits, and a task that never passes it within grace + interval × failureThreshold is replaced.",
+  errorMessage: 'must be a map such as {path: /startup} or {tcpSocketPort: "8080"}',
+  additionalProperties: false,
+  properties: {
+    path: { type: "string", pattern: "^/", description: "The path requested over HTTP on the service's port.", errorMessage: 'must be a path starting with "/", such as "/startup"' },
+    tcpSocketPort: { type: ["string", "integer"], pattern: PORT_TEXT.replace("(https?:)?", ""), minimum: 1, maximum: 65535, description: "A port that must accept a TCP connection (Convox writes it as text).", errorMessage: PORT_NUMBER_MESSAGE },
+    ...probeSettings,
+  },
+};
+
 const COUNT_TEXT = "^[0-9]+(-[0-9]+)?$";
 
 const count: JsonSchema = {
@@ -329,6 +363,8 @@ const service: JsonSchema = {
     environment,
     scale,
     health,
+    liveness,
+    startupProbe,
     deployment: {
       type: "object",
       description: "During a deployment: the percent of tasks kept healthy (minimum, default 50) and run at most (maximum, default 200).",

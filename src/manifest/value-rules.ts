@@ -11,6 +11,7 @@ import type { Problem } from "../core/errors.js";
 import type { Service } from "./model.js";
 import type { PathSegment } from "./source.js";
 import { linkVariable } from "../names/index.js";
+import { probeRules } from "./probe-rules.js";
 
 type Fields = Record<string, unknown>;
 type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
@@ -42,6 +43,7 @@ export function valueRules(service: Service, fields: Fields, note: Note, problem
   }
   countRules(service, fields, path, note, problems);
   scalingRules(service, fields, path, note, problems);
+  probeRules(service, fields, note, problems);
   imageRules(service, path, note, problems);
   buildRules(service, path, note, problems);
   interpolationRules(service, fields, path, note, problems);

@@ -8,6 +8,7 @@ import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
 import { type Json, type Resource, getAtt, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
 import { EXECUTION_ROLE } from "./app-iam.js";
+import { probeContainer } from "./app-probe.js";
 
 export interface ServiceResourcesInput {
   rack: string;
@@ -56,7 +57,7 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
       Cpu: String(service.scale.cpu),
       Memory: String(service.scale.memory),
       ExecutionRoleArn: getAtt(EXECUTION_ROLE, "Arn"),
-      ContainerDefinitions: [container],
+      ContainerDefinitions: [container, ...probeContainer(service)],
     },
   };
 }
