@@ -4,7 +4,6 @@
  * even though racknet refuses the key itself (keys.ts: it builds no budget yet). Pure.
  */
 import type { Problem } from "../core/errors.js";
-import { goDuration } from "./read-budget.js";
 import type { PathSegment } from "./source.js";
 
 type Fields = Record<string, unknown>;
@@ -56,4 +55,16 @@ export function budgetRules(budget: unknown, services: readonly string[], note: 
       note(problems, at("neverAutoShutdown"), "budget.neverAutoShutdown lists every service, so auto-shutdown could stop none (Convox's rule 10)", "remove a service from neverAutoShutdown, or write atCapAction: block-new-deploys");
     }
   }
+}
+
+/** Go's time.ParseDuration, as Convox reads `shutdownGracePeriod` ("5m", "30s", "1h30m", "1.5s"): seconds, or undefined. */
+export function goDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "0") return 0;
+  const match = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.exec(trimmed);
+  if (!match) return undefined;
+  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  let seconds = 0;
+  for (const part of trimmed.replace(/^[+-]/, "").matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) seconds += Number(part[1]) * (units[part[2] ?? "s"] ?? 1);
+  return match[1] === "-" ? -seconds : seconds;
 }

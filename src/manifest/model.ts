@@ -169,25 +169,6 @@ export interface Service {
   timeout?: number;
 }
 
-export type AtCapAction = "alert-only" | "block-new-deploys" | "auto-shutdown";
-
-/** `budget:` (Convox 3): a monthly cost budget for the app, its alerts and what happens at the cap. */
-export interface Budget {
-  monthlyCapUsd: number;
-  /** Percent of the cap at which the first alert goes out (default 80). */
-  alertThresholdPercent: number;
-  atCapAction: AtCapAction;
-  atCapWebhookUrl?: string;
-  /** Services auto-shutdown never stops (names that are not services are left out, as Convox does). */
-  neverAutoShutdown: string[];
-  shutdownOrder: "largest-cost" | "newest";
-  /** Minutes between the warning and the shutdown. */
-  notifyBeforeMinutes: number;
-  /** Seconds between SIGTERM and SIGKILL when auto-shutdown stops a task; absent: the task's own stop timeout. */
-  shutdownGraceSeconds?: number;
-  recoveryMode: "auto-on-reset" | "manual";
-}
-
 export interface Timer {
   name: string;
   /** The schedule as written. */
@@ -225,8 +206,6 @@ export interface Manifest {
   file: string;
   services: Service[];
   timers: Timer[];
-  /** `budget:`; absent when the file has none. */
-  budget?: Budget;
   /**
    * Where each key of the file starts, by key path (`services.api.port`, `services.web.links[0]`),
    * so a rule can name the line. Absent for a model built by hand (tests, templates).

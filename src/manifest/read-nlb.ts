@@ -1,7 +1,7 @@
 /**
- * Network load balancer listeners: a service's `nlb:` (Convox 3 on ECS) and the top-level
- * `balancers:` (Convox 2) that name it, with Convox's defaults (protocol tcp, scheme public,
- * containerPort = port; protocol and scheme read case-insensitively). Tolerant: what the rules
+ * Network load balancer listeners: a service's `nlb:` (convox/rack on ECS), with Convox's
+ * defaults (protocol tcp, scheme public, containerPort = port; protocol and scheme read
+ * case-insensitively). Tolerant: what the rules
  * refuse is read as far as it can be. Pure.
  */
 import type { NlbPort, NlbProtocol, NlbScheme } from "./model.js";
@@ -43,33 +43,4 @@ export function readNlb(nlb: unknown): NlbPort[] {
       },
     ];
   });
-}
-
-/** One `balancers:` entry as Convox 2 writes it: `{service, ports: {LISTENER: CONTAINER | {port, protocol}}, whitelist}`. */
-export interface BalancerSource {
-  name: string;
-  service?: string;
-  ports: { listener: number; container: number; protocol: string; key: string }[];
-  whitelist: string[];
-}
-
-export function readBalancers(balancers: unknown): BalancerSource[] {
-  if (!isRecord(balancers)) return [];
-  return Object.entries(balancers).map(([name, raw]) => {
-    const fields = isRecord(raw) ? raw : {};
-    const ports = isRecord(fields.ports)
-      ? Object.entries(fields.ports).map(([key, value]) => {
-          const listener = integer(key) ?? 0;
-          const target = isRecord(value) ? value : { port: value };
-          return { listener, container: integer(target.port) ?? 0, protocol: typeof target.protocol === "string" ? target.protocol.trim().toLowerCase() : "tcp", key };
-        })
-      : [];
-    const whitelist = typeof fields.whitelist === "string" ? fields.whitelist.split(",").map((item) => item.trim()).filter(Boolean) : Array.isArray(fields.whitelist) ? fields.whitelist.filter((item): item is string => typeof item === "string") : [];
-    return { name, ...(typeof fields.service === "string" && fields.service !== "" ? { service: fields.service } : {}), ports, whitelist };
-  });
-}
-
-/** A balancer's ports as the public TCP listeners of its service's network load balancer. */
-export function balancerListeners(balancer: BalancerSource): NlbPort[] {
-  return balancer.ports.map(({ listener, container }) => ({ port: listener, protocol: "tcp", containerPort: container, scheme: "public", allowCidr: [...balancer.whitelist] }));
 }
