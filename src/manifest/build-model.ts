@@ -1,4 +1,3 @@
-import { isScalar } from "yaml";
 import type { Problem } from "../core/errors.js";
 import {
   IGNORED_SCALING_KEYS,
@@ -21,7 +20,7 @@ import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
 import { nlbRules } from "./nlb-rules.js";
 import { budgetRules } from "./budget-rules.js";
-import { formatPath, locate, where, type ManifestSource, type PathSegment } from "./source.js";
+import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
 /**

@@ -12,6 +12,7 @@ import { readHealth, readScale } from "./read-scale.js";
 import { readPort } from "./read-port.js";
 
 export { readPort } from "./read-port.js";
+import { readDomains } from "./domains.js";
 
 type Fields = Record<string, unknown>;
 
@@ -65,6 +66,7 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
     ...(termination !== undefined ? { terminationGrace: termination } : {}),
     // Convox 2 (ECS) turns stickiness on unless the file says otherwise.
     sticky: fields.sticky !== false,
+    domains: readDomains(fields.domain),
     whitelist: readWhitelist(fields.whitelist),
     init: fields.init === true,
     nlb: readNlb(fields.nlb),
