@@ -2,7 +2,7 @@
  * One in-memory AWS for workflow tests, at the SDK boundary (aws-sdk-client-mock): every
  * client racknet builds is mocked, every call it makes is answered by a small in-memory
  * service that stays consistent (CloudFormation, SSM, ACM, S3, EC2 zones, ELBv2 rules,
- * ECS tasks, Route 53 records, ECR, CodeBuild and CloudWatch Logs), and any other call fails loudly, naming itself, instead
+ * ECS tasks, Route 53 records, ECR, CodeBuild, CloudWatch Logs and IAM roles), and any other call fails loudly, naming itself, instead
  * of resolving `{}`. A workflow runs end to end through `run(context, args)`, on a Context
  * whose printer writes to memory; `run` turns its error into what the user reads and the
  * exit code, in the one place the CLI does (runtime/handle-errors.ts).
@@ -48,6 +48,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
@@ -86,7 +87,7 @@ import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, describeRules } from "./memory-services.js";
-import { MemoryBuilds, MemoryLogs, MemoryRegistry } from "./memory-builds.js";
+import { MemoryBuilds, MemoryLogs, MemoryRegistry, MemoryRoles } from "./memory-builds.js";
 import { ACCOUNT, REGION } from "./physical-ids.js";
 
 class Memory extends Writable {
@@ -139,6 +140,8 @@ export interface AwsHarness {
   registry: MemoryRegistry;
   builds: MemoryBuilds;
   logs: MemoryLogs;
+  /** IAM roles: the apps' build roles. */
+  roles: MemoryRoles;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
   /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
@@ -188,6 +191,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   };
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
+  const roles = new MemoryRoles();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
   const quotas: Record<string, number> = {};
@@ -290,6 +294,15 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeImagesCommand, (input) => registry.describeImages(input)),
     handle(DeleteRepositoryCommand, (input) => registry.deleteRepository(input)),
   ]);
+  stub("IAM", IAMClient, [
+    handle(CreateRoleCommand, (input) => roles.createRole(input)),
+    handle(GetRoleCommand, (input) => roles.getRole(input)),
+    handle(PutRolePolicyCommand, (input) => roles.putRolePolicy(input)),
+    handle(ListRolePoliciesCommand, (input) => roles.listRolePolicies(input)),
+    handle(DeleteRolePolicyCommand, (input) => roles.deleteRolePolicy(input)),
+    handle(DeleteRoleCommand, (input) => roles.deleteRole(input)),
+    handle(ListRolesCommand, (input) => roles.listRoles(input)),
+  ]);
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
   stub("ECS", ECSClient, [
@@ -324,6 +337,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     registry,
     builds,
     logs,
+    roles,
     quotas,
     get zones() {
       return harness.zones;
