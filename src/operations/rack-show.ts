@@ -15,7 +15,7 @@ export async function run(context: Context): Promise<void> {
   const [region, journals, drift, certificates] = await Promise.all([context.aws.region(), readRackJournals(context, rack.rack), lastDrift(context, rack), rackCertificateExpiry(context, rack)]);
   const summary = { ...rackSummary(rack, region), drift, certificates };
   const unfinished = journals.map(unfinishedView);
-  for (const warning of expiryWarnings(rack.rack, certificates)) context.printer.warn(warning);
+  for (const warning of expiryWarnings(rack.rack, certificates, rack)) context.printer.warn(warning);
   context.printer.result({ ...summary, unfinished }, () => {
     printRackSummary(context.printer, summary);
     for (const journal of journals) printUnfinished(context, journal);
