@@ -56,6 +56,15 @@ export function buildRolePolicy(facts: BuildRoleFacts): PolicyDocument {
       arn("ecr", `repository/${repositoryName(facts.rack, facts.app)}`),
     ),
     allow(["ssm:GetParameters"], arn("ssm", `parameter${appEnvironmentPath(facts.rack, facts.app)}*`)),
+    // The app's secrets are on the rack's own KMS key (issue 21): decrypted by Parameter Store
+    // for this role, and only for this app's parameters (their ARN is the encryption context).
+    {
+      ...allow(["kms:Decrypt"], arn("kms", "key/*")),
+      Condition: {
+        StringEquals: { "kms:ViaService": `ssm.${facts.region}.amazonaws.com` },
+        StringLike: { "kms:EncryptionContext:PARAMETER_ARN": arn("ssm", `parameter${appEnvironmentPath(facts.rack, facts.app)}*`) },
+      },
+    },
   ];
   if (facts.baseImageCache) {
     // The first pull of a base image through the cache makes its repository and imports it (ECR: pull through cache IAM).

@@ -169,6 +169,11 @@ export function endpointName(kind: EndpointKind, service: string, app: string, r
   return { kind, host, url: `https://${host}`, needsDomain: kind === "external" && !domain };
 }
 
+/** Everything the rack's apps keep in Parameter Store, `/racknet/<rack>/apps/`. */
+export function appsParameterPath(rack: string): string {
+  return `/racknet/${rack}/apps/`;
+}
+
 /**
  * The app's environment in SSM Parameter Store: everything under this path belongs to one
  * app of one rack, so the app's task execution role is granted exactly this path.

@@ -152,7 +152,7 @@ describe("racknet rack install: the CA's own KMS key, and nothing left without a
     const statements = (JSON.parse(key?.policy ?? "{}") as { Statement: Array<{ Effect: string; Action: string; Condition?: unknown }> }).Statement;
     expect(statements.filter((statement) => statement.Effect === "Deny").map((statement) => statement.Condition)).toEqual([
       { StringNotEquals: { "kms:ViaService": "ssm.us-east-1.amazonaws.com" } },
-      { StringNotEquals: { "kms:EncryptionContext:PARAMETER_ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/ca/key" } },
+      { StringNotLike: { "kms:EncryptionContext:PARAMETER_ARN": ["arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/ca/key", "arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/apps/*"] } },
     ]);
   });
 

@@ -75,6 +75,7 @@ import {
   DeleteAliasCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
+  GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   KMSClient,
   PutKeyPolicyCommand,
@@ -234,6 +235,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(EnableKeyRotationCommand, (input) => keys.enableKeyRotation(input)),
     handle(GetKeyRotationStatusCommand, (input) => keys.getKeyRotationStatus(input)),
     handle(PutKeyPolicyCommand, (input) => keys.putKeyPolicy(input)),
+    handle(GetKeyPolicyCommand, (input) => keys.getKeyPolicy(input)),
     handle(ScheduleKeyDeletionCommand, (input) => keys.scheduleKeyDeletion(input)),
   ]);
   stub("ACM", ACMClient, [
