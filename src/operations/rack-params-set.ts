@@ -209,7 +209,7 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
   }
   if (missing.length > 0) {
     throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
-      fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,
+      fix: `move the rack to this racknet's template with \`racknet rack update -r ${rack.rack}\` (it keeps every parameter and gives ${missing.join(", ")} its default), then run this again`,
     });
   }
   return Object.fromEntries(Object.entries(wanted).filter(([name]) => declared.has(name)));

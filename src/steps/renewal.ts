@@ -94,7 +94,7 @@ export function nextRenewalLine(next: NextRenewal, now = new Date()): string {
   const by =
     next.by === "function"
       ? `by the rack's renewal function ${next.function ?? ""}, which runs ${next.schedule ?? RENEWAL_SCHEDULE}`
-      : "by the next `racknet deploy` or `racknet rack params set` on this rack (installed by an older racknet: it has no renewal function)";
+      : "by the next `racknet deploy` or `racknet rack params set` on this rack (installed by an older racknet, it has no renewal function: `racknet rack update` adds it)";
   return `next renewal: ${when}, the ${next.kind} certificate, 30 days before it expires; ${by}`;
 }
 

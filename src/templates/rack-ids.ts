@@ -32,6 +32,8 @@ export const RackResource = {
   RackZone: "RackZone",
   RouterZone: "RouterZone",
   PrivateNetworkZone: "PrivateNetworkZone",
+  /** The template version marker (rack-version.ts). */
+  TemplateVersion: "RackTemplateVersion",
 } as const;
 
 /** Availability zones by index: the first two always exist, the third under HasThreeAzs. */

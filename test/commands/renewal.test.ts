@@ -90,6 +90,6 @@ describe("certificate renewal", () => {
       delete stack.outputs.CaRenewalSchedule;
     }
     const ca = await h.run(rackCa, undefined);
-    expect(ca.stderr).toMatch(/next renewal: \d{4}-\d\d-\d\d, the \S+ certificate, 30 days before it expires; by the next `racknet deploy` or `racknet rack params set` on this rack \(installed by an older racknet: it has no renewal function\)/);
+    expect(ca.stderr).toMatch(/next renewal: \d{4}-\d\d-\d\d, the \S+ certificate, 30 days before it expires; by the next `racknet deploy` or `racknet rack params set` on this rack \(installed by an older racknet, it has no renewal function: `racknet rack update` adds it\)/);
   });
 });
