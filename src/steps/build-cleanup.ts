@@ -14,6 +14,7 @@ import { BUILD_SOURCE_PREFIX, buildRoleName } from "../names/index.js";
 import { UserError } from "../core/errors.js";
 import { BuildPrinter } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
+import { APPS_AT_ONCE, eachAtMost } from "./apps-together.js";
 
 export interface BuildLeftovers {
   /** Build contexts removed from the bucket. */
@@ -30,7 +31,7 @@ export async function removeBuildLeftovers(context: Context, rack: string, bucke
   const ecr = await context.aws.ecr();
   const printer = new BuildPrinter(context.printer);
   const apps = await rackRepositoryApps(ecr, rack);
-  for (const app of apps) await deleteRepository(ecr, { rack, app }, printer.listener);
+  await eachAtMost(apps, APPS_AT_ONCE, (app) => deleteRepository(ecr, { rack, app }, printer.listener));
   const iam = await context.aws.iam();
   const region = await context.aws.region();
   const roles: string[] = [];

@@ -25,6 +25,8 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
       return { ...base, AllowedPattern: VPC_CIDR_PATTERN, ConstraintDescription: "an IPv4 CIDR from /16 to /24" };
     case "build-instance":
       return { ...base, AllowedValues: [...BUILD_INSTANCES] };
+    case "hosted-zone":
+      return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
     case "cidr-list":
     case "vpc-list":
     case "hostname":
