@@ -18,7 +18,7 @@ const ROOMS = {
   // the edges: output and AWS
   ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "build"] },
   aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "build"] },
-  functions: { may: ["core", "names", "privnet", "aws"] },
+  functions: { may: ["core", "names", "privnet", "aws", "ca"] },
   // pure rooms, top to bottom
   templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "build", "version.ts"] },
   apps: { may: ["manifest", "names", "core"] },

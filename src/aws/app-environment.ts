@@ -36,13 +36,16 @@ export function readAppParameters(ssm: SSMClient, rack: string, app: string): Pr
 }
 
 /**
- * Write a value as a SecureString (encrypted with the account's aws/ssm key), tagged when it
- * is created (PutParameter refuses Tags with Overwrite); returns its new version.
+ * Write a value as a SecureString encrypted with `keyId` (the rack's own KMS key; without it,
+ * the account's aws/ssm key), tagged when it is created (PutParameter refuses Tags with
+ * Overwrite); returns its new version. An overwrite with a KeyId re-encrypts with that key.
  */
-export async function writeSecret(ssm: SSMClient, name: string, value: string, owner: { rack: string; app: string }, exists: boolean): Promise<number> {
+export async function writeSecret(ssm: SSMClient, name: string, value: string, owner: { rack: string; app: string }, exists: boolean, keyId?: string): Promise<number> {
   const { PutParameterCommand } = sdk.ssm();
   try {
-    const result = await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "SecureString", Overwrite: exists, ...(exists ? {} : { Tags: ownerTags(owner) }) }));
+    const result = await ssm.send(
+      new PutParameterCommand({ Name: name, Value: value, Type: "SecureString", Overwrite: exists, ...(keyId ? { KeyId: keyId } : {}), ...(exists ? {} : { Tags: ownerTags(owner) }) }),
+    );
     return result.Version ?? 0;
   } catch (error) {
     throw withoutValue(error, name);

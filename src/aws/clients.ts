@@ -10,6 +10,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { ECRClient } from "@aws-sdk/client-ecr";
+import type { IAMClient } from "@aws-sdk/client-iam";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -68,6 +69,7 @@ const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
   ECS: "json",
   ACM: "json",
   ECR: "json",
+  IAM: "query",
   CodeBuild: "json",
   CloudWatchLogs: "json",
   ServiceQuotas: "json",
@@ -138,6 +140,10 @@ export class AwsClients {
 
   ecr(): Promise<ECRClient> {
     return this.client("ECR", async () => new (sdk.ecr()).ECRClient(this.config()));
+  }
+
+  iam(): Promise<IAMClient> {
+    return this.client("IAM", async () => new (sdk.iam()).IAMClient(this.config()));
   }
 
   lambda(): Promise<LambdaClient> {
@@ -221,7 +227,7 @@ const NAMING_FIELDS = new Set([
   "StackName", "ChangeSetName", "ChangeSetType", "LogicalResourceId", "UsePreviousTemplate",
   "Name", "Names", "Path", "Recursive", "WithDecryption", "Overwrite", "Type",
   "Bucket", "Key", "Prefix", "HostedZoneId", "CertificateArn", "KeyId", "AliasName",
-  "repositoryName", "imageIds", "projectName", "ids", "id", "cluster", "services", "tasks", "taskDefinition", "serviceName",
+  "repositoryName", "RoleName", "PolicyName", "PathPrefix", "imageIds", "projectName", "ids", "id", "cluster", "services", "tasks", "taskDefinition", "serviceName",
   "logGroupName", "logStreamName", "NetworkInterfaceIds", "VpcIds", "SubnetIds", "RuleArns", "ListenerArn", "ServiceCode", "QuotaCode",
 ]);
 

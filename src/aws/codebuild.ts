@@ -36,6 +36,8 @@ export interface ImageBuildRequest {
   /** The rack's bucket (rack output TemplateBucket). */
   bucket: string;
   app: string;
+  /** The app's own build role (iam.ts): the build may touch this app's sources, repository and environment only. */
+  serviceRole: string;
   repository: AppRepository;
   image: PlannedImage;
   /** What the build runs (src/build/buildspec.ts), rendered by the caller for `<repository.uri>:<image.tag>`. */
@@ -56,6 +58,8 @@ export interface BuildOptions {
   concurrency?: number;
   /** How long a StartBuild refused for the account's limit (AccountLimitExceededException) is retried before BuildLimitReached. */
   limitWaitMs?: number;
+  /** How long a StartBuild refused because CodeBuild cannot assume the app's new build role yet is retried. */
+  roleWaitMs?: number;
 }
 
 export interface BuiltImage {
@@ -104,6 +108,15 @@ const POLL_MS = 3000;
 const LIMIT_FIRST_WAIT_MS = 5000;
 const LIMIT_MAX_WAIT_MS = 60_000;
 const LIMIT_WAIT_MS = 10 * 60 * 1000;
+/**
+ * IAM is eventually consistent: a role made seconds ago may not be assumable by CodeBuild yet,
+ * and StartBuild answers InvalidInputException "CodeBuild is not authorized to perform:
+ * sts:AssumeRole on <role>" (seen by the Terraform AWS provider, hashicorp/terraform-provider-aws#904,
+ * which retries it). Retried every 3 s for up to a minute; any other InvalidInputException is not.
+ */
+const ROLE_WAIT_MS = 60_000;
+const ROLE_RETRY_MS = 3000;
+const ROLE_NOT_ASSUMABLE = /not authorized to perform: sts:AssumeRole/i;
 /** CloudWatch Logs may deliver the last lines a few seconds after the build ends. */
 const FINAL_LOG_READS = 3;
 
@@ -180,7 +193,9 @@ async function startBuild(codeBuild: CodeBuildClient, request: ImageBuildRequest
   const { StartBuildCommand } = sdk.codeBuild();
   const sleep = options.sleep ?? abortableSleep;
   const limitWaitMs = options.limitWaitMs ?? LIMIT_WAIT_MS;
+  const roleWaitMs = options.roleWaitMs ?? ROLE_WAIT_MS;
   let waitedMs = 0;
+  let roleWaitedMs = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       // Not abortable: once sent, a build may exist, and only its id lets us stop it.
@@ -191,6 +206,7 @@ async function startBuild(codeBuild: CodeBuildClient, request: ImageBuildRequest
           sourceLocationOverride: `${request.bucket}/${key}`,
           buildspecOverride: request.instructions.buildspec,
           environmentVariablesOverride: request.instructions.environment,
+          serviceRoleOverride: request.serviceRole,
           // The SDK may resend StartBuild after a dropped connection: the token keeps it to one
           // build. A new one per attempt: a refused StartBuild started nothing.
           idempotencyToken: randomUUID(),
@@ -199,6 +215,14 @@ async function startBuild(codeBuild: CodeBuildClient, request: ImageBuildRequest
       if (!build?.id) throw new Error("StartBuild returned no build id");
       return { id: build.id };
     } catch (error) {
+      if (error instanceof Error && error.name === "InvalidInputException" && ROLE_NOT_ASSUMABLE.test(error.message) && roleWaitedMs < roleWaitMs) {
+        await sleep(ROLE_RETRY_MS, options.signal).catch(() => {
+          throw new Interrupted("Ctrl-C: no build was started");
+        });
+        roleWaitedMs += ROLE_RETRY_MS;
+        attempt -= 1;
+        continue;
+      }
       if (!(error instanceof Error && error.name === "AccountLimitExceededException")) throw error;
       if (waitedMs >= limitWaitMs) throw new BuildLimitReached(imageUri, waitedMs, error.message);
       const waitMs = Math.min(LIMIT_FIRST_WAIT_MS * 2 ** attempt, LIMIT_MAX_WAIT_MS, limitWaitMs - waitedMs);

@@ -76,3 +76,14 @@ export async function scheduleCaKeyDeletion(kms: KMSClient, rack: string): Promi
   if (key.state !== "PendingDeletion") await kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.keyId, PendingWindowInDays: KEY_DELETION_WINDOW_DAYS }));
   return "scheduled";
 }
+
+/** The key's policy as KMS holds it (GetKeyPolicy, policy name `default`). */
+export async function keyPolicy(kms: KMSClient, keyId: string): Promise<string | undefined> {
+  const { GetKeyPolicyCommand } = sdk.kms();
+  return (await kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: "default" }))).Policy;
+}
+
+export async function putKeyPolicy(kms: KMSClient, keyId: string, policy: string): Promise<void> {
+  const { PutKeyPolicyCommand } = sdk.kms();
+  await kms.send(new PutKeyPolicyCommand({ KeyId: keyId, PolicyName: "default", Policy: policy }));
+}

@@ -19,6 +19,7 @@ export const sdk = {
   s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
   sts: () => require("@aws-sdk/client-sts") as typeof import("@aws-sdk/client-sts"),
   codeBuild: () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild"),
+  iam: () => require("@aws-sdk/client-iam") as typeof import("@aws-sdk/client-iam"),
   ecr: () => require("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr"),
   lambda: () => require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda"),
   cloudWatchLogs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),

@@ -3,6 +3,9 @@
  * certificates it signs for the load balancers. Pure: no AWS.
  */
 import { x509 } from "./x509.js";
+import { CLOCK_SKEW_MS, DAY_MS, SERVER_VALIDITY_DAYS } from "./rules.js";
+
+export { SERVER_VALIDITY_DAYS };
 import { SIGNING_ALGORITHM, generateKeyPair, privateKeyToPem, randomSerialNumber, signingKeyFromPem, toSec1Pem } from "./keys.js";
 import { caConstraints, nameConstraintsExtension, permitsName, rackCaConstraints } from "./constraints.js";
 
@@ -26,11 +29,7 @@ export interface ServerCertificateRequest {
   days?: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const CA_VALIDITY_DAYS = 3652;
-export const SERVER_VALIDITY_DAYS = 397;
-/** Backdate notBefore a little so a clock behind ours still accepts the certificate. */
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export function caCommonName(rack: string): string {
   return `racknet ${rack} CA`;

@@ -3,6 +3,7 @@
  * names it covers, whether the current CA signed it. Pure: no AWS.
  */
 import { x509 } from "./x509.js";
+import { DAY_MS, RENEW_BEFORE_DAYS } from "./rules.js";
 
 export interface CertificateInfo {
   notAfter: Date;
@@ -10,8 +11,7 @@ export interface CertificateInfo {
 }
 
 /** Renew this long before expiry. */
-export const RENEW_BEFORE_DAYS = 30;
-const DAY_MS = 24 * 60 * 60 * 1000;
+export { RENEW_BEFORE_DAYS };
 
 export function certificateInfo(certPem: string): CertificateInfo {
   const cert = new x509.X509Certificate(certPem);

@@ -2,6 +2,7 @@
  * Every name and id the SPEC defines, in one place. Pure: no AWS, no I/O.
  * DNS names are returned without the trailing dot unless the function says otherwise.
  */
+import { createHash } from "node:crypto";
 
 export const RACK_TAG = "racknet:rack";
 export const APP_TAG = "racknet:app";
@@ -55,6 +56,23 @@ export function buildSourceKey(app: string, archiveSha256: string): string {
 /** The app's ECR repository. */
 export function repositoryName(rack: string, app: string): string {
   return `${rack}/${app}`;
+}
+
+/**
+ * The app's own build role (docs/build.md, "One build role per app"). IAM is global and its
+ * role names are at most 64 characters (IAM quotas: "Role name"), so the name must tell
+ * apart racks of the same name in two Regions: `<rack>_<app>_<8 hex of the Region's
+ * digest>`, at most 24 + 1 + 30 + 1 + 8 = 64. Rack and app names have no `_`, so no two
+ * (rack, app) pairs share a name. The path says whose it is, in words, and lets `rack
+ * uninstall` list every app's role of the rack.
+ */
+export function buildRoleName(region: string, rack: string, app: string): string {
+  const regionDigest = createHash("sha256").update(region).digest("hex").slice(0, 8);
+  return `${rack}_${app}_${regionDigest}`;
+}
+
+export function buildRolePath(region: string, rack: string): string {
+  return `/racknet/${region}/${rack}/build/`;
 }
 
 /** The rack CA's private key (SecureString) in SSM Parameter Store. */
@@ -172,6 +190,11 @@ export interface EndpointName {
 export function endpointName(kind: EndpointKind, service: string, app: string, rack: string, domain = ""): EndpointName {
   const host = kind === "internal" ? internalHost(service, app, rack) : kind === "router" ? routerHost(service, app, rack) : externalHost(service, app, domain || DOMAIN_PLACEHOLDER);
   return { kind, host, url: `https://${host}`, needsDomain: kind === "external" && !domain };
+}
+
+/** Everything the rack's apps keep in Parameter Store, `/racknet/<rack>/apps/`. */
+export function appsParameterPath(rack: string): string {
+  return `/racknet/${rack}/apps/`;
 }
 
 /**

@@ -3,10 +3,11 @@ import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from 
 import { deleteReleases } from "../aws/releases.js";
 import { readAppReleases } from "../steps/releases.js";
 import { deleteRepository } from "../aws/ecr.js";
+import { deleteBuildRole } from "../aws/iam.js";
 import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import type { AppInfo } from "../aws/stacks.js";
-import { APP_NAME_MAX, appStackName, nameProblem, releasesPath, repositoryName } from "../names/index.js";
+import { APP_NAME_MAX, appStackName, buildRoleName, nameProblem, releasesPath, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
@@ -173,6 +174,12 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, j
       repository = "deleted";
       context.printer.step(`deleted ECR repository ${event.repository} and its images`);
     }), undefined);
+
+  const region = await context.aws.region();
+  const roleOwner = { region, ...ref };
+  await attempt("build-role", `IAM role ${buildRoleName(region, ref.rack, ref.app)}`, async () => {
+    if (await deleteBuildRole(await context.aws.iam(), roleOwner)) context.printer.step(`deleted IAM role ${buildRoleName(region, ref.rack, ref.app)}, the app's build role`);
+  }, undefined);
 
   const environment = await attempt("environment", `the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
   if (environment.deleted.length > 0) context.printer.step(`deleted ${environment.deleted.length} stored environment value(s) under ${appEnvironmentPath(ref)}/`);

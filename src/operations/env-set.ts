@@ -2,6 +2,7 @@ import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
 import { assignmentsWithValues, readAllStdin } from "../steps/env-input.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
+import { appSecretsKey } from "../steps/app-secrets-key.js";
 import { environmentValueProblem } from "../manifest/environment.js";
 import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
@@ -34,9 +35,10 @@ export async function run(context: Context, args: { assignments: string[]; fromF
     versions,
     verb: "set",
     apply: async () => {
+      const keyId = changed.length > 0 ? await appSecretsKey(context, target.rack.rack) : undefined;
       for (const [name, value] of changed) {
         const parameter = appEnvironmentParameter(target.rack.rack, app, name);
-        await writeSecret(ssm, parameter, value, { rack: target.rack.rack, app }, existing.has(parameter));
+        await writeSecret(ssm, parameter, value, { rack: target.rack.rack, app }, existing.has(parameter), keyId);
       }
     },
   });

@@ -2,7 +2,7 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
-import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
+import { RackParam, applyAssignments, defaultParams, findParam, fromCfnParameters, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { checkedHostedZone } from "../steps/public-certificates.js";
@@ -10,7 +10,7 @@ import { rackParameterNotes } from "../plan/rack-notes.js";
 import { planJson } from "../plan/plan.js";
 import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
-import { describeStack } from "../aws/stacks.js";
+import { describeStack, type StackInfo } from "../aws/stacks.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
@@ -77,6 +77,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   }
   const { region, zones, unreserved } = facts;
   if (facts.underway) return finishUnderway(context, args.name, region, await lock.catch(() => undefined));
+  if (facts.installed) return finishInstalled(context, args.name, region, facts.installed, await lock.catch(() => undefined));
   const params: RackParams = { ...requested, VPCCIDR: facts.vpcCidr };
   const template = fullRackTemplate({}, { region });
   if (!offersCodeBuild(region)) {
@@ -161,7 +162,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
       if ((throughS3 || !context.options.dryRun) && !(await stackExists(context, stackName))) {
         if (throughS3) await releaseStagingBucket(context);
-        if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, error);
+        if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, error, plan.command);
       }
       // A creation that failed and rolled back is deleted, CA and all, by `rack uninstall`.
       const left = await describeStack(await context.aws.cloudFormation(), stackName).catch(() => undefined);
@@ -189,9 +190,34 @@ async function finishUnderway(context: Context, rack: string, region: string, lo
   }
 }
 
+/**
+ * The same install run again after an earlier run was stopped while CloudFormation created the
+ * stack, which then finished: the rack is what this command asks for, so it is done (exit 0),
+ * and says so, instead of "already exists". A rack with other parameters is refused as before.
+ */
+async function finishInstalled(context: Context, rack: string, region: string, stack: StackInfo, lock: { release(): Promise<void> } | undefined): Promise<void> {
+  try {
+    context.printer.step(`finishing racknet rack install ${rack}: an earlier run created its stack (${stack.status}) with these parameters; nothing is left to do`);
+    printRackOutcome(context.printer, region, rack, "installed", { kind: "applied", rack: rackInfo(stack, rack) });
+  } finally {
+    await lock?.release();
+  }
+}
+
+/**
+ * Whether the stack holds the parameters this install asks for (every user parameter, defaults
+ * included; VPCCIDR only when given: otherwise the earlier run picked it).
+ */
+function sameParams(stored: Record<string, string>, params: RackParams, vpcCidrGiven: boolean): boolean {
+  const installed = fromCfnParameters(stored);
+  return (Object.keys(params) as (keyof RackParams)[]).every((name) => (name === "VPCCIDR" && !vpcCidrGiven) || installed[name] === params[name]);
+}
+
 interface AccountFacts {
   /** The rack's stack is being created by an earlier run of this install. */
   underway?: boolean;
+  /** The rack's stack was created, with these very parameters, by an earlier run of this install (stopped while CloudFormation worked). */
+  installed?: StackInfo;
   region: string;
   /** The Availability Zones chosen for the rack. */
   zones: string[];
@@ -236,6 +262,9 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   const chosenEarly = chooseAvailabilityZones(region, zoneList);
   if (existing?.status === "CREATE_IN_PROGRESS" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack) {
     return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: params.VPCCIDR };
+  }
+  if (existing?.status === "CREATE_COMPLETE" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack && sameParams(existing.parameters, params, given.vpcCidr)) {
+    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: existing.parameters.VPCCIDR ?? params.VPCCIDR };
   }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {
@@ -309,12 +338,12 @@ async function removeWhatWasMade(context: Context, rack: string, journal: Journa
 }
 
 /** The error that ended the run, once what it made is removed; when that fails too, the journal keeps the list and uninstall finishes. */
-async function removedAfter(context: Context, rack: string, journal: Journal, error: unknown): Promise<unknown> {
+async function removedAfter(context: Context, rack: string, journal: Journal, error: unknown, command: string): Promise<unknown> {
   try {
     await removeWhatWasMade(context, rack, journal);
   } catch (cleanup) {
     const reason = cleanup instanceof Error ? cleanup.message : String(cleanup);
-    context.printer.warn(`could not remove what this install made (${reason}): \`racknet rack uninstall ${rack}\` removes it`);
+    context.printer.warn(`could not remove what this install made before its stack (${reason}): run the same command again to finish the install (\`${command}\`: it uses them), or \`racknet rack uninstall ${rack}\` to remove them`);
   }
   return error;
 }
@@ -354,6 +383,13 @@ interface RackCertificates {
  * only the CA in memory), so the whole is two round trips after the journal's write.
  */
 async function createRackCertificates(context: Context, rack: string, journal: Journal, read: CaObjects): Promise<RackCertificates> {
+  const adopted = [
+    ...(read.key?.state === "Enabled" ? [`the KMS key ${caKeyAlias(rack)}`] : []),
+    ...(read.stored.keyPem && read.stored.certPem ? ["the CA"] : []),
+    ...(read.certificates.length > 0 ? [`${read.certificates.length} certificate(s)`] : []),
+  ];
+  // An earlier run was stopped before its stack (Ctrl-C, a lost connection) and could not remove them.
+  if (adopted.length > 0) context.printer.step(`finishing racknet rack install ${rack}: using what an earlier run made before it stopped (${adopted.join(", ")}), then creating the stack`);
   await journal.startTogether(["ca-key", "ca", "certificates"]);
   const key = await ensureCaKey(context, rack, read);
   const { ca, saved } = await ensureRackCa(context, rack, { keyId: key.keyId, replaceIncomplete: true, stored: read.stored });

@@ -22,7 +22,7 @@ export async function run(context: Context): Promise<void> {
   ]);
   const summary = { ...rackSummary(rack, region), drift, certificates, template };
   const unfinished = journals.map(unfinishedView);
-  for (const warning of expiryWarnings(rack.rack, certificates)) context.printer.warn(warning);
+  for (const warning of expiryWarnings(rack.rack, certificates, rack)) context.printer.warn(warning);
   context.printer.result({ ...summary, unfinished }, () => {
     printRackSummary(context.printer, summary);
     for (const journal of journals) printUnfinished(context, journal);

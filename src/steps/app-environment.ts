@@ -6,6 +6,7 @@
  */
 import { ValidationErrors } from "../core/errors.js";
 import { deleteParameters, readAppParameters, writeSecret, type StoredParameter } from "../aws/app-environment.js";
+import { appSecretsKey } from "./app-secrets-key.js";
 import { resolveEnvironment, type ResolvedEnvironment } from "../manifest/environment.js";
 import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, appEnvironmentPath } from "../names/index.js";
@@ -43,7 +44,8 @@ export async function prepareEnvironment(context: Context, rack: string, app: st
     writes: toWrite.length,
     deletes: toDelete.length,
     apply: async () => {
-      for (const [name, value] of toWrite) await writeSecret(ssm, name, value, { rack, app }, existing.has(name));
+      const keyId = toWrite.length > 0 ? await appSecretsKey(context, rack) : undefined;
+      for (const [name, value] of toWrite) await writeSecret(ssm, name, value, { rack, app }, existing.has(name), keyId);
       if (toDelete.length > 0) await deleteParameters(ssm, toDelete);
     },
   };

@@ -3,13 +3,15 @@
  * stack goes: the uploaded build contexts under `builds/` in the rack's bucket (S3 refuses to
  * delete a bucket that is not empty) and every ECR repository `<rack>/<app>` tagged as the
  * rack's, with its images (`racknet build` makes one for an app that may never be deployed,
- * so `apps delete` never sees it). A repository of that name that is not tagged as the
- * rack's is left alone.
+ * so `apps delete` never sees it), and every app's build role under the rack's IAM path. A
+ * repository or role of that name that is not tagged as the rack's is left alone.
  */
 import { rackRepositoryApps } from "../aws/build-leftovers.js";
 import { removeObjectsUnder } from "../aws/template-bucket.js";
 import { deleteRepository } from "../aws/ecr.js";
-import { BUILD_SOURCE_PREFIX } from "../names/index.js";
+import { deleteBuildRole, rackBuildRoleApps } from "../aws/iam.js";
+import { BUILD_SOURCE_PREFIX, buildRoleName } from "../names/index.js";
+import { UserError } from "../core/errors.js";
 import { BuildPrinter } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import { APPS_AT_ONCE, eachAtMost } from "./apps-together.js";
@@ -19,6 +21,8 @@ export interface BuildLeftovers {
   sources: number;
   /** Apps whose repository was deleted. */
   repositories: string[];
+  /** Apps whose build role was deleted. */
+  buildRoles: string[];
 }
 
 export async function removeBuildLeftovers(context: Context, rack: string, bucket: string | undefined): Promise<BuildLeftovers> {
@@ -28,5 +32,18 @@ export async function removeBuildLeftovers(context: Context, rack: string, bucke
   const printer = new BuildPrinter(context.printer);
   const apps = await rackRepositoryApps(ecr, rack);
   await eachAtMost(apps, APPS_AT_ONCE, (app) => deleteRepository(ecr, { rack, app }, printer.listener));
-  return { sources, repositories: apps };
+  const iam = await context.aws.iam();
+  const region = await context.aws.region();
+  const roles: string[] = [];
+  for (const app of await rackBuildRoleApps(iam, region, rack)) {
+    const deleted = await deleteBuildRole(iam, { region, rack, app }).catch((error: unknown) => {
+      if (!(error instanceof UserError)) throw error;
+      context.printer.warn(`kept IAM role ${buildRoleName(region, rack, app)}: ${error.message}`);
+      return false;
+    });
+    if (!deleted) continue;
+    context.printer.step(`deleted IAM role ${buildRoleName(region, rack, app)}, app ${app}'s build role`);
+    roles.push(app);
+  }
+  return { sources, repositories: apps, buildRoles: roles };
 }

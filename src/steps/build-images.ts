@@ -24,6 +24,8 @@ import { serviceQuota } from "../aws/quotas.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { CODEBUILD_SERVICE_CODE, concurrentBuildQuota, raiseConcurrentBuilds, type ConcurrentBuildQuota } from "../build/limits.js";
 import { ensureRepository, findRepository, imageExists } from "../aws/ecr.js";
+import { ensureBuildRole } from "../aws/iam.js";
+import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../build/role.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
@@ -128,8 +130,9 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       // The plan and a dry run named this URI: the deploy must run what they showed.
       if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
       if (pending.length === 0) return [];
+      const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs.BuildLogGroup ?? `/racknet/${rack.rack}/builds` });
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
-      return await buildPending(clients, { project, bucket, app, repository, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
+      return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
         if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
         throw error;
       });
@@ -238,6 +241,30 @@ export function refuseUnapprovableBuild(context: Context, what: string): void {
   }
 }
 
+/**
+ * The app's own build role, made when missing and its policy written again (it follows the
+ * rack: a private rack's builds need the VPC permissions), with only this app's sources,
+ * repository and environment (src/build/role.ts). Returns its ARN for StartBuild.
+ */
+async function ensureAppBuildRole(context: Context, rack: RackInfo, app: string, where: { bucket: string; logGroup: string }): Promise<string> {
+  const [, partition, , region, account] = rack.id.split(":");
+  if (!partition || !region || !account) throw new Error(`cannot read the account and region of stack ${rack.id}`);
+  const facts: BuildRoleFacts = {
+    partition,
+    region,
+    account,
+    rack: rack.rack,
+    app,
+    bucket: where.bucket,
+    logGroup: where.logGroup,
+    ...(rack.outputs.BaseImageCache ? { baseImageCache: rack.outputs.BaseImageCache } : {}),
+    ...(rack.outputs.PrivateSubnets ? { privateSubnets: rack.outputs.PrivateSubnets.split(",").filter(Boolean) } : {}),
+  };
+  const role = await ensureBuildRole(await context.aws.iam(), { region, rack: rack.rack, app }, { trust: buildRoleTrustPolicy(facts), permissions: JSON.stringify(buildRolePolicy(facts)) });
+  if (role.created) context.printer.step(`IAM role ${role.name} created: builds of app ${app} may read only its own sources, push only to its own repository and read only its own environment`);
+  return role.arn;
+}
+
 /** `<account>.dkr.ecr.<region>.<domain>/<rack>/<app>`, from `arn:<partition>:cloudformation:<region>:<account>:stack/...`. */
 export function repositoryUri(rackStackId: string, repository: string): string {
   const [, partition, , region, account] = rackStackId.split(":");
@@ -268,6 +295,7 @@ interface PendingBuilds {
   bucket: string;
   app: string;
   repository: { name: string; uri: string };
+  serviceRole: string;
   images: readonly PlannedImage[];
   /** At most this many builds at once (the account's quota). */
   concurrency: number;
@@ -289,6 +317,7 @@ async function buildPending(clients: BuildClients, pending: PendingBuilds, print
         bucket: pending.bucket,
         app: pending.app,
         repository: pending.repository,
+        serviceRole: pending.serviceRole,
         image,
         instructions: { buildspec: renderBuildspec(build), environment: buildEnvironment(build) },
         archive: () => {

@@ -1,5 +1,7 @@
 import { racknetVersion } from "../version.js";
 import { privateNetworkSyncFragment } from "../templates/rack-privnet-sync.js";
+import { caRenewalFragment } from "../templates/rack-ca-renewal.js";
+import { renewalFunctionCode } from "../functions/ca-renewal/bundle.js";
 import { rackTemplate } from "../templates/rack.js";
 import { TEMPLATE_VERSION_OUTPUT } from "../templates/rack-version.js";
 import { offersCodeBuild, offersPullThroughCache } from "../rack/regions.js";
@@ -15,7 +17,7 @@ import { syncFunctionCode } from "../functions/privnet-sync/bundle.js";
 export function fullRackTemplate(defaults: Readonly<Record<string, string>> = {}, options: { region?: string } = {}): Template {
   const builds = options.region === undefined || offersCodeBuild(options.region);
   const baseImageCache = options.region === undefined || offersPullThroughCache(options.region);
-  const template = rackTemplate({ version: racknetVersion(), builds, baseImageCache, extra: [privateNetworkSyncFragment(syncFunctionCode())] });
+  const template = rackTemplate({ version: racknetVersion(), builds, baseImageCache, extra: [privateNetworkSyncFragment(syncFunctionCode()), caRenewalFragment(renewalFunctionCode())] });
   for (const [name, value] of Object.entries(defaults)) {
     const parameter = template.Parameters[name];
     if (parameter && value !== "") parameter.Default = value;

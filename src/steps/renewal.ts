@@ -1,14 +1,16 @@
 /**
  * The rack's internal certificates expire: the rack certificate and the internal and router
- * listeners' apps certificates are issued for 397 days by the rack CA (src/ca). Commands that
- * change the rack or an app renew those under 30 days left, re-imported under the same ARN
+ * listeners' apps certificates are issued for 397 days by the rack CA (src/ca). The rack's own
+ * daily function renews them (src/functions/ca-renewal); commands that change the rack or an
+ * app renew those under 30 days left too, re-imported under the same ARN
  * so the listeners serve the new one without a stack change (ACM: a re-import keeps the ARN
  * and the associations, https://docs.aws.amazon.com/acm/latest/userguide/import-reimport.html);
  * commands that only read show when they expire and warn under 30 days.
  */
 import { UserError } from "../core/errors.js";
 import { caCertParameter, rackCertificateNames } from "../names/index.js";
-import { certificateExpiry, certificateInfo, issueServerCertificate, type CertificateExpiry } from "../ca/index.js";
+import { RENEW_BEFORE_DAYS, certificateExpiry, certificateInfo, issueServerCertificate, type CertificateExpiry } from "../ca/index.js";
+import { RENEWAL_FUNCTION_OUTPUT, RENEWAL_SCHEDULE, RENEWAL_SCHEDULE_OUTPUT } from "../templates/rack-ca-renewal.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames } from "../templates/rack-certificates.js";
 import { certificatePem, importCertificate } from "../aws/acm.js";
 import { readStoredCa, readStoredCaCertificate } from "../aws/ssm-ca.js";
@@ -61,14 +63,52 @@ export async function rackCertificateExpiry(context: Context, rack: RackInfo, op
   return statuses;
 }
 
+/**
+ * When the next certificate falls under 30 days, and what renews it: the rack's daily renewal
+ * function (rack output CaRenewalFunction, src/templates/rack-ca-renewal.ts), or on a rack an
+ * older racknet installed, the next command that changes the rack or an app.
+ */
+export interface NextRenewal {
+  /** 30 days before the first of the rack's certificates expires (in the past when one is due now). */
+  due: string;
+  kind: RackCertificateKind;
+  by: "function" | "commands";
+  /** The rack's renewal function and how often it runs, when it has one. */
+  function?: string;
+  schedule?: string;
+}
+
+export function nextRenewal(rack: Pick<RackInfo, "outputs">, statuses: readonly CertificateStatus[]): NextRenewal | undefined {
+  const first = statuses.filter((entry) => entry.kind !== "ca").sort((a, b) => a.notAfter.localeCompare(b.notAfter))[0];
+  if (!first || first.kind === "ca") return undefined;
+  const due = new Date(Date.parse(first.notAfter) - RENEW_BEFORE_DAYS * 24 * 60 * 60 * 1000).toISOString();
+  const fn = rack.outputs[RENEWAL_FUNCTION_OUTPUT];
+  return fn
+    ? { due, kind: first.kind, by: "function", function: fn, schedule: rack.outputs[RENEWAL_SCHEDULE_OUTPUT] ?? RENEWAL_SCHEDULE }
+    : { due, kind: first.kind, by: "commands" };
+}
+
+/** `next renewal: 2027-01-10 (the rack certificate), by the rack's function prod-ca-renewal, run rate(1 day)`. */
+export function nextRenewalLine(next: NextRenewal, now = new Date()): string {
+  const when = Date.parse(next.due) <= now.getTime() ? `due now (since ${next.due.slice(0, 10)})` : next.due.slice(0, 10);
+  const by =
+    next.by === "function"
+      ? `by the rack's renewal function ${next.function ?? ""}, which runs ${next.schedule ?? RENEWAL_SCHEDULE}`
+      : "by the next `racknet deploy` or `racknet rack params set` on this rack (installed by an older racknet, it has no renewal function: `racknet rack update` adds it)";
+  return `next renewal: ${when}, the ${next.kind} certificate, 30 days before it expires; ${by}`;
+}
+
 /** Warnings for `rack` and `rack ca`: each certificate under 30 days, and what renews it. */
-export function expiryWarnings(rack: string, statuses: readonly CertificateStatus[]): string[] {
+export function expiryWarnings(rack: string, statuses: readonly CertificateStatus[], renewer: Pick<RackInfo, "outputs"> = { outputs: {} }): string[] {
+  const renewedBy = renewer.outputs[RENEWAL_FUNCTION_OUTPUT]
+    ? `the rack's renewal function ${renewer.outputs[RENEWAL_FUNCTION_OUTPUT]} renews it on its next daily run`
+    : "the next `racknet deploy` or `racknet rack params set` on this rack renews it";
   return statuses
     .filter((entry) => entry.renewDue)
     .map((entry) =>
       entry.kind === "ca"
         ? `the rack CA of ${rack} ${entry.expired ? "has expired" : `expires in ${entry.daysLeft} days`} (${entry.notAfter}); certificates it signed stop being trusted then: reinstall the rack (racknet rack uninstall ${rack}, racknet rack install ${rack}) and hand out the new CA (racknet rack ca)`
-        : `the ${entry.kind} certificate of rack ${rack} ${entry.expired ? "has expired" : `expires in ${entry.daysLeft} days`} (${entry.notAfter}); the next \`racknet deploy\` or \`racknet rack params set\` on this rack renews it`,
+        : `the ${entry.kind} certificate of rack ${rack} ${entry.expired ? "has expired" : `expires in ${entry.daysLeft} days`} (${entry.notAfter}); ${renewedBy}`,
     );
 }
 

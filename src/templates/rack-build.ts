@@ -1,7 +1,6 @@
 import { getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from "./cfn.js";
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
 import { subnetList } from "./rack-network.js";
-import { BUILD_SOURCE_PREFIX } from "../names/index.js";
 import { BUILD_INSTANCES, RackParam, type BuildInstance } from "../rack/params.js";
 
 /**
@@ -41,8 +40,6 @@ export { BUILD_INSTANCES, type BuildInstance };
 
 /** CodeBuild's current Ubuntu standard image (Ubuntu 24.04, with docker). */
 export const BUILD_IMAGE = "aws/codebuild/standard:8.0";
-/** Where an app's environment keeps its values in SSM, for build args taken from it. */
-export const APP_ENVIRONMENT_PARAMETERS = "racknet/${AWS::StackName}/apps/*/env/*";
 
 const BUILD_TIMEOUT_MINUTES = 60;
 const QUEUED_TIMEOUT_MINUTES = 60;
@@ -78,7 +75,7 @@ export function buildFragment(options: { baseImageCache?: boolean } = {}): Templ
           Tags: rackTags("builds"),
         },
       },
-      [BuildResource.role]: { Type: "AWS::IAM::Role", Properties: roleProperties(baseImageCache) },
+      [BuildResource.role]: { Type: "AWS::IAM::Role", Properties: roleProperties() },
       // CodeBuild's defaults are left out (ImagePullCredentialsType CODEBUILD, S3 logs
       // disabled), and so is a Name tag beside the Name: the rack template is sent inline,
       // within CloudFormation's 51,200 bytes.
@@ -120,34 +117,16 @@ function allow(Action: string[], Resource: Json, Condition?: Json): Json {
   return { Effect: "Allow", Action, Resource, ...(Condition ? { Condition } : {}) };
 }
 
-function roleProperties(baseImageCache: boolean): Record<string, Json> {
+/**
+ * The project's own role, which no build of racknet's runs as: every StartBuild names the
+ * app's own build role (src/build/role.ts, made by racknet before the app's first build), so
+ * that one app's build cannot read another app's sources or environment or push into its
+ * repository. This one may write the build log and, on a private rack, make the build's
+ * network interfaces: nothing of any app.
+ */
+function roleProperties(): Record<string, Json> {
   const statements: Json[] = [
     allow(["logs:CreateLogStream", "logs:PutLogEvents"], getAtt(BuildResource.logGroup, "Arn")),
-    allow(["s3:GetObject", "s3:GetObjectVersion"], sub(`\${${RackResource.TemplateBucket}.Arn}/${BUILD_SOURCE_PREFIX}*`)),
-    // GetAuthorizationToken has no resource to scope to (ECR: IAM permissions for pushing an image).
-    allow(["ecr:GetAuthorizationToken"], "*"),
-    allow(
-      [
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:InitiateLayerUpload",
-        "ecr:UploadLayerPart",
-        "ecr:CompleteLayerUpload",
-        "ecr:PutImage",
-        "ecr:BatchGetImage",
-        "ecr:GetDownloadUrlForLayer",
-      ],
-      arn("ecr", "repository/${AWS::StackName}/*"),
-    ),
-    // The first pull of a base image through the cache makes its repository and imports it (ECR: pull through cache IAM).
-    ...(baseImageCache
-      ? [
-          allow(
-            ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
-            arn("ecr", "repository/${AWS::StackName}_pub/*"),
-          ),
-        ]
-      : []),
-    allow(["ssm:GetParameters"], arn("ssm", `parameter/${APP_ENVIRONMENT_PARAMETERS}`)),
     // CodeBuild's VPC mode creates and removes the build's network interfaces itself, as this role.
     iff(
       RackCondition.Private,

@@ -53,6 +53,7 @@ function request(tag = "src-1", services = ["web", "worker"]): ImageBuildRequest
     bucket: "prod-templatebucket-1",
     app: "shop",
     repository: REPOSITORY,
+    serviceRole: "arn:aws:iam::123456789012:role/racknet/us-east-1/prod/build/prod_shop_0123abcd",
     image: image(tag, services),
     instructions: instructionsFor(image(tag, services)),
     archive: async () => {

@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, ListTagsForResourceCommand as EcrTags, RepositoryNotFoundException } from "@aws-sdk/client-ecr";
 import { ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, ListRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, ListTagsForResourceCommand as SsmTags, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -24,6 +25,7 @@ import { APP_ID, APP_UUID, ZONE_NAME, appStack, cfn, dayContext, rackStack } fro
 const acm = mockClient(ACMClient);
 const ecr = mockClient(ECRClient);
 const ecs = mockClient(ECSClient);
+const iam = mockClient(IAMClient);
 const route53 = mockClient(Route53Client);
 const ssm = mockClient(SSMClient);
 
@@ -84,6 +86,22 @@ beforeEach(() => {
   ecr.onAnyCommand().rejects(new Error("unmocked ECR call"));
   ecs.reset();
   ecs.onAnyCommand().rejects(new Error("unmocked ECS call"));
+  // The app's build role (issue 21), tagged as this app's: deleted with its one policy.
+  iam.reset();
+  iam.onAnyCommand().rejects(new Error("unmocked IAM call"));
+  iam.on(GetRoleCommand).resolves({
+    Role: {
+      RoleName: "prod_shop_x",
+      Arn: "arn:aws:iam::123456789012:role/racknet/us-east-1/prod/build/prod_shop_x",
+      Path: "/",
+      RoleId: "AROA1",
+      CreateDate: new Date(),
+      Tags: [{ Key: "racknet:rack", Value: "prod" }, { Key: "racknet:app", Value: "shop" }, { Key: "racknet:region", Value: "us-east-1" }],
+    },
+  });
+  iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: ["racknet-build"] });
+  iam.on(DeleteRolePolicyCommand).resolves({});
+  iam.on(DeleteRoleCommand).resolves({});
   route53.reset();
   route53.onAnyCommand().rejects(new Error("unmocked Route 53 call"));
   ssm.reset();
@@ -142,6 +160,9 @@ describe("racknet apps delete", () => {
     const change = route53.commandCalls(ChangeResourceRecordSetsCommand)[0]?.args[0].input.ChangeBatch?.Changes ?? [];
     expect(change.map((one) => `${one.Action} ${one.ResourceRecordSet?.Name}`).sort()).toEqual([`DELETE 1.web.${ap}.${ZONE_NAME}.`, `DELETE web.${ap}.${ZONE_NAME}.`]);
     expect(ecr).toHaveReceivedCommandWith(DeleteRepositoryCommand, { repositoryName: "prod/shop", force: true });
+    expect(iam).toHaveReceivedCommandWith(DeleteRolePolicyCommand, { PolicyName: "racknet-build" });
+    expect(iam).toHaveReceivedCommandTimes(DeleteRoleCommand, 1);
+    expect(day.stderr()).toContain("the app's build role");
     expect(ssm).toHaveReceivedCommandWith(DeleteParametersCommand, { Names: ["/racknet/prod/apps/shop/env/DATABASE_URL", "/racknet/prod/apps/shop/env/API_KEY"] });
     expect(day.stderr()).toContain("kept /racknet/prod/apps/shop/notes");
     expect(JSON.parse(day.stdout()) as AppDeletion).toEqual({

@@ -142,7 +142,7 @@ describe("rack uninstall's build clean-up (removeBuildLeftovers)", () => {
     expect([...(h.objects.buckets.get(bucket)?.keys() ?? [])].filter((key) => key.startsWith("builds/"))).toHaveLength(2);
 
     const removed = await removeBuildLeftovers(h.context, "prod", bucket);
-    expect(removed).toEqual({ sources: 2, repositories: ["shop", "blog"] });
+    expect(removed).toEqual({ sources: 2, repositories: ["shop", "blog"], buildRoles: ["shop", "blog"] });
     expect([...(h.objects.buckets.get(bucket)?.keys() ?? [])]).toEqual(["racknet/templates/keep.json"]);
     expect([...h.registry.repositories.keys()].sort()).toEqual(["prod-x/shop", "prod/other", "prod/stray", "prod/untagged"]);
   });

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DeleteCertificateCommand, ImportCertificateCommand } from "@aws-sdk/client-acm";
+import { Interrupted } from "../../src/core/errors.js";
 import { run as rackInstall } from "../../src/operations/rack-install.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { installedRack, withOptions } from "../support/workflows.js";
@@ -27,4 +29,62 @@ describe("rack install run again while its stack is still being created", () => 
     expect(rerun.stderr).not.toContain("pick another name");
     expect(rerun.stderr).toContain("rack prod installed");
   }, 60_000);
+});
+
+describe("rack install run again after Ctrl-C during its certificate step (issue 21, item 10)", () => {
+  /**
+   * Ctrl-C lands while the rack's certificates are imported, and the clean-up after it is cut
+   * short too (a second Ctrl-C, a lost connection): the KMS key, the CA and a certificate are
+   * left, and the journal says where the run stopped.
+   */
+  async function interruptedDuringCertificates() {
+    h.stubs.ACM?.on(ImportCertificateCommand)
+      .callsFakeOnce(async (input: Parameters<typeof h.certificates.importCertificate>[0]) => h.certificates.importCertificate(input))
+      .rejectsOnce(new Interrupted("Ctrl-C: stopped while the rack's certificates were imported"))
+      .callsFake(async (input: Parameters<typeof h.certificates.importCertificate>[0]) => h.certificates.importCertificate(input));
+    h.stubs.ACM?.on(DeleteCertificateCommand).rejectsOnce(new Error("connection reset")).callsFake(async (input: { CertificateArn?: string }) => h.certificates.deleteCertificate(input));
+    const stopped = await withOptions(h, { yes: true }, () => h.run(rackInstall, { name: "prod", params: [], private: false }));
+    expect(stopped.exitCode).not.toBe(0);
+    expect(h.certificates.certificates.size).toBeGreaterThan(0);
+    return stopped;
+  }
+
+  it("the stopped run says that running the same command again finishes it", async () => {
+    const stopped = await interruptedDuringCertificates();
+    expect(stopped.stderr).toContain("run the same command again to finish the install (`racknet rack install prod`");
+    expect(stopped.stderr).not.toContain("pick another name");
+  });
+
+  it("the same command again says what it does, adopts what the earlier run made, and installs the rack the first time", async () => {
+    await interruptedDuringCertificates();
+    const keysBefore = h.keys.live();
+    const rerun = await withOptions(h, { yes: true }, () => h.run(rackInstall, { name: "prod", params: [], private: false }));
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(rerun.stderr).not.toContain("already exists");
+    expect(rerun.stderr).toMatch(/finishing racknet rack install prod: using what an earlier run made before it stopped \(the KMS key alias\/racknet\/prod\/ca, the CA, \d certificate\(s\)\), then creating the stack/);
+    expect(rerun.stderr).toContain("rack prod installed");
+    // The key the first run made is the rack's key: not a second one.
+    expect(h.keys.live()).toEqual(keysBefore);
+    expect(h.cloudFormation.stack("prod")?.status).toBe("CREATE_COMPLETE");
+  }, 60_000);
+});
+
+describe("rack install run again after Ctrl-C during its stack creation, which then finished (issue 21, item 10)", () => {
+  it("says the earlier run created it and exits 0, instead of 'already exists ... pick another name'", async () => {
+    await installedRack(h, "prod");
+    const rerun = await withOptions(h, { yes: true }, () => h.run(rackInstall, { name: "prod", params: [], private: false }));
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(rerun.stderr).not.toContain("pick another name");
+    expect(rerun.stderr).toContain("finishing racknet rack install prod: an earlier run created its stack (CREATE_COMPLETE) with these parameters; nothing is left to do");
+    expect(rerun.stderr).toContain("rack prod installed");
+    expect(rerun.writes.filter((operation) => !operation.startsWith("SSM."))).toEqual([]);
+  });
+
+  it("an install with other parameters than the rack's is still refused, naming params set", async () => {
+    await installedRack(h, "prod");
+    const other = await withOptions(h, { yes: true }, () => h.run(rackInstall, { name: "prod", params: [], private: true }));
+    expect(other.exitCode).toBe(1);
+    expect(other.stderr).toContain("rack prod already exists (CREATE_COMPLETE)");
+    expect(other.stderr).toContain("racknet rack params set");
+  });
 });

@@ -152,7 +152,7 @@ describe("racknet rack install: the CA's own KMS key, and nothing left without a
     const statements = (JSON.parse(key?.policy ?? "{}") as { Statement: Array<{ Effect: string; Action: string; Condition?: unknown }> }).Statement;
     expect(statements.filter((statement) => statement.Effect === "Deny").map((statement) => statement.Condition)).toEqual([
       { StringNotEquals: { "kms:ViaService": "ssm.us-east-1.amazonaws.com" } },
-      { StringNotEquals: { "kms:EncryptionContext:PARAMETER_ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/ca/key" } },
+      { StringNotLike: { "kms:EncryptionContext:PARAMETER_ARN": ["arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/ca/key", "arn:aws:ssm:us-east-1:123456789012:parameter/racknet/prod/apps/*"] } },
     ]);
   });
 
@@ -169,7 +169,9 @@ describe("racknet rack install: the CA's own KMS key, and nothing left without a
     h.stubs.ACM?.on(DeleteCertificateCommand).rejectsOnce(new Error("ACM is having a bad day")).callsFake(async (input: { CertificateArn?: string }) => h.certificates.deleteCertificate(input));
     const stopped = await h.run(install, args("prod"));
     expect(stopped.exitCode).toBe(1);
-    expect(stopped.stderr).toContain("could not remove what this install made (ACM is having a bad day): `racknet rack uninstall prod` removes it");
+    expect(stopped.stderr).toContain(
+      "could not remove what this install made before its stack (ACM is having a bad day): run the same command again to finish the install (`racknet rack install prod`: it uses them), or `racknet rack uninstall prod` to remove them",
+    );
     expect(stopped.stderr).toMatch(/done: the CA's KMS key alias\/racknet\/prod\/ca/);
     expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(true);
     const key = h.keys.aliases.get("alias/racknet/prod/ca");

@@ -63,9 +63,33 @@ describe("certificate renewal", () => {
     const shown = await h.run(rackShow, undefined);
     expect(shown.writes).toEqual([]);
     expect(shown.stdout).toMatch(/^Certificates\s+rack \d{4}-\d\d-\d\d \((19|20) days, renew due\), internal-apps \d{4}-\d\d-\d\d \(39\d days\)/m);
-    expect(shown.stderr).toMatch(/warning: the rack certificate of rack prod expires in (19|20) days .*; the next `racknet deploy` or `racknet rack params set` on this rack renews it/);
+    expect(shown.stderr).toMatch(/warning: the rack certificate of rack prod expires in (19|20) days .*; the rack's renewal function \S+ renews it on its next daily run/);
     const ca = await h.run(rackCa, undefined);
     expect(ca.writes).toEqual([]);
     expect(ca.stderr).toMatch(/expires: ca \d{4}-\d\d-\d\d \(365\d days\), rack /);
+  });
+
+  it("rack ca says when the next renewal is due and that the rack's own daily function does it (issue 20, item 9)", async () => {
+    const rack = await resolveRack(h.context);
+    await expiringIn(rack.parameters.InternalAppsCertificateArn ?? "", 100);
+    const ca = await h.run(rackCa, undefined);
+    expect(ca.exitCode, ca.stderr).toBe(0);
+    const due = new Date(Date.now() + 70 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const fn = h.cloudFormation.stack("prod")?.outputs.CaRenewalFunction ?? "";
+    expect(fn).not.toBe("");
+    expect(ca.stderr).toContain(`next renewal: ${due}, the internal-apps certificate, 30 days before it expires; by the rack's renewal function ${fn}, which runs rate(1 day)`);
+    h.options.json = true;
+    const json = JSON.parse((await h.run(rackCa, undefined)).stdout) as { renewal: unknown };
+    expect(json.renewal).toEqual({ due: expect.stringMatching(new RegExp(`^${due}T`)), kind: "internal-apps", by: "function", function: fn, schedule: "rate(1 day)" });
+  });
+
+  it("on a rack an older racknet installed (no renewal function), rack ca names the commands that renew", async () => {
+    const stack = h.cloudFormation.stack("prod");
+    if (stack) {
+      delete stack.outputs.CaRenewalFunction;
+      delete stack.outputs.CaRenewalSchedule;
+    }
+    const ca = await h.run(rackCa, undefined);
+    expect(ca.stderr).toMatch(/next renewal: \d{4}-\d\d-\d\d, the \S+ certificate, 30 days before it expires; by the next `racknet deploy` or `racknet rack params set` on this rack \(installed by an older racknet, it has no renewal function: `racknet rack update` adds it\)/);
   });
 });

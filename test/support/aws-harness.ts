@@ -2,7 +2,7 @@
  * One in-memory AWS for workflow tests, at the SDK boundary (aws-sdk-client-mock): every
  * client racknet builds is mocked, every call it makes is answered by a small in-memory
  * service that stays consistent (CloudFormation, SSM, ACM, S3, EC2 zones, ELBv2 rules,
- * ECS tasks, Route 53 records, ECR, CodeBuild and CloudWatch Logs), and any other call fails loudly, naming itself, instead
+ * ECS tasks, Route 53 records, ECR, CodeBuild, CloudWatch Logs and IAM roles), and any other call fails loudly, naming itself, instead
  * of resolving `{}`. A workflow runs end to end through `run(context, args)`, on a Context
  * whose printer writes to memory; `run` turns its error into what the user reads and the
  * exit code, in the one place the CLI does (runtime/handle-errors.ts).
@@ -65,6 +65,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { DescribeListenerCertificatesCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
@@ -90,6 +91,7 @@ import {
   DeleteAliasCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
+  GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   KMSClient,
   PutKeyPolicyCommand,
@@ -102,7 +104,7 @@ import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, MemoryPublicZones, describeListenerCertificates, describeRules } from "./memory-services.js";
-import { MemoryBuilds, MemoryLogs, MemoryRegistry } from "./memory-builds.js";
+import { MemoryBuilds, MemoryLogs, MemoryRegistry, MemoryRoles } from "./memory-builds.js";
 import { ACCOUNT, REGION } from "./physical-ids.js";
 
 class Memory extends Writable {
@@ -157,6 +159,8 @@ export interface AwsHarness {
   registry: MemoryRegistry;
   builds: MemoryBuilds;
   logs: MemoryLogs;
+  /** IAM roles: the apps' build roles. */
+  roles: MemoryRoles;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
   /**
@@ -216,6 +220,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   };
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
+  const roles = new MemoryRoles();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
   const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[], regions: undefined as string[] | undefined, vpcs: [] as Vpc[] };
   const elsewhere: Record<string, Stack[] | Error> = {};
@@ -275,6 +280,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(EnableKeyRotationCommand, (input) => keys.enableKeyRotation(input)),
     handle(GetKeyRotationStatusCommand, (input) => keys.getKeyRotationStatus(input)),
     handle(PutKeyPolicyCommand, (input) => keys.putKeyPolicy(input)),
+    handle(GetKeyPolicyCommand, (input) => keys.getKeyPolicy(input)),
     handle(ScheduleKeyDeletionCommand, (input) => keys.scheduleKeyDeletion(input)),
   ]);
   stub("ACM", ACMClient, [
@@ -345,6 +351,15 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(PutImageCommand, (input) => registry.putImage(input)),
     handle(BatchDeleteImageCommand, (input) => registry.batchDeleteImage(input)),
   ]);
+  stub("IAM", IAMClient, [
+    handle(CreateRoleCommand, (input) => roles.createRole(input)),
+    handle(GetRoleCommand, (input) => roles.getRole(input)),
+    handle(PutRolePolicyCommand, (input) => roles.putRolePolicy(input)),
+    handle(ListRolePoliciesCommand, (input) => roles.listRolePolicies(input)),
+    handle(DeleteRolePolicyCommand, (input) => roles.deleteRolePolicy(input)),
+    handle(DeleteRoleCommand, (input) => roles.deleteRole(input)),
+    handle(ListRolesCommand, (input) => roles.listRoles(input)),
+  ]);
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [
     handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input)),
@@ -390,6 +405,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     registry,
     builds,
     logs,
+    roles,
     quotas,
     get zones() {
       return harness.zones;

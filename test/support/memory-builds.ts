@@ -305,3 +305,86 @@ export class MemoryBuilds {
     return undefined;
   }
 }
+
+interface MemoryRole {
+  name: string;
+  path: string;
+  arn: string;
+  trust: string;
+  tags: { Key: string; Value: string }[];
+  /** Inline policies by name. */
+  policies: Map<string, string>;
+}
+
+/**
+ * IAM roles, as the app build roles use them: CreateRole refuses a name taken
+ * (EntityAlreadyExists), GetRole answers with the tags, DeleteRole refuses while inline
+ * policies remain (DeleteConflict), ListRoles filters by path prefix and answers without tags.
+ */
+export class MemoryRoles {
+  readonly roles = new Map<string, MemoryRole>();
+
+  createRole(input: { RoleName?: string; Path?: string; AssumeRolePolicyDocument?: string; Tags?: { Key?: string; Value?: string }[] }) {
+    const name = input.RoleName ?? "";
+    if (this.roles.has(name)) throw awsError("EntityAlreadyExistsException", `Role with name ${name} already exists.`);
+    const path = input.Path ?? "/";
+    const role: MemoryRole = {
+      name,
+      path,
+      arn: `arn:aws:iam::${ACCOUNT}:role${path}${name}`,
+      trust: input.AssumeRolePolicyDocument ?? "",
+      tags: (input.Tags ?? []).map((tag) => ({ Key: tag.Key ?? "", Value: tag.Value ?? "" })),
+      policies: new Map(),
+    };
+    this.roles.set(name, role);
+    return { Role: this.describe(role) };
+  }
+
+  getRole(input: { RoleName?: string }) {
+    return { Role: { ...this.describe(this.get(input.RoleName)), Tags: this.get(input.RoleName).tags } };
+  }
+
+  putRolePolicy(input: { RoleName?: string; PolicyName?: string; PolicyDocument?: string }) {
+    this.get(input.RoleName).policies.set(input.PolicyName ?? "", input.PolicyDocument ?? "");
+    return {};
+  }
+
+  listRolePolicies(input: { RoleName?: string }) {
+    return { PolicyNames: [...this.get(input.RoleName).policies.keys()], IsTruncated: false };
+  }
+
+  deleteRolePolicy(input: { RoleName?: string; PolicyName?: string }) {
+    const role = this.get(input.RoleName);
+    if (!role.policies.delete(input.PolicyName ?? "")) throw awsError("NoSuchEntityException", `The role policy with name ${input.PolicyName} cannot be found.`);
+    return {};
+  }
+
+  deleteRole(input: { RoleName?: string }) {
+    const role = this.get(input.RoleName);
+    if (role.policies.size > 0) throw awsError("DeleteConflictException", "Cannot delete entity, must delete policies first.");
+    this.roles.delete(role.name);
+    return {};
+  }
+
+  listRoles(input: { PathPrefix?: string }) {
+    const prefix = input.PathPrefix ?? "/";
+    return { Roles: [...this.roles.values()].filter((role) => role.path.startsWith(prefix)).map((role) => this.describe(role)), IsTruncated: false };
+  }
+
+  /** The statements of the role's inline policies. */
+  statements(arn: string): { Action: string[]; Resource: string | string[] }[] {
+    const role = [...this.roles.values()].find((candidate) => candidate.arn === arn);
+    if (!role) return [];
+    return [...role.policies.values()].flatMap((document) => (JSON.parse(document) as { Statement: { Action: string[]; Resource: string | string[] }[] }).Statement);
+  }
+
+  private get(name: string | undefined): MemoryRole {
+    const role = this.roles.get(name ?? "");
+    if (!role) throw awsError("NoSuchEntityException", `The role with name ${name} cannot be found.`);
+    return role;
+  }
+
+  private describe(role: MemoryRole) {
+    return { RoleName: role.name, Path: role.path, Arn: role.arn, AssumeRolePolicyDocument: encodeURIComponent(role.trust), RoleId: `AROA${role.name.length}`, CreateDate: new Date() };
+  }
+}

@@ -48,6 +48,12 @@ export class MemoryKeys {
     return { KeyRotationEnabled: this.keys.get(this.resolve(input.KeyId))?.rotation ?? false };
   }
 
+  getKeyPolicy(input: { KeyId?: string }) {
+    const key = this.keys.get(this.resolve(input.KeyId));
+    if (!key) throw Object.assign(new Error(`Key '${input.KeyId}' does not exist`), { name: "NotFoundException" });
+    return { Policy: key.policy ?? "", PolicyName: "default" };
+  }
+
   putKeyPolicy(input: { KeyId?: string; Policy?: string }) {
     const key = this.keys.get(this.resolve(input.KeyId));
     if (key) key.policy = input.Policy;

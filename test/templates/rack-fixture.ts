@@ -1,11 +1,13 @@
 /**
  * The rack template as the tests of test/templates/rack*.test.ts see it: the full template
- * (the sync function merged in), the CloudFormation parameters racknet passes for given rack
+ * (the sync and certificate renewal functions merged in), the CloudFormation parameters racknet passes for given rack
  * parameters, and the stack CloudFormation would make of them (test/support/cfn-eval.ts).
  */
 import { getAtt, ref, type Json, type Template } from "../../src/templates/cfn.js";
 import { rackTemplate } from "../../src/templates/rack.js";
 import { privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
+import { caRenewalFragment } from "../../src/templates/rack-ca-renewal.js";
+import { renewalFunctionCode } from "../../src/functions/ca-renewal/bundle.js";
 import { defaultParams, toCfnParameters, type RackParams } from "../../src/rack/params.js";
 import { evaluate, type EvaluatedStack } from "../support/cfn-eval.js";
 
@@ -17,7 +19,10 @@ export const ZONES = ["us-east-1a", "us-east-1b", "us-east-1d"];
 
 /** The rack template without merged fragments, and the one racknet deploys (with the sync function). */
 export const template = rackTemplate({ version: "0.0.0-test" });
-export const fullTemplate = rackTemplate({ version: "0.0.0-test", extra: [privateNetworkSyncFragment("exports.handler = async () => ({});")] });
+export const fullTemplate = rackTemplate({
+  version: "0.0.0-test",
+  extra: [privateNetworkSyncFragment("exports.handler = async () => ({});"), caRenewalFragment(renewalFunctionCode())],
+});
 
 export interface Derived {
   zones?: string[];

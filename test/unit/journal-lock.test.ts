@@ -81,14 +81,18 @@ describe("rack params set: what makes two runs the same", () => {
 });
 
 describe("the CA key's policy", () => {
-  it("denies Decrypt except through Parameter Store for the CA key parameter; the account administers the key", () => {
+  it("denies Decrypt except through Parameter Store for the CA key parameter and the apps' parameters (issue 21); the account administers the key", () => {
     const facts = arnFacts("arn:aws-cn:kms:cn-north-1:210987654321:key/abcd");
     expect(facts).toEqual({ partition: "aws-cn", region: "cn-north-1", account: "210987654321" });
     const policy = JSON.parse(caKeyPolicy({ rack: "prod", ...facts! })) as { Statement: Array<Record<string, unknown>> };
     expect(policy.Statement).toEqual([
       expect.objectContaining({ Effect: "Allow", Principal: { AWS: "arn:aws-cn:iam::210987654321:root" }, Action: "kms:*" }),
       expect.objectContaining({ Effect: "Deny", Action: "kms:Decrypt", Condition: { StringNotEquals: { "kms:ViaService": "ssm.cn-north-1.amazonaws.com" } } }),
-      expect.objectContaining({ Effect: "Deny", Action: "kms:Decrypt", Condition: { StringNotEquals: { "kms:EncryptionContext:PARAMETER_ARN": "arn:aws-cn:ssm:cn-north-1:210987654321:parameter/racknet/prod/ca/key" } } }),
+      expect.objectContaining({
+        Effect: "Deny",
+        Action: "kms:Decrypt",
+        Condition: { StringNotLike: { "kms:EncryptionContext:PARAMETER_ARN": ["arn:aws-cn:ssm:cn-north-1:210987654321:parameter/racknet/prod/ca/key", "arn:aws-cn:ssm:cn-north-1:210987654321:parameter/racknet/prod/apps/*"] } },
+      }),
     ]);
     expect(arnFacts("not-an-arn")).toBeUndefined();
   });
