@@ -13,6 +13,8 @@ import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
 import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
+import { natRemovals } from "../plan/egress-notes.js";
+import { natZones } from "../rack/egress.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
@@ -115,10 +117,15 @@ async function updateRack(
   const current = rack.params;
   const [region, derived] = await Promise.all([context.aws.region(), storedDerivedParams(context, rack), renewRackCertificates(context, rack)]);
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
-  if (current.Private === "No" && params.Private === "Yes" && !context.options.dryRun) {
-    await refuseOverQuota(context, { zones: derived.availabilityZones, private: true, newVpc: false }, `rack ${rack.rack}`);
+  // NAT gateways this change adds (Private=Yes, NatGateways back to PerZone or One): checked against the quotas first.
+  const had = new Set(natZones(current, derived.availabilityZones));
+  const adding = natZones(params, derived.availabilityZones).filter((zone) => !had.has(zone));
+  if (adding.length > 0 && !context.options.dryRun) {
+    await refuseOverQuota(context, { zones: derived.availabilityZones, private: true, natZones: adding, newVpc: false }, `rack ${rack.rack}`);
   }
+  const egress = { params, before: current, zones: derived.availabilityZones };
   const port = operationPort(context, {
+    destroys: natRemovals(changes, azCountOf(rack), egress),
     exposure: { before: exposure(current, planned), after: exposure(params, planned) },
     cost: costOfChange(region, { params: current, azCount: azCountOf(rack), apps: planned }, { params, azCount: azCountOf(rack), apps: planned }),
   });
@@ -130,7 +137,7 @@ async function updateRack(
       parameters: parametersTheStackTakes(rack, region, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
-      notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
+      notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack, egress), ...appNotes(apps, changes)],
     },
     {
       port,
@@ -207,8 +214,9 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
     });
   }
   if (missing.length > 0) {
-    throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
-      fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,
+    // params set keeps the deployed template (UsePreviousTemplate); new parameters and their resources come with the new template.
+    throw new UserError(`rack ${rack.rack} runs an older racknet's rack template, which has no ${missing.join(", ")}; nothing was changed`, {
+      fix: `move the rack to this racknet's template first with \`racknet rack update -r ${rack.rack}\`, then set ${missing.join(", ")}`,
     });
   }
   return Object.fromEntries(Object.entries(wanted).filter(([name]) => declared.has(name)));

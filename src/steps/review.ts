@@ -22,6 +22,8 @@ export interface Approval {
 export interface ReviewExtras {
   exposure?: PlanInput["exposure"];
   cost?: PlanCost;
+  /** What goes that the models know of (NAT gateways NatGateways removes), whether or not the change set lists it. */
+  destroys?: PlanInput["destroys"];
   /** `apps delete`, `rack uninstall`: destroying is what was asked for, so their own yes is enough. */
   destructiveByName?: boolean;
   approval?: Approval;
@@ -51,6 +53,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
         notes: request.notes,
         ...(extras.exposure ? { exposure: extras.exposure } : {}),
         ...(extras.cost ? { cost: extras.cost } : {}),
+        ...(extras.destroys ? { destroys: extras.destroys } : {}),
       });
       plans.push(plan);
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
