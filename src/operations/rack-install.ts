@@ -1,6 +1,6 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
-import { AwsOperationFailed, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
 import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
@@ -9,7 +9,10 @@ import { rackParameterNotes } from "../plan/rack-notes.js";
 import { planJson } from "../plan/plan.js";
 import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
-import { describeStack } from "../aws/stacks.js";
+import { describeStack, listRacks } from "../aws/stacks.js";
+import { describeVpcFacts } from "../aws/vpc.js";
+import { existingVpcProblems, type ExistingVpcPlan } from "../rack/existing-vpc.js";
+import { natZones, ownsNetwork } from "../rack/egress.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
@@ -44,7 +47,7 @@ export interface InstallArgs {
  * and when even that is cut short, `racknet rack uninstall NAME` does.
  */
 export async function run(context: Context, args: InstallArgs): Promise<void> {
-  const params = validateInstall(args);
+  let params = validateInstall(args);
   const stackName = rackStackName(args.name);
   const scope = { rack: args.name };
   const plan = {
@@ -71,6 +74,8 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
     throw error;
   }
   const { region, zones, unreserved } = facts;
+  // In an existing VPC, the range its security groups admit is the VPC's own.
+  if (facts.vpcCidr) params = { ...params, VPCCIDR: facts.vpcCidr };
   const template = fullRackTemplate({}, { region });
   if (!offersCodeBuild(region)) {
     context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
@@ -126,7 +131,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           capabilities: ["CAPABILITY_IAM"],
           notes: [
             ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM), its private key encrypted with a KMS key of the rack's own"] : []),
-            ...rackParameterNotes(changes, azCount, region, args.name),
+            ...rackParameterNotes(changes, azCount, region, args.name, { params, zones }),
             ...(staging?.created ? [stagingNote(staging, region)] : []),
           ],
         },
@@ -172,6 +177,8 @@ interface AccountFacts {
   zones: string[];
   /** The account's unreserved Lambda concurrency (the sync function reserves part of it). */
   unreserved: number;
+  /** An existing VPC's primary range (VPCCIDR), read from AWS. */
+  vpcCidr?: string;
 }
 
 /**
@@ -182,11 +189,16 @@ interface AccountFacts {
  */
 async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, buildInstanceGiven: boolean): Promise<AccountFacts> {
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
+  const intoExistingVpc = !ownsNetwork(params);
+  const network = intoExistingVpc ? checkExistingVpc(context, cfn, rack, params) : undefined;
+  network?.catch(() => undefined);
   const quotaCheck = refuseOverQuota(
     context,
     zonesRead.then(([zones, region]) => {
       const chosen = chooseAvailabilityZones(region, zones);
-      return { zones: "zones" in chosen ? chosen.zones : [], private: params.Private === "Yes", newVpc: true };
+      const rackZones = "zones" in chosen ? chosen.zones : [];
+      // In an existing VPC the rack makes no VPC, internet gateway, NAT gateway or Elastic IP.
+      return { zones: rackZones, private: params.Private === "Yes", natZones: natZones(params, rackZones), newVpc: !intoExistingVpc };
     }),
     `rack ${rack}`,
   );
@@ -210,7 +222,30 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     });
   }
   await quotaCheck;
-  return { region, zones: chosen.zones, unreserved };
+  const vpc = await network;
+  return { region, zones: vpc ? vpc.zones : chosen.zones, unreserved, ...(vpc ? { vpcCidr: vpc.cidr } : {}) };
+}
+
+/**
+ * An existing VPC, checked before anything is made (docs/egress.md, "Installing into your
+ * VPC"): every problem at once, each with its fix. Gives the zones (those of the subnets
+ * services run in) and the VPC's range, which the rack's security groups admit.
+ */
+async function checkExistingVpc(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams): Promise<ExistingVpcPlan> {
+  const [ec2, route53, region] = await Promise.all([context.aws.ec2(), context.aws.route53(), context.aws.region()]);
+  const subnetIds = [params.ExistingPublicSubnets, params.ExistingPrivateSubnets].join(",").split(",").filter(Boolean);
+  const [facts, racks] = await Promise.all([describeVpcFacts(ec2, route53, region, params.ExistingVpc, subnetIds), listRacks(cfn)]);
+  const otherRacks = racks
+    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs.VpcId && stack.outputs.VpcCidr)
+    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs.VpcId ?? "", cidr: stack.outputs.VpcCidr ?? "" }));
+  const { problems, plan } = existingVpcProblems(params, facts, { region, rack, otherRacks });
+  if (!plan) {
+    throw new ValidationErrors(
+      `rack ${rack} cannot be installed into ${params.ExistingVpc} as it is; nothing was changed`,
+      problems.map((problem) => ({ where: problem.param, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) })),
+    );
+  }
+  return plan;
 }
 
 /** True when the install's K=V list names BuildInstance (in any spelling). */
