@@ -14,7 +14,7 @@ const ROOMS = {
   commands: { may: ["runtime", "operations"] },
   operations: { may: ["steps", "runtime", "ui", "aws", "version.ts", ...PURE] },
   steps: { may: ["runtime", "ui", "aws", "functions", "version.ts", ...PURE] },
-  runtime: { may: ["ui", "aws", "core"], typesFrom: ["plan"] },
+  runtime: { may: ["ui", "aws", "core", "names"], typesFrom: ["plan"] },
   // the edges: output and AWS
   ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "build"] },
   aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "build"] },

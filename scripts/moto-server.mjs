@@ -3,6 +3,7 @@
 // departs from AWS (see that file and ../shared/MOTO.md). Used by the e2e tests, the demo and
 // the benchmark; run directly (`node scripts/moto-server.mjs [--port N]`) to keep one up until Ctrl-C.
 import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +11,8 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const launcher = join(here, "moto", "launch.py");
 const HOST = "127.0.0.1";
-const READY_TIMEOUT_MS = 20_000;
+// Only catches a hang: moto imports in a few seconds, more on a loaded machine.
+const READY_TIMEOUT_MS = 60_000;
 const POLL_INTERVAL_MS = 100;
 
 /** A port the OS says is free on 127.0.0.1 right now. */
@@ -25,6 +27,15 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The last 20 kB of a log file: enough for an error message. */
+function tail(file) {
+  try {
+    return readFileSync(file, "utf8").slice(-20_000);
+  } catch {
+    return "";
+  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,18 +53,20 @@ async function answers(endpoint) {
 
 /**
  * Starts a patched moto_server and resolves once it answers HTTP.
- * @param {{ port?: number, python?: string }} [options]
- * @returns {Promise<{ endpoint: string, port: number, stop: () => Promise<void> }>}
- */
-/**
+ *
  * `accountQuotas`: the emulated account's applied Service Quotas (`{"ec2/L-0263D0A3": 50}`,
  * MOTO_SERVICE_QUOTAS in scripts/moto/patches/servicequotas.py); absent: AWS's defaults.
+ * `logFile`: moto's output goes to that file instead of a pipe, so the server may outlive
+ * the process that started it (the e2e tests' shared servers, test/support/moto.ts).
+ * @param {{ port?: number, python?: string, accountQuotas?: Record<string, number>, logFile?: string }} [options]
+ * @returns {Promise<{ endpoint: string, port: number, pid: number, stop: () => Promise<void>, output: () => string }>}
  */
-export async function startMoto({ port, python = process.env.PYTHON ?? "python3", accountQuotas } = {}) {
+export async function startMoto({ port, python = process.env.PYTHON ?? "python3", accountQuotas, logFile } = {}) {
   const chosen = port ?? (await freePort());
   const endpoint = `http://${HOST}:${chosen}`;
+  const log = logFile ? openSync(logFile, "a") : undefined;
   const child = spawn(python, [launcher, "--host", HOST, "--port", String(chosen)], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: log === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", log, log],
     env: {
       ...process.env,
       PYTHONUNBUFFERED: "1",
@@ -61,13 +74,15 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
       ...(accountQuotas ? { MOTO_SERVICE_QUOTAS: JSON.stringify(accountQuotas) } : {}),
     },
   });
-  let output = "";
+  if (log !== undefined) closeSync(log);
+  let piped = "";
   const keep = (chunk) => {
     // Only the tail matters for an error message; moto logs every request.
-    output = (output + chunk.toString()).slice(-20_000);
+    piped = (piped + chunk.toString()).slice(-20_000);
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const output = () => (logFile ? tail(logFile) : piped);
 
   let exited = null;
   const exit = new Promise((resolve) => {
@@ -85,13 +100,13 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
   for (;;) {
     if (exited) {
       const how = exited.error ? `could not run ${python}: ${exited.error.message}` : `exited with code ${exited.code}${exited.signal ? ` (${exited.signal})` : ""}`;
-      throw new Error(`moto_server on ${endpoint} ${how} before it answered.\n--- its output ---\n${output.trim()}`);
+      throw new Error(`moto_server on ${endpoint} ${how} before it answered.\n--- its output ---\n${output().trim()}`);
     }
     if (await answers(endpoint)) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       await exit;
-      throw new Error(`moto_server on ${endpoint} did not answer within ${READY_TIMEOUT_MS / 1000} s.\n--- its output ---\n${output.trim()}`);
+      throw new Error(`moto_server on ${endpoint} did not answer within ${READY_TIMEOUT_MS / 1000} s.\n--- its output ---\n${output().trim()}`);
     }
     await sleep(POLL_INTERVAL_MS);
   }
@@ -107,7 +122,7 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
     })();
     return stopping;
   };
-  return { endpoint, port: chosen, stop, output: () => output };
+  return { endpoint, port: chosen, pid: child.pid, stop, output };
 }
 
 const runDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

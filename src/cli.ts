@@ -147,19 +147,34 @@ export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
     if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", "error: --exit-code goes with --dry-run");
-    const [{ createContext }, { handleError }, { installInterruptFallback }] = await Promise.all([import("./runtime/context.js"), import("./runtime/handle-errors.js"), import("./runtime/interrupt.js")]);
+    const [{ createContext, checkNameOptions }, { handleError }, { installInterruptFallback }, { signOfLife }] = await Promise.all([
+      import("./runtime/context.js"),
+      import("./runtime/handle-errors.js"),
+      import("./runtime/interrupt.js"),
+      import("./runtime/sign-of-life.js"),
+    ]);
     const context = createContext(globals);
     // A command that changes AWS never ends on Ctrl-C without a word (read-only ones, `logs --follow`, end quietly).
     if (declaration.changesAws) installInterruptFallback(context.printer);
+    const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" ")) : undefined;
     try {
+      checkNameOptions(globals);
       const workflow = await declaration.load();
       await workflow(context, args);
       if (globals.exitCode && context.changesPending) exitCode = ExitCode.changesPending;
       if (context.resultExitCode !== undefined) exitCode = context.resultExitCode;
     } catch (error) {
       exitCode = await handleError(error, context.printer, { profile: globals.profile });
+    } finally {
+      life?.end();
     }
   });
+  const mistyped = await unknownSubcommand(program, argv.slice(2));
+  if (mistyped) {
+    process.stderr.write(`error: ${mistyped}\n(run with --help for usage)\n`);
+    if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: mistyped } }, null, 2)}\n`);
+    return ExitCode.usage;
+  }
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -173,6 +188,39 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
   return exitCode;
+}
+
+/**
+ * `racknet rack paramz`: `rack` is a command of its own and takes no argument, so commander
+ * would only say "too many arguments". A word after a command that has subcommands and takes
+ * no argument of its own is a mistyped subcommand: say which one was probably meant.
+ */
+async function unknownSubcommand(program: Command, words: readonly string[]): Promise<string | undefined> {
+  let command = program;
+  const path: string[] = [];
+  for (let index = 0; index < words.length; index += 1) {
+    const word = words[index] ?? "";
+    if (word === "--") return undefined;
+    if (word.startsWith("-")) {
+      // An option that takes a value (`-r prod`, `--region x`) skips it.
+      const option = [...command.options, ...program.options].find((candidate) => candidate.short === word || candidate.long === word);
+      if (option?.required && !word.includes("=")) index += 1;
+      continue;
+    }
+    const sub = command.commands.find((candidate) => candidate.name() === word);
+    if (sub) {
+      command = sub;
+      path.push(word);
+      continue;
+    }
+    if (command === program || command.commands.length === 0 || command.registeredArguments.length > 0) return undefined;
+    const { closest, distance } = await import("fastest-levenshtein");
+    const names = command.commands.map((candidate) => candidate.name());
+    const best = closest(word, names);
+    const near = distance(word, best) <= Math.max(2, Math.floor(best.length / 3));
+    return `unknown command '${[...path, word].join(" ")}'${near ? `; did you mean '${[...path, best].join(" ")}'?` : `; \`racknet ${path.join(" ")}\` has: ${names.join(", ")}`}`;
+  }
+  return undefined;
 }
 
 /** `racknet rack template | head -1`: the reader went away; that is not an error. */

@@ -42,6 +42,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     servicequotas,
     ssm,
 )
+import speed  # noqa: E402
 
 # The order matters where a patch wraps what an earlier one installed.
 PATCHES: list[Callable[[], None]] = [
@@ -99,6 +100,13 @@ PATCHES: list[Callable[[], None]] = [
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
     s3.restore_bucket_policy_conditions,
+    # Reads the applied values restore_service_quota_defaults_and_applied_values answers.
+    ec2.restore_network_quotas,
+    # Replaces the cluster's delete that restore_deletion_of_services_and_clusters installed.
+    ecs_services.restore_cluster_deletion_refused_while_in_use,
+    ecs_services.restore_stopped_task_network_interface_release,
+    # Replaces ResourceMap.delete and Stack.delete; each resource's delete is the patched one above.
+    cloudformation_rollback.restore_stack_deletion_failure,
 ]
 
 
@@ -109,6 +117,8 @@ def all_patches() -> list[Any]:
 
 def main() -> None:
     warnings.filterwarnings("ignore")
+    # Before the patches, so that any of them wrapping the template parse wraps the fast one.
+    speed.parse_templates_fast()
     for patch in PATCHES:
         patch()
     from moto.server import main as moto_server_main

@@ -558,7 +558,11 @@ def gap05_list_stack_resources_skips_false_conditions(aws: Clients) -> None:
 # --- runner ----------------------------------------------------------------------------------
 
 # The reproductions kept in files of their own, run after this file's.
-MORE_TESTS = ["test_codebuild", "test_resource_types", "test_change_sets", "test_drift", "test_logs", "test_lambda", "test_s3"]
+MORE_TESTS = ["test_codebuild", "test_resource_types", "test_change_sets", "test_drift", "test_logs", "test_lambda", "test_s3", "test_aws_failures"]
+
+# The account the tests run in has raised quotas, as the e2e tests' account has (test/support/moto.ts):
+# the reproductions make many VPCs. test_aws_failures.py lowers them where it checks the quotas.
+RAISED_QUOTAS = {"ec2/L-0263D0A3": 100, "vpc/L-F678F1CE": 100, "vpc/L-A4707A72": 100, "vpc/L-FE5A380F": 50}
 
 
 def free_port() -> int:
@@ -576,6 +580,7 @@ def main(argv: list[str]) -> int:
     warnings.filterwarnings("ignore")
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+    os.environ["MOTO_SERVICE_QUOTAS"] = json.dumps(RAISED_QUOTAS)
     words = [a for a in argv if not a.startswith("-")]
     if "--stock" not in argv:
         import launch

@@ -20,6 +20,16 @@ export async function readParametersUnder(ssm: SSMClient, path: string): Promise
   return found;
 }
 
+/** The names under `path` (and below), values left encrypted: what is set, without reading what it is. */
+export async function parameterNamesUnder(ssm: SSMClient, path: string): Promise<string[]> {
+  const { paginateGetParametersByPath } = sdk.ssm();
+  const names: string[] = [];
+  for await (const page of paginateGetParametersByPath({ client: ssm }, { Path: path, Recursive: true, WithDecryption: false })) {
+    for (const parameter of page.Parameters ?? []) if (parameter.Name) names.push(parameter.Name);
+  }
+  return names;
+}
+
 /** Everything the app keeps in Parameter Store: its environment and its manifest defaults. */
 export function readAppParameters(ssm: SSMClient, rack: string, app: string): Promise<Map<string, StoredParameter>> {
   return readParametersUnder(ssm, appEnvironmentPath(rack, app).replace(/\/$/, ""));
@@ -31,8 +41,31 @@ export function readAppParameters(ssm: SSMClient, rack: string, app: string): Pr
  */
 export async function writeSecret(ssm: SSMClient, name: string, value: string, owner: { rack: string; app: string }, exists: boolean): Promise<number> {
   const { PutParameterCommand } = sdk.ssm();
-  const result = await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "SecureString", Overwrite: exists, ...(exists ? {} : { Tags: ownerTags(owner) }) }));
-  return result.Version ?? 0;
+  try {
+    const result = await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: "SecureString", Overwrite: exists, ...(exists ? {} : { Tags: ownerTags(owner) }) }));
+    return result.Version ?? 0;
+  } catch (error) {
+    throw withoutValue(error, name);
+  }
+}
+
+/** The refusals whose message names the caller, the parameter or a quota, never the request's fields. */
+const MESSAGES_WITHOUT_INPUT = new Set(["AccessDenied", "AccessDeniedException", "ParameterLimitExceeded", "TooManyUpdates", "ThrottlingException", "ExpiredTokenException", "UnrecognizedClientException"]);
+
+/**
+ * A refusal of PutParameter without AWS's own words when they may quote the request: a
+ * validation message ("Value '…' at 'value' failed to satisfy constraint") would carry the
+ * value to the terminal. The error keeps its name and metadata, so it is described as AWS
+ * errors are (src/aws/errors.ts), and names the parameter instead.
+ */
+export function withoutValue(error: unknown, parameter: string): unknown {
+  // Only AWS's answers quote the request; a network error or a timeout does not.
+  const answered = error instanceof Error && (error as { $metadata?: unknown }).$metadata !== undefined;
+  if (!answered || MESSAGES_WITHOUT_INPUT.has(error.name)) return error;
+  const shown = new Error(`SSM did not store ${parameter} (${error.name}; AWS's message is not shown, it may quote the value)`);
+  shown.name = error.name;
+  Object.assign(shown, { $metadata: (error as { $metadata?: unknown }).$metadata, $fault: (error as { $fault?: unknown }).$fault });
+  return shown;
 }
 
 /** Delete parameters, ten per call (DeleteParameters' limit); absent ones are not an error. */

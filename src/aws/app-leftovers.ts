@@ -74,8 +74,20 @@ export interface EnvironmentRemoval {
 
 /** Delete the parameters under the app's path that are tagged as its own. Values are never read. */
 export async function deleteAppEnvironment(ssm: SSMClient, ref: AppRef): Promise<EnvironmentRemoval> {
+  return deleteTaggedUnder(ssm, appEnvironmentPath(ref), (tag) => tag(RACK_TAG) === ref.rack && tag(APP_TAG) === ref.app);
+}
+
+/**
+ * Every app's environment left under `/racknet/<rack>/apps/` (an `apps delete` cut short
+ * before its last step, an app deleted by hand): `rack uninstall` removes what is tagged as
+ * the rack's, once no app stack is left.
+ */
+export async function deleteRackAppEnvironments(ssm: SSMClient, rack: string): Promise<EnvironmentRemoval> {
+  return deleteTaggedUnder(ssm, environmentPath(rack, "").replace(/\/+$/, ""), (tag) => tag(RACK_TAG) === rack && tag(APP_TAG) !== undefined);
+}
+
+async function deleteTaggedUnder(ssm: SSMClient, path: string, owned: (tag: (key: string) => string | undefined) => boolean): Promise<EnvironmentRemoval> {
   const { paginateGetParametersByPath, ListTagsForResourceCommand, DeleteParametersCommand } = sdk.ssm();
-  const path = appEnvironmentPath(ref);
   const names: string[] = [];
   for await (const page of paginateGetParametersByPath({ client: ssm }, { Path: path, Recursive: true, WithDecryption: false })) {
     for (const parameter of page.Parameters ?? []) if (parameter.Name?.startsWith(`${path}/`)) names.push(parameter.Name);
@@ -85,7 +97,7 @@ export async function deleteAppEnvironment(ssm: SSMClient, ref: AppRef): Promise
   for (const name of names) {
     const { TagList } = await ssm.send(new ListTagsForResourceCommand({ ResourceType: "Parameter", ResourceId: name }));
     const tag = (key: string) => TagList?.find((one) => one.Key === key)?.Value;
-    (tag(RACK_TAG) === ref.rack && tag(APP_TAG) === ref.app ? ours : removal.kept).push(name);
+    (owned(tag) ? ours : removal.kept).push(name);
   }
   for (let start = 0; start < ours.length; start += DELETE_PARAMETERS_MAX) {
     const { DeletedParameters } = await ssm.send(new DeleteParametersCommand({ Names: ours.slice(start, start + DELETE_PARAMETERS_MAX) }));

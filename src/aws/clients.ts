@@ -15,15 +15,19 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
-import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers } from "./endpoint.js";
+import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
+import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers, type AnswerProtocol } from "./endpoint.js";
 
 export interface AwsSettings {
   region?: string;
   profile?: string;
-  /** How long to wait for a connection and for an answer (idle socket); tests shorten them. */
-  timeouts?: { connectMs: number; responseMs: number };
-  /** Called once per AWS request, with `Service.Operation`: --debug and the benchmark's call count. */
-  onCall?: (operation: string) => void;
+  /** How long to wait for a connection, an answer's headers or a silent socket, a whole answer, credentials; tests shorten them. */
+  timeouts?: Timeouts;
+  /**
+   * Called once per AWS request, with `Service.Operation` and what was asked in short (names
+   * and ids only, `requestSummary`): --debug and the benchmark's call count.
+   */
+  onCall?: (operation: string, asked: string) => void;
 }
 
 /**
@@ -36,9 +40,39 @@ export const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
 /**
  * Every call has a deadline: a TCP connection within 3 s, then no more than 20 s without a
  * byte of the answer (an endpoint that accepts and never answers would otherwise hold
- * racknet forever). A timed-out call is tried once more (src/aws/retry.ts), then reported.
+ * racknet forever), 60 s for the whole answer and 60 s for the credentials (src/aws/deadlines.ts).
+ * A timed-out call is tried once more (src/aws/retry.ts), then reported.
  */
-export const DEFAULT_TIMEOUTS = { connectMs: 3_000, responseMs: 20_000 };
+export interface Timeouts {
+  connectMs: number;
+  /** The answer's headers, and any silence on the socket. */
+  responseMs: number;
+  /** The whole answer, body included (an endpoint that trickles passes the idle deadline). */
+  answerMs?: number;
+  /** The credentials (a credential_process, SSO, a role). */
+  credentialsMs?: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, responseMs: 20_000, answerMs: 60_000, credentialsMs: 60_000 };
+
+type DefaultProvider = typeof import("@aws-sdk/credential-provider-node").defaultProvider;
+/** How each service answers, for the check of successful answers (src/aws/endpoint.ts). */
+const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
+  CloudFormation: "query",
+  EC2: "query",
+  ELBv2: "query",
+  STS: "query",
+  SSM: "json",
+  KMS: "json",
+  ECS: "json",
+  ACM: "json",
+  ECR: "json",
+  CodeBuild: "json",
+  CloudWatchLogs: "json",
+  ServiceQuotas: "json",
+};
+const DEFAULT_ANSWER_MS = 60_000;
+const DEFAULT_CREDENTIALS_MS = 60_000;
 
 interface ClientShape {
   middlewareStack: { add: (middleware: never, options: never) => void };
@@ -130,7 +164,8 @@ export class AwsClients {
       region: this.settings.region,
       profile: this.settings.profile,
       retryStrategy: this.retryStrategy,
-      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.responseMs },
+      requestHandler: { connectionTimeout: timeouts.connectMs, socketTimeout: timeouts.responseMs, requestTimeout: timeouts.responseMs, throwOnRequestTimeout: true },
+      credentialDefaultProvider: (input: Parameters<DefaultProvider>[0]) => credentialsWithDeadline(sdk.credentials().defaultProvider(input), timeouts.credentialsMs ?? DEFAULT_CREDENTIALS_MS, this.settings.profile ?? process.env.AWS_PROFILE),
     };
   }
 
@@ -138,7 +173,8 @@ export class AwsClients {
     let client = this.cache.get(service) as Promise<T> | undefined;
     if (!client) {
       client = build().then((built) => {
-        refuseHtmlAnswers(built as unknown as ClientShape);
+        refuseHtmlAnswers(built as unknown as ClientShape, ANSWER_PROTOCOLS[service] ?? "rest");
+        limitAnswerTime(built as unknown as ClientShape, (this.settings.timeouts ?? DEFAULT_TIMEOUTS).answerMs ?? DEFAULT_ANSWER_MS);
         this.observe(service, built as unknown as ClientShape);
         return built;
       });
@@ -150,14 +186,45 @@ export class AwsClients {
   private observe(service: string, client: ClientShape): void {
     const onCall = this.settings.onCall;
     if (!onCall) return;
-    // Only the operation's name is logged: never the request (its parameters) nor the context (it may hold credentials).
+    // The operation and the names it was asked about (requestSummary), never a value field nor the context (it may hold credentials).
     const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: unknown }) =>
       (args: unknown) => {
-        onCall(`${service}.${operationName(context.commandName)}`);
+        onCall(`${service}.${operationName(context.commandName)}`, requestSummary((args as { input?: unknown }).input));
         return next(args);
       };
     client.middlewareStack.add(middleware as never, { step: "initialize", name: "racknetCallCounter" } as never);
   }
+}
+
+/**
+ * The request's fields that name what is asked about: stacks, change sets, parameters, buckets,
+ * keys, projects, clusters, ids. An allow-list: a field not here (a parameter's Value, a secret,
+ * a template's body, tags' values) is never shown, whatever the operation.
+ */
+const NAMING_FIELDS = new Set([
+  "StackName", "ChangeSetName", "ChangeSetType", "LogicalResourceId", "UsePreviousTemplate",
+  "Name", "Names", "Path", "Recursive", "WithDecryption", "Overwrite", "Type",
+  "Bucket", "Key", "Prefix", "HostedZoneId", "CertificateArn", "KeyId", "AliasName",
+  "repositoryName", "imageIds", "projectName", "ids", "id", "cluster", "services", "tasks", "taskDefinition", "serviceName",
+  "logGroupName", "logStreamName", "NetworkInterfaceIds", "VpcIds", "SubnetIds", "RuleArns", "ListenerArn", "ServiceCode", "QuotaCode",
+]);
+
+/** `StackName=prod ChangeSetType=UPDATE Parameters=[Private,Internal] TemplateBody=48211 bytes`: what a call asked, for --debug. */
+export function requestSummary(input: unknown): string {
+  if (!input || typeof input !== "object") return "";
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(input as Record<string, unknown>)) {
+    if (field === "TemplateBody" && typeof value === "string") parts.push(`TemplateBody=${Buffer.byteLength(value)} bytes`);
+    else if (field === "Parameters" && Array.isArray(value)) parts.push(`Parameters=[${value.map((parameter: { ParameterKey?: unknown }) => String(parameter?.ParameterKey ?? "?")).join(",")}]`);
+    else if (!NAMING_FIELDS.has(field) || value === undefined) continue;
+    else if (Array.isArray(value)) parts.push(`${field}=[${value.slice(0, 3).map((item) => shortText(typeof item === "string" ? item : JSON.stringify(item))).join(",")}${value.length > 3 ? `,+${value.length - 3}` : ""}]`);
+    else if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") parts.push(`${field}=${shortText(String(value))}`);
+  }
+  return parts.join(" ");
+}
+
+function shortText(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
 /** `DescribeStacksCommand` → `DescribeStacks`; anything that is not a plain command name → `?`. */

@@ -12,6 +12,8 @@ import { sdk } from "./sdk.js";
 export type DeleteOptions = DeployOptions & {
   /** A sentence about what outlives the stack (e.g. "the rack's CA is removed after"), handed to the review. */
   retainNote?: string;
+  /** A stopped run of the caller sent this deletion: one still under way is followed to its end, not refused as busy. */
+  resumesDeletion?: boolean;
   /**
    * After DELETE_FAILED, given the resources that failed: settle what held them (wait for
    * what AWS releases by itself) and answer true to delete the stack once more.
@@ -31,6 +33,7 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
   return withRun(aws, options, async (run) => {
     const stack = await describeStack(run.cfn, stackName);
     if (!stack) return { kind: "absent" };
+    if (stack.status === "DELETE_IN_PROGRESS" && options.resumesDeletion) return followStartedDeletion(run, stack, stackName, options);
     if (isInProgress(stack.status) && stack.status !== "REVIEW_IN_PROGRESS") {
       throw new UserError(`${options.what} is busy: stack ${stackName} is ${stack.status}; nothing was deleted`, {
         fix: `wait for it to finish (\`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
@@ -69,6 +72,37 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     return { kind: "deleted" };
   });
+}
+
+/**
+ * A creation a stopped run started (Ctrl-C, kill -9), followed to its end as if this run had
+ * started it: the stack as it ends, or the failure with its root cause.
+ */
+export async function followUnderwayCreation(aws: EngineAws, stackName: string, options: DeployOptions): Promise<StackInfo> {
+  return withRun(aws, options, async (run) => {
+    const stack = await describeStack(run.cfn, stackName);
+    if (!stack) throw new UserError(`${options.what}: stack ${stackName} is gone`, { fix: `run the command again` });
+    const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
+    const startedAt = Date.now();
+    run.emit({ type: "started", what: options.what, operation: "create", stackName });
+    const result = await followOperation(run, stack.id, stackName, poller, "create");
+    if (result.status !== "CREATE_COMPLETE") throw await failed(run, stackName, "creation", result);
+    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    const ended = await describeStack(run.cfn, stack.id);
+    if (!ended) throw new UserError(`${options.what}: stack ${stackName} is gone`);
+    return ended;
+  });
+}
+
+/** The deletion a stopped run sent (Ctrl-C, kill -9), followed to DELETE_COMPLETE as if this run had sent it. */
+async function followStartedDeletion(run: Run, stack: StackInfo, stackName: string, options: DeleteOptions): Promise<DeleteOutcome> {
+  const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
+  const startedAt = Date.now();
+  run.emit({ type: "started", what: options.what, operation: "delete", stackName });
+  const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
+  if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result);
+  run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+  return { kind: "deleted" };
 }
 
 /** Every resource of the stack, as the Remove changes a deletion makes. */

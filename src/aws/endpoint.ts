@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { UsageError, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UsageError, UserError } from "../core/errors.js";
 
 /**
  * Where AWS is, when the user says: `AWS_ENDPOINT_URL` (and the per-service
@@ -77,14 +77,19 @@ export function looksLikeHtml(start: string): boolean {
  * answer labelled text/html is looked into (moto labels its JSON so too): its body is read,
  * judged by how it starts, and handed on intact to the SDK when it is not a page.
  */
-export function refuseHtmlAnswers(client: { middlewareStack: MiddlewareStack }): void {
-  const middleware = (next: (args: unknown) => Promise<{ response?: unknown }>) => async (args: unknown) => {
+export function refuseHtmlAnswers(client: { middlewareStack: MiddlewareStack }, protocol: AnswerProtocol = "rest"): void {
+  const middleware = (next: (args: unknown) => Promise<{ response?: unknown }>, context: { commandName?: unknown; clientName?: unknown }) => async (args: unknown) => {
     const result = await next(args);
     const response = (result.response ?? {}) as RawResponse;
     const type = Object.entries(response.headers ?? {}).find(([key]) => key.toLowerCase() === "content-type")?.[1] ?? "";
-    if (!/^\s*text\/html/i.test(type) || !isReadable(response.body)) return result;
-    const body = await collect(response.body);
-    if (looksLikeHtml(body.subarray(0, 512).toString("utf8"))) throw notAws(response.statusCode);
+    const success = (response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300;
+    const html = /^\s*text\/html/i.test(type);
+    if (!(html || (success && protocol !== "rest")) || !isReadable(response.body)) return result;
+    const body = await collect(response.body, MAX_ANSWER_BYTES);
+    if (body === undefined) throw unreadable(context, response.statusCode, `an answer over ${MAX_ANSWER_BYTES / 1_048_576} MB`);
+    if (html && looksLikeHtml(body.subarray(0, 512).toString("utf8"))) throw notAws(response.statusCode);
+    const wrong = success ? answerShapeProblem(protocol, operationOf(context.commandName), body) : undefined;
+    if (wrong) throw unreadable(context, response.statusCode, wrong);
     response.body = Readable.from([body]);
     return result;
   };
@@ -95,10 +100,66 @@ function isReadable(body: unknown): body is Readable {
   return body instanceof Readable;
 }
 
-async function collect(stream: Readable): Promise<Buffer> {
+/** The body, or undefined past `limit` bytes (the rest is not read). */
+async function collect(stream: Readable, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > limit) {
+      stream.destroy();
+      return undefined;
+    }
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks);
+}
+
+/**
+ * How a service answers: `query` (CloudFormation, EC2, ELBv2: an XML document whose root is
+ * `<OperationResponse>`), `json` (AWS JSON 1.1: a JSON object, or an empty body from an action
+ * with no output, such as KMS CreateAlias), `rest`
+ * (S3, Route 53, Lambda: shapes vary by operation; only a web page is refused).
+ */
+export type AnswerProtocol = "query" | "json" | "rest";
+
+/** No answer racknet reads comes near this (a template is 1 MB at most). */
+const MAX_ANSWER_BYTES = 32 * 1_048_576;
+
+function operationOf(commandName: unknown): string {
+  return typeof commandName === "string" ? commandName.replace(/Command$/, "") : "";
+}
+
+/** Why a successful answer is not one this protocol gives, or undefined when it is. */
+export function answerShapeProblem(protocol: AnswerProtocol, operation: string, body: Buffer): string | undefined {
+  const text = body.toString("utf8").replace(/^\uFEFF/, "").trim();
+  if (protocol === "rest") return undefined;
+  if (protocol === "json" && (text === "" || text === "null")) {
+    // An action with nothing to say answers with an empty body (AWS; moto writes `null`); a read always has something.
+    return /^(Describe|List|Get|BatchGet)/.test(operation) ? "an empty answer" : undefined;
+  }
+  if (text === "") return "an empty answer";
+  if (protocol === "json") {
+    try {
+      const value: unknown = JSON.parse(text);
+      return value !== null && typeof value === "object" && !Array.isArray(value) ? undefined : "an answer that is not a JSON object";
+    } catch {
+      return "an answer that is not JSON";
+    }
+  }
+  const root = /^(?:<\?xml[^>]*\?>\s*)?<([A-Za-z][\w.-]*)[\s>/]/.exec(text)?.[1];
+  if (root === undefined) return "an answer that is not XML";
+  return operation !== "" && root !== `${operation}Response` ? `an XML answer whose root is <${root}>, not <${operation}Response>` : undefined;
+}
+
+function unreadable(context: { commandName?: unknown; clientName?: unknown }, status: number | undefined, what: string): AwsOperationFailed {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  const where = endpoint ? `the endpoint at ${shownUrl(endpoint)} (AWS_ENDPOINT_URL)` : "AWS";
+  const call = `${typeof context.clientName === "string" ? `${context.clientName.replace(/Client$/, "")} ` : ""}${operationOf(context.commandName)}`.trim();
+  return new AwsOperationFailed(`${where} answered ${call || "a request"} with HTTP ${status ?? "?"} and ${what}, which racknet cannot read; it stopped there`, {
+    fix: endpoint ? "check that AWS_ENDPOINT_URL is an AWS API (or its emulator) and healthy, or unset it; then run the command again" : "a proxy may stand in the way: check HTTPS_PROXY and your network, then run the command again",
+  });
 }
 
 function notAws(status: number | undefined): UserError {

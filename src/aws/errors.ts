@@ -1,5 +1,6 @@
 import { ExitCode } from "../core/errors.js";
 import { isTimeout } from "./retry.js";
+import { shownUrl } from "./endpoint.js";
 
 export interface DescribedAwsError {
   /** Set where the caller may say more (a named profile that does not exist). */
@@ -47,7 +48,7 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
     return { message: `AWS refused the request: ${message}`, fix: "check that your credentials allow this action in this account and region", exitCode: ExitCode.refused };
   }
   if (isTimeout(error)) {
-    const endpoint = process.env.AWS_ENDPOINT_URL;
+    const endpoint = shownEndpoint();
     return {
       message: `AWS${endpoint ? ` at ${endpoint} (AWS_ENDPOINT_URL)` : ""} took the request but did not answer in time, twice: ${message}`,
       fix: endpoint
@@ -58,7 +59,7 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
   }
   const code = (shaped as { code?: string }).code;
   if (code && ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ECONNRESET", "ETIMEDOUT"].includes(code)) {
-    const endpoint = process.env.AWS_ENDPOINT_URL;
+    const endpoint = shownEndpoint();
     return {
       message: `could not reach AWS${endpoint ? ` at ${endpoint} (AWS_ENDPOINT_URL)` : ""}: ${message || code}`,
       fix: endpoint ? "start the emulator or unset AWS_ENDPOINT_URL" : "check your network connection and try again",
@@ -67,7 +68,7 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
   }
   if (shaped.$metadata !== undefined) {
     const status = shaped.$metadata.httpStatusCode;
-    const endpoint = process.env.AWS_ENDPOINT_URL;
+    const endpoint = shownEndpoint();
     if (status !== undefined && status >= 500) {
       return {
         message: `AWS${endpoint ? ` (${endpoint})` : ""} kept failing with HTTP ${status} after every retry${name && name !== "Error" ? ` (${name})` : ""}`,
@@ -78,4 +79,10 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
     return { message: `AWS refused a request${name && name !== "Error" ? ` (${name})` : ""}: ${message}`, exitCode: ExitCode.awsFailed };
   }
   return undefined;
+}
+
+/** AWS_ENDPOINT_URL as it may be shown: its user:password as `****` (docs/safety.md). */
+function shownEndpoint(): string | undefined {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  return endpoint ? shownUrl(endpoint) : undefined;
 }

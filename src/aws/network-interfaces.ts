@@ -81,6 +81,10 @@ export async function stackLoadBalancers(cfn: CloudFormationClient, stackId: str
 /** What the progress line names for a holder: the load balancer it belonged to, or its description. */
 export function holderName(holder: SubnetHolder): string {
   if (holder.loadBalancer) return `${holder.id} (load balancer ${holder.loadBalancer}, released by ELB after it is deleted or leaves the subnet)`;
+  // ECS writes its task attachment's ARN as the description, Lambda `AWS Lambda VPC ENI-<function>-<uuid>`.
+  if (/^arn:aws[a-z-]*:ecs:.*:attachment\//.test(holder.description)) return `${holder.id} (an ECS task's)`;
+  const lambda = /^AWS Lambda VPC ENI-(.+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.exec(holder.description);
+  if (lambda?.[1]) return `${holder.id} (Lambda function ${lambda[1]})`;
   return `${holder.id} (${holder.description || holder.interfaceType})`;
 }
 

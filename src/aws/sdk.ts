@@ -22,5 +22,6 @@ export const sdk = {
   ecr: () => require("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr"),
   lambda: () => require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda"),
   cloudWatchLogs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),
+  credentials: () => require("@aws-sdk/credential-provider-node") as typeof import("@aws-sdk/credential-provider-node"),
   serviceQuotas: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
 };

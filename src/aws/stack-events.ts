@@ -30,6 +30,8 @@ export interface PollerOptions {
 export class StackEventPoller {
   private readonly seen = new Set<string>();
   private since?: Date;
+  /** The events before `since` on the first page read: the stack's last operation, for the ETA. */
+  private older?: StackActivity[];
 
   constructor(
     private readonly cfn: CloudFormationClient,
@@ -45,16 +47,27 @@ export class StackEventPoller {
     if (newest) this.since = newest.timestamp;
   }
 
+  /** The earlier operation's events the first read came across (once; then empty). */
+  takeHistory(): StackActivity[] {
+    const older = this.older ?? [];
+    this.older = [];
+    return older;
+  }
+
   async poll(signal?: AbortSignal): Promise<StackActivity[]> {
     const { DescribeStackEventsCommand } = sdk.cloudFormation();
     const fresh: StackActivity[] = [];
     let nextToken: string | undefined;
     pages: do {
       const page = await this.cfn.send(new DescribeStackEventsCommand({ StackName: this.options.stackId, NextToken: nextToken }), { abortSignal: signal });
-      for (const event of page.StackEvents ?? []) {
-        const activity = toActivity(event);
+      const events = (page.StackEvents ?? []).map(toActivity);
+      for (const [index, activity] of events.entries()) {
         if (this.seen.has(activity.id)) break pages;
-        if (this.since && activity.timestamp.getTime() < this.since.getTime()) break pages;
+        if (this.since && activity.timestamp.getTime() < this.since.getTime()) {
+          // Read anyway: what came before this operation, kept once for whoever asks.
+          this.older ??= events.slice(index);
+          break pages;
+        }
         fresh.push(activity);
       }
       nextToken = page.NextToken;
@@ -77,4 +90,24 @@ export function toActivity(event: StackEvent): StackActivity {
     reason: event.ResourceStatusReason,
     isStack,
   };
+}
+
+/** The stack's own statuses that begin an operation (a rollback continues one). */
+const OPERATION_STARTS = new Set(["CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "DELETE_IN_PROGRESS", "IMPORT_IN_PROGRESS"]);
+
+/**
+ * When the stack's current operation began: its newest stack event that starts one, found
+ * paging back from the newest (at most `maxPages` pages of 100); undefined if none is found.
+ */
+export async function operationStart(cfn: CloudFormationClient, stackId: string, signal?: AbortSignal, maxPages = 10): Promise<Date | undefined> {
+  const { DescribeStackEventsCommand } = sdk.cloudFormation();
+  let nextToken: string | undefined;
+  for (let page = 0; page < maxPages; page += 1) {
+    const answer = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }), { abortSignal: signal });
+    const start = (answer.StackEvents ?? []).map(toActivity).find((activity) => activity.isStack && OPERATION_STARTS.has(activity.status));
+    if (start) return start.timestamp;
+    nextToken = answer.NextToken;
+    if (!nextToken) return undefined;
+  }
+  return undefined;
 }

@@ -100,3 +100,15 @@ export async function deployedTemplateIfAny(cfn: CloudFormationClient, stackName
     throw error;
   }
 }
+
+/** The physical ids of the stack's resources of one type (the task definitions of an app, say). */
+export async function stackResourceIds(cfn: CloudFormationClient, stackName: string, resourceType: string): Promise<string[]> {
+  const { paginateListStackResources } = sdk.cloudFormation();
+  const ids: string[] = [];
+  for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
+    for (const resource of page.StackResourceSummaries ?? []) {
+      if (resource.ResourceType === resourceType && resource.PhysicalResourceId && resource.ResourceStatus !== "DELETE_COMPLETE") ids.push(resource.PhysicalResourceId);
+    }
+  }
+  return ids;
+}

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { ValidationErrors, type Problem } from "../core/errors.js";
 import { parseBuildArgs, resolveBuildArgs, type BuildArgSpec, type EnvironmentArgResolver, type ResolvedBuildArg } from "./args.js";
 import { ContextRefused, readBuildContext, type BuildContext } from "./context.js";
@@ -28,6 +28,8 @@ export interface BuildPlan {
 
 export interface PlanRequest {
   appDir: string;
+  /** The manifest being deployed (real path): left out of the image tags (src/build/tag.ts). */
+  manifestFile?: string;
   services: readonly ServiceBuildInput[];
   resolveFromEnvironment: EnvironmentArgResolver;
   /** Overrides MAX_CONTEXT_BYTES (tests). */
@@ -63,7 +65,7 @@ export async function planBuilds(request: PlanRequest): Promise<BuildPlan> {
     }
     if (argProblems.length > 0 || valueProblems.length > 0) continue;
     resolved.push(...argsFromEnvironment(context, args, request.resolveFromEnvironment));
-    const tag = contentTag(context, resolved);
+    const tag = contentTag(context, resolved, request.manifestFile ? relative(context.root, request.manifestFile).split(sep).join("/") : undefined);
     tagOf[service.service] = tag;
     const known = images.get(tag);
     if (known) known.services.push(service.service);

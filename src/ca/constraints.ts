@@ -5,7 +5,7 @@
  */
 import { AsnConvert } from "@peculiar/asn1-schema";
 import { GeneralName, GeneralSubtree, GeneralSubtrees, NameConstraints, id_ce_nameConstraints } from "@peculiar/asn1-x509";
-import { PRIVATE_NETWORK_DOMAIN, rackZoneName, routerZoneName } from "../names/index.js";
+import { rackZoneName, routerZoneName } from "../names/index.js";
 import { x509 } from "./x509.js";
 
 export interface CaNameConstraints {
@@ -13,23 +13,35 @@ export interface CaNameConstraints {
   permittedDns: string[];
   /** IP address ranges no certificate may name (all of them: the rack's certificates carry names only). */
   excludedIps: string[];
+  /** Email (rfc822Name) and URI subtrees: `.invalid` alone, which no real address is (RFC 6761), so none. */
+  permittedEmail: string[];
+  permittedUri: string[];
 }
 
+/** RFC 6761's reserved `invalid` domain: a permitted subtree no real email address or URI falls in. */
+export const NO_NAME = ".invalid";
+
 /**
- * `<rack>.convox` (internal services), `<rack>.router.convox` (the router) and the
- * private-network domain. The rack's own private-network zone (`pn-<uuid of the rack stack>`)
- * is not known when the CA is made, before the stack, so the whole domain is permitted:
- * its names resolve only in the VPC of the rack that owns each zone.
+ * `<rack>.convox` (internal services) and `<rack>.router.convox` (the router): the only names
+ * racknet signs. Not the private-network domain: racknet signs none of its names, and a
+ * rack's own zone (`pn-<uuid of the rack stack>`) is not known when the CA is made, before
+ * the stack, so permitting the domain would let any rack's CA sign every rack's names.
+ * No IP address, no email address, no URI: a critical name constraint on a type binds every
+ * name of that type (RFC 5280 section 4.2.1.10), and these admit none.
  */
 export function rackCaConstraints(rack: string): CaNameConstraints {
-  return { permittedDns: [rackZoneName(rack), routerZoneName(rack), PRIVATE_NETWORK_DOMAIN], excludedIps: ["0.0.0.0/0", "::/0"] };
+  return { permittedDns: [rackZoneName(rack), routerZoneName(rack)], excludedIps: ["0.0.0.0/0", "::/0"], permittedEmail: [NO_NAME], permittedUri: [NO_NAME] };
 }
 
 /** The critical extension for a CA certificate. */
 export function nameConstraintsExtension(constraints: CaNameConstraints): x509.Extension {
   const subtrees = (names: GeneralName[]) => new GeneralSubtrees(names.map((base) => new GeneralSubtree({ base })));
   const value = new NameConstraints({
-    permittedSubtrees: subtrees(constraints.permittedDns.map((dNSName) => new GeneralName({ dNSName }))),
+    permittedSubtrees: subtrees([
+      ...constraints.permittedDns.map((dNSName) => new GeneralName({ dNSName })),
+      ...constraints.permittedEmail.map((rfc822Name) => new GeneralName({ rfc822Name })),
+      ...constraints.permittedUri.map((uniformResourceIdentifier) => new GeneralName({ uniformResourceIdentifier })),
+    ]),
     excludedSubtrees: subtrees(constraints.excludedIps.map((iPAddress) => new GeneralName({ iPAddress }))),
   });
   return new x509.Extension(id_ce_nameConstraints, true, AsnConvert.serialize(value));
@@ -44,6 +56,8 @@ export function caConstraints(caCertPem: string): CaNameConstraints | undefined 
   return {
     permittedDns: names(parsed.permittedSubtrees).flatMap((name) => (name.dNSName ? [name.dNSName] : [])),
     excludedIps: names(parsed.excludedSubtrees).flatMap((name) => (name.iPAddress ? [name.iPAddress] : [])),
+    permittedEmail: names(parsed.permittedSubtrees).flatMap((name) => (name.rfc822Name ? [name.rfc822Name] : [])),
+    permittedUri: names(parsed.permittedSubtrees).flatMap((name) => (name.uniformResourceIdentifier ? [name.uniformResourceIdentifier] : [])),
   };
 }
 
@@ -66,7 +80,7 @@ export function caConstraintStatus(caCertPem: string, rack: string): CaConstrain
   if (!constraints) return { kind: "unconstrained" };
   const expected = rackCaConstraints(rack);
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(",") === [...b].sort().join(",");
-  return same(constraints.permittedDns, expected.permittedDns) && same(constraints.excludedIps, expected.excludedIps)
+  return same(constraints.permittedDns, expected.permittedDns) && same(constraints.excludedIps, expected.excludedIps) && same(constraints.permittedEmail, expected.permittedEmail) && same(constraints.permittedUri, expected.permittedUri)
     ? { kind: "constrained", constraints }
     : { kind: "different", constraints, expected };
 }

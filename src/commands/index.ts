@@ -3,6 +3,7 @@ import apps from "./apps.js";
 import build from "./build.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
+import appsWait from "./apps-wait.js";
 import { completionCommand } from "./completion.js";
 import deploy from "./deploy.js";
 import env from "./env.js";
@@ -22,6 +23,7 @@ import rackParamsSet from "./rack-params-set.js";
 import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
+import rackWait from "./rack-wait.js";
 import racks from "./racks.js";
 import services from "./services.js";
 
@@ -34,6 +36,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackCa,
   rackDrift,
   rackUninstall,
+  rackWait,
   racks,
   deploy,
   build,
@@ -45,6 +48,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   apps,
   appsInfo,
   appsDelete,
+  appsWait,
   logs,
   ps,
   privateNetworksDomainNames,

@@ -17,6 +17,7 @@ import { readEnvironment, readService } from "./read-service.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
 import { formatPath, locate, where, type ManifestSource, type PathSegment } from "./source.js";
+import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
 /**
  * The typed model from the parsed YAML (read as Convox reads it, yaml-compat.ts), with the
@@ -55,6 +56,9 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
   const appEnvironment = readEnvironment(top.environment, (key) => scalarSource(source, ["environment", key]));
   duplicateEnvironmentProblems(top.environment, ["environment"], note, problems);
   const servicesValue = isRecord(top.services) ? top.services : {};
+  const linksOf = (raw: unknown): string[] => (isRecord(raw) && Array.isArray(raw.links) ? raw.links.filter((link): link is string => typeof link === "string") : []);
+  const everyLink = Object.entries(servicesValue).flatMap(([name, raw]) => linksOf(raw).map((link) => ({ from: `services.${name}'s`, link })));
+  reservedEnvironmentProblems(top.environment, ["environment"], everyLink, note, problems);
   const services: Service[] = Object.entries(servicesValue).map(([name, raw]) => {
     // `web:` with nothing: Convox's defaults (build: .).
     const fields = isRecord(raw) ? raw : {};
@@ -65,6 +69,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
       if (isRecord(fields.scale.targets)) keyPolicies(fields.scale.targets, [...path, "scale", "targets"], [], REFUSED_TARGET_KEYS);
     }
     duplicateEnvironmentProblems(fields.environment, [...path, "environment"], note, problems);
+    reservedEnvironmentProblems(fields.environment, [...path, "environment"], linksOf(fields).map((link) => ({ from: "the", link })), note, problems);
     const service = readService({ name, fields, appEnvironment, sourceText: (key) => scalarSource(source, [...path, "environment", key]) });
     valueRules(service, fields, note, problems, warnings);
     return service;
@@ -102,6 +107,27 @@ function duplicateEnvironmentProblems(environment: unknown, path: string[], note
     }
     note(problems, [...path, index], `${formatPath(path)} sets ${entry.key} twice (entries ${earlier + 1} and ${index + 1}); only one value can reach the container`, `keep one ${entry.key}`);
   });
+}
+
+/**
+ * A name racknet gives the container itself (RACKNET_*, `<LINK>_URL` for a link the service
+ * has) would be in the task definition twice, and ECS would keep one of them: refused.
+ */
+function reservedEnvironmentProblems(environment: unknown, path: string[], links: readonly { from: string; link: string }[], note: Note, problems: Problem[]): void {
+  const entries: [PathSegment, string][] = Array.isArray(environment)
+    ? readEnvironment(environment, () => undefined).map((entry, index) => [index, entry.key])
+    : isRecord(environment)
+      ? Object.keys(environment).map((key) => [key, key])
+      : [];
+  const base = formatPath(path);
+  for (const [segment, name] of entries) {
+    const linked = links.find(({ link }) => linkVariable(link) === name);
+    if (name.startsWith(RACKNET_VARIABLE_PREFIX)) {
+      note(problems, [...path, segment], `${base} sets ${name}, a name racknet sets itself (every ${RACKNET_VARIABLE_PREFIX}* name is racknet's)`, `rename ${name}; the container gets racknet's ${name} without it`);
+    } else if (linked) {
+      note(problems, [...path, segment], `${base} sets ${name}, which racknet sets for ${linked.from} link to ${linked.link}`, `rename ${name}, or remove ${linked.link} from links: to set it yourself`);
+    }
+  }
 }
 
 /** The position of the closest enclosing key the file has (a key merged in with `<<` has none of its own). */

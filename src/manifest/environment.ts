@@ -11,7 +11,7 @@
  * the app template.
  */
 import type { Problem } from "../core/errors.js";
-import { appEnvironmentParameter, serviceDefaultParameter } from "../names/index.js";
+import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter, linkVariable, serviceDefaultParameter } from "../names/index.js";
 import { ENVIRONMENT_VALUE_MAX_BYTES } from "./limits.js";
 import type { Manifest } from "./model.js";
 
@@ -37,8 +37,6 @@ export interface ResolvedEnvironment {
   services: Record<string, ServiceEnvironment>;
   /** The defaults to store before the deploy: SSM parameter name → value (convox.yml's `NAME=value`, interpolated). */
   defaults: Record<string, string>;
-  /** Every value a container gets, to mask in any output. */
-  values: string[];
 }
 
 /** Convox's interpolation: `${NAME}` becomes the app environment's value, or nothing when it has none. */
@@ -56,7 +54,6 @@ export function environmentValueProblem(name: string, value: string): Problem | 
 export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: EnvironmentInput): ResolvedEnvironment {
   const services: Record<string, ServiceEnvironment> = {};
   const defaults: Record<string, string> = {};
-  const values = new Set<string>();
   const missing = new Map<string, string[]>();
   const problems: Problem[] = [];
   const tooLarge = new Set<string>();
@@ -71,7 +68,6 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       return;
     }
     into.secrets[name] = parameter;
-    values.add(value);
   };
   for (const service of manifest.services) {
     const environment: ServiceEnvironment = { secrets: {}, empty: [] };
@@ -91,7 +87,21 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       }
     }
     if (service.environmentAll) {
-      for (const [name, value] of Object.entries(stored)) if (!names.has(name)) take(name, value, appEnvironmentParameter(rack, app, name), environment);
+      const linked = new Map(service.links.map((link) => [linkVariable(link), link]));
+      for (const [name, value] of Object.entries(stored)) {
+        if (names.has(name)) continue;
+        const link = linked.get(name);
+        if (link !== undefined || name.startsWith(RACKNET_VARIABLE_PREFIX)) {
+          // The task definition would hold the name twice: racknet's value and the app environment's.
+          problems.push({
+            path: name,
+            message: `the app environment sets ${name}, which racknet sets itself for service ${service.name} (${link !== undefined ? `its link to ${link}` : "a RACKNET_* name"}), and environment: * would give ${service.name} both`,
+            fix: `racknet env unset ${name} -a ${app}, or list ${service.name}'s variables instead of *`,
+          });
+          continue;
+        }
+        take(name, value, appEnvironmentParameter(rack, app, name), environment);
+      }
     }
     services[service.name] = environment;
   }
@@ -102,5 +112,5 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       fix: `racknet env set ${name}=... -a ${app}`,
     });
   }
-  return { problems, services, defaults, values: [...values] };
+  return { problems, services, defaults };
 }

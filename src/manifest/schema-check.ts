@@ -98,17 +98,47 @@ function toProblem(error: ErrorObject, root: unknown, source: ManifestSource): P
   };
 }
 
+/**
+ * What users of other tools write for a service's keys (docker compose, Kubernetes, ECS):
+ * the Convox key that does it. Checked before the closest name, which catches typos.
+ */
+const SERVICE_KEY_ALIASES: Readonly<Record<string, string>> = {
+  healthcheck: "health",
+  readinessprobe: "health",
+  livenessprobe: "liveness",
+  replicas: "scale.count",
+  instances: "scale.count",
+  count: "scale.count",
+  cpu: "scale.cpu",
+  memory: "scale.memory",
+  env: "environment",
+  entrypoint: "command",
+  cmd: "command",
+  depends_on: "links",
+  dependson: "links",
+  expose: "port",
+  dockerfile: "build.manifest",
+  context: "build.path",
+};
+
+/** At most this many keys are listed in a fix; more would bury the point (docs/manifest.md lists them all). */
+const LISTED_KEYS = 8;
+
 function unknownKeyProblem(error: ErrorObject, parent: PathSegment[], source: ManifestSource): Problem {
   const key = String((error.params as { additionalProperty?: unknown }).additionalProperty);
   const segments = [...parent, key];
   const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-  const suggestion = closestName(key, known);
+  const isService = parent.length === 2 && parent[0] === "services";
+  const alias = isService ? SERVICE_KEY_ALIASES[key.toLowerCase()] : undefined;
+  const suggestion = alias ?? closestName(key, known);
   const place = parent.length === 0 ? "at the top level" : `in ${formatPath(parent)}`;
+  const rename = suggestion?.includes(".") ? `write it as ${suggestion.split(".").join(": ")}: (under ${formatPath(parent)})` : `rename ${key}: to ${suggestion}:`;
+  const listed = known.length <= LISTED_KEYS ? `keys accepted here: ${known.join(", ")}` : `docs/manifest.md lists the keys of ${isService ? "a service" : "this map"}`;
   return {
     where: where(source.file, source.positionOf(keyOffset(source.document, segments))),
     path: formatPath(segments),
     message: `unknown key "${key}" ${place}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
-    fix: suggestion ? `rename ${key}: to ${suggestion}:` : `remove it; keys accepted here: ${known.join(", ")}`,
+    fix: suggestion ? rename : `remove it; ${listed}`,
   };
 }
 

@@ -29,8 +29,9 @@ export function readSource(text: string, file: string): ManifestSource {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const { positions, duplicates, complexKeys } = indexKeys(document.contents, file, positionOf);
-  const yamlProblems = [...document.errors, ...document.warnings].map((error) => syntaxProblem(error, file, positionOf));
+  const { positions, duplicates, complexKeys } = indexKeys(document, file, positionOf);
+  const lines = text.split(/\r?\n/);
+  const yamlProblems = [...document.errors, ...document.warnings].map((error) => overIndentedKey(error, lines, file, positionOf) ?? syntaxProblem(error, file, positionOf));
   const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
   return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
 }
@@ -64,6 +65,33 @@ function syntaxProblem(error: YAMLError, file: string, positionOf: (offset: numb
     message: `YAML syntax: ${lowerFirst(message)}`,
     fix: SYNTAX_FIXES[error.code] ?? "fix the YAML syntax on this line (a linter such as yamllint shows more)",
   };
+}
+
+/** `  key: value` as it starts a line: its indentation and its key. */
+const KEY_LINE = /^( *)([A-Za-z0-9_.-]+):(\s|$)/;
+
+/**
+ * A key indented deeper than the key above it that has a value (`image: nginx` then
+ * `  port: 80`): YAML reads it as part of the value above and reports the line above. The
+ * problem is the deeper line: say so there, with the column it belongs in.
+ */
+function overIndentedKey(error: YAMLError, lines: readonly string[], file: string, positionOf: (offset: number) => SourcePosition): Problem | undefined {
+  if (!["BLOCK_AS_IMPLICIT_KEY", "MULTILINE_IMPLICIT_KEY", "BAD_INDENT"].includes(error.code)) return undefined;
+  const at = positionOf(error.pos[0]).line;
+  for (let index = at - 1; index >= Math.max(0, at - 3); index -= 1) {
+    const above = KEY_LINE.exec(lines[index] ?? "");
+    const next = lines.slice(index + 1).findIndex((line) => line.trim() !== "" && !line.trim().startsWith("#"));
+    const below = next < 0 ? undefined : KEY_LINE.exec(lines[index + 1 + next] ?? "");
+    if (!above || !below || (above[1] ?? "").length >= (below[1] ?? "").length || !(lines[index] ?? "").slice(above[0].length).trim()) continue;
+    const line = index + 2 + next;
+    const indent = (above[1] ?? "").length;
+    return {
+      where: `${file}:${line}:${(below[1] ?? "").length + 1}`,
+      message: `YAML syntax: ${below[2]}: is indented more than ${above[2]}: on line ${index + 1}, which has a value, so YAML cannot read it`,
+      fix: `indent ${below[2]}: with ${indent} spaces, as ${above[2]}: above it`,
+    };
+  }
+  return undefined;
 }
 
 /** One syntax error leads the parser into others on the same line; the first one is the one to fix. */
@@ -115,7 +143,7 @@ function lowerFirst(text: string): string {
  * One walk over the document: the position of every key and list item by key path, and the
  * keys given twice (YAML keeps the last; the user meant one of them).
  */
-function indexKeys(root: unknown, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[]; complexKeys: Problem[] } {
+function indexKeys(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): { positions: Map<string, SourcePosition>; duplicates: Problem[]; complexKeys: Problem[] } {
   const positions = new Map<string, SourcePosition>();
   const duplicates: Problem[] = [];
   const complexKeys: Problem[] = [];
@@ -127,8 +155,8 @@ function indexKeys(root: unknown, file: string, positionOf: (offset: number) => 
           // `? [a]` or `{a: 1}: x`: YAML allows it, no convox.yml key is one, and JavaScript would turn it into text.
           complexKeys.push({ where: where(file, positionOf(pair.key.range[0])), message: "YAML syntax: a key must be a name, not a list or a map", fix: "write the key as plain text, for example web:" });
         }
-        if (!isScalar(pair.key) || !pair.key.range) continue;
-        const key = String(pair.key.value);
+        const key = keyName(pair.key, document);
+        if (key === undefined || !isNode(pair.key) || !pair.key.range) continue;
         const childPath = path ? `${path}.${key}` : key;
         const position = positionOf(pair.key.range[0]);
         const first = firstLines.get(key);
@@ -148,8 +176,18 @@ function indexKeys(root: unknown, file: string, positionOf: (offset: number) => 
       });
     }
   };
-  visit(root, "");
+  visit(document.contents, "");
   return { positions, duplicates, complexKeys };
+}
+
+/** A key's text; a key written as an alias (`*k :`) is its anchor's text, so a key given twice that way is found too. */
+function keyName(key: unknown, document: Document.Parsed): string | undefined {
+  const node = isAlias(key) ? key.resolve(document) : key;
+  return isScalar(node) ? String(node.value) : undefined;
+}
+
+function isNode(value: unknown): value is Node {
+  return isScalar(value) || isAlias(value) || isMap(value) || isSeq(value);
 }
 
 export interface Located {
@@ -165,7 +203,7 @@ export function locate(document: Document.Parsed, segments: readonly PathSegment
   for (const segment of segments) {
     const node = current.value;
     if (isMap(node)) {
-      const pair = lastPairWithKey(node.items, String(segment));
+      const pair = lastPairWithKey(node.items, String(segment), document);
       if (!pair) return undefined;
       current = { key: pair.key as Node, value: (pair.value as Node | null) ?? undefined };
     } else if (isSeq(node) && /^\d+$/.test(String(segment))) {
@@ -199,10 +237,10 @@ export function valueOffset(document: Document.Parsed, segments: readonly PathSe
 }
 
 /** The last one wins, as in the value YAML produces when a key is given twice. */
-function lastPairWithKey<Pair extends { key: unknown }>(items: readonly Pair[], key: string): Pair | undefined {
+function lastPairWithKey<Pair extends { key: unknown }>(items: readonly Pair[], key: string, document: Document.Parsed): Pair | undefined {
   for (let index = items.length - 1; index >= 0; index -= 1) {
     const item = items[index];
-    if (item && isScalar(item.key) && String(item.key.value) === key) return item;
+    if (item && keyName(item.key, document) === key) return item;
   }
   return undefined;
 }

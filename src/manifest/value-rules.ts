@@ -6,6 +6,7 @@
  * may be a secret. Pure.
  */
 import { posix } from "node:path";
+import { parseFamiliarName } from "@swimlane/docker-reference";
 import type { Problem } from "../core/errors.js";
 import type { Service } from "./model.js";
 import type { PathSegment } from "./source.js";
@@ -43,6 +44,10 @@ export function valueRules(service: Service, fields: Fields, note: Note, problem
   imageRules(service, path, note, problems);
   buildRules(service, path, note, problems);
   interpolationRules(service, fields, path, note, problems);
+  // No condition on a rule admits everybody: an empty list must not read as "no whitelist".
+  if ((typeof fields.whitelist === "string" || Array.isArray(fields.whitelist)) && service.whitelist.length === 0) {
+    note(problems, [...path, "whitelist"], `${base}.whitelist is empty, which would admit everybody, not nobody`, "list the ranges to admit (whitelist: 10.0.0.0/8,192.0.2.0/24), or remove whitelist: to admit everybody");
+  }
   if (service.whitelist.length > 0 && !service.port) {
     note(warnings, [...path, "whitelist"], `${base} has no port, so no load balancer reaches it and whitelist restricts nothing (its private-network callers are rack members)`, "remove whitelist:, or give the service a port");
   }
@@ -69,6 +74,19 @@ function imageRules(service: Service, path: string[], note: Note, problems: Prob
     note(problems, [...path, "image"], `services.${service.name}.image holds a space or a control character, which no image name has`, "write the image as registry/name:tag, for example nginx:1.27");
   } else if (image.length > IMAGE_MAX) {
     note(problems, [...path, "image"], `services.${service.name}.image is ${image.length} characters long; ECS takes at most ${IMAGE_MAX}`, "use a shorter repository name or a tag instead of a digest");
+  } else if (!VARIABLE.test(image) && !isImageReference(image)) {
+    // Not quoted: what fails docker's grammar may be a credential (`user:secret@registry/app:1`).
+    note(problems, [...path, "image"], `services.${service.name}.image is not an image reference docker accepts ([registry/]name[:tag][@digest], lowercase name)`, "write the image as registry/name:tag, for example nginx:1.27; a registry's credentials never go in the reference (ECS pulls from ECR with the task's execution role)");
+  }
+}
+
+/** Docker's own grammar (distribution/reference, through @swimlane/docker-reference), as `docker pull` reads it. */
+function isImageReference(image: string): boolean {
+  try {
+    parseFamiliarName(image);
+    return true;
+  } catch {
+    return false;
   }
 }
 

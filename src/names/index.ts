@@ -185,6 +185,9 @@ export function rackCertificateNames(rack: string): string[] {
   return [rackZoneName(rack), `*.${rackZoneName(rack)}`, `*.${routerZoneName(rack)}`];
 }
 
+/** racknet gives every container RACKNET_RACK, RACKNET_APP, RACKNET_CA_CERT and the like: the prefix is racknet's. */
+export const RACKNET_VARIABLE_PREFIX = "RACKNET_";
+
 /** `API_URL` for a link to `api`; `-` becomes `_`. */
 export function linkVariable(service: string): string {
   return `${service.toUpperCase().replace(/-/g, "_")}_URL`;

@@ -12,15 +12,18 @@ import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { findApp, resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
 import { operationPort, type ReviewPort } from "../steps/review.js";
+import { appTaskOwner, stopOwnedTasks } from "../steps/task-stopping.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 import { planJson } from "../plan/plan.js";
+import { appWaitCommand } from "../steps/wait.js";
 
 /**
  * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
  * racknet change set is pending on the app's stack or the stack is busy; otherwise, journaled,
  * the plan (every resource of the stack goes),
- * the go-ahead (prompt, --yes, --dry-run), the stack deleted, then what lives outside it:
+ * the go-ahead (prompt, --yes, --dry-run), its one-off and timer tasks stopped, the stack
+ * deleted, then what lives outside it:
  * the app's certificate (only once no listener uses it), its private network names (its
  * tasks are gone with its services), its ECR repository and its stored environment. A run
  * that stops after the stack is gone is finished by running it again (the journal says the
@@ -77,10 +80,16 @@ export async function run(context: Context, args: { app: string }): Promise<void
       shown = operationPort(context, { destructiveByName: true, cost: appCostOfChange(await context.aws.region(), rack.params, metadata ? plannedApp(metadata) : undefined, undefined) });
       const outcome = await deleteStack(context.aws, app.name, {
         port: shown,
-        followCommand: `racknet apps -r ${rack.rack}`,
+        followCommand: appWaitCommand(app.app, rack.rack),
         what,
         retainNote: `after the stack, racknet removes the app's certificate, its private network names, its ECR repository ${repositoryName(rack.rack, app.app)} and its environment under ${appEnvironmentPath(app)}/`,
-        beforeExecute: () => journal.start("stack"),
+        beforeExecute: async () => {
+          await journal.start("stack");
+          // Its one-off and timer tasks outlive the stack (which takes their roles) and would hold the rack's cluster.
+          await stopOwnedTasks(context, rack, await appTaskOwner(context, app), `racknet apps delete ${app.app}`);
+        },
+        // Ctrl-C or kill -9 while the stack was being deleted: this run follows that deletion, then removes the rest.
+        resumesDeletion: previous?.operation === OPERATION && !context.options.dryRun,
       });
       if (outcome.kind === "dry-run") return undefined;
       if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);

@@ -8,7 +8,7 @@ import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
 import { lastDrift } from "../steps/drift.js";
 import { driftLine, type DriftSummary } from "../ui/rack-summary.js";
-import { appName, type Context } from "../runtime/context.js";
+import { appName, checkedName, type Context } from "../runtime/context.js";
 
 /**
  * `racknet apps info APP`: what `convox apps info` shows and what racknet knows besides:
@@ -87,7 +87,7 @@ export function chosenApp(context: Context, positional: string | undefined): str
   if (positional && flag && positional !== flag) {
     throw new UsageError(`two apps named: ${positional} (argument) and ${flag} (-a)`, { fix: "name the app once" });
   }
-  return positional ?? appName(context.options);
+  return positional !== undefined ? checkedName("app", positional) : appName(context.options);
 }
 
 async function appDetails(context: Context, name: string): Promise<AppDetails> {

@@ -5,7 +5,7 @@ import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, n
 import { endpointKinds, type Manifest } from "../manifest/model.js";
 import { deploymentRules, loadManifest } from "../manifest/index.js";
 import { renderAppStack } from "../templates/app.js";
-import { APP_ID_EXPRESSION } from "../templates/app-contract.js";
+import { APP_ID_EXPRESSION, serviceLogicalIds } from "../templates/app-contract.js";
 import type { Json } from "../templates/cfn.js";
 import type { AppsListener } from "../templates/rack-certificates.js";
 import { racknetVersion } from "../version.js";
@@ -25,6 +25,8 @@ import { prepareEnvironment } from "../steps/app-environment.js";
 import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { Waiting } from "../ui/waiting.js";
+import { appWaitCommand } from "../steps/wait.js";
 
 export interface DeployResult {
   app: string;
@@ -69,6 +71,16 @@ async function deployApp(context: Context, app: string, file: string, prebuilt: 
 }
 
 async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
+  // A sign of life from the first call on: the reads before the plan take a round trip or more.
+  const reading = new Waiting(context.printer, `reading the rack and app ${app} before the plan…`).start();
+  try {
+    return await deployReading(context, app, file, manifest, prebuilt, lockOn, reading);
+  } finally {
+    reading.end();
+  }
+}
+
+async function deployReading(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>, reading: Waiting): Promise<DeployResult> {
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
   const rackProblems = deploymentRules(manifest, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
@@ -94,12 +106,11 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     claim.confirm([stackName]),
     renewRackCertificates(context, rack),
   ]);
+  reading.end();
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.
   ownedApp(existing, rack.rack, app);
-  // AWS may quote a container's environment back (a stack event's reason, an error): mask the values first.
-  context.printer.conceal(environment.resolved.values);
   const previous = existing && previousTemplate ? appMetadataOf(previousTemplate, { ...existing, rack: rack.rack, app }) : undefined;
   // build: services (docs/build.md): planned and named now, built before the change set (which names the images).
   const builds = await prepareBuilds(context, { rack, app, manifest, prebuilt });
@@ -113,6 +124,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     priorities,
     images: builds.images,
     environment: environment.resolved.services,
+    parameterVersions: environment.versions,
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
   });
@@ -120,6 +132,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
   const before = previous ? plannedApp(previous) : undefined;
   const after = plannedApp(rendered.metadata);
   const port = operationPort(context, {
+    services: serviceLogicalIds(manifest.services.map((service) => service.name)),
     exposure: { before: exposure(rack.params, before ? [before] : []), after: exposure(rack.params, [after]), stackExists: existing !== undefined },
     cost: appCostOfChange(region, rack.params, before, after),
   });
@@ -135,7 +148,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     {
       stackName,
       template: { body: rendered.body },
-      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, EnvironmentVersion: environment.version }),
+      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
@@ -145,7 +158,7 @@ async function deployUnderLock(context: Context, app: string, file: string, mani
     },
     {
       port,
-      followCommand: `racknet services -a ${app} -r ${rack.rack}`,
+      followCommand: appWaitCommand(app, rack.rack),
       removeCommand: `racknet apps delete ${app} -r ${rack.rack}`,
       what: `app ${app} on rack ${rack.rack}`,
       // Approved: what the new containers read must exist before they start.

@@ -1,8 +1,9 @@
-import { ValidationErrors, type Problem } from "../core/errors.js";
+import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
+import { assignmentsWithValues, readAllStdin } from "../steps/env-input.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
 import { environmentValueProblem } from "../manifest/environment.js";
-import { appEnvironmentParameter } from "../names/index.js";
+import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
 
@@ -13,11 +14,12 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * app rolled onto them through a change set (its task definitions read them as `Secrets`).
  * A dry run stores nothing.
  */
-export async function run(context: Context, args: { assignments: string[] }): Promise<void> {
-  const values = parseAssignments(args.assignments);
+export async function run(context: Context, args: { assignments: string[]; fromFile?: string[] }): Promise<void> {
+  const assignments = await assignmentsWithValues({ assignments: args.assignments, fromFiles: args.fromFile ?? [], readStdin: () => readAllStdin(), stdinIsTerminal: Boolean(process.stdin.isTTY) });
+  if (assignments.length === 0) throw new UsageError("no variable to set", { fix: "pass NAME=value, NAME=- (value from stdin) or --from-file NAME=PATH" });
+  const values = parseAssignments(assignments);
   const app = appName(context.options);
   const target = await describeApp(context, app);
-  context.printer.conceal(Object.values(values));
   const ssm = await context.aws.ssm();
   const existing = await readAppParameters(ssm, target.rack.rack, app);
   const changed = Object.entries(values).filter(([name, value]) => existing.get(appEnvironmentParameter(target.rack.rack, app, name))?.value !== value);
@@ -28,6 +30,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
   }
   const rolled = await rollOut(context, target, {
     changed: changed.map(([name]) => name),
+    names: Object.keys(values),
     versions,
     verb: "set",
     apply: async () => {
@@ -38,7 +41,7 @@ export async function run(context: Context, args: { assignments: string[] }): Pr
     },
   });
   // A value already stored is no change: none stored is `no-changes`, as deploy says it.
-  const outcome = changed.length === 0 && rolled.outcome === "applied" ? "no-changes" : rolled.outcome;
+  const outcome = changed.length === 0 && rolled.outcome === "applied" && !rolled.plan ? "no-changes" : rolled.outcome;
   context.printer.result({ app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
 }
 
@@ -51,6 +54,10 @@ export function parseAssignments(assignments: readonly string[]): Record<string,
     const name = at < 0 ? assignment : assignment.slice(0, at);
     if (at < 0 || !NAME.test(name)) {
       problems.push({ where: name.slice(0, 64) || "(empty)", message: at < 0 ? `"${name.slice(0, 64)}" is not NAME=value` : `"${name.slice(0, 64)}" is not a variable name (letters, digits and _, not starting with a digit)`, fix: "write each as NAME=value, e.g. `racknet env set LOG_LEVEL=debug`" });
+      continue;
+    }
+    if (name.startsWith(RACKNET_VARIABLE_PREFIX)) {
+      problems.push({ where: name, message: `${name} is a name racknet sets itself (every ${RACKNET_VARIABLE_PREFIX}* name is racknet's); the container would get it twice`, fix: `pick another name for it` });
       continue;
     }
     const value = assignment.slice(at + 1);

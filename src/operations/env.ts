@@ -1,11 +1,13 @@
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters } from "../aws/app-environment.js";
-import { storedEnvironment } from "../steps/app-environment.js";
+import { storedDefaults, storedEnvironment } from "../steps/app-environment.js";
 import { findApp, resolveRack } from "../steps/resolve.js";
 
 /**
  * `racknet env [-a APP] [--reveal]`: the app environment as `racknet env set` stored it
- * (encrypted in SSM Parameter Store). Values are masked unless --reveal asks for them.
+ * (encrypted in SSM Parameter Store), then the defaults of convox.yml the last deploy stored
+ * for names it does not set, marked as defaults with the services they apply to. Values are
+ * masked unless --reveal asks for them.
  */
 export async function run(context: Context, args: { reveal: boolean }): Promise<void> {
   const app = appName(context.options);
@@ -13,12 +15,15 @@ export async function run(context: Context, args: { reveal: boolean }): Promise<
   // Kept by rack and app name, readable before the first deploy; a stack under the app's name must be this app's.
   const [parameters] = await Promise.all([readAppParameters(await context.aws.ssm(), rack.rack, app), findApp(context, rack, app)]);
   const stored = storedEnvironment(parameters, rack.rack, app);
-  const shown = Object.fromEntries(Object.entries(stored).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => [name, args.reveal ? value : "****"]));
-  context.printer.result({ app, rack: rack.rack, environment: shown }, () => {
-    if (Object.keys(shown).length === 0) {
+  const shown = (value: string) => (args.reveal ? value : "****");
+  const environment = Object.fromEntries(Object.entries(stored).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => [name, shown(value)]));
+  const defaults = storedDefaults(parameters, rack.rack, app).map((entry) => ({ ...entry, value: shown(entry.value) }));
+  context.printer.result({ app, rack: rack.rack, environment, defaults }, () => {
+    if (Object.keys(environment).length === 0 && defaults.length === 0) {
       context.printer.info(`app ${app} on rack ${rack.rack} has no environment set; set it with \`racknet env set NAME=value -a ${app}\``);
       return;
     }
-    for (const [name, value] of Object.entries(shown)) context.printer.out(`${name}=${value}`);
+    for (const [name, value] of Object.entries(environment)) context.printer.out(`${name}=${value}`);
+    for (const entry of defaults) context.printer.out(`${entry.name}=${entry.value}  # default of service ${entry.service} (convox.yml)`);
   });
 }

@@ -1,15 +1,24 @@
 import { appName, type Context } from "../runtime/context.js";
-import { ValidationErrors, type Problem } from "../core/errors.js";
+import { UserError, ValidationErrors, type Problem } from "../core/errors.js";
+import { describeAwsError } from "../aws/errors.js";
 import { LISTENER_PORT, exposureSummary, parseManifest, readManifestText, type Service, type ServiceExposure } from "../manifest/index.js";
 import { jsonProblem } from "../ui/json-problem.js";
-import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import { applyAssignments, defaultParams, type RackParams } from "../rack/params.js";
 import { splitRackParams } from "../rack/param-list.js";
+import { parameterNamesUnder } from "../aws/app-environment.js";
+import { resolveEnvironment } from "../manifest/environment.js";
+import type { Manifest } from "../manifest/model.js";
+import { APP_NAME_MAX, RACK_NAME_MAX, appEnvironmentParameter, appEnvironmentPath, nameProblem } from "../names/index.js";
+import { resolveRack } from "../steps/resolve.js";
 
 /**
  * `racknet manifest check [-f convox.yml] [--rack-params K=V,...]`: every problem in the
  * manifest, offline (no AWS call), then what a deploy would expose. With --rack-params the
- * rack-aware rules run against those parameters (the rest keep their defaults).
+ * rack-aware rules run against those parameters (the rest keep their defaults). With -r RACK
+ * and no --rack-params it reaches the rack, as deploy does: the rack's own parameters and the
+ * app environment's names, so a required variable that is not set is a problem here as it is
+ * at deploy (one verdict; docs/decisions.md). When AWS cannot be reached it checks offline and
+ * says what it could not check.
  */
 
 /** Stands for the rack's name when -r is not given; only the DNS names shown depend on it. */
@@ -24,9 +33,13 @@ export async function run(context: Context, args: { file: string; rackParams: st
   if (names.length > 0) throw new ValidationErrors(`cannot check ${file} for this app and rack`, names);
 
   const text = await readManifestText(file);
-  const { manifest, problems, warnings } = parseManifest(text, file, { app, rack, ...(params ? { params } : {}) });
+  const reached = context.options.rack && params === undefined ? await reachRackIfAble(context, app) : undefined;
+  const checkedParams = params ?? reached?.params;
+  const parsed = parseManifest(text, file, { app, rack, ...(checkedParams ? { params: checkedParams } : {}) });
+  const { manifest, warnings } = parsed;
+  const problems = manifest && reached ? [...parsed.problems, ...unsetRequired(manifest, rack, app, reached.names)] : parsed.problems;
   for (const warning of warnings) context.printer.warnProblem(warning);
-  const verdict = { file, app, rack, ...(params ? { params } : {}), warnings: warnings.map(jsonProblem) };
+  const verdict = { file, app, rack, ...(checkedParams ? { params: checkedParams } : {}), warnings: warnings.map(jsonProblem) };
   if (!manifest || problems.length > 0) {
     // The verdict is the result, invalid too: --json gives it beside the error (exit 1).
     context.printer.resultOnFailure({ ...verdict, valid: false, problems: problems.map(jsonProblem), services: [] });
@@ -34,14 +47,42 @@ export async function run(context: Context, args: { file: string; rackParams: st
   }
 
   const byName = new Map(manifest.services.map((service) => [service.name, service]));
-  const services = exposureSummary(manifest, { app, rack, domain: params?.Domain ?? "" }).map((exposure) => ({ ...exposure, ...imageSource(byName.get(exposure.service)) }));
+  const services = exposureSummary(manifest, { app, rack, domain: checkedParams?.Domain ?? "" }).map((exposure) => ({ ...exposure, ...imageSource(byName.get(exposure.service)) }));
   context.printer.result({ ...verdict, valid: true, problems: [], services: services.map(serviceJson) }, () => {
-    context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${params ? "" : "; add --rack-params to check against a rack's parameters"})`);
+    const against = reached ? "; checked against the rack's parameters and the app environment" : params ? "" : "; add -r RACK to check against the rack and the app environment, or --rack-params offline";
+    context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${against})`);
     context.printer.table(COLUMNS, services.map(row));
     if (services.some((service) => service.endpoints.some((endpoint) => endpoint.needsDomain) || service.links.some((link) => link.needsDomain))) {
       context.printer.info(`external names need the rack's Domain: racknet rack params set Domain=example.com (names marked "needs Domain")`);
     }
   });
+}
+
+/** The rack as `reachRack` reads it, or undefined (with a warning) when AWS cannot be reached; a rack that does not exist is an error. */
+async function reachRackIfAble(context: Context, app: string): Promise<{ params: RackParams; names: string[] } | undefined> {
+  try {
+    return await reachRack(context, app);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const reason = describeAwsError(error)?.message ?? (error instanceof Error ? error.message : String(error));
+    context.printer.warn(`could not reach rack ${context.options.rack} (${reason.replace(/\.$/, "")}): checked offline, with default rack parameters; required variables of the app environment were not checked`);
+    return undefined;
+  }
+}
+
+/** The rack's parameters and the names the app environment sets (never their values). */
+async function reachRack(context: Context, app: string): Promise<{ params: RackParams; names: string[] }> {
+  const rack = await resolveRack(context);
+  const prefix = appEnvironmentParameter(rack.rack, app, "");
+  const names = (await parameterNamesUnder(await context.aws.ssm(), appEnvironmentPath(rack.rack, app).replace(/\/$/, ""))).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length));
+  return { params: rack.params, names };
+}
+
+/** The required variables (`NAME` without a default) the app environment does not set: deploy's own check, on names only. */
+function unsetRequired(manifest: Manifest, rack: string, app: string, names: readonly string[]): Problem[] {
+  // Values stand in for the names set: only which names are missing matters here.
+  const stored = Object.fromEntries(names.map((name) => [name, "set"]));
+  return resolveEnvironment(manifest, { rack, app, stored }).problems.filter((problem) => problem.message.includes(" is required by "));
 }
 
 function rackParams(text: string): RackParams {

@@ -34,7 +34,7 @@ export async function run(context: Context): Promise<void> {
       context.printer.out(pem);
       const { printer } = context;
       if (status.kind === "unconstrained") printer.warn("this CA has no name constraints: it can sign any name; rotate it (docs/safety.md, \"The rack CA signs only the rack's names\")");
-      else printer.info(`signs only: ${status.constraints.permittedDns.join(", ")} (and names below them); never an IP address${status.kind === "different" ? " — not this rack's names: rotate it" : ""}`);
+      else printer.info(`signs only: ${status.constraints.permittedDns.join(", ")} (and names below them); never an IP address${status.constraints.permittedEmail.length > 0 ? ", an email address or a URI" : ""}${status.kind === "different" ? " — not this rack's names: rotate it" : ""}`);
       if (expiry.length > 0) printer.info(`expires: ${certificatesLine(expiry)}`);
       if (stored.keyId) printer.info(`private key encrypted with ${stored.keyId === "alias/aws/ssm" ? "Parameter Store's default key (aws/ssm)" : `the rack's own KMS key ${stored.keyId}`}`);
     },

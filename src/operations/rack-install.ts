@@ -20,6 +20,7 @@ import { refuseOverQuota } from "../steps/quotas.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
+import { followUnderwayCreation } from "../aws/delete-stack.js";
 import { MAX_TEMPLATE_BODY_BYTES } from "../aws/changeset/create.js";
 import { prepareStagingBucket, releaseStagingBucket, type PreparedStaging } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
@@ -31,6 +32,7 @@ import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
+import { rackWaitCommand } from "../steps/wait.js";
 
 export interface InstallArgs {
   name: string;
@@ -74,6 +76,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
     throw error;
   }
   const { region, zones, unreserved } = facts;
+  if (facts.underway) return finishUnderway(context, args.name, region, await lock.catch(() => undefined));
   // In an existing VPC, the range its security groups admit is the VPC's own.
   if (facts.vpcCidr) params = { ...params, VPCCIDR: facts.vpcCidr };
   const template = fullRackTemplate({}, { region });
@@ -137,7 +140,8 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         },
         {
           port,
-          followCommand: `racknet rack -r ${args.name}`,
+          followCommand: rackWaitCommand(args.name),
+          rerunCommand: plan.command,
           removeCommand: `racknet rack uninstall ${args.name}`,
           what: `rack ${args.name}`,
           // From here the stack exists and its own status tells where it stands (a rolled-back one is
@@ -171,7 +175,24 @@ function stagingNote(staging: PreparedStaging, region: string): string {
   return `the template (over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte inline limit) goes through S3: the template staging bucket ${staging.bucket.name} was made for it (encrypted, TLS only, public access blocked, uploads expire after a day); it stays while a rack in ${region} uses it, and the last rack's uninstall removes it`;
 }
 
+/**
+ * The stack an earlier run of this install started is still being created (Ctrl-C or kill -9
+ * while CloudFormation worked): running the same command again follows it to its end.
+ */
+async function finishUnderway(context: Context, rack: string, region: string, lock: { release(): Promise<void> } | undefined): Promise<void> {
+  try {
+    context.printer.step(`finishing racknet rack install ${rack}: its stack is still being created by an earlier run; following it`);
+    const port = operationPort(context);
+    const stack = await followUnderwayCreation(context.aws, rackStackName(rack), { port, what: `rack ${rack}`, followCommand: `racknet rack -r ${rack}`, removeCommand: `racknet rack uninstall ${rack}` });
+    printRackOutcome(context.printer, region, rack, "installed", { kind: "applied", rack: rackInfo(stack, rack) });
+  } finally {
+    await lock?.release();
+  }
+}
+
 interface AccountFacts {
+  /** The rack's stack is being created by an earlier run of this install. */
+  underway?: boolean;
   region: string;
   /** The Availability Zones chosen for the rack. */
   zones: string[];
@@ -208,6 +229,10 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     throw new UserError(`rack ${rack} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
       fix: `delete it with \`racknet rack uninstall ${rack}\`, then install again`,
     });
+  }
+  const chosenEarly = chooseAvailabilityZones(region, zoneList);
+  if (existing?.status === "CREATE_IN_PROGRESS" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack) {
+    return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved };
   }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {

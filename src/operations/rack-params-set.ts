@@ -20,6 +20,7 @@ import { readAppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
+import { rackWaitCommand } from "../steps/wait.js";
 
 export interface RackUpdateResult {
   rack: string;
@@ -141,7 +142,7 @@ async function updateRack(
     },
     {
       port,
-      followCommand: `racknet rack -r ${rack.rack}`,
+      followCommand: rackWaitCommand(rack.rack),
       removeCommand: `racknet rack uninstall ${rack.rack}`,
       what: `rack ${rack.rack}`,
       // Approved: from here on the journal records what changes.

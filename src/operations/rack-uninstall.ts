@@ -1,6 +1,7 @@
 import { removeBuildLeftovers } from "../steps/build-cleanup.js";
-import { emptyZoneBeforeUninstall } from "../steps/zone-emptying.js";
+import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../steps/zone-emptying.js";
 import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { stopOwnedTasks } from "../steps/task-stopping.js";
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { describeStack, listApps, type StackInfo } from "../aws/stacks.js";
@@ -8,6 +9,7 @@ import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";
 import { findCaKey } from "../aws/kms.js";
 import { rackCertificates } from "../aws/acm.js";
+import { deleteRackAppEnvironments } from "../aws/app-leftovers.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
 import { KIND_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
 import type { ResourceChange } from "../plan/model.js";
@@ -18,6 +20,7 @@ import { operationPort } from "../steps/review.js";
 import { azCountOf, rackInfo } from "../steps/resolve.js";
 import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
+import { rackWaitCommand } from "../steps/wait.js";
 import { releaseStagingBucket } from "../steps/staging-bucket.js";
 
 /** What EC2 refuses to delete while network interfaces use it ("has dependencies"). */
@@ -27,8 +30,9 @@ const OPERATION = "rack uninstall";
 
 /**
  * `racknet rack uninstall NAME`: refused while the rack has apps; otherwise, under the rack's
- * lock and journal, the plan (every resource goes), the go-ahead, leftover template uploads
- * removed (a bucket that is not empty cannot be deleted), the stack deleted, then the rack's
+ * lock and journal, the plan (every resource goes), the go-ahead, the tasks still running in
+ * its cluster stopped, leftover template uploads removed (a bucket that is not empty cannot be
+ * deleted), the stack deleted, then the rack's
  * CA, certificates and the CA's KMS key. A rack whose stack never got created (an install
  * stopped before it, or one whose own clean-up was cut short) still has those: they are
  * found by name, tag and alias and removed the same way. The last rack of the region also
@@ -54,7 +58,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     key: name,
     command: `racknet rack uninstall ${name}`,
     supersedes: ["rack install", "rack params set"],
-    steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, ...rackCaRemovalSteps(name)],
+    steps: [{ id: "stack", what: `stack ${rackStackName(name)}` }, { id: "app-environments", what: `what apps left under /racknet/${name}/apps/ in SSM Parameter Store` }, ...rackCaRemovalSteps(name)],
   };
   // The plan that was shown goes in the --json result, a dry run's too.
   let shown: PlanJson | undefined;
@@ -63,6 +67,13 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     shown = deletion.plan;
     if (deletion.outcome === "dry-run") return;
     await journal.done("stack");
+    if (!journal.isDone("app-environments")) {
+      await journal.start("app-environments");
+      const left = await deleteRackAppEnvironments(await context.aws.ssm(), name);
+      if (left.deleted.length > 0) context.printer.step(`deleted ${left.deleted.length} stored environment value(s) apps left under /racknet/${name}/apps/`);
+      if (left.kept.length > 0) context.printer.warn(`kept ${left.kept.join(", ")}: not tagged as rack ${name}'s, so racknet did not store them`);
+      await journal.done("app-environments");
+    }
     await removeRackCa(context, name, journal);
     await releaseStagingBucket(context);
   });
@@ -80,12 +91,16 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
   });
   const outcome = await deleteStack(context.aws, rackStackName(name), {
     port,
-    followCommand: "racknet racks",
+    followCommand: rackWaitCommand(name),
     what: `rack ${name}`,
     beforeExecute: async () => {
       await beforeExecute();
+      // What would stop the deletion half way: records someone else wrote in the rack's zones
+      // (refused before anything changes), tasks still running in the cluster (ECS refuses to
+      // delete it), records racknet wrote in the private zone, tasks' network interfaces.
+      await refuseZonesHeldByOthers(context, rack);
+      await stopOwnedTasks(context, rack, { kind: "rack" }, `racknet rack uninstall ${name}`);
       await removeBuildLeftovers(context, name, bucket);
-      // What would stop the deletion half way: records racknet wrote in the private zone, tasks' network interfaces.
       await emptyZoneBeforeUninstall(context, rack);
       await waitForSubnetsToEmpty(context, rack, "vpc");
       if (!bucket) return;

@@ -1,4 +1,4 @@
-import { coveredBy, formatBlock, isPublicRange, parseCidr, type Block } from "../rack/cidr.js";
+import { coveredBy, formatBlock, isPublicRange, parseCidr, rangeCoveredBy, type Block } from "../rack/cidr.js";
 import { RackParam, isOn, type RackParams } from "../rack/params.js";
 import type { ExposedApp, ExposedService, ExposureModel, ServiceReach, Widening } from "./exposure-model.js";
 import type { ResourceChange } from "./model.js";
@@ -117,11 +117,7 @@ function serviceWidenings(subject: string, before: ExposedService, after: Expose
 function whitelistWidening(before: readonly string[] | undefined, after: readonly string[] | undefined): string | undefined {
   if (before === undefined) return undefined;
   if (after === undefined) return `its whitelist (${before.join(", ")}) is removed`;
-  const was = before.flatMap((cidr) => blockOf(cidr));
-  const added = after.filter((cidr) => {
-    const block = parseCidr(cidr);
-    return block === undefined || !coveredBy(block, was);
-  });
+  const added = after.filter((cidr) => !rangeCoveredBy(cidr, before));
   return added.length > 0 ? `its whitelist admits ${added.join(", ")} too` : undefined;
 }
 

@@ -24,6 +24,8 @@ export interface ResourceChange {
    */
   beforeContext?: string;
   afterContext?: string;
+  /** A Modify's changed properties (or attributes: Tags, Metadata), by name, from the change's details; absent where none are given. */
+  properties?: string[];
 }
 
 /** What a resource holds that a removal or replacement would lose. */
@@ -49,11 +51,15 @@ export interface PlanRow {
   replacement: string;
   /** A replacement or removal the user must see before saying yes (SPEC section 4). */
   dangerous: boolean;
+  /** What a Modify changes, by property name (`DesiredCount`, `ContainerDefinitions`); absent when CloudFormation does not say. */
+  properties?: string[];
 }
 
 export interface Plan {
   /** Section "changes": one row per resource change. */
   rows: PlanRow[];
+  /** App plans: the services whose running tasks are replaced (a rolling deployment), by name; absent where the caller did not name services. */
+  rolls?: string[];
   /** Section "destroys or replaces": what holds data, identity or running work and goes or is recreated. */
   destroysOrReplaces: DestroyItem[];
   /** Section "widens exposure": who can reach what already exists, widened. */

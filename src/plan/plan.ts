@@ -25,6 +25,8 @@ export interface PlanInput {
    * listed whether or not the change set lists it, in the caller's words where it does.
    */
   destroys?: readonly DestroyItem[];
+  /** App plans: the service each ECS service's and task definition's logical id belongs to, so the plan names the services that roll. */
+  services?: Readonly<Record<string, string>>;
 }
 
 export function buildPlan(changes: readonly ResourceChange[], input: PlanInput): Plan {
@@ -39,8 +41,10 @@ export function buildPlan(changes: readonly ResourceChange[], input: PlanInput):
   const rows = changes.map((change) => toRow(change, dangerous));
   const widens = input.exposure ? classifyBroadening(input.exposure.before, input.exposure.after, changes, { stackExists: input.exposure.stackExists ?? true }) : [];
   const sentences = [...natSentences(changes, input.region), ...endpointSentences(changes), ...serviceSentences(changes), ...(input.notes ?? [])];
+  const rolls = input.services ? rollingServices(changes, input.services) : undefined;
   return {
     rows,
+    ...(rolls ? { rolls } : {}),
     destroysOrReplaces: destroys,
     widensExposure: widens,
     ...(input.cost ? { cost: input.cost } : {}),
@@ -52,6 +56,7 @@ export function buildPlan(changes: readonly ResourceChange[], input: PlanInput):
 /** The plan under its section names, for `--json`. */
 export interface PlanJson {
   changes: PlanRow[];
+  rolls?: string[];
   destroysOrReplaces: DestroyItem[];
   widensExposure: Widening[];
   cost?: PlanCost;
@@ -61,6 +66,7 @@ export interface PlanJson {
 export function planJson(plan: Plan): PlanJson {
   return {
     changes: plan.rows,
+    ...(plan.rolls ? { rolls: plan.rolls } : {}),
     destroysOrReplaces: plan.destroysOrReplaces,
     widensExposure: plan.widensExposure,
     ...(plan.cost ? { cost: plan.cost } : {}),
@@ -69,7 +75,14 @@ export function planJson(plan: Plan): PlanJson {
 }
 
 function toRow(change: ResourceChange, dangerous: ReadonlySet<string>): PlanRow {
-  return { action: change.action, logicalId: change.logicalId, resourceType: change.resourceType, replacement: replacementWord(change), dangerous: dangerous.has(change.logicalId) };
+  return {
+    action: change.action,
+    logicalId: change.logicalId,
+    resourceType: change.resourceType,
+    replacement: replacementWord(change),
+    dangerous: dangerous.has(change.logicalId),
+    ...(change.properties && change.properties.length > 0 ? { properties: change.properties } : {}),
+  };
 }
 
 function replacementWord(change: ResourceChange): string {
@@ -108,11 +121,28 @@ function endpointSentences(changes: readonly ResourceChange[]): string[] {
   ];
 }
 
+/** Changing only these, an ECS service keeps its tasks: it starts or stops some, it does not replace them. */
+const IN_PLACE_SERVICE_PROPERTIES = new Set(["DesiredCount", "Tags"]);
+
+function rolls(change: ResourceChange): boolean {
+  if (change.resourceType === "AWS::ECS::TaskDefinition") return change.action === "Modify";
+  if (change.resourceType !== "AWS::ECS::Service" || change.action !== "Modify") return false;
+  return !change.properties || change.properties.some((property) => !IN_PLACE_SERVICE_PROPERTIES.has(property));
+}
+
+/** The services whose tasks are replaced (a new task definition, or a change an ECS deployment makes), by name, in the plan's order. */
+function rollingServices(changes: readonly ResourceChange[], services: Readonly<Record<string, string>>): string[] {
+  const names = changes.filter(rolls).map((change) => services[change.logicalId]);
+  return [...new Set(names.filter((name): name is string => name !== undefined))];
+}
+
 function serviceSentences(changes: readonly ResourceChange[]): string[] {
   const services = (action: string) =>
     changes.filter((change) => change.resourceType === "AWS::ECS::Service" && change.action === action).map((change) => change.logicalId);
   const sentences: string[] = [];
-  const updated = services("Modify");
+  const counted = changes.filter((change) => change.resourceType === "AWS::ECS::Service" && change.action === "Modify" && !rolls(change)).map((change) => change.logicalId);
+  if (counted.length > 0) sentences.push(`services will change their number of tasks, without replacing the running ones: ${counted.join(", ")}`);
+  const updated = services("Modify").filter((logicalId) => !counted.includes(logicalId));
   const added = services("Add");
   const removed = services("Remove");
   if (updated.length > 0) sentences.push(`services will roll (new tasks start before old ones stop): ${updated.join(", ")}`);

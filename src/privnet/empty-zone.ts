@@ -19,11 +19,16 @@ export interface ZoneEmptyingPlan {
 
 const isApex = (name: string, zoneName: string) => name.replace(/\.$/, "") === zoneName.replace(/\.$/, "");
 
+/** The zone's own SOA or NS record at its apex: what Route 53 lets a zone keep when it is deleted. */
+export function isZoneApexRecord(set: Pick<Route53RecordSetShape, "Name" | "Type">, zoneName: string): boolean {
+  return isApex(set.Name ?? "", zoneName) && (set.Type === "SOA" || set.Type === "NS");
+}
+
 export function planZoneEmptying(zoneName: string, records: readonly Route53RecordSetShape[]): ZoneEmptyingPlan {
   const deletions: RecordChange[] = [];
   const foreign: string[] = [];
   for (const set of records) {
-    if (isApex(set.Name ?? "", zoneName) && (set.Type === "SOA" || set.Type === "NS")) continue;
+    if (isZoneApexRecord(set, zoneName)) continue;
     const record = zoneRecord(set);
     if (record && (record.type === "A" || record.type === "TXT")) deletions.push({ action: "DELETE", record });
     else foreign.push(`${set.Name ?? "?"} ${set.Type ?? "?"}`);

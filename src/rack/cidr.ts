@@ -1,7 +1,9 @@
 /**
  * IPv4 CIDR arithmetic and the address ranges racknet treats specially. Pure.
  * Addresses are unsigned 32-bit numbers; a block is its network address and prefix.
+ * Whitelists also hold IPv6 ranges: `rangeCoveredBy` compares both families.
  */
+import { BlockList, isIP } from "node:net";
 
 export interface Block {
   network: number;
@@ -37,6 +39,32 @@ export function blocksOverlap(a: Block, b: Block): boolean {
 }
 
 /** True when `inner` lies inside one of `outers` (blocks never partly overlap, so one is enough). */
+/**
+ * Whether every address of `inner` (IPv4 or IPv6 CIDR text, as a whitelist holds them) is in
+ * one of `outers`: an outer range of the same family, no longer a prefix, that holds inner's
+ * first address. False for text that is no range, so anything unreadable counts as new.
+ */
+export function rangeCoveredBy(inner: string, outers: readonly string[]): boolean {
+  const range = readRange(inner);
+  if (!range) return false;
+  return outers.some((text) => {
+    const outer = readRange(text);
+    if (!outer || outer.family !== range.family || outer.prefix > range.prefix) return false;
+    const list = new BlockList();
+    list.addSubnet(outer.address, outer.prefix, outer.family);
+    return list.check(range.address, range.family);
+  });
+}
+
+function readRange(text: string): { address: string; prefix: number; family: "ipv4" | "ipv6" } | undefined {
+  const [address = "", prefixText, ...rest] = text.trim().split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return undefined;
+  const family = version === 4 ? "ipv4" : "ipv6";
+  const prefix = prefixText === undefined ? (version === 4 ? 32 : 128) : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  return Number.isInteger(prefix) && prefix <= (version === 4 ? 32 : 128) ? { address, prefix, family } : undefined;
+}
+
 export function coveredBy(inner: Block, outers: readonly Block[]): boolean {
   return outers.some((outer) => blockContains(outer, inner));
 }

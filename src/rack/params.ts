@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
 
@@ -211,6 +212,9 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       const lower = value.toLowerCase().replace(/\.$/, "");
       const labels = lower.split(".");
       const valid = lower.length <= 200 && labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
+      if (valid && isIP(lower) !== 0) return { problem: `${spec.name}: "${raw}" is an IP address, not a domain name`, fix: `${spec.name}=apps.example.com (a name you own, for the certificates and DNS records)` };
+      // No top-level domain is all digits (RFC 3696 section 2), so a public certificate could never name it.
+      if (valid && /^\d+$/.test(labels.at(-1) ?? "")) return { problem: `${spec.name}: "${raw}" ends in a top-level label that is a number, which no domain has`, fix: `${spec.name}=apps.example.com` };
       return valid ? { value: lower } : { problem: `${spec.name}: "${raw}" is not a host name`, fix: `${spec.name}=apps.example.com` };
     }
   }

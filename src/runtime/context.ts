@@ -1,7 +1,8 @@
 import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
-import { UserError, type ExitCode } from "../core/errors.js";
+import { UsageError, UserError, type ExitCode } from "../core/errors.js";
+import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import type { RequireApproval } from "../plan/approval.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
@@ -49,9 +50,9 @@ export function createContext(options: GlobalOptions): Context {
   const aws = new AwsClients({
     region: options.region,
     profile: options.profile,
-    onCall: (operation) => {
+    onCall: (operation, asked) => {
       calls += 1;
-      printer.debug(`aws ${operation} (+${Math.round(performance.now())} ms)`);
+      printer.debug(`aws ${operation}${asked ? ` ${asked}` : ""} (+${Math.round(performance.now())} ms)`);
     },
   });
   return {
@@ -78,13 +79,31 @@ function settleCredentialSources(flagProfile: string | undefined, printer: Print
   delete env.AWS_SESSION_TOKEN;
 }
 
-/** The app name: -a, else the current directory's name, as Convox does. */
+/** The app name: -a, else the current directory's name, as Convox does; a valid name or a usage error. */
 export function appName(options: GlobalOptions, cwd = process.cwd()): string {
-  if (options.app) return options.app;
+  if (options.app) return checkedName("app", options.app);
   const base = cwd.split(/[\\/]/).filter(Boolean).at(-1) ?? "";
-  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
-  if (!/^[a-z]/.test(name)) {
-    throw new UserError(`cannot derive an app name from the directory "${base}"`, { fix: "pass -a APP" });
+  const name = base.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-").replace(/^-+|-+$/g, "");
+  if (!/^[a-z]/.test(name) || nameProblem("app", name, APP_NAME_MAX)) {
+    throw new UserError(`cannot derive an app name from the directory "${base}"`, { fix: "pass -a APP (lowercase letters, digits and dashes, starting with a letter)" });
   }
   return name;
+}
+
+/**
+ * -a and -r (or RACKNET_RACK), checked once for every command before any AWS call: a name
+ * becomes a stack name, an SSM path and a DNS label, so `-a a/b` would reach another app's
+ * parameters (`/racknet/<rack>/apps/a/b/...`).
+ */
+export function checkNameOptions(options: GlobalOptions): void {
+  if (options.app !== undefined) checkedName("app", options.app);
+  if (options.rack !== undefined) checkedName("rack", options.rack);
+}
+
+/** An app or rack name as given, or a usage error saying what a name may hold (the name shown escaped). */
+export function checkedName(kind: "app" | "rack", name: string): string {
+  const problem = nameProblem(kind, name, kind === "app" ? APP_NAME_MAX : RACK_NAME_MAX);
+  if (!problem) return name;
+  const flag = kind === "app" ? "-a APP" : "-r RACK (or RACKNET_RACK)";
+  throw new UsageError(`${kind} name ${JSON.stringify(name.slice(0, 64))} is not a name racknet uses: it ${problem.slice(`${kind} name "${name}" `.length)}`, { fix: `pass ${flag} with lowercase letters, digits and dashes, starting with a letter (at most ${kind === "app" ? APP_NAME_MAX : RACK_NAME_MAX} characters)` });
 }

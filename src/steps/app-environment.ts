@@ -1,10 +1,9 @@
 /**
  * The app environment at deploy: what `racknet env set` stored, convox.yml's defaults, and
  * which SSM parameter each container reads. Values never reach a template; the template
- * gets the parameters' names and an `EnvironmentVersion` that changes whenever a value a
- * container reads changes (so a new value rolls out as a new task definition).
+ * gets the parameters' names and their versions, as a digest per task definition that
+ * changes whenever a value it reads changes (src/templates/app-environment.ts).
  */
-import { createHash } from "node:crypto";
 import { ValidationErrors } from "../core/errors.js";
 import { deleteParameters, readAppParameters, writeSecret, type StoredParameter } from "../aws/app-environment.js";
 import { resolveEnvironment, type ResolvedEnvironment } from "../manifest/environment.js";
@@ -14,8 +13,8 @@ import type { Context } from "../runtime/context.js";
 
 export interface PreparedEnvironment {
   resolved: ResolvedEnvironment;
-  /** A digest of the names and versions (never the values) of every parameter a container reads, as they will be. */
-  version: string;
+  /** Every parameter's version as it will be after the deploy's writes (never a value). */
+  versions: ReadonlyMap<string, number>;
   /** How many defaults the deploy writes, and how many stale ones it removes. */
   writes: number;
   deletes: number;
@@ -40,7 +39,7 @@ export async function prepareEnvironment(context: Context, rack: string, app: st
   for (const [name] of toWrite) versions.set(name, (versions.get(name) ?? 0) + 1);
   return {
     resolved,
-    version: environmentVersion(resolved, versions),
+    versions,
     writes: toWrite.length,
     deletes: toDelete.length,
     apply: async () => {
@@ -58,13 +57,22 @@ export function storedEnvironment(parameters: ReadonlyMap<string, StoredParamete
   return stored;
 }
 
-/** The digest the template carries: the parameter names each service reads and their versions, sorted. */
-export function environmentVersion(resolved: ResolvedEnvironment, versions: ReadonlyMap<string, number>): string {
-  return versionOf(Object.values(resolved.services).flatMap((service) => Object.values(service.secrets)), versions);
+/** A default from convox.yml (`NAME=value`), as the last deploy stored it for a service. */
+export interface StoredDefault {
+  name: string;
+  service: string;
+  value: string;
 }
 
-/** Names and versions of the parameters read, never their values: a digest that changes when any read value does. */
-export function versionOf(read: readonly string[], versions: ReadonlyMap<string, number>): string {
-  const lines = [...new Set(read)].sort().map((name) => `${name}@${versions.get(name) ?? 0}`);
-  return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16);
+/** The manifest's defaults the last deploy stored, for the names the app environment does not set (a set value wins). */
+export function storedDefaults(parameters: ReadonlyMap<string, StoredParameter>, rack: string, app: string): StoredDefault[] {
+  const prefix = `${appEnvironmentPath(rack, app)}defaults/`;
+  const set = storedEnvironment(parameters, rack, app);
+  const defaults: StoredDefault[] = [];
+  for (const [name, parameter] of parameters) {
+    if (!name.startsWith(prefix)) continue;
+    const [service, variable] = name.slice(prefix.length).split("/");
+    if (service && variable && set[variable] === undefined) defaults.push({ name: variable, service, value: parameter.value });
+  }
+  return defaults.sort((a, b) => a.name.localeCompare(b.name) || a.service.localeCompare(b.service));
 }

@@ -3,6 +3,7 @@ import { operationPort } from "./review.js";
 import type { AppInfo } from "../aws/stacks.js";
 import type { RackInfo } from "./resolve.js";
 import { deployStack } from "../aws/changeset/deploy.js";
+import { appWaitCommand } from "./wait.js";
 
 /**
  * The rack facts an app stack takes as parameters, by parameter name: the rack's Outputs
@@ -63,7 +64,7 @@ export async function syncAppWithRack(context: Context, rack: RackInfo, app: App
   const outcome = await deployStack(
     context.aws,
     { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-    { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: `racknet apps info ${app.app} -r ${rack.rack}`, removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+    { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: appWaitCommand(app.app, rack.rack), removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
   );
   // moto (and a stack someone changed by hand) may answer "no changes": the app has the facts all the same.
   if (outcome.kind === "no-changes") return { app: app.app, outcome: "unchanged", changed: [] };

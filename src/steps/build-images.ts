@@ -75,21 +75,20 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   }
   const ssm = await context.aws.ssm();
   const stored = await readAppParameters(ssm, rack.rack, app);
-  const secrets: string[] = [];
   const appDir = await realpath(dirname(resolve(manifest.file)));
   const plan = await planBuilds({
     appDir,
+    manifestFile: await realpath(resolve(manifest.file)),
     services: inputs,
+    // The build reads the value from Parameter Store itself, and CodeBuild hides such strings
+    // in its logs (docs/build.md): racknet passes only the parameter's name and version.
     resolveFromEnvironment: (name) => {
       const parameterName = appEnvironmentParameter(rack.rack, app, name);
       const found = stored.get(parameterName);
       if (!found) return undefined;
-      secrets.push(found.value);
       return { parameterName, fingerprint: String(found.version) };
     },
   });
-  // A build's log may echo a build arg: never in clear on the terminal.
-  context.printer.conceal(secrets);
 
   const ecr = await context.aws.ecr();
   const owner = { rack: rack.rack, app };

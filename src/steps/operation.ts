@@ -58,6 +58,7 @@ export async function runOperation<T, R = undefined>(context: Context, scope: Jo
   const lock = await (options.lock ?? takeLock(context, scope, plan));
   const ctrlC = new CtrlCWatch();
   let journal: Journal | undefined;
+  let resumedRun = false;
   try {
     // With the lock taken, one round trip: the crossing lock, the journal, the change sets a
     // dead run may have left (found now, deleted only once no crossing operation holds them),
@@ -71,6 +72,7 @@ export async function runOperation<T, R = undefined>(context: Context, scope: Jo
     if (previous) refuseOtherUnfinished(scope, previous, plan);
     await clearLeftovers(context, leftovers);
     const resumed = previous && previous.operation === plan.operation && previous.key === plan.key ? previous : undefined;
+    resumedRun = resumed !== undefined;
     journal = Journal.open(context, scope, plan, { resumed, existing: previous !== undefined, persist: !dryRun, beforeStep: (next) => ctrlC.check(next) });
     const done = journal.record.steps.filter((step) => step.state === "done").length;
     if (resumed && !dryRun) context.printer.step(`finishing racknet ${plan.operation} ${plan.key}, stopped ${resumed.updatedAt}: ${done} of ${journal.record.steps.length} step(s) were done`);
@@ -80,7 +82,7 @@ export async function runOperation<T, R = undefined>(context: Context, scope: Jo
     if (ctrlC.pressed) context.printer.warn(`Ctrl-C came during the last step, which completed: racknet ${plan.operation} ${plan.key} is done, nothing is left to finish`);
     return result;
   } catch (error) {
-    throw journal ? await stopHere(journal, error) : error;
+    throw journal ? await stopHere(journal, error, resumedRun) : error;
   } finally {
     ctrlC.dispose();
     await lock?.release();
@@ -103,10 +105,11 @@ function refuseOtherUnfinished(scope: JournalScope, previous: JournalRecord, pla
  * changed, or the only step left is the one AWS carries on by itself (Ctrl-C while it runs,
  * nothing after it), there is nothing to finish: the journal goes and the error is left as it was.
  */
-async function stopHere(journal: Journal, error: unknown): Promise<unknown> {
+async function stopHere(journal: Journal, error: unknown, resumed: boolean): Promise<unknown> {
   const stillRunning = error instanceof Interrupted && /continues in AWS/.test(error.message);
   // The step that was running when the error came rolled back, unless AWS still carries it on.
-  const changed = journal.record.steps.some((step) => step.state === "done") || (stillRunning && anythingDone(journal.record));
+  // A resumed run keeps what an earlier run started: a refusal before its first step loses nothing of it.
+  const changed = journal.record.steps.some((step) => step.state === "done") || ((stillRunning || resumed) && anythingDone(journal.record));
   const leftForRacknet = journal.record.steps.some((step) => step.state === "pending" || step.state === "failed" || (step.state === "running" && !stillRunning));
   if (!changed || !leftForRacknet) {
     await journal.finish().catch(() => undefined);

@@ -4,7 +4,7 @@ import { describeStack, listRacks, type AppInfo, type StackInfo } from "../aws/s
 import { fromCfnParameters, type DerivedParams, type RackParams } from "../rack/params.js";
 import { subnetZones } from "../aws/zones.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
-import type { Context } from "../runtime/context.js";
+import { checkedName, type Context } from "../runtime/context.js";
 
 /** A deployed rack: its stack, its outputs by name, and its parameters read back once. */
 export interface RackInfo extends StackInfo {
@@ -69,6 +69,7 @@ export async function resolveRack(context: Context): Promise<RackInfo> {
 
 /** The app's stack on the rack; a clear error when there is none, or when the stack is not this app's. */
 export async function resolveApp(context: Context, rack: RackInfo, app: string): Promise<AppInfo> {
+  checkedName("app", app);
   const found = await findApp(context, rack, app);
   if (!found) {
     throw new UserError(`app "${app}" not found on rack ${rack.rack}`, {

@@ -24,6 +24,8 @@ export interface ReviewExtras {
   cost?: PlanCost;
   /** What goes that the models know of (NAT gateways NatGateways removes), whether or not the change set lists it. */
   destroys?: PlanInput["destroys"];
+  /** App plans: logical id → service name, for the services that roll (PlanInput.services). */
+  services?: PlanInput["services"];
   /** `apps delete`, `rack uninstall`: destroying is what was asked for, so their own yes is enough. */
   destructiveByName?: boolean;
   approval?: Approval;
@@ -54,6 +56,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
         ...(extras.exposure ? { exposure: extras.exposure } : {}),
         ...(extras.cost ? { cost: extras.cost } : {}),
         ...(extras.destroys ? { destroys: extras.destroys } : {}),
+        ...(extras.services ? { services: extras.services } : {}),
       });
       plans.push(plan);
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });

@@ -9,6 +9,7 @@
 import { UserError } from "../core/errors.js";
 import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
+import { Waiting } from "../ui/waiting.js";
 import type { RackInfo } from "./resolve.js";
 
 export interface ReleasePacing {
@@ -28,8 +29,8 @@ export const DEFAULT_RELEASE_PACING: ReleasePacing = {
 export type ReleaseScope = "private-subnets" | "vpc";
 
 /**
- * Waits, with a progress line naming what still holds the subnets whenever that changes,
- * until none of those interfaces is left; past the timeout refuses (nothing deleted) naming
+ * Waits, with a sign of life naming what still holds the subnets (a spinner on a terminal; in
+ * CI a line whenever that changes and a heartbeat), until none of those interfaces is left; past the timeout refuses (nothing deleted) naming
  * each one: id, subnet, description, requester, status. The interfaces of the stack's own
  * load balancers and NAT gateways go with the stack, in its order; those of a load balancer
  * that is gone (ELB releases them asynchronously after it is deleted) are waited for.
@@ -43,22 +44,30 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
   const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
   const stays = (holder: SubnetHolder) => !afterDeletion && goesWithTheStack(holder, balancers);
   let waited = 0;
-  let shown = "";
-  for (;;) {
-    const holders = (await networkInterfaces(ec2, where)).filter((holder) => !stays(holder));
-    if (holders.length === 0) {
-      if (shown) context.printer.step(`no network interface holds ${subnets} any more`);
-      return;
+  let waiting: Waiting | undefined;
+  try {
+    for (;;) {
+      const holders = (await networkInterfaces(ec2, where)).filter((holder) => !stays(holder));
+      if (holders.length === 0) {
+        if (waiting) context.printer.step(`no network interface holds ${subnets} any more`);
+        return;
+      }
+      if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
+      const label = `waiting for ${holders.length === 1 ? "1 network interface" : `${holders.length} network interfaces`} to leave ${subnets}: ${holdersInShort(holders)} (up to ${Math.round(pacing.timeoutMs / 60_000)} min)`;
+      if (waiting) waiting.update(label);
+      else waiting = new Waiting(context.printer, label).start();
+      await pacing.sleep(pacing.pollMs);
+      waited += pacing.pollMs;
     }
-    if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
-    const named = holders.map(holderName).join(", ");
-    if (named !== shown) {
-      context.printer.step(`waiting for ${holders.length} network interface(s) to leave ${subnets}: ${named} (up to ${Math.round(pacing.timeoutMs / 60_000)} min)`);
-      shown = named;
-    }
-    await pacing.sleep(pacing.pollMs);
-    waited += pacing.pollMs;
+  } finally {
+    waiting?.end();
   }
+}
+
+/** The holders by name, the first few: `eni-1 (an ECS task's), eni-2 (Lambda function resize) and 3 more`. */
+function holdersInShort(holders: readonly SubnetHolder[]): string {
+  const named = holders.slice(0, 3).map(holderName).join(", ");
+  return holders.length > 3 ? `${named} and ${holders.length - 3} more` : named;
 }
 
 function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder[], timeoutMs: number): UserError {

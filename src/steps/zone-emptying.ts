@@ -5,8 +5,9 @@
  * sync function that removes the names of stopped containers goes with the stack.
  */
 import { UserError } from "../core/errors.js";
-import { emptyPrivateNetworkZone, planZoneEmptying } from "../privnet/empty-zone.js";
+import { emptyPrivateNetworkZone, isZoneApexRecord, planZoneEmptying } from "../privnet/empty-zone.js";
 import { privateNetworkIoFor } from "../aws/privnet-cli.js";
+import { zoneRecordSets } from "../aws/hosted-zones.js";
 import type { Context } from "../runtime/context.js";
 import { privateNetworkTarget } from "./private-network.js";
 import type { RackInfo } from "./resolve.js";
@@ -36,4 +37,34 @@ export async function emptyZoneBeforeUninstall(context: Context, rack: RackInfo)
   }
   if (deleted > 0) context.printer.step(`removed ${deleted} private-network name(s) from ${target.zoneName}`);
   return { deleted };
+}
+
+/**
+ * Before anything is stopped or deleted: the rack's other zones (`<rack>.convox`, the router's)
+ * hold no record of the rack's own stack (the apps' records go with the apps), so any record
+ * other than their SOA and NS was written by someone else, and would stop the deletion half
+ * way with HostedZoneNotEmpty. Refused naming each; racknet does not delete what it did not
+ * write. The private-network zone is read too: what racknet never writes there is refused now,
+ * before its own records are emptied.
+ */
+export async function refuseZonesHeldByOthers(context: Context, rack: RackInfo): Promise<void> {
+  const outputs = rack.rackOutputs;
+  const zones = [outputs.RackZoneId, outputs.RouterZoneId].filter((id): id is string => Boolean(id));
+  const route53 = await context.aws.route53();
+  const held = await Promise.all(
+    zones.map(async (zoneId) => {
+      const records = await zoneRecordSets(route53, zoneId);
+      const apex = records.find((record) => record.Type === "SOA")?.Name ?? "";
+      return records.filter((record) => !isZoneApexRecord(record, apex)).map((record) => `${record.Name ?? "?"} ${record.Type ?? "?"} (zone ${zoneId})`);
+    }),
+  );
+  const foreign = held.flat();
+  if (outputs.PrivateNetworkZoneId && outputs.Cluster) {
+    const target = privateNetworkTarget(rack);
+    foreign.push(...planZoneEmptying(target.zoneName, await zoneRecordSets(route53, target.zoneId)).foreign.map((record) => `${record} (zone ${target.zoneId})`));
+  }
+  if (foreign.length === 0) return;
+  throw new UserError(`the hosted zones of rack ${rack.rack} hold records racknet did not write, so CloudFormation could not delete them; nothing was stopped or deleted: ${foreign.join(", ")}`, {
+    fix: `delete them (aws route53 change-resource-record-sets --hosted-zone-id ZONE ...), then run \`racknet rack uninstall ${rack.rack}\` again`,
+  });
 }

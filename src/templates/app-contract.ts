@@ -19,11 +19,6 @@ export const AppParameter = {
   RackCaCert: "RackCaCert",
   /** The rack's Domain parameter: external services answer at `<service>.<app>.<Domain>`. */
   Domain: "Domain",
-  /**
-   * A digest of the names and versions of the SSM parameters the containers read (never their
-   * values): a new value makes a new task definition, so `racknet env set` rolls it out.
-   */
-  EnvironmentVersion: "EnvironmentVersion",
 } as const;
 
 /**
@@ -41,7 +36,7 @@ const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurity
 export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
-export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.EnvironmentVersion] as const;
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain] as const;
 
 /** `my-api` → `MyApi`: the service's part of every logical id and output name. */
 export function logicalName(service: string): string {
@@ -50,6 +45,11 @@ export function logicalName(service: string): string {
     .filter(Boolean)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join("");
+}
+
+/** Each service's ECS service and task definition, by logical id → the service's name (for the plan's words). */
+export function serviceLogicalIds(services: readonly string[]): Record<string, string> {
+  return Object.fromEntries(services.flatMap((service) => [`${logicalName(service)}Service`, `${logicalName(service)}TaskDefinition`].map((id) => [id, service])));
 }
 
 export function kindName(kind: EndpointKind): "External" | "Internal" | "Router" {

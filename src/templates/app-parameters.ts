@@ -36,7 +36,6 @@ export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Pa
     }
   }
   if (kinds.has("external")) parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
-  parameters[AppParameter.EnvironmentVersion] = text("Names and versions of the SSM parameters the containers read, as a digest (never their values)", { Default: "" });
   return parameters;
 }
 

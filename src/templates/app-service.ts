@@ -35,8 +35,6 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
     Image: image,
     Essential: true,
     Environment: Object.entries(plain).map(([Name, Value]) => ({ Name, Value })),
-    // A new environment value is a new task definition, so the service rolls to it.
-    DockerLabels: { "racknet.environment-version": ref(AppParameter.EnvironmentVersion) },
     LogConfiguration: {
       LogDriver: "awslogs",
       Options: { "awslogs-group": ref(AppParameter.LogGroup), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": app },

@@ -54,7 +54,11 @@ export function timerSchedule(timer: Timer): Resource {
   };
 }
 
-export function schedulerRole(rack: string, app: string): Resource {
+/**
+ * RunTask on exactly the app's timers' task definitions (any revision): a family prefix
+ * (`<rack>-<app>-timer-*`) would also match an app named `<app>-timer-...`.
+ */
+export function schedulerRole(rack: string, app: string, timers: readonly string[]): Resource {
   return {
     Type: "AWS::IAM::Role",
     Properties: {
@@ -72,7 +76,7 @@ export function schedulerRole(rack: string, app: string): Resource {
               {
                 Effect: "Allow",
                 Action: "ecs:RunTask",
-                Resource: sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/${timerFamily(rack, app, "*")}`),
+                Resource: timers.map((timer) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/${timerFamily(rack, app, timer)}:*`)),
                 Condition: { ArnEquals: { "ecs:cluster": CLUSTER_ARN } },
               },
               { Effect: "Allow", Action: "iam:PassRole", Resource: getAtt(EXECUTION_ROLE, "Arn") },

@@ -19,6 +19,7 @@ import { ecsService, taskDefinition } from "./app-service.js";
 import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefinition } from "./app-timers.js";
 import { type Json, type Template, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
 import type { RackOutputs } from "./rack-contract.js";
+import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
 
 export { appParameters, type AppParameterExtras } from "./app-parameters.js";
 
@@ -33,6 +34,11 @@ export interface AppStackInput {
   images?: Readonly<Record<string, string>>;
   /** Which SSM parameter holds each variable of each service (`resolveEnvironment(...).services`); a service absent here gets none. */
   environment?: Readonly<Record<string, ServiceEnvironment>>;
+  /**
+   * The versions of the SSM parameters the containers read, as they will be after the deploy:
+   * each task definition's label is a digest of its own (app-environment.ts). Absent: all 0.
+   */
+  parameterVersions?: ReadonlyMap<string, number>;
   /** When given, checked against CloudFormation's parameter size limit (it travels as RackCaCert). */
   caCertPem?: string;
   /** More variables for every container (values may be intrinsics such as the stack id); never secrets. */
@@ -64,7 +70,7 @@ export function renderAppStack(input: AppStackInput): RenderedAppStack {
 
 /** The app template alone (what `renderAppStack` renders and measures). */
 export function appTemplate(input: AppStackInput): Template {
-  return buildTemplate(input);
+  return withEnvironmentVersions(buildTemplate(input), environmentDigest(input.parameterVersions ?? new Map())).template;
 }
 
 function usedKinds(manifest: Manifest): Set<EndpointKind> {
@@ -89,7 +95,7 @@ function buildTemplate(input: AppStackInput): Template {
   };
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
   if (manifest.timers.length > 0) {
-    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app);
+    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name));
     for (const timer of manifest.timers) {
       const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
       if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);

@@ -59,6 +59,16 @@ export class ActivityBoard {
     return Math.max(this.planned, this.resources.size);
   }
 
+  /** Where each resource seen is, for the ETA (src/plan/eta.ts). */
+  progress(now: number): Map<string, { logicalId: string; runningMs?: number; settled: boolean }> {
+    return new Map(
+      [...this.resources.values()].map((resource) => [
+        resource.logicalId,
+        { logicalId: resource.logicalId, settled: isSettled(resource.status), ...(resource.since !== undefined && !isSettled(resource.status) ? { runningMs: now - resource.since } : {}) },
+      ]),
+    );
+  }
+
   /** Resources still in progress, the longest-running first (a NAT gateway stays at the top). */
   inProgress(): Array<ResourceProgress & { since: number }> {
     return [...this.resources.values()]

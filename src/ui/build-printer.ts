@@ -1,5 +1,6 @@
 import type { BuildEvent, BuildListener } from "../build/events.js";
 import type { Printer } from "./printer.js";
+import { Waiting } from "./waiting.js";
 
 /**
  * Renders what the build edge reports (src/build/events.ts), all on stderr (stdout is for
@@ -35,6 +36,9 @@ const AGENT_LINE = /^\[Container\] /;
 
 export class BuildPrinter {
   private readonly labels = new Map<string, string>();
+  /** The builds still running and their phase, for the sign of life below the lines. */
+  private readonly running = new Map<string, string>();
+  private waiting?: Waiting;
 
   constructor(
     private readonly printer: Printer,
@@ -42,7 +46,31 @@ export class BuildPrinter {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  readonly listener: BuildListener = (event) => this.render(event);
+  readonly listener: BuildListener = (event) => {
+    this.render(event);
+    this.follow(event);
+  };
+
+  /**
+   * A build says nothing for long stretches (PROVISIONING, a long RUN step): on a terminal, a
+   * spinner with each running build's phase and time until the last ends. (In CI every event
+   * and log line is already a line of its own.)
+   */
+  private follow(event: BuildEvent): void {
+    if (!this.compact) return;
+    if (event.type === "build-started") this.running.set(event.imageUri, "SUBMITTED");
+    else if (event.type === "build-phase" && this.running.has(event.imageUri)) this.running.set(event.imageUri, event.phase);
+    else if (event.type === "build-succeeded" || event.type === "build-failed" || event.type === "build-stopped") this.running.delete(event.imageUri);
+    else return;
+    if (this.running.size === 0) {
+      this.waiting?.end();
+      this.waiting = undefined;
+      return;
+    }
+    const label = `building ${[...this.running].map(([uri, phase]) => `${this.label(uri)} (${phase})`).join(", ")}…`;
+    if (this.waiting) this.waiting.update(label);
+    else this.waiting = new Waiting(this.printer, label).start();
+  }
 
   /** What the deploy or `racknet build` will build, before anything is uploaded. */
   plan(view: BuildPlanView): void {

@@ -2,6 +2,7 @@ import type { DeployEvent, DeployListener, Operation } from "../aws/changeset/ev
 import type { Diagnosis } from "../aws/diagnose.js";
 import type { Plan, PlanRow } from "../plan/model.js";
 import { planSummary } from "../plan/plan.js";
+import type { PlannedResource } from "../plan/eta.js";
 import { costView, type CostRow, type PlanCost } from "../cost/index.js";
 import { formatDuration } from "./activity-board.js";
 import { LiveProgress, loadLiveLibraries } from "./live-progress.js";
@@ -9,8 +10,9 @@ import { PlainProgress } from "./plain-progress.js";
 import type { Printer } from "./printer.js";
 import type { ProgressView } from "./progress-view.js";
 import { renderTable } from "./table.js";
+import { Waiting } from "./waiting.js";
 
-type Row = { action: string; logicalId: string; resourceType: string; replacement: string };
+type Row = { action: string; logicalId: string; resourceType: string; replacement: string; properties: string };
 
 export interface DeployPrinterOptions {
   /** `apps delete`, `rack uninstall`: what the plan destroys was asked for by name, and needs no --allow-destroy. */
@@ -28,7 +30,9 @@ export interface DeployPrinterOptions {
 export class DeployPrinter {
   private readonly live: boolean;
   private planned = 0;
+  private resources?: PlannedResource[];
   private progress?: ProgressView;
+  private waiting?: Waiting;
 
   constructor(
     private readonly printer: Printer,
@@ -42,7 +46,12 @@ export class DeployPrinter {
   readonly listener: DeployListener = (event) => this.render(event);
 
   render(event: DeployEvent): void {
+    if (event.type !== "warning" && event.type !== "creating-change-set" && event.type !== "history") this.endWaiting();
     switch (event.type) {
+      case "creating-change-set":
+        this.endWaiting();
+        this.waiting = new Waiting(this.printer, `creating the change set for ${event.what} (stack ${event.stackName})…`).start();
+        return;
       case "plan":
         return this.plan(event.what, event.operation, event.stackName, event.plan);
       case "no-changes":
@@ -53,6 +62,8 @@ export class DeployPrinter {
         return this.started(event.operation, event.what, event.stackName);
       case "activity":
         return this.progress?.activity(event.activity);
+      case "history":
+        return this.progress?.history?.(event.activities);
       case "finished":
         this.endProgress();
         return this.printer.success(`${event.what}: ${event.status} in ${formatDuration(event.elapsedMs)}`);
@@ -64,9 +75,14 @@ export class DeployPrinter {
     }
   }
 
+  private endWaiting(): void {
+    this.waiting?.end();
+    this.waiting = undefined;
+  }
+
   private started(operation: Operation, what: string, stackName: string): void {
     this.printer.step(`${ing(operation)} ${what} (stack ${stackName})`);
-    const settings = { title: `${ing(operation)} ${what}`, planned: this.planned };
+    const settings = { title: `${ing(operation)} ${what}`, planned: this.planned, ...(this.resources ? { resources: this.resources } : {}) };
     this.progress = this.live ? new LiveProgress(this.printer, settings) : new PlainProgress(this.printer, settings);
     this.progress.start();
   }
@@ -79,7 +95,8 @@ export class DeployPrinter {
   private plan(what: string, operation: string, stackName: string, plan: Plan): void {
     const { paint } = this.printer;
     this.planned = plan.rows.length;
-    this.printer.info(`${paint.bold(`Plan to ${operation} ${what}`)} (stack ${stackName}): ${planSummary(plan)}`);
+    this.resources = plan.rows.map((row) => ({ logicalId: row.logicalId, resourceType: row.resourceType, action: row.action }));
+    this.printer.info(`${paint.bold(`Plan to ${operation} ${what}`)} (stack ${stackName}): ${planSummary(plan)}${rollSummary(plan, operation)}`);
     if (plan.rows.length > 0) {
       const columns = [
         { header: "ACTION", key: "action" },
@@ -87,7 +104,9 @@ export class DeployPrinter {
         { header: "TYPE", key: "resourceType" },
         { header: "REPLACEMENT", key: "replacement" },
       ] as const;
-      this.printer.info(renderTable<Row>(columns, plan.rows.map((row) => this.row(row)), paint).trimEnd());
+      // Which properties a Modify changes, where CloudFormation says (its change details).
+      const shown = plan.rows.some((row) => row.properties) ? [...columns, { header: "CHANGES", key: "properties" } as const] : columns;
+      this.printer.info(renderTable<Row>(shown, plan.rows.map((row) => this.row(row)), paint).trimEnd());
     } else if (operation === "update") {
       this.printer.info(paint.dim("CloudFormation lists no resource changes for this change set (it may not, for a parameter change)."));
     }
@@ -109,7 +128,10 @@ export class DeployPrinter {
   private cost(cost: PlanCost): void {
     const view = costView(cost);
     this.printer.info(this.printer.paint.bold(view.headline.replace(/^monthly cost/, "Monthly cost")));
-    if (view.rows.length > 0) {
+    // What the change changes: an unchanged item (an app's tasks under a rack parameter) is counted, not listed.
+    const changed = view.rows.filter((row) => row.difference !== "");
+    const unchanged = view.rows.length - changed.length;
+    if (changed.length > 0) {
       const columns = [
         { header: "ITEM", key: "item" },
         { header: "QUANTITY", key: "quantity" },
@@ -118,14 +140,15 @@ export class DeployPrinter {
         { header: "AFTER", key: "after" },
         { header: "CHANGE", key: "difference" },
       ] as const;
-      this.printer.info(renderTable<CostRow & Record<string, string>>(columns, view.rows.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
+      this.printer.info(renderTable<CostRow & Record<string, string>>(columns, changed.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
     }
+    if (unchanged > 0) this.printer.info(this.printer.paint.dim(`  (${unchanged} ${unchanged === 1 ? "item" : "items"} unchanged, not listed; --json has every line)`));
     for (const usage of view.usage) this.printer.info(`  + ${usage}`);
   }
 
   private row(row: PlanRow): Row {
     const action = row.dangerous ? this.printer.paint.red(`${row.action} !`) : row.action;
-    return { action, logicalId: row.logicalId, resourceType: row.resourceType, replacement: row.replacement };
+    return { action, logicalId: row.logicalId, resourceType: row.resourceType, replacement: row.replacement, properties: row.properties?.join(", ") ?? "" };
   }
 
   private failure(diagnosis: Diagnosis): void {
@@ -148,4 +171,11 @@ export class DeployPrinter {
 
 function ing(operation: string): string {
   return { create: "creating", update: "updating", delete: "deleting" }[operation] ?? operation;
+}
+
+/** The services that roll, named above the table: "; services web, api roll (rolling deployment)". */
+function rollSummary(plan: Plan, operation: string): string {
+  if (!plan.rolls || operation !== "update") return "";
+  if (plan.rolls.length === 0) return "; no service rolls";
+  return `; ${plan.rolls.length === 1 ? "service" : "services"} ${plan.rolls.join(", ")} ${plan.rolls.length === 1 ? "rolls" : "roll"} (a rolling deployment)`;
 }

@@ -1,6 +1,7 @@
 import type { StackActivity } from "../aws/stack-events.js";
 import { ActivityBoard, doneOf, formatDuration, isSettled } from "./activity-board.js";
 import { activityLine } from "./activity-line.js";
+import { Eta } from "./eta.js";
 import type { LiveRegion, Printer } from "./printer.js";
 import type { ProgressSettings, ProgressView } from "./progress-view.js";
 
@@ -39,6 +40,7 @@ const MAX_LISTED = 8;
  */
 export class LiveProgress implements ProgressView, LiveRegion {
   private readonly board: ActivityBoard;
+  private readonly eta: Eta;
   private readonly now: () => number;
   private redrawer?: Redraw;
   private frames: string[] = ["-"];
@@ -53,6 +55,11 @@ export class LiveProgress implements ProgressView, LiveRegion {
   ) {
     this.now = settings.now ?? Date.now;
     this.board = new ActivityBoard(settings.planned, this.now());
+    this.eta = new Eta(settings.resources);
+  }
+
+  history(activities: readonly StackActivity[]): void {
+    this.eta.learn(activities);
   }
 
   start(): void {
@@ -113,7 +120,8 @@ export class LiveProgress implements ProgressView, LiveRegion {
     const spinner = paint.cyan(this.frames[this.frame % this.frames.length] ?? "-");
     const running = this.board.inProgress();
     const counts = running.length > 0 ? `${doneOf(this.board)}, ${running.length} in progress` : doneOf(this.board);
-    const headline = `${spinner} ${paint.bold(this.settings.title)}  ${counts}  ${paint.dim(formatDuration(now - this.board.startedAt))}`;
+    const eta = this.eta.text(this.board, now);
+    const headline = `${spinner} ${paint.bold(this.settings.title)}  ${counts}  ${paint.dim(formatDuration(now - this.board.startedAt))}${eta ? `  ${paint.dim(eta)}` : ""}`;
     const listed = running.slice(0, MAX_LISTED);
     const width = Math.max(0, ...listed.map((resource) => resource.logicalId.length));
     const lines = listed.map((resource) => `  ${spinner} ${resource.logicalId.padEnd(width)}  ${paint.dim(resource.resourceType)}  ${formatDuration(now - resource.since)}`);

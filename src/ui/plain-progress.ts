@@ -1,6 +1,7 @@
 import type { StackActivity } from "../aws/stack-events.js";
 import { ActivityBoard, formatDuration } from "./activity-board.js";
 import { activityLine, clockTime } from "./activity-line.js";
+import { Eta } from "./eta.js";
 import type { LiveRegion, Printer } from "./printer.js";
 import type { ProgressSettings, ProgressView } from "./progress-view.js";
 
@@ -19,6 +20,7 @@ const NAMED = 3;
  */
 export class PlainProgress implements ProgressView, LiveRegion {
   private readonly board: ActivityBoard;
+  private readonly eta: Eta;
   private readonly now: () => number;
   /** The last line this view wrote (an event or a heartbeat). */
   private quietSince: number;
@@ -31,8 +33,13 @@ export class PlainProgress implements ProgressView, LiveRegion {
   ) {
     this.now = settings.now ?? Date.now;
     this.board = new ActivityBoard(settings.planned, this.now());
+    this.eta = new Eta(settings.resources);
     this.quietSince = this.now();
     this.lastEventAt = this.quietSince;
+  }
+
+  history(activities: readonly StackActivity[]): void {
+    this.eta.learn(activities);
   }
 
   start(): void {
@@ -62,7 +69,8 @@ export class PlainProgress implements ProgressView, LiveRegion {
     const names = running.slice(0, NAMED).map((resource) => resource.logicalId);
     const more = running.length > NAMED ? `, and ${running.length - NAMED} more` : "";
     const noun = running.length === 1 ? "resource" : "resources";
-    this.printer.info(`${clockTime(now)}  still waiting: ${running.length} ${noun} in progress for ${formatDuration(now - oldest.since)} (${names.join(", ")}${more})`);
+    const eta = this.eta.text(this.board, now);
+    this.printer.info(`${clockTime(now)}  still waiting: ${running.length} ${noun} in progress for ${formatDuration(now - oldest.since)} (${names.join(", ")}${more})${eta ? `; ${eta}` : ""}`);
   }
 
   end(): void {

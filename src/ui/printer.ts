@@ -47,10 +47,13 @@ export class Printer {
   private live?: LiveRegion;
   /** What a failing command's --json output still carries beside its error (manifest check's verdict). */
   private failureResult?: Record<string, unknown>;
-  /** Credentials from the environment: never printed, on either stream. */
-  private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]);
-  /** Values the command registered (environment values of a manifest): never on stderr, where AWS's own messages are shown. */
-  private readonly concealed = new Set<string>();
+  /**
+   * The AWS credentials of the environment (and passwords in endpoint URLs), the one thing masked after the fact: the SDK holds
+   * them, so a library's message could carry them. They are long random strings that no name
+   * racknet prints can contain. Environment values are never masked here: they never reach
+   * the printer at all (docs/decisions.md, "Values never reach output").
+   */
+  private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN, ...endpointPasswords(process.env)]);
 
   constructor(options: PrinterOptions) {
     this.json = options.json;
@@ -60,13 +63,9 @@ export class Printer {
     this.paint = paint(options.color);
   }
 
-  /**
-   * Mask these values (a manifest's environment values) wherever AWS might echo them: in
-   * stack-event reasons, errors and --debug lines. Short values are left alone: masking "1"
-   * or "true" would hide the rest of the message and protect nothing.
-   */
-  conceal(values: Iterable<string>): void {
-    for (const value of secretsFrom(values)) this.concealed.add(value);
+  /** Whether a view (a spinner, the live progress) is at the bottom of stderr now. */
+  get showingLive(): boolean {
+    return this.live !== undefined;
   }
 
   /** True when a person is watching stderr (spinners, prompts). */
@@ -159,14 +158,14 @@ export class Printer {
   }
 
   /**
-   * stderr for a live view to redraw in place: what it writes passes the same masks, and a
+   * stderr for a live view to redraw in place: what it writes passes the same mask, and a
    * terminal that reports no size (a bare pseudo-terminal says 0x0) is taken as 80x24.
    */
   liveTerminal(): OutputStream {
     const stderr = this.stderr;
     const terminal = new Writable({
       write: (chunk: Buffer | string, _encoding, done) => {
-        stderr.write(mask(chunk.toString(), [...this.credentials, ...this.concealed]));
+        stderr.write(mask(chunk.toString(), this.credentials));
         done();
       },
     });
@@ -181,7 +180,7 @@ export class Printer {
   private writeErr(text: string): void {
     const live = this.live;
     live?.clear();
-    this.stderr.write(mask(text, [...this.credentials, ...this.concealed]));
+    this.stderr.write(mask(text, this.credentials));
     live?.redraw();
   }
 
@@ -204,15 +203,29 @@ function placeOf(problem: Problem): string {
   return [problem.where, problem.path].filter(Boolean).join(" ");
 }
 
-/** The shortest value worth masking: shorter ones are words and numbers found in any message. */
-const SECRET_MIN_LENGTH = 6;
+/** An AWS secret key is 40 characters and a session token hundreds; anything short is not one. */
+const CREDENTIAL_MIN_LENGTH = 16;
 
 function secretsFrom(values: Iterable<string | undefined>): string[] {
-  return [...values].filter((value): value is string => value !== undefined && value.trim().length >= SECRET_MIN_LENGTH);
+  return [...values].filter((value): value is string => value !== undefined && value.trim().length >= CREDENTIAL_MIN_LENGTH);
 }
 
+/** The passwords in AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (`http://user:pass@host`), as written and decoded. */
+function endpointPasswords(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env).flatMap(([name, value]) => {
+    if (!/^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(name) || !value) return [];
+    try {
+      const { password } = new URL(value);
+      return password ? [password, decodeURIComponent(password)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** A URL's user:password (`scheme://user:pass@host`) whatever its length, then each secret. */
 function mask(text: string, secrets: Iterable<string>): string {
-  let masked = text;
+  let masked = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1****@");
   for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join("****");
   return masked;
 }

@@ -92,7 +92,7 @@ describe("Ctrl-C where Node's default would end racknet without a word", () => {
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.exitCode).toBe(ExitCode.interrupted);
     expect(error.message).toContain("continues in AWS");
-    expect(error.fix).toContain(`aws cloudformation describe-stack-events --stack-name ${STACK}`);
+    expect(error.fix).toMatch(/^follow it to its end with `racknet /);
     expect(h.cfn).not.toHaveReceivedCommand(DeleteChangeSetCommand);
   });
 

@@ -235,6 +235,7 @@ describe("racknet private-networks-domain-names", () => {
           Tags: [
             { Key: "racknet:kind", Value: kind },
             { Key: "racknet:rack", Value: "prod" },
+            ...(kind === "app" ? [{ Key: "racknet:app", Value: name.slice("prod-".length) }] : []),
           ],
           Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
         },

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run as deploy } from "../../src/operations/deploy.js";
 import { awsHarness, resourceWrites, type AwsCall, type AwsHarness } from "../support/aws-harness.js";
@@ -153,7 +154,7 @@ describe("racknet deploy: build: services are built by the rack, then deployed",
   it("build args from the app environment reach CodeBuild by reference (PARAMETER_STORE), never by value", async () => {
     const secret = "npm_s3cr3t-token-value-42";
     h.parameters.putParameter({ Name: "/racknet/prod/apps/shop/env/NPM_TOKEN", Value: secret, Type: "SecureString" });
-    // A Dockerfile that echoes its build arg: the log line reaches the terminal masked.
+    // A Dockerfile that echoes its build arg: CodeBuild hides it in its log, so the line racknet relays holds no value.
     h.builds.script = () => ({ outcome: "SUCCEEDED", lines: [`Step 2/5 : RUN echo token=${secret}`] });
     const file = buildApp(`services:
   web:
@@ -171,7 +172,7 @@ describe("racknet deploy: build: services are built by the rack, then deployed",
     const requests = JSON.stringify(result.calls.filter((call) => !call.operation.startsWith("SSM.")));
     expect(requests.includes(secret)).toBe(false);
     expect(`${result.stdout}${result.stderr}`.includes(secret)).toBe(false);
-    expect(result.stderr).toContain("Step 2/5 : RUN echo token=****");
+    expect(result.stderr).toContain("Step 2/5 : RUN echo token=***");
   });
 });
 
@@ -204,3 +205,19 @@ describe("racknet deploy --image SERVICE=URI", () => {
     expect(resourceWrites(result)).toEqual([]);
   });
 });
+
+describe("a change to scale: alone is no bigger than asked", () => {
+  it("builds nothing and changes only that service's resources", async () => {
+    const file = buildApp(TWO_SERVICES);
+    expect((await deployAs(file)).exitCode).toBe(0);
+    writeFileSync(file, TWO_SERVICES.replace("    port: 3000\n", "    port: 3000\n    scale: 3\n"));
+    const result = await deployAs(file);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(builds(result)).toBe(0);
+    expect(result.stderr).toMatch(/Modify +WebService +AWS::ECS::Service +no +DesiredCount$/m);
+    expect(result.stderr).not.toMatch(/TaskDefinition|WorkerService/);
+    expect(result.stderr).toContain("1 to change; no service rolls");
+    expect(result.stderr).toContain("services will change their number of tasks, without replacing the running ones: WebService");
+  });
+});
+

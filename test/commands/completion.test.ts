@@ -37,7 +37,7 @@ describe("racknet completion bash: the function completes partial command lines"
     ["racknet ra", ["rack", "racks"]],
     ["racknet rack p", ["params"]],
     ["racknet rack params s", ["set"]],
-    ["racknet apps ", ["delete", "info"]],
+    ["racknet apps ", ["delete", "info", "wait"]],
     ["racknet ap", ["apps"]],
     ["racknet -r prod rack u", ["uninstall"]],
     ["racknet --region eu-west-1 apps i", ["info"]],

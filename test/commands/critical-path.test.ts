@@ -15,6 +15,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { run as deploy } from "../../src/operations/deploy.js";
 import { run as install } from "../../src/operations/rack-install.js";
+import { createCa, issueServerCertificate } from "../../src/ca/index.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { recordCallOrder } from "../support/call-order.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack, manifestFile } from "../support/workflows.js";
@@ -54,6 +55,14 @@ describe("round trips before CreateChangeSet", () => {
   });
 });
 
+/** How long issuing install's three certificates side by side takes here and now. */
+async function certificateWorkMs(): Promise<number> {
+  const ca = await createCa("prod");
+  const started = performance.now();
+  await Promise.all(["a", "b", "c"].map((name) => issueServerCertificate(ca, { commonName: `${name}.prod.convox`, dnsNames: [`${name}.prod.convox`] })));
+  return performance.now() - started;
+}
+
 describe("round trips before CreateChangeSet: install", () => {
   // The lock's create beside the first reads and the quota check; under the lock, its checks
   // beside the stack's and the CA objects' reads; the journal's write; the CA's KMS key; then
@@ -62,8 +71,10 @@ describe("round trips before CreateChangeSet: install", () => {
   it("rack install: at most 5", async () => {
     h.options.yes = true;
     // Each certificate's key is made on the thread pool in its own branch: the latency is
-    // held above that work so the three imports still show as side by side.
-    const { trips, path } = await criticalPath(() => h.run(install, { name: "prod", params: [], private: false }), 150);
+    // held above that work, as long as it takes on this machine now (a loaded one is slower),
+    // so the three imports still show as side by side.
+    const latency = Math.max(150, 3 * (await certificateWorkMs()));
+    const { trips, path } = await criticalPath(() => h.run(install, { name: "prod", params: [], private: false }), latency);
     expect(trips, path).toBeLessThanOrEqual(5);
   });
 });

@@ -172,6 +172,11 @@ describe("racknet rack params set: changes", () => {
     const result = await set("Private=Yes");
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/Add\s+NatGateway1\s+AWS::EC2::NatGateway/);
+    // The cost table lists what changes; the app's unchanged tasks are counted, not listed.
+    const costTable = result.stderr.slice(result.stderr.indexOf("Monthly cost"));
+    expect(costTable).toMatch(/NAT gateways/);
+    expect(costTable).not.toMatch(/Fargate vCPU, shop\/web/);
+    expect(costTable).toMatch(/\(\d+ items unchanged, not listed; --json has every line\)/);
     expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
     expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("No");
   });
@@ -285,7 +290,7 @@ describe("racknet rack params set: one racknet at a time, and where things stand
     expect(error).toContain("done: rack prod set to Private=Yes");
     expect(error).toContain("still running in AWS: app billing");
     expect(error).toContain("not started: app shop");
-    expect(error).toMatch(/fix: follow it with .*; then run `racknet rack params set Private=Yes -r prod` again to finish/);
+    expect(error).toContain("fix: follow it to its end with `racknet apps wait billing -r prod`; then run `racknet rack params set Private=Yes -r prod` again to finish");
     expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
 
     const again = await set("private=yes");

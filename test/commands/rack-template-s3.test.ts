@@ -70,7 +70,7 @@ describe("rack install of a template over 51,200 bytes", () => {
 
     // The whole plan and its cost, and a word on the bucket made for it.
     expect(result.stderr).toMatch(/Add\s+Vpc\s+AWS::EC2::VPC/);
-    expect(result.stderr).toMatch(/\$[\d.]+\/month/);
+    expect(result.stderr).toMatch(/Monthly cost: \$[\d.]+ -> \$[\d.]+/);
     expect(result.stderr).toContain(`the template staging bucket ${STAGING} was made for it`);
   });
 
@@ -158,7 +158,7 @@ describe("rack params set on a rack whose template is over 51,200 bytes", () => 
     expect(update?.TemplateBody).toBeUndefined();
     expect(callsOf(result, "S3.PutObject")).toEqual([]);
     expect(h.cloudFormation.stack("prod")?.parameters.Internal).toBe("Yes");
-    expect(result.stderr).toMatch(/\$[\d.]+\/month/);
+    expect(result.stderr).toMatch(/Monthly cost: \$[\d.]+ -> \$[\d.]+/);
   });
 });
 

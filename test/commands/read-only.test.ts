@@ -106,7 +106,7 @@ describe("racknet racks and racknet rack", () => {
     expect(json).toMatchObject({
       rack: "prod",
       certificate: pem,
-      constraints: { status: "constrained", permittedDns: ["prod.convox", "prod.router.convox", "private-network.internal"], excludedIps: ["0.0.0.0/0", "::/0"] },
+      constraints: { status: "constrained", permittedDns: ["prod.convox", "prod.router.convox"], excludedIps: ["0.0.0.0/0", "::/0"] },
       keyEncryption: h.keys.aliases.get("alias/racknet/prod/ca"),
     });
     expect(json.expiry.map((entry) => [entry.kind, entry.renewDue])).toEqual([
@@ -120,7 +120,7 @@ describe("racknet racks and racknet rack", () => {
   it("rack ca: on stderr, the names it may sign, its expiry and the KMS key of its private key (nothing decrypted)", async () => {
     await installedRack(h, "prod");
     const result = await read(rackCa, undefined);
-    expect(result.stderr).toContain("signs only: prod.convox, prod.router.convox, private-network.internal (and names below them); never an IP address");
+    expect(result.stderr).toContain("signs only: prod.convox, prod.router.convox (and names below them); never an IP address, an email address or a URI");
     expect(result.stderr).toMatch(/expires: /);
     expect(result.stderr).toContain(`private key encrypted with the rack's own KMS key ${h.keys.aliases.get("alias/racknet/prod/ca")}`);
     expect(result.calls.map((call) => call.operation)).not.toContain("SSM.GetParameters");

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeleteSubnetCommand, DescribeNetworkInterfacesCommand, DescribeSubnetsCommand, type NetworkInterface } from "@aws-sdk/client-ec2";
 import { UserError } from "../../src/core/errors.js";
+import { holderName } from "../../src/aws/network-interfaces.js";
 import { resolveRack, type RackInfo } from "../../src/steps/resolve.js";
 import { waitForSubnetsToEmpty } from "../../src/steps/subnet-release.js";
 import { emptyZoneBeforeUninstall } from "../../src/steps/zone-emptying.js";
@@ -41,8 +42,11 @@ describe("waiting for the subnets to be free", () => {
       .resolvesOnce({ NetworkInterfaces: [TASK, BALANCER] })
       .resolves({ NetworkInterfaces: [BALANCER, NAT] });
     const sleeps: number[] = [];
-    await waitForSubnetsToEmpty(h.context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) });
+    const outcome = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) }), undefined);
     expect(sleeps).toEqual([5_000, 5_000]);
+    // A sign of life from the first look, naming what holds the subnets; in CI, a timestamped line.
+    expect(outcome.stderr).toMatch(/^\d\d:\d\d:\d\d {2}waiting for 1 network interface to leave the rack's private subnets: eni-task \(an ECS task's\)/);
+    expect(outcome.stderr).toContain("no network interface holds the rack's private subnets any more");
     const filter = h.stubs.EC2?.commandCalls(DescribeNetworkInterfacesCommand)[0]?.args[0].input.Filters;
     expect(filter).toEqual([{ Name: "subnet-id", Values: (rack.outputs.PrivateSubnets ?? "").split(",") }]);
   });
@@ -58,6 +62,15 @@ describe("waiting for the subnets to be free", () => {
   });
 });
 
+describe("what holds an interface, in a few words", () => {
+  it("an ECS task, a Lambda function by name, else the description", () => {
+    const holder = (description: string) => ({ id: "eni-1", subnetId: "subnet-1", description, requester: "?", interfaceType: "interface", status: "in-use" });
+    expect(holderName(holder("arn:aws:ecs:us-east-1:123456789012:attachment/9a8b"))).toBe("eni-1 (an ECS task's)");
+    expect(holderName(holder("AWS Lambda VPC ENI-resize-images-0f8e7d6c-1a2b-3c4d-5e6f-0123456789ab"))).toBe("eni-1 (Lambda function resize-images)");
+    expect(holderName(holder("my bastion"))).toBe("eni-1 (my bastion)");
+  });
+});
+
 describe("load balancers' own interfaces (ELB releases them asynchronously after the load balancer is deleted)", () => {
   it("an interface of a load balancer that is not the stack's is waited for, and the progress line names the load balancer", async () => {
     h.stubs.EC2?.on(DescribeNetworkInterfacesCommand)
@@ -67,7 +80,7 @@ describe("load balancers' own interfaces (ELB releases them asynchronously after
     const result = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) }), undefined);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(sleeps).toEqual([5_000]);
-    expect(result.stderr).toContain("waiting for 1 network interface(s) to leave the rack's private subnets: eni-gone (load balancer net/prod-shop-nlb/0f1e2d3c4b5a6978, released by ELB after it is deleted or leaves the subnet) (up to 1 min)");
+    expect(result.stderr).toContain("waiting for 1 network interface to leave the rack's private subnets: eni-gone (load balancer net/prod-shop-nlb/0f1e2d3c4b5a6978, released by ELB after it is deleted or leaves the subnet) (up to 1 min)");
     expect(result.stderr).toContain("no network interface holds the rack's private subnets any more");
   });
 
@@ -83,7 +96,7 @@ describe("load balancers' own interfaces (ELB releases them asynchronously after
     const result = await runWithFakeClock(() => withYes(() => h.run(uninstall, { name: "prod" })));
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain("EC2 refused to delete PublicSubnet1: network interfaces still held them; waiting for AWS to release them, then deleting the rack's stack again");
-    expect(result.stderr).toMatch(/waiting for 1 network interface\(s\) to leave the rack's subnets: eni-lb \(load balancer app\/prod-ExternalBalancer\/[0-9a-f]+, released by ELB after it is deleted or leaves the subnet\)/);
+    expect(result.stderr).toMatch(/waiting for 1 network interface to leave the rack's subnets: eni-lb \(load balancer app\/prod-ExternalBalancer\/[0-9a-f]+, released by ELB after it is deleted or leaves the subnet\)/);
     expect(result.stderr).toContain("rack prod uninstalled");
     expect(h.cloudFormation.operations.filter((operation) => operation.operation === "delete" && operation.stackName === "prod").map((operation) => operation.outcome)).toEqual(["DELETE_FAILED", "DELETE_COMPLETE"]);
   });

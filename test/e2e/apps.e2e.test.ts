@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { ListStacksCommand } from "@aws-sdk/client-cloudformation";
-import { ListHostedZonesCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
 import { DescribeListenersCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
@@ -16,7 +16,7 @@ const fixture = (name: string) => join(root, "test", "fixtures", "apps", name);
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 async function outputs(stack: string): Promise<Record<string, string>> {
   return (await describeTestStack(aws.cloudFormation, stack)).outputs;
@@ -30,7 +30,8 @@ async function activeServices(cluster: string) {
 }
 
 async function zoneRecords(zoneName: string) {
-  const zones = (await aws.route53.send(new ListHostedZonesCommand({}))).HostedZones ?? [];
+  // By name: the shared account holds other files' zones, more than one page of ListHostedZones.
+  const zones = (await aws.route53.send(new ListHostedZonesByNameCommand({ DNSName: zoneName }))).HostedZones ?? [];
   const zone = zones.find((candidate) => candidate.Name?.replace(/\.$/, "") === zoneName);
   expect(zone, `zone ${zoneName}`).toBeDefined();
   return (await aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zone?.Id ?? "" }))).ResourceRecordSets ?? [];
@@ -49,10 +50,10 @@ beforeAll(async () => {
     ["rack", "install", "corp", "--private", "Internal=Yes", "internal_router=true", "--yes"],
     ["rack", "install", "open", "--yes"],
   ]) {
-    const result = await runCli(args, { env, timeoutMs: 120_000 });
+    const result = await runCli(args, { env });
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

@@ -22,7 +22,7 @@ let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
 let dir: string;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 60_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 /** A convox.yml of `internal` internal services, `external` external ones and `workers` private workers. */
 async function manifest(name: string, counts: { internal?: number; external?: number; workers?: number }): Promise<string> {
@@ -79,7 +79,7 @@ beforeAll(async () => {
   await keepEcsTasksRunning(moto.endpoint);
   const install = await cli("rack", "install", RACK, "Internal=Yes", "--yes");
   if (install.code !== 0) throw new Error(`rack install failed: ${install.stderr}`);
-}, 120_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

@@ -57,17 +57,17 @@ let project = "";
 let bucket = "";
 const shop = folder("shop", APP);
 const broken = folder("broken", { ...APP, Dockerfile: "FROM node:22-alpine\nCOPY . .\nRUN exit 1\n" });
-const cli = (cwd: string, ...args: string[]) => runCli(args, { env, cwd, timeoutMs: 180_000 });
+const cli = (cwd: string, ...args: string[]) => runCli(args, { env, cwd });
 
 beforeAll(async () => {
   moto = await startMoto();
   env = awsEnv(moto.endpoint);
-  const install = await runCli(["rack", "install", RACK, "--yes"], { env, timeoutMs: 120_000 });
+  const install = await runCli(["rack", "install", RACK, "--yes"], { env });
   if (install.code !== 0) throw new Error(`rack install failed: ${install.stderr}`);
   const rack = await describeTestStack(awsClients(moto.endpoint).cloudFormation, RACK);
   project = rack.outputs.BuildProject ?? "";
   bucket = rack.outputs.TemplateBucket ?? "";
-}, 180_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -119,7 +119,7 @@ describe("racknet deploy of build: services, on moto", () => {
     expect(images).toEqual([`${uri}:${tag}`, `${uri}:${tag}`]);
     const pushed = await ecr.send(new DescribeImagesCommand({ repositoryName: `${RACK}/shop`, imageIds: [{ imageTag: tag }] }));
     expect(pushed.imageDetails).toHaveLength(1);
-  }, 240_000);
+  });
 
   it("the same source deployed again: no build, no changes", async () => {
     const result = await cli(shop, "deploy", "-a", "shop", "-r", RACK, "--yes");
@@ -127,7 +127,7 @@ describe("racknet deploy of build: services, on moto", () => {
     expect(result.stderr).toContain("in ECR already: nothing to build");
     expect(result.stderr).toContain(`no changes: app shop on rack ${RACK} is already up to date`);
     expect(await projectBuilds()).toHaveLength(1);
-  }, 120_000);
+  });
 
   it("a failing build (RUN exit 1) exits 3, docker's error first, and deploys nothing", async () => {
     const result = await cli(broken, "deploy", "-a", "broken", "-r", RACK, "--yes");
@@ -141,5 +141,5 @@ describe("racknet deploy of build: services, on moto", () => {
     expect(failed).toHaveLength(1);
     const { cloudFormation } = awsClients(moto.endpoint);
     await expect(cloudFormation.send(new DescribeStacksCommand({ StackName: `${RACK}-broken` }))).rejects.toThrow(/does not exist/);
-  }, 180_000);
+  });
 });

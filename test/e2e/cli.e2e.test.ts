@@ -37,15 +37,21 @@ describe("racknet's command line", () => {
   });
 
   it("every command has help with an example, and the fast path's help is exactly commander's", async () => {
+    // The texts the launcher answers --help from, written at build time (scripts/build-help.mjs).
+    const texts = JSON.parse(readFileSync(new URL("../../dist/help/help.json", import.meta.url), "utf8")) as Record<string, string>;
     for (const declaration of COMMANDS) {
-      const command = [...declaration.path];
-      const result = await cli(...command, "--help");
-      expect(result.code, command.join(" ")).toBe(0);
-      expect(result.stdout, command.join(" ")).toContain(`Example:\n  ${declaration.example}`);
-      // A global flag first makes the launcher load the CLI, so commander itself answers.
-      expect(result.stdout, command.join(" ")).toBe((await cli("--no-color", ...command, "--help")).stdout);
+      const path = declaration.path.join(" ");
+      expect(texts[path], path).toContain(`Example:\n  ${declaration.example}`);
     }
-  });
+    // The launcher prints them as they are; a global flag first makes it load the CLI, so
+    // commander itself answers. A group, a nested command and a plain one (the root above).
+    for (const command of [["rack"], ["rack", "params", "set"], ["deploy"]]) {
+      const fast = await cli(...command, "--help");
+      expect(fast.code, command.join(" ")).toBe(0);
+      expect(fast.stdout, command.join(" ")).toBe(texts[command.join(" ")]);
+      expect(fast.stdout, command.join(" ")).toBe((await cli("--no-color", ...command, "--help")).stdout);
+    }
+  }, 60_000);
 
   it("usage errors exit 2 without a stack trace", async () => {
     for (const args of [["--bogus"], ["rack", "install"], ["nope"], ["rack", "params", "set"]]) {
@@ -68,14 +74,14 @@ describe("racknet's command line", () => {
     expect(JSON.parse(result.stdout)).toEqual({
       error: { code: "refused", exitCode: 1, message: "no AWS credentials found.", fix: expect.stringContaining("--profile") },
     });
-  }, 60_000);
+  });
 
   it("a profile that does not exist is named as such, not as missing credentials", async () => {
     const result = await cli("racks", "--profile", "nosuch");
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('AWS profile "nosuch" is not in your AWS config or credentials file');
     expect(result.stderr).toContain("aws configure list-profiles");
-  }, 60_000);
+  });
 
   it("a reader that goes away (| head -1) is a quiet exit, not a stack trace", async () => {
     const result = await runShell(`"${process.execPath}" "${racknetBin}" rack template | head -1`);
@@ -95,12 +101,21 @@ describe("racknet's command line", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("no AWS credentials found");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
-  }, 60_000);
+  });
 
   it("an unreachable AWS endpoint is a clear error naming AWS_ENDPOINT_URL, exit 1", async () => {
     const result = await runCli(["racks"], { env: { ...env, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" } });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("AWS_ENDPOINT_URL");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
-  }, 60_000);
+  });
+});
+
+describe("small things a user trips on", () => {
+  it("a mistyped subcommand gets a did-you-mean, exit 2", async () => {
+    const result = await cli("rack", "paramz", "-r", "prod");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unknown command 'rack paramz'; did you mean 'rack params'?");
+    expect(result.stderr).not.toSatisfy(hasStackTrace);
+  });
 });

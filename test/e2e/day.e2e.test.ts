@@ -5,7 +5,8 @@ import { GetCertificateCommand } from "@aws-sdk/client-acm";
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from "@aws-sdk/client-ecr";
-import { DescribeServicesCommand, ListServicesCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
+import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ListServicesCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
+import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand } from "@aws-sdk/client-route-53";
 import { GetParametersByPathCommand, PutParameterCommand } from "@aws-sdk/client-ssm";
 import { startMoto, awsEnv, awsClients, describeTestStack, keepEcsTasksRunning } from "../support/moto.js";
 import { hasStackTrace, runCli, spawnCli } from "../support/cli.js";
@@ -14,7 +15,9 @@ import { hasStackTrace, runCli, spawnCli } from "../support/cli.js";
  * The operator's day on moto: `apps info` of a deployed app, `ps` listing the tasks the test
  * starts (moto's services start none), `logs` showing lines the test writes into the rack's
  * log group (and following new ones until Ctrl-C), then `apps delete --yes` removing the
- * stack, the app's certificate, its ECR repository and its stored environment.
+ * stack, the app's certificate, its ECR repository and its stored environment, and stopping
+ * its tasks; then `rack uninstall` stopping what still runs in the cluster and emptying the
+ * private zone, which ECS and Route 53 (as the emulator does) would otherwise refuse to delete.
  */
 const root = join(__dirname, "..", "..");
 const example = join(root, "examples", "shop", "convox.yml");
@@ -24,7 +27,7 @@ let aws: ReturnType<typeof awsClients>;
 let logs: CloudWatchLogsClient;
 let ecr: ECRClient;
 const started: Record<string, string[]> = {};
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 const taskId = (arn: string) => arn.split("/").at(-1) ?? "";
 
@@ -74,7 +77,7 @@ beforeAll(async () => {
     );
     started[service] = (run.tasks ?? []).map((task) => taskId(task.taskArn ?? ""));
   }
-}, 300_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -142,7 +145,7 @@ describe("racknet logs", () => {
 
   it("--follow prints new lines as they arrive; Ctrl-C ends it quietly, as SIGINT does (the shell's 130)", async () => {
     const web = started.web?.[0] ?? "";
-    const follow = spawnCli(["logs", "-a", "shop", "-r", "day", "--since", "10m", "--follow"], { env, timeoutMs: 60_000 });
+    const follow = spawnCli(["logs", "-a", "shop", "-r", "day", "--since", "10m", "--follow"], { env });
     const waitForStdout = async (text: string) => {
       for (let waited = 0; !follow.stdout().includes(text); waited += 200) {
         if (waited > 30_000) throw new Error(`stdout never showed ${text}:\n${follow.stdout()}\n${follow.stderr()}`);
@@ -209,5 +212,48 @@ describe("racknet apps delete", () => {
     const again = await cli("apps", "info", "shop", "-r", "day");
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('app "shop" not found on rack day');
+
+    // The tasks the test started with the app's tags (as its services and one-off runs carry them) were stopped before its stack went.
+    const cluster = (await describeTestStack(aws.cloudFormation, "day")).outputs.Cluster ?? "";
+    const ids = [...(started.web ?? []), ...(started.worker ?? [])];
+    const { tasks } = await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: ids }));
+    expect((tasks ?? []).map((task) => [taskId(task.taskArn ?? ""), task.lastStatus, task.stoppedReason])).toEqual(ids.map((id) => [id, "STOPPED", "racknet apps delete shop"]));
+  });
+});
+
+describe("racknet rack uninstall", () => {
+  it("stops a task still running in the cluster and empties the private zone, then deletes the rack", async () => {
+    const rack = await describeTestStack(aws.cloudFormation, "day");
+    const cluster = rack.outputs.Cluster ?? "";
+    // A task started by hand in the rack's cluster, and a name left in the private zone (a sync that never ran).
+    const { taskDefinition } = await aws.ecs.send(
+      new RegisterTaskDefinitionCommand({ family: "day-by-hand", networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512", containerDefinitions: [{ name: "job", image: "busybox" }] }),
+    );
+    const run = await aws.ecs.send(
+      new RunTaskCommand({
+        cluster,
+        taskDefinition: taskDefinition?.taskDefinitionArn,
+        launchType: "FARGATE",
+        networkConfiguration: { awsvpcConfiguration: { subnets: (rack.outputs.ServiceSubnets ?? "").split(","), securityGroups: [rack.outputs.NetworkSecurityGroup ?? ""] } },
+      }),
+    );
+    const byHand = run.tasks?.[0]?.taskArn ?? "";
+    const zoneId = rack.outputs.PrivateNetworkZoneId ?? "";
+    const zoneName = (await aws.route53.send(new GetHostedZoneCommand({ Id: zoneId }))).HostedZone?.Name ?? "";
+    await aws.route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Changes: [{ Action: "CREATE", ResourceRecordSet: { Name: `1.web.ap-gone.${zoneName}`, Type: "A", TTL: 5, ResourceRecords: [{ Value: "10.0.1.9" }] } }] },
+      }),
+    );
+
+    const result = await cli("rack", "uninstall", "day", "--yes");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`stopping 1 task(s) in cluster ${cluster}: ${taskId(byHand)}`);
+    expect(result.stderr).toContain("removed 1 private-network name(s)");
+    const status = (await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: rack.id }))).Stacks?.[0]?.StackStatus;
+    expect(status).toBe("DELETE_COMPLETE");
+    expect((await aws.ecs.send(new DescribeClustersCommand({ clusters: [cluster] }))).clusters?.[0]?.status).toBe("INACTIVE");
+    await expect(aws.route53.send(new GetHostedZoneCommand({ Id: zoneId }))).rejects.toThrow(/NoSuchHostedZone|No hosted zone/);
   });
 });

@@ -17,7 +17,7 @@ import { hasStackTrace, runCli } from "../support/cli.js";
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 interface DriftJson {
   rack: string;
@@ -47,7 +47,7 @@ beforeAll(async () => {
     const result = await cli(...args);
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

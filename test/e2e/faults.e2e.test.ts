@@ -13,13 +13,13 @@ const root = join(__dirname, "..", "..");
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: FaultProxy;
 let env: NodeJS.ProcessEnv;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 240_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 beforeAll(async () => {
   moto = await startMoto();
   proxy = await startFaultProxy({ target: moto.endpoint, rate: 0.3, seed: 20261121 });
   env = awsEnv(proxy.endpoint);
-}, 60_000);
+});
 
 afterAll(async () => {
   await proxy?.stop();

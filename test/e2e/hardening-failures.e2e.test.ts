@@ -29,7 +29,7 @@ const dir = mkdtempSync(join(tmpdir(), "racknet-hardening-"));
 /** The next call of `operation` waits at the proxy until `meanwhile` has run. */
 let before: { operation: string; meanwhile: () => Promise<void> } | undefined;
 
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 60_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 function manifest(name: string, text: string): string {
   const file = join(dir, `${name}.yml`);
@@ -106,7 +106,7 @@ beforeAll(async () => {
     const result = await cli(...args);
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await proxy?.stop();

@@ -44,8 +44,8 @@ async function interruptDuring(operation: string, args: string[]) {
 }
 
 const RACK = "hr";
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 60_000 });
-const spawn = (args: string[], tty = false): CliProcess => spawnCli(args, { env, tty, timeoutMs: 60_000 });
+const cli = (...args: string[]) => runCli(args, { env });
+const spawn = (args: string[], tty = false): CliProcess => spawnCli(args, { env, tty });
 
 function stack(name: string) {
   return describeTestStack(aws.cloudFormation, name);
@@ -80,7 +80,7 @@ beforeAll(async () => {
   aws = awsClients(moto.endpoint);
   const installed = await cli("rack", "install", RACK, "--yes");
   if (installed.code !== 0) throw new Error(`setup: rack install failed: ${installed.stderr}`);
-}, 60_000);
+});
 
 beforeEach(() => {
   for (const key of Object.keys(slow)) delete slow[key];
@@ -146,8 +146,7 @@ describe("Ctrl-C once the change set runs: it continues in AWS, racknet says how
   it("while ExecuteChangeSet is in flight: the call completes and the update goes on", async () => {
     const result = await interruptDuring("ExecuteChangeSet", ["rack", "params", "set", "Domain=exec.example.com", "-r", RACK, "--yes"]);
     expect(result.stderr).toMatch(/stopped watching: the update of rack hr continues in AWS/);
-    expect(result.stderr).toContain(`racknet rack -r ${RACK}`);
-    expect(result.stderr).toContain(`aws cloudformation describe-stack-events --stack-name ${RACK}`);
+    expect(result.stderr).toContain(`follow it to its end with \`racknet rack wait -r ${RACK}\``);
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code).toBe(130);
     const after = await stack(RACK);

@@ -20,14 +20,14 @@ const KINDS: Record<string, string> = {
 const dir = mkdtempSync(join(tmpdir(), "racknet-plans-"));
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
-const cli = (...args: string[]) => runCli(args, { env, cwd: dir, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env, cwd: dir });
 
 beforeAll(async () => {
   moto = await startMoto();
   env = awsEnv(moto.endpoint);
   const install = await cli("rack", "install", "honest", "Internal=Yes", "internal_router=true", "--yes");
   if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

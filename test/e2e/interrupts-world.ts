@@ -1,5 +1,5 @@
 /**
- * What the fault-and-interrupt suite shares: one moto behind the fault proxy (faults at a
+ * What the fault-and-interrupt suite (test/e2e/interrupts-*.e2e.test.ts) shares: one moto behind the fault proxy (faults at a
  * chosen rate, and a chosen call held while the test presses Ctrl-C), the built CLI, and the
  * end state of a rack as it is compared between an interrupted-then-rerun run and an
  * uninterrupted one: its stacks and what they say, what racknet keeps outside them (SSM,
@@ -13,7 +13,58 @@ import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { awsClients, awsEnv, describeTestStack, startMoto, type MotoServer } from "../support/moto.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
-import { runCli, spawnCli, type CliResult } from "../support/cli.js";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { hasStackTrace, runCli, spawnCli, type CliResult } from "../support/cli.js";
+
+const root = join(import.meta.dirname, "..", "..");
+export const PUBLIC_WEB = join(root, "test", "fixtures", "apps", "public-web.yml");
+export const INTERNAL_API = join(root, "test", "fixtures", "apps", "internal-api.yml");
+
+/** mulberry32, as the fault proxy: the same seed picks the same steps. */
+export function pick<T>(items: readonly T[], count: number, salt: number): T[] {
+  if (process.env.RACKNET_INTERRUPTS === "all") return [...items];
+  let state = (Number(process.env.RACKNET_INTERRUPTS_SEED ?? 20261201) + salt) >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return [...items].sort(() => random() - 0.5).slice(0, count);
+}
+
+export function interrupted(result: CliResult): void {
+  expect(result.stderr).not.toSatisfy(hasStackTrace);
+  expect(result.code, result.stderr).toBe(130);
+}
+
+/** Runs racknet in the world; it must succeed. */
+export async function succeeds(world: World, ...args: string[]): Promise<CliResult> {
+  const result = await world.cli(...args);
+  expect(result.stderr).not.toSatisfy(hasStackTrace);
+  expect(result.code, `racknet ${args.join(" ")}\n${result.stderr}`).toBe(0);
+  return result;
+}
+
+export interface Point {
+  name: string;
+  operation: string;
+  nth: number;
+  /** For apps delete: which app (its manifest decides which steps it has). */
+  app?: { name: string; manifest: string };
+  /** The call is in the command's last step: it completes, and so does the command (exit 0, saying so). */
+  last?: boolean;
+}
+
+/** Exit 130, or, when the held call was the last step's, exit 0 saying the Ctrl-C came too late to matter. */
+export function interruptedAt(point: Point, result: CliResult): void {
+  if (!point.last) return interrupted(result);
+  expect(result.stderr).not.toSatisfy(hasStackTrace);
+  expect([0, 130], result.stderr).toContain(result.code);
+  if (result.code === 0) expect(result.stderr).toContain("Ctrl-C came during the last step, which completed");
+}
 
 export interface World {
   moto: MotoServer;
@@ -62,11 +113,11 @@ export async function startWorld(): Promise<World> {
     env,
     aws: awsClients(moto.endpoint, { maxAttempts: 10 }),
     kms: new KMSClient(config),
-    cli: (...args) => runCli(args, { env, timeoutMs: 240_000 }),
+    cli: (...args) => runCli(args, { env }),
     hold,
     async interruptAt(operation, nth, args) {
       const held = hold(operation, nth);
-      const run = spawnCli(args, { env, timeoutMs: 240_000 });
+      const run = spawnCli(args, { env });
       // The held call is never reached when the command ends before it: the test sees that run's end.
       const reachedOrDone = await Promise.race([held.reached.then(() => "reached" as const), run.done.then(() => "done" as const)]);
       if (reachedOrDone === "reached") {

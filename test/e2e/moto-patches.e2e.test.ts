@@ -377,7 +377,7 @@ describe("ELBv2 in a stack: ListenerCertificate and load balancer attributes in 
 });
 
 describe("the fault proxy", () => {
-  it("injects every kind of fault, and an SDK client with 10 attempts still succeeds through 30%", { timeout: 120_000 }, async () => {
+  it("injects every kind of fault, and an SDK client with 10 attempts still succeeds through 30%", async () => {
     const proxy = await startFaultProxy({ target: moto.endpoint, rate: 0.3, seed: 7 });
     try {
       const through = awsClients(proxy.endpoint, { maxAttempts: 10 });

@@ -53,7 +53,7 @@ const dir = mkdtempSync(join(tmpdir(), "racknet-parity-"));
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
-const cli = (...args: string[]) => runCli(args, { env, cwd: dir, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env, cwd: dir });
 
 beforeAll(async () => {
   writeFileSync(join(dir, "convox.yml"), MANIFEST);
@@ -62,7 +62,7 @@ beforeAll(async () => {
   aws = awsClients(moto.endpoint);
   const install = await cli("rack", "install", "par", "Domain=par.example.com", "--yes");
   if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -115,7 +115,10 @@ describe("every Convox key reaches AWS", () => {
   });
 
   it("the target group: the health check, the drain, no stickiness", async () => {
-    const groups = (await aws.elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups ?? [];
+    // The web service's own group: the account holds other files' apps too.
+    const { web } = await webService();
+    const arns = (web?.loadBalancers ?? []).map((balancer) => balancer.targetGroupArn ?? "");
+    const groups = (await aws.elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: arns }))).TargetGroups ?? [];
     const group = groups.find((candidate) => candidate.Port === 3000);
     expect(group).toMatchObject({ HealthCheckPath: "/healthz", HealthCheckIntervalSeconds: 10, HealthCheckTimeoutSeconds: 4 });
     const attributes = (await aws.elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group?.TargetGroupArn ?? "" }))).Attributes ?? [];

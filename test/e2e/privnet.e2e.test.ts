@@ -15,7 +15,7 @@ const root = join(__dirname, "..", "..");
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 function stack(name: string) {
   return describeTestStack(aws.cloudFormation, name);
@@ -32,10 +32,10 @@ beforeAll(async () => {
     ["rack", "install", "net", "--private", "Internal=Yes", "--yes"],
     ["deploy", "-a", "shop", "-f", join(root, "examples", "shop", "convox.yml"), "-r", "net", "--yes"],
   ]) {
-    const result = await runCli(args, { env, timeoutMs: 120_000 });
+    const result = await runCli(args, { env });
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DescribeTaskDefinitionCommand, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand, paginateListTaskDefinitions } from "@aws-sdk/client-ecs";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { DescribeStacksCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
@@ -59,7 +59,7 @@ const badManifest = join(dir, "bad.yml");
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
-const cli = (...args: string[]) => runCli(args, { env, cwd: dir, timeoutMs: 120_000 });
+const cli = (...args: string[]) => runCli(args, { env, cwd: dir });
 
 function expectNoSecrets(result: CliResult, what: string): void {
   const output = `${result.stdout}\n${result.stderr}`;
@@ -74,14 +74,14 @@ beforeAll(async () => {
   writeFileSync(badManifest, BAD_MANIFEST);
   moto = await startMoto();
   env = awsEnv(moto.endpoint, { AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: SESSION_TOKEN });
-  const install = await runCli(["rack", "install", "vault", "--yes", "--debug"], { env, timeoutMs: 120_000 });
+  const install = await runCli(["rack", "install", "vault", "--yes", "--debug"], { env });
   expectNoSecrets(install, "rack install --debug");
   if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
   // LOG_LEVEL is required (no default in the manifest): the app environment holds it.
-  const set = await runCli(["env", "set", `LOG_LEVEL=${SECRETS.logLevel}`, "-a", "vault-app", "-r", "vault", "--yes"], { env, timeoutMs: 120_000 });
+  const set = await runCli(["env", "set", `LOG_LEVEL=${SECRETS.logLevel}`, "-a", "vault-app", "-r", "vault", "--yes"], { env });
   expectNoSecrets(set, "env set");
   if (set.code !== 0) throw new Error(`setup env set failed: ${set.stderr}`);
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -104,7 +104,9 @@ describe("environment values and credentials are never printed", () => {
 
     // The task definitions name SSM parameters (Secrets); the values are there, encrypted, and nowhere else.
     const { ecs, ssm, cloudFormation } = awsClients(moto.endpoint);
-    const arns = (await ecs.send(new ListTaskDefinitionsCommand({}))).taskDefinitionArns ?? [];
+    // This app's task definitions (families `<rack>-<app>-<service>`): the account holds other files' apps too.
+    const arns: string[] = [];
+    for await (const page of paginateListTaskDefinitions({ client: ecs }, {})) arns.push(...(page.taskDefinitionArns ?? []).filter((arn) => arn.includes(":task-definition/vault-vault-app-")));
     const containers = await Promise.all(arns.map(async (arn) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }))).taskDefinition?.containerDefinitions?.[0]));
     const secrets = containers.flatMap((container) => container?.secrets ?? []);
     const valueOf = async (name: string) => {
@@ -155,5 +157,36 @@ describe("environment values and credentials are never printed", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('(got "9API_KEY=****")');
     expectNoSecrets(bad, "manifest check of a bad environment");
+  });
+});
+
+describe("values equal to names hide no name (nothing is masked after the fact)", () => {
+  it("with values equal to the rack, the app, a service and a common word stored, every command shows the names whole", async () => {
+    const set = await cli("env", "set", "RACK_NAME=vault", "APP_NAME=vault-app", "SERVICE=worker", "WORD=internal", "-a", "vault-app", "-r", "vault", "--yes");
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stderr).toContain("app vault-app");
+    expect(set.stderr).not.toContain("****");
+    for (const args of [
+      ["services", "-a", "vault-app", "-r", "vault"],
+      ["services", "-a", "vault-app", "-r", "vault", "--json"],
+      ["apps", "info", "vault-app", "-r", "vault"],
+      ["apps", "info", "vault-app", "-r", "vault", "--json"],
+      ["env", "-a", "vault-app", "-r", "vault"],
+      ["env", "-a", "vault-app", "-r", "vault", "--json"],
+      ["deploy", "-a", "vault-app", "-f", manifest, "-r", "vault", "--dry-run"],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+      const output = `${result.stdout}\n${result.stderr}`;
+      // `env` shows its placeholders; nothing else has a reason to print one.
+      if (args[0] !== "env") expect(output, args.join(" ")).not.toContain("****");
+      expectNoSecrets(result, args.join(" "));
+      if (args[0] === "services") for (const service of ["web", "api", "worker"]) expect(output).toMatch(new RegExp(`"?${service}"?`));
+      if (args[0] === "apps") expect(output).toContain("vault-app");
+    }
+    const env = await cli("env", "-a", "vault-app", "-r", "vault");
+    expect(env.stdout).toContain("SERVICE=****");
+    const services = await cli("services", "-a", "vault-app", "-r", "vault");
+    expect(services.stdout).toMatch(/^worker +private/m);
   });
 });

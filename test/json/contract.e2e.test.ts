@@ -39,7 +39,7 @@ const NOT_CAMEL: Readonly<Record<string, "skip" | "snake">> = { "rack-template":
 
 /** Run `racknet ...args --json`, check its stdout against the command's schema, and return it parsed. */
 async function check(path: readonly string[], kind: Case, args: string[], exitCode = kind === "error" ? 1 : 0, runEnv = env): Promise<Record<string, unknown>> {
-  const result = await runCli([...args, "--json"], { env: runEnv, timeoutMs: 120_000 });
+  const result = await runCli([...args, "--json"], { env: runEnv });
   const label = `racknet ${args.join(" ")} --json`;
   expect(result.code, `${label}\n${result.stderr}`).toBe(exitCode);
   const name = schemaName(path);
@@ -113,7 +113,8 @@ describe("the --json contract, command by command", () => {
     expect(racks.find((one) => one.name === RACK)?.parameters).toEqual(params);
     const ca = await check(["rack", "ca"], "success", ["rack", "ca", "-r", RACK]);
     expect(ca).toMatchObject({ constraints: { status: "constrained", permittedDns: expect.arrayContaining([`${RACK}.convox`]) }, expiry: expect.arrayContaining([expect.objectContaining({ kind: "ca" })]), keyEncryption: expect.any(String) });
-    for (const path of [["rack"], ["rack", "params"], ["rack", "ca"]]) await check(path, "error", [...path, "-r", "nosuch"]);
+    expect(await check(["rack", "wait"], "success", ["rack", "wait", "-r", RACK])).toMatchObject({ rack: RACK, outcome: "idle" });
+    for (const path of [["rack"], ["rack", "params"], ["rack", "ca"], ["rack", "wait"]]) await check(path, "error", [...path, "-r", "nosuch"]);
     const noCredentials: NodeJS.ProcessEnv = { ...env };
     delete noCredentials.AWS_ACCESS_KEY_ID;
     delete noCredentials.AWS_SECRET_ACCESS_KEY;
@@ -142,7 +143,7 @@ describe("the --json contract, command by command", () => {
     expect(await check(["deploy"], "success", ["deploy", "-a", "forge", "-f", forge, "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", images: [{ service: "web", image }] });
     expect(await check(["services"], "success", ["services", "-a", "forge", "-r", RACK])).toEqual([expect.objectContaining({ service: "web", endpoints: [NEEDS_DOMAIN] })]);
     expect(await check(["apps", "info"], "success", ["apps", "info", "forge", "-r", RACK])).toMatchObject({ drift: { status: "NOT_CHECKED" }, services: [{ service: "web", image, endpoints: [NEEDS_DOMAIN] }] });
-  }, 180_000);
+  });
 
   it("rack params set: a dry run's plan, applied, no changes, a refusal", async () => {
     const dry = await check(["rack", "params", "set"], "dry-run", ["rack", "params", "set", "internal_router=true", "-r", RACK, "--dry-run"]);
@@ -168,7 +169,9 @@ describe("the --json contract, command by command", () => {
     }
     await check(["apps", "info"], "success", ["apps", "info", "shop", "-r", RACK]);
     await check(["apps", "info"], "error", ["apps", "info", "nosuch", "-r", RACK]);
-  });
+    expect(await check(["apps", "wait"], "success", ["apps", "wait", "shop", "-r", RACK])).toMatchObject({ app: "shop", outcome: "idle" });
+    await check(["apps", "wait"], "error", ["apps", "wait", "shop", "-r", "nosuch"]);
+  }, 60_000);
 
   it("the app environment: env, env get, env set and env unset (dry runs, applied, no changes, refusals)", async () => {
     await check(["env"], "success", ["env", "-a", "shop", "-r", RACK]);
@@ -207,7 +210,7 @@ describe("the --json contract, command by command", () => {
       await aws.ec2.send(new RevokeSecurityGroupIngressCommand(opened));
     }
     await check(["rack", "drift"], "error", ["rack", "drift", "-r", "nosuch"]);
-  }, 180_000);
+  });
 
   it("deleting: apps delete and rack uninstall, each a dry run's plan, the deletion, a refusal", async () => {
     expect(await check(["apps", "delete"], "dry-run", ["apps", "delete", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ app: "shop", outcome: "dry-run", plan: expect.any(Object) });

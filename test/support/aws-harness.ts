@@ -48,7 +48,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
+import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import {
@@ -67,7 +67,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -175,6 +175,17 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const certificates = new MemoryCertificates();
   const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
+  // As ECS and Route 53 refuse: the rack's cluster while tasks run, its private zone while it holds records.
+  cloudFormation.refuseDeletion("AWS::ECS::Cluster", () => privateNetwork.clusterRefusal());
+  cloudFormation.refuseDeletion("AWS::Route53::HostedZone", () => privateNetwork.zoneRefusal());
+  privateNetwork.zoneNameOf = (zoneId) => {
+    for (const stack of cloudFormation.stacks) {
+      for (const [logicalId, resource] of Object.entries(stack.resources)) {
+        if (resource.Type === "AWS::Route53::HostedZone" && stack.physicalIds[logicalId] === zoneId) return String(resource.Properties?.Name ?? "");
+      }
+    }
+    return undefined;
+  };
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
@@ -208,6 +219,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetParameterCommand, (input) => parameters.getParameter(input)),
     handle(PutParameterCommand, (input) => parameters.putParameter(input)),
     handle(DeleteParametersCommand, (input) => parameters.deleteParameters(input)),
+    handle(ListParameterTagsCommand, (input) => parameters.listTagsForResource(input)),
     handle(DescribeParametersCommand, (input) => parameters.describeParameters(input)),
   ]);
   stub("KMS", KMSClient, [
@@ -283,11 +295,12 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   stub("ECS", ECSClient, [
     // The clusters running the tasks it knows (the Fargate vCPUs in use before a deploy).
     handle(ListClustersCommand, () => ({ clusterArns: [...new Set(privateNetwork.tasks.flatMap((task) => (task.clusterArn ? [task.clusterArn] : [])))] })),
-    handle(ListTasksCommand, () => privateNetwork.listTasks()),
+    handle(ListTasksCommand, (input) => privateNetwork.listTasks(input)),
     handle(DescribeTasksCommand, (input) => privateNetwork.describeTasks(input)),
+    handle(StopTaskCommand, (input) => privateNetwork.stopTask(input)),
   ]);
   stub("Route53", Route53Client, [
-    handle(ListResourceRecordSetsCommand, () => privateNetwork.listResourceRecordSets()),
+    handle(ListResourceRecordSetsCommand, (input) => privateNetwork.listResourceRecordSets(input)),
     handle(ChangeResourceRecordSetsCommand, (input) => privateNetwork.changeResourceRecordSets(input)),
   ]);
 

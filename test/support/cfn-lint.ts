@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -15,25 +16,88 @@ export interface LintFinding {
   path: string;
 }
 
+type Finding = Omit<LintFinding, "file">;
+
 /**
- * Lint many templates in one cfn-lint process (it starts slowly). Returns findings by
- * template name; only errors unless `includeWarnings` (informational findings come only
- * with `includeInformational`, and are kept with the warnings).
+ * What cfn-lint said about each distinct template this process has linted, by content and
+ * options: a template two tests (or two variants of one test) render alike is linted once.
+ * With RACKNET_LINT_CACHE (a directory; .ci/run sets one for its run), the answers are kept
+ * there too, so the run's other test processes (the Node 22 and 24 passes) reuse them: the
+ * same bytes through the same cfn-lint give the same findings.
+ */
+const linted = new Map<string, Promise<Finding[]>>();
+const cacheDir = process.env.RACKNET_LINT_CACHE;
+
+function cached(key: string): Finding[] | undefined {
+  if (!cacheDir) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(cacheDir, `${key}.json`), "utf8")) as Finding[];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Lint many templates in one cfn-lint process (it starts slowly), each distinct content once
+ * per test process. Returns findings by template name; only errors unless `includeWarnings`
+ * (informational findings come only with `includeInformational`, and are kept with the
+ * warnings).
  */
 export async function cfnLint(
   templates: Record<string, Template>,
   options: { includeWarnings?: boolean; includeInformational?: boolean; region?: string; regions?: readonly string[] } = {},
 ): Promise<Record<string, LintFinding[]>> {
+  const regions = options.regions ?? [options.region ?? "us-east-1"];
+  const informational = options.includeInformational ?? false;
+  const keyed = Object.entries(templates).map(([name, template]) => {
+    const text = JSON.stringify(template, null, 2);
+    const key = createHash("sha256").update(`${regions.join(",")}\n${informational}\n${text}`).digest("hex");
+    return { name, text, key };
+  });
+  for (const { key } of keyed) {
+    const known = linted.has(key) ? undefined : cached(key);
+    if (known) linted.set(key, Promise.resolve(known));
+  }
+  const fresh = new Map(keyed.filter(({ key }) => !linted.has(key)).map((entry) => [entry.key, entry.text]));
+  if (fresh.size > 0) {
+    // Two cfn-lint processes when there is enough to share: both cores on an idle machine,
+    // and twice the share of a busy one. Each pays cfn-lint's start (about 2 s of CPU).
+    const entries = [...fresh];
+    const halves = entries.length >= 4 ? [entries.filter((_, index) => index % 2 === 0), entries.filter((_, index) => index % 2 === 1)] : [entries];
+    const run = Promise.all(halves.map((half) => lintFiles(new Map(half), regions, informational))).then((maps) => new Map(maps.flatMap((map) => [...map])));
+    for (const key of fresh.keys()) {
+      const findings = run.then((byKey) => {
+        const found = byKey.get(key) ?? [];
+        if (cacheDir) {
+          mkdirSync(cacheDir, { recursive: true });
+          writeFileSync(join(cacheDir, `${key}.json`), JSON.stringify(found));
+        }
+        return found;
+      });
+      linted.set(key, findings);
+      // A failed run is not remembered: the next caller runs cfn-lint again and sees the error.
+      findings.catch(() => linted.delete(key));
+    }
+  }
+  const byName: Record<string, LintFinding[]> = {};
+  for (const { name, key } of keyed) {
+    const findings = (await linted.get(key)) ?? [];
+    byName[name] = findings.filter((finding) => options.includeWarnings || finding.level === "Error").map((finding) => ({ file: name, ...finding }));
+  }
+  return byName;
+}
+
+/** One cfn-lint process over these templates (by key); every finding, warnings included. */
+async function lintFiles(texts: Map<string, string>, regions: readonly string[], informational: boolean): Promise<Map<string, Finding[]>> {
   const dir = mkdtempSync(join(tmpdir(), "racknet-lint-"));
   try {
-    const files = Object.entries(templates).map(([name, template]) => {
-      const file = join(dir, `${name}.json`);
-      writeFileSync(file, JSON.stringify(template, null, 2));
-      return { name, file };
+    const files = [...texts].map(([key, text]) => {
+      const file = join(dir, `${key}.json`);
+      writeFileSync(file, text);
+      return { key, file };
     });
     // `-c I` adds the informational rules, which cfn-lint leaves out by default.
-    const informational = options.includeInformational ? ["--include-checks", "I"] : [];
-    const args = ["--format", "json", "--regions", ...(options.regions ?? [options.region ?? "us-east-1"]), ...informational, "--", ...files.map((f) => f.file)];
+    const args = ["--format", "json", "--regions", ...regions, ...(informational ? ["--include-checks", "I"] : []), "--", ...files.map((f) => f.file)];
     let stdout = "";
     try {
       ({ stdout } = await run("cfn-lint", args, { maxBuffer: 64 * 1024 * 1024 }));
@@ -50,21 +114,33 @@ export async function cfnLint(
       Rule: { Id: string };
       Location: { Path?: Array<string | number> };
     }>;
-    const byName: Record<string, LintFinding[]> = Object.fromEntries(files.map((f) => [f.name, []]));
+    const byKey = new Map<string, Finding[]>(files.map((f) => [f.key, []]));
     for (const finding of raw) {
-      if (!options.includeWarnings && finding.Level !== "Error") continue;
-      const owner = files.find((f) => finding.Filename.endsWith(`${f.name}.json`));
+      const owner = files.find((f) => finding.Filename.endsWith(`${f.key}.json`));
       if (!owner) continue;
-      byName[owner.name]?.push({
-        file: owner.name,
+      byKey.get(owner.key)?.push({
         rule: finding.Rule.Id,
         level: finding.Level,
         message: finding.Message,
         path: (finding.Location.Path ?? []).join("."),
       });
     }
-    return byName;
+    return byKey;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How many distinct templates (by content) cfn-lint would see: the work a lint test does. */
+export function distinctTemplates(templates: Record<string, Template>): number {
+  return new Set(Object.values(templates).map((template) => JSON.stringify(template))).size;
+}
+
+/**
+ * A lint test's deadline, scaled to its work: cfn-lint's start plus each template (a rack
+ * template costs cfn-lint about 3 s of CPU; the margin is for a loaded machine). Only a hang
+ * should ever reach it.
+ */
+export function lintDeadline(templates: number): number {
+  return 60_000 + 30_000 * templates;
 }

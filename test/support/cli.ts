@@ -9,7 +9,11 @@ export interface CliOptions {
   cwd?: string;
   /** Written to stdin, then stdin is closed. Without it stdin is closed at once. */
   input?: string;
-  /** Kill the process (SIGKILL) and fail after this long; default 60 s. */
+  /**
+   * Kill the process (SIGKILL) and fail after this long. The default, 5 minutes, is a hang
+   * guard: the longest run the tests make (a 150-service deploy) takes well under a minute
+   * on an idle 2-core machine, and a loaded one may be several times slower.
+   */
   timeoutMs?: number;
   /**
    * Run racknet on a pseudo-terminal (util-linux `script`), as a person at a terminal does:
@@ -70,7 +74,7 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
   });
   if (!options.tty) child.stdin?.end(options.input ?? "");
 
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 300_000;
   const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -4,7 +4,8 @@
  * repository of its name and a tag pushed twice when IMMUTABLE; a build runs on a project
  * the rack stack made, from a zip the rack's bucket holds, reads its PARAMETER_STORE
  * variables from Parameter Store (a missing one fails it), writes its log to the project's
- * log group, and when it succeeds pushes `RACKNET_IMAGE` as its buildspec's `docker push`
+ * log group with the strings read from Parameter Store hidden as `***` (as CodeBuild does:
+ * https://docs.aws.amazon.com/codebuild/latest/userguide/understanding-service-name-entries.html), and when it succeeds pushes `RACKNET_IMAGE` as its buildspec's `docker push`
  * would. What it does not do: run anything. A test scripts each build's end (`script`).
  * Time is compressed: by the first BatchGetBuilds a build has reached its end, unless the
  * script keeps it running (until StopBuild).
@@ -231,7 +232,12 @@ export class MemoryBuilds {
     build.phases.push({ phaseType: "COMPLETED" });
     build.status = status;
     build.phase = "COMPLETED";
-    this.logs.append(build.logGroup, build.logStream, ["[Container] 2026/01/01 00:00:00.000000 Entering phase BUILD", ...lines]);
+    const hidden = Object.values(this.variables(build))
+      .filter((variable) => variable.type === "PARAMETER_STORE")
+      .map((variable) => this.parameters.values.get(variable.value ?? "")?.value)
+      .filter((value): value is string => Boolean(value));
+    const logged = lines.map((line) => hidden.reduce((text, value) => text.split(value).join("***"), line));
+    this.logs.append(build.logGroup, build.logStream, ["[Container] 2026/01/01 00:00:00.000000 Entering phase BUILD", ...logged]);
   }
 
   private describe(build: BuildRecord) {

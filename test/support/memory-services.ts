@@ -54,6 +54,13 @@ export class MemoryParameters {
     const deleted = names.filter((name) => this.values.delete(name));
     return { DeletedParameters: deleted, InvalidParameters: names.filter((name) => !deleted.includes(name)) };
   }
+
+  /** ListTagsForResource of a parameter (ResourceId is its name). */
+  listTagsForResource(input: { ResourceId?: string }) {
+    const found = this.values.get(input.ResourceId ?? "");
+    if (!found) throw awsError("InvalidResourceId", "");
+    return { TagList: Object.entries(found.tags).map(([Key, Value]) => ({ Key, Value })) };
+  }
 }
 
 interface StoredCertificate {
@@ -260,16 +267,49 @@ export class MemoryPrivateNetwork {
   readonly records: ResourceRecordSet[] = [];
   readonly changes: Change[][] = [];
 
-  listTasks() {
-    return { taskArns: this.tasks.flatMap((task) => (task.taskArn ? [task.taskArn] : [])) };
+  /** ListTasks: the tasks whose desired status is the one asked (RUNNING when not given). */
+  listTasks(input: { desiredStatus?: string } = {}) {
+    const wanted = input.desiredStatus ?? "RUNNING";
+    return { taskArns: this.tasks.flatMap((task) => (task.taskArn && (task.desiredStatus ?? "RUNNING") === wanted ? [task.taskArn] : [])) };
   }
 
+  /** DescribeTasks; a task told to stop is STOPPING at the first read after StopTask, STOPPED from the next. */
   describeTasks(input: { tasks?: string[] }) {
-    return { tasks: this.tasks.filter((task) => input.tasks?.includes(task.taskArn ?? "")), failures: [] };
+    const described = this.tasks.filter((task) => input.tasks?.includes(task.taskArn ?? "")).map((task) => ({ ...task }));
+    for (const task of this.tasks) if (task.desiredStatus === "STOPPED" && task.lastStatus === "STOPPING") task.lastStatus = "STOPPED";
+    return { tasks: described, failures: [] };
   }
 
-  listResourceRecordSets() {
-    return { ResourceRecordSets: [...this.records], IsTruncated: false, MaxItems: 300 };
+  stopTask(input: { task?: string; reason?: string }) {
+    const task = this.tasks.find((candidate) => candidate.taskArn === input.task);
+    if (!task) throw awsError("InvalidParameterException", "The referenced task was not found.");
+    if (task.lastStatus !== "STOPPED") Object.assign(task, { desiredStatus: "STOPPED", lastStatus: "STOPPING", stoppedReason: input.reason });
+    return { task: { ...task } };
+  }
+
+  /** DeleteCluster's refusal while any task is active (ClusterContainsTasksException). */
+  clusterRefusal(): string | undefined {
+    const active = this.tasks.filter((task) => task.lastStatus !== "STOPPED").length;
+    return active > 0 ? "The Cluster cannot be deleted while Tasks are active. (Service: AmazonECS; Status Code: 400; Error Code: ClusterContainsTasksException)" : undefined;
+  }
+
+  /** DeleteHostedZone's refusal while the zone holds records other than its SOA and NS (HostedZoneNotEmpty). */
+  zoneRefusal(): string | undefined {
+    const held = [this.records, ...this.otherZones.values()].flat().filter((record) => record.Type !== "SOA" && record.Type !== "NS").length;
+    return held > 0 ? "The specified hosted zone contains non-required resource record sets and so cannot be deleted. (Service: AmazonRoute53; Status Code: 400; Error Code: HostedZoneNotEmpty)" : undefined;
+  }
+
+  /** The rack's other hosted zones (`<rack>.convox`, the router's) by id, with what a test writes in them; `records` is the private-network zone's. */
+  readonly otherZones = new Map<string, ResourceRecordSet[]>();
+  /** A zone's name from its id (the stacks' AWS::Route53::HostedZone resources), when the harness knows it. */
+  zoneNameOf: (zoneId: string) => string | undefined = () => undefined;
+
+  listResourceRecordSets(input: { HostedZoneId?: string } = {}) {
+    const zoneId = input.HostedZoneId ?? "";
+    const name = this.zoneNameOf(zoneId)?.replace(/\.?$/, ".");
+    // `records` are the private-network zone's: another zone of the rack holds none of them.
+    const records = this.otherZones.get(zoneId) ?? (name ? this.records.filter((record) => record.Name === name || record.Name?.endsWith(`.${name}`)) : this.records);
+    return { ResourceRecordSets: [...records], IsTruncated: false, MaxItems: 300 };
   }
 
   changeResourceRecordSets(input: { ChangeBatch?: { Changes?: Change[] } }) {

@@ -25,6 +25,7 @@ export class StackStore {
   readonly stacks: StackRecord[] = [];
   readonly operations: StackOperation[] = [];
   protected readonly failures = new Map<string, Failure>();
+  protected readonly deletionRefusals = new Map<string, () => string | undefined>();
   protected readonly outputOverrides = new Map<string, Record<string, string>>();
   private counter = 0;
   private clock = 0;
@@ -45,6 +46,15 @@ export class StackStore {
   /** The stack's next operation (execute or delete) fails on this resource, and rolls back. */
   failNext(stackName: string, failure: Failure): void {
     this.failures.set(stackName, failure);
+  }
+
+  /**
+   * The service's own refusal to delete a resource of this type while something still uses it
+   * (DeleteHostedZone while the zone holds records, DeleteCluster while tasks run): the
+   * reason, or undefined when it may go. A stack deletion meeting it ends DELETE_FAILED.
+   */
+  refuseDeletion(resourceType: string, refusal: () => string | undefined): void {
+    this.deletionRefusals.set(resourceType, refusal);
   }
 
   /** Outputs the stack reports on top of those computed from its template. */
@@ -74,8 +84,9 @@ export class StackStore {
     this.failures.delete(stack.name);
     if (stack.status !== "REVIEW_IN_PROGRESS") this.event(stack, stack.name, "AWS::CloudFormation::Stack", "DELETE_IN_PROGRESS", "User Initiated");
     for (const [logicalId, resource] of Object.entries(stack.resources)) {
-      if (failure && (failure.logicalId ?? logicalId) === logicalId) {
-        this.event(stack, logicalId, resource.Type, "DELETE_FAILED", failure.reason);
+      const refusal = failure && (failure.logicalId ?? logicalId) === logicalId ? failure.reason : this.deletionRefusals.get(resource.Type)?.();
+      if (refusal !== undefined) {
+        this.event(stack, logicalId, resource.Type, "DELETE_FAILED", refusal);
         stack.status = "DELETE_FAILED";
         this.event(stack, stack.name, "AWS::CloudFormation::Stack", "DELETE_FAILED", `The following resource(s) failed to delete: [${logicalId}].`);
         this.operations.push({ operation: "delete", stackName: stack.name, outcome: stack.status });

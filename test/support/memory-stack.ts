@@ -90,6 +90,8 @@ export function resourceChanges(before: Record<string, Resource>, after: Record<
       ResourceType: resource.Type,
       PhysicalResourceId: action === "Add" ? undefined : physicalIds[logicalId],
       Replacement: action === "Modify" ? "False" : undefined,
+      // One detail per top-level property that resolves differently, as CloudFormation names them.
+      ...(action === "Modify" ? { Details: changedProperties(before[logicalId], resource).map((Name) => ({ Evaluation: "Static", ChangeSource: "DirectModification", Target: { Attribute: "Properties", Name, RequiresRecreation: "Never" } })) } : {}),
     },
   });
   const changes: Change[] = [];
@@ -100,6 +102,11 @@ export function resourceChanges(before: Record<string, Resource>, after: Record<
   }
   for (const [logicalId, resource] of Object.entries(before)) if (!after[logicalId]) changes.push(change("Remove", logicalId, resource));
   return changes;
+}
+
+function changedProperties(before: Resource | undefined, after: Resource): string[] {
+  const names = new Set([...Object.keys(before?.Properties ?? {}), ...Object.keys(after.Properties ?? {})]);
+  return [...names].filter((name) => JSON.stringify(before?.Properties?.[name]) !== JSON.stringify(after.Properties?.[name])).sort();
 }
 
 /** IAM resources need CAPABILITY_IAM (or NAMED_IAM): https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html (Capabilities). */

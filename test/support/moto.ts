@@ -6,6 +6,9 @@ import { ACMClient } from "@aws-sdk/client-acm";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { S3Client } from "@aws-sdk/client-s3";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { inject } from "vitest";
 
 /**
  * moto_server for the e2e tests: the launcher in scripts/ (patched to behave like AWS, see
@@ -19,30 +22,100 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
+interface LaunchedMoto extends MotoServer {
+  pid: number;
+}
+
 interface MotoLauncher {
   keepEcsTasksRunning(endpoint: string): Promise<void>;
-  startMoto(options?: { port?: number; accountQuotas?: Record<string, number> }): Promise<MotoServer>;
+  startMoto(options?: { port?: number; accountQuotas?: Record<string, number>; logFile?: string }): Promise<LaunchedMoto>;
 }
 
 /**
- * The test account's raised quotas: an e2e file installs several racks in one account, more
- * than AWS's defaults allow (5 Elastic IPs, 5 VPCs a region). The refusal at the defaults is
- * tested with `accountQuotas: {}` (test/e2e/quotas.e2e.test.ts).
+ * The test account's raised quotas: the e2e files of a worker install their racks in one
+ * shared account, far more than AWS's defaults allow (5 Elastic IPs, 5 VPCs a region). The
+ * refusal at the defaults is tested with `accountQuotas: {}` (test/e2e/quotas.e2e.test.ts).
  */
 export const TEST_ACCOUNT_QUOTAS: Record<string, number> = {
-  "ec2/L-0263D0A3": 100,
-  "vpc/L-F678F1CE": 50,
-  "vpc/L-A4707A72": 50,
-  "vpc/L-FE5A380F": 50,
+  "ec2/L-0263D0A3": 1000,
+  "vpc/L-F678F1CE": 500,
+  "vpc/L-A4707A72": 500,
+  "vpc/L-FE5A380F": 500,
 };
 
 const REGION = "us-east-1";
 const launcherUrl = new URL("../../scripts/moto-server.mjs", import.meta.url).href;
 
-/** Starts a patched moto_server on a free port of 127.0.0.1; resolves once it answers. */
-export async function startMoto(options: { port?: number; accountQuotas?: Record<string, number> } = {}): Promise<MotoServer> {
+export interface MotoOptions {
+  port?: number;
+  /** The account's applied quotas instead of TEST_ACCOUNT_QUOTAS (`{}`: AWS's defaults); implies `own`. */
+  accountQuotas?: Record<string, number>;
+  /**
+   * A server of this test file's own, stopped by its `stop()`, for a test that needs an account
+   * no other file touches (quotas at their defaults, a world it tears down). Without it (and
+   * without `port` or `accountQuotas`), an e2e file gets its worker's shared server.
+   */
+  own?: boolean;
+}
+
+/**
+ * A patched moto_server on 127.0.0.1 that answers. In the e2e project, by default the one
+ * this worker shares among its files (its `stop()` does nothing; the run stops it): every
+ * test works on rack and app names of its own, and never assumes an empty account.
+ */
+export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
+  const { own, ...launch } = options;
+  const pool = own || launch.port !== undefined || launch.accountQuotas !== undefined ? undefined : motoPool();
+  if (pool) return sharedMoto(pool);
   const launcher = (await import(launcherUrl)) as MotoLauncher;
-  return launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, ...options });
+  return launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, ...launch });
+}
+
+/** The e2e project's directory of shared servers (test/support/moto-pool.ts); undefined elsewhere. */
+function motoPool(): string | undefined {
+  try {
+    return inject("motoPool");
+  } catch {
+    return undefined;
+  }
+}
+
+let shared: Promise<MotoServer> | undefined;
+
+/**
+ * This worker slot's shared server: the one recorded in the pool directory for
+ * VITEST_POOL_ID if it still answers, else a new one recorded there. Two files that run at
+ * the same time are in different slots, so each server serves one file at a time.
+ */
+function sharedMoto(pool: string): Promise<MotoServer> {
+  shared ??= (async () => {
+    const slot = process.env.VITEST_POOL_ID ?? "0";
+    const record = join(pool, `moto-${slot}.json`);
+    if (existsSync(record)) {
+      const { endpoint, port } = JSON.parse(readFileSync(record, "utf8")) as { endpoint: string; port: number };
+      if (await answers(endpoint)) return { endpoint, port, stop: async () => undefined };
+    }
+    const launcher = (await import(launcherUrl)) as MotoLauncher;
+    const moto = await launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, logFile: join(pool, `moto-${slot}.log`) });
+    // One behaviour for every file, whatever ran before it in this account.
+    await launcher.keepEcsTasksRunning(moto.endpoint);
+    writeFileSync(record, JSON.stringify({ endpoint: moto.endpoint, port: moto.port, pid: moto.pid }));
+    return { endpoint: moto.endpoint, port: moto.port, stop: async () => undefined };
+  })();
+  shared.catch(() => {
+    shared = undefined;
+  });
+  return shared;
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(5_000) });
+    await response.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

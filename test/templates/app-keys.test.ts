@@ -131,7 +131,7 @@ describe("every key reaches the template", () => {
     expect(timerContainer).toMatchObject({ Image: "example/worker:1", Command: ["bin/cleanup", "--all"], Secrets: container("Worker").Secrets });
     const role = JSON.stringify(resource("TimerSchedulerRole"));
     expect(role).toContain("scheduler.amazonaws.com");
-    expect(role).toContain("task-definition/prod-shop-timer-*");
+    expect(role).toContain("task-definition/prod-shop-timer-cleanup:*");
     expect(role).toContain("iam:PassRole");
   });
 

@@ -10,7 +10,7 @@ import { evaluate } from "../support/cfn-eval.js";
 import type { Json, Resource, Template } from "../../src/templates/cfn.js";
 import { createCa } from "../../src/ca/index.js";
 import { UserError } from "../../src/core/errors.js";
-import { cfnLint } from "../support/cfn-lint.js";
+import { cfnLint, distinctTemplates, lintDeadline } from "../support/cfn-lint.js";
 import { service } from "../support/service.js";
 
 
@@ -62,11 +62,20 @@ const containerOf = (t: Template, id: string) => (t.Resources[`${id}TaskDefiniti
 const environmentOf = (t: Template, id: string) =>
   Object.fromEntries((containerOf(t, id).Environment as { Name: string; Value: Json }[]).map((e) => [e.Name, e.Value]));
 
+describe("least privilege (issue 21)", () => {
+  it("the timers' role runs exactly the app's timers' task definitions: an app named <app>-timer-... is not matched", () => {
+    const policy = JSON.stringify(variants.timers?.Resources.TimerSchedulerRole?.Properties?.Policies);
+    const resources = [...policy.matchAll(/task-definition\/([^"]+)"/g)].map((match) => match[1]).sort();
+    expect(resources).toEqual(["prod-myapp-timer-cleanup:*", "prod-myapp-timer-hourly:*", "prod-myapp-timer-monthly:*", "prod-myapp-timer-weekdays:*"]);
+    expect(policy).not.toContain("timer-*");
+  });
+});
+
 describe("the app template", () => {
   it("passes cfn-lint for every kind of service and app: autoscaled, timers, built images, secrets, whitelists", async () => {
     const findings = await cfnLint(variants);
     expect(findings).toEqual(Object.fromEntries(Object.keys(variants).map((name) => [name, []])));
-  }, 120_000);
+  }, lintDeadline(distinctTemplates(variants)));
 
   it("gives web the most private URL of each service it links", () => {
     const environment = environmentOf(template, "Web");
@@ -198,10 +207,16 @@ describe("the app template", () => {
     for (const variant of Object.values(variants)) expect(resourcesOfType(variant!, "AWS::ElasticLoadBalancingV2::ListenerCertificate")).toEqual([]);
   });
 
-  it("labels every container with the environment's version, so a new value rolls out as a new task definition", () => {
-    for (const [, task] of resourcesOfType(template, "AWS::ECS::TaskDefinition")) {
-      const [container] = task.Properties?.ContainerDefinitions as { DockerLabels?: Record<string, unknown> }[];
-      expect(container?.DockerLabels).toEqual({ "racknet.environment-version": { Ref: "EnvironmentVersion" } });
+  it("labels every container with a digest of what it reads, so a new value rolls only the task definitions that read it", () => {
+    const labelOf = (rendered: typeof template, id: string) => (rendered.Resources[id]?.Properties?.ContainerDefinitions as { DockerLabels?: Record<string, unknown> }[])[0]?.DockerLabels?.["racknet.environment-version"];
+    const environment = { web: { secrets: { FLAG: "/racknet/prod/apps/shop/env/FLAG" }, empty: [] }, api: { secrets: {}, empty: [] } };
+    const before = appTemplate({ ...input(everyKind), environment, parameterVersions: new Map([["/racknet/prod/apps/shop/env/FLAG", 1]]) });
+    const after = appTemplate({ ...input(everyKind), environment, parameterVersions: new Map([["/racknet/prod/apps/shop/env/FLAG", 2]]) });
+    expect(labelOf(before, "WebTaskDefinition")).toMatch(/^[0-9a-f]{16}$/);
+    expect(labelOf(after, "WebTaskDefinition")).not.toEqual(labelOf(before, "WebTaskDefinition"));
+    for (const id of ["ApiTaskDefinition", "AdminTaskDefinition", "WorkerTaskDefinition"]) {
+      expect(before.Resources[id], id).toBeDefined();
+      expect(after.Resources[id], id).toEqual(before.Resources[id]);
     }
   });
 
@@ -240,7 +255,7 @@ describe("the app template", () => {
 
   it("declares only the parameters of the load balancers it uses", () => {
     expect(Object.keys(variants.workerOnly!.Parameters).sort()).toEqual(
-      ["AssignPublicIp", "Cluster", "EnvironmentVersion", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
+      ["AssignPublicIp", "Cluster", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
     );
     expect(Object.keys(variants.externalOnly!.Parameters)).toEqual(expect.arrayContaining(["ExternalListener", "Domain"]));
     expect(Object.keys(variants.routerOnly!.Parameters)).toEqual(expect.arrayContaining(["RouterListener", "RouterZoneId"]));
@@ -276,7 +291,7 @@ describe("the app stack's parameter values", () => {
 
   it("come from the rack's outputs and the extras, for the parameters the template declares only", async () => {
     const ca = await createCa("prod");
-    const values = appParameters(rackOutputs, { RackCaCert: ca.certPem, Domain: "", EnvironmentVersion: "0f1e2d3c" }, variants.internalHttps!);
+    const values = appParameters(rackOutputs, { RackCaCert: ca.certPem, Domain: "" }, variants.internalHttps!);
     expect(values).toEqual({
       Cluster: "prod-cluster",
       ServiceSubnets: "subnet-a,subnet-b",
@@ -290,7 +305,6 @@ describe("the app stack's parameter values", () => {
       InternalLoadBalancerDns: "internal-int.elb.amazonaws.com",
       InternalLoadBalancerZoneId: "Z2",
       RackZoneId: "Z3",
-      EnvironmentVersion: "0f1e2d3c",
     });
     expect(Buffer.byteLength(ca.certPem)).toBeLessThan(1024);
   });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Json, Template } from "../../src/templates/cfn.js";
+import type { Json } from "../../src/templates/cfn.js";
 import { rackTemplate } from "../../src/templates/rack.js";
 import { BUILD_IMAGE, BUILD_INSTANCES, BuildResource } from "../../src/templates/rack-build.js";
 import { defaultParams, toCfnParameters, type RackParams } from "../../src/rack/params.js";
 import { evaluate, type EvaluatedStack } from "../support/cfn-eval.js";
-import { cfnLint } from "../support/cfn-lint.js";
 
 const CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/prod/6f1c2a4e-0b7d-4c3e-9a51-2d8e7f6a9b10";
@@ -111,32 +110,4 @@ describe("rack template: build resources", () => {
   });
 });
 
-/** A copy of the template whose parameter Defaults are this rack's values, for cfn-lint. */
-function withDefaults(params: Partial<RackParams>, azCount: 2 | 3 = 3): Template {
-  const copy = structuredClone(template);
-  for (const [name, value] of Object.entries(cfnParameters(params, azCount))) {
-    const declaration = copy.Parameters[name];
-    if (declaration) declaration.Default = declaration.Type === "Number" ? Number(value) : value;
-  }
-  return copy;
-}
-
-/** The rack template's own known warnings (test/templates/rack.test.ts says why each is no problem). */
-const KNOWN_WARNINGS: Record<string, RegExp> = {
-  W2001: /Parameter Domain not used/,
-  W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
-};
-
-describe("rack template with build resources: cfn-lint", () => {
-  it("finds no errors in any combination of Private, Internal and InternalOnly, nor with 2 AZs", async () => {
-    const variants: Record<string, Template> = {};
-    for (const Private of ["Yes", "No"])
-      for (const Internal of ["Yes", "No"])
-        for (const InternalOnly of Internal === "Yes" ? ["Yes", "No"] : ["No"]) {
-          variants[`private-${Private}-internal-${Internal}-only-${InternalOnly}`] = withDefaults({ Private, Internal, InternalOnly });
-        }
-    variants["two-azs-private"] = withDefaults({ Private: "Yes" }, 2);
-    const findings = await cfnLint(variants, { includeWarnings: true });
-    expect(Object.values(findings).flat().filter((finding) => !KNOWN_WARNINGS[finding.rule]?.test(finding.message))).toEqual([]);
-  }, 120_000);
-});
+// cfn-lint: the build resources are part of every rack variant test/templates/rack.test.ts lints.

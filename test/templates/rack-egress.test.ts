@@ -8,7 +8,7 @@ import { ref, type Json, type Template } from "../../src/templates/cfn.js";
 import { INTERFACE_ENDPOINTS } from "../../src/rack/vpc-endpoints.js";
 import { RackResource } from "../../src/templates/rack-ids.js";
 import type { RackParams } from "../../src/rack/params.js";
-import { cfnLint } from "../support/cfn-lint.js";
+import { cfnLint, distinctTemplates, lintDeadline } from "../support/cfn-lint.js";
 import { fullTemplate, idsOfType, ingressOf, propertiesOf, rack, withDefaults } from "./rack-fixture.js";
 
 const PRIVATE_TABLES = (azCount: 2 | 3) => ["PrivateRouteTable1", "PrivateRouteTable2", "PrivateRouteTable3"].slice(0, azCount).map(ref);
@@ -167,16 +167,16 @@ function findAll(value: Json, keys: readonly string[]): Json[] {
 }
 
 describe("rack template: cfn-lint of the egress variants", () => {
+  const variants: Record<string, Template> = {
+    "nat-one-3": withDefaults({ Private: "Yes", NatGateways: "One" }),
+    "nat-one-2": withDefaults({ Private: "Yes", NatGateways: "One", Internal: "Yes" }, 2),
+    "nat-none-endpoints": withDefaults({ Private: "Yes", NatGateways: "None", VpcEndpoints: "Yes" }),
+    "endpoints-per-zone-2": withDefaults({ Private: "Yes", VpcEndpoints: "Yes", internal_router: "true" }, 2),
+    "existing-public": withDefaults({ ...EXISTING, ExistingPrivateSubnets: "", Private: "No" }, 2),
+    "existing-private-endpoints": withDefaults({ ...EXISTING, VpcEndpoints: "Yes", Internal: "Yes", internal_router: "true" }, 2),
+    "existing-internal-only": withDefaults({ ...EXISTING, ExistingPublicSubnets: "", InternalOnly: "Yes", Internal: "Yes" }, 2),
+  };
   it("finds no errors, and no warning or informational finding other than the justified ones (docs/rack-template.md)", async () => {
-    const variants: Record<string, Template> = {
-      "nat-one-3": withDefaults({ Private: "Yes", NatGateways: "One" }),
-      "nat-one-2": withDefaults({ Private: "Yes", NatGateways: "One", Internal: "Yes" }, 2),
-      "nat-none-endpoints": withDefaults({ Private: "Yes", NatGateways: "None", VpcEndpoints: "Yes" }),
-      "endpoints-per-zone-2": withDefaults({ Private: "Yes", VpcEndpoints: "Yes", internal_router: "true" }, 2),
-      "existing-public": withDefaults({ ...EXISTING, ExistingPrivateSubnets: "", Private: "No" }, 2),
-      "existing-private-endpoints": withDefaults({ ...EXISTING, VpcEndpoints: "Yes", Internal: "Yes", internal_router: "true" }, 2),
-      "existing-internal-only": withDefaults({ ...EXISTING, ExistingPublicSubnets: "", InternalOnly: "Yes", Internal: "Yes" }, 2),
-    };
     const findings = await cfnLint(variants, { includeWarnings: true, includeInformational: true });
     const all = Object.values(findings).flat();
     expect(all.filter((finding) => finding.level === "Error")).toEqual([]);
@@ -186,5 +186,5 @@ describe("rack template: cfn-lint of the egress variants", () => {
       W1033: /^'' is not a 'AWS::EC2::Subnet.Id'.*'Fn::Split'/,
     };
     expect(all.filter((finding) => !justified[finding.rule]?.test(finding.message))).toEqual([]);
-  }, 300_000);
+  }, lintDeadline(distinctTemplates(variants)));
 });

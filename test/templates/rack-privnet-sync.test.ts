@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { merge, type Template } from "../../src/templates/cfn.js";
 import { SYNC_CLUSTER, SYNC_ZONE, privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
 import { syncFunctionCode } from "../../src/functions/privnet-sync/bundle.js";
-import { cfnLint } from "../support/cfn-lint.js";
+import { cfnLint, lintDeadline } from "../support/cfn-lint.js";
 import { evaluate } from "../support/cfn-eval.js";
 
 /** Just what the fragment references: the rack's cluster and its private network zone. */
@@ -34,7 +34,7 @@ describe("the private network sync function in the rack template", () => {
     const template = merge(minimalRack(), privateNetworkSyncFragment(code));
     const findings = await cfnLint({ privnet: template }, { includeWarnings: true, includeInformational: true });
     expect(findings.privnet).toEqual([]);
-  }, 60_000);
+  }, lintDeadline(1));
 
   it("listens to the rack cluster's task state changes only, and may be invoked by those rules only", () => {
     const resources = privateNetworkSyncFragment(code).Resources ?? {};

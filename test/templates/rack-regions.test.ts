@@ -55,5 +55,5 @@ describe("rack template in a Region without CodeBuild", () => {
     );
     const rest = [...(findings["without-builds"] ?? []), ...(findings["without-builds-private-internal"] ?? [])];
     expect(rest.filter((finding) => !KNOWN_WARNINGS[finding.rule]?.test(finding.message))).toEqual([]);
-  }, 300_000);
+  }, 120_000);
 });

@@ -40,6 +40,9 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::Events::Rule": "none",
   // CodeBuild acts as the project's own service role (BuildRole), also for its network interfaces in a VPC.
   "AWS::CodeBuild::Project": "none",
+  // "After you configure replication or pull through cache for your registry, a service-linked role is
+  // created automatically on your behalf" (ECR User Guide, "Using service-linked roles for Amazon ECR").
+  "AWS::ECR::PullThroughCacheRule": "CreatePullThroughCacheRule creates AWSServiceRoleForECRPullThroughCache",
 };
 
 /** Properties and types that need a service-linked role to exist before the call is made. */

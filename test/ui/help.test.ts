@@ -20,7 +20,7 @@ describe("racknet --help", () => {
       const firstWords = declaration.summary.split(" ").slice(0, 3).join(" ");
       expect(listing, path).toMatch(new RegExp(`^  ${path.replace(/[|]/g, "\\|")}(?: [<[][^\\n]*?)?  +${firstWords.replace(/[().?*+[\]\\]/g, "\\$&")}`, "m"));
     }
-    for (const nested of ["rack install <name> [params...]", "rack params set <params...>", "rack uninstall <name>", "env set <assignments...>", "apps delete <app>", "manifest check"]) {
+    for (const nested of ["rack install <name> [params...]", "rack params set <params...>", "rack uninstall <name>", "env set [assignments...]", "apps delete <app>", "manifest check"]) {
       expect(listing).toMatch(new RegExp(`^  ${nested.replace(/[.[\]]/g, "\\$&")}  `, "m"));
     }
   });

@@ -87,7 +87,7 @@ describe("deleting by name: rack uninstall and apps delete", () => {
 });
 
 describe("interrupts and failures name the racknet command that helps", () => {
-  it("Ctrl-C while an app moves (rack params set Private=Yes) points at apps info, not services", async () => {
+  it("Ctrl-C while an app moves (rack params set Private=Yes) points at apps wait, which follows it, not services", async () => {
     await installedRack(h, "prod");
     await deployedApp(h, "prod", "shop", PUBLIC_WEB);
     h.stubs.CloudFormation?.on(DescribeStackEventsCommand).callsFake(async (input: { StackName?: string }) => {
@@ -100,7 +100,7 @@ describe("interrupts and failures name the racknet command that helps", () => {
     const result = await withOptions(h, { rack: "prod", yes: true }, () => h.run(paramsSet, { params: ["Private=Yes"] }));
     expect(result.exitCode).toBe(130);
     expect(result.stderr).toContain("stopped watching: the update of app shop on rack prod continues in AWS");
-    expect(result.stderr).toContain("racknet apps info shop -r prod");
+    expect(result.stderr).toContain("follow it to its end with `racknet apps wait shop -r prod`");
     expect(result.stderr).not.toContain("racknet services");
   });
 

@@ -177,3 +177,34 @@ describe("LiveProgress: a terminal", () => {
     expect(await screenOf(stderr.text)).toEqual(["error: stopped watching: the create of rack demo continues in AWS"]);
   });
 });
+
+describe("the ETA in the progress views", () => {
+  it("the live headline says how long is left, as a range, from the plan's resource types and the stack's last operation", async () => {
+    const libraries = await loadLiveLibraries();
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stderr = new MemoryTerminal();
+    const resources = [{ logicalId: "NatGateway0", resourceType: "AWS::EC2::NatGateway", action: "Add" }];
+    const view = new LiveProgress(printerOn(stderr), { title: "creating rack demo", planned: 1, resources, now }, Promise.resolve(libraries));
+    view.start();
+    view.activity(activity("NatGateway0", "CREATE_IN_PROGRESS"));
+    expect(view.render()).toMatch(/creating rack demo {2}0\/1 done, 1 in progress {2}0s {2}about 1–3 min left$/m);
+    // The same stack's last NAT gateway took 30 s: the range follows it.
+    const earlier = (seconds: number, status: string): StackActivity => ({ id: `old-${status}`, timestamp: new Date(T0 - 600_000 + seconds * 1000), logicalId: "NatGateway9", resourceType: "AWS::EC2::NatGateway", status, isStack: false });
+    view.history([earlier(0, "CREATE_IN_PROGRESS"), earlier(30, "CREATE_COMPLETE")]);
+    expect(view.render()).toMatch(/0s {2}under a minute left$/m);
+    view.end();
+  });
+
+  it("the CI heartbeat says it too", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stderr = new MemoryTerminal();
+    const printer = new Printer({ json: false, color: false, debug: false, stdout: new MemoryTerminal(), stderr });
+    const view = new PlainProgress(printer, { title: "creating rack demo", planned: 1, resources: [{ logicalId: "NatGateway0", resourceType: "AWS::EC2::NatGateway", action: "Add" }], now });
+    view.start();
+    view.activity(activity("NatGateway0", "CREATE_IN_PROGRESS"));
+    clock += HEARTBEAT_MS;
+    view.heartbeat();
+    expect(stderr.text).toMatch(/still waiting: 1 resource in progress for 1m00s \(NatGateway0\); up to 2 min left/);
+    view.end();
+  });
+});

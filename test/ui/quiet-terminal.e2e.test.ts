@@ -53,12 +53,12 @@ describe("--no-color", () => {
   it("reaches the prompt: no colour anywhere on a colour terminal", async () => {
     const env = userEnv({ TERM: "xterm-256color" });
     delete env.NO_COLOR;
-    const run = spawnCli(["rack", "install", "plain", "--no-color"], { env, tty: true, timeoutMs: 60_000 });
+    const run = spawnCli(["rack", "install", "plain", "--no-color"], { env, tty: true });
     await run.waitForStderr("Create rack plain?");
     run.type("n\r");
     const result = await run.done;
     expect(result.stderr).toContain("cancelled; nothing changed");
     // eslint-disable-next-line no-control-regex
     expect(result.stderr).not.toMatch(/\u001b\[[0-9;]*m/);
-  }, 60_000);
+  });
 });

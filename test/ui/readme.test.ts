@@ -30,6 +30,14 @@ describe("README.md", () => {
     }
   });
 
+  it("its sample session is the generated block (scripts/readme-samples.mjs), not text copied by hand", () => {
+    const start = readme.indexOf("<!-- readme-samples:start");
+    const end = readme.indexOf("<!-- readme-samples:end -->");
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    expect(readme.slice(start, end)).toMatch(/\$ racknet rack install production[\s\S]*Plan to create rack production \(stack production\): \d+ to add/);
+  });
+
   it("says how to put racknet on PATH, start moto by hand with what to export, and what to install without moto", () => {
     for (const text of ["npm link", "npx racknet", "node scripts/moto-server.mjs", "export AWS_ENDPOINT_URL=", "AWS_ACCESS_KEY_ID=", 'pip install "moto[server]==5.2.*"']) expect(readme).toContain(text);
   });

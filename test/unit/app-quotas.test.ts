@@ -88,11 +88,33 @@ describe("CloudFormation quotas of an app stack", () => {
 
   it("a template over 1 MB, even through S3, is refused with its size", () => {
     // Environment values live in SSM, not the template: long commands make it heavy instead.
-    const argument = "x".repeat(120_000);
-    const heavy = services(9, "fat", { command: { text: argument, argv: [argument], shell: false } });
+    // Each task definition stays under ECS's 64 KiB; together they pass 1 MB.
+    const argument = "x".repeat(50_000);
+    const heavy = services(22, "fat", { command: { text: argument, argv: [argument], shell: false } });
     const { template } = app(heavy);
     const bytes = Buffer.byteLength(renderTemplate(template));
     expect(bytes).toBeGreaterThan(STACK_QUOTAS.templateBytes);
     expect(refusal(heavy).message).toContain(`${bytes} bytes of template (a stack allows 1048576)`);
+  });
+});
+
+describe("ECS's task definition size (issue 21, item 11)", () => {
+  /** The app environment as the deploy resolves it: every name from SSM, as in `environment: ["*"]` with 1,000 variables. */
+  function withEnvironment(count: number) {
+    const web = service("web", { image: "example/app:1" });
+    const manifest = { file: "convox.yml", services: [web], timers: [] };
+    const names = Array.from({ length: count }, (_, index) => `SETTING_NUMBER_${String(index).padStart(4, "0")}_OF_THE_APP`);
+    const secrets = Object.fromEntries(names.map((name) => [name, `/racknet/prod/apps/big/env/${name}`]));
+    const template = appTemplate({ rack: "prod", app: "big", manifest, version: "0.1.0", priorities: {}, environment: { web: { secrets, empty: [] } } });
+    return () => checkAppQuotas("big", manifest, template);
+  }
+
+  it("1,000 environment variables (over 64 KiB of Secrets) are refused before any write, naming the service and the limit", () => {
+    expect(() => withEnvironment(1000)()).toThrow(UserError);
+    expect(() => withEnvironment(1000)()).toThrow(/task definition prod-big-web would be about \d+ KB \(100\d environment variables\); ECS takes at most 64 KiB/);
+  });
+
+  it("a few hundred fit", () => {
+    expect(() => withEnvironment(200)()).not.toThrow();
   });
 });

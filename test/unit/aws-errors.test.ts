@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { describeAwsError } from "../../src/aws/errors.js";
 
 const sdkError = (name: string, message: string, status?: number) =>
@@ -20,11 +20,30 @@ describe("AWS errors the user can act on", () => {
   });
 
   it("an endpoint that refuses connections names AWS_ENDPOINT_URL", () => {
-    process.env.AWS_ENDPOINT_URL = "http://127.0.0.1:1";
+    // Stubbed, so the next test file of this worker sees the environment as it was.
+    vi.stubEnv("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
     try {
       const described = describeAwsError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
       expect(described?.message).toContain("AWS_ENDPOINT_URL");
       expect(described?.exitCode).toBe(1);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("an endpoint's password is never shown: not where it cannot be reached, not in a timeout, not in a 5xx (issue 21, item 6)", () => {
+    process.env.AWS_ENDPOINT_URL = "http://user:pa55word@127.0.0.1:1";
+    try {
+      const errors = [
+        Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" }),
+        Object.assign(new Error("Connection timed out after 10000 ms"), { name: "TimeoutError" }),
+        sdkError("Error", "bad gateway", 502),
+      ];
+      for (const error of errors) {
+        const described = describeAwsError(error);
+        expect(described?.message).toContain("http://****@127.0.0.1:1");
+        expect(JSON.stringify(described)).not.toContain("pa55word");
+      }
     } finally {
       delete process.env.AWS_ENDPOINT_URL;
     }

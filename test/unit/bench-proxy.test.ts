@@ -25,8 +25,10 @@ interface ProxyModule {
 }
 
 const LATENCY_MS = 30;
-const CHANGE_SET_MS = 1_000;
-const HOLD_MS = 1_500;
+// The proxy's windows, scaled in beforeAll to how long a local call takes here and now: each
+// check must land in its window, and a loaded machine is slow to make the next call.
+let CHANGE_SET_MS = 1_000;
+let HOLD_MS = 1_500;
 const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/bench/6d1f";
 const CHANGE_SET_ARN = "arn:aws:cloudformation:us-east-1:123456789012:changeSet/racknet-1/9a";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,6 +67,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const port = (upstream.address() as AddressInfo).port;
+  const started = performance.now();
+  for (let round = 0; round < 3; round += 1) await (await fetch(`http://127.0.0.1:${port}`, { method: "POST", body: "Action=DescribeStacks" })).text();
+  const callMs = (performance.now() - started) / 3 + LATENCY_MS;
+  // A change set is CREATE_PENDING for the first third of its window: ten calls' time at least.
+  CHANGE_SET_MS = Math.max(1_000, Math.ceil(30 * callMs));
+  HOLD_MS = Math.ceil(1.5 * CHANGE_SET_MS);
   const module = (await import(new URL("../../scripts/bench/awslike-proxy.mjs", import.meta.url).href)) as ProxyModule;
   proxy = await module.startAwsLikeProxy({ upstream: `http://127.0.0.1:${port}`, latencyMs: LATENCY_MS, holdMs: () => HOLD_MS, changeSetMs: () => CHANGE_SET_MS });
 });

@@ -1,3 +1,5 @@
+import { realpathSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../src/core/errors.js";
 import type { ServiceBuildInput } from "../../src/build/input.js";
@@ -64,5 +66,16 @@ describe("build plan", () => {
       { name: "NODE_ENV", kind: "literal", value: "development" },
       { name: "NPM_TOKEN", kind: "parameter", parameterName: "/racknet/prod/apps/shop/env/NPM_TOKEN", fingerprint: "1" },
     ]);
+  });
+
+  it("leaves the manifest out of the tag: a change to scale: alone builds nothing new; a change to the source does", async () => {
+    const appDir = appFolder({ Dockerfile: DOCKERFILE, "app.js": "one", "convox.yml": "services:\n  web:\n    build: .\n    scale: 1\n" });
+    const manifestFile = realpathSync(join(appDir, "convox.yml"));
+    const tagNow = async () => (await planBuilds({ appDir, manifestFile, services: [service("web")], resolveFromEnvironment: noEnvironment })).tagOf.web;
+    const before = await tagNow();
+    writeFileSync(manifestFile, "services:\n  web:\n    build: .\n    scale: 3\n");
+    expect(await tagNow()).toBe(before);
+    writeFileSync(join(appDir, "app.js"), "two");
+    expect(await tagNow()).not.toBe(before);
   });
 });

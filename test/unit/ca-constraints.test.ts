@@ -12,7 +12,7 @@ const run = promisify(execFile);
 const DAY = 24 * 60 * 60 * 1000;
 
 /** What an attacker holding the CA's key could sign: any name, any SAN type. racknet itself refuses to. */
-async function forge(ca: CertificateAuthority, san: { type: "dns" | "ip"; value: string }[]): Promise<string> {
+async function forge(ca: CertificateAuthority, san: { type: "dns" | "ip" | "email" | "url"; value: string }[]): Promise<string> {
   const caCert = new x509.X509Certificate(ca.certPem);
   const keys = await generateKeyPair();
   const cert = await x509.X509CertificateGenerator.create({
@@ -67,14 +67,14 @@ describe("the rack CA's name constraints", () => {
     ca = await createCa("prod");
   });
 
-  it("are critical and permit only the rack's zones, the router zone and the private-network domain; no IP address", async () => {
-    expect(caConstraints(ca.certPem)).toEqual({ permittedDns: ["prod.convox", "prod.router.convox", "private-network.internal"], excludedIps: ["0.0.0.0/0", "::/0"] });
+  it("are critical and permit only the rack's zone and its router zone; no IP address, email address or URI", async () => {
+    expect(caConstraints(ca.certPem)).toEqual({ permittedDns: ["prod.convox", "prod.router.convox"], excludedIps: ["0.0.0.0/0", "::/0"], permittedEmail: [".invalid"], permittedUri: [".invalid"] });
     const dir = mkdtempSync(join(tmpdir(), "racknet-nc-"));
     try {
       writeFileSync(join(dir, "ca.pem"), ca.certPem);
       const text = (await run("openssl", ["x509", "-noout", "-text", "-in", join(dir, "ca.pem")])).stdout;
       expect(text).toMatch(/X509v3 Name Constraints: critical/);
-      expect(text).toMatch(/Permitted:\s+DNS:prod\.convox\s+DNS:prod\.router\.convox\s+DNS:private-network\.internal/);
+      expect(text).toMatch(/Permitted:\s+DNS:prod\.convox\s+DNS:prod\.router\.convox\s+email:\.invalid\s+URI:\.invalid/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -90,13 +90,18 @@ describe("the rack CA's name constraints", () => {
     expect(await verify(ca.certPem, await forge(ca, [{ type: "dns", value: "api.shop.staging.convox" }]))).toMatch(/permitted subtree violation/);
   });
 
-  it("certificates for the rack's own names verify: api.shop.prod.convox, the app's and the rack's wildcards, a private-network name", async () => {
+  it("nor one for an email address or a URI, nor any rack's private-network name (issue 21, least privilege)", async () => {
+    expect(await verify(ca.certPem, await forge(ca, [{ type: "dns", value: "api.shop.prod.convox" }, { type: "email", value: "ceo@bank.example" }]))).toMatch(/permitted subtree violation/);
+    expect(await verify(ca.certPem, await forge(ca, [{ type: "dns", value: "api.shop.prod.convox" }, { type: "url", value: "spiffe://bank.example/payments" }]))).toMatch(/permitted subtree violation/);
+    expect(await verify(ca.certPem, await forge(ca, [{ type: "dns", value: "1.web.ap-1.pn-2.private-network.internal" }]))).toMatch(/permitted subtree violation/);
+  });
+
+  it("certificates for the rack's own names verify: api.shop.prod.convox, the app's and the rack's wildcards", async () => {
     expect(await verify(ca.certPem, await forge(ca, [{ type: "dns", value: "api.shop.prod.convox" }]))).toMatch(/: OK$/);
     const app = await issueServerCertificate(ca, { commonName: "*.shop.prod.convox", dnsNames: ["*.shop.prod.convox", "*.shop.prod.router.convox"] });
     expect(await verify(ca.certPem, app.certPem)).toMatch(/: OK$/);
     const rack = await issueServerCertificate(ca, { commonName: "prod.convox", dnsNames: ["prod.convox", "*.prod.convox", "*.prod.router.convox"] });
     expect(await verify(ca.certPem, rack.certPem)).toMatch(/: OK$/);
-    expect(await verify(ca.certPem, await forge(ca, [{ type: "dns", value: "1.web.ap-1.pn-2.private-network.internal" }]))).toMatch(/: OK$/);
   });
 
   it("racknet refuses to sign a name outside them", async () => {

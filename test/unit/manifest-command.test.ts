@@ -47,4 +47,22 @@ describe("timer schedules as AWS cron expressions", () => {
     expect(awsCron("0 3 * * 1-5 *")).toEqual({ cron: "0 3 ? * 1-5 *" });
     expect(awsCron("0 3 * * % *")).toMatchObject({ problem: '"%" is not a cron field' });
   });
+
+  it("refuses a value outside its field's range, as EventBridge does (issue 21, item 11)", () => {
+    expect(awsCron("61 25 * * *")).toMatchObject({ problem: expect.stringContaining("minute 61 is outside 0-59") });
+    expect(awsCron("0 24 * * *")).toMatchObject({ problem: expect.stringContaining("hour 24 is outside 0-23") });
+    expect(awsCron("0 3 0 * ?")).toMatchObject({ problem: expect.stringContaining("day of the month 0 is outside 1-31") });
+    expect(awsCron("0 3 * 13 ?")).toMatchObject({ problem: expect.stringContaining("month 13 is outside 1-12") });
+    expect(awsCron("0 3 ? * 8 *")).toMatchObject({ problem: expect.stringContaining("day of the week 8 is outside 1-7") });
+    expect(awsCron("0 3 * * ? 1969")).toMatchObject({ problem: expect.stringContaining("year 1969 is outside 1970-2199") });
+    expect(awsCron("0 3 * * FUNDAY")).toMatchObject({ problem: expect.stringContaining('"FUNDAY"') });
+    expect(awsCron("0-70/5 3 * * ?")).toMatchObject({ problem: expect.stringContaining("minute 70 is outside 0-59") });
+    expect(awsCron("*/0 3 * * ?")).toMatchObject({ problem: expect.stringContaining("step") });
+    expect(awsCron("0 3 W * ?")).toMatchObject({ problem: expect.stringContaining('"W"') });
+    expect(awsCron("0 3 L * ?")).toEqual({ cron: "0 3 L * ? *" });
+    expect(awsCron("0 3 15W * ?")).toEqual({ cron: "0 3 15W * ? *" });
+    expect(awsCron("0 3 ? * 6L *")).toEqual({ cron: "0 3 ? * 6L *" });
+    expect(awsCron("0 3 ? * MON#2 *")).toEqual({ cron: "0 3 ? * MON#2 *" });
+    expect(awsCron("0,30 9-17/2 * JAN-MAR,DEC ? 2027")).toEqual({ cron: "0,30 9-17/2 * JAN-MAR,DEC ? 2027" });
+  });
 });

@@ -64,9 +64,15 @@ describe("the app environment, as convox env keeps it", () => {
     expect(Object.keys(services.worker?.secrets ?? {}).sort()).toEqual(["API_TOKEN", "COMPANY", "SESSION_SECRET"]);
   });
 
-  it("lists every value a container gets, for masking", () => {
-    const { values } = resolveEnvironment(app, { rack: "prod", app: "shop", stored: { SESSION_SECRET: "s3cr3t", API_TOKEN: "t0k3n" } });
-    expect(values).toEqual(expect.arrayContaining(["s3cr3t", "t0k3n", "Racknet", "Convox", "info", "https:///x"]));
+  it("with *, a stored name racknet sets itself for the service (a link's <NAME>_URL, RACKNET_*) is refused, not given twice (issue 21, item 11)", () => {
+    const linked = manifest("services:\n  api:\n    image: a:1\n    port: 80\n  web:\n    image: b:1\n    links: [api]\n    environment: [\"*\"]\n");
+    const { problems, services } = resolveEnvironment(linked, { rack: "prod", app: "shop", stored: { API_URL: "http://elsewhere", RACKNET_APP: "x", OTHER: "o" } });
+    expect(problems.map((problem) => problem.message)).toEqual([
+      "the app environment sets API_URL, which racknet sets itself for service web (its link to api), and environment: * would give web both",
+      "the app environment sets RACKNET_APP, which racknet sets itself for service web (a RACKNET_* name), and environment: * would give web both",
+    ]);
+    expect(problems[0]?.fix).toBe("racknet env unset API_URL -a shop, or list web's variables instead of *");
+    expect(Object.keys(services.web?.secrets ?? {})).toEqual(["OTHER"]);
   });
 
   it("interpolates ${NAME} as Convox does: unset is empty, nothing else is touched", () => {

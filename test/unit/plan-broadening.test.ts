@@ -1,4 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fuzzOptions } from "../fuzz/budget.js";
 import { classifyBroadening } from "../../src/plan/broadening.js";
 import type { ExposedService, ExposureModel } from "../../src/plan/exposure-model.js";
 import { defaultParams, type RackParams } from "../../src/rack/params.js";
@@ -50,6 +52,29 @@ describe("classifyBroadening: services", () => {
     expect(classifyBroadening(model(params, [listed(["10.1.0.0/16"])]), model(params, [listed(["10.1.0.0/16", "203.0.113.0/24"])]))[0]?.sentence).toBe("shop/web: its whitelist admits 203.0.113.0/24 too");
     expect(kinds(model(params, [listed(["10.0.0.0/8"])]), model(params, [listed(["10.1.0.0/16"])]))).toEqual([]);
     expect(kinds(model(params, [listed()]), model(params, [listed(["10.1.0.0/16"])]))).toEqual([]);
+  });
+
+  it("an IPv6 whitelist kept as it was is no widening; an IPv6 range it did not cover is (issue 21, item 12)", () => {
+    const listed = (whitelist: string[]) => web({ reach: "external", whitelist });
+    expect(kinds(model(params, [listed(["2001:db8::/32", "10.0.0.0/8"])]), model(params, [listed(["2001:db8::/32", "10.0.0.0/8"])]))).toEqual([]);
+    expect(kinds(model(params, [listed(["2001:db8::/32"])]), model(params, [listed(["2001:db8:1::/48", "2001:db8::7/128"])]))).toEqual([]);
+    expect(classifyBroadening(model(params, [listed(["2001:db8::/32"])]), model(params, [listed(["2001:db8::/31"])]))[0]?.sentence).toBe("shop/web: its whitelist admits 2001:db8::/31 too");
+    // An IPv4 range never covers an IPv6 one, nor the other way round (::ffff:0:0/96 aside, which ALB does not match).
+    expect(classifyBroadening(model(params, [listed(["0.0.0.0/0"])]), model(params, [listed(["0.0.0.0/0", "::/0"])]))[0]?.sentence).toBe("shop/web: its whitelist admits ::/0 too");
+  });
+
+  it("fuzzed: any whitelist (IPv4 and IPv6) kept as it was, or narrowed to a sub-range, is no widening", () => {
+    const v4 = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([address, prefix]) => `${address}/${prefix}`);
+    const v6 = fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([address, prefix]) => `${address}/${prefix}`);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(v4, v6), { minLength: 1, maxLength: 3 }), (whitelist) => {
+        const listed = (ranges: string[]) => web({ reach: "external", whitelist: ranges });
+        expect(kinds(model(params, [listed(whitelist)]), model(params, [listed(whitelist)]))).toEqual([]);
+        const narrower = whitelist.map((range) => range.replace(/\/(\d+)$/, (_, prefix: string) => `/${Math.min(Number(prefix) + 1, range.includes(":") ? 128 : 32)}`));
+        expect(kinds(model(params, [listed(whitelist)]), model(params, [listed(narrower)]))).toEqual([]);
+      }),
+      fuzzOptions(500),
+    );
   });
 });
 

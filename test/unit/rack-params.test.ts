@@ -72,6 +72,13 @@ describe("rack parameters (SPEC section 2)", () => {
     expect(problems).toHaveLength(4);
   });
 
+  it("refuse an IP address, or a name whose top-level label is a number, as Domain (issue 21, item 11)", () => {
+    expect(install("Domain=10.0.0.1").problems[0]?.message).toBe('Domain: "10.0.0.1" is an IP address, not a domain name');
+    expect(install("Domain=apps.example.123").problems[0]?.message).toContain("top-level label");
+    expect(install("Domain=apps.example.com").problems).toEqual([]);
+    expect(install("Domain=1password.com").problems).toEqual([]);
+  });
+
   it("validate CIDRs and VPC ids, and normalise them", () => {
     expect(install("VPCCIDR=10.20.3.4/16").params.VPCCIDR).toBe("10.20.0.0/16");
     expect(install("VPCCIDR=300.0.0.0/16").problems[0]?.message).toContain("octet above 255");

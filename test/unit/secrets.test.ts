@@ -53,18 +53,16 @@ describe("--debug logs each AWS call by name only", () => {
   });
 });
 
-describe("the printer masks secrets", () => {
-  it("masks environment values on stderr (AWS's messages), keeps short values and stdout results as they are", () => {
+describe("the printer scrubs nothing but credentials", () => {
+  it("prints names as it is given them: values never reach it, so nothing is masked after the fact", () => {
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "testing");
     const stdout = new Capture();
     const stderr = new Capture();
     const printer = new Printer({ json: false, color: false, debug: true, stdout, stderr });
-    printer.conceal(["hunter2-database-password", "1", "true"]);
-    printer.info("CREATE_FAILED  AWS::ECS::TaskDefinition  Web  Invalid value hunter2-database-password for DB_PASSWORD (1 of true)");
-    printer.debug("hunter2-database-password");
-    printer.out("a result: 1 true");
-    expect(stderr.text).not.toContain("hunter2-database-password");
-    expect(stderr.text).toContain("Invalid value **** for DB_PASSWORD (1 of true)");
-    expect(stdout.text).toBe("a result: 1 true\n");
+    printer.info("Plan to update app backend on rack production (stack production-backend): web, backend roll; testing");
+    printer.out("backend  internal  backend.shop.production.convox");
+    expect(stderr.text).toContain("app backend on rack production (stack production-backend): web, backend roll; testing");
+    expect(stdout.text).toBe("backend  internal  backend.shop.production.convox\n");
   });
 
   it("masks the credentials of the environment on both streams", () => {
@@ -75,5 +73,19 @@ describe("the printer masks secrets", () => {
     printer.result({ oops: SECRET_KEY }, () => undefined);
     printer.error(`signature mismatch for ${SECRET_KEY}`);
     expect(`${stdout.text}${stderr.text}`).not.toContain(SECRET_KEY);
+  });
+});
+
+describe("--debug shows what was asked, never a value", () => {
+  it("names and ids from an allow-list; a parameter's value, a template's body, tags are never shown", async () => {
+    const { requestSummary } = await import("../../src/aws/clients.js");
+    expect(requestSummary({ Name: "/racknet/prod/apps/shop/env/API_TOKEN", Value: "tok_live_9f8e7d6c5b4a", Type: "SecureString", Overwrite: true, Tags: [{ Key: "racknet:app", Value: "shop" }] })).toBe(
+      "Name=/racknet/prod/apps/shop/env/API_TOKEN Type=SecureString Overwrite=true",
+    );
+    expect(requestSummary({ StackName: "prod-shop", ChangeSetName: "racknet-1", ChangeSetType: "UPDATE", TemplateBody: "{}", Parameters: [{ ParameterKey: "RackCaCert", ParameterValue: "-----BEGIN" }] })).toBe(
+      "StackName=prod-shop ChangeSetName=racknet-1 ChangeSetType=UPDATE TemplateBody=2 bytes Parameters=[RackCaCert]",
+    );
+    expect(requestSummary({ Names: ["a", "b", "c", "d", "e"] })).toBe("Names=[a,b,c,+2]");
+    expect(requestSummary({ PrivateKey: "-----BEGIN PRIVATE KEY-----", SecretString: "x" })).toBe("");
   });
 });

@@ -186,7 +186,8 @@ def restore_drift_detection() -> None:
         stack = find_stack(self, self._get_param("StackName"))
         summaries = [
             {
-                "ResourceStatus": "CREATE_COMPLETE",
+                # A resource whose deletion failed says so (restore_stack_deletion_failure).
+                "ResourceStatus": getattr(stack, "_racknet_resource_statuses", {}).get(getattr(resource, "logical_resource_id", ""), "CREATE_COMPLETE"),
                 "LogicalResourceId": getattr(resource, "logical_resource_id", ""),
                 "LastUpdateTimestamp": "2011-06-21T20:15:58Z",
                 "PhysicalResourceId": getattr(resource, "physical_resource_id", ""),

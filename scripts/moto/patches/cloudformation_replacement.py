@@ -4,6 +4,7 @@ change, as DescribeChangeSet reports them (Replacement, Scope, Details)."""
 from __future__ import annotations
 
 import copy
+import functools
 import importlib.util
 import json
 import re
@@ -59,13 +60,29 @@ REPLACED_BY: dict[str, tuple[str, ...]] = {
     "AWS::Scheduler::Schedule": ("Name",),
 }
 
+# "Update requires: Some interruptions" or replacement depending on the change: the schemas'
+# conditionalCreateOnlyProperties ("properties that can only be updated under certain
+# conditions ... the resource will be replaced if it cannot be updated",
+# https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html).
+# DescribeChangeSet reports them RequiresRecreation Conditionally, so Replacement Conditional.
+# Taken from the schemas cfn-lint 1.51 ships (us-east-1) for the types above.
+CONDITIONALLY_REPLACED_BY: dict[str, tuple[str, ...]] = {
+    "AWS::EC2::Subnet": ("Ipv6CidrBlock",),
+    "AWS::EC2::VPC": ("InstanceTenancy",),
+    "AWS::ECS::Service": ("LaunchType",),
+    "AWS::Events::Rule": ("EventBusName",),
+    "AWS::Lambda::Function": ("DurableConfig",),
+}
+
 _UNRESOLVED = object()
 _IMPACT = {"Never": 0, "Conditionally": 1, "Always": 2}
 
 
-def _schema_replaced_by(resource_type: str) -> tuple[str, ...] | None:
-    """createOnlyProperties from the resource provider schemas cfn-lint ships, for the types
-    the table above leaves out (None when cfn-lint is not installed or knows no such type)."""
+@functools.lru_cache(maxsize=None)
+def _schema_replaced_by(resource_type: str, key: str = "createOnlyProperties") -> tuple[str, ...] | None:
+    """createOnlyProperties (or conditionalCreateOnlyProperties) from the resource provider
+    schemas cfn-lint ships, for the types the tables above leave out (None when cfn-lint is not
+    installed or knows no such type)."""
     spec = importlib.util.find_spec("cfnlint")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -78,18 +95,22 @@ def _schema_replaced_by(resource_type: str) -> tuple[str, ...] | None:
         schema = json.loads((schemas / "resources" / f"{found.group(1)}.json").read_text())
     except OSError:
         return None
-    return tuple(sorted({path.split("/")[2] for path in schema.get("createOnlyProperties", [])}))
+    return tuple(sorted({path.split("/")[2] for path in schema.get(key, [])}))
 
 
 def requires_recreation(resource_type: str, property_name: str) -> str:
-    """Always when changing the property replaces the resource, Never when it is updated in
-    place; Conditionally when neither the table nor a schema knows the type."""
+    """Always when changing the property replaces the resource, Conditionally when it may
+    (a conditionally create-only property, or a type neither the table nor a schema knows),
+    Never when it is updated in place."""
     replaced_by = REPLACED_BY.get(resource_type)
     if replaced_by is None:
         replaced_by = _schema_replaced_by(resource_type)
     if replaced_by is None:
         return "Conditionally"
-    return "Always" if property_name in replaced_by else "Never"
+    if property_name in replaced_by:
+        return "Always"
+    conditionally = CONDITIONALLY_REPLACED_BY.get(resource_type) if resource_type in REPLACED_BY else _schema_replaced_by(resource_type, "conditionalCreateOnlyProperties")
+    return "Conditionally" if property_name in (conditionally or ()) else "Never"
 
 
 def comparable(value: Any) -> Any:
@@ -231,12 +252,14 @@ def describe_modifications(resource_map: Any, template: dict[str, Any], paramete
 def restore_change_set_replacement() -> None:
     """AWS: DescribeChangeSet reports, for each Modify, the resource's PhysicalResourceId, its
     Scope (Properties, Tags), Details (one per changed property: Target.Attribute, Name and
-    RequiresRecreation Always or Never from the resource type's "Update requires: Replacement"
+    RequiresRecreation Always, Conditionally or Never from the resource type's "Update requires: Replacement"
     properties, Evaluation Static or Dynamic, ChangeSource DirectModification,
     ParameterReference, ResourceReference or ResourceAttribute with its CausingEntity) and
     Replacement: True when a property that requires replacement changes (Static), Conditional
-    when it may change (Dynamic, because a resource it takes a value from is replaced), False
-    otherwise. The changed properties are those whose resolved values differ between the
+    when it may change (Dynamic, because a resource it takes a value from is replaced) or when a
+    conditionally create-only property changes (RequiresRecreation Conditionally: an ECS
+    service's LaunchType, https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ResourceTargetDefinition.html),
+    False otherwise. The changed properties are those whose resolved values differ between the
     deployed stack and the change set. Remove changes carry the PhysicalResourceId. moto
     reported only the action, logical id and type."""
     previous = cfn_models.ChangeSet.diff

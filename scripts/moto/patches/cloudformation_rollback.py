@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from moto.cloudformation import models as cfn_models
@@ -213,3 +214,140 @@ def restore_rollback_on_resource_failure() -> None:
     CloudFormationBackend.execute_change_set = execute_change_set
     cfn_models.Stack.create_resources = create_resources
     cfn_models.Stack.update = stack_update
+
+
+def _referenced_names(node: Any) -> set[str]:
+    """Every name a resource's JSON takes a value from (Ref, Fn::GetAtt, Fn::Sub), in one walk."""
+    found: set[str] = set()
+    if isinstance(node, list):
+        for item in node:
+            found |= _referenced_names(item)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) and value else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value[0] if isinstance(value, list) and value else value
+                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text if isinstance(text, str) else "")}
+            found |= _referenced_names(value)
+    return found
+
+
+def _dependencies(resource_json: dict[str, Any], names: set[str]) -> set[str]:
+    """The resources this one takes a value from (Ref, Fn::GetAtt, Fn::Sub) or names in DependsOn."""
+    depends_on = resource_json.get("DependsOn") or []
+    explicit = {depends_on} if isinstance(depends_on, str) else set(depends_on)
+    return (explicit | _referenced_names(resource_json)) & names
+
+
+def restore_stack_deletion_failure() -> None:
+    """AWS: DeleteStack is accepted and the deletion runs: CloudFormation deletes the stack's
+    resources in the reverse order of their dependencies (a resource goes only after every
+    resource that takes a value from it or names it in DependsOn). When a resource cannot be
+    deleted (a hosted zone that still holds records, HostedZoneNotEmpty; a cluster with tasks,
+    ClusterContainsTasksException) it is DELETE_FAILED with the service's error as
+    ResourceStatusReason, the resources it depends on are kept, the rest goes, and the stack ends
+    DELETE_FAILED ("The following resource(s) failed to delete: [...]"); DescribeStacks and
+    ListStackResources still show it with what is left (the failed resource DELETE_FAILED),
+    and a new DeleteStack tries again
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html#troubleshooting-errors-delete-stack-fails,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeleteStack.html:
+    RetainResources "For stacks in the DELETE_FAILED state"). moto tried every resource in any
+    order, then made DeleteStack itself answer the last error and dropped the stack from its
+    list, so it could be neither described nor deleted again."""
+    ResourceMap.delete = _delete_in_dependency_order
+    original_getitem = ResourceMap.__getitem__
+
+    def getitem(self: Any, key: str) -> Any:
+        # A stack being deleted never creates a resource again (moto creates them lazily on read).
+        if getattr(self, "_racknet_deleting", False) and key not in self._parsed_resources:
+            return None
+        return original_getitem(self, key)
+
+    ResourceMap.__getitem__ = getitem
+    previous_resources = cfn_models.Stack.stack_resources
+
+    def stack_resources(self: Any) -> Any:
+        resource_map = self.resource_map
+        if getattr(resource_map, "_racknet_deleting", False):
+            return [resource for name, resource in resource_map._parsed_resources.items() if name in resource_map._resource_json_map and resource is not None and not isinstance(resource, str)]
+        return previous_resources.fget(self)
+
+    cfn_models.Stack.stack_resources = property(stack_resources)
+    previous_exports = cfn_parsing.OutputMap.exports
+
+    def exports(self: Any) -> Any:
+        frozen = getattr(self, "_racknet_exports", None)
+        return frozen if frozen is not None else previous_exports.fget(self)
+
+    cfn_parsing.OutputMap.exports = property(exports)
+
+    def stack_delete(self: Any) -> None:
+        resource_map = self.resource_map
+        if not getattr(resource_map, "_racknet_deleting", False):
+            # What the stack shows while and after it is deleted: its outputs and exports as they were.
+            try:
+                self.outputs  # noqa: B018 (evaluated once, then kept by the output map)
+                self.output_map._racknet_exports = self.output_map.exports
+            except Exception:
+                self.output_map._racknet_exports = []
+            resource_map._racknet_deleting = True
+        self._add_stack_event("DELETE_IN_PROGRESS", resource_status_reason="User Initiated")
+        failed = resource_map.delete()
+        if failed:
+            for logical_id, error in failed.items():
+                resource_type = resource_map._resource_json_map.get(logical_id, {}).get("Type", "")
+                _resource_event(self, logical_id, resource_type, "DELETE_FAILED", _physical_id(resource_map._parsed_resources.get(logical_id)), _error_text(error))
+            self._racknet_resource_statuses = {logical_id: "DELETE_FAILED" for logical_id in failed}
+            self.status = "DELETE_FAILED"
+            self._add_stack_event("DELETE_FAILED", resource_status_reason=f"The following resource(s) failed to delete: [{', '.join(failed)}]. ")
+            return
+        self._add_stack_event("DELETE_COMPLETE")
+        self.status = "DELETE_COMPLETE"
+
+    def delete_stack(self: Any, name_or_stack_id: str) -> None:
+        stacks = [self.stacks[name_or_stack_id]] if name_or_stack_id in self.stacks else [s for s in list(self.stacks.values()) if s.name == name_or_stack_id]
+        for stack in stacks:
+            export_names = [export.name for export in stack.exports]
+            stack.delete()
+            if stack.status == "DELETE_FAILED":
+                continue
+            self.stacks.pop(stack.stack_id, None)
+            self.deleted_stacks[stack.stack_id] = stack
+            for export_name in export_names:
+                self.exports.pop(export_name, None)
+
+    cfn_models.Stack.delete = stack_delete
+    CloudFormationBackend.delete_stack = delete_stack
+
+
+def _delete_in_dependency_order(self: Any) -> dict[str, Exception]:
+    """ResourceMap.delete as CloudFormation orders it. Returns the resources that failed, with
+    their errors (empty when everything went). A dependency error (another resource of the stack
+    still uses this one) is tried again after the others, as moto did."""
+    json_map = self._resource_json_map
+    remaining = {name for name, value in json_map.items() if value.get("DeletionPolicy") != "Retain"}
+    names = set(json_map)
+    dependents: dict[str, set[str]] = {name: set() for name in names}
+    for name, value in json_map.items():
+        for dependency in _dependencies(value, names - {name}):
+            dependents[dependency].add(name)
+    errors: dict[str, Exception] = {}
+    progress = True
+    while remaining and progress:
+        progress = False
+        for name in [n for n in json_map if n in remaining and not (dependents[n] & remaining)]:
+            parsed = self._parsed_resources.get(name)
+            try:
+                if parsed is not None and not isinstance(parsed, str):
+                    self._delete_resource(parsed, json_map[name])
+                    self._parsed_resources.pop(name, None)
+            except Exception as error:
+                errors[name] = error
+                continue
+            errors.pop(name, None)
+            remaining.discard(name)
+            progress = True
+    return {name: error for name, error in errors.items() if name in remaining}

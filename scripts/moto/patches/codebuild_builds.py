@@ -257,7 +257,10 @@ def restore_codebuild_builds() -> None:
     one without status), writes its log to the CloudWatch Logs group and stream of its LogsConfig
     (default /aws/codebuild/PROJECT, stream BUILD-UUID or PREFIX/BUILD-UUID), fails in
     DOWNLOAD_SOURCE when the source or buildspec cannot be read, fails the phase whose command
-    fails (a `docker build` whose Dockerfile RUNs `exit N` or `false`, a `docker push` of an image
+    fails (a `docker build` whose Dockerfile RUNs `exit N` or `false`, or COPYs or ADDs a source
+    the build context does not have once its .dockerignore is applied, as docker refuses it:
+    "COPY failed: file not found in build context or excluded by .dockerignore",
+    https://docs.docker.com/reference/build-checks/copy-ignored-file/: "Trying to copy or add a file which is missing from the context will result in a build error"; a `docker push` of an image
     not built or not logged in, or to a repository that does not exist), still runs POST_BUILD
     after a failed BUILD, and ends SUCCEEDED, FAILED or (StopBuild) STOPPED. `docker push` to the
     account's ECR registers the image under its tag. moto jumped every build to SUCCEEDED at the

@@ -1,10 +1,13 @@
-"""Reading a Dockerfile as docker's builder would: its instructions, and the RUN commands
-that visibly fail (`exit N`, `false`) without running anything."""
+"""Reading a Dockerfile as docker's builder would: its instructions, the RUN commands that
+visibly fail (`exit N`, `false`) and the COPY/ADD sources the context does not have, without
+running anything."""
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
+from typing import Callable
 
 
 def failing_status(shell: str) -> int | None:
@@ -54,3 +57,55 @@ def dockerfile_instructions(text: str) -> list[str]:
     if current.strip():
         instructions.append(current.strip())
     return instructions
+
+
+def ignored_by(ignore_text: str | None) -> Callable[[str], bool]:
+    """Whether a context path is excluded by a .dockerignore, with docker's own matching rules
+    (the docker SDK's port of moby's patternmatcher: `**`, `!` exceptions, the last match wins)."""
+    if not ignore_text:
+        return lambda path: False
+    from docker.utils.build import PatternMatcher
+
+    patterns = [line.strip() for line in ignore_text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    matcher = PatternMatcher(patterns)
+    return lambda path: bool(matcher.matches(path))
+
+
+def copy_sources(keyword: str, arguments: str) -> list[str]:
+    """The build-context sources of a COPY or ADD whose presence can be known without building:
+    none for `--from` (another stage or image), heredocs, URLs and sources naming a variable or
+    a wildcard (BuildKit accepts a wildcard that matches nothing)."""
+    text = arguments.strip()
+    if "<<" in text:
+        return []
+    flags = re.findall(r"^(?:--\S+\s+)*", text)[0]
+    if re.search(r"(^|\s)--from=", flags):
+        return []
+    text = text[len(flags):].strip()
+    if text.startswith("["):
+        try:
+            words = [str(word) for word in json.loads(text)]
+        except ValueError:
+            return []
+    else:
+        words = text.split()
+    sources = words[:-1]
+    return [
+        source
+        for source in sources
+        if "$" not in source
+        and not re.search(r"[*?\[]", source)
+        and not (keyword == "ADD" and re.match(r"^(https?://|git@|[a-z]+://)", source))
+    ]
+
+
+def missing_copy_source(sources: list[str], context_paths: set[str]) -> str | None:
+    """The first source that is neither a file nor a folder of the (ignore-filtered) context."""
+    for source in sources:
+        relative = posixpath.normpath("/" + source).lstrip("/")
+        if relative in ("", "."):
+            continue
+        if relative in context_paths or any(path.startswith(relative + "/") for path in context_paths):
+            continue
+        return source
+    return None

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .codebuild_dockerfile import dockerfile_instructions, run_instruction_status
+from .codebuild_dockerfile import copy_sources, dockerfile_instructions, ignored_by, missing_copy_source, run_instruction_status
 
 COMMAND_PHASES = ("install", "pre_build", "build", "post_build")
 SRC_DIR = "/codebuild/output/src1234567/src"
@@ -184,6 +184,12 @@ class Shell:
         if dockerfile_path not in self.files:
             raise CommandFailed(1, [f"unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {SRC_DIR}/{dockerfile_path}: no such file or directory"])
         instructions = dockerfile_instructions(self.files[dockerfile_path].decode("utf-8", "replace"))
+        # What COPY and ADD can take: the context less what its .dockerignore excludes (the
+        # Dockerfile's own <Dockerfile>.dockerignore first, as BuildKit reads it).
+        ignore_file = next((name for name in (f"{dockerfile_path}.dockerignore", f"{context}/.dockerignore" if context else ".dockerignore") if name in self.files), None)
+        excluded = ignored_by(self.files[ignore_file].decode("utf-8", "replace") if ignore_file else None)
+        relative = {name[len(context) + 1 :] if context else name for name in in_context}
+        copyable = {name for name in relative if not excluded(name)}
         size = sum(len(self.files[name]) for name in in_context)
         output = [f"Sending build context to Docker daemon  {size / 1000:.3f}kB"]
         digest = hashlib.sha256()
@@ -195,6 +201,11 @@ class Shell:
             keyword, _, rest = instruction.partition(" ")
             digest.update(instruction.encode())
             layer = digest.hexdigest()[:12]
+            if keyword.upper() in ("COPY", "ADD"):
+                missing = missing_copy_source(copy_sources(keyword.upper(), rest), copyable)
+                if missing is not None:
+                    output.append(f"COPY failed: file not found in build context or excluded by .dockerignore: stat {missing.lstrip('/')}: file does not exist")
+                    raise CommandFailed(1, output)
             if keyword.upper() == "RUN":
                 output.append(f" ---> Running in {hashlib.sha256(layer.encode()).hexdigest()[:12]}")
                 status = run_instruction_status(rest)

@@ -263,3 +263,70 @@ def restore_nat_gateway_network_interfaces() -> None:
         self._eni.requester_managed = True
 
     NatGateway.__init__ = init
+
+
+# The quotas EC2 enforces when a resource is made (Service Quotas codes, as racknet reads them).
+ELASTIC_IPS = ("ec2", "L-0263D0A3")
+VPCS_PER_REGION = ("vpc", "L-F678F1CE")
+INTERNET_GATEWAYS_PER_REGION = ("vpc", "L-A4707A72")
+NAT_GATEWAYS_PER_ZONE = ("vpc", "L-FE5A380F")
+# NAT gateways in these states count toward "NAT gateways per Availability Zone".
+COUNTED_NAT_STATES = ("pending", "available", "deleting")
+
+
+def restore_network_quotas() -> None:
+    """AWS: EC2 refuses to make what passes the account's quota in the region, reading the value
+    Service Quotas applies to the account (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html:
+    VPCs per Region 5, the default VPC included; Internet gateways per Region 5; NAT gateways
+    per Availability Zone 5, counting those pending, available or deleting; Elastic IP addresses
+    per Region 5, allocated ones whether associated or not). AllocateAddress fails with
+    AddressLimitExceeded "The maximum number of addresses has been reached.", CreateVpc with
+    VpcLimitExceeded "The maximum number of VPCs has been reached.", CreateInternetGateway with
+    InternetGatewayLimitExceeded and CreateNatGateway with NatGatewayLimitExceeded (these two
+    messages are worded like the others: the error codes page gives the codes only)
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html,
+    https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html); made by
+    CloudFormation, the resource is CREATE_FAILED with that error. moto answered the quotas
+    (restore_service_quota_defaults_and_applied_values) but made everything asked for."""
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.elastic_ip_addresses import ElasticAddressBackend
+    from moto.ec2.models.internet_gateways import InternetGatewayBackend
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+    from moto.ec2.models.vpcs import VPCBackend
+
+    from .servicequotas import applied_quota
+
+    def refuse_beyond(quota: tuple[str, str], used: int, code: str, message: str) -> None:
+        if used + 1 > applied_quota(*quota):
+            raise EC2ClientError(code, message)
+
+    original_allocate = ElasticAddressBackend.allocate_address
+
+    def allocate_address(self: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse_beyond(ELASTIC_IPS, len(self.addresses), "AddressLimitExceeded", "The maximum number of addresses has been reached.")
+        return original_allocate(self, *args, **kwargs)
+
+    original_create_vpc = VPCBackend.create_vpc
+
+    def create_vpc(self: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse_beyond(VPCS_PER_REGION, len(self.vpcs), "VpcLimitExceeded", "The maximum number of VPCs has been reached.")
+        return original_create_vpc(self, *args, **kwargs)
+
+    original_create_gateway = InternetGatewayBackend.create_internet_gateway
+
+    def create_internet_gateway(self: Any, *args: Any, **kwargs: Any) -> Any:
+        refuse_beyond(INTERNET_GATEWAYS_PER_REGION, len(self.internet_gateways), "InternetGatewayLimitExceeded", "The maximum number of internet gateways has been reached.")
+        return original_create_gateway(self, *args, **kwargs)
+
+    original_create_nat = NatGatewayBackend.create_nat_gateway
+
+    def create_nat_gateway(self: Any, subnet_id: str, *args: Any, **kwargs: Any) -> Any:
+        zone = self.get_subnet(subnet_id).availability_zone
+        in_zone = [gateway for gateway in self.nat_gateways.values() if gateway.state in COUNTED_NAT_STATES and self.get_subnet(gateway.subnet_id).availability_zone == zone]
+        refuse_beyond(NAT_GATEWAYS_PER_ZONE, len(in_zone), "NatGatewayLimitExceeded", "The maximum number of NAT gateways has been reached.")
+        return original_create_nat(self, subnet_id, *args, **kwargs)
+
+    ElasticAddressBackend.allocate_address = allocate_address
+    VPCBackend.create_vpc = create_vpc
+    InternetGatewayBackend.create_internet_gateway = create_internet_gateway
+    NatGatewayBackend.create_nat_gateway = create_nat_gateway

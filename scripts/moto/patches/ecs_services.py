@@ -1,4 +1,4 @@
-"""ECS services and clusters made by CloudFormation."""
+"""ECS services and clusters made by CloudFormation, and what a stopped task releases."""
 
 from __future__ import annotations
 
@@ -216,3 +216,77 @@ def restore_ecs_service_health_check_grace_period() -> None:
 
     Service.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
     Service.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]
+
+
+def restore_cluster_deletion_refused_while_in_use() -> None:
+    """AWS: DeleteCluster refuses a cluster that still has active tasks
+    (ClusterContainsTasksException, "The Cluster cannot be deleted while Tasks are active.") or
+    services (ClusterContainsServicesException, "The Cluster cannot be deleted while Services are
+    active."): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCluster.html.
+    A task is active until it is STOPPED (StopTask, or its containers exiting), however it was
+    started (RunTask by hand, by an EventBridge rule or Scheduler schedule); a service until it
+    is deleted (ACTIVE or DRAINING). So a stack whose AWS::ECS::Cluster still runs tasks ends
+    DELETE_FAILED with that error on the cluster (https://github.com/aws/aws-cdk/issues/8654:
+    "Cluster deletions fail while the cluster has tasks running"). moto marked the cluster
+    INACTIVE whatever ran in it."""
+    from moto.ecs.exceptions import ClusterNotFoundException, ECSException
+
+    backend_class = ecs_models.EC2ContainerServiceBackend
+    original_delete = backend_class.delete_cluster
+
+    def delete_cluster(self: Any, cluster_str: str) -> Any:
+        cluster = self._get_cluster(cluster_str)
+        # The task's own state, not `status` (reading that moves moto's task on a state).
+        tasks = [task for task in self.tasks.get(cluster.name, {}).values() if getattr(task, "_status", None) != "STOPPED"]
+        if tasks:
+            raise ECSException("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.")
+        services = [service for service in self.services.values() if service.cluster_name == cluster.name and service.status in ("ACTIVE", "DRAINING")]
+        if services:
+            raise ECSException("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
+        return original_delete(self, cluster_str)
+
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        try:
+            ecs_models.ecs_backends[account_id][region_name].delete_cluster(self.name)
+        except ClusterNotFoundException:  # already gone: CloudFormation skips it
+            pass
+
+    backend_class.delete_cluster = delete_cluster
+    ecs_models.Cluster.delete = delete
+
+
+def restore_stopped_task_network_interface_release() -> None:
+    """AWS: a task in the awsvpc network mode (every Fargate task) has its own network interface,
+    which ECS detaches and deletes before the task reaches STOPPED ("DEPROVISIONING ... for tasks
+    that use the awsvpc network mode, the elastic network interface needs to be detached and
+    deleted", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html),
+    so a stopped task no longer holds its subnet or security groups. moto kept the interface
+    after StopTask (and once the task moved on to STOPPED by itself), so the subnet could never
+    be deleted."""
+    from moto.ec2.models import ec2_backends
+
+    Task = ecs_models.Task
+    status_property = Task.last_status
+
+    def release(task: Any) -> None:
+        backend = ec2_backends[task._account_id][task.region_name]
+        for attachment in task.attachments:
+            if attachment.get("type") != "ElasticNetworkInterface" or attachment.get("status") == "DELETED":
+                continue
+            eni = next((detail["value"] for detail in attachment.get("details", []) if detail.get("name") == "networkInterfaceId"), None)
+            if eni:
+                backend.enis.pop(eni, None)
+            attachment["status"] = "DELETED"
+
+    def get_status(self: Any) -> str:
+        value = status_property.fget(self)
+        if value == "STOPPED":
+            release(self)
+        return value
+
+    def set_status(self: Any, value: str) -> None:
+        status_property.fset(self, value)
+        if value == "STOPPED":
+            release(self)
+
+    Task.last_status = property(get_status, set_status)

@@ -13,8 +13,12 @@ def restore_private_hosted_zones() -> None:
     (GetHostedZone lists them, Config.PrivateZone is true, ListHostedZonesByVPC finds it), its
     name ends with a dot, HostedZoneConfig.Comment is kept, an update that changes VPCs
     associates/disassociates them in place (a new Name replaces the zone), and deleting the
-    stack deletes the zone. Record sets find their zone by HostedZoneName with or without the
-    final dot."""
+    stack deletes the zone, as DeleteHostedZone does: only when it holds nothing but its SOA and
+    NS records, else the zone is DELETE_FAILED with HostedZoneNotEmpty
+    (https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html: "If the
+    hosted zone contains other resource record sets, you must delete them before you can delete
+    the hosted zone"; the stack's own AWS::Route53::RecordSet resources go first, since they
+    refer to it). Record sets find their zone by HostedZoneName with or without the final dot."""
     FakeZone = route53_models.FakeZone
 
     def backend_for(account_id: str, region_name: str) -> Any:
@@ -50,9 +54,11 @@ def restore_private_hosted_zones() -> None:
         return original_resource
 
     def delete(self: Any, account_id: str, region_name: str) -> None:
+        # DeleteHostedZone's rule: records the stack does not own (written by hand or by a
+        # function) make the zone's deletion fail with HostedZoneNotEmpty.
         backend = backend_for(account_id, region_name)
-        self.rrsets = [record for record in self.rrsets if record.type in ("NS", "SOA")]
-        backend.zones.pop(self.resource_id, None)
+        if self.resource_id in backend.zones:
+            backend.delete_hosted_zone(self.resource_id)
 
     original_by_name = route53_models.Route53Backend.get_hosted_zone_by_name
 

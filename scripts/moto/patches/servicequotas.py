@@ -22,6 +22,25 @@ EC2_DEFAULT_QUOTAS = [
 ]
 
 
+def default_quota(service_code: str, quota_code: str) -> dict[str, Any]:
+    """A quota as GetAWSDefaultServiceQuota answers it (moto's VPC quotas, and EC2's above)."""
+    from moto.servicequotas.exceptions import NoSuchResource
+    from moto.servicequotas.resources.default_quotas.vpc import VPC_DEFAULT_QUOTAS
+
+    known = VPC_DEFAULT_QUOTAS if service_code == "vpc" else EC2_DEFAULT_QUOTAS if service_code == "ec2" else []
+    for quota in known:
+        if quota["QuotaCode"] == quota_code:
+            return dict(quota)
+    raise NoSuchResource
+
+
+def applied_quota(service_code: str, quota_code: str) -> float:
+    """The value applied to the emulated account: MOTO_SERVICE_QUOTAS' raised value, else AWS's
+    default. What GetServiceQuota answers, and what the services that enforce the quota read."""
+    applied = json.loads(os.environ.get("MOTO_SERVICE_QUOTAS", "{}")).get(f"{service_code}/{quota_code}")
+    return float(applied) if applied is not None else float(default_quota(service_code, quota_code)["Value"])
+
+
 def restore_service_quota_defaults_and_applied_values() -> None:
     """AWS: GetAWSDefaultServiceQuota answers a quota's default value, and GetServiceQuota the
     value applied to the account (raised by an approved increase request), for every service
@@ -30,24 +49,11 @@ def restore_service_quota_defaults_and_applied_values() -> None:
     GetAWSDefaultServiceQuota (its HTML 500 page). Accounts differ in their applied values: as
     moto's own MOTO_LAMBDA_CONCURRENCY_QUOTA does for Lambda, MOTO_SERVICE_QUOTAS
     (`{"ec2/L-0263D0A3": 50}`) gives the emulated account its raised quotas."""
-    from moto.servicequotas.exceptions import NoSuchResource
     from moto.servicequotas.models import ServiceQuotasBackend
-    from moto.servicequotas.resources.default_quotas.vpc import VPC_DEFAULT_QUOTAS
     from moto.servicequotas.responses import ServiceQuotasResponse
 
-    def default_quota(service_code: str, quota_code: str) -> dict[str, Any]:
-        known = VPC_DEFAULT_QUOTAS if service_code == "vpc" else EC2_DEFAULT_QUOTAS if service_code == "ec2" else []
-        for quota in known:
-            if quota["QuotaCode"] == quota_code:
-                return dict(quota)
-        raise NoSuchResource
-
     def get_service_quota(self: Any, service_code: str, quota_code: str) -> dict[str, Any]:
-        quota = default_quota(service_code, quota_code)
-        applied = json.loads(os.environ.get("MOTO_SERVICE_QUOTAS", "{}")).get(f"{service_code}/{quota_code}")
-        if applied is not None:
-            quota["Value"] = float(applied)
-        return quota
+        return {**default_quota(service_code, quota_code), "Value": applied_quota(service_code, quota_code)}
 
     def get_aws_default_service_quota(self: Any) -> str:
         params = json.loads(self.body)

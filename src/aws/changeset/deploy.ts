@@ -32,6 +32,7 @@ export async function deployStack(aws: EngineAws, request: StackRequest, options
     if (run.ctrlC.pressed) throw new Interrupted("cancelled; nothing changed");
 
     // Not cut off by Ctrl-C: a change set that was made must be found and deleted.
+    run.emit({ type: "creating-change-set", what: options.what, stackName: request.stackName });
     const created = await createChangeSet(run, request, type);
     if (created.kind === "no-changes") {
       run.emit({ type: "no-changes", what: options.what });

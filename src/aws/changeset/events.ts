@@ -9,11 +9,15 @@ import type { StackActivity } from "../stack-events.js";
 export type Operation = "create" | "update" | "delete";
 
 export type DeployEvent =
+  /** CreateChangeSet is about to be sent: CloudFormation takes seconds to compute it, and says nothing meanwhile. */
+  | { type: "creating-change-set"; what: string; stackName: string }
   | { type: "plan"; what: string; operation: Operation; stackName: string; plan: Plan }
   | { type: "no-changes"; what: string }
   | { type: "dry-run"; what: string; operation: Operation }
   | { type: "started"; what: string; operation: Operation; stackName: string }
   | { type: "activity"; activity: StackActivity }
+  /** The stack's previous operation's events (what each resource took then): for the ETA, never printed as lines. */
+  | { type: "history"; activities: StackActivity[] }
   | { type: "finished"; what: string; status: string; elapsedMs: number }
   | { type: "failed"; what: string; diagnosis: Diagnosis }
   /** Something left behind that the user may want to remove by hand (a change set, an upload). */

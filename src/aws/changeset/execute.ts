@@ -69,10 +69,10 @@ export function followOperation(
 ): Promise<WatchResult> {
   const { options } = run;
   return interruptible(
-    (signal) => watchStack(run.cfn, { stackId, stackName, poller, pacing: run.pacing, signal, endsWith, onActivity: (activity) => run.emit({ type: "activity", activity }) }),
+    (signal) => watchStack(run.cfn, { stackId, stackName, poller, pacing: run.pacing, signal, endsWith, onActivity: (activity) => run.emit({ type: "activity", activity }), onHistory: (activities) => run.emit({ type: "history", activities }) }),
     async () => {
       throw new Interrupted(`stopped watching: the ${operation} of ${options.what} continues in AWS (Ctrl-C does not cancel it)`, {
-        fix: `follow it with \`${options.followCommand}\` or \`aws cloudformation describe-stack-events --stack-name ${stackName}\``,
+        fix: `${options.rerunCommand ? `run \`${options.rerunCommand}\` again to finish (it follows the ${operation} to its end), or ` : ""}follow it to its end with \`${options.followCommand}\``,
       });
     },
     run.ctrlC,

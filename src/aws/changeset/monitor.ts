@@ -24,6 +24,8 @@ export interface WatchRequest {
   pacing: Pacing;
   signal: AbortSignal;
   onActivity: (activity: StackActivity) => void;
+  /** The stack's previous operation, when the first read of events came across it (for the ETA). */
+  onHistory?: (activities: StackActivity[]) => void;
   /** For a delete: only DELETE_COMPLETE or DELETE_FAILED end the watch. */
   endsWith?: (status: string) => boolean;
 }
@@ -45,6 +47,8 @@ export async function watchStack(cfn: CloudFormationClient, request: WatchReques
   const ends = request.endsWith ?? ((status: string) => !isInProgress(status));
   const activities: StackActivity[] = [];
   const take = (fresh: StackActivity[]) => {
+    const history = request.poller.takeHistory();
+    if (history.length > 0) request.onHistory?.(history);
     for (const activity of fresh) request.onActivity(activity);
     activities.push(...fresh);
   };

@@ -37,7 +37,7 @@ export function changeSetTypeFor(stack: StackInfo | undefined, stackName: string
   if (!stack || stack.status === "REVIEW_IN_PROGRESS") return "CREATE";
   if (isInProgress(stack.status)) {
     throw new UserError(`${what} is busy: stack ${stackName} is ${stack.status} (${RUNNING[stack.status] ?? "an operation is running"}); nothing was changed`, {
-      fix: `wait for it to finish (follow it with \`${followCommand}\` or \`aws cloudformation describe-stack-events --stack-name ${stackName}\`), then run this again`,
+      fix: `follow it to its end with \`${followCommand}\`, then run this again`,
     });
   }
   if (STUCK.has(stack.status)) {

@@ -68,6 +68,8 @@ export interface DeployOptions {
   port: OperationPort;
   /** How to watch the stack, e.g. "racknet rack -r prod": given on Ctrl-C and failure. */
   followCommand: string;
+  /** The command itself, when running it again follows a stopped run's operation to its end (`rack install`): said first on Ctrl-C. */
+  rerunCommand?: string;
   /** What changes, for messages: "rack prod", "app web on rack prod". */
   what: string;
   /**

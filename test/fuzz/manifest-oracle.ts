@@ -1,4 +1,5 @@
-import { memoryChoices, FARGATE_CPUS } from "../../../src/manifest/fargate.js";
+import { isIP } from "node:net";
+import { memoryChoices, FARGATE_CPUS } from "../../src/manifest/fargate.js";
 
 /**
  * An oracle written from docs/manifest.md, independently of the parser: given a manifest
@@ -14,7 +15,7 @@ const own = (fields: Fields, key: string) => Object.prototype.hasOwnProperty.cal
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "budget", "labels"]);
-const SERVICE_KEYS = new Set(["image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent"]);
+const SERVICE_KEYS = new Set(["whitelist", "image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent"]);
 /** Keys racknet refuses whatever their value (docs/manifest.md, "Refused"). */
 const REFUSED_SERVICE_KEYS = new Set(["volumes", "resources"]);
 const YES_NO = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
@@ -36,15 +37,28 @@ export function validPort(port: unknown): boolean {
   return extra.length === 0 && isInt(port.port, 1, 65535) && (!own(port, "scheme") || port.scheme === "http" || port.scheme === "https");
 }
 
-function validEnvironment(environment: unknown): boolean {
+/** Comma-separated text or a list; at least one range (an empty one would admit everybody); at most 3 (ALB). */
+function validWhitelist(whitelist: unknown): boolean {
+  const items = typeof whitelist === "string" ? whitelist.split(",") : Array.isArray(whitelist) && whitelist.every((item) => typeof item === "string") ? (whitelist as string[]) : undefined;
+  if (items === undefined) return false;
+  const ranges = items.map((item) => item.trim()).filter((item) => item !== "");
+  const isRange = (text: string) => { const [address = "", prefix] = text.split("/"); const version = isIP(address); return version !== 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))); };
+  return ranges.length >= 1 && ranges.length <= 3 && ranges.every(isRange);
+}
+
+/** `reserved`: the <LINK>_URL names racknet sets where this environment applies; every RACKNET_* name is racknet's too. */
+function validEnvironment(environment: unknown, reserved: ReadonlySet<string> = new Set()): boolean {
+  const ours = (name: string) => name.startsWith("RACKNET_") || reserved.has(name);
   if (Array.isArray(environment)) {
     const names = environment.map((entry) => (typeof entry === "string" ? (entry.split("=")[0] ?? "") : ""));
     // A name set twice in the list form is refused (the map form's twice is a YAML error); `*` is the whole app environment.
-    return names.every((name) => ENV_NAME.test(name) || name === "*") && new Set(names).size === names.length;
+    return names.every((name) => (ENV_NAME.test(name) && !ours(name)) || name === "*") && new Set(names).size === names.length;
   }
   if (!isMap(environment)) return false;
-  return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
+  return Object.entries(environment).every(([key, value]) => ENV_NAME.test(key) && !ours(key) && (value === null || ["string", "number", "boolean"].includes(typeof value)));
 }
+
+const linkNames = (links: unknown): string[] => (Array.isArray(links) ? links.filter((link): link is string => typeof link === "string").map((link) => `${link.toUpperCase().replace(/-/g, "_")}_URL`) : []);
 
 function environmentNames(environment: unknown): string[] {
   if (Array.isArray(environment)) return environment.filter((entry): entry is string => typeof entry === "string").map((entry) => entry.split("=")[0] ?? "");
@@ -112,6 +126,9 @@ function serviceProblem(name: string, body: unknown, services: Fields, app: Fiel
   const refused = Object.keys(body).find((key) => REFUSED_SERVICE_KEYS.has(key));
   if (refused !== undefined) return `refused key ${refused}`;
   if (own(body, "image") && !(typeof body.image === "string" && body.image !== "" && body.image.length <= 255 && !/[\u0000-\u0020\u007f]/.test(body.image))) return "no usable image";
+  // Docker's grammar, as far as the fuzzer's images go: lowercase, no scheme, no user@, a tag or a full digest.
+  if (typeof body.image === "string" && (/[A-Z]|:\/\/|@(?!sha256:)|:$|@sha256:(?![0-9a-f]{64}$)/.test(body.image))) return "not an image reference";
+  if (own(body, "whitelist") && !validWhitelist(body.whitelist)) return "bad whitelist";
   if (own(body, "agent") && !(isFlag(body.agent) && !isTrue(body.agent))) return "agent";
   const interpolated = Object.entries(body).find(([key, value]) => !["environment", "command", "domain"].includes(key) && holdsVariable(value));
   if (interpolated) return `\${...} in ${interpolated[0]}`;
@@ -134,7 +151,7 @@ function serviceProblem(name: string, body: unknown, services: Fields, app: Fiel
       if (!own(services, link) || !isMap(target) || !own(target, "port")) return `link to ${link} without an endpoint`;
     }
   }
-  if (own(body, "environment") && !validEnvironment(body.environment)) return "bad environment";
+  if (own(body, "environment") && !validEnvironment(body.environment, new Set(linkNames(body.links)))) return "bad environment";
   if (typeof body.command === "string" && /[$`]|&&|\|\||[;|<>*?~#]/.test(body.command)) {
     const declared = new Set([...environmentNames(app.environment), ...environmentNames(body.environment), ...(Array.isArray(body.links) ? body.links.map((link) => `${String(link).toUpperCase().replace(/-/g, "_")}_URL`) : [])]);
     const used = [...body.command.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
@@ -147,8 +164,9 @@ export function refusalReason(value: unknown): string | undefined {
   if (!isMap(value)) return "not a map";
   const unknown = Object.keys(value).find((key) => !TOP_KEYS.has(key) && !key.startsWith("x-"));
   if (unknown !== undefined) return `unknown top-level key ${unknown}`;
-  if (own(value, "environment") && !validEnvironment(value.environment)) return "bad top-level environment";
   const services = value.services;
+  const everyLink = new Set(isMap(services) ? Object.values(services).flatMap((body) => (isMap(body) ? linkNames(body.links) : [])) : []);
+  if (own(value, "environment") && !validEnvironment(value.environment, everyLink)) return "bad top-level environment";
   if (!isMap(services)) return "services is not a map";
   const entries = Object.entries(services);
   if (entries.length === 0) return "no services";

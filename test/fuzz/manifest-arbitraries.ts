@@ -6,13 +6,6 @@ import { stringify } from "yaml";
  * values for every key, and byte- and line-level mutations of good manifests.
  */
 
-/** FC_SEED and FC_RUNS reproduce or widen a run: `FC_SEED=1234 FC_RUNS=20000 npx vitest run test/unit/fuzz-manifest.test.ts`. */
-export function fuzzOptions(defaultRuns: number): { seed: number; numRuns: number } {
-  const seed = Number(process.env.FC_SEED ?? 42);
-  const runs = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : defaultRuns;
-  return { seed: Number.isFinite(seed) ? seed : 42, numRuns: Number.isFinite(runs) && runs > 0 ? runs : defaultRuns };
-}
-
 /** Environment values carry this marker: no problem, warning or output may ever show it. */
 export const SECRET = "s3cr3t-7f1d";
 
@@ -50,7 +43,8 @@ const port = mostly(
 );
 
 const goodEnvName = fc.constantFrom("PORT", "LOG_LEVEL", "_X", "a1", "SECRET_TOKEN");
-const envName = mostly(goodEnvName, fc.oneof(fc.constantFrom("9BAD", "", "BAD-NAME", "BAD NAME", "ÉTÉ", "__proto__"), fc.string({ maxLength: 6 })));
+// RACKNET_* and a link's <NAME>_URL are racknet's own (issue 21, item 11).
+const envName = mostly(goodEnvName, fc.oneof(fc.constantFrom("9BAD", "", "BAD-NAME", "BAD NAME", "ÉTÉ", "__proto__", "RACKNET_APP", "RACKNET_CA_CERT", "API_URL", "WEB_URL"), fc.string({ maxLength: 6 })));
 const envValue = fc.oneof(fc.constantFrom("3000", "", "a=b", "s3cr3t", "multi\nline", "#hash", "'quote", "- dash", "yes", "1.50", SECRET, `multi\n${SECRET}`, `${SECRET}=x`), fc.string({ maxLength: 10 }));
 
 const environment = mostly(
@@ -104,7 +98,16 @@ const health = mostly(
   ),
 );
 
-const image = mostly(fc.constantFrom("nginx:1.27", "example/api:1.4", "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4"), fc.constantFrom("", 5, null, ["nginx"]));
+const image = mostly(
+  fc.constantFrom("nginx:1.27", "example/api:1.4", "123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1.4", "localhost:5000/app", `nginx@sha256:${"a".repeat(64)}`),
+  // Issue 21, item 3: a credential in the reference is no reference, and must never be quoted back.
+  fc.constantFrom("", 5, null, ["nginx"], `user:${SECRET}@registry.example.com/app:1`, "Example/API:1", "https://registry.example.com/app:1", "nginx:", "nginx@sha256:abc"),
+);
+/** Issue 21, item 1: an empty whitelist is refused, never read as "everybody". */
+const whitelist = mostly(
+  fc.constantFrom("10.0.0.0/8, 192.0.2.0/24", "203.0.113.7", ["198.51.100.0/24", "2001:db8::/32"], "2001:db8::1"),
+  fc.constantFrom("", [], " , ", [""], null, "example.com", "10.0.0.0/33", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.51.100.0/24"]),
+);
 const build = mostly(fc.constantFrom(".", { path: "." }, { path: ".", manifest: "Dockerfile", args: { a: "b" } }), fc.constantFrom({ path: 1 }, 3, { other: 1 }));
 const command = mostly(fc.constantFrom("bin/web", ["bin/web", "--port", "3000"], ""), fc.constantFrom([1, 2], 3, { a: 1 }));
 
@@ -124,6 +127,7 @@ function service(names: readonly string[], self: string): fc.Arbitrary<unknown> 
       environment,
       scale,
       health,
+      whitelist,
     },
     { requiredKeys: ["image"] },
   );

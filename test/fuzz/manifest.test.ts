@@ -2,19 +2,18 @@ import fc from "fast-check";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
 import { run } from "../../src/operations/manifest-check.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
-import { SECRET, fuzzOptions, manifestValue, mutated, toYaml } from "./fuzz/manifest-arbitraries.js";
-import { refusalReason, validServiceName } from "./fuzz/manifest-oracle.js";
+import { fuzzOptions } from "./budget.js";
+import { SECRET, manifestValue, mutated, toYaml } from "./manifest-arbitraries.js";
+import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 
-// A fixed number of cases: the deadline only catches a hang, and a loaded machine is slow.
-vi.setConfig({ testTimeout: 120_000 });
 
 /**
  * Fuzzing convox.yml through the real entry points (docs/decisions.md, "Input hardening"):
@@ -33,7 +32,7 @@ const goodCorpus = corpus.filter((text) => parseManifest(text, "convox.yml").pro
 const FILE = "convox.yml";
 
 /** YAML that is legal but no convox.yml looks like: complex keys, aliases as keys, tags, merges. */
-const ODD_YAML = ["", "\n", "---", "~", "[]", "services:", "services: ~", "services: []", "\uFEFF", "? [a]\n: 1", "services:\n  {a: 1}: {image: x}", 'n: &n "b[c"\nservices:\n  *n : {image: nginx}', "services: !!binary aGk=", "services:\n  web: !!set {a}", "services:\n  web:\n    <<: {image: x}", "services:\n  web: &w {image: x, port: 80}\n  api: *w", "*a", "services: &s\n  web:\n    image: x\n    links: *s", "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]"];
+const ODD_YAML = ["", "\n", "---", "~", "[]", "services:", "services: ~", "services: []", "\uFEFF", "? [a]\n: 1", "services:\n  {a: 1}: {image: x}", 'n: &n "b[c"\nservices:\n  *n : {image: nginx}', "services: !!binary aGk=", "services:\n  web: !!set {a}", "services:\n  web:\n    <<: {image: x}", "services:\n  web: &w {image: x, port: 80}\n  api: *w", "services:\n  &k web:\n    port: 80\n  *k :\n    image: x", "*a", "services: &s\n  web:\n    image: x\n    links: *s", "a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]"];
 const context = { app: "shop", rack: "prod" };
 
 function expectPlaced(problems: readonly Problem[], text: string): void {
@@ -103,7 +102,7 @@ describe("fuzzing convox.yml (structured manifests)", () => {
         else expect(parsed.problems, `accepted by the reference:\n${text}`).toEqual([]);
         expect(JSON.stringify([parsed.problems, parsed.warnings]), "an environment value in a problem").not.toContain(SECRET.slice(0, 6));
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 });
@@ -115,7 +114,7 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
       fc.property(mutated(goodCorpus), (text) => {
         expectAnswered(text);
       }),
-      fuzzOptions(2000),
+      fuzzOptions(500),
     );
   });
 
@@ -124,7 +123,7 @@ describe("fuzzing convox.yml (mutations of good manifests)", () => {
       fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: "binary", maxLength: 60 }), fc.constantFrom(...ODD_YAML)), (text) => {
         expectAnswered(text);
       }),
-      fuzzOptions(1000),
+      fuzzOptions(250),
     );
   });
 });
@@ -165,7 +164,7 @@ describe("fuzzing racknet manifest check", () => {
           for (const problem of error.problems) expect(problem.message).not.toBe("");
         }
       }),
-      fuzzOptions(400),
+      fuzzOptions(100),
     );
   });
 });

@@ -1,0 +1,106 @@
+import { formatDuration } from "./activity-board.js";
+import { clockTime } from "./activity-line.js";
+import { loadLiveLibraries, type LiveLibraries } from "./live-progress.js";
+import type { LiveRegion, Printer } from "./printer.js";
+import { HEARTBEAT_MS } from "./plain-progress.js";
+
+/** How often a CI log's quiet time is checked: the heartbeat is at most this late. */
+const CHECK_MS = 5_000;
+
+/**
+ * A sign of life while racknet waits on something that reports no progress of its own
+ * (CloudFormation computing a change set, network interfaces leaving a subnet, reads before a
+ * plan). On a terminal: one line redrawn in place, a spinner, what is awaited and the time so
+ * far, erased when the wait ends. In CI: a timestamped line when the wait starts, and while it
+ * lasts a heartbeat at most once a minute, so a job log never goes quiet without a reason.
+ */
+export class Waiting implements LiveRegion {
+  private readonly startedAt: number;
+  private redrawer?: ReturnType<LiveLibraries["createLogUpdate"]>;
+  private frames: string[] = ["-"];
+  private frame = 0;
+  private timer?: NodeJS.Timeout;
+  private ended = false;
+  private quietSince: number;
+
+  constructor(
+    private readonly printer: Printer,
+    private label: string,
+    private readonly now: () => number = Date.now,
+    private readonly libraries: () => Promise<LiveLibraries> = loadLiveLibraries,
+  ) {
+    this.startedAt = now();
+    this.quietSince = this.startedAt;
+  }
+
+
+  /** Show it: at once in CI, on a terminal as soon as the spinner is loaded (already, mostly). */
+  start(): this {
+    this.printer.attachLive(this);
+    if (!this.printer.interactive) {
+      this.printer.info(`${clockTime(this.startedAt)}  ${this.label}`);
+      this.timer = setInterval(() => this.heartbeat(), CHECK_MS);
+      this.timer.unref();
+      return this;
+    }
+    this.libraries().then(
+      (libraries) => {
+        if (this.ended) return;
+        this.redrawer = libraries.createLogUpdate(this.printer.liveTerminal());
+        this.frames = libraries.spinner.frames;
+        this.timer = setInterval(() => this.tick(), libraries.spinner.interval);
+        this.timer.unref();
+        this.redraw();
+      },
+      () => undefined,
+    );
+    return this;
+  }
+
+  /** What is awaited now (a count that changed): redrawn on a terminal, a new line in CI. */
+  update(label: string): void {
+    if (label === this.label) return;
+    this.label = label;
+    if (this.printer.interactive) this.redraw();
+    else if (!this.ended) {
+      this.quietSince = this.now();
+      this.printer.info(`${clockTime(this.quietSince)}  ${label}`);
+    }
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.timer) clearInterval(this.timer);
+    this.redrawer?.clear();
+    this.redrawer?.done();
+    this.printer.detachLive(this);
+  }
+
+  clear(): void {
+    this.redrawer?.clear();
+  }
+
+  redraw(): void {
+    if (!this.ended) this.redrawer?.(this.render());
+  }
+
+  render(): string {
+    const { paint } = this.printer;
+    const spinner = paint.cyan(this.frames[this.frame % this.frames.length] ?? "-");
+    return `${spinner} ${this.label}  ${paint.dim(formatDuration(this.now() - this.startedAt))}`;
+  }
+
+  /** `still waiting (1m05s): creating the change set for app shop`, once a quiet minute. */
+  heartbeat(): void {
+    const now = this.now();
+    if (this.ended || now - this.quietSince < HEARTBEAT_MS) return;
+    this.quietSince = now;
+    this.printer.info(`${clockTime(now)}  still waiting (${formatDuration(now - this.startedAt)}): ${this.label}`);
+  }
+
+  private tick(): void {
+    this.frame += 1;
+    this.redraw();
+  }
+}
