@@ -555,6 +555,22 @@ def gap05_list_stack_resources_skips_false_conditions(aws: Clients) -> None:
     expect_equal(sorted(stack_resources(aws, name)), ["Always"], "ListStackResources with Enabled=No again")
 
 
+@test
+def gap_route_target_updated_in_place(aws: Clients) -> None:
+    """An AWS::EC2::Route whose NatGatewayId changes keeps its place and takes the new target
+    (EC2 ReplaceRoute), as NatGateways=One moves every private route to the first zone's NAT."""
+    template = network_template()
+    name = create_stack(aws, template)
+    resources = stack_resources(aws, name)
+    moved = json.loads(json.dumps(template))
+    moved["Resources"]["RouteTablePrivate1Default"]["Properties"]["NatGatewayId"] = {"Ref": "Nat0"}
+    run_change_set(aws, name, moved, {})
+    table = aws.ec2.describe_route_tables(RouteTableIds=[resources["RouteTablePrivate1"]])["RouteTables"][0]
+    default = [route for route in table["Routes"] if route.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    expect_equal([route.get("NatGatewayId") for route in default], [resources["Nat0"]], "the private route's target after the update")
+    expect_equal(stack_resources(aws, name)["RouteTablePrivate1"], resources["RouteTablePrivate1"], "the route table is kept")
+
+
 # --- runner ----------------------------------------------------------------------------------
 
 # The reproductions kept in files of their own, run after this file's.
