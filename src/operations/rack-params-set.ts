@@ -215,9 +215,10 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
     });
   }
   if (missing.length > 0) {
-    // params set keeps the deployed template (UsePreviousTemplate); new parameters and their resources come with the new template.
-    throw new UserError(`rack ${rack.rack} runs an older racknet's rack template, which has no ${missing.join(", ")}; nothing was changed`, {
-      fix: `move the rack to this racknet's template first with \`racknet rack update -r ${rack.rack}\`, then set ${missing.join(", ")}`,
+    // params set keeps the deployed template (UsePreviousTemplate); new parameters and their
+    // resources come only with a new template, and no command moves a rack to one yet.
+    throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
+      fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,
     });
   }
   return Object.fromEntries(Object.entries(wanted).filter(([name]) => declared.has(name)));
