@@ -91,6 +91,15 @@ describe("a private rack's egress", () => {
     expect(targets.size).toBe(privateSubnets.length);
   });
 
+  it("Private=No: the S3 gateway endpoint goes with the private route tables", async () => {
+    const result = await cli("rack", "params", "set", "Private=No", "-r", "egress", "--yes", "--allow-destroy", "--require-approval", "never");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("the S3 gateway endpoint goes with the private route tables");
+    const endpoints = (await aws.ec2.send(new DescribeVpcEndpointsCommand({ Filters: vpcFilter(vpcId) }))).VpcEndpoints ?? [];
+    expect(endpoints.filter((endpoint) => endpoint.State !== "deleted")).toEqual([]);
+    expect(await liveNats(aws.ec2, vpcId)).toEqual([]);
+  });
+
   it("uninstalled", async () => {
     const result = await cli("rack", "uninstall", "egress", "--yes");
     expect(result.code, result.stderr).toBe(0);

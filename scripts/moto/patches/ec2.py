@@ -150,13 +150,16 @@ def restore_subnet_map_public_ip_on_launch() -> None:
 
 def restore_deletion_of_network_resources() -> None:
     """AWS: deleting a stack (or removing a resource in an update, as Private=No removes the
-    NAT gateways) deletes NAT gateways, Elastic IPs, routes, route tables, internet gateways and
-    their attachments. moto has no delete for these types, so they outlived their stack."""
+    NAT gateways) deletes NAT gateways, Elastic IPs, routes, route tables, internet gateways,
+    their attachments and VPC endpoints (a gateway endpoint's routes go with it; an interface
+    endpoint's network interfaces too). moto has no delete for these types, so they outlived
+    their stack."""
     from moto.ec2.models.elastic_ip_addresses import ElasticAddress
     from moto.ec2.models.internet_gateways import InternetGateway
     from moto.ec2.models.nat_gateways import NatGateway
     from moto.ec2.models.route_tables import Route, RouteTable
     from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
+    from moto.ec2.models.vpcs import VPCEndPoint
 
     def ec2(account_id: str, region_name: str) -> Any:
         return ec2_backends[account_id][region_name]
@@ -172,6 +175,7 @@ def restore_deletion_of_network_resources() -> None:
         RouteTable: lambda self, a, r: ec2(a, r).delete_route_table(self.id),
         VPCGatewayAttachment: detach,
         InternetGateway: lambda self, a, r: ec2(a, r).delete_internet_gateway(self.id),
+        VPCEndPoint: lambda self, a, r: ec2(a, r).delete_vpc_endpoints([self.id]),
     }
     for model, action in deletions.items():
         model.delete = deleting(action)
