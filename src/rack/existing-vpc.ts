@@ -1,4 +1,4 @@
-import { blocksOverlap, parseCidr } from "./cidr.js";
+import { blockContains, blocksOverlap, parseCidr } from "./cidr.js";
 import { FARGATE_ZONE_IDS } from "./zones.js";
 import { INTERFACE_ENDPOINTS } from "./vpc-endpoints.js";
 import type { ParamProblem, RackParams } from "./params.js";
@@ -186,6 +186,19 @@ export function existingVpcProblems(params: Readonly<RackParams>, facts: VpcFact
     if (uncovered.length > 0) {
       add("ExistingPublicSubnets", `no public subnet in ${uncovered.map((subnet) => subnet.zone).join(", ")}, where ${uncovered.map((subnet) => subnet.id).join(", ")} run services: the external load balancer reaches targets only in its own zones`, "name a public subnet in every zone of ExistingPrivateSubnets");
     }
+  }
+
+  // The rack's security groups admit the VPC's primary range (VPCCIDR): a subnet in a
+  // secondary range would be refused by its own rack's internal load balancers and endpoints.
+  const primary = parseCidr(facts.primaryCidr);
+  for (const subnet of new Set([...publicSubnets, ...privateSubnets])) {
+    const block = parseCidr(subnet.cidr);
+    if (!primary || !block || blockContains(primary, block)) continue;
+    add(
+      publicSubnets.includes(subnet) ? "ExistingPublicSubnets" : "ExistingPrivateSubnets",
+      `subnet ${subnet.id} (${subnet.cidr}) is outside ${vpc}'s primary range ${facts.primaryCidr}, the range the rack's security groups admit`,
+      `name subnets of the primary range ${facts.primaryCidr}`,
+    );
   }
 
   const ranges = facts.cidrs.flatMap((text) => parseCidr(text) ?? []);

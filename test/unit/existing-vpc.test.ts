@@ -128,6 +128,14 @@ describe("existingVpcProblems", () => {
     expect(problems[0]?.message).toContain("overlaps rack staging's VPC (10.20.0.0/20)");
   });
 
+  it("a subnet in a secondary range, which the rack's security groups would not admit", () => {
+    const facts = soundVpc();
+    const secondary = { ...facts, cidrs: ["10.20.0.0/16", "100.64.0.0/16"], subnets: facts.subnets.map((entry) => (entry.id === PRIVATE[1] ? { ...entry, cidr: "100.64.1.0/24" } : entry)) };
+    expect(problemsOf(secondary)).toEqual([
+      { param: "ExistingPrivateSubnets", message: `subnet ${PRIVATE[1]} (100.64.1.0/24) is outside ${VPC}'s primary range 10.20.0.0/16, the range the rack's security groups admit`, fix: "name subnets of the primary range 10.20.0.0/16" },
+    ]);
+  });
+
   it("a <rack>.convox zone already associated with the VPC", () => {
     const problems = problemsOf({ ...soundVpc(), hostedZones: ["prod.convox", "other.convox"] });
     expect(problems).toEqual([expect.objectContaining({ param: "ExistingVpc", message: expect.stringContaining("prod.convox is already associated") as string, fix: expect.stringContaining("list-hosted-zones-by-vpc") as string })]);
