@@ -5,7 +5,7 @@
  */
 import type { EC2Client, Route } from "@aws-sdk/client-ec2";
 import type { Route53Client, VPCRegion } from "@aws-sdk/client-route-53";
-import type { RouteFacts, RouteTarget, VpcFacts } from "../rack/existing-vpc.js";
+import type { EndpointFacts, RouteFacts, RouteTarget, VpcFacts } from "../rack/existing-vpc.js";
 import { sdk } from "./sdk.js";
 
 export async function describeVpcFacts(ec2: EC2Client, route53: Route53Client, region: string, vpcId: string, subnetIds: readonly string[]): Promise<VpcFacts> {
@@ -25,7 +25,7 @@ export async function describeVpcFacts(ec2: EC2Client, route53: Route53Client, r
     ec2.send(new ec2Sdk.DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: "enableDnsHostnames" })).then((result) => result.EnableDnsHostnames?.Value === true),
     describeSubnets(ec2, subnetIds),
     collect(ec2Sdk.paginateDescribeRouteTables({ client: ec2 }, { Filters: filter }), (page) => page.RouteTables),
-    collect(ec2Sdk.paginateDescribeVpcEndpoints({ client: ec2 }, { Filters: filter }), (page) => page.VpcEndpoints),
+    vpcEndpointFacts(ec2, vpcId),
     privateZonesOf(route53, region, vpcId),
   ]);
   return {
@@ -41,15 +41,22 @@ export async function describeVpcFacts(ec2: EC2Client, route53: Route53Client, r
       subnetIds: (table.Associations ?? []).flatMap((association) => (association.SubnetId ? [association.SubnetId] : [])),
       routes: (table.Routes ?? []).map(routeFacts),
     })),
-    endpoints: endpoints.map((endpoint) => ({
-      serviceName: endpoint.ServiceName ?? "",
-      type: endpoint.VpcEndpointType ?? "",
-      privateDns: endpoint.PrivateDnsEnabled === true,
-      routeTableIds: endpoint.RouteTableIds ?? [],
-      state: endpoint.State ?? "",
-    })),
+    endpoints,
     hostedZones,
   };
+}
+
+/** The VPC's endpoints: their service, type, private DNS, route tables and state. */
+export async function vpcEndpointFacts(ec2: EC2Client, vpcId: string): Promise<EndpointFacts[]> {
+  const { paginateDescribeVpcEndpoints } = sdk.ec2();
+  const endpoints = await collect(paginateDescribeVpcEndpoints({ client: ec2 }, { Filters: [{ Name: "vpc-id", Values: [vpcId] }] }), (page) => page.VpcEndpoints);
+  return endpoints.map((endpoint) => ({
+    serviceName: endpoint.ServiceName ?? "",
+    type: endpoint.VpcEndpointType ?? "",
+    privateDns: endpoint.PrivateDnsEnabled === true,
+    routeTableIds: endpoint.RouteTableIds ?? [],
+    state: endpoint.State ?? "",
+  }));
 }
 
 /** Each subnet asked for that exists; one missing is left out (the checks name it), not an error. */

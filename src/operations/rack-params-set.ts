@@ -15,6 +15,8 @@ import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/su
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { natRemovals } from "../plan/egress-notes.js";
 import { natZones } from "../rack/egress.js";
+import { endpointConflicts } from "../rack/existing-vpc.js";
+import { vpcEndpointFacts } from "../aws/vpc.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
@@ -74,6 +76,11 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   assertNoParamProblems([...appRuleProblems(params, deployed), ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : [])]);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
+  // In a VPC the rack was installed into, its own endpoints may already be there (docs/egress.md).
+  if (current.ExistingVpc !== "" && params.VpcEndpoints === "Yes" && current.VpcEndpoints !== "Yes") {
+    const [ec2, region] = await Promise.all([context.aws.ec2(), context.aws.region()]);
+    assertNoParamProblems(endpointConflicts(params, { vpcId: current.ExistingVpc, endpoints: await vpcEndpointFacts(ec2, current.ExistingVpc) }, region));
+  }
   const moving = changes.length === 0 && !resuming ? behind : apps;
   const plan = {
     operation: OPERATION,
@@ -118,6 +125,11 @@ async function updateRack(
   const current = rack.params;
   const [region, derived] = await Promise.all([context.aws.region(), storedDerivedParams(context, rack), renewRackCertificates(context, rack)]);
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
+  // In a VPC the rack was installed into, its own endpoints may already be there (docs/egress.md).
+  if (current.ExistingVpc !== "" && params.VpcEndpoints === "Yes" && current.VpcEndpoints !== "Yes") {
+    const [ec2, region] = await Promise.all([context.aws.ec2(), context.aws.region()]);
+    assertNoParamProblems(endpointConflicts(params, { vpcId: current.ExistingVpc, endpoints: await vpcEndpointFacts(ec2, current.ExistingVpc) }, region));
+  }
   // NAT gateways this change adds (Private=Yes, NatGateways back to PerZone or One): checked against the quotas first.
   const had = new Set(natZones(current, derived.availabilityZones));
   const adding = natZones(params, derived.availabilityZones).filter((zone) => !had.has(zone));

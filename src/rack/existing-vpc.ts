@@ -144,17 +144,7 @@ export function existingVpcProblems(params: Readonly<RackParams>, facts: VpcFact
     );
   }
 
-  if (params.VpcEndpoints === "Yes") {
-    const prefix = `com.amazonaws.${context.region}.`;
-    const taken = facts.endpoints.filter((endpoint) => endpoint.privateDns && INTERFACE_ENDPOINTS.some((ours) => `${prefix}${ours.service}` === endpoint.serviceName));
-    if (taken.length > 0) {
-      add(
-        "VpcEndpoints",
-        `${vpc} already has interface endpoints with private DNS for ${taken.map((endpoint) => endpoint.serviceName.slice(prefix.length)).join(", ")}: a second one with private DNS is refused by AWS, and the rack's tasks use the VPC's anyway`,
-        "leave VpcEndpoints out (the VPC's own endpoints serve the rack), or remove those endpoints first",
-      );
-    }
-  }
+  problems.push(...endpointConflicts(params, facts, context.region));
 
   // Addresses: each load balancer takes at least 8 in each of its subnets, each interface endpoint one, each build one.
   const internalBalancers = [params.Internal === "Yes", params.internal_router === "true"].filter(Boolean).length;
@@ -235,4 +225,24 @@ function zoneRules(name: string, subnets: readonly SubnetFacts[], region: string
   for (const subnet of subnets) {
     if (fargate && !fargate.includes(subnet.zoneId)) add(name, `subnet ${subnet.id} is in ${subnet.zone} (${subnet.zoneId}), where Fargate does not run`, `name subnets in the zones Fargate runs in: ${fargate.join(", ")} (zone ids)`);
   }
+}
+
+/**
+ * VpcEndpoints=Yes in a VPC that already has one of those interface endpoints with private
+ * DNS: AWS refuses a second private DNS name for the service in the VPC, and the VPC's own
+ * endpoint serves the rack. Checked at install and when params set turns VpcEndpoints on.
+ */
+export function endpointConflicts(params: Readonly<RackParams>, facts: Pick<VpcFacts, "vpcId" | "endpoints">, region: string): ParamProblem[] {
+  if (params.VpcEndpoints !== "Yes") return [];
+  const prefix = `com.amazonaws.${region}.`;
+  const live = facts.endpoints.filter((endpoint) => !["deleted", "deleting", "rejected", "failed"].includes(endpoint.state.toLowerCase()));
+  const taken = live.filter((endpoint) => endpoint.privateDns && INTERFACE_ENDPOINTS.some((ours) => `${prefix}${ours.service}` === endpoint.serviceName));
+  if (taken.length === 0) return [];
+  return [
+    {
+      param: "VpcEndpoints",
+      message: `${facts.vpcId} already has interface endpoints with private DNS for ${taken.map((endpoint) => endpoint.serviceName.slice(prefix.length)).join(", ")}: a second one with private DNS is refused by AWS, and the rack's tasks use the VPC's anyway`,
+      fix: "leave VpcEndpoints out (the VPC's own endpoints serve the rack), or remove those endpoints first",
+    },
+  ];
 }

@@ -13,6 +13,7 @@ import {
 import { ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
+import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 
 /**
@@ -36,10 +37,13 @@ let h: AwsHarness;
 let vpc: VpcState;
 /** Interfaces in the VPC that are not the rack's: another team's instance. */
 let interfaces: NetworkInterface[];
+/** The VPC's own endpoints. */
+let endpoints: { ServiceName: string; VpcEndpointType: string; PrivateDnsEnabled: boolean; State: string }[];
 
 beforeEach(() => {
   h = awsHarness();
   vpc = { dnsHostnames: true, privateDefaultRoute: true, zones: [] };
+  endpoints = [];
   interfaces = [{ NetworkInterfaceId: "eni-0other", SubnetId: PRIVATE[0], VpcId: VPC, Description: "an instance of another team", Status: "in-use", Groups: [{ GroupId: "sg-0other" }] }];
   const ec2 = h.stubs.EC2;
   if (!ec2) throw new Error("no EC2 stub");
@@ -58,7 +62,7 @@ beforeEach(() => {
       { RouteTableId: "rtb-private", Associations: PRIVATE.map((SubnetId) => ({ SubnetId })), Routes: vpc.privateDefaultRoute ? [{ DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-0123", State: "active" }] : [] },
     ],
   }));
-  ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [] });
+  ec2.on(DescribeVpcEndpointsCommand).callsFake(async () => ({ VpcEndpoints: endpoints }));
   ec2.on(DescribeNetworkInterfacesCommand).callsFake(async (input: DescribeNetworkInterfacesCommandInput) => {
     const filter = input.Filters?.[0];
     const values = new Set(filter?.Values ?? []);
@@ -109,6 +113,21 @@ describe("racknet rack install into an existing VPC", () => {
     expect(result.stderr).toContain(`NatGateways cannot be set on a rack in an existing VPC (${VPC})`);
     expect(result.stderr).toContain(`VPCCIDR cannot be set on a rack in an existing VPC (${VPC})`);
     expect(result.calls).toEqual([]);
+  });
+
+  it("params set VpcEndpoints=Yes where the VPC already has one of those endpoints with private DNS: refused before any write", async () => {
+    h.options.yes = true;
+    expect((await h.run(install, args())).exitCode).toBe(0);
+    endpoints = [{ ServiceName: "com.amazonaws.us-east-1.logs", VpcEndpointType: "Interface", PrivateDnsEnabled: true, State: "available" }];
+    Object.assign(h.options, { rack: "prod" });
+    const result = await h.run(paramsSet, { params: ["VpcEndpoints=Yes"] });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`${VPC} already has interface endpoints with private DNS for logs`);
+    expect(resourceWrites(result)).toEqual([]);
+    endpoints = [];
+    const accepted = await h.run(paramsSet, { params: ["VpcEndpoints=Yes"] });
+    expect(accepted.exitCode, accepted.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.parameters.VpcEndpoints).toBe("Yes");
   });
 
   it("uninstall leaves the VPC's other interfaces alone: it waits only for those using the rack's security group", async () => {
