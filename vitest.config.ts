@@ -49,7 +49,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...FUZZ, ...MOCKING], isolate: false },
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...E2E, ...FUZZ, ...MOCKING], isolate: false, setupFiles: ["test/support/restore-client-mocks.ts"] },
       },
       {
         extends: true,
@@ -61,6 +61,7 @@ export default defineConfig({
           name: "fuzz",
           include: FUZZ,
           isolate: false,
+          setupFiles: ["test/support/restore-client-mocks.ts"],
           // A hang guard scaled to the budget: `npm run fuzz` runs twenty times the cases.
           testTimeout: process.env.RACKNET_FUZZ === "long" ? 2_400_000 : 120_000,
         },

@@ -21,6 +21,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     acm,
     application_autoscaling,
     awslambda,
+    cloudformation_cancel,
     cloudformation_change_sets,
     cloudformation_drift,
     cloudformation_replacement,
@@ -31,6 +32,8 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     codebuild_builds,
     ec2,
     ecr,
+    ecs_desired_count,
+    ecs_run_task,
     ecs_services,
     ecs_task_definitions,
     elbv2,
@@ -108,6 +111,12 @@ PATCHES: list[Callable[[], None]] = [
     ecs_services.restore_stopped_task_network_interface_release,
     # Replaces ResourceMap.delete and Stack.delete; each resource's delete is the patched one above.
     cloudformation_rollback.restore_stack_deletion_failure,
+    # Wraps the service's create as the patches above leave it.
+    ecs_desired_count.restore_desired_count_left_out,
+    ecs_desired_count.restore_scalable_target_moves_capacity_into_range,
+    ecs_run_task.restore_run_task_containers_run_their_command,
+    # Outermost: wraps the executed update as every patch above leaves it.
+    cloudformation_cancel.restore_update_duration_and_cancel_update_stack,
 ]
 
 

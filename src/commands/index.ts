@@ -4,6 +4,9 @@ import build from "./build.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
 import appsWait from "./apps-wait.js";
+import appsCancel from "./apps-cancel.js";
+import appsParams from "./apps-params.js";
+import appsParamsSet from "./apps-params-set.js";
 import { completionCommand } from "./completion.js";
 import deploy from "./deploy.js";
 import env from "./env.js";
@@ -24,7 +27,14 @@ import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
 import rackWait from "./rack-wait.js";
+import rackUpdate from "./rack-update.js";
 import racks from "./racks.js";
+import releases from "./releases.js";
+import releasesInfo from "./releases-info.js";
+import releasesRollback from "./releases-rollback.js";
+import scale from "./scale.js";
+import run from "./run.js";
+import exec from "./exec.js";
 import services from "./services.js";
 
 export const COMMANDS: readonly CommandDeclaration[] = [
@@ -32,6 +42,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackInstall,
   rackParams,
   rackParamsSet,
+  rackUpdate,
   rackTemplate,
   rackCa,
   rackDrift,
@@ -49,6 +60,15 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   appsInfo,
   appsDelete,
   appsWait,
+  appsCancel,
+  appsParams,
+  appsParamsSet,
+  releases,
+  releasesInfo,
+  releasesRollback,
+  scale,
+  run,
+  exec,
   logs,
   ps,
   privateNetworksDomainNames,

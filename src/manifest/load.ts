@@ -14,7 +14,11 @@ export interface LoadedManifest {
  * any ("convox.yml has 3 problems"), a UserError when the file cannot be read.
  */
 export async function loadManifest(path: string, context?: ManifestContext): Promise<LoadedManifest> {
-  const text = await readManifestText(path);
+  return manifestFromText(await readManifestText(path), path, context);
+}
+
+/** A convox.yml's text (a release's, say), checked as `loadManifest` checks a file. */
+export function manifestFromText(text: string, path: string, context?: ManifestContext): LoadedManifest {
   const { manifest, problems, warnings } = parseManifest(text, path, context);
   if (!manifest || problems.length > 0) {
     throw new ValidationErrors(`${path} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);

@@ -270,3 +270,37 @@ export function nameProblem(kind: "rack" | "app" | "service", name: string, maxL
 
 export const RACK_NAME_MAX = 24;
 export const APP_NAME_MAX = 30;
+
+/**
+ * The app's releases in SSM Parameter Store, one SecureString each (a manifest may hold
+ * environment defaults): `/racknet/<rack>/releases/<app>/<number>`. Outside the app's
+ * environment path, so the task execution role, granted that path, cannot read them.
+ */
+export function releasesPath(rack: string, app: string): string {
+  return `/racknet/${rack}/releases/${app}/`;
+}
+
+/** Release numbers are zero-padded so that names sort as numbers do. */
+export function releaseParameter(rack: string, app: string, release: number): string {
+  return `${releasesPath(rack, app)}${String(release).padStart(6, "0")}`;
+}
+
+/**
+ * The ECR tag that keeps a release's image from expiring (the lifecycle policy never expires
+ * an image with a tag of this prefix): `keep-r<number>`.
+ */
+export const KEEP_TAG_PREFIX = "keep-r";
+
+export function keepTag(release: number): string {
+  return `${KEEP_TAG_PREFIX}${release}`;
+}
+
+/**
+ * `racknet run` tasks: started by this, in the ECS task group `racknet-run:<app>`, so that
+ * they can be found (and stopped) before their app or cluster goes.
+ */
+export const RUN_STARTED_BY = "racknet-run";
+
+export function runTaskGroup(app: string): string {
+  return `racknet-run:${app}`;
+}

@@ -1,10 +1,12 @@
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
+import { deleteReleases } from "../aws/releases.js";
+import { readAppReleases } from "../steps/releases.js";
 import { deleteRepository } from "../aws/ecr.js";
 import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import type { AppInfo } from "../aws/stacks.js";
-import { APP_NAME_MAX, appStackName, nameProblem, repositoryName } from "../names/index.js";
+import { APP_NAME_MAX, appStackName, nameProblem, releasesPath, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
@@ -70,6 +72,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
       { id: "private-network", what: "its private network names" },
       { id: "repository", what: `ECR repository ${repositoryName(rack.rack, app.app)}` },
       { id: "environment", what: `its environment under ${appEnvironmentPath(app)}/` },
+      { id: "releases", what: `its releases under ${releasesPath(rack.rack, app.app)}` },
     ],
   };
   let shown: ReviewPort | undefined;
@@ -161,6 +164,13 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, j
   const environment = await attempt("environment", `the environment under ${appEnvironmentPath(ref)}/`, async () => deleteAppEnvironment(await context.aws.ssm(), ref), { deleted: [], kept: [] });
   if (environment.deleted.length > 0) context.printer.step(`deleted ${environment.deleted.length} stored environment value(s) under ${appEnvironmentPath(ref)}/`);
   if (environment.kept.length > 0) context.printer.warn(`kept ${environment.kept.join(", ")}: not tagged as this app's, so racknet did not store them`);
+
+  const releases = await attempt("releases", `its releases under ${releasesPath(ref.rack, ref.app)}`, async () => {
+    const numbers = (await readAppReleases(context, ref)).map((release) => release.number);
+    await deleteReleases(await context.aws.ssm(), ref, numbers);
+    return numbers.length;
+  }, 0);
+  if (releases > 0) context.printer.step(`deleted ${releases} release(s) under ${releasesPath(ref.rack, ref.app)}`);
 
   if (remaining.length > 0) {
     throw new AwsOperationFailed(`app ${app.app}'s stack is deleted, but these remain: ${remaining.join("; ")}`, {

@@ -3,7 +3,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, type Manifest } from "../manifest/model.js";
-import { deploymentRules, loadManifest } from "../manifest/index.js";
+import { deploymentRules, manifestFromText, readManifestText } from "../manifest/index.js";
 import { renderAppStack } from "../templates/app.js";
 import { APP_ID_EXPRESSION, serviceLogicalIds } from "../templates/app-contract.js";
 import type { Json } from "../templates/cfn.js";
@@ -27,11 +27,18 @@ import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js"
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { Waiting } from "../ui/waiting.js";
 import { appWaitCommand } from "../steps/wait.js";
+import { parseTimeout } from "./run.js";
+import { environmentVersionOf } from "../templates/app-environment.js";
+import { currentRelease, type ReleaseKind } from "../apps/releases.js";
+import { applyScaleOverrides, type ScaleOverrides } from "../apps/scale.js";
+import { pinImages, readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
 
 export interface DeployResult {
   app: string;
   rack: string;
   outcome: DeployOutcome["kind"];
+  /** The release this change recorded (not on a dry run, nor when nothing changed). */
+  release?: number;
   /** The plan that was shown (a dry run's too), under its section names. */
   plan?: PlanJson;
   /** Each service built from source or given with --image, and its image: the shape `racknet build --json` gives. */
@@ -39,10 +46,39 @@ export interface DeployResult {
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
-export async function run(context: Context, args: { file: string; image?: string[] }): Promise<void> {
-  const result = await deployApp(context, appName(context.options), args.file, args.image ?? []);
-  if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\``);
+export async function run(context: Context, args: { file: string; image?: string[]; timeout?: string }): Promise<void> {
+  const file = args.file;
+  const timeoutMs = args.timeout === undefined ? undefined : parseTimeout(args.timeout);
+  const result = await deployApp(context, {
+    app: appName(context.options),
+    source: { file, text: await readManifestText(file) },
+    prebuilt: args.image ?? [],
+    release: { kind: "deploy", description: "deploy", command: "deploy" },
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  });
+  if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\` (release ${result.release}: \`racknet releases -a ${result.app}\`)`);
   context.printer.result(result, () => undefined);
+}
+
+/** What a deploy records as its release; `scale` replaces the settings in force (`racknet scale`). */
+export interface ReleaseIntent {
+  kind: ReleaseKind;
+  description: string;
+  /** The racknet command that does it again (named by the lock to whoever waits on it). */
+  command: string;
+  rollbackOf?: number;
+  scale?: ScaleOverrides;
+}
+
+/** A deploy of the app from a manifest's text: `deploy` reads it from the file, `scale` and `releases rollback` from a release. */
+export interface DeployRequest {
+  app: string;
+  source: { file: string; text: string };
+  /** `SERVICE=URI` for build: services, as `--image` gives them. */
+  prebuilt: readonly string[];
+  release: ReleaseIntent;
+  /** `--timeout`: an update still running after this long is cancelled and rolled back. */
+  timeoutMs?: number;
 }
 
 /**
@@ -52,38 +88,41 @@ export async function run(context: Context, args: { file: string; image?: string
  * listeners' certificates, one change set is made for the app stack, and the private
  * network names are brought up to date.
  */
-async function deployApp(context: Context, app: string, file: string, prebuilt: readonly string[]): Promise<DeployResult> {
+export async function deployApp(context: Context, request: DeployRequest): Promise<DeployResult> {
+  const { app } = request;
   const problem = nameProblem("app", app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
   // The manifest's own rules come before any AWS call (SPEC section 3).
-  const { manifest, warnings } = await loadManifest(file);
+  const { manifest, warnings } = manifestFromText(request.source.text, request.source.file);
   for (const warning of warnings) context.printer.warnProblem(warning);
 
   // One racknet at a time on the app, and none while a rack operation moves the apps (src/steps/lock.ts):
   // the lock's create goes out beside the rack's read, its checks beside the app's reads.
-  const lockSpec = (rack: string) => ({ operation: "deploy", key: app, command: `racknet deploy -a ${app} -r ${rack}` });
+  const lockSpec = (rack: string) => ({ operation: "deploy", key: app, command: `racknet ${request.release.command} -a ${app} -r ${rack}` });
   let claim: LockClaim | undefined = context.options.rack ? claimLock(context, { rack: context.options.rack, app }, lockSpec(context.options.rack)) : undefined;
   try {
-    return await deployUnderLock(context, app, file, manifest, prebuilt, async (rack) => (claim ??= claimLock(context, { rack, app }, lockSpec(rack))));
+    return await deployUnderLock(context, request, manifest, async (rack) => (claim ??= claimLock(context, { rack, app }, lockSpec(rack))));
   } finally {
     await claim?.release();
   }
 }
 
-async function deployUnderLock(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
+async function deployUnderLock(context: Context, request: DeployRequest, written: Manifest, lockOn: (rack: string) => Promise<LockClaim>): Promise<DeployResult> {
   // A sign of life from the first call on: the reads before the plan take a round trip or more.
-  const reading = new Waiting(context.printer, `reading the rack and app ${app} before the plan…`).start();
+  const reading = new Waiting(context.printer, `reading the rack and app ${request.app} before the plan…`).start();
   try {
-    return await deployReading(context, app, file, manifest, prebuilt, lockOn, reading);
+    return await deployReading(context, request, written, lockOn, reading);
   } finally {
     reading.end();
   }
 }
 
-async function deployReading(context: Context, app: string, file: string, manifest: Manifest, prebuilt: readonly string[], lockOn: (rack: string) => Promise<LockClaim>, reading: Waiting): Promise<DeployResult> {
+async function deployReading(context: Context, request: DeployRequest, written: Manifest, lockOn: (rack: string) => Promise<LockClaim>, reading: Waiting): Promise<DeployResult> {
+  const { app, prebuilt } = request;
+  const file = request.source.file;
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
-  const rackProblems = deploymentRules(manifest, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
+  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
   }
@@ -95,18 +134,23 @@ async function deployReading(context: Context, app: string, file: string, manife
   // Read beside the others, checked once the template is rendered (the rollout's peak needs it).
   const fargate = readFargateCapacity(context);
   fargate.catch(() => undefined);
-  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared] = await Promise.all([
+  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared, releases] = await Promise.all([
     describeStack(cfn, stackName),
     deployedTemplateIfAny(cfn, stackName),
     pendingOn(cfn, stackName),
-    listenerPriorities(context, rack, app, manifest),
+    listenerPriorities(context, rack, app, written),
     readRackCaCertificate(context, rack.rack),
-    prepareEnvironment(context, rack.rack, app, manifest),
+    prepareEnvironment(context, rack.rack, app, written),
     context.aws.region(),
     claim.confirm([stackName]),
+    readAppReleases(context, { rack: rack.rack, app }),
     renewRackCertificates(context, rack),
   ]);
   reading.end();
+  // `racknet scale`'s settings hold until the manifest changes their key (src/apps/scale.ts).
+  const scaled = applyScaleOverrides(written, request.release.scale ?? currentRelease(releases)?.scale ?? {});
+  const manifest = scaled.manifest;
+  for (const dropped of scaled.dropped) context.printer.info(`the scale set with \`racknet scale\` for ${dropped.service} (${dropped.key}) no longer applies: ${dropped.reason}`);
   // Change sets a dead run left were deleted under the lock: they are no one's now.
   const pending = pendingBefore.filter((changeSet) => !cleared.has(changeSet.name));
   // Stack names join rack and app with a dash, so two pairs can share one: the tags say whose it is.
@@ -129,6 +173,8 @@ async function deployReading(context: Context, app: string, file: string, manife
     extraEnvironment: privateNetworkEnvironment(rack),
   });
 
+  // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.
+  if (request.timeoutMs !== undefined && !existing) context.printer.info("--timeout applies to updates: CloudFormation cannot cancel a stack's creation, so this first deploy runs to its end");
   const before = previous ? plannedApp(previous) : undefined;
   const after = plannedApp(rendered.metadata);
   const port = operationPort(context, {
@@ -143,12 +189,14 @@ async function deployReading(context: Context, app: string, file: string, manife
     refuseUnapprovableBuild(context, `app ${app} on rack ${rack.rack}`);
     await builds.build();
   }
-  const outcome = await deployStack(
+  const ref = { rack: rack.rack, app };
+  let recorded: RecordedRelease | undefined;
+  const outcome = await settleRelease(() => recorded, () => deployStack(
     context.aws,
     {
       stackName,
       template: { body: rendered.body },
-      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem }),
+      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, Exec: existing?.parameters.Exec ?? "No" }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
@@ -161,13 +209,21 @@ async function deployReading(context: Context, app: string, file: string, manife
       followCommand: appWaitCommand(app, rack.rack),
       removeCommand: `racknet apps delete ${app} -r ${rack.rack}`,
       what: `app ${app} on rack ${rack.rack}`,
-      // Approved: what the new containers read must exist before they start.
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+      // Approved: what the new containers read must exist before they start, and the change is a release.
       beforeExecute: async () => {
         // Independent of each other: side by side.
-        await Promise.all([environment.apply(), listeners.length > 0 ? admitToAppsCertificates(context, rack, app, listeners) : undefined]);
+        const [, , release] = await Promise.all([
+          environment.apply(),
+          listeners.length > 0 ? admitToAppsCertificates(context, rack, app, listeners) : undefined,
+          pinImages(context, ref, imagesOf(manifest, builds.images)).then((images) =>
+            recordRelease(context, ref, { kind: request.release.kind, description: request.release.description, ...(request.release.rollbackOf ? { rollbackOf: request.release.rollbackOf } : {}), environmentVersion: environmentVersionOf(environment.versions), images, manifest: request.source, scale: scaled.kept }, releases),
+          ),
+        ]);
+        recorded = release;
       },
     },
-  );
+  ));
   // Names follow the running containers; a deploy that changed nothing still heals them. The
   // app's stack is done with, so its lock goes meanwhile: the names are the rack's sync
   // function's to keep too, which reconciles them at any time, lock or not.
@@ -175,7 +231,12 @@ async function deployReading(context: Context, app: string, file: string, manife
   await Promise.all([deployed ? reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]) : undefined, claim.release()]);
   const built = Object.entries(builds.images).map(([service, image]) => ({ service, image }));
   const images = built.length > 0 ? { images: built } : {};
-  return { app, rack: rack.rack, outcome: outcome.kind, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
+  return { app, rack: rack.rack, outcome: outcome.kind, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
+}
+
+/** Each service's image as the template runs it: the built or given one, else the manifest's. */
+function imagesOf(manifest: Manifest, built: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(manifest.services.map((service) => [service.name, built[service.name] ?? service.image ?? ""]));
 }
 
 /** The listeners whose apps certificate must name this app: internal and router endpoints are HTTPS with the rack CA. */

@@ -230,7 +230,7 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
     // params set keeps the deployed template (UsePreviousTemplate); new parameters and their
     // resources come only with a new template, and no command moves a rack to one yet.
     throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
-      fix: `reinstall the rack with this racknet to use ${missing.join(", ")}`,
+      fix: `move the rack to this racknet's template with \`racknet rack update -r ${rack.rack}\` (it keeps every parameter and gives ${missing.join(", ")} its default), then run this again`,
     });
   }
   return Object.fromEntries(Object.entries(wanted).filter(([name]) => declared.has(name)));

@@ -4,6 +4,7 @@ import { expiryWarnings, rackCertificateExpiry } from "../steps/renewal.js";
 import { resolveRack } from "../steps/resolve.js";
 import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../steps/journal.js";
 import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
+import { rackStanding } from "../steps/rack-standing.js";
 
 /**
  * `racknet rack`: the rack's stack as DescribeStacks shows it, the last drift detection's
@@ -12,8 +13,14 @@ import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
  */
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);
-  const [region, journals, drift, certificates] = await Promise.all([context.aws.region(), readRackJournals(context, rack.rack), lastDrift(context, rack), rackCertificateExpiry(context, rack)]);
-  const summary = { ...rackSummary(rack, region), drift, certificates };
+  const [region, journals, drift, certificates, template] = await Promise.all([
+    context.aws.region(),
+    readRackJournals(context, rack.rack),
+    lastDrift(context, rack),
+    rackCertificateExpiry(context, rack),
+    context.aws.region().then((inRegion) => rackStanding(rack, inRegion)),
+  ]);
+  const summary = { ...rackSummary(rack, region), drift, certificates, template };
   const unfinished = journals.map(unfinishedView);
   for (const warning of expiryWarnings(rack.rack, certificates)) context.printer.warn(warning);
   context.printer.result({ ...summary, unfinished }, () => {

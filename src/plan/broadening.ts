@@ -93,10 +93,14 @@ function fromInternet(reach: ServiceReach): boolean {
 
 function appWidenings(before: ExposedApp, after: ExposedApp, options: { publicIpsSaidByRack: boolean }): Widening[] {
   const was = new Map(before.services.map((service) => [service.name, service]));
-  return after.services.flatMap((service) => {
+  const widenings = after.services.flatMap((service) => {
     const old = was.get(service.name);
     return old ? serviceWidenings(`${after.name}/${service.name}`, old, service, options) : [];
   });
+  if (!before.exec && after.exec) {
+    widenings.push({ kind: "exec", subject: after.name, sentence: `Exec=Yes: whoever may call ecs:ExecuteCommand on the rack's cluster gets a shell in app ${after.name}'s running tasks (ECS Exec)` });
+  }
+  return widenings;
 }
 
 function serviceWidenings(subject: string, before: ExposedService, after: ExposedService, options: { publicIpsSaidByRack: boolean }): Widening[] {

@@ -20,6 +20,8 @@ export interface ExposedService {
 export interface ExposedApp {
   name: string;
   services: readonly ExposedService[];
+  /** ECS Exec is on (`Exec=Yes`): whoever may call ecs:ExecuteCommand gets a shell in its tasks. */
+  exec?: boolean;
 }
 
 export interface ExposureModel {
@@ -29,7 +31,7 @@ export interface ExposureModel {
   apps: readonly ExposedApp[];
 }
 
-export type WideningKind = "service-reach" | "public-ip" | "whitelist" | "router-cidrs" | "router-vpcs" | "internal-only" | "private" | "security-group";
+export type WideningKind = "service-reach" | "public-ip" | "whitelist" | "router-cidrs" | "router-vpcs" | "internal-only" | "private" | "security-group" | "exec";
 
 /** One change that widens who can reach something that already exists. */
 export interface Widening {

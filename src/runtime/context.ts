@@ -36,7 +36,7 @@ export interface Context {
   /** Set when a dry run found changes: with --exit-code the command exits 4. */
   changesPending?: boolean;
   /** A result a script branches on, set by a workflow that ends normally: `rack drift` found drift (4). */
-  resultExitCode?: ExitCode;
+  resultExitCode?: number;
 }
 
 export function createContext(options: GlobalOptions): Context {

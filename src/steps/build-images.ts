@@ -163,7 +163,7 @@ async function baseImageDockerfiles(context: Context, rack: RackInfo, registry: 
   if (fromDockerHub.size > 0) {
     const named = [...fromDockerHub].join(", ");
     context.printer.info(
-      `rack ${rack.rack} has no cache of ECR Public for base images (installed by an older racknet, or ECR has none in this Region): ${named} come from Docker Hub, whose anonymous pulls are limited per address and CodeBuild's addresses are shared; to avoid the limit, name them on ECR Public (public.ecr.aws/docker/library/<image>:<tag>)`,
+      `rack ${rack.rack} has no cache of ECR Public for base images (installed by an older racknet: \`racknet rack update -r ${rack.rack}\` adds it; or ECR has none in this Region): ${named} come from Docker Hub, whose anonymous pulls are limited per address and CodeBuild's addresses are shared; to avoid the limit, name them on ECR Public (public.ecr.aws/docker/library/<image>:<tag>)`,
     );
   }
   return dockerfiles;

@@ -5,7 +5,7 @@
 import { appEnvironmentParameter, serviceDefaultParameter } from "../names/index.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { METADATA_KEY, logicalName, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
-import { environmentDigest, withEnvironmentVersions } from "../templates/app-environment.js";
+import { environmentDigest, environmentVersionOf, withEnvironmentVersions } from "../templates/app-environment.js";
 import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
 import { appTemplateOf, parametersRead, releaseEnvironment, switchedTemplate } from "./environment-release.js";
@@ -14,6 +14,8 @@ import { approvalOf, operationPort } from "./review.js";
 import { decideApproval } from "../plan/approval.js";
 import { UserError } from "../core/errors.js";
 import type { Plan } from "../plan/model.js";
+import { currentRelease } from "../apps/releases.js";
+import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "./releases.js";
 
 export interface EnvironmentTarget {
   rack: RackInfo;
@@ -93,7 +95,25 @@ export async function rollOut(context: Context, target: EnvironmentTarget, chang
       ? `${rolling.length === 1 ? "service" : "services"} ${rolling.join(", ")} ${rolling.length === 1 ? "rolls" : "roll"} to new tasks reading the new ${readNow.join(", ")} (a rolling deployment); no other service changes`
       : `no service reads ${readNow.join(", ")}: only the timers that read ${readNow.length === 1 ? "it" : "them"} take the new value, from their next run`,
   ];
-  const outcome = await releaseEnvironment(context, rack, stack, relabelled.template, port, notes, change.apply);
+  // The rollout is a release: the current one's manifest, images and scale with the new environment version.
+  const ref = { rack: rack.rack, app };
+  const known = await readAppReleases(context, ref);
+  const base = currentRelease(known);
+  let recorded: RecordedRelease | undefined;
+  const draft = {
+    kind: "env" as const,
+    description: `env ${change.verb} ${change.changed.join(", ")}`,
+    environmentVersion: environmentVersionOf(change.versions),
+    images: base?.images ?? {},
+    scale: base?.scale ?? {},
+    ...(base?.manifest ? { manifest: base.manifest } : {}),
+  };
+  const outcome = await settleRelease(() => recorded, () =>
+    releaseEnvironment(context, rack, stack, relabelled.template, port, notes, async () => {
+      await change.apply();
+      recorded = await recordRelease(context, ref, draft, known);
+    }),
+  );
   if (outcome.kind === "no-changes") await change.apply();
   else if (outcome.kind === "applied") context.printer.success(`app ${app} now runs with the new ${readNow.join(", ")}`);
   return { outcome: outcome.kind, ...(port.plans[0] ? { plan: port.plans[0] } : {}) };

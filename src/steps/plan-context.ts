@@ -11,12 +11,15 @@ import type { AppMetadata, ServiceRecord } from "./app-metadata.js";
 export interface PlannedApp {
   name: string;
   services: readonly ServiceRecord[];
+  /** ECS Exec on (`Exec=Yes`). */
+  exec?: boolean;
 }
 
 export function exposedApp(app: PlannedApp, rack: Readonly<RackParams>): ExposedApp {
   const publicIp = !isOn(rack, RackParam.Private);
   return {
     name: app.name,
+    ...(app.exec ? { exec: true } : {}),
     services: app.services.map((service) => ({
       name: service.name,
       reach: service.visibility,

@@ -1,6 +1,7 @@
 import { racknetVersion } from "../version.js";
 import { privateNetworkSyncFragment } from "../templates/rack-privnet-sync.js";
 import { rackTemplate } from "../templates/rack.js";
+import { TEMPLATE_VERSION_OUTPUT } from "../templates/rack-version.js";
 import { offersCodeBuild, offersPullThroughCache } from "../rack/regions.js";
 import type { Template } from "../templates/cfn.js";
 import { syncFunctionCode } from "../functions/privnet-sync/bundle.js";
@@ -20,4 +21,9 @@ export function fullRackTemplate(defaults: Readonly<Record<string, string>> = {}
     if (parameter && value !== "") parameter.Default = value;
   }
   return template;
+}
+
+/** This racknet's rack template version in the Region, rendered (src/steps/rack-standing.ts reads the ones written at build time). */
+export function renderedTemplateVersion(region?: string): string {
+  return String(fullRackTemplate({}, region === undefined ? {} : { region }).Outputs[TEMPLATE_VERSION_OUTPUT]?.Value);
 }

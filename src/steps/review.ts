@@ -102,6 +102,24 @@ async function approve(approval: Approval, plan: Plan, request: ReviewRequest, d
   return "apply";
 }
 
+/**
+ * The go-ahead for a change that is no change set (`apps cancel`): the same policy, with
+ * nothing that widens or destroys: --dry-run stops, --yes or a terminal's yes goes on,
+ * and without either racknet refuses, naming --yes.
+ */
+export async function approveAction(context: Context, action: { what: string; question: string }): Promise<Verdict> {
+  const approval = approvalOf(context);
+  if (approval.dryRun) return "dry-run";
+  const decision = decideApproval({ widens: [], destroys: [], hasChanges: true, yes: approval.yes, allowDestroy: false, requireApproval: approval.requireApproval ?? "broadening", tty: approval.canPrompt, question: action.question });
+  if (decision.kind === "proceed") return "apply";
+  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, `not applied to ${action.what}: `), { fix: decision.fix.replace("review the plan above, then run", "run") });
+  const { confirm } = await import("../ui/confirm.js");
+  for (const question of decision.questions) {
+    if (!(await confirm(question.question, { defaultYes: !question.defaultNo, paint: context.printer.paint }))) throw new UserError("cancelled; nothing changed");
+  }
+  return "apply";
+}
+
 function verb(request: ReviewRequest): string {
   return { create: "Create", update: "Apply these changes to", delete: "Delete" }[request.operation];
 }

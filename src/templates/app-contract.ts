@@ -19,7 +19,12 @@ export const AppParameter = {
   RackCaCert: "RackCaCert",
   /** The rack's Domain parameter: external services answer at `<service>.<app>.<Domain>`. */
   Domain: "Domain",
+  /** `racknet apps params set Exec=Yes`: the task role ECS Exec needs, and execute command on every service. */
+  Exec: "Exec",
 } as const;
+
+/** The condition an app's ECS Exec resources and properties hang on. */
+export const EXEC_ENABLED = "ExecEnabled";
 
 /**
  * Parameters an app stack declares for each load balancer it uses: the rack's outputs of the
@@ -36,7 +41,7 @@ const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurity
 export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
-export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain] as const;
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.Exec] as const;
 
 /** `my-api` → `MyApi`: the service's part of every logical id and output name. */
 export function logicalName(service: string): string {

@@ -22,6 +22,11 @@ export function environmentDigest(versions: ReadonlyMap<string, number>): Enviro
   };
 }
 
+/** One digest of every parameter of the app environment and its version: what a release records. */
+export function environmentVersionOf(versions: ReadonlyMap<string, number>): string {
+  return environmentDigest(versions)([...versions.keys()]);
+}
+
 /** The SSM parameter names (`/racknet/...`) a task definition's containers read as `Secrets`. */
 export function parametersReadBy(resource: Resource): string[] {
   const names = new Set<string>();

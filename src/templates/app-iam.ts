@@ -4,6 +4,7 @@
  * (`/racknet/<rack>/apps/<app>/`), and decrypt only through SSM. Pure.
  */
 import { appEnvironmentPath } from "../names/index.js";
+import { EXEC_ENABLED } from "./app-contract.js";
 import { type Resource, sub } from "./cfn.js";
 
 export const EXECUTION_ROLE = "ExecutionRole";
@@ -28,6 +29,37 @@ export function executionRole(rack: string, app: string): Resource {
               // SecureString values are decrypted by SSM on the role's behalf; no other use of the key.
               { Effect: "Allow", Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": sub("ssm.${AWS::Region}.amazonaws.com") } } },
             ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export const TASK_ROLE = "TaskRole";
+
+/**
+ * The app's task role, made only with `Exec=Yes`: what the containers' ECS Exec agent needs
+ * to open its Session Manager channels, the four ssmmessages actions and nothing else
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html, "IAM permissions
+ * required for ECS Exec"). Without Exec the tasks have no role at all.
+ */
+export function execTaskRole(rack: string, app: string): Resource {
+  return {
+    Type: "AWS::IAM::Role",
+    Condition: EXEC_ENABLED,
+    Properties: {
+      Description: `racknet ${rack}/${app}: the ECS Exec agent in the app's tasks opens its Session Manager channels`,
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      },
+      Policies: [
+        {
+          PolicyName: "ecs-exec",
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], Resource: "*" }],
           },
         },
       ],

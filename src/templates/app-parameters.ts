@@ -36,6 +36,7 @@ export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Pa
     }
   }
   if (kinds.has("external")) parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
+  parameters[AppParameter.Exec] = text("Yes: ECS Exec into the app's tasks (racknet apps params set Exec=Yes)", { AllowedValues: ["Yes", "No"], Default: "No" });
   return parameters;
 }
 
@@ -56,7 +57,7 @@ export function appParameters(rackOutputs: RackOutputs, extras: AppParameterExtr
   }
   if (missing.length > 0) {
     throw new UserError(`the rack does not provide ${missing.join(", ")}, which this app needs`, {
-      fix: "check the rack's parameters with `racknet rack params` (Internal, internal_router) and update the rack",
+      fix: "check the rack's parameters with `racknet rack params` (Internal, internal_router) and change them with `racknet rack params set`; a rack an older racknet installed may lack it until `racknet rack update`",
     });
   }
   for (const [name, value] of Object.entries(values)) {

@@ -1,13 +1,13 @@
 /**
  * One service's Fargate task definition and ECS service. Pure.
  */
-import { endpointKinds, type Service } from "../manifest/model.js";
+import { autoscales, endpointKinds, type Service } from "../manifest/model.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
-import { APP_ID_EXPRESSION, AppParameter } from "./app-contract.js";
+import { APP_ID_EXPRESSION, AppParameter, EXEC_ENABLED } from "./app-contract.js";
 import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
-import { type Json, type Resource, getAtt, ref, split, sub } from "./cfn.js";
+import { type Json, type Resource, getAtt, iff, noValue, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
-import { EXECUTION_ROLE } from "./app-iam.js";
+import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
 
 export interface ServiceResourcesInput {
   rack: string;
@@ -56,6 +56,8 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
       Cpu: String(service.scale.cpu),
       Memory: String(service.scale.memory),
       ExecutionRoleArn: getAtt(EXECUTION_ROLE, "Arn"),
+      // A task role only for ECS Exec (`Exec=Yes`); without it the containers have no AWS identity.
+      TaskRoleArn: iff(EXEC_ENABLED, getAtt(TASK_ROLE, "Arn"), noValue),
       ContainerDefinitions: [container],
     },
   };
@@ -82,10 +84,9 @@ export function ecsService({ service, id }: ServiceResourcesInput): Resource {
     Cluster: ref(AppParameter.Cluster),
     LaunchType: "FARGATE",
     TaskDefinition: ref(`${id}TaskDefinition`),
-    // Autoscaled or not, a service starts at its minimum; Application Auto Scaling moves it from there.
-    DesiredCount: service.scale.min,
     // The private network sync finds a task's app and service by these tags (DescribeTasks has no environment).
     PropagateTags: "SERVICE",
+    EnableExecuteCommand: iff(EXEC_ENABLED, true, false),
     Tags: [
       { Key: APP_ID_TAG, Value: APP_ID_EXPRESSION },
       { Key: SERVICE_TAG, Value: service.name },
@@ -97,6 +98,11 @@ export function ecsService({ service, id }: ServiceResourcesInput): Resource {
     },
     NetworkConfiguration: { AwsvpcConfiguration: taskNetwork() },
   };
+  // An autoscaled service's count is Application Auto Scaling's: left out, CloudFormation creates
+  // the service with 1 task (the scalable target then moves it into min..max) and an update
+  // keeps the count it has, instead of resetting a scaled-out service to its minimum
+  // (docs/manifest.md, "scale"; aws/aws-cdk#13130).
+  if (!autoscales(service)) properties.DesiredCount = service.scale.min;
   if (port !== undefined && kinds.length > 0) {
     properties.LoadBalancers = kinds.map((kind) => ({ ContainerName: service.name, ContainerPort: port, TargetGroupArn: ref(routingIds(id, kind).targetGroup) }));
     properties.HealthCheckGracePeriodSeconds = service.health.grace;

@@ -5,10 +5,10 @@
  * task definitions on the rack's cluster and pass only the app's execution role. Pure.
  */
 import type { Timer } from "../manifest/model.js";
-import { AppParameter, logicalName } from "./app-contract.js";
-import { EXECUTION_ROLE } from "./app-iam.js";
+import { AppParameter, EXEC_ENABLED, logicalName } from "./app-contract.js";
+import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
 import { taskNetwork } from "./app-service.js";
-import { type Json, type Resource, getAtt, ref, sub } from "./cfn.js";
+import { type Json, type Resource, getAtt, iff, noValue, ref, sub } from "./cfn.js";
 
 export const SCHEDULER_ROLE = "TimerSchedulerRole";
 
@@ -79,7 +79,8 @@ export function schedulerRole(rack: string, app: string, timers: readonly string
                 Resource: timers.map((timer) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/${timerFamily(rack, app, timer)}:*`)),
                 Condition: { ArnEquals: { "ecs:cluster": CLUSTER_ARN } },
               },
-              { Effect: "Allow", Action: "iam:PassRole", Resource: getAtt(EXECUTION_ROLE, "Arn") },
+              // With Exec=Yes the timers' task definitions carry the ECS Exec task role too, which RunTask must be allowed to pass.
+              { Effect: "Allow", Action: "iam:PassRole", Resource: [getAtt(EXECUTION_ROLE, "Arn"), iff(EXEC_ENABLED, getAtt(TASK_ROLE, "Arn"), noValue)] },
             ],
           },
         },

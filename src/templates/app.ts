@@ -8,9 +8,9 @@
 import { UserError } from "../core/errors.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
 import { endpointKinds, visibility, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
-import { AppParameter, METADATA_KEY, logicalName, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
+import { AppParameter, EXEC_ENABLED, METADATA_KEY, logicalName, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
 import { HAS_DOMAIN, linkEnvironment } from "./app-endpoints.js";
-import { EXECUTION_ROLE, executionRole } from "./app-iam.js";
+import { EXECUTION_ROLE, TASK_ROLE, execTaskRole, executionRole } from "./app-iam.js";
 import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations, appParameters, type AppParameterExtras } from "./app-parameters.js";
 import { checkAppQuotas, type QuotaUse } from "./app-quotas.js";
 import { SERVICE_SECURITY_GROUP, serviceRoute, serviceSecurityGroup } from "./app-routing.js";
@@ -86,10 +86,11 @@ function buildTemplate(input: AppStackInput): Template {
     Description: `racknet app ${app} on rack ${rack} (racknet ${input.version})`,
     Metadata: { [METADATA_KEY]: metadata(input) as unknown as Json },
     Parameters: appParameterDeclarations(kinds),
-    Conditions: kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")) } : {},
+    Conditions: { [EXEC_ENABLED]: equals(ref(AppParameter.Exec), "Yes"), ...(kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")) } : {}) },
     Resources: {
       [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services)),
       [EXECUTION_ROLE]: executionRole(rack, app),
+      [TASK_ROLE]: execTaskRole(rack, app),
     },
     Outputs: {},
   };

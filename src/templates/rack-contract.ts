@@ -45,6 +45,8 @@ export const RackOutput = {
   BuildLogGroup: "BuildLogGroup",
   /** The ECR repository prefix of the rack's pull-through cache of ECR Public, for builds' base images (docs/build.md). */
   BaseImageCache: "BaseImageCache",
+  /** The rack template's version, `<racknet version>+<digest>` (rack-version.ts); absent on racks installed before it was recorded. */
+  TemplateVersion: "TemplateVersion",
 } as const;
 
 export type RackOutputName = keyof typeof RackOutput;

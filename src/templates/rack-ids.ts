@@ -49,6 +49,8 @@ export const RackResource = {
   PrivateNetworkZone: "PrivateNetworkZone",
   S3Endpoint: "S3GatewayEndpoint",
   EndpointSecurityGroup: "VpcEndpointSecurityGroup",
+  /** The template version marker (rack-version.ts). */
+  TemplateVersion: "RackTemplateVersion",
 } as const;
 
 /** Availability zones by index: the first two always exist, the third under HasThreeAzs. */

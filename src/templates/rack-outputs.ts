@@ -5,7 +5,7 @@ import { privateNetworkZoneName } from "./rack-dns.js";
 import { BuildResource, baseImageCachePrefix } from "./rack-build.js";
 import { AzResource, RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
 
-/** The rack's Outputs: every name of rack-contract.ts, each under the condition its resources have. */
+/** The rack's Outputs: every name of rack-contract.ts but the template version, each under the condition its resources have. */
 
 type Outputs = Template["Outputs"];
 
@@ -33,7 +33,8 @@ export function rackOutputs(): Outputs {
   const external = balancerOutputs("External", RackCondition.External);
   const internal = balancerOutputs("Internal", RackCondition.Internal);
   const router = balancerOutputs("Router", RackCondition.Router);
-  const outputs: Record<RackOutputName, Outputs[string]> = {
+  // TemplateVersion is stamped last, once the whole template is known (rack-version.ts).
+  const outputs: Record<Exclude<RackOutputName, "TemplateVersion">, Outputs[string]> = {
     VpcId: output(rackVpcId()),
     // An existing VPC's range, read from AWS at install (its primary CIDR block).
     VpcCidr: output(iff(RackCondition.ExistingVpc, ref("VPCCIDR"), getAtt(RackResource.Vpc, "CidrBlock"))),

@@ -6,6 +6,7 @@ import { dnsFragment } from "./rack-dns.js";
 import { clusterFragment } from "./rack-cluster.js";
 import { rackOutputs } from "./rack-outputs.js";
 import { BUILD_INSTANCE_PARAMETER, buildFragment } from "./rack-build.js";
+import { stampTemplateVersion } from "./rack-version.js";
 
 export { RackCondition, RackResource } from "./rack-ids.js";
 
@@ -53,5 +54,6 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     delete merged.Outputs.BuildLogGroup;
   }
   if (!builds || options.baseImageCache === false) delete merged.Outputs.BaseImageCache;
-  return merged;
+  // Last: the version is a digest of everything above (rack-version.ts).
+  return stampTemplateVersion(merged, options.version);
 }

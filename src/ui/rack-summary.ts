@@ -21,6 +21,31 @@ export interface RackSummary {
   drift?: DriftSummary;
   /** When the rack's certificates expire. */
   certificates?: CertificateExpiryView[];
+  /** Which rack template the rack runs, against this racknet's (`racknet rack update` moves it). */
+  template?: TemplateView;
+}
+
+/** `racknet rack`'s and `racks`' template field: what the stack records, this racknet's, and where the rack stands. */
+export interface TemplateView {
+  /** null: installed before racknet recorded it (behind). */
+  version: string | null;
+  latest: string;
+  standing: "current" | "behind" | "ahead" | "different";
+}
+
+/** `0.1.0+3f2a9c81d0be, up to date`; `none recorded, behind ...: racknet rack update -r prod moves it`. */
+export function templateLine(rack: string, template: TemplateView): string {
+  const recorded = template.version ?? "none recorded";
+  switch (template.standing) {
+    case "current":
+      return `${recorded}, up to date`;
+    case "behind":
+      return `${recorded}, behind this racknet's ${template.latest}: \`racknet rack update -r ${rack}\` moves it`;
+    case "different":
+      return `${recorded}, not this racknet's ${template.latest} (same version number): \`racknet rack update -r ${rack}\` moves it`;
+    case "ahead":
+      return `${recorded}, ahead of this racknet's ${template.latest}: a newer racknet updated it; use that racknet (or newer) to change it`;
+  }
 }
 
 export interface DriftSummary {
@@ -100,6 +125,7 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
     ["Outbound IPs", summary.outboundIps.length > 0 ? summary.outboundIps.join(", ") : isPrivate ? absent(true, "") : "dynamic"],
     ...(summary.drift ? [["Drift", driftLine(summary.drift)] as const] : []),
     ...(summary.certificates && summary.certificates.length > 0 ? [["Certificates", certificatesLine(summary.certificates)] as const] : []),
+    ...(summary.template ? [["Template", templateLine(summary.name, summary.template)] as const] : []),
   ]);
   if (!isPrivate) printer.info("public rack: each task leaves from its own public IP (set Private=Yes for fixed outbound IPs)");
   else if (summary.outboundIps.length > 0) printer.info("NAT gateway Elastic IPs: every service's outbound traffic leaves from these");

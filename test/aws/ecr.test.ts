@@ -45,7 +45,10 @@ describe("ECR repository of an app", () => {
       tags: [{ Key: "racknet:rack", Value: "prod" }, { Key: "racknet:app", Value: "shop" }],
     });
     expect(JSON.parse(ecrMock.commandCalls(PutLifecyclePolicyCommand)[0]?.args[0].input.lifecyclePolicyText ?? "")).toMatchObject({
-      rules: [{ selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } }],
+      rules: [
+        { rulePriority: 1, selection: { tagStatus: "tagged", tagPrefixList: ["keep-r"] } },
+        { rulePriority: 2, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
+      ],
     });
     expect(events).toEqual([{ type: "repository-created", repository: "prod/shop", uri: URI }]);
   });
@@ -104,6 +107,6 @@ describe("ECR repository of an app", () => {
   });
 
   it("keeps a configurable number of images", () => {
-    expect(JSON.parse(lifecyclePolicy(5)).rules[0].selection.countNumber).toBe(5);
+    expect(JSON.parse(lifecyclePolicy(5)).rules[1].selection.countNumber).toBe(5);
   });
 });

@@ -33,7 +33,14 @@ describe("racknet deploy: build: services are built by the rack, then deployed",
 
     const repository = h.registry.repositories.get("prod/shop");
     expect(repository).toMatchObject({ uri: REPOSITORY, mutability: "IMMUTABLE", scanOnPush: true, tags: { "racknet:rack": "prod", "racknet:app": "shop" } });
-    expect(JSON.parse(repository?.lifecyclePolicy ?? "{}")).toMatchObject({ rules: [{ selection: { countType: "imageCountMoreThan", countNumber: 30 } }] });
+    // The images of the releases a rollback may return to never expire; the rest beyond the last 30 do.
+    expect(JSON.parse(repository?.lifecyclePolicy ?? "{}")).toMatchObject({
+      rules: [
+        { rulePriority: 1, selection: { tagStatus: "tagged", tagPrefixList: ["keep-r"] } },
+        { rulePriority: 2, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 } },
+      ],
+    });
+    expect([...(repository?.images.keys() ?? [])].filter((tag) => tag.startsWith("keep-r"))).toEqual(["keep-r1"]);
 
     // web and worker share `.`: one build, on the rack's project, from the zip in the rack's bucket.
     expect(h.builds.builds).toHaveLength(1);
@@ -76,7 +83,7 @@ describe("racknet deploy: build: services are built by the rack, then deployed",
     const changed = await deployAs(file);
     expect(builds(changed)).toBe(1);
     expect(changed.stderr).toContain("app shop deployed to rack prod");
-    expect(h.registry.repositories.get("prod/shop")?.images.size).toBe(2);
+    expect(new Set(h.registry.repositories.get("prod/shop")?.images.values()).size).toBe(2);
   });
 
   it("--dry-run builds and creates nothing, and its plan names the images the real deploy then runs", async () => {

@@ -37,9 +37,11 @@ describe("racknet completion bash: the function completes partial command lines"
     ["racknet ra", ["rack", "racks"]],
     ["racknet rack p", ["params"]],
     ["racknet rack params s", ["set"]],
-    ["racknet apps ", ["delete", "info", "wait"]],
+    ["racknet apps ", ["cancel", "delete", "info", "params", "wait"]],
+    ["racknet releases ", ["info", "rollback"]],
+    ["racknet scale web --c", ["--count", "--cpu"]],
     ["racknet ap", ["apps"]],
-    ["racknet -r prod rack u", ["uninstall"]],
+    ["racknet -r prod rack u", ["uninstall", "update"]],
     ["racknet --region eu-west-1 apps i", ["info"]],
     // An option's value is skipped even when it spells a command (an app named "rack").
     ["racknet -a rack apps i", ["info"]],
@@ -58,7 +60,7 @@ describe("racknet completion bash: the function completes partial command lines"
   });
 
   it("racknet <tab> offers every top-level command, including the new ones", () => {
-    expect(complete("racknet ")).toEqual(["apps", "build", "completion", "deploy", "env", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "services"]);
+    expect(complete("racknet ")).toEqual(["apps", "build", "completion", "deploy", "env", "exec", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "releases", "run", "scale", "services"]);
   });
 });
 

@@ -73,7 +73,9 @@ describe("round trips before CreateChangeSet: install", () => {
     // Each certificate's key is made on the thread pool in its own branch: the latency is
     // held above that work, as long as it takes on this machine now (a loaded one is slower),
     // so the three imports still show as side by side.
-    const latency = Math.max(150, 3 * (await certificateWorkMs()));
+    // The slowest of three samples, five times over: on a loaded CI machine the work's time varies.
+    const samples = [await certificateWorkMs(), await certificateWorkMs(), await certificateWorkMs()];
+    const latency = Math.max(150, 5 * Math.max(...samples));
     const { trips, path } = await criticalPath(() => h.run(install, { name: "prod", params: [], private: false }), latency);
     expect(trips, path).toBeLessThanOrEqual(5);
   });

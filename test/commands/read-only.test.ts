@@ -7,6 +7,7 @@ import { run as rackParams } from "../../src/operations/rack-params.js";
 import { run as rackShow } from "../../src/operations/rack-show.js";
 import { run as racks } from "../../src/operations/racks.js";
 import { run as services } from "../../src/operations/services.js";
+import { renderedTemplateVersion as latestTemplateVersion } from "../../src/steps/rack-template.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
@@ -43,17 +44,18 @@ async function read<A>(workflow: (context: AwsHarness["context"], args: A) => Pr
 }
 
 describe("racknet racks and racknet rack", () => {
-  it("racks: each rack with its status, version and parameters in short; --json the same rows", async () => {
+  it("racks: each rack with its status, version, template standing and parameters in short; --json the same rows", async () => {
     await installedRack(h, "prod", ["Private=Yes", "Internal=Yes"]);
     await installedRack(h, "dev");
     const human = await read(racks, undefined);
-    expect(human.stdout).toMatch(/^NAME\s+STATUS\s+VERSION\s+PARAMETERS$/m);
-    expect(human.stdout).toMatch(/^prod\s+CREATE_COMPLETE\s+0\.1\.0\s+Private=Yes Internal=Yes$/m);
-    expect(human.stdout).toMatch(/^dev\s+CREATE_COMPLETE\s+0\.1\.0\s+defaults$/m);
+    expect(human.stdout).toMatch(/^NAME\s+STATUS\s+VERSION\s+TEMPLATE\s+PARAMETERS$/m);
+    expect(human.stdout).toMatch(/^prod\s+CREATE_COMPLETE\s+0\.1\.0\s+up to date\s+Private=Yes Internal=Yes$/m);
+    expect(human.stdout).toMatch(/^dev\s+CREATE_COMPLETE\s+0\.1\.0\s+up to date\s+defaults$/m);
+    const template = { version: latestTemplateVersion(), latest: latestTemplateVersion(), standing: "current" };
     const json = await read(racks, undefined, { json: true });
     expect(JSON.parse(json.stdout)).toEqual([
-      { name: "prod", status: "CREATE_COMPLETE", version: "0.1.0", parameters: expect.objectContaining({ Private: "Yes", Internal: "Yes", InternalOnly: "No" }) },
-      { name: "dev", status: "CREATE_COMPLETE", version: "0.1.0", parameters: expect.objectContaining({ Private: "No", Internal: "No" }) },
+      { name: "prod", status: "CREATE_COMPLETE", version: "0.1.0", template, parameters: expect.objectContaining({ Private: "Yes", Internal: "Yes", InternalOnly: "No" }) },
+      { name: "dev", status: "CREATE_COMPLETE", version: "0.1.0", template, parameters: expect.objectContaining({ Private: "No", Internal: "No" }) },
     ]);
   });
 

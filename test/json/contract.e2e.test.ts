@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudWatchLogsClient, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
@@ -36,6 +37,12 @@ const checked = new Map<string, Set<Case>>();
 
 /** Outputs whose keys are not racknet's: CloudFormation's template, the parameters by name, Scalingo's list. */
 const NOT_CAMEL: Readonly<Record<string, "skip" | "snake">> = { "rack-template": "skip", "rack-params": "skip", "private-networks-domain-names": "snake" };
+
+/** Commands whose result this file cannot produce honestly, and where it is checked instead (here: their refusal only). */
+const ELSEWHERE: Readonly<Record<string, string>> = {
+  "apps-cancel": "an update in progress: test/e2e/cancel.e2e.test.ts, on a moto whose updates take time",
+  exec: "an interactive session: it has no result object (docs/json.md)",
+};
 
 /** Run `racknet ...args --json`, check its stdout against the command's schema, and return it parsed. */
 async function check(path: readonly string[], kind: Case, args: string[], exitCode = kind === "error" ? 1 : 0, runEnv = env): Promise<Record<string, unknown>> {
@@ -212,6 +219,53 @@ describe("the --json contract, command by command", () => {
     await check(["rack", "drift"], "error", ["rack", "drift", "-r", "nosuch"]);
   });
 
+  it("day two: releases, releases info and rollback, scale, run, apps params and params set, and the refusals of apps cancel and exec", async () => {
+    const listed = await check(["releases"], "success", ["releases", "-a", "shop", "-r", RACK]);
+    expect(listed).toMatchObject({ app: "shop", rack: RACK, rollbackWindow: 10, releases: expect.arrayContaining([expect.objectContaining({ release: 1, kind: "deploy" })]) });
+    await check(["releases"], "error", ["releases", "-a", "shop", "-r", "nosuch"]);
+    expect(await check(["releases", "info"], "success", ["releases", "info", "1", "-a", "shop", "-r", RACK])).toMatchObject({ release: 1, manifest: { file: expect.any(String) } });
+    await check(["releases", "info"], "error", ["releases", "info", "99", "-a", "shop", "-r", RACK]);
+
+    expect(await check(["scale"], "dry-run", ["scale", "worker", "--count", "3", "-a", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ outcome: "dry-run", service: "worker", scale: { count: "3" }, plan: expect.any(Object) });
+    expect(await check(["scale"], "success", ["scale", "worker", "--count", "3", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", release: expect.any(Number) });
+    await check(["scale"], "error", ["scale", "nosuch", "--count", "3", "-a", "shop", "-r", RACK, "--yes"]);
+
+    // A release whose manifest differs from release 1's, so that going back is a change.
+    const newer = join(mkdtempSync(join(tmpdir(), "racknet-json-shop-")), "convox.yml");
+    writeFileSync(newer, readFileSync(example, "utf8").replace("nginx:1.27", "nginx:1.28"));
+    await check(["deploy"], "success", ["deploy", "-a", "shop", "-f", newer, "-r", RACK, "--yes"]);
+    expect(await check(["releases", "rollback"], "dry-run", ["releases", "rollback", "1", "-a", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ outcome: "dry-run", rollbackOf: 1 });
+    expect(await check(["releases", "rollback"], "success", ["releases", "rollback", "1", "-a", "shop", "-r", RACK, "--yes"])).toMatchObject({ outcome: "applied", rollbackOf: 1 });
+    await check(["releases", "rollback"], "error", ["releases", "rollback", "99", "-a", "shop", "-r", RACK, "--yes"]);
+
+    // A detached task runs on: `apps delete` stops it before the app goes (below).
+    expect(await check(["run"], "success", ["run", "web", "-a", "shop", "-r", RACK, "--detach"])).toMatchObject({ service: "web", outcome: "detached", exitCode: null });
+    expect(await check(["run"], "success", ["run", "worker", "-a", "shop", "-r", RACK, "--json", "--", "echo", "hi"])).toMatchObject({ service: "worker", outcome: "exited", exitCode: 0 });
+    await check(["run"], "error", ["run", "nosuch", "-a", "shop", "-r", RACK]);
+
+    expect(await check(["apps", "params"], "success", ["apps", "params", "shop", "-r", RACK])).toEqual({ app: "shop", rack: RACK, params: { Exec: "No" } });
+    await check(["apps", "params"], "error", ["apps", "params", "nosuch", "-r", RACK]);
+    expect(await check(["apps", "params", "set"], "dry-run", ["apps", "params", "set", "Exec=Yes", "-a", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ outcome: "dry-run", params: { Exec: "No" }, plan: { widensExposure: [expect.objectContaining({ kind: "exec" })] } });
+    await check(["apps", "params", "set"], "error", ["apps", "params", "set", "Exec=Yes", "-a", "shop", "-r", RACK, "--yes"]);
+    expect(await check(["apps", "params", "set"], "success", ["apps", "params", "set", "Exec=Yes", "-a", "shop", "-r", RACK, "--yes", "--require-approval", "never"])).toMatchObject({ outcome: "applied", params: { Exec: "Yes" } });
+
+    // Success and dry run need an update in progress: test/e2e/cancel.e2e.test.ts, on a moto whose updates take time.
+    await check(["apps", "cancel"], "error", ["apps", "cancel", "shop", "-r", RACK, "--yes"]);
+    // Interactive: without AWS's Session Manager plugin on PATH it is refused before any AWS call.
+    await check(["exec"], "error", ["exec", "web", "-a", "shop", "-r", RACK, "--json", "--", "sh"], 1, { ...env, PATH: "/usr/bin:/bin" });
+  }, 240_000);
+
+  it("rack update: a rack the previous release installed, a dry run's plan, applied, no changes, a refusal", async () => {
+    const oldRelease = { ...env, NODE_OPTIONS: `--import=${pathToFileURL(join(__dirname, "..", "support", "old-rack-template.mjs")).href}`, RACKNET_TEST_RACK_TEMPLATE: join(__dirname, "..", "fixtures", "rack-templates", "4b80fbc.json") };
+    const installed = await runCli(["rack", "install", "elder", "--yes"], { env: oldRelease, timeoutMs: 180_000 });
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(await check(["rack"], "success", ["rack", "-r", "elder"])).toMatchObject({ template: { version: null, standing: "behind" } });
+    expect(await check(["rack", "update"], "dry-run", ["rack", "update", "-r", "elder", "--dry-run"])).toMatchObject({ rack: "elder", from: null, outcome: "dry-run", plan: { changes: expect.any(Array) } });
+    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: [], dropped: [] }, apps: [] });
+    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ outcome: "no-changes" });
+    await check(["rack", "update"], "error", ["rack", "update", "-r", "nosuch", "--yes"]);
+  }, 300_000);
+
   it("deleting: apps delete and rack uninstall, each a dry run's plan, the deletion, a refusal", async () => {
     expect(await check(["apps", "delete"], "dry-run", ["apps", "delete", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ app: "shop", outcome: "dry-run", plan: expect.any(Object) });
     await check(["rack", "uninstall"], "error", ["rack", "uninstall", RACK, "--yes"]);
@@ -224,6 +278,11 @@ describe("the --json contract, command by command", () => {
 
   it("covered every command: a success and a failure each, and a dry run for each that changes AWS", () => {
     for (const command of COMMANDS) {
+      const name = schemaName(command.path);
+      if (name in ELSEWHERE) {
+        expect([...(checked.get(name) ?? [])], command.path.join(" ")).toEqual(["error"]);
+        continue;
+      }
       const expected: Case[] = command.changesAws ? ["success", "dry-run", "error"] : ["success", "error"];
       expect([...(checked.get(schemaName(command.path)) ?? [])].sort(), command.path.join(" ")).toEqual([...expected].sort());
     }

@@ -30,7 +30,7 @@ export function violations(name: string, value: unknown): string {
 }
 
 /** Under these keys the keys are data (rack parameter names, environment variable names), spelled as stored. */
-const DATA_KEYS = new Set(["parameters", "params", "environment"]);
+const DATA_KEYS = new Set(["parameters", "params", "environment", "images", "scale"]);
 
 /** Every key that is not camelCase, with its path; keys under DATA_KEYS are data and left alone. */
 export function nonCamelKeys(value: unknown, path = ""): string[] {

@@ -38,7 +38,11 @@ import {
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCommand } from "@aws-sdk/client-codebuild";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import {
+  BatchDeleteImageCommand,
+  BatchGetImageCommand,
+  PutImageCommand,
   CreateRepositoryCommand,
   DeleteRepositoryCommand,
   DescribeImagesCommand,
@@ -66,7 +70,6 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { DeleteParametersCommand, DescribeParametersCommand, GetParameterCommand, GetParametersByPathCommand, GetParametersCommand, ListTagsForResourceCommand as ListParameterTagsCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import {
   CreateAliasCommand,
@@ -289,6 +292,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(PutLifecyclePolicyCommand, (input) => registry.putLifecyclePolicy(input)),
     handle(DescribeImagesCommand, (input) => registry.describeImages(input)),
     handle(DeleteRepositoryCommand, (input) => registry.deleteRepository(input)),
+    handle(BatchGetImageCommand, (input) => registry.batchGetImage(input)),
+    handle(PutImageCommand, (input) => registry.putImage(input)),
+    handle(BatchDeleteImageCommand, (input) => registry.batchDeleteImage(input)),
   ]);
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
   stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);

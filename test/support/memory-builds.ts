@@ -68,9 +68,53 @@ export class MemoryRegistry {
     const details = (input.imageIds ?? []).map((id) => {
       const digest = repository.images.get(id.imageTag ?? "");
       if (!digest) throw awsError("ImageNotFoundException", `The image with imageId {imageDigest:'null', imageTag:'${id.imageTag}'} does not exist within the repository with name '${input.repositoryName}'`);
-      return { repositoryName: input.repositoryName, imageTags: [id.imageTag ?? ""], imageDigest: digest };
+      return { repositoryName: input.repositoryName, imageTags: this.tagsOf(repository, digest), imageDigest: digest };
     });
     return { imageDetails: details };
+  }
+
+  /** The images of these digests (their manifest is the digest itself here); ones not held are `failures`. */
+  batchGetImage(input: { repositoryName?: string; imageIds?: { imageDigest?: string; imageTag?: string }[] }) {
+    const repository = this.get(input.repositoryName);
+    const held = new Set(repository.images.values());
+    const ids = input.imageIds ?? [];
+    const digestOf = (id: { imageDigest?: string; imageTag?: string }) => id.imageDigest ?? repository.images.get(id.imageTag ?? "");
+    return {
+      images: ids.filter((id) => held.has(digestOf(id) ?? "")).map((id) => ({ repositoryName: input.repositoryName, imageId: { imageDigest: digestOf(id) }, imageManifest: JSON.stringify({ digest: digestOf(id) }) })),
+      failures: ids.filter((id) => !held.has(digestOf(id) ?? "")).map((id) => ({ imageId: id, failureCode: "ImageNotFound", failureReason: "Requested image not found" })),
+    };
+  }
+
+  /** A new tag on the image its manifest names; an IMMUTABLE repository refuses a tag it holds for another image. */
+  putImage(input: { repositoryName?: string; imageManifest?: string; imageTag?: string }) {
+    const repository = this.get(input.repositoryName);
+    const digest = (JSON.parse(input.imageManifest ?? "{}") as { digest?: string }).digest ?? "";
+    const tag = input.imageTag ?? "";
+    const current = repository.images.get(tag);
+    if (current === digest) throw awsError("ImageAlreadyExistsException", `Image with digest '${digest}' and tag '${tag}' already exists in the repository`);
+    if (current && repository.mutability === "IMMUTABLE") throw awsError("ImageTagAlreadyExistsException", `The image tag '${tag}' already exists in the '${input.repositoryName}' repository and cannot be overwritten because the repository is immutable.`);
+    repository.images.set(tag, digest);
+    return { image: { repositoryName: input.repositoryName, imageId: { imageDigest: digest, imageTag: tag } } };
+  }
+
+  /** Tags taken off their images (an image goes with its last tag); digests delete the image. */
+  batchDeleteImage(input: { repositoryName?: string; imageIds?: { imageDigest?: string; imageTag?: string }[] }) {
+    const repository = this.get(input.repositoryName);
+    for (const id of input.imageIds ?? []) {
+      if (id.imageTag) repository.images.delete(id.imageTag);
+      else for (const [tag, digest] of repository.images) if (digest === id.imageDigest) repository.images.delete(tag);
+    }
+    return { imageIds: input.imageIds ?? [], failures: [] };
+  }
+
+  /** Delete an image outright, as a lifecycle policy's expiry does. */
+  expire(repositoryName: string, digest: string): void {
+    const repository = this.get(repositoryName);
+    for (const [tag, held] of repository.images) if (held === digest) repository.images.delete(tag);
+  }
+
+  private tagsOf(repository: Repository, digest: string): string[] {
+    return [...repository.images].filter(([, held]) => held === digest).map(([tag]) => tag);
   }
 
   deleteRepository(input: { repositoryName?: string; force?: boolean }) {

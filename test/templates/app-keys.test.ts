@@ -43,7 +43,8 @@ const attributes = (id: string) => Object.fromEntries((resource(id).TargetGroupA
 
 describe("every key reaches the template", () => {
   it("scale: a scalable target from min to max, a target-tracking policy per target, with the cooldowns", () => {
-    expect(resource("WebService").DesiredCount).toBe(2);
+    // The count is the scalable target's: a template that set it would reset a scaled-out service on every update.
+    expect(resource("WebService")).not.toHaveProperty("DesiredCount");
     expect(resource("WebScalableTarget")).toMatchObject({ MinCapacity: 2, MaxCapacity: 6, ScalableDimension: "ecs:service:DesiredCount", ServiceNamespace: "ecs" });
     const policy = (id: string) => resource(id).TargetTrackingScalingPolicyConfiguration as Record<string, Json>;
     expect(policy("WebScalingCpu")).toMatchObject({ TargetValue: 70, ScaleOutCooldown: 30, ScaleInCooldown: 120, PredefinedMetricSpecification: { PredefinedMetricType: "ECSServiceAverageCPUUtilization" } });
@@ -52,6 +53,14 @@ describe("every key reaches the template", () => {
     expect(JSON.stringify(policy("WebScalingRequests"))).toContain("WebExternalTargetGroup");
     expect(resource("WebTaskDefinition")).toMatchObject({ Cpu: "512", Memory: "1024" });
     expect(template.Resources.WorkerScalableTarget).toBeUndefined();
+  });
+
+  it("scale: a service with one count has it as its DesiredCount; an autoscaled one leaves its count to autoscaling", () => {
+    const fixed = renderAppStack(stackInput(parsed("services:\n  web:\n    image: a:1\n    scale: 3\n"), {})).template;
+    expect(fixed.Resources.WebService?.Properties?.DesiredCount).toBe(3);
+    const ranged = renderAppStack(stackInput(parsed("services:\n  web:\n    image: a:1\n    scale: 0-3\n"), {})).template;
+    expect(ranged.Resources.WebService?.Properties).not.toHaveProperty("DesiredCount");
+    expect(ranged.Resources.WebScalableTarget?.Properties).toMatchObject({ MinCapacity: 0, MaxCapacity: 3 });
   });
 
   it("a range without targets tracks 80% CPU", () => {

@@ -255,7 +255,7 @@ describe("the app template", () => {
 
   it("declares only the parameters of the load balancers it uses", () => {
     expect(Object.keys(variants.workerOnly!.Parameters).sort()).toEqual(
-      ["AssignPublicIp", "Cluster", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
+      ["AssignPublicIp", "Cluster", "Exec", "LogGroup", "NetworkSecurityGroup", "RackCaCert", "ServiceSubnets", "VpcId"].sort(),
     );
     expect(Object.keys(variants.externalOnly!.Parameters)).toEqual(expect.arrayContaining(["ExternalListener", "Domain"]));
     expect(Object.keys(variants.routerOnly!.Parameters)).toEqual(expect.arrayContaining(["RouterListener", "RouterZoneId"]));

@@ -38,11 +38,11 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::Lambda::Function": "none",
   "AWS::Lambda::Permission": "none",
   "AWS::Events::Rule": "none",
+  "AWS::SSM::Parameter": "none",
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html: "After you configure ... pull through cache ..., a service-linked role is created automatically".
+  "AWS::ECR::PullThroughCacheRule": "CreatePullThroughCacheRule creates AWSServiceRoleForECRPullThroughCache",
   // CodeBuild acts as the project's own service role (BuildRole), also for its network interfaces in a VPC.
   "AWS::CodeBuild::Project": "none",
-  // "After you configure replication or pull through cache for your registry, a service-linked role is
-  // created automatically on your behalf" (ECR User Guide, "Using service-linked roles for Amazon ECR").
-  "AWS::ECR::PullThroughCacheRule": "CreatePullThroughCacheRule creates AWSServiceRoleForECRPullThroughCache",
 };
 
 /** Properties and types that need a service-linked role to exist before the call is made. */

@@ -40,16 +40,16 @@ function refusal(list: Service[]): UserError {
 }
 
 describe("CloudFormation quotas of an app stack", () => {
-  it("an app costs 2 resources (security group, execution role); a service 2 and 1 output; an internal endpoint 3 more, an external one 2", () => {
-    expect(used(workers(1))).toMatchObject({ resources: 2 + 2, outputs: 1 });
-    expect(used(internal(1))).toMatchObject({ resources: 2 + 5, outputs: 1 });
-    expect(used(external(1))).toMatchObject({ resources: 2 + 4, outputs: 1 });
+  it("an app costs 3 resources (security group, execution role, the ECS Exec task role, made only with Exec=Yes but counted by CloudFormation); a service 2 and 1 output; an internal endpoint 3 more, an external one 2", () => {
+    expect(used(workers(1))).toMatchObject({ resources: 3 + 2, outputs: 1 });
+    expect(used(internal(1))).toMatchObject({ resources: 3 + 5, outputs: 1 });
+    expect(used(external(1))).toMatchObject({ resources: 3 + 4, outputs: 1 });
   });
 
   it("150 services (45 internal, 20 external, 85 private workers) fit every quota", () => {
     const big = [...internal(45), ...external(20), ...workers(85)];
     const use = used(big);
-    expect(use).toMatchObject({ resources: 477, outputs: 150 });
+    expect(use).toMatchObject({ resources: 478, outputs: 150 });
     expect(use.parameters).toBeLessThanOrEqual(STACK_QUOTAS.parameters);
     expect(use.templateBytes).toBeGreaterThan(51_200);
     expect(use.templateBytes).toBeLessThan(STACK_QUOTAS.templateBytes);
@@ -57,21 +57,21 @@ describe("CloudFormation quotas of an app stack", () => {
   });
 
   it("500 resources exactly is accepted; one service more is refused with both numbers", () => {
-    const atLimit = [...internal(40), ...workers(149)];
+    const atLimit = [...internal(39), ...workers(151)];
     expect(used(atLimit).resources).toBe(500);
     expect(() => app(atLimit).check()).not.toThrow();
 
-    const error = refusal([...internal(40), ...workers(150)]);
+    const error = refusal([...internal(39), ...workers(152)]);
     expect(error.exitCode).toBe(1);
     expect(error.message).toContain("app big needs 502 CloudFormation resources (a stack allows 500)");
     expect(error.message).not.toContain("stack outputs");
-    expect(error.message).toContain("40 internal endpoints at 3 resources");
+    expect(error.message).toContain("39 internal endpoints at 3 resources");
     expect(error.message).toContain("nothing was changed");
     expect(error.fix).toBe("split big into smaller apps (each its own convox.yml and -a name), or give fewer services a port");
   });
 
-  it("100 internal services need 502 resources: refused, though the listener would hold their 100 rules", () => {
-    expect(refusal(internal(100)).message).toContain("502 CloudFormation resources");
+  it("100 internal services need 503 resources: refused, though the listener would hold their 100 rules", () => {
+    expect(refusal(internal(100)).message).toContain("503 CloudFormation resources");
   });
 
   it("more than 200 services are refused for their outputs, even when the resources fit", () => {
@@ -83,7 +83,7 @@ describe("CloudFormation quotas of an app stack", () => {
 
   it("names every quota an app exceeds", () => {
     const error = refusal(workers(251));
-    expect(error.message).toContain("504 CloudFormation resources (a stack allows 500), 251 stack outputs (a stack allows 200)");
+    expect(error.message).toContain("505 CloudFormation resources (a stack allows 500), 251 stack outputs (a stack allows 200)");
   });
 
   it("a template over 1 MB, even through S3, is refused with its size", () => {

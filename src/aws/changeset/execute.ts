@@ -7,6 +7,7 @@ import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
 import type { ChangeSetRef } from "./create.js";
 import { interruptible } from "./interrupt.js";
 import { SUCCESS_STATUSES, watchStack, type WatchResult } from "./monitor.js";
+import { followWithDeadline, formatDuration, rolledBackError } from "./cancel.js";
 import type { Run } from "./run.js";
 import { sdk } from "../sdk.js";
 
@@ -25,7 +26,13 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
   const startedAt = Date.now();
   await executeChangeSet(run, ref);
   run.emit({ type: "started", what: run.options.what, operation, stackName: ref.stackName });
-  const result = await followOperation(run, ref.stackId, ref.stackName, poller, operation);
+  const timeoutMs = run.options.timeoutMs;
+  const watched =
+    timeoutMs !== undefined && operation === "update"
+      ? await followWithDeadline(run, ref.stackName, (endsWith) => followOperation(run, ref.stackId, ref.stackName, poller, "update", endsWith), startedAt + timeoutMs)
+      : { result: await followOperation(run, ref.stackId, ref.stackName, poller, operation) };
+  const { result } = watched;
+  if (watched.cancelled) throw await rolledBackError(run.aws, run, ref.stackName, result, watched.cancelled.slow, `not done within --timeout ${formatDuration(timeoutMs ?? 0)}`);
   if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, ref.stackName, operation, result);
   run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: Date.now() - startedAt });
   // The poll that saw the end already holds the stack's outputs: nothing is read again.
@@ -90,5 +97,11 @@ export async function failed(run: Run, stackName: string, operation: string, res
   if (details.length > 0) diagnosis.details = details;
   run.emit({ type: "failed", what: run.options.what, diagnosis });
   const cause = diagnosis.rootCause ? `${diagnosis.rootCause.logicalId}: ${diagnosis.rootCause.reason ?? diagnosis.rootCause.status}` : (diagnosis.statusReason ?? "see the stack events");
+  // Someone cancelled it (`racknet apps cancel`, or CancelUpdateStack by hand): no failure to fix.
+  if (result.status === "UPDATE_ROLLBACK_COMPLETE" && !diagnosis.rootCause && /update cancelled/i.test(diagnosis.statusReason ?? "")) {
+    return new AwsOperationFailed(`the update of ${run.options.what} was cancelled (CancelUpdateStack: \`racknet apps cancel\` or by hand) and rolled back (UPDATE_ROLLBACK_COMPLETE): the previous version runs`, {
+      fix: "run the command again when the change should go ahead",
+    });
+  }
   return new AwsOperationFailed(`the ${operation} of ${run.options.what} failed (${result.status}): ${cause}`, { fix: diagnosis.recovery });
 }

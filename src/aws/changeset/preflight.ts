@@ -28,6 +28,11 @@ const RUNNING: Readonly<Record<string, string>> = {
 /** Stuck statuses: CloudFormation refuses change sets until someone acts. */
 const STUCK = new Set(["ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "UPDATE_ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_FAILED"]);
 
+/** A stack CloudFormation will not change until someone acts (`recoveryFor` says how). */
+export function isStuck(status: string): boolean {
+  return STUCK.has(status);
+}
+
 /**
  * Create or update, from the stack's status; a clear refusal when neither may run now.
  * REVIEW_IN_PROGRESS is a stack that was never created (an abandoned CREATE change

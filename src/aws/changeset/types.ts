@@ -80,6 +80,8 @@ export interface DeployOptions {
   removeCommand?: string;
   /** Runs after the change set is approved, before it executes (e.g. move apps off the NAT gateways first). */
   beforeExecute?: () => Promise<void>;
+  /** An update still running after this long is cancelled (CancelUpdateStack) and rolled back: `deploy --timeout`. */
+  timeoutMs?: number;
   /** Poll intervals and the sleep (tests pass an instant one). */
   pacing?: Pacing;
 }

@@ -1,0 +1,23 @@
+// Loader hooks for old-rack-template.mjs: appended to dist/steps/rack-template.js, a wrapper
+// rebinds its exported fullRackTemplate (a function declaration: importers see the new
+// binding) to one that returns the given template.
+import { readFileSync } from "node:fs";
+
+const TARGET = /\/dist\/steps\/rack-template\.js$/;
+let template = "";
+
+export async function initialize(data) {
+  template = readFileSync(data.template, "utf8");
+  JSON.parse(template);
+}
+
+export async function load(url, context, nextLoad) {
+  const loaded = await nextLoad(url, context);
+  if (!TARGET.test(url)) return loaded;
+  const source = String(loaded.source);
+  if (!/export function fullRackTemplate\(/.test(source)) throw new Error(`old-rack-template: ${url} no longer exports function fullRackTemplate`);
+  const wrapper = `
+fullRackTemplate = () => JSON.parse(${JSON.stringify(template)});
+`;
+  return { ...loaded, source: `${source}\n${wrapper}`, shortCircuit: true };
+}
