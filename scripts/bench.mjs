@@ -6,7 +6,9 @@
 // Flags: --runs N (rounds of step 2, default 3: about 8 minutes), --seed N, --latency-ms N,
 // --hold-s 17-23 (stack operations), --changeset-s 2-4, --startup-rounds N, --log-dir DIR
 // (keeps each lane's JSON-lines call log), --json FILE (every run's measures), --skip-startup,
-// --skip-aws.
+// --skip-aws; --scale-apps 1,5,20 and --scale-hold-s 10 (`rack params set Private=Yes` on racks of
+// that many apps), --hundred N (default 100: the commands of a rack of N apps, stack operations
+// of --hundred-hold-s, default 2), --skip-scale, --skip-hundred.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -15,7 +17,8 @@ import { parseArgs } from "node:util";
 import { startMoto } from "./moto-server.mjs";
 import { runAwsTiming } from "./bench/aws-timing.mjs";
 import { measureStartup } from "./bench/startup.mjs";
-import { callTable, readCallTable, sequences, startupTable, timingTable } from "./bench/report.mjs";
+import { callTable, hundredTable, readCallTable, scaleTable, sequences, startupTable, timingTable } from "./bench/report.mjs";
+import { measureAppScale, measureHundredApps } from "./bench/scale.mjs";
 
 // The benchmark's own SDK clients (reading moto) need not warn about the Node version.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -36,6 +39,12 @@ const { values } = parseArgs({
     json: { type: "string" },
     "skip-startup": { type: "boolean", default: false },
     "skip-aws": { type: "boolean", default: false },
+    "scale-apps": { type: "string", default: "1,5,20" },
+    "scale-hold-s": { type: "string", default: "10" },
+    hundred: { type: "string", default: "100" },
+    "hundred-hold-s": { type: "string", default: "2" },
+    "skip-scale": { type: "boolean", default: false },
+    "skip-hundred": { type: "boolean", default: false },
   },
 });
 
@@ -87,6 +96,32 @@ try {
     sequences(record.results).forEach((line) => out(line));
     out();
     readCallTable(record.readCalls).forEach((line) => out(line));
+  }
+  if (!values["skip-scale"] || !values["skip-hundred"]) {
+    const latencyMs = Number(values["latency-ms"]);
+    const moto = await startMoto({ accountQuotas: { "ec2/L-0263D0A3": 200, "vpc/L-F678F1CE": 50, "vpc/L-A4707A72": 50, "vpc/L-FE5A380F": 50 } });
+    try {
+      if (!values["skip-scale"]) {
+        const holdMs = Number(values["scale-hold-s"]) * 1000;
+        const counts = values["scale-apps"].split(",").map(Number);
+        record.scale = await measureAppScale({ root, racknet, motoEndpoint: moto.endpoint, work, counts, holdMs, latencyMs, progress });
+        out();
+        out(`\`rack params set Private=Yes\` by the number of apps on the rack, under AWS's timing: ${latencyMs} ms a call, stack operations of ${holdMs / 1000} s, change sets 2 s (one run each, the same moto):`);
+        out();
+        scaleTable(record.scale).forEach((line) => out(line));
+      }
+      if (!values["skip-hundred"]) {
+        const holdMs = Number(values["hundred-hold-s"]) * 1000;
+        const count = Number(values.hundred);
+        record.hundred = await measureHundredApps({ root, racknet, motoEndpoint: moto.endpoint, work, count, holdMs, latencyMs, progress });
+        out();
+        out(`A rack of ${count} apps, under AWS's timing: ${latencyMs} ms a call, stack operations of ${holdMs / 1000} s (one run each):`);
+        out();
+        hundredTable(record.hundred).forEach((line) => out(line));
+      }
+    } finally {
+      await moto.stop();
+    }
   }
   out();
   out(`benchmark took ${((Date.now() - began) / 60_000).toFixed(1)} min; load average at the end ${load()}`);

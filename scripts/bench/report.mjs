@@ -73,3 +73,20 @@ export function sequences(results) {
 export function readCallTable(readCalls) {
   return table(["command (racknet)", "calls"], readCalls.map(({ command, calls }) => [`\`${command}\``, String(calls)]));
 }
+
+/** `rack params set Private=Yes` by the rack's number of apps, each against the first row. */
+export function scaleTable(rows) {
+  const [first] = rows;
+  return table(
+    ["apps on the rack", "params set Private=Yes, end to end", "against 1 app", "calls", "stack operations"],
+    rows.map((row) => [String(row.apps), seconds(row.ms), first ? `${(row.ms / first.ms).toFixed(2)}x` : "–", count(row.calls), String(row.operations)]),
+  );
+}
+
+/** The commands of a rack of many apps. */
+export function hundredTable(rows) {
+  return table(
+    ["command", "end to end", "calls", "stack operations"],
+    rows.map((row) => [row.command + (row.error ? ` (failed: ${row.error})` : ""), seconds(row.ms), count(row.calls), String(row.operations)]),
+  );
+}

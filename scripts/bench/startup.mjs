@@ -20,9 +20,14 @@ function alternate(variants, rounds) {
   return times.map(median);
 }
 
-/** A manifest of `count` services, each linking to the one before. */
+/** A manifest of `count` services, each with health, scale and environment, each linking to the one before. */
 export function bigManifest(count) {
-  const service = (i) => `  svc-${i}:\n    image: example/svc:${i}\n    port: ${3000 + i}\n    internal: ${i % 2 === 0}\n${i > 0 ? `    links: [svc-${i - 1}]\n` : ""}`;
+  const service = (i) =>
+    `  svc-${i}:\n    image: example/svc:${i}\n    port: ${3000 + i}\n    internal: ${i % 2 === 0}\n` +
+    `    health:\n      path: /health\n      interval: 10\n      timeout: 5\n` +
+    `    scale:\n      count: 1-3\n      cpu: 256\n      memory: 512\n      targets:\n        cpu: 70\n` +
+    `    environment:\n      - LOG_LEVEL=info\n      - SERVICE_INDEX=${i}\n      - FEATURE\n` +
+    `${i > 0 ? `    links: [svc-${i - 1}]\n` : ""}`;
   return `services:\n${Array.from({ length: count }, (_, i) => service(i)).join("")}`;
 }
 

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from patches import (  # noqa: E402  (the folder above must be on the path first)
     acm,
+    acm_dns_validation,
     application_autoscaling,
     awslambda,
     cloudformation_cancel,
@@ -115,6 +116,10 @@ PATCHES: list[Callable[[], None]] = [
     ecs_desired_count.restore_desired_count_left_out,
     ecs_desired_count.restore_scalable_target_moves_capacity_into_range,
     ecs_run_task.restore_run_task_containers_run_their_command,
+    # ACM's DNS validation, then the CloudFormation resource that relies on it (issue 23).
+    acm_dns_validation.restore_dns_validation,
+    acm_dns_validation.restore_list_certificates_names,
+    acm_dns_validation.restore_certificate_resource,
     # Outermost: wraps the executed update as every patch above leaves it.
     cloudformation_cancel.restore_update_duration_and_cancel_update_stack,
 ]

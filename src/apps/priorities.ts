@@ -13,6 +13,8 @@ export const ALB_RULE_LIMIT = 100;
 export interface WantedRule {
   service: string;
   kind: EndpointKind;
+  /** A rule for one of the service's `domain:` names (external listener), not its own name. */
+  domain?: string;
 }
 
 /** A rule already on a listener; `app` when racknet knows which app owns it. */
@@ -29,6 +31,11 @@ export function priorityKey(service: string, kind: EndpointKind): string {
   return `${service}:${kind}`;
 }
 
+/** `"<service>:domain:<name>"`: the rule of one of a service's `domain:` names on the external listener. */
+export function domainPriorityKey(service: string, name: string): string {
+  return `${service}:domain:${name}`;
+}
+
 /**
  * A priority for every wanted rule, keyed by `priorityKey`. Throws a UserError when a
  * listener would hold more than `limit` rules, naming who uses them.
@@ -37,9 +44,12 @@ export function assignPriorities(app: string, wanted: WantedRule[], existing: Ex
   const assigned: Record<string, number> = {};
   const kinds = [...new Set(wanted.map((rule) => rule.kind))];
   for (const kind of kinds) {
-    const services = [...new Set(wanted.filter((rule) => rule.kind === kind).map((rule) => rule.service))].sort();
-    const rules = existing[kind] ?? [];
-    checkLimit(app, kind, services.length, rules, limit);
+    const services = [...new Set(wanted.filter((rule) => rule.kind === kind && !rule.domain).map((rule) => rule.service))].sort();
+    const domains = wanted.filter((rule) => rule.kind === kind && rule.domain).sort((a, b) => (a.domain ?? "").localeCompare(b.domain ?? ""));
+    // A rule matching one of this app's own domains is this app's (its host does not name the app).
+    const ownDomains = new Set(domains.map((rule) => rule.domain));
+    const rules = (existing[kind] ?? []).map((rule) => (rule.hosts.some((host) => ownDomains.has(host.toLowerCase())) ? { ...rule, app } : rule));
+    checkLimit(app, kind, services.length + domains.length, rules, limit);
     // This app's own rules stay taken until the update removes them, so a new rule cannot reuse them.
     const taken = new Set(rules.map((rule) => rule.priority));
     const fresh: string[] = [];
@@ -52,6 +62,12 @@ export function assignPriorities(app: string, wanted: WantedRule[], existing: Ex
       const priority = probe(startSlot(app, service, kind), taken);
       taken.add(priority);
       assigned[priorityKey(service, kind)] = priority;
+    }
+    for (const { service, domain = "" } of domains) {
+      const kept = rules.find((rule) => rule.app === app && rule.hosts.some((host) => host.toLowerCase() === domain));
+      const priority = kept?.priority ?? probe(startSlot(app, `${service}/${domain}`, kind), taken);
+      taken.add(priority);
+      assigned[domainPriorityKey(service, domain)] = priority;
     }
   }
   return assigned;

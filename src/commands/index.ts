@@ -1,6 +1,7 @@
 /** Every command, in the order `racknet --help` lists them. */
 import apps from "./apps.js";
 import build from "./build.js";
+import certs from "./certs.js";
 import appsDelete from "./apps-delete.js";
 import appsInfo from "./apps-info.js";
 import appsWait from "./apps-wait.js";
@@ -45,6 +46,7 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackUpdate,
   rackTemplate,
   rackCa,
+  certs,
   rackDrift,
   rackUninstall,
   rackWait,

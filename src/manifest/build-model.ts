@@ -1,4 +1,3 @@
-import { isScalar } from "yaml";
 import type { Problem } from "../core/errors.js";
 import {
   IGNORED_SERVICE_KEYS,
@@ -16,7 +15,7 @@ import { readCommand } from "./command.js";
 import { readEnvironment, readService } from "./read-service.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
-import { formatPath, locate, where, type ManifestSource, type PathSegment } from "./source.js";
+import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
 /**

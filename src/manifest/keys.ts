@@ -47,11 +47,6 @@ export const IGNORED_SERVICE_KEYS: readonly IgnoredKey[] = [
   { key: "labels", convox: "Kubernetes labels", safe: "labels are metadata; racknet tags its resources itself" },
   { key: "certificate", convox: "the duration of the service's certificate", safe: "racknet's certificates come from the rack (the rack CA, or your own for Domain); the duration changes no access" },
   { key: "dnsConfig", convox: "the resolver's ndots setting", safe: "Fargate tasks use the VPC resolver, which answers every racknet name fully qualified" },
-  {
-    key: "domain",
-    convox: "custom domains for the service",
-    safe: "the service still answers at <service>.<app>.<Domain> only: nobody gains access; point a CNAME at that name to use your own",
-  },
   { key: "ports", convox: "extra ports reachable inside the rack", safe: "every port of every container is already reachable from the rack's private network, and from nowhere else" },
   { key: "test", convox: "the command `convox test` runs", safe: "it is never run by a deploy" },
 ];

@@ -103,6 +103,8 @@ export interface Service {
   terminationGrace?: number;
   /** Load-balancer cookie stickiness (Convox default: on). */
   sticky: boolean;
+  /** `domain:`: the service's own public names (lower case), each with a host rule and on its public certificate. */
+  domains: string[];
   /** `whitelist`: the only source CIDRs its load balancers forward; empty for everyone. */
   whitelist: string[];
   /** `init: true`: an init process as PID 1 (reaps zombies, forwards signals). */

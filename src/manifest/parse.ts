@@ -29,7 +29,7 @@ export function parseManifest(text: string, file: string, context?: ManifestCont
   if (source.syntaxProblems.length > 0) {
     return { problems: byLine([...source.syntaxProblems, ...source.duplicateKeyProblems]), warnings: [] };
   }
-  const read = readValue(source.document);
+  const read = source.read();
   const value = read instanceof ReferenceError ? read : asConvoxReadsIt(read);
   if (value instanceof ReferenceError) {
     return { problems: [{ where: `${file}:1:1`, message: `YAML: ${value.message}`, fix: "write the repeated values out instead of aliases (*name)" }], warnings: [] };
@@ -54,16 +54,6 @@ export function parseManifest(text: string, file: string, context?: ManifestCont
   }
   const sorted = byLine(dedupe(problems));
   return { ...(sorted.length === 0 ? { manifest: built.manifest } : {}), problems: sorted, warnings: byLine(built.warnings) };
-}
-
-/** The YAML library refuses, with a ReferenceError, aliases that expand without end (a "billion laughs" file). */
-function readValue(document: ReturnType<typeof readSource>["document"]): unknown {
-  try {
-    return document.toJS() as unknown;
-  } catch (error) {
-    if (error instanceof ReferenceError) return error;
-    throw error;
-  }
 }
 
 /** A schema error and a rule can name the same key with the same message only by accident; show it once. */

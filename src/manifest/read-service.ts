@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import { readCommand } from "./command.js";
 import type { BuildArg, EnvironmentEntry, Service, ServiceBuild, ServicePort } from "./model.js";
 import { readHealth, readScale } from "./read-scale.js";
+import { readDomains } from "./domains.js";
 
 type Fields = Record<string, unknown>;
 
@@ -60,6 +61,7 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
     ...(termination !== undefined ? { terminationGrace: termination } : {}),
     // Convox 2 (ECS) turns stickiness on unless the file says otherwise.
     sticky: fields.sticky !== false,
+    domains: readDomains(fields.domain),
     whitelist: readWhitelist(fields.whitelist),
     init: fields.init === true,
   };

@@ -4,6 +4,7 @@ import { LOAD_BALANCERS, VISIBILITY_KINDS } from "../rack/load-balancers.js";
 import type { RackParams } from "../rack/params.js";
 import { FARGATE_CPUS, describeMemoryChoices, memoryChoices } from "./fargate.js";
 import { hostConditionProblems, limitProblems } from "./limits.js";
+import { domainProblems, wildcardProblems } from "./domains.js";
 import { locator, problem, type Place } from "./place.js";
 import { visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
 
@@ -46,6 +47,7 @@ export function manifestRules(manifest: Manifest): Problem[] {
       ...limitProblems(service, place),
     ]),
     ...timerProblems(manifest, byName, place),
+    ...domainProblems(manifest, place),
   ];
 }
 
@@ -167,6 +169,7 @@ function nearest(value: number, choices: readonly number[]): number {
 export function deploymentRules(manifest: Manifest, context: ManifestContext): Problem[] {
   const place = locator(manifest);
   const problems = manifest.services.flatMap((service) => [...dnsProblems(service, context, place), ...hostConditionProblems(service, context, place)]);
+  problems.push(...wildcardProblems(manifest, context, place));
   if (context.params) problems.push(...rackProblems(manifest, context.params, place));
   return problems;
 }

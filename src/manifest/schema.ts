@@ -206,6 +206,13 @@ const whitelist: JsonSchema = {
   anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
 };
 
+const domain: JsonSchema = {
+  description:
+    "The service's own public names (one, several separated by commas, or a list): each gets a host rule on the external load balancer and is named on the service's public ACM certificate (at most 10, no wildcards). racknet writes the records in the rack's HostedZoneId when the names are in it, or prints them.",
+  errorMessage: 'must be a host name such as shop.example.com, names separated by commas, or a list of them',
+  anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
+};
+
 const service: JsonSchema = {
   type: "object",
   description: "A service: a long-running process, scaled horizontally, optionally behind a load balancer.",
@@ -248,6 +255,7 @@ const service: JsonSchema = {
     },
     sticky: flag("Load-balancer cookie stickiness: a client keeps reaching the same task (default true, as Convox)."),
     whitelist,
+    domain,
     singleton: flag("At most one task during a deployment: the old one stops before the new one starts (deployment 0/100)."),
     init: flag("Run an init process as PID 1 in the container (reaps zombies, forwards signals)."),
     agent: {

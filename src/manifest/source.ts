@@ -1,6 +1,23 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type YAMLError } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Alias, Document, Node, Scalar, YAMLError, YAMLMap, YAMLSeq } from "yaml";
 import type { Problem } from "../core/errors.js";
 import type { SourcePosition } from "./model.js";
+import { LazyPositions, fastValue } from "./fast-read.js";
+
+/**
+ * The `yaml` library (about 70 modules), loaded the first time a file is read with positions:
+ * a valid file read the fast way never needs it.
+ */
+let yamlLibrary: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  return (yamlLibrary ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
+}
+const isMap = (node: unknown): node is YAMLMap => yamlLibrary !== undefined && yaml().isMap(node);
+const isSeq = (node: unknown): node is YAMLSeq => yamlLibrary !== undefined && yaml().isSeq(node);
+const isAlias = (node: unknown): node is Alias => yamlLibrary !== undefined && yaml().isAlias(node);
+/** A scalar node of the `yaml` library's document. */
+export const isScalar = (node: unknown): node is Scalar => yamlLibrary !== undefined && yaml().isScalar(node);
 
 /**
  * convox.yml as YAML with source positions: the parsed document, its syntax problems,
@@ -11,17 +28,58 @@ export type PathSegment = string | number;
 
 export interface ManifestSource {
   file: string;
-  document: Document.Parsed;
+  /** The `yaml` library's document, with every node's place (read on first use on the happy path). */
+  readonly document: Document.Parsed;
   /** Syntax problems: when there are any, nothing else about the file can be trusted. */
   syntaxProblems: Problem[];
   /** Keys given twice (reported, but the rest of the file is still checked). */
   duplicateKeyProblems: Problem[];
   /** Where every key and list item starts, by key path (`services.web.links[0]`). */
-  positions: Map<string, SourcePosition>;
+  positions: ReadonlyMap<string, SourcePosition>;
   positionOf(offset: number): SourcePosition;
+  /** The file's value (a ReferenceError for aliases that expand without end). */
+  read(): unknown;
 }
 
-export function readSource(text: string, file: string): ManifestSource {
+/**
+ * convox.yml read fast when it can be (fast-read.ts: js-yaml, no positions until one is
+ * asked for), else, and for every file with a syntax problem or a key given twice, by the
+ * `yaml` library with the place of everything. `fast: false` always takes the second way.
+ */
+export function readSource(text: string, file: string, options: { fast?: boolean } = {}): ManifestSource {
+  const fast = options.fast === false ? undefined : fastValue(text);
+  if (!fast) return readWithPositions(text, file);
+  let slow: ManifestSource | undefined;
+  const full = () => (slow ??= readWithPositions(text, file));
+  const lineStarts = [0];
+  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) lineStarts.push(index + 1);
+  return {
+    file,
+    get document() {
+      return full().document;
+    },
+    syntaxProblems: [],
+    duplicateKeyProblems: [],
+    positions: new LazyPositions(() => new Map(full().positions), fast.value),
+    positionOf: (offset) => positionIn(lineStarts, offset),
+    read: () => fast.value,
+  };
+}
+
+/** Line and column (1-based) of an offset, from where each line starts. */
+function positionIn(lineStarts: readonly number[], offset: number): SourcePosition {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((lineStarts[middle] ?? 0) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - (lineStarts[low] ?? 0) + 1 };
+}
+
+function readWithPositions(text: string, file: string): ManifestSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // `merge`: `<<: *base` merges as in Convox's YAML 1.1 reader (yaml-compat.ts does the rest).
   const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, merge: true });
@@ -33,7 +91,17 @@ export function readSource(text: string, file: string): ManifestSource {
   const lines = text.split(/\r?\n/);
   const yamlProblems = [...document.errors, ...document.warnings].map((error) => overIndentedKey(error, lines, file, positionOf) ?? syntaxProblem(error, file, positionOf));
   const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
-  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf };
+  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf, read: () => readValue(document) };
+}
+
+/** The YAML library refuses, with a ReferenceError, aliases that expand without end (a "billion laughs" file). */
+function readValue(document: Document.Parsed): unknown {
+  try {
+    return document.toJS() as unknown;
+  } catch (error) {
+    if (error instanceof ReferenceError) return error;
+    throw error;
+  }
 }
 
 export function where(file: string, position: SourcePosition): string {
@@ -108,7 +176,7 @@ function firstPerLine(problems: readonly Problem[]): Problem[] {
 /** `*name` with no `&name` before it: the parser accepts it, and reading the value would throw. */
 function unresolvedAliases(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): Problem[] {
   const problems: Problem[] = [];
-  visit(document, {
+  yaml().visit(document, {
     Alias(_key, alias) {
       if (alias.resolve(document) === undefined) {
         const position = positionOf(alias.range?.[0] ?? 0);
@@ -123,7 +191,7 @@ function unresolvedAliases(document: Document.Parsed, file: string, positionOf: 
 function badMergeSources(document: Document.Parsed, file: string, positionOf: (offset: number) => SourcePosition): Problem[] {
   const problems: Problem[] = [];
   const mergeable = (node: unknown): boolean => isMap(node) || (isAlias(node) && isMap(node.resolve(document)));
-  visit(document, {
+  yaml().visit(document, {
     Pair(_key, pair) {
       // With `merge`, the library reads a plain `<<` as a merge key (its value a symbol); `source` is what the user wrote.
       if (!isScalar(pair.key) || pair.key.source !== "<<" || pair.key.type !== "PLAIN") return;

@@ -11,8 +11,19 @@ export const VERSION_TAG = "racknet:version";
 export const APP_ID_TAG = "racknet:app-id";
 export const SERVICE_TAG = "racknet:service";
 
-/** On an ACM certificate racknet imported: `rack` for the rack's own, `app` for an app's. */
+/**
+ * On an ACM certificate racknet made: `rack`, `internal-apps`, `router-apps` (imported, signed
+ * by the rack CA), `app` (an older racknet's per-app one); `external` (the public
+ * `*.<app>.<Domain>`) and `domain` (a service's `domain:` names, with SERVICE_TAG) are ACM-issued.
+ */
 export const CERT_TAG = "racknet:cert";
+
+/** On a public certificate racknet requested itself (outside any stack): `racknet`. One CloudFormation made has not this tag. */
+export const REQUESTED_TAG = "racknet:requested-by";
+
+/** The public certificates' kinds (CERT_TAG values). */
+export const PUBLIC_CERT_KINDS = ["external", "domain"] as const;
+export type PublicCertKind = (typeof PUBLIC_CERT_KINDS)[number];
 
 /** Where racknet uploads templates over CloudFormation's inline limit, in the rack's bucket. */
 export const TEMPLATE_PREFIX = "racknet/templates/";
@@ -171,6 +182,27 @@ export function appEnvironmentParameter(rack: string, app: string, name: string)
  */
 export function serviceDefaultParameter(rack: string, app: string, service: string, name: string): string {
   return `${appEnvironmentPath(rack, app)}defaults/${service}/${name}`;
+}
+
+/** The public certificate of an app's external names: `*.<app>.<Domain>` covers every `<service>.<app>.<Domain>`. */
+export function appWildcardName(app: string, domain: string): string {
+  return `*.${app}.${domain}`;
+}
+
+/** True when a certificate name (exact, or a wildcard of one label) covers `host` (RFC 6125: the wildcard stands for one whole label). */
+export function nameCovers(certificateName: string, host: string): boolean {
+  const name = certificateName.toLowerCase();
+  const wanted = host.toLowerCase();
+  if (!name.startsWith("*.")) return name === wanted;
+  const dot = wanted.indexOf(".");
+  return dot > 0 && wanted.slice(dot + 1) === name.slice(2);
+}
+
+/** True when `name` is the zone's apex or under it: a record for it belongs in that zone. */
+export function inZone(name: string, zone: string): boolean {
+  const bare = name.toLowerCase().replace(/^\*\./, "").replace(/\.$/, "");
+  const apex = zone.toLowerCase().replace(/\.$/, "");
+  return bare === apex || bare.endsWith(`.${apex}`);
 }
 
 /** The wildcard the app's certificate covers on the internal listener. */

@@ -9,7 +9,8 @@ import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, nameProblem, releasesPath, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
+import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
+import { removePublicCertificates } from "../steps/public-certificates.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { findApp, resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
@@ -69,6 +70,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
       { id: "stack", what: `stack ${app.name}` },
       { id: "names", what: "its names in the listeners' apps certificates" },
       { id: "certificate", what: "its own certificate (racknet before the apps certificates)" },
+      { id: "public-certificates", what: "the public certificates racknet requested for it, and their validation records in the rack's zone" },
       { id: "private-network", what: "its private network names" },
       { id: "repository", what: `ECR repository ${repositoryName(rack.rack, app.app)}` },
       { id: "environment", what: `its environment under ${appEnvironmentPath(app)}/` },
@@ -101,7 +103,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
       context.printer.info(`dry run: stack ${app.name} is already gone; would remove the app's certificate, names, ECR repository and environment`);
       return undefined;
     }
-    return removeLeftovers(context, rack, app, journal);
+    return removeLeftovers(context, rack, app, journal, metadata);
   });
   if (!deletion) {
     // A dry run: the plan it showed is its --json result.
@@ -120,7 +122,7 @@ function goneApp(rack: RackInfo, app: string): AppInfo {
 }
 
 /** Each leftover is tried even when another fails; what could not be removed is one error at the end (exit 3). */
-async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, journal: Journal): Promise<AppDeletion> {
+async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, journal: Journal, metadata: AppMetadata | undefined): Promise<AppDeletion> {
   const ref = { rack: rack.rack, app: app.app };
   const remaining: string[] = [];
   const fixes: string[] = [];
@@ -144,6 +146,15 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, j
   const certificates = await attempt("certificate", "the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
   for (const arn of certificates.deleted) context.printer.step(`deleted certificate ${arn}`);
   for (const arn of certificates.inUse) {
+    remaining.push(`certificate ${arn} (ACM still reports it in use)`);
+    fixes.push(`aws acm delete-certificate --certificate-arn ${arn}`);
+  }
+
+  const domains = (metadata?.services ?? []).flatMap((service) => service.domains ?? []);
+  const publicRemoval = await attempt("public-certificates", "its public certificates and validation records", () => removePublicCertificates(context, rack, app.app, domains), { deleted: [], inUse: [], records: [] });
+  for (const arn of publicRemoval.deleted) context.printer.step(`deleted certificate ${arn}`);
+  if (publicRemoval.records.length > 0) context.printer.step(`deleted ${publicRemoval.records.length} validation record(s) from zone ${rack.params.HostedZoneId}: ${publicRemoval.records.join(", ")}`);
+  for (const arn of publicRemoval.inUse) {
     remaining.push(`certificate ${arn} (ACM still reports it in use)`);
     fixes.push(`aws acm delete-certificate --certificate-arn ${arn}`);
   }
@@ -177,5 +188,5 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, j
       fix: fixes.length > 0 ? `delete them when AWS allows: ${fixes.map((fix) => `\`${fix}\``).join(", ")}` : "check each reason above (permissions for ACM, ECR and SSM; a resource racknet did not make, which it leaves alone)",
     });
   }
-  return { app: app.app, rack: rack.rack, outcome: "deleted", certificates: certificates.deleted, repository, environment: environment.deleted };
+  return { app: app.app, rack: rack.rack, outcome: "deleted", certificates: [...certificates.deleted, ...publicRemoval.deleted], repository, environment: environment.deleted };
 }

@@ -6,6 +6,7 @@ import { serviceNameOutput } from "../templates/app-contract.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
+import { publiclyServed } from "../steps/public-certificates.js";
 import { lastDrift } from "../steps/drift.js";
 import { driftLine, type DriftSummary } from "../ui/rack-summary.js";
 import { appName, checkedName, type Context } from "../runtime/context.js";
@@ -98,7 +99,11 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
   const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
   const ecs = await context.aws.ecs();
   const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean)) : new Map<string, EcsService>();
-  const images = await taskDefinitionImages(ecs, [...running.values()].map((service) => service.taskDefinition ?? ""));
+  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (app.parameters.Domain || service.domains?.length));
+  const [images, served] = await Promise.all([
+    taskDefinitionImages(ecs, [...running.values()].map((service) => service.taskDefinition ?? "")),
+    external ? publiclyServed(context, rack) : () => false,
+  ]);
   return {
     app: name,
     rack: rack.rack,
@@ -119,7 +124,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
         desired: ecsService?.desiredCount ?? null,
         running: ecsService?.runningCount ?? null,
         pending: ecsService?.pendingCount ?? null,
-        endpoints: deployedEndpoints(service.name, service.visibility, name, rack.rack, app.parameters),
+        endpoints: deployedEndpoints(service.name, service.visibility, name, rack.rack, app.parameters, served),
       };
     }),
   };

@@ -32,6 +32,8 @@ import { environmentVersionOf } from "../templates/app-environment.js";
 import { currentRelease, type ReleaseKind } from "../apps/releases.js";
 import { applyScaleOverrides, type ScaleOverrides } from "../apps/scale.js";
 import { pinImages, readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
+import { planPublicCertificates, requestPublicCertificates, type CertificateState } from "../steps/public-certificates.js";
+import { removeObsoleteCertificates, reportCertificates, certificateJson, type CertificateJson } from "../steps/certificate-report.js";
 
 export interface DeployResult {
   app: string;
@@ -43,6 +45,8 @@ export interface DeployResult {
   plan?: PlanJson;
   /** Each service built from source or given with --image, and its image: the shape `racknet build --json` gives. */
   images?: { service: string; image: string }[];
+  /** The app's public certificates: status, and the DNS records still to create (the shape `racknet certs --json` gives). */
+  certificates?: CertificateJson[];
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
@@ -134,7 +138,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   // Read beside the others, checked once the template is rendered (the rollout's peak needs it).
   const fargate = readFargateCapacity(context);
   fargate.catch(() => undefined);
-  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared, releases] = await Promise.all([
+  const [existing, previousTemplate, pendingBefore, priorities, caCertPem, environment, region, cleared, releases, , publicCertificates] = await Promise.all([
     describeStack(cfn, stackName),
     deployedTemplateIfAny(cfn, stackName),
     pendingOn(cfn, stackName),
@@ -145,6 +149,8 @@ async function deployReading(context: Context, request: DeployRequest, written: 
     claim.confirm([stackName]),
     readAppReleases(context, { rack: rack.rack, app }),
     renewRackCertificates(context, rack),
+    // Names another app serves are refused here, before any write.
+    planPublicCertificates(context, rack, app, written),
   ]);
   reading.end();
   // `racknet scale`'s settings hold until the manifest changes their key (src/apps/scale.ts).
@@ -171,6 +177,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
     parameterVersions: environment.versions,
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
+    domainValidation: publicCertificates.domainValidation,
   });
 
   // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.
@@ -191,12 +198,19 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   }
   const ref = { rack: rack.rack, app };
   let recorded: RecordedRelease | undefined;
+  let certificates: CertificateState[] = publicCertificates.certificates;
   const outcome = await settleRelease(() => recorded, () => deployStack(
     context.aws,
     {
       stackName,
       template: { body: rendered.body },
-      parameters: rendered.parameters(rack.rackOutputs, { Domain: rack.params.Domain, RackCaCert: caCertPem, Exec: existing?.parameters.Exec ?? "No" }),
+      parameters: rendered.parameters(rack.rackOutputs, {
+        Domain: rack.params.Domain,
+        HostedZoneId: rack.params.HostedZoneId,
+        RackCaCert: caCertPem,
+        Exec: existing?.parameters.Exec ?? "No",
+        ...publicCertificates.parameters,
+      }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
@@ -213,14 +227,16 @@ async function deployReading(context: Context, request: DeployRequest, written: 
       // Approved: what the new containers read must exist before they start, and the change is a release.
       beforeExecute: async () => {
         // Independent of each other: side by side.
-        const [, , release] = await Promise.all([
+        const [, , release, requested] = await Promise.all([
           environment.apply(),
           listeners.length > 0 ? admitToAppsCertificates(context, rack, app, listeners) : undefined,
           pinImages(context, ref, imagesOf(manifest, builds.images)).then((images) =>
             recordRelease(context, ref, { kind: request.release.kind, description: request.release.description, ...(request.release.rollbackOf ? { rollbackOf: request.release.rollbackOf } : {}), environmentVersion: environmentVersionOf(environment.versions), images, manifest: request.source, scale: scaled.kept }, releases),
           ),
+          requestPublicCertificates(context, rack, app, publicCertificates),
         ]);
         recorded = release;
+        certificates = requested;
       },
     },
   ));
@@ -229,9 +245,12 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   // function's to keep too, which reconciles them at any time, lock or not.
   const deployed = outcome.kind === "applied" ? outcome.stack : outcome.kind === "no-changes" ? existing : undefined;
   await Promise.all([deployed ? reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]) : undefined, claim.release()]);
+  if (outcome.kind === "applied" || outcome.kind === "no-changes") await removeObsoleteCertificates(context, publicCertificates.obsolete);
+  reportCertificates(context, app, certificates);
   const built = Object.entries(builds.images).map(([service, image]) => ({ service, image }));
   const images = built.length > 0 ? { images: built } : {};
-  return { app, rack: rack.rack, outcome: outcome.kind, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images };
+  const certificateList = certificates.length > 0 ? { certificates: certificates.map((state) => certificateJson(app, state)) } : {};
+  return { app, rack: rack.rack, outcome: outcome.kind, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images, ...certificateList };
 }
 
 /** Each service's image as the template runs it: the built or given one, else the manifest's. */

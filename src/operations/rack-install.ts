@@ -5,6 +5,7 @@ import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParame
 import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
+import { checkedHostedZone } from "../steps/public-certificates.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { planJson } from "../plan/plan.js";
 import { renderTemplate, type Template } from "../templates/cfn.js";
@@ -224,7 +225,13 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     `rack ${rack}`,
   );
   quotaCheck.catch(() => undefined);
-  const [existing, [zoneList, region], unreserved] = await Promise.all([describeStack(cfn, rackStackName(rack)), zonesRead, context.aws.lambda().then(unreservedConcurrency)]);
+  const [existing, [zoneList, region], unreserved] = await Promise.all([
+    describeStack(cfn, rackStackName(rack)),
+    zonesRead,
+    context.aws.lambda().then(unreservedConcurrency),
+    // A HostedZoneId that is not the Domain's public zone is refused before any write.
+    checkedHostedZone(context, params),
+  ]);
   if (existing?.status === "ROLLBACK_COMPLETE") {
     throw new UserError(`rack ${rack} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {
       fix: `delete it with \`racknet rack uninstall ${rack}\`, then install again`,

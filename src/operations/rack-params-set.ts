@@ -7,8 +7,9 @@ import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
-import { appRuleProblems, externalHostProblems } from "../rack/app-rules.js";
+import { appRuleProblems, externalHostProblems, zoneRuleProblems } from "../rack/app-rules.js";
 import { offersCodeBuild } from "../rack/regions.js";
+import { checkedHostedZone } from "../steps/public-certificates.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
 import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
@@ -19,7 +20,8 @@ import { endpointConflicts } from "../rack/existing-vpc.js";
 import { vpcEndpointFacts } from "../aws/vpc.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
+import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
+import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import { rackWaitCommand } from "../steps/wait.js";
@@ -55,6 +57,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   const current = rack.params;
   const { params, changes, problems } = applyAssignments(current, assignments, "update");
   assertNoParamProblems(problems);
+  const atOnce = appsAtOnce();
   const key = canonicalAssignments(assignments, params);
   const scope = { rack: rack.rack };
   const [apps, previous] = await Promise.all([listApps(await context.aws.cloudFormation(), rack.rack), readJournal(context, scope)]);
@@ -71,9 +74,14 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     context.printer.step(`rack ${rack.rack} already has ${key}, but ${behind.map((app) => app.app).join(", ")} still run on its old facts: moving them`);
   }
   // Never a change that would break a running app: checked before anything is written.
-  const deployed = changes.length === 0 ? [] : await Promise.all(apps.map(async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services })));
+  const deployed = changes.length === 0 ? [] : await eachAtMost(apps, APP_READS_AT_ONCE, async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }));
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
-  assertNoParamProblems([...appRuleProblems(params, deployed), ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : [])]);
+  assertNoParamProblems([
+    ...appRuleProblems(params, deployed),
+    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : []),
+    ...zoneRuleProblems(current, params, deployed),
+  ]);
+  if (changes.some((change) => change.name === RackParam.HostedZoneId || change.name === RackParam.Domain)) await checkedHostedZone(context, params);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   // In a VPC the rack was installed into, its own endpoints may already be there (docs/egress.md).
@@ -99,7 +107,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     let updatedStack: StackInfo | undefined;
     if (changes.length === 0 && !journal.isDone("rack")) await journal.done("rack", "the rack already had it");
     if (!journal.isDone("rack")) {
-      const updated = await updateRack(context, rack, apps, { params, changes, planned }, journal);
+      const updated = await updateRack(context, rack, apps, { params, changes, planned }, journal, atOnce);
       outcome = updated.outcome.kind;
       shown = updated.plan ? { plan: updated.plan } : {};
       if (updated.outcome.kind === "applied") updatedStack = updated.outcome.stack;
@@ -108,7 +116,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     }
     // The rack as its update left it (the engine's last read), else read again; its apps beside it.
     const [refreshed, current] = await Promise.all([updatedStack ? rackInfo(updatedStack, rack.rack) : resolveRack(context), context.aws.cloudFormation().then((cfn) => listApps(cfn, rack.rack))]);
-    const reports = await moveApps(context, refreshed, current, journal);
+    const reports = await moveApps(context, refreshed, current, journal, atOnce);
     return { rack: rack.rack, changes, outcome, apps: reports, ...shown };
   });
 }
@@ -120,6 +128,7 @@ async function updateRack(
   apps: readonly AppInfo[],
   wanted: { params: RackParams; changes: ParamChange[]; planned: PlannedApp[] },
   journal: Journal,
+  atOnce: number,
 ): Promise<{ outcome: DeployOutcome; plan?: PlanJson }> {
   const { params, changes, planned } = wanted;
   const current = rack.params;
@@ -161,7 +170,8 @@ async function updateRack(
       beforeExecute: async () => {
         if (leavingPrivate) {
           const toPublic = { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" };
-          for (const app of apps) await journaled(journal, `first:${app.app}`, () => syncAppWithRack(context, rack, app, toPublic));
+          const moves = apps.map((app) => ({ id: `first:${app.app}`, app, overrides: toPublic }));
+          await moveAppsTogether(context, rack, journal, moves, `moving ${apps.length} app(s) to the public subnets`, atOnce);
           // The private subnets go with the NAT gateways: their tasks' network interfaces must be gone first.
           await waitForSubnetsToEmpty(context, rack, "private-subnets");
         }
@@ -173,27 +183,15 @@ async function updateRack(
   return { outcome, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 
-/** Each app onto the rack's current facts, in order, each one journaled; the first failure stops the run. */
-async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal): Promise<AppSyncReport[]> {
-  const reports: AppSyncReport[] = [];
+/** Each app onto the rack's current facts, side by side (src/steps/apps-together.ts), each one journaled. */
+async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal, atOnce: number): Promise<AppSyncReport[]> {
   const present = new Set(apps.map((app) => app.app));
   for (const step of journal.remaining()) {
     const name = step.id.startsWith("app:") ? step.id.slice("app:".length) : undefined;
     if (name !== undefined && !present.has(name)) await journal.done(step.id, "the app is gone");
   }
-  for (const app of apps) {
-    if (journal.isDone(`app:${app.app}`)) continue;
-    reports.push(await journaled(journal, `app:${app.app}`, () => syncAppWithRack(context, rack, app)));
-  }
-  return reports;
-}
-
-async function journaled(journal: Journal, id: string, step: () => Promise<AppSyncReport>): Promise<AppSyncReport> {
-  if (journal.isDone(id)) return { app: id.replace(/^[a-z]+:/, ""), outcome: "unchanged", changed: [] };
-  await journal.start(id);
-  const report = await step();
-  await journal.done(id, report.outcome === "unchanged" ? "it already had them" : undefined);
-  return report;
+  const moves = apps.map((app) => ({ id: `app:${app.app}`, app }));
+  return moveAppsTogether(context, rack, journal, moves, `moving the apps onto rack ${rack.rack}'s new facts`, atOnce);
 }
 
 /** The assignments in canonical spelling and order (`private=yes internal=TRUE` → `Private=Yes Internal=Yes`): what makes two runs the same. */

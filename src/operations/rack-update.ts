@@ -22,7 +22,8 @@ import { renewRackCertificates } from "../steps/renewal.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { rackStanding } from "../steps/rack-standing.js";
 import { prepareStagingBucket } from "../steps/staging-bucket.js";
-import { factsBehind, syncAppWithRack, type AppSyncReport } from "../steps/apps-sync.js";
+import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
+import { appsAtOnce, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import type { TemplateView } from "../ui/rack-summary.js";
@@ -58,6 +59,7 @@ export async function run(context: Context, args: { apps?: boolean }): Promise<v
 }
 
 async function updateRack(context: Context, withApps: boolean): Promise<RackUpgradeResult> {
+  const atOnce = appsAtOnce();
   const [rack, region] = await Promise.all([resolveRack(context), context.aws.region()]);
   const standing = await rackStanding(rack, region);
   refuseAhead(rack.rack, standing);
@@ -103,7 +105,7 @@ async function updateRack(context: Context, withApps: boolean): Promise<RackUpgr
     const [refreshed, current] = await Promise.all([updatedStack ? rackInfo(updatedStack, rack.rack) : resolveRack(context), context.aws.cloudFormation().then((cfn) => listApps(cfn, rack.rack))]);
     // A dry run of a rack already on this template: only apps would move, and none is moved.
     if (context.options.dryRun) return { ...unchanged, outcome: sayWhatWouldMove(context, refreshed, current, journal), parameters, apps: [], ...shown };
-    const reports = await moveApps(context, refreshed, current, journal);
+    const reports = await moveApps(context, refreshed, current, journal, atOnce);
     // The rack done before this run (or already current): the outcome is the apps'.
     outcome ??= reports.some((report) => report.outcome === "updated") ? "applied" : "no-changes";
     return { ...unchanged, outcome, parameters, apps: reports, ...shown };
@@ -235,21 +237,14 @@ function sayWhatWouldMove(context: Context, rack: RackInfo, apps: readonly AppIn
   return "dry-run";
 }
 
-/** Each app onto the rack's current facts, in order, each one journaled; the first failure stops the run. */
-async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal): Promise<AppSyncReport[]> {
-  const reports: AppSyncReport[] = [];
+/** Each app the plan moves onto the rack's current facts, side by side (src/steps/apps-together.ts), each one journaled. */
+async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal, atOnce: number): Promise<AppSyncReport[]> {
   const present = new Set(apps.map((app) => app.app));
   for (const step of journal.remaining()) {
     const name = step.id.startsWith("app:") ? step.id.slice("app:".length) : undefined;
     if (name !== undefined && !present.has(name)) await journal.done(step.id, "the app is gone");
   }
-  for (const app of apps) {
-    const id = `app:${app.app}`;
-    if (journal.isDone(id) || !journal.record.steps.some((step) => step.id === id)) continue;
-    await journal.start(id);
-    const report = await syncAppWithRack(context, rack, app);
-    await journal.done(id, report.outcome === "unchanged" ? "it already had them" : undefined);
-    reports.push(report);
-  }
-  return reports;
+  const planned = new Set(journal.record.steps.map((step) => step.id));
+  const moves = apps.filter((app) => planned.has(`app:${app.app}`)).map((app) => ({ id: `app:${app.app}`, app }));
+  return moveAppsTogether(context, rack, journal, moves, `moving the apps onto rack ${rack.rack}'s new facts`, atOnce);
 }

@@ -5,12 +5,15 @@ import { readAppMetadata } from "../steps/app-metadata.js";
 import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
 import type { Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
+import { publiclyServed } from "../steps/public-certificates.js";
 
 export interface ServiceRow {
   service: string;
   visibility: Visibility;
-  /** An external endpoint of a rack without a Domain has no URL: `needsDomain` (docs/endpoints.md). */
+  /** An external endpoint of a rack without a Domain has no URL: `needsDomain`; nor one whose certificate is not issued and served yet: `pendingCertificate` (docs/endpoints.md). */
   endpoints: DeployedEndpoint[];
+  /** The service's `domain:` names, each a URL only once its certificate is served. */
+  domains?: DeployedEndpoint[];
   ports: { listener: number; container: number }[];
 }
 
@@ -18,7 +21,8 @@ export interface ServiceRow {
  * `racknet services`: the services the app's stack records in its Metadata, with the
  * endpoints its parameters resolve to (the same names its listener rules match). Three AWS
  * calls however many services: DescribeStacks for the rack and the app, one GetTemplate
- * (plus a paginated DescribeStacks instead of the first when no rack is named).
+ * (plus a paginated DescribeStacks instead of the first when no rack is named); with public
+ * names, DescribeListenerCertificates and ListCertificates (paginated) say which are served.
  */
 export async function run(context: Context): Promise<void> {
   const rows = await listServices(context, appName(context.options));
@@ -33,7 +37,7 @@ export async function run(context: Context): Promise<void> {
       rows.map((row) => ({
         service: row.service,
         visibility: row.visibility,
-        domain: row.endpoints.map(endpointText).join(" "),
+        domain: [...row.endpoints, ...(row.domains ?? [])].map(endpointText).join(" "),
         ports: row.ports.map((port) => `${port.listener}:${port.container}`).join(" "),
       })),
     ),
@@ -44,10 +48,18 @@ async function listServices(context: Context, app: string): Promise<ServiceRow[]
   const rack = await resolveRack(context);
   const stack = await resolveApp(context, rack, app);
   const metadata = await readAppMetadata(context, stack);
+  // Two more calls only when there is a public name to check (an external service on a rack with a Domain, or domain:).
+  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (stack.parameters.Domain || service.domains?.length));
+  const served = external ? await publiclyServed(context, rack) : () => false;
   return metadata.services.map((service) => ({
     service: service.name,
     visibility: service.visibility,
-    endpoints: deployedEndpoints(service.name, service.visibility, app, rack.rack, stack.parameters),
+    endpoints: deployedEndpoints(service.name, service.visibility, app, rack.rack, stack.parameters, served),
+    ...(service.domains && service.domains.length > 0 ? { domains: service.domains.map((host) => domainEndpoint(host, served)) } : {}),
     ports: service.port ? [{ listener: LISTENER_PORT, container: service.port }] : [],
   }));
+}
+
+function domainEndpoint(host: string, served: (host: string) => boolean): DeployedEndpoint {
+  return served(host) ? { kind: "external", url: `https://${host}` } : { kind: "external", url: null, pendingCertificate: true, host };
 }

@@ -70,6 +70,10 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
     change.to === ""
       ? [`external services stop answering at <service>.<app>.${change.from}`]
       : [`external services will answer at <service>.<app>.${change.to}`],
+  HostedZoneId: (change) =>
+    change.to === ""
+      ? [`racknet stops writing records in zone ${change.from}: the certificates and service names of new apps are printed for you to create`]
+      : [`racknet will write the certificate validation and service records of external services in zone ${change.to}`],
   VPCCIDR: (change, _azCount, _region, _rack, facts) => (facts.params && facts.params.ExistingVpc !== "" ? [] : [`the VPC will use ${change.to}`, ...vpcCidrWarnings(change.to)]),
   BuildInstance: (change) => [`builds of \`build:\` services will run on ${change.to} (was ${change.from}); a build already running keeps its machine`],
 };

@@ -4,7 +4,7 @@ import { RackParam, type ParamProblem, type RackParams } from "./params.js";
 
 export interface DeployedApp {
   app: string;
-  services: { name: string; visibility: Visibility }[];
+  services: { name: string; visibility: Visibility; domains?: string[] }[];
 }
 
 /** What to do before the parameter can take this load balancer away. */
@@ -59,6 +59,28 @@ export function externalHostProblems(params: RackParams, apps: readonly Deployed
       fix: params.Domain
         ? `choose a Domain of at most ${room} characters, or shorten those service or app names and deploy them first`
         : `keep a Domain (at most ${room} characters), or shorten those service or app names and deploy them first`,
+    },
+  ];
+}
+
+/**
+ * The certificates of apps on a rack with a HostedZoneId are made by their stacks and validated
+ * through that zone: taking the zone away (HostedZoneId empty) would delete them, and with
+ * them every external name's certificate. Refused while an app serves external names. Pure.
+ */
+export function zoneRuleProblems(current: RackParams, params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  if (!current.HostedZoneId || params.HostedZoneId) return [];
+  const services = apps.flatMap((app) =>
+    app.services
+      .filter((service) => (current.Domain && (service.visibility === "external" || service.visibility === "internal-and-external")) || (service.domains ?? []).length > 0)
+      .map((service) => `${app.app}/${service.name}`),
+  );
+  if (services.length === 0) return [];
+  return [
+    {
+      param: "HostedZoneId",
+      message: `HostedZoneId= removes the zone ${current.HostedZoneId}, through which the certificates of these services are validated and named: ${services.join(", ")}; their stacks would delete those certificates`,
+      fix: "keep HostedZoneId (racknet writes the records there), or delete those apps first",
     },
   ];
 }

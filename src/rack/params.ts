@@ -16,6 +16,7 @@ export type ParamName =
   | "internal_router_cidrs"
   | "internal_router_vpcs"
   | "Domain"
+  | "HostedZoneId"
   | "VPCCIDR"
   | "BuildInstance"
   | "NatGateways"
@@ -33,6 +34,7 @@ export const RackParam = {
   InternalRouterCidrs: "internal_router_cidrs",
   InternalRouterVpcs: "internal_router_vpcs",
   Domain: "Domain",
+  HostedZoneId: "HostedZoneId",
   VPCCIDR: "VPCCIDR",
   BuildInstance: "BuildInstance",
   NatGateways: "NatGateways",
@@ -42,7 +44,7 @@ export const RackParam = {
   ExistingPrivateSubnets: "ExistingPrivateSubnets",
 } as const satisfies Record<string, ParamName>;
 
-type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list";
+type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list";
 
 export interface ParamSpec {
   name: ParamName;
@@ -83,6 +85,14 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: "internal_router_cidrs", cfnName: "InternalRouterCidrs", kind: "cidr-list", default: "", installOnly: false, description: `CIDRs allowed to reach the internal router (default: the VPC CIDR; up to ${LIST_MAX})` },
   { name: "internal_router_vpcs", cfnName: "InternalRouterVpcs", kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names: vpc-id, or region:vpc-id for another region (up to ${LIST_MAX})` },
   { name: "Domain", cfnName: "Domain", kind: "hostname", default: "", installOnly: false, description: "external services answer at <service>.<app>.<Domain>" },
+  {
+    name: "HostedZoneId",
+    cfnName: "HostedZoneId",
+    kind: "hosted-zone",
+    default: "",
+    installOnly: false,
+    description: "a public Route 53 zone for Domain: racknet writes the certificate validation and service records there (empty: it prints them)",
+  },
   { name: "VPCCIDR", cfnName: "VPCCIDR", kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
   { name: "BuildInstance", cfnName: "BuildInstance", kind: "build-instance", default: "BUILD_GENERAL1_SMALL", installOnly: false, description: "build machine: small, medium or large" },
   { name: "NatGateways", cfnName: "NatGateways", kind: "nat-gateways", default: "PerZone", installOnly: false, description: "a private rack's NAT gateways: PerZone (one per zone), One (one for every zone), None (no internet; needs VpcEndpoints=Yes)" },
@@ -207,6 +217,13 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
     }
     case "subnet-list":
       return normaliseSubnetList(spec.name, value);
+    case "hosted-zone": {
+      // Route 53 answers ids as /hostedzone/Z...; CloudFormation and the console take the bare id.
+      if (value === "") return { value: "" };
+      const id = value.replace(/^\/?hostedzone\//i, "").toUpperCase();
+      if (HOSTED_ZONE_ID.test(id)) return { value: id };
+      return { problem: `${spec.name}: "${raw}" is not a Route 53 hosted zone id`, fix: `${spec.name}=Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones-by-name --dns-name <Domain>)` };
+    }
     case "hostname": {
       if (value === "") return { value: "" };
       const lower = value.toLowerCase().replace(/\.$/, "");
@@ -227,6 +244,9 @@ function normaliseBuildInstance(name: string, value: string): { value: string } 
   if (found) return { value: found };
   return { problem: `${name} must be small, medium or large (${BUILD_INSTANCES.join(", ")}), not "${value}"`, fix: `${name}=medium` };
 }
+
+/** Route 53 hosted zone ids: up to 32 upper-case letters and digits (AWS's start with Z; the API documents only the length, 32). */
+export const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
@@ -384,6 +404,13 @@ export function ruleProblems(params: RackParams): ParamProblem[] {
       param: "InternalOnly",
       message: "InternalOnly=Yes removes the external load balancer and needs the internal one",
       fix: "set both: InternalOnly=Yes Internal=Yes",
+    });
+  }
+  if (params.HostedZoneId && !params.Domain) {
+    problems.push({
+      param: "HostedZoneId",
+      message: "HostedZoneId names the public zone of the Domain, and the rack has no Domain",
+      fix: "set both: Domain=apps.example.com HostedZoneId=Z0123456789ABCDEFGHIJ",
     });
   }
   return problems;

@@ -3,6 +3,7 @@ import { operationPort } from "./review.js";
 import type { AppInfo } from "../aws/stacks.js";
 import type { RackInfo } from "./resolve.js";
 import { deployStack } from "../aws/changeset/deploy.js";
+import type { DeployListener } from "../aws/changeset/events.js";
 import { appWaitCommand } from "./wait.js";
 
 /**
@@ -10,7 +11,7 @@ import { appWaitCommand } from "./wait.js";
  * (the app template names its parameters after them) and the Domain parameter.
  */
 export function rackFacts(rack: RackInfo): Record<string, string> {
-  return { ...rack.outputs, Domain: rack.params.Domain };
+  return { ...rack.outputs, Domain: rack.params.Domain, HostedZoneId: rack.params.HostedZoneId };
 }
 
 /** The app's parameters with every rack fact it takes replaced by the rack's current value. */
@@ -33,29 +34,20 @@ export interface AppSyncReport {
   changed: string[];
 }
 
-/**
- * Roll each app onto the rack's current facts (subnets, public IP, listeners, zones) with
- * the app's own template and a rolling ECS deployment: how Private=Yes/No moves services.
- */
-export async function syncAppsWithRack(
-  context: Context,
-  rack: RackInfo,
-  apps: readonly AppInfo[],
-  overrides: Readonly<Record<string, string>> = {},
-): Promise<AppSyncReport[]> {
-  const reports: AppSyncReport[] = [];
-  for (const app of apps) reports.push(await syncAppWithRack(context, rack, app, overrides));
-  return reports;
-}
-
 /** The rack facts this app does not have yet (none: it is in step with the rack). */
 export function factsBehind(rack: RackInfo, app: AppInfo, overrides: Readonly<Record<string, string>> = {}): string[] {
   const parameters = parametersAfterRackChange(app, { ...rackFacts(rack), ...overrides });
   return Object.keys(parameters).filter((key) => parameters[key] !== app.parameters[key]);
 }
 
-/** One app onto the rack's facts (with `overrides`); unchanged when it already has them. */
-export async function syncAppWithRack(context: Context, rack: RackInfo, app: AppInfo, overrides: Readonly<Record<string, string>> = {}): Promise<AppSyncReport> {
+/** One app onto the rack's facts (with `overrides`); unchanged when it already has them. `emit`: where its events go when it moves beside others. */
+export async function syncAppWithRack(
+  context: Context,
+  rack: RackInfo,
+  app: AppInfo,
+  overrides: Readonly<Record<string, string>> = {},
+  emit?: (fallback: DeployListener) => DeployListener,
+): Promise<AppSyncReport> {
   const parameters = parametersAfterRackChange(app, { ...rackFacts(rack), ...overrides });
   const changed = Object.keys(parameters).filter((key) => parameters[key] !== app.parameters[key]);
   if (changed.length === 0) return { app: app.app, outcome: "unchanged", changed };
@@ -64,7 +56,7 @@ export async function syncAppWithRack(context: Context, rack: RackInfo, app: App
   const outcome = await deployStack(
     context.aws,
     { stackName: app.name, template: { usePrevious: true }, parameters, tags: app.tags, capabilities: ["CAPABILITY_IAM"], notes: [note] },
-    { port: operationPort(context, { approval: MOVE_APPROVED }), followCommand: appWaitCommand(app.app, rack.rack), removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
+    { port: operationPort(context, { approval: MOVE_APPROVED, ...(emit ? { emit } : {}) }), followCommand: appWaitCommand(app.app, rack.rack), removeCommand: `racknet apps delete ${app.app} -r ${rack.rack}`, what: `app ${app.app} on rack ${rack.rack}` },
   );
   // moto (and a stack someone changed by hand) may answer "no changes": the app has the facts all the same.
   if (outcome.kind === "no-changes") return { app: app.app, outcome: "unchanged", changed: [] };

@@ -12,6 +12,7 @@ import { deleteRepository } from "../aws/ecr.js";
 import { BUILD_SOURCE_PREFIX } from "../names/index.js";
 import { BuildPrinter } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
+import { APPS_AT_ONCE, eachAtMost } from "./apps-together.js";
 
 export interface BuildLeftovers {
   /** Build contexts removed from the bucket. */
@@ -26,6 +27,6 @@ export async function removeBuildLeftovers(context: Context, rack: string, bucke
   const ecr = await context.aws.ecr();
   const printer = new BuildPrinter(context.printer);
   const apps = await rackRepositoryApps(ecr, rack);
-  for (const app of apps) await deleteRepository(ecr, { rack, app }, printer.listener);
+  await eachAtMost(apps, APPS_AT_ONCE, (app) => deleteRepository(ecr, { rack, app }, printer.listener));
   return { sources, repositories: apps };
 }

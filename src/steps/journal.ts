@@ -111,6 +111,7 @@ export class Journal {
   /** A record is stored under the journal's name: one was there before, or this run wrote it. */
   #stored: boolean;
   #record: JournalRecord;
+  #writing: Promise<void> = Promise.resolve();
 
   private constructor(context: Context, scope: JournalScope, record: JournalRecord, options: JournalOptions) {
     this.#context = context;
@@ -183,6 +184,15 @@ export class Journal {
     return this.#set(id, "failed", note);
   }
 
+  /**
+   * A step that ran beside others ended without being done: failed, or back to not started
+   * (Ctrl-C came before it changed anything). Written with the journal's next write, which
+   * the run's stop makes (the other steps' ends are still coming in).
+   */
+  settle(id: string, state: "failed" | "pending", note?: string): void {
+    this.#mark(id, state, note);
+  }
+
   /** What the step made was removed again: it is as if it never ran. */
   undo(id: string): Promise<void> {
     return this.#set(id, "pending", "removed");
@@ -214,8 +224,18 @@ export class Journal {
     this.#record = { ...this.#record, steps, updatedAt: new Date().toISOString() };
   }
 
-  async #write(): Promise<void> {
-    if (!this.#persist) return;
+  /**
+   * Steps that run side by side write one after the other: each write sends the whole record
+   * as it is when its turn comes, so a slower, older write can never land last.
+   */
+  #write(): Promise<void> {
+    if (!this.#persist) return Promise.resolve();
+    const turn = this.#writing.then(() => this.#send());
+    this.#writing = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #send(): Promise<void> {
     const ssm = await this.#context.aws.ssm();
     const text = JSON.stringify(this.#record);
     // The first write creates the record with the rack's tags; one that is there already is overwritten.

@@ -1,4 +1,4 @@
-import { assignPriorities, ruleOwner, type ExistingRules } from "../apps/priorities.js";
+import { assignPriorities, ruleOwner, type ExistingRules, type WantedRule } from "../apps/priorities.js";
 import { listenerRules } from "../aws/elbv2.js";
 import type { RackInfo } from "./resolve.js";
 import { endpointKinds, type EndpointKind, type Manifest } from "../manifest/model.js";
@@ -16,7 +16,10 @@ const LISTENER_OUTPUT: Record<EndpointKind, keyof typeof RackOutput> = {
  * uses, read side by side, then the pure assignment (stable, deterministic, limit-checked).
  */
 export async function listenerPriorities(context: Context, rack: RackInfo, app: string, manifest: Manifest): Promise<Record<string, number>> {
-  const wanted = manifest.services.flatMap((service) => endpointKinds(service).map((kind) => ({ service: service.name, kind })));
+  const wanted: WantedRule[] = manifest.services.flatMap((service) => [
+    ...endpointKinds(service).map((kind) => ({ service: service.name, kind })),
+    ...service.domains.map((domain) => ({ service: service.name, kind: "external" as const, domain })),
+  ]);
   const kinds = [...new Set(wanted.map((rule) => rule.kind))];
   const elbv2 = kinds.length > 0 ? await context.aws.elbv2() : undefined;
   const existing: ExistingRules = {};

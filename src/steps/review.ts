@@ -1,4 +1,5 @@
 import { UserError } from "../core/errors.js";
+import type { DeployListener } from "../aws/changeset/events.js";
 import type { OperationPort, ReviewRequest, Verdict } from "../aws/changeset/types.js";
 import { decideApproval, type RequireApproval } from "../plan/approval.js";
 import { buildPlan, type PlanInput } from "../plan/plan.js";
@@ -29,6 +30,8 @@ export interface ReviewExtras {
   /** `apps delete`, `rack uninstall`: destroying is what was asked for, so their own yes is enough. */
   destructiveByName?: boolean;
   approval?: Approval;
+  /** Where the engine's events go instead of a printer of their own (several apps at once share one view: src/ui/apps-board.ts). */
+  emit?: (fallback: DeployListener) => DeployListener;
 }
 
 /** The port, and the plans it showed (a workflow puts them in its --json result). */
@@ -44,7 +47,8 @@ export interface ReviewPort extends OperationPort {
  */
 export function operationPort(context: Context, extras: ReviewExtras = {}): ReviewPort {
   const approval = extras.approval ?? approvalOf(context);
-  const emit = new DeployPrinter(context.printer, { destructiveByName: extras.destructiveByName ?? false }).listener;
+  const own = new DeployPrinter(context.printer, { destructiveByName: extras.destructiveByName ?? false, ...(extras.emit ? { live: false } : {}) }).listener;
+  const emit = extras.emit ? extras.emit(own) : own;
   const plans: Plan[] = [];
   return {
     plans,

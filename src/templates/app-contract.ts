@@ -21,6 +21,13 @@ export const AppParameter = {
   Domain: "Domain",
   /** `racknet apps params set Exec=Yes`: the task role ECS Exec needs, and execute command on every service. */
   Exec: "Exec",
+  /** The rack's HostedZoneId: the public zone of the Domain, where the stack validates its certificates and names its services; empty for none. */
+  HostedZoneId: "HostedZoneId",
+  /**
+   * The app's `*.<app>.<Domain>` certificate when racknet requested it outside the stack (a rack
+   * without HostedZoneId), once ACM has issued it; empty while it is pending (docs/decisions.md).
+   */
+  ExternalCertificateArn: "ExternalCertificateArn",
 } as const;
 
 /** The condition an app's ECS Exec resources and properties hang on. */
@@ -41,7 +48,20 @@ const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurity
 export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
-export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.Exec] as const;
+export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.HostedZoneId, AppParameter.ExternalCertificateArn, AppParameter.Exec] as const;
+
+/**
+ * The certificate of a service's `domain:` names when racknet requested it outside the stack,
+ * once issued (empty while pending): `WebDomainCertificateArn`. Not a rack fact: a deploy sets it.
+ */
+export function domainCertificateParameter(service: string): string {
+  return `${logicalName(service)}DomainCertificateArn`;
+}
+
+/** True for the parameters `domainCertificateParameter` names. */
+export function isDomainCertificateParameter(name: string): boolean {
+  return /^[A-Za-z0-9]+DomainCertificateArn$/.test(name);
+}
 
 /** `my-api` → `MyApi`: the service's part of every logical id and output name. */
 export function logicalName(service: string): string {
@@ -93,6 +113,8 @@ export interface ServiceRecord {
   count?: { min: number; max: number };
   /** CIDRs its endpoints admit; absent: whoever its load balancers admit. */
   whitelist?: string[];
+  /** Its `domain:` names (absent: none, or deployed by an older racknet). */
+  domains?: string[];
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */

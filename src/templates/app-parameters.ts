@@ -4,7 +4,7 @@
  */
 import { UserError } from "../core/errors.js";
 import type { EndpointKind } from "../rack/load-balancers.js";
-import { AppParameter, KindParameters, NON_RACK_OUTPUT_PARAMETERS } from "./app-contract.js";
+import { AppParameter, KindParameters, NON_RACK_OUTPUT_PARAMETERS, domainCertificateParameter, isDomainCertificateParameter } from "./app-contract.js";
 import type { Json, Template } from "./cfn.js";
 import type { RackOutputName, RackOutputs } from "./rack-contract.js";
 
@@ -13,7 +13,9 @@ export const PARAMETER_VALUE_MAX_BYTES = 4096;
 
 const text = (description: string, extra: Record<string, Json> = {}): Record<string, Json> => ({ Type: "String", Description: description, ...extra });
 
-export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Parameters"] {
+const ACM_ARN_OR_EMPTY = "^(arn:aws[a-z-]*:acm:.+)?$";
+
+export function appParameterDeclarations(kinds: Set<EndpointKind>, domainServices: readonly string[] = []): Template["Parameters"] {
   const parameters: Template["Parameters"] = {
     [AppParameter.Cluster]: text("The rack's ECS cluster"),
     // A comma-separated String, split where used: the same value the rack outputs, shown as given.
@@ -29,22 +31,34 @@ export function appParameterDeclarations(kinds: Set<EndpointKind>): Template["Pa
     parameters[names.listener] = text(`The ${kind} load balancer's HTTPS listener`);
     parameters[names.securityGroup] = text(`The ${kind} load balancer's security group`);
     parameters[names.dns] = text(`The ${kind} load balancer's DNS name`);
-    // Only private names get records (external ones live in zones racknet does not own).
-    if (names.hostedZone) {
-      parameters[names.zoneId] = text(`The ${kind} load balancer's canonical hosted zone`);
-      parameters[names.hostedZone] = text(`The private hosted zone of the ${kind} names`);
-    }
+    parameters[names.zoneId] = text(`The ${kind} load balancer's canonical hosted zone`);
+    // Private names live in the rack's private zones; external ones in the rack's HostedZoneId, when it has one.
+    if (names.hostedZone) parameters[names.hostedZone] = text(`The private hosted zone of the ${kind} names`);
   }
-  if (kinds.has("external")) parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
+  if (kinds.has("external")) {
+    parameters[AppParameter.Domain] = text("The rack's Domain; empty for none", { Default: "" });
+    parameters[AppParameter.HostedZoneId] = text("The rack's public Route 53 zone for the Domain; empty for none (racknet prints the records instead)", { Default: "" });
+    parameters[AppParameter.ExternalCertificateArn] = text("The issued ACM certificate for *.<app>.<Domain> racknet requested outside the stack (no HostedZoneId); empty while pending", {
+      Default: "",
+      AllowedPattern: ACM_ARN_OR_EMPTY,
+    });
+  }
+  for (const service of domainServices) {
+    parameters[domainCertificateParameter(service)] = text(`The issued ACM certificate for ${service}'s domain: names, requested outside the stack; empty while pending or when the stack makes it`, {
+      Default: "",
+      AllowedPattern: ACM_ARN_OR_EMPTY,
+    });
+  }
   parameters[AppParameter.Exec] = text("Yes: ECS Exec into the app's tasks (racknet apps params set Exec=Yes)", { AllowedValues: ["Yes", "No"], Default: "No" });
   return parameters;
 }
 
-export type AppParameterExtras = Partial<Record<(typeof NON_RACK_OUTPUT_PARAMETERS)[number], string>>;
+/** Values that are not rack outputs: the CA, the Domain and its zone, the environment's version, and the issued certificates racknet requested (by parameter name). */
+export type AppParameterExtras = Readonly<Record<string, string | undefined>> & Partial<Record<(typeof NON_RACK_OUTPUT_PARAMETERS)[number], string>>;
 
 /**
  * Values for the parameters `template` declares: the rack's Outputs by the same names,
- * plus Domain, AppCertificateArn and RackCaCert. A value the template needs and the rack
+ * plus the extras (RackCaCert, Domain, HostedZoneId, the issued certificates racknet requested). A value the template needs and the rack
  * does not offer, or one over CloudFormation's 4,096 bytes, is refused before any change.
  */
 export function appParameters(rackOutputs: RackOutputs, extras: AppParameterExtras, template: Pick<Template, "Parameters">): Record<string, string> {
@@ -69,6 +83,6 @@ export function appParameters(rackOutputs: RackOutputs, extras: AppParameterExtr
   return values;
 }
 
-function isExtra(name: string): name is keyof AppParameterExtras {
-  return (NON_RACK_OUTPUT_PARAMETERS as readonly string[]).includes(name);
+function isExtra(name: string): boolean {
+  return (NON_RACK_OUTPUT_PARAMETERS as readonly string[]).includes(name) || isDomainCertificateParameter(name);
 }

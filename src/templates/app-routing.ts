@@ -91,7 +91,7 @@ function targetGroupAttributes(service: Service): Json[] {
  * rule and gets the listener's 404. The manifest rules keep the whitelist within ALB's
  * limits (3 values per condition, 5 per rule), so it is never dropped here.
  */
-function ruleConditions(host: Json, whitelist: readonly string[]): Json[] {
+export function ruleConditions(host: Json, whitelist: readonly string[]): Json[] {
   const conditions: Json[] = [{ Field: "host-header", HostHeaderConfig: { Values: [host] } }];
   if (whitelist.length > 0) conditions.push({ Field: "source-ip", SourceIpConfig: { Values: [...whitelist] } });
   return conditions;

@@ -18,6 +18,9 @@ import { scalingResources } from "./app-scaling.js";
 import { ecsService, taskDefinition } from "./app-service.js";
 import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefinition } from "./app-timers.js";
 import { type Json, type Template, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
+import { certificateConditions, domainFragment, externalCertificateFragment, externalRecordFragment, type DomainValidation } from "./app-certificates.js";
+import { commonNameOf } from "../manifest/domains.js";
+import { domainPriorityKey } from "../apps/priorities.js";
 import type { RackOutputs } from "./rack-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
 
@@ -43,6 +46,8 @@ export interface AppStackInput {
   caCertPem?: string;
   /** More variables for every container (values may be intrinsics such as the stack id); never secrets. */
   extraEnvironment?: Record<string, Json>;
+  /** Where each `domain:` service's certificate comes from (src/steps/public-certificates.ts); absent: "outside". */
+  domainValidation?: Readonly<Record<string, DomainValidation>>;
 }
 
 export interface RenderedAppStack {
@@ -85,8 +90,11 @@ function buildTemplate(input: AppStackInput): Template {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `racknet app ${app} on rack ${rack} (racknet ${input.version})`,
     Metadata: { [METADATA_KEY]: metadata(input) as unknown as Json },
-    Parameters: appParameterDeclarations(kinds),
-    Conditions: { [EXEC_ENABLED]: equals(ref(AppParameter.Exec), "Yes"), ...(kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")) } : {}) },
+    Parameters: appParameterDeclarations(
+      kinds,
+      manifest.services.filter((service) => service.domains.length > 0 && (input.domainValidation?.[service.name] ?? "outside") === "outside").map((service) => service.name),
+    ),
+    Conditions: { [EXEC_ENABLED]: equals(ref(AppParameter.Exec), "Yes"), ...(kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")), ...certificateConditions() } : {}) },
     Resources: {
       [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services)),
       [EXECUTION_ROLE]: executionRole(rack, app),
@@ -94,6 +102,7 @@ function buildTemplate(input: AppStackInput): Template {
     },
     Outputs: {},
   };
+  if (kinds.has("external")) merge(template, externalCertificateFragment(rack, app));
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
   if (manifest.timers.length > 0) {
     template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name));
@@ -120,6 +129,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       memory: service.scale.memory,
       count: { min: service.scale.min, max: service.scale.max },
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
+      ...(service.domains.length > 0 ? { domains: [...service.domains] } : {}),
     })),
   };
 }
@@ -141,8 +151,12 @@ function serviceFragment(input: AppStackInput, service: Service) {
   const outputs: Template["Outputs"] = {
     [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
   };
-  const fragments = endpointKinds(service).map((kind) => serviceRoute({ rack, app, service, id, kind, priority: priorityFor(input, service.name, kind) }));
+  const kinds = endpointKinds(service);
+  const fragments = kinds.map((kind) => serviceRoute({ rack, app, service, id, kind, priority: priorityFor(input, service.name, kind) }));
+  if (kinds.includes("external")) fragments.push(externalRecordFragment(service.name, id, app));
+  if (service.domains.length > 0) fragments.push(domainFragmentOf(input, service, id));
   return {
+    Conditions: Object.assign({}, ...fragments.map((fragment) => fragment.Conditions ?? {})) as Record<string, Json>,
     Resources: {
       [`${id}TaskDefinition`]: taskDefinition(resourceInput),
       [`${id}Service`]: ecsService(resourceInput),
@@ -151,6 +165,18 @@ function serviceFragment(input: AppStackInput, service: Service) {
     },
     Outputs: outputs,
   };
+}
+
+function domainFragmentOf(input: AppStackInput, service: Service, id: string) {
+  const commonName = commonNameOf(service.domains);
+  // The manifest rules refuse a list with no name short enough to lead a certificate.
+  if (!commonName) throw new Error(`service ${service.name} has no domain name of at most 64 characters`);
+  const priorities = service.domains.map((name) => {
+    const priority = input.priorities[domainPriorityKey(service.name, name)];
+    if (priority === undefined) throw new Error(`no listener rule priority for ${service.name}'s domain ${name}`);
+    return priority;
+  });
+  return domainFragment({ rack: input.rack, app: input.app, service, id, commonName, validation: input.domainValidation?.[service.name] ?? "outside", priorities });
 }
 
 /** A built service runs its build's image; `image:` alone is run as written. */

@@ -32,6 +32,8 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
       return { ...base, AllowedPattern: "^(vpc-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a VPC id, or empty" };
     case "subnet-list":
       return { ...base, AllowedPattern: `^(subnet-[0-9a-f]+(,subnet-[0-9a-f]+){0,${EXISTING_SUBNETS_MAX - 1}})?$`, ConstraintDescription: "subnet ids separated by commas, or empty" };
+    case "hosted-zone":
+      return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
     case "cidr-list":
     case "vpc-list":
     case "hostname":

@@ -5,9 +5,15 @@ import { DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackD
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExitCode, UserError } from "../../src/core/errors.js";
 import { run, type AppDetails } from "../../src/operations/apps-info.js";
-import { APP_ID, CLUSTER, DEPLOYED_AT, appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
+import { ACMClient, ListCertificatesCommand } from "@aws-sdk/client-acm";
+import { DescribeListenerCertificatesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { APP_ID, CLUSTER, DEPLOYED_AT, EXTERNAL_LISTENER, appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
 
 const ecs = mockClient(ECSClient);
+// The external listener serves an issued *.shop.example.com: web's URL is shown as working.
+const PUBLIC_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/public-shop";
+const elbv2 = mockClient(ElasticLoadBalancingV2Client);
+const acm = mockClient(ACMClient);
 const taskDefinition = (service: string, revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/prod-shop-${service}:${revision}`;
 
 function ecsService(name: string, service: string, counts: { desired: number; running: number }, status = "ACTIVE"): Service {
@@ -16,6 +22,12 @@ function ecsService(name: string, service: string, counts: { desired: number; ru
 
 beforeEach(() => {
   stacks();
+  elbv2.reset();
+  elbv2.onAnyCommand().rejects(new Error("unmocked ELBv2 call"));
+  elbv2.on(DescribeListenerCertificatesCommand, { ListenerArn: EXTERNAL_LISTENER }).resolves({ Certificates: [{ CertificateArn: PUBLIC_CERTIFICATE, IsDefault: false }] });
+  acm.reset();
+  acm.onAnyCommand().rejects(new Error("unmocked ACM call"));
+  acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [{ CertificateArn: PUBLIC_CERTIFICATE, DomainName: "*.shop.example.com", Status: "ISSUED" }] });
   ecs.reset();
   ecs.onAnyCommand().rejects(new Error("unmocked ECS call"));
   ecs.on(DescribeServicesCommand).resolves({
@@ -89,6 +101,17 @@ describe("racknet apps info", () => {
     await run(day.context, { app: "shop" });
     expect((JSON.parse(day.stdout()) as AppDetails).status).toBe("UPDATE_ROLLBACK_COMPLETE");
     expect(cfn.calls().length).toBeGreaterThan(0);
+  });
+
+  it("an external endpoint whose certificate the listener does not serve (pending validation, or issued and not attached yet): no URL, `pending certificate`", async () => {
+    elbv2.on(DescribeListenerCertificatesCommand, { ListenerArn: EXTERNAL_LISTENER }).resolves({ Certificates: [] });
+    const day = dayContext({ json: true });
+    await run(day.context, { app: "shop" });
+    const web = (JSON.parse(day.stdout()) as AppDetails).services.find((service) => service.service === "web");
+    expect(web?.endpoints).toEqual([{ kind: "external", url: null, pendingCertificate: true, host: "web.shop.example.com" }]);
+    const human = dayContext({ app: undefined });
+    await run(human.context, { app: "shop" });
+    expect(human.stdout()).toMatch(/^web\s+external\s+.*web\.shop\.example\.com \(pending certificate\)$/m);
   });
 
   it("an external endpoint of a rack without a Domain: no URL, `needs Domain`, never the load balancer's unresolvable name", async () => {

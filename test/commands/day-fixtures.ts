@@ -38,10 +38,14 @@ export function rackStack(): Stack {
       ["LogGroup", LOG_GROUP],
       ["PrivateNetworkZoneId", "Z0PN"],
       ["PrivateNetworkZoneName", ZONE_NAME],
+      ["ExternalListener", EXTERNAL_LISTENER],
     ].map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
     Parameters: [],
   };
 }
+
+/** The rack's external HTTPS listener, which serves the apps' public certificates. */
+export const EXTERNAL_LISTENER = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/prod-external/1/2";
 
 export function appStack(status = "UPDATE_COMPLETE"): Stack {
   return {

@@ -9,7 +9,7 @@ import { run as racks } from "../../src/operations/racks.js";
 import { run as services } from "../../src/operations/services.js";
 import { renderedTemplateVersion as latestTemplateVersion } from "../../src/steps/rack-template.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
-import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
+import { INTERNAL_API, PUBLIC_WEB, deployedApp, servedApp, installedRack } from "../support/workflows.js";
 
 /** The commands that only read (SPEC sections 1 and 5): what they print, their --json, and that they write nothing. */
 
@@ -150,7 +150,7 @@ describe("racknet apps and racknet services", () => {
 
   it("services: each service, how it is exposed, its endpoints by the SPEC's names, its ports; --json the same", async () => {
     await installedRack(h, "prod", ["Internal=Yes", "internal_router=true", "Domain=example.com"]);
-    await deployedApp(h, "prod", "shop", EVERY_KIND);
+    await servedApp(h, "prod", "shop", EVERY_KIND);
     const human = await read(services, undefined, { rack: "prod", app: "shop" });
     expect(human.stdout).toMatch(/^web\s+external\s+web\.shop\.example\.com\s+443:80$/m);
     expect(human.stdout).toMatch(/^api\s+internal\s+api\.shop\.prod\.convox\s+443:4000$/m);
@@ -159,6 +159,15 @@ describe("racknet apps and racknet services", () => {
     const json = JSON.parse((await read(services, undefined, { rack: "prod", app: "shop", json: true })).stdout);
     expect(json).toContainEqual({ service: "api", visibility: "internal", endpoints: [{ kind: "internal", url: "https://api.shop.prod.convox" }], ports: [{ listener: 443, container: 4000 }] });
     expect(json).toContainEqual({ service: "worker", visibility: "private", endpoints: [], ports: [] });
+  });
+
+  it("services: an external name whose certificate is not issued and served yet is a host marked pending, never a URL", async () => {
+    await installedRack(h, "prod", ["Domain=example.com"]);
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    const human = await read(services, undefined, { rack: "prod", app: "shop" });
+    expect(human.stdout).toMatch(/^web\s+external\s+web\.shop\.example\.com \(pending certificate\)\s+443:80$/m);
+    const json = JSON.parse((await read(services, undefined, { rack: "prod", app: "shop", json: true })).stdout);
+    expect(json).toContainEqual({ service: "web", visibility: "external", endpoints: [{ kind: "external", url: null, pendingCertificate: true, host: "web.shop.example.com" }], ports: [{ listener: 443, container: 80 }] });
   });
 
   it("services of an app that is not on the rack: refused, naming `racknet apps`", async () => {

@@ -152,12 +152,46 @@ function serviceProblem(name: string, body: unknown, services: Fields, app: Fiel
     }
   }
   if (own(body, "environment") && !validEnvironment(body.environment, new Set(linkNames(body.links)))) return "bad environment";
+  if (own(body, "domain")) {
+    const reason = domainProblem(body);
+    if (reason) return reason;
+  }
   if (typeof body.command === "string" && /[$`]|&&|\|\||[;|<>*?~#]/.test(body.command)) {
     const declared = new Set([...environmentNames(app.environment), ...environmentNames(body.environment), ...(Array.isArray(body.links) ? body.links.map((link) => `${String(link).toUpperCase().replace(/-/g, "_")}_URL`) : [])]);
     const used = [...body.command.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
     if (used.some((name) => !declared.has(name) && !declared.has("*") && !name.startsWith("RACKNET_"))) return "a command variable not in the environment";
   }
   return (own(body, "scale") ? scaleProblem(body.scale) : undefined) ?? (own(body, "health") ? healthProblem(body.health) : undefined);
+}
+
+/**
+ * docs/manifest.md, "domain": one name, names separated by commas, or a list of names; each an
+ * exact public host name (no wildcard, no IP, not .convox, at most 128 characters), at most 10,
+ * one of them at most 64 characters, on a service served by the external load balancer.
+ */
+function domainProblem(body: Fields): string | undefined {
+  const domain = body.domain;
+  if (!(typeof domain === "string" || (Array.isArray(domain) && domain.every((item) => typeof item === "string")))) return "domain is not a name or a list of names";
+  const names = (typeof domain === "string" ? domain.split(",") : (domain as string[])).map((name) => name.trim().toLowerCase().replace(/\.$/, "")).filter((name) => name !== "");
+  if (names.length === 0) return undefined;
+  const external = own(body, "port") && !isTrue(body.internal) && !isTrue(body.internalRouter);
+  if (!external) return "domain on a service the external load balancer does not serve";
+  const host = (name: string) => {
+    const labels = name.split(".");
+    return labels.length >= 2 && labels.every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label)) && !/^[0-9]+$/.test(labels.at(-1) ?? "") && name.length <= 128 && !name.endsWith(".convox");
+  };
+  if (!names.every(host)) return "a domain name is not a public host name";
+  if (new Set(names).size !== names.length) return "a domain name twice";
+  if (names.length > 10) return "more than 10 domain names";
+  if (!names.some((name) => name.length <= 64)) return "no domain name short enough to lead the certificate";
+  return undefined;
+}
+
+function domainNames(body: unknown): string[] {
+  if (!isMap(body)) return [];
+  const domain = body.domain;
+  const names = typeof domain === "string" ? domain.split(",") : Array.isArray(domain) ? domain.filter((item): item is string => typeof item === "string") : [];
+  return names.map((name) => name.trim().toLowerCase().replace(/\.$/, "")).filter((name) => name !== "");
 }
 
 export function refusalReason(value: unknown): string | undefined {
@@ -174,5 +208,7 @@ export function refusalReason(value: unknown): string | undefined {
     const reason = serviceProblem(name, body, services, value);
     if (reason) return `services.${name}: ${reason}`;
   }
+  const domains = entries.flatMap(([, body]) => [...new Set(domainNames(body))]);
+  if (new Set(domains).size !== domains.length) return "a domain name served by two services";
   return undefined;
 }

@@ -101,6 +101,11 @@ const hostname = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("-a.com", "a..com", "localhost", "a_b.com", "bücher.de", `${"a".repeat(64)}.com`, "a.com/x", "http://a.com", "a.com:443", "*.a.com", ".", "..", "10.0.0.1", "192.168.1.1.", "apps.example.123").map(bad) },
 );
 
+const zoneId = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.stringMatching(/^[A-Z0-9]{1,32}$/), fc.constantFrom("", "/hostedzone/", "hostedzone/")).chain(([id, prefix]) => randomCase(`${prefix}${id}`)).map(good) },
+  { weight: 1, arbitrary: fc.constantFrom("zone-1", `Z${"A".repeat(32)}`, "Z0123 456", "/hostedzone/", "arn:aws:route53:::hostedzone/Z0123", "Z0123_456").map(bad) },
+);
+
 const YES_NO = ["yes", "no", "true", "false", "y", "n", "on", "off", "1", "0"];
 const flagValue = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...YES_NO).chain(randomCase).map(good) }, { weight: 1, arbitrary: fc.constantFrom("maybe", "", "yess", "2", "ja", "Yes!", "Ｙｅｓ", "nope", "-1").map(bad) });
 
@@ -112,6 +117,7 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
   internal_router_cidrs: list(cidr(0, 32, insideReserved), network),
   internal_router_vpcs: list(vpcId, vpcOf),
   Domain: fc.oneof({ weight: 5, arbitrary: hostname }, { weight: 1, arbitrary: fc.constant(good("")) }),
+  HostedZoneId: fc.oneof({ weight: 5, arbitrary: zoneId }, { weight: 1, arbitrary: fc.constant(good("")) }),
   VPCCIDR: cidr(16, 24, overlapsReserved),
   BuildInstance: fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom("small", "medium", "large", "BUILD_GENERAL1_SMALL", "build_general1_medium", "Build_General1_Large").chain(randomCase).map(good) },
@@ -181,10 +187,12 @@ describe("fuzzing rack parameters", () => {
     );
   });
 
-  it("accepts every list of valid assignments that agree and keep InternalOnly's rule", () => {
+  it("accepts every list of valid assignments that agree and keep InternalOnly's and HostedZoneId's rules", () => {
     fc.assert(
       fc.property(fc.array(assignment.filter((one) => one.param !== undefined && one.value.valid === true && one.param !== "InternalOnly"), { maxLength: 5 }), (assignments) => {
         const distinct = new Map(assignments.map((one) => [one.param, one]));
+        // HostedZoneId is the Domain's zone: with a zone and no Domain, the rule refuses it (tested below).
+        if (distinct.has("HostedZoneId") && !distinct.get("Domain")?.value.text) distinct.delete("HostedZoneId");
         const { problems } = applyAssignments(defaultParams(), [...distinct.values()].map((one) => one.text), "install");
         expect(problems, [...distinct.values()].map((one) => one.text).join(" ")).toEqual([]);
       }),

@@ -178,7 +178,17 @@ describe("the --json contract, command by command", () => {
     await check(["apps", "info"], "error", ["apps", "info", "nosuch", "-r", RACK]);
     expect(await check(["apps", "wait"], "success", ["apps", "wait", "shop", "-r", RACK])).toMatchObject({ app: "shop", outcome: "idle" });
     await check(["apps", "wait"], "error", ["apps", "wait", "shop", "-r", "nosuch"]);
-  }, 60_000);
+
+    // The rack has a Domain and no zone: the deploy requested *.shop.example.com, pending until its records exist.
+    const certs = await check(["certs"], "success", ["certs", "-r", RACK]);
+    expect(certs.certificates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ issuer: "rack-ca", kind: "rack", status: "ISSUED" }),
+        expect.objectContaining({ issuer: "public", app: "shop", kind: "external", names: ["*.shop.example.com"], status: "PENDING_VALIDATION", records: expect.arrayContaining([expect.objectContaining({ type: "CNAME" })]) }),
+      ]),
+    );
+    await check(["certs"], "error", ["certs", "-r", "nosuch"]);
+  }, 120_000);
 
   it("the app environment: env, env get, env set and env unset (dry runs, applied, no changes, refusals)", async () => {
     await check(["env"], "success", ["env", "-a", "shop", "-r", RACK]);
@@ -261,7 +271,7 @@ describe("the --json contract, command by command", () => {
     expect(installed.code, installed.stderr).toBe(0);
     expect(await check(["rack"], "success", ["rack", "-r", "elder"])).toMatchObject({ template: { version: null, standing: "behind" } });
     expect(await check(["rack", "update"], "dry-run", ["rack", "update", "-r", "elder", "--dry-run"])).toMatchObject({ rack: "elder", from: null, outcome: "dry-run", plan: { changes: expect.any(Array) } });
-    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: [], dropped: [] }, apps: [] });
+    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: [{ name: "HostedZoneId", value: "" }], dropped: [] }, apps: [] });
     expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ outcome: "no-changes" });
     await check(["rack", "update"], "error", ["rack", "update", "-r", "nosuch", "--yes"]);
   }, 300_000);

@@ -10,7 +10,16 @@
 import { Writable } from "node:stream";
 import type { MetadataBearer } from "@smithy/types";
 import { mockClient, type AwsStub } from "aws-sdk-client-mock";
-import { ACMClient, DeleteCertificateCommand, GetCertificateCommand, ImportCertificateCommand, ListCertificatesCommand, ListTagsForCertificateCommand } from "@aws-sdk/client-acm";
+import {
+  ACMClient,
+  DeleteCertificateCommand,
+  DescribeCertificateCommand,
+  GetCertificateCommand,
+  ImportCertificateCommand,
+  ListCertificatesCommand,
+  ListTagsForCertificateCommand,
+  RequestCertificateCommand,
+} from "@aws-sdk/client-acm";
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -53,8 +62,8 @@ import {
 } from "@aws-sdk/client-ecr";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTasksCommand, ECSClient, ListClustersCommand, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
-import { DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { DescribeListenerCertificatesCommand, DescribeRulesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { ChangeResourceRecordSetsCommand, GetHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
@@ -88,7 +97,7 @@ import { handleError } from "../../src/runtime/handle-errors.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
-import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, describeRules } from "./memory-services.js";
+import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, MemoryPublicZones, describeListenerCertificates, describeRules } from "./memory-services.js";
 import { MemoryBuilds, MemoryLogs, MemoryRegistry } from "./memory-builds.js";
 import { ACCOUNT, REGION } from "./physical-ids.js";
 
@@ -135,6 +144,8 @@ export interface AwsHarness {
   cloudFormation: MemoryCloudFormation;
   parameters: MemoryParameters;
   certificates: MemoryCertificates;
+  /** Public Route 53 zones of the account (a rack's HostedZoneId), with their records. */
+  publicZones: MemoryPublicZones;
   keys: MemoryKeys;
   objects: MemoryObjects;
   privateNetwork: MemoryPrivateNetwork;
@@ -176,6 +187,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const cloudFormation = new MemoryCloudFormation((bucket, key) => objects.read(bucket, key));
   const parameters = new MemoryParameters();
   const certificates = new MemoryCertificates();
+  const publicZones = new MemoryPublicZones();
   const keys = new MemoryKeys();
   const privateNetwork = new MemoryPrivateNetwork();
   // As ECS and Route 53 refuse: the rack's cluster while tasks run, its private zone while it holds records.
@@ -241,6 +253,8 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetCertificateCommand, (input) => certificates.getCertificate(input)),
     handle(ImportCertificateCommand, (input) => certificates.importCertificate(input)),
     handle(DeleteCertificateCommand, (input) => certificates.deleteCertificate(input)),
+    handle(RequestCertificateCommand, (input) => certificates.requestCertificate(input)),
+    handle(DescribeCertificateCommand, (input) => certificates.describeCertificate(input)),
   ]);
   stub("S3", S3Client, [
     handle(PutObjectCommand, (input) => objects.putObject(input)),
@@ -297,7 +311,10 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(BatchDeleteImageCommand, (input) => registry.batchDeleteImage(input)),
   ]);
   stub("CloudWatchLogs", CloudWatchLogsClient, [handle(GetLogEventsCommand, (input) => logs.getLogEvents(input))]);
-  stub("ELBv2", ElasticLoadBalancingV2Client, [handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input))]);
+  stub("ELBv2", ElasticLoadBalancingV2Client, [
+    handle(DescribeRulesCommand, (input) => describeRules(cloudFormation, input)),
+    handle(DescribeListenerCertificatesCommand, (input) => describeListenerCertificates(cloudFormation, input)),
+  ]);
   stub("ECS", ECSClient, [
     // The clusters running the tasks it knows (the Fargate vCPUs in use before a deploy).
     handle(ListClustersCommand, () => ({ clusterArns: [...new Set(privateNetwork.tasks.flatMap((task) => (task.clusterArn ? [task.clusterArn] : [])))] })),
@@ -306,8 +323,15 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(StopTaskCommand, (input) => privateNetwork.stopTask(input)),
   ]);
   stub("Route53", Route53Client, [
-    handle(ListResourceRecordSetsCommand, (input) => privateNetwork.listResourceRecordSets(input)),
-    handle(ChangeResourceRecordSetsCommand, (input) => privateNetwork.changeResourceRecordSets(input)),
+    // A public zone's records (HostedZoneId), else the private network's.
+    handle(ListResourceRecordSetsCommand, (input) => {
+      const records = publicZones.records(input.HostedZoneId ?? "");
+      return records ? { ResourceRecordSets: [...records], IsTruncated: false, MaxItems: 300 } : privateNetwork.listResourceRecordSets(input);
+    }),
+    handle(ChangeResourceRecordSetsCommand, (input) =>
+      publicZones.records(input.HostedZoneId ?? "") ? publicZones.change(input.HostedZoneId ?? "", input.ChangeBatch?.Changes ?? []) : privateNetwork.changeResourceRecordSets(input),
+    ),
+    handle(GetHostedZoneCommand, (input) => publicZones.getHostedZone(input)),
   ]);
 
   const { context, options, stdout, stderr } = memoryContext({ ...settings, awsCalls: () => calls().length });
@@ -324,6 +348,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     cloudFormation,
     parameters,
     certificates,
+    publicZones,
     keys,
     objects,
     privateNetwork,

@@ -68,19 +68,85 @@ interface StoredCertificate {
   chainPem: string;
   domainName: string;
   tags: Record<string, string>;
+  /** ACM-issued (RequestCertificate): its names, status and key type; absent for an imported one (EC P-256, ISSUED). */
+  requested?: { names: string[]; status: string; keyType: string };
+}
+
+/** The validation CNAME ACM names for a domain name (one per name and account: https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html). */
+export function validationRecord(name: string): { Name: string; Type: "CNAME"; Value: string } {
+  const bare = name.replace(/^\*\./, "");
+  const hash = Buffer.from(bare).toString("hex").slice(0, 16).padEnd(16, "0");
+  return { Name: `_${hash}.${bare}.`, Type: "CNAME", Value: `_${hash}v.acm-validations.aws.` };
 }
 
 /** ACM: imported certificates, their tags and PEMs; the domain name is the certificate's CN, as ACM shows it. */
 export class MemoryCertificates {
   readonly certificates = new Map<string, StoredCertificate>();
   private counter = 0;
+  private readonly tokens = new Map<string, string>();
 
   listCertificates(input: { Includes?: { keyTypes?: string[] } }) {
-    // ACM lists RSA certificates only unless asked for other key types; racknet's are EC.
+    // ACM lists RSA_2048 certificates only unless asked for other key types; racknet's imported ones are EC.
     // https://docs.aws.amazon.com/acm/latest/APIReference/API_Filters.html (keyTypes)
-    const ecAsked = (input.Includes?.keyTypes ?? []).includes("EC_prime256v1");
+    const keyTypes = input.Includes?.keyTypes ?? ["RSA_2048"];
     return {
-      CertificateSummaryList: ecAsked ? [...this.certificates].map(([arn, certificate]) => ({ CertificateArn: arn, DomainName: certificate.domainName })) : [],
+      CertificateSummaryList: [...this.certificates]
+        .filter(([, certificate]) => keyTypes.includes(certificate.requested?.keyType ?? "EC_prime256v1"))
+        .map(([arn, certificate]) => ({
+          CertificateArn: arn,
+          DomainName: certificate.domainName,
+          ...(certificate.requested ? { SubjectAlternativeNameSummaries: certificate.requested.names, Status: certificate.requested.status as "ISSUED", Type: "AMAZON_ISSUED" as const } : { Status: "ISSUED" as const, Type: "IMPORTED" as const }),
+        })),
+    };
+  }
+
+  /** RequestCertificate: PENDING_VALIDATION until a test calls `issue`; the same idempotency token gives the same certificate. */
+  requestCertificate(input: { DomainName?: string; SubjectAlternativeNames?: string[]; IdempotencyToken?: string; Tags?: { Key?: string; Value?: string }[] }) {
+    const token = input.IdempotencyToken ? this.tokens.get(input.IdempotencyToken) : undefined;
+    if (token && this.certificates.has(token)) return { CertificateArn: token };
+    this.counter += 1;
+    const arn = `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/10000000-0000-4000-a000-${String(this.counter).padStart(12, "0")}`;
+    const names = [input.DomainName ?? "", ...(input.SubjectAlternativeNames ?? [])];
+    this.certificates.set(arn, {
+      certPem: "",
+      chainPem: "",
+      domainName: input.DomainName ?? "",
+      tags: Object.fromEntries((input.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])),
+      requested: { names, status: "PENDING_VALIDATION", keyType: "RSA_2048" },
+    });
+    if (input.IdempotencyToken) this.tokens.set(input.IdempotencyToken, arn);
+    return { CertificateArn: arn };
+  }
+
+  /** ACM validated it (the test's stand-in for the records being created). */
+  issue(arn: string): void {
+    const requested = this.get(arn).requested;
+    if (!requested) throw new Error(`${arn} was imported, not requested`);
+    requested.status = "ISSUED";
+  }
+
+  describeCertificate(input: { CertificateArn?: string }) {
+    const certificate = this.get(input.CertificateArn);
+    const requested = certificate.requested;
+    if (!requested) {
+      return { Certificate: { CertificateArn: input.CertificateArn, DomainName: certificate.domainName, Status: "ISSUED" as const, Type: "IMPORTED" as const, InUseBy: [] } };
+    }
+    return {
+      Certificate: {
+        CertificateArn: input.CertificateArn,
+        DomainName: certificate.domainName,
+        SubjectAlternativeNames: requested.names,
+        Status: requested.status as "ISSUED",
+        Type: "AMAZON_ISSUED" as const,
+        InUseBy: [],
+        ...(requested.status === "ISSUED" ? { NotAfter: new Date("2027-12-31T00:00:00.000Z") } : {}),
+        DomainValidationOptions: requested.names.map((name) => ({
+          DomainName: name,
+          ValidationMethod: "DNS" as const,
+          ValidationStatus: (requested.status === "ISSUED" ? "SUCCESS" : "PENDING_VALIDATION") as "SUCCESS",
+          ResourceRecord: validationRecord(name),
+        })),
+      },
     };
   }
 
@@ -259,6 +325,58 @@ function conditions(value: Json | undefined): Rule["Conditions"] {
     const fields = condition as { Field?: string; HostHeaderConfig?: { Values?: string[] }; Values?: string[] };
     return { Field: fields.Field, HostHeaderConfig: fields.HostHeaderConfig, Values: fields.Values };
   });
+}
+
+/** The certificates on a listener: each ListenerCertificate resource of a live stack naming it (its ARN resolved when it is a Ref). */
+export function describeListenerCertificates(cloudFormation: MemoryCloudFormation, input: { ListenerArn?: string }): { Certificates: { CertificateArn: string; IsDefault: boolean }[] } {
+  const certificates: { CertificateArn: string; IsDefault: boolean }[] = [];
+  for (const stack of cloudFormation.stacks.filter((one) => one.status !== "DELETE_COMPLETE")) {
+    for (const resource of Object.values(stack.resources)) {
+      const properties = resource.Properties ?? {};
+      if (resource.Type !== "AWS::ElasticLoadBalancingV2::ListenerCertificate" || properties.ListenerArn !== input.ListenerArn) continue;
+      for (const entry of (properties.Certificates ?? []) as { CertificateArn: Json }[]) {
+        const arn = entry.CertificateArn;
+        const resolved = typeof arn === "string" ? arn : stack.physicalIds[(arn as { Ref: string }).Ref] ?? "";
+        certificates.push({ CertificateArn: resolved, IsDefault: false });
+      }
+    }
+  }
+  return { Certificates: certificates };
+}
+
+/** Public Route 53 zones a test gives the account (HostedZoneId), with their records. */
+export class MemoryPublicZones {
+  readonly zones = new Map<string, { name: string; private: boolean; records: ResourceRecordSet[] }>();
+
+  add(id: string, name: string, options: { private?: boolean } = {}): void {
+    this.zones.set(id, { name: name.endsWith(".") ? name : `${name}.`, private: options.private ?? false, records: [] });
+  }
+
+  getHostedZone(input: { Id?: string }) {
+    const zone = this.zones.get((input.Id ?? "").replace(/^\/hostedzone\//, ""));
+    if (!zone) throw awsError("NoSuchHostedZone", `No hosted zone found with ID: ${input.Id}`);
+    return { HostedZone: { Id: `/hostedzone/${input.Id}`, Name: zone.name, CallerReference: "test", Config: { PrivateZone: zone.private } } };
+  }
+
+  records(id: string): ResourceRecordSet[] | undefined {
+    return this.zones.get(id)?.records;
+  }
+
+  change(id: string, batch: Change[]) {
+    const records = this.records(id) ?? [];
+    for (const change of batch) {
+      const set = change.ResourceRecordSet;
+      const at = records.findIndex((record) => record.Name === set?.Name && record.Type === set?.Type);
+      if (change.Action === "DELETE") {
+        if (at < 0) throw awsError("InvalidChangeBatch", `Tried to delete resource record set [name='${set?.Name}', type='${set?.Type}'] but it was not found`);
+        records.splice(at, 1);
+      } else if (set) {
+        if (at >= 0) records.splice(at, 1, set);
+        else records.push(set);
+      }
+    }
+    return { ChangeInfo: { Id: "/change/CPUBLIC", Status: "PENDING" as const, SubmittedAt: new Date() } };
+  }
 }
 
 /** ECS tasks of the cluster and the Route 53 records of the private network zone. */

@@ -16,6 +16,7 @@ export function service(name: string, fields: Partial<Service> = {}): Service {
     deployment: { minimum: 100, maximum: 200 },
     drain: 30,
     sticky: true,
+    domains: [],
     whitelist: [],
     init: false,
     ...fields,

@@ -44,6 +44,17 @@ export async function deployedApp(h: AwsHarness, rack: string, app: string, mani
   expect(outcome.stderr, `deploy ${app} in the set-up`).toContain(`app ${app} deployed to rack ${rack}`);
 }
 
+/**
+ * An app whose external names are served with an issued public certificate, as a user gets
+ * there on a rack without HostedZoneId: deploy (racknet requests the certificates), the DNS
+ * records created (here: ACM issues them), deploy again (the stack attaches them).
+ */
+export async function servedApp(h: AwsHarness, rack: string, app: string, manifest: string): Promise<void> {
+  await deployedApp(h, rack, app, manifest);
+  for (const [arn, certificate] of h.certificates.certificates) if (certificate.requested && certificate.tags["racknet:app"] === app) h.certificates.issue(arn);
+  await deployedApp(h, rack, app, manifest);
+}
+
 export const PUBLIC_WEB = `services:
   web:
     image: nginx:1.27

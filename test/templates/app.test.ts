@@ -142,6 +142,7 @@ describe("the app template", () => {
     const ids = Object.keys(template.Resources).filter((id) => id.startsWith("Admin"));
     expect(ids.sort()).toEqual([
       "AdminExternalListenerRule",
+      "AdminExternalRecord",
       "AdminExternalTargetGroup",
       "AdminInternalListenerRule",
       "AdminInternalRecord",
@@ -167,8 +168,14 @@ describe("the app template", () => {
     expect(template.Resources.PeerRouterRecord?.Properties).toMatchObject({ HostedZoneId: { Ref: "RouterZoneId" }, Name: "peer.myapp.prod.router.convox." });
   });
 
-  it("writes no record for external names: racknet owns no public zone", () => {
-    expect(resourcesOfType(template, "AWS::Route53::RecordSet").map(([id]) => id).sort()).toEqual(["AdminInternalRecord", "ApiInternalRecord", "PeerRouterRecord"]);
+  it("writes external names only in the rack's public zone (HostedZoneId), once the app's certificate is on the listener", () => {
+    const records = resourcesOfType(template, "AWS::Route53::RecordSet");
+    expect(records.map(([id]) => id).sort()).toEqual(["AdminExternalRecord", "AdminInternalRecord", "ApiInternalRecord", "PeerRouterRecord", "SiteExternalRecord", "WebExternalRecord"]);
+    for (const [, record] of records.filter(([id]) => id.endsWith("ExternalRecord"))) {
+      expect(record.Condition).toBe("HasHostedZone");
+      expect(record.DependsOn).toBe("ExternalListenerCertificate");
+      expect(record.Properties?.HostedZoneId).toEqual({ Ref: "HostedZoneId" });
+    }
   });
 
   it("routes external names by <service>.<app>.<Domain>, or on the load balancer's DNS name without a Domain", () => {
@@ -203,8 +210,12 @@ describe("the app template", () => {
     expect(() => appTemplate({ ...input(everyKind), priorities: {} })).toThrow(/no listener rule priority for web:external/);
   });
 
-  it("attaches no certificate of its own: the rack's listeners carry one apps certificate for every app (an ALB takes 25)", () => {
-    for (const variant of Object.values(variants)) expect(resourcesOfType(variant!, "AWS::ElasticLoadBalancingV2::ListenerCertificate")).toEqual([]);
+  it("attaches no certificate to the private listeners (they carry one apps certificate for every app: an ALB takes 25), and one public certificate to the external one", () => {
+    for (const variant of Object.values(variants)) {
+      const attached = resourcesOfType(variant!, "AWS::ElasticLoadBalancingV2::ListenerCertificate");
+      for (const [, resource] of attached) expect(resource.Properties?.ListenerArn).toEqual({ Ref: "ExternalListener" });
+      expect(attached.map(([id]) => id)).toEqual(Object.keys(variant!.Parameters).includes("ExternalListener") ? ["ExternalListenerCertificate"] : []);
+    }
   });
 
   it("labels every container with a digest of what it reads, so a new value rolls only the task definitions that read it", () => {

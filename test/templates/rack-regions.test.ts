@@ -17,7 +17,8 @@ const NO_CODEBUILD = ["mx-central-1", "ca-west-1", "ap-east-2"];
 
 /** The rack's own known warnings (test/templates/rack.test.ts says why each is no problem). */
 const KNOWN_WARNINGS: Record<string, RegExp> = {
-  W2001: /Parameter Domain not used/,
+  // Domain and HostedZoneId are rack parameters that app stacks read; the rack's own resources do not use them.
+  W2001: /Parameter (Domain|HostedZoneId) not used/,
   W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
   W1033: /^'' is not a 'AWS::EC2::Subnet.Id'.*'Fn::Split'/,
 };

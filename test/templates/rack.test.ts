@@ -328,8 +328,8 @@ function references(value: Json): string[] {
 
 /** Warnings cfn-lint reports that are not problems; anything else fails the test so it gets looked at. */
 const KNOWN_WARNINGS: Record<string, RegExp> = {
-  // Domain is a rack parameter that app stacks read; the rack's own resources do not use it.
-  W2001: /Parameter Domain not used/,
+  // Domain and HostedZoneId are rack parameters that app stacks read; the rack's own resources do not use them.
+  W2001: /Parameter (Domain|HostedZoneId) not used/,
   // cfn-lint resolves the list slots with the empty default; a slot only exists when its list is that long.
   W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
   // cfn-lint splits ExistingPublicSubnets/ExistingPrivateSubnets with the empty default; that branch is taken only in an existing VPC.

@@ -40,16 +40,16 @@ function refusal(list: Service[]): UserError {
 }
 
 describe("CloudFormation quotas of an app stack", () => {
-  it("an app costs 3 resources (security group, execution role, the ECS Exec task role, made only with Exec=Yes but counted by CloudFormation); a service 2 and 1 output; an internal endpoint 3 more, an external one 2", () => {
+  it("an app costs 3 resources (security group, execution role, the ECS Exec task role, made only with Exec=Yes but counted by CloudFormation); a service 2 and 1 output; an internal endpoint 3 more, an external one 3 (its public DNS record too) and the app's public certificate 2 (issue 23)", () => {
     expect(used(workers(1))).toMatchObject({ resources: 3 + 2, outputs: 1 });
     expect(used(internal(1))).toMatchObject({ resources: 3 + 5, outputs: 1 });
-    expect(used(external(1))).toMatchObject({ resources: 3 + 4, outputs: 1 });
+    expect(used(external(1))).toMatchObject({ resources: 3 + 2 + 5, outputs: 1 });
   });
 
   it("150 services (45 internal, 20 external, 85 private workers) fit every quota", () => {
     const big = [...internal(45), ...external(20), ...workers(85)];
     const use = used(big);
-    expect(use).toMatchObject({ resources: 478, outputs: 150 });
+    expect(use).toMatchObject({ resources: 500, outputs: 150 });
     expect(use.parameters).toBeLessThanOrEqual(STACK_QUOTAS.parameters);
     expect(use.templateBytes).toBeGreaterThan(51_200);
     expect(use.templateBytes).toBeLessThan(STACK_QUOTAS.templateBytes);
