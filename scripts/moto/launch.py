@@ -40,9 +40,11 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     elbv2,
     kms,
     logs,
+    rds,
     route53,
     s3,
     scheduler,
+    secretsmanager,
     servicequotas,
     ssm,
 )
@@ -89,6 +91,8 @@ PATCHES: list[Callable[[], None]] = [
     kms.restore_kms_key_properties,
     application_autoscaling.restore_application_autoscaling_resources,
     scheduler.restore_scheduler_schedule_resource,
+    secretsmanager.restore_secrets_and_dynamic_references,
+    rds.restore_parameter_group_ref_default_port_and_security_groups,
     scheduler.restore_events_rule_ecs_network_configuration,
     # Wraps the service's create/update as the patches above leave them.
     ecs_services.restore_ecs_service_health_check_grace_period,

@@ -598,7 +598,7 @@ def gap_vpc_endpoint_deleted_with_its_condition(aws: Clients) -> None:
 # --- runner ----------------------------------------------------------------------------------
 
 # The reproductions kept in files of their own, run after this file's.
-MORE_TESTS = ["test_codebuild", "test_resource_types", "test_change_sets", "test_drift", "test_logs", "test_lambda", "test_s3", "test_aws_failures", "test_day_two", "test_certificates"]
+MORE_TESTS = ["test_codebuild", "test_resource_types", "test_change_sets", "test_drift", "test_logs", "test_lambda", "test_s3", "test_aws_failures", "test_day_two", "test_certificates", "test_resources"]
 
 # The account the tests run in has raised quotas, as the e2e tests' account has (test/support/moto.ts):
 # the reproductions make many VPCs. test_aws_failures.py lowers them where it checks the quotas.

@@ -13,6 +13,7 @@ import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
@@ -70,6 +71,7 @@ const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
   CodeBuild: "json",
   CloudWatchLogs: "json",
   ServiceQuotas: "json",
+  SecretsManager: "json",
 };
 const DEFAULT_ANSWER_MS = 60_000;
 const DEFAULT_CREDENTIALS_MS = 60_000;
@@ -149,6 +151,11 @@ export class AwsClients {
   serviceQuotas(): Promise<ServiceQuotasClient> {
     return this.client("ServiceQuotas", async () => new (sdk.serviceQuotas()).ServiceQuotasClient(this.config()));
   }
+
+  secretsManager(): Promise<SecretsManagerClient> {
+    return this.client("SecretsManager", async () => new (sdk.secretsManager()).SecretsManagerClient(this.config()));
+  }
+
 
   /** The region every client uses, resolved the SDK's way; throws if there is none. */
   async region(): Promise<string> {

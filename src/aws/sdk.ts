@@ -24,4 +24,5 @@ export const sdk = {
   cloudWatchLogs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),
   credentials: () => require("@aws-sdk/credential-provider-node") as typeof import("@aws-sdk/credential-provider-node"),
   serviceQuotas: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
+  secretsManager: () => require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager"),
 };

@@ -33,6 +33,8 @@ import racks from "./racks.js";
 import releases from "./releases.js";
 import releasesInfo from "./releases-info.js";
 import releasesRollback from "./releases-rollback.js";
+import resources from "./resources.js";
+import resourcesInfo from "./resources-info.js";
 import scale from "./scale.js";
 import run from "./run.js";
 import exec from "./exec.js";
@@ -58,6 +60,8 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   envUnset,
   envGet,
   services,
+  resources,
+  resourcesInfo,
   apps,
   appsInfo,
   appsDelete,

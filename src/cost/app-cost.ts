@@ -27,13 +27,29 @@ export interface AppCostOptions {
   region: string;
   /** The app's name, to keep line keys apart when apps are combined. */
   app?: string;
+  /**
+   * Its databases and caches (issue 29). The price book has no RDS or ElastiCache prices
+   * (per class, engine, zone count and storage: docs/decisions.md), so each is named in the
+   * cost with its pricing page, never left out as if it were free.
+   */
+  resources?: readonly CostResource[];
+}
+
+export interface CostResource {
+  name: string;
+  engine: string;
+  class: string;
+  /** GiB of gp3 storage (RDS), 0 for a cache. */
+  storage: number;
+  durable: boolean;
+  nodes: number;
 }
 
 export function appCost(services: readonly CostService[], options: AppCostOptions): CostEstimate {
   const prices = pricesFor(options.region);
   if (!prices) return unpriced(options.region);
   const lines = services.flatMap((service) => serviceLines(service, options.app ?? "", prices));
-  return priced(prices, lines, appUsage(services, prices));
+  return priced(prices, lines, [...(options.resources ?? []).map((resource) => resourceItem(resource, options.app ?? "")), ...appUsage(services, prices)]);
 }
 
 function serviceLines(service: CostService, app: string, prices: Prices): CostLine[] {
@@ -48,6 +64,22 @@ function serviceLines(service: CostService, app: string, prices: Prices): CostLi
     hourlyLine(prices, `fargate-memory:${id}`, `Fargate memory, ${id} (${gb} GB × ${tasks})`, times(gb), "GB", regional.fargateGbHour),
     hourlyLine(prices, `task-public-ipv4:${id}`, `Public IPv4 addresses of ${id}'s tasks`, service.publicIp ? service.count : range(0), "address", global.publicIpv4Hour),
   ];
+}
+
+const RDS_ENGINES = new Set(["postgres", "mysql", "mariadb"]);
+
+function resourceItem(resource: CostResource, app: string): UsageItem {
+  const id = app === "" ? resource.name : `${app}/${resource.name}`;
+  const rds = RDS_ENGINES.has(resource.engine);
+  const size = rds
+    ? `${resource.class}${resource.durable ? " Multi-AZ" : ""}, ${resource.storage} GiB gp3`
+    : `${resource.nodes} × ${resource.class}`;
+  return {
+    key: `resource:${id}`,
+    item: `${rds ? "RDS" : "ElastiCache"} ${resource.engine}, ${id} (${size})`,
+    notPriced: "billed by the hour, not in racknet's price book",
+    source: rds ? "https://aws.amazon.com/rds/pricing/" : "https://aws.amazon.com/elasticache/pricing/",
+  };
 }
 
 /** Quantities like 0.25 × 3 stay exact to four places, so lines never show 0.7500000001. */

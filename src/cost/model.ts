@@ -35,6 +35,8 @@ export interface UsageItem {
   unit?: string;
   /** The pricing page, for items without a price in the book. */
   source?: string;
+  /** Billed by the hour, but not priced by racknet (a database or cache, issue 29): why, instead of "usage-based". */
+  notPriced?: string;
 }
 
 export interface PricedCost {

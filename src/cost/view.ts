@@ -33,9 +33,10 @@ export function costView(cost: PlanCost): CostView {
   const after = new Map(cost.after.lines.map((line) => [line.key, line]));
   const keys = [...new Set([...before.keys(), ...after.keys()])];
   const rows = keys.map((key) => row(before.get(key), after.get(key)));
-  const usage = cost.usage.length > 0 ? ", plus usage" : "";
+  const notPriced = cost.usage.some((item) => item.notPriced !== undefined) ? ", plus resources not priced" : "";
+  const usage = cost.usage.some((item) => item.notPriced === undefined) ? ", plus usage" : "";
   return {
-    headline: `monthly cost: ${money(cost.before.monthly)} -> ${money(cost.after.monthly)} (${signed(cost.difference)})${usage}; ${cost.region} prices read ${cost.pricesDate}`,
+    headline: `monthly cost: ${money(cost.before.monthly)} -> ${money(cost.after.monthly)} (${signed(cost.difference)})${notPriced}${usage}; ${cost.region} prices read ${cost.pricesDate}`,
     rows,
     usage: cost.usage.map(usageText),
   };
@@ -80,5 +81,5 @@ function signed(value: Range): string {
 
 function usageText(item: UsageItem): string {
   if (item.unitPrice !== undefined) return `${item.item}: $${item.unitPrice} per ${item.unit ?? "unit"}`;
-  return `${item.item}: usage-based${item.source ? `, see ${item.source}` : ""}`;
+  return `${item.item}: ${item.notPriced ?? "usage-based"}${item.source ? `, see ${item.source}` : ""}`;
 }

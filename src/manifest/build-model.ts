@@ -13,6 +13,7 @@ import {
 import type { EnvironmentEntry, Manifest, Service, SourcePosition, Timer } from "./model.js";
 import { readCommand } from "./command.js";
 import { readEnvironment, readService } from "./read-service.js";
+import { readResources } from "./read-resources.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
 import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
@@ -74,7 +75,8 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     return service;
   });
   const timers = readTimers(top.timers, note, problems);
-  return { manifest: { file: source.file, services, timers, positions }, problems, warnings };
+  const resources = readResources({ top, note, problems, warnings });
+  return { manifest: { file: source.file, services, timers, resources, positions }, problems, warnings };
 }
 
 function readTimers(value: unknown, note: Note, problems: Problem[]): Timer[] {

@@ -13,7 +13,7 @@
 import type { Problem } from "../core/errors.js";
 import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter, linkVariable, serviceDefaultParameter } from "../names/index.js";
 import { ENVIRONMENT_VALUE_MAX_BYTES } from "./limits.js";
-import type { Manifest } from "./model.js";
+import { resourcesLinkedBy, type Manifest } from "./model.js";
 
 export interface EnvironmentInput {
   rack: string;
@@ -87,7 +87,7 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
       }
     }
     if (service.environmentAll) {
-      const linked = new Map(service.links.map((link) => [linkVariable(link), link]));
+      const linked = new Map([...service.links, ...resourcesLinkedBy(manifest, service.name).map((resource) => resource.name)].map((link) => [linkVariable(link), link]));
       for (const [name, value] of Object.entries(stored)) {
         if (names.has(name)) continue;
         const link = linked.get(name);

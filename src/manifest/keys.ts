@@ -31,12 +31,6 @@ export const IGNORED_TOP_LEVEL_KEYS: readonly IgnoredKey[] = [
 ];
 
 export const REFUSED_TOP_LEVEL_KEYS: readonly RefusedKey[] = [
-  {
-    key: "resources",
-    convox: "databases and caches (postgres, redis, ...) Convox creates for the app",
-    reason: "racknet creates no databases, and a service that links a resource would start without it",
-    fix: "create the database yourself, store its URL with racknet env set DATABASE_URL=..., list DATABASE_URL under the service's environment: and remove resources:",
-  },
   { key: "balancers", convox: "custom TCP load balancers", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove balancers:" },
   { key: "configs", convox: "configuration files mounted into services", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
 ];
@@ -57,7 +51,6 @@ export const REFUSED_SERVICE_KEYS: readonly RefusedKey[] = [
   { key: "lifecycle", convox: "preStop and postStart hooks", reason: "ECS runs no hooks around a container's start and stop", fix: "run the work in the container's own start-up and signal handling, or remove lifecycle:" },
   { key: "liveness", convox: "a liveness check that restarts the process", reason: "racknet has no container-level liveness check", fix: "use health: (the load balancer's check replaces failing tasks), or remove liveness:" },
   { key: "nlb", convox: "network load balancer ports", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove nlb:" },
-  { key: "resources", convox: "the app's resources this service uses", reason: "racknet creates no databases, and the service would start without them", fix: "store each resource's URL with racknet env set, list it under environment: and remove resources:" },
   { key: "volumes", convox: "volumes mounted into the service", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "keep state in a database or S3, or remove volumes:" },
   { key: "volumeOptions", convox: "volume settings", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "remove volumeOptions:" },
 ];

@@ -6,6 +6,7 @@
  */
 import { VISIBILITY_KINDS, type EndpointKind, type Visibility } from "../rack/load-balancers.js";
 import type { RackParams } from "../rack/params.js";
+import type { ResourceEngine } from "./resource-types.js";
 
 export type { EndpointKind, Visibility } from "../rack/load-balancers.js";
 
@@ -122,6 +123,35 @@ export interface Timer {
   command: ServiceCommand;
 }
 
+/** A database or cache of `resources:` (read-resources.ts), made as RDS or ElastiCache in the rack's network. */
+export interface AppResource {
+  name: string;
+  /** `type:` as written (`postgres`, `rds-postgres`, ...). */
+  type: string;
+  engine: ResourceEngine;
+  /** The exact engine version to create (a line such as `16` is read as its newest version). */
+  version: string;
+  /** The instance class (`db.t4g.micro`, `cache.t4g.micro`). */
+  class: string;
+  /** Allocated storage, GiB (RDS only). */
+  storage: number;
+  /** RDS Multi-AZ; Redis: a replica in another zone with automatic failover. */
+  durable: boolean;
+  /** RDS deletion protection: the database cannot be deleted until it is turned off. */
+  deletionProtection: boolean;
+  /** Days RDS keeps automated backups. */
+  backupRetention: number;
+  /** ElastiCache nodes (Redis: primary and replicas; Memcached: cluster nodes). */
+  nodes: number;
+  autoMinorVersionUpgrade: boolean;
+  /** RDS: a `version` of a later major upgrades the database in place (Convox's default: allowed). */
+  allowMajorVersionUpgrade: boolean;
+  preferredBackupWindow?: string;
+  preferredMaintenanceWindow?: string;
+  /** The services that list it under `resources:`: the only tasks that can reach it, and those that get `<NAME>_URL`. */
+  services: string[];
+}
+
 /** What the rules need besides the file: the app, the rack, and what is known of the rack. */
 export interface ManifestContext {
   app: string;
@@ -148,6 +178,8 @@ export interface Manifest {
   file: string;
   services: Service[];
   timers: Timer[];
+  /** `resources:`; absent in a model built by hand (tests, templates) that has none. */
+  resources?: AppResource[];
   /**
    * Where each key of the file starts, by key path (`services.api.port`, `services.web.links[0]`),
    * so a rule can name the line. Absent for a model built by hand (tests, templates).
@@ -180,6 +212,15 @@ export function isInternal(service: Service): boolean {
  */
 export function autoscales(service: Service): boolean {
   return service.scale.max > service.scale.min;
+}
+
+export function resourcesOf(manifest: Manifest): AppResource[] {
+  return manifest.resources ?? [];
+}
+
+/** The resources a service lists under `resources:`. */
+export function resourcesLinkedBy(manifest: Manifest, service: string): AppResource[] {
+  return resourcesOf(manifest).filter((resource) => resource.services.includes(service));
 }
 
 /** Every environment default the manifest sets: what output must never show (they are often secrets). */

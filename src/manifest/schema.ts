@@ -8,6 +8,7 @@ import {
   type IgnoredKey,
   type RefusedKey,
 } from "./keys.js";
+import { resourcesSchema, serviceResourcesSchema } from "./resource-types.js";
 
 /**
  * The JSON Schema of convox.yml (draft-07). It is the source of schemas/convox.schema.json,
@@ -233,6 +234,7 @@ const service: JsonSchema = {
       items: { type: "string", errorMessage: "must be a service name" },
     },
     environment,
+    resources: serviceResourcesSchema,
     scale,
     health,
     deployment: {
@@ -315,6 +317,7 @@ export const convoxSchema: JsonSchema = {
       errorMessage: "must be a map of timer names to timers",
       additionalProperties: timer,
     },
+    resources: resourcesSchema,
     ...ignored(IGNORED_TOP_LEVEL_KEYS),
     ...refused(REFUSED_TOP_LEVEL_KEYS),
   },

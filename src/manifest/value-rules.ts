@@ -120,7 +120,8 @@ function interpolationRules(service: Service, fields: Fields, path: string[], no
     }
   }
   if (service.command?.shell) {
-    const declared = new Set([...service.environment.map((entry) => entry.key), ...service.links.map(linkVariable)]);
+    const resources = Array.isArray(fields.resources) ? fields.resources.filter((name): name is string => typeof name === "string") : [];
+    const declared = new Set([...service.environment.map((entry) => entry.key), ...service.links.map(linkVariable), ...resources.map(linkVariable)]);
     const names = [...service.command.text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
     const unknown = [...new Set(names)].filter((name) => !declared.has(name) && !service.environmentAll && !name.startsWith("RACKNET_"));
     for (const name of unknown) {

@@ -11,6 +11,7 @@ import { readJournal, type Journal } from "../steps/journal.js";
 import { runOperation } from "../steps/operation.js";
 import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
 import { removePublicCertificates } from "../steps/public-certificates.js";
+import type { ResourceRecord } from "../templates/app-contract.js";
 import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { findApp, resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
@@ -60,6 +61,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
   // the app's lock, so a pending racknet change set can only be a dead run's: it is deleted (runOperation).
   if (!stackGone && context.options.dryRun) refuseConcurrentChangeSet(await pendingOn(await context.aws.cloudFormation(), app.name), app, what);
   const metadata = stackGone ? undefined : await readAppMetadata(context, app);
+  refuseDeletingResources(metadata?.resources ?? [], app.app, rack.rack, context.options.allowDestroy === true);
 
   const plan = {
     operation: OPERATION,
@@ -189,4 +191,17 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, j
     });
   }
   return { app: app.app, rack: rack.rack, outcome: "deleted", certificates: [...certificates.deleted, ...publicRemoval.deleted], repository, environment: environment.deleted };
+}
+
+/**
+ * Deleting the app deletes its databases and caches: the command's own go-ahead is not enough
+ * for data (issue 29), as a deploy that removes one needs --allow-destroy. RDS instances and
+ * Redis groups keep a final snapshot (DeletionPolicy: Snapshot); Memcached keeps nothing.
+ */
+function refuseDeletingResources(resources: readonly ResourceRecord[], app: string, rack: string, allowDestroy: boolean): void {
+  if (resources.length === 0 || allowDestroy) return;
+  const names = resources.map((resource) => `${resource.name} (${resource.engine})`).join(", ");
+  throw new UserError(`deleting app ${app} deletes its resources ${names}; RDS databases and Redis caches keep a final snapshot, Memcached keeps nothing`, {
+    fix: `racknet apps delete ${app} -r ${rack} --allow-destroy`,
+  });
 }

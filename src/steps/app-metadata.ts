@@ -3,7 +3,7 @@ import { deployedTemplate } from "../aws/stacks.js";
 import { METADATA_KEY, type AppStackMetadata as AppMetadata } from "../templates/app-contract.js";
 import type { Context } from "../runtime/context.js";
 
-export type { AppStackMetadata as AppMetadata, ServiceRecord } from "../templates/app-contract.js";
+export type { AppStackMetadata as AppMetadata, ResourceRecord, ServiceRecord } from "../templates/app-contract.js";
 
 /** One GetTemplate per app. */
 export async function readAppMetadata(context: Context, app: AppInfo): Promise<AppMetadata> {

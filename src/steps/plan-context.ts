@@ -5,12 +5,13 @@
 import type { ExposedApp, ExposureModel } from "../plan/exposure-model.js";
 import { appCost, combineCosts, nothing, planCost, rackCost, type CostService, type PlanCost } from "../cost/index.js";
 import { RackParam, isOn, type RackParams } from "../rack/params.js";
-import type { AppMetadata, ServiceRecord } from "./app-metadata.js";
+import type { AppMetadata, ResourceRecord, ServiceRecord } from "./app-metadata.js";
 
 /** An app as the plan sees it: its name and its services' records (from the manifest or the stack's metadata). */
 export interface PlannedApp {
   name: string;
   services: readonly ServiceRecord[];
+  resources?: readonly ResourceRecord[];
   /** ECS Exec on (`Exec=Yes`). */
   exec?: boolean;
 }
@@ -51,7 +52,7 @@ export interface RackCostInput {
 export function rackAndAppsCost(input: RackCostInput, region: string) {
   return combineCosts(region, [
     rackCost(input.params, { region, azCount: input.azCount }),
-    ...input.apps.map((app) => appCost(costServices(app, input.params), { region, app: app.name })),
+    ...input.apps.map((app) => appCost(costServices(app, input.params), { region, app: app.name, resources: app.resources ?? [] })),
   ]);
 }
 
@@ -62,11 +63,11 @@ export function costOfChange(region: string, before: RackCostInput | undefined, 
 
 /** An app's metadata as a planned app. */
 export function plannedApp(metadata: AppMetadata): PlannedApp {
-  return { name: metadata.app, services: metadata.services };
+  return { name: metadata.app, services: metadata.services, ...(metadata.resources ? { resources: metadata.resources } : {}) };
 }
 
 /** The monthly cost of one app before and after (the rack's own cost does not change with a deploy). */
 export function appCostOfChange(region: string, rack: Readonly<RackParams>, before: PlannedApp | undefined, after: PlannedApp | undefined): PlanCost {
-  const cost = (app: PlannedApp | undefined) => (app ? appCost(costServices(app, rack), { region, app: app.name }) : nothing(region));
+  const cost = (app: PlannedApp | undefined) => (app ? appCost(costServices(app, rack), { region, app: app.name, resources: app.resources ?? [] }) : nothing(region));
   return planCost(cost(before), cost(after));
 }

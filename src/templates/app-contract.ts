@@ -99,6 +99,24 @@ export interface AppStackMetadata {
   rack: string;
   version: string;
   services: ServiceRecord[];
+  /** `resources:` as deployed (absent in apps deployed before issue 29, and in apps without any). */
+  resources?: ResourceRecord[];
+}
+
+/** One resource as deployed: what `racknet resources` shows, what `apps delete` guards, what the plan prices. */
+export interface ResourceRecord {
+  name: string;
+  /** `type:` as written (`postgres`, `rds-postgres`, ...). */
+  type: string;
+  engine: string;
+  version: string;
+  class: string;
+  /** GiB (RDS); 0 for a cache. */
+  storage: number;
+  durable: boolean;
+  nodes: number;
+  /** The services that list it. */
+  services: string[];
 }
 
 /** One service as deployed: how it is reached and what it runs (sizes absent in apps deployed by older racknet). */

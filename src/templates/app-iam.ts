@@ -5,11 +5,12 @@
  */
 import { appEnvironmentPath } from "../names/index.js";
 import { EXEC_ENABLED } from "./app-contract.js";
-import { type Resource, sub } from "./cfn.js";
+import { type Json, type Resource, sub } from "./cfn.js";
 
 export const EXECUTION_ROLE = "ExecutionRole";
 
-export function executionRole(rack: string, app: string): Resource {
+/** `secretArns`: the URL secrets of the app's resources (app-resources.ts), which ECS reads for the containers. */
+export function executionRole(rack: string, app: string, secretArns: Json[] = []): Resource {
   return {
     Type: "AWS::IAM::Role",
     Properties: {
@@ -28,6 +29,8 @@ export function executionRole(rack: string, app: string): Resource {
               { Effect: "Allow", Action: "ssm:GetParameters", Resource: sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${appEnvironmentPath(rack, app)}*`) },
               // SecureString values are decrypted by SSM on the role's behalf; no other use of the key.
               { Effect: "Allow", Action: "kms:Decrypt", Resource: "*", Condition: { StringEquals: { "kms:ViaService": sub("ssm.${AWS::Region}.amazonaws.com") } } },
+              // The resources' URLs (encrypted with the AWS managed key, which Secrets Manager uses on the caller's behalf).
+              ...(secretArns.length > 0 ? [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns }] : []),
             ],
           },
         },

@@ -21,14 +21,23 @@ export interface ServiceResourcesInput {
   environment: Record<string, Json>;
   /** The app environment: which SSM parameter holds each variable (values never reach the template). */
   secrets: ServiceEnvironment;
+  /** `<NAME>_URL` of each resource the service lists → its Secrets Manager secret (app-resources.ts). */
+  resourceSecrets?: Record<string, Json>;
+  /** The endpoints of those resources, as a container label: a new endpoint rolls the service (app-resources.ts). */
+  resourceEndpoints?: Json;
+  /** Security groups the tasks carry besides the rack's and the app's: the service's resource-clients group. */
+  extraGroups?: Json[];
 }
+
+/** The container label that changes when a listed resource's endpoint does. */
+export const RESOURCE_ENDPOINTS_LABEL = "racknet.resource-endpoints";
 
 /** `arn:...:parameter/racknet/...` for a parameter name (which starts with `/`). */
 export function parameterArn(name: string): Json {
   return sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`);
 }
 
-export function taskDefinition({ rack, app, service, image, environment, secrets }: ServiceResourcesInput): Resource {
+export function taskDefinition({ rack, app, service, image, environment, secrets, resourceSecrets = {}, resourceEndpoints }: ServiceResourcesInput): Resource {
   const plain = { ...Object.fromEntries(secrets.empty.map((name) => [name, ""])), ...environment };
   const container: Record<string, Json> = {
     Name: service.name,
@@ -40,8 +49,9 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
       Options: { "awslogs-group": ref(AppParameter.LogGroup), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": app },
     },
   };
-  const secretEntries = Object.entries(secrets.secrets);
-  if (secretEntries.length > 0) container.Secrets = secretEntries.map(([Name, parameter]) => ({ Name, ValueFrom: parameterArn(parameter) }));
+  const secretEntries = [...Object.entries(secrets.secrets).map(([Name, parameter]) => ({ Name, ValueFrom: parameterArn(parameter) })), ...Object.entries(resourceSecrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom }))];
+  if (secretEntries.length > 0) container.Secrets = secretEntries;
+  if (resourceEndpoints !== undefined) container.DockerLabels = { [RESOURCE_ENDPOINTS_LABEL]: resourceEndpoints };
   // The argv exactly (command.ts decides when a string needs `sh -c`).
   if (service.command) container.Command = [...service.command.argv];
   if (service.port) container.PortMappings = [{ ContainerPort: service.port.port, Protocol: "tcp" }];
@@ -64,11 +74,11 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
 }
 
 /** The rack's network for a task: its service subnets, its security groups (Fargate `awsvpc`). */
-export function taskNetwork(): Json {
+export function taskNetwork(extraGroups: Json[] = []): Json {
   return {
     Subnets: split(",", ref(AppParameter.ServiceSubnets)),
     AssignPublicIp: ref(AppParameter.AssignPublicIp),
-    SecurityGroups: [ref(AppParameter.NetworkSecurityGroup), serviceSecurityGroupId],
+    SecurityGroups: [ref(AppParameter.NetworkSecurityGroup), serviceSecurityGroupId, ...extraGroups],
   };
 }
 
@@ -77,7 +87,7 @@ export function taskNetwork(): Json {
  * the desired count), and the circuit breaker: a deployment whose tasks keep failing is rolled
  * back by ECS instead of holding the stack in progress for hours (issue 9 item 11).
  */
-export function ecsService({ service, id }: ServiceResourcesInput): Resource {
+export function ecsService({ service, id, extraGroups = [] }: ServiceResourcesInput): Resource {
   const kinds = endpointKinds(service);
   const port = service.port?.port;
   const properties: Record<string, Json> = {
@@ -96,7 +106,7 @@ export function ecsService({ service, id }: ServiceResourcesInput): Resource {
       MaximumPercent: service.deployment.maximum,
       DeploymentCircuitBreaker: { Enable: true, Rollback: true },
     },
-    NetworkConfiguration: { AwsvpcConfiguration: taskNetwork() },
+    NetworkConfiguration: { AwsvpcConfiguration: taskNetwork(extraGroups) },
   };
   // An autoscaled service's count is Application Auto Scaling's: left out, CloudFormation creates
   // the service with 1 task (the scalable target then moves it into min..max) and an update

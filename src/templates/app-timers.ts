@@ -35,7 +35,8 @@ export function timerTaskDefinition(rack: string, app: string, timer: Timer, ser
   };
 }
 
-export function timerSchedule(timer: Timer): Resource {
+/** `extraGroups`: the security groups of the service's tasks besides the rack's and the app's (its resource-clients group). */
+export function timerSchedule(timer: Timer, extraGroups: Json[] = []): Resource {
   const ids = timerIds(timer.name);
   return {
     Type: "AWS::Scheduler::Schedule",
@@ -48,7 +49,7 @@ export function timerSchedule(timer: Timer): Resource {
       Target: {
         Arn: CLUSTER_ARN,
         RoleArn: getAtt(SCHEDULER_ROLE, "Arn"),
-        EcsParameters: { TaskDefinitionArn: ref(ids.taskDefinition), TaskCount: 1, LaunchType: "FARGATE", NetworkConfiguration: { AwsvpcConfiguration: taskNetwork() } },
+        EcsParameters: { TaskDefinitionArn: ref(ids.taskDefinition), TaskCount: 1, LaunchType: "FARGATE", NetworkConfiguration: { AwsvpcConfiguration: taskNetwork(extraGroups) } },
       },
     },
   };

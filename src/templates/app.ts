@@ -17,12 +17,13 @@ import { SERVICE_SECURITY_GROUP, serviceRoute, serviceSecurityGroup } from "./ap
 import { scalingResources } from "./app-scaling.js";
 import { ecsService, taskDefinition } from "./app-service.js";
 import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefinition } from "./app-timers.js";
-import { type Json, type Template, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
+import { type Json, type Template, type TemplateFragment, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
 import { certificateConditions, domainFragment, externalCertificateFragment, externalRecordFragment, type DomainValidation } from "./app-certificates.js";
 import { commonNameOf } from "../manifest/domains.js";
 import { domainPriorityKey } from "../apps/priorities.js";
 import type { RackOutputs } from "./rack-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
+import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";
 
 export { appParameters, type AppParameterExtras } from "./app-parameters.js";
 
@@ -97,20 +98,21 @@ function buildTemplate(input: AppStackInput): Template {
     Conditions: { [EXEC_ENABLED]: equals(ref(AppParameter.Exec), "Yes"), ...(kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")), ...certificateConditions() } : {}) },
     Resources: {
       [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services)),
-      [EXECUTION_ROLE]: executionRole(rack, app),
+      [EXECUTION_ROLE]: executionRole(rack, app, resourceSecretArns(manifest)),
       [TASK_ROLE]: execTaskRole(rack, app),
     },
     Outputs: {},
   };
   if (kinds.has("external")) merge(template, externalCertificateFragment(rack, app));
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
+  mergeResources(template, resourcesFragment({ rack, app, manifest }), manifest.file);
   if (manifest.timers.length > 0) {
     template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name));
     for (const timer of manifest.timers) {
       const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
       if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);
       const ids = timerIds(timer.name);
-      merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer) } });
+      merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer, resourceClientGroups(manifest, timer.service)) } });
     }
   }
   return template;
@@ -131,6 +133,21 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
       ...(service.domains.length > 0 ? { domains: [...service.domains] } : {}),
     })),
+    ...((manifest.resources ?? []).length > 0
+      ? {
+          resources: (manifest.resources ?? []).map((resource) => ({
+            name: resource.name,
+            type: resource.type,
+            engine: resource.engine,
+            version: resource.version,
+            class: resource.class,
+            storage: resource.storage,
+            durable: resource.durable,
+            nodes: resource.nodes,
+            services: [...resource.services],
+          })),
+        }
+      : {}),
   };
 }
 
@@ -146,7 +163,19 @@ function serviceFragment(input: AppStackInput, service: Service) {
     ...(input.extraEnvironment ?? {}),
   };
   const secrets = input.environment?.[service.name] ?? { secrets: {}, empty: [] };
-  const resourceInput = { rack, app, service, id, image: imageOf(input, service), environment, secrets };
+  const resourceEndpoints = resourceEndpointsLabel(manifest, service.name);
+  const resourceInput = {
+    rack,
+    app,
+    service,
+    id,
+    image: imageOf(input, service),
+    environment,
+    secrets,
+    resourceSecrets: resourceSecrets(manifest, service.name),
+    ...(resourceEndpoints !== undefined ? { resourceEndpoints } : {}),
+    extraGroups: resourceClientGroups(manifest, service.name),
+  };
   // One output per service (a stack holds 200): see serviceNameOutput.
   const outputs: Template["Outputs"] = {
     [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
@@ -177,6 +206,13 @@ function domainFragmentOf(input: AppStackInput, service: Service, id: string) {
     return priority;
   });
   return domainFragment({ rack: input.rack, app: input.app, service, id, commonName, validation: input.domainValidation?.[service.name] ?? "outside", priorities });
+}
+
+/** Resource names become logical ids too (`db-url` and `db`'s URL secret would both be ResourceDbUrl): refused, never overwritten. */
+function mergeResources(template: Template, fragment: TemplateFragment, file: string): void {
+  const clash = [...Object.keys(fragment.Resources ?? {}), ...Object.keys(fragment.Outputs ?? {})].find((id) => id in template.Resources || id in template.Outputs);
+  if (clash) throw new UserError(`a resource and a service of ${file} would share the CloudFormation name ${clash}`, { fix: `rename the resource in ${file} (and its entries under services' resources:)` });
+  merge(template, fragment);
 }
 
 /** A built service runs its build's image; `image:` alone is run as written. */

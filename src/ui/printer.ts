@@ -53,6 +53,8 @@ export class Printer {
    * racknet prints can contain. Environment values are never masked here: they never reach
    * the printer at all (docs/decisions.md, "Values never reach output").
    */
+  /** Set while a `--reveal` result is written (revealedResult). */
+  private revealing = false;
   private readonly credentials = secretsFrom([process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN, ...endpointPasswords(process.env)]);
 
   constructor(options: PrinterOptions) {
@@ -137,6 +139,19 @@ export class Printer {
     else human();
   }
 
+  /**
+   * A result that holds a URL with its password because the user asked for it (`--reveal`):
+   * the `scheme://user:pass@` mask is off while it is written; AWS credentials stay masked.
+   */
+  revealedResult(value: unknown, human: () => void): void {
+    this.revealing = true;
+    try {
+      this.result(value, human);
+    } finally {
+      this.revealing = false;
+    }
+  }
+
   table<Row extends Record<string, string>>(columns: readonly Column<Row>[], rows: readonly Row[]): void {
     this.writeOut(renderTable(columns, rows, this.paint));
   }
@@ -188,7 +203,7 @@ export class Printer {
     // stdout on the same terminal as the live view: the view steps aside for the line.
     const live = this.stdout.isTTY ? this.live : undefined;
     live?.clear();
-    this.stdout.write(mask(text, this.credentials));
+    this.stdout.write(this.revealing ? maskSecrets(text, this.credentials) : mask(text, this.credentials));
     live?.redraw();
   }
 
@@ -225,7 +240,11 @@ function endpointPasswords(env: NodeJS.ProcessEnv): string[] {
 
 /** A URL's user:password (`scheme://user:pass@host`) whatever its length, then each secret. */
 function mask(text: string, secrets: Iterable<string>): string {
-  let masked = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1****@");
+  return maskSecrets(text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1****@"), secrets);
+}
+
+function maskSecrets(text: string, secrets: Iterable<string>): string {
+  let masked = text;
   for (const secret of secrets) if (masked.includes(secret)) masked = masked.split(secret).join("****");
   return masked;
 }

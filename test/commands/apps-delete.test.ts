@@ -155,6 +155,21 @@ describe("racknet apps delete", () => {
     });
   });
 
+  it("an app with resources (issue 29): --yes alone is refused before anything is deleted, naming --allow-destroy; with it, the stack goes", async () => {
+    cfn.on(GetTemplateCommand).resolves({
+      TemplateBody: JSON.stringify({
+        Metadata: { Racknet: { app: "shop", rack: "prod", version: "0.1.0", services: [], resources: [{ name: "db", type: "postgres", engine: "postgres", version: "17.9", class: "db.t4g.micro", storage: 20, durable: false, nodes: 1, services: ["web"] }] } },
+      }),
+    });
+    const error = (await run(dayContext({ yes: true }).context, { app: "shop" }).catch((caught: unknown) => caught)) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toContain("deletes its resources db (postgres)");
+    expect(error.fix).toBe("racknet apps delete shop -r prod --allow-destroy");
+    expect(cfn).not.toHaveReceivedCommand(DeleteStackCommand);
+    await run(dayContext({ yes: true, allowDestroy: true }).context, { app: "shop" });
+    expect(cfn).toHaveReceivedCommandWith(DeleteStackCommand, { StackName: APP_ID });
+  });
+
   it("the certificate goes only after the stack (a listener holds it until then)", async () => {
     await run(dayContext({ yes: true }).context, { app: "shop" });
     expect(order).toEqual(["stack", "certificate"]);

@@ -60,7 +60,7 @@ describe("racknet completion bash: the function completes partial command lines"
   });
 
   it("racknet <tab> offers every top-level command, including the new ones", () => {
-    expect(complete("racknet ")).toEqual(["apps", "build", "certs", "completion", "deploy", "env", "exec", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "releases", "run", "scale", "services"]);
+    expect(complete("racknet ")).toEqual(["apps", "build", "certs", "completion", "deploy", "env", "exec", "logs", "manifest", "private-networks-domain-names", "ps", "rack", "racks", "releases", "resources", "run", "scale", "services"]);
   });
 });
 

@@ -14,10 +14,22 @@ const isInt = (value: unknown, min: number, max: number): value is number => typ
 const own = (fields: Fields, key: string) => Object.prototype.hasOwnProperty.call(fields, key);
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "budget", "labels"]);
-const SERVICE_KEYS = new Set(["whitelist", "image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent"]);
+const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "budget", "labels", "resources"]);
+const SERVICE_KEYS = new Set(["whitelist", "image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent", "resources"]);
 /** Keys racknet refuses whatever their value (docs/manifest.md, "Refused"). */
-const REFUSED_SERVICE_KEYS = new Set(["volumes", "resources"]);
+const REFUSED_SERVICE_KEYS = new Set(["volumes"]);
+/** docs/manifest.md, "Resources": the types racknet makes. */
+const RESOURCE_TYPES = new Set(["postgres", "rds-postgres", "mysql", "rds-mysql", "mariadb", "rds-mariadb", "redis", "elasticache-redis", "memcached", "elasticache-memcached"]);
+
+/** A declaration with a type racknet makes and no options (the fuzzer writes no options). */
+function resourcesProblem(resources: unknown): string | undefined {
+  if (!isMap(resources)) return "resources is not a map";
+  for (const [name, body] of Object.entries(resources)) {
+    if (!/^[a-z]([a-z0-9-]*[a-z0-9])?$/.test(name) || name.includes("--") || name.length > 20) return `bad resource name ${JSON.stringify(name)}`;
+    if (!isMap(body) || Object.keys(body).some((key) => key !== "type") || typeof body.type !== "string" || !RESOURCE_TYPES.has(body.type)) return `resource ${name} is not {type: <a type racknet makes>}`;
+  }
+  return undefined;
+}
 const YES_NO = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
 const isFlag = (value: unknown) => typeof value === "boolean" || (typeof value === "string" && YES_NO.has(value));
 const isTrue = (value: unknown) => value === true || (typeof value === "string" && YES_NO.has(value) && /^[yo]/i.test(value) && !/^off$/i.test(value));
@@ -151,13 +163,22 @@ function serviceProblem(name: string, body: unknown, services: Fields, app: Fiel
       if (!own(services, link) || !isMap(target) || !own(target, "port")) return `link to ${link} without an endpoint`;
     }
   }
-  if (own(body, "environment") && !validEnvironment(body.environment, new Set(linkNames(body.links)))) return "bad environment";
+  if (own(body, "resources")) {
+    if (!Array.isArray(body.resources) || !body.resources.every((item) => typeof item === "string")) return "resources is not a list of names";
+    const declared = isMap(app.resources) ? app.resources : {};
+    const missing = body.resources.find((item) => !own(declared, item as string));
+    if (missing !== undefined) return `lists resource ${String(missing)}, which is not declared`;
+    const linked = new Set(linkNames(body.links));
+    if (linkNames(body.resources).some((variable) => linked.has(variable))) return "a resource and a link set the same <NAME>_URL";
+    if (linkNames(body.resources).some((variable) => environmentNames(app.environment).includes(variable))) return "the top-level environment sets a resource's <NAME>_URL";
+  }
+  if (own(body, "environment") && !validEnvironment(body.environment, new Set([...linkNames(body.links), ...linkNames(body.resources)]))) return "bad environment";
   if (own(body, "domain")) {
     const reason = domainProblem(body);
     if (reason) return reason;
   }
   if (typeof body.command === "string" && /[$`]|&&|\|\||[;|<>*?~#]/.test(body.command)) {
-    const declared = new Set([...environmentNames(app.environment), ...environmentNames(body.environment), ...(Array.isArray(body.links) ? body.links.map((link) => `${String(link).toUpperCase().replace(/-/g, "_")}_URL`) : [])]);
+    const declared = new Set([...environmentNames(app.environment), ...environmentNames(body.environment), ...(Array.isArray(body.links) ? body.links.map((link) => `${String(link).toUpperCase().replace(/-/g, "_")}_URL`) : []), ...linkNames(body.resources)]);
     const used = [...body.command.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((match) => match[1] ?? "");
     if (used.some((name) => !declared.has(name) && !declared.has("*") && !name.startsWith("RACKNET_"))) return "a command variable not in the environment";
   }
@@ -201,6 +222,10 @@ export function refusalReason(value: unknown): string | undefined {
   const services = value.services;
   const everyLink = new Set(isMap(services) ? Object.values(services).flatMap((body) => (isMap(body) ? linkNames(body.links) : [])) : []);
   if (own(value, "environment") && !validEnvironment(value.environment, everyLink)) return "bad top-level environment";
+  if (own(value, "resources")) {
+    const reason = resourcesProblem(value.resources);
+    if (reason) return reason;
+  }
   if (!isMap(services)) return "services is not a map";
   const entries = Object.entries(services);
   if (entries.length === 0) return "no services";

@@ -144,3 +144,15 @@ describe("costView", () => {
     expect(costView(planCost(nothing("xx-nowhere-9"), rackCost(rack(), { region: "xx-nowhere-9", azCount: 2 })))).toEqual({ headline: "monthly cost: no prices for xx-nowhere-9, not estimated", rows: [], usage: [] });
   });
 });
+
+describe("resources in the cost (issue 29)", () => {
+  it("each database or cache is named with its pricing page, never priced as free", () => {
+    const cost = appCost([], { region: "us-east-1", app: "shop", resources: [{ name: "db", engine: "postgres", class: "db.t4g.micro", storage: 20, durable: true, nodes: 1 }, { name: "cache", engine: "redis", class: "cache.t4g.micro", storage: 0, durable: false, nodes: 1 }] });
+    if (!cost.priced) throw new Error("us-east-1 is priced");
+    expect(cost.usage.slice(0, 2)).toEqual([
+      { key: "resource:shop/db", item: "RDS postgres, shop/db (db.t4g.micro Multi-AZ, 20 GiB gp3)", notPriced: "billed by the hour, not in racknet's price book", source: "https://aws.amazon.com/rds/pricing/" },
+      { key: "resource:shop/cache", item: "ElastiCache redis, shop/cache (1 × cache.t4g.micro)", notPriced: "billed by the hour, not in racknet's price book", source: "https://aws.amazon.com/elasticache/pricing/" },
+    ]);
+    expect(costView(planCost(nothing("us-east-1"), cost)).headline).toContain("plus resources not priced, plus usage");
+  });
+});

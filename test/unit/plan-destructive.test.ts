@@ -63,3 +63,24 @@ describe("buildPlan sections", () => {
     expect("cost" in json).toBe(false);
   });
 });
+
+describe("resources (issue 29): removing or replacing a database or cache is a destroy", () => {
+  const change = (logicalId: string, resourceType: string, action: "Remove" | "Modify", replacement?: "True" | "False") =>
+    ({ logicalId, resourceType, action, ...(replacement ? { replacement } : {}), physicalId: `${logicalId.toLowerCase()}-1` }) as Parameters<typeof destroysOrReplaces>[0][number];
+
+  it("a database removed from convox.yml, a Redis group replaced (engine version down), a Memcached cluster removed: each listed, with what is kept", () => {
+    const items = destroysOrReplaces([
+      change("ResourceDb", "AWS::RDS::DBInstance", "Remove"),
+      change("ResourceCache", "AWS::ElastiCache::ReplicationGroup", "Modify", "True"),
+      change("ResourceSessions", "AWS::ElastiCache::CacheCluster", "Remove"),
+      change("ResourceDbSecurityGroup", "AWS::EC2::SecurityGroup", "Remove"),
+      change("ResourceDb", "AWS::RDS::DBInstance", "Modify", "False"),
+    ]);
+    expect(items.map((item) => [item.logicalId, item.action, item.holds])).toEqual([
+      ["ResourceDb", "delete", "data"],
+      ["ResourceCache", "replace", "data"],
+      ["ResourceSessions", "delete", "data"],
+    ]);
+    expect(items[0]?.sentence).toContain("a final one");
+  });
+});
