@@ -556,6 +556,21 @@ def gap05_list_stack_resources_skips_false_conditions(aws: Clients) -> None:
 
 
 @test
+def gap_vpc_peering_by_cloudformation(aws: Clients) -> None:
+    """restore_cloudformation_vpc_peering: active in one account, refused between overlapping ranges, deleted with its stack."""
+    a = aws.ec2.create_vpc(CidrBlock="10.60.0.0/16")["Vpc"]["VpcId"]
+    b = aws.ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    c = aws.ec2.create_vpc(CidrBlock="10.60.128.0/17")["Vpc"]["VpcId"]
+    name = create_stack(aws, {"Resources": {"Peering": {"Type": "AWS::EC2::VPCPeeringConnection", "Properties": {"VpcId": a, "PeerVpcId": b}}}})
+    pcx = aws.cloudformation.list_stack_resources(StackName=name)["StackResourceSummaries"][0]["PhysicalResourceId"]
+    state = lambda: aws.ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])["VpcPeeringConnections"][0]["Status"]["Code"]
+    expect_equal(state(), "active", "a peering of one account, made by CloudFormation")
+    overlapping = unique("gap")
+    aws.cloudformation.create_stack(StackName=overlapping, TemplateBody=json.dumps({"Resources": {"Peering": {"Type": "AWS::EC2::VPCPeeringConnection", "Properties": {"VpcId": a, "PeerVpcId": c}}}}))
+    expect_equal(aws.cloudformation.describe_stacks(StackName=overlapping)["Stacks"][0]["StackStatus"], "ROLLBACK_COMPLETE", "a peering between overlapping ranges")
+    aws.cloudformation.delete_stack(StackName=name)
+    expect_equal(state(), "deleted", "the peering after its stack's deletion")
+
 def gap_route_target_updated_in_place(aws: Clients) -> None:
     """An AWS::EC2::Route whose NatGatewayId changes keeps its place and takes the new target
     (EC2 ReplaceRoute), as NatGateways=One moves every private route to the first zone's NAT."""

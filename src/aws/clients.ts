@@ -156,6 +156,15 @@ export class AwsClients {
     return this.client("SecretsManager", async () => new (sdk.secretsManager()).SecretsManagerClient(this.config()));
   }
 
+  /** The same account and settings in another Region (its clients built on first use, as here). */
+  inRegion(region: string): AwsClients {
+    return new AwsClients({ ...this.settings, region });
+  }
+
+  /** Another profile (another account, perhaps), in a Region of its own or the profile's. */
+  withProfile(profile: string, region?: string): AwsClients {
+    return new AwsClients({ ...this.settings, profile, region: region ?? this.settings.region });
+  }
 
   /** The region every client uses, resolved the SDK's way; throws if there is none. */
   async region(): Promise<string> {

@@ -79,9 +79,17 @@ export async function listRacks(cfn: CloudFormationClient): Promise<StackInfo[]>
 }
 
 export async function listApps(cfn: CloudFormationClient, rack: string): Promise<AppInfo[]> {
-  return (await listRacknetStacks(cfn))
-    .filter((stack) => stack.tags[KIND_TAG] === "app" && stack.tags[RACK_TAG] === rack)
-    .map((stack) => ({ ...stack, rack, app: stack.tags[APP_TAG] ?? stack.name }));
+  return appsIn(await listRacknetStacks(cfn), rack);
+}
+
+/** The rack's apps among stacks already listed. */
+export function appsIn(stacks: readonly StackInfo[], rack: string): AppInfo[] {
+  return stacks.filter((stack) => stack.tags[KIND_TAG] === "app" && stack.tags[RACK_TAG] === rack).map((stack) => ({ ...stack, rack, app: stack.tags[APP_TAG] ?? stack.name }));
+}
+
+/** The rack's sides of its peerings among stacks already listed (each is in the rack's Region, whatever the peer's). */
+export function peeringsIn(stacks: readonly StackInfo[], rack: string): StackInfo[] {
+  return stacks.filter((stack) => stack.tags[KIND_TAG] === "peering" && stack.tags[RACK_TAG] === rack);
 }
 
 /** The stack's template as deployed (GetTemplate), parsed. */
@@ -99,6 +107,20 @@ export async function deployedTemplateIfAny(cfn: CloudFormationClient, stackName
     if (error instanceof Error && /does not exist/i.test(error.message)) return undefined;
     throw error;
   }
+}
+
+/** The stack's resources of one type, each with its logical and physical id (a rack's route tables, say). */
+export async function stackResourcesOfType(cfn: CloudFormationClient, stackName: string, resourceType: string): Promise<{ logicalId: string; id: string }[]> {
+  const { paginateListStackResources } = sdk.cloudFormation();
+  const found: { logicalId: string; id: string }[] = [];
+  for await (const page of paginateListStackResources({ client: cfn }, { StackName: stackName })) {
+    for (const resource of page.StackResourceSummaries ?? []) {
+      if (resource.ResourceType === resourceType && resource.LogicalResourceId && resource.PhysicalResourceId && resource.ResourceStatus !== "DELETE_COMPLETE") {
+        found.push({ logicalId: resource.LogicalResourceId, id: resource.PhysicalResourceId });
+      }
+    }
+  }
+  return found.sort((a, b) => a.logicalId.localeCompare(b.logicalId));
 }
 
 /** The physical ids of the stack's resources of one type (the task definitions of an app, say). */

@@ -24,6 +24,9 @@ import rackDrift from "./rack-drift.js";
 import rackInstall from "./rack-install.js";
 import rackParams from "./rack-params.js";
 import rackParamsSet from "./rack-params-set.js";
+import rackPeer from "./rack-peer.js";
+import rackUnpeer from "./rack-unpeer.js";
+import rackPeers from "./rack-peers.js";
 import rackShow from "./rack-show.js";
 import rackTemplate from "./rack-template.js";
 import rackUninstall from "./rack-uninstall.js";
@@ -52,6 +55,9 @@ export const COMMANDS: readonly CommandDeclaration[] = [
   rackDrift,
   rackUninstall,
   rackWait,
+  rackPeer,
+  rackUnpeer,
+  rackPeers,
   racks,
   deploy,
   build,

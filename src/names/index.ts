@@ -104,6 +104,18 @@ export function rackStackName(rack: string): string {
   return rack;
 }
 
+/**
+ * One side of a peering between two racks: `<rack>-peering-<peer>`, in the rack's Region, holds
+ * that rack's routes to the peer (and, on the side that asked, the peering connection itself).
+ * Owned by its tags (KIND_TAG "peering", RACK_TAG, PEER_TAG), as every racknet stack.
+ */
+export function peeringStackName(rack: string, peer: string): string {
+  return `${rack}-peering-${peer}`;
+}
+
+/** The tag naming the other rack of a peering stack. */
+export const PEER_TAG = "racknet:peer";
+
 export function appStackName(rack: string, app: string): string {
   return `${rack}-${app}`;
 }

@@ -17,6 +17,8 @@ import { natZones, ownsNetwork } from "../rack/egress.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
+import { overlapsWith, pickVpcCidr } from "../rack/cidr.js";
+import { readAccountRanges, usedRanges, type AccountRanges } from "../steps/address-ranges.js";
 import { refuseOverQuota } from "../steps/quotas.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
@@ -50,7 +52,7 @@ export interface InstallArgs {
  * and when even that is cut short, `racknet rack uninstall NAME` does.
  */
 export async function run(context: Context, args: InstallArgs): Promise<void> {
-  let params = validateInstall(args);
+  const requested = validateInstall(args);
   const stackName = rackStackName(args.name);
   const scope = { rack: args.name };
   const plan = {
@@ -71,15 +73,15 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const cfn = await context.aws.cloudFormation();
   let facts: AccountFacts;
   try {
-    facts = await accountFacts(context, cfn, args.name, params, givesBuildInstance(args.params));
+    facts = await accountFacts(context, cfn, args.name, requested, { buildInstance: givesBuildInstance(args.params), vpcCidr: givesVpcCidr(args.params) });
   } catch (error) {
     await (await lock.catch(() => undefined))?.release();
     throw error;
   }
   const { region, zones, unreserved } = facts;
   if (facts.underway) return finishUnderway(context, args.name, region, await lock.catch(() => undefined));
-  // In an existing VPC, the range its security groups admit is the VPC's own.
-  if (facts.vpcCidr) params = { ...params, VPCCIDR: facts.vpcCidr };
+  // In an existing VPC, VPCCIDR is the VPC's own primary range (its security groups admit it).
+  const params: RackParams = { ...requested, VPCCIDR: facts.vpcCidr };
   const template = fullRackTemplate({}, { region });
   if (!offersCodeBuild(region)) {
     context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
@@ -199,8 +201,8 @@ interface AccountFacts {
   zones: string[];
   /** The account's unreserved Lambda concurrency (the sync function reserves part of it). */
   unreserved: number;
-  /** An existing VPC's primary range (VPCCIDR), read from AWS. */
-  vpcCidr?: string;
+  /** The VPC's range: an existing VPC's primary range, the one given, or the one picked to overlap no other rack of the account. */
+  vpcCidr: string;
 }
 
 /**
@@ -209,7 +211,10 @@ interface AccountFacts {
  * quotas, judged once the zones are chosen, before anything is made: enough Elastic IPs,
  * VPCs, internet gateways and NAT gateways.
  */
-async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, buildInstanceGiven: boolean): Promise<AccountFacts> {
+async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, given: { buildInstance: boolean; vpcCidr: boolean }): Promise<AccountFacts> {
+  // Beside the first reads: the account's racks in every Region and this Region's VPCs (docs/peering.md, "Address ranges").
+  const rangesRead = context.aws.region().then((region) => readAccountRanges(context, region));
+  rangesRead.catch(() => undefined);
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
   const intoExistingVpc = !ownsNetwork(params);
   const network = intoExistingVpc ? checkExistingVpc(context, cfn, rack, params) : undefined;
@@ -239,7 +244,7 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   }
   const chosenEarly = chooseAvailabilityZones(region, zoneList);
   if (existing?.status === "CREATE_IN_PROGRESS" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack) {
-    return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved };
+    return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: params.VPCCIDR };
   }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {
@@ -248,14 +253,15 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   }
   const chosen = chooseAvailabilityZones(region, zoneList);
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
-  if (buildInstanceGiven && !offersCodeBuild(region)) {
+  if (given.buildInstance && !offersCodeBuild(region)) {
     throw new UserError(`BuildInstance cannot be set in ${region}: AWS CodeBuild is not offered there, so the rack has no build project; nothing was changed`, {
       fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
     });
   }
-  await quotaCheck;
+  const [ranges] = await Promise.all([rangesRead, quotaCheck]);
   const vpc = await network;
-  return { region, zones: vpc ? vpc.zones : chosen.zones, unreserved, ...(vpc ? { vpcCidr: vpc.cidr } : {}) };
+  if (vpc) return { region, zones: vpc.zones, unreserved, vpcCidr: vpc.cidr };
+  return { region, zones: chosen.zones, unreserved, vpcCidr: vpcCidrFor(context, { rack, region, params, given: given.vpcCidr }, ranges) };
 }
 
 /**
@@ -280,9 +286,36 @@ async function checkExistingVpc(context: Context, cfn: CloudFormationClient, rac
   return plan;
 }
 
+function vpcCidrFor(context: Context, install: { rack: string; region: string; params: RackParams; given: boolean }, ranges: AccountRanges): string {
+  const others: AccountRanges = { ...ranges, racks: ranges.racks.filter((other) => !(other.rack === install.rack && other.region === install.region)) };
+  const { printer } = context;
+  const unread = others.unreadable.map((gap) => `${gap.region} (${gap.reason})`).join("; ");
+  if (install.given) {
+    const cidr = install.params.VPCCIDR;
+    for (const clash of overlapsWith(cidr, usedRanges({ ...others, vpcs: [] }))) {
+      printer.warn(`VPCCIDR=${cidr} overlaps ${clash.owner}, which uses ${clash.cidr}: rack ${install.rack} can never be peered with it (AWS refuses a peering between overlapping ranges)`);
+    }
+    if (unread) printer.warn(`racks in these Regions could not be read, so VPCCIDR=${cidr} was not compared with them: ${unread}`);
+    return cidr;
+  }
+  const picked = pickVpcCidr(usedRanges(others));
+  if (!picked) {
+    throw new UserError(`no private /16 is left that overlaps no rack of the account and no VPC of ${install.region}; nothing was changed`, {
+      fix: `choose the range yourself with VPCCIDR=<CIDR> (a /16 to /24 no other rack uses)`,
+    });
+  }
+  printer.info(`VPCCIDR=${picked}: chosen to overlap no other rack of the account (any Region) and no VPC of ${install.region} (set VPCCIDR=... to choose)`);
+  if (unread) printer.warn(`racks in these Regions could not be read, so ${picked} may overlap one there: ${unread}; pass VPCCIDR=... to choose a range yourself`);
+  return picked;
+}
+
 /** True when the install's K=V list names BuildInstance (in any spelling). */
 function givesBuildInstance(assignments: readonly string[]): boolean {
   return parseAssignments(assignments).assignments.some((assignment) => findParam(assignment.name)?.name === RackParam.BuildInstance);
+}
+
+function givesVpcCidr(assignments: readonly string[]): boolean {
+  return parseAssignments(assignments).assignments.some((assignment) => findParam(assignment.name)?.name === RackParam.VPCCIDR);
 }
 
 function declaredBy(template: Template, parameters: Record<string, string>): Record<string, string> {

@@ -4,14 +4,14 @@ import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../steps/subnet-r
 import { stopOwnedTasks } from "../steps/task-stopping.js";
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
-import { describeStack, listApps, type StackInfo } from "../aws/stacks.js";
+import { appsIn, describeStack, listRacknetStacks, peeringsIn, type StackInfo } from "../aws/stacks.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";
 import { findCaKey } from "../aws/kms.js";
 import { rackCertificates } from "../aws/acm.js";
 import { deleteRackAppEnvironments } from "../aws/app-leftovers.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
-import { KIND_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
+import { KIND_TAG, PEER_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
 import type { ResourceChange } from "../plan/model.js";
 import { rackCaRemovalSteps, removeRackCa } from "../steps/certificates.js";
 import { readJournal } from "../steps/journal.js";
@@ -47,7 +47,16 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   const stack = await describeStack(cfn, rackStackName(name));
   const isRack = stack !== undefined && (stack.tags[KIND_TAG] === "rack" || stack.status === "REVIEW_IN_PROGRESS");
   if (!isRack) return removeWithoutStack(context, name);
-  const apps = await listApps(cfn, name);
+  const stacks = await listRacknetStacks(cfn);
+  const apps = appsIn(stacks, name);
+  const peerings = peeringsIn(stacks, name);
+  if (peerings.length > 0) {
+    // Its side's routes hold the rack's route tables, and the peer routes to a VPC that would be gone.
+    const peers = peerings.map((stack) => stack.tags[PEER_TAG] ?? stack.name);
+    throw new UserError(`rack ${name} is peered with ${peers.join(", ")}; nothing was deleted`, {
+      fix: `unpeer it first: ${peers.map((peer) => `\`racknet rack unpeer ${name} ${peer}\` (with --peer-region when the peer is in another Region)`).join(", ")}`,
+    });
+  }
   if (apps.length > 0) {
     throw new UserError(`rack ${name} still has ${apps.length} app(s): ${apps.map((app) => app.app).join(", ")}; nothing was deleted`, {
       fix: `delete each app first: ${apps.map((app) => `\`racknet apps delete ${app.app} -r ${name}\``).join(", ")}`,

@@ -145,3 +145,40 @@ export function peerRangeProblem(value: string): string | undefined {
   const reserved = block ? RESERVED_RANGES.find((range) => blockContains(range.block, block)) : undefined;
   return block && reserved ? `"${value}" is in ${reserved.name}: no peered network has such addresses` : undefined;
 }
+
+/** An address range already in use, and whose it is, for the words of a warning or a refusal: `rack prod (eu-west-1)`. */
+export interface UsedRange {
+  cidr: string;
+  owner: string;
+}
+
+/** The used ranges a CIDR overlaps (unreadable entries are left out: they cannot be compared). */
+export function overlapsWith(cidr: string, used: readonly UsedRange[]): UsedRange[] {
+  const block = parseCidr(cidr);
+  if (!block) return [];
+  return used.filter((range) => {
+    const other = parseCidr(range.cidr);
+    return other !== undefined && blocksOverlap(block, other);
+  });
+}
+
+/**
+ * The /16s install picks from, in order: 10.0.0.0/16 first (the old default), then the rest of
+ * 10/8, 172.16/12 without 172.17.0.0/16 (AWS advises against it: some AWS services use it), and
+ * 192.168/16.
+ */
+function* candidateVpcRanges(): Generator<string> {
+  for (let second = 0; second < 256; second += 1) yield `10.${second}.0.0/16`;
+  for (let second = 16; second < 32; second += 1) if (second !== 17) yield `172.${second}.0.0/16`;
+  yield "192.168.0.0/16";
+}
+
+/**
+ * The first RFC 1918 /16 that overlaps none of the used ranges (other racks of the account, any
+ * region; the VPCs of the target region), or undefined when all 272 are taken. Deterministic:
+ * the same account state gives the same pick.
+ */
+export function pickVpcCidr(used: readonly UsedRange[]): string | undefined {
+  for (const candidate of candidateVpcRanges()) if (overlapsWith(candidate, used).length === 0) return candidate;
+  return undefined;
+}

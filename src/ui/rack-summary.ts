@@ -119,6 +119,7 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
     ["Region", summary.region],
     ["Version", summary.version],
     ["Parameters", shortParameters(parameters)],
+    ["VPC range", parameters.VPCCIDR],
     ["External", endpoints.external ?? absent(parameters.InternalOnly !== "Yes", "InternalOnly=Yes")],
     ...(endpoints.internal || parameters.Internal === "Yes" ? [["Internal", endpoints.internal ?? absent(true, "")] as const] : []),
     ...(endpoints.router || parameters.internal_router === "true" ? [["Internal router", endpoints.router ?? absent(true, "")] as const] : []),

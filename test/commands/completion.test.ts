@@ -35,13 +35,13 @@ function complete(line: string): string[] {
 describe("racknet completion bash: the function completes partial command lines", () => {
   it.each([
     ["racknet ra", ["rack", "racks"]],
-    ["racknet rack p", ["params"]],
+    ["racknet rack p", ["params", "peer", "peers"]],
     ["racknet rack params s", ["set"]],
     ["racknet apps ", ["cancel", "delete", "info", "params", "wait"]],
     ["racknet releases ", ["info", "rollback"]],
     ["racknet scale web --c", ["--count", "--cpu"]],
     ["racknet ap", ["apps"]],
-    ["racknet -r prod rack u", ["uninstall", "update"]],
+    ["racknet -r prod rack u", ["uninstall", "unpeer", "update"]],
     ["racknet --region eu-west-1 apps i", ["info"]],
     // An option's value is skipped even when it spells a command (an app named "rack").
     ["racknet -a rack apps i", ["info"]],

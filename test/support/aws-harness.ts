@@ -32,6 +32,7 @@ import {
   GetTemplateCommand,
   ListChangeSetsCommand,
   ListStackResourcesCommand,
+  type Stack,
 } from "@aws-sdk/client-cloudformation";
 import {
   DescribeAddressesCommand,
@@ -41,8 +42,11 @@ import {
   DescribeNetworkInterfacesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
+  DescribeVpcPeeringConnectionsCommand,
   EC2Client,
+  DescribeRegionsCommand,
   type NetworkInterface,
+  type Vpc,
 } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -155,6 +159,15 @@ export interface AwsHarness {
   logs: MemoryLogs;
   /** The region's available Availability Zones (DescribeAvailabilityZones). */
   zones: string[];
+  /**
+   * The Regions enabled for the account (DescribeRegions), the in-memory AWS's own first; the
+   * others answer from `elsewhere` (nothing there: no stacks). Unset: only the asking client's Region.
+   */
+  regions: string[] | undefined;
+  /** What DescribeStacks answers in another Region (its racks' stacks), or the error it fails with; nothing: no stacks. */
+  elsewhere: Record<string, Stack[] | Error>;
+  /** The VPCs of the harness's Region (DescribeVpcs); racks' VPCs are not added by themselves. */
+  vpcs: Vpc[];
   /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
   quotas: Record<string, number>;
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
@@ -204,7 +217,8 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const registry = new MemoryRegistry();
   const logs = new MemoryLogs();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
-  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[] };
+  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[], regions: undefined as string[] | undefined, vpcs: [] as Vpc[] };
+  const elsewhere: Record<string, Stack[] | Error> = {};
   const quotas: Record<string, number> = {};
 
   const stubs: Record<string, AnyStub> = {};
@@ -213,7 +227,23 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     mock.send.callsFake(async (command: object) => {
       throw new Error(`unmocked AWS call: ${service}.${operationOf(command)} (add it to test/support/aws-harness.ts)`);
     });
-    for (const [command, handler] of handlers) mock.on(command as never).callsFake(async (input: unknown) => handler(input));
+    // A client of another Region answers from `elsewhere` (DescribeStacks) or fails: the in-memory AWS is one Region.
+    const regionOf = async (getClient: () => { config: object }) => {
+      const region = (getClient().config as { region?: unknown }).region;
+      return typeof region === "function" ? String(await (region as () => Promise<string>)()) : String(region);
+    };
+    for (const [command, handler] of handlers) {
+      mock.on(command as never).callsFake(async (input: unknown, getClient: () => { config: object }) => {
+        const region = await regionOf(getClient);
+        if (command === DescribeRegionsCommand) return { Regions: (harness.regions ?? [region]).map((RegionName) => ({ RegionName, OptInStatus: "opt-in-not-required" })) };
+        const home = !(region in elsewhere) && (harness.regions === undefined || region === harness.regions[0]);
+        if (home || service === "Route53" || service === "STS") return handler(input);
+        const there = elsewhere[region];
+        if (there instanceof Error) throw there;
+        if (service === "CloudFormation" && command === DescribeStacksCommand) return { Stacks: there ?? [] };
+        throw new Error(`unmocked AWS call in ${region}: ${service}.${operationOf(command)} (the harness answers only DescribeStacks outside its own Region)`);
+      });
+    }
     stubs[service] = mock;
   };
   stub("CloudFormation", CloudFormationClient, [
@@ -277,7 +307,12 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DescribeAddressesCommand, () => ({ Addresses: [] })),
     // No task's network interface is left in a subnet (their tasks are stopped): Private=No and uninstall go on.
     handle(DescribeNetworkInterfacesCommand, () => ({ NetworkInterfaces: harness.networkInterfaces })),
-    handle(DescribeVpcsCommand, () => ({ Vpcs: [] })),
+    handle(DescribeVpcsCommand, () => ({ Vpcs: harness.vpcs })),
+    // Peerings CloudFormation made in one account are active (AWS::EC2::VPCPeeringConnection); a test stubs another state.
+    handle(DescribeVpcPeeringConnectionsCommand, (input: { VpcPeeringConnectionIds?: string[] }) => ({
+      VpcPeeringConnections: (input.VpcPeeringConnectionIds ?? []).map((id) => ({ VpcPeeringConnectionId: id, Status: { Code: "active" } })),
+    })),
+    handle(DescribeRegionsCommand, () => ({ Regions: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
     // The subnets the live stacks hold (CloudFormation deleted the rest).
@@ -362,6 +397,19 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     set zones(zones: string[]) {
       harness.zones = zones;
     },
+    get regions() {
+      return harness.regions;
+    },
+    set regions(regions: string[] | undefined) {
+      harness.regions = regions;
+    },
+    get vpcs() {
+      return harness.vpcs;
+    },
+    set vpcs(vpcs: Vpc[]) {
+      harness.vpcs = vpcs;
+    },
+    elsewhere,
     stubs,
     calls,
     async run(workflow, args) {

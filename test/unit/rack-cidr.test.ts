@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blockContains, blocksOverlap, formatBlock, isAnywhere, isPublicRange, parseCidr, reservedRangeOf } from "../../src/rack/cidr.js";
+import { blockContains, blocksOverlap, formatBlock, isAnywhere, isPublicRange, overlapsWith, parseCidr, pickVpcCidr, reservedRangeOf } from "../../src/rack/cidr.js";
 
 const block = (text: string) => {
   const parsed = parseCidr(text);
@@ -48,5 +48,27 @@ describe("reservedRangeOf", () => {
     expect(reservedRangeOf(block("198.18.0.0/16"))?.name).toContain("benchmarking");
     expect(reservedRangeOf(block("10.0.0.0/16"))).toBeUndefined();
     expect(reservedRangeOf(block("52.10.0.0/16"))).toBeUndefined();
+  });
+});
+
+describe("the VPC range install picks", () => {
+  const used = (...cidrs: string[]) => cidrs.map((cidr, index) => ({ cidr, owner: `rack r${index}` }));
+
+  it("10.0.0.0/16 in an empty account, then the first /16 that overlaps nothing used", () => {
+    expect(pickVpcCidr([])).toBe("10.0.0.0/16");
+    expect(pickVpcCidr(used("10.0.0.0/16"))).toBe("10.1.0.0/16");
+    // A smaller range inside a /16 takes the whole /16 out; a larger one takes every /16 it holds.
+    expect(pickVpcCidr(used("10.0.0.0/16", "10.1.4.0/24", "10.2.0.0/15"))).toBe("10.4.0.0/16");
+  });
+
+  it("past 10/8: 172.16/12 without 172.17.0.0/16 (AWS advises against it), then 192.168.0.0/16, then nothing", () => {
+    expect(pickVpcCidr(used("10.0.0.0/8"))).toBe("172.16.0.0/16");
+    expect(pickVpcCidr(used("10.0.0.0/8", "172.16.0.0/16"))).toBe("172.18.0.0/16");
+    expect(pickVpcCidr(used("10.0.0.0/8", "172.16.0.0/12"))).toBe("192.168.0.0/16");
+    expect(pickVpcCidr(used("10.0.0.0/8", "172.16.0.0/12", "192.168.10.0/24"))).toBeUndefined();
+  });
+
+  it("overlapsWith names every used range a CIDR overlaps, and ignores text that is no range", () => {
+    expect(overlapsWith("10.0.0.0/16", used("10.0.128.0/17", "10.1.0.0/16", "garbage", "10.0.0.0/8")).map((range) => range.owner)).toEqual(["rack r0", "rack r3"]);
   });
 });

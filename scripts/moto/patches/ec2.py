@@ -372,3 +372,54 @@ def restore_network_quotas() -> None:
     VPCBackend.create_vpc = create_vpc
     InternetGatewayBackend.create_internet_gateway = create_internet_gateway
     NatGatewayBackend.create_nat_gateway = create_nat_gateway
+
+
+def restore_cloudformation_vpc_peering() -> None:
+    """AWS: an AWS::EC2::VPCPeeringConnection made by CloudFormation requests a peering with
+    PeerVpcId in PeerRegion (default: the stack's Region) of PeerOwnerId (default: the stack's
+    account); "If the requester and acceptor VPCs are in the same account, the peering request is
+    accepted without a peering role", so it is active once created; "If you create a VPC peering
+    connection request between VPCs with overlapping CIDR blocks, the VPC peering connection has a
+    status of failed", and the resource fails with it
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcpeeringconnection.html,
+    https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html "Prerequisites":
+    every IPv4 range of both VPCs counts, secondary ones too). Deleting the resource deletes the
+    peering (DescribeVpcPeeringConnections shows it deleted). moto looked the peer VPC up in the
+    stack's own Region only, left the peering pending-acceptance, accepted overlapping ranges,
+    and kept the peering when its stack went."""
+    import ipaddress
+
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.vpc_peering_connections import VPCPeeringConnection
+
+    def ranges(vpc: Any) -> list[Any]:
+        blocks = {vpc.cidr_block}
+        for association in vpc.cidr_block_association_set:
+            if (association.get("cidr_block_state") or {}).get("state") != "disassociated" and association.get("cidr_block"):
+                blocks.add(association["cidr_block"])
+        return [ipaddress.ip_network(block, strict=False) for block in blocks if block]
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        vpc = backend.get_vpc(properties["VpcId"])
+        peer_account = properties.get("PeerOwnerId") or account_id
+        peer_region = properties.get("PeerRegion") or region_name
+        peer_vpc = ec2_backends[peer_account][peer_region].get_vpc(properties["PeerVpcId"])
+        overlap = [f"{mine} and {theirs}" for mine in ranges(vpc) for theirs in ranges(peer_vpc) if mine.overlaps(theirs)]
+        if overlap:
+            raise EC2ClientError(
+                "InvalidParameterValue",
+                f"VPC peering connection between {vpc.id} and {peer_vpc.id} failed: overlapping CIDR blocks ({', '.join(overlap)})",
+            )
+        tags = {tag["Key"]: tag["Value"] for tag in properties.get("Tags", [])}
+        pcx = backend.create_vpc_peering_connection(vpc, peer_vpc, tags)
+        if peer_account == account_id and "PeerRoleArn" not in properties:
+            pcx._status.accept()
+        return pcx
+
+    def delete(self: Any, account_id: str, region_name: str) -> None:
+        self._status.deleted(deleter_id=account_id)
+
+    VPCPeeringConnection.create_from_cloudformation_json = classmethod(create)
+    VPCPeeringConnection.delete = delete

@@ -1,0 +1,15 @@
+import { argument, defineCommand, option } from "./define.js";
+
+export default defineCommand({
+  path: ["rack", "peer"],
+  summary: "peer two racks: connection, routes both ways, router access and names (docs/peering.md)",
+  example: "racknet rack peer production staging --peer-region eu-west-1",
+  arguments: [argument.required("rack", "the rack that asks for the peering (in --region)"), argument.required("peer", "the rack it is peered with")],
+  options: {
+    peerRegion: option.maybeText("--peer-region <region>", "the peer's Region (default: the rack's)"),
+    peerProfile: option.maybeText("--peer-profile <profile>", "a peer in another account: not supported yet, refused"),
+  },
+  changesAws: true,
+  uses: ["json"],
+  load: () => import("../operations/rack-peer.js"),
+});

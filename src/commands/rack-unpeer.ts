@@ -1,0 +1,12 @@
+import { argument, defineCommand, option } from "./define.js";
+
+export default defineCommand({
+  path: ["rack", "unpeer"],
+  summary: "undo rack peer: routes, the peering connection, router access and names",
+  example: "racknet rack unpeer production staging --peer-region eu-west-1",
+  arguments: [argument.required("rack", "the rack that asked for the peering (in --region)"), argument.required("peer", "the rack it is peered with")],
+  options: { peerRegion: option.maybeText("--peer-region <region>", "the peer's Region (default: the rack's)") },
+  changesAws: true,
+  uses: ["json"],
+  load: () => import("../operations/rack-unpeer.js"),
+});

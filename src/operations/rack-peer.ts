@@ -1,0 +1,189 @@
+/**
+ * `racknet rack peer RACK PEER [--peer-region R]`: two racks of one account joined by a VPC
+ * peering connection, a route to the other's range in every route table of both VPCs, each
+ * internal router open to the other's range and its names resolved from the other's VPC
+ * (docs/peering.md). Refused before any write: a rack with itself, overlapping ranges, a rack
+ * without internal_router, a peer that cannot be read, router lists already full. Then, locked
+ * and journaled on RACK, four change sets the user reviews in turn: RACK's router, PEER's router
+ * (each widens who reaches it: approved first, before anything is made), RACK's side (the
+ * connection and its routes), PEER's side (its routes). Run again after a stop, it does what is
+ * not done.
+ */
+import { UserError } from "../core/errors.js";
+import type { Context } from "../runtime/context.js";
+import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
+import { deleteStack } from "../aws/delete-stack.js";
+import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
+import { blocksOverlap, parseCidr } from "../rack/cidr.js";
+import { LIST_MAX } from "../rack/params.js";
+import { peeringTemplate, PeeringOutput, type PeerFacts, type PeeringSide } from "../templates/rack-peering.js";
+import { renderTemplate } from "../templates/cfn.js";
+import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { operationPort } from "../steps/review.js";
+import { runOperation } from "../steps/operation.js";
+import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+
+export interface PeerArgs {
+  rack: string;
+  peer: string;
+  peerRegion?: string;
+  peerProfile?: string;
+}
+
+export interface PeerResult {
+  rack: string;
+  peer: string;
+  region: string;
+  peerRegion: string;
+  peeringConnectionId: string | null;
+  outcome: "applied" | "dry-run" | "no-changes";
+}
+
+const OPERATION = "rack peer";
+
+/** Data transfer over a peering is charged per GB in each direction (docs/peering.md, "Cost"). */
+export const PEERING_COST_NOTE =
+  "a VPC peering connection costs nothing by the hour; data crossing it is charged per GB (within one Availability Zone, none; across zones or Regions, AWS's data transfer rates on each side)";
+
+export async function run(context: Context, args: PeerArgs): Promise<void> {
+  const result = await peer(context, args);
+  if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are peered (${result.peeringConnectionId})`);
+  context.printer.result(result, () => undefined);
+}
+
+async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
+  if (args.peerProfile !== undefined) {
+    throw new UserError("--peer-profile (a rack in another account) is not supported yet: nothing was changed", {
+      fix: "peer racks of one account (--peer-region for another Region); across accounts, see docs/peering.md, \"Another account\"",
+    });
+  }
+  const { mine, theirs, region, peerRegion } = await readSides(context, args);
+  refuseUnpeerable(mine, theirs);
+  const toTheirs: RouterPeer = { cidr: theirs.cidr, vpc: vpcEntry(theirs, region) };
+  const toMine: RouterPeer = { cidr: mine.cidr, vpc: vpcEntry(mine, peerRegion) };
+  for (const [side, other] of [[mine, toTheirs], [theirs, toMine]] as const) {
+    const lists = routerListsFor(side.info, other, "with");
+    if (lists.cidrs.length > LIST_MAX || lists.vpcs.length > LIST_MAX) {
+      throw new UserError(`rack ${side.info.rack}'s router already admits ${LIST_MAX} ranges or VPCs (internal_router_cidrs, internal_router_vpcs): it cannot take another peer; nothing was changed`, {
+        fix: `unpeer a rack it no longer needs, or take an entry out with racknet rack params set internal_router_cidrs=... -r ${side.info.rack}`,
+      });
+    }
+  }
+  const complete = peeringComplete(mine, theirs) && routerOpenTo(mine.info, toTheirs) && routerOpenTo(theirs.info, toMine);
+  const key = `${args.rack} ${args.peer}@${peerRegion}`;
+  const plan = {
+    operation: OPERATION,
+    key,
+    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}`,
+    stacks: [peeringStackName(args.rack, args.peer), rackStackName(args.rack)],
+    // The routers first: they widen who reaches what, so their approvals come before anything is made.
+    steps: [
+      { id: "router:rack", what: `rack ${args.rack}: its router open to ${theirs.cidr}, its names resolved from ${theirs.vpcId}` },
+      { id: "router:peer", what: `rack ${args.peer}: its router open to ${mine.cidr}, its names resolved from ${mine.vpcId}` },
+      { id: "side:rack", what: `rack ${args.rack}: the peering connection and a route to ${theirs.cidr} in each of its route tables` },
+      { id: "side:peer", what: `rack ${args.peer}: a route to ${mine.cidr} in each of its route tables` },
+    ],
+  };
+  return runOperation(context, { rack: args.rack }, plan, async ({ journal, resumed }) => {
+    if (complete && !resumed) {
+      throw new UserError(`rack ${args.rack} and rack ${args.peer} are already peered (${mine.peering?.outputs[PeeringOutput.ConnectionId] ?? "?"}); nothing was changed`, {
+        fix: `nothing to do: the connection, the routes (stacks ${peeringStackName(args.rack, args.peer)} and ${peeringStackName(args.peer, args.rack)}) and both routers are in place`,
+      });
+    }
+    const peerContext = contextFor(context, theirs, region);
+    let outcome: PeerResult["outcome"] = "no-changes";
+    const note = (result: DeployOutcome) => {
+      if (result.kind === "applied") outcome = "applied";
+      else if (result.kind === "dry-run" && outcome !== "applied") outcome = "dry-run";
+    };
+    if (!journal.isDone("router:rack")) {
+      await journal.start("router:rack");
+      note(await setRouterLists(context, mine.info, routerListsFor(mine.info, toTheirs, "with")));
+      await journal.done("router:rack");
+    }
+    if (!journal.isDone("router:peer")) {
+      await journal.start("router:peer");
+      note(await setRouterLists(peerContext, theirs.info, routerListsFor(theirs.info, toMine, "with")));
+      await journal.done("router:peer");
+    }
+    let connectionId = mine.peering?.outputs[PeeringOutput.ConnectionId];
+    if (!journal.isDone("side:rack")) {
+      await journal.start("side:rack");
+      const result = await deploySide(context, mine, theirs, { make: peerRegion === region ? {} : { peerRegion } });
+      note(result);
+      if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion, peerContext);
+      if (result.kind === "applied") connectionId = result.stack.outputs[PeeringOutput.ConnectionId];
+      await journal.done("side:rack");
+    }
+    if (!connectionId) throw new Error(`peering stack ${peeringStackName(args.rack, args.peer)} has no ${PeeringOutput.ConnectionId} output`);
+    if (!journal.isDone("side:peer")) {
+      await journal.start("side:peer");
+      note(await deploySide(peerContext, theirs, mine, { id: connectionId }));
+      await journal.done("side:peer");
+    }
+    return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: connectionId, outcome };
+  });
+}
+
+/**
+ * A dry run shows the two routers' change sets and RACK's side; PEER's side routes through the
+ * connection's id, which exists only once RACK's side is applied: what it would do is said.
+ */
+function dryRunResult(context: Context, args: PeerArgs, region: string, peerRegion: string, peerContext: Context): PeerResult {
+  if (peerContext.changesPending) context.changesPending = true;
+  context.printer.info(`then: rack ${args.peer}'s routes to ${args.rack} through the connection (its change set is made once the connection exists)`);
+  return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: null, outcome: "dry-run" };
+}
+
+function refuseUnpeerable(mine: Side, theirs: Side): void {
+  const a = parseCidr(mine.cidr);
+  const b = parseCidr(theirs.cidr);
+  if (a && b && blocksOverlap(a, b)) {
+    throw new UserError(
+      `rack ${mine.info.rack} (${mine.cidr}) and rack ${theirs.info.rack} (${theirs.cidr}) have overlapping address ranges: AWS refuses to peer them; nothing was changed`,
+      { fix: "one of them must be reinstalled with a range of its own (rack install without VPCCIDR picks one that overlaps no other rack)" },
+    );
+  }
+  for (const side of [mine, theirs]) {
+    if (side.info.params.internal_router !== "true") {
+      throw new UserError(`rack ${side.info.rack} has no internal router, which peered racks reach each other through; nothing was changed`, {
+        fix: `turn it on first: racknet rack params set internal_router=true -r ${side.info.rack}${side.region === mine.region ? "" : ` --region ${side.region}`}`,
+      });
+    }
+    if (!side.vpcId || side.routeTables.length === 0) throw new Error(`rack ${side.info.rack} has no VpcId output or no route tables`);
+  }
+}
+
+/** Both sides' stacks exist, completed, and route every route table the rack has now. */
+function peeringComplete(mine: Side, theirs: Side): boolean {
+  return [mine, theirs].every((side) => side.peering !== undefined && /_COMPLETE$/.test(side.peering.status) && !/ROLLBACK|DELETE/.test(side.peering.status));
+}
+
+async function deploySide(context: Context, side: Side, other: Side, connection: Parameters<typeof peeringTemplate>[2]): Promise<DeployOutcome> {
+  const self: PeeringSide = { rack: side.info.rack, vpcId: side.vpcId, routeTables: side.routeTables };
+  const facts: PeerFacts = { rack: other.info.rack, vpcId: other.vpcId, cidr: other.cidr, region: other.region };
+  const stackName = peeringStackName(side.info.rack, other.info.rack);
+  let existing = side.peering ?? null;
+  if (existing?.status === "ROLLBACK_COMPLETE") {
+    // A first creation that failed leaves a stack CloudFormation cannot update; it holds nothing, so it goes first.
+    context.printer.step(`stack ${stackName} is left from a creation that failed (ROLLBACK_COMPLETE) and holds nothing: deleting it, then making it again`);
+    await deleteStack(side.aws, stackName, { port: operationPort(context, { destructiveByName: true }), followCommand: `aws cloudformation describe-stacks --stack-name ${stackName} --region ${side.region}`, what: `rack ${side.info.rack}'s failed side of the peering with ${other.info.rack}` });
+    existing = null;
+  }
+  return deployStack(
+    side.aws,
+    {
+      stackName,
+      template: { body: renderTemplate(peeringTemplate(self, facts, connection)) },
+      parameters: {},
+      tags: { [KIND_TAG]: "peering", [RACK_TAG]: side.info.rack, [PEER_TAG]: other.info.rack },
+      notes: [`rack ${side.info.rack}'s traffic to ${other.cidr} (rack ${other.info.rack}, ${other.region}) goes through the peering connection`, ...("make" in connection ? [PEERING_COST_NOTE] : [])],
+      existing,
+    },
+    {
+      port: operationPort(context),
+      followCommand: `aws cloudformation describe-stacks --stack-name ${stackName} --region ${side.region}`,
+      what: `rack ${side.info.rack}'s side of the peering with ${other.info.rack}`,
+    },
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * `racknet rack peers [-r RACK]`: each peering of the Region's racks (one row per rack's side),
+ * its connection's state, and whether everything `rack peer` makes is still in place on both
+ * sides: the routes in every route table, each router open to the other's range and its names
+ * resolved in the other's VPC. What is missing is named (someone changed it by hand, or a run
+ * stopped half way: `rack peer` again finishes it). Reads only.
+ */
+import type { Context } from "../runtime/context.js";
+import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
+import { peeringStates } from "../aws/peering-connections.js";
+import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
+import { PeeringOutput } from "../templates/rack-peering.js";
+import { rackInfo, type RackInfo } from "../steps/resolve.js";
+import { routerOpenTo } from "../steps/router-access.js";
+
+export interface PeeringView {
+  rack: string;
+  peer: string;
+  peerRegion: string;
+  peeringConnectionId: string | null;
+  /** The connection's state as EC2 gives it (active, deleted, failed, …); null when EC2 does not know the id. */
+  state: string | null;
+  complete: boolean;
+  /** What is not in place, in words, each naming the rack and what to run; empty when complete. */
+  missing: string[];
+}
+
+export async function run(context: Context): Promise<void> {
+  const views = await listPeerings(context);
+  context.printer.result(views, () => {
+    if (views.length === 0) {
+      context.printer.info("no peerings in this region; peer two racks with `racknet rack peer RACK PEER`");
+      return;
+    }
+    context.printer.table(
+      [
+        { header: "RACK", key: "rack" },
+        { header: "PEER", key: "peer" },
+        { header: "PEER REGION", key: "peerRegion" },
+        { header: "CONNECTION", key: "connection" },
+        { header: "STATE", key: "state" },
+        { header: "COMPLETE", key: "complete" },
+      ],
+      views.map((view) => ({ rack: view.rack, peer: view.peer, peerRegion: view.peerRegion, connection: view.peeringConnectionId ?? "", state: view.state ?? "unknown", complete: view.complete ? "yes" : "no" })),
+    );
+    for (const view of views) for (const line of view.missing) context.printer.warn(`rack ${view.rack} and ${view.peer}: ${line}`);
+  });
+}
+
+async function listPeerings(context: Context): Promise<PeeringView[]> {
+  const [cfn, region, ec2] = await Promise.all([context.aws.cloudFormation(), context.aws.region(), context.aws.ec2()]);
+  const stacks = await listRacknetStacks(cfn);
+  const wanted = context.options.rack;
+  const sides = stacks.filter((stack) => stack.tags[KIND_TAG] === "peering" && (!wanted || stack.tags[RACK_TAG] === wanted));
+  const racks = new Map(stacks.filter((stack) => stack.tags[KIND_TAG] === "rack").map((stack) => [stack.name, stack]));
+  const states = await peeringStates(ec2, sides.flatMap((side) => side.outputs[PeeringOutput.ConnectionId] ?? []));
+  const views = await Promise.all(sides.map((side) => viewOf(context, region, side, racks, states)));
+  return views.sort((a, b) => a.rack.localeCompare(b.rack) || a.peer.localeCompare(b.peer));
+}
+
+async function viewOf(context: Context, region: string, side: StackInfo, racks: Map<string, StackInfo>, states: Map<string, string>): Promise<PeeringView> {
+  const rackName = side.tags[RACK_TAG] ?? "";
+  const peerName = side.tags[PEER_TAG] ?? "";
+  const peerRegion = side.outputs[PeeringOutput.PeerRegion] || region;
+  const connectionId = side.outputs[PeeringOutput.ConnectionId] ?? null;
+  const state = connectionId ? (states.get(connectionId) ?? null) : null;
+  const fix = `racknet rack peer ${rackName} ${peerName}${peerRegion === region ? "" : ` --peer-region ${peerRegion}`} puts it back`;
+  const missing: string[] = [];
+  if (!settled(side)) missing.push(`stack ${side.name} is ${side.status}`);
+  if (state !== "active") missing.push(`the peering connection ${connectionId ?? "(none)"} is ${state ?? "not found"}`);
+  const rackStack = racks.get(rackStackName(rackName));
+  const peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
+  const peerCfn = await peerAws.cloudFormation();
+  const [peerRack, peerSide] = await Promise.all([describeStack(peerCfn, rackStackName(peerName)), describeStack(peerCfn, peeringStackName(peerName, rackName))]);
+  if (rackStack) {
+    const rack = rackInfo(rackStack, rackName);
+    missing.push(...(await missingRoutes(context, rack, side)));
+    const peerVpc = side.outputs[PeeringOutput.PeerVpc] ?? "";
+    if (!routerOpenTo(rack, { cidr: side.outputs[PeeringOutput.PeerCidr] ?? "", vpc: peerRegion === region ? peerVpc : `${peerRegion}:${peerVpc}` })) {
+      missing.push(`rack ${rackName}'s router is not open to ${peerName}'s range, or its names do not resolve in ${peerName}'s VPC (internal_router_cidrs, internal_router_vpcs)`);
+    }
+    if (peerRack) {
+      const peer = rackInfo(peerRack, peerName);
+      const own = rack.outputs.VpcCidr || rack.params.VPCCIDR;
+      const vpc = rack.outputs.VpcId ?? "";
+      if (!routerOpenTo(peer, { cidr: own, vpc: peerRegion === region ? vpc : `${region}:${vpc}` })) {
+        missing.push(`rack ${peerName}'s router is not open to ${rackName}'s range, or its names do not resolve in ${rackName}'s VPC`);
+      }
+    }
+  }
+  if (!peerRack) missing.push(`rack ${peerName} is not found in ${peerRegion}`);
+  else if (!peerSide || !settled(peerSide)) {
+    missing.push(`rack ${peerName}'s side (stack ${peeringStackName(peerName, rackName)} in ${peerRegion}) is ${peerSide ? peerSide.status : "missing"}: it has no route back`);
+  }
+  return { rack: rackName, peer: peerName, peerRegion, peeringConnectionId: connectionId, state, complete: missing.length === 0, missing: missing.map((line) => `${line}; ${fix}`) };
+}
+
+/** A stack whose last operation completed (not rolled back, not being deleted). */
+function settled(stack: StackInfo): boolean {
+  return /_COMPLETE$/.test(stack.status) && !/ROLLBACK|DELETE/.test(stack.status);
+}
+
+/** The rack's route tables that have no route of the side's stack (a private one added since, say). */
+async function missingRoutes(context: Context, rack: RackInfo, side: StackInfo): Promise<string[]> {
+  const cfn = await context.aws.cloudFormation();
+  const [tables, routes] = await Promise.all([stackResourcesOfType(cfn, rack.name, "AWS::EC2::RouteTable"), stackResourcesOfType(cfn, side.name, "AWS::EC2::Route")]);
+  const routed = new Set(routes.map((route) => route.logicalId));
+  const without = tables.filter((table) => !routed.has(`RouteToPeerFrom${table.logicalId}`));
+  return without.length === 0 ? [] : [`rack ${rack.rack}'s route tables ${without.map((table) => table.logicalId).join(", ")} have no route to the peer`];
+}

@@ -1,0 +1,90 @@
+/**
+ * `racknet rack unpeer RACK PEER [--peer-region R]`: undoes `rack peer` in the reverse order
+ * (docs/peering.md): PEER's routes, then RACK's side (its routes and the peering connection),
+ * then each router closed to the other's range and its zone dissociated from the other's VPC.
+ * Each deletion is reviewed; locked and journaled on RACK; run again after a stop, it does what
+ * is not done. Whatever of the peering is already gone is skipped.
+ */
+import { UserError } from "../core/errors.js";
+import type { Context } from "../runtime/context.js";
+import { deleteStack } from "../aws/delete-stack.js";
+import { peeringStackName, rackStackName } from "../names/index.js";
+import { operationPort } from "../steps/review.js";
+import { runOperation } from "../steps/operation.js";
+import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+
+export interface UnpeerArgs {
+  rack: string;
+  peer: string;
+  peerRegion?: string;
+}
+
+export interface UnpeerResult {
+  rack: string;
+  peer: string;
+  region: string;
+  peerRegion: string;
+  outcome: "applied" | "dry-run";
+}
+
+const OPERATION = "rack unpeer";
+
+export async function run(context: Context, args: UnpeerArgs): Promise<void> {
+  const result = await unpeer(context, args);
+  if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are no longer peered`);
+  context.printer.result(result, () => undefined);
+}
+
+async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult> {
+  const { mine, theirs, region, peerRegion } = await readSides(context, args);
+  const toTheirs: RouterPeer = { cidr: theirs.cidr, vpc: vpcEntry(theirs, region) };
+  const toMine: RouterPeer = { cidr: mine.cidr, vpc: vpcEntry(mine, peerRegion) };
+  const routersOpen = opensTo(mine, toTheirs) || opensTo(theirs, toMine);
+  if (!mine.peering && !theirs.peering && !routersOpen) {
+    throw new UserError(`rack ${args.rack} (${region}) and rack ${args.peer} (${peerRegion}) are not peered: no peering stack and neither router open to the other; nothing was changed`, {
+      fix: `check the names and --peer-region; racknet rack peer ${args.rack} ${args.peer} peers them`,
+    });
+  }
+  const plan = {
+    operation: OPERATION,
+    key: `${args.rack} ${args.peer}@${peerRegion}`,
+    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}`,
+    stacks: [rackStackName(args.rack)],
+    steps: [
+      { id: "side:peer", what: `rack ${args.peer}: its routes to ${mine.cidr} deleted (stack ${peeringStackName(args.peer, args.rack)})` },
+      { id: "side:rack", what: `rack ${args.rack}: the peering connection and its routes to ${theirs.cidr} deleted (stack ${peeringStackName(args.rack, args.peer)})` },
+      { id: "router:rack", what: `rack ${args.rack}: its router closed to ${theirs.cidr}, its names no longer resolved from ${theirs.vpcId}` },
+      { id: "router:peer", what: `rack ${args.peer}: its router closed to ${mine.cidr}, its names no longer resolved from ${mine.vpcId}` },
+    ],
+  };
+  return runOperation(context, { rack: args.rack }, plan, async ({ journal }) => {
+    const peerContext = contextFor(context, theirs, region);
+    let dryRun = false;
+    for (const [id, side, other, sideContext] of [["side:peer", theirs, mine, peerContext], ["side:rack", mine, theirs, context]] as const) {
+      if (journal.isDone(id)) continue;
+      await journal.start(id);
+      const outcome = await deleteStack(side.aws, peeringStackName(side.info.rack, other.info.rack), {
+        port: operationPort(sideContext, { destructiveByName: true }),
+        followCommand: `aws cloudformation describe-stacks --stack-name ${peeringStackName(side.info.rack, other.info.rack)} --region ${side.region}`,
+        what: `rack ${side.info.rack}'s side of the peering with ${other.info.rack}`,
+      });
+      if (outcome.kind === "dry-run") dryRun = true;
+      await journal.done(id, outcome.kind === "absent" ? "it was not there" : undefined);
+    }
+    for (const [id, side, other, sideContext] of [["router:rack", mine, toTheirs, context], ["router:peer", theirs, toMine, peerContext]] as const) {
+      if (journal.isDone(id)) continue;
+      await journal.start(id);
+      const outcome = await setRouterLists(sideContext, side.info, routerListsFor(side.info, other, "without"));
+      if (outcome.kind === "dry-run") dryRun = true;
+      await journal.done(id, outcome.kind === "no-changes" ? "it was closed already" : undefined);
+    }
+    if (peerContext.changesPending) context.changesPending = true;
+    return { rack: args.rack, peer: args.peer, region, peerRegion, outcome: dryRun ? "dry-run" : "applied" };
+  });
+}
+
+function opensTo(side: Side, other: RouterPeer): boolean {
+  const listed = (value: string) => value.split(",").map((item) => item.trim());
+  return listed(side.info.params.internal_router_cidrs).includes(other.cidr) || listed(side.info.params.internal_router_vpcs).includes(other.vpc);
+}

@@ -1,0 +1,178 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
+import { run as peer, type PeerArgs } from "../../src/operations/rack-peer.js";
+import { run as unpeer } from "../../src/operations/rack-unpeer.js";
+import { run as peers, type PeeringView } from "../../src/operations/rack-peers.js";
+import { run as uninstall } from "../../src/operations/rack-uninstall.js";
+import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
+
+/** `racknet rack peer RACK PEER` (SPEC section 7, issue 25), on the in-memory AWS. */
+
+let h: AwsHarness;
+beforeEach(() => {
+  h = awsHarness();
+  // Peering widens who reaches each router: --yes alone does not approve that (docs/peering.md).
+  Object.assign(h.options, { yes: true, requireApproval: "never" });
+});
+afterEach(() => h.restore());
+
+const args = (name: string, params: string[] = []): InstallArgs => ({ name, params, private: false });
+const peering = (rack: string, other: string, more: Partial<PeerArgs> = {}): PeerArgs => ({ rack, peer: other, ...more });
+
+async function twoRacks(params: string[] = ["internal_router=true"]): Promise<void> {
+  for (const name of ["a", "b"]) expect((await h.run(install, args(name, params))).exitCode).toBe(0);
+}
+
+describe("racknet rack peer", () => {
+  it("two racks of one Region: the connection and both sides' routes, then each router open to the other and its names resolved there", async () => {
+    await twoRacks();
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const mine = h.cloudFormation.stack("a-peering-b");
+    const theirs = h.cloudFormation.stack("b-peering-a");
+    expect(mine?.tags).toMatchObject({ "racknet:kind": "peering", "racknet:rack": "a", "racknet:peer": "b" });
+    expect(theirs?.tags).toMatchObject({ "racknet:kind": "peering", "racknet:rack": "b", "racknet:peer": "a" });
+    const a = h.cloudFormation.stack("a");
+    const b = h.cloudFormation.stack("b");
+    expect(a?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
+    expect(b?.parameters.InternalRouterCidrs).toBe("10.1.0.0/16,10.0.0.0/16");
+    expect(a?.parameters.InternalRouterVpcs).toBe(b?.outputs.VpcId);
+    expect(b?.parameters.InternalRouterVpcs).toBe(a?.outputs.VpcId);
+    expect(result.stderr).toContain("data crossing it is charged per GB");
+    expect(result.stderr).toMatch(/rack a \(us-east-1\) and rack b \(us-east-1\) are peered/);
+  });
+
+  it("with --yes alone: refused at rack a's router (it widens), before anything is made", async () => {
+    await twoRacks();
+    h.options.requireApproval = "broadening";
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("not applied to rack a: it widens who can reach what already exists");
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+
+  it("peering twice: refused, saying all is in place, nothing written", async () => {
+    await twoRacks();
+    await h.run(peer, peering("a", "b"));
+    const again = await h.run(peer, peering("a", "b"));
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr).toContain("already peered");
+    expect(resourceWrites(again).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("a rack without internal_router: refused before any write, naming the params set that turns it on", async () => {
+    await twoRacks([]);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack a has no internal router");
+    expect(result.stderr).toContain("racknet rack params set internal_router=true -r a");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("overlapping ranges: refused before any write, naming both racks and ranges", async () => {
+    expect((await h.run(install, args("a", ["internal_router=true", "VPCCIDR=10.5.0.0/16"]))).exitCode).toBe(0);
+    expect((await h.run(install, args("b", ["internal_router=true", "VPCCIDR=10.5.128.0/17"]))).exitCode).toBe(0);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack a (10.5.0.0/16) and rack b (10.5.128.0/17) have overlapping address ranges");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("a rack with itself, a peer that does not exist, --peer-profile: refused, nothing written", async () => {
+    await twoRacks();
+    const self = await h.run(peer, peering("a", "a"));
+    expect(self.stderr).toContain("cannot be peered with itself");
+    const missing = await h.run(peer, peering("a", "nosuch"));
+    expect(missing.stderr).toContain('rack "nosuch" not found in us-east-1');
+    const profile = await h.run(peer, peering("a", "b", { peerProfile: "other" }));
+    expect(profile.stderr).toContain("--peer-profile (a rack in another account) is not supported yet");
+    for (const result of [self, missing, profile]) {
+      expect(result.exitCode).toBe(1);
+      expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+    }
+  });
+
+  it("--dry-run: rack a's side is shown, nothing is made", async () => {
+    await twoRacks();
+    h.options.dryRun = true;
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/AWS::EC2::VPCPeeringConnection/);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+});
+
+describe("racknet rack unpeer, and uninstall while peered", () => {
+  it("uninstall is refused while the rack is peered, naming rack unpeer; unpeer leaves both racks as before; then uninstall goes on", async () => {
+    await twoRacks();
+    const before = { a: { ...h.cloudFormation.stack("a")?.parameters }, b: { ...h.cloudFormation.stack("b")?.parameters } };
+    expect((await h.run(peer, peering("a", "b"))).exitCode).toBe(0);
+    for (const name of ["a", "b"]) {
+      const refused = await h.run(uninstall, { name });
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain(`rack ${name} is peered with ${name === "a" ? "b" : "a"}`);
+      expect(refused.stderr).toContain(`racknet rack unpeer ${name} ${name === "a" ? "b" : "a"}`);
+      expect(h.cloudFormation.stack(name)?.status).toBe("UPDATE_COMPLETE");
+    }
+    const result = await h.run(unpeer, { rack: "a", peer: "b" });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("b-peering-a")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters).toMatchObject({ InternalRouterCidrs: before.a.InternalRouterCidrs, InternalRouterVpcs: before.a.InternalRouterVpcs });
+    expect(h.cloudFormation.stack("b")?.parameters).toMatchObject({ InternalRouterCidrs: before.b.InternalRouterCidrs, InternalRouterVpcs: before.b.InternalRouterVpcs });
+    expect((await h.run(uninstall, { name: "b" })).exitCode).toBe(0);
+  });
+
+  it("unpeer of racks that are not peered: refused, nothing written", async () => {
+    await twoRacks();
+    const result = await h.run(unpeer, { rack: "a", peer: "b" });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("are not peered");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+});
+
+describe("racknet rack peers", () => {
+  it("each side of a peering: its connection, active and complete; what someone removed by hand is named, with the command that puts it back", async () => {
+    await twoRacks();
+    expect((await h.run(peer, peering("a", "b"))).exitCode).toBe(0);
+    Object.assign(h.options, { json: true });
+    const listed = await h.run(peers, {});
+    const views = JSON.parse(listed.stdout) as PeeringView[];
+    expect(views.map((view) => [view.rack, view.peer, view.peerRegion, view.state, view.complete])).toEqual([
+      ["a", "b", "us-east-1", "active", true],
+      ["b", "a", "us-east-1", "active", true],
+    ]);
+    expect(views[0]?.peeringConnectionId).toBe(views[1]?.peeringConnectionId);
+    // By hand: rack b's router closed to a, and b's side of the peering deleted.
+    Object.assign(h.cloudFormation.stack("b")?.parameters ?? {}, { InternalRouterCidrs: "", InternalRouterVpcs: "" });
+    h.options.rack = "a";
+    const changed = JSON.parse((await h.run(peers, {})).stdout) as PeeringView[];
+    expect(changed).toHaveLength(1);
+    expect(changed[0]?.complete).toBe(false);
+    expect(changed[0]?.missing).toEqual([expect.stringMatching(/^rack b's router is not open to a's range.*; racknet rack peer a b puts it back$/)]);
+  });
+});
+
+describe("rack peer stopped half way, then run again", () => {
+  it("a failure on the peer's side: exit 3 naming the same command; run again, it finishes what is left and ends as an undisturbed run", async () => {
+    await twoRacks();
+    h.cloudFormation.failNext("b-peering-a", { logicalId: "RouteToPeerFromPublicRouteTable", reason: "Resource handler returned message: \"Rate exceeded\"" });
+    const stopped = await h.run(peer, peering("a", "b"));
+    expect(stopped.exitCode).toBe(3);
+    expect(stopped.stderr).toContain("racknet rack peer a b");
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
+    Object.assign(h.options, { json: true });
+    const listed = JSON.parse((await h.run(peers, {})).stdout) as PeeringView[];
+    expect(listed.find((view) => view.rack === "a")?.missing).toEqual([expect.stringContaining("rack b's side (stack b-peering-a in us-east-1)")]);
+    h.options.json = false;
+    const finished = await h.run(peer, peering("a", "b"));
+    expect(finished.exitCode, finished.stderr).toBe(0);
+    expect(finished.stderr).toContain("finishing racknet rack peer a b@us-east-1");
+    expect(h.cloudFormation.stack("b-peering-a")?.status).toBe("CREATE_COMPLETE");
+    Object.assign(h.options, { json: true });
+    expect((JSON.parse((await h.run(peers, {})).stdout) as PeeringView[]).map((view) => view.complete)).toEqual([true, true]);
+  });
+});
