@@ -1,7 +1,10 @@
 import type { Problem } from "../core/errors.js";
 import {
+  IGNORED_SCALING_KEYS,
   IGNORED_SERVICE_KEYS,
   IGNORED_TOP_LEVEL_KEYS,
+  REFUSED_AUTOSCALE_KEYS,
+  REFUSED_KEDA_KEYS,
   REFUSED_SCALE_KEYS,
   REFUSED_SERVICE_KEYS,
   REFUSED_TARGET_KEYS,
@@ -16,6 +19,8 @@ import { readEnvironment, readService } from "./read-service.js";
 import { readResources } from "./read-resources.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
+import { nlbRules } from "./nlb-rules.js";
+import { budgetRules } from "./budget-rules.js";
 import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
@@ -59,6 +64,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
   const linksOf = (raw: unknown): string[] => (isRecord(raw) && Array.isArray(raw.links) ? raw.links.filter((link): link is string => typeof link === "string") : []);
   const everyLink = Object.entries(servicesValue).flatMap(([name, raw]) => linksOf(raw).map((link) => ({ from: `services.${name}'s`, link })));
   reservedEnvironmentProblems(top.environment, ["environment"], everyLink, note, problems);
+  const nlbOwners = new Map<number, string>();
   const services: Service[] = Object.entries(servicesValue).map(([name, raw]) => {
     // `web:` with nothing: Convox's defaults (build: .).
     const fields = isRecord(raw) ? raw : {};
@@ -67,13 +73,17 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     if (isRecord(fields.scale)) {
       keyPolicies(fields.scale, [...path, "scale"], [], REFUSED_SCALE_KEYS);
       if (isRecord(fields.scale.targets)) keyPolicies(fields.scale.targets, [...path, "scale", "targets"], [], REFUSED_TARGET_KEYS);
+      if (isRecord(fields.scale.autoscale)) keyPolicies(fields.scale.autoscale, [...path, "scale", "autoscale"], IGNORED_SCALING_KEYS, REFUSED_AUTOSCALE_KEYS);
+      if (isRecord(fields.scale.keda)) keyPolicies(fields.scale.keda, [...path, "scale", "keda"], IGNORED_SCALING_KEYS, REFUSED_KEDA_KEYS);
     }
     duplicateEnvironmentProblems(fields.environment, [...path, "environment"], note, problems);
     reservedEnvironmentProblems(fields.environment, [...path, "environment"], linksOf(fields).map((link) => ({ from: "the", link })), note, problems);
     const service = readService({ name, fields, appEnvironment, sourceText: (key) => scalarSource(source, [...path, "environment", key]) });
     valueRules(service, fields, note, problems, warnings);
+    nlbRules(name, fields.nlb, nlbOwners, note, problems);
     return service;
   });
+  budgetRules(top.budget, services.map((service) => service.name), note, problems);
   const timers = readTimers(top.timers, note, problems);
   const resources = readResources({ top, note, problems, warnings });
   return { manifest: { file: source.file, services, timers, resources, positions }, problems, warnings };

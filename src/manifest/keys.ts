@@ -25,12 +25,17 @@ export interface RefusedKey {
 
 export const IGNORED_TOP_LEVEL_KEYS: readonly IgnoredKey[] = [
   { key: "appSettings", convox: "app-wide settings such as log retention", safe: "log retention and similar settings change no traffic, command or task count; the rack's log group keeps its own retention" },
-  { key: "budget", convox: "a spending budget and alerts for the app", safe: "a budget only reports cost; racknet runs the same tasks either way" },
   { key: "labels", convox: "Kubernetes labels on every resource", safe: "labels are metadata; racknet tags its resources itself" },
   { key: "params", convox: "provider parameters of the app (Kubernetes racks)", safe: "these tune Convox's own Kubernetes objects, which racknet does not create" },
 ];
 
 export const REFUSED_TOP_LEVEL_KEYS: readonly RefusedKey[] = [
+  {
+    key: "budget",
+    convox: "a monthly cost budget for the app: alerts, and at the cap alert-only, block-new-deploys or auto-shutdown",
+    reason: "racknet builds no budget yet, so the alerts would never go out and auto-shutdown would never stop a service",
+    fix: "remove budget: and set a budget for the account in AWS Budgets (aws budgets create-budget), with its alerts",
+  },
   { key: "balancers", convox: "custom TCP load balancers", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove balancers:" },
   { key: "configs", convox: "configuration files mounted into services", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
 ];
@@ -49,7 +54,6 @@ export const REFUSED_SERVICE_KEYS: readonly RefusedKey[] = [
   { key: "accessControl", convox: "access control for the service", reason: "racknet cannot tell who it would let in or keep out", fix: "restrict sources with whitelist:, or remove accessControl:" },
   { key: "configMounts", convox: "configuration files mounted into the service", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
   { key: "lifecycle", convox: "preStop and postStart hooks", reason: "ECS runs no hooks around a container's start and stop", fix: "run the work in the container's own start-up and signal handling, or remove lifecycle:" },
-  { key: "liveness", convox: "a liveness check that restarts the process", reason: "racknet has no container-level liveness check", fix: "use health: (the load balancer's check replaces failing tasks), or remove liveness:" },
   { key: "nlb", convox: "network load balancer ports", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove nlb:" },
   { key: "volumes", convox: "volumes mounted into the service", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "keep state in a database or S3, or remove volumes:" },
   { key: "volumeOptions", convox: "volume settings", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "remove volumeOptions:" },
@@ -68,8 +72,34 @@ export const REFUSED_SCALE_KEYS: readonly RefusedKey[] = [
 
 /** Keys under `scale.targets:` that racknet refuses. */
 export const REFUSED_TARGET_KEYS: readonly RefusedKey[] = [
-  { key: "custom", convox: "scaling on a CloudWatch metric", reason: "racknet scales on cpu, memory and requests only", fix: "use targets.cpu, targets.memory or targets.requests" },
-  { key: "external", convox: "scaling on an external metric (KEDA)", reason: "racknet scales on cpu, memory and requests only", fix: "use targets.cpu, targets.memory or targets.requests" },
+  { key: "external", convox: "scaling on an external metric (KEDA)", reason: "racknet scales on CloudWatch metrics only (cpu, memory, requests, custom)", fix: "name the metric under targets.custom (Namespace/MetricName: {aggregate, value}), or use targets.cpu, targets.memory or targets.requests" },
+];
+
+/** Keys under `scale.autoscale:` (Convox 3) that racknet refuses. */
+export const REFUSED_AUTOSCALE_KEYS: readonly RefusedKey[] = [
+  { key: "gpuUtilization", convox: "scaling on GPU utilisation", reason: "Fargate has no GPUs", fix: "remove gpuUtilization:" },
+  {
+    key: "queueDepth",
+    convox: "scaling on a queue depth read from Prometheus (vLLM's waiting requests by default)",
+    reason: "racknet's racks have no Prometheus, and its tasks have no role to publish the metric to CloudWatch",
+    fix: "for an SQS queue, scale on it with scale.autoscale.custom: [{type: aws-sqs-queue, metadata: {queueURL: ..., queueLength: \"5\"}}]; for a CloudWatch metric, use scale.targets.custom",
+  },
+];
+
+/** KEDA keys under `scale.keda:` (Convox 3) that have no Application Auto Scaling equivalent. */
+export const REFUSED_KEDA_KEYS: readonly RefusedKey[] = [
+  { key: "idleReplicaCount", convox: "KEDA's task count while no trigger is active", reason: "Application Auto Scaling keeps a service between its min and max only", fix: "set scale.min instead, and remove idleReplicaCount:" },
+  { key: "initialCooldownPeriod", convox: "KEDA's delay before the first scale-in", reason: "Application Auto Scaling has one scale-in cooldown, which is keda.cooldownPeriod", fix: "use keda.cooldownPeriod, and remove initialCooldownPeriod:" },
+  { key: "advanced", convox: "KEDA's HPA behaviour and scaling modifiers", reason: "Application Auto Scaling's target tracking has no such settings", fix: "remove advanced:" },
+  { key: "fallback", convox: "KEDA's replica count when a trigger fails", reason: "target tracking neither scales in nor out without data; it has no fallback count", fix: "remove fallback:" },
+];
+
+/**
+ * Keys under `scale.autoscale:` and `scale.keda:` ignored with a warning: how often KEDA polls its triggers.
+ * Application Auto Scaling's alarms evaluate one-minute data points and cannot be told otherwise.
+ */
+export const IGNORED_SCALING_KEYS: readonly IgnoredKey[] = [
+  { key: "pollingInterval", convox: "how often KEDA reads the trigger's metric (default 30 s)", safe: "Application Auto Scaling's alarms read one-minute data points; the service still scales on the same metric, between the same bounds" },
 ];
 
 export function findKey<Key extends { key: string }>(list: readonly Key[], key: string): Key | undefined {

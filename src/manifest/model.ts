@@ -56,7 +56,22 @@ export interface ScaleTargets {
   memory?: number;
   /** Requests per target per minute on the service's load balancer. */
   requests?: number;
+  /** Target tracking on CloudWatch metrics (`targets.custom`, a KEDA `aws-sqs-queue` trigger). */
+  metrics?: ScaleMetric[];
 }
+
+/**
+ * A CloudWatch metric a service's count tracks (Application Auto Scaling target tracking with
+ * a customized metric):
+ * - `cloudwatch`: a metric named in full (`targets.custom`, Convox 2);
+ * - `sqs`: an SQS queue's backlog per running task (KEDA's `aws-sqs-queue`: queueLength is the messages one task handles;
+ *   in-flight messages count unless `scaleOnInFlight: "false"`, as in KEDA).
+ */
+export type ScaleMetric =
+  | { source: "cloudwatch"; namespace: string; metric: string; dimensions: Record<string, string>; statistic: MetricStatistic; target: number }
+  | { source: "sqs"; queue: string; region?: string; inFlight: boolean; target: number };
+
+export type MetricStatistic = "Average" | "Maximum" | "Minimum" | "Sum";
 
 export interface ServiceScale {
   /** Tasks at least (and the desired count of a service that does not autoscale). */
@@ -77,6 +92,45 @@ export interface ServiceHealth {
   grace: number;
   interval: number;
   timeout: number;
+  /** `health.port`: the port the load balancer checks, when not the service's own; its scheme when written (else the service's). */
+  port?: { port: number; scheme?: ServicePort["scheme"] };
+}
+
+/** What one probe requests: an HTTP path on a port of the task, or a TCP connection to a port. */
+export type ProbeCheck = { path: string; port: number } | { tcpPort: number };
+
+/**
+ * `liveness` and `startupProbe` (Convox 3) as one ECS container health check that replaces an
+ * unhealthy task. It runs in a sidecar that shares the task's network (src/templates/app-probe.ts),
+ * so it needs nothing from the service's image, and keeps Kubernetes' semantics itself: the
+ * startup check until it first succeeds (failing only once its budget is spent), then the
+ * liveness check after its grace, failing after `failureThreshold` failures in a row.
+ */
+export interface ServiceProbe {
+  /** Seconds between checks: the liveness check's (the startup probe's when there is no liveness check). */
+  interval: number;
+  liveness?: { check: ProbeCheck; grace: number; timeout: number; failureThreshold: number };
+  /** `budget`: seconds from the task's start before a startup check that has never succeeded fails (grace + interval × failureThreshold). */
+  startup?: { check: ProbeCheck; timeout: number; budget: number };
+}
+
+export type NlbProtocol = "tcp" | "tls";
+export type NlbScheme = "public" | "internal";
+
+/** One listener of a network load balancer (`nlb:` or a `balancers:` port). */
+export interface NlbPort {
+  port: number;
+  protocol: NlbProtocol;
+  containerPort: number;
+  scheme: NlbScheme;
+  /** An ACM or IAM server-certificate ARN, for `tls`. */
+  certificate?: string;
+  /** Absent: the load balancer's own setting (off for a network load balancer). */
+  crossZone?: boolean;
+  /** The only sources admitted (IPv4 CIDRs); empty: everyone the scheme allows. */
+  allowCidr: string[];
+  /** Absent: AWS's default for an IP target (on for TCP, off for TLS). */
+  preserveClientIp?: boolean;
 }
 
 export interface Service {
@@ -110,6 +164,12 @@ export interface Service {
   whitelist: string[];
   /** `init: true`: an init process as PID 1 (reaps zombies, forwards signals). */
   init: boolean;
+  /** `liveness` and `startupProbe`; absent when neither is set. */
+  probe?: ServiceProbe;
+  /** `nlb:` and the `balancers:` that name this service: network load balancer listeners. */
+  nlb: NlbPort[];
+  /** `timeout`: seconds a request may stay idle on the load balancer (its idle timeout); absent: the rack's. */
+  timeout?: number;
 }
 
 export interface Timer {
@@ -188,6 +248,8 @@ export interface Manifest {
 }
 
 export function visibility(service: Service): Visibility {
+  // A service without a port is on no application load balancer, whatever its flags (an nlb-only service may say internal: true).
+  if (!service.port) return "private";
   if (service.internalRouter) return "internal-router";
   if (service.internalAndExternal) return "internal-and-external";
   if (service.internal) return "internal";

@@ -6,7 +6,12 @@
 import { isIP } from "node:net";
 import { readCommand } from "./command.js";
 import type { BuildArg, EnvironmentEntry, Service, ServiceBuild, ServicePort } from "./model.js";
+import { readNlb } from "./read-nlb.js";
+import { readProbe } from "./read-probe.js";
 import { readHealth, readScale } from "./read-scale.js";
+import { readPort } from "./read-port.js";
+
+export { readPort } from "./read-port.js";
 import { readDomains } from "./domains.js";
 
 type Fields = Record<string, unknown>;
@@ -64,6 +69,8 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
     domains: readDomains(fields.domain),
     whitelist: readWhitelist(fields.whitelist),
     init: fields.init === true,
+    nlb: readNlb(fields.nlb),
+    ...(readProbe(fields.liveness, fields.startupProbe, port) ? { probe: readProbe(fields.liveness, fields.startupProbe, port) } : {}),
   };
 }
 
@@ -78,22 +85,6 @@ function readBuild(fields: Fields): ServiceBuild | undefined {
     return at < 0 ? { name: arg } : { name: arg.slice(0, at), value: arg.slice(at + 1) };
   });
   return { path: path === "" ? "." : path, dockerfile: typeof settings.manifest === "string" && settings.manifest !== "" ? settings.manifest : "Dockerfile", args };
-}
-
-const PORT_TEXT = /^(?:(https?):)?(\d+)$/;
-
-export function readPort(port: unknown): ServicePort | undefined {
-  const valid = (value: number) => Number.isInteger(value) && value >= 1 && value <= 65535;
-  if (typeof port === "number") return valid(port) ? { port, scheme: "http" } : undefined;
-  if (typeof port === "string") {
-    const match = PORT_TEXT.exec(port);
-    const number = Number(match?.[2]);
-    return match && valid(number) ? { port: number, scheme: match[1] === "https" ? "https" : "http" } : undefined;
-  }
-  if (isRecord(port) && typeof port.port === "number" && valid(port.port)) {
-    return { port: port.port, scheme: port.scheme === "https" ? "https" : "http" };
-  }
-  return undefined;
 }
 
 /** The list form (`NAME=value`, `NAME`, `*`) or the map form (`NAME: value`, `NAME:` for none). */

@@ -145,6 +145,11 @@ function unknownKeyProblem(error: ErrorObject, parent: PathSegment[], source: Ma
 function badNameProblem(error: ErrorObject, parent: PathSegment[], source: ManifestSource): Problem {
   const name = String((error.params as { propertyName?: unknown }).propertyName);
   const segments = [...parent, name];
+  // A map whose names are not variables (scale.targets.custom) says what its names must be.
+  const own = (error.parentSchema?.propertyNames as { errorMessage?: unknown } | undefined)?.errorMessage;
+  if (typeof own === "string") {
+    return { where: where(source.file, source.positionOf(keyOffset(source.document, segments))), path: formatPath(segments), message: `${formatPath(segments)}: the name ${own}`, fix: `rename ${name}` };
+  }
   return {
     where: where(source.file, source.positionOf(keyOffset(source.document, segments))),
     path: formatPath(segments),

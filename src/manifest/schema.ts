@@ -1,6 +1,9 @@
 import {
+  IGNORED_SCALING_KEYS,
   IGNORED_SERVICE_KEYS,
   IGNORED_TOP_LEVEL_KEYS,
+  REFUSED_AUTOSCALE_KEYS,
+  REFUSED_KEDA_KEYS,
   REFUSED_SCALE_KEYS,
   REFUSED_SERVICE_KEYS,
   REFUSED_TARGET_KEYS,
@@ -112,8 +115,8 @@ const build: JsonSchema = {
 };
 
 const health: JsonSchema = {
-  description: "The load balancer's health check: a path, or {path, grace, interval, timeout} (seconds).",
-  errorMessage: 'must be a path such as "/health" or {path, grace, interval, timeout}',
+  description: "The load balancer's health check: a path, or {path, port, grace, interval, timeout} (seconds).",
+  errorMessage: 'must be a path such as "/health" or {path, port, grace, interval, timeout}',
   anyOf: [
     { type: "string", pattern: "^/", errorMessage: 'must be a path starting with "/", such as "/health"' },
     {
@@ -124,9 +127,44 @@ const health: JsonSchema = {
         grace: seconds("Seconds after a task starts before failed checks count (ECS health check grace period; default = interval).", 0, 7200),
         interval: seconds("Seconds between checks (default 5).", 5, 300),
         timeout: seconds("Seconds before a check fails (default interval - 1).", 2, 120),
+        port: { ...port, description: "The port the load balancer checks, when not the service's port (a separate health or admin listener); its scheme defaults to the service port's." },
       },
     },
   ],
+};
+
+/** The settings Convox 3's liveness and startup probes share (Kubernetes' probe fields). */
+const probeSettings: Record<string, JsonSchema> = {
+  grace: seconds("Seconds after the task starts before the check counts (default 10; a startup probe's defaults are the liveness check's).", 0, 86400),
+  interval: seconds("Seconds between checks (default 5; ECS runs container checks every 5 to 300 seconds).", 5, 300),
+  timeout: seconds("Seconds before one check fails (default 5; at most 59, inside ECS's 60-second limit).", 1, 59),
+  successThreshold: { type: "integer", minimum: 1, maximum: 1, description: "Successes that make the check pass again: 1 (Kubernetes requires 1 for liveness and startup probes).", errorMessage: "must be 1 (Kubernetes requires 1 for liveness and startup probes)" },
+  failureThreshold: { type: "integer", minimum: 1, maximum: 10000, description: "Failures in a row that make the task unhealthy (default 3).", errorMessage: "must be a whole number of failures, at least 1" },
+};
+
+const liveness: JsonSchema = {
+  type: "object",
+  description: "A liveness check: an HTTP path on the service's port (or liveness.port); a task failing it failureThreshold times in a row is replaced (an ECS container health check, run from a sidecar).",
+  errorMessage: "must be a map such as {path: /live, interval: 5}",
+  required: ["path"],
+  additionalProperties: false,
+  properties: {
+    path: { type: "string", pattern: "^/", description: "The path requested over HTTP.", errorMessage: 'must be a path starting with "/", such as "/live"' },
+    port: { ...port, description: "The port checked, when not the service's." },
+    ...probeSettings,
+  },
+};
+
+const startupProbe: JsonSchema = {
+  type: "object",
+  description: "A startup probe: an HTTP path on the service's port, or a TCP port; until it first succeeds the liveness check waits, and a task that never passes it within grace + interval × failureThreshold is replaced.",
+  errorMessage: 'must be a map such as {path: /startup} or {tcpSocketPort: "8080"}',
+  additionalProperties: false,
+  properties: {
+    path: { type: "string", pattern: "^/", description: "The path requested over HTTP on the service's port.", errorMessage: 'must be a path starting with "/", such as "/startup"' },
+    tcpSocketPort: { type: ["string", "integer"], pattern: PORT_TEXT.replace("(https?:)?", ""), minimum: 1, maximum: 65535, description: "A port that must accept a TCP connection (Convox writes it as text).", errorMessage: PORT_NUMBER_MESSAGE },
+    ...probeSettings,
+  },
 };
 
 const COUNT_TEXT = "^[0-9]+(-[0-9]+)?$";
@@ -148,6 +186,25 @@ const count: JsonSchema = {
   ],
 };
 
+/** Convox 2's custom target: `Namespace/MetricName: {aggregate, value, dimensions}` (its ServiceScaleMetrics). */
+const customTarget: JsonSchema = {
+  type: "object",
+  description: "A CloudWatch metric to keep at value per task, keyed Namespace/MetricName (the namespace is everything before the last /).",
+  errorMessage: "must be a map such as {aggregate: avg, value: 100, dimensions: {QueueName: jobs}}",
+  required: ["value"],
+  additionalProperties: false,
+  properties: {
+    aggregate: { type: "string", enum: ["avg", "max", "min", "sum"], description: "The statistic (default avg): avg, max, min or sum.", errorMessage: "must be avg, max, min or sum" },
+    value: { type: "number", exclusiveMinimum: 0, description: "The value to keep the metric at.", errorMessage: "must be a number above 0" },
+    dimensions: {
+      type: "object",
+      description: "The metric's dimensions, name: value.",
+      errorMessage: "must be a map such as {QueueName: jobs}",
+      additionalProperties: { type: ["string", "number"], errorMessage: "must be a single value" },
+    },
+  },
+};
+
 const targets: JsonSchema = {
   type: "object",
   description: "Autoscaling targets (Application Auto Scaling target tracking), used when count is a range.",
@@ -157,7 +214,81 @@ const targets: JsonSchema = {
     cpu: percent("Average CPU utilisation to keep, percent.", 1, 100),
     memory: percent("Average memory utilisation to keep, percent.", 1, 100),
     requests: { type: "integer", minimum: 1, description: "Requests per task per minute to keep (needs a port).", errorMessage: "must be a whole number of requests, at least 1" },
+    custom: {
+      type: "object",
+      description: "CloudWatch metrics to track (Convox 2), keyed Namespace/MetricName: {aggregate, value, dimensions}.",
+      errorMessage: "must be a map such as {AWS/SQS/ApproximateNumberOfMessagesVisible: {aggregate: max, value: 100, dimensions: {QueueName: jobs}}}",
+      propertyNames: { pattern: "^[^/]+(/[^/]+)*/[^/]+$", errorMessage: "must be Namespace/MetricName, for example AWS/SQS/ApproximateNumberOfMessagesVisible" },
+      additionalProperties: customTarget,
+    },
     ...refused(REFUSED_TARGET_KEYS),
+  },
+};
+
+/** KEDA metadata is text; Convox passes it through as written (a pattern constrains text only). */
+const metadataValue = (description: string, errorMessage: string, pattern: string): JsonSchema => ({ type: ["string", "number", "boolean"], pattern, description, errorMessage });
+
+/** A KEDA trigger: racknet maps `aws-sqs-queue` to Application Auto Scaling; other types are refused by the rules. */
+const trigger: JsonSchema = {
+  type: "object",
+  description: "A KEDA trigger. racknet acts on type aws-sqs-queue: backlog per task (visible and in-flight messages over running tasks) kept at queueLength.",
+  errorMessage: "must be a map such as {type: aws-sqs-queue, metadata: {queueURL: https://sqs.us-east-1.amazonaws.com/123456789012/jobs, queueLength: \"5\"}}",
+  required: ["type", "metadata"],
+  additionalProperties: false,
+  properties: {
+    type: { type: "string", description: "The trigger type; racknet acts on aws-sqs-queue.", errorMessage: "must be a trigger type such as aws-sqs-queue" },
+    name: { type: "string", description: "A name for the trigger (the scaling policy's name).", errorMessage: "must be a name" },
+    metadata: {
+      type: "object",
+      description: "The trigger's settings (KEDA's, as text).",
+      errorMessage: "must be a map such as {queueURL: ..., queueLength: \"5\"}",
+      additionalProperties: false,
+      properties: {
+        queueURL: { type: "string", minLength: 1, description: "The queue's URL; its last part is the queue's name.", errorMessage: "must be the queue's URL" },
+        queueLength: metadataValue("Messages one task handles (default 5): the backlog per task to keep.", "must be a number of messages such as \"5\"", "^[0-9]+(\\.[0-9]+)?$"),
+        awsRegion: { type: "string", description: "The queue's region; it must be the rack's (CloudWatch alarms read metrics of their own region).", errorMessage: "must be a region such as us-east-1" },
+        scaleOnInFlight: metadataValue("Count in-flight messages too (default true, as KEDA).", "must be \"true\" or \"false\"", "^(true|false)$"),
+      },
+    },
+  },
+};
+
+const triggers: JsonSchema = { type: "array", description: "KEDA triggers.", errorMessage: "must be a list of triggers such as [{type: aws-sqs-queue, metadata: {...}}]", items: trigger };
+
+const threshold = (description: string): JsonSchema => ({
+  type: "object",
+  description,
+  errorMessage: "must be a map such as {threshold: 70}",
+  required: ["threshold"],
+  additionalProperties: false,
+  properties: { threshold: { type: "number", exclusiveMinimum: 0, maximum: 100, description: "The percent to keep.", errorMessage: "must be a percent above 0, at most 100" } },
+});
+
+const autoscale: JsonSchema = {
+  type: "object",
+  description: "Convox 3's autoscaling between scale.min and scale.max (max defaults to 10): Application Auto Scaling target tracking.",
+  errorMessage: "must be a map such as {cpu: {threshold: 70}}",
+  additionalProperties: false,
+  properties: {
+    cpu: threshold("Average CPU utilisation to keep (ECSServiceAverageCPUUtilization)."),
+    memory: threshold("Average memory utilisation to keep (ECSServiceAverageMemoryUtilization)."),
+    custom: { ...triggers, description: "KEDA triggers; racknet acts on aws-sqs-queue." },
+    cooldownPeriod: seconds("Seconds after scaling in before the next scale-in (default 60).", 0, 3600),
+    ...ignored(IGNORED_SCALING_KEYS),
+    ...refused(REFUSED_AUTOSCALE_KEYS),
+  },
+};
+
+const keda: JsonSchema = {
+  type: "object",
+  description: "Convox 3's KEDA scaling: racknet maps aws-sqs-queue triggers to Application Auto Scaling between the count's bounds.",
+  errorMessage: "must be a map such as {triggers: [{type: aws-sqs-queue, metadata: {...}}]}",
+  additionalProperties: false,
+  properties: {
+    triggers,
+    cooldownPeriod: seconds("Seconds after scaling in before the next scale-in (default 60).", 0, 3600),
+    ...ignored(IGNORED_SCALING_KEYS),
+    ...refused(REFUSED_KEDA_KEYS),
   },
 };
 
@@ -181,6 +312,10 @@ const scale: JsonSchema = {
       additionalProperties: false,
       properties: {
         count,
+        min: { type: "integer", minimum: 0, maximum: 1000, description: "Convox 3: tasks at least (with max, the range; alone, the count, or up to 10 with autoscale).", errorMessage: "must be a whole number from 0 to 1000" },
+        max: { type: "integer", minimum: 0, maximum: 1000, description: "Convox 3: tasks at most.", errorMessage: "must be a whole number from 0 to 1000" },
+        autoscale,
+        keda,
         cpu: { type: "integer", description: "CPU units (1024 = one vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384 (default 256).", errorMessage: "must be a whole number of CPU units such as 256 or 1024" },
         memory: { type: "integer", description: "Memory in MiB, within what Fargate allows for the cpu (default 512).", errorMessage: "must be a whole number of MiB such as 512 or 2048" },
         targets,
@@ -237,6 +372,8 @@ const service: JsonSchema = {
     resources: serviceResourcesSchema,
     scale,
     health,
+    liveness,
+    startupProbe,
     deployment: {
       type: "object",
       description: "During a deployment: the percent of tasks kept healthy (minimum, default 50) and run at most (maximum, default 200).",

@@ -11,6 +11,7 @@ import type { Problem } from "../core/errors.js";
 import type { Service } from "./model.js";
 import type { PathSegment } from "./source.js";
 import { linkVariable } from "../names/index.js";
+import { probeRules } from "./probe-rules.js";
 
 type Fields = Record<string, unknown>;
 type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
@@ -41,6 +42,8 @@ export function valueRules(service: Service, fields: Fields, note: Note, problem
     note(warnings, [...path, "timeout"], `${base}.timeout is ${fields.timeout} seconds; the rack's load balancers let a request idle for ${LOAD_BALANCER_IDLE_SECONDS}, longer than asked (nothing is cut short)`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} to silence this warning`);
   }
   countRules(service, fields, path, note, problems);
+  scalingRules(service, fields, path, note, problems);
+  probeRules(service, fields, note, problems);
   imageRules(service, path, note, problems);
   buildRules(service, path, note, problems);
   interpolationRules(service, fields, path, note, problems);
@@ -64,6 +67,38 @@ function countRules(service: Service, fields: Fields, path: string[], note: Note
   const written = typeof raw === "string" ? raw.trim() : `${min}-${max}`;
   const [low, high] = [Math.min(min, max, COUNT_MAX), Math.min(Math.max(min, max), COUNT_MAX)];
   note(problems, segments, `services.${service.name}.${isRecord(scale) ? "scale.count" : "scale"} ${written} must be a range from 0 to ${COUNT_MAX} tasks, the smaller number first`, `write count: ${low}-${high}`);
+}
+
+/** The only KEDA trigger racknet can map to Application Auto Scaling: an SQS queue's backlog, read from CloudWatch. */
+export const SQS_TRIGGER = "aws-sqs-queue";
+
+/**
+ * Target tracking reads the metric once a minute and does nothing without data
+ * (Amazon ECS Developer Guide, "Use a target metric to scale Amazon ECS services"): at 0 tasks
+ * there is no CPU, memory or request count per task, and no running task to divide a backlog by,
+ * so a service autoscaled from 0 would stay at 0. KEDA refuses minReplicaCount 0 for cpu and
+ * memory triggers for the same reason.
+ */
+function scalingRules(service: Service, fields: Fields, path: string[], note: Note, problems: Problem[]): void {
+  const scale = isRecord(fields.scale) ? fields.scale : undefined;
+  if (!scale) return;
+  const base = `services.${service.name}.scale`;
+  const lists: [string[], unknown][] = [
+    [["keda", "triggers"], isRecord(scale.keda) ? scale.keda.triggers : undefined],
+    [["autoscale", "custom"], isRecord(scale.autoscale) ? scale.autoscale.custom : undefined],
+  ];
+  for (const [segments, list] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((trigger, index) => {
+      if (!isRecord(trigger) || typeof trigger.type !== "string" || trigger.type === SQS_TRIGGER) return;
+      note(problems, [...path, "scale", ...segments, index, "type"], `${base}.${segments.join(".")}[${index}] is a KEDA ${trigger.type} trigger; racknet maps only ${SQS_TRIGGER} to Application Auto Scaling`, `scale on a CloudWatch metric with ${base}.targets.custom (Namespace/MetricName: {aggregate, value}), or on cpu or memory`);
+    });
+  }
+  const { min, max } = service.scale;
+  if (min === 0 && max > 0) {
+    const segments = "min" in scale ? ["scale", "min"] : "count" in scale ? ["scale", "count"] : ["scale"];
+    note(problems, [...path, ...segments], `${base} autoscales from 0 tasks, and Application Auto Scaling never scales a service out of 0: at 0 tasks its metrics have no data`, `start at 1 task (min: 1), or keep a fixed count of 0 (min: 0 without max or autoscale) and raise it when the service should run`);
+  }
 }
 
 function imageRules(service: Service, path: string[], note: Note, problems: Problem[]): void {

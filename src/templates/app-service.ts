@@ -8,6 +8,7 @@ import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
 import { type Json, type Resource, getAtt, iff, noValue, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
 import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
+import { probeContainer } from "./app-probe.js";
 
 export interface ServiceResourcesInput {
   rack: string;
@@ -68,7 +69,7 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
       ExecutionRoleArn: getAtt(EXECUTION_ROLE, "Arn"),
       // A task role only for ECS Exec (`Exec=Yes`); without it the containers have no AWS identity.
       TaskRoleArn: iff(EXEC_ENABLED, getAtt(TASK_ROLE, "Arn"), noValue),
-      ContainerDefinitions: [container],
+      ContainerDefinitions: [container, ...probeContainer(service)],
     },
   };
 }

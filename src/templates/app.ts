@@ -228,7 +228,9 @@ function imageOf(input: AppStackInput, service: Service): string {
 }
 
 function servedPorts(services: Service[]): { port: number; kind: EndpointKind }[] {
-  return services.flatMap((service) => (service.port ? endpointKinds(service).map((kind) => ({ port: service.port?.port ?? 0, kind })) : []));
+  // The load balancer reaches the service's port, and health.port when the check is elsewhere.
+  const ports = (service: Service) => [...new Set([service.port?.port ?? 0, ...(service.health.port ? [service.health.port.port] : [])])];
+  return services.flatMap((service) => (service.port ? endpointKinds(service).flatMap((kind) => ports(service).map((port) => ({ port, kind }))) : []));
 }
 
 function priorityFor(input: AppStackInput, service: string, kind: EndpointKind): number {

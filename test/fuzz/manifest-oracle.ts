@@ -14,7 +14,7 @@ const isInt = (value: unknown, min: number, max: number): value is number => typ
 const own = (fields: Fields, key: string) => Object.prototype.hasOwnProperty.call(fields, key);
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "budget", "labels", "resources"]);
+const TOP_KEYS = new Set(["services", "environment", "timers", "params", "appSettings", "labels", "resources"]);
 const SERVICE_KEYS = new Set(["whitelist", "image", "build", "command", "port", "internal", "internalAndExternal", "internalRouter", "links", "environment", "scale", "health", "domain", "agent", "resources"]);
 /** Keys racknet refuses whatever their value (docs/manifest.md, "Refused"). */
 const REFUSED_SERVICE_KEYS = new Set(["volumes"]);

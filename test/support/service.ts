@@ -19,6 +19,7 @@ export function service(name: string, fields: Partial<Service> = {}): Service {
     domains: [],
     whitelist: [],
     init: false,
+    nlb: [],
     ...fields,
   };
 }

@@ -53,13 +53,13 @@ describe("racknet manifest check", () => {
     const result = JSON.parse(stdout.text) as { rack: string; services: { service: string; endpoints: { url: string | null; needsDomain?: boolean; host?: string }[] }[]; warnings: unknown[] };
     expect(result.rack).toBe("rack");
     expect(result.services[0]?.endpoints[0]).toEqual({ kind: "external", url: null, needsDomain: true, host: "web.shop.<Domain>" });
-    expect(result.warnings).toHaveLength(7);
+    expect(result.warnings).toHaveLength(6);
   });
 
   it("prints warnings with file:line and key path", async () => {
     const { context: ctx, stderr } = context();
     await run(ctx, { file: join(fixtures, "good/ignored-keys.yml"), rackParams: undefined });
-    expect(stderr.text).toMatch(/warning: .*ignored-keys\.yml:15:5 services\.web\.annotations: racknet does not act on services\.web\.annotations/);
+    expect(stderr.text).toMatch(/warning: .*ignored-keys\.yml:14:5 services\.web\.annotations: racknet does not act on services\.web\.annotations/);
   });
 
   it("fails with every problem: the rack-aware rules run with --rack-params", async () => {

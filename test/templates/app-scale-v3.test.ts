@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseManifest, resolveEnvironment, type Manifest } from "../../src/manifest/index.js";
+import { renderAppStack } from "../../src/templates/app.js";
+import type { Json, Template } from "../../src/templates/cfn.js";
+import { cfnLint, lintDeadline } from "../support/cfn-lint.js";
+
+/** Convox 3's scale (min/max, autoscale, KEDA's aws-sqs-queue) and Convox 2's targets.custom, from the file to Application Auto Scaling. */
+
+const FILE = join(import.meta.dirname, "../fixtures/manifests/good/scale-v3.yml");
+
+function rendered(text: string): Template {
+  const { manifest, problems } = parseManifest(text, "convox.yml", { app: "shop", rack: "prod" });
+  expect(problems).toEqual([]);
+  const parsed = manifest as Manifest;
+  const environment = resolveEnvironment(parsed, { rack: "prod", app: "shop", stored: {} });
+  const priorities = Object.fromEntries(parsed.services.map((service, index) => [`${service.name}:external`, 10 + index]));
+  return renderAppStack({ rack: "prod", app: "shop", manifest: parsed, version: "0.1.0", priorities, environment: environment.services }).template;
+}
+
+const template = rendered(readFileSync(FILE, "utf8"));
+const properties = (id: string): Record<string, Json> => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no ${id} in ${Object.keys(template.Resources).join(", ")}`);
+  return found.Properties ?? {};
+};
+const tracking = (id: string) => properties(id).TargetTrackingScalingPolicyConfiguration as Record<string, Json>;
+
+describe("Convox 3's scale on Application Auto Scaling", () => {
+  it("min and max are the scalable target's bounds, autoscale's thresholds its policies, cooldownPeriod the scale-in cooldown", () => {
+    // An autoscaled service leaves its count to the scalable target (no DesiredCount in the template).
+    expect(properties("WebService").DesiredCount).toBeUndefined();
+    expect(properties("WebScalableTarget")).toMatchObject({ MinCapacity: 2, MaxCapacity: 6 });
+    expect(tracking("WebScalingCpu")).toMatchObject({ TargetValue: 70, ScaleInCooldown: 120, PredefinedMetricSpecification: { PredefinedMetricType: "ECSServiceAverageCPUUtilization" } });
+    expect(tracking("WebScalingMemory")).toMatchObject({ TargetValue: 80, PredefinedMetricSpecification: { PredefinedMetricType: "ECSServiceAverageMemoryUtilization" } });
+  });
+
+  it("min alone is a fixed count; with autoscale it goes up to 10 (Convox 3's default max)", () => {
+    expect(properties("MinOnlyService").DesiredCount).toBe(3);
+    expect(template.Resources.MinOnlyScalableTarget).toBeUndefined();
+    expect(properties("AutoscaleDefaultMaxScalableTarget")).toMatchObject({ MinCapacity: 1, MaxCapacity: 10 });
+  });
+
+  it("min: 0 alone runs no task and makes no scalable target", () => {
+    expect(properties("IdleService").DesiredCount).toBe(0);
+    expect(template.Resources.IdleScalableTarget).toBeUndefined();
+  });
+
+  it("a KEDA aws-sqs-queue trigger tracks the queue's backlog per running task at queueLength, in-flight messages included", () => {
+    const policy = tracking("QueueWorkerScalingMetric1");
+    expect(policy.TargetValue).toBe(2);
+    expect(policy.ScaleInCooldown).toBe(300);
+    const metrics = (policy.CustomizedMetricSpecification as { Metrics: Record<string, Json>[] }).Metrics;
+    expect(metrics.map((metric) => metric.Id)).toEqual(["visible", "inflight", "tasks", "backlog"]);
+    expect(JSON.stringify(metrics[0])).toContain('"QueueName","Value":"jobs"');
+    expect(metrics[2]?.MetricStat).toMatchObject({ Metric: { Namespace: "ECS/ContainerInsights", MetricName: "RunningTaskCount" } });
+    expect(metrics[3]).toMatchObject({ Expression: "(visible + inflight) / tasks", ReturnData: true });
+    expect(template.Resources.QueueWorkerScalingCpu).toBeUndefined();
+  });
+
+  it("autoscale.custom takes the same triggers; scaleOnInFlight: \"false\" counts visible messages only; queueLength defaults to 5", () => {
+    const policy = tracking("BacklogScalingMetric1");
+    expect(policy.TargetValue).toBe(5);
+    const metrics = (policy.CustomizedMetricSpecification as { Metrics: Record<string, Json>[] }).Metrics;
+    expect(metrics.map((metric) => metric.Id)).toEqual(["visible", "tasks", "backlog"]);
+    expect(metrics[2]).toMatchObject({ Expression: "visible / tasks" });
+  });
+
+  it("targets.custom is a customized metric as Convox 2 writes it: namespace before the last /, aggregate as the statistic", () => {
+    expect(tracking("MetricScalingMetric1")).toMatchObject({
+      TargetValue: 100,
+      CustomizedMetricSpecification: { Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Statistic: "Maximum", Dimensions: [{ Name: "QueueName", Value: "jobs" }] },
+    });
+    expect(tracking("MetricScalingMetric2")).toMatchObject({ TargetValue: 50, CustomizedMetricSpecification: { Namespace: "Custom/App", MetricName: "ActiveSessions", Statistic: "Average" } });
+    expect(template.Resources.MetricScalingCpu).toBeUndefined();
+  });
+
+  it("passes cfn-lint", async () => {
+    expect(await cfnLint({ scaleV3: template })).toEqual({ scaleV3: [] });
+  }, lintDeadline(1));
+});
