@@ -68,6 +68,7 @@ PATCHES: list[Callable[[], None]] = [
     cloudformation_updates.restore_condition_aware_updates,
     cloudformation_change_sets.restore_empty_change_set_status,
     ec2.restore_subnet_route_table_association,
+    ec2.restore_route_target_updates,
     route53.restore_private_hosted_zones,
     ecs_services.restore_ecs_service_properties,
     elbv2.restore_listener_certificates,

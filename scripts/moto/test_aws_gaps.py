@@ -571,6 +571,44 @@ def gap_vpc_peering_by_cloudformation(aws: Clients) -> None:
     aws.cloudformation.delete_stack(StackName=name)
     expect_equal(state(), "deleted", "the peering after its stack's deletion")
 
+def gap_route_target_updated_in_place(aws: Clients) -> None:
+    """An AWS::EC2::Route whose NatGatewayId changes keeps its place and takes the new target
+    (EC2 ReplaceRoute), as NatGateways=One moves every private route to the first zone's NAT."""
+    template = network_template()
+    name = create_stack(aws, template)
+    resources = stack_resources(aws, name)
+    moved = json.loads(json.dumps(template))
+    moved["Resources"]["RouteTablePrivate1Default"]["Properties"]["NatGatewayId"] = {"Ref": "Nat0"}
+    run_change_set(aws, name, moved, {})
+    table = aws.ec2.describe_route_tables(RouteTableIds=[resources["RouteTablePrivate1"]])["RouteTables"][0]
+    default = [route for route in table["Routes"] if route.get("DestinationCidrBlock") == "0.0.0.0/0"]
+    expect_equal([route.get("NatGatewayId") for route in default], [resources["Nat0"]], "the private route's target after the update")
+    expect_equal(stack_resources(aws, name)["RouteTablePrivate1"], resources["RouteTablePrivate1"], "the route table is kept")
+
+
+@test
+def gap_vpc_endpoint_deleted_with_its_condition(aws: Clients) -> None:
+    """A gateway VPC endpoint removed from the stack (its condition turned false, as Private=No
+    removes the S3 endpoint) is deleted, and its route with it."""
+    template = {
+        "Parameters": {"Enabled": YES_NO},
+        "Conditions": {"IsEnabled": {"Fn::Equals": [{"Ref": "Enabled"}, "Yes"]}},
+        "Resources": {
+            "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": "10.7.0.0/16"}},
+            "Table": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+            "S3": {
+                "Type": "AWS::EC2::VPCEndpoint",
+                "Condition": "IsEnabled",
+                "Properties": {"VpcId": {"Ref": "Vpc"}, "ServiceName": f"com.amazonaws.{REGION}.s3", "VpcEndpointType": "Gateway", "RouteTableIds": [{"Ref": "Table"}]},
+            },
+        },
+    }
+    name = create_stack(aws, template, {"Enabled": "Yes"})
+    endpoint_id = stack_resources(aws, name)["S3"]
+    run_change_set(aws, name, None, {"Enabled": "No"})
+    state = aws.ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]["State"]
+    expect_equal(state.lower(), "deleted", "the endpoint's state once removed from the stack")
+
 
 # --- runner ----------------------------------------------------------------------------------
 

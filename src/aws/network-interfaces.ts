@@ -22,10 +22,13 @@ export interface SubnetHolder {
   loadBalancer?: string;
 }
 
-export async function networkInterfaces(ec2: EC2Client, where: { subnetIds: readonly string[] } | { vpcId: string }): Promise<SubnetHolder[]> {
+export type InterfaceScope = { subnetIds: readonly string[] } | { vpcId: string } | { groupIds: readonly string[] };
+
+export async function networkInterfaces(ec2: EC2Client, where: InterfaceScope): Promise<SubnetHolder[]> {
   if ("subnetIds" in where && where.subnetIds.length === 0) return [];
+  if ("groupIds" in where && where.groupIds.length === 0) return [];
   const { paginateDescribeNetworkInterfaces } = sdk.ec2();
-  const filter = "subnetIds" in where ? { Name: "subnet-id", Values: [...where.subnetIds] } : { Name: "vpc-id", Values: [where.vpcId] };
+  const filter = "subnetIds" in where ? { Name: "subnet-id", Values: [...where.subnetIds] } : "groupIds" in where ? { Name: "group-id", Values: [...where.groupIds] } : { Name: "vpc-id", Values: [where.vpcId] };
   const holders: SubnetHolder[] = [];
   for await (const page of paginateDescribeNetworkInterfaces({ client: ec2 }, { Filters: [filter] })) holders.push(...(page.NetworkInterfaces ?? []).map(toHolder));
   return holders;

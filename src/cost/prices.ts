@@ -21,6 +21,12 @@ export interface RegionPrices {
   fargateGbHour: number;
   codebuildMinute?: Partial<Record<CodeBuildComputeType, number>>;
   logsIngestionGb?: number;
+  /** An interface VPC endpoint, per endpoint per AZ it has an interface in. */
+  vpcEndpointHour: number;
+  /** Per GB processed by interface endpoints (the first PB of the month). */
+  vpcEndpointGb: number;
+  /** Data transfer between Availability Zones of the region, per GB in each direction. */
+  interAzGb: number;
   sources: Readonly<Record<string, string>>;
 }
 

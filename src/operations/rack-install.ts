@@ -1,6 +1,6 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
-import { AwsOperationFailed, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
 import { RackParam, applyAssignments, defaultParams, findParam, fromCfnParameters, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
@@ -10,7 +10,10 @@ import { rackParameterNotes } from "../plan/rack-notes.js";
 import { planJson } from "../plan/plan.js";
 import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
-import { describeStack, type StackInfo } from "../aws/stacks.js";
+import { describeStack, listRacks, type StackInfo } from "../aws/stacks.js";
+import { describeVpcFacts } from "../aws/vpc.js";
+import { existingVpcProblems, type ExistingVpcPlan } from "../rack/existing-vpc.js";
+import { natZones, ownsNetwork } from "../rack/egress.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
@@ -78,6 +81,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const { region, zones, unreserved } = facts;
   if (facts.underway) return finishUnderway(context, args.name, region, await lock.catch(() => undefined));
   if (facts.installed) return finishInstalled(context, args.name, region, facts.installed, await lock.catch(() => undefined));
+  // In an existing VPC, VPCCIDR is the VPC's own primary range (its security groups admit it).
   const params: RackParams = { ...requested, VPCCIDR: facts.vpcCidr };
   const template = fullRackTemplate({}, { region });
   if (!offersCodeBuild(region)) {
@@ -134,7 +138,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           capabilities: ["CAPABILITY_IAM"],
           notes: [
             ...(context.options.dryRun ? ["the rack's certificate authority and certificate will be created (SSM Parameter Store and ACM), its private key encrypted with a KMS key of the rack's own"] : []),
-            ...rackParameterNotes(changes, azCount, region, args.name),
+            ...rackParameterNotes(changes, azCount, region, args.name, { params, zones }),
             ...(staging?.created ? [stagingNote(staging, region)] : []),
           ],
         },
@@ -223,7 +227,7 @@ interface AccountFacts {
   zones: string[];
   /** The account's unreserved Lambda concurrency (the sync function reserves part of it). */
   unreserved: number;
-  /** The VPC's range: the one given, or the one picked to overlap no other rack of the account. */
+  /** The VPC's range: an existing VPC's primary range, the one given, or the one picked to overlap no other rack of the account. */
   vpcCidr: string;
 }
 
@@ -238,11 +242,16 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   const rangesRead = context.aws.region().then((region) => readAccountRanges(context, region));
   rangesRead.catch(() => undefined);
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
+  const intoExistingVpc = !ownsNetwork(params);
+  const network = intoExistingVpc ? checkExistingVpc(context, cfn, rack, params) : undefined;
+  network?.catch(() => undefined);
   const quotaCheck = refuseOverQuota(
     context,
     zonesRead.then(([zones, region]) => {
       const chosen = chooseAvailabilityZones(region, zones);
-      return { zones: "zones" in chosen ? chosen.zones : [], private: params.Private === "Yes", newVpc: true };
+      const rackZones = "zones" in chosen ? chosen.zones : [];
+      // In an existing VPC the rack makes no VPC, internet gateway, NAT gateway or Elastic IP.
+      return { zones: rackZones, private: params.Private === "Yes", natZones: natZones(params, rackZones), newVpc: !intoExistingVpc };
     }),
     `rack ${rack}`,
   );
@@ -279,15 +288,33 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     });
   }
   const [ranges] = await Promise.all([rangesRead, quotaCheck]);
+  const vpc = await network;
+  if (vpc) return { region, zones: vpc.zones, unreserved, vpcCidr: vpc.cidr };
   return { region, zones: chosen.zones, unreserved, vpcCidr: vpcCidrFor(context, { rack, region, params, given: given.vpcCidr }, ranges) };
 }
 
 /**
- * The VPC's range. Given: kept, with a warning naming each rack it overlaps (the two can never
- * be peered). Not given: the first RFC 1918 /16 that overlaps no rack of the account in any
- * Region and no VPC of this one. A Region that could not be read is named: its racks were not
- * seen, so the pick may overlap one there (docs/peering.md, "Address ranges").
+ * An existing VPC, checked before anything is made (docs/egress.md, "Installing into your
+ * VPC"): every problem at once, each with its fix. Gives the zones (those of the subnets
+ * services run in) and the VPC's range, which the rack's security groups admit.
  */
+async function checkExistingVpc(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams): Promise<ExistingVpcPlan> {
+  const [ec2, route53, region] = await Promise.all([context.aws.ec2(), context.aws.route53(), context.aws.region()]);
+  const subnetIds = [params.ExistingPublicSubnets, params.ExistingPrivateSubnets].join(",").split(",").filter(Boolean);
+  const [facts, racks] = await Promise.all([describeVpcFacts(ec2, route53, region, params.ExistingVpc, subnetIds), listRacks(cfn)]);
+  const otherRacks = racks
+    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs.VpcId && stack.outputs.VpcCidr)
+    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs.VpcId ?? "", cidr: stack.outputs.VpcCidr ?? "" }));
+  const { problems, plan } = existingVpcProblems(params, facts, { region, rack, otherRacks });
+  if (!plan) {
+    throw new ValidationErrors(
+      `rack ${rack} cannot be installed into ${params.ExistingVpc} as it is; nothing was changed`,
+      problems.map((problem) => ({ where: problem.param, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) })),
+    );
+  }
+  return plan;
+}
+
 function vpcCidrFor(context: Context, install: { rack: string; region: string; params: RackParams; given: boolean }, ranges: AccountRanges): string {
   const others: AccountRanges = { ...ranges, racks: ranges.racks.filter((other) => !(other.rack === install.rack && other.region === install.region)) };
   const { printer } = context;

@@ -14,6 +14,10 @@ import { refuseOverQuota } from "../steps/quotas.js";
 import { renewRackCertificates } from "../steps/renewal.js";
 import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
+import { natRemovals } from "../plan/egress-notes.js";
+import { natZones } from "../rack/egress.js";
+import { endpointConflicts } from "../rack/existing-vpc.js";
+import { vpcEndpointFacts } from "../aws/vpc.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
@@ -80,6 +84,11 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   if (changes.some((change) => change.name === RackParam.HostedZoneId || change.name === RackParam.Domain)) await checkedHostedZone(context, params);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
+  // In a VPC the rack was installed into, its own endpoints may already be there (docs/egress.md).
+  if (current.ExistingVpc !== "" && params.VpcEndpoints === "Yes" && current.VpcEndpoints !== "Yes") {
+    const [ec2, region] = await Promise.all([context.aws.ec2(), context.aws.region()]);
+    assertNoParamProblems(endpointConflicts(params, { vpcId: current.ExistingVpc, endpoints: await vpcEndpointFacts(ec2, current.ExistingVpc) }, region));
+  }
   const moving = changes.length === 0 && !resuming ? behind : apps;
   const plan = {
     operation: OPERATION,
@@ -125,10 +134,20 @@ async function updateRack(
   const current = rack.params;
   const [region, derived] = await Promise.all([context.aws.region(), storedDerivedParams(context, rack), renewRackCertificates(context, rack)]);
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
-  if (current.Private === "No" && params.Private === "Yes" && !context.options.dryRun) {
-    await refuseOverQuota(context, { zones: derived.availabilityZones, private: true, newVpc: false }, `rack ${rack.rack}`);
+  // In a VPC the rack was installed into, its own endpoints may already be there (docs/egress.md).
+  if (current.ExistingVpc !== "" && params.VpcEndpoints === "Yes" && current.VpcEndpoints !== "Yes") {
+    const [ec2, region] = await Promise.all([context.aws.ec2(), context.aws.region()]);
+    assertNoParamProblems(endpointConflicts(params, { vpcId: current.ExistingVpc, endpoints: await vpcEndpointFacts(ec2, current.ExistingVpc) }, region));
   }
+  // NAT gateways this change adds (Private=Yes, NatGateways back to PerZone or One): checked against the quotas first.
+  const had = new Set(natZones(current, derived.availabilityZones));
+  const adding = natZones(params, derived.availabilityZones).filter((zone) => !had.has(zone));
+  if (adding.length > 0 && !context.options.dryRun) {
+    await refuseOverQuota(context, { zones: derived.availabilityZones, private: true, natZones: adding, newVpc: false }, `rack ${rack.rack}`);
+  }
+  const egress = { params, before: current, zones: derived.availabilityZones };
   const port = operationPort(context, {
+    destroys: natRemovals(changes, azCountOf(rack), egress),
     exposure: { before: exposure(current, planned), after: exposure(params, planned) },
     cost: costOfChange(region, { params: current, azCount: azCountOf(rack), apps: planned }, { params, azCount: azCountOf(rack), apps: planned }),
   });
@@ -140,7 +159,7 @@ async function updateRack(
       parameters: parametersTheStackTakes(rack, region, toCfnParameters(params, derived), changes),
       tags: rack.tags,
       capabilities: ["CAPABILITY_IAM"],
-      notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack), ...appNotes(apps, changes)],
+      notes: [...rackParameterNotes(changes, azCountOf(rack), region, rack.rack, egress), ...appNotes(apps, changes)],
     },
     {
       port,
@@ -206,6 +225,8 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
     });
   }
   if (missing.length > 0) {
+    // params set keeps the deployed template (UsePreviousTemplate); new parameters and their
+    // resources come only with a new template, and no command moves a rack to one yet.
     throw new UserError(`rack ${rack.rack} was installed by an older racknet: its template has no ${missing.join(", ")}; nothing was changed`, {
       fix: `move the rack to this racknet's template with \`racknet rack update -r ${rack.rack}\` (it keeps every parameter and gives ${missing.join(", ")} its default), then run this again`,
     });

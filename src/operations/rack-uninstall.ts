@@ -23,8 +23,8 @@ import { planJson, type PlanJson } from "../plan/plan.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { releaseStagingBucket } from "../steps/staging-bucket.js";
 
-/** What EC2 refuses to delete while network interfaces use it ("has dependencies"). */
-const HELD_TYPES: ReadonlySet<string> = new Set(["AWS::EC2::Subnet", "AWS::EC2::VPC"]);
+/** What EC2 refuses to delete while network interfaces use it ("has dependencies", a security group's DependencyViolation). */
+const HELD_TYPES: ReadonlySet<string> = new Set(["AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"]);
 
 const OPERATION = "rack uninstall";
 

@@ -4,6 +4,10 @@ import { destroysOrReplaces } from "./destructive.js";
 import type { ExposureModel, Widening } from "./exposure-model.js";
 import type { DestroyItem, Plan, PlanRow, ResourceChange } from "./model.js";
 import { natCostPhrase, natCreatedSentence, natMonthlyCost, natNoun } from "./nat-cost.js";
+import { S3_ENDPOINT_NOTE } from "./rack-notes.js";
+
+/** The rack template's S3 gateway endpoint (src/templates/rack-ids.ts; plan/ may not import templates/). */
+const S3_GATEWAY_ENDPOINT = "S3GatewayEndpoint";
 
 export interface PlanInput {
   region: string;
@@ -16,16 +20,27 @@ export interface PlanInput {
   exposure?: { before: ExposureModel; after: ExposureModel; stackExists?: boolean };
   /** The plan's monthly cost before and after (src/cost), for the "cost" section. */
   cost?: PlanCost;
+  /**
+   * What the caller knows goes, from the models (a NAT gateway NatGateways=One removes):
+   * listed whether or not the change set lists it, in the caller's words where it does.
+   */
+  destroys?: readonly DestroyItem[];
   /** App plans: the service each ECS service's and task definition's logical id belongs to, so the plan names the services that roll. */
   services?: Readonly<Record<string, string>>;
 }
 
 export function buildPlan(changes: readonly ResourceChange[], input: PlanInput): Plan {
-  const destroys = destroysOrReplaces(changes);
+  const known = new Map((input.destroys ?? []).map((item) => [item.logicalId, item]));
+  const listed = destroysOrReplaces(changes).map((item) => {
+    const better = known.get(item.logicalId);
+    known.delete(item.logicalId);
+    return better ? { ...better, ...(item.physicalId ? { physicalId: item.physicalId } : {}) } : item;
+  });
+  const destroys = [...listed, ...known.values()];
   const dangerous = new Set(destroys.map((item) => item.logicalId));
   const rows = changes.map((change) => toRow(change, dangerous));
   const widens = input.exposure ? classifyBroadening(input.exposure.before, input.exposure.after, changes, { stackExists: input.exposure.stackExists ?? true }) : [];
-  const sentences = [...natSentences(changes, input.region), ...serviceSentences(changes), ...(input.notes ?? [])];
+  const sentences = [...natSentences(changes, input.region), ...endpointSentences(changes), ...serviceSentences(changes), ...(input.notes ?? [])];
   const rolls = input.services ? rollingServices(changes, input.services) : undefined;
   return {
     rows,
@@ -95,6 +110,15 @@ function natSentences(changes: readonly ResourceChange[], region: string): strin
     sentences.push(`${natNoun(removed)} will be deleted, ${saving === undefined ? natCostPhrase(removed, region) : `saving about $${saving.toFixed(2)}/month`}`);
   }
   return sentences;
+}
+
+/** The S3 gateway endpoint a rack update or a parameter change adds to private route tables. */
+function endpointSentences(changes: readonly ResourceChange[]): string[] {
+  const s3 = changes.find((change) => change.logicalId === S3_GATEWAY_ENDPOINT && change.action === "Add");
+  if (!s3) return [];
+  return [
+    `${S3_ENDPOINT_NOTE}; connections to S3 open at that moment may be interrupted briefly (ECR: "Amazon ECR interface VPC endpoints", considerations)`,
+  ];
 }
 
 /** Changing only these, an ECS service keeps its tasks: it starts or stops some, it does not replace them. */

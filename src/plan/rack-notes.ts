@@ -1,7 +1,9 @@
 import { blocksOverlap, isPublicRange, parseCidr } from "../rack/cidr.js";
-import type { ParamChange, ParamName } from "../rack/params.js";
+import type { ParamChange, ParamName, RackParams } from "../rack/params.js";
+import { natGatewayCount } from "../rack/egress.js";
+import { natGatewaysNotes, vpcEndpointsNotes, type EgressFacts } from "./egress-notes.js";
 import { rackZoneName, routerZoneName } from "../names/index.js";
-import { natCostPhrase, natCreatedSentence } from "./nat-cost.js";
+import { natCostPhrase, natCreatedSentence, natNoun } from "./nat-cost.js";
 
 /**
  * What a change of rack parameters means, in words. The caller adds these to the
@@ -9,26 +11,42 @@ import { natCostPhrase, natCreatedSentence } from "./nat-cost.js";
  * its resource changes poorly (moto lists none), and these sentences say the
  * same thing from the parameters alone.
  */
-export function rackParameterNotes(changes: readonly ParamChange[], azCount: number, region: string, rack = "RACK"): string[] {
-  return changes.flatMap((change) => notesFor(change, azCount, region, rack));
+export function rackParameterNotes(changes: readonly ParamChange[], azCount: number, region: string, rack = "RACK", facts: EgressFacts = {}): string[] {
+  return changes.flatMap((change) => DESCRIBE[change.name](change, azCount, region, rack, facts));
 }
 
 /** `rack` is the rack's name: the notes name its zones as they will be, not a placeholder. */
-type Describe = (change: ParamChange, azCount: number, region: string, rack: string) => string[];
+type Describe = (change: ParamChange, azCount: number, region: string, rack: string, facts: EgressFacts) => string[];
 
 const ON = new Set(["Yes", "true"]);
 
 const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
-  Private: (change, azCount, region) =>
-    ON.has(change.to)
+  Private: (change, azCount, region, _rack, facts) => {
+    if (facts.params && facts.params.ExistingVpc !== "") return [];
+    const nats = natGatewayCount(facts.params ? { ...facts.params, Private: "Yes" } : ({ Private: "Yes", ExistingVpc: "", NatGateways: "PerZone" } as RackParams), azCount);
+    return ON.has(change.to)
       ? [
-          natCreatedSentence(azCount, region),
-          "services run in the private subnets, without public IPs; their outbound traffic leaves through the NAT gateways' Elastic IPs",
+          ...(nats > 0 ? [natCreatedSentence(nats, region)] : []),
+          nats > 0
+            ? "services run in the private subnets, without public IPs; their outbound traffic leaves through the NAT gateways' Elastic IPs"
+            : "services run in the private subnets, without public IPs and without a way to the internet (NatGateways=None)",
+          S3_ENDPOINT_NOTE,
         ]
       : [
           "services move back to the public subnets, with public IPs",
-          `then the ${azCount} NAT gateways and their Elastic IPs are released, last (saving ${natCostPhrase(azCount, region)})`,
-        ],
+          ...(nats > 0 ? [`then the ${natNoun(nats)} and their Elastic IPs are released, last (saving ${natCostPhrase(nats, region)})`] : []),
+          "the S3 gateway endpoint goes with the private route tables",
+        ];
+  },
+  NatGateways: (change, azCount, region, _rack, facts) => (facts.params && facts.params.Private !== "Yes" ? [] : natGatewaysNotes(change, azCount, region, facts)),
+  VpcEndpoints: (change, azCount, region, _rack, facts) => vpcEndpointsNotes(change, azCount, region, facts),
+  ExistingVpc: (change) =>
+    change.to === ""
+      ? []
+      : [`the rack goes into ${change.to}: racknet creates no VPC, subnet, internet or NAT gateway, route or S3 gateway endpoint there, and uninstall leaves them as they were`],
+  ExistingPublicSubnets: (change) => (change.to === "" ? [] : [`the external load balancer uses ${listOr(change.to, "")}`]),
+  ExistingPrivateSubnets: (change) =>
+    change.to === "" ? [] : [`services, internal load balancers and builds run in ${listOr(change.to, "")}, without public IPs; their way out is the VPC's own (NAT, transit gateway or endpoints)`],
   Internal: (change, _azCount, _region, rack) =>
     ON.has(change.to)
       ? ["an internal load balancer will be created, reachable only from inside the VPC on 80 and 443 (80 redirects to 443)"]
@@ -56,13 +74,12 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
     change.to === ""
       ? [`racknet stops writing records in zone ${change.from}: the certificates and service names of new apps are printed for you to create`]
       : [`racknet will write the certificate validation and service records of external services in zone ${change.to}`],
-  VPCCIDR: (change) => [`the VPC will use ${change.to}`, ...vpcCidrWarnings(change.to)],
+  VPCCIDR: (change, _azCount, _region, _rack, facts) => (facts.params && facts.params.ExistingVpc !== "" ? [] : [`the VPC will use ${change.to}`, ...vpcCidrWarnings(change.to)]),
   BuildInstance: (change) => [`builds of \`build:\` services will run on ${change.to} (was ${change.from}); a build already running keeps its machine`],
 };
 
-function notesFor(change: ParamChange, azCount: number, region: string, rack: string): string[] {
-  return DESCRIBE[change.name](change, azCount, region, rack);
-}
+/** Said wherever a rack gets private subnets of its own. */
+export const S3_ENDPOINT_NOTE = "a free S3 gateway endpoint on every private route table: image layers, build sources and templates reach S3 without crossing a NAT gateway (no charge per hour or per GB)";
 
 /** Entries outside the private ranges: accepted, but never silently (they are also listed under "widens exposure"). */
 function publicPeers(list: string): string[] {

@@ -18,7 +18,12 @@ export type ParamName =
   | "Domain"
   | "HostedZoneId"
   | "VPCCIDR"
-  | "BuildInstance";
+  | "BuildInstance"
+  | "NatGateways"
+  | "VpcEndpoints"
+  | "ExistingVpc"
+  | "ExistingPublicSubnets"
+  | "ExistingPrivateSubnets";
 
 /** Parameter names as constants, so code never spells them as string literals. */
 export const RackParam = {
@@ -32,9 +37,14 @@ export const RackParam = {
   HostedZoneId: "HostedZoneId",
   VPCCIDR: "VPCCIDR",
   BuildInstance: "BuildInstance",
+  NatGateways: "NatGateways",
+  VpcEndpoints: "VpcEndpoints",
+  ExistingVpc: "ExistingVpc",
+  ExistingPublicSubnets: "ExistingPublicSubnets",
+  ExistingPrivateSubnets: "ExistingPrivateSubnets",
 } as const satisfies Record<string, ParamName>;
 
-type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance";
+type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list";
 
 export interface ParamSpec {
   name: ParamName;
@@ -56,6 +66,17 @@ export const LIST_MAX = 5;
 export const BUILD_INSTANCES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE"] as const;
 export type BuildInstance = (typeof BUILD_INSTANCES)[number];
 
+/**
+ * How a private rack's subnets reach the internet (docs/egress.md): a NAT gateway in every
+ * zone, one NAT gateway in the first zone for all of them, or none (only AWS services,
+ * through the rack's VPC endpoints).
+ */
+export const NAT_GATEWAYS = ["PerZone", "One", "None"] as const;
+export type NatGatewaysValue = (typeof NAT_GATEWAYS)[number];
+
+/** Subnets an existing VPC lends the rack: one per zone, in two or three zones. */
+export const EXISTING_SUBNETS_MAX = 3;
+
 export const PARAMS: readonly ParamSpec[] = [
   { name: "Private", cfnName: "Private", kind: "yes-no", default: "No", installOnly: false, description: "private subnets and one NAT gateway per AZ; services get no public IP" },
   { name: "Internal", cfnName: "Internal", kind: "yes-no", default: "No", installOnly: false, description: "internal load balancer reachable only from the VPC, HTTPS with the rack CA" },
@@ -74,6 +95,11 @@ export const PARAMS: readonly ParamSpec[] = [
   },
   { name: "VPCCIDR", cfnName: "VPCCIDR", kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
   { name: "BuildInstance", cfnName: "BuildInstance", kind: "build-instance", default: "BUILD_GENERAL1_SMALL", installOnly: false, description: "build machine: small, medium or large" },
+  { name: "NatGateways", cfnName: "NatGateways", kind: "nat-gateways", default: "PerZone", installOnly: false, description: "a private rack's NAT gateways: PerZone (one per zone), One (one for every zone), None (no internet; needs VpcEndpoints=Yes)" },
+  { name: "VpcEndpoints", cfnName: "VpcEndpoints", kind: "yes-no", default: "No", installOnly: false, description: "interface endpoints in the private subnets for the AWS services tasks and builds call (ECR, Logs, SSM, STS)" },
+  { name: "ExistingVpc", cfnName: "ExistingVpc", kind: "vpc-id", default: "", installOnly: true, description: "install into this VPC: racknet creates no VPC, subnet, gateway or route (install only)" },
+  { name: "ExistingPublicSubnets", cfnName: "ExistingPublicSubnets", kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one public subnet per zone, in two or three zones (install only)" },
+  { name: "ExistingPrivateSubnets", cfnName: "ExistingPrivateSubnets", kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one private subnet per zone, where services run (install only; empty: the public ones)" },
 ];
 
 export type RackParams = Record<ParamName, string>;
@@ -180,6 +206,17 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       return normaliseVpcList(spec.name, value);
     case "build-instance":
       return normaliseBuildInstance(spec.name, value);
+    case "nat-gateways": {
+      const found = NAT_GATEWAYS.find((option) => option.toLowerCase() === value.toLowerCase().replace(/[-_ ]/g, ""));
+      return found ? { value: found } : { problem: `${spec.name} must be ${NAT_GATEWAYS.join(", ")}, not "${raw}"`, fix: `${spec.name}=One` };
+    }
+    case "vpc-id": {
+      const lower = value.toLowerCase();
+      if (lower === "" || VPC_ID.test(lower)) return { value: lower };
+      return { problem: `${spec.name}: "${raw}" is not a VPC id`, fix: `${spec.name}=vpc-0123456789abcdef0` };
+    }
+    case "subnet-list":
+      return normaliseSubnetList(spec.name, value);
     case "hosted-zone": {
       // Route 53 answers ids as /hostedzone/Z...; CloudFormation and the console take the bare id.
       if (value === "") return { value: "" };
@@ -212,6 +249,19 @@ function normaliseBuildInstance(name: string, value: string): { value: string } 
 export const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+/** `subnet-…,subnet-…`: one subnet per zone, two or three of them (the zones are checked against AWS at install). */
+function normaliseSubnetList(name: string, value: string): { value: string } | { problem: string; fix: string } {
+  const items = splitList(value).map((item) => item.toLowerCase());
+  const fix = `${name}=subnet-0123456789abcdef0,subnet-0fedcba9876543210`;
+  if (items.length > EXISTING_SUBNETS_MAX) return { problem: `${name} takes one subnet per zone, in two or three zones; got ${items.length} subnets`, fix };
+  const bad = items.find((item) => !SUBNET_ID.test(item));
+  if (bad !== undefined) return { problem: `${name}: "${bad}" is not a subnet id`, fix };
+  const twice = items.find((item, index) => items.indexOf(item) !== index);
+  if (twice !== undefined) return { problem: `${name} lists ${twice} twice`, fix: "list each subnet once" };
+  return { value: items.join(",") };
+}
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^\d{12}$/;
 
@@ -319,6 +369,8 @@ export function applyAssignments(
     seen.set(spec.name, normalised.value);
     params[spec.name] = normalised.value;
   }
+  problems.push(...networkTeamProblems(mode, current, params, seen));
+  if (mode === "install" && params.ExistingVpc !== "") params.Private = params.ExistingPrivateSubnets === "" ? "No" : "Yes";
   problems.push(...ruleProblems(params));
   const changes = PARAMS.filter((spec) => params[spec.name] !== current[spec.name]).map((spec) => ({
     name: spec.name,
@@ -328,9 +380,25 @@ export function applyAssignments(
   return { params, changes, problems };
 }
 
+/** What the network team decides in a VPC racknet did not make: refused when given with ExistingVpc, at install and after. */
+const NETWORK_TEAMS: readonly ParamName[] = ["Private", "NatGateways", "VPCCIDR"];
+
+function networkTeamProblems(mode: "install" | "update", current: RackParams, params: RackParams, given: ReadonlyMap<ParamName, string>): ParamProblem[] {
+  const vpc = mode === "install" ? params.ExistingVpc : current.ExistingVpc;
+  if (vpc === "") return [];
+  return NETWORK_TEAMS.filter((name) => given.has(name) && (mode === "install" || params[name] !== current[name])).map((name) => ({
+    param: name,
+    message: `${name} cannot be set on a rack in an existing VPC (${vpc}): its subnets, routes, NAT gateways and address range are the network team's, and racknet changes none of them`,
+    fix:
+      name === "Private"
+        ? "services run in ExistingPrivateSubnets when they are given (without public IPs), else in ExistingPublicSubnets; leave Private and --private out"
+        : `leave ${name} out; the VPC's own ${name === "VPCCIDR" ? "range is read from AWS" : "NAT gateways, transit gateway or endpoints carry the rack's egress"}`,
+  }));
+}
+
 /** Rules between parameters. */
 export function ruleProblems(params: RackParams): ParamProblem[] {
-  const problems: ParamProblem[] = [];
+  const problems: ParamProblem[] = [...egressProblems(params), ...existingVpcProblems(params)];
   if (params.InternalOnly === "Yes" && params.Internal !== "Yes") {
     problems.push({
       param: "InternalOnly",
@@ -344,6 +412,61 @@ export function ruleProblems(params: RackParams): ParamProblem[] {
       message: "HostedZoneId names the public zone of the Domain, and the rack has no Domain",
       fix: "set both: Domain=apps.example.com HostedZoneId=Z0123456789ABCDEFGHIJ",
     });
+  }
+  return problems;
+}
+
+/** NatGateways and VpcEndpoints need the private subnets they serve; None needs the endpoints. */
+function egressProblems(params: RackParams): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  const isPrivate = params.Private === "Yes";
+  if (params.NatGateways !== "PerZone" && params.ExistingVpc === "" && !isPrivate) {
+    problems.push({
+      param: "NatGateways",
+      message: `NatGateways=${params.NatGateways} sets the NAT gateways of the private subnets, and the rack has none (Private=No)`,
+      fix: params.Private === "No" ? `set both: Private=Yes NatGateways=${params.NatGateways}, or NatGateways=PerZone with Private=No` : `Private=Yes NatGateways=${params.NatGateways}`,
+    });
+  }
+  if (params.NatGateways === "None" && params.VpcEndpoints !== "Yes") {
+    problems.push({
+      param: "NatGateways",
+      message: "NatGateways=None leaves the private subnets without a way to the internet; tasks could not even pull their images or write their logs without the VPC endpoints",
+      fix: "set both: NatGateways=None VpcEndpoints=Yes (then only AWS services the endpoints serve are reachable), or NatGateways=One",
+    });
+  }
+  if (params.VpcEndpoints === "Yes" && !isPrivate) {
+    problems.push({
+      param: "VpcEndpoints",
+      message: "VpcEndpoints=Yes puts interface endpoints in the private subnets, and the rack has none: its tasks have public IPs and reach AWS directly",
+      fix: params.ExistingVpc === "" ? "set both: Private=Yes VpcEndpoints=Yes" : "give ExistingPrivateSubnets too, or leave VpcEndpoints out",
+    });
+  }
+  return problems;
+}
+
+/** ExistingVpc and its subnets come together; the subnets are checked against AWS at install (src/rack/existing-vpc.ts). */
+function existingVpcProblems(params: RackParams): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  const lists = ["ExistingPublicSubnets", "ExistingPrivateSubnets"] as const;
+  if (params.ExistingVpc === "") {
+    for (const name of lists) {
+      if (params[name] !== "") problems.push({ param: name, message: `${name} names subnets of an existing VPC, and ExistingVpc is not given`, fix: `give the VPC too: ExistingVpc=vpc-… ${name}=${params[name]}` });
+    }
+    return problems;
+  }
+  if (params.ExistingPublicSubnets === "" && params.InternalOnly !== "Yes") {
+    problems.push({
+      param: "ExistingPublicSubnets",
+      message: "ExistingPublicSubnets is empty: a rack in an existing VPC needs its public subnets for the external load balancer",
+      fix: "ExistingPublicSubnets=subnet-…,subnet-… (one per zone, routed to an internet gateway), or InternalOnly=Yes Internal=Yes with ExistingPrivateSubnets",
+    });
+  }
+  if (params.ExistingPublicSubnets === "" && params.ExistingPrivateSubnets === "") {
+    problems.push({ param: "ExistingPrivateSubnets", message: "ExistingPrivateSubnets and ExistingPublicSubnets are both empty: a rack in an existing VPC needs subnets to run in", fix: "ExistingPrivateSubnets=subnet-…,subnet-… (one per zone)" });
+  }
+  for (const name of lists) {
+    const count = splitList(params[name]).length;
+    if (count === 1) problems.push({ param: name, message: `${name} names one subnet; load balancers and Fargate services need subnets in at least two zones`, fix: `${name}=subnet-…,subnet-… (one per zone, two or three zones)` });
   }
   return problems;
 }
@@ -369,7 +492,8 @@ export function toCfnParameters(params: RackParams, derived: DerivedParams): Rec
   cfn.AvailabilityZones = derived.availabilityZones.join(",");
   cfn.AvailabilityZoneCount = String(derived.availabilityZones.length);
   // Eight equal subnets: public and private for up to three AZs, two spare.
-  cfn.SubnetBits = String(32 - prefix - 3);
+  // Eight slots in a VPC racknet makes; an existing VPC's range (up to /28) has no slots, and the value is unused.
+  cfn.SubnetBits = String(Math.min(13, Math.max(5, 32 - prefix - 3)));
   cfn.InternalRouterCidrCount = String(splitList(params.internal_router_cidrs).length);
   cfn.InternalRouterVpcCount = String(splitList(params.internal_router_vpcs).length);
   cfn.RackCertificateArn = derived.rackCertificateArn;

@@ -23,6 +23,8 @@ export interface Approval {
 export interface ReviewExtras {
   exposure?: PlanInput["exposure"];
   cost?: PlanCost;
+  /** What goes that the models know of (NAT gateways NatGateways removes), whether or not the change set lists it. */
+  destroys?: PlanInput["destroys"];
   /** App plans: logical id → service name, for the services that roll (PlanInput.services). */
   services?: PlanInput["services"];
   /** `apps delete`, `rack uninstall`: destroying is what was asked for, so their own yes is enough. */
@@ -57,6 +59,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
         notes: request.notes,
         ...(extras.exposure ? { exposure: extras.exposure } : {}),
         ...(extras.cost ? { cost: extras.cost } : {}),
+        ...(extras.destroys ? { destroys: extras.destroys } : {}),
         ...(extras.services ? { services: extras.services } : {}),
       });
       plans.push(plan);

@@ -7,7 +7,7 @@
  * (docs/rack-template.md, "Deletion order").
  */
 import { UserError } from "../core/errors.js";
-import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type SubnetHolder } from "../aws/network-interfaces.js";
+import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type InterfaceScope, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
 import { Waiting } from "../ui/waiting.js";
 import type { RackInfo } from "./resolve.js";
@@ -38,10 +38,18 @@ export type ReleaseScope = "private-subnets" | "vpc";
  * so every interface left is waited for.
  */
 export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, scope: ReleaseScope, pacing: ReleasePacing = DEFAULT_RELEASE_PACING, afterDeletion = false, only?: readonly string[]): Promise<void> {
-  const where = scope === "vpc" ? { vpcId: rack.outputs.VpcId ?? "" } : { subnetIds: only ?? (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
+  // In a VPC the rack was installed into (ExistingVpc), the stack deletes no subnet and the
+  // VPC's other interfaces are none of its business: only what uses the rack's security
+  // group holds the deletion (EC2 refuses to delete a group an interface uses).
+  const existingVpc = scope === "vpc" && rack.params.ExistingVpc !== "";
+  const where: InterfaceScope = existingVpc
+    ? { groupIds: [rack.outputs.NetworkSecurityGroup ?? ""].filter(Boolean) }
+    : scope === "vpc"
+      ? { vpcId: rack.outputs.VpcId ?? "" }
+      : { subnetIds: only ?? (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
   if ("vpcId" in where && !where.vpcId) return;
   const [ec2, balancers] = await Promise.all([context.aws.ec2(), afterDeletion ? new Set<string>() : context.aws.cloudFormation().then((cfn) => stackLoadBalancers(cfn, rack.id))]);
-  const subnets = scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
+  const subnets = existingVpc ? "the rack's security group" : scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
   const stays = (holder: SubnetHolder) => !afterDeletion && goesWithTheStack(holder, balancers);
   let waited = 0;
   let waiting: Waiting | undefined;

@@ -9,6 +9,7 @@ export interface Resource {
   Type: string;
   Condition?: string;
   DependsOn?: string | string[];
+  Metadata?: Record<string, Json>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
   Properties?: Record<string, Json>;

@@ -1,5 +1,5 @@
 import { getAtt, iff, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
-import { serviceSubnetList, subnetList } from "./rack-network.js";
+import { rackVpcId, serviceSubnetList, subnetList } from "./rack-network.js";
 import { LIST_SLOTS, RackCondition, RackResource, balancerIds, rackTags, routerCidrCondition, type BalancerKind, type ListSlot } from "./rack-ids.js";
 
 /**
@@ -24,7 +24,8 @@ interface BalancerSpec {
   purpose: string;
   /** Inline ingress of the balancer's security group: a list, or an Fn::If choosing one. */
   ingress: Json;
-  dependsOn?: string;
+  /** Created after this resource when the condition holds (the internet-facing balancer after the internet gateway is attached). */
+  after?: { resource: string; condition: string };
   /** The certificate of the apps' wildcard names, when the listener has one. */
   appsCertificate?: { parameter: string; condition: string };
 }
@@ -56,7 +57,7 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
       ...when,
       Properties: {
         GroupDescription: `racknet ${spec.purpose} load balancer`,
-        VpcId: ref(RackResource.Vpc),
+        VpcId: rackVpcId(),
         SecurityGroupIngress: spec.ingress,
         Tags: rackTags(`${spec.kind.toLowerCase()}-lb`),
       },
@@ -64,7 +65,10 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
     [ids.balancer]: {
       Type: "AWS::ElasticLoadBalancingV2::LoadBalancer",
       ...when,
-      ...(spec.dependsOn ? { DependsOn: spec.dependsOn } : {}),
+      // A DependsOn may not name a resource whose Condition is false (CloudFormation: "Unresolved
+      // resource dependencies"), and an existing VPC has no attachment of the rack's: the
+      // dependency is a Ref under Fn::If instead, which CloudFormation follows like a DependsOn.
+      ...(spec.after ? { Metadata: { "racknet:after": iff(spec.after.condition, ref(spec.after.resource), "") } } : {}),
       Properties: {
         Type: "application",
         Scheme: spec.scheme,
@@ -131,7 +135,7 @@ export function balancersFragment(): TemplateFragment {
         subnets: subnetList("public"),
         purpose: "external",
         ingress: webIngress("0.0.0.0/0", "the internet"),
-        dependsOn: RackResource.InternetGatewayAttachment,
+        after: { resource: RackResource.InternetGatewayAttachment, condition: RackCondition.OwnNetwork },
       }),
       ...balancer({
         kind: "Internal",

@@ -1,6 +1,6 @@
-import { getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from "./cfn.js";
+import { getAtt, iff, join, noValue, ref, split, sub, type Json, type TemplateFragment } from "./cfn.js";
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
-import { subnetList } from "./rack-network.js";
+import { rackVpcId, subnetList } from "./rack-network.js";
 import { BUILD_INSTANCES, RackParam, type BuildInstance } from "../rack/params.js";
 
 /**
@@ -69,7 +69,7 @@ export function buildFragment(options: { baseImageCache?: boolean } = {}): Templ
         Condition: RackCondition.Private,
         Properties: {
           GroupDescription: "racknet builds: outbound only",
-          VpcId: ref(RackResource.Vpc),
+          VpcId: rackVpcId(),
           // Registries, package mirrors and ECR, through the NAT gateways.
           SecurityGroupEgress: [{ IpProtocol: "-1", CidrIp: "0.0.0.0/0" }],
           Tags: rackTags("builds"),
@@ -101,7 +101,7 @@ export function buildFragment(options: { baseImageCache?: boolean } = {}): Templ
           QueuedTimeoutInMinutes: QUEUED_TIMEOUT_MINUTES,
           VpcConfig: iff(
             RackCondition.Private,
-            { VpcId: ref(RackResource.Vpc), Subnets: subnetList("private"), SecurityGroupIds: [getAtt(BuildResource.securityGroup, "GroupId")] },
+            { VpcId: rackVpcId(), Subnets: subnetList("private"), SecurityGroupIds: [getAtt(BuildResource.securityGroup, "GroupId")] },
             noValue,
           ),
           Tags: rackTags(),
@@ -171,6 +171,9 @@ function roleProperties(): Record<string, Json> {
 
 function privateSubnetArns(): Json {
   const subnetArn = (index: number) => arn("ec2", `subnet/\${PrivateSubnet${index}}`);
+  // An existing VPC's subnets are a list parameter: each id prefixed by joining on the prefix.
+  const prefix = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/";
+  const existing = split(",", sub(`${prefix}\${Subnets}`, { Subnets: join(`,${prefix}`, split(",", ref("ExistingPrivateSubnets"))) }));
   // The third only on a three-zone rack; AWS::NoValue drops it from the list on two.
-  return [subnetArn(1), subnetArn(2), iff(RackCondition.ThreeAzs, subnetArn(3), noValue)];
+  return iff(RackCondition.ExistingVpc, existing, [subnetArn(1), subnetArn(2), iff(RackCondition.ThreeAzs, subnetArn(3), noValue)]);
 }

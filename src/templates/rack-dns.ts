@@ -1,6 +1,7 @@
 import { iff, join, noValue, ref, select, split, sub, tags, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { PRIVATE_NETWORK_DOMAIN, RACK_TAG } from "../names/index.js";
 import { LIST_SLOTS, RackCondition, RackResource, routerVpcCondition } from "./rack-ids.js";
+import { rackVpcId } from "./rack-network.js";
 
 /**
  * The rack's private hosted zones, all on the rack's VPC: `<rack>.convox` (internal
@@ -9,7 +10,7 @@ import { LIST_SLOTS, RackCondition, RackResource, routerVpcCondition } from "./r
  * The stack name is the rack name.
  */
 
-const rackVpc: Json = { VPCId: ref(RackResource.Vpc), VPCRegion: ref("AWS::Region") };
+const rackVpc: Json = { VPCId: rackVpcId(), VPCRegion: ref("AWS::Region") };
 
 /** The UUID at the end of the rack stack's id: `arn:...:stack/<name>/<uuid>`. */
 const stackUuid: Json = select(2, split("/", ref("AWS::StackId")));

@@ -9,13 +9,28 @@ import { RACK_TAG } from "../names/index.js";
 export const RackCondition = {
   Private: "IsPrivate",
   ThreeAzs: "HasThreeAzs",
-  PrivateThirdAz: "IsPrivateWithThreeAzs",
   External: "HasExternalBalancer",
   Internal: "HasInternalBalancer",
   Router: "HasRouter",
   /** The listener carries the certificate of the apps' wildcard names (see balancers). */
   InternalAppsCertificate: "HasInternalAppsCertificate",
   RouterAppsCertificate: "HasRouterAppsCertificate",
+  /** ExistingVpc is given: racknet makes no VPC, subnet, gateway or route (docs/egress.md). */
+  ExistingVpc: "InExistingVpc",
+  /** racknet makes the VPC, its subnets, gateways and routes. */
+  OwnNetwork: "HasOwnNetwork",
+  OwnThirdAz: "HasOwnNetworkWithThreeAzs",
+  /** racknet makes private subnets, their route tables and the S3 gateway endpoint (Private=Yes in a VPC of its own). */
+  OwnPrivateNetwork: "HasOwnPrivateNetwork",
+  OwnPrivateThirdAz: "HasOwnPrivateNetworkWithThreeAzs",
+  /** At least one NAT gateway (NatGateways PerZone or One), in the first zone. */
+  Nat: "HasNatGateway",
+  /** A NAT gateway in every zone (NatGateways=PerZone). */
+  NatPerZone: "HasNatGatewayPerZone",
+  NatPerZoneThirdAz: "HasNatGatewayPerZoneWithThreeAzs",
+  NatThirdAz: "HasNatGatewayWithThreeAzs",
+  /** VpcEndpoints=Yes: interface endpoints in the private subnets. */
+  VpcEndpoints: "HasVpcEndpoints",
 } as const;
 
 export const RackResource = {
@@ -32,6 +47,8 @@ export const RackResource = {
   RackZone: "RackZone",
   RouterZone: "RouterZone",
   PrivateNetworkZone: "PrivateNetworkZone",
+  S3Endpoint: "S3GatewayEndpoint",
+  EndpointSecurityGroup: "VpcEndpointSecurityGroup",
   /** The template version marker (rack-version.ts). */
   TemplateVersion: "RackTemplateVersion",
 } as const;

@@ -1,6 +1,6 @@
 import { getAtt, iff, join, ref, type Json, type Template } from "./cfn.js";
 import type { RackOutputName } from "./rack-contract.js";
-import { joinedSubnets } from "./rack-network.js";
+import { joinedSubnets, rackVpcId } from "./rack-network.js";
 import { privateNetworkZoneName } from "./rack-dns.js";
 import { BuildResource, baseImageCachePrefix } from "./rack-build.js";
 import { AzResource, RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
@@ -13,9 +13,10 @@ function output(Value: Json, condition?: string): Outputs[string] {
   return condition ? { Value, Condition: condition } : { Value };
 }
 
+/** The NAT gateways' addresses: one per zone under NatGateways=PerZone, the first zone's under One. */
 function natAddresses(): Json {
   const two = [ref(AzResource.natAddress(0)), ref(AzResource.natAddress(1))];
-  return iff(RackCondition.ThreeAzs, join(",", [...two, ref(AzResource.natAddress(2))]), join(",", two));
+  return iff(RackCondition.NatPerZone, iff(RackCondition.ThreeAzs, join(",", [...two, ref(AzResource.natAddress(2))]), join(",", two)), ref(AzResource.natAddress(0)));
 }
 
 function balancerOutputs(kind: BalancerKind, condition: string) {
@@ -34,13 +35,14 @@ export function rackOutputs(): Outputs {
   const router = balancerOutputs("Router", RackCondition.Router);
   // TemplateVersion is stamped last, once the whole template is known (rack-version.ts).
   const outputs: Record<Exclude<RackOutputName, "TemplateVersion">, Outputs[string]> = {
-    VpcId: output(ref(RackResource.Vpc)),
-    VpcCidr: output(getAtt(RackResource.Vpc, "CidrBlock")),
+    VpcId: output(rackVpcId()),
+    // An existing VPC's range, read from AWS at install (its primary CIDR block).
+    VpcCidr: output(iff(RackCondition.ExistingVpc, ref("VPCCIDR"), getAtt(RackResource.Vpc, "CidrBlock"))),
     PublicSubnets: output(joinedSubnets("public")),
     PrivateSubnets: output(joinedSubnets("private"), RackCondition.Private),
     ServiceSubnets: output(iff(RackCondition.Private, joinedSubnets("private"), joinedSubnets("public"))),
     AssignPublicIp: output(iff(RackCondition.Private, "DISABLED", "ENABLED")),
-    NatElasticIps: output(natAddresses(), RackCondition.Private),
+    NatElasticIps: output(natAddresses(), RackCondition.Nat),
     Cluster: output(ref(RackResource.Cluster)),
     NetworkSecurityGroup: output(getAtt(RackResource.NetworkSecurityGroup, "GroupId")),
     ExecutionRoleArn: output(getAtt(RackResource.ExecutionRole, "Arn")),

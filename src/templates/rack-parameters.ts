@@ -1,5 +1,5 @@
 import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
-import { BUILD_INSTANCES, LIST_MAX, PARAMS, type ParamSpec } from "../rack/params.js";
+import { BUILD_INSTANCES, EXISTING_SUBNETS_MAX, LIST_MAX, NAT_GATEWAYS, PARAMS, type ParamSpec } from "../rack/params.js";
 import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, type ListSlot } from "./rack-ids.js";
 
 /**
@@ -8,7 +8,8 @@ import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, typ
  * implies is a Condition, never a different template.
  */
 
-const VPC_CIDR_PATTERN = "^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-4])$";
+/** /16 to /24 for a VPC racknet makes (src/rack/params.ts); up to /28, the smallest VPC AWS allows, for an existing one. */
+const VPC_CIDR_PATTERN = "^(\\d{1,3}\\.){3}\\d{1,3}/(1[6-9]|2[0-8])$";
 /** Two or three zone names, comma-separated, as DescribeAvailabilityZones spells them. */
 const ZONES_PATTERN = "^[a-z0-9-]+,[a-z0-9-]+(,[a-z0-9-]+)?$";
 const ACM_ARN = "arn:aws[a-z-]*:acm:.+";
@@ -22,9 +23,15 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
     case "true-false":
       return { ...base, AllowedValues: ["true", "false"] };
     case "cidr":
-      return { ...base, AllowedPattern: VPC_CIDR_PATTERN, ConstraintDescription: "an IPv4 CIDR from /16 to /24" };
+      return { ...base, AllowedPattern: VPC_CIDR_PATTERN, ConstraintDescription: "an IPv4 CIDR from /16 to /28" };
     case "build-instance":
       return { ...base, AllowedValues: [...BUILD_INSTANCES] };
+    case "nat-gateways":
+      return { ...base, AllowedValues: [...NAT_GATEWAYS] };
+    case "vpc-id":
+      return { ...base, AllowedPattern: "^(vpc-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a VPC id, or empty" };
+    case "subnet-list":
+      return { ...base, AllowedPattern: `^(subnet-[0-9a-f]+(,subnet-[0-9a-f]+){0,${EXISTING_SUBNETS_MAX - 1}})?$`, ConstraintDescription: "subnet ids separated by commas, or empty" };
     case "hosted-zone":
       return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
     case "cidr-list":
@@ -103,7 +110,16 @@ export function rackParametersFragment(): TemplateFragment {
   const Conditions: Record<string, Json> = {
     [RackCondition.Private]: isYes("Private"),
     [RackCondition.ThreeAzs]: equals(ref("AvailabilityZoneCount"), "3"),
-    [RackCondition.PrivateThirdAz]: and(condition(RackCondition.Private), condition(RackCondition.ThreeAzs)),
+    [RackCondition.ExistingVpc]: not(equals(ref("ExistingVpc"), "")),
+    [RackCondition.OwnNetwork]: equals(ref("ExistingVpc"), ""),
+    [RackCondition.OwnThirdAz]: and(condition(RackCondition.OwnNetwork), condition(RackCondition.ThreeAzs)),
+    [RackCondition.OwnPrivateNetwork]: and(condition(RackCondition.Private), condition(RackCondition.OwnNetwork)),
+    [RackCondition.OwnPrivateThirdAz]: and(condition(RackCondition.OwnPrivateNetwork), condition(RackCondition.ThreeAzs)),
+    [RackCondition.Nat]: and(condition(RackCondition.OwnPrivateNetwork), not(equals(ref("NatGateways"), "None"))),
+    [RackCondition.NatThirdAz]: and(condition(RackCondition.Nat), condition(RackCondition.ThreeAzs)),
+    [RackCondition.NatPerZone]: and(condition(RackCondition.OwnPrivateNetwork), equals(ref("NatGateways"), "PerZone")),
+    [RackCondition.NatPerZoneThirdAz]: and(condition(RackCondition.NatPerZone), condition(RackCondition.ThreeAzs)),
+    [RackCondition.VpcEndpoints]: and(condition(RackCondition.Private), isYes("VpcEndpoints")),
     [RackCondition.External]: not(isYes("InternalOnly")),
     [RackCondition.Internal]: isYes("Internal"),
     [RackCondition.Router]: equals(ref("InternalRouter"), "true"),

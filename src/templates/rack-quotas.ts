@@ -40,8 +40,10 @@ export const DEFAULT_LIMITS: Record<RackQuota, number> = { elasticIps: 5, vpcs: 
 export interface RackNeeds {
   /** The rack's zones, by name. */
   zones: readonly string[];
-  /** The rack is (or becomes) private: one Elastic IP and one NAT gateway per zone. */
+  /** The rack is (or becomes) private: one Elastic IP and one NAT gateway per zone, unless `natZones` says which zones get one. */
   private: boolean;
+  /** The zones where the change adds a NAT gateway and its Elastic IP (NatGateways: every zone, the first, or none); default: every zone when private. */
+  natZones?: readonly string[];
   /** A new rack: one VPC and one internet gateway. */
   newVpc: boolean;
 }
@@ -62,13 +64,18 @@ export interface QuotaRefusal {
   fix: string;
 }
 
+/** The zones where the change adds a NAT gateway. */
+export function natZonesOf(needs: RackNeeds): readonly string[] {
+  return needs.natZones ?? (needs.private ? needs.zones : []);
+}
+
 export function rackNeeds(needs: RackNeeds): Record<RackQuota, number> {
-  const perZone = needs.private ? 1 : 0;
+  const zones = natZonesOf(needs);
   return {
-    elasticIps: perZone * needs.zones.length,
+    elasticIps: zones.length,
     vpcs: needs.newVpc ? 1 : 0,
     internetGateways: needs.newVpc ? 1 : 0,
-    natGatewaysPerZone: perZone,
+    natGatewaysPerZone: zones.length > 0 ? 1 : 0,
   };
 }
 
@@ -92,17 +99,19 @@ export function rackQuotaRefusals(needs: RackNeeds, usage: AccountUsage): QuotaR
       fix: `${free}, or raise the quota: ${raise(quota === "internetGateways" ? "vpcs" : quota, usage.region, used + adding)}`,
     });
   };
-  check("elasticIps", usage.elasticIps, "Elastic IPs", `a private rack takes one Elastic IP per zone (${needs.zones.length} zones)`, "release Elastic IPs you no longer use (aws ec2 describe-addresses)");
+  const natZones = natZonesOf(needs);
+  const addresses = natZones.length === needs.zones.length ? `one Elastic IP per zone (${needs.zones.length} zones)` : `${natZones.length} Elastic IP(s), one per NAT gateway`;
+  check("elasticIps", usage.elasticIps, "Elastic IPs", `a private rack takes ${addresses}`, "release Elastic IPs you no longer use (aws ec2 describe-addresses)");
   check("vpcs", usage.vpcs, "VPC", "a rack takes its own VPC", "delete a VPC you no longer use");
   check("internetGateways", usage.internetGateways, "internet gateway", "a rack takes its own internet gateway", "delete an internet gateway you no longer use");
   if (needed.natGatewaysPerZone > 0) {
-    for (const zone of needs.zones) {
+    for (const zone of natZones) {
       const used = usage.natGateways[zone] ?? 0;
       if (used + 1 <= limit("natGatewaysPerZone")) continue;
       const { name, code } = QUOTA_CODES.natGatewaysPerZone;
       refusals.push({
         quota: "natGatewaysPerZone",
-        message: `a private rack takes one NAT gateway in each of its zones, but ${zone} has ${used} of its ${limit("natGatewaysPerZone")} (${name}, ${code})`,
+        message: `${natZones.length === needs.zones.length ? "a private rack takes one NAT gateway in each of its zones" : `the rack takes a NAT gateway in ${natZones.join(", ")}`}, but ${zone} has ${used} of its ${limit("natGatewaysPerZone")} (${name}, ${code})`,
         fix: `delete NAT gateways you no longer use in ${zone} (aws ec2 describe-nat-gateways), or raise the quota: ${raise("natGatewaysPerZone", usage.region, used + 1)}`,
       });
     }

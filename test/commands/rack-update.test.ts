@@ -76,6 +76,9 @@ async function shown(): Promise<{ text: string; json: { template: { version: str
   return { text: text.stdout + text.stderr, json };
 }
 
+/** The parameters issue 26 added to the rack template, at their defaults. */
+const EGRESS_DEFAULTS = { NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "" };
+
 /** The stacks CloudFormation changed, in order. */
 const executed = () => h.cloudFormation.operations.filter((operation) => operation.operation === "execute" && operation.type === "UPDATE").map((operation) => operation.stackName);
 
@@ -127,8 +130,8 @@ describe("racknet rack update: a rack installed by the previous release", () => 
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain(`rack prod updated to racknet's template ${latestTemplateVersion()}`);
     const stack = h.cloudFormation.stack("prod");
-    // Every parameter as it was; HostedZoneId (issue 23) is new since 4b80fbc, with its default.
-    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "" });
+    // Every parameter as it was; those new since 4b80fbc (HostedZoneId, issue 23; the egress ones, issue 26) with their defaults.
+    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "", ...EGRESS_DEFAULTS });
     expect(stack?.parameters).toMatchObject({ Internal: "Yes", Domain: "apps.example.com", BuildInstance: "BUILD_GENERAL1_MEDIUM" });
     expect(stack?.outputs.TemplateVersion).toBe(latestTemplateVersion());
     expect(Object.keys(stack?.resources ?? {})).toContain("TemplateBucketPolicy");
@@ -176,6 +179,18 @@ describe("racknet rack update: parameters", () => {
     expect(h.cloudFormation.stack("prod")?.parameters).toMatchObject({ BuildInstance: "BUILD_GENERAL1_SMALL", Internal: "Yes" });
   });
 
+  it("a private rack of an older racknet gets the free S3 gateway endpoint on its private route tables, the plan saying so (issue 26, item 1)", async () => {
+    await installedWith(fixture("8fafb4b"), "prod", ["Private=Yes"]);
+    expect(Object.values(h.cloudFormation.stack("prod")?.resources ?? {}).filter((resource) => resource.Type === "AWS::EC2::VPCEndpoint")).toEqual([]);
+    const result = await update();
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Add\s+S3GatewayEndpoint\s+AWS::EC2::VPCEndpoint/);
+    expect(result.stderr).toContain("a free S3 gateway endpoint on every private route table");
+    expect(h.cloudFormation.stack("prod")?.parameters).toMatchObject({ Private: "Yes", NatGateways: "PerZone", VpcEndpoints: "No" });
+    const endpoint = h.cloudFormation.stack("prod")?.resources.S3GatewayEndpoint;
+    expect(endpoint?.Properties?.RouteTableIds).toEqual([{ Ref: "PrivateRouteTable1" }, { Ref: "PrivateRouteTable2" }, { Ref: "PrivateRouteTable3" }]);
+  });
+
   it("params set of a parameter the rack's older template lacks names rack update (not a reinstall); after it, the parameter is set", async () => {
     await installedWith(fixture("8fafb4b"), "prod");
     Object.assign(h.options, { rack: "prod", yes: true });
@@ -207,7 +222,7 @@ describe("racknet rack update: parameters", () => {
     Object.assign(h.options, { json: true, dryRun: true });
     const result = await update();
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }], dropped: [] }, apps: [] });
+    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }, ...Object.entries(EGRESS_DEFAULTS).map(([name, value]) => ({ name, value }))], dropped: [] }, apps: [] });
     expect(json.plan).toBeDefined();
   });
 });

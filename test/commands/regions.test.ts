@@ -26,9 +26,11 @@ beforeEach(() => {
 });
 afterEach(() => h.restore());
 
+/** The template the change set carried: inline, or (past the inline limit) through the staging bucket, as the stack keeps it. */
 const templateSent = () => {
   const create = h.calls().find((call) => call.operation === "CloudFormation.CreateChangeSet" && call.input.StackName === "prod");
-  return { body: JSON.parse(String(create?.input.TemplateBody ?? "{}")) as { Resources: Record<string, { Type: string }> }, parameters: (create?.input.Parameters ?? []) as { ParameterKey: string }[] };
+  const body = create?.input.TemplateBody ?? h.cloudFormation.stack("prod")?.templateBody ?? "{}";
+  return { body: JSON.parse(String(body)) as { Resources: Record<string, { Type: string }> }, parameters: (create?.input.Parameters ?? []) as { ParameterKey: string }[] };
 };
 
 describe("racknet in a Region without CodeBuild", () => {

@@ -65,6 +65,18 @@ const vpcId = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("vpc-123", "vpc-0123456789abcdefg", "subnet-01234567", "vpc_01234567", "", "vpc-012345678").filter((text) => text !== "").map(bad) },
 );
 
+const unstated = (text: string): Labelled => ({ text, valid: undefined });
+const onValue = (text: string) => ["yes", "true", "y", "on", "1"].includes(text.toLowerCase());
+
+/** Subnet lists: empty is valid alone; a list of ids is valid only with ExistingVpc (not stated); more than three, a twice-named or a malformed id is refused. */
+const subnetId = fc.oneof(hex(8), hex(17)).map((digits) => `subnet-${digits}`);
+const subnetList: fc.Arbitrary<Labelled> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant(good("")) },
+  { weight: 3, arbitrary: fc.uniqueArray(subnetId, { minLength: 1, maxLength: 3 }).map((ids) => unstated(ids.join(","))) },
+  { weight: 1, arbitrary: fc.uniqueArray(subnetId, { minLength: 4, maxLength: 5 }).map((ids) => bad(ids.join(","))) },
+  { weight: 1, arbitrary: fc.constantFrom("subnet-123", "vpc-01234567", "subnet-0123456789abcdefg", "subnet-01234567,subnet-01234567", "subnet_01234567").map(bad) },
+);
+
 /** A list of entries; two entries that `sameAs` maps to one key name one thing twice, which is refused. */
 const list = (item: fc.Arbitrary<Labelled>, sameAs: (text: string) => string): fc.Arbitrary<Labelled> =>
   fc.array(fc.tuple(item, fc.constantFrom(",", ", ", " ,")), { maxLength: 7 }).map((items) => {
@@ -111,6 +123,16 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
     { weight: 4, arbitrary: fc.constantFrom("small", "medium", "large", "BUILD_GENERAL1_SMALL", "build_general1_medium", "Build_General1_Large").chain(randomCase).map(good) },
     { weight: 1, arbitrary: fc.constantFrom("", "xlarge", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL2_SMALL", "huge", "smal", "BUILD_GENERAL1_").map(bad) },
   ),
+  // One and None, VpcEndpoints=Yes and an existing VPC are valid only with other parameters (Private, VpcEndpoints, the subnets): not stated alone.
+  NatGateways: fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom("PerZone", "perzone", "per-zone", "Per_Zone").chain(randomCase).map(good) },
+    { weight: 2, arbitrary: fc.constantFrom("One", "None").chain(randomCase).map(unstated) },
+    { weight: 1, arbitrary: fc.constantFrom("", "Two", "0", "1", "PerAz", "Ones", "no").map(bad) },
+  ),
+  VpcEndpoints: flagValue.map((value) => (value.valid === true && onValue(value.text) ? unstated(value.text) : value)),
+  ExistingVpc: fc.oneof({ weight: 2, arbitrary: fc.constant(good("")) }, { weight: 2, arbitrary: vpcId.map((value) => (value.valid === true ? unstated(value.text) : value)) }),
+  ExistingPublicSubnets: subnetList,
+  ExistingPrivateSubnets: subnetList,
 };
 
 interface Name {
@@ -136,9 +158,10 @@ const assignment: fc.Arbitrary<Assignment> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("", "=", "=Yes", "Private", " =Yes", "Private=Yes=No", "Domain=a=b").map((text) => ({ text, param: undefined, value: bad(text) })) },
 );
 
-/** Every parameter as `K=V`: what normalised values look like as input. */
+/** Every parameter as `K=V`: what normalised values look like as input (in an existing VPC, without the network team's, which are refused there). */
 function asAssignments(params: RackParams): string[] {
-  return PARAMS.map((spec) => `${spec.name}=${params[spec.name]}`);
+  const networkTeams = params.ExistingVpc === "" ? [] : ["Private", "NatGateways", "VPCCIDR"];
+  return PARAMS.filter((spec) => !networkTeams.includes(spec.name)).map((spec) => `${spec.name}=${params[spec.name]}`);
 }
 
 describe("fuzzing rack parameters", () => {

@@ -146,7 +146,8 @@ export function evaluate(template: Template, given: Record<string, string>, cont
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Condition && !conditionValue(resource.Condition)) continue;
     const properties = resource.Properties ? strict(resolve(resource.Properties)) : undefined;
-    resources[id] = { ...resource, ...(properties ? { Properties: properties as Record<string, Json> } : {}) };
+    const metadata = resource.Metadata ? strict(resolve(resource.Metadata)) : undefined;
+    resources[id] = { ...resource, ...(properties ? { Properties: properties as Record<string, Json> } : {}), ...(metadata ? { Metadata: metadata as Record<string, Json> } : {}) };
   }
   const outputs: Record<string, Json> = {};
   for (const [name, output] of Object.entries(template.Outputs)) {

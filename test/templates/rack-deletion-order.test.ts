@@ -23,7 +23,8 @@ function references(value: Json): string[] {
 
 function dependencies(resource: Resource): string[] {
   const dependsOn = resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();
-  return [...dependsOn, ...references((resource.Properties ?? {}) as Json)];
+  // A Ref in Metadata is a dependency too: the conditional one of the external balancer on the gateway attachment.
+  return [...dependsOn, ...references((resource.Properties ?? {}) as Json), ...references((resource.Metadata ?? {}) as Json)];
 }
 
 /** Every resource `id` waits for on creation, so CloudFormation deletes `id` before any of them. */

@@ -20,6 +20,7 @@ const KNOWN_WARNINGS: Record<string, RegExp> = {
   // Domain and HostedZoneId are rack parameters that app stacks read; the rack's own resources do not use them.
   W2001: /Parameter (Domain|HostedZoneId) not used/,
   W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
+  W1033: /^'' is not a 'AWS::EC2::Subnet.Id'.*'Fn::Split'/,
 };
 
 const withoutBuilds = rackTemplate({ version: "0.0.0-test", builds: false, extra: [privateNetworkSyncFragment("exports.handler = async () => ({});")] });

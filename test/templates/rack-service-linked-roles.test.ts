@@ -29,6 +29,7 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::EC2::NatGateway": "none",
   "AWS::EC2::SecurityGroup": "none",
   "AWS::EC2::SecurityGroupIngress": "none",
+  "AWS::EC2::VPCEndpoint": "none",
   "AWS::Route53::HostedZone": "none",
   "AWS::IAM::Role": "none",
   "AWS::Logs::LogGroup": "none",

@@ -28,6 +28,23 @@ describe("rackCost", () => {
     expect(line(cost, "nat-gateways")).toMatchObject({ quantity: { min: 3, max: 3 }, unitPrice: 0.045, monthly: { min: 98.55, max: 98.55 } });
     expect(line(cost, "rack-public-ipv4")?.quantity).toEqual({ min: 6, max: 6 });
     expect(cost.usage[0]).toEqual(expect.objectContaining({ key: "nat-data", unitPrice: 0.045, unit: "GB" }));
+    expect(line(cost, "s3-gateway-endpoint")).toMatchObject({ item: "S3 gateway endpoint (no charge)", monthly: { min: 0, max: 0 } });
+  });
+
+  it("NatGateways=One: one NAT gateway and one Elastic IP for every AZ, and the other zones' traffic to it named at the inter-zone rate", () => {
+    const cost = pricedOf(rackCost(rack({ Private: "Yes", NatGateways: "One" }), { region: "us-east-1", azCount: 3 }));
+    expect(line(cost, "nat-gateways")).toMatchObject({ quantity: { min: 1, max: 1 }, monthly: { min: 32.85, max: 32.85 } });
+    expect(line(cost, "rack-public-ipv4")?.quantity).toEqual({ min: 4, max: 4 });
+    expect(cost.usage.map((item) => item.key)).toContain("nat-cross-zone");
+    expect(cost.usage.find((item) => item.key === "nat-cross-zone")).toMatchObject({ unitPrice: 0.01, unit: "GB each way" });
+  });
+
+  it("NatGateways=None with VpcEndpoints=Yes: no NAT gateway; six interface endpoints in each AZ by the zone-hour, their per-GB rate as usage", () => {
+    const cost = pricedOf(rackCost(rack({ Private: "Yes", NatGateways: "None", VpcEndpoints: "Yes" }), { region: "us-east-1", azCount: 3 }));
+    expect(line(cost, "nat-gateways")).toBeUndefined();
+    expect(line(cost, "vpc-endpoints")).toMatchObject({ item: "VPC interface endpoints (6 services × 3 zones)", quantity: { min: 18, max: 18 }, unitPrice: 0.01, monthly: { min: 131.4, max: 131.4 } });
+    expect(line(cost, "rack-public-ipv4")?.quantity).toEqual({ min: 3, max: 3 });
+    expect(cost.usage.map((item) => item.key)).toEqual(["vpc-endpoint-data", "alb-lcu", "privnet-lambda", "logs"]);
   });
 
   it("InternalOnly with Internal and the router: two internal ALBs, no public address, three zones, the KMS key", () => {
@@ -114,7 +131,7 @@ describe("costView", () => {
     expect(view.headline).toBe("monthly cost: $24.73 -> $97.73 (+$73.00), plus usage; us-east-1 prices read 2026-12-01");
     expect(view.rows).toContainEqual({ item: "NAT gateways (one per AZ)", quantity: "2", unitPrice: "$0.045/hour per NAT gateway", before: "-", after: "$65.70", difference: "+$65.70" });
     expect(view.rows.find((row) => row.item.startsWith("Route 53"))?.difference).toBe("");
-    expect(view.usage[0]).toBe("NAT gateway data processed (all outbound traffic of private services): $0.045 per GB");
+    expect(view.usage[0]).toBe("NAT gateway data processed (outbound traffic of private services, except to S3): $0.045 per GB");
     expect(view.usage).toContain("Lambda: the private-network sync function (per request and GB-second): usage-based, see https://aws.amazon.com/lambda/pricing/");
   });
 

@@ -45,7 +45,7 @@ describe("buildPlan sections", () => {
     const plan = buildPlan(changeSet("rack-private-off.json"), {
       region: "us-east-1",
       notes: ["services move back to the public subnets, with public IPs"],
-      exposure: { before: { rack: { Private: "Yes", Internal: "No", InternalOnly: "No", internal_router: "false", internal_router_cidrs: "", internal_router_vpcs: "", Domain: "", HostedZoneId: "", VPCCIDR: "10.0.0.0/16", BuildInstance: "BUILD_GENERAL1_SMALL" }, apps: [] }, after: { rack: { Private: "No", Internal: "No", InternalOnly: "No", internal_router: "false", internal_router_cidrs: "", internal_router_vpcs: "", Domain: "", HostedZoneId: "", VPCCIDR: "10.0.0.0/16", BuildInstance: "BUILD_GENERAL1_SMALL" }, apps: [] } },
+      exposure: { before: { rack: { Private: "Yes", Internal: "No", InternalOnly: "No", internal_router: "false", internal_router_cidrs: "", internal_router_vpcs: "", Domain: "", HostedZoneId: "", VPCCIDR: "10.0.0.0/16", BuildInstance: "BUILD_GENERAL1_SMALL", NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "" }, apps: [] }, after: { rack: { Private: "No", Internal: "No", InternalOnly: "No", internal_router: "false", internal_router_cidrs: "", internal_router_vpcs: "", Domain: "", HostedZoneId: "", VPCCIDR: "10.0.0.0/16", BuildInstance: "BUILD_GENERAL1_SMALL", NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "" }, apps: [] } },
       cost: { priced: false, region: "us-east-1", message: "example" },
     });
     const json = planJson(plan);

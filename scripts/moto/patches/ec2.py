@@ -53,6 +53,44 @@ def restore_subnet_route_table_association() -> None:
     SubnetRouteTableAssociation.association_id = None
 
 
+def restore_route_target_updates() -> None:
+    """AWS: an AWS::EC2::Route's target (NatGatewayId, GatewayId, InstanceId,
+    NetworkInterfaceId, TransitGatewayId, VpcPeeringConnectionId, EgressOnlyInternetGatewayId)
+    is updated in place ("Update requires: No interruption"; EC2 ReplaceRoute); only
+    RouteTableId and the destination are create-only, and changing them replaces the route
+    (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-route.html).
+    moto has no update for the type: the route kept its old target while the stack reported the
+    new one. ReplaceRoute fails as EC2 does when the new target does not exist."""
+    from moto.ec2.models.route_tables import Route
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        properties = cloudformation_json["Properties"]
+        backend = ec2_backends[account_id][region_name]
+        same_place = original_resource is not None and properties["RouteTableId"] == original_resource.route_table.id and properties.get("DestinationCidrBlock") == original_resource.destination_cidr_block
+        if not same_place:
+            if original_resource is not None:
+                original_resource.delete(account_id, region_name)
+            return cls.create_from_cloudformation_json(new_resource_name, cloudformation_json, account_id, region_name)
+        nat_gateway_id = properties.get("NatGatewayId")
+        if nat_gateway_id is not None and nat_gateway_id not in backend.nat_gateways:
+            from moto.ec2.exceptions import InvalidParameterValueError
+
+            raise InvalidParameterValueError(nat_gateway_id)
+        return backend.replace_route(
+            route_table_id=properties["RouteTableId"],
+            destination_cidr_block=properties.get("DestinationCidrBlock"),
+            nat_gateway_id=nat_gateway_id,
+            egress_only_igw_id=properties.get("EgressOnlyInternetGatewayId"),
+            transit_gateway_id=properties.get("TransitGatewayId"),
+            gateway_id=properties.get("GatewayId"),
+            instance_id=properties.get("InstanceId"),
+            interface_id=properties.get("NetworkInterfaceId"),
+            vpc_peering_connection_id=properties.get("VpcPeeringConnectionId"),
+        )
+
+    Route.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]
+
+
 def restore_eni_private_dns_name() -> None:
     """AWS gives every network interface a private DNS name (ip-10-0-1-5.ec2.internal).
 
@@ -112,13 +150,16 @@ def restore_subnet_map_public_ip_on_launch() -> None:
 
 def restore_deletion_of_network_resources() -> None:
     """AWS: deleting a stack (or removing a resource in an update, as Private=No removes the
-    NAT gateways) deletes NAT gateways, Elastic IPs, routes, route tables, internet gateways and
-    their attachments. moto has no delete for these types, so they outlived their stack."""
+    NAT gateways) deletes NAT gateways, Elastic IPs, routes, route tables, internet gateways,
+    their attachments and VPC endpoints (a gateway endpoint's routes go with it; an interface
+    endpoint's network interfaces too). moto has no delete for these types, so they outlived
+    their stack."""
     from moto.ec2.models.elastic_ip_addresses import ElasticAddress
     from moto.ec2.models.internet_gateways import InternetGateway
     from moto.ec2.models.nat_gateways import NatGateway
     from moto.ec2.models.route_tables import Route, RouteTable
     from moto.ec2.models.vpn_gateway import VPCGatewayAttachment
+    from moto.ec2.models.vpcs import VPCEndPoint
 
     def ec2(account_id: str, region_name: str) -> Any:
         return ec2_backends[account_id][region_name]
@@ -134,6 +175,7 @@ def restore_deletion_of_network_resources() -> None:
         RouteTable: lambda self, a, r: ec2(a, r).delete_route_table(self.id),
         VPCGatewayAttachment: detach,
         InternetGateway: lambda self, a, r: ec2(a, r).delete_internet_gateway(self.id),
+        VPCEndPoint: lambda self, a, r: ec2(a, r).delete_vpc_endpoints([self.id]),
     }
     for model, action in deletions.items():
         model.delete = deleting(action)
