@@ -80,6 +80,15 @@ describe("rack install run again after Ctrl-C during its stack creation, which t
     expect(rerun.writes.filter((operation) => !operation.startsWith("SSM."))).toEqual([]);
   });
 
+  it("also when the earlier run picked the rack's VPC range (no VPCCIDR given, 10.0.0.0/16 taken by a VPC of the account)", async () => {
+    h.vpcs.push({ VpcId: "vpc-0team", CidrBlock: "10.0.0.0/16", CidrBlockAssociationSet: [{ CidrBlock: "10.0.0.0/16", CidrBlockState: { State: "associated" } }] });
+    await installedRack(h, "prod");
+    expect(h.cloudFormation.stack("prod")?.parameters.VPCCIDR).not.toBe("10.0.0.0/16");
+    const rerun = await withOptions(h, { yes: true }, () => h.run(rackInstall, { name: "prod", params: [], private: false }));
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain("an earlier run created its stack (CREATE_COMPLETE) with these parameters; nothing is left to do");
+  });
+
   it("an install with other parameters than the rack's is still refused, naming params set", async () => {
     await installedRack(h, "prod");
     const other = await withOptions(h, { yes: true }, () => h.run(rackInstall, { name: "prod", params: [], private: true }));
