@@ -83,6 +83,9 @@ export function comparable(text) {
     .replace(/[A-Za-z0-9-]+-\d+\.[a-z0-9-]+\.elb\.amazonaws\.com/g, "<elb>")
     .replace(/\b\d{1,3}(\.\d{1,3}){3}\b/g, "<ip>")
     .replace(/\bin \d+(m\d\ds|s)\b/g, "in <time>")
+    // ACM's certificate ids and DNS-validation tokens are new on every request.
+    .replace(/:certificate\/[0-9a-f-]{36}/g, ":certificate/<id>")
+    .replace(/_[0-9a-f]{32}\.([a-z0-9]+\.acm-validations\.aws)?/g, "_<token>.")
     .replace(/prices read \d{4}-\d\d-\d\d/g, "prices read <date>");
 }
 

@@ -40,7 +40,7 @@ export function buildPlan(changes: readonly ResourceChange[], input: PlanInput):
   const dangerous = new Set(destroys.map((item) => item.logicalId));
   const rows = changes.map((change) => toRow(change, dangerous));
   const widens = input.exposure ? classifyBroadening(input.exposure.before, input.exposure.after, changes, { stackExists: input.exposure.stackExists ?? true }) : [];
-  const sentences = [...natSentences(changes, input.region), ...endpointSentences(changes), ...serviceSentences(changes), ...(input.notes ?? [])];
+  const sentences = [...natSentences(changes, input.region), ...endpointSentences(changes, input.exposure?.stackExists ?? true), ...serviceSentences(changes), ...(input.notes ?? [])];
   const rolls = input.services ? rollingServices(changes, input.services) : undefined;
   return {
     rows,
@@ -112,13 +112,16 @@ function natSentences(changes: readonly ResourceChange[], region: string): strin
   return sentences;
 }
 
-/** The S3 gateway endpoint a rack update or a parameter change adds to private route tables. */
-function endpointSentences(changes: readonly ResourceChange[]): string[] {
+/**
+ * The S3 gateway endpoint the change set adds to private route tables (an install, a rack
+ * update, Private=Yes): said once, here, from the change set; on a running rack with the
+ * interruption it may cause.
+ */
+function endpointSentences(changes: readonly ResourceChange[], stackExists: boolean): string[] {
   const s3 = changes.find((change) => change.logicalId === S3_GATEWAY_ENDPOINT && change.action === "Add");
   if (!s3) return [];
-  return [
-    `${S3_ENDPOINT_NOTE}; connections to S3 open at that moment may be interrupted briefly (ECR: "Amazon ECR interface VPC endpoints", considerations)`,
-  ];
+  if (!stackExists) return [S3_ENDPOINT_NOTE];
+  return [`${S3_ENDPOINT_NOTE}; connections to S3 open at that moment may be interrupted briefly (ECR: "Amazon ECR interface VPC endpoints", considerations)`];
 }
 
 /** Changing only these, an ECS service keeps its tasks: it starts or stops some, it does not replace them. */

@@ -30,7 +30,6 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
           nats > 0
             ? "services run in the private subnets, without public IPs; their outbound traffic leaves through the NAT gateways' Elastic IPs"
             : "services run in the private subnets, without public IPs and without a way to the internet (NatGateways=None)",
-          S3_ENDPOINT_NOTE,
         ]
       : [
           "services move back to the public subnets, with public IPs",

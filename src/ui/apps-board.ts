@@ -1,9 +1,9 @@
 import type { DeployListener } from "../aws/changeset/events.js";
 import { formatDuration, isSettled } from "./activity-board.js";
 import { activityLine, clockTime } from "./activity-line.js";
-import { loadLiveLibraries, type LiveLibraries } from "./live-progress.js";
 import { HEARTBEAT_MS } from "./plain-progress.js";
-import type { LiveRegion, Printer } from "./printer.js";
+import type { Printer } from "./printer.js";
+import { SpinnerRegion, loadLiveLibraries, type LiveLibraries } from "./spinner-region.js";
 
 /** How often a CI log's quiet time is checked: the heartbeat is at most this late. */
 const CHECK_MS = 5_000;
@@ -26,24 +26,20 @@ interface AppRow {
  * resource, and a heartbeat naming the apps still at work when a minute passes quietly.
  * Plans and failure diagnoses go to each app's own printer (`fallback`), as lines that stay.
  */
-export class AppsBoard implements LiveRegion {
+export class AppsBoard extends SpinnerRegion {
   private readonly rows = new Map<string, AppRow>();
   private readonly startedAt: number;
   private finished = 0;
-  private redrawer?: ReturnType<LiveLibraries["createLogUpdate"]>;
-  private frames: string[] = ["-"];
-  private frame = 0;
-  private timer?: NodeJS.Timeout;
-  private ended = false;
   private quietSince: number;
 
   constructor(
-    private readonly printer: Printer,
+    printer: Printer,
     private readonly title: string,
     private readonly total: number,
     private readonly now: () => number = Date.now,
     private readonly libraries: () => Promise<LiveLibraries> = loadLiveLibraries,
   ) {
+    super(printer);
     this.startedAt = now();
     this.quietSince = this.startedAt;
   }
@@ -55,20 +51,7 @@ export class AppsBoard implements LiveRegion {
       this.timer.unref();
       return this;
     }
-    this.libraries().then(
-      (libraries) => {
-        if (this.ended) return;
-        this.redrawer = libraries.createLogUpdate(this.printer.liveTerminal());
-        this.frames = libraries.spinner.frames;
-        this.timer = setInterval(() => {
-          this.frame += 1;
-          this.redraw();
-        }, libraries.spinner.interval);
-        this.timer.unref();
-        this.redraw();
-      },
-      () => undefined,
-    );
+    this.startLive(this.libraries());
     return this;
   }
 
@@ -123,28 +106,11 @@ export class AppsBoard implements LiveRegion {
     this.redraw();
   }
 
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.timer) clearInterval(this.timer);
-    this.redrawer?.clear();
-    this.redrawer?.done();
-    this.printer.detachLive(this);
-  }
-
-  clear(): void {
-    this.redrawer?.clear();
-  }
-
-  redraw(): void {
-    if (!this.ended) this.redrawer?.(this.render());
-  }
-
   /** The live part: the headline, then one line per app in progress, the longest-running first. */
   render(): string {
     const { paint } = this.printer;
     const now = this.now();
-    const spinner = paint.cyan(this.frames[this.frame % this.frames.length] ?? "-");
+    const spinner = this.spinner();
     const running = [...this.rows.entries()].sort(([, a], [, b]) => a.since - b.since);
     const headline = `${spinner} ${paint.bold(this.title)}  ${this.finished} of ${this.total} apps done, ${running.length} in progress  ${paint.dim(formatDuration(now - this.startedAt))}`;
     const listed = running.slice(0, MAX_LISTED);

@@ -2,30 +2,9 @@ import type { StackActivity } from "../aws/stack-events.js";
 import { ActivityBoard, doneOf, formatDuration, isSettled } from "./activity-board.js";
 import { activityLine } from "./activity-line.js";
 import { Eta } from "./eta.js";
-import type { LiveRegion, Printer } from "./printer.js";
+import type { Printer } from "./printer.js";
+import { SpinnerRegion, loadLiveLibraries, type LiveLibraries } from "./spinner-region.js";
 import type { ProgressSettings, ProgressView } from "./progress-view.js";
-
-/** log-update's redraw-in-place function (its type, without loading it). */
-type Redraw = ReturnType<typeof import("log-update").createLogUpdate>;
-
-export interface LiveLibraries {
-  createLogUpdate: typeof import("log-update").createLogUpdate;
-  spinner: { interval: number; frames: string[] };
-}
-
-let loading: Promise<LiveLibraries> | undefined;
-
-/**
- * log-update (redraw in place) and cli-spinners, loaded the first time a live view may be
- * needed, so commands that never show one do not pay for them at start-up.
- */
-export function loadLiveLibraries(): Promise<LiveLibraries> {
-  loading ??= Promise.all([import("log-update"), import("cli-spinners")]).then(([logUpdate, spinners]) => ({
-    createLogUpdate: logUpdate.createLogUpdate,
-    spinner: spinners.default.dots,
-  }));
-  return loading;
-}
 
 /** The most resources listed under the headline; the rest are counted. */
 const MAX_LISTED = 8;
@@ -38,21 +17,17 @@ const MAX_LISTED = 8;
  * minutes is visibly still working. At the end the live part is erased: only lines remain.
  * Until the libraries are loaded (or if they cannot be) the lines come without the live part.
  */
-export class LiveProgress implements ProgressView, LiveRegion {
+export class LiveProgress extends SpinnerRegion implements ProgressView {
   private readonly board: ActivityBoard;
   private readonly eta: Eta;
   private readonly now: () => number;
-  private redrawer?: Redraw;
-  private frames: string[] = ["-"];
-  private frame = 0;
-  private timer?: NodeJS.Timeout;
-  private ended = false;
 
   constructor(
-    private readonly printer: Printer,
+    printer: Printer,
     private readonly settings: ProgressSettings,
     private readonly libraries: Promise<LiveLibraries> = loadLiveLibraries(),
   ) {
+    super(printer);
     this.now = settings.now ?? Date.now;
     this.board = new ActivityBoard(settings.planned, this.now());
     this.eta = new Eta(settings.resources);
@@ -64,18 +39,7 @@ export class LiveProgress implements ProgressView, LiveRegion {
 
   start(): void {
     this.printer.attachLive(this);
-    this.libraries.then(
-      (libraries) => {
-        if (this.ended) return;
-        this.redrawer = libraries.createLogUpdate(this.printer.liveTerminal());
-        this.frames = libraries.spinner.frames;
-        this.timer = setInterval(() => this.tick(), libraries.spinner.interval);
-        // The spinner never keeps racknet running once the work is done.
-        this.timer.unref();
-        this.redraw();
-      },
-      () => undefined,
-    );
+    this.startLive(this.libraries);
   }
 
   activity(activity: StackActivity): void {
@@ -91,33 +55,11 @@ export class LiveProgress implements ProgressView, LiveRegion {
     this.printer.info(`${count}${activityLine(activity, this.printer.paint)}${took}`);
   }
 
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.timer) clearInterval(this.timer);
-    this.redrawer?.clear();
-    this.redrawer?.done();
-    this.printer.detachLive(this);
-  }
-
-  clear(): void {
-    this.redrawer?.clear();
-  }
-
-  redraw(): void {
-    if (!this.ended) this.redrawer?.(this.render());
-  }
-
-  private tick(): void {
-    this.frame += 1;
-    this.redraw();
-  }
-
   /** The live part: the headline, then the resources in progress. */
   render(): string {
     const { paint } = this.printer;
     const now = this.now();
-    const spinner = paint.cyan(this.frames[this.frame % this.frames.length] ?? "-");
+    const spinner = this.spinner();
     const running = this.board.inProgress();
     const counts = running.length > 0 ? `${doneOf(this.board)}, ${running.length} in progress` : doneOf(this.board);
     const eta = this.eta.text(this.board, now);

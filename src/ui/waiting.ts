@@ -1,7 +1,7 @@
 import { formatDuration } from "./activity-board.js";
 import { clockTime } from "./activity-line.js";
-import { loadLiveLibraries, type LiveLibraries } from "./live-progress.js";
-import type { LiveRegion, Printer } from "./printer.js";
+import type { Printer } from "./printer.js";
+import { SpinnerRegion, loadLiveLibraries, type LiveLibraries } from "./spinner-region.js";
 import { HEARTBEAT_MS } from "./plain-progress.js";
 
 /** How often a CI log's quiet time is checked: the heartbeat is at most this late. */
@@ -14,21 +14,17 @@ const CHECK_MS = 5_000;
  * far, erased when the wait ends. In CI: a timestamped line when the wait starts, and while it
  * lasts a heartbeat at most once a minute, so a job log never goes quiet without a reason.
  */
-export class Waiting implements LiveRegion {
+export class Waiting extends SpinnerRegion {
   private readonly startedAt: number;
-  private redrawer?: ReturnType<LiveLibraries["createLogUpdate"]>;
-  private frames: string[] = ["-"];
-  private frame = 0;
-  private timer?: NodeJS.Timeout;
-  private ended = false;
   private quietSince: number;
 
   constructor(
-    private readonly printer: Printer,
+    printer: Printer,
     private label: string,
     private readonly now: () => number = Date.now,
     private readonly libraries: () => Promise<LiveLibraries> = loadLiveLibraries,
   ) {
+    super(printer);
     this.startedAt = now();
     this.quietSince = this.startedAt;
   }
@@ -43,17 +39,7 @@ export class Waiting implements LiveRegion {
       this.timer.unref();
       return this;
     }
-    this.libraries().then(
-      (libraries) => {
-        if (this.ended) return;
-        this.redrawer = libraries.createLogUpdate(this.printer.liveTerminal());
-        this.frames = libraries.spinner.frames;
-        this.timer = setInterval(() => this.tick(), libraries.spinner.interval);
-        this.timer.unref();
-        this.redraw();
-      },
-      () => undefined,
-    );
+    this.startLive(this.libraries());
     return this;
   }
 
@@ -68,27 +54,9 @@ export class Waiting implements LiveRegion {
     }
   }
 
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    if (this.timer) clearInterval(this.timer);
-    this.redrawer?.clear();
-    this.redrawer?.done();
-    this.printer.detachLive(this);
-  }
-
-  clear(): void {
-    this.redrawer?.clear();
-  }
-
-  redraw(): void {
-    if (!this.ended) this.redrawer?.(this.render());
-  }
-
   render(): string {
     const { paint } = this.printer;
-    const spinner = paint.cyan(this.frames[this.frame % this.frames.length] ?? "-");
-    return `${spinner} ${this.label}  ${paint.dim(formatDuration(this.now() - this.startedAt))}`;
+    return `${this.spinner()} ${this.label}  ${paint.dim(formatDuration(this.now() - this.startedAt))}`;
   }
 
   /** `still waiting (1m05s): creating the change set for app shop`, once a quiet minute. */
@@ -97,10 +65,5 @@ export class Waiting implements LiveRegion {
     if (this.ended || now - this.quietSince < HEARTBEAT_MS) return;
     this.quietSince = now;
     this.printer.info(`${clockTime(now)}  still waiting (${formatDuration(now - this.startedAt)}): ${this.label}`);
-  }
-
-  private tick(): void {
-    this.frame += 1;
-    this.redraw();
   }
 }

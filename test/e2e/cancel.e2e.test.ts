@@ -29,7 +29,9 @@ async function runningImage(): Promise<string> {
 
 beforeAll(async () => {
   process.env.MOTO_CLOUDFORMATION_UPDATE_SECONDS = String(UPDATE_SECONDS);
-  moto = await startMoto();
+  // A server of its own: slow updates are this file's setting, and the worker's shared server
+  // may already run without it (or would slow every later file's updates).
+  moto = await startMoto({ own: true });
   delete process.env.MOTO_CLOUDFORMATION_UPDATE_SECONDS;
   env = awsEnv(moto.endpoint);
   aws = awsClients(moto.endpoint);

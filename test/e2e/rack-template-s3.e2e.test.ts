@@ -44,7 +44,7 @@ describe("a rack template over 51,200 bytes", () => {
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Add\s+Vpc\s+AWS::EC2::VPC/);
-    expect(result.stderr).toMatch(/\$[\d.]+\/month/);
+    expect(result.stderr).toMatch(/Monthly cost: \$[\d.]+ -> \$[\d.]+/);
     expect(result.stderr).toContain(`the template staging bucket ${STAGING} was made for it`);
 
     const stack = await describeTestStack(aws.cloudFormation, "big");
@@ -68,7 +68,7 @@ describe("a rack template over 51,200 bytes", () => {
   it("params set on it reuses the deployed template and shows the plan and the cost", async () => {
     const result = await cli("rack", "params", "set", "Internal=Yes", "-r", "big", "--yes");
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/\$[\d.]+\/month/);
+    expect(result.stderr).toMatch(/Monthly cost: \$[\d.]+ -> \$[\d.]+/);
     expect((await describeTestStack(aws.cloudFormation, "big")).parameters.Internal).toBe("Yes");
   });
 

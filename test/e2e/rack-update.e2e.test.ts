@@ -110,11 +110,13 @@ describe("a rack installed by the previous release", () => {
     const result = await cli("rack", "update", "-r", "legacy", "--yes", "--json");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code, result.stderr).toBe(0);
-    const outcome = JSON.parse(result.stdout) as { outcome: string; from: string | null; to: string; parameters: { added: unknown[]; dropped: unknown[] } };
-    expect(outcome).toMatchObject({ outcome: "applied", from: null, parameters: { added: [], dropped: [] } });
+    const outcome = JSON.parse(result.stdout) as { outcome: string; from: string | null; to: string; parameters: { added: { name: string; value: string }[]; dropped: unknown[] } };
+    // Parameters this racknet added since 4b80fbc come with their defaults (HostedZoneId, issue 23; the egress ones, issue 26); none is dropped.
+    expect(outcome).toMatchObject({ outcome: "applied", from: null, parameters: { dropped: [] } });
+    expect(outcome.parameters.added.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(["HostedZoneId", "NatGateways", "VpcEndpoints"]));
     const stack = await describeTestStack(aws.cloudFormation, "legacy");
     expect(stack.status).toBe("UPDATE_COMPLETE");
-    expect(stack.parameters).toEqual(parameters);
+    expect(stack.parameters).toEqual({ ...parameters, ...Object.fromEntries(outcome.parameters.added.map((parameter) => [parameter.name, parameter.value])) });
     expect(stack.outputs.TemplateVersion).toBe(outcome.to);
     const deployed = (await aws.cloudFormation.send(new GetTemplateCommand({ StackName: "legacy" }))).TemplateBody ?? "";
     expect(deployed).toContain("TemplateBucketPolicy");

@@ -100,10 +100,13 @@ describe("rack install", () => {
     expect(human.stdout).toContain(summary.outboundIps[0] ?? "none");
   });
 
-  it("refuses to install over an existing rack", async () => {
-    const result = await cli("rack", "install", "pub", "--yes");
+  it("refuses to install over an existing rack with other parameters (the same ones finish an earlier run: exit 0)", async () => {
+    const result = await cli("rack", "install", "pub", "Internal=Yes", "--yes");
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("already exists");
+    const same = await cli("rack", "install", "pub", "--yes");
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toContain("nothing is left to do");
   });
 
   it("lists the racks", async () => {

@@ -271,7 +271,7 @@ describe("the --json contract, command by command", () => {
     expect(installed.code, installed.stderr).toBe(0);
     expect(await check(["rack"], "success", ["rack", "-r", "elder"])).toMatchObject({ template: { version: null, standing: "behind" } });
     expect(await check(["rack", "update"], "dry-run", ["rack", "update", "-r", "elder", "--dry-run"])).toMatchObject({ rack: "elder", from: null, outcome: "dry-run", plan: { changes: expect.any(Array) } });
-    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: [{ name: "HostedZoneId", value: "" }], dropped: [] }, apps: [] });
+    expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: expect.arrayContaining([{ name: "HostedZoneId", value: "" }]), dropped: [] }, apps: [] });
     expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ outcome: "no-changes" });
     await check(["rack", "update"], "error", ["rack", "update", "-r", "nosuch", "--yes"]);
   }, 300_000);

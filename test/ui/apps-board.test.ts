@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DeployEvent } from "../../src/aws/changeset/events.js";
 import { AppsBoard } from "../../src/ui/apps-board.js";
-import { loadLiveLibraries } from "../../src/ui/live-progress.js";
+import { loadLiveLibraries } from "../../src/ui/spinner-region.js";
 import { HEARTBEAT_MS } from "../../src/ui/plain-progress.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryTerminal, screenOf } from "./terminal.js";

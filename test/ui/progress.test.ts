@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { StackActivity } from "../../src/aws/stack-events.js";
 import { ActivityBoard, formatDuration } from "../../src/ui/activity-board.js";
-import { LiveProgress, loadLiveLibraries } from "../../src/ui/live-progress.js";
+import { LiveProgress } from "../../src/ui/live-progress.js";
+import { loadLiveLibraries } from "../../src/ui/spinner-region.js";
 import { HEARTBEAT_MS, PlainProgress } from "../../src/ui/plain-progress.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryTerminal, SPINNER, screenOf } from "./terminal.js";

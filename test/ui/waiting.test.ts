@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DeployPrinter } from "../../src/ui/deploy-printer.js";
-import { loadLiveLibraries } from "../../src/ui/live-progress.js";
+import { loadLiveLibraries } from "../../src/ui/spinner-region.js";
 import { HEARTBEAT_MS } from "../../src/ui/plain-progress.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Waiting } from "../../src/ui/waiting.js";

@@ -3,6 +3,7 @@ with its exit code (worked out without running a container, as the CodeBuild pat
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from typing import Any
@@ -22,6 +23,19 @@ def _command_of(task: Any, container: dict[str, Any]) -> list[str] | None:
             return list(override["command"])
     command = container.get("command")
     return list(command) if command else None
+
+
+# Programs the shell emulation knows to end at once; anything else (a server, a worker loop,
+# `sleep`) is taken to run on, as a service's process does, until the task is stopped.
+_ENDING_PROGRAMS = {"echo", "printf", "true", "false", "exit", ":"}
+
+
+def _known_to_end(argv: list[str]) -> bool:
+    """Whether the command is made only of programs that end at once (`sh -c` scripts included)."""
+    if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash") and argv[1] == "-c":
+        segments = [part.strip() for part in re.split(r"&&|\|\||;", argv[2])]
+        return all(segment.split()[0] in _ENDING_PROGRAMS for segment in segments if segment)
+    return argv[0].rsplit("/", 1)[-1] in _ENDING_PROGRAMS
 
 
 def _environment_of(task: Any, container: dict[str, Any]) -> dict[str, str]:
@@ -91,7 +105,7 @@ def restore_run_task_containers_run_their_command() -> None:
             # The command "ran" here: on AWS the task stops once its essential container exits,
             # however long a service's tasks stay RUNNING (the state manager's progression, which
             # the tests set to keep service tasks running as on AWS, is not what ends a command).
-            task._racknet_runs_command = bool(argv)
+            task._racknet_runs_command = bool(argv) and _known_to_end(argv)
             for one in task.containers:
                 one.exitCode = None
                 one.last_status = "RUNNING"
