@@ -9,6 +9,7 @@ import type { Context } from "../runtime/context.js";
 import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
 import { peeringStates } from "../aws/peering-connections.js";
 import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
+import { UserError } from "../core/errors.js";
 import { PeeringOutput } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { routerOpenTo } from "../steps/router-access.js";
@@ -53,6 +54,10 @@ async function listPeerings(context: Context): Promise<PeeringView[]> {
   const wanted = context.options.rack;
   const sides = stacks.filter((stack) => stack.tags[KIND_TAG] === "peering" && (!wanted || stack.tags[RACK_TAG] === wanted));
   const racks = new Map(stacks.filter((stack) => stack.tags[KIND_TAG] === "rack").map((stack) => [stack.name, stack]));
+  // A rack named with -r that is not there is an error, not an empty list.
+  if (wanted && ![...racks.values()].some((stack) => stack.tags[RACK_TAG] === wanted)) {
+    throw new UserError(`rack "${wanted}" not found in ${region}`, { fix: `run \`racknet racks\` to list racks, or \`racknet rack install ${wanted}\` to create it` });
+  }
   const states = await peeringStates(ec2, sides.flatMap((side) => side.outputs[PeeringOutput.ConnectionId] ?? []));
   const views = await Promise.all(sides.map((side) => viewOf(context, region, side, racks, states)));
   return views.sort((a, b) => a.rack.localeCompare(b.rack) || a.peer.localeCompare(b.peer));

@@ -52,6 +52,16 @@ describe("rack params set Private=Yes moving two apps: Ctrl-C at each step, run 
       await setUp(rack);
       const result = await world.interruptAt(point.operation, point.nth, ["rack", "params", "set", "Private=Yes", "-r", rack, "--yes"]);
       interrupted(result);
+      if (!result.stderr.includes("where things stand")) {
+        // The apps move side by side (issue 27): when Ctrl-C finds every app's update running in
+        // AWS, nothing is left for racknet; the message names how to follow each, and running
+        // the command again changes nothing more.
+        expect(result.stderr).toMatch(/update continues in AWS/);
+        expect(result.stderr).toContain(`racknet apps wait`);
+        await ok("rack", "params", "set", "Private=Yes", "-r", rack, "--yes");
+        expect(await endState(world, rack)).toEqual(baseline);
+        return;
+      }
       expect(result.stderr).toContain("where things stand (rack params set Private=Yes)");
       expect(result.stderr).toContain(`racknet rack params set Private=Yes -r ${rack}\` again to finish`);
       const shown = await world.cli("rack", "-r", rack);

@@ -42,6 +42,12 @@ const NOT_CAMEL: Readonly<Record<string, "skip" | "snake">> = { "rack-template":
 const ELSEWHERE: Readonly<Record<string, string>> = {
   "apps-cancel": "an update in progress: test/e2e/cancel.e2e.test.ts, on a moto whose updates take time",
   exec: "an interactive session: it has no result object (docs/json.md)",
+  // Their successes need two racks with internal routers; test/e2e/peering.e2e.test.ts runs them
+  // on moto but does not yet check their --json against the schemas (issue 25, left open).
+  "resources-info": "an app with a database: test/e2e/resources.e2e.test.ts",
+  "rack-peer": "two racks with internal routers: test/e2e/peering.e2e.test.ts",
+  "rack-unpeer": "two peered racks: test/e2e/peering.e2e.test.ts",
+  "rack-peers": "a peered rack: test/e2e/peering.e2e.test.ts",
 };
 
 /** Run `racknet ...args --json`, check its stdout against the command's schema, and return it parsed. */
@@ -122,6 +128,9 @@ describe("the --json contract, command by command", () => {
     expect(ca).toMatchObject({ constraints: { status: "constrained", permittedDns: expect.arrayContaining([`${RACK}.convox`]) }, expiry: expect.arrayContaining([expect.objectContaining({ kind: "ca" })]), keyEncryption: expect.any(String) });
     expect(await check(["rack", "wait"], "success", ["rack", "wait", "-r", RACK])).toMatchObject({ rack: RACK, outcome: "idle" });
     for (const path of [["rack"], ["rack", "params"], ["rack", "ca"], ["rack", "wait"]]) await check(path, "error", [...path, "-r", "nosuch"]);
+    await check(["rack", "peers"], "error", ["rack", "peers", "-r", "nosuch"]);
+    await check(["rack", "peer"], "error", ["rack", "peer", "nosuch", RACK, "--yes"]);
+    await check(["rack", "unpeer"], "error", ["rack", "unpeer", "nosuch", RACK, "--yes"]);
     const noCredentials: NodeJS.ProcessEnv = { ...env };
     delete noCredentials.AWS_ACCESS_KEY_ID;
     delete noCredentials.AWS_SECRET_ACCESS_KEY;
@@ -178,6 +187,9 @@ describe("the --json contract, command by command", () => {
     await check(["apps", "info"], "error", ["apps", "info", "nosuch", "-r", RACK]);
     expect(await check(["apps", "wait"], "success", ["apps", "wait", "shop", "-r", RACK])).toMatchObject({ app: "shop", outcome: "idle" });
     await check(["apps", "wait"], "error", ["apps", "wait", "shop", "-r", "nosuch"]);
+    await check(["resources"], "success", ["resources", "-a", "shop", "-r", RACK]);
+    await check(["resources"], "error", ["resources", "-a", "shop", "-r", "nosuch"]);
+    await check(["resources", "info"], "error", ["resources", "info", "db", "-a", "shop", "-r", RACK]);
 
     // The rack has a Domain and no zone: the deploy requested *.shop.example.com, pending until its records exist.
     const certs = await check(["certs"], "success", ["certs", "-r", RACK]);
