@@ -6,6 +6,7 @@ import type { PendingChangeSet } from "./preflight.js";
 import type { FailureDetailClients } from "../failure-details.js";
 import type { DeployEvent, Operation } from "./events.js";
 import type { Pacing } from "./pacing.js";
+import type { StagedTemplate } from "./create.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
 export interface EngineAws extends FailureDetailClients {
@@ -15,7 +16,8 @@ export interface EngineAws extends FailureDetailClients {
 
 export interface StackRequest {
   stackName: string;
-  template: { body: string } | { usePrevious: true };
+  /** `staged`: the body already uploaded (create.ts `stageTemplate`), which CreateChangeSet then names. */
+  template: { body: string; staged?: Promise<StagedTemplate> } | { usePrevious: true };
   /** The full set (with usePrevious too: every parameter, with its value). */
   parameters: Record<string, string>;
   tags: Record<string, string>;
