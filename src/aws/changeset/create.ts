@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import { UserError } from "../../core/errors.js";
 import type { Run } from "./run.js";
-import type { EngineAws, StackRequest, TemplateBucket } from "./types.js";
+import type { EngineAws, StackRequest, StagedTemplate, TemplateBucket } from "./types.js";
 import { CHANGE_SET_PREFIX, type ChangeSetType } from "./preflight.js";
 import { TEMPLATE_PREFIX } from "../../names/index.js";
 import { sdk } from "../sdk.js";
@@ -85,13 +85,6 @@ async function templateSource(run: Run, request: StackRequest): Promise<Template
 /** `racknet/templates/<stack>/<sha256 of the body>.json`: named after the app, never reused for other content. */
 export function templateKey(stackName: string, body: string): string {
   return `${TEMPLATE_PREFIX}${stackName}/${createHash("sha256").update(body).digest("hex")}.json`;
-}
-
-/** A template uploaded ahead of its change set (`stageTemplate`): the upload goes out beside the caller's other work. */
-export interface StagedTemplate {
-  url: string;
-  /** Deletes the upload; resolves to a warning when that failed. */
-  remove(): Promise<string | undefined>;
 }
 
 function stagedSource(run: Run, staged: StagedTemplate): TemplateSource {

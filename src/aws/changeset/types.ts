@@ -6,7 +6,6 @@ import type { PendingChangeSet } from "./preflight.js";
 import type { FailureDetailClients } from "../failure-details.js";
 import type { DeployEvent, Operation } from "./events.js";
 import type { Pacing } from "./pacing.js";
-import type { StagedTemplate } from "./create.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
 export interface EngineAws extends FailureDetailClients {
@@ -36,6 +35,13 @@ export interface StackRequest {
 }
 
 export type { Operation };
+
+/** A template uploaded ahead of its change set (create.ts `stageTemplate`): the upload goes out beside the caller's other work. */
+export interface StagedTemplate {
+  url: string;
+  /** Deletes the upload; resolves to a warning when that failed. */
+  remove(): Promise<string | undefined>;
+}
 
 /**
  * The rack's bucket (its name, from the stack's outputs), or a bucket racknet keeps outside any
