@@ -35,14 +35,25 @@ export function awsEnv(endpoint) {
 }
 
 /**
- * Runs a process to its end; `launch` and `exit` are on the proxy's clock.
- * @returns {Promise<{ launch: number, exit: number }>} rejects with the output's tail on a non-zero exit
+ * Runs a process to its end; `launch`, `exit` and `firstOutput` (its first byte on stdout or
+ * stderr) are on the proxy's clock. `lines` (with `keepLines`): every line it wrote, each with
+ * the time it arrived.
+ * @returns {Promise<{ launch: number, exit: number, firstOutput: number, lines?: { at: number, text: string }[] }>} rejects with the output's tail on a non-zero exit
  */
-export function runProcess(command, args, { env, cwd }) {
+export function runProcess(command, args, { env, cwd, keepLines = false }) {
   return new Promise((resolve, reject) => {
     let output = "";
+    let firstOutput = Number.NaN;
+    const lines = [];
+    let partial = "";
     const keep = (chunk) => {
+      const at = clock();
+      if (Number.isNaN(firstOutput)) firstOutput = at;
       output = (output + chunk.toString()).slice(-4_000);
+      if (!keepLines) return;
+      const parts = (partial + chunk.toString()).split("\n");
+      partial = parts.pop() ?? "";
+      for (const text of parts) lines.push({ at, text });
     };
     const launch = clock();
     const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
@@ -51,7 +62,7 @@ export function runProcess(command, args, { env, cwd }) {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
       const exit = clock();
-      if (code === 0) resolve({ launch, exit });
+      if (code === 0) resolve({ launch, exit, firstOutput, ...(keepLines ? { lines } : {}) });
       else reject(new Error(`${command} ${args.join(" ")} exited ${code ?? signal}\n${output.trim()}`));
     });
   });
