@@ -150,7 +150,9 @@ export async function runAwsTiming(settings) {
         }
         waiting.push({ command: name, ...measured });
       } catch (error) {
-        waiting.push({ command: name, error: (error instanceof Error ? error.message : String(error)).split("\n")[0] });
+        // The command's own last words say why (the first line is only the command line).
+        const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter((line) => line.trim() !== "");
+        waiting.push({ command: name, error: lines.slice(1).join(" ").slice(-300) || lines[0] });
       }
       progress(`waiting command ${name}: ${waiting.at(-1).error ?? `first output ${(waiting.at(-1).firstOutput / 1000).toFixed(2)} s`}`);
     }

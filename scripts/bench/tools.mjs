@@ -109,18 +109,12 @@ export function motoReader(motoEndpoint) {
  */
 export async function deployWithAwsCli({ endpoint, stack, template, parameters, work, moto, cwd }) {
   const file = join(work, `${stack}-${Math.round(clock())}.json`);
-  // moto does not find the template the AWS CLI uploads for --s3-bucket (NoSuchBucket at
-  // CreateChangeSet), so a template just over the inline limit goes without its descriptions and
-  // Metadata, which CloudFormation only stores: the stack operation is the same.
-  if (Buffer.byteLength(template) > INLINE_TEMPLATE_LIMIT) {
-    const { Description: _description, Metadata: _metadata, ...rest } = JSON.parse(template);
-    for (const section of [rest.Parameters, rest.Outputs]) for (const item of Object.values(section ?? {})) delete item.Description;
-    template = JSON.stringify(rest);
-  }
   writeFileSync(file, template);
   const args = ["cloudformation", "deploy", "--template-file", file, "--stack-name", stack, "--capabilities", "CAPABILITY_IAM"];
   if (Buffer.byteLength(template) > INLINE_TEMPLATE_LIMIT) args.push("--s3-bucket", await moto.templateBucket());
   const overrides = Object.entries(parameters).map(([key, value]) => `${key}=${value}`);
   if (overrides.length > 0) args.push("--parameter-overrides", ...overrides);
-  return runProcess("aws", args, { env: awsEnv(endpoint), cwd });
+  // Named localhost: moto reads a TemplateURL of the endpoint it serves as path-style only when its
+  // host is localhost (moto's get_stack_from_s3_url), so an upload through --s3-bucket is found.
+  return runProcess("aws", args, { env: awsEnv(endpoint.replace("//127.0.0.1:", "//localhost:")), cwd });
 }
