@@ -20,13 +20,13 @@ export interface FinalSnapshot {
 }
 
 /** The RDS instances and Redis groups a change deletes or replaces, with their physical ids. */
-export function deletedDatabases(changes: readonly ResourceChange[]): { resource: string; instance: string; engine: FinalSnapshot["engine"]; surely: boolean }[] {
+export function deletedDatabases(changes: readonly ResourceChange[]): { resource: string; instance: string; engine: FinalSnapshot["engine"]; surely: boolean; replaced: boolean }[] {
   return changes.flatMap((change) => {
     const engine = change.resourceType === "AWS::RDS::DBInstance" ? "rds" : change.resourceType === "AWS::ElastiCache::ReplicationGroup" ? "redis" : undefined;
     if (!engine || !change.physicalId) return [];
     const gone = change.action === "Remove" || (change.action === "Modify" && change.replacement === "True");
     const maybe = change.action === "Modify" && change.replacement === "Conditional";
-    return gone || maybe ? [{ resource: change.logicalId, instance: change.physicalId, engine, surely: gone }] : [];
+    return gone || maybe ? [{ resource: change.logicalId, instance: change.physicalId, engine, surely: gone, replaced: change.action === "Modify" }] : [];
   });
 }
 
@@ -40,7 +40,7 @@ export async function reportFinalSnapshots(context: Context, stackName: string, 
     if (database.engine === "redis") {
       // racknet has no ElastiCache client of its own (docs/decisions.md): where the snapshot is, not its name.
       if (database.surely) {
-        printer.info(`Redis cache ${database.resource} (${database.instance}) is gone; CloudFormation kept its final snapshot: \`aws elasticache describe-snapshots --snapshot-source manual\` lists it under replication group ${database.instance}`);
+        printer.info(`Redis cache ${database.resource} (${database.instance}) ${database.replaced ? "was replaced" : "is gone"}; CloudFormation kept its final snapshot: \`aws elasticache describe-snapshots --snapshot-source manual\` lists it under replication group ${database.instance}`);
         found.push({ resource: database.resource, instance: database.instance, engine: "redis" });
       }
       continue;
@@ -56,8 +56,9 @@ export async function reportFinalSnapshots(context: Context, stackName: string, 
     }
     // A replacement CloudFormation only said might happen, and did not: nothing was deleted.
     if (!snapshot && !database.surely) continue;
-    if (snapshot) printer.success(`database ${database.resource} (${database.instance}) deleted; its final snapshot is ${snapshot} (restore: \`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${snapshot} ...\`)`);
-    else printer.warn(`database ${database.resource} (${database.instance}) deleted, and no final snapshot of it was found yet: \`${lookup}\``);
+    const what = database.replaced ? "replaced by a new instance" : "deleted";
+    if (snapshot) printer.success(`database ${database.resource} (${database.instance}) ${what}; its final snapshot is ${snapshot} (restore: \`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${snapshot} ...\`)`);
+    else printer.warn(`database ${database.resource} (${database.instance}) ${what}, and no final snapshot of it was found yet: \`${lookup}\``);
     found.push({ resource: database.resource, instance: database.instance, engine: "rds", ...(snapshot ? { snapshot } : {}) });
   }
   return found;

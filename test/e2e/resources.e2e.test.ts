@@ -32,6 +32,7 @@ resources:
     type: redis
 `;
 const RESIZED = WITH_DB.replace("    type: postgres\n", "    type: postgres\n    options:\n      class: db.t4g.small\n");
+const MYSQL = WITH_DB.replace("    type: postgres\n", "    type: mysql\n");
 const WITHOUT_DB = `services:
   web:
     image: nginx:1.27
@@ -133,6 +134,24 @@ describe("resources: a postgres database inside the private network", () => {
     expect(await physical()).toBe(before);
     const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: before }))).DBInstances?.[0];
     expect(instance?.DBInstanceClass).toBe("db.t4g.small");
+  });
+
+  it("an engine change replaces the database: refused without --allow-destroy; with it, the old one's final snapshot is printed", async () => {
+    const aws = awsClients(moto.endpoint);
+    const physical = async () => (await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceDb" }))).StackResourceDetail?.PhysicalResourceId ?? "";
+    const before = await physical();
+    writeFileSync(manifest, MYSQL);
+    const refused = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes");
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain("--allow-destroy");
+    expect(await physical()).toBe(before);
+    const replaced = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes", "--allow-destroy");
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(await physical()).not.toBe(before);
+    const rds = new RDSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const snapshot = (await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: before, SnapshotType: "manual" }))).DBSnapshots?.[0]?.DBSnapshotIdentifier ?? "";
+    expect(snapshot).toMatch(/^data-shop-snapshot-resourcedb-/);
+    expect(replaced.stderr).toContain(`database ResourceDb (${before}) replaced by a new instance; its final snapshot is ${snapshot}`);
   });
 
   it("removing the resource from convox.yml: --yes alone is refused, nothing deleted; with --allow-destroy it goes", async () => {
