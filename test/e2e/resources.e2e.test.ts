@@ -16,7 +16,8 @@ import { runCli, hasStackTrace } from "../support/cli.js";
  * service's group, DB_URL as a secret and nowhere in clear; `resources info db --reveal` shows
  * the URL; removing the resource needs --allow-destroy, and with it the database leaves a final
  * snapshot whose name racknet prints. On the same rack and app (one e2e file's cost): a Redis
- * cache created and linked, and a resize in place.
+ * cache created and linked, a resize in place, an engine change (a replacement, with the old
+ * instance's snapshot), and apps delete of the app with its cache.
  */
 
 const WITH_DB = `services:
@@ -178,5 +179,17 @@ describe("resources: a postgres database inside the private network", () => {
     expect(name).toMatch(/^data-shop-snapshot-resourcedb-/);
     expect(allowed.stderr).toContain(`its final snapshot is ${name}`);
     expect((JSON.parse(allowed.stdout) as { snapshots?: unknown }).snapshots).toEqual([{ resource: "ResourceDb", instance, engine: "rds", snapshot: name }]);
+  });
+
+  it("apps delete: refused without --allow-destroy; with it the app goes, its Redis cache too, and where its final snapshot is is said", async () => {
+    const refused = await cli("apps", "delete", "shop", "-r", "data", "--yes");
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain("--allow-destroy");
+    const deleted = await cli("apps", "delete", "shop", "-r", "data", "--yes", "--allow-destroy");
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stderr).toMatch(/Redis cache ResourceCache \(\S+\) is gone; CloudFormation kept its final snapshot/);
+    const aws = awsClients(moto.endpoint);
+    const gone = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: STACK })).catch((error: unknown) => error);
+    expect(gone).toBeInstanceOf(Error);
   });
 });
