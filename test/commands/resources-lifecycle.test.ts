@@ -40,6 +40,20 @@ describe("the final snapshot of a database racknet deletes", () => {
     expect(violations("deploy", result)).toBe("");
   });
 
+  it("the instance's other manual snapshots (taken later by hand) and another instance's are not taken for its final one", async () => {
+    const instance = instanceOf();
+    h.cloudFormation.whenDeleted(() => {
+      const later = new Date(Date.now() + 3_600_000);
+      h.dbSnapshots.push({ DBSnapshotIdentifier: "by-hand-after", DBInstanceIdentifier: instance, SnapshotType: "manual", SnapshotCreateTime: later });
+      h.dbSnapshots.push({ DBSnapshotIdentifier: "prod-shop-snapshot-resourcedb-other", DBInstanceIdentifier: "another-instance", SnapshotType: "manual", SnapshotCreateTime: later });
+    });
+    const outcome = await withOptions(h, { rack: "prod", app: "shop", yes: true, allowDestroy: true }, () => h.run(deploy, { file: manifestFile(WITHOUT_DB) }));
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    const final = h.dbSnapshots.find((snapshot) => snapshot.DBInstanceIdentifier === instance && snapshot.DBSnapshotIdentifier?.startsWith("prod-shop-snapshot-resourcedb-"))?.DBSnapshotIdentifier ?? "";
+    expect(final).not.toBe("");
+    expect(outcome.stderr).toContain(`its final snapshot is ${final}`);
+  });
+
   it("a deploy that deletes no database reads no snapshot", async () => {
     const outcome = await withOptions(h, { rack: "prod", app: "shop", yes: true }, () => h.run(deploy, { file: manifestFile(WITH_DB.replace("nginx:1.27", "nginx:1.28")) }));
     expect(outcome.exitCode, outcome.stderr).toBe(0);

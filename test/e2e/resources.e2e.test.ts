@@ -8,6 +8,7 @@ import { DescribeTaskDefinitionCommand, paginateListTaskDefinitions } from "@aws
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
+import { violations } from "../json/schemas.js";
 
 /**
  * Issue 29's "Done when", on the patched moto (docs/moto.md, "Resources"): an app with
@@ -178,7 +179,9 @@ describe("resources: a postgres database inside the private network", () => {
     const name = snapshots[0]?.DBSnapshotIdentifier ?? "";
     expect(name).toMatch(/^data-shop-snapshot-resourcedb-/);
     expect(allowed.stderr).toContain(`its final snapshot is ${name}`);
-    expect((JSON.parse(allowed.stdout) as { snapshots?: unknown }).snapshots).toEqual([{ resource: "ResourceDb", instance, engine: "rds", snapshot: name }]);
+    const result = JSON.parse(allowed.stdout) as { snapshots?: unknown };
+    expect(result.snapshots).toEqual([{ resource: "ResourceDb", instance, engine: "rds", snapshot: name }]);
+    expect(violations("deploy", result)).toBe("");
   });
 
   it("apps delete: refused without --allow-destroy; with it the app goes, its Redis cache too, and where its final snapshot is is said", async () => {
