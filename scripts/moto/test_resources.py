@@ -165,3 +165,19 @@ def elasticache_redis_and_memcached_created_and_snapshotted(aws: Clients) -> Non
     expect_equal([g["ReplicationGroupId"] for g in aws.elasticache.describe_replication_groups()["ReplicationGroups"] if g["ReplicationGroupId"] == ids["Redis"]], [], "the group goes with its stack")
     finals = [s for s in aws.elasticache.describe_snapshots(SnapshotSource="manual")["Snapshots"] if s.get("ReplicationGroupId") == ids["Redis"]]
     expect_equal(len(finals), 1, "DeletionPolicy Snapshot: the group's final snapshot")
+
+
+@test
+def rds_instance_replaced_keeps_the_old_ones_snapshot(aws: Clients) -> None:
+    _, subnets = network(aws)
+    stack = create_stack(aws, postgres_template(subnets))
+    before = resources(aws, stack)["Db"]
+    mysql = postgres_template(subnets)
+    mysql["Resources"]["Db"]["Properties"].update({"Engine": "mysql", "EngineVersion": "8.4.7"})
+    run_change_set(aws, stack, mysql, {})
+    after = resources(aws, stack)["Db"]
+    expect_equal(after != before, True, "a new engine replaces the instance (a new identifier)")
+    expect_equal(aws.rds.describe_db_instances(DBInstanceIdentifier=after)["DBInstances"][0]["Engine"], "mysql", "the new instance's engine")
+    expect_equal(before in [db["DBInstanceIdentifier"] for db in aws.rds.describe_db_instances()["DBInstances"]], False, "the old instance is gone")
+    snapshots = aws.rds.describe_db_snapshots(DBInstanceIdentifier=before, SnapshotType="manual")["DBSnapshots"]
+    expect_equal([snapshot["DBSnapshotIdentifier"].startswith(f"{stack}-snapshot-db-") for snapshot in snapshots], [True], "UpdateReplacePolicy Snapshot: the old instance's final snapshot")
