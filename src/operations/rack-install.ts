@@ -25,7 +25,7 @@ import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { followUnderwayCreation } from "../aws/delete-stack.js";
 import { MAX_TEMPLATE_BODY_BYTES, stageTemplate } from "../aws/changeset/create.js";
-import { prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging } from "../steps/staging-bucket.js";
+import { prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, preloadCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../steps/journal.js";
@@ -71,16 +71,19 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // from those reads releases it again.
   const lock = takeLock(context, scope, plan);
   const cfn = await context.aws.cloudFormation();
-  const template = fullRackTemplate({}, { region: await context.aws.region() });
-  const body = renderTemplate(template);
-  // Over the inline limit the template goes through S3, and at install the rack has no bucket yet:
-  // the staging bucket is read (one call says it is there and configured) beside the first reads.
-  const throughS3 = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES;
-  const stagingRead = throughS3 ? readStagingBucket(context) : undefined;
-  stagingRead?.catch(() => undefined);
   let facts: AccountFacts;
+  let template: Template;
+  let body: string;
+  let stagingRead: Promise<StagingRead> | undefined;
   try {
     const reading = accountFacts(context, cfn, args.name, requested, { buildInstance: givesBuildInstance(args.params), vpcCidr: givesVpcCidr(args.params) });
+    // Rendered once the first reads are out. Over the inline limit the template goes through S3,
+    // and at install the rack has no bucket yet: the staging bucket is read (one call says it is
+    // there and configured) beside the first reads.
+    template = fullRackTemplate({}, { region: await context.aws.region() });
+    body = renderTemplate(template);
+    stagingRead = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES ? readStagingBucket(context) : undefined;
+    stagingRead?.catch(() => undefined);
     // The CA library loads while the first reads are on the wire (it is needed once they are back).
     if (!context.options.dryRun) setImmediate(() => void preloadCa().catch(() => undefined));
     facts = await reading;
@@ -118,7 +121,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       // Side by side, and all settled before going on: a failure of one must not leave the
       // others still writing while the clean-up below removes what was made. The template's
       // upload goes out as soon as the bucket is known to be ready, beside the CA's work.
-      const stagingReady = throughS3 && stagingRead ? prepareStagingBucket(context, await stagingRead) : undefined;
+      const stagingReady = stagingRead ? prepareStagingBucket(context, await stagingRead) : undefined;
       const staged = stagingReady?.then((prepared) => stageTemplate(context.aws, prepared.target, stackName, body));
       const [madeCertificates, madeStaging, madeUpload] = await Promise.allSettled([
         caObjects ? createRackCertificates(context, args.name, journal, caObjects) : dryRunCertificates(region),
@@ -176,14 +179,14 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       );
       if (outcome.kind !== "applied") {
         await removeWhatWasMade(context, args.name, journal);
-        if (throughS3) await releaseStagingBucket(context);
+        if (stagingRead) await releaseStagingBucket(context);
       }
       const shown = port.plans[0] ? planJson(port.plans[0]) : undefined;
       printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, shown);
     } catch (error) {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
-      if ((throughS3 || !context.options.dryRun) && !(await stackExists(context, stackName))) {
-        if (throughS3) await releaseStagingBucket(context);
+      if ((stagingRead !== undefined || !context.options.dryRun) && !(await stackExists(context, stackName))) {
+        if (stagingRead) await releaseStagingBucket(context);
         if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, error, plan.command);
       }
       // A creation that failed and rolled back is deleted, CA and all, by `rack uninstall`.
