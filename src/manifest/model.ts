@@ -69,7 +69,7 @@ export interface ScaleTargets {
  */
 export type ScaleMetric =
   | { source: "cloudwatch"; namespace: string; metric: string; dimensions: Record<string, string>; statistic: MetricStatistic; target: number }
-  | { source: "sqs"; queue: string; region?: string; inFlight: boolean; target: number };
+  | { source: "sqs"; queue: string; region?: string; /** Where the trigger is under `scale` (`keda.triggers[0]`). */ key: string; inFlight: boolean; target: number };
 
 export type MetricStatistic = "Average" | "Maximum" | "Minimum" | "Sum";
 
@@ -225,6 +225,8 @@ export interface ManifestContext {
    * 128-character host condition.
    */
   externalLoadBalancerDns?: string;
+  /** The rack's region, when known: an SQS trigger's `awsRegion` must be it. */
+  region?: string;
 }
 
 /** Where a key sits in the file the user wrote, as the editor shows it (1-based). */

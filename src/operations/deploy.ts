@@ -126,7 +126,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   const file = request.source.file;
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
-  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
+  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns, region: await context.aws.region() });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
   }
