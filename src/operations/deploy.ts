@@ -3,6 +3,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, type Manifest } from "../manifest/model.js";
+import { budgetFunctionCode } from "../steps/budget-function.js";
 import { deploymentRules, manifestFromText, readManifestText } from "../manifest/index.js";
 import { renderAppStack } from "../templates/app.js";
 import { APP_ID_EXPRESSION, serviceLogicalIds } from "../templates/app-contract.js";
@@ -178,6 +179,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
     domainValidation: publicCertificates.domainValidation,
+    ...(manifest.budget ? { budgetFunctionCode: budgetFunctionCode() } : {}),
   });
 
   // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.
