@@ -17,7 +17,7 @@
  */
 import type { AppBudget, Service } from "../manifest/model.js";
 import { appBudgetName, appBudgetShutdownSchedule } from "../names/index.js";
-import { AppParameter, logicalName } from "./app-contract.js";
+import { AppParameter, logicalName, type BudgetRecord } from "./app-contract.js";
 import { getAtt, ref, sub, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 
 export const BudgetResource = {
@@ -185,4 +185,10 @@ export function appBudgetFragment(rack: string, app: string, budget: AppBudget, 
     };
   }
   return { Resources: resources, Outputs: { [BUDGET_OUTPUT]: { Value: budgetName }, [BUDGET_TOPIC_OUTPUT]: { Value: ref(BudgetResource.topic) } } };
+}
+
+/** What the stack's Metadata records of the budget (the webhook URL stays in the function's settings). */
+export function budgetRecord(rack: string, app: string, budget: AppBudget): BudgetRecord {
+  const { webhookUrl: _url, ...rest } = budget;
+  return { name: appBudgetName(rack, app), ...rest, neverAutoShutdown: [...budget.neverAutoShutdown] };
 }

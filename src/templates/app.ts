@@ -23,7 +23,7 @@ import { commonNameOf } from "../manifest/domains.js";
 import { domainPriorityKey } from "../apps/priorities.js";
 import type { RackOutputs } from "./rack-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
-import { appBudgetFragment } from "./app-budget.js";
+import { appBudgetFragment, budgetRecord } from "./app-budget.js";
 import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";
 
 export { appParameters, type AppParameterExtras } from "./app-parameters.js";
@@ -155,6 +155,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
           })),
         }
       : {}),
+    ...(manifest.budget ? { budget: budgetRecord(rack, app, manifest.budget) } : {}),
   };
 }
 

@@ -1,7 +1,19 @@
 import "aws-sdk-client-mock-vitest/extend";
 import { mockClient } from "aws-sdk-client-mock";
 import { BudgetsClient, DescribeBudgetCommand } from "@aws-sdk/client-budgets";
-import { DescribeServicesCommand, ECSClient, ListTagsForResourceCommand, TagResourceCommand, UntagResourceCommand, UpdateServiceCommand } from "@aws-sdk/client-ecs";
+import {
+  DescribeServicesCommand,
+  ECSClient,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateServiceCommand,
+  type DescribeServicesCommandInput,
+  type ListTagsForResourceCommandInput,
+  type TagResourceCommandInput,
+  type UntagResourceCommandInput,
+  type UpdateServiceCommandInput,
+} from "@aws-sdk/client-ecs";
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { beforeEach, describe, expect, it } from "vitest";
 import { handleBudgetEvent, shutdownOrder, type BudgetSettings } from "../../src/functions/budget-shutdown/handler.js";
@@ -52,24 +64,29 @@ beforeEach(() => {
   posted = [];
   tags = { [ARN("web")]: [], [ARN("worker")]: [] };
   desired = { [ARN("web")]: 3, [ARN("worker")]: 2 };
-  for (const mock of [budgets, ecs, scheduler]) {
-    mock.reset();
-    mock.onAnyCommand().rejects(new Error("unmocked call"));
-  }
-  ecs.on(DescribeServicesCommand).callsFake(({ services }: { services: string[] }) => ({
-    services: services.map((arn) => ({ serviceArn: arn, serviceName: arn.split("/").pop(), status: "ACTIVE", desiredCount: desired[arn], deployments: [{ status: "PRIMARY", createdAt: new Date(arn.endsWith("web") ? "2027-03-10T00:00:00Z" : "2027-03-01T00:00:00Z") }] })),
+  budgets.reset();
+  budgets.onAnyCommand().rejects(new Error("unmocked Budgets call"));
+  ecs.reset();
+  ecs.onAnyCommand().rejects(new Error("unmocked ECS call"));
+  scheduler.reset();
+  scheduler.onAnyCommand().rejects(new Error("unmocked Scheduler call"));
+  ecs.on(DescribeServicesCommand).callsFake((input: DescribeServicesCommandInput) => ({
+    services: (input.services ?? []).map((arn) => ({ serviceArn: arn, serviceName: arn.split("/").pop(), status: "ACTIVE", desiredCount: desired[arn], deployments: [{ status: "PRIMARY", createdAt: new Date(arn.endsWith("web") ? "2027-03-10T00:00:00Z" : "2027-03-01T00:00:00Z") }] })),
   }));
-  ecs.on(ListTagsForResourceCommand).callsFake(({ resourceArn }: { resourceArn: string }) => ({ tags: [...(tags[resourceArn] ?? [])] }));
-  ecs.on(TagResourceCommand).callsFake(({ resourceArn, tags: added }: { resourceArn: string; tags: { key: string; value: string }[] }) => {
+  ecs.on(ListTagsForResourceCommand).callsFake((input: ListTagsForResourceCommandInput) => ({ tags: [...(tags[input.resourceArn ?? ""] ?? [])] }));
+  ecs.on(TagResourceCommand).callsFake((input: TagResourceCommandInput) => {
+    const resourceArn = input.resourceArn ?? "";
+    const added = (input.tags ?? []).map((tag) => ({ key: tag.key ?? "", value: tag.value ?? "" }));
     tags[resourceArn] = [...(tags[resourceArn] ?? []).filter((tag) => !added.some((entry) => entry.key === tag.key)), ...added];
     return {};
   });
-  ecs.on(UntagResourceCommand).callsFake(({ resourceArn, tagKeys }: { resourceArn: string; tagKeys: string[] }) => {
-    tags[resourceArn] = (tags[resourceArn] ?? []).filter((tag) => !tagKeys.includes(tag.key));
+  ecs.on(UntagResourceCommand).callsFake((input: UntagResourceCommandInput) => {
+    const resourceArn = input.resourceArn ?? "";
+    tags[resourceArn] = (tags[resourceArn] ?? []).filter((tag) => !(input.tagKeys ?? []).includes(tag.key));
     return {};
   });
-  ecs.on(UpdateServiceCommand).callsFake(({ service, desiredCount }: { service: string; desiredCount: number }) => {
-    desired[service] = desiredCount;
+  ecs.on(UpdateServiceCommand).callsFake((input: UpdateServiceCommandInput) => {
+    desired[input.service ?? ""] = input.desiredCount ?? -1;
     return {};
   });
   scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: "arn:aws:scheduler:us-east-1:123456789012:schedule/default/racknet-budget-abc" });
