@@ -101,12 +101,13 @@ function budgetLine(budget: BudgetDetails): string {
 }
 
 /** Where auto-shutdown stands, from the tags the budget function puts on the services it arms and stops. */
-function budgetDetails(budget: BudgetRecord | undefined, services: readonly { service: string; tags: readonly { key?: string; value?: string }[] }[]): BudgetDetails | null {
+function budgetDetails(budget: BudgetRecord | undefined, services: readonly { service: string; desired: number | undefined; tags: readonly { key?: string; value?: string }[] }[]): BudgetDetails | null {
   if (!budget) return null;
   const tag = (tags: readonly { key?: string; value?: string }[], key: string) => tags.find((entry) => entry.key === key)?.value;
-  const stopped = services.flatMap(({ service, tags }) => {
+  const stopped = services.flatMap(({ service, desired, tags }) => {
     const count = tag(tags, BUDGET_STOPPED_TAG);
-    return count !== undefined && /^\d+$/.test(count) ? [{ service, count: Number(count) }] : [];
+    // Scaled back by hand (racknet scale): running again, whatever the record says.
+    return count !== undefined && /^\d+$/.test(count) && !desired ? [{ service, count: Number(count) }] : [];
   });
   const shutdownAt = services.map(({ tags }) => tag(tags, BUDGET_ARMED_TAG)).find((value) => value !== undefined) ?? null;
   return { ...budget, state: stopped.length > 0 ? "shut-down" : shutdownAt ? "armed" : "running", shutdownAt, stopped };
@@ -142,7 +143,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
     lastDeploy: app.lastUpdated?.toISOString() ?? null,
     version: metadata.version,
     drift,
-    budget: budgetDetails(metadata.budget, metadata.services.map((service, index) => ({ service: service.name, tags: running.get(ecsNames[index] ?? "")?.tags ?? [] }))),
+    budget: budgetDetails(metadata.budget, metadata.services.map((service, index) => ({ service: service.name, desired: running.get(ecsNames[index] ?? "")?.desiredCount, tags: running.get(ecsNames[index] ?? "")?.tags ?? [] }))),
     services: metadata.services.map((service, index) => {
       const ecsService = running.get(ecsNames[index] ?? "");
       const taskDefinition = ecsService?.taskDefinition;

@@ -188,6 +188,16 @@ describe("the app's budget function", () => {
     expect(posted.at(-1)?.body).toMatchObject({ action: "app:budget:auto-shutdown:restored", data: { recovery_trigger: "monthly-reset" } });
   });
 
+  it("a service scaled back by hand is not stopped any more: the reset drops its record and leaves its count", async () => {
+    scheduler.on(DeleteScheduleCommand).resolves({});
+    desired = { [ARN("web")]: 1, [ARN("worker")]: 2 };
+    tags[ARN("web")] = [{ key: "racknet:budget-stopped-count", value: "3" }];
+    const outcome = await handleBudgetEvent(clients(), SETTINGS, { action: "restore" }, now);
+    expect(outcome.restored).toEqual([]);
+    expect(desired[ARN("web")]).toBe(1);
+    expect(tagValue(ARN("web"), "racknet:budget-stopped-count")).toBeUndefined();
+  });
+
   it("manual recovery: the monthly reset leaves stopped services stopped", async () => {
     scheduler.on(DeleteScheduleCommand).resolves({});
     desired = { [ARN("web")]: 0, [ARN("worker")]: 2 };

@@ -193,6 +193,14 @@ describe("racknet apps info", () => {
       expect(human.stdout()).toMatch(/^Budget\s+.*: cap reached, services stop at 2027-03-20T12:30:00.000Z$/m);
     });
 
+    it("a service scaled back by hand counts as running, whatever its record says", async () => {
+      withBudget({ web: [{ key: "racknet:budget-stopped-count", value: "2" }] });
+      ecs.on(DescribeServicesCommand).resolves({ services: [{ ...ecsService("prod-shop-WebService-1", "web", { desired: 2, running: 2 }), tags: [{ key: "racknet:budget-stopped-count", value: "2" }] }] });
+      const json = dayContext({ json: true });
+      await run(json.context, { app: "shop" });
+      expect((JSON.parse(json.stdout()) as AppDetails).budget).toMatchObject({ state: "running", stopped: [] });
+    });
+
     it("running: the budget alone", async () => {
       withBudget({});
       const human = dayContext();

@@ -117,6 +117,7 @@ interface ServiceState {
   hourlyCost: number;
   armedAt?: string;
   stoppedCount?: number;
+  staleRecord?: true;
 }
 
 async function serviceStates(clients: BudgetClients, settings: BudgetSettings): Promise<ServiceState[]> {
@@ -138,7 +139,9 @@ async function serviceStates(clients: BudgetClients, settings: BudgetSettings): 
       deployedAt: (primary?.createdAt ?? found.createdAt ?? new Date(0)).getTime(),
       hourlyCost: desired * ((wanted.cpu / 1024) * VCPU_HOUR + (wanted.memory / 1024) * GB_HOUR),
       ...(tag(BUDGET_ARMED_TAG) !== undefined ? { armedAt: tag(BUDGET_ARMED_TAG) } : {}),
-      ...(stopped !== undefined && /^\d+$/.test(stopped) ? { stoppedCount: Number(stopped) } : {}),
+      // A service scaled back by hand (racknet scale) is no longer stopped: its record is stale.
+      ...(stopped !== undefined && /^\d+$/.test(stopped) && desired === 0 ? { stoppedCount: Number(stopped) } : {}),
+      ...(stopped !== undefined && desired > 0 ? { staleRecord: true } : {}),
     });
   }
   return states;
@@ -189,6 +192,7 @@ async function restore(clients: BudgetClients, settings: BudgetSettings, outcome
   });
   for (const state of await serviceStates(clients, settings)) {
     if (state.armedAt !== undefined) await clients.ecs.send(new UntagResourceCommand({ resourceArn: state.arn, tagKeys: [BUDGET_ARMED_TAG] }));
+    if (state.staleRecord) await clients.ecs.send(new UntagResourceCommand({ resourceArn: state.arn, tagKeys: [BUDGET_STOPPED_TAG] }));
     if (state.stoppedCount === undefined) continue;
     if (settings.recoveryMode !== "auto-on-reset") continue;
     try {
