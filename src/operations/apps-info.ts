@@ -36,7 +36,10 @@ export interface AppDetails {
   budget: BudgetDetails | null;
 }
 
-export interface BudgetDetails extends BudgetRecord {
+export interface BudgetDetails extends Omit<BudgetRecord, "monthlyCapUsd" | "alertThresholdPercent" | "pricingAdjustment"> {
+  monthlyCapUsd: number;
+  alertThresholdPercent: number;
+  pricingAdjustment: number;
   /** running; armed (the cap was reached: the services stop at shutdownAt); shut-down (auto-shutdown stopped `stopped`). */
   state: "running" | "armed" | "shut-down";
   shutdownAt: string | null;
@@ -110,7 +113,15 @@ function budgetDetails(budget: BudgetRecord | undefined, services: readonly { se
     return count !== undefined && /^\d+$/.test(count) && !desired ? [{ service, count: Number(count) }] : [];
   });
   const shutdownAt = services.map(({ tags }) => tag(tags, BUDGET_ARMED_TAG)).find((value) => value !== undefined) ?? null;
-  return { ...budget, state: stopped.length > 0 ? "shut-down" : shutdownAt ? "armed" : "running", shutdownAt, stopped };
+  return {
+    ...budget,
+    monthlyCapUsd: Number(budget.monthlyCapUsd),
+    alertThresholdPercent: Number(budget.alertThresholdPercent),
+    pricingAdjustment: Number(budget.pricingAdjustment),
+    state: stopped.length > 0 ? "shut-down" : shutdownAt ? "armed" : "running",
+    shutdownAt,
+    stopped,
+  };
 }
 
 /** APP, else -a, else the directory's name; APP and a different -a together are a usage error. */

@@ -189,6 +189,15 @@ export function appBudgetFragment(rack: string, app: string, budget: AppBudget, 
 
 /** What the stack's Metadata records of the budget (the webhook URL stays in the function's settings). */
 export function budgetRecord(rack: string, app: string, budget: AppBudget): BudgetRecord {
-  const { webhookUrl: _url, ...rest } = budget;
-  return { name: appBudgetName(rack, app), ...rest, neverAutoShutdown: [...budget.neverAutoShutdown] };
+  return {
+    name: appBudgetName(rack, app),
+    monthlyCapUsd: String(budget.monthlyCapUsd),
+    alertThresholdPercent: String(budget.alertThresholdPercent),
+    pricingAdjustment: String(budget.pricingAdjustment),
+    atCapAction: budget.atCapAction,
+    neverAutoShutdown: [...budget.neverAutoShutdown],
+    shutdownOrder: budget.shutdownOrder,
+    notifyBeforeMinutes: budget.notifyBeforeMinutes,
+    recoveryMode: budget.recoveryMode,
+  };
 }

@@ -105,12 +105,15 @@ export interface AppStackMetadata {
   budget?: BudgetRecord;
 }
 
-/** The app's budget as `racknet apps info` shows it (issue 28). */
+/**
+ * The app's budget as `racknet apps info` shows it (issue 28). Dollars and percentages are
+ * text: a template's Metadata takes whole numbers only (cfn-lint E4002).
+ */
 export interface BudgetRecord {
   name: string;
-  monthlyCapUsd: number;
-  alertThresholdPercent: number;
-  pricingAdjustment: number;
+  monthlyCapUsd: string;
+  alertThresholdPercent: string;
+  pricingAdjustment: string;
   atCapAction: "alert-only" | "auto-shutdown";
   neverAutoShutdown: string[];
   shutdownOrder: "largest-cost" | "newest";

@@ -155,6 +155,7 @@ describe("racknet apps info", () => {
   });
 
   describe("the app's budget (issue 28)", () => {
+    const RECORD = { name: "racknet-prod-shop", monthlyCapUsd: "500", alertThresholdPercent: "80", pricingAdjustment: "1", atCapAction: "auto-shutdown", neverAutoShutdown: ["api"], shutdownOrder: "largest-cost", notifyBeforeMinutes: 30, recoveryMode: "auto-on-reset" };
     const BUDGET = { name: "racknet-prod-shop", monthlyCapUsd: 500, alertThresholdPercent: 80, pricingAdjustment: 1, atCapAction: "auto-shutdown", neverAutoShutdown: ["api"], shutdownOrder: "largest-cost", notifyBeforeMinutes: 30, recoveryMode: "auto-on-reset" };
     const SERVICES = [
       { name: "web", visibility: "external" },
@@ -162,7 +163,7 @@ describe("racknet apps info", () => {
       { name: "api", visibility: "internal" },
     ];
     function withBudget(tags: Record<string, { key: string; value: string }[]>): void {
-      cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Metadata: { Racknet: { app: "shop", rack: "prod", version: "0.1.0", services: SERVICES, budget: BUDGET } }, Resources: {} }) });
+      cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Metadata: { Racknet: { app: "shop", rack: "prod", version: "0.1.0", services: SERVICES, budget: RECORD } }, Resources: {} }) });
       ecs.on(DescribeServicesCommand).resolves({
         services: [
           { ...ecsService("prod-shop-WebService-1", "web", { desired: 0, running: 0 }), tags: tags.web ?? [] },
