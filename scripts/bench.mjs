@@ -8,7 +8,9 @@
 // (keeps each lane's JSON-lines call log), --json FILE (every run's measures), --skip-startup,
 // --skip-aws; --scale-apps 1,5,20 and --scale-hold-s 10 (`rack params set Private=Yes` on racks of
 // that many apps), --hundred N (default 100: the commands of a rack of N apps, stack operations
-// of --hundred-hold-s, default 2), --skip-scale, --skip-hundred.
+// of --hundred-hold-s, default 2), --skip-scale, --skip-hundred; --eta-installs N (default 10,
+// side by side, stack operations of --eta-hold-s, default --hold-s: each first ETA against the
+// time really left).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -17,7 +19,7 @@ import { parseArgs } from "node:util";
 import { startMoto } from "./moto-server.mjs";
 import { runAwsTiming } from "./bench/aws-timing.mjs";
 import { measureStartup } from "./bench/startup.mjs";
-import { callTable, hundredTable, readCallTable, scaleTable, sequences, startupTable, timingTable } from "./bench/report.mjs";
+import { callTable, etaTable, hundredTable, readCallTable, scaleTable, sequences, startupTable, timingTable, waitingTable } from "./bench/report.mjs";
 import { measureAppScale, measureHundredApps } from "./bench/scale.mjs";
 
 // The benchmark's own SDK clients (reading moto) need not warn about the Node version.
@@ -45,6 +47,8 @@ const { values } = parseArgs({
     "hundred-hold-s": { type: "string", default: "2" },
     "skip-scale": { type: "boolean", default: false },
     "skip-hundred": { type: "boolean", default: false },
+    "eta-installs": { type: "string", default: "10" },
+    "eta-hold-s": { type: "string" },
   },
 });
 
@@ -81,7 +85,9 @@ try {
     // so the account is given raised quotas, as the e2e tests' account is (test/support/moto.ts).
     const moto = await startMoto({ accountQuotas: { "ec2/L-0263D0A3": 100, "vpc/L-F678F1CE": 50, "vpc/L-A4707A72": 50, "vpc/L-FE5A380F": 50 } });
     try {
-      Object.assign(record, await runAwsTiming({ root, racknet, manifest, motoEndpoint: moto.endpoint, work, runs, seed: Number(values.seed), latencyMs, holdSeconds, changeSetSeconds, logDir, progress }));
+      const etaInstalls = Number(values["eta-installs"]);
+      const etaHoldSeconds = values["eta-hold-s"] ? range(values["eta-hold-s"], "--eta-hold-s") : holdSeconds;
+      Object.assign(record, await runAwsTiming({ root, racknet, manifest, motoEndpoint: moto.endpoint, work, runs, seed: Number(values.seed), latencyMs, holdSeconds, changeSetSeconds, logDir, progress, etaInstalls, etaHoldSeconds }));
     } finally {
       await moto.stop();
     }
@@ -96,6 +102,17 @@ try {
     sequences(record.results).forEach((line) => out(line));
     out();
     readCallTable(record.readCalls).forEach((line) => out(line));
+    out();
+    out("The waiting commands the rounds do not run, once each on the last round's racks (issue 22: output within a second):");
+    out();
+    waitingTable(record.waiting).forEach((line) => out(line));
+    if (record.etaInstalls.length > 0) {
+      const inside = record.etaInstalls.filter((run) => run.eta?.contains).length;
+      out();
+      out(`${record.etaInstalls.length} installs side by side, each its own stack operation of ${values["eta-hold-s"] ?? values["hold-s"]} s: the first ETA each printed against the time really left then (issue 22: right for 8 of 10); inside: ${inside} of ${record.etaInstalls.length}.`);
+      out();
+      etaTable(record.etaInstalls).forEach((line) => out(line));
+    }
   }
   if (!values["skip-scale"] || !values["skip-hundred"]) {
     const latencyMs = Number(values["latency-ms"]);

@@ -51,17 +51,20 @@ function executeQueue(lane, done) {
 /**
  * @param {{ root: string, racknet: string, manifest: string, motoEndpoint: string, work: string, runs: number, seed: number,
  *   latencyMs: number, holdSeconds: [number, number], changeSetSeconds: [number, number], logDir?: string,
+ *   etaInstalls?: number, etaHoldSeconds?: [number, number],
  *   progress: (line: string) => void }} settings
  */
 export async function runAwsTiming(settings) {
   const { root, racknet, manifest, motoEndpoint, work, runs, latencyMs, progress } = settings;
   const random = seededRandom(settings.seed);
   const current = { holdMs: 20_000, changeSetMs: 3_000 };
+  /** Stack operations of their own length (the ETA installs, side by side). */
+  const perStackHold = new Map();
   const lane = (name) =>
     startAwsLikeProxy({
       upstream: motoEndpoint,
       latencyMs,
-      holdMs: () => current.holdMs,
+      holdMs: (stack) => perStackHold.get(stack) ?? current.holdMs,
       changeSetMs: () => current.changeSetMs,
       log: settings.logDir ? join(settings.logDir, `${name}.jsonl`) : undefined,
     });
@@ -72,7 +75,7 @@ export async function runAwsTiming(settings) {
 
   /** One command by racknet, and by the AWS CLI on the twin rack as soon as racknet has executed each stack. */
   async function runPair(command, rack, twin, round) {
-    const racknetRun = runProcess(process.execPath, [racknet, ...command.args], { env: racknetEnv, cwd: root });
+    const racknetRun = runProcess(process.execPath, [racknet, ...command.args], { env: racknetEnv, cwd: root, keepLines: true });
     const executes = executeQueue(racknetLane, racknetRun);
     const cliRuns = [];
     try {
@@ -91,7 +94,7 @@ export async function runAwsTiming(settings) {
     const racknetProcess = await racknetRun;
     if (cliRuns.length === 0) throw new Error(`racknet ${command.args.join(" ")} ran no stack operation`);
     const measured = { round, command: command.name, holdMs: current.holdMs, changeSetMs: current.changeSetMs };
-    results.push({ ...measured, tool: "racknet", ...measureRun(racknetLane.entries(), [racknetProcess]) });
+    results.push({ ...measured, tool: "racknet", ...measureRun(racknetLane.entries(), [racknetProcess]), eta: etaAgainstRelease(racknetProcess.lines ?? [], racknetLane.entries(), rack) });
     results.push({ ...measured, tool: "aws cli", ...measureRun(cliLane.entries(), cliRuns) });
   }
 
@@ -102,6 +105,8 @@ export async function runAwsTiming(settings) {
   }
 
   const readCalls = [];
+  const waiting = [];
+  const etaInstalls = [];
   try {
     for (let round = 1; round <= runs; round += 1) {
       const rack = `rn${round}`;
@@ -124,9 +129,81 @@ export async function runAwsTiming(settings) {
         }
       }
     }
+    // Issue 22: every command that waits shows a sign of life within a second; these are the
+    // waiting commands the rounds above do not run, on the racks they made.
+    const last = `rn${runs}`;
+    const waitingCommands = [
+      ...(runs >= 2 ? [{ name: "rack peer", args: ["rack", "peer", "rn1", "rn2", "--yes", "--require-approval", "never"] }] : []),
+      ...(runs >= 2 ? [{ name: "rack unpeer", args: ["rack", "unpeer", "rn1", "rn2", "--yes", "--require-approval", "never"] }] : []),
+      { name: "apps delete", args: ["apps", "delete", "shop", "-r", last, "--yes"] },
+      { name: "rack uninstall", args: ["rack", "uninstall", last, "--yes"] },
+    ];
+    for (const { name, args } of waitingCommands) {
+      try {
+        const run = await runProcess(process.execPath, [racknet, ...args], { env: racknetEnv, cwd: root });
+        let measured;
+        try {
+          measured = measureRun(racknetLane.entries(), [run]);
+        } catch {
+          const calls = racknetLane.entries().filter((entry) => !entry.event && entry.start >= run.launch && entry.start <= run.exit);
+          measured = { firstOutput: run.firstOutput - run.launch, endToEnd: run.exit - run.launch, calls: calls.length, operations: 0, callsPerSecondDuringOperation: Number.NaN };
+        }
+        waiting.push({ command: name, ...measured });
+      } catch (error) {
+        // The command's own last words say why (the first line is only the command line).
+        const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter((line) => line.trim() !== "");
+        waiting.push({ command: name, error: lines.slice(1).join(" ").slice(-300) || lines[0] });
+      }
+      progress(`waiting command ${name}: ${waiting.at(-1).error ?? `first output ${(waiting.at(-1).firstOutput / 1000).toFixed(2)} s`}`);
+    }
+    // Issue 22: the ETA range against the time really left, on installs side by side (each its own
+    // seeded stack operation), through the same proxy.
+    if (settings.etaInstalls > 0) {
+      const names = Array.from({ length: settings.etaInstalls }, (_, index) => `eta${index + 1}`);
+      for (const name of names) perStackHold.set(name, Math.round(between(random, ...(settings.etaHoldSeconds ?? settings.holdSeconds)) * 1000));
+      const runsDone = await Promise.all(
+        names.map((name) =>
+          runProcess(process.execPath, [racknet, "rack", "install", name, "--yes"], { env: racknetEnv, cwd: root, keepLines: true }).then(
+            (run) => ({ rack: name, eta: etaAgainstRelease(run.lines ?? [], racknetLane.entries(), name), firstOutput: run.firstOutput - run.launch }),
+            (error) => ({ rack: name, error: (error instanceof Error ? error.message : String(error)).split("\n")[0] }),
+          ),
+        ),
+      );
+      etaInstalls.push(...runsDone);
+      progress(`ETA installs: ${runsDone.filter((run) => run.eta?.contains).length} of ${runsDone.length} ranges held the time left`);
+    }
   } finally {
     moto.close();
     await Promise.all([racknetLane.stop(), cliLane.stop()]);
   }
-  return { results, readCalls };
+  return { results, readCalls, waiting, etaInstalls };
+}
+
+/** Seconds of an ETA text (etaText in src/plan/eta.ts), low and high. */
+export function etaRange(text) {
+  if (/under a minute left/.test(text)) return [0, 60];
+  const minutes = (value) => Number(value) * 60;
+  let match = /about (\d+)s–(\d+) min left/.exec(text);
+  if (match) return [Number(match[1]), minutes(match[2]) + 30];
+  match = /about (\d+)–(\d+) min left/.exec(text);
+  if (match) return [minutes(match[1]) - 30, minutes(match[2]) + 30];
+  match = /about (\d+) min left/.exec(text);
+  if (match) return [minutes(match[1]) - 30, minutes(match[1]) + 30];
+  match = /up to (\d+) min left/.exec(text);
+  if (match) return [0, minutes(match[1]) + 30];
+  return undefined;
+}
+
+/**
+ * The first ETA the tool printed for the stack's operation, and the time really left then (until
+ * the proxy first showed the final status). Minutes are rounded in the text: half a minute either
+ * side counts as inside.
+ */
+function etaAgainstRelease(lines, entries, stack) {
+  const operation = entries.find((entry) => entry.event === "execute" && entry.stack === stack);
+  const line = lines.find((candidate) => / left \(/.test(candidate.text) && etaRange(candidate.text));
+  if (!operation || !line) return { shown: false };
+  const [low, high] = etaRange(line.text);
+  const left = (operation.release - line.at) / 1000;
+  return { shown: true, text: line.text.replace(/^\S+\s+/, "").trim(), low, high, left, contains: left >= low && left <= high };
 }

@@ -90,6 +90,8 @@ export function measureRun(entries, processes) {
 
   return {
     operations: executes.length,
+    /** Launch to the first byte the tool wrote (a sign of life), ms. */
+    firstOutput: processes[0].firstOutput - processes[0].launch,
     /** First request to the first ExecuteChangeSet/CreateStack request, ms. */
     beforeCloudFormation: first.start - firstCall,
     /** Process launch to the same, ms. */

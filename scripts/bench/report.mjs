@@ -27,10 +27,11 @@ const medianOf = (runs, field) => median(runs.map((run) => run[field]));
 
 export function timingTable(results) {
   return table(
-    ["command", "tool", "before CloudFormation starts", "from launch", "change set noticed", "completion lag", "end to end", "calls"],
+    ["command", "tool", "first output", "before CloudFormation starts", "from launch", "change set noticed", "completion lag", "end to end", "calls"],
     grouped(results).map((runs) => [
       runs[0].command,
       runs[0].tool,
+      seconds(medianOf(runs, "firstOutput")),
       seconds(medianOf(runs, "beforeCloudFormation")),
       seconds(medianOf(runs, "fromLaunch")),
       seconds(medianOf(runs, "changeSetNoticed")),
@@ -88,5 +89,27 @@ export function hundredTable(rows) {
   return table(
     ["command", "end to end", "calls", "stack operations"],
     rows.map((row) => [row.command + (row.error ? ` (failed: ${row.error})` : ""), seconds(row.ms), count(row.calls), String(row.operations)]),
+  );
+}
+
+/** The waiting commands the rounds do not run (issue 22: a sign of life within a second). */
+export function waitingTable(rows) {
+  return table(
+    ["command (racknet)", "first output", "end to end", "calls", "calls a second during the operation"],
+    rows.map((row) =>
+      row.error ? [`\`${row.command}\` (failed: ${row.error})`, "–", "–", "–", "–"] : [`\`${row.command}\``, seconds(row.firstOutput), seconds(row.endToEnd), count(row.calls), Number.isFinite(row.callsPerSecondDuringOperation) ? row.callsPerSecondDuringOperation.toFixed(2) : "–"],
+    ),
+  );
+}
+
+/** The first ETA each install printed against the time really left then (issue 22). */
+export function etaTable(installs) {
+  return table(
+    ["install", "first output", "ETA shown", "its range", "time left then", "inside"],
+    installs.map((run) =>
+      run.error
+        ? [run.rack, "–", `failed: ${run.error}`, "–", "–", "–"]
+        : [run.rack, seconds(run.firstOutput), run.eta.shown ? run.eta.text : "none", run.eta.shown ? `${run.eta.low}–${run.eta.high} s` : "–", run.eta.shown ? `${run.eta.left.toFixed(1)} s` : "–", run.eta.contains ? "yes" : "no"],
+    ),
   );
 }

@@ -35,14 +35,25 @@ export function awsEnv(endpoint) {
 }
 
 /**
- * Runs a process to its end; `launch` and `exit` are on the proxy's clock.
- * @returns {Promise<{ launch: number, exit: number }>} rejects with the output's tail on a non-zero exit
+ * Runs a process to its end; `launch`, `exit` and `firstOutput` (its first byte on stdout or
+ * stderr) are on the proxy's clock. `lines` (with `keepLines`): every line it wrote, each with
+ * the time it arrived.
+ * @returns {Promise<{ launch: number, exit: number, firstOutput: number, lines?: { at: number, text: string }[] }>} rejects with the output's tail on a non-zero exit
  */
-export function runProcess(command, args, { env, cwd }) {
+export function runProcess(command, args, { env, cwd, keepLines = false }) {
   return new Promise((resolve, reject) => {
     let output = "";
+    let firstOutput = Number.NaN;
+    const lines = [];
+    let partial = "";
     const keep = (chunk) => {
+      const at = clock();
+      if (Number.isNaN(firstOutput)) firstOutput = at;
       output = (output + chunk.toString()).slice(-4_000);
+      if (!keepLines) return;
+      const parts = (partial + chunk.toString()).split("\n");
+      partial = parts.pop() ?? "";
+      for (const text of parts) lines.push({ at, text });
     };
     const launch = clock();
     const child = spawn(command, args, { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
@@ -51,7 +62,7 @@ export function runProcess(command, args, { env, cwd }) {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
       const exit = clock();
-      if (code === 0) resolve({ launch, exit });
+      if (code === 0) resolve({ launch, exit, firstOutput, ...(keepLines ? { lines } : {}) });
       else reject(new Error(`${command} ${args.join(" ")} exited ${code ?? signal}\n${output.trim()}`));
     });
   });
@@ -98,18 +109,12 @@ export function motoReader(motoEndpoint) {
  */
 export async function deployWithAwsCli({ endpoint, stack, template, parameters, work, moto, cwd }) {
   const file = join(work, `${stack}-${Math.round(clock())}.json`);
-  // moto does not find the template the AWS CLI uploads for --s3-bucket (NoSuchBucket at
-  // CreateChangeSet), so a template just over the inline limit goes without its descriptions and
-  // Metadata, which CloudFormation only stores: the stack operation is the same.
-  if (Buffer.byteLength(template) > INLINE_TEMPLATE_LIMIT) {
-    const { Description: _description, Metadata: _metadata, ...rest } = JSON.parse(template);
-    for (const section of [rest.Parameters, rest.Outputs]) for (const item of Object.values(section ?? {})) delete item.Description;
-    template = JSON.stringify(rest);
-  }
   writeFileSync(file, template);
   const args = ["cloudformation", "deploy", "--template-file", file, "--stack-name", stack, "--capabilities", "CAPABILITY_IAM"];
   if (Buffer.byteLength(template) > INLINE_TEMPLATE_LIMIT) args.push("--s3-bucket", await moto.templateBucket());
   const overrides = Object.entries(parameters).map(([key, value]) => `${key}=${value}`);
   if (overrides.length > 0) args.push("--parameter-overrides", ...overrides);
-  return runProcess("aws", args, { env: awsEnv(endpoint), cwd });
+  // Named localhost: moto reads a TemplateURL of the endpoint it serves as path-style only when its
+  // host is localhost (moto's get_stack_from_s3_url), so an upload through --s3-bucket is found.
+  return runProcess("aws", args, { env: awsEnv(endpoint.replace("//127.0.0.1:", "//localhost:")), cwd });
 }

@@ -117,6 +117,7 @@ PATCHES: list[Callable[[], None]] = [
     servicequotas.restore_service_quota_defaults_and_applied_values,
     ec2.restore_nat_gateway_network_interfaces,
     s3.restore_bucket_policy_conditions,
+    s3.restore_list_buckets_region,
     # Reads the applied values restore_service_quota_defaults_and_applied_values answers.
     ec2.restore_network_quotas,
     ec2.restore_cloudformation_vpc_peering,

@@ -42,3 +42,11 @@ def bucket_policy_condition_on_an_absent_key_does_not_apply(aws: Clients) -> Non
     aws.s3.create_bucket(Bucket=bucket)
     aws.s3.put_bucket_policy(Bucket=bucket, Policy=deny_with(bucket, {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}))
     expect_equal(put_status(aws, bucket), 200, "PutObject when the request has no aws:SourceVpce")
+
+
+@test
+def list_buckets_names_each_buckets_region(aws: Clients) -> None:
+    bucket = unique("listed")
+    aws.s3.create_bucket(Bucket=bucket)
+    listed = {entry["Name"]: entry.get("BucketRegion") for entry in aws.s3.list_buckets(MaxBuckets=1000)["Buckets"]}
+    expect_equal(listed.get(bucket), "us-east-1", "ListBuckets' BucketRegion of a bucket made in us-east-1")

@@ -5,6 +5,7 @@
  */
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { KIND_TAG, RACK_TAG } from "../names/index.js";
 import { listRacknetStacks } from "./stacks.js";
 import { sdk } from "./sdk.js";
@@ -50,4 +51,33 @@ export async function rackRanges(cfn: CloudFormationClient): Promise<RackRange[]
     cidr: stack.outputs.VpcCidr || stack.parameters.VPCCIDR || "10.0.0.0/16",
     ...(stack.outputs.VpcId ? { vpcId: stack.outputs.VpcId } : {}),
   }));
+}
+
+/**
+ * The Regions where the account keeps a racknet bucket, from one call that sees every Region
+ * (ListBuckets names each bucket's Region, BucketRegion): a rack's template bucket, which every
+ * rack stack has for as long as it exists (CloudFormation names it `<stack>-templatebucket-<id>`,
+ * lowercase; a rack name of at most 24 characters is never cut short), or the template staging
+ * bucket (`racknet-staging-<account>-<region>`). A Region with a rack is among them. Undefined
+ * when a bucket that may be a rack's comes without its Region: then every Region must be read.
+ */
+export async function regionsWithRacknetBuckets(s3: S3Client): Promise<Set<string> | undefined> {
+  const { ListBucketsCommand } = sdk.s3();
+  const regions = new Set<string>();
+  let token: string | undefined;
+  do {
+    // Paginated, as S3 asks of every caller (an unpaginated call is refused above 10,000 buckets).
+    const page = await s3.send(new ListBucketsCommand({ MaxBuckets: 10_000, ...(token ? { ContinuationToken: token } : {}) }));
+    for (const bucket of page.Buckets ?? []) {
+      const name = bucket.Name ?? "";
+      const staging = /^racknet-staging-\d{12}-([a-z0-9-]+?)(-an)?$/.exec(name);
+      if (staging?.[1]) regions.add(staging[1]);
+      else if (name.includes("-templatebucket-")) {
+        if (!bucket.BucketRegion) return undefined;
+        regions.add(bucket.BucketRegion);
+      }
+    }
+    token = page.ContinuationToken;
+  } while (token);
+  return regions;
 }

@@ -45,15 +45,41 @@ export async function stagingBucketExists(s3: S3Client, bucket: StagingBucket): 
   }
 }
 
+/** The bucket as one read finds it: configured to the end, there but not (a run stopped between its calls), or not there. */
+export type StagingBucketState = "ready" | "unconfigured" | "absent";
+
+/**
+ * One call (GetBucketTagging) says where the bucket stands: its racknet tag is stated last,
+ * after every other setting succeeded, so the tag is the marker that the bucket is there and
+ * configured. The usual install then makes no other call on the bucket before its upload.
+ */
+export async function stagingBucketState(s3: S3Client, bucket: StagingBucket): Promise<StagingBucketState> {
+  const { GetBucketTaggingCommand } = sdk.s3();
+  try {
+    const { TagSet = [] } = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket.name, ExpectedBucketOwner: bucket.owner }));
+    return TagSet.some((tag) => tag.Key === KIND_TAG && tag.Value === STAGING_KIND) ? "ready" : "unconfigured";
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (error instanceof Error && error.name === "NoSuchTagSet") return "unconfigured";
+    if (error instanceof Error && error.name === "NoSuchBucket") return "absent";
+    if (status === 403) throw notOurs(bucket, error);
+    throw error;
+  }
+}
+
+const STAGING_KIND = "template-staging";
+
 /**
  * Makes the bucket if there is none, then states its settings (again: a run stopped between
  * CreateBucket and them left S3's defaults, and nothing here fails open): objects owned by the
  * bucket owner (no ACLs), all four public-access blocks, SSE-S3 encryption, a policy that
- * denies every request not made over TLS, uploads expired after a day, and the racknet tag.
+ * denies every request not made over TLS, uploads expired after a day, and last, once those
+ * succeeded, the racknet tag that marks the bucket ready (`stagingBucketState`).
  * Returns whether this call created it.
  */
-export async function makeStagingBucket(s3: S3Client, bucket: StagingBucket): Promise<boolean> {
-  const created = (await stagingBucketExists(s3, bucket)) ? false : await createBucket(s3, bucket);
+export async function makeStagingBucket(s3: S3Client, bucket: StagingBucket, known?: StagingBucketState): Promise<boolean> {
+  const state = known ?? ((await stagingBucketExists(s3, bucket)) ? "unconfigured" : "absent");
+  const created = state === "absent" ? await createBucket(s3, bucket) : false;
   const { PutPublicAccessBlockCommand, PutBucketEncryptionCommand, PutBucketPolicyCommand, PutBucketLifecycleConfigurationCommand, PutBucketTaggingCommand } = sdk.s3();
   const common = { Bucket: bucket.name, ExpectedBucketOwner: bucket.owner };
   await Promise.all([
@@ -68,8 +94,8 @@ export async function makeStagingBucket(s3: S3Client, bucket: StagingBucket): Pr
         },
       }),
     ),
-    s3.send(new PutBucketTaggingCommand({ ...common, Tagging: { TagSet: [{ Key: KIND_TAG, Value: "template-staging" }] } })),
   ]);
+  await s3.send(new PutBucketTaggingCommand({ ...common, Tagging: { TagSet: [{ Key: KIND_TAG, Value: STAGING_KIND }] } }));
   return created;
 }
 

@@ -26,7 +26,28 @@ export const PRECOMPILED_VALIDATOR = "./convox-schema.validate.cjs";
 /** The options the validator is compiled with, here and in the build script. */
 export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true } as const;
 
+/**
+ * The happy path's validator, also written at build time: it stops at the first error and
+ * keeps none of the details (allErrors and verbose off), so a valid file is checked several
+ * times faster, and its code loads in about half the time. Only when it says no does
+ * the full validator run, for every problem with its place.
+ */
+export const QUICK_VALIDATOR = "./convox-schema.quick.cjs";
+export const QUICK_AJV_OPTIONS = { allErrors: false, verbose: false, allowUnionTypes: true } as const;
+
 let compiled: Validate | undefined;
+let quick: Validate | null | undefined;
+
+/** The quick validator, or null when it was not built (running from the sources): the full one decides alone. */
+function quickValidator(): Validate | null {
+  if (quick !== undefined) return quick;
+  try {
+    quick = createRequire(import.meta.url)(QUICK_VALIDATOR) as Validate;
+  } catch {
+    quick = null;
+  }
+  return quick;
+}
 
 function validator(): Validate {
   if (compiled) return compiled;
@@ -43,6 +64,7 @@ function validator(): Validate {
 }
 
 export function schemaProblems(value: unknown, source: ManifestSource): Problem[] {
+  if (quickValidator()?.(value)) return [];
   const validate = validator();
   if (validate(value)) return [];
   const problems = new Map<string, Problem>();

@@ -24,9 +24,9 @@ import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { followUnderwayCreation } from "../aws/delete-stack.js";
-import { MAX_TEMPLATE_BODY_BYTES } from "../aws/changeset/create.js";
-import { prepareStagingBucket, releaseStagingBucket, type PreparedStaging } from "../steps/staging-bucket.js";
-import { ensureCaKey, ensureCertificate, ensureRackCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
+import { MAX_TEMPLATE_BODY_BYTES, stageTemplate } from "../aws/changeset/create.js";
+import { prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
+import { ensureCaKey, ensureCertificate, ensureRackCa, preloadCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../steps/journal.js";
 import { runOperation, takeLock } from "../steps/operation.js";
@@ -72,8 +72,21 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const lock = takeLock(context, scope, plan);
   const cfn = await context.aws.cloudFormation();
   let facts: AccountFacts;
+  let template: Template;
+  let body: string;
+  let stagingRead: Promise<StagingRead> | undefined;
   try {
-    facts = await accountFacts(context, cfn, args.name, requested, { buildInstance: givesBuildInstance(args.params), vpcCidr: givesVpcCidr(args.params) });
+    const reading = accountFacts(context, cfn, args.name, requested, { buildInstance: givesBuildInstance(args.params), vpcCidr: givesVpcCidr(args.params) });
+    // Rendered once the first reads are out. Over the inline limit the template goes through S3,
+    // and at install the rack has no bucket yet: the staging bucket is read (one call says it is
+    // there and configured) beside the first reads.
+    template = fullRackTemplate({}, { region: await context.aws.region() });
+    body = renderTemplate(template);
+    stagingRead = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES ? readStagingBucket(context) : undefined;
+    stagingRead?.catch(() => undefined);
+    // The CA library loads while the first reads are on the wire (it is needed once they are back).
+    if (!context.options.dryRun) setImmediate(() => void preloadCa().catch(() => undefined));
+    facts = await reading;
   } catch (error) {
     await (await lock.catch(() => undefined))?.release();
     throw error;
@@ -81,39 +94,47 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const { region, zones, unreserved } = facts;
   if (facts.underway) return finishUnderway(context, args.name, region, await lock.catch(() => undefined));
   if (facts.installed) return finishInstalled(context, args.name, region, facts.installed, await lock.catch(() => undefined));
-  // In an existing VPC, VPCCIDR is the VPC's own primary range (its security groups admit it).
-  const params: RackParams = { ...requested, VPCCIDR: facts.vpcCidr };
-  const template = fullRackTemplate({}, { region });
+  // No stack: no change set can be left on it, so none is looked for under the lock.
+  if (!facts.stackFound) plan.stacks = [];
   if (!offersCodeBuild(region)) {
     context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
   }
   const azCount = zones.length;
-  const defaults = defaultParams();
-  const changes = (Object.keys(params) as (keyof RackParams)[])
-    .filter((name) => params[name] !== defaults[name])
-    .map((name) => ({ name, from: defaults[name], to: params[name] }));
-  const port = operationPort(context, {
-    exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
-    cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
-  });
   // Under the lock no other racknet can change them: the stack and the CA's objects are read
   // once, beside the lock's own checks, and not again (docs/change-sets.md, "Critical path").
-  const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name)] as const);
-  const body = renderTemplate(template);
-  // Over the inline limit the template goes through S3, and at install the rack has no bucket yet.
-  const throughS3 = Buffer.byteLength(body, "utf8") > MAX_TEMPLATE_BODY_BYTES;
-  await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects] }) => {
+  // The other Regions' racks (for the VPC range) are read beside these too: the range is needed
+  // only before the first write.
+  const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name), facts.vpcCidr] as const);
+  await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects, vpcCidr] }) => {
+    // In an existing VPC, VPCCIDR is the VPC's own primary range (its security groups admit it).
+    const params: RackParams = { ...requested, VPCCIDR: vpcCidr };
+    const defaults = defaultParams();
+    const changes = (Object.keys(params) as (keyof RackParams)[])
+      .filter((name) => params[name] !== defaults[name])
+      .map((name) => ({ name, from: defaults[name], to: params[name] }));
+    const port = operationPort(context, {
+      exposure: { before: exposure(undefined, []), after: exposure(params, []), stackExists: false },
+      cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
+    });
     let staging: PreparedStaging | undefined;
     try {
-      // Side by side, and both settled before going on: a failure of one must not leave the
-      // other still writing while the clean-up below removes what was made.
-      const [madeCertificates, madeStaging] = await Promise.allSettled([
+      // Side by side, and all settled before going on: a failure of one must not leave the
+      // others still writing while the clean-up below removes what was made. The template's
+      // upload goes out as soon as the bucket is known to be ready, beside the CA's work.
+      const stagingReady = stagingRead ? prepareStagingBucket(context, await stagingRead) : undefined;
+      const staged = stagingReady?.then((prepared) => stageTemplate(context.aws, prepared.target, stackName, body));
+      const [madeCertificates, madeStaging, madeUpload] = await Promise.allSettled([
         caObjects ? createRackCertificates(context, args.name, journal, caObjects) : dryRunCertificates(region),
-        throughS3 ? prepareStagingBucket(context) : undefined,
+        stagingReady,
+        staged,
       ]);
       if (madeStaging.status === "fulfilled") staging = madeStaging.value;
+      // Nothing will name the upload if the change set is not created.
+      const failed = [madeCertificates, madeStaging, madeUpload].some((settled) => settled.status === "rejected");
+      if (failed && madeUpload.status === "fulfilled") await madeUpload.value?.remove();
       if (madeCertificates.status === "rejected") throw madeCertificates.reason;
       if (madeStaging.status === "rejected") throw madeStaging.reason;
+      if (madeUpload.status === "rejected") throw madeUpload.reason;
       const certificates = madeCertificates.value;
       const outcome = await deployStack(
         context.aws,
@@ -121,7 +142,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
           stackName,
           // No stack yet: nothing to read again, and no change set can be pending on it.
           ...(stackNow ? {} : { existing: null, pending: [] }),
-          template: { body },
+          template: { body, ...(staged ? { staged } : {}) },
           ...(staging ? { templateBucket: staging.target } : {}),
           // Only what the template declares: in a Region without CodeBuild it has no BuildInstance.
           parameters: declaredBy(
@@ -158,14 +179,14 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
       );
       if (outcome.kind !== "applied") {
         await removeWhatWasMade(context, args.name, journal);
-        if (throughS3) await releaseStagingBucket(context);
+        if (stagingRead) await releaseStagingBucket(context);
       }
       const shown = port.plans[0] ? planJson(port.plans[0]) : undefined;
       printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, shown);
     } catch (error) {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
-      if ((throughS3 || !context.options.dryRun) && !(await stackExists(context, stackName))) {
-        if (throughS3) await releaseStagingBucket(context);
+      if ((stagingRead !== undefined || !context.options.dryRun) && !(await stackExists(context, stackName))) {
+        if (stagingRead) await releaseStagingBucket(context);
         if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, error, plan.command);
       }
       // A creation that failed and rolled back is deleted, CA and all, by `rack uninstall`.
@@ -218,6 +239,8 @@ function sameParams(stored: Record<string, string>, params: RackParams, vpcCidrG
 }
 
 interface AccountFacts {
+  /** The rack's stack was there when first read (REVIEW_IN_PROGRESS: a change set an earlier run left). */
+  stackFound?: boolean;
   /** The rack's stack is being created by an earlier run of this install. */
   underway?: boolean;
   /** The rack's stack was created, with these very parameters, by an earlier run of this install (stopped while CloudFormation worked). */
@@ -227,8 +250,12 @@ interface AccountFacts {
   zones: string[];
   /** The account's unreserved Lambda concurrency (the sync function reserves part of it). */
   unreserved: number;
-  /** The VPC's range: an existing VPC's primary range, the one given, or the one picked to overlap no other rack of the account. */
-  vpcCidr: string;
+  /**
+   * The VPC's range: an existing VPC's primary range, the one given, or the one picked to
+   * overlap no other rack of the account (once every Region's racks are read: awaited before
+   * the first write, beside the reads under the lock).
+   */
+  vpcCidr: Promise<string>;
 }
 
 /**
@@ -270,10 +297,10 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   }
   const chosenEarly = chooseAvailabilityZones(region, zoneList);
   if (existing?.status === "CREATE_IN_PROGRESS" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack) {
-    return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: params.VPCCIDR };
+    return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: Promise.resolve(params.VPCCIDR) };
   }
   if (existing?.status === "CREATE_COMPLETE" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack && sameParams(existing.parameters, params, given.vpcCidr)) {
-    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: existing.parameters.VPCCIDR ?? params.VPCCIDR };
+    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: Promise.resolve(existing.parameters.VPCCIDR ?? params.VPCCIDR) };
   }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {
@@ -287,10 +314,13 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
       fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
     });
   }
-  const [ranges] = await Promise.all([rangesRead, quotaCheck]);
+  await quotaCheck;
   const vpc = await network;
-  if (vpc) return { region, zones: vpc.zones, unreserved, vpcCidr: vpc.cidr };
-  return { region, zones: chosen.zones, unreserved, vpcCidr: vpcCidrFor(context, { rack, region, params, given: given.vpcCidr }, ranges) };
+  const stackFound = existing !== undefined;
+  if (vpc) return { stackFound, region, zones: vpc.zones, unreserved, vpcCidr: Promise.resolve(vpc.cidr) };
+  const vpcCidr = rangesRead.then((ranges) => vpcCidrFor(context, { rack, region, params, given: given.vpcCidr }, ranges));
+  vpcCidr.catch(() => undefined);
+  return { stackFound, region, zones: chosen.zones, unreserved, vpcCidr };
 }
 
 /**
@@ -405,9 +435,9 @@ interface RackCertificates {
 /**
  * The CA, the rack's default certificate, and the two listeners' apps certificates (their
  * first name only until an app comes: docs/rack-template.md, "Certificates"). The three steps
- * start together: once the KMS key exists, its alias, rotation and policy, the CA's two
- * parameters and the three certificate imports go out side by side (each certificate needs
- * only the CA in memory), so the whole is two round trips after the journal's write.
+ * start together: CreateKey and the three certificate imports (each needs only the CA in
+ * memory) go out side by side; once the key exists, its alias, rotation and policy and the
+ * CA's two parameters: the imports are one round trip after the journal's write.
  */
 async function createRackCertificates(context: Context, rack: string, journal: Journal, read: CaObjects): Promise<RackCertificates> {
   const adopted = [
@@ -418,10 +448,14 @@ async function createRackCertificates(context: Context, rack: string, journal: J
   // An earlier run was stopped before its stack (Ctrl-C, a lost connection) and could not remove them.
   if (adopted.length > 0) context.printer.step(`finishing racknet rack install ${rack}: using what an earlier run made before it stopped (${adopted.join(", ")}), then creating the stack`);
   await journal.startTogether(["ca-key", "ca", "certificates"]);
-  const key = await ensureCaKey(context, rack, read);
-  const { ca, saved } = await ensureRackCa(context, rack, { keyId: key.keyId, replaceIncomplete: true, stored: read.stored });
-  const [, , rackArn, internalApps, routerApps] = await Promise.all([
-    key.ready,
+  // The KMS key is needed only to store the CA's key: the CA is made and signs the three
+  // certificates meanwhile, so CreateKey and the imports go out together.
+  const making = ensureCaKey(context, rack, read);
+  making.catch(() => undefined);
+  const { ca, saved } = await ensureRackCa(context, rack, { keyId: making.then((key) => key.keyId), replaceIncomplete: true, stored: read.stored });
+  const [key, , , rackArn, internalApps, routerApps] = await Promise.all([
+    making,
+    making.then((made) => made.ready),
     saved,
     ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }, ca, read.certificates),
     ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }, ca, read.certificates),

@@ -4,7 +4,7 @@
  * target Region. A Region that cannot be read is named, never silently skipped.
  */
 import type { Context } from "../runtime/context.js";
-import { enabledRegions, rackRanges, vpcRanges, type RackRange } from "../aws/address-ranges.js";
+import { enabledRegions, rackRanges, regionsWithRacknetBuckets, vpcRanges, type RackRange } from "../aws/address-ranges.js";
 import { describeFailure } from "../runtime/handle-errors.js";
 import type { UsedRange } from "../rack/cidr.js";
 
@@ -24,17 +24,24 @@ export interface AccountRanges {
 }
 
 /**
- * Everything that decides the pick, read once. The target Region's racks, its VPCs and the
- * list of Regions go out together; the other Regions' racks follow the list, all at once
- * (CloudFormation's request rate is per Region, so they do not share one budget).
+ * Everything that decides the pick, read once. The target Region's racks, its VPCs, the list
+ * of Regions and the account's buckets go out together; the racks of the other Regions that
+ * hold a racknet bucket (none holds a rack without one) follow, all at once (CloudFormation's
+ * request rate is per Region, so they do not share one budget). When the buckets cannot be
+ * listed (no s3:ListAllMyBuckets), every Region's racks are read, as before.
  */
 export async function readAccountRanges(context: Context, region: string): Promise<AccountRanges> {
   const ec2 = await context.aws.ec2();
-  const [regions, vpcs, home] = await Promise.all([
+  const [regions, vpcs, home, withBuckets] = await Promise.all([
     enabledRegions(ec2).catch(async (error: unknown) => ({ error: await reasonOf(error) })),
     vpcRanges(ec2),
     // The target Region's own read failing is a failure of the install, not a gap to warn about.
     context.aws.cloudFormation().then(rackRanges),
+    // Which Regions can hold a rack at all (one call for all of them); not known: every Region is read.
+    context.aws
+      .s3()
+      .then(regionsWithRacknetBuckets)
+      .catch(() => undefined),
   ]);
   const unreadable: AccountRanges["unreadable"] = [];
   const racks: AccountRack[] = home.map((rack) => ({ ...rack, region }));
@@ -43,7 +50,7 @@ export async function readAccountRanges(context: Context, region: string): Promi
     unreadable.push({ region: "every other Region", reason: `the account's Regions could not be listed (${regions.error})` });
   } else {
     await eachBounded(
-      regions.filter((name) => name !== region),
+      regions.filter((name) => name !== region && (!withBuckets || withBuckets.has(name))),
       REGIONS_AT_ONCE,
       async (name) => {
         try {

@@ -4,7 +4,7 @@
  */
 import { UserError } from "../core/errors.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
-import { certificateInfo, createCa, isIssuedBy, issueServerCertificate, needsRenewal, type CertificateAuthority } from "../ca/index.js";
+import type { CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
 import type { RackInfo } from "./resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates, type OwnedCertificate } from "../aws/acm.js";
@@ -14,6 +14,18 @@ import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aw
 import type { Context } from "../runtime/context.js";
 import type { Journal } from "./journal.js";
 
+/**
+ * The CA library (@peculiar/x509 and its ASN.1 schemas) is loaded when a certificate is made
+ * or read, not with the command: it is a large share of start-up. A command that will need it
+ * (install) starts the load with `preloadCa` once its first calls are out, so it loads while
+ * they are on the wire.
+ */
+let caLibrary: Promise<typeof import("../ca/index.js")> | undefined;
+export function preloadCa(): Promise<typeof import("../ca/index.js")> {
+  caLibrary ??= import("../ca/index.js");
+  return caLibrary;
+}
+
 export interface RackCa extends CertificateAuthority {
   /** True when this call created the CA (an install that fails removes it again). */
   created: boolean;
@@ -21,7 +33,7 @@ export interface RackCa extends CertificateAuthority {
 
 export interface RackCaOptions {
   /** The KMS key that encrypts the CA's private key (the rack's own); absent: Parameter Store's default, aws/ssm. */
-  keyId?: string;
+  keyId?: string | Promise<string>;
   /**
    * A CA with one of its two parameters missing (a run stopped between the two writes) is
    * made anew instead of refused: only for a rack whose stack does not exist yet, where
@@ -64,11 +76,11 @@ export async function ensureRackCa(context: Context, rack: string, options: Rack
     const existing = completeCa(stored, rack);
     if (existing) return { ca: { ...existing, created: false }, saved: Promise.resolve() };
   }
-  const ca = await createCa(rack);
+  const ca = await (await preloadCa()).createCa(rack);
   const saved = (async () => {
     const ssm = await context.aws.ssm();
     if (incomplete) await deleteStoredCa(ssm, rack);
-    await storeCa(ssm, rack, ca, options.keyId);
+    await storeCa(ssm, rack, ca, await options.keyId);
   })();
   // Observed by the caller's await; this keeps a failure from being reported unhandled before then.
   saved.catch(() => undefined);
@@ -123,7 +135,7 @@ export async function ensureCertificate(context: Context, request: CertificateRe
   if (!ca) throw noCa(request.rack);
 
   const [commonName = request.rack] = request.dnsNames;
-  const issued = await issueServerCertificate(ca, { commonName, dnsNames: request.dnsNames });
+  const issued = await (await preloadCa()).issueServerCertificate(ca, { commonName, dnsNames: request.dnsNames });
   return importCertificate(acm, issued, found ? { arn: found } : { tags: certificateTags(request) });
 }
 
@@ -179,6 +191,7 @@ function completeCa({ keyPem, certPem }: { keyPem?: string; certPem?: string }, 
 
 async function stillGood(certPem: string | undefined, dnsNames: string[], caCertPem: string): Promise<boolean> {
   if (!certPem) return false;
+  const { needsRenewal, isIssuedBy } = await preloadCa();
   return !needsRenewal(certPem, dnsNames, new Date()) && (await isIssuedBy(certPem, caCertPem));
 }
 
@@ -226,7 +239,7 @@ async function updateAppsCertificate(
       fix: `reinstall the rack with this racknet (\`racknet rack uninstall ${rack.rack}\`, then \`racknet rack install ${rack.rack}\`)`,
     });
   }
-  const acm = await context.aws.acm();
+  const [acm, { certificateInfo, issueServerCertificate }] = await Promise.all([context.aws.acm(), preloadCa()]);
   for (let attempt = 1; attempt <= APPS_CERTIFICATE_ATTEMPTS; attempt += 1) {
     const [pem, caCertPem] = await Promise.all([certificatePem(acm, arn), readRackCaCertificate(context, rack.rack)]);
     const apps = pem ? appsInCertificate(listener, rack.rack, certificateInfo(pem).dnsNames) : [];

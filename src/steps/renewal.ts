@@ -9,7 +9,9 @@
  */
 import { UserError } from "../core/errors.js";
 import { caCertParameter, rackCertificateNames } from "../names/index.js";
-import { RENEW_BEFORE_DAYS, certificateExpiry, certificateInfo, issueServerCertificate, type CertificateExpiry } from "../ca/index.js";
+import type { CertificateExpiry } from "../ca/index.js";
+import { RENEW_BEFORE_DAYS } from "../ca/rules.js";
+import { preloadCa } from "./certificates.js";
 import { RENEWAL_FUNCTION_OUTPUT, RENEWAL_SCHEDULE, RENEWAL_SCHEDULE_OUTPUT } from "../templates/rack-ca-renewal.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames } from "../templates/rack-certificates.js";
 import { certificatePem, importCertificate } from "../aws/acm.js";
@@ -46,7 +48,7 @@ function status(kind: CertificateStatus["kind"], expiry: CertificateExpiry, arn?
 
 /** When each of the rack's certificates expires (one GetCertificate each), for `rack` and `rack ca`; with the CA's when asked. */
 export async function rackCertificateExpiry(context: Context, rack: RackInfo, options: { ca?: boolean; now?: Date } = {}): Promise<CertificateStatus[]> {
-  const acm = await context.aws.acm();
+  const [acm, { certificateExpiry }] = await Promise.all([context.aws.acm(), preloadCa()]);
   const now = options.now ?? new Date();
   const read = await Promise.all(
     rackCertificateArns(rack).map(async ({ kind, arn }) => {
@@ -126,8 +128,11 @@ export interface RenewalReport {
  */
 export async function renewRackCertificates(context: Context, rack: RackInfo, now = new Date()): Promise<RenewalReport> {
   const acm = await context.aws.acm();
-  // The certificates are read side by side: this runs on every change's critical path.
-  const read = await Promise.all(rackCertificateArns(rack).map(async ({ kind, arn }) => ({ kind, arn, pem: await certificatePem(acm, arn) })));
+  // The certificates are read side by side: this runs on every change's critical path; the CA library loads meanwhile.
+  const [read, { certificateExpiry, certificateInfo, issueServerCertificate }] = await Promise.all([
+    Promise.all(rackCertificateArns(rack).map(async ({ kind, arn }) => ({ kind, arn, pem: await certificatePem(acm, arn) }))),
+    preloadCa(),
+  ]);
   const due = read.flatMap(({ kind, arn, pem }) => (pem && certificateExpiry(pem, now).renewDue ? [{ kind, arn, pem }] : []));
   if (due.length === 0) return { renewed: [], wouldRenew: [] };
   if (context.options.dryRun) {

@@ -2,7 +2,7 @@ import type { Context } from "../runtime/context.js";
 import { stagingBucket } from "../names/index.js";
 import { listRacks } from "../aws/stacks.js";
 import type { TemplateBucket } from "../aws/changeset/types.js";
-import { callerAccount, makeStagingBucket, removeStagingBucket, stagingBucketExists, type StagingBucket } from "../aws/staging-bucket.js";
+import { callerAccount, makeStagingBucket, removeStagingBucket, stagingBucketExists, stagingBucketState, type StagingBucket, type StagingBucketState } from "../aws/staging-bucket.js";
 
 /**
  * The template staging bucket (docs/decisions.md, "The rack template through S3"): where a
@@ -23,11 +23,25 @@ export interface PreparedStaging {
   target: TemplateBucket;
 }
 
-/** The account's staging bucket in this region, made (or its settings stated again) now. */
-export async function prepareStagingBucket(context: Context): Promise<PreparedStaging> {
+/** The account's staging bucket in this region and where it stands: reads only, so they may go out beside a command's first reads. */
+export interface StagingRead {
+  bucket: StagingBucket;
+  state: StagingBucketState;
+}
+
+export async function readStagingBucket(context: Context): Promise<StagingRead> {
   const [bucket, s3] = await Promise.all([stagingBucketOfAccount(context), context.aws.s3()]);
-  const created = await makeStagingBucket(s3, bucket);
-  return { bucket, created, target: { name: bucket.name, expectedOwner: bucket.owner, remake: async () => void (await makeStagingBucket(s3, bucket)) } };
+  return { bucket, state: await stagingBucketState(s3, bucket) };
+}
+
+/**
+ * The account's staging bucket in this region, made (or its settings stated again) now unless
+ * it is marked ready (`read`, from `readStagingBucket`; absent: read here).
+ */
+export async function prepareStagingBucket(context: Context, read?: StagingRead): Promise<PreparedStaging> {
+  const [{ bucket, state }, s3] = await Promise.all([read ?? readStagingBucket(context), context.aws.s3()]);
+  const created = state === "ready" ? false : await makeStagingBucket(s3, bucket, state);
+  return { bucket, created, target: { name: bucket.name, expectedOwner: bucket.owner, remake: async () => void (await makeStagingBucket(s3, bucket, "absent")) } };
 }
 
 /**

@@ -25,6 +25,7 @@ export class PlainProgress implements ProgressView, LiveRegion {
   /** The last line this view wrote (an event or a heartbeat). */
   private quietSince: number;
   private lastEventAt: number;
+  private lastEta = "";
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -40,12 +41,24 @@ export class PlainProgress implements ProgressView, LiveRegion {
 
   history(activities: readonly StackActivity[]): void {
     this.eta.learn(activities);
+    this.sayEta("refined by this stack's last operation");
   }
 
   start(): void {
     this.printer.attachLive(this);
     this.timer = setInterval(() => this.heartbeat(), CHECK_MS);
     this.timer.unref();
+    // A CI log gets the estimate at once, not only with the first heartbeat a quiet minute later.
+    this.sayEta("from the plan's resource types");
+  }
+
+  /** The ETA as its own line, when there is one and it differs from the last one said. */
+  private sayEta(basis: string): void {
+    const now = this.now();
+    const eta = this.eta.text(this.board, now);
+    if (!eta || eta === this.lastEta) return;
+    this.lastEta = eta;
+    this.printer.info(`${clockTime(now)}  ${eta} (${basis})`);
   }
 
   activity(activity: StackActivity): void {

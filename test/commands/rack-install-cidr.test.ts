@@ -1,3 +1,4 @@
+import { ListBucketsCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Stack } from "@aws-sdk/client-cloudformation";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
@@ -48,6 +49,23 @@ describe("rack install: the VPC's address range", () => {
     const result = await h.run(install, args("prod"));
     expect(result.exitCode).toBe(0);
     expect(h.cloudFormation.stack("prod")?.parameters.VPCCIDR).toBe("10.3.0.0/16");
+  });
+
+  it("only the Regions that hold a racknet bucket are read (one ListBuckets sees every Region); without the list, every Region is", async () => {
+    h.regions = ["us-east-1", "eu-west-1", "ap-south-1", "sa-east-1"];
+    h.elsewhere["eu-west-1"] = [rackStackElsewhere("dublin", "10.0.0.0/16")];
+    const listings = (calls: { operation: string; input: unknown }[]) => calls.filter((call) => call.operation === "CloudFormation.DescribeStacks" && !(call.input as { StackName?: string }).StackName).length;
+    const result = await h.run(install, args("prod"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.parameters.VPCCIDR).toBe("10.1.0.0/16");
+    // This Region and eu-west-1 (dublin's bucket); not ap-south-1 nor sa-east-1.
+    expect(listings(result.calls)).toBe(2);
+
+    h.stubs.S3?.on(ListBucketsCommand).rejects(Object.assign(new Error("not authorized to perform: s3:ListAllMyBuckets"), { name: "AccessDenied" }));
+    const without = await h.run(install, args("stage"));
+    expect(without.exitCode, without.stderr).toBe(0);
+    expect(listings(without.calls)).toBe(4);
+    expect(h.cloudFormation.stack("stage")?.parameters.VPCCIDR).toBe("10.2.0.0/16");
   });
 
   it("an explicit VPCCIDR that overlaps a rack is kept, with a warning naming the rack it can never be peered with", async () => {

@@ -74,13 +74,26 @@ describe("rack install of a template over 51,200 bytes", () => {
     expect(result.stderr).toContain(`the template staging bucket ${STAGING} was made for it`);
   });
 
-  it("a second rack uses the bucket that is there: no CreateBucket, its settings stated again, no word on it in the plan", async () => {
+  it("a second rack uses the bucket that is there: its tag marks it configured, so one read and the upload, no word on it in the plan", async () => {
     await installRack("prod");
     const result = await installRack("stage");
     expect(result.exitCode).toBe(0);
     expect(callsOf(result, "S3.CreateBucket")).toEqual([]);
-    expect(callsOf(result, "S3.PutBucketPolicy")).toHaveLength(1);
+    expect(callsOf(result, "S3.PutBucketPolicy")).toEqual([]);
+    expect(resourceWrites(result).filter((call) => call.startsWith("S3.")).sort()).toEqual(["S3.DeleteObject", "S3.PutObject"]);
+    expect(callsOf(result, "S3.GetBucketTagging")).toHaveLength(1);
     expect(result.stderr).not.toContain("was made for it");
+  });
+
+  it("a bucket left without its settings (a run stopped after CreateBucket) gets every setting, the tag last", async () => {
+    h.objects.made.set(STAGING, { owner: ACCOUNT, created: {}, settings: {} });
+    const result = await installRack("prod");
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(callsOf(result, "S3.CreateBucket")).toEqual([]);
+    const settings = h.objects.made.get(STAGING)?.settings ?? {};
+    expect(Object.keys(settings).sort()).toEqual(["Encryption", "Lifecycle", "Policy", "PublicAccessBlock", "Tagging"]);
+    const writes = resourceWrites(result).filter((call) => call.startsWith("S3.PutBucket") || call === "S3.PutPublicAccessBlock");
+    expect(writes.at(-1)).toBe("S3.PutBucketTagging");
   });
 
   it("--dry-run: the whole plan with its cost, then neither a stack nor the staging bucket it needed", async () => {

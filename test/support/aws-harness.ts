@@ -76,7 +76,9 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   HeadBucketCommand,
+  GetBucketTaggingCommand,
   ListObjectsV2Command,
+  ListBucketsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
@@ -313,6 +315,20 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(ListObjectsV2Command, (input) => objects.listObjectsV2(input)),
     handle(DeleteObjectsCommand, (input) => objects.deleteObjects(input)),
     handle(HeadBucketCommand, (input) => objects.headBucket(input)),
+    handle(GetBucketTaggingCommand, (input) => objects.getBucketTagging(input)),
+    // Every Region's buckets, with their Region, as S3 answers: the buckets made here, each live
+    // stack's template bucket (every rack stack has one; CloudFormation names it
+    // `<stack>-templatebucket-<id>`), and one in each other Region that holds racks, or whose
+    // DescribeStacks fails (a Region with a rack that cannot be read).
+    handle(ListBucketsCommand, () => ({
+      Buckets: [
+        ...[...objects.made.keys()].map((Name) => ({ Name, BucketRegion: REGION })),
+        ...cloudFormation.describeStacks({}).Stacks.map((stack) => ({ Name: `${(stack.StackName ?? "").toLowerCase()}-templatebucket-a1b2c3d4e5f6`, BucketRegion: REGION })),
+        ...Object.entries(elsewhere).flatMap(([region, there]) =>
+          there instanceof Error ? [{ Name: `unread-templatebucket-a1b2c3d4e5f6`, BucketRegion: region }] : there.map((stack) => ({ Name: `${(stack.StackName ?? "").toLowerCase()}-templatebucket-a1b2c3d4e5f6`, BucketRegion: region })),
+        ),
+      ],
+    })),
     handle(CreateBucketCommand, (input) => objects.createBucket(input)),
     handle(PutPublicAccessBlockCommand, (input) => objects.putSetting("PublicAccessBlock", input)),
     handle(PutBucketEncryptionCommand, (input) => objects.putSetting("Encryption", input)),

@@ -252,6 +252,16 @@ export class MemoryObjects {
     return {};
   }
 
+  /** GetBucketTagging: NoSuchBucket when there is none, NoSuchTagSet when it has no tags (both 404, as S3 answers). */
+  getBucketTagging(input: { Bucket?: string; ExpectedBucketOwner?: string }) {
+    const bucket = this.made.get(input.Bucket ?? "");
+    if (!bucket) throw s3Error("NoSuchBucket", 404, "The specified bucket does not exist");
+    this.checkOwner(input);
+    const tagging = bucket.settings.Tagging as { Tagging?: { TagSet?: unknown[] } } | undefined;
+    if (!tagging?.Tagging?.TagSet?.length) throw s3Error("NoSuchTagSet", 404, "The TagSet does not exist");
+    return { TagSet: tagging.Tagging.TagSet };
+  }
+
   createBucket(input: { Bucket?: string }) {
     const name = input.Bucket ?? "";
     if (this.made.has(name)) throw s3Error("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.");

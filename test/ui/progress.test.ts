@@ -196,6 +196,19 @@ describe("the ETA in the progress views", () => {
     view.end();
   });
 
+  it("a CI log says it at the start, and again when the stack's last operation refines it", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stderr = new MemoryTerminal();
+    const printer = new Printer({ json: false, color: false, debug: false, stdout: new MemoryTerminal(), stderr });
+    const view = new PlainProgress(printer, { title: "creating rack demo", planned: 1, resources: [{ logicalId: "NatGateway0", resourceType: "AWS::EC2::NatGateway", action: "Add" }], now });
+    view.start();
+    expect(stderr.text).toMatch(/about 1–3 min left \(from the plan's resource types\)/);
+    const earlier = (seconds: number, status: string): StackActivity => ({ id: `old-${status}`, timestamp: new Date(T0 - 600_000 + seconds * 1000), logicalId: "NatGateway9", resourceType: "AWS::EC2::NatGateway", status, isStack: false });
+    view.history([earlier(0, "CREATE_IN_PROGRESS"), earlier(30, "CREATE_COMPLETE")]);
+    expect(stderr.text).toMatch(/under a minute left \(refined by this stack's last operation\)/);
+    view.end();
+  });
+
   it("the CI heartbeat says it too", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const stderr = new MemoryTerminal();

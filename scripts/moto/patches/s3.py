@@ -85,3 +85,31 @@ def restore_bucket_policy_conditions() -> None:
         return PermissionResult.PERMITTED if permitted else PermissionResult.NEUTRAL
 
     FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+
+
+def restore_list_buckets_region() -> None:
+    """ListBuckets names each bucket's Region (Bucket.BucketRegion), as S3 answers
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html, "BucketRegion: ...
+    the AWS Region where the bucket is located"); moto 5.2 leaves it out. racknet's install
+    reads it to know which Regions hold racks (docs/peering.md, "Address ranges")."""
+    from moto.core.responses import ActionResult
+    from moto.s3.responses import S3Response
+
+    def all_buckets(self: Any) -> Any:
+        self.data["Action"] = "ListAllMyBuckets"
+        self._authenticate_and_authorize_s3_action()
+        all_buckets = self.backend.list_buckets(
+            prefix=self._get_param("prefix"),
+            bucket_region=self._get_param("bucket-region"),
+            max_buckets=self._get_param("max-buckets"),
+        )
+        buckets = [
+            {"Name": bucket.name, "CreationDate": bucket.creation_date_ISO8601, "BucketRegion": bucket.region_name}
+            for bucket in all_buckets
+        ]
+        self.data["Action"] = "ListBuckets"
+        return self.serialized(
+            ActionResult({"Owner": {"ID": "bcaf1ffd86f41161ca5fb16fd081034f", "DisplayName": "webfile"}, "Buckets": buckets})
+        )
+
+    S3Response.all_buckets = all_buckets

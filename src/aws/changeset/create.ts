@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
 import { UserError } from "../../core/errors.js";
 import type { Run } from "./run.js";
-import type { StackRequest, TemplateBucket } from "./types.js";
+import type { EngineAws, StackRequest, StagedTemplate, TemplateBucket } from "./types.js";
 import { CHANGE_SET_PREFIX, type ChangeSetType } from "./preflight.js";
 import { TEMPLATE_PREFIX } from "../../names/index.js";
 import { sdk } from "../sdk.js";
@@ -51,7 +51,9 @@ export async function createChangeSet(run: Run, request: StackRequest, type: Cha
     if (error instanceof Error && isNoUpdatesMessage(error.message)) return { kind: "no-changes" };
     throw error;
   } finally {
-    await source.cleanup();
+    // Off the critical path: the upload is deleted while the change set is computed (the run
+    // waits for it before it ends).
+    run.alongside(source.cleanup());
   }
 }
 
@@ -70,13 +72,14 @@ const nothingToClean = async (): Promise<void> => undefined;
 
 async function templateSource(run: Run, request: StackRequest): Promise<TemplateSource> {
   if ("usePrevious" in request.template) return { input: { UsePreviousTemplate: true }, cleanup: nothingToClean };
+  if (request.template.staged) return stagedSource(run, await request.template.staged);
   const body = request.template.body;
   const bytes = Buffer.byteLength(body, "utf8");
   if (bytes <= MAX_TEMPLATE_BODY_BYTES) return { input: { TemplateBody: body }, cleanup: nothingToClean };
   if (!request.templateBucket) {
     throw new UserError(`the template of stack ${request.stackName} is ${bytes} bytes, over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte limit, and there is no bucket to upload it to; nothing was changed`);
   }
-  return uploadTemplate(run, request.templateBucket, templateKey(request.stackName, body), body);
+  return stagedSource(run, await stageTemplate(run.aws, request.templateBucket, request.stackName, body));
 }
 
 /** `racknet/templates/<stack>/<sha256 of the body>.json`: named after the app, never reused for other content. */
@@ -84,15 +87,27 @@ export function templateKey(stackName: string, body: string): string {
   return `${TEMPLATE_PREFIX}${stackName}/${createHash("sha256").update(body).digest("hex")}.json`;
 }
 
+function stagedSource(run: Run, staged: StagedTemplate): TemplateSource {
+  return {
+    input: { TemplateURL: staged.url },
+    cleanup: async () => {
+      const warning = await staged.remove();
+      if (warning) run.emit({ type: "warning", message: warning });
+    },
+  };
+}
+
 /**
- * The S3 URL CloudFormation reads (virtual-hosted, the form AWS documents). The object is
- * deleted as soon as CreateChangeSet has answered, so the bucket stays empty and `rack
- * uninstall` can delete it.
+ * Uploads a template over the inline limit now, so that the upload is off the critical path;
+ * the request then names it (`template: { body, staged }`). The object is deleted as soon as
+ * CreateChangeSet has answered (CloudFormation keeps its own copy), so the bucket stays empty
+ * and can be deleted with the last rack.
  */
-async function uploadTemplate(run: Run, target: TemplateBucket, key: string, body: string): Promise<TemplateSource> {
+export async function stageTemplate(aws: Pick<EngineAws, "s3">, target: TemplateBucket, stackName: string, body: string): Promise<StagedTemplate> {
   const { PutObjectCommand, DeleteObjectCommand } = sdk.s3();
-  const s3 = await run.aws.s3();
+  const s3 = await aws.s3();
   const region = await s3.config.region();
+  const key = templateKey(stackName, body);
   const bucket = typeof target === "string" ? target : target.name;
   const owner = typeof target === "string" ? {} : { ExpectedBucketOwner: target.expectedOwner };
   const put = () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: "application/json", ...owner }));
@@ -103,12 +118,17 @@ async function uploadTemplate(run: Run, target: TemplateBucket, key: string, bod
     await target.remake();
     await put();
   }
-  const cleanup = async (): Promise<void> => {
-    try {
-      await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...owner }));
-    } catch (error) {
-      run.emit({ type: "warning", message: `could not delete the uploaded template s3://${bucket}/${key}: ${error instanceof Error ? error.message : String(error)}; delete it with \`aws s3 rm s3://${bucket}/${key}\`` });
-    }
+  return {
+    // The S3 URL CloudFormation reads (virtual-hosted, the form AWS documents).
+    url: `https://${bucket}.s3.${region}.amazonaws.com/${key}`,
+    remove: async () => {
+      try {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...owner }));
+        return undefined;
+      } catch (error) {
+        return `could not delete the uploaded template s3://${bucket}/${key}: ${error instanceof Error ? error.message : String(error)}; delete it with \`aws s3 rm s3://${bucket}/${key}\``;
+      }
+    },
   };
-  return { input: { TemplateURL: `https://${bucket}.s3.${region}.amazonaws.com/${key}` }, cleanup };
 }
+

@@ -13,6 +13,8 @@ export interface Run {
   emit: (event: DeployEvent) => void;
   /** Ctrl-C pressed between the waits (or during a call that is not cut off); see `withRun`. */
   ctrlC: CtrlCGuard;
+  /** Work that need not hold up the next step (deleting an uploaded template): the run waits for it before it ends. */
+  alongside(work: Promise<void>): void;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface Run {
  */
 export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: (run: Run) => Promise<T>): Promise<T> {
   const ctrlC = new CtrlCGuard();
+  const background: Promise<void>[] = [];
   try {
     const run: Run = {
       aws,
@@ -29,9 +32,11 @@ export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: 
       options,
       emit: (event) => options.port.emit(event),
       ctrlC,
+      alongside: (work) => void background.push(work.catch(() => undefined)),
     };
     return await steps(run);
   } finally {
+    await Promise.all(background);
     ctrlC.release();
   }
 }

@@ -15,7 +15,8 @@ export interface EngineAws extends FailureDetailClients {
 
 export interface StackRequest {
   stackName: string;
-  template: { body: string } | { usePrevious: true };
+  /** `staged`: the body already uploaded (create.ts `stageTemplate`), which CreateChangeSet then names. */
+  template: { body: string; staged?: Promise<StagedTemplate> } | { usePrevious: true };
   /** The full set (with usePrevious too: every parameter, with its value). */
   parameters: Record<string, string>;
   tags: Record<string, string>;
@@ -34,6 +35,13 @@ export interface StackRequest {
 }
 
 export type { Operation };
+
+/** A template uploaded ahead of its change set (create.ts `stageTemplate`): the upload goes out beside the caller's other work. */
+export interface StagedTemplate {
+  url: string;
+  /** Deletes the upload; resolves to a warning when that failed. */
+  remove(): Promise<string | undefined>;
+}
 
 /**
  * The rack's bucket (its name, from the stack's outputs), or a bucket racknet keeps outside any
