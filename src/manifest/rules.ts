@@ -78,7 +78,8 @@ function exposureProblems(service: Service, manifest: Manifest, place: Place): P
     );
   }
   if (!declares(manifest, service, "port")) {
-    const flags = (["internal", "internalAndExternal", "internalRouter"] as const).filter((flag) => service[flag]);
+    // Convox accepts `internal: true` on a service with nlb: ports only (convox/rack nlb-tls-internal): it reaches no application load balancer, and each port's scheme says where it is reached.
+    const flags = (["internal", "internalAndExternal", "internalRouter"] as const).filter((flag) => service[flag] && !(flag === "internal" && service.nlb.length > 0));
     for (const flag of flags) {
       problems.push(
         problem(
@@ -184,8 +185,31 @@ function dnsProblems(service: Service, context: ManifestContext, place: Place): 
   return messages.map((message) => problem(place, path, `${path}: ${message}`, `shorten the service name (or the app or rack name); DNS allows ${DNS_LABEL_MAX} characters per label and 253 per name`));
 }
 
-/** Each load balancer a service's visibility needs (load-balancers.ts) must exist on the rack. */
+/** Each load balancer a service's visibility needs (load-balancers.ts) must exist on the rack; a public nlb port needs a rack that may face the internet. */
 function rackProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
+  return [...albProblems(manifest, params, place), ...publicNlbProblems(manifest, params, place)];
+}
+
+/**
+ * A public network load balancer faces the internet as the external load balancer does: an
+ * InternalOnly=Yes rack has none of either (never more exposure than the rack allows).
+ */
+function publicNlbProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
+  const external = LOAD_BALANCERS.external;
+  if (external.provides(params)) return [];
+  return manifest.services.flatMap((service) => {
+    let own = -1;
+    return service.nlb.flatMap((port) => {
+      if (!port.balancer) own += 1;
+      if (port.scheme !== "public") return [];
+      const path = port.balancer ? `balancers.${port.balancer}` : `services.${service.name}.nlb[${own}].scheme`;
+      const fix = port.balancer ? `remove balancers.${port.balancer} and write the port under services.${service.name}.nlb with scheme: internal` : "write scheme: internal (reached from the VPC and its peers)";
+      return [problem(place, path, `${path} puts port ${port.port} on a public network load balancer, and the rack is ${external.absentBecause}: nothing of it faces the internet`, fix)];
+    });
+  });
+}
+
+function albProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
   return manifest.services.flatMap((service) => {
     const base = `services.${service.name}`;
     const kind = visibility(service);
