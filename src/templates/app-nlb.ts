@@ -13,13 +13,16 @@
  * service group admits the container port from that group only. Security groups must be given
  * when a network load balancer is created (docs/aws-limits.md), so they always are. Pure.
  */
-import { NLB_TCP_IDLE_MIN_SECONDS } from "../manifest/value-rules.js";
+import { NLB_TCP_IDLE_MIN_SECONDS, NLB_TLS_IDLE_SECONDS } from "../manifest/value-rules.js";
 import type { Manifest, NlbPort, NlbScheme, Service } from "../manifest/model.js";
 import { AppParameter, logicalName } from "./app-contract.js";
 import { type Json, type Resource, type TemplateFragment, getAtt, ref, split } from "./cfn.js";
 
 /** The app-stack parameters the network load balancers need (rack outputs of the same names). */
 export const NlbParameter = { PublicSubnets: "PublicSubnets", VpcCidr: "VpcCidr" } as const;
+
+/** A TCP listener's idle timeout when nothing sets it (docs/aws-limits.md). */
+export const NLB_TCP_IDLE_DEFAULT_SECONDS = 350;
 
 /** AWS's recommended policy for TLS listeners (TLS 1.3 and 1.2). */
 export const NLB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -138,4 +141,23 @@ export function nlbServiceIngress(services: readonly Service[]): Json[] {
       return [{ IpProtocol: "tcp", FromPort: port.containerPort, ToPort: port.containerPort, SourceSecurityGroupId: getAtt(nlbIds(port.scheme).securityGroup, "GroupId"), Description: `${port.scheme} network load balancer to port ${port.containerPort}` }];
     }),
   );
+}
+
+/**
+ * What the plan says about the app's network load balancers: per load balancer, each listener,
+ * the service and port it reaches, who may connect and how long a connection may idle.
+ */
+export function networkLoadBalancerNotes(manifest: Pick<Manifest, "services">): string[] {
+  return nlbSchemes(manifest).map((scheme) => {
+    const listeners = manifest.services.flatMap((service) =>
+      service.nlb
+        .filter((port) => port.scheme === scheme)
+        .map((port) => {
+          const sources = port.allowCidr.length > 0 ? port.allowCidr.join(", ") : scheme === "public" ? "anywhere" : "the VPC";
+          const idle = port.protocol === "tls" ? `idle ${NLB_TLS_IDLE_SECONDS} s, fixed for TLS` : `idle ${tcpIdleTimeout(service) ?? NLB_TCP_IDLE_DEFAULT_SECONDS} s`;
+          return `${port.port}/${port.protocol} → ${service.name}:${port.containerPort} from ${sources} (${idle})`;
+        }),
+    );
+    return `the app's ${scheme === "public" ? "public (internet-facing)" : "internal"} network load balancer: ${listeners.join("; ")}`;
+  });
 }

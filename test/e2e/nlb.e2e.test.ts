@@ -95,7 +95,9 @@ describe("an app with nlb: ports", () => {
     expect(rules).toEqual(["443 10.0.0.0/16", "5432 203.0.113.0/24"].sort());
   });
 
-  it("says in the plan what it makes and what it costs", () => {
-    expect(deployOutput).toContain("network load balancer");
+  it("says in the plan each listener, who may connect, how long a connection may idle, and what the load balancers cost", () => {
+    expect(deployOutput).toContain("the app's public (internet-facing) network load balancer: 5432/tcp → db:5432 from 203.0.113.0/24 (idle 300 s)");
+    expect(deployOutput).toContain("the app's internal network load balancer: 443/tls → db:8443 from the VPC (idle 350 s, fixed for TLS)");
+    expect(deployOutput).toMatch(/Network load balancers of shop\s+2\s+\$0\.0225\/hour per load balancer\s+-\s+\$32\.85/);
   });
 });
