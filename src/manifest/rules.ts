@@ -6,7 +6,7 @@ import { FARGATE_CPUS, describeMemoryChoices, memoryChoices } from "./fargate.js
 import { hostConditionProblems, limitProblems } from "./limits.js";
 import { domainProblems, wildcardProblems } from "./domains.js";
 import { locator, problem, type Place } from "./place.js";
-import { visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
+import { endpointKinds, visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
 
 export type { ManifestContext } from "./model.js";
 import { closestName } from "../rack/closest-name.js";
@@ -45,10 +45,21 @@ export function manifestRules(manifest: Manifest): Problem[] {
       ...linkProblems(service, byName, manifest, place),
       ...sizeProblems(service, place),
       ...limitProblems(service, place),
+      ...targetGroupProblems(service, place),
     ]),
     ...timerProblems(manifest, byName, place),
     ...domainProblems(manifest, place),
   ];
+}
+
+/** ECS attaches at most 5 target groups to a service (docs/aws-limits.md): one per load balancer of its port, one per nlb port. */
+export const SERVICE_TARGET_GROUPS_MAX = 5;
+
+function targetGroupProblems(service: Service, place: Place): Problem[] {
+  const total = endpointKinds(service).length + service.nlb.length;
+  if (service.nlb.length === 0 || total <= SERVICE_TARGET_GROUPS_MAX) return [];
+  const path = `services.${service.name}.nlb`;
+  return [problem(place, path, `services.${service.name} needs ${total} target groups (${endpointKinds(service).length} for port:, ${service.nlb.length} for network load balancer ports); ECS attaches at most ${SERVICE_TARGET_GROUPS_MAX} to a service`, "serve fewer ports from this service, or split it into two services")];
 }
 
 function serviceNameProblems(service: Service, place: Place): Problem[] {

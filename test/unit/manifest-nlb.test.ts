@@ -36,6 +36,16 @@ describe("nlb: ports", () => {
   });
 });
 
+describe("target groups", () => {
+  it("more than ECS's 5 per service (a port on two load balancers and 4 nlb ports) is refused at nlb:", () => {
+    const ports = [5000, 5001, 5002, 5003].map((port) => `      - port: ${port}\n`).join("");
+    expect(placed(`services:\n  api:\n    image: a:1\n    port: 3000\n    internalAndExternal: true\n    nlb:\n${ports}`)).toEqual([
+      "convox.yml:6:5 services.api.nlb: services.api needs 6 target groups (2 for port:, 4 for network load balancer ports); ECS attaches at most 5 to a service | serve fewer ports from this service, or split it into two services",
+    ]);
+    expect(placed(`services:\n  api:\n    image: a:1\n    port: 3000\n    nlb:\n${ports}`)).toEqual([]);
+  });
+});
+
 describe("timeout", () => {
   it("above 350 is refused on a service with a TLS listener, whose idle timeout AWS fixes at 350", () => {
     const text = "services:\n  db:\n    image: a:1\n    timeout: 600\n    nlb:\n      - port: 443\n        protocol: tls\n        containerPort: 5432\n        certificate: arn:aws:acm:us-east-1:123456789012:certificate/abc\n";
