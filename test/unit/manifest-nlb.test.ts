@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseManifest } from "../../src/manifest/index.js";
+import { exposureSummary, parseManifest } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams, type RackParams } from "../../src/rack/params.js";
 
 /** nlb: and balancers: as racknet reads them; Convox's per-port checks are in test/fixtures/manifests/bad/nlb-bad.yml (manifest-corpus.test.ts). */
@@ -18,6 +18,11 @@ describe("nlb: ports", () => {
     const { manifest, problems } = check("services:\n  db:\n    image: a:1\n    nlb:\n      - port: 5432\n");
     expect(problems).toEqual([]);
     expect(manifest?.services[0]?.nlb).toEqual([{ port: 5432, protocol: "tcp", containerPort: 5432, scheme: "public", allowCidr: [] }]);
+  });
+
+  it("show in the exposure summary beside the HTTPS port: listener:container (protocol, scheme nlb)", () => {
+    const { manifest } = check("services:\n  api:\n    image: a:1\n    port: 3000\n    nlb:\n      - port: 443\n        protocol: tls\n        containerPort: 8443\n        scheme: internal\n        certificate: arn:aws:acm:us-east-1:123456789012:certificate/abc\n");
+    expect(exposureSummary(manifest!, { app: "shop", rack: "prod" })[0]?.ports).toBe("443:3000 443:8443 (tls, internal nlb)");
   });
 
   it("let a service without port: say internal: true (Convox's nlb-tls-internal), but not internalRouter", () => {
