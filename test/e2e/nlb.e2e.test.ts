@@ -8,6 +8,7 @@ import { DescribeListenerAttributesCommand, DescribeListenersCommand, DescribeLo
 import { createCa, issueServerCertificate } from "../../src/ca/index.js";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
+import { violations } from "../json/schemas.js";
 
 /**
  * Network load balancers end to end on the patched moto (issue 28): an app with nlb: ports gets
@@ -93,6 +94,19 @@ describe("an app with nlb: ports", () => {
     const groups = (await aws.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }))).SecurityGroups ?? [];
     const rules = groups.flatMap((group) => (group.IpPermissions ?? []).flatMap((permission) => (permission.IpRanges ?? []).map((range) => `${permission.FromPort} ${range.CidrIp}`))).sort();
     expect(rules).toEqual(["443 10.0.0.0/16", "5432 203.0.113.0/24"].sort());
+  });
+
+  it("racknet services names each listener at its load balancer's DNS name", async () => {
+    const listed = await cli("services", "-a", "shop", "-r", "tcp", "--json");
+    expect(listed.code).toBe(0);
+    expect(violations("services", JSON.parse(listed.stdout))).toBe("");
+    const [db] = JSON.parse(listed.stdout) as { nlb: { host: string; port: number; container: number; protocol: string; scheme: string }[] }[];
+    const balancers = await networkLoadBalancers();
+    const dns = (scheme: string) => balancers.find((balancer) => balancer.Scheme === scheme)?.DNSName;
+    expect(db?.nlb).toEqual([
+      { host: dns("internet-facing"), port: 5432, container: 5432, protocol: "tcp", scheme: "public" },
+      { host: dns("internal"), port: 443, container: 8443, protocol: "tls", scheme: "internal" },
+    ]);
   });
 
   it("says in the plan each listener, who may connect, how long a connection may idle, and what the load balancers cost", () => {
