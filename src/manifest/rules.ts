@@ -49,7 +49,20 @@ export function manifestRules(manifest: Manifest): Problem[] {
     ]),
     ...timerProblems(manifest, byName, place),
     ...domainProblems(manifest, place),
+    ...nlbRuleCountProblems(manifest, place),
   ];
+}
+
+/** A security group holds at most 60 inbound rules (docs/aws-limits.md): a network load balancer's has one per listener port and source. */
+export const SECURITY_GROUP_INBOUND_RULES_MAX = 60;
+
+function nlbRuleCountProblems(manifest: Manifest, place: Place): Problem[] {
+  return (["public", "internal"] as const).flatMap((scheme) => {
+    const ports = manifest.services.flatMap((service) => service.nlb.filter((port) => port.scheme === scheme));
+    const rules = ports.reduce((total, port) => total + Math.max(1, port.allowCidr.length), 0);
+    if (rules <= SECURITY_GROUP_INBOUND_RULES_MAX) return [];
+    return [problem(place, "services", `the app's ${scheme} network load balancer would need ${rules} security group rules (one per listener port and allow_cidr range); a security group holds ${SECURITY_GROUP_INBOUND_RULES_MAX} inbound rules`, "list fewer ports or ranges (a wider range can cover several), or serve some ports from another app")];
+  });
 }
 
 /** ECS attaches at most 5 target groups to a service (docs/aws-limits.md): one per load balancer of its port, one per nlb port. */

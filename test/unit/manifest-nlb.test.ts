@@ -51,6 +51,16 @@ describe("target groups", () => {
   });
 });
 
+describe("security group rules", () => {
+  it("more than 60 on one network load balancer (ports × allow_cidr ranges) is refused; 60 is accepted", () => {
+    const service = (name: string, first: number, count: number) =>
+      `  ${name}:\n    image: a:1\n    nlb:\n${Array.from({ length: count }, (_, index) => `      - {port: ${first + index}, allow_cidr: [10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16]}\n`).join("")}`;
+    const manifest = (ports: number) => `services:\n${[0, 1, 2, 3, 4].map((n) => service(`s${n}`, 5000 + n * 10, Math.max(0, Math.min(5, ports - n * 5)))).filter((text) => !text.endsWith("nlb:\n")).join("")}`;
+    expect(placed(manifest(20))).toEqual([]);
+    expect(placed(manifest(21))).toEqual([expect.stringContaining("services: the app's public network load balancer would need 63 security group rules")]);
+  });
+});
+
 describe("timeout", () => {
   it("above 350 is refused on a service with a TLS listener, whose idle timeout AWS fixes at 350", () => {
     const text = "services:\n  db:\n    image: a:1\n    timeout: 600\n    nlb:\n      - port: 443\n        protocol: tls\n        containerPort: 5432\n        certificate: arn:aws:acm:us-east-1:123456789012:certificate/abc\n";
