@@ -4,7 +4,7 @@ import { RackParam, type ParamProblem, type RackParams } from "./params.js";
 
 export interface DeployedApp {
   app: string;
-  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { scheme: "public" | "internal" }[] }[];
+  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[] }[];
   /** Its databases and caches (`resources:`), by name and engine. */
   resources?: { name: string; engine: string }[];
 }

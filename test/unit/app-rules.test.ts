@@ -17,7 +17,7 @@ describe("rack changes never break a running app", () => {
   });
 
   it("InternalOnly=Yes is refused while a service has a public nlb: port, though it has no HTTP port; internal nlb ports are no obstacle", () => {
-    const tcp = [{ app: "db", services: [{ name: "proxy", visibility: "private" as const, nlb: [{ scheme: "public" as const }] }, { name: "replica", visibility: "private" as const, nlb: [{ scheme: "internal" as const }] }] }];
+    const tcp = [{ app: "db", services: [{ name: "proxy", visibility: "private" as const, nlb: [{ port: 5432, protocol: "tcp" as const, scheme: "public" as const, containerPort: 5432 }] }, { name: "replica", visibility: "private" as const, nlb: [{ port: 5432, protocol: "tcp" as const, scheme: "internal" as const, containerPort: 5432 }] }] }];
     const problems = appRuleProblems(params({ Internal: "Yes", InternalOnly: "Yes" }), tcp);
     expect(problems.map((problem) => problem.message)).toEqual(["InternalOnly=Yes removes the external load balancer, which these services use: db/proxy"]);
     expect(problems[0]?.fix).toContain("public nlb: port `scheme: internal`");
