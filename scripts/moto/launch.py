@@ -76,6 +76,7 @@ PATCHES: list[Callable[[], None]] = [
     route53.restore_private_hosted_zones,
     ecs_services.restore_ecs_service_properties,
     elbv2.restore_listener_certificates,
+    elbv2.restore_network_load_balancers_and_listener_attributes,
     # After the condition-aware diff, which it extends.
     cloudformation_updates.restore_updates_of_dependents,
     # After restore_task_definition_properties, whose create it uses.

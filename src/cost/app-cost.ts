@@ -33,6 +33,8 @@ export interface AppCostOptions {
    * cost with its pricing page, never left out as if it were free.
    */
   resources?: readonly CostResource[];
+  /** Its network load balancers (`nlb:`, `balancers:`): how many, and whether one faces the internet. */
+  networkLoadBalancers?: { count: number; public: boolean };
 }
 
 export interface CostResource {
@@ -49,7 +51,29 @@ export function appCost(services: readonly CostService[], options: AppCostOption
   const prices = pricesFor(options.region);
   if (!prices) return unpriced(options.region);
   const lines = services.flatMap((service) => serviceLines(service, options.app ?? "", prices));
-  return priced(prices, lines, [...(options.resources ?? []).map((resource) => resourceItem(resource, options.app ?? "")), ...appUsage(services, prices)]);
+  const balancers = networkLoadBalancerCost(options, prices);
+  return priced(prices, [...lines, ...balancers.lines], [...(options.resources ?? []).map((resource) => resourceItem(resource, options.app ?? "")), ...balancers.usage, ...appUsage(services, prices)]);
+}
+
+const ELB_PRICING = "https://aws.amazon.com/elasticloadbalancing/pricing/";
+
+/**
+ * An app's network load balancers: each billed by the hour and by NLCU (the ELB pricing page's
+ * "Network Load Balancer" section); the public one also holds a public IPv4 address per zone.
+ */
+function networkLoadBalancerCost(options: AppCostOptions, prices: Prices): { lines: CostLine[]; usage: UsageItem[] } {
+  const balancers = options.networkLoadBalancers;
+  if (!balancers || balancers.count === 0) return { lines: [], usage: [] };
+  const app = options.app ?? "";
+  const item = `Network load balancers of ${app === "" ? "the app" : app}`;
+  const { nlbHour, nlbLcuHour } = prices.regional;
+  const lines = nlbHour === undefined ? [] : [hourlyLine(prices, `nlb:${app}`, item, range(balancers.count), "load balancer", nlbHour)];
+  const usage: UsageItem[] = [
+    ...(nlbHour === undefined ? [{ key: `nlb:${app}`, item: `${item} (${balancers.count})`, source: ELB_PRICING }] : []),
+    nlbLcuHour === undefined ? { key: "nlb-lcu", item: "Network load balancer capacity units (NLCU), by traffic", source: ELB_PRICING } : { key: "nlb-lcu", item: "Network load balancer capacity units (NLCU), by traffic", unitPrice: nlbLcuHour, unit: "NLCU-hour" },
+    ...(balancers.public ? [{ key: `nlb-public-ipv4:${app}`, item: `Public IPv4 addresses of ${app === "" ? "the app" : app}'s public network load balancer (one per zone)`, unitPrice: prices.global.publicIpv4Hour, unit: "address-hour" }] : []),
+  ];
+  return { lines, usage };
 }
 
 function serviceLines(service: CostService, app: string, prices: Prices): CostLine[] {

@@ -19,6 +19,7 @@ import { readEnvironment, readService } from "./read-service.js";
 import { readResources } from "./read-resources.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
+import { balancerPorts } from "./balancer-rules.js";
 import { nlbRules } from "./nlb-rules.js";
 import { budgetRules, readBudget } from "./budget-rules.js";
 import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
@@ -65,7 +66,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
   const everyLink = Object.entries(servicesValue).flatMap(([name, raw]) => linksOf(raw).map((link) => ({ from: `services.${name}'s`, link })));
   reservedEnvironmentProblems(top.environment, ["environment"], everyLink, note, problems);
   const nlbOwners = new Map<number, string>();
-  const services: Service[] = Object.entries(servicesValue).map(([name, raw]) => {
+  const ownServices: Service[] = Object.entries(servicesValue).map(([name, raw]) => {
     // `web:` with nothing: Convox's defaults (build: .).
     const fields = isRecord(raw) ? raw : {};
     const path = ["services", name];
@@ -83,6 +84,8 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     nlbRules(name, fields.nlb, nlbOwners, note, problems);
     return service;
   });
+  const balanced = balancerPorts(top.balancers, ownServices.map((service) => service.name), nlbOwners, note, problems);
+  const services = ownServices.map((service) => (balanced.has(service.name) ? { ...service, nlb: [...service.nlb, ...(balanced.get(service.name) ?? [])] } : service));
   budgetRules(top.budget, services.map((service) => service.name), note, problems);
   const budget = problems.some((entry) => entry.path?.startsWith("budget")) ? undefined : readBudget(top.budget, services, note, problems, warnings);
   const timers = readTimers(top.timers, note, problems);

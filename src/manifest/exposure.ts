@@ -49,7 +49,11 @@ export function exposureSummary(manifest: Manifest, context: ExposureContext): S
     service: service.name,
     visibility: visibility(service),
     ...(service.port ? { port: service.port } : {}),
-    ports: service.port ? `${LISTENER_PORT}:${service.port.port}${service.port.scheme === "https" ? " (https)" : ""}` : "",
+    ports: [
+      ...(service.port ? [`${LISTENER_PORT}:${service.port.port}${service.port.scheme === "https" ? " (https)" : ""}`] : []),
+      // Listeners of the app's network load balancers: `5432:5432 (tcp, internal nlb)`.
+      ...service.nlb.map((port) => `${port.port}:${port.containerPort} (${port.protocol}, ${port.scheme} nlb)`),
+    ].join(" "),
     endpoints: serviceEndpoints(service, context),
     links: linkVariables(service, byName, context),
   }));

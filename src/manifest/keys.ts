@@ -30,7 +30,6 @@ export const IGNORED_TOP_LEVEL_KEYS: readonly IgnoredKey[] = [
 ];
 
 export const REFUSED_TOP_LEVEL_KEYS: readonly RefusedKey[] = [
-  { key: "balancers", convox: "custom TCP load balancers", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove balancers:" },
   { key: "configs", convox: "configuration files mounted into services", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
 ];
 
@@ -48,7 +47,6 @@ export const REFUSED_SERVICE_KEYS: readonly RefusedKey[] = [
   { key: "accessControl", convox: "access control for the service", reason: "racknet cannot tell who it would let in or keep out", fix: "restrict sources with whitelist:, or remove accessControl:" },
   { key: "configMounts", convox: "configuration files mounted into the service", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
   { key: "lifecycle", convox: "preStop and postStart hooks", reason: "ECS runs no hooks around a container's start and stop", fix: "run the work in the container's own start-up and signal handling, or remove lifecycle:" },
-  { key: "nlb", convox: "network load balancer ports", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove nlb:" },
   { key: "volumes", convox: "volumes mounted into the service", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "keep state in a database or S3, or remove volumes:" },
   { key: "volumeOptions", convox: "volume settings", reason: "Fargate cannot mount host paths, and racknet creates no shared file systems", fix: "remove volumeOptions:" },
 ];

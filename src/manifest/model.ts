@@ -129,8 +129,10 @@ export interface NlbPort {
   crossZone?: boolean;
   /** The only sources admitted (IPv4 CIDRs); empty: everyone the scheme allows. */
   allowCidr: string[];
-  /** Absent: AWS's default for an IP target (on for TCP, off for TLS). */
+  /** Absent: AWS's default for an IP target (off for TCP and TLS). */
   preserveClientIp?: boolean;
+  /** The `balancers:` entry that declared it; absent for the service's own `nlb:`. */
+  balancer?: string;
 }
 
 export interface Service {

@@ -3,7 +3,7 @@
  * Validate), in its order, one problem per port and key: the port and container port in range,
  * protocol tcp or tls, a certificate only with tls and then as a full ACM or IAM ARN, scheme
  * public or internal, allow_cidr canonical IPv4 without repeats, no port twice in a service nor
- * across services (the rack's network load balancer has one listener per port). Pure.
+ * across services (the app's network load balancers have one listener per port). Pure.
  */
 import type { Problem } from "../core/errors.js";
 import { nlbProtocolText, nlbSchemeText } from "./read-nlb.js";
@@ -76,7 +76,7 @@ export function nlbRules(name: string, nlb: unknown, owners: Map<number, string>
     }
     if (seenContainerPorts.has(containerPort as number)) return note(problems, at("containerPort"), `${here}.containerPort ${containerPort} is already the target of another listener of ${base}`, "serve each container port on one listener");
     const owner = owners.get(port as number);
-    if (owner !== undefined && owner !== name) return note(problems, at("port"), `${here}.port ${port} is also services.${owner}'s: the rack's network load balancer has one listener per port`, "give each service its own ports");
+    if (owner !== undefined && owner !== name) return note(problems, at("port"), `${here}.port ${port} is also services.${owner}'s: the app's network load balancers have one listener per port`, "give each service its own ports");
     owners.set(port as number, name);
     seenPorts.set(port as number, containerPort as number);
     seenContainerPorts.add(containerPort as number);

@@ -70,6 +70,7 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
     whitelist: readWhitelist(fields.whitelist),
     init: fields.init === true,
     nlb: readNlb(fields.nlb),
+    ...(typeof fields.timeout === "number" && Number.isInteger(fields.timeout) ? { timeout: fields.timeout } : {}),
     ...(readProbe(fields.liveness, fields.startupProbe, port) ? { probe: readProbe(fields.liveness, fields.startupProbe, port) } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { FARGATE_CPUS, describeMemoryChoices, memoryChoices } from "./fargate.js
 import { hostConditionProblems, limitProblems } from "./limits.js";
 import { domainProblems, wildcardProblems } from "./domains.js";
 import { locator, problem, type Place } from "./place.js";
-import { visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
+import { endpointKinds, visibility, type Manifest, type ManifestContext, type Service } from "./model.js";
 
 export type { ManifestContext } from "./model.js";
 import { closestName } from "../rack/closest-name.js";
@@ -45,10 +45,34 @@ export function manifestRules(manifest: Manifest): Problem[] {
       ...linkProblems(service, byName, manifest, place),
       ...sizeProblems(service, place),
       ...limitProblems(service, place),
+      ...targetGroupProblems(service, place),
     ]),
     ...timerProblems(manifest, byName, place),
     ...domainProblems(manifest, place),
+    ...nlbRuleCountProblems(manifest, place),
   ];
+}
+
+/** A security group holds at most 60 inbound rules (docs/aws-limits.md): a network load balancer's has one per listener port and source. */
+export const SECURITY_GROUP_INBOUND_RULES_MAX = 60;
+
+function nlbRuleCountProblems(manifest: Manifest, place: Place): Problem[] {
+  return (["public", "internal"] as const).flatMap((scheme) => {
+    const ports = manifest.services.flatMap((service) => service.nlb.filter((port) => port.scheme === scheme));
+    const rules = ports.reduce((total, port) => total + Math.max(1, port.allowCidr.length), 0);
+    if (rules <= SECURITY_GROUP_INBOUND_RULES_MAX) return [];
+    return [problem(place, "services", `the app's ${scheme} network load balancer would need ${rules} security group rules (one per listener port and allow_cidr range); a security group holds ${SECURITY_GROUP_INBOUND_RULES_MAX} inbound rules`, "list fewer ports or ranges (a wider range can cover several), or serve some ports from another app")];
+  });
+}
+
+/** ECS attaches at most 5 target groups to a service (docs/aws-limits.md): one per load balancer of its port, one per nlb port. */
+export const SERVICE_TARGET_GROUPS_MAX = 5;
+
+function targetGroupProblems(service: Service, place: Place): Problem[] {
+  const total = endpointKinds(service).length + service.nlb.length;
+  if (service.nlb.length === 0 || total <= SERVICE_TARGET_GROUPS_MAX) return [];
+  const path = `services.${service.name}.nlb`;
+  return [problem(place, path, `services.${service.name} needs ${total} target groups (${endpointKinds(service).length} for port:, ${service.nlb.length} for network load balancer ports); ECS attaches at most ${SERVICE_TARGET_GROUPS_MAX} to a service`, "serve fewer ports from this service, or split it into two services")];
 }
 
 function serviceNameProblems(service: Service, place: Place): Problem[] {
@@ -78,7 +102,8 @@ function exposureProblems(service: Service, manifest: Manifest, place: Place): P
     );
   }
   if (!declares(manifest, service, "port")) {
-    const flags = (["internal", "internalAndExternal", "internalRouter"] as const).filter((flag) => service[flag]);
+    // Convox accepts `internal: true` on a service with nlb: ports only (convox/rack nlb-tls-internal): it reaches no application load balancer, and each port's scheme says where it is reached.
+    const flags = (["internal", "internalAndExternal", "internalRouter"] as const).filter((flag) => service[flag] && !(flag === "internal" && service.nlb.length > 0));
     for (const flag of flags) {
       problems.push(
         problem(
@@ -200,8 +225,31 @@ function dnsProblems(service: Service, context: ManifestContext, place: Place): 
   return messages.map((message) => problem(place, path, `${path}: ${message}`, `shorten the service name (or the app or rack name); DNS allows ${DNS_LABEL_MAX} characters per label and 253 per name`));
 }
 
-/** Each load balancer a service's visibility needs (load-balancers.ts) must exist on the rack. */
+/** Each load balancer a service's visibility needs (load-balancers.ts) must exist on the rack; a public nlb port needs a rack that may face the internet. */
 function rackProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
+  return [...albProblems(manifest, params, place), ...publicNlbProblems(manifest, params, place)];
+}
+
+/**
+ * A public network load balancer faces the internet as the external load balancer does: an
+ * InternalOnly=Yes rack has none of either (never more exposure than the rack allows).
+ */
+function publicNlbProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
+  const external = LOAD_BALANCERS.external;
+  if (external.provides(params)) return [];
+  return manifest.services.flatMap((service) => {
+    let own = -1;
+    return service.nlb.flatMap((port) => {
+      if (!port.balancer) own += 1;
+      if (port.scheme !== "public") return [];
+      const path = port.balancer ? `balancers.${port.balancer}` : `services.${service.name}.nlb[${own}].scheme`;
+      const fix = port.balancer ? `remove balancers.${port.balancer} and write the port under services.${service.name}.nlb with scheme: internal` : "write scheme: internal (reached from the VPC and its peers)";
+      return [problem(place, path, `${path} puts port ${port.port} on a public network load balancer, and the rack is ${external.absentBecause}: nothing of it faces the internet`, fix)];
+    });
+  });
+}
+
+function albProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
   return manifest.services.flatMap((service) => {
     const base = `services.${service.name}`;
     const kind = visibility(service);

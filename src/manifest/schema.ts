@@ -349,6 +349,45 @@ const domain: JsonSchema = {
   anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }],
 };
 
+/** One `nlb:` port (convox/rack's ServiceNLBPort). Values are checked by nlb-rules.ts, which places each at its key as Convox orders them. */
+const nlbPort: JsonSchema = {
+  type: "object",
+  description: "A network load balancer listener of the app (TCP, or TLS with a certificate) forwarding to the service's tasks.",
+  errorMessage: "must be a map such as {port: 5432, protocol: tcp, scheme: internal}",
+  additionalProperties: false,
+  properties: {
+    port: { description: "The port the network load balancer listens on, 1–65535." },
+    containerPort: { description: "The port the container listens on (default: port)." },
+    protocol: { description: "tcp (default) or tls (the load balancer ends TLS with certificate:)." },
+    scheme: { description: "public (default: the internet, not on an InternalOnly=Yes rack) or internal (the VPC)." },
+    certificate: { description: "For tls: an ACM certificate or IAM server-certificate ARN." },
+    allow_cidr: { description: "The only IPv4 ranges the listener admits (default: everyone for public, the VPC for internal)." },
+    cross_zone: flag("Spread each zone's connections over the targets of every zone (the target group's cross-zone setting)."),
+    preserve_client_ip: flag("The target sees the client's address instead of the load balancer's (the target group's setting)."),
+  },
+};
+
+const nlb: JsonSchema = {
+  type: "array",
+  description: "Network load balancer ports: TCP or TLS listeners of the app's own network load balancers (one public, one internal), forwarding to this service.",
+  errorMessage: "must be a list of ports such as [{port: 5432, protocol: tcp}]",
+  items: nlbPort,
+};
+
+/** Convox 3's top-level `balancers:`: a public network load balancer in front of one service. Checked by balancer-rules.ts. */
+const balancer: JsonSchema = {
+  type: "object",
+  description: "A custom balancer (Convox 3): the service's public TCP ports on the app's public network load balancer.",
+  errorMessage: "must be a map such as {service: api, ports: {5432: 5432}}",
+  additionalProperties: false,
+  properties: {
+    service: { description: "The service the balancer forwards to." },
+    ports: { description: "Listener port → container port (or {port, protocol: TCP})." },
+    whitelist: { description: "The only IPv4 ranges admitted (CIDRs, a list or comma-separated)." },
+    annotations: { description: "Kubernetes annotations of Convox 3's balancer Service. racknet refuses them: they change a Kubernetes object racknet does not create." },
+  },
+};
+
 const service: JsonSchema = {
   type: "object",
   description: "A service: a long-running process, scaled horizontally, optionally behind a load balancer.",
@@ -404,7 +443,8 @@ const service: JsonSchema = {
     },
     privileged: flag("Convox: a privileged container. Fargate refuses privileged containers: only false is accepted."),
     grpcHealthEnabled: flag("Convox: gRPC health checks. racknet checks health over HTTP: only false is accepted."),
-    timeout: seconds("Convox: the request timeout. The rack's load balancers allow 60 seconds; more is refused.", 1, 3600),
+    timeout: seconds("Convox: the request timeout: seconds a connection may idle. Up to 60 on the rack's HTTPS load balancers; the TCP listeners of nlb: ports idle this long (60–6000).", 1, 6000),
+    nlb,
     tls: {
       type: "object",
       description: "TLS settings: redirect (HTTP to HTTPS) is always on with racknet.",
@@ -475,6 +515,12 @@ export const convoxSchema: JsonSchema = {
       additionalProperties: timer,
     },
     resources: resourcesSchema,
+    balancers: {
+      type: "object",
+      description: "Custom balancers (Convox 3), by name: public network load balancer ports of a service.",
+      errorMessage: "must be a map of balancer names to balancers",
+      additionalProperties: balancer,
+    },
     budget,
     ...ignored(IGNORED_TOP_LEVEL_KEYS),
     ...refused(REFUSED_TOP_LEVEL_KEYS),

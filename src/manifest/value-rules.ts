@@ -20,6 +20,30 @@ const isRecord = (value: unknown): value is Fields => value !== null && typeof v
 
 /** The rack's load balancers close a connection idle this long (the ALB default, which the rack keeps). */
 export const LOAD_BALANCER_IDLE_SECONDS = 60;
+/** A network load balancer's TLS listener closes a connection idle this long, and it cannot be changed (docs/aws-limits.md). */
+export const NLB_TLS_IDLE_SECONDS = 350;
+/** The least a network load balancer's TCP listener idles (`tcp.idle_timeout.seconds`, 60–6000; the schema keeps timeout within 6000). */
+export const NLB_TCP_IDLE_MIN_SECONDS = 60;
+
+/**
+ * `timeout`: how long a connection may idle. The rack's HTTPS load balancers keep 60 s (shared by
+ * every app of the rack); the service's own nlb: TCP listeners idle for `timeout` (at least 60);
+ * its TLS listeners for 350 s, which AWS does not let anyone change.
+ */
+function timeoutRules(service: Service, timeout: number, note: Note, problems: Problem[], warnings: Problem[]): void {
+  const path = ["services", service.name, "timeout"];
+  const base = `services.${service.name}`;
+  if (service.port && timeout > LOAD_BALANCER_IDLE_SECONDS) {
+    note(problems, path, `${base}.timeout is ${timeout} seconds; the rack's HTTPS load balancers close a connection idle for ${LOAD_BALANCER_IDLE_SECONDS}`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} or less, stream a response to keep the connection busy, or serve the long connections on an nlb: TCP port (its idle timeout follows timeout:, up to 6000)`);
+  } else if (service.port && timeout < LOAD_BALANCER_IDLE_SECONDS) {
+    note(warnings, path, `${base}.timeout is ${timeout} seconds; the rack's load balancers let a request idle for ${LOAD_BALANCER_IDLE_SECONDS}, longer than asked (nothing is cut short)`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} to silence this warning`);
+  }
+  const tls = service.nlb.findIndex((port) => port.protocol === "tls");
+  if (tls >= 0 && timeout > NLB_TLS_IDLE_SECONDS) {
+    note(problems, path, `${base}.timeout is ${timeout} seconds; the TLS listener of ${base}.nlb[${tls}] closes a connection idle for ${NLB_TLS_IDLE_SECONDS}, and AWS lets nobody change that`, `write timeout: ${NLB_TLS_IDLE_SECONDS} or less, or end TLS in the service behind a protocol: tcp port`);
+  }
+}
+
 /** ECS: an image reference of at most 255 characters, no whitespace or control characters. */
 export const IMAGE_MAX = 255;
 
@@ -36,11 +60,7 @@ export function valueRules(service: Service, fields: Fields, note: Note, problem
   if (isRecord(fields.tls) && fields.tls.redirect === false) {
     note(problems, [...path, "tls", "redirect"], `${base}.tls.redirect: false asks for plain HTTP, and racknet's load balancers answer HTTP only with a redirect to HTTPS`, "remove tls: (clients must use HTTPS)");
   }
-  if (typeof fields.timeout === "number" && fields.timeout > LOAD_BALANCER_IDLE_SECONDS) {
-    note(problems, [...path, "timeout"], `${base}.timeout is ${fields.timeout} seconds; the rack's load balancers close a connection idle for ${LOAD_BALANCER_IDLE_SECONDS}`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} or less, or stream a response to keep the connection busy`);
-  } else if (typeof fields.timeout === "number" && fields.timeout < LOAD_BALANCER_IDLE_SECONDS) {
-    note(warnings, [...path, "timeout"], `${base}.timeout is ${fields.timeout} seconds; the rack's load balancers let a request idle for ${LOAD_BALANCER_IDLE_SECONDS}, longer than asked (nothing is cut short)`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} to silence this warning`);
-  }
+  if (typeof fields.timeout === "number") timeoutRules(service, fields.timeout, note, problems, warnings);
   countRules(service, fields, path, note, problems);
   scalingRules(service, fields, path, note, problems);
   probeRules(service, fields, note, problems);

@@ -25,6 +25,7 @@ import { claimLock, type LockClaim } from "../steps/operation.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
+import { networkLoadBalancerNotes } from "../templates/app-nlb.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { Waiting } from "../ui/waiting.js";
 import { appWaitCommand } from "../steps/wait.js";
@@ -219,7 +220,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
       templateBucket: rack.outputs.TemplateBucket,
-      notes: [...environmentNotes(environment.writes, environment.deletes), ...builds.notes],
+      notes: [...environmentNotes(environment.writes, environment.deletes), ...networkLoadBalancerNotes(manifest), ...builds.notes],
       existing: existing ?? null,
       pending,
     },

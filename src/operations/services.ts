@@ -6,6 +6,7 @@ import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps
 import type { Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
 import { publiclyServed } from "../steps/public-certificates.js";
+import { nlbIds } from "../templates/app-nlb.js";
 
 export interface ServiceRow {
   service: string;
@@ -15,6 +16,8 @@ export interface ServiceRow {
   /** The service's `domain:` names, each a URL only once its certificate is served. */
   domains?: DeployedEndpoint[];
   ports: { listener: number; container: number }[];
+  /** Listeners of the app's network load balancers: the load balancer's DNS name (the app stack's output) and port. */
+  nlb?: { host: string; port: number; container: number; protocol: "tcp" | "tls"; scheme: "public" | "internal" }[];
 }
 
 /**
@@ -38,7 +41,7 @@ export async function run(context: Context): Promise<void> {
         service: row.service,
         visibility: row.visibility,
         domain: [...row.endpoints, ...(row.domains ?? [])].map(endpointText).join(" "),
-        ports: row.ports.map((port) => `${port.listener}:${port.container}`).join(" "),
+        ports: [...row.ports.map((port) => `${port.listener}:${port.container}`), ...(row.nlb ?? []).map((port) => `${port.host}:${port.port} (${port.protocol}) → ${port.container}`)].join(" "),
       })),
     ),
   );
@@ -57,6 +60,9 @@ async function listServices(context: Context, app: string): Promise<ServiceRow[]
     endpoints: deployedEndpoints(service.name, service.visibility, app, rack.rack, stack.parameters, served),
     ...(service.domains && service.domains.length > 0 ? { domains: service.domains.map((host) => domainEndpoint(host, served)) } : {}),
     ports: service.port ? [{ listener: LISTENER_PORT, container: service.port }] : [],
+    ...(service.nlb && service.nlb.length > 0
+      ? { nlb: service.nlb.map((port) => ({ host: stack.outputs[nlbIds(port.scheme).dnsOutput] ?? "", port: port.port, container: port.containerPort, protocol: port.protocol, scheme: port.scheme })) }
+      : {}),
   }));
 }
 

@@ -4,14 +4,14 @@ import { RackParam, type ParamProblem, type RackParams } from "./params.js";
 
 export interface DeployedApp {
   app: string;
-  services: { name: string; visibility: Visibility; domains?: string[] }[];
+  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[] }[];
   /** Its databases and caches (`resources:`), by name and engine. */
   resources?: { name: string; engine: string }[];
 }
 
 /** What to do before the parameter can take this load balancer away. */
 const BEFORE_REMOVING: Record<LoadBalancerKind["kind"], string> = {
-  external: "make each of them `internal: true` in its convox.yml and deploy, then set InternalOnly=Yes",
+  external: "make each of them `internal: true` (and each public nlb: port `scheme: internal`) in its convox.yml and deploy, then set InternalOnly=Yes",
   internal: "remove `internal` / `internalAndExternal` from them and deploy first",
   router: "remove `internalRouter` from them and deploy first",
 };
@@ -27,8 +27,10 @@ export function appRuleProblems(params: RackParams, apps: readonly DeployedApp[]
   return order
     .filter((balancer) => !balancer.provides(params))
     .flatMap((balancer) => {
+      // A public network load balancer faces the internet as the external one does: InternalOnly=Yes takes both away.
+      const facesInternet = (service: DeployedApp["services"][number]) => balancer.kind === "external" && (service.nlb ?? []).some((port) => port.scheme === "public");
       const services = apps.flatMap((app) =>
-        app.services.filter((service) => balancer.visibilities.includes(service.visibility)).map((service) => `${app.app}/${service.name}`),
+        app.services.filter((service) => balancer.visibilities.includes(service.visibility) || facesInternet(service)).map((service) => `${app.app}/${service.name}`),
       );
       if (services.length === 0) return [];
       return [{ param: balancer.param, message: `${balancer.absentBecause} removes ${balancer.title}, which these services use: ${services.join(", ")}`, fix: BEFORE_REMOVING[balancer.kind] }];

@@ -48,11 +48,20 @@ export interface RackCostInput {
   apps: readonly PlannedApp[];
 }
 
+/** The app's network load balancers, from its services' listeners (one per scheme used). */
+export function networkLoadBalancers(app: PlannedApp): { count: number; public: boolean } {
+  const schemes = new Set(app.services.flatMap((service) => (service.nlb ?? []).map((port) => port.scheme)));
+  return { count: schemes.size, public: schemes.has("public") };
+}
+
+const appCostOf = (app: PlannedApp, rack: Readonly<RackParams>, region: string) =>
+  appCost(costServices(app, rack), { region, app: app.name, resources: app.resources ?? [], networkLoadBalancers: networkLoadBalancers(app) });
+
 /** The monthly cost of a rack and the apps on it. */
 export function rackAndAppsCost(input: RackCostInput, region: string) {
   return combineCosts(region, [
     rackCost(input.params, { region, azCount: input.azCount }),
-    ...input.apps.map((app) => appCost(costServices(app, input.params), { region, app: app.name, resources: app.resources ?? [] })),
+    ...input.apps.map((app) => appCostOf(app, input.params, region)),
   ]);
 }
 
@@ -68,6 +77,6 @@ export function plannedApp(metadata: AppMetadata): PlannedApp {
 
 /** The monthly cost of one app before and after (the rack's own cost does not change with a deploy). */
 export function appCostOfChange(region: string, rack: Readonly<RackParams>, before: PlannedApp | undefined, after: PlannedApp | undefined): PlanCost {
-  const cost = (app: PlannedApp | undefined) => (app ? appCost(costServices(app, rack), { region, app: app.name, resources: app.resources ?? [] }) : nothing(region));
+  const cost = (app: PlannedApp | undefined) => (app ? appCostOf(app, rack, region) : nothing(region));
   return planCost(cost(before), cost(after));
 }

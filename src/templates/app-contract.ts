@@ -151,6 +151,8 @@ export interface ServiceRecord {
   whitelist?: string[];
   /** Its `domain:` names (absent: none, or deployed by an older racknet). */
   domains?: string[];
+  /** Its listeners on the app's network load balancers (`nlb:`, `balancers:`); absent: none. */
+  nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[];
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */

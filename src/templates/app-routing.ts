@@ -98,7 +98,7 @@ export function ruleConditions(host: Json, whitelist: readonly string[]): Json[]
 }
 
 /** The app's security group: each load balancer may reach the ports of the services it serves, nothing else may. */
-export function serviceSecurityGroup(rack: string, app: string, served: { port: number; kind: EndpointKind }[]): Resource {
+export function serviceSecurityGroup(rack: string, app: string, served: { port: number; kind: EndpointKind }[], networkLoadBalancers: Json[] = []): Resource {
   const seen = new Set<string>();
   const ingress: Json[] = [];
   for (const { port, kind } of served) {
@@ -113,6 +113,7 @@ export function serviceSecurityGroup(rack: string, app: string, served: { port: 
       Description: `${kind} load balancer to port ${port}`,
     });
   }
+  ingress.push(...networkLoadBalancers);
   return {
     Type: "AWS::EC2::SecurityGroup",
     Properties: {

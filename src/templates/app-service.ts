@@ -9,6 +9,7 @@ import { type Json, type Resource, getAtt, iff, noValue, ref, split, sub } from 
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
 import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
 import { probeContainer } from "./app-probe.js";
+import { nlbPortIds } from "./app-nlb.js";
 
 export interface ServiceResourcesInput {
   rack: string;
@@ -55,7 +56,8 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
   if (resourceEndpoints !== undefined) container.DockerLabels = { [RESOURCE_ENDPOINTS_LABEL]: resourceEndpoints };
   // The argv exactly (command.ts decides when a string needs `sh -c`).
   if (service.command) container.Command = [...service.command.argv];
-  if (service.port) container.PortMappings = [{ ContainerPort: service.port.port, Protocol: "tcp" }];
+  const containerPorts = [...new Set([...(service.port ? [service.port.port] : []), ...service.nlb.map((port) => port.containerPort)])];
+  if (containerPorts.length > 0) container.PortMappings = containerPorts.map((port) => ({ ContainerPort: port, Protocol: "tcp" }));
   if (service.terminationGrace !== undefined) container.StopTimeout = service.terminationGrace;
   if (service.init) container.LinuxParameters = { InitProcessEnabled: true };
   return {
@@ -114,14 +116,19 @@ export function ecsService({ service, id, extraGroups = [] }: ServiceResourcesIn
   // keeps the count it has, instead of resetting a scaled-out service to its minimum
   // (docs/manifest.md, "scale"; aws/aws-cdk#13130).
   if (!autoscales(service)) properties.DesiredCount = service.scale.min;
-  if (port !== undefined && kinds.length > 0) {
-    properties.LoadBalancers = kinds.map((kind) => ({ ContainerName: service.name, ContainerPort: port, TargetGroupArn: ref(routingIds(id, kind).targetGroup) }));
+  const balanced = [
+    ...(port !== undefined ? kinds.map((kind) => ({ ContainerName: service.name, ContainerPort: port, TargetGroupArn: ref(routingIds(id, kind).targetGroup) })) : []),
+    ...service.nlb.map((nlbPort) => ({ ContainerName: service.name, ContainerPort: nlbPort.containerPort, TargetGroupArn: ref(nlbPortIds(service.name, nlbPort.port).targetGroup) })),
+  ];
+  if (balanced.length > 0) {
+    properties.LoadBalancers = balanced;
     properties.HealthCheckGracePeriodSeconds = service.health.grace;
   }
+  // ECS refuses a target group that no listener (rule) uses yet.
+  const dependsOn = [...kinds.map((kind) => routingIds(id, kind).rule), ...service.nlb.map((nlbPort) => nlbPortIds(service.name, nlbPort.port).listener)];
   return {
     Type: "AWS::ECS::Service",
-    // ECS refuses a target group that no listener rule uses yet.
-    ...(kinds.length > 0 ? { DependsOn: kinds.map((kind) => routingIds(id, kind).rule) } : {}),
+    ...(dependsOn.length > 0 ? { DependsOn: dependsOn } : {}),
     Properties: properties,
   };
 }

@@ -14,6 +14,7 @@ import { EXECUTION_ROLE, TASK_ROLE, execTaskRole, executionRole } from "./app-ia
 import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations, appParameters, type AppParameterExtras } from "./app-parameters.js";
 import { checkAppQuotas, type QuotaUse } from "./app-quotas.js";
 import { SERVICE_SECURITY_GROUP, serviceRoute, serviceSecurityGroup } from "./app-routing.js";
+import { NlbParameter, nlbFragment, nlbSchemes, nlbServiceIngress } from "./app-nlb.js";
 import { scalingResources } from "./app-scaling.js";
 import { ecsService, taskDefinition } from "./app-service.js";
 import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefinition } from "./app-timers.js";
@@ -100,13 +101,19 @@ function buildTemplate(input: AppStackInput): Template {
     ),
     Conditions: { [EXEC_ENABLED]: equals(ref(AppParameter.Exec), "Yes"), ...(kinds.has("external") ? { [HAS_DOMAIN]: not(equals(ref(AppParameter.Domain), "")), ...certificateConditions() } : {}) },
     Resources: {
-      [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services)),
+      [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services), nlbServiceIngress(manifest.services)),
       [EXECUTION_ROLE]: executionRole(rack, app, resourceSecretArns(manifest)),
       [TASK_ROLE]: execTaskRole(rack, app),
     },
     Outputs: {},
   };
   if (kinds.has("external")) merge(template, externalCertificateFragment(rack, app));
+  const schemes = nlbSchemes(manifest);
+  if (schemes.length > 0) {
+    template.Parameters[NlbParameter.VpcCidr] = { Type: "String", Description: "The rack's VPC range: the internal network load balancer's sources and every one's way to the tasks" };
+    if (schemes.includes("public")) template.Parameters[NlbParameter.PublicSubnets] = { Type: "String", Description: "Comma-separated public subnets: where the public network load balancer stands" };
+    merge(template, nlbFragment(rack, app, manifest));
+  }
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
   mergeResources(template, resourcesFragment({ rack, app, manifest }), manifest.file);
   if (manifest.timers.length > 0) {
@@ -139,6 +146,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       count: { min: service.scale.min, max: service.scale.max },
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
       ...(service.domains.length > 0 ? { domains: [...service.domains] } : {}),
+      ...(service.nlb.length > 0 ? { nlb: service.nlb.map(({ port, protocol, scheme, containerPort }) => ({ port, protocol, scheme, containerPort })) } : {}),
     })),
     ...((manifest.resources ?? []).length > 0
       ? {

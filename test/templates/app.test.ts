@@ -49,6 +49,7 @@ const variants: Record<string, Template> = {
   scaled: rendered("scale-forms.yml", {}),
   built: rendered("build-forms.yml", { NPM_TOKEN: "n" }),
   yamlCompat: rendered("yaml-compat.yml", {}),
+  networkLoadBalancers: rendered("nlb.yml", {}),
   everyKind: appTemplate(input(everyKind)),
   externalOnly: appTemplate(input([service("web", { port: { port: 80, scheme: "http" } })])),
   internalHttps: appTemplate(input([service("api", { port: { port: 8443, scheme: "https" }, internal: true }), service("cron", { links: ["api"] })])),

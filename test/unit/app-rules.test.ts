@@ -16,6 +16,13 @@ describe("rack changes never break a running app", () => {
     expect(problems[0]?.message).not.toContain("shop/api");
   });
 
+  it("InternalOnly=Yes is refused while a service has a public nlb: port, though it has no HTTP port; internal nlb ports are no obstacle", () => {
+    const tcp = [{ app: "db", services: [{ name: "proxy", visibility: "private" as const, nlb: [{ port: 5432, protocol: "tcp" as const, scheme: "public" as const, containerPort: 5432 }] }, { name: "replica", visibility: "private" as const, nlb: [{ port: 5432, protocol: "tcp" as const, scheme: "internal" as const, containerPort: 5432 }] }] }];
+    const problems = appRuleProblems(params({ Internal: "Yes", InternalOnly: "Yes" }), tcp);
+    expect(problems.map((problem) => problem.message)).toEqual(["InternalOnly=Yes removes the external load balancer, which these services use: db/proxy"]);
+    expect(problems[0]?.fix).toContain("public nlb: port `scheme: internal`");
+  });
+
   it("Internal=No is refused while api is internal", () => {
     const problems = appRuleProblems(params({ internal_router: "true" }), apps);
     expect(problems.map((problem) => problem.param)).toEqual(["Internal"]);

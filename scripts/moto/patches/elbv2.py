@@ -157,3 +157,56 @@ def restore_target_group_attributes_and_updates() -> None:
 
     FakeTargetGroup.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
     FakeTargetGroup.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]
+
+
+def restore_network_load_balancers_and_listener_attributes() -> None:
+    """AWS: AWS::ElasticLoadBalancingV2::LoadBalancer makes the load balancer its Type says
+    ("application", "network" or "gateway"; default application), and
+    AWS::ElasticLoadBalancingV2::Listener applies its ListenerAttributes (for a network load
+    balancer's TCP listener, tcp.idle_timeout.seconds, 60-6000), on create and on update:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html,
+    https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html.
+    moto made every one an application load balancer and dropped the listener attributes. A value
+    outside 60-6000, or the attribute on a listener that is not TCP, fails as AWS fails it."""
+    from moto.elbv2.exceptions import ELBClientError as RESTError
+    from moto.elbv2.models import FakeListener, FakeLoadBalancer
+
+    def create_load_balancer(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json["Properties"]
+        backend = elbv2_backends[account_id][region_name]
+        return backend.create_load_balancer(
+            resource_name,
+            properties.get("SecurityGroups"),
+            properties.get("Subnets"),
+            scheme=properties.get("Scheme", "internet-facing"),
+            loadbalancer_type=properties.get("Type", "application"),
+        )
+
+    FakeLoadBalancer.create_from_cloudformation_json = classmethod(create_load_balancer)  # type: ignore[assignment]
+
+    def apply_attributes(listener: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+        attributes = [{"Key": item["Key"], "Value": str(item["Value"])} for item in properties.get("ListenerAttributes") or []]
+        for attribute in attributes:
+            if attribute["Key"] == "tcp.idle_timeout.seconds":
+                if listener.protocol != "TCP":
+                    raise RESTError("InvalidConfigurationRequest", "The attribute tcp.idle_timeout.seconds is supported on TCP listeners only")
+                if not attribute["Value"].isdigit() or not 60 <= int(attribute["Value"]) <= 6000:
+                    raise RESTError("ValidationError", f"tcp.idle_timeout.seconds must be from 60 to 6000, not {attribute['Value']}")
+        if attributes:
+            elbv2_backends[account_id][region_name].modify_listener_attributes(listener.arn, attributes)
+
+    previous_create = FakeListener.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+    previous_update = FakeListener.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_listener(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        listener = previous_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        apply_attributes(listener, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return listener
+
+    def update_listener(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        listener = previous_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        apply_attributes(listener, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return listener
+
+    FakeListener.create_from_cloudformation_json = classmethod(create_listener)  # type: ignore[assignment]
+    FakeListener.update_from_cloudformation_json = classmethod(update_listener)  # type: ignore[assignment]
