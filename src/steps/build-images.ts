@@ -12,7 +12,8 @@ import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.
 import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, repositoryName } from "../names/index.js";
 import { decideApproval } from "../plan/approval.js";
-import { writeContextArchive } from "../build/archive.js";
+import { readBuildContext } from "../files/build-context.js";
+import { writeContextArchive } from "../files/context-archive.js";
 import { buildEnvironment, registryOf, renderBuildspec } from "../build/buildspec.js";
 import { rewriteBaseImages } from "../build/base-images.js";
 import { parseImageOverrides } from "../build/image-overrides.js";
@@ -82,6 +83,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
     appDir,
     manifestFile: await realpath(resolve(manifest.file)),
     services: inputs,
+    readContext: readBuildContext,
     // The build reads the value from Parameter Store itself, and CodeBuild hides such strings
     // in its logs (docs/build.md): racknet passes only the parameter's name and version.
     resolveFromEnvironment: (name) => {

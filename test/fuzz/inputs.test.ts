@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError, UserError } from "../../src/core/errors.js";
-import { loadManifest } from "../../src/manifest/index.js";
+import { loadManifest } from "../../src/files/manifest.js";
 import { assertEndpointSettings, shownUrl } from "../../src/aws/endpoint.js";
 import { parseJournal, progressLines } from "../../src/steps/journal.js";
 import { lockIsLive, parseLock } from "../../src/steps/lock.js";

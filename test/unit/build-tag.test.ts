@@ -2,7 +2,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ResolvedBuildArg } from "../../src/build/args.js";
-import { readBuildContext } from "../../src/build/context.js";
+import { readBuildContext } from "../../src/files/build-context.js";
 import { contentTag } from "../../src/build/tag.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 
