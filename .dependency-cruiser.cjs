@@ -1,5 +1,5 @@
 /**
- * The house plan (docs/architecture.md) as rules: which folder of src/ may import which.
+ * The house plan (docs/architecture.md, whose table of rooms is read back against these rules) as rules: which folder of src/ may import which.
  * Checked by test/architecture.test.ts; `npx depcruise src` prints the same verdict.
  * Data flows one way: command line → model → template → change set → AWS, and results
  * come back as typed events that the printer renders.
