@@ -240,13 +240,6 @@ export function inZone(name: string, zone: string): boolean {
   return bare === apex || bare.endsWith(`.${apex}`);
 }
 
-/** The wildcard the app's certificate covers on the internal listener. */
-export function appCertificateNames(app: string, rack: string, withRouter: boolean): string[] {
-  const names = [`*.${app}.${rackZoneName(rack)}`];
-  if (withRouter) names.push(`*.${app}.${routerZoneName(rack)}`);
-  return names;
-}
-
 /** The rack's own certificate: the default certificate of every HTTPS listener. */
 export function rackCertificateNames(rack: string): string[] {
   return [rackZoneName(rack), `*.${rackZoneName(rack)}`, `*.${routerZoneName(rack)}`];

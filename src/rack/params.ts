@@ -513,6 +513,3 @@ export function fromCfnParameters(cfn: Readonly<Record<string, string | undefine
   return params;
 }
 
-/** The names of the derived (hidden) template parameters, so `rack params` can leave them out. */
-export const DERIVED_CFN_PARAMETERS = ["AvailabilityZoneCount", "SubnetBits", "InternalRouterCidrCount", "InternalRouterVpcCount", "RackCertificateArn"] as const;
-

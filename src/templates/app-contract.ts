@@ -5,7 +5,6 @@
  */
 import { LOAD_BALANCERS, type EndpointKind, type LoadBalancerOutputs, type Visibility } from "../rack/load-balancers.js";
 import type { Json } from "./cfn.js";
-import type { RackOutputName } from "./rack-contract.js";
 
 /** Parameters of every app stack. */
 export const AppParameter = {
@@ -42,10 +41,6 @@ export const KindParameters: Record<EndpointKind, LoadBalancerOutputs> = {
   internal: LOAD_BALANCERS.internal.outputs,
   router: LOAD_BALANCERS.router.outputs,
 };
-
-/** Every load-balancer output name the table uses, checked against the rack's outputs at compile time. */
-const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurityGroup", "ExternalLoadBalancerDns", "ExternalLoadBalancerZoneId", "InternalListener", "InternalLoadBalancerSecurityGroup", "InternalLoadBalancerDns", "InternalLoadBalancerZoneId", "RackZoneId", "RouterListener", "RouterLoadBalancerSecurityGroup", "RouterLoadBalancerDns", "RouterLoadBalancerZoneId", "RouterZoneId"] as const satisfies readonly RackOutputName[];
-export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
 export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.HostedZoneId, AppParameter.ExternalCertificateArn, AppParameter.Exec] as const;

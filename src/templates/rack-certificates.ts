@@ -19,9 +19,6 @@ export const APPS_CERTIFICATE_PARAMETER: Record<AppsListener, string> = {
   router: "RouterAppsCertificateArn",
 };
 
-/** Tags the lead's certificate code puts on the apps certificates, to find them again. */
-export const APPS_CERTIFICATE_TAG_VALUE: Record<AppsListener, string> = { internal: "internal-apps", router: "router-apps" };
-
 /** At most this many app wildcards: the listener's target groups bound its apps. */
 export const MAX_APPS_PER_CERTIFICATE = TARGET_GROUPS_PER_BALANCER;
 
