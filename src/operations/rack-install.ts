@@ -36,6 +36,7 @@ import { costOfChange, exposure } from "../steps/plan-context.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 import { rackWaitCommand } from "../steps/wait.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 export interface InstallArgs {
   name: string;
@@ -273,7 +274,7 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: params.VPCCIDR };
   }
   if (existing?.status === "CREATE_COMPLETE" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack && sameParams(existing.parameters, params, given.vpcCidr)) {
-    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: existing.parameters.VPCCIDR ?? params.VPCCIDR };
+    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: existing.parameters[RackParameter.VPCCIDR] ?? params.VPCCIDR };
   }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {

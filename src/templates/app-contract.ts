@@ -3,8 +3,9 @@
  * parameters that carry the rack's facts. The app
  * template (app.ts) defines them from here; nothing else spells them.
  */
+import { APP_ID_PREFIX } from "../names/index.js";
 import { LOAD_BALANCERS, type EndpointKind, type LoadBalancerOutputs, type Visibility } from "../rack/load-balancers.js";
-import type { Json } from "./cfn.js";
+import { join, thisStackUuid, type Json } from "./cfn.js";
 
 /** Parameters of every app stack. */
 export const AppParameter = {
@@ -131,6 +132,4 @@ export interface ServiceRecord {
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */
-export const APP_ID_EXPRESSION: Json = {
-  "Fn::Join": ["", ["ap-", { "Fn::Select": ["2", { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }]],
-};
+export const APP_ID_EXPRESSION: Json = join("", [APP_ID_PREFIX, thisStackUuid]);

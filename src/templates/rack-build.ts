@@ -2,6 +2,7 @@ import { getAtt, iff, join, noValue, ref, split, sub, type Json, type TemplateFr
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
 import { rackVpcId, subnetList } from "./rack-network.js";
 import { BUILD_INSTANCES, RackParam, type BuildInstance } from "../rack/params.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /**
  * What the rack needs to build apps from source (docs/build.md): an AWS CodeBuild project
@@ -173,7 +174,7 @@ function privateSubnetArns(): Json {
   const subnetArn = (index: number) => arn("ec2", `subnet/\${PrivateSubnet${index}}`);
   // An existing VPC's subnets are a list parameter: each id prefixed by joining on the prefix.
   const prefix = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/";
-  const existing = split(",", sub(`${prefix}\${Subnets}`, { Subnets: join(`,${prefix}`, split(",", ref("ExistingPrivateSubnets"))) }));
+  const existing = split(",", sub(`${prefix}\${Subnets}`, { Subnets: join(`,${prefix}`, split(",", ref(RackParameter.ExistingPrivateSubnets))) }));
   // The third only on a three-zone rack; AWS::NoValue drops it from the list on two.
   return iff(RackCondition.ExistingVpc, existing, [subnetArn(1), subnetArn(2), iff(RackCondition.ThreeAzs, subnetArn(3), noValue)]);
 }
