@@ -8,9 +8,10 @@
  */
 import { equals, getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from "./cfn.js";
 import { privateNetworkZoneName } from "./rack-dns.js";
+import { RackResource } from "./rack-ids.js";
 
-export const SYNC_CLUSTER = "Cluster";
-export const SYNC_ZONE = "PrivateNetworkZone";
+export const SYNC_CLUSTER = RackResource.Cluster;
+export const SYNC_ZONE = RackResource.PrivateNetworkZone;
 /**
  * `1` reserves one concurrent execution for the function; `none` where the account cannot
  * reserve any (Lambda keeps 100 of the account's concurrency unreserved): see rack-quotas.ts.
