@@ -4,7 +4,7 @@
  * Data flows one way: command line → model → template → change set → AWS, and results
  * come back as typed events that the printer renders.
  */
-const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "build"];
+const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "images"];
 const under = (folders) => `^src/(${folders.join("|")})/`;
 
 /** Each room and the rooms it may import (besides itself, node: builtins and packages). */
@@ -16,17 +16,17 @@ const ROOMS = {
   steps: { may: ["runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
   runtime: { may: ["ui", "aws", "core", "names"], typesFrom: ["plan"] },
   // the edges: output and AWS
-  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "build"] },
-  aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "build", "files"] },
-  files: { may: ["core", "manifest", "build"] },
+  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "images"] },
+  aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "images", "files"] },
+  files: { may: ["core", "manifest", "images"] },
   functions: { may: ["core", "names", "privnet", "aws", "ca"] },
   // pure rooms, top to bottom
-  templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "build", "version.ts"] },
+  templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "images", "version.ts"] },
   apps: { may: ["manifest", "names", "core"] },
   manifest: { may: ["rack", "names", "core"] },
   plan: { may: ["rack", "names", "core", "cost"] },
   cost: { may: ["rack", "names", "core"] },
-  build: { may: ["core", "names"] },
+  images: { may: ["core", "names"] },
   rack: { may: ["names", "core"] },
   privnet: { may: ["names", "core"] },
   ca: { may: ["core", "names"] },

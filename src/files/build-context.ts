@@ -3,11 +3,11 @@ import { createReadStream } from "node:fs";
 import { lstat, readFile, readdir, readlink, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import dockerignore from "@balena/dockerignore";
-import { ContextRefused, type BuildContext, type ContextEntry, type ContextRequest } from "../build/context.js";
-import { LARGEST_ENTRIES_SHOWN, MAX_CONTEXT_BYTES } from "../build/limits.js";
+import { ContextRefused, type BuildContext, type ContextEntry, type ContextRequest } from "../images/context.js";
+import { LARGEST_ENTRIES_SHOWN, MAX_CONTEXT_BYTES } from "../images/limits.js";
 
 /**
- * Reads a build context (src/build/context.ts) from the local filesystem as docker would
+ * Reads a build context (src/images/context.ts) from the local filesystem as docker would
  * send it: `.dockerignore` matched by docker's own rules, through @balena/dockerignore.
  */
 

@@ -47,7 +47,7 @@ const QUEUED_TIMEOUT_MINUTES = 60;
 const LOG_RETENTION_DAYS = 30;
 
 /**
- * The project's own buildspec never runs: every build brings its own (src/build/buildspec.ts),
+ * The project's own buildspec never runs: every build brings its own (src/images/buildspec.ts),
  * so a build started without one fails at once. Short: the rack template is sent inline.
  */
 const REFUSING_BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - exit 1\n";
@@ -120,7 +120,7 @@ function allow(Action: string[], Resource: Json, Condition?: Json): Json {
 
 /**
  * The project's own role, which no build of racknet's runs as: every StartBuild names the
- * app's own build role (src/build/role.ts, made by racknet before the app's first build), so
+ * app's own build role (src/images/role.ts, made by racknet before the app's first build), so
  * that one app's build cannot read another app's sources or environment or push into its
  * repository. This one may write the build log and, on a private rack, make the build's
  * network interfaces: nothing of any app.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContextRefused, type BuildContext } from "../../src/build/context.js";
+import { ContextRefused, type BuildContext } from "../../src/images/context.js";
 import { readBuildContext } from "../../src/files/build-context.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 

@@ -2,8 +2,8 @@ import { realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../src/core/errors.js";
-import type { ServiceBuildInput } from "../../src/build/input.js";
-import { planBuilds } from "../../src/build/plan.js";
+import type { ServiceBuildInput } from "../../src/images/input.js";
+import { planBuilds } from "../../src/images/plan.js";
 import { readBuildContext } from "../../src/files/build-context.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 

@@ -12,7 +12,7 @@ import { contentTag } from "./tag.js";
  */
 
 export interface PlannedImage {
-  /** The content tag (src/build/tag.ts): the image's tag in the app's repository. */
+  /** The content tag (src/images/tag.ts): the image's tag in the app's repository. */
   tag: string;
   context: BuildContext;
   args: ResolvedBuildArg[];
@@ -28,7 +28,7 @@ export interface BuildPlan {
 
 export interface PlanRequest {
   appDir: string;
-  /** The manifest being deployed (real path): left out of the image tags (src/build/tag.ts). */
+  /** The manifest being deployed (real path): left out of the image tags (src/images/tag.ts). */
   manifestFile?: string;
   services: readonly ServiceBuildInput[];
   resolveFromEnvironment: EnvironmentArgResolver;
