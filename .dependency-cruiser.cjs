@@ -12,8 +12,9 @@ const ROOMS = {
   // the composition root and the command line
   "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "version.ts"] },
   commands: { may: ["runtime", "operations"] },
-  operations: { may: ["steps", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
-  steps: { may: ["runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
+  operations: { may: ["steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
+  steps: { may: ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
+  safety: { may: ["runtime", "aws", "core", "names"] },
   runtime: { may: ["ui", "aws", "core", "names"], typesFrom: ["plan"] },
   // the edges: output and AWS
   ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "images"] },

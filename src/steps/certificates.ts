@@ -12,7 +12,7 @@ import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type St
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
-import type { Journal } from "./journal.js";
+import type { Journal } from "../safety/journal.js";
 
 export interface RackCa extends CertificateAuthority {
   /** True when this call created the CA (an install that fails removes it again). */
