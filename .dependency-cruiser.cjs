@@ -1,10 +1,10 @@
 /**
- * The house plan (docs/architecture.md) as rules: which folder of src/ may import which.
+ * The house plan (docs/architecture.md, whose table of rooms is read back against these rules) as rules: which folder of src/ may import which.
  * Checked by test/architecture.test.ts; `npx depcruise src` prints the same verdict.
  * Data flows one way: command line → model → template → change set → AWS, and results
  * come back as typed events that the printer renders.
  */
-const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "build"];
+const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "images"];
 const under = (folders) => `^src/(${folders.join("|")})/`;
 
 /** Each room and the rooms it may import (besides itself, node: builtins and packages). */
@@ -12,20 +12,22 @@ const ROOMS = {
   // the composition root and the command line
   "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "version.ts"] },
   commands: { may: ["runtime", "operations"] },
-  operations: { may: ["steps", "runtime", "ui", "aws", "version.ts", ...PURE] },
-  steps: { may: ["runtime", "ui", "aws", "functions", "version.ts", ...PURE] },
+  operations: { may: ["steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
+  steps: { may: ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
+  safety: { may: ["runtime", "aws", "core", "names"] },
   runtime: { may: ["ui", "aws", "core", "names"], typesFrom: ["plan"] },
   // the edges: output and AWS
-  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "build"] },
-  aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "build"] },
+  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "images"] },
+  aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "images", "files"] },
+  files: { may: ["core", "manifest", "images"] },
   functions: { may: ["core", "names", "privnet", "aws", "ca"] },
   // pure rooms, top to bottom
-  templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "build", "version.ts"] },
+  templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "images", "version.ts"] },
   apps: { may: ["manifest", "names", "core"] },
   manifest: { may: ["rack", "names", "core"] },
   plan: { may: ["rack", "names", "core", "cost"] },
   cost: { may: ["rack", "names", "core"] },
-  build: { may: ["core", "names"] },
+  images: { may: ["core", "names"] },
   rack: { may: ["names", "core"] },
   privnet: { may: ["names", "core"] },
   ca: { may: ["core", "names"] },
@@ -53,6 +55,28 @@ module.exports = {
       severity: "error",
       from: { pathNot: "^src/aws/" },
       to: { path: ["^src/aws/sdk\\.ts$"] },
+    },
+    {
+      name: "sdk-clients-only-in-aws",
+      comment:
+        "an SDK client is built in src/aws (clients.ts, the lazy factory) or in a function's own entry (src/functions/*/handler.ts, a program of its own): elsewhere only the SDK's types",
+      severity: "error",
+      from: { pathNot: ["^src/aws/", "^src/functions/[^/]+/handler\\.ts$"] },
+      to: { path: "(^|/)@aws-sdk/(client-|credential-provider)", dependencyTypesNot: ["type-only", "type-import"] },
+    },
+    {
+      name: "commands-load-workflows-lazily",
+      comment: "a command declaration reaches its workflow only through its lazy `load`, so --help and completion load no workflow",
+      severity: "error",
+      from: { path: "^src/commands/" },
+      to: { path: "^src/operations/", dependencyTypesNot: ["dynamic-import", "type-only", "type-import"] },
+    },
+    {
+      name: "pure-rooms-touch-no-files",
+      comment: "pure rooms compute: reading and writing files is the edge's work (src/files/)",
+      severity: "error",
+      from: { path: under(PURE) },
+      to: { path: "^(node:)?(fs|fs/promises)$" },
     },
     { name: "no-cycle", comment: "no import cycles, file to file", severity: "error", from: {}, to: { circular: true } },
     {

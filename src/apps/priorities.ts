@@ -4,6 +4,7 @@
  * starts at a slot hashed from app/service/kind so apps rarely contend for the same one.
  */
 import { UserError } from "../core/errors.js";
+import { rackZoneName, routerZoneName } from "../names/index.js";
 import type { EndpointKind } from "../manifest/model.js";
 
 export const MAX_PRIORITY = 50_000;
@@ -120,7 +121,7 @@ function checkLimit(app: string, kind: EndpointKind, needed: number, rules: Exis
 export function ruleOwner(hosts: readonly string[], rack: string): { app?: string } {
   for (const host of hosts) {
     const labels = host.toLowerCase().split(".");
-    if (labels.length >= 3 && (host.endsWith(`.${rack}.convox`) || host.endsWith(`.${rack}.router.convox`) || labels.length >= 4)) {
+    if (labels.length >= 3 && (host.endsWith(`.${rackZoneName(rack)}`) || host.endsWith(`.${routerZoneName(rack)}`) || labels.length >= 4)) {
       return { app: labels[1] };
     }
   }

@@ -9,6 +9,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { KIND_TAG, RACK_TAG } from "../names/index.js";
 import { listRacknetStacks } from "./stacks.js";
 import { sdk } from "./sdk.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /** The Regions enabled for the account (DescribeRegions without AllRegions lists only those). */
 export async function enabledRegions(ec2: EC2Client): Promise<string[]> {
@@ -48,7 +49,7 @@ export async function rackRanges(cfn: CloudFormationClient): Promise<RackRange[]
   const stacks = (await listRacknetStacks(cfn)).filter((stack) => stack.tags[KIND_TAG] === "rack");
   return stacks.map((stack) => ({
     rack: stack.tags[RACK_TAG] ?? stack.name,
-    cidr: stack.outputs.VpcCidr || stack.parameters.VPCCIDR || "10.0.0.0/16",
+    cidr: stack.outputs.VpcCidr || stack.parameters[RackParameter.VPCCIDR] || "10.0.0.0/16",
     ...(stack.outputs.VpcId ? { vpcId: stack.outputs.VpcId } : {}),
   }));
 }

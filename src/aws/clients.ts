@@ -16,7 +16,7 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { RDSClient } from "@aws-sdk/client-rds";
-import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
+import { RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
 import { assertEndpointSettings, assertRegionSetting, refuseHtmlAnswers, type AnswerProtocol } from "./endpoint.js";
@@ -32,13 +32,6 @@ export interface AwsSettings {
    */
   onCall?: (operation: string, asked: string) => void;
 }
-
-/**
- * Throttling, 5xx and dropped connections are retried with exponential backoff and jitter
- * (src/aws/retry.ts). The SDK default (3 attempts, a shared retry quota) loses about one
- * call in thirteen at 30% faults; ten attempts without a quota survive it.
- */
-export const MAX_ATTEMPTS = DEFAULT_RETRY_POLICY.maxAttempts;
 
 /**
  * Every call has a deadline: a TCP connection within 3 s, then no more than 20 s without a

@@ -5,11 +5,11 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AwsOperationFailed, Interrupted } from "../core/errors.js";
-import type { ContextArchive } from "../build/archive.js";
-import type { BuildEnvironmentVariable } from "../build/buildspec.js";
-import type { BuildListener } from "../build/events.js";
+import type { ContextArchive } from "../files/context-archive.js";
+import type { BuildEnvironmentVariable } from "../images/buildspec.js";
+import type { BuildListener } from "../images/events.js";
 import { failingLines } from "./build-failure.js";
-import type { PlannedImage } from "../build/plan.js";
+import type { PlannedImage } from "../images/plan.js";
 import { buildSourceKey } from "../names/index.js";
 import { abortableSleep, type Sleep } from "./changeset/pacing.js";
 import type { AppRepository } from "./ecr.js";
@@ -40,9 +40,9 @@ export interface ImageBuildRequest {
   serviceRole: string;
   repository: AppRepository;
   image: PlannedImage;
-  /** What the build runs (src/build/buildspec.ts), rendered by the caller for `<repository.uri>:<image.tag>`. */
+  /** What the build runs (src/images/buildspec.ts), rendered by the caller for `<repository.uri>:<image.tag>`. */
   instructions: { buildspec: string; environment: BuildEnvironmentVariable[] };
-  /** Packs the context (src/build/archive.ts); called only when the image must be built. */
+  /** Packs the context (src/files/context-archive.ts); called only when the image must be built. */
   archive: () => Promise<ContextArchive>;
 }
 

@@ -61,12 +61,6 @@ export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyA
   return { keyId, arn, state: "Enabled", ready };
 }
 
-/** Whether the key rotates its material every year (for `rack ca`). */
-export async function caKeyRotates(kms: KMSClient, keyId: string): Promise<boolean> {
-  const { GetKeyRotationStatusCommand } = sdk.kms();
-  return (await kms.send(new GetKeyRotationStatusCommand({ KeyId: keyId }))).KeyRotationEnabled ?? false;
-}
-
 /** The alias goes at once, the key after the waiting period; "absent" when there is none. */
 export async function scheduleCaKeyDeletion(kms: KMSClient, rack: string): Promise<"scheduled" | "absent"> {
   const { DeleteAliasCommand, ScheduleKeyDeletionCommand } = sdk.kms();

@@ -3,7 +3,7 @@ import { sdk } from "./sdk.js";
 
 /**
  * Small JSON records in SSM Parameter Store: the locks and journals of racknet's operations
- * (src/steps/lock.ts, src/steps/journal.ts). PutParameter without Overwrite fails with
+ * (src/safety/lock.ts, src/safety/journal.ts). PutParameter without Overwrite fails with
  * ParameterAlreadyExists when the name is taken, which makes `create` an atomic "take it if
  * nobody has it". Tags can be given only when a parameter is created; an overwrite keeps them.
  */

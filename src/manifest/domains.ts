@@ -6,7 +6,7 @@
  */
 import { isIP } from "node:net";
 import type { Problem } from "../core/errors.js";
-import { DNS_LABEL_MAX, DNS_NAME_MAX, appWildcardName } from "../names/index.js";
+import { DNS_LABEL_MAX, DNS_NAME_MAX, PRIVATE_ZONE_TOP, appWildcardName } from "../names/index.js";
 import { HOST_CONDITION_MAX } from "./limits.js";
 import { endpointKinds, visibility, type Manifest, type ManifestContext } from "./model.js";
 import { problem, type Place } from "./place.js";
@@ -41,7 +41,7 @@ export function domainNameProblem(name: string): string | undefined {
   const long = labels.find((label) => label.length > DNS_LABEL_MAX);
   if (long) return `"${name}" has the label "${long}" of ${long.length} characters; DNS allows ${DNS_LABEL_MAX}`;
   if (name.length > HOST_CONDITION_MAX) return `"${name}" is ${name.length} characters; a load balancer rule matches host names of at most ${HOST_CONDITION_MAX} (DNS allows ${DNS_NAME_MAX})`;
-  if (name === "convox" || name.endsWith(".convox")) return `"${name}" is in the .convox names racknet keeps for the rack's private zones`;
+  if (name === PRIVATE_ZONE_TOP || name.endsWith(`.${PRIVATE_ZONE_TOP}`)) return `"${name}" is in the .convox names racknet keeps for the rack's private zones`;
   return undefined;
 }
 

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { UserError, ValidationErrors, type Problem } from "../core/errors.js";
+import { ValidationErrors, type Problem } from "../core/errors.js";
 import type { Manifest } from "./model.js";
 import { parseManifest } from "./parse.js";
 import type { ManifestContext } from "./rules.js";
@@ -9,32 +8,11 @@ export interface LoadedManifest {
   warnings: Problem[];
 }
 
-/**
- * Read and check a convox.yml. Throws ValidationErrors with every problem when there are
- * any ("convox.yml has 3 problems"), a UserError when the file cannot be read.
- */
-export async function loadManifest(path: string, context?: ManifestContext): Promise<LoadedManifest> {
-  return manifestFromText(await readManifestText(path), path, context);
-}
-
-/** A convox.yml's text (a release's, say), checked as `loadManifest` checks a file. */
+/** A convox.yml's text (a release's, say), checked as `loadManifest` (src/files/manifest.ts) checks a file. */
 export function manifestFromText(text: string, path: string, context?: ManifestContext): LoadedManifest {
   const { manifest, problems, warnings } = parseManifest(text, path, context);
   if (!manifest || problems.length > 0) {
     throw new ValidationErrors(`${path} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);
   }
   return { manifest, warnings };
-}
-
-export async function readManifestText(path: string): Promise<string> {
-  try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new UserError(`${path} not found`, { fix: "run racknet in the app's directory, or name the manifest with -f path/to/convox.yml" });
-    }
-    if (code === "EISDIR") throw new UserError(`${path} is a directory, not a manifest`, { fix: `pass the file: -f ${path.replace(/\/$/, "")}/convox.yml` });
-    throw new UserError(`cannot read ${path}: ${(error as Error).message}`, { fix: "check the file's permissions, or name another with -f", cause: error });
-  }
 }

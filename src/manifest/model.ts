@@ -287,11 +287,6 @@ export function endpointKinds(service: Service): EndpointKind[] {
   return [...VISIBILITY_KINDS[visibility(service)]];
 }
 
-/** True when the service needs the internal ALB (`Internal=Yes`). */
-export function isInternal(service: Service): boolean {
-  return service.internal || service.internalAndExternal;
-}
-
 /**
  * True when the service's task count follows its targets (Application Auto Scaling): a range
  * of counts. A range without targets tracks 80% CPU (the parser fills it in), as Convox's

@@ -25,7 +25,7 @@ import {
   RESOURCE_TYPES,
   type ResourceEngine,
 } from "./resource-types.js";
-import { formatPath, type PathSegment } from "./source.js";
+import type { PathSegment } from "./source.js";
 
 type Fields = Record<string, unknown>;
 type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
@@ -265,10 +265,4 @@ function readVersion(engine: ResourceEngine, raw: unknown, name: string, type: s
       : `write one of ${lines.join(", ")} (quote it: version: "${ENGINES[engine].defaultLine}")`,
   );
   return defaultVersion(engine);
-}
-
-/** For the plan and messages: `resources.db` (postgres 16, db.t4g.micro, 20 GiB). */
-export function describeResource(resource: AppResource): string {
-  const storage = ENGINES[resource.engine].service === "rds" ? `, ${resource.storage} GiB` : "";
-  return `${formatPath(["resources", resource.name])} (${resource.engine} ${resource.version}, ${resource.class}${storage})`;
 }

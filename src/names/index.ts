@@ -138,14 +138,17 @@ export function appStackName(rack: string, app: string): string {
   return `${rack}-${app}`;
 }
 
+/** The top of the rack's private zones' names (`convox`, as Convox's racks): an app's domains stay out of it. */
+export const PRIVATE_ZONE_TOP = "convox";
+
 /** The rack's private hosted zone: `<rack>.convox`. */
 export function rackZoneName(rack: string): string {
-  return `${rack}.convox`;
+  return `${rack}.${PRIVATE_ZONE_TOP}`;
 }
 
 /** The internal router's private hosted zone: `<rack>.router.convox`. */
 export function routerZoneName(rack: string): string {
-  return `${rack}.router.convox`;
+  return `${rack}.router.${PRIVATE_ZONE_TOP}`;
 }
 
 export function internalHost(service: string, app: string, rack: string): string {
@@ -240,13 +243,6 @@ export function inZone(name: string, zone: string): boolean {
   return bare === apex || bare.endsWith(`.${apex}`);
 }
 
-/** The wildcard the app's certificate covers on the internal listener. */
-export function appCertificateNames(app: string, rack: string, withRouter: boolean): string[] {
-  const names = [`*.${app}.${rackZoneName(rack)}`];
-  if (withRouter) names.push(`*.${app}.${routerZoneName(rack)}`);
-  return names;
-}
-
 /** The rack's own certificate: the default certificate of every HTTPS listener. */
 export function rackCertificateNames(rack: string): string[] {
   return [rackZoneName(rack), `*.${rackZoneName(rack)}`, `*.${routerZoneName(rack)}`];
@@ -269,14 +265,19 @@ export function stackUuid(stackId: string): string {
   return uuid.toLowerCase();
 }
 
+/** Before the rack stack's UUID in its private network's id. */
+export const PRIVATE_NETWORK_ID_PREFIX = "pn-";
+/** Before the app stack's UUID in the app's id. */
+export const APP_ID_PREFIX = "ap-";
+
 /** `pn-<uuid of the rack stack>` */
 export function privateNetworkId(rackStackId: string): string {
-  return `pn-${stackUuid(rackStackId)}`;
+  return `${PRIVATE_NETWORK_ID_PREFIX}${stackUuid(rackStackId)}`;
 }
 
 /** `ap-<uuid of the app stack>` */
 export function appId(appStackId: string): string {
-  return `ap-${stackUuid(appStackId)}`;
+  return `${APP_ID_PREFIX}${stackUuid(appStackId)}`;
 }
 
 export const PRIVATE_NETWORK_DOMAIN = "private-network.internal";

@@ -8,8 +8,8 @@ import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight
 import { deleteStack } from "../aws/delete-stack.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, buildRoleName, nameProblem, releasesPath, repositoryName } from "../names/index.js";
-import { readJournal, type Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/operation.js";
+import { readJournal, type Journal } from "../safety/journal.js";
+import { runOperation } from "../safety/operation.js";
 import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
 import { removePublicCertificates } from "../steps/public-certificates.js";
 import type { ResourceRecord } from "../templates/app-contract.js";

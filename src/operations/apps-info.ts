@@ -2,7 +2,7 @@ import type { Service as EcsService } from "@aws-sdk/client-ecs";
 import { UsageError } from "../core/errors.js";
 import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
 import type { Visibility } from "../manifest/model.js";
-import { serviceNameOutput, type BudgetRecord } from "../templates/app-contract.js";
+import { AppParameter, serviceNameOutput, type BudgetRecord } from "../templates/app-contract.js";
 import { BUDGET_ARMED_TAG, BUDGET_STOPPED_TAG } from "../names/index.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
@@ -141,7 +141,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
   const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
   const ecs = await context.aws.ecs();
   const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean), { tags: metadata.budget !== undefined }) : new Map<string, EcsService>();
-  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (app.parameters.Domain || service.domains?.length));
+  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (app.parameters[AppParameter.Domain] || service.domains?.length));
   const [images, served] = await Promise.all([
     taskDefinitionImages(ecs, [...running.values()].map((service) => service.taskDefinition ?? "")),
     external ? publiclyServed(context, rack) : () => false,

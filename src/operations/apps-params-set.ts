@@ -8,7 +8,7 @@ import { planJson } from "../plan/plan.js";
 import { closestName } from "../rack/closest-name.js";
 import type { Context } from "../runtime/context.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
-import { claimLock } from "../steps/operation.js";
+import { claimLock } from "../safety/operation.js";
 import { exposure, plannedApp } from "../steps/plan-context.js";
 import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";

@@ -1,7 +1,7 @@
 import { appName, type Context } from "../runtime/context.js";
 import { UserError } from "../core/errors.js";
 import { APP_NAME_MAX, nameProblem } from "../names/index.js";
-import { loadManifest } from "../manifest/index.js";
+import { loadManifest } from "../files/manifest.js";
 import { findApp, resolveRack } from "../steps/resolve.js";
 import { prepareBuilds } from "../steps/build-images.js";
 

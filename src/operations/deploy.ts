@@ -3,8 +3,9 @@ import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, type Manifest } from "../manifest/model.js";
+import { readManifestText } from "../files/manifest.js";
 import { budgetFunctionCode } from "../steps/budget-function.js";
-import { deploymentRules, manifestFromText, readManifestText } from "../manifest/index.js";
+import { deploymentRules, manifestFromText } from "../manifest/index.js";
 import { renderAppStack } from "../templates/app.js";
 import { APP_ID_EXPRESSION, serviceLogicalIds } from "../templates/app-contract.js";
 import type { Json } from "../templates/cfn.js";
@@ -21,7 +22,7 @@ import { admitToAppsCertificates, readRackCaCertificate } from "../steps/certifi
 import { listenerPriorities } from "../steps/listener-priorities.js";
 import { reconcilePrivateNetwork } from "../steps/private-network.js";
 import { appMetadataOf } from "../steps/app-metadata.js";
-import { claimLock, type LockClaim } from "../steps/operation.js";
+import { claimLock, type LockClaim } from "../safety/operation.js";
 import { prepareEnvironment } from "../steps/app-environment.js";
 import { prepareBuilds, refuseUnapprovableBuild } from "../steps/build-images.js";
 import { appCostOfChange, exposure, plannedApp } from "../steps/plan-context.js";
@@ -105,7 +106,7 @@ export async function deployApp(context: Context, request: DeployRequest): Promi
   const { manifest, warnings } = manifestFromText(request.source.text, request.source.file);
   for (const warning of warnings) context.printer.warnProblem(warning);
 
-  // One racknet at a time on the app, and none while a rack operation moves the apps (src/steps/lock.ts):
+  // One racknet at a time on the app, and none while a rack operation moves the apps (src/safety/lock.ts):
   // the lock's create goes out beside the rack's read, its checks beside the app's reads.
   const lockSpec = (rack: string) => ({ operation: "deploy", key: app, command: `racknet ${request.release.command} -a ${app} -r ${rack}` });
   let claim: LockClaim | undefined = context.options.rack ? claimLock(context, { rack: context.options.rack, app }, lockSpec(context.options.rack)) : undefined;

@@ -1,7 +1,8 @@
 import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../core/errors.js";
 import { describeAwsError } from "../aws/errors.js";
-import { LISTENER_PORT, exposureSummary, parseManifest, readManifestText, type Service, type ServiceExposure } from "../manifest/index.js";
+import { readManifestText } from "../files/manifest.js";
+import { LISTENER_PORT, exposureSummary, parseManifest, type Service, type ServiceExposure } from "../manifest/index.js";
 import { jsonProblem } from "../ui/json-problem.js";
 import { applyAssignments, defaultParams, type RackParams } from "../rack/params.js";
 import { splitRackParams } from "../rack/param-list.js";

@@ -28,14 +28,15 @@ import { MAX_TEMPLATE_BODY_BYTES, stageTemplate } from "../aws/changeset/create.
 import { prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, preloadCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
-import type { Journal } from "../steps/journal.js";
-import { runOperation, takeLock } from "../steps/operation.js";
+import type { Journal } from "../safety/journal.js";
+import { runOperation, takeLock } from "../safety/operation.js";
 import { operationPort } from "../steps/review.js";
 import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 import { rackWaitCommand } from "../steps/wait.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 export interface InstallArgs {
   name: string;
@@ -300,7 +301,7 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     return { underway: true, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: Promise.resolve(params.VPCCIDR) };
   }
   if (existing?.status === "CREATE_COMPLETE" && existing.tags[KIND_TAG] === "rack" && existing.tags[RACK_TAG] === rack && sameParams(existing.parameters, params, given.vpcCidr)) {
-    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: Promise.resolve(existing.parameters.VPCCIDR ?? params.VPCCIDR) };
+    return { installed: existing, region, zones: "zones" in chosenEarly ? chosenEarly.zones : [], unreserved, vpcCidr: Promise.resolve(existing.parameters[RackParameter.VPCCIDR] ?? params.VPCCIDR) };
   }
   if (existing && existing.status !== "REVIEW_IN_PROGRESS") {
     throw new UserError(`rack ${rack} already exists (${existing.status})`, {

@@ -22,8 +22,8 @@ import { assertNoParamProblems } from "../rack/param-problems.js";
 import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
 import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../steps/apps-together.js";
-import { readJournal, type Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/operation.js";
+import { readJournal, type Journal } from "../safety/journal.js";
+import { runOperation } from "../safety/operation.js";
 import { rackWaitCommand } from "../steps/wait.js";
 
 export interface RackUpdateResult {
@@ -40,7 +40,7 @@ export interface RackUpdateResult {
  * change set on the rack's deployed template with the new values, then move each app
  * onto the rack's new facts. Private=No moves the apps to the public subnets first, so
  * the NAT gateways are released last and no service loses its way out. Locked and journaled
- * (src/steps/lock.ts): a run that stops half way says where things stand, and running the
+ * (src/safety/lock.ts): a run that stops half way says where things stand, and running the
  * same command again does only what is not done.
  */
 export async function run(context: Context, args: { params: string[] }): Promise<void> {

@@ -20,7 +20,7 @@ import { peeringTemplate, PeeringOutput, type PeerFacts, type PeeringSide } from
 import { renderTemplate } from "../templates/cfn.js";
 import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
 import { operationPort } from "../steps/review.js";
-import { runOperation } from "../steps/operation.js";
+import { runOperation } from "../safety/operation.js";
 import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
 
 export interface PeerArgs {

@@ -2,7 +2,7 @@ import type { Context } from "../runtime/context.js";
 import { lastDrift } from "../steps/drift.js";
 import { expiryWarnings, rackCertificateExpiry } from "../steps/renewal.js";
 import { resolveRack } from "../steps/resolve.js";
-import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../steps/journal.js";
+import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
 import { rackStanding } from "../steps/rack-standing.js";
 

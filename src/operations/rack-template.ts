@@ -4,6 +4,7 @@ import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments
 import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /** CloudFormation's limit on a template body passed inline (`--template-file` without `--s3-bucket`). */
 export const INLINE_TEMPLATE_MAX_BYTES = 51_200;
@@ -19,7 +20,7 @@ export async function run(context: Context, args: { params: string[]; minify?: b
   assertNoParamProblems(problems);
   // The zones, the certificates and the sync function's concurrency are chosen at install,
   // against the account: the template leaves them to whoever deploys it.
-  const { AvailabilityZones: _zones, AvailabilityZoneCount: _count, SyncReservedConcurrency: _sync, ...defaults } = toCfnParameters(params, { availabilityZones: [], rackCertificateArn: "" });
+  const { [RackParameter.AvailabilityZones]: _zones, [RackParameter.AvailabilityZoneCount]: _count, SyncReservedConcurrency: _sync, ...defaults } = toCfnParameters(params, { availabilityZones: [], rackCertificateArn: "" });
   // A Region given with --region may lack CodeBuild: its template has no build resources, and no BuildInstance to set.
   const region = context.options.region;
   if (region && !offersCodeBuild(region) && parseAssignments(args.params).assignments.some((assignment) => findParam(assignment.name)?.name === RackParam.BuildInstance)) {

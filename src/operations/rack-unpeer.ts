@@ -10,7 +10,7 @@ import type { Context } from "../runtime/context.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { peeringStackName, rackStackName } from "../names/index.js";
 import { operationPort } from "../steps/review.js";
-import { runOperation } from "../steps/operation.js";
+import { runOperation } from "../safety/operation.js";
 import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
 import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
 

@@ -24,8 +24,8 @@ import { rackStanding } from "../steps/rack-standing.js";
 import { prepareStagingBucket } from "../steps/staging-bucket.js";
 import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
 import { appsAtOnce, moveAppsTogether } from "../steps/apps-together.js";
-import { readJournal, type Journal } from "../steps/journal.js";
-import { runOperation } from "../steps/operation.js";
+import { readJournal, type Journal } from "../safety/journal.js";
+import { runOperation } from "../safety/operation.js";
 import type { TemplateView } from "../ui/rack-summary.js";
 
 export interface RackUpgradeResult {

@@ -7,6 +7,7 @@ import type { Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
 import { publiclyServed } from "../steps/public-certificates.js";
 import { nlbIds } from "../templates/app-nlb.js";
+import { AppParameter } from "../templates/app-contract.js";
 
 export interface ServiceRow {
   service: string;
@@ -52,7 +53,7 @@ async function listServices(context: Context, app: string): Promise<ServiceRow[]
   const stack = await resolveApp(context, rack, app);
   const metadata = await readAppMetadata(context, stack);
   // Two more calls only when there is a public name to check (an external service on a rack with a Domain, or domain:).
-  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (stack.parameters.Domain || service.domains?.length));
+  const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (stack.parameters[AppParameter.Domain] || service.domains?.length));
   const served = external ? await publiclyServed(context, rack) : () => false;
   return metadata.services.map((service) => ({
     service: service.name,

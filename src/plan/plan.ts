@@ -5,9 +5,8 @@ import type { ExposureModel, Widening } from "./exposure-model.js";
 import type { DestroyItem, Plan, PlanRow, ResourceChange } from "./model.js";
 import { natCostPhrase, natCreatedSentence, natMonthlyCost, natNoun } from "./nat-cost.js";
 import { S3_ENDPOINT_NOTE } from "./rack-notes.js";
+import { S3_GATEWAY_ENDPOINT_ID } from "../rack/vpc-endpoints.js";
 
-/** The rack template's S3 gateway endpoint (src/templates/rack-ids.ts; plan/ may not import templates/). */
-const S3_GATEWAY_ENDPOINT = "S3GatewayEndpoint";
 
 export interface PlanInput {
   region: string;
@@ -118,7 +117,7 @@ function natSentences(changes: readonly ResourceChange[], region: string): strin
  * interruption it may cause.
  */
 function endpointSentences(changes: readonly ResourceChange[], stackExists: boolean): string[] {
-  const s3 = changes.find((change) => change.logicalId === S3_GATEWAY_ENDPOINT && change.action === "Add");
+  const s3 = changes.find((change) => change.logicalId === S3_GATEWAY_ENDPOINT_ID && change.action === "Add");
   if (!s3) return [];
   if (!stackExists) return [S3_ENDPOINT_NOTE];
   return [`${S3_ENDPOINT_NOTE}; connections to S3 open at that moment may be interrupted briefly (ECR: "Amazon ECR interface VPC endpoints", considerations)`];

@@ -1,3 +1,4 @@
+import { rackZoneName, routerZoneName } from "../names/index.js";
 import { blockContains, blocksOverlap, parseCidr } from "./cidr.js";
 import { FARGATE_ZONE_IDS } from "./zones.js";
 import { INTERFACE_ENDPOINTS } from "./vpc-endpoints.js";
@@ -204,7 +205,7 @@ export function existingVpcProblems(params: Readonly<RackParams>, facts: VpcFact
     if (block && ranges.some((range) => blocksOverlap(range, block))) add("internal_router_cidrs", `${cidr} overlaps ${vpc}'s own range (${facts.cidrs.join(", ")}): a peer there cannot be routed to`, "list the peers' ranges only");
   }
 
-  const taken = [`${context.rack}.convox`, `${context.rack}.router.convox`].filter((name) => facts.hostedZones.includes(name));
+  const taken = [rackZoneName(context.rack), routerZoneName(context.rack)].filter((name) => facts.hostedZones.includes(name));
   for (const name of taken) add("ExistingVpc", `a private hosted zone ${name} is already associated with ${vpc}: the rack's own zone of that name would not be the one the VPC resolves`, `choose another rack name, or disassociate the old zone (aws route53 list-hosted-zones-by-vpc --vpc-id ${vpc} --vpc-region ${context.region})`);
 
   if (problems.length > 0) return { problems };

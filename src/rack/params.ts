@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
+import { RackParameter, type RackParameterName } from "../names/rack-parameters.js";
 
 /**
  * The rack parameters of SPEC section 2: their names on the command line, their
@@ -49,7 +50,7 @@ type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "
 export interface ParamSpec {
   name: ParamName;
   /** The template's parameter (CloudFormation allows only letters and digits). */
-  cfnName: string;
+  cfnName: RackParameterName;
   kind: ValueKind;
   default: string;
   installOnly: boolean;
@@ -78,28 +79,28 @@ export type NatGatewaysValue = (typeof NAT_GATEWAYS)[number];
 export const EXISTING_SUBNETS_MAX = 3;
 
 export const PARAMS: readonly ParamSpec[] = [
-  { name: "Private", cfnName: "Private", kind: "yes-no", default: "No", installOnly: false, description: "private subnets and one NAT gateway per AZ; services get no public IP" },
-  { name: "Internal", cfnName: "Internal", kind: "yes-no", default: "No", installOnly: false, description: "internal load balancer reachable only from the VPC, HTTPS with the rack CA" },
-  { name: "InternalOnly", cfnName: "InternalOnly", kind: "yes-no", default: "No", installOnly: false, description: "no external load balancer; every service must be internal (needs Internal=Yes)" },
-  { name: "internal_router", cfnName: "InternalRouter", kind: "true-false", default: "false", installOnly: false, description: "internal load balancer for rack-to-rack traffic over VPC peering" },
-  { name: "internal_router_cidrs", cfnName: "InternalRouterCidrs", kind: "cidr-list", default: "", installOnly: false, description: `CIDRs allowed to reach the internal router (default: the VPC CIDR; up to ${LIST_MAX})` },
-  { name: "internal_router_vpcs", cfnName: "InternalRouterVpcs", kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names: vpc-id, or region:vpc-id for another region (up to ${LIST_MAX})` },
-  { name: "Domain", cfnName: "Domain", kind: "hostname", default: "", installOnly: false, description: "external services answer at <service>.<app>.<Domain>" },
+  { name: "Private", cfnName: RackParameter.Private, kind: "yes-no", default: "No", installOnly: false, description: "private subnets and one NAT gateway per AZ; services get no public IP" },
+  { name: "Internal", cfnName: RackParameter.Internal, kind: "yes-no", default: "No", installOnly: false, description: "internal load balancer reachable only from the VPC, HTTPS with the rack CA" },
+  { name: "InternalOnly", cfnName: RackParameter.InternalOnly, kind: "yes-no", default: "No", installOnly: false, description: "no external load balancer; every service must be internal (needs Internal=Yes)" },
+  { name: "internal_router", cfnName: RackParameter.InternalRouter, kind: "true-false", default: "false", installOnly: false, description: "internal load balancer for rack-to-rack traffic over VPC peering" },
+  { name: "internal_router_cidrs", cfnName: RackParameter.InternalRouterCidrs, kind: "cidr-list", default: "", installOnly: false, description: `CIDRs allowed to reach the internal router (default: the VPC CIDR; up to ${LIST_MAX})` },
+  { name: "internal_router_vpcs", cfnName: RackParameter.InternalRouterVpcs, kind: "vpc-list", default: "", installOnly: false, description: `peered VPCs that resolve the router names: vpc-id, or region:vpc-id for another region (up to ${LIST_MAX})` },
+  { name: "Domain", cfnName: RackParameter.Domain, kind: "hostname", default: "", installOnly: false, description: "external services answer at <service>.<app>.<Domain>" },
   {
     name: "HostedZoneId",
-    cfnName: "HostedZoneId",
+    cfnName: RackParameter.HostedZoneId,
     kind: "hosted-zone",
     default: "",
     installOnly: false,
     description: "a public Route 53 zone for Domain: racknet writes the certificate validation and service records there (empty: it prints them)",
   },
-  { name: "VPCCIDR", cfnName: "VPCCIDR", kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
-  { name: "BuildInstance", cfnName: "BuildInstance", kind: "build-instance", default: "BUILD_GENERAL1_SMALL", installOnly: false, description: "build machine: small, medium or large" },
-  { name: "NatGateways", cfnName: "NatGateways", kind: "nat-gateways", default: "PerZone", installOnly: false, description: "a private rack's NAT gateways: PerZone (one per zone), One (one for every zone), None (no internet; needs VpcEndpoints=Yes)" },
-  { name: "VpcEndpoints", cfnName: "VpcEndpoints", kind: "yes-no", default: "No", installOnly: false, description: "interface endpoints in the private subnets for the AWS services tasks and builds call (ECR, Logs, SSM, STS)" },
-  { name: "ExistingVpc", cfnName: "ExistingVpc", kind: "vpc-id", default: "", installOnly: true, description: "install into this VPC: racknet creates no VPC, subnet, gateway or route (install only)" },
-  { name: "ExistingPublicSubnets", cfnName: "ExistingPublicSubnets", kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one public subnet per zone, in two or three zones (install only)" },
-  { name: "ExistingPrivateSubnets", cfnName: "ExistingPrivateSubnets", kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one private subnet per zone, where services run (install only; empty: the public ones)" },
+  { name: "VPCCIDR", cfnName: RackParameter.VPCCIDR, kind: "cidr", default: "10.0.0.0/16", installOnly: true, description: "the VPC's address range, /16 to /24 (install only)" },
+  { name: "BuildInstance", cfnName: RackParameter.BuildInstance, kind: "build-instance", default: "BUILD_GENERAL1_SMALL", installOnly: false, description: "build machine: small, medium or large" },
+  { name: "NatGateways", cfnName: RackParameter.NatGateways, kind: "nat-gateways", default: "PerZone", installOnly: false, description: "a private rack's NAT gateways: PerZone (one per zone), One (one for every zone), None (no internet; needs VpcEndpoints=Yes)" },
+  { name: "VpcEndpoints", cfnName: RackParameter.VpcEndpoints, kind: "yes-no", default: "No", installOnly: false, description: "interface endpoints in the private subnets for the AWS services tasks and builds call (ECR, Logs, SSM, STS)" },
+  { name: "ExistingVpc", cfnName: RackParameter.ExistingVpc, kind: "vpc-id", default: "", installOnly: true, description: "install into this VPC: racknet creates no VPC, subnet, gateway or route (install only)" },
+  { name: "ExistingPublicSubnets", cfnName: RackParameter.ExistingPublicSubnets, kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one public subnet per zone, in two or three zones (install only)" },
+  { name: "ExistingPrivateSubnets", cfnName: RackParameter.ExistingPrivateSubnets, kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one private subnet per zone, where services run (install only; empty: the public ones)" },
 ];
 
 export type RackParams = Record<ParamName, string>;
@@ -489,16 +490,16 @@ export function toCfnParameters(params: RackParams, derived: DerivedParams): Rec
   const cfn: Record<string, string> = {};
   for (const spec of PARAMS) cfn[spec.cfnName] = params[spec.name];
   const prefix = Number(params.VPCCIDR.split("/")[1] ?? 16);
-  cfn.AvailabilityZones = derived.availabilityZones.join(",");
-  cfn.AvailabilityZoneCount = String(derived.availabilityZones.length);
+  cfn[RackParameter.AvailabilityZones] = derived.availabilityZones.join(",");
+  cfn[RackParameter.AvailabilityZoneCount] = String(derived.availabilityZones.length);
   // Eight equal subnets: public and private for up to three AZs, two spare.
   // Eight slots in a VPC racknet makes; an existing VPC's range (up to /28) has no slots, and the value is unused.
-  cfn.SubnetBits = String(Math.min(13, Math.max(5, 32 - prefix - 3)));
-  cfn.InternalRouterCidrCount = String(splitList(params.internal_router_cidrs).length);
-  cfn.InternalRouterVpcCount = String(splitList(params.internal_router_vpcs).length);
-  cfn.RackCertificateArn = derived.rackCertificateArn;
-  cfn.InternalAppsCertificateArn = derived.internalAppsCertificateArn ?? "";
-  cfn.RouterAppsCertificateArn = derived.routerAppsCertificateArn ?? "";
+  cfn[RackParameter.SubnetBits] = String(Math.min(13, Math.max(5, 32 - prefix - 3)));
+  cfn[RackParameter.InternalRouterCidrCount] = String(splitList(params.internal_router_cidrs).length);
+  cfn[RackParameter.InternalRouterVpcCount] = String(splitList(params.internal_router_vpcs).length);
+  cfn[RackParameter.RackCertificateArn] = derived.rackCertificateArn;
+  cfn[RackParameter.InternalAppsCertificateArn] = derived.internalAppsCertificateArn ?? "";
+  cfn[RackParameter.RouterAppsCertificateArn] = derived.routerAppsCertificateArn ?? "";
   cfn.SyncReservedConcurrency = derived.syncReservedConcurrency ?? "1";
   return cfn;
 }
@@ -512,7 +513,4 @@ export function fromCfnParameters(cfn: Readonly<Record<string, string | undefine
   }
   return params;
 }
-
-/** The names of the derived (hidden) template parameters, so `rack params` can leave them out. */
-export const DERIVED_CFN_PARAMETERS = ["AvailabilityZoneCount", "SubnetBits", "InternalRouterCidrCount", "InternalRouterVpcCount", "RackCertificateArn"] as const;
 

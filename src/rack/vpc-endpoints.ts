@@ -4,6 +4,9 @@
  * endpoints"). The sync function runs outside the VPC and needs none. S3 is not here: every
  * private rack has the free S3 gateway endpoint. Pure.
  */
+/** The rack template's logical id of the S3 gateway endpoint: the template names it, the plan finds it. */
+export const S3_GATEWAY_ENDPOINT_ID = "S3GatewayEndpoint";
+
 export interface InterfaceEndpoint {
   /** The service name after `com.amazonaws.<region>.` */
   service: string;

@@ -3,7 +3,7 @@ import type { Printer } from "../ui/printer.js";
 
 /**
  * Ctrl-C when no step of racknet answers it. Every stack change (the change-set engine) and
- * every operation that spans stacks (src/steps/lock.ts) listens for SIGINT while it runs and
+ * every operation that spans stacks (src/safety/lock.ts) listens for SIGINT while it runs and
  * says where things stand; outside them Node's default would end racknet on the spot without
  * a word. This listener says what happened instead, and exits 130.
  */

@@ -11,7 +11,7 @@ import type { AppInfo } from "../aws/stacks.js";
 import type { Context } from "../runtime/context.js";
 import { AppsBoard } from "../ui/apps-board.js";
 import { syncAppWithRack, type AppSyncReport } from "./apps-sync.js";
-import type { Journal } from "./journal.js";
+import type { Journal } from "../safety/journal.js";
 import type { RackInfo } from "./resolve.js";
 import { appWaitCommand } from "./wait.js";
 

@@ -12,20 +12,21 @@ import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.
 import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, repositoryName } from "../names/index.js";
 import { decideApproval } from "../plan/approval.js";
-import { writeContextArchive } from "../build/archive.js";
-import { buildEnvironment, registryOf, renderBuildspec } from "../build/buildspec.js";
-import { rewriteBaseImages } from "../build/base-images.js";
-import { parseImageOverrides } from "../build/image-overrides.js";
-import type { ServiceBuildInput } from "../build/input.js";
-import { planBuilds, type PlannedImage } from "../build/plan.js";
+import { readBuildContext } from "../files/build-context.js";
+import { writeContextArchive } from "../files/context-archive.js";
+import { buildEnvironment, registryOf, renderBuildspec } from "../images/buildspec.js";
+import { rewriteBaseImages } from "../images/base-images.js";
+import { parseImageOverrides } from "../images/image-overrides.js";
+import type { ServiceBuildInput } from "../images/input.js";
+import { planBuilds, type PlannedImage } from "../images/plan.js";
 import { readAppParameters } from "../aws/app-environment.js";
 import { BuildLimitReached, buildImages, type BuildClients, type BuiltImage } from "../aws/codebuild.js";
 import { serviceQuota } from "../aws/quotas.js";
 import { offersCodeBuild } from "../rack/regions.js";
-import { CODEBUILD_SERVICE_CODE, concurrentBuildQuota, raiseConcurrentBuilds, type ConcurrentBuildQuota } from "../build/limits.js";
+import { CODEBUILD_SERVICE_CODE, concurrentBuildQuota, raiseConcurrentBuilds, type ConcurrentBuildQuota } from "../images/limits.js";
 import { ensureRepository, findRepository, imageExists } from "../aws/ecr.js";
 import { ensureBuildRole } from "../aws/iam.js";
-import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../build/role.js";
+import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../images/role.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
@@ -82,6 +83,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
     appDir,
     manifestFile: await realpath(resolve(manifest.file)),
     services: inputs,
+    readContext: readBuildContext,
     // The build reads the value from Parameter Store itself, and CodeBuild hides such strings
     // in its logs (docs/build.md): racknet passes only the parameter's name and version.
     resolveFromEnvironment: (name) => {
@@ -244,7 +246,7 @@ export function refuseUnapprovableBuild(context: Context, what: string): void {
 /**
  * The app's own build role, made when missing and its policy written again (it follows the
  * rack: a private rack's builds need the VPC permissions), with only this app's sources,
- * repository and environment (src/build/role.ts). Returns its ARN for StartBuild.
+ * repository and environment (src/images/role.ts). Returns its ARN for StartBuild.
  */
 async function ensureAppBuildRole(context: Context, rack: RackInfo, app: string, where: { bucket: string; logGroup: string }): Promise<string> {
   const [, partition, , region, account] = rack.id.split(":");

@@ -12,7 +12,7 @@ import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type St
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
-import type { Journal } from "./journal.js";
+import type { Journal } from "../safety/journal.js";
 
 /**
  * The CA library (@peculiar/x509 and its ASN.1 schemas) is loaded when a certificate is made

@@ -18,13 +18,14 @@ import { certificatePem, importCertificate } from "../aws/acm.js";
 import { readStoredCa, readStoredCaCertificate } from "../aws/ssm-ca.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 export type RackCertificateKind = "rack" | "internal-apps" | "router-apps";
 
 /** The certificates racknet renews: the rack's default one and the listeners' apps certificates. */
 export function rackCertificateArns(rack: Pick<RackInfo, "parameters">): { kind: RackCertificateKind; arn: string }[] {
   const arns: { kind: RackCertificateKind; arn: string | undefined }[] = [
-    { kind: "rack", arn: rack.parameters.RackCertificateArn },
+    { kind: "rack", arn: rack.parameters[RackParameter.RackCertificateArn] },
     { kind: "internal-apps", arn: rack.parameters[APPS_CERTIFICATE_PARAMETER.internal] },
     { kind: "router-apps", arn: rack.parameters[APPS_CERTIFICATE_PARAMETER.router] },
   ];

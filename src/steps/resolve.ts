@@ -5,6 +5,7 @@ import { fromCfnParameters, type DerivedParams, type RackParams } from "../rack/
 import { subnetZones } from "../aws/zones.js";
 import type { RackOutputs } from "../templates/rack-contract.js";
 import { checkedName, type Context } from "../runtime/context.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /** A deployed rack: its stack, its outputs by name, and its parameters read back once. */
 export interface RackInfo extends StackInfo {
@@ -25,19 +26,20 @@ export function rackInfo(stack: StackInfo, rack: string): RackInfo {
  */
 export async function storedDerivedParams(context: Context, rack: RackInfo): Promise<DerivedParams> {
   const stored = rack.parameters;
-  const zones = stored.AvailabilityZones ? stored.AvailabilityZones.split(",") : await subnetZones(await context.aws.ec2(), (rack.outputs.PublicSubnets ?? "").split(",").filter(Boolean));
+  const storedZones = stored[RackParameter.AvailabilityZones];
+  const zones = storedZones ? storedZones.split(",") : await subnetZones(await context.aws.ec2(), (rack.outputs.PublicSubnets ?? "").split(",").filter(Boolean));
   return {
     availabilityZones: zones,
-    rackCertificateArn: stored.RackCertificateArn ?? "",
-    internalAppsCertificateArn: stored.InternalAppsCertificateArn ?? "",
-    routerAppsCertificateArn: stored.RouterAppsCertificateArn ?? "",
+    rackCertificateArn: stored[RackParameter.RackCertificateArn] ?? "",
+    internalAppsCertificateArn: stored[RackParameter.InternalAppsCertificateArn] ?? "",
+    routerAppsCertificateArn: stored[RackParameter.RouterAppsCertificateArn] ?? "",
     syncReservedConcurrency: stored.SyncReservedConcurrency === "none" ? "none" : "1",
   };
 }
 
 /** How many Availability Zones the rack spans, as its stack records it. */
 export function azCountOf(rack: RackInfo): 2 | 3 {
-  return rack.parameters.AvailabilityZoneCount === "2" ? 2 : 3;
+  return rack.parameters[RackParameter.AvailabilityZoneCount] === "2" ? 2 : 3;
 }
 
 /**

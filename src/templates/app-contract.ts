@@ -3,9 +3,9 @@
  * parameters that carry the rack's facts. The app
  * template (app.ts) defines them from here; nothing else spells them.
  */
+import { APP_ID_PREFIX } from "../names/index.js";
 import { LOAD_BALANCERS, type EndpointKind, type LoadBalancerOutputs, type Visibility } from "../rack/load-balancers.js";
-import type { Json } from "./cfn.js";
-import type { RackOutputName } from "./rack-contract.js";
+import { join, thisStackUuid, type Json } from "./cfn.js";
 
 /** Parameters of every app stack. */
 export const AppParameter = {
@@ -42,10 +42,6 @@ export const KindParameters: Record<EndpointKind, LoadBalancerOutputs> = {
   internal: LOAD_BALANCERS.internal.outputs,
   router: LOAD_BALANCERS.router.outputs,
 };
-
-/** Every load-balancer output name the table uses, checked against the rack's outputs at compile time. */
-const LOAD_BALANCER_OUTPUTS = ["ExternalListener", "ExternalLoadBalancerSecurityGroup", "ExternalLoadBalancerDns", "ExternalLoadBalancerZoneId", "InternalListener", "InternalLoadBalancerSecurityGroup", "InternalLoadBalancerDns", "InternalLoadBalancerZoneId", "RackZoneId", "RouterListener", "RouterLoadBalancerSecurityGroup", "RouterLoadBalancerDns", "RouterLoadBalancerZoneId", "RouterZoneId"] as const satisfies readonly RackOutputName[];
-export const loadBalancerOutputNames: readonly string[] = LOAD_BALANCER_OUTPUTS;
 
 /** Parameter values that do not come from the rack's Outputs. */
 export const NON_RACK_OUTPUT_PARAMETERS = [AppParameter.RackCaCert, AppParameter.Domain, AppParameter.HostedZoneId, AppParameter.ExternalCertificateArn, AppParameter.Exec] as const;
@@ -156,6 +152,4 @@ export interface ServiceRecord {
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */
-export const APP_ID_EXPRESSION: Json = {
-  "Fn::Join": ["", ["ap-", { "Fn::Select": ["2", { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }]],
-};
+export const APP_ID_EXPRESSION: Json = join("", [APP_ID_PREFIX, thisStackUuid]);

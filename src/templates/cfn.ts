@@ -40,6 +40,12 @@ export const sub = (text: string, variables?: Record<string, Json>): Json =>
 export const join = (separator: string, values: Json[] | Json): Json => ({ "Fn::Join": [separator, values] });
 export const select = (index: number, list: Json): Json => ({ "Fn::Select": [String(index), list] });
 export const split = (separator: string, text: Json): Json => ({ "Fn::Split": [separator, text] });
+/**
+ * The UUID at the end of this stack's id (`arn:...:stack/<name>/<uuid>`), resolved by
+ * CloudFormation: the id exists only once the stack is created. src/names' `stackUuid` reads
+ * the same from a stack id racknet holds.
+ */
+export const thisStackUuid: Json = select(2, split("/", ref("AWS::StackId")));
 export const iff = (condition: string, whenTrue: Json, whenFalse: Json): Json => ({ "Fn::If": [condition, whenTrue, whenFalse] });
 export const equals = (a: Json, b: Json): Json => ({ "Fn::Equals": [a, b] });
 export const not = (condition: Json): Json => ({ "Fn::Not": [condition] });

@@ -1,6 +1,7 @@
 import { getAtt, iff, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { rackVpcId, serviceSubnetList, subnetList } from "./rack-network.js";
 import { LIST_SLOTS, RackCondition, RackResource, balancerIds, rackTags, routerCidrCondition, type BalancerKind, type ListSlot } from "./rack-ids.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /**
  * The rack's application load balancers: external (internet-facing, unless
@@ -96,7 +97,7 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
         Protocol: "HTTPS",
         Port: 443,
         SslPolicy: TLS_POLICY,
-        Certificates: [{ CertificateArn: ref("RackCertificateArn") }],
+        Certificates: [{ CertificateArn: ref(RackParameter.RackCertificateArn) }],
         DefaultActions: [
           { Type: "fixed-response", FixedResponseConfig: { StatusCode: "404", ContentType: "text/plain", MessageBody: "no service answers at this host" } },
         ],
@@ -117,10 +118,10 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
  */
 function routerIngress(): Json {
   const rules = (cidrIp: Json) => webIngress(cidrIp, "router clients");
-  const entry = (slot: ListSlot) => rules(select(slot - 1, split(",", ref("InternalRouterCidrs"))));
+  const entry = (slot: ListSlot) => rules(select(slot - 1, split(",", ref(RackParameter.InternalRouterCidrs))));
   // The whole list chosen by its length, never AWS::NoValue inside a list: emulators keep
   // the removed element (see docs/rack-template.md, "Decisions").
-  let chosen: Json = rules(ref("VPCCIDR"));
+  let chosen: Json = rules(ref(RackParameter.VPCCIDR));
   for (const count of LIST_SLOTS) chosen = iff(routerCidrCondition(count), LIST_SLOTS.filter((slot) => slot <= count).flatMap(entry), chosen);
   return chosen;
 }
@@ -143,8 +144,8 @@ export function balancersFragment(): TemplateFragment {
         scheme: "internal",
         subnets: serviceSubnetList(),
         purpose: "internal",
-        ingress: webIngress(ref("VPCCIDR"), "the rack VPC"),
-        appsCertificate: { parameter: "InternalAppsCertificateArn", condition: RackCondition.InternalAppsCertificate },
+        ingress: webIngress(ref(RackParameter.VPCCIDR), "the rack VPC"),
+        appsCertificate: { parameter: RackParameter.InternalAppsCertificateArn, condition: RackCondition.InternalAppsCertificate },
       }),
       ...balancer({
         kind: "Router",
@@ -153,7 +154,7 @@ export function balancersFragment(): TemplateFragment {
         subnets: serviceSubnetList(),
         purpose: "internal router",
         ingress: routerIngress(),
-        appsCertificate: { parameter: "RouterAppsCertificateArn", condition: RackCondition.RouterAppsCertificate },
+        appsCertificate: { parameter: RackParameter.RouterAppsCertificateArn, condition: RackCondition.RouterAppsCertificate },
       }),
     },
   };

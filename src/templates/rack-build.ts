@@ -2,6 +2,7 @@ import { getAtt, iff, join, noValue, ref, split, sub, type Json, type TemplateFr
 import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
 import { rackVpcId, subnetList } from "./rack-network.js";
 import { BUILD_INSTANCES, RackParam, type BuildInstance } from "../rack/params.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /**
  * What the rack needs to build apps from source (docs/build.md): an AWS CodeBuild project
@@ -46,7 +47,7 @@ const QUEUED_TIMEOUT_MINUTES = 60;
 const LOG_RETENTION_DAYS = 30;
 
 /**
- * The project's own buildspec never runs: every build brings its own (src/build/buildspec.ts),
+ * The project's own buildspec never runs: every build brings its own (src/images/buildspec.ts),
  * so a build started without one fails at once. Short: the rack template is sent inline.
  */
 const REFUSING_BUILDSPEC = "version: 0.2\nphases:\n  build:\n    commands:\n      - exit 1\n";
@@ -119,7 +120,7 @@ function allow(Action: string[], Resource: Json, Condition?: Json): Json {
 
 /**
  * The project's own role, which no build of racknet's runs as: every StartBuild names the
- * app's own build role (src/build/role.ts, made by racknet before the app's first build), so
+ * app's own build role (src/images/role.ts, made by racknet before the app's first build), so
  * that one app's build cannot read another app's sources or environment or push into its
  * repository. This one may write the build log and, on a private rack, make the build's
  * network interfaces: nothing of any app.
@@ -173,7 +174,7 @@ function privateSubnetArns(): Json {
   const subnetArn = (index: number) => arn("ec2", `subnet/\${PrivateSubnet${index}}`);
   // An existing VPC's subnets are a list parameter: each id prefixed by joining on the prefix.
   const prefix = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:subnet/";
-  const existing = split(",", sub(`${prefix}\${Subnets}`, { Subnets: join(`,${prefix}`, split(",", ref("ExistingPrivateSubnets"))) }));
+  const existing = split(",", sub(`${prefix}\${Subnets}`, { Subnets: join(`,${prefix}`, split(",", ref(RackParameter.ExistingPrivateSubnets))) }));
   // The third only on a three-zone rack; AWS::NoValue drops it from the list on two.
   return iff(RackCondition.ExistingVpc, existing, [subnetArn(1), subnetArn(2), iff(RackCondition.ThreeAzs, subnetArn(3), noValue)]);
 }

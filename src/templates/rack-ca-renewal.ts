@@ -14,6 +14,7 @@ import { getAtt, iff, join, noValue, ref, sub, type Json, type TemplateFragment 
 import { APPS_CERTIFICATE_PARAMETER } from "./rack-certificates.js";
 import { SYNC_RUNTIME } from "./rack-privnet-sync.js";
 import { RackCondition } from "./rack-ids.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 export const CaRenewalResource = {
   role: "CaRenewalRole",
@@ -28,7 +29,7 @@ export const RENEWAL_SCHEDULE = "rate(1 day)";
 export const RENEWAL_FUNCTION_OUTPUT = "CaRenewalFunction";
 export const RENEWAL_SCHEDULE_OUTPUT = "CaRenewalSchedule";
 
-const RACK_CERTIFICATE = "RackCertificateArn";
+const RACK_CERTIFICATE = RackParameter.RackCertificateArn;
 /** The rack template's own conditions: the listeners' apps certificates exist. */
 const HAS_INTERNAL_APPS = RackCondition.InternalAppsCertificate;
 const HAS_ROUTER_APPS = RackCondition.RouterAppsCertificate;

@@ -10,17 +10,15 @@
  */
 import { rackZoneName, routerZoneName } from "../names/index.js";
 import { TARGET_GROUPS_PER_BALANCER } from "./rack-quotas.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 export type AppsListener = "internal" | "router";
 
 /** The template parameter that carries each listener's apps certificate. */
 export const APPS_CERTIFICATE_PARAMETER: Record<AppsListener, string> = {
-  internal: "InternalAppsCertificateArn",
-  router: "RouterAppsCertificateArn",
+  internal: RackParameter.InternalAppsCertificateArn,
+  router: RackParameter.RouterAppsCertificateArn,
 };
-
-/** Tags the lead's certificate code puts on the apps certificates, to find them again. */
-export const APPS_CERTIFICATE_TAG_VALUE: Record<AppsListener, string> = { internal: "internal-apps", router: "router-apps" };
 
 /** At most this many app wildcards: the listener's target groups bound its apps. */
 export const MAX_APPS_PER_CERTIFICATE = TARGET_GROUPS_PER_BALANCER;

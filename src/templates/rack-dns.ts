@@ -1,7 +1,8 @@
-import { iff, join, noValue, ref, select, split, sub, tags, type Json, type Resource, type TemplateFragment } from "./cfn.js";
-import { PRIVATE_NETWORK_DOMAIN, RACK_TAG } from "../names/index.js";
+import { iff, join, noValue, ref, select, split, sub, tags, thisStackUuid, type Json, type Resource, type TemplateFragment } from "./cfn.js";
+import { PRIVATE_NETWORK_ID_PREFIX, RACK_TAG, privateNetworkZoneName as zoneOfNetwork, rackZoneName, routerZoneName } from "../names/index.js";
 import { LIST_SLOTS, RackCondition, RackResource, routerVpcCondition } from "./rack-ids.js";
 import { rackVpcId } from "./rack-network.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /**
  * The rack's private hosted zones, all on the rack's VPC: `<rack>.convox` (internal
@@ -12,11 +13,8 @@ import { rackVpcId } from "./rack-network.js";
 
 const rackVpc: Json = { VPCId: rackVpcId(), VPCRegion: ref("AWS::Region") };
 
-/** The UUID at the end of the rack stack's id: `arn:...:stack/<name>/<uuid>`. */
-const stackUuid: Json = select(2, split("/", ref("AWS::StackId")));
-
 /** `pn-<uuid>.private-network.internal`, without the trailing dot. */
-export const privateNetworkZoneName: Json = sub(`pn-\${Uuid}.${PRIVATE_NETWORK_DOMAIN}`, { Uuid: stackUuid });
+export const privateNetworkZoneName: Json = sub(zoneOfNetwork(`${PRIVATE_NETWORK_ID_PREFIX}\${Uuid}`), { Uuid: thisStackUuid });
 
 function privateZone(name: Json, comment: string, vpcs: Json[], condition?: string): Resource {
   return {
@@ -47,15 +45,15 @@ export function routerVpc(entry: Json): Json {
 
 /** Each InternalRouterVpcs entry is a list slot, present only when the list is that long. */
 function peeredRouterVpcs(): Json[] {
-  return LIST_SLOTS.map((slot) => iff(routerVpcCondition(slot), routerVpc(select(slot - 1, split(",", ref("InternalRouterVpcs")))), noValue));
+  return LIST_SLOTS.map((slot) => iff(routerVpcCondition(slot), routerVpc(select(slot - 1, split(",", ref(RackParameter.InternalRouterVpcs)))), noValue));
 }
 
 export function dnsFragment(): TemplateFragment {
   return {
     Resources: {
-      [RackResource.RackZone]: privateZone(sub("${AWS::StackName}.convox"), "racknet: internal services of the rack", [rackVpc]),
+      [RackResource.RackZone]: privateZone(sub(rackZoneName("${AWS::StackName}")), "racknet: internal services of the rack", [rackVpc]),
       [RackResource.RouterZone]: privateZone(
-        sub("${AWS::StackName}.router.convox"),
+        sub(routerZoneName("${AWS::StackName}")),
         "racknet: internal router names, also resolved by peered VPCs",
         [rackVpc, ...peeredRouterVpcs()],
         RackCondition.Router,

@@ -1,5 +1,6 @@
 import { ref, sub, tags, type Json } from "./cfn.js";
 import { RACK_TAG } from "../names/index.js";
+import { S3_GATEWAY_ENDPOINT_ID } from "../rack/vpc-endpoints.js";
 
 /**
  * Logical ids and condition names of the rack template, shared by its pieces and by
@@ -47,7 +48,7 @@ export const RackResource = {
   RackZone: "RackZone",
   RouterZone: "RouterZone",
   PrivateNetworkZone: "PrivateNetworkZone",
-  S3Endpoint: "S3GatewayEndpoint",
+  S3Endpoint: S3_GATEWAY_ENDPOINT_ID,
   EndpointSecurityGroup: "VpcEndpointSecurityGroup",
   /** The template version marker (rack-version.ts). */
   TemplateVersion: "RackTemplateVersion",

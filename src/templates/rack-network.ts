@@ -1,6 +1,7 @@
 import { cidr, getAtt, iff, join, ref, select, split, sub, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 import { AZ_INDEXES, AzResource, RackCondition, RackResource, rackTags, type AzIndex } from "./rack-ids.js";
 import { INTERFACE_ENDPOINTS } from "../rack/vpc-endpoints.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /**
  * The rack's network: a VPC over two or three AZs, a public subnet per AZ, and under
@@ -28,7 +29,7 @@ const ANYWHERE = "0.0.0.0/0";
 
 /** The rack's VPC: its own, or the one it was installed into. */
 export function rackVpcId(): Json {
-  return iff(RackCondition.ExistingVpc, ref("ExistingVpc"), ref(RackResource.Vpc));
+  return iff(RackCondition.ExistingVpc, ref(RackParameter.ExistingVpc), ref(RackResource.Vpc));
 }
 
 function withCondition(resource: Resource, name: string | undefined): Resource {
@@ -45,8 +46,8 @@ function subnet(az: AzIndex, visibility: "public" | "private"): Resource {
     Type: "AWS::EC2::Subnet",
     Properties: {
       VpcId: ref(RackResource.Vpc),
-      AvailabilityZone: select(az, split(",", ref("AvailabilityZones"))),
-      CidrBlock: select(slot, cidr(ref("VPCCIDR"), 8, ref("SubnetBits"))),
+      AvailabilityZone: select(az, split(",", ref(RackParameter.AvailabilityZones))),
+      CidrBlock: select(slot, cidr(ref(RackParameter.VPCCIDR), 8, ref(RackParameter.SubnetBits))),
       MapPublicIpOnLaunch: visibility === "public",
       Tags: rackTags(`${visibility}-${az + 1}`),
     },
@@ -161,7 +162,7 @@ function interfaceEndpoints(): Record<string, Resource> {
       Properties: {
         GroupDescription: "racknet VPC endpoints: HTTPS from the rack VPC",
         VpcId: rackVpcId(),
-        SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: ref("VPCCIDR"), Description: "HTTPS from the rack VPC" }],
+        SecurityGroupIngress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: ref(RackParameter.VPCCIDR), Description: "HTTPS from the rack VPC" }],
         Tags: rackTags("endpoints"),
       },
     },
@@ -217,7 +218,7 @@ export function networkFragment(): TemplateFragment {
       {
         [RackResource.Vpc]: {
           Type: "AWS::EC2::VPC",
-          Properties: { CidrBlock: ref("VPCCIDR"), EnableDnsSupport: true, EnableDnsHostnames: true, Tags: rackTags("vpc") },
+          Properties: { CidrBlock: ref(RackParameter.VPCCIDR), EnableDnsSupport: true, EnableDnsHostnames: true, Tags: rackTags("vpc") },
         },
         [RackResource.InternetGateway]: { Type: "AWS::EC2::InternetGateway", Properties: { Tags: rackTags("igw") } },
         [RackResource.InternetGatewayAttachment]: {
@@ -244,7 +245,7 @@ export function networkFragment(): TemplateFragment {
   return { Resources };
 }
 
-const existingSubnets = (visibility: "public" | "private") => ref(visibility === "public" ? "ExistingPublicSubnets" : "ExistingPrivateSubnets");
+const existingSubnets = (visibility: "public" | "private") => ref(visibility === "public" ? RackParameter.ExistingPublicSubnets : RackParameter.ExistingPrivateSubnets);
 
 /** The ids of the subnets of one kind in every AZ the rack spans, as a list (2 or 3 entries). */
 export function subnetList(visibility: "public" | "private"): Json {

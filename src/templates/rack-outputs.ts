@@ -4,6 +4,7 @@ import { joinedSubnets, rackVpcId } from "./rack-network.js";
 import { privateNetworkZoneName } from "./rack-dns.js";
 import { BuildResource, baseImageCachePrefix } from "./rack-build.js";
 import { AzResource, RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /** The rack's Outputs: every name of rack-contract.ts but the template version, each under the condition its resources have. */
 
@@ -37,7 +38,7 @@ export function rackOutputs(): Outputs {
   const outputs: Record<Exclude<RackOutputName, "TemplateVersion">, Outputs[string]> = {
     VpcId: output(rackVpcId()),
     // An existing VPC's range, read from AWS at install (its primary CIDR block).
-    VpcCidr: output(iff(RackCondition.ExistingVpc, ref("VPCCIDR"), getAtt(RackResource.Vpc, "CidrBlock"))),
+    VpcCidr: output(iff(RackCondition.ExistingVpc, ref(RackParameter.VPCCIDR), getAtt(RackResource.Vpc, "CidrBlock"))),
     PublicSubnets: output(joinedSubnets("public")),
     PrivateSubnets: output(joinedSubnets("private"), RackCondition.Private),
     ServiceSubnets: output(iff(RackCondition.Private, joinedSubnets("private"), joinedSubnets("public"))),

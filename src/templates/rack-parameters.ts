@@ -1,6 +1,7 @@
 import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
 import { BUILD_INSTANCES, EXISTING_SUBNETS_MAX, LIST_MAX, NAT_GATEWAYS, PARAMS, type ParamSpec } from "../rack/params.js";
 import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, type ListSlot } from "./rack-ids.js";
+import { RackParameter } from "../names/rack-parameters.js";
 
 /**
  * The rack template's Parameters and Conditions. Every parameter is here, so that
@@ -43,44 +44,44 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
 
 /** Parameters racknet computes; `racknet rack params` does not show them. */
 const derivedParameters: Record<string, Record<string, Json>> = {
-  AvailabilityZones: {
+  [RackParameter.AvailabilityZones]: {
     Type: "String",
     AllowedPattern: ZONES_PATTERN,
     ConstraintDescription: "two or three zone names separated by commas, such as us-east-1a,us-east-1b,us-east-1c",
     Description: "derived: the zones the rack's subnets are in, chosen once at install and passed unchanged on every update",
   },
-  AvailabilityZoneCount: {
+  [RackParameter.AvailabilityZoneCount]: {
     Type: "String",
     Default: "2",
     AllowedValues: ["2", "3"],
     Description: "derived: the number of entries in AvailabilityZones",
   },
-  SubnetBits: {
+  [RackParameter.SubnetBits]: {
     Type: "Number",
     Default: 13,
     MinValue: 5,
     MaxValue: 13,
     Description: "derived: host bits of each subnet; the VPC is cut into eight equal subnets",
   },
-  InternalRouterCidrCount: {
+  [RackParameter.InternalRouterCidrCount]: {
     Type: "String",
     Default: "0",
     AllowedValues: COUNTS,
     Description: `derived: number of entries in InternalRouterCidrs (0 to ${LIST_MAX})`,
   },
-  InternalRouterVpcCount: {
+  [RackParameter.InternalRouterVpcCount]: {
     Type: "String",
     Default: "0",
     AllowedValues: COUNTS,
     Description: `derived: number of entries in InternalRouterVpcs (0 to ${LIST_MAX})`,
   },
-  RackCertificateArn: {
+  [RackParameter.RackCertificateArn]: {
     Type: "String",
     AllowedPattern: `^${ACM_ARN}`,
     Description: "derived: ACM certificate signed by the rack CA, the default certificate of every HTTPS listener",
   },
-  InternalAppsCertificateArn: appsCertificate("internal"),
-  RouterAppsCertificateArn: appsCertificate("internal router"),
+  [RackParameter.InternalAppsCertificateArn]: appsCertificate("internal"),
+  [RackParameter.RouterAppsCertificateArn]: appsCertificate("internal router"),
 };
 
 /** The rack-CA certificate holding every app's wildcard on one listener (docs/rack-template.md, "Certificates"). */
@@ -108,25 +109,25 @@ export function rackParametersFragment(): TemplateFragment {
   const Parameters = Object.fromEntries(PARAMS.map((spec) => [spec.cfnName, userParameter(spec)]));
   const isYes = (parameter: string) => equals(ref(parameter), "Yes");
   const Conditions: Record<string, Json> = {
-    [RackCondition.Private]: isYes("Private"),
-    [RackCondition.ThreeAzs]: equals(ref("AvailabilityZoneCount"), "3"),
-    [RackCondition.ExistingVpc]: not(equals(ref("ExistingVpc"), "")),
-    [RackCondition.OwnNetwork]: equals(ref("ExistingVpc"), ""),
+    [RackCondition.Private]: isYes(RackParameter.Private),
+    [RackCondition.ThreeAzs]: equals(ref(RackParameter.AvailabilityZoneCount), "3"),
+    [RackCondition.ExistingVpc]: not(equals(ref(RackParameter.ExistingVpc), "")),
+    [RackCondition.OwnNetwork]: equals(ref(RackParameter.ExistingVpc), ""),
     [RackCondition.OwnThirdAz]: and(condition(RackCondition.OwnNetwork), condition(RackCondition.ThreeAzs)),
     [RackCondition.OwnPrivateNetwork]: and(condition(RackCondition.Private), condition(RackCondition.OwnNetwork)),
     [RackCondition.OwnPrivateThirdAz]: and(condition(RackCondition.OwnPrivateNetwork), condition(RackCondition.ThreeAzs)),
-    [RackCondition.Nat]: and(condition(RackCondition.OwnPrivateNetwork), not(equals(ref("NatGateways"), "None"))),
+    [RackCondition.Nat]: and(condition(RackCondition.OwnPrivateNetwork), not(equals(ref(RackParameter.NatGateways), "None"))),
     [RackCondition.NatThirdAz]: and(condition(RackCondition.Nat), condition(RackCondition.ThreeAzs)),
-    [RackCondition.NatPerZone]: and(condition(RackCondition.OwnPrivateNetwork), equals(ref("NatGateways"), "PerZone")),
+    [RackCondition.NatPerZone]: and(condition(RackCondition.OwnPrivateNetwork), equals(ref(RackParameter.NatGateways), "PerZone")),
     [RackCondition.NatPerZoneThirdAz]: and(condition(RackCondition.NatPerZone), condition(RackCondition.ThreeAzs)),
-    [RackCondition.VpcEndpoints]: and(condition(RackCondition.Private), isYes("VpcEndpoints")),
-    [RackCondition.External]: not(isYes("InternalOnly")),
-    [RackCondition.Internal]: isYes("Internal"),
-    [RackCondition.Router]: equals(ref("InternalRouter"), "true"),
-    [RackCondition.InternalAppsCertificate]: and(condition(RackCondition.Internal), not(equals(ref("InternalAppsCertificateArn"), ""))),
-    [RackCondition.RouterAppsCertificate]: and(condition(RackCondition.Router), not(equals(ref("RouterAppsCertificateArn"), ""))),
-    ...slotConditions("InternalRouterCidrCount", routerCidrCondition),
-    ...slotConditions("InternalRouterVpcCount", routerVpcCondition),
+    [RackCondition.VpcEndpoints]: and(condition(RackCondition.Private), isYes(RackParameter.VpcEndpoints)),
+    [RackCondition.External]: not(isYes(RackParameter.InternalOnly)),
+    [RackCondition.Internal]: isYes(RackParameter.Internal),
+    [RackCondition.Router]: equals(ref(RackParameter.InternalRouter), "true"),
+    [RackCondition.InternalAppsCertificate]: and(condition(RackCondition.Internal), not(equals(ref(RackParameter.InternalAppsCertificateArn), ""))),
+    [RackCondition.RouterAppsCertificate]: and(condition(RackCondition.Router), not(equals(ref(RackParameter.RouterAppsCertificateArn), ""))),
+    ...slotConditions(RackParameter.InternalRouterCidrCount, routerCidrCondition),
+    ...slotConditions(RackParameter.InternalRouterVpcCount, routerVpcCondition),
   };
   return { Parameters: { ...Parameters, ...derivedParameters }, Conditions };
 }

@@ -6,11 +6,12 @@
  * References the rack template's `Cluster` (AWS::ECS::Cluster) and `PrivateNetworkZone`
  * (AWS::Route53::HostedZone) by logical id.
  */
-import { PRIVATE_NETWORK_DOMAIN } from "../names/index.js";
-import { equals, getAtt, iff, join, noValue, ref, select, split, sub, type Json, type TemplateFragment } from "./cfn.js";
+import { equals, getAtt, iff, noValue, ref, sub, type Json, type TemplateFragment } from "./cfn.js";
+import { privateNetworkZoneName } from "./rack-dns.js";
+import { RackResource } from "./rack-ids.js";
 
-export const SYNC_CLUSTER = "Cluster";
-export const SYNC_ZONE = "PrivateNetworkZone";
+export const SYNC_CLUSTER = RackResource.Cluster;
+export const SYNC_ZONE = RackResource.PrivateNetworkZone;
 /**
  * `1` reserves one concurrent execution for the function; `none` where the account cannot
  * reserve any (Lambda keeps 100 of the account's concurrency unreserved): see rack-quotas.ts.
@@ -36,8 +37,6 @@ const RELEVANT_STATUSES = ["RUNNING", "DEACTIVATING", "STOPPING", "STOPPED"];
 const functionName = sub("${AWS::StackName}-privnet-sync");
 const clusterArn = getAtt(SYNC_CLUSTER, "Arn");
 const zoneArn = sub(`arn:\${AWS::Partition}:route53:::hostedzone/\${${SYNC_ZONE}}`);
-/** `pn-<uuid of this stack>.private-network.internal`, the name the rack gives the zone. */
-const zoneName = join("", ["pn-", select(2, split("/", ref("AWS::StackId"))), `.${PRIVATE_NETWORK_DOMAIN}`]);
 
 export function privateNetworkSyncFragment(code: string): TemplateFragment {
   return {
@@ -74,7 +73,7 @@ export function privateNetworkSyncFragment(code: string): TemplateFragment {
           // rate (5 a second) is shared with the CLI and every other client of the account.
           // Events that arrive meanwhile are retried by Lambda's asynchronous invocation.
           ReservedConcurrentExecutions: iff(RESERVES_CONCURRENCY, 1, noValue),
-          Environment: { Variables: { CLUSTER: ref(SYNC_CLUSTER), ZONE_ID: ref(SYNC_ZONE), ZONE_NAME: zoneName } },
+          Environment: { Variables: { CLUSTER: ref(SYNC_CLUSTER), ZONE_ID: ref(SYNC_ZONE), ZONE_NAME: privateNetworkZoneName } },
         },
       },
       [ON_TASK_CHANGE]: {

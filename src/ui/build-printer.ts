@@ -1,9 +1,9 @@
-import type { BuildEvent, BuildListener } from "../build/events.js";
+import type { BuildEvent, BuildListener } from "../images/events.js";
 import type { Printer } from "./printer.js";
 import { Waiting } from "./waiting.js";
 
 /**
- * Renders what the build edge reports (src/build/events.ts), all on stderr (stdout is for
+ * Renders what the build edge reports (src/images/events.ts), all on stderr (stdout is for
  * --json and the `racknet build` table). On a terminal: a line per step, the phase as it
  * changes, and the build's own output as it arrives (the CodeBuild agent's bookkeeping left
  * out). In CI: every event and every log line, agent's included, on a line of its own with

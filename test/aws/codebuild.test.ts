@@ -8,9 +8,9 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ExitCode, Interrupted } from "../../src/core/errors.js";
-import type { BuildEvent } from "../../src/build/events.js";
-import type { PlannedImage } from "../../src/build/plan.js";
-import { buildEnvironment, renderBuildspec } from "../../src/build/buildspec.js";
+import type { BuildEvent } from "../../src/images/events.js";
+import type { PlannedImage } from "../../src/images/plan.js";
+import { buildEnvironment, renderBuildspec } from "../../src/images/buildspec.js";
 import { BuildFailed, BuildLimitReached, buildImage, buildImages, type BuildClients, type ImageBuildRequest } from "../../src/aws/codebuild.js";
 
 const mocks = { s3: mockClient(S3Client), codeBuild: mockClient(CodeBuildClient), logs: mockClient(CloudWatchLogsClient), ecr: mockClient(ECRClient) };
@@ -41,7 +41,7 @@ function image(tag: string, services: string[]): PlannedImage {
 
 let packed: number;
 
-/** What the build step renders for the image (src/build/buildspec.ts). */
+/** What the build step renders for the image (src/images/buildspec.ts). */
 function instructionsFor(planned: PlannedImage) {
   const build = { imageUri: `${REPOSITORY.uri}:${planned.tag}`, dockerfile: planned.context.dockerfile, args: planned.args };
   return { buildspec: renderBuildspec(build), environment: buildEnvironment(build) };

@@ -10,7 +10,7 @@ import {
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
 import { UserError } from "../../src/core/errors.js";
-import type { BuildEvent } from "../../src/build/events.js";
+import type { BuildEvent } from "../../src/images/events.js";
 import { deleteRepository, ensureRepository, findRepository, imageExists, lifecyclePolicy } from "../../src/aws/ecr.js";
 
 const ecrMock = mockClient(ECRClient);

@@ -141,7 +141,7 @@ beforeEach(() => {
     TagList: input.ResourceId.endsWith("/notes") ? [] : [{ Key: "racknet:rack", Value: "prod" }, { Key: "racknet:app", Value: "shop" }],
   }));
   ssm.on(DeleteParametersCommand).callsFake((input: { Names: string[] }) => ({ DeletedParameters: input.Names }));
-  // The app's lock and journal (src/steps/lock.ts): no other racknet holds it, no stopped run left one.
+  // The app's lock and journal (src/safety/lock.ts): no other racknet holds it, no stopped run left one.
   ssm.on(PutParameterCommand).resolves({ Version: 1 });
   ssm.on(GetParameterCommand).rejects(Object.assign(new Error("Parameter not found"), { name: "ParameterNotFound" }));
 });

@@ -181,7 +181,7 @@ describe("two racknets changing one rack at once", () => {
 
     expect(winner.code, winner.stderr).toBe(0);
     expect(second.code).toBe(1);
-    // The rack's lock refuses it before it makes a change set (src/steps/lock.ts).
+    // The rack's lock refuses it before it makes a change set (src/safety/lock.ts).
     expect(second.stderr).toMatch(/rack hr is busy: racknet rack params set Domain=one\.example\.com is running \(started \d+ min ago by .*\); nothing was changed/);
     expect(second.stderr).not.toSatisfy(hasStackTrace);
     const after = await stack(RACK);

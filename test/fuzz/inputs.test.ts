@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError, UserError } from "../../src/core/errors.js";
-import { loadManifest } from "../../src/manifest/index.js";
+import { loadManifest } from "../../src/files/manifest.js";
 import { assertEndpointSettings, shownUrl } from "../../src/aws/endpoint.js";
-import { parseJournal, progressLines } from "../../src/steps/journal.js";
-import { lockIsLive, parseLock } from "../../src/steps/lock.js";
+import { parseJournal, progressLines } from "../../src/safety/journal.js";
+import { lockIsLive, parseLock } from "../../src/safety/lock.js";
 import { hasStackTrace, runCli } from "../support/cli.js";
 import { fuzzOptions } from "./budget.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/templates/cfn.js";
 import { fullRackTemplate } from "../../src/steps/rack-template.js";
-import { buildRolePolicy, type BuildRoleFacts } from "../../src/build/role.js";
+import { buildRolePolicy, type BuildRoleFacts } from "../../src/images/role.js";
 
 /** The rack's pull-through cache of ECR Public for builds' base images (issue 20, item 3). */
 
@@ -11,7 +11,7 @@ const statementsOf = (template: ReturnType<typeof fullRackTemplate>) => {
 };
 const cacheActions = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage", "ecr:CreateRepository"];
 const cacheStatement = { Effect: "Allow", Action: cacheActions, Resource: "arn:aws:ecr:us-east-1:123456789012:repository/prod_pub/*" };
-/** The app's build role (src/build/role.ts) on a rack whose BaseImageCache output is `prod_pub`, or that has none. */
+/** The app's build role (src/images/role.ts) on a rack whose BaseImageCache output is `prod_pub`, or that has none. */
 const facts: BuildRoleFacts = { partition: "aws", region: "us-east-1", account: "123456789012", rack: "prod", app: "shop", bucket: "prod-bucket", logGroup: "/racknet/prod/builds" };
 
 describe("rack template: the builds' cache of ECR Public", () => {

@@ -94,7 +94,7 @@ describe("rack template: build resources", () => {
   });
 
   it("has least privilege: the project's own role reaches no app's sources, repository or environment (issue 21)", () => {
-    // Every build runs as its app's own role (src/build/role.ts); this one writes the log only.
+    // Every build runs as its app's own role (src/images/role.ts); this one writes the log only.
     for (const stack of [rack(), rack({ Private: "Yes" })]) {
       const actions = statements(stack).flatMap((statement) => statement.Action);
       expect(actions.filter((action) => /^(s3|ecr|ssm|kms):/.test(action)), "no app's data").toEqual([]);

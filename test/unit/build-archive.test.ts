@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import yauzl from "yauzl";
-import { writeContextArchive } from "../../src/build/archive.js";
-import { readBuildContext } from "../../src/build/context.js";
+import { writeContextArchive } from "../../src/files/context-archive.js";
+import { readBuildContext } from "../../src/files/build-context.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 
 const out = mkdtempSync(join(tmpdir(), "racknet-archive-"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBuildArgs, resolveBuildArgs } from "../../src/build/args.js";
+import { parseBuildArgs, resolveBuildArgs } from "../../src/images/args.js";
 
 const messages = (entries: string[]) => parseBuildArgs(entries, "convox.yml:7:5").problems.map((problem) => `${problem.where} ${problem.message}`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rewriteBaseImages } from "../../src/build/base-images.js";
+import { rewriteBaseImages } from "../../src/images/base-images.js";
 
 /** Docker Hub official base images pulled through the rack's cache of ECR Public (issue 20, item 3). */
 const CACHE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/prod_pub";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { buildEnvironment, renderBuildspec, type ImageBuild } from "../../src/build/buildspec.js";
+import { buildEnvironment, renderBuildspec, type ImageBuild } from "../../src/images/buildspec.js";
 
 const IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/prod/shop:src-0123456789abcdef0123456789abcdef";
 const BUILD: ImageBuild = {

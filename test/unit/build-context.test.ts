@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ContextRefused, readBuildContext, type BuildContext } from "../../src/build/context.js";
+import { ContextRefused, type BuildContext } from "../../src/images/context.js";
+import { readBuildContext } from "../../src/files/build-context.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 
 async function sent(tree: Parameters<typeof appFolder>[0], path = ".", dockerfile = "Dockerfile"): Promise<string[]> {

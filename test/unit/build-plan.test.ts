@@ -2,8 +2,9 @@ import { realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../src/core/errors.js";
-import type { ServiceBuildInput } from "../../src/build/input.js";
-import { planBuilds } from "../../src/build/plan.js";
+import type { ServiceBuildInput } from "../../src/images/input.js";
+import { planBuilds } from "../../src/images/plan.js";
+import { readBuildContext } from "../../src/files/build-context.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 
 const service = (name: string, overrides: Partial<ServiceBuildInput> = {}): ServiceBuildInput => ({
@@ -25,7 +26,7 @@ async function problemsOf(promise: Promise<unknown>): Promise<string[]> {
 describe("build plan", () => {
   it("builds once for services that share a context, Dockerfile and args", async () => {
     const appDir = appFolder({ Dockerfile: DOCKERFILE, "app.js": "" });
-    const plan = await planBuilds({ appDir, services: [service("web"), service("worker", { path: "./" }), service("clock")], resolveFromEnvironment: noEnvironment });
+    const plan = await planBuilds({ readContext: readBuildContext, appDir, services: [service("web"), service("worker", { path: "./" }), service("clock")], resolveFromEnvironment: noEnvironment });
     expect(plan.images).toHaveLength(1);
     expect(plan.images[0]?.services).toEqual(["web", "worker", "clock"]);
     expect(new Set(Object.values(plan.tagOf))).toEqual(new Set([plan.images[0]?.tag]));
@@ -34,6 +35,7 @@ describe("build plan", () => {
   it("builds separately for another Dockerfile or other args over the same context", async () => {
     const appDir = appFolder({ Dockerfile: DOCKERFILE, "Dockerfile.worker": DOCKERFILE, "app.js": "" });
     const plan = await planBuilds({
+      readContext: readBuildContext,
       appDir,
       services: [service("web"), service("worker", { dockerfile: "Dockerfile.worker" }), service("debug", { args: ["MODE=debug"] })],
       resolveFromEnvironment: noEnvironment,
@@ -45,6 +47,7 @@ describe("build plan", () => {
     const appDir = appFolder({ "api/Dockerfile": DOCKERFILE });
     const problems = await problemsOf(
       planBuilds({
+        readContext: readBuildContext,
         appDir,
         services: [service("web"), service("www"), service("api", { path: "api", args: ["TOKEN", "bad-name=1"] })],
         resolveFromEnvironment: noEnvironment,
@@ -61,7 +64,7 @@ describe("build plan", () => {
     const dockerfile = "FROM node:22\nARG NPM_TOKEN\nARG NODE_ENV=production\nARG UNSET\n# ARG COMMENTED\nLABEL COMMENTED=yes\nRUN npm ci\n";
     const appDir = appFolder({ Dockerfile: dockerfile });
     const environment = (name: string) => (["NPM_TOKEN", "NODE_ENV", "COMMENTED"].includes(name) ? { parameterName: `/racknet/prod/apps/shop/env/${name}`, fingerprint: "1" } : undefined);
-    const plan = await planBuilds({ appDir, services: [service("web", { args: ["NODE_ENV=development"] })], resolveFromEnvironment: environment });
+    const plan = await planBuilds({ readContext: readBuildContext, appDir, services: [service("web", { args: ["NODE_ENV=development"] })], resolveFromEnvironment: environment });
     expect(plan.images[0]?.args).toEqual([
       { name: "NODE_ENV", kind: "literal", value: "development" },
       { name: "NPM_TOKEN", kind: "parameter", parameterName: "/racknet/prod/apps/shop/env/NPM_TOKEN", fingerprint: "1" },
@@ -71,7 +74,7 @@ describe("build plan", () => {
   it("leaves the manifest out of the tag: a change to scale: alone builds nothing new; a change to the source does", async () => {
     const appDir = appFolder({ Dockerfile: DOCKERFILE, "app.js": "one", "convox.yml": "services:\n  web:\n    build: .\n    scale: 1\n" });
     const manifestFile = realpathSync(join(appDir, "convox.yml"));
-    const tagNow = async () => (await planBuilds({ appDir, manifestFile, services: [service("web")], resolveFromEnvironment: noEnvironment })).tagOf.web;
+    const tagNow = async () => (await planBuilds({ readContext: readBuildContext, appDir, manifestFile, services: [service("web")], resolveFromEnvironment: noEnvironment })).tagOf.web;
     const before = await tagNow();
     writeFileSync(manifestFile, "services:\n  web:\n    build: .\n    scale: 3\n");
     expect(await tagNow()).toBe(before);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BuildEvent } from "../../src/build/events.js";
+import type { BuildEvent } from "../../src/images/events.js";
 import { BuildPrinter } from "../../src/ui/build-printer.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Capture } from "../support/offline.js";

@@ -1,9 +1,9 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ResolvedBuildArg } from "../../src/build/args.js";
-import { readBuildContext } from "../../src/build/context.js";
-import { contentTag } from "../../src/build/tag.js";
+import type { ResolvedBuildArg } from "../../src/images/args.js";
+import { readBuildContext } from "../../src/files/build-context.js";
+import { contentTag } from "../../src/images/tag.js";
 import { DOCKERFILE, appFolder } from "./build-fixture.js";
 
 const TREE = { Dockerfile: DOCKERFILE, "Dockerfile.dev": DOCKERFILE, "src/app.js": "console.log(1)\n", "run.sh": "#!/bin/sh\n" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AwsOperationFailed, ExitCode, Interrupted } from "../../src/core/errors.js";
-import { anythingDone, parseJournal, progressLines, stoppedError, type JournalRecord } from "../../src/steps/journal.js";
-import { STALE_AFTER_MS, lockIsLive, parseLock, type LockRecord } from "../../src/steps/lock.js";
+import { anythingDone, parseJournal, progressLines, stoppedError, type JournalRecord } from "../../src/safety/journal.js";
+import { STALE_AFTER_MS, lockIsLive, parseLock, type LockRecord } from "../../src/safety/lock.js";
 import { canonicalAssignments } from "../../src/operations/rack-params-set.js";
 import { applyAssignments, defaultParams } from "../../src/rack/params.js";
 import { arnFacts, caKeyPolicy } from "../../src/ca/key-policy.js";

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../src/core/errors.js";
-import { loadManifest, parseManifest } from "../../src/manifest/index.js";
+import { loadManifest } from "../../src/files/manifest.js";
+import { parseManifest } from "../../src/manifest/index.js";
 
 /** Files that are not a manifest get one short message, and nothing in them is echoed (issue 14, "Nothing echoed"). */
 

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationErrors, UserError } from "../../src/core/errors.js";
-import { loadManifest, parseManifest, type Manifest, type Service } from "../../src/manifest/index.js";
+import { loadManifest } from "../../src/files/manifest.js";
+import { parseManifest, type Manifest, type Service } from "../../src/manifest/index.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures/manifests");
 

@@ -24,11 +24,6 @@ export function renewDue(certPem: string, now: Date): boolean {
   return notAfter.getTime() - now.getTime() < RENEW_BEFORE_DAYS * DAY_MS;
 }
 
-/** When a certificate is due: 30 days before it expires. */
-export function renewalDueAt(certPem: string): Date {
-  return new Date(new Date(new X509Certificate(certPem).validTo).getTime() - RENEW_BEFORE_DAYS * DAY_MS);
-}
-
 const SEQUENCE = 0x30;
 const INTEGER = 0x02;
 const BIT_STRING = 0x03;

@@ -1,7 +1,7 @@
 /**
  * An operation from start to end: the lock taken, the journal opened or resumed, its steps
  * run with Ctrl-C honoured between them, and, however it ends, the lock released and the
- * user told where things stand (src/steps/lock.ts holds the lock, src/steps/journal.ts the
+ * user told where things stand (src/safety/lock.ts holds the lock, src/safety/journal.ts the
  * record). docs/safety.md, "Locks and journals".
  */
 import { ExitCode, Interrupted, UserError } from "../core/errors.js";

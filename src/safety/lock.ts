@@ -7,7 +7,7 @@
  * checks the rack's: when two start together each sees the other and both refuse, so two
  * never run at once. A lock whose heartbeat is older than STALE_AFTER_MS, or whose process is
  * gone from this very host, is left by a racknet that died: the next one takes it over.
- * src/steps/operation.ts runs an operation under it. docs/safety.md, "Locks and journals".
+ * src/safety/operation.ts runs an operation under it. docs/safety.md, "Locks and journals".
  */
 import { hostname, userInfo } from "node:os";
 import { randomUUID } from "node:crypto";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import yazl from "yazl";
-import type { BuildContext } from "./context.js";
+import type { BuildContext } from "../images/context.js";
 
 /**
  * Pack a build context into the zip CodeBuild takes as an S3 source (CodeBuild's S3 input
@@ -27,7 +27,7 @@ export interface ContextArchive {
   sha256: string;
 }
 
-/** `replaced`: files of the context sent with other bytes (a Dockerfile whose base images were rewritten: base-images.ts). */
+/** `replaced`: files of the context sent with other bytes (a Dockerfile whose base images were rewritten: src/images/base-images.ts). */
 export async function writeContextArchive(context: BuildContext, destination: string, replaced: ReadonlyMap<string, Buffer> = new Map()): Promise<ContextArchive> {
   const zip = new yazl.ZipFile();
   const common = { mtime: FIXED_MTIME(), forceDosTimestamp: true };

@@ -1,7 +1,7 @@
 import { relative, resolve, sep } from "node:path";
 import { ValidationErrors, type Problem } from "../core/errors.js";
 import { parseBuildArgs, resolveBuildArgs, type BuildArgSpec, type EnvironmentArgResolver, type ResolvedBuildArg } from "./args.js";
-import { ContextRefused, readBuildContext, type BuildContext } from "./context.js";
+import { ContextRefused, type BuildContext, type ContextRequest } from "./context.js";
 import type { ServiceBuildInput } from "./input.js";
 import { contentTag } from "./tag.js";
 
@@ -12,7 +12,7 @@ import { contentTag } from "./tag.js";
  */
 
 export interface PlannedImage {
-  /** The content tag (src/build/tag.ts): the image's tag in the app's repository. */
+  /** The content tag (src/images/tag.ts): the image's tag in the app's repository. */
   tag: string;
   context: BuildContext;
   args: ResolvedBuildArg[];
@@ -28,10 +28,12 @@ export interface BuildPlan {
 
 export interface PlanRequest {
   appDir: string;
-  /** The manifest being deployed (real path): left out of the image tags (src/build/tag.ts). */
+  /** The manifest being deployed (real path): left out of the image tags (src/images/tag.ts). */
   manifestFile?: string;
   services: readonly ServiceBuildInput[];
   resolveFromEnvironment: EnvironmentArgResolver;
+  /** Reads a context from disk (src/files/build-context.ts); it throws ContextRefused for one racknet will not send. */
+  readContext: (request: ContextRequest) => Promise<BuildContext>;
   /** Overrides MAX_CONTEXT_BYTES (tests). */
   maxBytes?: number;
 }
@@ -49,7 +51,7 @@ export async function planBuilds(request: PlanRequest): Promise<BuildPlan> {
     const contextKey = `${resolve(request.appDir, service.path)}\0${service.dockerfile}`;
     let pending = contexts.get(contextKey);
     if (!pending) {
-      pending = readBuildContext({ appDir: request.appDir, path: service.path, dockerfile: service.dockerfile, where: service.where, maxBytes: request.maxBytes });
+      pending = request.readContext({ appDir: request.appDir, path: service.path, dockerfile: service.dockerfile, where: service.where, maxBytes: request.maxBytes });
       contexts.set(contextKey, pending);
     }
     const context = await pending.catch((error: unknown) => {
