@@ -51,7 +51,7 @@ export async function cfnLint(
   const informational = options.includeInformational ?? false;
   const keyed = Object.entries(templates).map(([name, template]) => {
     const text = JSON.stringify(template, null, 2);
-    const key = createHash("sha256").update(`${regions.join(",")}\n${informational}\n${text}`).digest("hex");
+    const key = createHash("sha256").update(`${regions.join(",")}\n${informational}\n${JSON.stringify(lintForm(template))}`).digest("hex");
     return { name, text, key };
   });
   for (const { key } of keyed) {
@@ -131,16 +131,59 @@ async function lintFiles(texts: Map<string, string>, regions: readonly string[],
   }
 }
 
-/** How many distinct templates (by content) cfn-lint would see: the work a lint test does. */
+/** How many distinct templates cfn-lint would see (lintForm): the work a lint test does. */
 export function distinctTemplates(templates: Record<string, Template>): number {
-  return new Set(Object.values(templates).map((template) => JSON.stringify(template))).size;
+  return new Set(Object.values(templates).map((template) => JSON.stringify(lintForm(template)))).size;
+}
+
+/** What a parameter may declare for lintForm to set its Default aside: a choice among values. */
+const CHOICE_KEYS = new Set(["Type", "Description", "AllowedValues", "Default", "ConstraintDescription"]);
+
+/**
+ * The template as cfn-lint judges it. cfn-lint checks every branch of every condition
+ * whatever the parameters' Defaults (docs/decisions.md, "The test bench"), so the Default of a
+ * parameter read only in Conditions changes one thing it checks: that Default against the
+ * parameter's AllowedValues. Templates that differ only in such Defaults, each one allowed,
+ * are one template to cfn-lint (the rack's switches Private, Internal, InternalOnly,
+ * InternalRouter; the egress choices): linted once, each keeping its own findings' key. A
+ * Default not allowed keeps its template distinct, so cfn-lint sees and reports it.
+ */
+export function lintForm(template: Template): Template {
+  const read = new Set<string>();
+  const { Conditions: _conditions, Parameters: parameters, ...rest } = template;
+  collectReads(rest, read);
+  const form = structuredClone(template);
+  for (const [name, declaration] of Object.entries(parameters ?? {})) {
+    const allowed = declaration.AllowedValues;
+    const choice = Object.keys(declaration).every((key) => CHOICE_KEYS.has(key)) && declaration.Type === "String" && Array.isArray(allowed);
+    if (read.has(name) || !choice || !allowed.some((value) => value === declaration.Default)) continue;
+    delete form.Parameters[name]?.Default;
+  }
+  return form;
+}
+
+/** Every parameter or resource name the value reads: Ref, and `${Name}` in Fn::Sub. */
+function collectReads(value: unknown, read: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectReads(item, read);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  for (const [key, item] of Object.entries(value)) {
+    if (key === "Ref" && typeof item === "string") read.add(item);
+    if (key === "Fn::Sub") {
+      const text = Array.isArray(item) ? item[0] : item;
+      if (typeof text === "string") for (const match of text.matchAll(/\$\{([^}.!]+)/g)) read.add(match[1] ?? "");
+    }
+    collectReads(item, read);
+  }
 }
 
 /**
  * A lint test's deadline, scaled to its work: cfn-lint's start plus each template (a rack
- * template costs cfn-lint about 3 s of CPU; the margin is for a loaded machine). Only a hang
- * should ever reach it.
+ * template costs cfn-lint about 3 s of CPU, its start about 2 s; the margin is for a machine
+ * loaded ten times over). Only a hang should ever reach it.
  */
 export function lintDeadline(templates: number): number {
-  return 60_000 + 30_000 * templates;
+  return 120_000 + 60_000 * templates;
 }

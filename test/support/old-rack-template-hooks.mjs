@@ -4,6 +4,16 @@
 import { readFileSync } from "node:fs";
 
 const TARGET = /\/dist\/steps\/rack-template\.js$/;
+
+/**
+ * The launcher loads the bundle (dist/bundle/, scripts/build-bundle.mjs), where the module is
+ * one chunk among others; this process gets the per-file build tsc wrote, which has it whole.
+ */
+export async function resolve(specifier, context, nextResolve) {
+  const resolved = await nextResolve(specifier, context);
+  return /\/dist\/bundle\/cli\.js$/.test(resolved.url) ? { ...resolved, url: resolved.url.replace(/\/dist\/bundle\/cli\.js$/, "/dist/cli.js") } : resolved;
+}
+
 let template = "";
 
 export async function initialize(data) {

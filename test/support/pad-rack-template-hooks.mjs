@@ -1,6 +1,16 @@
 // Loader hooks for pad-rack-template.mjs: appended to dist/steps/rack-template.js, a wrapper
 // rebinds its exported fullRackTemplate (a function declaration: importers see the new binding).
 const TARGET = /\/dist\/steps\/rack-template\.js$/;
+
+/**
+ * The launcher loads the bundle (dist/bundle/, scripts/build-bundle.mjs), where the module is
+ * one chunk among others; this process gets the per-file build tsc wrote, which has it whole.
+ */
+export async function resolve(specifier, context, nextResolve) {
+  const resolved = await nextResolve(specifier, context);
+  return /\/dist\/bundle\/cli\.js$/.test(resolved.url) ? { ...resolved, url: resolved.url.replace(/\/dist\/bundle\/cli\.js$/, "/dist/cli.js") } : resolved;
+}
+
 /** Enough to put today's template (about 50.8 KB) well over 51,200 bytes. */
 const PAD_BYTES = 12_000;
 

@@ -338,7 +338,9 @@ const KNOWN_WARNINGS: Record<string, RegExp> = {
 
 describe("rack template: cfn-lint", () => {
   // Every variant the rack tests lint (test/templates/rack-build.test.ts's build resources are
-  // in each); cfn-lint sees each distinct one once (two switch settings can render alike).
+  // in each); cfn-lint sees each distinct one once: the sixteen switch combinations differ
+  // only in Defaults of parameters read in Conditions alone, one template to cfn-lint
+  // (lintForm in test/support/cfn-lint.ts).
   const variants: Record<string, Template> = {};
   for (const { label, params } of combinations()) variants[label] = withDefaults(params);
   variants["two-azs-private"] = withDefaults({ Private: "Yes" }, 2);

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Bundles the built CLI (dist/cli.js and what it imports, as tsc wrote them) into
+// dist/bundle/: one file for what every command loads, one chunk per command and per module
+// loaded on demand (each `import()` stays a chunk of its own), minified, no source maps.
+// Node then reads a handful of files instead of several hundred (racknet's modules, commander,
+// the certificate libraries), and start-up CPU is most of a short command's cost
+// (docs/decisions.md, "The test bench"; BENCHMARKS.md).
+//
+// Left out, loaded from node_modules as before: the AWS SDK and Smithy (each client loads the
+// first time it is asked for, src/aws/sdk.ts, and racknet's own imports of them must be the
+// very modules the clients use), and yaml (loaded only to place a problem).
+// The per-file build stays: the launcher falls back to it, and tests' loader hooks patch it.
+import { build } from "esbuild";
+import { readFile, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+const outdir = join(dist, "bundle");
+
+/**
+ * A module that finds a file next to itself (`new URL("../x.json", import.meta.url)`,
+ * `createRequire(import.meta.url)`) must still look where tsc put it: its `import.meta.url`
+ * becomes its own per-file path, relative to the chunk it lands in.
+ */
+const ownLocation = {
+  name: "own-location",
+  setup(builder) {
+    builder.onLoad({ filter: /\/dist\/.*\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes("import.meta.url")) return { contents: source, loader: "js" };
+      const own = relative(outdir, args.path).split("\\").join("/");
+      return { contents: source.replaceAll("import.meta.url", `new URL(${JSON.stringify(own)}, import.meta.url).href`), loader: "js" };
+    });
+  },
+};
+
+/**
+ * `await import("a-commonjs-package")` keeps Node's meaning only when Node does it: in a split
+ * bundle esbuild would hand back `{ default: module.exports }`, without the named exports Node
+ * finds. Such a package stays outside the bundle, loaded from node_modules when it is needed.
+ */
+const commonJsOnDemand = {
+  name: "commonjs-on-demand",
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind !== "dynamic-import" || args.pluginData?.resolving) return undefined;
+      const resolved = await builder.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
+      if (resolved.errors.length > 0 || resolved.external || !(await isCommonJs(resolved.path))) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+async function isCommonJs(file) {
+  if (file.endsWith(".cjs")) return true;
+  if (file.endsWith(".mjs")) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return JSON.parse(await readFile(join(dir, "package.json"), "utf8")).type !== "module";
+    } catch (error) {
+      if (error.code !== "ENOENT") throw error;
+    }
+  }
+  return true;
+}
+
+await rm(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { cli: join(dist, "cli.js") },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20.19",
+  minify: true,
+  legalComments: "none",
+  sourcemap: false,
+  chunkNames: "[name]-[hash]",
+  external: ["@aws-sdk/*", "@smithy/*", "yaml"],
+  plugins: [ownLocation, commonJsOnDemand],
+  // The bundled CommonJS packages require Node's own modules: an ES module has no require.
+  banner: { js: 'import{createRequire as __racknetRequire}from"node:module";const require=__racknetRequire(import.meta.url);' },
+  logLevel: "warning",
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import type { Template } from "../../src/templates/cfn.js";
+import { distinctTemplates, lintForm } from "../support/cfn-lint.js";
+import { combinations, withDefaults } from "./rack-fixture.js";
+
+/** A template with one switch read only in a condition and one parameter a resource reads. */
+function template(mode: string, size: string): Template {
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: "lint form",
+    Parameters: {
+      Mode: { Type: "String", AllowedValues: ["Yes", "No"], Default: mode },
+      Size: { Type: "String", AllowedValues: ["1", "2"], Default: size },
+    },
+    Conditions: { On: { "Fn::Equals": [{ Ref: "Mode" }, "Yes"] } },
+    Resources: { Queue: { Type: "AWS::SQS::Queue", Condition: "On", Properties: { DelaySeconds: { "Fn::Sub": "${Size}" } } } },
+    Outputs: {},
+  };
+}
+
+describe("cfn-lint sees templates that differ only in a condition's switch as one (test/support/cfn-lint.ts)", () => {
+  it("the rack's sixteen switch combinations are one template to cfn-lint", () => {
+    const variants = Object.fromEntries(combinations().map(({ label, params }) => [label, withDefaults(params)]));
+    expect(distinctTemplates(variants)).toBe(1);
+    expect(distinctTemplates({ ...variants, small: withDefaults({ VPCCIDR: "10.9.8.0/24" }) })).toBe(2);
+  });
+
+  it("a switch's Default is set aside only when the parameter is read in Conditions alone and the Default is allowed", () => {
+    expect(distinctTemplates({ a: template("Yes", "1"), b: template("No", "1") })).toBe(1);
+    // Size is read by Fn::Sub in a resource: its Default is a value cfn-lint checks.
+    expect(distinctTemplates({ a: template("Yes", "1"), b: template("Yes", "2") })).toBe(2);
+    // A Default outside AllowedValues is linted on its own, for cfn-lint to report.
+    expect(distinctTemplates({ a: template("Yes", "1"), b: template("Maybe", "1") })).toBe(2);
+    expect(lintForm(template("No", "1")).Parameters.Size?.Default).toBe("1");
+    expect(lintForm(template("No", "1")).Parameters.Mode?.Default).toBeUndefined();
+  });
+});
