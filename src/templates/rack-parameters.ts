@@ -1,6 +1,6 @@
 import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
 import { BUILD_INSTANCES, EXISTING_SUBNETS_MAX, LIST_MAX, NAT_GATEWAYS, PARAMS, type ParamSpec } from "../rack/params.js";
-import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, type ListSlot } from "./rack-ids.js";
+import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, transitGatewayCidrCondition, type ListSlot } from "./rack-ids.js";
 
 /**
  * The rack template's Parameters and Conditions. Every parameter is here, so that
@@ -32,6 +32,8 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
       return { ...base, AllowedPattern: "^(vpc-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a VPC id, or empty" };
     case "subnet-list":
       return { ...base, AllowedPattern: `^(subnet-[0-9a-f]+(,subnet-[0-9a-f]+){0,${EXISTING_SUBNETS_MAX - 1}})?$`, ConstraintDescription: "subnet ids separated by commas, or empty" };
+    case "transit-gateway":
+      return { ...base, AllowedPattern: "^(tgw-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a transit gateway id, or empty" };
     case "hosted-zone":
       return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
     case "cidr-list":
@@ -74,6 +76,12 @@ const derivedParameters: Record<string, Record<string, Json>> = {
     AllowedValues: COUNTS,
     Description: `derived: number of entries in InternalRouterVpcs (0 to ${LIST_MAX})`,
   },
+  TransitGatewayCidrCount: {
+    Type: "String",
+    Default: "0",
+    AllowedValues: COUNTS,
+    Description: `derived: number of entries in TransitGatewayCidrs routed through TransitGatewayId (0 to ${LIST_MAX})`,
+  },
   RackCertificateArn: {
     Type: "String",
     AllowedPattern: `^${ACM_ARN}`,
@@ -93,13 +101,13 @@ function appsCertificate(listener: string): Record<string, Json> {
   };
 }
 
-/** `HasRouterCidr<n>`: the router exists and the list has at least n entries. */
-function slotConditions(countParameter: string, name: (slot: ListSlot) => string): Record<string, Json> {
+/** `HasRouterCidr<n>`: the router (or what `base` names) exists and the list has at least n entries. */
+function slotConditions(countParameter: string, name: (slot: ListSlot) => string, base: string = RackCondition.Router): Record<string, Json> {
   const conditions: Record<string, Json> = {};
   for (const slot of LIST_SLOTS) {
     const exactly = equals(ref(countParameter), String(slot));
     const next = LIST_SLOTS.find((candidate) => candidate === slot + 1);
-    conditions[name(slot)] = and(condition(RackCondition.Router), next ? or(exactly, condition(name(next))) : exactly);
+    conditions[name(slot)] = and(condition(base), next ? or(exactly, condition(name(next))) : exactly);
   }
   return conditions;
 }
@@ -127,6 +135,11 @@ export function rackParametersFragment(): TemplateFragment {
     [RackCondition.RouterAppsCertificate]: and(condition(RackCondition.Router), not(equals(ref("RouterAppsCertificateArn"), ""))),
     ...slotConditions("InternalRouterCidrCount", routerCidrCondition),
     ...slotConditions("InternalRouterVpcCount", routerVpcCondition),
+    [RackCondition.TransitGateway]: and(condition(RackCondition.OwnPrivateNetwork), not(equals(ref("TransitGatewayId"), ""))),
+    [RackCondition.TransitGatewayThirdAz]: and(condition(RackCondition.TransitGateway), condition(RackCondition.ThreeAzs)),
+    [RackCondition.TransitGatewayRouter]: and(condition(RackCondition.TransitGateway), condition(RackCondition.Router)),
+    ...slotConditions("TransitGatewayCidrCount", transitGatewayCidrCondition, RackCondition.TransitGateway),
+    ...Object.fromEntries(LIST_SLOTS.map((slot) => [transitGatewayCidrCondition(slot, "third"), and(condition(transitGatewayCidrCondition(slot)), condition(RackCondition.ThreeAzs))])),
   };
   return { Parameters: { ...Parameters, ...derivedParameters }, Conditions };
 }
