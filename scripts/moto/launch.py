@@ -37,6 +37,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     ecs_run_task,
     ecs_services,
     ecs_task_definitions,
+    elasticache,
     elbv2,
     kms,
     logs,
@@ -52,6 +53,8 @@ import speed  # noqa: E402
 
 # The order matters where a patch wraps what an earlier one installed.
 PATCHES: list[Callable[[], None]] = [
+    # Innermost: the resource delete every later patch wraps (journals, not-found) takes the final snapshot.
+    rds.restore_final_snapshot_on_delete,
     # First, so that it wraps stock moto and the later patches see a finished (rolled back) operation.
     cloudformation_rollback.restore_rollback_on_resource_failure,
     ec2.restore_eni_private_dns_name,
@@ -93,6 +96,9 @@ PATCHES: list[Callable[[], None]] = [
     scheduler.restore_scheduler_schedule_resource,
     secretsmanager.restore_secrets_and_dynamic_references,
     rds.restore_parameter_group_ref_default_port_and_security_groups,
+    # Wraps the instance's create as restore_parameter_group_ref_default_port_and_security_groups leaves it.
+    rds.restore_db_instance_updates,
+    elasticache.restore_elasticache_resources,
     scheduler.restore_events_rule_ecs_network_configuration,
     # Wraps the service's create/update as the patches above leave them.
     ecs_services.restore_ecs_service_health_check_grace_period,

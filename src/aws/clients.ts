@@ -15,6 +15,7 @@ import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { RDSClient } from "@aws-sdk/client-rds";
 import { DEFAULT_RETRY_POLICY, RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
@@ -74,6 +75,7 @@ const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
   CloudWatchLogs: "json",
   ServiceQuotas: "json",
   SecretsManager: "json",
+  RDS: "query",
 };
 const DEFAULT_ANSWER_MS = 60_000;
 const DEFAULT_CREDENTIALS_MS = 60_000;
@@ -160,6 +162,10 @@ export class AwsClients {
 
   secretsManager(): Promise<SecretsManagerClient> {
     return this.client("SecretsManager", async () => new (sdk.secretsManager()).SecretsManagerClient(this.config()));
+  }
+
+  rds(): Promise<RDSClient> {
+    return this.client("RDS", async () => new (sdk.rds()).RDSClient(this.config()));
   }
 
   /** The same account and settings in another Region (its clients built on first use, as here). */

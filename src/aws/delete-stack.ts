@@ -21,7 +21,8 @@ export type DeleteOptions = DeployOptions & {
   retryAfterFailure?: (failedResources: readonly StackActivity[]) => Promise<boolean>;
 };
 
-export type DeleteOutcome = { kind: "absent" } | { kind: "dry-run" } | { kind: "deleted" };
+/** `deleted`: the resources the deletion removed (absent when a run only followed a deletion another run started). */
+export type DeleteOutcome = { kind: "absent" } | { kind: "dry-run" } | { kind: "deleted"; removed?: readonly ResourceChange[] };
 
 /**
  * Delete a stack the way deployStack changes one: have what goes reviewed (every
@@ -70,7 +71,7 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
     }
     if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
-    return { kind: "deleted" };
+    return { kind: "deleted", removed: changes };
   });
 }
 

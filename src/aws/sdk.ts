@@ -26,4 +26,5 @@ export const sdk = {
   credentials: () => require("@aws-sdk/credential-provider-node") as typeof import("@aws-sdk/credential-provider-node"),
   serviceQuotas: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
   secretsManager: () => require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager"),
+  rds: () => require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds"),
 };

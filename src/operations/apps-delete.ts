@@ -21,6 +21,7 @@ import { appTaskOwner, stopOwnedTasks } from "../steps/task-stopping.js";
 import { releaseFromAppsCertificates } from "../steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 import { planJson } from "../plan/plan.js";
+import { reportFinalSnapshots, type FinalSnapshot } from "../steps/final-snapshots.js";
 import { appWaitCommand } from "../steps/wait.js";
 
 /**
@@ -43,6 +44,8 @@ export interface AppDeletion {
   certificates: string[];
   repository: "deleted" | "absent";
   environment: string[];
+  /** Each database the deletion removed, and the name of its final snapshot. */
+  snapshots?: FinalSnapshot[];
 }
 
 const OPERATION = "apps delete";
@@ -81,6 +84,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
     ],
   };
   let shown: ReviewPort | undefined;
+  let snapshots: FinalSnapshot[] = [];
   const deletion = await runOperation(context, scope, plan, async ({ journal }) => {
     if (stackGone && !journal.isDone("stack")) await journal.done("stack", "already gone");
     if (!journal.isDone("stack")) {
@@ -102,6 +106,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
       if (outcome.kind === "dry-run") return undefined;
       if (outcome.kind === "absent") context.printer.info(`stack ${app.name} is already gone; removing what the app left outside it`);
       await journal.done("stack");
+      if (outcome.kind === "deleted" && outcome.removed) snapshots = await reportFinalSnapshots(context, app.name, outcome.removed);
     } else if (context.options.dryRun) {
       context.printer.info(`dry run: stack ${app.name} is already gone; would remove the app's certificate, names, ECR repository and environment`);
       return undefined;
@@ -116,7 +121,7 @@ export async function run(context: Context, args: { app: string }): Promise<void
   }
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
   const shownPlan = shown?.plans[0];
-  context.printer.result({ ...deletion, ...(shownPlan ? { plan: planJson(shownPlan) } : {}) }, () => undefined);
+  context.printer.result({ ...deletion, ...(snapshots.length > 0 ? { snapshots } : {}), ...(shownPlan ? { plan: planJson(shownPlan) } : {}) }, () => undefined);
 }
 
 /** The app as racknet knows it once its stack is gone: its names, no stack id. */

@@ -34,6 +34,7 @@ import { applyScaleOverrides, type ScaleOverrides } from "../apps/scale.js";
 import { pinImages, readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
 import { planPublicCertificates, requestPublicCertificates, type CertificateState } from "../steps/public-certificates.js";
 import { removeObsoleteCertificates, reportCertificates, certificateJson, type CertificateJson } from "../steps/certificate-report.js";
+import { reportFinalSnapshots, type FinalSnapshot } from "../steps/final-snapshots.js";
 
 export interface DeployResult {
   app: string;
@@ -47,6 +48,8 @@ export interface DeployResult {
   images?: { service: string; image: string }[];
   /** The app's public certificates: status, and the DNS records still to create (the shape `racknet certs --json` gives). */
   certificates?: CertificateJson[];
+  /** Each database the deploy deleted or replaced, and the name of its final snapshot. */
+  snapshots?: FinalSnapshot[];
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
@@ -247,10 +250,11 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   await Promise.all([deployed ? reconcilePrivateNetwork(context, rack, [{ ...deployed, rack: rack.rack, app }]) : undefined, claim.release()]);
   if (outcome.kind === "applied" || outcome.kind === "no-changes") await removeObsoleteCertificates(context, publicCertificates.obsolete);
   reportCertificates(context, app, certificates);
+  const snapshots = outcome.kind === "applied" ? await reportFinalSnapshots(context, stackName, outcome.changes, outcome.since) : [];
   const built = Object.entries(builds.images).map(([service, image]) => ({ service, image }));
   const images = built.length > 0 ? { images: built } : {};
   const certificateList = certificates.length > 0 ? { certificates: certificates.map((state) => certificateJson(app, state)) } : {};
-  return { app, rack: rack.rack, outcome: outcome.kind, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images, ...certificateList };
+  return { app, rack: rack.rack, outcome: outcome.kind, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}), ...images, ...certificateList, ...(snapshots.length > 0 ? { snapshots } : {}) };
 }
 
 /** Each service's image as the template runs it: the built or given one, else the manifest's. */

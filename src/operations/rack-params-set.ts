@@ -7,7 +7,7 @@ import { planJson, type PlanJson } from "../plan/plan.js";
 import { operationPort } from "../steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
-import { appRuleProblems, externalHostProblems, zoneRuleProblems } from "../rack/app-rules.js";
+import { type DeployedApp, appRuleProblems, externalHostProblems, resourceSubnetProblems, zoneRuleProblems } from "../rack/app-rules.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { checkedHostedZone } from "../steps/public-certificates.js";
 import { refuseOverQuota } from "../steps/quotas.js";
@@ -19,7 +19,7 @@ import { natZones } from "../rack/egress.js";
 import { endpointConflicts } from "../rack/existing-vpc.js";
 import { vpcEndpointFacts } from "../aws/vpc.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
+import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
 import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
 import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../steps/journal.js";
@@ -75,12 +75,13 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     context.printer.step(`rack ${rack.rack} already has ${key}, but ${behind.map((app) => app.app).join(", ")} still run on its old facts: moving them`);
   }
   // Never a change that would break a running app: checked before anything is written.
-  const deployed = changes.length === 0 ? [] : await eachAtMost(apps, APP_READS_AT_ONCE, async (app) => ({ app: app.app, services: (await readAppMetadata(context, app)).services }));
+  const deployed = changes.length === 0 ? [] : await eachAtMost(apps, APP_READS_AT_ONCE, async (app) => deployedAppOf(app.app, await readAppMetadata(context, app)));
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
   assertNoParamProblems([
     ...appRuleProblems(params, deployed),
     ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : []),
     ...zoneRuleProblems(current, params, deployed),
+    ...resourceSubnetProblems(current, params, deployed),
   ]);
   if (changes.some((change) => change.name === RackParam.HostedZoneId || change.name === RackParam.Domain)) await checkedHostedZone(context, params);
   if (changes.some((change) => change.name === RackParam.TransitGatewayId)) await checkedTransitGateway(context, params);
@@ -194,6 +195,11 @@ async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo
   }
   const moves = apps.map((app) => ({ id: `app:${app.app}`, app }));
   return moveAppsTogether(context, rack, journal, moves, `moving the apps onto rack ${rack.rack}'s new facts`, atOnce);
+}
+
+/** What the rules read of a deployed app: its services and its resources. */
+function deployedAppOf(app: string, metadata: AppMetadata): DeployedApp {
+  return { app, services: metadata.services, resources: (metadata.resources ?? []).map((resource) => ({ name: resource.name, engine: resource.engine })) };
 }
 
 /** The assignments in canonical spelling and order (`private=yes internal=TRUE` → `Private=Yes Internal=Yes`): what makes two runs the same. */

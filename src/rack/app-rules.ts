@@ -5,6 +5,8 @@ import { RackParam, type ParamProblem, type RackParams } from "./params.js";
 export interface DeployedApp {
   app: string;
   services: { name: string; visibility: Visibility; domains?: string[] }[];
+  /** Its databases and caches (`resources:`), by name and engine. */
+  resources?: { name: string; engine: string }[];
 }
 
 /** What to do before the parameter can take this load balancer away. */
@@ -81,6 +83,30 @@ export function zoneRuleProblems(current: RackParams, params: RackParams, apps: 
       param: "HostedZoneId",
       message: `HostedZoneId= removes the zone ${current.HostedZoneId}, through which the certificates of these services are validated and named: ${services.join(", ")}; their stacks would delete those certificates`,
       fix: "keep HostedZoneId (racknet writes the records there), or delete those apps first",
+    },
+  ];
+}
+
+/**
+ * A change of the rack's service subnets (Private: the private subnets or the public ones)
+ * moves the apps' tasks, but not their databases and caches: RDS refuses to drop a subnet from
+ * a DB subnet group while an instance runs in it (it would have to be moved first, by hand), an
+ * ElastiCache node stays in the subnet it was launched in, and Private=No deletes the private
+ * subnets, which a node's network interface keeps from being deleted. The apps' updates would
+ * fail after the rack had changed: refused before anything is written. Pure. Sources in
+ * docs/aws-limits.md ("Resources").
+ */
+export function resourceSubnetProblems(current: RackParams, params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  if (current.Private === params.Private) return [];
+  const holding = apps.filter((app) => (app.resources ?? []).length > 0);
+  if (holding.length === 0) return [];
+  const named = holding.map((app) => `${app.app} (${(app.resources ?? []).map((resource) => `${resource.name}: ${resource.engine}`).join(", ")})`).join(", ");
+  const where = params.Private === "Yes" ? "private" : "public";
+  return [
+    {
+      param: RackParam.Private,
+      message: `Private=${params.Private} moves the apps' services to the ${where} subnets, but a database or cache cannot change subnets in place (RDS keeps a subnet its instance runs in; an ElastiCache node stays where it was made), and these apps have some: ${named}`,
+      fix: `keep Private=${current.Private}; or take the data along by hand: remove those resources from each convox.yml and deploy with --allow-destroy (each database keeps a final snapshot, whose name racknet prints), set Private=${params.Private}, deploy them back, and restore the snapshot into the new database`,
     },
   ];
 }

@@ -53,7 +53,7 @@ describe("deleteStack", () => {
   it("a stack gone by id (DescribeStacks says it does not exist) counts as deleted", async () => {
     deletable(h);
     h.cfn.on(DescribeStacksCommand, { StackName: STACK_ID }).rejects(notFound(STACK_ID));
-    await expect(deleteStack(h.context.aws, STACK, h.options({ destructiveByName: true }))).resolves.toEqual({ kind: "deleted" });
+    await expect(deleteStack(h.context.aws, STACK, h.options({ destructiveByName: true }))).resolves.toMatchObject({ kind: "deleted" });
     expect(h.stderr()).toContain("rack prod: DELETE_COMPLETE");
   });
 

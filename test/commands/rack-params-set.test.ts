@@ -97,6 +97,27 @@ describe("racknet rack params set: refusals, nothing written", () => {
     expect(resourceWrites(result)).toEqual([]);
     expect(h.cloudFormation.stack("prod")?.parameters.Domain).toBe("example.com");
   });
+
+  it("Private=Yes on a rack whose app has a database: refused before any write, naming the app, its resources and the way to move them", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", "services:\n  web:\n    image: nginx:1.27\n    port: 80\n    resources: [db]\nresources:\n  db:\n    type: postgres\n  cache:\n    type: redis\n");
+    await deployedApp(h, "prod", "blog", PUBLIC_WEB);
+    const result = await set("Private=Yes");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("Private=Yes moves the apps' services to the private subnets, but a database or cache cannot change subnets in place");
+    expect(result.stderr).toContain("these apps have some: shop (db: postgres, cache: redis)");
+    expect(result.stderr).toContain("fix: keep Private=No; or take the data along by hand: remove those resources from each convox.yml and deploy with --allow-destroy");
+    expect(result.stderr).not.toContain("blog");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.cloudFormation.stack("prod")?.parameters.Private).toBe("No");
+  });
+
+  it("a change that keeps the service subnets (Internal=Yes) on a rack with a database goes ahead", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", "services:\n  web:\n    image: nginx:1.27\n    port: 80\n    resources: [db]\nresources:\n  db:\n    type: postgres\n");
+    const result = await set("Internal=Yes");
+    expect(result.exitCode, result.stderr).toBe(0);
+  });
 });
 
 describe("racknet rack params set: changes", () => {

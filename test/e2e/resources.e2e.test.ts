@@ -5,34 +5,45 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DescribeStacksCommand, GetTemplateCommand, DescribeStackResourceCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { DescribeTaskDefinitionCommand, paginateListTaskDefinitions } from "@aws-sdk/client-ecs";
-import { DescribeDBInstancesCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
+import { violations } from "../json/schemas.js";
 
 /**
  * Issue 29's "Done when", on the patched moto (docs/moto.md, "Resources"): an app with
  * `resources: {db: {type: postgres}}` and a service listing it gets an encrypted, not publicly
  * accessible database in the rack's private subnets, a security group admitting only that
  * service's group, DB_URL as a secret and nowhere in clear; `resources info db --reveal` shows
- * the URL; removing the resource needs --allow-destroy. (The final snapshot is not checked:
- * moto 5.2 takes none, a gap docs/moto.md names.)
+ * the URL; removing the resource needs --allow-destroy, and with it the database leaves a final
+ * snapshot whose name racknet prints. On the same rack and app (one e2e file's cost): a Redis
+ * cache created and linked, a resize in place, an engine change (a replacement, with the old
+ * instance's snapshot), and apps delete of the app with its cache.
  */
 
 const WITH_DB = `services:
   web:
     image: nginx:1.27
-    resources: [db]
+    resources: [db, cache]
   worker:
     image: example/worker:3
 resources:
   db:
     type: postgres
+  cache:
+    type: redis
 `;
+const RESIZED = WITH_DB.replace("    type: postgres\n", "    type: postgres\n    options:\n      class: db.t4g.small\n");
+const MYSQL = WITH_DB.replace("    type: postgres\n", "    type: mysql\n");
 const WITHOUT_DB = `services:
   web:
     image: nginx:1.27
+    resources: [cache]
   worker:
     image: example/worker:3
+resources:
+  cache:
+    type: redis
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "racknet-resources-"));
@@ -84,6 +95,7 @@ describe("resources: a postgres database inside the private network", () => {
     const worker = containers.find((container) => container?.name === "worker");
     expect(web?.secrets?.find((secret) => secret.name === "DB_URL")?.valueFrom).toMatch(/^arn:aws:secretsmanager:.*ResourceDbUrl/);
     expect(worker?.secrets?.some((secret) => secret.name === "DB_URL") ?? false).toBe(false);
+    expect(web?.secrets?.find((secret) => secret.name === "CACHE_URL")?.valueFrom).toMatch(/^arn:aws:secretsmanager:.*ResourceCacheUrl/);
 
     const reveal = await cli("resources", "info", "db", "-a", "shop", "-r", "data", "--reveal", "--json");
     expect(reveal.code, reveal.stderr).toBe(0);
@@ -103,6 +115,47 @@ describe("resources: a postgres database inside the private network", () => {
     expect(list.stdout).toMatch(/db\s+postgres\s+17\.9/);
   });
 
+  it("a redis cache: made by CloudFormation, linked to web as CACHE_URL (rediss://, the generated AUTH token)", async () => {
+    const list = await cli("resources", "-a", "shop", "-r", "data", "--json");
+    expect(list.code, list.stderr).toBe(0);
+    const cache = (JSON.parse(list.stdout) as { resources: { name: string; status: string; endpoint: { host: string; port: number } | null }[] }).resources.find((resource) => resource.name === "cache");
+    expect(cache).toMatchObject({ status: "CREATE_COMPLETE", endpoint: { port: 6379 } });
+    const reveal = await cli("resources", "info", "cache", "-a", "shop", "-r", "data", "--reveal", "--json");
+    expect(reveal.code, reveal.stderr).toBe(0);
+    expect((JSON.parse(reveal.stdout) as { url: string }).url).toMatch(new RegExp(`^rediss://:[A-Za-z0-9]{32}@${(cache?.endpoint?.host ?? "").replaceAll(".", "\\.")}:6379/0$`));
+  });
+
+  it("a new class is a resize in place: the same instance, the new class", async () => {
+    const aws = awsClients(moto.endpoint);
+    const rds = new RDSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const physical = async () => (await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceDb" }))).StackResourceDetail?.PhysicalResourceId ?? "";
+    const before = await physical();
+    writeFileSync(manifest, RESIZED);
+    const resized = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes");
+    expect(resized.code, resized.stderr).toBe(0);
+    expect(await physical()).toBe(before);
+    const instance = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: before }))).DBInstances?.[0];
+    expect(instance?.DBInstanceClass).toBe("db.t4g.small");
+  });
+
+  it("an engine change replaces the database: refused without --allow-destroy; with it, the old one's final snapshot is printed", async () => {
+    const aws = awsClients(moto.endpoint);
+    const physical = async () => (await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceDb" }))).StackResourceDetail?.PhysicalResourceId ?? "";
+    const before = await physical();
+    writeFileSync(manifest, MYSQL);
+    const refused = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes");
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain("--allow-destroy");
+    expect(await physical()).toBe(before);
+    const replaced = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes", "--allow-destroy");
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(await physical()).not.toBe(before);
+    const rds = new RDSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const snapshot = (await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: before, SnapshotType: "manual" }))).DBSnapshots?.[0]?.DBSnapshotIdentifier ?? "";
+    expect(snapshot).toMatch(/^data-shop-snapshot-resourcedb-/);
+    expect(replaced.stderr).toContain(`database ResourceDb (${before}) replaced by a new instance; its final snapshot is ${snapshot}`);
+  });
+
   it("removing the resource from convox.yml: --yes alone is refused, nothing deleted; with --allow-destroy it goes", async () => {
     writeFileSync(manifest, WITHOUT_DB);
     const refused = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes");
@@ -114,9 +167,32 @@ describe("resources: a postgres database inside the private network", () => {
     const still = (await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceDb" }))).StackResourceDetail?.ResourceStatus;
     expect(still).toMatch(/COMPLETE$/);
 
-    const allowed = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes", "--allow-destroy");
+    const instance = (await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceDb" }))).StackResourceDetail?.PhysicalResourceId ?? "";
+    const allowed = await cli("deploy", "-a", "shop", "-f", manifest, "-r", "data", "--yes", "--allow-destroy", "--json");
     expect(allowed.code, allowed.stderr).toBe(0);
     const gone = await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceDb" })).catch((error: unknown) => error);
+    expect(gone).toBeInstanceOf(Error);
+    // The final snapshot exists in RDS, under the name racknet printed.
+    const rds = new RDSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const snapshots = (await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: instance, SnapshotType: "manual" }))).DBSnapshots ?? [];
+    expect(snapshots).toHaveLength(1);
+    const name = snapshots[0]?.DBSnapshotIdentifier ?? "";
+    expect(name).toMatch(/^data-shop-snapshot-resourcedb-/);
+    expect(allowed.stderr).toContain(`its final snapshot is ${name}`);
+    const result = JSON.parse(allowed.stdout) as { snapshots?: unknown };
+    expect(result.snapshots).toEqual([{ resource: "ResourceDb", instance, engine: "rds", snapshot: name }]);
+    expect(violations("deploy", result)).toBe("");
+  });
+
+  it("apps delete: refused without --allow-destroy; with it the app goes, its Redis cache too, and where its final snapshot is is said", async () => {
+    const refused = await cli("apps", "delete", "shop", "-r", "data", "--yes");
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain("--allow-destroy");
+    const deleted = await cli("apps", "delete", "shop", "-r", "data", "--yes", "--allow-destroy");
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stderr).toMatch(/Redis cache ResourceCache \(\S+\) is gone; CloudFormation kept its final snapshot/);
+    const aws = awsClients(moto.endpoint);
+    const gone = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: STACK })).catch((error: unknown) => error);
     expect(gone).toBeInstanceOf(Error);
   });
 });

@@ -50,6 +50,7 @@ import {
   type Vpc,
 } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { DescribeDBSnapshotsCommand, RDSClient, type DBSnapshot } from "@aws-sdk/client-rds";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCommand } from "@aws-sdk/client-codebuild";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -177,6 +178,8 @@ export interface AwsHarness {
   transitGateways: { id: string; region: string; state: string }[];
   /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
   quotas: Record<string, number>;
+  /** RDS's manual DB snapshots: the final ones CloudFormation takes for DeletionPolicy Snapshot (an instance's default). */
+  dbSnapshots: DBSnapshot[];
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
   /** Run a workflow as the CLI would; never throws. */
@@ -237,6 +240,13 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     if (missing) throw Object.assign(new Error(`Transit Gateway ${missing} was deleted or does not exist.`), { name: "InvalidTransitGatewayID.NotFound" });
     return { TransitGateways: found.map((gateway) => ({ TransitGatewayId: gateway.id, State: gateway.state })) };
   };
+  const dbSnapshots: DBSnapshot[] = [];
+  // CloudFormation's final snapshot (DeletionPolicy attribute: Snapshot is a DB instance's default), named as CloudFormation names it.
+  cloudFormation.whenDeleted((deleted) => {
+    if (deleted.resource.Type !== "AWS::RDS::DBInstance" || (deleted.resource.DeletionPolicy ?? "Snapshot") !== "Snapshot") return;
+    const name = `${deleted.stackName}-snapshot-${deleted.logicalId}-${String(dbSnapshots.length + 1).padStart(12, "x")}`.toLowerCase();
+    dbSnapshots.push({ DBSnapshotIdentifier: name, DBInstanceIdentifier: deleted.physicalId, SnapshotType: "manual", SnapshotCreateTime: deleted.at, Status: "available" });
+  });
   const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
     const mock = mockClient(client) as unknown as AnyStub;
     mock.send.callsFake(async (command: object) => {
@@ -273,6 +283,11 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(DeleteStackCommand, (input) => cloudFormation.deleteStack(input)),
     handle(ListStackResourcesCommand, (input) => cloudFormation.listStackResources(input)),
     handle(GetTemplateCommand, (input) => cloudFormation.getTemplate(input)),
+  ]);
+  stub("RDS", RDSClient, [
+    handle(DescribeDBSnapshotsCommand, (input) => ({
+      DBSnapshots: dbSnapshots.filter((snapshot) => (!input.DBInstanceIdentifier || snapshot.DBInstanceIdentifier === input.DBInstanceIdentifier) && (!input.SnapshotType || snapshot.SnapshotType === input.SnapshotType)),
+    })),
   ]);
   stub("SSM", SSMClient, [
     handle(GetParametersByPathCommand, (input) => parameters.getParametersByPath(input)),
@@ -441,6 +456,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
       return harness.transitGateways;
     },
     elsewhere,
+    dbSnapshots,
     stubs,
     calls,
     async run(workflow, args) {

@@ -4,7 +4,7 @@ import { StackStore, type Failure } from "./memory-stack-store.js";
 import { awsError, evaluateTemplate, requireCapabilities, resourceChanges, sameEntries, settle, type Evaluated, type StackRecord } from "./memory-stack.js";
 
 export { awsError, type StackRecord } from "./memory-stack.js";
-export type { Failure, StackOperation } from "./memory-stack-store.js";
+export type { DeletedResource, Failure, StackOperation } from "./memory-stack-store.js";
 
 /**
  * An in-memory CloudFormation: the calls racknet makes, answered consistently for the
@@ -140,6 +140,11 @@ export class MemoryCloudFormation extends StackStore {
       const status = { Add: "CREATE", Modify: "UPDATE", Remove: "DELETE" }[String(resource?.Action) as "Add" | "Modify" | "Remove"] ?? "UPDATE";
       this.event(stack, resource?.LogicalResourceId ?? "", resource?.ResourceType ?? "", `${status}_IN_PROGRESS`);
       this.event(stack, resource?.LogicalResourceId ?? "", resource?.ResourceType ?? "", `${status}_COMPLETE`);
+    }
+    for (const change of changeSet.changes) {
+      const removed = change.ResourceChange?.Action === "Remove" ? change.ResourceChange.LogicalResourceId : undefined;
+      const resource = removed === undefined ? undefined : stack.resources[removed];
+      if (removed !== undefined && resource) this.deleted(stack, removed, resource);
     }
     Object.assign(stack, { templateBody: changeSet.templateBody, parameters: changeSet.parameters, tags: changeSet.tags, status: `${verb}_COMPLETE`, statusReason: undefined });
     if (verb === "UPDATE") stack.lastUpdatedTime = this.now();

@@ -17,6 +17,15 @@ export interface StackOperation {
   outcome: string;
 }
 
+/** A resource CloudFormation deleted: where it was, what it was, when. */
+export interface DeletedResource {
+  stackName: string;
+  logicalId: string;
+  physicalId: string;
+  resource: StackRecord["resources"][string];
+  at: Date;
+}
+
 /**
  * The stacks of the in-memory CloudFormation, their events and the calls that read or
  * delete them; memory-cloudformation.ts adds the change sets that create and update them.
@@ -27,6 +36,7 @@ export class StackStore {
   protected readonly failures = new Map<string, Failure>();
   protected readonly deletionRefusals = new Map<string, () => string | undefined>();
   protected readonly outputOverrides = new Map<string, Record<string, string>>();
+  protected readonly deletionListeners: ((deleted: DeletedResource) => void)[] = [];
   private counter = 0;
   private clock = 0;
 
@@ -55,6 +65,15 @@ export class StackStore {
    */
   refuseDeletion(resourceType: string, refusal: () => string | undefined): void {
     this.deletionRefusals.set(resourceType, refusal);
+  }
+
+  /** Told of each resource CloudFormation deletes (removed by an update, or with its stack), as a service sees the deletion. */
+  whenDeleted(listener: (deleted: DeletedResource) => void): void {
+    this.deletionListeners.push(listener);
+  }
+
+  protected deleted(stack: StackRecord, logicalId: string, resource: StackRecord["resources"][string]): void {
+    for (const listener of this.deletionListeners) listener({ stackName: stack.name, logicalId, physicalId: stack.physicalIds[logicalId] ?? "", resource, at: this.now() });
   }
 
   /** Outputs the stack reports on top of those computed from its template. */
@@ -92,6 +111,7 @@ export class StackStore {
         this.operations.push({ operation: "delete", stackName: stack.name, outcome: stack.status });
         return {};
       }
+      this.deleted(stack, logicalId, resource);
       this.event(stack, logicalId, resource.Type, "DELETE_COMPLETE");
     }
     stack.status = "DELETE_COMPLETE";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appRuleProblems } from "../../src/rack/app-rules.js";
+import { appRuleProblems, resourceSubnetProblems } from "../../src/rack/app-rules.js";
 import { defaultParams, type RackParams } from "../../src/rack/params.js";
 
 const params = (overrides: Partial<RackParams>): RackParams => ({ ...defaultParams(), ...overrides });
@@ -30,5 +30,23 @@ describe("rack changes never break a running app", () => {
 
   it("accepts changes no app depends on", () => {
     expect(appRuleProblems(params({ Internal: "Yes", internal_router: "true", Private: "Yes" }), apps)).toEqual([]);
+  });
+});
+
+describe("a change of the service subnets with databases and caches (issue 29)", () => {
+  const withData = [{ app: "shop", services: [], resources: [{ name: "db", engine: "postgres" }] }, { app: "blog", services: [], resources: [] }];
+
+  it("Private=No on a private rack is refused too, naming the public subnets and keeping Private=Yes as the fix", () => {
+    const [problem, ...rest] = resourceSubnetProblems(params({ Private: "Yes" }), params({ Private: "No" }), withData);
+    expect(rest).toEqual([]);
+    expect(problem?.message).toContain("Private=No moves the apps' services to the public subnets");
+    expect(problem?.message).toContain("shop (db: postgres)");
+    expect(problem?.message).not.toContain("blog");
+    expect(problem?.fix).toMatch(/^keep Private=Yes;/);
+  });
+
+  it("no refusal when Private stays, or when no app has a resource", () => {
+    expect(resourceSubnetProblems(params({ Private: "Yes" }), params({ Private: "Yes", NatGateways: "One" }), withData)).toEqual([]);
+    expect(resourceSubnetProblems(params({}), params({ Private: "Yes" }), [{ app: "blog", services: [] }])).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ export async function deployStack(aws: EngineAws, request: StackRequest, options
       throw error;
     }
     const stack = await applyChangeSet(run, changeSet, review.since);
-    return { kind: "applied", stack, changes: review.changes };
+    return { kind: "applied", stack, changes: review.changes, ...(review.since ? { since: review.since } : {}) };
   });
 }
 

@@ -89,4 +89,4 @@ export interface DeployOptions {
 export type DeployOutcome =
   | { kind: "no-changes" }
   | { kind: "dry-run"; changes: readonly ResourceChange[] }
-  | { kind: "applied"; stack: StackInfo; changes: readonly ResourceChange[] };
+  | { kind: "applied"; stack: StackInfo; changes: readonly ResourceChange[]; /** When the change set was made: what the update did came after. */ since?: Date };
