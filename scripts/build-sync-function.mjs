@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the rack's functions into dist/: the private-network sync function
 // (src/functions/privnet-sync/handler.ts → dist/privnet-sync.js) and the certificate renewal
-// function (src/functions/ca-renewal/handler.ts → dist/ca-renewal.js). Each is one CommonJS
+// function (src/functions/ca-renewal/handler.ts → dist/ca-renewal.js), and an app's budget
+// function (src/functions/budget-shutdown/handler.ts → dist/budget-shutdown.js). Each is one CommonJS
 // file, minified, the AWS SDK left to the Lambda runtime. The rack template inlines them
 // (Code.ZipFile), so `racknet rack template` stays offline and only reads a file.
 // `--stdout NAME` prints that function's bundle instead of writing the files.
@@ -19,6 +20,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const FUNCTIONS = {
   "privnet-sync": { entry: "src/functions/privnet-sync/handler.ts", budgetBytes: 12 * 1024 },
   "ca-renewal": { entry: "src/functions/ca-renewal/handler.ts", budgetBytes: 8 * 1024 },
+  // Inlined in an app's template (only with budget:), which goes through S3 when it is large.
+  "budget-shutdown": { entry: "src/functions/budget-shutdown/handler.ts", budgetBytes: 8 * 1024 },
 };
 
 async function bundle(name) {

@@ -22,6 +22,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     acm_dns_validation,
     application_autoscaling,
     awslambda,
+    budgets,
     cloudformation_cancel,
     cloudformation_change_sets,
     cloudformation_drift,
@@ -94,6 +95,7 @@ PATCHES: list[Callable[[], None]] = [
     kms.restore_kms_key_properties,
     application_autoscaling.restore_application_autoscaling_resources,
     scheduler.restore_scheduler_schedule_resource,
+    budgets.restore_budget_resource,
     secretsmanager.restore_secrets_and_dynamic_references,
     rds.restore_parameter_group_ref_default_port_and_security_groups,
     # Wraps the instance's create as restore_parameter_group_ref_default_port_and_security_groups leaves it.

@@ -63,11 +63,11 @@ async function listTasks(ecs: ECSClient, cluster: string, desiredStatus: "RUNNIN
  * The ECS services by name. A cluster replaced in an update leaves the old service listed
  * as INACTIVE under the same name: the ACTIVE one wins.
  */
-export async function describeServices(ecs: ECSClient, cluster: string, names: readonly string[]): Promise<Map<string, Service>> {
+export async function describeServices(ecs: ECSClient, cluster: string, names: readonly string[], options: { tags?: boolean } = {}): Promise<Map<string, Service>> {
   const { DescribeServicesCommand } = sdk.ecs();
   const found = new Map<string, Service>();
   for (const chunk of chunks(names, DESCRIBE_SERVICES_MAX)) {
-    const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: [...chunk] }));
+    const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: [...chunk], ...(options.tags ? { include: ["TAGS"] } : {}) }));
     for (const service of services ?? []) {
       const name = service.serviceName ?? "";
       if (!found.has(name) || service.status === "ACTIVE") found.set(name, service);

@@ -20,7 +20,7 @@ import { readResources } from "./read-resources.js";
 import { awsCron } from "./schedule.js";
 import { valueRules } from "./value-rules.js";
 import { nlbRules } from "./nlb-rules.js";
-import { budgetRules } from "./budget-rules.js";
+import { budgetRules, readBudget } from "./budget-rules.js";
 import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
@@ -84,9 +84,10 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     return service;
   });
   budgetRules(top.budget, services.map((service) => service.name), note, problems);
+  const budget = problems.some((entry) => entry.path?.startsWith("budget")) ? undefined : readBudget(top.budget, services, note, problems, warnings);
   const timers = readTimers(top.timers, note, problems);
   const resources = readResources({ top, note, problems, warnings });
-  return { manifest: { file: source.file, services, timers, resources, positions }, problems, warnings };
+  return { manifest: { file: source.file, services, timers, resources, ...(budget ? { budget } : {}), positions }, problems, warnings };
 }
 
 function readTimers(value: unknown, note: Note, problems: Problem[]): Timer[] {

@@ -30,12 +30,6 @@ export const IGNORED_TOP_LEVEL_KEYS: readonly IgnoredKey[] = [
 ];
 
 export const REFUSED_TOP_LEVEL_KEYS: readonly RefusedKey[] = [
-  {
-    key: "budget",
-    convox: "a monthly cost budget for the app: alerts, and at the cap alert-only, block-new-deploys or auto-shutdown",
-    reason: "racknet builds no budget yet, so the alerts would never go out and auto-shutdown would never stop a service",
-    fix: "remove budget: and set a budget for the account in AWS Budgets (aws budgets create-budget), with its alerts",
-  },
   { key: "balancers", convox: "custom TCP load balancers", reason: "racknet's racks have HTTPS load balancers only", fix: "serve the service over HTTPS with port:, or remove balancers:" },
   { key: "configs", convox: "configuration files mounted into services", reason: "racknet mounts no files into containers", fix: "bake the file into the image, or pass its content through the environment" },
 ];

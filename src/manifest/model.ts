@@ -69,7 +69,7 @@ export interface ScaleTargets {
  */
 export type ScaleMetric =
   | { source: "cloudwatch"; namespace: string; metric: string; dimensions: Record<string, string>; statistic: MetricStatistic; target: number }
-  | { source: "sqs"; queue: string; region?: string; inFlight: boolean; target: number };
+  | { source: "sqs"; queue: string; region?: string; /** Where the trigger is under `scale` (`keda.triggers[0]`). */ key: string; inFlight: boolean; target: number };
 
 export type MetricStatistic = "Average" | "Maximum" | "Minimum" | "Sum";
 
@@ -225,6 +225,8 @@ export interface ManifestContext {
    * 128-character host condition.
    */
   externalLoadBalancerDns?: string;
+  /** The rack's region, when known: an SQS trigger's `awsRegion` must be it. */
+  region?: string;
 }
 
 /** Where a key sits in the file the user wrote, as the editor shows it (1-based). */
@@ -240,11 +242,32 @@ export interface Manifest {
   timers: Timer[];
   /** `resources:`; absent in a model built by hand (tests, templates) that has none. */
   resources?: AppResource[];
+  /** `budget:`; absent when the file has none. */
+  budget?: AppBudget;
   /**
    * Where each key of the file starts, by key path (`services.api.port`, `services.web.links[0]`),
    * so a rule can name the line. Absent for a model built by hand (tests, templates).
    */
   positions?: ReadonlyMap<string, SourcePosition>;
+}
+
+/**
+ * `budget:` as racknet builds it: an AWS Budgets budget on the app's cost (its resources'
+ * racknet:rack and racknet:app tags) at `monthlyCapUsd / pricingAdjustment`, alerting at
+ * `alertThresholdPercent` and at the cap; with `auto-shutdown`, the app's budget function
+ * stops the eligible services `notifyBeforeMinutes` after the cap is reached.
+ */
+export interface AppBudget {
+  monthlyCapUsd: number;
+  alertThresholdPercent: number;
+  pricingAdjustment: number;
+  atCapAction: "alert-only" | "auto-shutdown";
+  webhookUrl?: string;
+  /** Services of the manifest that auto-shutdown never stops (names that are not services are dropped). */
+  neverAutoShutdown: string[];
+  shutdownOrder: "largest-cost" | "newest";
+  notifyBeforeMinutes: number;
+  recoveryMode: "auto-on-reset" | "manual";
 }
 
 export function visibility(service: Service): Visibility {

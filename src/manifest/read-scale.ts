@@ -72,7 +72,7 @@ export function readScale(scale: unknown): ServiceScale {
   const threshold = (key: string) => (isRecord(autoscale[key]) ? number(autoscale[key].threshold) : undefined);
   const cpuTarget = threshold("cpu") ?? integer(targetFields.cpu);
   const memoryTarget = threshold("memory") ?? integer(targetFields.memory);
-  const metrics = [...customMetrics(targetFields.custom), ...sqsMetrics(autoscale.custom), ...sqsMetrics(isRecord(fields.keda) ? fields.keda.triggers : undefined)];
+  const metrics = [...customMetrics(targetFields.custom), ...sqsMetrics(autoscale.custom, "autoscale.custom"), ...sqsMetrics(isRecord(fields.keda) ? fields.keda.triggers : undefined, "keda.triggers")];
   const targets = {
     ...(cpuTarget !== undefined ? { cpu: cpuTarget } : {}),
     ...(memoryTarget !== undefined ? { memory: memoryTarget } : {}),
@@ -112,15 +112,15 @@ function customMetrics(custom: unknown): ScaleMetric[] {
 }
 
 /** `scale.keda.triggers` and `scale.autoscale.custom` of type `aws-sqs-queue`; other types are refused by the rules. */
-function sqsMetrics(triggers: unknown): ScaleMetric[] {
+function sqsMetrics(triggers: unknown, list: string): ScaleMetric[] {
   if (!Array.isArray(triggers)) return [];
-  return triggers.flatMap((trigger): ScaleMetric[] => {
+  return triggers.flatMap((trigger, index): ScaleMetric[] => {
     if (!isRecord(trigger) || trigger.type !== "aws-sqs-queue" || !isRecord(trigger.metadata)) return [];
     const queue = sqsQueueName(trigger.metadata.queueURL);
     if (!queue) return [];
     const region = typeof trigger.metadata.awsRegion === "string" && trigger.metadata.awsRegion !== "" ? trigger.metadata.awsRegion : undefined;
     const inFlight = String(trigger.metadata.scaleOnInFlight ?? "true") !== "false";
-    return [{ source: "sqs", queue, ...(region ? { region } : {}), inFlight, target: number(trigger.metadata.queueLength) ?? DEFAULT_QUEUE_LENGTH }];
+    return [{ source: "sqs", queue, ...(region ? { region } : {}), key: `${list}[${index}]`, inFlight, target: number(trigger.metadata.queueLength) ?? DEFAULT_QUEUE_LENGTH }];
   });
 }
 

@@ -171,7 +171,23 @@ export function deploymentRules(manifest: Manifest, context: ManifestContext): P
   const problems = manifest.services.flatMap((service) => [...dnsProblems(service, context, place), ...hostConditionProblems(service, context, place)]);
   problems.push(...wildcardProblems(manifest, context, place));
   if (context.params) problems.push(...rackProblems(manifest, context.params, place));
+  if (context.region) problems.push(...queueRegionProblems(manifest, context.region, place));
   return problems;
+}
+
+/**
+ * KEDA reads an `aws-sqs-queue` trigger's queue in its `awsRegion` (Convox hands the trigger
+ * to KEDA as written); racknet scales on the queue's CloudWatch metrics, and a scaling policy
+ * reads metrics of its own region only, so the queue must be in the rack's region.
+ */
+function queueRegionProblems(manifest: Manifest, region: string, place: Place): Problem[] {
+  return manifest.services.flatMap((service) =>
+    (service.scale.targets.metrics ?? []).flatMap((metric) => {
+      if (metric.source !== "sqs" || metric.region === undefined || metric.region === region) return [];
+      const path = `services.${service.name}.scale.${metric.key}.metadata.awsRegion`;
+      return [problem(place, path, `${path} is ${metric.region}, and the rack is in ${region}: a scaling policy reads the metrics of its own region only, so racknet cannot scale on a queue in another region`, `move the queue to ${region} (and write awsRegion: ${region}), or deploy the app to a rack in ${metric.region}`)];
+    }),
+  );
 }
 
 function dnsProblems(service: Service, context: ManifestContext, place: Place): Problem[] {

@@ -431,6 +431,26 @@ const timer: JsonSchema = {
   },
 };
 
+/** Convox's `budget:` (convox/convox pkg/manifest/service.go, BudgetSettings); the rules are budget-rules.ts's. */
+const budget: JsonSchema = {
+  type: "object",
+  description: "A monthly cost cap for the app: an AWS Budgets budget on the app's tagged resources, alerts to atCapWebhookUrl, and with atCapAction auto-shutdown its services stopped at the cap.",
+  errorMessage: "must be a map such as {monthlyCapUsd: 500, atCapAction: alert-only, atCapWebhookUrl: https://hooks.example.com/budget}",
+  additionalProperties: false,
+  properties: {
+    monthlyCapUsd: { type: "number", description: "The monthly cap in US dollars.", errorMessage: "must be a number of US dollars such as 500" },
+    alertThresholdPercent: { type: "number", description: "The share of the cap at which the first alert goes out (default 80).", errorMessage: "must be a percentage such as 80" },
+    atCapAction: { type: "string", description: "At the cap: alert-only (default) or auto-shutdown (block-new-deploys is refused: racknet does not build it yet).", errorMessage: "must be alert-only or auto-shutdown" },
+    atCapWebhookUrl: { type: "string", description: "Where each alert and auto-shutdown notice is POSTed (JSON).", errorMessage: "must be a URL such as https://hooks.example.com/budget" },
+    pricingAdjustment: { type: "number", description: "A multiplier on the app's spend, 0.1–1.5 (default 1): the budget's limit is monthlyCapUsd / pricingAdjustment.", errorMessage: "must be a number from 0.1 to 1.5" },
+    neverAutoShutdown: { type: "array", items: { type: "string" }, description: "Services auto-shutdown never stops.", errorMessage: "must be a list of service names" },
+    shutdownOrder: { type: "string", description: "largest-cost (default) or newest: the order in which auto-shutdown stops the services.", errorMessage: "must be largest-cost or newest" },
+    notifyBeforeMinutes: { type: "integer", description: "Minutes between the warning at the cap and the shutdown, 5–1440 (default 30).", errorMessage: "must be a whole number of minutes from 5 to 1440" },
+    shutdownGracePeriod: { type: "string", description: "Convox: the pods' grace period at shutdown. On Fargate a task gets its service's termination.grace (at most 120 s).", errorMessage: "must be a duration such as 30s" },
+    recoveryMode: { type: "string", description: "auto-on-reset (default: the services come back when the budget resets, on the 1st of the month) or manual.", errorMessage: "must be auto-on-reset or manual" },
+  },
+};
+
 export const convoxSchema: JsonSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "convox.yml (racknet)",
@@ -455,6 +475,7 @@ export const convoxSchema: JsonSchema = {
       additionalProperties: timer,
     },
     resources: resourcesSchema,
+    budget,
     ...ignored(IGNORED_TOP_LEVEL_KEYS),
     ...refused(REFUSED_TOP_LEVEL_KEYS),
   },

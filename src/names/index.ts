@@ -371,3 +371,21 @@ export const RUN_STARTED_BY = "racknet-run";
 export function runTaskGroup(app: string): string {
   return `racknet-run:${app}`;
 }
+
+/** The app's AWS Budgets budget (issue 28): unique in the account, as a budget's name must be (no `:` or `\`). */
+export function appBudgetName(rack: string, app: string): string {
+  return `racknet-${rack}-${app}`;
+}
+
+/**
+ * The one-time EventBridge Scheduler schedule the app's budget function makes when the cap is
+ * reached, to stop the services `notifyBeforeMinutes` later: at most 64 of [0-9A-Za-z-_.].
+ */
+export function appBudgetShutdownSchedule(rack: string, app: string): string {
+  return `racknet-budget-${createHash("sha256").update(`${rack}/${app}`).digest("hex").slice(0, 24)}`;
+}
+
+/** On an ECS service auto-shutdown stopped: the desired count it had, which recovery gives back. */
+export const BUDGET_STOPPED_TAG = "racknet:budget-stopped-count";
+/** On each eligible ECS service while auto-shutdown is armed: when the services will be stopped (ISO 8601). */
+export const BUDGET_ARMED_TAG = "racknet:budget-shutdown-at";

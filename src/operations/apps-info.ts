@@ -2,7 +2,8 @@ import type { Service as EcsService } from "@aws-sdk/client-ecs";
 import { UsageError } from "../core/errors.js";
 import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
 import type { Visibility } from "../manifest/model.js";
-import { serviceNameOutput } from "../templates/app-contract.js";
+import { serviceNameOutput, type BudgetRecord } from "../templates/app-contract.js";
+import { BUDGET_ARMED_TAG, BUDGET_STOPPED_TAG } from "../names/index.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
@@ -31,6 +32,18 @@ export interface AppDetails {
   /** The last drift detection's verdict on the app's stack (`racknet rack drift` runs one). */
   drift: DriftSummary;
   services: ServiceDetails[];
+  /** `budget:` and where auto-shutdown stands; null without a budget. */
+  budget: BudgetDetails | null;
+}
+
+export interface BudgetDetails extends Omit<BudgetRecord, "monthlyCapUsd" | "alertThresholdPercent" | "pricingAdjustment"> {
+  monthlyCapUsd: number;
+  alertThresholdPercent: number;
+  pricingAdjustment: number;
+  /** running; armed (the cap was reached: the services stop at shutdownAt); shut-down (auto-shutdown stopped `stopped`). */
+  state: "running" | "armed" | "shut-down";
+  shutdownAt: string | null;
+  stopped: { service: string; count: number }[];
 }
 
 export interface ServiceDetails {
@@ -55,6 +68,7 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
       ["Deployed", details.lastDeploy ?? "never"],
       ["Version", details.version],
       ["Drift", driftLine(details.drift)],
+      ...(details.budget ? ([["Budget", budgetLine(details.budget)]] as [string, string][]) : []),
     ]);
     if (details.services.length === 0) return;
     context.printer.out("");
@@ -82,6 +96,34 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
   });
 }
 
+function budgetLine(budget: BudgetDetails): string {
+  const cap = `$${budget.monthlyCapUsd} a month, ${budget.atCapAction} (alert at ${budget.alertThresholdPercent}%)`;
+  if (budget.state === "armed") return `${cap}: cap reached, services stop at ${budget.shutdownAt ?? "?"}`;
+  if (budget.state === "shut-down") return `${cap}: SHUT DOWN (${budget.stopped.map((entry) => `${entry.service} was ${entry.count}`).join(", ")}; ${budget.recoveryMode === "auto-on-reset" ? "back on the 1st" : "scale them back with racknet scale"})`;
+  return cap;
+}
+
+/** Where auto-shutdown stands, from the tags the budget function puts on the services it arms and stops. */
+function budgetDetails(budget: BudgetRecord | undefined, services: readonly { service: string; desired: number | undefined; tags: readonly { key?: string; value?: string }[] }[]): BudgetDetails | null {
+  if (!budget) return null;
+  const tag = (tags: readonly { key?: string; value?: string }[], key: string) => tags.find((entry) => entry.key === key)?.value;
+  const stopped = services.flatMap(({ service, desired, tags }) => {
+    const count = tag(tags, BUDGET_STOPPED_TAG);
+    // Scaled back by hand (racknet scale): running again, whatever the record says.
+    return count !== undefined && /^\d+$/.test(count) && !desired ? [{ service, count: Number(count) }] : [];
+  });
+  const shutdownAt = services.map(({ tags }) => tag(tags, BUDGET_ARMED_TAG)).find((value) => value !== undefined) ?? null;
+  return {
+    ...budget,
+    monthlyCapUsd: Number(budget.monthlyCapUsd),
+    alertThresholdPercent: Number(budget.alertThresholdPercent),
+    pricingAdjustment: Number(budget.pricingAdjustment),
+    state: stopped.length > 0 ? "shut-down" : shutdownAt ? "armed" : "running",
+    shutdownAt,
+    stopped,
+  };
+}
+
 /** APP, else -a, else the directory's name; APP and a different -a together are a usage error. */
 export function chosenApp(context: Context, positional: string | undefined): string {
   const flag = context.options.app;
@@ -98,7 +140,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
   const cluster = rack.rackOutputs.Cluster;
   const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
   const ecs = await context.aws.ecs();
-  const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean)) : new Map<string, EcsService>();
+  const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean), { tags: metadata.budget !== undefined }) : new Map<string, EcsService>();
   const external = metadata.services.some((service) => (service.visibility === "external" || service.visibility === "internal-and-external") && (app.parameters.Domain || service.domains?.length));
   const [images, served] = await Promise.all([
     taskDefinitionImages(ecs, [...running.values()].map((service) => service.taskDefinition ?? "")),
@@ -112,6 +154,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
     lastDeploy: app.lastUpdated?.toISOString() ?? null,
     version: metadata.version,
     drift,
+    budget: budgetDetails(metadata.budget, metadata.services.map((service, index) => ({ service: service.name, desired: running.get(ecsNames[index] ?? "")?.desiredCount, tags: running.get(ecsNames[index] ?? "")?.tags ?? [] }))),
     services: metadata.services.map((service, index) => {
       const ecsService = running.get(ecsNames[index] ?? "");
       const taskDefinition = ecsService?.taskDefinition;

@@ -3,6 +3,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, type Manifest } from "../manifest/model.js";
+import { budgetFunctionCode } from "../steps/budget-function.js";
 import { deploymentRules, manifestFromText, readManifestText } from "../manifest/index.js";
 import { renderAppStack } from "../templates/app.js";
 import { APP_ID_EXPRESSION, serviceLogicalIds } from "../templates/app-contract.js";
@@ -129,7 +130,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   const file = request.source.file;
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
-  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns });
+  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns, region: await context.aws.region() });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
   }
@@ -181,6 +182,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
     caCertPem,
     extraEnvironment: privateNetworkEnvironment(rack),
     domainValidation: publicCertificates.domainValidation,
+    ...(manifest.budget ? { budgetFunctionCode: budgetFunctionCode() } : {}),
   });
 
   // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.

@@ -101,6 +101,24 @@ export interface AppStackMetadata {
   services: ServiceRecord[];
   /** `resources:` as deployed (absent in apps deployed before issue 29, and in apps without any). */
   resources?: ResourceRecord[];
+  /** `budget:` as deployed, without its webhook URL (absent in apps without one). */
+  budget?: BudgetRecord;
+}
+
+/**
+ * The app's budget as `racknet apps info` shows it (issue 28). Dollars and percentages are
+ * text: a template's Metadata takes whole numbers only (cfn-lint E4002).
+ */
+export interface BudgetRecord {
+  name: string;
+  monthlyCapUsd: string;
+  alertThresholdPercent: string;
+  pricingAdjustment: string;
+  atCapAction: "alert-only" | "auto-shutdown";
+  neverAutoShutdown: string[];
+  shutdownOrder: "largest-cost" | "newest";
+  notifyBeforeMinutes: number;
+  recoveryMode: "auto-on-reset" | "manual";
 }
 
 /** One resource as deployed: what `racknet resources` shows, what `apps delete` guards, what the plan prices. */

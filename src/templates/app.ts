@@ -23,6 +23,7 @@ import { commonNameOf } from "../manifest/domains.js";
 import { domainPriorityKey } from "../apps/priorities.js";
 import type { RackOutputs } from "./rack-contract.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
+import { appBudgetFragment, budgetRecord } from "./app-budget.js";
 import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";
 
 export { appParameters, type AppParameterExtras } from "./app-parameters.js";
@@ -49,6 +50,8 @@ export interface AppStackInput {
   extraEnvironment?: Record<string, Json>;
   /** Where each `domain:` service's certificate comes from (src/steps/public-certificates.ts); absent: "outside". */
   domainValidation?: Readonly<Record<string, DomainValidation>>;
+  /** The budget function's bundled code (src/functions/budget-shutdown/bundle.ts); needed when the manifest has `budget:`. */
+  budgetFunctionCode?: string;
 }
 
 export interface RenderedAppStack {
@@ -115,6 +118,10 @@ function buildTemplate(input: AppStackInput): Template {
       merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer, resourceClientGroups(manifest, timer.service)) } });
     }
   }
+  if (manifest.budget) {
+    if (input.budgetFunctionCode === undefined) throw new Error("the app has a budget, and the budget function's code was not given");
+    merge(template, appBudgetFragment(rack, app, manifest.budget, manifest.services, input.budgetFunctionCode));
+  }
   return template;
 }
 
@@ -148,6 +155,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
           })),
         }
       : {}),
+    ...(manifest.budget ? { budget: budgetRecord(rack, app, manifest.budget) } : {}),
   };
 }
 

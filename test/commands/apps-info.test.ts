@@ -1,7 +1,7 @@
 import "aws-sdk-client-mock-vitest/extend";
 import { mockClient } from "aws-sdk-client-mock";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type Service } from "@aws-sdk/client-ecs";
-import { DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExitCode, UserError } from "../../src/core/errors.js";
 import { run, type AppDetails } from "../../src/operations/apps-info.js";
@@ -63,6 +63,7 @@ describe("racknet apps info", () => {
         { service: "worker", visibility: "private", image: "registry.example/worker:2.1", release: "prod-shop-worker:7", desired: 1, running: 0, pending: 0, endpoints: [] },
         { service: "api", visibility: "internal", image: "registry.example/api:2.1", release: "prod-shop-api:7", desired: 1, running: 1, pending: 0, endpoints: [{ kind: "internal", url: "https://api.shop.prod.convox" }] },
       ],
+      budget: null,
     });
     expect(ecs).toHaveReceivedCommandWith(DescribeServicesCommand, { cluster: CLUSTER, services: ["prod-shop-WebService-1", "prod-shop-WorkerService-1", "prod-shop-ApiService-1"] });
   });
@@ -151,5 +152,61 @@ describe("racknet apps info", () => {
     await run(human.context, { app: "shop" });
     expect(human.stdout()).toMatch(/^Drift\s+DRIFTED at 2025-03-02T08:00:00Z: ServiceSecurityGroup \(AWS::EC2::SecurityGroup\), WebTargetGroup .* \(details: racknet rack drift\)$/m);
     expect(cfn).not.toHaveReceivedCommand(DetectStackDriftCommand);
+  });
+
+  describe("the app's budget (issue 28)", () => {
+    const RECORD = { name: "racknet-prod-shop", monthlyCapUsd: "500", alertThresholdPercent: "80", pricingAdjustment: "1", atCapAction: "auto-shutdown", neverAutoShutdown: ["api"], shutdownOrder: "largest-cost", notifyBeforeMinutes: 30, recoveryMode: "auto-on-reset" };
+    const BUDGET = { name: "racknet-prod-shop", monthlyCapUsd: 500, alertThresholdPercent: 80, pricingAdjustment: 1, atCapAction: "auto-shutdown", neverAutoShutdown: ["api"], shutdownOrder: "largest-cost", notifyBeforeMinutes: 30, recoveryMode: "auto-on-reset" };
+    const SERVICES = [
+      { name: "web", visibility: "external" },
+      { name: "worker", visibility: "private" },
+      { name: "api", visibility: "internal" },
+    ];
+    function withBudget(tags: Record<string, { key: string; value: string }[]>): void {
+      cfn.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Metadata: { Racknet: { app: "shop", rack: "prod", version: "0.1.0", services: SERVICES, budget: RECORD } }, Resources: {} }) });
+      ecs.on(DescribeServicesCommand).resolves({
+        services: [
+          { ...ecsService("prod-shop-WebService-1", "web", { desired: 0, running: 0 }), tags: tags.web ?? [] },
+          { ...ecsService("prod-shop-WorkerService-1", "worker", { desired: 0, running: 0 }), tags: tags.worker ?? [] },
+          { ...ecsService("prod-shop-ApiService-1", "api", { desired: 1, running: 1 }), tags: [] },
+        ],
+      });
+    }
+
+    it("shut down: which services auto-shutdown stopped and the counts they get back, in JSON and in words", async () => {
+      withBudget({ web: [{ key: "racknet:budget-stopped-count", value: "2" }], worker: [{ key: "racknet:budget-stopped-count", value: "1" }] });
+      const json = dayContext({ json: true });
+      await run(json.context, { app: "shop" });
+      expect((JSON.parse(json.stdout()) as AppDetails).budget).toEqual({ ...BUDGET, state: "shut-down", shutdownAt: null, stopped: [{ service: "web", count: 2 }, { service: "worker", count: 1 }] });
+      expect(ecs).toHaveReceivedCommandWith(DescribeServicesCommand, { include: ["TAGS"] });
+      const human = dayContext();
+      await run(human.context, { app: "shop" });
+      expect(human.stdout()).toMatch(/^Budget\s+\$500 a month, auto-shutdown \(alert at 80%\): SHUT DOWN \(web was 2, worker was 1; back on the 1st\)$/m);
+    });
+
+    it("armed: the cap was reached and the services stop at the time the budget function set", async () => {
+      withBudget({ web: [{ key: "racknet:budget-shutdown-at", value: "2027-03-20T12:30:00.000Z" }] });
+      const json = dayContext({ json: true });
+      await run(json.context, { app: "shop" });
+      expect((JSON.parse(json.stdout()) as AppDetails).budget).toMatchObject({ state: "armed", shutdownAt: "2027-03-20T12:30:00.000Z", stopped: [] });
+      const human = dayContext();
+      await run(human.context, { app: "shop" });
+      expect(human.stdout()).toMatch(/^Budget\s+.*: cap reached, services stop at 2027-03-20T12:30:00.000Z$/m);
+    });
+
+    it("a service scaled back by hand counts as running, whatever its record says", async () => {
+      withBudget({ web: [{ key: "racknet:budget-stopped-count", value: "2" }] });
+      ecs.on(DescribeServicesCommand).resolves({ services: [{ ...ecsService("prod-shop-WebService-1", "web", { desired: 2, running: 2 }), tags: [{ key: "racknet:budget-stopped-count", value: "2" }] }] });
+      const json = dayContext({ json: true });
+      await run(json.context, { app: "shop" });
+      expect((JSON.parse(json.stdout()) as AppDetails).budget).toMatchObject({ state: "running", stopped: [] });
+    });
+
+    it("running: the budget alone", async () => {
+      withBudget({});
+      const human = dayContext();
+      await run(human.context, { app: "shop" });
+      expect(human.stdout()).toMatch(/^Budget\s+\$500 a month, auto-shutdown \(alert at 80%\)$/m);
+    });
   });
 });

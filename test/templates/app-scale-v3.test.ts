@@ -76,6 +76,16 @@ describe("Convox 3's scale on Application Auto Scaling", () => {
     expect(template.Resources.MetricScalingCpu).toBeUndefined();
   });
 
+  it("an aws-sqs-queue trigger's awsRegion must be the rack's: refused at its line with the fix, accepted when it is", () => {
+    const text = readFileSync(FILE, "utf8");
+    expect(parseManifest(text, "convox.yml", { app: "shop", rack: "prod", region: "us-east-1" }).problems).toEqual([]);
+    const { problems } = parseManifest(text, "convox.yml", { app: "shop", rack: "prod", region: "eu-west-1" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ where: "convox.yml:36:109", path: "services.queue-worker.scale.keda.triggers[0].metadata.awsRegion" });
+    expect(problems[0]?.message).toContain("is us-east-1, and the rack is in eu-west-1");
+    expect(problems[0]?.fix).toContain("move the queue to eu-west-1");
+  });
+
   it("passes cfn-lint", async () => {
     expect(await cfnLint({ scaleV3: template })).toEqual({ scaleV3: [] });
   }, lintDeadline(1));
