@@ -122,6 +122,7 @@ PATCHES: list[Callable[[], None]] = [
     # Reads the applied values restore_service_quota_defaults_and_applied_values answers.
     ec2.restore_network_quotas,
     ec2.restore_cloudformation_vpc_peering,
+    ec2.restore_transit_gateway_attachment,
     # Replaces the cluster's delete that restore_deletion_of_services_and_clusters installed.
     ecs_services.restore_cluster_deletion_refused_while_in_use,
     ecs_services.restore_stopped_task_network_interface_release,

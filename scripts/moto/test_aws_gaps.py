@@ -571,6 +571,28 @@ def gap_vpc_peering_by_cloudformation(aws: Clients) -> None:
     aws.cloudformation.delete_stack(StackName=name)
     expect_equal(state(), "deleted", "the peering after its stack's deletion")
 
+@test
+def gap_transit_gateway_attachment_by_cloudformation(aws: Clients) -> None:
+    """restore_transit_gateway_attachment: CloudFormation attaches the VPC in its subnets, a route goes through it, the stack's deletion detaches it."""
+    tgw = aws.ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    vpc = aws.ec2.create_vpc(CidrBlock="10.62.0.0/16")["Vpc"]["VpcId"]
+    subnet = aws.ec2.create_subnet(VpcId=vpc, CidrBlock="10.62.1.0/24")["Subnet"]["SubnetId"]
+    table = aws.ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    template = {
+        "Resources": {
+            "Attachment": {"Type": "AWS::EC2::TransitGatewayAttachment", "Properties": {"TransitGatewayId": tgw, "VpcId": vpc, "SubnetIds": [subnet]}},
+            "Route": {"Type": "AWS::EC2::Route", "DependsOn": "Attachment", "Properties": {"RouteTableId": table, "DestinationCidrBlock": "10.90.0.0/16", "TransitGatewayId": tgw}},
+        }
+    }
+    name = create_stack(aws, template)
+    attachments = lambda: [a for a in aws.ec2.describe_transit_gateway_vpc_attachments(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["TransitGatewayVpcAttachments"] if a["State"] != "deleted"]
+    expect_equal([(a["TransitGatewayId"], a["SubnetIds"]) for a in attachments()], [(tgw, [subnet])], "the VPC's attachments after the stack")
+    routes = aws.ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]["Routes"]
+    expect_equal([r.get("TransitGatewayId") for r in routes if r.get("DestinationCidrBlock") == "10.90.0.0/16"], [tgw], "the route through the gateway")
+    aws.cloudformation.delete_stack(StackName=name)
+    expect_equal(attachments(), [], "the VPC's attachments after the stack's deletion")
+
+
 def gap_route_target_updated_in_place(aws: Clients) -> None:
     """An AWS::EC2::Route whose NatGatewayId changes keeps its place and takes the new target
     (EC2 ReplaceRoute), as NatGateways=One moves every private route to the first zone's NAT."""

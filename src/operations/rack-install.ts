@@ -30,6 +30,7 @@ import { ensureCaKey, ensureCertificate, ensureRackCa, preloadCa, readCaObjects,
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../safety/journal.js";
 import { runOperation, takeLock } from "../safety/operation.js";
+import { checkedTransitGateway } from "../steps/transit-gateway.js";
 import { operationPort } from "../steps/review.js";
 import { rackInfo } from "../steps/resolve.js";
 import { costOfChange, exposure } from "../steps/plan-context.js";
@@ -290,6 +291,8 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
     context.aws.lambda().then(unreservedConcurrency),
     // A HostedZoneId that is not the Domain's public zone is refused before any write.
     checkedHostedZone(context, params),
+    // So is a TransitGatewayId that is not an available gateway of the Region.
+    checkedTransitGateway(context, params),
   ]);
   if (existing?.status === "ROLLBACK_COMPLETE") {
     throw new UserError(`rack ${rack} exists but its creation failed and was rolled back (ROLLBACK_COMPLETE); nothing was changed`, {

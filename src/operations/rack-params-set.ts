@@ -24,6 +24,7 @@ import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
 import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
+import { checkedTransitGateway } from "../steps/transit-gateway.js";
 import { rackWaitCommand } from "../steps/wait.js";
 
 export interface RackUpdateResult {
@@ -83,6 +84,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     ...resourceSubnetProblems(current, params, deployed),
   ]);
   if (changes.some((change) => change.name === RackParam.HostedZoneId || change.name === RackParam.Domain)) await checkedHostedZone(context, params);
+  if (changes.some((change) => change.name === RackParam.TransitGatewayId)) await checkedTransitGateway(context, params);
   const planned = deployed.map((app) => ({ name: app.app, services: app.services }));
   const leavingPrivate = current.Private === "Yes" && params.Private === "No";
   // In a VPC the rack was installed into, its own endpoints may already be there (docs/egress.md).

@@ -3,8 +3,8 @@
  * peering connection, a route to the other's range in every route table of both VPCs, each
  * internal router open to the other's range and its names resolved from the other's VPC
  * (docs/peering.md). Refused before any write: a rack with itself, overlapping ranges, a rack
- * without internal_router, a peer that cannot be read, router lists already full. Then, locked
- * and journaled on RACK, four change sets the user reviews in turn: RACK's router, PEER's router
+ * without internal_router, a peer that cannot be read, router lists already full. Then, with both
+ * racks locked and journaled on RACK, four change sets the user reviews in turn: RACK's router, PEER's router
  * (each widens who reaches it: approved first, before anything is made), RACK's side (the
  * connection and its routes), PEER's side (its routes). Run again after a stop, it does what is
  * not done.
@@ -84,13 +84,15 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       { id: "side:peer", what: `rack ${args.peer}: a route to ${mine.cidr} in each of its route tables` },
     ],
   };
+  const peerContext = contextFor(context, theirs, region);
+  // PEER's lock too: its router and route tables change, so no other racknet may change PEER meanwhile.
+  const others = [{ context: peerContext, scope: { rack: args.peer } }];
   return runOperation(context, { rack: args.rack }, plan, async ({ journal, resumed }) => {
     if (complete && !resumed) {
       throw new UserError(`rack ${args.rack} and rack ${args.peer} are already peered (${mine.peering?.outputs[PeeringOutput.ConnectionId] ?? "?"}); nothing was changed`, {
         fix: `nothing to do: the connection, the routes (stacks ${peeringStackName(args.rack, args.peer)} and ${peeringStackName(args.peer, args.rack)}) and both routers are in place`,
       });
     }
-    const peerContext = contextFor(context, theirs, region);
     let outcome: PeerResult["outcome"] = "no-changes";
     const note = (result: DeployOutcome) => {
       if (result.kind === "applied") outcome = "applied";
@@ -122,7 +124,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       await journal.done("side:peer");
     }
     return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: connectionId, outcome };
-  });
+  }, { others });
 }
 
 /**

@@ -3,7 +3,8 @@
  * its connection's state, and whether everything `rack peer` makes is still in place on both
  * sides: the routes in every route table, each router open to the other's range and its names
  * resolved in the other's VPC. What is missing is named (someone changed it by hand, or a run
- * stopped half way: `rack peer` again finishes it). Reads only.
+ * stopped half way: `rack peer` again finishes it). A `rack peer` or `rack unpeer` that stopped
+ * is named by its journal, with where it stands, also before either side's stack exists. Reads only.
  */
 import type { Context } from "../runtime/context.js";
 import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
@@ -12,6 +13,7 @@ import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from ".
 import { UserError } from "../core/errors.js";
 import { PeeringOutput } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
+import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
 
 export interface PeeringView {
@@ -58,9 +60,36 @@ async function listPeerings(context: Context): Promise<PeeringView[]> {
   if (wanted && ![...racks.values()].some((stack) => stack.tags[RACK_TAG] === wanted)) {
     throw new UserError(`rack "${wanted}" not found in ${region}`, { fix: `run \`racknet racks\` to list racks, or \`racknet rack install ${wanted}\` to create it` });
   }
-  const states = await peeringStates(ec2, sides.flatMap((side) => side.outputs[PeeringOutput.ConnectionId] ?? []));
+  const rackNames = [...racks.values()].flatMap((stack) => stack.tags[RACK_TAG] ?? []).filter((rack) => !wanted || rack === wanted);
+  const [states, journals] = await Promise.all([
+    peeringStates(ec2, sides.flatMap((side) => side.outputs[PeeringOutput.ConnectionId] ?? [])),
+    Promise.all(rackNames.map((rack) => readJournal(context, { rack }))),
+  ]);
   const views = await Promise.all(sides.map((side) => viewOf(context, region, side, racks, states)));
+  for (const journal of journals) if (journal) withUnfinished(views, journal, region);
   return views.sort((a, b) => a.rack.localeCompare(b.rack) || a.peer.localeCompare(b.peer));
+}
+
+const PEERING_OPERATIONS = new Set(["rack peer", "rack unpeer"]);
+
+/**
+ * A `rack peer` or `rack unpeer` that stopped half way (its journal, on RACK: key `RACK PEER@region`):
+ * said on its peering's row, or on a row of its own when neither side's stack says it (Ctrl-C
+ * after the routers, before the connection; or after unpeer deleted both sides).
+ */
+function withUnfinished(views: PeeringView[], journal: JournalRecord, region: string): void {
+  if (!PEERING_OPERATIONS.has(journal.operation)) return;
+  const match = /^(\S+) (\S+)@(\S+)$/.exec(journal.key);
+  if (!match) return;
+  const [, rack = "", peer = "", peerRegion = region] = match;
+  const line = `${unfinishedSummary(journal)}: ${progressLines(journal).join("; ")}; run \`${journal.command}\` again to finish it`;
+  const view = views.find((candidate) => candidate.rack === rack && candidate.peer === peer && candidate.peerRegion === peerRegion);
+  if (view) {
+    view.missing.unshift(line);
+    view.complete = false;
+    return;
+  }
+  views.push({ rack, peer, peerRegion, peeringConnectionId: null, state: null, complete: false, missing: [line] });
 }
 
 async function viewOf(context: Context, region: string, side: StackInfo, racks: Map<string, StackInfo>, states: Map<string, string>): Promise<PeeringView> {

@@ -2,7 +2,7 @@
  * `racknet rack unpeer RACK PEER [--peer-region R]`: undoes `rack peer` in the reverse order
  * (docs/peering.md): PEER's routes, then RACK's side (its routes and the peering connection),
  * then each router closed to the other's range and its zone dissociated from the other's VPC.
- * Each deletion is reviewed; locked and journaled on RACK; run again after a stop, it does what
+ * Each deletion is reviewed; both racks locked, journaled on RACK; run again after a stop, it does what
  * is not done. Whatever of the peering is already gone is skipped.
  */
 import { UserError } from "../core/errors.js";
@@ -58,8 +58,10 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
       { id: "router:peer", what: `rack ${args.peer}: its router closed to ${mine.cidr}, its names no longer resolved from ${mine.vpcId}` },
     ],
   };
+  const peerContext = contextFor(context, theirs, region);
+  // PEER's lock too: its router and route tables change, so no other racknet may change PEER meanwhile.
+  const others = [{ context: peerContext, scope: { rack: args.peer } }];
   return runOperation(context, { rack: args.rack }, plan, async ({ journal }) => {
-    const peerContext = contextFor(context, theirs, region);
     let dryRun = false;
     for (const [id, side, other, sideContext] of [["side:peer", theirs, mine, peerContext], ["side:rack", mine, theirs, context]] as const) {
       if (journal.isDone(id)) continue;
@@ -81,7 +83,7 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
     }
     if (peerContext.changesPending) context.changesPending = true;
     return { rack: args.rack, peer: args.peer, region, peerRegion, outcome: dryRun ? "dry-run" : "applied" };
-  });
+  }, { others });
 }
 
 function opensTo(side: Side, other: RouterPeer): boolean {

@@ -74,6 +74,17 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
       ? [`racknet stops writing records in zone ${change.from}: the certificates and service names of new apps are printed for you to create`]
       : [`racknet will write the certificate validation and service records of external services in zone ${change.to}`],
   VPCCIDR: (change, _azCount, _region, _rack, facts) => (facts.params && facts.params.ExistingVpc !== "" ? [] : [`the VPC will use ${change.to}`, ...vpcCidrWarnings(change.to)]),
+  TransitGatewayId: (change) =>
+    change.to === ""
+      ? [`the rack's attachment to transit gateway ${change.from} is deleted, with its routes: the ranges behind it are no longer reachable from the rack`]
+      : [
+          `the rack's private subnets are attached to transit gateway ${change.to} (racknet creates no transit gateway); the gateway's owner may have to accept the attachment, and its route tables decide what the rack reaches`,
+          "a transit gateway attachment is charged per hour to the VPC's account (about $0.05 an hour in us-east-1), and every GB it carries is charged for data processing (https://aws.amazon.com/transit-gateway/pricing/)",
+        ],
+  TransitGatewayCidrs: (change) =>
+    change.to === ""
+      ? []
+      : [`traffic to ${listOr(change.to, "")} goes through the transit gateway from every route table of the rack, and the internal router admits those ranges (was ${listOr(change.from, "none")})`, ...publicPeers(change.to)],
   BuildInstance: (change) => [`builds of \`build:\` services will run on ${change.to} (was ${change.from}); a build already running keeps its machine`],
 };
 

@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { peerRangeProblem, vpcRangeProblem } from "./cidr.js";
+import { blocksOverlap, parseCidr, peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
 import { RackParameter, type RackParameterName } from "../names/rack-parameters.js";
 
@@ -24,7 +24,9 @@ export type ParamName =
   | "VpcEndpoints"
   | "ExistingVpc"
   | "ExistingPublicSubnets"
-  | "ExistingPrivateSubnets";
+  | "ExistingPrivateSubnets"
+  | "TransitGatewayId"
+  | "TransitGatewayCidrs";
 
 /** Parameter names as constants, so code never spells them as string literals. */
 export const RackParam = {
@@ -43,9 +45,11 @@ export const RackParam = {
   ExistingVpc: "ExistingVpc",
   ExistingPublicSubnets: "ExistingPublicSubnets",
   ExistingPrivateSubnets: "ExistingPrivateSubnets",
+  TransitGatewayId: "TransitGatewayId",
+  TransitGatewayCidrs: "TransitGatewayCidrs",
 } as const satisfies Record<string, ParamName>;
 
-type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list";
+type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list" | "transit-gateway";
 
 export interface ParamSpec {
   name: ParamName;
@@ -101,6 +105,22 @@ export const PARAMS: readonly ParamSpec[] = [
   { name: "ExistingVpc", cfnName: RackParameter.ExistingVpc, kind: "vpc-id", default: "", installOnly: true, description: "install into this VPC: racknet creates no VPC, subnet, gateway or route (install only)" },
   { name: "ExistingPublicSubnets", cfnName: RackParameter.ExistingPublicSubnets, kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one public subnet per zone, in two or three zones (install only)" },
   { name: "ExistingPrivateSubnets", cfnName: RackParameter.ExistingPrivateSubnets, kind: "subnet-list", default: "", installOnly: true, description: "with ExistingVpc: one private subnet per zone, where services run (install only; empty: the public ones)" },
+  {
+    name: "TransitGatewayId",
+    cfnName: RackParameter.TransitGatewayId,
+    kind: "transit-gateway",
+    default: "",
+    installOnly: false,
+    description: "attach the rack's private subnets to this existing transit gateway of the rack's Region (racknet never creates one; needs TransitGatewayCidrs)",
+  },
+  {
+    name: "TransitGatewayCidrs",
+    cfnName: RackParameter.TransitGatewayCidrs,
+    kind: "cidr-list",
+    default: "",
+    installOnly: false,
+    description: `with TransitGatewayId: the ranges routed through it from every route table, and admitted by the internal router (up to ${LIST_MAX}; add at the end, remove from the end)`,
+  },
 ];
 
 export type RackParams = Record<ParamName, string>;
@@ -218,6 +238,11 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
     }
     case "subnet-list":
       return normaliseSubnetList(spec.name, value);
+    case "transit-gateway": {
+      const lower = value.toLowerCase();
+      if (lower === "" || TRANSIT_GATEWAY_ID.test(lower)) return { value: lower };
+      return { problem: `${spec.name}: "${raw}" is not a transit gateway id`, fix: `${spec.name}=tgw-0123456789abcdef0 (aws ec2 describe-transit-gateways)` };
+    }
     case "hosted-zone": {
       // Route 53 answers ids as /hostedzone/Z...; CloudFormation and the console take the bare id.
       if (value === "") return { value: "" };
@@ -250,6 +275,7 @@ function normaliseBuildInstance(name: string, value: string): { value: string } 
 export const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
 
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+export const TRANSIT_GATEWAY_ID = /^tgw-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
 /** `subnet-…,subnet-…`: one subnet per zone, two or three of them (the zones are checked against AWS at install). */
@@ -371,6 +397,7 @@ export function applyAssignments(
     params[spec.name] = normalised.value;
   }
   problems.push(...networkTeamProblems(mode, current, params, seen));
+  if (mode === "update") problems.push(...transitGatewaySlotProblems(current, params));
   if (mode === "install" && params.ExistingVpc !== "") params.Private = params.ExistingPrivateSubnets === "" ? "No" : "Yes";
   problems.push(...ruleProblems(params));
   const changes = PARAMS.filter((spec) => params[spec.name] !== current[spec.name]).map((spec) => ({
@@ -399,7 +426,7 @@ function networkTeamProblems(mode: "install" | "update", current: RackParams, pa
 
 /** Rules between parameters. */
 export function ruleProblems(params: RackParams): ParamProblem[] {
-  const problems: ParamProblem[] = [...egressProblems(params), ...existingVpcProblems(params)];
+  const problems: ParamProblem[] = [...egressProblems(params), ...existingVpcProblems(params), ...transitGatewayProblems(params)];
   if (params.InternalOnly === "Yes" && params.Internal !== "Yes") {
     problems.push({
       param: "InternalOnly",
@@ -443,6 +470,58 @@ function egressProblems(params: RackParams): ParamProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * TransitGatewayId and its ranges come together; the attachment goes in the private subnets
+ * racknet makes, and the routes in its route tables, so a rack in an existing VPC (whose routes
+ * are the network team's) or without private subnets is refused. A range the VPC itself holds
+ * cannot be routed elsewhere. Whether the gateway exists, and in which Region, is checked
+ * against AWS (src/steps/transit-gateway.ts).
+ */
+function transitGatewayProblems(params: RackParams): ParamProblem[] {
+  const problems: ParamProblem[] = [];
+  const cidrs = splitList(params.TransitGatewayCidrs);
+  if (params.TransitGatewayId === "") {
+    if (cidrs.length > 0) problems.push({ param: "TransitGatewayCidrs", message: "TransitGatewayCidrs names ranges to route through a transit gateway, and TransitGatewayId is not given", fix: `give the gateway too: TransitGatewayId=tgw-… TransitGatewayCidrs=${params.TransitGatewayCidrs}` });
+    return problems;
+  }
+  if (cidrs.length === 0) {
+    problems.push({ param: "TransitGatewayId", message: "TransitGatewayId attaches the rack to a transit gateway, and TransitGatewayCidrs names no range to route through it", fix: `name the ranges behind it: TransitGatewayId=${params.TransitGatewayId} TransitGatewayCidrs=10.20.0.0/16` });
+  }
+  if (params.ExistingVpc !== "") {
+    problems.push({ param: "TransitGatewayId", message: `TransitGatewayId cannot be set on a rack in an existing VPC (${params.ExistingVpc}): its route tables are the network team's, and racknet changes none of them`, fix: "attach the VPC to the transit gateway and route to it as your network team does; leave TransitGatewayId out" });
+  } else if (params.Private !== "Yes") {
+    problems.push({ param: "TransitGatewayId", message: "TransitGatewayId: the transit gateway attachment goes in the rack's private subnets, and the rack has none (Private=No)", fix: `set both: Private=Yes TransitGatewayId=${params.TransitGatewayId}` });
+  }
+  const own = parseCidr(params.VPCCIDR);
+  for (const item of cidrs) {
+    const block = parseCidr(item);
+    if (own && block && blocksOverlap(own, block)) {
+      problems.push({ param: "TransitGatewayCidrs", message: `TransitGatewayCidrs: ${item} overlaps the rack's own range ${params.VPCCIDR}, which stays inside the VPC`, fix: "list only ranges outside the rack's VPC" });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Each range of TransitGatewayCidrs is a route in its own list slot; a range that moves to
+ * another slot would be replaced, and CloudFormation makes the new route before it deletes the
+ * old one: EC2 refuses the second route to the same range (RouteAlreadyExists). So ranges kept
+ * keep their place: new ones are added at the end, and only the last ones are removed.
+ */
+function transitGatewaySlotProblems(current: RackParams, params: RackParams): ParamProblem[] {
+  const before = splitList(current.TransitGatewayCidrs);
+  const after = splitList(params.TransitGatewayCidrs);
+  const moved = after.filter((cidr, index) => before.includes(cidr) && before.indexOf(cidr) !== index);
+  if (moved.length === 0) return [];
+  return [
+    {
+      param: "TransitGatewayCidrs",
+      message: `TransitGatewayCidrs would move ${moved.join(", ")} to another place in the list: each place is a route of its own, and a route that moves is made again while the old one still holds its range (EC2 refuses it)`,
+      fix: "keep the listed ranges in their order, add new ones at the end, remove only from the end; to take one out of the middle, set the list up to it first, then add back the ones after it (two params set)",
+    },
+  ];
 }
 
 /** ExistingVpc and its subnets come together; the subnets are checked against AWS at install (src/rack/existing-vpc.ts). */
@@ -497,6 +576,7 @@ export function toCfnParameters(params: RackParams, derived: DerivedParams): Rec
   cfn[RackParameter.SubnetBits] = String(Math.min(13, Math.max(5, 32 - prefix - 3)));
   cfn[RackParameter.InternalRouterCidrCount] = String(splitList(params.internal_router_cidrs).length);
   cfn[RackParameter.InternalRouterVpcCount] = String(splitList(params.internal_router_vpcs).length);
+  cfn[RackParameter.TransitGatewayCidrCount] = String(params.TransitGatewayId === "" ? 0 : splitList(params.TransitGatewayCidrs).length);
   cfn[RackParameter.RackCertificateArn] = derived.rackCertificateArn;
   cfn[RackParameter.InternalAppsCertificateArn] = derived.internalAppsCertificateArn ?? "";
   cfn[RackParameter.RouterAppsCertificateArn] = derived.routerAppsCertificateArn ?? "";

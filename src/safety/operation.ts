@@ -31,6 +31,17 @@ export interface OperationOptions<R> {
   alongside?: () => Promise<R>;
   /** The lock, already on its way (`takeLock`, sent beside the caller's first reads); absent: taken here. */
   lock?: Promise<OperationLock | undefined>;
+  /**
+   * Other racks the operation changes (a peering's other rack), each with the context of its
+   * Region: their locks are held too, for the whole run, so no other racknet changes them
+   * meanwhile; an unfinished operation of theirs refuses this one, as the rack's own does.
+   */
+  others?: readonly OtherRack[];
+}
+
+export interface OtherRack {
+  context: Context;
+  scope: JournalScope;
 }
 
 /**
@@ -59,17 +70,27 @@ export async function runOperation<T, R = undefined>(context: Context, scope: Jo
   const ctrlC = new CtrlCWatch();
   let journal: Journal | undefined;
   let resumedRun = false;
+  let otherLocks: (OperationLock | undefined)[] = [];
   try {
+    otherLocks = await takeOtherLocks(options.others ?? [], plan);
     // With the lock taken, one round trip: the crossing lock, the journal, the change sets a
     // dead run may have left (found now, deleted only once no crossing operation holds them),
     // and the caller's own reads (`alongside`), which no other racknet can change from now on.
-    const [, previous, leftovers, read] = await Promise.all([
+    const [, previous, leftovers, read, othersPrevious] = await Promise.all([
       lock ? lock.refuseCrossing(scope) : OperationLock.check(context, scope),
       readJournal(context, scope),
       dryRun ? [] : findLeftovers(context, plan.stacks ?? []),
       alongside ? alongside() : (undefined as R),
+      Promise.all((options.others ?? []).map(async (other, index) => {
+        await (otherLocks[index] ? otherLocks[index].refuseCrossing(other.scope) : OperationLock.check(other.context, other.scope));
+        return readJournal(other.context, other.scope);
+      })),
     ]);
     if (previous) refuseOtherUnfinished(scope, previous, plan);
+    for (const [index, other] of (options.others ?? []).entries()) {
+      const theirs = othersPrevious[index];
+      if (theirs) refuseOtherUnfinished(other.scope, theirs, plan);
+    }
     await clearLeftovers(context, leftovers);
     const resumed = previous && previous.operation === plan.operation && previous.key === plan.key ? previous : undefined;
     resumedRun = resumed !== undefined;
@@ -85,8 +106,19 @@ export async function runOperation<T, R = undefined>(context: Context, scope: Jo
     throw journal ? await stopHere(journal, error, resumedRun) : error;
   } finally {
     ctrlC.dispose();
-    await lock?.release();
+    await Promise.all([lock?.release(), ...otherLocks.map((other) => other?.release())]);
   }
+}
+
+/** Each other rack's lock (a dry run takes none); when one is busy, those taken are given back and the refusal stands. */
+async function takeOtherLocks(others: readonly OtherRack[], spec: LockSpec): Promise<(OperationLock | undefined)[]> {
+  const taken = await Promise.allSettled(others.map((other) => takeLock(other.context, other.scope, spec)));
+  const refused = taken.find((result) => result.status === "rejected");
+  if (refused) {
+    await Promise.all(taken.map((result) => (result.status === "fulfilled" ? result.value?.release() : undefined)));
+    throw refused.reason;
+  }
+  return taken.map((result) => (result.status === "fulfilled" ? result.value : undefined));
 }
 
 /** Another operation's journal: finish that first (unless this one is made to take it over). */

@@ -29,13 +29,15 @@ interface BalancerSpec {
   after?: { resource: string; condition: string };
   /** The certificate of the apps' wildcard names, when the listener has one. */
   appsCertificate?: { parameter: string; condition: string };
+  /** A second security group of the balancer, when its condition holds (the router's clients behind a transit gateway). */
+  moreIngress?: { securityGroup: string; condition: string };
 }
 
 function ingressRule(port: number, cidrIp: Json, source: string): Record<string, Json> {
   return { IpProtocol: "tcp", FromPort: port, ToPort: port, CidrIp: cidrIp, Description: `${source} on ${port}` };
 }
 
-function webIngress(cidrIp: Json, source: string): Json[] {
+export function webIngress(cidrIp: Json, source: string): Json[] {
   return WEB_PORTS.map((port) => ingressRule(port, cidrIp, source));
 }
 
@@ -74,7 +76,9 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
         Type: "application",
         Scheme: spec.scheme,
         Subnets: spec.subnets,
-        SecurityGroups: [getAtt(ids.securityGroup, "GroupId")],
+        SecurityGroups: spec.moreIngress
+          ? iff(spec.moreIngress.condition, [getAtt(ids.securityGroup, "GroupId"), getAtt(spec.moreIngress.securityGroup, "GroupId")], [getAtt(ids.securityGroup, "GroupId")])
+          : [getAtt(ids.securityGroup, "GroupId")],
         LoadBalancerAttributes: [{ Key: "routing.http.drop_invalid_header_fields.enabled", Value: "true" }],
         Tags: rackTags(spec.kind.toLowerCase()),
       },
@@ -155,6 +159,7 @@ export function balancersFragment(): TemplateFragment {
         purpose: "internal router",
         ingress: routerIngress(),
         appsCertificate: { parameter: RackParameter.RouterAppsCertificateArn, condition: RackCondition.RouterAppsCertificate },
+        moreIngress: { securityGroup: RackResource.RouterTransitGatewaySecurityGroup, condition: RackCondition.TransitGatewayRouter },
       }),
     },
   };

@@ -32,6 +32,11 @@ export const RackCondition = {
   NatThirdAz: "HasNatGatewayWithThreeAzs",
   /** VpcEndpoints=Yes: interface endpoints in the private subnets. */
   VpcEndpoints: "HasVpcEndpoints",
+  /** TransitGatewayId is given: the attachment in the private subnets (src/templates/rack-transit-gateway.ts). */
+  TransitGateway: "HasTransitGateway",
+  TransitGatewayThirdAz: "HasTransitGatewayWithThreeAzs",
+  /** The router admits the ranges behind the transit gateway. */
+  TransitGatewayRouter: "HasTransitGatewayRouter",
 } as const;
 
 export const RackResource = {
@@ -50,6 +55,8 @@ export const RackResource = {
   PrivateNetworkZone: "PrivateNetworkZone",
   S3Endpoint: S3_GATEWAY_ENDPOINT_ID,
   EndpointSecurityGroup: "VpcEndpointSecurityGroup",
+  TransitGatewayAttachment: "TransitGatewayAttachment",
+  RouterTransitGatewaySecurityGroup: "RouterTransitGatewaySecurityGroup",
   /** The template version marker (rack-version.ts). */
   TemplateVersion: "RackTemplateVersion",
 } as const;
@@ -87,6 +94,8 @@ export const LIST_SLOTS = [1, 2, 3, 4, 5] as const;
 export type ListSlot = (typeof LIST_SLOTS)[number];
 export const routerCidrCondition = (slot: ListSlot) => `HasRouterCidr${slot}`;
 export const routerVpcCondition = (slot: ListSlot) => `HasRouterVpc${slot}`;
+/** `HasTransitGatewayCidr<n>`: the attachment exists and TransitGatewayCidrs has at least n entries (`third`: and the third zone too). */
+export const transitGatewayCidrCondition = (slot: ListSlot, zones: "any" | "third" = "any") => `HasTransitGatewayCidr${slot}${zones === "third" ? "WithThreeAzs" : ""}`;
 
 /** `racknet:rack` plus a Name the console shows, e.g. `production-public-1`. */
 export function rackTags(name?: string): Json[] {

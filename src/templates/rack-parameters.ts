@@ -1,6 +1,6 @@
 import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
 import { BUILD_INSTANCES, EXISTING_SUBNETS_MAX, LIST_MAX, NAT_GATEWAYS, PARAMS, type ParamSpec } from "../rack/params.js";
-import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, type ListSlot } from "./rack-ids.js";
+import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, transitGatewayCidrCondition, type ListSlot } from "./rack-ids.js";
 import { RackParameter } from "../names/rack-parameters.js";
 
 /**
@@ -33,6 +33,8 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
       return { ...base, AllowedPattern: "^(vpc-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a VPC id, or empty" };
     case "subnet-list":
       return { ...base, AllowedPattern: `^(subnet-[0-9a-f]+(,subnet-[0-9a-f]+){0,${EXISTING_SUBNETS_MAX - 1}})?$`, ConstraintDescription: "subnet ids separated by commas, or empty" };
+    case "transit-gateway":
+      return { ...base, AllowedPattern: "^(tgw-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a transit gateway id, or empty" };
     case "hosted-zone":
       return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
     case "cidr-list":
@@ -75,6 +77,12 @@ const derivedParameters: Record<string, Record<string, Json>> = {
     AllowedValues: COUNTS,
     Description: `derived: number of entries in InternalRouterVpcs (0 to ${LIST_MAX})`,
   },
+  [RackParameter.TransitGatewayCidrCount]: {
+    Type: "String",
+    Default: "0",
+    AllowedValues: COUNTS,
+    Description: `derived: number of entries in TransitGatewayCidrs routed through TransitGatewayId (0 to ${LIST_MAX})`,
+  },
   [RackParameter.RackCertificateArn]: {
     Type: "String",
     AllowedPattern: `^${ACM_ARN}`,
@@ -94,13 +102,13 @@ function appsCertificate(listener: string): Record<string, Json> {
   };
 }
 
-/** `HasRouterCidr<n>`: the router exists and the list has at least n entries. */
-function slotConditions(countParameter: string, name: (slot: ListSlot) => string): Record<string, Json> {
+/** `HasRouterCidr<n>`: the router (or what `base` names) exists and the list has at least n entries. */
+function slotConditions(countParameter: string, name: (slot: ListSlot) => string, base: string = RackCondition.Router): Record<string, Json> {
   const conditions: Record<string, Json> = {};
   for (const slot of LIST_SLOTS) {
     const exactly = equals(ref(countParameter), String(slot));
     const next = LIST_SLOTS.find((candidate) => candidate === slot + 1);
-    conditions[name(slot)] = and(condition(RackCondition.Router), next ? or(exactly, condition(name(next))) : exactly);
+    conditions[name(slot)] = and(condition(base), next ? or(exactly, condition(name(next))) : exactly);
   }
   return conditions;
 }
@@ -128,6 +136,11 @@ export function rackParametersFragment(): TemplateFragment {
     [RackCondition.RouterAppsCertificate]: and(condition(RackCondition.Router), not(equals(ref(RackParameter.RouterAppsCertificateArn), ""))),
     ...slotConditions(RackParameter.InternalRouterCidrCount, routerCidrCondition),
     ...slotConditions(RackParameter.InternalRouterVpcCount, routerVpcCondition),
+    [RackCondition.TransitGateway]: and(condition(RackCondition.OwnPrivateNetwork), not(equals(ref(RackParameter.TransitGatewayId), ""))),
+    [RackCondition.TransitGatewayThirdAz]: and(condition(RackCondition.TransitGateway), condition(RackCondition.ThreeAzs)),
+    [RackCondition.TransitGatewayRouter]: and(condition(RackCondition.TransitGateway), condition(RackCondition.Router)),
+    ...slotConditions(RackParameter.TransitGatewayCidrCount, transitGatewayCidrCondition, RackCondition.TransitGateway),
+    ...Object.fromEntries(LIST_SLOTS.map((slot) => [transitGatewayCidrCondition(slot, "third"), and(condition(transitGatewayCidrCondition(slot)), condition(RackCondition.ThreeAzs))])),
   };
   return { Parameters: { ...Parameters, ...derivedParameters }, Conditions };
 }

@@ -2,6 +2,7 @@ import { merge, type Template, type TemplateFragment } from "./cfn.js";
 import { rackParametersFragment } from "./rack-parameters.js";
 import { networkFragment } from "./rack-network.js";
 import { balancersFragment } from "./rack-balancers.js";
+import { transitGatewayFragment } from "./rack-transit-gateway.js";
 import { dnsFragment } from "./rack-dns.js";
 import { clusterFragment } from "./rack-cluster.js";
 import { rackOutputs } from "./rack-outputs.js";
@@ -43,6 +44,7 @@ export function rackTemplate(options: RackTemplateOptions): Template {
     rackParametersFragment(),
     networkFragment(),
     balancersFragment(),
+    transitGatewayFragment(),
     dnsFragment(),
     clusterFragment(),
     ...(builds ? [buildFragment({ baseImageCache: options.baseImageCache ?? true })] : []),

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import { run as paramsSet } from "../../src/operations/rack-params-set.js";
+import { run as rackUpdate } from "../../src/operations/rack-update.js";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
 import { run as peer, type PeerArgs } from "../../src/operations/rack-peer.js";
 import { run as unpeer } from "../../src/operations/rack-unpeer.js";
@@ -166,7 +169,10 @@ describe("rack peer stopped half way, then run again", () => {
     expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
     Object.assign(h.options, { json: true });
     const listed = JSON.parse((await h.run(peers, {})).stdout) as PeeringView[];
-    expect(listed.find((view) => view.rack === "a")?.missing).toEqual([expect.stringContaining("rack b's side (stack b-peering-a in us-east-1)")]);
+    expect(listed.find((view) => view.rack === "a")?.missing).toEqual([
+      expect.stringMatching(/^racknet rack peer a b@us-east-1 is not finished .*done: rack a: the peering connection.*failed: rack b: a route to .*; run `racknet rack peer a b` again to finish it$/),
+      expect.stringContaining("rack b's side (stack b-peering-a in us-east-1)"),
+    ]);
     h.options.json = false;
     const finished = await h.run(peer, peering("a", "b"));
     expect(finished.exitCode, finished.stderr).toBe(0);
@@ -174,5 +180,86 @@ describe("rack peer stopped half way, then run again", () => {
     expect(h.cloudFormation.stack("b-peering-a")?.status).toBe("CREATE_COMPLETE");
     Object.assign(h.options, { json: true });
     expect((JSON.parse((await h.run(peers, {})).stdout) as PeeringView[]).map((view) => view.complete)).toEqual([true, true]);
+  });
+});
+
+describe("rack peer and unpeer hold both racks' locks", () => {
+  const lockOf = (operation: string) => {
+    const now = new Date().toISOString();
+    return JSON.stringify({ v: 1, operation, key: "", command: `racknet ${operation}`, owner: { user: "ci", host: "runner-7", pid: 4242 }, token: "t", startedAt: now, heartbeatAt: now });
+  };
+  const locks = () => ["a", "b"].filter((rack) => h.parameters.values.has(`/racknet/${rack}/locks/rack`));
+
+  /** While the given stack's change set runs, `params set` and `rack update` on rack b, as another racknet would. */
+  function onPeerWhileRunning(stackName: string): Promise<{ set: Awaited<ReturnType<typeof h.run>>; update: Awaited<ReturnType<typeof h.run>>; locks: string[] }> {
+    return new Promise((resolve) => {
+      h.stubs.CloudFormation?.on(ExecuteChangeSetCommand).callsFake(async (input: { ChangeSetName?: string; StackName?: string }) => {
+        const answer = h.cloudFormation.executeChangeSet(input);
+        const stack = h.cloudFormation.stacks.find((candidate) => candidate.id === input.StackName || candidate.name === input.StackName);
+        if (stack?.name === stackName) {
+          const held = locks();
+          const outer = h.options.rack;
+          h.options.rack = "b";
+          // Rack b as an older racknet left it, so that rack update has work to do.
+          const b = h.cloudFormation.stack("b");
+          if (b) delete b.outputs.TemplateVersion;
+          const set = await h.run(paramsSet, { params: ["Domain=example.com"] });
+          const update = await h.run(rackUpdate, {});
+          h.options.rack = outer;
+          resolve({ set, update, locks: held });
+        }
+        return answer;
+      });
+    });
+  }
+
+  it("while rack peer a b runs, params set and rack update on rack b are refused, naming the peering; both locks go at the end", async () => {
+    await twoRacks();
+    const during = onPeerWhileRunning("a-peering-b");
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { set, update, locks: held } = await during;
+    expect(held).toEqual(["a", "b"]);
+    for (const refused of [set, update]) {
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain("rack b is busy: racknet rack peer a b@us-east-1 is running");
+      expect(resourceWrites(refused)).toEqual([]);
+    }
+    expect(h.cloudFormation.stack("b")?.parameters.Domain).toBe("");
+    expect(locks()).toEqual([]);
+  });
+
+  it("while rack unpeer a b runs, the same", async () => {
+    await twoRacks();
+    expect((await h.run(peer, peering("a", "b"))).exitCode).toBe(0);
+    const during = onPeerWhileRunning("a");
+    const result = await h.run(unpeer, { rack: "a", peer: "b" });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const { set, locks: held } = await during;
+    expect(held).toEqual(["a", "b"]);
+    expect(set.exitCode).toBe(1);
+    expect(set.stderr).toContain("rack b is busy: racknet rack unpeer a b@us-east-1 is running");
+    expect(locks()).toEqual([]);
+  });
+
+  it("rack b busy with another racknet: rack peer a b is refused naming it, nothing written, rack a's lock given back", async () => {
+    await twoRacks();
+    h.parameters.putParameter({ Name: "/racknet/b/locks/rack", Value: lockOf("rack params set") });
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack b is busy: racknet rack params set is running");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(locks()).toEqual(["b"]);
+  });
+
+  it("rack b with an unfinished operation of its own: refused, naming the command that finishes it", async () => {
+    await twoRacks();
+    h.cloudFormation.failNext("a", { logicalId: "RouterLoadBalancer", reason: "Rate exceeded" });
+    const other = await h.run(peer, peering("b", "a"));
+    expect(other.exitCode).toBe(3);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("rack b has an unfinished operation: racknet rack peer b a");
+    expect(resourceWrites(result)).toEqual([]);
   });
 });

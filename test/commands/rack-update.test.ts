@@ -76,8 +76,8 @@ async function shown(): Promise<{ text: string; json: { template: { version: str
   return { text: text.stdout + text.stderr, json };
 }
 
-/** The parameters issue 26 added to the rack template, at their defaults. */
-const EGRESS_DEFAULTS = { NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "" };
+/** The parameters issues 26 and 25 added to the rack template, at their defaults. */
+const EGRESS_DEFAULTS = { NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "", TransitGatewayId: "", TransitGatewayCidrs: "" };
 
 /** The stacks CloudFormation changed, in order. */
 const executed = () => h.cloudFormation.operations.filter((operation) => operation.operation === "execute" && operation.type === "UPDATE").map((operation) => operation.stackName);
@@ -131,7 +131,7 @@ describe("racknet rack update: a rack installed by the previous release", () => 
     expect(result.stderr).toContain(`rack prod updated to racknet's template ${latestTemplateVersion()}`);
     const stack = h.cloudFormation.stack("prod");
     // Every parameter as it was; those new since 4b80fbc (HostedZoneId, issue 23; the egress ones, issue 26) with their defaults.
-    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "", ...EGRESS_DEFAULTS });
+    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "", ...EGRESS_DEFAULTS, TransitGatewayCidrCount: "0" });
     expect(stack?.parameters).toMatchObject({ Internal: "Yes", Domain: "apps.example.com", BuildInstance: "BUILD_GENERAL1_MEDIUM" });
     expect(stack?.outputs.TemplateVersion).toBe(latestTemplateVersion());
     expect(Object.keys(stack?.resources ?? {})).toContain("TemplateBucketPolicy");
@@ -222,7 +222,7 @@ describe("racknet rack update: parameters", () => {
     Object.assign(h.options, { json: true, dryRun: true });
     const result = await update();
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }, ...Object.entries(EGRESS_DEFAULTS).map(([name, value]) => ({ name, value }))], dropped: [] }, apps: [] });
+    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }, ...Object.entries(EGRESS_DEFAULTS).map(([name, value]) => ({ name, value })), { name: "TransitGatewayCidrCount", value: "0" }], dropped: [] }, apps: [] });
     expect(json.plan).toBeDefined();
   });
 });

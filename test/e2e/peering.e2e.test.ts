@@ -4,6 +4,7 @@ import { CloudFormationClient, ListStackResourcesCommand } from "@aws-sdk/client
 import { GetHostedZoneCommand } from "@aws-sdk/client-route-53";
 import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
+import { nonCamelKeys, violations } from "../json/schemas.js";
 
 /**
  * Issue 25 end to end: racks installed without VPCCIDR get disjoint ranges; `rack peer` leaves an
@@ -17,6 +18,14 @@ let aws: ReturnType<typeof awsClients>;
 const OTHER_REGION = "eu-west-1";
 const cli = (...args: string[]) => runCli(args, { env });
 const approve = ["--yes", "--require-approval", "never"];
+
+/** The command's --json output, checked against its schema (docs/json.md). */
+function json(command: "rack-peer" | "rack-unpeer" | "rack-peers", stdout: string): unknown {
+  const value = JSON.parse(stdout) as unknown;
+  expect(violations(command, value)).toBe("");
+  expect(nonCamelKeys(value)).toEqual([]);
+  return value;
+}
 
 function regional(region: string): { cloudFormation: CloudFormationClient; ec2: EC2Client } {
   const config = { endpoint: moto.endpoint, region, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
@@ -87,8 +96,9 @@ describe("rack to rack (issue 25)", () => {
     const [a0, b0] = [await rackFacts("pa"), await rackFacts("pb")];
     expect(a0.cidr).not.toBe(b0.cidr);
 
-    const peered = await cli("rack", "peer", "pa", "pb", ...approve);
+    const peered = await cli("rack", "peer", "pa", "pb", ...approve, "--json");
     expect(peered.code, peered.stderr).toBe(0);
+    expect(json("rack-peer", peered.stdout)).toMatchObject({ rack: "pa", peer: "pb", region: "us-east-1", peerRegion: "us-east-1", outcome: "applied" });
     const [a, b] = [await rackFacts("pa"), await rackFacts("pb")];
     const connection = (await routesTo(a, b.cidr))[0] ?? "";
     expect(await peeringState(connection)).toBe("active");
@@ -99,7 +109,7 @@ describe("rack to rack (issue 25)", () => {
     expect(await zoneVpcs(a)).toContain(`us-east-1:${b.vpcId}`);
     expect(await zoneVpcs(b)).toContain(`us-east-1:${a.vpcId}`);
 
-    const listed = JSON.parse((await cli("rack", "peers", "--json")).stdout) as { rack: string; peer: string; state: string; complete: boolean; missing: string[] }[];
+    const listed = json("rack-peers", (await cli("rack", "peers", "--json")).stdout) as { rack: string; peer: string; state: string; complete: boolean; missing: string[] }[];
     const ours = listed.filter((view) => ["pa", "pb"].includes(view.rack));
     expect(ours.map((view) => [view.rack, view.peer, view.state, view.complete, view.missing])).toEqual([
       ["pa", "pb", "active", true, []],
@@ -110,8 +120,9 @@ describe("rack to rack (issue 25)", () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("racknet rack unpeer pa pb");
 
-    const unpeered = await cli("rack", "unpeer", "pa", "pb", ...approve);
+    const unpeered = await cli("rack", "unpeer", "pa", "pb", ...approve, "--json");
     expect(unpeered.code, unpeered.stderr).toBe(0);
+    expect(json("rack-unpeer", unpeered.stdout)).toEqual({ rack: "pa", peer: "pb", region: "us-east-1", peerRegion: "us-east-1", outcome: "applied" });
     const [a1, b1] = [await rackFacts("pa"), await rackFacts("pb")];
     expect(await peeringState(connection)).toBe("deleted");
     expect(await routesTo(a1, b.cidr)).toEqual(a.routeTables.map(() => undefined));
@@ -125,6 +136,9 @@ describe("rack to rack (issue 25)", () => {
   it("across two Regions: the peering is requested with PeerRegion, both sides route, each zone is associated in the other's Region", async () => {
     const installed = await cli("rack", "install", "pw", "internal_router=true", "--yes", "--region", OTHER_REGION);
     expect(installed.code, installed.stderr).toBe(0);
+    const dryRun = await cli("rack", "peer", "pa", "pw", "--peer-region", OTHER_REGION, "--dry-run", "--json");
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(json("rack-peer", dryRun.stdout)).toMatchObject({ outcome: "dry-run", peeringConnectionId: null });
     const peered = await cli("rack", "peer", "pa", "pw", "--peer-region", OTHER_REGION, ...approve);
     expect(peered.code, peered.stderr).toBe(0);
     const [a, w] = [await rackFacts("pa"), await rackFacts("pw", OTHER_REGION)];
@@ -135,7 +149,7 @@ describe("rack to rack (issue 25)", () => {
     expect(await zoneVpcs(a)).toContain(`${OTHER_REGION}:${w.vpcId}`);
     expect(await zoneVpcs(w)).toContain(`us-east-1:${a.vpcId}`);
     expect(a.params.InternalRouterVpcs).toBe(`${OTHER_REGION}:${w.vpcId}`);
-    const listed = JSON.parse((await cli("rack", "peers", "-r", "pa", "--json")).stdout) as { peer: string; peerRegion: string; state: string; complete: boolean; missing: string[] }[];
+    const listed = json("rack-peers", (await cli("rack", "peers", "-r", "pa", "--json")).stdout) as { peer: string; peerRegion: string; state: string; complete: boolean; missing: string[] }[];
     expect(listed.map((view) => [view.peer, view.peerRegion, view.state, view.complete, view.missing])).toEqual([["pw", OTHER_REGION, "active", true, []]]);
     const unpeered = await cli("rack", "unpeer", "pa", "pw", "--peer-region", OTHER_REGION, ...approve);
     expect(unpeered.code, unpeered.stderr).toBe(0);

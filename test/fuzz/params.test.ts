@@ -133,6 +133,13 @@ const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
   ExistingVpc: fc.oneof({ weight: 2, arbitrary: fc.constant(good("")) }, { weight: 2, arbitrary: vpcId.map((value) => (value.valid === true ? unstated(value.text) : value)) }),
   ExistingPublicSubnets: subnetList,
   ExistingPrivateSubnets: subnetList,
+  // Valid only together (and with Private=Yes): a well-formed value alone is not stated.
+  TransitGatewayId: fc.oneof(
+    { weight: 2, arbitrary: fc.constant(good("")) },
+    { weight: 2, arbitrary: fc.oneof(hex(8), hex(17)).chain((hex) => randomCase(`tgw-${hex}`)).map(unstated) },
+    { weight: 1, arbitrary: fc.constantFrom("tgw-123", "vpc-01234567", "tgw-0123456789abcdefg", "tgw_01234567", "tgw-attach-01234567").map(bad) },
+  ),
+  TransitGatewayCidrs: fc.oneof({ weight: 2, arbitrary: fc.constant(good("")) }, { weight: 2, arbitrary: list(cidr(0, 32, insideReserved), network).map((value) => (value.valid === true && value.text !== "" ? unstated(value.text) : value)) }),
 };
 
 interface Name {

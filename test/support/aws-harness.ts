@@ -45,6 +45,7 @@ import {
   DescribeVpcPeeringConnectionsCommand,
   EC2Client,
   DescribeRegionsCommand,
+  DescribeTransitGatewaysCommand,
   type NetworkInterface,
   type Vpc,
 } from "@aws-sdk/client-ec2";
@@ -175,6 +176,8 @@ export interface AwsHarness {
   elsewhere: Record<string, Stack[] | Error>;
   /** The VPCs of the harness's Region (DescribeVpcs); racks' VPCs are not added by themselves. */
   vpcs: Vpc[];
+  /** Transit gateways of the account, each in its Region (DescribeTransitGateways answers by the asking client's Region). */
+  transitGateways: { id: string; region: string; state: string }[];
   /** Service Quotas' applied values by `<service code>/<quota code>`; any other quota is 5. */
   quotas: Record<string, number>;
   /** RDS's manual DB snapshots: the final ones CloudFormation takes for DeletionPolicy Snapshot (an instance's default). */
@@ -227,11 +230,18 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   const logs = new MemoryLogs();
   const roles = new MemoryRoles();
   const builds = new MemoryBuilds(cloudFormation, objects, parameters, registry, logs);
-  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[], regions: undefined as string[] | undefined, vpcs: [] as Vpc[] };
+  const harness = { zones: [`${REGION}a`, `${REGION}b`, `${REGION}c`], networkInterfaces: [] as NetworkInterface[], regions: undefined as string[] | undefined, vpcs: [] as Vpc[], transitGateways: [] as AwsHarness["transitGateways"] };
   const elsewhere: Record<string, Stack[] | Error> = {};
   const quotas: Record<string, number> = {};
 
   const stubs: Record<string, AnyStub> = {};
+  // As EC2: an id the Region does not know is an error, not an empty list.
+  const describeTransitGateways = (input: { TransitGatewayIds?: string[] }, region: string) => {
+    const found = harness.transitGateways.filter((gateway) => gateway.region === region && (input.TransitGatewayIds ?? [gateway.id]).includes(gateway.id));
+    const missing = (input.TransitGatewayIds ?? []).find((id) => !found.some((gateway) => gateway.id === id));
+    if (missing) throw Object.assign(new Error(`Transit Gateway ${missing} was deleted or does not exist.`), { name: "InvalidTransitGatewayID.NotFound" });
+    return { TransitGateways: found.map((gateway) => ({ TransitGatewayId: gateway.id, State: gateway.state })) };
+  };
   const dbSnapshots: DBSnapshot[] = [];
   // CloudFormation's final snapshot (DeletionPolicy attribute: Snapshot is a DB instance's default), named as CloudFormation names it.
   cloudFormation.whenDeleted((deleted) => {
@@ -253,6 +263,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
       mock.on(command as never).callsFake(async (input: unknown, getClient: () => { config: object }) => {
         const region = await regionOf(getClient);
         if (command === DescribeRegionsCommand) return { Regions: (harness.regions ?? [region]).map((RegionName) => ({ RegionName, OptInStatus: "opt-in-not-required" })) };
+        if (command === DescribeTransitGatewaysCommand) return describeTransitGateways(input as { TransitGatewayIds?: string[] }, region);
         const home = !(region in elsewhere) && (harness.regions === undefined || region === harness.regions[0]);
         if (home || service === "Route53" || service === "STS") return handler(input);
         const there = elsewhere[region];
@@ -350,6 +361,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
       VpcPeeringConnections: (input.VpcPeeringConnectionIds ?? []).map((id) => ({ VpcPeeringConnectionId: id, Status: { Code: "active" } })),
     })),
     handle(DescribeRegionsCommand, () => ({ Regions: [] })),
+    handle(DescribeTransitGatewaysCommand, () => ({ TransitGateways: [] })),
     handle(DescribeInternetGatewaysCommand, () => ({ InternetGateways: [] })),
     handle(DescribeNatGatewaysCommand, () => ({ NatGateways: [] })),
     // The subnets the live stacks hold (CloudFormation deleted the rest).
@@ -455,6 +467,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     },
     set vpcs(vpcs: Vpc[]) {
       harness.vpcs = vpcs;
+    },
+    get transitGateways() {
+      return harness.transitGateways;
     },
     elsewhere,
     dbSnapshots,

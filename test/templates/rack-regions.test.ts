@@ -19,7 +19,7 @@ const NO_CODEBUILD = ["mx-central-1", "ca-west-1", "ap-east-2"];
 const KNOWN_WARNINGS: Record<string, RegExp> = {
   // Domain and HostedZoneId are rack parameters that app stacks read; the rack's own resources do not use them.
   W2001: /Parameter (Domain|HostedZoneId) not used/,
-  W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
+  W1035: /Fn::Select.*(InternalRouter(Cidrs|Vpcs)|TransitGatewayCidrs)/,
   W1033: /^'' is not a 'AWS::EC2::Subnet.Id'.*'Fn::Split'/,
 };
 

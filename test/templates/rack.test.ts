@@ -331,7 +331,7 @@ const KNOWN_WARNINGS: Record<string, RegExp> = {
   // Domain and HostedZoneId are rack parameters that app stacks read; the rack's own resources do not use them.
   W2001: /Parameter (Domain|HostedZoneId) not used/,
   // cfn-lint resolves the list slots with the empty default; a slot only exists when its list is that long.
-  W1035: /Fn::Select.*InternalRouter(Cidrs|Vpcs)/,
+  W1035: /Fn::Select.*(InternalRouter(Cidrs|Vpcs)|TransitGatewayCidrs)/,
   // cfn-lint splits ExistingPublicSubnets/ExistingPrivateSubnets with the empty default; that branch is taken only in an existing VPC.
   W1033: /^'' is not a 'AWS::EC2::Subnet.Id'.*'Fn::Split'/,
 };
