@@ -41,6 +41,8 @@ const SERVICE_LINKED_ROLES: Record<string, string> = {
   "AWS::SSM::Parameter": "none",
   // https://docs.aws.amazon.com/AmazonECR/latest/userguide/using-service-linked-roles.html: "After you configure ... pull through cache ..., a service-linked role is created automatically".
   "AWS::ECR::PullThroughCacheRule": "CreatePullThroughCacheRule creates AWSServiceRoleForECRPullThroughCache",
+  // https://docs.aws.amazon.com/vpc/latest/tgw/service-linked-roles.html: "You don't need to manually create a service-linked role": creating a transit gateway VPC attachment creates it.
+  "AWS::EC2::TransitGatewayAttachment": "CreateTransitGatewayVpcAttachment creates AWSServiceRoleForVPCTransitGateway",
   // CodeBuild acts as the project's own service role (BuildRole), also for its network interfaces in a VPC.
   "AWS::CodeBuild::Project": "none",
 };
