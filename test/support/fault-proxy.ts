@@ -62,6 +62,8 @@ function seededRandom(seed: number): () => number {
 export function protocolOf(method: string, path: string, headers: IncomingMessage["headers"], body: string): Protocol {
   if (headers["x-amz-target"]) return "json";
   if (path.startsWith("/2013-04-01/")) return "rest-xml";
+  // S3 answers in XML whatever the object's type (a template is put as application/json).
+  if (/\/s3\/aws4_request/.test(String(headers.authorization ?? ""))) return "rest-xml";
   const contentType = String(headers["content-type"] ?? "");
   if (method === "POST" && contentType.includes("x-www-form-urlencoded")) {
     const credential = String(headers.authorization ?? "");
