@@ -5,7 +5,7 @@
  * services that list it, with a password Secrets Manager generates and `<NAME>_URL` as a
  * second secret. Neither value is ever in the template, a parameter, an output or a log:
  * both reach RDS, ElastiCache and the URL through dynamic references, which CloudFormation
- * resolves without recording. Pure. Design and sources: docs/resources.md.
+ * resolves without recording. Pure. Design and sources: docs/decisions.md ("Resources (issue 29)") and docs/aws-limits.md ("Resources: RDS and ElastiCache").
  */
 import { UserError } from "../core/errors.js";
 import { ENGINES, versionLine } from "../manifest/resource-types.js";
