@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand } from "@aws-sdk/client-application-auto-scaling";
+import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from "@aws-sdk/client-application-auto-scaling";
 import { DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
-import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, rackScalableTargets } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
 
 /**
@@ -71,7 +71,8 @@ async function service(fragment: string) {
 describe("Convox 3's keys reach AWS", () => {
   it("min/max and autoscale: a scalable target from 2 to 6, CPU at 65%, the queue's backlog per task at 4", async () => {
     const scaling = new ApplicationAutoScalingClient(clientConfig());
-    const targets = (await scaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs" }))).ScalableTargets ?? [];
+    const targets = await rackScalableTargets(moto.endpoint, aws.cloudFormation, "v3");
+    expect(targets.length).toBeGreaterThan(0);
     const target = targets.find((candidate) => candidate.ResourceId?.includes("Web"));
     expect(target).toMatchObject({ MinCapacity: 2, MaxCapacity: 6, ScalableDimension: "ecs:service:DesiredCount" });
     const policies = (await scaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: "ecs", ResourceId: target?.ResourceId }))).ScalingPolicies ?? [];
@@ -85,8 +86,7 @@ describe("Convox 3's keys reach AWS", () => {
 
   it("min: 0 alone: a service at 0 tasks and no scalable target", async () => {
     expect((await service("Idle"))?.desiredCount).toBe(0);
-    const scaling = new ApplicationAutoScalingClient(clientConfig());
-    const targets = (await scaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs" }))).ScalableTargets ?? [];
+    const targets = await rackScalableTargets(moto.endpoint, aws.cloudFormation, "v3");
     expect(targets.filter((candidate) => candidate.ResourceId?.includes("Idle"))).toEqual([]);
   });
 

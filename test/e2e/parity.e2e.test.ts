@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand } from "@aws-sdk/client-application-auto-scaling";
+import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from "@aws-sdk/client-application-auto-scaling";
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
 import { DescribeListenersCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand, DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
-import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, rackScalableTargets } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
 
 /**
@@ -139,7 +139,7 @@ describe("every Convox key reaches AWS", () => {
 
   it("the scale range: a scalable target from 2 to 6 and a target-tracking policy per target", async () => {
     const scaling = new ApplicationAutoScalingClient(clientConfig());
-    const targets = (await scaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs" }))).ScalableTargets ?? [];
+    const targets = await rackScalableTargets(moto.endpoint, aws.cloudFormation, "par");
     const target = targets.find((candidate) => candidate.ResourceId?.includes("Web"));
     expect(target).toMatchObject({ MinCapacity: 2, MaxCapacity: 6, ScalableDimension: "ecs:service:DesiredCount" });
     const policies = (await scaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: "ecs", ResourceId: target?.ResourceId }))).ScalingPolicies ?? [];

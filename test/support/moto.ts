@@ -6,6 +6,7 @@ import { ACMClient } from "@aws-sdk/client-acm";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { S3Client } from "@aws-sdk/client-s3";
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, type ScalableTarget } from "@aws-sdk/client-application-auto-scaling";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
@@ -196,6 +197,19 @@ export async function describeTestStack(cfn: CloudFormationClient, name: string)
     parameters: Object.fromEntries((found?.Parameters ?? []).map((p) => [p.ParameterKey ?? "", p.ParameterValue ?? ""])),
     outputs: Object.fromEntries((found?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""])),
   };
+}
+
+/**
+ * The ECS scalable targets of one rack's cluster. The e2e files share moto servers, so other
+ * files' racks have targets too (a service named Web in two racks): never look across them.
+ */
+export async function rackScalableTargets(endpoint: string, cfn: CloudFormationClient, rack: string): Promise<ScalableTarget[]> {
+  const cluster = (await describeTestStack(cfn, rack)).outputs.Cluster ?? "";
+  const name = cluster.split("/").pop() ?? cluster;
+  if (!name) throw new Error(`rack ${rack} has no Cluster output`);
+  const scaling = new ApplicationAutoScalingClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  const targets = (await scaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs" }))).ScalableTargets ?? [];
+  return targets.filter((target) => target.ResourceId?.startsWith(`service/${name}/`));
 }
 
 /** moto moves an ECS task one state on at every read; on AWS a task stays RUNNING until it stops. */
