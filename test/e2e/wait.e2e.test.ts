@@ -23,12 +23,12 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   moto = await startMoto();
-  const install = await runCli(["rack", "install", RACK, "--yes"], { env: awsEnv(moto.endpoint), timeoutMs: 120_000 });
+  const install = await runCli(["rack", "install", RACK, "--yes"], { env: awsEnv(moto.endpoint) });
   if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
   const module = (await import(new URL("../../scripts/bench/awslike-proxy.mjs", import.meta.url).href)) as ProxyModule;
   proxy = await module.startAwsLikeProxy({ upstream: moto.endpoint, latencyMs: 5, holdMs: () => 8_000, changeSetMs: () => 500 });
   env = awsEnv(proxy.endpoint);
-}, 180_000);
+});
 
 afterAll(async () => {
   await proxy?.stop();
@@ -37,24 +37,25 @@ afterAll(async () => {
 
 describe("Ctrl-C, then rack wait", () => {
   it("the interrupted update names `racknet rack wait`, which follows it to its end", async () => {
-    const run = spawnCli(["rack", "params", "set", "Domain=waited.example.com", "-r", RACK, "--yes"], { env, timeoutMs: 120_000 });
-    // A sign of life while CloudFormation computes the change set, within a second of asking.
-    await run.waitForStderr(/creating the change set for rack waited/, 15_000);
-    await run.waitForStderr(/updating rack waited/, 30_000);
+    const run = spawnCli(["rack", "params", "set", "Domain=waited.example.com", "-r", RACK, "--yes"], { env });
+    // A sign of life while CloudFormation computes the change set (how soon is the bench's to
+    // measure, BENCHMARKS.md: a deadline here would measure the machine's load, not racknet).
+    await run.waitForStderr(/creating the change set for rack waited/);
+    await run.waitForStderr(/updating rack waited/);
     run.interrupt();
     const interrupted = await run.done;
     expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toContain("stopped watching: the update of rack waited continues in AWS");
     expect(interrupted.stderr).toContain(`follow it to its end with \`racknet rack wait -r ${RACK}\``);
 
-    const waited = await runCli(["rack", "wait", "-r", RACK], { env, timeoutMs: 120_000 });
+    const waited = await runCli(["rack", "wait", "-r", RACK], { env });
     expect(waited.code, waited.stderr).toBe(0);
     expect(waited.stderr).toContain(`updating rack ${RACK} (stack ${RACK})`);
     expect(waited.stderr).toMatch(/rack waited: UPDATE_COMPLETE in \d+s/);
     expect(waited.stderr).not.toSatisfy(hasStackTrace);
 
-    const idle = await runCli(["rack", "wait", "-r", RACK, "--json"], { env, timeoutMs: 60_000 });
+    const idle = await runCli(["rack", "wait", "-r", RACK, "--json"], { env });
     expect(idle.code, idle.stderr).toBe(0);
     expect(JSON.parse(idle.stdout)).toEqual({ rack: RACK, stack: RACK, outcome: "idle", status: "UPDATE_COMPLETE" });
-  }, 180_000);
+  });
 });
