@@ -93,8 +93,9 @@ function sharedMoto(pool: string): Promise<MotoServer> {
     const slot = process.env.VITEST_POOL_ID ?? "0";
     const record = join(pool, `moto-${slot}.json`);
     if (existsSync(record)) {
-      const { endpoint, port } = JSON.parse(readFileSync(record, "utf8")) as { endpoint: string; port: number };
-      if (await answers(endpoint)) return { endpoint, port, stop: async () => undefined };
+      const { endpoint, port, pid } = JSON.parse(readFileSync(record, "utf8")) as { endpoint: string; port: number; pid: number };
+      // Its process too: were it gone, another server (another run's) could hold its port now.
+      if (alive(pid) && (await answers(endpoint))) return { endpoint, port, stop: async () => undefined };
     }
     const launcher = (await import(launcherUrl)) as MotoLauncher;
     const moto = await launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, logFile: join(pool, `moto-${slot}.log`) });
@@ -107,6 +108,15 @@ function sharedMoto(pool: string): Promise<MotoServer> {
     shared = undefined;
   });
   return shared;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function answers(endpoint: string): Promise<boolean> {
