@@ -8,7 +8,7 @@
 import { posix } from "node:path";
 import { parseFamiliarName } from "@swimlane/docker-reference";
 import type { Problem } from "../core/errors.js";
-import type { Service } from "./model.js";
+import { scalesOnQueueDepth, type Service } from "./model.js";
 import type { PathSegment } from "./source.js";
 import { linkVariable } from "../names/index.js";
 import { probeRules } from "./probe-rules.js";
@@ -97,7 +97,8 @@ export const SQS_TRIGGER = "aws-sqs-queue";
  * (Amazon ECS Developer Guide, "Use a target metric to scale Amazon ECS services"): at 0 tasks
  * there is no CPU, memory or request count per task, and no running task to divide a backlog by,
  * so a service autoscaled from 0 would stay at 0. KEDA refuses minReplicaCount 0 for cpu and
- * memory triggers for the same reason.
+ * memory triggers for the same reason, and Convox 3 allows `min: 0` only with a trigger that can
+ * wake the service (its autoscaleCanScaleToZero): here, `autoscale.queueDepth`.
  */
 function scalingRules(service: Service, fields: Fields, path: string[], note: Note, problems: Problem[]): void {
   const scale = isRecord(fields.scale) ? fields.scale : undefined;
@@ -115,7 +116,8 @@ function scalingRules(service: Service, fields: Fields, path: string[], note: No
     });
   }
   const { min, max } = service.scale;
-  if (min === 0 && max > 0) {
+  // A queue depth can be published by what fills the queue while the service runs nothing: its wake alarm (app-scaling.ts) starts the first task.
+  if (min === 0 && max > 0 && !scalesOnQueueDepth(service)) {
     const segments = "min" in scale ? ["scale", "min"] : "count" in scale ? ["scale", "count"] : ["scale"];
     note(problems, [...path, ...segments], `${base} autoscales from 0 tasks, and Application Auto Scaling never scales a service out of 0: at 0 tasks its metrics have no data`, `start at 1 task (min: 1), or keep a fixed count of 0 (min: 0 without max or autoscale) and raise it when the service should run`);
   }
