@@ -114,12 +114,12 @@ describe("the check script keeps Kubernetes' probe semantics (run by sh, with wg
 });
 
 describe("the probe sidecar's image", () => {
-  it("is one full reference: ECR Public's registry, Docker's official busybox, a version tag, and a full sha256 digest when pinned", () => {
+  it("is one full reference: ECR Public's registry, Docker's official busybox, and a version tag or a full sha256 digest", () => {
     // parseQualifiedName refuses a name without its registry (docker would read "busybox" as Docker Hub's).
     const reference = parseQualifiedName(PROBE_IMAGE) as unknown as { _domain?: string; _repository?: string; _tag?: string; _digest?: string };
     expect(reference._domain).toBe("public.ecr.aws");
     expect(reference._repository).toBe("docker/library/busybox");
-    expect(reference._tag).toMatch(/^1\.\d+(\.\d+)?$/);
-    if (PROBE_IMAGE.includes("@")) expect(PROBE_IMAGE).toMatch(/@sha256:[0-9a-f]{64}$/);
+    if (PROBE_IMAGE.includes("@")) expect(PROBE_IMAGE).toMatch(/^[^@:]+@sha256:[0-9a-f]{64}$/);
+    else expect(reference._tag).toMatch(/^1\.\d+(\.\d+)?$/);
   });
 });
