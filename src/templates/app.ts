@@ -148,6 +148,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
       ...(service.domains.length > 0 ? { domains: [...service.domains] } : {}),
       ...(service.nlb.length > 0 ? { nlb: service.nlb.map(({ port, protocol, scheme, containerPort }) => ({ port, protocol, scheme, containerPort })) } : {}),
+      ...(service.port && service.timeout !== undefined ? { timeout: service.timeout } : {}),
     })),
     ...((manifest.resources ?? []).length > 0
       ? {

@@ -170,6 +170,16 @@ describe("rack-aware manifest rules refuse before any AWS write", () => {
     const bad = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=4001", "-r", "open", "--yes");
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stderr).toContain("from 1 to 4000");
+
+    // Deployed with its timeout, the service keeps the rack from going below it.
+    const deployed = await cli("deploy", "-a", "slow", "-f", manifest, "-r", "open", "--yes");
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const lowered = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=60", "-r", "open", "--yes");
+    expect(lowered.code, lowered.stderr).toBe(1);
+    expect(lowered.stderr).toContain("slow/slow (timeout: 300)");
+    expect(await idle()).toBe("300");
+    const removed = await cli("apps", "delete", "slow", "-r", "open", "--yes");
+    expect(removed.code, removed.stderr).toBe(0);
     const back = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=60", "-r", "open", "--yes");
     expect(back.code, back.stderr).toBe(0);
     expect(await idle()).toBe("60");
