@@ -44,6 +44,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     logs,
     rds,
     route53,
+    route53_vpc_association,
     s3,
     scheduler,
     secretsmanager,
@@ -74,6 +75,8 @@ PATCHES: list[Callable[[], None]] = [
     ec2.restore_subnet_route_table_association,
     ec2.restore_route_target_updates,
     route53.restore_private_hosted_zones,
+    # Replaces AssociateVPCWithHostedZone and its kin as stock moto answers them (zones of two accounts).
+    route53_vpc_association.restore_vpc_association_authorizations,
     ecs_services.restore_ecs_service_properties,
     elbv2.restore_listener_certificates,
     elbv2.restore_network_load_balancers_and_listener_attributes,
