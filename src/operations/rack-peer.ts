@@ -18,7 +18,7 @@ import { blocksOverlap, parseCidr } from "../rack/cidr.js";
 import { LIST_MAX } from "../rack/params.js";
 import { peeringTemplate, PeeringOutput, type PeerFacts, type PeeringSide } from "../templates/rack-peering.js";
 import { renderTemplate } from "../templates/cfn.js";
-import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { contextFor, readSides, refuseAtPeeringQuota, vpcEntry, type Side } from "../steps/peering.js";
 import { operationPort } from "../steps/review.js";
 import { runOperation } from "../safety/operation.js";
 import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
@@ -70,6 +70,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
     }
   }
   const complete = peeringComplete(mine, theirs) && routerOpenTo(mine.info, toTheirs) && routerOpenTo(theirs.info, toMine);
+  if (!complete) await refuseAtPeeringQuota(context, [mine, theirs]);
   const key = `${args.rack} ${args.peer}@${peerRegion}`;
   const plan = {
     operation: OPERATION,

@@ -9,6 +9,8 @@ import { describeStack, stackResourcesOfType, type StackInfo } from "../aws/stac
 import { describeFailure } from "../runtime/handle-errors.js";
 import { KIND_TAG, PEER_TAG, RACK_NAME_MAX, RACK_TAG, nameProblem, peeringStackName, rackStackName } from "../names/index.js";
 import { rackInfo, type RackInfo } from "./resolve.js";
+import { activePeeringsOf } from "../aws/peering-connections.js";
+import { serviceQuota } from "../aws/quotas.js";
 
 export /** A rack as one side of a peering: the rack, its Region and clients, its range and route tables. */
 interface Side {
@@ -75,3 +77,43 @@ export function vpcEntry(side: Side, fromRegion: string): string {
   return side.region === fromRegion ? side.vpcId : `${side.region}:${side.vpcId}`;
 }
 
+
+/**
+ * Amazon VPC quota "Active VPC peering connections per VPC": 50 by default, adjustable up to
+ * 125 (https://docs.aws.amazon.com/general/latest/gr/vpc-service.html; docs/aws-limits.md).
+ */
+export const PEERING_QUOTA = { service: "vpc", code: "L-7E9ECCDB", name: "Active VPC peering connections per VPC", default: 50, max: 125 } as const;
+
+/**
+ * Before any write (a dry run too: it only reads): each rack's VPC, in its own Region, against
+ * the quota's applied value (Service Quotas; AWS's default when it does not answer). A VPC at
+ * the quota is refused, naming it and how to raise it; a connection already joining the two
+ * VPCs (a run finishing what a stopped one began) needs no new one, so nothing is refused.
+ */
+export async function refuseAtPeeringQuota(context: Context, sides: readonly Side[]): Promise<void> {
+  const reads = await Promise.all(
+    sides.map(async (side) => {
+      const [active, quota] = await Promise.all([
+        side.aws.ec2().then((ec2) => activePeeringsOf(ec2, side.vpcId)),
+        side.aws.serviceQuotas().then((client) => serviceQuota(client, PEERING_QUOTA.service, PEERING_QUOTA.code)),
+      ]);
+      return { side, active, quota };
+    }),
+  );
+  const vpcs = new Set(sides.map((side) => side.vpcId));
+  const joined = reads.some(({ active }) => active.some((connection) => vpcs.has(connection.requesterVpc) && vpcs.has(connection.accepterVpc) && connection.requesterVpc !== connection.accepterVpc));
+  if (joined) return;
+  for (const { side, active, quota } of reads) {
+    const limit = quota.value ?? PEERING_QUOTA.default;
+    if (quota.value === undefined) context.printer.debug(`Service Quotas did not answer for ${PEERING_QUOTA.name} in ${side.region} (${quota.reason}); checked against AWS's default, ${PEERING_QUOTA.default}`);
+    if (active.length < limit) continue;
+    const raise =
+      limit < PEERING_QUOTA.max
+        ? `, or raise the quota (at most ${PEERING_QUOTA.max}): aws service-quotas request-service-quota-increase --service-code ${PEERING_QUOTA.service} --quota-code ${PEERING_QUOTA.code} --desired-value ${Math.min(PEERING_QUOTA.max, active.length + 1)} --region ${side.region}`
+        : ` (the quota is at AWS's maximum, ${PEERING_QUOTA.max}: a transit gateway joins more VPCs, docs/peering.md)`;
+    throw new UserError(
+      `rack ${side.info.rack}'s VPC ${side.vpcId} (${side.region}) has ${active.length} active peering connections, the account's quota (${PEERING_QUOTA.name}, ${PEERING_QUOTA.code}: ${limit}): AWS would refuse another; nothing was changed`,
+      { fix: `delete a peering it no longer needs (racknet rack unpeer, or aws ec2 delete-vpc-peering-connection for one made by hand)${raise}` },
+    );
+  }
+}

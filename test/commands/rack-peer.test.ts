@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeVpcPeeringConnectionsCommand, type DescribeVpcPeeringConnectionsCommandInput } from "@aws-sdk/client-ec2";
+import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { run as rackUpdate } from "../../src/operations/rack-update.js";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
@@ -104,6 +106,53 @@ describe("racknet rack peer", () => {
     expect(result.stderr).toMatch(/AWS::EC2::VPCPeeringConnection/);
     expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
     expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+});
+
+describe("rack peer and the quota of active peering connections per VPC (vpc L-7E9ECCDB)", () => {
+  /** `count` active peerings of `vpc` with VPCs of no rack, as EC2 answers the filter on either side. */
+  function peeredWithOthers(vpc: string, count: number): void {
+    const connections = Array.from({ length: count }, (_, index) => ({
+      VpcPeeringConnectionId: `pcx-other${index}`,
+      Status: { Code: "active" },
+      RequesterVpcInfo: { VpcId: vpc },
+      AccepterVpcInfo: { VpcId: `vpc-elsewhere${index}` },
+    }));
+    h.stubs.EC2?.on(DescribeVpcPeeringConnectionsCommand).callsFake(async (input: DescribeVpcPeeringConnectionsCommandInput) => ({
+      VpcPeeringConnections: input.VpcPeeringConnectionIds
+        ? input.VpcPeeringConnectionIds.map((id) => ({ VpcPeeringConnectionId: id, Status: { Code: "active" } }))
+        : connections.filter((connection) => input.Filters?.some((filter) => filter.Name === "requester-vpc-info.vpc-id" && filter.Values?.includes(vpc))),
+    }));
+  }
+
+  it("a VPC at the applied quota: refused before any write, naming the quota, its code and the command that raises it", async () => {
+    await twoRacks();
+    h.quotas["vpc/L-7E9ECCDB"] = 50;
+    peeredWithOthers(h.cloudFormation.stack("b")?.outputs.VpcId ?? "", 50);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/rack b's VPC vpc-\S+ \(us-east-1\) has 50 active peering connections, the account's quota \(Active VPC peering connections per VPC, L-7E9ECCDB: 50\)/);
+    expect(result.stderr).toContain("aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-7E9ECCDB --desired-value 51 --region us-east-1");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("the applied value, not the default: with the quota raised to 60, 50 active peerings leave room", async () => {
+    await twoRacks();
+    h.quotas["vpc/L-7E9ECCDB"] = 60;
+    peeredWithOthers(h.cloudFormation.stack("a")?.outputs.VpcId ?? "", 50);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeDefined();
+  });
+
+  it("Service Quotas not answering: AWS's default, 50, is the limit", async () => {
+    await twoRacks();
+    h.stubs.ServiceQuotas?.on(GetServiceQuotaCommand).rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException" }));
+    peeredWithOthers(h.cloudFormation.stack("a")?.outputs.VpcId ?? "", 50);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("L-7E9ECCDB: 50)");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
   });
 });
 
