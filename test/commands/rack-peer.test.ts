@@ -84,14 +84,14 @@ describe("racknet rack peer", () => {
     expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
   });
 
-  it("a rack with itself, a peer that does not exist, --peer-profile: refused, nothing written", async () => {
+  it("a rack with itself, a peer that does not exist, a --peer-profile that is not configured: refused, nothing written", async () => {
     await twoRacks();
     const self = await h.run(peer, peering("a", "a"));
     expect(self.stderr).toContain("cannot be peered with itself");
     const missing = await h.run(peer, peering("a", "nosuch"));
     expect(missing.stderr).toContain('rack "nosuch" not found in us-east-1');
-    const profile = await h.run(peer, peering("a", "b", { peerProfile: "other" }));
-    expect(profile.stderr).toContain("--peer-profile (a rack in another account) is not supported yet");
+    const profile = await h.run(peer, peering("a", "b", { peerProfile: "nosuchprofile" }));
+    expect(profile.stderr).toContain("--peer-profile nosuchprofile: no such profile in the AWS config or credentials file");
     for (const result of [self, missing, profile]) {
       expect(result.exitCode).toBe(1);
       expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
