@@ -9,7 +9,7 @@ import {
   ListStackResourcesCommand,
   type Parameter,
 } from "@aws-sdk/client-cloudformation";
-import { CreateVpcCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { CreateVpcCommand, DescribeAddressesCommand, DescribeVpcPeeringConnectionsCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeServicesCommand, ListClustersCommand } from "@aws-sdk/client-ecs";
 import { DescribeListenerCertificatesCommand, DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
@@ -24,6 +24,7 @@ import {
   Route53Client,
 } from "@aws-sdk/client-route-53";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { RequestCertificateCommand } from "@aws-sdk/client-acm";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { awsClients, startMoto, type AwsTestClients, type MotoServer, describeTestStack } from "../support/moto.js";
@@ -274,6 +275,41 @@ describe("Route 53: a private zone and a VPC of two accounts (VPC association au
     // The association outlives the authorization; the VPC's account takes its VPC out.
     await otherRoute53.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: zoneId, VPC: vpc }));
     expect((await aws.route53.send(new GetHostedZoneCommand({ Id: zoneId }))).VPCs?.map((item) => item.VPCId)).toEqual([zoneVpc]);
+  });
+});
+
+describe("EC2: a VPC peering connection made by CloudFormation across two accounts", () => {
+  it("fails without a role of the accepter's account the requester may assume, and is active through one", async () => {
+    const sts = new STSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const requester = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? "";
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::333333333333:role/peer", RoleSessionName: "moto-patches" }));
+    const other = {
+      endpoint: moto.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: assumed.Credentials?.AccessKeyId ?? "", secretAccessKey: assumed.Credentials?.SecretAccessKey ?? "", sessionToken: assumed.Credentials?.SessionToken ?? "" },
+    };
+    const peerVpc = (await new EC2Client(other).send(new CreateVpcCommand({ CidrBlock: "10.71.0.0/16" }))).Vpc?.VpcId ?? "";
+    const trust = (account: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }] });
+    const iam = new IAMClient(other);
+    const trusted = (await iam.send(new CreateRoleCommand({ RoleName: "accept-peering", AssumeRolePolicyDocument: trust(requester) }))).Role?.Arn ?? "";
+    const untrusted = (await iam.send(new CreateRoleCommand({ RoleName: "accept-other", AssumeRolePolicyDocument: trust("444444444444") }))).Role?.Arn ?? "";
+    const template = (role: string | undefined): Template => ({
+      Resources: {
+        Vpc: vpc("10.70.0.0/16"),
+        Peering: { Type: "AWS::EC2::VPCPeeringConnection", Properties: { VpcId: ref("Vpc"), PeerVpcId: peerVpc, PeerOwnerId: "333333333333", ...(role ? { PeerRoleArn: role } : {}) } },
+      },
+      Outputs: { Peering: { Value: ref("Peering") } },
+    });
+    for (const [stack, role] of [["peering-no-role", undefined], ["peering-untrusted", untrusted]] as const) {
+      await deploy(stack, template(role));
+      const failed = await describeTestStack(aws.cloudFormation, stack);
+      expect(failed.status, stack).toMatch(/ROLLBACK_COMPLETE|CREATE_FAILED/);
+    }
+    await deploy("peering-trusted", template(trusted));
+    const made = await describeTestStack(aws.cloudFormation, "peering-trusted");
+    expect(made.status).toBe("CREATE_COMPLETE");
+    const seen = await new EC2Client(other).send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [made.outputs.Peering ?? ""] }));
+    expect(seen.VpcPeeringConnections?.[0]?.Status?.Code).toBe("active");
   });
 });
 
