@@ -2,6 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeVpcPeeringConnectionsCommand, type DescribeVpcPeeringConnectionsCommandInput } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import {
+  AssociateVPCWithHostedZoneCommand,
+  CreateVPCAssociationAuthorizationCommand,
+  DeleteVPCAssociationAuthorizationCommand,
+  DisassociateVPCFromHostedZoneCommand,
+  GetHostedZoneCommand,
+} from "@aws-sdk/client-route-53";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { run as rackUpdate } from "../../src/operations/rack-update.js";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
@@ -153,6 +164,87 @@ describe("rack peer and the quota of active peering connections per VPC (vpc L-7
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain("L-7E9ECCDB: 50)");
     expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+});
+
+describe("rack peer and unpeer --peer-profile (a rack of another account)", () => {
+  const OTHER = "222222222222";
+  let home: string;
+  let savedConfig: string | undefined;
+  /** Each router zone's VPCs (`region:vpc`), and who did what in Route 53: `<account> <operation>`. */
+  let zones: Map<string, string[]>;
+  let route53: string[];
+  const account = (client: unknown) => ((client as { config?: { profile?: string } }).config?.profile === "other" ? OTHER : "123456789012");
+
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), "racknet-peer-"));
+    writeFileSync(join(home, "config"), "[profile other]\nregion = us-east-1\n");
+    savedConfig = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = join(home, "config");
+    zones = new Map();
+    route53 = [];
+    h.stubs.STS?.on(GetCallerIdentityCommand).callsFake(async (_input: unknown, getClient: () => unknown) => ({ Account: account(getClient()), Arn: `arn:aws:iam::${account(getClient())}:user/test` }));
+    const vpcOf = (input: { VPC?: { VPCId?: string; VPCRegion?: string } }) => `${input.VPC?.VPCRegion ?? ""}:${input.VPC?.VPCId ?? ""}`;
+    const zoneOf = (id: string) => zones.get(id) ?? [];
+    const route53Stub = h.stubs.Route53;
+    route53Stub?.on(GetHostedZoneCommand).callsFake(async (input: { Id?: string }) => ({ HostedZone: { Id: input.Id, Name: "z.", CallerReference: "x" }, VPCs: zoneOf(input.Id ?? "").map((vpc) => ({ VPCRegion: vpc.split(":")[0], VPCId: vpc.split(":")[1] })) }));
+    route53Stub?.on(CreateVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} authorize ${input.HostedZoneId ?? ""}`);
+      return {};
+    });
+    route53Stub?.on(AssociateVPCWithHostedZoneCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} associate ${input.HostedZoneId ?? ""}`);
+      zones.set(input.HostedZoneId ?? "", [...zoneOf(input.HostedZoneId ?? ""), vpcOf(input)]);
+      return { ChangeInfo: { Id: "c", Status: "INSYNC", SubmittedAt: new Date() } };
+    });
+    route53Stub?.on(DeleteVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} withdraw ${input.HostedZoneId ?? ""}`);
+      return {};
+    });
+    route53Stub?.on(DisassociateVPCFromHostedZoneCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} disassociate ${input.HostedZoneId ?? ""}`);
+      zones.set(input.HostedZoneId ?? "", zoneOf(input.HostedZoneId ?? "").filter((vpc) => vpc !== vpcOf(input)));
+      return { ChangeInfo: { Id: "c", Status: "INSYNC", SubmittedAt: new Date() } };
+    });
+  });
+  afterEach(() => {
+    if (savedConfig === undefined) delete process.env.AWS_CONFIG_FILE;
+    else process.env.AWS_CONFIG_FILE = savedConfig;
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("peer: routers by CIDR only, the accepter's role before the connection, the connection with PeerOwnerId and PeerRoleArn, each zone authorized by its owner and associated by the VPC's; unpeer dissociates first", async () => {
+    await twoRacks();
+    const zoneA = h.cloudFormation.stack("a")?.outputs.RouterZoneId ?? "";
+    const zoneB = h.cloudFormation.stack("b")?.outputs.RouterZoneId ?? "";
+    expect(zoneA).not.toBe("");
+    zones.set(zoneA, [`us-east-1:${h.cloudFormation.stack("a")?.outputs.VpcId ?? ""}`]);
+    zones.set(zoneB, [`us-east-1:${h.cloudFormation.stack("b")?.outputs.VpcId ?? ""}`]);
+    const result = await h.run(peer, peering("a", "b", { peerProfile: "other" }));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const asks = h.cloudFormation.stack("a-peering-b");
+    expect(asks?.resources.PeeringConnection?.Properties).toMatchObject({ PeerOwnerId: OTHER, PeerRoleArn: h.cloudFormation.stack("b-peering-a")?.outputs.PeeringAcceptRoleArn });
+    expect(Object.keys(h.cloudFormation.stack("b-peering-a")?.resources ?? {})).toContain("PeeringAcceptRole");
+    expect(asks?.outputs.PeerAccountId).toBe(OTHER);
+    expect([h.cloudFormation.stack("a")?.parameters.InternalRouterVpcs, h.cloudFormation.stack("b")?.parameters.InternalRouterVpcs]).toEqual(["", ""]);
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
+    expect(route53).toEqual([
+      `123456789012 authorize ${zoneA}`,
+      `${OTHER} associate ${zoneA}`,
+      `123456789012 withdraw ${zoneA}`,
+      `${OTHER} authorize ${zoneB}`,
+      `123456789012 associate ${zoneB}`,
+      `${OTHER} withdraw ${zoneB}`,
+    ]);
+    expect(zones.get(zoneA)).toHaveLength(2);
+
+    route53 = [];
+    const undone = await h.run(unpeer, { rack: "a", peer: "b", peerProfile: "other" });
+    expect(undone.exitCode, undone.stderr).toBe(0);
+    expect(route53).toEqual([`${OTHER} withdraw ${zoneB}`, `${OTHER} disassociate ${zoneB}`, `123456789012 withdraw ${zoneA}`, `123456789012 disassociate ${zoneA}`]);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("b-peering-a")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
   });
 });
 
