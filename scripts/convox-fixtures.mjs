@@ -52,7 +52,7 @@ const FIXTURES = {
     "autoscale-min-zero": { valid: true, test: "TestScaleMinMaxYaml_MinZeroNoAutoscale" },
     "autoscale-queue": { valid: true, test: "TestScaleMinMaxYaml_QueueDepth" },
     env: { valid: true, test: "TestManifestEnvManipulation" },
-    full: { valid: true, test: "TestManifestLoad (with FOO, SECRET, OTHERGLOBAL set)", expected: "gpu, agent and securityContext need GPUs, EC2 instances or Kubernetes; tls.redirect: false, wildcard domains, requests targets without a port, cpu 768 and a timeout above the ALB's are refused on purpose" },
+    full: { valid: true, test: "TestManifestLoad (with FOO, SECRET, OTHERGLOBAL set)", expected: "gpu, agent and securityContext need GPUs, EC2 instances or Kubernetes; tls.redirect: false, wildcard domains, requests targets without a port and cpu 768 are refused on purpose (timeout: 3600 needs the rack's LoadBalancerIdleTimeout=3600 at deploy)" },
     "invalid.1": { valid: false, path: /^(|services)$/, test: "TestManifestLoadInvalid: not YAML" },
     "invalid.2": { valid: true, test: "TestManifestLoadInvalid: servicess: loads with no services", expected: "racknet refuses the unknown key servicess: (a typo of services:) instead of deploying nothing" },
     keda: { valid: true, test: "TestManifestKeda" },
