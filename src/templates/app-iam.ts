@@ -74,7 +74,7 @@ export function taskRole(rack: string, app: string, publishesMetrics: boolean): 
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
       },
-      Policies: publishesMetrics ? [iff(EXEC_ENABLED, execPolicy, noValue), metricsPolicy] : [execPolicy],
+      Policies: publishesMetrics ? iff(EXEC_ENABLED, [execPolicy, metricsPolicy], [metricsPolicy]) : [execPolicy],
     },
   };
 }
