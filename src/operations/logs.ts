@@ -4,6 +4,7 @@ import { LogGroupNotFound, tailLogs, type LogEvent } from "../aws/logs.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /**
  * `racknet logs [-s SERVICE] [--since D] [--follow]`: the app's container logs from the
@@ -34,7 +35,7 @@ export async function run(context: Context, args: LogsArgs): Promise<void> {
   const name = appName(context.options);
   const app = await resolveApp(context, rack, name);
   if (args.service) await refuseUnknownService(context, app, args.service);
-  const group = rack.rackOutputs.LogGroup;
+  const group = rack.rackOutputs[RackOutput.LogGroup];
   if (!group) {
     throw new UserError(`rack ${rack.rack} has no log group (its stack has no LogGroup output)`, { fix: `run \`racknet rack -r ${rack.rack}\` to see its status and version` });
   }

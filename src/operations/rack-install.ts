@@ -38,6 +38,7 @@ import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface InstallArgs {
   name: string;
@@ -337,8 +338,8 @@ async function checkExistingVpc(context: Context, cfn: CloudFormationClient, rac
   const subnetIds = [params.ExistingPublicSubnets, params.ExistingPrivateSubnets].join(",").split(",").filter(Boolean);
   const [facts, racks] = await Promise.all([describeVpcFacts(ec2, route53, region, params.ExistingVpc, subnetIds), listRacks(cfn)]);
   const otherRacks = racks
-    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs.VpcId && stack.outputs.VpcCidr)
-    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs.VpcId ?? "", cidr: stack.outputs.VpcCidr ?? "" }));
+    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs[RackOutput.VpcId] && stack.outputs[RackOutput.VpcCidr])
+    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs[RackOutput.VpcId] ?? "", cidr: stack.outputs[RackOutput.VpcCidr] ?? "" }));
   const { problems, plan } = existingVpcProblems(params, facts, { region, rack, otherRacks });
   if (!plan) {
     throw new ValidationErrors(

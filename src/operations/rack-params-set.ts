@@ -26,6 +26,7 @@ import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
 import { checkedTransitGateway } from "../steps/transit-gateway.js";
 import { rackWaitCommand } from "../steps/wait.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface RackUpdateResult {
   rack: string;
@@ -79,7 +80,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
   assertNoParamProblems([
     ...appRuleProblems(params, deployed),
-    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : []),
+    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs[RackOutput.ExternalLoadBalancerDns] ?? "") : []),
     ...zoneRuleProblems(current, params, deployed),
     ...resourceSubnetProblems(current, params, deployed),
   ]);
@@ -172,7 +173,7 @@ async function updateRack(
       // Approved: from here on the journal records what changes.
       beforeExecute: async () => {
         if (leavingPrivate) {
-          const toPublic = { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" };
+          const toPublic = { [RackOutput.ServiceSubnets]: rack.outputs[RackOutput.PublicSubnets] ?? "", [RackOutput.AssignPublicIp]: "ENABLED" };
           const moves = apps.map((app) => ({ id: `first:${app.app}`, app, overrides: toPublic }));
           await moveAppsTogether(context, rack, journal, moves, `moving ${apps.length} app(s) to the public subnets`, atOnce);
           // The private subnets go with the NAT gateways: their tasks' network interfaces must be gone first.

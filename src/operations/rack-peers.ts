@@ -15,6 +15,7 @@ import { PeeringOutput } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface PeeringView {
   rack: string;
@@ -115,8 +116,8 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
     }
     if (peerRack) {
       const peer = rackInfo(peerRack, peerName);
-      const own = rack.outputs.VpcCidr || rack.params.VPCCIDR;
-      const vpc = rack.outputs.VpcId ?? "";
+      const own = rack.outputs[RackOutput.VpcCidr] || rack.params.VPCCIDR;
+      const vpc = rack.outputs[RackOutput.VpcId] ?? "";
       if (!routerOpenTo(peer, { cidr: own, vpc: peerRegion === region ? vpc : `${region}:${vpc}` })) {
         missing.push(`rack ${peerName}'s router is not open to ${rackName}'s range, or its names do not resolve in ${rackName}'s VPC`);
       }

@@ -22,6 +22,7 @@ import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { releaseStagingBucket } from "../steps/staging-bucket.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /** What EC2 refuses to delete while network interfaces use it ("has dependencies", a security group's DependencyViolation). */
 const HELD_TYPES: ReadonlySet<string> = new Set(["AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"]);
@@ -92,7 +93,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
 }
 
 async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<{ outcome: "dry-run" | "deleted"; plan?: PlanJson }> {
-  const bucket = stack.outputs.TemplateBucket;
+  const bucket = stack.outputs[RackOutput.TemplateBucket];
   const rack = rackInfo(stack, name);
   const port = operationPort(context, {
     destructiveByName: true,

@@ -27,6 +27,7 @@ import { appsAtOnce, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
 import type { TemplateView } from "../ui/rack-summary.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface RackUpgradeResult {
   rack: string;
@@ -207,7 +208,7 @@ async function upgradeRackStack(context: Context, rack: RackInfo, apps: readonly
  * bucket, as an install does (docs/decisions.md, "The rack template through S3").
  */
 async function templateBucketOf(context: Context, rack: RackInfo): Promise<TemplateBucket> {
-  const own = rack.outputs.TemplateBucket;
+  const own = rack.outputs[RackOutput.TemplateBucket];
   if (own) return own;
   return (await prepareStagingBucket(context)).target;
 }

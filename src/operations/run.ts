@@ -6,6 +6,7 @@ import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { parseSince } from "./logs.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /** `racknet run --json`: the task, and how it ended (absent with --detach). */
 export interface RunResult {
@@ -49,7 +50,7 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
   const app = appName(context.options);
   const rack = await resolveRack(context);
   const stack = await resolveApp(context, rack, app);
-  const cluster = rack.rackOutputs.Cluster ?? "";
+  const cluster = rack.rackOutputs[RackOutput.Cluster] ?? "";
   const ecsName = stack.outputs[serviceNameOutput(args.service)];
   const ecs = await context.aws.ecs();
   const setup = ecsName && cluster ? await serviceSetup(ecs, cluster, ecsName) : undefined;
@@ -79,7 +80,7 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
     return;
   }
   context.printer.step(`task ${taskId} started for ${args.service}${command ? `: ${command.join(" ")}` : ""}`);
-  const result = await follow(context, { ...base, cluster, group: rack.rackOutputs.LogGroup ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
+  const result = await follow(context, { ...base, cluster, group: rack.rackOutputs[RackOutput.LogGroup] ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
   if (result.outcome === "interrupted") throw new Interrupted(`Ctrl-C: task ${taskId} was stopped`);
   if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than --timeout ${args.timeout} and was stopped`, { fix: "give it more time with --timeout, or run it with --detach and follow `racknet logs`" });
   if (result.exitCode === null) throw new AwsOperationFailed(`task ${taskId} stopped without an exit code: ${result.stoppedReason ?? "no reason given"}`, { fix: `see why with \`racknet logs -a ${app} -s ${args.service}\`` });

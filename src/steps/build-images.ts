@@ -30,6 +30,7 @@ import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../i
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface BuildRequest {
   rack: RackInfo;
@@ -63,8 +64,8 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
   const inputs = buildInputs(manifest, overrides.images);
   if (inputs.length === 0) return { images: { ...overrides.images }, pending: 0, notes: [], build: async () => [] };
 
-  const project = rack.outputs.BuildProject;
-  const bucket = rack.outputs.TemplateBucket;
+  const project = rack.outputs[RackOutput.BuildProject];
+  const bucket = rack.outputs[RackOutput.TemplateBucket];
   if (!project || !bucket) {
     const region = await context.aws.region();
     if (!offersCodeBuild(region)) {
@@ -132,7 +133,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       // The plan and a dry run named this URI: the deploy must run what they showed.
       if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
       if (pending.length === 0) return [];
-      const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs.BuildLogGroup ?? `/racknet/${rack.rack}/builds` });
+      const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs[RackOutput.BuildLogGroup] ?? `/racknet/${rack.rack}/builds` });
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
       return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
         if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
@@ -149,7 +150,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
  * Docker Hub as written, and the output says how to avoid Docker Hub's anonymous limit.
  */
 async function baseImageDockerfiles(context: Context, rack: RackInfo, registry: string, pending: readonly PlannedImage[]): Promise<Map<string, Buffer>> {
-  const prefix = rack.outputs.BaseImageCache;
+  const prefix = rack.outputs[RackOutput.BaseImageCache];
   const dockerfiles = new Map<string, Buffer>();
   const fromDockerHub = new Set<string>();
   for (const image of pending) {
@@ -259,8 +260,8 @@ async function ensureAppBuildRole(context: Context, rack: RackInfo, app: string,
     app,
     bucket: where.bucket,
     logGroup: where.logGroup,
-    ...(rack.outputs.BaseImageCache ? { baseImageCache: rack.outputs.BaseImageCache } : {}),
-    ...(rack.outputs.PrivateSubnets ? { privateSubnets: rack.outputs.PrivateSubnets.split(",").filter(Boolean) } : {}),
+    ...(rack.outputs[RackOutput.BaseImageCache] ? { baseImageCache: rack.outputs[RackOutput.BaseImageCache] } : {}),
+    ...(rack.outputs[RackOutput.PrivateSubnets] ? { privateSubnets: (rack.outputs[RackOutput.PrivateSubnets] ?? "").split(",").filter(Boolean) } : {}),
   };
   const role = await ensureBuildRole(await context.aws.iam(), { region, rack: rack.rack, app }, { trust: buildRoleTrustPolicy(facts), permissions: JSON.stringify(buildRolePolicy(facts)) });
   if (role.created) context.printer.step(`IAM role ${role.name} created: builds of app ${app} may read only its own sources, push only to its own repository and read only its own environment`);

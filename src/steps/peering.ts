@@ -9,6 +9,7 @@ import { describeStack, stackResourcesOfType, type StackInfo } from "../aws/stac
 import { describeFailure } from "../runtime/handle-errors.js";
 import { KIND_TAG, PEER_TAG, RACK_NAME_MAX, RACK_TAG, nameProblem, peeringStackName, rackStackName } from "../names/index.js";
 import { rackInfo, type RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export /** A rack as one side of a peering: the rack, its Region and clients, its range and route tables. */
 interface Side {
@@ -61,7 +62,7 @@ async function readSide(aws: AwsClients, region: string, rack: string, other: st
   }
   const info = rackInfo(stack, rack);
   const routeTables = await stackResourcesOfType(cfn, stack.name, "AWS::EC2::RouteTable");
-  return { info, region, aws, cidr: info.outputs.VpcCidr || info.params.VPCCIDR, vpcId: info.outputs.VpcId ?? "", routeTables, peering };
+  return { info, region, aws, cidr: info.outputs[RackOutput.VpcCidr] || info.params.VPCCIDR, vpcId: info.outputs[RackOutput.VpcId] ?? "", routeTables, peering };
 }
 
 async function unreachable(region: string, rack: string, error: unknown): Promise<never> {

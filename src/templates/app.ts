@@ -22,7 +22,7 @@ import { type Json, type Template, type TemplateFragment, equals, getAtt, merge,
 import { certificateConditions, domainFragment, externalCertificateFragment, externalRecordFragment, type DomainValidation } from "./app-certificates.js";
 import { commonNameOf } from "../manifest/domains.js";
 import { domainPriorityKey } from "../apps/priorities.js";
-import type { RackOutputs } from "./rack-contract.js";
+import type { RackOutputs } from "../names/rack-outputs.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
 import { appBudgetFragment, budgetRecord } from "./app-budget.js";
 import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";

@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { RackOutput } from "../../src/names/rack-outputs.js";
 import { RackParameter } from "../../src/names/rack-parameters.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -41,6 +42,9 @@ const parameterNames = Object.values(RackParameter).join("|");
 const PARAMETER = new RegExp(`(ref|isYes|slotConditions)\\(\\s*"(${parameterNames})"|(cfnName|parameter): "(${parameterNames})"|\\b(cfn|\\.parameters|stored)\\.(${parameterNames})\\b|^\\s*(${parameterNames}): \\{`);
 const ZONE = /(\$\{[^}]+\}|"|`)\.?(router\.)?convox["`]|private-network\.internal|["`](pn|ap)-["`$]/;
 const STACK_UUID = /AWS::StackId/;
+const outputNames = Object.values(RackOutput).join("|");
+/** A rack output read by its own spelling (`outputs.VpcId`, `Outputs["Cluster"]`), named by a load balancer's entry, or given a constant or an app parameter of its own. */
+const OUTPUT = new RegExp(`\\b(outputs|Outputs|rackOutputs)(\\??\\.(${outputNames})\\b|\\??\\.?\\[\\s*["'\`](${outputNames})["'\`])|\\b(listener|securityGroup|dns|zoneId|hostedZone): ["'\`](${outputNames})["'\`]|\\b(?<same>${outputNames}): ["'\`]\\k<same>["'\`]|OUTPUT\\w* = ["'\`](${outputNames})["'\`]`);
 
 describe("one home per name", () => {
   it("the rack template's parameters are named only through RackParameter", () => {
@@ -55,9 +59,16 @@ describe("one home per name", () => {
     expect(secondHomes(STACK_UUID, ["src/templates/cfn.ts"])).toEqual([]);
   });
 
+  it("the rack's outputs are named only through RackOutput", () => {
+    // rack-ids.ts names the rack's resources: some logical ids are spelled as the outputs they give.
+    expect(secondHomes(OUTPUT, ["src/names/rack-outputs.ts", "src/templates/rack-ids.ts"])).toEqual([]);
+  });
+
   it("each check finds a second spelling (the checks themselves can fail)", () => {
     for (const line of ['cidr(ref("VPCCIDR"), 8, bits)', "cfn.AvailabilityZones = zones;", 'const arn = rack.parameters.RackCertificateArn;', '  { name: "x", cfnName: "Private" },']) expect(line).toMatch(PARAMETER);
     for (const line of ["const zone = `${rack}.router.convox`;", 'sub("${AWS::StackName}.convox")', 'join("", ["pn-", uuid])']) expect(line).toMatch(ZONE);
     expect('{ "Fn::Split": ["/", { Ref: "AWS::StackId" }] }').toMatch(STACK_UUID);
+    for (const line of ["const vpc = rack.outputs.VpcId ?? \"\";", 'delete merged.Outputs["BuildProject"];', 'outputs: { listener: "ExternalListener", dns: x },', '  Cluster: "Cluster",', 'export const TEMPLATE_VERSION_OUTPUT = "TemplateVersion";']) expect(line).toMatch(OUTPUT);
+    for (const line of ["const vpc = rack.outputs[RackOutput.VpcId];", '  Cluster: RackOutput.Cluster,', 'const cluster = outputs.clusterName;']) expect(line).not.toMatch(OUTPUT);
   });
 });
