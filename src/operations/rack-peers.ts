@@ -11,7 +11,7 @@ import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo 
 import { peeringStates } from "../aws/peering-connections.js";
 import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
 import { UserError } from "../core/errors.js";
-import { PeeringOutput } from "../templates/rack-peering.js";
+import { PeeringOutput, routeToPeerId } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
@@ -140,6 +140,6 @@ async function missingRoutes(context: Context, rack: RackInfo, side: StackInfo):
   const cfn = await context.aws.cloudFormation();
   const [tables, routes] = await Promise.all([stackResourcesOfType(cfn, rack.name, "AWS::EC2::RouteTable"), stackResourcesOfType(cfn, side.name, "AWS::EC2::Route")]);
   const routed = new Set(routes.map((route) => route.logicalId));
-  const without = tables.filter((table) => !routed.has(`RouteToPeerFrom${table.logicalId}`));
+  const without = tables.filter((table) => !routed.has(routeToPeerId(table.logicalId)));
   return without.length === 0 ? [] : [`rack ${rack.rack}'s route tables ${without.map((table) => table.logicalId).join(", ")} have no route to the peer`];
 }

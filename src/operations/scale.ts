@@ -4,7 +4,7 @@ import { countText, parseCount, scaleService, withSetting, type ScaleSetting } f
 import { describeMemoryChoices, memoryChoices, FARGATE_CPUS } from "../manifest/fargate.js";
 import { manifestFromText } from "../manifest/index.js";
 import { deployedTemplate } from "../aws/stacks.js";
-import { logicalName } from "../templates/app-contract.js";
+import { serviceIds } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppReleases } from "../steps/releases.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
@@ -88,7 +88,7 @@ async function deployedImages(context: Context, stackId: string, services: reado
   const template = (await deployedTemplate(await context.aws.cloudFormation(), stackId)) as { Resources?: Record<string, { Properties?: { ContainerDefinitions?: { Image?: unknown }[] } }> };
   const images: Record<string, string> = {};
   for (const service of services) {
-    const image = template.Resources?.[`${logicalName(service.name)}TaskDefinition`]?.Properties?.ContainerDefinitions?.[0]?.Image;
+    const image = template.Resources?.[serviceIds(service.name).taskDefinition]?.Properties?.ContainerDefinitions?.[0]?.Image;
     if (typeof image === "string") images[service.name] = image;
   }
   return images;

@@ -4,7 +4,7 @@
  */
 import { appEnvironmentParameter, serviceDefaultParameter } from "../names/index.js";
 import type { AppInfo } from "../aws/stacks.js";
-import { METADATA_KEY, logicalName, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
+import { METADATA_KEY, serviceIds, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
 import { environmentDigest, environmentVersionOf, withEnvironmentVersions } from "../templates/app-environment.js";
 import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
@@ -137,7 +137,7 @@ async function goAhead(context: Context, question: string): Promise<void> {
 /** The services whose task definitions are among `taskDefinitions` (logical ids), by the names the template's Metadata records. */
 function servicesOf(template: Template, taskDefinitions: readonly string[]): string[] {
   const metadata = template.Metadata?.[METADATA_KEY] as unknown as AppStackMetadata | undefined;
-  return (metadata?.services ?? []).map((service) => service.name).filter((name) => taskDefinitions.includes(`${logicalName(name)}TaskDefinition`));
+  return (metadata?.services ?? []).map((service) => service.name).filter((name) => taskDefinitions.includes(serviceIds(name).taskDefinition));
 }
 
 function describeLater(target: EnvironmentTarget, change: EnvironmentChange): string {

@@ -69,9 +69,15 @@ export function logicalName(service: string): string {
     .join("");
 }
 
+/** The logical ids of a service's ECS service and task definition in the app template: spelled only here. */
+export function serviceIds(service: string): { service: string; taskDefinition: string } {
+  const id = logicalName(service);
+  return { service: `${id}Service`, taskDefinition: `${id}TaskDefinition` };
+}
+
 /** Each service's ECS service and task definition, by logical id → the service's name (for the plan's words). */
 export function serviceLogicalIds(services: readonly string[]): Record<string, string> {
-  return Object.fromEntries(services.flatMap((service) => [`${logicalName(service)}Service`, `${logicalName(service)}TaskDefinition`].map((id) => [id, service])));
+  return Object.fromEntries(services.flatMap((service) => [serviceIds(service).service, serviceIds(service).taskDefinition].map((id) => [id, service])));
 }
 
 export function kindName(kind: EndpointKind): "External" | "Internal" | "Router" {

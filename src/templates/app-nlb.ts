@@ -37,8 +37,8 @@ export function nlbIds(scheme: NlbScheme): { loadBalancer: string; securityGroup
 
 /** One port's target group and listener: `ApiNlb5432TargetGroup`, `ApiNlb5432Listener`. */
 export function nlbPortIds(service: string, port: number): { targetGroup: string; listener: string } {
-  const prefix = `${logicalName(service)}Nlb${port}`;
-  return { targetGroup: `${prefix}TargetGroup`, listener: `${prefix}Listener` };
+  const name = logicalName(service);
+  return { targetGroup: `${name}Nlb${port}TargetGroup`, listener: `${name}Nlb${port}Listener` };
 }
 
 /** The schemes the app's ports use, public first. */

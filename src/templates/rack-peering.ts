@@ -42,7 +42,7 @@ export function peeringTemplate(side: PeeringSide, peer: PeerFacts, connection: 
     };
   }
   for (const table of side.routeTables) {
-    resources[`RouteToPeerFrom${table.logicalId}`] = {
+    resources[routeToPeerId(table.logicalId)] = {
       Type: "AWS::EC2::Route",
       Properties: { RouteTableId: table.id, DestinationCidrBlock: peer.cidr, VpcPeeringConnectionId: connectionId },
     };
@@ -61,4 +61,9 @@ export function peeringTemplate(side: PeeringSide, peer: PeerFacts, connection: 
       [PeeringOutput.PeerVpc]: { Description: "the peer's VPC", Value: peer.vpcId },
     },
   };
+}
+
+/** The logical id of the peering stack's route to the peer in the rack's route table `tableLogicalId`. */
+export function routeToPeerId(tableLogicalId: string): string {
+  return `RouteToPeerFrom${tableLogicalId}`;
 }
