@@ -5,6 +5,7 @@ import type { GlobalOptions } from "./runtime/context.js";
 import { ERROR_CODES, ExitCode } from "./core/errors.js";
 import { REQUIRE_APPROVAL_VALUES } from "./plan/approval.js";
 import { racknetVersion } from "./version.js";
+import { Flag } from "./names/flags.js";
 
 /**
  * The command line: the global flags, and each declared command registered under its
@@ -48,11 +49,11 @@ export function buildProgram(run: Runner): Command {
     }
     if (declaration.changesAws) {
       command
-        .option("-y, --yes", "do not ask; apply the change set")
-        .option("--dry-run", "create the change set, show it, delete it")
-        .option("--exit-code", "with --dry-run: exit 4 when there are changes, 0 when none")
-        .option("--allow-destroy", "apply a change that destroys or replaces what holds data, identity or running work")
-        .addOption(new Option("--require-approval <level>", "changes that need their own approval").choices(REQUIRE_APPROVAL_VALUES).default("broadening"));
+        .option(`-y, ${Flag.yes}`, "do not ask; apply the change set")
+        .option(Flag.dryRun, "create the change set, show it, delete it")
+        .option(Flag.exitCode, `with ${Flag.dryRun}: exit 4 when there are changes, 0 when none`)
+        .option(Flag.allowDestroy, "apply a change that destroys or replaces what holds data, identity or running work")
+        .addOption(new Option(`${Flag.requireApproval} <level>`, "changes that need their own approval").choices(REQUIRE_APPROVAL_VALUES).default("broadening"));
     }
     command.addHelpText("after", helpFooter(declaration));
     command.action(async (...received: unknown[]) => {
@@ -146,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
   quietOnClosedPipe();
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
-    if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", "error: --exit-code goes with --dry-run");
+    if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", `error: ${Flag.exitCode} goes with ${Flag.dryRun}`);
     const [{ createContext, checkNameOptions }, { handleError }, { installInterruptFallback }, { signOfLife }] = await Promise.all([
       import("./runtime/context.js"),
       import("./runtime/handle-errors.js"),

@@ -1,9 +1,10 @@
 import { defineCommand, option } from "./define.js";
+import { Flag } from "../names/flags.js";
 
 export default defineCommand({
   path: ["deploy"],
   summary: "validate convox.yml against the rack, then create or update the app",
-  example: "racknet deploy -a myapp -f convox.yml --yes",
+  example: `racknet deploy -a myapp -f convox.yml ${Flag.yes}`,
   options: {
     file: option.text("-f, --file <file>", "manifest file", "convox.yml"),
     timeout: option.maybeText("--timeout <duration>", "an update still running after this long (10m, 1h) is cancelled and rolled back (exit 3)"),

@@ -26,6 +26,7 @@ import {
   type ResourceEngine,
 } from "./resource-types.js";
 import type { PathSegment } from "./source.js";
+import { Flag } from "../names/flags.js";
 
 type Fields = Record<string, unknown>;
 type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
@@ -58,7 +59,7 @@ const REFUSED_OPTIONS: Readonly<Record<string, { reason: string; fix: string }>>
   parameterGroupName: { reason: "racknet uses the engine's default parameter group, which keeps TLS on", fix: "remove parameterGroupName:" },
   iops: { reason: "racknet makes gp3 storage with its baseline IOPS", fix: "remove iops:, or raise storage: (gp3's baseline grows with it)" },
   port: { reason: "racknet uses the engine's own port, which the security group admits", fix: "remove port:" },
-  deletionProtection: { reason: "ElastiCache has no deletion protection; racknet already deletes a cache only with --allow-destroy", fix: "remove deletionProtection:" },
+  deletionProtection: { reason: `ElastiCache has no deletion protection; racknet already deletes a cache only with ${Flag.allowDestroy}`, fix: "remove deletionProtection:" },
 };
 
 export interface ReadResourcesInput {

@@ -22,6 +22,7 @@ import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js"
 import { operationPort } from "../steps/review.js";
 import { runOperation } from "../safety/operation.js";
 import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { Flag } from "../names/flags.js";
 
 export interface PeerArgs {
   rack: string;
@@ -53,8 +54,8 @@ export async function run(context: Context, args: PeerArgs): Promise<void> {
 
 async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
   if (args.peerProfile !== undefined) {
-    throw new UserError("--peer-profile (a rack in another account) is not supported yet: nothing was changed", {
-      fix: "peer racks of one account (--peer-region for another Region); across accounts, see docs/peering.md, \"Another account\"",
+    throw new UserError(`${Flag.peerProfile} (a rack in another account) is not supported yet: nothing was changed`, {
+      fix: `peer racks of one account (${Flag.peerRegion} for another Region); across accounts, see docs/peering.md, "Another account"`,
     });
   }
   const { mine, theirs, region, peerRegion } = await readSides(context, args);
@@ -74,7 +75,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
   const plan = {
     operation: OPERATION,
     key,
-    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}`,
+    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` ${Flag.peerRegion} ${peerRegion}` : ""}`,
     stacks: [peeringStackName(args.rack, args.peer), rackStackName(args.rack)],
     // The routers first: they widen who reaches what, so their approvals come before anything is made.
     steps: [

@@ -16,6 +16,7 @@ import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface PeeringView {
   rack: string;
@@ -99,7 +100,7 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
   const peerRegion = side.outputs[PeeringOutput.PeerRegion] || region;
   const connectionId = side.outputs[PeeringOutput.ConnectionId] ?? null;
   const state = connectionId ? (states.get(connectionId) ?? null) : null;
-  const fix = `racknet rack peer ${rackName} ${peerName}${peerRegion === region ? "" : ` --peer-region ${peerRegion}`} puts it back`;
+  const fix = `racknet rack peer ${rackName} ${peerName}${peerRegion === region ? "" : ` ${Flag.peerRegion} ${peerRegion}`} puts it back`;
   const missing: string[] = [];
   if (!settled(side)) missing.push(`stack ${side.name} is ${side.status}`);
   if (state !== "active") missing.push(`the peering connection ${connectionId ?? "(none)"} is ${state ?? "not found"}`);

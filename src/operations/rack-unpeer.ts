@@ -13,6 +13,7 @@ import { operationPort } from "../steps/review.js";
 import { runOperation } from "../safety/operation.js";
 import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
 import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { Flag } from "../names/flags.js";
 
 export interface UnpeerArgs {
   rack: string;
@@ -43,13 +44,13 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
   const routersOpen = opensTo(mine, toTheirs) || opensTo(theirs, toMine);
   if (!mine.peering && !theirs.peering && !routersOpen) {
     throw new UserError(`rack ${args.rack} (${region}) and rack ${args.peer} (${peerRegion}) are not peered: no peering stack and neither router open to the other; nothing was changed`, {
-      fix: `check the names and --peer-region; racknet rack peer ${args.rack} ${args.peer} peers them`,
+      fix: `check the names and ${Flag.peerRegion}; racknet rack peer ${args.rack} ${args.peer} peers them`,
     });
   }
   const plan = {
     operation: OPERATION,
     key: `${args.rack} ${args.peer}@${peerRegion}`,
-    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}`,
+    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` ${Flag.peerRegion} ${peerRegion}` : ""}`,
     stacks: [rackStackName(args.rack)],
     steps: [
       { id: "side:peer", what: `rack ${args.peer}: its routes to ${mine.cidr} deleted (stack ${peeringStackName(args.peer, args.rack)})` },

@@ -16,6 +16,7 @@ import { UserError } from "../core/errors.js";
 import type { Plan } from "../plan/model.js";
 import { currentRelease } from "../apps/releases.js";
 import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "./releases.js";
+import { Flag } from "../names/flags.js";
 
 export interface EnvironmentTarget {
   rack: RackInfo;
@@ -127,7 +128,7 @@ async function goAhead(context: Context, question: string): Promise<void> {
   const approval = approvalOf(context);
   const decision = decideApproval({ widens: [], destroys: [], hasChanges: true, yes: approval.yes, allowDestroy: false, requireApproval: approval.requireApproval ?? "broadening", tty: approval.canPrompt, question });
   if (decision.kind === "proceed") return;
-  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, "not stored: "), { fix: "run the command again with --yes (or with --dry-run to see what it would do)" });
+  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, "not stored: "), { fix: `run the command again with ${Flag.yes} (or with ${Flag.dryRun} to see what it would do)` });
   const { confirm } = await import("../ui/confirm.js");
   for (const { question: asked, defaultNo } of decision.questions) {
     if (!(await confirm(asked, { defaultYes: !defaultNo, paint: context.printer.paint }))) throw new UserError("cancelled; nothing changed");

@@ -10,6 +10,7 @@ import { describeFailure } from "../runtime/handle-errors.js";
 import { KIND_TAG, PEER_TAG, RACK_NAME_MAX, RACK_TAG, nameProblem, peeringStackName, rackStackName } from "../names/index.js";
 import { rackInfo, type RackInfo } from "./resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export /** A rack as one side of a peering: the rack, its Region and clients, its range and route tables. */
 interface Side {
@@ -33,10 +34,10 @@ export async function readSides(context: Context, args: { rack: string; peer: st
   const region = await context.aws.region();
   const peerRegion = args.peerRegion ?? region;
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(peerRegion)) {
-    throw new UserError(`--peer-region "${peerRegion}" is not a Region name`, { fix: "give a Region as AWS names it, e.g. --peer-region eu-west-1" });
+    throw new UserError(`${Flag.peerRegion} "${peerRegion}" is not a Region name`, { fix: `give a Region as AWS names it, e.g. ${Flag.peerRegion} eu-west-1` });
   }
   if (args.rack === args.peer && region === peerRegion) {
-    throw new UserError(`rack ${args.rack} cannot be peered with itself`, { fix: "name two racks: RACK PEER (--peer-region R for a rack of another Region)" });
+    throw new UserError(`rack ${args.rack} cannot be peered with itself`, { fix: `name two racks: RACK PEER (${Flag.peerRegion} R for a rack of another Region)` });
   }
   const peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
   const [mine, theirs] = await Promise.all([readSide(context.aws, region, args.rack, args.peer), readSide(peerAws, peerRegion, args.peer, args.rack)]);
@@ -55,7 +56,7 @@ async function readSide(aws: AwsClients, region: string, rack: string, other: st
     describeStack(cfn, peeringStackName(rack, other)).catch(() => undefined),
   ]);
   if (!stack || stack.tags[KIND_TAG] !== "rack") {
-    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks --region ${region}\` to list the racks there (--peer-region names the peer's Region)` });
+    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks --region ${region}\` to list the racks there (${Flag.peerRegion} names the peer's Region)` });
   }
   if (peering && (peering.tags[KIND_TAG] !== "peering" || peering.tags[RACK_TAG] !== rack || peering.tags[PEER_TAG] !== other)) {
     throw new UserError(`stack ${peering.name} in ${region} exists and is not rack ${rack}'s peering with ${other}; nothing was changed`, { fix: "rename or delete that stack, or peer under other names" });
@@ -68,7 +69,7 @@ async function readSide(aws: AwsClients, region: string, rack: string, other: st
 async function unreachable(region: string, rack: string, error: unknown): Promise<never> {
   const reason = (await describeFailure(error)).message.split("\n")[0] ?? "unknown error";
   throw new UserError(`rack ${rack} could not be read in ${region}: ${reason}; nothing was changed`, {
-    fix: "check the Region's name (--peer-region) and that your credentials may read CloudFormation stacks there",
+    fix: `check the Region's name (${Flag.peerRegion}) and that your credentials may read CloudFormation stacks there`,
   });
 }
 

@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseManifest } from "../../src/manifest/index.js";
+import { Flag } from "../../src/names/flags.js";
 import { RackOutput } from "../../src/names/rack-outputs.js";
 import { RackParameter } from "../../src/names/rack-parameters.js";
 import { appTemplate } from "../../src/templates/app.js";
@@ -49,6 +50,8 @@ const parameterNames = Object.values(RackParameter).join("|");
 const PARAMETER = new RegExp(`(ref|isYes|slotConditions)\\(\\s*"(${parameterNames})"|(cfnName|parameter): "(${parameterNames})"|\\b(cfn|\\.parameters|stored)\\.(${parameterNames})\\b|^\\s*(${parameterNames}): \\{`);
 const ZONE = /(\$\{[^}]+\}|"|`)\.?(router\.)?convox["`]|private-network\.internal|["`](pn|ap)-["`$]/;
 const STACK_UUID = /AWS::StackId/;
+/** One of racknet's flags that src/names/flags.ts holds, spelled out (`--yes`, not `--yes-please`). */
+const FLAG = new RegExp(`(${Object.values(Flag).join("|")})(?![a-z-])`);
 const outputNames = Object.values(RackOutput).join("|");
 /** A rack output read by its own spelling (`outputs.VpcId`, `Outputs["Cluster"]`), named by a load balancer's entry, or given a constant or an app parameter of its own. */
 const OUTPUT = new RegExp(`\\b(outputs|Outputs|rackOutputs)(\\??\\.(${outputNames})\\b|\\??\\.?\\[\\s*["'\`](${outputNames})["'\`])|\\b(listener|securityGroup|dns|zoneId|hostedZone): ["'\`](${outputNames})["'\`]|\\b(?<same>${outputNames}): ["'\`]\\k<same>["'\`]|OUTPUT\\w* = ["'\`](${outputNames})["'\`]`);
@@ -117,6 +120,10 @@ describe("one home per name", () => {
     expect(secondHomes(OUTPUT, ["src/names/rack-outputs.ts", "src/templates/rack-ids.ts"])).toEqual([]);
   });
 
+  it("racknet's flags are named by their declarations and messages only through Flag", () => {
+    expect(secondHomes(FLAG, ["src/names/flags.ts"])).toEqual([]);
+  });
+
   it("a logical id built from a service, a zone or a table is built in one file", () => {
     expect(builtInTwoFiles(codeLines())).toEqual([]);
   });
@@ -135,6 +142,8 @@ describe("one home per name", () => {
     for (const line of ["const zone = `${rack}.router.convox`;", 'sub("${AWS::StackName}.convox")', 'join("", ["pn-", uuid])']) expect(line).toMatch(ZONE);
     expect('{ "Fn::Split": ["/", { Ref: "AWS::StackId" }] }').toMatch(STACK_UUID);
     for (const line of ["const vpc = rack.outputs.VpcId ?? \"\";", 'delete merged.Outputs["BuildProject"];', 'outputs: { listener: "ExternalListener", dns: x },', '  Cluster: "Cluster",', 'export const TEMPLATE_VERSION_OUTPUT = "TemplateVersion";']) expect(line).toMatch(OUTPUT);
+    for (const line of ['fix: "run the command again with --yes"', "flags.push(`--allow-destroy`);", '.option("--dry-run", "create the change set")', "command: `racknet rack peer ${a} ${b} --peer-region ${r}`"]) expect(line).toMatch(FLAG);
+    for (const line of ["fix: `run the command again with ${Flag.yes}`", "`aws ec2 describe-vpcs --region ${region}`"]) expect(line).not.toMatch(FLAG);
     const planted = (file: string, code: string) => ({ where: `${file}:1`, file, code });
     expect(builtInTwoFiles([planted("src/a.ts", "return { service: `${id}Service` };"), planted("src/b.ts", "ref(`${logicalName(name)}Service`)")])).toHaveLength(1);
     expect(builtInTwoFiles([planted("src/a.ts", "`${id}Service`"), planted("src/a.ts", "`${id}Service`"), planted("src/b.ts", "`cannot ${id}Service`")])).toEqual([]);

@@ -1,0 +1,16 @@
+/**
+ * racknet's own command-line flags that its messages and examples name, in one place: the
+ * declarations (src/cli.ts for the global ones, src/commands/ for a command's) declare them by
+ * these, and every message that tells a person to add or drop one names it by these, so a
+ * renamed flag cannot leave a message naming the old one (test/unit/names-one-home.test.ts).
+ * Another program's flags (`aws ... --region`) are not racknet's and are not here.
+ */
+export const Flag = {
+  yes: "--yes",
+  dryRun: "--dry-run",
+  exitCode: "--exit-code",
+  allowDestroy: "--allow-destroy",
+  requireApproval: "--require-approval",
+  peerRegion: "--peer-region",
+  peerProfile: "--peer-profile",
+} as const;
