@@ -26,8 +26,8 @@ export interface CompletableCommand {
 /** The flags src/cli.ts gives every command; test/commands/completion.test.ts checks they are commander's. */
 export const GLOBAL_FLAGS: readonly { flags: string; description: string }[] = [
   { flags: "--json", description: "machine-readable output on stdout" },
-  { flags: "--no-color", description: "no colour (also NO_COLOR)" },
-  { flags: "--debug", description: "log every AWS call (never credentials)" },
+  { flags: Flag.noColor, description: "no colour (also NO_COLOR)" },
+  { flags: Flag.debug, description: "log every AWS call (never credentials)" },
   { flags: "--profile <profile>", description: "AWS profile" },
   { flags: "--region <region>", description: "AWS region" },
   { flags: "-r, --rack <rack>", description: "rack name (also RACKNET_RACK)" },

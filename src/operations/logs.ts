@@ -5,6 +5,7 @@ import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet logs [-s SERVICE] [--since D] [--follow]`: the app's container logs from the
@@ -96,7 +97,7 @@ export function parseSince(text: string): number {
     at = part.lastIndex;
   }
   if (trimmed.length === 0 || at !== trimmed.length || !Number.isFinite(total)) {
-    throw new UsageError(`--since "${text}" is not a duration`, { fix: "pass a duration as Convox takes it: 30s, 10m, 1h30m, 48h (units ns, us, ms, s, m, h)" });
+    throw new UsageError(`${Flag.since} "${text}" is not a duration`, { fix: "pass a duration as Convox takes it: 30s, 10m, 1h30m, 48h (units ns, us, ms, s, m, h)" });
   }
   return Math.round(total);
 }

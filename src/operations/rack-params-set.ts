@@ -27,6 +27,7 @@ import { runOperation } from "../safety/operation.js";
 import { checkedTransitGateway } from "../steps/transit-gateway.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface RackUpdateResult {
   rack: string;
@@ -230,7 +231,7 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
   const missing = changes.map((change) => PARAMS.find((spec) => spec.name === change.name)?.cfnName ?? change.name).filter((name) => !declared.has(name));
   if (missing.includes(RackParam.BuildInstance) && !offersCodeBuild(region)) {
     throw new UserError(`BuildInstance cannot be set on rack ${rack.rack}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
-      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+      fix: `leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy ${Flag.image} SERVICE=URI)`,
     });
   }
   if (missing.length > 0) {

@@ -7,6 +7,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { parseSince } from "./logs.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 /** `racknet run --json`: the task, and how it ended (absent with --detach). */
 export interface RunResult {
@@ -82,7 +83,7 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
   context.printer.step(`task ${taskId} started for ${args.service}${command ? `: ${command.join(" ")}` : ""}`);
   const result = await follow(context, { ...base, cluster, group: rack.rackOutputs[RackOutput.LogGroup] ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
   if (result.outcome === "interrupted") throw new Interrupted(`Ctrl-C: task ${taskId} was stopped`);
-  if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than --timeout ${args.timeout} and was stopped`, { fix: "give it more time with --timeout, or run it with --detach and follow `racknet logs`" });
+  if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than --timeout ${args.timeout} and was stopped`, { fix: `give it more time with --timeout, or run it with ${Flag.detach} and follow \`racknet logs\`` });
   if (result.exitCode === null) throw new AwsOperationFailed(`task ${taskId} stopped without an exit code: ${result.stoppedReason ?? "no reason given"}`, { fix: `see why with \`racknet logs -a ${app} -s ${args.service}\`` });
   context.printer.result(result, () => undefined);
   if (result.exitCode !== 0) context.printer.warn(`task ${taskId} exited with ${result.exitCode}`);

@@ -31,6 +31,7 @@ import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface BuildRequest {
   rack: RackInfo;
@@ -60,7 +61,7 @@ export interface AppBuilds {
 export async function prepareBuilds(context: Context, request: BuildRequest): Promise<AppBuilds> {
   const { rack, app, manifest } = request;
   const overrides = parseImageOverrides(request.prebuilt ?? [], manifest.services);
-  if (overrides.problems.length > 0) throw new ValidationErrors("--image cannot be used as given; nothing was changed", overrides.problems);
+  if (overrides.problems.length > 0) throw new ValidationErrors(`${Flag.image} cannot be used as given; nothing was changed`, overrides.problems);
   const inputs = buildInputs(manifest, overrides.images);
   if (inputs.length === 0) return { images: { ...overrides.images }, pending: 0, notes: [], build: async () => [] };
 
@@ -70,11 +71,11 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
     const region = await context.aws.region();
     if (!offersCodeBuild(region)) {
       throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
-        fix: "build the images elsewhere and deploy them with --image SERVICE=URI, or name them with image: in convox.yml",
+        fix: `build the images elsewhere and deploy them with ${Flag.image} SERVICE=URI, or name them with image: in convox.yml`,
       });
     }
     throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: it was installed by a racknet without builds and has no build project`, {
-      fix: "deploy images built elsewhere with --image SERVICE=URI, or install a new rack for apps built from source",
+      fix: `deploy images built elsewhere with ${Flag.image} SERVICE=URI, or install a new rack for apps built from source`,
     });
   }
   const ssm = await context.aws.ssm();
@@ -205,7 +206,7 @@ function limitBuilds(context: Context, slots: BuildSlots, pending: number): numb
   const named = `${quota.name}, ${quota.code}`;
   if (value < 1) {
     throw new UserError(`this account may run no CodeBuild builds of the rack's size in ${region} (${named}: ${value}); nothing was built or changed`, {
-      fix: `raise the quota: ${raiseConcurrentBuilds(quota, region, pending)}; or deploy images built elsewhere with --image SERVICE=URI`,
+      fix: `raise the quota: ${raiseConcurrentBuilds(quota, region, pending)}; or deploy images built elsewhere with ${Flag.image} SERVICE=URI`,
     });
   }
   if (pending > value) context.printer.info(`CodeBuild runs at most ${value} build(s) at once in this account (${named}): building the ${pending} images ${value} at a time`);
