@@ -7,7 +7,7 @@ export default defineCommand({
   example: `racknet deploy -a myapp -f convox.yml ${Flag.yes}`,
   options: {
     file: option.text("-f, --file <file>", "manifest file", "convox.yml"),
-    timeout: option.maybeText("--timeout <duration>", "an update still running after this long (10m, 1h) is cancelled and rolled back (exit 3)"),
+    timeout: option.maybeText(`${Flag.timeout} <duration>`, "an update still running after this long (10m, 1h) is cancelled and rolled back (exit 3)"),
     image: option.list(`${Flag.image} <SERVICE=URI>`, "run this prebuilt image for a build: service instead of building it (repeatable)"),
   },
   changesAws: true,

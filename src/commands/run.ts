@@ -8,7 +8,7 @@ export default defineCommand({
   arguments: [argument.required("service", "the service whose task definition and network the task gets"), argument.variadic("command", "the command, after -- (default: the service's own)")],
   options: {
     detach: option.flag(Flag.detach, "start the task, print its id and exit 0"),
-    timeout: option.maybeText("--timeout <duration>", "stop the task when it runs longer than this (30s, 10m, 1h)"),
+    timeout: option.maybeText(`${Flag.timeout} <duration>`, "stop the task when it runs longer than this (30s, 10m, 1h)"),
   },
   uses: ["app", "rack", "json"],
   load: () => import("../operations/run.js"),

@@ -6,6 +6,10 @@
  * Another program's flags (`aws ... --region`) are not racknet's and are not here.
  */
 export const Flag = {
+  rack: "--rack",
+  app: "--app",
+  json: "--json",
+  timeout: "--timeout",
   yes: "--yes",
   dryRun: "--dry-run",
   exitCode: "--exit-code",

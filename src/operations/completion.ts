@@ -25,13 +25,13 @@ export interface CompletableCommand {
 
 /** The flags src/cli.ts gives every command; test/commands/completion.test.ts checks they are commander's. */
 export const GLOBAL_FLAGS: readonly { flags: string; description: string }[] = [
-  { flags: "--json", description: "machine-readable output on stdout" },
+  { flags: Flag.json, description: "machine-readable output on stdout" },
   { flags: Flag.noColor, description: "no colour (also NO_COLOR)" },
   { flags: Flag.debug, description: "log every AWS call (never credentials)" },
   { flags: "--profile <profile>", description: "AWS profile" },
   { flags: "--region <region>", description: "AWS region" },
-  { flags: "-r, --rack <rack>", description: "rack name (also RACKNET_RACK)" },
-  { flags: "-a, --app <app>", description: "app name (default: the current directory's name)" },
+  { flags: `-r, ${Flag.rack} <rack>`, description: "rack name (also RACKNET_RACK)" },
+  { flags: `-a, ${Flag.app} <app>`, description: "app name (default: the current directory's name)" },
   { flags: "-h, --help", description: "display help for command" },
 ];
 /** The flags src/cli.ts gives every command that changes AWS (checked against commander by the same test). */

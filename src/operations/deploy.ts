@@ -39,6 +39,7 @@ import { planPublicCertificates, requestPublicCertificates, type CertificateStat
 import { removeObsoleteCertificates, reportCertificates, certificateJson, type CertificateJson } from "../steps/certificate-report.js";
 import { reportFinalSnapshots, type FinalSnapshot } from "../steps/final-snapshots.js";
 import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface DeployResult {
   app: string;
@@ -189,7 +190,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   });
 
   // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.
-  if (request.timeoutMs !== undefined && !existing) context.printer.info("--timeout applies to updates: CloudFormation cannot cancel a stack's creation, so this first deploy runs to its end");
+  if (request.timeoutMs !== undefined && !existing) context.printer.info(`${Flag.timeout} applies to updates: CloudFormation cannot cancel a stack's creation, so this first deploy runs to its end`);
   const before = previous ? plannedApp(previous) : undefined;
   const after = plannedApp(rendered.metadata);
   const port = operationPort(context, {

@@ -144,7 +144,7 @@ export class DeployPrinter {
       ] as const;
       this.printer.info(renderTable<CostRow & Record<string, string>>(columns, changed.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
     }
-    if (unchanged > 0) this.printer.info(this.printer.paint.dim(`  (${unchanged} ${unchanged === 1 ? "item" : "items"} unchanged, not listed; --json has every line)`));
+    if (unchanged > 0) this.printer.info(this.printer.paint.dim(`  (${unchanged} ${unchanged === 1 ? "item" : "items"} unchanged, not listed; ${Flag.json} has every line)`));
     for (const usage of view.usage) this.printer.info(`  + ${usage}`);
   }
 
