@@ -38,6 +38,8 @@ import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface InstallArgs {
   name: string;
@@ -60,7 +62,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const plan = {
     operation: "rack install",
     key: args.name,
-    command: `racknet rack install ${[args.name, ...(args.private ? ["--private"] : []), ...args.params].join(" ")}`,
+    command: `racknet rack install ${[args.name, ...(args.private ? [Flag.private] : []), ...args.params].join(" ")}`,
     stacks: [stackName],
     steps: [
       { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(args.name)}` },
@@ -99,7 +101,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // No stack: no change set can be left on it, so none is looked for under the lock.
   if (!facts.stackFound) plan.stacks = [];
   if (!offersCodeBuild(region)) {
-    context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
+    context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy ${Flag.image} SERVICE=URI), and build: is refused`);
   }
   const azCount = zones.length;
   // Under the lock no other racknet can change them: the stack and the CA's objects are read
@@ -315,7 +317,7 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
   if (given.buildInstance && !offersCodeBuild(region)) {
     throw new UserError(`BuildInstance cannot be set in ${region}: AWS CodeBuild is not offered there, so the rack has no build project; nothing was changed`, {
-      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+      fix: `leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy ${Flag.image} SERVICE=URI)`,
     });
   }
   await quotaCheck;
@@ -337,8 +339,8 @@ async function checkExistingVpc(context: Context, cfn: CloudFormationClient, rac
   const subnetIds = [params.ExistingPublicSubnets, params.ExistingPrivateSubnets].join(",").split(",").filter(Boolean);
   const [facts, racks] = await Promise.all([describeVpcFacts(ec2, route53, region, params.ExistingVpc, subnetIds), listRacks(cfn)]);
   const otherRacks = racks
-    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs.VpcId && stack.outputs.VpcCidr)
-    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs.VpcId ?? "", cidr: stack.outputs.VpcCidr ?? "" }));
+    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs[RackOutput.VpcId] && stack.outputs[RackOutput.VpcCidr])
+    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs[RackOutput.VpcId] ?? "", cidr: stack.outputs[RackOutput.VpcCidr] ?? "" }));
   const { problems, plan } = existingVpcProblems(params, facts, { region, rack, otherRacks });
   if (!plan) {
     throw new ValidationErrors(

@@ -19,6 +19,7 @@ import { readStoredCa, readStoredCaCertificate } from "../aws/ssm-ca.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { Flag } from "../names/flags.js";
 
 export type RackCertificateKind = "rack" | "internal-apps" | "router-apps";
 
@@ -137,7 +138,7 @@ export async function renewRackCertificates(context: Context, rack: RackInfo, no
   const due = read.flatMap(({ kind, arn, pem }) => (pem && certificateExpiry(pem, now).renewDue ? [{ kind, arn, pem }] : []));
   if (due.length === 0) return { renewed: [], wouldRenew: [] };
   if (context.options.dryRun) {
-    for (const { kind } of due) context.printer.info(`the ${kind} certificate of rack ${rack.rack} expires within 30 days: a run without --dry-run renews it`);
+    for (const { kind } of due) context.printer.info(`the ${kind} certificate of rack ${rack.rack} expires within 30 days: a run without ${Flag.dryRun} renews it`);
     return { renewed: [], wouldRenew: due.map(({ kind, arn }) => ({ kind, arn })) };
   }
   const { keyPem, certPem } = await readStoredCa(await context.aws.ssm(), rack.rack);

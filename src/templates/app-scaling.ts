@@ -6,7 +6,7 @@
  * first used. Pure.
  */
 import { autoscales, endpointKinds, type ScaleMetric, type Service } from "../manifest/model.js";
-import { AppParameter, KindParameters } from "./app-contract.js";
+import { AppParameter, KindParameters, serviceIds } from "./app-contract.js";
 import { routingIds } from "./app-routing.js";
 import { type Json, type Resource, getAtt, join, ref, select, split } from "./cfn.js";
 
@@ -33,7 +33,7 @@ export function scalingResources(service: Service, id: string): Record<string, R
       Properties: {
         MinCapacity: min,
         MaxCapacity: max,
-        ResourceId: join("/", ["service", ref(AppParameter.Cluster), getAtt(`${id}Service`, "Name")]),
+        ResourceId: join("/", ["service", ref(AppParameter.Cluster), getAtt(serviceIds(service.name).service, "Name")]),
         ScalableDimension: "ecs:service:DesiredCount",
         ServiceNamespace: "ecs",
       },
@@ -49,7 +49,7 @@ export function scalingResources(service: Service, id: string): Record<string, R
     resources[ids.requests] = policy("requests", { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: resourceLabel }, targets.requests);
   }
   (targets.metrics ?? []).forEach((metric, index) => {
-    resources[`${id}ScalingMetric${index + 1}`] = policy(`metric-${index + 1}`, customizedMetric(metric, id), metric.target, "CustomizedMetricSpecification");
+    resources[`${id}ScalingMetric${index + 1}`] = policy(`metric-${index + 1}`, customizedMetric(metric, serviceIds(service.name).service), metric.target, "CustomizedMetricSpecification");
   });
   return resources;
 }
@@ -60,7 +60,7 @@ export function scalingResources(service: Service, id: string): Record<string, R
  * policy using metric math", its SQS example): the queue's messages over the service's
  * RunningTaskCount, which the cluster's Container Insights publishes.
  */
-function customizedMetric(metric: ScaleMetric, id: string): Record<string, Json> {
+function customizedMetric(metric: ScaleMetric, ecsService: string): Record<string, Json> {
   if (metric.source === "cloudwatch") {
     return {
       Namespace: metric.namespace,
@@ -82,7 +82,7 @@ function customizedMetric(metric: ScaleMetric, id: string): Record<string, Json>
         MetricName: "RunningTaskCount",
         Dimensions: [
           { Name: "ClusterName", Value: ref(AppParameter.Cluster) },
-          { Name: "ServiceName", Value: getAtt(`${id}Service`, "Name") },
+          { Name: "ServiceName", Value: getAtt(ecsService, "Name") },
         ],
       },
       Stat: "Average",
