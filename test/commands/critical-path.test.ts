@@ -113,3 +113,32 @@ describe("calls before ExecuteChangeSet: install (issue 27, item 2)", () => {
     expect(before.length, before.join(" ")).toBeLessThanOrEqual(46);
   });
 });
+
+describe("reads install needs once (issue 27, item 2)", () => {
+  const quotaCodes = (calls: { operation: string; input: unknown }[]) =>
+    calls.filter((call) => call.operation === "ServiceQuotas.GetServiceQuota").map((call) => (call.input as { QuotaCode?: string }).QuotaCode).sort();
+
+  it("a public rack: the Region's VPCs listed once (their ranges and their count), no Elastic IP nor NAT gateway read", async () => {
+    h.options.yes = true;
+    const result = await h.run(install, { name: "prod", params: [], private: false });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const operations = result.calls.map((call) => call.operation);
+    expect(operations.filter((operation) => operation === "EC2.DescribeVpcs")).toHaveLength(1);
+    expect(operations).not.toContain("EC2.DescribeAddresses");
+    expect(operations).not.toContain("EC2.DescribeNatGateways");
+    // VPCs per Region and internet gateways per Region only.
+    expect(quotaCodes(result.calls)).toEqual(["L-A4707A72", "L-F678F1CE"]);
+    expect(operations.filter((operation) => operation === "STS.GetCallerIdentity")).toHaveLength(1);
+  });
+
+  it("a private rack still counts its Elastic IPs and NAT gateways against their quotas", async () => {
+    h.options.yes = true;
+    const result = await h.run(install, { name: "prod", params: [], private: true });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const operations = result.calls.map((call) => call.operation);
+    expect(operations.filter((operation) => operation === "EC2.DescribeVpcs")).toHaveLength(1);
+    expect(operations).toContain("EC2.DescribeAddresses");
+    expect(operations).toContain("EC2.DescribeNatGateways");
+    expect(quotaCodes(result.calls)).toEqual(["L-0263D0A3", "L-A4707A72", "L-F678F1CE", "L-FE5A380F"]);
+  });
+});
