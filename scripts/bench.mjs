@@ -12,7 +12,8 @@
 // side by side, stack operations of --eta-hold-s, default --hold-s: each first ETA against the
 // time really left). --install-calls N (default 0): N installs alone, each followed by the AWS
 // CLI deploying its template (--install-hold-s, default 20): calls by action, time to
-// ExecuteChangeSet and CPU seconds (scripts/bench/install-calls.mjs).
+// ExecuteChangeSet and CPU seconds (scripts/bench/install-calls.mjs). --racknet PATH measures
+// another build's bin/racknet (a before-and-after in one run).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -29,7 +30,7 @@ import { installCallsReport, measureInstallCalls } from "./bench/install-calls.m
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const racknet = join(root, "bin", "racknet");
+let racknet = join(root, "bin", "racknet");
 const manifest = join("examples", "shop", "convox.yml");
 
 const { values } = parseArgs({
@@ -54,8 +55,12 @@ const { values } = parseArgs({
     "eta-hold-s": { type: "string" },
     "install-calls": { type: "string", default: "0" },
     "install-hold-s": { type: "string", default: "20" },
+    racknet: { type: "string" },
   },
 });
+
+// --racknet PATH: another build's launcher (an older commit's, for a before-and-after in one run).
+if (values.racknet) racknet = resolve(values.racknet);
 
 /** `rack install` alone, N rounds, each against the AWS CLI on the same template (scripts/bench/install-calls.mjs). */
 async function installCalls() {
