@@ -23,6 +23,7 @@ export const EC2_EXPORTS = [
   "paginateDescribeSecurityGroupRules",
   "paginateDescribeSubnets",
   "paginateDescribeVpcEndpoints",
+  "paginateDescribeVpcPeeringConnections",
   "paginateDescribeVpcs",
 ] as const;
 
