@@ -10,7 +10,10 @@
 // that many apps), --hundred N (default 100: the commands of a rack of N apps, stack operations
 // of --hundred-hold-s, default 2), --skip-scale, --skip-hundred; --eta-installs N (default 10,
 // side by side, stack operations of --eta-hold-s, default --hold-s: each first ETA against the
-// time really left).
+// time really left). --install-calls N (default 0): N installs alone, each followed by the AWS
+// CLI deploying its template (--install-hold-s, default 20): calls by action, time to
+// ExecuteChangeSet and CPU seconds (scripts/bench/install-calls.mjs). --racknet PATH measures
+// another build's bin/racknet (a before-and-after in one run).
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -21,12 +24,13 @@ import { runAwsTiming } from "./bench/aws-timing.mjs";
 import { measureStartup } from "./bench/startup.mjs";
 import { callTable, etaTable, hundredTable, readCallTable, scaleTable, sequences, startupTable, timingTable, waitingTable } from "./bench/report.mjs";
 import { measureAppScale, measureHundredApps } from "./bench/scale.mjs";
+import { installCallsReport, measureInstallCalls } from "./bench/install-calls.mjs";
 
 // The benchmark's own SDK clients (reading moto) need not warn about the Node version.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const racknet = join(root, "bin", "racknet");
+let racknet = join(root, "bin", "racknet");
 const manifest = join("examples", "shop", "convox.yml");
 
 const { values } = parseArgs({
@@ -49,8 +53,31 @@ const { values } = parseArgs({
     "skip-hundred": { type: "boolean", default: false },
     "eta-installs": { type: "string", default: "10" },
     "eta-hold-s": { type: "string" },
+    "install-calls": { type: "string", default: "0" },
+    "install-hold-s": { type: "string", default: "20" },
+    racknet: { type: "string" },
   },
 });
+
+// --racknet PATH: another build's launcher (an older commit's, for a before-and-after in one run).
+if (values.racknet) racknet = resolve(values.racknet);
+
+/** `rack install` alone, N rounds, each against the AWS CLI on the same template (scripts/bench/install-calls.mjs). */
+async function installCalls() {
+  const latencyMs = Number(values["latency-ms"]);
+  const holdMs = Number(values["install-hold-s"]) * 1000;
+  const moto = await startMoto({ accountQuotas: { "ec2/L-0263D0A3": 100, "vpc/L-F678F1CE": 50, "vpc/L-A4707A72": 50, "vpc/L-FE5A380F": 50 } });
+  try {
+    const runs = Number(values["install-calls"]);
+    record.installCalls = await measureInstallCalls({ root, racknet, motoEndpoint: moto.endpoint, work, runs, latencyMs, holdMs, changeSetMs: 3_000, progress });
+    out();
+    out(`\`rack install\` alone, ${runs} rounds (medians; the first round also makes the Region's staging bucket): ${latencyMs} ms a call, stack operations of ${holdMs / 1000} s, change sets 3 s; load average ${load()}:`);
+    out();
+    installCallsReport(record.installCalls).forEach((line) => out(line));
+  } finally {
+    await moto.stop();
+  }
+}
 
 /** "17-23" -> [17, 23]; "20" -> [20, 20]. */
 function range(text, flag) {
@@ -73,6 +100,7 @@ try {
     out();
     startupTable(record.startup).forEach((line) => out(line));
   }
+  if (Number(values["install-calls"]) > 0) await installCalls();
   if (!values["skip-aws"]) {
     const runs = Number(values.runs);
     const latencyMs = Number(values["latency-ms"]);

@@ -13,19 +13,20 @@ import { racknetVersion } from "../version.js";
 import { describeStack, listRacks, type StackInfo } from "../aws/stacks.js";
 import { describeVpcFacts } from "../aws/vpc.js";
 import { existingVpcProblems, type ExistingVpcPlan } from "../rack/existing-vpc.js";
-import { natZones, ownsNetwork } from "../rack/egress.js";
+import { natGatewayCount, natZones, ownsNetwork } from "../rack/egress.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
 import { overlapsWith, pickVpcCidr } from "../rack/cidr.js";
 import { readAccountRanges, usedRanges, type AccountRanges } from "../steps/address-ranges.js";
-import { refuseOverQuota } from "../steps/quotas.js";
+import { quotasTouched, refuseOverQuota } from "../steps/quotas.js";
+import { vpcRanges } from "../aws/address-ranges.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { followUnderwayCreation } from "../aws/delete-stack.js";
 import { MAX_TEMPLATE_BODY_BYTES, stageTemplate } from "../aws/changeset/create.js";
-import { prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
+import { accountOf, prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, preloadCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../safety/journal.js";
@@ -270,7 +271,10 @@ interface AccountFacts {
  */
 async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, given: { buildInstance: boolean; vpcCidr: boolean }): Promise<AccountFacts> {
   // Beside the first reads: the account's racks in every Region and this Region's VPCs (docs/peering.md, "Address ranges").
-  const rangesRead = context.aws.region().then((region) => readAccountRanges(context, region));
+  // The VPCs are listed once: their ranges for the pick, their number for the quota check.
+  const regionVpcs = context.aws.ec2().then(vpcRanges);
+  regionVpcs.catch(() => undefined);
+  const rangesRead = context.aws.region().then((region) => readAccountRanges(context, region, regionVpcs));
   rangesRead.catch(() => undefined);
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
   const intoExistingVpc = !ownsNetwork(params);
@@ -285,6 +289,8 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
       return { zones: rackZones, private: params.Private === "Yes", natZones: natZones(params, rackZones), newVpc: !intoExistingVpc };
     }),
     `rack ${rack}`,
+    // Only what this install can add to: a public rack makes no Elastic IP nor NAT gateway, so those are not read.
+    { quotas: quotasTouched({ newVpc: !intoExistingVpc, natGateways: natGatewayCount(params, 1) > 0 }), vpcCount: regionVpcs.then((vpcs) => new Set(vpcs.map((vpc) => vpc.vpcId)).size) },
   );
   quotaCheck.catch(() => undefined);
   const [existing, [zoneList, region], unreserved] = await Promise.all([
@@ -456,7 +462,7 @@ async function createRackCertificates(context: Context, rack: string, journal: J
   await journal.startTogether(["ca-key", "ca", "certificates"]);
   // The KMS key is needed only to store the CA's key: the CA is made and signs the three
   // certificates meanwhile, so CreateKey and the imports go out together.
-  const making = ensureCaKey(context, rack, read);
+  const making = ensureCaKey(context, rack, read, accountOf(context));
   making.catch(() => undefined);
   const { ca, saved } = await ensureRackCa(context, rack, { keyId: making.then((key) => key.keyId), replaceIncomplete: true, stored: read.stored });
   const [key, , , rackArn, internalApps, routerApps] = await Promise.all([
