@@ -7,7 +7,7 @@ export default defineCommand({
   arguments: [argument.required("rack", "the rack that asks for the peering (in --region)"), argument.required("peer", "the rack it is peered with")],
   options: {
     peerRegion: option.maybeText("--peer-region <region>", "the peer's Region (default: the rack's)"),
-    peerProfile: option.maybeText("--peer-profile <profile>", "a peer in another account: not supported yet, refused"),
+    peerProfile: option.maybeText("--peer-profile <profile>", "the profile of the peer's account (a rack in another account): racknet makes that side's changes with it"),
   },
   changesAws: true,
   uses: ["json"],

@@ -15,6 +15,7 @@ import { PeeringOutput } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
+import { zoneVpcs } from "../aws/zone-associations.js";
 
 export interface PeeringView {
   rack: string;
@@ -103,6 +104,22 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
   if (!settled(side)) missing.push(`stack ${side.name} is ${side.status}`);
   if (state !== "active") missing.push(`the peering connection ${connectionId ?? "(none)"} is ${state ?? "not found"}`);
   const rackStack = racks.get(rackStackName(rackName));
+  const peerAccount = side.outputs[PeeringOutput.PeerAccount];
+  if (peerAccount) {
+    // The peer is in another account: only this side is read here (its peer's, with that account's profile).
+    const fixAcross = `run \`racknet rack peer\` again from the account of the rack that asked for the peering (rack ${rackName} here, or rack ${peerName} in account ${peerAccount}), with --peer-profile naming the other account's profile`;
+    if (rackStack) {
+      const rack = rackInfo(rackStack, rackName);
+      missing.push(...(await missingRoutes(context, rack, side)).filter(() => connectionId !== null));
+      if (!routerOpenTo(rack, { cidr: side.outputs[PeeringOutput.PeerCidr] ?? "" })) missing.push(`rack ${rackName}'s router is not open to ${peerName}'s range (internal_router_cidrs)`);
+      const zone = rack.outputs.RouterZoneId;
+      const peerVpc = side.outputs[PeeringOutput.PeerVpc] ?? "";
+      if (zone && !(await zoneVpcs(await context.aws.route53(), zone)).includes(`${peerRegion}:${peerVpc}`)) {
+        missing.push(`rack ${rackName}'s router zone ${zone} is not associated with ${peerName}'s VPC ${peerVpc} (account ${peerAccount}): its names do not resolve there`);
+      }
+    } else missing.push(`rack ${rackName} is not found in ${region}`);
+    return { rack: rackName, peer: peerName, peerRegion, peeringConnectionId: connectionId, state, complete: missing.length === 0, missing: missing.map((line) => `${line}; ${fixAcross}`) };
+  }
   const peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
   const peerCfn = await peerAws.cloudFormation();
   const [peerRack, peerSide] = await Promise.all([describeStack(peerCfn, rackStackName(peerName)), describeStack(peerCfn, peeringStackName(peerName, rackName))]);
