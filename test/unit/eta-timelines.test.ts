@@ -145,7 +145,6 @@ describe("the ETA over recorded stack operations", () => {
 
   it("under the AWS-timing proxy: the range holds the time left at every second, and narrows to the observed rate", () => {
     const moments = replay(proxyInstall);
-    if (process.env.ETA_TRACE) for (const moment of moments) console.log(moment.atS, moment.leftS, moment.shown);
     expect(misses(moments)).toEqual([]);
     // The first range is the types' (AWS's minutes); in the second half it is seconds wide, then finishing.
     const secondHalf = moments.filter((moment) => moment.atS * 1000 >= proxyInstall.endMs / 2 && moment.shown !== "finishing");
