@@ -54,7 +54,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     // Its side's routes hold the rack's route tables, and the peer routes to a VPC that would be gone.
     const peers = peerings.map((stack) => stack.tags[PEER_TAG] ?? stack.name);
     throw new UserError(`rack ${name} is peered with ${peers.join(", ")}; nothing was deleted`, {
-      fix: `unpeer it first: ${peers.map((peer) => `\`racknet rack unpeer ${name} ${peer}\` (with --peer-region when the peer is in another Region)`).join(", ")}`,
+      fix: `unpeer it first: ${peers.map((peer) => `\`racknet rack unpeer ${name} ${peer}\` (with --peer-region when the peer is in another Region, --peer-profile when it is in another account)`).join(", ")}`,
     });
   }
   if (apps.length > 0) {
