@@ -143,7 +143,13 @@ function globalOptions(options: Record<string, unknown>): GlobalOptions {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the launcher (bin/racknet) did before loading the CLI. */
+export interface Launched {
+  /** It wrote the sign of life of a command that changes AWS (in CI: stderr not a terminal). */
+  saidSignOfLife?: boolean;
+}
+
+export async function main(argv: string[], launched: Launched = {}): Promise<number> {
   quietOnClosedPipe();
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
@@ -157,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     const context = createContext(globals);
     // A command that changes AWS never ends on Ctrl-C without a word (read-only ones, `logs --follow`, end quietly).
     if (declaration.changesAws) installInterruptFallback(context.printer);
-    const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" ")) : undefined;
+    const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" "), launched.saidSignOfLife === true) : undefined;
     try {
       checkNameOptions(globals);
       const workflow = await declaration.load();
