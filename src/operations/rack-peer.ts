@@ -26,6 +26,8 @@ import { associateVpc, authorizeAssociation, withdrawAuthorization, zoneVpcs } f
 import { operationPort } from "../steps/review.js";
 import { runOperation } from "../safety/operation.js";
 import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface PeerArgs {
   rack: string;
@@ -77,7 +79,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
   const plan = {
     operation: OPERATION,
     key,
-    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}${args.peerProfile ? ` --peer-profile ${args.peerProfile}` : ""}`,
+    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` ${Flag.peerRegion} ${peerRegion}` : ""}${args.peerProfile ? ` ${Flag.peerProfile} ${args.peerProfile}` : ""}`,
     stacks: [peeringStackName(args.rack, args.peer), rackStackName(args.rack)],
     // The routers first: they widen who reaches what, so their approvals come before anything is made.
     steps: [
@@ -166,7 +168,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
 /** Each rack's router zone associated with the other's VPC (read by each zone's owner). */
 async function zonesJoined(mine: Side, theirs: Side): Promise<{ mine: boolean; theirs: boolean }> {
   const joined = async (owner: Side, other: Side) => {
-    const zone = owner.info.outputs.RouterZoneId;
+    const zone = owner.info.outputs[RackOutput.RouterZoneId];
     if (!zone) return false;
     return (await zoneVpcs(await owner.aws.route53(), zone)).includes(`${other.region}:${other.vpcId}`);
   };
@@ -181,7 +183,7 @@ async function zonesJoined(mine: Side, theirs: Side): Promise<{ mine: boolean; t
  * association stays). False when it was associated already.
  */
 async function associateAcross(context: Context, owner: Side, vpcSide: Side): Promise<boolean> {
-  const zone = owner.info.outputs.RouterZoneId;
+  const zone = owner.info.outputs[RackOutput.RouterZoneId];
   if (!zone) throw new Error(`rack ${owner.info.rack} has no RouterZoneId output`);
   const vpc = { id: vpcSide.vpcId, region: vpcSide.region };
   const ownerRoute53 = await owner.aws.route53();

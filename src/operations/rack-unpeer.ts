@@ -15,6 +15,8 @@ import { runOperation } from "../safety/operation.js";
 import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
 import { disassociateVpc, withdrawAuthorization, zoneVpcs } from "../aws/zone-associations.js";
 import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface UnpeerArgs {
   rack: string;
@@ -47,13 +49,13 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
   const zonesJoined = across ? (await Promise.all([joinedTo(mine, theirs), joinedTo(theirs, mine)])).some(Boolean) : false;
   if (!mine.peering && !theirs.peering && !routersOpen && !zonesJoined) {
     throw new UserError(`rack ${args.rack} (${region}) and rack ${args.peer} (${peerRegion}) are not peered: no peering stack and neither router open to the other; nothing was changed`, {
-      fix: `check the names and --peer-region; racknet rack peer ${args.rack} ${args.peer} peers them`,
+      fix: `check the names and ${Flag.peerRegion}; racknet rack peer ${args.rack} ${args.peer} peers them`,
     });
   }
   const plan = {
     operation: OPERATION,
     key: `${args.rack} ${args.peer}@${peerRegion}`,
-    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}${args.peerProfile ? ` --peer-profile ${args.peerProfile}` : ""}`,
+    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` ${Flag.peerRegion} ${peerRegion}` : ""}${args.peerProfile ? ` ${Flag.peerProfile} ${args.peerProfile}` : ""}`,
     stacks: [rackStackName(args.rack)],
     steps: [
       ...(across
@@ -116,7 +118,7 @@ function opensTo(side: Side, other: RouterPeer): boolean {
 
 /** True when `owner`'s router zone is associated with `other`'s VPC (the zone owner reads it). */
 async function joinedTo(owner: Side, other: Side): Promise<boolean> {
-  const zone = owner.info.outputs.RouterZoneId;
+  const zone = owner.info.outputs[RackOutput.RouterZoneId];
   if (!zone) return false;
   return (await zoneVpcs(await owner.aws.route53(), zone)).includes(`${other.region}:${other.vpcId}`);
 }
@@ -127,7 +129,7 @@ async function joinedTo(owner: Side, other: Side): Promise<boolean> {
  * authorization a stopped `rack peer` left withdrawn.
  */
 async function dissociateAcross(context: Context, owner: Side, vpcSide: Side): Promise<"disassociated" | "absent"> {
-  const zone = owner.info.outputs.RouterZoneId;
+  const zone = owner.info.outputs[RackOutput.RouterZoneId];
   if (!zone) return "absent";
   const vpc = { id: vpcSide.vpcId, region: vpcSide.region };
   const route53 = await owner.aws.route53();

@@ -1,6 +1,7 @@
 import { externalHost } from "../names/index.js";
 import { HOST_CONDITION_MAX, LOAD_BALANCERS, ENDPOINT_KINDS, VISIBILITY_KINDS, type LoadBalancerKind, type Visibility } from "./load-balancers.js";
 import { RackParam, type ParamProblem, type RackParams } from "./params.js";
+import { Flag } from "../names/flags.js";
 
 export interface DeployedApp {
   app: string;
@@ -131,7 +132,7 @@ export function resourceSubnetProblems(current: RackParams, params: RackParams, 
     {
       param: RackParam.Private,
       message: `Private=${params.Private} moves the apps' services to the ${where} subnets, but a database or cache cannot change subnets in place (RDS keeps a subnet its instance runs in; an ElastiCache node stays where it was made), and these apps have some: ${named}`,
-      fix: `keep Private=${current.Private}; or take the data along by hand: remove those resources from each convox.yml and deploy with --allow-destroy (each database keeps a final snapshot, whose name racknet prints), set Private=${params.Private}, deploy them back, and restore the snapshot into the new database`,
+      fix: `keep Private=${current.Private}; or take the data along by hand: remove those resources from each convox.yml and deploy with ${Flag.allowDestroy} (each database keeps a final snapshot, whose name racknet prints), set Private=${params.Private}, deploy them back, and restore the snapshot into the new database`,
     },
   ];
 }

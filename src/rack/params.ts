@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { blocksOverlap, parseCidr, peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
 import { RackParameter, type RackParameterName } from "../names/rack-parameters.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * The rack parameters of SPEC section 2: their names on the command line, their
@@ -441,7 +442,7 @@ function networkTeamProblems(mode: "install" | "update", current: RackParams, pa
     message: `${name} cannot be set on a rack in an existing VPC (${vpc}): its subnets, routes, NAT gateways and address range are the network team's, and racknet changes none of them`,
     fix:
       name === "Private"
-        ? "services run in ExistingPrivateSubnets when they are given (without public IPs), else in ExistingPublicSubnets; leave Private and --private out"
+        ? `services run in ExistingPrivateSubnets when they are given (without public IPs), else in ExistingPublicSubnets; leave Private and ${Flag.private} out`
         : `leave ${name} out; the VPC's own ${name === "VPCCIDR" ? "range is read from AWS" : "NAT gateways, transit gateway or endpoints carry the rack's egress"}`,
   }));
 }

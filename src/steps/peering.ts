@@ -13,6 +13,8 @@ import { activePeeringsOf } from "../aws/peering-connections.js";
 import { profileExists } from "../aws/profiles.js";
 import { callerAccount } from "../aws/staging-bucket.js";
 import { serviceQuota } from "../aws/quotas.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export /** A rack as one side of a peering: the rack, its Region and clients, its range and route tables. */
 interface Side {
@@ -45,14 +47,14 @@ export async function readSides(
   const region = await context.aws.region();
   const peerRegion = args.peerRegion ?? region;
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(peerRegion)) {
-    throw new UserError(`--peer-region "${peerRegion}" is not a Region name`, { fix: "give a Region as AWS names it, e.g. --peer-region eu-west-1" });
+    throw new UserError(`${Flag.peerRegion} "${peerRegion}" is not a Region name`, { fix: `give a Region as AWS names it, e.g. ${Flag.peerRegion} eu-west-1` });
   }
   let peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
   let across: { mine: string; theirs: string } | undefined;
   if (args.peerProfile !== undefined) {
     const profile = args.peerProfile;
     if (!(await profileExists(profile).catch(() => true))) {
-      throw new UserError(`--peer-profile ${profile}: no such profile in the AWS config or credentials file; nothing was changed`, {
+      throw new UserError(`${Flag.peerProfile} ${profile}: no such profile in the AWS config or credentials file; nothing was changed`, {
         fix: `add a profile for the peer's account (aws configure --profile ${profile}, or a role_arn with a source_profile), or name one \`aws configure list-profiles\` lists`,
       });
     }
@@ -64,7 +66,7 @@ export async function readSides(
     if (mine.account !== theirs.account) across = { mine: mine.account, theirs: theirs.account };
   }
   if (args.rack === args.peer && region === peerRegion && !across) {
-    throw new UserError(`rack ${args.rack} cannot be peered with itself`, { fix: "name two racks: RACK PEER (--peer-region R for a rack of another Region, --peer-profile P of another account)" });
+    throw new UserError(`rack ${args.rack} cannot be peered with itself`, { fix: `name two racks: RACK PEER (${Flag.peerRegion} R for a rack of another Region, ${Flag.peerProfile} P of another account)` });
   }
   const [mine, theirs] = await Promise.all([readSide(context.aws, region, args.rack, args.peer), readSide(peerAws, peerRegion, args.peer, args.rack)]);
   if (across) {
@@ -93,20 +95,20 @@ async function readSide(aws: AwsClients, region: string, rack: string, other: st
     describeStack(cfn, peeringStackName(rack, other)).catch(() => undefined),
   ]);
   if (!stack || stack.tags[KIND_TAG] !== "rack") {
-    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks --region ${region}\` to list the racks there (--peer-region names the peer's Region)` });
+    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks --region ${region}\` to list the racks there (${Flag.peerRegion} names the peer's Region)` });
   }
   if (peering && (peering.tags[KIND_TAG] !== "peering" || peering.tags[RACK_TAG] !== rack || peering.tags[PEER_TAG] !== other)) {
     throw new UserError(`stack ${peering.name} in ${region} exists and is not rack ${rack}'s peering with ${other}; nothing was changed`, { fix: "rename or delete that stack, or peer under other names" });
   }
   const info = rackInfo(stack, rack);
   const routeTables = await stackResourcesOfType(cfn, stack.name, "AWS::EC2::RouteTable");
-  return { info, region, aws, cidr: info.outputs.VpcCidr || info.params.VPCCIDR, vpcId: info.outputs.VpcId ?? "", routeTables, peering };
+  return { info, region, aws, cidr: info.outputs[RackOutput.VpcCidr] || info.params.VPCCIDR, vpcId: info.outputs[RackOutput.VpcId] ?? "", routeTables, peering };
 }
 
 async function unreachable(region: string, rack: string, error: unknown): Promise<never> {
   const reason = (await describeFailure(error)).message.split("\n")[0] ?? "unknown error";
   throw new UserError(`rack ${rack} could not be read in ${region}: ${reason}; nothing was changed`, {
-    fix: "check the Region's name (--peer-region) and that your credentials may read CloudFormation stacks there",
+    fix: `check the Region's name (${Flag.peerRegion}) and that your credentials may read CloudFormation stacks there`,
   });
 }
 

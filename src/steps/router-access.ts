@@ -13,6 +13,7 @@ import { azCountOf, storedDerivedParams, type RackInfo } from "./resolve.js";
 import { exposure } from "./plan-context.js";
 import { operationPort } from "./review.js";
 import { rackWaitCommand } from "./wait.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface RouterPeer {
   cidr: string;
@@ -30,7 +31,7 @@ function listOf(value: string): string[] {
 
 /** The router lists with the peer in them (`with`) or out of them (`without`). */
 export function routerListsFor(rack: RackInfo, peer: RouterPeer, change: "with" | "without"): { cidrs: string[]; vpcs: string[] } {
-  const own = rack.outputs.VpcCidr || rack.params.VPCCIDR;
+  const own = rack.outputs[RackOutput.VpcCidr] || rack.params.VPCCIDR;
   const cidrs = listOf(rack.params.internal_router_cidrs);
   const vpcs = listOf(rack.params.internal_router_vpcs);
   if (change === "without") {

@@ -6,7 +6,7 @@
  * first used. Pure.
  */
 import { autoscales, endpointKinds, type ScaleMetric, type Service } from "../manifest/model.js";
-import { AppParameter, KindParameters } from "./app-contract.js";
+import { AppParameter, KindParameters, serviceIds } from "./app-contract.js";
 import { routingIds } from "./app-routing.js";
 import { type Json, type Resource, getAtt, join, ref, select, split } from "./cfn.js";
 import { QUEUE_METRIC_DIMENSION } from "../names/index.js";
@@ -35,7 +35,7 @@ export function scalingResources(service: Service, id: string, metricNamespace: 
       Properties: {
         MinCapacity: min,
         MaxCapacity: max,
-        ResourceId: join("/", ["service", ref(AppParameter.Cluster), getAtt(`${id}Service`, "Name")]),
+        ResourceId: join("/", ["service", ref(AppParameter.Cluster), getAtt(serviceIds(service.name).service, "Name")]),
         ScalableDimension: "ecs:service:DesiredCount",
         ServiceNamespace: "ecs",
       },
@@ -51,7 +51,7 @@ export function scalingResources(service: Service, id: string, metricNamespace: 
     resources[ids.requests] = policy("requests", { PredefinedMetricType: "ALBRequestCountPerTarget", ResourceLabel: resourceLabel }, targets.requests);
   }
   (targets.metrics ?? []).forEach((metric, index) => {
-    resources[`${id}ScalingMetric${index + 1}`] = policy(`metric-${index + 1}`, customizedMetric(metric, id, service.name, metricNamespace), metric.target, "CustomizedMetricSpecification");
+    resources[`${id}ScalingMetric${index + 1}`] = policy(`metric-${index + 1}`, customizedMetric(metric, serviceIds(service.name).service, service.name, metricNamespace), metric.target, "CustomizedMetricSpecification");
   });
   const queue = (targets.metrics ?? []).find((metric) => metric.source === "queue");
   if (min === 0 && queue?.source === "queue") Object.assign(resources, wakeResources(service, id, queue, metricNamespace, cooldown.up));
@@ -59,7 +59,7 @@ export function scalingResources(service: Service, id: string, metricNamespace: 
 }
 
 /** The service's running tasks, as the cluster's Container Insights counts them (every rack's cluster has it on). */
-function runningTasks(id: string): Json {
+function runningTasks(ecsService: string): Json {
   return {
     Id: "tasks",
     MetricStat: {
@@ -68,7 +68,7 @@ function runningTasks(id: string): Json {
         MetricName: "RunningTaskCount",
         Dimensions: [
           { Name: "ClusterName", Value: ref(AppParameter.Cluster) },
-          { Name: "ServiceName", Value: getAtt(`${id}Service`, "Name") },
+          { Name: "ServiceName", Value: getAtt(ecsService, "Name") },
         ],
       },
       Stat: "Average",
@@ -95,7 +95,7 @@ function queueDepth(metric: string, service: string, metricNamespace: string, pe
  */
 function wakeResources(service: Service, id: string, queue: Extract<ScaleMetric, { source: "queue" }>, metricNamespace: string, cooldown: number): Record<string, Resource> {
   const ids = scalingIds(id);
-  const tasks = runningTasks(id) as Record<string, Json>;
+  const tasks = runningTasks(serviceIds(service.name).service) as Record<string, Json>;
   return {
     [ids.wake]: {
       Type: "AWS::ApplicationAutoScaling::ScalingPolicy",
@@ -132,7 +132,7 @@ function wakeResources(service: Service, id: string, queue: Extract<ScaleMetric,
  * RunningTaskCount, which the cluster's Container Insights publishes; a queue depth
  * (`autoscale.queueDepth`) the same way, its Maximum (Convox's query is `max(...)`) per task.
  */
-function customizedMetric(metric: ScaleMetric, id: string, serviceName: string, metricNamespace: string): Record<string, Json> {
+function customizedMetric(metric: ScaleMetric, ecsService: string, serviceName: string, metricNamespace: string): Record<string, Json> {
   if (metric.source === "cloudwatch") {
     return {
       Namespace: metric.namespace,
@@ -145,7 +145,7 @@ function customizedMetric(metric: ScaleMetric, id: string, serviceName: string, 
     return {
       Metrics: [
         queueDepth(metric.metric, serviceName, metricNamespace),
-        runningTasks(id),
+        runningTasks(ecsService),
         { Id: "backlog", Expression: "depth / tasks", Label: `${metric.metric} per task`, ReturnData: true },
       ],
     };
@@ -159,7 +159,7 @@ function customizedMetric(metric: ScaleMetric, id: string, serviceName: string, 
     Metrics: [
       queue("ApproximateNumberOfMessagesVisible", "visible"),
       ...(metric.inFlight ? [queue("ApproximateNumberOfMessagesNotVisible", "inflight")] : []),
-      runningTasks(id),
+      runningTasks(ecsService),
       { Id: "backlog", Expression: metric.inFlight ? "(visible + inflight) / tasks" : "visible / tasks", Label: `${metric.queue} backlog per task`, ReturnData: true },
     ],
   };

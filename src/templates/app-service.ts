@@ -3,7 +3,7 @@
  */
 import { autoscales, endpointKinds, type Service } from "../manifest/model.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
-import { APP_ID_EXPRESSION, AppParameter, EXEC_ENABLED } from "./app-contract.js";
+import { APP_ID_EXPRESSION, AppParameter, EXEC_ENABLED, serviceIds } from "./app-contract.js";
 import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
 import { type Json, type Resource, getAtt, iff, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
@@ -98,7 +98,7 @@ export function ecsService({ service, id, extraGroups = [] }: ServiceResourcesIn
   const properties: Record<string, Json> = {
     Cluster: ref(AppParameter.Cluster),
     LaunchType: "FARGATE",
-    TaskDefinition: ref(`${id}TaskDefinition`),
+    TaskDefinition: ref(serviceIds(service.name).taskDefinition),
     // The private network sync finds a task's app and service by these tags (DescribeTasks has no environment).
     PropagateTags: "SERVICE",
     EnableExecuteCommand: iff(EXEC_ENABLED, true, false),

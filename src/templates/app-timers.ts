@@ -13,8 +13,8 @@ import { type Json, type Resource, getAtt, ref, sub } from "./cfn.js";
 export const SCHEDULER_ROLE = "TimerSchedulerRole";
 
 export function timerIds(timer: string): { taskDefinition: string; schedule: string } {
-  const id = `Timer${logicalName(timer)}`;
-  return { taskDefinition: `${id}TaskDefinition`, schedule: `${id}Schedule` };
+  const name = logicalName(timer);
+  return { taskDefinition: `Timer${name}TaskDefinition`, schedule: `Timer${name}Schedule` };
 }
 
 export function timerFamily(rack: string, app: string, timer: string): string {

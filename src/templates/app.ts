@@ -8,7 +8,7 @@
 import { UserError } from "../core/errors.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
 import { endpointKinds, scalesOnQueueDepth, visibility, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
-import { AppParameter, EXEC_ENABLED, METADATA_KEY, logicalName, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
+import { AppParameter, EXEC_ENABLED, METADATA_KEY, logicalName, serviceIds, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
 import { HAS_DOMAIN, linkEnvironment } from "./app-endpoints.js";
 import { EXECUTION_ROLE, TASK_ROLE, executionRole, taskRole } from "./app-iam.js";
 import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations, appParameters, type AppParameterExtras } from "./app-parameters.js";
@@ -23,7 +23,7 @@ import { certificateConditions, domainFragment, externalCertificateFragment, ext
 import { commonNameOf } from "../manifest/domains.js";
 import { appMetricNamespace } from "../names/index.js";
 import { domainPriorityKey } from "../apps/priorities.js";
-import type { RackOutputs } from "./rack-contract.js";
+import type { RackOutputs } from "../names/rack-outputs.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
 import { appBudgetFragment, budgetRecord } from "./app-budget.js";
 import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";
@@ -120,7 +120,7 @@ function buildTemplate(input: AppStackInput): Template {
   if (manifest.timers.length > 0) {
     template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name), manifest.services.some(scalesOnQueueDepth));
     for (const timer of manifest.timers) {
-      const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
+      const serviceTask = template.Resources[serviceIds(timer.service).taskDefinition];
       if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);
       const ids = timerIds(timer.name);
       merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer, resourceClientGroups(manifest, timer.service)) } });
@@ -197,7 +197,7 @@ function serviceFragment(input: AppStackInput, service: Service) {
   };
   // One output per service (a stack holds 200): see serviceNameOutput.
   const outputs: Template["Outputs"] = {
-    [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
+    [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(serviceIds(service.name).service, "Name") },
   };
   const kinds = endpointKinds(service);
   const fragments = kinds.map((kind) => serviceRoute({ rack, app, service, id, kind, priority: priorityFor(input, service.name, kind) }));
@@ -206,8 +206,8 @@ function serviceFragment(input: AppStackInput, service: Service) {
   return {
     Conditions: Object.assign({}, ...fragments.map((fragment) => fragment.Conditions ?? {})) as Record<string, Json>,
     Resources: {
-      [`${id}TaskDefinition`]: taskDefinition(resourceInput),
-      [`${id}Service`]: ecsService(resourceInput),
+      [serviceIds(service.name).taskDefinition]: taskDefinition(resourceInput),
+      [serviceIds(service.name).service]: ecsService(resourceInput),
       ...scalingResources(service, id, appMetricNamespace(rack, app)),
       ...Object.assign({}, ...fragments.map((fragment) => fragment.Resources)),
     },

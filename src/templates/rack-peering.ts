@@ -65,7 +65,7 @@ export function peeringTemplate(side: PeeringSide, peer: PeerFacts, connection: 
   }
   if (connectionId !== undefined) {
     for (const table of side.routeTables) {
-      resources[`RouteToPeerFrom${table.logicalId}`] = {
+      resources[routeToPeerId(table.logicalId)] = {
         Type: "AWS::EC2::Route",
         Properties: { RouteTableId: table.id, DestinationCidrBlock: peer.cidr, VpcPeeringConnectionId: connectionId },
       };
@@ -121,4 +121,9 @@ function acceptRole(side: PeeringSide, peer: PeerFacts, requester: string): Reso
       Tags: tags({ [RACK_TAG]: side.rack, [PEER_TAG]: peer.rack }),
     },
   };
+}
+
+/** The logical id of the peering stack's route to the peer in the rack's route table `tableLogicalId`. */
+export function routeToPeerId(tableLogicalId: string): string {
+  return `RouteToPeerFrom${tableLogicalId}`;
 }
