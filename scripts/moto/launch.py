@@ -81,6 +81,8 @@ PATCHES: list[Callable[[], None]] = [
     ecs_services.restore_ecs_service_properties,
     elbv2.restore_listener_certificates,
     elbv2.restore_network_load_balancers_and_listener_attributes,
+    # Wraps the load balancer's create as restore_network_load_balancers_and_listener_attributes leaves it.
+    elbv2.restore_load_balancer_attributes_on_create_and_update,
     # After the condition-aware diff, which it extends.
     cloudformation_updates.restore_updates_of_dependents,
     # After restore_task_definition_properties, whose create it uses.

@@ -42,4 +42,5 @@ export const sdk = {
   serviceQuotas: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
   secretsManager: () => require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager"),
   rds: () => require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds"),
+  elastiCache: () => require("@aws-sdk/client-elasticache") as typeof import("@aws-sdk/client-elasticache"),
 };

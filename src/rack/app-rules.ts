@@ -5,7 +5,7 @@ import { Flag } from "../names/flags.js";
 
 export interface DeployedApp {
   app: string;
-  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[] }[];
+  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[]; timeout?: number }[];
   /** Its databases and caches (`resources:`), by name and engine. */
   resources?: { name: string; engine: string }[];
 }
@@ -23,6 +23,29 @@ const BEFORE_REMOVING: Record<LoadBalancerKind["kind"], string> = {
  * each visibility needs (load-balancers.ts). Pure.
  */
 export function appRuleProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  return [...balancerProblems(params, apps), ...idleTimeoutProblems(params, apps)];
+}
+
+/**
+ * LoadBalancerIdleTimeout below a deployed service's `timeout` would cut its long requests short
+ * (the app stack's metadata records the timeout of each service a load balancer serves).
+ */
+function idleTimeoutProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  const idle = Number(params.LoadBalancerIdleTimeout);
+  if (!Number.isInteger(idle)) return [];
+  const longer = apps.flatMap((app) => app.services.filter((service) => service.timeout !== undefined && service.timeout > idle).map((service) => ({ name: `${app.app}/${service.name}`, timeout: service.timeout ?? 0 })));
+  if (longer.length === 0) return [];
+  const longest = Math.max(...longer.map((service) => service.timeout));
+  return [
+    {
+      param: RackParam.LoadBalancerIdleTimeout,
+      message: `LoadBalancerIdleTimeout=${idle} would close idle connections sooner than these services' timeout allows: ${longer.map((service) => `${service.name} (timeout: ${service.timeout})`).join(", ")}`,
+      fix: `keep LoadBalancerIdleTimeout at ${longest} or more, or lower their timeout in convox.yml and deploy first`,
+    },
+  ];
+}
+
+function balancerProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
   // The order of the parameters a user reads about: InternalOnly, Internal, internal_router.
   const order = ENDPOINT_KINDS.map((kind) => LOAD_BALANCERS[kind]);
   return order

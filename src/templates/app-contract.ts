@@ -156,6 +156,8 @@ export interface ServiceRecord {
   domains?: string[];
   /** Its listeners on the app's network load balancers (`nlb:`, `balancers:`); absent: none. */
   nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[];
+  /** Its `timeout` when it has a `port:`: what the rack's LoadBalancerIdleTimeout must stay at least (absent: none, or an older racknet). */
+  timeout?: number;
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */
