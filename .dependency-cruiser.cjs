@@ -10,8 +10,8 @@ const under = (folders) => `^src/(${folders.join("|")})/`;
 /** Each room and the rooms it may import (besides itself, node: builtins and packages). */
 const ROOMS = {
   // the composition root and the command line
-  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "version.ts"] },
-  commands: { may: ["runtime", "operations"] },
+  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "names", "version.ts"] },
+  commands: { may: ["runtime", "operations", "names"] },
   operations: { may: ["steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
   steps: { may: ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
   safety: { may: ["runtime", "aws", "core", "names"] },

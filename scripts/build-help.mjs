@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes `racknet --help` and every command's `--help`, as commander prints them at 80
 // columns, into dist/help/ (help.json: command path → text), so the launcher answers them
-// without loading the CLI (see bin/racknet).
+// without loading the CLI (see bin/racknet); and sign-of-life.json, the first line of each
+// command that changes AWS.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,3 +29,10 @@ function helpAfter(command) {
 collect(program, []);
 mkdirSync(join(dist, "help"), { recursive: true });
 writeFileSync(join(dist, "help", "help.json"), JSON.stringify(texts));
+
+// The sign of life of each command that changes AWS (command path → line), so that in CI the
+// launcher writes it before loading the CLI, which on a busy machine takes a good part of a second.
+const { COMMANDS } = await import(join(dist, "commands", "index.js"));
+const { signOfLifeLabel } = await import(join(dist, "runtime", "sign-of-life.js"));
+const lines = Object.fromEntries(COMMANDS.filter((command) => command.changesAws).map((command) => [command.path.join(" "), signOfLifeLabel(command.path.join(" "))]));
+writeFileSync(join(dist, "help", "sign-of-life.json"), JSON.stringify(lines));

@@ -5,6 +5,7 @@ import type { GlobalOptions } from "./runtime/context.js";
 import { ERROR_CODES, ExitCode } from "./core/errors.js";
 import { REQUIRE_APPROVAL_VALUES } from "./plan/approval.js";
 import { racknetVersion } from "./version.js";
+import { Flag } from "./names/flags.js";
 
 /**
  * The command line: the global flags, and each declared command registered under its
@@ -15,22 +16,22 @@ import { racknetVersion } from "./version.js";
 type Runner = (command: CommandDeclaration, args: Record<string, unknown>, globals: GlobalOptions) => Promise<void>;
 
 const GLOBAL_FLAG_HELP: Record<GlobalFlag, string> = {
-  rack: "-r, --rack RACK   the rack (also RACKNET_RACK; default: the region's only rack)",
-  app: "-a, --app APP     the app (default: the current directory's name)",
-  json: "--json            machine-readable output on stdout",
+  rack: `-r, ${Flag.rack} RACK   the rack (also RACKNET_RACK; default: the region's only rack)`,
+  app: `-a, ${Flag.app} APP     the app (default: the current directory's name)`,
+  json: `${Flag.json}            machine-readable output on stdout`,
 };
 
 export function buildProgram(run: Runner): Command {
   const program = new Command("racknet")
     .description("Convox-style racks with private networking on AWS; every change goes through a CloudFormation change set you see first.")
     .version(racknetVersion(), "-v, --version")
-    .option("--json", "machine-readable output on stdout")
-    .option("--no-color", "no colour (also NO_COLOR)")
-    .option("--debug", "log every AWS call (never credentials)")
+    .option(Flag.json, "machine-readable output on stdout")
+    .option(Flag.noColor, "no colour (also NO_COLOR)")
+    .option(Flag.debug, "log every AWS call (never credentials)")
     .option("--profile <profile>", "AWS profile")
     .option("--region <region>", "AWS region")
-    .option("-r, --rack <rack>", "rack name (also RACKNET_RACK)")
-    .option("-a, --app <app>", "app name (default: the current directory's name)")
+    .option(`-r, ${Flag.rack} <rack>`, "rack name (also RACKNET_RACK)")
+    .option(`-a, ${Flag.app} <app>`, "app name (default: the current directory's name)")
     .showHelpAfterError("(run with --help for usage)")
     .configureHelp(EVERY_COMMAND_AT_THE_TOP)
     .exitOverride();
@@ -48,11 +49,11 @@ export function buildProgram(run: Runner): Command {
     }
     if (declaration.changesAws) {
       command
-        .option("-y, --yes", "do not ask; apply the change set")
-        .option("--dry-run", "create the change set, show it, delete it")
-        .option("--exit-code", "with --dry-run: exit 4 when there are changes, 0 when none")
-        .option("--allow-destroy", "apply a change that destroys or replaces what holds data, identity or running work")
-        .addOption(new Option("--require-approval <level>", "changes that need their own approval").choices(REQUIRE_APPROVAL_VALUES).default("broadening"));
+        .option(`-y, ${Flag.yes}`, "do not ask; apply the change set")
+        .option(Flag.dryRun, "create the change set, show it, delete it")
+        .option(Flag.exitCode, `with ${Flag.dryRun}: exit 4 when there are changes, 0 when none`)
+        .option(Flag.allowDestroy, "apply a change that destroys or replaces what holds data, identity or running work")
+        .addOption(new Option(`${Flag.requireApproval} <level>`, "changes that need their own approval").choices(REQUIRE_APPROVAL_VALUES).default("broadening"));
     }
     command.addHelpText("after", helpFooter(declaration));
     command.action(async (...received: unknown[]) => {
@@ -142,11 +143,17 @@ function globalOptions(options: Record<string, unknown>): GlobalOptions {
   };
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** What the launcher (bin/racknet) did before loading the CLI. */
+export interface Launched {
+  /** It wrote the sign of life of a command that changes AWS (in CI: stderr not a terminal). */
+  saidSignOfLife?: boolean;
+}
+
+export async function main(argv: string[], launched: Launched = {}): Promise<number> {
   quietOnClosedPipe();
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
-    if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", "error: --exit-code goes with --dry-run");
+    if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", `error: ${Flag.exitCode} goes with ${Flag.dryRun}`);
     const [{ createContext, checkNameOptions }, { handleError }, { installInterruptFallback }, { signOfLife }] = await Promise.all([
       import("./runtime/context.js"),
       import("./runtime/handle-errors.js"),
@@ -156,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
     const context = createContext(globals);
     // A command that changes AWS never ends on Ctrl-C without a word (read-only ones, `logs --follow`, end quietly).
     if (declaration.changesAws) installInterruptFallback(context.printer);
-    const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" ")) : undefined;
+    const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" "), launched.saidSignOfLife === true) : undefined;
     try {
       checkNameOptions(globals);
       const workflow = await declaration.load();
@@ -172,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
   const mistyped = await unknownSubcommand(program, argv.slice(2));
   if (mistyped) {
     process.stderr.write(`error: ${mistyped}\n(run with --help for usage)\n`);
-    if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: mistyped } }, null, 2)}\n`);
+    if (argv.includes(Flag.json)) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: mistyped } }, null, 2)}\n`);
     return ExitCode.usage;
   }
   try {
@@ -181,7 +188,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version exit 0; every other commander error is a usage error (exit 2).
       if (error.exitCode === 0) return 0;
-      if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: error.message.replace(/^error: /, "") } }, null, 2)}\n`);
+      if (argv.includes(Flag.json)) process.stdout.write(`${JSON.stringify({ error: { code: ERROR_CODES[ExitCode.usage], exitCode: ExitCode.usage, message: error.message.replace(/^error: /, "") } }, null, 2)}\n`);
       if (error.code === "racknet.exitCode") process.stderr.write(`${error.message}\n`);
       return ExitCode.usage;
     }

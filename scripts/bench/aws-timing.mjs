@@ -4,8 +4,10 @@
 // stack operations and change sets take the same seeded durations for both tools.
 import { join } from "node:path";
 import { startAwsLikeProxy } from "./awslike-proxy.mjs";
+import { etaAgainstRelease } from "./eta.mjs";
 import { measureRun } from "./measure.mjs";
 import { between, seededRandom } from "./random.mjs";
+import { measureEtaInstalls } from "./eta.mjs";
 import { awsEnv, deployWithAwsCli, motoReader, runProcess } from "./tools.mjs";
 
 /** The commands measured, in the order a user runs them on a new rack. */
@@ -159,18 +161,8 @@ export async function runAwsTiming(settings) {
     // Issue 22: the ETA range against the time really left, on installs side by side (each its own
     // seeded stack operation), through the same proxy.
     if (settings.etaInstalls > 0) {
-      const names = Array.from({ length: settings.etaInstalls }, (_, index) => `eta${index + 1}`);
-      for (const name of names) perStackHold.set(name, Math.round(between(random, ...(settings.etaHoldSeconds ?? settings.holdSeconds)) * 1000));
-      const runsDone = await Promise.all(
-        names.map((name) =>
-          runProcess(process.execPath, [racknet, "rack", "install", name, "--yes"], { env: racknetEnv, cwd: root, keepLines: true }).then(
-            (run) => ({ rack: name, eta: etaAgainstRelease(run.lines ?? [], racknetLane.entries(), name), firstOutput: run.firstOutput - run.launch }),
-            (error) => ({ rack: name, error: (error instanceof Error ? error.message : String(error)).split("\n")[0] }),
-          ),
-        ),
-      );
-      etaInstalls.push(...runsDone);
-      progress(`ETA installs: ${runsDone.filter((run) => run.eta?.contains).length} of ${runsDone.length} ranges held the time left`);
+      const holds = Array.from({ length: settings.etaInstalls }, () => Math.round(between(random, ...(settings.etaHoldSeconds ?? settings.holdSeconds)) * 1000));
+      etaInstalls.push(...(await measureEtaInstalls({ racknet, root, env: racknetEnv, lane: racknetLane, perStackHold, holds, progress })));
     }
   } finally {
     moto.close();
@@ -179,31 +171,3 @@ export async function runAwsTiming(settings) {
   return { results, readCalls, waiting, etaInstalls };
 }
 
-/** Seconds of an ETA text (etaText in src/plan/eta.ts), low and high. */
-export function etaRange(text) {
-  if (/under a minute left/.test(text)) return [0, 60];
-  const minutes = (value) => Number(value) * 60;
-  let match = /about (\d+)s–(\d+) min left/.exec(text);
-  if (match) return [Number(match[1]), minutes(match[2]) + 30];
-  match = /about (\d+)–(\d+) min left/.exec(text);
-  if (match) return [minutes(match[1]) - 30, minutes(match[2]) + 30];
-  match = /about (\d+) min left/.exec(text);
-  if (match) return [minutes(match[1]) - 30, minutes(match[1]) + 30];
-  match = /up to (\d+) min left/.exec(text);
-  if (match) return [0, minutes(match[1]) + 30];
-  return undefined;
-}
-
-/**
- * The first ETA the tool printed for the stack's operation, and the time really left then (until
- * the proxy first showed the final status). Minutes are rounded in the text: half a minute either
- * side counts as inside.
- */
-function etaAgainstRelease(lines, entries, stack) {
-  const operation = entries.find((entry) => entry.event === "execute" && entry.stack === stack);
-  const line = lines.find((candidate) => / left \(/.test(candidate.text) && etaRange(candidate.text));
-  if (!operation || !line) return { shown: false };
-  const [low, high] = etaRange(line.text);
-  const left = (operation.release - line.at) / 1000;
-  return { shown: true, text: line.text.replace(/^\S+\s+/, "").trim(), low, high, left, contains: left >= low && left <= high };
-}

@@ -102,14 +102,17 @@ export function waitingTable(rows) {
   );
 }
 
-/** The first ETA each install printed against the time really left then (issue 22). */
+/** Every ETA each install printed against the time really left then (issue 22). */
 export function etaTable(installs) {
+  const check = (one) => (one ? `${one.text} (${one.low}–${one.high} s) with ${one.left.toFixed(1)} s left` : "–");
   return table(
-    ["install", "first output", "ETA shown", "its range", "time left then", "inside"],
+    ["install", "first output", "ETAs shown", "held", "first ETA", "first miss"],
     installs.map((run) =>
       run.error
         ? [run.rack, "–", `failed: ${run.error}`, "–", "–", "–"]
-        : [run.rack, seconds(run.firstOutput), run.eta.shown ? run.eta.text : "none", run.eta.shown ? `${run.eta.low}–${run.eta.high} s` : "–", run.eta.shown ? `${run.eta.left.toFixed(1)} s` : "–", run.eta.contains ? "yes" : "no"],
+        : run.eta.shown
+          ? [run.rack, seconds(run.firstOutput), count(run.eta.checks.length), `${run.eta.inside} of ${run.eta.checks.length}`, check(run.eta.first), check(run.eta.missed)]
+          : [run.rack, seconds(run.firstOutput), "none", "–", "–", "–"],
     ),
   );
 }

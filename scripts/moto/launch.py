@@ -33,6 +33,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     codebuild,
     codebuild_builds,
     ec2,
+    ec2_peering_accounts,
     ecr,
     ecs_desired_count,
     ecs_run_task,
@@ -44,6 +45,7 @@ from patches import (  # noqa: E402  (the folder above must be on the path first
     logs,
     rds,
     route53,
+    route53_vpc_association,
     s3,
     scheduler,
     secretsmanager,
@@ -74,9 +76,13 @@ PATCHES: list[Callable[[], None]] = [
     ec2.restore_subnet_route_table_association,
     ec2.restore_route_target_updates,
     route53.restore_private_hosted_zones,
+    # Replaces AssociateVPCWithHostedZone and its kin as stock moto answers them (zones of two accounts).
+    route53_vpc_association.restore_vpc_association_authorizations,
     ecs_services.restore_ecs_service_properties,
     elbv2.restore_listener_certificates,
     elbv2.restore_network_load_balancers_and_listener_attributes,
+    # Wraps the load balancer's create as restore_network_load_balancers_and_listener_attributes leaves it.
+    elbv2.restore_load_balancer_attributes_on_create_and_update,
     # After the condition-aware diff, which it extends.
     cloudformation_updates.restore_updates_of_dependents,
     # After restore_task_definition_properties, whose create it uses.
@@ -122,6 +128,8 @@ PATCHES: list[Callable[[], None]] = [
     # Reads the applied values restore_service_quota_defaults_and_applied_values answers.
     ec2.restore_network_quotas,
     ec2.restore_cloudformation_vpc_peering,
+    # Wraps the peering's create restore_cloudformation_vpc_peering installed (two accounts).
+    ec2_peering_accounts.restore_cross_account_peering_acceptance,
     ec2.restore_transit_gateway_attachment,
     # Replaces the cluster's delete that restore_deletion_of_services_and_clusters installed.
     ecs_services.restore_cluster_deletion_refused_while_in_use,

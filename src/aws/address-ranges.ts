@@ -10,6 +10,7 @@ import { KIND_TAG, RACK_TAG } from "../names/index.js";
 import { listRacknetStacks } from "./stacks.js";
 import { sdk } from "./sdk.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /** The Regions enabled for the account (DescribeRegions without AllRegions lists only those). */
 export async function enabledRegions(ec2: EC2Client): Promise<string[]> {
@@ -49,8 +50,8 @@ export async function rackRanges(cfn: CloudFormationClient): Promise<RackRange[]
   const stacks = (await listRacknetStacks(cfn)).filter((stack) => stack.tags[KIND_TAG] === "rack");
   return stacks.map((stack) => ({
     rack: stack.tags[RACK_TAG] ?? stack.name,
-    cidr: stack.outputs.VpcCidr || stack.parameters[RackParameter.VPCCIDR] || "10.0.0.0/16",
-    ...(stack.outputs.VpcId ? { vpcId: stack.outputs.VpcId } : {}),
+    cidr: stack.outputs[RackOutput.VpcCidr] || stack.parameters[RackParameter.VPCCIDR] || "10.0.0.0/16",
+    ...(stack.outputs[RackOutput.VpcId] ? { vpcId: stack.outputs[RackOutput.VpcId] } : {}),
   }));
 }
 

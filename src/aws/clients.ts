@@ -16,6 +16,7 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { RDSClient } from "@aws-sdk/client-rds";
+import type { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { RacknetRetryStrategy } from "./retry.js";
 import { sdk } from "./sdk.js";
 import { credentialsWithDeadline, limitAnswerTime } from "./deadlines.js";
@@ -69,6 +70,7 @@ const ANSWER_PROTOCOLS: Readonly<Record<string, AnswerProtocol>> = {
   ServiceQuotas: "json",
   SecretsManager: "json",
   RDS: "query",
+  ElastiCache: "query",
 };
 const DEFAULT_ANSWER_MS = 60_000;
 const DEFAULT_CREDENTIALS_MS = 60_000;
@@ -159,6 +161,10 @@ export class AwsClients {
 
   rds(): Promise<RDSClient> {
     return this.client("RDS", async () => new (sdk.rds()).RDSClient(this.config()));
+  }
+
+  elastiCache(): Promise<ElastiCacheClient> {
+    return this.client("ElastiCache", async () => new (sdk.elastiCache()).ElastiCacheClient(this.config()));
   }
 
   /** The same account and settings in another Region (its clients built on first use, as here). */

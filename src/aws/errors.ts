@@ -1,6 +1,7 @@
 import { ExitCode } from "../core/errors.js";
 import { isTimeout } from "./retry.js";
 import { shownUrl } from "./endpoint.js";
+import { Flag } from "../names/flags.js";
 
 export interface DescribedAwsError {
   /** Set where the caller may say more (a named profile that does not exist). */
@@ -72,7 +73,7 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
     if (status !== undefined && status >= 500) {
       return {
         message: `AWS${endpoint ? ` (${endpoint})` : ""} kept failing with HTTP ${status} after every retry${name && name !== "Error" ? ` (${name})` : ""}`,
-        fix: "try again in a minute; run with --debug to see each call",
+        fix: `try again in a minute; run with ${Flag.debug} to see each call`,
         exitCode: ExitCode.awsFailed,
       };
     }

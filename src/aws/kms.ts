@@ -37,19 +37,22 @@ export async function findCaKey(kms: KMSClient, rack: string): Promise<CaKey | u
  * alias, rotation and policy are set, so the caller can encrypt with it meanwhile (the key's
  * default policy lets the account's IAM policies decide until then).
  */
-export async function createCaKey(kms: KMSClient, rack: string, policyFor: (keyArn: string) => string | undefined): Promise<CaKey & { ready: Promise<void> }> {
+export async function createCaKey(kms: KMSClient, rack: string, policyFor: string | ((keyArn: string) => string | undefined)): Promise<CaKey & { ready: Promise<void> }> {
   const { CreateKeyCommand, CreateAliasCommand, EnableKeyRotationCommand, PutKeyPolicyCommand } = sdk.kms();
+  // A policy known before the key (the caller knows the account) goes with CreateKey: one call fewer.
+  const atCreate = typeof policyFor === "string" ? policyFor : undefined;
   const created = await kms.send(
     new CreateKeyCommand({
       Description: `racknet ${rack}: encrypts the rack CA's private key in Parameter Store`,
       KeyUsage: "ENCRYPT_DECRYPT",
       KeySpec: "SYMMETRIC_DEFAULT",
       Tags: [{ TagKey: RACK_TAG, TagValue: rack }],
+      ...(atCreate ? { Policy: atCreate } : {}),
     }),
   );
   const keyId = created.KeyMetadata?.KeyId ?? "";
   const arn = created.KeyMetadata?.Arn ?? "";
-  const policy = policyFor(arn);
+  const policy = typeof policyFor === "string" ? undefined : policyFor(arn);
   // Independent of each other once the key exists: side by side.
   const ready = Promise.all([
     kms.send(new CreateAliasCommand({ AliasName: caKeyAlias(rack), TargetKeyId: keyId })),

@@ -19,3 +19,32 @@ export async function peeringStates(ec2: EC2Client, ids: readonly string[]): Pro
   }
   return states;
 }
+
+/** An active peering connection of a VPC, as either side: its id and the two VPCs it joins. */
+export interface ActivePeering {
+  id: string;
+  requesterVpc: string;
+  accepterVpc: string;
+}
+
+/**
+ * The VPC's active peering connections, as requester or accepter, in the Region of `ec2`. The
+ * filters narrow what EC2 sends; the answer is checked again, so an endpoint that ignores them
+ * (the emulator) counts the same.
+ */
+export async function activePeeringsOf(ec2: EC2Client, vpcId: string): Promise<ActivePeering[]> {
+  const { paginateDescribeVpcPeeringConnections } = sdk.ec2();
+  const found = new Map<string, ActivePeering>();
+  for (const side of ["requester-vpc-info.vpc-id", "accepter-vpc-info.vpc-id"]) {
+    const pages = paginateDescribeVpcPeeringConnections({ client: ec2 }, { Filters: [{ Name: side, Values: [vpcId] }, { Name: "status-code", Values: ["active"] }] });
+    for await (const page of pages) {
+      for (const connection of page.VpcPeeringConnections ?? []) {
+        const id = connection.VpcPeeringConnectionId;
+        const requesterVpc = connection.RequesterVpcInfo?.VpcId ?? "";
+        const accepterVpc = connection.AccepterVpcInfo?.VpcId ?? "";
+        if (id && connection.Status?.Code === "active" && (requesterVpc === vpcId || accepterVpc === vpcId)) found.set(id, { id, requesterVpc, accepterVpc });
+      }
+    }
+  }
+  return [...found.values()];
+}

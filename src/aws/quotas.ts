@@ -27,7 +27,22 @@ export interface NetworkUsage {
 /** NAT gateways in these states count toward "NAT gateways per Availability Zone". */
 export const COUNTED_NAT_STATES = ["pending", "available", "deleting"];
 
-export async function networkUsage(ec2: EC2Client): Promise<NetworkUsage> {
+/**
+ * What a change can add: counting is skipped for what it does not add (a public install makes
+ * no Elastic IP nor NAT gateway), and `vpcs` may come from a list the caller reads anyway
+ * (install reads the Region's VPCs once, for their ranges and their count).
+ */
+export interface UsageReads {
+  vpcs: boolean | Promise<number>;
+  internetGateways: boolean;
+  elasticIps: boolean;
+  natGateways: boolean;
+}
+
+const EVERY_READ: UsageReads = { vpcs: true, internetGateways: true, elasticIps: true, natGateways: true };
+
+/** The usage; a count not read is 0 (the caller judges only what it read: src/steps/quotas.ts). */
+export async function networkUsage(ec2: EC2Client, reads: UsageReads = EVERY_READ): Promise<NetworkUsage> {
   const { DescribeAddressesCommand, paginateDescribeVpcs, paginateDescribeInternetGateways, paginateDescribeNatGateways } = sdk.ec2();
   const count = async <T>(pages: AsyncIterable<T>, items: (page: T) => unknown[] | undefined) => {
     let total = 0;
@@ -41,13 +56,14 @@ export async function networkUsage(ec2: EC2Client): Promise<NetworkUsage> {
     }
     return subnets;
   };
-  const [addresses, vpcs, internetGateways, gatewaySubnets] = await Promise.all([
-    ec2.send(new DescribeAddressesCommand({})),
-    count(paginateDescribeVpcs({ client: ec2 }, {}), (page) => page.Vpcs),
-    count(paginateDescribeInternetGateways({ client: ec2 }, {}), (page) => page.InternetGateways),
-    natSubnets(),
+  const vpcs = typeof reads.vpcs === "boolean" ? (reads.vpcs ? count(paginateDescribeVpcs({ client: ec2 }, {}), (page) => page.Vpcs) : 0) : reads.vpcs;
+  const [elasticIps, vpcCount, internetGateways, gatewaySubnets] = await Promise.all([
+    reads.elasticIps ? ec2.send(new DescribeAddressesCommand({})).then((addresses) => addresses.Addresses?.length ?? 0) : 0,
+    vpcs,
+    reads.internetGateways ? count(paginateDescribeInternetGateways({ client: ec2 }, {}), (page) => page.InternetGateways) : 0,
+    reads.natGateways ? natSubnets() : [],
   ]);
-  return { elasticIps: addresses.Addresses?.length ?? 0, vpcs, internetGateways, natGateways: await zonesOf(ec2, gatewaySubnets) };
+  return { elasticIps, vpcs: vpcCount, internetGateways, natGateways: await zonesOf(ec2, gatewaySubnets) };
 }
 
 /** How many of these subnets (one per NAT gateway) are in each zone. */

@@ -1,3 +1,4 @@
+import type { ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import { sdk } from "./sdk.js";
 
@@ -22,4 +23,25 @@ export async function finalDbSnapshot(rds: RDSClient, query: { instanceId: strin
   const newestFirst = candidates.sort((a, b) => b.at - a.at);
   const named = newestFirst.find((candidate) => candidate.name.startsWith(query.namePrefix.toLowerCase()) && (query.since === undefined || candidate.at >= query.since.getTime()));
   return (named ?? newestFirst.find((candidate) => query.since !== undefined && candidate.at >= query.since.getTime()))?.name;
+}
+
+/**
+ * The final snapshot CloudFormation keeps of a Redis replication group it deletes (DeletionPolicy
+ * or UpdateReplacePolicy Snapshot). AWS::ElastiCache::ReplicationGroup has no property that names
+ * it (its SnapshotName is the snapshot to restore from; only a serverless cache has a
+ * FinalSnapshotName), so CloudFormation names it and it is read back, as for RDS: the account's
+ * manual snapshots of that group, the newest taken since the change began. Never prints.
+ */
+export async function finalCacheSnapshot(elastiCache: ElastiCacheClient, query: { groupId: string; since?: Date }): Promise<string | undefined> {
+  const { paginateDescribeSnapshots } = sdk.elastiCache();
+  const candidates: { name: string; at: number }[] = [];
+  for await (const page of paginateDescribeSnapshots({ client: elastiCache }, { SnapshotSource: "manual" })) {
+    for (const snapshot of page.Snapshots ?? []) {
+      if (!snapshot.SnapshotName || snapshot.ReplicationGroupId?.toLowerCase() !== query.groupId.toLowerCase()) continue;
+      const taken = (snapshot.NodeSnapshots ?? []).map((node) => node.SnapshotCreateTime?.getTime() ?? 0);
+      candidates.push({ name: snapshot.SnapshotName, at: Math.max(0, ...taken) });
+    }
+  }
+  const since = query.since?.getTime();
+  return candidates.sort((a, b) => b.at - a.at).find((candidate) => since === undefined || candidate.at >= since || candidate.at === 0)?.name;
 }

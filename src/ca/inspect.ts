@@ -3,7 +3,8 @@
  * names it covers, whether the current CA signed it. Pure: no AWS.
  */
 import { x509 } from "./x509.js";
-import { DAY_MS, RENEW_BEFORE_DAYS } from "./rules.js";
+import { RENEW_BEFORE_DAYS } from "./rules.js";
+import { certificateExpiry } from "./expiry.js";
 
 export interface CertificateInfo {
   notAfter: Date;
@@ -20,21 +21,7 @@ export function certificateInfo(certPem: string): CertificateInfo {
   return { notAfter: cert.notAfter, dnsNames };
 }
 
-export interface CertificateExpiry {
-  notAfter: Date;
-  /** Whole days left from `now`; negative once expired. */
-  daysLeft: number;
-  /** Under RENEW_BEFORE_DAYS left: renew now, and warn. */
-  renewDue: boolean;
-  expired: boolean;
-}
-
-/** When a certificate (the rack's, an app's, or the CA itself) expires, for `rack`, `rack ca` and renewal. */
-export function certificateExpiry(certPem: string, now = new Date()): CertificateExpiry {
-  const { notAfter } = certificateInfo(certPem);
-  const left = notAfter.getTime() - now.getTime();
-  return { notAfter, daysLeft: Math.floor(left / DAY_MS), renewDue: left < RENEW_BEFORE_DAYS * DAY_MS, expired: left <= 0 };
-}
+export { certificateExpiry, type CertificateExpiry } from "./expiry.js";
 
 /** True when the certificate expires within 30 days of `now` or covers other names than `names`. */
 export function needsRenewal(certPem: string, names: string[], now = new Date()): boolean {

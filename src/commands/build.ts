@@ -1,9 +1,10 @@
 import { defineCommand, option } from "./define.js";
+import { Flag } from "../names/flags.js";
 
 export default defineCommand({
   path: ["build"],
   summary: "build the app's build: services on the rack and push them to ECR, without deploying",
-  example: "racknet build -a myapp -f convox.yml --json",
+  example: `racknet build -a myapp -f convox.yml ${Flag.json}`,
   options: { file: option.text("-f, --file <file>", "manifest file", "convox.yml") },
   uses: ["app", "rack", "json"],
   load: () => import("../operations/build.js"),

@@ -1,4 +1,5 @@
 import { argument, defineCommand, option } from "./define.js";
+import { Flag } from "../names/flags.js";
 
 export default defineCommand({
   path: ["env", "set"],
@@ -6,7 +7,7 @@ export default defineCommand({
   example: "racknet env set LOG_LEVEL=debug -a myapp; printf %s \"$TOKEN\" | racknet env set API_TOKEN=- -a myapp",
   arguments: [argument.variadic("assignments", "NAME=value ... (NAME=- reads the value from stdin)")],
   options: {
-    fromFile: option.list("--from-file <NAME=PATH>", "read NAME's value from a file (repeatable); keeps it out of the shell's history"),
+    fromFile: option.list(`${Flag.fromFile} <NAME=PATH>`, "read NAME's value from a file (repeatable); keeps it out of the shell's history"),
   },
   changesAws: true,
   uses: ["app", "rack", "json"],

@@ -1,10 +1,11 @@
 import { defineCommand, option } from "./define.js";
+import { Flag } from "../names/flags.js";
 
 export default defineCommand({
   path: ["env"],
-  summary: "the app environment (values masked; --reveal shows them)",
+  summary: `the app environment (values masked; ${Flag.reveal} shows them)`,
   example: "racknet env -a myapp",
-  options: { reveal: option.flag("--reveal", "show the values") },
+  options: { reveal: option.flag(Flag.reveal, "show the values") },
   uses: ["app", "rack", "json"],
   load: () => import("../operations/env.js"),
 });

@@ -1,13 +1,14 @@
 import { argument, defineCommand, option } from "./define.js";
+import { Flag } from "../names/flags.js";
 
 export default defineCommand({
   path: ["rack", "peer"],
   summary: "peer two racks: connection, routes both ways, router access and names (docs/peering.md)",
-  example: "racknet rack peer production staging --peer-region eu-west-1",
+  example: `racknet rack peer production staging ${Flag.peerRegion} eu-west-1`,
   arguments: [argument.required("rack", "the rack that asks for the peering (in --region)"), argument.required("peer", "the rack it is peered with")],
   options: {
-    peerRegion: option.maybeText("--peer-region <region>", "the peer's Region (default: the rack's)"),
-    peerProfile: option.maybeText("--peer-profile <profile>", "a peer in another account: not supported yet, refused"),
+    peerRegion: option.maybeText(`${Flag.peerRegion} <region>`, "the peer's Region (default: the rack's)"),
+    peerProfile: option.maybeText(`${Flag.peerProfile} <profile>`, "the profile of the peer's account (a rack in another account): racknet makes that side's changes with it"),
   },
   changesAws: true,
   uses: ["json"],

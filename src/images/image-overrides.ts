@@ -1,5 +1,6 @@
 import { parseQualifiedName } from "@swimlane/docker-reference";
 import type { Problem } from "../core/errors.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet deploy --image SERVICE=URI`: a build service runs an image built elsewhere (a CI
@@ -9,7 +10,7 @@ import type { Problem } from "../core/errors.js";
  * a bare name means `:latest`, which moves. Pure.
  */
 
-const WHERE = "--image";
+const WHERE = Flag.image;
 
 export interface ImageOverrides {
   /** Service → image URI, as given. */
@@ -27,24 +28,24 @@ export function parseImageOverrides(entries: readonly string[], services: readon
     const service = at === -1 ? "" : entry.slice(0, at).trim();
     const uri = at === -1 ? "" : entry.slice(at + 1).trim();
     if (service === "" || uri === "") {
-      refuse(`"${entry}" is not SERVICE=URI`, "write --image web=123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.4");
+      refuse(`"${entry}" is not SERVICE=URI`, `write ${Flag.image} web=123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.4`);
       continue;
     }
     if (!services.some((candidate) => candidate.name === service)) {
-      refuse(`--image names service ${service}, which the manifest does not have`, built.length > 0 ? `the services built from source are ${built.join(", ")}` : "the manifest has no service built from source");
+      refuse(`${Flag.image} names service ${service}, which the manifest does not have`, built.length > 0 ? `the services built from source are ${built.join(", ")}` : "the manifest has no service built from source");
       continue;
     }
     if (!built.includes(service)) {
-      refuse(`--image names service ${service}, which is not built (it has image: and no build:)`, `change its image: in the manifest instead, or give it a build: section`);
+      refuse(`${Flag.image} names service ${service}, which is not built (it has image: and no build:)`, `change its image: in the manifest instead, or give it a build: section`);
       continue;
     }
     const problem = referenceProblem(uri);
     if (problem) {
-      refuse(`--image ${service}: "${uri}" ${problem}`, "give a full image reference with a tag or a digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.4");
+      refuse(`${Flag.image} ${service}: "${uri}" ${problem}`, "give a full image reference with a tag or a digest, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/shop/web:1.4");
       continue;
     }
     if (images[service] !== undefined && images[service] !== uri) {
-      refuse(`--image gives service ${service} twice, as ${images[service]} and ${uri}`, `give --image ${service}=... once`);
+      refuse(`${Flag.image} gives service ${service} twice, as ${images[service]} and ${uri}`, `give ${Flag.image} ${service}=... once`);
       continue;
     }
     images[service] = uri;

@@ -4,6 +4,7 @@ import {
   IGNORED_SERVICE_KEYS,
   IGNORED_TOP_LEVEL_KEYS,
   REFUSED_AUTOSCALE_KEYS,
+  REFUSED_QUEUE_DEPTH_KEYS,
   REFUSED_KEDA_KEYS,
   REFUSED_SCALE_KEYS,
   REFUSED_SERVICE_KEYS,
@@ -75,6 +76,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
       keyPolicies(fields.scale, [...path, "scale"], [], REFUSED_SCALE_KEYS);
       if (isRecord(fields.scale.targets)) keyPolicies(fields.scale.targets, [...path, "scale", "targets"], [], REFUSED_TARGET_KEYS);
       if (isRecord(fields.scale.autoscale)) keyPolicies(fields.scale.autoscale, [...path, "scale", "autoscale"], IGNORED_SCALING_KEYS, REFUSED_AUTOSCALE_KEYS);
+      if (isRecord(fields.scale.autoscale) && isRecord(fields.scale.autoscale.queueDepth)) keyPolicies(fields.scale.autoscale.queueDepth, [...path, "scale", "autoscale", "queueDepth"], [], REFUSED_QUEUE_DEPTH_KEYS);
       if (isRecord(fields.scale.keda)) keyPolicies(fields.scale.keda, [...path, "scale", "keda"], IGNORED_SCALING_KEYS, REFUSED_KEDA_KEYS);
     }
     duplicateEnvironmentProblems(fields.environment, [...path, "environment"], note, problems);

@@ -70,12 +70,12 @@ export const REFUSED_TARGET_KEYS: readonly RefusedKey[] = [
 /** Keys under `scale.autoscale:` (Convox 3) that racknet refuses. */
 export const REFUSED_AUTOSCALE_KEYS: readonly RefusedKey[] = [
   { key: "gpuUtilization", convox: "scaling on GPU utilisation", reason: "Fargate has no GPUs", fix: "remove gpuUtilization:" },
-  {
-    key: "queueDepth",
-    convox: "scaling on a queue depth read from Prometheus (vLLM's waiting requests by default)",
-    reason: "racknet's racks have no Prometheus, and its tasks have no role to publish the metric to CloudWatch",
-    fix: "for an SQS queue, scale on it with scale.autoscale.custom: [{type: aws-sqs-queue, metadata: {queueURL: ..., queueLength: \"5\"}}]; for a CloudWatch metric, use scale.targets.custom",
-  },
+];
+
+/** Keys of `scale.autoscale.queueDepth` that only a Prometheus server can act on. */
+export const REFUSED_QUEUE_DEPTH_KEYS: readonly RefusedKey[] = [
+  { key: "prometheusUrl", convox: "the Prometheus server the queue depth is read from", reason: "racknet's racks have no Prometheus: the queue depth is read from CloudWatch, in the app's own namespace", fix: "publish the metric to CloudWatch (namespace racknet/<rack>/<app>, dimension Service), and remove prometheusUrl:" },
+  { key: "query", convox: "the PromQL query that reads the queue depth", reason: "racknet's racks have no Prometheus: the queue depth is the Maximum of one CloudWatch metric", fix: "publish the value the query computes as the metric named by metricName, and remove query:" },
 ];
 
 /** KEDA keys under `scale.keda:` (Convox 3) that have no Application Auto Scaling equivalent. */

@@ -65,11 +65,15 @@ export interface ScaleTargets {
  * a customized metric):
  * - `cloudwatch`: a metric named in full (`targets.custom`, Convox 2);
  * - `sqs`: an SQS queue's backlog per running task (KEDA's `aws-sqs-queue`: queueLength is the messages one task handles;
- *   in-flight messages count unless `scaleOnInFlight: "false"`, as in KEDA).
+ *   in-flight messages count unless `scaleOnInFlight: "false"`, as in KEDA);
+ * - `queue`: Convox 3's `autoscale.queueDepth`, a depth published to CloudWatch in the app's namespace
+ *   (src/names: appMetricNamespace) with the dimension `Service`; its Maximum per running task kept at
+ *   `target` (KEDA's AverageValue), and `activation` the depth that wakes a service at 0 tasks.
  */
 export type ScaleMetric =
   | { source: "cloudwatch"; namespace: string; metric: string; dimensions: Record<string, string>; statistic: MetricStatistic; target: number }
-  | { source: "sqs"; queue: string; region?: string; /** Where the trigger is under `scale` (`keda.triggers[0]`). */ key: string; inFlight: boolean; target: number };
+  | { source: "sqs"; queue: string; region?: string; /** Where the trigger is under `scale` (`keda.triggers[0]`). */ key: string; inFlight: boolean; target: number }
+  | { source: "queue"; metric: string; target: number; activation: number };
 
 export type MetricStatistic = "Average" | "Maximum" | "Minimum" | "Sum";
 
@@ -294,6 +298,11 @@ export function endpointKinds(service: Service): EndpointKind[] {
  */
 export function autoscales(service: Service): boolean {
   return service.scale.max > service.scale.min;
+}
+
+/** True when a task of the service publishes a queue depth it scales on (`autoscale.queueDepth`). */
+export function scalesOnQueueDepth(service: Service): boolean {
+  return (service.scale.targets.metrics ?? []).some((metric) => metric.source === "queue");
 }
 
 export function resourcesOf(manifest: Manifest): AppResource[] {

@@ -26,14 +26,15 @@ import {
   type ResourceEngine,
 } from "./resource-types.js";
 import type { PathSegment } from "./source.js";
+import { Flag } from "../names/flags.js";
 
 type Fields = Record<string, unknown>;
 type Note = (list: Problem[], segments: readonly PathSegment[], message: string, fix?: string) => void;
 
 const isRecord = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** The options racknet acts on, by the service that makes the resource (Convox's names). */
-const RDS_OPTIONS = [
+/** The options racknet acts on, by the service that makes the resource (Convox's names): their one declaration, which docs/manifest.md's options table is checked against (test/unit/manifest-keys.test.ts). */
+export const RDS_OPTIONS = [
   "version",
   "class",
   "size",
@@ -47,10 +48,10 @@ const RDS_OPTIONS = [
   "preferredBackupWindow",
   "preferredMaintenanceWindow",
 ] as const;
-const ELASTICACHE_OPTIONS = ["version", "class", "size", "durable", "encrypted", "nodes", "autoMinorVersionUpgrade", "preferredMaintenanceWindow"] as const;
+export const ELASTICACHE_OPTIONS = ["version", "class", "size", "durable", "encrypted", "nodes", "autoMinorVersionUpgrade", "preferredMaintenanceWindow"] as const;
 
 /** Convox options racknet refuses, with the reason: each would change who can reach the data or where it comes from. */
-const REFUSED_OPTIONS: Readonly<Record<string, { reason: string; fix: string }>> = {
+export const REFUSED_OPTIONS: Readonly<Record<string, { reason: string; fix: string }>> = {
   import: { reason: "racknet makes and owns its databases; it cannot adopt one it did not make", fix: "store the existing database's URL with racknet env set and list it under the service's environment: instead" },
   masterUserPassword: { reason: "racknet has AWS generate the password into Secrets Manager, so it is never in a file, a parameter or a log", fix: "remove masterUserPassword:" },
   readSourceDB: { reason: "racknet does not make read replicas", fix: "remove readSourceDB:" },
@@ -58,7 +59,7 @@ const REFUSED_OPTIONS: Readonly<Record<string, { reason: string; fix: string }>>
   parameterGroupName: { reason: "racknet uses the engine's default parameter group, which keeps TLS on", fix: "remove parameterGroupName:" },
   iops: { reason: "racknet makes gp3 storage with its baseline IOPS", fix: "remove iops:, or raise storage: (gp3's baseline grows with it)" },
   port: { reason: "racknet uses the engine's own port, which the security group admits", fix: "remove port:" },
-  deletionProtection: { reason: "ElastiCache has no deletion protection; racknet already deletes a cache only with --allow-destroy", fix: "remove deletionProtection:" },
+  deletionProtection: { reason: `ElastiCache has no deletion protection; racknet already deletes a cache only with ${Flag.allowDestroy}`, fix: "remove deletionProtection:" },
 };
 
 export interface ReadResourcesInput {

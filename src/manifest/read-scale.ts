@@ -72,7 +72,7 @@ export function readScale(scale: unknown): ServiceScale {
   const threshold = (key: string) => (isRecord(autoscale[key]) ? number(autoscale[key].threshold) : undefined);
   const cpuTarget = threshold("cpu") ?? integer(targetFields.cpu);
   const memoryTarget = threshold("memory") ?? integer(targetFields.memory);
-  const metrics = [...customMetrics(targetFields.custom), ...sqsMetrics(autoscale.custom, "autoscale.custom"), ...sqsMetrics(isRecord(fields.keda) ? fields.keda.triggers : undefined, "keda.triggers")];
+  const metrics = [...customMetrics(targetFields.custom), ...queueDepthMetrics(autoscale.queueDepth), ...sqsMetrics(autoscale.custom, "autoscale.custom"), ...sqsMetrics(isRecord(fields.keda) ? fields.keda.triggers : undefined, "keda.triggers")];
   const targets = {
     ...(cpuTarget !== undefined ? { cpu: cpuTarget } : {}),
     ...(memoryTarget !== undefined ? { memory: memoryTarget } : {}),
@@ -109,6 +109,18 @@ function customMetrics(custom: unknown): ScaleMetric[] {
     const dimensions = isRecord(fields.dimensions) ? Object.fromEntries(Object.entries(fields.dimensions).map(([name, value]) => [name, String(value)])) : {};
     return [{ source: "cloudwatch", namespace: key.slice(0, at), metric: key.slice(at + 1), dimensions, statistic, target }];
   });
+}
+
+/** Convox 3's default queue depth metric (pkg/manifest/service.go, BuildTriggers): vLLM's waiting requests. */
+export const DEFAULT_QUEUE_METRIC = "vllm:num_requests_waiting";
+
+/** `autoscale.queueDepth`; Convox wakes a service at 0 tasks at half the threshold, at least 1 (its activationThreshold). */
+function queueDepthMetrics(queueDepth: unknown): ScaleMetric[] {
+  if (!isRecord(queueDepth)) return [];
+  const target = number(queueDepth.threshold);
+  if (target === undefined || target <= 0) return [];
+  const metric = typeof queueDepth.metricName === "string" && queueDepth.metricName !== "" ? queueDepth.metricName : DEFAULT_QUEUE_METRIC;
+  return [{ source: "queue", metric, target, activation: Math.max(1, target / 2) }];
 }
 
 /** `scale.keda.triggers` and `scale.autoscale.custom` of type `aws-sqs-queue`; other types are refused by the rules. */

@@ -1,7 +1,7 @@
 import type { Problem } from "../core/errors.js";
 import { DNS_LABEL_MAX, dnsNameProblems, externalHost, longestDerivedNames, nameProblem } from "../names/index.js";
 import { LOAD_BALANCERS, VISIBILITY_KINDS } from "../rack/load-balancers.js";
-import type { RackParams } from "../rack/params.js";
+import { ALB_IDLE_TIMEOUT, type RackParams } from "../rack/params.js";
 import { FARGATE_CPUS, describeMemoryChoices, memoryChoices } from "./fargate.js";
 import { hostConditionProblems, limitProblems } from "./limits.js";
 import { domainProblems, wildcardProblems } from "./domains.js";
@@ -227,7 +227,22 @@ function dnsProblems(service: Service, context: ManifestContext, place: Place): 
 
 /** Each load balancer a service's visibility needs (load-balancers.ts) must exist on the rack; a public nlb port needs a rack that may face the internet. */
 function rackProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
-  return [...albProblems(manifest, params, place), ...publicNlbProblems(manifest, params, place)];
+  return [...albProblems(manifest, params, place), ...publicNlbProblems(manifest, params, place), ...idleTimeoutProblems(manifest, params, place)];
+}
+
+/**
+ * A `port:` service's `timeout` against the rack's HTTPS load balancers, which every app shares:
+ * they close a connection idle for LoadBalancerIdleTimeout seconds, so a longer timeout would be
+ * cut short. Refused, naming the parameter that raises it (never raised by a deploy: it is the
+ * rack's, and the plan of `rack params set` says so).
+ */
+function idleTimeoutProblems(manifest: Manifest, params: RackParams, place: Place): Problem[] {
+  const idle = Number(params.LoadBalancerIdleTimeout || ALB_IDLE_TIMEOUT.default);
+  return manifest.services.flatMap((service) => {
+    if (!service.port || service.timeout === undefined || service.timeout <= idle || service.timeout > ALB_IDLE_TIMEOUT.max) return [];
+    const path = `services.${service.name}.timeout`;
+    return [problem(place, path, `${path} is ${service.timeout} seconds; the rack's HTTPS load balancers close a connection idle for ${idle} (LoadBalancerIdleTimeout=${idle})`, `raise it for the whole rack: racknet rack params set LoadBalancerIdleTimeout=${service.timeout}; or write timeout: ${idle} or less`)];
+  });
 }
 
 /**

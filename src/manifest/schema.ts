@@ -4,6 +4,7 @@ import {
   IGNORED_TOP_LEVEL_KEYS,
   REFUSED_AUTOSCALE_KEYS,
   REFUSED_KEDA_KEYS,
+  REFUSED_QUEUE_DEPTH_KEYS,
   REFUSED_SCALE_KEYS,
   REFUSED_SERVICE_KEYS,
   REFUSED_TARGET_KEYS,
@@ -264,6 +265,22 @@ const threshold = (description: string): JsonSchema => ({
   properties: { threshold: { type: "number", exclusiveMinimum: 0, maximum: 100, description: "The percent to keep.", errorMessage: "must be a percent above 0, at most 100" } },
 });
 
+/** Convox's metric name rule (pkg/manifest/validate.go, prometheusMetricNameR); CloudWatch takes these names as written. */
+export const QUEUE_METRIC_NAME = "^[a-zA-Z_:][a-zA-Z0-9_:]*$";
+
+const queueDepth: JsonSchema = {
+  type: "object",
+  description: "A queue's depth the service scales on: the Maximum of a CloudWatch metric in the app's namespace (racknet/<rack>/<app>, dimension Service), kept at threshold per running task.",
+  errorMessage: "must be a map such as {threshold: 5, metricName: vllm:num_requests_waiting}",
+  required: ["threshold"],
+  additionalProperties: false,
+  properties: {
+    threshold: { type: "number", exclusiveMinimum: 0, description: "The depth one task handles: the service runs depth / threshold tasks.", errorMessage: "must be a number above 0" },
+    metricName: { type: "string", pattern: QUEUE_METRIC_NAME, maxLength: 255, description: "The metric's name (default vllm:num_requests_waiting).", errorMessage: "must be a metric name such as vllm:num_requests_waiting (letters, digits, _ and :)" },
+    ...refused(REFUSED_QUEUE_DEPTH_KEYS),
+  },
+};
+
 const autoscale: JsonSchema = {
   type: "object",
   description: "Convox 3's autoscaling between scale.min and scale.max (max defaults to 10): Application Auto Scaling target tracking.",
@@ -272,6 +289,7 @@ const autoscale: JsonSchema = {
   properties: {
     cpu: threshold("Average CPU utilisation to keep (ECSServiceAverageCPUUtilization)."),
     memory: threshold("Average memory utilisation to keep (ECSServiceAverageMemoryUtilization)."),
+    queueDepth,
     custom: { ...triggers, description: "KEDA triggers; racknet acts on aws-sqs-queue." },
     cooldownPeriod: seconds("Seconds after scaling in before the next scale-in (default 60).", 0, 3600),
     ...ignored(IGNORED_SCALING_KEYS),

@@ -8,7 +8,8 @@
 import { posix } from "node:path";
 import { parseFamiliarName } from "@swimlane/docker-reference";
 import type { Problem } from "../core/errors.js";
-import type { Service } from "./model.js";
+import { scalesOnQueueDepth, type Service } from "./model.js";
+import { ALB_IDLE_TIMEOUT } from "../rack/params.js";
 import type { PathSegment } from "./source.js";
 import { linkVariable } from "../names/index.js";
 import { probeRules } from "./probe-rules.js";
@@ -18,25 +19,27 @@ type Note = (list: Problem[], segments: readonly PathSegment[], message: string,
 
 const isRecord = (value: unknown): value is Fields => value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** The rack's load balancers close a connection idle this long (the ALB default, which the rack keeps). */
-export const LOAD_BALANCER_IDLE_SECONDS = 60;
+/** The rack's HTTPS load balancers close a connection idle this long unless LoadBalancerIdleTimeout says otherwise (the ALB default). */
+export const LOAD_BALANCER_IDLE_SECONDS = ALB_IDLE_TIMEOUT.default;
 /** A network load balancer's TLS listener closes a connection idle this long, and it cannot be changed (docs/aws-limits.md). */
 export const NLB_TLS_IDLE_SECONDS = 350;
 /** The least a network load balancer's TCP listener idles (`tcp.idle_timeout.seconds`, 60–6000; the schema keeps timeout within 6000). */
 export const NLB_TCP_IDLE_MIN_SECONDS = 60;
 
 /**
- * `timeout`: how long a connection may idle. The rack's HTTPS load balancers keep 60 s (shared by
- * every app of the rack); the service's own nlb: TCP listeners idle for `timeout` (at least 60);
- * its TLS listeners for 350 s, which AWS does not let anyone change.
+ * `timeout`: how long a connection may idle. The rack's HTTPS load balancers are shared by every
+ * app of the rack and idle for its LoadBalancerIdleTimeout (1–4000, 60 by default): above 4000 no
+ * rack can serve it; above the rack's value a deploy refuses it (rules.ts, which knows the rack);
+ * the service's own nlb: TCP listeners idle for `timeout` (at least 60); its TLS listeners for
+ * 350 s, which AWS does not let anyone change.
  */
 function timeoutRules(service: Service, timeout: number, note: Note, problems: Problem[], warnings: Problem[]): void {
   const path = ["services", service.name, "timeout"];
   const base = `services.${service.name}`;
-  if (service.port && timeout > LOAD_BALANCER_IDLE_SECONDS) {
-    note(problems, path, `${base}.timeout is ${timeout} seconds; the rack's HTTPS load balancers close a connection idle for ${LOAD_BALANCER_IDLE_SECONDS}`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} or less, stream a response to keep the connection busy, or serve the long connections on an nlb: TCP port (its idle timeout follows timeout:, up to 6000)`);
+  if (service.port && timeout > ALB_IDLE_TIMEOUT.max) {
+    note(problems, path, `${base}.timeout is ${timeout} seconds; an HTTPS load balancer closes a connection idle for at most ${ALB_IDLE_TIMEOUT.max} (AWS's limit)`, `write timeout: ${ALB_IDLE_TIMEOUT.max} or less, stream a response to keep the connection busy, or serve the long connections on an nlb: TCP port (its idle timeout follows timeout:, up to 6000)`);
   } else if (service.port && timeout < LOAD_BALANCER_IDLE_SECONDS) {
-    note(warnings, path, `${base}.timeout is ${timeout} seconds; the rack's load balancers let a request idle for ${LOAD_BALANCER_IDLE_SECONDS}, longer than asked (nothing is cut short)`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} to silence this warning`);
+    note(warnings, path, `${base}.timeout is ${timeout} seconds; the rack's load balancers let a request idle for ${LOAD_BALANCER_IDLE_SECONDS} by default (LoadBalancerIdleTimeout), longer than asked (nothing is cut short)`, `write timeout: ${LOAD_BALANCER_IDLE_SECONDS} to silence this warning`);
   }
   const tls = service.nlb.findIndex((port) => port.protocol === "tls");
   if (tls >= 0 && timeout > NLB_TLS_IDLE_SECONDS) {
@@ -97,7 +100,8 @@ export const SQS_TRIGGER = "aws-sqs-queue";
  * (Amazon ECS Developer Guide, "Use a target metric to scale Amazon ECS services"): at 0 tasks
  * there is no CPU, memory or request count per task, and no running task to divide a backlog by,
  * so a service autoscaled from 0 would stay at 0. KEDA refuses minReplicaCount 0 for cpu and
- * memory triggers for the same reason.
+ * memory triggers for the same reason, and Convox 3 allows `min: 0` only with a trigger that can
+ * wake the service (its autoscaleCanScaleToZero): here, `autoscale.queueDepth`.
  */
 function scalingRules(service: Service, fields: Fields, path: string[], note: Note, problems: Problem[]): void {
   const scale = isRecord(fields.scale) ? fields.scale : undefined;
@@ -115,7 +119,8 @@ function scalingRules(service: Service, fields: Fields, path: string[], note: No
     });
   }
   const { min, max } = service.scale;
-  if (min === 0 && max > 0) {
+  // A queue depth can be published by what fills the queue while the service runs nothing: its wake alarm (app-scaling.ts) starts the first task.
+  if (min === 0 && max > 0 && !scalesOnQueueDepth(service)) {
     const segments = "min" in scale ? ["scale", "min"] : "count" in scale ? ["scale", "count"] : ["scale"];
     note(problems, [...path, ...segments], `${base} autoscales from 0 tasks, and Application Auto Scaling never scales a service out of 0: at 0 tasks its metrics have no data`, `start at 1 task (min: 1), or keep a fixed count of 0 (min: 0 without max or autoscale) and raise it when the service should run`);
   }

@@ -208,6 +208,18 @@ export function appEnvironmentPath(rack: string, app: string): string {
   return `/racknet/${rack}/apps/${app}/`;
 }
 
+/**
+ * The CloudWatch namespace an app's tasks publish their queue depths to (`autoscale.queueDepth`),
+ * `racknet/<rack>/<app>`: the task role may put metrics in this namespace only (the
+ * `cloudwatch:namespace` condition key).
+ */
+export function appMetricNamespace(rack: string, app: string): string {
+  return `racknet/${rack}/${app}`;
+}
+
+/** The dimension that names the service a queue depth belongs to, in `appMetricNamespace`. */
+export const QUEUE_METRIC_DIMENSION = "Service";
+
 /** A variable set with `racknet env set`: `/racknet/<rack>/apps/<app>/env/<NAME>`. */
 export function appEnvironmentParameter(rack: string, app: string, name: string): string {
   return `${appEnvironmentPath(rack, app)}env/${name}`;

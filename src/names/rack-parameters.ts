@@ -23,6 +23,7 @@ export const RackParameter = {
   ExistingPrivateSubnets: "ExistingPrivateSubnets",
   TransitGatewayId: "TransitGatewayId",
   TransitGatewayCidrs: "TransitGatewayCidrs",
+  LoadBalancerIdleTimeout: "LoadBalancerIdleTimeout",
   // derived by racknet
   AvailabilityZones: "AvailabilityZones",
   AvailabilityZoneCount: "AvailabilityZoneCount",

@@ -8,6 +8,7 @@ import type { Context } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { approveAction, operationPort } from "../steps/review.js";
 import { chosenApp } from "./apps-info.js";
+import { Flag } from "../names/flags.js";
 
 /** `racknet apps cancel --json`. */
 export interface CancelResult {
@@ -43,7 +44,7 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
   const base = { app: name, rack: rack.rack, stillRunning: slow.map((activity) => activity.logicalId) };
   if (slow.length > 0) context.printer.info(`still updating: ${slow.map((activity) => `${activity.logicalId} (${activity.resourceType})`).join(", ")}`);
   if ((await approveAction(context, { what, question: `Cancel the update of ${what} and roll it back?` })) === "dry-run") {
-    context.printer.info(`dry run: nothing was changed; \`racknet apps cancel ${name} --yes\` cancels the update and CloudFormation rolls it back`);
+    context.printer.info(`dry run: nothing was changed; \`racknet apps cancel ${name} ${Flag.yes}\` cancels the update and CloudFormation rolls it back`);
     context.printer.result({ ...base, outcome: "dry-run", status: app.status } satisfies CancelResult, () => undefined);
     return;
   }

@@ -23,6 +23,7 @@ import type { Context } from "../runtime/context.js";
 import { planJson } from "../plan/plan.js";
 import { reportFinalSnapshots, type FinalSnapshot } from "../steps/final-snapshots.js";
 import { appWaitCommand } from "../steps/wait.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet apps delete APP`: refused while another racknet holds the app (its lock) or a
@@ -214,6 +215,6 @@ function refuseDeletingResources(resources: readonly ResourceRecord[], app: stri
   if (resources.length === 0 || allowDestroy) return;
   const names = resources.map((resource) => `${resource.name} (${resource.engine})`).join(", ");
   throw new UserError(`deleting app ${app} deletes its resources ${names}; RDS databases and Redis caches keep a final snapshot, Memcached keeps nothing`, {
-    fix: `racknet apps delete ${app} -r ${rack} --allow-destroy`,
+    fix: `racknet apps delete ${app} -r ${rack} ${Flag.allowDestroy}`,
   });
 }

@@ -11,6 +11,7 @@ import { publiclyServed } from "../steps/public-certificates.js";
 import { lastDrift } from "../steps/drift.js";
 import { driftLine, type DriftSummary } from "../ui/rack-summary.js";
 import { appName, checkedName, type Context } from "../runtime/context.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /**
  * `racknet apps info APP`: what `convox apps info` shows and what racknet knows besides:
@@ -137,7 +138,7 @@ async function appDetails(context: Context, name: string): Promise<AppDetails> {
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, name);
   const [metadata, drift] = await Promise.all([readAppMetadata(context, app), lastDrift(context, app)]);
-  const cluster = rack.rackOutputs.Cluster;
+  const cluster = rack.rackOutputs[RackOutput.Cluster];
   const ecsNames = metadata.services.map((service) => app.outputs[serviceNameOutput(service.name)] ?? "");
   const ecs = await context.aws.ecs();
   const running = cluster ? await describeServices(ecs, cluster, ecsNames.filter(Boolean), { tags: metadata.budget !== undefined }) : new Map<string, EcsService>();

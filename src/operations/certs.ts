@@ -8,6 +8,7 @@ import { resolveRack, type RackInfo } from "../steps/resolve.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { checkedHostedZone, memoizedTags, stateOf, wantedCertificates, type CertificateState } from "../steps/public-certificates.js";
 import { certificateJson, recordLines, statusText, type CertificateJson } from "../steps/certificate-report.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /**
  * `racknet certs`: every certificate the rack serves. The rack CA's (the listeners' default
@@ -83,7 +84,7 @@ async function publicCertificates(context: Context, rack: RackInfo): Promise<Cer
   const [zone, listings, attached, metadata] = await Promise.all([
     checkedHostedZone(context, rack.params).catch(() => undefined),
     context.aws.acm().then(listCertificates),
-    rack.outputs.ExternalListener ? context.aws.elbv2().then((elbv2) => listenerCertificates(elbv2, rack.outputs.ExternalListener ?? "")) : Promise.resolve([] as string[]),
+    rack.outputs[RackOutput.ExternalListener] ? context.aws.elbv2().then((elbv2) => listenerCertificates(elbv2, rack.outputs[RackOutput.ExternalListener] ?? "")) : Promise.resolve([] as string[]),
     Promise.all(apps.map((app) => readAppMetadata(context, app))),
   ]);
   const acm = await context.aws.acm();

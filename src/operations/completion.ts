@@ -1,6 +1,7 @@
 import { UsageError } from "../core/errors.js";
 import { REQUIRE_APPROVAL_VALUES } from "../plan/approval.js";
 import type { Context } from "../runtime/context.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * Shell completion scripts generated from the command declarations: each command path's
@@ -24,22 +25,22 @@ export interface CompletableCommand {
 
 /** The flags src/cli.ts gives every command; test/commands/completion.test.ts checks they are commander's. */
 export const GLOBAL_FLAGS: readonly { flags: string; description: string }[] = [
-  { flags: "--json", description: "machine-readable output on stdout" },
-  { flags: "--no-color", description: "no colour (also NO_COLOR)" },
-  { flags: "--debug", description: "log every AWS call (never credentials)" },
+  { flags: Flag.json, description: "machine-readable output on stdout" },
+  { flags: Flag.noColor, description: "no colour (also NO_COLOR)" },
+  { flags: Flag.debug, description: "log every AWS call (never credentials)" },
   { flags: "--profile <profile>", description: "AWS profile" },
   { flags: "--region <region>", description: "AWS region" },
-  { flags: "-r, --rack <rack>", description: "rack name (also RACKNET_RACK)" },
-  { flags: "-a, --app <app>", description: "app name (default: the current directory's name)" },
+  { flags: `-r, ${Flag.rack} <rack>`, description: "rack name (also RACKNET_RACK)" },
+  { flags: `-a, ${Flag.app} <app>`, description: "app name (default: the current directory's name)" },
   { flags: "-h, --help", description: "display help for command" },
 ];
 /** The flags src/cli.ts gives every command that changes AWS (checked against commander by the same test). */
 const CHANGE_FLAGS = [
-  { flags: "-y, --yes", description: "do not ask; apply the change set" },
-  { flags: "--dry-run", description: "create the change set, show it, delete it" },
-  { flags: "--exit-code", description: "with --dry-run: exit 4 when there are changes, 0 when none" },
-  { flags: "--allow-destroy", description: "apply a change that destroys or replaces what holds data, identity or running work" },
-  { flags: "--require-approval <level>", description: "changes that need their own approval", choices: REQUIRE_APPROVAL_VALUES },
+  { flags: `-y, ${Flag.yes}`, description: "do not ask; apply the change set" },
+  { flags: Flag.dryRun, description: "create the change set, show it, delete it" },
+  { flags: Flag.exitCode, description: `with ${Flag.dryRun}: exit 4 when there are changes, 0 when none` },
+  { flags: Flag.allowDestroy, description: "apply a change that destroys or replaces what holds data, identity or running work" },
+  { flags: `${Flag.requireApproval} <level>`, description: "changes that need their own approval", choices: REQUIRE_APPROVAL_VALUES },
 ];
 /** Values an argument takes, by argument name, where racknet knows them. */
 const ARGUMENT_VALUES: Readonly<Record<string, readonly string[]>> = { shell: SHELLS };

@@ -38,6 +38,8 @@ import { pinImages, readAppReleases, recordRelease, settleRelease, type Recorded
 import { planPublicCertificates, requestPublicCertificates, type CertificateState } from "../steps/public-certificates.js";
 import { removeObsoleteCertificates, reportCertificates, certificateJson, type CertificateJson } from "../steps/certificate-report.js";
 import { reportFinalSnapshots, type FinalSnapshot } from "../steps/final-snapshots.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface DeployResult {
   app: string;
@@ -132,7 +134,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   const file = request.source.file;
   const rack = await resolveRack(context);
   const claim = await lockOn(rack.rack);
-  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs.ExternalLoadBalancerDns, region: await context.aws.region() });
+  const rackProblems = deploymentRules(written, { app, rack: rack.rack, params: rack.params, externalLoadBalancerDns: rack.outputs[RackOutput.ExternalLoadBalancerDns], region: await context.aws.region() });
   if (rackProblems.length > 0) {
     throw new ValidationErrors(`${file} cannot be deployed to rack ${rack.rack}; nothing was changed`, rackProblems);
   }
@@ -188,7 +190,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
   });
 
   // CloudFormation cancels updates only (API_CancelUpdateStack): a first deploy runs to its end.
-  if (request.timeoutMs !== undefined && !existing) context.printer.info("--timeout applies to updates: CloudFormation cannot cancel a stack's creation, so this first deploy runs to its end");
+  if (request.timeoutMs !== undefined && !existing) context.printer.info(`${Flag.timeout} applies to updates: CloudFormation cannot cancel a stack's creation, so this first deploy runs to its end`);
   const before = previous ? plannedApp(previous) : undefined;
   const after = plannedApp(rendered.metadata);
   const port = operationPort(context, {
@@ -220,7 +222,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
       }),
       tags: { [KIND_TAG]: "app", [RACK_TAG]: rack.rack, [APP_TAG]: app, [VERSION_TAG]: racknetVersion() },
       capabilities: ["CAPABILITY_IAM"],
-      templateBucket: rack.outputs.TemplateBucket,
+      templateBucket: rack.outputs[RackOutput.TemplateBucket],
       notes: [...environmentNotes(environment.writes, environment.deletes), ...networkLoadBalancerNotes(manifest), ...builds.notes],
       existing: existing ?? null,
       pending,

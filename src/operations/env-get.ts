@@ -3,6 +3,7 @@ import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters } from "../aws/app-environment.js";
 import { storedDefaults, storedEnvironment } from "../steps/app-environment.js";
 import { findApp, resolveRack } from "../steps/resolve.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet env get NAME`: one value, in clear, on stdout (the user asked for it by name): the
@@ -27,7 +28,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   const services = defaults.map((entry) => entry.service);
   if (defaults.some((entry) => entry.value !== first.value)) {
     throw new UserError(`${args.name} is not set; convox.yml gives it different defaults in services ${services.join(", ")}`, {
-      fix: `see each with \`racknet env --reveal -a ${app}\`, or give it one value with \`racknet env set ${args.name}=value -a ${app}\``,
+      fix: `see each with \`racknet env ${Flag.reveal} -a ${app}\`, or give it one value with \`racknet env set ${args.name}=value -a ${app}\``,
     });
   }
   context.printer.info(`${args.name} is not set: the default convox.yml gives ${services.length === 1 ? "service" : "services"} ${services.join(", ")}`);

@@ -7,6 +7,7 @@ import { environmentValueProblem } from "../manifest/environment.js";
 import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter } from "../names/index.js";
 import { describeApp, rollOut } from "../steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
+import { Flag } from "../names/flags.js";
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -17,7 +18,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export async function run(context: Context, args: { assignments: string[]; fromFile?: string[] }): Promise<void> {
   const assignments = await assignmentsWithValues({ assignments: args.assignments, fromFiles: args.fromFile ?? [], readStdin: () => readAllStdin(), stdinIsTerminal: Boolean(process.stdin.isTTY) });
-  if (assignments.length === 0) throw new UsageError("no variable to set", { fix: "pass NAME=value, NAME=- (value from stdin) or --from-file NAME=PATH" });
+  if (assignments.length === 0) throw new UsageError("no variable to set", { fix: `pass NAME=value, NAME=- (value from stdin) or ${Flag.fromFile} NAME=PATH` });
   const values = parseAssignments(assignments);
   const app = appName(context.options);
   const target = await describeApp(context, app);

@@ -8,6 +8,8 @@ import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { quote } from "shell-quote";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export const PLUGIN = "session-manager-plugin";
 const INSTALL_URL = "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html";
@@ -50,7 +52,7 @@ export async function execInto(context: Context, args: ExecArgs, host: ExecHost)
       fix: `turn it on with \`racknet apps params set Exec=Yes -a ${app}\` (a broadening change, approved as one), then run this again`,
     });
   }
-  const cluster = rack.rackOutputs.Cluster ?? "";
+  const cluster = rack.rackOutputs[RackOutput.Cluster] ?? "";
   const ecsName = stack.outputs[serviceNameOutput(args.service)];
   if (!ecsName) throw new UserError(`app ${app} has no service ${args.service}`, { fix: `see its services with \`racknet services -a ${app}\`` });
   const ecs = await context.aws.ecs();
@@ -60,7 +62,7 @@ export async function execInto(context: Context, args: ExecArgs, host: ExecHost)
   }
   const taskId = task.taskArn.split("/").at(-1) ?? task.taskArn;
   if (!task.enableExecuteCommand) {
-    throw new UserError(`task ${taskId} started before Exec was turned on for app ${app}: ECS Exec reaches only tasks started since`, { fix: `wait for the rolling deployment to replace it (\`racknet ps -a ${app}\`), or name a newer task with --task` });
+    throw new UserError(`task ${taskId} started before Exec was turned on for app ${app}: ECS Exec reaches only tasks started since`, { fix: `wait for the rolling deployment to replace it (\`racknet ps -a ${app}\`), or name a newer task with ${Flag.task}` });
   }
   const agent = execAgentStatus(task, args.service);
   if (agent !== "RUNNING") {

@@ -4,6 +4,8 @@ import { LogGroupNotFound, tailLogs, type LogEvent } from "../aws/logs.js";
 import { readAppMetadata } from "../steps/app-metadata.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet logs [-s SERVICE] [--since D] [--follow]`: the app's container logs from the
@@ -34,7 +36,7 @@ export async function run(context: Context, args: LogsArgs): Promise<void> {
   const name = appName(context.options);
   const app = await resolveApp(context, rack, name);
   if (args.service) await refuseUnknownService(context, app, args.service);
-  const group = rack.rackOutputs.LogGroup;
+  const group = rack.rackOutputs[RackOutput.LogGroup];
   if (!group) {
     throw new UserError(`rack ${rack.rack} has no log group (its stack has no LogGroup output)`, { fix: `run \`racknet rack -r ${rack.rack}\` to see its status and version` });
   }
@@ -95,7 +97,7 @@ export function parseSince(text: string): number {
     at = part.lastIndex;
   }
   if (trimmed.length === 0 || at !== trimmed.length || !Number.isFinite(total)) {
-    throw new UsageError(`--since "${text}" is not a duration`, { fix: "pass a duration as Convox takes it: 30s, 10m, 1h30m, 48h (units ns, us, ms, s, m, h)" });
+    throw new UsageError(`${Flag.since} "${text}" is not a duration`, { fix: "pass a duration as Convox takes it: 30s, 10m, 1h30m, 48h (units ns, us, ms, s, m, h)" });
   }
   return Math.round(total);
 }

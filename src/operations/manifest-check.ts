@@ -11,6 +11,7 @@ import { resolveEnvironment } from "../manifest/environment.js";
 import type { Manifest } from "../manifest/model.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, appEnvironmentParameter, appEnvironmentPath, nameProblem } from "../names/index.js";
 import { resolveRack } from "../steps/resolve.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet manifest check [-f convox.yml] [--rack-params K=V,...]`: every problem in the
@@ -50,7 +51,7 @@ export async function run(context: Context, args: { file: string; rackParams: st
   const byName = new Map(manifest.services.map((service) => [service.name, service]));
   const services = exposureSummary(manifest, { app, rack, domain: checkedParams?.Domain ?? "" }).map((exposure) => ({ ...exposure, ...imageSource(byName.get(exposure.service)) }));
   context.printer.result({ ...verdict, valid: true, problems: [], services: services.map(serviceJson) }, () => {
-    const against = reached ? "; checked against the rack's parameters and the app environment" : params ? "" : "; add -r RACK to check against the rack and the app environment, or --rack-params offline";
+    const against = reached ? "; checked against the rack's parameters and the app environment" : params ? "" : `; add -r RACK to check against the rack and the app environment, or ${Flag.rackParams} offline`;
     context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${against})`);
     context.printer.table(COLUMNS, services.map(row));
     if (services.some((service) => service.endpoints.some((endpoint) => endpoint.needsDomain) || service.links.some((link) => link.needsDomain))) {
@@ -90,8 +91,8 @@ function rackParams(text: string): RackParams {
   const { params, problems } = applyAssignments(defaultParams(), splitRackParams(text), "install");
   if (problems.length > 0) {
     throw new ValidationErrors(
-      `--rack-params has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`,
-      problems.map((problem) => ({ where: "--rack-params", path: problem.param, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) })),
+      `${Flag.rackParams} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`,
+      problems.map((problem) => ({ where: Flag.rackParams, path: problem.param, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) })),
     );
   }
   return params;

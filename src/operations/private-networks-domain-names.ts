@@ -3,6 +3,7 @@ import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 import { UsageError } from "../core/errors.js";
 import type { ContainerName } from "../privnet/records.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet private-networks-domain-names`: the private DNS names of the app's containers
@@ -31,8 +32,8 @@ export async function run(context: Context, args: { page: string; perPage: strin
 
   const { rows, meta } = paginate(plan.names, paging);
   if (paging.page > meta.total_pages) {
-    throw new UsageError(`--page ${paging.page} is past the last page (${meta.total_pages} of ${meta.total_count} names, ${paging.perPage} per page)`, {
-      fix: `pass --page ${meta.total_pages} or less`,
+    throw new UsageError(`${Flag.page} ${paging.page} is past the last page (${meta.total_pages} of ${meta.total_count} names, ${paging.perPage} per page)`, {
+      fix: `pass ${Flag.page} ${meta.total_pages} or less`,
     });
   }
   context.printer.result({ data: rows.map((row) => ({ type: row.type, domain_name: row.domainName })), meta }, () => {
@@ -62,7 +63,7 @@ export function parsePaging(options: { page?: string; perPage?: string }): Pagin
     }
     return Number(text);
   };
-  return { page: positive("--page", options.page ?? "1"), perPage: positive("--per-page", options.perPage ?? "20") };
+  return { page: positive(Flag.page, options.page ?? "1"), perPage: positive(Flag.perPage, options.perPage ?? "20") };
 }
 
 export function paginate(names: readonly ContainerName[], paging: Paging) {

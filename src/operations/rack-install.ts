@@ -13,19 +13,20 @@ import { racknetVersion } from "../version.js";
 import { describeStack, listRacks, type StackInfo } from "../aws/stacks.js";
 import { describeVpcFacts } from "../aws/vpc.js";
 import { existingVpcProblems, type ExistingVpcPlan } from "../rack/existing-vpc.js";
-import { natZones, ownsNetwork } from "../rack/egress.js";
+import { natGatewayCount, natZones, ownsNetwork } from "../rack/egress.js";
 import { describeZones } from "../aws/zones.js";
 import { unreservedConcurrency } from "../aws/lambda.js";
 import { chooseAvailabilityZones } from "../rack/zones.js";
 import { overlapsWith, pickVpcCidr } from "../rack/cidr.js";
 import { readAccountRanges, usedRanges, type AccountRanges } from "../steps/address-ranges.js";
-import { refuseOverQuota } from "../steps/quotas.js";
+import { quotasTouched, refuseOverQuota } from "../steps/quotas.js";
+import { vpcRanges } from "../aws/address-ranges.js";
 import { appsCertificateNames } from "../templates/rack-certificates.js";
 import { syncReservedConcurrency } from "../templates/rack-quotas.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { followUnderwayCreation } from "../aws/delete-stack.js";
 import { MAX_TEMPLATE_BODY_BYTES, stageTemplate } from "../aws/changeset/create.js";
-import { prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
+import { accountOf, prepareStagingBucket, readStagingBucket, releaseStagingBucket, type PreparedStaging, type StagingRead } from "../steps/staging-bucket.js";
 import { ensureCaKey, ensureCertificate, ensureRackCa, preloadCa, readCaObjects, removeRackCa, type CaObjects } from "../steps/certificates.js";
 import { KEY_DELETION_WINDOW_DAYS } from "../aws/kms.js";
 import type { Journal } from "../safety/journal.js";
@@ -38,6 +39,8 @@ import { fullRackTemplate } from "../steps/rack-template.js";
 import { printRackOutcome } from "../ui/rack-summary.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface InstallArgs {
   name: string;
@@ -60,7 +63,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   const plan = {
     operation: "rack install",
     key: args.name,
-    command: `racknet rack install ${[args.name, ...(args.private ? ["--private"] : []), ...args.params].join(" ")}`,
+    command: `racknet rack install ${[args.name, ...(args.private ? [Flag.private] : []), ...args.params].join(" ")}`,
     stacks: [stackName],
     steps: [
       { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(args.name)}` },
@@ -99,7 +102,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // No stack: no change set can be left on it, so none is looked for under the lock.
   if (!facts.stackFound) plan.stacks = [];
   if (!offersCodeBuild(region)) {
-    context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy --image SERVICE=URI), and build: is refused`);
+    context.printer.info(`AWS CodeBuild is not offered in ${region}: rack ${args.name} is installed without a build project; its apps run images (image: in convox.yml, or deploy ${Flag.image} SERVICE=URI), and build: is refused`);
   }
   const azCount = zones.length;
   // Under the lock no other racknet can change them: the stack and the CA's objects are read
@@ -268,7 +271,10 @@ interface AccountFacts {
  */
 async function accountFacts(context: Context, cfn: CloudFormationClient, rack: string, params: RackParams, given: { buildInstance: boolean; vpcCidr: boolean }): Promise<AccountFacts> {
   // Beside the first reads: the account's racks in every Region and this Region's VPCs (docs/peering.md, "Address ranges").
-  const rangesRead = context.aws.region().then((region) => readAccountRanges(context, region));
+  // The VPCs are listed once: their ranges for the pick, their number for the quota check.
+  const regionVpcs = context.aws.ec2().then(vpcRanges);
+  regionVpcs.catch(() => undefined);
+  const rangesRead = context.aws.region().then((region) => readAccountRanges(context, region, regionVpcs));
   rangesRead.catch(() => undefined);
   const zonesRead = Promise.all([context.aws.ec2().then(describeZones), context.aws.region()]);
   const intoExistingVpc = !ownsNetwork(params);
@@ -283,6 +289,8 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
       return { zones: rackZones, private: params.Private === "Yes", natZones: natZones(params, rackZones), newVpc: !intoExistingVpc };
     }),
     `rack ${rack}`,
+    // Only what this install can add to: a public rack makes no Elastic IP nor NAT gateway, so those are not read.
+    { quotas: quotasTouched({ newVpc: !intoExistingVpc, natGateways: natGatewayCount(params, 1) > 0 }), vpcCount: regionVpcs.then((vpcs) => new Set(vpcs.map((vpc) => vpc.vpcId)).size) },
   );
   quotaCheck.catch(() => undefined);
   const [existing, [zoneList, region], unreserved] = await Promise.all([
@@ -315,7 +323,7 @@ async function accountFacts(context: Context, cfn: CloudFormationClient, rack: s
   if ("problem" in chosen) throw new UserError(chosen.problem, { fix: chosen.fix });
   if (given.buildInstance && !offersCodeBuild(region)) {
     throw new UserError(`BuildInstance cannot be set in ${region}: AWS CodeBuild is not offered there, so the rack has no build project; nothing was changed`, {
-      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+      fix: `leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy ${Flag.image} SERVICE=URI)`,
     });
   }
   await quotaCheck;
@@ -337,8 +345,8 @@ async function checkExistingVpc(context: Context, cfn: CloudFormationClient, rac
   const subnetIds = [params.ExistingPublicSubnets, params.ExistingPrivateSubnets].join(",").split(",").filter(Boolean);
   const [facts, racks] = await Promise.all([describeVpcFacts(ec2, route53, region, params.ExistingVpc, subnetIds), listRacks(cfn)]);
   const otherRacks = racks
-    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs.VpcId && stack.outputs.VpcCidr)
-    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs.VpcId ?? "", cidr: stack.outputs.VpcCidr ?? "" }));
+    .filter((stack) => stack.tags[RACK_TAG] !== rack && stack.outputs[RackOutput.VpcId] && stack.outputs[RackOutput.VpcCidr])
+    .map((stack) => ({ name: stack.tags[RACK_TAG] ?? stack.name, vpcId: stack.outputs[RackOutput.VpcId] ?? "", cidr: stack.outputs[RackOutput.VpcCidr] ?? "" }));
   const { problems, plan } = existingVpcProblems(params, facts, { region, rack, otherRacks });
   if (!plan) {
     throw new ValidationErrors(
@@ -454,7 +462,7 @@ async function createRackCertificates(context: Context, rack: string, journal: J
   await journal.startTogether(["ca-key", "ca", "certificates"]);
   // The KMS key is needed only to store the CA's key: the CA is made and signs the three
   // certificates meanwhile, so CreateKey and the imports go out together.
-  const making = ensureCaKey(context, rack, read);
+  const making = ensureCaKey(context, rack, read, accountOf(context));
   making.catch(() => undefined);
   const { ca, saved } = await ensureRackCa(context, rack, { keyId: making.then((key) => key.keyId), replaceIncomplete: true, stored: read.stored });
   const [key, , , rackArn, internalApps, routerApps] = await Promise.all([

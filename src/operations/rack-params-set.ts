@@ -26,6 +26,8 @@ import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
 import { checkedTransitGateway } from "../steps/transit-gateway.js";
 import { rackWaitCommand } from "../steps/wait.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface RackUpdateResult {
   rack: string;
@@ -79,7 +81,7 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
   assertNoParamProblems([
     ...appRuleProblems(params, deployed),
-    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs.ExternalLoadBalancerDns ?? "") : []),
+    ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs[RackOutput.ExternalLoadBalancerDns] ?? "") : []),
     ...zoneRuleProblems(current, params, deployed),
     ...resourceSubnetProblems(current, params, deployed),
   ]);
@@ -172,7 +174,7 @@ async function updateRack(
       // Approved: from here on the journal records what changes.
       beforeExecute: async () => {
         if (leavingPrivate) {
-          const toPublic = { ServiceSubnets: rack.outputs.PublicSubnets ?? "", AssignPublicIp: "ENABLED" };
+          const toPublic = { [RackOutput.ServiceSubnets]: rack.outputs[RackOutput.PublicSubnets] ?? "", [RackOutput.AssignPublicIp]: "ENABLED" };
           const moves = apps.map((app) => ({ id: `first:${app.app}`, app, overrides: toPublic }));
           await moveAppsTogether(context, rack, journal, moves, `moving ${apps.length} app(s) to the public subnets`, atOnce);
           // The private subnets go with the NAT gateways: their tasks' network interfaces must be gone first.
@@ -229,7 +231,7 @@ function parametersTheStackTakes(rack: RackInfo, region: string, wanted: Record<
   const missing = changes.map((change) => PARAMS.find((spec) => spec.name === change.name)?.cfnName ?? change.name).filter((name) => !declared.has(name));
   if (missing.includes(RackParam.BuildInstance) && !offersCodeBuild(region)) {
     throw new UserError(`BuildInstance cannot be set on rack ${rack.rack}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
-      fix: "leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy --image SERVICE=URI)",
+      fix: `leave BuildInstance out: the rack's apps run images (image: in convox.yml, or deploy ${Flag.image} SERVICE=URI)`,
     });
   }
   if (missing.length > 0) {

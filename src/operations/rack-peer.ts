@@ -1,13 +1,16 @@
 /**
- * `racknet rack peer RACK PEER [--peer-region R]`: two racks of one account joined by a VPC
+ * `racknet rack peer RACK PEER [--peer-region R] [--peer-profile P]`: two racks joined by a VPC
  * peering connection, a route to the other's range in every route table of both VPCs, each
  * internal router open to the other's range and its names resolved from the other's VPC
  * (docs/peering.md). Refused before any write: a rack with itself, overlapping ranges, a rack
  * without internal_router, a peer that cannot be read, router lists already full. Then, with both
  * racks locked and journaled on RACK, four change sets the user reviews in turn: RACK's router, PEER's router
  * (each widens who reaches it: approved first, before anything is made), RACK's side (the
- * connection and its routes), PEER's side (its routes). Run again after a stop, it does what is
- * not done.
+ * connection and its routes), PEER's side (its routes). Across two accounts (--peer-profile, whose
+ * credentials make every change in PEER's account) PEER's side first holds the role CloudFormation
+ * assumes to accept the connection, and each router zone is associated with the other's VPC through
+ * Route 53's API (the zone owner's authorization, the VPC owner's association), which
+ * CloudFormation cannot do. Run again after a stop, it does what is not done.
  */
 import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
@@ -18,10 +21,13 @@ import { blocksOverlap, parseCidr } from "../rack/cidr.js";
 import { LIST_MAX } from "../rack/params.js";
 import { peeringTemplate, PeeringOutput, type PeerFacts, type PeeringSide } from "../templates/rack-peering.js";
 import { renderTemplate } from "../templates/cfn.js";
-import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { contextFor, readSides, refuseAtPeeringQuota, vpcEntry, type Side } from "../steps/peering.js";
+import { associateVpc, authorizeAssociation, withdrawAuthorization, zoneVpcs } from "../aws/zone-associations.js";
 import { operationPort } from "../steps/review.js";
 import { runOperation } from "../safety/operation.js";
 import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface PeerArgs {
   rack: string;
@@ -52,15 +58,11 @@ export async function run(context: Context, args: PeerArgs): Promise<void> {
 }
 
 async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
-  if (args.peerProfile !== undefined) {
-    throw new UserError("--peer-profile (a rack in another account) is not supported yet: nothing was changed", {
-      fix: "peer racks of one account (--peer-region for another Region); across accounts, see docs/peering.md, \"Another account\"",
-    });
-  }
-  const { mine, theirs, region, peerRegion } = await readSides(context, args);
+  const { mine, theirs, region, peerRegion, across } = await readSides(context, args);
   refuseUnpeerable(mine, theirs);
-  const toTheirs: RouterPeer = { cidr: theirs.cidr, vpc: vpcEntry(theirs, region) };
-  const toMine: RouterPeer = { cidr: mine.cidr, vpc: vpcEntry(mine, peerRegion) };
+  // Across accounts the zones are associated through the API, not through internal_router_vpcs.
+  const toTheirs: RouterPeer = { cidr: theirs.cidr, ...(across ? {} : { vpc: vpcEntry(theirs, region) }) };
+  const toMine: RouterPeer = { cidr: mine.cidr, ...(across ? {} : { vpc: vpcEntry(mine, peerRegion) }) };
   for (const [side, other] of [[mine, toTheirs], [theirs, toMine]] as const) {
     const lists = routerListsFor(side.info, other, "with");
     if (lists.cidrs.length > LIST_MAX || lists.vpcs.length > LIST_MAX) {
@@ -69,22 +71,32 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       });
     }
   }
-  const complete = peeringComplete(mine, theirs) && routerOpenTo(mine.info, toTheirs) && routerOpenTo(theirs.info, toMine);
+  const zones = across ? await zonesJoined(mine, theirs) : { mine: true, theirs: true };
+  const complete = peeringComplete(mine, theirs) && routerOpenTo(mine.info, toTheirs) && routerOpenTo(theirs.info, toMine) && zones.mine && zones.theirs;
+  if (!complete) await refuseAtPeeringQuota(context, [mine, theirs]);
   const key = `${args.rack} ${args.peer}@${peerRegion}`;
+  const accountNote = across ? ` (account ${across.theirs})` : "";
   const plan = {
     operation: OPERATION,
     key,
-    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}`,
+    command: `racknet rack peer ${args.rack} ${args.peer}${args.peerRegion ? ` ${Flag.peerRegion} ${peerRegion}` : ""}${args.peerProfile ? ` ${Flag.peerProfile} ${args.peerProfile}` : ""}`,
     stacks: [peeringStackName(args.rack, args.peer), rackStackName(args.rack)],
     // The routers first: they widen who reaches what, so their approvals come before anything is made.
     steps: [
-      { id: "router:rack", what: `rack ${args.rack}: its router open to ${theirs.cidr}, its names resolved from ${theirs.vpcId}` },
-      { id: "router:peer", what: `rack ${args.peer}: its router open to ${mine.cidr}, its names resolved from ${mine.vpcId}` },
+      { id: "router:rack", what: `rack ${args.rack}: its router open to ${theirs.cidr}${across ? "" : `, its names resolved from ${theirs.vpcId}`}` },
+      { id: "router:peer", what: `rack ${args.peer}${accountNote}: its router open to ${mine.cidr}${across ? "" : `, its names resolved from ${mine.vpcId}`}` },
+      ...(across ? [{ id: "role:peer", what: `rack ${args.peer}${accountNote}: the role that lets account ${across.mine} accept the peering with its VPC` }] : []),
       { id: "side:rack", what: `rack ${args.rack}: the peering connection and a route to ${theirs.cidr} in each of its route tables` },
-      { id: "side:peer", what: `rack ${args.peer}: a route to ${mine.cidr} in each of its route tables` },
+      { id: "side:peer", what: `rack ${args.peer}${accountNote}: a route to ${mine.cidr} in each of its route tables` },
+      ...(across
+        ? [
+            { id: "zone:rack", what: `rack ${args.rack}'s router names resolved from ${theirs.vpcId}: authorized by account ${across.mine}, associated by account ${across.theirs}, the authorization then withdrawn` },
+            { id: "zone:peer", what: `rack ${args.peer}'s router names resolved from ${mine.vpcId}: authorized by account ${across.theirs}, associated by account ${across.mine}, the authorization then withdrawn` },
+          ]
+        : []),
     ],
   };
-  const peerContext = contextFor(context, theirs, region);
+  const peerContext = contextFor(context, theirs);
   // PEER's lock too: its router and route tables change, so no other racknet may change PEER meanwhile.
   const others = [{ context: peerContext, scope: { rack: args.peer } }];
   return runOperation(context, { rack: args.rack }, plan, async ({ journal, resumed }) => {
@@ -108,10 +120,27 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       note(await setRouterLists(peerContext, theirs.info, routerListsFor(theirs.info, toMine, "with")));
       await journal.done("router:peer");
     }
+    let roleArn = theirs.peering?.outputs[PeeringOutput.AcceptRoleArn];
+    if (across && !journal.isDone("role:peer")) {
+      await journal.start("role:peer");
+      // Only the role while the connection does not exist; a side already routing keeps its routes.
+      const connection = theirs.peering?.outputs[PeeringOutput.ConnectionId];
+      const result = await deploySide(peerContext, theirs, mine, connection ? { id: connection } : { acceptOnly: true });
+      note(result);
+      if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion, peerContext, `rack ${args.rack}'s side (the connection, accepted through that role) and`);
+      if (result.kind === "applied") {
+        roleArn = result.stack.outputs[PeeringOutput.AcceptRoleArn];
+        // PEER's side exists now: its routes come later as an update of this stack.
+        theirs.peering = result.stack;
+      }
+      await journal.done("role:peer");
+    }
     let connectionId = mine.peering?.outputs[PeeringOutput.ConnectionId];
     if (!journal.isDone("side:rack")) {
       await journal.start("side:rack");
-      const result = await deploySide(context, mine, theirs, { make: peerRegion === region ? {} : { peerRegion } });
+      if (across && !roleArn) throw new Error(`peering stack ${peeringStackName(args.peer, args.rack)} has no ${PeeringOutput.AcceptRoleArn} output`);
+      const make = { ...(peerRegion === region ? {} : { peerRegion }), ...(across && roleArn ? { peerRoleArn: roleArn } : {}) };
+      const result = await deploySide(context, mine, theirs, { make });
       note(result);
       if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion, peerContext);
       if (result.kind === "applied") connectionId = result.stack.outputs[PeeringOutput.ConnectionId];
@@ -123,17 +152,61 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       note(await deploySide(peerContext, theirs, mine, { id: connectionId }));
       await journal.done("side:peer");
     }
+    if (across) {
+      for (const [id, owner, vpcSide] of [["zone:rack", mine, theirs], ["zone:peer", theirs, mine]] as const) {
+        if (journal.isDone(id)) continue;
+        await journal.start(id);
+        const done = await associateAcross(context, owner, vpcSide);
+        if (done) outcome = "applied";
+        await journal.done(id, done ? undefined : "it was associated already");
+      }
+    }
     return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: connectionId, outcome };
   }, { others });
+}
+
+/** Each rack's router zone associated with the other's VPC (read by each zone's owner). */
+async function zonesJoined(mine: Side, theirs: Side): Promise<{ mine: boolean; theirs: boolean }> {
+  const joined = async (owner: Side, other: Side) => {
+    const zone = owner.info.outputs[RackOutput.RouterZoneId];
+    if (!zone) return false;
+    return (await zoneVpcs(await owner.aws.route53(), zone)).includes(`${other.region}:${other.vpcId}`);
+  };
+  const [a, b] = await Promise.all([joined(mine, theirs), joined(theirs, mine)]);
+  return { mine: a, theirs: b };
+}
+
+/**
+ * The zone of `owner`'s router associated with `vpcSide`'s VPC, across two accounts (Route 53 API
+ * reference, AssociateVPCWithHostedZone): the zone's account authorizes, the VPC's account
+ * associates, then the authorization is withdrawn (the Route 53 guide advises it: the
+ * association stays). False when it was associated already.
+ */
+async function associateAcross(context: Context, owner: Side, vpcSide: Side): Promise<boolean> {
+  const zone = owner.info.outputs[RackOutput.RouterZoneId];
+  if (!zone) throw new Error(`rack ${owner.info.rack} has no RouterZoneId output`);
+  const vpc = { id: vpcSide.vpcId, region: vpcSide.region };
+  const ownerRoute53 = await owner.aws.route53();
+  if ((await zoneVpcs(ownerRoute53, zone)).includes(`${vpc.region}:${vpc.id}`)) {
+    await withdrawAuthorization(ownerRoute53, zone, vpc);
+    return false;
+  }
+  context.printer.step(`rack ${owner.info.rack}'s router zone ${zone}: authorizing account ${vpcSide.account ?? "?"} to associate VPC ${vpc.id} (${vpc.region})`);
+  await authorizeAssociation(ownerRoute53, zone, vpc);
+  context.printer.step(`VPC ${vpc.id} of rack ${vpcSide.info.rack}: associating it with the zone, so that rack ${owner.info.rack}'s router names resolve there`);
+  await associateVpc(await vpcSide.aws.route53(), zone, vpc, `racknet: rack ${vpcSide.info.rack} resolves rack ${owner.info.rack}'s router names`);
+  await withdrawAuthorization(ownerRoute53, zone, vpc);
+  return true;
 }
 
 /**
  * A dry run shows the two routers' change sets and RACK's side; PEER's side routes through the
  * connection's id, which exists only once RACK's side is applied: what it would do is said.
  */
-function dryRunResult(context: Context, args: PeerArgs, region: string, peerRegion: string, peerContext: Context): PeerResult {
+function dryRunResult(context: Context, args: PeerArgs, region: string, peerRegion: string, peerContext: Context, first = ""): PeerResult {
   if (peerContext.changesPending) context.changesPending = true;
-  context.printer.info(`then: rack ${args.peer}'s routes to ${args.rack} through the connection (its change set is made once the connection exists)`);
+  const zones = args.peerProfile ? `; then each router zone associated with the other's VPC through Route 53 (authorization, association)` : "";
+  context.printer.info(`then: ${first ? `${first} ` : ""}rack ${args.peer}'s routes to ${args.rack} through the connection (its change set is made once the connection exists)${zones}`);
   return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: null, outcome: "dry-run" };
 }
 
@@ -163,7 +236,7 @@ function peeringComplete(mine: Side, theirs: Side): boolean {
 
 async function deploySide(context: Context, side: Side, other: Side, connection: Parameters<typeof peeringTemplate>[2]): Promise<DeployOutcome> {
   const self: PeeringSide = { rack: side.info.rack, vpcId: side.vpcId, routeTables: side.routeTables };
-  const facts: PeerFacts = { rack: other.info.rack, vpcId: other.vpcId, cidr: other.cidr, region: other.region };
+  const facts: PeerFacts = { rack: other.info.rack, vpcId: other.vpcId, cidr: other.cidr, region: other.region, ...(other.account ? { account: other.account } : {}) };
   const stackName = peeringStackName(side.info.rack, other.info.rack);
   let existing = side.peering ?? null;
   if (existing?.status === "ROLLBACK_COMPLETE") {
@@ -179,7 +252,14 @@ async function deploySide(context: Context, side: Side, other: Side, connection:
       template: { body: renderTemplate(peeringTemplate(self, facts, connection)) },
       parameters: {},
       tags: { [KIND_TAG]: "peering", [RACK_TAG]: side.info.rack, [PEER_TAG]: other.info.rack },
-      notes: [`rack ${side.info.rack}'s traffic to ${other.cidr} (rack ${other.info.rack}, ${other.region}) goes through the peering connection`, ...("make" in connection ? [PEERING_COST_NOTE] : [])],
+      // The accepter's side across accounts holds a role (no name given: CAPABILITY_IAM).
+      ...(other.account && !("make" in connection) ? { capabilities: ["CAPABILITY_IAM" as const] } : {}),
+      notes: [
+        "acceptOnly" in connection
+          ? `a role account ${other.account ?? "?"} (rack ${other.info.rack}) may assume, only to accept a peering with rack ${side.info.rack}'s VPC ${side.vpcId}`
+          : `rack ${side.info.rack}'s traffic to ${other.cidr} (rack ${other.info.rack}, ${other.region}) goes through the peering connection`,
+        ...("make" in connection ? [PEERING_COST_NOTE] : []),
+      ],
       existing,
     },
     {

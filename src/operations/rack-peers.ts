@@ -11,10 +11,13 @@ import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo 
 import { peeringStates } from "../aws/peering-connections.js";
 import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
 import { UserError } from "../core/errors.js";
-import { PeeringOutput } from "../templates/rack-peering.js";
+import { PeeringOutput, routeToPeerId } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
+import { zoneVpcs } from "../aws/zone-associations.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface PeeringView {
   rack: string;
@@ -98,11 +101,27 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
   const peerRegion = side.outputs[PeeringOutput.PeerRegion] || region;
   const connectionId = side.outputs[PeeringOutput.ConnectionId] ?? null;
   const state = connectionId ? (states.get(connectionId) ?? null) : null;
-  const fix = `racknet rack peer ${rackName} ${peerName}${peerRegion === region ? "" : ` --peer-region ${peerRegion}`} puts it back`;
+  const fix = `racknet rack peer ${rackName} ${peerName}${peerRegion === region ? "" : ` ${Flag.peerRegion} ${peerRegion}`} puts it back`;
   const missing: string[] = [];
   if (!settled(side)) missing.push(`stack ${side.name} is ${side.status}`);
   if (state !== "active") missing.push(`the peering connection ${connectionId ?? "(none)"} is ${state ?? "not found"}`);
   const rackStack = racks.get(rackStackName(rackName));
+  const peerAccount = side.outputs[PeeringOutput.PeerAccount];
+  if (peerAccount) {
+    // The peer is in another account: only this side is read here (its peer's, with that account's profile).
+    const fixAcross = `run \`racknet rack peer\` again from the account of the rack that asked for the peering (rack ${rackName} here, or rack ${peerName} in account ${peerAccount}), with ${Flag.peerProfile} naming the other account's profile`;
+    if (rackStack) {
+      const rack = rackInfo(rackStack, rackName);
+      missing.push(...(await missingRoutes(context, rack, side)).filter(() => connectionId !== null));
+      if (!routerOpenTo(rack, { cidr: side.outputs[PeeringOutput.PeerCidr] ?? "" })) missing.push(`rack ${rackName}'s router is not open to ${peerName}'s range (internal_router_cidrs)`);
+      const zone = rack.outputs[RackOutput.RouterZoneId];
+      const peerVpc = side.outputs[PeeringOutput.PeerVpc] ?? "";
+      if (zone && !(await zoneVpcs(await context.aws.route53(), zone)).includes(`${peerRegion}:${peerVpc}`)) {
+        missing.push(`rack ${rackName}'s router zone ${zone} is not associated with ${peerName}'s VPC ${peerVpc} (account ${peerAccount}): its names do not resolve there`);
+      }
+    } else missing.push(`rack ${rackName} is not found in ${region}`);
+    return { rack: rackName, peer: peerName, peerRegion, peeringConnectionId: connectionId, state, complete: missing.length === 0, missing: missing.map((line) => `${line}; ${fixAcross}`) };
+  }
   const peerAws = peerRegion === region ? context.aws : context.aws.inRegion(peerRegion);
   const peerCfn = await peerAws.cloudFormation();
   const [peerRack, peerSide] = await Promise.all([describeStack(peerCfn, rackStackName(peerName)), describeStack(peerCfn, peeringStackName(peerName, rackName))]);
@@ -115,8 +134,8 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
     }
     if (peerRack) {
       const peer = rackInfo(peerRack, peerName);
-      const own = rack.outputs.VpcCidr || rack.params.VPCCIDR;
-      const vpc = rack.outputs.VpcId ?? "";
+      const own = rack.outputs[RackOutput.VpcCidr] || rack.params.VPCCIDR;
+      const vpc = rack.outputs[RackOutput.VpcId] ?? "";
       if (!routerOpenTo(peer, { cidr: own, vpc: peerRegion === region ? vpc : `${region}:${vpc}` })) {
         missing.push(`rack ${peerName}'s router is not open to ${rackName}'s range, or its names do not resolve in ${rackName}'s VPC`);
       }
@@ -139,6 +158,6 @@ async function missingRoutes(context: Context, rack: RackInfo, side: StackInfo):
   const cfn = await context.aws.cloudFormation();
   const [tables, routes] = await Promise.all([stackResourcesOfType(cfn, rack.name, "AWS::EC2::RouteTable"), stackResourcesOfType(cfn, side.name, "AWS::EC2::Route")]);
   const routed = new Set(routes.map((route) => route.logicalId));
-  const without = tables.filter((table) => !routed.has(`RouteToPeerFrom${table.logicalId}`));
+  const without = tables.filter((table) => !routed.has(routeToPeerId(table.logicalId)));
   return without.length === 0 ? [] : [`rack ${rack.rack}'s route tables ${without.map((table) => table.logicalId).join(", ")} have no route to the peer`];
 }

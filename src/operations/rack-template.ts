@@ -5,6 +5,7 @@ import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { fullRackTemplate } from "../steps/rack-template.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { Flag } from "../names/flags.js";
 
 /** CloudFormation's limit on a template body passed inline (`--template-file` without `--s3-bucket`). */
 export const INLINE_TEMPLATE_MAX_BYTES = 51_200;
@@ -36,7 +37,7 @@ export async function run(context: Context, args: { params: string[]; minify?: b
     bytes <= INLINE_TEMPLATE_MAX_BYTES
       ? `${bytes} bytes: within the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes`
       : Buffer.byteLength(minified) <= INLINE_TEMPLATE_MAX_BYTES
-        ? `${bytes} bytes: over the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes; print it with --minify, or deploy with --s3-bucket`
+        ? `${bytes} bytes: over the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes; print it with ${Flag.minify}, or deploy with --s3-bucket`
         : `${bytes} bytes: over the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes inline, even minified; deploy it with --s3-bucket BUCKET (a template read from S3 may have 1 MB)`;
   context.printer.info(
     `the template racknet deploys, for review (${size}). \`aws cloudformation deploy\` of it also needs --capabilities CAPABILITY_IAM and --parameter-overrides RackCertificateArn=<ACM certificate ARN> AvailabilityZones=<zone>,<zone>[,<zone>] AvailabilityZoneCount=<2|3>; the stack it makes has no rack CA and is not a rack racknet manages (use \`racknet rack install\`)`,

@@ -22,6 +22,8 @@ import { costOfChange } from "../steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { rackWaitCommand } from "../steps/wait.js";
 import { releaseStagingBucket } from "../steps/staging-bucket.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 /** What EC2 refuses to delete while network interfaces use it ("has dependencies", a security group's DependencyViolation). */
 const HELD_TYPES: ReadonlySet<string> = new Set(["AWS::EC2::Subnet", "AWS::EC2::VPC", "AWS::EC2::SecurityGroup"]);
@@ -54,7 +56,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     // Its side's routes hold the rack's route tables, and the peer routes to a VPC that would be gone.
     const peers = peerings.map((stack) => stack.tags[PEER_TAG] ?? stack.name);
     throw new UserError(`rack ${name} is peered with ${peers.join(", ")}; nothing was deleted`, {
-      fix: `unpeer it first: ${peers.map((peer) => `\`racknet rack unpeer ${name} ${peer}\` (with --peer-region when the peer is in another Region)`).join(", ")}`,
+      fix: `unpeer it first: ${peers.map((peer) => `\`racknet rack unpeer ${name} ${peer}\` (with ${Flag.peerRegion} when the peer is in another Region, ${Flag.peerProfile} when it is in another account)`).join(", ")}`,
     });
   }
   if (apps.length > 0) {
@@ -92,7 +94,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
 }
 
 async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<{ outcome: "dry-run" | "deleted"; plan?: PlanJson }> {
-  const bucket = stack.outputs.TemplateBucket;
+  const bucket = stack.outputs[RackOutput.TemplateBucket];
   const rack = rackInfo(stack, name);
   const port = operationPort(context, {
     destructiveByName: true,

@@ -1,6 +1,7 @@
 /**
- * `racknet rack unpeer RACK PEER [--peer-region R]`: undoes `rack peer` in the reverse order
- * (docs/peering.md): PEER's routes, then RACK's side (its routes and the peering connection),
+ * `racknet rack unpeer RACK PEER [--peer-region R] [--peer-profile P]`: undoes `rack peer` in the
+ * reverse order (docs/peering.md): across two accounts, first each router zone dissociated from
+ * the other's VPC (and any authorization left withdrawn); then PEER's routes (and its accepter role), then RACK's side (its routes and the peering connection),
  * then each router closed to the other's range and its zone dissociated from the other's VPC.
  * Each deletion is reviewed; both racks locked, journaled on RACK; run again after a stop, it does what
  * is not done. Whatever of the peering is already gone is skipped.
@@ -12,12 +13,16 @@ import { peeringStackName, rackStackName } from "../names/index.js";
 import { operationPort } from "../steps/review.js";
 import { runOperation } from "../safety/operation.js";
 import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { disassociateVpc, withdrawAuthorization, zoneVpcs } from "../aws/zone-associations.js";
 import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface UnpeerArgs {
   rack: string;
   peer: string;
   peerRegion?: string;
+  peerProfile?: string;
 }
 
 export interface UnpeerResult {
@@ -37,32 +42,52 @@ export async function run(context: Context, args: UnpeerArgs): Promise<void> {
 }
 
 async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult> {
-  const { mine, theirs, region, peerRegion } = await readSides(context, args);
-  const toTheirs: RouterPeer = { cidr: theirs.cidr, vpc: vpcEntry(theirs, region) };
-  const toMine: RouterPeer = { cidr: mine.cidr, vpc: vpcEntry(mine, peerRegion) };
+  const { mine, theirs, region, peerRegion, across } = await readSides(context, args);
+  const toTheirs: RouterPeer = { cidr: theirs.cidr, ...(across ? {} : { vpc: vpcEntry(theirs, region) }) };
+  const toMine: RouterPeer = { cidr: mine.cidr, ...(across ? {} : { vpc: vpcEntry(mine, peerRegion) }) };
   const routersOpen = opensTo(mine, toTheirs) || opensTo(theirs, toMine);
-  if (!mine.peering && !theirs.peering && !routersOpen) {
+  const zonesJoined = across ? (await Promise.all([joinedTo(mine, theirs), joinedTo(theirs, mine)])).some(Boolean) : false;
+  if (!mine.peering && !theirs.peering && !routersOpen && !zonesJoined) {
     throw new UserError(`rack ${args.rack} (${region}) and rack ${args.peer} (${peerRegion}) are not peered: no peering stack and neither router open to the other; nothing was changed`, {
-      fix: `check the names and --peer-region; racknet rack peer ${args.rack} ${args.peer} peers them`,
+      fix: `check the names and ${Flag.peerRegion}; racknet rack peer ${args.rack} ${args.peer} peers them`,
     });
   }
   const plan = {
     operation: OPERATION,
     key: `${args.rack} ${args.peer}@${peerRegion}`,
-    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` --peer-region ${peerRegion}` : ""}`,
+    command: `racknet rack unpeer ${args.rack} ${args.peer}${args.peerRegion ? ` ${Flag.peerRegion} ${peerRegion}` : ""}${args.peerProfile ? ` ${Flag.peerProfile} ${args.peerProfile}` : ""}`,
     stacks: [rackStackName(args.rack)],
     steps: [
+      ...(across
+        ? [
+            { id: "zone:peer", what: `rack ${args.peer}'s router names no longer resolved from ${mine.vpcId} (its zone dissociated from that VPC)` },
+            { id: "zone:rack", what: `rack ${args.rack}'s router names no longer resolved from ${theirs.vpcId} (its zone dissociated from that VPC)` },
+          ]
+        : []),
       { id: "side:peer", what: `rack ${args.peer}: its routes to ${mine.cidr} deleted (stack ${peeringStackName(args.peer, args.rack)})` },
       { id: "side:rack", what: `rack ${args.rack}: the peering connection and its routes to ${theirs.cidr} deleted (stack ${peeringStackName(args.rack, args.peer)})` },
-      { id: "router:rack", what: `rack ${args.rack}: its router closed to ${theirs.cidr}, its names no longer resolved from ${theirs.vpcId}` },
-      { id: "router:peer", what: `rack ${args.peer}: its router closed to ${mine.cidr}, its names no longer resolved from ${mine.vpcId}` },
+      { id: "router:rack", what: `rack ${args.rack}: its router closed to ${theirs.cidr}${across ? "" : `, its names no longer resolved from ${theirs.vpcId}`}` },
+      { id: "router:peer", what: `rack ${args.peer}: its router closed to ${mine.cidr}${across ? "" : `, its names no longer resolved from ${mine.vpcId}`}` },
     ],
   };
-  const peerContext = contextFor(context, theirs, region);
+  const peerContext = contextFor(context, theirs);
   // PEER's lock too: its router and route tables change, so no other racknet may change PEER meanwhile.
   const others = [{ context: peerContext, scope: { rack: args.peer } }];
   return runOperation(context, { rack: args.rack }, plan, async ({ journal }) => {
     let dryRun = false;
+    if (across) {
+      for (const [id, owner, vpcSide] of [["zone:peer", theirs, mine], ["zone:rack", mine, theirs]] as const) {
+        if (journal.isDone(id)) continue;
+        if (context.options.dryRun) {
+          context.printer.info(`would dissociate rack ${owner.info.rack}'s router zone from VPC ${vpcSide.vpcId} (Route 53, not CloudFormation)`);
+          dryRun = true;
+          continue;
+        }
+        await journal.start(id);
+        const outcome = await dissociateAcross(context, owner, vpcSide);
+        await journal.done(id, outcome === "absent" ? "it was not associated" : undefined);
+      }
+    }
     for (const [id, side, other, sideContext] of [["side:peer", theirs, mine, peerContext], ["side:rack", mine, theirs, context]] as const) {
       if (journal.isDone(id)) continue;
       await journal.start(id);
@@ -88,5 +113,28 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
 
 function opensTo(side: Side, other: RouterPeer): boolean {
   const listed = (value: string) => value.split(",").map((item) => item.trim());
-  return listed(side.info.params.internal_router_cidrs).includes(other.cidr) || listed(side.info.params.internal_router_vpcs).includes(other.vpc);
+  return listed(side.info.params.internal_router_cidrs).includes(other.cidr) || (other.vpc !== undefined && listed(side.info.params.internal_router_vpcs).includes(other.vpc));
+}
+
+/** True when `owner`'s router zone is associated with `other`'s VPC (the zone owner reads it). */
+async function joinedTo(owner: Side, other: Side): Promise<boolean> {
+  const zone = owner.info.outputs[RackOutput.RouterZoneId];
+  if (!zone) return false;
+  return (await zoneVpcs(await owner.aws.route53(), zone)).includes(`${other.region}:${other.vpcId}`);
+}
+
+/**
+ * `owner`'s router zone dissociated from `vpcSide`'s VPC by the zone's account (Route 53 API
+ * reference, DisassociateVPCFromHostedZone: the zone's account or the VPC's may), and an
+ * authorization a stopped `rack peer` left withdrawn.
+ */
+async function dissociateAcross(context: Context, owner: Side, vpcSide: Side): Promise<"disassociated" | "absent"> {
+  const zone = owner.info.outputs[RackOutput.RouterZoneId];
+  if (!zone) return "absent";
+  const vpc = { id: vpcSide.vpcId, region: vpcSide.region };
+  const route53 = await owner.aws.route53();
+  await withdrawAuthorization(route53, zone, vpc);
+  if (!(await zoneVpcs(route53, zone)).includes(`${vpc.region}:${vpc.id}`)) return "absent";
+  context.printer.step(`rack ${owner.info.rack}'s router zone ${zone}: dissociating VPC ${vpc.id} of rack ${vpcSide.info.rack}`);
+  return disassociateVpc(route53, zone, vpc);
 }

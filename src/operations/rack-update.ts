@@ -27,6 +27,8 @@ import { appsAtOnce, moveAppsTogether } from "../steps/apps-together.js";
 import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
 import type { TemplateView } from "../ui/rack-summary.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface RackUpgradeResult {
   rack: string;
@@ -66,7 +68,7 @@ async function updateRack(context: Context, withApps: boolean): Promise<RackUpgr
   const scope = { rack: rack.rack };
   const [apps, previous] = await Promise.all([listApps(await context.aws.cloudFormation(), rack.rack), readJournal(context, scope)]);
   refuseBusy(rack, apps);
-  const key = standing.latest + (withApps ? " --apps" : "");
+  const key = standing.latest + (withApps ? ` ${Flag.apps}` : "");
   const resuming = previous?.operation === OPERATION && previous.key === key;
   const rackCurrent = standing.standing === "current";
   const unchanged = { rack: rack.rack, from: standing.version, to: standing.latest, parameters: { added: [], dropped: [] } };
@@ -76,7 +78,7 @@ async function updateRack(context: Context, withApps: boolean): Promise<RackUpgr
     context.printer.info(`no changes: rack ${rack.rack} already runs this racknet's template ${standing.latest}`);
     return { ...unchanged, outcome: "no-changes", apps: [] };
   }
-  const command = `racknet rack update -r ${rack.rack}${withApps ? " --apps" : ""}`;
+  const command = `racknet rack update -r ${rack.rack}${withApps ? ` ${Flag.apps}` : ""}`;
   const plan = {
     operation: OPERATION,
     key,
@@ -207,7 +209,7 @@ async function upgradeRackStack(context: Context, rack: RackInfo, apps: readonly
  * bucket, as an install does (docs/decisions.md, "The rack template through S3").
  */
 async function templateBucketOf(context: Context, rack: RackInfo): Promise<TemplateBucket> {
-  const own = rack.outputs.TemplateBucket;
+  const own = rack.outputs[RackOutput.TemplateBucket];
   if (own) return own;
   return (await prepareStagingBucket(context)).target;
 }

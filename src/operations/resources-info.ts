@@ -7,6 +7,7 @@ import { deployedResources, type DeployedResource } from "../steps/app-resources
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 import { sizeText } from "./resources.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * `racknet resources info NAME [--reveal]`: one resource (issue 29): engine, version, size,
@@ -55,7 +56,7 @@ export async function run(context: Context, args: { name: string; reveal: boolea
       ["Port", resource.endpoint ? String(resource.endpoint.port) : "-"],
       ["Services", resource.services.join(", ") || "-"],
       ["Variable", variable],
-      ["URL", url ?? "hidden (--reveal shows it)"],
+      ["URL", url ?? `hidden (${Flag.reveal} shows it)`],
     ]);
   if (url !== undefined) context.printer.revealedResult(info, human);
   else context.printer.result(info, human);

@@ -6,6 +6,8 @@ import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { parseSince } from "./logs.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 /** `racknet run --json`: the task, and how it ended (absent with --detach). */
 export interface RunResult {
@@ -49,7 +51,7 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
   const app = appName(context.options);
   const rack = await resolveRack(context);
   const stack = await resolveApp(context, rack, app);
-  const cluster = rack.rackOutputs.Cluster ?? "";
+  const cluster = rack.rackOutputs[RackOutput.Cluster] ?? "";
   const ecsName = stack.outputs[serviceNameOutput(args.service)];
   const ecs = await context.aws.ecs();
   const setup = ecsName && cluster ? await serviceSetup(ecs, cluster, ecsName) : undefined;
@@ -79,9 +81,9 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
     return;
   }
   context.printer.step(`task ${taskId} started for ${args.service}${command ? `: ${command.join(" ")}` : ""}`);
-  const result = await follow(context, { ...base, cluster, group: rack.rackOutputs.LogGroup ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
+  const result = await follow(context, { ...base, cluster, group: rack.rackOutputs[RackOutput.LogGroup] ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
   if (result.outcome === "interrupted") throw new Interrupted(`Ctrl-C: task ${taskId} was stopped`);
-  if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than --timeout ${args.timeout} and was stopped`, { fix: "give it more time with --timeout, or run it with --detach and follow `racknet logs`" });
+  if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than ${Flag.timeout} ${args.timeout} and was stopped`, { fix: `give it more time with ${Flag.timeout}, or run it with ${Flag.detach} and follow \`racknet logs\`` });
   if (result.exitCode === null) throw new AwsOperationFailed(`task ${taskId} stopped without an exit code: ${result.stoppedReason ?? "no reason given"}`, { fix: `see why with \`racknet logs -a ${app} -s ${args.service}\`` });
   context.printer.result(result, () => undefined);
   if (result.exitCode !== 0) context.printer.warn(`task ${taskId} exited with ${result.exitCode}`);
@@ -132,9 +134,9 @@ async function follow(context: Context, run: Following): Promise<RunResult> {
       }
       const stopping = abort.signal.aborted ? "interrupted" : deadline !== undefined && Date.now() >= deadline ? "timed-out" : undefined;
       if (stopping) {
-        const reason = stopping === "interrupted" ? "racknet run: Ctrl-C" : "racknet run: --timeout reached";
+        const reason = stopping === "interrupted" ? "racknet run: Ctrl-C" : `racknet run: ${Flag.timeout} reached`;
         await stopTask(ecs, run.cluster, run.taskArn, reason);
-        context.printer.warn(`${stopping === "interrupted" ? "Ctrl-C" : "--timeout reached"}: stopped task ${run.task} (StopTask)`);
+        context.printer.warn(`${stopping === "interrupted" ? "Ctrl-C" : `${Flag.timeout} reached`}: stopped task ${run.task} (StopTask)`);
         return { ...base, exitCode: null, outcome: stopping, stoppedReason: reason };
       }
       await run.sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - Date.now())), abort.signal);
@@ -150,8 +152,8 @@ export function parseTimeout(text: string): number {
   try {
     ms = parseSince(text);
   } catch {
-    throw new UsageError(`--timeout "${text}" is not a duration`, { fix: "pass a duration: 30s, 10m, 1h30m" });
+    throw new UsageError(`${Flag.timeout} "${text}" is not a duration`, { fix: "pass a duration: 30s, 10m, 1h30m" });
   }
-  if (ms <= 0) throw new UsageError(`--timeout ${text} is no time at all`, { fix: "pass a duration over 0, e.g. --timeout 10m" });
+  if (ms <= 0) throw new UsageError(`${Flag.timeout} ${text} is no time at all`, { fix: `pass a duration over 0, e.g. ${Flag.timeout} 10m` });
   return ms;
 }

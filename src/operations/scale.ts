@@ -4,11 +4,12 @@ import { countText, parseCount, scaleService, withSetting, type ScaleSetting } f
 import { describeMemoryChoices, memoryChoices, FARGATE_CPUS } from "../manifest/fargate.js";
 import { manifestFromText } from "../manifest/index.js";
 import { deployedTemplate } from "../aws/stacks.js";
-import { logicalName } from "../templates/app-contract.js";
+import { serviceIds } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppReleases } from "../steps/releases.js";
 import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { deployApp } from "./deploy.js";
+import { Flag } from "../names/flags.js";
 
 /** The task-count ceiling racknet takes (the manifest's own: scale.count up to 1000). */
 const COUNT_MAX = 1000;
@@ -41,7 +42,7 @@ export async function run(context: Context, args: { service: string; count?: str
   const scaled = scaleService(service, overrides[service.name]?.set ?? {});
   if (!memoryChoices(scaled.scale.cpu).includes(scaled.scale.memory)) {
     throw new UserError(`${args.service} would have ${scaled.scale.cpu} CPU units and ${scaled.scale.memory} MiB; Fargate runs ${FARGATE_CPUS.includes(scaled.scale.cpu) ? `${describeMemoryChoices(scaled.scale.cpu)} MiB with ${scaled.scale.cpu} CPU units` : `CPU ${FARGATE_CPUS.join(", ")}`}; nothing was changed`, {
-      fix: "give --cpu and --memory together as a Fargate size, e.g. --cpu 512 --memory 1024",
+      fix: `give ${Flag.cpu} and ${Flag.memory} together as a Fargate size, e.g. ${Flag.cpu} 512 ${Flag.memory} 1024`,
     });
   }
   const images = await deployedImages(context, stack.id || stack.name, manifest.services);
@@ -58,18 +59,18 @@ export async function run(context: Context, args: { service: string; count?: str
 
 function parseSetting(args: { count?: string; cpu?: string; memory?: string }): ScaleSetting {
   if (args.count === undefined && args.cpu === undefined && args.memory === undefined) {
-    throw new UsageError("nothing to scale: give --count, --cpu or --memory", { fix: "e.g. racknet scale web --count 3, or --count 2-6 to autoscale" });
+    throw new UsageError(`nothing to scale: give ${Flag.count}, ${Flag.cpu} or ${Flag.memory}`, { fix: `e.g. racknet scale web ${Flag.count} 3, or ${Flag.count} 2-6 to autoscale` });
   }
   const setting: ScaleSetting = {};
   if (args.count !== undefined) {
     const count = parseCount(args.count);
-    if (!count || count.max > COUNT_MAX) throw new UsageError(`--count ${args.count} is not a count from 0 to ${COUNT_MAX} or a range N-M (the smaller number first)`, { fix: "e.g. --count 3, or --count 2-6" });
+    if (!count || count.max > COUNT_MAX) throw new UsageError(`${Flag.count} ${args.count} is not a count from 0 to ${COUNT_MAX} or a range N-M (the smaller number first)`, { fix: `e.g. ${Flag.count} 3, or ${Flag.count} 2-6` });
     setting.count = count;
   }
   for (const key of ["cpu", "memory"] as const) {
     const text = args[key];
     if (text === undefined) continue;
-    if (!/^\d{1,6}$/.test(text)) throw new UsageError(`--${key} ${text} is not a whole number`, { fix: key === "cpu" ? `CPU units: ${FARGATE_CPUS.join(", ")}` : "memory in MiB, e.g. --memory 1024" });
+    if (!/^\d{1,6}$/.test(text)) throw new UsageError(`--${key} ${text} is not a whole number`, { fix: key === "cpu" ? `CPU units: ${FARGATE_CPUS.join(", ")}` : `memory in MiB, e.g. ${Flag.memory} 1024` });
     setting[key] = Number(text);
   }
   return setting;
@@ -80,7 +81,7 @@ function describeSetting(setting: ScaleSetting): string {
 }
 
 function cliSetting(setting: ScaleSetting): string {
-  return [setting.count ? `--count ${countText(setting.count)}` : "", setting.cpu ? `--cpu ${setting.cpu}` : "", setting.memory ? `--memory ${setting.memory}` : ""].filter(Boolean).join(" ");
+  return [setting.count ? `${Flag.count} ${countText(setting.count)}` : "", setting.cpu ? `${Flag.cpu} ${setting.cpu}` : "", setting.memory ? `${Flag.memory} ${setting.memory}` : ""].filter(Boolean).join(" ");
 }
 
 /** The image each service's task definition runs in the deployed template (a build's tag, as deployed). */
@@ -88,7 +89,7 @@ async function deployedImages(context: Context, stackId: string, services: reado
   const template = (await deployedTemplate(await context.aws.cloudFormation(), stackId)) as { Resources?: Record<string, { Properties?: { ContainerDefinitions?: { Image?: unknown }[] } }> };
   const images: Record<string, string> = {};
   for (const service of services) {
-    const image = template.Resources?.[`${logicalName(service.name)}TaskDefinition`]?.Properties?.ContainerDefinitions?.[0]?.Image;
+    const image = template.Resources?.[serviceIds(service.name).taskDefinition]?.Properties?.ContainerDefinitions?.[0]?.Image;
     if (typeof image === "string") images[service.name] = image;
   }
   return images;

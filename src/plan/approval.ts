@@ -1,3 +1,4 @@
+import { Flag } from "../names/flags.js";
 /**
  * Whether a plan may be applied, and what to ask first (issue 14 and 15). Pure: the
  * caller shows the plan, then asks the questions in order (any "no" stops, nothing
@@ -73,8 +74,8 @@ function withoutTerminal(input: ApprovalInput, widensGate: boolean, destroysGate
   if (everyChange) {
     return {
       kind: "refuse",
-      message: "not applied: --require-approval any-change confirms every change on a terminal, and there is none; nothing was changed",
-      fix: "run the command on a terminal, or without --require-approval any-change",
+      message: `not applied: ${Flag.requireApproval} any-change confirms every change on a terminal, and there is none; nothing was changed`,
+      fix: `run the command on a terminal, or without ${Flag.requireApproval} any-change`,
     };
   }
   if (widensGate || destroysGate || !input.yes) return refuse(input, widensGate, destroysGate, !input.yes);
@@ -83,19 +84,19 @@ function withoutTerminal(input: ApprovalInput, widensGate: boolean, destroysGate
 
 function refuse(input: ApprovalInput, widensGate: boolean, destroysGate: boolean, needsYes: boolean): ApprovalDecision {
   const reasons: string[] = [];
-  const flags: string[] = needsYes ? ["--yes"] : [];
+  const flags: string[] = needsYes ? [Flag.yes] : [];
   if (widensGate) {
-    reasons.push(`it widens who can reach what already exists (${input.widens.join("; ")}), which --yes does not approve`);
-    flags.push("--require-approval never");
+    reasons.push(`it widens who can reach what already exists (${input.widens.join("; ")}), which ${Flag.yes} does not approve`);
+    flags.push(`${Flag.requireApproval} never`);
   }
   if (destroysGate) {
-    reasons.push(`it destroys or replaces ${input.destroys.join("; ")}, which --yes alone does not apply`);
-    flags.push("--allow-destroy");
+    reasons.push(`it destroys or replaces ${input.destroys.join("; ")}, which ${Flag.yes} alone does not apply`);
+    flags.push(Flag.allowDestroy);
   }
-  if (needsYes) reasons.push("without a terminal racknet applies changes only with --yes");
+  if (needsYes) reasons.push(`without a terminal racknet applies changes only with ${Flag.yes}`);
   const fix =
     widensGate || destroysGate
-      ? `review the plan above, then confirm it on a terminal (without --yes), or run the command again with ${flags.join(" ")}`
-      : "review the plan above, then run the command again with --yes (or with --dry-run to only see the plan)";
+      ? `review the plan above, then confirm it on a terminal (without ${Flag.yes}), or run the command again with ${flags.join(" ")}`
+      : `review the plan above, then run the command again with ${Flag.yes} (or with ${Flag.dryRun} to only see the plan)`;
   return { kind: "refuse", message: `not applied: ${reasons.join("; and ")}; nothing was changed`, fix };
 }

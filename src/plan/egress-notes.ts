@@ -4,6 +4,7 @@ import { INTERFACE_ENDPOINTS } from "../rack/vpc-endpoints.js";
 import { natGatewayCount } from "../rack/egress.js";
 import type { ParamChange, RackParams } from "../rack/params.js";
 import type { DestroyItem } from "./model.js";
+import { AzResource, type AzIndex } from "../names/rack-zone-ids.js";
 
 /**
  * What NatGateways and VpcEndpoints changes mean, in words and in dollars (docs/egress.md):
@@ -116,12 +117,12 @@ export function natRemovals(changes: readonly ParamChange[], azCount: number, fa
         ? "the private subnets lose their way to the internet: any call outside AWS's endpoint services stops working"
         : `the private subnets of ${zoneName} go out through the NAT gateway in ${zone}, and an outage of ${zone} stops the outbound traffic of every zone`;
     items.push({
-      logicalId: `NatGateway${index + 1}`,
+      logicalId: AzResource.natGateway(index as AzIndex),
       resourceType: "AWS::EC2::NatGateway",
       noun: "NAT gateway",
       holds: "running work",
       action: "delete",
-      sentence: `NAT gateway NatGateway${index + 1} will be deleted: ${consequence}`,
+      sentence: `NAT gateway ${AzResource.natGateway(index as AzIndex)} will be deleted: ${consequence}`,
     });
   }
   return items;

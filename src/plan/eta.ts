@@ -24,6 +24,10 @@ export interface ResourceProgress {
   /** Milliseconds since it started, when it is in progress. */
   runningMs?: number;
   settled: boolean;
+  /** When settled: how long it took, from its own *_IN_PROGRESS (absent when only its end was seen). */
+  tookMs?: number;
+  /** When settled: when, in ms after the operation started (by its event's own time where known). */
+  settledMs?: number;
 }
 
 /** Seconds, low and high. */
@@ -114,8 +118,19 @@ export function expectedRange(resource: PlannedResource, history: ReadonlyMap<st
   return [longest * 0.7, longest * 1.4 + 5];
 }
 
-/** Seconds left, low and high; [0, 0] once everything planned is settled. */
+/** Seconds left by the plan's types alone, low and high; [0, 0] once everything planned is settled. */
 export function remaining(planned: readonly PlannedResource[], progress: ReadonlyMap<string, ResourceProgress>, history: ReadonlyMap<string, readonly number[]> = new Map()): Range {
+  return priorParts(planned, progress, history, 1).total;
+}
+
+interface PriorParts {
+  /** Everything left: the running ones, then what waits (see the file's comment). */
+  total: Range;
+  /** The resources seen in progress alone: what this operation has shown is still going. */
+  running: Range;
+}
+
+function priorParts(planned: readonly PlannedResource[], progress: ReadonlyMap<string, ResourceProgress>, history: ReadonlyMap<string, readonly number[]>, pace: number): PriorParts {
   let runningLow = 0;
   let runningHigh = 0;
   let waitingLow = 0;
@@ -123,7 +138,9 @@ export function remaining(planned: readonly PlannedResource[], progress: Readonl
   for (const resource of planned) {
     const state = progress.get(resource.logicalId);
     if (state?.settled) continue;
-    const [low, high] = expectedRange(resource, history);
+    const [typicalLow, typicalHigh] = expectedRange(resource, history);
+    const low = typicalLow * pace;
+    const high = typicalHigh * pace;
     if (state?.runningMs !== undefined) {
       const ran = state.runningMs / 1000;
       // Past its high end it is late, not done: a little longer, each time it is asked.
@@ -134,12 +151,114 @@ export function remaining(planned: readonly PlannedResource[], progress: Readonl
       waitingHigh = Math.max(waitingHigh, high);
     }
   }
-  return [Math.max(runningLow, waitingLow), runningHigh + waitingHigh];
+  return { total: [Math.max(runningLow, waitingLow), runningHigh + waitingHigh], running: [runningLow, runningHigh] };
 }
 
-/** `about 2–4 min left`, `under a minute left`, `about 40s–2 min left`, `up to 3 min left`. */
+/**
+ * What the view shows: a range of seconds; `finishing` once every resource is settled and
+ * only the stack's own completion is left (or the range would already have passed); or
+ * nothing, when the plan's resources are not known.
+ */
+export type Estimate = { kind: "range"; range: Range } | { kind: "finishing" } | { kind: "none" };
+
+/** Completions before the observed rate weighs as much as the plan's types (the blend's pseudo-count). */
+const RATE_PRIOR_WEIGHT = 3;
+/** Durations observed before this operation's pace weighs as much as AWS's usual one. */
+const PACE_PRIOR_WEIGHT = 2;
+
+/**
+ * How long this operation has left, blending two views of it (docs/decisions.md, "The ETA"):
+ *
+ * - the plan's types (`remaining`), their ranges scaled by this operation's pace: the geometric
+ *   mean of what its settled resources took against their type's usual time, shrunk towards 1
+ *   while few are known;
+ * - the rate it has shown (`observedRate`): each resource still to settle takes what a settled
+ *   one has taken on average.
+ *
+ * The rate weighs settled/(settled + 3) against the types, bound by bound (geometric mean), so
+ * a few completions already move the range and many decide it. Resources seen in progress are
+ * hard evidence: the ends never drop below what the slowest of them has left by its type. Past
+ * that, the low end is the lower of the two views: the range stays wide until they agree.
+ */
+export function estimate(
+  planned: readonly PlannedResource[] | undefined,
+  progress: ReadonlyMap<string, ResourceProgress>,
+  elapsedMs: number,
+  history: ReadonlyMap<string, readonly number[]> = new Map(),
+): Estimate {
+  if (!planned || planned.length === 0) return { kind: "none" };
+  const states = [...progress.values()];
+  const settled = states.filter((state) => state.settled).length;
+  const total = Math.max(planned.length, states.length);
+  const left = total - settled;
+  if (left <= 0) return { kind: "finishing" };
+  const shown = pace(planned, progress, history);
+  const prior = priorParts(planned, progress, history, shown.pace);
+  // Before anything settles, this operation's pace is unknown: the types bound it from above
+  // (AWS's usual times), but only what is seen running bounds it from below.
+  if (settled === 0) return { kind: "range", range: [prior.running[0], prior.total[1]] };
+  const rate = observedRate(states, left, elapsedMs / 1000);
+  // How far the types explain what settled: 1 at AWS's usual pace (and until a resource of a
+  // known type settles: nothing contradicts them yet), near 0 at a tenth of it; 0 when the plan
+  // has no type of known duration (they know nothing the rate does not).
+  const typed = planned.some((resource) => TYPICAL[resource.resourceType]?.[phaseOf(resource.action)]);
+  const fit = typed ? Math.exp(-2 * Math.abs(Math.log(shown.pace))) : 0;
+  const weight = (settled / (settled + RATE_PRIOR_WEIGHT)) * (1 - fit);
+  const blend = (typed: number, observed: number) => Math.exp((1 - weight) * Math.log(Math.max(1, typed)) + weight * Math.log(Math.max(1, observed)));
+  const low = Math.max(prior.running[0], Math.min(prior.total[0], rate[0]));
+  const high = Math.max(prior.running[1], blend(prior.total[1], rate[1]));
+  if (high < 1) return { kind: "finishing" };
+  return { kind: "range", range: [Math.min(low, high), high] };
+}
+
+/**
+ * The range the rate alone gives: each resource left takes what a settled one took on average,
+ * counted to the latest completion (as it happened, not as it was read: events come seconds
+ * late), less the time since it; the high end counts to now, so a stall widens it. The range
+ * narrows as 1/√settled; the high end adds the stack's own completion after its last resource.
+ */
+function observedRate(states: readonly ResourceProgress[], left: number, elapsed: number): Range {
+  const times = states.filter((state) => state.settled).map((state) => Math.min(elapsed, state.settledMs === undefined ? elapsed : state.settledMs / 1000));
+  const settled = times.length;
+  const latest = Math.max(0, ...times);
+  const spread = 1 / Math.sqrt(settled);
+  const perResource = latest / settled;
+  const low = Math.max(0, left * perResource - (elapsed - latest)) * Math.max(0.2, 1 - spread);
+  const high = left * Math.max(perResource, elapsed / settled) * (1 + 1.5 * spread) + Math.max(5, 0.15 * elapsed);
+  return [low, high];
+}
+
+/**
+ * This operation's pace against AWS's usual one: 0.5 when its resources take half their type's
+ * time. Only types the table knows count (`OTHER` is a
+ * catch-all, not a usual time). A resource seen only settling took at most the time since the
+ * operation started: that bound counts when it is under the usual time.
+ */
+function pace(planned: readonly PlannedResource[], progress: ReadonlyMap<string, ResourceProgress>, history: ReadonlyMap<string, readonly number[]>): { pace: number } {
+  const ratios = planned.flatMap((resource) => {
+    const state = progress.get(resource.logicalId);
+    if (!state?.settled || !TYPICAL[resource.resourceType]?.[phaseOf(resource.action)]) return [];
+    const [low, high] = expectedRange(resource, history);
+    const usual = Math.sqrt(low * high);
+    if (state.tookMs !== undefined) return [Math.log(Math.max(0.5, state.tookMs / 1000) / usual)];
+    if (state.settledMs === undefined) return [];
+    return [Math.min(0, Math.log(Math.max(0.5, state.settledMs / 1000) / usual))];
+  });
+  const logSum = ratios.reduce((sum, ratio) => sum + ratio, 0);
+  return { pace: Math.min(10, Math.max(0.1, Math.exp(logSum / (ratios.length + PACE_PRIOR_WEIGHT)))) };
+}
+
+/**
+ * `about 2–4 min left`, `about 10–25s left`, `under 20s left`, `about 40s–2 min left`,
+ * `up to 3 min left`. Seconds are rounded outwards to 5 s, so the text holds the whole range;
+ * minutes to the nearest one.
+ */
 export function etaText([low, high]: Range): string {
-  if (high < 60) return "under a minute left";
+  if (high < 60) {
+    const lowText = Math.floor(low / 5) * 5;
+    const highText = Math.max(5, Math.ceil(high / 5) * 5);
+    return lowText <= 0 ? `under ${highText}s left` : `about ${lowText}–${highText}s left`;
+  }
   const part = (seconds: number) => (seconds < 60 ? `${Math.max(5, Math.round(seconds / 5) * 5)}s` : `${Math.round(seconds / 60)}`);
   const highText = `${Math.round(high / 60)} min`;
   if (low >= 60 && Math.round(low / 60) === Math.round(high / 60)) return `about ${highText} left`;

@@ -86,6 +86,9 @@ const DESCRIBE: Readonly<Record<ParamName, Describe>> = {
       ? []
       : [`traffic to ${listOr(change.to, "")} goes through the transit gateway from every route table of the rack, and the internal router admits those ranges (was ${listOr(change.from, "none")})`, ...publicPeers(change.to)],
   BuildInstance: (change) => [`builds of \`build:\` services will run on ${change.to} (was ${change.from}); a build already running keeps its machine`],
+  LoadBalancerIdleTimeout: (change) => [
+    `the rack's HTTPS load balancers will close a connection idle for ${change.to} s (was ${change.from} s); a \`port:\` service's \`timeout\` may be up to ${change.to}`,
+  ],
 };
 
 /** Said wherever a rack gets private subnets of its own. */

@@ -1,10 +1,11 @@
 import { externalHost } from "../names/index.js";
 import { HOST_CONDITION_MAX, LOAD_BALANCERS, ENDPOINT_KINDS, VISIBILITY_KINDS, type LoadBalancerKind, type Visibility } from "./load-balancers.js";
 import { RackParam, type ParamProblem, type RackParams } from "./params.js";
+import { Flag } from "../names/flags.js";
 
 export interface DeployedApp {
   app: string;
-  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[] }[];
+  services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[]; timeout?: number }[];
   /** Its databases and caches (`resources:`), by name and engine. */
   resources?: { name: string; engine: string }[];
 }
@@ -22,6 +23,29 @@ const BEFORE_REMOVING: Record<LoadBalancerKind["kind"], string> = {
  * each visibility needs (load-balancers.ts). Pure.
  */
 export function appRuleProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  return [...balancerProblems(params, apps), ...idleTimeoutProblems(params, apps)];
+}
+
+/**
+ * LoadBalancerIdleTimeout below a deployed service's `timeout` would cut its long requests short
+ * (the app stack's metadata records the timeout of each service a load balancer serves).
+ */
+function idleTimeoutProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  const idle = Number(params.LoadBalancerIdleTimeout);
+  if (!Number.isInteger(idle)) return [];
+  const longer = apps.flatMap((app) => app.services.filter((service) => service.timeout !== undefined && service.timeout > idle).map((service) => ({ name: `${app.app}/${service.name}`, timeout: service.timeout ?? 0 })));
+  if (longer.length === 0) return [];
+  const longest = Math.max(...longer.map((service) => service.timeout));
+  return [
+    {
+      param: RackParam.LoadBalancerIdleTimeout,
+      message: `LoadBalancerIdleTimeout=${idle} would close idle connections sooner than these services' timeout allows: ${longer.map((service) => `${service.name} (timeout: ${service.timeout})`).join(", ")}`,
+      fix: `keep LoadBalancerIdleTimeout at ${longest} or more, or lower their timeout in convox.yml and deploy first`,
+    },
+  ];
+}
+
+function balancerProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
   // The order of the parameters a user reads about: InternalOnly, Internal, internal_router.
   const order = ENDPOINT_KINDS.map((kind) => LOAD_BALANCERS[kind]);
   return order
@@ -108,7 +132,7 @@ export function resourceSubnetProblems(current: RackParams, params: RackParams, 
     {
       param: RackParam.Private,
       message: `Private=${params.Private} moves the apps' services to the ${where} subnets, but a database or cache cannot change subnets in place (RDS keeps a subnet its instance runs in; an ElastiCache node stays where it was made), and these apps have some: ${named}`,
-      fix: `keep Private=${current.Private}; or take the data along by hand: remove those resources from each convox.yml and deploy with --allow-destroy (each database keeps a final snapshot, whose name racknet prints), set Private=${params.Private}, deploy them back, and restore the snapshot into the new database`,
+      fix: `keep Private=${current.Private}; or take the data along by hand: remove those resources from each convox.yml and deploy with ${Flag.allowDestroy} (each database keeps a final snapshot, whose name racknet prints), set Private=${params.Private}, deploy them back, and restore the snapshot into the new database`,
     },
   ];
 }

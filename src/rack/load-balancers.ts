@@ -6,6 +6,7 @@
  */
 import type { EndpointKind } from "../names/index.js";
 import type { ParamName, RackParams } from "./params.js";
+import { RackOutput, type RackOutputName } from "../names/rack-outputs.js";
 
 export type { EndpointKind } from "../names/index.js";
 
@@ -41,12 +42,12 @@ export function mostPrivate(kinds: readonly EndpointKind[]): EndpointKind | unde
 
 /** The names of the rack outputs (and app-stack parameters) that describe one load balancer. */
 export interface LoadBalancerOutputs {
-  listener: string;
-  securityGroup: string;
-  dns: string;
-  zoneId: string;
+  listener: RackOutputName;
+  securityGroup: RackOutputName;
+  dns: RackOutputName;
+  zoneId: RackOutputName;
   /** The private hosted zone its names live in; external names get no record (racknet owns no public zone). */
-  hostedZone?: string;
+  hostedZone?: RackOutputName;
 }
 
 export interface LoadBalancerKind {
@@ -76,7 +77,7 @@ export const LOAD_BALANCERS: Readonly<Record<EndpointKind, LoadBalancerKind>> = 
     provides: (params) => params.InternalOnly !== "Yes",
     absentBecause: "InternalOnly=Yes",
     enable: "racknet rack params set InternalOnly=No",
-    outputs: { listener: "ExternalListener", securityGroup: "ExternalLoadBalancerSecurityGroup", dns: "ExternalLoadBalancerDns", zoneId: "ExternalLoadBalancerZoneId" },
+    outputs: { listener: RackOutput.ExternalListener, securityGroup: RackOutput.ExternalLoadBalancerSecurityGroup, dns: RackOutput.ExternalLoadBalancerDns, zoneId: RackOutput.ExternalLoadBalancerZoneId },
     visibilities: visibilitiesServedBy("external"),
   },
   internal: {
@@ -87,11 +88,11 @@ export const LOAD_BALANCERS: Readonly<Record<EndpointKind, LoadBalancerKind>> = 
     absentBecause: "Internal=No",
     enable: "racknet rack params set Internal=Yes",
     outputs: {
-      listener: "InternalListener",
-      securityGroup: "InternalLoadBalancerSecurityGroup",
-      dns: "InternalLoadBalancerDns",
-      zoneId: "InternalLoadBalancerZoneId",
-      hostedZone: "RackZoneId",
+      listener: RackOutput.InternalListener,
+      securityGroup: RackOutput.InternalLoadBalancerSecurityGroup,
+      dns: RackOutput.InternalLoadBalancerDns,
+      zoneId: RackOutput.InternalLoadBalancerZoneId,
+      hostedZone: RackOutput.RackZoneId,
     },
     visibilities: visibilitiesServedBy("internal"),
   },
@@ -103,11 +104,11 @@ export const LOAD_BALANCERS: Readonly<Record<EndpointKind, LoadBalancerKind>> = 
     absentBecause: "internal_router=false",
     enable: "racknet rack params set internal_router=true",
     outputs: {
-      listener: "RouterListener",
-      securityGroup: "RouterLoadBalancerSecurityGroup",
-      dns: "RouterLoadBalancerDns",
-      zoneId: "RouterLoadBalancerZoneId",
-      hostedZone: "RouterZoneId",
+      listener: RackOutput.RouterListener,
+      securityGroup: RackOutput.RouterLoadBalancerSecurityGroup,
+      dns: RackOutput.RouterLoadBalancerDns,
+      zoneId: RackOutput.RouterLoadBalancerZoneId,
+      hostedZone: RackOutput.RouterZoneId,
     },
     visibilities: visibilitiesServedBy("router"),
   },

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { blocksOverlap, parseCidr, peerRangeProblem, vpcRangeProblem } from "./cidr.js";
 import { closestName } from "./closest-name.js";
 import { RackParameter, type RackParameterName } from "../names/rack-parameters.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * The rack parameters of SPEC section 2: their names on the command line, their
@@ -26,7 +27,8 @@ export type ParamName =
   | "ExistingPublicSubnets"
   | "ExistingPrivateSubnets"
   | "TransitGatewayId"
-  | "TransitGatewayCidrs";
+  | "TransitGatewayCidrs"
+  | "LoadBalancerIdleTimeout";
 
 /** Parameter names as constants, so code never spells them as string literals. */
 export const RackParam = {
@@ -47,9 +49,10 @@ export const RackParam = {
   ExistingPrivateSubnets: "ExistingPrivateSubnets",
   TransitGatewayId: "TransitGatewayId",
   TransitGatewayCidrs: "TransitGatewayCidrs",
+  LoadBalancerIdleTimeout: "LoadBalancerIdleTimeout",
 } as const satisfies Record<string, ParamName>;
 
-type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list" | "transit-gateway";
+type ValueKind = "yes-no" | "true-false" | "cidr" | "cidr-list" | "vpc-list" | "hostname" | "hosted-zone" | "build-instance" | "nat-gateways" | "vpc-id" | "subnet-list" | "transit-gateway" | "idle-seconds";
 
 export interface ParamSpec {
   name: ParamName;
@@ -78,6 +81,13 @@ export type BuildInstance = (typeof BUILD_INSTANCES)[number];
  */
 export const NAT_GATEWAYS = ["PerZone", "One", "None"] as const;
 export type NatGatewaysValue = (typeof NAT_GATEWAYS)[number];
+
+/**
+ * An application load balancer's `idle_timeout.timeout_seconds`: 1 to 4000, 60 by default
+ * (Elastic Load Balancing, "Application Load Balancers", Connection idle timeout). Convox's rack
+ * parameter of the same name defaults to 3600; racknet keeps AWS's 60 (docs/decisions.md).
+ */
+export const ALB_IDLE_TIMEOUT = { min: 1, max: 4000, default: 60 } as const;
 
 /** Subnets an existing VPC lends the rack: one per zone, in two or three zones. */
 export const EXISTING_SUBNETS_MAX = 3;
@@ -120,6 +130,14 @@ export const PARAMS: readonly ParamSpec[] = [
     default: "",
     installOnly: false,
     description: `with TransitGatewayId: the ranges routed through it from every route table, and admitted by the internal router (up to ${LIST_MAX}; add at the end, remove from the end)`,
+  },
+  {
+    name: "LoadBalancerIdleTimeout",
+    cfnName: RackParameter.LoadBalancerIdleTimeout,
+    kind: "idle-seconds",
+    default: String(ALB_IDLE_TIMEOUT.default),
+    installOnly: false,
+    description: `seconds a connection through the rack's HTTPS load balancers may idle (${ALB_IDLE_TIMEOUT.min}-${ALB_IDLE_TIMEOUT.max}); at least every port: service's timeout`,
   },
 ];
 
@@ -249,6 +267,11 @@ export function normaliseValue(spec: ParamSpec, raw: string): { value: string } 
       const id = value.replace(/^\/?hostedzone\//i, "").toUpperCase();
       if (HOSTED_ZONE_ID.test(id)) return { value: id };
       return { problem: `${spec.name}: "${raw}" is not a Route 53 hosted zone id`, fix: `${spec.name}=Z0123456789ABCDEFGHIJ (aws route53 list-hosted-zones-by-name --dns-name <Domain>)` };
+    }
+    case "idle-seconds": {
+      const seconds = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (Number.isInteger(seconds) && seconds >= ALB_IDLE_TIMEOUT.min && seconds <= ALB_IDLE_TIMEOUT.max) return { value: String(seconds) };
+      return { problem: `${spec.name} must be a whole number of seconds from ${ALB_IDLE_TIMEOUT.min} to ${ALB_IDLE_TIMEOUT.max} (an application load balancer's idle timeout), not "${raw}"`, fix: `${spec.name}=300` };
     }
     case "hostname": {
       if (value === "") return { value: "" };
@@ -419,7 +442,7 @@ function networkTeamProblems(mode: "install" | "update", current: RackParams, pa
     message: `${name} cannot be set on a rack in an existing VPC (${vpc}): its subnets, routes, NAT gateways and address range are the network team's, and racknet changes none of them`,
     fix:
       name === "Private"
-        ? "services run in ExistingPrivateSubnets when they are given (without public IPs), else in ExistingPublicSubnets; leave Private and --private out"
+        ? `services run in ExistingPrivateSubnets when they are given (without public IPs), else in ExistingPublicSubnets; leave Private and ${Flag.private} out`
         : `leave ${name} out; the VPC's own ${name === "VPCCIDR" ? "range is read from AWS" : "NAT gateways, transit gateway or endpoints carry the rack's egress"}`,
   }));
 }

@@ -1,6 +1,14 @@
 import type { Printer } from "../ui/printer.js";
 import { Waiting } from "../ui/waiting.js";
 
+/**
+ * The line itself; the launcher writes the same (dist/help/sign-of-life.json, written at build
+ * time by scripts/build-help.mjs) so that it needs nothing of the CLI loaded.
+ */
+export function signOfLifeLabel(command: string): string {
+  return `racknet ${command}: reading and preparing before the plan…`;
+}
+
 /** Past this, a command that changes AWS and shows no view of its own shows that it works. */
 const QUIET_MS = 300;
 
@@ -11,9 +19,10 @@ const QUIET_MS = 300;
  * SDK holds the event loop for longer on a busy machine); on a terminal, if no view of its own
  * shows after QUIET_MS, a spinner does, until the command's own first view takes over or it ends.
  */
-export function signOfLife(printer: Printer, command: string): { end(): void } {
-  const waiting = new Waiting(printer, `racknet ${command}: reading and preparing before the plan…`);
-  if (!printer.interactive) waiting.start();
+export function signOfLife(printer: Printer, command: string, launcherSaidIt = false): { end(): void } {
+  const waiting = new Waiting(printer, signOfLifeLabel(command));
+  // In CI the launcher may have written the line already, before the CLI loaded (bin/racknet).
+  if (!printer.interactive) waiting.start({ said: launcherSaidIt });
   const timer = setTimeout(() => {
     if (printer.interactive && !printer.showingLive) waiting.start();
   }, QUIET_MS);

@@ -4,7 +4,7 @@
  * target Region. A Region that cannot be read is named, never silently skipped.
  */
 import type { Context } from "../runtime/context.js";
-import { enabledRegions, rackRanges, regionsWithRacknetBuckets, vpcRanges, type RackRange } from "../aws/address-ranges.js";
+import { enabledRegions, rackRanges, regionsWithRacknetBuckets, vpcRanges, type RackRange, type VpcRange } from "../aws/address-ranges.js";
 import { describeFailure } from "../runtime/handle-errors.js";
 import type { UsedRange } from "../rack/cidr.js";
 
@@ -28,13 +28,15 @@ export interface AccountRanges {
  * of Regions and the account's buckets go out together; the racks of the other Regions that
  * hold a racknet bucket (none holds a rack without one) follow, all at once (CloudFormation's
  * request rate is per Region, so they do not share one budget). When the buckets cannot be
- * listed (no s3:ListAllMyBuckets), every Region's racks are read, as before.
+ * listed (no s3:ListAllMyBuckets), every Region's racks are read, as before. `regionVpcs`:
+ * the target Region's VPCs when the caller has them on the way (one DescribeVpcs a run).
  */
-export async function readAccountRanges(context: Context, region: string): Promise<AccountRanges> {
+export async function readAccountRanges(context: Context, region: string, regionVpcs?: Promise<VpcRange[]>): Promise<AccountRanges> {
   const ec2 = await context.aws.ec2();
   const [regions, vpcs, home, withBuckets] = await Promise.all([
     enabledRegions(ec2).catch(async (error: unknown) => ({ error: await reasonOf(error) })),
-    vpcRanges(ec2),
+    // Install reads the Region's VPCs once, for their ranges here and their count in the quota check.
+    regionVpcs ?? vpcRanges(ec2),
     // The target Region's own read failing is a failure of the install, not a gap to warn about.
     context.aws.cloudFormation().then(rackRanges),
     // Which Regions can hold a rack at all (one call for all of them); not known: every Region is read.

@@ -30,6 +30,8 @@ import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../i
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
+import { Flag } from "../names/flags.js";
 
 export interface BuildRequest {
   rack: RackInfo;
@@ -59,21 +61,21 @@ export interface AppBuilds {
 export async function prepareBuilds(context: Context, request: BuildRequest): Promise<AppBuilds> {
   const { rack, app, manifest } = request;
   const overrides = parseImageOverrides(request.prebuilt ?? [], manifest.services);
-  if (overrides.problems.length > 0) throw new ValidationErrors("--image cannot be used as given; nothing was changed", overrides.problems);
+  if (overrides.problems.length > 0) throw new ValidationErrors(`${Flag.image} cannot be used as given; nothing was changed`, overrides.problems);
   const inputs = buildInputs(manifest, overrides.images);
   if (inputs.length === 0) return { images: { ...overrides.images }, pending: 0, notes: [], build: async () => [] };
 
-  const project = rack.outputs.BuildProject;
-  const bucket = rack.outputs.TemplateBucket;
+  const project = rack.outputs[RackOutput.BuildProject];
+  const bucket = rack.outputs[RackOutput.TemplateBucket];
   if (!project || !bucket) {
     const region = await context.aws.region();
     if (!offersCodeBuild(region)) {
       throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: AWS CodeBuild is not offered in ${region}, so the rack has no build project; nothing was changed`, {
-        fix: "build the images elsewhere and deploy them with --image SERVICE=URI, or name them with image: in convox.yml",
+        fix: `build the images elsewhere and deploy them with ${Flag.image} SERVICE=URI, or name them with image: in convox.yml`,
       });
     }
     throw new UserError(`rack ${rack.rack} cannot build ${inputs.map((input) => input.service).join(", ")}: it was installed by a racknet without builds and has no build project`, {
-      fix: "deploy images built elsewhere with --image SERVICE=URI, or install a new rack for apps built from source",
+      fix: `deploy images built elsewhere with ${Flag.image} SERVICE=URI, or install a new rack for apps built from source`,
     });
   }
   const ssm = await context.aws.ssm();
@@ -132,7 +134,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       // The plan and a dry run named this URI: the deploy must run what they showed.
       if (repository.uri !== uri) throw new Error(`ECR gives repository ${name} the URI ${repository.uri}, not ${uri} as derived from the rack's stack id`);
       if (pending.length === 0) return [];
-      const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs.BuildLogGroup ?? `/racknet/${rack.rack}/builds` });
+      const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs[RackOutput.BuildLogGroup] ?? `/racknet/${rack.rack}/builds` });
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
       return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
         if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
@@ -149,7 +151,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
  * Docker Hub as written, and the output says how to avoid Docker Hub's anonymous limit.
  */
 async function baseImageDockerfiles(context: Context, rack: RackInfo, registry: string, pending: readonly PlannedImage[]): Promise<Map<string, Buffer>> {
-  const prefix = rack.outputs.BaseImageCache;
+  const prefix = rack.outputs[RackOutput.BaseImageCache];
   const dockerfiles = new Map<string, Buffer>();
   const fromDockerHub = new Set<string>();
   for (const image of pending) {
@@ -204,7 +206,7 @@ function limitBuilds(context: Context, slots: BuildSlots, pending: number): numb
   const named = `${quota.name}, ${quota.code}`;
   if (value < 1) {
     throw new UserError(`this account may run no CodeBuild builds of the rack's size in ${region} (${named}: ${value}); nothing was built or changed`, {
-      fix: `raise the quota: ${raiseConcurrentBuilds(quota, region, pending)}; or deploy images built elsewhere with --image SERVICE=URI`,
+      fix: `raise the quota: ${raiseConcurrentBuilds(quota, region, pending)}; or deploy images built elsewhere with ${Flag.image} SERVICE=URI`,
     });
   }
   if (pending > value) context.printer.info(`CodeBuild runs at most ${value} build(s) at once in this account (${named}): building the ${pending} images ${value} at a time`);
@@ -259,8 +261,8 @@ async function ensureAppBuildRole(context: Context, rack: RackInfo, app: string,
     app,
     bucket: where.bucket,
     logGroup: where.logGroup,
-    ...(rack.outputs.BaseImageCache ? { baseImageCache: rack.outputs.BaseImageCache } : {}),
-    ...(rack.outputs.PrivateSubnets ? { privateSubnets: rack.outputs.PrivateSubnets.split(",").filter(Boolean) } : {}),
+    ...(rack.outputs[RackOutput.BaseImageCache] ? { baseImageCache: rack.outputs[RackOutput.BaseImageCache] } : {}),
+    ...(rack.outputs[RackOutput.PrivateSubnets] ? { privateSubnets: (rack.outputs[RackOutput.PrivateSubnets] ?? "").split(",").filter(Boolean) } : {}),
   };
   const role = await ensureBuildRole(await context.aws.iam(), { region, rack: rack.rack, app }, { trust: buildRoleTrustPolicy(facts), permissions: JSON.stringify(buildRolePolicy(facts)) });
   if (role.created) context.printer.step(`IAM role ${role.name} created: builds of app ${app} may read only its own sources, push only to its own repository and read only its own environment`);

@@ -91,7 +91,7 @@ export async function ensureRackCa(context: Context, rack: string, options: Rack
  * The rack CA's own KMS key, adopted when an earlier run made it (found by its alias),
  * created otherwise: customer managed, rotation on, decrypting only the CA key parameter.
  */
-export async function ensureCaKey(context: Context, rack: string, known?: Pick<CaObjects, "key">): Promise<CaKey & { created: boolean; ready: Promise<void> }> {
+export async function ensureCaKey(context: Context, rack: string, known?: Pick<CaObjects, "key">, account?: Promise<{ account: string; partition: string }>): Promise<CaKey & { created: boolean; ready: Promise<void> }> {
   const kms = await context.aws.kms();
   const found = known ? known.key : await findCaKey(kms, rack);
   if (found && found.state === "Enabled") return { ...found, created: false, ready: Promise.resolve() };
@@ -99,7 +99,11 @@ export async function ensureCaKey(context: Context, rack: string, known?: Pick<C
     const facts = arnFacts(keyArn);
     return facts ? caKeyPolicy({ rack, ...facts }) : undefined;
   };
-  return { ...(await createCaKey(kms, rack, policyFor)), created: true };
+  // The account known (GetCallerIdentity, read anyway at install): the policy goes with CreateKey
+  // instead of a PutKeyPolicy after it. It grants the account kms:*, so KMS's lockout check passes.
+  const caller = await account?.catch(() => undefined);
+  const policy = caller ? caKeyPolicy({ rack, account: caller.account, partition: caller.partition, region: await context.aws.region() }) : policyFor;
+  return { ...(await createCaKey(kms, rack, policy)), created: true };
 }
 
 /** The CA certificate (PEM), for `racknet rack ca` and the app stacks' RackCaCert. */

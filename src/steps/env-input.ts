@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
+import { Flag } from "../names/flags.js";
 
 export interface ValueSources {
   /** `NAME=value` and `NAME=-` as typed. */
@@ -22,10 +23,10 @@ export interface ValueSources {
 export async function assignmentsWithValues(sources: ValueSources): Promise<string[]> {
   const fromStdin = sources.assignments.filter((assignment) => assignment.endsWith("=-") && assignment.indexOf("=") === assignment.length - 2);
   if (fromStdin.length > 1) {
-    throw new UsageError(`stdin holds one value, and ${fromStdin.map((assignment) => assignment.slice(0, -2)).join(", ")} each ask for it`, { fix: "read one value from stdin (NAME=-) and the others from files (--from-file NAME=PATH)" });
+    throw new UsageError(`stdin holds one value, and ${fromStdin.map((assignment) => assignment.slice(0, -2)).join(", ")} each ask for it`, { fix: `read one value from stdin (NAME=-) and the others from files (${Flag.fromFile} NAME=PATH)` });
   }
   if (fromStdin.length === 1 && sources.stdinIsTerminal) {
-    throw new UsageError(`${fromStdin[0]?.slice(0, -2)}=- reads the value from stdin, which is a terminal here`, { fix: "pipe the value in, e.g. `printf %s \"$TOKEN\" | racknet env set NAME=-`, or use --from-file NAME=PATH" });
+    throw new UsageError(`${fromStdin[0]?.slice(0, -2)}=- reads the value from stdin, which is a terminal here`, { fix: `pipe the value in, e.g. \`printf %s "$TOKEN" | racknet env set NAME=-\`, or use ${Flag.fromFile} NAME=PATH` });
   }
   const stdin = fromStdin.length === 1 ? withoutTrailingNewline(await sources.readStdin()) : "";
   const assignments = sources.assignments.map((assignment) => (fromStdin.includes(assignment) ? `${assignment.slice(0, -1)}${stdin}` : assignment));
@@ -33,7 +34,7 @@ export async function assignmentsWithValues(sources: ValueSources): Promise<stri
   for (const entry of sources.fromFiles) {
     const at = entry.indexOf("=");
     if (at <= 0 || at === entry.length - 1) {
-      problems.push({ where: "--from-file", message: `"${entry.slice(0, 64)}" is not NAME=PATH`, fix: "write --from-file NAME=PATH, e.g. --from-file TLS_KEY=key.pem" });
+      problems.push({ where: Flag.fromFile, message: `"${entry.slice(0, 64)}" is not NAME=PATH`, fix: `write ${Flag.fromFile} NAME=PATH, e.g. ${Flag.fromFile} TLS_KEY=key.pem` });
       continue;
     }
     const path = entry.slice(at + 1);
@@ -41,7 +42,7 @@ export async function assignmentsWithValues(sources: ValueSources): Promise<stri
       assignments.push(`${entry.slice(0, at)}=${withoutTrailingNewline(await readFile(path, "utf8"))}`);
     } catch (error) {
       const reason = error instanceof Error && "code" in error && error.code === "ENOENT" ? "no such file" : "cannot be read";
-      problems.push({ where: "--from-file", message: `${entry.slice(0, at)}: ${path} ${reason}`, fix: "give the path of a readable file" });
+      problems.push({ where: Flag.fromFile, message: `${entry.slice(0, at)}: ${path} ${reason}`, fix: "give the path of a readable file" });
     }
   }
   if (problems.length > 0) throw new ValidationErrors("a value could not be read; nothing was changed", problems);

@@ -4,7 +4,7 @@
  */
 import { appEnvironmentParameter, serviceDefaultParameter } from "../names/index.js";
 import type { AppInfo } from "../aws/stacks.js";
-import { METADATA_KEY, logicalName, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
+import { METADATA_KEY, serviceIds, serviceLogicalIds, type AppStackMetadata } from "../templates/app-contract.js";
 import { environmentDigest, environmentVersionOf, withEnvironmentVersions } from "../templates/app-environment.js";
 import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
@@ -16,6 +16,7 @@ import { UserError } from "../core/errors.js";
 import type { Plan } from "../plan/model.js";
 import { currentRelease } from "../apps/releases.js";
 import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "./releases.js";
+import { Flag } from "../names/flags.js";
 
 export interface EnvironmentTarget {
   rack: RackInfo;
@@ -127,7 +128,7 @@ async function goAhead(context: Context, question: string): Promise<void> {
   const approval = approvalOf(context);
   const decision = decideApproval({ widens: [], destroys: [], hasChanges: true, yes: approval.yes, allowDestroy: false, requireApproval: approval.requireApproval ?? "broadening", tty: approval.canPrompt, question });
   if (decision.kind === "proceed") return;
-  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, "not stored: "), { fix: "run the command again with --yes (or with --dry-run to see what it would do)" });
+  if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, "not stored: "), { fix: `run the command again with ${Flag.yes} (or with ${Flag.dryRun} to see what it would do)` });
   const { confirm } = await import("../ui/confirm.js");
   for (const { question: asked, defaultNo } of decision.questions) {
     if (!(await confirm(asked, { defaultYes: !defaultNo, paint: context.printer.paint }))) throw new UserError("cancelled; nothing changed");
@@ -137,7 +138,7 @@ async function goAhead(context: Context, question: string): Promise<void> {
 /** The services whose task definitions are among `taskDefinitions` (logical ids), by the names the template's Metadata records. */
 function servicesOf(template: Template, taskDefinitions: readonly string[]): string[] {
   const metadata = template.Metadata?.[METADATA_KEY] as unknown as AppStackMetadata | undefined;
-  return (metadata?.services ?? []).map((service) => service.name).filter((name) => taskDefinitions.includes(`${logicalName(name)}TaskDefinition`));
+  return (metadata?.services ?? []).map((service) => service.name).filter((name) => taskDefinitions.includes(serviceIds(name).taskDefinition));
 }
 
 function describeLater(target: EnvironmentTarget, change: EnvironmentChange): string {

@@ -12,6 +12,7 @@ import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 import type { ReviewPort } from "./review.js";
 import { appWaitCommand } from "./wait.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /** The deployed app's template, as racknet rendered it. */
 export async function appTemplateOf(context: Context, app: AppInfo): Promise<Template> {
@@ -44,7 +45,7 @@ export async function releaseEnvironment(context: Context, rack: RackInfo, app: 
     {
       stackName: app.name,
       template: { body: renderTemplate(template) },
-      templateBucket: rack.outputs.TemplateBucket,
+      templateBucket: rack.outputs[RackOutput.TemplateBucket],
       parameters: app.parameters,
       tags: app.tags,
       capabilities: ["CAPABILITY_IAM"],

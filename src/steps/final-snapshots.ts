@@ -1,12 +1,14 @@
 import type { Context } from "../runtime/context.js";
 import type { ResourceChange } from "../plan/model.js";
-import { finalDbSnapshot } from "../aws/snapshots.js";
+import { finalCacheSnapshot, finalDbSnapshot } from "../aws/snapshots.js";
 
 /**
  * What became of the databases a change deleted or replaced (issue 29): each RDS instance's
- * final snapshot, by the name CloudFormation gave it, printed and returned for `--json`; each
- * Redis group's final snapshot, where to find it. Read after the stack operation ended, since
- * CloudFormation names the snapshot itself (docs/decisions.md, "Resources").
+ * final snapshot and each Redis group's, by the name CloudFormation gave it, printed and returned
+ * for `--json`. Read after the stack operation ended, since CloudFormation names the snapshot
+ * itself: neither AWS::RDS::DBInstance nor AWS::ElastiCache::ReplicationGroup has a property that
+ * names it (docs/decisions.md, "Resources"). Memcached keeps no snapshot (ElastiCache has no
+ * Memcached backups): the plan says its data is lost, and nothing is looked for here.
  */
 
 /** One deleted or replaced database and the snapshot it left (absent: none was found). */
@@ -37,29 +39,26 @@ export async function reportFinalSnapshots(context: Context, stackName: string, 
   const { printer } = context;
   const found: FinalSnapshot[] = [];
   for (const database of databases) {
-    if (database.engine === "redis") {
-      // racknet has no ElastiCache client of its own (docs/decisions.md): where the snapshot is, not its name.
-      if (database.surely) {
-        printer.info(`Redis cache ${database.resource} (${database.instance}) ${database.replaced ? "was replaced" : "is gone"}; CloudFormation kept its final snapshot: \`aws elasticache describe-snapshots --snapshot-source manual\` lists it under replication group ${database.instance}`);
-        found.push({ resource: database.resource, instance: database.instance, engine: "redis" });
-      }
-      continue;
-    }
-    const lookup = `aws rds describe-db-snapshots --db-instance-identifier ${database.instance} --snapshot-type manual`;
+    const lookup = database.engine === "rds" ? `aws rds describe-db-snapshots --db-instance-identifier ${database.instance} --snapshot-type manual` : `aws elasticache describe-snapshots --replication-group-id ${database.instance} --snapshot-source manual`;
+    const noun = database.engine === "rds" ? "database" : "Redis cache";
     let snapshot: string | undefined;
     try {
-      snapshot = await finalDbSnapshot(await context.aws.rds(), { instanceId: database.instance, namePrefix: `${stackName}-snapshot-${database.resource}-`, ...(since ? { since } : {}) });
+      snapshot =
+        database.engine === "rds"
+          ? await finalDbSnapshot(await context.aws.rds(), { instanceId: database.instance, namePrefix: `${stackName}-snapshot-${database.resource}-`, ...(since ? { since } : {}) })
+          : await finalCacheSnapshot(await context.aws.elastiCache(), { groupId: database.instance, ...(since ? { since } : {}) });
     } catch (error) {
-      printer.warn(`the final snapshot of database ${database.resource} (${database.instance}) could not be read (${error instanceof Error ? error.message : String(error)}): \`${lookup}\` lists it`);
-      found.push({ resource: database.resource, instance: database.instance, engine: "rds" });
+      printer.warn(`the final snapshot of ${noun} ${database.resource} (${database.instance}) could not be read (${error instanceof Error ? error.message : String(error)}): \`${lookup}\` lists it`);
+      found.push({ resource: database.resource, instance: database.instance, engine: database.engine });
       continue;
     }
     // A replacement CloudFormation only said might happen, and did not: nothing was deleted.
     if (!snapshot && !database.surely) continue;
-    const what = database.replaced ? "replaced by a new instance" : "deleted";
-    if (snapshot) printer.success(`database ${database.resource} (${database.instance}) ${what}; its final snapshot is ${snapshot} (restore: \`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${snapshot} ...\`)`);
-    else printer.warn(`database ${database.resource} (${database.instance}) ${what}, and no final snapshot of it was found yet: \`${lookup}\``);
-    found.push({ resource: database.resource, instance: database.instance, engine: "rds", ...(snapshot ? { snapshot } : {}) });
+    const what = database.replaced ? `replaced by a new ${database.engine === "rds" ? "instance" : "group"}` : "deleted";
+    const restore = database.engine === "rds" ? `aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${snapshot} ...` : `aws elasticache create-replication-group --snapshot-name ${snapshot} ...`;
+    if (snapshot) printer.success(`${noun} ${database.resource} (${database.instance}) ${what}; its final snapshot is ${snapshot} (restore: \`${restore}\`)`);
+    else printer.warn(`${noun} ${database.resource} (${database.instance}) ${what}, and no final snapshot of it was found yet: \`${lookup}\``);
+    found.push({ resource: database.resource, instance: database.instance, engine: database.engine, ...(snapshot ? { snapshot } : {}) });
   }
   return found;
 }

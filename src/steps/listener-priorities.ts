@@ -3,7 +3,7 @@ import { listenerRules } from "../aws/elbv2.js";
 import type { RackInfo } from "./resolve.js";
 import { endpointKinds, type EndpointKind, type Manifest } from "../manifest/model.js";
 import type { Context } from "../runtime/context.js";
-import { RackOutput } from "../templates/rack-contract.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 const LISTENER_OUTPUT: Record<EndpointKind, keyof typeof RackOutput> = {
   external: "ExternalListener",

@@ -29,6 +29,7 @@ import {
 import { deleteCertificate } from "../aws/acm.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /**
  * ELB: "Certificates per Application Load Balancer (excluding default certificates)", 25 by
@@ -218,7 +219,7 @@ async function refuseNamesServedElsewhere(
 
 /** The external listener takes 25 certificates besides its default: this app's, once attached, must fit beside the others'. */
 async function refuseOverListenerCapacity(context: Context, rack: RackInfo, app: string, wanted: readonly WantedCertificate[], listings: readonly CertificateListing[]): Promise<void> {
-  const listener = rack.outputs.ExternalListener;
+  const listener = rack.outputs[RackOutput.ExternalListener];
   if (!listener || wanted.length === 0) return;
   const attached = await listenerCertificates(await context.aws.elbv2(), listener);
   const ours = (arn: string) => {
@@ -236,7 +237,7 @@ async function refuseOverListenerCapacity(context: Context, rack: RackInfo, app:
 
 /** The names' own records, which a person creates when they are not in the rack's zone: each pointing at the external load balancer. */
 export function routeRecords(one: WantedCertificate, rack: RackInfo): DnsRecord[] {
-  const target = rack.outputs.ExternalLoadBalancerDns ?? "";
+  const target = rack.outputs[RackOutput.ExternalLoadBalancerDns] ?? "";
   return one.names.map((name) => ({ name, type: "CNAME" as const, value: target }));
 }
 
@@ -313,7 +314,7 @@ function idempotencyToken(rack: string, app: string, state: WantedCertificate): 
  * ListCertificates), whatever the number of services.
  */
 export async function publiclyServed(context: Context, rack: RackInfo): Promise<(host: string) => boolean> {
-  const listener = rack.outputs.ExternalListener;
+  const listener = rack.outputs[RackOutput.ExternalListener];
   if (!listener) return () => false;
   const [attached, listings] = await Promise.all([context.aws.elbv2().then((elbv2) => listenerCertificates(elbv2, listener)), context.aws.acm().then(listCertificates)]);
   const issued = listings.filter((listing) => attached.includes(listing.arn) && listing.status === "ISSUED");

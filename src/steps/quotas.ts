@@ -7,7 +7,7 @@
 import { UserError, ValidationErrors } from "../core/errors.js";
 import { fargateVcpusRunning, networkUsage, serviceQuota, type QuotaLookup } from "../aws/quotas.js";
 import type { RolloutPeak } from "../templates/app-rollout.js";
-import { DEFAULT_LIMITS, QUOTA_CODES, rackQuotaRefusals, type AccountUsage, type QuotaRefusal, type RackNeeds, type RackQuota } from "../templates/rack-quotas.js";
+import { DEFAULT_LIMITS, QUOTA_CODES, rackNeeds, rackQuotaRefusals, type AccountUsage, type QuotaRefusal, type RackNeeds, type RackQuota } from "../templates/rack-quotas.js";
 import type { Context } from "../runtime/context.js";
 
 export interface QuotaCheck {
@@ -20,19 +20,39 @@ export interface QuotaCheck {
 const QUOTAS = Object.keys(DEFAULT_LIMITS) as RackQuota[];
 
 /**
+ * What the check reads, known before the change's needs are (an install knows from its
+ * parameters whether it makes NAT gateways; the zones come a round trip later): only these
+ * quotas are read, and `vpcCount` replaces DescribeVpcs when the caller lists the VPCs anyway.
+ * A need outside `quotas` is an error, never a quota left unchecked.
+ */
+export interface QuotaScope {
+  quotas?: readonly RackQuota[];
+  vpcCount?: Promise<number>;
+}
+
+/**
  * Reads the usage (EC2) and the limits (Service Quotas) side by side; refuses nothing itself.
  * `needs` may still be coming (the zones an install chooses): the reads do not wait for it.
  */
-export async function checkRackQuotas(context: Context, needs: RackNeeds | Promise<RackNeeds>): Promise<QuotaCheck> {
+export async function checkRackQuotas(context: Context, needs: RackNeeds | Promise<RackNeeds>, scope: QuotaScope = {}): Promise<QuotaCheck> {
+  const quotas = QUOTAS.filter((quota) => !scope.quotas || scope.quotas.includes(quota));
+  const reads = {
+    vpcs: quotas.includes("vpcs") ? (scope.vpcCount ?? true) : false,
+    internetGateways: quotas.includes("internetGateways"),
+    elasticIps: quotas.includes("elasticIps"),
+    natGateways: quotas.includes("natGatewaysPerZone"),
+  };
   const [region, usage, lookups, wanted] = await Promise.all([
     context.aws.region(),
-    context.aws.ec2().then(networkUsage),
-    context.aws.serviceQuotas().then((client) => Promise.all(QUOTAS.map((quota) => serviceQuota(client, QUOTA_CODES[quota].service, QUOTA_CODES[quota].code)))),
+    context.aws.ec2().then((ec2) => networkUsage(ec2, reads)),
+    quotas.length === 0 ? [] : context.aws.serviceQuotas().then((client) => Promise.all(quotas.map((quota) => serviceQuota(client, QUOTA_CODES[quota].service, QUOTA_CODES[quota].code)))),
     needs,
   ]);
+  const unread = Object.entries(rackNeeds(wanted)).filter(([quota, adding]) => adding > 0 && !quotas.includes(quota as RackQuota));
+  if (unread.length > 0) throw new Error(`the quota check did not read ${unread.map(([quota]) => quota).join(", ")}, which this change adds to`);
   const limits: AccountUsage["limits"] = {};
   const defaulted: QuotaCheck["defaulted"] = [];
-  QUOTAS.forEach((quota, index) => {
+  quotas.forEach((quota, index) => {
     const lookup: QuotaLookup | undefined = lookups[index];
     if (lookup?.value !== undefined) limits[quota] = lookup.value;
     else defaulted.push({ quota, reason: lookup?.source === "unavailable" ? lookup.reason : "no answer" });
@@ -41,13 +61,18 @@ export async function checkRackQuotas(context: Context, needs: RackNeeds | Promi
   return { usage: account, refusals: rackQuotaRefusals(wanted, account), defaulted };
 }
 
+/** The quotas a change with these parameters can add to: a VPC and an internet gateway when it makes the network, Elastic IPs and NAT gateways when it makes NAT gateways. */
+export function quotasTouched(adds: { newVpc: boolean; natGateways: boolean }): RackQuota[] {
+  return [...(adds.newVpc ? (["vpcs", "internetGateways"] as const) : []), ...(adds.natGateways ? (["elasticIps", "natGatewaysPerZone"] as const) : [])];
+}
+
 /**
  * The check before install (`newVpc: true`, `private` as asked) and before Private=Yes
  * (`newVpc: false`, `private: true`): every quota the change would pass refused at once
  * (exit 1, nothing changed). Also in a dry run: it only reads.
  */
-export async function refuseOverQuota(context: Context, needs: RackNeeds | Promise<RackNeeds>, what: string): Promise<QuotaCheck> {
-  const check = await checkRackQuotas(context, needs);
+export async function refuseOverQuota(context: Context, needs: RackNeeds | Promise<RackNeeds>, what: string, scope: QuotaScope = {}): Promise<QuotaCheck> {
+  const check = await checkRackQuotas(context, needs, scope);
   if (check.defaulted.length > 0) {
     const names = check.defaulted.map(({ quota }) => `${QUOTA_CODES[quota].name} ${DEFAULT_LIMITS[quota]}`).join(", ");
     context.printer.info(`Service Quotas did not answer (${check.defaulted[0]?.reason ?? ""}); checked against AWS's default quotas: ${names}`);

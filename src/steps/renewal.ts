@@ -9,7 +9,7 @@
  */
 import { UserError } from "../core/errors.js";
 import { caCertParameter, rackCertificateNames } from "../names/index.js";
-import type { CertificateExpiry } from "../ca/index.js";
+import { certificateExpiry, type CertificateExpiry } from "../ca/expiry.js";
 import { RENEW_BEFORE_DAYS } from "../ca/rules.js";
 import { preloadCa } from "./certificates.js";
 import { RENEWAL_FUNCTION_OUTPUT, RENEWAL_SCHEDULE, RENEWAL_SCHEDULE_OUTPUT } from "../templates/rack-ca-renewal.js";
@@ -19,6 +19,7 @@ import { readStoredCa, readStoredCaCertificate } from "../aws/ssm-ca.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
 import { RackParameter } from "../names/rack-parameters.js";
+import { Flag } from "../names/flags.js";
 
 export type RackCertificateKind = "rack" | "internal-apps" | "router-apps";
 
@@ -49,7 +50,7 @@ function status(kind: CertificateStatus["kind"], expiry: CertificateExpiry, arn?
 
 /** When each of the rack's certificates expires (one GetCertificate each), for `rack` and `rack ca`; with the CA's when asked. */
 export async function rackCertificateExpiry(context: Context, rack: RackInfo, options: { ca?: boolean; now?: Date } = {}): Promise<CertificateStatus[]> {
-  const [acm, { certificateExpiry }] = await Promise.all([context.aws.acm(), preloadCa()]);
+  const acm = await context.aws.acm();
   const now = options.now ?? new Date();
   const read = await Promise.all(
     rackCertificateArns(rack).map(async ({ kind, arn }) => {
@@ -129,15 +130,13 @@ export interface RenewalReport {
  */
 export async function renewRackCertificates(context: Context, rack: RackInfo, now = new Date()): Promise<RenewalReport> {
   const acm = await context.aws.acm();
-  // The certificates are read side by side: this runs on every change's critical path; the CA library loads meanwhile.
-  const [read, { certificateExpiry, certificateInfo, issueServerCertificate }] = await Promise.all([
-    Promise.all(rackCertificateArns(rack).map(async ({ kind, arn }) => ({ kind, arn, pem: await certificatePem(acm, arn) }))),
-    preloadCa(),
-  ]);
+  // The certificates are read side by side: this runs on every change's critical path. Their
+  // expiry needs only Node's X.509 reader; the CA library loads when one is due.
+  const read = await Promise.all(rackCertificateArns(rack).map(async ({ kind, arn }) => ({ kind, arn, pem: await certificatePem(acm, arn) })));
   const due = read.flatMap(({ kind, arn, pem }) => (pem && certificateExpiry(pem, now).renewDue ? [{ kind, arn, pem }] : []));
   if (due.length === 0) return { renewed: [], wouldRenew: [] };
   if (context.options.dryRun) {
-    for (const { kind } of due) context.printer.info(`the ${kind} certificate of rack ${rack.rack} expires within 30 days: a run without --dry-run renews it`);
+    for (const { kind } of due) context.printer.info(`the ${kind} certificate of rack ${rack.rack} expires within 30 days: a run without ${Flag.dryRun} renews it`);
     return { renewed: [], wouldRenew: due.map(({ kind, arn }) => ({ kind, arn })) };
   }
   const { keyPem, certPem } = await readStoredCa(await context.aws.ssm(), rack.rack);
@@ -146,6 +145,7 @@ export async function renewRackCertificates(context: Context, rack: RackInfo, no
       fix: `check the region and rack name (racknet racks); a rack whose CA is gone must be reinstalled (racknet rack uninstall ${rack.rack}, then racknet rack install ${rack.rack})`,
     });
   }
+  const { certificateInfo, issueServerCertificate } = await preloadCa();
   const renewed: RenewalReport["renewed"] = [];
   for (const { kind, arn, pem } of due) {
     const names = certificateInfo(pem).dnsNames;

@@ -3,7 +3,7 @@ import { APP_TAG, KIND_TAG, RACK_TAG, appStackName, rackStackName } from "../nam
 import { describeStack, listRacks, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { fromCfnParameters, type DerivedParams, type RackParams } from "../rack/params.js";
 import { subnetZones } from "../aws/zones.js";
-import type { RackOutputs } from "../templates/rack-contract.js";
+import { RackOutput, type RackOutputs } from "../names/rack-outputs.js";
 import { checkedName, type Context } from "../runtime/context.js";
 import { RackParameter } from "../names/rack-parameters.js";
 
@@ -27,7 +27,7 @@ export function rackInfo(stack: StackInfo, rack: string): RackInfo {
 export async function storedDerivedParams(context: Context, rack: RackInfo): Promise<DerivedParams> {
   const stored = rack.parameters;
   const storedZones = stored[RackParameter.AvailabilityZones];
-  const zones = storedZones ? storedZones.split(",") : await subnetZones(await context.aws.ec2(), (rack.outputs.PublicSubnets ?? "").split(",").filter(Boolean));
+  const zones = storedZones ? storedZones.split(",") : await subnetZones(await context.aws.ec2(), (rack.outputs[RackOutput.PublicSubnets] ?? "").split(",").filter(Boolean));
   return {
     availabilityZones: zones,
     rackCertificateArn: stored[RackParameter.RackCertificateArn] ?? "",

@@ -13,11 +13,16 @@ import { azCountOf, storedDerivedParams, type RackInfo } from "./resolve.js";
 import { exposure } from "./plan-context.js";
 import { operationPort } from "./review.js";
 import { rackWaitCommand } from "./wait.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface RouterPeer {
   cidr: string;
-  /** `vpc-…` in the rack's Region, `<region>:vpc-…` in another (as internal_router_vpcs takes it). */
-  vpc: string;
+  /**
+   * `vpc-…` in the rack's Region, `<region>:vpc-…` in another (as internal_router_vpcs takes it).
+   * Absent for a peer of another account: CloudFormation cannot associate another account's VPC
+   * with the zone; `rack peer` does it through the API (docs/peering.md, "Another account").
+   */
+  vpc?: string;
 }
 
 function listOf(value: string): string[] {
@@ -26,7 +31,7 @@ function listOf(value: string): string[] {
 
 /** The router lists with the peer in them (`with`) or out of them (`without`). */
 export function routerListsFor(rack: RackInfo, peer: RouterPeer, change: "with" | "without"): { cidrs: string[]; vpcs: string[] } {
-  const own = rack.outputs.VpcCidr || rack.params.VPCCIDR;
+  const own = rack.outputs[RackOutput.VpcCidr] || rack.params.VPCCIDR;
   const cidrs = listOf(rack.params.internal_router_cidrs);
   const vpcs = listOf(rack.params.internal_router_vpcs);
   if (change === "without") {
@@ -35,12 +40,12 @@ export function routerListsFor(rack: RackInfo, peer: RouterPeer, change: "with" 
     return { cidrs: left.length === 1 && left[0] === own ? [] : left, vpcs: vpcs.filter((vpc) => vpc !== peer.vpc) };
   }
   const base = cidrs.length === 0 ? [own] : cidrs;
-  return { cidrs: base.includes(peer.cidr) ? base : [...base, peer.cidr], vpcs: vpcs.includes(peer.vpc) ? vpcs : [...vpcs, peer.vpc] };
+  return { cidrs: base.includes(peer.cidr) ? base : [...base, peer.cidr], vpcs: peer.vpc === undefined || vpcs.includes(peer.vpc) ? vpcs : [...vpcs, peer.vpc] };
 }
 
 /** True when the rack's router already admits the peer's range and its zone is associated with the peer's VPC. */
 export function routerOpenTo(rack: RackInfo, peer: RouterPeer): boolean {
-  return listOf(rack.params.internal_router_cidrs).includes(peer.cidr) && listOf(rack.params.internal_router_vpcs).includes(peer.vpc);
+  return listOf(rack.params.internal_router_cidrs).includes(peer.cidr) && (peer.vpc === undefined || listOf(rack.params.internal_router_vpcs).includes(peer.vpc));
 }
 
 /** Sets the two lists on the rack's stack (`context.aws` in the rack's Region), through the change-set engine and the user's review. */

@@ -73,7 +73,18 @@ export async function releaseStagingBucket(context: Context): Promise<void> {
   }
 }
 
+/** GetCallerIdentity once a run (per set of clients): the staging bucket's name and install's key policy both need the account. */
+const callers = new WeakMap<object, Promise<{ account: string; partition: string }>>();
+export function accountOf(context: Context): Promise<{ account: string; partition: string }> {
+  let caller = callers.get(context.aws);
+  if (!caller) {
+    caller = context.aws.sts().then(callerAccount);
+    callers.set(context.aws, caller);
+  }
+  return caller;
+}
+
 async function stagingBucketOfAccount(context: Context): Promise<StagingBucket> {
-  const [{ account, partition }, region] = await Promise.all([context.aws.sts().then(callerAccount), context.aws.region()]);
+  const [{ account, partition }, region] = await Promise.all([accountOf(context), context.aws.region()]);
   return { ...stagingBucket(account, region), owner: account, region, partition };
 }

@@ -11,6 +11,7 @@ import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holder
 import type { Context } from "../runtime/context.js";
 import { Waiting } from "../ui/waiting.js";
 import type { RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface ReleasePacing {
   pollMs: number;
@@ -43,10 +44,10 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
   // group holds the deletion (EC2 refuses to delete a group an interface uses).
   const existingVpc = scope === "vpc" && rack.params.ExistingVpc !== "";
   const where: InterfaceScope = existingVpc
-    ? { groupIds: [rack.outputs.NetworkSecurityGroup ?? ""].filter(Boolean) }
+    ? { groupIds: [rack.outputs[RackOutput.NetworkSecurityGroup] ?? ""].filter(Boolean) }
     : scope === "vpc"
-      ? { vpcId: rack.outputs.VpcId ?? "" }
-      : { subnetIds: only ?? (rack.outputs.PrivateSubnets ?? "").split(",").filter(Boolean) };
+      ? { vpcId: rack.outputs[RackOutput.VpcId] ?? "" }
+      : { subnetIds: only ?? (rack.outputs[RackOutput.PrivateSubnets] ?? "").split(",").filter(Boolean) };
   if ("vpcId" in where && !where.vpcId) return;
   const [ec2, balancers] = await Promise.all([context.aws.ec2(), afterDeletion ? new Set<string>() : context.aws.cloudFormation().then((cfn) => stackLoadBalancers(cfn, rack.id))]);
   const subnets = existingVpc ? "the rack's security group" : scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
@@ -95,7 +96,7 @@ function stillHeld(rack: string, subnets: string, holders: readonly SubnetHolder
  */
 export async function removeLeftoverPrivateSubnets(context: Context, before: RackInfo, pacing: ReleasePacing = DEFAULT_RELEASE_PACING): Promise<string[]> {
   const ec2 = await context.aws.ec2();
-  const left = await existingSubnets(ec2, (before.outputs.PrivateSubnets ?? "").split(",").filter(Boolean));
+  const left = await existingSubnets(ec2, (before.outputs[RackOutput.PrivateSubnets] ?? "").split(",").filter(Boolean));
   if (left.length === 0) return [];
   context.printer.step(`CloudFormation left ${left.join(", ")} of rack ${before.rack} undeleted (network interfaces still held them): waiting for them to be released, then deleting them`);
   await waitForSubnetsToEmpty(context, before, "private-subnets", pacing, true, left);

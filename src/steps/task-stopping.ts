@@ -14,6 +14,7 @@ import { stackResourceIds, type AppInfo } from "../aws/stacks.js";
 import { APP_ID_TAG, appId } from "../names/index.js";
 import type { Context } from "../runtime/context.js";
 import type { RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export interface StopPacing {
   pollMs: number;
@@ -63,7 +64,7 @@ export async function appTaskOwner(context: Context, app: AppInfo): Promise<Task
  * it stopped.
  */
 export async function stopOwnedTasks(context: Context, rack: RackInfo, owner: TaskOwner, reason: string, pacing: StopPacing = DEFAULT_STOP_PACING): Promise<{ stopped: string[] }> {
-  const cluster = rack.rackOutputs.Cluster;
+  const cluster = rack.rackOutputs[RackOutput.Cluster];
   if (!cluster) return { stopped: [] };
   const ecs = await context.aws.ecs();
   const tasks = (await activeTasks(ecs, cluster)).filter((task) => ownedBy(task, owner));

@@ -11,6 +11,7 @@ import { zoneRecordSets } from "../aws/hosted-zones.js";
 import type { Context } from "../runtime/context.js";
 import { privateNetworkTarget } from "./private-network.js";
 import type { RackInfo } from "./resolve.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /**
  * Deletes every A and TXT record racknet wrote in the zone. Records racknet never writes (an
@@ -19,7 +20,7 @@ import type { RackInfo } from "./resolve.js";
  * A rack without a private network (installed by an older racknet) has nothing to empty.
  */
 export async function emptyZoneBeforeUninstall(context: Context, rack: RackInfo): Promise<{ deleted: number }> {
-  if (!rack.rackOutputs.PrivateNetworkZoneId || !rack.rackOutputs.Cluster) return { deleted: 0 };
+  if (!rack.rackOutputs[RackOutput.PrivateNetworkZoneId] || !rack.rackOutputs[RackOutput.Cluster]) return { deleted: 0 };
   const target = privateNetworkTarget(rack);
   const [ecs, route53] = await Promise.all([context.aws.ecs(), context.aws.route53()]);
   const io = privateNetworkIoFor({ ecs, route53 }, target);
@@ -49,7 +50,7 @@ export async function emptyZoneBeforeUninstall(context: Context, rack: RackInfo)
  */
 export async function refuseZonesHeldByOthers(context: Context, rack: RackInfo): Promise<void> {
   const outputs = rack.rackOutputs;
-  const zones = [outputs.RackZoneId, outputs.RouterZoneId].filter((id): id is string => Boolean(id));
+  const zones = [outputs[RackOutput.RackZoneId], outputs[RackOutput.RouterZoneId]].filter((id): id is string => Boolean(id));
   const route53 = await context.aws.route53();
   const held = await Promise.all(
     zones.map(async (zoneId) => {
@@ -59,7 +60,7 @@ export async function refuseZonesHeldByOthers(context: Context, rack: RackInfo):
     }),
   );
   const foreign = held.flat();
-  if (outputs.PrivateNetworkZoneId && outputs.Cluster) {
+  if (outputs[RackOutput.PrivateNetworkZoneId] && outputs[RackOutput.Cluster]) {
     const target = privateNetworkTarget(rack);
     foreign.push(...planZoneEmptying(target.zoneName, await zoneRecordSets(route53, target.zoneId)).foreign.map((record) => `${record} (zone ${target.zoneId})`));
   }

@@ -17,7 +17,7 @@
  */
 import type { AppBudget, Service } from "../manifest/model.js";
 import { appBudgetName, appBudgetShutdownSchedule } from "../names/index.js";
-import { AppParameter, logicalName, type BudgetRecord } from "./app-contract.js";
+import { AppParameter, serviceIds, type BudgetRecord } from "./app-contract.js";
 import { getAtt, ref, sub, type Json, type Resource, type TemplateFragment } from "./cfn.js";
 
 export const BudgetResource = {
@@ -49,7 +49,7 @@ export function appBudgetFragment(rack: string, app: string, budget: AppBudget, 
   const budgetName = appBudgetName(rack, app);
   const eligible = services.filter((service) => !budget.neverAutoShutdown.includes(service.name));
   const autoShutdown = budget.atCapAction === "auto-shutdown";
-  const serviceArns = eligible.map((service) => ref(`${logicalName(service.name)}Service`));
+  const serviceArns = eligible.map((service) => ref(serviceIds(service.name).service));
   const scheduleName = appBudgetShutdownSchedule(rack, app);
   const thresholds = budget.alertThresholdPercent < 100 ? [budget.alertThresholdPercent, 100] : [100];
   const settings = {
@@ -62,7 +62,7 @@ export function appBudgetFragment(rack: string, app: string, budget: AppBudget, 
     ...(budget.webhookUrl ? { webhookUrl: budget.webhookUrl } : {}),
     autoShutdown,
     cluster: "${Cluster}",
-    services: autoShutdown ? eligible.map((service) => ({ name: service.name, arn: `\${${logicalName(service.name)}Service}`, cpu: service.scale.cpu, memory: service.scale.memory })) : [],
+    services: autoShutdown ? eligible.map((service) => ({ name: service.name, arn: `\${${serviceIds(service.name).service}}`, cpu: service.scale.cpu, memory: service.scale.memory })) : [],
     shutdownOrder: budget.shutdownOrder,
     notifyBeforeMinutes: budget.notifyBeforeMinutes,
     recoveryMode: budget.recoveryMode,

@@ -4,17 +4,18 @@
  * template (app.ts) defines them from here; nothing else spells them.
  */
 import { APP_ID_PREFIX } from "../names/index.js";
+import { RackOutput } from "../names/rack-outputs.js";
 import { LOAD_BALANCERS, type EndpointKind, type LoadBalancerOutputs, type Visibility } from "../rack/load-balancers.js";
 import { join, thisStackUuid, type Json } from "./cfn.js";
 
-/** Parameters of every app stack. */
+/** Parameters of every app stack; the first six carry the rack outputs of the same names. */
 export const AppParameter = {
-  Cluster: "Cluster",
-  ServiceSubnets: "ServiceSubnets",
-  AssignPublicIp: "AssignPublicIp",
-  VpcId: "VpcId",
-  NetworkSecurityGroup: "NetworkSecurityGroup",
-  LogGroup: "LogGroup",
+  Cluster: RackOutput.Cluster,
+  ServiceSubnets: RackOutput.ServiceSubnets,
+  AssignPublicIp: RackOutput.AssignPublicIp,
+  VpcId: RackOutput.VpcId,
+  NetworkSecurityGroup: RackOutput.NetworkSecurityGroup,
+  LogGroup: RackOutput.LogGroup,
   /** The rack CA's certificate (PEM), given to every service as RACKNET_CA_CERT. */
   RackCaCert: "RackCaCert",
   /** The rack's Domain parameter: external services answer at `<service>.<app>.<Domain>`. */
@@ -68,9 +69,15 @@ export function logicalName(service: string): string {
     .join("");
 }
 
+/** The logical ids of a service's ECS service and task definition in the app template: spelled only here. */
+export function serviceIds(service: string): { service: string; taskDefinition: string } {
+  const id = logicalName(service);
+  return { service: `${id}Service`, taskDefinition: `${id}TaskDefinition` };
+}
+
 /** Each service's ECS service and task definition, by logical id → the service's name (for the plan's words). */
 export function serviceLogicalIds(services: readonly string[]): Record<string, string> {
-  return Object.fromEntries(services.flatMap((service) => [`${logicalName(service)}Service`, `${logicalName(service)}TaskDefinition`].map((id) => [id, service])));
+  return Object.fromEntries(services.flatMap((service) => [serviceIds(service).service, serviceIds(service).taskDefinition].map((id) => [id, service])));
 }
 
 export function kindName(kind: EndpointKind): "External" | "Internal" | "Router" {
@@ -149,6 +156,8 @@ export interface ServiceRecord {
   domains?: string[];
   /** Its listeners on the app's network load balancers (`nlb:`, `balancers:`); absent: none. */
   nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[];
+  /** Its `timeout` when it has a `port:`: what the rack's LoadBalancerIdleTimeout must stay at least (absent: none, or an older racknet). */
+  timeout?: number;
 }
 
 /** `ap-<uuid of this stack>` (SPEC section 5), resolved by CloudFormation: the stack id exists only once it is created. */

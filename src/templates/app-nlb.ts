@@ -15,11 +15,12 @@
  */
 import { NLB_TCP_IDLE_MIN_SECONDS, NLB_TLS_IDLE_SECONDS } from "../manifest/value-rules.js";
 import type { Manifest, NlbPort, NlbScheme, Service } from "../manifest/model.js";
+import { RackOutput } from "../names/rack-outputs.js";
 import { AppParameter, logicalName } from "./app-contract.js";
 import { type Json, type Resource, type TemplateFragment, getAtt, ref, split } from "./cfn.js";
 
 /** The app-stack parameters the network load balancers need (rack outputs of the same names). */
-export const NlbParameter = { PublicSubnets: "PublicSubnets", VpcCidr: "VpcCidr" } as const;
+export const NlbParameter = { PublicSubnets: RackOutput.PublicSubnets, VpcCidr: RackOutput.VpcCidr } as const;
 
 /** A TCP listener's idle timeout when nothing sets it (docs/aws-limits.md). */
 export const NLB_TCP_IDLE_DEFAULT_SECONDS = 350;
@@ -36,8 +37,8 @@ export function nlbIds(scheme: NlbScheme): { loadBalancer: string; securityGroup
 
 /** One port's target group and listener: `ApiNlb5432TargetGroup`, `ApiNlb5432Listener`. */
 export function nlbPortIds(service: string, port: number): { targetGroup: string; listener: string } {
-  const prefix = `${logicalName(service)}Nlb${port}`;
-  return { targetGroup: `${prefix}TargetGroup`, listener: `${prefix}Listener` };
+  const name = logicalName(service);
+  return { targetGroup: `${name}Nlb${port}TargetGroup`, listener: `${name}Nlb${port}Listener` };
 }
 
 /** The schemes the app's ports use, public first. */

@@ -6,7 +6,7 @@ import { UserError } from "../core/errors.js";
 import type { EndpointKind } from "../rack/load-balancers.js";
 import { AppParameter, KindParameters, NON_RACK_OUTPUT_PARAMETERS, domainCertificateParameter, isDomainCertificateParameter } from "./app-contract.js";
 import type { Json, Template } from "./cfn.js";
-import type { RackOutputName, RackOutputs } from "./rack-contract.js";
+import type { RackOutputName, RackOutputs } from "../names/rack-outputs.js";
 
 /** CloudFormation's limit on one parameter value. */
 export const PARAMETER_VALUE_MAX_BYTES = 4096;

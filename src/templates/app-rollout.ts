@@ -7,7 +7,7 @@
  */
 import type { Manifest } from "../manifest/model.js";
 import type { Template } from "./cfn.js";
-import { logicalName, type AppStackMetadata } from "./app-contract.js";
+import { serviceIds, type AppStackMetadata } from "./app-contract.js";
 
 /** Fargate: 1024 CPU units are one vCPU. */
 const CPU_UNITS_PER_VCPU = 1024;
@@ -40,8 +40,8 @@ export interface RolloutPeak {
 export function rolloutPeak(manifest: Manifest, rendered: Template, previous: { template?: Record<string, unknown>; metadata?: AppStackMetadata } = {}): RolloutPeak {
   const before = (previous.template?.Resources ?? {}) as Record<string, unknown>;
   const services = manifest.services.flatMap((service): ServiceRollout[] => {
-    const id = logicalName(service.name);
-    const changed = [`${id}TaskDefinition`, `${id}Service`].some((logicalId) => JSON.stringify(before[logicalId]) !== JSON.stringify(rendered.Resources[logicalId]));
+    const ids = serviceIds(service.name);
+    const changed = [ids.taskDefinition, ids.service].some((logicalId) => JSON.stringify(before[logicalId]) !== JSON.stringify(rendered.Resources[logicalId]));
     const desired = service.scale.min;
     if (!changed || desired === 0) return [];
     const old = previous.metadata?.services.find((record) => record.name === service.name);

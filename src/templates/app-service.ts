@@ -3,11 +3,11 @@
  */
 import { autoscales, endpointKinds, type Service } from "../manifest/model.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
-import { APP_ID_EXPRESSION, AppParameter, EXEC_ENABLED } from "./app-contract.js";
+import { APP_ID_EXPRESSION, AppParameter, EXEC_ENABLED, serviceIds } from "./app-contract.js";
 import { APP_ID_TAG, SERVICE_TAG } from "../names/index.js";
-import { type Json, type Resource, getAtt, iff, noValue, ref, split, sub } from "./cfn.js";
+import { type Json, type Resource, getAtt, iff, ref, split, sub } from "./cfn.js";
 import { routingIds, serviceSecurityGroupId } from "./app-routing.js";
-import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
+import { EXECUTION_ROLE, taskRoleArn } from "./app-iam.js";
 import { probeContainer } from "./app-probe.js";
 import { nlbPortIds } from "./app-nlb.js";
 
@@ -29,6 +29,8 @@ export interface ServiceResourcesInput {
   resourceEndpoints?: Json;
   /** Security groups the tasks carry besides the rack's and the app's: the service's resource-clients group. */
   extraGroups?: Json[];
+  /** True when the app's tasks publish queue depths: they always have the task role (app-iam.ts). */
+  publishesMetrics?: boolean;
 }
 
 /** The container label that changes when a listed resource's endpoint does. */
@@ -39,7 +41,7 @@ export function parameterArn(name: string): Json {
   return sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`);
 }
 
-export function taskDefinition({ rack, app, service, image, environment, secrets, resourceSecrets = {}, resourceEndpoints }: ServiceResourcesInput): Resource {
+export function taskDefinition({ rack, app, service, image, environment, secrets, resourceSecrets = {}, resourceEndpoints, publishesMetrics = false }: ServiceResourcesInput): Resource {
   const plain = { ...Object.fromEntries(secrets.empty.map((name) => [name, ""])), ...environment };
   const container: Record<string, Json> = {
     Name: service.name,
@@ -69,8 +71,8 @@ export function taskDefinition({ rack, app, service, image, environment, secrets
       Cpu: String(service.scale.cpu),
       Memory: String(service.scale.memory),
       ExecutionRoleArn: getAtt(EXECUTION_ROLE, "Arn"),
-      // A task role only for ECS Exec (`Exec=Yes`); without it the containers have no AWS identity.
-      TaskRoleArn: iff(EXEC_ENABLED, getAtt(TASK_ROLE, "Arn"), noValue),
+      // A task role only for ECS Exec (`Exec=Yes`) and publishing queue depths; without them the containers have no AWS identity.
+      TaskRoleArn: taskRoleArn(publishesMetrics),
       ContainerDefinitions: [container, ...probeContainer(service)],
     },
   };
@@ -96,7 +98,7 @@ export function ecsService({ service, id, extraGroups = [] }: ServiceResourcesIn
   const properties: Record<string, Json> = {
     Cluster: ref(AppParameter.Cluster),
     LaunchType: "FARGATE",
-    TaskDefinition: ref(`${id}TaskDefinition`),
+    TaskDefinition: ref(serviceIds(service.name).taskDefinition),
     // The private network sync finds a task's app and service by these tags (DescribeTasks has no environment).
     PropagateTags: "SERVICE",
     EnableExecuteCommand: iff(EXEC_ENABLED, true, false),

@@ -5,16 +5,16 @@
  * task definitions on the rack's cluster and pass only the app's execution role. Pure.
  */
 import type { Timer } from "../manifest/model.js";
-import { AppParameter, EXEC_ENABLED, logicalName } from "./app-contract.js";
-import { EXECUTION_ROLE, TASK_ROLE } from "./app-iam.js";
+import { AppParameter, logicalName } from "./app-contract.js";
+import { EXECUTION_ROLE, taskRoleArn } from "./app-iam.js";
 import { taskNetwork } from "./app-service.js";
-import { type Json, type Resource, getAtt, iff, noValue, ref, sub } from "./cfn.js";
+import { type Json, type Resource, getAtt, ref, sub } from "./cfn.js";
 
 export const SCHEDULER_ROLE = "TimerSchedulerRole";
 
 export function timerIds(timer: string): { taskDefinition: string; schedule: string } {
-  const id = `Timer${logicalName(timer)}`;
-  return { taskDefinition: `${id}TaskDefinition`, schedule: `${id}Schedule` };
+  const name = logicalName(timer);
+  return { taskDefinition: `Timer${name}TaskDefinition`, schedule: `Timer${name}Schedule` };
 }
 
 export function timerFamily(rack: string, app: string, timer: string): string {
@@ -59,7 +59,7 @@ export function timerSchedule(timer: Timer, extraGroups: Json[] = []): Resource 
  * RunTask on exactly the app's timers' task definitions (any revision): a family prefix
  * (`<rack>-<app>-timer-*`) would also match an app named `<app>-timer-...`.
  */
-export function schedulerRole(rack: string, app: string, timers: readonly string[]): Resource {
+export function schedulerRole(rack: string, app: string, timers: readonly string[], publishesMetrics = false): Resource {
   return {
     Type: "AWS::IAM::Role",
     Properties: {
@@ -80,8 +80,8 @@ export function schedulerRole(rack: string, app: string, timers: readonly string
                 Resource: timers.map((timer) => sub(`arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/${timerFamily(rack, app, timer)}:*`)),
                 Condition: { ArnEquals: { "ecs:cluster": CLUSTER_ARN } },
               },
-              // With Exec=Yes the timers' task definitions carry the ECS Exec task role too, which RunTask must be allowed to pass.
-              { Effect: "Allow", Action: "iam:PassRole", Resource: [getAtt(EXECUTION_ROLE, "Arn"), iff(EXEC_ENABLED, getAtt(TASK_ROLE, "Arn"), noValue)] },
+              // The timers' task definitions carry the app's task role too when it exists, which RunTask must be allowed to pass.
+              { Effect: "Allow", Action: "iam:PassRole", Resource: [getAtt(EXECUTION_ROLE, "Arn"), taskRoleArn(publishesMetrics)] },
             ],
           },
         },

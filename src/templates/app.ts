@@ -7,10 +7,10 @@
  */
 import { UserError } from "../core/errors.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
-import { endpointKinds, visibility, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
-import { AppParameter, EXEC_ENABLED, METADATA_KEY, logicalName, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
+import { endpointKinds, scalesOnQueueDepth, visibility, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
+import { AppParameter, EXEC_ENABLED, METADATA_KEY, logicalName, serviceIds, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
 import { HAS_DOMAIN, linkEnvironment } from "./app-endpoints.js";
-import { EXECUTION_ROLE, TASK_ROLE, execTaskRole, executionRole } from "./app-iam.js";
+import { EXECUTION_ROLE, TASK_ROLE, executionRole, taskRole } from "./app-iam.js";
 import { PARAMETER_VALUE_MAX_BYTES, appParameterDeclarations, appParameters, type AppParameterExtras } from "./app-parameters.js";
 import { checkAppQuotas, type QuotaUse } from "./app-quotas.js";
 import { SERVICE_SECURITY_GROUP, serviceRoute, serviceSecurityGroup } from "./app-routing.js";
@@ -21,8 +21,9 @@ import { SCHEDULER_ROLE, schedulerRole, timerIds, timerSchedule, timerTaskDefini
 import { type Json, type Template, type TemplateFragment, equals, getAtt, merge, not, ref, renderTemplate } from "./cfn.js";
 import { certificateConditions, domainFragment, externalCertificateFragment, externalRecordFragment, type DomainValidation } from "./app-certificates.js";
 import { commonNameOf } from "../manifest/domains.js";
+import { appMetricNamespace } from "../names/index.js";
 import { domainPriorityKey } from "../apps/priorities.js";
-import type { RackOutputs } from "./rack-contract.js";
+import type { RackOutputs } from "../names/rack-outputs.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
 import { appBudgetFragment, budgetRecord } from "./app-budget.js";
 import { resourceClientGroups, resourceEndpointsLabel, resourceSecretArns, resourceSecrets, resourcesFragment } from "./app-resources.js";
@@ -103,7 +104,7 @@ function buildTemplate(input: AppStackInput): Template {
     Resources: {
       [SERVICE_SECURITY_GROUP]: serviceSecurityGroup(rack, app, servedPorts(manifest.services), nlbServiceIngress(manifest.services)),
       [EXECUTION_ROLE]: executionRole(rack, app, resourceSecretArns(manifest)),
-      [TASK_ROLE]: execTaskRole(rack, app),
+      [TASK_ROLE]: taskRole(rack, app, manifest.services.some(scalesOnQueueDepth)),
     },
     Outputs: {},
   };
@@ -117,9 +118,9 @@ function buildTemplate(input: AppStackInput): Template {
   for (const service of manifest.services) merge(template, serviceFragment(input, service));
   mergeResources(template, resourcesFragment({ rack, app, manifest }), manifest.file);
   if (manifest.timers.length > 0) {
-    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name));
+    template.Resources[SCHEDULER_ROLE] = schedulerRole(rack, app, manifest.timers.map((timer) => timer.name), manifest.services.some(scalesOnQueueDepth));
     for (const timer of manifest.timers) {
-      const serviceTask = template.Resources[`${logicalName(timer.service)}TaskDefinition`];
+      const serviceTask = template.Resources[serviceIds(timer.service).taskDefinition];
       if (!serviceTask) throw new Error(`timer ${timer.name} runs on ${timer.service}, which is not a service`);
       const ids = timerIds(timer.name);
       merge(template, { Resources: { [ids.taskDefinition]: timerTaskDefinition(rack, app, timer, serviceTask), [ids.schedule]: timerSchedule(timer, resourceClientGroups(manifest, timer.service)) } });
@@ -147,6 +148,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       ...(service.whitelist.length > 0 ? { whitelist: [...service.whitelist] } : {}),
       ...(service.domains.length > 0 ? { domains: [...service.domains] } : {}),
       ...(service.nlb.length > 0 ? { nlb: service.nlb.map(({ port, protocol, scheme, containerPort }) => ({ port, protocol, scheme, containerPort })) } : {}),
+      ...(service.port && service.timeout !== undefined ? { timeout: service.timeout } : {}),
     })),
     ...((manifest.resources ?? []).length > 0
       ? {
@@ -191,10 +193,11 @@ function serviceFragment(input: AppStackInput, service: Service) {
     resourceSecrets: resourceSecrets(manifest, service.name),
     ...(resourceEndpoints !== undefined ? { resourceEndpoints } : {}),
     extraGroups: resourceClientGroups(manifest, service.name),
+    publishesMetrics: manifest.services.some(scalesOnQueueDepth),
   };
   // One output per service (a stack holds 200): see serviceNameOutput.
   const outputs: Template["Outputs"] = {
-    [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(`${id}Service`, "Name") },
+    [serviceNameOutput(service.name)]: { Description: `${service.name}: ECS service name`, Value: getAtt(serviceIds(service.name).service, "Name") },
   };
   const kinds = endpointKinds(service);
   const fragments = kinds.map((kind) => serviceRoute({ rack, app, service, id, kind, priority: priorityFor(input, service.name, kind) }));
@@ -203,9 +206,9 @@ function serviceFragment(input: AppStackInput, service: Service) {
   return {
     Conditions: Object.assign({}, ...fragments.map((fragment) => fragment.Conditions ?? {})) as Record<string, Json>,
     Resources: {
-      [`${id}TaskDefinition`]: taskDefinition(resourceInput),
-      [`${id}Service`]: ecsService(resourceInput),
-      ...scalingResources(service, id),
+      [serviceIds(service.name).taskDefinition]: taskDefinition(resourceInput),
+      [serviceIds(service.name).service]: ecsService(resourceInput),
+      ...scalingResources(service, id, appMetricNamespace(rack, app)),
       ...Object.assign({}, ...fragments.map((fragment) => fragment.Resources)),
     },
     Outputs: outputs,

@@ -79,7 +79,11 @@ function balancer(spec: BalancerSpec): Record<string, Resource> {
         SecurityGroups: spec.moreIngress
           ? iff(spec.moreIngress.condition, [getAtt(ids.securityGroup, "GroupId"), getAtt(spec.moreIngress.securityGroup, "GroupId")], [getAtt(ids.securityGroup, "GroupId")])
           : [getAtt(ids.securityGroup, "GroupId")],
-        LoadBalancerAttributes: [{ Key: "routing.http.drop_invalid_header_fields.enabled", Value: "true" }],
+        LoadBalancerAttributes: [
+          { Key: "routing.http.drop_invalid_header_fields.enabled", Value: "true" },
+          // Every app's port: services share it; a deploy checks each service's timeout against it (src/manifest/rules.ts).
+          { Key: "idle_timeout.timeout_seconds", Value: ref(RackParameter.LoadBalancerIdleTimeout) },
+        ],
         Tags: rackTags(spec.kind.toLowerCase()),
       },
     },

@@ -1,5 +1,6 @@
 import { cidr, getAtt, iff, join, ref, select, split, sub, type Json, type Resource, type TemplateFragment } from "./cfn.js";
-import { AZ_INDEXES, AzResource, RackCondition, RackResource, rackTags, type AzIndex } from "./rack-ids.js";
+import { RackCondition, RackResource, rackTags } from "./rack-ids.js";
+import { AZ_INDEXES, AzResource, type AzIndex } from "../names/rack-zone-ids.js";
 import { INTERFACE_ENDPOINTS } from "../rack/vpc-endpoints.js";
 import { RackParameter } from "../names/rack-parameters.js";
 

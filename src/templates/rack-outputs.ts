@@ -1,12 +1,13 @@
 import { getAtt, iff, join, ref, type Json, type Template } from "./cfn.js";
-import type { RackOutputName } from "./rack-contract.js";
+import type { RackOutputName } from "../names/rack-outputs.js";
 import { joinedSubnets, rackVpcId } from "./rack-network.js";
 import { privateNetworkZoneName } from "./rack-dns.js";
 import { BuildResource, baseImageCachePrefix } from "./rack-build.js";
-import { AzResource, RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
+import { RackCondition, RackResource, balancerIds, type BalancerKind } from "./rack-ids.js";
+import { AzResource } from "../names/rack-zone-ids.js";
 import { RackParameter } from "../names/rack-parameters.js";
 
-/** The rack's Outputs: every name of rack-contract.ts but the template version, each under the condition its resources have. */
+/** The rack's Outputs: every name of src/names/rack-outputs.ts but the template version, each under the condition its resources have. */
 
 type Outputs = Template["Outputs"];
 

@@ -1,5 +1,5 @@
 import { and, condition, equals, not, or, ref, type Json, type TemplateFragment } from "./cfn.js";
-import { BUILD_INSTANCES, EXISTING_SUBNETS_MAX, LIST_MAX, NAT_GATEWAYS, PARAMS, type ParamSpec } from "../rack/params.js";
+import { ALB_IDLE_TIMEOUT, BUILD_INSTANCES, EXISTING_SUBNETS_MAX, LIST_MAX, NAT_GATEWAYS, PARAMS, type ParamSpec } from "../rack/params.js";
 import { LIST_SLOTS, RackCondition, routerCidrCondition, routerVpcCondition, transitGatewayCidrCondition, type ListSlot } from "./rack-ids.js";
 import { RackParameter } from "../names/rack-parameters.js";
 
@@ -37,6 +37,8 @@ function userParameter(spec: ParamSpec): Record<string, Json> {
       return { ...base, AllowedPattern: "^(tgw-[0-9a-f]{8}([0-9a-f]{9})?)?$", ConstraintDescription: "a transit gateway id, or empty" };
     case "hosted-zone":
       return { ...base, AllowedPattern: "^[A-Z0-9]{0,32}$", ConstraintDescription: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or empty" };
+    case "idle-seconds":
+      return { ...base, Type: "Number", MinValue: ALB_IDLE_TIMEOUT.min, MaxValue: ALB_IDLE_TIMEOUT.max };
     case "cidr-list":
     case "vpc-list":
     case "hostname":

@@ -1,5 +1,6 @@
 import { iff, ref, select, split, type Json, type Resource, type TemplateFragment } from "./cfn.js";
-import { AZ_INDEXES, AzResource, LIST_SLOTS, RackCondition, RackResource, rackTags, transitGatewayCidrCondition, type AzIndex, type ListSlot } from "./rack-ids.js";
+import { LIST_SLOTS, RackCondition, RackResource, rackTags, transitGatewayCidrCondition, type ListSlot } from "./rack-ids.js";
+import { AZ_INDEXES, AzResource, type AzIndex } from "../names/rack-zone-ids.js";
 import { RackParameter } from "../names/rack-parameters.js";
 import { webIngress } from "./rack-balancers.js";
 

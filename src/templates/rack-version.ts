@@ -9,9 +9,10 @@
 import { createHash } from "node:crypto";
 import { renderTemplate, type Template } from "./cfn.js";
 import { RackResource } from "./rack-ids.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 /** The rack's Output that holds its template version (read by `racknet rack`, `racks`, `rack update`). */
-export const TEMPLATE_VERSION_OUTPUT = "TemplateVersion";
+export const TEMPLATE_VERSION_OUTPUT = RackOutput.TemplateVersion;
 
 /** Hex characters of the digest kept: 48 bits, more than enough to tell two templates apart. */
 const DIGEST_LENGTH = 12;

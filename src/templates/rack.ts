@@ -8,6 +8,7 @@ import { clusterFragment } from "./rack-cluster.js";
 import { rackOutputs } from "./rack-outputs.js";
 import { BUILD_INSTANCE_PARAMETER, buildFragment } from "./rack-build.js";
 import { stampTemplateVersion } from "./rack-version.js";
+import { RackOutput } from "../names/rack-outputs.js";
 
 export { RackCondition, RackResource } from "./rack-ids.js";
 
@@ -52,10 +53,10 @@ export function rackTemplate(options: RackTemplateOptions): Template {
   );
   if (!builds) {
     delete merged.Parameters[BUILD_INSTANCE_PARAMETER];
-    delete merged.Outputs.BuildProject;
-    delete merged.Outputs.BuildLogGroup;
+    delete merged.Outputs[RackOutput.BuildProject];
+    delete merged.Outputs[RackOutput.BuildLogGroup];
   }
-  if (!builds || options.baseImageCache === false) delete merged.Outputs.BaseImageCache;
+  if (!builds || options.baseImageCache === false) delete merged.Outputs[RackOutput.BaseImageCache];
   // Last: the version is a digest of everything above (rack-version.ts).
   return stampTemplateVersion(merged, options.version);
 }

@@ -1,4 +1,5 @@
 import type { StackActivity } from "../aws/stack-events.js";
+import type { ResourceProgress as ResourceProgressForEta } from "../plan/eta.js";
 
 /** A resource of the stack under way, as the progress views show it. */
 export interface ResourceProgress {
@@ -13,6 +14,8 @@ export interface ResourceProgress {
   since?: number;
   /** When racknet saw it settle (complete, failed or skipped). */
   settledAt?: number;
+  /** When it settled by its event's own timestamp (AWS's clock, ms). */
+  settledStamp?: number;
 }
 
 /**
@@ -23,6 +26,13 @@ export interface ResourceProgress {
  */
 export class ActivityBoard {
   private readonly resources = new Map<string, ResourceProgress>();
+  /**
+   * The local clock minus AWS's, as the most promptly read event shows it (its lag is the
+   * least): it puts an event's own timestamp on the local clock, so that when a resource
+   * settled does not depend on how late racknet read it (polls are seconds apart, later on a
+   * busy machine).
+   */
+  private clockOffset = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly planned: number,
@@ -31,6 +41,7 @@ export class ActivityBoard {
 
   /** Record a stack event; returns the resource it is about (undefined for the stack's own events). */
   record(activity: StackActivity, now: number): ResourceProgress | undefined {
+    if (activity.timestamp.getTime() > 0) this.clockOffset = Math.min(this.clockOffset, now - activity.timestamp.getTime());
     if (activity.isStack) return undefined;
     const known = this.resources.get(activity.logicalId);
     const settled = isSettled(activity.status);
@@ -41,7 +52,7 @@ export class ActivityBoard {
       resourceType: activity.resourceType,
       status: activity.status,
       ...(since !== undefined ? { since } : {}),
-      ...(settled ? { settledAt: now } : {}),
+      ...(settled ? { settledAt: now, settledStamp: activity.timestamp.getTime() } : {}),
     };
     this.resources.set(activity.logicalId, state);
     return state;
@@ -60,13 +71,23 @@ export class ActivityBoard {
   }
 
   /** Where each resource seen is, for the ETA (src/plan/eta.ts). */
-  progress(now: number): Map<string, { logicalId: string; runningMs?: number; settled: boolean }> {
+  progress(now: number): Map<string, ResourceProgressForEta> {
     return new Map(
-      [...this.resources.values()].map((resource) => [
-        resource.logicalId,
-        { logicalId: resource.logicalId, settled: isSettled(resource.status), ...(resource.since !== undefined && !isSettled(resource.status) ? { runningMs: now - resource.since } : {}) },
-      ]),
+      [...this.resources.values()].map((resource) => {
+        const settled = isSettled(resource.status);
+        const took = resource.since !== undefined && resource.settledAt !== undefined ? { tookMs: resource.settledAt - resource.since } : {};
+        const running = resource.since !== undefined && !settled ? { runningMs: now - resource.since } : {};
+        const when = settled ? { settledMs: this.settledMs(resource, now) } : {};
+        return [resource.logicalId, { logicalId: resource.logicalId, settled, ...took, ...running, ...when }];
+      }),
     );
+  }
+
+  /** When a resource settled, ms after this board started: by its event's timestamp, else when it was read. */
+  private settledMs(resource: ResourceProgress, now: number): number {
+    const read = (resource.settledAt ?? now) - this.startedAt;
+    if (resource.settledStamp === undefined || !Number.isFinite(this.clockOffset)) return read;
+    return Math.min(read, Math.max(0, resource.settledStamp + this.clockOffset - this.startedAt));
   }
 
   /** Resources still in progress, the longest-running first (a NAT gateway stays at the top). */

@@ -1,6 +1,7 @@
 import type { BuildEvent, BuildListener } from "../images/events.js";
 import type { Printer } from "./printer.js";
 import { Waiting } from "./waiting.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * Renders what the build edge reports (src/images/events.ts), all on stderr (stdout is for
@@ -83,7 +84,7 @@ export class BuildPrinter {
       const what = image.cached ? paint.dim("in ECR already: nothing to build") : `build from ${image.path} (${image.files} files, ${size(image.bytes)})`;
       this.printer.info(`  ${image.services.join(", ")}: ${tagOf(image.uri)}  ${what}`);
     }
-    for (const [service, uri] of Object.entries(view.prebuilt)) this.printer.info(`  ${service}: ${uri}  ${paint.dim("prebuilt (--image): not built")}`);
+    for (const [service, uri] of Object.entries(view.prebuilt)) this.printer.info(`  ${service}: ${uri}  ${paint.dim(`prebuilt (${Flag.image}): not built`)}`);
   }
 
   render(event: BuildEvent): void {

@@ -12,6 +12,7 @@ import type { Printer } from "./printer.js";
 import type { ProgressView } from "./progress-view.js";
 import { renderTable } from "./table.js";
 import { Waiting } from "./waiting.js";
+import { Flag } from "../names/flags.js";
 
 type Row = { action: string; logicalId: string; resourceType: string; replacement: string; properties: string };
 
@@ -58,7 +59,7 @@ export class DeployPrinter {
       case "no-changes":
         return this.printer.success(`no changes: ${event.what} is already up to date`);
       case "dry-run":
-        return this.printer.info(`dry run: nothing was changed (the change set was deleted); run without --dry-run to ${event.operation} ${event.what}`);
+        return this.printer.info(`dry run: nothing was changed (the change set was deleted); run without ${Flag.dryRun} to ${event.operation} ${event.what}`);
       case "started":
         return this.started(event.operation, event.what, event.stackName);
       case "activity":
@@ -114,13 +115,13 @@ export class DeployPrinter {
     for (const sentence of plan.sentences) this.printer.info(`  • ${sentence}`);
     if (plan.destroysOrReplaces.length > 0) {
       const heading = this.options.destructiveByName
-        ? "Destroys (what this command deletes by name; its own yes, or --yes, is enough):"
-        : "Destroys or replaces (needs --allow-destroy, or your own yes on a terminal):";
+        ? `Destroys (what this command deletes by name; its own yes, or ${Flag.yes}, is enough):`
+        : `Destroys or replaces (needs ${Flag.allowDestroy}, or your own yes on a terminal):`;
       this.printer.info(paint.red(paint.bold(heading)));
       for (const item of plan.destroysOrReplaces) this.printer.info(`  ${paint.red("!")} ${paint.yellow(item.sentence)}`);
     }
     if (plan.widensExposure.length > 0) {
-      this.printer.info(paint.red(paint.bold("Widens exposure (needs its own approval; --yes alone does not give it):")));
+      this.printer.info(paint.red(paint.bold(`Widens exposure (needs its own approval; ${Flag.yes} alone does not give it):`)));
       for (const widening of plan.widensExposure) this.printer.info(`  ${paint.red("!")} ${paint.yellow(widening.sentence)}`);
     }
     if (plan.cost) this.cost(plan.cost);
@@ -143,7 +144,7 @@ export class DeployPrinter {
       ] as const;
       this.printer.info(renderTable<CostRow & Record<string, string>>(columns, changed.map((row) => ({ ...row })), this.printer.paint).trimEnd().replace(/^/gm, "  "));
     }
-    if (unchanged > 0) this.printer.info(this.printer.paint.dim(`  (${unchanged} ${unchanged === 1 ? "item" : "items"} unchanged, not listed; --json has every line)`));
+    if (unchanged > 0) this.printer.info(this.printer.paint.dim(`  (${unchanged} ${unchanged === 1 ? "item" : "items"} unchanged, not listed; ${Flag.json} has every line)`));
     for (const usage of view.usage) this.printer.info(`  + ${usage}`);
   }
 

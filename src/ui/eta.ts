@@ -1,5 +1,5 @@
 import type { StackActivity } from "../aws/stack-events.js";
-import { etaText, observedDurations, remaining, type PlannedResource } from "../plan/eta.js";
+import { estimate, etaText, observedDurations, type Estimate, type PlannedResource } from "../plan/eta.js";
 import type { ActivityBoard } from "./activity-board.js";
 
 /** The ETA a progress view shows: the plan's resources, the stack's history, the board's progress. */
@@ -12,10 +12,14 @@ export class Eta {
     this.history = observedDurations(activities);
   }
 
-  /** `about 2–4 min left`, or "" when the plan's resources are not known or all are done. */
+  estimate(board: ActivityBoard, now: number): Estimate {
+    return estimate(this.resources, board.progress(now), now - board.startedAt, this.history);
+  }
+
+  /** `about 2–4 min left`, `finishing`, or "" when the plan's resources are not known. */
   text(board: ActivityBoard, now: number): string {
-    if (!this.resources || this.resources.length === 0) return "";
-    const left = remaining(this.resources, board.progress(now), this.history);
-    return left[1] <= 0 ? "" : etaText(left);
+    const shown = this.estimate(board, now);
+    if (shown.kind === "none") return "";
+    return shown.kind === "finishing" ? "finishing" : etaText(shown.range);
   }
 }

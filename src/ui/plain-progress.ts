@@ -11,6 +11,8 @@ export const HEARTBEAT_MS = 60_000;
 const CHECK_MS = 5_000;
 /** Resources a heartbeat names; the rest are counted. */
 const NAMED = 3;
+/** The fewest milliseconds between two ETA lines (each says a new estimate after a stack event). */
+export const ETA_EVERY_MS = 5_000;
 
 /**
  * A stack operation in CI (stderr not a terminal): one timestamped line per stack event,
@@ -26,6 +28,7 @@ export class PlainProgress implements ProgressView, LiveRegion {
   private quietSince: number;
   private lastEventAt: number;
   private lastEta = "";
+  private lastEtaAt = Number.NEGATIVE_INFINITY;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -58,6 +61,7 @@ export class PlainProgress implements ProgressView, LiveRegion {
     const eta = this.eta.text(this.board, now);
     if (!eta || eta === this.lastEta) return;
     this.lastEta = eta;
+    this.lastEtaAt = now;
     this.printer.info(`${clockTime(now)}  ${eta} (${basis})`);
   }
 
@@ -66,6 +70,8 @@ export class PlainProgress implements ProgressView, LiveRegion {
     this.quietSince = this.now();
     this.lastEventAt = this.quietSince;
     this.printer.info(`${clockTime(activity.timestamp)}  ${activityLine(activity, this.printer.paint)}`);
+    // A CI log follows the estimate as the operation shows its pace, without a line per event.
+    if (!activity.isStack && this.now() - this.lastEtaAt >= ETA_EVERY_MS) this.sayEta(`from ${this.board.done} of ${this.board.total} resources done in ${formatDuration(this.now() - this.board.startedAt)}`);
   }
 
   /** `still waiting: 3 resources in progress for 4m10s (NatGateway0, NatGateway1, NatGateway2)`, once a quiet minute. */

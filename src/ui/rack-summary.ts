@@ -1,7 +1,7 @@
 import type { StackInfo } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
 import { PARAMS, defaultParams, type RackParams } from "../rack/params.js";
-import type { RackOutputs } from "../templates/rack-contract.js";
+import { RackOutput, type RackOutputs } from "../names/rack-outputs.js";
 import type { PlanJson } from "../plan/plan.js";
 import type { Printer } from "./printer.js";
 
@@ -85,7 +85,7 @@ export type RackView = Pick<StackInfo, "status" | "tags"> & { rack: string; rack
 export function rackSummary(rack: RackView, region: string): RackSummary {
   const parameters = rack.params;
   const outputs = rack.rackOutputs;
-  const nat = (outputs.NatElasticIps ?? "").split(",").filter(Boolean);
+  const nat = (outputs[RackOutput.NatElasticIps] ?? "").split(",").filter(Boolean);
   return {
     name: rack.rack,
     status: rack.status,
@@ -93,9 +93,9 @@ export function rackSummary(rack: RackView, region: string): RackSummary {
     version: rack.tags[VERSION_TAG] ?? "unknown",
     parameters,
     endpoints: {
-      external: outputs.ExternalLoadBalancerDns || null,
-      internal: outputs.InternalLoadBalancerDns || null,
-      router: outputs.RouterLoadBalancerDns || null,
+      external: outputs[RackOutput.ExternalLoadBalancerDns] || null,
+      internal: outputs[RackOutput.InternalLoadBalancerDns] || null,
+      router: outputs[RackOutput.RouterLoadBalancerDns] || null,
     },
     outboundIps: parameters.Private === "Yes" ? nat : [],
   };

@@ -30,11 +30,14 @@ export class Waiting extends SpinnerRegion {
   }
 
 
-  /** Show it: at once in CI, on a terminal as soon as the spinner is loaded (already, mostly). */
-  start(): this {
+  /**
+   * Show it: at once in CI, on a terminal as soon as the spinner is loaded (already, mostly).
+   * `said`: in CI, the line is already written (by the launcher), only the heartbeat is left.
+   */
+  start({ said = false }: { said?: boolean } = {}): this {
     this.printer.attachLive(this);
     if (!this.printer.interactive) {
-      this.printer.info(`${clockTime(this.startedAt)}  ${this.label}`);
+      if (!said) this.printer.info(`${clockTime(this.startedAt)}  ${this.label}`);
       this.timer = setInterval(() => this.heartbeat(), CHECK_MS);
       this.timer.unref();
       return this;

@@ -54,6 +54,28 @@ describe("attachToStack", () => {
     expect(error.message).toContain("Balancer: quota exceeded");
   });
 
+  it("an update that already rolled back when racknet comes back: exit 3 with its root cause, as if followed", async () => {
+    const before = [stackEvent("UPDATE_IN_PROGRESS", "User Initiated"), stackEvent("UPDATE_COMPLETE")];
+    const last = [stackEvent("UPDATE_IN_PROGRESS", "User Initiated"), event("Balancer", "UPDATE_FAILED", "AWS::ElasticLoadBalancingV2::LoadBalancer", "quota exceeded"), stackEvent("UPDATE_ROLLBACK_IN_PROGRESS"), stackEvent("UPDATE_ROLLBACK_COMPLETE")];
+    h.cfn.on(DescribeStacksCommand).resolves(stack("UPDATE_ROLLBACK_COMPLETE"));
+    h.cfn.on(DescribeStackEventsCommand).resolves(newestFirst([...before, ...last]));
+    const error = (await attachToStack(h.context.aws, STACK, options()).catch((caught: unknown) => caught)) as AwsOperationFailed;
+    expect(error).toBeInstanceOf(AwsOperationFailed);
+    expect(error.exitCode).toBe(ExitCode.awsFailed);
+    expect(error.message).toContain("the update of rack prod failed (UPDATE_ROLLBACK_COMPLETE): Balancer: quota exceeded");
+    expect(h.stderr()).toContain("root cause: Balancer (AWS::ElasticLoadBalancingV2::LoadBalancer) UPDATE_FAILED: quota exceeded");
+  });
+
+  it("a creation that already rolled back: exit 3, its root cause and the way out", async () => {
+    const last = [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), event("LogGroup", "CREATE_FAILED", "AWS::Logs::LogGroup", "already exists"), stackEvent("ROLLBACK_IN_PROGRESS"), stackEvent("ROLLBACK_COMPLETE")];
+    h.cfn.on(DescribeStacksCommand).resolves(stack("ROLLBACK_COMPLETE"));
+    h.cfn.on(DescribeStackEventsCommand).resolves(newestFirst(last));
+    const error = (await attachToStack(h.context.aws, STACK, h.options({ followCommand: "racknet rack wait -r prod", removeCommand: "racknet rack uninstall prod" })).catch((caught: unknown) => caught)) as AwsOperationFailed;
+    expect(error).toBeInstanceOf(AwsOperationFailed);
+    expect(error.message).toContain("the create of rack prod failed (ROLLBACK_COMPLETE): LogGroup: already exists");
+    expect(error.fix).toContain("racknet rack uninstall prod");
+  });
+
   it("Ctrl-C while attached stops the watching again, and names the command that attaches", async () => {
     h.cfn.on(DescribeStacksCommand).resolvesOnce(stack("UPDATE_IN_PROGRESS")).callsFake(() => {
       process.emit("SIGINT");

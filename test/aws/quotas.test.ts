@@ -87,6 +87,15 @@ describe("the quota check before install and Private=Yes", () => {
     expect((await checkRackQuotas(context, { zones: ZONES, private: false, newVpc: true })).refusals.map((refusal) => refusal.quota)).toEqual(["vpcs", "internetGateways"]);
   });
 
+  it("a scope that leaves out a quota the change adds to is an error, never a quota left unchecked", async () => {
+    account({ addresses: 5, vpcs: 1, gateways: 1 });
+    const { context } = memoryContext();
+    await expect(checkRackQuotas(context, { zones: ZONES, private: true, newVpc: true }, { quotas: ["vpcs", "internetGateways"] })).rejects.toThrow(/did not read elasticIps, natGatewaysPerZone/);
+    // Within its scope the check reads only those quotas, and the VPC count it is given.
+    const check = await checkRackQuotas(context, { zones: ZONES, private: false, newVpc: true }, { quotas: ["vpcs", "internetGateways"], vpcCount: Promise.resolve(5) });
+    expect(check.refusals.map((refusal) => refusal.quota)).toEqual(["vpcs"]);
+  });
+
   it("a quota without an applied value (NoSuchResourceException) takes AWS's default from GetAWSDefaultServiceQuota", async () => {
     quotas.reset();
     quotas.on(GetServiceQuotaCommand).rejects(Object.assign(new Error("The request failed because the specified service quota does not exist."), { name: "NoSuchResourceException" }));

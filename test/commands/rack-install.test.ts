@@ -22,7 +22,8 @@ describe("racknet rack install", () => {
     expect(result.exitCode).toBe(0);
     // Besides the template's way through the staging bucket (it is over the inline limit: rack-template-s3.test.ts).
     expect(resourceWrites(result).filter((write) => !write.startsWith("S3."))).toEqual([
-      ...["KMS.CreateKey", "KMS.CreateAlias", "KMS.EnableKeyRotation", "KMS.PutKeyPolicy"],
+      // The key's policy goes with CreateKey (the account is known from GetCallerIdentity): no PutKeyPolicy.
+      ...["KMS.CreateKey", "KMS.CreateAlias", "KMS.EnableKeyRotation"],
       ...["SSM.PutParameter", "SSM.PutParameter", "ACM.ImportCertificate", "ACM.ImportCertificate", "ACM.ImportCertificate", "CloudFormation.CreateChangeSet", "CloudFormation.ExecuteChangeSet"],
     ]);
     expect(h.parameters.values.get(CA[0] ?? "")?.type).toBe("SecureString");

@@ -1,5 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
+import { DescribeVpcPeeringConnectionsCommand, type DescribeVpcPeeringConnectionsCommandInput } from "@aws-sdk/client-ec2";
+import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import {
+  AssociateVPCWithHostedZoneCommand,
+  CreateVPCAssociationAuthorizationCommand,
+  DeleteVPCAssociationAuthorizationCommand,
+  DisassociateVPCFromHostedZoneCommand,
+  GetHostedZoneCommand,
+} from "@aws-sdk/client-route-53";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { run as rackUpdate } from "../../src/operations/rack-update.js";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
@@ -82,14 +95,14 @@ describe("racknet rack peer", () => {
     expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
   });
 
-  it("a rack with itself, a peer that does not exist, --peer-profile: refused, nothing written", async () => {
+  it("a rack with itself, a peer that does not exist, a --peer-profile that is not configured: refused, nothing written", async () => {
     await twoRacks();
     const self = await h.run(peer, peering("a", "a"));
     expect(self.stderr).toContain("cannot be peered with itself");
     const missing = await h.run(peer, peering("a", "nosuch"));
     expect(missing.stderr).toContain('rack "nosuch" not found in us-east-1');
-    const profile = await h.run(peer, peering("a", "b", { peerProfile: "other" }));
-    expect(profile.stderr).toContain("--peer-profile (a rack in another account) is not supported yet");
+    const profile = await h.run(peer, peering("a", "b", { peerProfile: "nosuchprofile" }));
+    expect(profile.stderr).toContain("--peer-profile nosuchprofile: no such profile in the AWS config or credentials file");
     for (const result of [self, missing, profile]) {
       expect(result.exitCode).toBe(1);
       expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
@@ -103,6 +116,134 @@ describe("racknet rack peer", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/AWS::EC2::VPCPeeringConnection/);
     expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
+  });
+});
+
+describe("rack peer and the quota of active peering connections per VPC (vpc L-7E9ECCDB)", () => {
+  /** `count` active peerings of `vpc` with VPCs of no rack, as EC2 answers the filter on either side. */
+  function peeredWithOthers(vpc: string, count: number): void {
+    const connections = Array.from({ length: count }, (_, index) => ({
+      VpcPeeringConnectionId: `pcx-other${index}`,
+      Status: { Code: "active" },
+      RequesterVpcInfo: { VpcId: vpc },
+      AccepterVpcInfo: { VpcId: `vpc-elsewhere${index}` },
+    }));
+    h.stubs.EC2?.on(DescribeVpcPeeringConnectionsCommand).callsFake(async (input: DescribeVpcPeeringConnectionsCommandInput) => ({
+      VpcPeeringConnections: input.VpcPeeringConnectionIds
+        ? input.VpcPeeringConnectionIds.map((id) => ({ VpcPeeringConnectionId: id, Status: { Code: "active" } }))
+        : connections.filter((connection) => input.Filters?.some((filter) => filter.Name === "requester-vpc-info.vpc-id" && filter.Values?.includes(vpc))),
+    }));
+  }
+
+  it("a VPC at the applied quota: refused before any write, naming the quota, its code and the command that raises it", async () => {
+    await twoRacks();
+    h.quotas["vpc/L-7E9ECCDB"] = 50;
+    peeredWithOthers(h.cloudFormation.stack("b")?.outputs.VpcId ?? "", 50);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(/rack b's VPC vpc-\S+ \(us-east-1\) has 50 active peering connections, the account's quota \(Active VPC peering connections per VPC, L-7E9ECCDB: 50\)/);
+    expect(result.stderr).toContain("aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-7E9ECCDB --desired-value 51 --region us-east-1");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+
+  it("the applied value, not the default: with the quota raised to 60, 50 active peerings leave room", async () => {
+    await twoRacks();
+    h.quotas["vpc/L-7E9ECCDB"] = 60;
+    peeredWithOthers(h.cloudFormation.stack("a")?.outputs.VpcId ?? "", 50);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeDefined();
+  });
+
+  it("Service Quotas not answering: AWS's default, 50, is the limit", async () => {
+    await twoRacks();
+    h.stubs.ServiceQuotas?.on(GetServiceQuotaCommand).rejects(Object.assign(new Error("not allowed"), { name: "AccessDeniedException" }));
+    peeredWithOthers(h.cloudFormation.stack("a")?.outputs.VpcId ?? "", 50);
+    const result = await h.run(peer, peering("a", "b"));
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("L-7E9ECCDB: 50)");
+    expect(resourceWrites(result).filter((write) => write.startsWith("CloudFormation."))).toEqual([]);
+  });
+});
+
+describe("rack peer and unpeer --peer-profile (a rack of another account)", () => {
+  const OTHER = "222222222222";
+  let home: string;
+  let savedConfig: string | undefined;
+  /** Each router zone's VPCs (`region:vpc`), and who did what in Route 53: `<account> <operation>`. */
+  let zones: Map<string, string[]>;
+  let route53: string[];
+  const account = (client: unknown) => ((client as { config?: { profile?: string } }).config?.profile === "other" ? OTHER : "123456789012");
+
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), "racknet-peer-"));
+    writeFileSync(join(home, "config"), "[profile other]\nregion = us-east-1\n");
+    savedConfig = process.env.AWS_CONFIG_FILE;
+    process.env.AWS_CONFIG_FILE = join(home, "config");
+    zones = new Map();
+    route53 = [];
+    h.stubs.STS?.on(GetCallerIdentityCommand).callsFake(async (_input: unknown, getClient: () => unknown) => ({ Account: account(getClient()), Arn: `arn:aws:iam::${account(getClient())}:user/test` }));
+    const vpcOf = (input: { VPC?: { VPCId?: string; VPCRegion?: string } }) => `${input.VPC?.VPCRegion ?? ""}:${input.VPC?.VPCId ?? ""}`;
+    const zoneOf = (id: string) => zones.get(id) ?? [];
+    const route53Stub = h.stubs.Route53;
+    route53Stub?.on(GetHostedZoneCommand).callsFake(async (input: { Id?: string }) => ({ HostedZone: { Id: input.Id, Name: "z.", CallerReference: "x" }, VPCs: zoneOf(input.Id ?? "").map((vpc) => ({ VPCRegion: vpc.split(":")[0], VPCId: vpc.split(":")[1] })) }));
+    route53Stub?.on(CreateVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} authorize ${input.HostedZoneId ?? ""}`);
+      return {};
+    });
+    route53Stub?.on(AssociateVPCWithHostedZoneCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} associate ${input.HostedZoneId ?? ""}`);
+      zones.set(input.HostedZoneId ?? "", [...zoneOf(input.HostedZoneId ?? ""), vpcOf(input)]);
+      return { ChangeInfo: { Id: "c", Status: "INSYNC", SubmittedAt: new Date() } };
+    });
+    route53Stub?.on(DeleteVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} withdraw ${input.HostedZoneId ?? ""}`);
+      return {};
+    });
+    route53Stub?.on(DisassociateVPCFromHostedZoneCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
+      route53.push(`${account(getClient())} disassociate ${input.HostedZoneId ?? ""}`);
+      zones.set(input.HostedZoneId ?? "", zoneOf(input.HostedZoneId ?? "").filter((vpc) => vpc !== vpcOf(input)));
+      return { ChangeInfo: { Id: "c", Status: "INSYNC", SubmittedAt: new Date() } };
+    });
+  });
+  afterEach(() => {
+    if (savedConfig === undefined) delete process.env.AWS_CONFIG_FILE;
+    else process.env.AWS_CONFIG_FILE = savedConfig;
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("peer: routers by CIDR only, the accepter's role before the connection, the connection with PeerOwnerId and PeerRoleArn, each zone authorized by its owner and associated by the VPC's; unpeer dissociates first", async () => {
+    await twoRacks();
+    const zoneA = h.cloudFormation.stack("a")?.outputs.RouterZoneId ?? "";
+    const zoneB = h.cloudFormation.stack("b")?.outputs.RouterZoneId ?? "";
+    expect(zoneA).not.toBe("");
+    zones.set(zoneA, [`us-east-1:${h.cloudFormation.stack("a")?.outputs.VpcId ?? ""}`]);
+    zones.set(zoneB, [`us-east-1:${h.cloudFormation.stack("b")?.outputs.VpcId ?? ""}`]);
+    const result = await h.run(peer, peering("a", "b", { peerProfile: "other" }));
+    expect(result.exitCode, result.stderr).toBe(0);
+    const asks = h.cloudFormation.stack("a-peering-b");
+    expect(asks?.resources.PeeringConnection?.Properties).toMatchObject({ PeerOwnerId: OTHER, PeerRoleArn: h.cloudFormation.stack("b-peering-a")?.outputs.PeeringAcceptRoleArn });
+    expect(Object.keys(h.cloudFormation.stack("b-peering-a")?.resources ?? {})).toContain("PeeringAcceptRole");
+    expect(asks?.outputs.PeerAccountId).toBe(OTHER);
+    expect([h.cloudFormation.stack("a")?.parameters.InternalRouterVpcs, h.cloudFormation.stack("b")?.parameters.InternalRouterVpcs]).toEqual(["", ""]);
+    expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("10.0.0.0/16,10.1.0.0/16");
+    expect(route53).toEqual([
+      `123456789012 authorize ${zoneA}`,
+      `${OTHER} associate ${zoneA}`,
+      `123456789012 withdraw ${zoneA}`,
+      `${OTHER} authorize ${zoneB}`,
+      `123456789012 associate ${zoneB}`,
+      `${OTHER} withdraw ${zoneB}`,
+    ]);
+    expect(zones.get(zoneA)).toHaveLength(2);
+
+    route53 = [];
+    const undone = await h.run(unpeer, { rack: "a", peer: "b", peerProfile: "other" });
+    expect(undone.exitCode, undone.stderr).toBe(0);
+    expect(route53).toEqual([`${OTHER} withdraw ${zoneB}`, `${OTHER} disassociate ${zoneB}`, `123456789012 withdraw ${zoneA}`, `123456789012 disassociate ${zoneA}`]);
+    expect(h.cloudFormation.stack("a-peering-b")).toBeUndefined();
+    expect(h.cloudFormation.stack("b-peering-a")).toBeUndefined();
     expect(h.cloudFormation.stack("a")?.parameters.InternalRouterCidrs).toBe("");
   });
 });

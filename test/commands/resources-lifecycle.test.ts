@@ -81,3 +81,30 @@ describe("the final snapshot of a database racknet deletes", () => {
     expect(violations("apps-delete", result)).toBe("");
   });
 });
+
+describe("the final snapshot of a Redis cache racknet deletes", () => {
+  const WITH_CACHE = "services:\n  web:\n    image: nginx:1.27\n    port: 80\n    resources: [cache]\nresources:\n  cache:\n    type: redis\n";
+
+  it("removed with --allow-destroy: the name CloudFormation gave its final snapshot is read from ElastiCache, printed and in --json", async () => {
+    const cache = awsHarness();
+    try {
+      await installedRack(cache, "prod");
+      await deployedApp(cache, "prod", "shop", WITH_CACHE);
+      const group = cache.cloudFormation.stack("prod-shop")?.physicalIds.ResourceCache ?? "";
+      expect(group).not.toBe("");
+      // Another group's snapshot, and one of this group taken before the change, are not its final one.
+      cache.cacheSnapshots.push({ SnapshotName: "other-group-final", ReplicationGroupId: "another-group", SnapshotSource: "manual", NodeSnapshots: [{ SnapshotCreateTime: new Date(Date.now() + 60_000) }] });
+      cache.cacheSnapshots.push({ SnapshotName: "by-hand-last-year", ReplicationGroupId: group, SnapshotSource: "manual", NodeSnapshots: [{ SnapshotCreateTime: new Date(Date.now() - 365 * 86_400_000) }] });
+      const outcome = await withOptions(cache, { rack: "prod", app: "shop", yes: true, allowDestroy: true, json: true }, () => cache.run(deploy, { file: manifestFile(WITHOUT_DB) }));
+      expect(outcome.exitCode, outcome.stderr).toBe(0);
+      const name = cache.cacheSnapshots.find((snapshot) => snapshot.ReplicationGroupId === group && snapshot.SnapshotName !== "by-hand-last-year")?.SnapshotName ?? "";
+      expect(name).toMatch(/^prod-shop-resourcecache-final-/);
+      expect(outcome.stderr).toContain(`Redis cache ResourceCache (${group}) deleted; its final snapshot is ${name}`);
+      const result = JSON.parse(outcome.stdout) as Record<string, unknown>;
+      expect(result.snapshots).toEqual([{ resource: "ResourceCache", instance: group, engine: "redis", snapshot: name }]);
+      expect(violations("deploy", result)).toBe("");
+    } finally {
+      cache.restore();
+    }
+  });
+});

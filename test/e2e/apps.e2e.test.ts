@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
-import { DescribeListenersCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeListenersCommand, DescribeLoadBalancerAttributesCommand, DescribeLoadBalancersCommand, DescribeRulesCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
 import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
@@ -144,6 +146,43 @@ describe("rack-aware manifest rules refuse before any AWS write", () => {
     expect(result.stderr).toContain("racknet rack params set Internal=Yes");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(await stackNames()).toEqual(before);
+  });
+
+  it("a port: service's timeout above the rack's LoadBalancerIdleTimeout: exit 1 naming it; rack params set raises it on the load balancer", async () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), "racknet-idle-")), "convox.yml");
+    writeFileSync(manifest, "services:\n  slow:\n    image: nginx:1.27\n    port: 80\n    timeout: 300\n");
+    const refused = await cli("deploy", "-a", "slow", "-f", manifest, "-r", "open", "--yes");
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain("services.slow.timeout is 300 seconds; the rack's HTTPS load balancers close a connection idle for 60 (LoadBalancerIdleTimeout=60)");
+    expect(refused.stderr).toContain("racknet rack params set LoadBalancerIdleTimeout=300");
+    expect(await stackNames()).not.toContain("open-slow");
+
+    // The rack's own external load balancer, by its DNS name (the shared moto holds other files' balancers).
+    const dns = (await outputs("open")).ExternalLoadBalancerDns ?? "";
+    const external = ((await aws.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).find((balancer) => balancer.DNSName === dns)?.LoadBalancerArn ?? "";
+    expect(external).not.toBe("");
+    const idle = async () => (await aws.elbv2.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: external }))).Attributes?.find((attribute) => attribute.Key === "idle_timeout.timeout_seconds")?.Value;
+    expect(await idle()).toBe("60");
+    const raised = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=300", "-r", "open", "--yes");
+    expect(raised.code, raised.stderr).toBe(0);
+    expect(raised.stderr).toContain("close a connection idle for 300 s (was 60 s)");
+    expect(await idle()).toBe("300");
+    const bad = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=4001", "-r", "open", "--yes");
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stderr).toContain("from 1 to 4000");
+
+    // Deployed with its timeout, the service keeps the rack from going below it.
+    const deployed = await cli("deploy", "-a", "slow", "-f", manifest, "-r", "open", "--yes");
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const lowered = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=60", "-r", "open", "--yes");
+    expect(lowered.code, lowered.stderr).toBe(1);
+    expect(lowered.stderr).toContain("slow/slow (timeout: 300)");
+    expect(await idle()).toBe("300");
+    const removed = await cli("apps", "delete", "slow", "-r", "open", "--yes");
+    expect(removed.code, removed.stderr).toBe(0);
+    const back = await cli("rack", "params", "set", "LoadBalancerIdleTimeout=60", "-r", "open", "--yes");
+    expect(back.code, back.stderr).toBe(0);
+    expect(await idle()).toBe("60");
   });
 
   it("internalRouter on a rack without internal_router: exit 1, the fix", async () => {

@@ -33,6 +33,13 @@ const MANIFEST = `services:
   idle:
     image: example/idle:1
     scale: {min: 0}
+  queue:
+    image: example/queue:1
+    scale:
+      min: 0
+      max: 5
+      autoscale:
+        queueDepth: {threshold: 5, metricName: "vllm:num_requests_waiting"}
 `;
 
 const dir = mkdtempSync(join(tmpdir(), "racknet-convox3-"));
@@ -82,6 +89,19 @@ describe("Convox 3's keys reach AWS", () => {
     expect(backlog?.TargetValue).toBe(4);
     expect(JSON.stringify(backlog?.CustomizedMetricSpecification)).toContain("ApproximateNumberOfMessagesVisible");
     expect(JSON.stringify(backlog?.CustomizedMetricSpecification)).toContain("RunningTaskCount");
+  });
+
+  it("queueDepth from min: 0: a scalable target from 0 to 5, the depth per task at 5, and a step policy that starts one task", async () => {
+    const scaling = new ApplicationAutoScalingClient(clientConfig());
+    const targets = await rackScalableTargets(moto.endpoint, aws.cloudFormation, "v3");
+    const target = targets.find((candidate) => candidate.ResourceId?.includes("Queue"));
+    expect(target).toMatchObject({ MinCapacity: 0, MaxCapacity: 5 });
+    const policies = (await scaling.send(new DescribeScalingPoliciesCommand({ ServiceNamespace: "ecs", ResourceId: target?.ResourceId }))).ScalingPolicies ?? [];
+    const tracking = policies.find((policy) => policy.PolicyType === "TargetTrackingScaling")?.TargetTrackingScalingPolicyConfiguration;
+    expect(tracking?.TargetValue).toBe(5);
+    const depth = tracking?.CustomizedMetricSpecification?.Metrics?.find((metric) => metric.Id === "depth")?.MetricStat;
+    expect(depth).toMatchObject({ Metric: { Namespace: "racknet/v3/three", MetricName: "vllm:num_requests_waiting", Dimensions: [{ Name: "Service", Value: "queue" }] }, Stat: "Maximum" });
+    expect(policies.find((policy) => policy.PolicyType === "StepScaling")?.StepScalingPolicyConfiguration).toMatchObject({ AdjustmentType: "ExactCapacity", StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] });
   });
 
   it("min: 0 alone: a service at 0 tasks and no scalable target", async () => {

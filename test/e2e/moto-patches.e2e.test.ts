@@ -9,10 +9,22 @@ import {
   ListStackResourcesCommand,
   type Parameter,
 } from "@aws-sdk/client-cloudformation";
-import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import { CreateVpcCommand, DescribeAddressesCommand, DescribeVpcPeeringConnectionsCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeServicesCommand, ListClustersCommand } from "@aws-sdk/client-ecs";
 import { DescribeListenerCertificatesCommand, DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { GetHostedZoneCommand, ListHostedZonesByVPCCommand } from "@aws-sdk/client-route-53";
+import {
+  AssociateVPCWithHostedZoneCommand,
+  CreateHostedZoneCommand,
+  CreateVPCAssociationAuthorizationCommand,
+  DeleteVPCAssociationAuthorizationCommand,
+  DisassociateVPCFromHostedZoneCommand,
+  GetHostedZoneCommand,
+  ListHostedZonesByVPCCommand,
+  ListVPCAssociationAuthorizationsCommand,
+  Route53Client,
+} from "@aws-sdk/client-route-53";
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { RequestCertificateCommand } from "@aws-sdk/client-acm";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { awsClients, startMoto, type AwsTestClients, type MotoServer, describeTestStack } from "../support/moto.js";
@@ -214,6 +226,90 @@ describe("Route 53: AWS::Route53::HostedZone with VPCs", () => {
     expect(updated.VPCs?.map((v) => v.VPCId).sort()).toEqual([outputs.Vpc, outputs.Peer].sort());
     const inPeer = await aws.route53.send(new ListHostedZonesByVPCCommand({ VPCId: outputs.Peer, VPCRegion: "us-east-1" }));
     expect(inPeer.HostedZoneSummaries?.map((summary) => summary.HostedZoneId)).toEqual([outputs.Zone]);
+  });
+});
+
+describe("Route 53: a private zone and a VPC of two accounts (VPC association authorizations)", () => {
+  it("refuses the association without the zone owner's authorization, lists the authorization, associates with it, deletes it", async () => {
+    // The second account: an assumed role whose ARN names another account id, as moto's STS maps it.
+    const sts = new STSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::222222222222:role/peer", RoleSessionName: "moto-patches" }));
+    const other = {
+      endpoint: moto.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: assumed.Credentials?.AccessKeyId ?? "", secretAccessKey: assumed.Credentials?.SecretAccessKey ?? "", sessionToken: assumed.Credentials?.SessionToken ?? "" },
+    };
+    const otherAccount = (await new STSClient(other).send(new GetCallerIdentityCommand({}))).Account;
+    const ownerAccount = (await sts.send(new GetCallerIdentityCommand({}))).Account;
+    expect(otherAccount).toBe("222222222222");
+    expect(otherAccount).not.toBe(ownerAccount);
+    const zoneVpc = (await aws.ec2.send(new CreateVpcCommand({ CidrBlock: "10.60.0.0/16" }))).Vpc?.VpcId ?? "";
+    const otherVpc = (await new EC2Client(other).send(new CreateVpcCommand({ CidrBlock: "10.61.0.0/16" }))).Vpc?.VpcId ?? "";
+    const created = await aws.route53.send(
+      new CreateHostedZoneCommand({ Name: "accounts.probe.convox", CallerReference: `accounts-${Date.now()}`, HostedZoneConfig: { PrivateZone: true }, VPC: { VPCId: zoneVpc, VPCRegion: "us-east-1" } }),
+    );
+    const zoneId = (created.HostedZone?.Id ?? "").replace("/hostedzone/", "");
+    const otherRoute53 = new Route53Client(other);
+    const vpc = { VPCId: otherVpc, VPCRegion: "us-east-1" as const };
+
+    // Without the authorization: refused to the VPC's account, and to the zone's account too.
+    await expect(otherRoute53.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: zoneId, VPC: vpc }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
+    await expect(aws.route53.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: zoneId, VPC: vpc }))).rejects.toMatchObject({ name: "NotAuthorizedException" });
+    // The authorization is the zone owner's to give.
+    await expect(otherRoute53.send(new CreateVPCAssociationAuthorizationCommand({ HostedZoneId: zoneId, VPC: vpc }))).rejects.toMatchObject({ name: "NoSuchHostedZone" });
+    await expect(aws.route53.send(new DeleteVPCAssociationAuthorizationCommand({ HostedZoneId: zoneId, VPC: vpc }))).rejects.toMatchObject({ name: "VPCAssociationAuthorizationNotFound" });
+
+    const authorization = await aws.route53.send(new CreateVPCAssociationAuthorizationCommand({ HostedZoneId: zoneId, VPC: vpc }));
+    expect(authorization.VPC?.VPCId).toBe(otherVpc);
+    const listed = await aws.route53.send(new ListVPCAssociationAuthorizationsCommand({ HostedZoneId: zoneId }));
+    expect(listed.VPCs?.map((item) => item.VPCId)).toEqual([otherVpc]);
+
+    await otherRoute53.send(new AssociateVPCWithHostedZoneCommand({ HostedZoneId: zoneId, VPC: vpc }));
+    const zone = await aws.route53.send(new GetHostedZoneCommand({ Id: zoneId }));
+    expect(zone.VPCs?.map((item) => item.VPCId).sort()).toEqual([zoneVpc, otherVpc].sort());
+    const seen = await otherRoute53.send(new ListHostedZonesByVPCCommand({ VPCId: otherVpc, VPCRegion: "us-east-1" }));
+    expect(seen.HostedZoneSummaries?.map((summary) => [summary.HostedZoneId, summary.Owner?.OwningAccount])).toEqual([[zoneId, ownerAccount]]);
+
+    await aws.route53.send(new DeleteVPCAssociationAuthorizationCommand({ HostedZoneId: zoneId, VPC: vpc }));
+    expect((await aws.route53.send(new ListVPCAssociationAuthorizationsCommand({ HostedZoneId: zoneId }))).VPCs ?? []).toEqual([]);
+    // The association outlives the authorization; the VPC's account takes its VPC out.
+    await otherRoute53.send(new DisassociateVPCFromHostedZoneCommand({ HostedZoneId: zoneId, VPC: vpc }));
+    expect((await aws.route53.send(new GetHostedZoneCommand({ Id: zoneId }))).VPCs?.map((item) => item.VPCId)).toEqual([zoneVpc]);
+  });
+});
+
+describe("EC2: a VPC peering connection made by CloudFormation across two accounts", () => {
+  it("fails without a role of the accepter's account the requester may assume, and is active through one", async () => {
+    const sts = new STSClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const requester = (await sts.send(new GetCallerIdentityCommand({}))).Account ?? "";
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::333333333333:role/peer", RoleSessionName: "moto-patches" }));
+    const other = {
+      endpoint: moto.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: assumed.Credentials?.AccessKeyId ?? "", secretAccessKey: assumed.Credentials?.SecretAccessKey ?? "", sessionToken: assumed.Credentials?.SessionToken ?? "" },
+    };
+    const peerVpc = (await new EC2Client(other).send(new CreateVpcCommand({ CidrBlock: "10.71.0.0/16" }))).Vpc?.VpcId ?? "";
+    const trust = (account: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }] });
+    const iam = new IAMClient(other);
+    const trusted = (await iam.send(new CreateRoleCommand({ RoleName: "accept-peering", AssumeRolePolicyDocument: trust(requester) }))).Role?.Arn ?? "";
+    const untrusted = (await iam.send(new CreateRoleCommand({ RoleName: "accept-other", AssumeRolePolicyDocument: trust("444444444444") }))).Role?.Arn ?? "";
+    const template = (role: string | undefined): Template => ({
+      Resources: {
+        Vpc: vpc("10.70.0.0/16"),
+        Peering: { Type: "AWS::EC2::VPCPeeringConnection", Properties: { VpcId: ref("Vpc"), PeerVpcId: peerVpc, PeerOwnerId: "333333333333", ...(role ? { PeerRoleArn: role } : {}) } },
+      },
+      Outputs: { Peering: { Value: ref("Peering") } },
+    });
+    for (const [stack, role] of [["peering-no-role", undefined], ["peering-untrusted", untrusted]] as const) {
+      await deploy(stack, template(role));
+      const failed = await describeTestStack(aws.cloudFormation, stack);
+      expect(failed.status, stack).toMatch(/ROLLBACK_COMPLETE|CREATE_FAILED/);
+    }
+    await deploy("peering-trusted", template(trusted));
+    const made = await describeTestStack(aws.cloudFormation, "peering-trusted");
+    expect(made.status).toBe("CREATE_COMPLETE");
+    const seen = await new EC2Client(other).send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [made.outputs.Peering ?? ""] }));
+    expect(seen.VpcPeeringConnections?.[0]?.Status?.Code).toBe("active");
   });
 });
 

@@ -6,6 +6,7 @@ import { DescribeStacksCommand, GetTemplateCommand, DescribeStackResourceCommand
 import { DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { DescribeTaskDefinitionCommand, paginateListTaskDefinitions } from "@aws-sdk/client-ecs";
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeSnapshotsCommand, ElastiCacheClient } from "@aws-sdk/client-elasticache";
 import { startMoto, awsEnv, awsClients } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 import { violations } from "../json/schemas.js";
@@ -184,14 +185,21 @@ describe("resources: a postgres database inside the private network", () => {
     expect(violations("deploy", result)).toBe("");
   });
 
-  it("apps delete: refused without --allow-destroy; with it the app goes, its Redis cache too, and where its final snapshot is is said", async () => {
+  it("apps delete: refused without --allow-destroy; with it the app goes, its Redis cache too, and its final snapshot's name is printed", async () => {
     const refused = await cli("apps", "delete", "shop", "-r", "data", "--yes");
     expect(refused.code, refused.stderr).toBe(1);
     expect(refused.stderr).toContain("--allow-destroy");
+    const aws = awsClients(moto.endpoint);
+    const group = (await aws.cloudFormation.send(new DescribeStackResourceCommand({ StackName: STACK, LogicalResourceId: "ResourceCache" }))).StackResourceDetail?.PhysicalResourceId ?? "";
     const deleted = await cli("apps", "delete", "shop", "-r", "data", "--yes", "--allow-destroy");
     expect(deleted.code, deleted.stderr).toBe(0);
-    expect(deleted.stderr).toMatch(/Redis cache ResourceCache \(\S+\) is gone; CloudFormation kept its final snapshot/);
-    const aws = awsClients(moto.endpoint);
+    // The final snapshot exists in ElastiCache, under the name racknet printed.
+    const elastiCache = new ElastiCacheClient({ endpoint: moto.endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const snapshots = ((await elastiCache.send(new DescribeSnapshotsCommand({ SnapshotSource: "manual" }))).Snapshots ?? []).filter((snapshot) => snapshot.ReplicationGroupId === group);
+    expect(snapshots).toHaveLength(1);
+    const name = snapshots[0]?.SnapshotName ?? "";
+    expect(name).not.toBe("");
+    expect(deleted.stderr).toContain(`Redis cache ResourceCache (${group}) deleted; its final snapshot is ${name}`);
     const gone = await aws.cloudFormation.send(new DescribeStacksCommand({ StackName: STACK })).catch((error: unknown) => error);
     expect(gone).toBeInstanceOf(Error);
   });

@@ -110,6 +110,10 @@ const YES_NO = ["yes", "no", "true", "false", "y", "n", "on", "off", "1", "0"];
 const flagValue = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...YES_NO).chain(randomCase).map(good) }, { weight: 1, arbitrary: fc.constantFrom("maybe", "", "yess", "2", "ja", "Yes!", "Ｙｅｓ", "nope", "-1").map(bad) });
 
 const VALUES: Record<ParamName, fc.Arbitrary<Labelled>> = {
+  LoadBalancerIdleTimeout: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 1, max: 4000 }).map((seconds) => good(String(seconds))) },
+    { weight: 1, arbitrary: fc.constantFrom("0", "4001", "-5", "60s", "1.5", "", "sixty", "١٢").map(bad) },
+  ),
   Private: flagValue,
   Internal: flagValue,
   InternalOnly: flagValue,

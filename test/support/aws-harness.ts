@@ -51,6 +51,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { DescribeDBSnapshotsCommand, RDSClient, type DBSnapshot } from "@aws-sdk/client-rds";
+import { DescribeSnapshotsCommand, ElastiCacheClient, type Snapshot as CacheSnapshot } from "@aws-sdk/client-elasticache";
 import { GetAccountSettingsCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCommand } from "@aws-sdk/client-codebuild";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -182,6 +183,8 @@ export interface AwsHarness {
   quotas: Record<string, number>;
   /** RDS's manual DB snapshots: the final ones CloudFormation takes for DeletionPolicy Snapshot (an instance's default). */
   dbSnapshots: DBSnapshot[];
+  /** ElastiCache's manual snapshots: the final ones CloudFormation takes of a Redis group for DeletionPolicy Snapshot. */
+  cacheSnapshots: CacheSnapshot[];
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
   /** Run a workflow as the CLI would; never throws. */
@@ -249,6 +252,13 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     const name = `${deleted.stackName}-snapshot-${deleted.logicalId}-${String(dbSnapshots.length + 1).padStart(12, "x")}`.toLowerCase();
     dbSnapshots.push({ DBSnapshotIdentifier: name, DBInstanceIdentifier: deleted.physicalId, SnapshotType: "manual", SnapshotCreateTime: deleted.at, Status: "available" });
   });
+  const cacheSnapshots: CacheSnapshot[] = [];
+  // A Redis group has no default DeletionPolicy Snapshot; racknet's templates set it. The name is CloudFormation's own (unknown shape).
+  cloudFormation.whenDeleted((deleted) => {
+    if (deleted.resource.Type !== "AWS::ElastiCache::ReplicationGroup" || deleted.resource.DeletionPolicy !== "Snapshot") return;
+    const name = `${deleted.stackName}-${deleted.logicalId}-final-${cacheSnapshots.length + 1}`.toLowerCase();
+    cacheSnapshots.push({ SnapshotName: name, ReplicationGroupId: deleted.physicalId, SnapshotSource: "manual", SnapshotStatus: "available", NodeSnapshots: [{ CacheClusterId: `${deleted.physicalId}-001`, SnapshotCreateTime: deleted.at }] });
+  });
   const stub = (service: string, client: Parameters<typeof mockClient>[0], handlers: Handler[]) => {
     const mock = mockClient(client) as unknown as AnyStub;
     mock.send.callsFake(async (command: object) => {
@@ -289,6 +299,11 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   stub("RDS", RDSClient, [
     handle(DescribeDBSnapshotsCommand, (input) => ({
       DBSnapshots: dbSnapshots.filter((snapshot) => (!input.DBInstanceIdentifier || snapshot.DBInstanceIdentifier === input.DBInstanceIdentifier) && (!input.SnapshotType || snapshot.SnapshotType === input.SnapshotType)),
+    })),
+  ]);
+  stub("ElastiCache", ElastiCacheClient, [
+    handle(DescribeSnapshotsCommand, (input) => ({
+      Snapshots: cacheSnapshots.filter((snapshot) => (!input.ReplicationGroupId || snapshot.ReplicationGroupId === input.ReplicationGroupId) && (!input.SnapshotSource || snapshot.SnapshotSource === input.SnapshotSource)),
     })),
   ]);
   stub("SSM", SSMClient, [
@@ -473,6 +488,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     },
     elsewhere,
     dbSnapshots,
+    cacheSnapshots,
     stubs,
     calls,
     async run(workflow, args) {

@@ -13,11 +13,11 @@ export class MemoryKeys {
     return id;
   }
 
-  createKey(input: { Tags?: { TagKey?: string; TagValue?: string }[] }) {
+  createKey(input: { Tags?: { TagKey?: string; TagValue?: string }[]; Policy?: string }) {
     this.counter += 1;
     const id = `00000000-0000-4000-8000-${String(this.counter).padStart(12, "0")}`;
     const arn = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${id}`;
-    this.keys.set(id, { arn, state: "Enabled", rotation: false, tags: Object.fromEntries((input.Tags ?? []).map((tag) => [tag.TagKey ?? "", tag.TagValue ?? ""])) });
+    this.keys.set(id, { arn, state: "Enabled", rotation: false, ...(input.Policy ? { policy: input.Policy } : {}), tags: Object.fromEntries((input.Tags ?? []).map((tag) => [tag.TagKey ?? "", tag.TagValue ?? ""])) });
     return { KeyMetadata: { KeyId: id, Arn: arn, AWSAccountId: ACCOUNT, KeyState: "Enabled" } };
   }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseQualifiedName } from "@swimlane/docker-reference";
 import { parseManifest, resolveEnvironment, type Manifest } from "../../src/manifest/index.js";
 import { renderAppStack } from "../../src/templates/app.js";
 import { PROBE_IMAGE, probeScript } from "../../src/templates/app-probe.js";
@@ -109,5 +110,16 @@ describe("the check script keeps Kubernetes' probe semantics (run by sh, with wg
     expect(check("worker", 5000, [])).toBe(0);
     start();
     expect(check("worker", 1000 + 10 + 5 * 3, [])).toBe(1);
+  });
+});
+
+describe("the probe sidecar's image", () => {
+  it("is one full reference: ECR Public's registry, Docker's official busybox, and a version tag or a full sha256 digest", () => {
+    // parseQualifiedName refuses a name without its registry (docker would read "busybox" as Docker Hub's).
+    const reference = parseQualifiedName(PROBE_IMAGE) as unknown as { _domain?: string; _repository?: string; _tag?: string; _digest?: string };
+    expect(reference._domain).toBe("public.ecr.aws");
+    expect(reference._repository).toBe("docker/library/busybox");
+    if (PROBE_IMAGE.includes("@")) expect(PROBE_IMAGE).toMatch(/^[^@:]+@sha256:[0-9a-f]{64}$/);
+    else expect(reference._tag).toMatch(/^1\.\d+(\.\d+)?$/);
   });
 });

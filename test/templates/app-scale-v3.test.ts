@@ -87,6 +87,89 @@ describe("Convox 3's scale on Application Auto Scaling", () => {
   });
 
   it("passes cfn-lint", async () => {
-    expect(await cfnLint({ scaleV3: template })).toEqual({ scaleV3: [] });
-  }, lintDeadline(1));
+    expect(await cfnLint({ scaleV3: template, queueDepth: queueTemplate })).toEqual({ scaleV3: [], queueDepth: [] });
+  }, lintDeadline(2));
+});
+
+/** Convox 3's `autoscale-queue` fixture as written (min: 0, queueDepth on vLLM's waiting requests), plus a timer on the same service. */
+const QUEUE = `services:
+  worker:
+    build: .
+    scale:
+      min: 0
+      max: 5
+      autoscale:
+        queueDepth:
+          threshold: 5
+          metricName: vllm:num_requests_waiting
+  web:
+    image: example/web:1
+    scale:
+      min: 1
+      max: 3
+      autoscale:
+        queueDepth: {threshold: 1}
+timers:
+  sweep:
+    schedule: "0 * * * ?"
+    command: bin/sweep
+    service: worker
+`;
+const queueTemplate = (() => {
+  const { manifest, problems } = parseManifest(QUEUE, "convox.yml", { app: "shop", rack: "prod" });
+  expect(problems).toEqual([]);
+  const parsed = manifest as Manifest;
+  const environment = resolveEnvironment(parsed, { rack: "prod", app: "shop", stored: {} });
+  return renderAppStack({ rack: "prod", app: "shop", manifest: parsed, version: "0.1.0", priorities: {}, images: { worker: "123456789012.dkr.ecr.us-east-1.amazonaws.com/prod/shop:worker" }, environment: environment.services }).template;
+})();
+
+describe("autoscale.queueDepth: a depth the app's tasks publish to CloudWatch, per running task", () => {
+  const resource = (id: string) => {
+    const found = queueTemplate.Resources[id];
+    if (!found) throw new Error(`no ${id} in ${Object.keys(queueTemplate.Resources).join(", ")}`);
+    return found;
+  };
+
+  it("tracks the metric's Maximum in racknet/<rack>/<app> (dimension Service) over running tasks at the threshold", () => {
+    expect(resource("WorkerScalableTarget").Properties).toMatchObject({ MinCapacity: 0, MaxCapacity: 5 });
+    const policy = resource("WorkerScalingMetric1").Properties?.TargetTrackingScalingPolicyConfiguration as Record<string, Json>;
+    expect(policy.TargetValue).toBe(5);
+    const metrics = (policy.CustomizedMetricSpecification as { Metrics: Record<string, Json>[] }).Metrics;
+    expect(metrics.map((metric) => metric.Id)).toEqual(["depth", "tasks", "backlog"]);
+    expect(metrics[0]?.MetricStat).toEqual({ Metric: { Namespace: "racknet/prod/shop", MetricName: "vllm:num_requests_waiting", Dimensions: [{ Name: "Service", Value: "worker" }] }, Stat: "Maximum" });
+    expect(metrics[2]).toMatchObject({ Expression: "depth / tasks", ReturnData: true });
+    // No CPU target is added: the depth is the service's only target, as Convox's trigger is.
+    expect(queueTemplate.Resources.WorkerScalingCpu).toBeUndefined();
+  });
+
+  it("from 0 tasks, an alarm that breaches only while no task runs and the depth reaches Convox's activation (threshold / 2) sets one task", () => {
+    const alarm = resource("WorkerScalingWakeAlarm").Properties ?? {};
+    expect(alarm).toMatchObject({ Threshold: 2.5, ComparisonOperator: "GreaterThanOrEqualToThreshold", AlarmActions: [{ Ref: "WorkerScalingWake" }] });
+    expect((alarm.Metrics as Record<string, Json>[]).at(-1)).toMatchObject({ Expression: "IF(FILL(tasks, 0) == 0, depth, 0)", ReturnData: true });
+    expect(resource("WorkerScalingWake").Properties).toMatchObject({
+      PolicyType: "StepScaling",
+      StepScalingPolicyConfiguration: { AdjustmentType: "ExactCapacity", StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+    });
+    // A service that starts at 1 task needs no wake.
+    expect(queueTemplate.Resources.WebScalingWakeAlarm).toBeUndefined();
+  });
+
+  it("the app's tasks always have a role that may publish metrics in the app's namespace only; timers may pass it", () => {
+    const role = resource("TaskRole");
+    expect(role.Condition).toBeUndefined();
+    expect(JSON.stringify(role.Properties)).toContain('"Action":"cloudwatch:PutMetricData","Resource":"*","Condition":{"StringEquals":{"cloudwatch:namespace":"racknet/prod/shop"}}');
+    expect(resource("WorkerTaskDefinition").Properties?.TaskRoleArn).toEqual({ "Fn::GetAtt": ["TaskRole", "Arn"] });
+    expect(JSON.stringify(resource("TimerSchedulerRole").Properties)).toContain('{"Fn::GetAtt":["TaskRole","Arn"]}');
+    // Without queueDepth the role is still made only with Exec=Yes.
+    expect(template.Resources.TaskRole?.Condition).toBe("ExecEnabled");
+  });
+
+  it("min: 0 with cpu alone is still refused; prometheusUrl and query are refused at their line", () => {
+    const cpuOnly = QUEUE.replace("        queueDepth:\n          threshold: 5\n          metricName: vllm:num_requests_waiting", "        cpu: {threshold: 70}");
+    expect(parseManifest(cpuOnly, "convox.yml", { app: "shop", rack: "prod" }).problems.map((problem) => problem.path)).toEqual(["services.worker.scale.min"]);
+    const prometheus = QUEUE.replace("          threshold: 5\n", "          threshold: 5\n          query: max(x)\n");
+    const { problems } = parseManifest(prometheus, "convox.yml", { app: "shop", rack: "prod" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: "services.worker.scale.autoscale.queueDepth.query", where: "convox.yml:10:11" });
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getAtt, ref, type Json, type Template } from "../../src/templates/cfn.js";
 import { quotaUse } from "../../src/templates/app-quotas.js";
-import { RackOutput } from "../../src/templates/rack-contract.js";
+import { RackOutput } from "../../src/names/rack-outputs.js";
 import { rackTemplate } from "../../src/templates/rack.js";
 import { privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
 import { syncFunctionCode } from "../../src/functions/privnet-sync/bundle.js";

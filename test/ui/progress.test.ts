@@ -192,7 +192,7 @@ describe("the ETA in the progress views", () => {
     // The same stack's last NAT gateway took 30 s: the range follows it.
     const earlier = (seconds: number, status: string): StackActivity => ({ id: `old-${status}`, timestamp: new Date(T0 - 600_000 + seconds * 1000), logicalId: "NatGateway9", resourceType: "AWS::EC2::NatGateway", status, isStack: false });
     view.history([earlier(0, "CREATE_IN_PROGRESS"), earlier(30, "CREATE_COMPLETE")]);
-    expect(view.render()).toMatch(/0s {2}under a minute left$/m);
+    expect(view.render()).toMatch(/0s {2}about 20–50s left$/m);
     view.end();
   });
 
@@ -202,10 +202,31 @@ describe("the ETA in the progress views", () => {
     const printer = new Printer({ json: false, color: false, debug: false, stdout: new MemoryTerminal(), stderr });
     const view = new PlainProgress(printer, { title: "creating rack demo", planned: 1, resources: [{ logicalId: "NatGateway0", resourceType: "AWS::EC2::NatGateway", action: "Add" }], now });
     view.start();
-    expect(stderr.text).toMatch(/about 1–3 min left \(from the plan's resource types\)/);
+    // Nothing is seen running yet: AWS's usual times bound it from above only.
+    expect(stderr.text).toMatch(/up to 3 min left \(from the plan's resource types\)/);
     const earlier = (seconds: number, status: string): StackActivity => ({ id: `old-${status}`, timestamp: new Date(T0 - 600_000 + seconds * 1000), logicalId: "NatGateway9", resourceType: "AWS::EC2::NatGateway", status, isStack: false });
     view.history([earlier(0, "CREATE_IN_PROGRESS"), earlier(30, "CREATE_COMPLETE")]);
-    expect(stderr.text).toMatch(/under a minute left \(refined by this stack's last operation\)/);
+    expect(stderr.text).toMatch(/under 50s left \(refined by this stack's last operation\)/);
+    view.end();
+  });
+
+  it("a CI log follows the estimate as resources settle: a new line when it changes, at most every 5 s", () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const stderr = new MemoryTerminal();
+    const printer = new Printer({ json: false, color: false, debug: false, stdout: new MemoryTerminal(), stderr });
+    const resources = Array.from({ length: 20 }, (_, index) => ({ logicalId: `Queue${index}`, resourceType: "AWS::SQS::Queue", action: "Add" }));
+    const view = new PlainProgress(printer, { title: "creating rack demo", planned: 20, resources, now });
+    view.start();
+    const settle = (index: number) => view.activity({ ...activity(`Queue${index}`, "CREATE_COMPLETE"), resourceType: "AWS::SQS::Queue", timestamp: new Date(clock) });
+    for (let index = 0; index < 10; index += 1) {
+      clock += 1000;
+      settle(index);
+    }
+    const etaLines = stderr.text.split("\n").filter((line) => / left \(/.test(line));
+    // At the start, then after the 5th second's event, then after the 10th: 10 resources in 10 s, 10 left.
+    expect(etaLines).toHaveLength(3);
+    expect(etaLines[1]).toMatch(/left \(from 5 of 20 resources done in 5s\)$/);
+    expect(etaLines[2]).toMatch(/under 25s left \(from 10 of 20 resources done in 10s\)$/);
     view.end();
   });
 

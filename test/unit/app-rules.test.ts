@@ -23,6 +23,19 @@ describe("rack changes never break a running app", () => {
     expect(problems[0]?.fix).toContain("public nlb: port `scheme: internal`");
   });
 
+  it("LoadBalancerIdleTimeout below a deployed service's timeout is refused, naming it and the least value that keeps it", () => {
+    const slow = [{ app: "shop", services: [{ name: "web", visibility: "external" as const, timeout: 300 }, { name: "api", visibility: "internal" as const, timeout: 120 }, { name: "quick", visibility: "external" as const, timeout: 30 }] }];
+    const problems = appRuleProblems(params({ Internal: "Yes", LoadBalancerIdleTimeout: "100" }), slow);
+    expect(problems).toEqual([
+      {
+        param: "LoadBalancerIdleTimeout",
+        message: "LoadBalancerIdleTimeout=100 would close idle connections sooner than these services' timeout allows: shop/web (timeout: 300), shop/api (timeout: 120)",
+        fix: "keep LoadBalancerIdleTimeout at 300 or more, or lower their timeout in convox.yml and deploy first",
+      },
+    ]);
+    expect(appRuleProblems(params({ Internal: "Yes", LoadBalancerIdleTimeout: "300" }), slow)).toEqual([]);
+  });
+
   it("Internal=No is refused while api is internal", () => {
     const problems = appRuleProblems(params({ internal_router: "true" }), apps);
     expect(problems.map((problem) => problem.param)).toEqual(["Internal"]);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { caConstraintStatus, caConstraints, certificateExpiry, createCa, issueServerCertificate, rackCaConstraints, type CertificateAuthority } from "../../src/ca/index.js";
+import { caConstraintStatus, caConstraints, certificateExpiry, certificateInfo, createCa, issueServerCertificate, rackCaConstraints, type CertificateAuthority } from "../../src/ca/index.js";
 import { SIGNING_ALGORITHM, generateKeyPair, randomSerialNumber, signingKeyFromPem } from "../../src/ca/keys.js";
 import { x509 } from "../../src/ca/x509.js";
 
@@ -124,5 +124,11 @@ describe("certificateExpiry", () => {
     expect(certificateExpiry(server.certPem, new Date(notAfter - 29 * DAY - 1000))).toMatchObject({ daysLeft: 29, renewDue: true, expired: false });
     expect(certificateExpiry(server.certPem, new Date(notAfter + DAY))).toMatchObject({ daysLeft: -1, renewDue: true, expired: true });
     expect(certificateExpiry(ca.certPem).daysLeft).toBeGreaterThan(3600);
+  });
+
+  it("reads the same notAfter with Node's X.509 reader as @peculiar/x509 does (renewal checks load no CA library)", async () => {
+    const ca = await createCa("prod");
+    const server = await issueServerCertificate(ca, { commonName: "prod.convox", dnsNames: ["prod.convox"], days: 100 });
+    for (const pem of [server.certPem, ca.certPem]) expect(certificateExpiry(pem).notAfter.getTime()).toBe(certificateInfo(pem).notAfter.getTime());
   });
 });

@@ -50,7 +50,12 @@ describe("ETA", () => {
   it("a resource past its high end is late: a little more, not zero", () => {
     const [, high] = remaining([INSTALL[1]!], new Map([["Nat0", { logicalId: "Nat0", settled: false, runningMs: 400_000 }]]));
     expect(high).toBeGreaterThan(0);
-    expect(etaText([0, 30])).toBe("under a minute left");
     expect(etaText([40, 130])).toBe("about 40s–2 min left");
+  });
+
+  it("under a minute, in seconds rounded outwards, so the text holds the whole range", () => {
+    expect(etaText([0, 30])).toBe("under 30s left");
+    expect(etaText([3, 17.2])).toBe("under 20s left");
+    expect(etaText([12.4, 38.1])).toBe("about 10–40s left");
   });
 });

@@ -4,7 +4,7 @@ import { ENDPOINT_KINDS, LOAD_BALANCERS, VISIBILITY_KINDS, missingLoadBalancers,
 import { defaultParams } from "../../src/rack/params.js";
 import { KindParameters } from "../../src/templates/app-contract.js";
 import { deployedEndpoint } from "../../src/templates/app-endpoints.js";
-import { RackOutput } from "../../src/templates/rack-contract.js";
+import { RackOutput } from "../../src/names/rack-outputs.js";
 
 describe("one endpoint function", () => {
   it("names each kind's host and URL; without a Domain an external name is marked, never usable-looking", () => {

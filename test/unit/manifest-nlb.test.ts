@@ -73,8 +73,22 @@ describe("timeout", () => {
     expect(placed("services:\n  db:\n    image: a:1\n    timeout: 6001\n    nlb:\n      - port: 5432\n")).toEqual([expect.stringContaining("services.db.timeout: services.db.timeout must be a whole number of seconds, 1–6000")]);
   });
 
-  it("above 60 stays refused on a service the rack's HTTPS load balancers serve, naming nlb: as the way to long idle connections", () => {
-    expect(placed("services:\n  web:\n    image: a:1\n    port: 3000\n    timeout: 120\n")).toEqual([expect.stringContaining("close a connection idle for 60 | write timeout: 60 or less, stream a response to keep the connection busy, or serve the long connections on an nlb: TCP port")]);
+  it("on a service the rack's HTTPS load balancers serve: refused above the rack's LoadBalancerIdleTimeout, naming it; accepted up to it", () => {
+    const web = (timeout: number) => `services:\n  web:\n    image: a:1\n    port: 3000\n    timeout: ${timeout}\n`;
+    expect(placed(web(120), params())).toEqual([
+      "convox.yml:5:5 services.web.timeout: services.web.timeout is 120 seconds; the rack's HTTPS load balancers close a connection idle for 60 (LoadBalancerIdleTimeout=60) | raise it for the whole rack: racknet rack params set LoadBalancerIdleTimeout=120; or write timeout: 60 or less",
+    ]);
+    expect(placed(web(120), params("LoadBalancerIdleTimeout=120"))).toEqual([]);
+    expect(placed(web(600), params("LoadBalancerIdleTimeout=300"))).toEqual([expect.stringContaining("close a connection idle for 300 (LoadBalancerIdleTimeout=300)")]);
+    // Above AWS's 4000 no rack can serve it, with or without the rack's parameters.
+    expect(placed(web(4500))).toEqual([expect.stringContaining("services.web.timeout is 4500 seconds; an HTTPS load balancer closes a connection idle for at most 4000 (AWS's limit) | write timeout: 4000 or less, stream a response to keep the connection busy, or serve the long connections on an nlb: TCP port")]);
+  });
+
+  it("LoadBalancerIdleTimeout takes whole seconds from 1 to 4000, as an application load balancer does", () => {
+    expect(applyAssignments(defaultParams(), ["loadbalanceridletimeout=0300"], "install").params.LoadBalancerIdleTimeout).toBe("300");
+    for (const value of ["0", "4001", "60s", "1.5", ""]) {
+      expect(applyAssignments(defaultParams(), [`LoadBalancerIdleTimeout=${value}`], "install").problems).toEqual([expect.objectContaining({ message: expect.stringContaining("from 1 to 4000") })]);
+    }
   });
 });
 

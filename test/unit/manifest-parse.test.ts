@@ -135,7 +135,7 @@ describe("loadManifest", () => {
   });
 
   it("with a context, the rack-aware rules run too", async () => {
-    const error = await loadManifest(join(fixtures, "good/every-kind.yml"), { app: "shop", rack: "prod", params: { Private: "No", Internal: "No", InternalOnly: "No", internal_router: "false", internal_router_cidrs: "", internal_router_vpcs: "", Domain: "", HostedZoneId: "", VPCCIDR: "10.0.0.0/16", BuildInstance: "BUILD_GENERAL1_SMALL", NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "", TransitGatewayId: "", TransitGatewayCidrs: "" } }).catch(
+    const error = await loadManifest(join(fixtures, "good/every-kind.yml"), { app: "shop", rack: "prod", params: { Private: "No", Internal: "No", InternalOnly: "No", internal_router: "false", internal_router_cidrs: "", internal_router_vpcs: "", Domain: "", HostedZoneId: "", VPCCIDR: "10.0.0.0/16", BuildInstance: "BUILD_GENERAL1_SMALL", NatGateways: "PerZone", VpcEndpoints: "No", ExistingVpc: "", ExistingPublicSubnets: "", ExistingPrivateSubnets: "", TransitGatewayId: "", TransitGatewayCidrs: "", LoadBalancerIdleTimeout: "60" } }).catch(
       (caught: unknown) => caught,
     );
     expect((error as ValidationErrors).problems.map((problem) => problem.path)).toEqual(["services.api.internal", "services.admin.internalAndExternal", "services.peer.internalRouter"]);

@@ -1,13 +1,22 @@
 /**
- * One home per name: the rack template's parameter names (src/names/rack-parameters.ts), the
- * private zones' names and the ids built from a stack's UUID (src/names/index.ts), and the
- * template expression of a stack's own UUID (src/templates/cfn.ts) are spelled once; every
- * other file imports them. A second spelling in src/ fails here, with the file and the line.
+ * One home per name: the rack template's parameter names (src/names/rack-parameters.ts) and
+ * output names (src/names/rack-outputs.ts), the private zones' names and the ids built from a
+ * stack's UUID (src/names/index.ts), the template expression of a stack's own UUID
+ * (src/templates/cfn.ts), and the templates' logical ids (each built or spelled in one file)
+ * are spelled once; every other file imports them. A second spelling in src/ fails here, with
+ * the file and the line.
  */
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseManifest } from "../../src/manifest/index.js";
+import { Flag } from "../../src/names/flags.js";
+import { RackOutput } from "../../src/names/rack-outputs.js";
 import { RackParameter } from "../../src/names/rack-parameters.js";
+import { appTemplate } from "../../src/templates/app.js";
+import { caRenewalFragment } from "../../src/templates/rack-ca-renewal.js";
+import { privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
+import { rackTemplate } from "../../src/templates/rack.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -41,6 +50,57 @@ const parameterNames = Object.values(RackParameter).join("|");
 const PARAMETER = new RegExp(`(ref|isYes|slotConditions)\\(\\s*"(${parameterNames})"|(cfnName|parameter): "(${parameterNames})"|\\b(cfn|\\.parameters|stored)\\.(${parameterNames})\\b|^\\s*(${parameterNames}): \\{`);
 const ZONE = /(\$\{[^}]+\}|"|`)\.?(router\.)?convox["`]|private-network\.internal|["`](pn|ap)-["`$]/;
 const STACK_UUID = /AWS::StackId/;
+/** One of racknet's flags that src/names/flags.ts holds, spelled out (`--yes`, not `--yes-please`). */
+const FLAG = new RegExp(`(${Object.values(Flag).join("|")})(?![a-z-])`);
+const outputNames = Object.values(RackOutput).join("|");
+/** A rack output read by its own spelling (`outputs.VpcId`, `Outputs["Cluster"]`), named by a load balancer's entry, or given a constant or an app parameter of its own. */
+const OUTPUT = new RegExp(`\\b(outputs|Outputs|rackOutputs)(\\??\\.(${outputNames})\\b|\\??\\.?\\[\\s*["'\`](${outputNames})["'\`])|\\b(listener|securityGroup|dns|zoneId|hostedZone): ["'\`](${outputNames})["'\`]|\\b(?<same>${outputNames}): ["'\`]\\k<same>["'\`]|OUTPUT\\w* = ["'\`](${outputNames})["'\`]`);
+
+/**
+ * The shape of a logical id built in a template literal, `${...}` as `*`: `*TaskDefinition`,
+ * `NatGateway*`. Only literals of letters, digits and `${}` with a capitalised word count
+ * (messages have spaces). One shape, one file: a second file building it is a second home.
+ */
+function idShapes(lines: readonly { where: string; file: string; code: string }[]): Map<string, { file: string; where: string }[]> {
+  const shapes = new Map<string, { file: string; where: string }[]>();
+  for (const { where, file, code } of lines) {
+    for (const match of code.matchAll(/`((?:[A-Za-z0-9]*\$\{[^{}`]*(?:\{[^{}`]*\}[^{}`]*)*\}[A-Za-z0-9]*)+)`/g)) {
+      const shape = (match[1] ?? "").replace(/\$\{[^{}`]*(?:\{[^{}`]*\}[^{}`]*)*\}/g, "*");
+      if (!/[A-Z][A-Za-z0-9]{2,}/.test(shape) || !/^[A-Za-z0-9*]+$/.test(shape)) continue;
+      shapes.set(shape, [...(shapes.get(shape) ?? []), { file, where }]);
+    }
+  }
+  return shapes;
+}
+
+function builtInTwoFiles(lines: readonly { where: string; file: string; code: string }[]): string[] {
+  return [...idShapes(lines)].filter(([, places]) => new Set(places.map((place) => place.file)).size > 1).map(([shape, places]) => `${shape}: ${places.map((place) => place.where).join(", ")}`);
+}
+
+/** Every logical id (resources and conditions) of the rack template and of the app template for the fixtures' apps. */
+function logicalIds(): { rack: string[]; app: string[] } {
+  const rack = rackTemplate({ version: "0.0.0-test", extra: [privateNetworkSyncFragment("exports.handler = async () => ({});"), caRenewalFragment("exports.handler = async () => ({});")] });
+  const app = new Set<string>();
+  const fixtures = join(root, "test", "fixtures", "apps");
+  for (const file of readdirSync(fixtures)) {
+    const { manifest } = parseManifest(readFileSync(join(fixtures, file), "utf8"), "convox.yml");
+    if (!manifest) throw new Error(`${file} has problems`);
+    const priorities = Object.fromEntries(manifest.services.flatMap((service, index) => ["external", "internal", "router"].map((kind, offset) => [`${service.name}:${kind}`, 10 + index * 3 + offset])));
+    const template = appTemplate({ rack: "prod", app: "myapp", manifest, version: "0.0.0-test", priorities });
+    for (const id of [...Object.keys(template.Resources), ...Object.keys(template.Conditions ?? {})]) app.add(id);
+  }
+  return { rack: [...Object.keys(rack.Resources), ...Object.keys(rack.Conditions ?? {})], app: [...app] };
+}
+
+/** The ids of `ids` spelled as a whole string literal in more than one file (`others`: files whose names are of another kind and may share a spelling). */
+function spelledInTwoFiles(ids: readonly string[], others: (file: string) => boolean): string[] {
+  const lines = codeLines().filter(({ file }) => !others(file));
+  return ids.flatMap((id) => {
+    const literal = new RegExp(`["'\`]${id}["'\`]`);
+    const places = lines.filter(({ code }) => literal.test(code));
+    return new Set(places.map((place) => place.file)).size > 1 ? [`${id}: ${places.map((place) => place.where).join(", ")}`] : [];
+  });
+}
 
 describe("one home per name", () => {
   it("the rack template's parameters are named only through RackParameter", () => {
@@ -55,9 +115,38 @@ describe("one home per name", () => {
     expect(secondHomes(STACK_UUID, ["src/templates/cfn.ts"])).toEqual([]);
   });
 
+  it("the rack's outputs are named only through RackOutput", () => {
+    // rack-ids.ts names the rack's resources: some logical ids are spelled as the outputs they give.
+    expect(secondHomes(OUTPUT, ["src/names/rack-outputs.ts", "src/templates/rack-ids.ts"])).toEqual([]);
+  });
+
+  it("racknet's flags are named by their declarations and messages only through Flag", () => {
+    expect(secondHomes(FLAG, ["src/names/flags.ts"])).toEqual([]);
+  });
+
+  it("a logical id built from a service, a zone or a table is built in one file", () => {
+    expect(builtInTwoFiles(codeLines())).toEqual([]);
+  });
+
+  it("a fixed logical id of the rack or app template is spelled in one file", () => {
+    const ids = logicalIds();
+    // A rack output or parameter may be spelled as a resource (`Cluster`), and the two templates
+    // each have an `ExecutionRole`: other kinds of name, each with its own home.
+    const otherKinds = (file: string) => ["src/names/rack-outputs.ts", "src/names/rack-parameters.ts"].includes(file);
+    expect(spelledInTwoFiles(ids.rack, (file) => otherKinds(file) || file.startsWith("src/templates/app"))).toEqual([]);
+    expect(spelledInTwoFiles(ids.app, (file) => otherKinds(file) || file.startsWith("src/templates/rack"))).toEqual([]);
+  });
+
   it("each check finds a second spelling (the checks themselves can fail)", () => {
     for (const line of ['cidr(ref("VPCCIDR"), 8, bits)', "cfn.AvailabilityZones = zones;", 'const arn = rack.parameters.RackCertificateArn;', '  { name: "x", cfnName: "Private" },']) expect(line).toMatch(PARAMETER);
     for (const line of ["const zone = `${rack}.router.convox`;", 'sub("${AWS::StackName}.convox")', 'join("", ["pn-", uuid])']) expect(line).toMatch(ZONE);
     expect('{ "Fn::Split": ["/", { Ref: "AWS::StackId" }] }').toMatch(STACK_UUID);
+    for (const line of ["const vpc = rack.outputs.VpcId ?? \"\";", 'delete merged.Outputs["BuildProject"];', 'outputs: { listener: "ExternalListener", dns: x },', '  Cluster: "Cluster",', 'export const TEMPLATE_VERSION_OUTPUT = "TemplateVersion";']) expect(line).toMatch(OUTPUT);
+    for (const line of ['fix: "run the command again with --yes"', "flags.push(`--allow-destroy`);", '.option("--dry-run", "create the change set")', "command: `racknet rack peer ${a} ${b} --peer-region ${r}`"]) expect(line).toMatch(FLAG);
+    for (const line of ["fix: `run the command again with ${Flag.yes}`", "`aws ec2 describe-vpcs --region ${region}`"]) expect(line).not.toMatch(FLAG);
+    const planted = (file: string, code: string) => ({ where: `${file}:1`, file, code });
+    expect(builtInTwoFiles([planted("src/a.ts", "return { service: `${id}Service` };"), planted("src/b.ts", "ref(`${logicalName(name)}Service`)")])).toHaveLength(1);
+    expect(builtInTwoFiles([planted("src/a.ts", "`${id}Service`"), planted("src/a.ts", "`${id}Service`"), planted("src/b.ts", "`cannot ${id}Service`")])).toEqual([]);
+    for (const line of ["const vpc = rack.outputs[RackOutput.VpcId];", '  Cluster: RackOutput.Cluster,', 'const cluster = outputs.clusterName;']) expect(line).not.toMatch(OUTPUT);
   });
 });

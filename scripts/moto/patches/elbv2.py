@@ -210,3 +210,40 @@ def restore_network_load_balancers_and_listener_attributes() -> None:
 
     FakeListener.create_from_cloudformation_json = classmethod(create_listener)  # type: ignore[assignment]
     FakeListener.update_from_cloudformation_json = classmethod(update_listener)  # type: ignore[assignment]
+
+
+def restore_load_balancer_attributes_on_create_and_update() -> None:
+    """AWS: AWS::ElasticLoadBalancingV2::LoadBalancer applies its LoadBalancerAttributes when it
+    is created, and a change of them is an update with no interruption (ModifyLoadBalancerAttributes
+    on the same load balancer): Template Reference, AWS::ElasticLoadBalancingV2::LoadBalancer
+    (LoadBalancerAttributes: "Update requires: No interruption"),
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-loadbalancer.html.
+    An application load balancer's idle_timeout.timeout_seconds is 1-4000 (ELB User Guide for
+    Application Load Balancers, "Connection idle timeout"); a value outside it fails as AWS fails
+    it. Stock moto 5.2 dropped the attributes on create and had no update, so DescribeLoadBalancerAttributes
+    kept its defaults whatever the template said. Reproduced by test/e2e/apps.e2e.test.ts
+    (LoadBalancerIdleTimeout)."""
+    from moto.elbv2.exceptions import ELBClientError as RESTError
+    from moto.elbv2.models import FakeLoadBalancer
+
+    def apply_attributes(balancer: Any, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+        attributes = {item["Key"]: str(item["Value"]) for item in properties.get("LoadBalancerAttributes") or []}
+        idle = attributes.get("idle_timeout.timeout_seconds")
+        if idle is not None and (not idle.isdigit() or not 1 <= int(idle) <= 4000):
+            raise RESTError("ValidationError", f"idle_timeout.timeout_seconds must be from 1 to 4000, not {idle}")
+        if attributes:
+            elbv2_backends[account_id][region_name].modify_load_balancer_attributes(balancer.arn, attributes)
+
+    previous_create = FakeLoadBalancer.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str, region_name: str, **kwargs: Any) -> Any:
+        balancer = previous_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        apply_attributes(balancer, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return balancer
+
+    def update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: Any, account_id: str, region_name: str) -> Any:
+        apply_attributes(original_resource, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return original_resource
+
+    FakeLoadBalancer.create_from_cloudformation_json = classmethod(create)  # type: ignore[assignment]
+    FakeLoadBalancer.update_from_cloudformation_json = classmethod(update)  # type: ignore[assignment]

@@ -14,7 +14,9 @@ export type Attached =
 /**
  * Follow the operation a stack is in (one racknet started and stopped watching, or a person
  * started) to its end, as a deploy follows its own: its events from the operation's start,
- * the live view or CI lines, the root cause of a failure. Ctrl-C stops watching, again.
+ * the live view or CI lines, the root cause of a failure. Ctrl-C stops watching, again. An
+ * operation that already ended is reported as followed would have: exit 3 with its root cause
+ * when it failed, idle when it succeeded.
  */
 export async function attachToStack(aws: EngineAws, stackName: string, options: DeployOptions): Promise<Attached> {
   return withRun(aws, options, async (run) => {
@@ -23,6 +25,14 @@ export async function attachToStack(aws: EngineAws, stackName: string, options: 
       throw new UserError(`${options.what} has no stack (${stackName} does not exist)`, { fix: options.removeCommand ? "nothing to wait for" : "check the name with `racknet racks` or `racknet apps`" });
     }
     if (!isInProgress(found.status) || found.status === "REVIEW_IN_PROGRESS" || !found.stack) {
+      // It ended before racknet came back (or while no one watched): its result is the command's,
+      // a failure with its root cause from the operation's own events, as if it had been followed.
+      if (found.stack && LAST_OPERATION_FAILED.test(found.status)) {
+        const since = await operationStart(run.cfn, found.stack.id);
+        const activities = await new StackEventPoller(run.cfn, { stackId: found.stack.id, ...(since ? { since } : {}) }).poll();
+        const operation = operationOf(found.status);
+        throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, { ...found, activities });
+      }
       return { kind: "idle", status: found.status, ...(found.statusReason ? { statusReason: found.statusReason } : {}) };
     }
     const stackId = found.stack.id;
@@ -38,6 +48,9 @@ export async function attachToStack(aws: EngineAws, stackName: string, options: 
     return { kind: "followed", status: result.status, ...(result.stack ? { stack: result.stack } : {}) };
   });
 }
+
+/** The stack's last operation failed: rolled back (the previous version runs, or nothing for a creation) or stuck failed. */
+const LAST_OPERATION_FAILED = /(_FAILED|ROLLBACK_COMPLETE)$/;
 
 /** `UPDATE_ROLLBACK_IN_PROGRESS` → update: the operation a status belongs to. */
 function operationOf(status: string): Operation {

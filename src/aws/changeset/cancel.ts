@@ -13,6 +13,7 @@ import type { StackActivity } from "../stack-events.js";
 import { sdk } from "../sdk.js";
 import { isInProgress, type WatchResult } from "./monitor.js";
 import type { Run } from "./run.js";
+import { Flag } from "../../names/flags.js";
 
 /** CancelUpdateStack. False when the stack is no longer UPDATE_IN_PROGRESS (it finished meanwhile, or is cleaning up). */
 export async function cancelUpdate(cfn: CloudFormationClient, stackName: string): Promise<boolean> {
@@ -52,7 +53,7 @@ export async function followWithDeadline(run: Run, stackName: string, follow: (e
   });
   if (!late) return { result: first };
   const slow = resourcesInFlight(first.activities);
-  run.emit({ type: "warning", message: `${run.options.what} is still updating after --timeout ${formatDuration(run.options.timeoutMs ?? 0)}: racknet cancels the update (CancelUpdateStack) and CloudFormation rolls it back` });
+  run.emit({ type: "warning", message: `${run.options.what} is still updating after ${Flag.timeout} ${formatDuration(run.options.timeoutMs ?? 0)}: racknet cancels the update (CancelUpdateStack) and CloudFormation rolls it back` });
   const cancelled = await cancelUpdate(run.cfn, stackName);
   const rest = await follow();
   const result = { ...rest, activities: [...first.activities, ...rest.activities] };

@@ -10,6 +10,7 @@ import { SUCCESS_STATUSES, watchStack, type WatchResult } from "./monitor.js";
 import { followWithDeadline, formatDuration, rolledBackError } from "./cancel.js";
 import type { Run } from "./run.js";
 import { sdk } from "../sdk.js";
+import { Flag } from "../../names/flags.js";
 
 /**
  * Execute the approved change set and follow the stack's events until the operation
@@ -32,7 +33,7 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
       ? await followWithDeadline(run, ref.stackName, (endsWith) => followOperation(run, ref.stackId, ref.stackName, poller, "update", endsWith), startedAt + timeoutMs)
       : { result: await followOperation(run, ref.stackId, ref.stackName, poller, operation) };
   const { result } = watched;
-  if (watched.cancelled) throw await rolledBackError(run.aws, run, ref.stackName, result, watched.cancelled.slow, `not done within --timeout ${formatDuration(timeoutMs ?? 0)}`);
+  if (watched.cancelled) throw await rolledBackError(run.aws, run, ref.stackName, result, watched.cancelled.slow, `not done within ${Flag.timeout} ${formatDuration(timeoutMs ?? 0)}`);
   if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, ref.stackName, operation, result);
   run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: Date.now() - startedAt });
   // The poll that saw the end already holds the stack's outputs: nothing is read again.

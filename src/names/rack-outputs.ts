@@ -1,8 +1,8 @@
 /**
- * What the rack stack offers the rest of racknet: its Outputs (read by `racknet rack`,
- * passed to every app stack as parameters) and the app-stack parameters they feed.
- * The rack template (rack.ts) must define every output here; cfn-lint tests and the
- * app template both rely on these names.
+ * The rack stack's Output names, in one place: what it offers the rest of racknet (read by
+ * `racknet rack` and the workflows, passed to every app stack as parameters of the same names).
+ * The rack template (src/templates/rack-outputs.ts) defines each of these; every reader reads
+ * `outputs[RackOutput.X]`, never a spelling of its own (test/unit/names-one-home.test.ts).
  */
 export const RackOutput = {
   VpcId: "VpcId",
