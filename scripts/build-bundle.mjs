@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the built CLI (dist/cli.js and what it imports, as tsc wrote them) into
+// Bundles the built CLI (dist/cli.js and what it imports, as scripts/build-js.mjs wrote them) into
 // dist/bundle/: one file for what every command loads, one chunk per command and per module
 // loaded on demand (each `import()` stays a chunk of its own), minified, no source maps.
 // Node then reads a handful of files instead of several hundred (racknet's modules, commander,
@@ -21,7 +21,7 @@ const outdir = join(dist, "bundle");
 
 /**
  * A module that finds a file next to itself (`new URL("../x.json", import.meta.url)`,
- * `createRequire(import.meta.url)`) must still look where tsc put it: its `import.meta.url`
+ * `createRequire(import.meta.url)`) must still look where the per-file build put it: its `import.meta.url`
  * becomes its own per-file path, relative to the chunk it lands in.
  */
 const ownLocation = {

@@ -3,8 +3,7 @@
 // departs from AWS (see that file and ../shared/MOTO.md). Used by the e2e tests, the demo and
 // the benchmark; run directly (`node scripts/moto-server.mjs [--port N]`) to keep one up until Ctrl-C.
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { closeSync, openSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,26 +14,21 @@ const HOST = "127.0.0.1";
 const READY_TIMEOUT_MS = 60_000;
 const POLL_INTERVAL_MS = 100;
 
-/** A port the OS says is free on 127.0.0.1 right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The last 20 kB of a log file: enough for an error message. */
-function tail(file) {
+/** The last 20 kB of a log file from `from` on: enough for an error message. */
+function tail(file, from = 0) {
   try {
-    return readFileSync(file, "utf8").slice(-20_000);
+    return readFileSync(file).subarray(from).toString("utf8").slice(-20_000);
   } catch {
     return "";
+  }
+}
+
+/** The file's size now: where this server's lines start in a log another server wrote before. */
+function sizeOf(file) {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 
@@ -62,10 +56,12 @@ async function answers(endpoint) {
  * @returns {Promise<{ endpoint: string, port: number, pid: number, stop: () => Promise<void>, output: () => string }>}
  */
 export async function startMoto({ port, python = process.env.PYTHON ?? "python3", accountQuotas, logFile } = {}) {
-  const chosen = port ?? (await freePort());
-  const endpoint = `http://${HOST}:${chosen}`;
+  // Without a port, the server binds port 0 and says which port the OS gave it. A port found
+  // free beforehand may be taken before moto (seconds of imports later) binds it: another
+  // server then answers on it, and its account would be taken for this one's.
+  const logStart = logFile ? sizeOf(logFile) : 0;
   const log = logFile ? openSync(logFile, "a") : undefined;
-  const child = spawn(python, [launcher, "--host", HOST, "--port", String(chosen)], {
+  const child = spawn(python, [launcher, "--host", HOST, "--port", String(port ?? 0)], {
     stdio: log === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", log, log],
     env: {
       ...process.env,
@@ -82,7 +78,7 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  const output = () => (logFile ? tail(logFile) : piped);
+  const output = () => (logFile ? tail(logFile, logStart) : piped);
 
   let exited = null;
   const exit = new Promise((resolve) => {
@@ -97,16 +93,23 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
   });
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
+  const where = port === undefined ? "moto_server" : `moto_server on port ${port}`;
+  let endpoint;
   for (;;) {
     if (exited) {
       const how = exited.error ? `could not run ${python}: ${exited.error.message}` : `exited with code ${exited.code}${exited.signal ? ` (${exited.signal})` : ""}`;
-      throw new Error(`moto_server on ${endpoint} ${how} before it answered.\n--- its output ---\n${output().trim()}`);
+      throw new Error(`${where} ${how} before it answered.\n--- its output ---\n${output().trim()}`);
     }
-    if (await answers(endpoint)) break;
+    // werkzeug's line once this server has bound its port: only then is an answer its own.
+    const bound = /\* Running on http:\/\/[\d.]+:(\d+)/.exec(output())?.[1];
+    if (bound !== undefined) {
+      endpoint = `http://${HOST}:${bound}`;
+      if (await answers(endpoint)) break;
+    }
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       await exit;
-      throw new Error(`moto_server on ${endpoint} did not answer within ${READY_TIMEOUT_MS / 1000} s.\n--- its output ---\n${output().trim()}`);
+      throw new Error(`${where} did not answer within ${READY_TIMEOUT_MS / 1000} s.\n--- its output ---\n${output().trim()}`);
     }
     await sleep(POLL_INTERVAL_MS);
   }
@@ -122,7 +125,7 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
     })();
     return stopping;
   };
-  return { endpoint, port: chosen, pid: child.pid, stop, output };
+  return { endpoint, port: Number(new URL(endpoint).port), pid: child.pid, stop, output };
 }
 
 const runDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

@@ -40,10 +40,10 @@ beforeAll(async () => {
     ["rack", "install", "slow", "--yes"],
     ["deploy", "-a", "shop", "-r", "slow", "-f", manifest, "--yes"],
   ]) {
-    const result = await runCli(args, { env, timeoutMs: 240_000 });
+    const result = await runCli(args, { env });
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 400_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -52,13 +52,13 @@ afterAll(async () => {
 describe("an update that is cancelled is rolled back", () => {
   it("apps cancel during a deploy: the update ends UPDATE_ROLLBACK_COMPLETE, both commands say so, the deploy exits 3", async () => {
     writeFileSync(manifest, web("nginx:1.28"));
-    const deploy = spawnCli(["deploy", "-a", "shop", "-r", "slow", "-f", manifest, "--yes"], { env, timeoutMs: 120_000 });
-    await deploy.waitForStderr(/updating app shop/, 60_000);
-    const dry = await runCli(["apps", "cancel", "shop", "-r", "slow", "--dry-run", "--json"], { env, timeoutMs: 60_000 });
+    const deploy = spawnCli(["deploy", "-a", "shop", "-r", "slow", "-f", manifest, "--yes"], { env });
+    await deploy.waitForStderr(/updating app shop/);
+    const dry = await runCli(["apps", "cancel", "shop", "-r", "slow", "--dry-run", "--json"], { env });
     expect(dry.code, dry.stderr).toBe(0);
     expect(violations("apps-cancel", JSON.parse(dry.stdout))).toBe("");
     expect(JSON.parse(dry.stdout)).toMatchObject({ outcome: "dry-run", status: "UPDATE_IN_PROGRESS" });
-    const cancelled = await runCli(["apps", "cancel", "shop", "-r", "slow", "--yes", "--json"], { env, timeoutMs: 120_000 });
+    const cancelled = await runCli(["apps", "cancel", "shop", "-r", "slow", "--yes", "--json"], { env });
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(violations("apps-cancel", JSON.parse(cancelled.stdout))).toBe("");
     expect(JSON.parse(cancelled.stdout)).toEqual({ app: "shop", rack: "slow", outcome: "cancelled", status: "UPDATE_ROLLBACK_COMPLETE", stillRunning: expect.arrayContaining(["WebService"]) });
@@ -84,7 +84,7 @@ describe("an update that is cancelled is rolled back", () => {
 
   it("deploy --timeout 2s: the update still running is cancelled and rolled back, exit 3, the message says so", async () => {
     writeFileSync(manifest, web("nginx:1.29"));
-    const result = await runCli(["deploy", "-a", "shop", "-r", "slow", "-f", manifest, "--yes", "--timeout", "2s"], { env, timeoutMs: 120_000 });
+    const result = await runCli(["deploy", "-a", "shop", "-r", "slow", "-f", manifest, "--yes", "--timeout", "2s"], { env });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain("still updating after --timeout 2s: racknet cancels the update (CancelUpdateStack)");
     expect(result.stderr).toContain("not done within --timeout 2s: the update of app shop on rack slow was cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE): the previous version runs");

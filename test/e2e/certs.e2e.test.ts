@@ -19,7 +19,7 @@ let moto: Awaited<ReturnType<typeof startMoto>>;
 let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
 let zoneId = "";
-const cli = (...args: string[]) => runCli(args, { env, timeoutMs: 180_000 });
+const cli = (...args: string[]) => runCli(args, { env });
 
 const SHOP = `services:
   web:
@@ -61,7 +61,7 @@ beforeAll(async () => {
   aws = awsClients(moto.endpoint);
   const zone = await aws.route53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "racknet-certs-e2e" }));
   zoneId = (zone.HostedZone?.Id ?? "").replace("/hostedzone/", "");
-}, 60_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -73,7 +73,7 @@ describe("a rack with Domain and HostedZoneId", () => {
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain(`is the zone example.com, which does not hold the Domain apps.example.org`);
     expect(result.stderr).not.toSatisfy(hasStackTrace);
-  }, 60_000);
+  });
 
   it("serves every external URL services prints with an ACM certificate naming it; the zone holds the validation and alias records", async () => {
     const install = await cli("rack", "install", "prod", "Domain=apps.example.com", `HostedZoneId=${zoneId}`, "--yes");
@@ -107,7 +107,7 @@ describe("a rack with Domain and HostedZoneId", () => {
       ["external", "ISSUED", "stack", 0],
       ["domain", "ISSUED", "stack", 0],
     ]);
-  }, 300_000);
+  });
 
   it("apps delete removes the certificates, the alias records and the validation records", async () => {
     const before = ((await aws.acm.send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []).length;
@@ -117,7 +117,7 @@ describe("a rack with Domain and HostedZoneId", () => {
     expect(names).toEqual([]);
     const after = ((await aws.acm.send(new ListCertificatesCommand({}))).CertificateSummaryList ?? []).length;
     expect(before - after).toBe(2);
-  }, 300_000);
+  });
 });
 
 describe("a rack with a Domain and no HostedZoneId", () => {
@@ -148,5 +148,5 @@ describe("a rack with a Domain and no HostedZoneId", () => {
     expect(again.code, again.stderr).toBe(0);
     const served = await cli("services", "-a", "blog", "-r", "edge");
     expect(served.stdout).toMatch(/^web\s+external\s+web\.blog\.edge\.example\.net blog\.example\.net\s/m);
-  }, 300_000);
+  });
 });

@@ -51,7 +51,7 @@ describe("racknet's command line", () => {
       expect(fast.stdout, command.join(" ")).toBe(texts[command.join(" ")]);
       expect(fast.stdout, command.join(" ")).toBe((await cli("--no-color", ...command, "--help")).stdout);
     }
-  }, 60_000);
+  });
 
   it("usage errors exit 2 without a stack trace", async () => {
     for (const args of [["--bogus"], ["rack", "install"], ["nope"], ["rack", "params", "set"]]) {

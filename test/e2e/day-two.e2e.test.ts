@@ -17,7 +17,7 @@ let env: NodeJS.ProcessEnv;
 let aws: ReturnType<typeof awsClients>;
 const dir = mkdtempSync(join(tmpdir(), "racknet-day-two-"));
 const manifest = join(dir, "convox.yml");
-const cli = (...args: string[]) => runCli([...args, "-r", "two", "-a", "shop"], { env, timeoutMs: 180_000 });
+const cli = (...args: string[]) => runCli([...args, "-r", "two", "-a", "shop"], { env });
 const text = (webImage: string) => `services:
   web:
     image: ${webImage}
@@ -61,10 +61,10 @@ beforeAll(async () => {
     ["env", "set", "LOG_LEVEL=info", "-a", "shop", "-r", "two", "--yes"],
     ["deploy", "-a", "shop", "-r", "two", "-f", manifest, "--yes"],
   ]) {
-    const result = await runCli(args, { env, timeoutMs: 240_000 });
+    const result = await runCli(args, { env });
     if (result.code !== 0) throw new Error(`setup ${args.join(" ")} failed: ${result.stderr}`);
   }
-}, 400_000);
+});
 
 afterAll(async () => {
   await moto?.stop();
@@ -114,7 +114,7 @@ describe("day two on a private rack", () => {
   });
 
   it("run web -- echo hi: a task from web's task definition in the private subnets, its output, its exit code", async () => {
-    const run = (...command: string[]) => runCli(["run", "web", "-r", "two", "-a", "shop", "--", ...command], { env, timeoutMs: 120_000 });
+    const run = (...command: string[]) => runCli(["run", "web", "-r", "two", "-a", "shop", "--", ...command], { env });
     const hi = await run("echo", "hi");
     expect(hi.code, hi.stderr).toBe(0);
     expect(hi.stdout).toBe("hi\n");
@@ -139,7 +139,7 @@ describe("day two on a private rack", () => {
     }
 
     // A detached task runs on: its network interface, in a private subnet, has no public IP.
-    const detached = await runCli(["run", "web", "-r", "two", "-a", "shop", "--detach", "--json"], { env, timeoutMs: 120_000 });
+    const detached = await runCli(["run", "web", "-r", "two", "-a", "shop", "--detach", "--json"], { env });
     expect(detached.code, detached.stderr).toBe(0);
     const taskArn = (JSON.parse(detached.stdout) as { taskArn: string }).taskArn;
     const [running] = (await aws.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks ?? [];
@@ -156,11 +156,11 @@ describe("day two on a private rack", () => {
     const plugin = join(bin, "session-manager-plugin");
     writeFileSync(plugin, "#!/bin/sh\nexit 0\n");
     chmodSync(plugin, 0o755);
-    const refused = await runCli(["exec", "web", "-r", "two", "-a", "shop", "--", "sh"], { env: { ...env, PATH: `${bin}:${env.PATH ?? ""}` }, timeoutMs: 60_000 });
+    const refused = await runCli(["exec", "web", "-r", "two", "-a", "shop", "--", "sh"], { env: { ...env, PATH: `${bin}:${env.PATH ?? ""}` } });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("exec is off for app shop");
     expect(refused.stderr).toContain("racknet apps params set Exec=Yes -a shop");
-    const noPlugin = await runCli(["exec", "web", "-r", "two", "-a", "shop", "--", "sh"], { env: { ...env, PATH: "/usr/bin:/bin" }, timeoutMs: 60_000 });
+    const noPlugin = await runCli(["exec", "web", "-r", "two", "-a", "shop", "--", "sh"], { env: { ...env, PATH: "/usr/bin:/bin" } });
     expect(noPlugin.code).toBe(1);
     expect(noPlugin.stderr).toContain("session-manager-plugin");
     expect(noPlugin.stderr).toContain("session-manager-working-with-install-plugin.html");

@@ -152,11 +152,11 @@ async function snapshot(ec2: EC2Client, vpcId: string): Promise<string> {
 describe("a rack installed into an existing VPC", () => {
   it("a VPC with DNS hostnames off is refused before any write, with the fix", async () => {
     const team = await teamVpc(aws.ec2, "10.61.0.0/16", false);
-    const result = await cli("rack", "install", "broken", `ExistingVpc=${team.vpcId}`, `ExistingPublicSubnets=${team.publicSubnets.join(",")}`, `ExistingPrivateSubnets=${team.privateSubnets.join(",")}`, "--yes");
+    const result = await cli("rack", "install", "nodns", `ExistingVpc=${team.vpcId}`, `ExistingPublicSubnets=${team.publicSubnets.join(",")}`, `ExistingPrivateSubnets=${team.privateSubnets.join(",")}`, "--yes");
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`rack broken cannot be installed into ${team.vpcId} as it is; nothing was changed`);
+    expect(result.stderr).toContain(`rack nodns cannot be installed into ${team.vpcId} as it is; nothing was changed`);
     expect(result.stderr).toContain("--enable-dns-hostnames");
-    await expect(aws.cloudFormation.send(new DescribeStacksCommand({ StackName: "broken" }))).rejects.toThrow();
+    await expect(aws.cloudFormation.send(new DescribeStacksCommand({ StackName: "nodns" }))).rejects.toThrow();
   });
 
   it("creates no VPC, subnet, gateway or route; uninstall leaves the VPC exactly as it was", async () => {

@@ -8,7 +8,7 @@
  */
 import { ListChangeSetsCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { ListCertificatesCommand, ListTagsForCertificateCommand } from "@aws-sdk/client-acm";
-import { GetParametersByPathCommand } from "@aws-sdk/client-ssm";
+import { paginateGetParametersByPath, type Parameter } from "@aws-sdk/client-ssm";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { awsClients, awsEnv, describeTestStack, startMoto, type MotoServer } from "../support/moto.js";
@@ -165,7 +165,9 @@ export async function endState(world: World, rack: string): Promise<string[]> {
       if (uploads > 0) lines.push(`${uploads} template upload(s) left in the rack's bucket`);
     }
   }
-  const parameters = (await aws.ssm.send(new GetParametersByPathCommand({ Path: `/racknet/${rack}/`, Recursive: true }))).Parameters ?? [];
+  // Every page: Parameter Store answers 10 a page, and a rack keeps more than 10.
+  const parameters: Parameter[] = [];
+  for await (const page of paginateGetParametersByPath({ client: aws.ssm }, { Path: `/racknet/${rack}/`, Recursive: true })) parameters.push(...(page.Parameters ?? []));
   for (const parameter of parameters) lines.push(`ssm ${(parameter.Name ?? "").replace(`/racknet/${rack}/`, "/racknet/<rack>/")}`);
   const certificates = (await aws.acm.send(new ListCertificatesCommand({ Includes: { keyTypes: ["EC_prime256v1", "RSA_2048"] } }))).CertificateSummaryList ?? [];
   for (const certificate of certificates) {

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ImportCertificateCommand } from "@aws-sdk/client-acm";
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand } from "@aws-sdk/client-ec2";
-import { DescribeListenerAttributesCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, type LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeListenerAttributesCommand, DescribeListenersCommand, DescribeTargetGroupsCommand, type LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { createCa, issueServerCertificate } from "../../src/ca/index.js";
-import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, allLoadBalancers } from "../support/moto.js";
 import { runCli } from "../support/cli.js";
 import { violations } from "../json/schemas.js";
 
@@ -63,7 +63,7 @@ afterAll(async () => {
 async function networkLoadBalancers(): Promise<LoadBalancer[]> {
   // The shared moto may hold other files' racks: only this rack's VPC counts.
   const vpc = (await describeTestStack(aws.cloudFormation, "tcp")).outputs.VpcId;
-  const all = (await aws.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
+  const all = await allLoadBalancers(aws.elbv2);
   return all.filter((balancer) => balancer.Type === "network" && balancer.VpcId === vpc);
 }
 

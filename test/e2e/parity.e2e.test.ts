@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ApplicationAutoScalingClient, DescribeScalingPoliciesCommand } from "@aws-sdk/client-application-auto-scaling";
-import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from "@aws-sdk/client-scheduler";
+import { GetScheduleCommand, paginateListSchedules, SchedulerClient, type ScheduleSummary } from "@aws-sdk/client-scheduler";
 import { DescribeListenersCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand, DescribeTargetGroupsCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
 import { startMoto, awsEnv, awsClients, describeTestStack, rackScalableTargets } from "../support/moto.js";
@@ -149,7 +149,9 @@ describe("every Convox key reaches AWS", () => {
 
   it("the timer: a schedule in UTC that runs the worker's task with the timer's command", async () => {
     const scheduler = new SchedulerClient(clientConfig());
-    const summaries = (await scheduler.send(new ListSchedulesCommand({}))).Schedules ?? [];
+    // Every page: moto answers 50 schedules a page.
+    const summaries: ScheduleSummary[] = [];
+    for await (const page of paginateListSchedules({ client: scheduler }, {})) summaries.push(...(page.Schedules ?? []));
     // The shared moto may hold other files' cleanup timers: only the one aimed at this rack's cluster counts.
     const cluster = (await describeTestStack(aws.cloudFormation, "par")).outputs.Cluster ?? "";
     const candidates = summaries.filter((candidate) => candidate.Name?.toLowerCase().includes("cleanup"));

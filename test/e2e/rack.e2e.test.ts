@@ -6,12 +6,12 @@ import {
   DescribeSubnetsCommand,
   DescribeAddressesCommand,
 } from "@aws-sdk/client-ec2";
-import { DescribeLoadBalancersCommand, DescribeListenersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeListenersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ListChangeSetsCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeCertificateCommand } from "@aws-sdk/client-acm";
 import { GetParameterCommand } from "@aws-sdk/client-ssm";
 import { HeadBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, allLoadBalancers } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 
 /**
@@ -131,7 +131,7 @@ describe("rack params set", () => {
     expect(result.code, result.stderr).toBe(0);
     expect((await stackParameters("pub")).Internal).toBe("Yes");
     const outputs = await stackOutputs("pub");
-    const balancers = (await aws.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? [];
+    const balancers = await allLoadBalancers(aws.elbv2);
     const internal = balancers.find((lb) => lb.DNSName === outputs.InternalLoadBalancerDns);
     expect(internal?.Scheme).toBe("internal");
 

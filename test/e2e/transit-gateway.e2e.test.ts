@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreateTransitGatewayCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeTransitGatewayVpcAttachmentsCommand } from "@aws-sdk/client-ec2";
-import { DescribeLoadBalancersCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
-import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, allLoadBalancers } from "../support/moto.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 
 /**
@@ -53,8 +52,8 @@ describe("a rack on a transit gateway", () => {
       expect(targets.length).toBeGreaterThanOrEqual(3);
       expect(targets).toEqual(targets.map(() => gateway));
     }
-    const balancers = await aws.elbv2.send(new DescribeLoadBalancersCommand({}));
-    const router = balancers.LoadBalancers?.find((balancer) => balancer.VpcId === vpc && balancer.Scheme === "internal");
+    const balancers = await allLoadBalancers(aws.elbv2);
+    const router = balancers.find((balancer) => balancer.VpcId === vpc && balancer.Scheme === "internal");
     const groups = await aws.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: router?.SecurityGroups ?? [] }));
     const admitted = (groups.SecurityGroups ?? []).flatMap((group) => (group.IpPermissions ?? []).flatMap((permission) => (permission.IpRanges ?? []).map((range) => `${range.CidrIp}:${permission.FromPort}`)));
     expect(admitted).toEqual(expect.arrayContaining(["10.90.0.0/16:443", "10.91.0.0/16:443", "10.90.0.0/16:80"]));

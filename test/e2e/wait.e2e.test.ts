@@ -27,12 +27,12 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   moto = await startMoto();
-  const install = await runCli(["rack", "install", RACK, "--yes"], { env: awsEnv(moto.endpoint), timeoutMs: 120_000 });
+  const install = await runCli(["rack", "install", RACK, "--yes"], { env: awsEnv(moto.endpoint) });
   if (install.code !== 0) throw new Error(`setup rack install failed: ${install.stderr}`);
   const module = (await import(new URL("../../scripts/bench/awslike-proxy.mjs", import.meta.url).href)) as ProxyModule;
   proxy = await module.startAwsLikeProxy({ upstream: moto.endpoint, latencyMs: 5, holdMs: () => HOLD_MS, changeSetMs: () => 500 });
   env = awsEnv(proxy.endpoint);
-}, 180_000);
+});
 
 afterAll(async () => {
   await proxy?.stop();
@@ -54,10 +54,11 @@ async function createLogGroup(name: string): Promise<void> {
 
 describe("Ctrl-C, then rack wait", () => {
   it("the interrupted update names `racknet rack wait`, which follows the same update to its end, its progress shown", async () => {
-    const run = spawnCli(["rack", "params", "set", "Domain=waited.example.com", "-r", RACK, "--yes"], { env, timeoutMs: 120_000 });
-    // A sign of life while CloudFormation computes the change set, within a second of asking.
-    await run.waitForStderr(/creating the change set for rack waited/, 15_000);
-    await run.waitForStderr(/updating rack waited/, 30_000);
+    const run = spawnCli(["rack", "params", "set", "Domain=waited.example.com", "-r", RACK, "--yes"], { env });
+    // A sign of life while CloudFormation computes the change set (how soon is the bench's to
+    // measure, BENCHMARKS.md: a deadline here would measure the machine's load, not racknet).
+    await run.waitForStderr(/creating the change set for rack waited/);
+    await run.waitForStderr(/updating rack waited/);
     const interruptedAt = Date.now();
     run.interrupt();
     const interrupted = await run.done;
@@ -65,7 +66,7 @@ describe("Ctrl-C, then rack wait", () => {
     expect(interrupted.stderr).toContain("stopped watching: the update of rack waited continues in AWS");
     expect(interrupted.stderr).toContain(`follow it to its end with \`racknet rack wait -r ${RACK}\``);
 
-    const waited = await runCli(["rack", "wait", "-r", RACK], { env, timeoutMs: 120_000 });
+    const waited = await runCli(["rack", "wait", "-r", RACK], { env });
     expect(waited.code, waited.stderr).toBe(0);
     expect(waited.stderr).toContain(`updating rack ${RACK} (stack ${RACK})`);
     // Its progress: the update's resource events as they come, then its end.
@@ -76,22 +77,22 @@ describe("Ctrl-C, then rack wait", () => {
     expect(Date.now() - interruptedAt).toBeGreaterThan(HOLD_MS / 3);
     expect((await describeTestStack(awsClients(moto.endpoint).cloudFormation, RACK)).parameters.Domain).toBe("waited.example.com");
 
-    const idle = await runCli(["rack", "wait", "-r", RACK, "--json"], { env, timeoutMs: 60_000 });
+    const idle = await runCli(["rack", "wait", "-r", RACK, "--json"], { env });
     expect(idle.code, idle.stderr).toBe(0);
     expect(JSON.parse(idle.stdout)).toEqual({ rack: RACK, stack: RACK, outcome: "idle", status: "UPDATE_COMPLETE" });
-  }, 180_000);
+  });
 
   it("an install that fails: `rack wait` follows it to its rollback and exits 3 with the root cause; again once it has ended", async () => {
     // The rack's log group name is taken: CloudFormation fails the creation and rolls it back.
     await createLogGroup("/racknet/waitfail");
-    const run = spawnCli(["rack", "install", "waitfail", "--yes"], { env, timeoutMs: 120_000 });
-    await run.waitForStderr(/creating rack waitfail/, 60_000);
+    const run = spawnCli(["rack", "install", "waitfail", "--yes"], { env });
+    await run.waitForStderr(/creating rack waitfail/);
     run.interrupt();
     const interrupted = await run.done;
     expect(interrupted.code, interrupted.stderr).toBe(130);
     expect(interrupted.stderr).toContain("follow it to its end with `racknet rack wait -r waitfail`");
 
-    const waited = await runCli(["rack", "wait", "-r", "waitfail"], { env, timeoutMs: 120_000 });
+    const waited = await runCli(["rack", "wait", "-r", "waitfail"], { env });
     expect(waited.code, waited.stderr).toBe(3);
     expect(waited.stderr).toContain("creating rack waitfail (stack waitfail)");
     expect(waited.stderr).toMatch(/root cause: LogGroup \(AWS::Logs::LogGroup\) CREATE_FAILED: The specified log group already exists/);
@@ -99,10 +100,10 @@ describe("Ctrl-C, then rack wait", () => {
     expect(waited.stderr).not.toSatisfy(hasStackTrace);
 
     // Already over: the same result, from the operation's own events.
-    const again = await runCli(["rack", "wait", "-r", "waitfail"], { env, timeoutMs: 60_000 });
+    const again = await runCli(["rack", "wait", "-r", "waitfail"], { env });
     expect(again.code, again.stderr).toBe(3);
     expect(again.stderr).toMatch(/root cause: LogGroup \(AWS::Logs::LogGroup\) CREATE_FAILED: The specified log group already exists/);
     expect(again.stderr).not.toContain("creating rack waitfail");
     expect((await describeTestStack(awsClients(moto.endpoint).cloudFormation, "waitfail")).status).toBe("ROLLBACK_COMPLETE");
-  }, 180_000);
+  });
 });

@@ -200,7 +200,7 @@ describe("the --json contract, command by command", () => {
       ]),
     );
     await check(["certs"], "error", ["certs", "-r", "nosuch"]);
-  }, 120_000);
+  });
 
   it("the app environment: env, env get, env set and env unset (dry runs, applied, no changes, refusals)", async () => {
     await check(["env"], "success", ["env", "-a", "shop", "-r", RACK]);
@@ -275,18 +275,18 @@ describe("the --json contract, command by command", () => {
     await check(["apps", "cancel"], "error", ["apps", "cancel", "shop", "-r", RACK, "--yes"]);
     // Interactive: without AWS's Session Manager plugin on PATH it is refused before any AWS call.
     await check(["exec"], "error", ["exec", "web", "-a", "shop", "-r", RACK, "--json", "--", "sh"], 1, { ...env, PATH: "/usr/bin:/bin" });
-  }, 240_000);
+  });
 
   it("rack update: a rack the previous release installed, a dry run's plan, applied, no changes, a refusal", async () => {
     const oldRelease = { ...env, NODE_OPTIONS: `--import=${pathToFileURL(join(__dirname, "..", "support", "old-rack-template.mjs")).href}`, RACKNET_TEST_RACK_TEMPLATE: join(__dirname, "..", "fixtures", "rack-templates", "4b80fbc.json") };
-    const installed = await runCli(["rack", "install", "elder", "--yes"], { env: oldRelease, timeoutMs: 180_000 });
+    const installed = await runCli(["rack", "install", "elder", "--yes"], { env: oldRelease });
     expect(installed.code, installed.stderr).toBe(0);
     expect(await check(["rack"], "success", ["rack", "-r", "elder"])).toMatchObject({ template: { version: null, standing: "behind" } });
     expect(await check(["rack", "update"], "dry-run", ["rack", "update", "-r", "elder", "--dry-run"])).toMatchObject({ rack: "elder", from: null, outcome: "dry-run", plan: { changes: expect.any(Array) } });
     expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ rack: "elder", from: null, outcome: "applied", parameters: { added: expect.arrayContaining([{ name: "HostedZoneId", value: "" }]), dropped: [] }, apps: [] });
     expect(await check(["rack", "update"], "success", ["rack", "update", "-r", "elder", "--yes"])).toMatchObject({ outcome: "no-changes" });
     await check(["rack", "update"], "error", ["rack", "update", "-r", "nosuch", "--yes"]);
-  }, 300_000);
+  });
 
   it("deleting: apps delete and rack uninstall, each a dry run's plan, the deletion, a refusal", async () => {
     expect(await check(["apps", "delete"], "dry-run", ["apps", "delete", "shop", "-r", RACK, "--dry-run"])).toMatchObject({ app: "shop", outcome: "dry-run", plan: expect.any(Object) });

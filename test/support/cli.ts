@@ -39,7 +39,10 @@ export interface CliProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves once stderr (so far) matches; rejects if the process exits first or on timeout. */
+  /**
+   * Resolves once stderr (so far) matches; rejects if the process exits first, or after
+   * `timeoutMs` (by default the run's own hang guard: the wait ends when the run does).
+   */
   waitForStderr(pattern: RegExp | string, timeoutMs?: number): Promise<string>;
   /** Ctrl-C: SIGINT to the process (on a terminal: the Ctrl-C key, as a person presses it). */
   interrupt(): void;
@@ -94,7 +97,7 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
   // An unobserved timeout rejection must not crash the test run; callers see it through `done`.
   done.catch(() => undefined);
 
-  const waitForStderr = (pattern: RegExp | string, waitMs = 30_000): Promise<string> =>
+  const waitForStderr = (pattern: RegExp | string, waitMs = timeoutMs): Promise<string> =>
     new Promise((resolve, reject) => {
       const matches = () => (typeof pattern === "string" ? stderr.includes(pattern) : pattern.test(stderr));
       let timer: NodeJS.Timeout | undefined;

@@ -1,12 +1,12 @@
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { EC2Client } from "@aws-sdk/client-ec2";
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { ElasticLoadBalancingV2Client, paginateDescribeLoadBalancers, type LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { ACMClient } from "@aws-sdk/client-acm";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { S3Client } from "@aws-sdk/client-s3";
-import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, type ScalableTarget } from "@aws-sdk/client-application-auto-scaling";
+import { ApplicationAutoScalingClient, paginateDescribeScalableTargets, type ScalableTarget } from "@aws-sdk/client-application-auto-scaling";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
@@ -93,8 +93,9 @@ function sharedMoto(pool: string): Promise<MotoServer> {
     const slot = process.env.VITEST_POOL_ID ?? "0";
     const record = join(pool, `moto-${slot}.json`);
     if (existsSync(record)) {
-      const { endpoint, port } = JSON.parse(readFileSync(record, "utf8")) as { endpoint: string; port: number };
-      if (await answers(endpoint)) return { endpoint, port, stop: async () => undefined };
+      const { endpoint, port, pid } = JSON.parse(readFileSync(record, "utf8")) as { endpoint: string; port: number; pid: number };
+      // Its process too: were it gone, another server (another run's) could hold its port now.
+      if (alive(pid) && (await answers(endpoint))) return { endpoint, port, stop: async () => undefined };
     }
     const launcher = (await import(launcherUrl)) as MotoLauncher;
     const moto = await launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, logFile: join(pool, `moto-${slot}.log`) });
@@ -107,6 +108,15 @@ function sharedMoto(pool: string): Promise<MotoServer> {
     shared = undefined;
   });
   return shared;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function answers(endpoint: string): Promise<boolean> {
@@ -208,8 +218,20 @@ export async function rackScalableTargets(endpoint: string, cfn: CloudFormationC
   const name = cluster.split("/").pop() ?? cluster;
   if (!name) throw new Error(`rack ${rack} has no Cluster output`);
   const scaling = new ApplicationAutoScalingClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-  const targets = (await scaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: "ecs" }))).ScalableTargets ?? [];
+  // Every page: moto answers 50 targets a page, and the shared account holds more than that.
+  const targets: ScalableTarget[] = [];
+  for await (const page of paginateDescribeScalableTargets({ client: scaling }, { ServiceNamespace: "ecs" })) targets.push(...(page.ScalableTargets ?? []));
   return targets.filter((target) => target.ResourceId?.startsWith(`service/${name}/`));
+}
+
+/**
+ * Every load balancer of the account, all pages (moto answers 50 a page, as AWS answers up to
+ * 400): the shared account holds other files' racks, so a first page may not hold this one's.
+ */
+export async function allLoadBalancers(elbv2: ElasticLoadBalancingV2Client): Promise<LoadBalancer[]> {
+  const balancers: LoadBalancer[] = [];
+  for await (const page of paginateDescribeLoadBalancers({ client: elbv2 }, {})) balancers.push(...(page.LoadBalancers ?? []));
+  return balancers;
 }
 
 /** moto moves an ECS task one state on at every read; on AWS a task stays RUNNING until it stops. */

@@ -4,7 +4,7 @@ const TARGET = /\/dist\/steps\/rack-template\.js$/;
 
 /**
  * The launcher loads the bundle (dist/bundle/, scripts/build-bundle.mjs), where the module is
- * one chunk among others; this process gets the per-file build tsc wrote, which has it whole.
+ * one chunk among others; this process gets the per-file build (scripts/build-js.mjs), which has it whole.
  */
 export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
@@ -18,7 +18,7 @@ export async function load(url, context, nextLoad) {
   const loaded = await nextLoad(url, context);
   if (!TARGET.test(url)) return loaded;
   const source = String(loaded.source);
-  if (!/export function fullRackTemplate\(/.test(source)) throw new Error(`pad-rack-template: ${url} no longer exports function fullRackTemplate`);
+  if (!exportsFunction(source, "fullRackTemplate")) throw new Error(`pad-rack-template: ${url} no longer exports function fullRackTemplate`);
   const wrapper = `
 const unpaddedRackTemplate = fullRackTemplate;
 fullRackTemplate = (defaults) => {
@@ -27,4 +27,14 @@ fullRackTemplate = (defaults) => {
 };
 `;
   return { ...loaded, source: `${source}\n${wrapper}`, shortCircuit: true };
+}
+
+/**
+ * `export function name(` (tsc's form), or `function name(` and `name` in an `export { }` list
+ * (esbuild's, scripts/build-js.mjs): either way a function declaration whose binding the
+ * importers see, so rebinding it at the end of the module reaches them.
+ */
+function exportsFunction(source, name) {
+  if (new RegExp(`^export function ${name}\\(`, "m").test(source)) return true;
+  return new RegExp(`^function ${name}\\(`, "m").test(source) && new RegExp(`^export \\{[^}]*\\b${name}\\b[^}]*\\}`, "m").test(source);
 }

@@ -46,7 +46,7 @@ describe("the sign of life in CI comes before the CLI loads", () => {
     expect(result.firstMs).toBeLessThan(LOAD_DELAY_MS);
     expect(count(result.stderr, /reading and preparing before the plan/)).toBe(1);
     expect(result.stderr).toContain("could not reach AWS");
-  }, 60_000);
+  });
 
   it("the longest command path names it; a read-only command and --help write none", async () => {
     const set = await run(["rack", "params", "set", "Internal=Yes", "-r", "early", "--yes"]);
@@ -56,5 +56,5 @@ describe("the sign of life in CI comes before the CLI loads", () => {
     expect(read.stderr).not.toContain("reading and preparing");
     const help = await run(["rack", "install", "--help"]);
     expect(help.stderr).not.toContain("reading and preparing");
-  }, 60_000);
+  });
 });
