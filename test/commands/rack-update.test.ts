@@ -130,8 +130,8 @@ describe("racknet rack update: a rack installed by the previous release", () => 
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain(`rack prod updated to racknet's template ${latestTemplateVersion()}`);
     const stack = h.cloudFormation.stack("prod");
-    // Every parameter as it was; those new since 4b80fbc (HostedZoneId, issue 23; the egress ones, issue 26) with their defaults.
-    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "", ...EGRESS_DEFAULTS, TransitGatewayCidrCount: "0" });
+    // Every parameter as it was; those new since 4b80fbc (HostedZoneId, issue 23; the egress ones, issue 26; the ALB idle timeout, issue 28) with their defaults.
+    expect(stack?.parameters).toEqual({ ...before, HostedZoneId: "", ...EGRESS_DEFAULTS, LoadBalancerIdleTimeout: "60", TransitGatewayCidrCount: "0" });
     expect(stack?.parameters).toMatchObject({ Internal: "Yes", Domain: "apps.example.com", BuildInstance: "BUILD_GENERAL1_MEDIUM" });
     expect(stack?.outputs.TemplateVersion).toBe(latestTemplateVersion());
     expect(Object.keys(stack?.resources ?? {})).toContain("TemplateBucketPolicy");
@@ -222,7 +222,7 @@ describe("racknet rack update: parameters", () => {
     Object.assign(h.options, { json: true, dryRun: true });
     const result = await update();
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }, ...Object.entries(EGRESS_DEFAULTS).map(([name, value]) => ({ name, value })), { name: "TransitGatewayCidrCount", value: "0" }], dropped: [] }, apps: [] });
+    expect(json).toMatchObject({ rack: "prod", from: null, to: latestTemplateVersion(), outcome: "dry-run", parameters: { added: [{ name: "HostedZoneId", value: "" }, { name: "BuildInstance", value: "BUILD_GENERAL1_SMALL" }, ...Object.entries(EGRESS_DEFAULTS).map(([name, value]) => ({ name, value })), { name: "LoadBalancerIdleTimeout", value: "60" }, { name: "TransitGatewayCidrCount", value: "0" }], dropped: [] }, apps: [] });
     expect(json.plan).toBeDefined();
   });
 });
