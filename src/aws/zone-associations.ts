@@ -22,6 +22,19 @@ export async function zoneVpcs(route53: Route53Client, zoneId: string): Promise<
   return (zone.VPCs ?? []).map((vpc) => `${vpc.VPCRegion ?? ""}:${vpc.VPCId ?? ""}`);
 }
 
+/** The VPCs of other accounts the zone's owner has authorized and not withdrawn, as `<region>:vpc-…` (every page). */
+export async function zoneAuthorizations(route53: Route53Client, zoneId: string): Promise<string[]> {
+  const { ListVPCAssociationAuthorizationsCommand } = sdk.route53();
+  const found: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await route53.send(new ListVPCAssociationAuthorizationsCommand({ HostedZoneId: zoneId, ...(token ? { NextToken: token } : {}) }));
+    found.push(...(page.VPCs ?? []).map((vpc) => `${vpc.VPCRegion ?? ""}:${vpc.VPCId ?? ""}`));
+    token = page.NextToken;
+  } while (token);
+  return found;
+}
+
 /** The zone owner lets the VPC's account associate it (idempotent: AWS keeps one authorization per VPC). */
 export async function authorizeAssociation(route53: Route53Client, zoneId: string, vpc: ZoneVpc): Promise<void> {
   const { CreateVPCAssociationAuthorizationCommand } = sdk.route53();

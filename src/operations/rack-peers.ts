@@ -15,7 +15,7 @@ import { PeeringOutput, routeToPeerId } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import { routerOpenTo } from "../steps/router-access.js";
-import { zoneVpcs } from "../aws/zone-associations.js";
+import { zoneAuthorizations, zoneVpcs } from "../aws/zone-associations.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 
@@ -116,8 +116,16 @@ async function viewOf(context: Context, region: string, side: StackInfo, racks: 
       if (!routerOpenTo(rack, { cidr: side.outputs[PeeringOutput.PeerCidr] ?? "" })) missing.push(`rack ${rackName}'s router is not open to ${peerName}'s range (internal_router_cidrs)`);
       const zone = rack.outputs[RackOutput.RouterZoneId];
       const peerVpc = side.outputs[PeeringOutput.PeerVpc] ?? "";
-      if (zone && !(await zoneVpcs(await context.aws.route53(), zone)).includes(`${peerRegion}:${peerVpc}`)) {
-        missing.push(`rack ${rackName}'s router zone ${zone} is not associated with ${peerName}'s VPC ${peerVpc} (account ${peerAccount}): its names do not resolve there`);
+      if (zone) {
+        const route53 = await context.aws.route53();
+        const [associated, authorized] = await Promise.all([zoneVpcs(route53, zone), zoneAuthorizations(route53, zone)]);
+        if (!associated.includes(`${peerRegion}:${peerVpc}`)) {
+          missing.push(`rack ${rackName}'s router zone ${zone} is not associated with ${peerName}'s VPC ${peerVpc} (account ${peerAccount}): its names do not resolve there`);
+        }
+        // rack peer withdraws it once the association is made: one left means a run stopped between the two.
+        if (authorized.includes(`${peerRegion}:${peerVpc}`)) {
+          missing.push(`rack ${rackName}'s router zone ${zone} still authorizes account ${peerAccount} to associate VPC ${peerVpc} (rack peer withdraws it once associated)`);
+        }
       }
     } else missing.push(`rack ${rackName} is not found in ${region}`);
     return { rack: rackName, peer: peerName, peerRegion, peeringConnectionId: connectionId, state, complete: missing.length === 0, missing: missing.map((line) => `${line}; ${fixAcross}`) };

@@ -7,6 +7,7 @@ import {
   AssociateVPCWithHostedZoneCommand,
   CreateVPCAssociationAuthorizationCommand,
   DeleteVPCAssociationAuthorizationCommand,
+  ListVPCAssociationAuthorizationsCommand,
   DisassociateVPCFromHostedZoneCommand,
   GetHostedZoneCommand,
 } from "@aws-sdk/client-route-53";
@@ -173,6 +174,8 @@ describe("rack peer and unpeer --peer-profile (a rack of another account)", () =
   let savedConfig: string | undefined;
   /** Each router zone's VPCs (`region:vpc`), and who did what in Route 53: `<account> <operation>`. */
   let zones: Map<string, string[]>;
+  /** Each router zone's authorizations not withdrawn (`region:vpc`). */
+  let authorized: Map<string, string[]>;
   let route53: string[];
   const account = (client: unknown) => ((client as { config?: { profile?: string } }).config?.profile === "other" ? OTHER : "123456789012");
 
@@ -182,23 +185,30 @@ describe("rack peer and unpeer --peer-profile (a rack of another account)", () =
     savedConfig = process.env.AWS_CONFIG_FILE;
     process.env.AWS_CONFIG_FILE = join(home, "config");
     zones = new Map();
+    authorized = new Map();
     route53 = [];
     h.stubs.STS?.on(GetCallerIdentityCommand).callsFake(async (_input: unknown, getClient: () => unknown) => ({ Account: account(getClient()), Arn: `arn:aws:iam::${account(getClient())}:user/test` }));
     const vpcOf = (input: { VPC?: { VPCId?: string; VPCRegion?: string } }) => `${input.VPC?.VPCRegion ?? ""}:${input.VPC?.VPCId ?? ""}`;
     const zoneOf = (id: string) => zones.get(id) ?? [];
     const route53Stub = h.stubs.Route53;
     route53Stub?.on(GetHostedZoneCommand).callsFake(async (input: { Id?: string }) => ({ HostedZone: { Id: input.Id, Name: "z.", CallerReference: "x" }, VPCs: zoneOf(input.Id ?? "").map((vpc) => ({ VPCRegion: vpc.split(":")[0], VPCId: vpc.split(":")[1] })) }));
-    route53Stub?.on(CreateVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string }, getClient: () => unknown) => {
+    route53Stub?.on(CreateVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
       route53.push(`${account(getClient())} authorize ${input.HostedZoneId ?? ""}`);
+      authorized.set(input.HostedZoneId ?? "", [...(authorized.get(input.HostedZoneId ?? "") ?? []), vpcOf(input)]);
       return {};
     });
+    route53Stub?.on(ListVPCAssociationAuthorizationsCommand).callsFake(async (input: { HostedZoneId?: string }) => ({
+      HostedZoneId: input.HostedZoneId,
+      VPCs: (authorized.get(input.HostedZoneId ?? "") ?? []).map((vpc) => ({ VPCRegion: vpc.split(":")[0], VPCId: vpc.split(":")[1] })),
+    }));
     route53Stub?.on(AssociateVPCWithHostedZoneCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
       route53.push(`${account(getClient())} associate ${input.HostedZoneId ?? ""}`);
       zones.set(input.HostedZoneId ?? "", [...zoneOf(input.HostedZoneId ?? ""), vpcOf(input)]);
       return { ChangeInfo: { Id: "c", Status: "INSYNC", SubmittedAt: new Date() } };
     });
-    route53Stub?.on(DeleteVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string }, getClient: () => unknown) => {
+    route53Stub?.on(DeleteVPCAssociationAuthorizationCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
       route53.push(`${account(getClient())} withdraw ${input.HostedZoneId ?? ""}`);
+      authorized.set(input.HostedZoneId ?? "", (authorized.get(input.HostedZoneId ?? "") ?? []).filter((vpc) => vpc !== vpcOf(input)));
       return {};
     });
     route53Stub?.on(DisassociateVPCFromHostedZoneCommand).callsFake(async (input: { HostedZoneId?: string; VPC?: { VPCId?: string; VPCRegion?: string } }, getClient: () => unknown) => {
@@ -237,6 +247,18 @@ describe("rack peer and unpeer --peer-profile (a rack of another account)", () =
       `${OTHER} withdraw ${zoneB}`,
     ]);
     expect(zones.get(zoneA)).toHaveLength(2);
+    expect([...authorized.values()].flat()).toEqual([]);
+
+    // rack peers on a's side: complete; then an authorization left on a's zone (a run stopped before withdrawing it) is named.
+    Object.assign(h.options, { json: true, rack: "a" });
+    expect((JSON.parse((await h.run(peers, {})).stdout) as PeeringView[]).map((view) => [view.rack, view.complete])).toEqual([["a", true]]);
+    const vpcB = `us-east-1:${h.cloudFormation.stack("b")?.outputs.VpcId ?? ""}`;
+    authorized.set(zoneA, [vpcB]);
+    const left = JSON.parse((await h.run(peers, {})).stdout) as PeeringView[];
+    expect(left[0]?.complete).toBe(false);
+    expect(left[0]?.missing).toEqual([expect.stringContaining(`rack a's router zone ${zoneA} still authorizes account ${OTHER} to associate VPC ${vpcB.split(":")[1] ?? ""}`)]);
+    authorized.set(zoneA, []);
+    Object.assign(h.options, { json: false, rack: undefined });
 
     route53 = [];
     const undone = await h.run(unpeer, { rack: "a", peer: "b", peerProfile: "other" });

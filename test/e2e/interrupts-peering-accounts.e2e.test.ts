@@ -13,6 +13,7 @@ import { describeTestStack } from "../support/moto.js";
  * side (the connection) is made; each time `rack peers` names the half-done peering and the same
  * command again ends with the peering whole: active, routed, both zones associated, no
  * authorization left. The second account is a role of another account id (its profile assumes it).
+ * The zone steps' Route 53 calls: interrupts-peering-zones.e2e.test.ts.
  */
 let world: World;
 let home: string;

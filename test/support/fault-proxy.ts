@@ -142,12 +142,29 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * The API operation a request calls: the `Action=` of a query/EC2 request, the part after
- * the dot of a JSON request's X-Amz-Target; "" for REST services (Route 53, S3).
+ * Route 53's REST calls racknet makes outside CloudFormation, by their API action (Route 53 API
+ * reference, each action's "Request Syntax": e.g. CreateVPCAssociationAuthorization is
+ * `POST /2013-04-01/hostedzone/Id/authorizevpcassociation`), so a test can hold them by name.
  */
-export function operationOf(headers: IncomingMessage["headers"], body: string): string {
+const ROUTE53_ACTIONS: readonly { method: string; path: RegExp; action: string }[] = [
+  { method: "POST", path: /^\/2013-04-01\/hostedzone\/[^/]+\/authorizevpcassociation$/, action: "CreateVPCAssociationAuthorization" },
+  { method: "GET", path: /^\/2013-04-01\/hostedzone\/[^/]+\/authorizevpcassociation$/, action: "ListVPCAssociationAuthorizations" },
+  { method: "POST", path: /^\/2013-04-01\/hostedzone\/[^/]+\/deauthorizevpcassociation$/, action: "DeleteVPCAssociationAuthorization" },
+  { method: "POST", path: /^\/2013-04-01\/hostedzone\/[^/]+\/associatevpc$/, action: "AssociateVPCWithHostedZone" },
+  { method: "POST", path: /^\/2013-04-01\/hostedzone\/[^/]+\/disassociatevpc$/, action: "DisassociateVPCFromHostedZone" },
+  { method: "GET", path: /^\/2013-04-01\/hostedzone\/[^/]+$/, action: "GetHostedZone" },
+];
+
+/**
+ * The API operation a request calls: the `Action=` of a query/EC2 request, the part after
+ * the dot of a JSON request's X-Amz-Target, the action of a Route 53 REST call racknet makes
+ * (method and path, query string aside); "" for other REST calls (S3, the rest of Route 53).
+ */
+export function operationOf(headers: IncomingMessage["headers"], body: string, method = "", url = ""): string {
   const target = headers["x-amz-target"];
   if (typeof target === "string") return target.slice(target.lastIndexOf(".") + 1);
+  const path = url.split("?")[0] ?? "";
+  if (path.startsWith("/2013-04-01/")) return ROUTE53_ACTIONS.find((call) => call.method === method && call.path.test(path))?.action ?? "";
   return /(?:^|&)Action=([A-Za-z0-9]+)/.exec(body)?.[1] ?? "";
 }
 
@@ -191,7 +208,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const slowDown = async (body: Buffer, request: IncomingMessage): Promise<void> => {
     if (!options.delayMs && !options.delays && !options.hold) return;
-    const operation = operationOf(request.headers, body.toString("utf8"));
+    const operation = operationOf(request.headers, body.toString("utf8"), request.method ?? "", request.url ?? "");
     const delay = options.delays?.[operation] ?? options.delayMs ?? 0;
     if (delay > 0) await sleep(delay);
     await options.hold?.(operation);
