@@ -43,7 +43,14 @@ export async function attachToStack(aws: EngineAws, stackName: string, options: 
     const startedAt = since?.getTime() ?? Date.now();
     const endsWith = operation === "delete" ? (status: string) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED" : undefined;
     const result = await followOperation(run, stackId, stackName, poller, operation, endsWith);
-    if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, result);
+    if (!SUCCESS_STATUSES.has(result.status)) {
+      // The root cause from the operation's whole history, read once more: the follow came in
+      // mid-operation, and an event recorded with a time before one it had already read (events
+      // of the same second) is one it never reads back.
+      const history = await new StackEventPoller(run.cfn, { stackId, ...(since ? { since } : {}) }).poll();
+      const activities = history.length >= result.activities.length ? history : result.activities;
+      throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, { ...result, activities });
+    }
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     return { kind: "followed", status: result.status, ...(result.stack ? { stack: result.stack } : {}) };
   });
