@@ -6,7 +6,7 @@ import { CreateChangeSetCommand, CreateStackCommand, DescribeStackEventsCommand,
 import { GetParametersCommand } from "@aws-sdk/client-ssm";
 import { CreateRuleCommand, DeleteRuleCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCommand } from "@aws-sdk/client-ecs";
-import { startMoto, awsEnv, awsClients, describeTestStack } from "../support/moto.js";
+import { startMoto, awsEnv, awsClients, describeTestStack, createLogGroup } from "../support/moto.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
 import { startSlot } from "../../src/apps/priorities.js";
@@ -72,20 +72,6 @@ async function takePriority(app: string, service: string): Promise<string> {
     Actions: [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404" } }],
   }));
   return rule.Rules?.[0]?.RuleArn ?? "";
-}
-
-/** CloudWatch Logs CreateLogGroup (JSON protocol; racknet has no Logs client to lend). */
-async function createLogGroup(name: string): Promise<void> {
-  const response = await fetch(moto.endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "Logs_20140328.CreateLogGroup",
-      authorization: "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: JSON.stringify({ logGroupName: name }),
-  });
-  if (!response.ok) throw new Error(`CreateLogGroup ${name}: ${response.status} ${await response.text()}`);
 }
 
 beforeAll(async () => {
@@ -179,7 +165,7 @@ describe("an app whose creation rolled back (ROLLBACK_COMPLETE)", () => {
 
 describe("a rack whose creation rolled back (ROLLBACK_COMPLETE)", () => {
   it("install fails (exit 3) on a log group that already has the rack's name, root cause first", async () => {
-    await createLogGroup("/racknet/broken");
+    await createLogGroup(moto.endpoint, "/racknet/broken");
     const result = await cli("rack", "install", "broken", "--yes");
     expect(result.stderr).not.toSatisfy(hasStackTrace);
     expect(result.code, result.stderr).toBe(3);
@@ -231,7 +217,7 @@ describe("the moto launcher fails and rolls back like CloudFormation (restore_ro
   }
 
   it("an executed change set whose resource fails: the call succeeds, *_FAILED event with the reason, everything put back", async () => {
-    await createLogGroup("/rb/taken");
+    await createLogGroup(moto.endpoint, "/rb/taken");
     await aws.cloudFormation.send(new CreateStackCommand({ StackName: "rb", TemplateBody: before }));
     await aws.cloudFormation.send(new CreateChangeSetCommand({ StackName: "rb", ChangeSetName: "next", ChangeSetType: "UPDATE", TemplateBody: after }));
     await aws.cloudFormation.send(new ExecuteChangeSetCommand({ StackName: "rb", ChangeSetName: "next" }));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsClients, awsEnv, describeTestStack, startMoto, type MotoServer } from "../support/moto.js";
+import { awsClients, awsEnv, describeTestStack, startMoto, type MotoServer, createLogGroup } from "../support/moto.js";
 import { hasStackTrace, runCli, spawnCli } from "../support/cli.js";
 
 /**
@@ -39,19 +39,6 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-async function createLogGroup(name: string): Promise<void> {
-  const response = await fetch(moto.endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "Logs_20140328.CreateLogGroup",
-      authorization: "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: JSON.stringify({ logGroupName: name }),
-  });
-  if (!response.ok) throw new Error(`CreateLogGroup ${name}: ${response.status} ${await response.text()}`);
-}
-
 describe("Ctrl-C, then rack wait", () => {
   it("the interrupted update names `racknet rack wait`, which follows the same update to its end, its progress shown", async () => {
     const run = spawnCli(["rack", "params", "set", "Domain=waited.example.com", "-r", RACK, "--yes"], { env });
@@ -84,7 +71,7 @@ describe("Ctrl-C, then rack wait", () => {
 
   it("an install that fails: `rack wait` follows it to its rollback and exits 3 with the root cause; again once it has ended", async () => {
     // The rack's log group name is taken: CloudFormation fails the creation and rolls it back.
-    await createLogGroup("/racknet/waitfail");
+    await createLogGroup(moto.endpoint, "/racknet/waitfail");
     const run = spawnCli(["rack", "install", "waitfail", "--yes"], { env });
     await run.waitForStderr(/creating rack waitfail/);
     run.interrupt();

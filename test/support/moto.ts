@@ -6,6 +6,7 @@ import { ACMClient } from "@aws-sdk/client-acm";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { S3Client } from "@aws-sdk/client-s3";
+import { CloudWatchLogsClient, CreateLogGroupCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { ApplicationAutoScalingClient, paginateDescribeScalableTargets, type ScalableTarget } from "@aws-sdk/client-application-auto-scaling";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -232,6 +233,12 @@ export async function allLoadBalancers(elbv2: ElasticLoadBalancingV2Client): Pro
   const balancers: LoadBalancer[] = [];
   for await (const page of paginateDescribeLoadBalancers({ client: elbv2 }, {})) balancers.push(...(page.LoadBalancers ?? []));
   return balancers;
+}
+
+/** A log group made outside racknet (a name a rack's template would take), for tests of a failed creation. */
+export async function createLogGroup(endpoint: string, name: string): Promise<void> {
+  const logs = new CloudWatchLogsClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  await logs.send(new CreateLogGroupCommand({ logGroupName: name }));
 }
 
 /** moto moves an ECS task one state on at every read; on AWS a task stays RUNNING until it stops. */
