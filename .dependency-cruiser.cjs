@@ -5,6 +5,8 @@
  * come back as typed events that the printer renders.
  */
 const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "images"];
+/** What every room of steps may import, besides the step rooms below it. */
+const STEPS = ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE];
 const under = (folders) => `^src/(${folders.join("|")})/`;
 
 /** Each room and the rooms it may import (besides itself, node: builtins and packages). */
@@ -12,8 +14,11 @@ const ROOMS = {
   // the composition root and the command line
   "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "names", "version.ts"] },
   commands: { may: ["runtime", "operations", "names"] },
-  operations: { may: ["steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
-  steps: { may: ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
+  operations: { may: ["app-steps", "rack-steps", "shared-steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
+  // the steps workflows take, in three layers: an app's steps may use the rack's, both use the shared ones
+  "app-steps": { may: ["rack-steps", "shared-steps", ...STEPS] },
+  "rack-steps": { may: ["shared-steps", ...STEPS] },
+  "shared-steps": { may: STEPS },
   safety: { may: ["runtime", "aws", "core", "names"] },
   runtime: { may: ["ui", "aws", "core", "names"], typesFrom: ["plan"] },
   // the edges: output and AWS
@@ -84,7 +89,7 @@ module.exports = {
       comment: "pure rooms never reach AWS, the terminal or the process's context",
       severity: "error",
       from: { path: under(PURE) },
-      to: { path: ["^src/(aws|ui|runtime|steps|operations|commands)/", "(^|/)@aws-sdk/"], dependencyTypesNot: ["type-only"] },
+      to: { path: ["^src/(aws|ui|runtime|app-steps|rack-steps|shared-steps|operations|commands)/", "(^|/)@aws-sdk/"], dependencyTypesNot: ["type-only"] },
     },
   ],
   allowed: [

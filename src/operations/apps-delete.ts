@@ -1,7 +1,7 @@
 import { AwsOperationFailed, UserError } from "../core/errors.js";
 import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
 import { deleteReleases } from "../aws/releases.js";
-import { readAppReleases } from "../steps/releases.js";
+import { readAppReleases } from "../app-steps/releases.js";
 import { deleteRepository } from "../aws/ecr.js";
 import { deleteBuildRole } from "../aws/iam.js";
 import { pendingOn, refuseConcurrentChangeSet } from "../aws/changeset/preflight.js";
@@ -10,19 +10,19 @@ import type { AppInfo } from "../aws/stacks.js";
 import { APP_NAME_MAX, appStackName, buildRoleName, nameProblem, releasesPath, repositoryName } from "../names/index.js";
 import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
-import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
-import { removePublicCertificates } from "../steps/public-certificates.js";
+import { readAppMetadata, type AppMetadata } from "../shared-steps/app-metadata.js";
+import { removePublicCertificates } from "../app-steps/public-certificates.js";
 import type { ResourceRecord } from "../templates/app-contract.js";
-import { appCostOfChange, plannedApp } from "../steps/plan-context.js";
-import { reconcilePrivateNetwork } from "../steps/private-network.js";
-import { findApp, resolveApp, resolveRack, type RackInfo } from "../steps/resolve.js";
-import { operationPort, type ReviewPort } from "../steps/review.js";
-import { appTaskOwner, stopOwnedTasks } from "../steps/task-stopping.js";
-import { releaseFromAppsCertificates } from "../steps/certificates.js";
+import { appCostOfChange, plannedApp } from "../shared-steps/plan-context.js";
+import { reconcilePrivateNetwork } from "../rack-steps/private-network.js";
+import { findApp, resolveApp, resolveRack, type RackInfo } from "../shared-steps/resolve.js";
+import { operationPort, type ReviewPort } from "../shared-steps/review.js";
+import { appTaskOwner, stopOwnedTasks } from "../rack-steps/task-stopping.js";
+import { releaseFromAppsCertificates } from "../rack-steps/certificates.js";
 import type { Context } from "../runtime/context.js";
 import { planJson } from "../plan/plan.js";
-import { reportFinalSnapshots, type FinalSnapshot } from "../steps/final-snapshots.js";
-import { appWaitCommand } from "../steps/wait.js";
+import { reportFinalSnapshots, type FinalSnapshot } from "../app-steps/final-snapshots.js";
+import { appWaitCommand } from "../shared-steps/wait.js";
 import { Flag } from "../names/flags.js";
 
 /**

@@ -4,11 +4,11 @@ import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "
 import type { Visibility } from "../manifest/model.js";
 import { AppParameter, serviceNameOutput, type BudgetRecord } from "../templates/app-contract.js";
 import { BUDGET_ARMED_TAG, BUDGET_STOPPED_TAG } from "../names/index.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
-import { publiclyServed } from "../steps/public-certificates.js";
-import { lastDrift } from "../steps/drift.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../app-steps/service-endpoints.js";
+import { publiclyServed } from "../app-steps/public-certificates.js";
+import { lastDrift } from "../shared-steps/drift.js";
 import { driftLine, type DriftSummary } from "../ui/rack-summary.js";
 import { appName, checkedName, type Context } from "../runtime/context.js";
 import { RackOutput } from "../names/rack-outputs.js";

@@ -7,12 +7,12 @@ import { pendingOn } from "../aws/changeset/preflight.js";
 import { planJson } from "../plan/plan.js";
 import { closestName } from "../rack/closest-name.js";
 import type { Context } from "../runtime/context.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
 import { claimLock } from "../safety/operation.js";
-import { exposure, plannedApp } from "../steps/plan-context.js";
-import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { operationPort } from "../steps/review.js";
+import { exposure, plannedApp } from "../shared-steps/plan-context.js";
+import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { operationPort } from "../shared-steps/review.js";
 import { appName } from "../runtime/context.js";
 
 /**

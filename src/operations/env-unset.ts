@@ -2,7 +2,7 @@ import { UserError } from "../core/errors.js";
 import { appName, type Context } from "../runtime/context.js";
 import { deleteParameters, readAppParameters } from "../aws/app-environment.js";
 import { appEnvironmentParameter } from "../names/index.js";
-import { describeApp, rollOut } from "../steps/environment-change.js";
+import { describeApp, rollOut } from "../app-steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
 
 /**

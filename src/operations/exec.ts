@@ -6,7 +6,7 @@ import { UserError } from "../core/errors.js";
 import { execAgentStatus, execTask, executeCommand } from "../aws/exec.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { quote } from "shell-quote";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";

@@ -10,7 +10,7 @@ import { parameterNamesUnder } from "../aws/app-environment.js";
 import { resolveEnvironment } from "../manifest/environment.js";
 import type { Manifest } from "../manifest/model.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, appEnvironmentParameter, appEnvironmentPath, nameProblem } from "../names/index.js";
-import { resolveRack } from "../steps/resolve.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 import { Flag } from "../names/flags.js";
 
 /**

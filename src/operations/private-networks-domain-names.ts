@@ -1,5 +1,5 @@
-import { privateNetworkNames } from "../steps/private-network.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { privateNetworkNames } from "../rack-steps/private-network.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 import { UsageError } from "../core/errors.js";
 import type { ContainerName } from "../privnet/records.js";

@@ -10,11 +10,11 @@ import { UserError } from "../core/errors.js";
 import type { Context } from "../runtime/context.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { peeringStackName, rackStackName } from "../names/index.js";
-import { operationPort } from "../steps/review.js";
+import { operationPort } from "../shared-steps/review.js";
 import { runOperation } from "../safety/operation.js";
-import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { contextFor, readSides, vpcEntry, type Side } from "../rack-steps/peering.js";
 import { disassociateVpc, withdrawAuthorization, zoneVpcs } from "../aws/zone-associations.js";
-import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { routerListsFor, setRouterLists, type RouterPeer } from "../rack-steps/router-access.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 

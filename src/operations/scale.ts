@@ -6,8 +6,8 @@ import { manifestFromText } from "../manifest/index.js";
 import { deployedTemplate } from "../aws/stacks.js";
 import { serviceIds } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
-import { readAppReleases } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { readAppReleases } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { deployApp } from "./deploy.js";
 import { Flag } from "../names/flags.js";
 

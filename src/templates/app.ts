@@ -50,7 +50,7 @@ export interface AppStackInput {
   caCertPem?: string;
   /** More variables for every container (values may be intrinsics such as the stack id); never secrets. */
   extraEnvironment?: Record<string, Json>;
-  /** Where each `domain:` service's certificate comes from (src/steps/public-certificates.ts); absent: "outside". */
+  /** Where each `domain:` service's certificate comes from (src/app-steps/public-certificates.ts); absent: "outside". */
   domainValidation?: Readonly<Record<string, DomainValidation>>;
   /** The budget function's bundled code (src/functions/budget-shutdown/bundle.ts); needed when the manifest has `budget:`. */
   budgetFunctionCode?: string;

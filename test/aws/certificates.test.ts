@@ -13,7 +13,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createContext, type Context } from "../../src/runtime/context.js";
 import { UserError } from "../../src/core/errors.js";
 import { createCa, issueServerCertificate, type CertificateAuthority } from "../../src/ca/index.js";
-import { ensureCertificate, ensureRackCa, readRackCaCertificate, removeRackCa } from "../../src/steps/certificates.js";
+import { ensureCertificate, ensureRackCa, readRackCaCertificate, removeRackCa } from "../../src/rack-steps/certificates.js";
 
 const acm = mockClient(ACMClient);
 const ssm = mockClient(SSMClient);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError, ValidationErrors } from "../../src/core/errors.js";
-import { assignmentsWithValues } from "../../src/steps/env-input.js";
+import { assignmentsWithValues } from "../../src/app-steps/env-input.js";
 
 /** `env set` reads values from stdin (NAME=-) and files (--from-file NAME=PATH), off the command line. */
 

@@ -16,7 +16,7 @@ export type DeployedEndpoint =
 /**
  * A deployed service's endpoints, from the app stack's parameters: the names its listener rules
  * match. An external one is a URL only while the external listener serves an issued public
- * certificate for it (`served`, src/steps/public-certificates.ts); else `pendingCertificate`.
+ * certificate for it (`served`, src/app-steps/public-certificates.ts); else `pendingCertificate`.
  */
 export function deployedEndpoints(
   service: string,

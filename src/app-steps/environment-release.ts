@@ -9,9 +9,9 @@ import { deployedTemplate } from "../aws/stacks.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { renderTemplate, type Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
-import type { RackInfo } from "./resolve.js";
-import type { ReviewPort } from "./review.js";
-import { appWaitCommand } from "./wait.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
+import type { ReviewPort } from "../shared-steps/review.js";
+import { appWaitCommand } from "../shared-steps/wait.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 /** The deployed app's template, as racknet rendered it. */

@@ -6,8 +6,8 @@ import { privateNetworkTask, zoneRecord } from "../privnet/aws-shapes.js";
 import { fqdn, planPrivateNetworkRecords, taskMarker, type PrivateNetworkPlan, type PrivateNetworkTask, type ZoneRecord } from "../privnet/records.js";
 import { privateNetworkIoFor } from "../aws/privnet-cli.js";
 import type { Context } from "../runtime/context.js";
-import { privateNetworkTarget } from "./private-network.js";
-import type { RackInfo } from "./resolve.js";
+import { privateNetworkTarget } from "../rack-steps/private-network.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 
 /** One task of the app, as `racknet ps` shows it. */
 export interface AppTask {

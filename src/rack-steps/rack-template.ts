@@ -25,7 +25,7 @@ export function fullRackTemplate(defaults: Readonly<Record<string, string>> = {}
   return template;
 }
 
-/** This racknet's rack template version in the Region, rendered (src/steps/rack-standing.ts reads the ones written at build time). */
+/** This racknet's rack template version in the Region, rendered (src/rack-steps/rack-standing.ts reads the ones written at build time). */
 export function renderedTemplateVersion(region?: string): string {
   return String(fullRackTemplate({}, region === undefined ? {} : { region }).Outputs[TEMPLATE_VERSION_OUTPUT]?.Value);
 }

@@ -17,7 +17,7 @@ import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames } from "../templates/r
 import { certificatePem, importCertificate } from "../aws/acm.js";
 import { readStoredCa, readStoredCaCertificate } from "../aws/ssm-ca.js";
 import type { Context } from "../runtime/context.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackParameter } from "../names/rack-parameters.js";
 import { Flag } from "../names/flags.js";
 

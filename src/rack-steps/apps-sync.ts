@@ -1,10 +1,10 @@
 import type { Context } from "../runtime/context.js";
-import { operationPort } from "./review.js";
+import { operationPort } from "../shared-steps/review.js";
 import type { AppInfo } from "../aws/stacks.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import type { DeployListener } from "../aws/changeset/events.js";
-import { appWaitCommand } from "./wait.js";
+import { appWaitCommand } from "../shared-steps/wait.js";
 
 /**
  * The rack facts an app stack takes as parameters, by parameter name: the rack's Outputs

@@ -10,7 +10,7 @@ import { UserError } from "../core/errors.js";
 import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type InterfaceScope, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
 import { Waiting } from "../ui/waiting.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 export interface ReleasePacing {

@@ -6,7 +6,7 @@ import { UserError } from "../core/errors.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
 import type { CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates, type OwnedCertificate } from "../aws/acm.js";
 import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type StoredCa } from "../aws/ssm-ca.js";
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";

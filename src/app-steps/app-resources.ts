@@ -3,7 +3,7 @@ import { ENGINES, type ResourceEngine } from "../manifest/resource-types.js";
 import { resourceIds } from "../templates/app-resources.js";
 import type { ResourceRecord } from "../templates/app-contract.js";
 import type { Context } from "../runtime/context.js";
-import { readAppMetadata } from "./app-metadata.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
 import type { AppInfo } from "../aws/stacks.js";
 
 /**

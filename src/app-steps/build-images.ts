@@ -29,7 +29,7 @@ import { ensureBuildRole } from "../aws/iam.js";
 import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../images/role.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 

@@ -9,10 +9,10 @@ import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { RackParam, applyAssignments, toCfnParameters } from "../rack/params.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
-import { azCountOf, storedDerivedParams, type RackInfo } from "./resolve.js";
-import { exposure } from "./plan-context.js";
-import { operationPort } from "./review.js";
-import { rackWaitCommand } from "./wait.js";
+import { azCountOf, storedDerivedParams, type RackInfo } from "../shared-steps/resolve.js";
+import { exposure } from "../shared-steps/plan-context.js";
+import { operationPort } from "../shared-steps/review.js";
+import { rackWaitCommand } from "../shared-steps/wait.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 export interface RouterPeer {

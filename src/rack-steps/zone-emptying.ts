@@ -10,7 +10,7 @@ import { privateNetworkIoFor } from "../aws/privnet-cli.js";
 import { zoneRecordSets } from "../aws/hosted-zones.js";
 import type { Context } from "../runtime/context.js";
 import { privateNetworkTarget } from "./private-network.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 /**

@@ -28,7 +28,7 @@ import {
 } from "../aws/public-certificates.js";
 import { deleteCertificate } from "../aws/acm.js";
 import type { Context } from "../runtime/context.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 /**

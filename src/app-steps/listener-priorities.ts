@@ -1,6 +1,6 @@
 import { assignPriorities, ruleOwner, type ExistingRules, type WantedRule } from "../apps/priorities.js";
 import { listenerRules } from "../aws/elbv2.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { endpointKinds, type EndpointKind, type Manifest } from "../manifest/model.js";
 import type { Context } from "../runtime/context.js";
 import { RackOutput } from "../names/rack-outputs.js";

@@ -28,7 +28,7 @@ export const VARIANT_REGIONS: Readonly<Record<TemplateVariant, string>> = {
   "no-builds": REGIONS_WITHOUT_CODEBUILD[0] ?? "mx-central-1",
 };
 
-/** From dist/steps/rack-standing.js. */
+/** From dist/rack-steps/rack-standing.js. */
 const BUILT_VERSIONS = "../rack-template-versions.json";
 
 const latest = new Map<TemplateVariant, Promise<string>>();

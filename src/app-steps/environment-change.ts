@@ -9,8 +9,8 @@ import { environmentDigest, environmentVersionOf, withEnvironmentVersions } from
 import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
 import { appTemplateOf, parametersRead, releaseEnvironment, switchedTemplate } from "./environment-release.js";
-import { findApp, resolveRack, type RackInfo } from "./resolve.js";
-import { approvalOf, operationPort } from "./review.js";
+import { findApp, resolveRack, type RackInfo } from "../shared-steps/resolve.js";
+import { approvalOf, operationPort } from "../shared-steps/review.js";
 import { decideApproval } from "../plan/approval.js";
 import { UserError } from "../core/errors.js";
 import type { Plan } from "../plan/model.js";

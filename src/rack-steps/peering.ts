@@ -8,7 +8,7 @@ import type { AwsClients } from "../aws/clients.js";
 import { describeStack, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
 import { describeFailure } from "../runtime/handle-errors.js";
 import { KIND_TAG, PEER_TAG, RACK_NAME_MAX, RACK_TAG, nameProblem, peeringStackName, rackStackName } from "../names/index.js";
-import { rackInfo, type RackInfo } from "./resolve.js";
+import { rackInfo, type RackInfo } from "../shared-steps/resolve.js";
 import { activePeeringsOf } from "../aws/peering-connections.js";
 import { profileExists } from "../aws/profiles.js";
 import { callerAccount } from "../aws/staging-bucket.js";

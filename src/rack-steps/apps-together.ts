@@ -12,8 +12,8 @@ import type { Context } from "../runtime/context.js";
 import { AppsBoard } from "../ui/apps-board.js";
 import { syncAppWithRack, type AppSyncReport } from "./apps-sync.js";
 import type { Journal } from "../safety/journal.js";
-import type { RackInfo } from "./resolve.js";
-import { appWaitCommand } from "./wait.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
+import { appWaitCommand } from "../shared-steps/wait.js";
 
 /**
  * App stacks changing at once. Each one polls CloudFormation about 1.4 times a second while

@@ -13,7 +13,7 @@ import { activeTasks, describeTasks, stopTask, taskDefinitionFamily } from "../a
 import { stackResourceIds, type AppInfo } from "../aws/stacks.js";
 import { APP_ID_TAG, appId } from "../names/index.js";
 import type { Context } from "../runtime/context.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 export interface StopPacing {

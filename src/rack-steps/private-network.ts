@@ -1,6 +1,6 @@
 import { UserError } from "../core/errors.js";
 import type { AppInfo } from "../aws/stacks.js";
-import type { RackInfo } from "./resolve.js";
+import type { RackInfo } from "../shared-steps/resolve.js";
 import { appId, privateNetworkId, privateNetworkZoneName } from "../names/index.js";
 import { planPrivateNetworkRecords, type PrivateNetworkPlan } from "../privnet/records.js";
 import { readPrivateNetworkState, syncPrivateNetwork, type PrivateNetworkIo, type SyncResult } from "../privnet/sync.js";
