@@ -4,7 +4,7 @@
  * gets the parameters' names and their versions, as a digest per task definition that
  * changes whenever a value it reads changes (src/templates/app-environment.ts).
  */
-import { ValidationErrors } from "../core/errors.js";
+import { ValidationErrors } from "../errors/index.js";
 import { deleteParameters, readAppParameters, writeSecret, type StoredParameter } from "../aws/app-environment.js";
 import { appSecretsKey } from "./app-secrets-key.js";
 import { resolveEnvironment, type ResolvedEnvironment } from "../manifest/environment.js";

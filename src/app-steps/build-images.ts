@@ -8,7 +8,7 @@
 import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
+import { AwsOperationFailed, UserError, ValidationErrors } from "../errors/index.js";
 import type { Manifest } from "../manifest/model.js";
 import { appEnvironmentParameter, repositoryName } from "../names/index.js";
 import { decideApproval } from "../plan/approval.js";

@@ -5,7 +5,7 @@
  * editors add); the rest is the value as it is.
  */
 import { readFile } from "node:fs/promises";
-import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
+import { UsageError, ValidationErrors, type Problem } from "../errors/index.js";
 import { Flag } from "../names/flags.js";
 
 export interface ValueSources {

@@ -12,9 +12,9 @@ import { appTemplateOf, parametersRead, releaseEnvironment, switchedTemplate } f
 import { findApp, resolveRack, type RackInfo } from "../shared-steps/resolve.js";
 import { approvalOf, operationPort } from "../shared-steps/review.js";
 import { decideApproval } from "../plan/approval.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Plan } from "../plan/model.js";
-import { currentRelease } from "../apps/releases.js";
+import { currentRelease } from "../app-records/releases.js";
 import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "./releases.js";
 import { Flag } from "../names/flags.js";
 

@@ -1,4 +1,4 @@
-import { assignPriorities, ruleOwner, type ExistingRules, type WantedRule } from "../apps/priorities.js";
+import { assignPriorities, ruleOwner, type ExistingRules, type WantedRule } from "../app-records/priorities.js";
 import { listenerRules } from "../aws/elbv2.js";
 import type { RackInfo } from "../shared-steps/resolve.js";
 import { endpointKinds, type EndpointKind, type Manifest } from "../manifest/model.js";

@@ -4,7 +4,7 @@
  * rack's zone holds every name, racknet's own request otherwise), which are issued, which
  * DNS records a person still has to create, and what goes when the app does.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { commonNameOf } from "../manifest/domains.js";
 import { endpointKinds, type Manifest } from "../manifest/model.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, REQUESTED_TAG, SERVICE_TAG, appWildcardName, inZone, nameCovers, type PublicCertKind } from "../names/index.js";

@@ -1,16 +1,16 @@
 /**
- * Recording a release (src/apps/releases.ts) as a change is applied: the next number claimed
+ * Recording a release (src/app-records/releases.ts) as a change is applied: the next number claimed
  * once the change is approved, the images of the releases a rollback may return to kept from
  * expiring, the oldest releases forgotten, and the outcome written when the change ends.
  */
-import { ROLLBACK_WINDOW, RELEASES_KEPT, decodeRelease, encodeRelease, type Release, type ReleaseKind, type ReleaseOutcome } from "../apps/releases.js";
-import type { ScaleOverrides } from "../apps/scale.js";
+import { ROLLBACK_WINDOW, RELEASES_KEPT, decodeRelease, encodeRelease, type Release, type ReleaseKind, type ReleaseOutcome } from "../app-records/releases.js";
+import type { ScaleOverrides } from "../app-records/scale.js";
 import { imageDigest, missingImages, putLifecyclePolicy, tagImage, untagImages } from "../aws/ecr.js";
 import { callerIdentity, createRelease, deleteReleases, readReleaseValues, updateRelease, type AppRef } from "../aws/releases.js";
 import { keepTag, repositoryName } from "../names/index.js";
 import type { Context } from "../runtime/context.js";
 import { racknetVersion } from "../version.js";
-import { Interrupted } from "../core/errors.js";
+import { Interrupted } from "../errors/index.js";
 
 export interface ReleaseDraft {
   kind: ReleaseKind;

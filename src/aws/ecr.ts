@@ -1,6 +1,6 @@
 import type { ECRClient, Repository } from "@aws-sdk/client-ecr";
 import { APP_TAG, RACK_TAG } from "../names/index.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { BuildListener } from "../images/events.js";
 import { KEEP_TAG_PREFIX, repositoryName } from "../names/index.js";
 import { sdk } from "./sdk.js";

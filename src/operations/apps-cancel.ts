@@ -1,4 +1,4 @@
-import { AwsOperationFailed, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError } from "../errors/index.js";
 import { cancelUpdate, resourcesInFlight, slownessDetails } from "../aws/changeset/cancel.js";
 import { isInProgress, watchStack } from "../aws/changeset/monitor.js";
 import { defaultPacing } from "../aws/changeset/pacing.js";

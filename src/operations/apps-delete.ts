@@ -1,4 +1,4 @@
-import { AwsOperationFailed, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError } from "../errors/index.js";
 import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
 import { deleteReleases } from "../aws/releases.js";
 import { readAppReleases } from "../app-steps/releases.js";

@@ -1,5 +1,5 @@
 import type { Service as EcsService } from "@aws-sdk/client-ecs";
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../errors/index.js";
 import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
 import type { Visibility } from "../manifest/model.js";
 import { AppParameter, serviceNameOutput, type BudgetRecord } from "../templates/app-contract.js";

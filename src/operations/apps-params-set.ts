@@ -1,7 +1,7 @@
-import { ValidationErrors } from "../core/errors.js";
-import { UserError } from "../core/errors.js";
-import { APP_PARAMS, appParamValues, parseAppParams } from "../apps/params.js";
-import { currentRelease } from "../apps/releases.js";
+import { ValidationErrors } from "../errors/index.js";
+import { UserError } from "../errors/index.js";
+import { APP_PARAMS, appParamValues, parseAppParams } from "../app-records/params.js";
+import { currentRelease } from "../app-records/releases.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { pendingOn } from "../aws/changeset/preflight.js";
 import { planJson } from "../plan/plan.js";

@@ -1,5 +1,5 @@
 import { appName, type Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { APP_NAME_MAX, nameProblem } from "../names/index.js";
 import { loadManifest } from "../files/manifest.js";
 import { findApp, resolveRack } from "../shared-steps/resolve.js";

@@ -1,6 +1,6 @@
 import { renewRackCertificates } from "../rack-steps/renewal.js";
 import { appName, type Context } from "../runtime/context.js";
-import { UserError, ValidationErrors } from "../core/errors.js";
+import { UserError, ValidationErrors } from "../errors/index.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
 import { endpointKinds, type Manifest } from "../manifest/model.js";
 import { readManifestText } from "../files/manifest.js";
@@ -32,8 +32,8 @@ import { Waiting } from "../ui/waiting.js";
 import { appWaitCommand } from "../shared-steps/wait.js";
 import { parseTimeout } from "./run.js";
 import { environmentVersionOf } from "../templates/app-environment.js";
-import { currentRelease, type ReleaseKind } from "../apps/releases.js";
-import { applyScaleOverrides, type ScaleOverrides } from "../apps/scale.js";
+import { currentRelease, type ReleaseKind } from "../app-records/releases.js";
+import { applyScaleOverrides, type ScaleOverrides } from "../app-records/scale.js";
 import { pinImages, readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../app-steps/releases.js";
 import { planPublicCertificates, requestPublicCertificates, type CertificateState } from "../app-steps/public-certificates.js";
 import { removeObsoleteCertificates, reportCertificates, certificateJson, type CertificateJson } from "../app-steps/certificate-report.js";
@@ -161,7 +161,7 @@ async function deployReading(context: Context, request: DeployRequest, written: 
     planPublicCertificates(context, rack, app, written),
   ]);
   reading.end();
-  // `racknet scale`'s settings hold until the manifest changes their key (src/apps/scale.ts).
+  // `racknet scale`'s settings hold until the manifest changes their key (src/app-records/scale.ts).
   const scaled = applyScaleOverrides(written, request.release.scale ?? currentRelease(releases)?.scale ?? {});
   const manifest = scaled.manifest;
   for (const dropped of scaled.dropped) context.printer.info(`the scale set with \`racknet scale\` for ${dropped.service} (${dropped.key}) no longer applies: ${dropped.reason}`);

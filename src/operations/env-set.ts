@@ -1,4 +1,4 @@
-import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
+import { UsageError, ValidationErrors, type Problem } from "../errors/index.js";
 import { assignmentsWithValues, readAllStdin } from "../app-steps/env-input.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";

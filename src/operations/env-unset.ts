@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { appName, type Context } from "../runtime/context.js";
 import { deleteParameters, readAppParameters } from "../aws/app-environment.js";
 import { appEnvironmentParameter } from "../names/index.js";

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { Session } from "@aws-sdk/client-ecs";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { execAgentStatus, execTask, executeCommand } from "../aws/exec.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";

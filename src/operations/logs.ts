@@ -1,4 +1,4 @@
-import { UsageError, UserError } from "../core/errors.js";
+import { UsageError, UserError } from "../errors/index.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { LogGroupNotFound, tailLogs, type LogEvent } from "../aws/logs.js";
 import { readAppMetadata } from "../shared-steps/app-metadata.js";

@@ -1,5 +1,5 @@
 import { appName, type Context } from "../runtime/context.js";
-import { UserError, ValidationErrors, type Problem } from "../core/errors.js";
+import { UserError, ValidationErrors, type Problem } from "../errors/index.js";
 import { describeAwsError } from "../aws/errors.js";
 import { readManifestText } from "../files/manifest.js";
 import { LISTENER_PORT, exposureSummary, parseManifest, type Service, type ServiceExposure } from "../manifest/index.js";

@@ -1,4 +1,4 @@
-import { AwsOperationFailed, ExitCode } from "../core/errors.js";
+import { AwsOperationFailed, ExitCode } from "../errors/index.js";
 import { listApps } from "../aws/stacks.js";
 import type { Context } from "../runtime/context.js";
 import { detectDrift, type StackDriftReport } from "../shared-steps/drift.js";

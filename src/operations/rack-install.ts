@@ -1,6 +1,6 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { Context } from "../runtime/context.js";
-import { AwsOperationFailed, UserError, ValidationErrors } from "../core/errors.js";
+import { AwsOperationFailed, UserError, ValidationErrors } from "../errors/index.js";
 import { KIND_TAG, RACK_NAME_MAX, RACK_TAG, VERSION_TAG, caKeyAlias, caKeyParameter, nameProblem, rackCertificateNames, rackStackName } from "../names/index.js";
 import { RackParam, applyAssignments, defaultParams, findParam, fromCfnParameters, parseAssignments, toCfnParameters, type RackParams } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";

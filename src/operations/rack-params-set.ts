@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Context } from "../runtime/context.js";
 import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../shared-steps/resolve.js";

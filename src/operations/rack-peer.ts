@@ -12,7 +12,7 @@
  * Route 53's API (the zone owner's authorization, the VPC owner's association), which
  * CloudFormation cannot do. Run again after a stop, it does what is not done.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Context } from "../runtime/context.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { deleteStack } from "../aws/delete-stack.js";

@@ -10,7 +10,7 @@ import type { Context } from "../runtime/context.js";
 import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
 import { peeringStates } from "../aws/peering-connections.js";
 import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { PeeringOutput, routeToPeerId } from "../templates/rack-peering.js";
 import { rackInfo, type RackInfo } from "../shared-steps/resolve.js";
 import { progressLines, readJournal, unfinishedSummary, type JournalRecord } from "../safety/journal.js";

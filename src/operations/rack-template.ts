@@ -1,5 +1,5 @@
 import type { Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";

@@ -3,7 +3,7 @@ import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../rack-steps
 import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../rack-steps/subnet-release.js";
 import { stopOwnedTasks } from "../rack-steps/task-stopping.js";
 import type { Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { appsIn, describeStack, listRacknetStacks, peeringsIn, type StackInfo } from "../aws/stacks.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";

@@ -6,7 +6,7 @@
  * Each deletion is reviewed; both racks locked, journaled on RACK; run again after a stop, it does what
  * is not done. Whatever of the peering is already gone is skipped.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Context } from "../runtime/context.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { peeringStackName, rackStackName } from "../names/index.js";

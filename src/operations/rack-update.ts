@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Context } from "../runtime/context.js";
 import { VERSION_TAG } from "../names/index.js";
 import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";

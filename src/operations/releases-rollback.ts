@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { appName, type Context } from "../runtime/context.js";
 import { goneImages, inAppRepository, readAppReleases } from "../app-steps/releases.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";

@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { secretString } from "../aws/resources.js";
 import { closestName } from "../rack/closest-name.js";
 import { resourceIds } from "../templates/app-resources.js";

@@ -1,4 +1,4 @@
-import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../core/errors.js";
+import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../errors/index.js";
 import { abortableSleep, type Sleep } from "../aws/changeset/pacing.js";
 import { describeTask, readStream, serviceSetup, startTask, stopTask } from "../aws/run-task.js";
 import { APP_TAG, RACK_TAG, RUN_STARTED_BY, runTaskGroup } from "../names/index.js";

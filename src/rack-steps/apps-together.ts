@@ -6,7 +6,7 @@
  * or Ctrl-C leaves a record naming which apps are done, which still run in AWS and which
  * were not started, and running the command again does only the rest.
  */
-import { Interrupted, UserError } from "../core/errors.js";
+import { Interrupted, UserError } from "../errors/index.js";
 import type { AppInfo } from "../aws/stacks.js";
 import type { Context } from "../runtime/context.js";
 import { AppsBoard } from "../ui/apps-board.js";

@@ -11,7 +11,7 @@ import { removeObjectsUnder } from "../aws/template-bucket.js";
 import { deleteRepository } from "../aws/ecr.js";
 import { deleteBuildRole, rackBuildRoleApps } from "../aws/iam.js";
 import { BUILD_SOURCE_PREFIX, buildRoleName } from "../names/index.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { BuildPrinter } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
 import { APPS_AT_ONCE, eachAtMost } from "./apps-together.js";

@@ -2,7 +2,7 @@
  * The rack's certificate authority (Parameter Store) and the certificates it signs (ACM):
  * created once, reused while valid, re-imported in place when they need renewal.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
 import type { CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";

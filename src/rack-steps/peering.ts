@@ -2,7 +2,7 @@
  * The two racks of a peering, read as its commands need them (docs/peering.md): each rack's
  * stack, range, VPC, route tables and its side's peering stack, in the rack's own Region.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Context } from "../runtime/context.js";
 import type { AwsClients } from "../aws/clients.js";
 import { describeStack, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";

@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { AppInfo } from "../aws/stacks.js";
 import type { RackInfo } from "../shared-steps/resolve.js";
 import { appId, privateNetworkId, privateNetworkZoneName } from "../names/index.js";

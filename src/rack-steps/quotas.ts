@@ -4,7 +4,7 @@
  * against what the account uses and may use. Every refusal says what is used, the limit, and
  * how to raise it (src/templates/rack-quotas.ts, docs/aws-limits.md).
  */
-import { UserError, ValidationErrors } from "../core/errors.js";
+import { UserError, ValidationErrors } from "../errors/index.js";
 import { fargateVcpusRunning, networkUsage, serviceQuota, type QuotaLookup } from "../aws/quotas.js";
 import type { RolloutPeak } from "../templates/app-rollout.js";
 import { DEFAULT_LIMITS, QUOTA_CODES, rackNeeds, rackQuotaRefusals, type AccountUsage, type QuotaRefusal, type RackNeeds, type RackQuota } from "../templates/rack-quotas.js";

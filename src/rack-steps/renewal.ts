@@ -7,7 +7,7 @@
  * and the associations, https://docs.aws.amazon.com/acm/latest/userguide/import-reimport.html);
  * commands that only read show when they expire and warn under 30 days.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { caCertParameter, rackCertificateNames } from "../names/index.js";
 import { certificateExpiry, type CertificateExpiry } from "../ca/expiry.js";
 import { RENEW_BEFORE_DAYS } from "../ca/rules.js";

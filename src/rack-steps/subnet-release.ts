@@ -6,7 +6,7 @@
  * stack's own load balancers' and NAT gateways' interfaces go first in its deletion order
  * (docs/rack-template.md, "Deletion order").
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { deleteSubnet, describeHolder, existingSubnets, goesWithTheStack, holderName, networkInterfaces, stackLoadBalancers, type InterfaceScope, type SubnetHolder } from "../aws/network-interfaces.js";
 import type { Context } from "../runtime/context.js";
 import { Waiting } from "../ui/waiting.js";

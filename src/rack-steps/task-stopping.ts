@@ -8,7 +8,7 @@
  * the service start new ones). Reusable: whatever starts tasks can stop them the same way.
  */
 import type { Task } from "@aws-sdk/client-ecs";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { activeTasks, describeTasks, stopTask, taskDefinitionFamily } from "../aws/ecs-tasks.js";
 import { stackResourceIds, type AppInfo } from "../aws/stacks.js";
 import { APP_ID_TAG, appId } from "../names/index.js";

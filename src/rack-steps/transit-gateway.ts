@@ -4,7 +4,7 @@
  * Region that is available. A gateway not found in the rack's Region is looked for in the
  * account's other Regions, so the refusal can say where it is.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Context } from "../runtime/context.js";
 import { enabledRegions } from "../aws/address-ranges.js";
 import { transitGatewayState } from "../aws/transit-gateways.js";

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html), and the
  * sync function that removes the names of stopped containers goes with the stack.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { emptyPrivateNetworkZone, isZoneApexRecord, planZoneEmptying } from "../privnet/empty-zone.js";
 import { privateNetworkIoFor } from "../aws/privnet-cli.js";
 import { zoneRecordSets } from "../aws/hosted-zones.js";

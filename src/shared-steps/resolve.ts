@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { APP_TAG, KIND_TAG, RACK_TAG, appStackName, rackStackName } from "../names/index.js";
 import { describeStack, listRacks, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { fromCfnParameters, type DerivedParams, type RackParams } from "../rack/params.js";

@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { DeployListener } from "../aws/changeset/events.js";
 import type { OperationPort, ReviewRequest, Verdict } from "../aws/changeset/types.js";
 import { decideApproval, type RequireApproval } from "../plan/approval.js";

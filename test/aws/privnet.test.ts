@@ -17,7 +17,7 @@ import type { AppInfo } from "../../src/aws/stacks.js";
 import type { RackInfo } from "../../src/shared-steps/resolve.js";
 import { defaultParams } from "../../src/rack/params.js";
 import type { Context } from "../../src/runtime/context.js";
-import { UsageError } from "../../src/core/errors.js";
+import { UsageError } from "../../src/errors/index.js";
 import { run as privateNetworksDomainNames } from "../../src/operations/private-networks-domain-names.js";
 import { Printer } from "../../src/ui/printer.js";
 

@@ -10,7 +10,7 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import { ValidationErrors } from "../../src/core/errors.js";
+import { ValidationErrors } from "../../src/errors/index.js";
 import { checkRackQuotas, refuseOverQuota } from "../../src/rack-steps/quotas.js";
 import { memoryContext } from "../support/aws-harness.js";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { run as appsDelete } from "../../src/operations/apps-delete.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
 import { resolveApp, resolveRack } from "../../src/shared-steps/resolve.js";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeleteSubnetCommand, DescribeNetworkInterfacesCommand, DescribeSubnetsCommand, type NetworkInterface } from "@aws-sdk/client-ec2";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { holderName } from "../../src/aws/network-interfaces.js";
 import { resolveRack, type RackInfo } from "../../src/shared-steps/resolve.js";
 import { waitForSubnetsToEmpty } from "../../src/rack-steps/subnet-release.js";

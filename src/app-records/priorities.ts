@@ -3,7 +3,7 @@
  * Pure. A priority is unique per listener; an app keeps the ones it has, and a new rule
  * starts at a slot hashed from app/service/kind so apps rarely contend for the same one.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { rackZoneName, routerZoneName } from "../names/index.js";
 import type { EndpointKind } from "../manifest/model.js";
 
