@@ -2,7 +2,7 @@ import { Argument, Command, CommanderError, Help, Option } from "commander";
 import { COMMANDS, GROUPS } from "./commands/index.js";
 import type { ArgumentSpec, CommandDeclaration, GlobalFlag } from "./commands/define.js";
 import type { GlobalOptions } from "./runtime/context.js";
-import { ERROR_CODES, ExitCode } from "./core/errors.js";
+import { ERROR_CODES, ExitCode } from "./errors/index.js";
 import { REQUIRE_APPROVAL_VALUES } from "./plan/approval.js";
 import { racknetVersion } from "./version.js";
 import { Flag } from "./names/flags.js";

@@ -1,4 +1,4 @@
-import { Interrupted, UserError } from "../core/errors.js";
+import { Interrupted, UserError } from "../errors/index.js";
 import type { ResourceChange } from "../plan/model.js";
 import { failed, followOperation } from "./changeset/execute.js";
 import { interruptible } from "./changeset/interrupt.js";

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { AwsOperationFailed, UsageError, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UsageError, UserError } from "../errors/index.js";
 
 /**
  * Where AWS is, when the user says: `AWS_ENDPOINT_URL` (and the per-service

@@ -1,4 +1,4 @@
-import { ExitCode } from "../core/errors.js";
+import { ExitCode } from "../errors/index.js";
 import { isTimeout } from "./retry.js";
 import { shownUrl } from "./endpoint.js";
 import { Flag } from "../names/flags.js";

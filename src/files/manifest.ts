@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { manifestFromText, type LoadedManifest } from "../manifest/index.js";
 import type { ManifestContext } from "../manifest/rules.js";
 

@@ -3,7 +3,7 @@
  * export, `services:` written as one line of text) get one short problem that says what
  * the file looks like and never repeats its content: such files often hold secrets. Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { formatPath, keyOffset, where, type ManifestSource } from "./source.js";
 
 const EXAMPLE = "services:\n        web:\n          image: nginx:1.27\n          port: 80";

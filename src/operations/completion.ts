@@ -1,4 +1,4 @@
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../errors/index.js";
 import { REQUIRE_APPROVAL_VALUES } from "../plan/approval.js";
 import type { Context } from "../runtime/context.js";
 import { Flag } from "../names/flags.js";

@@ -1,4 +1,4 @@
-import { ERROR_CODES, ExitCode, UserError, ValidationErrors, type Problem } from "../core/errors.js";
+import { ERROR_CODES, ExitCode, UserError, ValidationErrors, type Problem } from "../errors/index.js";
 import { describeAwsError } from "../aws/errors.js";
 import { profileExists } from "../aws/profiles.js";
 import type { Printer } from "../ui/printer.js";

@@ -1,4 +1,4 @@
-import { UserError } from "../../core/errors.js";
+import { UserError } from "../../errors/index.js";
 import { operationStart, StackEventPoller } from "../stack-events.js";
 import type { StackInfo } from "../stacks.js";
 import { failed, followOperation } from "./execute.js";

@@ -1,4 +1,4 @@
-import { AwsOperationFailed, Interrupted, UserError } from "../../core/errors.js";
+import { AwsOperationFailed, Interrupted, UserError } from "../../errors/index.js";
 import type { StackInfo } from "../stacks.js";
 import { diagnose } from "../diagnose.js";
 import { failureDetails } from "../failure-details.js";
