@@ -24,7 +24,7 @@ const ROOMS = {
   // the edges: output and AWS
   ui: { may: ["errors", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "images"] },
   aws: { may: ["errors", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "images", "files"] },
-  files: { may: ["errors", "manifest", "images"] },
+  files: { may: ["errors", "manifest", "images", "names"] },
   functions: { may: ["errors", "names", "privnet", "aws", "ca"] },
   // pure rooms, top to bottom
   templates: { may: ["manifest", "rack", "names", "errors", "app-records", "ca", "images", "version.ts"] },

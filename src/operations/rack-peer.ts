@@ -222,7 +222,7 @@ function refuseUnpeerable(mine: Side, theirs: Side): void {
   for (const side of [mine, theirs]) {
     if (side.info.params.internal_router !== "true") {
       throw new UserError(`rack ${side.info.rack} has no internal router, which peered racks reach each other through; nothing was changed`, {
-        fix: `turn it on first: racknet rack params set internal_router=true -r ${side.info.rack}${side.region === mine.region ? "" : ` --region ${side.region}`}`,
+        fix: `turn it on first: racknet rack params set internal_router=true -r ${side.info.rack}${side.region === mine.region ? "" : ` ${Flag.region} ${side.region}`}`,
       });
     }
     if (!side.vpcId || side.routeTables.length === 0) throw new Error(`rack ${side.info.rack} has no VpcId output or no route tables`);

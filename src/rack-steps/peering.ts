@@ -95,7 +95,7 @@ async function readSide(aws: AwsClients, region: string, rack: string, other: st
     describeStack(cfn, peeringStackName(rack, other)).catch(() => undefined),
   ]);
   if (!stack || stack.tags[KIND_TAG] !== "rack") {
-    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks --region ${region}\` to list the racks there (${Flag.peerRegion} names the peer's Region)` });
+    throw new UserError(`rack "${rack}" not found in ${region}; nothing was changed`, { fix: `run \`racknet racks ${Flag.region} ${region}\` to list the racks there (${Flag.peerRegion} names the peer's Region)` });
   }
   if (peering && (peering.tags[KIND_TAG] !== "peering" || peering.tags[RACK_TAG] !== rack || peering.tags[PEER_TAG] !== other)) {
     throw new UserError(`stack ${peering.name} in ${region} exists and is not rack ${rack}'s peering with ${other}; nothing was changed`, { fix: "rename or delete that stack, or peer under other names" });

@@ -150,6 +150,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       ...(service.nlb.length > 0 ? { nlb: service.nlb.map(({ port, protocol, scheme, containerPort }) => ({ port, protocol, scheme, containerPort })) } : {}),
       ...(service.port && service.timeout !== undefined ? { timeout: service.timeout } : {}),
     })),
+    timeoutsRecorded: true,
     ...((manifest.resources ?? []).length > 0
       ? {
           resources: (manifest.resources ?? []).map((resource) => ({
