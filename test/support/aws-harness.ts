@@ -191,8 +191,6 @@ export interface AwsHarness {
   run<A>(workflow: (context: Context, args: A) => Promise<void>, args: A): Promise<Outcome>;
   /** Every AWS call since the harness was made, in order. */
   calls(): AwsCall[];
-  /** What has been written to stderr so far, a run still going included (to hold a stub until racknet has said something). */
-  stderrSoFar(): string;
   restore(): void;
 }
 
@@ -493,7 +491,6 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     cacheSnapshots,
     stubs,
     calls,
-    stderrSoFar: () => stderr.text,
     async run(workflow, args) {
       const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
       let exitCode = 0;
