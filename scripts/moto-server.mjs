@@ -185,7 +185,8 @@ async function forkRequest(socketPath, request) {
       });
     } catch (error) {
       // Not listening yet (moto's imports take seconds): try again until the deadline.
-      if (Date.now() > deadline || !["ENOENT", "ECONNREFUSED"].includes(error.code)) throw error;
+      if (!["ENOENT", "ECONNREFUSED"].includes(error.code)) throw error;
+      if (Date.now() > deadline) throw new Error(`no fork server answered at ${socketPath} within ${READY_TIMEOUT_MS / 1000} s (${error.code}): see its log`);
       await sleep(POLL_INTERVAL_MS);
     }
   }
