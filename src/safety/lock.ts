@@ -1,7 +1,8 @@
 /**
  * One racknet at a time on a rack, and on an app. A lock is an SSM parameter created only
- * if absent (PutParameter without Overwrite), holding who took it (user, host, pid, and a token
- * drawn for the run: see `claim`), when, for which operation, and a heartbeat the holder refreshes every minute. A rack operation
+ * if absent (PutParameter without Overwrite), holding who took it (user, host, pid, and a
+ * token drawn for the run: see `claim`), when, for which operation, and a heartbeat the holder
+ * refreshes every minute. A rack operation
  * (`params set`, `install`, `uninstall`) takes the rack's lock and then checks that no app
  * lock is held; an app operation (`deploy`, `apps delete`) takes the app's lock and then
  * checks the rack's: when two start together each sees the other and both refuse, so two

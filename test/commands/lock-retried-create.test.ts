@@ -60,11 +60,11 @@ describe("a lock whose create was sent twice is the run's own: it goes on and re
   });
   afterEach(() => h.restore());
 
-  /** The first create of `name` lands and its answer is lost: the SDK's second attempt is what racknet sees. */
+  /** The first create of `name` that lands has its answer lost: the SDK's second attempt is what racknet sees. */
   function loseFirstAnswer(name: string): { lost: () => number } {
     let lost = 0;
     h.stubs.SSM!.on(PutParameterCommand).callsFake((input: Parameters<AwsHarness["parameters"]["putParameter"]>[0]) => {
-      if (input.Name === name && !input.Overwrite && lost === 0) {
+      if (input.Name === name && !input.Overwrite && lost === 0 && !h.parameters.values.has(name)) {
         h.parameters.putParameter(input);
         lost += 1;
       }
@@ -91,6 +91,18 @@ describe("a lock whose create was sent twice is the run's own: it goes on and re
     expect(outcome.exitCode, outcome.stderr).toBe(0);
     expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
     expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
+  });
+
+  it("rack params set taking over a stale lock: the create after the takeover", async () => {
+    await installedRack(h, "prod");
+    const stale = new Date(Date.now() - 6 * 60_000).toISOString();
+    h.parameters.putParameter({ Name: "/racknet/prod/locks/rack", Value: JSON.stringify({ v: 1, operation: "rack params set", key: "Private=Yes", command: "racknet rack params set Private=Yes", owner: { user: "ci", host: "runner-7", pid: 4242 }, token: "t", startedAt: stale, heartbeatAt: stale }) });
+    const lock = loseFirstAnswer("/racknet/prod/locks/rack");
+    const outcome = await withOptions(h, { rack: "prod", yes: true }, () => h.run(paramsSet, { params: ["Internal=Yes"] }));
+    expect(lock.lost()).toBe(1);
+    expect(outcome.stderr).toContain("taking over the lock of rack prod left by racknet rack params set (pid 4242 on runner-7");
+    expect(outcome.exitCode, outcome.stderr).toBe(0);
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
   });
 
   it("deploy: the app's lock", async () => {
