@@ -1,12 +1,12 @@
-import { AwsOperationFailed, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError } from "../errors/index.js";
 import { cancelUpdate, resourcesInFlight, slownessDetails } from "../aws/changeset/cancel.js";
 import { isInProgress, watchStack } from "../aws/changeset/monitor.js";
 import { defaultPacing } from "../aws/changeset/pacing.js";
 import { recoveryFor } from "../aws/diagnose.js";
 import { StackEventPoller } from "../aws/stack-events.js";
 import type { Context } from "../runtime/context.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { approveAction, operationPort } from "../steps/review.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { approveAction, operationPort } from "../shared-steps/review.js";
 import { chosenApp } from "./apps-info.js";
 import { Flag } from "../names/flags.js";
 

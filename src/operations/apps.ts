@@ -1,6 +1,6 @@
 import type { Context } from "../runtime/context.js";
 import { listApps } from "../aws/stacks.js";
-import { resolveRack } from "../steps/resolve.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 
 export async function run(context: Context): Promise<void> {
   const rack = await resolveRack(context);

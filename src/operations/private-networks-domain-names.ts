@@ -1,7 +1,7 @@
-import { privateNetworkNames } from "../steps/private-network.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { privateNetworkNames } from "../rack-steps/private-network.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../errors/index.js";
 import type { ContainerName } from "../privnet/records.js";
 import { Flag } from "../names/flags.js";
 

@@ -1,5 +1,5 @@
 import type { Context } from "../runtime/context.js";
-import { resolveRack } from "../steps/resolve.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 import { PARAMS } from "../rack/params.js";
 
 export async function run(context: Context): Promise<void> {

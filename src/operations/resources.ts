@@ -1,5 +1,5 @@
-import { deployedResources, type DeployedResource } from "../steps/app-resources.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { deployedResources, type DeployedResource } from "../app-steps/app-resources.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 
 /**

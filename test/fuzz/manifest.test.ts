@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
-import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
+import { UserError, ValidationErrors, type Problem } from "../../src/errors/index.js";
 import { run } from "../../src/operations/manifest-check.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
