@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
-import type * as JsYaml from "js-yaml";
+import { CORE_SCHEMA, load } from "js-yaml";
 import type { SourcePosition } from "./model.js";
 import { readPlainYaml } from "./plain-yaml.js";
 
@@ -22,11 +21,7 @@ import { readPlainYaml } from "./plain-yaml.js";
  */
 const SLOW_PATH = [/(^|[{,])\s*(- +)?(~|null|Null|NULL)?\s*:(\s|$)/m, /(^|[\s[{,:-])[&*][^\s]/m, /<</, /(^|[\s[{,:-])!/m, /^\s*\?(\s|$)/m, /[\]}]\s*:(\s|$)/m, /^(---|\.\.\.)/m, /\t/];
 
-/** js-yaml, loaded the first time a file is not plain enough for plain-yaml.ts. */
-let jsYamlLibrary: typeof JsYaml | undefined;
-function jsYaml(): typeof JsYaml {
-  return (jsYamlLibrary ??= createRequire(import.meta.url)("js-yaml") as typeof JsYaml);
-}
+const SCHEMA = CORE_SCHEMA;
 
 /**
  * The file's value, read by the plain reader (plain-yaml.ts) or else by js-yaml; undefined
@@ -38,8 +33,7 @@ export function fastValue(text: string): { value: unknown } | undefined {
   if (plain) return plain;
   try {
     // Duplicate keys are refused (json: false): the slow path reports them with their lines.
-    const { CORE_SCHEMA, load } = jsYaml();
-    return { value: load(text, { schema: CORE_SCHEMA, json: false, maxAliases: 0 }) };
+    return { value: load(text, { schema: SCHEMA, json: false, maxAliases: 0 }) };
   } catch {
     return undefined;
   }
