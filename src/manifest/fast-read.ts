@@ -1,6 +1,5 @@
 import { CORE_SCHEMA, load } from "js-yaml";
 import type { SourcePosition } from "./model.js";
-import { readPlainYaml } from "./plain-yaml.js";
 
 /**
  * The happy path of reading convox.yml: js-yaml builds the value 5-10 times faster than the
@@ -23,14 +22,9 @@ const SLOW_PATH = [/(^|[{,])\s*(- +)?(~|null|Null|NULL)?\s*:(\s|$)/m, /(^|[\s[{,
 
 const SCHEMA = CORE_SCHEMA;
 
-/**
- * The file's value, read by the plain reader (plain-yaml.ts) or else by js-yaml; undefined
- * when it must be read the `yaml` library's way.
- */
+/** The file's value, read by js-yaml; undefined when it must be read the `yaml` library's way. */
 export function fastValue(text: string): { value: unknown } | undefined {
   if (text.trim() === "" || SLOW_PATH.some((pattern) => pattern.test(text))) return undefined;
-  const plain = readPlainYaml(text);
-  if (plain) return plain;
   try {
     // Duplicate keys are refused (json: false): the slow path reports them with their lines.
     return { value: load(text, { schema: SCHEMA, json: false, maxAliases: 0 }) };

@@ -4,13 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseManifest } from "../../src/manifest/index.js";
 import { fastValue } from "../../src/manifest/fast-read.js";
-import { readPlainYaml } from "../../src/manifest/plain-yaml.js";
 import { readSource } from "../../src/manifest/source.js";
 import { fuzzOptions } from "../fuzz/budget.js";
-import { manifestValue, mutated, toYaml } from "../fuzz/manifest-arbitraries.js";
-
-/** The bench's manifest (scripts/bench/startup.mjs). */
-const { bigManifest } = (await import(new URL("../../scripts/bench/startup.mjs", import.meta.url).href)) as { bigManifest: (count: number) => string };
+import { manifestValue, toYaml } from "../fuzz/manifest-arbitraries.js";
 
 /**
  * The fast way of reading convox.yml (js-yaml, src/manifest/fast-read.ts) is taken only for
@@ -31,14 +27,12 @@ const SCALARS = [
   "18446744073709551616", "123456789012345678901234567890", "0000", "1,000", "'quoted'", '"dq\\n"', '"\\u00e9"', "'it''s'", "a b c", "#not", "x #comment", "[1, 2]", "{a: 1}", "[]", "{}", "''", '""', "@", "%", "`x`",
 ];
 
-/** Each fast reader (js-yaml's way, and the plain reader of plain-yaml.ts on its own) reads the file as the `yaml` library does, or leaves it. */
 function expectSameReading(text: string): void {
-  for (const fast of [fastValue(text), readPlainYaml(text)]) {
-    if (!fast) continue;
-    const slow = readSource(text, "convox.yml", { fast: false });
-    expect(slow.syntaxProblems.length + slow.duplicateKeyProblems.length, text).toBe(0);
-    expect(fast.value, text).toStrictEqual(slow.read());
-  }
+  const fast = fastValue(text);
+  if (!fast) return;
+  const slow = readSource(text, "convox.yml", { fast: false });
+  expect(slow.syntaxProblems.length + slow.duplicateKeyProblems.length, text).toBe(0);
+  expect(fast.value, text).toStrictEqual(slow.read());
 }
 
 describe("the fast read of convox.yml", () => {
@@ -60,34 +54,6 @@ describe("the fast read of convox.yml", () => {
     for (const text of ["a: 1\na: 2\n", "a: &x 1\nb: *x\n", "web:\n  <<: {image: x}\n", "a: !!str 1\n", "a:\n\tb: 1\n", "a: 1\n---\nb: 2\n", "a: [1\n", "", "? [a]\n: 1\n", "{a: 1}: x\n"]) {
       expect(fastValue(text), text).toBeUndefined();
     }
-  });
-
-  it("the plain reader reads the plain files (the good corpus's, the bench's 500 services) and leaves the rest", () => {
-    expect(readPlainYaml(bigManifest(500))).toBeDefined();
-    expect(readPlainYaml("services:\n  web:\n    image: nginx:1.27 # pinned\n    command: 'bin/web --port 80'\n    links: [api, db]\n    scale:\n      count: 1-3\n    environment:\n    - A=1\n    - B\n")?.value).toStrictEqual({
-      services: { web: { image: "nginx:1.27", command: "bin/web --port 80", links: ["api", "db"], scale: { count: "1-3" }, environment: ["A=1", "B"] } },
-    });
-    const good = corpus.filter((text) => fastValue(text) !== undefined);
-    expect(good.filter((text) => readPlainYaml(text) !== undefined).length).toBeGreaterThan(good.length / 2);
-    const notPlain = [
-      "a: 1\n  b: 2\n", "a: x\n  continued\n", "a: 'it''s'\n", 'a: "x\\n"\n', "a: |\n  x\n", "a: >\n  x\n", "a: [1, [2]]\n", "a: [x, ]\n", "- a\n", "a: -0\n", "a: +1\n", "a: 0x1F\n", "a: 1e3\n", "a: 007\n",
-      "a: {b: {c: 1}}\n", "a: {b}\n", "a: b: c\n", "a:\n  - - b\n", "a: 1\na: 2\n", "80: web\n", "yes: 1\n", '"a": 1\n', "a: 1\r\n", "a:\n    b: 1\n  c: 2\n", "a: 2001-12-14\n", "a: 1:20\n", "a: .5\n", "a: x\n- b\n",
-    ];
-    for (const text of notPlain) expect(readPlainYaml(text), text).toBeUndefined();
-  });
-
-  it("a plain file broken at random: the plain reader reads it as the yaml library does, or leaves it (fuzzed)", () => {
-    const plain = [...corpus.filter((text) => readPlainYaml(text) !== undefined), bigManifest(3)];
-    fc.assert(
-      fc.property(mutated(plain), (text) => {
-        const read = readPlainYaml(text);
-        if (!read) return;
-        const slow = readSource(text, "convox.yml", { fast: false });
-        expect(slow.syntaxProblems.length + slow.duplicateKeyProblems.length, text).toBe(0);
-        expect(read.value, text).toStrictEqual(slow.read());
-      }),
-      fuzzOptions(300),
-    );
   });
 
   it("a random manifest: the same value both ways (fuzzed)", () => {
