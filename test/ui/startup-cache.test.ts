@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "racknet-startup-cache-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const nodeCaches = typeof module.enableCompileCache === "function";
+const nodeCaches = "enableCompileCache" in module;
 
 /** Every file under a directory, recursively (relative paths). */
 function filesUnder(directory: string): string[] {
