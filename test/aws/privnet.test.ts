@@ -18,8 +18,10 @@ import type { RackInfo } from "../../src/steps/resolve.js";
 import { defaultParams } from "../../src/rack/params.js";
 import type { Context } from "../../src/runtime/context.js";
 import { UsageError } from "../../src/core/errors.js";
-import { run as privateNetworksDomainNames } from "../../src/operations/private-networks-domain-names.js";
+import { run as privateNetworksDomainNamesWorkflow } from "../../src/operations/private-networks-domain-names.js";
 import { Printer } from "../../src/ui/printer.js";
+import { printing } from "../support/printing.js";
+const privateNetworksDomainNames = printing(privateNetworksDomainNamesWorkflow);
 
 const ecs = mockClient(ECSClient);
 const route53 = mockClient(Route53Client);

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
-import { run } from "../../src/operations/manifest-check.js";
+import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
+import { printing } from "../support/printing.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
@@ -13,6 +14,7 @@ import { fuzzOptions } from "./budget.js";
 import { SECRET, manifestValue, mutated, toYaml } from "./manifest-arbitraries.js";
 import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+const run = printing(checkWorkflow);
 
 
 /**

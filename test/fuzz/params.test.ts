@@ -2,11 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Context } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/core/errors.js";
-import { run as rackTemplate } from "../../src/operations/rack-template.js";
+import { run as rackTemplateWorkflow } from "../../src/operations/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
 import { fuzzOptions } from "./budget.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+import { printing } from "../support/printing.js";
+const rackTemplate = printing(rackTemplateWorkflow);
 
 
 /**

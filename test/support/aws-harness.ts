@@ -104,7 +104,7 @@ import {
 } from "@aws-sdk/client-kms";
 import { AwsClients } from "../../src/aws/clients.js";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
-import { handleError } from "../../src/runtime/handle-errors.js";
+import { runWorkflow, type Workflow } from "../../src/runtime/run-workflow.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
@@ -187,8 +187,8 @@ export interface AwsHarness {
   cacheSnapshots: CacheSnapshot[];
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
-  /** Run a workflow as the CLI would; never throws. */
-  run<A>(workflow: (context: Context, args: A) => Promise<void>, args: A): Promise<Outcome>;
+  /** Run a workflow as the CLI would (src/runtime/run-workflow.ts: its outcome printed, its exit code); never throws. */
+  run<A>(workflow: Workflow<A>, args: A): Promise<Outcome>;
   /** Every AWS call since the harness was made, in order. */
   calls(): AwsCall[];
   restore(): void;
@@ -493,16 +493,9 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     calls,
     async run(workflow, args) {
       const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
-      let exitCode = 0;
-      let error: unknown;
       context.resultExitCode = undefined;
-      try {
-        await workflow(context, args);
-        exitCode = context.resultExitCode ?? 0;
-      } catch (caught) {
-        error = caught;
-        exitCode = await handleError(caught, context.printer);
-      }
+      context.changesPending = undefined;
+      const { exitCode, error } = await runWorkflow(workflow, context, args);
       const made = calls().slice(before.calls);
       return {
         exitCode,
