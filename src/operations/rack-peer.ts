@@ -13,6 +13,7 @@
  * CloudFormation cannot do. Run again after a stop, it does what is not done.
  */
 import { UserError } from "../core/errors.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { deleteStack } from "../aws/delete-stack.js";
@@ -51,10 +52,10 @@ const OPERATION = "rack peer";
 export const PEERING_COST_NOTE =
   "a VPC peering connection costs nothing by the hour; data crossing it is charged per GB (within one Availability Zone, none; across zones or Regions, AWS's data transfer rates on each side)";
 
-export async function run(context: Context, args: PeerArgs): Promise<void> {
+export async function run(context: Context, args: PeerArgs): Promise<Outcome> {
   const result = await peer(context, args);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are peered (${result.peeringConnectionId})`);
-  context.printer.result(result, () => undefined);
+  return { json: result };
 }
 
 async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {

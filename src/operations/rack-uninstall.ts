@@ -1,4 +1,5 @@
 import { removeBuildLeftovers } from "../steps/build-cleanup.js";
+import type { Outcome } from "../ui/outcome.js";
 import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../steps/zone-emptying.js";
 import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
 import { stopOwnedTasks } from "../steps/task-stopping.js";
@@ -41,7 +42,7 @@ const OPERATION = "rack uninstall";
  * takes the template staging bucket with it (steps/staging-bucket.ts). Running it again after
  * a stop finishes what is left.
  */
-export async function run(context: Context, args: { name: string }): Promise<void> {
+export async function run(context: Context, args: { name: string }): Promise<Outcome> {
   const { name } = args;
   const problem = nameProblem("rack", name, RACK_NAME_MAX);
   if (problem) throw new UserError(problem);
@@ -90,7 +91,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   });
   const result = { rack: name, outcome: context.options.dryRun ? "dry-run" : "deleted", ...(shown ? { plan: shown } : {}) };
   if (!context.options.dryRun) context.printer.success(`rack ${name} uninstalled`);
-  context.printer.result(result, () => undefined);
+  return { json: result };
 }
 
 async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<{ outcome: "dry-run" | "deleted"; plan?: PlanJson }> {
@@ -138,7 +139,7 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
  * still be there, with or without the journal of the run that made them. Shown as a plan of
  * removals and removed after the same go-ahead; nothing at all is "not found".
  */
-async function removeWithoutStack(context: Context, name: string): Promise<void> {
+async function removeWithoutStack(context: Context, name: string): Promise<Outcome> {
   const changes = await leftoversOf(context, name);
   const journal = await readJournal(context, { rack: name });
   if (changes.length === 0 && !journal) {
@@ -153,8 +154,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
   const shown = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
   if (verdict === "dry-run") {
     context.printer.info("dry run: nothing was changed");
-    context.printer.result({ rack: name, outcome: "dry-run", ...shown }, () => undefined);
-    return;
+    return { json: { rack: name, outcome: "dry-run", ...shown } };
   }
   const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: rackCaRemovalSteps(name) };
   await runOperation(context, { rack: name }, plan, async ({ journal: own }) => {
@@ -163,7 +163,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
     await releaseStagingBucket(context);
   });
   context.printer.success(`rack ${name} uninstalled (it had no stack: removed what an install left before it)`);
-  context.printer.result({ rack: name, outcome: "deleted", ...shown }, () => undefined);
+  return { json: { rack: name, outcome: "deleted", ...shown } };
 }
 
 /** The objects a stopped install may have left, as the plan's Remove rows. */

@@ -7,6 +7,7 @@
  * is not done. Whatever of the peering is already gone is skipped.
  */
 import { UserError } from "../core/errors.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { peeringStackName, rackStackName } from "../names/index.js";
@@ -35,10 +36,10 @@ export interface UnpeerResult {
 
 const OPERATION = "rack unpeer";
 
-export async function run(context: Context, args: UnpeerArgs): Promise<void> {
+export async function run(context: Context, args: UnpeerArgs): Promise<Outcome> {
   const result = await unpeer(context, args);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are no longer peered`);
-  context.printer.result(result, () => undefined);
+  return { json: result };
 }
 
 async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult> {

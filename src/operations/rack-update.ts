@@ -1,4 +1,5 @@
 import { UserError } from "../core/errors.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { VERSION_TAG } from "../names/index.js";
 import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
@@ -54,10 +55,10 @@ const OPERATION = "rack update";
  * racknet updated the rack (it is never moved back). Locked and journaled: a run that stops
  * half way says where things stand, and running it again does only what is not done.
  */
-export async function run(context: Context, args: { apps?: boolean }): Promise<void> {
+export async function run(context: Context, args: { apps?: boolean }): Promise<Outcome> {
   const result = await updateRack(context, args.apps ?? false);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} updated to racknet's template ${result.to}`);
-  context.printer.result(result, () => undefined);
+  return { json: result };
 }
 
 async function updateRack(context: Context, withApps: boolean): Promise<RackUpgradeResult> {

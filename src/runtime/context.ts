@@ -33,10 +33,11 @@ export interface Context {
   canPrompt: boolean;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
-  /** Set when a dry run found changes: with --exit-code the command exits 4. */
+  /**
+   * Set by the review port (steps/review.ts) when a dry run held a change set back; the runner
+   * reads it for --exit-code. The last exit fact still on the Context (docs/architecture.md, "Results").
+   */
   changesPending?: boolean;
-  /** A result a script branches on, set by a workflow that ends normally: `rack drift` found drift (4). */
-  resultExitCode?: number;
 }
 
 export function createContext(options: GlobalOptions): Context {

@@ -30,7 +30,6 @@ export async function runWorkflow<Args>(workflow: Workflow<Args>, context: Conte
 
 function exitCodeOf(done: Outcome, context: Context): number {
   if (done.exitCode !== undefined) return done.exitCode;
-  // Transitional: a workflow not yet returning an Outcome sets these on the Context (docs/architecture.md, "Results").
-  if (context.resultExitCode !== undefined) return context.resultExitCode;
+  // The review port records a held-back change set on the Context (docs/architecture.md, "Results").
   return context.options.exitCode && (done.changesPending || context.changesPending) ? ExitCode.changesPending : ExitCode.ok;
 }
