@@ -118,7 +118,7 @@ export async function run(context: Context, args: { app: string }): Promise<Outc
   if (!deletion) {
     // A dry run: the plan it showed is its --json result.
     const shownPlan = shown?.plans[0];
-    return { json: { app: app.app, rack: rack.rack, outcome: "dry-run", ...(shownPlan ? { plan: planJson(shownPlan) } : {}) } };
+    return { changesPending: shownPlan !== undefined, json: { app: app.app, rack: rack.rack, outcome: "dry-run", ...(shownPlan ? { plan: planJson(shownPlan) } : {}) } };
   }
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
   const shownPlan = shown?.plans[0];

@@ -79,7 +79,7 @@ export async function run(context: Context, args: { params: string[] }): Promise
       ),
     );
     if (outcome.kind === "applied") context.printer.success(`app ${name}: ${changed.map(([key, value]) => `${key}=${value}`).join(", ")}${next.Exec === "Yes" && current.Exec !== "Yes" ? `; \`racknet exec SERVICE -a ${name} -- sh\` reaches the new tasks` : ""}`);
-    return { json: { app: name, rack: rack.rack, outcome: outcome.kind, params: outcome.kind === "applied" ? next : current, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) } };
+    return { changesPending: outcome.kind === "dry-run", json: { app: name, rack: rack.rack, outcome: outcome.kind, params: outcome.kind === "applied" ? next : current, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) } };
   } finally {
     await claim.release();
   }

@@ -70,7 +70,7 @@ export async function run(context: Context, args: { file: string; image?: string
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
   if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\` (release ${result.release}: \`racknet releases -a ${result.app}\`)`);
-  return { json: result };
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 /** What a deploy records as its release; `scale` replaces the settings in force (`racknet scale`). */

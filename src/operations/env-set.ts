@@ -46,7 +46,7 @@ export async function run(context: Context, args: { assignments: string[]; fromF
   });
   // A value already stored is no change: none stored is `no-changes`, as deploy says it.
   const outcome = changed.length === 0 && rolled.outcome === "applied" && !rolled.plan ? "no-changes" : rolled.outcome;
-  return { json: { app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) } };
+  return { changesPending: rolled.outcome === "dry-run" && rolled.plan !== undefined, json: { app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) } };
 }
 
 /** `NAME=value` pairs (a value may hold `=`); every problem at once, values never quoted. */

@@ -36,5 +36,5 @@ export async function run(context: Context, args: { names: string[] }): Promise<
   });
   const removed = args.names.filter((name) => !missing.includes(name));
   if (!context.options.dryRun) context.printer.success(`removed ${removed.join(", ")} from app ${app}'s environment`);
-  return { json: { app, rack: target.rack.rack, outcome: rolled.outcome, changed: removed, ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) } };
+  return { changesPending: rolled.outcome === "dry-run" && rolled.plan !== undefined, json: { app, rack: target.rack.rack, outcome: rolled.outcome, changed: removed, ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) } };
 }

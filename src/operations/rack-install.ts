@@ -205,7 +205,7 @@ export async function run(context: Context, args: InstallArgs): Promise<Outcome>
 /** The install's outcome; "rack NAME installed" goes to stderr as it happens, in --json too. */
 function installed(context: Context, region: string, rack: string, outcome: Parameters<typeof rackOutcome>[2], plan?: PlanJson): Outcome {
   if (outcome.kind === "applied") context.printer.success(`rack ${rack} installed`);
-  return rackOutcome(region, rack, outcome, plan);
+  return { ...rackOutcome(region, rack, outcome, plan), changesPending: outcome.kind === "dry-run" };
 }
 
 function stagingNote(staging: PreparedStaging, region: string): string {

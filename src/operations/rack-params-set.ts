@@ -50,7 +50,7 @@ export interface RackUpdateResult {
 export async function run(context: Context, args: { params: string[] }): Promise<Outcome<RackUpdateResult>> {
   const result = await setRackParams(context, args.params);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} updated: ${result.changes.map((change) => `${change.name}=${change.to}`).join(" ")}`);
-  return { json: result };
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 const OPERATION = "rack params set";

@@ -74,10 +74,14 @@ export async function run(context: Context, args: { name: string }): Promise<Out
   };
   // The plan that was shown goes in the --json result, a dry run's too.
   let shown: PlanJson | undefined;
+  let heldBack = false;
   await runOperation(context, { rack: name }, plan, async ({ journal }) => {
     const deletion = await deleteRackStack(context, name, stack, () => journal.start("stack"));
     shown = deletion.plan;
-    if (deletion.outcome === "dry-run") return;
+    if (deletion.outcome === "dry-run") {
+      heldBack = true;
+      return;
+    }
     await journal.done("stack");
     if (!journal.isDone("app-environments")) {
       await journal.start("app-environments");
@@ -91,7 +95,7 @@ export async function run(context: Context, args: { name: string }): Promise<Out
   });
   const result = { rack: name, outcome: context.options.dryRun ? "dry-run" : "deleted", ...(shown ? { plan: shown } : {}) };
   if (!context.options.dryRun) context.printer.success(`rack ${name} uninstalled`);
-  return { json: result };
+  return { json: result, changesPending: heldBack };
 }
 
 async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<{ outcome: "dry-run" | "deleted"; plan?: PlanJson }> {
@@ -154,7 +158,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<Outco
   const shown = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
   if (verdict === "dry-run") {
     context.printer.info("dry run: nothing was changed");
-    return { json: { rack: name, outcome: "dry-run", ...shown } };
+    return { json: { rack: name, outcome: "dry-run", ...shown }, changesPending: true };
   }
   const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: rackCaRemovalSteps(name) };
   await runOperation(context, { rack: name }, plan, async ({ journal: own }) => {

@@ -39,7 +39,7 @@ const OPERATION = "rack unpeer";
 export async function run(context: Context, args: UnpeerArgs): Promise<Outcome> {
   const result = await unpeer(context, args);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are no longer peered`);
-  return { json: result };
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult> {
@@ -107,7 +107,6 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
       if (outcome.kind === "dry-run") dryRun = true;
       await journal.done(id, outcome.kind === "no-changes" ? "it was closed already" : undefined);
     }
-    if (peerContext.changesPending) context.changesPending = true;
     return { rack: args.rack, peer: args.peer, region, peerRegion, outcome: dryRun ? "dry-run" : "applied" };
   }, { others });
 }

@@ -58,7 +58,7 @@ const OPERATION = "rack update";
 export async function run(context: Context, args: { apps?: boolean }): Promise<Outcome> {
   const result = await updateRack(context, args.apps ?? false);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} updated to racknet's template ${result.to}`);
-  return { json: result };
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 async function updateRack(context: Context, withApps: boolean): Promise<RackUpgradeResult> {
@@ -235,7 +235,6 @@ function sayWhatWouldMove(context: Context, rack: RackInfo, apps: readonly AppIn
     context.printer.info(`dry run: rack ${rack.rack} already runs this racknet's template, and every app has its facts: nothing would change`);
     return "no-changes";
   }
-  context.changesPending = true;
   context.printer.info(`dry run: rack ${rack.rack} already runs this racknet's template; these apps would move onto its facts, each through its own change set: ${moving.join(", ")}`);
   return "dry-run";
 }

@@ -45,5 +45,5 @@ export async function run(context: Context, args: { release: string }): Promise<
     release: { kind: "rollback", description: `rollback to ${release.number}`, command: `releases rollback ${release.number}`, rollbackOf: release.number },
   });
   if (result.outcome === "applied") context.printer.success(`app ${app} rolled back to release ${release.number}'s manifest and images, as release ${result.release}`);
-  return { json: { ...result, rollbackOf: release.number } };
+  return { json: { ...result, rollbackOf: release.number }, changesPending: result.outcome === "dry-run" };
 }

@@ -55,7 +55,7 @@ export async function run(context: Context, args: { service: string; count?: str
     release: { kind: "scale", description, command: `scale ${args.service} ${cliSetting(setting)}`, scale: overrides },
   });
   if (result.outcome === "applied") context.printer.success(`${args.service} of app ${app}: ${describeSetting(setting)}, as release ${result.release}; kept across deploys until convox.yml changes it`);
-  return { json: { ...result, service: args.service, scale: { ...(setting.count ? { count: countText(setting.count) } : {}), ...(setting.cpu ? { cpu: setting.cpu } : {}), ...(setting.memory ? { memory: setting.memory } : {}) } } };
+  return { changesPending: result.outcome === "dry-run", json: { ...result, service: args.service, scale: { ...(setting.count ? { count: countText(setting.count) } : {}), ...(setting.cpu ? { cpu: setting.cpu } : {}), ...(setting.memory ? { memory: setting.memory } : {}) } } };
 }
 
 function parseSetting(args: { count?: string; cpu?: string; memory?: string }): ScaleSetting {

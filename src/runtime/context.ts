@@ -33,11 +33,6 @@ export interface Context {
   canPrompt: boolean;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
-  /**
-   * Set by the review port (steps/review.ts) when a dry run held a change set back; the runner
-   * reads it for --exit-code. The last exit fact still on the Context (docs/architecture.md, "Results").
-   */
-  changesPending?: boolean;
 }
 
 export function createContext(options: GlobalOptions): Context {

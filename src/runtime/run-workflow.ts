@@ -30,6 +30,5 @@ export async function runWorkflow<Args>(workflow: Workflow<Args>, context: Conte
 
 function exitCodeOf(done: Outcome, context: Context): number {
   if (done.exitCode !== undefined) return done.exitCode;
-  // The review port records a held-back change set on the Context (docs/architecture.md, "Results").
-  return context.options.exitCode && (done.changesPending || context.changesPending) ? ExitCode.changesPending : ExitCode.ok;
+  return context.options.exitCode && done.changesPending ? ExitCode.changesPending : ExitCode.ok;
 }

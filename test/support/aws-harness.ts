@@ -493,7 +493,6 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     calls,
     async run(workflow, args) {
       const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
-      context.changesPending = undefined;
       const { exitCode, error } = await runWorkflow(workflow, context, args);
       const made = calls().slice(before.calls);
       return {
