@@ -4,35 +4,40 @@
  * Data flows one way: command line → model → template → change set → AWS, and results
  * come back as typed events that the printer renders.
  */
-const PURE = ["core", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "apps", "cost", "images"];
+const PURE = ["errors", "names", "rack", "manifest", "templates", "plan", "privnet", "ca", "app-records", "cost", "images"];
+/** What every room of steps may import, besides the step rooms below it. */
+const STEPS = ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE];
 const under = (folders) => `^src/(${folders.join("|")})/`;
 
 /** Each room and the rooms it may import (besides itself, node: builtins and packages). */
 const ROOMS = {
   // the composition root and the command line
-  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "core", "plan", "names", "version.ts"] },
+  "cli.ts": { path: "^src/cli\\.ts$", may: ["commands", "runtime", "errors", "plan", "names", "version.ts"] },
   commands: { may: ["runtime", "operations", "names"] },
-  operations: { may: ["steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
-  steps: { may: ["safety", "runtime", "ui", "aws", "files", "functions", "version.ts", ...PURE] },
-  safety: { may: ["runtime", "aws", "core", "names"] },
-  runtime: { may: ["ui", "aws", "core", "names"], typesFrom: ["plan"] },
+  operations: { may: ["app-steps", "rack-steps", "shared-steps", "safety", "runtime", "ui", "aws", "files", "version.ts", ...PURE] },
+  // the steps workflows take, in three layers: an app's steps may use the rack's, both use the shared ones
+  "app-steps": { may: ["rack-steps", "shared-steps", ...STEPS] },
+  "rack-steps": { may: ["shared-steps", ...STEPS] },
+  "shared-steps": { may: STEPS },
+  safety: { may: ["runtime", "aws", "errors", "names"] },
+  runtime: { may: ["ui", "aws", "errors", "names"], typesFrom: ["plan"] },
   // the edges: output and AWS
-  ui: { may: ["core", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "images"] },
-  aws: { may: ["core", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "images", "files"] },
-  files: { may: ["core", "manifest", "images"] },
-  functions: { may: ["core", "names", "privnet", "aws", "ca"] },
+  ui: { may: ["errors", "names", "rack", "plan", "cost"], typesFrom: ["aws", "templates", "images"] },
+  aws: { may: ["errors", "names"], typesFrom: ["rack", "plan", "templates", "privnet", "images", "files"] },
+  files: { may: ["errors", "manifest", "images", "names"] },
+  functions: { may: ["errors", "names", "privnet", "aws", "ca"] },
   // pure rooms, top to bottom
-  templates: { may: ["manifest", "rack", "names", "core", "apps", "ca", "images", "version.ts"] },
-  apps: { may: ["manifest", "names", "core"] },
-  manifest: { may: ["rack", "names", "core"] },
-  plan: { may: ["rack", "names", "core", "cost"] },
-  cost: { may: ["rack", "names", "core"] },
-  images: { may: ["core", "names"] },
-  rack: { may: ["names", "core"] },
-  privnet: { may: ["names", "core"] },
-  ca: { may: ["core", "names"] },
-  names: { may: ["core"] },
-  core: { may: [] },
+  templates: { may: ["manifest", "rack", "names", "errors", "app-records", "ca", "images", "version.ts"] },
+  "app-records": { may: ["manifest", "names", "errors"] },
+  manifest: { may: ["rack", "names", "errors"] },
+  plan: { may: ["rack", "names", "errors", "cost"] },
+  cost: { may: ["rack", "names", "errors"] },
+  images: { may: ["errors", "names"] },
+  rack: { may: ["names", "errors"] },
+  privnet: { may: ["names", "errors"] },
+  ca: { may: ["errors", "names"] },
+  names: { may: ["errors"] },
+  errors: { may: [] },
 };
 
 function target(room) {
@@ -84,7 +89,7 @@ module.exports = {
       comment: "pure rooms never reach AWS, the terminal or the process's context",
       severity: "error",
       from: { path: under(PURE) },
-      to: { path: ["^src/(aws|ui|runtime|steps|operations|commands)/", "(^|/)@aws-sdk/"], dependencyTypesNot: ["type-only"] },
+      to: { path: ["^src/(aws|ui|runtime|app-steps|rack-steps|shared-steps|operations|commands)/", "(^|/)@aws-sdk/"], dependencyTypesNot: ["type-only"] },
     },
   ],
   allowed: [

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes dist/ from src/: each TypeScript module to its JavaScript file, as `tsc -p
-// tsconfig.build.json` laid them out (dist/cli.js, dist/steps/rack-template.js, ...), with
+// tsconfig.build.json` laid them out (dist/cli.js, dist/rack-steps/rack-template.js, ...), with
 // esbuild: about a second where tsc took about 24 s of CPU. Types are erased, not checked:
 // `npm run typecheck` checks them, and `npm test` runs tsc's check beside the tests
 // (package.json; docs/decisions.md, "The test bench"). tsconfig.json sets isolatedModules, so

@@ -2,7 +2,7 @@ import { Argument, Command, CommanderError, Help, Option } from "commander";
 import { COMMANDS, GROUPS } from "./commands/index.js";
 import type { ArgumentSpec, CommandDeclaration, GlobalFlag } from "./commands/define.js";
 import type { GlobalOptions } from "./runtime/context.js";
-import { ERROR_CODES, ExitCode } from "./core/errors.js";
+import { ERROR_CODES, ExitCode } from "./errors/index.js";
 import { REQUIRE_APPROVAL_VALUES } from "./plan/approval.js";
 import { racknetVersion } from "./version.js";
 import { Flag } from "./names/flags.js";
@@ -28,8 +28,8 @@ export function buildProgram(run: Runner): Command {
     .option(Flag.json, "machine-readable output on stdout")
     .option(Flag.noColor, "no colour (also NO_COLOR)")
     .option(Flag.debug, "log every AWS call (never credentials)")
-    .option("--profile <profile>", "AWS profile")
-    .option("--region <region>", "AWS region")
+    .option(`${Flag.profile} <profile>`, "AWS profile")
+    .option(`${Flag.region} <region>`, "AWS region")
     .option(`-r, ${Flag.rack} <rack>`, "rack name (also RACKNET_RACK)")
     .option(`-a, ${Flag.app} <app>`, "app name (default: the current directory's name)")
     .showHelpAfterError("(run with --help for usage)")

@@ -110,12 +110,12 @@ describe("the house plan", () => {
 });
 
 describe("the import rules catch what they forbid", () => {
-  it("an SDK client built outside src/aws, a command importing its workflow eagerly, a pure room reading a file or reaching AWS", async () => {
+  it("an SDK client built outside src/aws, a command importing its workflow eagerly, a pure room reading a file or reaching AWS, a step room importing one above it", async () => {
     const found = await cruiseTree({
       // lawful: the client factory and a function's own entry build clients; others take the SDK's types
       "src/aws/clients.ts": 'import { STSClient } from "@aws-sdk/client-sts";\nexport const sts = () => new STSClient({});\n',
       "src/functions/sync/handler.ts": 'import { STSClient } from "@aws-sdk/client-sts";\nexport const handler = () => new STSClient({});\n',
-      "src/steps/typed.ts": 'import type { STSClient } from "@aws-sdk/client-sts";\nexport type Sts = STSClient;\n',
+      "src/shared-steps/typed.ts": 'import type { STSClient } from "@aws-sdk/client-sts";\nexport type Sts = STSClient;\n',
       // lawful: a declaration loads its workflow lazily; the edge of files reads files
       "src/commands/lazy.ts": 'export const load = () => import("../operations/planted.js");\n',
       "src/files/read.ts": 'import { readFileSync } from "node:fs";\nexport const read = (path: string) => readFileSync(path, "utf8");\n',
@@ -126,18 +126,26 @@ describe("the import rules catch what they forbid", () => {
       "src/rack/planted.ts": 'import { readFileSync } from "node:fs";\nexport const read = (path: string) => readFileSync(path, "utf8");\n',
       "src/templates/planted.ts": 'import { readFile } from "node:fs/promises";\nexport const read = (path: string) => readFile(path, "utf8");\n',
       "src/aws/sdk.ts": 'export const sdk = { sts: () => 1 };\n',
-      "src/steps/sdk.ts": 'import { sdk } from "../aws/sdk.js";\nexport const sts = sdk.sts;\n',
+      "src/app-steps/sdk.ts": 'import { sdk } from "../aws/sdk.js";\nexport const sts = sdk.sts;\n',
       "src/names/planted.ts": 'import { sts } from "../aws/clients.js";\nexport const client = sts;\n',
+      // the step rooms are layered: app → rack → shared, never back up
+      "src/app-steps/app.ts": 'import { rack } from "../rack-steps/rack.js";\nexport const app = rack;\n',
+      "src/rack-steps/rack.ts": 'import { shared } from "../shared-steps/shared.js";\nexport const rack = shared;\n',
+      "src/shared-steps/shared.ts": "export const shared = 1;\n",
+      "src/rack-steps/upward.ts": 'import { app } from "../app-steps/app.js";\nexport const up = app;\n',
+      "src/shared-steps/upward.ts": 'import { rack } from "../rack-steps/rack.js";\nexport const up = rack;\n',
     });
     expect(found).toEqual([
       "commands-load-workflows-lazily: src/commands/eager.ts → src/operations/planted.ts",
       "not-in-allowed: src/names/planted.ts → src/aws/clients.ts",
+      "not-in-allowed: src/rack-steps/upward.ts → src/app-steps/app.ts",
+      "not-in-allowed: src/shared-steps/upward.ts → src/rack-steps/rack.ts",
       "pure-rooms-stay-pure: src/names/planted.ts → src/aws/clients.ts",
       "pure-rooms-touch-no-files: src/rack/planted.ts → fs",
       "pure-rooms-touch-no-files: src/templates/planted.ts → fs/promises",
       "sdk-clients-only-in-aws: src/functions/sync/helper.ts → node_modules/@aws-sdk/client-sts/dist-cjs/index.js",
       "sdk-clients-only-in-aws: src/operations/planted.ts → node_modules/@aws-sdk/client-sts/dist-cjs/index.js",
-      "sdk-only-in-aws: src/steps/sdk.ts → src/aws/sdk.ts",
+      "sdk-only-in-aws: src/app-steps/sdk.ts → src/aws/sdk.ts",
     ]);
   }, 60_000);
 });
@@ -145,7 +153,7 @@ describe("the import rules catch what they forbid", () => {
 /** What a room may import, as a set of words: `aws`, `types of plan`, `version.ts`. */
 type Rooms = Map<string, Set<string>>;
 
-/** `^src/steps/` → `steps`, `^src/cli\\.ts$` → `cli.ts`; other patterns are not rooms. */
+/** `^src/rack-steps/` → `rack-steps`, `^src/cli\\.ts$` → `cli.ts`; other patterns are not rooms. */
 function roomOfPattern(pattern: string): string | undefined {
   return /^\^src\/([a-z-]+)\/$/.exec(pattern)?.[1] ?? /^\^src\/([a-z-]+)\\\.ts\$$/.exec(pattern)?.[1]?.concat(".ts");
 }

@@ -4,7 +4,7 @@ import type { Build, CodeBuildClient } from "@aws-sdk/client-codebuild";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { ECRClient } from "@aws-sdk/client-ecr";
 import type { S3Client } from "@aws-sdk/client-s3";
-import { AwsOperationFailed, Interrupted } from "../core/errors.js";
+import { AwsOperationFailed, Interrupted } from "../errors/index.js";
 import type { ContextArchive } from "../files/context-archive.js";
 import type { BuildEnvironmentVariable } from "../images/buildspec.js";
 import type { BuildListener } from "../images/events.js";

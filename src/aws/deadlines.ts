@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { shownUrl } from "./endpoint.js";
 
 /**

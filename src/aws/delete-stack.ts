@@ -1,4 +1,4 @@
-import { Interrupted, UserError } from "../core/errors.js";
+import { Interrupted, UserError } from "../errors/index.js";
 import type { ResourceChange } from "../plan/model.js";
 import { failed, followOperation } from "./changeset/execute.js";
 import { interruptible } from "./changeset/interrupt.js";
@@ -69,7 +69,7 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
       await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
       result = await followOperation(run, stack.id, stackName, poller, "delete", ended);
     }
-    if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result);
+    if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result, poller);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     return { kind: "deleted", removed: changes };
   });
@@ -87,7 +87,7 @@ export async function followUnderwayCreation(aws: EngineAws, stackName: string, 
     const startedAt = Date.now();
     run.emit({ type: "started", what: options.what, operation: "create", stackName });
     const result = await followOperation(run, stack.id, stackName, poller, "create");
-    if (result.status !== "CREATE_COMPLETE") throw await failed(run, stackName, "creation", result);
+    if (result.status !== "CREATE_COMPLETE") throw await failed(run, stackName, "creation", result, poller);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     const ended = await describeStack(run.cfn, stack.id);
     if (!ended) throw new UserError(`${options.what}: stack ${stackName} is gone`);
@@ -101,7 +101,7 @@ async function followStartedDeletion(run: Run, stack: StackInfo, stackName: stri
   const startedAt = Date.now();
   run.emit({ type: "started", what: options.what, operation: "delete", stackName });
   const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
-  if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result);
+  if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result, poller);
   run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
   return { kind: "deleted" };
 }

@@ -1,6 +1,6 @@
 import type { ECRClient, Repository } from "@aws-sdk/client-ecr";
 import { APP_TAG, RACK_TAG } from "../names/index.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { BuildListener } from "../images/events.js";
 import { KEEP_TAG_PREFIX, repositoryName } from "../names/index.js";
 import { sdk } from "./sdk.js";
@@ -23,7 +23,7 @@ export interface AppRepository {
 
 /**
  * The last `keep` images by push time, and every image a release a rollback may return to
- * runs (tagged `keep-r<N>` by src/steps/releases.ts, whatever its age): "an image that matches
+ * runs (tagged `keep-r<N>` by src/app-steps/releases.ts, whatever its age): "an image that matches
  * the tagging requirements of a higher priority rule cannot be expired by a rule with a lower
  * priority" (docs/aws-limits.md, ECR lifecycle policies). The first rule selects the kept
  * images with a count they never reach; the second expires the rest beyond `keep`.

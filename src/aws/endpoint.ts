@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { AwsOperationFailed, UsageError, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UsageError, UserError } from "../errors/index.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * Where AWS is, when the user says: `AWS_ENDPOINT_URL` (and the per-service
@@ -48,7 +49,7 @@ export function assertEndpointSettings(env: NodeJS.ProcessEnv = process.env): vo
  * AWS_REGION / AWS_DEFAULT_REGION; a usage error (exit 2) naming where it came from.
  */
 export function assertRegionSetting(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): void {
-  const sources: Array<[string, string | undefined]> = [["--region", flag], ["AWS_REGION", env.AWS_REGION], ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION]];
+  const sources: Array<[string, string | undefined]> = [[Flag.region, flag], ["AWS_REGION", env.AWS_REGION], ["AWS_DEFAULT_REGION", env.AWS_DEFAULT_REGION]];
   for (const [source, value] of sources) {
     if (value === undefined || value === "") continue;
     if (/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(value)) return;

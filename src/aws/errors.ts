@@ -1,4 +1,4 @@
-import { ExitCode } from "../core/errors.js";
+import { ExitCode } from "../errors/index.js";
 import { isTimeout } from "./retry.js";
 import { shownUrl } from "./endpoint.js";
 import { Flag } from "../names/flags.js";
@@ -31,14 +31,14 @@ export function describeAwsError(error: unknown): DescribedAwsError | undefined 
     return {
       kind: "no-credentials",
       message: "no AWS credentials found.",
-      fix: "set AWS_PROFILE or pass --profile, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (run `aws sso login` for SSO profiles)",
+      fix: `set AWS_PROFILE or pass ${Flag.profile}, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (run \`aws sso login\` for SSO profiles)`,
       exitCode: ExitCode.refused,
     };
   }
   if (/Region is missing/i.test(message)) {
     return {
       message: "no AWS region set.",
-      fix: "pass --region REGION, or set AWS_REGION, or set a region in your AWS profile",
+      fix: `pass ${Flag.region} REGION, or set AWS_REGION, or set a region in your AWS profile`,
       exitCode: ExitCode.refused,
     };
   }

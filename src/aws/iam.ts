@@ -1,6 +1,6 @@
 import type { IAMClient, Role } from "@aws-sdk/client-iam";
 import { APP_TAG, RACK_TAG, buildRoleName, buildRolePath } from "../names/index.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { sdk } from "./sdk.js";
 
 /**

@@ -1,7 +1,7 @@
 /**
  * ACM-issued (public) certificates with DNS validation, the Route 53 records that validate
  * and name them, and the certificates on a listener: the direct calls, no policy
- * (src/steps/public-certificates.ts decides).
+ * (src/app-steps/public-certificates.ts decides).
  */
 import type { ACMClient, CertificateSummary } from "@aws-sdk/client-acm";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";

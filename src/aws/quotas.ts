@@ -41,7 +41,7 @@ export interface UsageReads {
 
 const EVERY_READ: UsageReads = { vpcs: true, internetGateways: true, elasticIps: true, natGateways: true };
 
-/** The usage; a count not read is 0 (the caller judges only what it read: src/steps/quotas.ts). */
+/** The usage; a count not read is 0 (the caller judges only what it read: src/rack-steps/quotas.ts). */
 export async function networkUsage(ec2: EC2Client, reads: UsageReads = EVERY_READ): Promise<NetworkUsage> {
   const { DescribeAddressesCommand, paginateDescribeVpcs, paginateDescribeInternetGateways, paginateDescribeNatGateways } = sdk.ec2();
   const count = async <T>(pages: AsyncIterable<T>, items: (page: T) => unknown[] | undefined) => {

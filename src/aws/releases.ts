@@ -14,7 +14,7 @@ export interface AppRef {
   app: string;
 }
 
-/** The stored value of every release kept (src/apps/releases.ts reads them). */
+/** The stored value of every release kept (src/app-records/releases.ts reads them). */
 export async function readReleaseValues(ssm: SSMClient, ref: AppRef): Promise<string[]> {
   const { paginateGetParametersByPath } = sdk.ssm();
   const path = releasesPath(ref.rack, ref.app);

@@ -29,6 +29,8 @@ export interface PollerOptions {
  */
 export class StackEventPoller {
   private readonly seen = new Set<string>();
+  /** The events `prime` marked: the stack's earlier operations, never part of this one's history. */
+  private readonly primed = new Set<string>();
   private since?: Date;
   /** The events before `since` on the first page read: the stack's last operation, for the ETA. */
   private older?: StackActivity[];
@@ -43,6 +45,7 @@ export class StackEventPoller {
   /** Mark every event already there as seen: for operations with no change set to date them (delete). */
   async prime(signal?: AbortSignal): Promise<void> {
     const events = await this.poll(signal);
+    for (const event of events) this.primed.add(event.id);
     const newest = events.at(-1);
     if (newest) this.since = newest.timestamp;
   }
@@ -75,6 +78,26 @@ export class StackEventPoller {
     for (const activity of fresh) this.seen.add(activity.id);
     // REVIEW_IN_PROGRESS is the CREATE change set's mark on a new stack, not part of the operation.
     return fresh.reverse().filter((activity) => activity.status !== "REVIEW_IN_PROGRESS");
+  }
+
+  /**
+   * The operation's whole history read afresh, oldest first: every event from `since` but those
+   * `prime` marked. `poll` stops at the first event it has returned, so an event CloudFormation
+   * lists behind one already read (recorded late, with an earlier time) is one it never returns.
+   */
+  async history(signal?: AbortSignal): Promise<StackActivity[]> {
+    const { DescribeStackEventsCommand } = sdk.cloudFormation();
+    const read: StackActivity[] = [];
+    let nextToken: string | undefined;
+    pages: do {
+      const page = await this.cfn.send(new DescribeStackEventsCommand({ StackName: this.options.stackId, NextToken: nextToken }), { abortSignal: signal });
+      for (const activity of (page.StackEvents ?? []).map(toActivity)) {
+        if (this.since && activity.timestamp.getTime() < this.since.getTime()) break pages;
+        if (!this.primed.has(activity.id)) read.push(activity);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return read.reverse().filter((activity) => activity.status !== "REVIEW_IN_PROGRESS");
   }
 }
 

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { KIND_TAG, TEMPLATE_PREFIX } from "../names/index.js";
 import { sdk } from "./sdk.js";
 

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { manifestFromText, type LoadedManifest } from "../manifest/index.js";
 import type { ManifestContext } from "../manifest/rules.js";
+import { Flag } from "../names/flags.js";
 
 /**
  * Read and check a convox.yml. Throws ValidationErrors with every problem when there are
@@ -17,9 +18,9 @@ export async function readManifestText(path: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new UserError(`${path} not found`, { fix: "run racknet in the app's directory, or name the manifest with -f path/to/convox.yml" });
+      throw new UserError(`${path} not found`, { fix: `run racknet in the app's directory, or name the manifest with ${Flag.file} path/to/convox.yml` });
     }
-    if (code === "EISDIR") throw new UserError(`${path} is a directory, not a manifest`, { fix: `pass the file: -f ${path.replace(/\/$/, "")}/convox.yml` });
-    throw new UserError(`cannot read ${path}: ${(error as Error).message}`, { fix: "check the file's permissions, or name another with -f", cause: error });
+    if (code === "EISDIR") throw new UserError(`${path} is a directory, not a manifest`, { fix: `pass the file: ${Flag.file} ${path.replace(/\/$/, "")}/convox.yml` });
+    throw new UserError(`cannot read ${path}: ${(error as Error).message}`, { fix: `check the file's permissions, or name another with ${Flag.file}`, cause: error });
   }
 }

@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 
 /**
  * `build.args` entries: `NAME=VALUE` passes the value written in the manifest; `NAME` alone

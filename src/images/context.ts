@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 
 /**
  * A build context as docker would send it: the folder's files less those `.dockerignore`

@@ -1,5 +1,5 @@
 import { parseQualifiedName } from "@swimlane/docker-reference";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { Flag } from "../names/flags.js";
 
 /**

@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from "node:path";
-import { ValidationErrors, type Problem } from "../core/errors.js";
+import { ValidationErrors, type Problem } from "../errors/index.js";
 import { parseBuildArgs, resolveBuildArgs, type BuildArgSpec, type EnvironmentArgResolver, type ResolvedBuildArg } from "./args.js";
 import { ContextRefused, type BuildContext, type ContextRequest } from "./context.js";
 import type { ServiceBuildInput } from "./input.js";

@@ -11,7 +11,7 @@
  * bits), no `annotations` (they change a Kubernetes object racknet does not create), and a
  * listener port no other listener of the app's network load balancers has. Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { closestName } from "../rack/closest-name.js";
 import type { NlbPort } from "./model.js";
 import { canonicalIpv4Cidr } from "./nlb-rules.js";

@@ -4,7 +4,7 @@
  * and the app's budget function for the webhook and auto-shutdown: src/templates/app-budget.ts),
  * and the parts racknet refuses because it cannot do them faithfully. Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import type { AppBudget, Service } from "./model.js";
 import type { PathSegment } from "./source.js";
 

@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import {
   IGNORED_SCALING_KEYS,
   IGNORED_SERVICE_KEYS,

@@ -5,7 +5,7 @@
  * would refuse later is refused here, with the line, before any AWS call. Pure.
  */
 import { isIP } from "node:net";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { DNS_LABEL_MAX, DNS_NAME_MAX, PRIVATE_ZONE_TOP, appWildcardName } from "../names/index.js";
 import { HOST_CONDITION_MAX } from "./limits.js";
 import { endpointKinds, visibility, type Manifest, type ManifestContext } from "./model.js";

@@ -10,7 +10,7 @@
  * the stored values, calls `resolveEnvironment`, writes `defaults`, and hands `services` to
  * the app template.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter, linkVariable, serviceDefaultParameter } from "../names/index.js";
 import { ENVIRONMENT_VALUE_MAX_BYTES } from "./limits.js";
 import { resourcesLinkedBy, type Manifest } from "./model.js";

@@ -4,7 +4,7 @@
  * and its source is listed in docs/manifest.md ("AWS limits checked"). Pure.
  */
 import { isIP } from "node:net";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { endpointName } from "../names/index.js";
 import { HOST_CONDITION_MAX } from "../rack/load-balancers.js";
 import { endpointKinds, type ManifestContext, type Service } from "./model.js";

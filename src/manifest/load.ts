@@ -1,4 +1,4 @@
-import { ValidationErrors, type Problem } from "../core/errors.js";
+import { ValidationErrors, type Problem } from "../errors/index.js";
 import type { Manifest } from "./model.js";
 import { parseManifest } from "./parse.js";
 import type { ManifestContext } from "./rules.js";

@@ -5,7 +5,7 @@
  * public or internal, allow_cidr canonical IPv4 without repeats, no port twice in a service nor
  * across services (the app's network load balancers have one listener per port). Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { nlbProtocolText, nlbSchemeText } from "./read-nlb.js";
 import type { PathSegment } from "./source.js";
 

@@ -3,8 +3,9 @@
  * export, `services:` written as one line of text) get one short problem that says what
  * the file looks like and never repeats its content: such files often hold secrets. Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { formatPath, keyOffset, where, type ManifestSource } from "./source.js";
+import { Flag } from "../names/flags.js";
 
 const EXAMPLE = "services:\n        web:\n          image: nginx:1.27\n          port: 80";
 
@@ -22,7 +23,7 @@ export function notTextProblem(text: string, file: string): Problem | undefined 
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text) || text.includes("\uFFFD")) {
-    return { where: `${file}:1:1`, message: `${file} is not UTF-8 text (it holds binary data or bytes of another encoding)`, fix: `name the manifest with -f, for example -f convox.yml` };
+    return { where: `${file}:1:1`, message: `${file} is not UTF-8 text (it holds binary data or bytes of another encoding)`, fix: `name the manifest with ${Flag.file}, for example ${Flag.file} convox.yml` };
   }
   return undefined;
 }
@@ -39,7 +40,7 @@ export function notAManifestProblem(value: unknown, source: ManifestSource): Pro
     return {
       where: `${source.file}:1:1`,
       message: `${source.file} is ${what}, not a manifest (a map with a services: key)`,
-      fix: `name the manifest with -f, for example -f convox.yml; a manifest starts with\n      ${EXAMPLE}`,
+      fix: `name the manifest with ${Flag.file}, for example ${Flag.file} convox.yml; a manifest starts with\n      ${EXAMPLE}`,
     };
   }
   const services = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>).services : undefined;

@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { buildManifest } from "./build-model.js";
 import type { Manifest } from "./model.js";
 import { deploymentRules, manifestRules, type ManifestContext } from "./rules.js";

@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import type { Manifest } from "./model.js";
 
 /** Where a rule's problem is: `file:line:column` of a key path in the manifest. Pure. */

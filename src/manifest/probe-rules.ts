@@ -2,7 +2,7 @@
  * What the liveness and startup probes need beyond their schema: a port to request, over plain
  * HTTP (the probe sidecar speaks no TLS), and a startup probe that says what to check. Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import type { Service } from "./model.js";
 import { readPort } from "./read-port.js";
 import type { PathSegment } from "./source.js";

@@ -5,7 +5,7 @@
  * a `<NAME>_URL` that would be set twice). Tolerant, like the rest of the reader: it keeps
  * what it can read so the other rules still run. Pure.
  */
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { linkVariable } from "../names/index.js";
 import { closestName } from "../rack/closest-name.js";
 import type { AppResource } from "./model.js";

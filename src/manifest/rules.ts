@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { DNS_LABEL_MAX, dnsNameProblems, externalHost, longestDerivedNames, nameProblem } from "../names/index.js";
 import { LOAD_BALANCERS, VISIBILITY_KINDS } from "../rack/load-balancers.js";
 import { ALB_IDLE_TIMEOUT, type RackParams } from "../rack/params.js";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { convoxSchema } from "./schema.js";
 import { formatPath, keyOffset, valueOffset, where, type ManifestSource, type PathSegment } from "./source.js";
 import { closestName } from "../rack/closest-name.js";

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type * as Yaml from "yaml";
 import type { Alias, Document, Node, Scalar, YAMLError, YAMLMap, YAMLSeq } from "yaml";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import type { SourcePosition } from "./model.js";
 import { LazyPositions, fastValue } from "./fast-read.js";
 

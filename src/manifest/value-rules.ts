@@ -7,7 +7,7 @@
  */
 import { posix } from "node:path";
 import { parseFamiliarName } from "@swimlane/docker-reference";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { scalesOnQueueDepth, type Service } from "./model.js";
 import { ALB_IDLE_TIMEOUT } from "../rack/params.js";
 import type { PathSegment } from "./source.js";

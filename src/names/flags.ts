@@ -3,12 +3,16 @@
  * declarations (src/cli.ts for the global ones, src/commands/ for a command's) declare them by
  * these, and every message that tells a person to add or drop one names it by these, so a
  * renamed flag cannot leave a message naming the old one (test/unit/names-one-home.test.ts).
- * Another program's flags (`aws ... --region`) are not racknet's and are not here; nor, for now,
- * racknet's own --region, --profile and -f/--file, which its messages also write inside `aws` and
- * `docker` commands (the one-home test could not tell the two apart), nor commander's --help and --version.
+ * Another program's flags are not racknet's and are not here, though some are spelled alike
+ * (`aws ... --region`, `iconv -f`): the one-home test counts a flag as that program's when the
+ * program is named before it in the same command. Nor are commander's --help and --version.
  */
 export const Flag = {
   rack: "--rack",
+  region: "--region",
+  profile: "--profile",
+  /** The manifest file, as messages name it (its long form, --file, is declared beside it). */
+  file: "-f",
   app: "--app",
   json: "--json",
   timeout: "--timeout",

@@ -1,4 +1,4 @@
-import { AwsOperationFailed, UserError } from "../core/errors.js";
+import { AwsOperationFailed, UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import { cancelUpdate, resourcesInFlight, slownessDetails } from "../aws/changeset/cancel.js";
 import { isInProgress, watchStack } from "../aws/changeset/monitor.js";
@@ -6,8 +6,8 @@ import { defaultPacing } from "../aws/changeset/pacing.js";
 import { recoveryFor } from "../aws/diagnose.js";
 import { StackEventPoller } from "../aws/stack-events.js";
 import type { Context } from "../runtime/context.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { approveAction, operationPort } from "../steps/review.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { approveAction, operationPort } from "../shared-steps/review.js";
 import { chosenApp } from "./apps-info.js";
 import { Flag } from "../names/flags.js";
 

@@ -1,19 +1,19 @@
-import { ValidationErrors } from "../core/errors.js";
+import { ValidationErrors } from "../errors/index.js";
+import { UserError } from "../errors/index.js";
+import { APP_PARAMS, appParamValues, parseAppParams } from "../app-records/params.js";
+import { currentRelease } from "../app-records/releases.js";
 import type { Outcome } from "../ui/outcome.js";
-import { UserError } from "../core/errors.js";
-import { APP_PARAMS, appParamValues, parseAppParams } from "../apps/params.js";
-import { currentRelease } from "../apps/releases.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { pendingOn } from "../aws/changeset/preflight.js";
 import { planJson } from "../plan/plan.js";
 import { closestName } from "../rack/closest-name.js";
 import type { Context } from "../runtime/context.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
 import { claimLock } from "../safety/operation.js";
-import { exposure, plannedApp } from "../steps/plan-context.js";
-import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { operationPort } from "../steps/review.js";
+import { exposure, plannedApp } from "../shared-steps/plan-context.js";
+import { readAppReleases, recordRelease, settleRelease, type RecordedRelease } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { operationPort } from "../shared-steps/review.js";
 import { appName } from "../runtime/context.js";
 
 /**

@@ -1,7 +1,7 @@
-import { APP_PARAMS, appParamValues } from "../apps/params.js";
+import { APP_PARAMS, appParamValues } from "../app-records/params.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { chosenApp } from "./apps-info.js";
 
 /** `racknet apps params --json`. */

@@ -1,8 +1,8 @@
 import { appStackName } from "../names/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
-import { resolveRack } from "../steps/resolve.js";
-import { appWaitCommand, waitFor } from "../steps/wait.js";
+import { resolveRack } from "../shared-steps/resolve.js";
+import { appWaitCommand, waitFor } from "../shared-steps/wait.js";
 import { chosenApp } from "./apps-info.js";
 
 /** `racknet apps wait [APP]`: follow the app's stack operation in progress to its end (exit 3 if it fails). */

@@ -1,7 +1,7 @@
 import type { Context } from "../runtime/context.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { listApps } from "../aws/stacks.js";
-import { resolveRack } from "../steps/resolve.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 
 export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);

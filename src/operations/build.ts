@@ -1,10 +1,10 @@
 import { appName, type Context } from "../runtime/context.js";
+import { UserError } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { UserError } from "../core/errors.js";
 import { APP_NAME_MAX, nameProblem } from "../names/index.js";
 import { loadManifest } from "../files/manifest.js";
-import { findApp, resolveRack } from "../steps/resolve.js";
-import { prepareBuilds } from "../steps/build-images.js";
+import { findApp, resolveRack } from "../shared-steps/resolve.js";
+import { prepareBuilds } from "../app-steps/build-images.js";
 
 /**
  * `racknet build [-a APP] [-f convox.yml]`: build the app's `build:` services on the rack and

@@ -5,10 +5,10 @@ import { rackCertificates, certificatePem } from "../aws/acm.js";
 import { describePublicCertificate, listCertificates, listenerCertificates } from "../aws/public-certificates.js";
 import { certificateInfo } from "../ca/index.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, REQUESTED_TAG, SERVICE_TAG } from "../names/index.js";
-import { resolveRack, type RackInfo } from "../steps/resolve.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
-import { checkedHostedZone, memoizedTags, stateOf, wantedCertificates, type CertificateState } from "../steps/public-certificates.js";
-import { certificateJson, recordLines, statusText, type CertificateJson } from "../steps/certificate-report.js";
+import { resolveRack, type RackInfo } from "../shared-steps/resolve.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
+import { checkedHostedZone, memoizedTags, stateOf, wantedCertificates, type CertificateState } from "../app-steps/public-certificates.js";
+import { certificateJson, recordLines, statusText, type CertificateJson } from "../app-steps/certificate-report.js";
 import { RackOutput } from "../names/rack-outputs.js";
 
 /**

@@ -1,4 +1,4 @@
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { REQUIRE_APPROVAL_VALUES } from "../plan/approval.js";
 import type { Context } from "../runtime/context.js";
@@ -29,8 +29,8 @@ export const GLOBAL_FLAGS: readonly { flags: string; description: string }[] = [
   { flags: Flag.json, description: "machine-readable output on stdout" },
   { flags: Flag.noColor, description: "no colour (also NO_COLOR)" },
   { flags: Flag.debug, description: "log every AWS call (never credentials)" },
-  { flags: "--profile <profile>", description: "AWS profile" },
-  { flags: "--region <region>", description: "AWS region" },
+  { flags: `${Flag.profile} <profile>`, description: "AWS profile" },
+  { flags: `${Flag.region} <region>`, description: "AWS region" },
   { flags: `-r, ${Flag.rack} <rack>`, description: "rack name (also RACKNET_RACK)" },
   { flags: `-a, ${Flag.app} <app>`, description: "app name (default: the current directory's name)" },
   { flags: "-h, --help", description: "display help for command" },

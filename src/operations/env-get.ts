@@ -1,9 +1,9 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters } from "../aws/app-environment.js";
-import { storedDefaults, storedEnvironment } from "../steps/app-environment.js";
-import { findApp, resolveRack } from "../steps/resolve.js";
+import { storedDefaults, storedEnvironment } from "../app-steps/app-environment.js";
+import { findApp, resolveRack } from "../shared-steps/resolve.js";
 import { Flag } from "../names/flags.js";
 
 /**

@@ -1,12 +1,12 @@
-import { UsageError, ValidationErrors, type Problem } from "../core/errors.js";
+import { UsageError, ValidationErrors, type Problem } from "../errors/index.js";
+import { assignmentsWithValues, readAllStdin } from "../app-steps/env-input.js";
 import type { Outcome } from "../ui/outcome.js";
-import { assignmentsWithValues, readAllStdin } from "../steps/env-input.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
-import { appSecretsKey } from "../steps/app-secrets-key.js";
+import { appSecretsKey } from "../app-steps/app-secrets-key.js";
 import { environmentValueProblem } from "../manifest/environment.js";
 import { RACKNET_VARIABLE_PREFIX, appEnvironmentParameter } from "../names/index.js";
-import { describeApp, rollOut } from "../steps/environment-change.js";
+import { describeApp, rollOut } from "../app-steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
 import { Flag } from "../names/flags.js";
 

@@ -1,9 +1,9 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { deleteParameters, readAppParameters } from "../aws/app-environment.js";
 import { appEnvironmentParameter } from "../names/index.js";
-import { describeApp, rollOut } from "../steps/environment-change.js";
+import { describeApp, rollOut } from "../app-steps/environment-change.js";
 import { planJson } from "../plan/plan.js";
 
 /**

@@ -1,8 +1,8 @@
 import { appName, type Context } from "../runtime/context.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { readAppParameters } from "../aws/app-environment.js";
-import { storedDefaults, storedEnvironment } from "../steps/app-environment.js";
-import { findApp, resolveRack } from "../steps/resolve.js";
+import { storedDefaults, storedEnvironment } from "../app-steps/app-environment.js";
+import { findApp, resolveRack } from "../shared-steps/resolve.js";
 
 /**
  * `racknet env [-a APP] [--reveal]`: the app environment as `racknet env set` stored it

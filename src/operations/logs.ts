@@ -1,9 +1,9 @@
-import { UsageError, UserError } from "../core/errors.js";
+import { UsageError, UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { LogGroupNotFound, tailLogs, type LogEvent } from "../aws/logs.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";

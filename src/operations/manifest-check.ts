@@ -1,6 +1,6 @@
 import { appName, type Context } from "../runtime/context.js";
+import { UserError, ValidationErrors, type Problem } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { UserError, ValidationErrors, type Problem } from "../core/errors.js";
 import { describeAwsError } from "../aws/errors.js";
 import { readManifestText } from "../files/manifest.js";
 import { LISTENER_PORT, exposureSummary, parseManifest, type Service, type ServiceExposure } from "../manifest/index.js";
@@ -11,7 +11,7 @@ import { parameterNamesUnder } from "../aws/app-environment.js";
 import { resolveEnvironment } from "../manifest/environment.js";
 import type { Manifest } from "../manifest/model.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, appEnvironmentParameter, appEnvironmentPath, nameProblem } from "../names/index.js";
-import { resolveRack } from "../steps/resolve.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 import { Flag } from "../names/flags.js";
 
 /**

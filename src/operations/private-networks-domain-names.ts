@@ -1,8 +1,8 @@
-import { privateNetworkNames } from "../steps/private-network.js";
+import { privateNetworkNames } from "../rack-steps/private-network.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
-import { UsageError } from "../core/errors.js";
+import { UsageError } from "../errors/index.js";
 import type { ContainerName } from "../privnet/records.js";
 import { Flag } from "../names/flags.js";
 

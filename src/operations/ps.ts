@@ -1,6 +1,6 @@
-import { appTasks, type AppTask } from "../steps/app-tasks.js";
+import { appTasks, type AppTask } from "../app-steps/app-tasks.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 
 /**

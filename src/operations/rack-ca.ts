@@ -1,10 +1,10 @@
 import type { Context } from "../runtime/context.js";
+import { resolveRack } from "../shared-steps/resolve.js";
+import { readRackCaCertificate } from "../rack-steps/certificates.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { resolveRack } from "../steps/resolve.js";
-import { readRackCaCertificate } from "../steps/certificates.js";
 import { caConstraintStatus } from "../ca/index.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
-import { expiryWarnings, nextRenewal, nextRenewalLine, rackCertificateExpiry } from "../steps/renewal.js";
+import { expiryWarnings, nextRenewal, nextRenewalLine, rackCertificateExpiry } from "../rack-steps/renewal.js";
 import { certificatesLine } from "../ui/rack-summary.js";
 
 /**

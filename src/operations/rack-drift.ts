@@ -1,11 +1,11 @@
-import { AwsOperationFailed, ExitCode } from "../core/errors.js";
+import { AwsOperationFailed, ExitCode } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import type { Printer } from "../ui/printer.js";
 import { listApps } from "../aws/stacks.js";
 import type { Context } from "../runtime/context.js";
-import { detectDrift, type StackDriftReport } from "../steps/drift.js";
-import type { DriftDifference, DriftedResource } from "../steps/drift-analysis.js";
-import { resolveRack } from "../steps/resolve.js";
+import { detectDrift, type StackDriftReport } from "../shared-steps/drift.js";
+import type { DriftDifference, DriftedResource } from "../shared-steps/drift-analysis.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 
 /** `racknet rack drift --json`. */
 export interface RackDrift {
@@ -18,7 +18,7 @@ export interface RackDrift {
 /**
  * `racknet rack drift [--json]`: CloudFormation drift detection on the rack's stack and every
  * app stack of the rack (a scheduled CI check wants the whole rack in one exit code), made
- * honest about the security groups CloudFormation does not compare (steps/drift-analysis.ts).
+ * honest about the security groups CloudFormation does not compare (shared-steps/drift-analysis.ts).
  * Exits 4 when anything drifted, 0 when nothing did, 3 when a detection failed without
  * finding drift (then nothing can be said).
  */

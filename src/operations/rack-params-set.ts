@@ -1,32 +1,33 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
-import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
-import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
-import { costOfChange, exposure, type PlannedApp } from "../steps/plan-context.js";
+import { deployedTemplate, listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
+import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../shared-steps/resolve.js";
+import { costOfChange, exposure, type PlannedApp } from "../shared-steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
-import { operationPort } from "../steps/review.js";
+import { operationPort } from "../shared-steps/review.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { PARAMS, RackParam, applyAssignments, findParam, parseAssignments, toCfnParameters, type ParamChange, type RackParams } from "../rack/params.js";
 import { type DeployedApp, appRuleProblems, externalHostProblems, resourceSubnetProblems, zoneRuleProblems } from "../rack/app-rules.js";
 import { offersCodeBuild } from "../rack/regions.js";
-import { checkedHostedZone } from "../steps/public-certificates.js";
-import { refuseOverQuota } from "../steps/quotas.js";
-import { renewRackCertificates } from "../steps/renewal.js";
-import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
+import { checkedHostedZone } from "../app-steps/public-certificates.js";
+import { refuseOverQuota } from "../rack-steps/quotas.js";
+import { renewRackCertificates } from "../rack-steps/renewal.js";
+import { removeLeftoverPrivateSubnets, waitForSubnetsToEmpty } from "../rack-steps/subnet-release.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
 import { natRemovals } from "../plan/egress-notes.js";
 import { natZones } from "../rack/egress.js";
 import { endpointConflicts } from "../rack/existing-vpc.js";
 import { vpcEndpointFacts } from "../aws/vpc.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
-import { readAppMetadata, type AppMetadata } from "../steps/app-metadata.js";
-import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
-import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../steps/apps-together.js";
+import { appMetadataOf } from "../shared-steps/app-metadata.js";
+import { deployedTimeouts } from "../templates/app-timeouts.js";
+import { factsBehind, type AppSyncReport } from "../rack-steps/apps-sync.js";
+import { APP_READS_AT_ONCE, appsAtOnce, eachAtMost, moveAppsTogether } from "../rack-steps/apps-together.js";
 import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
-import { checkedTransitGateway } from "../steps/transit-gateway.js";
-import { rackWaitCommand } from "../steps/wait.js";
+import { checkedTransitGateway } from "../rack-steps/transit-gateway.js";
+import { rackWaitCommand } from "../shared-steps/wait.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 
@@ -77,10 +78,10 @@ async function setRackParams(context: Context, assignments: readonly string[]): 
     context.printer.step(`rack ${rack.rack} already has ${key}, but ${behind.map((app) => app.app).join(", ")} still run on its old facts: moving them`);
   }
   // Never a change that would break a running app: checked before anything is written.
-  const deployed = changes.length === 0 ? [] : await eachAtMost(apps, APP_READS_AT_ONCE, async (app) => deployedAppOf(app.app, await readAppMetadata(context, app)));
+  const deployed = changes.length === 0 ? [] : await eachAtMost(apps, APP_READS_AT_ONCE, (app) => deployedAppOf(context, app));
   const renamesExternal = changes.some((change) => change.name === RackParam.Domain);
   assertNoParamProblems([
-    ...appRuleProblems(params, deployed),
+    ...appRuleProblems(current, params, deployed),
     ...(renamesExternal ? externalHostProblems(params, deployed, rack.outputs[RackOutput.ExternalLoadBalancerDns] ?? "") : []),
     ...zoneRuleProblems(current, params, deployed),
     ...resourceSubnetProblems(current, params, deployed),
@@ -188,7 +189,7 @@ async function updateRack(
   return { outcome, ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) };
 }
 
-/** Each app onto the rack's current facts, side by side (src/steps/apps-together.ts), each one journaled. */
+/** Each app onto the rack's current facts, side by side (src/rack-steps/apps-together.ts), each one journaled. */
 async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal, atOnce: number): Promise<AppSyncReport[]> {
   const present = new Set(apps.map((app) => app.app));
   for (const step of journal.remaining()) {
@@ -200,8 +201,17 @@ async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo
 }
 
 /** What the rules read of a deployed app: its services and its resources. */
-function deployedAppOf(app: string, metadata: AppMetadata): DeployedApp {
-  return { app, services: metadata.services, resources: (metadata.resources ?? []).map((resource) => ({ name: resource.name, engine: resource.engine })) };
+/** What the rules need of a deployed app, from its template (one GetTemplate): its metadata, and the timeouts a template from an older racknet tells otherwise. */
+async function deployedAppOf(context: Context, app: AppInfo): Promise<DeployedApp> {
+  const template = await deployedTemplate(await context.aws.cloudFormation(), app.id || app.name);
+  const metadata = appMetadataOf(template, app);
+  const timeouts = deployedTimeouts(template, metadata);
+  return {
+    app: app.app,
+    services: metadata.services.map((service) => ({ ...service, ...(timeouts.known[service.name] !== undefined ? { timeout: timeouts.known[service.name] } : {}) })),
+    resources: (metadata.resources ?? []).map((resource) => ({ name: resource.name, engine: resource.engine })),
+    ...(timeouts.unknown.length > 0 ? { unknownTimeouts: timeouts.unknown } : {}),
+  };
 }
 
 /** The assignments in canonical spelling and order (`private=yes internal=TRUE` → `Private=Yes Internal=Yes`): what makes two runs the same. */

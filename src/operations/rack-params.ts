@@ -1,6 +1,6 @@
 import type { Context } from "../runtime/context.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { resolveRack } from "../steps/resolve.js";
 import { PARAMS } from "../rack/params.js";
 
 export async function run(context: Context): Promise<Outcome> {

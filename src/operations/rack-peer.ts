@@ -12,7 +12,7 @@
  * Route 53's API (the zone owner's authorization, the VPC owner's association), which
  * CloudFormation cannot do. Run again after a stop, it does what is not done.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
@@ -22,11 +22,11 @@ import { blocksOverlap, parseCidr } from "../rack/cidr.js";
 import { LIST_MAX } from "../rack/params.js";
 import { peeringTemplate, PeeringOutput, type PeerFacts, type PeeringSide } from "../templates/rack-peering.js";
 import { renderTemplate } from "../templates/cfn.js";
-import { contextFor, readSides, refuseAtPeeringQuota, vpcEntry, type Side } from "../steps/peering.js";
+import { contextFor, readSides, refuseAtPeeringQuota, vpcEntry, type Side } from "../rack-steps/peering.js";
 import { associateVpc, authorizeAssociation, withdrawAuthorization, zoneVpcs } from "../aws/zone-associations.js";
-import { operationPort } from "../steps/review.js";
+import { operationPort } from "../shared-steps/review.js";
 import { runOperation } from "../safety/operation.js";
-import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { routerListsFor, routerOpenTo, setRouterLists, type RouterPeer } from "../rack-steps/router-access.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 
@@ -222,7 +222,7 @@ function refuseUnpeerable(mine: Side, theirs: Side): void {
   for (const side of [mine, theirs]) {
     if (side.info.params.internal_router !== "true") {
       throw new UserError(`rack ${side.info.rack} has no internal router, which peered racks reach each other through; nothing was changed`, {
-        fix: `turn it on first: racknet rack params set internal_router=true -r ${side.info.rack}${side.region === mine.region ? "" : ` --region ${side.region}`}`,
+        fix: `turn it on first: racknet rack params set internal_router=true -r ${side.info.rack}${side.region === mine.region ? "" : ` ${Flag.region} ${side.region}`}`,
       });
     }
     if (!side.vpcId || side.routeTables.length === 0) throw new Error(`rack ${side.info.rack} has no VpcId output or no route tables`);

@@ -1,12 +1,12 @@
 import type { Context } from "../runtime/context.js";
+import { lastDrift } from "../shared-steps/drift.js";
+import { expiryWarnings, rackCertificateExpiry } from "../rack-steps/renewal.js";
+import { resolveRack } from "../shared-steps/resolve.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { lastDrift } from "../steps/drift.js";
-import { expiryWarnings, rackCertificateExpiry } from "../steps/renewal.js";
-import { resolveRack } from "../steps/resolve.js";
 import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
 import type { Printer } from "../ui/printer.js";
 import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
-import { rackStanding } from "../steps/rack-standing.js";
+import { rackStanding } from "../rack-steps/rack-standing.js";
 
 /**
  * `racknet rack`: the rack's stack as DescribeStacks shows it, the last drift detection's

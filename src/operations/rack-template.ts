@@ -1,10 +1,10 @@
 import type { Context } from "../runtime/context.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
-import { UserError } from "../core/errors.js";
 import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
-import { fullRackTemplate } from "../steps/rack-template.js";
+import { fullRackTemplate } from "../rack-steps/rack-template.js";
 import { RackParameter } from "../names/rack-parameters.js";
 import { Flag } from "../names/flags.js";
 

@@ -1,10 +1,10 @@
-import { removeBuildLeftovers } from "../steps/build-cleanup.js";
+import { removeBuildLeftovers } from "../rack-steps/build-cleanup.js";
+import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../rack-steps/zone-emptying.js";
+import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../rack-steps/subnet-release.js";
+import { stopOwnedTasks } from "../rack-steps/task-stopping.js";
 import type { Outcome } from "../ui/outcome.js";
-import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../steps/zone-emptying.js";
-import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../steps/subnet-release.js";
-import { stopOwnedTasks } from "../steps/task-stopping.js";
 import type { Context } from "../runtime/context.js";
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { appsIn, describeStack, listRacknetStacks, peeringsIn, type StackInfo } from "../aws/stacks.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { removeTemplateUploads } from "../aws/template-bucket.js";
@@ -14,15 +14,15 @@ import { deleteRackAppEnvironments } from "../aws/app-leftovers.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
 import { KIND_TAG, PEER_TAG, RACK_NAME_MAX, caKeyParameter, nameProblem, rackStackName } from "../names/index.js";
 import type { ResourceChange } from "../plan/model.js";
-import { rackCaRemovalSteps, removeRackCa } from "../steps/certificates.js";
+import { rackCaRemovalSteps, removeRackCa } from "../rack-steps/certificates.js";
 import { readJournal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
-import { operationPort } from "../steps/review.js";
-import { azCountOf, rackInfo } from "../steps/resolve.js";
-import { costOfChange } from "../steps/plan-context.js";
+import { operationPort } from "../shared-steps/review.js";
+import { azCountOf, rackInfo } from "../shared-steps/resolve.js";
+import { costOfChange } from "../shared-steps/plan-context.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
-import { rackWaitCommand } from "../steps/wait.js";
-import { releaseStagingBucket } from "../steps/staging-bucket.js";
+import { rackWaitCommand } from "../shared-steps/wait.js";
+import { releaseStagingBucket } from "../rack-steps/staging-bucket.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 
@@ -39,7 +39,7 @@ const OPERATION = "rack uninstall";
  * CA, certificates and the CA's KMS key. A rack whose stack never got created (an install
  * stopped before it, or one whose own clean-up was cut short) still has those: they are
  * found by name, tag and alias and removed the same way. The last rack of the region also
- * takes the template staging bucket with it (steps/staging-bucket.ts). Running it again after
+ * takes the template staging bucket with it (rack-steps/staging-bucket.ts). Running it again after
  * a stop finishes what is left.
  */
 export async function run(context: Context, args: { name: string }): Promise<Outcome> {

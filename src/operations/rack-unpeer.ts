@@ -6,16 +6,16 @@
  * Each deletion is reviewed; both racks locked, journaled on RACK; run again after a stop, it does what
  * is not done. Whatever of the peering is already gone is skipped.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { peeringStackName, rackStackName } from "../names/index.js";
-import { operationPort } from "../steps/review.js";
+import { operationPort } from "../shared-steps/review.js";
 import { runOperation } from "../safety/operation.js";
-import { contextFor, readSides, vpcEntry, type Side } from "../steps/peering.js";
+import { contextFor, readSides, vpcEntry, type Side } from "../rack-steps/peering.js";
 import { disassociateVpc, withdrawAuthorization, zoneVpcs } from "../aws/zone-associations.js";
-import { routerListsFor, setRouterLists, type RouterPeer } from "../steps/router-access.js";
+import { routerListsFor, setRouterLists, type RouterPeer } from "../rack-steps/router-access.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
 

@@ -1,4 +1,4 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { VERSION_TAG } from "../names/index.js";
@@ -15,16 +15,16 @@ import { toCfnParameters } from "../rack/params.js";
 import { carriedNotes, carryParameters, type CarriedParameter } from "../rack/upgrade.js";
 import { planJson, type PlanJson } from "../plan/plan.js";
 import { racknetVersion } from "../version.js";
-import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../steps/resolve.js";
-import { costOfChange, exposure, plannedApp } from "../steps/plan-context.js";
-import { operationPort } from "../steps/review.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
-import { renewRackCertificates } from "../steps/renewal.js";
-import { fullRackTemplate } from "../steps/rack-template.js";
-import { rackStanding } from "../steps/rack-standing.js";
-import { prepareStagingBucket } from "../steps/staging-bucket.js";
-import { factsBehind, type AppSyncReport } from "../steps/apps-sync.js";
-import { appsAtOnce, moveAppsTogether } from "../steps/apps-together.js";
+import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../shared-steps/resolve.js";
+import { costOfChange, exposure, plannedApp } from "../shared-steps/plan-context.js";
+import { operationPort } from "../shared-steps/review.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
+import { renewRackCertificates } from "../rack-steps/renewal.js";
+import { fullRackTemplate } from "../rack-steps/rack-template.js";
+import { rackStanding } from "../rack-steps/rack-standing.js";
+import { prepareStagingBucket } from "../rack-steps/staging-bucket.js";
+import { factsBehind, type AppSyncReport } from "../rack-steps/apps-sync.js";
+import { appsAtOnce, moveAppsTogether } from "../rack-steps/apps-together.js";
 import { readJournal, type Journal } from "../safety/journal.js";
 import { runOperation } from "../safety/operation.js";
 import type { TemplateView } from "../ui/rack-summary.js";
@@ -239,7 +239,7 @@ function sayWhatWouldMove(context: Context, rack: RackInfo, apps: readonly AppIn
   return "dry-run";
 }
 
-/** Each app the plan moves onto the rack's current facts, side by side (src/steps/apps-together.ts), each one journaled. */
+/** Each app the plan moves onto the rack's current facts, side by side (src/rack-steps/apps-together.ts), each one journaled. */
 async function moveApps(context: Context, rack: RackInfo, apps: readonly AppInfo[], journal: Journal, atOnce: number): Promise<AppSyncReport[]> {
   const present = new Set(apps.map((app) => app.app));
   for (const step of journal.remaining()) {

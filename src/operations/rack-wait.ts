@@ -1,8 +1,8 @@
 import { rackStackName } from "../names/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
-import { resolveRack } from "../steps/resolve.js";
-import { rackWaitCommand, waitFor } from "../steps/wait.js";
+import { resolveRack } from "../shared-steps/resolve.js";
+import { rackWaitCommand, waitFor } from "../shared-steps/wait.js";
 
 /** `racknet rack wait [-r RACK]`: follow the rack's stack operation in progress (install, params set, uninstall) to its end. */
 export async function run(context: Context): Promise<Outcome> {

@@ -2,8 +2,8 @@ import type { Context } from "../runtime/context.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { listRacks } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
-import { rackInfo } from "../steps/resolve.js";
-import { rackStanding } from "../steps/rack-standing.js";
+import { rackInfo } from "../shared-steps/resolve.js";
+import { rackStanding } from "../rack-steps/rack-standing.js";
 import { shortParameters, type TemplateView } from "../ui/rack-summary.js";
 
 /** The TEMPLATE column: where each rack stands against this racknet's template, in a word or two. */

@@ -1,9 +1,9 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
+import { currentRelease, keptReleaseNumbers, releaseNumberOf, type Release } from "../app-records/releases.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { currentRelease, keptReleaseNumbers, releaseNumberOf, type Release } from "../apps/releases.js";
 import { appName, type Context } from "../runtime/context.js";
-import { readAppReleases } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { readAppReleases } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { environmentValues, parseManifest } from "../manifest/index.js";
 import { releaseRow, type ReleaseRow } from "./releases.js";
 

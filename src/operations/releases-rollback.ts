@@ -1,8 +1,8 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
-import { goneImages, inAppRepository, readAppReleases } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { goneImages, inAppRepository, readAppReleases } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { manifestFromText } from "../manifest/index.js";
 import { deployApp } from "./deploy.js";
 import { findRelease } from "./releases-info.js";

@@ -1,9 +1,9 @@
-import { ROLLBACK_WINDOW, currentRelease, keptReleaseNumbers, type Release } from "../apps/releases.js";
+import { ROLLBACK_WINDOW, currentRelease, keptReleaseNumbers, type Release } from "../app-records/releases.js";
+import { countText } from "../app-records/scale.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { countText } from "../apps/scale.js";
 import { appName, type Context } from "../runtime/context.js";
-import { readAppReleases } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { readAppReleases } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 
 /** `racknet releases --json`. */
 export interface ReleasesResult {

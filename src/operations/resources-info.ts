@@ -1,12 +1,12 @@
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import type { Printer } from "../ui/printer.js";
 import { secretString } from "../aws/resources.js";
 import { closestName } from "../rack/closest-name.js";
 import { resourceIds } from "../templates/app-resources.js";
 import { linkVariable } from "../names/index.js";
-import { deployedResources, type DeployedResource } from "../steps/app-resources.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { deployedResources, type DeployedResource } from "../app-steps/app-resources.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 import { sizeText } from "./resources.js";
 import { Flag } from "../names/flags.js";

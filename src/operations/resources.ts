@@ -1,6 +1,6 @@
-import { deployedResources, type DeployedResource } from "../steps/app-resources.js";
+import { deployedResources, type DeployedResource } from "../app-steps/app-resources.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
 import { appName, type Context } from "../runtime/context.js";
 
 /**

@@ -1,11 +1,11 @@
-import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../core/errors.js";
+import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { abortableSleep, type Sleep } from "../aws/changeset/pacing.js";
 import { describeTask, readStream, serviceSetup, startTask, stopTask } from "../aws/run-task.js";
 import { APP_TAG, RACK_TAG, RUN_STARTED_BY, runTaskGroup } from "../names/index.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { parseSince } from "./logs.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
@@ -41,7 +41,7 @@ const POLL_MS = { first: 1_000, max: 3_000 };
  * the container's exit code as racknet's. `--detach` prints the task id and exits 0. Ctrl-C
  * and `--timeout` stop the task (StopTask) and say so. Tasks are started by `racknet-run` in
  * group `racknet-run:<app>`; `apps delete` and `rack uninstall` stop them first, finding them by
- * their task definition's family (src/steps/task-stopping.ts).
+ * their task definition's family (src/rack-steps/task-stopping.ts).
  */
 export async function run(context: Context, args: RunArgs): Promise<Outcome<RunResult>> {
   return runOneOff(context, args, abortableSleep);

@@ -1,14 +1,14 @@
-import { UsageError, UserError } from "../core/errors.js";
+import { UsageError, UserError } from "../errors/index.js";
+import { currentRelease } from "../app-records/releases.js";
+import { countText, parseCount, scaleService, withSetting, type ScaleSetting } from "../app-records/scale.js";
 import type { Outcome } from "../ui/outcome.js";
-import { currentRelease } from "../apps/releases.js";
-import { countText, parseCount, scaleService, withSetting, type ScaleSetting } from "../apps/scale.js";
 import { describeMemoryChoices, memoryChoices, FARGATE_CPUS } from "../manifest/fargate.js";
 import { manifestFromText } from "../manifest/index.js";
 import { deployedTemplate } from "../aws/stacks.js";
 import { serviceIds } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
-import { readAppReleases } from "../steps/releases.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
+import { readAppReleases } from "../app-steps/releases.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { deployApp } from "./deploy.js";
 import { Flag } from "../names/flags.js";
 
@@ -19,7 +19,7 @@ const COUNT_MAX = 1000;
  * `racknet scale SERVICE [--count N|N-M] [--cpu C] [--memory M]`: the app deployed again from
  * its current release with the service's size changed, through a change set whose plan shows
  * the cost before and after; recorded as a release. The setting stays across deploys until
- * convox.yml changes that key (src/apps/scale.ts). The images stay exactly as deployed, so a
+ * convox.yml changes that key (src/app-records/scale.ts). The images stay exactly as deployed, so a
  * count change rolls no task.
  */
 export async function run(context: Context, args: { service: string; count?: string; cpu?: string; memory?: string }): Promise<Outcome> {

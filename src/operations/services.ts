@@ -1,12 +1,12 @@
 import type { Context } from "../runtime/context.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName } from "../runtime/context.js";
-import { resolveApp, resolveRack } from "../steps/resolve.js";
-import { readAppMetadata } from "../steps/app-metadata.js";
-import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../steps/service-endpoints.js";
+import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { readAppMetadata } from "../shared-steps/app-metadata.js";
+import { deployedEndpoints, endpointText, type DeployedEndpoint } from "../app-steps/service-endpoints.js";
 import type { Visibility } from "../manifest/model.js";
 import { LISTENER_PORT } from "../manifest/exposure.js";
-import { publiclyServed } from "../steps/public-certificates.js";
+import { publiclyServed } from "../app-steps/public-certificates.js";
 import { nlbIds } from "../templates/app-nlb.js";
 import { AppParameter } from "../templates/app-contract.js";
 

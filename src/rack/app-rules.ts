@@ -1,6 +1,6 @@
 import { externalHost } from "../names/index.js";
 import { HOST_CONDITION_MAX, LOAD_BALANCERS, ENDPOINT_KINDS, VISIBILITY_KINDS, type LoadBalancerKind, type Visibility } from "./load-balancers.js";
-import { RackParam, type ParamProblem, type RackParams } from "./params.js";
+import { ALB_IDLE_TIMEOUT, RackParam, type ParamProblem, type RackParams } from "./params.js";
 import { Flag } from "../names/flags.js";
 
 export interface DeployedApp {
@@ -8,6 +8,11 @@ export interface DeployedApp {
   services: { name: string; visibility: Visibility; domains?: string[]; nlb?: { port: number; protocol: "tcp" | "tls"; scheme: "public" | "internal"; containerPort: number }[]; timeout?: number }[];
   /** Its databases and caches (`resources:`), by name and engine. */
   resources?: { name: string; engine: string }[];
+  /**
+   * Its `port:` services whose `timeout` its stack does not tell (deployed before racknet recorded
+   * it), with the most each can be when something bounds it; no service: none of them is recorded.
+   */
+  unknownTimeouts?: { service?: string; atMost?: number }[];
 }
 
 /** What to do before the parameter can take this load balancer away. */
@@ -22,27 +27,45 @@ const BEFORE_REMOVING: Record<LoadBalancerKind["kind"], string> = {
  * parameters are checked against every deployed app's services, with the load balancers
  * each visibility needs (load-balancers.ts). Pure.
  */
-export function appRuleProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
-  return [...balancerProblems(params, apps), ...idleTimeoutProblems(params, apps)];
+export function appRuleProblems(current: RackParams, params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+  return [...balancerProblems(params, apps), ...idleTimeoutProblems(current, params, apps)];
 }
 
 /**
  * LoadBalancerIdleTimeout below a deployed service's `timeout` would cut its long requests short
- * (the app stack's metadata records the timeout of each service a load balancer serves).
+ * (the app stack records the timeout of each service a load balancer serves). Lowered while a
+ * service's timeout cannot be known (an app deployed before racknet recorded it): refused too,
+ * never let through unchecked.
  */
-function idleTimeoutProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
+function idleTimeoutProblems(current: RackParams, params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {
   const idle = Number(params.LoadBalancerIdleTimeout);
   if (!Number.isInteger(idle)) return [];
+  const problems: ParamProblem[] = [];
   const longer = apps.flatMap((app) => app.services.filter((service) => service.timeout !== undefined && service.timeout > idle).map((service) => ({ name: `${app.app}/${service.name}`, timeout: service.timeout ?? 0 })));
-  if (longer.length === 0) return [];
-  const longest = Math.max(...longer.map((service) => service.timeout));
-  return [
-    {
+  if (longer.length > 0) {
+    const longest = Math.max(...longer.map((service) => service.timeout));
+    problems.push({
       param: RackParam.LoadBalancerIdleTimeout,
       message: `LoadBalancerIdleTimeout=${idle} would close idle connections sooner than these services' timeout allows: ${longer.map((service) => `${service.name} (timeout: ${service.timeout})`).join(", ")}`,
       fix: `keep LoadBalancerIdleTimeout at ${longest} or more, or lower their timeout in convox.yml and deploy first`,
-    },
-  ];
+    });
+  }
+  // Raising it (or keeping it) cuts nothing short that the current value does not.
+  const was = Number(current.LoadBalancerIdleTimeout || ALB_IDLE_TIMEOUT.default);
+  if (idle >= was) return problems;
+  const unknown = apps.filter((app) => (app.unknownTimeouts ?? []).some((service) => service.atMost === undefined || service.atMost > idle));
+  if (unknown.length > 0) {
+    const named = unknown.map((app) => {
+      const services = (app.unknownTimeouts ?? []).filter((service) => service.atMost === undefined || service.atMost > idle);
+      return services.some((service) => service.service === undefined) ? `${app.app} (every service)` : services.map((service) => `${app.app}/${service.service}`).join(", ");
+    });
+    problems.push({
+      param: RackParam.LoadBalancerIdleTimeout,
+      message: `LoadBalancerIdleTimeout=${idle} cannot be checked against the timeout of these services: their apps were deployed by a racknet that did not record it, and their stacks do not tell it: ${named.join(", ")}`,
+      fix: `deploy ${unknown.map((app) => app.app).join(", ")} again with this racknet (the stack then records each service's timeout), then run this again; or keep LoadBalancerIdleTimeout at ${was}`,
+    });
+  }
+  return problems;
 }
 
 function balancerProblems(params: RackParams, apps: readonly DeployedApp[]): ParamProblem[] {

@@ -1,4 +1,4 @@
-import { ValidationErrors, type Problem } from "../core/errors.js";
+import { ValidationErrors, type Problem } from "../errors/index.js";
 import type { ParamProblem } from "./params.js";
 
 /** Refuse with every parameter problem at once (exit 1, before any AWS call). */

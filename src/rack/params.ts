@@ -500,7 +500,7 @@ function egressProblems(params: RackParams): ParamProblem[] {
  * racknet makes, and the routes in its route tables, so a rack in an existing VPC (whose routes
  * are the network team's) or without private subnets is refused. A range the VPC itself holds
  * cannot be routed elsewhere. Whether the gateway exists, and in which Region, is checked
- * against AWS (src/steps/transit-gateway.ts).
+ * against AWS (src/rack-steps/transit-gateway.ts).
  */
 function transitGatewayProblems(params: RackParams): ParamProblem[] {
   const problems: ParamProblem[] = [];

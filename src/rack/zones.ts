@@ -3,6 +3,7 @@
  * stored in the rack stack's AvailabilityZones parameter; updates pass the stored value
  * unchanged. Pure. Sources in docs/rack-template.md, "Zones".
  */
+import { Flag } from "../names/flags.js";
 
 /** What DescribeAvailabilityZones returns for a zone (the fields racknet reads). */
 export interface ZoneShape {
@@ -43,7 +44,7 @@ export function chooseAvailabilityZones(region: string, zones: readonly ZoneShap
   if (usable.length < 2) {
     return {
       problem: `region ${region} offers ${usable.length} Availability Zone(s) that are available, need no opt-in and run Fargate; a rack needs at least two`,
-      fix: "install the rack in another region with --region",
+      fix: `install the rack in another region with ${Flag.region}`,
     };
   }
   return { zones: usable.slice(0, MAX_ZONES) };

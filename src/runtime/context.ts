@@ -1,7 +1,7 @@
 import { AwsClients } from "../aws/clients.js";
 import { Printer } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
-import { UsageError, UserError, type ExitCode } from "../core/errors.js";
+import { UsageError, UserError, type ExitCode } from "../errors/index.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import type { RequireApproval } from "../plan/approval.js";
 

@@ -1,7 +1,8 @@
-import { ERROR_CODES, ExitCode, UserError, ValidationErrors, type Problem } from "../core/errors.js";
+import { ERROR_CODES, ExitCode, UserError, ValidationErrors, type Problem } from "../errors/index.js";
 import { describeAwsError } from "../aws/errors.js";
 import { profileExists } from "../aws/profiles.js";
 import type { Printer } from "../ui/printer.js";
+import { Flag } from "../names/flags.js";
 
 /** What the user reads about a failure, and the exit code. */
 export interface Failure {
@@ -35,7 +36,7 @@ export async function describeFailure(error: unknown, settings: { profile?: stri
       return {
         exitCode: ExitCode.refused,
         message: `AWS profile "${profile}" is not in your AWS config or credentials file${settings.profile ? "" : " (AWS_PROFILE)"}`,
-        fix: "list the profiles with `aws configure list-profiles`, then pass one with --profile (or create it with `aws configure --profile NAME`)",
+        fix: `list the profiles with \`aws configure list-profiles\`, then pass one with ${Flag.profile} (or create it with \`aws configure --profile NAME\`)`,
       };
     }
     return { exitCode: aws.exitCode, message: aws.message, fix: aws.fix };

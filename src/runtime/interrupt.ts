@@ -1,4 +1,4 @@
-import { ExitCode } from "../core/errors.js";
+import { ExitCode } from "../errors/index.js";
 import type { Printer } from "../ui/printer.js";
 
 /**

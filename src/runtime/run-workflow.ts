@@ -1,4 +1,4 @@
-import { ExitCode } from "../core/errors.js";
+import { ExitCode } from "../errors/index.js";
 import { present, type Outcome } from "../ui/outcome.js";
 import type { Context } from "./context.js";
 import { handleError } from "./handle-errors.js";

@@ -7,7 +7,7 @@
  * (a failure, Ctrl-C) leaves it behind: `racknet rack` shows it, and running the same command
  * again reads it and does only the steps that are not done.
  */
-import { ExitCode, UserError, ValidationErrors } from "../core/errors.js";
+import { ExitCode, UserError, ValidationErrors } from "../errors/index.js";
 import { RACK_TAG, APP_TAG, journalsPath, operationJournalParameter } from "../names/index.js";
 import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords } from "../aws/operation-records.js";
 import type { Context } from "../runtime/context.js";

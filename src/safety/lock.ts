@@ -11,7 +11,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { randomUUID } from "node:crypto";
-import { Interrupted, UserError } from "../core/errors.js";
+import { Interrupted, UserError } from "../errors/index.js";
 import { APP_TAG, RACK_TAG, appLocksPath, operationLockParameter } from "../names/index.js";
 import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords } from "../aws/operation-records.js";
 import type { Context } from "../runtime/context.js";

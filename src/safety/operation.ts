@@ -4,7 +4,7 @@
  * user told where things stand (src/safety/lock.ts holds the lock, src/safety/journal.ts the
  * record). docs/safety.md, "Locks and journals".
  */
-import { ExitCode, Interrupted, UserError } from "../core/errors.js";
+import { ExitCode, Interrupted, UserError } from "../errors/index.js";
 import { deleteChangeSets, findLeftoverChangeSets, type LeftoverChangeSet } from "../aws/leftover-change-sets.js";
 import type { Context } from "../runtime/context.js";
 import { describeFailure } from "../runtime/handle-errors.js";

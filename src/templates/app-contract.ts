@@ -102,6 +102,11 @@ export interface AppStackMetadata {
   rack: string;
   version: string;
   services: ServiceRecord[];
+  /**
+   * Each `port:` service's `timeout` is recorded (absent when it has none). Absent: an app
+   * deployed before racknet recorded timeouts, whose services' timeouts the metadata cannot tell.
+   */
+  timeoutsRecorded?: true;
   /** `resources:` as deployed (absent in apps deployed before issue 29, and in apps without any). */
   resources?: ResourceRecord[];
   /** `budget:` as deployed, without its webhook URL (absent in apps without one). */

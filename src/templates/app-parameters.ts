@@ -2,7 +2,7 @@
  * The app stack's Parameters: the rack's facts, so that a rack change (private subnets,
  * a new listener) is an app-stack update with new values and the same template.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { EndpointKind } from "../rack/load-balancers.js";
 import { AppParameter, KindParameters, NON_RACK_OUTPUT_PARAMETERS, domainCertificateParameter, isDomainCertificateParameter } from "./app-contract.js";
 import type { Json, Template } from "./cfn.js";

@@ -3,7 +3,7 @@
  * writes anything to AWS: an app that does not fit is refused with what it needs, never
  * discovered by a failed stack. Pure.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { autoscales, endpointKinds, type Manifest } from "../manifest/model.js";
 import { AppParameter } from "./app-contract.js";
 import { renderTemplate, type Template } from "./cfn.js";

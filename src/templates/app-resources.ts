@@ -7,7 +7,7 @@
  * both reach RDS, ElastiCache and the URL through dynamic references, which CloudFormation
  * resolves without recording. Pure. Design and sources: docs/decisions.md ("Resources (issue 29)") and docs/aws-limits.md ("Resources: RDS and ElastiCache").
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import { ENGINES, versionLine } from "../manifest/resource-types.js";
 import type { AppResource, Manifest, Service } from "../manifest/model.js";
 import { resourcesLinkedBy, resourcesOf } from "../manifest/model.js";

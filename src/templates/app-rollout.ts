@@ -3,7 +3,7 @@
  * service's new tasks before it stops the old ones, up to `deployment.maximum` percent of its
  * desired count (rounded down), so a rollout at `maximum: 200` briefly runs twice the tasks.
  * Checked against the Fargate On-Demand vCPU quota before the change set
- * (src/steps/quotas.ts). Pure.
+ * (src/rack-steps/quotas.ts). Pure.
  */
 import type { Manifest } from "../manifest/model.js";
 import type { Template } from "./cfn.js";

@@ -5,7 +5,7 @@
  * autoscaling and its execution role. `renderAppStack` makes it in one call, with the
  * stack's Metadata, measured against CloudFormation's quotas. Pure.
  */
-import { UserError } from "../core/errors.js";
+import { UserError } from "../errors/index.js";
 import type { ServiceEnvironment } from "../manifest/environment.js";
 import { endpointKinds, scalesOnQueueDepth, visibility, type EndpointKind, type Manifest, type Service } from "../manifest/model.js";
 import { AppParameter, EXEC_ENABLED, METADATA_KEY, logicalName, serviceIds, serviceNameOutput, type AppStackMetadata } from "./app-contract.js";
@@ -22,7 +22,7 @@ import { type Json, type Template, type TemplateFragment, equals, getAtt, merge,
 import { certificateConditions, domainFragment, externalCertificateFragment, externalRecordFragment, type DomainValidation } from "./app-certificates.js";
 import { commonNameOf } from "../manifest/domains.js";
 import { appMetricNamespace } from "../names/index.js";
-import { domainPriorityKey } from "../apps/priorities.js";
+import { domainPriorityKey } from "../app-records/priorities.js";
 import type { RackOutputs } from "../names/rack-outputs.js";
 import { environmentDigest, withEnvironmentVersions } from "./app-environment.js";
 import { appBudgetFragment, budgetRecord } from "./app-budget.js";
@@ -35,7 +35,7 @@ export interface AppStackInput {
   app: string;
   manifest: Manifest;
   version: string;
-  /** Listener rule priority per `"<service>:<kind>"` (src/apps/priorities.ts). */
+  /** Listener rule priority per `"<service>:<kind>"` (src/app-records/priorities.ts). */
   priorities: Record<string, number>;
   /** The image of each service that is built (`build:`), by service name: the build's URI, never the manifest's. */
   images?: Readonly<Record<string, string>>;
@@ -50,7 +50,7 @@ export interface AppStackInput {
   caCertPem?: string;
   /** More variables for every container (values may be intrinsics such as the stack id); never secrets. */
   extraEnvironment?: Record<string, Json>;
-  /** Where each `domain:` service's certificate comes from (src/steps/public-certificates.ts); absent: "outside". */
+  /** Where each `domain:` service's certificate comes from (src/app-steps/public-certificates.ts); absent: "outside". */
   domainValidation?: Readonly<Record<string, DomainValidation>>;
   /** The budget function's bundled code (src/functions/budget-shutdown/bundle.ts); needed when the manifest has `budget:`. */
   budgetFunctionCode?: string;
@@ -150,6 +150,7 @@ function metadata({ app, rack, version, manifest }: AppStackInput): AppStackMeta
       ...(service.nlb.length > 0 ? { nlb: service.nlb.map(({ port, protocol, scheme, containerPort }) => ({ port, protocol, scheme, containerPort })) } : {}),
       ...(service.port && service.timeout !== undefined ? { timeout: service.timeout } : {}),
     })),
+    timeoutsRecorded: true,
     ...((manifest.resources ?? []).length > 0
       ? {
           resources: (manifest.resources ?? []).map((resource) => ({

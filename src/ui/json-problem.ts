@@ -1,4 +1,4 @@
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 
 /** A problem as `--json` gives it: where it is split into file, line and column when it is a place in a file. */
 export interface JsonProblem {

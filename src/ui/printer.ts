@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import type { Problem } from "../core/errors.js";
+import type { Problem } from "../errors/index.js";
 import { jsonProblem } from "./json-problem.js";
 import { paint, type Paint } from "./paint.js";
 import { renderTable, type Column } from "./table.js";

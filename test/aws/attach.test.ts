@@ -2,7 +2,7 @@ import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DescribeStackEventsCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { attachToStack } from "../../src/aws/changeset/attach.js";
-import { AwsOperationFailed, ExitCode, Interrupted } from "../../src/core/errors.js";
+import { AwsOperationFailed, ExitCode, Interrupted } from "../../src/errors/index.js";
 import { STACK, event, harness, newestFirst, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
 /** Attaching to an operation in progress (`racknet apps wait`, `racknet rack wait`): the way back in after Ctrl-C. */

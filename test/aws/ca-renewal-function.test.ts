@@ -12,7 +12,7 @@ import { renewCertificates, type RenewalSettings } from "../../src/functions/ca-
 /**
  * The rack's certificate renewal function (issue 20, item 9): re-issues, with the rack CA,
  * each certificate the stack names that has under 30 days left, and re-imports it under the
- * same ARN, as the CLI's renewal does (src/steps/renewal.ts); the others are left alone.
+ * same ARN, as the CLI's renewal does (src/rack-steps/renewal.ts); the others are left alone.
  */
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -14,7 +14,7 @@ import {
 import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { deployStack, type StackRequest } from "../../src/aws/changeset/deploy.js";
-import { AwsOperationFailed, ExitCode } from "../../src/core/errors.js";
+import { AwsOperationFailed, ExitCode } from "../../src/errors/index.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, event, harness, newestFirst, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
 /** `deploy --timeout` (issue 24): an update still running at the deadline is cancelled, rolled back, and the slow part named. */

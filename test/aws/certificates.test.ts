@@ -11,9 +11,9 @@ import { DeleteParametersCommand, GetParameterCommand, GetParametersCommand, Put
 import { DescribeKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createContext, type Context } from "../../src/runtime/context.js";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { createCa, issueServerCertificate, type CertificateAuthority } from "../../src/ca/index.js";
-import { ensureCertificate, ensureRackCa, readRackCaCertificate, removeRackCa } from "../../src/steps/certificates.js";
+import { ensureCertificate, ensureRackCa, readRackCaCertificate, removeRackCa } from "../../src/rack-steps/certificates.js";
 
 const acm = mockClient(ACMClient);
 const ssm = mockClient(SSMClient);

@@ -2,7 +2,7 @@ import "aws-sdk-client-mock-vitest/extend";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { deleteStack } from "../../src/aws/delete-stack.js";
-import { AwsOperationFailed, ExitCode, Interrupted, UserError } from "../../src/core/errors.js";
+import { AwsOperationFailed, ExitCode, Interrupted, UserError } from "../../src/errors/index.js";
 import { STACK, STACK_ID, event, harness, newestFirst, notFound, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
 vi.mock("../../src/ui/confirm.js", () => ({ confirm: vi.fn() }));

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { deployStack, type StackRequest } from "../../src/aws/changeset/deploy.js";
 import { deleteStack } from "../../src/aws/delete-stack.js";
-import { ExitCode, Interrupted, UserError } from "../../src/core/errors.js";
+import { ExitCode, Interrupted, UserError } from "../../src/errors/index.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, harness, newestFirst, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
 /** Ctrl-C between and during the calls that must not be cut off, and two racknets at once. */

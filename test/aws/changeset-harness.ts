@@ -6,7 +6,7 @@ import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import type { Context } from "../../src/runtime/context.js";
-import { operationPort, type Approval } from "../../src/steps/review.js";
+import { operationPort, type Approval } from "../../src/shared-steps/review.js";
 import { defaultPacing, type Pacing } from "../../src/aws/changeset/pacing.js";
 import type { DeployOptions } from "../../src/aws/changeset/deploy.js";
 import { memoryContext } from "../support/aws-harness.js";

@@ -6,7 +6,7 @@ import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { MAX_TEMPLATE_BODY_BYTES, createChangeSet } from "../../src/aws/changeset/create.js";
 import { withRun } from "../../src/aws/changeset/run.js";
 import type { StackRequest, TemplateBucket } from "../../src/aws/changeset/types.js";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, harness, type Harness } from "./changeset-harness.js";
 
 /** Templates over CloudFormation's inline limit travel through the rack's bucket, which they leave empty. */

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-cloudformation";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { deployStack, type StackRequest } from "../../src/aws/changeset/deploy.js";
-import { AwsOperationFailed, ExitCode, Interrupted, UserError } from "../../src/core/errors.js";
+import { AwsOperationFailed, ExitCode, Interrupted, UserError } from "../../src/errors/index.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, event, harness, newestFirst, notFound, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
 vi.mock("../../src/ui/confirm.js", () => ({ confirm: vi.fn() }));

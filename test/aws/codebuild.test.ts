@@ -7,7 +7,7 @@ import { BatchGetBuildsCommand, CodeBuildClient, StartBuildCommand, StopBuildCom
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeImagesCommand, ECRClient } from "@aws-sdk/client-ecr";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { ExitCode, Interrupted } from "../../src/core/errors.js";
+import { ExitCode, Interrupted } from "../../src/errors/index.js";
 import type { BuildEvent } from "../../src/images/events.js";
 import type { PlannedImage } from "../../src/images/plan.js";
 import { buildEnvironment, renderBuildspec } from "../../src/images/buildspec.js";

@@ -9,7 +9,7 @@ import {
   ListTagsForResourceCommand,
   PutLifecyclePolicyCommand,
 } from "@aws-sdk/client-ecr";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import type { BuildEvent } from "../../src/images/events.js";
 import { deleteRepository, ensureRepository, findRepository, imageExists, lifecyclePolicy } from "../../src/aws/ecr.js";
 

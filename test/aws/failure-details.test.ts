@@ -16,7 +16,7 @@ import { GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import { deployStack } from "../../src/aws/changeset/deploy.js";
 import { deleteStack } from "../../src/aws/delete-stack.js";
-import { AwsOperationFailed } from "../../src/core/errors.js";
+import { AwsOperationFailed } from "../../src/errors/index.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, event, harness, newestFirst, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
 const CLUSTER = "prod-Cluster-AbC";

@@ -12,12 +12,12 @@ import { CloudFormationClient, DescribeStacksCommand, type DescribeStacksCommand
 import { PassThrough } from "node:stream";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AwsClients } from "../../src/aws/clients.js";
-import { privateNetworkNames, reconcilePrivateNetwork } from "../../src/steps/private-network.js";
+import { privateNetworkNames, reconcilePrivateNetwork } from "../../src/rack-steps/private-network.js";
 import type { AppInfo } from "../../src/aws/stacks.js";
-import type { RackInfo } from "../../src/steps/resolve.js";
+import type { RackInfo } from "../../src/shared-steps/resolve.js";
 import { defaultParams } from "../../src/rack/params.js";
 import type { Context } from "../../src/runtime/context.js";
-import { UsageError } from "../../src/core/errors.js";
+import { UsageError } from "../../src/errors/index.js";
 import { run as privateNetworksDomainNamesWorkflow } from "../../src/operations/private-networks-domain-names.js";
 import { Printer } from "../../src/ui/printer.js";
 import { printing } from "../support/printing.js";

@@ -10,8 +10,8 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
-import { ValidationErrors } from "../../src/core/errors.js";
-import { checkRackQuotas, refuseOverQuota } from "../../src/steps/quotas.js";
+import { ValidationErrors } from "../../src/errors/index.js";
+import { checkRackQuotas, refuseOverQuota } from "../../src/rack-steps/quotas.js";
 import { memoryContext } from "../support/aws-harness.js";
 
 const ec2 = mockClient(EC2Client);

@@ -65,6 +65,23 @@ describe("StackEventPoller", () => {
     expect((await poller.poll()).map((activity) => activity.id)).toEqual(["e2"]);
   });
 
+  it("history() reads the operation afresh: an event listed late behind one already polled is in it, the primed ones are not", async () => {
+    const client = new CloudFormationClient({ region: "us-east-1" });
+    const [e0, e1, e2, e3] = events(4) as [StackEvent, StackEvent, StackEvent, StackEvent];
+    serve([e0, e1]);
+    const poller = new StackEventPoller(client, { stackId: STACK_ID });
+    await poller.prime();
+    cfn.reset();
+    // e2 is recorded in the same second as e3 but listed after it once the poll read e3.
+    const late = { ...e2, Timestamp: e3.Timestamp };
+    serve([e0, e1, e3]);
+    expect((await poller.poll()).map((activity) => activity.id)).toEqual(["e3"]);
+    cfn.reset();
+    serve([e0, e1, late, e3]);
+    expect(await poller.poll()).toEqual([]);
+    expect((await poller.history()).map((activity) => activity.id)).toEqual(["e2", "e3"]);
+  });
+
   it("marks the stack's own events", async () => {
     cfn.on(DescribeStackEventsCommand).resolves({
       StackEvents: [{ EventId: "x", StackId: STACK_ID, StackName: "s", LogicalResourceId: "s", PhysicalResourceId: STACK_ID, ResourceType: "AWS::CloudFormation::Stack", ResourceStatus: "UPDATE_COMPLETE", Timestamp: new Date() }],

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { AwsClients } from "../../src/aws/clients.js";
 import { describeAwsError } from "../../src/aws/errors.js";
-import { ExitCode } from "../../src/core/errors.js";
+import { ExitCode } from "../../src/errors/index.js";
 
 let server: Server;
 let endpoint: string;

@@ -20,7 +20,7 @@ import { TWO_SERVICES, buildApp } from "./build-fixtures.js";
 /**
  * Stack names join rack and app with a dash: app `x-c` of rack `r1` and app `c` of rack
  * `r1-x` are both stack `r1-x-c`. Every command that takes an app by name resolves it in
- * one place (steps/resolve.ts) that reads the stack's tags, and none of them reads or acts
+ * one place (shared-steps/resolve.ts) that reads the stack's tags, and none of them reads or acts
  * on the other rack's app (issue 20, item 1).
  */
 

@@ -17,7 +17,7 @@ import { DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, IAMClient, 
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathCommand, ListTagsForResourceCommand as SsmTags, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { AwsOperationFailed, ExitCode, UserError } from "../../src/core/errors.js";
+import { AwsOperationFailed, ExitCode, UserError } from "../../src/errors/index.js";
 import { deleteAppCertificates } from "../../src/aws/app-leftovers.js";
 import { run as workflow, type AppDeletion } from "../../src/operations/apps-delete.js";
 import { APP_ID, APP_UUID, ZONE_NAME, appStack, cfn, dayContext, rackStack } from "./day-fixtures.js";

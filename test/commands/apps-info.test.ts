@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type Service } from "@aws-sdk/client-ecs";
 import { DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ExitCode, UserError } from "../../src/core/errors.js";
+import { ExitCode, UserError } from "../../src/errors/index.js";
 import { run as workflow, type AppDetails } from "../../src/operations/apps-info.js";
 import { ACMClient, ListCertificatesCommand } from "@aws-sdk/client-acm";
 import { DescribeListenerCertificatesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CreateChangeSetCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
-import { eachAtMost } from "../../src/steps/apps-together.js";
+import { eachAtMost } from "../../src/rack-steps/apps-together.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 

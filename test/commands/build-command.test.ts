@@ -4,7 +4,7 @@ import { run as manifestCheck } from "../../src/operations/manifest-check.js";
 import { run as rackParams } from "../../src/operations/rack-params.js";
 import { run as rackParamsSet } from "../../src/operations/rack-params-set.js";
 import { buildProgram } from "../../src/cli.js";
-import { removeBuildLeftovers } from "../../src/steps/build-cleanup.js";
+import { removeBuildLeftovers } from "../../src/rack-steps/build-cleanup.js";
 import { awsHarness, type AwsCall, type AwsHarness } from "../support/aws-harness.js";
 import { installedRack } from "../support/workflows.js";
 import { TWO_SERVICES, buildApp, operations } from "./build-fixtures.js";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run as build } from "../../src/operations/build.js";
 import { buildRoleName } from "../../src/names/index.js";
-import { removeBuildLeftovers } from "../../src/steps/build-cleanup.js";
+import { removeBuildLeftovers } from "../../src/rack-steps/build-cleanup.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { installedRack } from "../support/workflows.js";
 import { TWO_SERVICES, buildApp } from "./build-fixtures.js";

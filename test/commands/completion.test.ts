@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli.js";
 import { COMMANDS } from "../../src/commands/index.js";
-import { ExitCode, UsageError } from "../../src/core/errors.js";
+import { ExitCode, UsageError } from "../../src/errors/index.js";
 import { completionScript, completionTree, completionWorkflow, type CompletionNode } from "../../src/operations/completion.js";
 import { noAws } from "../support/offline.js";
 import { dayContext } from "./day-fixtures.js";

@@ -1,5 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DescribeStackEventsCommand, type DescribeStackEventsCommandInput } from "@aws-sdk/client-cloudformation";
 import { run as deploy } from "../../src/operations/deploy.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack, manifestFile } from "../support/workflows.js";
@@ -183,5 +184,27 @@ describe("racknet deploy: creates and updates the app", () => {
     expect(result.stderr).toContain("--yes");
     expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
     expect(h.cloudFormation.stack("prod-shop")).toBeUndefined();
+  });
+});
+
+describe("racknet deploy: a failure", () => {
+  it("the failure CloudFormation lists behind events already read (recorded late, the same second): the root cause is still named", async () => {
+    await installedRack(h, "prod");
+    await deployedApp(h, "prod", "shop", PUBLIC_WEB);
+    h.cloudFormation.failNext("prod-shop", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
+    // DescribeStackEvents is eventually consistent: the first read after the rollback lacks the
+    // failure, which a later read lists behind the events the watch has already read.
+    let late = true;
+    h.stubs.CloudFormation?.on(DescribeStackEventsCommand).callsFake((input: DescribeStackEventsCommandInput) => {
+      const answer = h.cloudFormation.describeStackEvents(input);
+      if (!late || h.cloudFormation.stack("prod-shop")?.status !== "UPDATE_ROLLBACK_COMPLETE") return answer;
+      late = false;
+      return { StackEvents: answer.StackEvents.filter((event) => event.ResourceStatus !== "UPDATE_FAILED") };
+    });
+    const result = await deployAs("shop", PUBLIC_WEB.replace("nginx:1.27", "nginx:1.28"));
+    expect(result.exitCode).toBe(3);
+    expect(late).toBe(false);
+    expect(result.stderr).toContain("the update of app shop on rack prod failed (UPDATE_ROLLBACK_COMPLETE): WebService: ECS Deployment Circuit Breaker was triggered");
+    expect(result.stderr).toMatch(/root cause: WebService \(AWS::ECS::Service\) UPDATE_FAILED: ECS Deployment Circuit Breaker was triggered/);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeleteCertificateCommand, ImportCertificateCommand } from "@aws-sdk/client-acm";
-import { Interrupted } from "../../src/core/errors.js";
+import { Interrupted } from "../../src/errors/index.js";
 import { run as rackInstall } from "../../src/operations/rack-install.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { installedRack, withOptions } from "../support/workflows.js";

@@ -2,7 +2,7 @@ import "aws-sdk-client-mock-vitest/extend";
 import { mockClient } from "aws-sdk-client-mock";
 import { CloudWatchLogsClient, FilterLogEventsCommand, ResourceNotFoundException, type FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { ExitCode, UsageError, UserError } from "../../src/core/errors.js";
+import { ExitCode, UsageError, UserError } from "../../src/errors/index.js";
 import { tailLogs, type LogEvent } from "../../src/aws/logs.js";
 import { parseSince, run as workflow } from "../../src/operations/logs.js";
 import { LOG_GROUP, dayContext, stacks } from "./day-fixtures.js";

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, type Task } from "@aws-sdk/client-ecs";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { run as workflow, type PsRow } from "../../src/operations/ps.js";
 import { APP_UUID, ZONE_NAME, dayContext, ecsTask, stacks } from "./day-fixtures.js";
 import { printing } from "../support/printing.js";

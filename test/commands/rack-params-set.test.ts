@@ -120,6 +120,74 @@ describe("racknet rack params set: refusals, nothing written", () => {
   });
 });
 
+describe("racknet rack params set LoadBalancerIdleTimeout: apps deployed before racknet recorded their timeout", () => {
+  const SLOW_WEB = "services:\n  web:\n    image: nginx:1.27\n    port: 80\n    timeout: 300\n";
+  const SLOW_TCP = "services:\n  web:\n    image: nginx:1.27\n    port: 80\n    timeout: 300\n    nlb:\n      - port: 5432\n";
+
+  /** The app's stack as a racknet before timeouts were recorded left it: no timeout in its metadata (or no metadata at all). */
+  function asDeployedBeforeTimeouts(stackName: string, options: { metadata: boolean } = { metadata: true }): void {
+    const stack = h.cloudFormation.stack(stackName);
+    if (!stack) throw new Error(`no stack ${stackName}`);
+    const template = JSON.parse(stack.templateBody) as { Metadata: { Racknet: { timeoutsRecorded?: true; services: { timeout?: number }[] } } };
+    if (!options.metadata) {
+      stack.templateBody = JSON.stringify({ ...template, Metadata: {} });
+      return;
+    }
+    delete template.Metadata.Racknet.timeoutsRecorded;
+    for (const service of template.Metadata.Racknet.services) delete service.timeout;
+    stack.templateBody = JSON.stringify(template);
+  }
+
+  async function rackWithSlowApp(manifest: string): Promise<void> {
+    await installedRack(h, "prod", ["LoadBalancerIdleTimeout=300"]);
+    await deployedApp(h, "prod", "shop", manifest);
+    await deployedApp(h, "prod", "blog", PUBLIC_WEB);
+  }
+
+  it("a service's TCP nlb listener still tells its timeout: lowering below it is refused, naming it", async () => {
+    await rackWithSlowApp(SLOW_TCP);
+    asDeployedBeforeTimeouts("prod-shop");
+    const result = await set("LoadBalancerIdleTimeout=100");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("LoadBalancerIdleTimeout=100 would close idle connections sooner than these services' timeout allows: shop/web (timeout: 300)");
+    expect(resourceWrites(result)).toEqual([]);
+    expect(h.cloudFormation.stack("prod")?.parameters.LoadBalancerIdleTimeout).toBe("300");
+  });
+
+  it("nothing in the stack tells the timeout: lowering is refused, naming the services and the redeploy that records it", async () => {
+    await rackWithSlowApp(SLOW_WEB);
+    asDeployedBeforeTimeouts("prod-shop");
+    const result = await set("LoadBalancerIdleTimeout=100");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("LoadBalancerIdleTimeout=100 cannot be checked against the timeout of these services: their apps were deployed by a racknet that did not record it, and their stacks do not tell it: shop/web");
+    expect(result.stderr).toContain("fix: deploy shop again with this racknet (the stack then records each service's timeout), then run this again; or keep LoadBalancerIdleTimeout at 300");
+    expect(result.stderr).not.toContain("blog");
+    expect(resourceWrites(result)).toEqual([]);
+    // Raising it cuts nothing short: it goes ahead.
+    const raised = await set("LoadBalancerIdleTimeout=400");
+    expect(raised.exitCode, raised.stderr).toBe(0);
+    expect(h.cloudFormation.stack("prod")?.parameters.LoadBalancerIdleTimeout).toBe("400");
+  });
+
+  it("a stack without racknet's metadata: lowering is refused for every service of the app", async () => {
+    await rackWithSlowApp(SLOW_WEB);
+    asDeployedBeforeTimeouts("prod-shop", { metadata: false });
+    const result = await set("LoadBalancerIdleTimeout=100");
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain("and their stacks do not tell it: shop (every service)");
+    expect(resourceWrites(result)).toEqual([]);
+  });
+
+  it("redeployed with this racknet: the recorded timeout is checked, and a value that keeps it goes ahead", async () => {
+    await rackWithSlowApp(SLOW_WEB);
+    asDeployedBeforeTimeouts("prod-shop");
+    await deployedApp(h, "prod", "shop", SLOW_WEB.replace("nginx:1.27", "nginx:1.28"));
+    expect((await set("LoadBalancerIdleTimeout=100")).stderr).toContain("shop/web (timeout: 300)");
+    const kept = await set("LoadBalancerIdleTimeout=300", "Internal=Yes");
+    expect(kept.exitCode, kept.stderr).toBe(0);
+  });
+});
+
 describe("racknet rack params set: changes", () => {
   it("InternalOnly=Yes once every service is internal: the rack's external load balancer goes, after the plan shows it", async () => {
     await installedRack(h, "prod", ["Internal=Yes"]);

@@ -17,8 +17,8 @@ const rackTemplate = printing(rackTemplateWorkflow);
  * the real one will once it grows past the limit.
  */
 const PAD = 12_000;
-vi.mock("../../src/steps/rack-template.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/steps/rack-template.js")>();
+vi.mock("../../src/rack-steps/rack-template.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../src/rack-steps/rack-template.js")>();
   const padded = (template: Template): Template => ({ ...template, Metadata: { ...template.Metadata, Padding: "x".repeat(PAD) } });
   return { ...original, fullRackTemplate: (defaults?: Readonly<Record<string, string>>) => padded(original.fullRackTemplate(defaults)) };
 });

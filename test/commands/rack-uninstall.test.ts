@@ -3,7 +3,7 @@ import { DeleteCertificateCommand } from "@aws-sdk/client-acm";
 import { run as install } from "../../src/operations/rack-install.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
 import { MAX_TEMPLATE_BODY_BYTES } from "../../src/aws/changeset/create.js";
-import { fullRackTemplate } from "../../src/steps/rack-template.js";
+import { fullRackTemplate } from "../../src/rack-steps/rack-template.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 

@@ -5,7 +5,7 @@ import type { Template } from "../../src/templates/cfn.js";
 import { run as rackUpdate } from "../../src/operations/rack-update.js";
 import { run as rackShow } from "../../src/operations/rack-show.js";
 import { run as racks } from "../../src/operations/racks.js";
-import { renderedTemplateVersion as latestTemplateVersion } from "../../src/steps/rack-template.js";
+import { renderedTemplateVersion as latestTemplateVersion } from "../../src/rack-steps/rack-template.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
@@ -21,8 +21,8 @@ import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support
  * Metadata, as test/support/pad-rack-template.mjs does for the built CLI).
  */
 const installing = vi.hoisted(() => ({ template: undefined as Template | undefined, padding: 0 }));
-vi.mock("../../src/steps/rack-template.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/steps/rack-template.js")>();
+vi.mock("../../src/rack-steps/rack-template.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/rack-steps/rack-template.js")>();
   const fullRackTemplate = (defaults?: Record<string, string>): Template => {
     if (installing.template) return structuredClone(installing.template);
     const template = real.fullRackTemplate(defaults);
@@ -332,7 +332,7 @@ describe("racknet rack update: the apps after the rack", () => {
     h.options.dryRun = true;
     const dry = await update();
     expect(dry.exitCode, dry.stderr).toBe(0);
-    // shop moved beside billing (src/steps/apps-together.ts): billing, which failed, is left.
+    // shop moved beside billing (src/rack-steps/apps-together.ts): billing, which failed, is left.
     expect(dry.stderr).toContain("dry run: rack prod already runs this racknet's template; these apps would move onto its facts, each through its own change set: billing (ExternalListener)\n");
     expect(dry.writes).not.toContain("CloudFormation.ExecuteChangeSet");
     expect(h.cloudFormation.stack("prod-shop")?.parameters.ExternalListener).toBe(replaced);

@@ -8,7 +8,7 @@ import { run as rackParams } from "../../src/operations/rack-params.js";
 import { run as rackShow } from "../../src/operations/rack-show.js";
 import { run as racks } from "../../src/operations/racks.js";
 import { run as services } from "../../src/operations/services.js";
-import { renderedTemplateVersion as latestTemplateVersion } from "../../src/steps/rack-template.js";
+import { renderedTemplateVersion as latestTemplateVersion } from "../../src/rack-steps/rack-template.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, servedApp, installedRack } from "../support/workflows.js";
 

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { certificateExpiry, certificateInfo, issueServerCertificate, isIssuedBy } from "../../src/ca/index.js";
 import { run as rackShow } from "../../src/operations/rack-show.js";
 import { run as rackCa } from "../../src/operations/rack-ca.js";
-import { renewRackCertificates } from "../../src/steps/renewal.js";
-import { resolveRack } from "../../src/steps/resolve.js";
+import { renewRackCertificates } from "../../src/rack-steps/renewal.js";
+import { resolveRack } from "../../src/shared-steps/resolve.js";
 import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { installedRack } from "../support/workflows.js";
 

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { run as listWorkflow } from "../../src/operations/resources.js";
 import { run as infoWorkflow } from "../../src/operations/resources-info.js";
 import { violations } from "../json/schemas.js";

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { run as appsDelete } from "../../src/operations/apps-delete.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
-import { resolveApp, resolveRack } from "../../src/steps/resolve.js";
-import { appTaskOwner, stopOwnedTasks } from "../../src/steps/task-stopping.js";
+import { resolveApp, resolveRack } from "../../src/shared-steps/resolve.js";
+import { appTaskOwner, stopOwnedTasks } from "../../src/rack-steps/task-stopping.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { PUBLIC_WEB, deployedApp, installedRack, withOptions } from "../support/workflows.js";
 
 /**
- * The tasks that would keep a cluster or an app from going (src/steps/task-stopping.ts),
+ * The tasks that would keep a cluster or an app from going (src/rack-steps/task-stopping.ts),
  * stopped by rack uninstall and apps delete. The in-memory CloudFormation refuses, as ECS
  * does, to delete a cluster while a task is active (ClusterContainsTasksException).
  */

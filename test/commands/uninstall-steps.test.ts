@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DeleteSubnetCommand, DescribeNetworkInterfacesCommand, DescribeSubnetsCommand, type NetworkInterface } from "@aws-sdk/client-ec2";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { holderName } from "../../src/aws/network-interfaces.js";
-import { resolveRack, type RackInfo } from "../../src/steps/resolve.js";
-import { waitForSubnetsToEmpty } from "../../src/steps/subnet-release.js";
-import { emptyZoneBeforeUninstall } from "../../src/steps/zone-emptying.js";
+import { resolveRack, type RackInfo } from "../../src/shared-steps/resolve.js";
+import { waitForSubnetsToEmpty } from "../../src/rack-steps/subnet-release.js";
+import { emptyZoneBeforeUninstall } from "../../src/rack-steps/zone-emptying.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { awsHarness, type AwsHarness, type Outcome } from "../support/aws-harness.js";

@@ -9,7 +9,7 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ListServicesCom
 import { startMoto, awsEnv, awsClients, describeTestStack, createLogGroup } from "../support/moto.js";
 import { startFaultProxy, type FaultProxy } from "../support/fault-proxy.js";
 import { runCli, hasStackTrace } from "../support/cli.js";
-import { startSlot } from "../../src/apps/priorities.js";
+import { startSlot } from "../../src/app-records/priorities.js";
 
 /**
  * SPEC section 4 when AWS says no, end to end: a stack update that fails (exit 3, the root

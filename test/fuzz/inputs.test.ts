@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UsageError, UserError } from "../../src/core/errors.js";
+import { UsageError, UserError } from "../../src/errors/index.js";
 import { loadManifest } from "../../src/files/manifest.js";
 import { assertEndpointSettings, shownUrl } from "../../src/aws/endpoint.js";
 import { parseJournal, progressLines } from "../../src/safety/journal.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
-import { UserError, ValidationErrors, type Problem } from "../../src/core/errors.js";
+import { UserError, ValidationErrors, type Problem } from "../../src/errors/index.js";
 import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
 import { printing } from "../support/printing.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Context } from "../../src/runtime/context.js";
-import { ValidationErrors } from "../../src/core/errors.js";
+import { ValidationErrors } from "../../src/errors/index.js";
 import { run as rackTemplateWorkflow } from "../../src/operations/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";

@@ -1,9 +1,9 @@
-// Loader hooks for old-rack-template.mjs: appended to dist/steps/rack-template.js, a wrapper
+// Loader hooks for old-rack-template.mjs: appended to dist/rack-steps/rack-template.js, a wrapper
 // rebinds its exported fullRackTemplate (a function declaration: importers see the new
 // binding) to one that returns the given template.
 import { readFileSync } from "node:fs";
 
-const TARGET = /\/dist\/steps\/rack-template\.js$/;
+const TARGET = /\/dist\/rack-steps\/rack-template\.js$/;
 
 /**
  * The launcher loads the bundle (dist/bundle/, scripts/build-bundle.mjs), where the module is

@@ -1,6 +1,6 @@
-// Loader hooks for pad-rack-template.mjs: appended to dist/steps/rack-template.js, a wrapper
+// Loader hooks for pad-rack-template.mjs: appended to dist/rack-steps/rack-template.js, a wrapper
 // rebinds its exported fullRackTemplate (a function declaration: importers see the new binding).
-const TARGET = /\/dist\/steps\/rack-template\.js$/;
+const TARGET = /\/dist\/rack-steps\/rack-template\.js$/;
 
 /**
  * The launcher loads the bundle (dist/bundle/, scripts/build-bundle.mjs), where the module is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { parseManifest, resolveEnvironment } from "../../src/manifest/index.js";
 import type { Manifest } from "../../src/manifest/model.js";
 import { renderAppStack } from "../../src/templates/app.js";

@@ -9,7 +9,7 @@ import { deployedEndpoint } from "../../src/templates/app-endpoints.js";
 import { evaluate } from "../support/cfn-eval.js";
 import type { Json, Resource, Template } from "../../src/templates/cfn.js";
 import { createCa } from "../../src/ca/index.js";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { cfnLint, distinctTemplates, lintDeadline } from "../support/cfn-lint.js";
 import { service } from "../support/service.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/templates/cfn.js";
-import { fullRackTemplate } from "../../src/steps/rack-template.js";
+import { fullRackTemplate } from "../../src/rack-steps/rack-template.js";
 import { buildRolePolicy, type BuildRoleFacts } from "../../src/images/role.js";
 
 /** The rack's pull-through cache of ECR Public for builds' base images (issue 20, item 3). */

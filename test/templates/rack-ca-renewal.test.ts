@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/templates/cfn.js";
 import { CaRenewalResource, RENEWAL_SCHEDULE } from "../../src/templates/rack-ca-renewal.js";
-import { fullRackTemplate } from "../../src/steps/rack-template.js";
+import { fullRackTemplate } from "../../src/rack-steps/rack-template.js";
 import { CERTIFICATE, INTERNAL_APPS_CERTIFICATE, ROUTER_APPS_CERTIFICATE, fullTemplate, propertiesOf, rack } from "./rack-fixture.js";
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Template } from "../../src/templates/cfn.js";
 import { rackTemplate } from "../../src/templates/rack.js";
 import { privateNetworkSyncFragment } from "../../src/templates/rack-privnet-sync.js";
-import { fullRackTemplate } from "../../src/steps/rack-template.js";
+import { fullRackTemplate } from "../../src/rack-steps/rack-template.js";
 import { offersCodeBuild } from "../../src/rack/regions.js";
 import { cfnLint } from "../support/cfn-lint.js";
 import { withDefaults } from "./rack-fixture.js";

@@ -3,7 +3,7 @@ import type { Service } from "../../src/manifest/model.js";
 import { appTemplate } from "../../src/templates/app.js";
 import { STACK_QUOTAS, checkAppQuotas, quotaUse } from "../../src/templates/app-quotas.js";
 import { renderTemplate } from "../../src/templates/cfn.js";
-import { UserError } from "../../src/core/errors.js";
+import { UserError } from "../../src/errors/index.js";
 import { service } from "../support/service.js";
 
 /** An app stack must fit CloudFormation's quotas; one that does not is refused before any AWS write. */

@@ -1,7 +1,7 @@
 import { realpathSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ValidationErrors } from "../../src/core/errors.js";
+import { ValidationErrors } from "../../src/errors/index.js";
 import type { ServiceBuildInput } from "../../src/images/input.js";
 import { planBuilds } from "../../src/images/plan.js";
 import { readBuildContext } from "../../src/files/build-context.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SecurityGroupRule } from "@aws-sdk/client-ec2";
 import type { ResourceDrift } from "../../src/aws/drift.js";
-import { analyzeDrift, uncomparedGroups } from "../../src/steps/drift-analysis.js";
+import { analyzeDrift, uncomparedGroups } from "../../src/shared-steps/drift-analysis.js";
 
 /** DescribeStackResourceDrifts entries as the rack's stack gives them (ExpectedProperties resolved). */
 function drift(logicalId: string, type: string, fields: Partial<ResourceDrift> = {}): ResourceDrift {

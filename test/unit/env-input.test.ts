@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError, ValidationErrors } from "../../src/core/errors.js";
-import { assignmentsWithValues } from "../../src/steps/env-input.js";
+import { UsageError, ValidationErrors } from "../../src/errors/index.js";
+import { assignmentsWithValues } from "../../src/app-steps/env-input.js";
 
 /** `env set` reads values from stdin (NAME=-) and files (--from-file NAME=PATH), off the command line. */
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValidationErrors } from "../../src/core/errors.js";
+import { ValidationErrors } from "../../src/errors/index.js";
 import { parseAssignments } from "../../src/operations/env-set.js";
 import { hasStackTrace, runCli } from "../support/cli.js";
 

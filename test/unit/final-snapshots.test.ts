@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deletedDatabases } from "../../src/steps/final-snapshots.js";
+import { deletedDatabases } from "../../src/app-steps/final-snapshots.js";
 
 /** Which changes leave a database's final snapshot behind (issue 29): read from the change set's rows. */
 describe("the databases a change deletes or replaces", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AwsOperationFailed, ExitCode, Interrupted } from "../../src/core/errors.js";
+import { AwsOperationFailed, ExitCode, Interrupted } from "../../src/errors/index.js";
 import { anythingDone, parseJournal, progressLines, stoppedError, type JournalRecord } from "../../src/safety/journal.js";
 import { STALE_AFTER_MS, lockIsLive, parseLock, type LockRecord } from "../../src/safety/lock.js";
 import { canonicalAssignments } from "../../src/operations/rack-params-set.js";

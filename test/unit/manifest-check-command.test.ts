@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Context, GlobalOptions } from "../../src/runtime/context.js";
-import { ValidationErrors } from "../../src/core/errors.js";
+import { ValidationErrors } from "../../src/errors/index.js";
 import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
 import { printing } from "../support/printing.js";
 import { splitRackParams } from "../../src/rack/param-list.js";

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Problem } from "../../src/core/errors.js";
+import type { Problem } from "../../src/errors/index.js";
 import { parseManifest, type ManifestContext } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams } from "../../src/rack/params.js";
 

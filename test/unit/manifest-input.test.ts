@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ValidationErrors } from "../../src/core/errors.js";
+import { ValidationErrors } from "../../src/errors/index.js";
 import { loadManifest } from "../../src/files/manifest.js";
 import { parseManifest } from "../../src/manifest/index.js";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ValidationErrors, UserError } from "../../src/core/errors.js";
+import { ValidationErrors, UserError } from "../../src/errors/index.js";
 import { loadManifest } from "../../src/files/manifest.js";
 import { parseManifest, type Manifest, type Service } from "../../src/manifest/index.js";
 

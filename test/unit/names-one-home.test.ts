@@ -50,8 +50,24 @@ const parameterNames = Object.values(RackParameter).join("|");
 const PARAMETER = new RegExp(`(ref|isYes|slotConditions)\\(\\s*"(${parameterNames})"|(cfnName|parameter): "(${parameterNames})"|\\b(cfn|\\.parameters|stored)\\.(${parameterNames})\\b|^\\s*(${parameterNames}): \\{`);
 const ZONE = /(\$\{[^}]+\}|"|`)\.?(router\.)?convox["`]|private-network\.internal|["`](pn|ap)-["`$]/;
 const STACK_UUID = /AWS::StackId/;
-/** One of racknet's flags that src/names/flags.ts holds, spelled out (`--yes`, not `--yes-please`). */
-const FLAG = new RegExp(`(${Object.values(Flag).join("|")})(?![a-z-])`);
+/** One of racknet's flags that src/names/flags.ts holds, spelled out (`--yes`, not `--yes-please`; `-f`, not `--file`). */
+const FLAG = new RegExp(`(?<![\\w-])(${Object.values(Flag).join("|")})(?![a-z-])`, "g");
+/**
+ * Another program whose flags racknet's messages write (`aws ... --region`, `iconv -f`, a
+ * shell's `[ -f`): a flag that follows one in the same command is that program's. A command
+ * starts after a quote, a backquote, a parenthesis, `;` or `|` (outside `${}`). (`complete -c racknet`: there
+ * racknet is complete's argument.)
+ */
+const OTHER_PROGRAM = /(?:^|\s)(aws|docker|iconv|compgen|complete|\[)\s/;
+
+/** The flags in a line of code that are racknet's: spelled as Flag holds them and not in another program's command. */
+function racknetFlags(code: string): string[] {
+  return [...code.matchAll(FLAG)].filter((match) => {
+    // What an interpolation holds (`${f(x)}`, `${a ? "" : b}`) is no command boundary.
+    const command = code.slice(0, match.index).replace(/\$\{[^{}]*(\{[^{}]*\}[^{}]*)*\}/g, "x").split(/["'`(;|]/).at(-1) ?? "";
+    return !OTHER_PROGRAM.test(command);
+  }).map((match) => match[1] ?? "");
+}
 const outputNames = Object.values(RackOutput).join("|");
 /** A rack output read by its own spelling (`outputs.VpcId`, `Outputs["Cluster"]`), named by a load balancer's entry, or given a constant or an app parameter of its own. */
 const OUTPUT = new RegExp(`\\b(outputs|Outputs|rackOutputs)(\\??\\.(${outputNames})\\b|\\??\\.?\\[\\s*["'\`](${outputNames})["'\`])|\\b(listener|securityGroup|dns|zoneId|hostedZone): ["'\`](${outputNames})["'\`]|\\b(?<same>${outputNames}): ["'\`]\\k<same>["'\`]|OUTPUT\\w* = ["'\`](${outputNames})["'\`]`);
@@ -121,7 +137,8 @@ describe("one home per name", () => {
   });
 
   it("racknet's flags are named by their declarations and messages only through Flag", () => {
-    expect(secondHomes(FLAG, ["src/names/flags.ts"])).toEqual([]);
+    const spelled = codeLines().filter(({ file, code }) => file !== "src/names/flags.ts" && racknetFlags(code).length > 0);
+    expect(spelled.map(({ where, code }) => `${where}: ${code.trim()}`)).toEqual([]);
   });
 
   it("a logical id built from a service, a zone or a table is built in one file", () => {
@@ -142,8 +159,9 @@ describe("one home per name", () => {
     for (const line of ["const zone = `${rack}.router.convox`;", 'sub("${AWS::StackName}.convox")', 'join("", ["pn-", uuid])']) expect(line).toMatch(ZONE);
     expect('{ "Fn::Split": ["/", { Ref: "AWS::StackId" }] }').toMatch(STACK_UUID);
     for (const line of ["const vpc = rack.outputs.VpcId ?? \"\";", 'delete merged.Outputs["BuildProject"];', 'outputs: { listener: "ExternalListener", dns: x },', '  Cluster: "Cluster",', 'export const TEMPLATE_VERSION_OUTPUT = "TemplateVersion";']) expect(line).toMatch(OUTPUT);
-    for (const line of ['fix: "run the command again with --yes"', "flags.push(`--allow-destroy`);", '.option("--dry-run", "create the change set")', "command: `racknet rack peer ${a} ${b} --peer-region ${r}`"]) expect(line).toMatch(FLAG);
-    for (const line of ["fix: `run the command again with ${Flag.yes}`", "`aws ec2 describe-vpcs --region ${region}`"]) expect(line).not.toMatch(FLAG);
+    for (const line of ['fix: "run the command again with --yes"', "flags.push(`--allow-destroy`);", '.option("--dry-run", "create the change set")', "command: `racknet rack peer ${a} ${b} --peer-region ${r}`"]) expect(racknetFlags(line)).not.toEqual([]);
+    for (const line of ['fix: "pass --region REGION, or set AWS_REGION"', "run `racknet racks --region ${region}` to list them", 'fix: "name the manifest with -f convox.yml"', ".option(\"--profile <profile>\")", 'fix: "list them with `aws configure list-profiles`, then pass one with --profile"']) expect(racknetFlags(line)).not.toEqual([]);
+    for (const line of ["fix: `run the command again with ${Flag.yes}`", "`aws ec2 describe-vpcs --region ${region}`", "`aws cloudformation describe-stacks --stack-name ${name(a, b)} --region ${r}`", "fix: `check it (aws sts get-caller-identity --profile ${profile})`", '"for example: iconv -f UTF-16 -t UTF-8 x"', '"complete -c racknet -f",', "`if [ ! -f ${STATE}/started ]; then`", 'option.text(`${Flag.file}, --file <file>`)']) expect(racknetFlags(line)).toEqual([]);
     const planted = (file: string, code: string) => ({ where: `${file}:1`, file, code });
     expect(builtInTwoFiles([planted("src/a.ts", "return { service: `${id}Service` };"), planted("src/b.ts", "ref(`${logicalName(name)}Service`)")])).toHaveLength(1);
     expect(builtInTwoFiles([planted("src/a.ts", "`${id}Service`"), planted("src/a.ts", "`${id}Service`"), planted("src/b.ts", "`cannot ${id}Service`")])).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/core/errors.js";
-import { assignPriorities, startSlot, type ExistingRule } from "../../src/apps/priorities.js";
+import { UserError } from "../../src/errors/index.js";
+import { assignPriorities, startSlot, type ExistingRule } from "../../src/app-records/priorities.js";
 
 const wanted = [
   { service: "web", kind: "external" as const },

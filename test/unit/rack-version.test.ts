@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { templateStanding, templateVersionOf, stampTemplateVersion } from "../../src/templates/rack-version.js";
 import { carryParameters, carriedNotes } from "../../src/rack/upgrade.js";
-import { rackStanding, templateVariant } from "../../src/steps/rack-standing.js";
-import { renderedTemplateVersion } from "../../src/steps/rack-template.js";
+import { rackStanding, templateVariant } from "../../src/rack-steps/rack-standing.js";
+import { renderedTemplateVersion } from "../../src/rack-steps/rack-template.js";
 import type { Template } from "../../src/templates/cfn.js";
 
 /** The rack template's version and where a rack stands (docs/decisions.md, "Rack updates"). Pure, but for the rendered template. */

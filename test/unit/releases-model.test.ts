@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { RELEASE_VALUE_MAX_BYTES, currentRelease, decodeRelease, encodeRelease, keptReleaseNumbers, releaseNumberOf, type Release } from "../../src/apps/releases.js";
-import { applyScaleOverrides, parseCount, withSetting } from "../../src/apps/scale.js";
+import { RELEASE_VALUE_MAX_BYTES, currentRelease, decodeRelease, encodeRelease, keptReleaseNumbers, releaseNumberOf, type Release } from "../../src/app-records/releases.js";
+import { applyScaleOverrides, parseCount, withSetting } from "../../src/app-records/scale.js";
 import { parseManifest } from "../../src/manifest/index.js";
 
 /** The release model and `racknet scale`'s settings (issue 24), pure. */

@@ -1,4 +1,4 @@
-import { UserError } from "../../core/errors.js";
+import { UserError } from "../../errors/index.js";
 import { operationStart, StackEventPoller } from "../stack-events.js";
 import type { StackInfo } from "../stacks.js";
 import { failed, followOperation } from "./execute.js";
@@ -29,9 +29,10 @@ export async function attachToStack(aws: EngineAws, stackName: string, options: 
       // a failure with its root cause from the operation's own events, as if it had been followed.
       if (found.stack && LAST_OPERATION_FAILED.test(found.status)) {
         const since = await operationStart(run.cfn, found.stack.id);
-        const activities = await new StackEventPoller(run.cfn, { stackId: found.stack.id, ...(since ? { since } : {}) }).poll();
         const operation = operationOf(found.status);
-        throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, { ...found, activities });
+        // Nothing was watched: the diagnosis reads the operation's events itself.
+        const poller = new StackEventPoller(run.cfn, { stackId: found.stack.id, ...(since ? { since } : {}) });
+        throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, { ...found, activities: [] }, poller);
       }
       return { kind: "idle", status: found.status, ...(found.statusReason ? { statusReason: found.statusReason } : {}) };
     }
@@ -43,14 +44,7 @@ export async function attachToStack(aws: EngineAws, stackName: string, options: 
     const startedAt = since?.getTime() ?? Date.now();
     const endsWith = operation === "delete" ? (status: string) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED" : undefined;
     const result = await followOperation(run, stackId, stackName, poller, operation, endsWith);
-    if (!SUCCESS_STATUSES.has(result.status)) {
-      // The root cause from the operation's whole history, read once more: the follow came in
-      // mid-operation, and an event recorded with a time before one it had already read (events
-      // of the same second) is one it never reads back.
-      const history = await new StackEventPoller(run.cfn, { stackId, ...(since ? { since } : {}) }).poll();
-      const activities = history.length >= result.activities.length ? history : result.activities;
-      throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, { ...result, activities });
-    }
+    if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, result, poller);
     run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
     return { kind: "followed", status: result.status, ...(result.stack ? { stack: result.stack } : {}) };
   });

@@ -5,7 +5,7 @@
  * (API_CancelUpdateStack); a creation cannot be cancelled.
  */
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { AwsOperationFailed } from "../../core/errors.js";
+import { AwsOperationFailed } from "../../errors/index.js";
 import { diagnose, type Diagnosis } from "../diagnose.js";
 import { explainServiceFailure } from "../ecs-diagnosis.js";
 import type { FailureDetailClients } from "../failure-details.js";

@@ -1,5 +1,5 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { Interrupted } from "../../core/errors.js";
+import { Interrupted } from "../../errors/index.js";
 import type { ChangeSetRef } from "./create.js";
 import type { DeployEvent } from "./events.js";
 import { readStackStatus } from "./monitor.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CreateChangeSetCommandInput } from "@aws-sdk/client-cloudformation";
-import { UserError } from "../../core/errors.js";
+import { UserError } from "../../errors/index.js";
 import type { Run } from "./run.js";
 import type { EngineAws, StackRequest, StagedTemplate, TemplateBucket } from "./types.js";
 import { CHANGE_SET_PREFIX, type ChangeSetType } from "./preflight.js";

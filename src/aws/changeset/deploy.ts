@@ -1,4 +1,4 @@
-import { Interrupted } from "../../core/errors.js";
+import { Interrupted } from "../../errors/index.js";
 import { describeStack } from "../stacks.js";
 import { cancelBeforeExecution, discardOwn } from "./cleanup.js";
 import { createChangeSet, type ChangeSetRef } from "./create.js";

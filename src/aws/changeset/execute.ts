@@ -1,4 +1,4 @@
-import { AwsOperationFailed, Interrupted, UserError } from "../../core/errors.js";
+import { AwsOperationFailed, Interrupted, UserError } from "../../errors/index.js";
 import type { StackInfo } from "../stacks.js";
 import { diagnose } from "../diagnose.js";
 import { failureDetails } from "../failure-details.js";
@@ -34,7 +34,7 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
       : { result: await followOperation(run, ref.stackId, ref.stackName, poller, operation) };
   const { result } = watched;
   if (watched.cancelled) throw await rolledBackError(run.aws, run, ref.stackName, result, watched.cancelled.slow, `not done within ${Flag.timeout} ${formatDuration(timeoutMs ?? 0)}`);
-  if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, ref.stackName, operation, result);
+  if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, ref.stackName, operation, result, poller);
   run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: Date.now() - startedAt });
   // The poll that saw the end already holds the stack's outputs: nothing is read again.
   if (!result.stack) throw new AwsOperationFailed(`stack ${ref.stackName} reported ${result.status} but cannot be found`);
@@ -88,11 +88,16 @@ export function followOperation(
 }
 
 /**
- * Diagnose, add what the failed resources' services say (a service's stopped tasks and its
- * container's last log lines, what holds a subnet: failure-details.ts), print the root cause
- * first, and build the error (exit 3) with the recovery.
+ * Diagnose from the operation's whole history, add what the failed resources' services say (a
+ * service's stopped tasks and its container's last log lines, what holds a subnet:
+ * failure-details.ts), print the root cause first, and build the error (exit 3) with the recovery.
  */
-export async function failed(run: Run, stackName: string, operation: string, result: WatchResult): Promise<AwsOperationFailed> {
+export async function failed(run: Run, stackName: string, operation: string, watched: WatchResult, poller: StackEventPoller): Promise<AwsOperationFailed> {
+  // Read once more: the watch never reads back an event CloudFormation lists behind one it has
+  // read (the same second, recorded late), and a watch that came in mid-operation never saw its
+  // start. A failed re-read leaves the diagnosis to what the watch saw.
+  const history = await poller.history().catch(() => []);
+  const result = history.length >= watched.activities.length ? { ...watched, activities: history } : watched;
   const diagnosis = diagnose(result.activities, { name: stackName, status: result.status, statusReason: result.statusReason }, run.options.removeCommand);
   const details = await failureDetails(run.aws, diagnosis);
   if (details.length > 0) diagnosis.details = details;

@@ -1,5 +1,5 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { UserError } from "../../core/errors.js";
+import { UserError } from "../../errors/index.js";
 import type { StackInfo } from "../stacks.js";
 import { recoveryFor } from "../diagnose.js";
 import { isInProgress } from "./monitor.js";

@@ -1,4 +1,4 @@
-import { Interrupted } from "../../core/errors.js";
+import { Interrupted } from "../../errors/index.js";
 import type { ResourceChange } from "../../plan/model.js";
 import { discardOwn } from "./cleanup.js";
 import type { ChangeSetRef } from "./create.js";

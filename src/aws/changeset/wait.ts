@@ -1,5 +1,5 @@
 import type { CloudFormationClient, DescribeChangeSetOutput } from "@aws-sdk/client-cloudformation";
-import { AwsOperationFailed } from "../../core/errors.js";
+import { AwsOperationFailed } from "../../errors/index.js";
 import type { ResourceChange } from "../../plan/model.js";
 import type { ChangeSetRef } from "./create.js";
 import { isNoUpdatesMessage } from "./create.js";

@@ -3,7 +3,7 @@
  * EventBridge rule runs it once a day: each rack certificate (the rack's own and the
  * listeners' apps certificates, the stack parameters the CLI renews too) with under 30 days
  * left is re-issued by the rack CA and re-imported under the same ARN, so the listeners
- * serve it without a stack change, as `racknet deploy` does (src/steps/renewal.ts). A rack
+ * serve it without a stack change, as `racknet deploy` does (src/rack-steps/renewal.ts). A rack
  * nobody touches keeps valid certificates. Bundled by scripts/build-sync-function.mjs.
  */
 import { ACMClient, GetCertificateCommand, ImportCertificateCommand } from "@aws-sdk/client-acm";
