@@ -1,6 +1,6 @@
 import { ExitCode } from "../errors/index.js";
 import { present, type Outcome } from "../ui/outcome.js";
-import type { Context } from "./context.js";
+import type { CommandContext, Context } from "./context.js";
 import { handleError } from "./handle-errors.js";
 
 /** A command's workflow (src/operations/<name>.ts): what it did, as an Outcome, for the runner to print. */
@@ -18,7 +18,7 @@ export interface WorkflowRun {
  * (a result's own, or 4 for a dry run that held changes back under --exit-code); any error
  * becomes its message and exit code (handle-errors.ts).
  */
-export async function runWorkflow<Args>(workflow: Workflow<Args>, context: Context, args: Args, settings: { profile?: string } = {}): Promise<WorkflowRun> {
+export async function runWorkflow<Args>(workflow: Workflow<Args>, context: CommandContext, args: Args, settings: { profile?: string } = {}): Promise<WorkflowRun> {
   try {
     const done = (await workflow(context, args)) ?? {};
     present(context.printer, done);

@@ -66,7 +66,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
       // A dry-run verdict holds a change set back (an empty one never reaches the review): the
       // workflow's outcome says so (`changesPending`), from the engine's `dry-run` result.
-      return approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.printer.paint);
+      return await approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.printer.paint);
     },
   };
 }

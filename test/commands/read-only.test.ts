@@ -37,7 +37,7 @@ const EVERY_KIND = `services:
     image: example/worker:3
 `;
 
-async function read<A>(workflow: (context: AwsHarness["context"], args: A) => ReturnType<Workflow<A>>, args: A, flags: Partial<AwsHarness["options"]> = {}) {
+async function read<A>(workflow: Workflow<A>, args: A, flags: Partial<AwsHarness["options"]> = {}) {
   Object.assign(h.options, { json: false, ...flags });
   const result = await h.run(workflow, args);
   expect(result.writes, "a read-only command writes nothing").toEqual([]);

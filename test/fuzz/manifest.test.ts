@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/errors/index.js";
 import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
 import { printing } from "../support/printing.js";
@@ -149,7 +149,7 @@ describe("fuzzing racknet manifest check", () => {
         const stderr = new Capture();
         const options: GlobalOptions = { json, color: false, debug: false, yes: false, dryRun: false, app, rack };
         const printer = new Printer({ json, color: false, debug: false, stdout, stderr });
-        const ctx: Context = { options, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
+        const ctx: CommandContext = { options, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
         const error = await run(ctx, { file, rackParams: params === null ? undefined : params }).then(
           () => undefined,
           (caught: unknown) => caught,

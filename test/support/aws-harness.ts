@@ -103,7 +103,7 @@ import {
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
 import { AwsClients } from "../../src/aws/clients.js";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { runWorkflow, type Workflow } from "../../src/runtime/run-workflow.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
@@ -149,7 +149,7 @@ export interface Outcome {
 }
 
 export interface AwsHarness {
-  context: Context;
+  context: CommandContext;
   /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
   options: GlobalOptions;
   cloudFormation: MemoryCloudFormation;
@@ -511,7 +511,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
 }
 
 export interface MemoryContext {
-  context: Context;
+  context: CommandContext;
   /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
   options: GlobalOptions;
   stdout: { text: string };
@@ -528,7 +528,7 @@ export function memoryContext(settings: { interactive?: boolean; awsCalls?: () =
   stderr.isTTY = settings.interactive ?? false;
   const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
   const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: REGION };
-  const context: Context = {
+  const context: CommandContext = {
     options,
     // The CLI makes the printer after reading --json; tests set the option later, so follow it.
     get printer() {

@@ -1,4 +1,4 @@
-import type { Context } from "../../src/runtime/context.js";
+import type { CommandContext, Context } from "../../src/runtime/context.js";
 import type { Workflow } from "../../src/runtime/run-workflow.js";
 import { present } from "../../src/ui/outcome.js";
 
@@ -7,9 +7,9 @@ import { present } from "../../src/ui/outcome.js";
  * written by the printer the CLI uses (src/ui/outcome.ts), a failure beside a result thrown.
  * The exit code is left out: `h.run` (aws-harness.ts) gives it, as the CLI does.
  */
-export function printing<Run extends (context: Context, ...args: never[]) => ReturnType<Workflow<never>>>(workflow: Run): (...args: Parameters<Run>) => Promise<void> {
-  return async (...args) => {
-    const done = await (workflow as (...given: Parameters<Run>) => ReturnType<Run>)(...args);
-    if (done) present(args[0].printer, done);
+export function printing<Args extends unknown[]>(workflow: (context: Context, ...args: Args) => ReturnType<Workflow<never>>): (context: CommandContext, ...args: Args) => Promise<void> {
+  return async (context, ...args) => {
+    const done = await workflow(context, ...args);
+    if (done) present(context.printer, done);
   };
 }

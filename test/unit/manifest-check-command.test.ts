@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/errors/index.js";
 import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
 import { printing } from "../support/printing.js";
@@ -17,7 +17,7 @@ const fixtures = join(import.meta.dirname, "../fixtures/manifests");
 
 const noAws = offlineAws("manifest check");
 
-function context(options: Partial<GlobalOptions> = {}): { context: Context; stdout: Capture; stderr: Capture } {
+function context(options: Partial<GlobalOptions> = {}): { context: CommandContext; stdout: Capture; stderr: Capture } {
   const stdout = new Capture();
   const stderr = new Capture();
   const global: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, app: "shop", ...options };
