@@ -4,6 +4,7 @@
 // the benchmark; run directly (`node scripts/moto-server.mjs [--port N]`) to keep one up until Ctrl-C.
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, statSync } from "node:fs";
+import { createConnection } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -52,50 +53,36 @@ async function answers(endpoint) {
  * MOTO_SERVICE_QUOTAS in scripts/moto/patches/servicequotas.py); absent: AWS's defaults.
  * `logFile`: moto's output goes to that file instead of a pipe, so the server may outlive
  * the process that started it (the e2e tests' shared servers, test/support/moto.ts).
- * @param {{ port?: number, python?: string, accountQuotas?: Record<string, number>, logFile?: string }} [options]
+ * `forkServer`: the socket of a fork server (`startForkServer`) that forks the server from a
+ * process that has moto imported and patched already, instead of a new Python process; it needs
+ * `logFile`. The server is the same either way (scripts/moto/speed.py, `serve_forks`).
+ * @param {{ port?: number, python?: string, accountQuotas?: Record<string, number>, logFile?: string, forkServer?: string }} [options]
  * @returns {Promise<{ endpoint: string, port: number, pid: number, stop: () => Promise<void>, output: () => string }>}
  */
-export async function startMoto({ port, python = process.env.PYTHON ?? "python3", accountQuotas, logFile } = {}) {
+export async function startMoto({ port, python = process.env.PYTHON ?? "python3", accountQuotas, logFile, forkServer } = {}) {
   // Without a port, the server binds port 0 and says which port the OS gave it. A port found
   // free beforehand may be taken before moto (seconds of imports later) binds it: another
   // server then answers on it, and its account would be taken for this one's.
   const logStart = logFile ? sizeOf(logFile) : 0;
-  const log = logFile ? openSync(logFile, "a") : undefined;
-  const child = spawn(python, [launcher, "--host", HOST, "--port", String(port ?? 0)], {
-    stdio: log === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", log, log],
-    env: {
-      ...process.env,
-      PYTHONUNBUFFERED: "1",
-      PYTHONWARNINGS: process.env.PYTHONWARNINGS ?? "ignore",
-      ...(accountQuotas ? { MOTO_SERVICE_QUOTAS: JSON.stringify(accountQuotas) } : {}),
-    },
-  });
-  if (log !== undefined) closeSync(log);
+  const args = ["--host", HOST, "--port", String(port ?? 0)];
+  const env = {
+    ...process.env,
+    PYTHONUNBUFFERED: "1",
+    PYTHONWARNINGS: process.env.PYTHONWARNINGS ?? "ignore",
+    ...(accountQuotas ? { MOTO_SERVICE_QUOTAS: JSON.stringify(accountQuotas) } : {}),
+  };
   let piped = "";
-  const keep = (chunk) => {
+  const output = () => (logFile ? tail(logFile, logStart) : piped);
+  const server = forkServer ? await forked(forkServer, args, env, logFile) : launched(python, args, env, logFile, (chunk) => {
     // Only the tail matters for an error message; moto logs every request.
     piped = (piped + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const output = () => (logFile ? tail(logFile, logStart) : piped);
-
-  let exited = null;
-  const exit = new Promise((resolve) => {
-    child.once("exit", (code, signal) => {
-      exited = { code, signal };
-      resolve(exited);
-    });
-    child.once("error", (error) => {
-      exited = { code: null, signal: null, error };
-      resolve(exited);
-    });
   });
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const where = port === undefined ? "moto_server" : `moto_server on port ${port}`;
   let endpoint;
   for (;;) {
+    const exited = server.exited();
     if (exited) {
       const how = exited.error ? `could not run ${python}: ${exited.error.message}` : `exited with code ${exited.code}${exited.signal ? ` (${exited.signal})` : ""}`;
       throw new Error(`${where} ${how} before it answered.\n--- its output ---\n${output().trim()}`);
@@ -107,8 +94,8 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
       if (await answers(endpoint)) break;
     }
     if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      await exit;
+      server.kill("SIGKILL");
+      await server.exit;
       throw new Error(`${where} did not answer within ${READY_TIMEOUT_MS / 1000} s.\n--- its output ---\n${output().trim()}`);
     }
     await sleep(POLL_INTERVAL_MS);
@@ -117,15 +104,119 @@ export async function startMoto({ port, python = process.env.PYTHON ?? "python3"
   let stopping;
   const stop = () => {
     stopping ??= (async () => {
-      if (exited) return;
-      child.kill("SIGTERM");
-      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exit;
+      if (server.exited()) return;
+      server.kill("SIGTERM");
+      const killer = setTimeout(() => server.kill("SIGKILL"), 5_000);
+      await server.exit;
       clearTimeout(killer);
     })();
     return stopping;
   };
-  return { endpoint, port: Number(new URL(endpoint).port), pid: child.pid, stop, output };
+  return { endpoint, port: Number(new URL(endpoint).port), pid: server.pid, stop, output };
+}
+
+/** A moto_server as a new Python process, a child of this one. */
+function launched(python, args, env, logFile, keep) {
+  const log = logFile ? openSync(logFile, "a") : undefined;
+  const child = spawn(python, [launcher, ...args], { stdio: log === undefined ? ["ignore", "pipe", "pipe"] : ["ignore", log, log], env });
+  if (log !== undefined) closeSync(log);
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let exited = null;
+  const exit = new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+    child.once("error", (error) => {
+      exited = { code: null, signal: null, error };
+      resolve(exited);
+    });
+  });
+  return { pid: child.pid, exited: () => exited, exit, kill: (signal) => child.kill(signal) };
+}
+
+/** A moto_server forked by the fork server at `socketPath` (a child of it, not of this process). */
+async function forked(socketPath, args, env, logFile) {
+  if (!logFile) throw new Error("a forked moto_server needs a logFile");
+  const { pid } = await forkRequest(socketPath, { args, env, log: logFile });
+  // Not this process's child: its end is seen by polling (the fork server reaps it at once).
+  let exited = null;
+  const check = () => {
+    if (!exited && !alive(pid)) exited = { code: null, signal: null };
+    return exited;
+  };
+  const exit = (async () => {
+    while (!check()) await sleep(POLL_INTERVAL_MS);
+    return exited;
+  })();
+  const kill = (signal) => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return { pid, exited: check, exit, kill };
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One request to the fork server: a JSON line out, a JSON line back. Retried while it starts. */
+async function forkRequest(socketPath, request) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await new Promise((resolve, reject) => {
+        const socket = createConnection(socketPath);
+        let answer = "";
+        socket.setEncoding("utf8");
+        socket.on("connect", () => socket.write(`${JSON.stringify(request)}\n`));
+        socket.on("data", (chunk) => (answer += chunk));
+        socket.on("error", reject);
+        socket.on("close", () => (answer.trim() ? resolve(JSON.parse(answer)) : reject(new Error(`the fork server at ${socketPath} closed without an answer`))));
+      });
+    } catch (error) {
+      // Not listening yet (moto's imports take seconds): try again until the deadline.
+      if (!["ENOENT", "ECONNREFUSED"].includes(error.code)) throw error;
+      if (Date.now() > deadline) throw new Error(`no fork server answered at ${socketPath} within ${READY_TIMEOUT_MS / 1000} s (${error.code}): see its log`);
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+}
+
+/**
+ * Starts a fork server (scripts/moto/launch.py --fork-server): one Python process that imports and
+ * patches moto once; `startMoto({ forkServer: socketPath, logFile })` then forks each server from it.
+ * Returns at once; a request waits until it listens. `stop()` ends it (servers it forked and that
+ * still run are not its to stop: each has its own `stop()`).
+ * @param {string} socketPath
+ * @param {{ python?: string, logFile: string }} options
+ */
+export function startForkServer(socketPath, { python = process.env.PYTHON ?? "python3", logFile }) {
+  const log = openSync(logFile, "a");
+  const child = spawn(python, [launcher, "--fork-server", socketPath], {
+    stdio: ["ignore", log, log],
+    env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONWARNINGS: process.env.PYTHONWARNINGS ?? "ignore" },
+  });
+  closeSync(log);
+  const exit = new Promise((resolve) => child.once("exit", resolve));
+  child.once("error", () => undefined);
+  return {
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      await exit;
+    },
+  };
 }
 
 const runDirectly = process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1];

@@ -6,6 +6,7 @@ racknet wants. The patches live in patches/, one module per AWS service; each fu
 docstring names the AWS behaviour it restores. This file only orders them and starts the server.
 
     python3 scripts/moto/launch.py --host 127.0.0.1 --port 5100
+    python3 scripts/moto/launch.py --fork-server /tmp/moto.sock   # servers forked on request (speed.py)
 """
 
 from __future__ import annotations
@@ -162,7 +163,10 @@ def main() -> None:
         patch()
     from moto.server import main as moto_server_main
 
-    moto_server_main(sys.argv[1:])
+    if sys.argv[1:2] == ["--fork-server"]:
+        speed.serve_forks(sys.argv[2], moto_server_main)
+    else:
+        moto_server_main(sys.argv[1:])
 
 
 if __name__ == "__main__":

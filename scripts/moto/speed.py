@@ -7,7 +7,7 @@ here changes what moto answers, only how much CPU it spends on it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.parser import ParserError
@@ -48,3 +48,85 @@ def parse_templates_fast() -> None:
 
     Stack.parse_template = staticmethod(parse_template)  # type: ignore[method-assign]
     ChangeSet._parse_template = parse_change_set_template  # type: ignore[method-assign]
+
+
+# The services whose models a rack install, a deploy and their deletes load (botocore's names).
+# A service missing here is loaded on its first request, as before: speed only.
+SERVICES_RACKNET_CALLS = ("acm", "cloudformation", "codebuild", "ec2", "ecr", "ecs", "elb", "elbv2", "events", "iam", "kms", "lambda", "logs", "route53", "s3", "service-quotas", "ssm", "sts")
+
+
+def serve_forks(socket_path: str, moto_server_main: Callable[[list[str]], None]) -> None:
+    """Start moto_servers by forking this process, patched and with moto imported, on request.
+
+    Importing moto and applying the patches costs about 2.4 s of CPU, paid again by every server
+    a test run starts (each e2e worker's shared one, each file that needs an account of its own).
+    A forked child has all of it already: it only binds its port. What it answers is the same as
+    a server launched directly: the same modules patched the same way, a fresh process with no
+    request served before the fork, its own random state (Python reseeds `random` in a forked
+    child) and the requester's environment (moto and the patches read theirs when a request
+    comes, so MOTO_SERVICE_QUOTAS and MOTO_CLOUDFORMATION_UPDATE_SECONDS work as for a launched
+    server; the few read at import, MOTO_ACM_VALIDATION_TIMEOUT_SECONDS and
+    MOTO_CODEBUILD_PHASE_SECONDS, come from this server's environment).
+
+    One request a connection, one JSON line: {"args": [...moto_server arguments], "env": {...},
+    "log": path}; the answer is one line {"pid": N}, the child's output going to `log`. This
+    process reaps its children, so their CPU counts in its own (and in `time` of whoever runs it).
+    """
+    import os
+    import signal
+    import socket
+
+    def reap(_signum: int, _frame: Any) -> None:
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0] > 0:
+                pass
+        except ChildProcessError:
+            pass
+
+    def stop(_signum: int, _frame: Any) -> None:
+        reap(0, None)
+        os._exit(0)
+
+    from moto.core.utils import get_service_model
+
+    # A cache moto fills on a service's first request anyway (functools.cache): filled once here,
+    # each forked server has it instead of loading the models again.
+    for name in SERVICES_RACKNET_CALLS:
+        get_service_model(name)
+    signal.signal(signal.SIGCHLD, reap)
+    signal.signal(signal.SIGTERM, stop)
+    # Ended with the process that started it, should that one die without stopping it (Linux's
+    # PR_SET_PDEATHSIG; a forked server does not inherit it). Elsewhere it is stopped as asked.
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
+    except (AttributeError, OSError):
+        pass
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    if os.path.exists(socket_path):
+        os.unlink(socket_path)
+    listener.bind(socket_path)
+    listener.listen(16)
+    print(f"fork server listening on {socket_path}", flush=True)
+    while True:
+        connection, _ = listener.accept()
+        with connection:
+            request = json.loads(connection.makefile("r").readline())
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                connection.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(log)
+                os.environ.clear()
+                os.environ.update(request["env"])
+                try:
+                    moto_server_main(request["args"])
+                finally:
+                    os._exit(0)
+            connection.sendall((json.dumps({"pid": pid}) + "\n").encode())

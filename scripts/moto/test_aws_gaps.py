@@ -661,7 +661,10 @@ def main(argv: list[str]) -> int:
     words = [a for a in argv if not a.startswith("-")]
     if "--stock" not in argv:
         import launch
+        import speed
 
+        # As launch.py runs moto: the template parse it speeds up first, then the patches.
+        speed.parse_templates_fast()
         for patch in launch.all_patches():
             patch()
 

@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CreateChangeSetCommand, ExecuteChangeSetCommand } from "@aws-sdk/client-cloudformation";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { eachAtMost } from "../../src/rack-steps/apps-together.js";
+import { Journal } from "../../src/safety/journal.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { INTERNAL_API, PUBLIC_WEB, deployedApp, installedRack } from "../support/workflows.js";
 
@@ -13,6 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   delete process.env.RACKNET_APPS_AT_ONCE;
+  vi.restoreAllMocks();
   h.restore();
 });
 
@@ -78,6 +80,17 @@ describe("racknet rack params set: apps move side by side", () => {
     await rackWithApps();
     process.env.RACKNET_APPS_AT_ONCE = "2";
     h.cloudFormation.failNext("prod-alpha", { logicalId: "WebService", reason: "ECS Deployment Circuit Breaker was triggered" });
+    // bravo's update starts only once racknet has taken alpha's failure in (the journal marks
+    // it failed), so bravo is still under way when alpha fails, whatever the machine's load:
+    // the order this test is about, not a race between two polls.
+    const settled = vi.spyOn(Journal.prototype, "settle");
+    const bravo = h.cloudFormation.stack("prod-bravo")?.id;
+    h.stubs.CloudFormation?.on(ExecuteChangeSetCommand).callsFake(async (input: { ChangeSetName?: string; StackName?: string }) => {
+      if (input.StackName === bravo || input.StackName === "prod-bravo") {
+        while (!settled.mock.calls.some(([, state]) => state === "failed")) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return h.cloudFormation.executeChangeSet(input);
+    });
     const result = await set("Private=Yes");
     expect(result.exitCode).toBe(3);
     const error = result.stderr.slice(result.stderr.lastIndexOf("error:"));

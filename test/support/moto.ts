@@ -30,7 +30,7 @@ interface LaunchedMoto extends MotoServer {
 
 interface MotoLauncher {
   keepEcsTasksRunning(endpoint: string): Promise<void>;
-  startMoto(options?: { port?: number; accountQuotas?: Record<string, number>; logFile?: string }): Promise<LaunchedMoto>;
+  startMoto(options?: { port?: number; accountQuotas?: Record<string, number>; logFile?: string; forkServer?: string }): Promise<LaunchedMoto>;
 }
 
 /**
@@ -67,11 +67,22 @@ export interface MotoOptions {
  */
 export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> {
   const { own, ...launch } = options;
-  const pool = own || launch.port !== undefined || launch.accountQuotas !== undefined ? undefined : motoPool();
-  if (pool) return sharedMoto(pool);
+  const pool = motoPool();
+  if (pool && !own && launch.port === undefined && launch.accountQuotas === undefined) return sharedMoto(pool);
   const launcher = (await import(launcherUrl)) as MotoLauncher;
-  return launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, ...launch });
+  // In the e2e project, forked from the run's fork server (test/support/moto-pool.ts), its output in the pool's directory.
+  const forked = pool ? { forkServer: inject("motoForkServer"), logFile: join(pool, `moto-own-${process.pid}-${(ownServers += 1)}.log`) } : {};
+  return launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, ...forked, ...launch }).catch((error: unknown) => failedFork(error, pool));
 }
+
+/** A server that could not be forked: the error with the end of the fork server's log (test/support/moto-pool.ts), where its cause is. */
+function failedFork(error: unknown, pool: string | undefined): never {
+  const log = pool ? join(pool, "fork-server.log") : undefined;
+  if (!log || !existsSync(log) || !(error instanceof Error)) throw error;
+  throw new Error(`${error.message}\n--- the fork server's log ---\n${readFileSync(log, "utf8").slice(-5_000).trim()}`);
+}
+
+let ownServers = 0;
 
 /** The e2e project's directory of shared servers (test/support/moto-pool.ts); undefined elsewhere. */
 function motoPool(): string | undefined {
@@ -99,7 +110,7 @@ function sharedMoto(pool: string): Promise<MotoServer> {
       if (alive(pid) && (await answers(endpoint))) return { endpoint, port, stop: async () => undefined };
     }
     const launcher = (await import(launcherUrl)) as MotoLauncher;
-    const moto = await launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, logFile: join(pool, `moto-${slot}.log`) });
+    const moto = await launcher.startMoto({ accountQuotas: TEST_ACCOUNT_QUOTAS, logFile: join(pool, `moto-${slot}.log`), forkServer: inject("motoForkServer") }).catch((error: unknown) => failedFork(error, pool));
     // One behaviour for every file, whatever ran before it in this account.
     await launcher.keepEcsTasksRunning(moto.endpoint);
     writeFileSync(record, JSON.stringify({ endpoint: moto.endpoint, port: moto.port, pid: moto.pid }));
