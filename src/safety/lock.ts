@@ -1,7 +1,8 @@
 /**
  * One racknet at a time on a rack, and on an app. A lock is an SSM parameter created only
- * if absent (PutParameter without Overwrite), holding who took it (user, host, pid), when,
- * for which operation, and a heartbeat the holder refreshes every minute. A rack operation
+ * if absent (PutParameter without Overwrite), holding who took it (user, host, pid, and a
+ * token drawn for the run: see `claim`), when, for which operation, and a heartbeat the holder
+ * refreshes every minute. A rack operation
  * (`params set`, `install`, `uninstall`) takes the rack's lock and then checks that no app
  * lock is held; an app operation (`deploy`, `apps delete`) takes the app's lock and then
  * checks the rack's: when two start together each sees the other and both refuse, so two
@@ -13,7 +14,8 @@ import { hostname, userInfo } from "node:os";
 import { randomUUID } from "node:crypto";
 import { Interrupted, UserError } from "../errors/index.js";
 import { APP_TAG, RACK_TAG, appLocksPath, operationLockParameter } from "../names/index.js";
-import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords } from "../aws/operation-records.js";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords, type StoredRecord } from "../aws/operation-records.js";
 import type { Context } from "../runtime/context.js";
 import type { JournalScope } from "./journal.js";
 
@@ -94,6 +96,19 @@ function minutesAgo(iso: string, now: number): string {
   return Number.isFinite(minutes) ? `${minutes} min ago` : "at an unknown time";
 }
 
+/**
+ * Creates the lock's record, or says what holds the name. A PutParameter whose answer was lost
+ * (a timeout, a 5xx, throttling) is sent again by the SDK (src/aws/retry.ts); when the first one
+ * had landed, the second meets ParameterAlreadyExists on this run's own record. The token, drawn
+ * for this run alone, tells that apart from another racknet's lock: user, host, pid and start
+ * time can all repeat on two machines (containers run as pid 1 under the same name).
+ */
+async function claim(ssm: SSMClient, name: string, record: LockRecord, tags: Record<string, string>): Promise<"ours" | { held: StoredRecord | undefined }> {
+  if (await createRecord(ssm, name, JSON.stringify(record), tags)) return "ours";
+  const held = await readRecord(ssm, name);
+  return held && parseLock(held.value)?.token === record.token ? "ours" : { held };
+}
+
 /** A held lock: released (and its heartbeat stopped) when the operation ends, however it ends. */
 export class OperationLock {
   readonly #context: Context;
@@ -121,15 +136,16 @@ export class OperationLock {
     const now = new Date().toISOString();
     const record: LockRecord = { v: 1, ...spec, owner: owner(), token: randomUUID(), startedAt: now, heartbeatAt: now };
     const tags: Record<string, string> = scope.app ? { [RACK_TAG]: scope.rack, [APP_TAG]: scope.app } : { [RACK_TAG]: scope.rack };
-    if (!(await createRecord(ssm, name, JSON.stringify(record), tags))) {
-      const held = await readRecord(ssm, name);
-      const lock = held ? parseLock(held.value) : undefined;
-      if (held && lockIsLive(lock, Date.now())) throw busy(scope, name, lock, Date.now());
-      if (held) {
+    const first = await claim(ssm, name, record, tags);
+    if (first !== "ours") {
+      const lock = first.held ? parseLock(first.held.value) : undefined;
+      if (first.held && lockIsLive(lock, Date.now())) throw busy(scope, name, lock, Date.now());
+      if (first.held) {
         context.printer.warn(`taking over the lock of ${what(scope)} left by ${lock ? `racknet ${lock.operation} (pid ${lock.owner.pid} on ${lock.owner.host}, last heartbeat ${lock.heartbeatAt})` : "a racknet"}: that run is gone`);
         await deleteRecords(ssm, [name]);
       }
-      if (!(await createRecord(ssm, name, JSON.stringify(record), tags))) throw busy(scope, name, undefined, Date.now());
+      const second = await claim(ssm, name, record, tags);
+      if (second !== "ours") throw busy(scope, name, second.held ? parseLock(second.held.value) : undefined, Date.now());
     }
     const taken = new OperationLock(context, name, record);
     taken.#heartbeat = setInterval(() => {
