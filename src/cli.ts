@@ -154,9 +154,10 @@ export async function main(argv: string[], launched: Launched = {}): Promise<num
   let exitCode = 0;
   const program = buildProgram(async (declaration, args, globals) => {
     if (globals.exitCode && !globals.dryRun) throw new CommanderError(2, "racknet.exitCode", `error: ${Flag.exitCode} goes with ${Flag.dryRun}`);
-    const [{ createContext, checkNameOptions }, { handleError }, { installInterruptFallback }, { signOfLife }] = await Promise.all([
+    const [{ createContext, checkNameOptions }, { handleError }, { runWorkflow }, { installInterruptFallback }, { signOfLife }] = await Promise.all([
       import("./runtime/context.js"),
       import("./runtime/handle-errors.js"),
+      import("./runtime/run-workflow.js"),
       import("./runtime/interrupt.js"),
       import("./runtime/sign-of-life.js"),
     ]);
@@ -167,9 +168,7 @@ export async function main(argv: string[], launched: Launched = {}): Promise<num
     try {
       checkNameOptions(globals);
       const workflow = await declaration.load();
-      await workflow(context, args);
-      if (globals.exitCode && context.changesPending) exitCode = ExitCode.changesPending;
-      if (context.resultExitCode !== undefined) exitCode = context.resultExitCode;
+      exitCode = (await runWorkflow(workflow, context, args, { profile: globals.profile })).exitCode;
     } catch (error) {
       exitCode = await handleError(error, context.printer, { profile: globals.profile });
     } finally {

@@ -4,7 +4,7 @@
  * workflow (src/operations/, same name). Declarations import nothing heavy, so
  * `racknet --help` stays as fast as starting Node.
  */
-import type { Context } from "../runtime/context.js";
+import type { Workflow } from "../runtime/run-workflow.js";
 
 /** Global flags a command reads, named in its help (SPEC section 1, "Global"). */
 export type GlobalFlag = "rack" | "app" | "json";
@@ -48,8 +48,6 @@ type Options<O extends Record<string, OptionSpec>> = { [K in keyof O]: O[K] exte
 
 /** What a workflow receives: its positionals by name and its options, typed, defaults applied. */
 export type ArgsOf<A extends readonly ArgumentSpec[], O extends Record<string, OptionSpec>> = Positionals<A> & Options<O>;
-
-export type Workflow<Args> = (context: Context, args: Args) => Promise<void>;
 
 export interface CommandDeclaration {
   path: readonly string[];

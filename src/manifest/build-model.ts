@@ -136,9 +136,14 @@ function reservedEnvironmentProblems(environment: unknown, path: string[], links
     : isRecord(environment)
       ? Object.keys(environment).map((key) => [key, key])
       : [];
+  if (entries.length === 0) return;
   const base = formatPath(path);
+  // By variable, the first link that sets it (as a search of the list would find): the app's
+  // environment is checked against every service's links, so no search per name.
+  const linkBy = new Map<string, { from: string; link: string }>();
+  for (const entry of links) if (!linkBy.has(linkVariable(entry.link))) linkBy.set(linkVariable(entry.link), entry);
   for (const [segment, name] of entries) {
-    const linked = links.find(({ link }) => linkVariable(link) === name);
+    const linked = linkBy.get(name);
     if (name.startsWith(RACKNET_VARIABLE_PREFIX)) {
       note(problems, [...path, segment], `${base} sets ${name}, a name racknet sets itself (every ${RACKNET_VARIABLE_PREFIX}* name is racknet's)`, `rename ${name}; the container gets racknet's ${name} without it`);
     } else if (linked) {

@@ -68,9 +68,10 @@ function dedupe(problems: readonly Problem[]): Problem[] {
 }
 
 function byLine(problems: readonly Problem[]): Problem[] {
+  // Each problem's place is read once, not at every comparison of the sort.
   const position = (problem: Problem) => {
     const match = /:(\d+):(\d+)$/.exec(problem.where ?? "");
     return match ? Number(match[1]) * 100_000 + Number(match[2]) : 0;
   };
-  return [...problems].map((problem, index) => ({ problem, index })).sort((a, b) => position(a.problem) - position(b.problem) || a.index - b.index).map(({ problem }) => problem);
+  return problems.map((problem, index) => ({ problem, index, at: position(problem) })).sort((a, b) => a.at - b.at || a.index - b.index).map(({ problem }) => problem);
 }

@@ -47,10 +47,12 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
   const command = readCommand(fields.command);
   const port = readPort(fields.port);
   const termination = isRecord(fields.termination) ? integer(fields.termination.grace) : undefined;
+  const build = readBuild(fields);
+  const probe = readProbe(fields.liveness, fields.startupProbe, port);
   return {
     name,
     ...(typeof fields.image === "string" && fields.image !== "" ? { image: fields.image } : {}),
-    ...(readBuild(fields) ? { build: readBuild(fields) } : {}),
+    ...(build ? { build } : {}),
     ...(command ? { command } : {}),
     ...(port ? { port } : {}),
     internal: fields.internal === true,
@@ -71,7 +73,7 @@ export function readService({ name, fields, appEnvironment, sourceText }: Servic
     init: fields.init === true,
     nlb: readNlb(fields.nlb),
     ...(typeof fields.timeout === "number" && Number.isInteger(fields.timeout) ? { timeout: fields.timeout } : {}),
-    ...(readProbe(fields.liveness, fields.startupProbe, port) ? { probe: readProbe(fields.liveness, fields.startupProbe, port) } : {}),
+    ...(probe ? { probe } : {}),
   };
 }
 

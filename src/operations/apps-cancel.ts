@@ -1,4 +1,5 @@
 import { AwsOperationFailed, UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import { cancelUpdate, resourcesInFlight, slownessDetails } from "../aws/changeset/cancel.js";
 import { isInProgress, watchStack } from "../aws/changeset/monitor.js";
 import { defaultPacing } from "../aws/changeset/pacing.js";
@@ -28,7 +29,7 @@ export interface CancelResult {
  * says what was still running and why (an ECS service's stopped tasks, failing health
  * checks). Approved like any change: --yes, or a terminal's yes.
  */
-export async function run(context: Context, args: { app?: string }): Promise<void> {
+export async function run(context: Context, args: { app?: string }): Promise<Outcome> {
   const name = chosenApp(context, args.app);
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, name);
@@ -45,8 +46,7 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
   if (slow.length > 0) context.printer.info(`still updating: ${slow.map((activity) => `${activity.logicalId} (${activity.resourceType})`).join(", ")}`);
   if ((await approveAction(context, { what, question: `Cancel the update of ${what} and roll it back?` })) === "dry-run") {
     context.printer.info(`dry run: nothing was changed; \`racknet apps cancel ${name} ${Flag.yes}\` cancels the update and CloudFormation rolls it back`);
-    context.printer.result({ ...base, outcome: "dry-run", status: app.status } satisfies CancelResult, () => undefined);
-    return;
+    return { json: { ...base, outcome: "dry-run", status: app.status } satisfies CancelResult };
   }
   if (!(await cancelUpdate(cfn, app.name))) {
     throw new UserError(`${what}'s update can no longer be cancelled: it finished or is cleaning up meanwhile; nothing was changed`, { fix: `see where it is with \`racknet apps info ${name}\`` });
@@ -61,5 +61,5 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
     throw new AwsOperationFailed(`the update of ${what} was cancelled and its rollback ended ${result.status}: ${state}`, { fix: recovery });
   }
   context.printer.success(`the update of ${what} was cancelled and rolled back (UPDATE_ROLLBACK_COMPLETE): the previous version runs`);
-  context.printer.result({ ...base, outcome: "cancelled", status: result.status } satisfies CancelResult, () => undefined);
+  return { json: { ...base, outcome: "cancelled", status: result.status } satisfies CancelResult };
 }

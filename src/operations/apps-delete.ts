@@ -1,4 +1,5 @@
 import { AwsOperationFailed, UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import { appEnvironmentPath, deleteAppCertificates, deleteAppEnvironment } from "../aws/app-leftovers.js";
 import { deleteReleases } from "../aws/releases.js";
 import { readAppReleases } from "../app-steps/releases.js";
@@ -51,7 +52,7 @@ export interface AppDeletion {
 
 const OPERATION = "apps delete";
 
-export async function run(context: Context, args: { app: string }): Promise<void> {
+export async function run(context: Context, args: { app: string }): Promise<Outcome> {
   const problem = nameProblem("app", args.app, APP_NAME_MAX);
   if (problem) throw new UserError(problem);
   const rack = await resolveRack(context);
@@ -117,12 +118,11 @@ export async function run(context: Context, args: { app: string }): Promise<void
   if (!deletion) {
     // A dry run: the plan it showed is its --json result.
     const shownPlan = shown?.plans[0];
-    context.printer.result({ app: app.app, rack: rack.rack, outcome: "dry-run", ...(shownPlan ? { plan: planJson(shownPlan) } : {}) }, () => undefined);
-    return;
+    return { changesPending: shownPlan !== undefined, json: { app: app.app, rack: rack.rack, outcome: "dry-run", ...(shownPlan ? { plan: planJson(shownPlan) } : {}) } };
   }
   context.printer.success(`app ${app.app} deleted from rack ${rack.rack}`);
   const shownPlan = shown?.plans[0];
-  context.printer.result({ ...deletion, ...(snapshots.length > 0 ? { snapshots } : {}), ...(shownPlan ? { plan: planJson(shownPlan) } : {}) }, () => undefined);
+  return { json: { ...deletion, ...(snapshots.length > 0 ? { snapshots } : {}), ...(shownPlan ? { plan: planJson(shownPlan) } : {}) } };
 }
 
 /** The app as racknet knows it once its stack is gone: its names, no stack id. */

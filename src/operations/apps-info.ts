@@ -1,5 +1,6 @@
 import type { Service as EcsService } from "@aws-sdk/client-ecs";
 import { UsageError } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { describeServices, taskDefinitionImages, taskDefinitionRevision } from "../aws/ecs-tasks.js";
 import type { Visibility } from "../manifest/model.js";
 import { AppParameter, serviceNameOutput, type BudgetRecord } from "../templates/app-contract.js";
@@ -59,10 +60,10 @@ export interface ServiceDetails {
   endpoints: DeployedEndpoint[];
 }
 
-export async function run(context: Context, args: { app?: string }): Promise<void> {
+export async function run(context: Context, args: { app?: string }): Promise<Outcome> {
   const details = await appDetails(context, chosenApp(context, args.app));
-  context.printer.result(details, () => {
-    context.printer.keyValues([
+  return outcome(details, (printer) => {
+    printer.keyValues([
       ["Name", details.app],
       ["Rack", details.rack],
       ["Status", details.statusReason ? `${details.status} (${details.statusReason})` : details.status],
@@ -72,9 +73,9 @@ export async function run(context: Context, args: { app?: string }): Promise<voi
       ...(details.budget ? ([["Budget", budgetLine(details.budget)]] as [string, string][]) : []),
     ]);
     if (details.services.length === 0) return;
-    context.printer.out("");
+    printer.out("");
     const count = (value: number | null) => (value === null ? "?" : String(value));
-    context.printer.table(
+    printer.table(
       [
         { header: "SERVICE", key: "service" },
         { header: "VISIBILITY", key: "visibility" },

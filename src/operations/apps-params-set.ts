@@ -2,6 +2,7 @@ import { ValidationErrors } from "../errors/index.js";
 import { UserError } from "../errors/index.js";
 import { APP_PARAMS, appParamValues, parseAppParams } from "../app-records/params.js";
 import { currentRelease } from "../app-records/releases.js";
+import type { Outcome } from "../ui/outcome.js";
 import { deployStack } from "../aws/changeset/deploy.js";
 import { pendingOn } from "../aws/changeset/preflight.js";
 import { planJson } from "../plan/plan.js";
@@ -23,7 +24,7 @@ import { appName } from "../runtime/context.js";
  * ecs:ExecuteCommand into the containers, so it is a broadening change, approved as one
  * (`--require-approval`). Recorded as a release.
  */
-export async function run(context: Context, args: { params: string[] }): Promise<void> {
+export async function run(context: Context, args: { params: string[] }): Promise<Outcome> {
   const parsed = parseAppParams(args.params);
   if (parsed.problems.length > 0) {
     throw new ValidationErrors(`${parsed.problems.length === 1 ? "a parameter is" : `${parsed.problems.length} parameters are`} invalid; nothing was changed`, parsed.problems.map((problem) => ({ where: problem.where, message: problem.message, fix: fixFor(problem.name) })));
@@ -42,8 +43,7 @@ export async function run(context: Context, args: { params: string[] }): Promise
     const ref = { rack: rack.rack, app: name };
     if (changed.length === 0) {
       context.printer.success(`no changes: app ${name} has ${Object.entries(parsed.values).map(([key, value]) => `${key}=${value}`).join(", ")} already`);
-      context.printer.result({ app: name, rack: rack.rack, outcome: "no-changes", params: current }, () => undefined);
-      return;
+      return { json: { app: name, rack: rack.rack, outcome: "no-changes", params: current } };
     }
     const [metadata, releases, cleared, pendingBefore] = await Promise.all([readAppMetadata(context, app), readAppReleases(context, ref), claim.confirm([app.name]), context.aws.cloudFormation().then((cfn) => pendingOn(cfn, app.name))]);
     const next = { ...current, ...parsed.values };
@@ -79,7 +79,7 @@ export async function run(context: Context, args: { params: string[] }): Promise
       ),
     );
     if (outcome.kind === "applied") context.printer.success(`app ${name}: ${changed.map(([key, value]) => `${key}=${value}`).join(", ")}${next.Exec === "Yes" && current.Exec !== "Yes" ? `; \`racknet exec SERVICE -a ${name} -- sh\` reaches the new tasks` : ""}`);
-    context.printer.result({ app: name, rack: rack.rack, outcome: outcome.kind, params: outcome.kind === "applied" ? next : current, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) }, () => undefined);
+    return { changesPending: outcome.kind === "dry-run", json: { app: name, rack: rack.rack, outcome: outcome.kind, params: outcome.kind === "applied" ? next : current, ...(recorded ? { release: recorded.release.number } : {}), ...(port.plans[0] ? { plan: planJson(port.plans[0]) } : {}) } };
   } finally {
     await claim.release();
   }

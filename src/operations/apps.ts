@@ -1,17 +1,18 @@
 import type { Context } from "../runtime/context.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { listApps } from "../aws/stacks.js";
 import { resolveRack } from "../shared-steps/resolve.js";
 
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
   const rows = apps.map((app) => ({ name: app.app, status: app.status, updated: app.lastUpdated?.toISOString() ?? null }));
-  context.printer.result(rows, () => {
+  return outcome(rows, (printer) => {
     if (rows.length === 0) {
-      context.printer.info(`no apps on rack ${rack.rack}; deploy one with \`racknet deploy -a APP\``);
+      printer.info(`no apps on rack ${rack.rack}; deploy one with \`racknet deploy -a APP\``);
       return;
     }
-    context.printer.table(
+    printer.table(
       [
         { header: "APP", key: "name" },
         { header: "STATUS", key: "status" },

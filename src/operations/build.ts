@@ -1,5 +1,6 @@
 import { appName, type Context } from "../runtime/context.js";
 import { UserError } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { APP_NAME_MAX, nameProblem } from "../names/index.js";
 import { loadManifest } from "../files/manifest.js";
 import { findApp, resolveRack } from "../shared-steps/resolve.js";
@@ -26,7 +27,7 @@ export interface BuildResult {
   images: BuiltServiceImage[];
 }
 
-export async function run(context: Context, args: { file: string }): Promise<void> {
+export async function run(context: Context, args: { file: string }): Promise<Outcome> {
   const app = appName(context.options);
   const problem = nameProblem("app", app, APP_NAME_MAX);
   if (problem) throw new UserError(problem, { fix: "pass -a APP with a valid name" });
@@ -46,10 +47,10 @@ export async function run(context: Context, args: { file: string }): Promise<voi
   const builtNow = new Set((await builds.build()).filter((image) => image.built).map((image) => image.imageUri));
   const images = plan.images.flatMap((image) => image.services.map((service) => ({ service, image: image.uri, built: builtNow.has(image.uri) })));
   const result: BuildResult = { app, rack: rack.rack, repository: plan.repository.name, images };
-  context.printer.result(result, () => {
+  return outcome(result, (printer) => {
     const built = images.filter((image) => image.built).length;
-    context.printer.success(`app ${app}: ${images.length} service image(s) in ECR repository ${plan.repository.name} (${built} built now); deploy them with \`racknet deploy\``);
-    context.printer.table(COLUMNS, images.map((image) => ({ service: image.service, image: image.image, built: image.built ? "built" : "in ECR already" })));
+    printer.success(`app ${app}: ${images.length} service image(s) in ECR repository ${plan.repository.name} (${built} built now); deploy them with \`racknet deploy\``);
+    printer.table(COLUMNS, images.map((image) => ({ service: image.service, image: image.image, built: image.built ? "built" : "in ECR already" })));
   });
 }
 

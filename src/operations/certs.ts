@@ -1,4 +1,5 @@
 import type { Context } from "../runtime/context.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { listApps } from "../aws/stacks.js";
 import { rackCertificates, certificatePem } from "../aws/acm.js";
 import { describePublicCertificate, listCertificates, listenerCertificates } from "../aws/public-certificates.js";
@@ -16,12 +17,12 @@ import { RackOutput } from "../names/rack-outputs.js";
  * (`*.<app>.<Domain>`, each service's `domain:`), with their status, expiry, what uses them,
  * and for one not yet issued the DNS records to create. Reads only.
  */
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);
   const [rackCa, publicOnes] = await Promise.all([rackCaCertificates(context, rack), publicCertificates(context, rack)]);
   const all = [...rackCa, ...publicOnes];
-  context.printer.result({ rack: rack.rack, certificates: all }, () => {
-    context.printer.table(
+  return outcome({ rack: rack.rack, certificates: all }, (printer) => {
+    printer.table(
       [
         { header: "NAMES", key: "names" },
         { header: "KIND", key: "kind" },
@@ -38,8 +39,8 @@ export async function run(context: Context): Promise<void> {
       })),
     );
     for (const certificate of all.filter((one) => one.records.length > 0)) {
-      context.printer.info(`${certificate.names.join(", ")}: ${statusText(certificate.status)}; create these DNS records:`);
-      for (const line of recordLines(certificate.records)) context.printer.info(line);
+      printer.info(`${certificate.names.join(", ")}: ${statusText(certificate.status)}; create these DNS records:`);
+      for (const line of recordLines(certificate.records)) printer.info(line);
     }
   });
 }

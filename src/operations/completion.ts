@@ -1,4 +1,5 @@
 import { UsageError } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { REQUIRE_APPROVAL_VALUES } from "../plan/approval.js";
 import type { Context } from "../runtime/context.js";
 import { Flag } from "../names/flags.js";
@@ -66,11 +67,11 @@ export interface CompletionNode {
 }
 
 export function completionWorkflow(commands: readonly CompletableCommand[]) {
-  return async (context: Context, args: { shell: string }): Promise<void> => {
+  return async (context: Context, args: { shell: string }): Promise<Outcome> => {
     const shell = SHELLS.find((one) => one === args.shell);
     if (!shell) throw new UsageError(`no completion for shell "${args.shell}"`, { fix: `pass one of: ${SHELLS.join(", ")}` });
     const script = completionScript(shell, completionTree(commands));
-    context.printer.result({ shell, script }, () => context.printer.out(script));
+    return outcome({ shell, script }, (printer) => printer.out(script));
   };
 }
 

@@ -1,4 +1,5 @@
 import { renewRackCertificates } from "../rack-steps/renewal.js";
+import type { Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors } from "../errors/index.js";
 import { APP_NAME_MAX, APP_TAG, KIND_TAG, RACK_TAG, VERSION_TAG, appStackName, nameProblem, privateNetworkId } from "../names/index.js";
@@ -58,7 +59,7 @@ export interface DeployResult {
 }
 
 /** `racknet deploy [-f convox.yml] [--image SERVICE=URI ...]`: the app named by -a (or the directory), from the manifest. */
-export async function run(context: Context, args: { file: string; image?: string[]; timeout?: string }): Promise<void> {
+export async function run(context: Context, args: { file: string; image?: string[]; timeout?: string }): Promise<Outcome> {
   const file = args.file;
   const timeoutMs = args.timeout === undefined ? undefined : parseTimeout(args.timeout);
   const result = await deployApp(context, {
@@ -69,7 +70,7 @@ export async function run(context: Context, args: { file: string; image?: string
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   });
   if (result.outcome === "applied") context.printer.success(`app ${result.app} deployed to rack ${result.rack}; see \`racknet services -a ${result.app}\` (release ${result.release}: \`racknet releases -a ${result.app}\`)`);
-  context.printer.result(result, () => undefined);
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 /** What a deploy records as its release; `scale` replaces the settings in force (`racknet scale`). */

@@ -1,4 +1,5 @@
 import { UserError } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters } from "../aws/app-environment.js";
 import { storedDefaults, storedEnvironment } from "../app-steps/app-environment.js";
@@ -10,15 +11,14 @@ import { Flag } from "../names/flags.js";
  * app environment's, else convox.yml's default as the last deploy stored it (stderr says so),
  * when every service that has one has the same.
  */
-export async function run(context: Context, args: { name: string }): Promise<void> {
+export async function run(context: Context, args: { name: string }): Promise<Outcome> {
   const app = appName(context.options);
   const rack = await resolveRack(context);
   // Kept by rack and app name, readable before the first deploy; a stack under the app's name must be this app's.
   const [parameters] = await Promise.all([readAppParameters(await context.aws.ssm(), rack.rack, app), findApp(context, rack, app)]);
   const value = storedEnvironment(parameters, rack.rack, app)[args.name];
   if (value !== undefined) {
-    context.printer.result({ app, rack: rack.rack, name: args.name, value, source: "environment" }, () => context.printer.out(value));
-    return;
+    return outcome({ app, rack: rack.rack, name: args.name, value, source: "environment" }, (printer) => printer.out(value));
   }
   const defaults = storedDefaults(parameters, rack.rack, app).filter((entry) => entry.name === args.name);
   const first = defaults[0];
@@ -32,5 +32,5 @@ export async function run(context: Context, args: { name: string }): Promise<voi
     });
   }
   context.printer.info(`${args.name} is not set: the default convox.yml gives ${services.length === 1 ? "service" : "services"} ${services.join(", ")}`);
-  context.printer.result({ app, rack: rack.rack, name: args.name, value: first.value, source: "default", services }, () => context.printer.out(first.value));
+  return outcome({ app, rack: rack.rack, name: args.name, value: first.value, source: "default", services }, (printer) => printer.out(first.value));
 }

@@ -1,5 +1,6 @@
 import { UsageError, ValidationErrors, type Problem } from "../errors/index.js";
 import { assignmentsWithValues, readAllStdin } from "../app-steps/env-input.js";
+import type { Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppParameters, writeSecret } from "../aws/app-environment.js";
 import { appSecretsKey } from "../app-steps/app-secrets-key.js";
@@ -16,7 +17,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * app rolled onto them through a change set (its task definitions read them as `Secrets`).
  * A dry run stores nothing.
  */
-export async function run(context: Context, args: { assignments: string[]; fromFile?: string[] }): Promise<void> {
+export async function run(context: Context, args: { assignments: string[]; fromFile?: string[] }): Promise<Outcome> {
   const assignments = await assignmentsWithValues({ assignments: args.assignments, fromFiles: args.fromFile ?? [], readStdin: () => readAllStdin(), stdinIsTerminal: Boolean(process.stdin.isTTY) });
   if (assignments.length === 0) throw new UsageError("no variable to set", { fix: `pass NAME=value, NAME=- (value from stdin) or ${Flag.fromFile} NAME=PATH` });
   const values = parseAssignments(assignments);
@@ -45,7 +46,7 @@ export async function run(context: Context, args: { assignments: string[]; fromF
   });
   // A value already stored is no change: none stored is `no-changes`, as deploy says it.
   const outcome = changed.length === 0 && rolled.outcome === "applied" && !rolled.plan ? "no-changes" : rolled.outcome;
-  context.printer.result({ app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
+  return { changesPending: rolled.outcome === "dry-run" && rolled.plan !== undefined, json: { app, rack: target.rack.rack, outcome, changed: changed.map(([name]) => name), ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) } };
 }
 
 /** `NAME=value` pairs (a value may hold `=`); every problem at once, values never quoted. */

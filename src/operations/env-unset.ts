@@ -1,4 +1,5 @@
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { deleteParameters, readAppParameters } from "../aws/app-environment.js";
 import { appEnvironmentParameter } from "../names/index.js";
@@ -10,7 +11,7 @@ import { planJson } from "../plan/plan.js";
  * app reads the variable (its tasks could not start without it): change convox.yml and
  * deploy first. Otherwise the parameters go, and nothing running changes.
  */
-export async function run(context: Context, args: { names: string[] }): Promise<void> {
+export async function run(context: Context, args: { names: string[] }): Promise<Outcome> {
   const app = appName(context.options);
   const target = await describeApp(context, app);
   const ssm = await context.aws.ssm();
@@ -19,8 +20,7 @@ export async function run(context: Context, args: { names: string[] }): Promise<
   const missing = args.names.filter((_name, index) => !existing.has(parameters[index] ?? ""));
   if (missing.length === args.names.length) {
     context.printer.success(`no changes: app ${app} has no ${missing.join(", ")} in its environment`);
-    context.printer.result({ app, rack: target.rack.rack, outcome: "no-changes", changed: [] }, () => undefined);
-    return;
+    return { json: { app, rack: target.rack.rack, outcome: "no-changes", changed: [] } };
   }
   const read = args.names.filter((_name, index) => target.read.includes(parameters[index] ?? ""));
   if (read.length > 0) {
@@ -36,5 +36,5 @@ export async function run(context: Context, args: { names: string[] }): Promise<
   });
   const removed = args.names.filter((name) => !missing.includes(name));
   if (!context.options.dryRun) context.printer.success(`removed ${removed.join(", ")} from app ${app}'s environment`);
-  context.printer.result({ app, rack: target.rack.rack, outcome: rolled.outcome, changed: removed, ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) }, () => undefined);
+  return { changesPending: rolled.outcome === "dry-run" && rolled.plan !== undefined, json: { app, rack: target.rack.rack, outcome: rolled.outcome, changed: removed, ...(rolled.plan ? { plan: planJson(rolled.plan) } : {}) } };
 }

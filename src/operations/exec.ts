@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { Outcome } from "../ui/outcome.js";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { Session } from "@aws-sdk/client-ecs";
@@ -33,11 +34,11 @@ export interface ExecArgs {
  * is not installed (with how to install it), when the app's Exec is off (with the command that
  * turns it on), when the task started before Exec was on, and while its agent is not ready.
  */
-export async function run(context: Context, args: ExecArgs): Promise<void> {
-  await execInto(context, args, localHost);
+export async function run(context: Context, args: ExecArgs): Promise<Outcome> {
+  return execInto(context, args, localHost);
 }
 
-export async function execInto(context: Context, args: ExecArgs, host: ExecHost): Promise<void> {
+export async function execInto(context: Context, args: ExecArgs, host: ExecHost): Promise<Outcome> {
   const plugin = host.findPlugin();
   if (!plugin) {
     throw new UserError(`racknet exec needs AWS's Session Manager plugin (${PLUGIN}), which is not on your PATH`, {
@@ -72,7 +73,8 @@ export async function execInto(context: Context, args: ExecArgs, host: ExecHost)
   const session = await executeCommand(ecs, { cluster, task: task.taskArn, container: args.service, command });
   const runtimeId = task.containers?.find((one) => one.name === args.service)?.runtimeId ?? "";
   const region = await context.aws.region();
-  context.resultExitCode = await host.startPlugin(plugin, pluginArguments(session, { region, profile: context.options.profile ?? "", cluster: cluster.split("/").at(-1) ?? cluster, taskId, runtimeId }));
+  // The command's own exit code, as the plugin passes it on (its output went straight to the terminal).
+  return { exitCode: await host.startPlugin(plugin, pluginArguments(session, { region, profile: context.options.profile ?? "", cluster: cluster.split("/").at(-1) ?? cluster, taskId, runtimeId })) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { UsageError, UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { AppInfo } from "../aws/stacks.js";
 import { LogGroupNotFound, tailLogs, type LogEvent } from "../aws/logs.js";
 import { readAppMetadata } from "../shared-steps/app-metadata.js";
@@ -30,7 +31,7 @@ export interface LogLine {
   message: string;
 }
 
-export async function run(context: Context, args: LogsArgs): Promise<void> {
+export async function run(context: Context, args: LogsArgs): Promise<Outcome> {
   const sinceMs = parseSince(args.since);
   const rack = await resolveRack(context);
   const name = appName(context.options);
@@ -57,7 +58,8 @@ export async function run(context: Context, args: LogsArgs): Promise<void> {
       fix: `the rack stack made it and something deleted it; containers cannot log (or start) without it: recreate it with \`aws logs create-log-group --log-group-name ${group}\``,
     });
   }
-  if (printed === 0) context.printer.info(`no log lines from ${args.service ? `service ${args.service} of ` : ""}app ${name} in the last ${args.since}`);
+  // The lines are a stream, written as they arrive; what is left to say is a note.
+  return printed === 0 ? { notes: [`no log lines from ${args.service ? `service ${args.service} of ` : ""}app ${name} in the last ${args.since}`] } : {};
 }
 
 async function refuseUnknownService(context: Context, app: AppInfo, service: string): Promise<void> {

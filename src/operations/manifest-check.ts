@@ -1,5 +1,6 @@
 import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { describeAwsError } from "../aws/errors.js";
 import { readManifestText } from "../files/manifest.js";
 import { LISTENER_PORT, exposureSummary, parseManifest, type Service, type ServiceExposure } from "../manifest/index.js";
@@ -26,7 +27,7 @@ import { Flag } from "../names/flags.js";
 /** Stands for the rack's name when -r is not given; only the DNS names shown depend on it. */
 const RACK_PLACEHOLDER = "rack";
 
-export async function run(context: Context, args: { file: string; rackParams: string | undefined }): Promise<void> {
+export async function run(context: Context, args: { file: string; rackParams: string | undefined }): Promise<Outcome> {
   const { file } = args;
   const rack = context.options.rack ?? RACK_PLACEHOLDER;
   const app = appName(context.options);
@@ -44,18 +45,17 @@ export async function run(context: Context, args: { file: string; rackParams: st
   const verdict = { file, app, rack, ...(checkedParams ? { params: checkedParams } : {}), warnings: warnings.map(jsonProblem) };
   if (!manifest || problems.length > 0) {
     // The verdict is the result, invalid too: --json gives it beside the error (exit 1).
-    context.printer.resultOnFailure({ ...verdict, valid: false, problems: problems.map(jsonProblem), services: [] });
-    throw new ValidationErrors(`${file} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems);
+    return { json: { ...verdict, valid: false, problems: problems.map(jsonProblem), services: [] }, failure: new ValidationErrors(`${file} has ${problems.length} ${problems.length === 1 ? "problem" : "problems"}`, problems) };
   }
 
   const byName = new Map(manifest.services.map((service) => [service.name, service]));
   const services = exposureSummary(manifest, { app, rack, domain: checkedParams?.Domain ?? "" }).map((exposure) => ({ ...exposure, ...imageSource(byName.get(exposure.service)) }));
-  context.printer.result({ ...verdict, valid: true, problems: [], services: services.map(serviceJson) }, () => {
+  return outcome({ ...verdict, valid: true, problems: [], services: services.map(serviceJson) }, (printer) => {
     const against = reached ? "; checked against the rack's parameters and the app environment" : params ? "" : `; add -r RACK to check against the rack and the app environment, or ${Flag.rackParams} offline`;
-    context.printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${against})`);
-    context.printer.table(COLUMNS, services.map(row));
+    printer.success(`${file} is valid: ${services.length} ${services.length === 1 ? "service" : "services"} (app ${app}, rack ${rack}${against})`);
+    printer.table(COLUMNS, services.map(row));
     if (services.some((service) => service.endpoints.some((endpoint) => endpoint.needsDomain) || service.links.some((link) => link.needsDomain))) {
-      context.printer.info(`external names need the rack's Domain: racknet rack params set Domain=example.com (names marked "needs Domain")`);
+      printer.info(`external names need the rack's Domain: racknet rack params set Domain=example.com (names marked "needs Domain")`);
     }
   });
 }

@@ -1,5 +1,6 @@
 import { privateNetworkNames } from "../rack-steps/private-network.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { UsageError } from "../errors/index.js";
 import type { ContainerName } from "../privnet/records.js";
@@ -23,7 +24,7 @@ export interface Paging {
   perPage: number;
 }
 
-export async function run(context: Context, args: { page: string; perPage: string }): Promise<void> {
+export async function run(context: Context, args: { page: string; perPage: string }): Promise<Outcome> {
   const paging = parsePaging(args);
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, appName(context.options));
@@ -36,23 +37,22 @@ export async function run(context: Context, args: { page: string; perPage: strin
       fix: `pass ${Flag.page} ${meta.total_pages} or less`,
     });
   }
-  context.printer.result({ data: rows.map((row) => ({ type: row.type, domain_name: row.domainName })), meta }, () => {
+  const data = { data: rows.map((row) => ({ type: row.type, domain_name: row.domainName })), meta };
+  const notes = plan.changes.length > 0 ? [`${plan.changes.length} record change(s) pending: the rack's sync function applies them within seconds`] : [];
+  return outcome(data, (printer) => {
     if (meta.total_count === 0) {
-      context.printer.info(`app ${app.app} has no running containers on rack ${rack.rack}, so no private network names`);
+      printer.info(`app ${app.app} has no running containers on rack ${rack.rack}, so no private network names`);
       return;
     }
-    context.printer.table<Row>(
+    printer.table<Row>(
       [
         { header: "CONTAINER TYPE", key: "type" },
         { header: "DOMAIN NAME", key: "domainName" },
       ],
       rows,
     );
-    context.printer.out(`Page ${meta.current_page}/${meta.total_pages}\nTotal number of domains ${meta.total_count}`);
-  });
-  if (plan.changes.length > 0) {
-    context.printer.info(`${plan.changes.length} record change(s) pending: the rack's sync function applies them within seconds`);
-  }
+    printer.out(`Page ${meta.current_page}/${meta.total_pages}\nTotal number of domains ${meta.total_count}`);
+  }, { notes });
 }
 
 export function parsePaging(options: { page?: string; perPage?: string }): Paging {

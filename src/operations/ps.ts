@@ -1,5 +1,6 @@
 import { appTasks, type AppTask } from "../app-steps/app-tasks.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 
 /**
@@ -20,18 +21,18 @@ export interface PsRow {
   privateName: string | null;
 }
 
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, appName(context.options));
   const { tasks, problems } = await appTasks(context, rack, app);
   for (const problem of problems) context.printer.warn(`private network: ${problem}`);
   const rows = tasks.map(psRow);
-  context.printer.result(rows, () => {
+  return outcome(rows, (printer) => {
     if (rows.length === 0) {
-      context.printer.info(`app ${app.app} has no running tasks on rack ${rack.rack}`);
+      printer.info(`app ${app.app} has no running tasks on rack ${rack.rack}`);
       return;
     }
-    context.printer.table(
+    printer.table(
       [
         { header: "SERVICE", key: "service" },
         { header: "ID", key: "task" },

@@ -1,6 +1,7 @@
 import type { Context } from "../runtime/context.js";
 import { resolveRack } from "../shared-steps/resolve.js";
 import { readRackCaCertificate } from "../rack-steps/certificates.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { caConstraintStatus } from "../ca/index.js";
 import { describeStoredCa } from "../aws/ssm-ca.js";
 import { expiryWarnings, nextRenewal, nextRenewalLine, rackCertificateExpiry } from "../rack-steps/renewal.js";
@@ -13,7 +14,7 @@ import { certificatesLine } from "../ui/rack-summary.js";
  * (the rack's daily renewal function), and which KMS key encrypts its private key.
  * Nothing here decrypts the key.
  */
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);
   const [pem, stored, expiry] = await Promise.all([
     readRackCaCertificate(context, rack.rack),
@@ -24,7 +25,7 @@ export async function run(context: Context): Promise<void> {
   const constraints = status.kind === "unconstrained" ? undefined : status.constraints;
   for (const warning of expiryWarnings(rack.rack, expiry, rack)) context.printer.warn(warning);
   const renewal = nextRenewal(rack, expiry);
-  context.printer.result(
+  return outcome(
     {
       rack: rack.rack,
       certificate: pem,
@@ -33,9 +34,8 @@ export async function run(context: Context): Promise<void> {
       renewal: renewal ?? null,
       keyEncryption: stored.keyId ?? null,
     },
-    () => {
-      context.printer.out(pem);
-      const { printer } = context;
+    (printer) => {
+      printer.out(pem);
       if (status.kind === "unconstrained") printer.warn("this CA has no name constraints: it can sign any name; rotate it (docs/safety.md, \"The rack CA signs only the rack's names\")");
       else printer.info(`signs only: ${status.constraints.permittedDns.join(", ")} (and names below them); never an IP address${status.constraints.permittedEmail.length > 0 ? ", an email address or a URI" : ""}${status.kind === "different" ? " — not this rack's names: rotate it" : ""}`);
       if (expiry.length > 0) printer.info(`expires: ${certificatesLine(expiry)}`);

@@ -1,4 +1,6 @@
 import { AwsOperationFailed, ExitCode } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
+import type { Printer } from "../ui/printer.js";
 import { listApps } from "../aws/stacks.js";
 import type { Context } from "../runtime/context.js";
 import { detectDrift, type StackDriftReport } from "../shared-steps/drift.js";
@@ -20,7 +22,7 @@ export interface RackDrift {
  * Exits 4 when anything drifted, 0 when nothing did, 3 when a detection failed without
  * finding drift (then nothing can be said).
  */
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome<RackDrift>> {
   const rack = await resolveRack(context);
   const apps = await listApps(await context.aws.cloudFormation(), rack.rack);
   const targets = [{ stackName: rack.name, what: `rack ${rack.rack}` }, ...apps.map((app) => ({ stackName: app.name, what: `app ${app.app}` }))];
@@ -31,23 +33,20 @@ export async function run(context: Context): Promise<void> {
   const unknown = stacks.filter((stack) => stack.status === "UNKNOWN");
   if (!result.drifted && unknown.length > 0) {
     // The report is still the result: --json gives it beside the error object, as one document (exit 3).
-    context.printer.resultOnFailure({ ...result });
-    if (!context.printer.json) printDrift(context, result);
-    throw new AwsOperationFailed(`drift detection did not complete for ${unknown.map((stack) => `${stack.what} (${stack.reason ?? stack.detection})`).join(", ")}; no drift was found in what it checked`, {
+    const failure = new AwsOperationFailed(`drift detection did not complete for ${unknown.map((stack) => `${stack.what} (${stack.reason ?? stack.detection})`).join(", ")}; no drift was found in what it checked`, {
       fix: "run `racknet rack drift` again; if it keeps failing, see the reason with `aws cloudformation describe-stack-resource-drifts --stack-name STACK`",
     });
+    return outcome(result, (printer) => printDrift(printer, result), { failure });
   }
-  context.printer.result(result, () => printDrift(context, result));
-  if (result.drifted) context.resultExitCode = ExitCode.changesPending;
+  return outcome(result, (printer) => printDrift(printer, result), result.drifted ? { exitCode: ExitCode.changesPending } : {});
 }
 
-function printDrift(context: Context, result: RackDrift): void {
-  const { printer } = context;
+function printDrift(printer: Printer, result: RackDrift): void {
   const { paint } = printer;
   for (const stack of result.stacks) {
     const status = stack.status === "DRIFTED" ? paint.red(stack.status) : stack.status === "IN_SYNC" ? paint.green(stack.status) : paint.yellow(stack.status);
     printer.out(`${paint.bold(stack.what)} (stack ${stack.stack}): ${status}${stack.reason ? ` (${stack.reason})` : ""}`);
-    for (const resource of stack.resources) printResource(context, resource);
+    for (const resource of stack.resources) printResource(printer, resource);
   }
   const notes = result.stacks.flatMap((stack) => stack.notes.map((note) => `${stack.what}: ${note}`));
   if (notes.length > 0) {
@@ -58,8 +57,7 @@ function printDrift(context: Context, result: RackDrift): void {
   printer.info(result.drifted ? "drift found: resources were changed outside racknet (exit 4)" : "no drift: every checked resource matches what racknet deployed");
 }
 
-function printResource(context: Context, resource: DriftedResource): void {
-  const { printer } = context;
+function printResource(printer: Printer, resource: DriftedResource): void {
   const { paint } = printer;
   const tag = resource.security ? paint.red("security ") : "";
   const foundBy = resource.foundBy === "racknet" ? " (found by racknet: CloudFormation does not compare these rules)" : "";

@@ -7,7 +7,7 @@ import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
 import { checkedHostedZone } from "../app-steps/public-certificates.js";
 import { rackParameterNotes } from "../plan/rack-notes.js";
-import { planJson } from "../plan/plan.js";
+import { planJson, type PlanJson } from "../plan/plan.js";
 import { renderTemplate, type Template } from "../templates/cfn.js";
 import { racknetVersion } from "../version.js";
 import { describeStack, listRacks, type StackInfo } from "../aws/stacks.js";
@@ -36,8 +36,9 @@ import { operationPort } from "../shared-steps/review.js";
 import { rackInfo } from "../shared-steps/resolve.js";
 import { costOfChange, exposure } from "../shared-steps/plan-context.js";
 import { fullRackTemplate } from "../rack-steps/rack-template.js";
-import { printRackOutcome } from "../ui/rack-summary.js";
+import { rackOutcome } from "../ui/rack-summary.js";
 import { rackWaitCommand } from "../shared-steps/wait.js";
+import type { Outcome } from "../ui/outcome.js";
 import { RackParameter } from "../names/rack-parameters.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
@@ -56,7 +57,7 @@ export interface InstallArgs {
  * alias, name or tag, so a retry adopts it; a run that ends without a stack removes them,
  * and when even that is cut short, `racknet rack uninstall NAME` does.
  */
-export async function run(context: Context, args: InstallArgs): Promise<void> {
+export async function run(context: Context, args: InstallArgs): Promise<Outcome> {
   const requested = validateInstall(args);
   const stackName = rackStackName(args.name);
   const scope = { rack: args.name };
@@ -110,7 +111,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   // The other Regions' racks (for the VPC range) are read beside these too: the range is needed
   // only before the first write.
   const underLock = () => Promise.all([describeStack(cfn, stackName), context.options.dryRun ? undefined : readCaObjects(context, args.name), facts.vpcCidr] as const);
-  await runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects, vpcCidr] }) => {
+  return runOperation(context, scope, plan, async ({ journal, read: [stackNow, caObjects, vpcCidr] }) => {
     // In an existing VPC, VPCCIDR is the VPC's own primary range (its security groups admit it).
     const params: RackParams = { ...requested, VPCCIDR: vpcCidr };
     const defaults = defaultParams();
@@ -187,7 +188,7 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
         if (stagingRead) await releaseStagingBucket(context);
       }
       const shown = port.plans[0] ? planJson(port.plans[0]) : undefined;
-      printRackOutcome(context.printer, region, args.name, "installed", outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, shown);
+      return installed(context, region, args.name, outcome.kind === "applied" ? { kind: "applied", rack: rackInfo(outcome.stack, args.name) } : outcome, shown);
     } catch (error) {
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
       if ((stagingRead !== undefined || !context.options.dryRun) && !(await stackExists(context, stackName))) {
@@ -201,6 +202,12 @@ export async function run(context: Context, args: InstallArgs): Promise<void> {
   }, { alongside: underLock, lock });
 }
 
+/** The install's outcome; "rack NAME installed" goes to stderr as it happens, in --json too. */
+function installed(context: Context, region: string, rack: string, outcome: Parameters<typeof rackOutcome>[2], plan?: PlanJson): Outcome {
+  if (outcome.kind === "applied") context.printer.success(`rack ${rack} installed`);
+  return { ...rackOutcome(region, rack, outcome, plan), changesPending: outcome.kind === "dry-run" };
+}
+
 function stagingNote(staging: PreparedStaging, region: string): string {
   return `the template (over CloudFormation's ${MAX_TEMPLATE_BODY_BYTES}-byte inline limit) goes through S3: the template staging bucket ${staging.bucket.name} was made for it (encrypted, TLS only, public access blocked, uploads expire after a day); it stays while a rack in ${region} uses it, and the last rack's uninstall removes it`;
 }
@@ -209,12 +216,12 @@ function stagingNote(staging: PreparedStaging, region: string): string {
  * The stack an earlier run of this install started is still being created (Ctrl-C or kill -9
  * while CloudFormation worked): running the same command again follows it to its end.
  */
-async function finishUnderway(context: Context, rack: string, region: string, lock: { release(): Promise<void> } | undefined): Promise<void> {
+async function finishUnderway(context: Context, rack: string, region: string, lock: { release(): Promise<void> } | undefined): Promise<Outcome> {
   try {
     context.printer.step(`finishing racknet rack install ${rack}: its stack is still being created by an earlier run; following it`);
     const port = operationPort(context);
     const stack = await followUnderwayCreation(context.aws, rackStackName(rack), { port, what: `rack ${rack}`, followCommand: `racknet rack -r ${rack}`, removeCommand: `racknet rack uninstall ${rack}` });
-    printRackOutcome(context.printer, region, rack, "installed", { kind: "applied", rack: rackInfo(stack, rack) });
+    return installed(context, region, rack, { kind: "applied", rack: rackInfo(stack, rack) });
   } finally {
     await lock?.release();
   }
@@ -225,10 +232,10 @@ async function finishUnderway(context: Context, rack: string, region: string, lo
  * stack, which then finished: the rack is what this command asks for, so it is done (exit 0),
  * and says so, instead of "already exists". A rack with other parameters is refused as before.
  */
-async function finishInstalled(context: Context, rack: string, region: string, stack: StackInfo, lock: { release(): Promise<void> } | undefined): Promise<void> {
+async function finishInstalled(context: Context, rack: string, region: string, stack: StackInfo, lock: { release(): Promise<void> } | undefined): Promise<Outcome> {
   try {
     context.printer.step(`finishing racknet rack install ${rack}: an earlier run created its stack (${stack.status}) with these parameters; nothing is left to do`);
-    printRackOutcome(context.printer, region, rack, "installed", { kind: "applied", rack: rackInfo(stack, rack) });
+    return installed(context, region, rack, { kind: "applied", rack: rackInfo(stack, rack) });
   } finally {
     await lock?.release();
   }

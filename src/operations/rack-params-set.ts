@@ -1,4 +1,5 @@
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deployedTemplate, listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
 import { azCountOf, rackInfo, resolveRack, storedDerivedParams, type RackInfo } from "../shared-steps/resolve.js";
@@ -47,11 +48,10 @@ export interface RackUpdateResult {
  * (src/safety/lock.ts): a run that stops half way says where things stand, and running the
  * same command again does only what is not done.
  */
-export async function run(context: Context, args: { params: string[] }): Promise<void> {
+export async function run(context: Context, args: { params: string[] }): Promise<Outcome<RackUpdateResult>> {
   const result = await setRackParams(context, args.params);
-  const { printer } = context;
-  if (result.outcome === "applied") printer.success(`rack ${result.rack} updated: ${result.changes.map((change) => `${change.name}=${change.to}`).join(" ")}`);
-  printer.result(result, () => undefined);
+  if (result.outcome === "applied") context.printer.success(`rack ${result.rack} updated: ${result.changes.map((change) => `${change.name}=${change.to}`).join(" ")}`);
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 const OPERATION = "rack params set";

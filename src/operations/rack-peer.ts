@@ -13,6 +13,7 @@
  * CloudFormation cannot do. Run again after a stop, it does what is not done.
  */
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deployStack, type DeployOutcome } from "../aws/changeset/deploy.js";
 import { deleteStack } from "../aws/delete-stack.js";
@@ -51,10 +52,10 @@ const OPERATION = "rack peer";
 export const PEERING_COST_NOTE =
   "a VPC peering connection costs nothing by the hour; data crossing it is charged per GB (within one Availability Zone, none; across zones or Regions, AWS's data transfer rates on each side)";
 
-export async function run(context: Context, args: PeerArgs): Promise<void> {
+export async function run(context: Context, args: PeerArgs): Promise<Outcome> {
   const result = await peer(context, args);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are peered (${result.peeringConnectionId})`);
-  context.printer.result(result, () => undefined);
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
@@ -127,7 +128,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       const connection = theirs.peering?.outputs[PeeringOutput.ConnectionId];
       const result = await deploySide(peerContext, theirs, mine, connection ? { id: connection } : { acceptOnly: true });
       note(result);
-      if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion, peerContext, `rack ${args.rack}'s side (the connection, accepted through that role) and`);
+      if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion, `rack ${args.rack}'s side (the connection, accepted through that role) and`);
       if (result.kind === "applied") {
         roleArn = result.stack.outputs[PeeringOutput.AcceptRoleArn];
         // PEER's side exists now: its routes come later as an update of this stack.
@@ -142,7 +143,7 @@ async function peer(context: Context, args: PeerArgs): Promise<PeerResult> {
       const make = { ...(peerRegion === region ? {} : { peerRegion }), ...(across && roleArn ? { peerRoleArn: roleArn } : {}) };
       const result = await deploySide(context, mine, theirs, { make });
       note(result);
-      if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion, peerContext);
+      if (result.kind === "dry-run") return dryRunResult(context, args, region, peerRegion);
       if (result.kind === "applied") connectionId = result.stack.outputs[PeeringOutput.ConnectionId];
       await journal.done("side:rack");
     }
@@ -203,8 +204,7 @@ async function associateAcross(context: Context, owner: Side, vpcSide: Side): Pr
  * A dry run shows the two routers' change sets and RACK's side; PEER's side routes through the
  * connection's id, which exists only once RACK's side is applied: what it would do is said.
  */
-function dryRunResult(context: Context, args: PeerArgs, region: string, peerRegion: string, peerContext: Context, first = ""): PeerResult {
-  if (peerContext.changesPending) context.changesPending = true;
+function dryRunResult(context: Context, args: PeerArgs, region: string, peerRegion: string, first = ""): PeerResult {
   const zones = args.peerProfile ? `; then each router zone associated with the other's VPC through Route 53 (authorization, association)` : "";
   context.printer.info(`then: ${first ? `${first} ` : ""}rack ${args.peer}'s routes to ${args.rack} through the connection (its change set is made once the connection exists)${zones}`);
   return { rack: args.rack, peer: args.peer, region, peerRegion, peeringConnectionId: null, outcome: "dry-run" };

@@ -7,6 +7,7 @@
  * is named by its journal, with where it stands, also before either side's stack exists. Reads only.
  */
 import type { Context } from "../runtime/context.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { describeStack, listRacknetStacks, stackResourcesOfType, type StackInfo } from "../aws/stacks.js";
 import { peeringStates } from "../aws/peering-connections.js";
 import { KIND_TAG, PEER_TAG, RACK_TAG, peeringStackName, rackStackName } from "../names/index.js";
@@ -31,14 +32,14 @@ export interface PeeringView {
   missing: string[];
 }
 
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const views = await listPeerings(context);
-  context.printer.result(views, () => {
+  return outcome(views, (printer) => {
     if (views.length === 0) {
-      context.printer.info("no peerings in this region; peer two racks with `racknet rack peer RACK PEER`");
+      printer.info("no peerings in this region; peer two racks with `racknet rack peer RACK PEER`");
       return;
     }
-    context.printer.table(
+    printer.table(
       [
         { header: "RACK", key: "rack" },
         { header: "PEER", key: "peer" },
@@ -49,7 +50,7 @@ export async function run(context: Context): Promise<void> {
       ],
       views.map((view) => ({ rack: view.rack, peer: view.peer, peerRegion: view.peerRegion, connection: view.peeringConnectionId ?? "", state: view.state ?? "unknown", complete: view.complete ? "yes" : "no" })),
     );
-    for (const view of views) for (const line of view.missing) context.printer.warn(`rack ${view.rack} and ${view.peer}: ${line}`);
+    for (const view of views) for (const line of view.missing) printer.warn(`rack ${view.rack} and ${view.peer}: ${line}`);
   });
 }
 

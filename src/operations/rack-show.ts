@@ -2,7 +2,9 @@ import type { Context } from "../runtime/context.js";
 import { lastDrift } from "../shared-steps/drift.js";
 import { expiryWarnings, rackCertificateExpiry } from "../rack-steps/renewal.js";
 import { resolveRack } from "../shared-steps/resolve.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { progressLines, readRackJournals, unfinishedSummary, type JournalRecord } from "../safety/journal.js";
+import type { Printer } from "../ui/printer.js";
 import { printRackSummary, rackSummary } from "../ui/rack-summary.js";
 import { rackStanding } from "../rack-steps/rack-standing.js";
 
@@ -11,7 +13,7 @@ import { rackStanding } from "../rack-steps/rack-standing.js";
  * verdict (never a new detection: `racknet rack drift` runs one) and when its certificates
  * expire (a warning under 30 days; this command only reads, the next change renews them).
  */
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);
   const [region, journals, drift, certificates, template] = await Promise.all([
     context.aws.region(),
@@ -23,9 +25,9 @@ export async function run(context: Context): Promise<void> {
   const summary = { ...rackSummary(rack, region), drift, certificates, template };
   const unfinished = journals.map(unfinishedView);
   for (const warning of expiryWarnings(rack.rack, certificates, rack)) context.printer.warn(warning);
-  context.printer.result({ ...summary, unfinished }, () => {
-    printRackSummary(context.printer, summary);
-    for (const journal of journals) printUnfinished(context, journal);
+  return outcome({ ...summary, unfinished }, (printer) => {
+    printRackSummary(printer, summary);
+    for (const journal of journals) printUnfinished(printer, journal);
   });
 }
 
@@ -43,9 +45,9 @@ function unfinishedView(journal: JournalRecord) {
 }
 
 /** Which stacks changed and which did not, and the command that finishes the job (apps mid-move show here). */
-function printUnfinished(context: Context, journal: JournalRecord): void {
+function printUnfinished(printer: Printer, journal: JournalRecord): void {
   const running = journal.state === "running";
-  context.printer.warn(running ? `racknet ${journal.operation} ${journal.key} is running, or the racknet running it was cut off (started ${journal.startedAt})` : unfinishedSummary(journal));
-  for (const line of progressLines(journal)) context.printer.info(`  ${line}`);
-  if (!running) context.printer.info(`  finish it with \`${journal.command}\``);
+  printer.warn(running ? `racknet ${journal.operation} ${journal.key} is running, or the racknet running it was cut off (started ${journal.startedAt})` : unfinishedSummary(journal));
+  for (const line of progressLines(journal)) printer.info(`  ${line}`);
+  if (!running) printer.info(`  finish it with \`${journal.command}\``);
 }

@@ -1,5 +1,6 @@
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import { RackParam, applyAssignments, defaultParams, findParam, parseAssignments, toCfnParameters } from "../rack/params.js";
 import { offersCodeBuild } from "../rack/regions.js";
 import { assertNoParamProblems } from "../rack/param-problems.js";
@@ -16,7 +17,7 @@ export const INLINE_TEMPLATE_MAX_BYTES = 51_200;
  * takes (docs/rack-template.md, "`aws cloudformation deploy` with `racknet rack template`"):
  * the result is not a rack racknet manages (no CA, no tags).
  */
-export async function run(context: Context, args: { params: string[]; minify?: boolean }): Promise<void> {
+export async function run(context: Context, args: { params: string[]; minify?: boolean }): Promise<Outcome> {
   const { params, problems } = applyAssignments(defaultParams(), args.params, "install");
   assertNoParamProblems(problems);
   // The zones, the certificates and the sync function's concurrency are chosen at install,
@@ -30,7 +31,6 @@ export async function run(context: Context, args: { params: string[]; minify?: b
   const template = fullRackTemplate(defaults, region ? { region } : {});
   const minified = JSON.stringify(template);
   const body = args.minify ? minified : JSON.stringify(template, null, 2);
-  context.printer.out(body);
   const bytes = Buffer.byteLength(body);
   // The whole template, always: over the inline limit `deploy` takes it through S3 (--s3-bucket), as racknet does.
   const size =
@@ -39,7 +39,10 @@ export async function run(context: Context, args: { params: string[]; minify?: b
       : Buffer.byteLength(minified) <= INLINE_TEMPLATE_MAX_BYTES
         ? `${bytes} bytes: over the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes; print it with ${Flag.minify}, or deploy with --s3-bucket`
         : `${bytes} bytes: over the ${INLINE_TEMPLATE_MAX_BYTES} bytes --template-file takes inline, even minified; deploy it with --s3-bucket BUCKET (a template read from S3 may have 1 MB)`;
-  context.printer.info(
-    `the template racknet deploys, for review (${size}). \`aws cloudformation deploy\` of it also needs --capabilities CAPABILITY_IAM and --parameter-overrides RackCertificateArn=<ACM certificate ARN> AvailabilityZones=<zone>,<zone>[,<zone>] AvailabilityZoneCount=<2|3>; the stack it makes has no rack CA and is not a rack racknet manages (use \`racknet rack install\`)`,
-  );
+  return {
+    raw: body,
+    notes: [
+      `the template racknet deploys, for review (${size}). \`aws cloudformation deploy\` of it also needs --capabilities CAPABILITY_IAM and --parameter-overrides RackCertificateArn=<ACM certificate ARN> AvailabilityZones=<zone>,<zone>[,<zone>] AvailabilityZoneCount=<2|3>; the stack it makes has no rack CA and is not a rack racknet manages (use \`racknet rack install\`)`,
+    ],
+  };
 }

@@ -2,6 +2,7 @@ import { removeBuildLeftovers } from "../rack-steps/build-cleanup.js";
 import { emptyZoneBeforeUninstall, refuseZonesHeldByOthers } from "../rack-steps/zone-emptying.js";
 import { DEFAULT_RELEASE_PACING, waitForSubnetsToEmpty } from "../rack-steps/subnet-release.js";
 import { stopOwnedTasks } from "../rack-steps/task-stopping.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { UserError } from "../errors/index.js";
 import { appsIn, describeStack, listRacknetStacks, peeringsIn, type StackInfo } from "../aws/stacks.js";
@@ -41,7 +42,7 @@ const OPERATION = "rack uninstall";
  * takes the template staging bucket with it (rack-steps/staging-bucket.ts). Running it again after
  * a stop finishes what is left.
  */
-export async function run(context: Context, args: { name: string }): Promise<void> {
+export async function run(context: Context, args: { name: string }): Promise<Outcome> {
   const { name } = args;
   const problem = nameProblem("rack", name, RACK_NAME_MAX);
   if (problem) throw new UserError(problem);
@@ -73,10 +74,14 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   };
   // The plan that was shown goes in the --json result, a dry run's too.
   let shown: PlanJson | undefined;
+  let heldBack = false;
   await runOperation(context, { rack: name }, plan, async ({ journal }) => {
     const deletion = await deleteRackStack(context, name, stack, () => journal.start("stack"));
     shown = deletion.plan;
-    if (deletion.outcome === "dry-run") return;
+    if (deletion.outcome === "dry-run") {
+      heldBack = true;
+      return;
+    }
     await journal.done("stack");
     if (!journal.isDone("app-environments")) {
       await journal.start("app-environments");
@@ -90,7 +95,7 @@ export async function run(context: Context, args: { name: string }): Promise<voi
   });
   const result = { rack: name, outcome: context.options.dryRun ? "dry-run" : "deleted", ...(shown ? { plan: shown } : {}) };
   if (!context.options.dryRun) context.printer.success(`rack ${name} uninstalled`);
-  context.printer.result(result, () => undefined);
+  return { json: result, changesPending: heldBack };
 }
 
 async function deleteRackStack(context: Context, name: string, stack: StackInfo, beforeExecute: () => Promise<void>): Promise<{ outcome: "dry-run" | "deleted"; plan?: PlanJson }> {
@@ -138,7 +143,7 @@ async function deleteRackStack(context: Context, name: string, stack: StackInfo,
  * still be there, with or without the journal of the run that made them. Shown as a plan of
  * removals and removed after the same go-ahead; nothing at all is "not found".
  */
-async function removeWithoutStack(context: Context, name: string): Promise<void> {
+async function removeWithoutStack(context: Context, name: string): Promise<Outcome> {
   const changes = await leftoversOf(context, name);
   const journal = await readJournal(context, { rack: name });
   if (changes.length === 0 && !journal) {
@@ -153,8 +158,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
   const shown = port.plans[0] ? { plan: planJson(port.plans[0]) } : {};
   if (verdict === "dry-run") {
     context.printer.info("dry run: nothing was changed");
-    context.printer.result({ rack: name, outcome: "dry-run", ...shown }, () => undefined);
-    return;
+    return { json: { rack: name, outcome: "dry-run", ...shown }, changesPending: true };
   }
   const plan = { operation: OPERATION, key: name, command: `racknet rack uninstall ${name}`, supersedes: ["rack install"], steps: rackCaRemovalSteps(name) };
   await runOperation(context, { rack: name }, plan, async ({ journal: own }) => {
@@ -163,7 +167,7 @@ async function removeWithoutStack(context: Context, name: string): Promise<void>
     await releaseStagingBucket(context);
   });
   context.printer.success(`rack ${name} uninstalled (it had no stack: removed what an install left before it)`);
-  context.printer.result({ rack: name, outcome: "deleted", ...shown }, () => undefined);
+  return { json: { rack: name, outcome: "deleted", ...shown } };
 }
 
 /** The objects a stopped install may have left, as the plan's Remove rows. */

@@ -7,6 +7,7 @@
  * is not done. Whatever of the peering is already gone is skipped.
  */
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { deleteStack } from "../aws/delete-stack.js";
 import { peeringStackName, rackStackName } from "../names/index.js";
@@ -35,10 +36,10 @@ export interface UnpeerResult {
 
 const OPERATION = "rack unpeer";
 
-export async function run(context: Context, args: UnpeerArgs): Promise<void> {
+export async function run(context: Context, args: UnpeerArgs): Promise<Outcome> {
   const result = await unpeer(context, args);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} (${result.region}) and rack ${result.peer} (${result.peerRegion}) are no longer peered`);
-  context.printer.result(result, () => undefined);
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult> {
@@ -106,7 +107,6 @@ async function unpeer(context: Context, args: UnpeerArgs): Promise<UnpeerResult>
       if (outcome.kind === "dry-run") dryRun = true;
       await journal.done(id, outcome.kind === "no-changes" ? "it was closed already" : undefined);
     }
-    if (peerContext.changesPending) context.changesPending = true;
     return { rack: args.rack, peer: args.peer, region, peerRegion, outcome: dryRun ? "dry-run" : "applied" };
   }, { others });
 }

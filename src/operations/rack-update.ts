@@ -1,4 +1,5 @@
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import type { Context } from "../runtime/context.js";
 import { VERSION_TAG } from "../names/index.js";
 import { listApps, type AppInfo, type StackInfo } from "../aws/stacks.js";
@@ -54,10 +55,10 @@ const OPERATION = "rack update";
  * racknet updated the rack (it is never moved back). Locked and journaled: a run that stops
  * half way says where things stand, and running it again does only what is not done.
  */
-export async function run(context: Context, args: { apps?: boolean }): Promise<void> {
+export async function run(context: Context, args: { apps?: boolean }): Promise<Outcome> {
   const result = await updateRack(context, args.apps ?? false);
   if (result.outcome === "applied") context.printer.success(`rack ${result.rack} updated to racknet's template ${result.to}`);
-  context.printer.result(result, () => undefined);
+  return { json: result, changesPending: result.outcome === "dry-run" };
 }
 
 async function updateRack(context: Context, withApps: boolean): Promise<RackUpgradeResult> {
@@ -234,7 +235,6 @@ function sayWhatWouldMove(context: Context, rack: RackInfo, apps: readonly AppIn
     context.printer.info(`dry run: rack ${rack.rack} already runs this racknet's template, and every app has its facts: nothing would change`);
     return "no-changes";
   }
-  context.changesPending = true;
   context.printer.info(`dry run: rack ${rack.rack} already runs this racknet's template; these apps would move onto its facts, each through its own change set: ${moving.join(", ")}`);
   return "dry-run";
 }

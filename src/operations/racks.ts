@@ -1,4 +1,5 @@
 import type { Context } from "../runtime/context.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { listRacks } from "../aws/stacks.js";
 import { VERSION_TAG } from "../names/index.js";
 import { rackInfo } from "../shared-steps/resolve.js";
@@ -13,7 +14,7 @@ const STANDING_WORDS: Record<TemplateView["standing"], string> = {
   ahead: "ahead (newer racknet)",
 };
 
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const [racks, region] = await Promise.all([context.aws.cloudFormation().then(listRacks), context.aws.region()]);
   // --json: every parameter by name, the shape `racknet rack` and `rack params` give.
   const rows = await Promise.all(
@@ -25,12 +26,12 @@ export async function run(context: Context): Promise<void> {
       parameters: rackInfo(rack, rack.name).params,
     })),
   );
-  context.printer.result(rows, () => {
+  return outcome(rows, (printer) => {
     if (rows.length === 0) {
-      context.printer.info("no racks in this region; create one with `racknet rack install NAME`");
+      printer.info("no racks in this region; create one with `racknet rack install NAME`");
       return;
     }
-    context.printer.table(
+    printer.table(
       [
         { header: "NAME", key: "name" },
         { header: "STATUS", key: "status" },
@@ -41,6 +42,6 @@ export async function run(context: Context): Promise<void> {
       rows.map((row) => ({ ...row, version: row.version ?? "", template: STANDING_WORDS[row.template.standing], parameters: shortParameters(row.parameters) })),
     );
     const behind = rows.filter((row) => row.template.standing === "behind" || row.template.standing === "different");
-    if (behind.length > 0) context.printer.info(`${behind.map((row) => row.name).join(", ")}: not on this racknet's rack template; \`racknet rack update -r RACK\` moves a rack to it`);
+    if (behind.length > 0) printer.info(`${behind.map((row) => row.name).join(", ")}: not on this racknet's rack template; \`racknet rack update -r RACK\` moves a rack to it`);
   });
 }

@@ -1,5 +1,6 @@
 import { UserError } from "../errors/index.js";
 import { currentRelease, keptReleaseNumbers, releaseNumberOf, type Release } from "../app-records/releases.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppReleases } from "../app-steps/releases.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
@@ -13,7 +14,7 @@ export interface ReleaseInfo extends ReleaseRow {
   manifest: { file: string; text: string } | null;
 }
 
-export async function run(context: Context, args: { release: string }): Promise<void> {
+export async function run(context: Context, args: { release: string }): Promise<Outcome> {
   const app = appName(context.options);
   const rack = await resolveRack(context);
   await resolveApp(context, rack, app);
@@ -23,8 +24,8 @@ export async function run(context: Context, args: { release: string }): Promise<
   // A manifest's environment defaults are often secrets: never printed, also not with --json.
   const manifest = release.manifest ? { file: release.manifest.file, text: masked(release.manifest) } : null;
   const info: ReleaseInfo = { app, rack: rack.rack, ...row, manifest };
-  context.printer.result(info, () => {
-    context.printer.keyValues([
+  return outcome(info, (printer) => {
+    printer.keyValues([
       ["Release", String(info.release)],
       ["Status", info.current ? `active (${info.outcome})` : info.outcome],
       ["Description", info.description],

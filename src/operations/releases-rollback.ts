@@ -1,4 +1,5 @@
 import { UserError } from "../errors/index.js";
+import type { Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { goneImages, inAppRepository, readAppReleases } from "../app-steps/releases.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
@@ -14,7 +15,7 @@ import { findRelease } from "./releases-info.js";
  * whose manifest was not kept, or whose image is gone from the app's repository, is refused
  * before anything is written, naming what is missing.
  */
-export async function run(context: Context, args: { release: string }): Promise<void> {
+export async function run(context: Context, args: { release: string }): Promise<Outcome> {
   const app = appName(context.options);
   const rack = await resolveRack(context);
   await resolveApp(context, rack, app);
@@ -44,5 +45,5 @@ export async function run(context: Context, args: { release: string }): Promise<
     release: { kind: "rollback", description: `rollback to ${release.number}`, command: `releases rollback ${release.number}`, rollbackOf: release.number },
   });
   if (result.outcome === "applied") context.printer.success(`app ${app} rolled back to release ${release.number}'s manifest and images, as release ${result.release}`);
-  context.printer.result({ ...result, rollbackOf: release.number }, () => undefined);
+  return { json: { ...result, rollbackOf: release.number }, changesPending: result.outcome === "dry-run" };
 }

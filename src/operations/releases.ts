@@ -1,5 +1,6 @@
 import { ROLLBACK_WINDOW, currentRelease, keptReleaseNumbers, type Release } from "../app-records/releases.js";
 import { countText } from "../app-records/scale.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 import { readAppReleases } from "../app-steps/releases.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
@@ -39,14 +40,14 @@ export interface ReleaseRow {
  * `racknet releases`: every release kept (the last 50), newest first, which one runs, and
  * which keep their images for a rollback (the last `ROLLBACK_WINDOW`).
  */
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const result = await listReleases(context, appName(context.options));
-  context.printer.result(result, () => {
+  return outcome(result, (printer) => {
     if (result.releases.length === 0) {
-      context.printer.info(`app ${result.app} has no releases yet: its next \`racknet deploy\` records release 1`);
+      printer.info(`app ${result.app} has no releases yet: its next \`racknet deploy\` records release 1`);
       return;
     }
-    context.printer.table(
+    printer.table(
       [
         { header: "RELEASE", key: "release" },
         { header: "STATUS", key: "status" },
@@ -64,7 +65,7 @@ export async function run(context: Context): Promise<void> {
         rollback: !row.manifestKept ? "no (manifest not kept)" : row.imagesKept ? "yes" : "if its images remain",
       })),
     );
-    context.printer.info(`the images of the last ${result.rollbackWindow} releases are kept for \`racknet releases rollback\`; an older release can be rolled back to while its images remain`);
+    printer.info(`the images of the last ${result.rollbackWindow} releases are kept for \`racknet releases rollback\`; an older release can be rolled back to while its images remain`);
   });
 }
 

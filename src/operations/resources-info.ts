@@ -1,4 +1,6 @@
 import { UserError } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
+import type { Printer } from "../ui/printer.js";
 import { secretString } from "../aws/resources.js";
 import { closestName } from "../rack/closest-name.js";
 import { resourceIds } from "../templates/app-resources.js";
@@ -26,7 +28,7 @@ export interface ResourceInfo {
   url?: string;
 }
 
-export async function run(context: Context, args: { name: string; reveal: boolean }): Promise<void> {
+export async function run(context: Context, args: { name: string; reveal: boolean }): Promise<Outcome> {
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, appName(context.options));
   const { resources, states } = await deployedResources(context, app);
@@ -45,8 +47,8 @@ export async function run(context: Context, args: { name: string; reveal: boolea
   }
   const url = args.reveal && secretArn ? await secretString(await context.aws.secretsManager(), secretArn) : undefined;
   const info: ResourceInfo = { app: app.app, rack: rack.rack, resource, variable, ...(url !== undefined ? { url } : {}) };
-  const human = () =>
-    context.printer.keyValues([
+  const human = (printer: Printer) =>
+    printer.keyValues([
       ["Name", resource.name],
       ["Type", resource.type],
       ["Engine", `${resource.engine} ${resource.version}`],
@@ -58,6 +60,5 @@ export async function run(context: Context, args: { name: string; reveal: boolea
       ["Variable", variable],
       ["URL", url ?? `hidden (${Flag.reveal} shows it)`],
     ]);
-  if (url !== undefined) context.printer.revealedResult(info, human);
-  else context.printer.result(info, human);
+  return outcome(info, human, { reveal: url !== undefined });
 }

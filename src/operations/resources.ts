@@ -1,5 +1,6 @@
 import { deployedResources, type DeployedResource } from "../app-steps/app-resources.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName, type Context } from "../runtime/context.js";
 
 /**
@@ -15,17 +16,17 @@ export interface ResourceList {
   resources: DeployedResource[];
 }
 
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rack = await resolveRack(context);
   const app = await resolveApp(context, rack, appName(context.options));
   const { resources } = await deployedResources(context, app);
   const list: ResourceList = { app: app.app, rack: rack.rack, resources };
-  context.printer.result(list, () => {
+  return outcome(list, (printer) => {
     if (resources.length === 0) {
-      context.printer.info(`app ${app.app} has no resources (resources: in convox.yml)`);
+      printer.info(`app ${app.app} has no resources (resources: in convox.yml)`);
       return;
     }
-    context.printer.table(
+    printer.table(
       [
         { header: "NAME", key: "name" },
         { header: "TYPE", key: "type" },

@@ -1,4 +1,5 @@
 import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../errors/index.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { abortableSleep, type Sleep } from "../aws/changeset/pacing.js";
 import { describeTask, readStream, serviceSetup, startTask, stopTask } from "../aws/run-task.js";
 import { APP_TAG, RACK_TAG, RUN_STARTED_BY, runTaskGroup } from "../names/index.js";
@@ -42,11 +43,11 @@ const POLL_MS = { first: 1_000, max: 3_000 };
  * group `racknet-run:<app>`; `apps delete` and `rack uninstall` stop them first, finding them by
  * their task definition's family (src/rack-steps/task-stopping.ts).
  */
-export async function run(context: Context, args: RunArgs): Promise<void> {
-  await runOneOff(context, args, abortableSleep);
+export async function run(context: Context, args: RunArgs): Promise<Outcome<RunResult>> {
+  return runOneOff(context, args, abortableSleep);
 }
 
-export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): Promise<void> {
+export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): Promise<Outcome<RunResult>> {
   const timeoutMs = args.timeout === undefined ? undefined : parseTimeout(args.timeout);
   const app = appName(context.options);
   const rack = await resolveRack(context);
@@ -76,18 +77,17 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
   const taskId = taskArn.split("/").at(-1) ?? taskArn;
   const base = { app, rack: rack.rack, service: args.service, task: taskId, taskArn };
   if (args.detach) {
-    context.printer.result({ ...base, exitCode: null, outcome: "detached", stoppedReason: null } satisfies RunResult, () => context.printer.out(taskId));
-    context.printer.info(`task ${taskId} runs on; its logs: \`racknet logs -a ${app} -s ${args.service}\``);
-    return;
+    return outcome({ ...base, exitCode: null, outcome: "detached", stoppedReason: null } satisfies RunResult, (printer) => printer.out(taskId), {
+      notes: [`task ${taskId} runs on; its logs: \`racknet logs -a ${app} -s ${args.service}\``],
+    });
   }
   context.printer.step(`task ${taskId} started for ${args.service}${command ? `: ${command.join(" ")}` : ""}`);
   const result = await follow(context, { ...base, cluster, group: rack.rackOutputs[RackOutput.LogGroup] ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
   if (result.outcome === "interrupted") throw new Interrupted(`Ctrl-C: task ${taskId} was stopped`);
   if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than ${Flag.timeout} ${args.timeout} and was stopped`, { fix: `give it more time with ${Flag.timeout}, or run it with ${Flag.detach} and follow \`racknet logs\`` });
   if (result.exitCode === null) throw new AwsOperationFailed(`task ${taskId} stopped without an exit code: ${result.stoppedReason ?? "no reason given"}`, { fix: `see why with \`racknet logs -a ${app} -s ${args.service}\`` });
-  context.printer.result(result, () => undefined);
   if (result.exitCode !== 0) context.printer.warn(`task ${taskId} exited with ${result.exitCode}`);
-  context.resultExitCode = result.exitCode === 0 ? ExitCode.ok : result.exitCode;
+  return outcome(result, undefined, { exitCode: result.exitCode === 0 ? ExitCode.ok : result.exitCode });
 }
 
 interface Following {

@@ -1,6 +1,7 @@
 import { UsageError, UserError } from "../errors/index.js";
 import { currentRelease } from "../app-records/releases.js";
 import { countText, parseCount, scaleService, withSetting, type ScaleSetting } from "../app-records/scale.js";
+import type { Outcome } from "../ui/outcome.js";
 import { describeMemoryChoices, memoryChoices, FARGATE_CPUS } from "../manifest/fargate.js";
 import { manifestFromText } from "../manifest/index.js";
 import { deployedTemplate } from "../aws/stacks.js";
@@ -21,7 +22,7 @@ const COUNT_MAX = 1000;
  * convox.yml changes that key (src/app-records/scale.ts). The images stay exactly as deployed, so a
  * count change rolls no task.
  */
-export async function run(context: Context, args: { service: string; count?: string; cpu?: string; memory?: string }): Promise<void> {
+export async function run(context: Context, args: { service: string; count?: string; cpu?: string; memory?: string }): Promise<Outcome> {
   const setting = parseSetting(args);
   const app = appName(context.options);
   const rack = await resolveRack(context);
@@ -54,7 +55,7 @@ export async function run(context: Context, args: { service: string; count?: str
     release: { kind: "scale", description, command: `scale ${args.service} ${cliSetting(setting)}`, scale: overrides },
   });
   if (result.outcome === "applied") context.printer.success(`${args.service} of app ${app}: ${describeSetting(setting)}, as release ${result.release}; kept across deploys until convox.yml changes it`);
-  context.printer.result({ ...result, service: args.service, scale: { ...(setting.count ? { count: countText(setting.count) } : {}), ...(setting.cpu ? { cpu: setting.cpu } : {}), ...(setting.memory ? { memory: setting.memory } : {}) } }, () => undefined);
+  return { changesPending: result.outcome === "dry-run", json: { ...result, service: args.service, scale: { ...(setting.count ? { count: countText(setting.count) } : {}), ...(setting.cpu ? { cpu: setting.cpu } : {}), ...(setting.memory ? { memory: setting.memory } : {}) } } };
 }
 
 function parseSetting(args: { count?: string; cpu?: string; memory?: string }): ScaleSetting {

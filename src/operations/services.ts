@@ -1,4 +1,5 @@
 import type { Context } from "../runtime/context.js";
+import { outcome, type Outcome } from "../ui/outcome.js";
 import { appName } from "../runtime/context.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { readAppMetadata } from "../shared-steps/app-metadata.js";
@@ -28,10 +29,10 @@ export interface ServiceRow {
  * (plus a paginated DescribeStacks instead of the first when no rack is named); with public
  * names, DescribeListenerCertificates and ListCertificates (paginated) say which are served.
  */
-export async function run(context: Context): Promise<void> {
+export async function run(context: Context): Promise<Outcome> {
   const rows = await listServices(context, appName(context.options));
-  context.printer.result(rows, () =>
-    context.printer.table(
+  return outcome(rows, (printer) =>
+    printer.table(
       [
         { header: "SERVICE", key: "service" },
         { header: "VISIBILITY", key: "visibility" },

@@ -1,5 +1,5 @@
 import { AwsClients } from "../aws/clients.js";
-import { Printer } from "../ui/printer.js";
+import { Printer, type Progress } from "../ui/printer.js";
 import { colorWanted } from "../ui/paint.js";
 import { UsageError, UserError, type ExitCode } from "../errors/index.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
@@ -27,19 +27,21 @@ export interface GlobalOptions {
 /** What a command handler gets: how to print, how to reach AWS, and the user's global choices. */
 export interface Context {
   options: GlobalOptions;
-  printer: Printer;
+  /** Progress while the workflow runs; its result goes back as an Outcome (src/ui/outcome.ts). */
+  printer: Progress;
   aws: AwsClients;
   /** True when racknet may ask the user a question (stdin and stderr are terminals). */
   canPrompt: boolean;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
-  /** Set when a dry run found changes: with --exit-code the command exits 4. */
-  changesPending?: boolean;
-  /** A result a script branches on, set by a workflow that ends normally: `rack drift` found drift (4). */
-  resultExitCode?: number;
 }
 
-export function createContext(options: GlobalOptions): Context {
+/** The command runner's own view of the Context: the whole printer, which writes the outcome and errors. */
+export interface CommandContext extends Context {
+  printer: Printer;
+}
+
+export function createContext(options: GlobalOptions): CommandContext {
   const printer = new Printer({
     json: options.json,
     color: colorWanted(options.color, process.stderr),

@@ -64,10 +64,9 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
       });
       plans.push(plan);
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
-      const verdict = await approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.printer.paint);
-      // A change set was made (an empty one never reaches the review): something would change.
-      if (verdict === "dry-run") context.changesPending = true;
-      return verdict;
+      // A dry-run verdict holds a change set back (an empty one never reaches the review): the
+      // workflow's outcome says so (`changesPending`), from the engine's `dry-run` result.
+      return await approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.printer.paint);
     },
   };
 }

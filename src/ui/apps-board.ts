@@ -2,7 +2,7 @@ import type { DeployListener } from "../aws/changeset/events.js";
 import { formatDuration, isSettled } from "./activity-board.js";
 import { activityLine, clockTime } from "./activity-line.js";
 import { HEARTBEAT_MS } from "./plain-progress.js";
-import type { Printer } from "./printer.js";
+import type { Progress } from "./printer.js";
 import { SpinnerRegion, loadLiveLibraries, type LiveLibraries } from "./spinner-region.js";
 
 /** How often a CI log's quiet time is checked: the heartbeat is at most this late. */
@@ -33,7 +33,7 @@ export class AppsBoard extends SpinnerRegion {
   private quietSince: number;
 
   constructor(
-    printer: Printer,
+    printer: Progress,
     private readonly title: string,
     private readonly total: number,
     private readonly now: () => number = Date.now,

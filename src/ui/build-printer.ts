@@ -1,5 +1,5 @@
 import type { BuildEvent, BuildListener } from "../images/events.js";
-import type { Printer } from "./printer.js";
+import type { Progress } from "./printer.js";
 import { Waiting } from "./waiting.js";
 import { Flag } from "../names/flags.js";
 
@@ -42,7 +42,7 @@ export class BuildPrinter {
   private waiting?: Waiting;
 
   constructor(
-    private readonly printer: Printer,
+    private readonly printer: Progress,
     private readonly compact: boolean = printer.interactive,
     private readonly now: () => Date = () => new Date(),
   ) {}

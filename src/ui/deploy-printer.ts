@@ -8,7 +8,7 @@ import { formatDuration } from "./activity-board.js";
 import { LiveProgress } from "./live-progress.js";
 import { loadLiveLibraries } from "./spinner-region.js";
 import { PlainProgress } from "./plain-progress.js";
-import type { Printer } from "./printer.js";
+import type { Progress } from "./printer.js";
 import type { ProgressView } from "./progress-view.js";
 import { renderTable } from "./table.js";
 import { Waiting } from "./waiting.js";
@@ -37,7 +37,7 @@ export class DeployPrinter {
   private waiting?: Waiting;
 
   constructor(
-    private readonly printer: Printer,
+    private readonly printer: Progress,
     private readonly options: DeployPrinterOptions = {},
   ) {
     this.live = options.live ?? printer.interactive;

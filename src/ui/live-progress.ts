@@ -2,7 +2,7 @@ import type { StackActivity } from "../aws/stack-events.js";
 import { ActivityBoard, doneOf, formatDuration, isSettled } from "./activity-board.js";
 import { activityLine } from "./activity-line.js";
 import { Eta } from "./eta.js";
-import type { Printer } from "./printer.js";
+import type { Progress } from "./printer.js";
 import { SpinnerRegion, loadLiveLibraries, type LiveLibraries } from "./spinner-region.js";
 import type { ProgressSettings, ProgressView } from "./progress-view.js";
 
@@ -23,7 +23,7 @@ export class LiveProgress extends SpinnerRegion implements ProgressView {
   private readonly now: () => number;
 
   constructor(
-    printer: Printer,
+    printer: Progress,
     private readonly settings: ProgressSettings,
     private readonly libraries: Promise<LiveLibraries> = loadLiveLibraries(),
   ) {

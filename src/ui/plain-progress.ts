@@ -2,7 +2,7 @@ import type { StackActivity } from "../aws/stack-events.js";
 import { ActivityBoard, formatDuration } from "./activity-board.js";
 import { activityLine, clockTime } from "./activity-line.js";
 import { Eta } from "./eta.js";
-import type { LiveRegion, Printer } from "./printer.js";
+import type { LiveRegion, Progress } from "./printer.js";
 import type { ProgressSettings, ProgressView } from "./progress-view.js";
 
 /** How long without a stack event before a CI log says racknet is still waiting, and how often after. */
@@ -32,7 +32,7 @@ export class PlainProgress implements ProgressView, LiveRegion {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly printer: Printer,
+    private readonly printer: Progress,
     settings: ProgressSettings,
   ) {
     this.now = settings.now ?? Date.now;

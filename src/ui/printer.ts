@@ -34,6 +34,13 @@ export interface ErrorDetails {
 }
 
 /**
+ * What a workflow may write while it runs: progress, warnings, live views, prompts' paint and
+ * streamed lines (`logs`). Never its result: that is its Outcome (./outcome.ts), which the
+ * command runner hands to the whole Printer.
+ */
+export type Progress = Omit<Printer, "result" | "revealedResult" | "resultOnFailure" | "table" | "keyValues" | "jsonError" | "error">;
+
+/**
  * The one way racknet writes to the terminal. Results go to stdout (JSON with
  * --json, nothing else); progress, warnings and errors go to stderr, so
  * `racknet services --json | jq` always gets clean JSON.

@@ -1,4 +1,5 @@
 import type { StackInfo } from "../aws/stacks.js";
+import type { Outcome } from "./outcome.js";
 import { VERSION_TAG } from "../names/index.js";
 import { PARAMS, defaultParams, type RackParams } from "../rack/params.js";
 import { RackOutput, type RackOutputs } from "../names/rack-outputs.js";
@@ -133,24 +134,17 @@ export function printRackSummary(printer: Printer, summary: RackSummary): void {
 }
 
 /**
- * What install prints when it ends: the outcome, then (when applied) the rack as `racknet rack`
- * shows it. --json: `{ rack, outcome, plan?, summary? }`, the plan that was shown (a dry run's
+ * What install did: the outcome, then (when applied) the rack as `racknet rack` shows it. --json: `{ rack, outcome, plan?, summary? }`, the plan that was shown (a dry run's
  * too) and, once applied, the summary `racknet rack --json` gives.
  */
-export function printRackOutcome(
-  printer: Printer,
+export function rackOutcome(
   region: string,
   name: string,
-  verb: string,
   outcome: { kind: "no-changes" | "dry-run" } | { kind: "applied"; rack: RackView },
   plan?: PlanJson,
-): void {
+): Outcome {
   const shown = { rack: name, outcome: outcome.kind, ...(plan ? { plan } : {}) };
-  if (outcome.kind !== "applied") {
-    printer.result(shown, () => undefined);
-    return;
-  }
-  printer.success(`rack ${name} ${verb}`);
+  if (outcome.kind !== "applied") return { json: shown };
   const summary = rackSummary(outcome.rack, region);
-  printer.result({ ...shown, summary }, () => printRackSummary(printer, summary));
+  return { json: { ...shown, summary }, text: (printer) => printRackSummary(printer, summary) };
 }

@@ -1,4 +1,4 @@
-import type { LiveRegion, Printer } from "./printer.js";
+import type { LiveRegion, Progress } from "./printer.js";
 
 export interface LiveLibraries {
   createLogUpdate: typeof import("log-update").createLogUpdate;
@@ -31,7 +31,7 @@ export abstract class SpinnerRegion implements LiveRegion {
   private frames: string[] = ["-"];
   private frame = 0;
 
-  constructor(protected readonly printer: Printer) {}
+  constructor(protected readonly printer: Progress) {}
 
   /** The live part as it is now. */
   abstract render(): string;

@@ -1,6 +1,6 @@
 import { formatDuration } from "./activity-board.js";
 import { clockTime } from "./activity-line.js";
-import type { Printer } from "./printer.js";
+import type { Progress } from "./printer.js";
 import { SpinnerRegion, loadLiveLibraries, type LiveLibraries } from "./spinner-region.js";
 import { HEARTBEAT_MS } from "./plain-progress.js";
 
@@ -19,7 +19,7 @@ export class Waiting extends SpinnerRegion {
   private quietSince: number;
 
   constructor(
-    printer: Printer,
+    printer: Progress,
     private label: string,
     private readonly now: () => number = Date.now,
     private readonly libraries: () => Promise<LiveLibraries> = loadLiveLibraries,

@@ -16,10 +16,12 @@ import { privateNetworkNames, reconcilePrivateNetwork } from "../../src/rack-ste
 import type { AppInfo } from "../../src/aws/stacks.js";
 import type { RackInfo } from "../../src/shared-steps/resolve.js";
 import { defaultParams } from "../../src/rack/params.js";
-import type { Context } from "../../src/runtime/context.js";
+import type { CommandContext } from "../../src/runtime/context.js";
 import { UsageError } from "../../src/errors/index.js";
-import { run as privateNetworksDomainNames } from "../../src/operations/private-networks-domain-names.js";
+import { run as privateNetworksDomainNamesWorkflow } from "../../src/operations/private-networks-domain-names.js";
 import { Printer } from "../../src/ui/printer.js";
+import { printing } from "../support/printing.js";
+const privateNetworksDomainNames = printing(privateNetworksDomainNamesWorkflow);
 
 const ecs = mockClient(ECSClient);
 const route53 = mockClient(Route53Client);
@@ -73,7 +75,7 @@ function ecsTask(uuid: string, service: string, id: string, ip: string): Task {
   };
 }
 
-function testContext(json = false): Context {
+function testContext(json = false): CommandContext {
   const err = new PassThrough();
   err.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const out = new PassThrough();

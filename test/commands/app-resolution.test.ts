@@ -1,3 +1,4 @@
+import type { Workflow } from "../../src/runtime/run-workflow.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../../src/runtime/context.js";
 import { run as appsDelete } from "../../src/operations/apps-delete.js";
@@ -32,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.restore());
 
-const commands: [name: string, step: (context: Context) => Promise<void>][] = [
+const commands: [name: string, step: (context: Context) => ReturnType<Workflow<undefined>>][] = [
   ["apps info x-c", (context) => appsInfo(context, { app: "x-c" })],
   ["apps delete x-c", (context) => appsDelete(context, { app: "x-c" })],
   ["env", (context) => env(context, { reveal: false })],

@@ -5,8 +5,10 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { ECSClient, ListTasksCommand } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { handleError } from "../../src/runtime/handle-errors.js";
-import { run } from "../../src/operations/apps-cancel.js";
+import { run as workflow } from "../../src/operations/apps-cancel.js";
 import { APP_ID, appStack, cfn, dayContext, rackStack } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
+const run = printing(workflow);
 
 /** `racknet apps cancel` (issue 24) with aws-sdk-client-mock. */
 

@@ -19,8 +19,10 @@ import { DeleteParametersCommand, GetParameterCommand, GetParametersByPathComman
 import { beforeEach, describe, expect, it } from "vitest";
 import { AwsOperationFailed, ExitCode, UserError } from "../../src/errors/index.js";
 import { deleteAppCertificates } from "../../src/aws/app-leftovers.js";
-import { run, type AppDeletion } from "../../src/operations/apps-delete.js";
+import { run as workflow, type AppDeletion } from "../../src/operations/apps-delete.js";
 import { APP_ID, APP_UUID, ZONE_NAME, appStack, cfn, dayContext, rackStack } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
+const run = printing(workflow);
 
 const acm = mockClient(ACMClient);
 const ecr = mockClient(ECRClient);

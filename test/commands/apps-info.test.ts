@@ -4,10 +4,12 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type
 import { DescribeStackResourceDriftsCommand, DescribeStacksCommand, DetectStackDriftCommand, GetTemplateCommand } from "@aws-sdk/client-cloudformation";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExitCode, UserError } from "../../src/errors/index.js";
-import { run, type AppDetails } from "../../src/operations/apps-info.js";
+import { run as workflow, type AppDetails } from "../../src/operations/apps-info.js";
 import { ACMClient, ListCertificatesCommand } from "@aws-sdk/client-acm";
 import { DescribeListenerCertificatesCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { APP_ID, CLUSTER, DEPLOYED_AT, EXTERNAL_LISTENER, appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
+const run = printing(workflow);
 
 const ecs = mockClient(ECSClient);
 // The external listener serves an issued *.shop.example.com: web's URL is shown as working.

@@ -10,6 +10,7 @@ import { ExitCode, UsageError } from "../../src/errors/index.js";
 import { completionScript, completionTree, completionWorkflow, type CompletionNode } from "../../src/operations/completion.js";
 import { noAws } from "../support/offline.js";
 import { dayContext } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
 
 const tree = completionTree(COMMANDS);
 let dir: string;
@@ -95,10 +96,10 @@ describe("the script is generated from the declarations, so it never goes stale"
 describe("racknet completion SHELL", () => {
   it("prints the bash script; zsh loads the same through bashcompinit; fish gets complete lines per path", async () => {
     const bash = dayContext();
-    await completionWorkflow(COMMANDS)({ ...bash.context, aws: noAws("completion") }, { shell: "bash" });
+    await printing(completionWorkflow(COMMANDS))({ ...bash.context, aws: noAws("completion") }, { shell: "bash" });
     expect(bash.stdout()).toContain("complete -F _racknet racknet");
     const zsh = dayContext();
-    await completionWorkflow(COMMANDS)({ ...zsh.context, aws: noAws("completion") }, { shell: "zsh" });
+    await printing(completionWorkflow(COMMANDS))({ ...zsh.context, aws: noAws("completion") }, { shell: "zsh" });
     expect(zsh.stdout()).toContain("autoload -U +X bashcompinit && bashcompinit");
     expect(zsh.stdout()).toContain("complete -F _racknet racknet");
     const fish = completionScript("fish", tree);

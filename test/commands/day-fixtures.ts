@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, type Stack, type StackStatus } from "@aws-sdk/client-cloudformation";
 import type { Task } from "@aws-sdk/client-ecs";
 import { AwsClients } from "../../src/aws/clients.js";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Capture } from "../support/offline.js";
 
@@ -92,7 +92,7 @@ export function stacks(options: { app?: boolean; appStatus?: string } = {}): voi
 }
 
 export interface DayContext {
-  context: Context;
+  context: CommandContext;
   stdout: () => string;
   stderr: () => string;
 }

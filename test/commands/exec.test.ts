@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { DescribeTasksCommand, ECSClient, ExecuteCommandCommand, ListTasksCommand, type Task } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { handleError } from "../../src/runtime/handle-errors.js";
+import { runWorkflow } from "../../src/runtime/run-workflow.js";
 import { execInto, type ExecArgs, type ExecHost } from "../../src/operations/exec.js";
 import { appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
 
@@ -44,13 +44,7 @@ const host = (plugin: string | undefined, exitCode = 0): ExecHost => ({
 
 async function execIt(args: Partial<ExecArgs>, using: ExecHost = host("/usr/local/bin/session-manager-plugin")) {
   const day = dayContext();
-  let code = 0;
-  try {
-    await execInto(day.context, { service: "web", command: ["sh"], ...args }, using);
-    code = day.context.resultExitCode ?? 0;
-  } catch (error) {
-    code = await handleError(error, day.context.printer);
-  }
+  const { exitCode: code } = await runWorkflow((context, given: ExecArgs) => execInto(context, given, using), day.context, { service: "web", command: ["sh"], ...args });
   return { code, stderr: day.stderr() };
 }
 

@@ -4,8 +4,10 @@ import { CloudWatchLogsClient, FilterLogEventsCommand, ResourceNotFoundException
 import { beforeEach, describe, expect, it } from "vitest";
 import { ExitCode, UsageError, UserError } from "../../src/errors/index.js";
 import { tailLogs, type LogEvent } from "../../src/aws/logs.js";
-import { parseSince, run } from "../../src/operations/logs.js";
+import { parseSince, run as workflow } from "../../src/operations/logs.js";
 import { LOG_GROUP, dayContext, stacks } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
+const run = printing(workflow);
 
 const logs = mockClient(CloudWatchLogsClient);
 const T0 = Date.parse("2025-03-01T10:00:00Z");

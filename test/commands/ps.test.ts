@@ -4,8 +4,10 @@ import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, ListTas
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors/index.js";
-import { run, type PsRow } from "../../src/operations/ps.js";
+import { run as workflow, type PsRow } from "../../src/operations/ps.js";
 import { APP_UUID, ZONE_NAME, dayContext, ecsTask, stacks } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
+const run = printing(workflow);
 
 const ecs = mockClient(ECSClient);
 const route53 = mockClient(Route53Client);

@@ -4,10 +4,12 @@ import type { Template } from "../../src/templates/cfn.js";
 import { run as install } from "../../src/operations/rack-install.js";
 import { run as uninstall } from "../../src/operations/rack-uninstall.js";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
-import { run as rackTemplate } from "../../src/operations/rack-template.js";
+import { run as rackTemplateWorkflow } from "../../src/operations/rack-template.js";
 import { MAX_TEMPLATE_BODY_BYTES } from "../../src/aws/changeset/create.js";
 import { awsHarness, memoryContext, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { ACCOUNT } from "../support/physical-ids.js";
+import { printing } from "../support/printing.js";
+const rackTemplate = printing(rackTemplateWorkflow);
 
 /**
  * A rack template over CloudFormation's 51,200-byte inline limit (docs/decisions.md, "The rack

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { INLINE_TEMPLATE_MAX_BYTES, run as rackTemplate } from "../../src/operations/rack-template.js";
+import { INLINE_TEMPLATE_MAX_BYTES, run as rackTemplateWorkflow } from "../../src/operations/rack-template.js";
 import rackTemplateCommand from "../../src/commands/rack-template.js";
 import { memoryContext } from "../support/aws-harness.js";
+import { printing } from "../support/printing.js";
+const rackTemplate = printing(rackTemplateWorkflow);
 
 /** `racknet rack template` says what it is: the template racknet deploys, for review, and what deploying it yourself takes. */
 describe("racknet rack template", () => {

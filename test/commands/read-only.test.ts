@@ -1,3 +1,4 @@
+import type { Workflow } from "../../src/runtime/run-workflow.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Task } from "@aws-sdk/client-ecs";
 import { run as apps } from "../../src/operations/apps.js";
@@ -36,7 +37,7 @@ const EVERY_KIND = `services:
     image: example/worker:3
 `;
 
-async function read<A>(workflow: (context: AwsHarness["context"], args: A) => Promise<void>, args: A, flags: Partial<AwsHarness["options"]> = {}) {
+async function read<A>(workflow: Workflow<A>, args: A, flags: Partial<AwsHarness["options"]> = {}) {
   Object.assign(h.options, { json: false, ...flags });
   const result = await h.run(workflow, args);
   expect(result.writes, "a read-only command writes nothing").toEqual([]);

@@ -3,10 +3,12 @@ import { AwsClients } from "../../src/aws/clients.js";
 import { run as deploy } from "../../src/operations/deploy.js";
 import { run as paramsSet } from "../../src/operations/rack-params-set.js";
 import { run as rackInstall } from "../../src/operations/rack-install.js";
-import { run as rackTemplate } from "../../src/operations/rack-template.js";
+import { run as rackTemplateWorkflow } from "../../src/operations/rack-template.js";
 import { awsHarness, memoryContext, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 import { PUBLIC_WEB, deployedApp, installedRack, manifestFile, withOptions } from "../support/workflows.js";
 import { TWO_SERVICES, buildApp } from "./build-fixtures.js";
+import { printing } from "../support/printing.js";
+const rackTemplate = printing(rackTemplateWorkflow);
 
 /**
  * A rack in a Region without AWS CodeBuild (mx-central-1, ca-west-1, ap-east-2): installed

@@ -4,10 +4,13 @@ import { DescribeStacksCommand, GetTemplateCommand, ListStackResourcesCommand } 
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors/index.js";
-import { run as list } from "../../src/operations/resources.js";
-import { run as info } from "../../src/operations/resources-info.js";
+import { run as listWorkflow } from "../../src/operations/resources.js";
+import { run as infoWorkflow } from "../../src/operations/resources-info.js";
 import { violations } from "../json/schemas.js";
 import { appStack, cfn, dayContext, rackStack } from "./day-fixtures.js";
+import { printing } from "../support/printing.js";
+const list = printing(listWorkflow);
+const info = printing(infoWorkflow);
 
 /** `racknet resources` and `resources info` (issue 29) over the in-memory CloudFormation and Secrets Manager. */
 

@@ -4,7 +4,7 @@ import { DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { handleError } from "../../src/runtime/handle-errors.js";
+import { runWorkflow } from "../../src/runtime/run-workflow.js";
 import { runOneOff, type RunArgs } from "../../src/operations/run.js";
 import { appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
 
@@ -51,13 +51,7 @@ beforeEach(() => {
 
 async function runIt(args: Partial<RunArgs>, overrides = {}) {
   const day = dayContext(overrides);
-  let code = 0;
-  try {
-    await runOneOff(day.context, { service: "web", detach: false, ...args }, async () => undefined);
-    code = day.context.resultExitCode ?? 0;
-  } catch (error) {
-    code = await handleError(error, day.context.printer);
-  }
+  const { exitCode: code } = await runWorkflow((context, given: RunArgs) => runOneOff(context, given, async () => undefined), day.context, { service: "web", detach: false, ...args });
   return { code, stdout: day.stdout(), stderr: day.stderr() };
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { DescribeVpcPeeringConnectionsCommand } from "@aws-sdk/client-ec2";
 import { GetHostedZoneCommand, ListVPCAssociationAuthorizationsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { interrupted, interruptedAt, pick, startWorld, succeeds, type Point, type World } from "./interrupts-world.js";
@@ -11,16 +12,22 @@ import { spawnCli, type CliResult } from "../support/cli.js";
 
 /**
  * `rack peer --peer-profile` and `rack unpeer --peer-profile` (issue 25, item 5, across two
- * accounts) on the patched moto behind the fault proxy, the built CLI: Ctrl-C while racknet waits
- * on each Route 53 call of the two zone steps (the zone's account authorizes, the VPC's account
- * associates, the authorization is withdrawn; unpeer withdraws what is left and dissociates). Each
- * time `rack peers` from each account names what is half done in AWS (rack za's from the journal
- * as well), and the same command again ends where an undisturbed run ends: both zones associated
- * with the other's VPC, or neither; no authorization left. Two ways to stop: one Ctrl-C (racknet
- * finishes the zone step it is in and stops at the next step's boundary; in the last step it
- * completes), and Ctrl-C three times (racknet quits at once, inside the step: the case the zone
- * steps' resume is for). As the other interrupt suites, a seeded sample of the calls in CI
- * (interrupts-world.ts, pick: 6 of the 20 cases); RACKNET_INTERRUPTS=all runs every one. The second account is a role of another account id.
+ * accounts) on the patched moto behind the fault proxy, the built CLI. The second account is a
+ * role of another account id (its profile assumes it); the two racks are installed once and every
+ * case leaves them unpeered, as it found them.
+ * - The stacks' steps: Ctrl-C while the accepter's role is made, and while rack za's side (the
+ *   connection) is made; each time `rack peers` names the half-done peering and the same command
+ *   again ends with the peering whole: active, routed, both zones associated, no authorization left.
+ * - The zone steps: Ctrl-C while racknet waits on each Route 53 call of the two zone steps (the
+ *   zone's account authorizes, the VPC's account associates, the authorization is withdrawn;
+ *   unpeer withdraws what is left and dissociates). Each time `rack peers` from each account names
+ *   what is half done in AWS (rack za's from the journal as well), and the same command again ends
+ *   where an undisturbed run ends: both zones associated with the other's VPC, or neither; no
+ *   authorization left. Two ways to stop: one Ctrl-C (racknet finishes the zone step it is in and
+ *   stops at the next step's boundary; in the last step it completes), and Ctrl-C three times
+ *   (racknet quits at once, inside the step: the case the zone steps' resume is for). As the other
+ *   interrupt suites, a seeded sample of the calls in CI (interrupts-world.ts, pick: 6 of the 20
+ *   cases); RACKNET_INTERRUPTS=all runs every one.
  */
 let world: World;
 let home: string;
@@ -64,6 +71,17 @@ async function zoneState(): Promise<ZoneState> {
 
 const PEERED: ZoneState = { za: ["own", "peer"], zb: ["own", "peer"], authorizations: 0, stacks: ["za-peering-zb COMPLETE", "zb-peering-za COMPLETE"] };
 const UNPEERED: ZoneState = { za: ["own"], zb: ["own"], authorizations: 0, stacks: [] };
+
+/** What a whole peering leaves in rack za's account: the connection's state, za's zone's VPCs, its authorizations. */
+async function whole(): Promise<{ state: string | undefined; zoneVpcs: number; authorizations: number; sides: string[] }> {
+  const rack = await describeTestStack(world.aws.cloudFormation, "za");
+  const side = await describeTestStack(world.aws.cloudFormation, "za-peering-zb");
+  const found = await world.aws.ec2.send(new DescribeVpcPeeringConnectionsCommand({ VpcPeeringConnectionIds: [side.outputs.PeeringConnectionId ?? ""] }));
+  const zone = rack.outputs.RouterZoneId ?? "";
+  const vpcs = (await world.aws.route53.send(new GetHostedZoneCommand({ Id: zone }))).VPCs ?? [];
+  const authorizations = (await world.aws.route53.send(new ListVPCAssociationAuthorizationsCommand({ HostedZoneId: zone }))).VPCs ?? [];
+  return { state: found.VpcPeeringConnections?.[0]?.Status?.Code, zoneVpcs: vpcs.length, authorizations: authorizations.length, sides: [side.status] };
+}
 
 /** `rack peers` from the account of `profile` (undefined: za's): the row of its rack's side. */
 async function row(profile?: string): Promise<{ complete: boolean; missing: string[] } | undefined> {
@@ -140,6 +158,27 @@ const unpeerPoints: Point[] = [
   { name: "za's zone: a leftover authorization withdrawn", operation: "DeleteVPCAssociationAuthorization", nth: 2 },
   { name: "za's zone: zb's VPC dissociated", operation: "DisassociateVPCFromHostedZone", nth: 2 },
 ];
+
+describe("rack peer --peer-profile: Ctrl-C half way through the stacks' steps, then the same command again", () => {
+  // The routers' change sets are the first two executed, the accepter's role the third, rack za's side the fourth.
+  for (const [what, nth] of [["rack zb's accepter role", 3], ["rack za's side (the connection)", 4]] as const) {
+    it(`Ctrl-C while ${what} is made: exit 130; rack peers names it; rack peer again ends whole`, async () => {
+      expect(await zoneState()).toEqual(UNPEERED);
+      const stopped = await world.interruptAt("ExecuteChangeSet", nth, PEER);
+      interrupted(stopped);
+      expect(stopped.stderr).toContain("run `racknet rack peer za zb --peer-profile peer` again to finish");
+      const listed = JSON.parse((await succeeds(world, "rack", "peers", "--json")).stdout) as { rack: string; peer: string; complete: boolean; missing: string[] }[];
+      const mine = listed.find((view) => view.rack === "za" && view.peer === "zb");
+      expect(mine?.complete).toBe(false);
+      expect(mine?.missing[0]).toContain("racknet rack peer za zb@us-east-1 is not finished");
+      const again = await succeeds(world, ...PEER);
+      expect(again.stderr).toContain("finishing racknet rack peer za zb@us-east-1");
+      expect(await whole()).toEqual({ state: "active", zoneVpcs: 2, authorizations: 0, sides: ["CREATE_COMPLETE"] });
+      await succeeds(world, ...UNPEER);
+      expect(await zoneState()).toEqual(UNPEERED);
+    });
+  }
+});
 
 describe("rack peer --peer-profile: Ctrl-C at each Route 53 call of the zone steps, then the same command again", () => {
   for (const stop of STOPS) {

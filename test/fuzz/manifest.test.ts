@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../../src/errors/index.js";
-import { run } from "../../src/operations/manifest-check.js";
+import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
+import { printing } from "../support/printing.js";
 import { checkManifest, exposureSummary, parseManifest, type Manifest } from "../../src/manifest/index.js";
 import { FARGATE_CPUS, memoryChoices } from "../../src/manifest/fargate.js";
 import { Printer } from "../../src/ui/printer.js";
@@ -13,6 +14,7 @@ import { fuzzOptions } from "./budget.js";
 import { SECRET, manifestValue, mutated, toYaml } from "./manifest-arbitraries.js";
 import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+const run = printing(checkWorkflow);
 
 
 /**
@@ -147,7 +149,7 @@ describe("fuzzing racknet manifest check", () => {
         const stderr = new Capture();
         const options: GlobalOptions = { json, color: false, debug: false, yes: false, dryRun: false, app, rack };
         const printer = new Printer({ json, color: false, debug: false, stdout, stderr });
-        const ctx: Context = { options, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
+        const ctx: CommandContext = { options, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
         const error = await run(ctx, { file, rackParams: params === null ? undefined : params }).then(
           () => undefined,
           (caught: unknown) => caught,

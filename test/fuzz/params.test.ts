@@ -1,12 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Context } from "../../src/runtime/context.js";
+import type { CommandContext } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/errors/index.js";
-import { run as rackTemplate } from "../../src/operations/rack-template.js";
+import { run as rackTemplateWorkflow } from "../../src/operations/rack-template.js";
 import { PARAMS, applyAssignments, defaultParams, type ParamName, type RackParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
 import { fuzzOptions } from "./budget.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+import { printing } from "../support/printing.js";
+const rackTemplate = printing(rackTemplateWorkflow);
 
 
 /**
@@ -239,7 +241,7 @@ describe("fuzzing racknet rack template K=V...", () => {
         const stdout = new Capture();
         const stderr = new Capture();
         const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
-        const context: Context = { options: { json: false, color: false, debug: false, yes: false, dryRun: false }, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
+        const context: CommandContext = { options: { json: false, color: false, debug: false, yes: false, dryRun: false }, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
         const expected = applyAssignments(defaultParams(), args, "install");
         const error = await rackTemplate(context, { params: args }).then(
           () => undefined,

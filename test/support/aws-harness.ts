@@ -103,8 +103,8 @@ import {
   ScheduleKeyDeletionCommand,
 } from "@aws-sdk/client-kms";
 import { AwsClients } from "../../src/aws/clients.js";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
-import { handleError } from "../../src/runtime/handle-errors.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
+import { runWorkflow, type Workflow } from "../../src/runtime/run-workflow.js";
 import { Printer } from "../../src/ui/printer.js";
 import { MemoryCloudFormation } from "./memory-cloudformation.js";
 import { MemoryKeys } from "./memory-keys.js";
@@ -149,7 +149,7 @@ export interface Outcome {
 }
 
 export interface AwsHarness {
-  context: Context;
+  context: CommandContext;
   /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
   options: GlobalOptions;
   cloudFormation: MemoryCloudFormation;
@@ -187,8 +187,8 @@ export interface AwsHarness {
   cacheSnapshots: CacheSnapshot[];
   /** The stubs, to make one call fail in a test (`h.stubs.SSM.on(...).rejects(...)`). */
   stubs: Record<string, AnyStub>;
-  /** Run a workflow as the CLI would; never throws. */
-  run<A>(workflow: (context: Context, args: A) => Promise<void>, args: A): Promise<Outcome>;
+  /** Run a workflow as the CLI would (src/runtime/run-workflow.ts: its outcome printed, its exit code); never throws. */
+  run<A>(workflow: Workflow<A>, args: A): Promise<Outcome>;
   /** Every AWS call since the harness was made, in order. */
   calls(): AwsCall[];
   restore(): void;
@@ -493,16 +493,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     calls,
     async run(workflow, args) {
       const before = { out: stdout.text.length, err: stderr.text.length, calls: calls().length };
-      let exitCode = 0;
-      let error: unknown;
-      context.resultExitCode = undefined;
-      try {
-        await workflow(context, args);
-        exitCode = context.resultExitCode ?? 0;
-      } catch (caught) {
-        error = caught;
-        exitCode = await handleError(caught, context.printer);
-      }
+      const { exitCode, error } = await runWorkflow(workflow, context, args);
       const made = calls().slice(before.calls);
       return {
         exitCode,
@@ -520,7 +511,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
 }
 
 export interface MemoryContext {
-  context: Context;
+  context: CommandContext;
   /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
   options: GlobalOptions;
   stdout: { text: string };
@@ -537,7 +528,7 @@ export function memoryContext(settings: { interactive?: boolean; awsCalls?: () =
   stderr.isTTY = settings.interactive ?? false;
   const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
   const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: REGION };
-  const context: Context = {
+  const context: CommandContext = {
     options,
     // The CLI makes the printer after reading --json; tests set the option later, so follow it.
     get printer() {

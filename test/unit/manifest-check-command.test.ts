@@ -1,21 +1,23 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Context, GlobalOptions } from "../../src/runtime/context.js";
+import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { ValidationErrors } from "../../src/errors/index.js";
-import { run } from "../../src/operations/manifest-check.js";
+import { run as checkWorkflow } from "../../src/operations/manifest-check.js";
+import { printing } from "../support/printing.js";
 import { splitRackParams } from "../../src/rack/param-list.js";
 import { buildProgram } from "../../src/cli.js";
 import { checkManifest, parseManifest } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+const run = printing(checkWorkflow);
 
 const fixtures = join(import.meta.dirname, "../fixtures/manifests");
 
 
 const noAws = offlineAws("manifest check");
 
-function context(options: Partial<GlobalOptions> = {}): { context: Context; stdout: Capture; stderr: Capture } {
+function context(options: Partial<GlobalOptions> = {}): { context: CommandContext; stdout: Capture; stderr: Capture } {
   const stdout = new Capture();
   const stderr = new Capture();
   const global: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, app: "shop", ...options };
@@ -29,7 +31,7 @@ describe("racknet manifest check", () => {
     const program = buildProgram(async (declaration, args, globals) => {
       const made = context({ json: globals.json, app: globals.app, rack: globals.rack });
       stdout = made.stdout;
-      const workflow = await declaration.load();
+      const workflow = printing(await declaration.load());
       await workflow(made.context, args);
     });
     await program.parseAsync(["manifest", "check", "-f", join(fixtures, "good/every-kind.yml"), "--rack-params", "Internal=Yes,internal_router=true", "-a", "shop", "-r", "prod", "--json"], { from: "user" });
