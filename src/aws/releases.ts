@@ -25,9 +25,14 @@ export async function readReleaseValues(ssm: SSMClient, ref: AppRef): Promise<st
   return values;
 }
 
-/** Claim release `number` with its value: false when another racknet took it first. */
+/**
+ * Claim release `number` with its value: false when another racknet took it first. The SDK sends
+ * the create again when its answer is lost (src/aws/retry.ts), and a create that had landed then
+ * meets ParameterAlreadyExists on this run's own release: the value read back tells them apart
+ * (it holds the run's creation time to the millisecond and its caller).
+ */
 export async function createRelease(ssm: SSMClient, ref: AppRef, number: number, value: string): Promise<boolean> {
-  const { PutParameterCommand } = sdk.ssm();
+  const { GetParameterCommand, PutParameterCommand } = sdk.ssm();
   try {
     await ssm.send(
       new PutParameterCommand({
@@ -45,8 +50,9 @@ export async function createRelease(ssm: SSMClient, ref: AppRef, number: number,
     );
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === "ParameterAlreadyExists") return false;
-    throw error;
+    if (!(error instanceof Error && error.name === "ParameterAlreadyExists")) throw error;
+    const held = await ssm.send(new GetParameterCommand({ Name: releaseParameter(ref.rack, ref.app, number), WithDecryption: true }));
+    return held.Parameter?.Value === value;
   }
 }
 

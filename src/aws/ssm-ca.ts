@@ -1,4 +1,4 @@
-import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
 import { sdk } from "./sdk.js";
 
@@ -33,12 +33,29 @@ export async function readStoredCaCertificate(ssm: SSMClient, rack: string): Pro
  * Parameter Store's default aws/ssm), the certificate as a String, both tagged for the rack.
  */
 export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }, keyId?: string): Promise<void> {
-  const { PutParameterCommand } = sdk.ssm();
+  const { PutParameterCommand: Put } = sdk.ssm();
   const tags = [{ Key: RACK_TAG, Value: rack }];
   await Promise.all([
-    ssm.send(new PutParameterCommand({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` })),
-    ssm.send(new PutParameterCommand({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` })),
+    createOnce(ssm, new Put({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` })),
+    createOnce(ssm, new Put({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` })),
   ]);
+}
+
+/**
+ * A create without Overwrite. The SDK sends it again when its answer is lost (src/aws/retry.ts),
+ * and one that had landed then meets ParameterAlreadyExists on what this run wrote: that is
+ * read back and accepted when it is the same value. A different value (another racknet's CA) is
+ * never overwritten: the original error stands. The value is compared, never shown.
+ */
+async function createOnce(ssm: SSMClient, put: PutParameterCommand): Promise<void> {
+  const { GetParameterCommand } = sdk.ssm();
+  try {
+    await ssm.send(put);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === "ParameterAlreadyExists")) throw error;
+    const held = await ssm.send(new GetParameterCommand({ Name: put.input.Name, WithDecryption: true })).catch(() => undefined);
+    if (held?.Parameter?.Value !== put.input.Value) throw error;
+  }
 }
 
 /**
