@@ -50,8 +50,14 @@ describe("through injected faults (seeded): whatever a faulted run ends with, ru
     world.proxy.setRate(rate);
     let result: CliResult;
     try {
-      const run = spawnCli(args, { env: world.env });
-      const timer = setTimeout(() => run.interrupt(), patienceMs);
+      // Ctrl-C goes only to a run still at work. `--json` writes the result to stdout as the
+      // work ends; an interrupt after that lands in the process's exit, where no program can
+      // answer it (the process dies by the signal, code null) and the work is already done, so
+      // running it again would meet an app or rack that is gone (seen at load 18).
+      const run = spawnCli([...args, "--json"], { env: world.env });
+      const timer = setTimeout(() => {
+        if (run.stdout() === "") run.interrupt();
+      }, patienceMs);
       result = await run.done;
       clearTimeout(timer);
     } finally {
