@@ -53,7 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-function alive(pid: number): boolean {
+/** Whether process `pid` still runs (signal 0 tests without sending). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

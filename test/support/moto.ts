@@ -11,6 +11,7 @@ import { ApplicationAutoScalingClient, paginateDescribeScalableTargets, type Sca
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
+import { alive } from "./moto-pool.js";
 
 /**
  * moto_server for the e2e tests: the launcher in scripts/ (patched to behave like AWS, see
@@ -120,15 +121,6 @@ function sharedMoto(pool: string): Promise<MotoServer> {
     shared = undefined;
   });
   return shared;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function answers(endpoint: string): Promise<boolean> {
