@@ -229,15 +229,15 @@ function limitReached(error: BuildLimitReached, slots: BuildSlots, pending: numb
  * is built: a build takes minutes, and its image would be deployed by nobody.
  */
 export function refuseUnapprovableBuild(context: Context, what: string): void {
-  const { yes, allowDestroy, requireApproval } = context.options;
+  const { allowDestroy, requireApproval } = context.options;
   const decision = decideApproval({
     widens: [],
     destroys: [],
     hasChanges: true,
-    yes,
+    yes: context.user.yes,
     allowDestroy: allowDestroy ?? false,
     requireApproval: requireApproval ?? "broadening",
-    tty: context.canPrompt,
+    tty: context.user.canPrompt,
     question: "",
   });
   if (decision.kind === "refuse") {

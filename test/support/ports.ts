@@ -1,0 +1,49 @@
+import type { User } from "../../src/runtime/user.js";
+
+/** A question the workflow asked, with the answer it would take on Enter. */
+export interface Asked {
+  question: string;
+  defaultYes: boolean;
+}
+
+/**
+ * The user as a test scripts them: each question takes the next answer given with `answer`
+ * (an Error: the prompt ended by Ctrl-C), and a question nobody scripted fails the test
+ * instead of waiting on a terminal. `--yes` is the test's options' own, read when asked.
+ */
+export class ScriptedUser implements User {
+  readonly asked: Asked[] = [];
+  readonly #answers: (boolean | Error)[] = [];
+
+  constructor(
+    private readonly options: { readonly yes: boolean },
+    readonly canPrompt: boolean,
+  ) {}
+
+  get yes(): boolean {
+    return this.options.yes;
+  }
+
+  /** The answers to the next questions, in order. */
+  answer(...answers: (boolean | Error)[]): void {
+    this.#answers.push(...answers);
+  }
+
+  get questions(): string[] {
+    return this.asked.map((asked) => asked.question);
+  }
+
+  async confirm(question: string, settings: { defaultYes: boolean; signal?: AbortSignal }): Promise<boolean> {
+    this.asked.push({ question, defaultYes: settings.defaultYes });
+    settings.signal?.throwIfAborted();
+    const next = this.#answers.shift();
+    if (next === undefined) throw new Error(`the test scripted no answer to "${question}"`);
+    if (next instanceof Error) throw next;
+    return next;
+  }
+}
+
+/** What a hand-built Context takes besides flags, printer and clients: the user (and whether a terminal can ask). */
+export function testPorts(options: { readonly yes: boolean }, settings: { interactive?: boolean } = {}): { user: ScriptedUser } {
+  return { user: new ScriptedUser(options, settings.interactive ?? false) };
+}
