@@ -5,6 +5,7 @@ import { UsageError, UserError, type ExitCode } from "../errors/index.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import type { RequireApproval } from "../plan/approval.js";
 import { terminalUser, type User } from "./user.js";
+import { systemClock, type Clock } from "./clock.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
 export interface GlobalOptions {
@@ -33,6 +34,8 @@ export interface Context {
   aws: AwsClients;
   /** The one way to ask the user a question: knows --yes and whether a terminal can ask. */
   user: User;
+  /** What time it is and how to wait: the workflow's waits, polls, deadlines and timestamps. */
+  clock: Clock;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
 }
@@ -63,6 +66,7 @@ export function createContext(options: GlobalOptions): CommandContext {
     printer,
     aws,
     user: terminalUser(options, Boolean(process.stdin.isTTY && process.stderr.isTTY), printer.paint),
+    clock: systemClock,
     awsCalls: () => calls,
   };
 }

@@ -53,6 +53,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
   return {
     plans,
     emit,
+    sleep: context.clock.sleep,
     review: async (request, signal) => {
       const plan = buildPlan(request.changes, {
         region: await context.aws.region(),

@@ -5,7 +5,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runWorkflow } from "../../src/runtime/run-workflow.js";
-import { runOneOff, type RunArgs } from "../../src/operations/run.js";
+import { run, type RunArgs } from "../../src/operations/run.js";
 import { appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
 
 /** `racknet run` (issue 24) with aws-sdk-client-mock: the task's set-up, its logs, its exit code, Ctrl-C and --timeout. */
@@ -51,7 +51,7 @@ beforeEach(() => {
 
 async function runIt(args: Partial<RunArgs>, overrides = {}) {
   const day = dayContext(overrides);
-  const { exitCode: code } = await runWorkflow((context, given: RunArgs) => runOneOff(context, given, async () => undefined), day.context, { service: "web", detach: false, ...args });
+  const { exitCode: code } = await runWorkflow(run, day.context, { service: "web", detach: false, ...args });
   return { code, stdout: day.stdout(), stderr: day.stderr() };
 }
 
@@ -100,11 +100,11 @@ describe("racknet run", () => {
 
   it("--timeout stops the task (StopTask), says so and exits 3", async () => {
     stopAfter = 1_000;
-    const result = await runIt({ timeout: "1ms", command: ["sleep", "600"] });
+    const result = await runIt({ timeout: "10m", command: ["sleep", "600"] });
     expect(result.code).toBe(3);
     expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK, reason: "racknet run: --timeout reached" });
     expect(result.stderr).toContain("--timeout reached: stopped task 0123abcd (StopTask)");
-    expect(result.stderr).toContain("task 0123abcd ran longer than --timeout 1ms and was stopped");
+    expect(result.stderr).toContain("task 0123abcd ran longer than --timeout 10m and was stopped");
   });
 
   it("Ctrl-C stops the task, says so and exits 130", async () => {

@@ -111,7 +111,7 @@ import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, MemoryPublicZones, describeListenerCertificates, describeRules } from "./memory-services.js";
 import { MemoryBuilds, MemoryLogs, MemoryRegistry, MemoryRoles } from "./memory-builds.js";
 import { ACCOUNT, REGION } from "./physical-ids.js";
-import { testPorts, type ScriptedUser } from "./ports.js";
+import { testPorts, type FakeClock, type ScriptedUser } from "./ports.js";
 
 class Memory extends Writable {
   text = "";
@@ -153,6 +153,8 @@ export interface AwsHarness {
   context: CommandContext;
   /** The user the workflow asks (a terminal only with `interactive`): `user.answer(...)` scripts the answers. */
   user: ScriptedUser;
+  /** The workflow's clock: moves only when it waits (`clock.sleeps` lists the waits). */
+  clock: FakeClock;
   /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
   options: GlobalOptions;
   cloudFormation: MemoryCloudFormation;
@@ -445,7 +447,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetHostedZoneCommand, (input) => publicZones.getHostedZone(input)),
   ]);
 
-  const { context, options, stdout, stderr, user } = memoryContext({ ...settings, awsCalls: () => calls().length });
+  const { context, options, stdout, stderr, user, clock } = memoryContext({ ...settings, awsCalls: () => calls().length });
 
   const calls = (): AwsCall[] =>
     Object.entries(stubs)
@@ -456,6 +458,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
   return {
     context,
     user,
+    clock,
     options,
     cloudFormation,
     parameters,
@@ -522,6 +525,7 @@ export interface MemoryContext {
   stderr: { text: string };
   /** The user the workflow asks: script answers with `user.answer(...)`, read `user.questions`. */
   user: ScriptedUser;
+  clock: FakeClock;
 }
 
 /**
@@ -545,7 +549,7 @@ export function memoryContext(settings: { interactive?: boolean; awsCalls?: () =
     ...ports,
     awsCalls: settings.awsCalls ?? (() => 0),
   };
-  return { context, options, stdout, stderr, user: ports.user };
+  return { context, options, stdout, stderr, user: ports.user, clock: ports.clock };
 }
 
 function operationOf(command: object): string {

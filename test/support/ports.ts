@@ -1,3 +1,4 @@
+import type { Clock } from "../../src/runtime/clock.js";
 import type { User } from "../../src/runtime/user.js";
 
 /** A question the workflow asked, with the answer it would take on Enter. */
@@ -43,7 +44,37 @@ export class ScriptedUser implements User {
   }
 }
 
-/** What a hand-built Context takes besides flags, printer and clients: the user (and whether a terminal can ask). */
-export function testPorts(options: { readonly yes: boolean }, settings: { interactive?: boolean } = {}): { user: ScriptedUser } {
-  return { user: new ScriptedUser(options, settings.interactive ?? false) };
+/**
+ * A clock that moves only when the workflow waits: each sleep moves it on by the time asked
+ * and ends at once (after the test's pending timers and I/O had their turn, as a real wait
+ * gives them). It starts at the real time, so what the in-memory AWS stamps reads alike.
+ */
+export class FakeClock implements Clock {
+  /** Every wait asked for, in ms. */
+  readonly sleeps: number[] = [];
+  #now: number;
+
+  constructor(start = Date.now()) {
+    this.#now = start;
+  }
+
+  readonly now = (): number => this.#now;
+
+  readonly sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+    signal?.throwIfAborted();
+    this.sleeps.push(ms);
+    this.#now += ms;
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+  };
+
+  /** Move on without a wait (time passing while the workflow works). */
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+/** What a hand-built Context takes besides flags, printer and clients: the user (and whether a terminal can ask), the clock. */
+export function testPorts(options: { readonly yes: boolean }, settings: { interactive?: boolean } = {}): { user: ScriptedUser; clock: FakeClock } {
+  return { user: new ScriptedUser(options, settings.interactive ?? false), clock: new FakeClock() };
 }

@@ -28,7 +28,7 @@ export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: 
     const run: Run = {
       aws,
       cfn: await aws.cloudFormation(),
-      pacing: options.pacing ?? defaultPacing,
+      pacing: options.pacing ?? (options.port.sleep ? { ...defaultPacing, sleep: options.port.sleep } : defaultPacing),
       options,
       emit: (event) => options.port.emit(event),
       ctrlC,

@@ -5,7 +5,7 @@ import type { StackInfo } from "../stacks.js";
 import type { PendingChangeSet } from "./preflight.js";
 import type { FailureDetailClients } from "../failure-details.js";
 import type { DeployEvent, Operation } from "./events.js";
-import type { Pacing } from "./pacing.js";
+import type { Pacing, Sleep } from "./pacing.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
 export interface EngineAws extends FailureDetailClients {
@@ -70,6 +70,8 @@ export type Verdict = "apply" | "dry-run";
 export interface OperationPort {
   emit(event: DeployEvent): void;
   review(request: ReviewRequest, signal: AbortSignal): Promise<Verdict>;
+  /** The workflow's clock's wait: the engine's polls sleep on it (DeployOptions.pacing, when given, wins). */
+  sleep?: Sleep;
 }
 
 export interface DeployOptions {
