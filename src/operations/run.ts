@@ -102,9 +102,7 @@ async function follow(context: Context, run: Following): Promise<RunResult> {
   const [ecs, logs] = await Promise.all([context.aws.ecs(), context.aws.cloudWatchLogs()]);
   const { clock } = context;
   const deadline = run.timeoutMs === undefined ? undefined : clock.now() + run.timeoutMs;
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.on("SIGINT", onSigint);
+  const abort = context.interrupts.scope();
   let token: string | undefined;
   const printLines = async () => {
     for (;;) {
@@ -134,10 +132,13 @@ async function follow(context: Context, run: Following): Promise<RunResult> {
         context.printer.warn(`${stopping === "interrupted" ? "Ctrl-C" : `${Flag.timeout} reached`}: stopped task ${run.task} (StopTask)`);
         return { ...base, exitCode: null, outcome: stopping, stoppedReason: reason };
       }
-      await clock.sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - clock.now())), abort.signal);
+      // Ctrl-C ends the wait at once; the next turn stops the task and says so.
+      await clock.sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - clock.now())), abort.signal).catch((error: unknown) => {
+        if (!abort.signal.aborted) throw error;
+      });
     }
   } finally {
-    process.off("SIGINT", onSigint);
+    abort.release();
   }
 }
 

@@ -6,6 +6,7 @@ import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import type { RequireApproval } from "../plan/approval.js";
 import { terminalUser, type User } from "./user.js";
 import { systemClock, type Clock } from "./clock.js";
+import { processInterrupts, type Interrupts } from "./interrupt.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
 export interface GlobalOptions {
@@ -36,6 +37,8 @@ export interface Context {
   user: User;
   /** What time it is and how to wait: the workflow's waits, polls, deadlines and timestamps. */
   clock: Clock;
+  /** Ctrl-C, heard in one place: `scope()` gives a signal the first Ctrl-C aborts, `listen` a callback. */
+  interrupts: Interrupts;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
 }
@@ -67,6 +70,7 @@ export function createContext(options: GlobalOptions): CommandContext {
     aws,
     user: terminalUser(options, Boolean(process.stdin.isTTY && process.stderr.isTTY), printer.paint),
     clock: systemClock,
+    interrupts: processInterrupts,
     awsCalls: () => calls,
   };
 }

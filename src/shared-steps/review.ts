@@ -54,6 +54,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
     plans,
     emit,
     sleep: context.clock.sleep,
+    interrupts: context.interrupts,
     review: async (request, signal) => {
       const plan = buildPlan(request.changes, {
         region: await context.aws.region(),

@@ -120,6 +120,18 @@ describe("racknet run", () => {
     expect(result.stderr).toContain("Ctrl-C: stopped task 0123abcd (StopTask)");
   });
 
+  it("Ctrl-C during a wait between polls ends the wait at once, stops the task and exits 130", async () => {
+    stopAfter = 1_000;
+    const day = dayContext();
+    const { clock } = day.context;
+    // The user presses Ctrl-C while racknet waits for the next poll.
+    day.context.clock = { now: clock.now, sleep: async (ms, signal) => (process.emit("SIGINT"), clock.sleep(ms, signal)) };
+    const { exitCode: code } = await runWorkflow(run, day.context, { service: "web", detach: false, command: ["sleep", "600"] });
+    expect(code, day.stderr()).toBe(130);
+    expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK, reason: "racknet run: Ctrl-C" });
+    expect(day.stderr()).toContain("Ctrl-C: stopped task 0123abcd (StopTask)");
+  });
+
   it("an unknown service and a malformed --timeout are refused before any task starts", async () => {
     const unknown = await runIt({ service: "nosuch" });
     expect(unknown.code).toBe(1);

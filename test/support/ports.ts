@@ -1,4 +1,5 @@
 import type { Clock } from "../../src/runtime/clock.js";
+import { Interrupts } from "../../src/runtime/interrupt.js";
 import type { User } from "../../src/runtime/user.js";
 
 /** A question the workflow asked, with the answer it would take on Enter. */
@@ -74,7 +75,11 @@ export class FakeClock implements Clock {
   }
 }
 
-/** What a hand-built Context takes besides flags, printer and clients: the user (and whether a terminal can ask), the clock. */
-export function testPorts(options: { readonly yes: boolean }, settings: { interactive?: boolean } = {}): { user: ScriptedUser; clock: FakeClock } {
-  return { user: new ScriptedUser(options, settings.interactive ?? false), clock: new FakeClock() };
+/**
+ * What a hand-built Context takes besides flags, printer and clients: the user (and whether a
+ * terminal can ask), the clock, and Ctrl-C: its own fan-out, on the process while a step
+ * listens (a test presses Ctrl-C with `process.emit("SIGINT")`), with no fallback.
+ */
+export function testPorts(options: { readonly yes: boolean }, settings: { interactive?: boolean } = {}): { user: ScriptedUser; clock: FakeClock; interrupts: Interrupts } {
+  return { user: new ScriptedUser(options, settings.interactive ?? false), clock: new FakeClock(), interrupts: new Interrupts() };
 }

@@ -22,7 +22,7 @@ export interface Run {
  * first AWS call to the last, Ctrl-C never ends racknet without a word.
  */
 export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: (run: Run) => Promise<T>): Promise<T> {
-  const ctrlC = new CtrlCGuard();
+  const ctrlC = new CtrlCGuard(options.port.interrupts);
   const background: Promise<void>[] = [];
   try {
     const run: Run = {

@@ -6,6 +6,7 @@ import type { PendingChangeSet } from "./preflight.js";
 import type { FailureDetailClients } from "../failure-details.js";
 import type { DeployEvent, Operation } from "./events.js";
 import type { Pacing, Sleep } from "./pacing.js";
+import type { CtrlCSource } from "./interrupt.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
 export interface EngineAws extends FailureDetailClients {
@@ -72,6 +73,8 @@ export interface OperationPort {
   review(request: ReviewRequest, signal: AbortSignal): Promise<Verdict>;
   /** The workflow's clock's wait: the engine's polls sleep on it (DeployOptions.pacing, when given, wins). */
   sleep?: Sleep;
+  /** Ctrl-C as the workflow hears it (src/runtime/interrupt.ts): the engine's guard and waits listen here. */
+  interrupts: CtrlCSource;
 }
 
 export interface DeployOptions {
