@@ -53,7 +53,7 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
   return {
     plans,
     emit,
-    sleep: context.clock.sleep,
+    clock: context.clock,
     interrupts: context.interrupts,
     review: async (request, signal) => {
       const plan = buildPlan(request.changes, {

@@ -9,6 +9,8 @@ export interface Run {
   aws: EngineAws;
   cfn: CloudFormationClient;
   pacing: Pacing;
+  /** What time it is (the workflow's clock): the --timeout deadline and elapsed times. */
+  now: () => number;
   options: DeployOptions;
   emit: (event: DeployEvent) => void;
   /** Ctrl-C pressed between the waits (or during a call that is not cut off); see `withRun`. */
@@ -28,7 +30,8 @@ export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: 
     const run: Run = {
       aws,
       cfn: await aws.cloudFormation(),
-      pacing: options.pacing ?? (options.port.sleep ? { ...defaultPacing, sleep: options.port.sleep } : defaultPacing),
+      pacing: options.pacing ?? (options.port.clock ? { ...defaultPacing, sleep: options.port.clock.sleep } : defaultPacing),
+      now: options.port.clock?.now ?? Date.now,
       options,
       emit: (event) => options.port.emit(event),
       ctrlC,
