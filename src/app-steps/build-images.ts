@@ -29,7 +29,6 @@ import { ensureBuildRole } from "../aws/iam.js";
 import { buildRolePolicy, buildRoleTrustPolicy, type BuildRoleFacts } from "../images/role.js";
 import { BuildPrinter, type BuildPlanView } from "../ui/build-printer.js";
 import type { Context } from "../runtime/context.js";
-import type { Interrupts } from "../runtime/interrupt.js";
 import type { RackInfo } from "../shared-steps/resolve.js";
 import { RackOutput } from "../names/rack-outputs.js";
 import { Flag } from "../names/flags.js";
@@ -137,7 +136,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       if (pending.length === 0) return [];
       const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs[RackOutput.BuildLogGroup] ?? `/racknet/${rack.rack}/builds` });
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
-      return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer, context.interrupts).catch((error: unknown) => {
+      return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer, context).catch((error: unknown) => {
         if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
         throw error;
       });
@@ -309,7 +308,7 @@ interface PendingBuilds {
 }
 
 /** Pack, upload and build the images, `concurrency` at once; Ctrl-C stops the builds (StopBuild) and says so. */
-async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter, interrupts: Interrupts): Promise<BuiltImage[]> {
+async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter, { interrupts, clock }: Pick<Context, "interrupts" | "clock">): Promise<BuiltImage[]> {
   const folder = await mkdtemp(join(tmpdir(), "racknet-build-"));
   const controller = new AbortController();
   const stopListening = interrupts.listen(() => controller.abort());
@@ -330,7 +329,7 @@ async function buildPending(clients: BuildClients, pending: PendingBuilds, print
         },
       };
     });
-    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency });
+    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency, sleep: clock.sleep });
   } finally {
     stopListening();
     await rm(folder, { recursive: true, force: true });
