@@ -86,29 +86,55 @@ await build({
   logLevel: "warning",
 });
 
-// The EC2 client, cut to what racknet uses (src/aws/ec2-exports.ts): @aws-sdk/client-ec2 is one
-// 2 MB module of every command and shape, about 0.25 s of CPU to load. Bundled from its ES
-// modules (the package says it has no side effects, so unused shapes go), as CommonJS whose
-// every other @aws-sdk and @smithy import stays a require of the very modules the other
-// clients use. Written next to dist/aws/sdk.js, which loads it instead of the package.
-const { EC2_EXPORTS, EC2_LITE_FILE } = await import(join(dist, "aws", "ec2-exports.js"));
-await build({
-  stdin: { contents: `export { ${EC2_EXPORTS.join(", ")} } from "@aws-sdk/client-ec2";`, resolveDir: root, loader: "js" },
-  outfile: join(dist, "aws", EC2_LITE_FILE),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20.19",
-  mainFields: ["module", "main"],
-  minify: true,
-  legalComments: "none",
-  plugins: [
-    {
-      name: "sdk-shared",
-      setup(builder) {
-        builder.onResolve({ filter: /^@(smithy|aws-sdk)\// }, (args) => (args.path.startsWith("@aws-sdk/client-ec2") ? undefined : { path: args.path, external: true }));
-      },
-    },
-  ],
-  logLevel: "warning",
-});
+// Each AWS SDK client, cut to what racknet uses (src/aws/sdk-exports.ts): a client package is one
+// CommonJS module of every command and shape (EC2's is 2 MB), which V8 compiles on every run.
+// Bundled from the package's ES modules (each says it has no side effects, so unused commands and
+// shapes go), as CommonJS whose every other @aws-sdk and @smithy import stays a require of the
+// very modules the other clients use: one retry strategy, one set of error classes. Written next
+// to dist/aws/sdk.js, which loads it instead of the package.
+//
+// The generated schema modules key their traits by constant (`{ [_xN]: _Fil }`, `_xN` being
+// "xmlName"): esbuild cannot know such a computed key is free of side effects, so it keeps every
+// shape of the service (EC2's cut was 563 kB for 19 names). `literalKeys` writes each such key as
+// the string its `const` holds (`{ "xmlName": _Fil }`), the same object, and the unused shapes go.
+const literalKeys = {
+  name: "schema-literal-keys",
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const strings = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)].map((match) => [match[1], match[2]]));
+      const contents = source.replace(/\[(_\w+)\]:/g, (key, name) => {
+        if (!strings.has(name)) throw new Error(`${args.path}: computed key [${name}] is not a string constant; the build cannot cut this client`);
+        return `${strings.get(name)}:`;
+      });
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+const { SDK_EXPORTS, liteFile } = await import(join(dist, "aws", "sdk-exports.js"));
+await Promise.all(
+  Object.entries(SDK_EXPORTS).map(([client, { package: name, names }]) =>
+    build({
+      stdin: { contents: `export { ${names.join(", ")} } from "${name}";`, resolveDir: root, loader: "js" },
+      outfile: join(dist, "aws", liteFile(client)),
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20.19",
+      mainFields: ["module", "main"],
+      minify: true,
+      legalComments: "none",
+      plugins: [
+        literalKeys,
+        {
+          name: "sdk-shared",
+          setup(builder) {
+            builder.onResolve({ filter: /^@(smithy|aws-sdk)\// }, (args) => (args.path === name || args.path.startsWith(`${name}/`) ? undefined : { path: args.path, external: true }));
+          },
+        },
+      ],
+      logLevel: "warning",
+    }),
+  ),
+);
