@@ -11,7 +11,8 @@
 // very modules the clients use), and yaml (loaded only to place a problem).
 // The per-file build stays: the launcher falls back to it, and tests' loader hooks patch it.
 import { build } from "esbuild";
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -138,3 +139,12 @@ await Promise.all(
     }),
   ),
 );
+
+// A cut that keeps half its package, or over 200 kB (the largest today is RDS's, under 80 kB),
+// has stopped cutting (a new shape of the SDK's generated code, as the computed keys were):
+// say so here rather than in a slower CLI.
+const packages = createRequire(join(root, "package.json"));
+for (const [client, { package: name }] of Object.entries(SDK_EXPORTS)) {
+  const [cut, whole] = await Promise.all([stat(join(dist, "aws", liteFile(client))), stat(packages.resolve(name))]);
+  if (cut.size * 2 >= whole.size || cut.size > 200_000) throw new Error(`${liteFile(client)} is ${cut.size} bytes, ${name} ${whole.size}: the build no longer cuts this client (scripts/build-bundle.mjs)`);
+}
