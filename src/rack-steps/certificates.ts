@@ -2,7 +2,7 @@
  * The rack's certificate authority (Parameter Store) and the certificates it signs (ACM):
  * created once, reused while valid, re-imported in place when they need renewal.
  */
-import { UserError } from "../errors/index.js";
+import { AwsOperationFailed, UserError } from "../errors/index.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
 import type { CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
@@ -80,7 +80,9 @@ export async function ensureRackCa(context: Context, rack: string, options: Rack
   const saved = (async () => {
     const ssm = await context.aws.ssm();
     if (incomplete) await deleteStoredCa(ssm, rack);
-    await storeCa(ssm, rack, ca, await options.keyId);
+    const stored = await storeCa(ssm, rack, ca, await options.keyId);
+    if (stored.failure !== undefined) throw stored.failure;
+    if (stored.theirs.length > 0) throw caOfAnother(rack, stored.theirs);
   })();
   // Observed by the caller's await; this keeps a failure from being reported unhandled before then.
   saved.catch(() => undefined);
@@ -176,6 +178,13 @@ export function rackCaRemovalSteps(rack: string): Array<{ id: string; what: stri
     { id: "ca", what: `the rack's CA in SSM Parameter Store (${caKeyParameter(rack)}, ${caCertParameter(rack)})` },
     { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(rack)} (deletion scheduled)` },
   ];
+}
+
+/** The CA's parameters were created by another racknet meanwhile: never overwritten. */
+function caOfAnother(rack: string, theirs: readonly string[]): AwsOperationFailed {
+  return new AwsOperationFailed(`rack ${rack}'s certificate authority was stored by another racknet while this one ran: ${theirs.join(" and ")} already held another value (ParameterAlreadyExists); racknet never overwrites a CA`, {
+    fix: `check that no other racknet works on rack ${rack} (\`racknet rack -r ${rack}\`), then run the same command again: it uses the CA that stands`,
+  });
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {
