@@ -72,8 +72,9 @@ export async function describeStoredCa(ssm: SSMClient, rack: string): Promise<{ 
   return { names: parameters.flatMap((parameter) => parameter.Name ?? []), ...(key ? { keyId: key.KeyId ?? "alias/aws/ssm" } : {}) };
 }
 
-/** Removes both parameters; absent ones are not an error. */
-export async function deleteStoredCa(ssm: SSMClient, rack: string): Promise<void> {
+/** Removes both parameters, or only `names` of them; absent ones are not an error. */
+export async function deleteStoredCa(ssm: SSMClient, rack: string, names: readonly string[] = [caKeyParameter(rack), caCertParameter(rack)]): Promise<void> {
+  if (names.length === 0) return;
   const { DeleteParametersCommand } = sdk.ssm();
-  await ssm.send(new DeleteParametersCommand({ Names: [caKeyParameter(rack), caCertParameter(rack)] }));
+  await ssm.send(new DeleteParametersCommand({ Names: [...names] }));
 }
