@@ -479,14 +479,18 @@ async function createRackCertificates(context: Context, rack: string, journal: J
   const making = ensureCaKey(context, rack, read, accountOf(context));
   making.catch(() => undefined);
   const { ca, saved } = await ensureRackCa(context, rack, { keyId: making.then((key) => key.keyId), replaceIncomplete: true, stored: read.stored, created: caCreated });
-  const [key, , , rackArn, internalApps, routerApps] = await Promise.all([
+  const steps = [
     making,
     making.then((made) => made.ready),
     saved,
     ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }, ca, read.certificates),
     ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }, ca, read.certificates),
     ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }, ca, read.certificates),
-  ]);
+  ] as const;
+  // All settled before a failure is thrown: the clean-up that follows must not run while an
+  // import is still on the wire (that certificate would be left behind).
+  await Promise.allSettled(steps);
+  const [key, , , rackArn, internalApps, routerApps] = await Promise.all(steps);
   await journal.done("ca-key", key.created ? "created" : "adopted from an earlier run");
   await journal.done("ca", ca.created ? "created" : "adopted from an earlier run");
   await journal.done("certificates");

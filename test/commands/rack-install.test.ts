@@ -205,6 +205,9 @@ describe("racknet rack install: the CA's own KMS key, and nothing left without a
     expect(result.stderr).toMatch(/removed what this install made before the stack: \d certificate\(s\); left rack prod's CA \(\/racknet\/prod\/ca\/key, \/racknet\/prod\/ca\/cert\), which this run did not store, and its KMS key\n/);
     expect(result.stderr).not.toContain("THEIRS-SECRET");
     expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+    // The certificates' imports had all settled before the clean-up looked for them: none is imported after it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.certificates.certificates.size).toBe(0);
   });
 
   it("a CA that was there before the install (adopted) is left when the install ends without a stack", async () => {
