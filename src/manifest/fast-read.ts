@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, load } from "js-yaml";
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, load } from "js-yaml";
 import type { SourcePosition } from "./model.js";
 
 /**
@@ -31,6 +31,16 @@ export function fastValue(text: string): { value: unknown } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The file read again with every scalar as the text it was written as (YAML's failsafe
+ * schema: `1.50` stays "1.50", `0x1F` "0x1F"), for the few values whose text matters
+ * (`PORT: 3000` in an environment map): the `yaml` library's document is not needed for it.
+ * Only for a file fastValue read, so it reads the same keys in the same places.
+ */
+export function writtenValue(text: string): unknown {
+  return load(text, { schema: FAILSAFE_SCHEMA, json: false, maxAliases: 0 });
 }
 
 /**
