@@ -50,10 +50,24 @@ export function writtenValue(text: string): unknown {
  * `.` or `[` itself: each key of a map that the path continues with is tried.
  */
 export function hasPath(value: unknown, path: string): boolean {
+  // Most paths are plain keys (`services.web.port`): tried whole first, and searched only when that fails.
+  return (!path.includes("[") && hasKeys(value, path.split("."))) || searchPath(value, path);
+}
+
+function hasKeys(value: unknown, keys: readonly string[]): boolean {
+  let current = value;
+  for (const key of keys) {
+    if (current === null || typeof current !== "object" || Array.isArray(current) || !Object.hasOwn(current, key)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+function searchPath(value: unknown, path: string): boolean {
   if (path === "") return true;
   if (Array.isArray(value)) {
     const item = /^\[(\d+)\]/.exec(path);
-    return item !== null && Number(item[1]) < value.length && hasPath(value[Number(item[1])], path.slice(item[0].length));
+    return item !== null && Number(item[1]) < value.length && searchPath(value[Number(item[1])], path.slice(item[0].length));
   }
   if (value === null || typeof value !== "object") return false;
   const rest = path.startsWith(".") ? path.slice(1) : path;
@@ -61,7 +75,7 @@ export function hasPath(value: unknown, path: string): boolean {
   for (let end = 0; end <= rest.length; end += 1) {
     if (end < rest.length && rest[end] !== "." && rest[end] !== "[") continue;
     const key = rest.slice(0, end);
-    if (Object.hasOwn(value, key) && hasPath((value as Record<string, unknown>)[key], rest.slice(end))) return true;
+    if (Object.hasOwn(value, key) && searchPath((value as Record<string, unknown>)[key], rest.slice(end))) return true;
   }
   return false;
 }
