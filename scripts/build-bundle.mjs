@@ -11,7 +11,8 @@
 // very modules the clients use), and yaml (loaded only to place a problem).
 // The per-file build stays: the launcher falls back to it, and tests' loader hooks patch it.
 import { build } from "esbuild";
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -86,29 +87,64 @@ await build({
   logLevel: "warning",
 });
 
-// The EC2 client, cut to what racknet uses (src/aws/ec2-exports.ts): @aws-sdk/client-ec2 is one
-// 2 MB module of every command and shape, about 0.25 s of CPU to load. Bundled from its ES
-// modules (the package says it has no side effects, so unused shapes go), as CommonJS whose
-// every other @aws-sdk and @smithy import stays a require of the very modules the other
-// clients use. Written next to dist/aws/sdk.js, which loads it instead of the package.
-const { EC2_EXPORTS, EC2_LITE_FILE } = await import(join(dist, "aws", "ec2-exports.js"));
-await build({
-  stdin: { contents: `export { ${EC2_EXPORTS.join(", ")} } from "@aws-sdk/client-ec2";`, resolveDir: root, loader: "js" },
-  outfile: join(dist, "aws", EC2_LITE_FILE),
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20.19",
-  mainFields: ["module", "main"],
-  minify: true,
-  legalComments: "none",
-  plugins: [
-    {
-      name: "sdk-shared",
-      setup(builder) {
-        builder.onResolve({ filter: /^@(smithy|aws-sdk)\// }, (args) => (args.path.startsWith("@aws-sdk/client-ec2") ? undefined : { path: args.path, external: true }));
-      },
-    },
-  ],
-  logLevel: "warning",
-});
+// Each AWS SDK client, cut to what racknet uses (src/aws/sdk-exports.ts): a client package is one
+// CommonJS module of every command and shape (EC2's is 2 MB), which V8 compiles on every run.
+// Bundled from the package's ES modules (each says it has no side effects, so unused commands and
+// shapes go), as CommonJS whose every other @aws-sdk and @smithy import stays a require of the
+// very modules the other clients use: one retry strategy, one set of error classes. Written next
+// to dist/aws/sdk.js, which loads it instead of the package.
+//
+// The generated schema modules key their traits by constant (`{ [_xN]: _Fil }`, `_xN` being
+// "xmlName"): esbuild cannot know such a computed key is free of side effects, so it keeps every
+// shape of the service (EC2's cut was 563 kB for 19 names). `literalKeys` writes each such key as
+// the string its `const` holds (`{ "xmlName": _Fil }`), the same object, and the unused shapes go.
+const literalKeys = {
+  name: "schema-literal-keys",
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const strings = new Map([...source.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)].map((match) => [match[1], match[2]]));
+      const contents = source.replace(/\[(_\w+)\]:/g, (key, name) => {
+        if (!strings.has(name)) throw new Error(`${args.path}: computed key [${name}] is not a string constant; the build cannot cut this client`);
+        return `${strings.get(name)}:`;
+      });
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+const { SDK_EXPORTS, liteFile } = await import(join(dist, "aws", "sdk-exports.js"));
+await Promise.all(
+  Object.entries(SDK_EXPORTS).map(([client, { package: name, names }]) =>
+    build({
+      stdin: { contents: `export { ${names.join(", ")} } from "${name}";`, resolveDir: root, loader: "js" },
+      outfile: join(dist, "aws", liteFile(client)),
+      bundle: true,
+      format: "cjs",
+      platform: "node",
+      target: "node20.19",
+      mainFields: ["module", "main"],
+      minify: true,
+      legalComments: "none",
+      plugins: [
+        literalKeys,
+        {
+          name: "sdk-shared",
+          setup(builder) {
+            builder.onResolve({ filter: /^@(smithy|aws-sdk)\// }, (args) => (args.path === name || args.path.startsWith(`${name}/`) ? undefined : { path: args.path, external: true }));
+          },
+        },
+      ],
+      logLevel: "warning",
+    }),
+  ),
+);
+
+// A cut that keeps half its package, or over 200 kB (the largest today is RDS's, under 80 kB),
+// has stopped cutting (a new shape of the SDK's generated code, as the computed keys were):
+// say so here rather than in a slower CLI.
+const packages = createRequire(join(root, "package.json"));
+for (const [client, { package: name }] of Object.entries(SDK_EXPORTS)) {
+  const [cut, whole] = await Promise.all([stat(join(dist, "aws", liteFile(client))), stat(packages.resolve(name))]);
+  if (cut.size * 2 >= whole.size || cut.size > 200_000) throw new Error(`${liteFile(client)} is ${cut.size} bytes, ${name} ${whole.size}: the build no longer cuts this client (scripts/build-bundle.mjs)`);
+}

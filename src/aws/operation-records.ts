@@ -1,11 +1,12 @@
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { sdk } from "./sdk.js";
+import { createIfAbsent, type CreateResult } from "./ssm-create.js";
 
 /**
  * Small JSON records in SSM Parameter Store: the locks and journals of racknet's operations
  * (src/safety/lock.ts, src/safety/journal.ts). PutParameter without Overwrite fails with
  * ParameterAlreadyExists when the name is taken, which makes `create` an atomic "take it if
- * nobody has it". Tags can be given only when a parameter is created; an overwrite keeps them.
+ * nobody has it" (src/aws/ssm-create.ts). Tags can be given only when a parameter is created; an overwrite keeps them.
  */
 
 /** Standard parameters hold 4 KB; a longer record goes to the advanced tier (8 KB). */
@@ -21,26 +22,16 @@ function tier(value: string): "Standard" | "Advanced" {
   return Buffer.byteLength(value, "utf8") > STANDARD_PARAMETER_BYTES ? "Advanced" : "Standard";
 }
 
-/** Creates the record; false when one of that name already exists (nothing written). */
-export async function createRecord(ssm: SSMClient, name: string, value: string, tags: Record<string, string>): Promise<boolean> {
-  const { PutParameterCommand } = sdk.ssm();
-  try {
-    await ssm.send(
-      new PutParameterCommand({
-        Name: name,
-        Value: value,
-        Type: "String",
-        Tier: tier(value),
-        Overwrite: false,
-        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
-        Description: "racknet operation record",
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof Error && error.name === "ParameterAlreadyExists") return false;
-    throw error;
-  }
+/** Creates the record if absent: "mine" when it is this call's (src/aws/ssm-create.ts), "theirs" with what stands otherwise. */
+export function createRecord(ssm: SSMClient, name: string, value: string, tags: Record<string, string>): Promise<CreateResult> {
+  return createIfAbsent(ssm, {
+    Name: name,
+    Value: value,
+    Type: "String",
+    Tier: tier(value),
+    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    Description: "racknet operation record",
+  });
 }
 
 /** Writes the record over what is there (or creates it, without tags). */

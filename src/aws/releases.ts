@@ -8,6 +8,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { STSClient } from "@aws-sdk/client-sts";
 import { APP_TAG, RACK_TAG, releaseParameter, releasesPath } from "../names/index.js";
 import { sdk } from "./sdk.js";
+import { createIfAbsent } from "./ssm-create.js";
 
 export interface AppRef {
   rack: string;
@@ -26,34 +27,23 @@ export async function readReleaseValues(ssm: SSMClient, ref: AppRef): Promise<st
 }
 
 /**
- * Claim release `number` with its value: false when another racknet took it first. The SDK sends
- * the create again when its answer is lost (src/aws/retry.ts), and a create that had landed then
- * meets ParameterAlreadyExists on this run's own release: the value read back tells them apart
- * (it holds the run's creation time to the millisecond and its caller).
+ * Claim release `number` with its value: false when another racknet took it first. A create the
+ * SDK sent twice, whose first had landed, is this run's own (src/aws/ssm-create.ts): the value
+ * holds the run's creation time to the millisecond and its caller, so another's never reads the same.
  */
 export async function createRelease(ssm: SSMClient, ref: AppRef, number: number, value: string): Promise<boolean> {
-  const { GetParameterCommand, PutParameterCommand } = sdk.ssm();
-  try {
-    await ssm.send(
-      new PutParameterCommand({
-        Name: releaseParameter(ref.rack, ref.app, number),
-        Value: value,
-        Type: "SecureString",
-        // A standard parameter holds 4 KB; a bigger release becomes an advanced one (8 KB).
-        Tier: "Intelligent-Tiering",
-        Overwrite: false,
-        Tags: [
-          { Key: RACK_TAG, Value: ref.rack },
-          { Key: APP_TAG, Value: ref.app },
-        ],
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (!(error instanceof Error && error.name === "ParameterAlreadyExists")) throw error;
-    const held = await ssm.send(new GetParameterCommand({ Name: releaseParameter(ref.rack, ref.app, number), WithDecryption: true }));
-    return held.Parameter?.Value === value;
-  }
+  const created = await createIfAbsent(ssm, {
+    Name: releaseParameter(ref.rack, ref.app, number),
+    Value: value,
+    Type: "SecureString",
+    // A standard parameter holds 4 KB; a bigger release becomes an advanced one (8 KB).
+    Tier: "Intelligent-Tiering",
+    Tags: [
+      { Key: RACK_TAG, Value: ref.rack },
+      { Key: APP_TAG, Value: ref.app },
+    ],
+  });
+  return created.owner === "mine";
 }
 
 /** Write a release again (its outcome changed). */

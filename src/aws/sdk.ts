@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { EC2_LITE_FILE } from "./ec2-exports.js";
+import { type LiteClient, liteFile, SDK_EXPORTS } from "./sdk-exports.js";
 
 /**
  * The AWS SDK v3 packages, loaded the first time a command needs each. They are CommonJS:
@@ -8,39 +8,47 @@ import { EC2_LITE_FILE } from "./ec2-exports.js";
  */
 const require = createRequire(import.meta.url);
 
+/** Clients whose cut file is not there: run from source (the tests), or a build without it. */
+const noLiteFile = new Set<LiteClient>();
+
 /**
- * The built CLI's EC2 client: only what racknet uses (src/aws/ec2-exports.ts), bundled by the
- * build over the package's own modules, which it shares with the other clients. Run from
- * source (the tests) there is no such file, and the package is loaded as it is.
+ * The built CLI's client: only what racknet uses (src/aws/sdk-exports.ts), bundled by the build
+ * over the package's shared @aws-sdk and @smithy modules, which every client uses as they are.
+ * Run from source (the tests) there is no such file, and the package is loaded as it is, so the
+ * client mocks, which patch the package's classes, see every call.
  */
-function ec2(): typeof import("@aws-sdk/client-ec2") {
-  try {
-    return require(EC2_LITE_FILE) as typeof import("@aws-sdk/client-ec2");
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes("client-ec2-lite")) throw error;
-    return require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
+function client<Module>(name: LiteClient): Module {
+  if (!noLiteFile.has(name)) {
+    const file = liteFile(name);
+    try {
+      return require(file) as Module;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "MODULE_NOT_FOUND" || !String((error as Error).message).includes(file.slice(2))) throw error;
+      noLiteFile.add(name);
+    }
   }
+  return require(SDK_EXPORTS[name].package) as Module;
 }
 
 export const sdk = {
-  cloudFormation: () => require("@aws-sdk/client-cloudformation") as typeof import("@aws-sdk/client-cloudformation"),
-  ec2,
-  elbv2: () => require("@aws-sdk/client-elastic-load-balancing-v2") as typeof import("@aws-sdk/client-elastic-load-balancing-v2"),
-  route53: () => require("@aws-sdk/client-route-53") as typeof import("@aws-sdk/client-route-53"),
-  acm: () => require("@aws-sdk/client-acm") as typeof import("@aws-sdk/client-acm"),
-  ssm: () => require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm"),
-  kms: () => require("@aws-sdk/client-kms") as typeof import("@aws-sdk/client-kms"),
-  ecs: () => require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs"),
-  s3: () => require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3"),
-  sts: () => require("@aws-sdk/client-sts") as typeof import("@aws-sdk/client-sts"),
-  codeBuild: () => require("@aws-sdk/client-codebuild") as typeof import("@aws-sdk/client-codebuild"),
-  iam: () => require("@aws-sdk/client-iam") as typeof import("@aws-sdk/client-iam"),
-  ecr: () => require("@aws-sdk/client-ecr") as typeof import("@aws-sdk/client-ecr"),
-  lambda: () => require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda"),
-  cloudWatchLogs: () => require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs"),
+  cloudFormation: () => client<typeof import("@aws-sdk/client-cloudformation")>("cloudFormation"),
+  ec2: () => client<typeof import("@aws-sdk/client-ec2")>("ec2"),
+  elbv2: () => client<typeof import("@aws-sdk/client-elastic-load-balancing-v2")>("elbv2"),
+  route53: () => client<typeof import("@aws-sdk/client-route-53")>("route53"),
+  acm: () => client<typeof import("@aws-sdk/client-acm")>("acm"),
+  ssm: () => client<typeof import("@aws-sdk/client-ssm")>("ssm"),
+  kms: () => client<typeof import("@aws-sdk/client-kms")>("kms"),
+  ecs: () => client<typeof import("@aws-sdk/client-ecs")>("ecs"),
+  s3: () => client<typeof import("@aws-sdk/client-s3")>("s3"),
+  sts: () => client<typeof import("@aws-sdk/client-sts")>("sts"),
+  codeBuild: () => client<typeof import("@aws-sdk/client-codebuild")>("codeBuild"),
+  iam: () => client<typeof import("@aws-sdk/client-iam")>("iam"),
+  ecr: () => client<typeof import("@aws-sdk/client-ecr")>("ecr"),
+  lambda: () => client<typeof import("@aws-sdk/client-lambda")>("lambda"),
+  cloudWatchLogs: () => client<typeof import("@aws-sdk/client-cloudwatch-logs")>("cloudWatchLogs"),
   credentials: () => require("@aws-sdk/credential-provider-node") as typeof import("@aws-sdk/credential-provider-node"),
-  serviceQuotas: () => require("@aws-sdk/client-service-quotas") as typeof import("@aws-sdk/client-service-quotas"),
-  secretsManager: () => require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager"),
-  rds: () => require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds"),
-  elastiCache: () => require("@aws-sdk/client-elasticache") as typeof import("@aws-sdk/client-elasticache"),
+  serviceQuotas: () => client<typeof import("@aws-sdk/client-service-quotas")>("serviceQuotas"),
+  secretsManager: () => client<typeof import("@aws-sdk/client-secrets-manager")>("secretsManager"),
+  rds: () => client<typeof import("@aws-sdk/client-rds")>("rds"),
+  elastiCache: () => client<typeof import("@aws-sdk/client-elasticache")>("elastiCache"),
 };

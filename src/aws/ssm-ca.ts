@@ -1,6 +1,7 @@
-import type { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { RACK_TAG, caCertParameter, caKeyParameter } from "../names/index.js";
 import { sdk } from "./sdk.js";
+import { createIfAbsent, type CreateResult } from "./ssm-create.js";
 
 /** The rack CA's two parameters as Parameter Store holds them; either may be missing. */
 export interface StoredCa {
@@ -28,34 +29,35 @@ export async function readStoredCaCertificate(ssm: SSMClient, rack: string): Pro
   }
 }
 
-/**
- * The key as a SecureString (encrypted with `keyId`, the rack's own KMS key; without it,
- * Parameter Store's default aws/ssm), the certificate as a String, both tagged for the rack.
- */
-export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }, keyId?: string): Promise<void> {
-  const { PutParameterCommand: Put } = sdk.ssm();
-  const tags = [{ Key: RACK_TAG, Value: rack }];
-  await Promise.all([
-    createOnce(ssm, new Put({ Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` })),
-    createOnce(ssm, new Put({ Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` })),
-  ]);
+/** Which of the CA's parameters this call created, which another writer holds, and a create that failed outright. */
+export interface CaStored {
+  mine: string[];
+  theirs: string[];
+  /** A create that neither landed nor was refused as taken (its parameter's owner is unknown). */
+  failure?: unknown;
 }
 
 /**
- * A create without Overwrite. The SDK sends it again when its answer is lost (src/aws/retry.ts),
- * and one that had landed then meets ParameterAlreadyExists on what this run wrote: that is
- * read back and accepted when it is the same value. A different value (another racknet's CA) is
- * never overwritten: the original error stands. The value is compared, never shown.
+ * The key as a SecureString (encrypted with `keyId`, the rack's own KMS key; without it,
+ * Parameter Store's default aws/ssm), the certificate as a String, both tagged for the rack,
+ * each created only if absent (src/aws/ssm-create.ts: a create the SDK sent twice is still this
+ * call's; a different value, another racknet's CA, is never overwritten). Both settle before it
+ * returns, so a caller that cleans up knows what it made.
  */
-async function createOnce(ssm: SSMClient, put: PutParameterCommand): Promise<void> {
-  const { GetParameterCommand } = sdk.ssm();
-  try {
-    await ssm.send(put);
-  } catch (error) {
-    if (!(error instanceof Error && error.name === "ParameterAlreadyExists")) throw error;
-    const held = await ssm.send(new GetParameterCommand({ Name: put.input.Name, WithDecryption: true })).catch(() => undefined);
-    if (held?.Parameter?.Value !== put.input.Value) throw error;
-  }
+export async function storeCa(ssm: SSMClient, rack: string, ca: { keyPem: string; certPem: string }, keyId?: string): Promise<CaStored> {
+  const tags = [{ Key: RACK_TAG, Value: rack }];
+  const names = [caKeyParameter(rack), caCertParameter(rack)];
+  const settled = await Promise.allSettled([
+    createIfAbsent(ssm, { Name: caKeyParameter(rack), Value: ca.keyPem, Type: "SecureString", ...(keyId ? { KeyId: keyId } : {}), Tags: tags, Description: `racknet ${rack} CA private key` }),
+    createIfAbsent(ssm, { Name: caCertParameter(rack), Value: ca.certPem, Type: "String", Tags: tags, Description: `racknet ${rack} CA certificate` }),
+  ]);
+  const owner = (result: PromiseSettledResult<CreateResult>) => (result.status === "fulfilled" ? result.value.owner : undefined);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  return {
+    mine: names.filter((_, index) => owner(settled[index]!) === "mine"),
+    theirs: names.filter((_, index) => owner(settled[index]!) === "theirs"),
+    ...(failed ? { failure: failed.reason } : {}),
+  };
 }
 
 /**
@@ -70,8 +72,9 @@ export async function describeStoredCa(ssm: SSMClient, rack: string): Promise<{ 
   return { names: parameters.flatMap((parameter) => parameter.Name ?? []), ...(key ? { keyId: key.KeyId ?? "alias/aws/ssm" } : {}) };
 }
 
-/** Removes both parameters; absent ones are not an error. */
-export async function deleteStoredCa(ssm: SSMClient, rack: string): Promise<void> {
+/** Removes both parameters, or only `names` of them; absent ones are not an error. */
+export async function deleteStoredCa(ssm: SSMClient, rack: string, names: readonly string[] = [caKeyParameter(rack), caCertParameter(rack)]): Promise<void> {
+  if (names.length === 0) return;
   const { DeleteParametersCommand } = sdk.ssm();
-  await ssm.send(new DeleteParametersCommand({ Names: [caKeyParameter(rack), caCertParameter(rack)] }));
+  await ssm.send(new DeleteParametersCommand({ Names: [...names] }));
 }

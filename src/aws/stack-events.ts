@@ -58,12 +58,8 @@ export class StackEventPoller {
   }
 
   async poll(signal?: AbortSignal): Promise<StackActivity[]> {
-    const { DescribeStackEventsCommand } = sdk.cloudFormation();
     const fresh: StackActivity[] = [];
-    let nextToken: string | undefined;
-    pages: do {
-      const page = await this.cfn.send(new DescribeStackEventsCommand({ StackName: this.options.stackId, NextToken: nextToken }), { abortSignal: signal });
-      const events = (page.StackEvents ?? []).map(toActivity);
+    pages: for await (const events of stackEventPages(this.cfn, this.options.stackId, signal)) {
       for (const [index, activity] of events.entries()) {
         if (this.seen.has(activity.id)) break pages;
         if (this.since && activity.timestamp.getTime() < this.since.getTime()) {
@@ -73,11 +69,9 @@ export class StackEventPoller {
         }
         fresh.push(activity);
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
+    }
     for (const activity of fresh) this.seen.add(activity.id);
-    // REVIEW_IN_PROGRESS is the CREATE change set's mark on a new stack, not part of the operation.
-    return fresh.reverse().filter((activity) => activity.status !== "REVIEW_IN_PROGRESS");
+    return operationEvents(fresh);
   }
 
   /**
@@ -86,19 +80,34 @@ export class StackEventPoller {
    * lists behind one already read (recorded late, with an earlier time) is one it never returns.
    */
   async history(signal?: AbortSignal): Promise<StackActivity[]> {
-    const { DescribeStackEventsCommand } = sdk.cloudFormation();
     const read: StackActivity[] = [];
-    let nextToken: string | undefined;
-    pages: do {
-      const page = await this.cfn.send(new DescribeStackEventsCommand({ StackName: this.options.stackId, NextToken: nextToken }), { abortSignal: signal });
-      for (const activity of (page.StackEvents ?? []).map(toActivity)) {
+    pages: for await (const events of stackEventPages(this.cfn, this.options.stackId, signal)) {
+      for (const activity of events) {
         if (this.since && activity.timestamp.getTime() < this.since.getTime()) break pages;
         if (!this.primed.has(activity.id)) read.push(activity);
       }
-      nextToken = page.NextToken;
-    } while (nextToken);
-    return read.reverse().filter((activity) => activity.status !== "REVIEW_IN_PROGRESS");
+    }
+    return operationEvents(read);
   }
+}
+
+/**
+ * The stack's events page by page, newest first, each page asked for only when the one before
+ * has been used: a reader that breaks out of the loop stops the paging.
+ */
+async function* stackEventPages(cfn: CloudFormationClient, stackId: string, signal?: AbortSignal): AsyncGenerator<StackActivity[]> {
+  const { DescribeStackEventsCommand } = sdk.cloudFormation();
+  let nextToken: string | undefined;
+  do {
+    const page = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }), { abortSignal: signal });
+    yield (page.StackEvents ?? []).map(toActivity);
+    nextToken = page.NextToken;
+  } while (nextToken);
+}
+
+/** Newest first in, oldest first out; REVIEW_IN_PROGRESS is the CREATE change set's mark on a new stack, not part of the operation. */
+function operationEvents(newestFirst: StackActivity[]): StackActivity[] {
+  return newestFirst.reverse().filter((activity) => activity.status !== "REVIEW_IN_PROGRESS");
 }
 
 export function toActivity(event: StackEvent): StackActivity {
@@ -123,14 +132,12 @@ const OPERATION_STARTS = new Set(["CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS", "D
  * paging back from the newest (at most `maxPages` pages of 100); undefined if none is found.
  */
 export async function operationStart(cfn: CloudFormationClient, stackId: string, signal?: AbortSignal, maxPages = 10): Promise<Date | undefined> {
-  const { DescribeStackEventsCommand } = sdk.cloudFormation();
-  let nextToken: string | undefined;
-  for (let page = 0; page < maxPages; page += 1) {
-    const answer = await cfn.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: nextToken }), { abortSignal: signal });
-    const start = (answer.StackEvents ?? []).map(toActivity).find((activity) => activity.isStack && OPERATION_STARTS.has(activity.status));
+  let read = 0;
+  for await (const events of stackEventPages(cfn, stackId, signal)) {
+    const start = events.find((activity) => activity.isStack && OPERATION_STARTS.has(activity.status));
     if (start) return start.timestamp;
-    nextToken = answer.NextToken;
-    if (!nextToken) return undefined;
+    read += 1;
+    if (read >= maxPages) return undefined;
   }
   return undefined;
 }

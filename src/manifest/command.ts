@@ -16,7 +16,13 @@ const VARIABLE = "\u0000racknet-variable\u0000";
 
 export function needsShell(text: string): boolean {
   if (/`|\$\(/.test(text)) return true;
-  const words = parse(text, () => VARIABLE);
+  let words: ReturnType<typeof parse>;
+  try {
+    words = parse(text, () => VARIABLE);
+  } catch {
+    // shell-quote refuses what it cannot read (`${` left open: "Bad substitution"): the shell reads the line as it is, and says what is wrong with it.
+    return true;
+  }
   if (words.some((word) => typeof word !== "string" || word.includes(VARIABLE))) return true;
   const [first] = words;
   return (typeof first === "string" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(first)) || words.some((word) => typeof word === "string" && word.startsWith("~"));

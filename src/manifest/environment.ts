@@ -41,7 +41,15 @@ export interface ResolvedEnvironment {
 
 /** Convox's interpolation: `${NAME}` becomes the app environment's value, or nothing when it has none. */
 export function interpolate(text: string, stored: Readonly<Record<string, string>>): string {
-  return text.replace(/\$\{([^}]*?)\}/g, (_match, name: string) => stored[name] ?? "");
+  return text.replace(/\$\{([^}]*?)\}/g, (_match, name: string) => storedValue(stored, name) ?? "");
+}
+
+/**
+ * The app environment's value of `name`: its own keys only. A variable may be named like a
+ * property every object has (`constructor`, `toString`): `stored[name]` would find Object's.
+ */
+function storedValue(stored: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(stored, name) ? stored[name] : undefined;
 }
 
 /** A value an SSM parameter cannot hold; the problem names the variable, never the value. */
@@ -52,7 +60,8 @@ export function environmentValueProblem(name: string, value: string): Problem | 
 }
 
 export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: EnvironmentInput): ResolvedEnvironment {
-  const services: Record<string, ServiceEnvironment> = {};
+  // Keyed by names from the file (a service `constructor`) and given to code that looks them up: no prototype to find instead.
+  const services: Record<string, ServiceEnvironment> = Object.create(null) as Record<string, ServiceEnvironment>;
   const defaults: Record<string, string> = {};
   const missing = new Map<string, string[]>();
   const problems: Problem[] = [];
@@ -70,11 +79,11 @@ export function resolveEnvironment(manifest: Manifest, { rack, app, stored }: En
     into.secrets[name] = parameter;
   };
   for (const service of manifest.services) {
-    const environment: ServiceEnvironment = { secrets: {}, empty: [] };
+    const environment: ServiceEnvironment = { secrets: Object.create(null) as Record<string, string>, empty: [] };
     const names = new Set<string>();
     for (const entry of service.environment) {
       names.add(entry.key);
-      const value = stored[entry.key];
+      const value = storedValue(stored, entry.key);
       if (value !== undefined) {
         take(entry.key, value, appEnvironmentParameter(rack, app, entry.key), environment);
       } else if (entry.value !== undefined) {

@@ -123,6 +123,8 @@ export async function run(context: Context, args: InstallArgs): Promise<Outcome>
       cost: costOfChange(region, undefined, { params, azCount, apps: [] }),
     });
     let staging: PreparedStaging | undefined;
+    // The CA's parameters this run created: all of the CA that a run ending without a stack removes.
+    const caCreated = new Set<string>();
     try {
       // Side by side, and all settled before going on: a failure of one must not leave the
       // others still writing while the clean-up below removes what was made. The template's
@@ -130,7 +132,7 @@ export async function run(context: Context, args: InstallArgs): Promise<Outcome>
       const stagingReady = stagingRead ? prepareStagingBucket(context, await stagingRead) : undefined;
       const staged = stagingReady?.then((prepared) => stageTemplate(context.aws, prepared.target, stackName, body));
       const [madeCertificates, madeStaging, madeUpload] = await Promise.allSettled([
-        caObjects ? createRackCertificates(context, args.name, journal, caObjects) : dryRunCertificates(region),
+        caObjects ? createRackCertificates(context, args.name, journal, caObjects, caCreated) : dryRunCertificates(region),
         stagingReady,
         staged,
       ]);
@@ -184,7 +186,7 @@ export async function run(context: Context, args: InstallArgs): Promise<Outcome>
         },
       );
       if (outcome.kind !== "applied") {
-        await removeWhatWasMade(context, args.name, journal);
+        await removeWhatWasMade(context, args.name, journal, caCreated);
         if (stagingRead) await releaseStagingBucket(context);
       }
       const shown = port.plans[0] ? planJson(port.plans[0]) : undefined;
@@ -193,7 +195,7 @@ export async function run(context: Context, args: InstallArgs): Promise<Outcome>
       // No stack: nothing can use what was made before it. Removed now, or by `rack uninstall` (the journal says what).
       if ((stagingRead !== undefined || !context.options.dryRun) && !(await stackExists(context, stackName))) {
         if (stagingRead) await releaseStagingBucket(context);
-        if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, error, plan.command);
+        if (!context.options.dryRun) throw await removedAfter(context, args.name, journal, caCreated, error, plan.command);
       }
       // A creation that failed and rolled back is deleted, CA and all, by `rack uninstall`.
       const left = await describeStack(await context.aws.cloudFormation(), stackName).catch(() => undefined);
@@ -405,18 +407,23 @@ async function stackExists(context: Context, stackName: string): Promise<boolean
   return stack !== undefined && stack.status !== "REVIEW_IN_PROGRESS";
 }
 
-/** The run ends without a stack: what it made before (key, CA, certificates) goes, and the journal says so. */
-async function removeWhatWasMade(context: Context, rack: string, journal: Journal): Promise<void> {
+/**
+ * The run ends without a stack: what it made before (key, CA, certificates) goes, and the journal
+ * says so. Of the CA, only the parameters this run created (`caCreated`): a CA that was there
+ * before, or that another racknet stored meanwhile, is left, with the KMS key its private key needs.
+ */
+async function removeWhatWasMade(context: Context, rack: string, journal: Journal, caCreated: ReadonlySet<string>): Promise<void> {
   if (!journal.record.steps.some((step) => step.state !== "pending")) return;
-  const removed = await removeRackCa(context, rack);
+  const removed = await removeRackCa(context, rack, undefined, { caParameters: caCreated });
   for (const id of ["certificates", "ca", "ca-key"]) await journal.undo(id);
-  context.printer.step(`removed what this install made before the stack: ${removed.certificates} certificate(s), the CA${removed.key === "scheduled" ? `, and its KMS key (deletion scheduled in ${KEY_DELETION_WINDOW_DAYS} days)` : ""}`);
+  const ca = removed.caLeft.length === 0 ? ", the CA" : `; left rack ${rack}'s CA (${removed.caLeft.join(", ")}), which this run did not store${removed.key === "kept" ? ", and its KMS key" : ""}`;
+  context.printer.step(`removed what this install made before the stack: ${removed.certificates} certificate(s)${ca}${removed.key === "scheduled" ? `, and its KMS key (deletion scheduled in ${KEY_DELETION_WINDOW_DAYS} days)` : ""}`);
 }
 
 /** The error that ended the run, once what it made is removed; when that fails too, the journal keeps the list and uninstall finishes. */
-async function removedAfter(context: Context, rack: string, journal: Journal, error: unknown, command: string): Promise<unknown> {
+async function removedAfter(context: Context, rack: string, journal: Journal, caCreated: ReadonlySet<string>, error: unknown, command: string): Promise<unknown> {
   try {
-    await removeWhatWasMade(context, rack, journal);
+    await removeWhatWasMade(context, rack, journal, caCreated);
   } catch (cleanup) {
     const reason = cleanup instanceof Error ? cleanup.message : String(cleanup);
     context.printer.warn(`could not remove what this install made before its stack (${reason}): run the same command again to finish the install (\`${command}\`: it uses them), or \`racknet rack uninstall ${rack}\` to remove them`);
@@ -458,7 +465,7 @@ interface RackCertificates {
  * memory) go out side by side; once the key exists, its alias, rotation and policy and the
  * CA's two parameters: the imports are one round trip after the journal's write.
  */
-async function createRackCertificates(context: Context, rack: string, journal: Journal, read: CaObjects): Promise<RackCertificates> {
+async function createRackCertificates(context: Context, rack: string, journal: Journal, read: CaObjects, caCreated: Set<string>): Promise<RackCertificates> {
   const adopted = [
     ...(read.key?.state === "Enabled" ? [`the KMS key ${caKeyAlias(rack)}`] : []),
     ...(read.stored.keyPem && read.stored.certPem ? ["the CA"] : []),
@@ -471,15 +478,19 @@ async function createRackCertificates(context: Context, rack: string, journal: J
   // certificates meanwhile, so CreateKey and the imports go out together.
   const making = ensureCaKey(context, rack, read, accountOf(context));
   making.catch(() => undefined);
-  const { ca, saved } = await ensureRackCa(context, rack, { keyId: making.then((key) => key.keyId), replaceIncomplete: true, stored: read.stored });
-  const [key, , , rackArn, internalApps, routerApps] = await Promise.all([
+  const { ca, saved } = await ensureRackCa(context, rack, { keyId: making.then((key) => key.keyId), replaceIncomplete: true, stored: read.stored, created: caCreated });
+  const steps = [
     making,
     making.then((made) => made.ready),
     saved,
     ensureCertificate(context, { rack, dnsNames: rackCertificateNames(rack) }, ca, read.certificates),
     ensureCertificate(context, { rack, kind: "internal-apps", dnsNames: appsCertificateNames("internal", rack, []) }, ca, read.certificates),
     ensureCertificate(context, { rack, kind: "router-apps", dnsNames: appsCertificateNames("router", rack, []) }, ca, read.certificates),
-  ]);
+  ] as const;
+  // All settled before a failure is thrown: the clean-up that follows must not run while an
+  // import is still on the wire (that certificate would be left behind).
+  await Promise.allSettled(steps);
+  const [key, , , rackArn, internalApps, routerApps] = await Promise.all(steps);
   await journal.done("ca-key", key.created ? "created" : "adopted from an earlier run");
   await journal.done("ca", ca.created ? "created" : "adopted from an earlier run");
   await journal.done("certificates");

@@ -2,13 +2,13 @@
  * The rack's certificate authority (Parameter Store) and the certificates it signs (ACM):
  * created once, reused while valid, re-imported in place when they need renewal.
  */
-import { UserError } from "../errors/index.js";
+import { AwsOperationFailed, UserError } from "../errors/index.js";
 import { APP_TAG, CERT_TAG, RACK_TAG, caCertParameter, caKeyAlias, caKeyParameter } from "../names/index.js";
 import type { CertificateAuthority } from "../ca/index.js";
 import { APPS_CERTIFICATE_PARAMETER, appsCertificateNames, appsInCertificate, type AppsListener } from "../templates/rack-certificates.js";
 import type { RackInfo } from "../shared-steps/resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates, type OwnedCertificate } from "../aws/acm.js";
-import { deleteStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type StoredCa } from "../aws/ssm-ca.js";
+import { deleteStoredCa, describeStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type StoredCa } from "../aws/ssm-ca.js";
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
@@ -42,6 +42,12 @@ export interface RackCaOptions {
   replaceIncomplete?: boolean;
   /** The CA's parameters as the caller already read them (under the rack's lock): not read again. */
   stored?: StoredCa;
+  /**
+   * Filled with the names of the CA's parameters this call created, as soon as each is known
+   * (src/aws/ssm-create.ts says "mine"), also when storing fails: an install that ends without
+   * a stack removes only these.
+   */
+  created?: Set<string>;
 }
 
 /**
@@ -80,7 +86,10 @@ export async function ensureRackCa(context: Context, rack: string, options: Rack
   const saved = (async () => {
     const ssm = await context.aws.ssm();
     if (incomplete) await deleteStoredCa(ssm, rack);
-    await storeCa(ssm, rack, ca, await options.keyId);
+    const stored = await storeCa(ssm, rack, ca, await options.keyId);
+    for (const name of stored.mine) options.created?.add(name);
+    if (stored.failure !== undefined) throw stored.failure;
+    if (stored.theirs.length > 0) throw caOfAnother(rack, stored.theirs);
   })();
   // Observed by the caller's await; this keeps a failure from being reported unhandled before then.
   saved.catch(() => undefined);
@@ -143,13 +152,22 @@ export async function ensureCertificate(context: Context, request: CertificateRe
   return importCertificate(acm, issued, found ? { arn: found } : { tags: certificateTags(request) });
 }
 
+export interface RackCaRemoval {
+  certificates: number;
+  /** The CA's parameters left standing: those this run did not create (`only`). */
+  caLeft: string[];
+  key: "scheduled" | "absent" | "kept";
+}
+
 /**
  * Every certificate racknet imported for the rack (its own and its apps'), then the CA, then
- * the CA's KMS key (its alias at once, the key after KMS's waiting period): uninstall, or an
- * install that made no stack. Each is found by its tag, name or alias, so a run that never
- * recorded what it made leaves nothing behind either.
+ * the CA's KMS key (its alias at once, the key after KMS's waiting period): uninstall. Each is
+ * found by its tag, name or alias, so a run that never recorded what it made leaves nothing
+ * behind either. An install that made no stack passes `only`, the CA's parameters it created
+ * itself: another's CA (stored meanwhile, or there before and adopted) is left, and so is the
+ * KMS key while that CA's private key stands, or it could never be decrypted again.
  */
-export async function removeRackCa(context: Context, rack: string, journal?: Journal): Promise<{ certificates: number; key: "scheduled" | "absent" }> {
+export async function removeRackCa(context: Context, rack: string, journal?: Journal, only?: { caParameters: ReadonlySet<string> }): Promise<RackCaRemoval> {
   // With a journal, each part is a step of its own: Ctrl-C stops between them, and a rerun skips what is done.
   const step = async <T>(id: string, work: () => Promise<T>, done: T): Promise<T> => {
     if (journal?.isDone(id)) return done;
@@ -164,9 +182,13 @@ export async function removeRackCa(context: Context, rack: string, journal?: Jou
     for (const { arn } of found) await deleteCertificate(acm, arn);
     return found.length;
   }, 0);
-  await step("ca", async () => deleteStoredCa(await context.aws.ssm(), rack), undefined);
+  const both = [caKeyParameter(rack), caCertParameter(rack)];
+  const removing = only ? both.filter((name) => only.caParameters.has(name)) : both;
+  await step("ca", async () => deleteStoredCa(await context.aws.ssm(), rack, removing), undefined);
+  const caLeft = removing.length === both.length ? [] : (await describeStoredCa(await context.aws.ssm(), rack)).names;
+  if (caLeft.includes(caKeyParameter(rack))) return { certificates, caLeft, key: "kept" };
   const key = await step("ca-key", async () => scheduleCaKeyDeletion(await context.aws.kms(), rack), "absent" as const);
-  return { certificates, key };
+  return { certificates, caLeft, key };
 }
 
 /** The journal steps of `removeRackCa`, in order, for an operation's plan. */
@@ -176,6 +198,13 @@ export function rackCaRemovalSteps(rack: string): Array<{ id: string; what: stri
     { id: "ca", what: `the rack's CA in SSM Parameter Store (${caKeyParameter(rack)}, ${caCertParameter(rack)})` },
     { id: "ca-key", what: `the CA's KMS key ${caKeyAlias(rack)} (deletion scheduled)` },
   ];
+}
+
+/** The CA's parameters were created by another racknet meanwhile: never overwritten. */
+function caOfAnother(rack: string, theirs: readonly string[]): AwsOperationFailed {
+  return new AwsOperationFailed(`rack ${rack}'s certificate authority was stored by another racknet while this one ran: ${theirs.join(" and ")} already held another value (ParameterAlreadyExists); racknet never overwrites a CA`, {
+    fix: `check that no other racknet works on rack ${rack} (\`racknet rack -r ${rack}\`), then run the same command again: it uses the CA that stands`,
+  });
 }
 
 async function readRackCa(context: Context, rack: string): Promise<CertificateAuthority | undefined> {

@@ -239,7 +239,7 @@ export class Journal {
     const ssm = await this.#context.aws.ssm();
     const text = JSON.stringify(this.#record);
     // The first write creates the record with the rack's tags; one that is there already is overwritten.
-    if (this.#stored || !(await createRecord(ssm, this.#name, text, this.#tags))) await overwriteRecord(ssm, this.#name, text);
+    if (this.#stored || (await createRecord(ssm, this.#name, text, this.#tags)).owner === "theirs") await overwriteRecord(ssm, this.#name, text);
     this.#stored = true;
   }
 }

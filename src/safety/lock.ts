@@ -97,16 +97,15 @@ function minutesAgo(iso: string, now: number): string {
 }
 
 /**
- * Creates the lock's record, or says what holds the name. A PutParameter whose answer was lost
- * (a timeout, a 5xx, throttling) is sent again by the SDK (src/aws/retry.ts); when the first one
- * had landed, the second meets ParameterAlreadyExists on this run's own record. The token, drawn
- * for this run alone, tells that apart from another racknet's lock: user, host, pid and start
- * time can all repeat on two machines (containers run as pid 1 under the same name).
+ * Creates the lock's record, or says what holds the name. A create the SDK sent twice, whose
+ * first had landed, is this run's own (src/aws/ssm-create.ts): the record read back is exactly
+ * what this run wrote, token and all. The token, drawn for this run alone, keeps another
+ * racknet's lock from reading the same: user, host, pid and start time can all repeat on two
+ * machines (containers run as pid 1 under the same name).
  */
 async function claim(ssm: SSMClient, name: string, record: LockRecord, tags: Record<string, string>): Promise<"ours" | { held: StoredRecord | undefined }> {
-  if (await createRecord(ssm, name, JSON.stringify(record), tags)) return "ours";
-  const held = await readRecord(ssm, name);
-  return held && parseLock(held.value)?.token === record.token ? "ours" : { held };
+  const created = await createRecord(ssm, name, JSON.stringify(record), tags);
+  return created.owner === "mine" ? "ours" : { held: created.held };
 }
 
 /** A held lock: released (and its heartbeat stopped) when the operation ends, however it ends. */

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeleteCertificateCommand } from "@aws-sdk/client-acm";
+import { PutParameterCommand } from "@aws-sdk/client-ssm";
+import { createCa } from "../../src/ca/index.js";
 import { run as install, type InstallArgs } from "../../src/operations/rack-install.js";
 import { awsHarness, resourceWrites, type AwsHarness } from "../support/aws-harness.js";
 
@@ -73,7 +75,6 @@ describe("racknet rack install", () => {
     expect(resourceWrites(result).filter((write) => !write.startsWith("S3."))).toEqual(["CloudFormation.CreateChangeSet", "CloudFormation.DeleteChangeSet", "CloudFormation.DeleteStack"]);
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
-    expect(h.certificates.certificates.size).toBe(0);
   });
 
   it("refused at the go-ahead (no terminal, no --yes): the CA it created is removed, and no stack", async () => {
@@ -82,7 +83,6 @@ describe("racknet rack install", () => {
     expect(result.stderr).toContain("--yes");
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
-    expect(h.certificates.certificates.size).toBe(0);
     expect(h.keys.live()).toEqual([]);
     expect(result.writes).not.toContain("CloudFormation.ExecuteChangeSet");
   });
@@ -95,7 +95,6 @@ describe("racknet rack install", () => {
     expect(result.stderr).toContain("CloudFormation could not create the change set for stack prod: Template format error");
     expect(h.cloudFormation.stack("prod")).toBeUndefined();
     expect(h.parameters.values.size).toBe(0);
-    expect(h.certificates.certificates.size).toBe(0);
   });
 
   it("a creation that fails and rolls back: the root cause and the recovery, exit 3", async () => {
@@ -185,6 +184,41 @@ describe("racknet rack install: the CA's own KMS key, and nothing left without a
     expect(h.keys.aliases.get("alias/racknet/prod/ca")).toBe(key);
     expect(h.parameters.values.has("/racknet/prod/journal/rack")).toBe(false);
     expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+  });
+
+  it("another racknet's CA stored while this install stores its own: the failed install leaves it, and the KMS key that encrypts it", async () => {
+    const theirs = { key: "-----BEGIN PRIVATE KEY-----\nTHEIRS-SECRET\n-----END PRIVATE KEY-----\n", cert: "-----BEGIN CERTIFICATE-----\nTHEIRS\n-----END CERTIFICATE-----\n" };
+    h.stubs.SSM!.on(PutParameterCommand).callsFake((input: Parameters<AwsHarness["parameters"]["putParameter"]>[0]) => {
+      if (CA.includes(input.Name ?? "") && !input.Overwrite && !h.parameters.values.has(CA[0]!)) {
+        h.parameters.putParameter({ Name: CA[0], Value: theirs.key, Type: "SecureString", KeyId: h.keys.aliases.get("alias/racknet/prod/ca") });
+        h.parameters.putParameter({ Name: CA[1], Value: theirs.cert, Type: "String" });
+      }
+      return h.parameters.putParameter(input);
+    });
+    h.options.yes = true;
+    const result = await h.run(install, args("prod"));
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain("rack prod's certificate authority was stored by another racknet while this one ran: /racknet/prod/ca/key and /racknet/prod/ca/cert already held another value");
+    expect(h.parameters.values.get(CA[0]!)?.value).toBe(theirs.key);
+    expect(h.parameters.values.get(CA[1]!)?.value).toBe(theirs.cert);
+    expect(h.keys.live()).toHaveLength(1);
+    expect(result.stderr).toMatch(/removed what this install made before the stack: \d certificate\(s\); left rack prod's CA \(\/racknet\/prod\/ca\/key, \/racknet\/prod\/ca\/cert\), which this run did not store, and its KMS key\n/);
+    expect(result.stderr).not.toContain("THEIRS-SECRET");
+    expect(h.parameters.values.has("/racknet/prod/locks/rack")).toBe(false);
+    // The certificates' imports had all settled before the clean-up looked for them: none is imported after it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(h.certificates.certificates.size).toBe(0);
+  });
+
+  it("a CA that was there before the install (adopted) is left when the install ends without a stack", async () => {
+    const ca = await createCa("prod");
+    h.parameters.putParameter({ Name: CA[0], Value: ca.keyPem, Type: "SecureString" });
+    h.parameters.putParameter({ Name: CA[1], Value: ca.certPem, Type: "String" });
+    const result = await h.run(install, args("prod"));
+    expect(result.exitCode).toBe(1);
+    expect(h.parameters.values.get(CA[0]!)?.value).toBe(ca.keyPem);
+    expect(h.parameters.values.get(CA[1]!)?.value).toBe(ca.certPem);
+    expect(result.stderr).not.toContain(ca.keyPem.split("\n")[1]!);
   });
 
   it("a CA half written (the run stopped between its two parameters) is made anew, not refused, while there is no stack", async () => {

@@ -91,9 +91,9 @@ describe("the rack CA's creates sent twice are this run's own CA", () => {
     expect(ours).not.toBe("");
     expect(outcome.exitCode).not.toBe(0);
     expect(outcome.stderr).toContain("ParameterAlreadyExists");
-    // Theirs is never replaced by ours (the failed install's clean-up then removes what it found).
+    // Theirs is never replaced by ours, nor removed by the failed install's clean-up.
     expect(overwrites).toBe(0);
-    expect(h.parameters.values.get(CA[0]!)?.value).not.toBe(ours);
+    expect(h.parameters.values.get(CA[0]!)?.value).toBe(theirs);
     for (const secret of [theirs, ours, "THEIRS-SECRET", ours.split("\n")[1]!]) {
       expect(outcome.stderr).not.toContain(secret);
       expect(outcome.stdout).not.toContain(secret);

@@ -65,4 +65,8 @@ describe("timer schedules as AWS cron expressions", () => {
     expect(awsCron("0 3 ? * MON#2 *")).toEqual({ cron: "0 3 ? * MON#2 *" });
     expect(awsCron("0,30 9-17/2 * JAN-MAR,DEC ? 2027")).toEqual({ cron: "0,30 9-17/2 * JAN-MAR,DEC ? 2027" });
   });
+
+  it("a line shell-quote cannot read (a `${` left open) goes to the shell unchanged, not a crash (found by the manifest fuzzer)", () => {
+    expect(readCommand("bin/web --token ${")).toEqual({ text: "bin/web --token ${", argv: ["sh", "-c", "bin/web --token ${"], shell: true });
+  });
 });
