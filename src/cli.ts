@@ -163,7 +163,7 @@ export async function main(argv: string[], launched: Launched = {}): Promise<num
     ]);
     const context = createContext(globals);
     // A command that changes AWS never ends on Ctrl-C without a word (read-only ones, `logs --follow`, end quietly).
-    if (declaration.changesAws) installInterruptFallback(context.printer);
+    if (declaration.changesAws) installInterruptFallback(context.interrupts, context.printer);
     const life = declaration.changesAws ? signOfLife(context.printer, declaration.path.join(" "), launched.saidSignOfLife === true) : undefined;
     try {
       checkNameOptions(globals);

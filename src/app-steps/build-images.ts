@@ -136,7 +136,7 @@ export async function prepareBuilds(context: Context, request: BuildRequest): Pr
       if (pending.length === 0) return [];
       const serviceRole = await ensureAppBuildRole(context, rack, app, { bucket, logGroup: rack.outputs[RackOutput.BuildLogGroup] ?? `/racknet/${rack.rack}/builds` });
       const clients: BuildClients = { s3: await context.aws.s3(), codeBuild: await context.aws.codeBuild(), logs: await context.aws.cloudWatchLogs(), ecr };
-      return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer).catch((error: unknown) => {
+      return await buildPending(clients, { project, bucket, app, repository, serviceRole, images: pending, concurrency, dockerfiles }, printer, context).catch((error: unknown) => {
         if (error instanceof BuildLimitReached) throw limitReached(error, slots, pending.length);
         throw error;
       });
@@ -229,15 +229,15 @@ function limitReached(error: BuildLimitReached, slots: BuildSlots, pending: numb
  * is built: a build takes minutes, and its image would be deployed by nobody.
  */
 export function refuseUnapprovableBuild(context: Context, what: string): void {
-  const { yes, allowDestroy, requireApproval } = context.options;
+  const { allowDestroy, requireApproval } = context.options;
   const decision = decideApproval({
     widens: [],
     destroys: [],
     hasChanges: true,
-    yes,
+    yes: context.user.yes,
     allowDestroy: allowDestroy ?? false,
     requireApproval: requireApproval ?? "broadening",
-    tty: context.canPrompt,
+    tty: context.user.canPrompt,
     question: "",
   });
   if (decision.kind === "refuse") {
@@ -308,11 +308,10 @@ interface PendingBuilds {
 }
 
 /** Pack, upload and build the images, `concurrency` at once; Ctrl-C stops the builds (StopBuild) and says so. */
-async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter): Promise<BuiltImage[]> {
+async function buildPending(clients: BuildClients, pending: PendingBuilds, printer: BuildPrinter, { interrupts, clock }: Pick<Context, "interrupts" | "clock">): Promise<BuiltImage[]> {
   const folder = await mkdtemp(join(tmpdir(), "racknet-build-"));
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on("SIGINT", onSigint);
+  const stopListening = interrupts.listen(() => controller.abort());
   try {
     const requests = pending.images.map((image) => {
       const build = { imageUri: `${pending.repository.uri}:${image.tag}`, dockerfile: image.context.dockerfile, args: image.args };
@@ -330,9 +329,9 @@ async function buildPending(clients: BuildClients, pending: PendingBuilds, print
         },
       };
     });
-    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency });
+    return await buildImages(clients, requests, { emit: printer.listener, signal: controller.signal, concurrency: pending.concurrency, sleep: clock.sleep });
   } finally {
-    process.off("SIGINT", onSigint);
+    stopListening();
     await rm(folder, { recursive: true, force: true });
   }
 }

@@ -10,7 +10,7 @@ import type { Template } from "../templates/cfn.js";
 import type { Context } from "../runtime/context.js";
 import { appTemplateOf, parametersRead, releaseEnvironment, switchedTemplate } from "./environment-release.js";
 import { findApp, resolveRack, type RackInfo } from "../shared-steps/resolve.js";
-import { approvalOf, operationPort } from "../shared-steps/review.js";
+import { approvalOf, askEach, operationPort } from "../shared-steps/review.js";
 import { decideApproval } from "../plan/approval.js";
 import { UserError } from "../errors/index.js";
 import type { Plan } from "../plan/model.js";
@@ -129,10 +129,7 @@ async function goAhead(context: Context, question: string): Promise<void> {
   const decision = decideApproval({ widens: [], destroys: [], hasChanges: true, yes: approval.yes, allowDestroy: false, requireApproval: approval.requireApproval ?? "broadening", tty: approval.canPrompt, question });
   if (decision.kind === "proceed") return;
   if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, "not stored: "), { fix: `run the command again with ${Flag.yes} (or with ${Flag.dryRun} to see what it would do)` });
-  const { confirm } = await import("../ui/confirm.js");
-  for (const { question: asked, defaultNo } of decision.questions) {
-    if (!(await confirm(asked, { defaultYes: !defaultNo, paint: context.printer.paint }))) throw new UserError("cancelled; nothing changed");
-  }
+  await askEach(context.user, decision.questions);
 }
 
 /** The services whose task definitions are among `taskDefinitions` (logical ids), by the names the template's Metadata records. */

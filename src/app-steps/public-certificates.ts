@@ -266,9 +266,8 @@ export async function requestPublicCertificates(
   rack: RackInfo,
   app: string,
   plan: PublicCertificatePlan,
-  options: { sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<CertificateState[]> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { sleep } = context.clock;
   const acm = await context.aws.acm();
   const results: CertificateState[] = [];
   for (const state of plan.certificates) {
@@ -346,9 +345,8 @@ export async function removePublicCertificates(
   rack: RackInfo,
   app: string,
   domains: readonly string[],
-  options: { sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<PublicRemoval> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { sleep } = context.clock;
   const acm = await context.aws.acm();
   const removal: PublicRemoval = { deleted: [], inUse: [], records: [] };
   const tagsOf = memoizedTags(context);

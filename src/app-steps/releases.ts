@@ -83,7 +83,7 @@ export async function goneImages(context: Context, ref: AppRef, release: Release
 export async function recordRelease(context: Context, ref: AppRef, draft: ReleaseDraft, known: readonly Release[]): Promise<RecordedRelease> {
   const [ssm, by] = await Promise.all([context.aws.ssm(), context.aws.sts().then(callerIdentity)]);
   let number = (known.at(-1)?.number ?? 0) + 1;
-  let release: Release = { number, ...draft, createdAt: new Date().toISOString(), by, racknetVersion: racknetVersion(), outcome: "running" };
+  let release: Release = { number, ...draft, createdAt: new Date(context.clock.now()).toISOString(), by, racknetVersion: racknetVersion(), outcome: "running" };
   for (let attempt = 0; !(await createRelease(ssm, ref, number, encodeRelease(release))); attempt += 1) {
     if (attempt >= 5) throw new Error(`could not claim a release number for app ${ref.app}: other racknets took ${number - 5} to ${number}`);
     number += 1;

@@ -57,7 +57,7 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
     const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
     await interruptible((signal) => poller.prime(signal), cancelled, run.ctrlC);
     if (run.ctrlC.pressed) await cancelled();
-    const startedAt = Date.now();
+    const startedAt = run.now();
     // Not cut off by Ctrl-C: once sent, the deletion runs, and the user is told so.
     await run.cfn.send(new DeleteStackCommand({ StackName: stack.id }));
     run.emit({ type: "started", what: options.what, operation: "delete", stackName });
@@ -70,7 +70,7 @@ export async function deleteStack(aws: EngineAws, stackName: string, options: De
       result = await followOperation(run, stack.id, stackName, poller, "delete", ended);
     }
     if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result, poller);
-    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: run.now() - startedAt });
     return { kind: "deleted", removed: changes };
   });
 }
@@ -84,11 +84,11 @@ export async function followUnderwayCreation(aws: EngineAws, stackName: string, 
     const stack = await describeStack(run.cfn, stackName);
     if (!stack) throw new UserError(`${options.what}: stack ${stackName} is gone`, { fix: `run the command again` });
     const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
-    const startedAt = Date.now();
+    const startedAt = run.now();
     run.emit({ type: "started", what: options.what, operation: "create", stackName });
     const result = await followOperation(run, stack.id, stackName, poller, "create");
     if (result.status !== "CREATE_COMPLETE") throw await failed(run, stackName, "creation", result, poller);
-    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: run.now() - startedAt });
     const ended = await describeStack(run.cfn, stack.id);
     if (!ended) throw new UserError(`${options.what}: stack ${stackName} is gone`);
     return ended;
@@ -98,11 +98,11 @@ export async function followUnderwayCreation(aws: EngineAws, stackName: string, 
 /** The deletion a stopped run sent (Ctrl-C, kill -9), followed to DELETE_COMPLETE as if this run had sent it. */
 async function followStartedDeletion(run: Run, stack: StackInfo, stackName: string, options: DeleteOptions): Promise<DeleteOutcome> {
   const poller = new StackEventPoller(run.cfn, { stackId: stack.id });
-  const startedAt = Date.now();
+  const startedAt = run.now();
   run.emit({ type: "started", what: options.what, operation: "delete", stackName });
   const result = await followOperation(run, stack.id, stackName, poller, "delete", (status) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED");
   if (result.status !== "DELETE_COMPLETE") throw await failed(run, stackName, "deletion", result, poller);
-  run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+  run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: run.now() - startedAt });
   return { kind: "deleted" };
 }
 

@@ -54,7 +54,7 @@ export async function run(context: Context, args: { app?: string }): Promise<Out
   context.printer.step(`cancelled the update of ${what} (CancelUpdateStack); CloudFormation rolls it back`);
   const port = operationPort(context);
   const abort = new AbortController();
-  const result = await watchStack(cfn, { stackId: app.id, stackName: app.name, poller, pacing: defaultPacing, signal: abort.signal, onActivity: (activity) => port.emit({ type: "activity", activity }) });
+  const result = await watchStack(cfn, { stackId: app.id, stackName: app.name, poller, pacing: { ...defaultPacing, sleep: context.clock.sleep }, signal: abort.signal, onActivity: (activity) => port.emit({ type: "activity", activity }) });
   for (const line of await slownessDetails(context.aws, slow)) context.printer.info(line);
   if (result.status !== "UPDATE_ROLLBACK_COMPLETE") {
     const { state, recovery } = recoveryFor(result.status, app.name, `racknet apps delete ${name} -r ${rack.rack}`);

@@ -152,7 +152,7 @@ async function removeLeftovers(context: Context, rack: RackInfo, app: AppInfo, j
 
   // Its names leave the listeners' apps certificate; a certificate of its own (racknet before that) goes.
   await attempt("names", "the app's names in the rack's apps certificates", () => releaseFromAppsCertificates(context, rack, app.app), undefined);
-  const certificates = await attempt("certificate", "the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref), { deleted: [], inUse: [] });
+  const certificates = await attempt("certificate", "the app's certificate", async () => deleteAppCertificates(await context.aws.acm(), ref, { sleep: (ms) => context.clock.sleep(ms) }), { deleted: [], inUse: [] });
   for (const arn of certificates.deleted) context.printer.step(`deleted certificate ${arn}`);
   for (const arn of certificates.inUse) {
     remaining.push(`certificate ${arn} (ACM still reports it in use)`);

@@ -59,7 +59,7 @@ async function rackCaCertificates(context: Context, rack: RackInfo): Promise<Cer
       const pem = await certificatePem(acm, arn).catch(() => undefined);
       const info = pem ? certificateInfo(pem) : undefined;
       const kind = tags[CERT_TAG] ?? "rack";
-      const expired = info ? info.notAfter.getTime() < Date.now() : false;
+      const expired = info ? info.notAfter.getTime() < context.clock.now() : false;
       return {
         app: tags[APP_TAG] ?? null,
         service: null,

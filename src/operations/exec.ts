@@ -7,6 +7,7 @@ import { UserError } from "../errors/index.js";
 import { execAgentStatus, execTask, executeCommand } from "../aws/exec.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
 import { appName, type Context } from "../runtime/context.js";
+import type { Interrupts } from "../runtime/interrupt.js";
 import { resolveApp, resolveRack } from "../shared-steps/resolve.js";
 import { quote } from "shell-quote";
 import { RackOutput } from "../names/rack-outputs.js";
@@ -18,7 +19,8 @@ const INSTALL_URL = "https://docs.aws.amazon.com/systems-manager/latest/userguid
 /** How exec reaches the machine: the plugin found on PATH, and the plugin run with the session (its exit code back). */
 export interface ExecHost {
   findPlugin(): string | undefined;
-  startPlugin(plugin: string, args: readonly string[]): Promise<number>;
+  /** Runs the plugin; Ctrl-C, heard through `interrupts` while it runs, is the remote command's. */
+  startPlugin(plugin: string, args: readonly string[], interrupts: Interrupts): Promise<number>;
 }
 
 export interface ExecArgs {
@@ -74,7 +76,7 @@ export async function execInto(context: Context, args: ExecArgs, host: ExecHost)
   const runtimeId = task.containers?.find((one) => one.name === args.service)?.runtimeId ?? "";
   const region = await context.aws.region();
   // The command's own exit code, as the plugin passes it on (its output went straight to the terminal).
-  return { exitCode: await host.startPlugin(plugin, pluginArguments(session, { region, profile: context.options.profile ?? "", cluster: cluster.split("/").at(-1) ?? cluster, taskId, runtimeId })) };
+  return { exitCode: await host.startPlugin(plugin, pluginArguments(session, { region, profile: context.options.profile ?? "", cluster: cluster.split("/").at(-1) ?? cluster, taskId, runtimeId }), context.interrupts) };
 }
 
 /**
@@ -107,15 +109,14 @@ const localHost: ExecHost = {
     }
     return undefined;
   },
-  startPlugin(plugin, args) {
+  startPlugin(plugin, args, interrupts) {
     return new Promise((resolve, reject) => {
       const child = spawn(plugin, args, { stdio: "inherit" });
       // Ctrl-C belongs to the remote command while the session runs; the plugin ends it.
-      const ignore = () => undefined;
-      process.on("SIGINT", ignore);
+      const stopIgnoring = interrupts.listen(() => undefined);
       child.on("error", reject);
       child.on("exit", (code) => {
-        process.off("SIGINT", ignore);
+        stopIgnoring();
         resolve(code ?? 1);
       });
     });

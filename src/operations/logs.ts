@@ -51,7 +51,7 @@ export async function run(context: Context, args: LogsArgs): Promise<Outcome> {
     }
   };
   try {
-    await tailLogs(await context.aws.cloudWatchLogs(), { group, streamPrefix, since: Date.now() - sinceMs }, { follow: args.follow, emit });
+    await tailLogs(await context.aws.cloudWatchLogs(), { group, streamPrefix, since: context.clock.now() - sinceMs }, { follow: args.follow, emit, sleep: context.clock.sleep });
   } catch (error) {
     if (!(error instanceof LogGroupNotFound)) throw error;
     throw new UserError(`rack ${rack.rack}'s log group ${group} does not exist, so there are no logs to show`, {

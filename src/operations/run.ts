@@ -1,6 +1,5 @@
 import { AwsOperationFailed, ExitCode, Interrupted, UsageError, UserError } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { abortableSleep, type Sleep } from "../aws/changeset/pacing.js";
 import { describeTask, readStream, serviceSetup, startTask, stopTask } from "../aws/run-task.js";
 import { APP_TAG, RACK_TAG, RUN_STARTED_BY, runTaskGroup } from "../names/index.js";
 import { serviceNameOutput } from "../templates/app-contract.js";
@@ -44,10 +43,6 @@ const POLL_MS = { first: 1_000, max: 3_000 };
  * their task definition's family (src/rack-steps/task-stopping.ts).
  */
 export async function run(context: Context, args: RunArgs): Promise<Outcome<RunResult>> {
-  return runOneOff(context, args, abortableSleep);
-}
-
-export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): Promise<Outcome<RunResult>> {
   const timeoutMs = args.timeout === undefined ? undefined : parseTimeout(args.timeout);
   const app = appName(context.options);
   const rack = await resolveRack(context);
@@ -82,7 +77,7 @@ export async function runOneOff(context: Context, args: RunArgs, sleep: Sleep): 
     });
   }
   context.printer.step(`task ${taskId} started for ${args.service}${command ? `: ${command.join(" ")}` : ""}`);
-  const result = await follow(context, { ...base, cluster, group: rack.rackOutputs[RackOutput.LogGroup] ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs, sleep });
+  const result = await follow(context, { ...base, cluster, group: rack.rackOutputs[RackOutput.LogGroup] ?? "", stream: `${app}/${args.service}/${taskId}`, timeoutMs });
   if (result.outcome === "interrupted") throw new Interrupted(`Ctrl-C: task ${taskId} was stopped`);
   if (result.outcome === "timed-out") throw new AwsOperationFailed(`task ${taskId} ran longer than ${Flag.timeout} ${args.timeout} and was stopped`, { fix: `give it more time with ${Flag.timeout}, or run it with ${Flag.detach} and follow \`racknet logs\`` });
   if (result.exitCode === null) throw new AwsOperationFailed(`task ${taskId} stopped without an exit code: ${result.stoppedReason ?? "no reason given"}`, { fix: `see why with \`racknet logs -a ${app} -s ${args.service}\`` });
@@ -100,16 +95,14 @@ interface Following {
   group: string;
   stream: string;
   timeoutMs: number | undefined;
-  sleep: Sleep;
 }
 
 /** Print the task's log lines until it stops; Ctrl-C or the timeout stop it first. */
 async function follow(context: Context, run: Following): Promise<RunResult> {
   const [ecs, logs] = await Promise.all([context.aws.ecs(), context.aws.cloudWatchLogs()]);
-  const deadline = run.timeoutMs === undefined ? undefined : Date.now() + run.timeoutMs;
-  const abort = new AbortController();
-  const onSigint = () => abort.abort();
-  process.on("SIGINT", onSigint);
+  const { clock } = context;
+  const deadline = run.timeoutMs === undefined ? undefined : clock.now() + run.timeoutMs;
+  const abort = context.interrupts.scope();
   let token: string | undefined;
   const printLines = async () => {
     for (;;) {
@@ -132,17 +125,20 @@ async function follow(context: Context, run: Following): Promise<RunResult> {
         const container = task.containers?.find((one) => one.name === run.service) ?? task.containers?.[0];
         return { ...base, exitCode: container?.exitCode ?? null, outcome: "exited", stoppedReason: task.stoppedReason ?? null };
       }
-      const stopping = abort.signal.aborted ? "interrupted" : deadline !== undefined && Date.now() >= deadline ? "timed-out" : undefined;
+      const stopping = abort.signal.aborted ? "interrupted" : deadline !== undefined && clock.now() >= deadline ? "timed-out" : undefined;
       if (stopping) {
         const reason = stopping === "interrupted" ? "racknet run: Ctrl-C" : `racknet run: ${Flag.timeout} reached`;
         await stopTask(ecs, run.cluster, run.taskArn, reason);
         context.printer.warn(`${stopping === "interrupted" ? "Ctrl-C" : `${Flag.timeout} reached`}: stopped task ${run.task} (StopTask)`);
         return { ...base, exitCode: null, outcome: stopping, stoppedReason: reason };
       }
-      await run.sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - Date.now())), abort.signal);
+      // Ctrl-C ends the wait at once; the next turn stops the task and says so.
+      await clock.sleep(deadline === undefined ? wait : Math.max(0, Math.min(wait, deadline - clock.now())), abort.signal).catch((error: unknown) => {
+        if (!abort.signal.aborted) throw error;
+      });
     }
   } finally {
-    process.off("SIGINT", onSigint);
+    abort.release();
   }
 }
 

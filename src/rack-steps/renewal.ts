@@ -51,7 +51,7 @@ function status(kind: CertificateStatus["kind"], expiry: CertificateExpiry, arn?
 /** When each of the rack's certificates expires (one GetCertificate each), for `rack` and `rack ca`; with the CA's when asked. */
 export async function rackCertificateExpiry(context: Context, rack: RackInfo, options: { ca?: boolean; now?: Date } = {}): Promise<CertificateStatus[]> {
   const acm = await context.aws.acm();
-  const now = options.now ?? new Date();
+  const now = options.now ?? new Date(context.clock.now());
   const read = await Promise.all(
     rackCertificateArns(rack).map(async ({ kind, arn }) => {
       // A certificate that cannot be read (deleted, not allowed) is left out: these commands only read.
@@ -128,7 +128,7 @@ export interface RenewalReport {
  * written in a dry run. Call it from every workflow that changes the rack or an app
  * (install, params set, deploy), after the refusals and before the change set.
  */
-export async function renewRackCertificates(context: Context, rack: RackInfo, now = new Date()): Promise<RenewalReport> {
+export async function renewRackCertificates(context: Context, rack: RackInfo, now = new Date(context.clock.now())): Promise<RenewalReport> {
   const acm = await context.aws.acm();
   // The certificates are read side by side: this runs on every change's critical path. Their
   // expiry needs only Node's X.509 reader; the CA library loads when one is due.

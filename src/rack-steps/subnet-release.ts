@@ -16,14 +16,12 @@ import { RackOutput } from "../names/rack-outputs.js";
 export interface ReleasePacing {
   pollMs: number;
   timeoutMs: number;
-  sleep(ms: number): Promise<void>;
 }
 
 export const DEFAULT_RELEASE_PACING: ReleasePacing = {
   pollMs: 5_000,
   // ECS detaches a stopped task's interface within minutes; past this, something else holds it.
   timeoutMs: 5 * 60_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** Which subnets are about to go: the private ones (Private=No), or every subnet of the VPC (uninstall). */
@@ -52,7 +50,7 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
   const [ec2, balancers] = await Promise.all([context.aws.ec2(), afterDeletion ? new Set<string>() : context.aws.cloudFormation().then((cfn) => stackLoadBalancers(cfn, rack.id))]);
   const subnets = existingVpc ? "the rack's security group" : scope === "vpc" ? "the rack's subnets" : "the rack's private subnets";
   const stays = (holder: SubnetHolder) => !afterDeletion && goesWithTheStack(holder, balancers);
-  let waited = 0;
+  const deadline = context.clock.now() + pacing.timeoutMs;
   let waiting: Waiting | undefined;
   try {
     for (;;) {
@@ -61,12 +59,11 @@ export async function waitForSubnetsToEmpty(context: Context, rack: RackInfo, sc
         if (waiting) context.printer.step(`no network interface holds ${subnets} any more`);
         return;
       }
-      if (waited + pacing.pollMs > pacing.timeoutMs) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
+      if (context.clock.now() + pacing.pollMs > deadline) throw stillHeld(rack.rack, subnets, holders, pacing.timeoutMs);
       const label = `waiting for ${holders.length === 1 ? "1 network interface" : `${holders.length} network interfaces`} to leave ${subnets}: ${holdersInShort(holders)} (up to ${Math.round(pacing.timeoutMs / 60_000)} min)`;
       if (waiting) waiting.update(label);
       else waiting = new Waiting(context.printer, label).start();
-      await pacing.sleep(pacing.pollMs);
-      waited += pacing.pollMs;
+      await context.clock.sleep(pacing.pollMs);
     }
   } finally {
     waiting?.end();

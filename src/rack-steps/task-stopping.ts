@@ -19,7 +19,6 @@ import { RackOutput } from "../names/rack-outputs.js";
 export interface StopPacing {
   pollMs: number;
   timeoutMs: number;
-  sleep(ms: number): Promise<void>;
 }
 
 export const DEFAULT_STOP_PACING: StopPacing = {
@@ -28,7 +27,6 @@ export const DEFAULT_STOP_PACING: StopPacing = {
   // at most 120 s on Fargate); detaching the task's network interface follows. Past this,
   // something is wrong with the task, and the user is told which.
   timeoutMs: 5 * 60_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 /** Whose tasks: every task of the rack's cluster (uninstall), or one app's (apps delete). */
@@ -81,15 +79,14 @@ export async function stopTasks(context: Context, cluster: string, tasks: readon
   for (const task of tasks) {
     if (task.taskArn && task.desiredStatus !== "STOPPED") await stopTask(ecs, cluster, task.taskArn, reason);
   }
-  let waited = 0;
+  const deadline = context.clock.now() + pacing.timeoutMs;
   for (let poll = 0; ; poll += 1) {
     const going = (await describeTasks(ecs, cluster, arns)).filter((task) => task.lastStatus !== "STOPPED");
     if (going.length === 0) break;
     // A task whose containers had already exited stops within a second or two: look again soon, then every pollMs.
     const delay = Math.min(pacing.pollMs, 1_000 * 2 ** poll);
-    if (waited + delay > pacing.timeoutMs) throw stillGoing(cluster, going, pacing.timeoutMs);
-    await pacing.sleep(delay);
-    waited += delay;
+    if (context.clock.now() + delay > deadline) throw stillGoing(cluster, going, pacing.timeoutMs);
+    await context.clock.sleep(delay);
   }
   context.printer.step(`stopped ${arns.length} task(s) in cluster ${cluster}`);
   return { stopped: ids };

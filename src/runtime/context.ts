@@ -4,6 +4,9 @@ import { colorWanted } from "../ui/paint.js";
 import { UsageError, UserError, type ExitCode } from "../errors/index.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, nameProblem } from "../names/index.js";
 import type { RequireApproval } from "../plan/approval.js";
+import { terminalUser, type User } from "./user.js";
+import { systemClock, type Clock } from "./clock.js";
+import { processInterrupts, type Interrupts } from "./interrupt.js";
 
 /** Flags every command accepts (SPEC section 1, "Global"). */
 export interface GlobalOptions {
@@ -30,8 +33,12 @@ export interface Context {
   /** Progress while the workflow runs; its result goes back as an Outcome (src/ui/outcome.ts). */
   printer: Progress;
   aws: AwsClients;
-  /** True when racknet may ask the user a question (stdin and stderr are terminals). */
-  canPrompt: boolean;
+  /** The one way to ask the user a question: knows --yes and whether a terminal can ask. */
+  user: User;
+  /** What time it is and how to wait: the workflow's waits, polls, deadlines and timestamps. */
+  clock: Clock;
+  /** Ctrl-C, heard in one place: `scope()` gives a signal the first Ctrl-C aborts, `listen` a callback. */
+  interrupts: Interrupts;
   /** Number of AWS requests made so far (for --debug and the benchmark). */
   awsCalls(): number;
 }
@@ -61,7 +68,9 @@ export function createContext(options: GlobalOptions): CommandContext {
     options,
     printer,
     aws,
-    canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    user: terminalUser(options, Boolean(process.stdin.isTTY && process.stderr.isTTY), printer.paint),
+    clock: systemClock,
+    interrupts: processInterrupts,
     awsCalls: () => calls,
   };
 }

@@ -34,7 +34,7 @@ export interface StackDriftReport {
 export const DRIFT_CONCURRENCY = 4;
 
 /** One detection per stack (a few at a time), each waited for, then read and made honest (drift-analysis.ts). */
-export async function detectDrift(context: Context, targets: readonly DriftTarget[], pacing: DriftPacing = DEFAULT_DRIFT_PACING): Promise<StackDriftReport[]> {
+export async function detectDrift(context: Context, targets: readonly DriftTarget[], pacing: DriftPacing = { ...DEFAULT_DRIFT_PACING, sleep: (ms) => context.clock.sleep(ms) }): Promise<StackDriftReport[]> {
   const reports: StackDriftReport[] = new Array(targets.length);
   let next = 0;
   const worker = async () => {

@@ -8,7 +8,7 @@ import type { PlanCost } from "../cost/index.js";
 import type { Context } from "../runtime/context.js";
 import { DeployPrinter } from "../ui/deploy-printer.js";
 import { destroyedSummary } from "../ui/destroy-summary.js";
-import type { Paint } from "../ui/paint.js";
+import type { User } from "../runtime/user.js";
 
 /** The user's standing answers: --dry-run, --yes, --allow-destroy, --require-approval, and whether a terminal can ask. */
 export interface Approval {
@@ -53,6 +53,8 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
   return {
     plans,
     emit,
+    clock: context.clock,
+    interrupts: context.interrupts,
     review: async (request, signal) => {
       const plan = buildPlan(request.changes, {
         region: await context.aws.region(),
@@ -66,14 +68,14 @@ export function operationPort(context: Context, extras: ReviewExtras = {}): Revi
       emit({ type: "plan", what: request.what, operation: request.operation, stackName: request.stackName, plan });
       // A dry-run verdict holds a change set back (an empty one never reaches the review): the
       // workflow's outcome says so (`changesPending`), from the engine's `dry-run` result.
-      return await approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.printer.paint);
+      return await approve(approval, plan, request, extras.destructiveByName ?? false, signal, context.user);
     },
   };
 }
 
 export function approvalOf(context: Context): Approval {
-  const { dryRun, yes, allowDestroy, requireApproval } = context.options;
-  return { dryRun, yes, canPrompt: context.canPrompt, allowDestroy: allowDestroy ?? false, requireApproval: requireApproval ?? "broadening" };
+  const { dryRun, allowDestroy, requireApproval } = context.options;
+  return { dryRun, yes: context.user.yes, canPrompt: context.user.canPrompt, allowDestroy: allowDestroy ?? false, requireApproval: requireApproval ?? "broadening" };
 }
 
 /**
@@ -81,7 +83,7 @@ export function approvalOf(context: Context): Approval {
  * policy decides to go on, to ask (each question in turn; any no stops, nothing changed),
  * or to refuse with what would let it through.
  */
-async function approve(approval: Approval, plan: Plan, request: ReviewRequest, destructiveByName: boolean, signal: AbortSignal, paint: Paint): Promise<Verdict> {
+async function approve(approval: Approval, plan: Plan, request: ReviewRequest, destructiveByName: boolean, signal: AbortSignal, user: User): Promise<Verdict> {
   if (approval.dryRun) return "dry-run";
   const decision = decideApproval({
     widens: plan.widensExposure.map((widening) => widening.sentence),
@@ -97,11 +99,7 @@ async function approve(approval: Approval, plan: Plan, request: ReviewRequest, d
   });
   if (decision.kind === "proceed") return "apply";
   if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, `not applied to ${request.what}: `), { fix: decision.fix });
-  const { confirm } = await import("../ui/confirm.js");
-  for (const question of decision.questions) {
-    const yes = await confirm(question.question, { defaultYes: !question.defaultNo, signal, paint });
-    if (!yes) throw new UserError("cancelled; nothing changed");
-  }
+  await askEach(user, decision.questions, signal);
   return "apply";
 }
 
@@ -116,11 +114,15 @@ export async function approveAction(context: Context, action: { what: string; qu
   const decision = decideApproval({ widens: [], destroys: [], hasChanges: true, yes: approval.yes, allowDestroy: false, requireApproval: approval.requireApproval ?? "broadening", tty: approval.canPrompt, question: action.question });
   if (decision.kind === "proceed") return "apply";
   if (decision.kind === "refuse") throw new UserError(decision.message.replace(/^not applied: /, `not applied to ${action.what}: `), { fix: decision.fix.replace("review the plan above, then run", "run") });
-  const { confirm } = await import("../ui/confirm.js");
-  for (const question of decision.questions) {
-    if (!(await confirm(question.question, { defaultYes: !question.defaultNo, paint: context.printer.paint }))) throw new UserError("cancelled; nothing changed");
-  }
+  await askEach(context.user, decision.questions);
   return "apply";
+}
+
+/** Each question in turn (src/plan/approval.ts's); any no stops, and nothing has changed. */
+export async function askEach(user: User, questions: readonly { question: string; defaultNo?: boolean }[], signal?: AbortSignal): Promise<void> {
+  for (const { question, defaultNo } of questions) {
+    if (!(await user.confirm(question, { defaultYes: !defaultNo, ...(signal ? { signal } : {}) }))) throw new UserError("cancelled; nothing changed");
+  }
 }
 
 function verb(request: ReviewRequest): string {

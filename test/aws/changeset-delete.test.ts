@@ -1,12 +1,10 @@
 import "aws-sdk-client-mock-vitest/extend";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DeleteStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, ListStackResourcesCommand } from "@aws-sdk/client-cloudformation";
 import { deleteStack } from "../../src/aws/delete-stack.js";
 import { AwsOperationFailed, ExitCode, Interrupted, UserError } from "../../src/errors/index.js";
 import { STACK, STACK_ID, event, harness, newestFirst, notFound, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
-vi.mock("../../src/ui/confirm.js", () => ({ confirm: vi.fn() }));
-const { confirm } = await import("../../src/ui/confirm.js");
 
 let h: Harness;
 const before = [stackEvent("CREATE_IN_PROGRESS", "User Initiated"), stackEvent("CREATE_COMPLETE")];
@@ -28,7 +26,6 @@ function deletable(h: Harness): void {
 
 beforeEach(() => {
   h = harness();
-  vi.mocked(confirm).mockReset();
 });
 afterEach(() => h.cfn.restore());
 
@@ -75,10 +72,10 @@ describe("deleteStack", () => {
 
   it("asks on a terminal, with the load balancer's removal in the question", async () => {
     deletable(h);
-    vi.mocked(confirm).mockResolvedValue(false);
+    h.user.answer(false);
     const error = await deleteStack(h.context.aws, STACK, h.options({ destructiveByName: true, yes: false, canPrompt: true })).catch((caught: unknown) => caught);
     expect((error as Error).message).toBe("cancelled; nothing changed");
-    expect(vi.mocked(confirm).mock.calls[0]?.[0]).toBe("Delete rack prod? This destroys: 1 VPC, 1 load balancer and 1 NAT gateway.");
+    expect(h.user.questions[0]).toBe("Delete rack prod? This destroys: 1 VPC, 1 load balancer and 1 NAT gateway.");
     expect(h.cfn).not.toHaveReceivedCommand(DeleteStackCommand);
   });
 

@@ -10,6 +10,7 @@ import { operationPort, type Approval } from "../../src/shared-steps/review.js";
 import { defaultPacing, type Pacing } from "../../src/aws/changeset/pacing.js";
 import type { DeployOptions } from "../../src/aws/changeset/deploy.js";
 import { memoryContext } from "../support/aws-harness.js";
+import type { ScriptedUser } from "../support/ports.js";
 
 export const STACK = "racknet-prod";
 export const STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/racknet-prod/1b2c3d4e";
@@ -22,6 +23,8 @@ function mocks() {
 
 export interface Harness {
   context: Context;
+  /** The user the go-ahead asks: `user.answer(...)` scripts the answers. */
+  user: ScriptedUser;
   cfn: ReturnType<typeof mocks>["cfn"];
   s3: ReturnType<typeof mocks>["s3"];
   ec2: ReturnType<typeof mocks>["ec2"];
@@ -46,7 +49,7 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
   ec2.onAnyCommand().rejects(new Error("unmocked EC2 call"));
   ecs.onAnyCommand().rejects(new Error("unmocked ECS call"));
   logs.onAnyCommand().rejects(new Error("unmocked CloudWatch Logs call"));
-  const { context, stdout, stderr } = memoryContext(settings);
+  const { context, stdout, stderr, user } = memoryContext(settings);
   const sleeps: number[] = [];
   const pacing: Pacing = {
     ...defaultPacing,
@@ -59,6 +62,7 @@ export function harness(settings: { interactive?: boolean } = {}): Harness {
   };
   return {
     context,
+    user,
     cfn,
     s3,
     ec2,

@@ -1,5 +1,5 @@
 import "aws-sdk-client-mock-vitest/extend";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
@@ -16,8 +16,6 @@ import { deployStack, type StackRequest } from "../../src/aws/changeset/deploy.j
 import { AwsOperationFailed, ExitCode, Interrupted, UserError } from "../../src/errors/index.js";
 import { CHANGE_SET_ID, STACK, STACK_ID, event, harness, newestFirst, notFound, stack, stackEvent, type Harness } from "./changeset-harness.js";
 
-vi.mock("../../src/ui/confirm.js", () => ({ confirm: vi.fn() }));
-const { confirm } = await import("../../src/ui/confirm.js");
 
 const CREATED_AT = new Date("2025-02-01T00:00:00Z");
 
@@ -61,7 +59,6 @@ function updatable(h: Harness, changes: Change[] = NAT_CHANGES): void {
 let h: Harness;
 beforeEach(() => {
   h = harness();
-  vi.mocked(confirm).mockReset();
 });
 afterEach(() => {
   h.cfn.restore();
@@ -235,7 +232,7 @@ describe("deployStack: the go-ahead", () => {
     expect(outcome.kind).toBe("dry-run");
     expect(h.cfn).toHaveReceivedCommandWith(DeleteChangeSetCommand, { ChangeSetName: CHANGE_SET_ID });
     expect(h.cfn).not.toHaveReceivedCommand(ExecuteChangeSetCommand);
-    expect(confirm).not.toHaveBeenCalled();
+    expect(h.user.asked).toEqual([]);
     expect(h.stderr()).toContain("NAT gateways will be created");
   });
 
@@ -260,18 +257,19 @@ describe("deployStack: the go-ahead", () => {
 
   it("on a terminal, asks; dangerous items are repeated in the question", async () => {
     updatable(h, [resource("Remove", "ExternalBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer"), ...NAT_CHANGES]);
-    vi.mocked(confirm).mockResolvedValue(true);
+    h.user.answer(true, true);
     const outcome = await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: true }));
     expect(outcome.kind).toBe("applied");
-    const [question, settings] = vi.mocked(confirm).mock.calls[0] ?? [];
-    expect(question).toContain("load balancer ExternalBalancer will be deleted");
-    expect(settings?.defaultYes).toBe(false);
+    const [asked] = h.user.asked;
+    expect(asked?.question).toContain("load balancer ExternalBalancer will be deleted");
+    expect(asked?.defaultYes).toBe(false);
+    expect(h.user.questions[1]).toBe("Apply these changes to rack prod?");
     expect(h.stderr()).toMatch(/Remove !\s+ExternalBalancer/);
   });
 
   it("declined at the prompt: 'cancelled; nothing changed' (exit 1), the change set deleted", async () => {
     updatable(h);
-    vi.mocked(confirm).mockResolvedValue(false);
+    h.user.answer(false);
     const error = await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: true })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).exitCode).toBe(ExitCode.refused);
@@ -413,7 +411,7 @@ describe("deployStack: Ctrl-C", () => {
 
   it("Ctrl-C at the prompt (@inquirer's ExitPromptError): the change set is deleted, exit 130", async () => {
     updatable(h);
-    vi.mocked(confirm).mockRejectedValue(Object.assign(new Error("User force closed the prompt with SIGINT"), { name: "ExitPromptError" }));
+    h.user.answer(Object.assign(new Error("User force closed the prompt with SIGINT"), { name: "ExitPromptError" }));
     const error = (await deployStack(h.context.aws, request, h.options({ yes: false, canPrompt: true })).catch((caught: unknown) => caught)) as Interrupted;
     expect(error).toBeInstanceOf(Interrupted);
     expect(error.message).toBe("cancelled; nothing changed");

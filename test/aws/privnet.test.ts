@@ -21,6 +21,7 @@ import { UsageError } from "../../src/errors/index.js";
 import { run as privateNetworksDomainNamesWorkflow } from "../../src/operations/private-networks-domain-names.js";
 import { Printer } from "../../src/ui/printer.js";
 import { printing } from "../support/printing.js";
+import { testPorts } from "../support/ports.js";
 const privateNetworksDomainNames = printing(privateNetworksDomainNamesWorkflow);
 
 const ecs = mockClient(ECSClient);
@@ -82,7 +83,7 @@ function testContext(json = false): CommandContext {
   out.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   const printer = new Printer({ json, color: false, debug: false, stdout: out, stderr: err });
   const options = { json, color: false, debug: false, yes: false, dryRun: false, region: "us-east-1", rack: "prod", app: "shop" };
-  return { options, printer, aws: new AwsClients({ region: "us-east-1" }), canPrompt: false, awsCalls: () => 0 };
+  return { options, printer, aws: new AwsClients({ region: "us-east-1" }), ...testPorts(options), awsCalls: () => 0 };
 }
 
 /** Route 53 as it behaves: pages of 300, DELETE must match, CREATE must not exist. */

@@ -10,6 +10,7 @@ import { AwsClients } from "../../src/aws/clients.js";
 import type { CommandContext, GlobalOptions } from "../../src/runtime/context.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Capture } from "../support/offline.js";
+import { testPorts } from "../support/ports.js";
 
 export const RACK_UUID = "1b2c3d4e-0000-4000-8000-00000000abcd";
 export const APP_UUID = "9f8e7d6c-1111-4111-8111-0000000000ef";
@@ -103,7 +104,7 @@ export function dayContext(overrides: Partial<GlobalOptions> = {}, settings: { c
   const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: "us-east-1", rack: "prod", app: "shop", ...overrides };
   const printer = new Printer({ json: options.json, color: false, debug: false, stdout: out, stderr: err });
   return {
-    context: { options, printer, aws: new AwsClients({ region: "us-east-1" }), canPrompt: settings.canPrompt ?? false, awsCalls: () => 0 },
+    context: { options, printer, aws: new AwsClients({ region: "us-east-1" }), ...testPorts(options, { interactive: settings.canPrompt ?? false }), awsCalls: () => 0 },
     stdout: () => out.text,
     stderr: () => err.text,
   };

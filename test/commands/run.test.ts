@@ -5,7 +5,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, StopTaskCommand, type Task } from "@aws-sdk/client-ecs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runWorkflow } from "../../src/runtime/run-workflow.js";
-import { runOneOff, type RunArgs } from "../../src/operations/run.js";
+import { run, type RunArgs } from "../../src/operations/run.js";
 import { appStack, cfn, dayContext, rackStack, stacks } from "./day-fixtures.js";
 
 /** `racknet run` (issue 24) with aws-sdk-client-mock: the task's set-up, its logs, its exit code, Ctrl-C and --timeout. */
@@ -51,7 +51,7 @@ beforeEach(() => {
 
 async function runIt(args: Partial<RunArgs>, overrides = {}) {
   const day = dayContext(overrides);
-  const { exitCode: code } = await runWorkflow((context, given: RunArgs) => runOneOff(context, given, async () => undefined), day.context, { service: "web", detach: false, ...args });
+  const { exitCode: code } = await runWorkflow(run, day.context, { service: "web", detach: false, ...args });
   return { code, stdout: day.stdout(), stderr: day.stderr() };
 }
 
@@ -100,11 +100,11 @@ describe("racknet run", () => {
 
   it("--timeout stops the task (StopTask), says so and exits 3", async () => {
     stopAfter = 1_000;
-    const result = await runIt({ timeout: "1ms", command: ["sleep", "600"] });
+    const result = await runIt({ timeout: "10m", command: ["sleep", "600"] });
     expect(result.code).toBe(3);
     expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK, reason: "racknet run: --timeout reached" });
     expect(result.stderr).toContain("--timeout reached: stopped task 0123abcd (StopTask)");
-    expect(result.stderr).toContain("task 0123abcd ran longer than --timeout 1ms and was stopped");
+    expect(result.stderr).toContain("task 0123abcd ran longer than --timeout 10m and was stopped");
   });
 
   it("Ctrl-C stops the task, says so and exits 130", async () => {
@@ -118,6 +118,18 @@ describe("racknet run", () => {
     expect(result.code).toBe(130);
     expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK, reason: "racknet run: Ctrl-C" });
     expect(result.stderr).toContain("Ctrl-C: stopped task 0123abcd (StopTask)");
+  });
+
+  it("Ctrl-C during a wait between polls ends the wait at once, stops the task and exits 130", async () => {
+    stopAfter = 1_000;
+    const day = dayContext();
+    const { clock } = day.context;
+    // The user presses Ctrl-C while racknet waits for the next poll.
+    day.context.clock = { now: clock.now, sleep: async (ms, signal) => (process.emit("SIGINT"), clock.sleep(ms, signal)) };
+    const { exitCode: code } = await runWorkflow(run, day.context, { service: "web", detach: false, command: ["sleep", "600"] });
+    expect(code, day.stderr()).toBe(130);
+    expect(ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK, reason: "racknet run: Ctrl-C" });
+    expect(day.stderr()).toContain("Ctrl-C: stopped task 0123abcd (StopTask)");
   });
 
   it("an unknown service and a malformed --timeout are refused before any task starts", async () => {

@@ -82,8 +82,9 @@ describe("rack uninstall stops what still runs in the rack's cluster", () => {
       Object.assign(found ?? {}, { desiredStatus: "STOPPED", lastStatus: "DEACTIVATING" });
       return { task: { ...found } };
     };
-    const sleeps: number[] = [];
-    const error = (await stopOwnedTasks(h.context, rack, { kind: "rack" }, "test", { pollMs: 3_000, timeoutMs: 10_000, sleep: async (ms) => void sleeps.push(ms) }).catch((caught: unknown) => caught)) as UserError;
+    const waited = h.clock.sleeps.length;
+    const error = (await stopOwnedTasks(h.context, rack, { kind: "rack" }, "test", { pollMs: 3_000, timeoutMs: 10_000 }).catch((caught: unknown) => caught)) as UserError;
+    const sleeps = h.clock.sleeps.slice(waited);
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain("after 0 min, 1 task(s) in cluster");
     expect(error.message).toContain("stuck1 (DEACTIVATING,");

@@ -41,9 +41,9 @@ describe("waiting for the subnets to be free", () => {
       .resolvesOnce({ NetworkInterfaces: [TASK, BALANCER, NAT] })
       .resolvesOnce({ NetworkInterfaces: [TASK, BALANCER] })
       .resolves({ NetworkInterfaces: [BALANCER, NAT] });
-    const sleeps: number[] = [];
-    const outcome = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) }), undefined);
-    expect(sleeps).toEqual([5_000, 5_000]);
+    const waited = h.clock.sleeps.length;
+    const outcome = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000 }), undefined);
+    expect(h.clock.sleeps.slice(waited)).toEqual([5_000, 5_000]);
     // A sign of life from the first look, naming what holds the subnets; in CI, a timestamped line.
     expect(outcome.stderr).toMatch(/^\d\d:\d\d:\d\d {2}waiting for 1 network interface to leave the rack's private subnets: eni-task \(an ECS task's\)/);
     expect(outcome.stderr).toContain("no network interface holds the rack's private subnets any more");
@@ -53,7 +53,7 @@ describe("waiting for the subnets to be free", () => {
 
   it("uninstall: the whole VPC; past the timeout refused, naming each interface's id, subnet, description, requester and status", async () => {
     h.stubs.EC2?.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [TASK, BALANCER] });
-    const error = (await waitForSubnetsToEmpty(h.context, rack, "vpc", { pollMs: 5_000, timeoutMs: 12_000, sleep: async () => undefined }).catch((caught: unknown) => caught)) as UserError;
+    const error = (await waitForSubnetsToEmpty(h.context, rack, "vpc", { pollMs: 5_000, timeoutMs: 12_000 }).catch((caught: unknown) => caught)) as UserError;
     expect(error).toBeInstanceOf(UserError);
     expect(error.message).toContain("1 network interface(s) still use the rack's subnets of rack prod");
     expect(error.message).toContain('eni-task in subnet-priv0: "arn:aws:ecs:us-east-1:123456789012:attachment/9a8b" (requester 578734482556, interface, in-use)');
@@ -76,10 +76,10 @@ describe("load balancers' own interfaces (ELB releases them asynchronously after
     h.stubs.EC2?.on(DescribeNetworkInterfacesCommand)
       .resolvesOnce({ NetworkInterfaces: [GONE_BALANCER, BALANCER] })
       .resolves({ NetworkInterfaces: [BALANCER] });
-    const sleeps: number[] = [];
-    const result = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000, sleep: async (ms) => void sleeps.push(ms) }), undefined);
+    const waited = h.clock.sleeps.length;
+    const result = await h.run((context) => waitForSubnetsToEmpty(context, rack, "private-subnets", { pollMs: 5_000, timeoutMs: 60_000 }), undefined);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(sleeps).toEqual([5_000]);
+    expect(h.clock.sleeps.slice(waited)).toEqual([5_000]);
     expect(result.stderr).toContain("waiting for 1 network interface to leave the rack's private subnets: eni-gone (load balancer net/prod-shop-nlb/0f1e2d3c4b5a6978, released by ELB after it is deleted or leaves the subnet) (up to 1 min)");
     expect(result.stderr).toContain("no network interface holds the rack's private subnets any more");
   });

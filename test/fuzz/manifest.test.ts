@@ -16,6 +16,7 @@ import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 import { builtQuickValidator, fullValidator } from "../support/schema-validators.js";
 import { quickValid } from "../../src/manifest/quick-schema.js";
+import { testPorts } from "../support/ports.js";
 const run = printing(checkWorkflow);
 
 
@@ -162,7 +163,7 @@ describe("fuzzing racknet manifest check", () => {
         const stderr = new Capture();
         const options: GlobalOptions = { json, color: false, debug: false, yes: false, dryRun: false, app, rack };
         const printer = new Printer({ json, color: false, debug: false, stdout, stderr });
-        const ctx: CommandContext = { options, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
+        const ctx: CommandContext = { options, printer, aws: noAws, ...testPorts(options), awsCalls: () => 0 };
         const error = await run(ctx, { file, rackParams: params === null ? undefined : params }).then(
           () => undefined,
           (caught: unknown) => caught,

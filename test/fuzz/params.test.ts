@@ -8,6 +8,7 @@ import { Printer } from "../../src/ui/printer.js";
 import { fuzzOptions } from "./budget.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
 import { printing } from "../support/printing.js";
+import { testPorts } from "../support/ports.js";
 const rackTemplate = printing(rackTemplateWorkflow);
 
 
@@ -241,7 +242,8 @@ describe("fuzzing racknet rack template K=V...", () => {
         const stdout = new Capture();
         const stderr = new Capture();
         const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
-        const context: CommandContext = { options: { json: false, color: false, debug: false, yes: false, dryRun: false }, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 };
+        const options = { json: false, color: false, debug: false, yes: false, dryRun: false };
+        const context: CommandContext = { options, printer, aws: noAws, ...testPorts(options), awsCalls: () => 0 };
         const expected = applyAssignments(defaultParams(), args, "install");
         const error = await rackTemplate(context, { params: args }).then(
           () => undefined,

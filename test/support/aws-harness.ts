@@ -111,6 +111,7 @@ import { MemoryKeys } from "./memory-keys.js";
 import { MemoryCertificates, MemoryObjects, MemoryParameters, MemoryPrivateNetwork, MemoryPublicZones, describeListenerCertificates, describeRules } from "./memory-services.js";
 import { MemoryBuilds, MemoryLogs, MemoryRegistry, MemoryRoles } from "./memory-builds.js";
 import { ACCOUNT, REGION } from "./physical-ids.js";
+import { testPorts, type FakeClock, type ScriptedUser } from "./ports.js";
 
 class Memory extends Writable {
   text = "";
@@ -150,6 +151,10 @@ export interface Outcome {
 
 export interface AwsHarness {
   context: CommandContext;
+  /** The user the workflow asks (a terminal only with `interactive`): `user.answer(...)` scripts the answers. */
+  user: ScriptedUser;
+  /** The workflow's clock: moves only when it waits (`clock.sleeps` lists the waits). */
+  clock: FakeClock;
   /** The Context's global flags: set rack, app, yes, dryRun, json before a run. */
   options: GlobalOptions;
   cloudFormation: MemoryCloudFormation;
@@ -442,7 +447,7 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
     handle(GetHostedZoneCommand, (input) => publicZones.getHostedZone(input)),
   ]);
 
-  const { context, options, stdout, stderr } = memoryContext({ ...settings, awsCalls: () => calls().length });
+  const { context, options, stdout, stderr, user, clock } = memoryContext({ ...settings, awsCalls: () => calls().length });
 
   const calls = (): AwsCall[] =>
     Object.entries(stubs)
@@ -452,6 +457,8 @@ export function awsHarness(settings: { interactive?: boolean } = {}): AwsHarness
 
   return {
     context,
+    user,
+    clock,
     options,
     cloudFormation,
     parameters,
@@ -516,6 +523,9 @@ export interface MemoryContext {
   options: GlobalOptions;
   stdout: { text: string };
   stderr: { text: string };
+  /** The user the workflow asks: script answers with `user.answer(...)`, read `user.questions`. */
+  user: ScriptedUser;
+  clock: FakeClock;
 }
 
 /**
@@ -528,6 +538,7 @@ export function memoryContext(settings: { interactive?: boolean; awsCalls?: () =
   stderr.isTTY = settings.interactive ?? false;
   const printer = new Printer({ json: false, color: false, debug: false, stdout, stderr });
   const options: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, region: REGION };
+  const ports = testPorts(options, settings);
   const context: CommandContext = {
     options,
     // The CLI makes the printer after reading --json; tests set the option later, so follow it.
@@ -535,10 +546,10 @@ export function memoryContext(settings: { interactive?: boolean; awsCalls?: () =
       return Object.assign(printer, { json: options.json });
     },
     aws: new AwsClients({ region: REGION }),
-    canPrompt: settings.interactive ?? false,
+    ...ports,
     awsCalls: settings.awsCalls ?? (() => 0),
   };
-  return { context, options, stdout, stderr };
+  return { context, options, stdout, stderr, user: ports.user, clock: ports.clock };
 }
 
 function operationOf(command: object): string {

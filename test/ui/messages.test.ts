@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DescribeStackEventsCommand } from "@aws-sdk/client-cloudformation";
 import { run as appsDelete } from "../../src/operations/apps-delete.js";
 import { run as rackInstall } from "../../src/operations/rack-install.js";
@@ -11,15 +11,12 @@ import { awsHarness, type AwsHarness } from "../support/aws-harness.js";
 import { PUBLIC_WEB, deployedApp, installedRack, withOptions } from "../support/workflows.js";
 import { MemoryTerminal } from "./terminal.js";
 
-vi.mock("../../src/ui/confirm.js", () => ({ confirm: vi.fn() }));
-const { confirm } = await import("../../src/ui/confirm.js");
 
 /** Every message true (issue 12): each message that once said something false, and what it says now. */
 
 let h: AwsHarness;
 beforeEach(() => {
   h = awsHarness();
-  vi.mocked(confirm).mockReset();
 });
 afterEach(() => h.restore());
 
@@ -63,10 +60,10 @@ describe("deleting by name: rack uninstall and apps delete", () => {
     const tty = awsHarness({ interactive: true });
     try {
       await installedRack(tty, "prod");
-      vi.mocked(confirm).mockResolvedValue(false);
+      tty.user.answer(false);
       const result = await tty.run(rackUninstall, { name: "prod" });
       expect(result.stderr).toContain("cancelled; nothing changed");
-      const question = vi.mocked(confirm).mock.calls[0]?.[0] ?? "";
+      const question = tty.user.questions[0] ?? "";
       expect(question).toMatch(/^Delete rack prod\? This destroys: 1 VPC, 3 subnets, .+ and .+\.$/);
       expect(question).toContain("1 VPC");
       expect(question).toContain("3 subnets");

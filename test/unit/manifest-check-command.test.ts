@@ -10,6 +10,7 @@ import { checkManifest, parseManifest } from "../../src/manifest/index.js";
 import { applyAssignments, defaultParams } from "../../src/rack/params.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+import { testPorts } from "../support/ports.js";
 const run = printing(checkWorkflow);
 
 const fixtures = join(import.meta.dirname, "../fixtures/manifests");
@@ -22,7 +23,7 @@ function context(options: Partial<GlobalOptions> = {}): { context: CommandContex
   const stderr = new Capture();
   const global: GlobalOptions = { json: false, color: false, debug: false, yes: false, dryRun: false, app: "shop", ...options };
   const printer = new Printer({ json: global.json, color: false, debug: false, stdout, stderr });
-  return { context: { options: global, printer, aws: noAws, canPrompt: false, awsCalls: () => 0 }, stdout, stderr };
+  return { context: { options: global, printer, aws: noAws, ...testPorts(global), awsCalls: () => 0 }, stdout, stderr };
 }
 
 describe("racknet manifest check", () => {

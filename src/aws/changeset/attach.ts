@@ -41,11 +41,11 @@ export async function attachToStack(aws: EngineAws, stackName: string, options: 
     const operation = operationOf(found.status);
     const poller = new StackEventPoller(run.cfn, { stackId, ...(since ? { since } : {}) });
     run.emit({ type: "started", what: options.what, operation, stackName });
-    const startedAt = since?.getTime() ?? Date.now();
+    const startedAt = since?.getTime() ?? run.now();
     const endsWith = operation === "delete" ? (status: string) => status === "DELETE_COMPLETE" || status === "DELETE_FAILED" : undefined;
     const result = await followOperation(run, stackId, stackName, poller, operation, endsWith);
     if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, stackName, operation === "delete" ? "deletion" : operation, result, poller);
-    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+    run.emit({ type: "finished", what: options.what, status: result.status, elapsedMs: run.now() - startedAt });
     return { kind: "followed", status: result.status, ...(result.stack ? { stack: result.stack } : {}) };
   });
 }

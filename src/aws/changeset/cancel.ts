@@ -48,7 +48,7 @@ export async function followWithDeadline(run: Run, stackName: string, follow: (e
   let late = false;
   const first = await follow((status) => {
     if (!isInProgress(status)) return true;
-    late = status === "UPDATE_IN_PROGRESS" && Date.now() >= deadline;
+    late = status === "UPDATE_IN_PROGRESS" && run.now() >= deadline;
     return late;
   });
   if (!late) return { result: first };

@@ -24,7 +24,7 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
   const poller = new StackEventPoller(run.cfn, { stackId: ref.stackId, since });
   if (!since) await interruptible((signal) => poller.prime(signal), () => cancelBeforeExecution(run, ref), run.ctrlC);
   if (run.ctrlC.pressed) return cancelBeforeExecution(run, ref);
-  const startedAt = Date.now();
+  const startedAt = run.now();
   await executeChangeSet(run, ref);
   run.emit({ type: "started", what: run.options.what, operation, stackName: ref.stackName });
   const timeoutMs = run.options.timeoutMs;
@@ -35,7 +35,7 @@ export async function applyChangeSet(run: Run, ref: ChangeSetRef, since: Date | 
   const { result } = watched;
   if (watched.cancelled) throw await rolledBackError(run.aws, run, ref.stackName, result, watched.cancelled.slow, `not done within ${Flag.timeout} ${formatDuration(timeoutMs ?? 0)}`);
   if (!SUCCESS_STATUSES.has(result.status)) throw await failed(run, ref.stackName, operation, result, poller);
-  run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: Date.now() - startedAt });
+  run.emit({ type: "finished", what: run.options.what, status: result.status, elapsedMs: run.now() - startedAt });
   // The poll that saw the end already holds the stack's outputs: nothing is read again.
   if (!result.stack) throw new AwsOperationFailed(`stack ${ref.stackName} reported ${result.status} but cannot be found`);
   return result.stack;

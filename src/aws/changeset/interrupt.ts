@@ -7,6 +7,15 @@ export class CtrlC extends Error {
 }
 
 /**
+ * Where Ctrl-C comes from: the process's one SIGINT listener (src/runtime/interrupt.ts),
+ * handed to the engine through its port. The engine never listens to the process itself.
+ */
+export interface CtrlCSource {
+  /** Calls `listener` at each Ctrl-C until the returned function is called. */
+  listen(listener: () => void): () => void;
+}
+
+/**
  * Ctrl-C for the whole of one deploy or delete. Without a SIGINT listener Node ends the
  * process on the spot: between the engine's waits, or during a call that must not be cut
  * off half way (CreateChangeSet, ExecuteChangeSet, DeleteStack), that would leave a change
@@ -15,12 +24,12 @@ export class CtrlC extends Error {
  */
 export class CtrlCGuard {
   #pressed = false;
-  readonly #onSigint = () => {
-    this.#pressed = true;
-  };
+  readonly #stop: () => void;
 
-  constructor() {
-    process.on("SIGINT", this.#onSigint);
+  constructor(readonly source: CtrlCSource) {
+    this.#stop = source.listen(() => {
+      this.#pressed = true;
+    });
   }
 
   get pressed(): boolean {
@@ -28,33 +37,28 @@ export class CtrlCGuard {
   }
 
   release(): void {
-    process.off("SIGINT", this.#onSigint);
+    this.#stop();
   }
 }
 
 /**
- * Run `work` with a SIGINT handler installed only for its duration. Ctrl-C aborts the
- * signal `work` passes to its sleeps and AWS calls, so it stops at once; then
- * `onInterrupt` decides what the user is told (and cleans up). The handler is always
- * removed afterwards, so Ctrl-C outside the engine's waits keeps its usual meaning.
- * With a guard whose Ctrl-C was already pressed, `work` does not start.
+ * Run `work` with Ctrl-C heard only for its duration. Ctrl-C aborts the signal `work` passes
+ * to its sleeps and AWS calls, so it stops at once; then `onInterrupt` decides what the user
+ * is told (and cleans up). The listener is always removed afterwards, so Ctrl-C outside the
+ * engine's waits keeps its usual meaning. With a guard whose Ctrl-C was already pressed,
+ * `work` does not start.
  */
-export async function interruptible<T>(
-  work: (signal: AbortSignal) => Promise<T>,
-  onInterrupt: () => Promise<never>,
-  guard?: CtrlCGuard,
-): Promise<T> {
-  if (guard?.pressed) return await onInterrupt();
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>, onInterrupt: () => Promise<never>, guard: CtrlCGuard): Promise<T> {
+  if (guard.pressed) return await onInterrupt();
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new CtrlC());
-  process.on("SIGINT", onSigint);
+  const stop = guard.source.listen(() => controller.abort(new CtrlC()));
   try {
     return await work(controller.signal);
   } catch (error) {
     if (controller.signal.aborted || isPromptExit(error)) return await onInterrupt();
     throw error;
   } finally {
-    process.off("SIGINT", onSigint);
+    stop();
   }
 }
 

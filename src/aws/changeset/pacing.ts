@@ -6,6 +6,13 @@
 /** Wait `ms`, or reject with the signal's reason as soon as it aborts (Ctrl-C). */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** The time an engine run reads: the workflow's clock, handed over through its port. */
+export interface EngineClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep: Sleep;
+}
+
 export interface Interval {
   firstMs: number;
   maxMs: number;

@@ -9,6 +9,8 @@ export interface Run {
   aws: EngineAws;
   cfn: CloudFormationClient;
   pacing: Pacing;
+  /** What time it is (the workflow's clock): the --timeout deadline and elapsed times. */
+  now: () => number;
   options: DeployOptions;
   emit: (event: DeployEvent) => void;
   /** Ctrl-C pressed between the waits (or during a call that is not cut off); see `withRun`. */
@@ -22,13 +24,14 @@ export interface Run {
  * first AWS call to the last, Ctrl-C never ends racknet without a word.
  */
 export async function withRun<T>(aws: EngineAws, options: DeployOptions, steps: (run: Run) => Promise<T>): Promise<T> {
-  const ctrlC = new CtrlCGuard();
+  const ctrlC = new CtrlCGuard(options.port.interrupts);
   const background: Promise<void>[] = [];
   try {
     const run: Run = {
       aws,
       cfn: await aws.cloudFormation(),
-      pacing: options.pacing ?? defaultPacing,
+      pacing: options.pacing ?? (options.port.clock ? { ...defaultPacing, sleep: options.port.clock.sleep } : defaultPacing),
+      now: options.port.clock?.now ?? Date.now,
       options,
       emit: (event) => options.port.emit(event),
       ctrlC,

@@ -5,7 +5,8 @@ import type { StackInfo } from "../stacks.js";
 import type { PendingChangeSet } from "./preflight.js";
 import type { FailureDetailClients } from "../failure-details.js";
 import type { DeployEvent, Operation } from "./events.js";
-import type { Pacing } from "./pacing.js";
+import type { EngineClock, Pacing } from "./pacing.js";
+import type { CtrlCSource } from "./interrupt.js";
 
 /** The clients the engine uses, built lazily by whoever calls it (src/aws/clients.ts). */
 export interface EngineAws extends FailureDetailClients {
@@ -70,6 +71,10 @@ export type Verdict = "apply" | "dry-run";
 export interface OperationPort {
   emit(event: DeployEvent): void;
   review(request: ReviewRequest, signal: AbortSignal): Promise<Verdict>;
+  /** The workflow's clock: the engine's polls sleep on it (DeployOptions.pacing's sleep, when given, wins), its deadlines and elapsed times read it. */
+  clock?: EngineClock;
+  /** Ctrl-C as the workflow hears it (src/runtime/interrupt.ts): the engine's guard and waits listen here. */
+  interrupts: CtrlCSource;
 }
 
 export interface DeployOptions {
