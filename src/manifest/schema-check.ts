@@ -4,6 +4,7 @@ import type { Problem } from "../errors/index.js";
 import { convoxSchema } from "./schema.js";
 import { formatPath, keyOffset, valueOffset, where, type ManifestSource, type PathSegment } from "./source.js";
 import { closestName } from "../rack/closest-name.js";
+import { quickValid, type QuickValidator } from "./quick-schema.js";
 
 /**
  * Validate the parsed YAML against the JSON Schema with Ajv and turn Ajv's errors into
@@ -27,22 +28,21 @@ export const PRECOMPILED_VALIDATOR = "./convox-schema.validate.cjs";
 export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true } as const;
 
 /**
- * The happy path's validator, also written at build time: it stops at the first error and
- * keeps none of the details (allErrors and verbose off), so a valid file is checked several
- * times faster, and its code loads in about half the time. Only when it says no does
- * the full validator run, for every problem with its place.
+ * The happy path's validator, also written at build time (quick-schema.ts): it stops at the
+ * first error and keeps none of the details, and is split so that V8 compiles only the parts
+ * a file uses. Only when it says no does the full validator run, for every problem with its
+ * place.
  */
 export const QUICK_VALIDATOR = "./convox-schema.quick.cjs";
-export const QUICK_AJV_OPTIONS = { allErrors: false, verbose: false, allowUnionTypes: true } as const;
 
 let compiled: Validate | undefined;
-let quick: Validate | null | undefined;
+let quick: QuickValidator | null | undefined;
 
 /** The quick validator, or null when it was not built (running from the sources): the full one decides alone. */
-function quickValidator(): Validate | null {
+function quickValidator(): QuickValidator | null {
   if (quick !== undefined) return quick;
   try {
-    quick = createRequire(import.meta.url)(QUICK_VALIDATOR) as Validate;
+    quick = createRequire(import.meta.url)(QUICK_VALIDATOR) as QuickValidator;
   } catch {
     quick = null;
   }
@@ -64,7 +64,8 @@ function validator(): Validate {
 }
 
 export function schemaProblems(value: unknown, source: ManifestSource): Problem[] {
-  if (quickValidator()?.(value)) return [];
+  const happy = quickValidator();
+  if (happy && quickValid(happy, value)) return [];
   const validate = validator();
   if (validate(value)) return [];
   const problems = new Map<string, Problem>();
