@@ -23,7 +23,7 @@ import { valueRules } from "./value-rules.js";
 import { balancerPorts } from "./balancer-rules.js";
 import { nlbRules } from "./nlb-rules.js";
 import { budgetRules, readBudget } from "./budget-rules.js";
-import { formatPath, isScalar, locate, where, type ManifestSource, type PathSegment } from "./source.js";
+import { formatPath, where, type ManifestSource, type PathSegment } from "./source.js";
 import { RACKNET_VARIABLE_PREFIX, linkVariable } from "../names/index.js";
 
 /**
@@ -60,7 +60,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
 
   const top = isRecord(value) ? value : {};
   keyPolicies(top, [], IGNORED_TOP_LEVEL_KEYS, REFUSED_TOP_LEVEL_KEYS);
-  const appEnvironment = readEnvironment(top.environment, (key) => scalarSource(source, ["environment", key]));
+  const appEnvironment = readEnvironment(top.environment, (key) => source.scalarText(["environment", key]));
   duplicateEnvironmentProblems(top.environment, ["environment"], note, problems);
   const servicesValue = isRecord(top.services) ? top.services : {};
   const linksOf = (raw: unknown): string[] => (isRecord(raw) && Array.isArray(raw.links) ? raw.links.filter((link): link is string => typeof link === "string") : []);
@@ -81,7 +81,7 @@ export function buildManifest(value: unknown, source: ManifestSource, positions:
     }
     duplicateEnvironmentProblems(fields.environment, [...path, "environment"], note, problems);
     reservedEnvironmentProblems(fields.environment, [...path, "environment"], linksOf(fields).map((link) => ({ from: "the", link })), note, problems);
-    const service = readService({ name, fields, appEnvironment, sourceText: (key) => scalarSource(source, [...path, "environment", key]) });
+    const service = readService({ name, fields, appEnvironment, sourceText: (key) => source.scalarText([...path, "environment", key]) });
     valueRules(service, fields, note, problems, warnings);
     nlbRules(name, fields.nlb, nlbOwners, note, problems);
     return service;
@@ -159,11 +159,6 @@ function nearestPosition(positions: ReadonlyMap<string, SourcePosition>, segment
     if (position) return position;
   }
   return { line: 1, column: 1 };
-}
-
-function scalarSource(source: ManifestSource, segments: readonly PathSegment[]): string | undefined {
-  const node = locate(source.document, segments)?.value;
-  return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
 }
 
 function isRecord(value: unknown): value is Fields {

@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, load } from "js-yaml";
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, load } from "js-yaml";
 import type { SourcePosition } from "./model.js";
 
 /**
@@ -34,16 +34,40 @@ export function fastValue(text: string): { value: unknown } | undefined {
 }
 
 /**
+ * The file read again with every scalar as the text it was written as (YAML's failsafe
+ * schema: `1.50` stays "1.50", `0x1F` "0x1F"), for the few values whose text matters
+ * (`PORT: 3000` in an environment map): the `yaml` library's document is not needed for it.
+ * Only for a file fastValue read, so it reads the same keys in the same places.
+ */
+export function writtenValue(text: string): unknown {
+  return load(text, { schema: FAILSAFE_SCHEMA, json: false, maxAliases: 0 });
+}
+
+/**
  * Whether a value has a key path (`services.web.links[0]`, as source.ts names positions):
  * what "the file has this key" asks on the happy path, without a position. With no merges
  * and no aliases (SLOW_PATH), every key of the value is written in the file. A key may hold
  * `.` or `[` itself: each key of a map that the path continues with is tried.
  */
 export function hasPath(value: unknown, path: string): boolean {
+  // Most paths are plain keys (`services.web.port`): tried whole first, and searched only when that fails.
+  return (!path.includes("[") && hasKeys(value, path.split("."))) || searchPath(value, path);
+}
+
+function hasKeys(value: unknown, keys: readonly string[]): boolean {
+  let current = value;
+  for (const key of keys) {
+    if (current === null || typeof current !== "object" || Array.isArray(current) || !Object.hasOwn(current, key)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+function searchPath(value: unknown, path: string): boolean {
   if (path === "") return true;
   if (Array.isArray(value)) {
     const item = /^\[(\d+)\]/.exec(path);
-    return item !== null && Number(item[1]) < value.length && hasPath(value[Number(item[1])], path.slice(item[0].length));
+    return item !== null && Number(item[1]) < value.length && searchPath(value[Number(item[1])], path.slice(item[0].length));
   }
   if (value === null || typeof value !== "object") return false;
   const rest = path.startsWith(".") ? path.slice(1) : path;
@@ -51,7 +75,7 @@ export function hasPath(value: unknown, path: string): boolean {
   for (let end = 0; end <= rest.length; end += 1) {
     if (end < rest.length && rest[end] !== "." && rest[end] !== "[") continue;
     const key = rest.slice(0, end);
-    if (Object.hasOwn(value, key) && hasPath((value as Record<string, unknown>)[key], rest.slice(end))) return true;
+    if (Object.hasOwn(value, key) && searchPath((value as Record<string, unknown>)[key], rest.slice(end))) return true;
   }
   return false;
 }

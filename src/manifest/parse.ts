@@ -30,7 +30,7 @@ export function parseManifest(text: string, file: string, context?: ManifestCont
     return { problems: byLine([...source.syntaxProblems, ...source.duplicateKeyProblems]), warnings: [] };
   }
   const read = source.read();
-  const value = read instanceof ReferenceError ? read : asConvoxReadsIt(read);
+  const value = read instanceof ReferenceError ? read : asConvoxReadsIt(read, text);
   if (value instanceof ReferenceError) {
     return { problems: [{ where: `${file}:1:1`, message: `YAML: ${value.message}`, fix: "write the repeated values out instead of aliases (*name)" }], warnings: [] };
   }

@@ -4,6 +4,7 @@ import type { Problem } from "../errors/index.js";
 import { convoxSchema } from "./schema.js";
 import { formatPath, keyOffset, valueOffset, where, type ManifestSource, type PathSegment } from "./source.js";
 import { closestName } from "../rack/closest-name.js";
+import { quickValid, type QuickValidator } from "./quick-schema.js";
 
 /**
  * Validate the parsed YAML against the JSON Schema with Ajv and turn Ajv's errors into
@@ -27,22 +28,21 @@ export const PRECOMPILED_VALIDATOR = "./convox-schema.validate.cjs";
 export const AJV_OPTIONS = { allErrors: true, verbose: true, allowUnionTypes: true } as const;
 
 /**
- * The happy path's validator, also written at build time: it stops at the first error and
- * keeps none of the details (allErrors and verbose off), so a valid file is checked several
- * times faster, and its code loads in about half the time. Only when it says no does
- * the full validator run, for every problem with its place.
+ * The happy path's validator, also written at build time (quick-schema.ts): it stops at the
+ * first error and keeps none of the details, and is split so that V8 compiles only the parts
+ * a file uses. Only when it says no does the full validator run, for every problem with its
+ * place.
  */
 export const QUICK_VALIDATOR = "./convox-schema.quick.cjs";
-export const QUICK_AJV_OPTIONS = { allErrors: false, verbose: false, allowUnionTypes: true } as const;
 
 let compiled: Validate | undefined;
-let quick: Validate | null | undefined;
+let quick: QuickValidator | null | undefined;
 
 /** The quick validator, or null when it was not built (running from the sources): the full one decides alone. */
-function quickValidator(): Validate | null {
+function quickValidator(): QuickValidator | null {
   if (quick !== undefined) return quick;
   try {
-    quick = createRequire(import.meta.url)(QUICK_VALIDATOR) as Validate;
+    quick = createRequire(import.meta.url)(QUICK_VALIDATOR) as QuickValidator;
   } catch {
     quick = null;
   }
@@ -64,7 +64,8 @@ function validator(): Validate {
 }
 
 export function schemaProblems(value: unknown, source: ManifestSource): Problem[] {
-  if (quickValidator()?.(value)) return [];
+  const happy = quickValidator();
+  if (happy && quickValid(happy, value)) return [];
   const validate = validator();
   if (validate(value)) return [];
   const problems = new Map<string, Problem>();
@@ -124,7 +125,7 @@ function toProblem(error: ErrorObject, root: unknown, source: ManifestSource): P
  * What users of other tools write for a service's keys (docker compose, Kubernetes, ECS):
  * the Convox key that does it. Checked before the closest name, which catches typos.
  */
-const SERVICE_KEY_ALIASES: Readonly<Record<string, string>> = {
+const SERVICE_KEY_ALIASES = ownTable({
   healthcheck: "health",
   readinessprobe: "health",
   livenessprobe: "liveness",
@@ -141,7 +142,7 @@ const SERVICE_KEY_ALIASES: Readonly<Record<string, string>> = {
   expose: "port",
   dockerfile: "build.manifest",
   context: "build.path",
-};
+});
 
 /** At most this many keys are listed in a fix; more would bury the point (docs/manifest.md lists them all). */
 const LISTED_KEYS = 8;
@@ -151,7 +152,7 @@ function unknownKeyProblem(error: ErrorObject, parent: PathSegment[], source: Ma
   const segments = [...parent, key];
   const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
   const isService = parent.length === 2 && parent[0] === "services";
-  const alias = isService ? SERVICE_KEY_ALIASES[key.toLowerCase()] : undefined;
+  const alias = isService ? SERVICE_KEY_ALIASES.get(key.toLowerCase()) : undefined;
   const suggestion = alias ?? closestName(key, known);
   const place = parent.length === 0 ? "at the top level" : `in ${formatPath(parent)}`;
   const rename = suggestion?.includes(".") ? `write it as ${suggestion.split(".").join(": ")}: (under ${formatPath(parent)})` : `rename ${key}: to ${suggestion}:`;
@@ -198,7 +199,7 @@ function messageFor(error: ErrorObject): string {
   }
 }
 
-const TYPE_NAMES: Record<string, string> = {
+const TYPE_NAMES = ownTable({
   integer: "a whole number",
   number: "a number",
   string: "text",
@@ -206,16 +207,16 @@ const TYPE_NAMES: Record<string, string> = {
   array: "a list",
   object: "a map",
   null: "empty",
-};
+});
 
 function typeName(type: string): string {
   return type
     .split(",")
-    .map((name) => TYPE_NAMES[name] ?? name)
+    .map((name) => TYPE_NAMES.get(name) ?? name)
     .join(" or ");
 }
 
-const FIXES: Record<string, string> = {
+const FIXES = ownTable({
   port: 'write port: 3000, port: "https:3000" or port: {port: 3000, scheme: https}',
   scheme: "write scheme: http or scheme: https",
   internal: "write internal: true or internal: false",
@@ -240,12 +241,12 @@ const FIXES: Record<string, string> = {
   targets: "write targets: {cpu: 70, memory: 80, requests: 600}",
   cooldown: "write cooldown: 60 or cooldown: {up: 60, down: 300}",
   services: "write services:, then each service indented under it, for example\n      services:\n        web:\n          image: nginx:1.27\n          port: 80",
-};
+});
 
 function fixFor(segments: readonly PathSegment[]): string {
   const keys = segments.filter((segment): segment is string => typeof segment === "string");
   for (let index = keys.length - 1; index >= 0; index -= 1) {
-    const fix = FIXES[keys[index] ?? ""];
+    const fix = FIXES.get(keys[index] ?? "");
     if (fix) return fix;
   }
   if (segments.length === 2 && segments[0] === "services") return "give the service a map of keys, for example\n      image: nginx:1.27\n      port: 80";
@@ -287,4 +288,12 @@ function describe(data: unknown): string {
   if (typeof data === "object") return "a map";
   if (typeof data === "string") return data.length <= QUOTE_MAX && !/[\r\n]/.test(data) ? JSON.stringify(data) : `text of ${data.length} characters`;
   return String(data);
+}
+
+/**
+ * A table looked up by names the user wrote: a Map, so a key such as `constructor` or
+ * `__proto__` finds nothing instead of Object's own property.
+ */
+function ownTable(entries: Record<string, string>): ReadonlyMap<string, string> {
+  return new Map(Object.entries(entries));
 }

@@ -3,7 +3,7 @@ import type * as Yaml from "yaml";
 import type { Alias, Document, Node, Scalar, YAMLError, YAMLMap, YAMLSeq } from "yaml";
 import type { Problem } from "../errors/index.js";
 import type { SourcePosition } from "./model.js";
-import { LazyPositions, fastValue } from "./fast-read.js";
+import { LazyPositions, fastValue, writtenValue } from "./fast-read.js";
 
 /**
  * The `yaml` library (about 70 modules), loaded the first time a file is read with positions:
@@ -39,6 +39,8 @@ export interface ManifestSource {
   positionOf(offset: number): SourcePosition;
   /** The file's value (a ReferenceError for aliases that expand without end). */
   read(): unknown;
+  /** The text a scalar at this key path was written as (`1.50`, not 1.5), or undefined when it is not a scalar of the file. */
+  scalarText(segments: readonly PathSegment[]): string | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ export function readSource(text: string, file: string, options: { fast?: boolean
   const full = () => (slow ??= readWithPositions(text, file));
   const lineStarts = [0];
   for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) lineStarts.push(index + 1);
+  let written: { value: unknown } | undefined;
   return {
     file,
     get document() {
@@ -63,7 +66,23 @@ export function readSource(text: string, file: string, options: { fast?: boolean
     positions: new LazyPositions(() => new Map(full().positions), fast.value),
     positionOf: (offset) => positionIn(lineStarts, offset),
     read: () => fast.value,
+    scalarText: (segments) => {
+      const found = valueAt((written ??= { value: writtenValue(text) }).value, segments);
+      // A key the text spells otherwise than its value (`True:` is the key "true") is found the `yaml` library's way.
+      if (!found) return full().scalarText(segments);
+      return typeof found.value === "string" ? found.value : undefined;
+    },
   };
+}
+
+/** The value at a key path of a plain value (the file read by js-yaml), or undefined when the path is not in it. */
+function valueAt(value: unknown, segments: readonly PathSegment[]): { value: unknown } | undefined {
+  let current = value;
+  for (const segment of segments) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return { value: current };
 }
 
 /** Line and column (1-based) of an offset, from where each line starts. */
@@ -91,7 +110,11 @@ function readWithPositions(text: string, file: string): ManifestSource {
   const lines = text.split(/\r?\n/);
   const yamlProblems = [...document.errors, ...document.warnings].map((error) => overIndentedKey(error, lines, file, positionOf) ?? syntaxProblem(error, file, positionOf));
   const syntaxProblems = firstPerLine([...yamlProblems, ...complexKeys, ...unresolvedAliases(document, file, positionOf), ...badMergeSources(document, file, positionOf)]);
-  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf, read: () => readValue(document) };
+  const scalarText = (segments: readonly PathSegment[]) => {
+    const node = locate(document, segments)?.value;
+    return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
+  };
+  return { file, document, syntaxProblems, duplicateKeyProblems: duplicates, positions, positionOf, read: () => readValue(document), scalarText };
 }
 
 /** The YAML library refuses, with a ReferenceError, aliases that expand without end (a "billion laughs" file). */

@@ -47,9 +47,18 @@ function hasQuotedMergeKey(value: unknown, seen = new Set<unknown>()): boolean {
   return "<<" in value || Object.values(value).some((item) => hasQuotedMergeKey(item, seen));
 }
 
-/** The parsed YAML, read as Convox reads it. */
-export function asConvoxReadsIt(value: unknown): unknown {
-  const merged = hasQuotedMergeKey(value) ? mergeQuotedKeys(value) : value;
+/**
+ * Whether the file's text can hold a `"<<"` key at all: it is written `<<`, or spelled with an
+ * escape in a double-quoted key (`"\x3c<"`). Most files have neither, and their value is not
+ * searched, which on a file of hundreds of services is a walk over thousands of nodes.
+ */
+export function mayHoldMergeKey(text: string): boolean {
+  return text.includes("<<") || text.includes("\\");
+}
+
+/** The parsed YAML, read as Convox reads it; `text`, the file's, when it is known. */
+export function asConvoxReadsIt(value: unknown, text?: string): unknown {
+  const merged = (text === undefined || mayHoldMergeKey(text)) && hasQuotedMergeKey(value) ? mergeQuotedKeys(value) : value;
   if (!isRecord(merged) || !isRecord(merged.services)) return merged;
   // Built with fromEntries: a service named `__proto__` stays a key (an assignment would set the prototype).
   const services: Fields = Object.fromEntries(

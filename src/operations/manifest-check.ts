@@ -1,17 +1,14 @@
 import { appName, type Context } from "../runtime/context.js";
 import { UserError, ValidationErrors, type Problem } from "../errors/index.js";
 import { outcome, type Outcome } from "../ui/outcome.js";
-import { describeAwsError } from "../aws/errors.js";
 import { readManifestText } from "../files/manifest.js";
 import { LISTENER_PORT, exposureSummary, parseManifest, type Service, type ServiceExposure } from "../manifest/index.js";
 import { jsonProblem } from "../ui/json-problem.js";
 import { applyAssignments, defaultParams, type RackParams } from "../rack/params.js";
 import { splitRackParams } from "../rack/param-list.js";
-import { parameterNamesUnder } from "../aws/app-environment.js";
 import { resolveEnvironment } from "../manifest/environment.js";
 import type { Manifest } from "../manifest/model.js";
 import { APP_NAME_MAX, RACK_NAME_MAX, appEnvironmentParameter, appEnvironmentPath, nameProblem } from "../names/index.js";
-import { resolveRack } from "../shared-steps/resolve.js";
 import { Flag } from "../names/flags.js";
 
 /**
@@ -66,6 +63,7 @@ async function reachRackIfAble(context: Context, app: string): Promise<{ params:
     return await reachRack(context, app);
   } catch (error) {
     if (error instanceof UserError) throw error;
+    const { describeAwsError } = await import("../aws/errors.js");
     const reason = describeAwsError(error)?.message ?? (error instanceof Error ? error.message : String(error));
     context.printer.warn(`could not reach rack ${context.options.rack} (${reason.replace(/\.$/, "")}): checked offline, with default rack parameters; required variables of the app environment were not checked`);
     return undefined;
@@ -74,6 +72,8 @@ async function reachRackIfAble(context: Context, app: string): Promise<{ params:
 
 /** The rack's parameters and the names the app environment sets (never their values). */
 async function reachRack(context: Context, app: string): Promise<{ params: RackParams; names: string[] }> {
+  // Loaded here, not with the workflow: an offline check (--rack-params, or no -r) never reaches AWS.
+  const [{ resolveRack }, { parameterNamesUnder }] = await Promise.all([import("../shared-steps/resolve.js"), import("../aws/app-environment.js")]);
   const rack = await resolveRack(context);
   const prefix = appEnvironmentParameter(rack.rack, app, "");
   const names = (await parameterNamesUnder(await context.aws.ssm(), appEnvironmentPath(rack.rack, app).replace(/\/$/, ""))).filter((name) => name.startsWith(prefix)).map((name) => name.slice(prefix.length));

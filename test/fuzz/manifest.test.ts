@@ -14,6 +14,8 @@ import { fuzzOptions } from "./budget.js";
 import { SECRET, manifestValue, mutated, toYaml } from "./manifest-arbitraries.js";
 import { refusalReason, validServiceName } from "./manifest-oracle.js";
 import { Capture, noAws as offlineAws } from "../support/offline.js";
+import { builtQuickValidator, fullValidator } from "../support/schema-validators.js";
+import { quickValid } from "../../src/manifest/quick-schema.js";
 import { testPorts } from "../support/ports.js";
 const run = printing(checkWorkflow);
 
@@ -106,6 +108,17 @@ describe("fuzzing convox.yml (structured manifests)", () => {
         expect(JSON.stringify([parsed.problems, parsed.warnings]), "an environment value in a problem").not.toContain(SECRET.slice(0, 6));
       }),
       fuzzOptions(500),
+    );
+  });
+
+  it("the happy path's quick schema check says yes exactly when the full one does", () => {
+    const quick = builtQuickValidator();
+    const full = fullValidator();
+    fc.assert(
+      fc.property(manifestValue, (value) => {
+        expect(quickValid(quick, value), JSON.stringify(value)).toBe(full(value));
+      }),
+      fuzzOptions(2000),
     );
   });
 });

@@ -50,6 +50,24 @@ describe("the fast read of convox.yml", () => {
     }
   });
 
+  it("gives each scalar's written text (`PORT: 1.50` is \"1.50\") as the yaml library does, keys the text spells otherwise too", () => {
+    for (const scalar of SCALARS) {
+      for (const key of ["A", "True", "1.0", "0x1F"]) {
+        const text = `services:\n  web:\n    environment:\n      ${key}: ${scalar}\n    image: nginx\n`;
+        const fast = readSource(text, "convox.yml");
+        const slow = readSource(text, "convox.yml", { fast: false });
+        const read = slow.read() as { services: { web: { environment: Record<string, unknown> } } };
+        for (const name of Object.keys(read.services.web.environment)) {
+          const path = ["services", "web", "environment", name];
+          expect(fast.scalarText(path), text).toBe(slow.scalarText(path));
+        }
+        expect(fast.scalarText(["services", "web", "image"])).toBe("nginx");
+        expect(fast.scalarText(["services", "web"])).toBeUndefined();
+        expect(fast.scalarText(["services", "api", "image"])).toBe(slow.scalarText(["services", "api", "image"]));
+      }
+    }
+  });
+
   it("leaves to the yaml library what only it places: duplicates, anchors, merges, tags, tabs, more than one document, syntax errors", () => {
     for (const text of ["a: 1\na: 2\n", "a: &x 1\nb: *x\n", "web:\n  <<: {image: x}\n", "a: !!str 1\n", "a:\n\tb: 1\n", "a: 1\n---\nb: 2\n", "a: [1\n", "", "? [a]\n: 1\n", "{a: 1}: x\n"]) {
       expect(fastValue(text), text).toBeUndefined();

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ValidationErrors } from "../../src/errors/index.js";
 import { loadManifest } from "../../src/files/manifest.js";
 import { parseManifest } from "../../src/manifest/index.js";
+import { mayHoldMergeKey } from "../../src/manifest/yaml-compat.js";
 
 /** Files that are not a manifest get one short message, and nothing in them is echoed (issue 14, "Nothing echoed"). */
 
@@ -86,6 +87,16 @@ describe("YAML as Convox reads it", () => {
       ["api", "example/api:2", [{ key: "LOG_LEVEL", value: "info" }], true, true, false],
       ["worker", "example/base:1", [{ key: "LOG_LEVEL", value: "info" }], true, false, true],
     ]);
+  });
+
+  it("a quoted merge key spelled with escapes merges too, without an anchor (a file js-yaml reads): only a file with neither << nor \\ skips the search", () => {
+    for (const key of ['"\\x3c\\x3c"', '"\\u003c<"']) {
+      const text = `services:\n  web:\n    ${key}: {image: example/base:1, port: 3000}\n    port: 4000\n`;
+      const { manifest, problems } = parseManifest(text, "convox.yml");
+      expect(problems, text).toEqual([]);
+      expect(manifest?.services.map((service) => [service.name, service.image, service.port?.port])).toEqual([["web", "example/base:1", 4000]]);
+    }
+    expect(mayHoldMergeKey("services:\n  web:\n    image: a:1\n")).toBe(false);
   });
 
   it("a service with nothing gets Convox's defaults: build: .", () => {

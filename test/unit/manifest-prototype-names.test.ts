@@ -52,6 +52,13 @@ describe.each(PATHS)("names every object has, read the $path way", ({ text: asRe
     }
   });
 
+  it.each(NAMES)("an unknown key %s in a service, at the top level and under scale is refused as unknown, not a crash", (name) => {
+    const key = name === "__proto__" ? '"__proto__"' : name;
+    expect(parsed(asRead(`services:\n  web:\n    image: nginx\n    ${key}: 1\n`), fast).problems).toContain(`unknown key "${name}" in services.web`);
+    expect(parsed(asRead(`${key}: 1\nservices:\n  web:\n    image: nginx\n`), fast).problems).toContain(`unknown key "${name}" at the top level`);
+    expect(parsed(asRead(`services:\n  web:\n    image: nginx\n    scale:\n      ${key}: 1\n`), fast).problems).toContain(`unknown key "${name}" in services.web.scale`);
+  });
+
   it.each(NAMES)("an environment variable named %s: required until the app environment sets it; its default and ${} read only what is set", (name) => {
     const { problems, manifest } = parsed(asRead(`environment:\n  - ${name}\nservices:\n  web:\n    image: nginx\n    environment:\n      - OTHER=a\${${name}}b\n`), fast);
     expect(problems).toEqual([]);
