@@ -159,6 +159,7 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     # Before the patches, so that any of them wrapping the template parse wraps the fast one.
     speed.parse_templates_fast()
+    speed.list_moto_modules_once()
     for patch in PATCHES:
         patch()
     from moto.server import main as moto_server_main

@@ -50,9 +50,52 @@ def parse_templates_fast() -> None:
     ChangeSet._parse_template = parse_change_set_template  # type: ignore[method-assign]
 
 
+def list_moto_modules_once() -> None:
+    """List moto's service packages once, not on every request.
+
+    moto's dispatcher asks, for each request, whether the Host names one of moto's packages
+    (`backends.list_of_moto_modules`), which lists moto's directory and stats every entry: about
+    150 system calls a request, twice a request, a tenth of a forked server's CPU in a rack
+    install. The directory is moto's installed package; it does not change while a server runs.
+    """
+    from moto import backends
+
+    modules = tuple(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+
+
 # The services whose models a rack install, a deploy and their deletes load (botocore's names).
 # A service missing here is loaded on its first request, as before: speed only.
 SERVICES_RACKNET_CALLS = ("acm", "cloudformation", "codebuild", "ec2", "ecr", "ecs", "elb", "elbv2", "events", "iam", "kms", "lambda", "logs", "route53", "s3", "service-quotas", "ssm", "sts")
+
+
+# The services racknet calls whose API is REST (restXml, restJson): moto finds an operation by
+# its method and path in a table it builds from a boto3 client, once per service and Region.
+REST_SERVICES_RACKNET_CALLS = ("lambda", "route53", "s3", "scheduler")
+# moto's packages whose errors racknet's calls meet ("core" raises the common ones).
+MOTO_PACKAGES_RACKNET_CALLS = (
+    "acm", "applicationautoscaling", "awslambda", "budgets", "cloudformation", "codebuild", "core", "ec2", "ecr", "ecs",
+    "elasticache", "elbv2", "events", "iam", "kms", "logs", "rds", "route53", "s3", "scheduler", "secretsmanager",
+    "servicequotas", "ssm", "sts",
+)
+
+
+def warm_lookups() -> None:
+    """Fill, before forking, lookup caches moto fills on first use in each server anyway.
+
+    Each is a `functools.cache` of a pure function of moto's and botocore's installed files:
+    the table of a REST service's operations by method and path (it builds a boto3 client,
+    about 0.1 s of CPU a service), and the botocore name of each moto package (it lists every
+    botocore service, about 0.1 s; read when an error is serialized). A server forked after
+    this has them; what it answers is the same. Regions other than us-east-1 are built on use.
+    """
+    from moto.core import utils
+    from moto.core.responses import _get_method_urls
+
+    for name in REST_SERVICES_RACKNET_CALLS:
+        _get_method_urls(name, "us-east-1")
+    for package in MOTO_PACKAGES_RACKNET_CALLS:
+        utils.service_name_from_moto_package_name(package)
 
 
 def serve_forks(socket_path: str, moto_server_main: Callable[[list[str]], None]) -> None:
@@ -93,6 +136,7 @@ def serve_forks(socket_path: str, moto_server_main: Callable[[list[str]], None])
     # each forked server has it instead of loading the models again.
     for name in SERVICES_RACKNET_CALLS:
         get_service_model(name)
+    warm_lookups()
     signal.signal(signal.SIGCHLD, reap)
     signal.signal(signal.SIGTERM, stop)
     # Ended with the process that started it, should that one die without stopping it (Linux's

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -23,17 +24,70 @@ type Finding = Omit<LintFinding, "file">;
  * options: a template two tests (or two variants of one test) render alike is linted once.
  * With RACKNET_LINT_CACHE (a directory; .ci/run sets one for its run), the answers are kept
  * there too, so the run's other test processes (the Node 22 and 24 passes) reuse them: the
- * same bytes through the same cfn-lint give the same findings.
+ * same bytes through the same cfn-lint give the same findings. Test processes running at once
+ * (vitest's workers: rack.test.ts and rack-egress.test.ts render two rack templates alike) do
+ * not both lint a template: the first claims it in that directory (`claim`), the others wait
+ * for its answer.
  */
 const linted = new Map<string, Promise<Finding[]>>();
-const cacheDir = process.env.RACKNET_LINT_CACHE;
+/** Read at each use, so a test may point it at a directory of its own. */
+const cacheDir = (): string | undefined => process.env.RACKNET_LINT_CACHE;
 
 function cached(key: string): Finding[] | undefined {
-  if (!cacheDir) return undefined;
+  const dir = cacheDir();
+  if (!dir) return undefined;
   try {
-    return JSON.parse(readFileSync(join(cacheDir, `${key}.json`), "utf8")) as Finding[];
+    return JSON.parse(readFileSync(join(dir, `${key}.json`), "utf8")) as Finding[];
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Claims a template for this process to lint (a file created only if absent), or says which
+ * live process has: true when this one should lint it. A claim whose process is gone (it died
+ * before answering) is taken over; without RACKNET_LINT_CACHE every template is this process's.
+ */
+function claim(key: string): boolean {
+  const dir = cacheDir();
+  if (!dir) return true;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${key}.claim`);
+  try {
+    writeFileSync(file, String(process.pid), { flag: "wx" });
+    return true;
+  } catch {
+    const owner = Number(readFileSync(file, "utf8"));
+    if (owner === process.pid || alive(owner)) return false;
+    rmSync(file, { force: true });
+    return claim(key);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Another process's answer for a template it claimed; undefined if it stopped without one. */
+async function awaitClaimed(key: string): Promise<Finding[] | undefined> {
+  const file = join(cacheDir() ?? "", `${key}.claim`);
+  for (;;) {
+    const known = cached(key);
+    if (known) return known;
+    let owner: number;
+    try {
+      owner = Number(readFileSync(file, "utf8"));
+    } catch {
+      // The claim is gone: answered (read above, once more now) or given up after a failure.
+      return cached(key);
+    }
+    if (!alive(owner)) return undefined;
+    await sleep(200);
   }
 }
 
@@ -51,14 +105,22 @@ export async function cfnLint(
   const informational = options.includeInformational ?? false;
   const keyed = Object.entries(templates).map(([name, template]) => {
     const text = JSON.stringify(template, null, 2);
-    const key = createHash("sha256").update(`${regions.join(",")}\n${informational}\n${JSON.stringify(lintForm(template))}`).digest("hex");
+    const key = lintKey(template, regions, informational);
     return { name, text, key };
   });
   for (const { key } of keyed) {
     const known = linted.has(key) ? undefined : cached(key);
     if (known) linted.set(key, Promise.resolve(known));
   }
-  const fresh = new Map(keyed.filter(({ key }) => !linted.has(key)).map((entry) => [entry.key, entry.text]));
+  const unknown = new Map(keyed.filter(({ key }) => !linted.has(key)).map((entry) => [entry.key, entry.text]));
+  const fresh = new Map([...unknown].filter(([key]) => claim(key)));
+  for (const [key, text] of unknown) {
+    if (fresh.has(key) || linted.has(key)) continue;
+    // Claimed by another test process: its answer, or this process lints it if that one stopped.
+    const findings = awaitClaimed(key).then((known) => known ?? lintFiles(new Map([[key, text]]), regions, informational).then((byKey) => byKey.get(key) ?? []));
+    linted.set(key, findings);
+    findings.catch(() => linted.delete(key));
+  }
   if (fresh.size > 0) {
     // Two cfn-lint processes when there is enough to share: both cores on an idle machine,
     // and twice the share of a busy one. Each pays cfn-lint's start (about 2 s of CPU).
@@ -68,15 +130,22 @@ export async function cfnLint(
     for (const key of fresh.keys()) {
       const findings = run.then((byKey) => {
         const found = byKey.get(key) ?? [];
-        if (cacheDir) {
-          mkdirSync(cacheDir, { recursive: true });
-          writeFileSync(join(cacheDir, `${key}.json`), JSON.stringify(found));
+        const dir = cacheDir();
+        if (dir) {
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, `${key}.json`), JSON.stringify(found));
+          rmSync(join(dir, `${key}.claim`), { force: true });
         }
         return found;
       });
       linted.set(key, findings);
-      // A failed run is not remembered: the next caller runs cfn-lint again and sees the error.
-      findings.catch(() => linted.delete(key));
+      // A failed run is not remembered: the next caller (here or in a waiting process) runs
+      // cfn-lint again and sees the error.
+      findings.catch(() => {
+        linted.delete(key);
+        const dir = cacheDir();
+        if (dir) rmSync(join(dir, `${key}.claim`), { force: true });
+      });
     }
   }
   const byName: Record<string, LintFinding[]> = {};
@@ -85,6 +154,11 @@ export async function cfnLint(
     byName[name] = findings.filter((finding) => options.includeWarnings || finding.level === "Error").map((finding) => ({ file: name, ...finding }));
   }
   return byName;
+}
+
+/** The name of a template's findings: its lint form and the options that change them. */
+export function lintKey(template: Template, regions: readonly string[], informational: boolean): string {
+  return createHash("sha256").update(`${regions.join(",")}\n${informational}\n${JSON.stringify(lintForm(template))}`).digest("hex");
 }
 
 /** One cfn-lint process over these templates (by key); every finding, warnings included. */

@@ -1,6 +1,9 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Template } from "../../src/templates/cfn.js";
-import { distinctTemplates, lintForm } from "../support/cfn-lint.js";
+import { cfnLint, distinctTemplates, lintDeadline, lintForm, lintKey } from "../support/cfn-lint.js";
 import { combinations, withDefaults } from "./rack-fixture.js";
 
 /** A template with one switch read only in a condition and one parameter a resource reads. */
@@ -34,4 +37,40 @@ describe("cfn-lint sees templates that differ only in a condition's switch as on
     expect(lintForm(template("No", "1")).Parameters.Size?.Default).toBe("1");
     expect(lintForm(template("No", "1")).Parameters.Mode?.Default).toBeUndefined();
   });
+});
+
+describe("test processes running at once lint a template once (RACKNET_LINT_CACHE)", () => {
+  it("a template another live process claimed is not linted again: its answer is awaited; a dead process's claim is taken over", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "racknet-lint-claims-"));
+    const before = process.env.RACKNET_LINT_CACHE;
+    process.env.RACKNET_LINT_CACHE = dir;
+    try {
+      // Claimed by a live process (this one's parent), which answers a moment later with a
+      // finding cfn-lint would never give: getting it proves nothing linted it here.
+      const claimed = template("Yes", "1");
+      const key = lintKey(claimed, ["us-east-1"], false);
+      writeFileSync(join(dir, `${key}.claim`), String(process.ppid));
+      const planted = { rule: "E0000", level: "Error", message: "answered by the claimant", path: "" };
+      const answer = setTimeout(() => {
+        writeFileSync(join(dir, `${key}.json`), JSON.stringify([planted]));
+        rmSync(join(dir, `${key}.claim`));
+      }, 500);
+      try {
+        expect(await cfnLint({ claimed })).toEqual({ claimed: [{ file: "claimed", ...planted }] });
+      } finally {
+        clearTimeout(answer);
+      }
+
+      // Claimed by a process that is gone: linted here (the template is clean), and answered.
+      const orphan = template("Yes", "2");
+      const orphanKey = lintKey(orphan, ["us-east-1"], false);
+      writeFileSync(join(dir, `${orphanKey}.claim`), "999999999");
+      expect(await cfnLint({ orphan })).toEqual({ orphan: [] });
+      expect(readdirSync(dir).sort()).toEqual([`${key}.json`, `${orphanKey}.json`].sort());
+    } finally {
+      if (before === undefined) delete process.env.RACKNET_LINT_CACHE;
+      else process.env.RACKNET_LINT_CACHE = before;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, lintDeadline(1));
 });
