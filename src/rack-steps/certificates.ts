@@ -10,6 +10,7 @@ import type { RackInfo } from "../shared-steps/resolve.js";
 import { certificatePem, deleteCertificate, importCertificate, rackCertificates, type OwnedCertificate } from "../aws/acm.js";
 import { deleteStoredCa, describeStoredCa, readStoredCa, readStoredCaCertificate, storeCa, type StoredCa } from "../aws/ssm-ca.js";
 import { arnFacts, caKeyPolicy } from "../ca/key-policy.js";
+import { isIssuedBy, needsRenewal } from "../ca/inspect.js";
 import { createCaKey, findCaKey, scheduleCaKeyDeletion, type CaKey } from "../aws/kms.js";
 import type { Context } from "../runtime/context.js";
 import type { Journal } from "../safety/journal.js";
@@ -224,7 +225,6 @@ function completeCa({ keyPem, certPem }: { keyPem?: string; certPem?: string }, 
 
 async function stillGood(certPem: string | undefined, dnsNames: string[], caCertPem: string): Promise<boolean> {
   if (!certPem) return false;
-  const { needsRenewal, isIssuedBy } = await preloadCa();
   return !needsRenewal(certPem, dnsNames, new Date()) && (await isIssuedBy(certPem, caCertPem));
 }
 

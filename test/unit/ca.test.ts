@@ -66,6 +66,11 @@ describe("the rack CA", () => {
     expect(await isIssuedBy(server.certPem, ca.certPem)).toBe(true);
     const other = await createCa("prod");
     expect(await isIssuedBy(server.certPem, other.certPem)).toBe(false);
+    // Signed with this CA's key but naming the other CA (same name, other key id) as issuer: a
+    // valid signature alone does not make it this CA's certificate.
+    const mixed = await issueServerCertificate({ keyPem: ca.keyPem, certPem: other.certPem }, { commonName: names[0]!, dnsNames: names });
+    expect(new X509Certificate(mixed.certPem).verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+    expect(await isIssuedBy(mixed.certPem, ca.certPem)).toBe(false);
   });
 
   it("reads the expiry and names back", () => {
