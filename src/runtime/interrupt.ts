@@ -10,8 +10,8 @@ export interface InterruptScope {
 
 /**
  * Ctrl-C for the whole process, heard in one place: one SIGINT listener, on the process only
- * while someone listens, that tells each step listening now (the change-set engine, a build,
- * `racknet run`'s task, `exec`'s session). When no step listens, the fallback answers, if one
+ * while someone listens, that tells each step listening now (the operation lock's watch, the
+ * change-set engine, a build, `racknet run`'s task, `exec`'s session). When no step listens, the fallback answers, if one
  * is set. With nothing at all listening the listener is off, and Node's default applies (a
  * read-only command ends on the spot).
  */
@@ -21,14 +21,8 @@ export class Interrupts implements CtrlCSource {
   #on = false;
 
   readonly #onSigint = (): void => {
-    if (this.#listeners.size > 0) {
-      for (const listener of [...this.#listeners]) listener();
-      return;
-    }
-    // A SIGINT listener outside this one is a step that answers for itself: the operation
-    // lock's (src/safety/lock.ts), which counts presses and stops at its next step.
-    if (process.listenerCount("SIGINT") > 1) return;
-    this.#fallback?.();
+    if (this.#listeners.size === 0) this.#fallback?.();
+    for (const listener of [...this.#listeners]) listener();
   };
 
   /** Calls `listener` at each Ctrl-C until the returned function is called. */

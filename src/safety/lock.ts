@@ -16,6 +16,7 @@ import { Interrupted, UserError } from "../errors/index.js";
 import { APP_TAG, RACK_TAG, appLocksPath, operationLockParameter } from "../names/index.js";
 import type { SSMClient } from "@aws-sdk/client-ssm";
 import { createRecord, deleteRecords, overwriteRecord, readRecord, readRecords, type StoredRecord } from "../aws/operation-records.js";
+import type { CtrlCSource } from "../aws/changeset/interrupt.js";
 import type { Context } from "../runtime/context.js";
 import type { JournalScope } from "./journal.js";
 
@@ -227,13 +228,14 @@ export class OperationLock {
  */
 export class CtrlCWatch {
   #presses = 0;
-  readonly #onSigint = () => {
-    this.#presses += 1;
-    if (this.#presses >= 3) process.exit(130);
-  };
+  readonly #stop: () => void;
 
-  constructor() {
-    process.on("SIGINT", this.#onSigint);
+  /** `interrupts`: the Context's (src/runtime/interrupt.ts), through which every Ctrl-C is heard. */
+  constructor(interrupts: CtrlCSource) {
+    this.#stop = interrupts.listen(() => {
+      this.#presses += 1;
+      if (this.#presses >= 3) process.exit(130);
+    });
   }
 
   get pressed(): boolean {
@@ -246,6 +248,6 @@ export class CtrlCWatch {
   }
 
   dispose(): void {
-    process.off("SIGINT", this.#onSigint);
+    this.#stop();
   }
 }

@@ -67,7 +67,7 @@ export async function runOperation<T, R = undefined>(context: Context, scope: Jo
   const dryRun = context.options.dryRun;
   const { alongside } = options;
   const lock = await (options.lock ?? takeLock(context, scope, plan));
-  const ctrlC = new CtrlCWatch();
+  const ctrlC = new CtrlCWatch(context.interrupts);
   let journal: Journal | undefined;
   let resumedRun = false;
   let otherLocks: (OperationLock | undefined)[] = [];

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CtrlC } from "../../src/aws/changeset/interrupt.js";
 import { Interrupts, installInterruptFallback } from "../../src/runtime/interrupt.js";
+import { CtrlCWatch } from "../../src/safety/lock.js";
 import { Printer } from "../../src/ui/printer.js";
 import { Capture } from "../support/offline.js";
 
@@ -84,13 +85,14 @@ describe("the fallback: Ctrl-C when no step listens", () => {
     expect(process.listenerCount("SIGINT")).toBe(before + 1);
   });
 
-  it("stays silent while a SIGINT listener of its own is on the process (the operation lock's)", () => {
+  it("stays silent while the operation lock's watch listens, which hears the press", () => {
     const { exit } = fallback();
-    const lock = () => undefined;
-    process.on("SIGINT", lock);
-    undo.push(() => process.off("SIGINT", lock));
+    const watch = new CtrlCWatch(interrupts);
+    undo.push(() => watch.dispose());
     process.emit("SIGINT");
     expect(exit).not.toHaveBeenCalled();
+    expect(watch.pressed).toBe(true);
+    expect(process.listenerCount("SIGINT")).toBe(before + 1);
   });
 
   it("taken back, it leaves the process as it found it", () => {
